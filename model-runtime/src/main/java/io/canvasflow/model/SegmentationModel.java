@@ -1,0 +1,279 @@
+package io.canvasflow.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A loaded model artifact: a directory holding {@code model.json} ({@link ModelSpec}) and the
+ * DJL parameters it names. Thread-safe to share; segment with one {@link Segmenter} per thread.
+ *
+ * <pre>{@code
+ * try (SegmentationModel model = SegmentationModel.load(dir, DeviceChoice.AUTO);
+ *         Segmenter segmenter = model.newSegmenter()) {
+ *     SegmentationResult r = segmenter.segment(SegmentRequest.builder().setImage(img).build());
+ * }
+ * }</pre>
+ */
+public final class SegmentationModel implements AutoCloseable {
+
+    /** The file name of the parameters inside a model directory. */
+    public static final String PARAMETERS_FILE = "parameters.bin";
+
+    /** Glorot-normal initialisation (Xavier, gaussian, averaged fan), as in the paper. */
+    private static final XavierInitializer GLOROT_NORMAL =
+            new XavierInitializer(
+                    XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.AVG, 1);
+
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    private final ModelSpec spec;
+    private final SegmentationNet net;
+    private final NDManager manager;
+
+    private SegmentationModel(ModelSpec spec, SegmentationNet net, NDManager manager) {
+        this.spec = spec;
+        this.net = net;
+        this.manager = manager;
+    }
+
+    /**
+     * Loads and validates a model directory on the CPU.
+     *
+     * @throws ModelLoadException with one sentence saying what is wrong, and where
+     */
+    public static SegmentationModel load(Path dir) {
+        return load(dir, DeviceChoice.CPU);
+    }
+
+    /**
+     * Loads and validates a model directory.
+     *
+     * @throws ModelLoadException with one sentence saying what is wrong, and where
+     */
+    public static SegmentationModel load(Path dir, DeviceChoice device) {
+        ModelSpec spec = readSpec(dir);
+        Path params = dir.resolve(spec.parameters().file());
+        checkParameters(params, spec.parameters());
+        SegmentationNet net;
+        try {
+            net = SegmentationNet.create(spec.modelType(), spec.architecture(), spec.numClasses());
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(
+                    "model.json in " + dir + " describes an invalid network: " + e.getMessage(), e);
+        }
+        NDManager manager = NDManager.newBaseManager(device.resolve());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(params))) {
+            net.setInitializer(GLOROT_NORMAL, Parameter.Type.WEIGHT); // overwritten by the load
+            net.initialize(
+                    manager,
+                    DataType.FLOAT32,
+                    new Shape(1, 3, spec.input().height(), spec.input().width()));
+            net.loadParameters(manager, new DataInputStream(in));
+            return new SegmentationModel(spec, net, manager);
+        } catch (EOFException e) {
+            manager.close();
+            throw new ModelLoadException(
+                    "parameter file " + params + " ended early: it does not match model.json", e);
+        } catch (MalformedModelException | IOException | RuntimeException e) {
+            manager.close();
+            throw new ModelLoadException(
+                    "parameter file "
+                            + params
+                            + " does not fit the "
+                            + spec.modelType()
+                            + " network that model.json describes: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Reads and checks {@code model.json} of a model directory without loading parameters. */
+    public static ModelSpec readSpec(Path dir) {
+        Path json = dir.resolve(ModelSpec.FILE_NAME);
+        String text;
+        try {
+            text = Files.readString(json, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(
+                    "no " + ModelSpec.FILE_NAME + " in " + dir + ": expected a CanvasFlow model directory",
+                    e);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + json + ": " + e.getMessage(), e);
+        }
+        ModelSpec spec;
+        try {
+            spec = GSON.fromJson(text, ModelSpec.class);
+        } catch (JsonParseException e) {
+            throw new ModelLoadException(json + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (spec == null) {
+            throw new ModelLoadException(json + " is empty");
+        }
+        if (spec.formatVersion() != ModelSpec.FORMAT_VERSION) {
+            throw new ModelLoadException(
+                    json
+                            + " has format version "
+                            + spec.formatVersion()
+                            + " but this runtime reads version "
+                            + ModelSpec.FORMAT_VERSION);
+        }
+        if (spec.modelType() == null
+                || spec.architecture() == null
+                || spec.classes() == null
+                || spec.classes().size() < 2
+                || spec.input() == null
+                || spec.parameters() == null
+                || spec.version() == null) {
+            throw new ModelLoadException(
+                    json
+                            + " lacks a required field (modelType, architecture, classes, input,"
+                            + " parameters, version)");
+        }
+        return spec;
+    }
+
+    private static void checkParameters(Path params, ModelSpec.ParametersFile expected) {
+        long size;
+        try {
+            size = Files.size(params);
+        } catch (IOException e) {
+            throw new ModelLoadException(
+                    "missing parameter file " + params + " named by " + ModelSpec.FILE_NAME, e);
+        }
+        if (size != expected.bytes()) {
+            throw new ModelLoadException(
+                    "parameter file "
+                            + params
+                            + " is "
+                            + size
+                            + " bytes but model.json says "
+                            + expected.bytes()
+                            + ": it is truncated or from another model");
+        }
+        String sha = sha256(params);
+        if (!sha.equalsIgnoreCase(expected.sha256())) {
+            throw new ModelLoadException(
+                    "parameter file "
+                            + params
+                            + " has SHA-256 "
+                            + sha
+                            + " but model.json says "
+                            + expected.sha256()
+                            + ": it is corrupt or from another model");
+        }
+    }
+
+    /**
+     * Creates a freshly initialised network (Glorot-normal weights) for training.
+     *
+     * @param spec the description; its parameters and version are filled in by {@link #save}
+     */
+    public static SegmentationModel initialize(ModelSpec spec, DeviceChoice device) {
+        SegmentationNet net =
+                SegmentationNet.create(spec.modelType(), spec.architecture(), spec.numClasses());
+        NDManager manager = NDManager.newBaseManager(device.resolve());
+        net.setInitializer(GLOROT_NORMAL, Parameter.Type.WEIGHT);
+        net.initialize(
+                manager, DataType.FLOAT32, new Shape(1, 3, spec.input().height(), spec.input().width()));
+        return new SegmentationModel(spec, net, manager);
+    }
+
+    /**
+     * Writes the parameters and a {@code model.json} whose version is derived from their hash,
+     * into {@code dir} (created if needed).
+     *
+     * @return the spec as written
+     */
+    public ModelSpec save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path params = dir.resolve(PARAMETERS_FILE);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(params))) {
+            net.saveParameters(new DataOutputStream(out));
+        }
+        String sha = sha256(params);
+        ModelSpec written =
+                spec.withParameters(
+                        new ModelSpec.ParametersFile(PARAMETERS_FILE, Files.size(params), sha),
+                        spec.modelId() + "-" + sha.substring(0, 12));
+        Files.writeString(dir.resolve(ModelSpec.FILE_NAME), GSON.toJson(written));
+        return written;
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new segmenter for the calling thread. */
+    public Segmenter newSegmenter() {
+        return new Segmenter(this);
+    }
+
+    /** The artifact's description. */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** The network, for training and evaluation code that batches frames itself. */
+    public SegmentationNet net() {
+        return net;
+    }
+
+    /** The manager that owns the parameters. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** The device the parameters live on. */
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The analytic cost of one frame at the model's input size. */
+    public CostModel cost() {
+        return cost(spec.input().width(), spec.input().height());
+    }
+
+    /** The analytic cost of one frame at a given input size. */
+    public CostModel cost(int width, int height) {
+        return CostModel.of(net.type(), net.architecture(), net.numClasses(), width, height);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

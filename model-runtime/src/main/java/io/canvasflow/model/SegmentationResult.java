@@ -1,0 +1,54 @@
+package io.canvasflow.model;
+
+import java.util.List;
+
+/**
+ * The outcome of segmenting one frame.
+ *
+ * @param classMap class index per pixel, row-major {@code height x width}
+ * @param width class map width
+ * @param height class map height
+ * @param canvas the canvas after the last iteration (seed it into the next frame)
+ * @param iterationCanvases the canvas after each iteration, if requested, else empty
+ * @param iterations iterations run
+ * @param seeded whether a seed canvas was used
+ * @param backboneMillis time spent in the backbone
+ * @param iterationMillis time spent in each iteration
+ * @param totalMillis time of the whole call, including pre- and post-processing
+ * @param gflops analytic GFLOPs spent on this frame (see {@link CostModel})
+ */
+public record SegmentationResult(
+        byte[] classMap,
+        int width,
+        int height,
+        Canvas canvas,
+        List<Canvas> iterationCanvases,
+        int iterations,
+        boolean seeded,
+        double backboneMillis,
+        double[] iterationMillis,
+        double totalMillis,
+        double gflops) {
+
+    /** Time spent in the network: backbone plus iterations. */
+    public double modelMillis() {
+        double sum = backboneMillis;
+        for (double ms : iterationMillis) {
+            sum += ms;
+        }
+        return sum;
+    }
+
+    /** Share of pixels of each class. */
+    public float[] classFractions(int classes) {
+        long[] counts = new long[classes];
+        for (byte b : classMap) {
+            counts[b & 0xff]++;
+        }
+        float[] out = new float[classes];
+        for (int c = 0; c < classes; c++) {
+            out[c] = (float) counts[c] / classMap.length;
+        }
+        return out;
+    }
+}

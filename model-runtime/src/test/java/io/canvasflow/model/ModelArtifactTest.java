@@ -1,0 +1,108 @@
+package io.canvasflow.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelArtifactTest {
+
+    @TempDir Path dir;
+
+    private SegmentationResult segment(SegmentationModel model, Canvas seed) {
+        try (Segmenter segmenter = model.newSegmenter()) {
+            return segmenter.segment(
+                    SegmentRequest.builder()
+                            .setImage(TestModels.image(96, 64, 7))
+                            .optSeed(seed)
+                            .optIterations(4)
+                            .build());
+        }
+    }
+
+    @Test
+    void shouldReloadBitIdenticalLogits() throws IOException {
+        for (ModelType type : ModelType.values()) {
+            Path modelDir = dir.resolve(type.name());
+            float[] before;
+            ModelSpec written;
+            try (SegmentationModel model =
+                    SegmentationModel.initialize(
+                            TestModels.spec(type, Architecture.tiny(), 96, 64), DeviceChoice.CPU)) {
+                written = model.save(modelDir);
+                before = segment(model, null).canvas().logits();
+            }
+            try (SegmentationModel loaded = SegmentationModel.load(modelDir)) {
+                assertEquals(written.version(), loaded.spec().version());
+                assertEquals(written.parameters(), loaded.spec().parameters());
+                assertArrayEquals(before, segment(loaded, null).canvas().logits(), 0f);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseMissingTruncatedAndMismatchedFiles() throws IOException {
+        try (SegmentationModel model =
+                SegmentationModel.initialize(
+                        TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 96, 64),
+                        DeviceChoice.CPU)) {
+            model.save(dir);
+        }
+        Path params = dir.resolve(SegmentationModel.PARAMETERS_FILE);
+        byte[] good = Files.readAllBytes(params);
+
+        ModelLoadException missing =
+                assertThrows(ModelLoadException.class, () -> SegmentationModel.load(dir.resolve("nope")));
+        assertTrue(missing.getMessage().contains("no model.json"), missing.getMessage());
+
+        Files.write(params, java.util.Arrays.copyOf(good, good.length / 2));
+        ModelLoadException truncated =
+                assertThrows(ModelLoadException.class, () -> SegmentationModel.load(dir));
+        assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
+
+        byte[] flipped = good.clone();
+        flipped[flipped.length - 3] ^= 0x55;
+        Files.write(params, flipped);
+        ModelLoadException corrupt =
+                assertThrows(ModelLoadException.class, () -> SegmentationModel.load(dir));
+        assertTrue(corrupt.getMessage().contains("SHA-256"), corrupt.getMessage());
+
+        Files.write(params, good);
+        String json = Files.readString(dir.resolve("model.json"));
+        Files.writeString(dir.resolve("model.json"), json.replace("\"RECURRENT\"", "\"FEED_FORWARD\""));
+        ModelLoadException mismatched =
+                assertThrows(ModelLoadException.class, () -> SegmentationModel.load(dir));
+        assertTrue(mismatched.getMessage().contains("does not fit"), mismatched.getMessage());
+
+        Files.writeString(dir.resolve("model.json"), "{ not json");
+        ModelLoadException garbled =
+                assertThrows(ModelLoadException.class, () -> SegmentationModel.load(dir));
+        assertTrue(garbled.getMessage().contains("not valid JSON"), garbled.getMessage());
+    }
+
+    @Test
+    void shouldRefuseSeedOfOtherShapeOrVersion() {
+        try (SegmentationModel model =
+                        SegmentationModel.initialize(
+                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 96, 64),
+                                DeviceChoice.CPU);
+                Segmenter segmenter = model.newSegmenter()) {
+            Canvas good = segment(model, null).canvas();
+            assertTrue(segment(model, good).seeded());
+
+            Canvas wrongShape = Canvas.zeros(3, 4, 4, good.modelVersion());
+            IncompatibleCanvasException shape =
+                    assertThrows(IncompatibleCanvasException.class, () -> segment(model, wrongShape));
+            assertTrue(shape.getMessage().contains("3x8x12"), shape.getMessage());
+
+            Canvas otherVersion = new Canvas(3, 8, 12, good.logits(), "some-other-model");
+            assertThrows(IncompatibleCanvasException.class, () -> segment(model, otherVersion));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.canvasflow.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import org.junit.jupiter.api.Test;
+
+class SegmentationNetTest {
+
+    @Test
+    void shouldProduceCanvasAtCeilOfStrideForOddSizes() {
+        try (SegmentationModel model =
+                        SegmentationModel.initialize(
+                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 257, 193),
+                                DeviceChoice.CPU);
+                Segmenter segmenter = model.newSegmenter()) {
+            SegmentationResult result =
+                    segmenter.segment(
+                            SegmentRequest.builder()
+                                    .setImage(TestModels.image(257, 193, 1))
+                                    .optIterations(3)
+                                    .optKeepIterations(true)
+                                    .build());
+
+            assertEquals(257, result.width());
+            assertEquals(193, result.height());
+            assertEquals(257 * 193, result.classMap().length);
+            assertEquals(3, result.canvas().classes());
+            assertEquals(25, result.canvas().height()); // ceil(193 / 8)
+            assertEquals(33, result.canvas().width()); // ceil(257 / 8)
+            assertEquals(3, result.iterationCanvases().size());
+            assertEquals(3, result.iterationMillis().length);
+            for (byte b : result.classMap()) {
+                assertTrue(b >= 0 && b < 3);
+            }
+        }
+    }
+
+    @Test
+    void shouldAddLastLayerOutputToCanvasEachIteration() {
+        try (SegmentationModel model =
+                        SegmentationModel.initialize(
+                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 64),
+                                DeviceChoice.CPU);
+                NDManager manager = model.manager().newSubManager()) {
+            SegmentationNet net = model.net();
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray images = manager.randomNormal(new Shape(2, 3, 64, 64));
+            NDArray features = net.features(ps, images, false);
+            NDArray canvas = net.zeroCanvas(features);
+            NDList state = null;
+            for (int k = 1; k <= 4; k++) {
+                SegmentationNet.Step step = net.step(ps, features, canvas, state, false);
+                float[] expected = canvas.add(step.update()).toFloatArray();
+                assertArrayEquals(expected, step.canvas().toFloatArray(), 0f);
+                // the last layer is an LSTM: its output o * tanh(c) is within (-1, 1)
+                assertTrue(step.update().abs().max().getFloat() < 1f);
+                assertTrue(step.canvas().sub(canvas).abs().max().getFloat() > 0f);
+                canvas = step.canvas();
+                state = step.state();
+            }
+        }
+    }
+
+    @Test
+    void shouldProduceFiniteGradientsForEveryParameterThroughAllIterations() {
+        for (ModelType type : ModelType.values()) {
+            try (SegmentationModel model =
+                            SegmentationModel.initialize(
+                                    TestModels.spec(type, Architecture.tiny(), 64, 64),
+                                    DeviceChoice.CPU);
+                    NDManager manager = model.manager().newSubManager()) {
+                SegmentationNet net = model.net();
+                for (Pair<String, Parameter> p : net.getParameters()) {
+                    if (p.getValue().requiresGradient()) {
+                        p.getValue().getArray().setRequiresGradient(true);
+                    }
+                }
+                ParameterStore ps = new ParameterStore(manager, false);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray images = manager.randomNormal(new Shape(2, 3, 64, 64));
+                    NDArray canvas =
+                            net.forward(ps, new NDList(images), true).singletonOrThrow();
+                    NDArray loss = canvas.logSoftmax(1).get(":, 0").mean().neg();
+                    gc.backward(loss);
+                }
+                int checked = 0;
+                for (Pair<String, Parameter> p : net.getParameters()) {
+                    if (!p.getValue().requiresGradient()) {
+                        continue; // batch-norm running statistics
+                    }
+                    NDArray grad = p.getValue().getArray().getGradient();
+                    assertTrue(
+                            grad.isInfinite().logicalOr(grad.isNaN()).none().getBoolean(),
+                            type + " " + p.getKey() + " has a non-finite gradient");
+                    assertTrue(
+                            grad.abs().sum().getFloat() > 0f,
+                            type + " " + p.getKey() + " has a zero gradient");
+                    checked++;
+                }
+                assertTrue(checked > 10, "only " + checked + " parameters checked");
+            }
+        }
+    }
+}

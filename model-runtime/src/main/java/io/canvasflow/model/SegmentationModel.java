@@ -208,6 +208,15 @@ public final class SegmentationModel implements AutoCloseable {
      * @return the spec as written
      */
     public ModelSpec save(Path dir) throws IOException {
+        return save(dir, spec.metrics());
+    }
+
+    /**
+     * Like {@link #save(Path)}, recording other metrics in {@code model.json}.
+     *
+     * @return the spec as written
+     */
+    public ModelSpec save(Path dir, java.util.Map<String, Object> metrics) throws IOException {
         Files.createDirectories(dir);
         Path params = dir.resolve(PARAMETERS_FILE);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(params))) {
@@ -215,8 +224,9 @@ public final class SegmentationModel implements AutoCloseable {
         }
         String sha = sha256(params);
         ModelSpec written =
-                spec.withParameters(
-                        new ModelSpec.ParametersFile(PARAMETERS_FILE, Files.size(params), sha),
+                spec.withMetrics(metrics)
+                        .withParameters(
+                                new ModelSpec.ParametersFile(PARAMETERS_FILE, Files.size(params), sha),
                         spec.modelId() + "-" + sha.substring(0, 12));
         Files.writeString(dir.resolve(ModelSpec.FILE_NAME), GSON.toJson(written));
         return written;

@@ -1,0 +1,28 @@
+package io.canvasflow.schemas;
+
+import io.canvasflow.schemas.avro.DeadLetter;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The topics CanvasFlow reads and writes. Topic names are spelled here and nowhere else. */
+public final class Topics {
+
+    /** Camera frames, keyed by camera id. */
+    public static final Topic<String, Frame> FRAMES =
+            new Topic<>("frames", Serdes.String(), AvroSerdes.frame());
+
+    /** Segmentation results, one per processed (or skipped) frame, keyed by camera id. */
+    public static final Topic<String, MaskEvent> MASKS =
+            new Topic<>("masks", Serdes.String(), AvroSerdes.maskEvent());
+
+    /** Frames that could not be processed, with the reason, keyed by camera id when known. */
+    public static final Topic<String, DeadLetter> FRAMES_DLQ =
+            new Topic<>("frames-dlq", Serdes.String(), AvroSerdes.deadLetter());
+
+    /** Every topic above, in pipeline order. */
+    public static final List<Topic<String, ?>> ALL = List.of(FRAMES, MASKS, FRAMES_DLQ);
+
+    private Topics() {}
+}

@@ -1,5 +1,7 @@
 package io.canvasflow.deploy;
 
+import io.canvasflow.trainer.EvaluateCommand;
+import io.canvasflow.trainer.TrainCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,8 +25,11 @@ import picocli.CommandLine.Spec;
         subcommands = {
             CommandLine.HelpCommand.class,
             BrokerCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            BenchCommand.class,
             // Further subcommands, one class each, are registered here:
-            // demo, serve, publish, masks, replay, train, evaluate, bench.
+            // demo, serve, publish, masks, replay.
         })
 public final class CanvasflowCli implements Callable<Integer> {
 

@@ -1,0 +1,347 @@
+package io.canvasflow.trainer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.PolynomialDecayTracker;
+import ai.djl.util.Pair;
+import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ImageTensors;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.ModelType;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.SegmentationNet;
+import io.canvasflow.trainer.data.LabeledFrame;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains a segmentation network as in the paper's Appendix: unroll N iterations from a zero
+ * canvas, softmax cross-entropy on the final canvas only, SGD with momentum, polynomial learning
+ * rate decay. Then, going beyond the paper, a video-aware phase on consecutive frames: frame t
+ * from a zero canvas, frame t+1 seeded with t's canvas for 2 iterations, loss on both.
+ */
+public final class CanvasTrainer {
+
+    /** RGB mean and std of 0..1 pixels used to normalise inputs. */
+    static final float[] MEAN = {0.45f, 0.45f, 0.45f};
+
+    static final float[] STD = {0.25f, 0.25f, 0.25f};
+
+    private static final String CHECKPOINT = "checkpoint";
+
+    private CanvasTrainer() {}
+
+    /**
+     * The outcome of a run.
+     *
+     * @param spec the spec written to the output directory
+     * @param losses mean loss per logged window, in order
+     * @param steps steps run in this call
+     * @param seconds wall time of this call
+     */
+    public record Result(ModelSpec spec, List<Double> losses, int steps, double seconds) {}
+
+    /** Trains, writing the model (and checkpoints) to {@code options.output()}. */
+    public static Result train(
+            TrainingOptions options,
+            TrainingData data,
+            List<ModelSpec.ClassInfo> classes,
+            PrintStream progress)
+            throws IOException {
+        options.validate();
+        Engine.getInstance().setRandomSeed((int) options.seed());
+        Path checkpointDir = options.output().resolve(CHECKPOINT);
+        int startStep = 0;
+        SegmentationModel model;
+        if (options.resume() && Files.exists(checkpointDir.resolve(ModelSpec.FILE_NAME))) {
+            model = SegmentationModel.load(checkpointDir);
+            startStep = ((Number) model.spec().metrics().get("step")).intValue();
+            progress.printf("Resuming from %s at step %d%n", checkpointDir, startStep);
+        } else {
+            model = SegmentationModel.initialize(initialSpec(options, data, classes), DeviceChoice.AUTO);
+        }
+        try (model) {
+            return run(options, data, model, startStep, progress);
+        }
+    }
+
+    static ModelSpec initialSpec(
+            TrainingOptions o, TrainingData data, List<ModelSpec.ClassInfo> classes) {
+        return new ModelSpec(
+                ModelSpec.FORMAT_VERSION,
+                o.modelId(),
+                "untrained",
+                o.type(),
+                o.architecture(),
+                classes,
+                new ModelSpec.InputSpec(o.frameWidth(), o.frameHeight(), MEAN, STD),
+                o.type() == ModelType.RECURRENT ? o.iterations() : 0,
+                data.description(),
+                Map.of(),
+                null,
+                Instant.now().toString());
+    }
+
+    private static Result run(
+            TrainingOptions o,
+            TrainingData data,
+            SegmentationModel model,
+            int startStep,
+            PrintStream progress)
+            throws IOException {
+        SegmentationNet net = model.net();
+        List<Parameter> trainable = new ArrayList<>();
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(true);
+                trainable.add(p.getValue());
+            }
+        }
+        Optimizer sgd =
+                Optimizer.sgd()
+                        .setLearningRateTracker(
+                                PolynomialDecayTracker.builder()
+                                        .setBaseValue(o.learningRate())
+                                        .setEndLearningRate(TrainingOptions.LR_EPSILON)
+                                        .setDecaySteps(o.steps())
+                                        .optPower(TrainingOptions.LR_POWER)
+                                        .build())
+                        .optMomentum(o.momentum())
+                        .optWeightDecays(o.weightDecay())
+                        .optClipGrad(5f)
+                        .optBeginNumUpdate(startStep)
+                        .build();
+        Random random = new Random(o.seed() * 31 + startStep);
+        int videoStart =
+                o.type() == ModelType.RECURRENT
+                        ? (int) Math.round(o.steps() * (1 - o.videoFraction()))
+                        : o.steps();
+        List<Double> losses = new ArrayList<>();
+        double window = 0;
+        int windowCount = 0;
+        long t0 = System.nanoTime();
+        int logEvery = Math.max(1, Math.min(50, o.steps() / 20));
+        for (int step = startStep; step < o.steps(); step++) {
+            boolean video = step >= videoStart;
+            float loss;
+            try (NDManager sm = model.manager().newSubManager()) {
+                ParameterStore ps = new ParameterStore(sm, false);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray l =
+                            video
+                                    ? videoLoss(o, data, net, ps, sm, random, step)
+                                    : stillLoss(o, data, net, ps, sm, random, step);
+                    gc.backward(l);
+                    loss = l.getFloat();
+                }
+                for (Parameter p : trainable) {
+                    NDArray weight = p.getArray();
+                    NDArray grad = weight.getGradient();
+                    sgd.update(p.getId(), weight, grad);
+                    grad.subi(grad); // zero in place for the next step
+                    grad.close();
+                }
+            }
+            if (!Float.isFinite(loss)) {
+                throw new IllegalStateException("training diverged at step " + step + ": loss " + loss);
+            }
+            window += loss;
+            windowCount++;
+            if ((step + 1) % logEvery == 0 || step + 1 == o.steps()) {
+                double mean = window / windowCount;
+                losses.add(mean);
+                printProgress(progress, o, step + 1, startStep, mean, video, t0);
+                window = 0;
+                windowCount = 0;
+            }
+            if (o.checkpointEvery() > 0 && (step + 1) % o.checkpointEvery() == 0 && step + 1 < o.steps()) {
+                saveWith(model, o.output().resolve(CHECKPOINT), Map.of("step", step + 1));
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        ModelSpec written =
+                saveWith(
+                        model,
+                        o.output(),
+                        Map.of(
+                                "trainingSteps", o.steps(),
+                                "trainingSeconds", Math.round(seconds),
+                                "finalLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1)));
+        return new Result(written, losses, o.steps() - startStep, seconds);
+    }
+
+    private static ModelSpec saveWith(SegmentationModel model, Path dir, Map<String, Object> metrics)
+            throws IOException {
+        return model.save(dir, metrics);
+    }
+
+    /** A batch of single frames, N iterations from a zero canvas, loss on the last canvas. */
+    private static NDArray stillLoss(
+            TrainingOptions o,
+            TrainingData data,
+            SegmentationNet net,
+            ParameterStore ps,
+            NDManager sm,
+            Random random,
+            int step) {
+        List<LabeledFrame> frames = new ArrayList<>(o.batchSize());
+        for (int i = 0; i < o.batchSize(); i++) {
+            frames.add(data.still((long) step * o.batchSize() + i));
+        }
+        Batch batch = Batch.of(frames, o, random, sm, net.numClasses());
+        NDArray canvas = unroll(net, ps, batch.images(), null, o.iterations());
+        return Losses.crossEntropy(canvas, batch.targets());
+    }
+
+    /**
+     * A batch of consecutive pairs: frame t from zero for N iterations, frame t+1 seeded with
+     * t's canvas (a wrong-class canvas for some samples) for the seeded iteration count.
+     */
+    private static NDArray videoLoss(
+            TrainingOptions o,
+            TrainingData data,
+            SegmentationNet net,
+            ParameterStore ps,
+            NDManager sm,
+            Random random,
+            int step) {
+        List<LabeledFrame> first = new ArrayList<>(o.batchSize());
+        List<LabeledFrame> second = new ArrayList<>(o.batchSize());
+        for (int i = 0; i < o.batchSize(); i++) {
+            List<LabeledFrame> pair = data.pair((long) step * o.batchSize() + i);
+            first.add(pair.get(0));
+            second.add(pair.get(1));
+        }
+        long cropSeed = random.nextLong();
+        Batch a = Batch.of(first, o, new Random(cropSeed), sm, net.numClasses());
+        Batch b = Batch.of(second, o, new Random(cropSeed), sm, net.numClasses()); // same crop
+        NDArray canvasA = unroll(net, ps, a.images(), null, o.iterations());
+        NDArray seed = o.detachSeed() ? canvasA.stopGradient() : canvasA;
+        seed = net.prepareSeed(seed);
+        seed = mixWrongClassSeeds(seed, o.wrongSeedFraction(), net.numClasses(), random, sm);
+        NDArray canvasB = unrollPrepared(net, ps, b.images(), seed, o.seededIterations());
+        return Losses.crossEntropy(canvasA, a.targets()).add(Losses.crossEntropy(canvasB, b.targets()));
+    }
+
+    /**
+     * Replaces the seed of a random share of the samples by a confidently wrong canvas: one
+     * class at +1 and the others at -1 everywhere, what one iteration can add at most. Training
+     * on it teaches the recurrence to correct a bad seed (the paper's Figure 6 experiment).
+     */
+    static NDArray mixWrongClassSeeds(
+            NDArray seed, double fraction, int classes, Random random, NDManager sm) {
+        if (fraction <= 0) {
+            return seed;
+        }
+        Shape s = seed.getShape();
+        int n = (int) s.get(0);
+        float[] wrong = new float[(int) s.size()];
+        float[] mask = new float[n];
+        int plane = (int) (s.get(2) * s.get(3));
+        for (int i = 0; i < n; i++) {
+            int cls = random.nextInt(classes);
+            mask[i] = random.nextDouble() < fraction ? 1f : 0f;
+            for (int c = 0; c < classes; c++) {
+                java.util.Arrays.fill(
+                        wrong, (i * classes + c) * plane, (i * classes + c + 1) * plane, c == cls ? 1f : -1f);
+            }
+        }
+        NDArray m = sm.create(mask, new Shape(n, 1, 1, 1));
+        return seed.mul(m.neg().add(1f)).add(sm.create(wrong, s).mul(m));
+    }
+
+    static NDArray unroll(
+            SegmentationNet net, ParameterStore ps, NDArray images, NDArray seed, int iterations) {
+        NDArray features = net.features(ps, images, true);
+        NDArray canvas = seed == null ? net.zeroCanvas(features) : net.prepareSeed(seed);
+        return iterate(net, ps, features, canvas, net.type() == ModelType.RECURRENT ? iterations : 1);
+    }
+
+    private static NDArray unrollPrepared(
+            SegmentationNet net, ParameterStore ps, NDArray images, NDArray prepared, int iterations) {
+        return iterate(net, ps, net.features(ps, images, true), prepared, iterations);
+    }
+
+    private static NDArray iterate(
+            SegmentationNet net, ParameterStore ps, NDArray features, NDArray canvas, int iterations) {
+        NDList state = null;
+        for (int i = 0; i < iterations; i++) {
+            SegmentationNet.Step step = net.step(ps, features, canvas, state, true);
+            canvas = step.canvas();
+            state = step.state();
+        }
+        return canvas;
+    }
+
+    private static void printProgress(
+            PrintStream out, TrainingOptions o, int step, int startStep, double loss, boolean video,
+            long t0) {
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        int done = step - startStep;
+        double perStep = elapsed / Math.max(1, done);
+        double eta = perStep * (o.steps() - step);
+        int width = 30;
+        int filled = (int) ((long) width * step / o.steps());
+        float lr =
+                (float) ((o.learningRate() - TrainingOptions.LR_EPSILON)
+                                * Math.pow(1 - (double) step / o.steps(), TrainingOptions.LR_POWER)
+                        + TrainingOptions.LR_EPSILON);
+        out.printf(
+                Locale.ROOT,
+                "[%s%s] %d/%d %s loss %.4f lr %.5f %.1f img/s ETA %s%n",
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                step,
+                o.steps(),
+                video ? "video" : "still",
+                loss,
+                lr,
+                done * o.batchSize() / Math.max(1e-9, elapsed),
+                formatDuration(eta));
+        out.flush();
+    }
+
+    static String formatDuration(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+
+    /** A training batch: normalised crops and their one-hot targets. */
+    record Batch(NDArray images, NDArray targets) {
+
+        static Batch of(
+                List<LabeledFrame> frames, TrainingOptions o, Random random, NDManager sm, int classes) {
+            int n = frames.size();
+            int w = o.cropWidth();
+            int h = o.cropHeight();
+            float[] pixels = new float[n * 3 * w * h];
+            byte[][] labels = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                LabeledFrame f = frames.get(i);
+                int x0 = random.nextInt(f.width() - w + 1);
+                int y0 = random.nextInt(f.height() - h + 1);
+                boolean flip = random.nextBoolean();
+                Crop crop = Crop.of(f, x0, y0, w, h, flip);
+                ImageTensors.toChw(crop.image(), MEAN, STD, pixels, i * 3 * w * h);
+                labels[i] = crop.labels();
+            }
+            NDArray images = sm.create(pixels, new Shape(n, 3, h, w));
+            return new Batch(images, Losses.oneHot(sm, labels, classes, h, w));
+        }
+    }
+}

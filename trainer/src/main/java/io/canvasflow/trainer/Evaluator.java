@@ -1,0 +1,256 @@
+package io.canvasflow.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.canvasflow.model.CostModel;
+import io.canvasflow.model.ImageTensors;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.SegmentationNet;
+import io.canvasflow.trainer.data.LabeledFrame;
+import io.canvasflow.trainer.data.VideoSequence;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures a recurrent model (and optionally the feed-forward baseline) on labelled video
+ * sequences: mIoU after each iteration from a zero canvas (the paper's speed-accuracy curve),
+ * seeded iterations on sequences, and recovery from a wrong-class seed (the paper's Figure 6).
+ */
+public final class Evaluator {
+
+    private Evaluator() {}
+
+    /**
+     * One point of a curve.
+     *
+     * @param iterations iterations run
+     * @param miou mean IoU
+     * @param perClassIou IoU per class
+     * @param pixelAccuracy share of pixels right
+     * @param gflops analytic GFLOPs per frame
+     */
+    public record Point(
+            int iterations, double miou, double[] perClassIou, double pixelAccuracy, double gflops) {}
+
+    /**
+     * All figures of one evaluation.
+     *
+     * @param frames frames evaluated
+     * @param zeroCanvas points for 1..maxIterations from a zero canvas
+     * @param seeded the first frame of each sequence from zero, the rest seeded with the
+     *     previous frame's canvas
+     * @param seededIterations iterations per seeded frame
+     * @param wrongSeed points for 1..n iterations from a wrong-class canvas
+     * @param feedForward the baseline, or null
+     */
+    public record Report(
+            int frames,
+            List<Point> zeroCanvas,
+            Point seeded,
+            int seededIterations,
+            List<Point> wrongSeed,
+            Point feedForward) {
+
+        /** mIoU from a zero canvas after {@code k} iterations. */
+        public double zeroMiou(int k) {
+            return zeroCanvas.get(k - 1).miou();
+        }
+    }
+
+    /** Evaluates; the batch size only affects speed. */
+    public static Report evaluate(
+            SegmentationModel rnn,
+            SegmentationModel feedForward,
+            List<VideoSequence> sequences,
+            int maxIterations,
+            int seededIterations,
+            int wrongSeedIterations,
+            int batchSize) {
+        List<LabeledFrame> frames = new ArrayList<>();
+        sequences.forEach(s -> frames.addAll(s.frames()));
+        int classes = rnn.spec().numClasses();
+        ConfusionMatrix[] zero = matrices(maxIterations, classes);
+        ConfusionMatrix[] wrong = matrices(wrongSeedIterations, classes);
+        for (int start = 0; start < frames.size(); start += batchSize) {
+            List<LabeledFrame> batch = frames.subList(start, Math.min(frames.size(), start + batchSize));
+            run(rnn, batch, maxIterations, zero, false);
+            run(rnn, batch, wrongSeedIterations, wrong, true);
+        }
+        ConfusionMatrix seeded = new ConfusionMatrix(classes);
+        for (VideoSequence sequence : sequences) {
+            runSequence(rnn, sequence, maxIterations, seededIterations, seeded);
+        }
+        Point ff = null;
+        if (feedForward != null) {
+            ConfusionMatrix[] m = matrices(1, classes);
+            for (int start = 0; start < frames.size(); start += batchSize) {
+                run(feedForward, frames.subList(start, Math.min(frames.size(), start + batchSize)),
+                        1, m, false);
+            }
+            ff = point(m[0], 1, feedForward.cost().frameGflops(1));
+        }
+        CostModel cost = rnn.cost();
+        List<Point> zeroPoints = new ArrayList<>();
+        for (int k = 1; k <= maxIterations; k++) {
+            zeroPoints.add(point(zero[k - 1], k, cost.frameGflops(k)));
+        }
+        List<Point> wrongPoints = new ArrayList<>();
+        for (int k = 1; k <= wrongSeedIterations; k++) {
+            wrongPoints.add(point(wrong[k - 1], k, cost.frameGflops(k)));
+        }
+        return new Report(
+                frames.size(),
+                zeroPoints,
+                point(seeded, seededIterations, cost.frameGflops(seededIterations)),
+                seededIterations,
+                wrongPoints,
+                ff);
+    }
+
+    private static ConfusionMatrix[] matrices(int n, int classes) {
+        ConfusionMatrix[] out = new ConfusionMatrix[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new ConfusionMatrix(classes);
+        }
+        return out;
+    }
+
+    private static Point point(ConfusionMatrix m, int iterations, double gflops) {
+        return new Point(iterations, m.meanIou(), m.iou(), m.pixelAccuracy(), gflops);
+    }
+
+    /** Runs a batch, scoring the mask after each iteration; optionally from a wrong seed. */
+    private static void run(
+            SegmentationModel model,
+            List<LabeledFrame> batch,
+            int iterations,
+            ConfusionMatrix[] out,
+            boolean wrongSeed) {
+        SegmentationNet net = model.net();
+        ModelSpec spec = model.spec();
+        try (NDManager sm = model.manager().newSubManager()) {
+            ParameterStore ps = new ParameterStore(sm, false);
+            NDArray images = images(batch, spec, sm);
+            NDArray features = net.features(ps, images, false);
+            NDArray canvas =
+                    wrongSeed ? wrongClassCanvas(batch, net, features, sm) : net.zeroCanvas(features);
+            NDList state = null;
+            for (int k = 0; k < iterations; k++) {
+                SegmentationNet.Step step = net.step(ps, features, canvas, state, false);
+                canvas = step.canvas();
+                state = step.state();
+                score(canvas, batch, out[k]);
+            }
+        }
+    }
+
+    static NDArray images(List<LabeledFrame> batch, ModelSpec spec, NDManager sm) {
+        int w = spec.input().width();
+        int h = spec.input().height();
+        float[] pixels = new float[batch.size() * 3 * w * h];
+        for (int i = 0; i < batch.size(); i++) {
+            ImageTensors.toChw(
+                    ImageTensors.resize(batch.get(i).image(), w, h),
+                    spec.input().mean(),
+                    spec.input().std(),
+                    pixels,
+                    i * 3 * w * h);
+        }
+        return sm.create(pixels, new Shape(batch.size(), 3, h, w));
+    }
+
+    /**
+     * A wrong-class seed per frame (the paper's Figure 6): the class after the frame's most
+     * common true class gets +1 and all others -1 at every pixel, the most one iteration of the
+     * network can add.
+     */
+    static NDArray wrongClassCanvas(
+            List<LabeledFrame> batch, SegmentationNet net, NDArray features, NDManager sm) {
+        int classes = net.numClasses();
+        Shape f = features.getShape();
+        int plane = (int) (f.get(2) * f.get(3));
+        float[] data = new float[batch.size() * classes * plane];
+        for (int i = 0; i < batch.size(); i++) {
+            int[] histogram = batch.get(i).labelHistogram();
+            int dominant = 0;
+            for (int c = 1; c < classes; c++) {
+                if (histogram[c] > histogram[dominant]) {
+                    dominant = c;
+                }
+            }
+            int wrong = (dominant + 1) % classes;
+            for (int c = 0; c < classes; c++) {
+                java.util.Arrays.fill(
+                        data, (i * classes + c) * plane, (i * classes + c + 1) * plane, c == wrong ? 1f : -1f);
+            }
+        }
+        return sm.create(data, new Shape(batch.size(), classes, f.get(2), f.get(3)));
+    }
+
+    private static void score(NDArray canvas, List<LabeledFrame> batch, ConfusionMatrix out) {
+        int h = batch.get(0).height();
+        int w = batch.get(0).width();
+        byte[] predicted =
+                canvas.getNDArrayInternal()
+                        .interpolation(new long[] {h, w}, 1, false)
+                        .argMax(1)
+                        .toType(DataType.UINT8, false)
+                        .toByteArray();
+        int plane = w * h;
+        for (int i = 0; i < batch.size(); i++) {
+            byte[] one = java.util.Arrays.copyOfRange(predicted, i * plane, (i + 1) * plane);
+            out.add(one, batch.get(i).labels());
+        }
+    }
+
+    private static void runSequence(
+            SegmentationModel model,
+            VideoSequence sequence,
+            int fullIterations,
+            int seededIterations,
+            ConfusionMatrix out) {
+        SegmentationNet net = model.net();
+        float[] previous = null;
+        Shape canvasShape = null;
+        for (LabeledFrame frame : sequence.frames()) {
+            try (NDManager sm = model.manager().newSubManager()) {
+                ParameterStore ps = new ParameterStore(sm, false);
+                NDArray features = net.features(ps, images(List.of(frame), model.spec(), sm), false);
+                NDArray canvas =
+                        previous == null
+                                ? net.zeroCanvas(features)
+                                : net.prepareSeed(sm.create(previous, canvasShape));
+                int iterations = previous == null ? fullIterations : seededIterations;
+                NDList state = null;
+                for (int k = 0; k < iterations; k++) {
+                    SegmentationNet.Step step = net.step(ps, features, canvas, state, false);
+                    canvas = step.canvas();
+                    state = step.state();
+                }
+                score(canvas, List.of(frame), out);
+                previous = canvas.toFloatArray();
+                canvasShape = canvas.getShape();
+            }
+        }
+    }
+
+    /** The figures as a JSON-friendly map. */
+    public static Map<String, Object> toMap(Report r, List<String> classNames) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("frames", r.frames());
+        m.put("classes", classNames);
+        m.put("zeroCanvas", r.zeroCanvas());
+        m.put("seeded", r.seeded());
+        m.put("seededIterations", r.seededIterations());
+        m.put("wrongSeed", r.wrongSeed());
+        m.put("feedForward", r.feedForward());
+        return m;
+    }
+}

@@ -1,0 +1,91 @@
+package io.canvasflow.trainer.data;
+
+import java.util.function.IntFunction;
+
+/**
+ * Something drawn over the background in depth order: a vehicle, a pedestrian, or a tree or bush
+ * on the near pavement. Moving actors wrap around the world, so they leave the view on one side
+ * and come back later on the other. Sprites are rendered on first use, which keeps single stills
+ * cheap.
+ */
+final class Actor {
+
+    final byte label;
+
+    /** World row where the actor touches the ground; also its depth order. */
+    final double baseY;
+
+    private final double x0;
+    private final double speed;
+    private final double period;
+    private final double margin;
+    private final boolean facesLeft;
+    private final double stride;
+    private final int phase0;
+    private final Sprite[] poses;
+    private final IntFunction<Sprite> painter;
+
+    /**
+     * @param x0 anchor x at time 0
+     * @param speed world pixels per frame, signed
+     * @param period wrap length for moving actors, at least the world width plus two margins
+     * @param margin how far the anchor may be left of the world and still be off-screen
+     * @param stride distance per pose step, for walkers
+     */
+    Actor(
+            byte label,
+            double baseY,
+            double x0,
+            double speed,
+            double period,
+            double margin,
+            boolean facesLeft,
+            int poseCount,
+            double stride,
+            int phase0,
+            IntFunction<Sprite> painter) {
+        this.label = label;
+        this.baseY = baseY;
+        this.x0 = x0;
+        this.speed = speed;
+        this.period = period;
+        this.margin = margin;
+        this.facesLeft = facesLeft;
+        this.stride = stride;
+        this.phase0 = phase0;
+        this.poses = new Sprite[poseCount];
+        this.painter = painter;
+    }
+
+    /** The anchor's world x at time {@code t}. */
+    double x(double t) {
+        if (speed == 0) {
+            return x0;
+        }
+        double p = x0 + speed * t;
+        p -= period * Math.floor(p / period);
+        return p - margin;
+    }
+
+    boolean facesLeft() {
+        return facesLeft;
+    }
+
+    /** How far the sprite can reach from its anchor, for culling before it is rendered. */
+    double margin() {
+        return margin;
+    }
+
+    Sprite sprite(double t) {
+        int pose = 0;
+        if (poses.length > 1) {
+            pose = Math.floorMod((int) Math.floor(Math.abs(speed * t) / stride) + phase0, poses.length);
+        }
+        Sprite s = poses[pose];
+        if (s == null) {
+            s = painter.apply(pose);
+            poses[pose] = s;
+        }
+        return s;
+    }
+}

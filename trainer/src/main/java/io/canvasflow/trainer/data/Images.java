@@ -1,0 +1,114 @@
+package io.canvasflow.trainer.data;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/** Reading dataset images and label maps. */
+final class Images {
+
+    private Images() {}
+
+    /** Reads a colour image as {@code TYPE_3BYTE_BGR} or {@code TYPE_INT_RGB}. */
+    static BufferedImage readImage(Path file) {
+        return toSupported(read(file));
+    }
+
+    /**
+     * Reads the pixel values of a single-band label PNG (palette or greyscale): the palette index,
+     * never the colour it maps to.
+     */
+    static int[] readLabelValues(Path file, int[] size) {
+        BufferedImage img = read(file);
+        Raster raster = img.getRaster();
+        if (!(img.getColorModel() instanceof IndexColorModel) && raster.getNumBands() != 1) {
+            throw new DatasetException(
+                    "Label image "
+                            + file
+                            + " has "
+                            + raster.getNumBands()
+                            + " colour bands; expected a palette or greyscale PNG whose values are"
+                            + " class indices");
+        }
+        size[0] = img.getWidth();
+        size[1] = img.getHeight();
+        return raster.getSamples(0, 0, img.getWidth(), img.getHeight(), 0, (int[]) null);
+    }
+
+    private static BufferedImage read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DatasetException("Expected an image file at " + file + ", but there is none");
+        }
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetException("Could not decode image " + file + ": " + e.getMessage(), e);
+        }
+        if (img == null) {
+            throw new DatasetException(
+                    "Could not decode image " + file + ": no reader for its format");
+        }
+        return img;
+    }
+
+    /** Returns the image if it is a type {@link LabeledFrame} takes, else a BGR copy. */
+    static BufferedImage toSupported(BufferedImage img) {
+        int type = img.getType();
+        if (type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_INT_RGB) {
+            return img;
+        }
+        BufferedImage out =
+                new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(img, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /** The image's pixels as packed {@code 0xRRGGBB}, read straight from its buffer. */
+    static int[] rgb(BufferedImage img, int[] out) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int n = w * h;
+        if (out == null || out.length < n) {
+            out = new int[n];
+        }
+        if (img.getType() == BufferedImage.TYPE_INT_RGB
+                && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferInt buf
+                && img.getRaster().getMinX() == 0
+                && img.getRaster().getSampleModelTranslateX() == 0
+                && img.getRaster().getSampleModelTranslateY() == 0
+                && buf.getData().length == n) {
+            int[] src = buf.getData();
+            for (int i = 0; i < n; i++) {
+                out[i] = src[i] & 0xffffff;
+            }
+            return out;
+        }
+        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte buf
+                && img.getRaster().getSampleModelTranslateX() == 0
+                && img.getRaster().getSampleModelTranslateY() == 0
+                && buf.getData().length == 3 * n) {
+            byte[] src = buf.getData();
+            for (int i = 0, j = 0; i < n; i++, j += 3) {
+                out[i] = ((src[j + 2] & 0xff) << 16) | ((src[j + 1] & 0xff) << 8) | (src[j] & 0xff);
+            }
+            return out;
+        }
+        img.getRGB(0, 0, w, h, out, 0, w);
+        for (int i = 0; i < n; i++) {
+            out[i] &= 0xffffff;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,8 @@
+package io.canvasflow.trainer.data;
+
+/** A dataset split; synthetic splits draw their scenes from disjoint seed ranges. */
+public enum Split {
+    TRAIN,
+    VALIDATION,
+    TEST
+}

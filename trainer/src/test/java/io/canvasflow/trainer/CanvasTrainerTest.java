@@ -1,0 +1,95 @@
+package io.canvasflow.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.model.Architecture;
+import io.canvasflow.model.ModelType;
+import io.canvasflow.model.SegmentationModel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CanvasTrainerTest {
+
+    @TempDir Path dir;
+
+    private static TrainingOptions tiny(ModelType type, int steps, double videoFraction, Path out) {
+        return new TrainingOptions(
+                type,
+                Architecture.tiny(),
+                "test-model",
+                3,
+                2,
+                2,
+                64,
+                64,
+                64,
+                64,
+                steps,
+                0.05f,
+                0.9f,
+                0f,
+                videoFraction,
+                0.5,
+                true,
+                7L,
+                0,
+                out,
+                false);
+    }
+
+    private static CanvasTrainer.Result train(TrainingOptions options) throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        // two batches of two 64x64 frames, cycled
+        TrainingData data = new SyntheticTrainingData(64, 64, options.seed()).limitedTo(4);
+        return CanvasTrainer.train(
+                options,
+                data,
+                TrainCommand.classInfos(io.canvasflow.trainer.data.ClassTable.SYNTHETIC),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldLowerTheLossOnAFixedSeed() throws IOException {
+        // Given two fixed batches of 64x64 synthetic frames, trained on repeatedly
+        TrainingOptions options = tiny(ModelType.RECURRENT, 40, 0, dir.resolve("rnn"));
+
+        // When
+        CanvasTrainer.Result result = train(options);
+
+        // Then the loss of the last logged window is well below the first
+        List<Double> losses = result.losses();
+        assertTrue(losses.size() >= 2, "losses: " + losses);
+        assertTrue(
+                losses.get(losses.size() - 1) < 0.8 * losses.get(0),
+                "loss did not fall: " + losses);
+    }
+
+    @Test
+    void shouldRunTheVideoPhaseAndWriteALoadableModel() throws IOException {
+        TrainingOptions options = tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("video"));
+
+        CanvasTrainer.Result result = train(options);
+
+        assertEquals(2, result.steps());
+        try (SegmentationModel model = SegmentationModel.load(dir.resolve("video"))) {
+            assertEquals(result.spec().version(), model.spec().version());
+            assertEquals(6, model.spec().numClasses());
+            assertEquals(3, model.spec().iterationsTrained());
+        }
+    }
+
+    @Test
+    void shouldBeDeterministicForASeed() throws IOException {
+        CanvasTrainer.Result a = train(tiny(ModelType.FEED_FORWARD, 2, 0, dir.resolve("a")));
+        CanvasTrainer.Result b = train(tiny(ModelType.FEED_FORWARD, 2, 0, dir.resolve("b")));
+
+        assertEquals(a.spec().parameters().sha256(), b.spec().parameters().sha256());
+    }
+}

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks: model (the network alone), pipeline (through Kafka), soak (long run).",
+        description =
+                "Benchmarks: model (the network alone), pipeline (through Kafka), soak (long run).",
         subcommands = {ModelBenchCommand.class})
 public final class BenchCommand {}

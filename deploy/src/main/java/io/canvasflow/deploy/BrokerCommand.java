@@ -62,29 +62,36 @@ public final class BrokerCommand implements Callable<Integer> {
             names = "--topic",
             paramLabel = "NAME[:PARTITIONS]",
             converter = TopicSpecConverter.class,
-            description = "Topic to create once the broker is up; repeatable. One partition unless"
-                    + " given.")
+            description =
+                    "Topic to create once the broker is up; repeatable. One partition unless"
+                            + " given.")
     private List<TopicSpec> topics = new ArrayList<>();
 
     @Option(
             names = "--port",
             paramLabel = "PORT",
-            description = "Client port on 127.0.0.1 (default " + DEFAULT_PORT + "; any free port"
-                    + " with --smoke).")
+            description =
+                    "Client port on 127.0.0.1 (default "
+                            + DEFAULT_PORT
+                            + "; any free port"
+                            + " with --smoke).")
     private Integer port;
 
     @Option(
             names = "--controller-port",
             paramLabel = "PORT",
-            description = "KRaft controller port on 127.0.0.1 (default " + DEFAULT_CONTROLLER_PORT
-                    + "; any free port with --smoke).")
+            description =
+                    "KRaft controller port on 127.0.0.1 (default "
+                            + DEFAULT_CONTROLLER_PORT
+                            + "; any free port with --smoke).")
     private Integer controllerPort;
 
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            description = "Keep the broker's data here across runs (default: a temporary"
-                    + " directory deleted on exit).")
+            description =
+                    "Keep the broker's data here across runs (default: a temporary"
+                            + " directory deleted on exit).")
     private Path dataDir;
 
     @Option(
@@ -99,7 +106,11 @@ public final class BrokerCommand implements Callable<Integer> {
 
     /** The outcome of {@link #runSmoke(EmbeddedKafkaBroker, int)}. */
     public record SmokeResult(
-            String bootstrapServers, String topic, int produced, int consumed, boolean identical,
+            String bootstrapServers,
+            String topic,
+            int produced,
+            int consumed,
+            boolean identical,
             long millis) {
 
         /** Whether every frame came back unchanged. */
@@ -197,7 +208,9 @@ public final class BrokerCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Topic<String, Frame> topic =
                 Topics.FRAMES.withName(
-                        Topics.FRAMES.name() + "-smoke-" + UUID.randomUUID().toString().substring(0, 8));
+                        Topics.FRAMES.name()
+                                + "-smoke-"
+                                + UUID.randomUUID().toString().substring(0, 8));
         broker.createTopics(Map.of(topic.name(), 1));
         List<Frame> sent = new ArrayList<>();
         for (int i = 0; i < records; i++) {
@@ -214,7 +227,8 @@ public final class BrokerCommand implements Callable<Integer> {
                 producer.send(new ProducerRecord<>(topic.name(), frame.getCameraId(), frame)).get();
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not produce to " + topic.name() + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "could not produce to " + topic.name() + ": " + e.getCause().getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while producing", e);

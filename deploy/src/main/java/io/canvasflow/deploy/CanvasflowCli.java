@@ -73,7 +73,9 @@ public final class CanvasflowCli implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String version = CanvasflowCli.class.getPackage().getImplementationVersion();
-            return new String[] {"canvasflow " + (version == null ? "(development build)" : version)};
+            return new String[] {
+                "canvasflow " + (version == null ? "(development build)" : version)
+            };
         }
     }
 }

@@ -95,15 +95,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Formats the data directory if it is new, starts the server and waits until clients can
-     * reach it. Calling it on a running broker does nothing.
+     * Formats the data directory if it is new, starts the server and waits until clients can reach
+     * it. Calling it on a running broker does nothing.
      *
      * @return this broker, for chaining
      * @throws IllegalStateException when the broker is closed, or does not start in time
      */
     public synchronized EmbeddedKafkaBroker start() {
         if (closed) {
-            throw new IllegalStateException("this embedded Kafka broker is closed; build a new one");
+            throw new IllegalStateException(
+                    "this embedded Kafka broker is closed; build a new one");
         }
         if (server != null) {
             return this;
@@ -139,8 +140,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Shuts the server down, keeping its data and ports so that {@link #start()} can bring it
-     * back. Calling it on a stopped broker does nothing.
+     * Shuts the server down, keeping its data and ports so that {@link #start()} can bring it back.
+     * Calling it on a stopped broker does nothing.
      */
     public synchronized void stop() {
         if (server != null) {
@@ -213,8 +214,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Returns the minimal client configuration for this broker, for an admin, producer, consumer
-     * or Streams application to extend.
+     * Returns the minimal client configuration for this broker, for an admin, producer, consumer or
+     * Streams application to extend.
      *
      * @return a new mutable map holding {@code bootstrap.servers}
      */
@@ -239,8 +240,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates one topic with replication factor one and the given topic configuration. An
-     * existing topic of that name is left as it is.
+     * Creates one topic with replication factor one and the given topic configuration. An existing
+     * topic of that name is left as it is.
      *
      * @param name the topic name
      * @param partitions the number of partitions
@@ -419,7 +420,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties properties = new Properties();
         properties.putAll(config);
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            properties.store(writer, "Written by CanvasFlow's EmbeddedKafkaBroker; for reference only");
+            properties.store(
+                    writer, "Written by CanvasFlow's EmbeddedKafkaBroker; for reference only");
         }
     }
 
@@ -447,12 +449,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new UncheckedIOException("could not find a free port on " + HOST, e);
             }
         }
-        throw new UncheckedIOException(new IOException("could not find a second free port on " + HOST));
+        throw new UncheckedIOException(
+                new IOException("could not find a second free port on " + HOST));
     }
 
     /**
-     * Configures an {@link EmbeddedKafkaBroker}. Everything is optional: by default the broker
-     * gets two free loopback ports and a temporary data directory deleted on close.
+     * Configures an {@link EmbeddedKafkaBroker}. Everything is optional: by default the broker gets
+     * two free loopback ports and a temporary data directory deleted on close.
      */
     public static final class Builder {
 
@@ -498,13 +501,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder optConfig(String key, String value) {
-            overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            overrides.put(
+                    Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
         /**
-         * Sets how long {@link EmbeddedKafkaBroker#start()} and topic creation may take; one
-         * minute by default.
+         * Sets how long {@link EmbeddedKafkaBroker#start()} and topic creation may take; one minute
+         * by default.
          *
          * @param startupTimeout the time limit
          * @return this builder
@@ -551,7 +555,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 return new EmbeddedKafkaBroker(
                         this, Files.createTempDirectory("canvasflow-kafka-"), true);
             } catch (IOException e) {
-                throw new UncheckedIOException("could not create a temporary Kafka data directory", e);
+                throw new UncheckedIOException(
+                        "could not create a temporary Kafka data directory", e);
             }
         }
 

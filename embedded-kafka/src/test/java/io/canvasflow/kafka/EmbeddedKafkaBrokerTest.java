@@ -34,7 +34,9 @@ class EmbeddedKafkaBrokerTest {
                     FrameRoundTrip.consume(kafka.bootstrapServers(), 2, sent.size());
 
             assertEquals(sent, FrameRoundTrip.sortedFrames(read));
-            assertEquals(Set.of(0, 1), read.stream().map(ConsumerRecord::partition).collect(Collectors.toSet()));
+            assertEquals(
+                    Set.of(0, 1),
+                    read.stream().map(ConsumerRecord::partition).collect(Collectors.toSet()));
             read.forEach(r -> assertEquals(r.value().getCameraId(), r.key()));
             try (Admin admin = Admin.create(kafka.clientConfig())) {
                 assertEquals(

@@ -87,17 +87,12 @@ final class FrameRoundTrip {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, Frame> producer =
                 new KafkaProducer<>(
-                        config,
-                        FRAMES.keySerde().serializer(),
-                        FRAMES.valueSerde().serializer())) {
+                        config, FRAMES.keySerde().serializer(), FRAMES.valueSerde().serializer())) {
             for (int i = 0; i < frames.size(); i++) {
                 Frame frame = frames.get(i);
                 producer.send(
                                 new ProducerRecord<>(
-                                        FRAMES.name(),
-                                        i % partitions,
-                                        frame.getCameraId(),
-                                        frame))
+                                        FRAMES.name(), i % partitions, frame.getCameraId(), frame))
                         .get();
             }
         }

@@ -20,15 +20,16 @@ import org.testcontainers.kafka.KafkaContainer;
 @Testcontainers(disabledWithoutDocker = true)
 class TestcontainersKafkaRoundTripTest {
 
-    @Container
-    private static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.3.1");
+    @Container private static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.3.1");
 
     @Test
     void shouldRoundTripFramesThroughContainerBroker() throws Exception {
         List<Frame> sent = FrameRoundTrip.frames(3);
         try (Admin admin =
                 Admin.create(
-                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBootstrapServers()))) {
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                KAFKA.getBootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(FrameRoundTrip.FRAMES.name(), 2, (short) 1)))
                     .all()
                     .get();

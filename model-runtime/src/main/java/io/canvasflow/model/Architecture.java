@@ -6,16 +6,16 @@ import java.util.Arrays;
  * Hyper-parameters of a segmentation network: everything needed to rebuild its blocks.
  *
  * @param stemChannels channels of the stride-2 stem convolution
- * @param stageChannels channels of the residual stages; the first two halve the resolution,
- *     the rest are atrous (dilated) so the output stride stays at {@code outputStride}
+ * @param stageChannels channels of the residual stages; the first two halve the resolution, the
+ *     rest are atrous (dilated) so the output stride stays at {@code outputStride}
  * @param blocksPerStage residual blocks per stage
  * @param outputStride 8 or 16: the ratio of input size to feature (and canvas) size
- * @param lstmHidden hidden channels of the first two ConvLSTM layers (the third has one channel
- *     per class)
+ * @param lstmHidden hidden channels of the first two ConvLSTM layers (the third has one channel per
+ *     class)
  * @param headChannels hidden channels of the feed-forward classifier head
- * @param seedClamp a seed canvas is centred per pixel and clamped to [-seedClamp, seedClamp]
- *     before seeding, so that a long run of seeded frames cannot grow the canvas without bound
- *     (each iteration adds at most 1 per class, the range of the last LSTM's tanh output)
+ * @param seedClamp a seed canvas is centred per pixel and clamped to [-seedClamp, seedClamp] before
+ *     seeding, so that a long run of seeded frames cannot grow the canvas without bound (each
+ *     iteration adds at most 1 per class, the range of the last LSTM's tanh output)
  */
 public record Architecture(
         int stemChannels,

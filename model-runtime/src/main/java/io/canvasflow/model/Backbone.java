@@ -14,10 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The feature extractor: a small residual CNN with batch norm after every convolution and
- * output stride 8 or 16. Stages past the output stride use atrous convolutions with growing
- * dilation, as in DeepLab, so the feature map keeps its resolution without losing receptive
- * field.
+ * The feature extractor: a small residual CNN with batch norm after every convolution and output
+ * stride 8 or 16. Stages past the output stride use atrous convolutions with growing dilation, as
+ * in DeepLab, so the feature map keeps its resolution without losing receptive field.
  */
 final class Backbone extends AbstractBlock {
 
@@ -46,7 +45,8 @@ final class Backbone extends AbstractBlock {
                 int stride = strided && b == 0 ? 2 : 1;
                 blocks.add(
                         addChildBlock(
-                                "stage" + s + "_" + b, new ResidualBlock(in, out, stride, dilation)));
+                                "stage" + s + "_" + b,
+                                new ResidualBlock(in, out, stride, dilation)));
                 in = out;
             }
         }

@@ -6,8 +6,8 @@ import java.util.Arrays;
 
 /**
  * A canvas: per-class logits at feature resolution, {@code classes x height x width}, row-major,
- * tagged with the model version that produced it. Immutable; plain Java memory, so it can be
- * kept between frames without holding native memory.
+ * tagged with the model version that produced it. Immutable; plain Java memory, so it can be kept
+ * between frames without holding native memory.
  */
 public final class Canvas {
 
@@ -25,7 +25,12 @@ public final class Canvas {
     public Canvas(int classes, int height, int width, float[] logits, String modelVersion) {
         if (classes < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException(
-                    "canvas dimensions must be positive, got " + classes + "x" + height + "x" + width);
+                    "canvas dimensions must be positive, got "
+                            + classes
+                            + "x"
+                            + height
+                            + "x"
+                            + width);
         }
         if (logits.length != (long) classes * height * width) {
             throw new IllegalArgumentException(
@@ -49,7 +54,8 @@ public final class Canvas {
 
     /** A zero canvas. */
     public static Canvas zeros(int classes, int height, int width, String modelVersion) {
-        return new Canvas(classes, height, width, new float[classes * height * width], modelVersion);
+        return new Canvas(
+                classes, height, width, new float[classes * height * width], modelVersion);
     }
 
     /**
@@ -82,8 +88,8 @@ public final class Canvas {
     }
 
     /**
-     * Encodes the logits as little-endian float16, 2 bytes per logit: compact enough for a
-     * state store and its changelog, and within half-precision rounding of the original.
+     * Encodes the logits as little-endian float16, 2 bytes per logit: compact enough for a state
+     * store and its changelog, and within half-precision rounding of the original.
      */
     public byte[] toBytes() {
         ByteBuffer buf = ByteBuffer.allocate(2 * logits.length).order(ByteOrder.LITTLE_ENDIAN);

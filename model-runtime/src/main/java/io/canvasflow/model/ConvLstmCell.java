@@ -12,8 +12,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A convolutional LSTM layer with 1x1 kernels (McIntosh et al., Appendix; Shi et al. 2015
- * without peepholes). Input {@code [x, h, c]}, output {@code [h', c']}:
+ * A convolutional LSTM layer with 1x1 kernels (McIntosh et al., Appendix; Shi et al. 2015 without
+ * peepholes). Input {@code [x, h, c]}, output {@code [h', c']}:
  *
  * <pre>
  *   i  = sigmoid(W_xi * x + W_hi * h + b_i)            (1)
@@ -42,8 +42,13 @@ final class ConvLstmCell extends AbstractBlock {
         this.hidden = hidden;
         weight =
                 addParameter(
-                        Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
-        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
+                        Parameter.builder()
+                                .setName("weight")
+                                .setType(Parameter.Type.WEIGHT)
+                                .build());
+        bias =
+                addParameter(
+                        Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
     }
 
     int hidden() {
@@ -65,7 +70,8 @@ final class ConvLstmCell extends AbstractBlock {
         NDArray c = inputs.get(2);
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         NDArray b = ps.getValue(bias, x.getDevice(), training);
-        NDArray gates = Conv2d.conv2d(NDArrays.concat(new NDList(x, h), 1), w, b).singletonOrThrow();
+        NDArray gates =
+                Conv2d.conv2d(NDArrays.concat(new NDList(x, h), 1), w, b).singletonOrThrow();
         NDList split = gates.split(4, 1);
         NDArray i = Activation.sigmoid(split.get(0));
         NDArray f = Activation.sigmoid(split.get(1).add(FORGET_BIAS));

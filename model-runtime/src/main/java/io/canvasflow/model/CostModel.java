@@ -1,10 +1,10 @@
 package io.canvasflow.model;
 
 /**
- * An analytic count of the multiply-adds a network spends on one frame of a given input size,
- * so cost can be compared with the paper's GFLOPs tables as well as in milliseconds. FLOPs are
- * counted as 2 x multiply-adds of the convolutions (batch norm, activations and the LSTM's
- * element-wise gate arithmetic are small and left out, as is usual).
+ * An analytic count of the multiply-adds a network spends on one frame of a given input size, so
+ * cost can be compared with the paper's GFLOPs tables as well as in milliseconds. FLOPs are counted
+ * as 2 x multiply-adds of the convolutions (batch norm, activations and the LSTM's element-wise
+ * gate arithmetic are small and left out, as is usual).
  *
  * @param inputWidth input width
  * @param inputHeight input height
@@ -14,7 +14,8 @@ package io.canvasflow.model;
 public record CostModel(int inputWidth, int inputHeight, long backboneMacs, long iterationMacs) {
 
     /** Counts the cost of a network for an input size. */
-    public static CostModel of(ModelType type, Architecture arch, int classes, int width, int height) {
+    public static CostModel of(
+            ModelType type, Architecture arch, int classes, int width, int height) {
         long h = ceilDiv(height, 2);
         long w = ceilDiv(width, 2);
         long backbone = conv(3, arch.stemChannels(), 3, h, w);

@@ -29,12 +29,16 @@ public final class FeedForwardSegmentationNet extends SegmentationNet {
     public FeedForwardSegmentationNet(Architecture architecture, int numClasses) {
         super(VERSION, architecture, numClasses);
         backbone = addChildBlock("backbone", new Backbone(architecture));
-        headConv = addChildBlock("headConv", ResidualBlock.conv3x3(architecture.headChannels(), 1, 1));
+        headConv =
+                addChildBlock("headConv", ResidualBlock.conv3x3(architecture.headChannels(), 1, 1));
         headBn = addChildBlock("headBn", BatchNorm.builder().build());
         classifier =
                 addChildBlock(
                         "classifier",
-                        Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(numClasses).build());
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(1, 1))
+                                .setFilters(numClasses)
+                                .build());
     }
 
     @Override
@@ -55,7 +59,8 @@ public final class FeedForwardSegmentationNet extends SegmentationNet {
     @Override
     public Step step(
             ParameterStore ps, NDArray features, NDArray canvas, NDList state, boolean training) {
-        NDList x = headBn.forward(ps, headConv.forward(ps, new NDList(features), training), training);
+        NDList x =
+                headBn.forward(ps, headConv.forward(ps, new NDList(features), training), training);
         x = new NDList(Activation.relu(x.singletonOrThrow()));
         NDArray logits = classifier.forward(ps, x, training).singletonOrThrow();
         return new Step(logits, logits, null);

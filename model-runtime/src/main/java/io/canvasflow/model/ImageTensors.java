@@ -27,8 +27,8 @@ public final class ImageTensors {
     }
 
     /**
-     * Writes an image as {@code 3 x H x W} RGB floats, scaled to 0..1 and normalised with
-     * {@code (x - mean) / std}, into {@code out} at {@code offset}.
+     * Writes an image as {@code 3 x H x W} RGB floats, scaled to 0..1 and normalised with {@code (x
+     * - mean) / std}, into {@code out} at {@code offset}.
      */
     public static void toChw(
             BufferedImage image, float[] mean, float[] std, float[] out, int offset) {

@@ -8,8 +8,8 @@ import java.util.Map;
  *
  * @param formatVersion the artifact format; this runtime reads {@value #FORMAT_VERSION}
  * @param modelId a stable name, e.g. {@code canvasflow-rnn-synthetic}
- * @param version a version id, unique per trained parameter set (a canvas from another version
- *     is never used as a seed)
+ * @param version a version id, unique per trained parameter set (a canvas from another version is
+ *     never used as a seed)
  * @param modelType recurrent or feed-forward
  * @param architecture the hyper-parameters that rebuild the network
  * @param classes class names and display colours, in class-index order
@@ -52,7 +52,9 @@ public record ModelSpec(
 
     /** Display colours as 0xRRGGBB in index order. */
     public int[] classColors() {
-        return classes.stream().mapToInt(c -> Integer.parseInt(c.color().substring(1), 16)).toArray();
+        return classes.stream()
+                .mapToInt(c -> Integer.parseInt(c.color().substring(1), 16))
+                .toArray();
     }
 
     /** A copy with other metrics. */

@@ -11,9 +11,9 @@ import ai.djl.training.ParameterStore;
 
 /**
  * The recurrent segmentation network of McIntosh et al. (Section 3, Appendix): a backbone, then
- * three stacked 1x1 ConvLSTM layers whose last output is added to a canvas of per-class logits
- * each iteration: {@code canvas(t) = canvas(t-1) + h3(t)}. The first layer sees the image
- * features concatenated with the current canvas, so later iterations can correct earlier ones.
+ * three stacked 1x1 ConvLSTM layers whose last output is added to a canvas of per-class logits each
+ * iteration: {@code canvas(t) = canvas(t-1) + h3(t)}. The first layer sees the image features
+ * concatenated with the current canvas, so later iterations can correct earlier ones.
  */
 public final class RecurrentSegmentationNet extends SegmentationNet {
 
@@ -61,8 +61,12 @@ public final class RecurrentSegmentationNet extends SegmentationNet {
             NDArray c;
             if (state == null) {
                 // Zero initial LSTM state at the start of every frame, seeded or not.
-                Shape s = new Shape(x.getShape().get(0), layers[i].hidden(), x.getShape().get(2),
-                        x.getShape().get(3));
+                Shape s =
+                        new Shape(
+                                x.getShape().get(0),
+                                layers[i].hidden(),
+                                x.getShape().get(2),
+                                x.getShape().get(3));
                 h = x.getManager().zeros(s, x.getDataType());
                 c = h;
             } else {

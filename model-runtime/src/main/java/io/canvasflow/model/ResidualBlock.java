@@ -14,9 +14,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A ResNet basic block: two 3x3 convolutions, each followed by batch norm, with an identity or
- * 1x1 projection shortcut. A dilation above 1 makes it atrous (DeepLab), keeping the resolution
- * while widening the receptive field.
+ * A ResNet basic block: two 3x3 convolutions, each followed by batch norm, with an identity or 1x1
+ * projection shortcut. A dilation above 1 makes it atrous (DeepLab), keeping the resolution while
+ * widening the receptive field.
  */
 final class ResidualBlock extends AbstractBlock {
 

@@ -3,8 +3,8 @@ package io.canvasflow.model;
 import java.awt.image.BufferedImage;
 
 /**
- * What to segment and how: an image, an optional seed canvas, a number of iterations, and the
- * size of the class map to return. Build with {@link #builder()}.
+ * What to segment and how: an image, an optional seed canvas, a number of iterations, and the size
+ * of the class map to return. Build with {@link #builder()}.
  */
 public final class SegmentRequest {
 
@@ -133,7 +133,10 @@ public final class SegmentRequest {
             if (image == null) {
                 throw new IllegalArgumentException("a SegmentRequest needs an image");
             }
-            if (iterations < 0 || outputWidth < 0 || outputHeight < 0 || inputWidth < 0
+            if (iterations < 0
+                    || outputWidth < 0
+                    || outputHeight < 0
+                    || inputWidth < 0
                     || inputHeight < 0) {
                 throw new IllegalArgumentException("iterations and sizes must not be negative");
             }

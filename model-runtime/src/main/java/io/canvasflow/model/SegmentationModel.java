@@ -27,8 +27,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A loaded model artifact: a directory holding {@code model.json} ({@link ModelSpec}) and the
- * DJL parameters it names. Thread-safe to share; segment with one {@link Segmenter} per thread.
+ * A loaded model artifact: a directory holding {@code model.json} ({@link ModelSpec}) and the DJL
+ * parameters it names. Thread-safe to share; segment with one {@link Segmenter} per thread.
  *
  * <pre>{@code
  * try (SegmentationModel model = SegmentationModel.load(dir, DeviceChoice.AUTO);
@@ -118,7 +118,11 @@ public final class SegmentationModel implements AutoCloseable {
             text = Files.readString(json, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ModelLoadException(
-                    "no " + ModelSpec.FILE_NAME + " in " + dir + ": expected a CanvasFlow model directory",
+                    "no "
+                            + ModelSpec.FILE_NAME
+                            + " in "
+                            + dir
+                            + ": expected a CanvasFlow model directory",
                     e);
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + json + ": " + e.getMessage(), e);
@@ -197,13 +201,15 @@ public final class SegmentationModel implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device.resolve());
         net.setInitializer(GLOROT_NORMAL, Parameter.Type.WEIGHT);
         net.initialize(
-                manager, DataType.FLOAT32, new Shape(1, 3, spec.input().height(), spec.input().width()));
+                manager,
+                DataType.FLOAT32,
+                new Shape(1, 3, spec.input().height(), spec.input().width()));
         return new SegmentationModel(spec, net, manager);
     }
 
     /**
-     * Writes the parameters and a {@code model.json} whose version is derived from their hash,
-     * into {@code dir} (created if needed).
+     * Writes the parameters and a {@code model.json} whose version is derived from their hash, into
+     * {@code dir} (created if needed).
      *
      * @return the spec as written
      */
@@ -226,8 +232,9 @@ public final class SegmentationModel implements AutoCloseable {
         ModelSpec written =
                 spec.withMetrics(metrics)
                         .withParameters(
-                                new ModelSpec.ParametersFile(PARAMETERS_FILE, Files.size(params), sha),
-                        spec.modelId() + "-" + sha.substring(0, 12));
+                                new ModelSpec.ParametersFile(
+                                        PARAMETERS_FILE, Files.size(params), sha),
+                                spec.modelId() + "-" + sha.substring(0, 12));
         Files.writeString(dir.resolve(ModelSpec.FILE_NAME), GSON.toJson(written));
         return written;
     }

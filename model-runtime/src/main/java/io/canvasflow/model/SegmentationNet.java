@@ -8,14 +8,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A segmentation network split where CanvasFlow needs to see inside it: the backbone runs once
- * per frame ({@link #features}), then {@link #step} refines the canvas of per-class logits as
- * many times as the budget allows.
+ * A segmentation network split where CanvasFlow needs to see inside it: the backbone runs once per
+ * frame ({@link #features}), then {@link #step} refines the canvas of per-class logits as many
+ * times as the budget allows.
  *
  * <p>As a plain DJL block, {@code forward([images])} or {@code forward([images, seedCanvas])}
  * returns {@code [canvas]} after the number of iterations given by the parameter {@code
- * "iterations"} (default {@link #defaultIterations()}); with the parameter {@code
- * "keepIterations"} set to {@code true} it returns the canvas after every iteration instead.
+ * "iterations"} (default {@link #defaultIterations()}); with the parameter {@code "keepIterations"}
+ * set to {@code true} it returns the canvas after every iteration instead.
  */
 public abstract class SegmentationNet extends AbstractBlock {
 
@@ -70,8 +70,8 @@ public abstract class SegmentationNet extends AbstractBlock {
      * One refinement step: the canvas after this iteration, given the features and the canvas
      * before it.
      *
-     * @param state the recurrent state returned by the previous step, or {@code null} for the
-     *     first step of a frame (a zero LSTM state)
+     * @param state the recurrent state returned by the previous step, or {@code null} for the first
+     *     step of a frame (a zero LSTM state)
      */
     public abstract Step step(
             ParameterStore ps, NDArray features, NDArray canvas, NDList state, boolean training);
@@ -105,8 +105,7 @@ public abstract class SegmentationNet extends AbstractBlock {
             keep = Boolean.TRUE.equals(params.get(KEEP_ITERATIONS));
         }
         NDArray features = features(ps, inputs.get(0), training);
-        NDArray canvas =
-                inputs.size() > 1 ? prepareSeed(inputs.get(1)) : zeroCanvas(features);
+        NDArray canvas = inputs.size() > 1 ? prepareSeed(inputs.get(1)) : zeroCanvas(features);
         NDList out = new NDList();
         NDList state = null;
         for (int i = 0; i < iterations; i++) {

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Segments frames with one model. Not thread-safe: make one per calling thread (one per Kafka
- * Streams thread). Every frame's NDArrays live in a sub-manager closed at the end of the frame,
- * so a long-running segmenter holds no native memory between frames.
+ * Streams thread). Every frame's NDArrays live in a sub-manager closed at the end of the frame, so
+ * a long-running segmenter holds no native memory between frames.
  */
 public final class Segmenter implements AutoCloseable {
 
@@ -30,8 +30,8 @@ public final class Segmenter implements AutoCloseable {
     }
 
     /**
-     * Segments one frame: the backbone runs once, then the requested iterations reuse its
-     * features, starting from the seed canvas or from zeros.
+     * Segments one frame: the backbone runs once, then the requested iterations reuse its features,
+     * starting from the seed canvas or from zeros.
      *
      * @throws IncompatibleCanvasException if the seed's shape or model version does not match
      */
@@ -63,7 +63,8 @@ public final class Segmenter implements AutoCloseable {
                             ? net.zeroCanvas(features)
                             : net.prepareSeed(
                                     frame.create(
-                                            seed.logitsUnsafe(), new Shape(1, classes, canvasH, canvasW)));
+                                            seed.logitsUnsafe(),
+                                            new Shape(1, classes, canvasH, canvasW)));
             double[] iterationMs = new double[iterations];
             List<Canvas> kept = new ArrayList<>();
             NDList state = null;
@@ -100,7 +101,8 @@ public final class Segmenter implements AutoCloseable {
 
     /** The mask: argmax over classes of the canvas bilinearly upsampled to the output size. */
     static byte[] classMap(NDArray canvas, int width, int height) {
-        NDArray up = canvas.getNDArrayInternal().interpolation(new long[] {height, width}, 1, false);
+        NDArray up =
+                canvas.getNDArrayInternal().interpolation(new long[] {height, width}, 1, false);
         return up.argMax(1).toType(DataType.UINT8, false).toByteArray();
     }
 

@@ -58,7 +58,9 @@ class ModelArtifactTest {
         byte[] good = Files.readAllBytes(params);
 
         ModelLoadException missing =
-                assertThrows(ModelLoadException.class, () -> SegmentationModel.load(dir.resolve("nope")));
+                assertThrows(
+                        ModelLoadException.class,
+                        () -> SegmentationModel.load(dir.resolve("nope")));
         assertTrue(missing.getMessage().contains("no model.json"), missing.getMessage());
 
         Files.write(params, java.util.Arrays.copyOf(good, good.length / 2));
@@ -75,7 +77,8 @@ class ModelArtifactTest {
 
         Files.write(params, good);
         String json = Files.readString(dir.resolve("model.json"));
-        Files.writeString(dir.resolve("model.json"), json.replace("\"RECURRENT\"", "\"FEED_FORWARD\""));
+        Files.writeString(
+                dir.resolve("model.json"), json.replace("\"RECURRENT\"", "\"FEED_FORWARD\""));
         ModelLoadException mismatched =
                 assertThrows(ModelLoadException.class, () -> SegmentationModel.load(dir));
         assertTrue(mismatched.getMessage().contains("does not fit"), mismatched.getMessage());
@@ -98,7 +101,8 @@ class ModelArtifactTest {
 
             Canvas wrongShape = Canvas.zeros(3, 4, 4, good.modelVersion());
             IncompatibleCanvasException shape =
-                    assertThrows(IncompatibleCanvasException.class, () -> segment(model, wrongShape));
+                    assertThrows(
+                            IncompatibleCanvasException.class, () -> segment(model, wrongShape));
             assertTrue(shape.getMessage().contains("3x8x12"), shape.getMessage());
 
             Canvas otherVersion = new Canvas(3, 8, 12, good.logits(), "some-other-model");

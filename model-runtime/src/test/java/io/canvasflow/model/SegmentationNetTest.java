@@ -89,8 +89,7 @@ class SegmentationNetTest {
                 ParameterStore ps = new ParameterStore(manager, false);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray images = manager.randomNormal(new Shape(2, 3, 64, 64));
-                    NDArray canvas =
-                            net.forward(ps, new NDList(images), true).singletonOrThrow();
+                    NDArray canvas = net.forward(ps, new NDList(images), true).singletonOrThrow();
                     NDArray loss = canvas.logSoftmax(1).get(":, 0").mean().neg();
                     gc.backward(loss);
                 }

@@ -22,7 +22,10 @@ final class TestModels {
                         new ModelSpec.ClassInfo("road", "#505050"),
                         new ModelSpec.ClassInfo("person", "#dc143c")),
                 new ModelSpec.InputSpec(
-                        width, height, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}),
+                        width,
+                        height,
+                        new float[] {0.5f, 0.5f, 0.5f},
+                        new float[] {0.25f, 0.25f, 0.25f}),
                 type == ModelType.RECURRENT ? 6 : 0,
                 "random weights for tests",
                 Map.of(),

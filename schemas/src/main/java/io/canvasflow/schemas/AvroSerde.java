@@ -21,8 +21,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code C3 01}, the writer schema's 64-bit CRC-64-AVRO fingerprint (little-endian), then the
  * binary body. No schema registry is involved; the fingerprint alone identifies the schema.
  *
- * <p>Null bytes deserialize to null and a null record serializes to null (a tombstone). Bytes
- * that are not a record of this type fail with a {@link MalformedRecordException} or an {@link
+ * <p>Null bytes deserialize to null and a null record serializes to null (a tombstone). Bytes that
+ * are not a record of this type fail with a {@link MalformedRecordException} or an {@link
  * UnknownSchemaException} whose message says what was expected and what was found. Instances are
  * immutable and thread-safe; obtain them from {@link AvroSerdes}.
  *
@@ -211,6 +211,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     @Override
     public String toString() {
-        return "AvroSerde[" + schema.getFullName() + ", fingerprint " + KnownSchemas.hex(fingerprint) + "]";
+        return "AvroSerde["
+                + schema.getFullName()
+                + ", fingerprint "
+                + KnownSchemas.hex(fingerprint)
+                + "]";
     }
 }

@@ -9,7 +9,8 @@ import io.canvasflow.schemas.avro.MaskEvent;
 public final class AvroSerdes {
 
     private static final AvroSerde<Frame> FRAME =
-            new AvroSerde<>(Frame.class, Frame.getClassSchema(), Frame.getEncoder(), Frame.getDecoder());
+            new AvroSerde<>(
+                    Frame.class, Frame.getClassSchema(), Frame.getEncoder(), Frame.getDecoder());
     private static final AvroSerde<MaskEvent> MASK_EVENT =
             new AvroSerde<>(
                     MaskEvent.class,
@@ -33,9 +34,9 @@ public final class AvroSerdes {
 
     /**
      * Lets Avro deserialize the generated {@code io.canvasflow.schemas.avro} classes in this JVM.
-     * Every serde here already does this; call it only before using a generated class's own
-     * {@code getDecoder()} without a serde. Idempotent; it adds to, and never replaces, what was
-     * trusted before (the {@code org.apache.avro.SERIALIZABLE_PACKAGES} system property).
+     * Every serde here already does this; call it only before using a generated class's own {@code
+     * getDecoder()} without a serde. Idempotent; it adds to, and never replaces, what was trusted
+     * before (the {@code org.apache.avro.SERIALIZABLE_PACKAGES} system property).
      */
     public static void trustGeneratedClasses() {
         TrustedPackages.ensureTrusted();

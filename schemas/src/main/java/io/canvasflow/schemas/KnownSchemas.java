@@ -24,7 +24,10 @@ public final class KnownSchemas {
                     DeadLetter.getClassSchema());
 
     private static final Map<Long, Schema> BY_FINGERPRINT =
-            ALL.stream().collect(Collectors.toUnmodifiableMap(KnownSchemas::fingerprint, Function.identity()));
+            ALL.stream()
+                    .collect(
+                            Collectors.toUnmodifiableMap(
+                                    KnownSchemas::fingerprint, Function.identity()));
 
     private KnownSchemas() {}
 

@@ -8,8 +8,8 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
  *
  * <p>Avro only loads record classes from trusted packages. Its system property {@code
  * org.apache.avro.SERIALIZABLE_PACKAGES} is read once, when Avro's validator class initializes, so
- * this both appends the package to the property (for code that reads it later) and adds a
- * predicate to the validator that is already installed, keeping whatever was trusted before.
+ * this both appends the package to the property (for code that reads it later) and adds a predicate
+ * to the validator that is already installed, keeping whatever was trusted before.
  */
 final class TrustedPackages {
 

@@ -6,8 +6,8 @@ import org.apache.kafka.common.errors.SerializationException;
 /**
  * Thrown when bytes carry a well-formed single-object header whose schema fingerprint is not the
  * one the deserializer reads. When the fingerprint belongs to another CanvasFlow schema (a {@code
- * MaskEvent} on the frames topic, say) {@link #foundSchemaName()} names it, so a caller can tell
- * "a record of the wrong type" from "a schema nobody here knows".
+ * MaskEvent} on the frames topic, say) {@link #foundSchemaName()} names it, so a caller can tell "a
+ * record of the wrong type" from "a schema nobody here knows".
  */
 public class UnknownSchemaException extends SerializationException {
 

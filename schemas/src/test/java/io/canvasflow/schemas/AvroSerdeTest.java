@@ -104,7 +104,8 @@ class AvroSerdeTest {
 
     @Test
     void shouldRejectGarbageBytesNamingTheMissingMarker() {
-        byte[] garbage = "this is not avro at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] garbage =
+                "this is not avro at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
         MalformedRecordException e =
                 assertThrows(
@@ -156,7 +157,10 @@ class AvroSerdeTest {
         UnknownSchemaException e =
                 assertThrows(
                         UnknownSchemaException.class,
-                        () -> AvroSerdes.frame().deserializer().deserialize(Topics.FRAMES.name(), maskBytes));
+                        () ->
+                                AvroSerdes.frame()
+                                        .deserializer()
+                                        .deserialize(Topics.FRAMES.name(), maskBytes));
 
         assertEquals(
                 "expected a single-object-encoded io.canvasflow.schemas.avro.Frame (fingerprint "
@@ -194,13 +198,19 @@ class AvroSerdeTest {
         // cameraId claims 1 GiB (zig-zag varint) but nothing follows.
         byte[] corrupt = Arrays.copyOf(header, 15);
         System.arraycopy(
-                new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}, 0, corrupt, 10, 5);
+                new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08},
+                0,
+                corrupt,
+                10,
+                5);
 
         MalformedRecordException e =
                 assertThrows(
-                        MalformedRecordException.class, () -> AvroSerdes.frame().deserialize(corrupt));
+                        MalformedRecordException.class,
+                        () -> AvroSerdes.frame().deserialize(corrupt));
 
-        assertTrue(e.getMessage().endsWith("the record is truncated (EOFException)"), e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith("the record is truncated (EOFException)"), e.getMessage());
     }
 
     @Test

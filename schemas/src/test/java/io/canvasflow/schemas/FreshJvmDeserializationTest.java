@@ -54,9 +54,7 @@ class FreshJvmDeserializationTest {
         assertEquals(0, child.exitValue(), output);
         List<String> lines = output.lines().filter(l -> !l.startsWith("SLF4J")).toList();
         assertEquals(
-                List.of(
-                        "read cam-7 #42",
-                        "trusted com.example.other,io.canvasflow.schemas.avro"),
+                List.of("read cam-7 #42", "trusted com.example.other,io.canvasflow.schemas.avro"),
                 lines);
     }
 }

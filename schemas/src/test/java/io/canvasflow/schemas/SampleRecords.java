@@ -79,7 +79,8 @@ final class SampleRecords {
                 .setCameraId("cam-7")
                 .setReason(DeadLetterReason.UNDECODABLE_IMAGE)
                 .setMessage("expected a JPEG image but found 5 bytes without an SOI marker")
-                .setOriginalKey(ByteBuffer.wrap("cam-7".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setOriginalKey(
+                        ByteBuffer.wrap("cam-7".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .setOriginalValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
                 .setTimestamp(CAPTURED.plusSeconds(1))
                 .build();

@@ -23,7 +23,9 @@ class SchemaEvolutionTest {
     private static Schema frameWithAddedOptionalField() {
         String current = Frame.getClassSchema().toString();
         String added =
-                ",{\"name\":\"" + ADDED_FIELD + "\",\"type\":[\"null\",\"double\"],\"default\":null}]}";
+                ",{\"name\":\""
+                        + ADDED_FIELD
+                        + "\",\"type\":[\"null\",\"double\"],\"default\":null}]}";
         return new Schema.Parser().parse(current.substring(0, current.length() - 2) + added);
     }
 

@@ -33,7 +33,8 @@ class TopicsTest {
         Topic<String, Frame> renamed = Topics.FRAMES.withName("renamed-for-test");
 
         assertEquals(
-                new Topic<>("renamed-for-test", Topics.FRAMES.keySerde(), Topics.FRAMES.valueSerde()),
+                new Topic<>(
+                        "renamed-for-test", Topics.FRAMES.keySerde(), Topics.FRAMES.valueSerde()),
                 renamed);
         assertEquals(original, Topics.FRAMES.name());
     }

@@ -30,10 +30,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains a segmentation network as in the paper's Appendix: unroll N iterations from a zero
- * canvas, softmax cross-entropy on the final canvas only, SGD with momentum, polynomial learning
- * rate decay. Then, going beyond the paper, a video-aware phase on consecutive frames: frame t
- * from a zero canvas, frame t+1 seeded with t's canvas for 2 iterations, loss on both.
+ * Trains a segmentation network as in the paper's Appendix: unroll N iterations from a zero canvas,
+ * softmax cross-entropy on the final canvas only, SGD with momentum, polynomial learning rate
+ * decay. Then, going beyond the paper, a video-aware phase on consecutive frames: frame t from a
+ * zero canvas, frame t+1 seeded with t's canvas for 2 iterations, loss on both.
  */
 public final class CanvasTrainer {
 
@@ -73,7 +73,9 @@ public final class CanvasTrainer {
             startStep = ((Number) model.spec().metrics().get("step")).intValue();
             progress.printf("Resuming from %s at step %d%n", checkpointDir, startStep);
         } else {
-            model = SegmentationModel.initialize(initialSpec(options, data, classes), DeviceChoice.AUTO);
+            model =
+                    SegmentationModel.initialize(
+                            initialSpec(options, data, classes), DeviceChoice.AUTO);
         }
         try (model) {
             return run(options, data, model, startStep, progress);
@@ -158,7 +160,8 @@ public final class CanvasTrainer {
                 }
             }
             if (!Float.isFinite(loss)) {
-                throw new IllegalStateException("training diverged at step " + step + ": loss " + loss);
+                throw new IllegalStateException(
+                        "training diverged at step " + step + ": loss " + loss);
             }
             window += loss;
             windowCount++;
@@ -169,7 +172,9 @@ public final class CanvasTrainer {
                 window = 0;
                 windowCount = 0;
             }
-            if (o.checkpointEvery() > 0 && (step + 1) % o.checkpointEvery() == 0 && step + 1 < o.steps()) {
+            if (o.checkpointEvery() > 0
+                    && (step + 1) % o.checkpointEvery() == 0
+                    && step + 1 < o.steps()) {
                 saveWith(model, o.output().resolve(CHECKPOINT), Map.of("step", step + 1));
             }
         }
@@ -181,12 +186,15 @@ public final class CanvasTrainer {
                         Map.of(
                                 "trainingSteps", o.steps(),
                                 "trainingSeconds", Math.round(seconds),
-                                "finalLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1)));
+                                "finalLoss",
+                                        losses.isEmpty()
+                                                ? Double.NaN
+                                                : losses.get(losses.size() - 1)));
         return new Result(written, losses, o.steps() - startStep, seconds);
     }
 
-    private static ModelSpec saveWith(SegmentationModel model, Path dir, Map<String, Object> metrics)
-            throws IOException {
+    private static ModelSpec saveWith(
+            SegmentationModel model, Path dir, Map<String, Object> metrics) throws IOException {
         return model.save(dir, metrics);
     }
 
@@ -209,8 +217,8 @@ public final class CanvasTrainer {
     }
 
     /**
-     * A batch of consecutive pairs: frame t from zero for N iterations, frame t+1 seeded with
-     * t's canvas (a wrong-class canvas for some samples) for the seeded iteration count.
+     * A batch of consecutive pairs: frame t from zero for N iterations, frame t+1 seeded with t's
+     * canvas (a wrong-class canvas for some samples) for the seeded iteration count.
      */
     private static NDArray videoLoss(
             TrainingOptions o,
@@ -235,13 +243,14 @@ public final class CanvasTrainer {
         seed = net.prepareSeed(seed);
         seed = mixWrongClassSeeds(seed, o.wrongSeedFraction(), net.numClasses(), random, sm);
         NDArray canvasB = unrollPrepared(net, ps, b.images(), seed, o.seededIterations());
-        return Losses.crossEntropy(canvasA, a.targets()).add(Losses.crossEntropy(canvasB, b.targets()));
+        return Losses.crossEntropy(canvasA, a.targets())
+                .add(Losses.crossEntropy(canvasB, b.targets()));
     }
 
     /**
-     * Replaces the seed of a random share of the samples by a confidently wrong canvas: one
-     * class at +1 and the others at -1 everywhere, what one iteration can add at most. Training
-     * on it teaches the recurrence to correct a bad seed (the paper's Figure 6 experiment).
+     * Replaces the seed of a random share of the samples by a confidently wrong canvas: one class
+     * at +1 and the others at -1 everywhere, what one iteration can add at most. Training on it
+     * teaches the recurrence to correct a bad seed (the paper's Figure 6 experiment).
      */
     static NDArray mixWrongClassSeeds(
             NDArray seed, double fraction, int classes, Random random, NDManager sm) {
@@ -258,7 +267,10 @@ public final class CanvasTrainer {
             mask[i] = random.nextDouble() < fraction ? 1f : 0f;
             for (int c = 0; c < classes; c++) {
                 java.util.Arrays.fill(
-                        wrong, (i * classes + c) * plane, (i * classes + c + 1) * plane, c == cls ? 1f : -1f);
+                        wrong,
+                        (i * classes + c) * plane,
+                        (i * classes + c + 1) * plane,
+                        c == cls ? 1f : -1f);
             }
         }
         NDArray m = sm.create(mask, new Shape(n, 1, 1, 1));
@@ -269,16 +281,25 @@ public final class CanvasTrainer {
             SegmentationNet net, ParameterStore ps, NDArray images, NDArray seed, int iterations) {
         NDArray features = net.features(ps, images, true);
         NDArray canvas = seed == null ? net.zeroCanvas(features) : net.prepareSeed(seed);
-        return iterate(net, ps, features, canvas, net.type() == ModelType.RECURRENT ? iterations : 1);
+        return iterate(
+                net, ps, features, canvas, net.type() == ModelType.RECURRENT ? iterations : 1);
     }
 
     private static NDArray unrollPrepared(
-            SegmentationNet net, ParameterStore ps, NDArray images, NDArray prepared, int iterations) {
+            SegmentationNet net,
+            ParameterStore ps,
+            NDArray images,
+            NDArray prepared,
+            int iterations) {
         return iterate(net, ps, net.features(ps, images, true), prepared, iterations);
     }
 
     private static NDArray iterate(
-            SegmentationNet net, ParameterStore ps, NDArray features, NDArray canvas, int iterations) {
+            SegmentationNet net,
+            ParameterStore ps,
+            NDArray features,
+            NDArray canvas,
+            int iterations) {
         NDList state = null;
         for (int i = 0; i < iterations; i++) {
             SegmentationNet.Step step = net.step(ps, features, canvas, state, true);
@@ -289,7 +310,12 @@ public final class CanvasTrainer {
     }
 
     private static void printProgress(
-            PrintStream out, TrainingOptions o, int step, int startStep, double loss, boolean video,
+            PrintStream out,
+            TrainingOptions o,
+            int step,
+            int startStep,
+            double loss,
+            boolean video,
             long t0) {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         int done = step - startStep;
@@ -298,9 +324,12 @@ public final class CanvasTrainer {
         int width = 30;
         int filled = (int) ((long) width * step / o.steps());
         float lr =
-                (float) ((o.learningRate() - TrainingOptions.LR_EPSILON)
-                                * Math.pow(1 - (double) step / o.steps(), TrainingOptions.LR_POWER)
-                        + TrainingOptions.LR_EPSILON);
+                (float)
+                        ((o.learningRate() - TrainingOptions.LR_EPSILON)
+                                        * Math.pow(
+                                                1 - (double) step / o.steps(),
+                                                TrainingOptions.LR_POWER)
+                                + TrainingOptions.LR_EPSILON);
         out.printf(
                 Locale.ROOT,
                 "[%s%s] %d/%d %s loss %.4f lr %.5f %.1f img/s ETA %s%n",
@@ -325,7 +354,11 @@ public final class CanvasTrainer {
     record Batch(NDArray images, NDArray targets) {
 
         static Batch of(
-                List<LabeledFrame> frames, TrainingOptions o, Random random, NDManager sm, int classes) {
+                List<LabeledFrame> frames,
+                TrainingOptions o,
+                Random random,
+                NDManager sm,
+                int classes) {
             int n = frames.size();
             int w = o.cropWidth();
             int h = o.cropHeight();

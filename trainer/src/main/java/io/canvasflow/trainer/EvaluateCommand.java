@@ -1,8 +1,8 @@
 package io.canvasflow.trainer;
 
 import io.canvasflow.model.SegmentationModel;
-import io.canvasflow.trainer.data.SyntheticDataset;
 import io.canvasflow.trainer.data.Split;
+import io.canvasflow.trainer.data.SyntheticDataset;
 import io.canvasflow.trainer.data.VideoSequence;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,41 +13,66 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code canvasflow evaluate}: scores a model on the synthetic test split, afresh, and writes
- * JSON, a Markdown table and PNG plots.
+ * {@code canvasflow evaluate}: scores a model on the synthetic test split, afresh, and writes JSON,
+ * a Markdown table and PNG plots.
  */
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
-        description = "Evaluate a model on the synthetic test split: mIoU per iteration, seeded"
-                + " video, wrong-class seed recovery, and the feed-forward baseline.")
+        description =
+                "Evaluate a model on the synthetic test split: mIoU per iteration, seeded"
+                        + " video, wrong-class seed recovery, and the feed-forward baseline.")
 public final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = "models/rnn", description = "Recurrent model directory (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--model",
+            defaultValue = "models/rnn",
+            description = "Recurrent model directory (default ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--baseline", defaultValue = "models/ff", description = "Feed-forward model directory, or 'none' (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--baseline",
+            defaultValue = "models/ff",
+            description = "Feed-forward model directory, or 'none' (default ${DEFAULT-VALUE}).")
     String baseline;
 
-    @Option(names = "--sequences", defaultValue = "16", description = "Test sequences (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sequences",
+            defaultValue = "16",
+            description = "Test sequences (default ${DEFAULT-VALUE}).")
     int sequences;
 
-    @Option(names = "--frames", defaultValue = "10", description = "Frames per sequence (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--frames",
+            defaultValue = "10",
+            description = "Frames per sequence (default ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--max-iterations", defaultValue = "8", description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-iterations",
+            defaultValue = "8",
+            description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
     int maxIterations;
 
     @Option(names = "--json", description = "Write the figures as JSON here.")
     Path json;
 
-    @Option(names = "--report", defaultValue = "reports/evaluation",
-            description = "Folder for evaluation.md, evaluation.json and the PNG plots (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--report",
+            defaultValue = "reports/evaluation",
+            description =
+                    "Folder for evaluation.md, evaluation.json and the PNG plots (default ${DEFAULT-VALUE}).")
     Path report;
 
     @Override
     public Integer call() throws Exception {
-        Evaluation result = run(model, "none".equals(baseline) ? null : Path.of(baseline), sequences, frames, maxIterations);
+        Evaluation result =
+                run(
+                        model,
+                        "none".equals(baseline) ? null : Path.of(baseline),
+                        sequences,
+                        frames,
+                        maxIterations);
         Files.createDirectories(report);
         String markdown = EvaluationReport.markdown(result);
         Files.writeString(report.resolve("evaluation.md"), markdown);
@@ -87,9 +112,14 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** Runs the evaluation on the synthetic test split. */
     public static Evaluation run(
-            Path modelDir, Path baselineDir, int sequenceCount, int framesPerSequence, int maxIterations) {
+            Path modelDir,
+            Path baselineDir,
+            int sequenceCount,
+            int framesPerSequence,
+            int maxIterations) {
         try (SegmentationModel rnn = SegmentationModel.load(modelDir);
-                SegmentationModel ff = baselineDir == null ? null : SegmentationModel.load(baselineDir)) {
+                SegmentationModel ff =
+                        baselineDir == null ? null : SegmentationModel.load(baselineDir)) {
             int w = rnn.spec().input().width();
             int h = rnn.spec().input().height();
             SyntheticDataset dataset = new SyntheticDataset();

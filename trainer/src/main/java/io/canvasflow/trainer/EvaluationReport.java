@@ -1,11 +1,9 @@
 package io.canvasflow.trainer;
 
 import com.google.gson.GsonBuilder;
-
 import io.canvasflow.trainer.EvaluateCommand.Evaluation;
 import io.canvasflow.trainer.Evaluator.Point;
 import io.canvasflow.trainer.Evaluator.Report;
-
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

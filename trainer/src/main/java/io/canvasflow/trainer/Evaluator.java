@@ -37,15 +37,19 @@ public final class Evaluator {
      * @param gflops analytic GFLOPs per frame
      */
     public record Point(
-            int iterations, double miou, double[] perClassIou, double pixelAccuracy, double gflops) {}
+            int iterations,
+            double miou,
+            double[] perClassIou,
+            double pixelAccuracy,
+            double gflops) {}
 
     /**
      * All figures of one evaluation.
      *
      * @param frames frames evaluated
      * @param zeroCanvas points for 1..maxIterations from a zero canvas
-     * @param seeded the first frame of each sequence from zero, the rest seeded with the
-     *     previous frame's canvas
+     * @param seeded the first frame of each sequence from zero, the rest seeded with the previous
+     *     frame's canvas
      * @param seededIterations iterations per seeded frame
      * @param wrongSeed points for 1..n iterations from a wrong-class canvas
      * @param feedForward the baseline, or null
@@ -79,7 +83,8 @@ public final class Evaluator {
         ConfusionMatrix[] zero = matrices(maxIterations, classes);
         ConfusionMatrix[] wrong = matrices(wrongSeedIterations, classes);
         for (int start = 0; start < frames.size(); start += batchSize) {
-            List<LabeledFrame> batch = frames.subList(start, Math.min(frames.size(), start + batchSize));
+            List<LabeledFrame> batch =
+                    frames.subList(start, Math.min(frames.size(), start + batchSize));
             run(rnn, batch, maxIterations, zero, false);
             run(rnn, batch, wrongSeedIterations, wrong, true);
         }
@@ -91,8 +96,12 @@ public final class Evaluator {
         if (feedForward != null) {
             ConfusionMatrix[] m = matrices(1, classes);
             for (int start = 0; start < frames.size(); start += batchSize) {
-                run(feedForward, frames.subList(start, Math.min(frames.size(), start + batchSize)),
-                        1, m, false);
+                run(
+                        feedForward,
+                        frames.subList(start, Math.min(frames.size(), start + batchSize)),
+                        1,
+                        m,
+                        false);
             }
             ff = point(m[0], 1, feedForward.cost().frameGflops(1));
         }
@@ -140,7 +149,9 @@ public final class Evaluator {
             NDArray images = images(batch, spec, sm);
             NDArray features = net.features(ps, images, false);
             NDArray canvas =
-                    wrongSeed ? wrongClassCanvas(batch, net, features, sm) : net.zeroCanvas(features);
+                    wrongSeed
+                            ? wrongClassCanvas(batch, net, features, sm)
+                            : net.zeroCanvas(features);
             NDList state = null;
             for (int k = 0; k < iterations; k++) {
                 SegmentationNet.Step step = net.step(ps, features, canvas, state, false);
@@ -167,9 +178,9 @@ public final class Evaluator {
     }
 
     /**
-     * A wrong-class seed per frame (the paper's Figure 6): the class after the frame's most
-     * common true class gets +1 and all others -1 at every pixel, the most one iteration of the
-     * network can add.
+     * A wrong-class seed per frame (the paper's Figure 6): the class after the frame's most common
+     * true class gets +1 and all others -1 at every pixel, the most one iteration of the network
+     * can add.
      */
     static NDArray wrongClassCanvas(
             List<LabeledFrame> batch, SegmentationNet net, NDArray features, NDManager sm) {
@@ -188,7 +199,10 @@ public final class Evaluator {
             int wrong = (dominant + 1) % classes;
             for (int c = 0; c < classes; c++) {
                 java.util.Arrays.fill(
-                        data, (i * classes + c) * plane, (i * classes + c + 1) * plane, c == wrong ? 1f : -1f);
+                        data,
+                        (i * classes + c) * plane,
+                        (i * classes + c + 1) * plane,
+                        c == wrong ? 1f : -1f);
             }
         }
         return sm.create(data, new Shape(batch.size(), classes, f.get(2), f.get(3)));
@@ -222,7 +236,8 @@ public final class Evaluator {
         for (LabeledFrame frame : sequence.frames()) {
             try (NDManager sm = model.manager().newSubManager()) {
                 ParameterStore ps = new ParameterStore(sm, false);
-                NDArray features = net.features(ps, images(List.of(frame), model.spec(), sm), false);
+                NDArray features =
+                        net.features(ps, images(List.of(frame), model.spec(), sm), false);
                 NDArray canvas =
                         previous == null
                                 ? net.zeroCanvas(features)

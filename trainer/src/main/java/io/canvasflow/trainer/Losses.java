@@ -10,8 +10,8 @@ final class Losses {
     private Losses() {}
 
     /**
-     * One-hot targets {@code (N, C, H, W)} from labels; pixels with a label outside {@code
-     * [0, C)} (the ignore label 255) get all zeros and so add nothing to the loss.
+     * One-hot targets {@code (N, C, H, W)} from labels; pixels with a label outside {@code [0, C)}
+     * (the ignore label 255) get all zeros and so add nothing to the loss.
      */
     static NDArray oneHot(NDManager manager, byte[][] labels, int classes, int h, int w) {
         int plane = h * w;

@@ -19,27 +19,43 @@ import picocli.CommandLine.Option;
 @Command(
         name = "model",
         mixinStandardHelpOptions = true,
-        description = "Per-frame milliseconds (median, p90) and GFLOPs: 1..N iterations from a zero"
-                + " canvas, 2 iterations seeded, and the feed-forward baseline, per input size.")
+        description =
+                "Per-frame milliseconds (median, p90) and GFLOPs: 1..N iterations from a zero"
+                        + " canvas, 2 iterations seeded, and the feed-forward baseline, per input size.")
 public final class ModelBenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "Recurrent model directory (default: the shipped rnn).")
+    @Option(
+            names = "--model",
+            description = "Recurrent model directory (default: the shipped rnn).")
     Path model;
 
-    @Option(names = "--baseline", description = "Feed-forward model directory (default: the shipped ff; 'none' to skip).")
+    @Option(
+            names = "--baseline",
+            description = "Feed-forward model directory (default: the shipped ff; 'none' to skip).")
     String baseline;
 
-    @Option(names = "--sizes", split = ",", defaultValue = "128x96,256x192,480x360",
+    @Option(
+            names = "--sizes",
+            split = ",",
+            defaultValue = "128x96,256x192,480x360",
             description = "Input sizes (default ${DEFAULT-VALUE}).")
     List<String> sizes;
 
-    @Option(names = "--max-iterations", defaultValue = "6", description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-iterations",
+            defaultValue = "6",
+            description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
     int maxIterations;
 
-    @Option(names = "--frames", defaultValue = "30", description = "Measured frames per configuration (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--frames",
+            defaultValue = "30",
+            description = "Measured frames per configuration (default ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's choice).")
+    @Option(
+            names = "--threads",
+            description = "PyTorch intra-op threads (default: the engine's choice).")
     Integer threads;
 
     @Option(names = "--json", description = "Write the figures as JSON here.")
@@ -56,7 +72,9 @@ public final class ModelBenchCommand implements Callable<Integer> {
         Path ffDir =
                 "none".equals(baseline)
                         ? null
-                        : baseline != null ? Path.of(baseline) : DefaultModels.dir(DefaultModels.FEED_FORWARD);
+                        : baseline != null
+                                ? Path.of(baseline)
+                                : DefaultModels.dir(DefaultModels.FEED_FORWARD);
         int[][] parsed = new int[sizes.size()][];
         for (int i = 0; i < sizes.size(); i++) {
             parsed[i] = TrainCommand.parseSize(sizes.get(i), "--sizes");
@@ -86,7 +104,8 @@ public final class ModelBenchCommand implements Callable<Integer> {
             List<Map<String, Object>> ratioList = new ArrayList<>();
             ratios.forEach(
                     (size, r) ->
-                            ratioList.add(Map.of("size", size, "msRatio", r[0], "gflopsRatio", r[1])));
+                            ratioList.add(
+                                    Map.of("size", size, "msRatio", r[0], "gflopsRatio", r[1])));
             out.put("seededOverZero", ratioList);
             if (json.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(json.toAbsolutePath().getParent());

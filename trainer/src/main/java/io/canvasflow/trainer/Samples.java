@@ -8,7 +8,6 @@ import io.canvasflow.model.SegmentationResult;
 import io.canvasflow.model.Segmenter;
 import io.canvasflow.trainer.data.LabeledFrame;
 import io.canvasflow.trainer.data.VideoSequence;
-
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,8 +6,8 @@ import io.canvasflow.trainer.data.SyntheticDataset;
 import java.util.List;
 
 /**
- * Training frames from the synthetic generator's training split. Every index is a new scene,
- * so the network never sees the same frame twice unless {@link #limitedTo} cycles them.
+ * Training frames from the synthetic generator's training split. Every index is a new scene, so the
+ * network never sees the same frame twice unless {@link #limitedTo} cycles them.
  */
 public final class SyntheticTrainingData implements TrainingData {
 

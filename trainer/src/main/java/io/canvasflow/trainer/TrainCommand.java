@@ -19,61 +19,113 @@ import picocli.CommandLine.Option;
         description = "Train a recurrent (rnn) or feed-forward (ff) segmentation model.")
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--type", defaultValue = "rnn", description = "rnn or ff (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--type",
+            defaultValue = "rnn",
+            description = "rnn or ff (default ${DEFAULT-VALUE})")
     String type;
 
-    @Option(names = {"-o", "--output"}, required = true, description = "Model directory to write.")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            description = "Model directory to write.")
     Path output;
 
-    @Option(names = "--steps", defaultValue = "4000", description = "Optimiser steps (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--steps",
+            defaultValue = "4000",
+            description = "Optimiser steps (default ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Batch size (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "8",
+            description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--crop", defaultValue = "128x96", description = "Training crop WxH (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--crop",
+            defaultValue = "128x96",
+            description = "Training crop WxH (default ${DEFAULT-VALUE}).")
     String crop;
 
-    @Option(names = "--frame", defaultValue = "256x192",
-            description = "Synthetic frame size WxH, also the model input size (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--frame",
+            defaultValue = "256x192",
+            description =
+                    "Synthetic frame size WxH, also the model input size (default ${DEFAULT-VALUE}).")
     String frame;
 
-    @Option(names = "--iterations", defaultValue = "6", description = "Iterations unrolled from zero (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--iterations",
+            defaultValue = "6",
+            description = "Iterations unrolled from zero (default ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--seeded-iterations", defaultValue = "2", description = "Iterations on the seeded frame of a video pair (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seeded-iterations",
+            defaultValue = "2",
+            description =
+                    "Iterations on the seeded frame of a video pair (default ${DEFAULT-VALUE}).")
     int seededIterations;
 
-    @Option(names = "--lr", defaultValue = "0.02", description = "Initial learning rate (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "0.02",
+            description = "Initial learning rate (default ${DEFAULT-VALUE}).")
     float lr;
 
-    @Option(names = "--momentum", defaultValue = "0.95", description = "SGD momentum (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--momentum",
+            defaultValue = "0.95",
+            description = "SGD momentum (default ${DEFAULT-VALUE}).")
     float momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "0.0001", description = "Weight decay (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--weight-decay",
+            defaultValue = "0.0001",
+            description = "Weight decay (default ${DEFAULT-VALUE}).")
     float weightDecay;
 
-    @Option(names = "--video-fraction", defaultValue = "0.3",
-            description = "Share of steps, at the end, on consecutive-frame pairs (rnn only; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--video-fraction",
+            defaultValue = "0.3",
+            description =
+                    "Share of steps, at the end, on consecutive-frame pairs (rnn only; default ${DEFAULT-VALUE}).")
     double videoFraction;
 
-    @Option(names = "--wrong-seed-fraction", defaultValue = "0.2",
-            description = "Share of video-phase seeds replaced by a wrong-class canvas (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--wrong-seed-fraction",
+            defaultValue = "0.2",
+            description =
+                    "Share of video-phase seeds replaced by a wrong-class canvas (default ${DEFAULT-VALUE}).")
     double wrongSeedFraction;
 
-    @Option(names = "--attached-seed", description = "Back-propagate through the seed canvas into frame t (default: detached).")
+    @Option(
+            names = "--attached-seed",
+            description =
+                    "Back-propagate through the seed canvas into frame t (default: detached).")
     boolean attachedSeed;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "Steps between checkpoints, 0 for none (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--checkpoint-every",
+            defaultValue = "500",
+            description = "Steps between checkpoints, 0 for none (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(names = "--resume", description = "Continue from OUTPUT/checkpoint if there is one.")
     boolean resume;
 
-    @Option(names = "--arch", defaultValue = "default", description = "default or tiny (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--arch",
+            defaultValue = "default",
+            description = "default or tiny (default ${DEFAULT-VALUE}).")
     String arch;
 
     @Override
@@ -98,12 +150,16 @@ public final class TrainCommand implements Callable<Integer> {
                 switch (arch) {
                     case "default" -> Architecture.defaults();
                     case "tiny" -> Architecture.tiny();
-                    default -> throw new IllegalArgumentException("--arch must be default or tiny, got " + arch);
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "--arch must be default or tiny, got " + arch);
                 };
         return new TrainingOptions(
                 modelType,
                 architecture,
-                modelType == ModelType.RECURRENT ? "canvasflow-rnn-synthetic" : "canvasflow-ff-synthetic",
+                modelType == ModelType.RECURRENT
+                        ? "canvasflow-rnn-synthetic"
+                        : "canvasflow-ff-synthetic",
                 iterations,
                 seededIterations,
                 batch,
@@ -128,14 +184,17 @@ public final class TrainCommand implements Callable<Integer> {
     public static CanvasTrainer.Result run(TrainingOptions options, java.io.PrintStream progress)
             throws java.io.IOException {
         SyntheticTrainingData data =
-                new SyntheticTrainingData(options.frameWidth(), options.frameHeight(), options.seed());
+                new SyntheticTrainingData(
+                        options.frameWidth(), options.frameHeight(), options.seed());
         return CanvasTrainer.train(options, data, classInfos(ClassTable.SYNTHETIC), progress);
     }
 
     static List<ModelSpec.ClassInfo> classInfos(ClassTable table) {
         List<ModelSpec.ClassInfo> out = new ArrayList<>();
         for (int i = 0; i < table.size(); i++) {
-            out.add(new ModelSpec.ClassInfo(table.name(i), String.format("#%06x", table.color(i) & 0xffffff)));
+            out.add(
+                    new ModelSpec.ClassInfo(
+                            table.name(i), String.format("#%06x", table.color(i) & 0xffffff)));
         }
         return out;
     }
@@ -162,6 +221,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // fall through to the error below
         }
-        throw new IllegalArgumentException(flag + " must be WIDTHxHEIGHT, e.g. 256x192; got " + value);
+        throw new IllegalArgumentException(
+                flag + " must be WIDTHxHEIGHT, e.g. 256x192; got " + value);
     }
 }

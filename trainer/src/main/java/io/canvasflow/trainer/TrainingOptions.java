@@ -5,8 +5,8 @@ import io.canvasflow.model.ModelType;
 import java.nio.file.Path;
 
 /**
- * Everything a training run needs; the defaults follow the paper's Appendix where it speaks
- * (6 unrolled iterations, SGD with momentum 0.95, polynomial decay with power 0.9, Glorot-normal
+ * Everything a training run needs; the defaults follow the paper's Appendix where it speaks (6
+ * unrolled iterations, SGD with momentum 0.95, polynomial decay with power 0.9, Glorot-normal
  * initialisation) and are sized for a 2-core CPU elsewhere.
  *
  * @param type recurrent network or feed-forward baseline
@@ -78,7 +78,10 @@ public record TrainingOptions(
                             + frameHeight
                             + ") and be at least 8x8");
         }
-        if (videoFraction < 0 || videoFraction > 1 || wrongSeedFraction < 0 || wrongSeedFraction > 1) {
+        if (videoFraction < 0
+                || videoFraction > 1
+                || wrongSeedFraction < 0
+                || wrongSeedFraction > 1) {
             throw new IllegalArgumentException("fractions must be between 0 and 1");
         }
         if (learningRate <= 0 || momentum < 0 || momentum >= 1) {

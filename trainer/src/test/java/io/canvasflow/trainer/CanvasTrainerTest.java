@@ -32,7 +32,7 @@ class CanvasTrainerTest {
                 64,
                 64,
                 steps,
-                0.05f,
+                0.5f,
                 0.9f,
                 0f,
                 videoFraction,
@@ -58,7 +58,7 @@ class CanvasTrainerTest {
     @Test
     void shouldLowerTheLossOnAFixedSeed() throws IOException {
         // Given two fixed batches of 64x64 synthetic frames, trained on repeatedly
-        TrainingOptions options = tiny(ModelType.RECURRENT, 40, 0, dir.resolve("rnn"));
+        TrainingOptions options = tiny(ModelType.RECURRENT, 60, 0, dir.resolve("rnn"));
 
         // When
         CanvasTrainer.Result result = train(options);

@@ -9,11 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.Canvas;
 import io.canvasflow.model.DeviceChoice;
@@ -28,15 +26,13 @@ import io.canvasflow.trainer.Evaluator.Point;
 import io.canvasflow.trainer.Evaluator.Report;
 import io.canvasflow.trainer.data.LabeledFrame;
 import io.canvasflow.trainer.data.VideoSequence;
-
-import org.junit.jupiter.api.Test;
-
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class EvaluationReportTest {
 

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Measures per-frame milliseconds and analytic GFLOPs of a recurrent model (1..N iterations
- * from a zero canvas, 2 iterations seeded) and a feed-forward baseline, at several input sizes,
- * all in one run so that ratios are comparable on a noisy machine.
+ * Measures per-frame milliseconds and analytic GFLOPs of a recurrent model (1..N iterations from a
+ * zero canvas, 2 iterations seeded) and a feed-forward baseline, at several input sizes, all in one
+ * run so that ratios are comparable on a noisy machine.
  */
 public final class ModelBenchmark {
 
@@ -71,14 +71,44 @@ public final class ModelBenchmark {
                 Canvas seed =
                         rnnSeg.segment(request(images[0], null, maxIterations, w, h)).canvas();
                 for (int k = 1; k <= maxIterations; k++) {
-                    rows.add(measure(rnnSeg, images, null, k, w, h, frames, label, "zero-" + k,
-                            cost.frameGflops(k)));
+                    rows.add(
+                            measure(
+                                    rnnSeg,
+                                    images,
+                                    null,
+                                    k,
+                                    w,
+                                    h,
+                                    frames,
+                                    label,
+                                    "zero-" + k,
+                                    cost.frameGflops(k)));
                 }
-                rows.add(measure(rnnSeg, images, seed, 2, w, h, frames, label, "seeded-2",
-                        cost.frameGflops(2)));
+                rows.add(
+                        measure(
+                                rnnSeg,
+                                images,
+                                seed,
+                                2,
+                                w,
+                                h,
+                                frames,
+                                label,
+                                "seeded-2",
+                                cost.frameGflops(2)));
                 if (ffSeg != null) {
-                    rows.add(measure(ffSeg, images, null, 1, w, h, frames, label, "feed-forward",
-                            feedForward.cost(w, h).frameGflops(1)));
+                    rows.add(
+                            measure(
+                                    ffSeg,
+                                    images,
+                                    null,
+                                    1,
+                                    w,
+                                    h,
+                                    frames,
+                                    label,
+                                    "feed-forward",
+                                    feedForward.cost(w, h).frameGflops(1)));
                 }
             }
         }
@@ -101,15 +131,26 @@ public final class ModelBenchmark {
         double[] backbone = new double[frames];
         for (int i = -warmUp; i < frames; i++) {
             SegmentationResult r =
-                    segmenter.segment(request(images[Math.floorMod(i, images.length)], seed,
-                            iterations, w, h));
+                    segmenter.segment(
+                            request(
+                                    images[Math.floorMod(i, images.length)],
+                                    seed,
+                                    iterations,
+                                    w,
+                                    h));
             if (i >= 0) {
                 ms[i] = r.modelMillis();
                 backbone[i] = r.backboneMillis();
             }
         }
-        return new Row(size, mode, iterations, percentile(ms, 50), percentile(ms, 90),
-                percentile(backbone, 50), gflops);
+        return new Row(
+                size,
+                mode,
+                iterations,
+                percentile(ms, 50),
+                percentile(ms, 90),
+                percentile(backbone, 50),
+                gflops);
     }
 
     private static SegmentRequest request(
@@ -155,9 +196,11 @@ public final class ModelBenchmark {
             for (Row full : rows) {
                 if (full.size().equals(seeded.size())
                         && full.mode().equals("zero-" + fullIterations)) {
-                    out.put(seeded.size(), new double[] {
-                        seeded.medianMs() / full.medianMs(), seeded.gflops() / full.gflops()
-                    });
+                    out.put(
+                            seeded.size(),
+                            new double[] {
+                                seeded.medianMs() / full.medianMs(), seeded.gflops() / full.gflops()
+                            });
                 }
             }
         }
@@ -167,12 +210,29 @@ public final class ModelBenchmark {
     /** A readable table of the rows. */
     public static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-9s %-13s %5s %10s %8s %11s %8s%n", "size", "mode",
-                "iters", "median ms", "p90 ms", "backbone ms", "GFLOPs"));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%-9s %-13s %5s %10s %8s %11s %8s%n",
+                        "size",
+                        "mode",
+                        "iters",
+                        "median ms",
+                        "p90 ms",
+                        "backbone ms",
+                        "GFLOPs"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-9s %-13s %5d %10.2f %8.2f %11.2f %8.3f%n",
-                    r.size(), r.mode(), r.iterations(), r.medianMs(), r.p90Ms(), r.backboneMs(),
-                    r.gflops()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%-9s %-13s %5d %10.2f %8.2f %11.2f %8.3f%n",
+                            r.size(),
+                            r.mode(),
+                            r.iterations(),
+                            r.medianMs(),
+                            r.p90Ms(),
+                            r.backboneMs(),
+                            r.gflops()));
         }
         return sb.toString();
     }

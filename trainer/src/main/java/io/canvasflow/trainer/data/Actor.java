@@ -3,10 +3,9 @@ package io.canvasflow.trainer.data;
 import java.util.function.IntFunction;
 
 /**
- * Something drawn over the background in depth order: a vehicle, a pedestrian, or a tree or bush
- * on the near pavement. Moving actors wrap around the world, so they leave the view on one side
- * and come back later on the other. Sprites are rendered on first use, which keeps single stills
- * cheap.
+ * Something drawn over the background in depth order: a vehicle, a pedestrian, or a tree or bush on
+ * the near pavement. Moving actors wrap around the world, so they leave the view on one side and
+ * come back later on the other. Sprites are rendered on first use, which keeps single stills cheap.
  */
 final class Actor {
 
@@ -79,7 +78,9 @@ final class Actor {
     Sprite sprite(double t) {
         int pose = 0;
         if (poses.length > 1) {
-            pose = Math.floorMod((int) Math.floor(Math.abs(speed * t) / stride) + phase0, poses.length);
+            pose =
+                    Math.floorMod(
+                            (int) Math.floor(Math.abs(speed * t) / stride) + phase0, poses.length);
         }
         Sprite s = poses[pose];
         if (s == null) {

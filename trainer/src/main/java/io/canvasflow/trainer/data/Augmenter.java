@@ -144,9 +144,23 @@ public final class Augmenter {
         int w01 = fx * (256 - fy);
         int w10 = (256 - fx) * fy;
         int w11 = fx * fy;
-        int r = (((a >> 16) & 0xff) * w00 + ((b >> 16) & 0xff) * w01 + ((c >> 16) & 0xff) * w10 + ((d >> 16) & 0xff) * w11 + 32768) >> 16;
-        int g = (((a >> 8) & 0xff) * w00 + ((b >> 8) & 0xff) * w01 + ((c >> 8) & 0xff) * w10 + ((d >> 8) & 0xff) * w11 + 32768) >> 16;
-        int bl = ((a & 0xff) * w00 + (b & 0xff) * w01 + (c & 0xff) * w10 + (d & 0xff) * w11 + 32768) >> 16;
+        int r =
+                (((a >> 16) & 0xff) * w00
+                                + ((b >> 16) & 0xff) * w01
+                                + ((c >> 16) & 0xff) * w10
+                                + ((d >> 16) & 0xff) * w11
+                                + 32768)
+                        >> 16;
+        int g =
+                (((a >> 8) & 0xff) * w00
+                                + ((b >> 8) & 0xff) * w01
+                                + ((c >> 8) & 0xff) * w10
+                                + ((d >> 8) & 0xff) * w11
+                                + 32768)
+                        >> 16;
+        int bl =
+                ((a & 0xff) * w00 + (b & 0xff) * w01 + (c & 0xff) * w10 + (d & 0xff) * w11 + 32768)
+                        >> 16;
         return (r << 16) | (g << 8) | bl;
     }
 
@@ -195,7 +209,10 @@ public final class Augmenter {
         public Augmenter build() {
             if (cropWidth <= 0 || cropHeight <= 0) {
                 throw new IllegalArgumentException(
-                        "Expected a positive crop size from setCropSize, got " + cropWidth + "x" + cropHeight);
+                        "Expected a positive crop size from setCropSize, got "
+                                + cropWidth
+                                + "x"
+                                + cropHeight);
             }
             if (!(minScale > 0) || !(maxScale >= minScale)) {
                 throw new IllegalArgumentException(

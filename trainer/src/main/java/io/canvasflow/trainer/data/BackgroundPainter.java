@@ -16,7 +16,12 @@ final class BackgroundPainter {
 
     private BackgroundPainter() {}
 
-    static void paint(Surface world, SceneLayout layout, Weather weather, boolean autumn, SplittableRandom rng) {
+    static void paint(
+            Surface world,
+            SceneLayout layout,
+            Weather weather,
+            boolean autumn,
+            SplittableRandom rng) {
         SplittableRandom skyRng = rng.split();
         int skyRows = Math.min(world.height, (int) Math.ceil(layout.roadTop) + 1);
         for (int y = 0; y < skyRows; y++) {
@@ -55,7 +60,9 @@ final class BackgroundPainter {
                     double lit =
                             0.55
                                     + 0.45 * (n - w.cloudThreshold)
-                                    + 0.25 * Textures.smooth(Textures.MEDIUM, x * fx * 2 + oy, y * fy + ox);
+                                    + 0.25
+                                            * Textures.smooth(
+                                                    Textures.MEDIUM, x * fx * 2 + oy, y * fy + ox);
                     int cloud = Colors.mix(w.cloudDark, w.cloudLight, lit);
                     c = Colors.mix(base, cloud, cover * w.cloudOpacity);
                 }
@@ -72,7 +79,11 @@ final class BackgroundPainter {
         while (x < s.width) {
             double bw = h * Colors.uniform(rng, 0.2, 0.6);
             int top = (int) (l.horizon - h * Colors.uniform(rng, 0.25, 0.6));
-            int col = Colors.mix(Colors.jitter(grey, rng, 12, false), w.skyHorizon, Colors.uniform(rng, 0.3, 0.6));
+            int col =
+                    Colors.mix(
+                            Colors.jitter(grey, rng, 12, false),
+                            w.skyHorizon,
+                            Colors.uniform(rng, 0.3, 0.6));
             double sx = h * Colors.uniform(rng, 0.04, 0.08);
             double sy = h * Colors.uniform(rng, 0.05, 0.09);
             int xa = (int) x;
@@ -93,9 +104,20 @@ final class BackgroundPainter {
         double x = -rng.nextDouble() * h * 0.5;
         while (x < s.width) {
             double bw = h * Colors.uniform(rng, 0.4, 1.2);
-            double height = h * (rng.nextDouble() < 0.25 ? Colors.uniform(rng, 0.4, 0.75) : Colors.uniform(rng, 0.12, 0.42));
+            double height =
+                    h
+                            * (rng.nextDouble() < 0.25
+                                    ? Colors.uniform(rng, 0.4, 0.75)
+                                    : Colors.uniform(rng, 0.12, 0.42));
             building(
-                    s, l, w, rng.split(), (int) x, (int) (x + bw), (int) (l.horizon - height), (int) Math.ceil(l.horizon) + 1);
+                    s,
+                    l,
+                    w,
+                    rng.split(),
+                    (int) x,
+                    (int) (x + bw),
+                    (int) (l.horizon - height),
+                    (int) Math.ceil(l.horizon) + 1);
             x += bw + (rng.nextDouble() < 0.45 ? h * Colors.uniform(rng, 0.1, 0.5) : 0);
         }
     }
@@ -111,21 +133,24 @@ final class BackgroundPainter {
         int c =
                 switch (kind) {
                     case CONCRETE -> Colors.jitter(Colors.rgb(150, 150, 148), rng, 35, true);
-                    case PLASTER -> Colors.pick(
-                            rng,
-                            Colors.rgb(205, 190, 155),
-                            Colors.rgb(218, 212, 200),
-                            Colors.rgb(205, 162, 150),
-                            Colors.rgb(215, 195, 132),
-                            Colors.rgb(162, 180, 195),
-                            Colors.rgb(162, 180, 152));
-                    case BRICK -> Colors.pick(
-                            rng,
-                            Colors.rgb(140, 66, 46),
-                            Colors.rgb(120, 72, 56),
-                            Colors.rgb(165, 102, 72),
-                            Colors.rgb(92, 56, 46));
-                    case STONE -> Colors.pick(rng, Colors.rgb(172, 162, 142), Colors.rgb(140, 136, 126));
+                    case PLASTER ->
+                            Colors.pick(
+                                    rng,
+                                    Colors.rgb(205, 190, 155),
+                                    Colors.rgb(218, 212, 200),
+                                    Colors.rgb(205, 162, 150),
+                                    Colors.rgb(215, 195, 132),
+                                    Colors.rgb(162, 180, 195),
+                                    Colors.rgb(162, 180, 152));
+                    case BRICK ->
+                            Colors.pick(
+                                    rng,
+                                    Colors.rgb(140, 66, 46),
+                                    Colors.rgb(120, 72, 56),
+                                    Colors.rgb(165, 102, 72),
+                                    Colors.rgb(92, 56, 46));
+                    case STONE ->
+                            Colors.pick(rng, Colors.rgb(172, 162, 142), Colors.rgb(140, 136, 126));
                     case PANEL -> Colors.jitter(Colors.rgb(72, 74, 78), rng, 12, true);
                     default -> Colors.rgb(60, 90, 100);
                 };
@@ -133,10 +158,22 @@ final class BackgroundPainter {
     }
 
     private static void building(
-            Surface s, SceneLayout l, Weather w, SplittableRandom rng, int x0, int x1, int top, int base) {
+            Surface s,
+            SceneLayout l,
+            Weather w,
+            SplittableRandom rng,
+            int x0,
+            int x1,
+            int top,
+            int base) {
         double h = l.viewHeight;
         double p = rng.nextDouble();
-        int kind = p < 0.27 ? CONCRETE : p < 0.47 ? PLASTER : p < 0.67 ? BRICK : p < 0.77 ? STONE : p < 0.9 ? GLASS : PANEL;
+        int kind =
+                p < 0.27
+                        ? CONCRETE
+                        : p < 0.47
+                                ? PLASTER
+                                : p < 0.67 ? BRICK : p < 0.77 ? STONE : p < 0.9 ? GLASS : PANEL;
         int facade = facadeColor(kind, rng);
         long seed = rng.nextLong();
         double floorH = h * Colors.uniform(rng, 0.1, 0.16);
@@ -148,10 +185,22 @@ final class BackgroundPainter {
         int corniceCol = Colors.scale(facade, rng.nextBoolean() ? 0.78 : 1.15);
         int groundH = rng.nextDouble() < 0.6 ? (int) (floorH * Colors.uniform(rng, 1.1, 1.4)) : 0;
         boolean awning = groundH > 0 && rng.nextDouble() < 0.4;
-        int awningCol = Colors.pick(rng, Colors.rgb(160, 30, 30), Colors.rgb(30, 90, 60), Colors.rgb(40, 60, 120), Colors.rgb(200, 160, 40));
+        int awningCol =
+                Colors.pick(
+                        rng,
+                        Colors.rgb(160, 30, 30),
+                        Colors.rgb(30, 90, 60),
+                        Colors.rgb(40, 60, 120),
+                        Colors.rgb(200, 160, 40));
         int frame = rng.nextBoolean() ? Colors.rgb(215, 215, 210) : Colors.rgb(55, 55, 58);
         int glassDark = Colors.jitter(Colors.rgb(48, 56, 68), rng, 10, false);
-        int tint = Colors.pick(rng, Colors.rgb(60, 95, 105), Colors.rgb(70, 85, 110), Colors.rgb(95, 85, 65), Colors.rgb(120, 130, 140));
+        int tint =
+                Colors.pick(
+                        rng,
+                        Colors.rgb(60, 95, 105),
+                        Colors.rgb(70, 85, 110),
+                        Colors.rgb(95, 85, 65),
+                        Colors.rgb(120, 130, 140));
         double reflect = Colors.uniform(rng, 0.15, 0.55);
         double stain = Colors.uniform(rng, 0.04, 0.14);
         double grain = Colors.uniform(rng, 0.02, 0.08);
@@ -197,14 +246,24 @@ final class BackgroundPainter {
                         if (ly % brickH == 0 || (lx + off) % brickW == 0) {
                             c = mortar;
                         } else {
-                            c = Colors.scale(c, 0.86 + 0.28 * StreetLabels.hash01(seed, row, (lx + off) / brickW));
+                            c =
+                                    Colors.scale(
+                                            c,
+                                            0.86
+                                                    + 0.28
+                                                            * StreetLabels.hash01(
+                                                                    seed,
+                                                                    row,
+                                                                    (lx + off) / brickW));
                         }
                     } else if (slabs && (ly - cornice) % floorH < 1) {
                         c = Colors.scale(c, 0.82);
                     }
                     double v =
                             1
-                                    + stain * Textures.smooth(Textures.SMOOTH, x * 0.8 + ox, y * 0.5 + oy)
+                                    + stain
+                                            * Textures.smooth(
+                                                    Textures.SMOOTH, x * 0.8 + ox, y * 0.5 + oy)
                                     + grain * Textures.at(Textures.FINE, x * 2 + ox, y * 2 + oy)
                                     + 0.5 * grain * Textures.at(Textures.GRAIN, x + ox, y + oy);
                     c = Colors.scale(c, v);
@@ -215,7 +274,13 @@ final class BackgroundPainter {
                     double fx = (lx - margin) - col * cellW - (cellW - winW) / 2;
                     double wy = fy - winTop;
                     boolean rowOk = ly >= cornice && y + (winH - wy) < windowBottom;
-                    if (rowOk && col >= 0 && col < cols && wy >= -1 && wy < winH + 1 && fx >= -1 && fx < winW + 1) {
+                    if (rowOk
+                            && col >= 0
+                            && col < cols
+                            && wy >= -1
+                            && wy < winH + 1
+                            && fx >= -1
+                            && fx < winW + 1) {
                         boolean edge = wy < 0 || wy >= winH || fx < 0 || fx >= winW;
                         if (edge) {
                             c = wy >= winH ? Colors.scale(facade, 1.18) : frame;
@@ -225,7 +290,11 @@ final class BackgroundPainter {
                                 c = Colors.rgb(235, 205, 130);
                             } else {
                                 int refl = w.skyAt(0.3 + 0.5 * wy / winH);
-                                c = Colors.mix(glassDark, refl, reflect * (1 - wy / winH) + 0.1 * r);
+                                c =
+                                        Colors.mix(
+                                                glassDark,
+                                                refl,
+                                                reflect * (1 - wy / winH) + 0.1 * r);
                                 if (r > 0.85 && wy < winH * 0.45) {
                                     c = Colors.rgb(190, 175, 150);
                                 }
@@ -237,7 +306,19 @@ final class BackgroundPainter {
                     c = Colors.scale(corniceCol, 1 + 0.05 * Textures.at(Textures.FINE, x, y));
                 }
                 if (inGround) {
-                    c = shopFront(c, facade, awning, awningCol, y - windowBottom, groundH, lx, cellW, glassDark, w, seed);
+                    c =
+                            shopFront(
+                                    c,
+                                    facade,
+                                    awning,
+                                    awningCol,
+                                    y - windowBottom,
+                                    groundH,
+                                    lx,
+                                    cellW,
+                                    glassDark,
+                                    w,
+                                    seed);
                 }
                 if (sideW > 0 && (sideLeft ? lx < sideW : width - lx <= sideW)) {
                     c = Colors.scale(c, 0.78);
@@ -254,19 +335,34 @@ final class BackgroundPainter {
             int bc = Colors.scale(facade, Colors.uniform(rng, 0.6, 0.9));
             for (int y = Math.max(0, top - bh); y < Math.max(0, top); y++) {
                 for (int x = s.xFrom(bx); x < s.xTo(bx + bw); x++) {
-                    s.put(x, y, Colors.scale(bc, 1 + 0.05 * Textures.at(Textures.FINE, x, y)), BUILDING);
+                    s.put(
+                            x,
+                            y,
+                            Colors.scale(bc, 1 + 0.05 * Textures.at(Textures.FINE, x, y)),
+                            BUILDING);
                 }
             }
         }
     }
 
     private static int shopFront(
-            int c, int facade, boolean awning, int awningCol, int gy, int groundH, int lx, double cellW,
-            int glassDark, Weather w, long seed) {
+            int c,
+            int facade,
+            boolean awning,
+            int awningCol,
+            int gy,
+            int groundH,
+            int lx,
+            double cellW,
+            int glassDark,
+            Weather w,
+            long seed) {
         if (awning && gy < groundH * 0.28) {
             boolean stripe = ((int) (lx / (cellW / 4))) % 2 == 0;
             int a = stripe ? awningCol : Colors.rgb(225, 222, 215);
-            return gy > groundH * 0.24 ? Colors.scale(a, 0.6) : Colors.scale(a, 0.95 - 0.2 * gy / groundH);
+            return gy > groundH * 0.24
+                    ? Colors.scale(a, 0.6)
+                    : Colors.scale(a, 0.95 - 0.2 * gy / groundH);
         }
         double bay = lx / (cellW * 2);
         double inBay = (bay - Math.floor(bay)) * cellW * 2;
@@ -277,15 +373,42 @@ final class BackgroundPainter {
         if (StreetLabels.hash01(seed, idx, 99) < 0.2) {
             return Colors.rgb(58, 46, 38); // a door
         }
-        int interior = Colors.mix(glassDark, Colors.rgb(150, 130, 110), 0.25 * StreetLabels.hash01(seed, idx, gy / 4));
+        int interior =
+                Colors.mix(
+                        glassDark,
+                        Colors.rgb(150, 130, 110),
+                        0.25 * StreetLabels.hash01(seed, idx, gy / 4));
         return Colors.mix(interior, w.skyHorizon, 0.18 * (1 - (double) gy / groundH));
     }
 
     private static void ground(Surface s, SceneLayout l, Weather w, SplittableRandom rng) {
         double h = l.viewHeight;
-        int farPave = Colors.jitter(Colors.pick(rng, Colors.rgb(168, 166, 160), Colors.rgb(180, 172, 155), Colors.rgb(150, 150, 152), Colors.rgb(150, 100, 85)), rng, 12, true);
-        int nearPave = rng.nextDouble() < 0.6 ? farPave : Colors.jitter(Colors.rgb(165, 165, 162), rng, 20, true);
-        int asphalt = Colors.jitter(Colors.pick(rng, Colors.rgb(78, 78, 82), Colors.rgb(95, 95, 96), Colors.rgb(62, 63, 66), Colors.rgb(118, 117, 114)), rng, 10, true);
+        int farPave =
+                Colors.jitter(
+                        Colors.pick(
+                                rng,
+                                Colors.rgb(168, 166, 160),
+                                Colors.rgb(180, 172, 155),
+                                Colors.rgb(150, 150, 152),
+                                Colors.rgb(150, 100, 85)),
+                        rng,
+                        12,
+                        true);
+        int nearPave =
+                rng.nextDouble() < 0.6
+                        ? farPave
+                        : Colors.jitter(Colors.rgb(165, 165, 162), rng, 20, true);
+        int asphalt =
+                Colors.jitter(
+                        Colors.pick(
+                                rng,
+                                Colors.rgb(78, 78, 82),
+                                Colors.rgb(95, 95, 96),
+                                Colors.rgb(62, 63, 66),
+                                Colors.rgb(118, 117, 114)),
+                        rng,
+                        10,
+                        true);
         int curb = Colors.jitter(Colors.rgb(185, 185, 180), rng, 12, true);
         int marking = Colors.rgb(225, 225, 218);
         int centre = rng.nextBoolean() ? Colors.rgb(215, 180, 60) : marking;
@@ -311,7 +434,8 @@ final class BackgroundPainter {
             if (y < l.roadTop && y >= l.roadTop - farCurb) {
                 int c = y >= l.roadTop - 1 ? Colors.scale(curb, 0.6) : curb;
                 for (int x = x0; x < x1; x++) {
-                    s.rgb[row + x] = Colors.scale(c, 1 + 0.04 * Textures.at(Textures.FINE, x * 2, y * 2));
+                    s.rgb[row + x] =
+                            Colors.scale(c, 1 + 0.04 * Textures.at(Textures.FINE, x * 2, y * 2));
                 }
             } else if (y < l.roadTop) {
                 for (int x = x0; x < x1; x++) {
@@ -329,7 +453,8 @@ final class BackgroundPainter {
                 }
                 double e1 = l.roadTop + thick * 2;
                 double e2 = l.roadBottom - thick * 3;
-                boolean edge = edgeLines && ((y >= e1 && y < e1 + thick) || (y >= e2 && y < e2 + thick));
+                boolean edge =
+                        edgeLines && ((y >= e1 && y < e1 + thick) || (y >= e2 && y < e2 + thick));
                 boolean gutter = y >= l.roadBottom - thick;
                 int paint = line == centreLane ? centre : marking;
                 boolean solid = edge || (line == centreLane && centre != marking);
@@ -339,8 +464,14 @@ final class BackgroundPainter {
                     double tx = x * inv;
                     double v =
                             1
-                                    + 0.08 * Textures.smooth(Textures.MEDIUM, tx * 0.6 + ox, ty * 1.5 + oy)
-                                    + 0.1 * Textures.at(Textures.FINE, (int) (tx * 2) + ox, (int) (ty * 3) + oy)
+                                    + 0.08
+                                            * Textures.smooth(
+                                                    Textures.MEDIUM, tx * 0.6 + ox, ty * 1.5 + oy)
+                                    + 0.1
+                                            * Textures.at(
+                                                    Textures.FINE,
+                                                    (int) (tx * 2) + ox,
+                                                    (int) (ty * 3) + oy)
                                     + 0.05 * Textures.at(Textures.GRAIN, x + ox, y + oy);
                     if (Textures.smooth(Textures.SMOOTH, tx * 0.5 + oy, ty * 1.2 + ox) > 0.45) {
                         v *= 0.88;
@@ -363,7 +494,11 @@ final class BackgroundPainter {
             } else if (y < l.roadBottom + nearCurb) {
                 double t = (y - l.roadBottom) / nearCurb;
                 for (int x = x0; x < x1; x++) {
-                    s.rgb[row + x] = Colors.scale(curb, (t < 0.45 ? 0.62 : 1.0) + 0.05 * Textures.at(Textures.FINE, x * 2, y * 2));
+                    s.rgb[row + x] =
+                            Colors.scale(
+                                    curb,
+                                    (t < 0.45 ? 0.62 : 1.0)
+                                            + 0.05 * Textures.at(Textures.FINE, x * 2, y * 2));
                 }
             } else {
                 for (int x = x0; x < x1; x++) {
@@ -377,7 +512,8 @@ final class BackgroundPainter {
     }
 
     /** Paving slabs in rough perspective: widths shrink with depth, joints converge. */
-    private static int paving(int color, int x, int y, double cx, double y0, double d, double tile, int ox, int oy) {
+    private static int paving(
+            int color, int x, int y, double cx, double y0, double d, double tile, int ox, int oy) {
         double tx = (x - cx) / (tile * d);
         double ty = (y - y0) / (tile * d * 0.4);
         int ix = (int) Math.floor(tx);
@@ -396,7 +532,8 @@ final class BackgroundPainter {
     }
 
     /** Trees, hedges and a grass verge along the far pavement. */
-    private static void farVegetation(Surface s, SceneLayout l, boolean autumn, SplittableRandom rng) {
+    private static void farVegetation(
+            Surface s, SceneLayout l, boolean autumn, SplittableRandom rng) {
         double h = l.viewHeight;
         double pave = l.roadTop - l.horizon;
         if (rng.nextDouble() < 0.3) {
@@ -406,7 +543,15 @@ final class BackgroundPainter {
             double x = rng.nextDouble() * h;
             while (x < s.width) {
                 double len = h * Colors.uniform(rng, 0.5, 1.5);
-                VegetationPainter.grass(s, (int) x, (int) (x + len), top, bottom, grass, rng.nextLong(), VEGETATION);
+                VegetationPainter.grass(
+                        s,
+                        (int) x,
+                        (int) (x + len),
+                        top,
+                        bottom,
+                        grass,
+                        rng.nextLong(),
+                        VEGETATION);
                 x += len + h * Colors.uniform(rng, 0.2, 1.0);
             }
         }
@@ -417,7 +562,14 @@ final class BackgroundPainter {
             double base = l.horizon + pave * Colors.uniform(rng, 0.3, 0.6);
             double height = h * Colors.uniform(rng, 0.05, 0.1);
             VegetationPainter.hedge(
-                    s, x0, x0 + len, base - height, base, VegetationPainter.foliage(rng, autumn), rng.nextLong(), VEGETATION);
+                    s,
+                    x0,
+                    x0 + len,
+                    base - height,
+                    base,
+                    VegetationPainter.foliage(rng, autumn),
+                    rng.nextLong(),
+                    VEGETATION);
         }
         if (rng.nextDouble() < 0.75) {
             double x = rng.nextDouble() * h * 0.6;
@@ -429,7 +581,14 @@ final class BackgroundPainter {
                 double trunk = r * Colors.uniform(rng, 0.9, 1.8);
                 double cy = base - trunk - r * 0.5;
                 VegetationPainter.trunk(s, x, cy, base, Math.max(2, r * 0.15), bark, VEGETATION);
-                VegetationPainter.canopy(s, x, cy, r, VegetationPainter.foliage(rng, autumn), rng.nextLong(), VEGETATION);
+                VegetationPainter.canopy(
+                        s,
+                        x,
+                        cy,
+                        r,
+                        VegetationPainter.foliage(rng, autumn),
+                        rng.nextLong(),
+                        VEGETATION);
                 x += spacing * Colors.uniform(rng, 0.7, 1.3);
             }
         }

@@ -42,7 +42,9 @@ public final class Batches {
         return out;
     }
 
-    /** Writes the images as normalised NCHW into {@code out} from {@code offset}, to reuse buffers. */
+    /**
+     * Writes the images as normalised NCHW into {@code out} from {@code offset}, to reuse buffers.
+     */
     public static void images(
             List<LabeledFrame> frames, float[] mean, float[] std, float[] out, int offset) {
         LabeledFrame f = first(frames);
@@ -55,7 +57,10 @@ public final class Batches {
         int plane = w * h;
         if (out.length - offset < (long) frames.size() * 3 * plane) {
             throw new IllegalArgumentException(
-                    "Output holds " + (out.length - offset) + " floats; need " + frames.size() * 3L * plane);
+                    "Output holds "
+                            + (out.length - offset)
+                            + " floats; need "
+                            + frames.size() * 3L * plane);
         }
         // One table per channel: v * (1 / (255 std)) - mean / std, as ImageTensors computes it.
         float[] lut = new float[3 * 256];
@@ -128,8 +133,16 @@ public final class Batches {
             LabeledFrame f = frames.get(i);
             if (f.width() != w || f.height() != h) {
                 throw new IllegalArgumentException(
-                        "Expected every frame of a batch to be " + w + "x" + h + ", frame " + i + " is "
-                                + f.width() + "x" + f.height());
+                        "Expected every frame of a batch to be "
+                                + w
+                                + "x"
+                                + h
+                                + ", frame "
+                                + i
+                                + " is "
+                                + f.width()
+                                + "x"
+                                + f.height());
             }
         }
     }

@@ -28,12 +28,12 @@ final class CameraPath {
         zoomFreq = 2 * Math.PI / Colors.uniform(rng, 40, 160);
         zoomPhase = rng.nextDouble() * 2 * Math.PI;
         panStart = rng.nextDouble() * l.worldWidth;
-        panSpeed = (rng.nextBoolean() ? 1 : -1) * Colors.uniform(rng, 0.3, 3.0);
+        panSpeed = (rng.nextBoolean() ? 1 : -1) * Colors.uniform(rng, 0.3, 3.0) * l.unit;
         horizonAt = Colors.uniform(rng, 0.45, 0.66);
         tiltAmp = Colors.uniform(rng, 0, 0.04) * l.viewHeight;
         tiltFreq = 2 * Math.PI / Colors.uniform(rng, 30, 120);
         tiltPhase = rng.nextDouble() * 2 * Math.PI;
-        shake = rng.nextDouble() < 0.6 ? Colors.uniform(rng, 0.2, 1.5) : 0;
+        shake = rng.nextDouble() < 0.6 ? Colors.uniform(rng, 0.2, 1.5) * l.unit : 0;
         shakeF1 = Colors.uniform(rng, 0.5, 1.5);
         shakeF2 = Colors.uniform(rng, 1.5, 3.0);
         shakeP1 = rng.nextDouble() * 2 * Math.PI;
@@ -55,7 +55,10 @@ final class CameraPath {
         double p = panStart + panSpeed * t - lo;
         p -= 2 * span * Math.floor(p / (2 * span));
         double cx = lo + (p < span ? p : 2 * span - p);
-        double cy = l.horizon + (0.5 - horizonAt) * 2 * halfH + tiltAmp * StrictMath.sin(tiltFreq * t + tiltPhase);
+        double cy =
+                l.horizon
+                        + (0.5 - horizonAt) * 2 * halfH
+                        + tiltAmp * StrictMath.sin(tiltFreq * t + tiltPhase);
         double jx = (StreetLabels.hash01(frameSeed, 1, 0) - 0.5) * 2 * jitter;
         double jy = (StreetLabels.hash01(frameSeed, 2, 0) - 0.5) * 2 * jitter;
         cx += shake * StrictMath.sin(shakeF1 * t + shakeP1) + jx;

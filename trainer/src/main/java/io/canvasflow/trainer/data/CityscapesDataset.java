@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * root/gtFine/SPLIT/CITY/NAME_gtFine_labelIds.png
  * </pre>
  *
- * <p>Label ids are mapped to the 19 train ids of {@link ClassTable#CITYSCAPES_19} with the table
- * of cityscapesScripts' {@code labels.py}; every other id becomes 255.
+ * <p>Label ids are mapped to the 19 train ids of {@link ClassTable#CITYSCAPES_19} with the table of
+ * cityscapesScripts' {@code labels.py}; every other id becomes 255.
  */
 public final class CityscapesDataset {
 
@@ -59,7 +59,9 @@ public final class CityscapesDataset {
         for (Path dir : new Path[] {imageDir, labelDir}) {
             if (!Files.isDirectory(dir)) {
                 throw new DatasetException(
-                        "Expected Cityscapes directory " + dir + ", but there is no such directory");
+                        "Expected Cityscapes directory "
+                                + dir
+                                + ", but there is no such directory");
             }
         }
         List<String> ids = new ArrayList<>();
@@ -74,7 +76,11 @@ public final class CityscapesDataset {
                                             ids.add(
                                                     city.getFileName()
                                                             + "/"
-                                                            + n.substring(0, n.length() - IMAGE_SUFFIX.length())));
+                                                            + n.substring(
+                                                                    0,
+                                                                    n.length()
+                                                                            - IMAGE_SUFFIX
+                                                                                    .length())));
                 }
             }
         } catch (IOException e) {
@@ -111,8 +117,18 @@ public final class CityscapesDataset {
         int[] values = Images.readLabelValues(labelFile, size);
         if (size[0] != image.getWidth() || size[1] != image.getHeight()) {
             throw new DatasetException(
-                    "Label map " + labelFile + " is " + size[0] + "x" + size[1] + " but its image "
-                            + imageFile + " is " + image.getWidth() + "x" + image.getHeight());
+                    "Label map "
+                            + labelFile
+                            + " is "
+                            + size[0]
+                            + "x"
+                            + size[1]
+                            + " but its image "
+                            + imageFile
+                            + " is "
+                            + image.getWidth()
+                            + "x"
+                            + image.getHeight());
         }
         byte[] out = new byte[values.length];
         for (int i = 0; i < values.length; i++) {

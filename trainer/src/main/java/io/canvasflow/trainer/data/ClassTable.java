@@ -1,6 +1,6 @@
 package io.canvasflow.trainer.data;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The classes of a segmentation dataset: their names, in label order, and display colours. */
@@ -101,7 +101,9 @@ public final class ClassTable {
         return new ClassTable(names, colors);
     }
 
-    /** The colour PASCAL VOC's palette gives label {@code index} (bit-interleaved, as in VOCdevkit). */
+    /**
+     * The colour PASCAL VOC's palette gives label {@code index} (bit-interleaved, as in VOCdevkit).
+     */
     public static int vocColor(int index) {
         int r = 0;
         int g = 0;
@@ -141,14 +143,16 @@ public final class ClassTable {
         return names.indexOf(name);
     }
 
-    /** A copy of this table with the names replaced and the colours kept where they exist. */
-    ClassTable renamed(List<String> newNames) {
-        List<String> copy = new ArrayList<>(newNames);
-        int[] c = new int[copy.size()];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = i < colors.length ? colors[i] : vocColor(i);
-        }
-        return new ClassTable(copy, c);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClassTable other
+                && names.equals(other.names)
+                && Arrays.equals(colors, other.colors);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * names.hashCode() + Arrays.hashCode(colors);
     }
 
     @Override

@@ -44,8 +44,7 @@ final class Colors {
         if (t >= 1) {
             return b;
         }
-        return rgb(
-                r(a) + (r(b) - r(a)) * t, g(a) + (g(b) - g(a)) * t, b(a) + (b(b) - b(a)) * t);
+        return rgb(r(a) + (r(b) - r(a)) * t, g(a) + (g(b) - g(a)) * t, b(a) + (b(b) - b(a)) * t);
     }
 
     /** Scales by {@code f} and adds {@code d} to every channel. */

@@ -25,10 +25,10 @@ public final class LabeledFrame {
      * @throws IllegalArgumentException if the image type is unsupported or the sizes disagree
      */
     public LabeledFrame(BufferedImage image, byte[] labels) {
-        this(image, labels.clone(), true);
+        this(image, labels, true);
     }
 
-    private LabeledFrame(BufferedImage image, byte[] labels, boolean checked) {
+    private LabeledFrame(BufferedImage image, byte[] labels, boolean copy) {
         int type = image.getType();
         if (type != BufferedImage.TYPE_3BYTE_BGR && type != BufferedImage.TYPE_INT_RGB) {
             throw new IllegalArgumentException(
@@ -48,12 +48,12 @@ public final class LabeledFrame {
                             + labels.length);
         }
         this.image = image;
-        this.labels = labels;
+        this.labels = copy ? labels.clone() : labels;
     }
 
     /** Wraps a label array this package just built and hands over, without a copy. */
     static LabeledFrame wrap(BufferedImage image, byte[] labels) {
-        return new LabeledFrame(image, labels, true);
+        return new LabeledFrame(image, labels, false);
     }
 
     /** The image; do not modify it. */

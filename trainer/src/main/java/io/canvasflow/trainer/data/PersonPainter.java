@@ -18,8 +18,11 @@ final class PersonPainter {
         Colors.rgb(98, 68, 50)
     };
     private static final int[] HAIR = {
-        Colors.rgb(25, 20, 18), Colors.rgb(70, 45, 30), Colors.rgb(150, 120, 75),
-        Colors.rgb(160, 160, 160), Colors.rgb(110, 60, 35)
+        Colors.rgb(25, 20, 18),
+        Colors.rgb(70, 45, 30),
+        Colors.rgb(150, 120, 75),
+        Colors.rgb(160, 160, 160),
+        Colors.rgb(110, 60, 35)
     };
     private static final int[] CLOTHES = {
         Colors.rgb(30, 30, 34), Colors.rgb(120, 122, 126), Colors.rgb(36, 46, 82),
@@ -55,7 +58,12 @@ final class PersonPainter {
                             rng,
                             10,
                             false);
-            shoes = Colors.pick(rng, Colors.rgb(25, 25, 25), Colors.rgb(80, 60, 45), Colors.rgb(220, 220, 220));
+            shoes =
+                    Colors.pick(
+                            rng,
+                            Colors.rgb(25, 25, 25),
+                            Colors.rgb(80, 60, 45),
+                            Colors.rgb(220, 220, 220));
             bag = Colors.jitter(CLOTHES[rng.nextInt(CLOTHES.length)], rng, 10, false);
             coat = rng.nextDouble() < 0.25;
             skirt = !coat && rng.nextDouble() < 0.15;
@@ -77,7 +85,8 @@ final class PersonPainter {
         int w = (int) Math.ceil(height * 0.8);
         int shadowRows = (int) Math.ceil(height * 0.03) + 1;
         int h = (int) Math.ceil(height) + shadowRows;
-        Sprite s = new Sprite(w, h, w / 2, (int) Math.round(height) - 1, (int) (256 * (1 - shadow)));
+        Sprite s =
+                new Sprite(w, h, w / 2, (int) Math.round(height) - 1, (int) (256 * (1 - shadow)));
         double phase = walking ? 2 * Math.PI * pose / POSES : 0;
         double swing = StrictMath.sin(phase);
         double b = look.bulk;
@@ -106,14 +115,16 @@ final class PersonPainter {
         return s;
     }
 
-    private static void leg(Pen pen, double[] j, double bulk, int trousers, int shoes, double shade) {
+    private static void leg(
+            Pen pen, double[] j, double bulk, int trousers, int shoes, double shade) {
         double ankle = j[5] - 0.015;
         pen.capsule(j[0], j[1], j[2], j[3], 0.048 * bulk, trousers, shoes, ankle, shade);
         pen.capsule(j[2], j[3], j[4], j[5], 0.037 * bulk, trousers, shoes, ankle, shade);
         pen.capsule(j[4], j[5], j[4] + 0.055, j[5] + 0.005, 0.022, shoes, shoes, 0, shade);
     }
 
-    private static void arm(Pen pen, double angle, double bulk, int sleeve, int skin, double shade) {
+    private static void arm(
+            Pen pen, double angle, double bulk, int sleeve, int skin, double shade) {
         double sx = 0.0;
         double sy = 0.2;
         double ex = sx + StrictMath.sin(angle) * 0.155;
@@ -173,7 +184,14 @@ final class PersonPainter {
         }
 
         void capsule(
-                double ax, double ay, double bx, double by, double r, int color, int below, double split,
+                double ax,
+                double ay,
+                double bx,
+                double by,
+                double r,
+                int color,
+                int below,
+                double split,
                 double shade) {
             for (int y = y0(Math.min(ay, by) - r); y < y1(Math.max(ay, by) + r); y++) {
                 double py = py(y);
@@ -186,7 +204,8 @@ final class PersonPainter {
             }
         }
 
-        void box(double bx0, double bx1, double by0, double by1, double r, int color, double shade) {
+        void box(
+                double bx0, double bx1, double by0, double by1, double r, int color, double shade) {
             for (int y = y0(by0); y < y1(by1); y++) {
                 double py = py(y);
                 for (int x = x0(bx0); x < x1(bx1); x++) {
@@ -262,9 +281,6 @@ final class PersonPainter {
         double lift = Math.max(0, ay - 0.965);
         return new double[] {0.0, hipY, kx, ky - lift, ax, ay - lift};
     }
-
-
-
 
     private static boolean torso(double px, double py, double bulk, boolean coat) {
         double bottom = coat ? 0.72 : 0.53;

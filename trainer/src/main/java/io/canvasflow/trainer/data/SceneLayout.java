@@ -3,10 +3,10 @@ package io.canvasflow.trainer.data;
 import java.util.SplittableRandom;
 
 /**
- * Where things stand in a synthetic street world: a side view across a street. World units are
- * view pixels at zoom 1; the world is wider and a bit taller than the view so the camera can pan
- * and zoom. From top to bottom: sky, buildings standing on the horizon line, the far pavement, the
- * road with its lanes, the near pavement.
+ * Where things stand in a synthetic street world: a side view across a street. World units are view
+ * pixels at zoom 1; the world is wider and a bit taller than the view so the camera can pan and
+ * zoom. From top to bottom: sky, buildings standing on the horizon line, the far pavement, the road
+ * with its lanes, the near pavement.
  */
 final class SceneLayout {
 
@@ -22,6 +22,9 @@ final class SceneLayout {
     final double roadBottom;
     final int lanes;
 
+    /** World pixels per pixel of a 192-row view: speeds and shake scale with it. */
+    final double unit;
+
     /** Height of an adult on the near pavement (depth scale 1). */
     final double personHeight;
 
@@ -30,6 +33,7 @@ final class SceneLayout {
         this.viewHeight = viewHeight;
         this.worldWidth = (int) Math.ceil(viewWidth * 2.2);
         this.worldHeight = (int) Math.ceil(viewHeight * 1.25);
+        this.unit = viewHeight / 192.0;
         this.horizon = worldHeight * Colors.uniform(rng, 0.42, 0.54);
         this.roadTop = horizon + worldHeight * Colors.uniform(rng, 0.035, 0.06);
         this.roadBottom = worldHeight * Colors.uniform(rng, 0.80, 0.86);

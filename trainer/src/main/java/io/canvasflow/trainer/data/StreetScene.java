@@ -12,19 +12,18 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One synthetic street: a static background painted once, actors in depth order, a camera path
- * and the sensor's look. {@link #render} draws any time step into a view-sized frame.
+ * One synthetic street: a static background painted once, actors in depth order, a camera path and
+ * the sensor's look. {@link #render} draws any time step into a view-sized frame.
  */
 final class StreetScene {
 
-    private final long seed;
     private final SceneLayout layout;
     private final Surface world;
     private final List<Actor> actors;
     private final CameraPath camera;
 
     // The background is painted lazily, in strips of columns, where the camera first looks.
-    private static final int STRIP = 32;
+    private static final int STRIP = 16;
     private final Weather weather;
     private final boolean autumn;
     private final long backgroundSeed;
@@ -48,7 +47,6 @@ final class StreetScene {
     final double startTime;
 
     private StreetScene(long seed, int width, int height) {
-        this.seed = seed;
         SplittableRandom rng = new SplittableRandom(StreetLabels.mix(seed));
         layout = new SceneLayout(width, height, rng);
         Weather weather = Weather.random(rng);
@@ -74,7 +72,8 @@ final class StreetScene {
         warmthFreq = 2 * Math.PI / Colors.uniform(rng, 40, 200);
         warmthPhase = rng.nextDouble() * 2 * Math.PI;
         noiseSigma = Colors.uniform(rng, 1.5, 7);
-        motionBlur = Math.abs(camera.panSpeed()) > 2.2 || rng.nextDouble() < 0.2 ? 1 : 0;
+        motionBlur =
+                Math.abs(camera.panSpeed()) > 2.2 * layout.unit || rng.nextDouble() < 0.2 ? 1 : 0;
         soften = rng.nextDouble() < 0.35;
         vignette = Colors.uniform(rng, 0, 0.3);
         startTime = rng.nextInt(200);
@@ -92,41 +91,63 @@ final class StreetScene {
         double p = layout.personHeight;
         int towardsRight = rng.nextBoolean() ? 1 : -1;
         for (int k = 0; k < layout.lanes; k++) {
-            double contact = layout.laneContact(k) + Colors.uniform(rng, -0.1, 0.1) * layout.laneHeight();
+            double contact =
+                    layout.laneContact(k) + Colors.uniform(rng, -0.1, 0.1) * layout.laneHeight();
             double d = layout.depthScale(contact);
             boolean parked = k == layout.lanes - 1 && rng.nextDouble() < 0.25;
             int dir = k < layout.lanes / 2.0 ? -towardsRight : towardsRight;
-            double speed = parked ? 0 : dir * Colors.uniform(rng, 1.0, 3.5) * d;
+            double speed = parked ? 0 : dir * Colors.uniform(rng, 1.5, 5.0) * d * layout.unit;
             int count = parked ? 2 + rng.nextInt(3) : rng.nextInt(4);
             double cursor = rng.nextDouble() * layout.worldWidth;
             double start = cursor;
             double maxHalf = 0;
-            List<Object[]> lane = new ArrayList<>();
+            List<PlannedVehicle> lane = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 VehiclePainter.Type type = VehiclePainter.Type.random(rng);
                 double len = type.length * p * d * 1.1 + 2;
                 maxHalf = Math.max(maxHalf, len / 2 + 2);
-                lane.add(new Object[] {type, cursor + len / 2, VehiclePainter.paint(rng), rng.nextLong()});
-                cursor += len + p * d * (parked ? Colors.uniform(rng, 0.2, 1) : Colors.uniform(rng, 0.5, 4));
+                lane.add(
+                        new PlannedVehicle(
+                                type, cursor + len / 2, VehiclePainter.paint(rng), rng.nextLong()));
+                double gap = parked ? Colors.uniform(rng, 0.2, 1) : Colors.uniform(rng, 0.5, 4);
+                cursor += len + p * d * gap;
             }
+            // All vehicles of a lane share speed and wrap period, so they never overlap.
             double period = Math.max(layout.worldWidth + 2 * maxHalf, cursor - start);
             boolean left = speed < 0 || (speed == 0 && rng.nextBoolean());
-            for (Object[] v : lane) {
-                VehiclePainter.Type type = (VehiclePainter.Type) v[0];
-                int body = (int) v[2];
-                long vs = (long) v[3];
-                double scale = p * d;
+            double scale = p * d;
+            for (PlannedVehicle v : lane) {
                 actors.add(
                         new Actor(
-                                VEHICLE, contact, (double) v[1], speed, period, maxHalf, left, 1, 1, 0,
-                                pose -> VehiclePainter.render(type, scale, body, vs, weather.shadow)));
+                                VEHICLE,
+                                contact,
+                                v.centre(),
+                                speed,
+                                period,
+                                maxHalf,
+                                left,
+                                1,
+                                1,
+                                0,
+                                pose ->
+                                        VehiclePainter.render(
+                                                v.type(),
+                                                scale,
+                                                v.body(),
+                                                v.seed(),
+                                                weather.shadow)));
             }
         }
     }
 
+    private record PlannedVehicle(VehiclePainter.Type type, double centre, int body, long seed) {}
+
     private void addPedestrians(SplittableRandom rng, Weather weather) {
         double p = layout.personHeight;
-        double nearTop = layout.roadBottom + layout.viewHeight * 0.03 + 0.1 * (layout.worldHeight - layout.roadBottom);
+        double nearTop =
+                layout.roadBottom
+                        + layout.viewHeight * 0.03
+                        + 0.1 * (layout.worldHeight - layout.roadBottom);
         double farTop = layout.horizon + 0.3 * (layout.roadTop - layout.horizon);
         double farBottom = layout.roadTop - 0.2 * (layout.roadTop - layout.horizon);
         int near = 3 + rng.nextInt(6);
@@ -137,9 +158,16 @@ final class StreetScene {
                             ? Colors.uniform(rng, nearTop, layout.worldHeight - 1)
                             : Colors.uniform(rng, farTop, farBottom);
             double d = layout.depthScale(baseY);
-            double hp = p * d * Colors.uniform(rng, 0.88, 1.12) * (rng.nextDouble() < 0.1 ? 0.7 : 1);
+            double hp =
+                    p * d * Colors.uniform(rng, 0.88, 1.12) * (rng.nextDouble() < 0.1 ? 0.7 : 1);
             boolean walking = rng.nextDouble() < 0.85;
-            double speed = walking ? (rng.nextBoolean() ? 1 : -1) * Colors.uniform(rng, 0.4, 1.3) * d : 0;
+            double speed =
+                    walking
+                            ? (rng.nextBoolean() ? 1 : -1)
+                                    * Colors.uniform(rng, 0.4, 1.3)
+                                    * d
+                                    * layout.unit
+                            : 0;
             double margin = hp * 0.5;
             PersonPainter.Look look = new PersonPainter.Look(rng);
             boolean left = speed < 0 || (speed == 0 && rng.nextBoolean());
@@ -172,7 +200,16 @@ final class StreetScene {
             long ts = rng.nextLong();
             actors.add(
                     new Actor(
-                            VEGETATION, baseY, rng.nextDouble() * layout.worldWidth, 0, 1, r * 1.4, rng.nextBoolean(), 1, 1, 0,
+                            VEGETATION,
+                            baseY,
+                            rng.nextDouble() * layout.worldWidth,
+                            0,
+                            1,
+                            r * 1.4,
+                            rng.nextBoolean(),
+                            1,
+                            1,
+                            0,
                             pose -> VegetationPainter.treeSprite(r, trunk, leaves, bark, ts)));
         }
         int bushes = rng.nextInt(3);
@@ -184,7 +221,16 @@ final class StreetScene {
             long bs = rng.nextLong();
             actors.add(
                     new Actor(
-                            VEGETATION, baseY, rng.nextDouble() * layout.worldWidth, 0, 1, w / 2, false, 1, 1, 0,
+                            VEGETATION,
+                            baseY,
+                            rng.nextDouble() * layout.worldWidth,
+                            0,
+                            1,
+                            w / 2,
+                            false,
+                            1,
+                            1,
+                            0,
                             pose -> VegetationPainter.bushSprite(w, bh, leaves, bs)));
         }
     }
@@ -233,7 +279,8 @@ final class StreetScene {
             // Replaying the whole painting program with a clip gives the same pixels as painting
             // the world at once, because every shape's parameters come from the same seed.
             world.clip(s * STRIP, (e + 1) * STRIP);
-            BackgroundPainter.paint(world, layout, weather, autumn, new SplittableRandom(backgroundSeed));
+            BackgroundPainter.paint(
+                    world, layout, weather, autumn, new SplittableRandom(backgroundSeed));
             for (int i = s; i <= e; i++) {
                 painted[i] = true;
             }
@@ -299,16 +346,29 @@ final class StreetScene {
                 int w01 = wx1 * (256 - fy);
                 int w10 = wx0 * fy;
                 int w11 = wx1 * fy;
-                int r = (((a >> 16) & 0xff) * w00 + ((b >> 16) & 0xff) * w01 + ((c >> 16) & 0xff) * w10 + ((d >> 16) & 0xff) * w11) >> 16;
-                int g = (((a >> 8) & 0xff) * w00 + ((b >> 8) & 0xff) * w01 + ((c >> 8) & 0xff) * w10 + ((d >> 8) & 0xff) * w11) >> 16;
-                int bl = ((a & 0xff) * w00 + (b & 0xff) * w01 + (c & 0xff) * w10 + (d & 0xff) * w11) >> 16;
+                int r =
+                        (((a >> 16) & 0xff) * w00
+                                        + ((b >> 16) & 0xff) * w01
+                                        + ((c >> 16) & 0xff) * w10
+                                        + ((d >> 16) & 0xff) * w11)
+                                >> 16;
+                int g =
+                        (((a >> 8) & 0xff) * w00
+                                        + ((b >> 8) & 0xff) * w01
+                                        + ((c >> 8) & 0xff) * w10
+                                        + ((d >> 8) & 0xff) * w11)
+                                >> 16;
+                int bl =
+                        ((a & 0xff) * w00 + (b & 0xff) * w01 + (c & 0xff) * w10 + (d & 0xff) * w11)
+                                >> 16;
                 rgb[out + u] = (r << 16) | (g << 8) | bl;
                 labels[out + u] = tags[nrow + nearestX[u]];
             }
         }
     }
 
-    private void drawActor(Actor a, double t, int[] rgb, byte[] labels, double zoom, double left, double top) {
+    private void drawActor(
+            Actor a, double t, int[] rgb, byte[] labels, double zoom, double left, double top) {
         int vw = layout.viewWidth;
         int vh = layout.viewHeight;
         double ax = a.x(t);
@@ -372,7 +432,9 @@ final class StreetScene {
                 int a = row[Math.max(0, x - 1)];
                 int b = row[x];
                 int c = row[Math.min(w - 1, x + 1)];
-                int r = (((a >> 16) & 0xff) + ((b >> 16) & 0xff) + ((c >> 16) & 0xff)) * 21846 >> 16;
+                int r =
+                        (((a >> 16) & 0xff) + ((b >> 16) & 0xff) + ((c >> 16) & 0xff)) * 21846
+                                >> 16;
                 int g = (((a >> 8) & 0xff) + ((b >> 8) & 0xff) + ((c >> 8) & 0xff)) * 21846 >> 16;
                 int bl = ((a & 0xff) + (b & 0xff) + (c & 0xff)) * 21846 >> 16;
                 rgb[o + x] = (r << 16) | (g << 8) | bl;
@@ -405,8 +467,8 @@ final class StreetScene {
 
     /**
      * Light and sensor: exposure and colour temperature that drift over time, vignetting, and
-     * Gaussian noise per channel, read from a fixed table at a random offset per row (drawing
-     * three Gaussians per pixel would cost more than the rest of the frame).
+     * Gaussian noise per channel, read from a fixed table at a random offset per row (drawing three
+     * Gaussians per pixel would cost more than the rest of the frame).
      */
     private void finish(int[] rgb, int w, int h, double t, long frameSeed) {
         double g = gain * (1 + gainAmp * StrictMath.sin(gainFreq * t + gainPhase));
@@ -431,7 +493,11 @@ final class StreetScene {
                 float v = 1 - colFall[x] - rowFall;
                 int c = rgb[o + x];
                 int r = (int) (((c >> 16) & 0xff) * gr * v + sigma * gauss[n] + 0.5f);
-                int gn = (int) (((c >> 8) & 0xff) * gg * v + sigma * gauss[(n + 1) & GAUSSIAN_MASK] + 0.5f);
+                int gn =
+                        (int)
+                                (((c >> 8) & 0xff) * gg * v
+                                        + sigma * gauss[(n + 1) & GAUSSIAN_MASK]
+                                        + 0.5f);
                 int b = (int) ((c & 0xff) * gb * v + sigma * gauss[(n + 2) & GAUSSIAN_MASK] + 0.5f);
                 n = (n + 3) & GAUSSIAN_MASK;
                 r = r < 0 ? 0 : Math.min(r, 255);
@@ -459,9 +525,5 @@ final class StreetScene {
             t[i + 1] = (float) (r * StrictMath.sin(2 * Math.PI * u2));
         }
         return t;
-    }
-
-    long seed() {
-        return seed;
     }
 }

@@ -1,8 +1,8 @@
 package io.canvasflow.trainer.data;
 
 /**
- * A colour buffer with a tag per pixel, painted once per scene. For the world background the tag
- * is the class label; for a sprite it is {@link #EMPTY}, {@link #SOLID} or {@link #SHADOW}.
+ * A colour buffer with a tag per pixel, painted once per scene. For the world background the tag is
+ * the class label; for a sprite it is {@link #EMPTY}, {@link #SOLID} or {@link #SHADOW}.
  */
 class Surface {
 
@@ -52,13 +52,5 @@ class Surface {
             rgb[i] = color;
             tag[i] = t;
         }
-    }
-
-    final int get(int x, int y) {
-        return rgb[Math.max(0, Math.min(height - 1, y)) * width + Math.max(0, Math.min(width - 1, x))];
-    }
-
-    final boolean contains(int x, int y) {
-        return x >= 0 && y >= 0 && x < width && y < height;
     }
 }

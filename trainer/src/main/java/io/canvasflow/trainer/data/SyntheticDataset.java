@@ -19,8 +19,8 @@ public final class SyntheticDataset {
     }
 
     /**
-     * The seed of scene {@code index} of {@code split}: split {@code s} uses the range {@code
-     * [(s + 1) * 2^40, (s + 1) * 2^40 + 2^31)}, so ranges never overlap.
+     * The seed of scene {@code index} of {@code split}: split {@code s} uses the range {@code [(s +
+     * 1) * 2^40, (s + 1) * 2^40 + 2^31)}, so ranges never overlap.
      */
     public static long seedFor(Split split, int index) {
         if (index < 0) {
@@ -32,7 +32,9 @@ public final class SyntheticDataset {
     /** The split a seed from {@link #seedFor} belongs to. */
     public static Split splitOf(long seed) {
         int s = (int) (seed >>> SPLIT_SHIFT) - 1;
-        if (s < 0 || s >= Split.values().length || (seed & ((1L << SPLIT_SHIFT) - 1)) > Integer.MAX_VALUE) {
+        if (s < 0
+                || s >= Split.values().length
+                || (seed & ((1L << SPLIT_SHIFT) - 1)) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("Seed " + seed + " is not in any split's range");
         }
         return Split.values()[s];

@@ -13,9 +13,9 @@ import java.util.List;
  * pavements, trees and hedges, cars, vans, buses and trucks that drive in their lanes, and
  * pedestrians that walk. Each frame looks through a camera that pans, zooms slowly and shakes;
  * objects occlude one another in depth order and enter and leave the view; exposure and colour
- * temperature drift, and frames get sensor noise and sometimes motion blur. Colours overlap
- * between classes (grey cars on grey asphalt, glass facades that mirror the sky, green cars, grey
- * overcast skies) so that context and texture, not colour, decide a pixel.
+ * temperature drift, and frames get sensor noise and sometimes motion blur. Colours overlap between
+ * classes (grey cars on grey asphalt, glass facades that mirror the sky, green cars, grey overcast
+ * skies) so that context and texture, not colour, decide a pixel.
  *
  * <p>Labels are exact: they come from the same geometry as the colours, without antialiasing.
  * Everything is a pure function of the seed; instances hold no state and are thread-safe.
@@ -48,7 +48,10 @@ public final class SyntheticVideoGenerator {
         return StreetLabels.mix(seed * 0x9E3779B97F4A7C15L + index + 1) ^ 0x5DEECE66DL;
     }
 
-    /** Paints labels with the table's colours; {@link ClassTable#IGNORE_LABEL} and unknown are black. */
+    /**
+     * Paints labels with the table's colours; {@link ClassTable#IGNORE_LABEL} and unknown are
+     * black.
+     */
     public static BufferedImage colorize(byte[] labels, int width, int height, ClassTable classes) {
         if (labels.length != width * height) {
             throw new IllegalArgumentException(

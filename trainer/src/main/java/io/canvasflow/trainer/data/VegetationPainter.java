@@ -74,7 +74,8 @@ final class VegetationPainter {
                 if (f < 0.45) {
                     continue;
                 }
-                double leaf = Textures.smooth(Textures.LEAFY, x * leafScale + ox, y * leafScale + oy);
+                double leaf =
+                        Textures.smooth(Textures.LEAFY, x * leafScale + ox, y * leafScale + oy);
                 if (f * (1 + raggedness * leaf) < 1.1) {
                     continue;
                 }
@@ -112,7 +113,14 @@ final class VegetationPainter {
 
     /** A hedge or bush: a box with a bumpy, ragged top and rounded ends. */
     static void hedge(
-            Surface s, double x0, double x1, double top, double base, int color, long seed, byte tag) {
+            Surface s,
+            double x0,
+            double x1,
+            double top,
+            double base,
+            int color,
+            long seed,
+            byte tag) {
         SplittableRandom rng = new SplittableRandom(seed);
         double ox = rng.nextInt(256);
         double oy = rng.nextInt(256);
@@ -126,10 +134,20 @@ final class VegetationPainter {
             double round = end < 0.5 ? 0.5 - Math.sqrt(Math.max(0, end * (1 - end))) : 0;
             double yTop =
                     top
-                            + h * bump * (0.5 + 0.5 * Textures.smooth(Textures.MEDIUM, x * bumpScale * 8 + ox, oy))
+                            + h
+                                    * bump
+                                    * (0.5
+                                            + 0.5
+                                                    * Textures.smooth(
+                                                            Textures.MEDIUM,
+                                                            x * bumpScale * 8 + ox,
+                                                            oy))
                             + h * round;
-            for (int y = Math.max(0, (int) yTop); y < Math.min(s.height, (int) Math.ceil(base)); y++) {
-                double leaf = Textures.smooth(Textures.LEAFY, x * leafScale + ox, y * leafScale + oy);
+            for (int y = Math.max(0, (int) yTop);
+                    y < Math.min(s.height, (int) Math.ceil(base));
+                    y++) {
+                double leaf =
+                        Textures.smooth(Textures.LEAFY, x * leafScale + ox, y * leafScale + oy);
                 if (y - yTop < h * 0.12 && leaf < -0.1) {
                     continue;
                 }

@@ -424,7 +424,10 @@ final class VehiclePainter {
 
         Truck(double len, double hgt, SplittableRandom rng) {
             super(len, hgt, hgt * 0.14, 0.16, 0.34, 0.86);
-            this.box = rng.nextDouble() < 0.6 ? Colors.jitter(Colors.rgb(225, 225, 222), rng, 10, true) : paint(rng);
+            this.box =
+                    rng.nextDouble() < 0.6
+                            ? Colors.jitter(Colors.rgb(225, 225, 222), rng, 10, true)
+                            : paint(rng);
             this.chassis = hgt - wheelR * 1.1;
         }
 

@@ -197,12 +197,14 @@ public final class VocDataset {
                 return p;
             }
         }
-        throw new DatasetException("Expected image " + images.resolve(id + ".jpg") + ", but there is none");
+        throw new DatasetException(
+                "Expected image " + images.resolve(id + ".jpg") + ", but there is none");
     }
 
     private static void requireDirectory(Path dir, String what) {
         if (!Files.isDirectory(dir)) {
-            throw new DatasetException("Expected " + what + " at " + dir + ", but there is no such directory");
+            throw new DatasetException(
+                    "Expected " + what + " at " + dir + ", but there is no such directory");
         }
         if (!Files.isReadable(dir)) {
             throw new DatasetException("Expected " + what + " at " + dir + " to be readable");

@@ -1,0 +1,51 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.schemas.avro.ResetReason;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One camera's mask statistics at one moment.
+ *
+ * @param cameraId the camera
+ * @param frames mask events received, skipped ones included
+ * @param skipped events of frames skipped in latest-only mode
+ * @param fps events per second over the recent window
+ * @param latencyP50Millis median end-to-end latency over the recent events, -1 when none
+ * @param latencyP99Millis 99th percentile of the same, -1 when none
+ * @param meanIterations mean refinement iterations per segmented frame
+ * @param seeded frames whose canvas was seeded from the previous frame
+ * @param resets frames whose canvas was reset, by reason
+ * @param meanModelMillis mean time in the model per segmented frame
+ * @param lastSequence the sequence of the latest event, -1 when none
+ */
+public record CameraSummary(
+        String cameraId,
+        long frames,
+        long skipped,
+        double fps,
+        long latencyP50Millis,
+        long latencyP99Millis,
+        double meanIterations,
+        long seeded,
+        Map<ResetReason, Long> resets,
+        double meanModelMillis,
+        long lastSequence) {
+
+    /** Copies the reset counts. */
+    public CameraSummary {
+        EnumMap<ResetReason, Long> copy = new EnumMap<>(ResetReason.class);
+        copy.putAll(resets);
+        resets = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Returns the frames whose canvas was reset, whatever the reason.
+     *
+     * @return the total of {@link #resets()}
+     */
+    public long resetTotal() {
+        return resets.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

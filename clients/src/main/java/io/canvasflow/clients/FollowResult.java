@@ -1,0 +1,33 @@
+package io.canvasflow.clients;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a {@link MaskFollower} saw.
+ *
+ * @param cameras each camera's statistics at the end, by camera id in order of first appearance
+ * @param masks mask events consumed
+ * @param frames frame records consumed for overlays
+ * @param badRecords records that could not be deserialized and were skipped
+ * @param overlays overlays drawn
+ * @param videos the MP4 per camera, when overlays were written
+ * @param seconds how long the follower ran
+ */
+public record FollowResult(
+        Map<String, CameraSummary> cameras,
+        long masks,
+        long frames,
+        long badRecords,
+        long overlays,
+        Map<String, Path> videos,
+        double seconds) {
+
+    /** Copies the maps, keeping their order. */
+    public FollowResult {
+        cameras = Collections.unmodifiableMap(new LinkedHashMap<>(cameras));
+        videos = Collections.unmodifiableMap(new LinkedHashMap<>(videos));
+    }
+}

@@ -1,0 +1,116 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Joins mask events with their frames by (camera, sequence) in memory, whichever arrives first.
+ * Both sides are bounded per camera: the oldest unmatched frame is dropped, and the oldest mask
+ * still waiting for its frame is released without one. Because a camera's frames and masks each
+ * arrive in sequence order, a match also releases the camera's older waiting masks (their frames
+ * will not come) and drops its older frames (their masks will not come). Not thread-safe.
+ */
+final class FrameJoinBuffer {
+
+    /** A mask event and its frame, or null when the frame never arrived. */
+    record Joined(MaskEvent mask, Frame frame) {}
+
+    private final int capacityPerCamera;
+    private final Map<String, Side> cameras = new HashMap<>();
+
+    FrameJoinBuffer(int capacityPerCamera) {
+        if (capacityPerCamera < 1) {
+            throw new IllegalArgumentException(
+                    "expected a join buffer of at least one frame per camera but found "
+                            + capacityPerCamera);
+        }
+        this.capacityPerCamera = capacityPerCamera;
+    }
+
+    /** Adds a frame; returns the masks it completes, in arrival order. */
+    List<Joined> onFrame(Frame frame) {
+        Side side = side(frame.getCameraId());
+        long sequence = frame.getSequence();
+        MaskEvent waiting = side.masks.get(sequence);
+        List<Joined> out = new ArrayList<>();
+        if (waiting == null) {
+            side.frames.put(sequence, frame);
+            if (side.frames.size() > capacityPerCamera) {
+                Iterator<Long> eldest = side.frames.keySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+            return out;
+        }
+        for (Iterator<Map.Entry<Long, MaskEvent>> it = side.masks.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<Long, MaskEvent> mask = it.next();
+            if (mask.getKey() == sequence) {
+                out.add(new Joined(mask.getValue(), frame));
+                it.remove();
+                break;
+            }
+            if (mask.getKey() < sequence) {
+                out.add(new Joined(mask.getValue(), null));
+                it.remove();
+            }
+        }
+        return out;
+    }
+
+    /** Adds a mask; returns it with its frame when the frame is here, plus masks given up on. */
+    List<Joined> onMask(MaskEvent mask) {
+        Side side = side(mask.getCameraId());
+        long sequence = mask.getSequence();
+        List<Joined> out = new ArrayList<>();
+        Frame frame = side.frames.remove(sequence);
+        if (frame != null) {
+            side.frames.keySet().removeIf(s -> s < sequence);
+            out.add(new Joined(mask, frame));
+            return out;
+        }
+        side.masks.put(sequence, mask);
+        if (side.masks.size() > capacityPerCamera) {
+            Iterator<MaskEvent> eldest = side.masks.values().iterator();
+            out.add(new Joined(eldest.next(), null));
+            eldest.remove();
+        }
+        return out;
+    }
+
+    /** Releases every waiting mask without its frame and forgets every frame. */
+    List<Joined> drain() {
+        List<Joined> out = new ArrayList<>();
+        for (Side side : cameras.values()) {
+            side.masks.values().forEach(mask -> out.add(new Joined(mask, null)));
+            side.masks.clear();
+            side.frames.clear();
+        }
+        return out;
+    }
+
+    /** The masks waiting for their frame, over all cameras. */
+    int waitingMasks() {
+        return cameras.values().stream().mapToInt(side -> side.masks.size()).sum();
+    }
+
+    /** The frames waiting for their mask, over all cameras. */
+    int waitingFrames() {
+        return cameras.values().stream().mapToInt(side -> side.frames.size()).sum();
+    }
+
+    private Side side(String cameraId) {
+        return cameras.computeIfAbsent(cameraId, c -> new Side());
+    }
+
+    private static final class Side {
+        private final LinkedHashMap<Long, Frame> frames = new LinkedHashMap<>();
+        private final LinkedHashMap<Long, MaskEvent> masks = new LinkedHashMap<>();
+    }
+}

@@ -1,0 +1,82 @@
+package io.canvasflow.clients;
+
+import java.util.Objects;
+
+/**
+ * How fast a camera publishes: at its source's own rate (real time), at a given rate, or as fast as
+ * the source can be read and Kafka accepts frames.
+ *
+ * @param mode which of the three
+ * @param fps the frames per second of {@link Mode#FIXED}; unused otherwise
+ */
+public record FrameRate(Mode mode, double fps) {
+
+    /** The three ways to pace a camera. */
+    public enum Mode {
+        /** The source's own frame rate, {@link FrameSource#nativeFps()}. */
+        SOURCE,
+        /** A given frame rate. */
+        FIXED,
+        /** No pacing. */
+        MAX
+    }
+
+    /** Checks that a fixed rate is positive and finite. */
+    public FrameRate {
+        Objects.requireNonNull(mode, "mode");
+        if (mode == Mode.FIXED && (!(fps > 0) || Double.isInfinite(fps))) {
+            throw new IllegalArgumentException("expected a positive frame rate but found " + fps);
+        }
+    }
+
+    /**
+     * Publishes in real time, at each source's own rate.
+     *
+     * @return the rate
+     */
+    public static FrameRate realtime() {
+        return new FrameRate(Mode.SOURCE, 0);
+    }
+
+    /**
+     * Publishes at a given rate.
+     *
+     * @param fps frames per second
+     * @return the rate
+     */
+    public static FrameRate fixed(double fps) {
+        return new FrameRate(Mode.FIXED, fps);
+    }
+
+    /**
+     * Publishes as fast as possible.
+     *
+     * @return the rate
+     */
+    public static FrameRate max() {
+        return new FrameRate(Mode.MAX, 0);
+    }
+
+    /**
+     * A pacer for one camera reading from a source.
+     *
+     * @param source the camera's source
+     * @return the pacer
+     */
+    public Pacer pacerFor(FrameSource source) {
+        return switch (mode) {
+            case SOURCE -> Pacer.atFps(source.nativeFps());
+            case FIXED -> Pacer.atFps(fps);
+            case MAX -> Pacer.unlimited();
+        };
+    }
+
+    @Override
+    public String toString() {
+        return switch (mode) {
+            case SOURCE -> "real time";
+            case FIXED -> fps + " fps";
+            case MAX -> "max rate";
+        };
+    }
+}

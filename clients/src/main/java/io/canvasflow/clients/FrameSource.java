@@ -1,0 +1,36 @@
+package io.canvasflow.clients;
+
+import java.util.Optional;
+
+/**
+ * Where a camera's frames come from: a video file or stream, a folder of images, a synthetic scene,
+ * or a user's own implementation. A source is read by one thread.
+ */
+public interface FrameSource extends AutoCloseable {
+
+    /**
+     * Reads the next frame.
+     *
+     * @return the frame, or empty at the end of the source
+     * @throws FrameSourceException when the source cannot be read
+     */
+    Optional<SourceFrame> next();
+
+    /**
+     * The rate the source was recorded at, which real-time publishing reproduces.
+     *
+     * @return frames per second, positive
+     */
+    double nativeFps();
+
+    /**
+     * Names the source for logs and frame metadata, for example the file path.
+     *
+     * @return a short description
+     */
+    String description();
+
+    /** Releases the source; reading after closing is an error. */
+    @Override
+    void close();
+}

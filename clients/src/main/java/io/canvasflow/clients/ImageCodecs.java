@@ -1,0 +1,432 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+/**
+ * Image encoding and decoding for frames and class maps: JPEG with a chosen quality, PNG, label
+ * maps as 8-bit grayscale or indexed PNG, and the reverse for the masks side, which reads class
+ * indices straight from the PNG raster (never through RGB, which would lose the index).
+ */
+public final class ImageCodecs {
+
+    /** The JPEG quality used unless another is chosen: 0.85 on ImageIO's 0..1 scale. */
+    public static final float DEFAULT_JPEG_QUALITY = 0.85f;
+
+    private static final String PNG_METADATA = "javax_imageio_png_1.0";
+
+    private ImageCodecs() {}
+
+    /**
+     * Encodes an image as a baseline JPEG.
+     *
+     * @param image any image; one with alpha is flattened to RGB first
+     * @param quality 0 (smallest) to 1 (best), as {@link ImageWriteParam#setCompressionQuality}
+     * @return the JPEG bytes
+     */
+    public static byte[] jpeg(BufferedImage image, float quality) {
+        checkQuality(quality);
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        if (!writers.hasNext()) {
+            throw new IllegalStateException("this JVM has no ImageIO JPEG writer");
+        }
+        ImageWriter writer = writers.next();
+        ByteArrayOutputStream bytes =
+                new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4);
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.setOutput(out);
+            // ImageIO's JPEG writer refuses alpha and writes odd colour spaces for custom types.
+            writer.write(null, new IIOImage(jpegCompatible(image), null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not encode a JPEG", e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Checks a JPEG quality on ImageIO's 0..1 scale. */
+    static void checkQuality(float quality) {
+        if (!(quality >= 0f && quality <= 1f)) {
+            throw new IllegalArgumentException(
+                    "expected a JPEG quality between 0 and 1 but found " + quality);
+        }
+    }
+
+    /**
+     * Encodes an image as PNG, keeping its colour model (an indexed image stays indexed).
+     *
+     * @param image the image
+     * @return the PNG bytes
+     */
+    public static byte[] png(BufferedImage image) {
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4 + 256);
+        try {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new IllegalStateException("this JVM has no ImageIO PNG writer for " + image);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not encode a PNG", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Encodes per-pixel labels as an 8-bit grayscale PNG whose sample values are the labels.
+     *
+     * @param labels {@code width * height} unsigned labels, row-major
+     * @param width the width
+     * @param height the height
+     * @return the PNG bytes
+     */
+    public static byte[] grayLabelPng(byte[] labels, int width, int height) {
+        checkLabels(labels, width, height);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        image.getRaster().setDataElements(0, 0, width, height, labels);
+        return png(image);
+    }
+
+    /**
+     * Encodes per-pixel labels as an 8-bit indexed PNG: the pixel values are the labels and the
+     * palette gives each label its display colour, so a viewer shows colours and {@link
+     * #classMap(byte[])} gets the labels back exactly. Labels beyond the palette (an ignore label
+     * of 255, say) get black palette entries so that the PNG stays valid.
+     *
+     * @param labels {@code width * height} unsigned labels, row-major
+     * @param width the width
+     * @param height the height
+     * @param paletteRgb display colour of each label as {@code 0xRRGGBB}
+     * @return the PNG bytes
+     */
+    public static byte[] indexedLabelPng(byte[] labels, int width, int height, int[] paletteRgb) {
+        checkLabels(labels, width, height);
+        int maxLabel = 0;
+        for (byte label : labels) {
+            maxLabel = Math.max(maxLabel, label & 0xFF);
+        }
+        int size = Math.max(Math.max(paletteRgb.length, maxLabel + 1), 1);
+        if (size > 256) {
+            throw new IllegalArgumentException(
+                    "expected at most 256 palette colours but found " + paletteRgb.length);
+        }
+        byte[] r = new byte[size];
+        byte[] g = new byte[size];
+        byte[] b = new byte[size];
+        for (int i = 0; i < paletteRgb.length; i++) {
+            r[i] = (byte) (paletteRgb[i] >> 16);
+            g[i] = (byte) (paletteRgb[i] >> 8);
+            b[i] = (byte) paletteRgb[i];
+        }
+        IndexColorModel palette = new IndexColorModel(8, size, r, g, b);
+        BufferedImage image =
+                new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, palette);
+        image.getRaster().setDataElements(0, 0, width, height, labels);
+        return png(image);
+    }
+
+    /**
+     * Decodes a class map PNG (a mask event's class map or a frame's ground truth): 8-bit indexed
+     * or grayscale, or an indexed PNG of fewer bits per pixel. The indices are the raster's raw
+     * samples, not colours.
+     *
+     * @param png the PNG bytes
+     * @return the indices and the palette
+     * @throws IllegalArgumentException when the bytes are empty, not an image, or an image whose
+     *     pixels are not single-channel indices
+     */
+    public static ClassMap classMap(byte[] png) {
+        if (png == null || png.length == 0) {
+            throw new IllegalArgumentException(
+                    "expected an indexed or grayscale PNG class map but found no bytes");
+        }
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName("png");
+        if (!readers.hasNext()) {
+            throw new IllegalStateException("this JVM has no ImageIO PNG reader");
+        }
+        ImageReader reader = readers.next();
+        BufferedImage image;
+        int[] palette;
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(png))) {
+            if (!reader.getOriginatingProvider().canDecodeInput(in)) {
+                throw new IllegalArgumentException(
+                        "expected an indexed or grayscale PNG class map but the "
+                                + png.length
+                                + " bytes are not a PNG");
+            }
+            reader.setInput(in, true, false);
+            image = reader.read(0);
+            palette = palette(reader.getImageMetadata(0));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "could not decode a PNG class map of "
+                            + png.length
+                            + " bytes: "
+                            + e.getMessage(),
+                    e);
+        } finally {
+            reader.dispose();
+        }
+        Raster raster = image.getRaster();
+        int bits = raster.getSampleModel().getSampleSize(0);
+        if (raster.getNumBands() != 1
+                || bits > 8
+                || !(image.getColorModel() instanceof IndexColorModel || palette.length == 0)) {
+            throw new IllegalArgumentException(
+                    "expected an 8-bit indexed or grayscale PNG class map but found "
+                            + raster.getNumBands()
+                            + " band(s) of "
+                            + bits
+                            + " bits");
+        }
+        int width = image.getWidth();
+        int height = image.getHeight();
+        byte[] indices;
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY
+                || image.getType() == BufferedImage.TYPE_BYTE_INDEXED) {
+            indices = (byte[]) raster.getDataElements(0, 0, width, height, null);
+        } else {
+            int[] samples = raster.getSamples(0, 0, width, height, 0, (int[]) null);
+            indices = new byte[samples.length];
+            for (int i = 0; i < samples.length; i++) {
+                indices[i] = (byte) samples[i];
+            }
+        }
+        return new ClassMap(width, height, indices, palette);
+    }
+
+    /**
+     * The PLTE chunk's colours. ImageIO's colour model pads a palette to 2^depth entries; the chunk
+     * tells which entries the writer really defined.
+     */
+    private static int[] palette(IIOMetadata metadata) {
+        Node root = metadata.getAsTree(PNG_METADATA);
+        for (Node chunk = root.getFirstChild(); chunk != null; chunk = chunk.getNextSibling()) {
+            if (!chunk.getNodeName().equals("PLTE")) {
+                continue;
+            }
+            NodeList entries = chunk.getChildNodes();
+            int[] palette = new int[entries.getLength()];
+            for (int i = 0; i < entries.getLength(); i++) {
+                NamedNodeMap entry = entries.item(i).getAttributes();
+                int index = Integer.parseInt(entry.getNamedItem("index").getNodeValue());
+                int rgb =
+                        Integer.parseInt(entry.getNamedItem("red").getNodeValue()) << 16
+                                | Integer.parseInt(entry.getNamedItem("green").getNodeValue()) << 8
+                                | Integer.parseInt(entry.getNamedItem("blue").getNodeValue());
+                if (index >= 0 && index < palette.length) {
+                    palette[index] = rgb;
+                }
+            }
+            return palette;
+        }
+        return new int[0];
+    }
+
+    /**
+     * Decodes a JPEG or PNG image.
+     *
+     * @param bytes the encoded image
+     * @return the image
+     * @throws IllegalArgumentException when no ImageIO reader understands the bytes
+     */
+    public static BufferedImage decode(byte[] bytes) {
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            if (image == null) {
+                throw new IllegalArgumentException(
+                        "expected a JPEG or PNG image but no ImageIO reader understands these "
+                                + bytes.length
+                                + " bytes");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "could not decode an image of " + bytes.length + " bytes: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Decodes the image of a frame, whatever its encoding.
+     *
+     * @param frame the frame
+     * @return its image
+     * @throws IllegalArgumentException when the bytes do not decode or disagree with its size
+     */
+    public static BufferedImage frameImage(Frame frame) {
+        byte[] bytes = bytes(frame.getImage());
+        if (frame.getEncoding() != ImageEncoding.RGB24) {
+            return decode(bytes);
+        }
+        int width = frame.getWidth();
+        int height = frame.getHeight();
+        if (bytes.length != 3L * width * height) {
+            throw new IllegalArgumentException(
+                    "expected "
+                            + 3L * width * height
+                            + " RGB24 bytes for "
+                            + width
+                            + "x"
+                            + height
+                            + " but found "
+                            + bytes.length);
+        }
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < bytes.length; i += 3) {
+            bgr[i] = bytes[i + 2];
+            bgr[i + 1] = bytes[i + 1];
+            bgr[i + 2] = bytes[i];
+        }
+        return image;
+    }
+
+    /**
+     * Scales an image with bilinear interpolation.
+     *
+     * @param image the image
+     * @param width the new width
+     * @param height the new height
+     * @return a new {@code TYPE_3BYTE_BGR} image
+     */
+    public static BufferedImage resize(BufferedImage image, int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException(
+                    "expected a positive size but found " + width + "x" + height);
+        }
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(image, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /**
+     * Scales a class map by nearest neighbour, which never invents a class.
+     *
+     * @param map the class map
+     * @param width the new width
+     * @param height the new height
+     * @return the scaled map with the same palette, or {@code map} when the size is already right
+     */
+    public static ClassMap resizeNearest(ClassMap map, int width, int height) {
+        if (map.width() == width && map.height() == height) {
+            return map;
+        }
+        byte[] out = new byte[width * height];
+        for (int y = 0; y < height; y++) {
+            int sy = (int) ((long) y * map.height() / height);
+            for (int x = 0; x < width; x++) {
+                int sx = (int) ((long) x * map.width() / width);
+                out[y * width + x] = map.indices()[sy * map.width() + sx];
+            }
+        }
+        return new ClassMap(width, height, out, map.palette());
+    }
+
+    /**
+     * Returns the image as {@code TYPE_3BYTE_BGR}, the layout of JPEG encoding and of JavaCV.
+     *
+     * @param image any image
+     * @return {@code image} itself when it already is, else a converted copy
+     */
+    public static BufferedImage toBgr(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            return image;
+        }
+        return copyBgr(image);
+    }
+
+    /**
+     * Copies an image into a new {@code TYPE_3BYTE_BGR} image that shares nothing with it.
+     *
+     * @param image any image
+     * @return the copy
+     */
+    public static BufferedImage copyBgr(BufferedImage image) {
+        BufferedImage out =
+                new BufferedImage(
+                        image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /**
+     * Copies the bytes of an Avro bytes field without moving the buffer's position.
+     *
+     * @param buffer the field, for example {@code frame.getImage()}, or null
+     * @return its remaining bytes; empty for null
+     */
+    public static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return new byte[0];
+        }
+        ByteBuffer view = buffer.duplicate();
+        byte[] out = new byte[view.remaining()];
+        view.get(out);
+        return out;
+    }
+
+    private static BufferedImage jpegCompatible(BufferedImage image) {
+        int type = image.getType();
+        if (type == BufferedImage.TYPE_3BYTE_BGR
+                || type == BufferedImage.TYPE_INT_RGB
+                || type == BufferedImage.TYPE_BYTE_GRAY) {
+            return image;
+        }
+        return copyBgr(image);
+    }
+
+    private static void checkLabels(byte[] labels, int width, int height) {
+        if (width <= 0 || height <= 0 || (long) width * height != labels.length) {
+            throw new IllegalArgumentException(
+                    "expected "
+                            + width
+                            + "x"
+                            + height
+                            + " = "
+                            + (long) width * height
+                            + " labels but found "
+                            + labels.length);
+        }
+    }
+}

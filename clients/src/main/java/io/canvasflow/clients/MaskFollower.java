@@ -1,0 +1,654 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the masks topic: keeps per-camera statistics (frames, rate, latency percentiles,
+ * iterations, seeded frames and resets by reason), shows them as a live table, and optionally draws
+ * overlays, for which it also reads the frames topic and joins each mask with its frame in a
+ * bounded buffer.
+ *
+ * <pre>{@code
+ * FollowResult result =
+ *         MaskFollower.builder()
+ *                 .setBootstrapServers("localhost:9092")
+ *                 .optFromBeginning(true)
+ *                 .optMaxFrames(100)
+ *                 .build()
+ *                 .run();
+ * }</pre>
+ *
+ * <p>It reads with {@code isolation.level=read_committed}, so masks of an aborted transaction never
+ * show. Without a group id it assigns itself every partition of the topics and commits nothing;
+ * with one it subscribes, and the default range assignor keeps a masks partition and the same
+ * frames partition on one member. Following live (not from the beginning), it starts the frames
+ * topic a little in the past so that the first masks still find their frames. A record that does
+ * not deserialize is logged with its topic, partition and offset, counted and skipped. It stops
+ * after a duration, after a number of masks, or on {@link #stop()}.
+ */
+public final class MaskFollower {
+
+    /** How far back the frames topic is read when following live. */
+    public static final Duration FRAME_LOOKBACK = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(MaskFollower.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration JOIN_GRACE = Duration.ofSeconds(3);
+    private static final Duration FRAMES_WAIT = Duration.ofSeconds(10);
+
+    private final String bootstrapServers;
+    private final Topic<String, MaskEvent> masksTopic;
+    private final Topic<String, Frame> framesTopic;
+    private final String groupId;
+    private final boolean fromBeginning;
+    private final Duration duration;
+    private final long maxFrames;
+    private final OverlayWriter overlays;
+    private final PrintWriter table;
+    private final boolean tableInPlace;
+    private final Duration tableInterval;
+    private final Consumer<MaskEvent> listener;
+    private final Map<String, Object> consumerProperties;
+    private final Duration statsWindow;
+    private final FrameJoinBuffer join;
+    private final Map<String, CameraStats> stats = new LinkedHashMap<>();
+
+    private volatile boolean stopping;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private boolean ran;
+    private long masks;
+    private long frames;
+    private long badRecords;
+    private long overlaysDrawn;
+    private int tableLines;
+
+    private MaskFollower(Builder builder) {
+        this.bootstrapServers = builder.bootstrapServers;
+        this.masksTopic = builder.masksTopic;
+        this.framesTopic = builder.framesTopic;
+        this.groupId = builder.groupId;
+        this.fromBeginning = builder.fromBeginning;
+        this.duration = builder.duration;
+        this.maxFrames = builder.maxFrames;
+        this.overlays = builder.overlays;
+        this.table = builder.table;
+        this.tableInPlace = builder.tableInPlace;
+        this.tableInterval = builder.tableInterval;
+        this.listener = builder.listener;
+        this.consumerProperties = Map.copyOf(builder.consumerProperties);
+        this.statsWindow = builder.statsWindow;
+        this.join = new FrameJoinBuffer(builder.joinCapacity);
+    }
+
+    /**
+     * Returns a builder; only the bootstrap servers are required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The consumer configuration a follower uses: {@code read_committed}, no auto commit without a
+     * group, byte values (each topic is deserialized with its own serde); then the overrides.
+     *
+     * @param bootstrapServers the Kafka bootstrap servers
+     * @param groupId the consumer group, or null to assign all partitions
+     * @param fromBeginning whether a new group starts at the earliest offsets
+     * @param overrides consumer properties that replace the defaults
+     * @return the configuration
+     */
+    public static Map<String, Object> consumerConfig(
+            String bootstrapServers,
+            String groupId,
+            boolean fromBeginning,
+            Map<String, ?> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "canvasflow-masks");
+        config.put(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FramePublisher.MAX_REQUEST_BYTES);
+        if (groupId == null) {
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        } else {
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            config.put(
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        }
+        config.putAll(overrides);
+        return config;
+    }
+
+    /**
+     * Follows until the duration has passed, the mask limit is reached or {@link #stop()} is
+     * called, then releases masks still waiting for a frame and closes the consumer. Runs once. The
+     * overlay writer is left open for the caller to close.
+     *
+     * @return the statistics and counts
+     */
+    public FollowResult run() {
+        synchronized (this) {
+            if (ran) {
+                throw new IllegalStateException("a mask follower runs once; build another");
+            }
+            ran = true;
+        }
+        long start = System.nanoTime();
+        Deadline deadline =
+                new Deadline(start, duration == null ? Long.MAX_VALUE : duration.toNanos());
+        long nextTable = start;
+        Deadline joinDeadline = null;
+        try (KafkaConsumer<String, byte[]> kafka =
+                new KafkaConsumer<>(
+                        consumerConfig(
+                                bootstrapServers, groupId, fromBeginning, consumerProperties),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
+            consumer = kafka;
+            if (stopping) {
+                return result(start);
+            }
+            boolean positioned = position(kafka, deadline);
+            while (positioned && !stopping) {
+                if (deadline.passed()) {
+                    break;
+                }
+                if (limitReached()) {
+                    // Give the last masks a moment to meet their frames, then stop.
+                    if (joinDeadline == null) {
+                        joinDeadline = new Deadline(System.nanoTime(), JOIN_GRACE.toNanos());
+                    }
+                    if (join.waitingMasks() == 0 || joinDeadline.passed()) {
+                        break;
+                    }
+                }
+                long wait =
+                        Math.max(1_000_000, Math.min(POLL.toNanos(), deadline.remainingNanos()));
+                for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofNanos(wait))) {
+                    handle(record);
+                }
+                if (table != null && System.nanoTime() - nextTable >= 0) {
+                    printTable();
+                    nextTable = System.nanoTime() + tableInterval.toNanos();
+                }
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                throw e;
+            }
+        } finally {
+            consumer = null;
+            for (FrameJoinBuffer.Joined joined : join.drain()) {
+                draw(joined);
+            }
+        }
+        if (table != null) {
+            printTable();
+        }
+        return result(start);
+    }
+
+    /** Makes {@link #run()} return soon; thread-safe. */
+    public void stop() {
+        stopping = true;
+        KafkaConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    /**
+     * Returns every camera's statistics now, for live displays; thread-safe.
+     *
+     * @return camera id to summary, in order of first appearance
+     */
+    public Map<String, CameraSummary> snapshot() {
+        long now = System.nanoTime();
+        Map<String, CameraSummary> out = new LinkedHashMap<>();
+        synchronized (stats) {
+            stats.forEach((camera, s) -> out.put(camera, s.summary(now)));
+        }
+        return out;
+    }
+
+    private boolean limitReached() {
+        return maxFrames > 0 && masks >= maxFrames;
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(masksTopic.name())) {
+            if (limitReached()) {
+                return;
+            }
+            MaskEvent mask = deserialize(masksTopic, record);
+            if (mask != null) {
+                onMask(mask);
+            }
+        } else if (overlays != null) {
+            Frame frame = deserialize(framesTopic, record);
+            if (frame != null) {
+                frames++;
+                join.onFrame(frame).forEach(this::draw);
+            }
+        }
+    }
+
+    private void onMask(MaskEvent mask) {
+        masks++;
+        CameraStats camera;
+        synchronized (stats) {
+            camera =
+                    stats.computeIfAbsent(mask.getCameraId(), c -> new CameraStats(c, statsWindow));
+        }
+        camera.record(mask, System.nanoTime());
+        if (listener != null) {
+            listener.accept(mask);
+        }
+        if (overlays != null && !mask.getSkipped()) {
+            join.onMask(mask).forEach(this::draw);
+        }
+    }
+
+    private void draw(FrameJoinBuffer.Joined joined) {
+        if (overlays != null && overlays.write(joined.mask(), joined.frame())) {
+            overlaysDrawn++;
+        }
+    }
+
+    private <V extends SpecificRecord> V deserialize(
+            Topic<String, V> topic, ConsumerRecord<String, byte[]> record) {
+        try {
+            V value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            if (value == null) {
+                throw new SerializationException("the record has no value (a tombstone)");
+            }
+            return value;
+        } catch (SerializationException e) {
+            badRecords++;
+            LOG.warn(
+                    "skipping a bad record at {}-{}@{} ({} bad so far): {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    badRecords,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Subscribes, or assigns every partition and seeks to where following starts; false when the
+     * masks topic did not appear before the deadline or a stop.
+     */
+    private boolean position(KafkaConsumer<String, byte[]> kafka, Deadline deadline) {
+        List<String> topics = new ArrayList<>(List.of(masksTopic.name()));
+        if (overlays != null) {
+            topics.add(framesTopic.name());
+        }
+        if (groupId != null) {
+            kafka.subscribe(topics);
+            return true;
+        }
+        List<TopicPartition> maskPartitions = partitions(kafka, masksTopic.name(), deadline);
+        if (maskPartitions.isEmpty()) {
+            return false;
+        }
+        // Masks exist, so frames should too; do not wait long for a topic the masks do not need.
+        Deadline framesDeadline =
+                new Deadline(
+                        System.nanoTime(),
+                        Math.min(deadline.remainingNanos(), FRAMES_WAIT.toNanos()));
+        List<TopicPartition> framePartitions =
+                overlays == null
+                        ? List.of()
+                        : partitions(kafka, framesTopic.name(), framesDeadline);
+        List<TopicPartition> all = new ArrayList<>(maskPartitions);
+        all.addAll(framePartitions);
+        kafka.assign(all);
+        if (fromBeginning) {
+            kafka.seekToBeginning(all);
+            return true;
+        }
+        kafka.seekToEnd(maskPartitions);
+        if (!framePartitions.isEmpty()) {
+            long since = System.currentTimeMillis() - FRAME_LOOKBACK.toMillis();
+            Map<TopicPartition, Long> query = new HashMap<>();
+            framePartitions.forEach(p -> query.put(p, since));
+            List<TopicPartition> atEnd = new ArrayList<>();
+            for (Map.Entry<TopicPartition, OffsetAndTimestamp> e :
+                    kafka.offsetsForTimes(query).entrySet()) {
+                if (e.getValue() == null) {
+                    atEnd.add(e.getKey());
+                } else {
+                    kafka.seek(e.getKey(), e.getValue().offset());
+                }
+            }
+            kafka.seekToEnd(atEnd);
+        }
+        return true;
+    }
+
+    /** The topic's partitions, waiting for the topic to exist until the deadline or a stop. */
+    private List<TopicPartition> partitions(
+            KafkaConsumer<String, byte[]> kafka, String topic, Deadline deadline) {
+        boolean logged = false;
+        while (!stopping && !deadline.passed()) {
+            List<PartitionInfo> infos;
+            try {
+                infos = kafka.partitionsFor(topic, Duration.ofSeconds(2));
+            } catch (TimeoutException e) {
+                infos = List.of();
+            }
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
+            }
+            if (!logged) {
+                LOG.info("waiting for the topic {} to exist at {}", topic, bootstrapServers);
+                logged = true;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            }
+        }
+        return List.of();
+    }
+
+    private void printTable() {
+        String text = StatsTable.format(snapshot().values());
+        if (tableInPlace && tableLines > 0) {
+            // Move up over the previous table and clear it, so the table updates in place.
+            table.print("\033[" + tableLines + "F\033[J");
+        }
+        table.print(text);
+        table.flush();
+        tableLines = (int) text.lines().count();
+    }
+
+    private FollowResult result(long start) {
+        return new FollowResult(
+                snapshot(),
+                masks,
+                frames,
+                badRecords,
+                overlaysDrawn,
+                overlays == null ? Map.of() : overlays.videos(),
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A time limit measured from a start; {@code Long.MAX_VALUE} nanoseconds means none. */
+    private record Deadline(long startNanos, long nanos) {
+        boolean passed() {
+            return System.nanoTime() - startNanos >= nanos;
+        }
+
+        long remainingNanos() {
+            return Math.max(0, nanos - (System.nanoTime() - startNanos));
+        }
+    }
+
+    /** Configures a {@link MaskFollower}: {@code setX} is required, {@code optX} is optional. */
+    public static final class Builder {
+
+        private String bootstrapServers;
+        private Topic<String, MaskEvent> masksTopic = Topics.MASKS;
+        private Topic<String, Frame> framesTopic = Topics.FRAMES;
+        private String groupId;
+        private boolean fromBeginning;
+        private Duration duration;
+        private long maxFrames;
+        private OverlayWriter overlays;
+        private PrintWriter table;
+        private boolean tableInPlace;
+        private Duration tableInterval = Duration.ofSeconds(1);
+        private Consumer<MaskEvent> listener;
+        private final Map<String, Object> consumerProperties = new HashMap<>();
+        private Duration statsWindow = Duration.ofSeconds(5);
+        private int joinCapacity = 128;
+
+        private Builder() {}
+
+        /**
+         * Sets the Kafka bootstrap servers.
+         *
+         * @param bootstrapServers {@code host:port[,host:port...]}
+         * @return this builder
+         */
+        public Builder setBootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        /**
+         * Follows another topic than {@link Topics#MASKS}.
+         *
+         * @param topic the topic, with the mask event serdes
+         * @return this builder
+         */
+        public Builder optMasksTopic(Topic<String, MaskEvent> topic) {
+            this.masksTopic = Objects.requireNonNull(topic, "topic");
+            return this;
+        }
+
+        /**
+         * Reads frames for overlays from another topic than {@link Topics#FRAMES}.
+         *
+         * @param topic the topic, with the frame serdes
+         * @return this builder
+         */
+        public Builder optFramesTopic(Topic<String, Frame> topic) {
+            this.framesTopic = Objects.requireNonNull(topic, "topic");
+            return this;
+        }
+
+        /**
+         * Consumes in a consumer group, committing offsets, instead of assigning itself every
+         * partition.
+         *
+         * @param groupId the group id
+         * @return this builder
+         */
+        public Builder optGroupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        /**
+         * Starts at the earliest offsets (for a group: when it has no committed offsets) instead of
+         * following only new masks.
+         *
+         * @param fromBeginning whether to read from the beginning
+         * @return this builder
+         */
+        public Builder optFromBeginning(boolean fromBeginning) {
+            this.fromBeginning = fromBeginning;
+            return this;
+        }
+
+        /**
+         * Stops after a time.
+         *
+         * @param duration how long to follow
+         * @return this builder
+         */
+        public Builder optDuration(Duration duration) {
+            this.duration = duration;
+            return this;
+        }
+
+        /**
+         * Stops after a number of mask events, skipped ones included.
+         *
+         * @param maxFrames the limit, or 0 for none
+         * @return this builder
+         */
+        public Builder optMaxFrames(long maxFrames) {
+            this.maxFrames = maxFrames;
+            return this;
+        }
+
+        /**
+         * Draws overlays, reading the frames topic too; the caller closes the writer.
+         *
+         * @param overlays where overlays go
+         * @return this builder
+         */
+        public Builder optOverlays(OverlayWriter overlays) {
+            this.overlays = overlays;
+            return this;
+        }
+
+        /**
+         * Prints the per-camera table every interval and at the end.
+         *
+         * @param out where to print
+         * @param inPlace whether to redraw the table in place with ANSI escapes (for a terminal)
+         * @return this builder
+         */
+        public Builder optTable(PrintWriter out, boolean inPlace) {
+            this.table = Objects.requireNonNull(out, "out");
+            this.tableInPlace = inPlace;
+            return this;
+        }
+
+        /**
+         * Prints the per-camera table every interval and at the end.
+         *
+         * @param out where to print, typically {@code System.out}
+         * @param inPlace whether to redraw the table in place with ANSI escapes (for a terminal)
+         * @return this builder
+         */
+        public Builder optTable(PrintStream out, boolean inPlace) {
+            return optTable(
+                    new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true),
+                    inPlace);
+        }
+
+        /**
+         * Sets how often the table is printed; every second by default.
+         *
+         * @param interval the interval
+         * @return this builder
+         */
+        public Builder optTableInterval(Duration interval) {
+            this.tableInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * Calls back on every mask event, on the follower's thread, after the statistics.
+         *
+         * @param listener the callback
+         * @return this builder
+         */
+        public Builder optListener(Consumer<MaskEvent> listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Adds consumer properties that replace the follower's defaults.
+         *
+         * @param properties consumer properties
+         * @return this builder
+         */
+        public Builder optConsumerProperties(Map<String, ?> properties) {
+            consumerProperties.putAll(properties);
+            return this;
+        }
+
+        /**
+         * Sets the window the frame rate is measured over; five seconds by default.
+         *
+         * @param window the window
+         * @return this builder
+         */
+        public Builder optStatsWindow(Duration window) {
+            this.statsWindow = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /**
+         * Sets how many frames, and masks waiting for a frame, are kept per camera for the join;
+         * 128 by default.
+         *
+         * @param perCamera the bound
+         * @return this builder
+         */
+        public Builder optJoinCapacity(int perCamera) {
+            this.joinCapacity = perCamera;
+            return this;
+        }
+
+        /**
+         * Validates the settings.
+         *
+         * @return the follower, not yet running
+         * @throws IllegalArgumentException when a setting is missing or out of range
+         */
+        public MaskFollower build() {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException(
+                        "expected Kafka bootstrap servers (host:port) but none were given");
+            }
+            if (duration != null && (duration.isNegative() || duration.isZero())) {
+                throw new IllegalArgumentException(
+                        "expected a positive duration but found " + duration);
+            }
+            if (maxFrames < 0) {
+                throw new IllegalArgumentException(
+                        "expected a frame limit >= 0 but found " + maxFrames);
+            }
+            if (joinCapacity < 1) {
+                throw new IllegalArgumentException(
+                        "expected a join capacity of at least 1 but found " + joinCapacity);
+            }
+            if (statsWindow.isNegative()
+                    || statsWindow.isZero()
+                    || tableInterval.isNegative()
+                    || tableInterval.isZero()) {
+                throw new IllegalArgumentException(
+                        "expected a positive stats window and table interval");
+            }
+            if (groupId != null && groupId.isBlank()) {
+                throw new IllegalArgumentException("a consumer group id must not be blank");
+            }
+            return new MaskFollower(this);
+        }
+    }
+}

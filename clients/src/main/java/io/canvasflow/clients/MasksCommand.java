@@ -1,0 +1,202 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.schemas.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code canvasflow masks}: follows the masks topic with a live per-camera table, and with {@code
+ * --out} writes overlay PNGs and an MP4 per camera.
+ *
+ * <pre>
+ * canvasflow masks --bootstrap-servers localhost:9092 --out overlays \
+ *     --from-beginning --max-frames 500
+ * </pre>
+ */
+@Command(
+        name = "masks",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Follow mask events: a live per-camera table (frames, fps, latency p50/p99,"
+                    + " iterations, seeded and reset frames); with --out, overlay PNGs and an MP4"
+                    + " per camera."
+        })
+public final class MasksCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "${env:" + PublishCommand.BOOTSTRAP_ENV + "}",
+            paramLabel = "HOST:PORT[,...]",
+            description =
+                    "Kafka bootstrap servers (default: $" + PublishCommand.BOOTSTRAP_ENV + ").")
+    String bootstrapServers;
+
+    @Option(
+            names = "--masks-topic",
+            paramLabel = "NAME",
+            description = "Masks topic (default: the masks topic).")
+    String masksTopic;
+
+    @Option(
+            names = "--frames-topic",
+            paramLabel = "NAME",
+            description = "Frames topic for overlays (default: the frames topic).")
+    String framesTopic;
+
+    @Option(
+            names = "--group",
+            paramLabel = "ID",
+            description = "Consume in this consumer group (default: all partitions, no group).")
+    String groupId;
+
+    @Option(
+            names = "--from-beginning",
+            description = "Start at the earliest masks instead of new ones.")
+    boolean fromBeginning;
+
+    @Option(
+            names = "--duration",
+            paramLabel = "TIME",
+            converter = CliValues.DurationConverter.class,
+            description = "Stop after this long, for example 30s, 5m or PT1H.")
+    Duration duration;
+
+    @Option(
+            names = "--max-frames",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Stop after N mask events.")
+    long maxFrames;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Write overlays here: DIR/CAMERA/*.png and DIR/CAMERA.mp4.")
+    Path out;
+
+    @Option(
+            names = "--png-every",
+            defaultValue = "10",
+            paramLabel = "N",
+            description =
+                    "With --out, write every N-th overlay per camera as PNG; 0 for none"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int pngEvery;
+
+    @Option(
+            names = "--video-fps",
+            defaultValue = "10",
+            paramLabel = "FPS",
+            description =
+                    "With --out, the MP4 frame rate; 0 for no video (default: ${DEFAULT-VALUE}).")
+    double videoFps;
+
+    @Option(
+            names = "--alpha",
+            defaultValue = "0.5",
+            paramLabel = "0-1",
+            description = "Overlay opacity (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        FollowResult result = follow(stdout, System.console() != null);
+        stdout.printf(
+                "%d masks from %d cameras in %.1f s (%d bad records skipped)%n",
+                result.masks(), result.cameras().size(), result.seconds(), result.badRecords());
+        if (out != null) {
+            stdout.printf("%d overlays in %s%n", result.overlays(), out.toAbsolutePath());
+            result.videos().forEach((camera, video) -> stdout.printf("  %s: %s%n", camera, video));
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /**
+     * Follows the masks until a limit or Ctrl-C, printing the table.
+     *
+     * @param table where the live table goes
+     * @param inPlace whether to redraw the table in place (a terminal)
+     * @return what was seen
+     * @throws ParameterException when an option is missing or out of range
+     */
+    public FollowResult follow(PrintWriter table, boolean inPlace) {
+        validate();
+        OverlayWriter overlays =
+                out == null
+                        ? null
+                        : new OverlayWriter(
+                                out, pngEvery, videoFps, new OverlayRenderer(alpha, true));
+        try (overlays) {
+            MaskFollower follower =
+                    MaskFollower.builder()
+                            .setBootstrapServers(bootstrapServers)
+                            .optMasksTopic(
+                                    masksTopic == null
+                                            ? Topics.MASKS
+                                            : Topics.MASKS.withName(masksTopic))
+                            .optFramesTopic(
+                                    framesTopic == null
+                                            ? Topics.FRAMES
+                                            : Topics.FRAMES.withName(framesTopic))
+                            .optGroupId(groupId)
+                            .optFromBeginning(fromBeginning)
+                            .optDuration(duration)
+                            .optMaxFrames(maxFrames)
+                            .optOverlays(overlays)
+                            .optTable(table, inPlace)
+                            .build();
+            // Closed after the overlays (resources close in reverse), so Ctrl-C keeps whole MP4s.
+            try (GracefulStop stop = new GracefulStop("masks-shutdown", follower::stop)) {
+                return follower.run();
+            } catch (KafkaException e) {
+                if (e.getCause() instanceof ConfigException config) {
+                    throw new ParameterException(
+                            spec.commandLine(),
+                            "could not create a Kafka consumer for "
+                                    + bootstrapServers
+                                    + ": "
+                                    + config.getMessage(),
+                            e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void validate() {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
+                            + PublishCommand.BOOTSTRAP_ENV);
+        }
+        Map<String, Boolean> checks =
+                Map.of(
+                        "--max-frames must be >= 0", maxFrames >= 0,
+                        "--png-every must be >= 0", pngEvery >= 0,
+                        "--video-fps must be >= 0", videoFps >= 0,
+                        "--alpha must be between 0 and 1", alpha >= 0 && alpha <= 1,
+                        "--duration must be positive",
+                                duration == null || (!duration.isNegative() && !duration.isZero()));
+        checks.forEach(
+                (message, ok) -> {
+                    if (!ok) {
+                        throw new ParameterException(spec.commandLine(), message);
+                    }
+                });
+    }
+}

@@ -1,0 +1,180 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes overlays of mask events into a folder: per camera, a PNG of every N-th overlay in {@code
+ * DIR/CAMERA/CAMERA-SEQUENCE.png} and all overlays as {@code DIR/CAMERA.mp4}. A mask that cannot be
+ * drawn (a corrupt class map, an undecodable frame) is logged and counted, never fatal. One thread
+ * writes.
+ */
+public final class OverlayWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OverlayWriter.class);
+
+    private final Path directory;
+    private final int pngEvery;
+    private final double videoFps;
+    private final OverlayRenderer renderer;
+    private final Map<String, Long> overlaysByCamera = new HashMap<>();
+    private final Map<String, VideoWriter> videos = new LinkedHashMap<>();
+    private final List<Path> pngs = new ArrayList<>();
+    private long failures;
+
+    /**
+     * Creates a writer; files appear as overlays are written.
+     *
+     * @param directory the output folder, created if missing
+     * @param pngEvery write a PNG of every N-th overlay per camera (the first included); 0 for none
+     * @param videoFps frame rate of the MP4s; 0 for no video
+     * @param renderer draws the overlays
+     */
+    public OverlayWriter(Path directory, int pngEvery, double videoFps, OverlayRenderer renderer) {
+        if (pngEvery < 0 || videoFps < 0 || Double.isNaN(videoFps)) {
+            throw new IllegalArgumentException(
+                    "expected a PNG interval and video rate >= 0 but found "
+                            + pngEvery
+                            + " and "
+                            + videoFps);
+        }
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.pngEvery = pngEvery;
+        this.videoFps = videoFps;
+        this.renderer = Objects.requireNonNull(renderer, "renderer");
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the output folder " + directory, e);
+        }
+    }
+
+    /**
+     * Draws a mask over its frame and writes it; a skipped mask is ignored.
+     *
+     * @param mask the mask event
+     * @param frameOrNull its frame, or null to draw the class colours alone
+     * @return whether an overlay was drawn
+     */
+    public boolean write(MaskEvent mask, Frame frameOrNull) {
+        if (mask.getSkipped() || !mask.getClassMap().hasRemaining()) {
+            return false;
+        }
+        String camera = mask.getCameraId();
+        BufferedImage overlay;
+        try {
+            overlay = renderer.render(frameOrNull, mask);
+        } catch (RuntimeException e) {
+            failures++;
+            LOG.warn(
+                    "could not draw the overlay of {}/{}: {}",
+                    camera,
+                    mask.getSequence(),
+                    e.getMessage());
+            return false;
+        }
+        long count = overlaysByCamera.merge(camera, 1L, Long::sum);
+        String name = fileName(camera);
+        if (pngEvery > 0 && (count - 1) % pngEvery == 0) {
+            Path png =
+                    directory
+                            .resolve(name)
+                            .resolve(String.format("%s-%08d.png", name, mask.getSequence()));
+            try {
+                Files.createDirectories(png.getParent());
+                Files.write(png, ImageCodecs.png(overlay));
+                pngs.add(png);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the overlay " + png, e);
+            }
+        }
+        if (videoFps > 0) {
+            videos.computeIfAbsent(
+                            camera,
+                            c ->
+                                    VideoWriter.open(
+                                            directory.resolve(name + ".mp4"),
+                                            overlay.getWidth(),
+                                            overlay.getHeight(),
+                                            videoFps))
+                    .write(overlay);
+        }
+        return true;
+    }
+
+    /**
+     * Returns the overlays drawn per camera.
+     *
+     * @return camera id to overlay count
+     */
+    public Map<String, Long> overlays() {
+        return Collections.unmodifiableMap(overlaysByCamera);
+    }
+
+    /**
+     * Returns the PNGs written so far.
+     *
+     * @return their paths, in the order written
+     */
+    public List<Path> pngs() {
+        return Collections.unmodifiableList(pngs);
+    }
+
+    /**
+     * Returns the videos, one per camera; they are playable once this writer is closed.
+     *
+     * @return camera id to MP4 path
+     */
+    public Map<String, Path> videos() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        videos.forEach((camera, writer) -> out.put(camera, writer.file()));
+        return out;
+    }
+
+    /**
+     * Returns how many masks could not be drawn.
+     *
+     * @return the count
+     */
+    public long failures() {
+        return failures;
+    }
+
+    /** Finishes every video. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (VideoWriter video : videos.values()) {
+            try {
+                video.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** A camera id made safe as a file name. */
+    static String fileName(String cameraId) {
+        String safe = cameraId.replaceAll("[^A-Za-z0-9._-]", "_");
+        return safe.isEmpty() || safe.startsWith(".") ? "_" + safe : safe;
+    }
+}

@@ -1,0 +1,248 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code canvasflow publish}: publishes one or more cameras' frames to the frames topic.
+ *
+ * <pre>
+ * canvasflow publish --bootstrap-servers localhost:9092 \
+ *     --camera lobby=lobby.mp4 --camera door=rtsp://10.0.0.7/stream \
+ *     --camera street=synthetic:3:200 --camera stills=./images --realtime
+ * </pre>
+ */
+@Command(
+        name = "publish",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Publish camera frames to Kafka: video files, RTSP/HTTP streams, image folders or"
+                    + " synthetic cameras, one thread per camera.",
+            "SOURCE is a video path or URL, a folder of .jpg/.png images (name order), or"
+                    + " synthetic:SCENE[:FRAMES] (a synthetic test-split street scene with ground"
+                    + " truth)."
+        })
+public final class PublishCommand implements Callable<Integer> {
+
+    /** The environment variable read when {@code --bootstrap-servers} is not given. */
+    public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "${env:" + BOOTSTRAP_ENV + "}",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers (default: $" + BOOTSTRAP_ENV + ").")
+    String bootstrapServers;
+
+    @Option(
+            names = "--topic",
+            paramLabel = "NAME",
+            description = "Topic to publish to (default: the frames topic).")
+    String topic;
+
+    @Option(
+            names = "--camera",
+            required = true,
+            paramLabel = "ID=SOURCE",
+            mapFallbackValue = "",
+            description = "A camera and its source; repeat for more cameras.")
+    Map<String, String> cameras = new LinkedHashMap<>();
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    RateOptions rate;
+
+    @Option(names = "--resize", paramLabel = "WxH", description = "Scale every frame to this size.")
+    String resize;
+
+    @Option(
+            names = "--jpeg-quality",
+            defaultValue = "85",
+            paramLabel = "1-100",
+            description = "JPEG quality (default: ${DEFAULT-VALUE}).")
+    int jpegQuality;
+
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Stop each camera after N frames (default: no limit).")
+    long limit;
+
+    @Option(
+            names = "--producer-property",
+            paramLabel = "KEY=VALUE",
+            description = "A Kafka producer property, for example compression.type=zstd.")
+    Map<String, String> producerProperties = new LinkedHashMap<>();
+
+    @Option(names = "--no-progress", description = "Do not show the progress line.")
+    boolean noProgress;
+
+    /** How fast to publish; real time unless one is chosen. */
+    static final class RateOptions {
+        @Option(
+                names = "--fps",
+                paramLabel = "N",
+                description = "Publish each camera at N frames per second.")
+        Double fps;
+
+        @Option(
+                names = "--realtime",
+                description = "Publish at each source's own frame rate (the default).")
+        boolean realtime;
+
+        @Option(names = "--max-rate", description = "Publish as fast as possible.")
+        boolean maxRate;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PublishResult result = publish(spec.commandLine().getErr());
+        spec.commandLine().getOut().print(result.summary());
+        spec.commandLine().getOut().flush();
+        return result.succeeded() ? 0 : 1;
+    }
+
+    /**
+     * Opens the sources and the publisher and runs the job; Ctrl-C stops the cameras and flushes.
+     *
+     * @param progressOut where the progress line goes, unless {@code --no-progress}
+     * @return what was published
+     * @throws ParameterException when an option is missing or malformed, or a source cannot be
+     *     opened
+     * @throws InterruptedException when interrupted while publishing
+     */
+    public PublishResult publish(PrintWriter progressOut) throws InterruptedException {
+        validate();
+        int[] size = resize == null ? null : size(resize);
+        FrameRate frameRate = frameRate();
+        // Sources first: a mistyped path is reported before any connection is made.
+        Map<String, FrameSource> sources = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, String> camera : cameras.entrySet()) {
+                sources.put(camera.getKey(), open(camera.getKey(), camera.getValue()));
+            }
+            try (FramePublisher publisher = publisher(size)) {
+                PublishJob.Builder job =
+                        PublishJob.builder()
+                                .setPublisher(publisher)
+                                .optRate(frameRate)
+                                .optLimit(limit);
+                if (!noProgress) {
+                    job.optProgress(progressOut);
+                }
+                sources.forEach(job::addCamera);
+                PublishJob built = job.build();
+                try (GracefulStop stop = new GracefulStop("publish-shutdown", built::stop)) {
+                    return built.run();
+                }
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            // The job closes the sources it ran; closing twice is harmless.
+            sources.values().forEach(FrameSource::close);
+            throw e;
+        }
+    }
+
+    /**
+     * The rate the options choose.
+     *
+     * @return the frame rate
+     */
+    FrameRate frameRate() {
+        if (rate == null || rate.realtime) {
+            return FrameRate.realtime();
+        }
+        if (rate.maxRate) {
+            return FrameRate.max();
+        }
+        try {
+            return FrameRate.fixed(rate.fps);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--fps: " + e.getMessage());
+        }
+    }
+
+    private void validate() {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
+                            + BOOTSTRAP_ENV);
+        }
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--jpeg-quality must be between 1 and 100, not " + jpegQuality);
+        }
+        if (limit < 0) {
+            throw new ParameterException(spec.commandLine(), "--limit must be >= 0, not " + limit);
+        }
+        for (Map.Entry<String, String> camera : cameras.entrySet()) {
+            if (camera.getKey().isBlank() || camera.getValue().isBlank()) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--camera expects ID=SOURCE but found '"
+                                + camera.getKey()
+                                + "="
+                                + camera.getValue()
+                                + "'");
+            }
+        }
+    }
+
+    private FramePublisher publisher(int[] size) {
+        Topic<String, Frame> frames = topic == null ? Topics.FRAMES : Topics.FRAMES.withName(topic);
+        FramePublisher.Builder builder =
+                FramePublisher.builder()
+                        .setBootstrapServers(bootstrapServers)
+                        .optTopic(frames)
+                        .optJpegQuality(jpegQuality / 100f)
+                        .optProducerProperties(producerProperties);
+        if (size != null) {
+            builder.optResize(size[0], size[1]);
+        }
+        try {
+            return builder.build();
+        } catch (KafkaException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "could not create a Kafka producer for "
+                            + bootstrapServers
+                            + ": "
+                            + cause.getMessage(),
+                    e);
+        }
+    }
+
+    private FrameSource open(String cameraId, String source) {
+        try {
+            return FrameSources.open(source);
+        } catch (FrameSourceException | IllegalArgumentException e) {
+            throw new ParameterException(
+                    spec.commandLine(), "--camera " + cameraId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int[] size(String value) {
+        try {
+            return CliValues.size(value, "--resize");
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,401 @@
+package io.canvasflow.clients;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes several cameras at once, one thread per camera, each reading its {@link FrameSource} at
+ * a {@link FrameRate} and sending through one shared {@link FramePublisher}:
+ *
+ * <pre>{@code
+ * PublishResult result =
+ *         PublishJob.builder()
+ *                 .setPublisher(publisher)
+ *                 .addCamera("cam-1", new SyntheticCameraSource(0, 100))
+ *                 .addCamera("cam-2", FrameSources.open("street.mp4"))
+ *                 .optRate(FrameRate.realtime())
+ *                 .build()
+ *                 .run();
+ * }</pre>
+ *
+ * <p>Each camera numbers its frames from the first sequence up, stamps the source's capture time or
+ * else the time it sends the frame, and adds the source and frame index to the metadata. A camera
+ * stops at the end of its source, at the frame limit, at its first failed send or source error
+ * (reported in the result; the other cameras go on), or when {@link #stop()} is called. The job
+ * closes the sources; the publisher stays open for the caller.
+ */
+public final class PublishJob {
+
+    /** Metadata key of the source description. */
+    public static final String META_SOURCE = "source";
+
+    /** Metadata key of the frame's index in its source. */
+    public static final String META_INDEX = "index";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublishJob.class);
+
+    private final FramePublisher publisher;
+    private final List<Camera> cameras;
+    private final FrameRate rate;
+    private final long limit;
+    private final long firstSequence;
+    private final PrintWriter progress;
+    private final Duration progressInterval;
+    private final Clock clock;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+    private boolean ran;
+
+    private PublishJob(Builder builder) {
+        this.publisher = builder.publisher;
+        this.cameras = List.copyOf(builder.cameras);
+        this.rate = builder.rate;
+        this.limit = builder.limit;
+        this.firstSequence = builder.firstSequence;
+        this.progress = builder.progress;
+        this.progressInterval = builder.progressInterval;
+        this.clock = builder.clock;
+    }
+
+    /**
+     * Returns a builder; a publisher and at least one camera are required.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs every camera to its end and waits until the broker has acknowledged or refused each
+     * frame. Runs once.
+     *
+     * @return frames per camera and the time taken
+     * @throws InterruptedException when the calling thread is interrupted; the cameras are stopped
+     *     first
+     */
+    public PublishResult run() throws InterruptedException {
+        synchronized (this) {
+            if (ran) {
+                throw new IllegalStateException("a publish job runs once; build another");
+            }
+            ran = true;
+        }
+        long start = System.nanoTime();
+        ScheduledExecutorService ticker = null;
+        ProgressLine line = null;
+        if (progress != null) {
+            line = new ProgressLine(progress, this::acknowledged);
+            ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "publish-progress"));
+            ticker.scheduleAtFixedRate(
+                    line::update, 0, progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        try {
+            synchronized (threads) {
+                for (Camera camera : cameras) {
+                    Thread thread = new Thread(() -> camera.run(this), "publish-" + camera.id);
+                    threads.add(thread);
+                    thread.start();
+                }
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            stop();
+            for (Thread thread : threads) {
+                thread.join(1000);
+            }
+            throw e;
+        } finally {
+            publisher.flush();
+            if (ticker != null) {
+                ticker.shutdownNow();
+                line.finish();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, PublishResult.CameraResult> results = new LinkedHashMap<>();
+        for (Camera camera : cameras) {
+            results.put(camera.id, camera.result());
+        }
+        return new PublishResult(results, seconds);
+    }
+
+    /** Stops every camera after its current frame; {@link #run()} then returns. Thread-safe. */
+    public void stop() {
+        stopping = true;
+        synchronized (threads) {
+            // Wakes cameras sleeping in their pacer; a slow rate would otherwise delay the stop.
+            threads.forEach(Thread::interrupt);
+        }
+    }
+
+    /**
+     * Returns the frames acknowledged so far per camera, for live displays.
+     *
+     * @return camera id to acknowledged frames, in the order the cameras were added
+     */
+    public Map<String, Long> acknowledged() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Camera camera : cameras) {
+            counts.put(camera.id, camera.acked.get());
+        }
+        return counts;
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** One camera: its source, its counters and its loop. */
+    private static final class Camera {
+        private final String id;
+        private final FrameSource source;
+        private final AtomicLong acked = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
+        private volatile String error;
+        private volatile long startNanos;
+        private volatile long endNanos;
+
+        Camera(String id, FrameSource source) {
+            this.id = id;
+            this.source = source;
+        }
+
+        void run(PublishJob job) {
+            Pacer pacer = job.rate.pacerFor(source);
+            long sequence = job.firstSequence;
+            long sent = 0;
+            try (source) {
+                while (!job.stopping && error == null && (job.limit <= 0 || sent < job.limit)) {
+                    Optional<SourceFrame> next = source.next();
+                    if (next.isEmpty()) {
+                        break;
+                    }
+                    SourceFrame frame = next.get();
+                    pacer.await();
+                    if (sent == 0) {
+                        // Opening a source (rendering a synthetic clip) is not publishing time.
+                        startNanos = System.nanoTime();
+                    }
+                    Instant capture =
+                            frame.captureTime() != null ? frame.captureTime() : job.clock.instant();
+                    job.publisher.publish(
+                            id,
+                            sequence++,
+                            capture,
+                            frame.image(),
+                            frame.groundTruthPng(),
+                            Map.of(
+                                    META_SOURCE, source.description(),
+                                    META_INDEX, Long.toString(frame.index())),
+                            (metadata, exception) -> acknowledge(exception));
+                    sent++;
+                }
+            } catch (InterruptedException | InterruptException e) {
+                if (!job.stopping) {
+                    error = "interrupted";
+                }
+            } catch (RuntimeException e) {
+                error = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.error("camera {} stopped: {}", id, error, e);
+            } finally {
+                endNanos = System.nanoTime();
+                if (sent == 0) {
+                    startNanos = endNanos;
+                }
+            }
+        }
+
+        private void acknowledge(Exception exception) {
+            if (exception == null) {
+                acked.incrementAndGet();
+                return;
+            }
+            if (failed.incrementAndGet() == 1) {
+                error = "a frame could not be sent: " + exception.getMessage();
+                LOG.error("camera {}: a frame could not be sent", id, exception);
+            }
+        }
+
+        PublishResult.CameraResult result() {
+            return new PublishResult.CameraResult(
+                    id, acked.get(), failed.get(), (endNanos - startNanos) / 1e9, error);
+        }
+    }
+
+    /** Configures a {@link PublishJob}: {@code setX} is required, {@code optX} is optional. */
+    public static final class Builder {
+
+        private FramePublisher publisher;
+        private final List<Camera> cameras = new ArrayList<>();
+        private FrameRate rate = FrameRate.realtime();
+        private long limit;
+        private long firstSequence;
+        private PrintWriter progress;
+        private Duration progressInterval = Duration.ofMillis(500);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /**
+         * Sets the publisher every camera sends through; the caller closes it.
+         *
+         * @param publisher the publisher
+         * @return this builder
+         */
+        public Builder setPublisher(FramePublisher publisher) {
+            this.publisher = publisher;
+            return this;
+        }
+
+        /**
+         * Adds a camera; the job closes its source when the camera stops.
+         *
+         * @param cameraId the camera id, the record key of its frames
+         * @param source where its frames come from
+         * @return this builder
+         */
+        public Builder addCamera(String cameraId, FrameSource source) {
+            Objects.requireNonNull(cameraId, "cameraId");
+            Objects.requireNonNull(source, "source");
+            if (cameraId.isBlank()) {
+                throw new IllegalArgumentException("a camera id must not be blank");
+            }
+            for (Camera camera : cameras) {
+                if (camera.id.equals(cameraId)) {
+                    throw new IllegalArgumentException(
+                            "the camera id " + cameraId + " is given twice");
+                }
+            }
+            cameras.add(new Camera(cameraId, source));
+            return this;
+        }
+
+        /**
+         * Sets the pace; {@link FrameRate#realtime()} by default.
+         *
+         * @param rate the rate
+         * @return this builder
+         */
+        public Builder optRate(FrameRate rate) {
+            this.rate = Objects.requireNonNull(rate, "rate");
+            return this;
+        }
+
+        /**
+         * Stops each camera after a number of frames; no limit by default.
+         *
+         * @param framesPerCamera the limit, or 0 for none
+         * @return this builder
+         */
+        public Builder optLimit(long framesPerCamera) {
+            this.limit = framesPerCamera;
+            return this;
+        }
+
+        /**
+         * Numbers each camera's frames from another value than 0, for example to continue a camera
+         * published before.
+         *
+         * @param firstSequence the first frame's sequence number
+         * @return this builder
+         */
+        public Builder optFirstSequence(long firstSequence) {
+            this.firstSequence = firstSequence;
+            return this;
+        }
+
+        /**
+         * Shows a progress line, rewritten in place.
+         *
+         * @param out where to print it, for example picocli's error writer
+         * @return this builder
+         */
+        public Builder optProgress(PrintWriter out) {
+            this.progress = Objects.requireNonNull(out, "out");
+            return this;
+        }
+
+        /**
+         * Shows a progress line, rewritten in place.
+         *
+         * @param out where to print it, typically {@code System.err}
+         * @return this builder
+         */
+        public Builder optProgress(PrintStream out) {
+            return optProgress(
+                    new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));
+        }
+
+        /**
+         * Sets how often the progress line is rewritten; every 500 ms by default.
+         *
+         * @param interval the interval
+         * @return this builder
+         */
+        public Builder optProgressInterval(Duration interval) {
+            this.progressInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * Sets the clock that stamps frames whose source knows no capture time.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder optClock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Validates the settings.
+         *
+         * @return the job, not yet running
+         * @throws IllegalArgumentException when the publisher or cameras are missing, or a setting
+         *     is out of range
+         */
+        public PublishJob build() {
+            if (publisher == null) {
+                throw new IllegalArgumentException("expected a frame publisher but none was set");
+            }
+            if (cameras.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "expected at least one camera but none was added");
+            }
+            if (limit < 0) {
+                throw new IllegalArgumentException(
+                        "expected a frame limit >= 0 but found " + limit);
+            }
+            if (progressInterval.toMillis() < 1) {
+                throw new IllegalArgumentException(
+                        "expected a progress interval of at least 1 ms but found "
+                                + progressInterval);
+            }
+            return new PublishJob(this);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.trainer.data.ClassTable;
+import io.canvasflow.trainer.data.LabeledFrame;
+import io.canvasflow.trainer.data.Split;
+import io.canvasflow.trainer.data.SyntheticDataset;
+import io.canvasflow.trainer.data.SyntheticVideoGenerator;
+import io.canvasflow.trainer.data.VideoSequence;
+import java.util.Optional;
+
+/**
+ * A camera filming a synthetic street scene of the trainer's test split, with exact per-pixel
+ * ground truth: every frame carries its labels as an indexed PNG coloured like {@link
+ * ClassTable#SYNTHETIC}. The frames are a pure function of the scene number, so two sources of the
+ * same scene publish the same video. Scenes come from {@link Split#TEST}, which the shipped models
+ * were not trained on.
+ *
+ * <p>The clip is rendered on the first {@link #next()}, all at once (the generator renders whole
+ * clips): about {@code frames * width * height * 4} bytes are held until the source is closed.
+ */
+public final class SyntheticCameraSource implements FrameSource {
+
+    /** The frame width unless another is given; the trainer's default frame size. */
+    public static final int DEFAULT_WIDTH = 256;
+
+    /** The frame height unless another is given. */
+    public static final int DEFAULT_HEIGHT = 192;
+
+    /** The number of frames unless another is given. */
+    public static final int DEFAULT_FRAMES = 100;
+
+    /** The rate the synthetic camera films at. */
+    public static final double FPS = 10.0;
+
+    private final int scene;
+    private final int frames;
+    private final int width;
+    private final int height;
+    private VideoSequence clip;
+    private int index;
+    private boolean closed;
+
+    /**
+     * Creates a camera on a test scene at the default size.
+     *
+     * @param scene the scene number in the test split, from 0
+     * @param frames how many frames to film
+     */
+    public SyntheticCameraSource(int scene, int frames) {
+        this(scene, frames, DEFAULT_WIDTH, DEFAULT_HEIGHT);
+    }
+
+    /**
+     * Creates a camera on a test scene.
+     *
+     * @param scene the scene number in the test split, from 0
+     * @param frames how many frames to film
+     * @param width the frame width
+     * @param height the frame height
+     */
+    public SyntheticCameraSource(int scene, int frames, int width, int height) {
+        if (scene < 0 || frames < 1 || width < 1 || height < 1) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "expected a scene >= 0, at least one frame and a positive size but"
+                                    + " found scene %d, %d frames of %dx%d",
+                            scene, frames, width, height));
+        }
+        this.scene = scene;
+        this.frames = frames;
+        this.width = width;
+        this.height = height;
+    }
+
+    /**
+     * Returns the generator seed of the scene.
+     *
+     * @return {@code SyntheticDataset.seedFor(Split.TEST, scene)}
+     */
+    public long seed() {
+        return SyntheticDataset.seedFor(Split.TEST, scene);
+    }
+
+    /**
+     * Returns the classes the ground truth is labelled with.
+     *
+     * @return {@link SyntheticVideoGenerator#CLASSES}
+     */
+    public static ClassTable classes() {
+        return SyntheticVideoGenerator.CLASSES;
+    }
+
+    @Override
+    public Optional<SourceFrame> next() {
+        if (closed) {
+            throw new IllegalStateException("the synthetic camera " + description() + " is closed");
+        }
+        if (index >= frames) {
+            return Optional.empty();
+        }
+        if (clip == null) {
+            clip = new SyntheticVideoGenerator().generate(seed(), frames, width, height);
+        }
+        LabeledFrame frame = clip.frame(index);
+        byte[] truth = ImageCodecs.indexedLabelPng(frame.labels(), width, height, palette());
+        // Copy: the generator's image is shared, and a publisher may scale or draw on ours.
+        return Optional.of(
+                new SourceFrame(ImageCodecs.copyBgr(frame.image()), index++, null, truth));
+    }
+
+    @Override
+    public double nativeFps() {
+        return FPS;
+    }
+
+    @Override
+    public String description() {
+        return "synthetic:" + scene + ":" + frames;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        clip = null;
+    }
+
+    /** The synthetic classes' colours, palette index = label. */
+    static int[] palette() {
+        ClassTable classes = classes();
+        int[] colors = new int[classes.size()];
+        for (int i = 0; i < colors.length; i++) {
+            colors[i] = classes.color(i);
+        }
+        return colors;
+    }
+}

@@ -1,0 +1,192 @@
+package io.canvasflow.clients;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frames of a video file or a network stream (RTSP, RTMP, HTTP), decoded by JavaCV's {@link
+ * FFmpegFrameGrabber}. RTSP is read over TCP, and a stream that stays silent for ten seconds is an
+ * error rather than a hang.
+ */
+public final class VideoFileSource implements FrameSource {
+
+    /** The frame rate assumed when a container does not say. */
+    public static final double FALLBACK_FPS = 25.0;
+
+    private static final Logger LOG = LoggerFactory.getLogger(VideoFileSource.class);
+    private static final String STREAM_TIMEOUT_MICROS = "10000000";
+
+    private final String location;
+    private final FFmpegFrameGrabber grabber;
+    private final double fps;
+    private long index;
+    private boolean closed;
+
+    /**
+     * Opens a video file or stream URL and reads its header.
+     *
+     * @param location a file path, or a URL such as {@code rtsp://host/stream}
+     * @throws FrameSourceException when the file is missing or FFmpeg cannot open it
+     */
+    public VideoFileSource(String location) {
+        this.location = location;
+        boolean stream = isUrl(location);
+        if (!stream && !Files.isRegularFile(Path.of(location))) {
+            throw new FrameSourceException(
+                    "expected a video file or a stream URL but " + location + " is neither");
+        }
+        Ffmpeg.quiet();
+        grabber = new FFmpegFrameGrabber(location);
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        if (location.toLowerCase(Locale.ROOT).startsWith("rtsp:")) {
+            grabber.setOption("rtsp_transport", "tcp");
+            grabber.setOption("timeout", STREAM_TIMEOUT_MICROS);
+        } else if (stream) {
+            grabber.setOption("rw_timeout", STREAM_TIMEOUT_MICROS);
+        }
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            releaseQuietly();
+            throw new FrameSourceException(
+                    "could not open the video " + location + " with FFmpeg: " + e.getMessage(), e);
+        }
+        double rate = grabber.getVideoFrameRate();
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            rate = grabber.getFrameRate();
+        }
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            LOG.warn("{} does not state its frame rate; assuming {} fps", location, FALLBACK_FPS);
+            rate = FALLBACK_FPS;
+        }
+        this.fps = rate;
+    }
+
+    /**
+     * Opens a video file.
+     *
+     * @param file the file
+     * @return the source
+     */
+    public static VideoFileSource open(Path file) {
+        return new VideoFileSource(file.toString());
+    }
+
+    @Override
+    public Optional<SourceFrame> next() {
+        if (closed) {
+            throw new IllegalStateException("the video source " + location + " is closed");
+        }
+        Frame frame;
+        try {
+            frame = grabber.grabImage();
+        } catch (FrameGrabber.Exception e) {
+            throw new FrameSourceException(
+                    "could not read frame " + index + " of " + location + ": " + e.getMessage(), e);
+        }
+        if (frame == null) {
+            return Optional.empty();
+        }
+        return Optional.of(SourceFrame.of(toBgr(frame), index++));
+    }
+
+    @Override
+    public double nativeFps() {
+        return fps;
+    }
+
+    /**
+     * The frame count the container states; streams and some files do not know it.
+     *
+     * @return the number of frames, or 0 when unknown
+     */
+    public long lengthInFrames() {
+        return Math.max(0, grabber.getLengthInVideoFrames());
+    }
+
+    /**
+     * Returns the video width.
+     *
+     * @return the width in pixels
+     */
+    public int width() {
+        return grabber.getImageWidth();
+    }
+
+    /**
+     * Returns the video height.
+     *
+     * @return the height in pixels
+     */
+    public int height() {
+        return grabber.getImageHeight();
+    }
+
+    @Override
+    public String description() {
+        return location;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                grabber.stop();
+            } catch (FrameGrabber.Exception e) {
+                LOG.debug("could not stop the grabber of {}", location, e);
+            }
+            releaseQuietly();
+        }
+    }
+
+    private void releaseQuietly() {
+        try {
+            grabber.release();
+        } catch (FrameGrabber.Exception e) {
+            LOG.debug("could not release the grabber of {}", location, e);
+        }
+    }
+
+    /**
+     * Copies a BGR24 frame into a new image row by row. JavaCV's own converter infers the channel
+     * count as stride / width, which FFmpeg's row padding breaks for widths such as 96 (a 288-byte
+     * row padded to 384 reads as four channels); the stride is only the row pitch.
+     */
+    private BufferedImage toBgr(Frame frame) {
+        int width = frame.imageWidth;
+        int height = frame.imageHeight;
+        int row = width * 3;
+        if (frame.imageDepth != Frame.DEPTH_UBYTE || frame.imageStride < row) {
+            throw new FrameSourceException(
+                    String.format(
+                            "expected 8-bit BGR frames from %s but frame %d has depth %d and a"
+                                    + " %d-byte stride for width %d",
+                            location, index, frame.imageDepth, frame.imageStride, width));
+        }
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] pixels = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        ByteBuffer data = ((ByteBuffer) frame.image[0]).duplicate();
+        for (int y = 0; y < height; y++) {
+            data.position(y * frame.imageStride);
+            data.get(pixels, y * row, row);
+        }
+        return image;
+    }
+
+    static boolean isUrl(String location) {
+        int colon = location.indexOf("://");
+        return colon > 1 && location.substring(0, colon).chars().allMatch(Character::isLetter);
+    }
+}

@@ -1,0 +1,83 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ResetReason;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CameraStatsTest {
+
+    @Test
+    void shouldCountFramesSeedingResetsAndLatencyPercentiles() {
+        // Given 100 segmented frames with latencies 1..100 ms: the first a FIRST_FRAME reset, the
+        // 50th a TIME_GAP reset, the rest seeded; then two skipped frames
+        CameraStats stats = new CameraStats("cam", Duration.ofSeconds(5));
+        long t = 0;
+        for (int i = 1; i <= 100; i++) {
+            ResetReason reason =
+                    i == 1 ? ResetReason.FIRST_FRAME : i == 50 ? ResetReason.TIME_GAP : null;
+            stats.record(event(i, reason == null ? 2 : 6, reason, i, false), t += 100_000_000L);
+        }
+        stats.record(event(101, 0, null, 999, true), t += 100_000_000L);
+        stats.record(event(102, 0, null, 999, true), t += 100_000_000L);
+
+        // When
+        CameraSummary summary = stats.summary(t);
+
+        // Then: 102 frames over 10.2 s; the 5 s window holds 50 of them
+        CameraSummary expected =
+                new CameraSummary(
+                        "cam",
+                        102,
+                        2,
+                        summary.fps(),
+                        50,
+                        99,
+                        (98 * 2 + 2 * 6) / 100.0,
+                        98,
+                        Map.of(ResetReason.FIRST_FRAME, 1L, ResetReason.TIME_GAP, 1L),
+                        10.0,
+                        102);
+        assertEquals(expected, summary);
+        assertEquals(10.0, summary.fps(), 0.5);
+        assertEquals(2, summary.resetTotal());
+    }
+
+    @Test
+    void shouldReportNoLatencyBeforeTheFirstSegmentedFrame() {
+        CameraSummary summary = new CameraStats("cam", Duration.ofSeconds(5)).summary(0);
+
+        assertEquals(-1, summary.latencyP50Millis());
+        assertEquals(-1, summary.lastSequence());
+        assertEquals(0.0, summary.fps());
+    }
+
+    @Test
+    void shouldFormatOneTableLinePerCamera() {
+        CameraStats stats = new CameraStats("lobby", Duration.ofSeconds(5));
+        stats.record(event(0, 6, ResetReason.FIRST_FRAME, 42, false), 0);
+
+        String table = StatsTable.format(java.util.List.of(stats.summary(0)));
+
+        assertEquals(2, table.lines().count());
+        String line = table.lines().skip(1).findFirst().orElseThrow();
+        assertEquals(true, line.startsWith("lobby "), line);
+        assertEquals(true, line.contains("first_frame=1"), line);
+    }
+
+    static MaskEvent event(
+            long sequence, int iterations, ResetReason reason, long latency, boolean skipped) {
+        return MaskEvent.newBuilder(
+                        OverlayRendererTest.mask("cam", sequence, new byte[skipped ? 0 : 1]))
+                .setIterations(iterations)
+                .setSeeded(!skipped && reason == null)
+                .setResetReason(reason)
+                .setSkipped(skipped)
+                .setModelMillis(skipped ? 0 : 10.0)
+                .setEndToEndLatencyMillis(latency)
+                .build();
+    }
+}

@@ -1,0 +1,153 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ImageCodecsTest {
+
+    private static final int[] PALETTE = {
+        0x4682B4, 0x804080, 0x464646, 0x6B8E23, 0x00008E, 0xDC143C
+    };
+
+    @Test
+    void shouldReadBackIndexedPngClassIndicesExactly() {
+        // Given every class and an ignore label of 255, beyond the palette
+        byte[] labels = randomLabels(37, 23, PALETTE.length, 1);
+        labels[5] = (byte) 255;
+
+        // When
+        ClassMap map = ImageCodecs.classMap(ImageCodecs.indexedLabelPng(labels, 37, 23, PALETTE));
+
+        // Then
+        int[] palette = new int[256];
+        System.arraycopy(PALETTE, 0, palette, 0, PALETTE.length);
+        assertEquals(new ClassMap(37, 23, labels, palette), map);
+    }
+
+    @Test
+    void shouldReadRawIndicesNotColoursWhenClassesShareAColour() {
+        // Given two classes drawn in the same colour, which an RGB decode could not tell apart
+        byte[] labels = {0, 1, 1, 0, 2, 2};
+        int[] palette = {0xFF0000, 0xFF0000, 0x00FF00};
+
+        // When
+        ClassMap map = ImageCodecs.classMap(ImageCodecs.indexedLabelPng(labels, 3, 2, palette));
+
+        // Then: ImageIO writes so small a palette at 2 bits, padding it to four entries with black
+        assertEquals(new ClassMap(3, 2, labels, new int[] {0xFF0000, 0xFF0000, 0x00FF00, 0}), map);
+    }
+
+    @Test
+    void shouldReadBackGrayscalePngLabelsExactlyWithoutPalette() {
+        byte[] labels = randomLabels(31, 17, 256, 2);
+
+        ClassMap map = ImageCodecs.classMap(ImageCodecs.grayLabelPng(labels, 31, 17));
+
+        assertEquals(new ClassMap(31, 17, labels, new int[0]), map);
+    }
+
+    @Test
+    void shouldRefuseAnRgbPngAsClassMap() {
+        BufferedImage rgb = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> ImageCodecs.classMap(ImageCodecs.png(rgb)));
+
+        assertTrue(e.getMessage().contains("indexed or grayscale"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAnEmptyClassMap() {
+        assertThrows(IllegalArgumentException.class, () -> ImageCodecs.classMap(new byte[0]));
+    }
+
+    @Test
+    void shouldEncodeSmallerJpegsAtLowerQuality() {
+        BufferedImage image = noise(96, 64, 3);
+
+        byte[] low = ImageCodecs.jpeg(image, 0.2f);
+        byte[] high = ImageCodecs.jpeg(image, 0.95f);
+
+        assertTrue(
+                low.length < high.length,
+                low.length + " bytes at 0.2 vs " + high.length + " at 0.95");
+        BufferedImage decoded = ImageCodecs.decode(high);
+        assertEquals(96, decoded.getWidth());
+        assertEquals(64, decoded.getHeight());
+    }
+
+    @Test
+    void shouldEncodeImagesWithAlphaAsJpeg() {
+        BufferedImage argb = new BufferedImage(8, 8, BufferedImage.TYPE_INT_ARGB);
+
+        BufferedImage decoded = ImageCodecs.decode(ImageCodecs.jpeg(argb, 0.8f));
+
+        assertEquals(8, decoded.getWidth());
+    }
+
+    @Test
+    void shouldDecodeRgb24FramesAsRgb() {
+        byte[] rgb = {(byte) 255, 0, 0, 0, (byte) 255, 0, 0, 0, (byte) 255, 10, 20, 30};
+        Frame frame =
+                Frame.newBuilder()
+                        .setCameraId("c")
+                        .setSequence(0)
+                        .setCaptureTimestamp(Instant.EPOCH)
+                        .setWidth(2)
+                        .setHeight(2)
+                        .setEncoding(ImageEncoding.RGB24)
+                        .setImage(ByteBuffer.wrap(rgb))
+                        .setMetadata(Map.of())
+                        .build();
+
+        BufferedImage image = ImageCodecs.frameImage(frame);
+
+        int[] pixels = image.getRGB(0, 0, 2, 2, null, 0, 2);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] &= 0xFFFFFF;
+        }
+        assertArrayEquals(new int[] {0xFF0000, 0x00FF00, 0x0000FF, 0x0A141E}, pixels);
+    }
+
+    @Test
+    void shouldScaleClassMapsByNearestNeighbour() {
+        ClassMap map = new ClassMap(2, 1, new byte[] {3, 7}, new int[0]);
+
+        ClassMap scaled = ImageCodecs.resizeNearest(map, 4, 2);
+
+        assertEquals(new ClassMap(4, 2, new byte[] {3, 3, 7, 7, 3, 3, 7, 7}, new int[0]), scaled);
+    }
+
+    static byte[] randomLabels(int width, int height, int classes, long seed) {
+        Random random = new Random(seed);
+        byte[] labels = new byte[width * height];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) random.nextInt(classes);
+        }
+        return labels;
+    }
+
+    static BufferedImage noise(int width, int height, long seed) {
+        Random random = new Random(seed);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        return image;
+    }
+}

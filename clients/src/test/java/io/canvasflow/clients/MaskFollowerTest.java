@@ -1,0 +1,335 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ResetReason;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Follows masks on a real broker: two cameras of six masks each, one skipped, and their frames. */
+class MaskFollowerTest {
+
+    private static final Topic<String, Frame> FRAMES = Topics.FRAMES.withName("frames-follow");
+    private static final Topic<String, MaskEvent> MASKS = Topics.MASKS.withName("masks-follow");
+    private static final int[] PALETTE = {0xFF0000, 0x0000FF};
+    private static final int WIDTH = 64;
+    private static final int HEIGHT = 48;
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void startBrokerAndWriteTheStreams() {
+        kafka = EmbeddedKafkaBroker.builder().build().start();
+        kafka.createTopics(Map.of(FRAMES.name(), 2, MASKS.name(), 2, "masks-live", 1));
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            // First, a record that is not a mask event: logged, counted and skipped.
+            send(producer, MASKS, "a", new byte[] {1, 2, 3});
+            for (String camera : List.of("a", "b")) {
+                for (int s = 0; s < 6; s++) {
+                    send(
+                            producer,
+                            MASKS,
+                            camera,
+                            MASKS.valueSerde()
+                                    .serializer()
+                                    .serialize(MASKS.name(), mask(camera, s)));
+                    send(
+                            producer,
+                            FRAMES,
+                            camera,
+                            FRAMES.valueSerde()
+                                    .serializer()
+                                    .serialize(FRAMES.name(), frame(camera, s)));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldKeepPerCameraStatisticsAndDrawOverlaysWithVideos() throws Exception {
+        // Given
+        StringWriter table = new StringWriter();
+        FollowResult result;
+
+        // When
+        try (OverlayWriter overlays = new OverlayWriter(dir, 2, 10, new OverlayRenderer())) {
+            result =
+                    MaskFollower.builder()
+                            .setBootstrapServers(kafka.bootstrapServers())
+                            .optMasksTopic(MASKS)
+                            .optFramesTopic(FRAMES)
+                            .optFromBeginning(true)
+                            .optMaxFrames(12)
+                            .optDuration(Duration.ofSeconds(60))
+                            .optOverlays(overlays)
+                            .optTable(new PrintWriter(table), false)
+                            .build()
+                            .run();
+        }
+
+        // Then: per camera 6 masks, 1 skipped, the first a reset, 4 seeded; latencies 10, 11, 12,
+        // 14, 15 ms
+        assertEquals(12, result.masks());
+        assertEquals(1, result.badRecords());
+        assertEquals(10, result.overlays());
+        for (String camera : List.of("a", "b")) {
+            CameraSummary summary = result.cameras().get(camera);
+            assertEquals(
+                    new CameraSummary(
+                            camera,
+                            6,
+                            1,
+                            summary.fps(),
+                            12,
+                            15,
+                            2.8,
+                            4,
+                            Map.of(ResetReason.FIRST_FRAME, 1L),
+                            20.0,
+                            5),
+                    summary);
+        }
+        assertTrue(table.toString().contains("first_frame=1"), table.toString());
+
+        // every other overlay as a frame-sized PNG that blends the frame with the class colour
+        List<Path> pngs;
+        try (Stream<Path> files = Files.walk(dir)) {
+            pngs = files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+        }
+        assertEquals(
+                List.of(
+                        dir.resolve("a/a-00000000.png"),
+                        dir.resolve("a/a-00000002.png"),
+                        dir.resolve("a/a-00000005.png"),
+                        dir.resolve("b/b-00000000.png"),
+                        dir.resolve("b/b-00000002.png"),
+                        dir.resolve("b/b-00000005.png")),
+                pngs);
+        BufferedImage overlay = ImageCodecs.decode(Files.readAllBytes(pngs.get(1)));
+        assertEquals(WIDTH, overlay.getWidth());
+        int blue = overlay.getRGB(WIDTH - 4, HEIGHT - 4) & 0xFF;
+        assertTrue(blue > 100 && blue < 200, "frame grey blended with blue: " + blue);
+
+        // and one playable MP4 per camera with every overlay
+        assertEquals(Map.of("a", dir.resolve("a.mp4"), "b", dir.resolve("b.mp4")), result.videos());
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(dir.resolve("b.mp4").toFile())) {
+            grabber.start();
+            int frames = 0;
+            while (grabber.grabImage() != null) {
+                frames++;
+            }
+            assertEquals(5, frames);
+        }
+    }
+
+    @Test
+    void shouldReadAllMasksInAConsumerGroup() {
+        FollowResult result =
+                MaskFollower.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optMasksTopic(MASKS)
+                        .optGroupId("follower-test")
+                        .optFromBeginning(true)
+                        .optMaxFrames(12)
+                        .optDuration(Duration.ofSeconds(60))
+                        .build()
+                        .run();
+
+        assertEquals(12, result.masks());
+        assertEquals(0, result.frames(), "no overlays, so no frames read");
+        assertEquals(List.of("a", "b"), result.cameras().keySet().stream().sorted().toList());
+    }
+
+    @Test
+    void shouldFollowNewMasksAsTheyArrive() throws Exception {
+        // Given a follower of new masks only, on a topic that already holds an old one
+        Topic<String, MaskEvent> live = Topics.MASKS.withName("masks-live");
+        List<Long> seen = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(
+                    producer,
+                    live,
+                    "old",
+                    live.valueSerde().serializer().serialize(live.name(), mask("old", 0)));
+            producer.flush();
+            MaskFollower follower =
+                    MaskFollower.builder()
+                            .setBootstrapServers(kafka.bootstrapServers())
+                            .optMasksTopic(live)
+                            .optMaxFrames(3)
+                            .optDuration(Duration.ofSeconds(60))
+                            .optListener(mask -> seen.add(mask.getSequence()))
+                            .build();
+            CompletableFuture<FollowResult> running = CompletableFuture.supplyAsync(follower::run);
+
+            // When masks keep arriving
+            for (int s = 0; !running.isDone() && s < 300; s++) {
+                send(
+                        producer,
+                        live,
+                        "new",
+                        live.valueSerde().serializer().serialize(live.name(), mask("new", s)));
+                producer.flush();
+                Thread.sleep(100);
+            }
+
+            // Then it sees three consecutive new ones, and not the old one
+            FollowResult result = running.get(30, TimeUnit.SECONDS);
+            assertEquals(List.of("new"), List.copyOf(result.cameras().keySet()));
+            assertEquals(3, seen.size());
+            assertEquals(List.of(seen.get(0), seen.get(0) + 1, seen.get(0) + 2), seen);
+        }
+    }
+
+    @Test
+    void shouldStopWhenAskedFromAnotherThread() throws Exception {
+        MaskFollower follower =
+                MaskFollower.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optMasksTopic(MASKS)
+                        .build();
+        CompletableFuture<FollowResult> running = CompletableFuture.supplyAsync(follower::run);
+        Thread.sleep(500);
+
+        follower.stop();
+
+        assertEquals(0, running.get(30, TimeUnit.SECONDS).masks());
+    }
+
+    @Test
+    void shouldFollowFromTheCommandLine() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new MasksCommand());
+        cli.setOut(new PrintWriter(out));
+
+        int exit =
+                cli.execute(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--masks-topic",
+                        MASKS.name(),
+                        "--frames-topic",
+                        FRAMES.name(),
+                        "--from-beginning",
+                        "--max-frames",
+                        "12",
+                        "--duration",
+                        "60s",
+                        "--out",
+                        dir.toString(),
+                        "--png-every",
+                        "0");
+
+        assertEquals(0, exit, out.toString());
+        assertTrue(out.toString().contains("12 masks from 2 cameras"), out.toString());
+        assertTrue(Files.isRegularFile(dir.resolve("a.mp4")));
+    }
+
+    /**
+     * Sequence 0 is a FIRST_FRAME reset with 6 iterations, 3 is skipped, the rest are seeded with
+     * 2.
+     */
+    static MaskEvent mask(String camera, long sequence) {
+        boolean first = sequence == 0;
+        boolean skipped = sequence == 3;
+        byte[] indices = new byte[WIDTH * HEIGHT];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = (byte) (i % WIDTH < WIDTH / 2 ? 0 : 1);
+        }
+        return MaskEvent.newBuilder()
+                .setCameraId(camera)
+                .setSequence(sequence)
+                .setCaptureTimestamp(Instant.ofEpochMilli(1_000 + sequence * 100))
+                .setProcessedTimestamp(Instant.ofEpochMilli(1_010 + sequence * 101))
+                .setMaskWidth(WIDTH)
+                .setMaskHeight(HEIGHT)
+                .setClassMap(
+                        ByteBuffer.wrap(
+                                skipped
+                                        ? new byte[0]
+                                        : ImageCodecs.indexedLabelPng(
+                                                indices, WIDTH, HEIGHT, PALETTE)))
+                .setClassFractions(skipped ? List.of() : List.of(0.5f, 0.5f))
+                .setClassNames(List.of("road", "sky"))
+                .setIterations(skipped ? 0 : first ? 6 : 2)
+                .setSeeded(!first && !skipped)
+                .setResetReason(first ? ResetReason.FIRST_FRAME : null)
+                .setSkipped(skipped)
+                .setModelId("test")
+                .setModelVersion("1")
+                .setModelMillis(skipped ? 0 : 20.0)
+                .setEndToEndLatencyMillis(10 + sequence)
+                .build();
+    }
+
+    static Frame frame(String camera, long sequence) {
+        return Frame.newBuilder()
+                .setCameraId(camera)
+                .setSequence(sequence)
+                .setCaptureTimestamp(Instant.ofEpochMilli(1_000 + sequence * 100))
+                .setWidth(WIDTH)
+                .setHeight(HEIGHT)
+                .setEncoding(ImageEncoding.JPEG)
+                .setImage(
+                        ByteBuffer.wrap(
+                                ImageCodecs.jpeg(
+                                        OverlayRendererTest.solid(WIDTH, HEIGHT, 0x646464), 0.9f)))
+                .setMetadata(Map.of())
+                .build();
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(
+            KafkaProducer<String, byte[]> producer,
+            Topic<String, ?> topic,
+            String key,
+            byte[] value) {
+        producer.send(new ProducerRecord<>(topic.name(), key, value));
+    }
+}

@@ -1,0 +1,287 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Publishes to a real broker and reads the records back. */
+class PublishEndToEndTest {
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafkaBroker.builder().build().start();
+        kafka.createTopics(Map.of("frames-publisher", 1, "frames-job", 2, "frames-cli", 1));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldPublishFramesThatReadBackAsWholeRecords() throws Exception {
+        // Given a frame with ground truth and metadata, and the record it should become
+        Topic<String, Frame> topic = Topics.FRAMES.withName("frames-publisher");
+        BufferedImage image = ImageCodecsTest.noise(64, 48, 7);
+        byte[] truth = ImageCodecs.grayLabelPng(ImageCodecsTest.randomLabels(64, 48, 6, 8), 64, 48);
+        Instant capture = Instant.parse("2024-05-01T12:00:00.123456Z");
+        Frame expected =
+                Frame.newBuilder()
+                        .setCameraId("cam-1")
+                        .setSequence(41)
+                        .setCaptureTimestamp(Instant.parse("2024-05-01T12:00:00.123Z"))
+                        .setWidth(64)
+                        .setHeight(48)
+                        .setEncoding(ImageEncoding.JPEG)
+                        .setImage(ByteBuffer.wrap(ImageCodecs.jpeg(image, 0.7f)))
+                        .setGroundTruth(ByteBuffer.wrap(truth))
+                        .setMetadata(Map.of("site", "lobby"))
+                        .build();
+
+        // When
+        try (FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optTopic(topic)
+                        .optJpegQuality(0.7f)
+                        .build()) {
+            publisher.publish("cam-1", 41, capture, image, truth, Map.of("site", "lobby")).get();
+        }
+
+        // Then
+        List<ConsumerRecord<String, Frame>> records = consume(topic, 1, 1);
+        assertEquals("cam-1", records.get(0).key());
+        assertEquals(expected, records.get(0).value());
+    }
+
+    @Test
+    void shouldScaleFramesAndTheirGroundTruthTogether() throws Exception {
+        Topic<String, Frame> topic = Topics.FRAMES.withName("frames-publisher");
+        byte[] labels = {0, 1, 2, 3};
+        byte[] truth = ImageCodecs.indexedLabelPng(labels, 2, 2, new int[] {1, 2, 3, 4});
+
+        try (FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optTopic(topic)
+                        .optResize(4, 4)
+                        .build()) {
+            Frame frame =
+                    publisher.encode(
+                            "cam-2",
+                            0,
+                            Instant.EPOCH,
+                            ImageCodecsTest.noise(2, 2, 1),
+                            truth,
+                            Map.of());
+
+            assertEquals(4, frame.getWidth());
+            assertEquals(4, ImageCodecs.decode(ImageCodecs.bytes(frame.getImage())).getHeight());
+            ClassMap scaled = ImageCodecs.classMap(ImageCodecs.bytes(frame.getGroundTruth()));
+            assertEquals(
+                    new ClassMap(
+                            4,
+                            4,
+                            new byte[] {0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3},
+                            new int[] {1, 2, 3, 4}),
+                    scaled);
+        }
+    }
+
+    @Test
+    void shouldPublishEverySyntheticCameraFrameWithItsGroundTruth() throws Exception {
+        // Given two synthetic cameras of three frames each
+        Topic<String, Frame> topic = Topics.FRAMES.withName("frames-job");
+        Instant before = Instant.now().minusMillis(1);
+        StringWriter progress = new StringWriter();
+
+        // When
+        PublishResult result;
+        try (FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optTopic(topic)
+                        .build()) {
+            result =
+                    PublishJob.builder()
+                            .setPublisher(publisher)
+                            .addCamera("north", new SyntheticCameraSource(0, 3, 64, 48))
+                            .addCamera("south", new SyntheticCameraSource(1, 5, 64, 48))
+                            .optRate(FrameRate.max())
+                            .optLimit(3)
+                            .optFirstSequence(100)
+                            .optProgress(new PrintWriter(progress))
+                            .build()
+                            .run();
+        }
+
+        // Then: three acknowledged frames per camera, reading back as the sources' frames
+        assertEquals(List.of("north", "south"), List.copyOf(result.cameras().keySet()));
+        assertEquals(
+                new PublishResult.CameraResult(
+                        "north", 3, 0, result.cameras().get("north").seconds(), null),
+                result.cameras().get("north"));
+        assertEquals(6, result.totalFrames());
+        assertTrue(result.succeeded());
+        assertTrue(progress.toString().contains("published 6 frames"), progress.toString());
+
+        List<Frame> frames = sorted(consume(topic, 2, 6));
+        List<Frame> expected = new ArrayList<>();
+        expected.addAll(
+                expectedFrames(
+                        "north", new SyntheticCameraSource(0, 3, 64, 48), frames.subList(0, 3)));
+        expected.addAll(
+                expectedFrames(
+                        "south", new SyntheticCameraSource(1, 5, 64, 48), frames.subList(3, 6)));
+        assertEquals(expected, frames);
+        for (Frame frame : frames) {
+            assertTrue(
+                    !frame.getCaptureTimestamp()
+                            .isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
+            assertTrue(!frame.getCaptureTimestamp().isAfter(Instant.now()));
+        }
+    }
+
+    @Test
+    void shouldPublishFromTheCommandLine() {
+        // Given
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new PublishCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+
+        // When
+        int exit =
+                cli.execute(
+                        "--bootstrap-servers", kafka.bootstrapServers(),
+                        "--topic", "frames-cli",
+                        "--camera", "gate=synthetic:2:4",
+                        "--fps", "50",
+                        "--limit", "2",
+                        "--resize", "32x24",
+                        "--jpeg-quality", "60",
+                        "--producer-property", "compression.type=zstd");
+
+        // Then
+        assertEquals(0, exit, err.toString());
+        assertTrue(out.toString().contains("gate"), out.toString());
+        List<Frame> frames = sorted(consume(Topics.FRAMES.withName("frames-cli"), 1, 2));
+        assertEquals(List.of(0L, 1L), frames.stream().map(Frame::getSequence).toList());
+        assertEquals(32, frames.get(1).getWidth());
+        assertEquals(
+                24,
+                ImageCodecs.classMap(ImageCodecs.bytes(frames.get(1).getGroundTruth())).height());
+        assertEquals(
+                Map.of(PublishJob.META_SOURCE, "synthetic:2:4", PublishJob.META_INDEX, "1"),
+                frames.get(1).getMetadata());
+    }
+
+    @Test
+    void shouldAskForBootstrapServersWhenNoneAreGiven() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new PublishCommand());
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("--bootstrap-servers", "", "--camera", "a=synthetic:0:1");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("KAFKA_BOOTSTRAP_SERVERS"), err.toString());
+    }
+
+    /** The frames a fresh copy of the source becomes, with the capture times that were stamped. */
+    private static List<Frame> expectedFrames(
+            String camera, FrameSource source, List<Frame> published) {
+        List<Frame> frames = new ArrayList<>();
+        List<SourceFrame> read = SyntheticCameraSourceTest.read(source);
+        for (int i = 0; i < published.size(); i++) {
+            SourceFrame frame = read.get(i);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put(PublishJob.META_SOURCE, source.description());
+            metadata.put(PublishJob.META_INDEX, Long.toString(i));
+            frames.add(
+                    Frame.newBuilder()
+                            .setCameraId(camera)
+                            .setSequence(100 + i)
+                            .setCaptureTimestamp(published.get(i).getCaptureTimestamp())
+                            .setWidth(64)
+                            .setHeight(48)
+                            .setEncoding(ImageEncoding.JPEG)
+                            .setImage(
+                                    ByteBuffer.wrap(
+                                            ImageCodecs.jpeg(
+                                                    frame.image(),
+                                                    ImageCodecs.DEFAULT_JPEG_QUALITY)))
+                            .setGroundTruth(ByteBuffer.wrap(frame.groundTruthPng()))
+                            .setMetadata(metadata)
+                            .build());
+        }
+        return frames;
+    }
+
+    private static List<Frame> sorted(List<ConsumerRecord<String, Frame>> records) {
+        return records.stream()
+                .map(ConsumerRecord::value)
+                .sorted(
+                        Comparator.comparing(Frame::getCameraId)
+                                .thenComparingLong(Frame::getSequence))
+                .toList();
+    }
+
+    static <V> List<ConsumerRecord<String, V>> consume(
+            Topic<String, V> topic, int partitions, int count) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<TopicPartition> assigned = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            assigned.add(new TopicPartition(topic.name(), p));
+        }
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer =
+                new KafkaConsumer<>(
+                        config,
+                        topic.keySerde().deserializer(),
+                        topic.valueSerde().deserializer())) {
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            // Nothing beyond the expected records.
+            consumer.poll(Duration.ofMillis(300)).forEach(records::add);
+        }
+        assertEquals(count, records.size(), "records read back from " + topic.name());
+        return records;
+    }
+}

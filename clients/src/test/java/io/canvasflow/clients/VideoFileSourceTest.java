@@ -1,0 +1,120 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VideoFileSourceTest {
+
+    /** System property, or else environment variable, naming OpenCV's sample {@code vtest.avi}. */
+    static final String VTEST_PROPERTY = "canvasflow.vtest";
+
+    static final String VTEST_ENV = "CANVASFLOW_VTEST";
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldReadEveryFrameOfAVideoInOrder() {
+        // Given a video whose frame i is grey 10 * i on the left and 200 - 10 * i on the right;
+        // 96 pixels is a width whose BGR rows FFmpeg pads
+        Path file = dir.resolve("ramp.mp4");
+        try (VideoWriter writer = VideoWriter.open(file, 96, 64, 10)) {
+            for (int i = 0; i < 20; i++) {
+                BufferedImage image = OverlayRendererTest.solid(96, 64, grey(200 - 10 * i));
+                Graphics2D g = image.createGraphics();
+                g.setColor(new Color(grey(10 * i)));
+                g.fillRect(0, 0, 48, 64);
+                g.dispose();
+                writer.write(image);
+            }
+        }
+
+        // When
+        List<SourceFrame> frames = new ArrayList<>();
+        try (VideoFileSource source = VideoFileSource.open(file)) {
+            assertEquals(10.0, source.nativeFps(), 0.01);
+            assertEquals(96, source.width());
+            for (Optional<SourceFrame> f = source.next(); f.isPresent(); f = source.next()) {
+                frames.add(f.get());
+            }
+        }
+
+        // Then: all 20, numbered in order, each its own image of the right grey (lossy codec)
+        assertEquals(20, frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            SourceFrame frame = frames.get(i);
+            assertEquals(i, frame.index());
+            assertEquals(96, frame.image().getWidth());
+            assertEquals(64, frame.image().getHeight());
+            assertEquals(10 * i, meanGreen(frame.image(), 8, 40), 6, "left of frame " + i);
+            assertEquals(200 - 10 * i, meanGreen(frame.image(), 56, 88), 6, "right of frame " + i);
+        }
+        assertTrue(frames.get(0).image() != frames.get(1).image(), "images are not reused");
+    }
+
+    @Test
+    void shouldSayWhichFileIsMissing() {
+        Path missing = dir.resolve("nope.mp4");
+
+        FrameSourceException e =
+                assertThrows(FrameSourceException.class, () -> VideoFileSource.open(missing));
+
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+
+    @Test
+    void shouldSayWhenFfmpegCannotDecodeAFile() throws Exception {
+        Path garbage = Files.write(dir.resolve("garbage.mp4"), new byte[] {1, 2, 3, 4, 5});
+
+        FrameSourceException e =
+                assertThrows(FrameSourceException.class, () -> VideoFileSource.open(garbage));
+
+        assertTrue(e.getMessage().contains("could not open the video"), e.getMessage());
+    }
+
+    @Test
+    void shouldReadAllOfOpenCvsSampleVideo() {
+        String location = System.getProperty(VTEST_PROPERTY, System.getenv(VTEST_ENV));
+        Assumptions.assumeTrue(
+                location != null && Files.isRegularFile(Path.of(location)),
+                "set -D" + VTEST_PROPERTY + " or " + VTEST_ENV + " to opencv-doc's vtest.avi");
+
+        int frames = 0;
+        try (VideoFileSource source = new VideoFileSource(location)) {
+            assertEquals(10.0, source.nativeFps(), 0.01);
+            for (Optional<SourceFrame> f = source.next(); f.isPresent(); f = source.next()) {
+                assertEquals(768, f.get().image().getWidth());
+                assertEquals(576, f.get().image().getHeight());
+                frames++;
+            }
+        }
+
+        assertEquals(795, frames);
+    }
+
+    private static double meanGreen(BufferedImage image, int fromX, int toX) {
+        long sum = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = fromX; x < toX; x++) {
+                sum += (image.getRGB(x, y) >> 8) & 0xFF;
+            }
+        }
+        return (double) sum / ((toX - fromX) * image.getHeight());
+    }
+
+    private static int grey(int level) {
+        return level << 16 | level << 8 | level;
+    }
+}

@@ -1,0 +1,271 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.Stores;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CanvasFlow Kafka Streams application: one model loaded at startup, one segmenter per stream
+ * thread, {@code /metrics} and {@code /health} over HTTP.
+ *
+ * <p>Input: topic {@code frames} ({@value CanvasFlowConfig#TOPIC_FRAMES}), key the camera id as a
+ * UTF-8 string, value a {@code Frame} in Avro single-object encoding (camera id, sequence, capture
+ * time, width, height, JPEG, PNG or RGB24 image bytes).
+ *
+ * <p>Output: topic {@code masks} ({@value CanvasFlowConfig#TOPIC_MASKS}), key the camera id, value
+ * a {@code MaskEvent} in Avro single-object encoding, exactly one per frame (none for a duplicate):
+ * the class map as an 8-bit indexed PNG with the model's class colours as palette, class fractions
+ * and names, iterations, seeded or reset reason, skipped (latest-only mode), model id and version,
+ * model time and end-to-end latency. Topic {@code frames-dlq} ({@value
+ * CanvasFlowConfig#TOPIC_DLQ}), key the camera id when known, value a {@code DeadLetter} in Avro
+ * single-object encoding: source topic, partition and offset, reason, message and the original
+ * bytes.
+ *
+ * <p>State: {@code canvas-store} ({@link Stores#CANVAS_STORE}), camera id to {@code CanvasState}
+ * (the last canvas as float16 logits), RocksDB with a compacted changelog.
+ */
+public final class CanvasFlowApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CanvasFlowApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ModelSource model;
+    private final boolean ownsModel;
+    private final PrometheusMeterRegistry registry;
+    private final CanvasFlowMetrics metrics;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final OpsHttpServer http;
+    private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+    private boolean closed;
+
+    private CanvasFlowApp(CanvasFlowConfig config, ModelSource model, boolean ownsModel) {
+        this.model = model;
+        this.ownsModel = ownsModel;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        this.metrics = new CanvasFlowMetrics(registry);
+        this.streams =
+                new KafkaStreams(
+                        CanvasFlowTopology.buildTopology(config, model, metrics),
+                        CanvasFlowTopology.streamsConfig(config, metrics));
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        streams.setUncaughtExceptionHandler(
+                e -> {
+                    LOG.error("a stream thread failed; replacing it", e);
+                    return StreamThreadExceptionResponse.REPLACE_THREAD;
+                });
+        streams.setStateListener(
+                (now, before) -> {
+                    LOG.info("Kafka Streams state {} -> {}", before, now);
+                    if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                        stopped.complete(now);
+                    }
+                });
+        try {
+            this.http = new OpsHttpServer(config.httpPort(), registry::scrape, streams::state);
+        } catch (RuntimeException e) {
+            streams.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the model named by the configuration, creates the topics if asked to, and starts.
+     *
+     * @param config the settings
+     * @return the running application; close it to stop
+     * @throws io.canvasflow.model.ModelLoadException with one sentence when the model is bad
+     * @throws IllegalArgumentException when no bootstrap servers are set
+     * @throws IllegalStateException when topics cannot be created or the GPU is missing
+     */
+    public static CanvasFlowApp start(CanvasFlowConfig config) {
+        requireBootstrap(config);
+        ModelSource model = ModelSource.load(config.modelDir(), config.modelDevice());
+        try {
+            return start(config, model, true);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts with a model loaded elsewhere; closing the application does not close it.
+     *
+     * @param config the settings
+     * @param model the model
+     * @return the running application
+     */
+    public static CanvasFlowApp start(CanvasFlowConfig config, ModelSource model) {
+        return start(config, model, false);
+    }
+
+    private static CanvasFlowApp start(
+            CanvasFlowConfig config, ModelSource model, boolean ownsModel) {
+        requireBootstrap(config);
+        if (config.topicsCreate()) {
+            createTopics(config);
+        }
+        CanvasFlowApp app = new CanvasFlowApp(config, model, ownsModel);
+        app.streams.start();
+        LOG.info(
+                "CanvasFlow {} started: model {} {}, {} -> {} | {}, /metrics and /health on port {}",
+                config.applicationId(),
+                model.spec().modelId(),
+                model.spec().version(),
+                config.framesTopic(),
+                config.masksTopic(),
+                config.dlqTopic(),
+                app.httpPort());
+        return app;
+    }
+
+    /**
+     * Creates the frames, masks and dead-letter topics with {@value
+     * CanvasFlowConfig#TOPIC_PARTITIONS} partitions and {@value CanvasFlowConfig#TOPIC_REPLICATION}
+     * replicas; existing topics are left as they are.
+     *
+     * @param config the settings
+     * @throws IllegalStateException when a topic cannot be created
+     */
+    public static void createTopics(CanvasFlowConfig config) {
+        requireBootstrap(config);
+        Map<String, Object> admin = new HashMap<>();
+        config.kafkaProperties()
+                .forEach(
+                        (k, v) -> {
+                            if (AdminClientConfig.configNames().contains(k)) {
+                                admin.put(k, v);
+                            } else if (k.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
+                                admin.put(
+                                        k.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), v);
+                            }
+                        });
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, String> large =
+                Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(CanvasFlowTopology.maxMessageBytes(config)));
+        List<NewTopic> topics =
+                List.of(
+                        new NewTopic(
+                                        config.framesTopic(),
+                                        config.topicPartitions(),
+                                        config.topicReplication())
+                                .configs(large),
+                        new NewTopic(
+                                        config.masksTopic(),
+                                        config.topicPartitions(),
+                                        config.topicReplication())
+                                .configs(large),
+                        new NewTopic(
+                                        config.dlqTopic(),
+                                        config.topicPartitions(),
+                                        config.topicReplication())
+                                .configs(large));
+        try (Admin client = Admin.create(admin)) {
+            for (var result : client.createTopics(topics).values().entrySet()) {
+                try {
+                    result.getValue().get(60, TimeUnit.SECONDS);
+                    LOG.info("created topic {}", result.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException(
+                                "could not create topic "
+                                        + result.getKey()
+                                        + ": "
+                                        + e.getCause().getMessage(),
+                                e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "topics were not created within 60 s; is Kafka at "
+                            + config.bootstrapServers()
+                            + "?",
+                    e);
+        }
+    }
+
+    private static void requireBootstrap(CanvasFlowConfig config) {
+        if (config.bootstrapServers().isBlank()) {
+            throw new IllegalArgumentException(
+                    "no Kafka bootstrap servers: set "
+                            + CanvasFlowConfig.BOOTSTRAP_SERVERS
+                            + " (or "
+                            + CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS
+                            + ")");
+        }
+    }
+
+    /** The Kafka Streams instance. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The application's meters. */
+    public CanvasFlowMetrics metrics() {
+        return metrics;
+    }
+
+    /** The port of {@code /metrics} and {@code /health}. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** Completes with ERROR or NOT_RUNNING once Kafka Streams has stopped. */
+    public CompletableFuture<KafkaStreams.State> stopped() {
+        return stopped;
+    }
+
+    /** Stops Kafka Streams, then the HTTP server, the meters and, if it loaded it, the model. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
+        }
+        http.close();
+        streamsMetrics.close();
+        registry.close();
+        if (ownsModel) {
+            model.close();
+        }
+        stopped.complete(streams.state());
+    }
+}

@@ -1,0 +1,150 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The application's own meters (Kafka Streams' are bound separately). Names, as Prometheus shows
+ * them: {@code canvasflow_frames_processed_total}, {@code canvasflow_frames_seeded_total}, {@code
+ * canvasflow_frames_reset_total{reason}}, {@code canvasflow_frames_skipped_total}, {@code
+ * canvasflow_frames_duplicate_total}, {@code canvasflow_frames_budget_reduced_total}, {@code
+ * canvasflow_iterations} (summary with buckets), {@code canvasflow_model_seconds} and {@code
+ * canvasflow_end_to_end_latency_seconds} (timers with percentiles), {@code
+ * canvasflow_dead_letters_total{reason}} and {@code canvasflow_camera_last_sequence{camera}}.
+ * Thread-safe.
+ */
+public final class CanvasFlowMetrics {
+
+    private static final CanvasFlowMetrics GLOBAL = new CanvasFlowMetrics(Metrics.globalRegistry);
+
+    private final MeterRegistry registry;
+    private final Counter processed;
+    private final Counter seeded;
+    private final Counter skipped;
+    private final Counter duplicates;
+    private final Counter budgetReduced;
+    private final DistributionSummary iterations;
+    private final Timer modelTime;
+    private final Timer latency;
+    private final Map<String, AtomicLong> lastSequence = new ConcurrentHashMap<>();
+
+    /**
+     * Registers the meters.
+     *
+     * @param registry where to register them
+     */
+    public CanvasFlowMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        processed = counter("canvasflow.frames.processed", "Frames segmented");
+        seeded = counter("canvasflow.frames.seeded", "Frames seeded with the previous canvas");
+        skipped = counter("canvasflow.frames.skipped", "Frames skipped in latest-only mode");
+        duplicates = counter("canvasflow.frames.duplicate", "Duplicate frames dropped");
+        budgetReduced =
+                counter(
+                        "canvasflow.frames.budget.reduced",
+                        "Frames run with fewer iterations to catch up");
+        iterations =
+                DistributionSummary.builder("canvasflow.iterations")
+                        .description("Recurrent iterations per segmented frame")
+                        .serviceLevelObjectives(1, 2, 3, 4, 6, 8, 12, 16)
+                        .register(registry);
+        modelTime = timer("canvasflow.model", "Time in the model per frame");
+        latency = timer("canvasflow.end.to.end.latency", "Capture to mask time");
+    }
+
+    /** Metrics on Micrometer's global registry. */
+    public static CanvasFlowMetrics global() {
+        return GLOBAL;
+    }
+
+    /** The registry the meters live in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts an emitted mask event. */
+    public void mask(MaskEvent event) {
+        lastSequence(event.getCameraId()).set(event.getSequence());
+        if (event.getSkipped()) {
+            skipped.increment();
+            return;
+        }
+        processed.increment();
+        if (event.getSeeded()) {
+            seeded.increment();
+        } else {
+            Counter.builder("canvasflow.frames.reset")
+                    .description("Frames segmented from a zero canvas, by reason")
+                    .tag("reason", String.valueOf(event.getResetReason()))
+                    .register(registry)
+                    .increment();
+        }
+        if (event.getBudgetReduced()) {
+            budgetReduced.increment();
+        }
+        iterations.record(event.getIterations());
+        modelTime.record(Duration.ofNanos((long) (event.getModelMillis() * 1e6)));
+        latency.record(Math.max(0, event.getEndToEndLatencyMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Counts a dropped duplicate. */
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    /** Counts a dead-lettered record. */
+    public void deadLetter(DeadLetterReason reason) {
+        Counter.builder("canvasflow.dead.letters")
+                .description("Records sent to the dead-letter topic, by reason")
+                .tag("reason", reason.name())
+                .register(registry)
+                .increment();
+    }
+
+    /** Dead letters counted so far with a reason. */
+    public double deadLetters(DeadLetterReason reason) {
+        Counter c = registry.find("canvasflow.dead.letters").tag("reason", reason.name()).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** Duplicates dropped so far. */
+    public double duplicates() {
+        return duplicates.count();
+    }
+
+    private AtomicLong lastSequence(String camera) {
+        return lastSequence.computeIfAbsent(
+                camera,
+                c -> {
+                    AtomicLong value = new AtomicLong(-1);
+                    Gauge.builder("canvasflow.camera.last.sequence", value, AtomicLong::get)
+                            .description("Sequence of the latest frame emitted per camera")
+                            .tag("camera", c)
+                            .register(registry);
+                    return value;
+                });
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    private Timer timer(String name, String description) {
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+}

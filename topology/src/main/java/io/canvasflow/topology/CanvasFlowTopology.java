@@ -1,0 +1,181 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.Topics;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+
+/**
+ * The CanvasFlow topology and its Streams configuration, as public static test seams:
+ *
+ * <pre>
+ * frames-source ([topic.frames]) -> segment-processor (canvas-store[, pending store])
+ *     -> masks-sink ([topic.masks]) | dead-letter-sink ([topic.dlq])
+ * </pre>
+ */
+public final class CanvasFlowTopology {
+
+    /** Name of the source node. */
+    public static final String FRAMES_SOURCE = "frames-source";
+
+    /** Name of the segmenting processor node. */
+    public static final String SEGMENT_PROCESSOR = "segment-processor";
+
+    /** Name of the masks sink node. */
+    public static final String MASKS_SINK = "masks-sink";
+
+    /** Name of the dead-letter sink node. */
+    public static final String DLQ_SINK = "dead-letter-sink";
+
+    /**
+     * The latest-only mode's store of each camera's pending frame (camera id to Frame, logged).
+     * TODO(schemas): move to io.canvasflow.schemas.Stores with the other store names.
+     */
+    public static final String PENDING_FRAMES_STORE = "pending-frames-store";
+
+    /** Streams config key of the {@link CanvasFlowConfig} object the handlers read. */
+    public static final String CONFIG_OBJECT = "canvasflow.config";
+
+    /** Streams config key of the {@link CanvasFlowMetrics} object the handlers count into. */
+    public static final String METRICS_OBJECT = "canvasflow.metrics";
+
+    /** Room for the Avro envelope around the largest accepted image. */
+    private static final int RECORD_OVERHEAD_BYTES = 1024 * 1024;
+
+    private CanvasFlowTopology() {}
+
+    /**
+     * Builds the topology, counting into Micrometer's global registry.
+     *
+     * @param config the settings
+     * @param model the model, shared by all stream threads
+     * @return the topology
+     */
+    public static Topology buildTopology(CanvasFlowConfig config, ModelSource model) {
+        return buildTopology(config, model, CanvasFlowMetrics.global());
+    }
+
+    /**
+     * Builds the topology.
+     *
+     * @param config the settings
+     * @param model the model, shared by all stream threads
+     * @param metrics where to count
+     * @return the topology
+     */
+    public static Topology buildTopology(
+            CanvasFlowConfig config, ModelSource model, CanvasFlowMetrics metrics) {
+        boolean latestOnly = config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY;
+        ProcessorSupplier<
+                        String,
+                        io.canvasflow.schemas.avro.Frame,
+                        String,
+                        org.apache.avro.specific.SpecificRecord>
+                supplier =
+                        latestOnly
+                                ? () -> new LatestOnlyProcessor(config, model, metrics)
+                                : () -> new SegmentProcessor(config, model, metrics);
+        Topology topology = new Topology();
+        topology.addSource(
+                FRAMES_SOURCE,
+                Topics.FRAMES.keySerde().deserializer(),
+                Topics.FRAMES.valueSerde().deserializer(),
+                config.framesTopic());
+        topology.addProcessor(SEGMENT_PROCESSOR, supplier, FRAMES_SOURCE);
+        topology.addStateStore(
+                org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                        org.apache.kafka.streams.state.Stores.persistentKeyValueStore(
+                                Stores.CANVAS_STORE),
+                        Topics.FRAMES.keySerde(),
+                        AvroSerdes.canvasState()),
+                SEGMENT_PROCESSOR);
+        if (latestOnly) {
+            topology.addStateStore(
+                    org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(
+                                    PENDING_FRAMES_STORE),
+                            Topics.FRAMES.keySerde(),
+                            Topics.FRAMES.valueSerde()),
+                    SEGMENT_PROCESSOR);
+        }
+        topology.addSink(
+                MASKS_SINK,
+                config.masksTopic(),
+                Topics.MASKS.keySerde().serializer(),
+                Topics.MASKS.valueSerde().serializer(),
+                SEGMENT_PROCESSOR);
+        topology.addSink(
+                DLQ_SINK,
+                config.dlqTopic(),
+                Topics.FRAMES_DLQ.keySerde().serializer(),
+                Topics.FRAMES_DLQ.valueSerde().serializer(),
+                SEGMENT_PROCESSOR);
+        return topology;
+    }
+
+    /**
+     * The Kafka Streams configuration, counting handler metrics into the global registry.
+     *
+     * @param config the settings
+     * @return Streams properties
+     */
+    public static Properties streamsConfig(CanvasFlowConfig config) {
+        return streamsConfig(config, CanvasFlowMetrics.global());
+    }
+
+    /**
+     * The Kafka Streams configuration: the passed-through Kafka properties, then CanvasFlow's
+     * (application id, bootstrap servers, state directory, threads, standby replicas, processing
+     * guarantee), the dead-letter topic and the three exception handlers.
+     *
+     * @param config the settings
+     * @param metrics where the exception handlers count
+     * @return Streams properties
+     */
+    public static Properties streamsConfig(CanvasFlowConfig config, CanvasFlowMetrics metrics) {
+        Properties props = new Properties();
+        // A dead letter carries its frame: let one as large as the largest accepted frame through.
+        props.put(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Integer.toString(maxMessageBytes(config)));
+        props.putAll(config.kafkaProperties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        if (!config.bootstrapServers().isBlank()) {
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.numStreamThreads());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.numStandbyReplicas());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.dlqTopic());
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class);
+        props.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProcessingHandler.class);
+        props.put(
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndFailProductionHandler.class);
+        // No global stores today; set it so that one added later is covered too.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(CONFIG_OBJECT, config);
+        props.put(METRICS_OBJECT, metrics);
+        return props;
+    }
+
+    /**
+     * Record size limit for the frames and dead-letter topics when CanvasFlow creates them.
+     *
+     * @param config the settings
+     * @return {@code max.message.bytes} in bytes
+     */
+    static int maxMessageBytes(CanvasFlowConfig config) {
+        return (int)
+                Math.min(Integer.MAX_VALUE, (long) config.frameMaxBytes() + RECORD_OVERHEAD_BYTES);
+    }
+}

@@ -1,0 +1,207 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.avro.ResetReason;
+
+/**
+ * Decides, per frame, whether the camera's stored canvas seeds it. Pure: no Kafka, no model.
+ *
+ * <p>A frame is seeded (few iterations) when the stored canvas comes from an earlier frame of the
+ * same camera, the same model version and the same frame size, captured at most {@code
+ * canvas.max.gap.ms} earlier, and the frame is not a keyframe. Otherwise it runs the full
+ * iterations from a zero canvas and says why. A frame whose sequence equals the stored one is a
+ * duplicate and is dropped; an older one is out of order: it is segmented from zero and must not
+ * replace the newer canvas. A sequence jump alone (frames lost or skipped) does not reset: the time
+ * gap bounds how stale a seed may be.
+ */
+public final class CanvasPolicy {
+
+    /** What to do with a frame. */
+    public enum Action {
+        /** Seed with the stored canvas. */
+        SEED,
+        /** Start from a zero canvas and store the result. */
+        RESET,
+        /** Start from a zero canvas and keep the newer stored canvas. */
+        OUT_OF_ORDER,
+        /** A duplicate: emit nothing. */
+        DROP
+    }
+
+    /**
+     * A decision.
+     *
+     * @param action what to do
+     * @param iterations iterations to run (0 for {@link Action#DROP})
+     * @param resetReason why the canvas is not seeded; null when seeded or dropped
+     * @param budgetReduced whether fewer seeded iterations run to catch up on a late frame
+     */
+    public record Decision(
+            Action action, int iterations, ResetReason resetReason, boolean budgetReduced) {
+
+        /** Whether the stored canvas seeds the frame. */
+        public boolean seeded() {
+            return action == Action.SEED;
+        }
+
+        /** Whether the result replaces the stored canvas. */
+        public boolean storesCanvas() {
+            return action == Action.SEED || action == Action.RESET;
+        }
+    }
+
+    /**
+     * What is known about the stored canvas of a camera.
+     *
+     * @param sequence sequence of the frame that produced it
+     * @param captureMs capture time of that frame
+     * @param modelVersion version of the model that produced it
+     * @param frameWidth width of that frame
+     * @param frameHeight height of that frame
+     * @param readable whether its logits could be decoded
+     */
+    public record Previous(
+            long sequence,
+            long captureMs,
+            String modelVersion,
+            int frameWidth,
+            int frameHeight,
+            boolean readable) {}
+
+    /**
+     * The frame to decide on.
+     *
+     * @param sequence its per-camera sequence number
+     * @param captureMs its capture time
+     * @param width its width
+     * @param height its height
+     */
+    public record Current(long sequence, long captureMs, int width, int height) {}
+
+    private final int seededIterations;
+    private final int fullIterations;
+    private final int keyframeInterval;
+    private final long maxGapMs;
+    private final double sceneCutFraction;
+    private final long latencyBudgetMs;
+
+    /**
+     * Creates a policy.
+     *
+     * @param seededIterations iterations of a seeded frame
+     * @param fullIterations iterations from a zero canvas
+     * @param keyframeInterval every N-th sequence resets; 0 for never
+     * @param maxGapMs largest capture-time gap to seed across; 0 for no limit
+     * @param sceneCutFraction largest fraction of changed canvas pixels that is not a scene cut
+     * @param latencyBudgetMs frames older than this on arrival run fewer seeded iterations; 0 off
+     */
+    public CanvasPolicy(
+            int seededIterations,
+            int fullIterations,
+            int keyframeInterval,
+            long maxGapMs,
+            double sceneCutFraction,
+            long latencyBudgetMs) {
+        this.seededIterations = seededIterations;
+        this.fullIterations = fullIterations;
+        this.keyframeInterval = keyframeInterval;
+        this.maxGapMs = maxGapMs;
+        this.sceneCutFraction = sceneCutFraction;
+        this.latencyBudgetMs = latencyBudgetMs;
+    }
+
+    /** The policy of a configuration. */
+    public static CanvasPolicy of(CanvasFlowConfig config) {
+        return new CanvasPolicy(
+                config.seededIterations(),
+                config.fullIterations(),
+                config.keyframeInterval(),
+                config.maxGapMs(),
+                config.sceneCutFraction(),
+                config.latencyBudgetMs());
+    }
+
+    /**
+     * Decides how to segment a frame.
+     *
+     * @param frame the frame
+     * @param previous the stored canvas, or null when the camera has none
+     * @param stateReadable false when a stored value exists but could not be read at all (then
+     *     {@code previous} is null and nothing, not even its sequence, is known)
+     * @param modelVersion the version of the model in use
+     * @param nowMs the wall-clock time
+     * @return the decision
+     */
+    public Decision decide(
+            Current frame,
+            Previous previous,
+            boolean stateReadable,
+            String modelVersion,
+            long nowMs) {
+        if (!stateReadable) {
+            return reset(ResetReason.STATE_UNREADABLE);
+        }
+        if (previous == null) {
+            return reset(ResetReason.FIRST_FRAME);
+        }
+        if (frame.sequence() == previous.sequence()) {
+            return new Decision(Action.DROP, 0, null, false);
+        }
+        if (frame.sequence() < previous.sequence()) {
+            return new Decision(
+                    Action.OUT_OF_ORDER, fullIterations, ResetReason.OUT_OF_ORDER, false);
+        }
+        if (!modelVersion.equals(previous.modelVersion())) {
+            return reset(ResetReason.MODEL_VERSION_CHANGE);
+        }
+        if (!previous.readable()) {
+            return reset(ResetReason.STATE_UNREADABLE);
+        }
+        if (frame.width() != previous.frameWidth() || frame.height() != previous.frameHeight()) {
+            return reset(ResetReason.FRAME_SIZE_CHANGE);
+        }
+        if (maxGapMs > 0 && Math.abs(frame.captureMs() - previous.captureMs()) > maxGapMs) {
+            return reset(ResetReason.TIME_GAP);
+        }
+        if (keyframeInterval > 0 && frame.sequence() % keyframeInterval == 0) {
+            return reset(ResetReason.KEYFRAME);
+        }
+        int iterations = seededIterations;
+        long lateness = nowMs - frame.captureMs();
+        if (latencyBudgetMs > 0 && lateness > latencyBudgetMs) {
+            // One iteration fewer per budget overrun, never below one.
+            iterations = (int) Math.max(1, seededIterations - lateness / latencyBudgetMs);
+        }
+        return new Decision(Action.SEED, iterations, null, iterations < seededIterations);
+    }
+
+    /**
+     * Tells whether a seeded result disagrees with the previous canvas so much that the scene
+     * changed and the seed is misleading.
+     *
+     * @param previousArgmax class per canvas pixel of the stored canvas
+     * @param seededArgmax class per canvas pixel after the seeded iterations
+     * @return true when more than {@code canvas.scene.cut.fraction} of the pixels differ
+     */
+    public boolean isSceneCut(byte[] previousArgmax, byte[] seededArgmax) {
+        if (previousArgmax.length != seededArgmax.length) {
+            return true;
+        }
+        int changed = 0;
+        for (int i = 0; i < previousArgmax.length; i++) {
+            if (previousArgmax[i] != seededArgmax[i]) {
+                changed++;
+            }
+        }
+        return changed > sceneCutFraction * previousArgmax.length;
+    }
+
+    /** Iterations run from a zero canvas. */
+    public int fullIterations() {
+        return fullIterations;
+    }
+
+    /** A reset to a zero canvas with the full iterations. */
+    public Decision reset(ResetReason reason) {
+        return new Decision(Action.RESET, fullIterations, reason, false);
+    }
+}

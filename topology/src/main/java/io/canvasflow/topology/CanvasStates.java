@@ -1,0 +1,57 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.model.Canvas;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.schemas.avro.CanvasState;
+import io.canvasflow.schemas.avro.Frame;
+import java.nio.ByteBuffer;
+
+/** Converts between the stored {@link CanvasState} and the model's {@link Canvas}. */
+final class CanvasStates {
+
+    private CanvasStates() {}
+
+    /** The state to store after segmenting a frame. */
+    static CanvasState of(Frame frame, ModelSpec spec, Canvas canvas) {
+        return CanvasState.newBuilder()
+                .setSequence(frame.getSequence())
+                .setCaptureTimestamp(frame.getCaptureTimestamp())
+                .setModelId(spec.modelId())
+                .setModelVersion(canvas.modelVersion())
+                .setFrameWidth(frame.getWidth())
+                .setFrameHeight(frame.getHeight())
+                .setClasses(canvas.classes())
+                .setCanvasHeight(canvas.height())
+                .setCanvasWidth(canvas.width())
+                .setLogits(ByteBuffer.wrap(canvas.toBytes()))
+                .build();
+    }
+
+    /**
+     * Decodes the stored logits.
+     *
+     * @throws IllegalArgumentException when their length does not match the stored shape
+     */
+    static Canvas canvas(CanvasState state) {
+        ByteBuffer logits = state.getLogits().duplicate();
+        byte[] bytes = new byte[logits.remaining()];
+        logits.get(bytes);
+        return Canvas.fromBytes(
+                bytes,
+                state.getClasses(),
+                state.getCanvasHeight(),
+                state.getCanvasWidth(),
+                state.getModelVersion());
+    }
+
+    /** What the policy needs to know about a stored state. */
+    static CanvasPolicy.Previous previous(CanvasState state, boolean logitsReadable) {
+        return new CanvasPolicy.Previous(
+                state.getSequence(),
+                state.getCaptureTimestamp().toEpochMilli(),
+                state.getModelVersion(),
+                state.getFrameWidth(),
+                state.getFrameHeight(),
+                logitsReadable);
+    }
+}

@@ -1,0 +1,74 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.avro.DeadLetter;
+import io.canvasflow.schemas.avro.DeadLetterReason;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backstop behind the processors' own error handling: an unexpected exception while processing
+ * a frame sends it to the dead-letter topic as {@code PROCESSING_ERROR} and continues, so that one
+ * poison frame cannot stop a camera. Kafka and state-store failures are not the frame's fault and
+ * fail the stream thread, which the application then replaces.
+ */
+public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
+
+    private HandlerSettings settings;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        settings = HandlerSettings.from(configs);
+    }
+
+    @Override
+    public Response handleError(
+            ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (exception instanceof KafkaException && !(exception instanceof SerializationException)) {
+            LOG.error(
+                    "processing failed at {}-{} offset {} in {}; failing the stream thread",
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    context.processorNodeId(),
+                    exception);
+            return Response.fail();
+        }
+        LOG.error(
+                "dead-lettering the record at {}-{} offset {}: processing failed in {}",
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                context.processorNodeId(),
+                exception);
+        settings.metrics().deadLetter(DeadLetterReason.PROCESSING_ERROR);
+        if (settings.dlqTopic() == null) {
+            return Response.resume();
+        }
+        DeadLetter letter =
+                DeadLetters.of(
+                        context.topic() == null ? settings.config().framesTopic() : context.topic(),
+                        context.partition(),
+                        context.offset(),
+                        record.key() instanceof String camera
+                                        && !camera.isBlank()
+                                        && camera.length() <= settings.config().cameraIdMaxLength()
+                                ? camera
+                                : null,
+                        DeadLetterReason.PROCESSING_ERROR,
+                        exception.getClass().getSimpleName() + ": " + exception.getMessage(),
+                        context.sourceRawKey(),
+                        context.sourceRawValue(),
+                        settings.config().frameMaxBytes(),
+                        System.currentTimeMillis());
+        return Response.resume(List.of(DeadLetters.record(settings.dlqTopic(), letter)));
+    }
+}

@@ -1,0 +1,103 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Latest-only mode: a frame is validated on arrival and parked as its camera's pending frame in
+ * {@link CanvasFlowTopology#PENDING_FRAMES_STORE}; a newer frame of the same camera replaces it,
+ * and the replaced one is emitted at once as a MaskEvent with {@code skipped=true}. A wall-clock
+ * punctuation segments the pending frames with {@link SegmentProcessor}.
+ *
+ * <p>A processor sees one record at a time and cannot look ahead, so "superseded" has to mean "a
+ * newer frame arrived before this one was segmented". Between punctuations the stream thread
+ * consumes a whole poll's worth of records, so under a backlog every camera's older frames are
+ * skipped and only its newest is segmented; without a backlog every frame is segmented, one
+ * punctuation late. The pending store is logged like the canvas store, so a pending frame survives
+ * a crash or rebalance and still gets exactly one MaskEvent.
+ */
+final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, String, SpecificRecord> {
+
+    /** How often pending frames are segmented. */
+    static final Duration DRAIN_INTERVAL = Duration.ofMillis(20);
+
+    private final SegmentProcessor segment;
+    private final FrameDecoder decoder;
+    private final MaskEncoder encoder;
+    private final DeadLetterSink deadLetters;
+    private final CanvasFlowMetrics metrics;
+    private KeyValueStore<String, Frame> pending;
+
+    LatestOnlyProcessor(CanvasFlowConfig config, ModelSource model, CanvasFlowMetrics metrics) {
+        this.segment = new SegmentProcessor(config, model, metrics);
+        this.decoder = FrameDecoder.of(config);
+        this.encoder = new MaskEncoder(model.spec());
+        this.deadLetters = new DeadLetterSink(config, metrics);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        super.init(context);
+        segment.init(context);
+        pending = context.getStateStore(CanvasFlowTopology.PENDING_FRAMES_STORE);
+        context.schedule(DRAIN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+    }
+
+    @Override
+    public void process(Record<String, Frame> record) {
+        Frame frame = record.value();
+        try {
+            if (frame == null) {
+                throw new InvalidFrameException(
+                        DeadLetterReason.NOT_A_FRAME, "the record has no value");
+            }
+            decoder.decode(record.key(), frame);
+        } catch (InvalidFrameException e) {
+            deadLetters.send(context(), record, e.reason(), e.getMessage());
+            return;
+        }
+        Frame waiting = pending.get(frame.getCameraId());
+        if (waiting != null && waiting.getSequence() == frame.getSequence()) {
+            metrics.duplicate();
+        } else if (waiting != null && waiting.getSequence() > frame.getSequence()) {
+            skip(record.key(), frame);
+        } else {
+            if (waiting != null) {
+                skip(record.key(), waiting);
+            }
+            pending.put(frame.getCameraId(), frame);
+        }
+    }
+
+    private void skip(String camera, Frame frame) {
+        MaskEvent event = encoder.skipped(frame, context().currentSystemTimeMs());
+        long timestamp = frame.getCaptureTimestamp().toEpochMilli();
+        context().forward(new Record<>(camera, event, timestamp), CanvasFlowTopology.MASKS_SINK);
+        metrics.mask(event);
+    }
+
+    private void drain() {
+        List<KeyValue<String, Frame>> due = new ArrayList<>();
+        try (KeyValueIterator<String, Frame> all = pending.all()) {
+            all.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, Frame> entry : due) {
+            pending.delete(entry.key);
+            long timestamp = entry.value.getCaptureTimestamp().toEpochMilli();
+            segment.process(new Record<>(entry.key, entry.value, timestamp));
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.canvasflow.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.canvasflow.schemas.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CanvasFlowConfigTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldDefaultToTheDocumentedValues() {
+        CanvasFlowConfig config = CanvasFlowConfig.defaults();
+
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("bootstrap.servers", "");
+        expected.put("application.id", "canvasflow");
+        expected.put("model.dir", config.modelDir().toString());
+        expected.put("model.device", "auto");
+        expected.put("topic.frames", Topics.FRAMES.name());
+        expected.put("topic.masks", Topics.MASKS.name());
+        expected.put("topic.dlq", Topics.FRAMES_DLQ.name());
+        expected.put("topic.partitions", "4");
+        expected.put("topic.replication", "1");
+        expected.put("topics.create", "false");
+        expected.put("canvas.seeded.iterations", "2");
+        expected.put("canvas.full.iterations", "6");
+        expected.put("canvas.keyframe.interval", "0");
+        expected.put("canvas.max.gap.ms", "2000");
+        expected.put("canvas.scene.cut.fraction", "0.5");
+        expected.put("latency.budget.ms", "0");
+        expected.put("processing.mode", "every-frame");
+        expected.put("frame.max.bytes", "8388608");
+        expected.put("frame.max.pixels", "16777216");
+        expected.put("camera.id.max.length", "256");
+        expected.put("state.dir", config.stateDir());
+        expected.put("num.stream.threads", "1");
+        expected.put("num.standby.replicas", "0");
+        expected.put("processing.guarantee", "exactly_once_v2");
+        expected.put("http.port", "8080");
+        assertEquals(expected, config.settings());
+        assertEquals(
+                Path.of("models", "rnn"),
+                config.modelDir()
+                        .subpath(
+                                config.modelDir().getNameCount() - 2,
+                                config.modelDir().getNameCount()));
+    }
+
+    @Test
+    void shouldLetTheEnvironmentOverrideTheFileAndFlagsOverrideBoth() throws Exception {
+        // Given a file, the environment and flags that all set some settings
+        Path file = dir.resolve("canvasflow.properties");
+        Files.writeString(
+                file,
+                "canvas.seeded.iterations=3\ncanvas.full.iterations=8\nnum.stream.threads=2\n"
+                        + "processing.mode=latest-only\n");
+        Map<String, String> env =
+                Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", "kafka-0:9092,kafka-1:9092",
+                        "CANVASFLOW_CANVAS_FULL_ITERATIONS", "7",
+                        "CANVASFLOW_NUM_STREAM_THREADS", "3",
+                        "CANVASFLOW_HEAP", "6g");
+        Map<String, String> flags = Map.of("num.stream.threads", "4");
+
+        // When loaded
+        CanvasFlowConfig config = CanvasFlowConfig.load(file, env, flags);
+
+        // Then each setting comes from the last source that set it
+        assertEquals(
+                Map.of(
+                        "bootstrap.servers", "kafka-0:9092,kafka-1:9092",
+                        "canvas.seeded.iterations", "3",
+                        "canvas.full.iterations", "7",
+                        "num.stream.threads", "4",
+                        "processing.mode", "latest-only"),
+                Map.of(
+                        "bootstrap.servers", config.bootstrapServers(),
+                        "canvas.seeded.iterations", Integer.toString(config.seededIterations()),
+                        "canvas.full.iterations", Integer.toString(config.fullIterations()),
+                        "num.stream.threads", Integer.toString(config.numStreamThreads()),
+                        "processing.mode", config.processingMode().value()));
+    }
+
+    @Test
+    void shouldPassKafkaSecurityAndTuningPropertiesThroughUnchanged() throws Exception {
+        Path file = dir.resolve("secure.properties");
+        Files.writeString(
+                file,
+                "security.protocol=SASL_SSL\n"
+                        + "sasl.mechanism=SCRAM-SHA-512\n"
+                        + "kafka.ssl.truststore.location=/etc/kafka/truststore.jks\n"
+                        + "consumer.max.poll.records=50\n"
+                        + "commit.interval.ms=250\n");
+        Map<String, String> env =
+                Map.of(
+                        "CANVASFLOW_KAFKA_SASL_JAAS_CONFIG",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+
+        CanvasFlowConfig config = CanvasFlowConfig.load(file, env, Map.of());
+        Properties streams =
+                CanvasFlowTopology.streamsConfig(config.with("bootstrap.servers", "k:9093"));
+
+        Map<String, String> expected =
+                Map.of(
+                        "security.protocol", "SASL_SSL",
+                        "sasl.mechanism", "SCRAM-SHA-512",
+                        "ssl.truststore.location", "/etc/kafka/truststore.jks",
+                        "consumer.max.poll.records", "50",
+                        "commit.interval.ms", "250",
+                        "sasl.jaas.config",
+                                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        assertEquals(expected, config.kafkaProperties());
+        expected.forEach((k, v) -> assertEquals(v, streams.get(k), k));
+    }
+
+    @Test
+    void shouldBuildStreamsConfigWithExactlyOnceAndTheDeadLetterHandlers() {
+        CanvasFlowConfig config =
+                CanvasFlowConfig.fromMap(
+                        Map.of(
+                                "bootstrap.servers", "k:9092",
+                                "application.id", "cf-test",
+                                "state.dir", "/var/lib/canvasflow",
+                                "num.stream.threads", "2",
+                                "num.standby.replicas", "1",
+                                "topic.dlq", "cf-dlq"));
+
+        Properties props = CanvasFlowTopology.streamsConfig(config);
+
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put(StreamsConfig.APPLICATION_ID_CONFIG, "cf-test");
+        expected.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "k:9092");
+        expected.put(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/canvasflow");
+        expected.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        expected.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+        expected.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
+        expected.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "cf-dlq");
+        expected.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class);
+        expected.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProcessingHandler.class);
+        expected.put(
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndFailProductionHandler.class);
+        expected.put("producer.max.request.size", Integer.toString(8 * 1024 * 1024 + 1024 * 1024));
+        expected.forEach((k, v) -> assertEquals(v, props.get(k), k));
+    }
+
+    @Test
+    void shouldRefuseUnknownKeysAndBadValuesWithASentenceNamingThem() {
+        IllegalArgumentException typo =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CanvasFlowConfig.fromMap(Map.of("canvas.seeded.iteration", "2")));
+        IllegalArgumentException bad =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CanvasFlowConfig.fromMap(Map.of("canvas.scene.cut.fraction", "1.5")));
+        IllegalArgumentException mode =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CanvasFlowConfig.fromMap(Map.of("processing.mode", "sometimes")));
+
+        assertEquals(
+                "unknown setting 'canvas.seeded.iteration': expected a CanvasFlow setting ("
+                        + String.join(", ", CanvasFlowConfig.settingNames())
+                        + "), a Kafka client or Streams property, or a key prefixed 'kafka.'",
+                typo.getMessage());
+        assertEquals(
+                "setting canvas.scene.cut.fraction must be a number between 0 and 1, got '1.5'",
+                bad.getMessage());
+        assertEquals(
+                "setting processing.mode must be every-frame or latest-only, got 'sometimes'",
+                mode.getMessage());
+    }
+}

@@ -1,0 +1,112 @@
+package io.canvasflow.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.schemas.avro.ResetReason;
+import io.canvasflow.topology.CanvasPolicy.Action;
+import io.canvasflow.topology.CanvasPolicy.Current;
+import io.canvasflow.topology.CanvasPolicy.Decision;
+import io.canvasflow.topology.CanvasPolicy.Previous;
+import org.junit.jupiter.api.Test;
+
+class CanvasPolicyTest {
+
+    private static final String V1 = "rnn-v1";
+    private static final long T = 1_000_000;
+
+    /** Seeded 2, full 6, keyframe every 10th, gap 2 s, scene cut over 50 %, budget 100 ms. */
+    private final CanvasPolicy policy = new CanvasPolicy(2, 6, 10, 2000, 0.5, 100);
+
+    private static Previous previous(long sequence) {
+        return new Previous(sequence, T, V1, 64, 48, true);
+    }
+
+    private static Current frame(long sequence, long captureMs) {
+        return new Current(sequence, captureMs, 64, 48);
+    }
+
+    private Decision decide(Current frame, Previous previous) {
+        return policy.decide(frame, previous, true, V1, frame.captureMs() + 10);
+    }
+
+    @Test
+    void shouldSeedTheNextFrameOfTheSameCameraModelAndSize() {
+        assertEquals(
+                new Decision(Action.SEED, 2, null, false), decide(frame(2, T + 40), previous(1)));
+    }
+
+    @Test
+    void shouldSeedAcrossLostFramesWithinTheTimeGap() {
+        assertEquals(
+                new Decision(Action.SEED, 2, null, false), decide(frame(7, T + 240), previous(1)));
+    }
+
+    @Test
+    void shouldResetWithTheReasonThatApplies() {
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.FIRST_FRAME, false),
+                decide(frame(1, T), null));
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.KEYFRAME, false),
+                decide(frame(10, T + 40), previous(9)));
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.TIME_GAP, false),
+                decide(frame(2, T + 2001), previous(1)));
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.FRAME_SIZE_CHANGE, false),
+                decide(new Current(2, T + 40, 80, 60), previous(1)));
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.MODEL_VERSION_CHANGE, false),
+                decide(frame(2, T + 40), new Previous(1, T, "rnn-v0", 64, 48, true)));
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.STATE_UNREADABLE, false),
+                decide(frame(2, T + 40), new Previous(1, T, V1, 64, 48, false)));
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.STATE_UNREADABLE, false),
+                policy.decide(frame(2, T + 40), null, false, V1, T + 50));
+    }
+
+    @Test
+    void shouldDropDuplicatesAndKeepTheNewerCanvasForOutOfOrderFrames() {
+        Decision duplicate = decide(frame(5, T + 200), previous(5));
+        Decision late = decide(frame(4, T + 160), previous(5));
+
+        assertEquals(new Decision(Action.DROP, 0, null, false), duplicate);
+        assertEquals(new Decision(Action.OUT_OF_ORDER, 6, ResetReason.OUT_OF_ORDER, false), late);
+        assertFalse(late.storesCanvas());
+    }
+
+    @Test
+    void shouldRunFewerSeededIterationsForALateFrameButNeverNone() {
+        CanvasPolicy four = new CanvasPolicy(4, 6, 0, 0, 0.5, 100);
+        Current frame = frame(2, T + 40);
+
+        assertEquals(
+                new Decision(Action.SEED, 4, null, false),
+                four.decide(frame, previous(1), true, V1, T + 140));
+        assertEquals(
+                new Decision(Action.SEED, 3, null, true),
+                four.decide(frame, previous(1), true, V1, T + 141));
+        assertEquals(
+                new Decision(Action.SEED, 2, null, true),
+                four.decide(frame, previous(1), true, V1, T + 240));
+        assertEquals(
+                new Decision(Action.SEED, 1, null, true),
+                four.decide(frame, previous(1), true, V1, T + 60_000));
+    }
+
+    @Test
+    void shouldCallItASceneCutWhenMoreThanTheFractionOfPixelsChangeClass() {
+        byte[] before = {0, 0, 1, 1, 2, 2, 0, 1};
+        byte[] half = {1, 1, 0, 0, 2, 2, 0, 1};
+        byte[] most = {1, 1, 0, 0, 0, 0, 0, 1};
+
+        assertFalse(policy.isSceneCut(before, half));
+        assertTrue(policy.isSceneCut(before, most));
+        assertFalse(
+                new CanvasPolicy(2, 6, 0, 0, 1.0, 0)
+                        .isSceneCut(before, new byte[] {2, 2, 2, 2, 0, 0, 2, 2}));
+    }
+}

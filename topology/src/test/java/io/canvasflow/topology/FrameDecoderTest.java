@@ -1,0 +1,143 @@
+package io.canvasflow.topology;
+
+import static io.canvasflow.topology.TestFrames.T0;
+import static io.canvasflow.topology.TestFrames.encode;
+import static io.canvasflow.topology.TestFrames.frame;
+import static io.canvasflow.topology.TestFrames.street;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class FrameDecoderTest {
+
+    private final FrameDecoder decoder = new FrameDecoder(64 * 1024, 4096L * 4096L, 256);
+
+    private static int[] pixels(BufferedImage image) {
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+
+    private DeadLetterReason rejection(String key, Frame frame) {
+        InvalidFrameException e =
+                assertThrows(InvalidFrameException.class, () -> decoder.decode(key, frame));
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+        return e.reason();
+    }
+
+    @Test
+    void shouldDecodePngAndRgb24ToTheExactPixels() {
+        // Given a drawn scene, losslessly encoded twice
+        BufferedImage scene = street(64, 48, 3);
+        Frame png = frame("cam", 1, T0, 64, 48, ImageEncoding.PNG, encode(scene, "png"));
+        Frame rgb = frame("cam", 1, T0, 64, 48, ImageEncoding.RGB24, TestFrames.rgb24(scene));
+
+        // When / Then both decode to the very pixels drawn
+        assertArrayEquals(pixels(scene), pixels(decoder.decode("cam", png)));
+        assertArrayEquals(pixels(scene), pixels(decoder.decode("cam", rgb)));
+    }
+
+    @Test
+    void shouldDecodeJpegAtItsDeclaredSize() {
+        Frame jpeg = TestFrames.jpeg("cam", 1, 64, 48);
+
+        BufferedImage image = decoder.decode("cam", jpeg);
+
+        assertEquals(
+                java.util.List.of(64, 48), java.util.List.of(image.getWidth(), image.getHeight()));
+    }
+
+    @Test
+    void shouldRefuseADecompressionBombFromItsHeaderAlone() {
+        // Given a 60-byte PNG whose IHDR (valid CRC) claims 100000 x 100000 pixels
+        byte[] bomb = TestFrames.pngClaiming(100_000, 100_000);
+        Frame frame = frame("cam", 1, T0, 64, 48, ImageEncoding.PNG, bomb);
+
+        // When decoding, Then it is refused as too large (a decode would need 30 GB)
+        assertEquals(DeadLetterReason.IMAGE_TOO_LARGE, rejection("cam", frame));
+    }
+
+    @Test
+    void shouldGiveEveryKindOfBadFrameItsReason() {
+        byte[] jpeg = encode(street(64, 48, 0), "jpg");
+        byte[] png = encode(street(64, 48, 0), "png");
+        assertEquals(
+                DeadLetterReason.UNDECODABLE_IMAGE,
+                rejection(
+                        "cam",
+                        frame(
+                                "cam",
+                                1,
+                                T0,
+                                64,
+                                48,
+                                ImageEncoding.JPEG,
+                                TestFrames.jpegHeaderWithGarbageBody(64, 48))));
+        assertEquals(
+                DeadLetterReason.UNDECODABLE_IMAGE,
+                rejection("cam", frame("cam", 1, T0, 64, 48, ImageEncoding.JPEG, png)));
+        assertEquals(
+                DeadLetterReason.UNDECODABLE_IMAGE,
+                rejection(
+                        "cam",
+                        frame(
+                                "cam",
+                                1,
+                                T0,
+                                64,
+                                48,
+                                ImageEncoding.PNG,
+                                Arrays.copyOf(png, png.length / 2))));
+        assertEquals(
+                DeadLetterReason.UNDECODABLE_IMAGE,
+                rejection("cam", frame("cam", 1, T0, 64, 48, ImageEncoding.PNG, new byte[0])));
+        assertEquals(
+                DeadLetterReason.BAD_DIMENSIONS,
+                rejection("cam", frame("cam", 1, T0, 0, 48, ImageEncoding.JPEG, jpeg)));
+        assertEquals(
+                DeadLetterReason.BAD_DIMENSIONS,
+                rejection("cam", frame("cam", 1, T0, 64, -48, ImageEncoding.JPEG, jpeg)));
+        assertEquals(
+                DeadLetterReason.IMAGE_TOO_LARGE,
+                rejection("cam", frame("cam", 1, T0, 100_000, 100_000, ImageEncoding.JPEG, jpeg)));
+        assertEquals(
+                DeadLetterReason.DIMENSION_MISMATCH,
+                rejection("cam", frame("cam", 1, T0, 80, 60, ImageEncoding.JPEG, jpeg)));
+        assertEquals(
+                DeadLetterReason.DIMENSION_MISMATCH,
+                rejection(
+                        "cam",
+                        frame(
+                                "cam",
+                                1,
+                                T0,
+                                64,
+                                48,
+                                ImageEncoding.RGB24,
+                                new byte[64 * 48 * 3 - 1])));
+        assertEquals(
+                DeadLetterReason.IMAGE_TOO_LARGE,
+                rejection(
+                        "cam",
+                        frame("cam", 1, T0, 64, 48, ImageEncoding.JPEG, new byte[64 * 1024 + 1])));
+        assertEquals(
+                DeadLetterReason.MISSING_CAMERA_ID,
+                rejection("", frame("", 1, T0, 64, 48, ImageEncoding.JPEG, jpeg)));
+        assertEquals(
+                DeadLetterReason.MISSING_CAMERA_ID,
+                rejection(null, frame("cam", 1, T0, 64, 48, ImageEncoding.JPEG, jpeg)));
+        String longId = "c".repeat(10 * 1024);
+        assertEquals(
+                DeadLetterReason.CAMERA_ID_TOO_LONG,
+                rejection(longId, frame(longId, 1, T0, 64, 48, ImageEncoding.JPEG, jpeg)));
+        assertEquals(
+                DeadLetterReason.OTHER,
+                rejection("other-cam", frame("cam", 1, T0, 64, 48, ImageEncoding.JPEG, jpeg)));
+    }
+}

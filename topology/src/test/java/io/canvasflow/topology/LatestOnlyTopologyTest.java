@@ -1,0 +1,83 @@
+package io.canvasflow.topology;
+
+import static io.canvasflow.topology.TestFrames.jpeg;
+import static io.canvasflow.topology.TopologyHarness.Seen.reset;
+import static io.canvasflow.topology.TopologyHarness.Seen.seeded;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ResetReason;
+import io.canvasflow.topology.TopologyHarness.Seen;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LatestOnlyTopologyTest {
+
+    private static final int W = 64;
+    private static final int H = 48;
+
+    @TempDir Path stateDir;
+
+    private static Seen skipped(String camera, long sequence) {
+        return new Seen(camera, sequence, 0, false, null, true, false);
+    }
+
+    private TopologyHarness harness() {
+        return new TopologyHarness(
+                stateDir, Map.of(CanvasFlowConfig.PROCESSING_MODE, "latest-only"));
+    }
+
+    @Test
+    void shouldSkipFramesSupersededBeforeTheyAreSegmented() {
+        try (TopologyHarness t = harness()) {
+            // Given a backlog: three frames of one camera and two of another arrive between two
+            // drains, all in the same instant
+            for (long seq = 1; seq <= 3; seq++) {
+                t.frames.pipeInput("cam-a", jpeg("cam-a", seq, W, H));
+                t.frames.pipeInput("cam-b", jpeg("cam-b", seq, W, H));
+            }
+            t.frames.pipeInput("cam-a", jpeg("cam-a", 4, W, H));
+
+            // When the pending frames are drained
+            t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then each superseded frame got a skipped event at once, in order, and only the
+            // newest frame of each camera was segmented
+            List<MaskEvent> masks = t.masks.readValuesToList();
+            assertEquals(
+                    List.of(
+                            skipped("cam-a", 1),
+                            skipped("cam-b", 1),
+                            skipped("cam-a", 2),
+                            skipped("cam-b", 2),
+                            skipped("cam-a", 3),
+                            reset("cam-a", 4, 6, ResetReason.FIRST_FRAME),
+                            reset("cam-b", 3, 6, ResetReason.FIRST_FRAME)),
+                    masks.stream().map(Seen::of).toList());
+            assertEquals(0, masks.get(0).getClassMap().remaining());
+        }
+    }
+
+    @Test
+    void shouldSegmentEveryFrameWhenNoneIsSuperseded() {
+        try (TopologyHarness t = harness()) {
+            for (long seq = 1; seq <= 3; seq++) {
+                t.frames.pipeInput("cam-a", jpeg("cam-a", seq, W, H));
+                t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+            }
+            t.frames.pipeInput("cam-a", jpeg("cam-a", 3, W, H));
+            t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            assertEquals(
+                    List.of(
+                            reset("cam-a", 1, 6, ResetReason.FIRST_FRAME),
+                            seeded("cam-a", 2, 2),
+                            seeded("cam-a", 3, 2)),
+                    t.seen());
+            assertEquals(1.0, t.metrics.duplicates());
+        }
+    }
+}

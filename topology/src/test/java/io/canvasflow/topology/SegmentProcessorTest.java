@@ -1,0 +1,105 @@
+package io.canvasflow.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.CanvasState;
+import io.canvasflow.schemas.avro.DeadLetter;
+import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SegmentProcessorTest {
+
+    private final CanvasFlowConfig config =
+            CanvasFlowConfig.fromMap(
+                    Map.of(CanvasFlowConfig.APPLICATION_ID, "segment-processor-test"));
+    private final CanvasFlowMetrics metrics = new CanvasFlowMetrics(new SimpleMeterRegistry());
+    private MockProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, CanvasState> canvases;
+    private SegmentProcessor processor;
+
+    @BeforeEach
+    void setUp() {
+        context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(TestFrames.T0.toEpochMilli() + 1000);
+        canvases =
+                org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(
+                                        Stores.CANVAS_STORE),
+                                Serdes.String(),
+                                AvroSerdes.canvasState())
+                        .withLoggingDisabled()
+                        .build();
+        canvases.init(context.getStateStoreContext(), canvases);
+        context.addStateStore(canvases);
+        processor = new SegmentProcessor(config, TestModel.source(), metrics);
+        processor.init(context);
+    }
+
+    @Test
+    void shouldForwardAMaskToTheMasksSinkAndStoreTheCanvas() {
+        Frame frame = TestFrames.jpeg("cam-1", 1, 64, 48);
+
+        processor.process(new Record<>("cam-1", frame, 1000L));
+
+        List<CapturedForward<? extends String, ? extends SpecificRecord>> forwarded =
+                context.forwarded();
+        assertEquals(1, forwarded.size());
+        assertEquals(CanvasFlowTopology.MASKS_SINK, forwarded.get(0).childName().orElseThrow());
+        MaskEvent mask = (MaskEvent) forwarded.get(0).record().value();
+        assertEquals(
+                List.of("cam-1", 1L, 6),
+                List.of(mask.getCameraId(), mask.getSequence(), mask.getIterations()));
+        assertEquals(1L, canvases.get("cam-1").getSequence());
+    }
+
+    @Test
+    void shouldForwardADeadLetterWithTheSourceCoordinatesToTheDeadLetterSink() {
+        // Given a record read from partition 2 at offset 41
+        context.setRecordMetadata(Topics.FRAMES.name(), 2, 41);
+        Frame bad =
+                TestFrames.frame(
+                        "cam-1", 1, TestFrames.T0, 64, 48, ImageEncoding.PNG, new byte[] {1, 2, 3});
+
+        // When it is processed
+        processor.process(new Record<>("cam-1", bad, 1000L));
+
+        // Then a dead letter naming them goes to the dead-letter sink, and nothing is stored
+        CapturedForward<? extends String, ? extends SpecificRecord> forward =
+                context.forwarded().get(0);
+        DeadLetter letter = (DeadLetter) forward.record().value();
+        assertEquals(
+                List.of(
+                        CanvasFlowTopology.DLQ_SINK,
+                        "cam-1",
+                        Topics.FRAMES.name(),
+                        2,
+                        41L,
+                        DeadLetterReason.UNDECODABLE_IMAGE),
+                List.of(
+                        forward.childName().orElseThrow(),
+                        forward.record().key(),
+                        letter.getSourceTopic(),
+                        letter.getSourcePartition(),
+                        letter.getSourceOffset(),
+                        letter.getReason()));
+        assertEquals(1, context.forwarded().size());
+        assertEquals(null, canvases.get("cam-1"));
+        assertEquals(1.0, metrics.deadLetters(DeadLetterReason.UNDECODABLE_IMAGE));
+    }
+}

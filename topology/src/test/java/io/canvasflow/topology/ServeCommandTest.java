@@ -1,0 +1,50 @@
+package io.canvasflow.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+
+    @TempDir Path dir;
+
+    private List<Object> run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ServeCommand()).setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return List.of(status, err.toString().strip());
+    }
+
+    @Test
+    void shouldExitWithOneSentenceWhenTheModelIsMissing() {
+        Path missing = dir.resolve("no-model");
+
+        List<Object> result =
+                run("--bootstrap-servers", "127.0.0.1:1", "--model", missing.toString());
+
+        assertEquals(
+                List.of(
+                        2,
+                        "canvasflow serve: no model.json in "
+                                + missing
+                                + ": expected a CanvasFlow model directory"),
+                result);
+    }
+
+    @Test
+    void shouldExitWithOneSentenceOnAnUnknownSetting() {
+        List<Object> result =
+                run("--bootstrap-servers", "127.0.0.1:1", "-D", "canvas.seeded.iteration=3");
+
+        assertEquals(2, result.get(0));
+        assertEquals(
+                "canvasflow serve: unknown override 'canvas.seeded.iteration': expected a CanvasFlow setting",
+                result.get(1).toString().substring(0, result.get(1).toString().indexOf(" (")));
+    }
+}

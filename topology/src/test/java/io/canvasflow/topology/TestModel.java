@@ -1,0 +1,92 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.model.Architecture;
+import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.ModelType;
+import io.canvasflow.model.SegmentationModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model the tests run: the trained default model when the directory named by the system
+ * property {@value #PROPERTY} exists (surefire sets it to {@code models/rnn} of the checkout), else
+ * a tiny randomly initialised recurrent model with a 64x48 input, generated once per JVM.
+ */
+final class TestModel {
+
+    static final String PROPERTY = "canvasflow.test.model";
+
+    private static Path dir;
+    private static ModelSource source;
+
+    private TestModel() {}
+
+    /** The model directory. */
+    static synchronized Path dir() {
+        if (dir == null) {
+            String configured = System.getProperty(PROPERTY);
+            if (configured != null
+                    && Files.isRegularFile(Path.of(configured, ModelSpec.FILE_NAME))) {
+                dir = Path.of(configured);
+            } else {
+                dir = generateTiny();
+            }
+        }
+        return dir;
+    }
+
+    /** One loaded model for the whole test JVM; never closed (the JVM exit frees it). */
+    static synchronized ModelSource source() {
+        if (source == null) {
+            source = ModelSource.load(dir(), DeviceChoice.CPU);
+        }
+        return source;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory; the OS cleans it up eventually
+        }
+    }
+
+    private static Path generateTiny() {
+        ModelSpec spec =
+                new ModelSpec(
+                        ModelSpec.FORMAT_VERSION,
+                        "test-tiny-rnn",
+                        "unsaved",
+                        ModelType.RECURRENT,
+                        Architecture.tiny(),
+                        List.of(
+                                new ModelSpec.ClassInfo("sky", "#87ceeb"),
+                                new ModelSpec.ClassInfo("road", "#505050"),
+                                new ModelSpec.ClassInfo("person", "#dc143c")),
+                        new ModelSpec.InputSpec(
+                                64,
+                                48,
+                                new float[] {0.5f, 0.5f, 0.5f},
+                                new float[] {0.25f, 0.25f, 0.25f}),
+                        6,
+                        "random weights for topology tests",
+                        Map.of(),
+                        null,
+                        "2026-01-01T00:00:00Z");
+        try {
+            Path out = Files.createTempDirectory("canvasflow-test-model-");
+            try (SegmentationModel model = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {
+                model.save(out);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(out)));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.avro.CanvasState;
+import io.canvasflow.schemas.avro.DeadLetter;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ResetReason;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The CanvasFlow topology in a {@link TopologyTestDriver}, with the test model. */
+final class TopologyHarness implements AutoCloseable {
+
+    /** What a test checks of a mask event; the rest (class map, timings) depends on the model. */
+    record Seen(
+            String camera,
+            long sequence,
+            int iterations,
+            boolean seeded,
+            ResetReason resetReason,
+            boolean skipped,
+            boolean budgetReduced) {
+
+        static Seen of(MaskEvent e) {
+            return new Seen(
+                    e.getCameraId(),
+                    e.getSequence(),
+                    e.getIterations(),
+                    e.getSeeded(),
+                    e.getResetReason(),
+                    e.getSkipped(),
+                    e.getBudgetReduced());
+        }
+
+        static Seen reset(String camera, long sequence, int iterations, ResetReason reason) {
+            return new Seen(camera, sequence, iterations, false, reason, false, false);
+        }
+
+        static Seen seeded(String camera, long sequence, int iterations) {
+            return new Seen(camera, sequence, iterations, true, null, false, false);
+        }
+    }
+
+    /** How long after capture a frame arrives, unless a test says otherwise. */
+    static final long ARRIVAL_DELAY_MS = 5;
+
+    final CanvasFlowConfig config;
+    final CanvasFlowMetrics metrics = new CanvasFlowMetrics(new SimpleMeterRegistry());
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, Frame> frames;
+    final TestInputTopic<String, byte[]> rawFrames;
+    final TestOutputTopic<String, MaskEvent> masks;
+    final TestOutputTopic<String, DeadLetter> deadLetters;
+    final KeyValueStore<String, CanvasState> canvases;
+    private Instant wallClock = TestFrames.T0;
+
+    /**
+     * Opens a driver: defaults, scene cuts off (tests about them turn them on), and the given
+     * settings.
+     */
+    TopologyHarness(Path stateDir, Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, "unused:9092");
+        all.put(CanvasFlowConfig.APPLICATION_ID, "canvasflow-test");
+        all.put(CanvasFlowConfig.STATE_DIR, stateDir.toString());
+        all.put(CanvasFlowConfig.CANVAS_SCENE_CUT_FRACTION, "1");
+        all.putAll(settings);
+        config = CanvasFlowConfig.fromMap(all);
+        driver =
+                new TopologyTestDriver(
+                        CanvasFlowTopology.buildTopology(config, TestModel.source(), metrics),
+                        CanvasFlowTopology.streamsConfig(config, metrics),
+                        wallClock);
+        frames =
+                driver.createInputTopic(
+                        config.framesTopic(),
+                        Serdes.String().serializer(),
+                        AvroSerdes.frame().serializer());
+        rawFrames =
+                driver.createInputTopic(
+                        config.framesTopic(),
+                        Serdes.String().serializer(),
+                        new ByteArraySerializer());
+        masks =
+                driver.createOutputTopic(
+                        config.masksTopic(),
+                        Serdes.String().deserializer(),
+                        AvroSerdes.maskEvent().deserializer());
+        deadLetters =
+                driver.createOutputTopic(
+                        config.dlqTopic(),
+                        Serdes.String().deserializer(),
+                        AvroSerdes.deadLetter().deserializer());
+        canvases = driver.getKeyValueStore(Stores.CANVAS_STORE);
+    }
+
+    /** Sends a frame that arrives {@value #ARRIVAL_DELAY_MS} ms after its capture. */
+    void send(Frame frame) {
+        send(frame, ARRIVAL_DELAY_MS);
+    }
+
+    /** Sends a frame that arrives {@code lateMs} after its capture (never moving time back). */
+    void send(Frame frame, long lateMs) {
+        advanceTo(frame.getCaptureTimestamp().plusMillis(lateMs));
+        frames.pipeInput(frame.getCameraId(), frame, frame.getCaptureTimestamp());
+    }
+
+    void advanceTo(Instant time) {
+        if (time.isAfter(wallClock)) {
+            driver.advanceWallClockTime(Duration.between(wallClock, time));
+            wallClock = time;
+        }
+    }
+
+    Instant wallClock() {
+        return wallClock;
+    }
+
+    List<Seen> seen() {
+        return masks.readValuesToList().stream().map(Seen::of).toList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

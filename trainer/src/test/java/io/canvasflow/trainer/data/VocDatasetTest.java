@@ -1,0 +1,216 @@
+package io.canvasflow.trainer.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VocDatasetTest {
+
+    @TempDir Path tmp;
+
+    @Test
+    void shouldLoadLabelmeSemanticSegmentationExample() throws IOException {
+        Path root = labelme("semantic_segmentation");
+
+        VocDataset voc = VocDataset.open(root);
+        List<LabeledFrame> frames = voc.loadAll("train");
+
+        assertEquals(countFiles(root.resolve("JPEGImages"), ".jpg"), frames.size());
+        assertEquals("_background_", voc.classes().name(0));
+        assertEquals("person", voc.classes().name(15));
+        assertEquals(21, voc.classes().size());
+        assertRealLabels(voc, frames, root);
+    }
+
+    @Test
+    void shouldLoadLabelmeVideoAnnotationExample() throws IOException {
+        Path root = labelme("video_annotation");
+
+        VocDataset voc = VocDataset.open(root);
+        List<LabeledFrame> frames = voc.loadAll("val");
+
+        assertEquals(countFiles(root.resolve("JPEGImages"), ".jpg"), frames.size());
+        assertEquals(List.of("_background_", "car", "track"), voc.classes().names());
+        assertRealLabels(voc, frames, root);
+    }
+
+    @Test
+    void shouldReadPaletteIndicesNotColoursAndKeepIgnore() throws IOException {
+        // A palette whose colours have nothing to do with the indices.
+        byte[] r = new byte[256];
+        byte[] g = new byte[256];
+        byte[] b = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            r[i] = (byte) (255 - i);
+            g[i] = (byte) (i * 7);
+            b[i] = (byte) 200;
+        }
+        int[] values = {0, 1, 2, 15, 20, 255};
+        writeVoc(tmp, "img_a", values, new IndexColorModel(8, 256, r, g, b));
+        Files.createDirectories(tmp.resolve("ImageSets/Segmentation"));
+        Files.writeString(tmp.resolve("ImageSets/Segmentation/train.txt"), "img_a\n");
+        Files.writeString(tmp.resolve("ImageSets/Segmentation/val.txt"), "");
+
+        VocDataset voc = VocDataset.open(tmp);
+        LabeledFrame f = voc.load("img_a");
+
+        assertEquals(List.of("img_a"), voc.ids("train"));
+        assertEquals(List.of(), voc.ids("val"));
+        assertEquals(ClassTable.VOC_21, voc.classes());
+        byte[] expected = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            expected[i] = (byte) values[i];
+        }
+        assertArrayEquals(expected, f.labels());
+        assertEquals(255, f.label(5, 0));
+    }
+
+    @Test
+    void shouldUseAllLabelledImagesWhenImageSetsIsMissing() throws IOException {
+        writeVoc(tmp, "b", new int[] {0, 1}, vocPalette());
+        writeVoc(tmp, "a", new int[] {1, 0}, vocPalette());
+
+        VocDataset voc = VocDataset.open(tmp);
+
+        assertEquals(List.of("a", "b"), voc.ids());
+        assertEquals(List.of("a", "b"), voc.ids("train"));
+    }
+
+    @Test
+    void shouldNameTheMissingDirectory() {
+        Path missing = tmp.resolve("nowhere");
+
+        DatasetException e = assertThrows(DatasetException.class, () -> VocDataset.open(missing));
+
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheMissingImageDirectory() throws IOException {
+        Files.createDirectories(tmp.resolve("SegmentationClass"));
+
+        DatasetException e = assertThrows(DatasetException.class, () -> VocDataset.open(tmp));
+
+        assertTrue(e.getMessage().contains(tmp.resolve("JPEGImages").toString()), e.getMessage());
+    }
+
+    @Test
+    void shouldNameAnUnreadableLabelFile() throws IOException {
+        writeVoc(tmp, "ok", new int[] {0, 1}, vocPalette());
+        Path broken = tmp.resolve("SegmentationClass/broken.png");
+        Files.write(broken, new byte[] {1, 2, 3, 4});
+        ImageIO.write(
+                new BufferedImage(2, 1, BufferedImage.TYPE_3BYTE_BGR),
+                "jpg",
+                tmp.resolve("JPEGImages/broken.jpg").toFile());
+        VocDataset voc = VocDataset.open(tmp);
+
+        DatasetException e = assertThrows(DatasetException.class, () -> voc.load("broken"));
+
+        assertTrue(e.getMessage().contains(broken.toString()), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectRgbLabelMapsAndOutOfRangeLabels() throws IOException {
+        writeVoc(tmp, "ok", new int[] {0, 1}, vocPalette());
+        ImageIO.write(
+                new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB),
+                "png",
+                tmp.resolve("SegmentationClass/rgb.png").toFile());
+        ImageIO.write(
+                new BufferedImage(2, 1, BufferedImage.TYPE_3BYTE_BGR),
+                "jpg",
+                tmp.resolve("JPEGImages/rgb.jpg").toFile());
+        writeVoc(tmp, "high", new int[] {0, 21}, vocPalette());
+        VocDataset voc = VocDataset.open(tmp);
+
+        assertThrows(DatasetException.class, () -> voc.load("rgb"));
+        DatasetException e = assertThrows(DatasetException.class, () -> voc.load("high"));
+        assertTrue(e.getMessage().contains("21"), e.getMessage());
+    }
+
+    private static Path labelme(String example) {
+        Optional<Path> root = LabelmeExamples.vocDataset(example);
+        assumeTrue(root.isPresent(), LabelmeExamples.HOW_TO);
+        return root.get();
+    }
+
+    private static void assertRealLabels(VocDataset voc, List<LabeledFrame> frames, Path root)
+            throws IOException {
+        Set<Integer> seen = new HashSet<>();
+        List<String> ids = voc.ids();
+        for (int i = 0; i < frames.size(); i++) {
+            LabeledFrame f = frames.get(i);
+            BufferedImage jpeg =
+                    ImageIO.read(root.resolve("JPEGImages").resolve(ids.get(i) + ".jpg").toFile());
+            assertEquals(jpeg.getWidth(), f.width());
+            assertEquals(jpeg.getHeight(), f.height());
+            assertEquals(f.width() * f.height(), f.labels().length);
+            int[] hist = f.labelHistogram();
+            for (int v = 0; v < 256; v++) {
+                if (hist[v] > 0) {
+                    assertTrue(
+                            v < voc.classes().size() || v == 255,
+                            "label " + v + " in " + ids.get(i));
+                    if (v != 255) {
+                        seen.add(v);
+                    }
+                }
+            }
+        }
+        assertTrue(seen.size() >= 2, "classes seen: " + seen);
+    }
+
+    private static long countFiles(Path dir, String suffix) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).count();
+        }
+    }
+
+    private static IndexColorModel vocPalette() {
+        byte[] r = new byte[256];
+        byte[] g = new byte[256];
+        byte[] b = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            int c = ClassTable.vocColor(i);
+            r[i] = (byte) (c >> 16);
+            g[i] = (byte) (c >> 8);
+            b[i] = (byte) c;
+        }
+        return new IndexColorModel(8, 256, r, g, b);
+    }
+
+    /** Writes a one-row image and its palette label map. */
+    static void writeVoc(Path root, String id, int[] labels, IndexColorModel palette)
+            throws IOException {
+        Files.createDirectories(root.resolve("JPEGImages"));
+        Files.createDirectories(root.resolve("SegmentationClass"));
+        BufferedImage image = new BufferedImage(labels.length, 1, BufferedImage.TYPE_3BYTE_BGR);
+        ImageIO.write(image, "jpg", root.resolve("JPEGImages").resolve(id + ".jpg").toFile());
+        BufferedImage label =
+                new BufferedImage(labels.length, 1, BufferedImage.TYPE_BYTE_INDEXED, palette);
+        WritableRaster raster = label.getRaster();
+        for (int x = 0; x < labels.length; x++) {
+            raster.setSample(x, 0, 0, labels[x]);
+        }
+        ImageIO.write(
+                label, "png", root.resolve("SegmentationClass").resolve(id + ".png").toFile());
+    }
+}

@@ -9,5 +9,5 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description =
                 "Benchmarks: model (the network alone), pipeline (through Kafka), soak (long run).",
-        subcommands = {ModelBenchCommand.class})
+        subcommands = {ModelBenchCommand.class, PipelineBenchCommand.class, SoakCommand.class})
 public final class BenchCommand {}

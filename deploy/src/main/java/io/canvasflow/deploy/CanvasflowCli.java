@@ -1,5 +1,8 @@
 package io.canvasflow.deploy;
 
+import io.canvasflow.clients.MasksCommand;
+import io.canvasflow.clients.PublishCommand;
+import io.canvasflow.topology.ServeCommand;
 import io.canvasflow.trainer.EvaluateCommand;
 import io.canvasflow.trainer.TrainCommand;
 import java.util.concurrent.Callable;
@@ -24,12 +27,14 @@ import picocli.CommandLine.Spec;
         description = "Recurrent canvas segmentation of live camera video on Kafka Streams.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             BrokerCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            ServeCommand.class,
+            PublishCommand.class,
+            MasksCommand.class,
             BenchCommand.class,
-            // Further subcommands, one class each, are registered here:
-            // demo, serve, publish, masks, replay.
         })
 public final class CanvasflowCli implements Callable<Integer> {
 

@@ -19,8 +19,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -54,6 +56,7 @@ public final class CanvasFlowApp implements AutoCloseable {
 
     private final ModelSource model;
     private final boolean ownsModel;
+    private final boolean staticMember;
     private final PrometheusMeterRegistry registry;
     private final CanvasFlowMetrics metrics;
     private final KafkaStreams streams;
@@ -65,6 +68,7 @@ public final class CanvasFlowApp implements AutoCloseable {
     private CanvasFlowApp(CanvasFlowConfig config, ModelSource model, boolean ownsModel) {
         this.model = model;
         this.ownsModel = ownsModel;
+        this.staticMember = isStaticMember(config);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -219,6 +223,16 @@ public final class CanvasFlowApp implements AutoCloseable {
         }
     }
 
+    /** Whether the stream threads' consumers are static group members. */
+    private static boolean isStaticMember(CanvasFlowConfig config) {
+        Map<String, String> kafka = config.kafkaProperties();
+        return kafka.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+                || kafka.containsKey(
+                        StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                || kafka.containsKey(
+                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    }
+
     private static void requireBootstrap(CanvasFlowConfig config) {
         if (config.bootstrapServers().isBlank()) {
             throw new IllegalArgumentException(
@@ -250,14 +264,27 @@ public final class CanvasFlowApp implements AutoCloseable {
         return stopped;
     }
 
-    /** Stops Kafka Streams, then the HTTP server, the meters and, if it loaded it, the model. */
+    /**
+     * Stops Kafka Streams, leaving the consumer group unless it is a static member, then the HTTP
+     * server, the meters and, if it loaded it, the model.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        if (!streams.close(CLOSE_TIMEOUT)) {
+        // Kafka Streams stays in the consumer group on close by default. A dynamic member never
+        // comes back under its member id, so its partitions would sit idle until the broker gives
+        // up on it after session.timeout.ms (45 s by default); leaving hands them over at once.
+        // A static member (group.instance.id) stays, so that a restart keeps its tasks.
+        CloseOptions options =
+                CloseOptions.timeout(CLOSE_TIMEOUT)
+                        .withGroupMembershipOperation(
+                                staticMember
+                                        ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                                        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+        if (!streams.close(options)) {
             LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
         }
         http.close();

@@ -1,0 +1,318 @@
+package io.canvasflow.deploy;
+
+import com.google.gson.GsonBuilder;
+import io.canvasflow.deploy.bench.PipelineBenchmark;
+import io.canvasflow.deploy.replay.CameraIds;
+import io.canvasflow.deploy.replay.KafkaClients;
+import io.canvasflow.deploy.replay.ReplayFootage;
+import io.canvasflow.deploy.replay.Stats;
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code canvasflow bench pipeline}: on the same frames and machine, in one run, the bare model's
+ * frames per second against the topology's end to end through an embedded broker with one and two
+ * stream threads, plus latency at about 80% of each measured rate.
+ */
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Bare model frames/s (no Kafka; seeded 2 iterations as the topology does) vs end-to-end"
+                    + " frames/s through an embedded broker with 1 and 2 stream threads (frames"
+                    + " pre-published, consumed to completion), and latency p50/p99 at about 80%"
+                    + " of each measured rate. Prints a table and JSON.",
+            "With 2 stream threads each gets its share of PyTorch's intra-op threads; a further"
+                    + " run keeps the default count, to show what oversubscribing the cores costs."
+        })
+public final class PipelineBenchCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--cameras",
+            defaultValue = "4",
+            description = "Synthetic cameras (default ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "60",
+            description = "Frames per synthetic camera (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(
+            names = "--video",
+            paramLabel = "FILE",
+            description = "Also publish this video file as one camera.")
+    Path video;
+
+    @Option(
+            names = "--video-frames",
+            defaultValue = "0",
+            description = "At most this many video frames; 0: all (default ${DEFAULT-VALUE}).")
+    long videoFrames;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions of the frames topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description = "Recurrent model (default: model.dir, the shipped models/rnn).")
+    Path model;
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "10",
+            description =
+                    "Frames the bare model runs before it is timed (default ${DEFAULT-VALUE}).")
+    int warmUp;
+
+    @Option(
+            names = "--latency-frames",
+            defaultValue = "100",
+            description = "Frames of each latency probe; 0 skips them (default ${DEFAULT-VALUE}).")
+    int latencyFrames;
+
+    @Option(
+            names = "--load",
+            defaultValue = "0.8",
+            description =
+                    "The probes' rate as a share of the measured frames/s (default"
+                            + " ${DEFAULT-VALUE}).")
+    double load;
+
+    @Option(
+            names = "--no-default-intra-op-run",
+            description = "Skip the 2-thread run at the default intra-op thread count.")
+    boolean skipDefaultIntraOp;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
+    Path json;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "PT2M",
+            description =
+                    "Give a run up after this long without a mask (default ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
+            description = "Any setting or Kafka property for the topology runs.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    /**
+     * The benchmark's settings.
+     *
+     * @param cameras synthetic cameras
+     * @param frames frames per synthetic camera
+     * @param video a video to publish as one more camera, or null
+     * @param videoFrames at most this many video frames, 0 for all
+     * @param partitions partitions of the frames topic
+     * @param model the recurrent model, or null for the configured one
+     * @param warmUp frames before the bare model is timed
+     * @param latencyFrames frames of each latency probe
+     * @param load the probes' rate as a share of the measured rate
+     * @param defaultIntraOpRun whether to run 2 threads at the default intra-op count too
+     * @param idleTimeout how long a run may make no progress
+     * @param overrides settings for the topology runs
+     */
+    public record Settings(
+            int cameras,
+            int frames,
+            Path video,
+            long videoFrames,
+            int partitions,
+            Path model,
+            int warmUp,
+            int latencyFrames,
+            double load,
+            boolean defaultIntraOpRun,
+            Duration idleTimeout,
+            Map<String, String> overrides) {}
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (cameras < 0
+                || frames < 1
+                || partitions < 1
+                || warmUp < 0
+                || latencyFrames < 0
+                || !(load > 0 && load <= 1)
+                || (cameras == 0 && video == null)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "expected --cameras >= 0 (or a --video), --frames >= 1, --partitions >= 1,"
+                            + " --warm-up >= 0, --latency-frames >= 0 and --load in (0, 1]");
+        }
+        if (video != null && !Files.isRegularFile(video)) {
+            throw new ParameterException(spec.commandLine(), "no video file at " + video);
+        }
+        try {
+            PipelineBenchmark.Result result =
+                    run(
+                            new Settings(
+                                    cameras,
+                                    frames,
+                                    video,
+                                    videoFrames,
+                                    partitions,
+                                    model,
+                                    warmUp,
+                                    latencyFrames,
+                                    load,
+                                    !skipDefaultIntraOp,
+                                    idleTimeout,
+                                    overrides),
+                            out);
+            String text = json(result);
+            out.println();
+            out.print(PipelineBenchmark.table(result));
+            out.println();
+            out.print(text);
+            if (json != null) {
+                Path parent = json.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(json, text);
+                out.println("Wrote " + json);
+            }
+            boolean complete = result.phases().stream().allMatch(PipelineBenchmark.Phase::complete);
+            return complete ? 0 : 1;
+        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
+            err.println("canvasflow bench pipeline: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("canvasflow bench pipeline: cannot write " + json + ": " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("canvasflow bench pipeline: interrupted");
+            return 130;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * Starts an embedded broker, publishes the frames once and runs every phase on them.
+     *
+     * @param s the settings
+     * @param out where to print progress
+     * @return the figures
+     * @throws InterruptedException when interrupted
+     */
+    public static PipelineBenchmark.Result run(Settings s, PrintWriter out)
+            throws InterruptedException {
+        out.println("Starting an embedded Kafka broker...");
+        out.flush();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            Map<String, String> flags = new LinkedHashMap<>(s.overrides());
+            flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            if (s.model() != null) {
+                flags.put(CanvasFlowConfig.MODEL_DIR, s.model().toString());
+            }
+            CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
+            String topic = "frames-bench";
+            KafkaClients.createTopic(config, topic, s.partitions());
+            if (s.cameras() > 0) {
+                out.printf(
+                        "Publishing %d synthetic camera(s) x %d frames...%n",
+                        s.cameras(), s.frames());
+                out.flush();
+                ReplayFootage.publishSynthetic(
+                        broker.bootstrapServers(),
+                        topic,
+                        CameraIds.spread("cam-", s.cameras(), s.partitions()),
+                        s.frames(),
+                        out);
+            }
+            if (s.video() != null) {
+                out.printf("Publishing %s...%n", s.video());
+                out.flush();
+                ReplayFootage.publishVideo(
+                        broker.bootstrapServers(),
+                        topic,
+                        ReplayFootage.videoCameraId(s.video()),
+                        s.video(),
+                        s.videoFrames(),
+                        out);
+            }
+            try (SegmentationModel rnn =
+                    SegmentationModel.load(config.modelDir(), config.modelDevice())) {
+                return PipelineBenchmark.run(
+                        config,
+                        topic,
+                        rnn,
+                        s.warmUp(),
+                        s.latencyFrames(),
+                        s.load(),
+                        s.defaultIntraOpRun(),
+                        s.idleTimeout(),
+                        out);
+            }
+        }
+    }
+
+    /** The figures as pretty-printed JSON; unmeasured figures are null. */
+    public static String json(PipelineBenchmark.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("frames", r.frames());
+        m.put("cameras", r.cameras());
+        m.put("availableProcessors", r.processors());
+        m.put("engineIntraOpThreads", r.engineIntraOpThreads());
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (PipelineBenchmark.Phase p : r.phases()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", p.name());
+            o.put("streamThreads", p.streamThreads());
+            o.put("intraOpThreads", p.intraOpThreads());
+            o.put("frames", p.frames());
+            o.put("fps", Stats.finite(p.fps()));
+            o.put("meanModelMs", Stats.finite(p.meanModelMs()));
+            o.put("latencyFrames", p.latencyFrames());
+            o.put("latencyRateFps", Stats.finite(p.latencyRateFps()));
+            o.put("latencyP50Ms", Stats.finite(p.latencyP50Ms()));
+            o.put("latencyP99Ms", Stats.finite(p.latencyP99Ms()));
+            o.put("complete", p.complete());
+            phases.add(o);
+        }
+        m.put("phases", phases);
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("endToEndOneThreadOverBare", Stats.finite(r.endToEndOverBare()));
+        ratios.put("twoThreadsOverOne", Stats.finite(r.twoThreadsOverOne()));
+        ratios.put(
+                "twoThreadsDefaultIntraOpOverOne",
+                Stats.finite(r.twoThreadsDefaultIntraOpOverOne()));
+        m.put("ratios", ratios);
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m) + "\n";
+    }
+}

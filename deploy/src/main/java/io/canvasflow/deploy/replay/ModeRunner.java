@@ -1,0 +1,308 @@
+package io.canvasflow.deploy.replay;
+
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Runs one {@link ReplayMode} over a {@link TopicSnapshot}: starts the topology under fresh ids,
+ * copies the snapshot into the run's own input topic as fast as the broker takes it (the same
+ * partition, key and bytes, so the original capture times and sequences drive the canvas policy),
+ * and collects a mask per frame; the drain rate is the throughput. Then, unless turned off, a
+ * latency probe: the first frames again, under probe camera ids (fresh canvases), paced at a share
+ * of that throughput, each timed from its send to its mask.
+ */
+public final class ModeRunner {
+
+    /** Appended to a camera id for its latency-probe copy. */
+    static final String PROBE_SUFFIX = "-latency-probe";
+
+    private final CanvasFlowConfig base;
+    private final TopicSnapshot snapshot;
+    private final String runId;
+    private final int streamThreads;
+    private final int latencyFrames;
+    private final double latencyLoad;
+    private final Duration idle;
+    private final boolean keepTopics;
+    private final PrintWriter progress;
+
+    /**
+     * Creates a runner.
+     *
+     * @param base the settings every run starts from, with bootstrap servers
+     * @param snapshot the records to replay
+     * @param runId the id shared by the runs of one command
+     * @param streamThreads Kafka Streams threads per run
+     * @param latencyFrames frames of the latency probe, 0 for none
+     * @param latencyLoad the probe's rate as a share of the drain rate
+     * @param idle how long a run may make no progress
+     * @param keepTopics whether to keep each run's topics
+     * @param progress where to print a line per step, or null
+     */
+    public ModeRunner(
+            CanvasFlowConfig base,
+            TopicSnapshot snapshot,
+            String runId,
+            int streamThreads,
+            int latencyFrames,
+            double latencyLoad,
+            Duration idle,
+            boolean keepTopics,
+            PrintWriter progress) {
+        this.base = base;
+        this.snapshot = snapshot;
+        this.runId = runId;
+        this.streamThreads = streamThreads;
+        this.latencyFrames = latencyFrames;
+        this.latencyLoad = latencyLoad;
+        this.idle = idle;
+        this.keepTopics = keepTopics;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs one mode.
+     *
+     * @param mode the mode
+     * @param model the model it runs (the recurrent one or the baseline); it stays open
+     * @return masks, counts, drain rate and probe latencies
+     * @throws InterruptedException when interrupted
+     */
+    public ModeOutcome run(ReplayMode mode, SegmentationModel model) throws InterruptedException {
+        return run(mode, model, mode.name());
+    }
+
+    /**
+     * Runs one mode under a label of its own, for running a mode more than once in a command.
+     *
+     * @param mode the mode
+     * @param model the model it runs; it stays open
+     * @param label names the run's ids and topics, for example {@code seeded-2-threads-2}
+     * @return masks, counts, drain rate and probe latencies
+     * @throws InterruptedException when interrupted
+     */
+    public ModeOutcome run(ReplayMode mode, SegmentationModel model, String label)
+            throws InterruptedException {
+        List<MaskCollector.Received> drained = Collections.synchronizedList(new ArrayList<>());
+        List<MaskCollector.Received> probed = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> settings = new LinkedHashMap<>(mode.settings());
+        settings.put(CanvasFlowConfig.NUM_STREAM_THREADS, Integer.toString(streamThreads));
+        String input = snapshot.topic() + "-replay-" + label + "-" + runId;
+        long[] fed = new long[1];
+        try (StreamsRun run =
+                        StreamsRun.start(
+                                base,
+                                settings,
+                                "replay-" + label,
+                                runId,
+                                input,
+                                snapshot.partitions(),
+                                true,
+                                model,
+                                r -> (isProbe(r.mask()) ? probed : drained).add(r),
+                                keepTopics,
+                                config -> {
+                                    // The backlog is in place before the topology starts, so
+                                    // that the drain rate is the topology's alone.
+                                    say("  %s: copying the frames into %s%n", label, input);
+                                    fed[0] = copy(config, input);
+                                });
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(
+                                KafkaClients.producer(run.config(), "canvasflow-replay-probe"),
+                                new ByteArraySerializer(),
+                                new ByteArraySerializer())) {
+            say("  %s: segmenting %d records%n", label, fed[0]);
+            boolean complete =
+                    run.collector()
+                            .await(
+                                    () ->
+                                            drained.size()
+                                                            + run.collector().deadLetters()
+                                                            + run.duplicates()
+                                                    >= fed[0],
+                                    idle);
+            double fps = drainFps(drained);
+            long deadLetters = run.collector().deadLetters();
+            long duplicates = run.duplicates();
+            List<Double> latencies = new ArrayList<>();
+            double rate = Double.NaN;
+            int probes = 0;
+            if (latencyFrames > 0 && complete && fps > 0) {
+                rate = latencyLoad * fps;
+                say(
+                        "  %s: %.1f frames/s; latency probe of %d frames at %.1f frames/s%n",
+                        label, fps, latencyFrames, rate);
+                Map<FrameKey, Long> sent = probe(producer, input, rate);
+                probes = sent.size();
+                run.collector().await(() -> probed.size() >= sent.size(), idle);
+                synchronized (probed) {
+                    for (MaskCollector.Received r : probed) {
+                        Long at = sent.get(key(r.mask()));
+                        if (at != null) {
+                            latencies.add((double) (r.receivedMs() - at));
+                        }
+                    }
+                }
+            }
+            return new ModeOutcome(
+                    mode,
+                    model.spec().version(),
+                    streamThreads,
+                    fed[0],
+                    List.copyOf(drained),
+                    deadLetters,
+                    duplicates,
+                    complete,
+                    fps,
+                    probes,
+                    rate,
+                    latencies);
+        }
+    }
+
+    /** Copies the snapshot into the input topic, partition for partition. */
+    private long copy(CanvasFlowConfig config, String input) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        KafkaClients.awaitLeaders(config, input, snapshot.partitions());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        KafkaClients.producer(config, "canvasflow-replay-copy"),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+            long n =
+                    snapshot.read(
+                            KafkaClients.consumer(base, "canvasflow-replay-read"),
+                            record -> {
+                                sends.add(
+                                        producer.send(
+                                                new ProducerRecord<>(
+                                                        input,
+                                                        record.partition(),
+                                                        record.key(),
+                                                        record.value())));
+                                if (sends.size() >= 1000) {
+                                    waitFor(sends);
+                                }
+                            },
+                            idle);
+            producer.flush();
+            waitFor(sends);
+            return n;
+        }
+    }
+
+    /** Sends the first frames under probe ids at a fixed rate; returns when each was sent. */
+    private Map<FrameKey, Long> probe(
+            KafkaProducer<byte[], byte[]> producer, String input, double rate)
+            throws InterruptedException {
+        Deserializer<Frame> frames = AvroSerdes.frame().deserializer();
+        Serializer<Frame> serializer = AvroSerdes.frame().serializer();
+        List<ConsumerRecord<byte[], byte[]>> head =
+                snapshot.head(
+                        KafkaClients.consumer(base, "canvasflow-replay-probe"),
+                        latencyFrames,
+                        idle);
+        Map<FrameKey, Long> sent = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        int i = 0;
+        for (ConsumerRecord<byte[], byte[]> record : head) {
+            Frame frame = SourceFrames.parse(frames, input, record.value());
+            if (frame == null) {
+                continue;
+            }
+            String camera = frame.getCameraId() + PROBE_SUFFIX;
+            frame.setCameraId(camera);
+            long due = start + (long) (i++ * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            sent.put(new FrameKey(camera, frame.getSequence()), System.currentTimeMillis());
+            producer.send(
+                    new ProducerRecord<>(
+                            input,
+                            record.partition(),
+                            camera.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            serializer.serialize(input, frame)));
+        }
+        producer.flush();
+        return sent;
+    }
+
+    /**
+     * Frames per second from the first mask readable to the last. (The mask event's processed time
+     * is the stream thread's cached clock, taken before the model runs, so it is not used.)
+     */
+    static double drainFps(List<MaskCollector.Received> masks) {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int n = 0;
+        synchronized (masks) {
+            for (MaskCollector.Received r : masks) {
+                first = Math.min(first, r.receivedMs());
+                last = Math.max(last, r.receivedMs());
+                n++;
+            }
+            // Masks become readable a transaction at a time: those readable at the first instant
+            // were segmented before the measured span began.
+            int before = 0;
+            for (MaskCollector.Received r : masks) {
+                if (r.receivedMs() == first) {
+                    before++;
+                }
+            }
+            return n < 2 || last <= first ? Double.NaN : (n - before) * 1000.0 / (last - first);
+        }
+    }
+
+    private static boolean isProbe(MaskEvent mask) {
+        return mask.getCameraId().endsWith(PROBE_SUFFIX);
+    }
+
+    private static FrameKey key(MaskEvent mask) {
+        return new FrameKey(mask.getCameraId(), mask.getSequence());
+    }
+
+    private static void waitFor(List<Future<RecordMetadata>> sends) {
+        try {
+            for (Future<RecordMetadata> f : sends) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "could not copy a frame: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while copying frames", e);
+        }
+        sends.clear();
+    }
+
+    private void say(String format, Object... args) {
+        if (progress != null) {
+            progress.printf(java.util.Locale.ROOT, format, args);
+            progress.flush();
+        }
+    }
+}

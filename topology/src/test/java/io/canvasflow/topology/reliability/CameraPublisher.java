@@ -1,0 +1,102 @@
+package io.canvasflow.topology.reliability;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.schemas.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * Cameras publishing live in a background thread: every {@code period}, the next frame of each
+ * camera, until sequence {@code last}, but never beyond the sequence that {@code allowed} gives, so
+ * that a test can keep the cameras a bounded distance ahead of the masks: then a kill or a stop
+ * lands in the middle of every camera's stream however slow the host is.
+ */
+final class CameraPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final List<String> cameras;
+    private final long last;
+    private final Duration period;
+    private final LongSupplier allowed;
+    private final AtomicLong published = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile RuntimeException failure;
+
+    CameraPublisher(
+            EmbeddedKafkaBroker kafka,
+            List<String> cameras,
+            long first,
+            long last,
+            Duration period,
+            LongSupplier allowed) {
+        this.producer = Fixtures.producer(kafka);
+        this.allowed = allowed;
+        this.cameras = cameras;
+        this.last = last;
+        this.period = period;
+        this.thread = new Thread(() -> run(first), "cameras");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run(long first) {
+        try {
+            long next = System.nanoTime();
+            for (long seq = first; seq <= last && running; seq++) {
+                while (seq > allowed.getAsLong() && running) {
+                    producer.flush();
+                    Thread.sleep(20);
+                    next = System.nanoTime();
+                }
+                for (String camera : cameras) {
+                    producer.send(
+                            Fixtures.record(Topics.FRAMES.name(), Fixtures.frame(camera, seq)));
+                }
+                published.set(seq);
+                next += period.toNanos();
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    /** The last sequence handed to the producer. */
+    long published() {
+        return published.get();
+    }
+
+    /** Whether every frame has been published. */
+    boolean done() {
+        return !thread.isAlive();
+    }
+
+    /** Waits until every frame has been published and flushed. */
+    void awaitDone(Duration timeout) throws InterruptedException {
+        thread.join(timeout.toMillis());
+        if (thread.isAlive()) {
+            throw new AssertionError("the cameras did not finish publishing within " + timeout);
+        }
+        if (failure != null) {
+            throw new IllegalStateException("publishing failed", failure);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(30_000);
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,402 @@
+package io.canvasflow.topology.reliability;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.Architecture;
+import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.ModelType;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.topology.CanvasFlowApp;
+import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.ModelSource;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * What the reliability tests share: a tiny recurrent model, small JPEG frames, the settings of an
+ * instance under test, and helpers to produce and to wait.
+ *
+ * <p>The tests run a tiny randomly initialised model (64x48 input, a few thousand parameters)
+ * rather than the trained default: they are about state, offsets and transactions, not about masks,
+ * and a few thousand frames of the default model would take minutes on two cores. Scene-cut
+ * detection is turned off because a random network's seeded mask may legitimately differ from the
+ * previous one; every other canvas rule is the default.
+ */
+final class Fixtures {
+
+    static final int W = 64;
+    static final int H = 48;
+
+    /**
+     * Capture time of sequence 0. Near the wall clock: the broker's 7-day retention would delete
+     * records stamped months ago while a test runs.
+     */
+    static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    /** Milliseconds between frames of a camera: 25 frames per second. */
+    static final long FRAME_MS = 40;
+
+    private static final Map<Long, byte[]> JPEGS = new ConcurrentHashMap<>();
+    private static Path modelDir;
+    private static ModelSource model;
+
+    private Fixtures() {}
+
+    /** The tiny model's directory, generated once per JVM and deleted when it exits. */
+    static synchronized Path modelDir() {
+        if (modelDir == null) {
+            try {
+                Path dir = Files.createTempDirectory("canvasflow-reliability-model-");
+                saveTinyModel(dir, Architecture.tiny());
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+                modelDir = dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return modelDir;
+    }
+
+    /** The tiny model, loaded once for every in-process instance of this JVM; never closed. */
+    static synchronized ModelSource model() {
+        if (model == null) {
+            model = ModelSource.load(modelDir(), DeviceChoice.CPU);
+        }
+        return model;
+    }
+
+    /** Saves a randomly initialised recurrent model of an architecture with a 64x48 input. */
+    static ModelSpec saveTinyModel(Path dir, Architecture architecture) throws IOException {
+        ModelSpec spec =
+                new ModelSpec(
+                        ModelSpec.FORMAT_VERSION,
+                        "reliability-tiny-rnn",
+                        "unsaved",
+                        ModelType.RECURRENT,
+                        architecture,
+                        List.of(
+                                new ModelSpec.ClassInfo("sky", "#87ceeb"),
+                                new ModelSpec.ClassInfo("road", "#505050"),
+                                new ModelSpec.ClassInfo("person", "#dc143c")),
+                        new ModelSpec.InputSpec(
+                                W,
+                                H,
+                                new float[] {0.5f, 0.5f, 0.5f},
+                                new float[] {0.25f, 0.25f, 0.25f}),
+                        6,
+                        "random weights for reliability tests",
+                        Map.of(),
+                        null,
+                        "2026-01-01T00:00:00Z");
+        try (SegmentationModel m = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {
+            return m.save(dir);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory; the OS cleans it up eventually
+        }
+    }
+
+    /**
+     * Camera ids that the default partitioner spreads evenly: {@code perPartition} cameras on each
+     * of {@code partitions} partitions, in partition order.
+     */
+    static List<String> cameras(int partitions, int perPartition) {
+        Map<Integer, List<String>> byPartition = new TreeMap<>();
+        for (int i = 0;
+                byPartition.values().stream().mapToInt(List::size).sum()
+                        < partitions * perPartition;
+                i++) {
+            String camera = "cam-" + i;
+            List<String> mine =
+                    byPartition.computeIfAbsent(
+                            partitionOf(camera, partitions), p -> new ArrayList<>());
+            if (mine.size() < perPartition) {
+                mine.add(camera);
+            }
+        }
+        return byPartition.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** The partition the default partitioner gives a key. */
+    static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** A JPEG frame of a street at capture time {@code T0 + sequence * FRAME_MS}. */
+    static Frame frame(String camera, long sequence) {
+        // The pedestrian walks two pixels per frame, so the scene repeats every W / 2 frames.
+        byte[] jpeg = JPEGS.computeIfAbsent(sequence % (W / 2), s -> encode(street(s), "jpg"));
+        return frame(camera, sequence, W, H, ImageEncoding.JPEG, jpeg);
+    }
+
+    static Frame frame(
+            String camera,
+            long sequence,
+            int width,
+            int height,
+            ImageEncoding encoding,
+            byte[] image) {
+        return Frame.newBuilder()
+                .setCameraId(camera)
+                .setSequence(sequence)
+                .setCaptureTimestamp(T0.plusMillis(sequence * FRAME_MS))
+                .setWidth(width)
+                .setHeight(height)
+                .setEncoding(encoding)
+                .setImage(ByteBuffer.wrap(image))
+                .setMetadata(Map.of())
+                .build();
+    }
+
+    /** Sky, road and a red pedestrian at {@code x = 2 * step}. */
+    static BufferedImage street(long step) {
+        BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(new Color(0x87ceeb));
+            g.fillRect(0, 0, W, H / 2);
+            g.setColor(new Color(0x505050));
+            g.fillRect(0, H / 2, W, H / 2);
+            g.setColor(new Color(0xc0392b));
+            g.fillRect((int) (2 * step) % W, H * 2 / 5, 5, H / 3);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no ImageIO writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A valid PNG signature and IHDR chunk (with a correct CRC) claiming {@code width x height} RGB
+     * pixels, then a tiny IDAT and IEND: a decompression bomb's header.
+     */
+    static byte[] pngClaiming(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(13);
+        ihdr.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put(new byte[3]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        pngChunk(out, "IHDR", ihdr.array());
+        pngChunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+        pngChunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** A real JPEG's header, up to its start-of-scan segment, then random entropy data. */
+    static byte[] jpegHeaderWithGarbageBody() {
+        byte[] jpeg = encode(street(0), "jpg");
+        int sos = 0;
+        while ((jpeg[sos] & 0xff) != 0xff || (jpeg[sos + 1] & 0xff) != 0xda) {
+            sos++;
+        }
+        int headerEnd = sos + 2 + (((jpeg[sos + 2] & 0xff) << 8) | (jpeg[sos + 3] & 0xff));
+        byte[] out = jpeg.clone();
+        Random random = new Random(42);
+        for (int i = headerEnd; i < out.length - 2; i++) {
+            out[i] = (byte) random.nextInt(0xff); // never 0xff: no stray markers
+        }
+        return out;
+    }
+
+    /**
+     * The settings of an instance under test: exactly-once, scene cuts off, a 6 s session timeout
+     * (the broker's minimum) so that a killed member leaves the group in seconds rather than 45,
+     * and fast standby and rebalance probing.
+     */
+    static Map<String, String> settings(String bootstrap, String applicationId, Path stateDir) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrap);
+        s.put(CanvasFlowConfig.APPLICATION_ID, applicationId);
+        s.put(CanvasFlowConfig.STATE_DIR, stateDir.toString());
+        s.put(CanvasFlowConfig.HTTP_PORT, "0");
+        s.put(CanvasFlowConfig.PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);
+        s.put(CanvasFlowConfig.CANVAS_SCENE_CUT_FRACTION, "1");
+        s.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "6000");
+        s.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "500");
+        return s;
+    }
+
+    static CanvasFlowConfig config(Map<String, String> settings) {
+        return CanvasFlowConfig.fromMap(settings);
+    }
+
+    /** Creates the frames, masks and dead-letter topics as {@code serve --create-topics} does. */
+    static void createTopics(EmbeddedKafkaBroker kafka, int partitions) {
+        CanvasFlowApp.createTopics(
+                config(settings(kafka.bootstrapServers(), "topics", Path.of("unused")))
+                        .with(CanvasFlowConfig.TOPIC_PARTITIONS, Integer.toString(partitions)));
+    }
+
+    /** An idempotent producer of raw records. */
+    static KafkaProducer<String, byte[]> producer(EmbeddedKafkaBroker kafka) {
+        Map<String, Object> props = kafka.clientConfig();
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A frame record keyed by its camera, timestamped with its capture time. */
+    static ProducerRecord<String, byte[]> record(String topic, Frame frame) {
+        return new ProducerRecord<>(
+                topic,
+                null,
+                frame.getCaptureTimestamp().toEpochMilli(),
+                frame.getCameraId(),
+                AvroSerdes.frame().serialize(frame));
+    }
+
+    /** Publishes sequences {@code from..to} of every camera, interleaved, and flushes. */
+    static void publish(
+            KafkaProducer<String, byte[]> producer, List<String> cameras, long from, long to) {
+        for (long seq = from; seq <= to; seq++) {
+            for (String camera : cameras) {
+                producer.send(record(Topics.FRAMES.name(), frame(camera, seq)));
+            }
+        }
+        producer.flush();
+    }
+
+    /** Each camera's mask sequences, in the order they were read. */
+    static Map<String, List<Long>> sequences(List<MaskEvent> masks) {
+        Map<String, List<Long>> out = new TreeMap<>();
+        for (MaskEvent m : masks) {
+            out.computeIfAbsent(m.getCameraId(), c -> new ArrayList<>()).add(m.getSequence());
+        }
+        return out;
+    }
+
+    /** Every camera with sequences {@code 1..frames}. */
+    static Map<String, List<Long>> everyFrame(List<String> cameras, long frames) {
+        Map<String, List<Long>> out = new TreeMap<>();
+        List<Long> all = LongStream.rangeClosed(1, frames).boxed().toList();
+        cameras.forEach(c -> out.put(c, all));
+        return out;
+    }
+
+    /**
+     * How a mask was segmented, in a few words: {@code "#1 reset FIRST_FRAME"}, {@code "#7
+     * seeded"}.
+     */
+    static String how(MaskEvent m) {
+        return "#"
+                + m.getSequence()
+                + (m.getSeeded() ? " seeded" : " reset " + m.getResetReason())
+                + (m.getSkipped() ? " skipped" : "");
+    }
+
+    /**
+     * The masks that did not come out as a steady stream should: each camera's first frame reset
+     * with FIRST_FRAME and every later one seeded. Empty when all did.
+     */
+    static List<String> unexpectedResets(List<MaskEvent> masks) {
+        List<String> out = new ArrayList<>();
+        for (MaskEvent m : masks) {
+            boolean ok =
+                    m.getSequence() == 1
+                            ? !m.getSeeded()
+                                    && m.getResetReason()
+                                            == io.canvasflow.schemas.avro.ResetReason.FIRST_FRAME
+                            : m.getSeeded() && m.getResetReason() == null;
+            if (!ok) {
+                out.add(m.getCameraId() + " " + how(m));
+            }
+        }
+        return out;
+    }
+
+    /** Waits until a condition holds, failing with what was awaited after a deadline. */
+    static void await(String what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
+        await(what, timeout, condition, () -> "");
+    }
+
+    static void await(
+            String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "timed out after "
+                                + timeout.toSeconds()
+                                + " s waiting until "
+                                + what
+                                + detail.get());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Whether an in-process instance is running and owns at least one active task. */
+    static boolean hasActiveTasks(CanvasFlowApp app) {
+        return app.streams().state() == KafkaStreams.State.RUNNING
+                && app.streams().metadataForLocalThreads().stream()
+                        .anyMatch(t -> !t.activeTasks().isEmpty());
+    }
+}

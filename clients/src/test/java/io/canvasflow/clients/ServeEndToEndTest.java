@@ -1,0 +1,211 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.ServeCommand;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code canvasflow serve} as a user runs it, in a process of its own with the trained default
+ * model: once against a broker it is given with {@code --bootstrap-servers}, once with none, when
+ * it starts its own embedded broker and says where. Either way every published frame comes back as
+ * one mask event, in order per camera, and SIGTERM closes Kafka Streams cleanly.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ServeEndToEndTest {
+
+    private static final int CAMERAS = 2;
+    private static final int FRAMES = 4;
+    private static final Pattern EMBEDDED_AT =
+            Pattern.compile("started an embedded Kafka broker at (\\S+)");
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldServeABrokerGivenByBootstrapServers() throws Exception {
+        // Given a running broker with the topics, and serve pointed at it
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+            kafka.createTopics(
+                    Map.of(
+                            Topics.FRAMES.name(), 2,
+                            Topics.MASKS.name(), 2,
+                            Topics.FRAMES_DLQ.name(), 1));
+            Process serve = startServe("--bootstrap-servers", kafka.bootstrapServers());
+            try {
+                // When cameras publish to it
+                publish(kafka.bootstrapServers());
+
+                // Then each frame comes back as one mask event, in order per camera
+                assertEquals(expectedSequences(), maskSequences(kafka.bootstrapServers()));
+            } finally {
+                assertStopsOnSigterm(serve);
+            }
+        }
+    }
+
+    @Test
+    void shouldStartAnEmbeddedBrokerWithoutBootstrapServers() throws Exception {
+        // Given serve with no broker named, which starts one and creates the topics on it
+        Process serve = startServe();
+        try {
+            String bootstrap = embeddedBrokerOf(serve);
+
+            // When cameras publish to it
+            publish(bootstrap);
+
+            // Then each frame comes back as one mask event, in order per camera
+            assertEquals(expectedSequences(), maskSequences(bootstrap));
+        } finally {
+            assertStopsOnSigterm(serve);
+        }
+    }
+
+    private Process startServe(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx768m");
+        command.add("-Dai.djl.offline=true");
+        command.add("-DOPT_OUT_TRACKING=true");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ServeCommand.class.getName());
+        command.add("--model");
+        command.add(System.getProperty("canvasflow.test.model"));
+        command.addAll(List.of(args));
+        command.addAll(
+                List.of(
+                        "-D", CanvasFlowConfig.STATE_DIR + "=" + dir.resolve("state"),
+                        "-D", CanvasFlowConfig.HTTP_PORT + "=0"));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("serve.log").toFile())
+                .start();
+    }
+
+    /** Waits for serve to say where its embedded broker listens. */
+    private String embeddedBrokerOf(Process serve) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && serve.isAlive()) {
+            Matcher m = EMBEDDED_AT.matcher(log());
+            if (m.find()) {
+                return m.group(1);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("serve never named its embedded broker:\n" + log());
+    }
+
+    private static void publish(String bootstrap) throws Exception {
+        try (FramePublisher publisher =
+                FramePublisher.builder().setBootstrapServers(bootstrap).build()) {
+            Instant start = Instant.now();
+            for (int camera = 0; camera < CAMERAS; camera++) {
+                for (int seq = 0; seq < FRAMES; seq++) {
+                    BufferedImage image = ImageCodecsTest.noise(128, 96, 31 * camera + seq);
+                    publisher
+                            .publish(
+                                    "cam-" + camera,
+                                    seq,
+                                    start.plusMillis(100L * seq),
+                                    image,
+                                    null,
+                                    Map.of())
+                            .get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static Map<String, List<Long>> expectedSequences() {
+        Map<String, List<Long>> expected = new TreeMap<>();
+        for (int camera = 0; camera < CAMERAS; camera++) {
+            List<Long> seqs = new ArrayList<>();
+            for (long seq = 0; seq < FRAMES; seq++) {
+                seqs.add(seq);
+            }
+            expected.put("cam-" + camera, seqs);
+        }
+        return expected;
+    }
+
+    /** Committed mask events until all have come (or two minutes), then a second for extras. */
+    private static Map<String, List<Long>> maskSequences(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "serve-end-to-end-reader");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, List<Long>> out = new TreeMap<>();
+        int count = 0;
+        try (KafkaConsumer<String, MaskEvent> consumer =
+                new KafkaConsumer<>(
+                        props,
+                        new StringDeserializer(),
+                        Topics.MASKS.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(Topics.MASKS.name()));
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            long settle = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settle)) {
+                for (ConsumerRecord<String, MaskEvent> record :
+                        consumer.poll(Duration.ofMillis(200))) {
+                    out.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                            .add(record.value().getSequence());
+                    count++;
+                }
+                if (count >= CAMERAS * FRAMES && settle == Long.MAX_VALUE) {
+                    settle = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+                }
+            }
+        }
+        return out;
+    }
+
+    private void assertStopsOnSigterm(Process serve) throws Exception {
+        try {
+            assertTrue(serve.isAlive(), "serve died before it was stopped:\n" + log());
+            serve.destroy();
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve ignored SIGTERM:\n" + log());
+            // 143 (128 + SIGTERM) is what a JVM that ran its shutdown hooks reports for SIGTERM
+            assertEquals(143, serve.exitValue(), "serve's exit status after SIGTERM:\n" + log());
+            assertTrue(
+                    log().contains("Kafka Streams state PENDING_SHUTDOWN -> NOT_RUNNING"),
+                    "Kafka Streams closed cleanly:\n" + log());
+        } finally {
+            serve.destroyForcibly();
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("serve.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}

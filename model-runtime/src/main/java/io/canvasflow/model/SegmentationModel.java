@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -24,7 +25,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A loaded model artifact: a directory holding {@code model.json} ({@link ModelSpec}) and the DJL
@@ -82,7 +86,10 @@ public final class SegmentationModel implements AutoCloseable {
             net = SegmentationNet.create(spec.modelType(), spec.architecture(), spec.numClasses());
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(
-                    "model.json in " + dir + " describes an invalid network: " + e.getMessage(), e);
+                    dir.resolve(ModelSpec.FILE_NAME)
+                            + " describes an invalid network: "
+                            + e.getMessage(),
+                    e);
         }
         NDManager manager = NDManager.newBaseManager(device.resolve());
         try (InputStream in = new BufferedInputStream(Files.newInputStream(params))) {
@@ -91,8 +98,23 @@ public final class SegmentationModel implements AutoCloseable {
                     manager,
                     DataType.FLOAT32,
                     new Shape(1, 3, spec.input().height(), spec.input().width()));
+            Map<String, Shape> shapes = shapes(net);
             net.loadParameters(manager, new DataInputStream(in));
+            // DJL takes each saved array as it is: parameters of another network of the same
+            // layout would load and only fail on the first frame.
+            checkShapes(params, spec, shapes, shapes(net));
+            if (in.read() != -1) {
+                throw new ModelLoadException(
+                        "parameter file "
+                                + params
+                                + " holds more parameters than the "
+                                + spec.modelType()
+                                + " network that model.json describes");
+            }
             return new SegmentationModel(spec, net, manager);
+        } catch (ModelLoadException e) {
+            manager.close();
+            throw e;
         } catch (EOFException e) {
             manager.close();
             throw new ModelLoadException(
@@ -112,6 +134,12 @@ public final class SegmentationModel implements AutoCloseable {
 
     /** Reads and checks {@code model.json} of a model directory without loading parameters. */
     public static ModelSpec readSpec(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new ModelLoadException(
+                    dir
+                            + " is a file, not a model directory: expected a directory holding "
+                            + ModelSpec.FILE_NAME);
+        }
         Path json = dir.resolve(ModelSpec.FILE_NAME);
         String text;
         try {
@@ -131,7 +159,7 @@ public final class SegmentationModel implements AutoCloseable {
         try {
             spec = GSON.fromJson(text, ModelSpec.class);
         } catch (JsonParseException e) {
-            throw new ModelLoadException(json + " is not valid JSON: " + e.getMessage(), e);
+            throw new ModelLoadException(json + " is not valid JSON: " + jsonError(e), e);
         }
         if (spec == null) {
             throw new ModelLoadException(json + " is empty");
@@ -150,13 +178,95 @@ public final class SegmentationModel implements AutoCloseable {
                 || spec.classes().size() < 2
                 || spec.input() == null
                 || spec.parameters() == null
+                || spec.parameters().file() == null
+                || spec.parameters().sha256() == null
                 || spec.version() == null) {
             throw new ModelLoadException(
                     json
                             + " lacks a required field (modelType, architecture, classes, input,"
                             + " parameters, version)");
         }
+        checkClassesAndInput(json, spec);
         return spec;
+    }
+
+    /** The values that would otherwise fail later, far from model.json: colours, input size. */
+    private static void checkClassesAndInput(Path json, ModelSpec spec) {
+        for (int i = 0; i < spec.classes().size(); i++) {
+            ModelSpec.ClassInfo c = spec.classes().get(i);
+            if (c == null || c.name() == null || c.name().isBlank()) {
+                throw new ModelLoadException(json + " gives class " + i + " no name");
+            }
+            if (c.color() == null || !c.color().matches("#[0-9a-fA-F]{6}")) {
+                throw new ModelLoadException(
+                        json
+                                + " gives class "
+                                + c.name()
+                                + " the colour \""
+                                + c.color()
+                                + "\": expected #rrggbb");
+            }
+        }
+        ModelSpec.InputSpec input = spec.input();
+        if (input.width() < 1 || input.height() < 1) {
+            throw new ModelLoadException(
+                    json
+                            + " gives an input width and height of "
+                            + input.width()
+                            + "x"
+                            + input.height()
+                            + ": expected positive pixel counts");
+        }
+        if (input.mean() == null
+                || input.mean().length != 3
+                || input.std() == null
+                || input.std().length != 3
+                || !(Math.min(input.std()[0], Math.min(input.std()[1], input.std()[2])) > 0)) {
+            throw new ModelLoadException(
+                    json
+                            + " gives input mean "
+                            + Arrays.toString(input.mean())
+                            + " and std "
+                            + Arrays.toString(input.std())
+                            + ": expected three means and three positive deviations, R, G, B");
+        }
+    }
+
+    /** Gson's own words about a parse error, without exception class names or links. */
+    private static String jsonError(JsonParseException e) {
+        Throwable root = e.getCause() != null ? e.getCause() : e;
+        String message = root.getMessage() == null ? root.toString() : root.getMessage();
+        int link = message.indexOf("See https://");
+        return (link < 0 ? message : message.substring(0, link)).strip();
+    }
+
+    /** Each parameter's shape, by name. */
+    private static Map<String, Shape> shapes(SegmentationNet net) {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            out.put(p.getKey(), p.getValue().getArray().getShape());
+        }
+        return out;
+    }
+
+    private static void checkShapes(
+            Path params, ModelSpec spec, Map<String, Shape> expected, Map<String, Shape> loaded) {
+        for (Map.Entry<String, Shape> e : expected.entrySet()) {
+            Shape actual = loaded.get(e.getKey());
+            if (!e.getValue().equals(actual)) {
+                throw new ModelLoadException(
+                        "parameter file "
+                                + params
+                                + " does not fit the "
+                                + spec.modelType()
+                                + " network that model.json describes: "
+                                + e.getKey()
+                                + " has shape "
+                                + actual
+                                + " where the network needs "
+                                + e.getValue());
+            }
+        }
     }
 
     private static void checkParameters(Path params, ModelSpec.ParametersFile expected) {

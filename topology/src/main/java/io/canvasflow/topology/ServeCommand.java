@@ -121,7 +121,22 @@ public final class ServeCommand implements Callable<Integer> {
                         "canvasflow-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         app.stopped().thenRun(shutdown::countDown);
-        shutdown.await();
+        try {
+            shutdown.await();
+        } catch (InterruptedException e) {
+            // Stopped by whoever runs serve in-process (a test, an embedding tool), not by
+            // Ctrl-C: stop as Ctrl-C would, so that no stream thread outlives the call.
+            boolean hookPending;
+            try {
+                hookPending = Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                hookPending = false; // the JVM is exiting and runs the hook itself
+            }
+            if (hookPending) {
+                hook.run();
+            }
+            throw e;
+        }
         if (app.stopped().getNow(null) == KafkaStreams.State.ERROR) {
             err.println("canvasflow serve: Kafka Streams stopped with an error; see the log");
             err.flush();

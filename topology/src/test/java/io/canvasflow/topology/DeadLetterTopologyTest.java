@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -122,8 +123,9 @@ class DeadLetterTopologyTest {
                             .serialize(
                                     new MaskEncoder(TestModel.source().spec())
                                             .skipped(TestFrames.jpeg("cam-1", 1, W, H), 0));
-            // (the handler cannot see the driver's clock: it stamps dead letters with real time)
-            Instant before = Instant.now();
+            // (the handler cannot see the driver's clock: it stamps dead letters with real time,
+            // in whole milliseconds as Avro's timestamp-millis keeps it)
+            Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
             // When they arrive on the frames topic
             t.rawFrames.pipeInput("cam-1", truncated);

@@ -110,14 +110,20 @@ class BrokerRestartTest {
                                 .mapToLong(r -> r.arrivedNanos() - brokerBack)
                                 .min()
                                 .orElse(-1);
-                System.out.printf(
-                        "broker restart: %d masks before the stop; first mask %d ms after the"
-                                + " broker was back; Kafka Streams states %s; failed stream"
-                                + " threads %.0f%n",
-                        masksAtStop,
-                        TimeUnit.NANOSECONDS.toMillis(firstAfter),
-                        states.seen(),
-                        StateRecorder.failedThreads(app.streams()));
+                Fixtures.report(
+                        "broker-restart",
+                        String.format(
+                                "broker restart: %d masks before the stop; first mask %d ms after"
+                                        + " the broker was back after a %d s outage; %d frames,"
+                                        + " %d masks; Kafka Streams states %s; failed stream"
+                                        + " threads %.0f",
+                                masksAtStop,
+                                TimeUnit.NANOSECONDS.toMillis(firstAfter),
+                                OUTAGE.toSeconds(),
+                                TOTAL,
+                                all.size(),
+                                states.seen(),
+                                StateRecorder.failedThreads(app.streams())));
                 assertEquals(everyFrame(CAMERAS, FRAMES), sequences(all));
                 // And no canvas was lost
                 assertEquals(List.of(), unexpectedResets(all));

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code canvasflow serve} ({@link ServeCommand#main}) in a child JVM on this JVM's class path, its
- * output in a log file, so that a test can kill it with SIGKILL as a crash would.
+ * output in a log file, so that a test can kill it with SIGKILL as a crash would. The child halts
+ * by itself when the test JVM goes away, however it goes (its standard input, a pipe from this JVM,
+ * ends), so that no serve outlives a test run that was killed.
  */
 final class ChildServe implements AutoCloseable {
 
@@ -43,7 +45,7 @@ final class ChildServe implements AutoCloseable {
         command.add("-Dai.djl.pytorch.num_interop_threads=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(ServeCommand.class.getName());
+        command.add(ChildServe.class.getName());
         command.add("--model");
         command.add(model.toString());
         settings.forEach(
@@ -58,6 +60,31 @@ final class ChildServe implements AutoCloseable {
                         .redirectOutput(log.toFile())
                         .start();
         return new ChildServe(process, log);
+    }
+
+    /**
+     * The child's entry point: {@code serve} with the given arguments, and a watchdog that halts
+     * the JVM when its standard input ends, that is when the JVM that started it is gone.
+     *
+     * @param args the arguments of {@code serve}
+     */
+    public static void main(String[] args) {
+        Thread watchdog =
+                new Thread(
+                        () -> {
+                            try {
+                                while (System.in.read() != -1) {
+                                    // nothing is ever sent; only the end matters
+                                }
+                            } catch (IOException e) {
+                                // the pipe broke: the parent is gone all the same
+                            }
+                            Runtime.getRuntime().halt(137);
+                        },
+                        "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        ServeCommand.main(args);
     }
 
     boolean isAlive() {

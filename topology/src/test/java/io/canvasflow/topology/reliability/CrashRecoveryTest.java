@@ -49,6 +49,9 @@ class CrashRecoveryTest {
 
     @TempDir Path dir;
 
+    /** What each run measured, for {@code target/reliability/crash-recovery.txt}. */
+    private final List<String> figures = new ArrayList<>();
+
     @Test
     void shouldEmitExactlyOneMaskPerFrameAndSeedFromTheRestoredCanvasAfterSigkill()
             throws Exception {
@@ -101,11 +104,25 @@ class CrashRecoveryTest {
                     long started = System.nanoTime();
                     cameras.awaitDone(RUN_TIMEOUT);
                     all = awaitOrExplain(() -> masks.awaitValues(TOTAL, RUN_TIMEOUT, SETTLE), last);
-                    System.out.printf(
-                            "crash recovery: the last run had every mask %.1f s after its start"
-                                    + " (with a %d s wait for duplicates)%n",
-                            (System.nanoTime() - started) / 1e9, SETTLE.toSeconds());
+                    figures.add(
+                            String.format(
+                                    "crash recovery: the last run had every mask %.1f s after its"
+                                            + " start (with a %d s wait for duplicates)",
+                                    (System.nanoTime() - started) / 1e9, SETTLE.toSeconds()));
                 }
+                figures.add(
+                        String.format(
+                                "crash recovery: %d frames published, %d masks read"
+                                        + " (read_committed), %d of them distinct"
+                                        + " (camera, sequence), %d dead letters",
+                                TOTAL,
+                                all.size(),
+                                all.stream()
+                                        .map(m -> m.getCameraId() + "#" + m.getSequence())
+                                        .distinct()
+                                        .count(),
+                                deadLetters.size()));
+                Fixtures.report("crash-recovery", String.join(System.lineSeparator(), figures));
 
                 // Then every frame has exactly one mask, in order per camera
                 assertEquals(everyFrame(CAMERAS, FRAMES), sequences(all));
@@ -165,15 +182,17 @@ class CrashRecoveryTest {
             }
             Instant killed = Instant.now();
             child.kill();
-            System.out.printf(
-                    "crash recovery: killed serve (%s) %.1f s after its start, %d masks read"
-                            + " before its start, %d at the kill, frame %d of %d published%n",
-                    log,
-                    Duration.between(started, killed).toMillis() / 1e3,
-                    before,
-                    masks.size(),
-                    cameras.published(),
-                    FRAMES);
+            figures.add(
+                    String.format(
+                            "crash recovery: killed serve (%s) with SIGKILL %.1f s after its"
+                                    + " start, %d masks read before its start, %d at the kill,"
+                                    + " frame %d of %d of each camera published",
+                            log,
+                            Duration.between(started, killed).toMillis() / 1e3,
+                            before,
+                            masks.size(),
+                            cameras.published(),
+                            FRAMES));
             return killed;
         }
     }

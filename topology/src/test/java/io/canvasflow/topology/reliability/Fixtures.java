@@ -370,6 +370,21 @@ final class Fixtures {
         return out;
     }
 
+    /**
+     * Prints a measured figure and writes it to {@code target/reliability/<name>.txt}, where a
+     * report can quote it from.
+     */
+    static void report(String name, String line) {
+        System.out.println(line);
+        try {
+            Path file = Path.of("target", "reliability", name + ".txt");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits until a condition holds, failing with what was awaited after a deadline. */
     static void await(String what, Duration timeout, BooleanSupplier condition)
             throws InterruptedException {

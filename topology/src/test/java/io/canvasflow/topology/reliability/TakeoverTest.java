@@ -157,11 +157,19 @@ class TakeoverTest {
                                 .mapToLong(Long::longValue)
                                 .min()
                                 .orElse(-1);
-                System.out.printf(
-                        "takeover: %d ms from stopping an instance to the first mask from a moved"
-                                + " partition (close took %d ms; per moved camera %s; records"
-                                + " the survivor restored per moved partition: %s)%n",
-                        takeover, closeMillis, takeoverMillis, restored(survivor, moved));
+                Fixtures.report(
+                        "takeover",
+                        String.format(
+                                "takeover: %d ms from stopping an instance to the first mask from"
+                                        + " a moved partition (close took %d ms; per moved camera"
+                                        + " %s; records the survivor restored per moved partition:"
+                                        + " %s; %d frames, %d masks)",
+                                takeover,
+                                closeMillis,
+                                takeoverMillis,
+                                restored(survivor, moved),
+                                TOTAL,
+                                all.size()));
 
                 // And every frame has exactly one mask, in order per camera
                 assertEquals(everyFrame(CAMERAS, FRAMES), sequences(all));

@@ -4,6 +4,7 @@ import io.canvasflow.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
@@ -104,6 +105,14 @@ public final class MasksCommand implements Callable<Integer> {
     double videoFps;
 
     @Option(
+            names = "--consumer-property",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A Kafka consumer property, for example security.protocol=SASL_SSL"
+                            + " (repeat for each).")
+    Map<String, String> consumerProperties = new LinkedHashMap<>();
+
+    @Option(
             names = "--alpha",
             defaultValue = "0.5",
             paramLabel = "0-1",
@@ -158,12 +167,18 @@ public final class MasksCommand implements Callable<Integer> {
                             .optMaxFrames(maxFrames)
                             .optOverlays(overlays)
                             .optTable(table, inPlace)
+                            .optConsumerProperties(consumerProperties)
                             .build();
             // Closed after the overlays (resources close in reverse), so Ctrl-C keeps whole MP4s.
             try (GracefulStop stop = new GracefulStop("masks-shutdown", follower::stop)) {
                 return follower.run();
             } catch (KafkaException e) {
-                if (e.getCause() instanceof ConfigException config) {
+                // The consumer throws a bad setting as is, or wrapped when it fails to construct
+                ConfigException config =
+                        e instanceof ConfigException direct
+                                ? direct
+                                : e.getCause() instanceof ConfigException wrapped ? wrapped : null;
+                if (config != null) {
                     throw new ParameterException(
                             spec.commandLine(),
                             "could not create a Kafka consumer for "

@@ -266,6 +266,37 @@ class MaskFollowerTest {
         assertTrue(Files.isRegularFile(dir.resolve("a.mp4")));
     }
 
+    @Test
+    void shouldHandConsumerPropertiesToKafka() {
+        // Given a consumer property Kafka refuses, as a typo in a secured cluster's settings
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new MasksCommand());
+        cli.setErr(new PrintWriter(err));
+
+        // When masks follows with it
+        int exit =
+                cli.execute(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--masks-topic",
+                        MASKS.name(),
+                        "--duration",
+                        "10s",
+                        "--consumer-property",
+                        "security.protocol=SASL_NOPE");
+
+        // Then Kafka's consumer got it, and masks says what it refused
+        assertEquals(2, exit, err.toString());
+        assertTrue(
+                err.toString()
+                        .startsWith(
+                                "could not create a Kafka consumer for "
+                                        + kafka.bootstrapServers()
+                                        + ": Invalid value SASL_NOPE for configuration"
+                                        + " security.protocol"),
+                err.toString());
+    }
+
     /**
      * Sequence 0 is a FIRST_FRAME reset with 6 iterations, 3 is skipped, the rest are seeded with
      * 2.

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             ServeCommand.class,
             PublishCommand.class,
             MasksCommand.class,
+            ReplayCommand.class,
             BenchCommand.class,
         })
 public final class CanvasflowCli implements Callable<Integer> {

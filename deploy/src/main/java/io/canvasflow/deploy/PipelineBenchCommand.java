@@ -40,8 +40,10 @@ import picocli.CommandLine.Spec;
                     + " frames/s through an embedded broker with 1 and 2 stream threads (frames"
                     + " pre-published, consumed to completion), and latency p50/p99 at about 80%"
                     + " of each measured rate. Prints a table and JSON.",
-            "With 2 stream threads each gets its share of PyTorch's intra-op threads; a further"
-                    + " run keeps the default count, to show what oversubscribing the cores costs."
+            "PyTorch's intra-op thread count matters on a machine that also runs the broker: the"
+                    + " bare model and 1 stream thread run at the default count and at 1, 2 stream"
+                    + " threads at their share of the cores and at the default; the ratios compare"
+                    + " each side at its fastest count, and the table lists every run."
         })
 public final class PipelineBenchCommand implements Callable<Integer> {
 
@@ -106,7 +108,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--no-default-intra-op-run",
-            description = "Skip the 2-thread run at the default intra-op thread count.")
+            description =
+                    "Skip the 2-stream-thread run at the default intra-op thread count (each stream"
+                            + " thread's pool as large as the machine).")
     boolean skipDefaultIntraOp;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
@@ -287,6 +291,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("frames", r.frames());
         m.put("cameras", r.cameras());
+        m.put("model", r.model());
         m.put("availableProcessors", r.processors());
         m.put("engineIntraOpThreads", r.engineIntraOpThreads());
         List<Map<String, Object>> phases = new ArrayList<>();
@@ -303,16 +308,59 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             o.put("latencyP50Ms", Stats.finite(p.latencyP50Ms()));
             o.put("latencyP99Ms", Stats.finite(p.latencyP99Ms()));
             o.put("complete", p.complete());
+            o.put("loadAverage", Stats.finite(p.loadAverage()));
             phases.add(o);
         }
         m.put("phases", phases);
+        Map<String, Object> best = new LinkedHashMap<>();
+        best.put("bareModel", best(r, 0));
+        best.put("oneStreamThread", best(r, 1));
+        best.put("twoStreamThreads", best(r, 2));
+        m.put("best", best);
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("endToEndOneThreadOverBare", Stats.finite(r.endToEndOverBare()));
         ratios.put("twoThreadsOverOne", Stats.finite(r.twoThreadsOverOne()));
-        ratios.put(
-                "twoThreadsDefaultIntraOpOverOne",
-                Stats.finite(r.twoThreadsDefaultIntraOpOverOne()));
+        Map<String, Object> sameIntraOp = new LinkedHashMap<>();
+        for (int intraOp : r.bareIntraOpCounts()) {
+            sameIntraOp.put(Integer.toString(intraOp), Stats.finite(r.endToEndOverBareAt(intraOp)));
+        }
+        ratios.put("endToEndOneThreadOverBareAtSameIntraOp", sameIntraOp);
         m.put("ratios", ratios);
+        List<Map<String, Object>> checks = new ArrayList<>();
+        checks.add(
+                check(
+                        "end-to-end frames/s with 1 stream thread / bare model frames/s",
+                        r.endToEndOverBare(),
+                        PipelineBenchmark.MIN_END_TO_END_OVER_BARE));
+        checks.add(
+                check(
+                        "frames/s with 2 stream threads / with 1 stream thread",
+                        r.twoThreadsOverOne(),
+                        PipelineBenchmark.MIN_TWO_THREADS_OVER_ONE));
+        m.put("checks", checks);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m) + "\n";
+    }
+
+    /** The fastest complete run with this many stream threads, as JSON, or null. */
+    private static Map<String, Object> best(PipelineBenchmark.Result r, int streamThreads) {
+        return r.best(streamThreads)
+                .map(
+                        p -> {
+                            Map<String, Object> o = new LinkedHashMap<>();
+                            o.put("streamThreads", p.streamThreads());
+                            o.put("intraOpThreads", p.intraOpThreads());
+                            o.put("fps", Stats.finite(p.fps()));
+                            return o;
+                        })
+                .orElse(null);
+    }
+
+    private static Map<String, Object> check(String description, double value, double bar) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("description", description);
+        o.put("value", Stats.finite(value));
+        o.put("threshold", ">= " + bar);
+        o.put("pass", Double.isFinite(value) && value >= bar);
+        return o;
     }
 }

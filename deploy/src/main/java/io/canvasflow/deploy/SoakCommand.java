@@ -1,6 +1,7 @@
 package io.canvasflow.deploy;
 
 import com.google.gson.GsonBuilder;
+import io.canvasflow.deploy.bench.ChildBroker;
 import io.canvasflow.deploy.bench.Soak;
 import io.canvasflow.deploy.replay.Stats;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -24,8 +25,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code canvasflow bench soak}: publishes and segments N frames through the topology on an
- * embedded broker and reports how heap, resident set and DJL's live NDArrays drift.
+ * {@code canvasflow bench soak}: publishes and segments N frames through the topology and reports
+ * how heap, resident set and DJL's live NDArrays drift. The embedded broker runs in a child JVM by
+ * default, so that the resident set is the topology's process alone, as it would be in production.
  */
 @Command(
         name = "soak",
@@ -33,13 +35,27 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Publishes and segments N frames of synthetic cameras through the topology on an"
-                    + " embedded broker, samples heap, RSS (/proc/self/status VmRSS) and DJL's"
+                    + " embedded broker (in a child JVM, so that only the topology's process is"
+                    + " measured), samples heap, RSS (/proc/self/status VmRSS) and DJL's"
                     + " live NDArrays every few seconds, and reports their drift from after"
                     + " warm-up to the end. Prints a table and JSON."
         })
 public final class SoakCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description = "Soak against this Kafka cluster instead of an embedded broker.")
+    String bootstrapServers;
+
+    @Option(
+            names = "--in-process-broker",
+            description =
+                    "Run the embedded broker in this JVM instead of a child JVM (its memory then"
+                            + " counts in the RSS measured).")
+    boolean inProcessBroker;
 
     @Option(
             names = "--frames",
@@ -139,7 +155,13 @@ public final class SoakCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try {
-            Soak.Result result = run(settings, model, overrides, out);
+            BrokerPlacement placement =
+                    bootstrapServers != null
+                            ? BrokerPlacement.CLUSTER
+                            : inProcessBroker
+                                    ? BrokerPlacement.IN_PROCESS
+                                    : BrokerPlacement.CHILD_JVM;
+            Soak.Result result = run(settings, placement, bootstrapServers, model, overrides, out);
             String text = json(result);
             out.println();
             out.print(Soak.table(result));
@@ -171,9 +193,27 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts an embedded broker and the model, and soaks.
+     * Where the soak's broker runs.
+     *
+     * <ul>
+     *   <li>{@code CHILD_JVM}: an embedded broker in a child JVM, so that the resident set measured
+     *       is the topology's process alone, as in production (the default);
+     *   <li>{@code IN_PROCESS}: an embedded broker in this JVM (starts faster; its memory counts);
+     *   <li>{@code CLUSTER}: the cluster given by bootstrap servers.
+     * </ul>
+     */
+    public enum BrokerPlacement {
+        CHILD_JVM,
+        IN_PROCESS,
+        CLUSTER
+    }
+
+    /**
+     * Starts the broker where asked and the model, and soaks.
      *
      * @param settings what to run
+     * @param placement where the broker runs
+     * @param bootstrapServers the cluster for {@link BrokerPlacement#CLUSTER}, else ignored
      * @param model the recurrent model, or null for the configured one
      * @param overrides settings for the topology
      * @param out where to print a line per sample
@@ -181,25 +221,70 @@ public final class SoakCommand implements Callable<Integer> {
      * @throws InterruptedException when interrupted
      */
     public static Soak.Result run(
-            Soak.Settings settings, Path model, Map<String, String> overrides, PrintWriter out)
+            Soak.Settings settings,
+            BrokerPlacement placement,
+            String bootstrapServers,
+            Path model,
+            Map<String, String> overrides,
+            PrintWriter out)
             throws InterruptedException {
-        out.println("Starting an embedded Kafka broker...");
-        out.flush();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
-            Map<String, String> flags = new LinkedHashMap<>(overrides);
-            flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            if (model != null) {
-                flags.put(CanvasFlowConfig.MODEL_DIR, model.toString());
-            }
-            CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
-            try (SegmentationModel rnn =
-                    SegmentationModel.load(config.modelDir(), config.modelDevice())) {
-                out.printf(
-                        "Soaking %d frames of %d camera(s), a sample every %d s...%n",
-                        settings.frames(), settings.cameras(), settings.interval().toSeconds());
+        switch (placement) {
+            case CLUSTER:
+                return soak(
+                        settings,
+                        bootstrapServers,
+                        "at " + bootstrapServers,
+                        model,
+                        overrides,
+                        out);
+            case IN_PROCESS:
+                out.println("Starting an embedded Kafka broker in this JVM...");
                 out.flush();
-                return Soak.run(config, rnn, settings, out);
-            }
+                try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+                    return soak(
+                            settings,
+                            broker.bootstrapServers(),
+                            "in this JVM (its memory counts)",
+                            model,
+                            overrides,
+                            out);
+                }
+            default:
+                out.println("Starting an embedded Kafka broker in a child JVM...");
+                out.flush();
+                try (ChildBroker broker = ChildBroker.start("1g", Duration.ofMinutes(2))) {
+                    return soak(
+                            settings,
+                            broker.bootstrapServers(),
+                            "in a child JVM (pid " + broker.pid() + ", not counted)",
+                            model,
+                            overrides,
+                            out);
+                }
+        }
+    }
+
+    private static Soak.Result soak(
+            Soak.Settings settings,
+            String bootstrapServers,
+            String brokerDescription,
+            Path model,
+            Map<String, String> overrides,
+            PrintWriter out)
+            throws InterruptedException {
+        Map<String, String> flags = new LinkedHashMap<>(overrides);
+        flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        if (model != null) {
+            flags.put(CanvasFlowConfig.MODEL_DIR, model.toString());
+        }
+        CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
+        try (SegmentationModel rnn =
+                SegmentationModel.load(config.modelDir(), config.modelDevice())) {
+            out.printf(
+                    "Soaking %d frames of %d camera(s), a sample every %d s...%n",
+                    settings.frames(), settings.cameras(), settings.interval().toSeconds());
+            out.flush();
+            return Soak.run(config, rnn, settings, brokerDescription, out);
         }
     }
 
@@ -211,6 +296,8 @@ public final class SoakCommand implements Callable<Integer> {
         m.put("complete", r.complete());
         m.put("cameras", r.cameras());
         m.put("streamThreads", r.streamThreads());
+        m.put("broker", r.broker());
+        m.put("model", r.model());
         m.put("seconds", r.seconds());
         m.put("fps", Stats.finite(r.fps()));
         m.put("warmUpFrames", r.warmUpFrames());
@@ -235,6 +322,7 @@ public final class SoakCommand implements Callable<Integer> {
         o.put("heapCommittedBytes", x.heapCommittedBytes());
         o.put("rssBytes", x.rssBytes() < 0 ? null : x.rssBytes());
         o.put("ndArrays", x.ndArrays() < 0 ? null : x.ndArrays());
+        o.put("loadAverage", Stats.finite(x.loadAverage()));
         return o;
     }
 }

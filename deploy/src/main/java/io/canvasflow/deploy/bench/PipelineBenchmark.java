@@ -20,10 +20,12 @@ import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -34,10 +36,14 @@ import org.apache.kafka.common.serialization.Deserializer;
  * topology end to end through Kafka with one and with two stream threads: frames pre-published,
  * consumed to completion, then a latency probe paced at a share of the measured rate.
  *
- * <p>PyTorch runs each operator on an OpenMP pool of intra-op threads, by default one per core. Two
- * stream threads at that default ask for twice the cores there are; the two-thread run therefore
- * gives each stream thread its share of the cores, and, to show the difference, a second two-thread
- * run keeps the default.
+ * <p>PyTorch runs each operator on an OpenMP pool of intra-op threads, by default one per core.
+ * Which count is fastest depends on the work beside the model: the bare model has the cores to
+ * itself, while a stream thread shares them with the broker, the clients and, with two stream
+ * threads, the other stream thread's pool; an OpenMP team that cannot get all its cores waits at
+ * every operator's barrier. So each configuration runs at more than one count: the bare model and
+ * one stream thread at the default and at one intra-op thread, two stream threads at their share of
+ * the cores and (unless turned off) at the default. The ratios compare each side at the count that
+ * was fastest for it; every run is in the table.
  */
 public final class PipelineBenchmark {
 
@@ -61,6 +67,7 @@ public final class PipelineBenchmark {
      * @param latencyP50Ms median latency, sent to mask readable (read_committed)
      * @param latencyP99Ms 99th percentile of the same
      * @param complete whether every frame got its mask
+     * @param loadAverage the machine's one-minute load average when the phase ended, NaN if unknown
      */
     public record Phase(
             String name,
@@ -73,7 +80,16 @@ public final class PipelineBenchmark {
             double latencyRateFps,
             double latencyP50Ms,
             double latencyP99Ms,
-            boolean complete) {}
+            boolean complete,
+            double loadAverage) {}
+
+    /**
+     * End-to-end frames/s with one stream thread must be at least this share of the bare model's.
+     */
+    public static final double MIN_END_TO_END_OVER_BARE = 0.9;
+
+    /** Two stream threads must reach at least this multiple of one stream thread's frames/s. */
+    public static final double MIN_TWO_THREADS_OVER_ONE = 1.6;
 
     /**
      * The benchmark's figures.
@@ -83,9 +99,7 @@ public final class PipelineBenchmark {
      * @param processors processors the JVM sees
      * @param engineIntraOpThreads PyTorch's intra-op threads when the engine loaded
      * @param phases every measured configuration, in the order run
-     * @param endToEndOverBare end-to-end frames/s with one stream thread / bare model frames/s
-     * @param twoThreadsOverOne two stream threads (intra-op share) / one stream thread
-     * @param twoThreadsDefaultIntraOpOverOne two stream threads at the default intra-op count / one
+     * @param model the version of the model that ran
      */
     public record Result(
             long frames,
@@ -93,9 +107,75 @@ public final class PipelineBenchmark {
             int processors,
             int engineIntraOpThreads,
             List<Phase> phases,
-            double endToEndOverBare,
-            double twoThreadsOverOne,
-            double twoThreadsDefaultIntraOpOverOne) {}
+            String model) {
+
+        /** Copies the phases. */
+        public Result {
+            phases = List.copyOf(phases);
+        }
+
+        /**
+         * The fastest complete run with this many stream threads.
+         *
+         * @param streamThreads 0 for the bare model
+         * @return the run, empty when none completed
+         */
+        public Optional<Phase> best(int streamThreads) {
+            return phases.stream()
+                    .filter(p -> p.streamThreads() == streamThreads && p.complete())
+                    .filter(p -> Double.isFinite(p.fps()))
+                    .max(Comparator.comparingDouble(Phase::fps));
+        }
+
+        /** End-to-end frames/s with one stream thread / bare model frames/s, each at its best. */
+        public double endToEndOverBare() {
+            return bestRatio(1, 0);
+        }
+
+        /** Two stream threads' frames/s / one stream thread's, each at its best. */
+        public double twoThreadsOverOne() {
+            return bestRatio(2, 1);
+        }
+
+        /**
+         * End-to-end frames/s with one stream thread / bare model frames/s, both at the same
+         * intra-op thread count.
+         *
+         * @param intraOp the count
+         * @return the ratio, NaN when either did not run or did not complete
+         */
+        public double endToEndOverBareAt(int intraOp) {
+            Optional<Phase> e2e = at(1, intraOp);
+            Optional<Phase> bare = at(0, intraOp);
+            return e2e.isEmpty() || bare.isEmpty()
+                    ? Double.NaN
+                    : Stats.ratio(e2e.get().fps(), bare.get().fps());
+        }
+
+        /** The intra-op counts the bare model ran at, in the order run. */
+        public List<Integer> bareIntraOpCounts() {
+            return phases.stream()
+                    .filter(p -> p.streamThreads() == 0)
+                    .map(Phase::intraOpThreads)
+                    .distinct()
+                    .toList();
+        }
+
+        private Optional<Phase> at(int streamThreads, int intraOp) {
+            return phases.stream()
+                    .filter(p -> p.streamThreads() == streamThreads)
+                    .filter(p -> p.intraOpThreads() == intraOp && p.complete())
+                    .findFirst();
+        }
+
+        private double bestRatio(int a, int b) {
+            Optional<Phase> x = best(a);
+            Optional<Phase> y = best(b);
+            return x.isEmpty() || y.isEmpty()
+                    ? Double.NaN
+                    : Stats.ratio(x.get().fps(), y.get().fps());
+        }
+    }
 
     private PipelineBenchmark() {}
 
@@ -132,72 +212,53 @@ public final class PipelineBenchmark {
         Deserializer<Frame> deserializer = AvroSerdes.frame().deserializer();
         snapshot.read(consumer, r -> frames.add(deserializer.deserialize(topic, r.value())), idle);
         long cameras = frames.stream().map(Frame::getCameraId).distinct().count();
-        int engineThreads = TorchThreads.forNewThreads();
+        // -1: not PyTorch, where the counts below change nothing.
+        int engineThreads = Math.max(1, TorchThreads.forNewThreads());
         int share = Math.max(1, engineThreads / 2);
+        List<Integer> single = engineThreads > 1 ? List.of(engineThreads, 1) : List.of(1);
         String runId = Long.toString(System.currentTimeMillis(), 36);
         List<Phase> phases = new ArrayList<>();
-
-        say(
-                progress,
-                "Bare model, %d intra-op thread(s), %d frames...%n",
-                engineThreads,
-                frames.size());
-        Phase bare = bare(model, frames, warmUp, engineThreads);
-        phases.add(bare);
-        say(progress, "  %.1f frames/s%n", bare.fps());
-
-        Phase one =
-                endToEnd(
-                        config,
-                        snapshot,
-                        runId,
-                        model,
-                        1,
-                        engineThreads,
-                        latencyFrames,
-                        load,
-                        idle,
-                        progress);
-        phases.add(one);
-        Phase two =
-                endToEnd(
-                        config,
-                        snapshot,
-                        runId,
-                        model,
-                        2,
-                        share,
-                        latencyFrames,
-                        load,
-                        idle,
-                        progress);
-        phases.add(two);
-        Phase twoDefault = null;
-        if (compareDefaultIntraOp && share != engineThreads) {
-            twoDefault =
-                    endToEnd(
-                            config,
-                            snapshot,
-                            runId,
-                            model,
-                            2,
-                            engineThreads,
-                            latencyFrames,
-                            load,
-                            idle,
-                            progress);
-            phases.add(twoDefault);
+        try {
+            for (int intraOp : single) {
+                say(
+                        progress,
+                        "Bare model, %d intra-op thread(s), %d frames...%n",
+                        intraOp,
+                        frames.size());
+                Phase bare = bare(model, frames, warmUp, intraOp);
+                phases.add(bare);
+                say(progress, "  %.1f frames/s%n", bare.fps());
+            }
+            List<int[]> runs = new ArrayList<>();
+            single.forEach(intraOp -> runs.add(new int[] {1, intraOp}));
+            runs.add(new int[] {2, share});
+            if (compareDefaultIntraOp && share != engineThreads) {
+                runs.add(new int[] {2, engineThreads});
+            }
+            for (int[] r : runs) {
+                phases.add(
+                        endToEnd(
+                                config,
+                                snapshot,
+                                runId,
+                                model,
+                                r[0],
+                                r[1],
+                                latencyFrames,
+                                load,
+                                idle,
+                                progress));
+            }
+        } finally {
+            TorchThreads.set(engineThreads);
         }
-        TorchThreads.set(engineThreads);
         return new Result(
                 frames.size(),
                 (int) cameras,
                 Runtime.getRuntime().availableProcessors(),
                 engineThreads,
                 phases,
-                Stats.ratio(one.fps(), bare.fps()),
-                Stats.ratio(two.fps(), one.fps()),
-                twoDefault == null ? Double.NaN : Stats.ratio(twoDefault.fps(), one.fps()));
+                model.spec().version());
     }
 
     /** The bare model on a fresh thread, so that the intra-op count set now applies to it. */
@@ -252,7 +313,8 @@ public final class PipelineBenchmark {
                     Double.NaN,
                     Double.NaN,
                     Double.NaN,
-                    true);
+                    true,
+                    Stats.loadAverage());
         }
     }
 
@@ -318,7 +380,8 @@ public final class PipelineBenchmark {
                         o.latencyRate(),
                         Stats.percentile(o.latencyMs(), 50),
                         Stats.percentile(o.latencyMs(), 99),
-                        o.complete());
+                        o.complete(),
+                        o.loadAverage());
         say(
                 progress,
                 "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",
@@ -335,61 +398,99 @@ public final class PipelineBenchmark {
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%d frames of %d camera(s); %d processor(s); PyTorch intra-op threads at"
-                                + " load: %d%n%n",
+                        "%d frames of %d camera(s); model %s; %d processor(s); PyTorch intra-op"
+                                + " threads at load: %d%n%n",
                         r.frames(),
                         r.cameras(),
+                        r.model(),
                         r.processors(),
                         r.engineIntraOpThreads()));
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%-12s %7s %8s %7s %9s %9s %9s %9s %9s%n",
+                        "%-12s %7s %8s %7s %9s %9s %9s %9s %9s %9s %6s%n",
                         "run",
                         "streams",
                         "intra-op",
                         "frames",
                         "frames/s",
+                        "ms/frame",
                         "model ms",
                         "probe f/s",
                         "p50 ms",
-                        "p99 ms"));
+                        "p99 ms",
+                        "load"));
         for (Phase p : r.phases()) {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "%-12s %7s %8d %7d %9.1f %9.1f %9s %9s %9s%s%n",
+                            "%-12s %7s %8d %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
                             p.name(),
                             p.streamThreads() == 0 ? "-" : Integer.toString(p.streamThreads()),
                             p.intraOpThreads(),
                             p.frames(),
                             p.fps(),
+                            1000 / p.fps(),
                             p.meanModelMs(),
                             num(p.latencyRateFps(), 1),
                             num(p.latencyP50Ms(), 0),
                             num(p.latencyP99Ms(), 0),
+                            num(p.loadAverage(), 1),
                             p.complete() ? "" : "  (incomplete)"));
         }
+        sb.append(
+                "(load: the machine's one-minute load average at the end of the run; above the"
+                        + " processor count, other work shared the cores)\n");
         sb.append('\n');
         sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "end-to-end (1 stream thread) / bare model: %s   (bar: >= 0.9)%n",
-                        num(r.endToEndOverBare(), 3)));
+                ratioLine(
+                        "end-to-end, 1 stream thread / bare model",
+                        r.best(1),
+                        r.best(0),
+                        r.endToEndOverBare(),
+                        MIN_END_TO_END_OVER_BARE));
         sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "2 stream threads / 1 stream thread:        %s   (bar: >= 1.6)%n",
-                        num(r.twoThreadsOverOne(), 3)));
-        if (Double.isFinite(r.twoThreadsDefaultIntraOpOverOne())) {
+                ratioLine(
+                        "2 stream threads / 1 stream thread",
+                        r.best(2),
+                        r.best(1),
+                        r.twoThreadsOverOne(),
+                        MIN_TWO_THREADS_OVER_ONE));
+        sb.append("(each side at the intra-op thread count that was fastest for it)\n");
+        for (int intraOp : r.bareIntraOpCounts()) {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "2 stream threads at %d intra-op threads each / 1 stream thread: %s%n",
-                            r.engineIntraOpThreads(),
-                            num(r.twoThreadsDefaultIntraOpOverOne(), 3)));
+                            "end-to-end, 1 stream thread / bare model, both at %d intra-op: %s%n",
+                            intraOp,
+                            num(r.endToEndOverBareAt(intraOp), 3)));
         }
         return sb.toString();
+    }
+
+    private static String ratioLine(
+            String what, Optional<Phase> a, Optional<Phase> b, double ratio, double bar) {
+        return String.format(
+                Locale.ROOT,
+                "%s: %s   (bar: >= %s, %s)   [%s / %s]%n",
+                what,
+                num(ratio, 3),
+                bar,
+                !Double.isFinite(ratio) ? "not measured" : ratio >= bar ? "met" : "NOT met",
+                describe(a),
+                describe(b));
+    }
+
+    /** For example {@code 37.3 f/s at 1 intra-op}. */
+    static String describe(Optional<Phase> p) {
+        return p.map(
+                        x ->
+                                String.format(
+                                        Locale.ROOT,
+                                        "%.1f f/s at %d intra-op",
+                                        x.fps(),
+                                        x.intraOpThreads()))
+                .orElse("-");
     }
 
     static String num(double v, int decimals) {

@@ -5,6 +5,7 @@ import io.canvasflow.clients.SourceFrame;
 import io.canvasflow.clients.SyntheticCameraSource;
 import io.canvasflow.deploy.replay.CameraIds;
 import io.canvasflow.deploy.replay.KafkaClients;
+import io.canvasflow.deploy.replay.Stats;
 import io.canvasflow.deploy.replay.StreamsRun;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.Topics;
@@ -46,6 +47,7 @@ public final class Soak {
      * @param heapCommittedBytes heap reserved from the OS
      * @param rssBytes resident set size, -1 when unknown
      * @param ndArrays DJL's live NDArrays, -1 when unknown
+     * @param loadAverage the machine's one-minute load average, NaN when unknown
      */
     public record Sample(
             double seconds,
@@ -53,10 +55,11 @@ public final class Soak {
             long heapUsedBytes,
             long heapCommittedBytes,
             long rssBytes,
-            long ndArrays) {}
+            long ndArrays,
+            double loadAverage) {}
 
     /**
-     * A sample taken right after a full GC.
+     * A sample taken after a full GC, once the resident set has settled.
      *
      * @param name {@code warm-up} or {@code end}
      * @param sample the figures
@@ -77,6 +80,8 @@ public final class Soak {
      * @param samples the periodic samples
      * @param warm the checkpoint after warm-up
      * @param end the checkpoint at the end
+     * @param broker where the broker ran: in this process, in a child JVM, or a cluster
+     * @param model the version of the model that ran
      */
     public record Result(
             long frames,
@@ -89,7 +94,9 @@ public final class Soak {
             long warmUpFrames,
             List<Sample> samples,
             Checkpoint warm,
-            Checkpoint end) {
+            Checkpoint end,
+            String broker,
+            String model) {
 
         /** RSS at the end against RSS after warm-up, in percent. */
         public double rssDriftPercent() {
@@ -191,6 +198,19 @@ public final class Soak {
         }
     }
 
+    /** How often the resident set is read while it settles after a checkpoint's GC. */
+    private static final Duration SETTLE_INTERVAL = Duration.ofMillis(250);
+
+    /**
+     * Readings in a row that must agree within {@link #SETTLE_BYTES} for it to count as settled.
+     */
+    private static final int SETTLE_READINGS = 4;
+
+    private static final long SETTLE_BYTES = 1024 * 1024;
+
+    /** The longest a checkpoint waits for the resident set to settle. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(15);
+
     private Soak() {}
 
     /**
@@ -199,12 +219,17 @@ public final class Soak {
      * @param config settings with bootstrap servers (and any user overrides)
      * @param model the recurrent model
      * @param s what to run
+     * @param broker where the broker runs, for the report
      * @param progress where to print a line per sample, or null
      * @return the figures
      * @throws InterruptedException when interrupted
      */
     public static Result run(
-            CanvasFlowConfig config, SegmentationModel model, Settings s, PrintWriter progress)
+            CanvasFlowConfig config,
+            SegmentationModel model,
+            Settings s,
+            String broker,
+            PrintWriter progress)
             throws InterruptedException {
         String runId = Long.toString(System.currentTimeMillis(), 36);
         String topic = "frames-soak-" + runId;
@@ -301,7 +326,9 @@ public final class Soak {
                         s.warmUpFrames(),
                         List.copyOf(samples),
                         warm,
-                        end);
+                        end,
+                        broker,
+                        model.spec().version());
             } finally {
                 sampler.shutdownNow();
                 feeder.interrupt();
@@ -380,8 +407,15 @@ public final class Soak {
         publisher.flush();
     }
 
-    /** 0, 1, ..., n-1, n-2, ..., 1, 0, 1, ...: a clip played back and forth. */
-    static int pingPong(long i, int n) {
+    /**
+     * The frame to show at step {@code i} of a clip of {@code n} frames played back and forth: 0,
+     * 1, ..., n-1, n-2, ..., 1, 0, 1, ...
+     *
+     * @param i the step
+     * @param n the clip length, at least 2
+     * @return the frame index
+     */
+    public static int pingPong(long i, int n) {
         long period = 2L * (n - 1);
         long k = i % period;
         return (int) (k < n ? k : period - k);
@@ -394,11 +428,26 @@ public final class Soak {
                 ProcessMemory.heapUsed(),
                 ProcessMemory.heapCommitted(),
                 ProcessMemory.rssBytes(),
-                ProcessMemory.liveNdArrays());
+                ProcessMemory.liveNdArrays(),
+                Stats.loadAverage());
     }
 
-    private static Sample checkpoint(long start, long frames) {
+    /**
+     * A sample after a full GC, once the resident set has settled: G1 hands the heap it shrinks
+     * back to the OS on a background thread after the collection, so the resident set read at once
+     * can still hold hundreds of megabytes that are about to go.
+     */
+    private static Sample checkpoint(long start, long frames) throws InterruptedException {
         System.gc();
+        long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+        long previous = ProcessMemory.rssBytes();
+        int stable = 0;
+        while (stable < SETTLE_READINGS && System.nanoTime() < deadline) {
+            Thread.sleep(SETTLE_INTERVAL.toMillis());
+            long rss = ProcessMemory.rssBytes();
+            stable = Math.abs(rss - previous) <= SETTLE_BYTES ? stable + 1 : 0;
+            previous = rss;
+        }
         return sample(start, frames);
     }
 
@@ -412,12 +461,13 @@ public final class Soak {
         if (out != null) {
             out.printf(
                     Locale.ROOT,
-                    "  %7.1f s %8d frames  heap %7.1f MB  RSS %7.1f MB  NDArrays %d%n",
+                    "  %7.1f s %8d frames  heap %7.1f MB  RSS %7.1f MB  NDArrays %d  load %.1f%n",
                     x.seconds(),
                     x.frames(),
                     mb(x.heapUsedBytes()),
                     mb(x.rssBytes()),
-                    x.ndArrays());
+                    x.ndArrays(),
+                    x.loadAverage());
             out.flush();
         }
     }
@@ -433,31 +483,34 @@ public final class Soak {
                 String.format(
                         Locale.ROOT,
                         "soak: %d frames of %d camera(s) (%d masks%s), %d stream thread(s), %.0f s,"
-                                + " %.1f frames/s%n%n",
+                                + " %.1f frames/s; broker %s; model %s%n%n",
                         r.frames(),
                         r.cameras(),
                         r.masks(),
                         r.complete() ? "" : ", INCOMPLETE",
                         r.streamThreads(),
                         r.seconds(),
-                        r.fps()));
+                        r.fps(),
+                        r.broker(),
+                        r.model()));
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%-10s %9s %9s %12s %10s %9s%n",
+                        "%-10s %9s %9s %12s %10s %9s %6s%n",
                         "",
                         "seconds",
                         "frames",
                         "heap MB",
                         "RSS MB",
-                        "NDArrays"));
+                        "NDArrays",
+                        "load"));
         List<Sample> shown = evenly(r.samples(), 12);
         for (Sample x : shown) {
             sb.append(row("sample", x));
         }
         sb.append(row("warm-up*", r.warm().sample()));
         sb.append(row("end*", r.end().sample()));
-        sb.append("  (* after a full GC)\n\n");
+        sb.append("  (* after a full GC, the resident set settled)\n\n");
         sb.append(
                 String.format(
                         Locale.ROOT,
@@ -486,13 +539,14 @@ public final class Soak {
     private static String row(String name, Sample x) {
         return String.format(
                 Locale.ROOT,
-                "%-10s %9.1f %9d %12.1f %10.1f %9d%n",
+                "%-10s %9.1f %9d %12.1f %10.1f %9d %6.1f%n",
                 name,
                 x.seconds(),
                 x.frames(),
                 mb(x.heapUsedBytes()),
                 mb(x.rssBytes()),
-                x.ndArrays());
+                x.ndArrays(),
+                x.loadAverage());
     }
 
     private static List<Sample> evenly(List<Sample> all, int count) {

@@ -165,7 +165,8 @@ final class ModeEvaluator {
                 outcome.latencyFrames(),
                 outcome.latencyRate(),
                 Stats.percentile(latencies, 50),
-                Stats.percentile(latencies, 99));
+                Stats.percentile(latencies, 99),
+                outcome.loadAverage());
     }
 
     /** The ground truth as class indices at the mask's size, or null. */

@@ -17,6 +17,7 @@ import java.util.List;
  * @param latencyFrames frames of the paced latency probe
  * @param latencyRate the probe's publishing rate, frames per second
  * @param latencyMs per probe frame: sent to its mask readable by a read_committed consumer
+ * @param loadAverage the machine's one-minute load average when the run ended, NaN if unknown
  */
 public record ModeOutcome(
         ReplayMode mode,
@@ -30,4 +31,5 @@ public record ModeOutcome(
         double fps,
         int latencyFrames,
         double latencyRate,
-        List<Double> latencyMs) {}
+        List<Double> latencyMs,
+        double loadAverage) {}

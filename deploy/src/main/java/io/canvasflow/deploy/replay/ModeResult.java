@@ -35,6 +35,7 @@ import java.util.Map;
  * @param latencyRateFps the probe's rate
  * @param latencyP50Ms median latency, sent to mask readable (read_committed)
  * @param latencyP99Ms 99th percentile of the same
+ * @param loadAverage the machine's one-minute load average when the run ended, NaN if unknown
  */
 public record ModeResult(
         String mode,
@@ -64,7 +65,8 @@ public record ModeResult(
         int latencyFrames,
         double latencyRateFps,
         double latencyP50Ms,
-        double latencyP99Ms) {
+        double latencyP99Ms,
+        double loadAverage) {
 
     /** Flicker measured against ground truth. */
     public static final String FLICKER_GT = "gt-stable-pixels";

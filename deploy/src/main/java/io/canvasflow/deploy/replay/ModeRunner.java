@@ -6,12 +6,16 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -153,7 +157,7 @@ public final class ModeRunner {
                 say(
                         "  %s: %.1f frames/s; latency probe of %d frames at %.1f frames/s%n",
                         label, fps, latencyFrames, rate);
-                Map<FrameKey, Long> sent = probe(producer, input, rate);
+                Map<FrameKey, Long> sent = probe(producer, input, rate, run, probed);
                 probes = sent.size();
                 run.collector().await(() -> probed.size() >= sent.size(), idle);
                 synchronized (probed) {
@@ -165,19 +169,24 @@ public final class ModeRunner {
                     }
                 }
             }
+            List<MaskCollector.Received> masks;
+            synchronized (drained) {
+                masks = List.copyOf(drained);
+            }
             return new ModeOutcome(
                     mode,
                     model.spec().version(),
                     streamThreads,
                     fed[0],
-                    List.copyOf(drained),
+                    masks,
                     deadLetters,
                     duplicates,
                     complete,
                     fps,
                     probes,
                     rate,
-                    latencies);
+                    latencies,
+                    Stats.loadAverage());
         }
     }
 
@@ -212,42 +221,89 @@ public final class ModeRunner {
         }
     }
 
-    /** Sends the first frames under probe ids at a fixed rate; returns when each was sent. */
+    /**
+     * The latency probe: the first frames again under probe camera ids. Each probe camera's first
+     * frame goes first, unpaced and untimed, and its mask is awaited: it starts a canvas from zero
+     * at the full iterations, and a handful of those in a row would measure the queue they build
+     * rather than the mode's steady state. Then the rest, paced at {@code rate}, each timed.
+     *
+     * @return per paced frame, when it was sent
+     */
     private Map<FrameKey, Long> probe(
-            KafkaProducer<byte[], byte[]> producer, String input, double rate)
+            KafkaProducer<byte[], byte[]> producer,
+            String input,
+            double rate,
+            StreamsRun run,
+            List<MaskCollector.Received> probed)
             throws InterruptedException {
-        Deserializer<Frame> frames = AvroSerdes.frame().deserializer();
+        List<ProbeFrame> head = probeFrames(input, latencyFrames);
+        long cameras = head.stream().map(f -> f.frame().getCameraId()).distinct().count();
+        if (cameras > 0 && head.size() - cameras < latencyFrames) {
+            head = probeFrames(input, latencyFrames + (int) cameras);
+        }
         Serializer<Frame> serializer = AvroSerdes.frame().serializer();
-        List<ConsumerRecord<byte[], byte[]>> head =
-                snapshot.head(
-                        KafkaClients.consumer(base, "canvasflow-replay-probe"),
-                        latencyFrames,
-                        idle);
+        Set<String> primed = new HashSet<>();
+        List<ProbeFrame> paced = new ArrayList<>();
+        for (ProbeFrame f : head) {
+            if (primed.add(f.frame().getCameraId())) {
+                send(producer, serializer, input, f);
+            } else if (paced.size() < latencyFrames) {
+                paced.add(f);
+            }
+        }
+        producer.flush();
+        if (!run.collector().await(() -> probed.size() >= primed.size(), idle)) {
+            return Map.of();
+        }
+        probed.clear();
         Map<FrameKey, Long> sent = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         int i = 0;
-        for (ConsumerRecord<byte[], byte[]> record : head) {
-            Frame frame = SourceFrames.parse(frames, input, record.value());
-            if (frame == null) {
-                continue;
-            }
-            String camera = frame.getCameraId() + PROBE_SUFFIX;
-            frame.setCameraId(camera);
+        for (ProbeFrame f : paced) {
             long due = start + (long) (i++ * 1e9 / rate);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            sent.put(new FrameKey(camera, frame.getSequence()), System.currentTimeMillis());
-            producer.send(
-                    new ProducerRecord<>(
-                            input,
-                            record.partition(),
-                            camera.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                            serializer.serialize(input, frame)));
+            sent.put(
+                    new FrameKey(f.frame().getCameraId(), f.frame().getSequence()),
+                    System.currentTimeMillis());
+            send(producer, serializer, input, f);
         }
         producer.flush();
         return sent;
+    }
+
+    /** A frame of the probe, renamed to its probe camera, and the partition it came from. */
+    private record ProbeFrame(int partition, Frame frame) {}
+
+    /** The first {@code count} frames of the snapshot in time order, under probe camera ids. */
+    private List<ProbeFrame> probeFrames(String input, int count) {
+        Deserializer<Frame> frames = AvroSerdes.frame().deserializer();
+        List<ProbeFrame> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record :
+                snapshot.head(
+                        KafkaClients.consumer(base, "canvasflow-replay-probe"), count, idle)) {
+            Frame frame = SourceFrames.parse(frames, input, record.value());
+            if (frame != null) {
+                frame.setCameraId(frame.getCameraId() + PROBE_SUFFIX);
+                out.add(new ProbeFrame(record.partition(), frame));
+            }
+        }
+        return out;
+    }
+
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            Serializer<Frame> serializer,
+            String input,
+            ProbeFrame f) {
+        producer.send(
+                new ProducerRecord<>(
+                        input,
+                        f.partition(),
+                        f.frame().getCameraId().getBytes(StandardCharsets.UTF_8),
+                        serializer.serialize(input, f.frame())));
     }
 
     /**
@@ -301,7 +357,7 @@ public final class ModeRunner {
 
     private void say(String format, Object... args) {
         if (progress != null) {
-            progress.printf(java.util.Locale.ROOT, format, args);
+            progress.printf(Locale.ROOT, format, args);
             progress.flush();
         }
     }

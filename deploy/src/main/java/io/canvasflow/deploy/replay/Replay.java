@@ -2,8 +2,12 @@ package io.canvasflow.deploy.replay;
 
 import io.canvasflow.clients.ClassMap;
 import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.model.Canvas;
 import io.canvasflow.model.DefaultModels;
+import io.canvasflow.model.ModelType;
+import io.canvasflow.model.SegmentRequest;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.Segmenter;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.awt.image.BufferedImage;
@@ -34,6 +38,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Replay {
+
+    /** Passes per sample frame when warming a model up: one from zero, then seeded ones. */
+    private static final int WARM_UP_PASSES = 3;
 
     private final CanvasFlowConfig config;
     private final String topic;
@@ -126,6 +133,13 @@ public final class Replay {
             SegmentationModel first = rnn != null ? rnn : ff;
             classNames = first.spec().classNames();
             classColors = first.spec().classColors();
+            for (SegmentationModel m : new SegmentationModel[] {rnn, ff}) {
+                if (m != null) {
+                    say(
+                            "Warming %s up on %d frame(s)%n",
+                            m.spec().version(), warmUp(m, source, config));
+                }
+            }
             for (ReplayMode mode : modes) {
                 SegmentationModel model = mode.feedForward() ? ff : rnn;
                 ModeOutcome outcome = runner.run(mode, model);
@@ -159,6 +173,49 @@ public final class Replay {
                 classColors,
                 results,
                 samples(source, sampleMasks));
+    }
+
+    /**
+     * Runs a model a few times before it is measured: PyTorch allocates memory and picks its
+     * kernels on the first calls of each shape, which would otherwise count against whichever mode
+     * runs a model first. Frames from zero at the full iterations, then seeded at the short count,
+     * as the topology runs them; a segmenter of this thread's own, closed at the end.
+     *
+     * @return the frames run
+     */
+    private static int warmUp(
+            SegmentationModel model, SourceFrames source, CanvasFlowConfig config) {
+        boolean recurrent = model.spec().modelType() == ModelType.RECURRENT;
+        int n = 0;
+        try (Segmenter segmenter = model.newSegmenter()) {
+            for (Frame frame : source.samples().values()) {
+                BufferedImage image;
+                try {
+                    image = ImageCodecs.frameImage(frame);
+                } catch (RuntimeException e) {
+                    continue;
+                }
+                Canvas seed = null;
+                for (int i = 0; i < WARM_UP_PASSES; i++) {
+                    SegmentRequest.Builder request =
+                            SegmentRequest.builder()
+                                    .setImage(image)
+                                    .optOutputSize(frame.getWidth(), frame.getHeight());
+                    if (recurrent) {
+                        request.optSeed(seed)
+                                .optIterations(
+                                        seed == null
+                                                ? config.fullIterations()
+                                                : config.seededIterations());
+                    } else {
+                        request.optIterations(1);
+                    }
+                    seed = segmenter.segment(request.build()).canvas();
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private static ReplayResult.Samples samples(

@@ -177,7 +177,7 @@ public final class ReplayReport {
                                     + " duplicates; %d seeded, resets %s. Flicker basis: %s over"
                                     + " %d frame pairs (all-pixel change rate %s, ground-truth"
                                     + " change rate %s). Latency probe: %d frames at %s"
-                                    + " frames/s.%n",
+                                    + " frames/s. Machine load (1-minute average) at the end: %s.%n",
                             m.mode(),
                             m.description(),
                             m.modelVersion(),
@@ -192,7 +192,8 @@ public final class ReplayReport {
                             num(m.changeRate(), 4),
                             num(m.truthChangeRate(), 4),
                             m.latencyFrames(),
-                            num(m.latencyRateFps(), 1)));
+                            num(m.latencyRateFps(), 1),
+                            num(m.loadAverage(), 2)));
         }
         sb.append(
                 """
@@ -211,12 +212,15 @@ public final class ReplayReport {
                   label does not; without ground truth, the share of all pixels whose label changes
                   (which includes real motion, so it only compares modes on the same footage).
                 - **model ms**: the network's time per frame as the mask event reports it (backbone
-                  plus iterations, mean). **GFLOPs**: analytic count at the model's input size for the
-                  iterations run.
+                  plus iterations, mean). Each model first runs a few frames outside any mode, so
+                  that PyTorch's first-call costs count against none. **GFLOPs**: analytic count at
+                  the model's input size for the iterations run.
                 - **frames/s**: masks per second while draining the whole backlog, from the first
                   mask readable to the last. **latency**: a probe of the first frames again, under fresh
-                  camera ids, paced at %s of that rate; from the probe frame's send to its mask being
-                  readable by a `read_committed` consumer (exactly-once commits included).
+                  camera ids, paced at %s of that rate (each probe camera's first frame goes first,
+                  unpaced and untimed, so that the probe measures the mode's steady state); from the
+                  probe frame's send to its mask being readable by a `read_committed` consumer
+                  (exactly-once commits included).
                 """
                         .formatted(percent(r.latencyLoad())));
         if (!r.samples().keys().isEmpty()) {
@@ -282,6 +286,7 @@ public final class ReplayReport {
             o.put("latencyRateFps", Stats.finite(x.latencyRateFps()));
             o.put("latencyP50Ms", Stats.finite(x.latencyP50Ms()));
             o.put("latencyP99Ms", Stats.finite(x.latencyP99Ms()));
+            o.put("loadAverage", Stats.finite(x.loadAverage()));
             modes.add(o);
         }
         m.put("modes", modes);

@@ -1,5 +1,6 @@
 package io.canvasflow.deploy.replay;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Collection;
 
@@ -49,6 +50,17 @@ public final class Stats {
     /** {@code a / b}, or NaN when either is not a finite number or {@code b} is 0. */
     public static double ratio(double a, double b) {
         return Double.isFinite(a) && Double.isFinite(b) && b != 0 ? a / b : Double.NaN;
+    }
+
+    /**
+     * The machine's load average over the last minute: runnable and running threads of every
+     * process, so that a figure measured on a busy machine says so.
+     *
+     * @return the load, or NaN where the operating system does not tell
+     */
+    public static double loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? Double.NaN : load;
     }
 
     /** NaN and infinities are not JSON numbers: they become null. */

@@ -1,0 +1,126 @@
+package io.canvasflow.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.deploy.bench.PipelineBenchmark;
+import io.canvasflow.deploy.bench.TorchThreads;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class PipelineBenchCommandTest {
+
+    /**
+     * One PyTorch intra-op thread: these tests check behaviour, not speed, and on a busy machine an
+     * OpenMP team per stream thread oversubscribes the cores (a frame then takes tens of times
+     * longer).
+     */
+    @BeforeAll
+    static void oneIntraOpThread() {
+        TorchThreads.set(1);
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldMeasureBareModelAndOneAndTwoStreamThreadsOnTheSameFrames() throws Exception {
+        // Given two synthetic cameras of five frames
+        PipelineBenchCommand.Settings settings =
+                new PipelineBenchCommand.Settings(
+                        2,
+                        5,
+                        null,
+                        0,
+                        2,
+                        ShippedModels.rnn(),
+                        2,
+                        3,
+                        0.8,
+                        false,
+                        Duration.ofMinutes(1),
+                        Map.of());
+
+        // When the benchmark runs
+        PipelineBenchmark.Result r =
+                PipelineBenchCommand.run(settings, new PrintWriter(new StringWriter(), true));
+
+        // Then the bare model and both end-to-end runs saw every frame
+        assertEquals(10, r.frames());
+        assertEquals(
+                List.of("bare model", "end-to-end", "end-to-end"),
+                r.phases().stream().map(PipelineBenchmark.Phase::name).toList());
+        assertEquals(
+                List.of(0, 1, 2),
+                r.phases().stream().map(PipelineBenchmark.Phase::streamThreads).toList());
+        for (PipelineBenchmark.Phase p : r.phases()) {
+            assertEquals(List.of(true, 10L), List.of(p.complete(), p.frames()), p.toString());
+            assertTrue(p.fps() > 0 && p.meanModelMs() > 0, p.toString());
+        }
+        assertTrue(r.phases().get(1).latencyP50Ms() >= 0, "latency measured");
+        assertTrue(r.endToEndOverBare() > 0 && r.twoThreadsOverOne() > 0);
+        String json = PipelineBenchCommand.json(r);
+        assertTrue(json.contains("\"endToEndOneThreadOverBare\""), json);
+        assertTrue(PipelineBenchmark.table(r).contains("2 stream threads / 1 stream thread"));
+    }
+
+    @Test
+    void shouldCompareEachSideAtItsFastestCompleteIntraOpCount() {
+        // Given runs at several intra-op counts, the fastest two-thread run incomplete
+        PipelineBenchmark.Result r =
+                new PipelineBenchmark.Result(
+                        100,
+                        2,
+                        2,
+                        2,
+                        List.of(
+                                phase(0, 2, 50, true),
+                                phase(0, 1, 40, true),
+                                phase(1, 2, 30, true),
+                                phase(1, 1, 40, true),
+                                phase(2, 1, 60, true),
+                                phase(2, 2, 90, false)),
+                        "model-v1");
+
+        // When the ratios are taken
+        List<Double> ratios = List.of(r.endToEndOverBare(), r.twoThreadsOverOne());
+
+        // Then one stream thread's best (40) is set against the bare model's best (50), and the
+        // complete two-thread run (60) against one thread's best; the table says which runs
+        assertEquals(List.of(0.8, 1.5), ratios);
+        assertEquals(List.of(0.6, 1.0), List.of(r.endToEndOverBareAt(2), r.endToEndOverBareAt(1)));
+        String table = PipelineBenchmark.table(r);
+        assertTrue(
+                table.contains(
+                        "end-to-end, 1 stream thread / bare model: 0.800   (bar: >= 0.9, NOT met)"
+                                + "   [40.0 f/s at 1 intra-op / 50.0 f/s at 2 intra-op]"),
+                table);
+        assertTrue(
+                table.contains(
+                        "2 stream threads / 1 stream thread: 1.500   (bar: >= 1.6, NOT met)"
+                                + "   [60.0 f/s at 1 intra-op / 40.0 f/s at 1 intra-op]"),
+                table);
+    }
+
+    private static PipelineBenchmark.Phase phase(
+            int streamThreads, int intraOp, double fps, boolean complete) {
+        return new PipelineBenchmark.Phase(
+                streamThreads == 0 ? "bare model" : "end-to-end",
+                streamThreads,
+                intraOp,
+                100,
+                fps,
+                1000 / fps,
+                0,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                complete,
+                1.0);
+    }
+}

@@ -41,14 +41,7 @@ class DemoCommandTest {
         JsonNode report = report();
         assertEquals(List.of("24 published", "24 masks", "true"), totals(report));
         for (JsonNode camera : report.get("cameras")) {
-            assertEquals(
-                    List.of(12, 12, 0, 0),
-                    List.of(
-                            camera.get("published").asInt(),
-                            camera.get("masks").asInt(),
-                            camera.get("missing").asInt(),
-                            camera.get("duplicates").asInt()),
-                    camera.toString());
+            assertEquals(List.of(12, 12, 0, 0), counts(camera), camera.toString());
         }
         double miou = report.get("miou").asDouble();
         assertTrue(miou > 0.3 && miou <= 1, "a trained model's mIoU, not chance: " + miou);
@@ -79,14 +72,7 @@ class DemoCommandTest {
         // Then all 795 frames come back once each
         assertEquals(0, exit, stderr + "\n" + stdout);
         JsonNode camera = report().get("cameras").get(0);
-        assertEquals(
-                List.of(795, 795, 0, 0),
-                List.of(
-                        camera.get("published").asInt(),
-                        camera.get("masks").asInt(),
-                        camera.get("missing").asInt(),
-                        camera.get("duplicates").asInt()),
-                camera.toString());
+        assertEquals(List.of(795, 795, 0, 0), counts(camera), camera.toString());
     }
 
     private int demo(String... args) {
@@ -101,6 +87,15 @@ class DemoCommandTest {
 
     private JsonNode report() throws Exception {
         return new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    }
+
+    /** A camera's frames published, masks received, masks missing and duplicate masks. */
+    private static List<Integer> counts(JsonNode camera) {
+        return List.of(
+                camera.get("published").asInt(),
+                camera.get("masks").asInt(),
+                camera.get("missing").asInt(),
+                camera.get("duplicates").asInt());
     }
 
     private static List<String> totals(JsonNode report) {

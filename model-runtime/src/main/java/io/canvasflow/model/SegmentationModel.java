@@ -121,14 +121,7 @@ public final class SegmentationModel implements AutoCloseable {
                     "parameter file " + params + " ended early: it does not match model.json", e);
         } catch (MalformedModelException | IOException | RuntimeException e) {
             manager.close();
-            throw new ModelLoadException(
-                    "parameter file "
-                            + params
-                            + " does not fit the "
-                            + spec.modelType()
-                            + " network that model.json describes: "
-                            + e.getMessage(),
-                    e);
+            throw doesNotFit(params, spec, e.getMessage(), e);
         }
     }
 
@@ -254,19 +247,29 @@ public final class SegmentationModel implements AutoCloseable {
         for (Map.Entry<String, Shape> e : expected.entrySet()) {
             Shape actual = loaded.get(e.getKey());
             if (!e.getValue().equals(actual)) {
-                throw new ModelLoadException(
-                        "parameter file "
-                                + params
-                                + " does not fit the "
-                                + spec.modelType()
-                                + " network that model.json describes: "
-                                + e.getKey()
+                throw doesNotFit(
+                        params,
+                        spec,
+                        e.getKey()
                                 + " has shape "
                                 + actual
                                 + " where the network needs "
-                                + e.getValue());
+                                + e.getValue(),
+                        null);
             }
         }
+    }
+
+    private static ModelLoadException doesNotFit(
+            Path params, ModelSpec spec, String why, Throwable cause) {
+        return new ModelLoadException(
+                "parameter file "
+                        + params
+                        + " does not fit the "
+                        + spec.modelType()
+                        + " network that model.json describes: "
+                        + why,
+                cause);
     }
 
     private static void checkParameters(Path params, ModelSpec.ParametersFile expected) {

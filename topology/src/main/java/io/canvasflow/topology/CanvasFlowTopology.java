@@ -128,9 +128,11 @@ public final class CanvasFlowTopology {
     }
 
     /**
-     * The Kafka Streams configuration: the passed-through Kafka properties, then CanvasFlow's
-     * (application id, bootstrap servers, state directory, threads, standby replicas, processing
-     * guarantee), the dead-letter topic and the three exception handlers.
+     * The Kafka Streams configuration: CanvasFlow's defaults that a user may replace (the
+     * dead-letter producer's request size, {@link BoundedRocksDbConfig}), the passed-through Kafka
+     * properties, then CanvasFlow's (application id, bootstrap servers, state directory, threads,
+     * standby replicas, processing guarantee), the dead-letter topic and the three exception
+     * handlers.
      *
      * @param config the settings
      * @param metrics where the exception handlers count
@@ -142,6 +144,9 @@ public final class CanvasFlowTopology {
         props.put(
                 StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Integer.toString(maxMessageBytes(config)));
+        // Bounded RocksDB memory for the small, hot stores; kafka.rocksdb.config.setter replaces
+        // it.
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
         props.putAll(config.kafkaProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         if (!config.bootstrapServers().isBlank()) {

@@ -72,13 +72,25 @@ public final class CanvasTrainer {
             model = SegmentationModel.load(checkpointDir);
             startStep = ((Number) model.spec().metrics().get("step")).intValue();
             progress.printf("Resuming from %s at step %d%n", checkpointDir, startStep);
+        } else if (options.init() != null) {
+            model = SegmentationModel.load(options.init());
+            if (model.spec().modelType() != options.type()) {
+                ModelType found = model.spec().modelType();
+                model.close();
+                throw new IllegalArgumentException(
+                        options.init() + " holds a " + found + " model, not " + options.type());
+            }
+            progress.printf(
+                    "Fine-tuning %s (%s) for %d steps%n",
+                    options.init(), model.spec().version(), options.steps());
         } else {
             model =
                     SegmentationModel.initialize(
                             initialSpec(options, data, classes), DeviceChoice.AUTO);
         }
         try (model) {
-            return run(options, data, model, startStep, progress);
+            String initVersion = options.init() != null ? model.spec().version() : null;
+            return run(options, data, model, startStep, initVersion, progress);
         }
     }
 
@@ -104,6 +116,7 @@ public final class CanvasTrainer {
             TrainingData data,
             SegmentationModel model,
             int startStep,
+            String initVersion,
             PrintStream progress)
             throws IOException {
         SegmentationNet net = model.net();
@@ -179,17 +192,17 @@ public final class CanvasTrainer {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        ModelSpec written =
-                saveWith(
-                        model,
-                        o.output(),
-                        Map.of(
-                                "trainingSteps", o.steps(),
-                                "trainingSeconds", Math.round(seconds),
-                                "finalLoss",
-                                        losses.isEmpty()
-                                                ? Double.NaN
-                                                : losses.get(losses.size() - 1)));
+        Map<String, Object> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("trainingSteps", o.steps());
+        metrics.put("trainingSeconds", Math.round(seconds));
+        metrics.put("finalLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
+        if (o.type() == ModelType.RECURRENT && o.videoFraction() > 0) {
+            metrics.put("clipFrames", o.clipFrames());
+        }
+        if (o.init() != null) {
+            metrics.put("fineTunedFrom", initVersion);
+        }
+        ModelSpec written = saveWith(model, o.output(), metrics);
         return new Result(written, losses, o.steps() - startStep, seconds);
     }
 
@@ -217,8 +230,12 @@ public final class CanvasTrainer {
     }
 
     /**
-     * A batch of consecutive pairs: frame t from zero for N iterations, frame t+1 seeded with t's
-     * canvas (a wrong-class canvas for some samples) for the seeded iteration count.
+     * A batch of clips of consecutive frames, chained as the topology chains a camera's frames:
+     * frame t from a zero canvas for N iterations, then every later frame seeded with the canvas
+     * its predecessor ended with (the first seed replaced by a wrong-class canvas for some samples)
+     * for the seeded iteration count; the loss is the sum over the clip's frames. Clips longer than
+     * two frames train on seeds the network made itself from a seed, which is what it meets from
+     * the third frame of a camera on.
      */
     private static NDArray videoLoss(
             TrainingOptions o,
@@ -228,23 +245,38 @@ public final class CanvasTrainer {
             NDManager sm,
             Random random,
             int step) {
-        List<LabeledFrame> first = new ArrayList<>(o.batchSize());
-        List<LabeledFrame> second = new ArrayList<>(o.batchSize());
+        int length = o.clipFrames();
+        List<List<LabeledFrame>> byPosition = new ArrayList<>(length);
+        for (int t = 0; t < length; t++) {
+            byPosition.add(new ArrayList<>(o.batchSize()));
+        }
         for (int i = 0; i < o.batchSize(); i++) {
-            List<LabeledFrame> pair = data.pair((long) step * o.batchSize() + i);
-            first.add(pair.get(0));
-            second.add(pair.get(1));
+            List<LabeledFrame> clip = data.clip((long) step * o.batchSize() + i, length);
+            for (int t = 0; t < length; t++) {
+                byPosition.get(t).add(clip.get(t));
+            }
         }
         long cropSeed = random.nextLong();
-        Batch a = Batch.of(first, o, new Random(cropSeed), sm, net.numClasses());
-        Batch b = Batch.of(second, o, new Random(cropSeed), sm, net.numClasses()); // same crop
-        NDArray canvasA = unroll(net, ps, a.images(), null, o.iterations());
-        NDArray seed = o.detachSeed() ? canvasA.stopGradient() : canvasA;
-        seed = net.prepareSeed(seed);
-        seed = mixWrongClassSeeds(seed, o.wrongSeedFraction(), net.numClasses(), random, sm);
-        NDArray canvasB = unrollPrepared(net, ps, b.images(), seed, o.seededIterations());
-        return Losses.crossEntropy(canvasA, a.targets())
-                .add(Losses.crossEntropy(canvasB, b.targets()));
+        NDArray loss = null;
+        NDArray canvas = null;
+        for (int t = 0; t < length; t++) {
+            // The same crop and flip for every frame of a clip, so the seed lines up.
+            Batch b = Batch.of(byPosition.get(t), o, new Random(cropSeed), sm, net.numClasses());
+            if (t == 0) {
+                canvas = unroll(net, ps, b.images(), null, o.iterations());
+            } else {
+                NDArray seed = net.prepareSeed(o.detachSeed() ? canvas.stopGradient() : canvas);
+                if (t == 1) {
+                    seed =
+                            mixWrongClassSeeds(
+                                    seed, o.wrongSeedFraction(), net.numClasses(), random, sm);
+                }
+                canvas = unrollPrepared(net, ps, b.images(), seed, o.seededIterations());
+            }
+            NDArray frameLoss = Losses.crossEntropy(canvas, b.targets());
+            loss = loss == null ? frameLoss : loss.add(frameLoss);
+        }
+        return loss;
     }
 
     /**

@@ -51,8 +51,8 @@ public final class SyntheticTrainingData implements TrainingData {
     }
 
     @Override
-    public List<LabeledFrame> pair(long index) {
-        return dataset.sequence(Split.TRAIN, scene(index), 2, width, height).frames();
+    public List<LabeledFrame> clip(long index, int frames) {
+        return dataset.sequence(Split.TRAIN, scene(index), frames, width, height).frames();
     }
 
     @Override

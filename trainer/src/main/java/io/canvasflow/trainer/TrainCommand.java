@@ -70,6 +70,21 @@ public final class TrainCommand implements Callable<Integer> {
     int seededIterations;
 
     @Option(
+            names = "--clip-frames",
+            defaultValue = "2",
+            description =
+                    "Consecutive frames per video-phase sample: the first from zero, each later one"
+                            + " seeded with its predecessor's canvas (default ${DEFAULT-VALUE}).")
+    int clipFrames;
+
+    @Option(
+            names = "--init",
+            description =
+                    "Start from this model's weights (fine-tuning) under a fresh schedule of"
+                            + " --steps, instead of a Glorot initialisation.")
+    Path init;
+
+    @Option(
             names = "--lr",
             defaultValue = "0.02",
             description = "Initial learning rate (default ${DEFAULT-VALUE}).")
@@ -162,6 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
                         : "canvasflow-ff-synthetic",
                 iterations,
                 seededIterations,
+                clipFrames,
                 batch,
                 cropSize[0],
                 cropSize[1],
@@ -177,7 +193,8 @@ public final class TrainCommand implements Callable<Integer> {
                 seed,
                 checkpointEvery,
                 output,
-                resume);
+                resume,
+                init);
     }
 
     /** Trains on the synthetic generator's training split. */

@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * @param architecture network hyper-parameters
  * @param modelId the id written into model.json
  * @param iterations iterations unrolled from a zero canvas
- * @param seededIterations iterations run on the second frame of a video pair
+ * @param seededIterations iterations run on each seeded frame of a video clip
+ * @param clipFrames consecutive frames per video-phase sample: the first from a zero canvas, each
+ *     later one seeded with the canvas its predecessor ended with, as the topology chains them
  * @param batchSize images per step
  * @param cropWidth training crop width
  * @param cropHeight training crop height
@@ -30,6 +32,8 @@ import java.nio.file.Path;
  * @param checkpointEvery steps between checkpoints (0: none)
  * @param output model directory to write
  * @param resume continue from the checkpoint in {@code output/checkpoint}
+ * @param init a model directory whose weights start the run (fine-tuning), or null for Glorot
+ *     initialisation
  */
 public record TrainingOptions(
         ModelType type,
@@ -37,6 +41,7 @@ public record TrainingOptions(
         String modelId,
         int iterations,
         int seededIterations,
+        int clipFrames,
         int batchSize,
         int cropWidth,
         int cropHeight,
@@ -52,7 +57,8 @@ public record TrainingOptions(
         long seed,
         int checkpointEvery,
         Path output,
-        boolean resume) {
+        boolean resume,
+        Path init) {
 
     /** End value of the polynomial schedule: (lr0 - eps)(1 - step/total)^0.9 + eps. */
     public static final float LR_EPSILON = 1e-6f;
@@ -65,6 +71,10 @@ public record TrainingOptions(
         if (iterations < 1 || seededIterations < 1 || batchSize < 1 || steps < 1) {
             throw new IllegalArgumentException(
                     "iterations, seeded iterations, batch size and steps must be at least 1");
+        }
+        if (clipFrames < 2) {
+            throw new IllegalArgumentException(
+                    "a video clip needs at least 2 frames, got " + clipFrames);
         }
         if (cropWidth > frameWidth || cropHeight > frameHeight || cropWidth < 8 || cropHeight < 8) {
             throw new IllegalArgumentException(

@@ -26,6 +26,7 @@ class CanvasTrainerTest {
                 "test-model",
                 3,
                 2,
+                3,
                 2,
                 64,
                 64,
@@ -41,7 +42,8 @@ class CanvasTrainerTest {
                 7L,
                 0,
                 out,
-                false);
+                false,
+                null);
     }
 
     private static CanvasTrainer.Result train(TrainingOptions options) throws IOException {
@@ -83,6 +85,84 @@ class CanvasTrainerTest {
             assertEquals(6, model.spec().numClasses());
             assertEquals(3, model.spec().iterationsTrained());
         }
+    }
+
+    @Test
+    void shouldFineTuneAModelOnClipsOfThreeFrames() throws IOException {
+        // Given a trained tiny model
+        CanvasTrainer.Result base = train(tiny(ModelType.RECURRENT, 2, 0, dir.resolve("base")));
+        TrainingOptions tune = tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("tuned"));
+        tune =
+                new TrainingOptions(
+                        tune.type(),
+                        tune.architecture(),
+                        tune.modelId(),
+                        tune.iterations(),
+                        tune.seededIterations(),
+                        3,
+                        tune.batchSize(),
+                        tune.cropWidth(),
+                        tune.cropHeight(),
+                        tune.frameWidth(),
+                        tune.frameHeight(),
+                        tune.steps(),
+                        tune.learningRate(),
+                        tune.momentum(),
+                        tune.weightDecay(),
+                        tune.videoFraction(),
+                        tune.wrongSeedFraction(),
+                        tune.detachSeed(),
+                        tune.seed(),
+                        0,
+                        tune.output(),
+                        false,
+                        dir.resolve("base"));
+
+        // When it is fine-tuned on chained clips
+        CanvasTrainer.Result tuned = train(tune);
+
+        // Then the new model records where it came from, and its weights moved
+        assertEquals(base.spec().version(), tuned.spec().metrics().get("fineTunedFrom"));
+        assertEquals(3, ((Number) tuned.spec().metrics().get("clipFrames")).intValue());
+        assertTrue(
+                !base.spec().parameters().sha256().equals(tuned.spec().parameters().sha256()),
+                "fine-tuning left the weights unchanged");
+        assertTrue(Double.isFinite(tuned.losses().get(tuned.losses().size() - 1)));
+    }
+
+    @Test
+    void shouldRefuseAClipOfOneFrame() {
+        TrainingOptions o = tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("x"));
+        TrainingOptions one =
+                new TrainingOptions(
+                        o.type(),
+                        o.architecture(),
+                        o.modelId(),
+                        o.iterations(),
+                        o.seededIterations(),
+                        1,
+                        o.batchSize(),
+                        o.cropWidth(),
+                        o.cropHeight(),
+                        o.frameWidth(),
+                        o.frameHeight(),
+                        o.steps(),
+                        o.learningRate(),
+                        o.momentum(),
+                        o.weightDecay(),
+                        o.videoFraction(),
+                        o.wrongSeedFraction(),
+                        o.detachSeed(),
+                        o.seed(),
+                        0,
+                        o.output(),
+                        false,
+                        null);
+
+        IllegalArgumentException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class, one::validate);
+        assertTrue(e.getMessage().contains("at least 2 frames"), e.getMessage());
     }
 
     @Test

@@ -90,8 +90,9 @@ public final class ImageCodecs {
     public static byte[] png(BufferedImage image) {
         ByteArrayOutputStream out =
                 new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4 + 256);
-        try {
-            if (!ImageIO.write(image, "png", out)) {
+        // Through a memory-cached stream: ImageIO.write(image, "png", out) buffers in a temp file.
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", stream)) {
                 throw new IllegalStateException("this JVM has no ImageIO PNG writer for " + image);
             }
         } catch (IOException e) {
@@ -259,9 +260,14 @@ public final class ImageCodecs {
      * @throws IllegalArgumentException when no ImageIO reader understands the bytes
      */
     public static BufferedImage decode(byte[] bytes) {
+        // Through a memory-cached stream: ImageIO.read(InputStream) buffers in a temp file.
+        // ImageIO.read closes the stream, except when it returns null.
         try {
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
+            ImageInputStream stream =
+                    new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+            BufferedImage image = ImageIO.read(stream);
             if (image == null) {
+                stream.close();
                 throw new IllegalArgumentException(
                         "expected a JPEG or PNG image but no ImageIO reader understands these "
                                 + bytes.length

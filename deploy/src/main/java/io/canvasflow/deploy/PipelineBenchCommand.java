@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Bare model frames/s (no Kafka; seeded 2 iterations as the topology does) vs end-to-end"
                     + " frames/s through an embedded broker with 1 and 2 stream threads (frames"
-                    + " pre-published, consumed to completion), and latency p50/p99 at about 80%"
+                    + " pre-published, consumed to completion), and latency p50/p99 at about 80%%"
                     + " of each measured rate. Prints a table and JSON.",
             "PyTorch's intra-op thread count matters on a machine that also runs the broker: the"
                     + " bare model and 1 stream thread run at the default count and at 1, 2 stream"

@@ -91,7 +91,7 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Option(
             names = "--warm-up-frames",
-            description = "Frames before the warm-up checkpoint (default: 10% of --frames).")
+            description = "Frames before the warm-up checkpoint (default: 10%% of --frames).")
     Long warmUpFrames;
 
     @Option(

@@ -60,7 +60,19 @@ class FrameDecoderTest {
         Frame frame = frame("cam", 1, T0, 64, 48, ImageEncoding.PNG, bomb);
 
         // When decoding, Then it is refused as too large (a decode would need 30 GB)
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)
+                        java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        rejection("cam", frame); // once to load the classes involved
+        long before = threads.getThreadAllocatedBytes(id);
         assertEquals(DeadLetterReason.IMAGE_TOO_LARGE, rejection("cam", frame));
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+
+        // And refusing it allocated next to nothing: no raster, no decompression buffer
+        assertTrue(
+                allocated < 4L * 1024 * 1024,
+                "refusing the bomb allocated " + allocated + " bytes on the heap");
     }
 
     @Test

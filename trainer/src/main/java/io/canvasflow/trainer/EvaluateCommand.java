@@ -127,7 +127,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             for (int i = 0; i < sequenceCount; i++) {
                 test.add(dataset.sequence(Split.TEST, i, framesPerSequence, w, h));
             }
-            Evaluator.Report report = Evaluator.evaluate(rnn, ff, test, maxIterations, 2, 4, 8);
+            Evaluator.Report report =
+                    Evaluator.evaluate(
+                            rnn,
+                            ff,
+                            test,
+                            maxIterations,
+                            Math.min(maxIterations, EvaluationReport.REFERENCE_ITERATIONS),
+                            2,
+                            4,
+                            8);
             Samples samples = Samples.of(rnn, test, 4, Math.min(6, maxIterations));
             return new Evaluation(
                     rnn.spec().version(),

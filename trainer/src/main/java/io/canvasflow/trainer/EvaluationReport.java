@@ -207,8 +207,8 @@ public final class EvaluationReport {
 
         md.append("## Seeded video, wrong-class seed and baseline\n\n");
         md.append("Seeded: the first frame of each sequence runs ")
-                .append(r.zeroCanvas().size())
-                .append(" iterations from a zero canvas, every later frame ")
+                .append(Math.min(r.zeroCanvas().size(), REFERENCE_ITERATIONS))
+                .append(" iterations from a zero canvas (as the topology does), every later frame ")
                 .append(seededIterations(r))
                 .append(
                         " iterations from the previous frame's canvas. Wrong-class seed: every"

@@ -68,12 +68,42 @@ public final class Evaluator {
         }
     }
 
-    /** Evaluates; the batch size only affects speed. */
+    /**
+     * Evaluates, the first frame of each sequence running {@code maxIterations} from zero; the
+     * batch size only affects speed.
+     */
     public static Report evaluate(
             SegmentationModel rnn,
             SegmentationModel feedForward,
             List<VideoSequence> sequences,
             int maxIterations,
+            int seededIterations,
+            int wrongSeedIterations,
+            int batchSize) {
+        return evaluate(
+                rnn,
+                feedForward,
+                sequences,
+                maxIterations,
+                maxIterations,
+                seededIterations,
+                wrongSeedIterations,
+                batchSize);
+    }
+
+    /**
+     * Evaluates; the batch size only affects speed.
+     *
+     * @param maxIterations longest zero-canvas run of the curve
+     * @param firstFrameIterations iterations of a sequence's first frame in the seeded run, from
+     *     zero (the topology's full count)
+     */
+    public static Report evaluate(
+            SegmentationModel rnn,
+            SegmentationModel feedForward,
+            List<VideoSequence> sequences,
+            int maxIterations,
+            int firstFrameIterations,
             int seededIterations,
             int wrongSeedIterations,
             int batchSize) {
@@ -90,7 +120,7 @@ public final class Evaluator {
         }
         ConfusionMatrix seeded = new ConfusionMatrix(classes);
         for (VideoSequence sequence : sequences) {
-            runSequence(rnn, sequence, maxIterations, seededIterations, seeded);
+            runSequence(rnn, sequence, firstFrameIterations, seededIterations, seeded);
         }
         Point ff = null;
         if (feedForward != null) {

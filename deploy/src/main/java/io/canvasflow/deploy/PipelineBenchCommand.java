@@ -113,6 +113,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                             + " thread's pool as large as the machine).")
     boolean skipDefaultIntraOp;
 
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description =
+                    "Run every configuration this many times, alternating, and compare each at its"
+                            + " fastest round (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
     Path json;
 
@@ -143,6 +151,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
      * @param load the probes' rate as a share of the measured rate
      * @param defaultIntraOpRun whether to run 2 threads at the default intra-op count too
      * @param idleTimeout how long a run may make no progress
+     * @param rounds times each configuration runs
      * @param overrides settings for the topology runs
      */
     public record Settings(
@@ -157,6 +166,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             double load,
             boolean defaultIntraOpRun,
             Duration idleTimeout,
+            int rounds,
             Map<String, String> overrides) {}
 
     @Override
@@ -169,11 +179,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 || warmUp < 0
                 || latencyFrames < 0
                 || !(load > 0 && load <= 1)
+                || rounds < 1
                 || (cameras == 0 && video == null)) {
             throw new ParameterException(
                     spec.commandLine(),
                     "expected --cameras >= 0 (or a --video), --frames >= 1, --partitions >= 1,"
-                            + " --warm-up >= 0, --latency-frames >= 0 and --load in (0, 1]");
+                            + " --warm-up >= 0, --latency-frames >= 0, --rounds >= 1 and --load in"
+                            + " (0, 1]");
         }
         if (video != null && !Files.isRegularFile(video)) {
             throw new ParameterException(spec.commandLine(), "no video file at " + video);
@@ -193,6 +205,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                                     load,
                                     !skipDefaultIntraOp,
                                     idleTimeout,
+                                    rounds,
                                     overrides),
                             out);
             String text = json(result);
@@ -281,6 +294,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                         s.load(),
                         s.defaultIntraOpRun(),
                         s.idleTimeout(),
+                        s.rounds(),
                         out);
             }
         }
@@ -297,6 +311,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         List<Map<String, Object>> phases = new ArrayList<>();
         for (PipelineBenchmark.Phase p : r.phases()) {
             Map<String, Object> o = new LinkedHashMap<>();
+            o.put("round", p.round());
             o.put("name", p.name());
             o.put("streamThreads", p.streamThreads());
             o.put("intraOpThreads", p.intraOpThreads());

@@ -68,6 +68,7 @@ public final class PipelineBenchmark {
      * @param latencyP99Ms 99th percentile of the same
      * @param complete whether every frame got its mask
      * @param loadAverage the machine's one-minute load average when the phase ended, NaN if unknown
+     * @param round which round of the benchmark it ran in, from 1
      */
     public record Phase(
             String name,
@@ -81,7 +82,8 @@ public final class PipelineBenchmark {
             double latencyP50Ms,
             double latencyP99Ms,
             boolean complete,
-            double loadAverage) {}
+            double loadAverage,
+            int round) {}
 
     /**
      * End-to-end frames/s with one stream thread must be at least this share of the bare model's.
@@ -165,7 +167,8 @@ public final class PipelineBenchmark {
             return phases.stream()
                     .filter(p -> p.streamThreads() == streamThreads)
                     .filter(p -> p.intraOpThreads() == intraOp && p.complete())
-                    .findFirst();
+                    .filter(p -> Double.isFinite(p.fps()))
+                    .max(Comparator.comparingDouble(Phase::fps));
         }
 
         private double bestRatio(int a, int b) {
@@ -191,6 +194,9 @@ public final class PipelineBenchmark {
      * @param compareDefaultIntraOp whether to also run two stream threads at the default intra-op
      *     count
      * @param idle how long a run may make no progress
+     * @param rounds how many times to run the whole sequence of configurations, one after the
+     *     other, so that each configuration's fastest round can be compared: work that other
+     *     tenants of a shared machine start or stop between two runs only ever slows a run down
      * @param progress where to print a line per step, or null
      * @return the figures
      * @throws InterruptedException when interrupted
@@ -204,6 +210,7 @@ public final class PipelineBenchmark {
             double load,
             boolean compareDefaultIntraOp,
             Duration idle,
+            int rounds,
             PrintWriter progress)
             throws InterruptedException {
         Map<String, Object> consumer = KafkaClients.consumer(config, "canvasflow-bench-read");
@@ -219,35 +226,41 @@ public final class PipelineBenchmark {
         String runId = Long.toString(System.currentTimeMillis(), 36);
         List<Phase> phases = new ArrayList<>();
         try {
-            for (int intraOp : single) {
-                say(
-                        progress,
-                        "Bare model, %d intra-op thread(s), %d frames...%n",
-                        intraOp,
-                        frames.size());
-                Phase bare = bare(model, frames, warmUp, intraOp);
-                phases.add(bare);
-                say(progress, "  %.1f frames/s%n", bare.fps());
-            }
-            List<int[]> runs = new ArrayList<>();
-            single.forEach(intraOp -> runs.add(new int[] {1, intraOp}));
-            runs.add(new int[] {2, share});
-            if (compareDefaultIntraOp && share != engineThreads) {
-                runs.add(new int[] {2, engineThreads});
-            }
-            for (int[] r : runs) {
-                phases.add(
-                        endToEnd(
-                                config,
-                                snapshot,
-                                runId,
-                                model,
-                                r[0],
-                                r[1],
-                                latencyFrames,
-                                load,
-                                idle,
-                                progress));
+            for (int round = 1; round <= rounds; round++) {
+                if (rounds > 1) {
+                    say(progress, "Round %d of %d%n", round, rounds);
+                }
+                for (int intraOp : single) {
+                    say(
+                            progress,
+                            "Bare model, %d intra-op thread(s), %d frames...%n",
+                            intraOp,
+                            frames.size());
+                    Phase bare = bare(model, frames, warmUp, intraOp, round);
+                    phases.add(bare);
+                    say(progress, "  %.1f frames/s%n", bare.fps());
+                }
+                List<int[]> runs = new ArrayList<>();
+                single.forEach(intraOp -> runs.add(new int[] {1, intraOp}));
+                runs.add(new int[] {2, share});
+                if (compareDefaultIntraOp && share != engineThreads) {
+                    runs.add(new int[] {2, engineThreads});
+                }
+                for (int[] r : runs) {
+                    phases.add(
+                            endToEnd(
+                                    config,
+                                    snapshot,
+                                    runId,
+                                    model,
+                                    r[0],
+                                    r[1],
+                                    latencyFrames,
+                                    load,
+                                    idle,
+                                    round,
+                                    progress));
+                }
             }
         } finally {
             TorchThreads.set(engineThreads);
@@ -262,7 +275,8 @@ public final class PipelineBenchmark {
     }
 
     /** The bare model on a fresh thread, so that the intra-op count set now applies to it. */
-    static Phase bare(SegmentationModel model, List<Frame> frames, int warmUp, int intraOp)
+    static Phase bare(
+            SegmentationModel model, List<Frame> frames, int warmUp, int intraOp, int round)
             throws InterruptedException {
         TorchThreads.set(intraOp);
         AtomicReference<Phase> out = new AtomicReference<>();
@@ -271,7 +285,7 @@ public final class PipelineBenchmark {
                 new Thread(
                         () -> {
                             try {
-                                out.set(timeBare(model, frames, warmUp));
+                                out.set(timeBare(model, frames, warmUp, round));
                             } catch (RuntimeException e) {
                                 failure.set(e);
                             }
@@ -285,7 +299,8 @@ public final class PipelineBenchmark {
         return out.get();
     }
 
-    private static Phase timeBare(SegmentationModel model, List<Frame> frames, int warmUp) {
+    private static Phase timeBare(
+            SegmentationModel model, List<Frame> frames, int warmUp, int round) {
         try (Segmenter segmenter = model.newSegmenter()) {
             Map<String, Canvas> canvases = new HashMap<>();
             for (int i = 0; i < Math.min(warmUp, frames.size()); i++) {
@@ -314,7 +329,8 @@ public final class PipelineBenchmark {
                     Double.NaN,
                     Double.NaN,
                     true,
-                    Stats.loadAverage());
+                    Stats.loadAverage(),
+                    round);
         }
     }
 
@@ -344,6 +360,7 @@ public final class PipelineBenchmark {
             int latencyFrames,
             double load,
             Duration idle,
+            int round,
             PrintWriter progress)
             throws InterruptedException {
         say(
@@ -365,7 +382,15 @@ public final class PipelineBenchmark {
                         false,
                         progress);
         ModeOutcome o =
-                runner.run(ReplayMode.SEEDED_2, model, "bench-" + threads + "t-" + intraOp + "i");
+                runner.run(
+                        ReplayMode.SEEDED_2,
+                        model,
+                        "bench-"
+                                + threads
+                                + "t-"
+                                + intraOp
+                                + "i"
+                                + (round > 1 ? "-r" + round : ""));
         double modelMs =
                 Stats.mean(o.masks().stream().map(r -> r.mask().getModelMillis()).toList());
         Phase phase =
@@ -381,7 +406,8 @@ public final class PipelineBenchmark {
                         Stats.percentile(o.latencyMs(), 50),
                         Stats.percentile(o.latencyMs(), 99),
                         o.complete(),
-                        o.loadAverage());
+                        o.loadAverage(),
+                        round);
         say(
                 progress,
                 "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",
@@ -408,7 +434,8 @@ public final class PipelineBenchmark {
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%-12s %7s %8s %7s %9s %9s %9s %9s %9s %9s %6s%n",
+                        "%5s %-12s %7s %8s %7s %9s %9s %9s %9s %9s %9s %6s%n",
+                        "round",
                         "run",
                         "streams",
                         "intra-op",
@@ -424,7 +451,8 @@ public final class PipelineBenchmark {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "%-12s %7s %8d %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
+                            "%5d %-12s %7s %8d %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
+                            p.round(),
                             p.name(),
                             p.streamThreads() == 0 ? "-" : Integer.toString(p.streamThreads()),
                             p.intraOpThreads(),
@@ -456,7 +484,9 @@ public final class PipelineBenchmark {
                         r.best(1),
                         r.twoThreadsOverOne(),
                         MIN_TWO_THREADS_OVER_ONE));
-        sb.append("(each side at the intra-op thread count that was fastest for it)\n");
+        sb.append(
+                "(each side at its fastest round and at the intra-op thread count that was fastest"
+                        + " for it)\n");
         for (int intraOp : r.bareIntraOpCounts()) {
             sb.append(
                     String.format(

@@ -3,6 +3,11 @@ package io.canvasflow.model;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 
 /** Converts images to normalised planar float tensors. */
 public final class ImageTensors {
@@ -35,7 +40,7 @@ public final class ImageTensors {
         int w = image.getWidth();
         int h = image.getHeight();
         int plane = w * h;
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] rgb = packedRgb(image);
         float sr = 1f / (255f * std[0]);
         float sg = 1f / (255f * std[1]);
         float sb = 1f / (255f * std[2]);
@@ -48,6 +53,60 @@ public final class ImageTensors {
             out[offset + plane + p] = ((v >> 8) & 0xff) * sg - mg;
             out[offset + 2 * plane + p] = (v & 0xff) * sb - mb;
         }
+    }
+
+    /**
+     * The image's pixels as packed {@code 0xRRGGBB} ints, row-major. Decoded JPEGs ({@code
+     * TYPE_3BYTE_BGR}) and {@code TYPE_INT_RGB} images are read straight from their buffers; {@link
+     * BufferedImage#getRGB(int, int, int, int, int[], int, int)} converts every pixel through the
+     * colour model one at a time, several times slower, and is the path for any other layout.
+     */
+    static int[] packedRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        WritableRaster raster = image.getRaster();
+        boolean whole =
+                raster.getSampleModelTranslateX() == 0
+                        && raster.getSampleModelTranslateY() == 0
+                        && raster.getParent() == null;
+        if (whole
+                && image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && raster.getDataBuffer() instanceof DataBufferByte bytes
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                && sm.getPixelStride() == 3
+                && sm.getScanlineStride() == 3 * w
+                && bytes.getNumBanks() == 1
+                && bytes.getOffset() == 0) {
+            byte[] data = bytes.getData();
+            int[] offsets = sm.getBandOffsets(); // R, G, B
+            int[] out = new int[w * h];
+            for (int p = 0, i = 0; p < out.length; p++, i += 3) {
+                out[p] =
+                        (data[i + offsets[0]] & 0xff) << 16
+                                | (data[i + offsets[1]] & 0xff) << 8
+                                | (data[i + offsets[2]] & 0xff);
+            }
+            return out;
+        }
+        if (whole
+                && image.getType() == BufferedImage.TYPE_INT_RGB
+                && raster.getDataBuffer() instanceof DataBufferInt ints
+                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+                && sm.getScanlineStride() == w
+                && ints.getNumBanks() == 1
+                && ints.getOffset() == 0) {
+            int[] data = ints.getData();
+            int[] out = new int[w * h];
+            for (int p = 0; p < out.length; p++) {
+                out[p] = data[p] & 0xffffff;
+            }
+            return out;
+        }
+        int[] out = image.getRGB(0, 0, w, h, null, 0, w);
+        for (int p = 0; p < out.length; p++) {
+            out[p] &= 0xffffff;
+        }
+        return out;
     }
 
     /** Returns an image as a new {@code 3 x H x W} normalised float array. */

@@ -57,8 +57,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--frames",
-            defaultValue = "60",
-            description = "Frames per synthetic camera (default ${DEFAULT-VALUE}).")
+            defaultValue = "150",
+            description =
+                    "Frames per synthetic camera (default ${DEFAULT-VALUE}: about 15 s per run;"
+                            + " shorter runs swing more with a shared machine's load).")
     int frames;
 
     @Option(

@@ -110,6 +110,11 @@ class PipelineBenchCommandTest {
 
     private static PipelineBenchmark.Phase phase(
             int streamThreads, int intraOp, double fps, boolean complete) {
+        return phase(streamThreads, intraOp, fps, complete, 1);
+    }
+
+    private static PipelineBenchmark.Phase phase(
+            int streamThreads, int intraOp, double fps, boolean complete, int round) {
         return new PipelineBenchmark.Phase(
                 streamThreads == 0 ? "bare model" : "end-to-end",
                 streamThreads,
@@ -123,7 +128,7 @@ class PipelineBenchCommandTest {
                 Double.NaN,
                 complete,
                 1.0,
-                1);
+                round);
     }
 
     @Test
@@ -132,8 +137,8 @@ class PipelineBenchCommandTest {
         // end-to-end run in round 2
         PipelineBenchmark.Phase bare1 = phase(0, 1, 40, true);
         PipelineBenchmark.Phase e2e1 = phase(1, 1, 38, true);
-        PipelineBenchmark.Phase bare2 = round(phase(0, 1, 44, true), 2);
-        PipelineBenchmark.Phase e2e2 = round(phase(1, 1, 30, true), 2);
+        PipelineBenchmark.Phase bare2 = phase(0, 1, 44, true, 2);
+        PipelineBenchmark.Phase e2e2 = phase(1, 1, 30, true, 2);
         PipelineBenchmark.Result r =
                 new PipelineBenchmark.Result(
                         100, 2, 2, 1, List.of(bare1, e2e1, bare2, e2e2), "model-v1");
@@ -144,22 +149,5 @@ class PipelineBenchCommandTest {
         assertTrue(
                 PipelineBenchmark.table(r).contains("    2 bare model"),
                 PipelineBenchmark.table(r));
-    }
-
-    private static PipelineBenchmark.Phase round(PipelineBenchmark.Phase p, int round) {
-        return new PipelineBenchmark.Phase(
-                p.name(),
-                p.streamThreads(),
-                p.intraOpThreads(),
-                p.frames(),
-                p.fps(),
-                p.meanModelMs(),
-                p.latencyFrames(),
-                p.latencyRateFps(),
-                p.latencyP50Ms(),
-                p.latencyP99Ms(),
-                p.complete(),
-                p.loadAverage(),
-                round);
     }
 }

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
@@ -60,16 +59,12 @@ public final class MaskEncoder {
                 new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED, palette);
         image.getRaster().setDataElements(0, 0, width, height, classMap);
         ByteArrayOutputStream out = new ByteArrayOutputStream(width * height / 4 + 256);
-        // ImageIO.write(image, "png", out) would buffer through a temporary file per call (its
-        // default cache): a file created and deleted for every mask. Encode in memory instead.
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        // Through a memory-cached stream: ImageIO.write(image, "png", out) buffers in a temp file,
+        // one created and deleted for every mask.
         try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(stream);
-            writer.write(image);
+            ImageIO.write(image, "png", stream);
         } catch (IOException e) {
             throw new UncheckedIOException("could not encode a mask PNG", e);
-        } finally {
-            writer.dispose();
         }
         return out.toByteArray();
     }

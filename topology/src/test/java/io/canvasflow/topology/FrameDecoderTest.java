@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import java.awt.image.BufferedImage;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -60,9 +62,7 @@ class FrameDecoderTest {
         Frame frame = frame("cam", 1, T0, 64, 48, ImageEncoding.PNG, bomb);
 
         // When decoding, Then it is refused as too large (a decode would need 30 GB)
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean)
-                        java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         rejection("cam", frame); // once to load the classes involved
         long before = threads.getThreadAllocatedBytes(id);

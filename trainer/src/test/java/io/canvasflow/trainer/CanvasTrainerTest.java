@@ -1,6 +1,7 @@
 package io.canvasflow.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.model.Architecture;
@@ -20,13 +21,19 @@ class CanvasTrainerTest {
     @TempDir Path dir;
 
     private static TrainingOptions tiny(ModelType type, int steps, double videoFraction, Path out) {
+        return tiny(type, steps, videoFraction, out, 3, null);
+    }
+
+    /** Tiny options on clips of {@code clipFrames}, starting from {@code init} unless null. */
+    private static TrainingOptions tiny(
+            ModelType type, int steps, double videoFraction, Path out, int clipFrames, Path init) {
         return new TrainingOptions(
                 type,
                 Architecture.tiny(),
                 "test-model",
                 3,
                 2,
-                3,
+                clipFrames,
                 2,
                 64,
                 64,
@@ -43,7 +50,7 @@ class CanvasTrainerTest {
                 0,
                 out,
                 false,
-                null);
+                init);
     }
 
     private static CanvasTrainer.Result train(TrainingOptions options) throws IOException {
@@ -91,32 +98,8 @@ class CanvasTrainerTest {
     void shouldFineTuneAModelOnClipsOfThreeFrames() throws IOException {
         // Given a trained tiny model
         CanvasTrainer.Result base = train(tiny(ModelType.RECURRENT, 2, 0, dir.resolve("base")));
-        TrainingOptions tune = tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("tuned"));
-        tune =
-                new TrainingOptions(
-                        tune.type(),
-                        tune.architecture(),
-                        tune.modelId(),
-                        tune.iterations(),
-                        tune.seededIterations(),
-                        3,
-                        tune.batchSize(),
-                        tune.cropWidth(),
-                        tune.cropHeight(),
-                        tune.frameWidth(),
-                        tune.frameHeight(),
-                        tune.steps(),
-                        tune.learningRate(),
-                        tune.momentum(),
-                        tune.weightDecay(),
-                        tune.videoFraction(),
-                        tune.wrongSeedFraction(),
-                        tune.detachSeed(),
-                        tune.seed(),
-                        0,
-                        tune.output(),
-                        false,
-                        dir.resolve("base"));
+        TrainingOptions tune =
+                tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("tuned"), 3, dir.resolve("base"));
 
         // When it is fine-tuned on chained clips
         CanvasTrainer.Result tuned = train(tune);
@@ -132,36 +115,9 @@ class CanvasTrainerTest {
 
     @Test
     void shouldRefuseAClipOfOneFrame() {
-        TrainingOptions o = tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("x"));
-        TrainingOptions one =
-                new TrainingOptions(
-                        o.type(),
-                        o.architecture(),
-                        o.modelId(),
-                        o.iterations(),
-                        o.seededIterations(),
-                        1,
-                        o.batchSize(),
-                        o.cropWidth(),
-                        o.cropHeight(),
-                        o.frameWidth(),
-                        o.frameHeight(),
-                        o.steps(),
-                        o.learningRate(),
-                        o.momentum(),
-                        o.weightDecay(),
-                        o.videoFraction(),
-                        o.wrongSeedFraction(),
-                        o.detachSeed(),
-                        o.seed(),
-                        0,
-                        o.output(),
-                        false,
-                        null);
+        TrainingOptions one = tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("x"), 1, null);
 
-        IllegalArgumentException e =
-                org.junit.jupiter.api.Assertions.assertThrows(
-                        IllegalArgumentException.class, one::validate);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, one::validate);
         assertTrue(e.getMessage().contains("at least 2 frames"), e.getMessage());
     }
 

@@ -3,6 +3,7 @@ package io.canvasflow.deploy;
 import com.google.gson.GsonBuilder;
 import io.canvasflow.deploy.bench.PipelineBenchmark;
 import io.canvasflow.deploy.replay.CameraIds;
+import io.canvasflow.deploy.replay.CpuUse;
 import io.canvasflow.deploy.replay.KafkaClients;
 import io.canvasflow.deploy.replay.ReplayFootage;
 import io.canvasflow.deploy.replay.Stats;
@@ -302,6 +303,20 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Cores busy on average, by group, while a run's frames were measured. */
+    private static Map<String, Object> cpu(CpuUse.Usage u) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("wallMs", u.wallMs());
+        o.put("modelThreadsCores", Stats.finite(u.ms(CpuUse.Group.MODEL_THREADS) / u.wallMs()));
+        o.put("nativeCores", Stats.finite(u.nativeMs() / u.wallMs()));
+        o.put("kafkaClientCores", Stats.finite(u.ms(CpuUse.Group.KAFKA_CLIENTS) / u.wallMs()));
+        o.put("otherJavaCores", Stats.finite(u.ms(CpuUse.Group.OTHER_JAVA) / u.wallMs()));
+        o.put("otherProcessesCores", Stats.finite(u.otherProcessesMs() / u.wallMs()));
+        o.put("machineBusyShare", Stats.finite(u.machineBusyShare()));
+        o.put("cores", u.cores());
+        return o;
+    }
+
     /** The figures as pretty-printed JSON; unmeasured figures are null. */
     public static String json(PipelineBenchmark.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -326,6 +341,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             o.put("latencyP99Ms", Stats.finite(p.latencyP99Ms()));
             o.put("complete", p.complete());
             o.put("loadAverage", Stats.finite(p.loadAverage()));
+            if (p.cpu() != null) {
+                o.put("cpu", cpu(p.cpu()));
+            }
             phases.add(o);
         }
         m.put("phases", phases);

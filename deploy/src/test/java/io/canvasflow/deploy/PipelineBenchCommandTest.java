@@ -128,7 +128,8 @@ class PipelineBenchCommandTest {
                 Double.NaN,
                 complete,
                 1.0,
-                round);
+                round,
+                null);
     }
 
     @Test

@@ -18,6 +18,34 @@ import org.junit.jupiter.api.Test;
 class SegmentationNetTest {
 
     @Test
+    void shouldPickTheSameClassesAsPyTorchArgmaxIncludingTies() {
+        // Given 9 classes of logits over 40 x 30 pixels, a quarter of them rounded so that ties
+        // occur between classes
+        int classes = 9;
+        int pixels = 40 * 30;
+        java.util.Random random = new java.util.Random(7);
+        float[] logits = new float[classes * pixels];
+        for (int i = 0; i < logits.length; i++) {
+            float v = (float) random.nextGaussian();
+            logits[i] = i % 4 == 0 ? Math.round(v) : v;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray canvas = manager.create(logits, new Shape(1, classes, 30, 40));
+            byte[] expected =
+                    canvas.argMax(1)
+                            .toType(ai.djl.ndarray.types.DataType.UINT8, false)
+                            .toByteArray();
+
+            // When the segmenter takes the argmax itself
+            byte[] actual = Segmenter.argmaxOverClasses(logits, classes, pixels);
+
+            // Then every pixel gets PyTorch's class, the first of equal maxima included
+            assertArrayEquals(expected, actual);
+            assertTrue(java.util.stream.IntStream.range(0, pixels).anyMatch(p -> actual[p] > 0));
+        }
+    }
+
+    @Test
     void shouldProduceCanvasAtCeilOfStrideForOddSizes() {
         try (SegmentationModel model =
                         SegmentationModel.initialize(

@@ -1,6 +1,7 @@
 package io.canvasflow.deploy.bench;
 
 import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.deploy.replay.CpuUse;
 import io.canvasflow.deploy.replay.FrameRange;
 import io.canvasflow.deploy.replay.KafkaClients;
 import io.canvasflow.deploy.replay.ModeOutcome;
@@ -69,6 +70,7 @@ public final class PipelineBenchmark {
      * @param complete whether every frame got its mask
      * @param loadAverage the machine's one-minute load average when the phase ended, NaN if unknown
      * @param round which round of the benchmark it ran in, from 1
+     * @param cpu where the processor time went while the frames were measured
      */
     public record Phase(
             String name,
@@ -83,7 +85,8 @@ public final class PipelineBenchmark {
             double latencyP99Ms,
             boolean complete,
             double loadAverage,
-            int round) {}
+            int round,
+            CpuUse.Usage cpu) {}
 
     /**
      * End-to-end frames/s with one stream thread must be at least this share of the bare model's.
@@ -290,7 +293,7 @@ public final class PipelineBenchmark {
                                 failure.set(e);
                             }
                         },
-                        "bench-bare-model");
+                        CpuUse.MODEL_THREAD_PREFIX + "bench-bare");
         thread.start();
         thread.join();
         if (failure.get() != null) {
@@ -309,6 +312,7 @@ public final class PipelineBenchmark {
             canvases.clear();
             long nanos = 0;
             double modelMs = 0;
+            CpuUse.Snapshot start = CpuUse.snapshot();
             for (Frame frame : frames) {
                 // Decoding is the topology's work too, but not the model's: kept out of the time.
                 BufferedImage image = ImageCodecs.frameImage(frame);
@@ -330,7 +334,8 @@ public final class PipelineBenchmark {
                     Double.NaN,
                     true,
                     Stats.loadAverage(),
-                    round);
+                    round,
+                    CpuUse.between(start, CpuUse.snapshot()));
         }
     }
 
@@ -407,7 +412,8 @@ public final class PipelineBenchmark {
                         Stats.percentile(o.latencyMs(), 99),
                         o.complete(),
                         o.loadAverage(),
-                        round);
+                        round,
+                        o.drainCpu());
         say(
                 progress,
                 "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",
@@ -470,6 +476,8 @@ public final class PipelineBenchmark {
                 "(load: the machine's one-minute load average at the end of the run; above the"
                         + " processor count, other work shared the cores)\n");
         sb.append('\n');
+        sb.append(cpuTable(r));
+        sb.append('\n');
         sb.append(
                 ratioLine(
                         "end-to-end, 1 stream thread / bare model",
@@ -496,6 +504,61 @@ public final class PipelineBenchmark {
                             num(r.endToEndOverBareAt(intraOp), 3)));
         }
         return sb.toString();
+    }
+
+    /**
+     * Where the cores went in each run, in cores busy on average: the model's threads (the stream
+     * threads, the whole topology), PyTorch's intra-op workers with the GC and JIT, the Kafka
+     * clients, the other Java threads (the embedded broker), other processes, and idle.
+     */
+    static String cpuTable(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%5s %-12s %7s %8s | %7s %7s %7s %7s %7s %7s%n",
+                        "round",
+                        "run",
+                        "streams",
+                        "intra-op",
+                        "model",
+                        "native",
+                        "clients",
+                        "broker",
+                        "others",
+                        "idle"));
+        for (Phase p : r.phases()) {
+            CpuUse.Usage u = p.cpu();
+            if (u == null) {
+                continue;
+            }
+            double idle = (1 - u.machineBusyShare()) * u.cores();
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%5d %-12s %7s %8d | %7s %7s %7s %7s %7s %7s%n",
+                            p.round(),
+                            p.name(),
+                            p.streamThreads() == 0 ? "-" : Integer.toString(p.streamThreads()),
+                            p.intraOpThreads(),
+                            cores(u.ms(CpuUse.Group.MODEL_THREADS), u),
+                            cores(u.nativeMs(), u),
+                            cores(u.ms(CpuUse.Group.KAFKA_CLIENTS), u),
+                            cores(u.ms(CpuUse.Group.OTHER_JAVA), u),
+                            cores(u.otherProcessesMs(), u),
+                            num(idle, 2)));
+        }
+        sb.append(
+                "(cores busy on average while the frames ran: model = the thread(s) running the"
+                        + " model, for end-to-end the stream threads with all of the topology's"
+                        + " work; native = PyTorch's other intra-op threads, GC and JIT; clients ="
+                        + " Kafka client I/O threads and the mask reader; broker = the other Java"
+                        + " threads, mostly the embedded broker; others = other processes)\n");
+        return sb.toString();
+    }
+
+    private static String cores(double ms, CpuUse.Usage u) {
+        return num(ms / u.wallMs(), 2);
     }
 
     private static String ratioLine(

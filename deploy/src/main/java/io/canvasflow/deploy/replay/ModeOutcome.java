@@ -18,6 +18,7 @@ import java.util.List;
  * @param latencyRate the probe's publishing rate, frames per second
  * @param latencyMs per probe frame: sent to its mask readable by a read_committed consumer
  * @param loadAverage the machine's one-minute load average when the run ended, NaN if unknown
+ * @param drainCpu where the processor time went while the backlog drained
  */
 public record ModeOutcome(
         ReplayMode mode,
@@ -32,4 +33,5 @@ public record ModeOutcome(
         int latencyFrames,
         double latencyRate,
         List<Double> latencyMs,
-        double loadAverage) {}
+        double loadAverage,
+        CpuUse.Usage drainCpu) {}

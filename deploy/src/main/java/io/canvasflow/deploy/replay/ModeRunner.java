@@ -137,6 +137,7 @@ public final class ModeRunner {
                                 new ByteArraySerializer(),
                                 new ByteArraySerializer())) {
             say("  %s: segmenting %d records%n", label, fed[0]);
+            CpuUse.Snapshot drainStart = CpuUse.snapshot();
             boolean complete =
                     run.collector()
                             .await(
@@ -146,6 +147,7 @@ public final class ModeRunner {
                                                             + run.duplicates()
                                                     >= fed[0],
                                     idle);
+            CpuUse.Usage drainCpu = CpuUse.between(drainStart, CpuUse.snapshot());
             double fps = drainFps(drained);
             long deadLetters = run.collector().deadLetters();
             long duplicates = run.duplicates();
@@ -186,7 +188,8 @@ public final class ModeRunner {
                     probes,
                     rate,
                     latencies,
-                    Stats.loadAverage());
+                    Stats.loadAverage(),
+                    drainCpu);
         }
     }
 

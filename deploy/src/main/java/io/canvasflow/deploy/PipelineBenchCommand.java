@@ -44,7 +44,11 @@ import picocli.CommandLine.Spec;
             "PyTorch's intra-op thread count matters on a machine that also runs the broker: the"
                     + " bare model and 1 stream thread run at the default count and at 1, 2 stream"
                     + " threads at their share of the cores and at the default; the ratios compare"
-                    + " each side at its fastest count, and the table lists every run."
+                    + " each side at its fastest count, and the table lists every run.",
+            "The bare model also runs on 2 threads (the cameras split between them), for what"
+                    + " Kafka costs 2 stream threads; and a second table shows where the cores went"
+                    + " in every run: model threads, PyTorch's other threads, Kafka clients, the"
+                    + " broker, other processes, idle."
         })
 public final class PipelineBenchCommand implements Callable<Integer> {
 
@@ -331,6 +335,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             o.put("round", p.round());
             o.put("name", p.name());
             o.put("streamThreads", p.streamThreads());
+            o.put("modelThreads", p.modelThreads());
             o.put("intraOpThreads", p.intraOpThreads());
             o.put("frames", p.frames());
             o.put("fps", Stats.finite(p.fps()));
@@ -355,6 +360,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("endToEndOneThreadOverBare", Stats.finite(r.endToEndOverBare()));
         ratios.put("twoThreadsOverOne", Stats.finite(r.twoThreadsOverOne()));
+        ratios.put("bareTwoThreadsOverOne", Stats.finite(r.bareTwoThreadsOverOne()));
+        ratios.put(
+                "endToEndTwoThreadsOverBareTwoThreads",
+                Stats.finite(r.endToEndOverBareTwoThreads()));
         Map<String, Object> sameIntraOp = new LinkedHashMap<>();
         for (int intraOp : r.bareIntraOpCounts()) {
             sameIntraOp.put(Integer.toString(intraOp), Stats.finite(r.endToEndOverBareAt(intraOp)));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.deploy.bench.PipelineBenchmark;
 import io.canvasflow.deploy.bench.TorchThreads;
+import io.canvasflow.deploy.replay.CpuUse;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -51,19 +52,24 @@ class PipelineBenchCommandTest {
         PipelineBenchmark.Result r =
                 PipelineBenchCommand.run(settings, new PrintWriter(new StringWriter(), true));
 
-        // Then the bare model and both end-to-end runs saw every frame
+        // Then the bare model on one thread and on two, and both end-to-end runs, saw every frame
         assertEquals(10, r.frames());
         assertEquals(
-                List.of("bare model", "end-to-end", "end-to-end"),
+                List.of("bare model", "bare model", "end-to-end", "end-to-end"),
                 r.phases().stream().map(PipelineBenchmark.Phase::name).toList());
         assertEquals(
-                List.of(0, 1, 2),
+                List.of(0, 0, 1, 2),
                 r.phases().stream().map(PipelineBenchmark.Phase::streamThreads).toList());
+        assertEquals(
+                List.of(1, 2, 1, 2),
+                r.phases().stream().map(PipelineBenchmark.Phase::modelThreads).toList());
         for (PipelineBenchmark.Phase p : r.phases()) {
             assertEquals(List.of(true, 10L), List.of(p.complete(), p.frames()), p.toString());
             assertTrue(p.fps() > 0 && p.meanModelMs() > 0, p.toString());
+            // The time of the threads that ran the model is theirs, not the process's rest
+            assertTrue(p.cpu().ms(CpuUse.Group.MODEL_THREADS) > 0, p.toString());
         }
-        assertTrue(r.phases().get(1).latencyP50Ms() >= 0, "latency measured");
+        assertTrue(r.phases().get(2).latencyP50Ms() >= 0, "latency measured");
         assertTrue(r.endToEndOverBare() > 0 && r.twoThreadsOverOne() > 0);
         String json = PipelineBenchCommand.json(r);
         assertTrue(json.contains("\"endToEndOneThreadOverBare\""), json);
@@ -118,6 +124,7 @@ class PipelineBenchCommandTest {
         return new PipelineBenchmark.Phase(
                 streamThreads == 0 ? "bare model" : "end-to-end",
                 streamThreads,
+                Math.max(1, streamThreads),
                 intraOp,
                 100,
                 fps,
@@ -149,6 +156,51 @@ class PipelineBenchCommandTest {
         assertEquals(38.0 / 44.0, r.endToEndOverBareAt(1), 1e-9);
         assertTrue(
                 PipelineBenchmark.table(r).contains("    2 bare model"),
+                PipelineBenchmark.table(r));
+    }
+
+    @Test
+    void shouldCompareTheBareModelOnOneThreadWithOneStreamThreadAndOnTwoWithTwo() {
+        // Given the bare model on 1 thread (80 f/s) and on 2 (140 f/s), and 1 and 2 stream threads
+        PipelineBenchmark.Phase bareTwo =
+                new PipelineBenchmark.Phase(
+                        "bare model",
+                        0,
+                        2,
+                        1,
+                        100,
+                        140,
+                        14,
+                        0,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        true,
+                        1.0,
+                        1,
+                        null);
+        PipelineBenchmark.Result r =
+                new PipelineBenchmark.Result(
+                        100,
+                        4,
+                        2,
+                        2,
+                        List.of(
+                                phase(0, 1, 80, true),
+                                bareTwo,
+                                phase(1, 1, 64, true),
+                                phase(2, 1, 112, true)),
+                        "model-v1");
+
+        // Then the first bar takes the one-thread bare model, and the two-thread figures pair up
+        assertEquals(64.0 / 80.0, r.endToEndOverBare(), 1e-9);
+        assertEquals(140.0 / 80.0, r.bareTwoThreadsOverOne(), 1e-9);
+        assertEquals(112.0 / 140.0, r.endToEndOverBareTwoThreads(), 1e-9);
+        assertEquals(List.of(1), r.bareIntraOpCounts());
+        assertTrue(
+                PipelineBenchmark.table(r)
+                        .contains(
+                                "end-to-end, 2 stream threads / bare model, 2" + " threads: 0.800"),
                 PipelineBenchmark.table(r));
     }
 }

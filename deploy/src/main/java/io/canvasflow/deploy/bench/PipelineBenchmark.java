@@ -21,12 +21,14 @@ import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -35,7 +37,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@link Segmenter} on one thread, no Kafka, each camera's first frame 6 iterations from zero and
  * every later one 2 iterations seeded with its previous canvas, as the topology does) against the
  * topology end to end through Kafka with one and with two stream threads: frames pre-published,
- * consumed to completion, then a latency probe paced at a share of the measured rate.
+ * consumed to completion, then a latency probe paced at a share of the measured rate. The bare
+ * model also runs on two threads, each with half of the cameras, so that two stream threads can be
+ * set against the model with the same cores; and every run records where the processor time went
+ * ({@link CpuUse}).
  *
  * <p>PyTorch runs each operator on an OpenMP pool of intra-op threads, by default one per core.
  * Which count is fastest depends on the work beside the model: the bare model has the cores to
@@ -59,6 +64,8 @@ public final class PipelineBenchmark {
      *
      * @param name what ran: {@code bare}, {@code end-to-end}
      * @param streamThreads Kafka Streams threads (0 for the bare model)
+     * @param modelThreads threads that ran the model: the stream threads end to end, the bare
+     *     model's own threads (each with its share of the cameras) without Kafka
      * @param intraOpThreads PyTorch intra-op threads per model thread
      * @param frames frames measured
      * @param fps frames per second
@@ -75,6 +82,7 @@ public final class PipelineBenchmark {
     public record Phase(
             String name,
             int streamThreads,
+            int modelThreads,
             int intraOpThreads,
             long frames,
             double fps,
@@ -122,14 +130,50 @@ public final class PipelineBenchmark {
         /**
          * The fastest complete run with this many stream threads.
          *
-         * @param streamThreads 0 for the bare model
+         * @param streamThreads 0 for the bare model on one thread
          * @return the run, empty when none completed
          */
         public Optional<Phase> best(int streamThreads) {
+            return streamThreads == 0 ? bestBare(1) : fastest(streamThreads, streamThreads);
+        }
+
+        /**
+         * The fastest complete run of the bare model on this many threads.
+         *
+         * @param threads model threads
+         * @return the run, empty when none completed
+         */
+        public Optional<Phase> bestBare(int threads) {
+            return fastest(0, threads);
+        }
+
+        private Optional<Phase> fastest(int streamThreads, int modelThreads) {
             return phases.stream()
                     .filter(p -> p.streamThreads() == streamThreads && p.complete())
+                    .filter(p -> p.modelThreads() == modelThreads)
                     .filter(p -> Double.isFinite(p.fps()))
                     .max(Comparator.comparingDouble(Phase::fps));
+        }
+
+        /**
+         * End-to-end frames/s with two stream threads / the bare model's on two threads, each at
+         * its best: what Kafka costs once the model has the machine's cores.
+         */
+        public double endToEndOverBareTwoThreads() {
+            Optional<Phase> x = best(2);
+            Optional<Phase> y = bestBare(2);
+            return x.isEmpty() || y.isEmpty()
+                    ? Double.NaN
+                    : Stats.ratio(x.get().fps(), y.get().fps());
+        }
+
+        /** The bare model's frames/s on two threads / on one, each at its best. */
+        public double bareTwoThreadsOverOne() {
+            Optional<Phase> x = bestBare(2);
+            Optional<Phase> y = bestBare(1);
+            return x.isEmpty() || y.isEmpty()
+                    ? Double.NaN
+                    : Stats.ratio(x.get().fps(), y.get().fps());
         }
 
         /** End-to-end frames/s with one stream thread / bare model frames/s, each at its best. */
@@ -160,7 +204,7 @@ public final class PipelineBenchmark {
         /** The intra-op counts the bare model ran at, in the order run. */
         public List<Integer> bareIntraOpCounts() {
             return phases.stream()
-                    .filter(p -> p.streamThreads() == 0)
+                    .filter(p -> p.streamThreads() == 0 && p.modelThreads() == 1)
                     .map(Phase::intraOpThreads)
                     .distinct()
                     .toList();
@@ -169,6 +213,7 @@ public final class PipelineBenchmark {
         private Optional<Phase> at(int streamThreads, int intraOp) {
             return phases.stream()
                     .filter(p -> p.streamThreads() == streamThreads)
+                    .filter(p -> p.streamThreads() > 0 || p.modelThreads() == 1)
                     .filter(p -> p.intraOpThreads() == intraOp && p.complete())
                     .filter(p -> Double.isFinite(p.fps()))
                     .max(Comparator.comparingDouble(Phase::fps));
@@ -239,10 +284,18 @@ public final class PipelineBenchmark {
                             "Bare model, %d intra-op thread(s), %d frames...%n",
                             intraOp,
                             frames.size());
-                    Phase bare = bare(model, frames, warmUp, intraOp, round);
+                    Phase bare = bare(model, frames, warmUp, intraOp, 1, round);
                     phases.add(bare);
                     say(progress, "  %.1f frames/s%n", bare.fps());
                 }
+                say(
+                        progress,
+                        "Bare model, 2 threads x %d intra-op thread(s), the cameras split between"
+                                + " them...%n",
+                        share);
+                Phase bareTwo = bare(model, frames, warmUp, share, 2, round);
+                phases.add(bareTwo);
+                say(progress, "  %.1f frames/s%n", bareTwo.fps());
                 List<int[]> runs = new ArrayList<>();
                 single.forEach(intraOp -> runs.add(new int[] {1, intraOp}));
                 runs.add(new int[] {2, share});
@@ -277,65 +330,108 @@ public final class PipelineBenchmark {
                 model.spec().version());
     }
 
-    /** The bare model on a fresh thread, so that the intra-op count set now applies to it. */
+    /**
+     * The bare model on fresh threads (so that the intra-op count set now applies to them), each
+     * with its share of the cameras as stream threads get theirs by partition. Each thread warms up
+     * on its own frames, then all start together; a thread's time is its segment calls only
+     * (decoding is the topology's work too, but not the model's), and the run takes as long as its
+     * slowest thread.
+     */
     static Phase bare(
-            SegmentationModel model, List<Frame> frames, int warmUp, int intraOp, int round)
+            SegmentationModel model,
+            List<Frame> frames,
+            int warmUp,
+            int intraOp,
+            int threads,
+            int round)
             throws InterruptedException {
         TorchThreads.set(intraOp);
-        AtomicReference<Phase> out = new AtomicReference<>();
+        List<String> cameras = frames.stream().map(Frame::getCameraId).distinct().sorted().toList();
+        List<List<Frame>> shares = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            shares.add(new ArrayList<>());
+        }
+        for (Frame frame : frames) {
+            shares.get(cameras.indexOf(frame.getCameraId()) % threads).add(frame);
+        }
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(threads);
+        CountDownLatch measured = new CountDownLatch(1);
+        long[] nanos = new long[threads];
+        double[] modelMs = new double[threads];
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Thread thread =
-                new Thread(
-                        () -> {
-                            try {
-                                out.set(timeBare(model, frames, warmUp, round));
-                            } catch (RuntimeException e) {
-                                failure.set(e);
-                            }
-                        },
-                        CpuUse.MODEL_THREAD_PREFIX + "bench-bare");
-        thread.start();
-        thread.join();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int index = t;
+            Thread worker =
+                    new Thread(
+                            () -> {
+                                try (Segmenter segmenter = model.newSegmenter()) {
+                                    List<Frame> mine = shares.get(index);
+                                    warmUp(segmenter, mine, warmUp);
+                                    ready.countDown();
+                                    go.await();
+                                    Map<String, Canvas> canvases = new HashMap<>();
+                                    for (Frame frame : mine) {
+                                        BufferedImage image = ImageCodecs.frameImage(frame);
+                                        long t0 = System.nanoTime();
+                                        SegmentationResult r =
+                                                segment(segmenter, frame, image, canvases);
+                                        nanos[index] += System.nanoTime() - t0;
+                                        modelMs[index] += r.modelMillis();
+                                    }
+                                    // Alive until measured: a dead thread's time has no name.
+                                    finished.countDown();
+                                    measured.await();
+                                } catch (RuntimeException e) {
+                                    failure.compareAndSet(null, e);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                } finally {
+                                    ready.countDown();
+                                    finished.countDown();
+                                }
+                            },
+                            CpuUse.MODEL_THREAD_PREFIX + "bench-bare-" + (t + 1));
+            workers.add(worker);
+            worker.start();
+        }
+        ready.await();
+        CpuUse.Snapshot start = CpuUse.snapshot();
+        go.countDown();
+        finished.await();
+        CpuUse.Usage cpu = CpuUse.between(start, CpuUse.snapshot());
+        measured.countDown();
+        for (Thread worker : workers) {
+            worker.join();
+        }
         if (failure.get() != null) {
             throw failure.get();
         }
-        return out.get();
+        long slowest = Arrays.stream(nanos).max().orElse(0);
+        return new Phase(
+                "bare model",
+                0,
+                threads,
+                intraOp,
+                frames.size(),
+                frames.size() / (slowest / 1e9),
+                Arrays.stream(modelMs).sum() / frames.size(),
+                0,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                true,
+                Stats.loadAverage(),
+                round,
+                cpu);
     }
 
-    private static Phase timeBare(
-            SegmentationModel model, List<Frame> frames, int warmUp, int round) {
-        try (Segmenter segmenter = model.newSegmenter()) {
-            Map<String, Canvas> canvases = new HashMap<>();
-            for (int i = 0; i < Math.min(warmUp, frames.size()); i++) {
-                segment(segmenter, frames.get(i), ImageCodecs.frameImage(frames.get(i)), canvases);
-            }
-            canvases.clear();
-            long nanos = 0;
-            double modelMs = 0;
-            CpuUse.Snapshot start = CpuUse.snapshot();
-            for (Frame frame : frames) {
-                // Decoding is the topology's work too, but not the model's: kept out of the time.
-                BufferedImage image = ImageCodecs.frameImage(frame);
-                long t0 = System.nanoTime();
-                SegmentationResult r = segment(segmenter, frame, image, canvases);
-                nanos += System.nanoTime() - t0;
-                modelMs += r.modelMillis();
-            }
-            return new Phase(
-                    "bare model",
-                    0,
-                    TorchThreads.get(),
-                    frames.size(),
-                    frames.size() / (nanos / 1e9),
-                    modelMs / frames.size(),
-                    0,
-                    Double.NaN,
-                    Double.NaN,
-                    Double.NaN,
-                    true,
-                    Stats.loadAverage(),
-                    round,
-                    CpuUse.between(start, CpuUse.snapshot()));
+    private static void warmUp(Segmenter segmenter, List<Frame> frames, int count) {
+        Map<String, Canvas> canvases = new HashMap<>();
+        for (int i = 0; i < Math.min(count, frames.size()); i++) {
+            segment(segmenter, frames.get(i), ImageCodecs.frameImage(frames.get(i)), canvases);
         }
     }
 
@@ -402,6 +498,7 @@ public final class PipelineBenchmark {
                 new Phase(
                         "end-to-end",
                         threads,
+                        threads,
                         intraOp,
                         o.masks().size(),
                         o.fps(),
@@ -443,7 +540,7 @@ public final class PipelineBenchmark {
                         "%5s %-12s %7s %8s %7s %9s %9s %9s %9s %9s %9s %6s%n",
                         "round",
                         "run",
-                        "streams",
+                        "threads",
                         "intra-op",
                         "frames",
                         "frames/s",
@@ -460,7 +557,7 @@ public final class PipelineBenchmark {
                             "%5d %-12s %7s %8d %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
                             p.round(),
                             p.name(),
-                            p.streamThreads() == 0 ? "-" : Integer.toString(p.streamThreads()),
+                            Integer.toString(p.modelThreads()),
                             p.intraOpThreads(),
                             p.frames(),
                             p.fps(),
@@ -495,6 +592,20 @@ public final class PipelineBenchmark {
         sb.append(
                 "(each side at its fastest round and at the intra-op thread count that was fastest"
                         + " for it)\n");
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "bare model, 2 threads / 1 thread: %s   [%s / %s]%n",
+                        num(r.bareTwoThreadsOverOne(), 3),
+                        describe(r.bestBare(2)),
+                        describe(r.bestBare(1))));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "end-to-end, 2 stream threads / bare model, 2 threads: %s   [%s / %s]%n",
+                        num(r.endToEndOverBareTwoThreads(), 3),
+                        describe(r.best(2)),
+                        describe(r.bestBare(2))));
         for (int intraOp : r.bareIntraOpCounts()) {
             sb.append(
                     String.format(
@@ -519,7 +630,7 @@ public final class PipelineBenchmark {
                         "%5s %-12s %7s %8s | %7s %7s %7s %7s %7s %7s%n",
                         "round",
                         "run",
-                        "streams",
+                        "threads",
                         "intra-op",
                         "model",
                         "native",
@@ -539,7 +650,7 @@ public final class PipelineBenchmark {
                             "%5d %-12s %7s %8d | %7s %7s %7s %7s %7s %7s%n",
                             p.round(),
                             p.name(),
-                            p.streamThreads() == 0 ? "-" : Integer.toString(p.streamThreads()),
+                            Integer.toString(p.modelThreads()),
                             p.intraOpThreads(),
                             cores(u.ms(CpuUse.Group.MODEL_THREADS), u),
                             cores(u.nativeMs(), u),

@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -101,38 +101,48 @@ public final class Segmenter implements AutoCloseable {
 
     /**
      * The mask: argmax over classes of the canvas bilinearly upsampled to the output size. The
-     * upsampling runs in PyTorch, the argmax here: PyTorch's argmax over the class axis of an NCHW
-     * tensor is a strided reduction that took 3-4 ms for 9 x 256 x 192 logits on a 2-core CPU
-     * (slower with two intra-op threads than with one), this loop about 0.3 ms with the copy.
+     * upsampling runs in PyTorch, the argmax here, reading the upsampled logits in place (no copy
+     * into the Java heap: at 256x192 they are 1.7 MB a frame): PyTorch's argmax over the class axis
+     * of an NCHW tensor is a strided reduction that took 3-4 ms for 9 x 256 x 192 logits on a
+     * 2-core CPU (slower with two intra-op threads than with one), this loop about 0.3 ms.
      */
     static byte[] classMap(NDArray canvas, int width, int height) {
         NDArray up =
                 canvas.getNDArrayInternal().interpolation(new long[] {height, width}, 1, false);
-        return argmaxOverClasses(up.toFloatArray(), (int) canvas.getShape().get(1), width * height);
+        // A view of the tensor's memory, valid while the frame's manager keeps `up` open.
+        FloatBuffer logits = up.toByteBuffer(true).asFloatBuffer();
+        return argmaxOverClasses(logits, (int) canvas.getShape().get(1), width * height);
     }
 
     /**
      * The index of the largest of each pixel's class logits, laid out class-major ({@code C x P}),
      * the first of equal maxima as PyTorch's argmax does.
      *
-     * @param logits {@code classes * pixels} values, all of class 0 first
+     * @param logits {@code classes * pixels} values from its position, all of class 0 first
      * @param classes number of classes, at most 256
      * @param pixels number of pixels
      * @return a class index per pixel
      */
-    static byte[] argmaxOverClasses(float[] logits, int classes, int pixels) {
-        if (classes < 1 || classes > 256 || logits.length != (long) classes * pixels) {
+    static byte[] argmaxOverClasses(FloatBuffer logits, int classes, int pixels) {
+        if (classes < 1 || classes > 256 || logits.remaining() != (long) classes * pixels) {
             throw new IllegalArgumentException(
-                    "expected " + classes + " x " + pixels + " logits but found " + logits.length);
+                    "expected "
+                            + classes
+                            + " x "
+                            + pixels
+                            + " logits but found "
+                            + logits.remaining());
         }
+        int base = logits.position();
         // Class by class over all pixels: sequential reads, where pixel by pixel would stride.
-        float[] best = Arrays.copyOf(logits, pixels);
+        float[] best = new float[pixels];
+        logits.get(base, best);
         byte[] index = new byte[pixels];
         for (int c = 1; c < classes; c++) {
-            int offset = c * pixels;
+            int offset = base + c * pixels;
             byte label = (byte) c;
             for (int p = 0; p < pixels; p++) {
-                float v = logits[offset + p];
+                float v = logits.get(offset + p);
                 if (v > best[p]) {
                     best[p] = v;
                     index[p] = label;

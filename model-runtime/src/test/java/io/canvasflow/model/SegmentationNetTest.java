@@ -37,11 +37,32 @@ class SegmentationNetTest {
                             .toByteArray();
 
             // When the segmenter takes the argmax itself
-            byte[] actual = Segmenter.argmaxOverClasses(logits, classes, pixels);
+            byte[] actual =
+                    Segmenter.argmaxOverClasses(java.nio.FloatBuffer.wrap(logits), classes, pixels);
 
             // Then every pixel gets PyTorch's class, the first of equal maxima included
             assertArrayEquals(expected, actual);
             assertTrue(java.util.stream.IntStream.range(0, pixels).anyMatch(p -> actual[p] > 0));
+        }
+    }
+
+    @Test
+    void shouldReadTheUpsampledLogitsInPlaceForTheClassMap() {
+        // Given a 9-class canvas of 10 x 8
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray canvas = manager.randomNormal(new Shape(1, 9, 8, 10));
+
+            // When the class map of 40 x 30 is taken from the tensor's own memory
+            byte[] actual = Segmenter.classMap(canvas, 40, 30);
+
+            // Then it is PyTorch's argmax of the bilinearly upsampled canvas
+            byte[] expected =
+                    canvas.getNDArrayInternal()
+                            .interpolation(new long[] {30, 40}, 1, false)
+                            .argMax(1)
+                            .toType(ai.djl.ndarray.types.DataType.UINT8, false)
+                            .toByteArray();
+            assertArrayEquals(expected, actual);
         }
     }
 

@@ -239,10 +239,19 @@ public final class ModeRunner {
             StreamsRun run,
             List<MaskCollector.Received> probed)
             throws InterruptedException {
+        // Each camera's first frame primes it and is not timed: take more frames until the rest
+        // make up the probe (a longer head can bring in cameras of its own), or the topic ends.
         List<ProbeFrame> head = probeFrames(input, latencyFrames);
-        long cameras = head.stream().map(f -> f.frame().getCameraId()).distinct().count();
-        if (cameras > 0 && head.size() - cameras < latencyFrames) {
-            head = probeFrames(input, latencyFrames + (int) cameras);
+        while (true) {
+            long cameras = head.stream().map(f -> f.frame().getCameraId()).distinct().count();
+            if (head.size() - cameras >= latencyFrames) {
+                break;
+            }
+            List<ProbeFrame> longer = probeFrames(input, latencyFrames + (int) cameras);
+            if (longer.size() <= head.size()) {
+                break;
+            }
+            head = longer;
         }
         Serializer<Frame> serializer = AvroSerdes.frame().serializer();
         Set<String> primed = new HashSet<>();

@@ -128,6 +128,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                             + " fastest round (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Run against this Kafka cluster instead of an embedded broker, so that the"
+                            + " broker does not share this machine's cores; the frames go to a"
+                            + " topic of the run's own (frames-bench-RUN), which is left there.")
+    String bootstrapServers;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
     Path json;
 
@@ -160,6 +169,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
      * @param idleTimeout how long a run may make no progress
      * @param rounds times each configuration runs
      * @param overrides settings for the topology runs
+     * @param bootstrapServers a Kafka cluster to run against, or null for an embedded broker
      */
     public record Settings(
             int cameras,
@@ -174,7 +184,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             boolean defaultIntraOpRun,
             Duration idleTimeout,
             int rounds,
-            Map<String, String> overrides) {}
+            Map<String, String> overrides,
+            String bootstrapServers) {}
 
     @Override
     public Integer call() {
@@ -213,7 +224,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                                     !skipDefaultIntraOp,
                                     idleTimeout,
                                     rounds,
-                                    overrides),
+                                    overrides,
+                                    bootstrapServers),
                             out);
             String text = json(result);
             out.println();
@@ -247,7 +259,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts an embedded broker, publishes the frames once and runs every phase on them.
+     * Publishes the frames once, to an embedded broker unless the settings name a cluster, and runs
+     * every phase on them.
      *
      * @param s the settings
      * @param out where to print progress
@@ -256,54 +269,64 @@ public final class PipelineBenchCommand implements Callable<Integer> {
      */
     public static PipelineBenchmark.Result run(Settings s, PrintWriter out)
             throws InterruptedException {
+        if (s.bootstrapServers() != null) {
+            out.println("Using the Kafka cluster at " + s.bootstrapServers());
+            out.flush();
+            String topic = "frames-bench-" + Long.toString(System.currentTimeMillis(), 36);
+            return run(s, s.bootstrapServers(), topic, out);
+        }
         out.println("Starting an embedded Kafka broker...");
         out.flush();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
-            Map<String, String> flags = new LinkedHashMap<>(s.overrides());
-            flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-            if (s.model() != null) {
-                flags.put(CanvasFlowConfig.MODEL_DIR, s.model().toString());
-            }
-            CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
-            String topic = "frames-bench";
-            KafkaClients.createTopic(config, topic, s.partitions());
-            if (s.cameras() > 0) {
-                out.printf(
-                        "Publishing %d synthetic camera(s) x %d frames...%n",
-                        s.cameras(), s.frames());
-                out.flush();
-                ReplayFootage.publishSynthetic(
-                        broker.bootstrapServers(),
-                        topic,
-                        CameraIds.spread("cam-", s.cameras(), s.partitions()),
-                        s.frames(),
-                        out);
-            }
-            if (s.video() != null) {
-                out.printf("Publishing %s...%n", s.video());
-                out.flush();
-                ReplayFootage.publishVideo(
-                        broker.bootstrapServers(),
-                        topic,
-                        ReplayFootage.videoCameraId(s.video()),
-                        s.video(),
-                        s.videoFrames(),
-                        out);
-            }
-            try (SegmentationModel rnn =
-                    SegmentationModel.load(config.modelDir(), config.modelDevice())) {
-                return PipelineBenchmark.run(
-                        config,
-                        topic,
-                        rnn,
-                        s.warmUp(),
-                        s.latencyFrames(),
-                        s.load(),
-                        s.defaultIntraOpRun(),
-                        s.idleTimeout(),
-                        s.rounds(),
-                        out);
-            }
+            return run(s, broker.bootstrapServers(), "frames-bench", out);
+        }
+    }
+
+    private static PipelineBenchmark.Result run(
+            Settings s, String bootstrapServers, String topic, PrintWriter out)
+            throws InterruptedException {
+        Map<String, String> flags = new LinkedHashMap<>(s.overrides());
+        flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        if (s.model() != null) {
+            flags.put(CanvasFlowConfig.MODEL_DIR, s.model().toString());
+        }
+        CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
+        KafkaClients.createTopic(config, topic, s.partitions());
+        if (s.cameras() > 0) {
+            out.printf(
+                    "Publishing %d synthetic camera(s) x %d frames...%n", s.cameras(), s.frames());
+            out.flush();
+            ReplayFootage.publishSynthetic(
+                    bootstrapServers,
+                    topic,
+                    CameraIds.spread("cam-", s.cameras(), s.partitions()),
+                    s.frames(),
+                    out);
+        }
+        if (s.video() != null) {
+            out.printf("Publishing %s...%n", s.video());
+            out.flush();
+            ReplayFootage.publishVideo(
+                    bootstrapServers,
+                    topic,
+                    ReplayFootage.videoCameraId(s.video()),
+                    s.video(),
+                    s.videoFrames(),
+                    out);
+        }
+        try (SegmentationModel rnn =
+                SegmentationModel.load(config.modelDir(), config.modelDevice())) {
+            return PipelineBenchmark.run(
+                    config,
+                    topic,
+                    rnn,
+                    s.warmUp(),
+                    s.latencyFrames(),
+                    s.load(),
+                    s.defaultIntraOpRun(),
+                    s.idleTimeout(),
+                    s.rounds(),
+                    out);
         }
     }
 

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.deploy.bench.PipelineBenchmark;
 import io.canvasflow.deploy.bench.TorchThreads;
 import io.canvasflow.deploy.replay.CpuUse;
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +48,8 @@ class PipelineBenchCommandTest {
                         false,
                         Duration.ofMinutes(1),
                         1,
-                        Map.of());
+                        Map.of(),
+                        null);
 
         // When the benchmark runs
         PipelineBenchmark.Result r =
@@ -74,6 +77,49 @@ class PipelineBenchCommandTest {
         String json = PipelineBenchCommand.json(r);
         assertTrue(json.contains("\"endToEndOneThreadOverBare\""), json);
         assertTrue(PipelineBenchmark.table(r).contains("2 stream threads / 1 stream thread"));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldRunAgainstAGivenClusterInATopicOfItsOwn() throws Exception {
+        // Given a Kafka cluster that the benchmark does not start
+        try (EmbeddedKafkaBroker cluster = EmbeddedKafkaBroker.builder().build().start()) {
+            PipelineBenchCommand.Settings settings =
+                    new PipelineBenchCommand.Settings(
+                            1,
+                            4,
+                            null,
+                            0,
+                            1,
+                            ShippedModels.rnn(),
+                            1,
+                            0,
+                            0.8,
+                            false,
+                            Duration.ofMinutes(1),
+                            1,
+                            Map.of(),
+                            cluster.bootstrapServers());
+
+            // When the benchmark runs against it
+            StringWriter console = new StringWriter();
+            PipelineBenchmark.Result r =
+                    PipelineBenchCommand.run(settings, new PrintWriter(console, true));
+
+            // Then every run saw the 4 frames, published to a topic named for the run
+            assertTrue(
+                    console.toString().contains("Using the Kafka cluster at "), console.toString());
+            for (PipelineBenchmark.Phase p : r.phases()) {
+                assertEquals(List.of(true, 4L), List.of(p.complete(), p.frames()), p.toString());
+            }
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+                assertTrue(
+                        admin.listTopics().names().get().stream()
+                                .anyMatch(t -> t.matches("frames-bench-[0-9a-z]+")),
+                        "the run's frames topic");
+            }
+        }
     }
 
     @Test

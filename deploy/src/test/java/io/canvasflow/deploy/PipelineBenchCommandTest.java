@@ -34,22 +34,7 @@ class PipelineBenchCommandTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void shouldMeasureBareModelAndOneAndTwoStreamThreadsOnTheSameFrames() throws Exception {
         // Given two synthetic cameras of five frames
-        PipelineBenchCommand.Settings settings =
-                new PipelineBenchCommand.Settings(
-                        2,
-                        5,
-                        null,
-                        0,
-                        2,
-                        ShippedModels.rnn(),
-                        2,
-                        3,
-                        0.8,
-                        false,
-                        Duration.ofMinutes(1),
-                        1,
-                        Map.of(),
-                        null);
+        PipelineBenchCommand.Settings settings = settings(2, 5, 3, null);
 
         // When the benchmark runs
         PipelineBenchmark.Result r =
@@ -84,22 +69,7 @@ class PipelineBenchCommandTest {
     void shouldRunAgainstAGivenClusterInATopicOfItsOwn() throws Exception {
         // Given a Kafka cluster that the benchmark does not start
         try (EmbeddedKafkaBroker cluster = EmbeddedKafkaBroker.builder().build().start()) {
-            PipelineBenchCommand.Settings settings =
-                    new PipelineBenchCommand.Settings(
-                            1,
-                            4,
-                            null,
-                            0,
-                            1,
-                            ShippedModels.rnn(),
-                            1,
-                            0,
-                            0.8,
-                            false,
-                            Duration.ofMinutes(1),
-                            1,
-                            Map.of(),
-                            cluster.bootstrapServers());
+            PipelineBenchCommand.Settings settings = settings(1, 4, 0, cluster.bootstrapServers());
 
             // When the benchmark runs against it
             StringWriter console = new StringWriter();
@@ -158,6 +128,29 @@ class PipelineBenchCommandTest {
                         "2 stream threads / 1 stream thread: 1.500   (bar: >= 1.6, NOT met)"
                                 + "   [60.0 f/s at 1 intra-op / 40.0 f/s at 1 intra-op]"),
                 table);
+    }
+
+    /**
+     * Settings for a short run: one partition per camera, as many warm-up frames as cameras, one
+     * round, no second two-thread run.
+     */
+    private static PipelineBenchCommand.Settings settings(
+            int cameras, int frames, int latencyFrames, String bootstrapServers) {
+        return new PipelineBenchCommand.Settings(
+                cameras,
+                frames,
+                null,
+                0,
+                cameras,
+                ShippedModels.rnn(),
+                cameras,
+                latencyFrames,
+                0.8,
+                false,
+                Duration.ofMinutes(1),
+                1,
+                Map.of(),
+                bootstrapServers);
     }
 
     private static PipelineBenchmark.Phase phase(

@@ -59,6 +59,9 @@ public final class PipelineBenchmark {
     /** Iterations of a seeded frame (the topology's default). */
     static final int SEEDED_ITERATIONS = 2;
 
+    /** In {@link Result}'s look-ups: a run at whatever intra-op count was fastest. */
+    private static final int ANY_INTRA_OP = 0;
+
     /**
      * One measured configuration.
      *
@@ -134,7 +137,7 @@ public final class PipelineBenchmark {
          * @return the run, empty when none completed
          */
         public Optional<Phase> best(int streamThreads) {
-            return streamThreads == 0 ? bestBare(1) : fastest(streamThreads, streamThreads);
+            return fastest(streamThreads, Math.max(1, streamThreads), ANY_INTRA_OP);
         }
 
         /**
@@ -144,15 +147,17 @@ public final class PipelineBenchmark {
          * @return the run, empty when none completed
          */
         public Optional<Phase> bestBare(int threads) {
-            return fastest(0, threads);
+            return fastest(0, threads, ANY_INTRA_OP);
         }
 
-        private Optional<Phase> fastest(int streamThreads, int modelThreads) {
-            return phases.stream()
-                    .filter(p -> p.streamThreads() == streamThreads && p.complete())
-                    .filter(p -> p.modelThreads() == modelThreads)
-                    .filter(p -> Double.isFinite(p.fps()))
-                    .max(Comparator.comparingDouble(Phase::fps));
+        /** End-to-end frames/s with one stream thread / bare model frames/s, each at its best. */
+        public double endToEndOverBare() {
+            return fpsRatio(best(1), bestBare(1));
+        }
+
+        /** Two stream threads' frames/s / one stream thread's, each at its best. */
+        public double twoThreadsOverOne() {
+            return fpsRatio(best(2), best(1));
         }
 
         /**
@@ -160,30 +165,12 @@ public final class PipelineBenchmark {
          * its best: what Kafka costs once the model has the machine's cores.
          */
         public double endToEndOverBareTwoThreads() {
-            Optional<Phase> x = best(2);
-            Optional<Phase> y = bestBare(2);
-            return x.isEmpty() || y.isEmpty()
-                    ? Double.NaN
-                    : Stats.ratio(x.get().fps(), y.get().fps());
+            return fpsRatio(best(2), bestBare(2));
         }
 
         /** The bare model's frames/s on two threads / on one, each at its best. */
         public double bareTwoThreadsOverOne() {
-            Optional<Phase> x = bestBare(2);
-            Optional<Phase> y = bestBare(1);
-            return x.isEmpty() || y.isEmpty()
-                    ? Double.NaN
-                    : Stats.ratio(x.get().fps(), y.get().fps());
-        }
-
-        /** End-to-end frames/s with one stream thread / bare model frames/s, each at its best. */
-        public double endToEndOverBare() {
-            return bestRatio(1, 0);
-        }
-
-        /** Two stream threads' frames/s / one stream thread's, each at its best. */
-        public double twoThreadsOverOne() {
-            return bestRatio(2, 1);
+            return fpsRatio(bestBare(2), bestBare(1));
         }
 
         /**
@@ -194,14 +181,10 @@ public final class PipelineBenchmark {
          * @return the ratio, NaN when either did not run or did not complete
          */
         public double endToEndOverBareAt(int intraOp) {
-            Optional<Phase> e2e = at(1, intraOp);
-            Optional<Phase> bare = at(0, intraOp);
-            return e2e.isEmpty() || bare.isEmpty()
-                    ? Double.NaN
-                    : Stats.ratio(e2e.get().fps(), bare.get().fps());
+            return fpsRatio(fastest(1, 1, intraOp), fastest(0, 1, intraOp));
         }
 
-        /** The intra-op counts the bare model ran at, in the order run. */
+        /** The intra-op counts the bare model ran at on one thread, in the order run. */
         public List<Integer> bareIntraOpCounts() {
             return phases.stream()
                     .filter(p -> p.streamThreads() == 0 && p.modelThreads() == 1)
@@ -210,21 +193,19 @@ public final class PipelineBenchmark {
                     .toList();
         }
 
-        private Optional<Phase> at(int streamThreads, int intraOp) {
+        private Optional<Phase> fastest(int streamThreads, int modelThreads, int intraOp) {
             return phases.stream()
                     .filter(p -> p.streamThreads() == streamThreads)
-                    .filter(p -> p.streamThreads() > 0 || p.modelThreads() == 1)
-                    .filter(p -> p.intraOpThreads() == intraOp && p.complete())
-                    .filter(p -> Double.isFinite(p.fps()))
+                    .filter(p -> p.modelThreads() == modelThreads)
+                    .filter(p -> intraOp == ANY_INTRA_OP || p.intraOpThreads() == intraOp)
+                    .filter(p -> p.complete() && Double.isFinite(p.fps()))
                     .max(Comparator.comparingDouble(Phase::fps));
         }
 
-        private double bestRatio(int a, int b) {
-            Optional<Phase> x = best(a);
-            Optional<Phase> y = best(b);
-            return x.isEmpty() || y.isEmpty()
+        private static double fpsRatio(Optional<Phase> a, Optional<Phase> b) {
+            return a.isEmpty() || b.isEmpty()
                     ? Double.NaN
-                    : Stats.ratio(x.get().fps(), y.get().fps());
+                    : Stats.ratio(a.get().fps(), b.get().fps());
         }
     }
 
@@ -347,12 +328,16 @@ public final class PipelineBenchmark {
             throws InterruptedException {
         TorchThreads.set(intraOp);
         List<String> cameras = frames.stream().map(Frame::getCameraId).distinct().sorted().toList();
+        Map<String, Integer> threadOf = new HashMap<>();
+        for (int c = 0; c < cameras.size(); c++) {
+            threadOf.put(cameras.get(c), c % threads);
+        }
         List<List<Frame>> shares = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             shares.add(new ArrayList<>());
         }
         for (Frame frame : frames) {
-            shares.get(cameras.indexOf(frame.getCameraId()) % threads).add(frame);
+            shares.get(threadOf.get(frame.getCameraId())).add(frame);
         }
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
@@ -389,6 +374,7 @@ public final class PipelineBenchmark {
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
                                 } finally {
+                                    // A worker that failed early must not leave the run waiting.
                                     ready.countDown();
                                     finished.countDown();
                                 }

@@ -319,17 +319,24 @@ public final class ModeRunner {
     }
 
     /**
-     * Frames per second from the first mask readable to the last. (The mask event's processed time
-     * is the stream thread's cached clock, taken before the model runs, so it is not used.)
+     * Frames per second from the first mask readable to the last. When one transaction carried
+     * every mask, so that they all became readable at once, the rate comes from the masks'
+     * processed times instead: the stream thread's clock as it took up each frame's batch, coarser
+     * than the receipts but free of commit waits. NaN when neither gives a span.
      */
     static double drainFps(List<MaskCollector.Received> masks) {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
+        long firstProcessed = Long.MAX_VALUE;
+        long lastProcessed = Long.MIN_VALUE;
         int n = 0;
         synchronized (masks) {
             for (MaskCollector.Received r : masks) {
                 first = Math.min(first, r.receivedMs());
                 last = Math.max(last, r.receivedMs());
+                long processed = r.mask().getProcessedTimestamp().toEpochMilli();
+                firstProcessed = Math.min(firstProcessed, processed);
+                lastProcessed = Math.max(lastProcessed, processed);
                 n++;
             }
             // Masks become readable a transaction at a time: those readable at the first instant
@@ -340,7 +347,14 @@ public final class ModeRunner {
                     before++;
                 }
             }
-            return n < 2 || last <= first ? Double.NaN : (n - before) * 1000.0 / (last - first);
+            if (n >= 2 && last > first) {
+                return (n - before) * 1000.0 / (last - first);
+            }
+            // A backlog that one transaction carried leaves no span between receipts: take the
+            // span between the processor's own stamps instead, which leaves out commit waits.
+            return n < 2 || lastProcessed <= firstProcessed
+                    ? Double.NaN
+                    : (n - 1) * 1000.0 / (lastProcessed - firstProcessed);
         }
     }
 

@@ -4,6 +4,7 @@ import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.Stores;
 import io.canvasflow.schemas.Topics;
 import java.util.Properties;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -69,6 +70,24 @@ public final class CanvasFlowTopology {
      */
     public static Topology buildTopology(
             CanvasFlowConfig config, ModelSource model, CanvasFlowMetrics metrics) {
+        return buildTopology(config, model, metrics, System::currentTimeMillis);
+    }
+
+    /**
+     * Builds the topology on a given wall clock, which dates each frame's processing and its mask
+     * (a test drives it along with the test driver's clock).
+     *
+     * @param config the settings
+     * @param model the model, shared by all stream threads
+     * @param metrics where to count
+     * @param clock the wall clock in epoch milliseconds
+     * @return the topology
+     */
+    public static Topology buildTopology(
+            CanvasFlowConfig config,
+            ModelSource model,
+            CanvasFlowMetrics metrics,
+            LongSupplier clock) {
         boolean latestOnly = config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY;
         ProcessorSupplier<
                         String,
@@ -77,8 +96,8 @@ public final class CanvasFlowTopology {
                         org.apache.avro.specific.SpecificRecord>
                 supplier =
                         latestOnly
-                                ? () -> new LatestOnlyProcessor(config, model, metrics)
-                                : () -> new SegmentProcessor(config, model, metrics);
+                                ? () -> new LatestOnlyProcessor(config, model, metrics, clock)
+                                : () -> new SegmentProcessor(config, model, metrics, clock);
         Topology topology = new Topology();
         topology.addSource(
                 FRAMES_SOURCE,

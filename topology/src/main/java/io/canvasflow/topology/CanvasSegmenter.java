@@ -9,11 +9,17 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
 import java.awt.image.BufferedImage;
+import java.util.function.LongSupplier;
 
 /**
  * Segments one frame given its camera's stored canvas: asks the {@link CanvasPolicy}, runs the
  * model on the calling thread's segmenter, checks for a scene cut, and builds the event and the
  * state to store. No Kafka here; the processors own the store and the forwarding.
+ *
+ * <p>Time comes from a wall clock read when the frame is taken up (for the policy's lateness) and
+ * again when its mask is built (the event's processed time). Kafka Streams' own {@code
+ * currentSystemTimeMs()} is cached for a whole batch of records, so it would date a mask before its
+ * model ran, and the later frames of a batch before the earlier ones were segmented.
  */
 final class CanvasSegmenter {
 
@@ -29,10 +35,12 @@ final class CanvasSegmenter {
     private final CanvasPolicy policy;
     private final ModelSource model;
     private final MaskEncoder encoder;
+    private final LongSupplier clock;
 
-    CanvasSegmenter(CanvasPolicy policy, ModelSource model) {
+    CanvasSegmenter(CanvasPolicy policy, ModelSource model, LongSupplier clock) {
         this.policy = policy;
         this.model = model;
+        this.clock = clock;
         this.encoder = new MaskEncoder(model.spec());
     }
 
@@ -47,14 +55,9 @@ final class CanvasSegmenter {
      * @param image its decoded image
      * @param stored the camera's stored canvas, or null
      * @param storeReadable false when a stored value exists but could not be deserialized
-     * @param nowMs the wall-clock time
      */
-    Outcome segment(
-            Frame frame,
-            BufferedImage image,
-            CanvasState stored,
-            boolean storeReadable,
-            long nowMs) {
+    Outcome segment(Frame frame, BufferedImage image, CanvasState stored, boolean storeReadable) {
+        long startMs = clock.getAsLong();
         Canvas seed = null;
         boolean logitsReadable = true;
         if (stored != null) {
@@ -74,7 +77,7 @@ final class CanvasSegmenter {
                         stored == null ? null : CanvasStates.previous(stored, logitsReadable),
                         storeReadable,
                         model.spec().version(),
-                        nowMs);
+                        startMs);
         if (decision.action() == CanvasPolicy.Action.DROP) {
             return new Outcome(decision, null, null);
         }
@@ -108,7 +111,7 @@ final class CanvasSegmenter {
                         decision.resetReason(),
                         modelMillis,
                         decision.budgetReduced(),
-                        nowMs);
+                        clock.getAsLong());
         CanvasState newState =
                 decision.storesCanvas()
                         ? CanvasStates.of(frame, model.spec(), result.canvas())

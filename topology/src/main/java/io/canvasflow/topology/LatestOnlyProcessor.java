@@ -6,6 +6,7 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -38,10 +39,16 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     private final MaskEncoder encoder;
     private final DeadLetterSink deadLetters;
     private final CanvasFlowMetrics metrics;
+    private final LongSupplier clock;
     private KeyValueStore<String, Frame> pending;
 
-    LatestOnlyProcessor(CanvasFlowConfig config, ModelSource model, CanvasFlowMetrics metrics) {
-        this.segment = new SegmentProcessor(config, model, metrics);
+    LatestOnlyProcessor(
+            CanvasFlowConfig config,
+            ModelSource model,
+            CanvasFlowMetrics metrics,
+            LongSupplier clock) {
+        this.segment = new SegmentProcessor(config, model, metrics, clock);
+        this.clock = clock;
         this.decoder = FrameDecoder.of(config);
         this.encoder = new MaskEncoder(model.spec());
         this.deadLetters = new DeadLetterSink(config, metrics);
@@ -83,7 +90,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     }
 
     private void skip(String camera, Frame frame) {
-        MaskEvent event = encoder.skipped(frame, context().currentSystemTimeMs());
+        MaskEvent event = encoder.skipped(frame, clock.getAsLong());
         long timestamp = frame.getCaptureTimestamp().toEpochMilli();
         context().forward(new Record<>(camera, event, timestamp), CanvasFlowTopology.MASKS_SINK);
         metrics.mask(event);

@@ -5,6 +5,7 @@ import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import java.awt.image.BufferedImage;
+import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -26,9 +27,13 @@ final class SegmentProcessor extends ContextualProcessor<String, Frame, String, 
     private final CanvasFlowMetrics metrics;
     private KeyValueStore<String, CanvasState> canvases;
 
-    SegmentProcessor(CanvasFlowConfig config, ModelSource model, CanvasFlowMetrics metrics) {
+    SegmentProcessor(
+            CanvasFlowConfig config,
+            ModelSource model,
+            CanvasFlowMetrics metrics,
+            LongSupplier clock) {
         this.decoder = FrameDecoder.of(config);
-        this.segmenter = new CanvasSegmenter(CanvasPolicy.of(config), model);
+        this.segmenter = new CanvasSegmenter(CanvasPolicy.of(config), model, clock);
         this.deadLetters = new DeadLetterSink(config, metrics);
         this.metrics = metrics;
     }
@@ -57,9 +62,7 @@ final class SegmentProcessor extends ContextualProcessor<String, Frame, String, 
             } catch (SerializationException e) {
                 readable = false;
             }
-            outcome =
-                    segmenter.segment(
-                            frame, image, stored, readable, context().currentSystemTimeMs());
+            outcome = segmenter.segment(frame, image, stored, readable);
         } catch (InvalidFrameException e) {
             deadLetters.send(context(), record, e.reason(), e.getMessage());
             return;

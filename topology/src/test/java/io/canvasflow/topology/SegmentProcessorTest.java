@@ -12,8 +12,10 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -47,7 +49,9 @@ class SegmentProcessorTest {
                         .build();
         canvases.init(context.getStateStoreContext(), canvases);
         context.addStateStore(canvases);
-        processor = new SegmentProcessor(config, TestModel.source(), metrics);
+        processor =
+                new SegmentProcessor(
+                        config, TestModel.source(), metrics, context::currentSystemTimeMs);
         processor.init(context);
     }
 
@@ -66,6 +70,44 @@ class SegmentProcessorTest {
                 List.of("cam-1", 1L, 6),
                 List.of(mask.getCameraId(), mask.getSequence(), mask.getIterations()));
         assertEquals(1L, canvases.get("cam-1").getSequence());
+    }
+
+    @Test
+    void shouldDateEachMaskAfterItsModelRanNotAtTheBatchStart() {
+        // Given a wall clock that moves 25 ms per reading, while Kafka Streams' cached time stays
+        // where the batch began, as it does for every record of a batch
+        long batchStart = TestFrames.T0.toEpochMilli() + 1000;
+        AtomicLong clock = new AtomicLong(batchStart);
+        SegmentProcessor timed =
+                new SegmentProcessor(
+                        config, TestModel.source(), metrics, () -> clock.addAndGet(25));
+        timed.init(context);
+
+        // When two frames of one batch are segmented
+        Frame first = TestFrames.jpeg("cam-1", 1, 64, 48);
+        Frame second = TestFrames.jpeg("cam-1", 2, 64, 48);
+        timed.process(new Record<>("cam-1", first, 1000L));
+        timed.process(new Record<>("cam-1", second, 1000L));
+
+        // Then each mask carries the reading taken after its model ran (the second of its
+        // frame's two), and its latency runs from its capture to then
+        List<Long> expected = new ArrayList<>();
+        List<Long> actual = new ArrayList<>();
+        List<Frame> sent = List.of(first, second);
+        for (int i = 0; i < 2; i++) {
+            MaskEvent mask = (MaskEvent) context.forwarded().get(i).record().value();
+            long processed = batchStart + 50L * (i + 1);
+            expected.addAll(
+                    List.of(
+                            processed,
+                            processed - sent.get(i).getCaptureTimestamp().toEpochMilli()));
+            actual.addAll(
+                    List.of(
+                            mask.getProcessedTimestamp().toEpochMilli(),
+                            mask.getEndToEndLatencyMillis()));
+        }
+        assertEquals(expected, actual);
+        assertEquals(batchStart, context.currentSystemTimeMs());
     }
 
     @Test

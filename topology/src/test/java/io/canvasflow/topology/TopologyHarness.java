@@ -81,7 +81,11 @@ final class TopologyHarness implements AutoCloseable {
         config = CanvasFlowConfig.fromMap(all);
         driver =
                 new TopologyTestDriver(
-                        CanvasFlowTopology.buildTopology(config, TestModel.source(), metrics),
+                        CanvasFlowTopology.buildTopology(
+                                config,
+                                TestModel.source(),
+                                metrics,
+                                () -> wallClock.toEpochMilli()),
                         CanvasFlowTopology.streamsConfig(config, metrics),
                         wallClock);
         frames =
@@ -120,8 +124,11 @@ final class TopologyHarness implements AutoCloseable {
 
     void advanceTo(Instant time) {
         if (time.isAfter(wallClock)) {
-            driver.advanceWallClockTime(Duration.between(wallClock, time));
+            // The topology's clock reads this field: move it first, so that punctuations the
+            // advance fires see the new time.
+            Duration step = Duration.between(wallClock, time);
             wallClock = time;
+            driver.advanceWallClockTime(step);
         }
     }
 

@@ -321,8 +321,8 @@ public final class ModeRunner {
     /**
      * Frames per second from the first mask readable to the last. When one transaction carried
      * every mask, so that they all became readable at once, the rate comes from the masks'
-     * processed times instead: the stream thread's clock as it took up each frame's batch, coarser
-     * than the receipts but free of commit waits. NaN when neither gives a span.
+     * processed times instead (each mask is dated when its model has run): n - 1 frames between the
+     * first and the last. NaN when neither gives a span.
      */
     static double drainFps(List<MaskCollector.Received> masks) {
         long first = Long.MAX_VALUE;
@@ -351,7 +351,7 @@ public final class ModeRunner {
                 return (n - before) * 1000.0 / (last - first);
             }
             // A backlog that one transaction carried leaves no span between receipts: take the
-            // span between the processor's own stamps instead, which leaves out commit waits.
+            // span between the processor's own stamps instead.
             return n < 2 || lastProcessed <= firstProcessed
                     ? Double.NaN
                     : (n - 1) * 1000.0 / (lastProcessed - firstProcessed);

@@ -94,7 +94,15 @@ class StreamMatchesOfflineTest {
             }
             long t0 = System.nanoTime();
             Evaluator.Point offline =
-                    Evaluator.evaluate(model, null, scenes, fullIterations, seededIterations, 1, 8)
+                    Evaluator.evaluate(
+                                    model,
+                                    null,
+                                    scenes,
+                                    fullIterations,
+                                    fullIterations,
+                                    seededIterations,
+                                    1,
+                                    8)
                             .seeded();
             System.out.printf("offline evaluation took %.1f s%n", (System.nanoTime() - t0) / 1e9);
             double offlineMiou = offline.miou();

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -334,11 +335,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     private static Map<String, Object> cpu(CpuUse.Usage u) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("wallMs", u.wallMs());
-        o.put("modelThreadsCores", Stats.finite(u.ms(CpuUse.Group.MODEL_THREADS) / u.wallMs()));
-        o.put("nativeCores", Stats.finite(u.nativeMs() / u.wallMs()));
-        o.put("kafkaClientCores", Stats.finite(u.ms(CpuUse.Group.KAFKA_CLIENTS) / u.wallMs()));
-        o.put("otherJavaCores", Stats.finite(u.ms(CpuUse.Group.OTHER_JAVA) / u.wallMs()));
-        o.put("otherProcessesCores", Stats.finite(u.otherProcessesMs() / u.wallMs()));
+        o.put("modelThreadsCores", Stats.finite(u.busyCores(u.ms(CpuUse.Group.MODEL_THREADS))));
+        o.put("nativeCores", Stats.finite(u.busyCores(u.nativeMs())));
+        o.put("kafkaClientCores", Stats.finite(u.busyCores(u.ms(CpuUse.Group.KAFKA_CLIENTS))));
+        o.put("otherJavaCores", Stats.finite(u.busyCores(u.ms(CpuUse.Group.OTHER_JAVA))));
+        o.put("otherProcessesCores", Stats.finite(u.busyCores(u.otherProcessesMs())));
         o.put("machineBusyShare", Stats.finite(u.machineBusyShare()));
         o.put("cores", u.cores());
         return o;
@@ -376,9 +377,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         m.put("phases", phases);
         Map<String, Object> best = new LinkedHashMap<>();
-        best.put("bareModel", best(r, 0));
-        best.put("oneStreamThread", best(r, 1));
-        best.put("twoStreamThreads", best(r, 2));
+        best.put("bareModel", best(r.bestBare(1)));
+        best.put("oneStreamThread", best(r.best(1)));
+        best.put("twoStreamThreads", best(r.best(2)));
         m.put("best", best);
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("endToEndOneThreadOverBare", Stats.finite(r.endToEndOverBare()));
@@ -408,10 +409,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m) + "\n";
     }
 
-    /** The fastest complete run with this many stream threads, as JSON, or null. */
-    private static Map<String, Object> best(PipelineBenchmark.Result r, int streamThreads) {
-        return r.best(streamThreads)
-                .map(
+    /** A run's threads and frames/s as JSON, or null when there is none. */
+    private static Map<String, Object> best(Optional<PipelineBenchmark.Phase> run) {
+        return run.map(
                         p -> {
                             Map<String, Object> o = new LinkedHashMap<>();
                             o.put("streamThreads", p.streamThreads());

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -192,7 +193,7 @@ public final class CanvasTrainer {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> metrics = new java.util.LinkedHashMap<>();
+        Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("trainingSteps", o.steps());
         metrics.put("trainingSeconds", Math.round(seconds));
         metrics.put("finalLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));

@@ -133,7 +133,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                             ff,
                             test,
                             maxIterations,
-                            Math.min(maxIterations, EvaluationReport.REFERENCE_ITERATIONS),
+                            EvaluationReport.firstFrameIterations(maxIterations),
                             2,
                             4,
                             8);

@@ -26,6 +26,17 @@ public final class EvaluationReport {
     /** The zero-canvas iteration count everything is compared with ("zero-6"). */
     public static final int REFERENCE_ITERATIONS = 6;
 
+    /**
+     * The iterations the first frame of a seeded sequence runs from zero, as the topology runs a
+     * camera's first frame.
+     *
+     * @param maxIterations the most iterations evaluated
+     * @return the smaller of the two
+     */
+    public static int firstFrameIterations(int maxIterations) {
+        return Math.min(maxIterations, REFERENCE_ITERATIONS);
+    }
+
     /** Bar: zero-canvas mIoU after {@value #REFERENCE_ITERATIONS} iterations at least this. */
     public static final double MIN_MIOU = 0.80;
 
@@ -207,7 +218,7 @@ public final class EvaluationReport {
 
         md.append("## Seeded video, wrong-class seed and baseline\n\n");
         md.append("Seeded: the first frame of each sequence runs ")
-                .append(Math.min(r.zeroCanvas().size(), REFERENCE_ITERATIONS))
+                .append(firstFrameIterations(r.zeroCanvas().size()))
                 .append(" iterations from a zero canvas (as the topology does), every later frame ")
                 .append(seededIterations(r))
                 .append(

@@ -69,29 +69,6 @@ public final class Evaluator {
     }
 
     /**
-     * Evaluates, the first frame of each sequence running {@code maxIterations} from zero; the
-     * batch size only affects speed.
-     */
-    public static Report evaluate(
-            SegmentationModel rnn,
-            SegmentationModel feedForward,
-            List<VideoSequence> sequences,
-            int maxIterations,
-            int seededIterations,
-            int wrongSeedIterations,
-            int batchSize) {
-        return evaluate(
-                rnn,
-                feedForward,
-                sequences,
-                maxIterations,
-                maxIterations,
-                seededIterations,
-                wrongSeedIterations,
-                batchSize);
-    }
-
-    /**
      * Evaluates; the batch size only affects speed.
      *
      * @param maxIterations longest zero-canvas run of the curve

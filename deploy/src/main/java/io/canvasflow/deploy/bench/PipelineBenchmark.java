@@ -131,13 +131,13 @@ public final class PipelineBenchmark {
         }
 
         /**
-         * The fastest complete run with this many stream threads.
+         * The fastest complete end-to-end run with this many stream threads (each runs the model).
          *
-         * @param streamThreads 0 for the bare model on one thread
+         * @param streamThreads stream threads, 1 or more
          * @return the run, empty when none completed
          */
         public Optional<Phase> best(int streamThreads) {
-            return fastest(streamThreads, Math.max(1, streamThreads), ANY_INTRA_OP);
+            return fastest(streamThreads, streamThreads, ANY_INTRA_OP);
         }
 
         /**
@@ -565,7 +565,7 @@ public final class PipelineBenchmark {
                 ratioLine(
                         "end-to-end, 1 stream thread / bare model",
                         r.best(1),
-                        r.best(0),
+                        r.bestBare(1),
                         r.endToEndOverBare(),
                         MIN_END_TO_END_OVER_BARE));
         sb.append(
@@ -579,19 +579,17 @@ public final class PipelineBenchmark {
                 "(each side at its fastest round and at the intra-op thread count that was fastest"
                         + " for it)\n");
         sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "bare model, 2 threads / 1 thread: %s   [%s / %s]%n",
-                        num(r.bareTwoThreadsOverOne(), 3),
-                        describe(r.bestBare(2)),
-                        describe(r.bestBare(1))));
+                comparisonLine(
+                        "bare model, 2 threads / 1 thread",
+                        r.bestBare(2),
+                        r.bestBare(1),
+                        r.bareTwoThreadsOverOne()));
         sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "end-to-end, 2 stream threads / bare model, 2 threads: %s   [%s / %s]%n",
-                        num(r.endToEndOverBareTwoThreads(), 3),
-                        describe(r.best(2)),
-                        describe(r.bestBare(2))));
+                comparisonLine(
+                        "end-to-end, 2 stream threads / bare model, 2 threads",
+                        r.best(2),
+                        r.bestBare(2),
+                        r.endToEndOverBareTwoThreads()));
         for (int intraOp : r.bareIntraOpCounts()) {
             sb.append(
                     String.format(
@@ -638,11 +636,11 @@ public final class PipelineBenchmark {
                             p.name(),
                             Integer.toString(p.modelThreads()),
                             p.intraOpThreads(),
-                            cores(u.ms(CpuUse.Group.MODEL_THREADS), u),
-                            cores(u.nativeMs(), u),
-                            cores(u.ms(CpuUse.Group.KAFKA_CLIENTS), u),
-                            cores(u.ms(CpuUse.Group.OTHER_JAVA), u),
-                            cores(u.otherProcessesMs(), u),
+                            num(u.busyCores(u.ms(CpuUse.Group.MODEL_THREADS)), 2),
+                            num(u.busyCores(u.nativeMs()), 2),
+                            num(u.busyCores(u.ms(CpuUse.Group.KAFKA_CLIENTS)), 2),
+                            num(u.busyCores(u.ms(CpuUse.Group.OTHER_JAVA)), 2),
+                            num(u.busyCores(u.otherProcessesMs()), 2),
                             num(idle, 2)));
         }
         sb.append(
@@ -652,10 +650,6 @@ public final class PipelineBenchmark {
                         + " Kafka client I/O threads and the mask reader; broker = the other Java"
                         + " threads, mostly the embedded broker; others = other processes)\n");
         return sb.toString();
-    }
-
-    private static String cores(double ms, CpuUse.Usage u) {
-        return num(ms / u.wallMs(), 2);
     }
 
     private static String ratioLine(
@@ -669,6 +663,13 @@ public final class PipelineBenchmark {
                 !Double.isFinite(ratio) ? "not measured" : ratio >= bar ? "met" : "NOT met",
                 describe(a),
                 describe(b));
+    }
+
+    /** A ratio shown for insight, with no bar. */
+    private static String comparisonLine(
+            String what, Optional<Phase> a, Optional<Phase> b, double ratio) {
+        return String.format(
+                Locale.ROOT, "%s: %s   [%s / %s]%n", what, num(ratio, 3), describe(a), describe(b));
     }
 
     /** For example {@code 37.3 f/s at 1 intra-op}. */

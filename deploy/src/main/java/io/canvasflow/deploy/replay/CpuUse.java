@@ -98,6 +98,16 @@ public final class CpuUse {
             return byGroup.getOrDefault(group, 0.0);
         }
 
+        /**
+         * Time spread over the measured span: how many cores it kept busy on average.
+         *
+         * @param ms a time out of this usage, in milliseconds
+         * @return cores busy on average
+         */
+        public double busyCores(double ms) {
+            return ms / wallMs;
+        }
+
         /** The machine's busy time spent by other processes, in milliseconds; NaN if unknown. */
         public double otherProcessesMs() {
             double machineMs = machineBusyShare * cores * wallMs;

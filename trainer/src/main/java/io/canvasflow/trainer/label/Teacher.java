@@ -1,0 +1,30 @@
+package io.canvasflow.trainer.label;
+
+import io.canvasflow.trainer.data.ClassTable;
+import java.awt.image.BufferedImage;
+import java.util.Optional;
+
+/**
+ * A source of per-pixel labels for unlabelled footage: a classical algorithm, a heavier model, or a
+ * person. A teacher labels one camera's frames in time order; it may keep state between frames (a
+ * background model) and may decline to label a frame it is not ready for.
+ */
+public interface Teacher extends AutoCloseable {
+
+    /** The classes its labels index, in label order; pixels it is unsure of get 255. */
+    ClassTable classes();
+
+    /** How it labels, for the labels' metadata and a model's lineage, e.g. {@code motion:mog2}. */
+    String description();
+
+    /**
+     * Labels the next frame of the camera.
+     *
+     * @param frame the frame, {@code TYPE_3BYTE_BGR}
+     * @return row-major labels of the frame's size, or empty while the teacher is warming up
+     */
+    Optional<byte[]> label(BufferedImage frame);
+
+    @Override
+    void close();
+}

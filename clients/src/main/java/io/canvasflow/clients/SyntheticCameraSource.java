@@ -1,11 +1,11 @@
 package io.canvasflow.clients;
 
-import io.canvasflow.trainer.data.ClassTable;
-import io.canvasflow.trainer.data.LabeledFrame;
-import io.canvasflow.trainer.data.Split;
-import io.canvasflow.trainer.data.SyntheticDataset;
-import io.canvasflow.trainer.data.SyntheticVideoGenerator;
-import io.canvasflow.trainer.data.VideoSequence;
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.Split;
+import io.canvasflow.synthetic.SyntheticDataset;
+import io.canvasflow.synthetic.SyntheticVideoGenerator;
+import io.canvasflow.synthetic.VideoSequence;
 import java.util.Optional;
 
 /**

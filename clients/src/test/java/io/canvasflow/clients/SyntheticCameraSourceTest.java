@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.canvasflow.trainer.data.LabeledFrame;
-import io.canvasflow.trainer.data.Split;
-import io.canvasflow.trainer.data.SyntheticDataset;
-import io.canvasflow.trainer.data.SyntheticVideoGenerator;
-import io.canvasflow.trainer.data.VideoSequence;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.Split;
+import io.canvasflow.synthetic.SyntheticDataset;
+import io.canvasflow.synthetic.SyntheticVideoGenerator;
+import io.canvasflow.synthetic.VideoSequence;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.ArrayList;

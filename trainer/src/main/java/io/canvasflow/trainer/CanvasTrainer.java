@@ -17,7 +17,7 @@ import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.model.SegmentationNet;
-import io.canvasflow.trainer.data.LabeledFrame;
+import io.canvasflow.synthetic.LabeledFrame;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

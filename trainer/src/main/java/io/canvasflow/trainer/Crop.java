@@ -1,6 +1,6 @@
 package io.canvasflow.trainer;
 
-import io.canvasflow.trainer.data.LabeledFrame;
+import io.canvasflow.synthetic.LabeledFrame;
 import java.awt.image.BufferedImage;
 
 /** A crop of a labelled frame, optionally mirrored left-right; labels follow exactly. */

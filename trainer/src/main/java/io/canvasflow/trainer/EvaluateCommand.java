@@ -1,9 +1,9 @@
 package io.canvasflow.trainer;
 
 import io.canvasflow.model.SegmentationModel;
-import io.canvasflow.trainer.data.Split;
-import io.canvasflow.trainer.data.SyntheticDataset;
-import io.canvasflow.trainer.data.VideoSequence;
+import io.canvasflow.synthetic.Split;
+import io.canvasflow.synthetic.SyntheticDataset;
+import io.canvasflow.synthetic.VideoSequence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.canvasflow.trainer;
 
-import io.canvasflow.trainer.data.LabeledFrame;
-import io.canvasflow.trainer.data.Split;
-import io.canvasflow.trainer.data.SyntheticDataset;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.Split;
+import io.canvasflow.synthetic.SyntheticDataset;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package io.canvasflow.trainer;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
-import io.canvasflow.trainer.data.ClassTable;
+import io.canvasflow.synthetic.ClassTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

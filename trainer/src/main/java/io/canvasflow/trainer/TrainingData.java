@@ -1,6 +1,6 @@
 package io.canvasflow.trainer;
 
-import io.canvasflow.trainer.data.LabeledFrame;
+import io.canvasflow.synthetic.LabeledFrame;
 import java.util.List;
 
 /**

@@ -60,7 +60,7 @@ class CanvasTrainerTest {
         return CanvasTrainer.train(
                 options,
                 data,
-                TrainCommand.classInfos(io.canvasflow.trainer.data.ClassTable.SYNTHETIC),
+                TrainCommand.classInfos(io.canvasflow.synthetic.ClassTable.SYNTHETIC),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
     }
 

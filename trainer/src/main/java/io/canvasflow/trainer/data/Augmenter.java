@@ -1,5 +1,8 @@
 package io.canvasflow.trainer.data;
 
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.VideoSequence;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.data;
 
+import io.canvasflow.synthetic.LabeledFrame;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package io.canvasflow.trainer.data;
 
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.data;
 
+import io.canvasflow.synthetic.LabeledFrame;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;

@@ -16,7 +16,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 import static org.bytedeco.opencv.global.opencv_video.createBackgroundSubtractorKNN;
 import static org.bytedeco.opencv.global.opencv_video.createBackgroundSubtractorMOG2;
 
-import io.canvasflow.trainer.data.ClassTable;
+import io.canvasflow.synthetic.ClassTable;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.List;

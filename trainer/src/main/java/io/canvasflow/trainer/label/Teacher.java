@@ -1,6 +1,6 @@
 package io.canvasflow.trainer.label;
 
-import io.canvasflow.trainer.data.ClassTable;
+import io.canvasflow.synthetic.ClassTable;
 import java.awt.image.BufferedImage;
 import java.util.Optional;
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Random;

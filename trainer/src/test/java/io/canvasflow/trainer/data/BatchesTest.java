@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.canvasflow.model.ImageTensors;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.SyntheticVideoGenerator;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;

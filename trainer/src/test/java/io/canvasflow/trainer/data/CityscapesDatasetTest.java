@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.synthetic.LabeledFrame;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.canvasflow.trainer.label;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canvasflow.trainer.data.ClassTable;
+import io.canvasflow.synthetic.ClassTable;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
 /**
  * Synthetic street video split into train, validation and test by seed: each split owns its own

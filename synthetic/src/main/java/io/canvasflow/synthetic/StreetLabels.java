@@ -1,4 +1,4 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
 /** Label values of {@link ClassTable#SYNTHETIC}, and a small hash for per-element variation. */
 final class StreetLabels {

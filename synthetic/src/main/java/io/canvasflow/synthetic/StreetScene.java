@@ -1,8 +1,8 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
-import static io.canvasflow.trainer.data.StreetLabels.PERSON;
-import static io.canvasflow.trainer.data.StreetLabels.VEGETATION;
-import static io.canvasflow.trainer.data.StreetLabels.VEHICLE;
+import static io.canvasflow.synthetic.StreetLabels.PERSON;
+import static io.canvasflow.synthetic.StreetLabels.VEGETATION;
+import static io.canvasflow.synthetic.StreetLabels.VEHICLE;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;

@@ -1,4 +1,4 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
 import java.awt.image.BufferedImage;
 
@@ -51,8 +51,11 @@ public final class LabeledFrame {
         this.labels = copy ? labels.clone() : labels;
     }
 
-    /** Wraps a label array this package just built and hands over, without a copy. */
-    static LabeledFrame wrap(BufferedImage image, byte[] labels) {
+    /**
+     * Wraps a label array the caller just built and hands over, without a copy; the caller must not
+     * touch it again. Public for the real-dataset loaders in the trainer.
+     */
+    public static LabeledFrame wrap(BufferedImage image, byte[] labels) {
         return new LabeledFrame(image, labels, false);
     }
 
@@ -66,8 +69,11 @@ public final class LabeledFrame {
         return labels.clone();
     }
 
-    /** The labels without a copy, for this package's hot paths. */
-    byte[] labelArray() {
+    /**
+     * The labels without a copy, for the hot paths of the trainer's loaders and batches; do not
+     * modify them.
+     */
+    public byte[] labelArray() {
         return labels;
     }
 

@@ -1,9 +1,9 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
-import static io.canvasflow.trainer.data.StreetLabels.BUILDING;
-import static io.canvasflow.trainer.data.StreetLabels.ROAD;
-import static io.canvasflow.trainer.data.StreetLabels.SKY;
-import static io.canvasflow.trainer.data.StreetLabels.VEGETATION;
+import static io.canvasflow.synthetic.StreetLabels.BUILDING;
+import static io.canvasflow.synthetic.StreetLabels.ROAD;
+import static io.canvasflow.synthetic.StreetLabels.SKY;
+import static io.canvasflow.synthetic.StreetLabels.VEGETATION;
 
 import java.util.SplittableRandom;
 

@@ -1,4 +1,4 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
 /** A pre-rendered object with the pixel where it touches the ground. */
 final class Sprite extends Surface {

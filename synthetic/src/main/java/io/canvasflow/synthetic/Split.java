@@ -1,4 +1,4 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
 /** A dataset split; synthetic splits draw their scenes from disjoint seed ranges. */
 public enum Split {

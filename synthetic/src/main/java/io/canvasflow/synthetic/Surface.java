@@ -1,4 +1,4 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
 /**
  * A colour buffer with a tag per pixel, painted once per scene. For the world background the tag is

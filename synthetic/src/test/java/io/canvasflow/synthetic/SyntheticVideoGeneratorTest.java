@@ -1,4 +1,4 @@
-package io.canvasflow.trainer.data;
+package io.canvasflow.synthetic;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -153,7 +153,7 @@ class SyntheticVideoGeneratorTest {
         long[][] hist = new long[4096][classes];
         for (long seed = 1000; seed < 1040; seed++) {
             LabeledFrame f = generator.generateFrame(seed, W, H);
-            int[] rgb = Images.rgb(f.image(), null);
+            int[] rgb = rgb(f.image());
             byte[] l = f.labels();
             for (int p = 0; p < rgb.length; p++) {
                 hist[colourBin(rgb[p])][l[p]]++;
@@ -163,7 +163,7 @@ class SyntheticVideoGeneratorTest {
         long total = 0;
         for (long seed = 2000; seed < 2040; seed++) {
             LabeledFrame f = generator.generateFrame(seed, W, H);
-            int[] rgb = Images.rgb(f.image(), null);
+            int[] rgb = rgb(f.image());
             byte[] l = f.labels();
             for (int p = 0; p < rgb.length; p++) {
                 long[] h = hist[colourBin(rgb[p])];
@@ -287,5 +287,13 @@ class SyntheticVideoGeneratorTest {
             same += la[i] == lb[i] ? 1 : 0;
         }
         return (double) same / la.length;
+    }
+
+    private static int[] rgb(java.awt.image.BufferedImage img) {
+        int[] out = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+        for (int i = 0; i < out.length; i++) {
+            out[i] &= 0xffffff;
+        }
+        return out;
     }
 }

@@ -46,6 +46,7 @@ public final class FramePublisher implements AutoCloseable {
     private final float jpegQuality;
     private final int resizeWidth;
     private final int resizeHeight;
+    private final boolean transactional;
 
     private FramePublisher(Builder builder) {
         this.topic = builder.topic;
@@ -57,6 +58,34 @@ public final class FramePublisher implements AutoCloseable {
                         producerConfig(builder.bootstrapServers, builder.producerProperties),
                         topic.keySerde().serializer(),
                         topic.valueSerde().serializer());
+        this.transactional =
+                builder.producerProperties.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        if (transactional) {
+            producer.initTransactions();
+        }
+    }
+
+    /**
+     * Starts a transaction: frames sent from now on become visible to read_committed consumers
+     * together, at {@link #commitTransaction}, or never, after {@link #abortTransaction}.
+     *
+     * @throws IllegalStateException unless the builder set a transactional id
+     */
+    public void beginTransaction() {
+        if (!transactional) {
+            throw new IllegalStateException("this publisher was built without a transactional id");
+        }
+        producer.beginTransaction();
+    }
+
+    /** Makes every frame sent in the transaction visible at once. */
+    public void commitTransaction() {
+        producer.commitTransaction();
+    }
+
+    /** Discards every frame sent in the transaction. */
+    public void abortTransaction() {
+        producer.abortTransaction();
     }
 
     /**
@@ -291,6 +320,20 @@ public final class FramePublisher implements AutoCloseable {
          */
         public Builder optProducerProperties(Map<String, ?> properties) {
             producerProperties.putAll(properties);
+            return this;
+        }
+
+        /**
+         * Sends in transactions ({@link FramePublisher#beginTransaction}): what a run writes
+         * becomes visible all at once or not at all. The transaction may stay open for up to 15
+         * minutes, the broker's default maximum.
+         *
+         * @param transactionalId the producer's transactional id, unique per writer
+         * @return this builder
+         */
+        public Builder optTransactionalId(String transactionalId) {
+            producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            producerProperties.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000);
             return this;
         }
 

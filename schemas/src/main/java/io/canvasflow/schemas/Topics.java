@@ -21,6 +21,13 @@ public final class Topics {
     public static final Topic<String, DeadLetter> FRAMES_DLQ =
             new Topic<>("frames-dlq", Serdes.String(), AvroSerdes.deadLetter());
 
+    /**
+     * Frames with labels a teacher or a person gave them ({@code groundTruth} set, the classes in
+     * {@link LabelMetadata#CLASSES}), keyed by camera id: training and evaluation data.
+     */
+    public static final Topic<String, Frame> FRAMES_LABELLED =
+            new Topic<>("frames-labelled", Serdes.String(), AvroSerdes.frame());
+
     /** Every topic above, in pipeline order. */
     public static final List<Topic<String, ?>> ALL = List.of(FRAMES, MASKS, FRAMES_DLQ);
 

@@ -45,6 +45,9 @@ public final class CanvasTrainer {
 
     private static final String CHECKPOINT = "checkpoint";
 
+    /** Parameter names of the feature extractor start with this (its child block's name). */
+    private static final String BACKBONE_PREFIX = "backbone";
+
     private CanvasTrainer() {}
 
     /**
@@ -57,11 +60,44 @@ public final class CanvasTrainer {
      */
     public record Result(ModelSpec spec, List<Double> losses, int steps, double seconds) {}
 
+    /**
+     * What a fine-tuning run adds to the options: a name and lineage for the new model, and steps
+     * during which the backbone stays as the initial model had it (so a new class head first
+     * learns on features it cannot yet spoil).
+     *
+     * @param modelId the id of the new model, or null to keep the initial model's
+     * @param freezeBackboneSteps steps, from the start, that leave the backbone's weights alone
+     * @param lineage where the training labels came from, recorded in model.json
+     */
+    public record FineTuning(String modelId, int freezeBackboneSteps, Map<String, Object> lineage) {
+
+        /** Plain training: nothing added. */
+        public static FineTuning none() {
+            return new FineTuning(null, 0, Map.of());
+        }
+    }
+
     /** Trains, writing the model (and checkpoints) to {@code options.output()}. */
     public static Result train(
             TrainingOptions options,
             TrainingData data,
             List<ModelSpec.ClassInfo> classes,
+            PrintStream progress)
+            throws IOException {
+        return train(options, data, classes, FineTuning.none(), progress);
+    }
+
+    /**
+     * Trains, writing the model (and checkpoints) to {@code options.output()}. Fine-tuning from a
+     * model whose classes differ from {@code classes} gives it a new class head: every parameter
+     * whose shape the new classes do not change is copied (the backbone, the middle ConvLSTM),
+     * the others start from a Glorot initialisation.
+     */
+    public static Result train(
+            TrainingOptions options,
+            TrainingData data,
+            List<ModelSpec.ClassInfo> classes,
+            FineTuning fineTuning,
             PrintStream progress)
             throws IOException {
         options.validate();
@@ -84,15 +120,70 @@ public final class CanvasTrainer {
             progress.printf(
                     "Fine-tuning %s (%s) for %d steps%n",
                     options.init(), model.spec().version(), options.steps());
+            if (!model.spec().classes().equals(classes) || fineTuning.modelId() != null) {
+                try (SegmentationModel initial = model) {
+                    model = derive(initial, classes, fineTuning, data, progress);
+                }
+            }
         } else {
             model =
                     SegmentationModel.initialize(
                             initialSpec(options, data, classes), DeviceChoice.AUTO);
         }
+        // The --init model's version, also when resuming: the checkpoint is not where it began.
+        String initVersion =
+                options.init() != null ? SegmentationModel.readSpec(options.init()).version() : null;
         try (model) {
-            String initVersion = options.init() != null ? model.spec().version() : null;
-            return run(options, data, model, startStep, initVersion, progress);
+            return run(options, data, model, startStep, initVersion, fineTuning, progress);
         }
+    }
+
+    /**
+     * A new model with {@code classes} and {@code initial}'s weights wherever their shapes still
+     * fit.
+     */
+    private static SegmentationModel derive(
+            SegmentationModel initial,
+            List<ModelSpec.ClassInfo> classes,
+            FineTuning fineTuning,
+            TrainingData data,
+            PrintStream progress) {
+        ModelSpec from = initial.spec();
+        ModelSpec spec =
+                new ModelSpec(
+                        ModelSpec.FORMAT_VERSION,
+                        fineTuning.modelId() != null ? fineTuning.modelId() : from.modelId(),
+                        "untrained",
+                        from.modelType(),
+                        from.architecture(),
+                        classes,
+                        from.input(),
+                        from.iterationsTrained(),
+                        data.description(),
+                        Map.of(),
+                        null,
+                        Instant.now().toString());
+        SegmentationModel derived = SegmentationModel.initialize(spec, DeviceChoice.AUTO);
+        Map<String, Parameter> old = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : initial.net().getParameters()) {
+            old.put(p.getKey(), p.getValue());
+        }
+        List<String> fresh = new ArrayList<>();
+        for (Pair<String, Parameter> p : derived.net().getParameters()) {
+            Parameter source = old.get(p.getKey());
+            NDArray target = p.getValue().getArray();
+            if (source != null && source.getArray().getShape().equals(target.getShape())) {
+                source.getArray().copyTo(target);
+            } else {
+                fresh.add(p.getKey());
+            }
+        }
+        if (!fresh.isEmpty()) {
+            progress.printf(
+                    "New class head %s: kept every other weight of %s, initialised %s afresh%n",
+                    spec.classNames(), from.version(), fresh);
+        }
+        return derived;
     }
 
     static ModelSpec initialSpec(
@@ -118,14 +209,19 @@ public final class CanvasTrainer {
             SegmentationModel model,
             int startStep,
             String initVersion,
+            FineTuning fineTuning,
             PrintStream progress)
             throws IOException {
         SegmentationNet net = model.net();
         List<Parameter> trainable = new ArrayList<>();
+        List<Parameter> backbone = new ArrayList<>();
         for (Pair<String, Parameter> p : net.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 p.getValue().getArray().setRequiresGradient(true);
                 trainable.add(p.getValue());
+                if (p.getKey().startsWith(BACKBONE_PREFIX)) {
+                    backbone.add(p.getValue());
+                }
             }
         }
         Optimizer sgd =
@@ -165,10 +261,13 @@ public final class CanvasTrainer {
                     gc.backward(l);
                     loss = l.getFloat();
                 }
+                boolean frozen = step < fineTuning.freezeBackboneSteps();
                 for (Parameter p : trainable) {
                     NDArray weight = p.getArray();
                     NDArray grad = weight.getGradient();
-                    sgd.update(p.getId(), weight, grad);
+                    if (!(frozen && backbone.contains(p))) {
+                        sgd.update(p.getId(), weight, grad);
+                    }
                     grad.subi(grad); // zero in place for the next step
                     grad.close();
                 }
@@ -200,8 +299,14 @@ public final class CanvasTrainer {
         if (o.type() == ModelType.RECURRENT && o.videoFraction() > 0) {
             metrics.put("clipFrames", o.clipFrames());
         }
-        if (o.init() != null) {
+        if (initVersion != null) {
             metrics.put("fineTunedFrom", initVersion);
+        }
+        if (fineTuning.freezeBackboneSteps() > 0) {
+            metrics.put("frozenBackboneSteps", fineTuning.freezeBackboneSteps());
+        }
+        if (!fineTuning.lineage().isEmpty()) {
+            metrics.put("lineage", fineTuning.lineage());
         }
         ModelSpec written = saveWith(model, o.output(), metrics);
         return new Result(written, losses, o.steps() - startStep, seconds);

@@ -3,8 +3,17 @@ package io.canvasflow.trainer;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
+import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.trainer.data.ClassMapping;
+import io.canvasflow.trainer.data.DatasetException;
+import io.canvasflow.trainer.data.LabelledData;
+import io.canvasflow.trainer.data.LabelledSources;
+import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,12 +21,68 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code canvasflow train}: trains a model on the synthetic video data and writes its artifact. */
+/**
+ * {@code canvasflow train}: trains a model on the synthetic video data or on labelled frames (a
+ * dataset folder, a labelled-frames topic), from scratch or fine-tuned from a model, and writes its
+ * artifact.
+ */
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description = "Train a recurrent (rnn) or feed-forward (ff) segmentation model.")
+        description =
+                "Train a recurrent (rnn) or feed-forward (ff) segmentation model, or specialise one"
+                        + " to a camera's labelled frames (--init MODEL --data topic:NAME).")
 public final class TrainCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--data",
+            defaultValue = "synthetic",
+            description =
+                    "Training data: synthetic, voc:DIR, cityscapes:DIR[:SPLIT] or topic:NAME"
+                            + " (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(
+            names = "--class-map",
+            description =
+                    "File of 'source = target' lines mapping the data's classes to the model's"
+                            + " ('ignore' drops a class); default: the data's own classes.")
+    Path classMap;
+
+    @Option(names = "--camera", description = "With topic data: only this camera's frames.")
+    String camera;
+
+    @Option(
+            names = "--frames",
+            description = "With topic data: only these frame numbers, FROM-TO (default: all).")
+    String frames;
+
+    @Option(
+            names = "--holdout",
+            description =
+                    "With topic data: frame numbers FROM-TO kept out of training and recorded in"
+                            + " model.json, where evaluate finds them.")
+    String holdout;
+
+    @Option(
+            names = "--bootstrap-servers",
+            description = "Kafka cluster of topic data (or set CANVASFLOW_BOOTSTRAP_SERVERS).")
+    String bootstrapServers = System.getenv("CANVASFLOW_BOOTSTRAP_SERVERS");
+
+    @Option(
+            names = "--freeze-backbone-steps",
+            defaultValue = "0",
+            description =
+                    "Fine-tuning: leave the feature extractor's weights alone for this many steps"
+                            + " first (default ${DEFAULT-VALUE}).")
+    int freezeBackboneSteps;
+
+    @Option(
+            names = "--model-id",
+            description =
+                    "Id of the new model (default: canvasflow-TYPE-synthetic, or canvasflow-TYPE-CAMERA"
+                            + " for a camera's data).")
+    String modelId;
 
     @Option(
             names = "--type",
@@ -145,7 +210,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CanvasTrainer.Result result = run(options(), System.out);
+        CanvasTrainer.Result result;
+        try {
+            result =
+                    LabelledSources.SYNTHETIC.equals(data)
+                            ? run(options(), System.out)
+                            : specialise(System.out);
+        } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
+            System.err.println("canvasflow train: " + e.getMessage());
+            return 2;
+        }
         System.out.printf(
                 Locale.ROOT,
                 "Wrote %s (version %s) after %d steps in %s%n",
@@ -195,6 +269,65 @@ public final class TrainCommand implements Callable<Integer> {
                 output,
                 resume,
                 init);
+    }
+
+    /**
+     * Trains on labelled frames from {@code --data}: read (at the model's input size), mapped to
+     * the model's classes, then trained or fine-tuned with the lineage recorded.
+     */
+    CanvasTrainer.Result specialise(java.io.PrintStream progress) throws java.io.IOException {
+        TrainingOptions base = options();
+        ModelSpec initial = init == null ? null : SegmentationModel.readSpec(init);
+        int width = initial != null ? initial.input().width() : base.frameWidth();
+        int height = initial != null ? initial.input().height() : base.frameHeight();
+        SequenceRange exclude =
+                holdout == null ? null : SequenceRange.parse(holdout, "--holdout");
+        SequenceRange range =
+                frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
+        progress.printf("Reading %s ...%n", data);
+        LabelledData labelled =
+                LabelledSources.open(
+                        data,
+                        new LabelledSources.Selection(
+                                bootstrapServers, camera, range, exclude, width, height));
+        ClassMapping mapping =
+                classMap == null
+                        ? ClassMapping.identity(labelled.classes())
+                        : ClassMapping.read(classMap, labelled.classes());
+        if (initial != null) {
+            ClassTable initialClasses =
+                    new ClassTable(initial.classNames(), initial.classColors());
+            ClassMapping kept = mapping.into(initialClasses);
+            if (kept != null) {
+                mapping = kept;
+            }
+        }
+        LabelledData mapped = labelled.mapped(mapping);
+        progress.printf(
+                "%d labelled frames in %d sequences, classes %s%n",
+                mapped.frameCount(), mapped.sequences().size(), mapped.classes().names());
+        Map<String, Object> lineage = new LinkedHashMap<>(labelled.lineage());
+        lineage.put("classes", mapped.classes().names());
+        if (exclude != null) {
+            lineage.put("heldOut", exclude.toString());
+        }
+        String type = base.type() == ModelType.RECURRENT ? "rnn" : "ff";
+        String id =
+                modelId != null
+                        ? modelId
+                        : "canvasflow-" + type + "-" + (camera != null ? camera : kindOf(data));
+        TrainingOptions sized = base.withFrame(width, height).withModelId(id);
+        return CanvasTrainer.train(
+                sized,
+                new LabelledTrainingData(mapped, base.seed()),
+                classInfos(mapped.classes()),
+                new CanvasTrainer.FineTuning(id, freezeBackboneSteps, lineage),
+                progress);
+    }
+
+    private static String kindOf(String spec) {
+        int colon = spec.indexOf(':');
+        return colon < 0 ? spec : spec.substring(0, colon);
     }
 
     /** Trains on the synthetic generator's training split. */

@@ -66,6 +66,24 @@ public record TrainingOptions(
     /** Power of the polynomial schedule. */
     public static final float LR_POWER = 0.9f;
 
+    /** The same options for frames (and a model input) of {@code width x height}. */
+    public TrainingOptions withFrame(int width, int height) {
+        return new TrainingOptions(
+                type, architecture, modelId, iterations, seededIterations, clipFrames, batchSize,
+                cropWidth, cropHeight, width, height, steps, learningRate, momentum, weightDecay,
+                videoFraction, wrongSeedFraction, detachSeed, seed, checkpointEvery, output, resume,
+                init);
+    }
+
+    /** The same options under another model id. */
+    public TrainingOptions withModelId(String id) {
+        return new TrainingOptions(
+                type, architecture, id, iterations, seededIterations, clipFrames, batchSize,
+                cropWidth, cropHeight, frameWidth, frameHeight, steps, learningRate, momentum,
+                weightDecay, videoFraction, wrongSeedFraction, detachSeed, seed, checkpointEvery,
+                output, resume, init);
+    }
+
     /** Validates the options, naming the offending one. */
     public TrainingOptions validate() {
         if (iterations < 1 || seededIterations < 1 || batchSize < 1 || steps < 1) {

@@ -1,0 +1,177 @@
+package io.canvasflow.trainer.data;
+
+import io.canvasflow.synthetic.ClassTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Maps a source's class labels onto the classes a model learns. A pixel whose class maps to
+ * nothing gets the ignore label (255) and is left out of losses and scores: it is never silently
+ * called background.
+ *
+ * <p>A map file has one line per source class, {@code source = target}; the target {@code ignore}
+ * drops the class; {@code #} starts a comment. Every source class must appear. The targets, in the
+ * order they first appear, are the model's classes.
+ */
+public final class ClassMapping {
+
+    /** The target that drops a class. */
+    public static final String IGNORE = "ignore";
+
+    private final ClassTable source;
+    private final ClassTable target;
+    private final byte[] table = new byte[256];
+
+    private ClassMapping(ClassTable source, ClassTable target, Map<String, String> byName) {
+        this.source = source;
+        this.target = target;
+        Arrays.fill(table, (byte) ClassTable.IGNORE_LABEL);
+        for (int i = 0; i < source.size(); i++) {
+            String to = byName.get(source.name(i));
+            int index = to == null ? -1 : target.indexOf(to);
+            if (index >= 0) {
+                table[i] = (byte) index;
+            }
+        }
+    }
+
+    /** Every class to itself. */
+    public static ClassMapping identity(ClassTable classes) {
+        Map<String, String> same = new LinkedHashMap<>();
+        classes.names().forEach(n -> same.put(n, n));
+        return new ClassMapping(classes, classes, same);
+    }
+
+    /**
+     * Reads a map file for {@code source}.
+     *
+     * @throws DatasetException naming the file and line, when it cannot be read, a line is not
+     *     {@code source = target}, a source class is missing from it, or it names a class the
+     *     source does not have
+     */
+    public static ClassMapping read(Path file, ClassTable source) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DatasetException("Cannot read the class map " + file + ": " + e, e);
+        }
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n).replaceFirst("#.*", "").trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] parts = line.split("=", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new DatasetException(
+                        "Class map "
+                                + file
+                                + " line "
+                                + (n + 1)
+                                + " should read 'source = target', not '"
+                                + line
+                                + "'");
+            }
+            String from = parts[0].trim();
+            if (source.indexOf(from) < 0) {
+                throw new DatasetException(
+                        "Class map "
+                                + file
+                                + " line "
+                                + (n + 1)
+                                + " names class '"
+                                + from
+                                + "', which the data does not have (it has "
+                                + source.names()
+                                + ")");
+            }
+            byName.put(from, parts[1].trim());
+        }
+        for (String name : source.names()) {
+            if (!byName.containsKey(name)) {
+                throw new DatasetException(
+                        "Class map "
+                                + file
+                                + " does not say what the data's class '"
+                                + name
+                                + "' becomes; add a line '"
+                                + name
+                                + " = CLASS' or '"
+                                + name
+                                + " = ignore'");
+            }
+        }
+        List<String> targets = new ArrayList<>();
+        for (String to : byName.values()) {
+            if (!to.toLowerCase(Locale.ROOT).equals(IGNORE) && !targets.contains(to)) {
+                targets.add(to);
+            }
+        }
+        if (targets.isEmpty()) {
+            throw new DatasetException("Class map " + file + " maps every class to ignore");
+        }
+        int[] colors = new int[targets.size()];
+        for (int i = 0; i < colors.length; i++) {
+            int from = source.indexOf(firstSourceOf(byName, targets.get(i)));
+            colors[i] = source.color(from);
+        }
+        return new ClassMapping(source, new ClassTable(targets, colors), byName);
+    }
+
+    private static String firstSourceOf(Map<String, String> byName, String target) {
+        return byName.entrySet().stream()
+                .filter(e -> e.getValue().equals(target))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
+    }
+
+    /**
+     * The same mapping into {@code classes}' label order, for a model whose classes already
+     * include every target (so it keeps its head).
+     *
+     * @return the mapping, or null when a target is not among {@code classes}
+     */
+    public ClassMapping into(ClassTable classes) {
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (int i = 0; i < source.size(); i++) {
+            int t = table[i] & 0xff;
+            if (t != ClassTable.IGNORE_LABEL) {
+                String name = target.name(t);
+                if (classes.indexOf(name) < 0) {
+                    return null;
+                }
+                byName.put(source.name(i), name);
+            }
+        }
+        return new ClassMapping(source, classes, byName);
+    }
+
+    /** The classes labels are mapped from. */
+    public ClassTable source() {
+        return source;
+    }
+
+    /** The classes labels are mapped to. */
+    public ClassTable target() {
+        return target;
+    }
+
+    /** Maps labels; 255 and values the source does not define stay ignored. */
+    public byte[] apply(byte[] labels) {
+        byte[] out = new byte[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[i] = table[labels[i] & 0xff];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package io.canvasflow.trainer.data;
+
+import io.canvasflow.model.ImageTensors;
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.VideoSequence;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Labelled frames read from one source (a dataset folder, a labelled-frames topic, the synthetic
+ * generator), in the classes they were labelled with.
+ *
+ * <p>Frames are grouped in sequences: consecutive frames of one camera, in time order, that a
+ * recurrent model may chain as the topology chains them; a photo collection is a list of
+ * one-frame sequences.
+ *
+ * @param classes the classes the labels index; 255 is the ignore label
+ * @param sequences the frames, grouped
+ * @param description one line for model.json and reports
+ * @param lineage where the labels came from (source, teacher, camera, frame range), for model.json
+ */
+public record LabelledData(
+        ClassTable classes,
+        List<VideoSequence> sequences,
+        String description,
+        Map<String, Object> lineage) {
+
+    /** Copies the lists. */
+    public LabelledData {
+        sequences = List.copyOf(sequences);
+        lineage = Map.copyOf(lineage);
+    }
+
+    /** The number of frames in all sequences. */
+    public int frameCount() {
+        return sequences.stream().mapToInt(VideoSequence::size).sum();
+    }
+
+    /** Every frame, sequence after sequence. */
+    public List<LabeledFrame> frames() {
+        List<LabeledFrame> out = new ArrayList<>(frameCount());
+        sequences.forEach(s -> out.addAll(s.frames()));
+        return out;
+    }
+
+    /**
+     * The same frames resized to {@code width x height} (images bilinear, labels nearest: a label is
+     * never blended), so a model of that input size trains and is scored at its own resolution.
+     */
+    public LabelledData resizedTo(int width, int height) {
+        List<VideoSequence> out = new ArrayList<>(sequences.size());
+        for (VideoSequence s : sequences) {
+            List<LabeledFrame> frames = new ArrayList<>(s.size());
+            for (LabeledFrame f : s.frames()) {
+                frames.add(resize(f, width, height));
+            }
+            out.add(new VideoSequence(s.id(), frames));
+        }
+        return new LabelledData(classes, out, description, lineage);
+    }
+
+    /** The same frames with labels passed through {@code mapping} into its target classes. */
+    public LabelledData mapped(ClassMapping mapping) {
+        List<VideoSequence> out = new ArrayList<>(sequences.size());
+        for (VideoSequence s : sequences) {
+            List<LabeledFrame> frames = new ArrayList<>(s.size());
+            for (LabeledFrame f : s.frames()) {
+                frames.add(LabeledFrame.wrap(f.image(), mapping.apply(f.labels())));
+            }
+            out.add(new VideoSequence(s.id(), frames));
+        }
+        return new LabelledData(mapping.target(), out, description, lineage);
+    }
+
+    static LabeledFrame resize(LabeledFrame f, int width, int height) {
+        if (f.width() == width && f.height() == height) {
+            return f;
+        }
+        byte[] in = f.labels();
+        byte[] out = new byte[width * height];
+        for (int y = 0; y < height; y++) {
+            int sy = Math.min(f.height() - 1, (int) ((y + 0.5) * f.height() / height));
+            for (int x = 0; x < width; x++) {
+                int sx = Math.min(f.width() - 1, (int) ((x + 0.5) * f.width() / width));
+                out[y * width + x] = in[sy * f.width() + sx];
+            }
+        }
+        return LabeledFrame.wrap(ImageTensors.resize(f.image(), width, height), out);
+    }
+}

@@ -1,0 +1,119 @@
+package io.canvasflow.trainer.data;
+
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.VideoSequence;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Opens labelled data named the way the command line names it:
+ *
+ * <ul>
+ *   <li>{@code voc:DIR}: a PASCAL VOC layout (as labelme exports it), one frame per image;
+ *   <li>{@code cityscapes:DIR[:SPLIT]}: {@code leftImg8bit/} and {@code gtFine/*_labelIds.png},
+ *       label ids mapped to the 19 training ids (default split {@code train});
+ *   <li>{@code topic:NAME}: labelled frames in Kafka, a camera's consecutive frames chained.
+ * </ul>
+ *
+ * ({@code synthetic}, the generator, is endless and not opened here.)
+ */
+public final class LabelledSources {
+
+    /** The name of the synthetic generator as a data source. */
+    public static final String SYNTHETIC = "synthetic";
+
+    private LabelledSources() {}
+
+    /**
+     * Where and which frames to read.
+     *
+     * @param bootstrapServers the cluster, for {@code topic:}
+     * @param camera only this camera (topics), or null
+     * @param range only these sequence numbers (topics)
+     * @param exclude none of these sequence numbers (topics), or null
+     * @param width resize frames to this width as they are read
+     * @param height likewise
+     */
+    public record Selection(
+            String bootstrapServers,
+            String camera,
+            SequenceRange range,
+            SequenceRange exclude,
+            int width,
+            int height) {}
+
+    /**
+     * Opens and reads a source.
+     *
+     * @throws IllegalArgumentException when the spec names no known kind of source
+     * @throws DatasetException naming the file or record, when the data is missing or malformed
+     */
+    public static LabelledData open(String spec, Selection selection) {
+        int colon = spec.indexOf(':');
+        String kind = colon < 0 ? spec : spec.substring(0, colon);
+        String where = colon < 0 ? "" : spec.substring(colon + 1);
+        if (where.isBlank() && !kind.equals(SYNTHETIC)) {
+            throw new IllegalArgumentException(
+                    "--data " + spec + " names no location; write " + kind + ":PATH");
+        }
+        return switch (kind) {
+            case "voc" -> voc(Path.of(where), selection);
+            case "cityscapes" -> cityscapes(where, selection);
+            case "topic" -> topic(where, selection);
+            default ->
+                    throw new IllegalArgumentException(
+                            "--data must be synthetic, voc:DIR, cityscapes:DIR[:SPLIT] or"
+                                    + " topic:NAME; got "
+                                    + spec);
+        };
+    }
+
+    private static LabelledData voc(Path root, Selection s) {
+        VocDataset dataset = VocDataset.open(root);
+        List<VideoSequence> sequences = new ArrayList<>();
+        for (String id : dataset.ids()) {
+            LabeledFrame f = LabelledData.resize(dataset.load(id), s.width(), s.height());
+            sequences.add(new VideoSequence(id, List.of(f)));
+        }
+        return new LabelledData(
+                dataset.classes(),
+                sequences,
+                "PASCAL VOC layout at " + root,
+                Map.of("source", "voc:" + root, "frames", sequences.size()));
+    }
+
+    private static LabelledData cityscapes(String where, Selection s) {
+        String[] parts = where.split(":", 2);
+        String split = parts.length == 2 ? parts[1] : "train";
+        CityscapesDataset dataset = CityscapesDataset.open(Path.of(parts[0]), split);
+        List<VideoSequence> sequences = new ArrayList<>();
+        for (String id : dataset.ids()) {
+            LabeledFrame f = LabelledData.resize(dataset.load(id), s.width(), s.height());
+            sequences.add(new VideoSequence(id, List.of(f)));
+        }
+        return new LabelledData(
+                dataset.classes(),
+                sequences,
+                "Cityscapes " + split + " split at " + parts[0],
+                Map.of("source", "cityscapes:" + where, "frames", sequences.size()));
+    }
+
+    private static LabelledData topic(String name, Selection s) {
+        if (s.bootstrapServers() == null || s.bootstrapServers().isBlank()) {
+            throw new IllegalArgumentException(
+                    "--data topic:" + name + " needs --bootstrap-servers HOST:PORT");
+        }
+        return TopicLabelledData.read(
+                new TopicLabelledData.Request(
+                        s.bootstrapServers(),
+                        Topics.FRAMES_LABELLED.withName(name),
+                        s.camera(),
+                        s.range(),
+                        s.exclude(),
+                        s.width(),
+                        s.height()));
+    }
+}

@@ -1,0 +1,284 @@
+package io.canvasflow.trainer.data;
+
+import io.canvasflow.clients.ClassMap;
+import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.schemas.LabelMetadata;
+import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.VideoSequence;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads labelled frames from a Kafka topic (as {@code canvasflow label} writes them): every
+ * committed record from the beginning to the end offsets at the time of the call. A camera's
+ * consecutive frames become one sequence, so clip training and seeded evaluation chain them as the
+ * topology would; a gap in the sequence numbers starts a new sequence.
+ */
+public final class TopicLabelledData {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private TopicLabelledData() {}
+
+    /**
+     * What to read.
+     *
+     * @param bootstrapServers the cluster
+     * @param topic the topic of labelled frames
+     * @param camera only this camera's frames, or null for every camera
+     * @param range only these sequence numbers
+     * @param exclude none of these sequence numbers (frames held out for evaluation), or null
+     * @param width frames are resized to this width as they are read (0: keep)
+     * @param height likewise
+     */
+    public record Request(
+            String bootstrapServers,
+            Topic<String, Frame> topic,
+            String camera,
+            SequenceRange range,
+            SequenceRange exclude,
+            int width,
+            int height) {}
+
+    /**
+     * Reads the frames.
+     *
+     * @throws DatasetException naming the topic, or the record's partition and offset, when the
+     *     topic is missing, a record's labels do not decode or do not fit its image, frames disagree
+     *     on their classes, or no labelled frame matches
+     */
+    public static LabelledData read(Request request) {
+        Map<String, TreeMap<Long, LabeledFrame>> byCamera = new LinkedHashMap<>();
+        List<String> classes = null;
+        String teacher = null;
+        TreeSet<String> allCameras = new TreeSet<>();
+        String topic = request.topic().name();
+        try (KafkaConsumer<String, Frame> consumer =
+                new KafkaConsumer<>(
+                        consumerConfig(request.bootstrapServers()),
+                        request.topic().keySerde().deserializer(),
+                        request.topic().valueSerde().deserializer())) {
+            List<TopicPartition> partitions = partitions(consumer, request);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new DatasetException(
+                            "Reading topic "
+                                    + topic
+                                    + " did not reach its end offsets "
+                                    + end
+                                    + " within "
+                                    + READ_TIMEOUT.toSeconds()
+                                    + " s");
+                }
+                for (ConsumerRecord<String, Frame> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    Frame frame = record.value();
+                    if (frame == null) {
+                        continue;
+                    }
+                    allCameras.add(frame.getCameraId());
+                    if (frame.getGroundTruth() == null
+                            || (request.camera() != null
+                                    && !request.camera().equals(frame.getCameraId()))
+                            || !request.range().contains(frame.getSequence())
+                            || (request.exclude() != null
+                                    && request.exclude().contains(frame.getSequence()))) {
+                        continue;
+                    }
+                    String where = topic + "-" + record.partition() + "@" + record.offset();
+                    List<String> names = classesOf(frame, where);
+                    if (classes == null) {
+                        classes = names;
+                        teacher = frame.getMetadata().get(LabelMetadata.TEACHER);
+                    } else if (!classes.equals(names)) {
+                        throw new DatasetException(
+                                "Labelled frame "
+                                        + where
+                                        + " has classes "
+                                        + names
+                                        + " but earlier frames have "
+                                        + classes
+                                        + "; read one labelling at a time");
+                    }
+                    byCamera.computeIfAbsent(frame.getCameraId(), c -> new TreeMap<>())
+                            .put(frame.getSequence(), decode(frame, where, request));
+                }
+            }
+        } catch (KafkaException e) {
+            throw new DatasetException(
+                    "Could not read topic "
+                            + topic
+                            + " from "
+                            + request.bootstrapServers()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        if (byCamera.isEmpty()) {
+            throw new DatasetException(noFrames(request, allCameras));
+        }
+        return new LabelledData(
+                ClassTable.withVocPalette(classes),
+                sequences(byCamera),
+                "labelled frames of topic " + topic,
+                lineage(request, byCamera, teacher));
+    }
+
+    private static List<TopicPartition> partitions(
+            KafkaConsumer<String, Frame> consumer, Request request) {
+        String topic = request.topic().name();
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
+        if (infos == null || infos.isEmpty()) {
+            throw new DatasetException(
+                    "Topic "
+                            + topic
+                            + " does not exist on "
+                            + request.bootstrapServers()
+                            + "; write labelled frames to it with 'canvasflow label'");
+        }
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> classesOf(Frame frame, String where) {
+        String value = frame.getMetadata().get(LabelMetadata.CLASSES);
+        if (value == null || value.isBlank()) {
+            throw new DatasetException(
+                    "Labelled frame "
+                            + where
+                            + " has ground truth but no '"
+                            + LabelMetadata.CLASSES
+                            + "' metadata naming its classes");
+        }
+        return LabelMetadata.splitClasses(value);
+    }
+
+    private static LabeledFrame decode(Frame frame, String where, Request request) {
+        BufferedImage image;
+        ClassMap labels;
+        try {
+            image = ImageCodecs.toBgr(ImageCodecs.frameImage(frame));
+            labels = ImageCodecs.classMap(ImageCodecs.bytes(frame.getGroundTruth()));
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException(
+                    "Labelled frame " + where + " does not decode: " + e.getMessage(), e);
+        }
+        if (labels.width() != image.getWidth() || labels.height() != image.getHeight()) {
+            throw new DatasetException(
+                    "Labelled frame "
+                            + where
+                            + " has a "
+                            + labels.width()
+                            + "x"
+                            + labels.height()
+                            + " label map for a "
+                            + image.getWidth()
+                            + "x"
+                            + image.getHeight()
+                            + " image");
+        }
+        LabeledFrame f = LabeledFrame.wrap(image, labels.indices());
+        return request.width() > 0
+                ? LabelledData.resize(f, request.width(), request.height())
+                : f;
+    }
+
+    private static List<VideoSequence> sequences(Map<String, TreeMap<Long, LabeledFrame>> byCamera) {
+        List<VideoSequence> out = new ArrayList<>();
+        for (Map.Entry<String, TreeMap<Long, LabeledFrame>> camera : byCamera.entrySet()) {
+            List<LabeledFrame> run = new ArrayList<>();
+            long first = -1;
+            long previous = -2;
+            for (Map.Entry<Long, LabeledFrame> f : camera.getValue().entrySet()) {
+                if (f.getKey() != previous + 1 && !run.isEmpty()) {
+                    out.add(new VideoSequence(camera.getKey() + ":" + first, run));
+                    run = new ArrayList<>();
+                }
+                if (run.isEmpty()) {
+                    first = f.getKey();
+                }
+                run.add(f.getValue());
+                previous = f.getKey();
+            }
+            out.add(new VideoSequence(camera.getKey() + ":" + first, run));
+        }
+        out.sort(Comparator.comparing(VideoSequence::id));
+        return out;
+    }
+
+    private static Map<String, Object> lineage(
+            Request request, Map<String, TreeMap<Long, LabeledFrame>> byCamera, String teacher) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", "topic:" + request.topic().name());
+        if (teacher != null) {
+            out.put("teacher", teacher);
+        }
+        if (request.camera() != null) {
+            out.put("camera", request.camera());
+        }
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        int frames = 0;
+        for (TreeMap<Long, LabeledFrame> m : byCamera.values()) {
+            from = Math.min(from, m.firstKey());
+            to = Math.max(to, m.lastKey());
+            frames += m.size();
+        }
+        out.put("frames", frames);
+        out.put("sequenceRange", from + "-" + to);
+        return out;
+    }
+
+    private static String noFrames(Request request, TreeSet<String> cameras) {
+        String what =
+                request.camera() == null ? "no labelled frames" : "no labelled frames of camera "
+                        + request.camera();
+        String range = request.range().equals(SequenceRange.ALL) ? "" : " in frames " + request.range();
+        return "Topic "
+                + request.topic().name()
+                + " has "
+                + what
+                + range
+                + (cameras.isEmpty() ? " (it is empty)" : " (cameras in it: " + cameras + ")");
+    }
+
+    private static Map<String, Object> consumerConfig(String bootstrapServers) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        return c;
+    }
+}

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.bench;
 
 import com.google.gson.GsonBuilder;
+import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.trainer.TrainCommand;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code canvasflow bench model}: per-frame cost of the network, no Kafka involved. */
@@ -24,10 +26,7 @@ import picocli.CommandLine.Option;
                         + " canvas, 2 iterations seeded, and the feed-forward baseline, per input size.")
 public final class ModelBenchCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--model",
-            description = "Recurrent model directory (default: the shipped rnn).")
-    Path model;
+    @Mixin ModelOptions modelOptions;
 
     @Option(
             names = "--baseline",
@@ -68,7 +67,10 @@ public final class ModelBenchCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        Path rnnDir = model != null ? model : DefaultModels.dir(DefaultModels.RNN);
+        Path rnnDir =
+                modelOptions.model() != null
+                        ? modelOptions.model()
+                        : DefaultModels.dir(DefaultModels.RNN);
         Path ffDir =
                 "none".equals(baseline)
                         ? null

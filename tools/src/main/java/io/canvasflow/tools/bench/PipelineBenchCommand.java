@@ -1,6 +1,8 @@
 package io.canvasflow.tools.bench;
 
 import com.google.gson.GsonBuilder;
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,6 +54,10 @@ import picocli.CommandLine.Spec;
                     + " broker, other processes, idle."
         })
 public final class PipelineBenchCommand implements Callable<Integer> {
+
+    @Mixin KafkaOptions kafkaOptions;
+
+    @Mixin ModelOptions modelOptions;
 
     @Spec private CommandSpec spec;
 
@@ -87,12 +94,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     int partitions;
 
     @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            description = "Recurrent model (default: model.dir, the shipped models/rnn).")
-    Path model;
-
-    @Option(
             names = "--warm-up",
             defaultValue = "10",
             description =
@@ -127,15 +128,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     "Run every configuration this many times, alternating, and compare each at its"
                             + " fastest round (default ${DEFAULT-VALUE}).")
     int rounds;
-
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description =
-                    "Run against this Kafka cluster instead of an embedded broker, so that the"
-                            + " broker does not share this machine's cores; the frames go to a"
-                            + " topic of the run's own (frames-bench-RUN), which is left there.")
-    String bootstrapServers;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
     Path json;
@@ -217,7 +209,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                                     video,
                                     videoFrames,
                                     partitions,
-                                    model,
+                                    modelOptions.model(),
                                     warmUp,
                                     latencyFrames,
                                     load,
@@ -225,7 +217,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                                     idleTimeout,
                                     rounds,
                                     overrides,
-                                    bootstrapServers),
+                                    kafkaOptions.bootstrapServers()),
                             out);
             String text = json(result);
             out.println();

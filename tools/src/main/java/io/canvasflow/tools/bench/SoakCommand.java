@@ -1,6 +1,8 @@
 package io.canvasflow.tools.bench;
 
 import com.google.gson.GsonBuilder;
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,13 +43,11 @@ import picocli.CommandLine.Spec;
         })
 public final class SoakCommand implements Callable<Integer> {
 
-    @Spec private CommandSpec spec;
+    @Mixin KafkaOptions kafkaOptions;
 
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description = "Soak against this Kafka cluster instead of an embedded broker.")
-    String bootstrapServers;
+    @Mixin ModelOptions modelOptions;
+
+    @Spec private CommandSpec spec;
 
     @Option(
             names = "--in-process-broker",
@@ -110,12 +111,6 @@ public final class SoakCommand implements Callable<Integer> {
             description = "Publish at this rate instead of as fast as the backlog allows.")
     Double rate;
 
-    @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            description = "Recurrent model (default: model.dir, the shipped models/rnn).")
-    Path model;
-
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
     Path json;
 
@@ -154,12 +149,19 @@ public final class SoakCommand implements Callable<Integer> {
         }
         try {
             BrokerPlacement placement =
-                    bootstrapServers != null
+                    kafkaOptions.bootstrapServers() != null
                             ? BrokerPlacement.CLUSTER
                             : inProcessBroker
                                     ? BrokerPlacement.IN_PROCESS
                                     : BrokerPlacement.CHILD_JVM;
-            Soak.Result result = run(settings, placement, bootstrapServers, model, overrides, out);
+            Soak.Result result =
+                    run(
+                            settings,
+                            placement,
+                            kafkaOptions.bootstrapServers(),
+                            modelOptions.model(),
+                            overrides,
+                            out);
             String text = json(result);
             out.println();
             out.print(Soak.table(result));

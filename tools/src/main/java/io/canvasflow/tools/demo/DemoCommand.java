@@ -1,5 +1,7 @@
 package io.canvasflow.tools.demo;
 
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameRate;
 import io.canvasflow.clients.FrameSource;
@@ -31,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,15 +57,13 @@ import picocli.CommandLine.Spec;
                         + " cameras (and --video), live mask table, and a report folder.")
 public final class DemoCommand implements Callable<Integer> {
 
+    @Mixin KafkaOptions kafkaOptions;
+
+    @Mixin ModelOptions modelOptions;
+
     @Spec private CommandSpec spec;
 
     private static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
-
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description = "Use this Kafka cluster instead of an embedded broker.")
-    private String bootstrapServers;
 
     @Option(
             names = "--cameras",
@@ -101,12 +102,6 @@ public final class DemoCommand implements Callable<Integer> {
             names = "--max-rate",
             description = "Publish as fast as possible instead of in real time.")
     private boolean maxRate;
-
-    @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            description = "Model directory (default models/rnn).")
-    private Path model;
 
     @Option(
             names = "--threads",
@@ -186,12 +181,13 @@ public final class DemoCommand implements Callable<Integer> {
         Path stateDir = Files.createTempDirectory("canvasflow-demo-state");
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            if (bootstrapServers == null) {
+            if (kafkaOptions.bootstrapServers() == null) {
                 console.println("Starting an embedded Kafka broker...");
                 console.flush();
                 broker = EmbeddedKafkaBroker.builder().build().start();
             }
-            String bootstrap = broker == null ? bootstrapServers : broker.bootstrapServers();
+            String bootstrap =
+                    broker == null ? kafkaOptions.bootstrapServers() : broker.bootstrapServers();
             CanvasFlowConfig config = config(bootstrap, runId, stateDir);
             oneIntraOpThreadPerStreamThread();
             console.printf(
@@ -284,10 +280,10 @@ public final class DemoCommand implements Callable<Integer> {
                         .with(CanvasFlowConfig.STATE_DIR, stateDir.toString())
                         .with(CanvasFlowConfig.HTTP_PORT, "0")
                         .with(CanvasFlowConfig.NUM_STREAM_THREADS, Integer.toString(threads));
-        if (model != null) {
-            config = config.with(CanvasFlowConfig.MODEL_DIR, model.toString());
+        if (modelOptions.model() != null) {
+            config = config.with(CanvasFlowConfig.MODEL_DIR, modelOptions.model().toString());
         }
-        if (bootstrapServers != null) {
+        if (kafkaOptions.bootstrapServers() != null) {
             // Someone else's cluster: topics of this run only.
             String suffix = "-demo-" + runId;
             config =

@@ -1,5 +1,8 @@
 package io.canvasflow.tools.replay;
 
+import io.canvasflow.cli.options.ConfigOptions;
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.tools.common.CameraIds;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,13 +51,13 @@ import picocli.CommandLine.TypeConversionException;
         })
 public final class ReplayCommand implements Callable<Integer> {
 
-    @Spec private CommandSpec spec;
+    @Mixin KafkaOptions kafkaOptions;
 
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description = "Kafka cluster holding the topic; none: an embedded broker.")
-    String bootstrapServers;
+    @Mixin ModelOptions modelOptions;
+
+    @Mixin ConfigOptions configOptions;
+
+    @Spec private CommandSpec spec;
 
     @Option(
             names = "--topic",
@@ -129,12 +133,6 @@ public final class ReplayCommand implements Callable<Integer> {
     List<String> modes;
 
     @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            description = "Recurrent model (default: model.dir, the shipped models/rnn).")
-    Path model;
-
-    @Option(
             names = "--baseline",
             paramLabel = "DIR",
             description = "Feed-forward baseline (default: the shipped models/ff).")
@@ -180,17 +178,6 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--keep-topics", description = "Keep each mode's topics on the cluster.")
     boolean keepTopics;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings.")
-    Path configFile;
-
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description =
-                    "Any setting or Kafka property, applied to every mode (the modes' own"
-                            + " iteration settings win).")
-    Map<String, String> overrides = new LinkedHashMap<>();
 
     /**
      * Everything a replay needs, as the command line gives it.
@@ -279,14 +266,16 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "no video file at " + video);
         }
         int synthetic =
-                cameras != null ? cameras : (bootstrapServers == null && video == null ? 4 : 0);
+                cameras != null
+                        ? cameras
+                        : (kafkaOptions.bootstrapServers() == null && video == null ? 4 : 0);
         if (synthetic < 0 || frames < 1 || partitions < 1 || videoFrames < 0) {
             throw new ParameterException(
                     spec.commandLine(),
                     "expected --cameras >= 0, --frames >= 1, --partitions >= 1 and --video-frames"
                             + " >= 0");
         }
-        if (bootstrapServers == null && synthetic == 0 && video == null) {
+        if (kafkaOptions.bootstrapServers() == null && synthetic == 0 && video == null) {
             throw new ParameterException(
                     spec.commandLine(),
                     "an embedded broker starts empty: give --cameras N or --video FILE, or"
@@ -300,7 +289,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 modes.forEach(m -> chosen.add(ReplayMode.named(m)));
             }
             return new Settings(
-                    bootstrapServers,
+                    kafkaOptions.bootstrapServers(),
                     topic,
                     new FrameRange(fromOffset, toOffset, fromTime, toTime),
                     synthetic,
@@ -309,7 +298,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     videoFrames,
                     partitions,
                     chosen,
-                    model,
+                    modelOptions.model(),
                     baseline,
                     threads,
                     latencyFrames,
@@ -317,8 +306,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     idleTimeout,
                     report,
                     keepTopics,
-                    configFile,
-                    overrides);
+                    configOptions.configFile(),
+                    configOptions.overrides());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -223,7 +223,7 @@ class ReplayCommandTest {
                         2,
                         Map.of("canvas.max.gap.ms", "500")),
                 List.of(
-                        command.bootstrapServers,
+                        command.kafkaOptions.bootstrapServers(),
                         command.topic,
                         command.fromOffset,
                         command.toOffset,
@@ -231,7 +231,7 @@ class ReplayCommandTest {
                         command.toTime,
                         command.modes,
                         command.threads,
-                        command.overrides));
+                        command.configOptions.overrides()));
         assertEquals(ReplayMode.FEED_FORWARD, ReplayMode.named("ff"));
     }
 

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -34,15 +36,9 @@ import picocli.CommandLine.Spec;
         })
 public final class MasksCommand implements Callable<Integer> {
 
-    @Spec private CommandSpec spec;
+    @Mixin KafkaOptions kafkaOptions;
 
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "${env:" + PublishCommand.BOOTSTRAP_ENV + "}",
-            paramLabel = "HOST:PORT[,...]",
-            description =
-                    "Kafka bootstrap servers (default: $" + PublishCommand.BOOTSTRAP_ENV + ").")
-    String bootstrapServers;
+    @Spec private CommandSpec spec;
 
     @Option(
             names = "--masks-topic",
@@ -152,7 +148,7 @@ public final class MasksCommand implements Callable<Integer> {
         try (overlays) {
             MaskFollower follower =
                     MaskFollower.builder()
-                            .setBootstrapServers(bootstrapServers)
+                            .setBootstrapServers(bootstrapServers())
                             .optMasksTopic(
                                     masksTopic == null
                                             ? Topics.MASKS
@@ -182,7 +178,7 @@ public final class MasksCommand implements Callable<Integer> {
                     throw new ParameterException(
                             spec.commandLine(),
                             "could not create a Kafka consumer for "
-                                    + bootstrapServers
+                                    + bootstrapServers()
                                     + ": "
                                     + config.getMessage(),
                             e);
@@ -193,7 +189,7 @@ public final class MasksCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        if (bootstrapServers() == null || bootstrapServers().isBlank()) {
             throw new ParameterException(
                     spec.commandLine(),
                     "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
@@ -213,5 +209,10 @@ public final class MasksCommand implements Callable<Integer> {
                         throw new ParameterException(spec.commandLine(), message);
                     }
                 });
+    }
+
+    /** The flag, else the environment's KAFKA_BOOTSTRAP_SERVERS, else null. */
+    private String bootstrapServers() {
+        return kafkaOptions.bootstrapServersOr(System.getenv());
     }
 }

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -10,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,17 +38,12 @@ import picocli.CommandLine.Spec;
         })
 public final class PublishCommand implements Callable<Integer> {
 
+    @Mixin KafkaOptions kafkaOptions;
+
     /** The environment variable read when {@code --bootstrap-servers} is not given. */
-    public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String BOOTSTRAP_ENV = KafkaOptions.BOOTSTRAP_ENV;
 
     @Spec private CommandSpec spec;
-
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "${env:" + BOOTSTRAP_ENV + "}",
-            paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (default: $" + BOOTSTRAP_ENV + ").")
-    String bootstrapServers;
 
     @Option(
             names = "--topic",
@@ -177,7 +174,7 @@ public final class PublishCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        if (bootstrapServers() == null || bootstrapServers().isBlank()) {
             throw new ParameterException(
                     spec.commandLine(),
                     "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
@@ -208,7 +205,7 @@ public final class PublishCommand implements Callable<Integer> {
         Topic<String, Frame> frames = topic == null ? Topics.FRAMES : Topics.FRAMES.withName(topic);
         FramePublisher.Builder builder =
                 FramePublisher.builder()
-                        .setBootstrapServers(bootstrapServers)
+                        .setBootstrapServers(bootstrapServers())
                         .optTopic(frames)
                         .optJpegQuality(jpegQuality / 100f)
                         .optProducerProperties(producerProperties);
@@ -222,7 +219,7 @@ public final class PublishCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(),
                     "could not create a Kafka producer for "
-                            + bootstrapServers
+                            + bootstrapServers()
                             + ": "
                             + cause.getMessage(),
                     e);
@@ -244,5 +241,10 @@ public final class PublishCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** The flag, else the environment's KAFKA_BOOTSTRAP_SERVERS, else null. */
+    private String bootstrapServers() {
+        return kafkaOptions.bootstrapServersOr(System.getenv());
     }
 }

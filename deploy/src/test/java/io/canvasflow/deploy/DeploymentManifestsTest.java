@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.canvasflow.cli.CanvasflowCli;
 import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSources;
 import io.canvasflow.clients.PublishCommand;

@@ -1,9 +1,11 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.cli.options.ConfigOptions;
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -11,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -25,22 +28,13 @@ import picocli.CommandLine.Spec;
         description = "Segment the frames topic into the masks topic until Ctrl-C.")
 public final class ServeCommand implements Callable<Integer> {
 
+    @Mixin KafkaOptions kafkaOptions;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Mixin ConfigOptions configOptions;
+
     @Spec private CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings.")
-    Path configFile;
-
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT",
-            description = "Kafka brokers; else KAFKA_BOOTSTRAP_SERVERS; else an embedded broker.")
-    String bootstrapServers;
-
-    @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            description = "Model directory (default models/rnn).")
-    Path model;
 
     @Option(names = "--threads", description = "Stream threads, each with its own segmenter.")
     Integer threads;
@@ -49,12 +43,6 @@ public final class ServeCommand implements Callable<Integer> {
             names = "--create-topics",
             description = "Create the frames, masks and dead-letter topics.")
     boolean createTopics;
-
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property, e.g. -D canvas.keyframe.interval=30.")
-    Map<String, String> overrides = new LinkedHashMap<>();
 
     /**
      * Runs {@code serve} on its own.
@@ -70,7 +58,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CanvasFlowConfig config;
         try {
-            config = CanvasFlowConfig.load(configFile, System.getenv(), flags());
+            config = CanvasFlowConfig.load(configOptions.configFile(), System.getenv(), flags());
         } catch (IllegalArgumentException e) {
             err.println("canvasflow serve: " + e.getMessage());
             return 2;
@@ -146,12 +134,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private Map<String, String> flags() {
-        Map<String, String> flags = new LinkedHashMap<>(overrides);
-        if (bootstrapServers != null) {
-            flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        Map<String, String> flags = new LinkedHashMap<>(configOptions.overrides());
+        if (kafkaOptions.bootstrapServers() != null) {
+            flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, kafkaOptions.bootstrapServers());
         }
-        if (model != null) {
-            flags.put(CanvasFlowConfig.MODEL_DIR, model.toString());
+        if (modelOptions.model() != null) {
+            flags.put(CanvasFlowConfig.MODEL_DIR, modelOptions.model().toString());
         }
         if (threads != null) {
             flags.put(CanvasFlowConfig.NUM_STREAM_THREADS, threads.toString());

@@ -1,0 +1,8 @@
+/**
+ * Options that several {@code canvasflow} commands take, each declared once as a picocli
+ * {@code @Mixin}: the Kafka connection ({@link io.canvasflow.cli.options.KafkaOptions}), a settings
+ * file with {@code -D} overrides ({@link io.canvasflow.cli.options.ConfigOptions}) and the model
+ * directory ({@link io.canvasflow.cli.options.ModelOptions}). A mixin only parses; what an absent
+ * value means (an error, an environment variable, an embedded broker) is the command's decision.
+ */
+package io.canvasflow.cli.options;

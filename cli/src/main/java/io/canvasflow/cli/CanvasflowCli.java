@@ -1,0 +1,90 @@
+package io.canvasflow.cli;
+
+import io.canvasflow.clients.MasksCommand;
+import io.canvasflow.clients.PublishCommand;
+import io.canvasflow.tools.bench.BenchCommand;
+import io.canvasflow.tools.demo.DemoCommand;
+import io.canvasflow.tools.replay.ReplayCommand;
+import io.canvasflow.topology.ServeCommand;
+import io.canvasflow.trainer.EvaluateCommand;
+import io.canvasflow.trainer.TrainCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code canvasflow} command line: one root command, one class per subcommand.
+ *
+ * <p>To add a subcommand, write a picocli {@code @Command} class in this package (a {@code
+ * Callable<Integer>} whose {@code call} parses nothing itself and delegates to a public static
+ * method a test can check) and list it in {@code subcommands} below.
+ */
+@Command(
+        name = "canvasflow",
+        mixinStandardHelpOptions = true,
+        versionProvider = CanvasflowCli.Version.class,
+        description = "Recurrent canvas segmentation of live camera video on Kafka Streams.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            BrokerCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            ServeCommand.class,
+            PublishCommand.class,
+            MasksCommand.class,
+            ReplayCommand.class,
+            BenchCommand.class,
+        })
+public final class CanvasflowCli implements Callable<Integer> {
+
+    static {
+        quietKafkaLogging();
+    }
+
+    @Spec private CommandSpec spec;
+
+    /**
+     * Runs the command line and exits with its status.
+     *
+     * @param args the command line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CanvasflowCli()).execute(args));
+    }
+
+    /** Without a subcommand there is nothing to do: say so, with the usage. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    /**
+     * Kafka's client and server classes log every configuration at INFO; keep them at WARN unless
+     * the user chose otherwise with {@code -Dorg.slf4j.simpleLogger.log.<name>=...}. Runs before
+     * any logger exists.
+     */
+    private static void quietKafkaLogging() {
+        for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger"}) {
+            String key = "org.slf4j.simpleLogger.log." + name;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "warn");
+            }
+        }
+    }
+
+    /** The version in the jar manifest, or a note that this is a development build. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = CanvasflowCli.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "canvasflow " + (version == null ? "(development build)" : version)
+            };
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.canvasflow.tools.bench;
+
+import com.google.gson.GsonBuilder;
+import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.model.DefaultModels;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.trainer.TrainCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code canvasflow bench model}: per-frame cost of the network, no Kafka involved. */
+@Command(
+        name = "model",
+        mixinStandardHelpOptions = true,
+        description =
+                "Per-frame milliseconds (median, p90) and GFLOPs: 1..N iterations from a zero"
+                        + " canvas, 2 iterations seeded, and the feed-forward baseline, per input size.")
+public final class ModelBenchCommand implements Callable<Integer> {
+
+    @Mixin ModelOptions modelOptions;
+
+    @Option(
+            names = "--baseline",
+            description = "Feed-forward model directory (default: the shipped ff; 'none' to skip).")
+    String baseline;
+
+    @Option(
+            names = "--sizes",
+            split = ",",
+            defaultValue = "128x96,256x192,480x360",
+            description = "Input sizes (default ${DEFAULT-VALUE}).")
+    List<String> sizes;
+
+    @Option(
+            names = "--max-iterations",
+            defaultValue = "6",
+            description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
+    int maxIterations;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "30",
+            description = "Measured frames per configuration (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(
+            names = "--threads",
+            description = "PyTorch intra-op threads (default: the engine's choice).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Write the figures as JSON here.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads != null) {
+            // read by the PyTorch engine when it loads, which has not happened yet
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Path rnnDir =
+                modelOptions.model() != null
+                        ? modelOptions.model()
+                        : DefaultModels.dir(DefaultModels.RNN);
+        Path ffDir =
+                "none".equals(baseline)
+                        ? null
+                        : baseline != null
+                                ? Path.of(baseline)
+                                : DefaultModels.dir(DefaultModels.FEED_FORWARD);
+        int[][] parsed = new int[sizes.size()][];
+        for (int i = 0; i < sizes.size(); i++) {
+            parsed[i] = TrainCommand.parseSize(sizes.get(i), "--sizes");
+        }
+        List<ModelBenchmark.Row> rows;
+        try (SegmentationModel rnn = SegmentationModel.load(rnnDir);
+                SegmentationModel ff = ffDir == null ? null : SegmentationModel.load(ffDir)) {
+            rows = ModelBenchmark.run(rnn, ff, parsed, maxIterations, frames);
+        }
+        Map<String, double[]> ratios = ModelBenchmark.seededRatios(rows, maxIterations);
+        System.out.print(ModelBenchmark.table(rows));
+        System.out.println();
+        ratios.forEach(
+                (size, r) ->
+                        System.out.printf(
+                                Locale.ROOT,
+                                "%s: seeded-2 / zero-%d = %.3f in ms, %.3f in GFLOPs%n",
+                                size,
+                                maxIterations,
+                                r[0],
+                                r[1]));
+        if (json != null) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("threads", threads);
+            out.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+            out.put("rows", rows);
+            List<Map<String, Object>> ratioList = new ArrayList<>();
+            ratios.forEach(
+                    (size, r) ->
+                            ratioList.add(
+                                    Map.of("size", size, "msRatio", r[0], "gflopsRatio", r[1])));
+            out.put("seededOverZero", ratioList);
+            if (json.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(json.toAbsolutePath().getParent());
+            }
+            Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(out));
+            System.out.println("Wrote " + json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,239 @@
+package io.canvasflow.tools.bench;
+
+import io.canvasflow.model.Canvas;
+import io.canvasflow.model.CostModel;
+import io.canvasflow.model.SegmentRequest;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.SegmentationResult;
+import io.canvasflow.model.Segmenter;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Measures per-frame milliseconds and analytic GFLOPs of a recurrent model (1..N iterations from a
+ * zero canvas, 2 iterations seeded) and a feed-forward baseline, at several input sizes, all in one
+ * run so that ratios are comparable on a noisy machine.
+ */
+public final class ModelBenchmark {
+
+    private ModelBenchmark() {}
+
+    /**
+     * One measured configuration.
+     *
+     * @param size input size, e.g. {@code 256x192}
+     * @param mode {@code zero-k}, {@code seeded-2} or {@code feed-forward}
+     * @param iterations iterations run
+     * @param medianMs median milliseconds per frame (network only: backbone plus iterations)
+     * @param p90Ms 90th percentile
+     * @param backboneMs median backbone milliseconds
+     * @param gflops analytic GFLOPs per frame
+     */
+    public record Row(
+            String size,
+            String mode,
+            int iterations,
+            double medianMs,
+            double p90Ms,
+            double backboneMs,
+            double gflops) {}
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param rnn the recurrent model
+     * @param feedForward the baseline, or {@code null}
+     * @param sizes input sizes as {width, height}
+     * @param maxIterations highest iteration count from zero
+     * @param frames measured frames per configuration (after warm-up)
+     */
+    public static List<Row> run(
+            SegmentationModel rnn,
+            SegmentationModel feedForward,
+            int[][] sizes,
+            int maxIterations,
+            int frames) {
+        List<Row> rows = new ArrayList<>();
+        try (Segmenter rnnSeg = rnn.newSegmenter();
+                Segmenter ffSeg = feedForward == null ? null : feedForward.newSegmenter()) {
+            for (int[] size : sizes) {
+                int w = size[0];
+                int h = size[1];
+                String label = w + "x" + h;
+                BufferedImage[] images = images(w, h, 8);
+                CostModel cost = rnn.cost(w, h);
+                Canvas seed =
+                        rnnSeg.segment(request(images[0], null, maxIterations, w, h)).canvas();
+                for (int k = 1; k <= maxIterations; k++) {
+                    rows.add(
+                            measure(
+                                    rnnSeg,
+                                    images,
+                                    null,
+                                    k,
+                                    w,
+                                    h,
+                                    frames,
+                                    label,
+                                    "zero-" + k,
+                                    cost.frameGflops(k)));
+                }
+                rows.add(
+                        measure(
+                                rnnSeg,
+                                images,
+                                seed,
+                                2,
+                                w,
+                                h,
+                                frames,
+                                label,
+                                "seeded-2",
+                                cost.frameGflops(2)));
+                if (ffSeg != null) {
+                    rows.add(
+                            measure(
+                                    ffSeg,
+                                    images,
+                                    null,
+                                    1,
+                                    w,
+                                    h,
+                                    frames,
+                                    label,
+                                    "feed-forward",
+                                    feedForward.cost(w, h).frameGflops(1)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static Row measure(
+            Segmenter segmenter,
+            BufferedImage[] images,
+            Canvas seed,
+            int iterations,
+            int w,
+            int h,
+            int frames,
+            String size,
+            String mode,
+            double gflops) {
+        int warmUp = Math.max(3, frames / 5);
+        double[] ms = new double[frames];
+        double[] backbone = new double[frames];
+        for (int i = -warmUp; i < frames; i++) {
+            SegmentationResult r =
+                    segmenter.segment(
+                            request(
+                                    images[Math.floorMod(i, images.length)],
+                                    seed,
+                                    iterations,
+                                    w,
+                                    h));
+            if (i >= 0) {
+                ms[i] = r.modelMillis();
+                backbone[i] = r.backboneMillis();
+            }
+        }
+        return new Row(
+                size,
+                mode,
+                iterations,
+                percentile(ms, 50),
+                percentile(ms, 90),
+                percentile(backbone, 50),
+                gflops);
+    }
+
+    private static SegmentRequest request(
+            BufferedImage image, Canvas seed, int iterations, int w, int h) {
+        return SegmentRequest.builder()
+                .setImage(image)
+                .optSeed(seed)
+                .optIterations(iterations)
+                .optInputSize(w, h)
+                .optOutputSize(w, h)
+                .build();
+    }
+
+    private static BufferedImage[] images(int w, int h, int count) {
+        Random random = new Random(1);
+        BufferedImage[] out = new BufferedImage[count];
+        for (int n = 0; n < count; n++) {
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    img.setRGB(x, y, random.nextInt(0xffffff));
+                }
+            }
+            out[n] = img;
+        }
+        return out;
+    }
+
+    static double percentile(double[] values, int p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** Ratios the issue asks for, per size: seeded-2 time over zero-6 time, and GFLOPs likewise. */
+    public static Map<String, double[]> seededRatios(List<Row> rows, int fullIterations) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (Row seeded : rows) {
+            if (!seeded.mode().equals("seeded-2")) {
+                continue;
+            }
+            for (Row full : rows) {
+                if (full.size().equals(seeded.size())
+                        && full.mode().equals("zero-" + fullIterations)) {
+                    out.put(
+                            seeded.size(),
+                            new double[] {
+                                seeded.medianMs() / full.medianMs(), seeded.gflops() / full.gflops()
+                            });
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A readable table of the rows. */
+    public static String table(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%-9s %-13s %5s %10s %8s %11s %8s%n",
+                        "size",
+                        "mode",
+                        "iters",
+                        "median ms",
+                        "p90 ms",
+                        "backbone ms",
+                        "GFLOPs"));
+        for (Row r : rows) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%-9s %-13s %5d %10.2f %8.2f %11.2f %8.3f%n",
+                            r.size(),
+                            r.mode(),
+                            r.iterations(),
+                            r.medianMs(),
+                            r.p90Ms(),
+                            r.backboneMs(),
+                            r.gflops()));
+        }
+        return sb.toString();
+    }
+}

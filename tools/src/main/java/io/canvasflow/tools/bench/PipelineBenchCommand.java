@@ -1,0 +1,424 @@
+package io.canvasflow.tools.bench;
+
+import com.google.gson.GsonBuilder;
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.CameraIds;
+import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.Stats;
+import io.canvasflow.tools.replay.ReplayFootage;
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code canvasflow bench pipeline}: on the same frames and machine, in one run, the bare model's
+ * frames per second against the topology's end to end through an embedded broker with one and two
+ * stream threads, plus latency at about 80% of each measured rate.
+ */
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Bare model frames/s (no Kafka; seeded 2 iterations as the topology does) vs end-to-end"
+                    + " frames/s through an embedded broker with 1 and 2 stream threads (frames"
+                    + " pre-published, consumed to completion), and latency p50/p99 at about 80%%"
+                    + " of each measured rate. Prints a table and JSON.",
+            "PyTorch's intra-op thread count matters on a machine that also runs the broker: the"
+                    + " bare model and 1 stream thread run at the default count and at 1, 2 stream"
+                    + " threads at their share of the cores and at the default; the ratios compare"
+                    + " each side at its fastest count, and the table lists every run.",
+            "The bare model also runs on 2 threads (the cameras split between them), for what"
+                    + " Kafka costs 2 stream threads; and a second table shows where the cores went"
+                    + " in every run: model threads, PyTorch's other threads, Kafka clients, the"
+                    + " broker, other processes, idle."
+        })
+public final class PipelineBenchCommand implements Callable<Integer> {
+
+    @Mixin KafkaOptions kafkaOptions;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--cameras",
+            defaultValue = "4",
+            description = "Synthetic cameras (default ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "150",
+            description =
+                    "Frames per synthetic camera (default ${DEFAULT-VALUE}: about 15 s per run;"
+                            + " shorter runs swing more with a shared machine's load).")
+    int frames;
+
+    @Option(
+            names = "--video",
+            paramLabel = "FILE",
+            description = "Also publish this video file as one camera.")
+    Path video;
+
+    @Option(
+            names = "--video-frames",
+            defaultValue = "0",
+            description = "At most this many video frames; 0: all (default ${DEFAULT-VALUE}).")
+    long videoFrames;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions of the frames topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "10",
+            description =
+                    "Frames the bare model runs before it is timed (default ${DEFAULT-VALUE}).")
+    int warmUp;
+
+    @Option(
+            names = "--latency-frames",
+            defaultValue = "100",
+            description = "Frames of each latency probe; 0 skips them (default ${DEFAULT-VALUE}).")
+    int latencyFrames;
+
+    @Option(
+            names = "--load",
+            defaultValue = "0.8",
+            description =
+                    "The probes' rate as a share of the measured frames/s (default"
+                            + " ${DEFAULT-VALUE}).")
+    double load;
+
+    @Option(
+            names = "--no-default-intra-op-run",
+            description =
+                    "Skip the 2-stream-thread run at the default intra-op thread count (each stream"
+                            + " thread's pool as large as the machine).")
+    boolean skipDefaultIntraOp;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "2",
+            description =
+                    "Run every configuration this many times, alternating, and compare each at its"
+                            + " fastest round (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
+    Path json;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "PT2M",
+            description =
+                    "Give a run up after this long without a mask (default ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
+            description = "Any setting or Kafka property for the topology runs.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    /**
+     * The benchmark's settings.
+     *
+     * @param cameras synthetic cameras
+     * @param frames frames per synthetic camera
+     * @param video a video to publish as one more camera, or null
+     * @param videoFrames at most this many video frames, 0 for all
+     * @param partitions partitions of the frames topic
+     * @param model the recurrent model, or null for the configured one
+     * @param warmUp frames before the bare model is timed
+     * @param latencyFrames frames of each latency probe
+     * @param load the probes' rate as a share of the measured rate
+     * @param defaultIntraOpRun whether to run 2 threads at the default intra-op count too
+     * @param idleTimeout how long a run may make no progress
+     * @param rounds times each configuration runs
+     * @param overrides settings for the topology runs
+     * @param bootstrapServers a Kafka cluster to run against, or null for an embedded broker
+     */
+    public record Settings(
+            int cameras,
+            int frames,
+            Path video,
+            long videoFrames,
+            int partitions,
+            Path model,
+            int warmUp,
+            int latencyFrames,
+            double load,
+            boolean defaultIntraOpRun,
+            Duration idleTimeout,
+            int rounds,
+            Map<String, String> overrides,
+            String bootstrapServers) {}
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (cameras < 0
+                || frames < 1
+                || partitions < 1
+                || warmUp < 0
+                || latencyFrames < 0
+                || !(load > 0 && load <= 1)
+                || rounds < 1
+                || (cameras == 0 && video == null)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "expected --cameras >= 0 (or a --video), --frames >= 1, --partitions >= 1,"
+                            + " --warm-up >= 0, --latency-frames >= 0, --rounds >= 1 and --load in"
+                            + " (0, 1]");
+        }
+        if (video != null && !Files.isRegularFile(video)) {
+            throw new ParameterException(spec.commandLine(), "no video file at " + video);
+        }
+        try {
+            PipelineBenchmark.Result result =
+                    run(
+                            new Settings(
+                                    cameras,
+                                    frames,
+                                    video,
+                                    videoFrames,
+                                    partitions,
+                                    modelOptions.model(),
+                                    warmUp,
+                                    latencyFrames,
+                                    load,
+                                    !skipDefaultIntraOp,
+                                    idleTimeout,
+                                    rounds,
+                                    overrides,
+                                    kafkaOptions.bootstrapServers()),
+                            out);
+            String text = json(result);
+            out.println();
+            out.print(PipelineBenchmark.table(result));
+            out.println();
+            out.print(text);
+            if (json != null) {
+                Path parent = json.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(json, text);
+                out.println("Wrote " + json);
+            }
+            boolean complete = result.phases().stream().allMatch(PipelineBenchmark.Phase::complete);
+            return complete ? 0 : 1;
+        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
+            err.println("canvasflow bench pipeline: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("canvasflow bench pipeline: cannot write " + json + ": " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("canvasflow bench pipeline: interrupted");
+            return 130;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * Publishes the frames once, to an embedded broker unless the settings name a cluster, and runs
+     * every phase on them.
+     *
+     * @param s the settings
+     * @param out where to print progress
+     * @return the figures
+     * @throws InterruptedException when interrupted
+     */
+    public static PipelineBenchmark.Result run(Settings s, PrintWriter out)
+            throws InterruptedException {
+        if (s.bootstrapServers() != null) {
+            out.println("Using the Kafka cluster at " + s.bootstrapServers());
+            out.flush();
+            String topic = "frames-bench-" + Long.toString(System.currentTimeMillis(), 36);
+            return run(s, s.bootstrapServers(), topic, out);
+        }
+        out.println("Starting an embedded Kafka broker...");
+        out.flush();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            return run(s, broker.bootstrapServers(), "frames-bench", out);
+        }
+    }
+
+    private static PipelineBenchmark.Result run(
+            Settings s, String bootstrapServers, String topic, PrintWriter out)
+            throws InterruptedException {
+        Map<String, String> flags = new LinkedHashMap<>(s.overrides());
+        flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        if (s.model() != null) {
+            flags.put(CanvasFlowConfig.MODEL_DIR, s.model().toString());
+        }
+        CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
+        KafkaClients.createTopic(config, topic, s.partitions());
+        if (s.cameras() > 0) {
+            out.printf(
+                    "Publishing %d synthetic camera(s) x %d frames...%n", s.cameras(), s.frames());
+            out.flush();
+            ReplayFootage.publishSynthetic(
+                    bootstrapServers,
+                    topic,
+                    CameraIds.spread("cam-", s.cameras(), s.partitions()),
+                    s.frames(),
+                    out);
+        }
+        if (s.video() != null) {
+            out.printf("Publishing %s...%n", s.video());
+            out.flush();
+            ReplayFootage.publishVideo(
+                    bootstrapServers,
+                    topic,
+                    ReplayFootage.videoCameraId(s.video()),
+                    s.video(),
+                    s.videoFrames(),
+                    out);
+        }
+        try (SegmentationModel rnn =
+                SegmentationModel.load(config.modelDir(), config.modelDevice())) {
+            return PipelineBenchmark.run(
+                    config,
+                    topic,
+                    rnn,
+                    s.warmUp(),
+                    s.latencyFrames(),
+                    s.load(),
+                    s.defaultIntraOpRun(),
+                    s.idleTimeout(),
+                    s.rounds(),
+                    out);
+        }
+    }
+
+    /** Cores busy on average, by group, while a run's frames were measured. */
+    private static Map<String, Object> cpu(CpuUse.Usage u) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("wallMs", u.wallMs());
+        o.put("modelThreadsCores", Stats.finite(u.busyCores(u.ms(CpuUse.Group.MODEL_THREADS))));
+        o.put("nativeCores", Stats.finite(u.busyCores(u.nativeMs())));
+        o.put("kafkaClientCores", Stats.finite(u.busyCores(u.ms(CpuUse.Group.KAFKA_CLIENTS))));
+        o.put("otherJavaCores", Stats.finite(u.busyCores(u.ms(CpuUse.Group.OTHER_JAVA))));
+        o.put("otherProcessesCores", Stats.finite(u.busyCores(u.otherProcessesMs())));
+        o.put("machineBusyShare", Stats.finite(u.machineBusyShare()));
+        o.put("cores", u.cores());
+        return o;
+    }
+
+    /** The figures as pretty-printed JSON; unmeasured figures are null. */
+    public static String json(PipelineBenchmark.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("frames", r.frames());
+        m.put("cameras", r.cameras());
+        m.put("model", r.model());
+        m.put("availableProcessors", r.processors());
+        m.put("engineIntraOpThreads", r.engineIntraOpThreads());
+        List<Map<String, Object>> phases = new ArrayList<>();
+        for (PipelineBenchmark.Phase p : r.phases()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("round", p.round());
+            o.put("name", p.name());
+            o.put("streamThreads", p.streamThreads());
+            o.put("modelThreads", p.modelThreads());
+            o.put("intraOpThreads", p.intraOpThreads());
+            o.put("frames", p.frames());
+            o.put("fps", Stats.finite(p.fps()));
+            o.put("meanModelMs", Stats.finite(p.meanModelMs()));
+            o.put("latencyFrames", p.latencyFrames());
+            o.put("latencyRateFps", Stats.finite(p.latencyRateFps()));
+            o.put("latencyP50Ms", Stats.finite(p.latencyP50Ms()));
+            o.put("latencyP99Ms", Stats.finite(p.latencyP99Ms()));
+            o.put("complete", p.complete());
+            o.put("loadAverage", Stats.finite(p.loadAverage()));
+            if (p.cpu() != null) {
+                o.put("cpu", cpu(p.cpu()));
+            }
+            phases.add(o);
+        }
+        m.put("phases", phases);
+        Map<String, Object> best = new LinkedHashMap<>();
+        best.put("bareModel", best(r.bestBare(1)));
+        best.put("oneStreamThread", best(r.best(1)));
+        best.put("twoStreamThreads", best(r.best(2)));
+        m.put("best", best);
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("endToEndOneThreadOverBare", Stats.finite(r.endToEndOverBare()));
+        ratios.put("twoThreadsOverOne", Stats.finite(r.twoThreadsOverOne()));
+        ratios.put("bareTwoThreadsOverOne", Stats.finite(r.bareTwoThreadsOverOne()));
+        ratios.put(
+                "endToEndTwoThreadsOverBareTwoThreads",
+                Stats.finite(r.endToEndOverBareTwoThreads()));
+        Map<String, Object> sameIntraOp = new LinkedHashMap<>();
+        for (int intraOp : r.bareIntraOpCounts()) {
+            sameIntraOp.put(Integer.toString(intraOp), Stats.finite(r.endToEndOverBareAt(intraOp)));
+        }
+        ratios.put("endToEndOneThreadOverBareAtSameIntraOp", sameIntraOp);
+        m.put("ratios", ratios);
+        List<Map<String, Object>> checks = new ArrayList<>();
+        checks.add(
+                check(
+                        "end-to-end frames/s with 1 stream thread / bare model frames/s",
+                        r.endToEndOverBare(),
+                        PipelineBenchmark.MIN_END_TO_END_OVER_BARE));
+        checks.add(
+                check(
+                        "frames/s with 2 stream threads / with 1 stream thread",
+                        r.twoThreadsOverOne(),
+                        PipelineBenchmark.MIN_TWO_THREADS_OVER_ONE));
+        m.put("checks", checks);
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m) + "\n";
+    }
+
+    /** A run's threads and frames/s as JSON, or null when there is none. */
+    private static Map<String, Object> best(Optional<PipelineBenchmark.Phase> run) {
+        return run.map(
+                        p -> {
+                            Map<String, Object> o = new LinkedHashMap<>();
+                            o.put("streamThreads", p.streamThreads());
+                            o.put("intraOpThreads", p.intraOpThreads());
+                            o.put("fps", Stats.finite(p.fps()));
+                            return o;
+                        })
+                .orElse(null);
+    }
+
+    private static Map<String, Object> check(String description, double value, double bar) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("description", description);
+        o.put("value", Stats.finite(value));
+        o.put("threshold", ">= " + bar);
+        o.put("pass", Double.isFinite(value) && value >= bar);
+        return o;
+    }
+}

@@ -1,0 +1,697 @@
+package io.canvasflow.tools.bench;
+
+import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.model.Canvas;
+import io.canvasflow.model.SegmentRequest;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.SegmentationResult;
+import io.canvasflow.model.Segmenter;
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.Stats;
+import io.canvasflow.tools.replay.FrameRange;
+import io.canvasflow.tools.replay.ModeOutcome;
+import io.canvasflow.tools.replay.ModeRunner;
+import io.canvasflow.tools.replay.ReplayMode;
+import io.canvasflow.tools.replay.TopicSnapshot;
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * The pipeline benchmark: on the same frames, in one run, the bare model's frames per second (a
+ * {@link Segmenter} on one thread, no Kafka, each camera's first frame 6 iterations from zero and
+ * every later one 2 iterations seeded with its previous canvas, as the topology does) against the
+ * topology end to end through Kafka with one and with two stream threads: frames pre-published,
+ * consumed to completion, then a latency probe paced at a share of the measured rate. The bare
+ * model also runs on two threads, each with half of the cameras, so that two stream threads can be
+ * set against the model with the same cores; and every run records where the processor time went
+ * ({@link CpuUse}).
+ *
+ * <p>PyTorch runs each operator on an OpenMP pool of intra-op threads, by default one per core.
+ * Which count is fastest depends on the work beside the model: the bare model has the cores to
+ * itself, while a stream thread shares them with the broker, the clients and, with two stream
+ * threads, the other stream thread's pool; an OpenMP team that cannot get all its cores waits at
+ * every operator's barrier. So each configuration runs at more than one count: the bare model and
+ * one stream thread at the default and at one intra-op thread, two stream threads at their share of
+ * the cores and (unless turned off) at the default. The ratios compare each side at the count that
+ * was fastest for it; every run is in the table.
+ */
+public final class PipelineBenchmark {
+
+    /** Iterations of a camera's first frame, from a zero canvas (the topology's default). */
+    static final int FULL_ITERATIONS = 6;
+
+    /** Iterations of a seeded frame (the topology's default). */
+    static final int SEEDED_ITERATIONS = 2;
+
+    /** In {@link Result}'s look-ups: a run at whatever intra-op count was fastest. */
+    private static final int ANY_INTRA_OP = 0;
+
+    /**
+     * One measured configuration.
+     *
+     * @param name what ran: {@code bare}, {@code end-to-end}
+     * @param streamThreads Kafka Streams threads (0 for the bare model)
+     * @param modelThreads threads that ran the model: the stream threads end to end, the bare
+     *     model's own threads (each with its share of the cameras) without Kafka
+     * @param intraOpThreads PyTorch intra-op threads per model thread
+     * @param frames frames measured
+     * @param fps frames per second
+     * @param meanModelMs mean model milliseconds per frame
+     * @param latencyFrames frames of the latency probe
+     * @param latencyRateFps the probe's rate
+     * @param latencyP50Ms median latency, sent to mask readable (read_committed)
+     * @param latencyP99Ms 99th percentile of the same
+     * @param complete whether every frame got its mask
+     * @param loadAverage the machine's one-minute load average when the phase ended, NaN if unknown
+     * @param round which round of the benchmark it ran in, from 1
+     * @param cpu where the processor time went while the frames were measured
+     */
+    public record Phase(
+            String name,
+            int streamThreads,
+            int modelThreads,
+            int intraOpThreads,
+            long frames,
+            double fps,
+            double meanModelMs,
+            int latencyFrames,
+            double latencyRateFps,
+            double latencyP50Ms,
+            double latencyP99Ms,
+            boolean complete,
+            double loadAverage,
+            int round,
+            CpuUse.Usage cpu) {}
+
+    /**
+     * End-to-end frames/s with one stream thread must be at least this share of the bare model's.
+     */
+    public static final double MIN_END_TO_END_OVER_BARE = 0.9;
+
+    /** Two stream threads must reach at least this multiple of one stream thread's frames/s. */
+    public static final double MIN_TWO_THREADS_OVER_ONE = 1.6;
+
+    /**
+     * The benchmark's figures.
+     *
+     * @param frames frames in the run
+     * @param cameras cameras
+     * @param processors processors the JVM sees
+     * @param engineIntraOpThreads PyTorch's intra-op threads when the engine loaded
+     * @param phases every measured configuration, in the order run
+     * @param model the version of the model that ran
+     */
+    public record Result(
+            long frames,
+            int cameras,
+            int processors,
+            int engineIntraOpThreads,
+            List<Phase> phases,
+            String model) {
+
+        /** Copies the phases. */
+        public Result {
+            phases = List.copyOf(phases);
+        }
+
+        /**
+         * The fastest complete end-to-end run with this many stream threads (each runs the model).
+         *
+         * @param streamThreads stream threads, 1 or more
+         * @return the run, empty when none completed
+         */
+        public Optional<Phase> best(int streamThreads) {
+            return fastest(streamThreads, streamThreads, ANY_INTRA_OP);
+        }
+
+        /**
+         * The fastest complete run of the bare model on this many threads.
+         *
+         * @param threads model threads
+         * @return the run, empty when none completed
+         */
+        public Optional<Phase> bestBare(int threads) {
+            return fastest(0, threads, ANY_INTRA_OP);
+        }
+
+        /** End-to-end frames/s with one stream thread / bare model frames/s, each at its best. */
+        public double endToEndOverBare() {
+            return fpsRatio(best(1), bestBare(1));
+        }
+
+        /** Two stream threads' frames/s / one stream thread's, each at its best. */
+        public double twoThreadsOverOne() {
+            return fpsRatio(best(2), best(1));
+        }
+
+        /**
+         * End-to-end frames/s with two stream threads / the bare model's on two threads, each at
+         * its best: what Kafka costs once the model has the machine's cores.
+         */
+        public double endToEndOverBareTwoThreads() {
+            return fpsRatio(best(2), bestBare(2));
+        }
+
+        /** The bare model's frames/s on two threads / on one, each at its best. */
+        public double bareTwoThreadsOverOne() {
+            return fpsRatio(bestBare(2), bestBare(1));
+        }
+
+        /**
+         * End-to-end frames/s with one stream thread / bare model frames/s, both at the same
+         * intra-op thread count.
+         *
+         * @param intraOp the count
+         * @return the ratio, NaN when either did not run or did not complete
+         */
+        public double endToEndOverBareAt(int intraOp) {
+            return fpsRatio(fastest(1, 1, intraOp), fastest(0, 1, intraOp));
+        }
+
+        /** The intra-op counts the bare model ran at on one thread, in the order run. */
+        public List<Integer> bareIntraOpCounts() {
+            return phases.stream()
+                    .filter(p -> p.streamThreads() == 0 && p.modelThreads() == 1)
+                    .map(Phase::intraOpThreads)
+                    .distinct()
+                    .toList();
+        }
+
+        private Optional<Phase> fastest(int streamThreads, int modelThreads, int intraOp) {
+            return phases.stream()
+                    .filter(p -> p.streamThreads() == streamThreads)
+                    .filter(p -> p.modelThreads() == modelThreads)
+                    .filter(p -> intraOp == ANY_INTRA_OP || p.intraOpThreads() == intraOp)
+                    .filter(p -> p.complete() && Double.isFinite(p.fps()))
+                    .max(Comparator.comparingDouble(Phase::fps));
+        }
+
+        private static double fpsRatio(Optional<Phase> a, Optional<Phase> b) {
+            return a.isEmpty() || b.isEmpty()
+                    ? Double.NaN
+                    : Stats.ratio(a.get().fps(), b.get().fps());
+        }
+    }
+
+    private PipelineBenchmark() {}
+
+    /**
+     * Runs every phase on the frames of a topic.
+     *
+     * @param config settings with bootstrap servers (and any user overrides)
+     * @param topic the pre-published frames topic
+     * @param model the recurrent model
+     * @param warmUp frames run before the bare model is timed
+     * @param latencyFrames frames of each latency probe, 0 for none
+     * @param load the probes' rate as a share of the measured rate
+     * @param compareDefaultIntraOp whether to also run two stream threads at the default intra-op
+     *     count
+     * @param idle how long a run may make no progress
+     * @param rounds how many times to run the whole sequence of configurations, one after the
+     *     other, so that each configuration's fastest round can be compared: work that other
+     *     tenants of a shared machine start or stop between two runs only ever slows a run down
+     * @param progress where to print a line per step, or null
+     * @return the figures
+     * @throws InterruptedException when interrupted
+     */
+    public static Result run(
+            CanvasFlowConfig config,
+            String topic,
+            SegmentationModel model,
+            int warmUp,
+            int latencyFrames,
+            double load,
+            boolean compareDefaultIntraOp,
+            Duration idle,
+            int rounds,
+            PrintWriter progress)
+            throws InterruptedException {
+        Map<String, Object> consumer = KafkaClients.consumer(config, "canvasflow-bench-read");
+        TopicSnapshot snapshot = TopicSnapshot.take(consumer, topic, FrameRange.all());
+        List<Frame> frames = new ArrayList<>();
+        Deserializer<Frame> deserializer = AvroSerdes.frame().deserializer();
+        snapshot.read(consumer, r -> frames.add(deserializer.deserialize(topic, r.value())), idle);
+        long cameras = frames.stream().map(Frame::getCameraId).distinct().count();
+        // -1: not PyTorch, where the counts below change nothing.
+        int engineThreads = Math.max(1, TorchThreads.forNewThreads());
+        int share = Math.max(1, engineThreads / 2);
+        List<Integer> single = engineThreads > 1 ? List.of(engineThreads, 1) : List.of(1);
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        List<Phase> phases = new ArrayList<>();
+        try {
+            for (int round = 1; round <= rounds; round++) {
+                if (rounds > 1) {
+                    say(progress, "Round %d of %d%n", round, rounds);
+                }
+                for (int intraOp : single) {
+                    say(
+                            progress,
+                            "Bare model, %d intra-op thread(s), %d frames...%n",
+                            intraOp,
+                            frames.size());
+                    Phase bare = bare(model, frames, warmUp, intraOp, 1, round);
+                    phases.add(bare);
+                    say(progress, "  %.1f frames/s%n", bare.fps());
+                }
+                say(
+                        progress,
+                        "Bare model, 2 threads x %d intra-op thread(s), the cameras split between"
+                                + " them...%n",
+                        share);
+                Phase bareTwo = bare(model, frames, warmUp, share, 2, round);
+                phases.add(bareTwo);
+                say(progress, "  %.1f frames/s%n", bareTwo.fps());
+                List<int[]> runs = new ArrayList<>();
+                single.forEach(intraOp -> runs.add(new int[] {1, intraOp}));
+                runs.add(new int[] {2, share});
+                if (compareDefaultIntraOp && share != engineThreads) {
+                    runs.add(new int[] {2, engineThreads});
+                }
+                for (int[] r : runs) {
+                    phases.add(
+                            endToEnd(
+                                    config,
+                                    snapshot,
+                                    runId,
+                                    model,
+                                    r[0],
+                                    r[1],
+                                    latencyFrames,
+                                    load,
+                                    idle,
+                                    round,
+                                    progress));
+                }
+            }
+        } finally {
+            TorchThreads.set(engineThreads);
+        }
+        return new Result(
+                frames.size(),
+                (int) cameras,
+                Runtime.getRuntime().availableProcessors(),
+                engineThreads,
+                phases,
+                model.spec().version());
+    }
+
+    /**
+     * The bare model on fresh threads (so that the intra-op count set now applies to them), each
+     * with its share of the cameras as stream threads get theirs by partition. Each thread warms up
+     * on its own frames, then all start together; a thread's time is its segment calls only
+     * (decoding is the topology's work too, but not the model's), and the run takes as long as its
+     * slowest thread.
+     */
+    static Phase bare(
+            SegmentationModel model,
+            List<Frame> frames,
+            int warmUp,
+            int intraOp,
+            int threads,
+            int round)
+            throws InterruptedException {
+        TorchThreads.set(intraOp);
+        List<String> cameras = frames.stream().map(Frame::getCameraId).distinct().sorted().toList();
+        Map<String, Integer> threadOf = new HashMap<>();
+        for (int c = 0; c < cameras.size(); c++) {
+            threadOf.put(cameras.get(c), c % threads);
+        }
+        List<List<Frame>> shares = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            shares.add(new ArrayList<>());
+        }
+        for (Frame frame : frames) {
+            shares.get(threadOf.get(frame.getCameraId())).add(frame);
+        }
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(threads);
+        CountDownLatch measured = new CountDownLatch(1);
+        long[] nanos = new long[threads];
+        double[] modelMs = new double[threads];
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int index = t;
+            Thread worker =
+                    new Thread(
+                            () -> {
+                                try (Segmenter segmenter = model.newSegmenter()) {
+                                    List<Frame> mine = shares.get(index);
+                                    warmUp(segmenter, mine, warmUp);
+                                    ready.countDown();
+                                    go.await();
+                                    Map<String, Canvas> canvases = new HashMap<>();
+                                    for (Frame frame : mine) {
+                                        BufferedImage image = ImageCodecs.frameImage(frame);
+                                        long t0 = System.nanoTime();
+                                        SegmentationResult r =
+                                                segment(segmenter, frame, image, canvases);
+                                        nanos[index] += System.nanoTime() - t0;
+                                        modelMs[index] += r.modelMillis();
+                                    }
+                                    // Alive until measured: a dead thread's time has no name.
+                                    finished.countDown();
+                                    measured.await();
+                                } catch (RuntimeException e) {
+                                    failure.compareAndSet(null, e);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                } finally {
+                                    // A worker that failed early must not leave the run waiting.
+                                    ready.countDown();
+                                    finished.countDown();
+                                }
+                            },
+                            CpuUse.MODEL_THREAD_PREFIX + "bench-bare-" + (t + 1));
+            workers.add(worker);
+            worker.start();
+        }
+        ready.await();
+        CpuUse.Snapshot start = CpuUse.snapshot();
+        go.countDown();
+        finished.await();
+        CpuUse.Usage cpu = CpuUse.between(start, CpuUse.snapshot());
+        measured.countDown();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        long slowest = Arrays.stream(nanos).max().orElse(0);
+        return new Phase(
+                "bare model",
+                0,
+                threads,
+                intraOp,
+                frames.size(),
+                frames.size() / (slowest / 1e9),
+                Arrays.stream(modelMs).sum() / frames.size(),
+                0,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                true,
+                Stats.loadAverage(),
+                round,
+                cpu);
+    }
+
+    private static void warmUp(Segmenter segmenter, List<Frame> frames, int count) {
+        Map<String, Canvas> canvases = new HashMap<>();
+        for (int i = 0; i < Math.min(count, frames.size()); i++) {
+            segment(segmenter, frames.get(i), ImageCodecs.frameImage(frames.get(i)), canvases);
+        }
+    }
+
+    /** What the topology does to a frame, minus Kafka: the same policy, sizes and seeds. */
+    private static SegmentationResult segment(
+            Segmenter segmenter, Frame frame, BufferedImage image, Map<String, Canvas> canvases) {
+        Canvas seed = canvases.get(frame.getCameraId());
+        SegmentationResult r =
+                segmenter.segment(
+                        SegmentRequest.builder()
+                                .setImage(image)
+                                .optSeed(seed)
+                                .optIterations(seed == null ? FULL_ITERATIONS : SEEDED_ITERATIONS)
+                                .optOutputSize(frame.getWidth(), frame.getHeight())
+                                .build());
+        canvases.put(frame.getCameraId(), r.canvas());
+        return r;
+    }
+
+    private static Phase endToEnd(
+            CanvasFlowConfig config,
+            TopicSnapshot snapshot,
+            String runId,
+            SegmentationModel model,
+            int threads,
+            int intraOp,
+            int latencyFrames,
+            double load,
+            Duration idle,
+            int round,
+            PrintWriter progress)
+            throws InterruptedException {
+        say(
+                progress,
+                "End to end, %d stream thread(s) x %d intra-op thread(s)...%n",
+                threads,
+                intraOp);
+        // Stream threads are created by the run and pick the count up on their first operator.
+        TorchThreads.set(intraOp);
+        ModeRunner runner =
+                new ModeRunner(
+                        config,
+                        snapshot,
+                        runId,
+                        threads,
+                        latencyFrames,
+                        load,
+                        idle,
+                        false,
+                        progress);
+        ModeOutcome o =
+                runner.run(
+                        ReplayMode.SEEDED_2,
+                        model,
+                        "bench-"
+                                + threads
+                                + "t-"
+                                + intraOp
+                                + "i"
+                                + (round > 1 ? "-r" + round : ""));
+        double modelMs =
+                Stats.mean(o.masks().stream().map(r -> r.mask().getModelMillis()).toList());
+        Phase phase =
+                new Phase(
+                        "end-to-end",
+                        threads,
+                        threads,
+                        intraOp,
+                        o.masks().size(),
+                        o.fps(),
+                        modelMs,
+                        o.latencyFrames(),
+                        o.latencyRate(),
+                        Stats.percentile(o.latencyMs(), 50),
+                        Stats.percentile(o.latencyMs(), 99),
+                        o.complete(),
+                        o.loadAverage(),
+                        round,
+                        o.drainCpu());
+        say(
+                progress,
+                "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",
+                phase.fps(),
+                phase.latencyP50Ms(),
+                phase.latencyP99Ms(),
+                phase.latencyRateFps());
+        return phase;
+    }
+
+    /** A readable table of the phases and the ratios. */
+    public static String table(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%d frames of %d camera(s); model %s; %d processor(s); PyTorch intra-op"
+                                + " threads at load: %d%n%n",
+                        r.frames(),
+                        r.cameras(),
+                        r.model(),
+                        r.processors(),
+                        r.engineIntraOpThreads()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%5s %-12s %7s %8s %7s %9s %9s %9s %9s %9s %9s %6s%n",
+                        "round",
+                        "run",
+                        "threads",
+                        "intra-op",
+                        "frames",
+                        "frames/s",
+                        "ms/frame",
+                        "model ms",
+                        "probe f/s",
+                        "p50 ms",
+                        "p99 ms",
+                        "load"));
+        for (Phase p : r.phases()) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%5d %-12s %7s %8d %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
+                            p.round(),
+                            p.name(),
+                            Integer.toString(p.modelThreads()),
+                            p.intraOpThreads(),
+                            p.frames(),
+                            p.fps(),
+                            1000 / p.fps(),
+                            p.meanModelMs(),
+                            num(p.latencyRateFps(), 1),
+                            num(p.latencyP50Ms(), 0),
+                            num(p.latencyP99Ms(), 0),
+                            num(p.loadAverage(), 1),
+                            p.complete() ? "" : "  (incomplete)"));
+        }
+        sb.append(
+                "(load: the machine's one-minute load average at the end of the run; above the"
+                        + " processor count, other work shared the cores)\n");
+        sb.append('\n');
+        sb.append(cpuTable(r));
+        sb.append('\n');
+        sb.append(
+                ratioLine(
+                        "end-to-end, 1 stream thread / bare model",
+                        r.best(1),
+                        r.bestBare(1),
+                        r.endToEndOverBare(),
+                        MIN_END_TO_END_OVER_BARE));
+        sb.append(
+                ratioLine(
+                        "2 stream threads / 1 stream thread",
+                        r.best(2),
+                        r.best(1),
+                        r.twoThreadsOverOne(),
+                        MIN_TWO_THREADS_OVER_ONE));
+        sb.append(
+                "(each side at its fastest round and at the intra-op thread count that was fastest"
+                        + " for it)\n");
+        sb.append(
+                comparisonLine(
+                        "bare model, 2 threads / 1 thread",
+                        r.bestBare(2),
+                        r.bestBare(1),
+                        r.bareTwoThreadsOverOne()));
+        sb.append(
+                comparisonLine(
+                        "end-to-end, 2 stream threads / bare model, 2 threads",
+                        r.best(2),
+                        r.bestBare(2),
+                        r.endToEndOverBareTwoThreads()));
+        for (int intraOp : r.bareIntraOpCounts()) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "end-to-end, 1 stream thread / bare model, both at %d intra-op: %s%n",
+                            intraOp,
+                            num(r.endToEndOverBareAt(intraOp), 3)));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Where the cores went in each run, in cores busy on average: the model's threads (the stream
+     * threads, the whole topology), PyTorch's intra-op workers with the GC and JIT, the Kafka
+     * clients, the other Java threads (the embedded broker), other processes, and idle.
+     */
+    static String cpuTable(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%5s %-12s %7s %8s | %7s %7s %7s %7s %7s %7s%n",
+                        "round",
+                        "run",
+                        "threads",
+                        "intra-op",
+                        "model",
+                        "native",
+                        "clients",
+                        "broker",
+                        "others",
+                        "idle"));
+        for (Phase p : r.phases()) {
+            CpuUse.Usage u = p.cpu();
+            if (u == null) {
+                continue;
+            }
+            double idle = (1 - u.machineBusyShare()) * u.cores();
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%5d %-12s %7s %8d | %7s %7s %7s %7s %7s %7s%n",
+                            p.round(),
+                            p.name(),
+                            Integer.toString(p.modelThreads()),
+                            p.intraOpThreads(),
+                            num(u.busyCores(u.ms(CpuUse.Group.MODEL_THREADS)), 2),
+                            num(u.busyCores(u.nativeMs()), 2),
+                            num(u.busyCores(u.ms(CpuUse.Group.KAFKA_CLIENTS)), 2),
+                            num(u.busyCores(u.ms(CpuUse.Group.OTHER_JAVA)), 2),
+                            num(u.busyCores(u.otherProcessesMs()), 2),
+                            num(idle, 2)));
+        }
+        sb.append(
+                "(cores busy on average while the frames ran: model = the thread(s) running the"
+                        + " model, for end-to-end the stream threads with all of the topology's"
+                        + " work; native = PyTorch's other intra-op threads, GC and JIT; clients ="
+                        + " Kafka client I/O threads and the mask reader; broker = the other Java"
+                        + " threads, mostly the embedded broker; others = other processes)\n");
+        return sb.toString();
+    }
+
+    private static String ratioLine(
+            String what, Optional<Phase> a, Optional<Phase> b, double ratio, double bar) {
+        return String.format(
+                Locale.ROOT,
+                "%s: %s   (bar: >= %s, %s)   [%s / %s]%n",
+                what,
+                num(ratio, 3),
+                bar,
+                !Double.isFinite(ratio) ? "not measured" : ratio >= bar ? "met" : "NOT met",
+                describe(a),
+                describe(b));
+    }
+
+    /** A ratio shown for insight, with no bar. */
+    private static String comparisonLine(
+            String what, Optional<Phase> a, Optional<Phase> b, double ratio) {
+        return String.format(
+                Locale.ROOT, "%s: %s   [%s / %s]%n", what, num(ratio, 3), describe(a), describe(b));
+    }
+
+    /** For example {@code 37.3 f/s at 1 intra-op}. */
+    static String describe(Optional<Phase> p) {
+        return p.map(
+                        x ->
+                                String.format(
+                                        Locale.ROOT,
+                                        "%.1f f/s at %d intra-op",
+                                        x.fps(),
+                                        x.intraOpThreads()))
+                .orElse("-");
+    }
+
+    static String num(double v, int decimals) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "-";
+    }
+
+    private static void say(PrintWriter out, String format, Object... args) {
+        if (out != null) {
+            out.printf(Locale.ROOT, format, args);
+            out.flush();
+        }
+    }
+}

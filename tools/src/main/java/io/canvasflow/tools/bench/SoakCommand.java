@@ -1,0 +1,328 @@
+package io.canvasflow.tools.bench;
+
+import com.google.gson.GsonBuilder;
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.Stats;
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code canvasflow bench soak}: publishes and segments N frames through the topology and reports
+ * how heap, resident set and DJL's live NDArrays drift. The embedded broker runs in a child JVM by
+ * default, so that the resident set is the topology's process alone, as it would be in production.
+ */
+@Command(
+        name = "soak",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Publishes and segments N frames of synthetic cameras through the topology on an"
+                    + " embedded broker (in a child JVM, so that only the topology's process is"
+                    + " measured), samples heap, RSS (/proc/self/status VmRSS) and DJL's"
+                    + " live NDArrays every few seconds, and reports their drift from after"
+                    + " warm-up to the end. Prints a table and JSON."
+        })
+public final class SoakCommand implements Callable<Integer> {
+
+    @Mixin KafkaOptions kafkaOptions;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--in-process-broker",
+            description =
+                    "Run the embedded broker in this JVM instead of a child JVM (its memory then"
+                            + " counts in the RSS measured).")
+    boolean inProcessBroker;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "20000",
+            description = "Frames to publish and segment (default ${DEFAULT-VALUE}).")
+    long frames;
+
+    @Option(
+            names = "--cameras",
+            defaultValue = "4",
+            description = "Synthetic cameras (default ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions of the frames topic (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "Kafka Streams threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(
+            names = "--clip-frames",
+            defaultValue = "50",
+            description =
+                    "Frames rendered per camera, replayed back and forth (default"
+                            + " ${DEFAULT-VALUE}).")
+    int clipFrames;
+
+    @Option(
+            names = "--warm-up-frames",
+            description = "Frames before the warm-up checkpoint (default: 10%% of --frames).")
+    Long warmUpFrames;
+
+    @Option(
+            names = "--sample-interval",
+            defaultValue = "PT5S",
+            description = "Time between samples (ISO-8601, default ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(
+            names = "--backlog",
+            defaultValue = "64",
+            description = "Most frames published and not yet segmented (default ${DEFAULT-VALUE}).")
+    int backlog;
+
+    @Option(
+            names = "--rate",
+            paramLabel = "FPS",
+            description = "Publish at this rate instead of as fast as the backlog allows.")
+    Double rate;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
+    Path json;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "PT2M",
+            description = "Give up after this long without a mask (default ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
+            description = "Any setting or Kafka property for the topology.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Soak.Settings settings;
+        try {
+            settings =
+                    new Soak.Settings(
+                            frames,
+                            cameras,
+                            partitions,
+                            threads,
+                            clipFrames,
+                            warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
+                            interval,
+                            backlog,
+                            rate,
+                            idleTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            BrokerPlacement placement =
+                    kafkaOptions.bootstrapServers() != null
+                            ? BrokerPlacement.CLUSTER
+                            : inProcessBroker
+                                    ? BrokerPlacement.IN_PROCESS
+                                    : BrokerPlacement.CHILD_JVM;
+            Soak.Result result =
+                    run(
+                            settings,
+                            placement,
+                            kafkaOptions.bootstrapServers(),
+                            modelOptions.model(),
+                            overrides,
+                            out);
+            String text = json(result);
+            out.println();
+            out.print(Soak.table(result));
+            out.println();
+            out.print(text);
+            if (json != null) {
+                Path parent = json.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(json, text);
+                out.println("Wrote " + json);
+            }
+            return result.complete() ? 0 : 1;
+        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
+            err.println("canvasflow bench soak: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("canvasflow bench soak: cannot write " + json + ": " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("canvasflow bench soak: interrupted");
+            return 130;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * Where the soak's broker runs.
+     *
+     * <ul>
+     *   <li>{@code CHILD_JVM}: an embedded broker in a child JVM, so that the resident set measured
+     *       is the topology's process alone, as in production (the default);
+     *   <li>{@code IN_PROCESS}: an embedded broker in this JVM (starts faster; its memory counts);
+     *   <li>{@code CLUSTER}: the cluster given by bootstrap servers.
+     * </ul>
+     */
+    public enum BrokerPlacement {
+        CHILD_JVM,
+        IN_PROCESS,
+        CLUSTER
+    }
+
+    /**
+     * Starts the broker where asked and the model, and soaks.
+     *
+     * @param settings what to run
+     * @param placement where the broker runs
+     * @param bootstrapServers the cluster for {@link BrokerPlacement#CLUSTER}, else ignored
+     * @param model the recurrent model, or null for the configured one
+     * @param overrides settings for the topology
+     * @param out where to print a line per sample
+     * @return the figures
+     * @throws InterruptedException when interrupted
+     */
+    public static Soak.Result run(
+            Soak.Settings settings,
+            BrokerPlacement placement,
+            String bootstrapServers,
+            Path model,
+            Map<String, String> overrides,
+            PrintWriter out)
+            throws InterruptedException {
+        switch (placement) {
+            case CLUSTER:
+                return soak(
+                        settings,
+                        bootstrapServers,
+                        "at " + bootstrapServers,
+                        model,
+                        overrides,
+                        out);
+            case IN_PROCESS:
+                out.println("Starting an embedded Kafka broker in this JVM...");
+                out.flush();
+                try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+                    return soak(
+                            settings,
+                            broker.bootstrapServers(),
+                            "in this JVM (its memory counts)",
+                            model,
+                            overrides,
+                            out);
+                }
+            default:
+                out.println("Starting an embedded Kafka broker in a child JVM...");
+                out.flush();
+                try (ChildBroker broker = ChildBroker.start("1g", Duration.ofMinutes(2))) {
+                    return soak(
+                            settings,
+                            broker.bootstrapServers(),
+                            "in a child JVM (pid " + broker.pid() + ", not counted)",
+                            model,
+                            overrides,
+                            out);
+                }
+        }
+    }
+
+    private static Soak.Result soak(
+            Soak.Settings settings,
+            String bootstrapServers,
+            String brokerDescription,
+            Path model,
+            Map<String, String> overrides,
+            PrintWriter out)
+            throws InterruptedException {
+        Map<String, String> flags = new LinkedHashMap<>(overrides);
+        flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        if (model != null) {
+            flags.put(CanvasFlowConfig.MODEL_DIR, model.toString());
+        }
+        CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
+        try (SegmentationModel rnn =
+                SegmentationModel.load(config.modelDir(), config.modelDevice())) {
+            out.printf(
+                    "Soaking %d frames of %d camera(s), a sample every %d s...%n",
+                    settings.frames(), settings.cameras(), settings.interval().toSeconds());
+            out.flush();
+            return Soak.run(config, rnn, settings, brokerDescription, out);
+        }
+    }
+
+    /** The figures as pretty-printed JSON; unmeasured figures are null. */
+    public static String json(Soak.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("frames", r.frames());
+        m.put("masks", r.masks());
+        m.put("complete", r.complete());
+        m.put("cameras", r.cameras());
+        m.put("streamThreads", r.streamThreads());
+        m.put("broker", r.broker());
+        m.put("model", r.model());
+        m.put("seconds", r.seconds());
+        m.put("fps", Stats.finite(r.fps()));
+        m.put("warmUpFrames", r.warmUpFrames());
+        m.put("rssDriftPercent", Stats.finite(r.rssDriftPercent()));
+        m.put("rssSlopeMbPer10kFrames", Stats.finite(r.rssSlopeMbPer10kFrames()));
+        m.put("heapAfterGcDriftPercent", Stats.finite(r.heapDriftPercent()));
+        m.put("ndArrayDrift", r.ndArrayDrift());
+        m.put("ndArraysMax", r.ndArraysMax());
+        m.put("warmUp", sample(r.warm().sample()));
+        m.put("end", sample(r.end().sample()));
+        List<Map<String, Object>> samples = new ArrayList<>();
+        r.samples().forEach(x -> samples.add(sample(x)));
+        m.put("samples", samples);
+        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m) + "\n";
+    }
+
+    private static Map<String, Object> sample(Soak.Sample x) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("seconds", x.seconds());
+        o.put("frames", x.frames());
+        o.put("heapUsedBytes", x.heapUsedBytes());
+        o.put("heapCommittedBytes", x.heapCommittedBytes());
+        o.put("rssBytes", x.rssBytes() < 0 ? null : x.rssBytes());
+        o.put("ndArrays", x.ndArrays() < 0 ? null : x.ndArrays());
+        o.put("loadAverage", Stats.finite(x.loadAverage()));
+        return o;
+    }
+}

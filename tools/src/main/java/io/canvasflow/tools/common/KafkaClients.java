@@ -1,0 +1,148 @@
+package io.canvasflow.tools.common;
+
+import io.canvasflow.clients.FramePublisher;
+import io.canvasflow.clients.MaskFollower;
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Client configurations for the replay's own consumers, producers and admin client: the same
+ * cluster and security settings as the topology (the Kafka properties passed through {@link
+ * CanvasFlowConfig}), with the CanvasFlow clients' defaults.
+ */
+public final class KafkaClients {
+
+    private KafkaClients() {}
+
+    /**
+     * A consumer that assigns partitions itself: {@code read_committed}, no group, no commits.
+     *
+     * @param config the settings, with bootstrap servers
+     * @param clientId the client id
+     * @return the configuration
+     */
+    public static Map<String, Object> consumer(CanvasFlowConfig config, String clientId) {
+        Map<String, Object> c =
+                MaskFollower.consumerConfig(
+                        config.bootstrapServers(),
+                        null,
+                        true,
+                        passThrough(config, ConsumerConfig.configNames()));
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return c;
+    }
+
+    /**
+     * An idempotent producer with the frame publisher's settings.
+     *
+     * @param config the settings, with bootstrap servers
+     * @param clientId the client id
+     * @return the configuration
+     */
+    public static Map<String, Object> producer(CanvasFlowConfig config, String clientId) {
+        Map<String, Object> p =
+                FramePublisher.producerConfig(
+                        config.bootstrapServers(),
+                        passThrough(config, ProducerConfig.configNames()));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return p;
+    }
+
+    /**
+     * An admin client.
+     *
+     * @param config the settings, with bootstrap servers
+     * @return the configuration
+     */
+    public static Map<String, Object> admin(CanvasFlowConfig config) {
+        Map<String, Object> a = passThrough(config, AdminClientConfig.configNames());
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return a;
+    }
+
+    /**
+     * Waits until every partition of a new topic answers offset requests, so that the first sends
+     * to it do not bounce off a leader that is not ready yet (and log a warning each).
+     *
+     * @param config the settings, with bootstrap servers
+     * @param topic the topic
+     * @param partitions its partition count
+     * @throws org.apache.kafka.common.errors.TimeoutException when they do not within a minute
+     */
+    public static void awaitLeaders(CanvasFlowConfig config, String topic, int partitions) {
+        List<TopicPartition> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(new TopicPartition(topic, p));
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        consumer(config, "canvasflow-await-leaders"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            consumer.endOffsets(all, Duration.ofMinutes(1));
+        }
+    }
+
+    /**
+     * Creates a frames topic unless it exists, with room for large frames and the configured
+     * replication.
+     *
+     * @param config the settings, with bootstrap servers
+     * @param name the topic
+     * @param partitions its partitions
+     * @throws IllegalStateException when it cannot be created
+     */
+    public static void createTopic(CanvasFlowConfig config, String name, int partitions) {
+        NewTopic topic =
+                new NewTopic(name, partitions, config.topicReplication())
+                        .configs(
+                                Map.of(
+                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                        Integer.toString(FramePublisher.MAX_REQUEST_BYTES)));
+        try (Admin admin = Admin.create(admin(config))) {
+            admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException(
+                        "could not create the topic " + name + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "the topic " + name + " was not created within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + name, e);
+        }
+    }
+
+    private static Map<String, Object> passThrough(CanvasFlowConfig config, Set<String> names) {
+        Map<String, Object> out = new HashMap<>();
+        config.kafkaProperties()
+                .forEach(
+                        (k, v) -> {
+                            if (names.contains(k)
+                                    && !k.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+                                out.put(k, v);
+                            }
+                        });
+        return out;
+    }
+}

@@ -1,0 +1,70 @@
+package io.canvasflow.tools.common;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Collection;
+
+/** Percentiles and means of measured values; NaN when there are none. */
+public final class Stats {
+
+    private Stats() {}
+
+    /**
+     * The nearest-rank percentile: the smallest value with at least {@code p} percent of the values
+     * at or below it.
+     *
+     * @param values the values, in any order
+     * @param p the percentile, 0 to 100
+     * @return the percentile, or NaN for no values
+     */
+    public static double percentile(double[] values, double p) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** {@link #percentile(double[], double)} of a collection. */
+    public static double percentile(Collection<? extends Number> values, double p) {
+        return percentile(values.stream().mapToDouble(Number::doubleValue).toArray(), p);
+    }
+
+    /**
+     * The arithmetic mean.
+     *
+     * @param values the values
+     * @return their mean, or NaN for no values
+     */
+    public static double mean(double[] values) {
+        return values.length == 0 ? Double.NaN : Arrays.stream(values).sum() / values.length;
+    }
+
+    /** {@link #mean(double[])} of a collection. */
+    public static double mean(Collection<? extends Number> values) {
+        return mean(values.stream().mapToDouble(Number::doubleValue).toArray());
+    }
+
+    /** {@code a / b}, or NaN when either is not a finite number or {@code b} is 0. */
+    public static double ratio(double a, double b) {
+        return Double.isFinite(a) && Double.isFinite(b) && b != 0 ? a / b : Double.NaN;
+    }
+
+    /**
+     * The machine's load average over the last minute: runnable and running threads of every
+     * process, so that a figure measured on a busy machine says so.
+     *
+     * @return the load, or NaN where the operating system does not tell
+     */
+    public static double loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? Double.NaN : load;
+    }
+
+    /** NaN and infinities are not JSON numbers: they become null. */
+    public static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+}

@@ -1,0 +1,380 @@
+package io.canvasflow.tools.demo;
+
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.clients.FramePublisher;
+import io.canvasflow.clients.FrameRate;
+import io.canvasflow.clients.FrameSource;
+import io.canvasflow.clients.MaskFollower;
+import io.canvasflow.clients.OverlayRenderer;
+import io.canvasflow.clients.OverlayWriter;
+import io.canvasflow.clients.PublishJob;
+import io.canvasflow.clients.PublishResult;
+import io.canvasflow.clients.SyntheticCameraSource;
+import io.canvasflow.clients.VideoFileSource;
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.topology.CanvasFlowApp;
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The README's first command: the whole pipeline on one machine, in about two minutes. It starts an
+ * embedded Kafka broker (unless given one), creates the topics, starts the segmentation topology,
+ * publishes several synthetic cameras with ground truth (and a real video when given), follows the
+ * mask events with a live table, and writes a report folder: the figures as JSON and Markdown,
+ * charts, overlay samples and an MP4 per camera.
+ *
+ * <p>On an external broker it uses topics of its own ({@code frames-demo-ID} and so on), so a demo
+ * never mixes with other data.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the whole pipeline on this machine: embedded broker, topology, synthetic"
+                        + " cameras (and --video), live mask table, and a report folder.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Mixin KafkaOptions kafkaOptions;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Spec private CommandSpec spec;
+
+    private static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
+
+    @Option(
+            names = "--cameras",
+            defaultValue = "3",
+            description =
+                    "Synthetic cameras (test-split scenes 0..N-1). Default: ${DEFAULT-VALUE}.")
+    private int cameras;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "200",
+            description = "Frames per synthetic camera, at 10 fps. Default: ${DEFAULT-VALUE}.")
+    private int frames;
+
+    @Option(
+            names = "--video",
+            paramLabel = "FILE",
+            description =
+                    "Also publish this video file (e.g. opencv-doc's vtest.avi) in real time.")
+    private Path video;
+
+    @Option(
+            names = "--video-size",
+            paramLabel = "WxH",
+            defaultValue = "384x288",
+            description = "Scale the video's frames to this size. Default: ${DEFAULT-VALUE}.")
+    private String videoSize;
+
+    @Option(
+            names = "--video-frames",
+            defaultValue = "0",
+            description = "Publish at most this many video frames (0: all).")
+    private long videoFrames;
+
+    @Option(
+            names = "--max-rate",
+            description = "Publish as fast as possible instead of in real time.")
+    private boolean maxRate;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "2",
+            description =
+                    "Stream threads; with more than one, each runs PyTorch on one intra-op thread"
+                            + " unless -Dai.djl.pytorch.num_threads says otherwise."
+                            + " Default: ${DEFAULT-VALUE}.")
+    private int threads;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "reports/demo",
+            description = "Report folder. Default: ${DEFAULT-VALUE}.")
+    private Path out;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "PT4M",
+            description =
+                    "Give up waiting for masks after this long (ISO-8601). Default: ${DEFAULT-VALUE}.")
+    private Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        try {
+            DemoReport report = run(stdout);
+            report.write(out);
+            stdout.println();
+            stdout.print(report.markdownSummary());
+            stdout.printf("Report: %s%n", out.toAbsolutePath().resolve(DemoReport.MARKDOWN));
+            stdout.flush();
+            return report.complete() ? 0 : 1;
+        } catch (ModelLoadException | IllegalArgumentException e) {
+            stderr.println("canvasflow demo: " + e.getMessage());
+            stderr.flush();
+            return 2;
+        }
+    }
+
+    private void validate() {
+        if (cameras < 0 || frames < 1 || threads < 1 || (cameras == 0 && video == null)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "expected --cameras >= 0 (or a --video), --frames >= 1 and --threads >= 1");
+        }
+        if (video != null && !Files.isRegularFile(video)) {
+            throw new ParameterException(spec.commandLine(), "no video file at " + video);
+        }
+        parseSize(videoSize);
+    }
+
+    private int[] parseSize(String size) {
+        String[] parts = size.toLowerCase().split("x");
+        try {
+            int w = Integer.parseInt(parts[0]);
+            int h = Integer.parseInt(parts[1]);
+            if (parts.length == 2 && w > 0 && h > 0) {
+                return new int[] {w, h};
+            }
+        } catch (RuntimeException e) {
+            // fall through to the sentence below
+        }
+        throw new ParameterException(
+                spec.commandLine(), "expected --video-size as WIDTHxHEIGHT but found " + size);
+    }
+
+    /** Runs the pipeline and returns what it measured; the report is not written yet. */
+    DemoReport run(PrintWriter console) throws IOException, InterruptedException {
+        prepareOutput();
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        EmbeddedKafkaBroker broker = null;
+        Path stateDir = Files.createTempDirectory("canvasflow-demo-state");
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            if (kafkaOptions.bootstrapServers() == null) {
+                console.println("Starting an embedded Kafka broker...");
+                console.flush();
+                broker = EmbeddedKafkaBroker.builder().build().start();
+            }
+            String bootstrap =
+                    broker == null ? kafkaOptions.bootstrapServers() : broker.bootstrapServers();
+            CanvasFlowConfig config = config(bootstrap, runId, stateDir);
+            oneIntraOpThreadPerStreamThread();
+            console.printf(
+                    "Kafka at %s; topics %s, %s, %s%n",
+                    bootstrap, config.framesTopic(), config.masksTopic(), config.dlqTopic());
+            try (CanvasFlowApp app = CanvasFlowApp.start(config);
+                    OverlayWriter overlays =
+                            new OverlayWriter(
+                                    out.resolve(DemoReport.OVERLAYS),
+                                    25,
+                                    SyntheticCameraSource.FPS,
+                                    new OverlayRenderer(0.55, true))) {
+                console.printf(
+                        "Topology running (model %s, %d stream thread%s); publishing...%n%n",
+                        config.modelDir(), threads, threads == 1 ? "" : "s");
+                console.flush();
+                DemoScore score = new DemoScore();
+                MaskFollower follower =
+                        MaskFollower.builder()
+                                .setBootstrapServers(bootstrap)
+                                .optMasksTopic(Topics.MASKS.withName(config.masksTopic()))
+                                .optFramesTopic(Topics.FRAMES.withName(config.framesTopic()))
+                                .optFromBeginning(true)
+                                .optOverlays(overlays)
+                                .optTable(console, System.console() != null)
+                                .optTableInterval(Duration.ofSeconds(2))
+                                .optListener(score::onMask)
+                                .build();
+                Future<io.canvasflow.clients.FollowResult> following = pool.submit(follower::run);
+                List<Future<PublishResult>> publishing = new ArrayList<>();
+                if (cameras > 0) {
+                    publishing.add(pool.submit(() -> publishSynthetic(config, bootstrap, score)));
+                }
+                if (video != null) {
+                    publishing.add(pool.submit(() -> publishVideo(config, bootstrap)));
+                }
+                long published = 0;
+                List<PublishResult> results = new ArrayList<>();
+                for (Future<PublishResult> f : publishing) {
+                    PublishResult r = get(f);
+                    results.add(r);
+                    published += r.totalFrames();
+                }
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (follower.snapshot().values().stream().mapToLong(s -> s.frames()).sum()
+                                < published
+                        && System.nanoTime() < deadline
+                        && !following.isDone()) {
+                    Thread.sleep(200);
+                }
+                follower.stop();
+                io.canvasflow.clients.FollowResult followed = get(following);
+                overlays.close(); // finishes the MP4s before the report lists them
+                return new DemoReport(
+                        config.modelDir().toString(),
+                        results,
+                        followed,
+                        score,
+                        overlays.pngs(),
+                        overlays.videos(),
+                        out);
+            }
+        } finally {
+            pool.shutdownNow();
+            if (broker != null) {
+                broker.close();
+            }
+            deleteRecursively(stateDir);
+        }
+    }
+
+    /**
+     * On a small machine, stream threads that each run PyTorch with its default pool of one
+     * intra-op thread per core spin against each other; one each gave 1.7x the frames/s of a single
+     * stream thread in {@code bench pipeline}. Applies to threads that have not run PyTorch yet,
+     * which the stream threads have not.
+     */
+    private void oneIntraOpThreadPerStreamThread() {
+        if (threads > 1 && System.getProperty(TORCH_THREADS) == null) {
+            System.setProperty(TORCH_THREADS, "1");
+        }
+    }
+
+    private CanvasFlowConfig config(String bootstrap, String runId, Path stateDir) {
+        CanvasFlowConfig config =
+                CanvasFlowConfig.defaults()
+                        .with(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrap)
+                        .with(CanvasFlowConfig.APPLICATION_ID, "canvasflow-demo-" + runId)
+                        .with(CanvasFlowConfig.TOPICS_CREATE, "true")
+                        .with(CanvasFlowConfig.STATE_DIR, stateDir.toString())
+                        .with(CanvasFlowConfig.HTTP_PORT, "0")
+                        .with(CanvasFlowConfig.NUM_STREAM_THREADS, Integer.toString(threads));
+        if (modelOptions.model() != null) {
+            config = config.with(CanvasFlowConfig.MODEL_DIR, modelOptions.model().toString());
+        }
+        if (kafkaOptions.bootstrapServers() != null) {
+            // Someone else's cluster: topics of this run only.
+            String suffix = "-demo-" + runId;
+            config =
+                    config.with(CanvasFlowConfig.TOPIC_FRAMES, Topics.FRAMES.name() + suffix)
+                            .with(CanvasFlowConfig.TOPIC_MASKS, Topics.MASKS.name() + suffix)
+                            .with(CanvasFlowConfig.TOPIC_DLQ, Topics.FRAMES_DLQ.name() + suffix);
+        }
+        return config;
+    }
+
+    private PublishResult publishSynthetic(
+            CanvasFlowConfig config, String bootstrap, DemoScore score)
+            throws InterruptedException {
+        try (FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(bootstrap)
+                        .optTopic(Topics.FRAMES.withName(config.framesTopic()))
+                        .build()) {
+            PublishJob.Builder job =
+                    PublishJob.builder()
+                            .setPublisher(publisher)
+                            .optRate(maxRate ? FrameRate.max() : FrameRate.realtime());
+            for (int i = 0; i < cameras; i++) {
+                String id = "synthetic-" + i;
+                FrameSource source = new SyntheticCameraSource(i, frames);
+                job.addCamera(id, score.recording(id, source));
+            }
+            return job.build().run();
+        }
+    }
+
+    private PublishResult publishVideo(CanvasFlowConfig config, String bootstrap)
+            throws InterruptedException {
+        int[] size = parseSize(videoSize);
+        try (FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(bootstrap)
+                        .optTopic(Topics.FRAMES.withName(config.framesTopic()))
+                        .optResize(size[0], size[1])
+                        .build()) {
+            String id = videoCameraId(video);
+            return PublishJob.builder()
+                    .setPublisher(publisher)
+                    .addCamera(id, VideoFileSource.open(video))
+                    .optRate(maxRate ? FrameRate.max() : FrameRate.realtime())
+                    .optLimit(videoFrames)
+                    .build()
+                    .run();
+        }
+    }
+
+    /** The camera id of a video: its file name without the extension, e.g. {@code vtest}. */
+    static String videoCameraId(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String id = stem.replaceAll("[^A-Za-z0-9._-]", "-");
+        return id.isEmpty() ? "video" : id;
+    }
+
+    private void prepareOutput() throws IOException {
+        Files.createDirectories(out);
+        // Only what a previous demo wrote; the folder may hold other files of the user's.
+        deleteRecursively(out.resolve(DemoReport.OVERLAYS));
+        for (String file : DemoReport.FILES) {
+            Files.deleteIfExists(out.resolve(file));
+        }
+    }
+
+    private static <T> T get(Future<T> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(cause.getMessage(), cause);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package io.canvasflow.tools.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.canvasflow.clients.FollowResult;
+import io.canvasflow.clients.PublishResult;
+import io.canvasflow.trainer.Plots;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The demo's report: per camera, frames published and masks received (missing and duplicate ones
+ * counted), mask rate, end-to-end latency p50/p99, model time, seeded and reset frames and, where
+ * the frames carried ground truth, mIoU. Written as {@code report.json}, {@code report.md}, two
+ * charts, and the overlay samples and MP4s the follower drew.
+ */
+final class DemoReport {
+
+    static final String JSON = "report.json";
+    static final String MARKDOWN = "report.md";
+    static final String LATENCY_CHART = "latency.png";
+    static final String MIOU_CHART = "miou.png";
+    static final String OVERLAYS = "overlays";
+    static final List<String> FILES = List.of(JSON, MARKDOWN, LATENCY_CHART, MIOU_CHART);
+
+    /** One camera's line of the report. */
+    record CameraRow(
+            String cameraId,
+            long published,
+            long masks,
+            long missing,
+            long duplicates,
+            double fps,
+            long latencyP50Millis,
+            long latencyP99Millis,
+            double meanModelMillis,
+            double meanIterations,
+            long seeded,
+            Map<String, Long> resets,
+            double miou,
+            String video) {}
+
+    private final String modelDir;
+    private final String modelVersion;
+    private final List<String> classNames;
+    private final List<CameraRow> rows = new ArrayList<>();
+    private final Map<String, DemoScore.Camera> seen;
+    private final double overallMiou;
+    private final double publishSeconds;
+    private final double followSeconds;
+    private final List<String> overlayPngs;
+
+    DemoReport(
+            String modelDir,
+            List<PublishResult> published,
+            FollowResult followed,
+            DemoScore score,
+            List<Path> pngs,
+            Map<String, Path> videos,
+            Path out) {
+        this.modelDir = modelDir;
+        this.modelVersion = score.modelVersion();
+        this.classNames = score.classNames();
+        this.seen = score.cameras();
+        this.overallMiou = score.overallMiou();
+        this.publishSeconds =
+                published.stream().mapToDouble(PublishResult::seconds).max().orElse(0);
+        this.followSeconds = followed.seconds();
+        this.overlayPngs = pngs.stream().map(p -> relative(out, p)).toList();
+        for (PublishResult result : published) {
+            result.cameras()
+                    .forEach(
+                            (id, camera) -> {
+                                DemoScore.Camera s = seen.get(id);
+                                rows.add(row(id, camera.frames(), s, videos.get(id), out));
+                            });
+        }
+    }
+
+    private static CameraRow row(
+            String id, long published, DemoScore.Camera seen, Path video, Path out) {
+        List<DemoScore.Event> events = seen == null ? List.of() : seen.events;
+        long[] latencies =
+                events.stream().mapToLong(DemoScore.Event::latencyMillis).sorted().toArray();
+        Map<String, Long> resets = new LinkedHashMap<>();
+        long seeded = 0;
+        for (DemoScore.Event e : events) {
+            if (e.seeded()) {
+                seeded++;
+            } else if (!e.resetReason().isEmpty()) {
+                resets.merge(e.resetReason(), 1L, Long::sum);
+            }
+        }
+        long masks = seen == null ? 0 : seen.distinct();
+        double seconds =
+                events.size() < 2
+                        ? 0
+                        : (events.get(events.size() - 1).arrivalNanos()
+                                        - events.get(0).arrivalNanos())
+                                / 1e9;
+        return new CameraRow(
+                id,
+                published,
+                masks,
+                Math.max(0, published - masks),
+                seen == null ? 0 : seen.duplicates(),
+                seconds > 0 ? (events.size() - 1) / seconds : Double.NaN,
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                events.stream()
+                        .mapToDouble(DemoScore.Event::modelMillis)
+                        .average()
+                        .orElse(Double.NaN),
+                events.stream().mapToInt(DemoScore.Event::iterations).average().orElse(Double.NaN),
+                seeded,
+                resets,
+                seen == null ? Double.NaN : seen.miou(),
+                video == null ? null : relative(out, video));
+    }
+
+    static long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** Whether every published frame got exactly one mask event. */
+    boolean complete() {
+        return !rows.isEmpty()
+                && rows.stream().allMatch(r -> r.missing() == 0 && r.duplicates() == 0);
+    }
+
+    long published() {
+        return rows.stream().mapToLong(CameraRow::published).sum();
+    }
+
+    long masks() {
+        return rows.stream().mapToLong(CameraRow::masks).sum();
+    }
+
+    List<CameraRow> rows() {
+        return List.copyOf(rows);
+    }
+
+    double overallMiou() {
+        return overallMiou;
+    }
+
+    void write(Path out) throws IOException {
+        Files.createDirectories(out);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("modelDir", modelDir);
+        json.put("modelVersion", modelVersion);
+        json.put("classNames", classNames);
+        json.put("published", published());
+        json.put("masks", masks());
+        json.put("complete", complete());
+        json.put("miou", finiteOrNull(overallMiou));
+        json.put("publishSeconds", publishSeconds);
+        json.put("followSeconds", followSeconds);
+        List<Map<String, Object>> cameras = new ArrayList<>();
+        for (CameraRow r : rows) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("cameraId", r.cameraId());
+            c.put("published", r.published());
+            c.put("masks", r.masks());
+            c.put("missing", r.missing());
+            c.put("duplicates", r.duplicates());
+            c.put("masksPerSecond", finiteOrNull(r.fps()));
+            c.put("latencyP50Millis", r.latencyP50Millis());
+            c.put("latencyP99Millis", r.latencyP99Millis());
+            c.put("meanModelMillis", finiteOrNull(r.meanModelMillis()));
+            c.put("meanIterations", finiteOrNull(r.meanIterations()));
+            c.put("seeded", r.seeded());
+            c.put("resets", r.resets());
+            c.put("miou", finiteOrNull(r.miou()));
+            c.put("video", r.video());
+            cameras.add(c);
+        }
+        json.put("cameras", cameras);
+        json.put("overlaySamples", overlayPngs);
+        json.put("charts", List.of(LATENCY_CHART, MIOU_CHART));
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out.resolve(JSON).toFile(), json);
+        Files.writeString(out.resolve(MARKDOWN), markdown());
+        writeCharts(out);
+    }
+
+    private void writeCharts(Path out) throws IOException {
+        List<Plots.Series> latency = new ArrayList<>();
+        List<Plots.Series> miou = new ArrayList<>();
+        int k = 0;
+        for (Map.Entry<String, DemoScore.Camera> e : seen.entrySet()) {
+            Color color = Plots.PALETTE.get(k++ % Plots.PALETTE.size());
+            List<DemoScore.Event> events = e.getValue().events;
+            double[] x = events.stream().mapToDouble(DemoScore.Event::sequence).toArray();
+            double[] lat = events.stream().mapToDouble(DemoScore.Event::latencyMillis).toArray();
+            latency.add(line(e.getKey(), x, lat, color));
+            double[] m = events.stream().mapToDouble(DemoScore.Event::frameMiou).toArray();
+            if (Arrays.stream(m).anyMatch(v -> !Double.isNaN(v))) {
+                miou.add(line(e.getKey(), x, m, color));
+            }
+        }
+        if (!latency.isEmpty()) {
+            Plots.writePng(
+                    Plots.lineChart(
+                            "End-to-end latency per frame (capture to mask)",
+                            "frame sequence",
+                            "latency (ms)",
+                            latency),
+                    out.resolve(LATENCY_CHART));
+        }
+        if (!miou.isEmpty()) {
+            Plots.writePng(
+                    Plots.lineChart(
+                            "mIoU of each frame's mask against ground truth",
+                            "frame sequence",
+                            "mIoU",
+                            miou,
+                            Plots.Options.defaults().withYRange(0, 1)),
+                    out.resolve(MIOU_CHART));
+        }
+    }
+
+    private static Plots.Series line(String name, double[] x, double[] y, Color color) {
+        return new Plots.Series(name, x, y, color, Plots.Line.SOLID, Plots.Marker.NONE, List.of());
+    }
+
+    /** The per-camera table and the totals, as Markdown. */
+    String markdownSummary() {
+        StringBuilder md = new StringBuilder();
+        md.append(
+                "| camera | published | masks | missing | dup | masks/s | latency p50 ms | latency p99 ms |"
+                        + " model ms | iterations | seeded | resets | mIoU |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        for (CameraRow r : rows) {
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %d | %d | %d | %d | %.1f | %d | %d | %.1f | %.2f | %d | %s | %s |%n",
+                            r.cameraId(),
+                            r.published(),
+                            r.masks(),
+                            r.missing(),
+                            r.duplicates(),
+                            r.fps(),
+                            r.latencyP50Millis(),
+                            r.latencyP99Millis(),
+                            r.meanModelMillis(),
+                            r.meanIterations(),
+                            r.seeded(),
+                            r.resets().isEmpty() ? "-" : r.resets().toString(),
+                            Double.isNaN(r.miou())
+                                    ? "n/a"
+                                    : String.format(Locale.ROOT, "%.3f", r.miou())));
+        }
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nPublished %d frames, received %d masks: %s. mIoU over all frames with"
+                                + " ground truth: %s.%n",
+                        published(),
+                        masks(),
+                        complete() ? "one mask for every frame" : "SOME FRAMES HAVE NO MASK",
+                        Double.isNaN(overallMiou)
+                                ? "n/a"
+                                : String.format(Locale.ROOT, "%.3f", overallMiou)));
+        return md.toString();
+    }
+
+    private String markdown() {
+        StringBuilder md = new StringBuilder("# CanvasFlow demo\n\n");
+        md.append("Model `")
+                .append(modelVersion)
+                .append("` from `")
+                .append(modelDir)
+                .append("`.\n\n");
+        md.append(markdownSummary()).append('\n');
+        md.append(
+                "Seeded frames ran the seeded iteration count from the previous frame's canvas;"
+                        + " resets ran the full count from a zero canvas (the first frame of each"
+                        + " camera is one).\n\n");
+        md.append("![latency](").append(LATENCY_CHART).append(")\n\n");
+        if (!Double.isNaN(overallMiou)) {
+            md.append("![mIoU](").append(MIOU_CHART).append(")\n\n");
+        }
+        md.append("## Overlays\n\n");
+        for (CameraRow r : rows) {
+            if (r.video() != null) {
+                md.append("- ")
+                        .append(r.cameraId())
+                        .append(": [")
+                        .append(r.video())
+                        .append("](")
+                        .append(r.video())
+                        .append(")\n");
+            }
+        }
+        md.append('\n');
+        for (String png : overlayPngs.subList(0, Math.min(12, overlayPngs.size()))) {
+            md.append("![").append(png).append("](").append(png).append(")\n");
+        }
+        return md.toString();
+    }
+
+    private static Object finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static String relative(Path out, Path file) {
+        Path a = out.toAbsolutePath().normalize();
+        Path b = file.toAbsolutePath().normalize();
+        return b.startsWith(a) ? a.relativize(b).toString() : b.toString();
+    }
+}

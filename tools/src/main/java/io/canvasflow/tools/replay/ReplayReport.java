@@ -1,0 +1,478 @@
+package io.canvasflow.tools.replay;
+
+import com.google.gson.GsonBuilder;
+import io.canvasflow.clients.ClassMap;
+import io.canvasflow.tools.common.Stats;
+import io.canvasflow.trainer.Plots;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Writes a {@link ReplayResult} as {@value #JSON}, {@value #MARKDOWN} and PNG plots, and renders
+ * the console table.
+ */
+public final class ReplayReport {
+
+    /** The figures as JSON. */
+    public static final String JSON = "replay.json";
+
+    /** The figures as a Markdown report. */
+    public static final String MARKDOWN = "replay.md";
+
+    /** mIoU against GFLOPs per frame, one point per mode. */
+    public static final String QUALITY_PLOT = "miou_vs_gflops.png";
+
+    /** Flicker per mode. */
+    public static final String FLICKER_PLOT = "flicker.png";
+
+    /** Model time per frame and end-to-end throughput per mode. */
+    public static final String COST_PLOT = "cost.png";
+
+    /** Latency percentiles per mode. */
+    public static final String LATENCY_PLOT = "latency.png";
+
+    /** Sample frames with each mode's mask. */
+    public static final String SAMPLES_PLOT = "samples.png";
+
+    private static final List<Color> COLORS = Plots.PALETTE;
+
+    private ReplayReport() {}
+
+    /**
+     * Writes the JSON, the Markdown and the plots into a folder (created if needed).
+     *
+     * @param result the figures
+     * @param dir the folder
+     * @return the files written
+     * @throws IOException when a file cannot be written
+     */
+    public static List<Path> write(ReplayResult result, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> written = new ArrayList<>();
+        Files.writeString(dir.resolve(JSON), json(result), StandardCharsets.UTF_8);
+        written.add(dir.resolve(JSON));
+        Files.writeString(dir.resolve(MARKDOWN), markdown(result), StandardCharsets.UTF_8);
+        written.add(dir.resolve(MARKDOWN));
+        written.addAll(plots(result, dir));
+        return written;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Console and Markdown
+
+    /** The side-by-side table, as Markdown (also readable on a console). */
+    public static String table(ReplayResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                "| mode | frames | iterations | mIoU | mIoU / zero-6 | flicker | model ms |"
+                        + " GFLOPs | frames/s | latency p50 ms | latency p99 ms |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ModeResult m : r.modes()) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                            m.mode(),
+                            m.frames(),
+                            m.complete() ? "" : " (incomplete)",
+                            num(m.meanIterations(), 2),
+                            num(m.miou(), 4),
+                            num(r.ratio(m.mode(), ReplayMode.ZERO_6.name(), ModeResult::miou), 3),
+                            num(m.flicker(), 4),
+                            num(m.modelMsMean(), 1),
+                            num(m.gflopsMean(), 3),
+                            num(m.fps(), 1),
+                            num(m.latencyP50Ms(), 0),
+                            num(m.latencyP99Ms(), 0)));
+        }
+        return sb.toString();
+    }
+
+    /** The headline ratios and issue 6's bars, a few lines for the console. */
+    public static String summary(ReplayResult r) {
+        String s = ReplayMode.SEEDED_2.name();
+        String z = ReplayMode.ZERO_6.name();
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "seeded-2 / zero-6: mIoU %s, model ms %s, GFLOPs %s, frames/s %s;"
+                                + " flicker seeded-2 / feed-forward %s%n",
+                        num(r.ratio(s, z, ModeResult::miou), 3),
+                        num(r.ratio(s, z, ModeResult::modelMsMean), 3),
+                        num(r.ratio(s, z, ModeResult::gflopsMean), 3),
+                        num(r.ratio(s, z, ModeResult::fps), 3),
+                        num(r.ratio(s, ReplayMode.FEED_FORWARD.name(), ModeResult::flicker), 3)));
+        for (ReplayResult.Check c : r.checks()) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-42s %.3f (%s) %s%n",
+                            c.description(),
+                            c.value(),
+                            c.threshold(),
+                            c.pass() ? "pass" : "FAIL"));
+        }
+        return sb.toString();
+    }
+
+    /** The report: what was replayed, the table, the ratios and bars, and how it was measured. */
+    public static String markdown(ReplayResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# CanvasFlow replay\n\n");
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "Source: %s (%s): %d frames of %d camera(s), %d with ground truth; %d"
+                                + " stream thread(s) per run; %d processor(s).%n%n",
+                        r.source(),
+                        r.range(),
+                        r.frames(),
+                        r.cameras(),
+                        r.groundTruthFrames(),
+                        r.streamThreads(),
+                        Runtime.getRuntime().availableProcessors()));
+        sb.append(table(r)).append('\n');
+        sb.append("## Ratios\n\n");
+        String s = ReplayMode.SEEDED_2.name();
+        String z = ReplayMode.ZERO_6.name();
+        String f = ReplayMode.FEED_FORWARD.name();
+        sb.append(ratioLine(r, "mIoU", s, z, ModeResult::miou));
+        sb.append(ratioLine(r, "model ms per frame", s, z, ModeResult::modelMsMean));
+        sb.append(ratioLine(r, "GFLOPs per frame", s, z, ModeResult::gflopsMean));
+        sb.append(ratioLine(r, "end-to-end frames/s", s, z, ModeResult::fps));
+        sb.append(ratioLine(r, "flicker", s, f, ModeResult::flicker));
+        sb.append('\n');
+        List<ReplayResult.Check> checks = r.checks();
+        if (!checks.isEmpty()) {
+            sb.append(
+                    "## Bars (issue 6)\n\n| bar | value | threshold | result |\n|---|---:|---|---|\n");
+            for (ReplayResult.Check c : checks) {
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %.3f | %s | %s |%n",
+                                c.description(),
+                                c.value(),
+                                c.threshold(),
+                                c.pass() ? "pass" : "FAIL"));
+            }
+            sb.append('\n');
+        }
+        sb.append("## Per mode\n\n");
+        for (ModeResult m : r.modes()) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "- **%s**: %s. Model %s. %d of %d records segmented, %d dead letters, %d"
+                                    + " duplicates; %d seeded, resets %s. Flicker basis: %s over"
+                                    + " %d frame pairs (all-pixel change rate %s, ground-truth"
+                                    + " change rate %s). Latency probe: %d frames at %s"
+                                    + " frames/s. Machine load (1-minute average) at the end: %s.%n",
+                            m.mode(),
+                            m.description(),
+                            m.modelVersion(),
+                            m.frames(),
+                            m.fed(),
+                            m.deadLetters(),
+                            m.duplicates(),
+                            m.seeded(),
+                            m.resets(),
+                            m.flickerBasis(),
+                            m.flickerPairs(),
+                            num(m.changeRate(), 4),
+                            num(m.truthChangeRate(), 4),
+                            m.latencyFrames(),
+                            num(m.latencyRateFps(), 1),
+                            num(m.loadAverage(), 2)));
+        }
+        sb.append(
+                """
+
+                ## How it was measured
+
+                - Each mode runs the production topology under a fresh application id, with its own
+                  input, masks and dead-letter topics: the replayed records are copied into the input
+                  topic (same partition, key and bytes, so original sequences and capture times drive
+                  the canvas policy) before Kafka Streams starts. The modes differ only in settings:
+                  zero-canvas modes set `canvas.keyframe.interval=1` with `canvas.full.iterations` 2 or
+                  6; the feed-forward baseline runs `models/ff` with one pass per frame.
+                - **mIoU**: one confusion matrix over every frame with ground truth, mean over the
+                  classes present or predicted. **flicker**: between consecutive frames of a camera,
+                  the share of pixels whose predicted label changes among those whose ground-truth
+                  label does not; without ground truth, the share of all pixels whose label changes
+                  (which includes real motion, so it only compares modes on the same footage).
+                - **model ms**: the network's time per frame as the mask event reports it (backbone
+                  plus iterations, mean). Each model first runs a few frames outside any mode, so
+                  that PyTorch's first-call costs count against none. **GFLOPs**: analytic count at
+                  the model's input size for the iterations run.
+                - **frames/s**: masks per second while draining the whole backlog, from the first
+                  mask readable to the last. **latency**: a probe of the first frames again, under fresh
+                  camera ids, paced at %s of that rate (each probe camera's first frame goes first,
+                  unpaced and untimed, so that the probe measures the mode's steady state); from the
+                  probe frame's send to its mask being readable by a `read_committed` consumer
+                  (exactly-once commits included).
+                """
+                        .formatted(percent(r.latencyLoad())));
+        if (!r.samples().keys().isEmpty()) {
+            sb.append("\n![samples](").append(SAMPLES_PLOT).append(")\n");
+        }
+        return sb.toString();
+    }
+
+    private static String ratioLine(
+            ReplayResult r, String what, String a, String b, ToDoubleFunction<ModeResult> f) {
+        double v = r.ratio(a, b, f);
+        return Double.isFinite(v)
+                ? String.format(Locale.ROOT, "- %s of %s / %s: %.3f%n", what, a, b, v)
+                : "";
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // JSON
+
+    /** The figures as pretty-printed JSON; unmeasured figures are null. */
+    public static String json(ReplayResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", r.source());
+        m.put("range", r.range());
+        m.put("records", r.records());
+        m.put("frames", r.frames());
+        m.put("cameras", r.cameras());
+        m.put("groundTruthFrames", r.groundTruthFrames());
+        m.put("streamThreads", r.streamThreads());
+        m.put("latencyLoad", r.latencyLoad());
+        m.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        m.put("classes", r.classNames());
+        List<Map<String, Object>> modes = new ArrayList<>();
+        for (ModeResult x : r.modes()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("mode", x.mode());
+            o.put("description", x.description());
+            o.put("modelVersion", x.modelVersion());
+            o.put("frames", x.frames());
+            o.put("fed", x.fed());
+            o.put("deadLetters", x.deadLetters());
+            o.put("duplicates", x.duplicates());
+            o.put("complete", x.complete());
+            o.put("groundTruthFrames", x.groundTruthFrames());
+            o.put("miou", Stats.finite(x.miou()));
+            o.put("pixelAccuracy", Stats.finite(x.pixelAccuracy()));
+            Map<String, Double> perClass = new LinkedHashMap<>();
+            x.perClassIou().forEach((k, v) -> perClass.put(k, Stats.finite(v)));
+            o.put("perClassIou", perClass);
+            o.put("flicker", Stats.finite(x.flicker()));
+            o.put("flickerBasis", x.flickerBasis());
+            o.put("changeRate", Stats.finite(x.changeRate()));
+            o.put("truthChangeRate", Stats.finite(x.truthChangeRate()));
+            o.put("flickerPairs", x.flickerPairs());
+            o.put("meanIterations", Stats.finite(x.meanIterations()));
+            o.put("seeded", x.seeded());
+            o.put("resets", x.resets());
+            o.put("modelMsMean", Stats.finite(x.modelMsMean()));
+            o.put("modelMsP50", Stats.finite(x.modelMsP50()));
+            o.put("gflopsMean", Stats.finite(x.gflopsMean()));
+            o.put("fps", Stats.finite(x.fps()));
+            o.put("latencyFrames", x.latencyFrames());
+            o.put("latencyRateFps", Stats.finite(x.latencyRateFps()));
+            o.put("latencyP50Ms", Stats.finite(x.latencyP50Ms()));
+            o.put("latencyP99Ms", Stats.finite(x.latencyP99Ms()));
+            o.put("loadAverage", Stats.finite(x.loadAverage()));
+            modes.add(o);
+        }
+        m.put("modes", modes);
+        String s = ReplayMode.SEEDED_2.name();
+        String z = ReplayMode.ZERO_6.name();
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("seeded2OverZero6Miou", Stats.finite(r.ratio(s, z, ModeResult::miou)));
+        ratios.put("seeded2OverZero6ModelMs", Stats.finite(r.ratio(s, z, ModeResult::modelMsMean)));
+        ratios.put("seeded2OverZero6Gflops", Stats.finite(r.ratio(s, z, ModeResult::gflopsMean)));
+        ratios.put("seeded2OverZero6Fps", Stats.finite(r.ratio(s, z, ModeResult::fps)));
+        ratios.put(
+                "seeded2OverFeedForwardFlicker",
+                Stats.finite(r.ratio(s, ReplayMode.FEED_FORWARD.name(), ModeResult::flicker)));
+        m.put("ratios", ratios);
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (ReplayResult.Check c : r.checks()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("description", c.description());
+            o.put("value", Stats.finite(c.value()));
+            o.put("threshold", c.threshold());
+            o.put("pass", c.pass());
+            checks.add(o);
+        }
+        m.put("checks", checks);
+        return new GsonBuilder()
+                        .setPrettyPrinting()
+                        .serializeNulls()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(m)
+                + "\n";
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Plots
+
+    /** Writes the plots that the figures allow; returns the files. */
+    static List<Path> plots(ReplayResult r, Path dir) throws IOException {
+        List<Path> written = new ArrayList<>();
+        List<String> names = r.modes().stream().map(ModeResult::mode).toList();
+        if (r.modes().stream().anyMatch(m -> Double.isFinite(m.miou()))) {
+            List<Plots.Series> series = new ArrayList<>();
+            for (int i = 0; i < r.modes().size(); i++) {
+                ModeResult m = r.modes().get(i);
+                series.add(
+                        Plots.Series.points(
+                                        m.mode(),
+                                        new double[] {m.gflopsMean()},
+                                        new double[] {m.miou()},
+                                        color(i),
+                                        Plots.Marker.values()[1 + i % 5])
+                                .withLabels(List.of(m.mode())));
+            }
+            write(
+                    Plots.lineChart(
+                            "mIoU vs compute per frame (replay)",
+                            "GFLOPs per frame",
+                            "mIoU",
+                            series),
+                    dir.resolve(QUALITY_PLOT),
+                    written);
+        }
+        write(
+                Plots.barChart(
+                        "Temporal flicker ("
+                                + (r.modes().stream()
+                                                .allMatch(
+                                                        m ->
+                                                                ModeResult.FLICKER_GT.equals(
+                                                                        m.flickerBasis()))
+                                        ? "pixels whose label changes where the truth does not"
+                                        : "pixels whose label changes between frames")
+                                + ")",
+                        "mode",
+                        "share of pixels",
+                        names,
+                        List.of(bars("flicker", r, ModeResult::flicker, 0))),
+                dir.resolve(FLICKER_PLOT),
+                written);
+        write(
+                Plots.barChart(
+                        "Cost per frame and throughput",
+                        "mode",
+                        "ms per frame / frames per s",
+                        names,
+                        List.of(
+                                bars("model ms per frame", r, ModeResult::modelMsMean, 0),
+                                bars("end-to-end frames/s", r, ModeResult::fps, 1))),
+                dir.resolve(COST_PLOT),
+                written);
+        if (r.modes().stream().anyMatch(m -> Double.isFinite(m.latencyP50Ms()))) {
+            write(
+                    Plots.barChart(
+                            "End-to-end latency at "
+                                    + percent(r.latencyLoad())
+                                    + " of each mode's throughput",
+                            "mode",
+                            "ms",
+                            names,
+                            List.of(
+                                    bars("p50", r, ModeResult::latencyP50Ms, 0),
+                                    bars("p99", r, ModeResult::latencyP99Ms, 1))),
+                    dir.resolve(LATENCY_PLOT),
+                    written);
+        }
+        if (!r.samples().keys().isEmpty()) {
+            write(sampleGrid(r), dir.resolve(SAMPLES_PLOT), written);
+        }
+        return written;
+    }
+
+    /** One row per sample frame: image | ground truth (if any) | each mode's mask. */
+    static BufferedImage sampleGrid(ReplayResult r) {
+        ReplayResult.Samples s = r.samples();
+        boolean truth = !s.truth().isEmpty();
+        List<String> columns = new ArrayList<>(List.of("Image"));
+        if (truth) {
+            columns.add("Ground truth");
+        }
+        columns.addAll(s.masks().keySet());
+        List<String> rows = new ArrayList<>();
+        List<List<BufferedImage>> cells = new ArrayList<>();
+        int width = 256;
+        for (FrameKey key : s.keys()) {
+            BufferedImage image = s.images().get(key);
+            width = Math.min(width, image.getWidth());
+            List<BufferedImage> row = new ArrayList<>();
+            row.add(image);
+            if (truth) {
+                row.add(classMapImage(s.truth().get(key), image, r.classColors()));
+            }
+            for (Map<FrameKey, ClassMap> masks : s.masks().values()) {
+                row.add(classMapImage(masks.get(key), image, r.classColors()));
+            }
+            rows.add(key.camera() + "\nframe " + key.sequence());
+            cells.add(row);
+        }
+        List<Plots.LegendEntry> legend = new ArrayList<>();
+        for (int c = 0; c < r.classColors().length; c++) {
+            legend.add(new Plots.LegendEntry(r.classNames().get(c), r.classColors()[c]));
+        }
+        return Plots.imageGrid(
+                "Sample frames and each mode's mask",
+                columns,
+                rows,
+                cells,
+                legend,
+                Math.max(128, width));
+    }
+
+    /** A class map in the model's colours, or a grey cell where there is none. */
+    private static BufferedImage classMapImage(ClassMap map, BufferedImage like, int[] colors) {
+        if (map == null) {
+            BufferedImage grey =
+                    new BufferedImage(
+                            like.getWidth(), like.getHeight(), BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = grey.createGraphics();
+            g.setColor(new Color(Plots.IGNORE_COLOR));
+            g.fillRect(0, 0, grey.getWidth(), grey.getHeight());
+            g.dispose();
+            return grey;
+        }
+        return Plots.classMapImage(map.indices(), map.width(), map.height(), colors);
+    }
+
+    private static Plots.Bars bars(
+            String name, ReplayResult r, ToDoubleFunction<ModeResult> f, int colorIndex) {
+        return new Plots.Bars(name, r.modes().stream().mapToDouble(f).toArray(), color(colorIndex));
+    }
+
+    private static Color color(int i) {
+        return COLORS.get(i % COLORS.size());
+    }
+
+    private static void write(BufferedImage image, Path file, List<Path> written)
+            throws IOException {
+        Plots.writePng(image, file);
+        written.add(file);
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f%%", share * 100);
+    }
+
+    static String num(double v, int decimals) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "n/a";
+    }
+}

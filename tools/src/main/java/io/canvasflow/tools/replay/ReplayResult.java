@@ -1,0 +1,118 @@
+package io.canvasflow.tools.replay;
+
+import io.canvasflow.clients.ClassMap;
+import io.canvasflow.tools.common.Stats;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The figures of a replay: what was replayed, and each mode's results side by side.
+ *
+ * @param source the replayed topic (and how it was filled, when the replay published it)
+ * @param range the records replayed
+ * @param records records replayed
+ * @param frames frames among them
+ * @param cameras cameras
+ * @param groundTruthFrames frames with ground truth
+ * @param streamThreads Kafka Streams threads per run
+ * @param latencyLoad the latency probe's rate as a share of the mode's drain rate
+ * @param classNames the model's classes
+ * @param classColors their colours, 0xRRGGBB
+ * @param modes one result per mode, in the order run
+ * @param samples a few frames and every mode's mask of them, for the report's sample grid
+ */
+public record ReplayResult(
+        String source,
+        String range,
+        long records,
+        long frames,
+        int cameras,
+        long groundTruthFrames,
+        int streamThreads,
+        double latencyLoad,
+        List<String> classNames,
+        int[] classColors,
+        List<ModeResult> modes,
+        Samples samples) {
+
+    /** seeded-2 must keep at least this share of zero-6's mIoU (issue 6). */
+    public static final double MIN_MIOU_RATIO = 0.99;
+
+    /** seeded-2 may spend at most this share of zero-6's model time (issue 6). */
+    public static final double MAX_MODEL_TIME_RATIO = 0.72;
+
+    /**
+     * The sample grid's content.
+     *
+     * @param keys the sample frames, in row order
+     * @param images their images
+     * @param truth their ground truth, where there is some
+     * @param masks per mode name, the mask of each sample frame
+     */
+    public record Samples(
+            List<FrameKey> keys,
+            Map<FrameKey, BufferedImage> images,
+            Map<FrameKey, ClassMap> truth,
+            Map<String, Map<FrameKey, ClassMap>> masks) {}
+
+    /**
+     * One of issue 6's bars, measured.
+     *
+     * @param description what is compared
+     * @param value the measured ratio
+     * @param threshold the bar
+     * @param pass whether it is met
+     */
+    public record Check(String description, double value, String threshold, boolean pass) {}
+
+    /** The result of a mode, if it ran. */
+    public Optional<ModeResult> mode(String name) {
+        return modes.stream().filter(m -> m.mode().equals(name)).findFirst();
+    }
+
+    /** {@code figure(a) / figure(b)}, NaN when either mode did not run. */
+    public double ratio(String a, String b, ToDoubleFunction<ModeResult> figure) {
+        Optional<ModeResult> x = mode(a);
+        Optional<ModeResult> y = mode(b);
+        if (x.isEmpty() || y.isEmpty()) {
+            return Double.NaN;
+        }
+        return Stats.ratio(figure.applyAsDouble(x.get()), figure.applyAsDouble(y.get()));
+    }
+
+    /** Issue 6's replay bars that these figures can decide (mIoU ones need ground truth). */
+    public List<Check> checks() {
+        List<Check> checks = new ArrayList<>();
+        String s = ReplayMode.SEEDED_2.name();
+        String z = ReplayMode.ZERO_6.name();
+        String f = ReplayMode.FEED_FORWARD.name();
+        double miou = ratio(s, z, ModeResult::miou);
+        if (Double.isFinite(miou)) {
+            checks.add(
+                    new Check(
+                            "mIoU of seeded-2 / zero-6",
+                            miou,
+                            ">= " + MIN_MIOU_RATIO,
+                            miou >= MIN_MIOU_RATIO));
+        }
+        double time = ratio(s, z, ModeResult::modelMsMean);
+        if (Double.isFinite(time)) {
+            checks.add(
+                    new Check(
+                            "model ms per frame of seeded-2 / zero-6",
+                            time,
+                            "<= " + MAX_MODEL_TIME_RATIO,
+                            time <= MAX_MODEL_TIME_RATIO));
+        }
+        double flicker = ratio(s, f, ModeResult::flicker);
+        if (Double.isFinite(flicker)) {
+            checks.add(
+                    new Check("flicker of seeded-2 / feed-forward", flicker, "< 1", flicker < 1));
+        }
+        return checks;
+    }
+}

@@ -1,0 +1,250 @@
+package io.canvasflow.tools.replay;
+
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.topology.CanvasFlowApp;
+import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.ModelSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the CanvasFlow topology under a fresh application id, with fresh masks and dead-letter
+ * topics and a fresh state directory, so that nothing from an earlier run (canvases, committed
+ * offsets, masks) leaks into it; a {@link MaskCollector} reads its output. Closing it stops the
+ * application, the collector and the model's segmenters (not the model), deletes the state
+ * directory and, unless asked to keep them, the run's topics.
+ */
+public final class StreamsRun implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRun.class);
+
+    static {
+        // A run's state is meant to be temporary, so Kafka Streams' warning about a state
+        // directory under java.io.tmpdir says nothing here; keep it unless the user chose a level.
+        String key =
+                "org.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StateDirectory";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "error");
+        }
+    }
+
+    private final CanvasFlowConfig config;
+    private final ModelSource model;
+    private final CanvasFlowApp app;
+    private final MaskCollector collector;
+    private final Path stateDir;
+    private final List<String> ownTopics;
+    private final boolean keepTopics;
+
+    private StreamsRun(
+            CanvasFlowConfig config,
+            ModelSource model,
+            CanvasFlowApp app,
+            MaskCollector collector,
+            Path stateDir,
+            List<String> ownTopics,
+            boolean keepTopics) {
+        this.config = config;
+        this.model = model;
+        this.app = app;
+        this.collector = collector;
+        this.stateDir = stateDir;
+        this.ownTopics = ownTopics;
+        this.keepTopics = keepTopics;
+    }
+
+    /**
+     * Starts the topology on an input topic.
+     *
+     * @param base the settings every run shares (bootstrap servers, Kafka properties, user
+     *     overrides)
+     * @param settings this run's own settings, applied last (iterations, threads, ...)
+     * @param name a short name of the run, part of its ids, for example {@code seeded-2}
+     * @param runId the id shared by the runs of one command
+     * @param inputTopic the frames topic to read; created when missing
+     * @param partitions partitions of the topics this run creates
+     * @param ownInput whether the input topic belongs to this run (and is deleted with it)
+     * @param model the model the run segments with; it stays open
+     * @param listener gets every mask, on the collector's thread
+     * @param keepTopics whether to leave the run's topics on the cluster when closing
+     * @param beforeStart called with the run's configuration once its topics exist and before Kafka
+     *     Streams starts (to pre-publish its input), or null
+     * @return the running run
+     */
+    public static StreamsRun start(
+            CanvasFlowConfig base,
+            Map<String, String> settings,
+            String name,
+            String runId,
+            String inputTopic,
+            int partitions,
+            boolean ownInput,
+            SegmentationModel model,
+            Consumer<MaskCollector.Received> listener,
+            boolean keepTopics,
+            Consumer<CanvasFlowConfig> beforeStart) {
+        String suffix = name.toLowerCase(Locale.ROOT) + "-" + runId;
+        Path stateDir;
+        try {
+            stateDir = Files.createTempDirectory("canvasflow-" + suffix + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a state directory", e);
+        }
+        CanvasFlowConfig config =
+                base.with(CanvasFlowConfig.APPLICATION_ID, "canvasflow-" + suffix)
+                        .with(CanvasFlowConfig.TOPIC_FRAMES, inputTopic)
+                        .with(CanvasFlowConfig.TOPIC_MASKS, "masks-" + suffix)
+                        .with(CanvasFlowConfig.TOPIC_DLQ, "frames-dlq-" + suffix)
+                        .with(CanvasFlowConfig.TOPIC_PARTITIONS, Integer.toString(partitions))
+                        .with(CanvasFlowConfig.TOPICS_CREATE, "true")
+                        .with(CanvasFlowConfig.STATE_DIR, stateDir.toString())
+                        .with(CanvasFlowConfig.HTTP_PORT, "0");
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            config = config.with(e.getKey(), e.getValue());
+        }
+        List<String> ownTopics = new ArrayList<>(List.of(config.masksTopic(), config.dlqTopic()));
+        if (ownInput) {
+            ownTopics.add(inputTopic);
+        }
+        ModelSource source = ModelSource.of(model);
+        CanvasFlowApp app = null;
+        try {
+            if (beforeStart != null) {
+                CanvasFlowApp.createTopics(config);
+                beforeStart.accept(config);
+            }
+            app = CanvasFlowApp.start(config, source);
+            MaskCollector collector =
+                    new MaskCollector(
+                            KafkaClients.consumer(config, "canvasflow-collector-" + suffix),
+                            config.masksTopic(),
+                            config.dlqTopic(),
+                            listener);
+            return new StreamsRun(config, source, app, collector, stateDir, ownTopics, keepTopics);
+        } catch (RuntimeException e) {
+            if (app != null) {
+                app.close();
+            }
+            source.close();
+            deleteRecursively(stateDir);
+            throw e;
+        }
+    }
+
+    /** This run's configuration, ids and topics included. */
+    public CanvasFlowConfig config() {
+        return config;
+    }
+
+    /** The running application. */
+    public CanvasFlowApp app() {
+        return app;
+    }
+
+    /** The collector of this run's masks. */
+    public MaskCollector collector() {
+        return collector;
+    }
+
+    /**
+     * Waits until every stream thread runs and has its tasks.
+     *
+     * @param timeout how long to wait
+     * @throws IllegalStateException when it does not happen in time
+     * @throws InterruptedException when interrupted
+     */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams streams = app.streams();
+            if (streams.state() == KafkaStreams.State.RUNNING
+                    && streams.metadataForLocalThreads().stream()
+                            .allMatch(t -> !t.activeTasks().isEmpty())) {
+                return;
+            }
+            if (app.stopped().isDone()) {
+                throw new IllegalStateException(
+                        "Kafka Streams stopped before running: " + app.stopped().getNow(null));
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException(
+                "Kafka Streams was not running with tasks on every thread after "
+                        + timeout.toSeconds()
+                        + " s (state "
+                        + app.streams().state()
+                        + ")");
+    }
+
+    /**
+     * Dropped duplicates counted by the application so far.
+     *
+     * @return the count
+     */
+    public long duplicates() {
+        return Math.round(app.metrics().duplicates());
+    }
+
+    @Override
+    public void close() {
+        collector.close();
+        app.close();
+        model.close();
+        deleteRecursively(stateDir);
+        if (!keepTopics) {
+            deleteTopics();
+        }
+    }
+
+    /** Deletes the run's topics and the application's internal topics; failures are logged. */
+    private void deleteTopics() {
+        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
+            List<String> doomed = new ArrayList<>(ownTopics);
+            for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+                if (topic.startsWith(config.applicationId() + "-")) {
+                    doomed.add(topic);
+                }
+            }
+            admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("could not delete the topics of {}: {}", config.applicationId(), e.toString());
+        }
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException e) {
+                                    LOG.debug("cannot delete {}", p, e);
+                                }
+                            });
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}", dir, e);
+        }
+    }
+}

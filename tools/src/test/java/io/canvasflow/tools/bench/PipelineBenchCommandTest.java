@@ -1,0 +1,244 @@
+package io.canvasflow.tools.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.tools.ShippedModels;
+import io.canvasflow.tools.common.CpuUse;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class PipelineBenchCommandTest {
+
+    /**
+     * One PyTorch intra-op thread: these tests check behaviour, not speed, and on a busy machine an
+     * OpenMP team per stream thread oversubscribes the cores (a frame then takes tens of times
+     * longer).
+     */
+    @BeforeAll
+    static void oneIntraOpThread() {
+        TorchThreads.set(1);
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldMeasureBareModelAndOneAndTwoStreamThreadsOnTheSameFrames() throws Exception {
+        // Given two synthetic cameras of five frames
+        PipelineBenchCommand.Settings settings = settings(2, 5, 3, null);
+
+        // When the benchmark runs
+        PipelineBenchmark.Result r =
+                PipelineBenchCommand.run(settings, new PrintWriter(new StringWriter(), true));
+
+        // Then the bare model on one thread and on two, and both end-to-end runs, saw every frame
+        assertEquals(10, r.frames());
+        assertEquals(
+                List.of("bare model", "bare model", "end-to-end", "end-to-end"),
+                r.phases().stream().map(PipelineBenchmark.Phase::name).toList());
+        assertEquals(
+                List.of(0, 0, 1, 2),
+                r.phases().stream().map(PipelineBenchmark.Phase::streamThreads).toList());
+        assertEquals(
+                List.of(1, 2, 1, 2),
+                r.phases().stream().map(PipelineBenchmark.Phase::modelThreads).toList());
+        for (PipelineBenchmark.Phase p : r.phases()) {
+            assertEquals(List.of(true, 10L), List.of(p.complete(), p.frames()), p.toString());
+            assertTrue(p.fps() > 0 && p.meanModelMs() > 0, p.toString());
+            // The time of the threads that ran the model is theirs, not the process's rest
+            assertTrue(p.cpu().ms(CpuUse.Group.MODEL_THREADS) > 0, p.toString());
+        }
+        assertTrue(r.phases().get(2).latencyP50Ms() >= 0, "latency measured");
+        assertTrue(r.endToEndOverBare() > 0 && r.twoThreadsOverOne() > 0);
+        String json = PipelineBenchCommand.json(r);
+        assertTrue(json.contains("\"endToEndOneThreadOverBare\""), json);
+        assertTrue(PipelineBenchmark.table(r).contains("2 stream threads / 1 stream thread"));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldRunAgainstAGivenClusterInATopicOfItsOwn() throws Exception {
+        // Given a Kafka cluster that the benchmark does not start
+        try (EmbeddedKafkaBroker cluster = EmbeddedKafkaBroker.builder().build().start()) {
+            PipelineBenchCommand.Settings settings = settings(1, 4, 0, cluster.bootstrapServers());
+
+            // When the benchmark runs against it
+            StringWriter console = new StringWriter();
+            PipelineBenchmark.Result r =
+                    PipelineBenchCommand.run(settings, new PrintWriter(console, true));
+
+            // Then every run saw the 4 frames, published to a topic named for the run
+            assertTrue(
+                    console.toString().contains("Using the Kafka cluster at "), console.toString());
+            for (PipelineBenchmark.Phase p : r.phases()) {
+                assertEquals(List.of(true, 4L), List.of(p.complete(), p.frames()), p.toString());
+            }
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+                assertTrue(
+                        admin.listTopics().names().get().stream()
+                                .anyMatch(t -> t.matches("frames-bench-[0-9a-z]+")),
+                        "the run's frames topic");
+            }
+        }
+    }
+
+    @Test
+    void shouldCompareEachSideAtItsFastestCompleteIntraOpCount() {
+        // Given runs at several intra-op counts, the fastest two-thread run incomplete
+        PipelineBenchmark.Result r =
+                new PipelineBenchmark.Result(
+                        100,
+                        2,
+                        2,
+                        2,
+                        List.of(
+                                phase(0, 2, 50, true),
+                                phase(0, 1, 40, true),
+                                phase(1, 2, 30, true),
+                                phase(1, 1, 40, true),
+                                phase(2, 1, 60, true),
+                                phase(2, 2, 90, false)),
+                        "model-v1");
+
+        // When the ratios are taken
+        List<Double> ratios = List.of(r.endToEndOverBare(), r.twoThreadsOverOne());
+
+        // Then one stream thread's best (40) is set against the bare model's best (50), and the
+        // complete two-thread run (60) against one thread's best; the table says which runs
+        assertEquals(List.of(0.8, 1.5), ratios);
+        assertEquals(List.of(0.6, 1.0), List.of(r.endToEndOverBareAt(2), r.endToEndOverBareAt(1)));
+        String table = PipelineBenchmark.table(r);
+        assertTrue(
+                table.contains(
+                        "end-to-end, 1 stream thread / bare model: 0.800   (bar: >= 0.9, NOT met)"
+                                + "   [40.0 f/s at 1 intra-op / 50.0 f/s at 2 intra-op]"),
+                table);
+        assertTrue(
+                table.contains(
+                        "2 stream threads / 1 stream thread: 1.500   (bar: >= 1.6, NOT met)"
+                                + "   [60.0 f/s at 1 intra-op / 40.0 f/s at 1 intra-op]"),
+                table);
+    }
+
+    /**
+     * Settings for a short run: one partition per camera, as many warm-up frames as cameras, one
+     * round, no second two-thread run.
+     */
+    private static PipelineBenchCommand.Settings settings(
+            int cameras, int frames, int latencyFrames, String bootstrapServers) {
+        return new PipelineBenchCommand.Settings(
+                cameras,
+                frames,
+                null,
+                0,
+                cameras,
+                ShippedModels.rnn(),
+                cameras,
+                latencyFrames,
+                0.8,
+                false,
+                Duration.ofMinutes(1),
+                1,
+                Map.of(),
+                bootstrapServers);
+    }
+
+    private static PipelineBenchmark.Phase phase(
+            int streamThreads, int intraOp, double fps, boolean complete) {
+        return phase(streamThreads, intraOp, fps, complete, 1);
+    }
+
+    private static PipelineBenchmark.Phase phase(
+            int streamThreads, int intraOp, double fps, boolean complete, int round) {
+        return new PipelineBenchmark.Phase(
+                streamThreads == 0 ? "bare model" : "end-to-end",
+                streamThreads,
+                Math.max(1, streamThreads),
+                intraOp,
+                100,
+                fps,
+                1000 / fps,
+                0,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                complete,
+                1.0,
+                round,
+                null);
+    }
+
+    @Test
+    void shouldTakeEachConfigurationAtItsFastestRound() {
+        // Given two rounds, the machine busier for the bare model in round 1 and for the
+        // end-to-end run in round 2
+        PipelineBenchmark.Phase bare1 = phase(0, 1, 40, true);
+        PipelineBenchmark.Phase e2e1 = phase(1, 1, 38, true);
+        PipelineBenchmark.Phase bare2 = phase(0, 1, 44, true, 2);
+        PipelineBenchmark.Phase e2e2 = phase(1, 1, 30, true, 2);
+        PipelineBenchmark.Result r =
+                new PipelineBenchmark.Result(
+                        100, 2, 2, 1, List.of(bare1, e2e1, bare2, e2e2), "model-v1");
+
+        // Then each side is taken at its fastest round: 38 / 44
+        assertEquals(38.0 / 44.0, r.endToEndOverBare(), 1e-9);
+        assertEquals(38.0 / 44.0, r.endToEndOverBareAt(1), 1e-9);
+        assertTrue(
+                PipelineBenchmark.table(r).contains("    2 bare model"),
+                PipelineBenchmark.table(r));
+    }
+
+    @Test
+    void shouldCompareTheBareModelOnOneThreadWithOneStreamThreadAndOnTwoWithTwo() {
+        // Given the bare model on 1 thread (80 f/s) and on 2 (140 f/s), and 1 and 2 stream threads
+        PipelineBenchmark.Phase bareTwo =
+                new PipelineBenchmark.Phase(
+                        "bare model",
+                        0,
+                        2,
+                        1,
+                        100,
+                        140,
+                        14,
+                        0,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        true,
+                        1.0,
+                        1,
+                        null);
+        PipelineBenchmark.Result r =
+                new PipelineBenchmark.Result(
+                        100,
+                        4,
+                        2,
+                        2,
+                        List.of(
+                                phase(0, 1, 80, true),
+                                bareTwo,
+                                phase(1, 1, 64, true),
+                                phase(2, 1, 112, true)),
+                        "model-v1");
+
+        // Then the first bar takes the one-thread bare model, and the two-thread figures pair up
+        assertEquals(64.0 / 80.0, r.endToEndOverBare(), 1e-9);
+        assertEquals(140.0 / 80.0, r.bareTwoThreadsOverOne(), 1e-9);
+        assertEquals(112.0 / 140.0, r.endToEndOverBareTwoThreads(), 1e-9);
+        assertEquals(List.of(1), r.bareIntraOpCounts());
+        assertTrue(
+                PipelineBenchmark.table(r)
+                        .contains(
+                                "end-to-end, 2 stream threads / bare model, 2" + " threads: 0.800"),
+                PipelineBenchmark.table(r));
+    }
+}

@@ -1,0 +1,108 @@
+package io.canvasflow.tools.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.canvasflow.tools.ShippedModels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code canvasflow demo} end to end on its own embedded broker with the shipped model: every
+ * published frame comes back as exactly one mask event, and the report says so.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class DemoCommandTest {
+
+    @TempDir Path out;
+
+    private final StringWriter stdout = new StringWriter();
+    private final StringWriter stderr = new StringWriter();
+
+    @Test
+    void shouldWriteAReportWithAMaskForEveryFrameOfTheSyntheticCameras() throws Exception {
+        // Given two synthetic cameras of 12 frames, published as fast as possible
+        // When the demo runs
+        int exit = demo("--cameras", "2", "--frames", "12", "--max-rate");
+
+        // Then it exits 0 and its report holds every frame once, with a real mIoU
+        assertEquals(0, exit, stderr + "\n" + stdout);
+        JsonNode report = report();
+        assertEquals(List.of("24 published", "24 masks", "true"), totals(report));
+        for (JsonNode camera : report.get("cameras")) {
+            assertEquals(List.of(12, 12, 0, 0), counts(camera), camera.toString());
+        }
+        double miou = report.get("miou").asDouble();
+        assertTrue(miou > 0.3 && miou <= 1, "a trained model's mIoU, not chance: " + miou);
+        assertTrue(Files.isRegularFile(out.resolve("report.md")));
+        assertTrue(
+                stdout.toString().contains("Report: " + out.toAbsolutePath()), stdout.toString());
+    }
+
+    /** Debian's opencv-doc street clip; set CANVASFLOW_VTEST to the path of vtest.avi. */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "CANVASFLOW_VTEST", matches = ".+")
+    void shouldReturnOneMaskForEachOfTheRealVideosFrames() throws Exception {
+        // Given vtest.avi (795 frames), scaled down so that the test stays short, as fast as
+        // possible, without synthetic cameras
+        Path video = Path.of(System.getenv("CANVASFLOW_VTEST"));
+
+        // When it goes through publish -> topology -> masks
+        int exit =
+                demo(
+                        "--cameras",
+                        "0",
+                        "--video",
+                        video.toString(),
+                        "--video-size",
+                        "192x144",
+                        "--max-rate");
+
+        // Then all 795 frames come back once each
+        assertEquals(0, exit, stderr + "\n" + stdout);
+        JsonNode camera = report().get("cameras").get(0);
+        assertEquals(List.of(795, 795, 0, 0), counts(camera), camera.toString());
+    }
+
+    private int demo(String... args) {
+        List<String> all = new ArrayList<>(List.of("--out", out.toString()));
+        all.addAll(List.of("--model", ShippedModels.rnn().toString()));
+        all.addAll(List.of(args));
+        return new CommandLine(new DemoCommand())
+                .setOut(new PrintWriter(stdout, true))
+                .setErr(new PrintWriter(stderr, true))
+                .execute(all.toArray(String[]::new));
+    }
+
+    private JsonNode report() throws Exception {
+        return new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    }
+
+    /** A camera's frames published, masks received, masks missing and duplicate masks. */
+    private static List<Integer> counts(JsonNode camera) {
+        return List.of(
+                camera.get("published").asInt(),
+                camera.get("masks").asInt(),
+                camera.get("missing").asInt(),
+                camera.get("duplicates").asInt());
+    }
+
+    private static List<String> totals(JsonNode report) {
+        return List.of(
+                report.get("published").asInt() + " published",
+                report.get("masks").asInt() + " masks",
+                String.valueOf(report.get("complete").asBoolean()));
+    }
+}

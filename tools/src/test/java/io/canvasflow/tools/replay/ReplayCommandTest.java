@@ -1,0 +1,263 @@
+package io.canvasflow.tools.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.canvasflow.tools.ShippedModels;
+import io.canvasflow.tools.bench.TorchThreads;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReplayCommandTest {
+
+    /**
+     * One PyTorch intra-op thread: these tests check behaviour, not speed, and on a busy machine an
+     * OpenMP team per stream thread oversubscribes the cores (a frame then takes tens of times
+     * longer).
+     */
+    @BeforeAll
+    static void oneIntraOpThread() {
+        TorchThreads.set(1);
+    }
+
+    private static final int CAMERAS = 2;
+    private static final int FRAMES = 6;
+
+    @TempDir Path dir;
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldReplayEveryModeOnSyntheticFramesAndWriteTheReport() throws Exception {
+        // Given a self-contained replay of two synthetic cameras with ground truth
+        ReplayCommand.Settings settings =
+                new ReplayCommand.Settings(
+                        null,
+                        "frames",
+                        FrameRange.all(),
+                        CAMERAS,
+                        FRAMES,
+                        null,
+                        0,
+                        2,
+                        ReplayMode.standard(),
+                        ShippedModels.rnn(),
+                        ShippedModels.feedForward(),
+                        1,
+                        3,
+                        0.8,
+                        Duration.ofMinutes(1),
+                        dir.resolve("report"),
+                        false,
+                        null,
+                        Map.of());
+
+        // When it runs
+        StringWriter console = new StringWriter();
+        ReplayCommand.Outcome outcome =
+                ReplayCommand.replay(settings, new PrintWriter(console, true));
+
+        // Then every mode segmented every frame, with the iterations its settings ask for
+        ReplayResult result = outcome.result();
+        List<String> names = result.modes().stream().map(ModeResult::mode).toList();
+        assertEquals(List.of("seeded-2", "zero-2", "zero-6", "feed-forward"), names);
+        int frames = CAMERAS * FRAMES;
+        assertEquals(frames, result.frames());
+        assertEquals(frames, result.groundTruthFrames());
+        for (ModeResult m : result.modes()) {
+            assertEquals(
+                    List.of(true, (long) frames, (long) frames, 0L),
+                    List.of(m.complete(), m.frames(), m.groundTruthFrames(), m.deadLetters()),
+                    m.mode());
+            assertTrue(m.miou() > 0.2 && m.miou() <= 1, m.mode() + " mIoU " + m.miou());
+            assertTrue(m.flicker() >= 0 && m.flicker() < 0.5, m.mode() + " flicker " + m.flicker());
+            assertEquals(ModeResult.FLICKER_GT, m.flickerBasis(), m.mode());
+            assertEquals((long) CAMERAS * (FRAMES - 1), m.flickerPairs(), m.mode());
+            assertTrue(m.modelMsMean() > 0 && m.fps() > 0, m.mode() + " cost");
+            assertEquals(3, m.latencyFrames(), m.mode());
+            assertTrue(m.latencyP99Ms() >= m.latencyP50Ms() && m.latencyP50Ms() >= 0, m.mode());
+        }
+        ModeResult seeded = result.mode("seeded-2").orElseThrow();
+        assertEquals(Map.of("FIRST_FRAME", (long) CAMERAS), firstFrameResets(seeded));
+        assertTrue(seeded.seeded() > 0 && seeded.meanIterations() < 6, "seeded-2 seeds");
+        assertEquals(
+                List.of(2.0, 6.0, 1.0),
+                List.of(
+                        result.mode("zero-2").orElseThrow().meanIterations(),
+                        result.mode("zero-6").orElseThrow().meanIterations(),
+                        result.mode("feed-forward").orElseThrow().meanIterations()));
+        assertTrue(
+                result.mode("zero-6").orElseThrow().gflopsMean() > seeded.gflopsMean(),
+                "zero-6 costs more GFLOPs than seeded-2");
+
+        // And the report holds the JSON with all modes, the Markdown and the plots
+        List<String> files = new ArrayList<>();
+        outcome.files().forEach(f -> files.add(f.getFileName().toString()));
+        assertEquals(
+                List.of(
+                        ReplayReport.JSON,
+                        ReplayReport.MARKDOWN,
+                        ReplayReport.QUALITY_PLOT,
+                        ReplayReport.FLICKER_PLOT,
+                        ReplayReport.COST_PLOT,
+                        ReplayReport.LATENCY_PLOT,
+                        ReplayReport.SAMPLES_PLOT),
+                files);
+        JsonObject json =
+                JsonParser.parseString(Files.readString(dir.resolve("report/" + ReplayReport.JSON)))
+                        .getAsJsonObject();
+        JsonArray modes = json.getAsJsonArray("modes");
+        assertEquals(4, modes.size());
+        assertTrue(json.getAsJsonObject("ratios").get("seeded2OverZero6Miou").getAsDouble() > 0);
+        assertTrue(console.toString().contains("| seeded-2 |"), console.toString());
+    }
+
+    /** Real footage without ground truth; set CANVASFLOW_VTEST to the path of vtest.avi. */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "CANVASFLOW_VTEST", matches = ".+")
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldReplayRealFootageWithoutGroundTruth() throws Exception {
+        // Given thirty frames of a real street video, which carries no ground truth (enough that
+        // the drain of the faster mode spans more than one transaction)
+        Path video = Path.of(System.getenv("CANVASFLOW_VTEST"));
+        ReplayCommand.Settings settings =
+                new ReplayCommand.Settings(
+                        null,
+                        "frames",
+                        FrameRange.all(),
+                        0,
+                        1,
+                        video,
+                        30,
+                        1,
+                        List.of(ReplayMode.SEEDED_2, ReplayMode.FEED_FORWARD),
+                        ShippedModels.rnn(),
+                        ShippedModels.feedForward(),
+                        1,
+                        0,
+                        0.8,
+                        Duration.ofMinutes(1),
+                        dir.resolve("report"),
+                        false,
+                        null,
+                        Map.of());
+
+        // When it is replayed
+        ReplayResult result =
+                ReplayCommand.replay(settings, new PrintWriter(new StringWriter(), true)).result();
+
+        // Then flicker falls back to the share of changing pixels, and cost and throughput are
+        // there while mIoU is not
+        assertEquals(List.of(30L, 0L), List.of(result.frames(), result.groundTruthFrames()));
+        for (ModeResult m : result.modes()) {
+            assertEquals(
+                    List.of(true, 30L, ModeResult.FLICKER_ALL, true, true),
+                    List.of(
+                            m.complete(),
+                            m.frames(),
+                            m.flickerBasis(),
+                            Double.isNaN(m.miou()),
+                            m.fps() > 0 && m.modelMsMean() > 0 && m.flicker() >= 0),
+                    m.mode());
+        }
+        assertEquals(
+                List.of("flicker of seeded-2 / feed-forward"),
+                result.checks().stream().map(ReplayResult.Check::description).toList());
+    }
+
+    private static Map<String, Long> firstFrameResets(ModeResult m) {
+        return m.resets().entrySet().stream()
+                .filter(e -> e.getKey().equals("FIRST_FRAME"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    @Test
+    void shouldParseRangeModesAndTimes() {
+        ReplayCommand command = new ReplayCommand();
+        new CommandLine(command)
+                .parseArgs(
+                        "--bootstrap-servers",
+                        "kafka:9092",
+                        "--topic",
+                        "cams",
+                        "--from-offset",
+                        "10",
+                        "--to-offset",
+                        "200",
+                        "--from-time",
+                        "2026-01-31T12:00:00Z",
+                        "--to-time",
+                        "1769864400000",
+                        "--modes",
+                        "seeded-2,ff",
+                        "--threads",
+                        "2",
+                        "-D",
+                        "canvas.max.gap.ms=500");
+
+        assertEquals(
+                List.of(
+                        "kafka:9092",
+                        "cams",
+                        10L,
+                        200L,
+                        Instant.parse("2026-01-31T12:00:00Z"),
+                        Instant.ofEpochMilli(1769864400000L),
+                        List.of("seeded-2", "ff"),
+                        2,
+                        Map.of("canvas.max.gap.ms", "500")),
+                List.of(
+                        command.kafkaOptions.bootstrapServers(),
+                        command.topic,
+                        command.fromOffset,
+                        command.toOffset,
+                        command.fromTime,
+                        command.toTime,
+                        command.modes,
+                        command.threads,
+                        command.configOptions.overrides()));
+        assertEquals(ReplayMode.FEED_FORWARD, ReplayMode.named("ff"));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownModeAndAnEmptySelfContainedReplay() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ReplayCommand()).setErr(new PrintWriter(err));
+
+        int unknown = cli.execute("--modes", "seeded-2,zero-9");
+        int empty = cli.execute("--cameras", "0");
+
+        assertEquals(List.of(2, 2), List.of(unknown, empty));
+        assertTrue(
+                err.toString().contains("unknown replay mode 'zero-9'")
+                        && err.toString().contains("an embedded broker starts empty"),
+                err.toString());
+    }
+
+    @Test
+    void shouldRefuseReversedRanges() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ReplayCommand()).setErr(new PrintWriter(err));
+
+        int exit = cli.execute("--from-offset", "20", "--to-offset", "10");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("--to-offset >= --from-offset"), err.toString());
+    }
+}

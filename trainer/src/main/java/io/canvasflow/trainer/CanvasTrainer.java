@@ -62,8 +62,8 @@ public final class CanvasTrainer {
 
     /**
      * What a fine-tuning run adds to the options: a name and lineage for the new model, and steps
-     * during which the backbone stays as the initial model had it (so a new class head first
-     * learns on features it cannot yet spoil).
+     * during which the backbone stays as the initial model had it (so a new class head first learns
+     * on features it cannot yet spoil).
      *
      * @param modelId the id of the new model, or null to keep the initial model's
      * @param freezeBackboneSteps steps, from the start, that leave the backbone's weights alone
@@ -90,8 +90,8 @@ public final class CanvasTrainer {
     /**
      * Trains, writing the model (and checkpoints) to {@code options.output()}. Fine-tuning from a
      * model whose classes differ from {@code classes} gives it a new class head: every parameter
-     * whose shape the new classes do not change is copied (the backbone, the middle ConvLSTM),
-     * the others start from a Glorot initialisation.
+     * whose shape the new classes do not change is copied (the backbone, the middle ConvLSTM), the
+     * others start from a Glorot initialisation.
      */
     public static Result train(
             TrainingOptions options,
@@ -121,8 +121,11 @@ public final class CanvasTrainer {
                     "Fine-tuning %s (%s) for %d steps%n",
                     options.init(), model.spec().version(), options.steps());
             if (!model.spec().classes().equals(classes) || fineTuning.modelId() != null) {
-                try (SegmentationModel initial = model) {
+                SegmentationModel initial = model;
+                try {
                     model = derive(initial, classes, fineTuning, data, progress);
+                } finally {
+                    initial.close();
                 }
             }
         } else {
@@ -132,9 +135,11 @@ public final class CanvasTrainer {
         }
         // The --init model's version, also when resuming: the checkpoint is not where it began.
         String initVersion =
-                options.init() != null ? SegmentationModel.readSpec(options.init()).version() : null;
-        try (model) {
-            return run(options, data, model, startStep, initVersion, fineTuning, progress);
+                options.init() != null
+                        ? SegmentationModel.readSpec(options.init()).version()
+                        : null;
+        try (SegmentationModel trained = model) {
+            return run(options, data, trained, startStep, initVersion, fineTuning, progress);
         }
     }
 

@@ -1,9 +1,9 @@
 package io.canvasflow.trainer;
 
 import io.canvasflow.model.Architecture;
+import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
-import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.trainer.data.ClassMapping;
@@ -12,11 +12,11 @@ import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.LabelledSources;
 import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -280,8 +280,7 @@ public final class TrainCommand implements Callable<Integer> {
         ModelSpec initial = init == null ? null : SegmentationModel.readSpec(init);
         int width = initial != null ? initial.input().width() : base.frameWidth();
         int height = initial != null ? initial.input().height() : base.frameHeight();
-        SequenceRange exclude =
-                holdout == null ? null : SequenceRange.parse(holdout, "--holdout");
+        SequenceRange exclude = holdout == null ? null : SequenceRange.parse(holdout, "--holdout");
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
         progress.printf("Reading %s ...%n", data);
@@ -295,8 +294,7 @@ public final class TrainCommand implements Callable<Integer> {
                         ? ClassMapping.identity(labelled.classes())
                         : ClassMapping.read(classMap, labelled.classes());
         if (initial != null) {
-            ClassTable initialClasses =
-                    new ClassTable(initial.classNames(), initial.classColors());
+            ClassTable initialClasses = new ClassTable(initial.classNames(), initial.classColors());
             ClassMapping kept = mapping.into(initialClasses);
             if (kept != null) {
                 mapping = kept;

@@ -69,19 +69,57 @@ public record TrainingOptions(
     /** The same options for frames (and a model input) of {@code width x height}. */
     public TrainingOptions withFrame(int width, int height) {
         return new TrainingOptions(
-                type, architecture, modelId, iterations, seededIterations, clipFrames, batchSize,
-                cropWidth, cropHeight, width, height, steps, learningRate, momentum, weightDecay,
-                videoFraction, wrongSeedFraction, detachSeed, seed, checkpointEvery, output, resume,
+                type,
+                architecture,
+                modelId,
+                iterations,
+                seededIterations,
+                clipFrames,
+                batchSize,
+                cropWidth,
+                cropHeight,
+                width,
+                height,
+                steps,
+                learningRate,
+                momentum,
+                weightDecay,
+                videoFraction,
+                wrongSeedFraction,
+                detachSeed,
+                seed,
+                checkpointEvery,
+                output,
+                resume,
                 init);
     }
 
     /** The same options under another model id. */
     public TrainingOptions withModelId(String id) {
         return new TrainingOptions(
-                type, architecture, id, iterations, seededIterations, clipFrames, batchSize,
-                cropWidth, cropHeight, frameWidth, frameHeight, steps, learningRate, momentum,
-                weightDecay, videoFraction, wrongSeedFraction, detachSeed, seed, checkpointEvery,
-                output, resume, init);
+                type,
+                architecture,
+                id,
+                iterations,
+                seededIterations,
+                clipFrames,
+                batchSize,
+                cropWidth,
+                cropHeight,
+                frameWidth,
+                frameHeight,
+                steps,
+                learningRate,
+                momentum,
+                weightDecay,
+                videoFraction,
+                wrongSeedFraction,
+                detachSeed,
+                seed,
+                checkpointEvery,
+                output,
+                resume,
+                init);
     }
 
     /** Validates the options, naming the offending one. */

@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Maps a source's class labels onto the classes a model learns. A pixel whose class maps to
- * nothing gets the ignore label (255) and is left out of losses and scores: it is never silently
- * called background.
+ * Maps a source's class labels onto the classes a model learns. A pixel whose class maps to nothing
+ * gets the ignore label (255) and is left out of losses and scores: it is never silently called
+ * background.
  *
  * <p>A map file has one line per source class, {@code source = target}; the target {@code ignore}
  * drops the class; {@code #} starts a comment. Every source class must appear. The targets, in the
@@ -136,8 +136,8 @@ public final class ClassMapping {
     }
 
     /**
-     * The same mapping into {@code classes}' label order, for a model whose classes already
-     * include every target (so it keeps its head).
+     * The same mapping into {@code classes}' label order, for a model whose classes already include
+     * every target (so it keeps its head).
      *
      * @return the mapping, or null when a target is not among {@code classes}
      */

@@ -13,8 +13,8 @@ import java.util.Map;
  * generator), in the classes they were labelled with.
  *
  * <p>Frames are grouped in sequences: consecutive frames of one camera, in time order, that a
- * recurrent model may chain as the topology chains them; a photo collection is a list of
- * one-frame sequences.
+ * recurrent model may chain as the topology chains them; a photo collection is a list of one-frame
+ * sequences.
  *
  * @param classes the classes the labels index; 255 is the ignore label
  * @param sequences the frames, grouped
@@ -46,8 +46,8 @@ public record LabelledData(
     }
 
     /**
-     * The same frames resized to {@code width x height} (images bilinear, labels nearest: a label is
-     * never blended), so a model of that input size trains and is scored at its own resolution.
+     * The same frames resized to {@code width x height} (images bilinear, labels nearest: a label
+     * is never blended), so a model of that input size trains and is scored at its own resolution.
      */
     public LabelledData resizedTo(int width, int height) {
         List<VideoSequence> out = new ArrayList<>(sequences.size());

@@ -1,8 +1,8 @@
 package io.canvasflow.trainer.data;
 
 /**
- * An inclusive range of a camera's frame sequence numbers, {@code FROM-TO}, as a user writes it
- * for training and held-out frames.
+ * An inclusive range of a camera's frame sequence numbers, {@code FROM-TO}, as a user writes it for
+ * training and held-out frames.
  *
  * @param from first sequence number
  * @param to last sequence number, inclusive

@@ -60,8 +60,8 @@ public final class TopicLabelledData {
      * Reads the frames.
      *
      * @throws DatasetException naming the topic, or the record's partition and offset, when the
-     *     topic is missing, a record's labels do not decode or do not fit its image, frames disagree
-     *     on their classes, or no labelled frame matches
+     *     topic is missing, a record's labels do not decode or do not fit its image, frames
+     *     disagree on their classes, or no labelled frame matches
      */
     public static LabelledData read(Request request) {
         Map<String, TreeMap<Long, LabeledFrame>> byCamera = new LinkedHashMap<>();
@@ -90,8 +90,7 @@ public final class TopicLabelledData {
                                     + READ_TIMEOUT.toSeconds()
                                     + " s");
                 }
-                for (ConsumerRecord<String, Frame> record :
-                        consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<String, Frame> record : consumer.poll(Duration.ofMillis(500))) {
                     Frame frame = record.value();
                     if (frame == null) {
                         continue;
@@ -206,12 +205,11 @@ public final class TopicLabelledData {
                             + " image");
         }
         LabeledFrame f = LabeledFrame.wrap(image, labels.indices());
-        return request.width() > 0
-                ? LabelledData.resize(f, request.width(), request.height())
-                : f;
+        return request.width() > 0 ? LabelledData.resize(f, request.width(), request.height()) : f;
     }
 
-    private static List<VideoSequence> sequences(Map<String, TreeMap<Long, LabeledFrame>> byCamera) {
+    private static List<VideoSequence> sequences(
+            Map<String, TreeMap<Long, LabeledFrame>> byCamera) {
         List<VideoSequence> out = new ArrayList<>();
         for (Map.Entry<String, TreeMap<Long, LabeledFrame>> camera : byCamera.entrySet()) {
             List<LabeledFrame> run = new ArrayList<>();
@@ -259,9 +257,11 @@ public final class TopicLabelledData {
 
     private static String noFrames(Request request, TreeSet<String> cameras) {
         String what =
-                request.camera() == null ? "no labelled frames" : "no labelled frames of camera "
-                        + request.camera();
-        String range = request.range().equals(SequenceRange.ALL) ? "" : " in frames " + request.range();
+                request.camera() == null
+                        ? "no labelled frames"
+                        : "no labelled frames of camera " + request.camera();
+        String range =
+                request.range().equals(SequenceRange.ALL) ? "" : " in frames " + request.range();
         return "Topic "
                 + request.topic().name()
                 + " has "

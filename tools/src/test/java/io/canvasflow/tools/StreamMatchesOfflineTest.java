@@ -1,9 +1,14 @@
-package io.canvasflow.clients;
+package io.canvasflow.tools;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.clients.ClassMap;
+import io.canvasflow.clients.FramePublisher;
+import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.clients.SourceFrame;
+import io.canvasflow.clients.SyntheticCameraSource;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;

@@ -8,6 +8,7 @@ import io.canvasflow.tools.replay.ReplayCommand;
 import io.canvasflow.topology.ServeCommand;
 import io.canvasflow.trainer.EvaluateCommand;
 import io.canvasflow.trainer.TrainCommand;
+import io.canvasflow.trainer.label.LabelCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
             BrokerCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            LabelCommand.class,
             ServeCommand.class,
             PublishCommand.class,
             MasksCommand.class,

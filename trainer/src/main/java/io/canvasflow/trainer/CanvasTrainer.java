@@ -45,7 +45,7 @@ public final class CanvasTrainer {
 
     private static final String CHECKPOINT = "checkpoint";
 
-    /** Parameter names of the feature extractor start with this (its child block's name). */
+    /** Parameter names of the feature extractor start with this after DJL's child-order digits. */
     private static final String BACKBONE_PREFIX = "backbone";
 
     private CanvasTrainer() {}
@@ -224,7 +224,7 @@ public final class CanvasTrainer {
             if (p.getValue().requiresGradient()) {
                 p.getValue().getArray().setRequiresGradient(true);
                 trainable.add(p.getValue());
-                if (p.getKey().startsWith(BACKBONE_PREFIX)) {
+                if (p.getKey().replaceFirst("^[0-9]+", "").startsWith(BACKBONE_PREFIX)) {
                     backbone.add(p.getValue());
                 }
             }

@@ -1,13 +1,19 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.Split;
 import io.canvasflow.synthetic.SyntheticDataset;
 import io.canvasflow.synthetic.VideoSequence;
+import io.canvasflow.trainer.data.DatasetException;
+import io.canvasflow.trainer.data.LabelledData;
+import io.canvasflow.trainer.data.LabelledSources;
+import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,8 +70,41 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "Folder for evaluation.md, evaluation.json and the PNG plots (default ${DEFAULT-VALUE}).")
     Path report;
 
+    @Option(
+            names = "--data",
+            defaultValue = "synthetic",
+            description =
+                    "synthetic (the test split), voc:DIR, cityscapes:DIR[:SPLIT] or topic:NAME"
+                            + " (default ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(
+            names = "--range",
+            description =
+                    "With topic data: frame numbers FROM-TO (default: the frames the model held"
+                            + " out in training, from its model.json).")
+    String range;
+
+    @Option(
+            names = "--camera",
+            description = "With topic data: this camera (default: the model's camera, if any).")
+    String camera;
+
+    @Option(
+            names = "--bootstrap-servers",
+            description = "Kafka cluster of topic data (or set CANVASFLOW_BOOTSTRAP_SERVERS).")
+    String bootstrapServers = System.getenv("CANVASFLOW_BOOTSTRAP_SERVERS");
+
     @Override
     public Integer call() throws Exception {
+        if (!LabelledSources.SYNTHETIC.equals(data)) {
+            try {
+                return footage();
+            } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
+                System.err.println("canvasflow evaluate: " + e.getMessage());
+                return 2;
+            }
+        }
         Evaluation result =
                 run(
                         model,
@@ -88,6 +127,46 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.println(markdown);
         System.out.println("Report written to " + report.toAbsolutePath());
         return 0;
+    }
+
+    /** Evaluates on labelled footage, on the held-out frames unless told otherwise. */
+    private int footage() throws java.io.IOException {
+        try (SegmentationModel rnn = SegmentationModel.load(model)) {
+            Object lineage = rnn.spec().metrics().get("lineage");
+            Map<?, ?> recorded = lineage instanceof Map<?, ?> m ? m : Map.of();
+            String frames = range != null ? range : (String) recorded.get("heldOut");
+            String cam = camera != null ? camera : (String) recorded.get("camera");
+            LabelledData labelled =
+                    LabelledSources.open(
+                            data,
+                            new LabelledSources.Selection(
+                                    bootstrapServers,
+                                    cam,
+                                    frames == null
+                                            ? SequenceRange.ALL
+                                            : SequenceRange.parse(frames, "--range"),
+                                    null,
+                                    rnn.spec().input().width(),
+                                    rnn.spec().input().height()));
+            FootageEvaluation result = FootageEvaluation.run(rnn, labelled, maxIterations);
+            Files.createDirectories(report);
+            String markdown = result.markdown();
+            Files.writeString(report.resolve("evaluation.md"), markdown);
+            String jsonText = result.json();
+            Files.writeString(report.resolve("evaluation.json"), jsonText);
+            if (json != null) {
+                if (json.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(json.toAbsolutePath().getParent());
+                }
+                Files.writeString(json, jsonText);
+            }
+            Plots.writePng(
+                    EvaluationReport.sampleGrid(result.samples()),
+                    report.resolve(EvaluationReport.SAMPLES_PLOT));
+            System.out.println(markdown);
+            System.out.println("Report written to " + report.toAbsolutePath());
+            return 0;
+        }
     }
 
     /**

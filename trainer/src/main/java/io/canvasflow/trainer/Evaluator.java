@@ -237,7 +237,24 @@ public final class Evaluator {
             int fullIterations,
             int seededIterations,
             ConfusionMatrix out) {
+        List<byte[]> masks = seededMasks(model, sequence, fullIterations, seededIterations);
+        for (int i = 0; i < masks.size(); i++) {
+            out.add(masks.get(i), sequence.frame(i).labels());
+        }
+    }
+
+    /**
+     * The masks of a sequence as the topology makes them: the first frame from a zero canvas for
+     * {@code fullIterations}, every later one seeded with its predecessor's canvas for {@code
+     * seededIterations}; each mask at its frame's size.
+     */
+    public static List<byte[]> seededMasks(
+            SegmentationModel model,
+            VideoSequence sequence,
+            int fullIterations,
+            int seededIterations) {
         SegmentationNet net = model.net();
+        List<byte[]> masks = new ArrayList<>(sequence.size());
         float[] previous = null;
         Shape canvasShape = null;
         for (LabeledFrame frame : sequence.frames()) {
@@ -256,11 +273,20 @@ public final class Evaluator {
                     canvas = step.canvas();
                     state = step.state();
                 }
-                score(canvas, List.of(frame), out);
+                masks.add(argmax(canvas, frame.width(), frame.height()));
                 previous = canvas.toFloatArray();
                 canvasShape = canvas.getShape();
             }
         }
+        return masks;
+    }
+
+    private static byte[] argmax(NDArray canvas, int w, int h) {
+        return canvas.getNDArrayInternal()
+                .interpolation(new long[] {h, w}, 1, false)
+                .argMax(1)
+                .toType(DataType.UINT8, false)
+                .toByteArray();
     }
 
     /** The figures as a JSON-friendly map. */

@@ -1,0 +1,178 @@
+package io.canvasflow.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.VideoSequence;
+import io.canvasflow.trainer.data.ClassMapping;
+import io.canvasflow.trainer.data.DatasetException;
+import io.canvasflow.trainer.data.LabelledData;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A model scored on labelled real footage: mIoU against the labels per iteration from a zero
+ * canvas, seeded as the topology seeds a camera's frames, per class, and temporal flicker of the
+ * seeded masks next to the labels' own. When the labels came from a teacher, the score is agreement
+ * with the teacher, not accuracy.
+ *
+ * @param modelVersion the model
+ * @param data what it was scored on
+ * @param lineage where the labels came from
+ * @param classNames the model's classes
+ * @param report the figures per iteration and seeded
+ * @param modelFlicker flicker of the seeded masks
+ * @param labelFlicker flicker of the labels themselves (ignored pixels left out)
+ * @param samples frames with labels and masks, for the sample grid
+ */
+public record FootageEvaluation(
+        String modelVersion,
+        String data,
+        Map<String, Object> lineage,
+        List<String> classNames,
+        Evaluator.Report report,
+        double modelFlicker,
+        double labelFlicker,
+        Samples samples) {
+
+    /** Seeded iterations per frame, as the topology runs them. */
+    public static final int SEEDED_ITERATIONS = 2;
+
+    /**
+     * Scores {@code model} on {@code labelled} (already at the model's input size).
+     *
+     * @throws DatasetException when a class of the data is not one of the model's
+     */
+    public static FootageEvaluation run(
+            SegmentationModel model, LabelledData labelled, int maxIterations) {
+        ClassTable modelClasses =
+                new ClassTable(model.spec().classNames(), model.spec().classColors());
+        ClassMapping mapping = ClassMapping.identity(labelled.classes()).into(modelClasses);
+        if (mapping == null) {
+            List<String> unknown = new ArrayList<>(labelled.classes().names());
+            unknown.removeAll(modelClasses.names());
+            throw new DatasetException(
+                    "The labels' classes "
+                            + unknown
+                            + " are not classes of model "
+                            + model.spec().version()
+                            + " "
+                            + modelClasses.names()
+                            + "; evaluate a model trained on these labels");
+        }
+        LabelledData data = labelled.mapped(mapping);
+        Evaluator.Report report =
+                Evaluator.evaluate(
+                        model,
+                        null,
+                        data.sequences(),
+                        maxIterations,
+                        EvaluationReport.firstFrameIterations(maxIterations),
+                        SEEDED_ITERATIONS,
+                        4,
+                        8);
+        double modelChanged = 0;
+        double labelChanged = 0;
+        int weight = 0;
+        for (VideoSequence s : data.sequences()) {
+            if (s.size() < 2) {
+                continue;
+            }
+            List<byte[]> masks =
+                    Evaluator.seededMasks(
+                            model,
+                            s,
+                            EvaluationReport.firstFrameIterations(maxIterations),
+                            SEEDED_ITERATIONS);
+            List<byte[]> labels = new ArrayList<>();
+            s.frames().forEach(f -> labels.add(f.labels()));
+            modelChanged += Flicker.of(s.frames(), masks) * (s.size() - 1);
+            labelChanged += Flicker.of(s.frames(), labels) * (s.size() - 1);
+            weight += s.size() - 1;
+        }
+        return new FootageEvaluation(
+                model.spec().version(),
+                data.description(),
+                labelled.lineage(),
+                model.spec().classNames(),
+                report,
+                weight == 0 ? Double.NaN : modelChanged / weight,
+                weight == 0 ? Double.NaN : labelChanged / weight,
+                Samples.of(model, data.sequences(), 4, Math.min(6, maxIterations)));
+    }
+
+    /** Whether the labels came from a teacher (then scores are agreement with it). */
+    public boolean fromTeacher() {
+        return lineage.containsKey("teacher");
+    }
+
+    /** Seeded mIoU over zero-canvas mIoU at the topology's full iteration count. */
+    public double seededRatio() {
+        int full =
+                Math.min(
+                        EvaluationReport.firstFrameIterations(report.zeroCanvas().size()),
+                        report.zeroCanvas().size());
+        return report.seeded().miou() / report.zeroMiou(full);
+    }
+
+    /** The figures as Markdown. */
+    public String markdown() {
+        String score = fromTeacher() ? "agreement with the teacher (mIoU)" : "mIoU";
+        StringBuilder md = new StringBuilder("# CanvasFlow evaluation on labelled footage\n\n");
+        md.append("- Model: `").append(modelVersion).append("`\n");
+        md.append("- Data: ").append(data).append(", ").append(report.frames()).append(" frames\n");
+        lineage.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        md.append("- Score: ").append(score).append("\n\n");
+        md.append("| run | iterations | ").append(score);
+        classNames.forEach(c -> md.append(" | IoU ").append(c));
+        md.append(" |\n|---|---:|---:");
+        classNames.forEach(c -> md.append("|---:"));
+        md.append("|\n");
+        for (Evaluator.Point p : report.zeroCanvas()) {
+            row(md, "zero canvas", p);
+        }
+        row(md, "seeded from the previous frame", report.seeded());
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nSeeded %d iterations / zero canvas %d: %.3f%n%n",
+                        SEEDED_ITERATIONS,
+                        EvaluationReport.firstFrameIterations(report.zeroCanvas().size()),
+                        seededRatio()));
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "Flicker (share of static pixels whose class changes between consecutive"
+                                + " frames): seeded masks %.4f, labels %.4f%n",
+                        modelFlicker,
+                        labelFlicker));
+        return md.toString();
+    }
+
+    private void row(StringBuilder md, String run, Evaluator.Point p) {
+        md.append(String.format(Locale.ROOT, "| %s | %d | %.4f", run, p.iterations(), p.miou()));
+        for (double iou : p.perClassIou()) {
+            md.append(String.format(Locale.ROOT, " | %.4f", iou));
+        }
+        md.append(" |\n");
+    }
+
+    /** The figures as JSON. */
+    public String json() throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", modelVersion);
+        m.put("data", data);
+        m.put("lineage", lineage);
+        m.put("scoreIs", fromTeacher() ? "agreement with the teacher" : "mIoU against labels");
+        m.put("figures", Evaluator.toMap(report, classNames));
+        m.put("seededOverZeroCanvas", seededRatio());
+        m.put("flickerSeededMasks", modelFlicker);
+        m.put("flickerLabels", labelFlicker);
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+    }
+}

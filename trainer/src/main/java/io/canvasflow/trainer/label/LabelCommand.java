@@ -1,0 +1,236 @@
+package io.canvasflow.trainer.label;
+
+import io.canvasflow.clients.FramePublisher;
+import io.canvasflow.clients.FrameSource;
+import io.canvasflow.clients.FrameSourceException;
+import io.canvasflow.clients.FrameSources;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.trainer.data.DatasetException;
+import io.canvasflow.trainer.data.SequenceRange;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code canvasflow label}: labels a camera's unlabelled footage with a teacher and writes the
+ * labelled frames to a topic (default {@code frames-labelled}) or a VOC folder, for {@code train
+ * --data} and {@code evaluate --data}.
+ */
+@Command(
+        name = "label",
+        mixinStandardHelpOptions = true,
+        description =
+                "Label footage with a teacher (motion: OpenCV background subtraction for a static"
+                        + " camera; onnx:FILE: your own segmentation model) and write labelled"
+                        + " frames to a topic or a VOC folder.")
+public final class LabelCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--source",
+            required = true,
+            description = "A video file, RTSP/HTTP URL or image folder.")
+    String source;
+
+    @Option(
+            names = "--camera",
+            description = "Camera id of the labelled frames (default: the file name's stem).")
+    String camera;
+
+    @Option(
+            names = "--frames",
+            description = "Only frames FROM-TO of the source, counted from 0 (default: all).")
+    String frames;
+
+    @Option(
+            names = "--teacher",
+            defaultValue = "motion",
+            description = "motion or onnx:FILE (default ${DEFAULT-VALUE}).")
+    String teacher;
+
+    @Option(
+            names = "--teacher-classes",
+            description = "onnx: the model's class names in output-channel order, comma-separated.")
+    String teacherClasses;
+
+    @Option(
+            names = "--moving-class",
+            defaultValue = "moving",
+            description =
+                    "motion: the name of the moving class, e.g. person on a pedestrian street"
+                            + " (default ${DEFAULT-VALUE}).")
+    String movingClass;
+
+    @Option(
+            names = "--motion-algorithm",
+            defaultValue = "mog2",
+            description = "motion: mog2 or knn (default ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "30",
+            description =
+                    "motion: frames that only teach the background model, unlabelled"
+                            + " (default ${DEFAULT-VALUE}).")
+    int warmUp;
+
+    @Option(
+            names = "--min-area",
+            defaultValue = "120",
+            description =
+                    "motion: smallest moving blob in pixels; smaller ones are ignored"
+                            + " (default ${DEFAULT-VALUE}).")
+    int minArea;
+
+    @Option(
+            names = "--to-topic",
+            defaultValue = "frames-labelled",
+            description = "Topic for the labelled frames (default ${DEFAULT-VALUE}).")
+    String toTopic;
+
+    @Option(names = "--voc", description = "Write a VOC-layout folder here instead of a topic.")
+    Path voc;
+
+    @Option(
+            names = "--bootstrap-servers",
+            description = "Kafka cluster (or set CANVASFLOW_BOOTSTRAP_SERVERS).")
+    String bootstrapServers = System.getenv("CANVASFLOW_BOOTSTRAP_SERVERS");
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            LabelJob.Result r = run();
+            System.out.printf(
+                    Locale.ROOT,
+                    "Labelled %d of %d frames with %s: %s%n",
+                    r.framesLabelled(),
+                    r.framesRead(),
+                    r.teacher(),
+                    shares(r));
+            System.out.println(
+                    voc != null ? "Wrote " + voc : "Wrote topic " + toTopic + " (committed)");
+            return 0;
+        } catch (TeacherException
+                | DatasetException
+                | FrameSourceException
+                | IllegalArgumentException e) {
+            System.err.println("canvasflow label: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /** Validates everything, then labels. */
+    LabelJob.Result run() throws java.io.IOException {
+        SequenceRange range =
+                frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
+        if (voc == null && (bootstrapServers == null || bootstrapServers.isBlank())) {
+            throw new IllegalArgumentException(
+                    "give --bootstrap-servers HOST:PORT to write topic "
+                            + toTopic
+                            + ", or --voc DIR to write a folder");
+        }
+        String cameraId = camera != null ? camera : stem(source);
+        try (Teacher t = Teachers.open(teacher, teacherClasses, motionSettings());
+                FrameSource frameSource = FrameSources.open(source);
+                LabelJob.Sink sink = sink(t)) {
+            return LabelJob.run(frameSource, cameraId, range, t, sink, System.out);
+        }
+    }
+
+    private MotionTeacher.Settings motionSettings() {
+        MotionTeacher.Settings d = MotionTeacher.Settings.defaults();
+        return new MotionTeacher.Settings(
+                algorithm, d.history(), warmUp, minArea, d.border(), movingClass);
+    }
+
+    private LabelJob.Sink sink(Teacher t) throws java.io.IOException {
+        if (voc != null) {
+            return LabelJob.vocSink(voc, t.classes());
+        }
+        ensureTopic();
+        FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(bootstrapServers)
+                        .optTopic(Topics.FRAMES_LABELLED.withName(toTopic))
+                        .optTransactionalId("canvasflow-label-" + toTopic + "-" + stem(source))
+                        .build();
+        return LabelJob.topicSink(
+                publisher, LabelJob.metadata(t.classes(), t.description(), source));
+    }
+
+    /** Creates the topic when it is missing (one partition: labelled data is small). */
+    private void ensureTopic() {
+        try (Admin admin =
+                Admin.create(
+                        java.util.Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                10_000,
+                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                15_000))) {
+            if (!admin.listTopics().names().get().contains(toTopic)) {
+                admin.createTopics(
+                                java.util.List.of(
+                                        new NewTopic(toTopic, 1, (short) -1)
+                                                .configs(
+                                                        java.util.Map.of(
+                                                                "max.message.bytes",
+                                                                String.valueOf(
+                                                                        FramePublisher
+                                                                                .MAX_REQUEST_BYTES)))))
+                        .all()
+                        .get();
+                System.out.println("Created topic " + toTopic);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | KafkaException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalArgumentException(
+                    "could not reach Kafka at "
+                            + bootstrapServers
+                            + " to find topic "
+                            + toTopic
+                            + ": "
+                            + cause.getMessage(),
+                    e);
+        }
+    }
+
+    private static String shares(LabelJob.Result r) {
+        long total = 0;
+        for (long p : r.pixelsPerClass()) {
+            total += p;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int c = 0; c < r.classes().size(); c++) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%s %.2f%%, ",
+                            r.classes().name(c),
+                            100.0 * r.pixelsPerClass()[c] / Math.max(1, total)));
+        }
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "ignored %.2f%% of pixels",
+                        100.0 * r.pixelsPerClass()[255] / Math.max(1, total)));
+        return out.toString();
+    }
+
+    static String stem(String source) {
+        String name = Path.of(source.replaceAll("[/\\\\]+$", "")).getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String s = dot > 0 ? name.substring(0, dot) : name;
+        return s.replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+}

@@ -1,0 +1,236 @@
+package io.canvasflow.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.trainer.data.LabelmeExamples;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code canvasflow train --data ...}: real labelled data, class maps, new class heads. */
+class SpecialiseTest {
+
+    @TempDir Path dir;
+
+    private static final String[] TINY = {
+        "--arch",
+        "tiny",
+        "--frame",
+        "96x72",
+        "--crop",
+        "64x48",
+        "--batch",
+        "2",
+        "--checkpoint-every",
+        "0",
+        "--seed",
+        "3"
+    };
+
+    @Test
+    void shouldLowerTheLossOnLabelmesVocPhotos() throws Exception {
+        // Given labelme's VOC export of three real photos
+        Optional<Path> voc = LabelmeExamples.vocDataset("semantic_segmentation");
+        assumeTrue(voc.isPresent(), LabelmeExamples.HOW_TO);
+        // When a tiny model trains on them
+        TrainCommand command =
+                command(
+                        "--data",
+                        "voc:" + voc.get(),
+                        "--steps",
+                        "40",
+                        "--video-fraction",
+                        "0",
+                        "--lr",
+                        "0.02",
+                        "--output",
+                        dir.resolve("m").toString());
+        CanvasTrainer.Result result = command.specialise(quiet());
+        // Then the loss falls, and the model has the dataset's classes and says where they came
+        List<Double> losses = result.losses();
+        assertTrue(
+                losses.get(losses.size() - 1) < 0.8 * losses.get(0),
+                "loss did not fall: " + losses);
+        ModelSpec spec = SegmentationModel.readSpec(dir.resolve("m"));
+        assertEquals("_background_", spec.classNames().get(0));
+        assertEquals(21, spec.numClasses());
+        Map<?, ?> lineage = (Map<?, ?>) spec.metrics().get("lineage");
+        assertEquals("voc:" + voc.get(), lineage.get("source"));
+    }
+
+    @Test
+    void shouldGiveAFineTunedModelANewClassHeadForAClassMap() throws Exception {
+        // Given a tiny model trained on the synthetic street, and a VOC folder of two classes
+        Path base = dir.resolve("base");
+        assertEquals(0, execute("--steps", "2", "--output", base.toString()).exit());
+        Path voc = voc(dir.resolve("voc"), 96, 72, 96, 72);
+        Path map =
+                Files.writeString(
+                        dir.resolve("map.txt"), "background = background\nthing = person\n");
+        // When it is fine-tuned on the folder through the class map
+        Run run =
+                execute(
+                        "--init",
+                        base.toString(),
+                        "--data",
+                        "voc:" + voc,
+                        "--class-map",
+                        map.toString(),
+                        "--steps",
+                        "3",
+                        "--video-fraction",
+                        "0.5",
+                        "--clip-frames",
+                        "2",
+                        "--freeze-backbone-steps",
+                        "2",
+                        "--output",
+                        dir.resolve("tuned").toString());
+        // Then it has the mapped classes and records its lineage
+        assertEquals(0, run.exit(), run.err());
+        ModelSpec spec = SegmentationModel.readSpec(dir.resolve("tuned"));
+        assertEquals(List.of("background", "person"), spec.classNames());
+        assertEquals(
+                SegmentationModel.readSpec(base).version(), spec.metrics().get("fineTunedFrom"));
+        assertEquals(2, ((Number) spec.metrics().get("frozenBackboneSteps")).intValue());
+        try (SegmentationModel loaded = SegmentationModel.load(dir.resolve("tuned"))) {
+            assertEquals(2, loaded.net().numClasses());
+        }
+    }
+
+    @Test
+    void shouldRefuseAMaskWhoseSizeDiffersFromItsImage() throws Exception {
+        Path voc = voc(dir.resolve("voc"), 96, 72, 48, 36);
+        Run run =
+                execute(
+                        "--data",
+                        "voc:" + voc,
+                        "--steps",
+                        "2",
+                        "--output",
+                        dir.resolve("x").toString());
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("is 48x36 but its image"), run.err());
+        assertFalse(Files.exists(dir.resolve("x")));
+    }
+
+    @Test
+    void shouldRefuseACorruptMaskPng() throws Exception {
+        Path voc = voc(dir.resolve("voc"), 96, 72, 96, 72);
+        Files.write(
+                voc.resolve("SegmentationClassPNG/a.png"),
+                new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        Run run =
+                execute(
+                        "--data",
+                        "voc:" + voc,
+                        "--steps",
+                        "2",
+                        "--output",
+                        dir.resolve("x").toString());
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("a.png"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(Files.exists(dir.resolve("x")));
+    }
+
+    @Test
+    void shouldRefuseAClassMapThatDoesNotKnowAClass() throws Exception {
+        Path voc = voc(dir.resolve("voc"), 96, 72, 96, 72);
+        Path map = Files.writeString(dir.resolve("map.txt"), "background = background\n");
+        Run run =
+                execute(
+                        "--data",
+                        "voc:" + voc,
+                        "--class-map",
+                        map.toString(),
+                        "--steps",
+                        "2",
+                        "--output",
+                        dir.resolve("x").toString());
+        assertEquals(2, run.exit());
+        assertEquals(
+                "canvasflow train: Class map "
+                        + map
+                        + " does not say what the data's class"
+                        + " 'thing' becomes; add a line 'thing = CLASS' or 'thing = ignore'",
+                run.err().strip());
+        assertFalse(Files.exists(dir.resolve("x")));
+    }
+
+    /** A VOC folder of two images with a square of class 1 ("thing"). */
+    private static Path voc(Path root, int w, int h, int maskW, int maskH) throws Exception {
+        Files.createDirectories(root.resolve("JPEGImages"));
+        Files.createDirectories(root.resolve("SegmentationClassPNG"));
+        Files.writeString(root.resolve("class_names.txt"), "background\nthing\n");
+        for (String id : List.of("a", "b")) {
+            BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+            var g = image.createGraphics();
+            g.setColor(java.awt.Color.DARK_GRAY);
+            g.fillRect(0, 0, w, h);
+            g.setColor(java.awt.Color.ORANGE);
+            g.fillRect(w / 4, h / 4, w / 3, h / 3);
+            g.dispose();
+            ImageIO.write(image, "jpg", root.resolve("JPEGImages/" + id + ".jpg").toFile());
+            BufferedImage mask = new BufferedImage(maskW, maskH, BufferedImage.TYPE_BYTE_GRAY);
+            var raster = mask.getRaster();
+            for (int y = maskH / 4; y < maskH / 4 + maskH / 3; y++) {
+                for (int x = maskW / 4; x < maskW / 4 + maskW / 3; x++) {
+                    raster.setSample(x, y, 0, 1);
+                }
+            }
+            ImageIO.write(
+                    mask, "png", root.resolve("SegmentationClassPNG/" + id + ".png").toFile());
+        }
+        return root;
+    }
+
+    record Run(int exit, String err) {}
+
+    private static TrainCommand command(String... args) {
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).parseArgs(concat(args));
+        return command;
+    }
+
+    private static Run execute(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldErr = System.err;
+        PrintStream oldOut = System.out;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setOut(quiet());
+            int exit = new CommandLine(new TrainCommand()).execute(concat(args));
+            return new Run(exit, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+        }
+    }
+
+    private static String[] concat(String[] args) {
+        String[] all = new String[TINY.length + args.length];
+        System.arraycopy(TINY, 0, all, 0, TINY.length);
+        System.arraycopy(args, 0, all, TINY.length, args.length);
+        return all;
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+}

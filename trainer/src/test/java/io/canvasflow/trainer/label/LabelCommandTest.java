@@ -1,0 +1,240 @@
+package io.canvasflow.trainer.label;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.trainer.data.DatasetException;
+import io.canvasflow.trainer.data.LabelledData;
+import io.canvasflow.trainer.data.SequenceRange;
+import io.canvasflow.trainer.data.TopicLabelledData;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code canvasflow label} against a real broker. */
+class LabelCommandTest {
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafkaBroker.builder().build().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldWriteTheLabelledFramesOfAMovingSquareToATopicInOneTransaction() throws Exception {
+        // Given a folder of 40 frames in which a square starts moving at frame 20
+        Path frames = frames(40, 20);
+        // When they are labelled by the motion teacher into a topic
+        Run run =
+                label(
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "cam-1",
+                        "--warm-up",
+                        "5",
+                        "--min-area",
+                        "20",
+                        "--to-topic",
+                        "labelled-a");
+        // Then 35 frames (all but the warm-up) are in the topic, with the teacher's classes
+        assertEquals(0, run.exit(), run.err());
+        LabelledData read = read("labelled-a", "cam-1");
+        assertEquals(35, read.frameCount());
+        assertEquals(List.of("background", "moving"), read.classes().names());
+        assertTrue(((String) read.lineage().get("teacher")).startsWith("motion:mog2"));
+        assertEquals("5-39", read.lineage().get("sequenceRange"));
+        assertEquals(1, read.sequences().size(), "consecutive frames form one sequence");
+    }
+
+    @Test
+    void shouldFailAndWriteNothingWhenTheTeacherLabelsNothing() throws Exception {
+        // Given frames in which nothing moves
+        Path frames = frames(30, Integer.MAX_VALUE);
+        // When they are labelled
+        Run run =
+                label(
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "still",
+                        "--warm-up",
+                        "5",
+                        "--to-topic",
+                        "labelled-b");
+        // Then the command fails with one sentence, and no frame is visible to read_committed
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("labelled no pixel as anything but background"), run.err());
+        // (Kafka's own INFO lines share stderr here; the CLI keeps them at WARN.)
+        assertEquals(1, run.err().lines().filter(l -> l.startsWith("canvasflow label:")).count());
+        assertFalse(run.err().contains("\tat "), "a stack trace: " + run.err());
+        DatasetException e = assertThrows(DatasetException.class, () -> read("labelled-b", null));
+        assertTrue(e.getMessage().contains("has no labelled frames"), e.getMessage());
+    }
+
+    @Test
+    void shouldSayWhichCamerasATopicHoldsWhenTheCameraHasNone() throws Exception {
+        Run run =
+                label(
+                        "--source",
+                        frames(30, 10).toString(),
+                        "--camera",
+                        "cam-2",
+                        "--warm-up",
+                        "5",
+                        "--min-area",
+                        "20",
+                        "--to-topic",
+                        "labelled-c");
+        assertEquals(0, run.exit(), run.err());
+        DatasetException e = assertThrows(DatasetException.class, () -> read("labelled-c", "x"));
+        assertEquals(
+                "Topic labelled-c has no labelled frames of camera x (cameras in it: [cam-2])",
+                e.getMessage());
+    }
+
+    @Test
+    void shouldWriteAVocFolderOnlyWhenLabellingSucceeded() throws Exception {
+        Path out = dir.resolve("voc");
+        Run ok =
+                label(
+                        "--source",
+                        frames(30, 10).toString(),
+                        "--camera",
+                        "c",
+                        "--warm-up",
+                        "5",
+                        "--min-area",
+                        "20",
+                        "--voc",
+                        out.toString());
+        assertEquals(0, ok.exit(), ok.err());
+        assertEquals(25, Files.list(out.resolve("SegmentationClassPNG")).count());
+        assertEquals(
+                List.of("background", "moving"),
+                Files.readAllLines(out.resolve("class_names.txt")));
+        Path none = dir.resolve("voc-none");
+        Run failed =
+                label(
+                        "--source",
+                        frames(30, Integer.MAX_VALUE).toString(),
+                        "--warm-up",
+                        "5",
+                        "--voc",
+                        none.toString());
+        assertEquals(2, failed.exit());
+        assertFalse(Files.exists(none));
+        try (var left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("partial")));
+        }
+    }
+
+    /** Debian's opencv-doc street clip; .ci/run sets CANVASFLOW_VTEST. */
+    @Test
+    @EnabledIfEnvironmentVariable(named = "CANVASFLOW_VTEST", matches = ".+")
+    void shouldLabelPeopleWalkingInVtest() throws Exception {
+        Run run =
+                label(
+                        "--source",
+                        System.getenv("CANVASFLOW_VTEST"),
+                        "--frames",
+                        "0-79",
+                        "--moving-class",
+                        "person",
+                        "--to-topic",
+                        "labelled-vtest");
+        assertEquals(0, run.exit(), run.err());
+        LabelledData read = read("labelled-vtest", "vtest");
+        assertEquals(50, read.frameCount());
+        assertEquals(List.of("background", "person"), read.classes().names());
+        long person = 0;
+        long pixels = 0;
+        for (var f : read.frames()) {
+            person += f.labelHistogram()[1];
+            pixels += (long) f.width() * f.height();
+        }
+        // Three to six walkers of roughly 25x70 pixels in a 768x576 view.
+        double share = (double) person / pixels;
+        assertTrue(share > 0.004 && share < 0.05, "person share " + share);
+    }
+
+    private LabelledData read(String topic, String camera) {
+        return TopicLabelledData.read(
+                new TopicLabelledData.Request(
+                        kafka.bootstrapServers(),
+                        Topics.FRAMES_LABELLED.withName(topic),
+                        camera,
+                        SequenceRange.ALL,
+                        null,
+                        0,
+                        0));
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    private Run label(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--bootstrap-servers";
+        all[args.length + 1] = kafka.bootstrapServers();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new LabelCommand()).execute(all);
+            return new Run(
+                    exit,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** {@code count} 64x48 PNG frames; a white square moves from frame {@code movesFrom} on. */
+    private Path frames(int count, int movesFrom) throws Exception {
+        Path folder = Files.createTempDirectory(dir, "frames");
+        for (int t = 0; t < count; t++) {
+            BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = frame.createGraphics();
+            g.setColor(new Color(90, 110, 100));
+            g.fillRect(0, 0, 64, 48);
+            if (t >= movesFrom) {
+                g.setColor(Color.WHITE);
+                g.fillRect(10 + (t - movesFrom), 12, 12, 16);
+            }
+            g.dispose();
+            ImageIO.write(frame, "png", folder.resolve(String.format("f%04d.png", t)).toFile());
+        }
+        return folder;
+    }
+}

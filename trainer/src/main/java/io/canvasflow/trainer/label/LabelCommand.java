@@ -8,6 +8,7 @@ import io.canvasflow.schemas.Topics;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,6 +58,27 @@ public final class LabelCommand implements Callable<Integer> {
             names = "--teacher-classes",
             description = "onnx: the model's class names in output-channel order, comma-separated.")
     String teacherClasses;
+
+    @Option(
+            names = "--teacher-size",
+            description = "onnx: input size WxH the model is fed (default: the frame's size).")
+    String teacherSize;
+
+    @Option(
+            names = "--teacher-normalise",
+            defaultValue = "imagenet",
+            description =
+                    "onnx: imagenet (torchvision's mean/std) or unit (0..1 RGB)"
+                            + " (default ${DEFAULT-VALUE}).")
+    String normalise;
+
+    @Option(
+            names = "--min-confidence",
+            defaultValue = "0.5",
+            description =
+                    "onnx: pixels whose top class has a lower softmax probability get the ignore"
+                            + " label (default ${DEFAULT-VALUE}).")
+    double minConfidence;
 
     @Option(
             names = "--moving-class",
@@ -136,11 +158,42 @@ public final class LabelCommand implements Callable<Integer> {
                             + ", or --voc DIR to write a folder");
         }
         String cameraId = camera != null ? camera : stem(source);
-        try (Teacher t = Teachers.open(teacher, teacherClasses, motionSettings());
+        try (Teacher t = Teachers.open(teacher, motionSettings(), onnxSettings());
                 FrameSource frameSource = FrameSources.open(source);
                 LabelJob.Sink sink = sink(t)) {
             return LabelJob.run(frameSource, cameraId, range, t, sink, System.out);
         }
+    }
+
+    private OnnxTeacher.Settings onnxSettings() {
+        if (!teacher.startsWith(Teachers.ONNX_PREFIX)) {
+            return null;
+        }
+        if (!List.of("imagenet", "unit").contains(normalise)) {
+            throw new IllegalArgumentException(
+                    "--teacher-normalise must be imagenet or unit, got " + normalise);
+        }
+        int[] size = {0, 0};
+        if (teacherSize != null) {
+            String[] parts = teacherSize.toLowerCase(Locale.ROOT).split("x");
+            try {
+                size = new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "--teacher-size must be WIDTHxHEIGHT, e.g. 520x520; got " + teacherSize);
+            }
+        }
+        return new OnnxTeacher.Settings(
+                Path.of(teacher.substring(Teachers.ONNX_PREFIX.length())),
+                teacherClasses == null
+                        ? null
+                        : java.util.Arrays.stream(teacherClasses.split(","))
+                                .map(String::trim)
+                                .toList(),
+                size[0],
+                size[1],
+                OnnxTeacher.Normalisation.valueOf(normalise.toUpperCase(Locale.ROOT)),
+                minConfidence);
     }
 
     private MotionTeacher.Settings motionSettings() {

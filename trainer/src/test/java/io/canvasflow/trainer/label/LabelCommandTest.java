@@ -154,6 +154,58 @@ class LabelCommandTest {
         }
     }
 
+    @Test
+    void shouldLabelAClipThroughAnOnnxModel() throws Exception {
+        // Given a model that calls red pixels "red" and green ones "green", and a clip of a red
+        // square moving over a green field
+        Path model = dir.resolve("teacher.onnx");
+        Files.write(model, OnnxGraphs.conv1x1(new float[][] {{-4, 4, 0}, {4, -4, 0}}, false));
+        Path frames = frames(12, 0, new Color(20, 160, 20), new Color(220, 30, 30));
+        // When the clip is labelled through it
+        Run run =
+                label(
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "field",
+                        "--teacher",
+                        "onnx:" + model,
+                        "--teacher-classes",
+                        "green,red",
+                        "--teacher-normalise",
+                        "unit",
+                        "--to-topic",
+                        "labelled-onnx");
+        // Then every frame is labelled (no warm-up), the square red and the field green
+        assertEquals(0, run.exit(), run.err());
+        LabelledData read = read("labelled-onnx", "field");
+        assertEquals(12, read.frameCount());
+        assertEquals(List.of("green", "red"), read.classes().names());
+        var first = read.frames().get(0);
+        assertEquals(1, first.label(15, 20), "inside the square");
+        assertEquals(0, first.label(50, 40), "on the field");
+        assertEquals(12 * 16, first.labelHistogram()[1]);
+    }
+
+    @Test
+    void shouldRefuseAnOnnxTeacherWithoutAPerPixelOutputAndWriteNothing() throws Exception {
+        Path model = dir.resolve("flat.onnx");
+        Files.write(model, OnnxGraphs.conv1x1(new float[][] {{-4, 4, 0}, {4, -4, 0}}, true));
+        Run run =
+                label(
+                        "--source",
+                        frames(5, 0).toString(),
+                        "--teacher",
+                        "onnx:" + model,
+                        "--teacher-classes",
+                        "green,red",
+                        "--to-topic",
+                        "labelled-flat");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("per-pixel class score map"), run.err());
+        assertThrows(DatasetException.class, () -> read("labelled-flat", null));
+    }
+
     /** Debian's opencv-doc street clip; .ci/run sets CANVASFLOW_VTEST. */
     @Test
     @EnabledIfEnvironmentVariable(named = "CANVASFLOW_VTEST", matches = ".+")
@@ -222,14 +274,18 @@ class LabelCommandTest {
 
     /** {@code count} 64x48 PNG frames; a white square moves from frame {@code movesFrom} on. */
     private Path frames(int count, int movesFrom) throws Exception {
+        return frames(count, movesFrom, new Color(90, 110, 100), Color.WHITE);
+    }
+
+    private Path frames(int count, int movesFrom, Color background, Color square) throws Exception {
         Path folder = Files.createTempDirectory(dir, "frames");
         for (int t = 0; t < count; t++) {
             BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
             Graphics2D g = frame.createGraphics();
-            g.setColor(new Color(90, 110, 100));
+            g.setColor(background);
             g.fillRect(0, 0, 64, 48);
             if (t >= movesFrom) {
-                g.setColor(Color.WHITE);
+                g.setColor(square);
                 g.fillRect(10 + (t - movesFrom), 12, 12, 16);
             }
             g.dispose();

@@ -15,7 +15,8 @@ import java.util.Map;
  *   <li>{@code voc:DIR}: a PASCAL VOC layout (as labelme exports it), one frame per image;
  *   <li>{@code cityscapes:DIR[:SPLIT]}: {@code leftImg8bit/} and {@code gtFine/*_labelIds.png},
  *       label ids mapped to the 19 training ids (default split {@code train});
- *   <li>{@code topic:NAME}: labelled frames in Kafka, a camera's consecutive frames chained.
+ *   <li>{@code topic:NAME}: labelled frames in Kafka, a camera's consecutive frames chained;
+ *   <li>{@code labelme:DIR}: labelme's JSON polygons, a person's labels for a few frames.
  * </ul>
  *
  * ({@code synthetic}, the generator, is endless and not opened here.)
@@ -63,10 +64,12 @@ public final class LabelledSources {
             case "voc" -> voc(Path.of(where), selection);
             case "cityscapes" -> cityscapes(where, selection);
             case "topic" -> topic(where, selection);
+            case "labelme" ->
+                    LabelmeJsonDataset.read(Path.of(where), selection.width(), selection.height());
             default ->
                     throw new IllegalArgumentException(
-                            "--data must be synthetic, voc:DIR, cityscapes:DIR[:SPLIT] or"
-                                    + " topic:NAME; got "
+                            "--data must be synthetic, voc:DIR, cityscapes:DIR[:SPLIT],"
+                                    + " labelme:DIR or topic:NAME; got "
                                     + spec);
         };
     }

@@ -1,0 +1,215 @@
+package io.canvasflow.trainer.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.VideoSequence;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Frames a person labelled with labelme: one {@code .json} per image whose polygons (and
+ * rectangles, circles) name a class, drawn in file order over {@code _background_}, as labelme's
+ * own {@code labelme2voc.py} does. Classes come from a {@code labels.txt} beside the folder or in
+ * it ({@code __ignore__} first: the ignore label, then {@code _background_}, then the classes), or
+ * else are {@code _background_} and every label used, sorted. Frames whose file names sort in order
+ * are one camera's sequence.
+ */
+public final class LabelmeJsonDataset {
+
+    /** labelme's name for pixels left out. */
+    public static final String IGNORE = "__ignore__";
+
+    /** labelme's name for unlabelled pixels. */
+    public static final String BACKGROUND = "_background_";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LabelmeJsonDataset() {}
+
+    /**
+     * Reads every {@code .json} of {@code dir}.
+     *
+     * @throws DatasetException naming the file when the folder has none, a file is not labelme
+     *     JSON, its image is missing or does not decode, or a shape names an unknown class
+     */
+    public static LabelledData read(Path dir, int width, int height) {
+        if (!Files.isDirectory(dir)) {
+            throw new DatasetException("Expected a folder of labelme JSON files at " + dir);
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            throw new DatasetException("Cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new DatasetException("Folder " + dir + " holds no labelme .json files");
+        }
+        List<JsonNode> docs = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                docs.add(JSON.readTree(f.toFile()));
+            } catch (IOException e) {
+                throw new DatasetException(
+                        "Labelme file " + f + " is not JSON: " + e.getMessage(), e);
+            }
+        }
+        ClassTable classes = classes(dir, docs);
+        List<LabeledFrame> frames = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            LabeledFrame f = frame(files.get(i), docs.get(i), classes);
+            frames.add(width > 0 ? LabelledData.resize(f, width, height) : f);
+        }
+        return new LabelledData(
+                classes,
+                List.of(new VideoSequence(dir.getFileName().toString(), frames)),
+                "labelme annotations at " + dir,
+                Map.of(
+                        "source",
+                        "labelme:" + dir,
+                        "teacher",
+                        "human (labelme)",
+                        "frames",
+                        frames.size()));
+    }
+
+    private static ClassTable classes(Path dir, List<JsonNode> docs) {
+        for (Path candidate :
+                List.of(dir.resolve("labels.txt"), dir.resolveSibling("labels.txt"))) {
+            if (Files.isRegularFile(candidate)) {
+                try {
+                    List<String> names = new ArrayList<>();
+                    for (String line : Files.readAllLines(candidate)) {
+                        String name = line.trim();
+                        if (!name.isEmpty() && !name.equals(IGNORE)) {
+                            names.add(name);
+                        }
+                    }
+                    return ClassTable.withVocPalette(names);
+                } catch (IOException e) {
+                    throw new DatasetException(
+                            "Cannot read " + candidate + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        TreeSet<String> used = new TreeSet<>();
+        for (JsonNode doc : docs) {
+            doc.path("shapes").forEach(s -> used.add(s.path("label").asText()));
+        }
+        used.remove(IGNORE);
+        used.remove(BACKGROUND);
+        List<String> names = new ArrayList<>();
+        names.add(BACKGROUND);
+        names.addAll(used);
+        return ClassTable.withVocPalette(names);
+    }
+
+    private static LabeledFrame frame(Path file, JsonNode doc, ClassTable classes) {
+        BufferedImage image = image(file, doc);
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage labels = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = labels.createGraphics();
+        int background = Math.max(0, classes.indexOf(BACKGROUND));
+        g.setColor(new Color(background, background, background));
+        g.fillRect(0, 0, w, h);
+        for (JsonNode shape : doc.path("shapes")) {
+            String name = shape.path("label").asText();
+            int value = name.equals(IGNORE) ? ClassTable.IGNORE_LABEL : classes.indexOf(name);
+            if (value < 0) {
+                throw new DatasetException(
+                        "Labelme file "
+                                + file
+                                + " labels a shape '"
+                                + name
+                                + "', which is not among the classes "
+                                + classes.names());
+            }
+            g.setColor(new Color(value, value, value));
+            g.fill(outline(file, shape));
+        }
+        g.dispose();
+        byte[] values = ((DataBufferByte) labels.getRaster().getDataBuffer()).getData();
+        return LabeledFrame.wrap(Images.toSupported(image), values.clone());
+    }
+
+    private static java.awt.Shape outline(Path file, JsonNode shape) {
+        JsonNode points = shape.path("points");
+        String type = shape.path("shape_type").asText("polygon");
+        double[][] p = new double[points.size()][2];
+        for (int i = 0; i < p.length; i++) {
+            p[i][0] = points.get(i).get(0).asDouble();
+            p[i][1] = points.get(i).get(1).asDouble();
+        }
+        switch (type) {
+            case "rectangle" -> {
+                return new Rectangle2D.Double(
+                        Math.min(p[0][0], p[1][0]), Math.min(p[0][1], p[1][1]),
+                        Math.abs(p[1][0] - p[0][0]), Math.abs(p[1][1] - p[0][1]));
+            }
+            case "circle" -> {
+                double r = Math.hypot(p[1][0] - p[0][0], p[1][1] - p[0][1]);
+                return new Ellipse2D.Double(p[0][0] - r, p[0][1] - r, 2 * r, 2 * r);
+            }
+            case "polygon" -> {
+                Path2D.Double path = new Path2D.Double();
+                path.moveTo(p[0][0], p[0][1]);
+                for (int i = 1; i < p.length; i++) {
+                    path.lineTo(p[i][0], p[i][1]);
+                }
+                path.closePath();
+                return path;
+            }
+            default ->
+                    throw new DatasetException(
+                            "Labelme file "
+                                    + file
+                                    + " has a '"
+                                    + type
+                                    + "' shape; polygons, rectangles and circles label areas");
+        }
+    }
+
+    private static BufferedImage image(Path file, JsonNode doc) {
+        String data = doc.path("imageData").asText("");
+        try {
+            BufferedImage image;
+            if (!data.isEmpty()) {
+                image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(data)));
+            } else {
+                Path path = file.resolveSibling(doc.path("imagePath").asText());
+                if (!Files.isRegularFile(path)) {
+                    throw new DatasetException(
+                            "Labelme file " + file + " names image " + path + ", which is missing");
+                }
+                image = ImageIO.read(path.toFile());
+            }
+            if (image == null) {
+                throw new DatasetException(
+                        "The image of labelme file " + file + " does not decode");
+            }
+            return image;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DatasetException(
+                    "The image of labelme file " + file + " does not decode: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.canvasflow.trainer.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.canvasflow.synthetic.LabeledFrame;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabelmeJsonDatasetTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldDrawThePolygonsAsLabelmesOwnVocExportDoes() {
+        // Given labelme's annotated photos and the VOC folder labelme2voc.py made of them
+        Optional<Path> voc = LabelmeExamples.vocDataset("semantic_segmentation");
+        assumeTrue(voc.isPresent(), LabelmeExamples.HOW_TO);
+        Path annotated = voc.get().resolveSibling("data_annotated");
+        // When the JSON polygons are read
+        LabelledData read = LabelmeJsonDataset.read(annotated, 0, 0);
+        VocDataset export = VocDataset.open(voc.get());
+        // Then the classes and nearly every pixel agree with labelme's own rasterisation
+        assertEquals(export.classes().names(), read.classes().names());
+        assertEquals(3, read.frameCount());
+        long same = 0;
+        long total = 0;
+        for (LabeledFrame f : read.frames()) {
+            int index = read.frames().indexOf(f);
+            LabeledFrame expected = export.load(export.ids().get(index));
+            byte[] a = f.labels();
+            byte[] b = expected.labels();
+            for (int i = 0; i < a.length; i++) {
+                same += a[i] == b[i] ? 1 : 0;
+            }
+            total += a.length;
+        }
+        assertTrue((double) same / total > 0.98, "pixel agreement " + (double) same / total);
+    }
+
+    @Test
+    void shouldRefuseAShapeOfAnUnknownClass() throws Exception {
+        Files.writeString(dir.resolve("labels.txt"), "__ignore__\n_background_\nperson\n");
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        Files.writeString(frames.resolve("labels.txt"), "__ignore__\n_background_\nperson\n");
+        Files.writeString(
+                frames.resolve("a.json"),
+                "{\"shapes\":[{\"label\":\"dog\",\"shape_type\":\"polygon\",\"points\":[[0,0],[4,0],[4,4]]}],"
+                        + "\"imagePath\":\"a.jpg\",\"imageData\":null}");
+        java.awt.image.BufferedImage image =
+                new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        javax.imageio.ImageIO.write(image, "jpg", frames.resolve("a.jpg").toFile());
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> LabelmeJsonDataset.read(frames, 0, 0));
+        assertEquals(
+                "Labelme file "
+                        + frames.resolve("a.json")
+                        + " labels a shape 'dog', which is not among the classes [_background_,"
+                        + " person]",
+                e.getMessage());
+    }
+}

@@ -23,10 +23,13 @@ public final class Flicker {
      *
      * @param frames the frames in time order (their images define the static pixels)
      * @param labels one label array per frame
-     * @return the share of static pixel transitions that changed class; pixels ignored (255) in
-     *     either frame do not count; NaN when no pixel was static
+     * @param skipIgnored leave out pixels ignored (255) in either frame; otherwise a change to or
+     *     from the ignore label counts as a change (a teacher that is sure of a pixel in one frame
+     *     and unsure in the next flickers there)
+     * @return the share of static pixel transitions that changed label; NaN when no pixel was
+     *     static
      */
-    public static double of(List<LabeledFrame> frames, List<byte[]> labels) {
+    public static double of(List<LabeledFrame> frames, List<byte[]> labels, boolean skipIgnored) {
         long changed = 0;
         long total = 0;
         for (int t = 1; t < frames.size(); t++) {
@@ -40,7 +43,7 @@ public final class Flicker {
             for (int i = 0; i < ra.length; i++) {
                 int x = la[i] & 0xff;
                 int y = lb[i] & 0xff;
-                if (x == ClassTable.IGNORE_LABEL || y == ClassTable.IGNORE_LABEL) {
+                if (skipIgnored && (x == ClassTable.IGNORE_LABEL || y == ClassTable.IGNORE_LABEL)) {
                     continue;
                 }
                 if (still(ra[i], rb[i])) {

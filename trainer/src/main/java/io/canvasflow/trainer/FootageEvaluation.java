@@ -27,7 +27,9 @@ import java.util.Map;
  * @param classNames the model's classes
  * @param report the figures per iteration and seeded
  * @param modelFlicker flicker of the seeded masks
- * @param labelFlicker flicker of the labels themselves (ignored pixels left out)
+ * @param labelFlicker flicker of the labels themselves, a change to or from the ignore label
+ *     counted as a change
+ * @param labelFlickerSure flicker of the labels on pixels labelled (not ignored) in both frames
  * @param samples frames with labels and masks, for the sample grid
  */
 public record FootageEvaluation(
@@ -38,6 +40,7 @@ public record FootageEvaluation(
         Evaluator.Report report,
         double modelFlicker,
         double labelFlicker,
+        double labelFlickerSure,
         Samples samples) {
 
     /** Seeded iterations per frame, as the topology runs them. */
@@ -78,6 +81,7 @@ public record FootageEvaluation(
                         8);
         double modelChanged = 0;
         double labelChanged = 0;
+        double labelSureChanged = 0;
         int weight = 0;
         for (VideoSequence s : data.sequences()) {
             if (s.size() < 2) {
@@ -91,8 +95,9 @@ public record FootageEvaluation(
                             SEEDED_ITERATIONS);
             List<byte[]> labels = new ArrayList<>();
             s.frames().forEach(f -> labels.add(f.labels()));
-            modelChanged += Flicker.of(s.frames(), masks) * (s.size() - 1);
-            labelChanged += Flicker.of(s.frames(), labels) * (s.size() - 1);
+            modelChanged += Flicker.of(s.frames(), masks, false) * (s.size() - 1);
+            labelChanged += Flicker.of(s.frames(), labels, false) * (s.size() - 1);
+            labelSureChanged += Flicker.of(s.frames(), labels, true) * (s.size() - 1);
             weight += s.size() - 1;
         }
         return new FootageEvaluation(
@@ -103,6 +108,7 @@ public record FootageEvaluation(
                 report,
                 weight == 0 ? Double.NaN : modelChanged / weight,
                 weight == 0 ? Double.NaN : labelChanged / weight,
+                weight == 0 ? Double.NaN : labelSureChanged / weight,
                 Samples.of(model, data.sequences(), 4, Math.min(6, maxIterations)));
     }
 
@@ -147,10 +153,12 @@ public record FootageEvaluation(
         md.append(
                 String.format(
                         Locale.ROOT,
-                        "Flicker (share of static pixels whose class changes between consecutive"
-                                + " frames): seeded masks %.4f, labels %.4f%n",
+                        "Flicker (share of static pixels whose label changes between consecutive"
+                                + " frames): seeded masks %.4f, labels %.4f (%.4f on pixels"
+                                + " labelled in both frames)%n",
                         modelFlicker,
-                        labelFlicker));
+                        labelFlicker,
+                        labelFlickerSure));
         return md.toString();
     }
 
@@ -173,6 +181,7 @@ public record FootageEvaluation(
         m.put("seededOverZeroCanvas", seededRatio());
         m.put("flickerSeededMasks", modelFlicker);
         m.put("flickerLabels", labelFlicker);
+        m.put("flickerLabelsWhereLabelled", labelFlickerSure);
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
     }
 }

@@ -32,10 +32,14 @@ import picocli.CommandLine.Option;
                         + " frames to a topic or a VOC folder.")
 public final class LabelCommand implements Callable<Integer> {
 
+    private static final String TOPIC_PREFIX = "topic:";
+
     @Option(
             names = "--source",
             required = true,
-            description = "A video file, RTSP/HTTP URL or image folder.")
+            description =
+                    "A video file, RTSP/HTTP URL, image folder, or topic:NAME (a frames topic;"
+                            + " with --camera).")
     String source;
 
     @Option(
@@ -159,10 +163,22 @@ public final class LabelCommand implements Callable<Integer> {
         }
         String cameraId = camera != null ? camera : stem(source);
         try (Teacher t = Teachers.open(teacher, motionSettings(), onnxSettings());
-                FrameSource frameSource = FrameSources.open(source);
+                FrameSource frameSource = open(cameraId, range);
                 LabelJob.Sink sink = sink(t)) {
             return LabelJob.run(frameSource, cameraId, range, t, sink, System.out);
         }
+    }
+
+    private FrameSource open(String cameraId, SequenceRange range) {
+        if (!source.startsWith(TOPIC_PREFIX)) {
+            return FrameSources.open(source);
+        }
+        if (camera == null || bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException(
+                    "--source " + source + " needs --camera ID and --bootstrap-servers HOST:PORT");
+        }
+        return new TopicFrameSource(
+                bootstrapServers, source.substring(TOPIC_PREFIX.length()), cameraId, range);
     }
 
     private OnnxTeacher.Settings onnxSettings() {

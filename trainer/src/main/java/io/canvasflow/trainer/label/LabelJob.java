@@ -113,6 +113,10 @@ public final class LabelJob {
                     progress.printf("labelled %d frames (frame %d)%n", labelled, frame.index());
                 }
             }
+            if (read == 0) {
+                throw new TeacherException(
+                        "read no frame in range " + range + " of " + source.description());
+            }
             long objects = 0;
             for (int c = 1; c < 255; c++) {
                 objects += pixels[c];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.trainer.data.DatasetException;
@@ -19,7 +20,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,6 +155,50 @@ class LabelCommandTest {
         try (var left = Files.list(dir)) {
             assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("partial")));
         }
+    }
+
+    @Test
+    void shouldLabelACamerasFramesReadFromAFramesTopic() throws Exception {
+        // Given a frames topic with two cameras, one of them seeing a square move
+        try (FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optTopic(Topics.FRAMES.withName("frames-in"))
+                        .optJpegQuality(1f)
+                        .build()) {
+            Path moving = frames(30, 10);
+            try (var files = Files.list(moving)) {
+                List<Path> sorted = files.sorted().toList();
+                for (int i = 0; i < sorted.size(); i++) {
+                    BufferedImage image = ImageIO.read(sorted.get(i).toFile());
+                    publisher.publish(
+                            "door", i, Instant.ofEpochMilli(100L * i), image, null, Map.of());
+                    publisher.publish(
+                            "lobby", i, Instant.ofEpochMilli(100L * i), image, null, Map.of());
+                }
+            }
+        }
+        // When one camera's frames 0-24 are labelled from the topic
+        Run run =
+                label(
+                        "--source",
+                        "topic:frames-in",
+                        "--camera",
+                        "door",
+                        "--frames",
+                        "0-24",
+                        "--warm-up",
+                        "5",
+                        "--min-area",
+                        "20",
+                        "--to-topic",
+                        "labelled-door");
+        // Then its 20 frames after the warm-up are labelled, keeping their sequence numbers
+        assertEquals(0, run.exit(), run.err());
+        LabelledData read = read("labelled-door", null);
+        assertEquals(20, read.frameCount());
+        assertEquals(List.of("door:5"), read.sequences().stream().map(s -> s.id()).toList());
+        assertEquals("5-24", read.lineage().get("sequenceRange"));
     }
 
     @Test

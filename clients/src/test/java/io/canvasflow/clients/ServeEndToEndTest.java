@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,17 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code canvasflow serve} as a user runs it, in a process of its own with the trained default
- * model: once against a broker it is given with {@code --bootstrap-servers}, once with none, when
- * it starts its own embedded broker and says where. Either way every published frame comes back as
- * one mask event, in order per camera, and SIGTERM closes Kafka Streams cleanly.
+ * model, against a broker it is given with {@code --bootstrap-servers}: every published frame comes
+ * back as one mask event, in order per camera, and SIGTERM closes Kafka Streams cleanly. (Without
+ * bootstrap servers serve refuses to start; ServeCommandTest checks that.)
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServeEndToEndTest {
 
     private static final int CAMERAS = 2;
     private static final int FRAMES = 4;
-    private static final Pattern EMBEDDED_AT =
-            Pattern.compile("started an embedded Kafka broker at (\\S+)");
 
     @TempDir Path dir;
 
@@ -66,23 +62,6 @@ class ServeEndToEndTest {
             } finally {
                 assertStopsOnSigterm(serve);
             }
-        }
-    }
-
-    @Test
-    void shouldStartAnEmbeddedBrokerWithoutBootstrapServers() throws Exception {
-        // Given serve with no broker named, which starts one and creates the topics on it
-        Process serve = startServe();
-        try {
-            String bootstrap = embeddedBrokerOf(serve);
-
-            // When cameras publish to it
-            publish(bootstrap);
-
-            // Then each frame comes back as one mask event, in order per camera
-            assertEquals(expectedSequences(), maskSequences(bootstrap));
-        } finally {
-            assertStopsOnSigterm(serve);
         }
     }
 
@@ -109,18 +88,6 @@ class ServeEndToEndTest {
     }
 
     /** Waits for serve to say where its embedded broker listens. */
-    private String embeddedBrokerOf(Process serve) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline && serve.isAlive()) {
-            Matcher m = EMBEDDED_AT.matcher(log());
-            if (m.find()) {
-                return m.group(1);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("serve never named its embedded broker:\n" + log());
-    }
-
     private static void publish(String bootstrap) throws Exception {
         try (FramePublisher publisher =
                 FramePublisher.builder().setBootstrapServers(bootstrap).build()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.testsupport.TopicReader;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ServeCommand;
 import java.awt.image.BufferedImage;
@@ -16,14 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -123,32 +121,17 @@ class ServeEndToEndTest {
 
     /** Committed mask events until all have come (or two minutes), then a second for extras. */
     private static Map<String, List<Long>> maskSequences(String bootstrap) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "serve-end-to-end-reader");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, List<Long>> out = new TreeMap<>();
-        int count = 0;
-        try (KafkaConsumer<String, MaskEvent> consumer =
-                new KafkaConsumer<>(
-                        props,
+        for (ConsumerRecord<String, MaskEvent> record :
+                TopicReader.readFromBeginning(
+                        bootstrap,
+                        Topics.MASKS.name(),
                         new StringDeserializer(),
-                        Topics.MASKS.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(Topics.MASKS.name()));
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            long settle = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, settle)) {
-                for (ConsumerRecord<String, MaskEvent> record :
-                        consumer.poll(Duration.ofMillis(200))) {
-                    out.computeIfAbsent(record.key(), k -> new ArrayList<>())
-                            .add(record.value().getSequence());
-                    count++;
-                }
-                if (count >= CAMERAS * FRAMES && settle == Long.MAX_VALUE) {
-                    settle = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-                }
-            }
+                        Topics.MASKS.valueSerde().deserializer(),
+                        CAMERAS * FRAMES,
+                        Duration.ofMinutes(2))) {
+            out.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                    .add(record.value().getSequence());
         }
         return out;
     }

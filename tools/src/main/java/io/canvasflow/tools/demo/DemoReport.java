@@ -1,9 +1,8 @@
 package io.canvasflow.tools.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.canvasflow.clients.FollowResult;
 import io.canvasflow.clients.PublishResult;
+import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.trainer.Plots;
 import java.awt.Color;
@@ -190,9 +189,7 @@ final class DemoReport {
         json.put("cameras", cameras);
         json.put("overlaySamples", overlayPngs);
         json.put("charts", List.of(LATENCY_CHART, MIOU_CHART));
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.resolve(JSON).toFile(), json);
+        Json.write(out.resolve(JSON), json);
         Files.writeString(out.resolve(MARKDOWN), markdown());
         writeCharts(out);
     }

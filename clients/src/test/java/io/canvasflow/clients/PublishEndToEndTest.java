@@ -8,6 +8,7 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.testsupport.TopicReader;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,14 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,7 +75,7 @@ class PublishEndToEndTest {
         }
 
         // Then
-        List<ConsumerRecord<String, Frame>> records = consume(topic, 1, 1);
+        List<ConsumerRecord<String, Frame>> records = consume(topic, 1);
         assertEquals("cam-1", records.get(0).key());
         assertEquals(expected, records.get(0).value());
     }
@@ -154,7 +151,7 @@ class PublishEndToEndTest {
         assertTrue(result.succeeded());
         assertTrue(progress.toString().contains("published 6 frames"), progress.toString());
 
-        List<Frame> frames = sorted(consume(topic, 2, 6));
+        List<Frame> frames = sorted(consume(topic, 6));
         List<Frame> expected = new ArrayList<>();
         expected.addAll(
                 expectedFrames(
@@ -195,7 +192,7 @@ class PublishEndToEndTest {
         // Then
         assertEquals(0, exit, err.toString());
         assertTrue(out.toString().contains("gate"), out.toString());
-        List<Frame> frames = sorted(consume(Topics.FRAMES.withName("frames-cli"), 1, 2));
+        List<Frame> frames = sorted(consume(Topics.FRAMES.withName("frames-cli"), 2));
         assertEquals(List.of(0L, 1L), frames.stream().map(Frame::getSequence).toList());
         assertEquals(32, frames.get(1).getWidth());
         assertEquals(
@@ -257,30 +254,15 @@ class PublishEndToEndTest {
                 .toList();
     }
 
-    static <V> List<ConsumerRecord<String, V>> consume(
-            Topic<String, V> topic, int partitions, int count) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<TopicPartition> assigned = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            assigned.add(new TopicPartition(topic.name(), p));
-        }
-        List<ConsumerRecord<String, V>> records = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer =
-                new KafkaConsumer<>(
-                        config,
+    static <V> List<ConsumerRecord<String, V>> consume(Topic<String, V> topic, int count) {
+        List<ConsumerRecord<String, V>> records =
+                TopicReader.readFromBeginning(
+                        kafka.bootstrapServers(),
+                        topic.name(),
                         topic.keySerde().deserializer(),
-                        topic.valueSerde().deserializer())) {
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            // Nothing beyond the expected records.
-            consumer.poll(Duration.ofMillis(300)).forEach(records::add);
-        }
+                        topic.valueSerde().deserializer(),
+                        count,
+                        Duration.ofSeconds(30));
         assertEquals(count, records.size(), "records read back from " + topic.name());
         return records;
     }

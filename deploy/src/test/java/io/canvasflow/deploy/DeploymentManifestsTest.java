@@ -14,9 +14,11 @@ import io.canvasflow.clients.FrameSources;
 import io.canvasflow.clients.PublishCommand;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.EngineWarmUp;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.CanvasFlowTopology;
+import io.canvasflow.topology.ServeCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -69,6 +71,12 @@ class DeploymentManifestsTest {
     private static final Path K8S_BASE = K8S.resolve("base");
     private static final Path K8S_GPU = K8S.resolve("overlays/gpu");
     private static final Path LAUNCHER = ROOT.resolve("canvasflow");
+
+    /** The serve image's entrypoint: runs canvasflow-serve.jar. */
+    private static final Path SERVE_LAUNCHER = DEPLOY.resolve("docker/canvasflow-serve");
+
+    /** Where the serve image's files come from: serve's own distribution, nothing else. */
+    private static final String SERVE_DISTRIBUTION = "/src/topology/target/";
 
     /** Variables the launcher script reads (the heap and extra JVM flags). */
     private static final Set<String> LAUNCHER_ENV = Set.of("CANVASFLOW_HEAP", "JAVA_OPTS");
@@ -123,8 +131,8 @@ class DeploymentManifestsTest {
         String user = last(runtime, "USER").args();
         assertFalse(user.equals("root") || user.equals("0"), "runs as root: " + user);
 
-        // The entrypoint is the repository's launcher, with the jar and models where it looks
-        Matcher jar = Pattern.compile("jar=\"\\$here/([^\"]+)\"").matcher(read(LAUNCHER));
+        // The entrypoint is serve's launcher, with the jar, its lib/ and models where it looks
+        Matcher jar = Pattern.compile("jar=\"\\$here/([^\"]+)\"").matcher(read(SERVE_LAUNCHER));
         assertTrue(jar.find(), "the launcher no longer says where the jar is");
         Set<String> copied =
                 runtime.stream()
@@ -133,34 +141,54 @@ class DeploymentManifestsTest {
                         .collect(Collectors.toCollection(TreeSet::new));
         assertTrue(copied.contains(home + "/" + jar.group(1)), copied.toString());
         assertTrue(copied.contains(launcher), copied.toString());
+        assertTrue(copied.contains(home + "/lib/"), copied.toString());
         assertTrue(copied.contains(home + "/models/"), copied.toString());
         assertTrue(Files.isRegularFile(ROOT.resolve("models/rnn/model.json")));
-        // and the launcher carries the offline flags the README promises
-        assertTrue(
-                read(LAUNCHER).contains("-Dai.djl.offline=true -DOPT_OUT_TRACKING=true"),
-                "launcher flags changed");
+        // and only serve's runtime comes from the build: its jar and its lib/
+        List<String> fromBuild =
+                runtime.stream()
+                        .filter(
+                                i ->
+                                        i.keyword().equals("COPY")
+                                                && i.args().contains("--from=build"))
+                        .map(i -> withoutOptions(i.args()).split(" ")[0])
+                        .toList();
+        assertEquals(
+                List.of(SERVE_DISTRIBUTION + "canvasflow-serve.jar", SERVE_DISTRIBUTION + "lib/"),
+                fromBuild);
+        // and both launchers carry the offline flags the README promises
+        for (Path l : List.of(LAUNCHER, SERVE_LAUNCHER)) {
+            assertTrue(
+                    read(l).contains("-Dai.djl.offline=true -DOPT_OUT_TRACKING=true"),
+                    l + ": launcher flags changed");
+        }
     }
 
     @Test
-    void shouldUnpackTheNativeLibraryAtBuildTimeWithACommandThatLoadsTheEngine() {
+    void shouldUnpackTheNativeLibraryAtBuildTimeByLoadingTheEngineWithoutABenchmark() {
         List<Instruction> runtime = runtimeStage();
         Map<String, String> env = imageEnv();
         String launcher = launcherInImage();
+        String home = launcher.substring(0, launcher.lastIndexOf('/'));
 
-        // A RUN of the launcher after ENGINE_CACHE_DIR is set, with a command that parses and
-        // runs the model (the engine loads), checking that the cache holds libtorch afterwards
+        // A RUN of java after ENGINE_CACHE_DIR is set, on the image's lib/, of a class that exists
+        // and only loads the engine, checking that the cache holds libtorch afterwards
         Instruction unpack =
                 runtime.stream()
-                        .filter(i -> i.keyword().equals("RUN") && i.args().startsWith(launcher))
+                        .filter(i -> i.keyword().equals("RUN") && i.args().startsWith("java "))
                         .findFirst()
-                        .orElseThrow(() -> new AssertionError("no RUN of " + launcher));
+                        .orElseThrow(() -> new AssertionError("no RUN of java"));
         assertTrue(runtime.indexOf(unpack) > runtime.indexOf(last(runtime, "ENV")));
-        String command = unpack.args().split("&&")[0].substring(launcher.length()).trim();
-        ParseResult parsed = parse(command.split("\\s+"));
-        assertEquals(List.of("bench", "model"), commandNames(parsed));
+        String command = unpack.args().split("&&")[0].trim();
+        assertTrue(command.contains("-cp \"" + home + "/lib/*\""), command);
+        String mainClass = lastToken(command);
+        assertEquals(EngineWarmUp.class.getName(), mainClass);
+        assertTrue(
+                command.contains("-Dai.djl.offline=true"), "the warm-up may go online: " + command);
         assertTrue(
                 unpack.args().contains(env.get("ENGINE_CACHE_DIR") + "/pytorch/"),
                 "the RUN does not check the engine cache: " + unpack.args());
+        assertFalse(unpack.args().contains("bench"), "the image runs a benchmark to unpack");
         assertEveryVariableIsRead("Dockerfile ENV", env, env, true);
     }
 
@@ -215,7 +243,7 @@ class DeploymentManifestsTest {
         Launch launch =
                 new Launch(
                         "compose serve",
-                        strings(serve.get("command")),
+                        strings(serve.getOrDefault("command", List.of())),
                         merged(imageEnv(), env(serve)),
                         Map.of(),
                         env(serve));
@@ -242,8 +270,17 @@ class DeploymentManifestsTest {
         for (String name : List.of("publish", "masks")) {
             Map<String, Object> service = map(services.get(name));
             assertBuiltFromTheDockerfile(service);
+            // the serve image holds serve only: the clients come from the command-line stage
+            assertEquals("cli", map(service.get("build")).get("target"), name);
+            assertTrue(
+                    dockerfile().stream()
+                            .anyMatch(
+                                    i ->
+                                            i.keyword().equals("FROM")
+                                                    && i.args().endsWith(" AS cli")),
+                    "the Dockerfile has no cli stage");
             Map<String, String> env = env(service);
-            // the image's own variables are for serve, its default command (checked above)
+            // the serve image's variables are for serve (checked above)
             assertEveryVariableIsRead("compose " + name, env, env, false);
             assertEquals(bootstrap, env.get(PublishCommand.BOOTSTRAP_ENV), name);
             assertEquals(true, map(service.get("healthcheck")).get("disable"), name);
@@ -491,9 +528,8 @@ class DeploymentManifestsTest {
      */
     private CanvasFlowConfig serveConfig(Launch launch) {
         assertEveryVariableIsRead(launch.where(), launch.env(), launch.manifestEnv(), true);
-        ParseResult parsed = parse(launch.args().toArray(String[]::new));
-        assertEquals(List.of("serve"), commandNames(parsed), launch.where());
-        ParseResult serve = parsed.subcommand();
+        // The image runs ServeCommand itself: the arguments are serve's own
+        ParseResult serve = parseServe(launch.args().toArray(String[]::new));
         Set<String> known =
                 Set.of(
                         "--config",
@@ -616,7 +652,7 @@ class DeploymentManifestsTest {
      */
     private void assertEveryVariableIsRead(
             String where, Map<String, String> env, Map<String, String> manifestEnv, boolean serve) {
-        String launcher = read(LAUNCHER);
+        String launcher = read(serve ? SERVE_LAUNCHER : LAUNCHER);
         for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
             String what = where + ": " + name;
@@ -676,6 +712,14 @@ class DeploymentManifestsTest {
             return new CommandLine(new CanvasflowCli()).parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             return fail("canvasflow " + String.join(" ", args) + ": " + e.getMessage());
+        }
+    }
+
+    private static ParseResult parseServe(String... args) {
+        try {
+            return new CommandLine(new ServeCommand()).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return fail("canvasflow-serve " + String.join(" ", args) + ": " + e.getMessage());
         }
     }
 
@@ -936,7 +980,7 @@ class DeploymentManifestsTest {
         List<Object> entrypoint = list(new Yaml().load(last(runtimeStage(), "ENTRYPOINT").args()));
         assertEquals(1, entrypoint.size(), "ENTRYPOINT is not just the launcher");
         String launcher = (String) entrypoint.get(0);
-        assertTrue(launcher.endsWith("/" + LAUNCHER.getFileName()), launcher);
+        assertTrue(launcher.endsWith("/" + SERVE_LAUNCHER.getFileName()), launcher);
         return launcher;
     }
 

@@ -31,7 +31,7 @@ class EmbeddedKafkaBrokerTest {
 
             FrameRoundTrip.produce(kafka.bootstrapServers(), sent, 2);
             List<ConsumerRecord<String, Frame>> read =
-                    FrameRoundTrip.consume(kafka.bootstrapServers(), 2, sent.size());
+                    FrameRoundTrip.consume(kafka.bootstrapServers(), sent.size());
 
             assertEquals(sent, FrameRoundTrip.sortedFrames(read));
             assertEquals(
@@ -67,7 +67,7 @@ class EmbeddedKafkaBrokerTest {
             FrameRoundTrip.produce(address, after, 1);
 
             assertEquals(address, kafka.bootstrapServers());
-            List<Frame> read = FrameRoundTrip.sortedFrames(FrameRoundTrip.consume(address, 1, 3));
+            List<Frame> read = FrameRoundTrip.sortedFrames(FrameRoundTrip.consume(address, 3));
             assertEquals(List.of(before.get(0), before.get(1), after.get(0)), read);
         }
     }
@@ -94,7 +94,7 @@ class EmbeddedKafkaBrokerTest {
                         .start()) {
             List<Frame> read =
                     FrameRoundTrip.sortedFrames(
-                            FrameRoundTrip.consume(second.bootstrapServers(), 1, sent.size()));
+                            FrameRoundTrip.consume(second.bootstrapServers(), sent.size()));
 
             assertEquals(sent, read);
         }

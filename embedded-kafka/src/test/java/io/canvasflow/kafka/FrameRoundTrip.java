@@ -6,6 +6,7 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.testsupport.TopicReader;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -22,13 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /** Produces real Frame records to a broker and reads them back, for the broker tests. */
 final class FrameRoundTrip {
@@ -99,28 +97,15 @@ final class FrameRoundTrip {
     }
 
     /** Reads every partition from the beginning until {@code count} records have arrived. */
-    static List<ConsumerRecord<String, Frame>> consume(
-            String bootstrapServers, int partitions, int count) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<TopicPartition> assigned = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            assigned.add(new TopicPartition(FRAMES.name(), p));
-        }
-        List<ConsumerRecord<String, Frame>> records = new ArrayList<>();
-        try (KafkaConsumer<String, Frame> consumer =
-                new KafkaConsumer<>(
-                        config,
+    static List<ConsumerRecord<String, Frame>> consume(String bootstrapServers, int count) {
+        List<ConsumerRecord<String, Frame>> records =
+                TopicReader.readFromBeginning(
+                        bootstrapServers,
+                        FRAMES.name(),
                         FRAMES.keySerde().deserializer(),
-                        FRAMES.valueSerde().deserializer())) {
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
+                        FRAMES.valueSerde().deserializer(),
+                        count,
+                        Duration.ofSeconds(30));
         assertEquals(count, records.size(), "records read back");
         return records;
     }

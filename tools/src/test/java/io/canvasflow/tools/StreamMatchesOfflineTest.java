@@ -21,6 +21,7 @@ import io.canvasflow.schemas.avro.ResetReason;
 import io.canvasflow.synthetic.Split;
 import io.canvasflow.synthetic.SyntheticDataset;
 import io.canvasflow.synthetic.VideoSequence;
+import io.canvasflow.testsupport.TopicReader;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ModelSource;
@@ -39,9 +40,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -269,32 +268,17 @@ class StreamMatchesOfflineTest {
 
     /** Reads committed mask events until {@code expected} have come, then briefly for extras. */
     private static Map<String, List<MaskEvent>> consume(EmbeddedKafkaBroker kafka, int expected) {
-        Map<String, Object> props = kafka.clientConfig();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "stream-matches-offline-reader");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, List<MaskEvent>> out = new TreeMap<>();
-        int count = 0;
-        try (KafkaConsumer<String, MaskEvent> consumer =
-                new KafkaConsumer<>(
-                        props,
+        List<ConsumerRecord<String, MaskEvent>> records =
+                TopicReader.readFromBeginning(
+                        kafka.bootstrapServers(),
+                        Topics.MASKS.name(),
                         Topics.MASKS.keySerde().deserializer(),
-                        Topics.MASKS.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(Topics.MASKS.name()));
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            long settle = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, settle)) {
-                for (ConsumerRecord<String, MaskEvent> record :
-                        consumer.poll(Duration.ofMillis(200))) {
-                    out.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
-                    count++;
-                }
-                if (count >= expected && settle == Long.MAX_VALUE) {
-                    settle = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-                }
-            }
-        }
-        assertEquals(expected, count, "mask events");
+                        Topics.MASKS.valueSerde().deserializer(),
+                        expected,
+                        DEADLINE);
+        records.forEach(r -> out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value()));
+        assertEquals(expected, records.size(), "mask events");
         return out;
     }
 }

@@ -1,6 +1,6 @@
 package io.canvasflow.topology;
 
-import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.StoreNames;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * single-object encoding: source topic, partition and offset, reason, message and the original
  * bytes.
  *
- * <p>State: {@code canvas-store} ({@link Stores#CANVAS_STORE}), camera id to {@code CanvasState}
- * (the last canvas as float16 logits), RocksDB with a compacted changelog.
+ * <p>State: {@code canvas-store} ({@link StoreNames#CANVAS_STORE}), camera id to {@code
+ * CanvasState} (the last canvas as float16 logits), RocksDB with a compacted changelog.
  */
 public final class CanvasFlowApp implements AutoCloseable {
 

@@ -1,7 +1,7 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
 import java.util.Properties;
 import java.util.function.LongSupplier;
@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The CanvasFlow topology and its Streams configuration, as public static test seams:
@@ -31,12 +32,6 @@ public final class CanvasFlowTopology {
 
     /** Name of the dead-letter sink node. */
     public static final String DLQ_SINK = "dead-letter-sink";
-
-    /**
-     * The latest-only mode's store of each camera's pending frame (camera id to Frame, logged).
-     * TODO(schemas): move to io.canvasflow.schemas.Stores with the other store names.
-     */
-    public static final String PENDING_FRAMES_STORE = "pending-frames-store";
 
     /** Streams config key of the {@link CanvasFlowConfig} object the handlers read. */
     public static final String CONFIG_OBJECT = "canvasflow.config";
@@ -106,17 +101,15 @@ public final class CanvasFlowTopology {
                 config.framesTopic());
         topology.addProcessor(SEGMENT_PROCESSOR, supplier, FRAMES_SOURCE);
         topology.addStateStore(
-                org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                        org.apache.kafka.streams.state.Stores.persistentKeyValueStore(
-                                Stores.CANVAS_STORE),
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(StoreNames.CANVAS_STORE),
                         Topics.FRAMES.keySerde(),
                         AvroSerdes.canvasState()),
                 SEGMENT_PROCESSOR);
         if (latestOnly) {
             topology.addStateStore(
-                    org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(
-                                    PENDING_FRAMES_STORE),
+                    Stores.keyValueStoreBuilder(
+                            Stores.persistentKeyValueStore(StoreNames.PENDING_FRAMES_STORE),
                             Topics.FRAMES.keySerde(),
                             Topics.FRAMES.valueSerde()),
                     SEGMENT_PROCESSOR);

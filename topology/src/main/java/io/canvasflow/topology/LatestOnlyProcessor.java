@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
@@ -18,8 +19,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Latest-only mode: a frame is validated on arrival and parked as its camera's pending frame in
- * {@link CanvasFlowTopology#PENDING_FRAMES_STORE}; a newer frame of the same camera replaces it,
- * and the replaced one is emitted at once as a MaskEvent with {@code skipped=true}. A wall-clock
+ * {@link StoreNames#PENDING_FRAMES_STORE}; a newer frame of the same camera replaces it, and the
+ * replaced one is emitted at once as a MaskEvent with {@code skipped=true}. A wall-clock
  * punctuation segments the pending frames with {@link SegmentProcessor}.
  *
  * <p>A processor sees one record at a time and cannot look ahead, so "superseded" has to mean "a
@@ -59,7 +60,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
         segment.init(context);
-        pending = context.getStateStore(CanvasFlowTopology.PENDING_FRAMES_STORE);
+        pending = context.getStateStore(StoreNames.PENDING_FRAMES_STORE);
         context.schedule(DRAIN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> drain());
     }
 

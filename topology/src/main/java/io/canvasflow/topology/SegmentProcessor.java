@@ -1,6 +1,6 @@
 package io.canvasflow.topology;
 
-import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
@@ -41,7 +41,7 @@ final class SegmentProcessor extends ContextualProcessor<String, Frame, String, 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
-        canvases = context.getStateStore(Stores.CANVAS_STORE);
+        canvases = context.getStateStore(StoreNames.CANVAS_STORE);
     }
 
     @Override

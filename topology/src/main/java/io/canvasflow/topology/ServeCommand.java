@@ -3,7 +3,6 @@ package io.canvasflow.topology;
 import io.canvasflow.cli.options.ConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
-import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -19,14 +18,24 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code canvasflow serve}: runs the Kafka Streams application until Ctrl-C. Without bootstrap
- * servers (no flag, setting or {@code KAFKA_BOOTSTRAP_SERVERS}) it starts an in-process Kafka
- * broker and creates the topics on it.
+ * servers (no flag, setting or {@code KAFKA_BOOTSTRAP_SERVERS}) it says so and exits with status 2
+ * before anything starts; a broker for trying things out is {@code canvasflow broker}.
+ *
+ * <p>{@link #main} runs it on its own: it is the Main-Class of {@code canvasflow-serve.jar}, the
+ * container image's entry point, whose class path is the topology's runtime and nothing else.
  */
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
         description = "Segment the frames topic into the masks topic until Ctrl-C.")
 public final class ServeCommand implements Callable<Integer> {
+
+    /** What serve says, and all it says, when no setting names a Kafka cluster. */
+    public static final String NO_BOOTSTRAP_SERVERS =
+            "canvasflow serve: no Kafka bootstrap servers are set (--bootstrap-servers, the setting"
+                    + " bootstrap.servers or KAFKA_BOOTSTRAP_SERVERS); to try it on this machine,"
+                    + " start a broker with `canvasflow broker` and pass --bootstrap-servers"
+                    + " localhost:9092";
 
     @Mixin KafkaOptions kafkaOptions;
 
@@ -50,6 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
      * @param args the command line arguments
      */
     public static void main(String[] args) {
+        quietKafkaLogging();
         System.exit(new CommandLine(new ServeCommand()).execute(args));
     }
 
@@ -69,41 +79,29 @@ public final class ServeCommand implements Callable<Integer> {
     /**
      * Serves until the JVM shuts down or Kafka Streams stops by itself.
      *
-     * @param config the settings; without bootstrap servers an embedded broker is started
+     * @param config the settings; they must name bootstrap servers
      * @param err where to say why it could not start
      * @return 0 after Ctrl-C, 1 when Kafka Streams failed, 2 when it could not start
      */
     public static int serve(CanvasFlowConfig config, PrintWriter err) throws InterruptedException {
-        EmbeddedKafkaBroker broker = null;
+        if (config.bootstrapServers().isBlank()) {
+            err.println(NO_BOOTSTRAP_SERVERS);
+            err.flush();
+            return 2;
+        }
         CanvasFlowApp app;
         try {
-            if (config.bootstrapServers().isBlank()) {
-                broker = EmbeddedKafkaBroker.builder().build().start();
-                config =
-                        config.with(CanvasFlowConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers())
-                                .with(CanvasFlowConfig.TOPICS_CREATE, "true");
-                err.println(
-                        "canvasflow serve: no bootstrap servers given; started an embedded Kafka broker at "
-                                + broker.bootstrapServers());
-            }
             app = CanvasFlowApp.start(config);
         } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
             err.println("canvasflow serve: " + e.getMessage());
             err.flush();
-            if (broker != null) {
-                broker.close();
-            }
             return 2;
         }
         CountDownLatch shutdown = new CountDownLatch(1);
-        EmbeddedKafkaBroker ownBroker = broker;
         Thread hook =
                 new Thread(
                         () -> {
                             app.close();
-                            if (ownBroker != null) {
-                                ownBroker.close();
-                            }
                             shutdown.countDown();
                         },
                         "canvasflow-shutdown");
@@ -148,5 +146,17 @@ public final class ServeCommand implements Callable<Integer> {
             flags.put(CanvasFlowConfig.TOPICS_CREATE, "true");
         }
         return flags;
+    }
+
+    /**
+     * Kafka's clients log every configuration at INFO; keep them at WARN unless the user chose
+     * otherwise with {@code -Dorg.slf4j.simpleLogger.log.<name>=...}. The {@code canvasflow}
+     * command does the same for every subcommand; this is for {@code canvasflow-serve.jar}.
+     */
+    private static void quietKafkaLogging() {
+        String key = "org.slf4j.simpleLogger.log.org.apache.kafka";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "warn");
+        }
     }
 }

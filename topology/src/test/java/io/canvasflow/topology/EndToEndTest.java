@@ -11,6 +11,7 @@ import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
+import io.canvasflow.testsupport.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,9 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -193,28 +192,18 @@ class EndToEndTest {
     }
 
     private static <V> List<V> consume(
-            EmbeddedKafkaBroker kafka, String topic, Deserializer<V> values, int expected)
-            throws InterruptedException {
-        Map<String, Object> props = kafka.clientConfig();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + topic);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), values)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(record.value());
-                }
-            }
-            // Anything beyond the expected count would be a duplicate: wait a moment for one.
-            long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < settle) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
-            }
-        }
+            EmbeddedKafkaBroker kafka, String topic, Deserializer<V> values, int expected) {
+        List<V> out =
+                TopicReader.readFromBeginning(
+                                kafka.bootstrapServers(),
+                                topic,
+                                new StringDeserializer(),
+                                values,
+                                expected,
+                                DEADLINE)
+                        .stream()
+                        .map(ConsumerRecord::value)
+                        .toList();
         assertEquals(expected, out.size(), "records on " + topic);
         return out;
     }

@@ -3,7 +3,7 @@ package io.canvasflow.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetter;
@@ -22,6 +22,7 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,9 +41,8 @@ class SegmentProcessorTest {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(TestFrames.T0.toEpochMilli() + 1000);
         canvases =
-                org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
-                                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore(
-                                        Stores.CANVAS_STORE),
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(StoreNames.CANVAS_STORE),
                                 Serdes.String(),
                                 AvroSerdes.canvasState())
                         .withLoggingDisabled()

@@ -1,11 +1,13 @@
 package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -46,5 +48,23 @@ class ServeCommandTest {
         assertEquals(
                 "canvasflow serve: unknown override 'canvas.seeded.iteration': expected a CanvasFlow setting",
                 result.get(1).toString().substring(0, result.get(1).toString().indexOf(" (")));
+    }
+
+    @Test
+    void shouldExitWithOneSentenceThatSaysHowToStartABrokerWithoutBootstrapServers()
+            throws Exception {
+        // Given settings that name no Kafka cluster
+        CanvasFlowConfig config = CanvasFlowConfig.load(null, Map.of(), Map.of());
+        StringWriter err = new StringWriter();
+
+        // When serve starts
+        int status = ServeCommand.serve(config, new PrintWriter(err));
+
+        // Then it refuses before anything starts, in one sentence naming the missing setting
+        assertEquals(
+                List.of(2, ServeCommand.NO_BOOTSTRAP_SERVERS),
+                List.of(status, err.toString().strip()));
+        assertTrue(ServeCommand.NO_BOOTSTRAP_SERVERS.contains("--bootstrap-servers"));
+        assertTrue(ServeCommand.NO_BOOTSTRAP_SERVERS.contains("canvasflow broker"));
     }
 }

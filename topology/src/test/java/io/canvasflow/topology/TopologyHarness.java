@@ -1,7 +1,7 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.Frame;
@@ -108,7 +108,7 @@ final class TopologyHarness implements AutoCloseable {
                         config.dlqTopic(),
                         Serdes.String().deserializer(),
                         AvroSerdes.deadLetter().deserializer());
-        canvases = driver.getKeyValueStore(Stores.CANVAS_STORE);
+        canvases = driver.getKeyValueStore(StoreNames.CANVAS_STORE);
     }
 
     /** Sends a frame that arrives {@value #ARRIVAL_DELAY_MS} ms after its capture. */

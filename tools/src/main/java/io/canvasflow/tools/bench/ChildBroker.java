@@ -51,8 +51,10 @@ public final class ChildBroker implements AutoCloseable {
         command.add("-Xmx" + heap);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("io.canvasflow.cli.CanvasflowCli");
-        command.addAll(List.of("broker", "--port", "0", "--controller-port", "0"));
+        for (String logger : new String[] {"org.apache.kafka", "kafka", "state.change.logger"}) {
+            command.add("-Dorg.slf4j.simpleLogger.log." + logger + "=warn");
+        }
+        command.add(ChildBroker.class.getName());
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();

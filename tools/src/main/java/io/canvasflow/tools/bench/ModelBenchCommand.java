@@ -1,11 +1,10 @@
 package io.canvasflow.tools.bench;
 
-import com.google.gson.GsonBuilder;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.Json;
 import io.canvasflow.trainer.TrainCommand;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,10 +108,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
                             ratioList.add(
                                     Map.of("size", size, "msRatio", r[0], "gflopsRatio", r[1])));
             out.put("seededOverZero", ratioList);
-            if (json.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(json.toAbsolutePath().getParent());
-            }
-            Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(out));
+            Json.write(json, out);
             System.out.println("Wrote " + json);
         }
         return 0;

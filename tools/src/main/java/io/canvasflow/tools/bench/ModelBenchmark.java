@@ -6,9 +6,9 @@ import io.canvasflow.model.SegmentRequest;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.model.SegmentationResult;
 import io.canvasflow.model.Segmenter;
+import io.canvasflow.tools.common.Stats;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -147,9 +147,9 @@ public final class ModelBenchmark {
                 size,
                 mode,
                 iterations,
-                percentile(ms, 50),
-                percentile(ms, 90),
-                percentile(backbone, 50),
+                Stats.percentile(ms, 50),
+                Stats.percentile(ms, 90),
+                Stats.percentile(backbone, 50),
                 gflops);
     }
 
@@ -177,13 +177,6 @@ public final class ModelBenchmark {
             out[n] = img;
         }
         return out;
-    }
-
-    static double percentile(double[] values, int p) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     /** Ratios the issue asks for, per size: seeded-2 time over zero-6 time, and GFLOPs likewise. */

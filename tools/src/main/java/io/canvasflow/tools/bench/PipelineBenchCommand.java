@@ -1,6 +1,5 @@
 package io.canvasflow.tools.bench;
 
-import com.google.gson.GsonBuilder;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -8,6 +7,7 @@ import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
@@ -397,7 +397,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                         r.twoThreadsOverOne(),
                         PipelineBenchmark.MIN_TWO_THREADS_OVER_ONE));
         m.put("checks", checks);
-        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m) + "\n";
+        return Json.pretty(m);
     }
 
     /** A run's threads and frames/s as JSON, or null when there is none. */

@@ -1,11 +1,11 @@
 package io.canvasflow.tools.bench;
 
-import com.google.gson.GsonBuilder;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
@@ -311,7 +311,7 @@ public final class SoakCommand implements Callable<Integer> {
         List<Map<String, Object>> samples = new ArrayList<>();
         r.samples().forEach(x -> samples.add(sample(x)));
         m.put("samples", samples);
-        return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m) + "\n";
+        return Json.pretty(m);
     }
 
     private static Map<String, Object> sample(Soak.Sample x) {

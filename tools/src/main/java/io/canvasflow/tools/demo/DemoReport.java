@@ -1,9 +1,9 @@
 package io.canvasflow.tools.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.canvasflow.clients.FollowResult;
 import io.canvasflow.clients.PublishResult;
+import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.Stats;
 import io.canvasflow.trainer.Plots;
 import java.awt.Color;
 import java.io.IOException;
@@ -113,8 +113,8 @@ final class DemoReport {
                 Math.max(0, published - masks),
                 seen == null ? 0 : seen.duplicates(),
                 seconds > 0 ? (events.size() - 1) / seconds : Double.NaN,
-                percentile(latencies, 0.50),
-                percentile(latencies, 0.99),
+                percentile(latencies, 50),
+                percentile(latencies, 99),
                 events.stream()
                         .mapToDouble(DemoScore.Event::modelMillis)
                         .average()
@@ -126,12 +126,11 @@ final class DemoReport {
                 video == null ? null : relative(out, video));
     }
 
-    static long percentile(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    /** {@link Stats#percentile} of whole milliseconds, -1 when there are none. */
+    static long percentile(long[] values, double p) {
+        return values.length == 0
+                ? -1
+                : (long) Stats.percentile(Arrays.stream(values).asDoubleStream().toArray(), p);
     }
 
     /** Whether every published frame got exactly one mask event. */
@@ -190,9 +189,7 @@ final class DemoReport {
         json.put("cameras", cameras);
         json.put("overlaySamples", overlayPngs);
         json.put("charts", List.of(LATENCY_CHART, MIOU_CHART));
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(out.resolve(JSON).toFile(), json);
+        Json.write(out.resolve(JSON), json);
         Files.writeString(out.resolve(MARKDOWN), markdown());
         writeCharts(out);
     }

@@ -1,7 +1,7 @@
 package io.canvasflow.tools.replay;
 
-import com.google.gson.GsonBuilder;
 import io.canvasflow.clients.ClassMap;
+import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.trainer.Plots;
 import java.awt.Color;
@@ -312,13 +312,7 @@ public final class ReplayReport {
             checks.add(o);
         }
         m.put("checks", checks);
-        return new GsonBuilder()
-                        .setPrettyPrinting()
-                        .serializeNulls()
-                        .disableHtmlEscaping()
-                        .create()
-                        .toJson(m)
-                + "\n";
+        return Json.pretty(m);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.Stores;
+import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetter;
@@ -186,7 +186,7 @@ class TakeoverTest {
                         survivor.streams()
                                 .store(
                                         StoreQueryParameters.fromNameAndType(
-                                                Stores.CANVAS_STORE,
+                                                StoreNames.CANVAS_STORE,
                                                 QueryableStoreTypes.keyValueStore()));
                 Map<String, Long> stored = new TreeMap<>();
                 for (String camera : CAMERAS) {

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.PolynomialDecayTracker;
 import ai.djl.util.Pair;
+import io.canvasflow.model.Architecture;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ImageTensors;
 import io.canvasflow.model.ModelSpec;
@@ -68,12 +69,16 @@ public final class CanvasTrainer {
      * @param modelId the id of the new model, or null to keep the initial model's
      * @param freezeBackboneSteps steps, from the start, that leave the backbone's weights alone
      * @param lineage where the training labels came from, recorded in model.json
+     * @param seedClamp the new model's seed clamp (the largest logit a seed canvas keeps), or 0 to
+     *     keep the initial model's: a camera whose objects move fast needs a seed that two
+     *     iterations can overturn
      */
-    public record FineTuning(String modelId, int freezeBackboneSteps, Map<String, Object> lineage) {
+    public record FineTuning(
+            String modelId, int freezeBackboneSteps, Map<String, Object> lineage, float seedClamp) {
 
         /** Plain training: nothing added. */
         public static FineTuning none() {
-            return new FineTuning(null, 0, Map.of());
+            return new FineTuning(null, 0, Map.of(), 0f);
         }
     }
 
@@ -120,7 +125,9 @@ public final class CanvasTrainer {
             progress.printf(
                     "Fine-tuning %s (%s) for %d steps%n",
                     options.init(), model.spec().version(), options.steps());
-            if (!model.spec().classes().equals(classes) || fineTuning.modelId() != null) {
+            if (!model.spec().classes().equals(classes)
+                    || fineTuning.modelId() != null
+                    || fineTuning.seedClamp() > 0) {
                 SegmentationModel initial = model;
                 try {
                     model = derive(initial, classes, fineTuning, data, progress);
@@ -154,13 +161,26 @@ public final class CanvasTrainer {
             TrainingData data,
             PrintStream progress) {
         ModelSpec from = initial.spec();
+        Architecture a = from.architecture();
+        Architecture architecture =
+                fineTuning.seedClamp() <= 0
+                        ? a
+                        : new Architecture(
+                                        a.stemChannels(),
+                                        a.stageChannels(),
+                                        a.blocksPerStage(),
+                                        a.outputStride(),
+                                        a.lstmHidden(),
+                                        a.headChannels(),
+                                        fineTuning.seedClamp())
+                                .validate();
         ModelSpec spec =
                 new ModelSpec(
                         ModelSpec.FORMAT_VERSION,
                         fineTuning.modelId() != null ? fineTuning.modelId() : from.modelId(),
                         "untrained",
                         from.modelType(),
-                        from.architecture(),
+                        architecture,
                         classes,
                         from.input(),
                         from.iterationsTrained(),

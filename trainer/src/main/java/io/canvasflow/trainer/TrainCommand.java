@@ -78,6 +78,15 @@ public final class TrainCommand implements Callable<Integer> {
     int freezeBackboneSteps;
 
     @Option(
+            names = "--seed-clamp",
+            defaultValue = "0",
+            description =
+                    "Fine-tuning: the largest logit a seed canvas keeps (default: the initial"
+                            + " model's). Lower it for fast motion: two iterations add at most about"
+                            + " 2 between two classes.")
+    float seedClamp;
+
+    @Option(
             names = "--model-id",
             description =
                     "Id of the new model (default: canvasflow-TYPE-synthetic, or canvasflow-TYPE-CAMERA"
@@ -243,6 +252,21 @@ public final class TrainCommand implements Callable<Integer> {
                             throw new IllegalArgumentException(
                                     "--arch must be default or tiny, got " + arch);
                 };
+        if (seedClamp < 0) {
+            throw new IllegalArgumentException("--seed-clamp must be positive, got " + seedClamp);
+        }
+        if (seedClamp > 0) {
+            Architecture a = architecture;
+            architecture =
+                    new Architecture(
+                            a.stemChannels(),
+                            a.stageChannels(),
+                            a.blocksPerStage(),
+                            a.outputStride(),
+                            a.lstmHidden(),
+                            a.headChannels(),
+                            seedClamp);
+        }
         return new TrainingOptions(
                 modelType,
                 architecture,
@@ -319,7 +343,7 @@ public final class TrainCommand implements Callable<Integer> {
                 sized,
                 new LabelledTrainingData(mapped, base.seed()),
                 classInfos(mapped.classes()),
-                new CanvasTrainer.FineTuning(id, freezeBackboneSteps, lineage),
+                new CanvasTrainer.FineTuning(id, freezeBackboneSteps, lineage, seedClamp),
                 progress);
     }
 

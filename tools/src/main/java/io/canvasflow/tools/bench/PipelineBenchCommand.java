@@ -221,7 +221,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                             out);
             String text = json(result);
             out.println();
-            out.print(PipelineBenchmark.table(result));
+            out.print(PipelineBenchTable.table(result));
             out.println();
             out.print(text);
             if (json != null) {

@@ -60,7 +60,7 @@ class PipelineBenchCommandTest {
         assertTrue(r.endToEndOverBare() > 0 && r.twoThreadsOverOne() > 0);
         String json = PipelineBenchCommand.json(r);
         assertTrue(json.contains("\"endToEndOneThreadOverBare\""), json);
-        assertTrue(PipelineBenchmark.table(r).contains("2 stream threads / 1 stream thread"));
+        assertTrue(PipelineBenchTable.table(r).contains("2 stream threads / 1 stream thread"));
     }
 
     @Test
@@ -116,7 +116,7 @@ class PipelineBenchCommandTest {
         // complete two-thread run (60) against one thread's best; the table says which runs
         assertEquals(List.of(0.8, 1.5), ratios);
         assertEquals(List.of(0.6, 1.0), List.of(r.endToEndOverBareAt(2), r.endToEndOverBareAt(1)));
-        String table = PipelineBenchmark.table(r);
+        String table = PipelineBenchTable.table(r);
         assertTrue(
                 table.contains(
                         "end-to-end, 1 stream thread / bare model: 0.800   (bar: >= 0.9, NOT met)"
@@ -193,8 +193,8 @@ class PipelineBenchCommandTest {
         assertEquals(38.0 / 44.0, r.endToEndOverBare(), 1e-9);
         assertEquals(38.0 / 44.0, r.endToEndOverBareAt(1), 1e-9);
         assertTrue(
-                PipelineBenchmark.table(r).contains("    2 bare model"),
-                PipelineBenchmark.table(r));
+                PipelineBenchTable.table(r).contains("    2 bare model"),
+                PipelineBenchTable.table(r));
     }
 
     @Test
@@ -236,9 +236,9 @@ class PipelineBenchCommandTest {
         assertEquals(112.0 / 140.0, r.endToEndOverBareTwoThreads(), 1e-9);
         assertEquals(List.of(1), r.bareIntraOpCounts());
         assertTrue(
-                PipelineBenchmark.table(r)
+                PipelineBenchTable.table(r)
                         .contains(
                                 "end-to-end, 2 stream threads / bare model, 2" + " threads: 0.800"),
-                PipelineBenchmark.table(r));
+                PipelineBenchTable.table(r));
     }
 }

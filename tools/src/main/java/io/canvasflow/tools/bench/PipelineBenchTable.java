@@ -1,0 +1,197 @@
+package io.canvasflow.tools.bench;
+
+import static io.canvasflow.tools.bench.PipelineBenchmark.MIN_END_TO_END_OVER_BARE;
+import static io.canvasflow.tools.bench.PipelineBenchmark.MIN_TWO_THREADS_OVER_ONE;
+
+import io.canvasflow.tools.bench.PipelineBenchmark.Phase;
+import io.canvasflow.tools.bench.PipelineBenchmark.Result;
+import io.canvasflow.tools.common.CpuUse;
+import java.util.Locale;
+import java.util.Optional;
+
+/** What {@code bench pipeline} prints: the phases, the ratios and where the cores went. */
+final class PipelineBenchTable {
+
+    private PipelineBenchTable() {}
+
+    /** A readable table of the phases and the ratios. */
+    public static String table(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%d frames of %d camera(s); model %s; %d processor(s); PyTorch intra-op"
+                                + " threads at load: %d%n%n",
+                        r.frames(),
+                        r.cameras(),
+                        r.model(),
+                        r.processors(),
+                        r.engineIntraOpThreads()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%5s %-12s %7s %8s %7s %9s %9s %9s %9s %9s %9s %6s%n",
+                        "round",
+                        "run",
+                        "threads",
+                        "intra-op",
+                        "frames",
+                        "frames/s",
+                        "ms/frame",
+                        "model ms",
+                        "probe f/s",
+                        "p50 ms",
+                        "p99 ms",
+                        "load"));
+        for (Phase p : r.phases()) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%5d %-12s %7s %8d %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
+                            p.round(),
+                            p.name(),
+                            Integer.toString(p.modelThreads()),
+                            p.intraOpThreads(),
+                            p.frames(),
+                            p.fps(),
+                            1000 / p.fps(),
+                            p.meanModelMs(),
+                            num(p.latencyRateFps(), 1),
+                            num(p.latencyP50Ms(), 0),
+                            num(p.latencyP99Ms(), 0),
+                            num(p.loadAverage(), 1),
+                            p.complete() ? "" : "  (incomplete)"));
+        }
+        sb.append(
+                "(load: the machine's one-minute load average at the end of the run; above the"
+                        + " processor count, other work shared the cores)\n");
+        sb.append('\n');
+        sb.append(cpuTable(r));
+        sb.append('\n');
+        sb.append(
+                ratioLine(
+                        "end-to-end, 1 stream thread / bare model",
+                        r.best(1),
+                        r.bestBare(1),
+                        r.endToEndOverBare(),
+                        MIN_END_TO_END_OVER_BARE));
+        sb.append(
+                ratioLine(
+                        "2 stream threads / 1 stream thread",
+                        r.best(2),
+                        r.best(1),
+                        r.twoThreadsOverOne(),
+                        MIN_TWO_THREADS_OVER_ONE));
+        sb.append(
+                "(each side at its fastest round and at the intra-op thread count that was fastest"
+                        + " for it)\n");
+        sb.append(
+                comparisonLine(
+                        "bare model, 2 threads / 1 thread",
+                        r.bestBare(2),
+                        r.bestBare(1),
+                        r.bareTwoThreadsOverOne()));
+        sb.append(
+                comparisonLine(
+                        "end-to-end, 2 stream threads / bare model, 2 threads",
+                        r.best(2),
+                        r.bestBare(2),
+                        r.endToEndOverBareTwoThreads()));
+        for (int intraOp : r.bareIntraOpCounts()) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "end-to-end, 1 stream thread / bare model, both at %d intra-op: %s%n",
+                            intraOp,
+                            num(r.endToEndOverBareAt(intraOp), 3)));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Where the cores went in each run, in cores busy on average: the model's threads (the stream
+     * threads, the whole topology), PyTorch's intra-op workers with the GC and JIT, the Kafka
+     * clients, the other Java threads (the embedded broker), other processes, and idle.
+     */
+    static String cpuTable(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "%5s %-12s %7s %8s | %7s %7s %7s %7s %7s %7s%n",
+                        "round",
+                        "run",
+                        "threads",
+                        "intra-op",
+                        "model",
+                        "native",
+                        "clients",
+                        "broker",
+                        "others",
+                        "idle"));
+        for (Phase p : r.phases()) {
+            CpuUse.Usage u = p.cpu();
+            if (u == null) {
+                continue;
+            }
+            double idle = (1 - u.machineBusyShare()) * u.cores();
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%5d %-12s %7s %8d | %7s %7s %7s %7s %7s %7s%n",
+                            p.round(),
+                            p.name(),
+                            Integer.toString(p.modelThreads()),
+                            p.intraOpThreads(),
+                            num(u.busyCores(u.ms(CpuUse.Group.MODEL_THREADS)), 2),
+                            num(u.busyCores(u.nativeMs()), 2),
+                            num(u.busyCores(u.ms(CpuUse.Group.KAFKA_CLIENTS)), 2),
+                            num(u.busyCores(u.ms(CpuUse.Group.OTHER_JAVA)), 2),
+                            num(u.busyCores(u.otherProcessesMs()), 2),
+                            num(idle, 2)));
+        }
+        sb.append(
+                "(cores busy on average while the frames ran: model = the thread(s) running the"
+                        + " model, for end-to-end the stream threads with all of the topology's"
+                        + " work; native = PyTorch's other intra-op threads, GC and JIT; clients ="
+                        + " Kafka client I/O threads and the mask reader; broker = the other Java"
+                        + " threads, mostly the embedded broker; others = other processes)\n");
+        return sb.toString();
+    }
+
+    private static String ratioLine(
+            String what, Optional<Phase> a, Optional<Phase> b, double ratio, double bar) {
+        return String.format(
+                Locale.ROOT,
+                "%s: %s   (bar: >= %s, %s)   [%s / %s]%n",
+                what,
+                num(ratio, 3),
+                bar,
+                !Double.isFinite(ratio) ? "not measured" : ratio >= bar ? "met" : "NOT met",
+                describe(a),
+                describe(b));
+    }
+
+    /** A ratio shown for insight, with no bar. */
+    private static String comparisonLine(
+            String what, Optional<Phase> a, Optional<Phase> b, double ratio) {
+        return String.format(
+                Locale.ROOT, "%s: %s   [%s / %s]%n", what, num(ratio, 3), describe(a), describe(b));
+    }
+
+    /** For example {@code 37.3 f/s at 1 intra-op}. */
+    static String describe(Optional<Phase> p) {
+        return p.map(
+                        x ->
+                                String.format(
+                                        Locale.ROOT,
+                                        "%.1f f/s at %d intra-op",
+                                        x.fps(),
+                                        x.intraOpThreads()))
+                .orElse("-");
+    }
+
+    static String num(double v, int decimals) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "-";
+    }
+}

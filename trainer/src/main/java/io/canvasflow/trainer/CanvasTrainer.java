@@ -72,13 +72,18 @@ public final class CanvasTrainer {
      * @param seedClamp the new model's seed clamp (the largest logit a seed canvas keeps), or 0 to
      *     keep the initial model's: a camera whose objects move fast needs a seed that two
      *     iterations can overturn
+     * @param classWeights the loss weight of each class, or null for equal weights
      */
     public record FineTuning(
-            String modelId, int freezeBackboneSteps, Map<String, Object> lineage, float seedClamp) {
+            String modelId,
+            int freezeBackboneSteps,
+            Map<String, Object> lineage,
+            float seedClamp,
+            float[] classWeights) {
 
         /** Plain training: nothing added. */
         public static FineTuning none() {
-            return new FineTuning(null, 0, Map.of(), 0f);
+            return new FineTuning(null, 0, Map.of(), 0f, null);
         }
     }
 
@@ -264,6 +269,7 @@ public final class CanvasTrainer {
                         .optBeginNumUpdate(startStep)
                         .build();
         Random random = new Random(o.seed() * 31 + startStep);
+        float[] weights = fineTuning.classWeights();
         int videoStart =
                 o.type() == ModelType.RECURRENT
                         ? (int) Math.round(o.steps() * (1 - o.videoFraction()))
@@ -281,8 +287,8 @@ public final class CanvasTrainer {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray l =
                             video
-                                    ? videoLoss(o, data, net, ps, sm, random, step)
-                                    : stillLoss(o, data, net, ps, sm, random, step);
+                                    ? videoLoss(o, data, net, ps, sm, random, step, weights)
+                                    : stillLoss(o, data, net, ps, sm, random, step, weights);
                     gc.backward(l);
                     loss = l.getFloat();
                 }
@@ -327,6 +333,13 @@ public final class CanvasTrainer {
         if (initVersion != null) {
             metrics.put("fineTunedFrom", initVersion);
         }
+        if (weights != null) {
+            List<Double> w = new ArrayList<>();
+            for (float x : weights) {
+                w.add(Math.round(x * 1000) / 1000.0);
+            }
+            metrics.put("classWeights", w);
+        }
         if (fineTuning.freezeBackboneSteps() > 0) {
             metrics.put("frozenBackboneSteps", fineTuning.freezeBackboneSteps());
         }
@@ -350,12 +363,13 @@ public final class CanvasTrainer {
             ParameterStore ps,
             NDManager sm,
             Random random,
-            int step) {
+            int step,
+            float[] weights) {
         List<LabeledFrame> frames = new ArrayList<>(o.batchSize());
         for (int i = 0; i < o.batchSize(); i++) {
             frames.add(data.still((long) step * o.batchSize() + i));
         }
-        Batch batch = Batch.of(frames, o, random, sm, net.numClasses());
+        Batch batch = Batch.of(frames, o, random, sm, net.numClasses(), weights);
         NDArray canvas = unroll(net, ps, batch.images(), null, o.iterations());
         return Losses.crossEntropy(canvas, batch.targets());
     }
@@ -375,7 +389,8 @@ public final class CanvasTrainer {
             ParameterStore ps,
             NDManager sm,
             Random random,
-            int step) {
+            int step,
+            float[] weights) {
         int length = o.clipFrames();
         List<List<LabeledFrame>> byPosition = new ArrayList<>(length);
         for (int t = 0; t < length; t++) {
@@ -392,7 +407,14 @@ public final class CanvasTrainer {
         NDArray canvas = null;
         for (int t = 0; t < length; t++) {
             // The same crop and flip for every frame of a clip, so the seed lines up.
-            Batch b = Batch.of(byPosition.get(t), o, new Random(cropSeed), sm, net.numClasses());
+            Batch b =
+                    Batch.of(
+                            byPosition.get(t),
+                            o,
+                            new Random(cropSeed),
+                            sm,
+                            net.numClasses(),
+                            weights);
             if (t == 0) {
                 canvas = unroll(net, ps, b.images(), null, o.iterations());
             } else {
@@ -521,7 +543,8 @@ public final class CanvasTrainer {
                 TrainingOptions o,
                 Random random,
                 NDManager sm,
-                int classes) {
+                int classes,
+                float[] weights) {
             int n = frames.size();
             int w = o.cropWidth();
             int h = o.cropHeight();
@@ -537,7 +560,7 @@ public final class CanvasTrainer {
                 labels[i] = crop.labels();
             }
             NDArray images = sm.create(pixels, new Shape(n, 3, h, w));
-            return new Batch(images, Losses.oneHot(sm, labels, classes, h, w));
+            return new Batch(images, Losses.oneHot(sm, labels, classes, h, w, weights));
         }
     }
 }

@@ -14,6 +14,18 @@ final class Losses {
      * (the ignore label 255) get all zeros and so add nothing to the loss.
      */
     static NDArray oneHot(NDManager manager, byte[][] labels, int classes, int h, int w) {
+        return oneHot(manager, labels, classes, h, w, null);
+    }
+
+    /**
+     * Like {@link #oneHot(NDManager, byte[][], int, int, int)}, with each pixel's one set to its
+     * class's weight: {@link #crossEntropy} then weighs each class's pixels by it (and normalises
+     * by the weights' sum), so a rare class is not drowned by a common one.
+     *
+     * @param weights one weight per class, or null for 1 each
+     */
+    static NDArray oneHot(
+            NDManager manager, byte[][] labels, int classes, int h, int w, float[] weights) {
         int plane = h * w;
         float[] data = new float[labels.length * classes * plane];
         for (int n = 0; n < labels.length; n++) {
@@ -21,7 +33,7 @@ final class Losses {
             for (int p = 0; p < plane; p++) {
                 int label = labels[n][p] & 0xff;
                 if (label < classes) {
-                    data[base + label * plane + p] = 1f;
+                    data[base + label * plane + p] = weights == null ? 1f : weights[label];
                 }
             }
         }
@@ -38,7 +50,7 @@ final class Losses {
                 canvas.getNDArrayInternal()
                         .interpolation(new long[] {target.get(2), target.get(3)}, 1, false);
         NDArray logp = logits.logSoftmax(1);
-        NDArray labelled = oneHot.sum();
+        NDArray labelled = oneHot.sum(); // the pixels' weights: their number when unweighted
         return logp.mul(oneHot).sum().neg().div(labelled.maximum(1f));
     }
 }

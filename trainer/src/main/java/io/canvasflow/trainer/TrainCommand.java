@@ -87,6 +87,14 @@ public final class TrainCommand implements Callable<Integer> {
     float seedClamp;
 
     @Option(
+            names = "--class-weights",
+            defaultValue = "balanced",
+            description =
+                    "With labelled data: balanced (1/sqrt of each class's share of pixels, so a rare"
+                            + " class counts) or none (default ${DEFAULT-VALUE}).")
+    String classWeights;
+
+    @Option(
             names = "--model-id",
             description =
                     "Id of the new model (default: canvasflow-TYPE-synthetic, or canvasflow-TYPE-CAMERA"
@@ -343,8 +351,19 @@ public final class TrainCommand implements Callable<Integer> {
                 sized,
                 new LabelledTrainingData(mapped, base.seed()),
                 classInfos(mapped.classes()),
-                new CanvasTrainer.FineTuning(id, freezeBackboneSteps, lineage, seedClamp),
+                new CanvasTrainer.FineTuning(
+                        id, freezeBackboneSteps, lineage, seedClamp, weights(mapped)),
                 progress);
+    }
+
+    private float[] weights(LabelledData mapped) {
+        return switch (classWeights) {
+            case "balanced" -> mapped.balancedClassWeights();
+            case "none" -> null;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--class-weights must be balanced or none, got " + classWeights);
+        };
     }
 
     private static String kindOf(String spec) {

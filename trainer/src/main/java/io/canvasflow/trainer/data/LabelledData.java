@@ -74,6 +74,37 @@ public record LabelledData(
         return new LabelledData(mapping.target(), out, description, lineage);
     }
 
+    /**
+     * Loss weights that keep a rare class from being drowned by a common one: {@code 1 / sqrt(share
+     * of labelled pixels)} per class, scaled so the average labelled pixel weighs 1 (a class with
+     * no pixel gets 1). The square root keeps a class of 1 % of the pixels at about ten times the
+     * weight of the rest, not a hundred times, so the model does not trade many false alarms for
+     * it.
+     */
+    public float[] balancedClassWeights() {
+        int n = classes.size();
+        long[] counts = new long[n];
+        long total = 0;
+        for (LabeledFrame f : frames()) {
+            int[] h = f.labelHistogram();
+            for (int c = 0; c < n; c++) {
+                counts[c] += h[c];
+                total += h[c];
+            }
+        }
+        float[] w = new float[n];
+        double mean = 0;
+        for (int c = 0; c < n; c++) {
+            double share = (double) counts[c] / Math.max(1, total);
+            w[c] = counts[c] == 0 ? 1f : (float) (1 / Math.sqrt(share));
+            mean += share * w[c];
+        }
+        for (int c = 0; c < n; c++) {
+            w[c] = (float) (w[c] / Math.max(mean, 1e-9));
+        }
+        return w;
+    }
+
     static LabeledFrame resize(LabeledFrame f, int width, int height) {
         if (f.width() == width && f.height() == height) {
             return f;

@@ -1,0 +1,165 @@
+package io.canvasflow.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.trainer.label.LabelCommand;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The whole path on a tiny model: label a clip into a topic, specialise on its first frames, and
+ * evaluate on the frames held out, which the model's lineage names.
+ */
+class SpecialiseFromTopicTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldLabelSpecialiseAndEvaluateOnTheHeldOutFrames() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+            String servers = kafka.bootstrapServers();
+            // Given a clip of a square crossing a field, labelled by the motion teacher
+            Path frames = clip(60);
+            assertEquals(
+                    0,
+                    run(
+                            new LabelCommand(),
+                            "--source",
+                            frames.toString(),
+                            "--camera",
+                            "gate",
+                            "--warm-up",
+                            "5",
+                            "--min-area",
+                            "20",
+                            "--bootstrap-servers",
+                            servers));
+            // When a tiny model specialises on frames 0-44 and holds out 45-59
+            Path model = dir.resolve("gate");
+            assertEquals(
+                    0,
+                    run(
+                            new TrainCommand(),
+                            "--data",
+                            "topic:frames-labelled",
+                            "--camera",
+                            "gate",
+                            "--frames",
+                            "0-59",
+                            "--holdout",
+                            "45-59",
+                            "--bootstrap-servers",
+                            servers,
+                            "--arch",
+                            "tiny",
+                            "--frame",
+                            "64x48",
+                            "--crop",
+                            "48x32",
+                            "--batch",
+                            "2",
+                            "--steps",
+                            "6",
+                            "--video-fraction",
+                            "0.5",
+                            "--clip-frames",
+                            "3",
+                            "--checkpoint-every",
+                            "0",
+                            "--output",
+                            model.toString()));
+            // Then its model.json records where its labels came from and what was held out
+            ModelSpec spec = SegmentationModel.readSpec(model);
+            assertEquals("canvasflow-rnn-gate", spec.modelId());
+            assertEquals(List.of("background", "moving"), spec.classNames());
+            Map<?, ?> lineage = (Map<?, ?>) spec.metrics().get("lineage");
+            assertEquals("gate", lineage.get("camera"));
+            assertEquals("45-59", lineage.get("heldOut"));
+            assertEquals("5-44", lineage.get("sequenceRange"));
+            assertTrue(((String) lineage.get("teacher")).startsWith("motion:mog2"));
+            // And evaluate scores it on the 15 held-out frames, as agreement with the teacher
+            Path report = dir.resolve("report");
+            assertEquals(
+                    0,
+                    run(
+                            new EvaluateCommand(),
+                            "--model",
+                            model.toString(),
+                            "--data",
+                            "topic:frames-labelled",
+                            "--bootstrap-servers",
+                            servers,
+                            "--max-iterations",
+                            "3",
+                            "--report",
+                            report.toString()));
+            String json = Files.readString(report.resolve("evaluation.json"));
+            assertTrue(json.contains("\"scoreIs\" : \"agreement with the teacher\""), json);
+            assertTrue(json.contains("\"frames\" : 15"), json);
+            assertTrue(Files.size(report.resolve("samples.png")) > 0);
+            // And a camera the topic does not hold is one sentence and exit 2
+            assertEquals(
+                    2,
+                    run(
+                            new TrainCommand(),
+                            "--data",
+                            "topic:frames-labelled",
+                            "--camera",
+                            "nope",
+                            "--bootstrap-servers",
+                            servers,
+                            "--arch",
+                            "tiny",
+                            "--frame",
+                            "64x48",
+                            "--crop",
+                            "48x32",
+                            "--steps",
+                            "1",
+                            "--output",
+                            dir.resolve("x").toString()));
+        }
+    }
+
+    private static int run(Object command, String... args) {
+        PrintStream out = System.out;
+        try {
+            System.setOut(
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            return new CommandLine(command).execute(args);
+        } finally {
+            System.setOut(out);
+        }
+    }
+
+    private Path clip(int count) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("clip"));
+        for (int t = 0; t < count; t++) {
+            BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = frame.createGraphics();
+            g.setColor(new Color(70, 120, 60));
+            g.fillRect(0, 0, 64, 48);
+            g.setColor(Color.WHITE);
+            g.fillRect(2 + (t % 40), 14, 12, 16);
+            g.dispose();
+            ImageIO.write(frame, "png", folder.resolve(String.format("f%04d.png", t)).toFile());
+        }
+        return folder;
+    }
+}

@@ -107,19 +107,58 @@ public abstract class SegmentationNet extends AbstractBlock {
         NDArray features = features(ps, inputs.get(0), training);
         NDArray canvas = inputs.size() > 1 ? prepareSeed(inputs.get(1)) : zeroCanvas(features);
         NDList out = new NDList();
+        NDArray last =
+                iterate(
+                        ps,
+                        features,
+                        canvas,
+                        iterations,
+                        training,
+                        keep ? (i, c) -> out.add(c) : null);
+        if (!keep) {
+            out.add(last);
+        }
+        return out;
+    }
+
+    /** Sees the canvas after each iteration. */
+    @FunctionalInterface
+    public interface IterationListener {
+
+        /**
+         * Called after an iteration.
+         *
+         * @param iteration its number, from 1
+         * @param canvas the canvas after it
+         */
+        void after(int iteration, NDArray canvas);
+    }
+
+    /**
+     * Runs {@code iterations} steps from {@code canvas} (zero or a prepared seed), the LSTM state
+     * starting at zero: the one canvas-iteration loop of inference, training and evaluation
+     * (Section 3: {@code canvas(t) = canvas(t-1) + h3(t)}).
+     *
+     * @param listener called after each iteration, or null
+     * @return the canvas after the last iteration
+     */
+    public NDArray iterate(
+            ParameterStore ps,
+            NDArray features,
+            NDArray canvas,
+            int iterations,
+            boolean training,
+            IterationListener listener) {
         NDList state = null;
-        for (int i = 0; i < iterations; i++) {
+        for (int i = 1; i <= iterations; i++) {
             Step s = step(ps, features, canvas, state, training);
             canvas = s.canvas();
             state = s.state();
-            if (keep) {
-                out.add(canvas);
+            if (listener != null) {
+                listener.after(i, canvas);
             }
         }
-        if (!keep) {
-            out.add(canvas);
-        }
-        return out;
+        return canvas;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.canvasflow.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -67,17 +66,23 @@ public final class Segmenter implements AutoCloseable {
                                             new Shape(1, classes, canvasH, canvasW)));
             double[] iterationMs = new double[iterations];
             List<Canvas> kept = new ArrayList<>();
-            NDList state = null;
-            for (int i = 0; i < iterations; i++) {
-                long ti = System.nanoTime();
-                SegmentationNet.Step step = net.step(parameters, features, canvas, state, false);
-                canvas = step.canvas();
-                state = step.state();
-                iterationMs[i] = (System.nanoTime() - ti) / 1e6;
-                if (request.keepIterations()) {
-                    kept.add(toCanvas(canvas, classes, canvasH, canvasW, spec.version()));
-                }
-            }
+            long[] since = {System.nanoTime()};
+            canvas =
+                    net.iterate(
+                            parameters,
+                            features,
+                            canvas,
+                            iterations,
+                            false,
+                            (i, c) -> {
+                                long now = System.nanoTime();
+                                iterationMs[i - 1] = (now - since[0]) / 1e6;
+                                if (request.keepIterations()) {
+                                    kept.add(
+                                            toCanvas(c, classes, canvasH, canvasW, spec.version()));
+                                }
+                                since[0] = System.nanoTime();
+                            });
             Canvas finalCanvas = toCanvas(canvas, classes, canvasH, canvasW, spec.version());
             byte[] classMap = classMap(canvas, request.outputWidth(), request.outputHeight());
             double totalMs = (System.nanoTime() - start) / 1e6;

@@ -2,7 +2,6 @@ package io.canvasflow.trainer;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -485,13 +484,7 @@ public final class CanvasTrainer {
             NDArray features,
             NDArray canvas,
             int iterations) {
-        NDList state = null;
-        for (int i = 0; i < iterations; i++) {
-            SegmentationNet.Step step = net.step(ps, features, canvas, state, true);
-            canvas = step.canvas();
-            state = step.state();
-        }
-        return canvas;
+        return net.iterate(ps, features, canvas, iterations, true, null);
     }
 
     private static void printProgress(

@@ -1,7 +1,6 @@
 package io.canvasflow.trainer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -159,13 +158,8 @@ public final class Evaluator {
                     wrongSeed
                             ? wrongClassCanvas(batch, net, features, sm)
                             : net.zeroCanvas(features);
-            NDList state = null;
-            for (int k = 0; k < iterations; k++) {
-                SegmentationNet.Step step = net.step(ps, features, canvas, state, false);
-                canvas = step.canvas();
-                state = step.state();
-                score(canvas, batch, out[k]);
-            }
+            net.iterate(
+                    ps, features, canvas, iterations, false, (k, c) -> score(c, batch, out[k - 1]));
         }
     }
 
@@ -267,12 +261,7 @@ public final class Evaluator {
                                 ? net.zeroCanvas(features)
                                 : net.prepareSeed(sm.create(previous, canvasShape));
                 int iterations = previous == null ? fullIterations : seededIterations;
-                NDList state = null;
-                for (int k = 0; k < iterations; k++) {
-                    SegmentationNet.Step step = net.step(ps, features, canvas, state, false);
-                    canvas = step.canvas();
-                    state = step.state();
-                }
+                canvas = net.iterate(ps, features, canvas, iterations, false, null);
                 masks.add(argmax(canvas, frame.width(), frame.height()));
                 previous = canvas.toFloatArray();
                 canvasShape = canvas.getShape();

@@ -109,7 +109,6 @@ public final class CanvasTrainer {
             FineTuning fineTuning,
             PrintStream progress)
             throws IOException {
-        options.validate();
         Engine.getInstance().setRandomSeed((int) options.seed());
         Path checkpointDir = options.output().resolve(CHECKPOINT);
         int startStep = 0;

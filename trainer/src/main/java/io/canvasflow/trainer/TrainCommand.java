@@ -275,32 +275,21 @@ public final class TrainCommand implements Callable<Integer> {
                             a.headChannels(),
                             seedClamp);
         }
-        return new TrainingOptions(
-                modelType,
-                architecture,
-                modelType == ModelType.RECURRENT
-                        ? "canvasflow-rnn-synthetic"
-                        : "canvasflow-ff-synthetic",
-                iterations,
-                seededIterations,
-                clipFrames,
-                batch,
-                cropSize[0],
-                cropSize[1],
-                frameSize[0],
-                frameSize[1],
-                steps,
-                lr,
-                momentum,
-                weightDecay,
-                videoFraction,
-                wrongSeedFraction,
-                !attachedSeed,
-                seed,
-                checkpointEvery,
-                output,
-                resume,
-                init);
+        return TrainingOptions.builder()
+                .setOutput(output)
+                .optType(modelType)
+                .optArchitecture(architecture)
+                .optIterations(iterations, seededIterations)
+                .optVideo(videoFraction, clipFrames, wrongSeedFraction)
+                .optAttachedSeed(attachedSeed)
+                .optBatchSize(batch)
+                .optCrop(cropSize[0], cropSize[1])
+                .optFrame(frameSize[0], frameSize[1])
+                .optSchedule(steps, lr, momentum, weightDecay)
+                .optSeed(seed)
+                .optCheckpoints(checkpointEvery, resume)
+                .optInit(init)
+                .build();
     }
 
     /**
@@ -346,7 +335,7 @@ public final class TrainCommand implements Callable<Integer> {
                 modelId != null
                         ? modelId
                         : "canvasflow-" + type + "-" + (camera != null ? camera : kindOf(data));
-        TrainingOptions sized = base.withFrame(width, height).withModelId(id);
+        TrainingOptions sized = base.toBuilder().optFrame(width, height).optModelId(id).build();
         return CanvasTrainer.train(
                 sized,
                 new LabelledTrainingData(mapped, base.seed()),

@@ -3,62 +3,15 @@ package io.canvasflow.trainer;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelType;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Everything a training run needs; the defaults follow the paper's Appendix where it speaks (6
  * unrolled iterations, SGD with momentum 0.95, polynomial decay with power 0.9, Glorot-normal
- * initialisation) and are sized for a 2-core CPU elsewhere.
- *
- * @param type recurrent network or feed-forward baseline
- * @param architecture network hyper-parameters
- * @param modelId the id written into model.json
- * @param iterations iterations unrolled from a zero canvas
- * @param seededIterations iterations run on each seeded frame of a video clip
- * @param clipFrames consecutive frames per video-phase sample: the first from a zero canvas, each
- *     later one seeded with the canvas its predecessor ended with, as the topology chains them
- * @param batchSize images per step
- * @param cropWidth training crop width
- * @param cropHeight training crop height
- * @param frameWidth size synthetic frames are rendered at (crops are taken from them)
- * @param frameHeight likewise
- * @param steps total optimiser steps
- * @param learningRate initial learning rate lr0
- * @param momentum SGD momentum
- * @param weightDecay L2 weight decay
- * @param videoFraction share of the steps, at the end, spent on the video-aware phase
- * @param wrongSeedFraction in the video phase, share of seeds replaced by a wrong-class canvas
- * @param detachSeed whether the seed canvas carries no gradient back into frame t
- * @param seed random seed: same seed, same data and initial weights
- * @param checkpointEvery steps between checkpoints (0: none)
- * @param output model directory to write
- * @param resume continue from the checkpoint in {@code output/checkpoint}
- * @param init a model directory whose weights start the run (fine-tuning), or null for Glorot
- *     initialisation
+ * initialisation) and are sized for a 2-core CPU elsewhere. Built with {@link #builder()}: {@code
+ * setX} for what is required, {@code optX} for the rest, checked in {@link Builder#build()}.
  */
-public record TrainingOptions(
-        ModelType type,
-        Architecture architecture,
-        String modelId,
-        int iterations,
-        int seededIterations,
-        int clipFrames,
-        int batchSize,
-        int cropWidth,
-        int cropHeight,
-        int frameWidth,
-        int frameHeight,
-        int steps,
-        float learningRate,
-        float momentum,
-        float weightDecay,
-        double videoFraction,
-        double wrongSeedFraction,
-        boolean detachSeed,
-        long seed,
-        int checkpointEvery,
-        Path output,
-        boolean resume,
-        Path init) {
+public final class TrainingOptions {
 
     /** End value of the polynomial schedule: (lr0 - eps)(1 - step/total)^0.9 + eps. */
     public static final float LR_EPSILON = 1e-6f;
@@ -66,94 +19,337 @@ public record TrainingOptions(
     /** Power of the polynomial schedule. */
     public static final float LR_POWER = 0.9f;
 
-    /** The same options for frames (and a model input) of {@code width x height}. */
-    public TrainingOptions withFrame(int width, int height) {
-        return new TrainingOptions(
-                type,
-                architecture,
-                modelId,
-                iterations,
-                seededIterations,
-                clipFrames,
-                batchSize,
-                cropWidth,
-                cropHeight,
-                width,
-                height,
-                steps,
-                learningRate,
-                momentum,
-                weightDecay,
-                videoFraction,
-                wrongSeedFraction,
-                detachSeed,
-                seed,
-                checkpointEvery,
-                output,
-                resume,
-                init);
+    private final Builder b;
+
+    private TrainingOptions(Builder builder) {
+        this.b = builder.copy();
     }
 
-    /** The same options under another model id. */
-    public TrainingOptions withModelId(String id) {
-        return new TrainingOptions(
-                type,
-                architecture,
-                id,
-                iterations,
-                seededIterations,
-                clipFrames,
-                batchSize,
-                cropWidth,
-                cropHeight,
-                frameWidth,
-                frameHeight,
-                steps,
-                learningRate,
-                momentum,
-                weightDecay,
-                videoFraction,
-                wrongSeedFraction,
-                detachSeed,
-                seed,
-                checkpointEvery,
-                output,
-                resume,
-                init);
+    /** A builder with the defaults; the output directory is required. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Validates the options, naming the offending one. */
-    public TrainingOptions validate() {
-        if (iterations < 1 || seededIterations < 1 || batchSize < 1 || steps < 1) {
-            throw new IllegalArgumentException(
-                    "iterations, seeded iterations, batch size and steps must be at least 1");
+    /** A builder holding these options, to change some. */
+    public Builder toBuilder() {
+        return b.copy();
+    }
+
+    /** Recurrent network or feed-forward baseline. */
+    public ModelType type() {
+        return b.type;
+    }
+
+    /** Network hyper-parameters. */
+    public Architecture architecture() {
+        return b.architecture;
+    }
+
+    /** The id written into model.json. */
+    public String modelId() {
+        return b.modelId != null
+                ? b.modelId
+                : b.type == ModelType.RECURRENT
+                        ? "canvasflow-rnn-synthetic"
+                        : "canvasflow-ff-synthetic";
+    }
+
+    /** Iterations unrolled from a zero canvas. */
+    public int iterations() {
+        return b.iterations;
+    }
+
+    /** Iterations run on each seeded frame of a video clip. */
+    public int seededIterations() {
+        return b.seededIterations;
+    }
+
+    /**
+     * Consecutive frames per video-phase sample: the first from a zero canvas, each later one
+     * seeded with the canvas its predecessor ended with, as the topology chains them.
+     */
+    public int clipFrames() {
+        return b.clipFrames;
+    }
+
+    /** Images per step. */
+    public int batchSize() {
+        return b.batchSize;
+    }
+
+    /** Training crop width. */
+    public int cropWidth() {
+        return b.cropWidth;
+    }
+
+    /** Training crop height. */
+    public int cropHeight() {
+        return b.cropHeight;
+    }
+
+    /** Frame size (the model's input size; crops are taken from frames of this size). */
+    public int frameWidth() {
+        return b.frameWidth;
+    }
+
+    /** Likewise. */
+    public int frameHeight() {
+        return b.frameHeight;
+    }
+
+    /** Total optimiser steps. */
+    public int steps() {
+        return b.steps;
+    }
+
+    /** Initial learning rate lr0. */
+    public float learningRate() {
+        return b.learningRate;
+    }
+
+    /** SGD momentum. */
+    public float momentum() {
+        return b.momentum;
+    }
+
+    /** L2 weight decay. */
+    public float weightDecay() {
+        return b.weightDecay;
+    }
+
+    /** Share of the steps, at the end, spent on the video-aware phase. */
+    public double videoFraction() {
+        return b.videoFraction;
+    }
+
+    /** In the video phase, share of seeds replaced by a wrong-class canvas. */
+    public double wrongSeedFraction() {
+        return b.wrongSeedFraction;
+    }
+
+    /** Whether the seed canvas carries no gradient back into frame t. */
+    public boolean detachSeed() {
+        return b.detachSeed;
+    }
+
+    /** Random seed: same seed, same data and initial weights. */
+    public long seed() {
+        return b.seed;
+    }
+
+    /** Steps between checkpoints (0: none). */
+    public int checkpointEvery() {
+        return b.checkpointEvery;
+    }
+
+    /** Model directory to write. */
+    public Path output() {
+        return b.output;
+    }
+
+    /** Continue from the checkpoint in {@code output/checkpoint}. */
+    public boolean resume() {
+        return b.resume;
+    }
+
+    /** A model directory whose weights start the run (fine-tuning), or null for Glorot. */
+    public Path init() {
+        return b.init;
+    }
+
+    /** Builds {@link TrainingOptions}. */
+    public static final class Builder {
+        private ModelType type = ModelType.RECURRENT;
+        private Architecture architecture = Architecture.defaults();
+        private String modelId;
+        private int iterations = 6;
+        private int seededIterations = 2;
+        private int clipFrames = 2;
+        private int batchSize = 8;
+        private int cropWidth = 128;
+        private int cropHeight = 96;
+        private int frameWidth = 256;
+        private int frameHeight = 192;
+        private int steps = 4000;
+        private float learningRate = 0.02f;
+        private float momentum = 0.95f;
+        private float weightDecay = 1e-4f;
+        private double videoFraction = 0.3;
+        private double wrongSeedFraction = 0.2;
+        private boolean detachSeed = true;
+        private long seed = 1;
+        private int checkpointEvery = 500;
+        private Path output;
+        private boolean resume;
+        private Path init;
+
+        private Builder() {}
+
+        /** The model directory to write (required). */
+        public Builder setOutput(Path dir) {
+            this.output = dir;
+            return this;
         }
-        if (clipFrames < 2) {
-            throw new IllegalArgumentException(
-                    "a video clip needs at least 2 frames, got " + clipFrames);
+
+        /** Recurrent (default) or feed-forward. */
+        public Builder optType(ModelType value) {
+            this.type = value;
+            return this;
         }
-        if (cropWidth > frameWidth || cropHeight > frameHeight || cropWidth < 8 || cropHeight < 8) {
-            throw new IllegalArgumentException(
-                    "the crop ("
-                            + cropWidth
-                            + "x"
-                            + cropHeight
-                            + ") must fit in the frame ("
-                            + frameWidth
-                            + "x"
-                            + frameHeight
-                            + ") and be at least 8x8");
+
+        /** Network hyper-parameters (default {@link Architecture#defaults()}). */
+        public Builder optArchitecture(Architecture value) {
+            this.architecture = value;
+            return this;
         }
-        if (videoFraction < 0
-                || videoFraction > 1
-                || wrongSeedFraction < 0
-                || wrongSeedFraction > 1) {
-            throw new IllegalArgumentException("fractions must be between 0 and 1");
+
+        /** The id written into model.json (default canvasflow-TYPE-synthetic). */
+        public Builder optModelId(String value) {
+            this.modelId = value;
+            return this;
         }
-        if (learningRate <= 0 || momentum < 0 || momentum >= 1) {
-            throw new IllegalArgumentException("learning rate must be > 0 and momentum in [0, 1)");
+
+        /** Iterations from a zero canvas (6) and on each seeded frame (2). */
+        public Builder optIterations(int zeroCanvas, int seeded) {
+            this.iterations = zeroCanvas;
+            this.seededIterations = seeded;
+            return this;
         }
-        architecture.validate();
-        return this;
+
+        /**
+         * The video phase: its share of the steps (0.3), frames per clip (2), wrong seeds (0.2).
+         */
+        public Builder optVideo(double fraction, int frames, double wrongSeeds) {
+            this.videoFraction = fraction;
+            this.clipFrames = frames;
+            this.wrongSeedFraction = wrongSeeds;
+            return this;
+        }
+
+        /** Back-propagate through the seed into frame t (default: detached). */
+        public Builder optAttachedSeed(boolean attached) {
+            this.detachSeed = !attached;
+            return this;
+        }
+
+        /** Images per step (8). */
+        public Builder optBatchSize(int value) {
+            this.batchSize = value;
+            return this;
+        }
+
+        /** Training crop (128x96). */
+        public Builder optCrop(int width, int height) {
+            this.cropWidth = width;
+            this.cropHeight = height;
+            return this;
+        }
+
+        /** Frame and model input size (256x192). */
+        public Builder optFrame(int width, int height) {
+            this.frameWidth = width;
+            this.frameHeight = height;
+            return this;
+        }
+
+        /** Steps (4000) and the SGD schedule: lr0 (0.02), momentum (0.95), weight decay (1e-4). */
+        public Builder optSchedule(int steps, float lr, float momentum, float weightDecay) {
+            this.steps = steps;
+            this.learningRate = lr;
+            this.momentum = momentum;
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** Random seed (1). */
+        public Builder optSeed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** Steps between checkpoints, 0 for none (500); resume from OUTPUT/checkpoint. */
+        public Builder optCheckpoints(int every, boolean resumeFromCheckpoint) {
+            this.checkpointEvery = every;
+            this.resume = resumeFromCheckpoint;
+            return this;
+        }
+
+        /** Start from this model's weights (fine-tuning), or null (default) for Glorot. */
+        public Builder optInit(Path dir) {
+            this.init = dir;
+            return this;
+        }
+
+        /**
+         * Checks the options, naming the one that is wrong.
+         *
+         * @throws IllegalArgumentException with one sentence
+         */
+        public TrainingOptions build() {
+            Objects.requireNonNull(output, "an output directory is required");
+            if (iterations < 1 || seededIterations < 1 || batchSize < 1 || steps < 1) {
+                throw new IllegalArgumentException(
+                        "iterations, seeded iterations, batch size and steps must be at least 1");
+            }
+            if (clipFrames < 2) {
+                throw new IllegalArgumentException(
+                        "a video clip needs at least 2 frames, got " + clipFrames);
+            }
+            if (cropWidth > frameWidth
+                    || cropHeight > frameHeight
+                    || cropWidth < 8
+                    || cropHeight < 8) {
+                throw new IllegalArgumentException(
+                        "the crop ("
+                                + cropWidth
+                                + "x"
+                                + cropHeight
+                                + ") must fit in the frame ("
+                                + frameWidth
+                                + "x"
+                                + frameHeight
+                                + ") and be at least 8x8");
+            }
+            if (videoFraction < 0
+                    || videoFraction > 1
+                    || wrongSeedFraction < 0
+                    || wrongSeedFraction > 1) {
+                throw new IllegalArgumentException("fractions must be between 0 and 1");
+            }
+            if (learningRate <= 0 || momentum < 0 || momentum >= 1) {
+                throw new IllegalArgumentException(
+                        "learning rate must be > 0 and momentum in [0, 1)");
+            }
+            architecture.validate();
+            return new TrainingOptions(this);
+        }
+
+        private Builder copy() {
+            Builder c = new Builder();
+            c.type = type;
+            c.architecture = architecture;
+            c.modelId = modelId;
+            c.iterations = iterations;
+            c.seededIterations = seededIterations;
+            c.clipFrames = clipFrames;
+            c.batchSize = batchSize;
+            c.cropWidth = cropWidth;
+            c.cropHeight = cropHeight;
+            c.frameWidth = frameWidth;
+            c.frameHeight = frameHeight;
+            c.steps = steps;
+            c.learningRate = learningRate;
+            c.momentum = momentum;
+            c.weightDecay = weightDecay;
+            c.videoFraction = videoFraction;
+            c.wrongSeedFraction = wrongSeedFraction;
+            c.detachSeed = detachSeed;
+            c.seed = seed;
+            c.checkpointEvery = checkpointEvery;
+            c.output = output;
+            c.resume = resume;
+            c.init = init;
+            return c;
+        }
     }
 }

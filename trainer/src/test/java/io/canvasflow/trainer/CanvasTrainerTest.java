@@ -27,30 +27,21 @@ class CanvasTrainerTest {
     /** Tiny options on clips of {@code clipFrames}, starting from {@code init} unless null. */
     private static TrainingOptions tiny(
             ModelType type, int steps, double videoFraction, Path out, int clipFrames, Path init) {
-        return new TrainingOptions(
-                type,
-                Architecture.tiny(),
-                "test-model",
-                3,
-                2,
-                clipFrames,
-                2,
-                64,
-                64,
-                64,
-                64,
-                steps,
-                0.5f,
-                0.9f,
-                0f,
-                videoFraction,
-                0.5,
-                true,
-                7L,
-                0,
-                out,
-                false,
-                init);
+        return TrainingOptions.builder()
+                .setOutput(out)
+                .optType(type)
+                .optArchitecture(Architecture.tiny())
+                .optModelId("test-model")
+                .optIterations(3, 2)
+                .optVideo(videoFraction, clipFrames, 0.5)
+                .optBatchSize(2)
+                .optCrop(64, 64)
+                .optFrame(64, 64)
+                .optSchedule(steps, 0.5f, 0.9f, 0f)
+                .optSeed(7L)
+                .optCheckpoints(0, false)
+                .optInit(init)
+                .build();
     }
 
     private static CanvasTrainer.Result train(TrainingOptions options) throws IOException {
@@ -115,9 +106,10 @@ class CanvasTrainerTest {
 
     @Test
     void shouldRefuseAClipOfOneFrame() {
-        TrainingOptions one = tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("x"), 1, null);
-
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, one::validate);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("x"), 1, null));
         assertTrue(e.getMessage().contains("at least 2 frames"), e.getMessage());
     }
 

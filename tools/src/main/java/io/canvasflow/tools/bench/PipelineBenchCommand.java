@@ -7,6 +7,7 @@ import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
@@ -148,34 +149,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     /**
      * The benchmark's settings.
      *
-     * @param cameras synthetic cameras
-     * @param frames frames per synthetic camera
-     * @param video a video to publish as one more camera, or null
-     * @param videoFrames at most this many video frames, 0 for all
+     * @param footage what is published to the frames topic first
      * @param partitions partitions of the frames topic
      * @param model the recurrent model, or null for the configured one
-     * @param warmUp frames before the bare model is timed
-     * @param latencyFrames frames of each latency probe
-     * @param load the probes' rate as a share of the measured rate
-     * @param defaultIntraOpRun whether to run 2 threads at the default intra-op count too
-     * @param idleTimeout how long a run may make no progress
-     * @param rounds times each configuration runs
+     * @param measure how the phases are measured
      * @param overrides settings for the topology runs
      * @param bootstrapServers a Kafka cluster to run against, or null for an embedded broker
      */
     public record Settings(
-            int cameras,
-            int frames,
-            Path video,
-            long videoFrames,
+            Footage footage,
             int partitions,
             Path model,
-            int warmUp,
-            int latencyFrames,
-            double load,
-            boolean defaultIntraOpRun,
-            Duration idleTimeout,
-            int rounds,
+            PipelineBenchmark.Measure measure,
             Map<String, String> overrides,
             String bootstrapServers) {}
 
@@ -204,18 +189,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             PipelineBenchmark.Result result =
                     run(
                             new Settings(
-                                    cameras,
-                                    frames,
-                                    video,
-                                    videoFrames,
+                                    new Footage(cameras, frames, video, videoFrames),
                                     partitions,
                                     modelOptions.model(),
-                                    warmUp,
-                                    latencyFrames,
-                                    load,
-                                    !skipDefaultIntraOp,
-                                    idleTimeout,
-                                    rounds,
+                                    new PipelineBenchmark.Measure(
+                                            warmUp,
+                                            latencyFrames,
+                                            load,
+                                            !skipDefaultIntraOp,
+                                            idleTimeout,
+                                            rounds),
                                     overrides,
                                     kafkaOptions.bootstrapServers()),
                             out);
@@ -284,41 +267,32 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
         KafkaClients.createTopic(config, topic, s.partitions());
-        if (s.cameras() > 0) {
+        if (s.footage().cameras() > 0) {
             out.printf(
-                    "Publishing %d synthetic camera(s) x %d frames...%n", s.cameras(), s.frames());
+                    "Publishing %d synthetic camera(s) x %d frames...%n",
+                    s.footage().cameras(), s.footage().frames());
             out.flush();
             ReplayFootage.publishSynthetic(
                     bootstrapServers,
                     topic,
-                    CameraIds.spread("cam-", s.cameras(), s.partitions()),
-                    s.frames(),
+                    CameraIds.spread("cam-", s.footage().cameras(), s.partitions()),
+                    s.footage().frames(),
                     out);
         }
-        if (s.video() != null) {
-            out.printf("Publishing %s...%n", s.video());
+        if (s.footage().video() != null) {
+            out.printf("Publishing %s...%n", s.footage().video());
             out.flush();
             ReplayFootage.publishVideo(
                     bootstrapServers,
                     topic,
-                    ReplayFootage.videoCameraId(s.video()),
-                    s.video(),
-                    s.videoFrames(),
+                    ReplayFootage.videoCameraId(s.footage().video()),
+                    s.footage().video(),
+                    s.footage().videoFrames(),
                     out);
         }
         try (SegmentationModel rnn =
                 SegmentationModel.load(config.modelDir(), config.modelDevice())) {
-            return PipelineBenchmark.run(
-                    config,
-                    topic,
-                    rnn,
-                    s.warmUp(),
-                    s.latencyFrames(),
-                    s.load(),
-                    s.defaultIntraOpRun(),
-                    s.idleTimeout(),
-                    s.rounds(),
-                    out);
+            return PipelineBenchmark.run(config, topic, rnn, s.measure(), out);
         }
     }
 

@@ -63,41 +63,128 @@ public final class PipelineBenchmark {
     private static final int ANY_INTRA_OP = 0;
 
     /**
+     * How the benchmark measures.
+     *
+     * @param warmUp frames before the bare model is timed
+     * @param latencyFrames frames of each latency probe
+     * @param load the probes' rate as a share of the measured rate
+     * @param compareDefaultIntraOp whether to run 2 threads at the default intra-op count too
+     * @param idleTimeout how long a run may make no progress
+     * @param rounds times each configuration runs
+     */
+    public record Measure(
+            int warmUp,
+            int latencyFrames,
+            double load,
+            boolean compareDefaultIntraOp,
+            Duration idleTimeout,
+            int rounds) {}
+
+    /**
      * One measured configuration.
      *
      * @param name what ran: {@code bare}, {@code end-to-end}
-     * @param streamThreads Kafka Streams threads (0 for the bare model)
-     * @param modelThreads threads that ran the model: the stream threads end to end, the bare
-     *     model's own threads (each with its share of the cameras) without Kafka
-     * @param intraOpThreads PyTorch intra-op threads per model thread
-     * @param frames frames measured
-     * @param fps frames per second
-     * @param meanModelMs mean model milliseconds per frame
-     * @param latencyFrames frames of the latency probe
-     * @param latencyRateFps the probe's rate
-     * @param latencyP50Ms median latency, sent to mask readable (read_committed)
-     * @param latencyP99Ms 99th percentile of the same
-     * @param complete whether every frame got its mask
+     * @param threads the threads that ran it
+     * @param throughput frames, rate and model time
+     * @param latency the latency probe (NaN figures for the bare model)
      * @param loadAverage the machine's one-minute load average when the phase ended, NaN if unknown
      * @param round which round of the benchmark it ran in, from 1
      * @param cpu where the processor time went while the frames were measured
      */
     public record Phase(
             String name,
-            int streamThreads,
-            int modelThreads,
-            int intraOpThreads,
-            long frames,
-            double fps,
-            double meanModelMs,
-            int latencyFrames,
-            double latencyRateFps,
-            double latencyP50Ms,
-            double latencyP99Ms,
-            boolean complete,
+            Threads threads,
+            Throughput throughput,
+            Latency latency,
             double loadAverage,
             int round,
-            CpuUse.Usage cpu) {}
+            CpuUse.Usage cpu) {
+
+        /** Kafka Streams threads (0 for the bare model). */
+        public int streamThreads() {
+            return threads.streamThreads();
+        }
+
+        /** Threads that ran the model. */
+        public int modelThreads() {
+            return threads.modelThreads();
+        }
+
+        /** PyTorch intra-op threads per model thread. */
+        public int intraOpThreads() {
+            return threads.intraOpThreads();
+        }
+
+        /** Frames measured. */
+        public long frames() {
+            return throughput.frames();
+        }
+
+        /** Frames per second. */
+        public double fps() {
+            return throughput.fps();
+        }
+
+        /** Mean model milliseconds per frame. */
+        public double meanModelMs() {
+            return throughput.meanModelMs();
+        }
+
+        /** Whether every frame got its mask. */
+        public boolean complete() {
+            return throughput.complete();
+        }
+
+        /** Frames of the latency probe. */
+        public int latencyFrames() {
+            return latency.frames();
+        }
+
+        /** The latency probe's rate. */
+        public double latencyRateFps() {
+            return latency.rateFps();
+        }
+
+        /** Median latency, sent to mask readable (read_committed). */
+        public double latencyP50Ms() {
+            return latency.p50Ms();
+        }
+
+        /** 99th percentile latency. */
+        public double latencyP99Ms() {
+            return latency.p99Ms();
+        }
+    }
+
+    /**
+     * The threads of a phase.
+     *
+     * @param streamThreads Kafka Streams threads (0 for the bare model)
+     * @param modelThreads threads that ran the model: the stream threads end to end, the bare
+     *     model's own threads (each with its share of the cameras) without Kafka
+     * @param intraOpThreads PyTorch intra-op threads per model thread
+     */
+    public record Threads(int streamThreads, int modelThreads, int intraOpThreads) {}
+
+    /**
+     * What a phase got through.
+     *
+     * @param frames frames measured
+     * @param fps frames per second
+     * @param meanModelMs mean model milliseconds per frame
+     * @param complete whether every frame got its mask
+     */
+    public record Throughput(long frames, double fps, double meanModelMs, boolean complete) {}
+
+    /**
+     * A latency probe's figures.
+     *
+     * @param frames frames of the probe
+     * @param rateFps the probe's rate
+     * @param p50Ms median latency, sent to mask readable (read_committed)
+     * @param p99Ms 99th percentile of the same
+     */
+    public record Latency(int frames, double rateFps, double p50Ms, double p99Ms) {}
 
     /**
      * End-to-end frames/s with one stream thread must be at least this share of the bare model's.
@@ -234,14 +321,15 @@ public final class PipelineBenchmark {
             CanvasFlowConfig config,
             String topic,
             SegmentationModel model,
-            int warmUp,
-            int latencyFrames,
-            double load,
-            boolean compareDefaultIntraOp,
-            Duration idle,
-            int rounds,
+            Measure measure,
             PrintWriter progress)
             throws InterruptedException {
+        int warmUp = measure.warmUp();
+        int latencyFrames = measure.latencyFrames();
+        double load = measure.load();
+        boolean compareDefaultIntraOp = measure.compareDefaultIntraOp();
+        Duration idle = measure.idleTimeout();
+        int rounds = measure.rounds();
         Map<String, Object> consumer = KafkaClients.consumer(config, "canvasflow-bench-read");
         TopicSnapshot snapshot = TopicSnapshot.take(consumer, topic, FrameRange.all());
         List<Frame> frames = new ArrayList<>();
@@ -398,17 +486,13 @@ public final class PipelineBenchmark {
         long slowest = Arrays.stream(nanos).max().orElse(0);
         return new Phase(
                 "bare model",
-                0,
-                threads,
-                intraOp,
-                frames.size(),
-                frames.size() / (slowest / 1e9),
-                Arrays.stream(modelMs).sum() / frames.size(),
-                0,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                true,
+                new Threads(0, threads, intraOp),
+                new Throughput(
+                        frames.size(),
+                        frames.size() / (slowest / 1e9),
+                        Arrays.stream(modelMs).sum() / frames.size(),
+                        true),
+                new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                 Stats.loadAverage(),
                 round,
                 cpu);
@@ -483,17 +567,13 @@ public final class PipelineBenchmark {
         Phase phase =
                 new Phase(
                         "end-to-end",
-                        threads,
-                        threads,
-                        intraOp,
-                        o.masks().size(),
-                        o.fps(),
-                        modelMs,
-                        o.latencyFrames(),
-                        o.latencyRate(),
-                        Stats.percentile(o.latencyMs(), 50),
-                        Stats.percentile(o.latencyMs(), 99),
-                        o.complete(),
+                        new Threads(threads, threads, intraOp),
+                        new Throughput(o.masks().size(), o.fps(), modelMs, o.complete()),
+                        new Latency(
+                                o.latencyFrames(),
+                                o.latencyRate(),
+                                Stats.percentile(o.latencyMs(), 50),
+                                Stats.percentile(o.latencyMs(), 99)),
                         o.loadAverage(),
                         round,
                         o.drainCpu());

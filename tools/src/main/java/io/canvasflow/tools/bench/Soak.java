@@ -162,10 +162,7 @@ public final class Soak {
      * @param streamThreads Kafka Streams threads
      * @param clipFrames frames rendered per camera and replayed back and forth
      * @param warmUpFrames frames before the warm-up checkpoint
-     * @param interval time between samples
-     * @param backlog most frames published and not yet segmented
-     * @param fps a fixed publishing rate, or null for as fast as the backlog allows
-     * @param idle how long without a mask before giving up
+     * @param pacing how fast frames are published and memory sampled
      */
     public record Settings(
             long frames,
@@ -174,10 +171,7 @@ public final class Soak {
             int streamThreads,
             int clipFrames,
             long warmUpFrames,
-            Duration interval,
-            int backlog,
-            Double fps,
-            Duration idle) {
+            Pacing pacing) {
 
         /** Checks the ranges. */
         public Settings {
@@ -187,13 +181,28 @@ public final class Soak {
                     || streamThreads < 1
                     || clipFrames < 2
                     || warmUpFrames < 0
-                    || warmUpFrames >= frames
-                    || backlog < 1
-                    || (fps != null && !(fps > 0))) {
+                    || warmUpFrames >= frames) {
                 throw new IllegalArgumentException(
                         "expected frames >= 1, cameras >= 1, partitions >= 1, threads >= 1, clip"
-                                + " frames >= 2, 0 <= warm-up frames < frames, backlog >= 1 and a"
-                                + " positive rate");
+                                + " frames >= 2 and 0 <= warm-up frames < frames");
+            }
+        }
+    }
+
+    /**
+     * How fast a soak publishes and how often it samples.
+     *
+     * @param interval time between samples
+     * @param backlog most frames published and not yet segmented
+     * @param fps a fixed publishing rate, or null for as fast as the backlog allows
+     * @param idle how long without a mask before giving up
+     */
+    public record Pacing(Duration interval, int backlog, Double fps, Duration idle) {
+
+        /** Checks the ranges. */
+        public Pacing {
+            if (backlog < 1 || (fps != null && !(fps > 0))) {
+                throw new IllegalArgumentException("expected backlog >= 1 and a positive rate");
             }
         }
     }
@@ -288,8 +297,8 @@ public final class Soak {
                             samples.add(x);
                             say(progress, x);
                         },
-                        s.interval().toMillis(),
-                        s.interval().toMillis(),
+                        s.pacing().interval().toMillis(),
+                        s.pacing().interval().toMillis(),
                         TimeUnit.MILLISECONDS);
                 feeder.start();
                 boolean warmed =
@@ -298,7 +307,7 @@ public final class Soak {
                                         () ->
                                                 run.collector().masks() >= s.warmUpFrames()
                                                         || feederFailure.get() != null,
-                                        s.idle());
+                                        s.pacing().idle());
                 check(feederFailure);
                 Checkpoint warm =
                         new Checkpoint("warm-up", checkpoint(start, run.collector().masks()));
@@ -309,7 +318,7 @@ public final class Soak {
                                                 () ->
                                                         run.collector().masks() >= s.frames()
                                                                 || feederFailure.get() != null,
-                                                s.idle());
+                                                s.pacing().idle());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 check(feederFailure);
                 long masks = run.collector().masks();
@@ -377,14 +386,14 @@ public final class Soak {
                         "a frame could not be sent: " + sendFailure.get().getMessage(),
                         sendFailure.get());
             }
-            if (s.fps() != null) {
-                long due = start + (long) (i * 1e9 / s.fps());
+            if (s.pacing().fps() != null) {
+                long due = start + (long) (i * 1e9 / s.pacing().fps());
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
             }
-            while (sent.get() - run.collector().masks() >= s.backlog()) {
+            while (sent.get() - run.collector().masks() >= s.pacing().backlog()) {
                 Thread.sleep(2);
             }
             int camera = (int) (i % ids.size());

@@ -140,10 +140,7 @@ public final class SoakCommand implements Callable<Integer> {
                             threads,
                             clipFrames,
                             warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
-                            interval,
-                            backlog,
-                            rate,
-                            idleTimeout);
+                            new Soak.Pacing(interval, backlog, rate, idleTimeout));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -282,7 +279,9 @@ public final class SoakCommand implements Callable<Integer> {
                 SegmentationModel.load(config.modelDir(), config.modelDevice())) {
             out.printf(
                     "Soaking %d frames of %d camera(s), a sample every %d s...%n",
-                    settings.frames(), settings.cameras(), settings.interval().toSeconds());
+                    settings.frames(),
+                    settings.cameras(),
+                    settings.pacing().interval().toSeconds());
             out.flush();
             return Soak.run(config, rnn, settings, brokerDescription, out);
         }

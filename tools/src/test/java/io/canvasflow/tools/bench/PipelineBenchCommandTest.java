@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.Footage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -136,18 +137,11 @@ class PipelineBenchCommandTest {
     private static PipelineBenchCommand.Settings settings(
             int cameras, int frames, int latencyFrames, String bootstrapServers) {
         return new PipelineBenchCommand.Settings(
-                cameras,
-                frames,
-                null,
-                0,
+                new Footage(cameras, frames, null, 0),
                 cameras,
                 ShippedModels.rnn(),
-                cameras,
-                latencyFrames,
-                0.8,
-                false,
-                Duration.ofMinutes(1),
-                1,
+                new PipelineBenchmark.Measure(
+                        cameras, latencyFrames, 0.8, false, Duration.ofMinutes(1), 1),
                 Map.of(),
                 bootstrapServers);
     }
@@ -161,17 +155,9 @@ class PipelineBenchCommandTest {
             int streamThreads, int intraOp, double fps, boolean complete, int round) {
         return new PipelineBenchmark.Phase(
                 streamThreads == 0 ? "bare model" : "end-to-end",
-                streamThreads,
-                Math.max(1, streamThreads),
-                intraOp,
-                100,
-                fps,
-                1000 / fps,
-                0,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                complete,
+                new PipelineBenchmark.Threads(streamThreads, Math.max(1, streamThreads), intraOp),
+                new PipelineBenchmark.Throughput(100, fps, 1000 / fps, complete),
+                new PipelineBenchmark.Latency(0, Double.NaN, Double.NaN, Double.NaN),
                 1.0,
                 round,
                 null);
@@ -203,17 +189,9 @@ class PipelineBenchCommandTest {
         PipelineBenchmark.Phase bareTwo =
                 new PipelineBenchmark.Phase(
                         "bare model",
-                        0,
-                        2,
-                        1,
-                        100,
-                        140,
-                        14,
-                        0,
-                        Double.NaN,
-                        Double.NaN,
-                        Double.NaN,
-                        true,
+                        new PipelineBenchmark.Threads(0, 2, 1),
+                        new PipelineBenchmark.Throughput(100, 140, 14, true),
+                        new PipelineBenchmark.Latency(0, Double.NaN, Double.NaN, Double.NaN),
                         1.0,
                         1,
                         null);

@@ -32,7 +32,13 @@ class SoakCommandTest {
         // Given a short soak of two cameras, the broker in a child JVM as by default
         Soak.Settings settings =
                 new Soak.Settings(
-                        40, 2, 2, 1, 6, 8, Duration.ofMillis(500), 8, null, Duration.ofMinutes(1));
+                        40,
+                        2,
+                        2,
+                        1,
+                        6,
+                        8,
+                        new Soak.Pacing(Duration.ofMillis(500), 8, null, Duration.ofMinutes(1)));
 
         // When it runs
         Soak.Result r =

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.bench.TorchThreads;
+import io.canvasflow.tools.common.Footage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -48,23 +49,16 @@ class ReplayCommandTest {
         // Given a self-contained replay of two synthetic cameras with ground truth
         ReplayCommand.Settings settings =
                 new ReplayCommand.Settings(
-                        null,
-                        "frames",
-                        FrameRange.all(),
-                        CAMERAS,
-                        FRAMES,
-                        null,
-                        0,
-                        2,
-                        ReplayMode.standard(),
-                        ShippedModels.rnn(),
-                        ShippedModels.feedForward(),
-                        1,
-                        3,
-                        0.8,
-                        Duration.ofMinutes(1),
+                        new ReplayCommand.Cluster(null, "frames", FrameRange.all(), 2, false),
+                        new Footage(CAMERAS, FRAMES, null, 0),
+                        new ReplayCommand.Run(
+                                ReplayMode.standard(),
+                                ShippedModels.rnn(),
+                                ShippedModels.feedForward(),
+                                1,
+                                Duration.ofMinutes(1)),
+                        new ReplayCommand.LatencyProbe(3, 0.8),
                         dir.resolve("report"),
-                        false,
                         null,
                         Map.of());
 
@@ -138,23 +132,16 @@ class ReplayCommandTest {
         Path video = Path.of(System.getenv("CANVASFLOW_VTEST"));
         ReplayCommand.Settings settings =
                 new ReplayCommand.Settings(
-                        null,
-                        "frames",
-                        FrameRange.all(),
-                        0,
-                        1,
-                        video,
-                        30,
-                        1,
-                        List.of(ReplayMode.SEEDED_2, ReplayMode.FEED_FORWARD),
-                        ShippedModels.rnn(),
-                        ShippedModels.feedForward(),
-                        1,
-                        0,
-                        0.8,
-                        Duration.ofMinutes(1),
+                        new ReplayCommand.Cluster(null, "frames", FrameRange.all(), 1, false),
+                        new Footage(0, 1, video, 30),
+                        new ReplayCommand.Run(
+                                List.of(ReplayMode.SEEDED_2, ReplayMode.FEED_FORWARD),
+                                ShippedModels.rnn(),
+                                ShippedModels.feedForward(),
+                                1,
+                                Duration.ofMinutes(1)),
+                        new ReplayCommand.LatencyProbe(0, 0.8),
                         dir.resolve("report"),
-                        false,
                         null,
                         Map.of());
 

@@ -19,38 +19,24 @@ import org.slf4j.LoggerFactory;
  * Where a {@link MaskFollower}'s consumer starts: its configuration, then a subscription (with a
  * group) or every partition assigned and sought to the beginning, or to the end of the masks and a
  * little into the past of the frames ({@link MaskFollower#FRAME_LOOKBACK}) when following live.
+ *
+ * @param bootstrapServers the Kafka bootstrap servers, for messages
+ * @param masksTopic the masks topic
+ * @param framesTopic the frames topic to read too, or null when no overlays are drawn
+ * @param groupId the consumer group, or null to assign every partition
+ * @param fromBeginning whether to start at the earliest offsets
+ * @param stopping true once the follower is asked to stop
  */
-final class FollowerStart {
+record FollowerStart(
+        String bootstrapServers,
+        String masksTopic,
+        String framesTopic,
+        String groupId,
+        boolean fromBeginning,
+        BooleanSupplier stopping) {
 
     private static final Logger LOG = LoggerFactory.getLogger(MaskFollower.class);
     private static final Duration FRAMES_WAIT = Duration.ofSeconds(10);
-
-    private final String bootstrapServers;
-    private final String masksTopic;
-    private final String framesTopic;
-    private final String groupId;
-    private final boolean fromBeginning;
-    private final BooleanSupplier stopping;
-
-    /**
-     * @param framesTopic the frames topic to read too, or null when no overlays are drawn
-     * @param groupId the consumer group, or null to assign every partition
-     * @param stopping true once the follower is asked to stop
-     */
-    FollowerStart(
-            String bootstrapServers,
-            String masksTopic,
-            String framesTopic,
-            String groupId,
-            boolean fromBeginning,
-            BooleanSupplier stopping) {
-        this.bootstrapServers = bootstrapServers;
-        this.masksTopic = masksTopic;
-        this.framesTopic = framesTopic;
-        this.groupId = groupId;
-        this.fromBeginning = fromBeginning;
-        this.stopping = stopping;
-    }
 
     /** See {@link MaskFollower#consumerConfig}. */
     static Map<String, Object> consumerConfig(

@@ -18,11 +18,10 @@ import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
@@ -245,14 +244,7 @@ public final class Plots {
     public static BufferedImage lineChart(
             String title, String xLabel, String yLabel, List<Series> series, Options options) {
         XYChart chart =
-                new XYChartBuilder()
-                        .width(options.width())
-                        .height(options.height())
-                        .title(title)
-                        .xAxisTitle(xLabel)
-                        .yAxisTitle(yLabel)
-                        .build();
-        style(chart.getStyler());
+                titled(new XYChart(options.width(), options.height()), title, xLabel, yLabel);
         chart.getStyler().setMarkerSize(MARKER_SIZE);
         bound(options.xMin(), chart.getStyler()::setXAxisMin);
         bound(options.xMax(), chart.getStyler()::setXAxisMax);
@@ -329,14 +321,7 @@ public final class Plots {
             }
         }
         CategoryChart chart =
-                new CategoryChartBuilder()
-                        .width(options.width())
-                        .height(options.height())
-                        .title(title)
-                        .xAxisTitle(xLabel)
-                        .yAxisTitle(yLabel)
-                        .build();
-        style(chart.getStyler());
+                titled(new CategoryChart(options.width(), options.height()), title, xLabel, yLabel);
         chart.getStyler().setLegendVisible(bars.size() > 1);
         chart.getStyler().setLabelsVisible(true);
         chart.getStyler().setLabelsFont(SMALL);
@@ -357,7 +342,17 @@ public final class Plots {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
-    /** White background, light grid, the report fonts, legend inside the plot where it fits. */
+    /** The chart with its titles and the report's style. */
+    private static <C extends Chart<? extends AxesChartStyler, ?>> C titled(
+            C chart, String title, String xLabel, String yLabel) {
+        chart.setTitle(title);
+        chart.setXAxisTitle(xLabel);
+        chart.setYAxisTitle(yLabel);
+        style(chart.getStyler());
+        return chart;
+    }
+
+    /** White background, light grid, the report fonts, the legend under the plot. */
     private static void style(AxesChartStyler styler) {
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBackgroundColor(Color.WHITE);

@@ -215,7 +215,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 Files.writeString(json, text);
                 out.println("Wrote " + json);
             }
-            boolean complete = result.phases().stream().allMatch(PipelineBenchmark.Phase::complete);
+            boolean complete = result.phases().stream().allMatch(p -> p.throughput().complete());
             return complete ? 0 : 1;
         } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
             err.println("canvasflow bench pipeline: " + e.getMessage());
@@ -323,17 +323,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("round", p.round());
             o.put("name", p.name());
-            o.put("streamThreads", p.streamThreads());
-            o.put("modelThreads", p.modelThreads());
-            o.put("intraOpThreads", p.intraOpThreads());
-            o.put("frames", p.frames());
-            o.put("fps", Stats.finite(p.fps()));
-            o.put("meanModelMs", Stats.finite(p.meanModelMs()));
-            o.put("latencyFrames", p.latencyFrames());
-            o.put("latencyRateFps", Stats.finite(p.latencyRateFps()));
-            o.put("latencyP50Ms", Stats.finite(p.latencyP50Ms()));
-            o.put("latencyP99Ms", Stats.finite(p.latencyP99Ms()));
-            o.put("complete", p.complete());
+            o.put("streamThreads", p.threads().streamThreads());
+            o.put("modelThreads", p.threads().modelThreads());
+            o.put("intraOpThreads", p.threads().intraOpThreads());
+            o.put("frames", p.throughput().frames());
+            o.put("fps", Stats.finite(p.throughput().fps()));
+            o.put("meanModelMs", Stats.finite(p.throughput().meanModelMs()));
+            o.put("latencyFrames", p.latency().frames());
+            o.put("latencyRateFps", Stats.finite(p.latency().rateFps()));
+            o.put("latencyP50Ms", Stats.finite(p.latency().p50Ms()));
+            o.put("latencyP99Ms", Stats.finite(p.latency().p99Ms()));
+            o.put("complete", p.throughput().complete());
             o.put("loadAverage", Stats.finite(p.loadAverage()));
             if (p.cpu() != null) {
                 o.put("cpu", cpu(p.cpu()));
@@ -379,9 +379,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return run.map(
                         p -> {
                             Map<String, Object> o = new LinkedHashMap<>();
-                            o.put("streamThreads", p.streamThreads());
-                            o.put("intraOpThreads", p.intraOpThreads());
-                            o.put("fps", Stats.finite(p.fps()));
+                            o.put("streamThreads", p.threads().streamThreads());
+                            o.put("intraOpThreads", p.threads().intraOpThreads());
+                            o.put("fps", Stats.finite(p.throughput().fps()));
                             return o;
                         })
                 .orElse(null);

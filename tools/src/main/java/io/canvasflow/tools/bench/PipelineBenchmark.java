@@ -98,63 +98,7 @@ public final class PipelineBenchmark {
             Latency latency,
             double loadAverage,
             int round,
-            CpuUse.Usage cpu) {
-
-        /** Kafka Streams threads (0 for the bare model). */
-        public int streamThreads() {
-            return threads.streamThreads();
-        }
-
-        /** Threads that ran the model. */
-        public int modelThreads() {
-            return threads.modelThreads();
-        }
-
-        /** PyTorch intra-op threads per model thread. */
-        public int intraOpThreads() {
-            return threads.intraOpThreads();
-        }
-
-        /** Frames measured. */
-        public long frames() {
-            return throughput.frames();
-        }
-
-        /** Frames per second. */
-        public double fps() {
-            return throughput.fps();
-        }
-
-        /** Mean model milliseconds per frame. */
-        public double meanModelMs() {
-            return throughput.meanModelMs();
-        }
-
-        /** Whether every frame got its mask. */
-        public boolean complete() {
-            return throughput.complete();
-        }
-
-        /** Frames of the latency probe. */
-        public int latencyFrames() {
-            return latency.frames();
-        }
-
-        /** The latency probe's rate. */
-        public double latencyRateFps() {
-            return latency.rateFps();
-        }
-
-        /** Median latency, sent to mask readable (read_committed). */
-        public double latencyP50Ms() {
-            return latency.p50Ms();
-        }
-
-        /** 99th percentile latency. */
-        public double latencyP99Ms() {
-            return latency.p99Ms();
-        }
-    }
+            CpuUse.Usage cpu) {}
 
     /**
      * The threads of a phase.
@@ -274,25 +218,28 @@ public final class PipelineBenchmark {
         /** The intra-op counts the bare model ran at on one thread, in the order run. */
         public List<Integer> bareIntraOpCounts() {
             return phases.stream()
-                    .filter(p -> p.streamThreads() == 0 && p.modelThreads() == 1)
-                    .map(Phase::intraOpThreads)
+                    .filter(
+                            p ->
+                                    p.threads().streamThreads() == 0
+                                            && p.threads().modelThreads() == 1)
+                    .map(p -> p.threads().intraOpThreads())
                     .distinct()
                     .toList();
         }
 
         private Optional<Phase> fastest(int streamThreads, int modelThreads, int intraOp) {
             return phases.stream()
-                    .filter(p -> p.streamThreads() == streamThreads)
-                    .filter(p -> p.modelThreads() == modelThreads)
-                    .filter(p -> intraOp == ANY_INTRA_OP || p.intraOpThreads() == intraOp)
-                    .filter(p -> p.complete() && Double.isFinite(p.fps()))
-                    .max(Comparator.comparingDouble(Phase::fps));
+                    .filter(p -> p.threads().streamThreads() == streamThreads)
+                    .filter(p -> p.threads().modelThreads() == modelThreads)
+                    .filter(p -> intraOp == ANY_INTRA_OP || p.threads().intraOpThreads() == intraOp)
+                    .filter(p -> p.throughput().complete() && Double.isFinite(p.throughput().fps()))
+                    .max(Comparator.comparingDouble(p -> p.throughput().fps()));
         }
 
         private static double fpsRatio(Optional<Phase> a, Optional<Phase> b) {
             return a.isEmpty() || b.isEmpty()
                     ? Double.NaN
-                    : Stats.ratio(a.get().fps(), b.get().fps());
+                    : Stats.ratio(a.get().throughput().fps(), b.get().throughput().fps());
         }
     }
 
@@ -355,7 +302,7 @@ public final class PipelineBenchmark {
                             frames.size());
                     Phase bare = bare(model, frames, warmUp, intraOp, 1, round);
                     phases.add(bare);
-                    say(progress, "  %.1f frames/s%n", bare.fps());
+                    say(progress, "  %.1f frames/s%n", bare.throughput().fps());
                 }
                 say(
                         progress,
@@ -364,7 +311,7 @@ public final class PipelineBenchmark {
                         share);
                 Phase bareTwo = bare(model, frames, warmUp, share, 2, round);
                 phases.add(bareTwo);
-                say(progress, "  %.1f frames/s%n", bareTwo.fps());
+                say(progress, "  %.1f frames/s%n", bareTwo.throughput().fps());
                 List<int[]> runs = new ArrayList<>();
                 single.forEach(intraOp -> runs.add(new int[] {1, intraOp}));
                 runs.add(new int[] {2, share});
@@ -580,10 +527,10 @@ public final class PipelineBenchmark {
         say(
                 progress,
                 "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",
-                phase.fps(),
-                phase.latencyP50Ms(),
-                phase.latencyP99Ms(),
-                phase.latencyRateFps());
+                phase.throughput().fps(),
+                phase.latency().p50Ms(),
+                phase.latency().p99Ms(),
+                phase.latency().rateFps());
         return phase;
     }
 

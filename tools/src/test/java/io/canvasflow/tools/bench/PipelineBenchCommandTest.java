@@ -47,17 +47,20 @@ class PipelineBenchCommandTest {
                 r.phases().stream().map(PipelineBenchmark.Phase::name).toList());
         assertEquals(
                 List.of(0, 0, 1, 2),
-                r.phases().stream().map(PipelineBenchmark.Phase::streamThreads).toList());
+                r.phases().stream().map(p -> p.threads().streamThreads()).toList());
         assertEquals(
                 List.of(1, 2, 1, 2),
-                r.phases().stream().map(PipelineBenchmark.Phase::modelThreads).toList());
+                r.phases().stream().map(p -> p.threads().modelThreads()).toList());
         for (PipelineBenchmark.Phase p : r.phases()) {
-            assertEquals(List.of(true, 10L), List.of(p.complete(), p.frames()), p.toString());
-            assertTrue(p.fps() > 0 && p.meanModelMs() > 0, p.toString());
+            assertEquals(
+                    List.of(true, 10L),
+                    List.of(p.throughput().complete(), p.throughput().frames()),
+                    p.toString());
+            assertTrue(p.throughput().fps() > 0 && p.throughput().meanModelMs() > 0, p.toString());
             // The time of the threads that ran the model is theirs, not the process's rest
             assertTrue(p.cpu().ms(CpuUse.Group.MODEL_THREADS) > 0, p.toString());
         }
-        assertTrue(r.phases().get(2).latencyP50Ms() >= 0, "latency measured");
+        assertTrue(r.phases().get(2).latency().p50Ms() >= 0, "latency measured");
         assertTrue(r.endToEndOverBare() > 0 && r.twoThreadsOverOne() > 0);
         String json = PipelineBenchCommand.json(r);
         assertTrue(json.contains("\"endToEndOneThreadOverBare\""), json);
@@ -80,7 +83,10 @@ class PipelineBenchCommandTest {
             assertTrue(
                     console.toString().contains("Using the Kafka cluster at "), console.toString());
             for (PipelineBenchmark.Phase p : r.phases()) {
-                assertEquals(List.of(true, 4L), List.of(p.complete(), p.frames()), p.toString());
+                assertEquals(
+                        List.of(true, 4L),
+                        List.of(p.throughput().complete(), p.throughput().frames()),
+                        p.toString());
             }
             try (Admin admin =
                     Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {

@@ -10,8 +10,10 @@ import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.Latency;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.FrameRange;
+import io.canvasflow.tools.replay.LatencyProbe;
 import io.canvasflow.tools.replay.ModeOutcome;
 import io.canvasflow.tools.replay.ModeRunner;
 import io.canvasflow.tools.replay.ReplayMode;
@@ -119,16 +121,6 @@ public final class PipelineBenchmark {
      * @param complete whether every frame got its mask
      */
     public record Throughput(long frames, double fps, double meanModelMs, boolean complete) {}
-
-    /**
-     * A latency probe's figures.
-     *
-     * @param frames frames of the probe
-     * @param rateFps the probe's rate
-     * @param p50Ms median latency, sent to mask readable (read_committed)
-     * @param p99Ms 99th percentile of the same
-     */
-    public record Latency(int frames, double rateFps, double p50Ms, double p99Ms) {}
 
     /**
      * End-to-end frames/s with one stream thread must be at least this share of the bare model's.
@@ -494,8 +486,7 @@ public final class PipelineBenchmark {
                         snapshot,
                         runId,
                         threads,
-                        latencyFrames,
-                        load,
+                        new LatencyProbe(latencyFrames, load),
                         idle,
                         false,
                         progress);
@@ -515,15 +506,19 @@ public final class PipelineBenchmark {
                 new Phase(
                         "end-to-end",
                         new Threads(threads, threads, intraOp),
-                        new Throughput(o.masks().size(), o.fps(), modelMs, o.complete()),
+                        new Throughput(
+                                o.masks().size(),
+                                o.drain().fps(),
+                                modelMs,
+                                o.accounting().complete()),
                         new Latency(
-                                o.latencyFrames(),
-                                o.latencyRate(),
-                                Stats.percentile(o.latencyMs(), 50),
-                                Stats.percentile(o.latencyMs(), 99)),
-                        o.loadAverage(),
+                                o.probe().frames(),
+                                o.probe().rate(),
+                                Stats.percentile(o.probe().latencyMs(), 50),
+                                Stats.percentile(o.probe().latencyMs(), 99)),
+                        o.drain().loadAverage(),
                         round,
-                        o.drainCpu());
+                        o.drain().cpu());
         say(
                 progress,
                 "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",

@@ -229,14 +229,6 @@ public final class ReplayCommand implements Callable<Integer> {
             List<ReplayMode> modes, Path model, Path baseline, int threads, Duration idleTimeout) {}
 
     /**
-     * The latency probe run after each mode's throughput run.
-     *
-     * @param frames frames of the probe, 0 for none
-     * @param load the probe's rate as a share of the measured rate
-     */
-    public record LatencyProbe(int frames, double load) {}
-
-    /**
      * What a replay produced.
      *
      * @param result the figures
@@ -251,7 +243,8 @@ public final class ReplayCommand implements Callable<Integer> {
         Settings settings = settings();
         try {
             Outcome outcome = replay(settings, out);
-            boolean complete = outcome.result().modes().stream().allMatch(ModeResult::complete);
+            boolean complete =
+                    outcome.result().modes().stream().allMatch(res -> res.counts().complete());
             if (!complete) {
                 err.println(
                         "canvasflow replay: a mode did not get a mask for every frame before the"

@@ -90,7 +90,7 @@ public record ReplayResult(
         String s = ReplayMode.SEEDED_2.name();
         String z = ReplayMode.ZERO_6.name();
         String f = ReplayMode.FEED_FORWARD.name();
-        double miou = ratio(s, z, ModeResult::miou);
+        double miou = ratio(s, z, res -> res.quality().miou());
         if (Double.isFinite(miou)) {
             checks.add(
                     new Check(
@@ -99,7 +99,7 @@ public record ReplayResult(
                             ">= " + MIN_MIOU_RATIO,
                             miou >= MIN_MIOU_RATIO));
         }
-        double time = ratio(s, z, ModeResult::modelMsMean);
+        double time = ratio(s, z, res -> res.cost().modelMsMean());
         if (Double.isFinite(time)) {
             checks.add(
                     new Check(
@@ -108,7 +108,7 @@ public record ReplayResult(
                             "<= " + MAX_MODEL_TIME_RATIO,
                             time <= MAX_MODEL_TIME_RATIO));
         }
-        double flicker = ratio(s, f, ModeResult::flicker);
+        double flicker = ratio(s, f, res -> res.quality().flicker().share());
         if (Double.isFinite(flicker)) {
             checks.add(
                     new Check("flicker of seeded-2 / feed-forward", flicker, "< 1", flicker < 1));

@@ -7,6 +7,7 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
+import io.canvasflow.tools.common.Latency;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -163,7 +164,7 @@ class PipelineBenchCommandTest {
                 streamThreads == 0 ? "bare model" : "end-to-end",
                 new PipelineBenchmark.Threads(streamThreads, Math.max(1, streamThreads), intraOp),
                 new PipelineBenchmark.Throughput(100, fps, 1000 / fps, complete),
-                new PipelineBenchmark.Latency(0, Double.NaN, Double.NaN, Double.NaN),
+                new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                 1.0,
                 round,
                 null);
@@ -197,7 +198,7 @@ class PipelineBenchCommandTest {
                         "bare model",
                         new PipelineBenchmark.Threads(0, 2, 1),
                         new PipelineBenchmark.Throughput(100, 140, 14, true),
-                        new PipelineBenchmark.Latency(0, Double.NaN, Double.NaN, Double.NaN),
+                        new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                         1.0,
                         1,
                         null);

@@ -57,7 +57,7 @@ class ReplayCommandTest {
                                 ShippedModels.feedForward(),
                                 1,
                                 Duration.ofMinutes(1)),
-                        new ReplayCommand.LatencyProbe(3, 0.8),
+                        new LatencyProbe(3, 0.8),
                         dir.resolve("report"),
                         null,
                         Map.of());
@@ -77,27 +77,40 @@ class ReplayCommandTest {
         for (ModeResult m : result.modes()) {
             assertEquals(
                     List.of(true, (long) frames, (long) frames, 0L),
-                    List.of(m.complete(), m.frames(), m.groundTruthFrames(), m.deadLetters()),
+                    List.of(
+                            m.counts().complete(),
+                            m.counts().frames(),
+                            m.quality().groundTruthFrames(),
+                            m.counts().deadLetters()),
                     m.mode());
-            assertTrue(m.miou() > 0.2 && m.miou() <= 1, m.mode() + " mIoU " + m.miou());
-            assertTrue(m.flicker() >= 0 && m.flicker() < 0.5, m.mode() + " flicker " + m.flicker());
-            assertEquals(ModeResult.FLICKER_GT, m.flickerBasis(), m.mode());
-            assertEquals((long) CAMERAS * (FRAMES - 1), m.flickerPairs(), m.mode());
-            assertTrue(m.modelMsMean() > 0 && m.fps() > 0, m.mode() + " cost");
-            assertEquals(3, m.latencyFrames(), m.mode());
-            assertTrue(m.latencyP99Ms() >= m.latencyP50Ms() && m.latencyP50Ms() >= 0, m.mode());
+            assertTrue(
+                    m.quality().miou() > 0.2 && m.quality().miou() <= 1,
+                    m.mode() + " mIoU " + m.quality().miou());
+            assertTrue(
+                    m.quality().flicker().share() >= 0 && m.quality().flicker().share() < 0.5,
+                    m.mode() + " flicker " + m.quality().flicker().share());
+            assertEquals(ModeResult.FLICKER_GT, m.quality().flicker().basis(), m.mode());
+            assertEquals((long) CAMERAS * (FRAMES - 1), m.quality().flicker().pairs(), m.mode());
+            assertTrue(m.cost().modelMsMean() > 0 && m.cost().fps() > 0, m.mode() + " cost");
+            assertEquals(3, m.latency().frames(), m.mode());
+            assertTrue(
+                    m.latency().p99Ms() >= m.latency().p50Ms() && m.latency().p50Ms() >= 0,
+                    m.mode());
         }
         ModeResult seeded = result.mode("seeded-2").orElseThrow();
         assertEquals(Map.of("FIRST_FRAME", (long) CAMERAS), firstFrameResets(seeded));
-        assertTrue(seeded.seeded() > 0 && seeded.meanIterations() < 6, "seeded-2 seeds");
+        assertTrue(
+                seeded.canvas().seeded() > 0 && seeded.canvas().meanIterations() < 6,
+                "seeded-2 seeds");
         assertEquals(
                 List.of(2.0, 6.0, 1.0),
                 List.of(
-                        result.mode("zero-2").orElseThrow().meanIterations(),
-                        result.mode("zero-6").orElseThrow().meanIterations(),
-                        result.mode("feed-forward").orElseThrow().meanIterations()));
+                        result.mode("zero-2").orElseThrow().canvas().meanIterations(),
+                        result.mode("zero-6").orElseThrow().canvas().meanIterations(),
+                        result.mode("feed-forward").orElseThrow().canvas().meanIterations()));
         assertTrue(
-                result.mode("zero-6").orElseThrow().gflopsMean() > seeded.gflopsMean(),
+                result.mode("zero-6").orElseThrow().cost().gflopsMean()
+                        > seeded.cost().gflopsMean(),
                 "zero-6 costs more GFLOPs than seeded-2");
 
         // And the report holds the JSON with all modes, the Markdown and the plots
@@ -140,7 +153,7 @@ class ReplayCommandTest {
                                 ShippedModels.feedForward(),
                                 1,
                                 Duration.ofMinutes(1)),
-                        new ReplayCommand.LatencyProbe(0, 0.8),
+                        new LatencyProbe(0, 0.8),
                         dir.resolve("report"),
                         null,
                         Map.of());
@@ -156,11 +169,13 @@ class ReplayCommandTest {
             assertEquals(
                     List.of(true, 30L, ModeResult.FLICKER_ALL, true, true),
                     List.of(
-                            m.complete(),
-                            m.frames(),
-                            m.flickerBasis(),
-                            Double.isNaN(m.miou()),
-                            m.fps() > 0 && m.modelMsMean() > 0 && m.flicker() >= 0),
+                            m.counts().complete(),
+                            m.counts().frames(),
+                            m.quality().flicker().basis(),
+                            Double.isNaN(m.quality().miou()),
+                            m.cost().fps() > 0
+                                    && m.cost().modelMsMean() > 0
+                                    && m.quality().flicker().share() >= 0),
                     m.mode());
         }
         assertEquals(
@@ -169,7 +184,7 @@ class ReplayCommandTest {
     }
 
     private static Map<String, Long> firstFrameResets(ModeResult m) {
-        return m.resets().entrySet().stream()
+        return m.canvas().resets().entrySet().stream()
                 .filter(e -> e.getKey().equals("FIRST_FRAME"))
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }

@@ -24,7 +24,7 @@ final class TestFrames {
     static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
     /** Milliseconds between frames of a camera: 25 frames per second. */
-    static final long FRAME_MS = 40;
+    static final long FRAME_MS = Frames.FRAME_MS_25_FPS;
 
     private TestFrames() {}
 
@@ -81,14 +81,8 @@ final class TestFrames {
 
     /** A JPEG frame of the street at capture time {@code T0 + sequence * FRAME_MS}. */
     static Frame jpeg(String camera, long sequence, int width, int height) {
-        return Frames.frame(
-                camera,
-                sequence,
-                T0.plusMillis(sequence * FRAME_MS),
-                width,
-                height,
-                ImageEncoding.JPEG,
-                encode(street(width, height, sequence), "jpg"));
+        byte[] jpeg = encode(street(width, height, sequence), "jpg");
+        return Frames.at25Fps(camera, sequence, T0, width, height, ImageEncoding.JPEG, jpeg);
     }
 
     /**

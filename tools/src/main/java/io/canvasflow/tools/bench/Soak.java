@@ -69,34 +69,20 @@ public final class Soak {
     /**
      * The figures of a soak.
      *
-     * @param frames frames published
-     * @param masks masks received
-     * @param complete whether every frame got its mask
-     * @param cameras cameras
-     * @param streamThreads Kafka Streams threads
-     * @param seconds from the topology's start to the last mask
-     * @param fps frames per second over that time
+     * @param setup what ran
+     * @param throughput frames, masks and rate
      * @param warmUpFrames frames before the warm-up checkpoint
      * @param samples the periodic samples
      * @param warm the checkpoint after warm-up
      * @param end the checkpoint at the end
-     * @param broker where the broker ran: in this process, in a child JVM, or a cluster
-     * @param model the version of the model that ran
      */
     public record Result(
-            long frames,
-            long masks,
-            boolean complete,
-            int cameras,
-            int streamThreads,
-            double seconds,
-            double fps,
+            Setup setup,
+            Throughput throughput,
             long warmUpFrames,
             List<Sample> samples,
             Checkpoint warm,
-            Checkpoint end,
-            String broker,
-            String model) {
+            Checkpoint end) {
 
         /** RSS at the end against RSS after warm-up, in percent. */
         public double rssDriftPercent() {
@@ -152,6 +138,28 @@ public final class Soak {
             return from <= 0 || to < 0 ? Double.NaN : (to - from) * 100.0 / from;
         }
     }
+
+    /**
+     * What a soak ran.
+     *
+     * @param cameras cameras
+     * @param streamThreads Kafka Streams threads
+     * @param broker where the broker ran: in this process, in a child JVM, or a cluster
+     * @param model the version of the model that ran
+     */
+    public record Setup(int cameras, int streamThreads, String broker, String model) {}
+
+    /**
+     * How many frames a soak got through, and how fast.
+     *
+     * @param frames frames published
+     * @param masks masks received
+     * @param complete whether every frame got its mask
+     * @param seconds from the topology's start to the last mask
+     * @param fps frames per second over that time
+     */
+    public record Throughput(
+            long frames, long masks, boolean complete, double seconds, double fps) {}
 
     /**
      * What to run.
@@ -325,19 +333,12 @@ public final class Soak {
                 Checkpoint end = new Checkpoint("end", checkpoint(start, masks));
                 samples.add(end.sample());
                 return new Result(
-                        sent.get(),
-                        masks,
-                        complete,
-                        s.cameras(),
-                        s.streamThreads(),
-                        seconds,
-                        masks / seconds,
+                        new Setup(s.cameras(), s.streamThreads(), broker, model.spec().version()),
+                        new Throughput(sent.get(), masks, complete, seconds, masks / seconds),
                         s.warmUpFrames(),
                         List.copyOf(samples),
                         warm,
-                        end,
-                        broker,
-                        model.spec().version());
+                        end);
             } finally {
                 sampler.shutdownNow();
                 feeder.interrupt();
@@ -493,15 +494,15 @@ public final class Soak {
                         Locale.ROOT,
                         "soak: %d frames of %d camera(s) (%d masks%s), %d stream thread(s), %.0f s,"
                                 + " %.1f frames/s; broker %s; model %s%n%n",
-                        r.frames(),
-                        r.cameras(),
-                        r.masks(),
-                        r.complete() ? "" : ", INCOMPLETE",
-                        r.streamThreads(),
-                        r.seconds(),
-                        r.fps(),
-                        r.broker(),
-                        r.model()));
+                        r.throughput().frames(),
+                        r.setup().cameras(),
+                        r.throughput().masks(),
+                        r.throughput().complete() ? "" : ", INCOMPLETE",
+                        r.setup().streamThreads(),
+                        r.throughput().seconds(),
+                        r.throughput().fps(),
+                        r.setup().broker(),
+                        r.setup().model()));
         sb.append(
                 String.format(
                         Locale.ROOT,

@@ -172,7 +172,7 @@ public final class SoakCommand implements Callable<Integer> {
                 Files.writeString(json, text);
                 out.println("Wrote " + json);
             }
-            return result.complete() ? 0 : 1;
+            return result.throughput().complete() ? 0 : 1;
         } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
             err.println("canvasflow bench soak: " + e.getMessage());
             return 2;
@@ -290,15 +290,15 @@ public final class SoakCommand implements Callable<Integer> {
     /** The figures as pretty-printed JSON; unmeasured figures are null. */
     public static String json(Soak.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("frames", r.frames());
-        m.put("masks", r.masks());
-        m.put("complete", r.complete());
-        m.put("cameras", r.cameras());
-        m.put("streamThreads", r.streamThreads());
-        m.put("broker", r.broker());
-        m.put("model", r.model());
-        m.put("seconds", r.seconds());
-        m.put("fps", Stats.finite(r.fps()));
+        m.put("frames", r.throughput().frames());
+        m.put("masks", r.throughput().masks());
+        m.put("complete", r.throughput().complete());
+        m.put("cameras", r.setup().cameras());
+        m.put("streamThreads", r.setup().streamThreads());
+        m.put("broker", r.setup().broker());
+        m.put("model", r.setup().model());
+        m.put("seconds", r.throughput().seconds());
+        m.put("fps", Stats.finite(r.throughput().fps()));
         m.put("warmUpFrames", r.warmUpFrames());
         m.put("rssDriftPercent", Stats.finite(r.rssDriftPercent()));
         m.put("rssSlopeMbPer10kFrames", Stats.finite(r.rssSlopeMbPer10kFrames()));

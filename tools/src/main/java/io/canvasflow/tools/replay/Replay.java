@@ -161,16 +161,16 @@ public final class Replay {
             }
         }
         return new ReplayResult(
-                sourceDescription,
-                range.describe(),
-                source.records(),
-                source.frames(),
-                source.cameras().size(),
-                source.groundTruthFrames(),
+                new ReplayResult.Input(
+                        sourceDescription,
+                        range.describe(),
+                        source.records(),
+                        source.frames(),
+                        source.cameras().size(),
+                        source.groundTruthFrames()),
                 streamThreads,
                 latencyLoad,
-                classNames,
-                classColors,
+                new ReplayResult.Classes(classNames, classColors),
                 results,
                 samples(source, sampleMasks));
     }

@@ -145,11 +145,11 @@ public final class ReplayReport {
                         Locale.ROOT,
                         "Source: %s (%s): %d frames of %d camera(s), %d with ground truth; %d"
                                 + " stream thread(s) per run; %d processor(s).%n%n",
-                        r.source(),
-                        r.range(),
-                        r.frames(),
-                        r.cameras(),
-                        r.groundTruthFrames(),
+                        r.input().source(),
+                        r.input().range(),
+                        r.input().frames(),
+                        r.input().cameras(),
+                        r.input().groundTruthFrames(),
                         r.streamThreads(),
                         Runtime.getRuntime().availableProcessors()));
         sb.append(table(r)).append('\n');
@@ -254,16 +254,16 @@ public final class ReplayReport {
     /** The figures as pretty-printed JSON; unmeasured figures are null. */
     public static String json(ReplayResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", r.source());
-        m.put("range", r.range());
-        m.put("records", r.records());
-        m.put("frames", r.frames());
-        m.put("cameras", r.cameras());
-        m.put("groundTruthFrames", r.groundTruthFrames());
+        m.put("source", r.input().source());
+        m.put("range", r.input().range());
+        m.put("records", r.input().records());
+        m.put("frames", r.input().frames());
+        m.put("cameras", r.input().cameras());
+        m.put("groundTruthFrames", r.input().groundTruthFrames());
         m.put("streamThreads", r.streamThreads());
         m.put("latencyLoad", r.latencyLoad());
         m.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-        m.put("classes", r.classNames());
+        m.put("classes", r.classes().names());
         List<Map<String, Object>> modes = new ArrayList<>();
         for (ModeResult x : r.modes()) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -432,17 +432,17 @@ public final class ReplayReport {
             List<BufferedImage> row = new ArrayList<>();
             row.add(image);
             if (truth) {
-                row.add(classMapImage(s.truth().get(key), image, r.classColors()));
+                row.add(classMapImage(s.truth().get(key), image, r.classes().colors()));
             }
             for (Map<FrameKey, ClassMap> masks : s.masks().values()) {
-                row.add(classMapImage(masks.get(key), image, r.classColors()));
+                row.add(classMapImage(masks.get(key), image, r.classes().colors()));
             }
             rows.add(key.camera() + "\nframe " + key.sequence());
             cells.add(row);
         }
         List<Plots.LegendEntry> legend = new ArrayList<>();
-        for (int c = 0; c < r.classColors().length; c++) {
-            legend.add(new Plots.LegendEntry(r.classNames().get(c), r.classColors()[c]));
+        for (int c = 0; c < r.classes().colors().length; c++) {
+            legend.add(new Plots.LegendEntry(r.classes().names().get(c), r.classes().colors()[c]));
         }
         return Plots.imageGrid(
                 "Sample frames and each mode's mask",

@@ -72,8 +72,8 @@ class ReplayCommandTest {
         List<String> names = result.modes().stream().map(ModeResult::mode).toList();
         assertEquals(List.of("seeded-2", "zero-2", "zero-6", "feed-forward"), names);
         int frames = CAMERAS * FRAMES;
-        assertEquals(frames, result.frames());
-        assertEquals(frames, result.groundTruthFrames());
+        assertEquals(frames, result.input().frames());
+        assertEquals(frames, result.input().groundTruthFrames());
         for (ModeResult m : result.modes()) {
             assertEquals(
                     List.of(true, (long) frames, (long) frames, 0L),
@@ -164,7 +164,9 @@ class ReplayCommandTest {
 
         // Then flicker falls back to the share of changing pixels, and cost and throughput are
         // there while mIoU is not
-        assertEquals(List.of(30L, 0L), List.of(result.frames(), result.groundTruthFrames()));
+        assertEquals(
+                List.of(30L, 0L),
+                List.of(result.input().frames(), result.input().groundTruthFrames()));
         for (ModeResult m : result.modes()) {
             assertEquals(
                     List.of(true, 30L, ModeResult.FLICKER_ALL, true, true),

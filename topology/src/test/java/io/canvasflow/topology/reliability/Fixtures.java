@@ -77,7 +77,7 @@ final class Fixtures {
     static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     /** Milliseconds between frames of a camera: 25 frames per second. */
-    static final long FRAME_MS = 40;
+    static final long FRAME_MS = Frames.FRAME_MS_25_FPS;
 
     private static final Map<Long, byte[]> JPEGS = new ConcurrentHashMap<>();
     private static Path modelDir;
@@ -184,14 +184,7 @@ final class Fixtures {
             int height,
             ImageEncoding encoding,
             byte[] image) {
-        return Frames.frame(
-                camera,
-                sequence,
-                T0.plusMillis(sequence * FRAME_MS),
-                width,
-                height,
-                encoding,
-                image);
+        return Frames.at25Fps(camera, sequence, T0, width, height, encoding, image);
     }
 
     /** Sky, road and a red pedestrian at {@code x = 2 * step}. */

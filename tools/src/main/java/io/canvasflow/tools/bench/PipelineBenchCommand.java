@@ -3,8 +3,8 @@ package io.canvasflow.tools.bench;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
@@ -13,7 +13,6 @@ import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.topology.CanvasFlowConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,52 +184,33 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         if (video != null && !Files.isRegularFile(video)) {
             throw new ParameterException(spec.commandLine(), "no video file at " + video);
         }
-        try {
-            PipelineBenchmark.Result result =
-                    run(
-                            new Settings(
-                                    new Footage(cameras, frames, video, videoFrames),
-                                    partitions,
-                                    modelOptions.model(),
-                                    new PipelineBenchmark.Measure(
-                                            warmUp,
-                                            latencyFrames,
-                                            load,
-                                            !skipDefaultIntraOp,
-                                            idleTimeout,
-                                            rounds),
-                                    overrides,
-                                    kafkaOptions.bootstrapServers()),
-                            out);
-            String text = json(result);
-            out.println();
-            out.print(PipelineBenchTable.table(result));
-            out.println();
-            out.print(text);
-            if (json != null) {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(json, text);
-                out.println("Wrote " + json);
-            }
-            boolean complete = result.phases().stream().allMatch(p -> p.throughput().complete());
-            return complete ? 0 : 1;
-        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
-            err.println("canvasflow bench pipeline: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("canvasflow bench pipeline: cannot write " + json + ": " + e.getMessage());
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("canvasflow bench pipeline: interrupted");
-            return 130;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return BenchRun.exitCode(
+                "canvasflow bench pipeline",
+                json,
+                out,
+                err,
+                () -> {
+                    PipelineBenchmark.Result result =
+                            run(
+                                    new Settings(
+                                            new Footage(cameras, frames, video, videoFrames),
+                                            partitions,
+                                            modelOptions.model(),
+                                            new PipelineBenchmark.Measure(
+                                                    warmUp,
+                                                    latencyFrames,
+                                                    load,
+                                                    !skipDefaultIntraOp,
+                                                    idleTimeout,
+                                                    rounds),
+                                            overrides,
+                                            kafkaOptions.bootstrapServers()),
+                                    out);
+                    BenchRun.print(out, PipelineBenchTable.table(result), json(result), json);
+                    return result.phases().stream().allMatch(p -> p.throughput().complete())
+                            ? 0
+                            : 1;
+                });
     }
 
     /**

@@ -3,14 +3,12 @@ package io.canvasflow.tools.bench;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,49 +142,29 @@ public final class SoakCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try {
-            BrokerPlacement placement =
-                    kafkaOptions.bootstrapServers() != null
-                            ? BrokerPlacement.CLUSTER
-                            : inProcessBroker
-                                    ? BrokerPlacement.IN_PROCESS
-                                    : BrokerPlacement.CHILD_JVM;
-            Soak.Result result =
-                    run(
-                            settings,
-                            placement,
-                            kafkaOptions.bootstrapServers(),
-                            modelOptions.model(),
-                            overrides,
-                            out);
-            String text = json(result);
-            out.println();
-            out.print(Soak.table(result));
-            out.println();
-            out.print(text);
-            if (json != null) {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(json, text);
-                out.println("Wrote " + json);
-            }
-            return result.throughput().complete() ? 0 : 1;
-        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
-            err.println("canvasflow bench soak: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("canvasflow bench soak: cannot write " + json + ": " + e.getMessage());
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("canvasflow bench soak: interrupted");
-            return 130;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return BenchRun.exitCode(
+                "canvasflow bench soak",
+                json,
+                out,
+                err,
+                () -> {
+                    BrokerPlacement placement =
+                            kafkaOptions.bootstrapServers() != null
+                                    ? BrokerPlacement.CLUSTER
+                                    : inProcessBroker
+                                            ? BrokerPlacement.IN_PROCESS
+                                            : BrokerPlacement.CHILD_JVM;
+                    Soak.Result result =
+                            run(
+                                    settings,
+                                    placement,
+                                    kafkaOptions.bootstrapServers(),
+                                    modelOptions.model(),
+                                    overrides,
+                                    out);
+                    BenchRun.print(out, Soak.table(result), json(result), json);
+                    return result.throughput().complete() ? 0 : 1;
+                });
     }
 
     /**

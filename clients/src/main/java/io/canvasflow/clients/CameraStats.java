@@ -75,10 +75,11 @@ final class CameraStats {
                 fps(nowNanos),
                 percentile(recent, 0.50),
                 percentile(recent, 0.99),
-                segmented == 0 ? 0 : (double) iterations / segmented,
-                seeded,
-                resets,
-                segmented == 0 ? 0 : modelMillis / segmented,
+                new CameraSummary.Segmentation(
+                        segmented == 0 ? 0 : (double) iterations / segmented,
+                        seeded,
+                        resets,
+                        segmented == 0 ? 0 : modelMillis / segmented),
                 lastSequence);
     }
 

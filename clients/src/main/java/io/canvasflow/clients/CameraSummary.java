@@ -14,10 +14,7 @@ import java.util.Map;
  * @param fps events per second over the recent window
  * @param latencyP50Millis median end-to-end latency over the recent events, -1 when none
  * @param latencyP99Millis 99th percentile of the same, -1 when none
- * @param meanIterations mean refinement iterations per segmented frame
- * @param seeded frames whose canvas was seeded from the previous frame
- * @param resets frames whose canvas was reset, by reason
- * @param meanModelMillis mean time in the model per segmented frame
+ * @param segmentation how the segmented frames were segmented
  * @param lastSequence the sequence of the latest event, -1 when none
  */
 public record CameraSummary(
@@ -27,25 +24,37 @@ public record CameraSummary(
         double fps,
         long latencyP50Millis,
         long latencyP99Millis,
-        double meanIterations,
-        long seeded,
-        Map<ResetReason, Long> resets,
-        double meanModelMillis,
+        Segmentation segmentation,
         long lastSequence) {
 
-    /** Copies the reset counts. */
-    public CameraSummary {
-        EnumMap<ResetReason, Long> copy = new EnumMap<>(ResetReason.class);
-        copy.putAll(resets);
-        resets = Collections.unmodifiableMap(copy);
-    }
-
     /**
-     * Returns the frames whose canvas was reset, whatever the reason.
+     * How a camera's segmented frames were segmented.
      *
-     * @return the total of {@link #resets()}
+     * @param meanIterations mean refinement iterations per segmented frame
+     * @param seeded frames whose canvas was seeded from the previous frame
+     * @param resets frames whose canvas was reset, by reason
+     * @param meanModelMillis mean time in the model per segmented frame
      */
-    public long resetTotal() {
-        return resets.values().stream().mapToLong(Long::longValue).sum();
+    public record Segmentation(
+            double meanIterations,
+            long seeded,
+            Map<ResetReason, Long> resets,
+            double meanModelMillis) {
+
+        /** Copies the reset counts. */
+        public Segmentation {
+            EnumMap<ResetReason, Long> copy = new EnumMap<>(ResetReason.class);
+            copy.putAll(resets);
+            resets = Collections.unmodifiableMap(copy);
+        }
+
+        /**
+         * Returns the frames whose canvas was reset, whatever the reason.
+         *
+         * @return the total of {@link #resets()}
+         */
+        public long resetTotal() {
+            return resets.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 }

@@ -9,22 +9,15 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -63,7 +56,6 @@ public final class MaskFollower {
     private static final Logger LOG = LoggerFactory.getLogger(MaskFollower.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration JOIN_GRACE = Duration.ofSeconds(3);
-    private static final Duration FRAMES_WAIT = Duration.ofSeconds(10);
 
     private final String bootstrapServers;
     private final Topic<String, MaskEvent> masksTopic;
@@ -133,21 +125,7 @@ public final class MaskFollower {
             String groupId,
             boolean fromBeginning,
             Map<String, ?> overrides) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "canvasflow-masks");
-        config.put(
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FramePublisher.MAX_REQUEST_BYTES);
-        if (groupId == null) {
-            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        } else {
-            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-            config.put(
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
-        }
-        config.putAll(overrides);
-        return config;
+        return FollowerStart.consumerConfig(bootstrapServers, groupId, fromBeginning, overrides);
     }
 
     /**
@@ -165,10 +143,11 @@ public final class MaskFollower {
             ran = true;
         }
         long start = System.nanoTime();
-        Deadline deadline =
-                new Deadline(start, duration == null ? Long.MAX_VALUE : duration.toNanos());
+        FollowerStart.Deadline deadline =
+                new FollowerStart.Deadline(
+                        start, duration == null ? Long.MAX_VALUE : duration.toNanos());
         long nextTable = start;
-        Deadline joinDeadline = null;
+        FollowerStart.Deadline joinDeadline = null;
         try (KafkaConsumer<String, byte[]> kafka =
                 new KafkaConsumer<>(
                         consumerConfig(
@@ -179,7 +158,18 @@ public final class MaskFollower {
             if (stopping) {
                 return result(start);
             }
-            boolean positioned = position(kafka, deadline);
+            boolean positioned =
+                    new FollowerStart(
+                                    bootstrapServers,
+                                    masksTopic.name(),
+                                    overlays == null ? null : framesTopic.name(),
+                                    groupId,
+                                    fromBeginning,
+                                    () -> stopping)
+                            .position(kafka, deadline);
+            if (Thread.currentThread().isInterrupted()) {
+                stopping = true;
+            }
             while (positioned && !stopping) {
                 if (deadline.passed()) {
                     break;
@@ -187,7 +177,8 @@ public final class MaskFollower {
                 if (limitReached()) {
                     // Give the last masks a moment to meet their frames, then stop.
                     if (joinDeadline == null) {
-                        joinDeadline = new Deadline(System.nanoTime(), JOIN_GRACE.toNanos());
+                        joinDeadline =
+                                new FollowerStart.Deadline(System.nanoTime(), JOIN_GRACE.toNanos());
                     }
                     if (join.waitingMasks() == 0 || joinDeadline.passed()) {
                         break;
@@ -307,88 +298,6 @@ public final class MaskFollower {
         }
     }
 
-    /**
-     * Subscribes, or assigns every partition and seeks to where following starts; false when the
-     * masks topic did not appear before the deadline or a stop.
-     */
-    private boolean position(KafkaConsumer<String, byte[]> kafka, Deadline deadline) {
-        List<String> topics = new ArrayList<>(List.of(masksTopic.name()));
-        if (overlays != null) {
-            topics.add(framesTopic.name());
-        }
-        if (groupId != null) {
-            kafka.subscribe(topics);
-            return true;
-        }
-        List<TopicPartition> maskPartitions = partitions(kafka, masksTopic.name(), deadline);
-        if (maskPartitions.isEmpty()) {
-            return false;
-        }
-        // Masks exist, so frames should too; do not wait long for a topic the masks do not need.
-        Deadline framesDeadline =
-                new Deadline(
-                        System.nanoTime(),
-                        Math.min(deadline.remainingNanos(), FRAMES_WAIT.toNanos()));
-        List<TopicPartition> framePartitions =
-                overlays == null
-                        ? List.of()
-                        : partitions(kafka, framesTopic.name(), framesDeadline);
-        List<TopicPartition> all = new ArrayList<>(maskPartitions);
-        all.addAll(framePartitions);
-        kafka.assign(all);
-        if (fromBeginning) {
-            kafka.seekToBeginning(all);
-            return true;
-        }
-        kafka.seekToEnd(maskPartitions);
-        if (!framePartitions.isEmpty()) {
-            long since = System.currentTimeMillis() - FRAME_LOOKBACK.toMillis();
-            Map<TopicPartition, Long> query = new HashMap<>();
-            framePartitions.forEach(p -> query.put(p, since));
-            List<TopicPartition> atEnd = new ArrayList<>();
-            for (Map.Entry<TopicPartition, OffsetAndTimestamp> e :
-                    kafka.offsetsForTimes(query).entrySet()) {
-                if (e.getValue() == null) {
-                    atEnd.add(e.getKey());
-                } else {
-                    kafka.seek(e.getKey(), e.getValue().offset());
-                }
-            }
-            kafka.seekToEnd(atEnd);
-        }
-        return true;
-    }
-
-    /** The topic's partitions, waiting for the topic to exist until the deadline or a stop. */
-    private List<TopicPartition> partitions(
-            KafkaConsumer<String, byte[]> kafka, String topic, Deadline deadline) {
-        boolean logged = false;
-        while (!stopping && !deadline.passed()) {
-            List<PartitionInfo> infos;
-            try {
-                infos = kafka.partitionsFor(topic, Duration.ofSeconds(2));
-            } catch (TimeoutException e) {
-                infos = List.of();
-            }
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition()))
-                        .toList();
-            }
-            if (!logged) {
-                LOG.info("waiting for the topic {} to exist at {}", topic, bootstrapServers);
-                logged = true;
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping = true;
-            }
-        }
-        return List.of();
-    }
-
     private void printTable() {
         String text = StatsTable.format(snapshot().values());
         if (tableInPlace && tableLines > 0) {
@@ -409,17 +318,6 @@ public final class MaskFollower {
                 overlaysDrawn,
                 overlays == null ? Map.of() : overlays.videos(),
                 (System.nanoTime() - start) / 1e9);
-    }
-
-    /** A time limit measured from a start; {@code Long.MAX_VALUE} nanoseconds means none. */
-    private record Deadline(long startNanos, long nanos) {
-        boolean passed() {
-            return System.nanoTime() - startNanos >= nanos;
-        }
-
-        long remainingNanos() {
-            return Math.max(0, nanos - (System.nanoTime() - startNanos));
-        }
     }
 
     /** Configures a {@link MaskFollower}: {@code setX} is required, {@code optX} is optional. */

@@ -38,9 +38,9 @@ public final class StatsTable {
                 String.format("%.1f", s.fps()),
                 s.latencyP50Millis() < 0 ? "-" : Long.toString(s.latencyP50Millis()),
                 s.latencyP99Millis() < 0 ? "-" : Long.toString(s.latencyP99Millis()),
-                String.format("%.1f", s.meanIterations()),
-                s.seeded(),
-                resets(s.resets()));
+                String.format("%.1f", s.segmentation().meanIterations()),
+                s.segmentation().seeded(),
+                resets(s.segmentation().resets()));
     }
 
     /**

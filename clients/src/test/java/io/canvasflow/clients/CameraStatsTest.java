@@ -36,14 +36,15 @@ class CameraStatsTest {
                         summary.fps(),
                         50,
                         99,
-                        (98 * 2 + 2 * 6) / 100.0,
-                        98,
-                        Map.of(ResetReason.FIRST_FRAME, 1L, ResetReason.TIME_GAP, 1L),
-                        10.0,
+                        new CameraSummary.Segmentation(
+                                (98 * 2 + 2 * 6) / 100.0,
+                                98,
+                                Map.of(ResetReason.FIRST_FRAME, 1L, ResetReason.TIME_GAP, 1L),
+                                10.0),
                         102);
         assertEquals(expected, summary);
         assertEquals(10.0, summary.fps(), 0.5);
-        assertEquals(2, summary.resetTotal());
+        assertEquals(2, summary.segmentation().resetTotal());
     }
 
     @Test

@@ -123,10 +123,8 @@ class MaskFollowerTest {
                             summary.fps(),
                             12,
                             15,
-                            2.8,
-                            4,
-                            Map.of(ResetReason.FIRST_FRAME, 1L),
-                            20.0,
+                            new CameraSummary.Segmentation(
+                                    2.8, 4, Map.of(ResetReason.FIRST_FRAME, 1L), 20.0),
                             5),
                     summary);
         }

@@ -8,6 +8,7 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.testsupport.Frames;
 import io.canvasflow.testsupport.TopicReader;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -16,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,12 +246,7 @@ class PublishEndToEndTest {
     }
 
     private static List<Frame> sorted(List<ConsumerRecord<String, Frame>> records) {
-        return records.stream()
-                .map(ConsumerRecord::value)
-                .sorted(
-                        Comparator.comparing(Frame::getCameraId)
-                                .thenComparingLong(Frame::getSequence))
-                .toList();
+        return Frames.sorted(records);
     }
 
     static <V> List<ConsumerRecord<String, V>> consume(Topic<String, V> topic, int count) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.testsupport.CanvasFlowTopics;
 import io.canvasflow.testsupport.TopicReader;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ServeCommand;
@@ -45,11 +46,7 @@ class ServeEndToEndTest {
     void shouldServeABrokerGivenByBootstrapServers() throws Exception {
         // Given a running broker with the topics, and serve pointed at it
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
-            kafka.createTopics(
-                    Map.of(
-                            Topics.FRAMES.name(), 2,
-                            Topics.MASKS.name(), 2,
-                            Topics.FRAMES_DLQ.name(), 1));
+            kafka.createTopics(CanvasFlowTopics.withPartitions(2));
             Process serve = startServe("--bootstrap-servers", kafka.bootstrapServers());
             try {
                 // When cameras publish to it

@@ -6,23 +6,20 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.testsupport.Frames;
+import io.canvasflow.testsupport.TestImages;
 import io.canvasflow.testsupport.TopicReader;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,22 +56,10 @@ final class FrameRoundTrip {
                 .setWidth(width)
                 .setHeight(height)
                 .setEncoding(ImageEncoding.JPEG)
-                .setImage(ByteBuffer.wrap(encode(image, "jpg")))
-                .setGroundTruth(ByteBuffer.wrap(encode(truth, "png")))
+                .setImage(ByteBuffer.wrap(TestImages.encode(image, "jpg")))
+                .setGroundTruth(ByteBuffer.wrap(TestImages.encode(truth, "png")))
                 .setMetadata(Map.of("source", "synthetic", "index", Long.toString(sequence)))
                 .build();
-    }
-
-    private static byte[] encode(BufferedImage image, String format) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Sends each frame, keyed by camera, to partition {@code index % partitions}. */
@@ -112,12 +97,7 @@ final class FrameRoundTrip {
 
     /** The frames of some records, in camera then sequence order. */
     static List<Frame> sortedFrames(List<ConsumerRecord<String, Frame>> records) {
-        return records.stream()
-                .map(ConsumerRecord::value)
-                .sorted(
-                        Comparator.comparing(Frame::getCameraId)
-                                .thenComparingLong(Frame::getSequence))
-                .toList();
+        return Frames.sorted(records);
     }
 
     /** Frames from two cameras, in camera then sequence order. */

@@ -25,34 +25,46 @@ final class Actor {
     private final IntFunction<Sprite> painter;
 
     /**
+     * How an actor moves across the world.
+     *
      * @param x0 anchor x at time 0
      * @param speed world pixels per frame, signed
      * @param period wrap length for moving actors, at least the world width plus two margins
      * @param margin how far the anchor may be left of the world and still be off-screen
-     * @param stride distance per pose step, for walkers
+     * @param facesLeft whether its sprite is mirrored
      */
-    Actor(
-            byte label,
-            double baseY,
-            double x0,
-            double speed,
-            double period,
-            double margin,
-            boolean facesLeft,
-            int poseCount,
-            double stride,
-            int phase0,
-            IntFunction<Sprite> painter) {
+    record Motion(double x0, double speed, double period, double margin, boolean facesLeft) {
+
+        /** Standing at {@code x0}. */
+        static Motion still(double x0, double margin, boolean facesLeft) {
+            return new Motion(x0, 0, 1, margin, facesLeft);
+        }
+    }
+
+    /**
+     * The poses an actor cycles through as it moves.
+     *
+     * @param poseCount how many poses
+     * @param stride distance per pose step, for walkers
+     * @param phase0 the pose at time 0
+     */
+    record Gait(int poseCount, double stride, int phase0) {
+
+        /** One pose. */
+        static final Gait NONE = new Gait(1, 1, 0);
+    }
+
+    Actor(byte label, double baseY, Motion motion, Gait gait, IntFunction<Sprite> painter) {
         this.label = label;
         this.baseY = baseY;
-        this.x0 = x0;
-        this.speed = speed;
-        this.period = period;
-        this.margin = margin;
-        this.facesLeft = facesLeft;
-        this.stride = stride;
-        this.phase0 = phase0;
-        this.poses = new Sprite[poseCount];
+        this.x0 = motion.x0();
+        this.speed = motion.speed();
+        this.period = motion.period();
+        this.margin = motion.margin();
+        this.facesLeft = motion.facesLeft();
+        this.stride = gait.stride();
+        this.phase0 = gait.phase0();
+        this.poses = new Sprite[gait.poseCount()];
         this.painter = painter;
     }
 

@@ -121,14 +121,8 @@ final class StreetScene {
                         new Actor(
                                 VEHICLE,
                                 contact,
-                                v.centre(),
-                                speed,
-                                period,
-                                maxHalf,
-                                left,
-                                1,
-                                1,
-                                0,
+                                new Actor.Motion(v.centre(), speed, period, maxHalf, left),
+                                Actor.Gait.NONE,
                                 pose ->
                                         VehiclePainter.render(
                                                 v.type(),
@@ -175,14 +169,16 @@ final class StreetScene {
                     new Actor(
                             PERSON,
                             baseY,
-                            rng.nextDouble() * (layout.worldWidth + 2 * margin),
-                            speed,
-                            layout.worldWidth + 2 * margin,
-                            margin,
-                            left,
-                            walking ? PersonPainter.POSES : 1,
-                            hp * 0.1,
-                            rng.nextInt(PersonPainter.POSES),
+                            new Actor.Motion(
+                                    rng.nextDouble() * (layout.worldWidth + 2 * margin),
+                                    speed,
+                                    layout.worldWidth + 2 * margin,
+                                    margin,
+                                    left),
+                            new Actor.Gait(
+                                    walking ? PersonPainter.POSES : 1,
+                                    hp * 0.1,
+                                    rng.nextInt(PersonPainter.POSES)),
                             pose -> PersonPainter.pose(look, hp, pose, walking, weather.shadow)));
         }
     }
@@ -202,14 +198,11 @@ final class StreetScene {
                     new Actor(
                             VEGETATION,
                             baseY,
-                            rng.nextDouble() * layout.worldWidth,
-                            0,
-                            1,
-                            r * 1.4,
-                            rng.nextBoolean(),
-                            1,
-                            1,
-                            0,
+                            Actor.Motion.still(
+                                    rng.nextDouble() * layout.worldWidth,
+                                    r * 1.4,
+                                    rng.nextBoolean()),
+                            Actor.Gait.NONE,
                             pose -> VegetationPainter.treeSprite(r, trunk, leaves, bark, ts)));
         }
         int bushes = rng.nextInt(3);
@@ -223,14 +216,8 @@ final class StreetScene {
                     new Actor(
                             VEGETATION,
                             baseY,
-                            rng.nextDouble() * layout.worldWidth,
-                            0,
-                            1,
-                            w / 2,
-                            false,
-                            1,
-                            1,
-                            0,
+                            Actor.Motion.still(rng.nextDouble() * layout.worldWidth, w / 2, false),
+                            Actor.Gait.NONE,
                             pose -> VegetationPainter.bushSprite(w, bh, leaves, bs)));
         }
     }

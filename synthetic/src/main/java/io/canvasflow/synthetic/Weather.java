@@ -27,27 +27,23 @@ final class Weather {
     /** Probability that a window is lit. */
     final double litWindows;
 
-    private Weather(
-            int skyTop,
-            int skyHorizon,
-            int cloudLight,
-            int cloudDark,
-            double cloudThreshold,
-            double cloudOpacity,
-            double gain,
-            double warmth,
-            double shadow,
-            double litWindows) {
+    /** How the clouds look: their light and dark colours, coverage threshold and opacity. */
+    private record Clouds(int light, int dark, double threshold, double opacity) {}
+
+    /** The light: overall gain, warmth, shadow strength and share of lit windows. */
+    private record Light(double gain, double warmth, double shadow, double litWindows) {}
+
+    private Weather(int skyTop, int skyHorizon, Clouds clouds, Light light) {
         this.skyTop = skyTop;
         this.skyHorizon = skyHorizon;
-        this.cloudLight = cloudLight;
-        this.cloudDark = cloudDark;
-        this.cloudThreshold = cloudThreshold;
-        this.cloudOpacity = cloudOpacity;
-        this.gain = gain;
-        this.warmth = warmth;
-        this.shadow = shadow;
-        this.litWindows = litWindows;
+        this.cloudLight = clouds.light();
+        this.cloudDark = clouds.dark();
+        this.cloudThreshold = clouds.threshold();
+        this.cloudOpacity = clouds.opacity();
+        this.gain = light.gain();
+        this.warmth = light.warmth();
+        this.shadow = light.shadow();
+        this.litWindows = light.litWindows();
     }
 
     static Weather random(SplittableRandom rng) {
@@ -56,63 +52,73 @@ final class Weather {
             return new Weather(
                     Colors.jitter(Colors.rgb(55, 105, 185), rng, 15, false),
                     Colors.jitter(Colors.rgb(165, 192, 222), rng, 12, false),
-                    Colors.rgb(248, 248, 250),
-                    Colors.rgb(200, 205, 215),
-                    Colors.uniform(rng, 0.25, 0.5),
-                    0.9,
-                    Colors.uniform(rng, 0.95, 1.1),
-                    Colors.uniform(rng, 0, 0.06),
-                    Colors.uniform(rng, 0.35, 0.55),
-                    0.02);
+                    new Clouds(
+                            Colors.rgb(248, 248, 250),
+                            Colors.rgb(200, 205, 215),
+                            Colors.uniform(rng, 0.25, 0.5),
+                            0.9),
+                    new Light(
+                            Colors.uniform(rng, 0.95, 1.1),
+                            Colors.uniform(rng, 0, 0.06),
+                            Colors.uniform(rng, 0.35, 0.55),
+                            0.02));
         } else if (p < 0.55) { // broken cloud
             return new Weather(
                     Colors.jitter(Colors.rgb(85, 125, 185), rng, 15, false),
                     Colors.jitter(Colors.rgb(180, 198, 218), rng, 12, false),
-                    Colors.rgb(238, 238, 242),
-                    Colors.rgb(150, 155, 165),
-                    Colors.uniform(rng, -0.15, 0.15),
-                    0.95,
-                    Colors.uniform(rng, 0.9, 1.05),
-                    Colors.uniform(rng, -0.03, 0.04),
-                    Colors.uniform(rng, 0.2, 0.45),
-                    0.03);
+                    new Clouds(
+                            Colors.rgb(238, 238, 242),
+                            Colors.rgb(150, 155, 165),
+                            Colors.uniform(rng, -0.15, 0.15),
+                            0.95),
+                    new Light(
+                            Colors.uniform(rng, 0.9, 1.05),
+                            Colors.uniform(rng, -0.03, 0.04),
+                            Colors.uniform(rng, 0.2, 0.45),
+                            0.03));
         } else if (p < 0.8) { // overcast: a grey sky as bright as concrete
             int top = Colors.jitter(Colors.rgb(150, 156, 166), rng, 20, true);
             return new Weather(
                     top,
                     Colors.jitter(Colors.rgb(196, 199, 205), rng, 15, true),
-                    Colors.rgb(212, 214, 218),
-                    Colors.rgb(125, 130, 140),
-                    Colors.uniform(rng, -0.6, -0.2),
-                    0.8,
-                    Colors.uniform(rng, 0.85, 1.0),
-                    Colors.uniform(rng, -0.06, 0.0),
-                    Colors.uniform(rng, 0.05, 0.2),
-                    0.08);
+                    new Clouds(
+                            Colors.rgb(212, 214, 218),
+                            Colors.rgb(125, 130, 140),
+                            Colors.uniform(rng, -0.6, -0.2),
+                            0.8),
+                    new Light(
+                            Colors.uniform(rng, 0.85, 1.0),
+                            Colors.uniform(rng, -0.06, 0.0),
+                            Colors.uniform(rng, 0.05, 0.2),
+                            0.08));
         } else if (p < 0.9) { // dusk
             return new Weather(
                     Colors.jitter(Colors.rgb(50, 60, 115), rng, 15, false),
                     Colors.jitter(Colors.rgb(230, 150, 100), rng, 20, false),
-                    Colors.rgb(215, 140, 125),
-                    Colors.rgb(95, 80, 110),
-                    Colors.uniform(rng, 0.0, 0.4),
-                    0.85,
-                    Colors.uniform(rng, 0.65, 0.85),
-                    Colors.uniform(rng, 0.06, 0.15),
-                    Colors.uniform(rng, 0.1, 0.3),
-                    0.35);
+                    new Clouds(
+                            Colors.rgb(215, 140, 125),
+                            Colors.rgb(95, 80, 110),
+                            Colors.uniform(rng, 0.0, 0.4),
+                            0.85),
+                    new Light(
+                            Colors.uniform(rng, 0.65, 0.85),
+                            Colors.uniform(rng, 0.06, 0.15),
+                            Colors.uniform(rng, 0.1, 0.3),
+                            0.35));
         } else { // haze
             return new Weather(
                     Colors.jitter(Colors.rgb(165, 178, 195), rng, 12, false),
                     Colors.jitter(Colors.rgb(212, 212, 210), rng, 10, false),
-                    Colors.rgb(225, 225, 225),
-                    Colors.rgb(185, 185, 190),
-                    Colors.uniform(rng, -0.2, 0.3),
-                    0.5,
-                    Colors.uniform(rng, 0.95, 1.1),
-                    Colors.uniform(rng, 0, 0.05),
-                    Colors.uniform(rng, 0.1, 0.3),
-                    0.02);
+                    new Clouds(
+                            Colors.rgb(225, 225, 225),
+                            Colors.rgb(185, 185, 190),
+                            Colors.uniform(rng, -0.2, 0.3),
+                            0.5),
+                    new Light(
+                            Colors.uniform(rng, 0.95, 1.1),
+                            Colors.uniform(rng, 0, 0.05),
+                            Colors.uniform(rng, 0.1, 0.3),
+                            0.02));
         }
     }
 

@@ -21,6 +21,7 @@ import io.canvasflow.schemas.avro.ResetReason;
 import io.canvasflow.synthetic.Split;
 import io.canvasflow.synthetic.SyntheticDataset;
 import io.canvasflow.synthetic.VideoSequence;
+import io.canvasflow.testsupport.CanvasFlowTopics;
 import io.canvasflow.testsupport.TopicReader;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -110,14 +111,7 @@ class StreamMatchesOfflineTest {
                             .seeded();
             System.out.printf("offline evaluation took %.1f s%n", (System.nanoTime() - t0) / 1e9);
             double offlineMiou = offline.miou();
-            kafka.createTopics(
-                    Map.of(
-                            Topics.FRAMES.name(),
-                            2,
-                            Topics.MASKS.name(),
-                            2,
-                            Topics.FRAMES_DLQ.name(),
-                            1));
+            kafka.createTopics(CanvasFlowTopics.withPartitions(2));
             CanvasFlowConfig config =
                     CanvasFlowConfig.fromMap(
                             Map.of(

@@ -1,24 +1,12 @@
 package io.canvasflow.topology;
 
-import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.DeviceChoice;
-import io.canvasflow.schemas.Topics;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -149,20 +137,6 @@ public final class CanvasFlowConfig {
         }
     }
 
-    private static final Map<String, String> DEFAULTS = defaultValues();
-
-    private static final List<String> STREAMS_PREFIXES =
-            List.of(
-                    StreamsConfig.CONSUMER_PREFIX,
-                    StreamsConfig.PRODUCER_PREFIX,
-                    StreamsConfig.ADMIN_CLIENT_PREFIX,
-                    StreamsConfig.MAIN_CONSUMER_PREFIX,
-                    StreamsConfig.RESTORE_CONSUMER_PREFIX,
-                    StreamsConfig.GLOBAL_CONSUMER_PREFIX,
-                    StreamsConfig.TOPIC_PREFIX);
-
-    private static final Set<String> KAFKA_NAMES = kafkaNames();
-
     private final Map<String, String> settings;
     private final Map<String, String> kafka;
 
@@ -192,44 +166,45 @@ public final class CanvasFlowConfig {
     private final String processingGuarantee;
     private final int httpPort;
 
-    private CanvasFlowConfig(Map<String, String> settings, Map<String, String> kafka) {
-        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
-        this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(kafka));
+    private CanvasFlowConfig(ConfigSources.Values values) {
+        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(values.settings()));
+        this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(values.kafka()));
+        SettingParser p = new SettingParser(settings);
         bootstrapServers = settings.get(BOOTSTRAP_SERVERS).trim();
-        applicationId = nonBlank(APPLICATION_ID);
-        modelDir = Path.of(nonBlank(MODEL_DIR));
+        applicationId = p.nonBlank(APPLICATION_ID);
+        modelDir = Path.of(p.nonBlank(MODEL_DIR));
         try {
             modelDevice = DeviceChoice.parse(settings.get(MODEL_DEVICE));
         } catch (IllegalArgumentException e) {
-            throw invalid(MODEL_DEVICE, "one of auto, cpu, gpu");
+            throw p.invalid(MODEL_DEVICE, "one of auto, cpu, gpu");
         }
-        framesTopic = nonBlank(TOPIC_FRAMES);
-        masksTopic = nonBlank(TOPIC_MASKS);
-        dlqTopic = nonBlank(TOPIC_DLQ);
-        topicPartitions = intAtLeast(TOPIC_PARTITIONS, 1);
-        topicReplication = (short) Math.min(intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
-        topicsCreate = bool(TOPICS_CREATE);
-        seededIterations = intAtLeast(CANVAS_SEEDED_ITERATIONS, 1);
-        fullIterations = intAtLeast(CANVAS_FULL_ITERATIONS, 1);
-        keyframeInterval = intAtLeast(CANVAS_KEYFRAME_INTERVAL, 0);
-        maxGapMs = longAtLeast(CANVAS_MAX_GAP_MS, 0);
-        sceneCutFraction = fraction(CANVAS_SCENE_CUT_FRACTION);
-        latencyBudgetMs = longAtLeast(LATENCY_BUDGET_MS, 0);
-        processingMode = mode(PROCESSING_MODE);
-        frameMaxBytes = intAtLeast(FRAME_MAX_BYTES, 1);
-        frameMaxPixels = longAtLeast(FRAME_MAX_PIXELS, 1);
-        cameraIdMaxLength = intAtLeast(CAMERA_ID_MAX_LENGTH, 1);
-        stateDir = nonBlank(STATE_DIR);
-        numStreamThreads = intAtLeast(NUM_STREAM_THREADS, 1);
-        numStandbyReplicas = intAtLeast(NUM_STANDBY_REPLICAS, 0);
+        framesTopic = p.nonBlank(TOPIC_FRAMES);
+        masksTopic = p.nonBlank(TOPIC_MASKS);
+        dlqTopic = p.nonBlank(TOPIC_DLQ);
+        topicPartitions = p.intAtLeast(TOPIC_PARTITIONS, 1);
+        topicReplication = (short) Math.min(p.intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
+        topicsCreate = p.bool(TOPICS_CREATE);
+        seededIterations = p.intAtLeast(CANVAS_SEEDED_ITERATIONS, 1);
+        fullIterations = p.intAtLeast(CANVAS_FULL_ITERATIONS, 1);
+        keyframeInterval = p.intAtLeast(CANVAS_KEYFRAME_INTERVAL, 0);
+        maxGapMs = p.longAtLeast(CANVAS_MAX_GAP_MS, 0);
+        sceneCutFraction = p.fraction(CANVAS_SCENE_CUT_FRACTION);
+        latencyBudgetMs = p.longAtLeast(LATENCY_BUDGET_MS, 0);
+        processingMode = p.mode(PROCESSING_MODE);
+        frameMaxBytes = p.intAtLeast(FRAME_MAX_BYTES, 1);
+        frameMaxPixels = p.longAtLeast(FRAME_MAX_PIXELS, 1);
+        cameraIdMaxLength = p.intAtLeast(CAMERA_ID_MAX_LENGTH, 1);
+        stateDir = p.nonBlank(STATE_DIR);
+        numStreamThreads = p.intAtLeast(NUM_STREAM_THREADS, 1);
+        numStandbyReplicas = p.intAtLeast(NUM_STANDBY_REPLICAS, 0);
         processingGuarantee =
-                oneOf(
+                p.oneOf(
                         PROCESSING_GUARANTEE,
                         StreamsConfig.EXACTLY_ONCE_V2,
                         StreamsConfig.AT_LEAST_ONCE);
-        httpPort = intAtLeast(HTTP_PORT, 0);
+        httpPort = p.intAtLeast(HTTP_PORT, 0);
         if (httpPort > 65535) {
-            throw invalid(HTTP_PORT, "a port between 0 and 65535");
+            throw p.invalid(HTTP_PORT, "a port between 0 and 65535");
         }
     }
 
@@ -250,10 +225,7 @@ public final class CanvasFlowConfig {
      * @throws IllegalArgumentException naming the first unknown key or invalid value
      */
     public static CanvasFlowConfig fromMap(Map<String, String> values) {
-        Map<String, String> settings = new LinkedHashMap<>(DEFAULTS);
-        Map<String, String> kafka = new LinkedHashMap<>();
-        values.forEach((key, value) -> put(settings, kafka, key, value, "setting"));
-        return new CanvasFlowConfig(settings, kafka);
+        return new CanvasFlowConfig(ConfigSources.fromMap(values));
     }
 
     /**
@@ -269,39 +241,7 @@ public final class CanvasFlowConfig {
      */
     public static CanvasFlowConfig load(
             Path file, Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> settings = new LinkedHashMap<>(DEFAULTS);
-        Map<String, String> kafka = new LinkedHashMap<>();
-        if (file != null) {
-            Properties properties = new Properties();
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                properties.load(reader);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(
-                        "cannot read the configuration file " + file + ": " + e.getMessage(), e);
-            }
-            for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-                put(settings, kafka, key, properties.getProperty(key), "key in " + file);
-            }
-        }
-        String bootstrap = env.get(ENV_BOOTSTRAP_SERVERS);
-        if (bootstrap != null && !bootstrap.isBlank()) {
-            settings.put(BOOTSTRAP_SERVERS, bootstrap);
-        }
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
-            if (e.getKey().startsWith(ENV_PREFIX)) {
-                String key =
-                        e.getKey()
-                                .substring(ENV_PREFIX.length())
-                                .toLowerCase(Locale.ROOT)
-                                .replace('_', '.');
-                // Other CANVASFLOW_ variables belong to launch scripts (CANVASFLOW_HEAP, ...).
-                if (DEFAULTS.containsKey(key) || key.startsWith(KAFKA_PREFIX)) {
-                    put(settings, kafka, key, e.getValue(), "environment variable " + e.getKey());
-                }
-            }
-        }
-        overrides.forEach((key, value) -> put(settings, kafka, key, value, "override"));
-        return new CanvasFlowConfig(settings, kafka);
+        return new CanvasFlowConfig(ConfigSources.load(file, env, overrides));
     }
 
     /**
@@ -313,10 +253,7 @@ public final class CanvasFlowConfig {
      * @throws IllegalArgumentException when the key is unknown or the value invalid
      */
     public CanvasFlowConfig with(String key, String value) {
-        Map<String, String> s = new LinkedHashMap<>(settings);
-        Map<String, String> k = new LinkedHashMap<>(kafka);
-        put(s, k, key, value, "setting");
-        return new CanvasFlowConfig(s, k);
+        return new CanvasFlowConfig(ConfigSources.with(settings, kafka, key, value));
     }
 
     /**
@@ -325,151 +262,7 @@ public final class CanvasFlowConfig {
      * @return every setting name, in documentation order
      */
     public static Set<String> settingNames() {
-        return DEFAULTS.keySet();
-    }
-
-    private static void put(
-            Map<String, String> settings,
-            Map<String, String> kafka,
-            String key,
-            String value,
-            String source) {
-        String name = key.trim();
-        if (value == null) {
-            throw new IllegalArgumentException(source + " '" + name + "' has no value");
-        }
-        String stripped =
-                name.startsWith(KAFKA_PREFIX) ? name.substring(KAFKA_PREFIX.length()) : name;
-        if (DEFAULTS.containsKey(stripped)) {
-            settings.put(stripped, value.trim());
-        } else if (name.startsWith(KAFKA_PREFIX) || isKafkaName(stripped)) {
-            kafka.put(stripped, value);
-        } else {
-            throw new IllegalArgumentException(
-                    "unknown "
-                            + source
-                            + " '"
-                            + name
-                            + "': expected a CanvasFlow setting ("
-                            + String.join(", ", DEFAULTS.keySet())
-                            + "), a Kafka client or Streams property, or a key prefixed '"
-                            + KAFKA_PREFIX
-                            + "'");
-        }
-    }
-
-    private static boolean isKafkaName(String key) {
-        return KAFKA_NAMES.contains(key) || STREAMS_PREFIXES.stream().anyMatch(key::startsWith);
-    }
-
-    private static Set<String> kafkaNames() {
-        Set<String> names = new TreeSet<>();
-        names.addAll(StreamsConfig.configDef().names());
-        names.addAll(ProducerConfig.configNames());
-        names.addAll(ConsumerConfig.configNames());
-        names.addAll(AdminClientConfig.configNames());
-        return Collections.unmodifiableSet(names);
-    }
-
-    private static Map<String, String> defaultValues() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(BOOTSTRAP_SERVERS, "");
-        d.put(APPLICATION_ID, "canvasflow");
-        d.put(MODEL_DIR, DefaultModels.dir(DefaultModels.RNN).toString());
-        d.put(MODEL_DEVICE, "auto");
-        d.put(TOPIC_FRAMES, Topics.FRAMES.name());
-        d.put(TOPIC_MASKS, Topics.MASKS.name());
-        d.put(TOPIC_DLQ, Topics.FRAMES_DLQ.name());
-        d.put(TOPIC_PARTITIONS, "4");
-        d.put(TOPIC_REPLICATION, "1");
-        d.put(TOPICS_CREATE, "false");
-        d.put(CANVAS_SEEDED_ITERATIONS, "2");
-        d.put(CANVAS_FULL_ITERATIONS, "6");
-        d.put(CANVAS_KEYFRAME_INTERVAL, "0");
-        d.put(CANVAS_MAX_GAP_MS, "2000");
-        d.put(CANVAS_SCENE_CUT_FRACTION, "0.5");
-        d.put(LATENCY_BUDGET_MS, "0");
-        d.put(PROCESSING_MODE, ProcessingMode.EVERY_FRAME.value());
-        d.put(FRAME_MAX_BYTES, Integer.toString(8 * 1024 * 1024));
-        d.put(FRAME_MAX_PIXELS, Long.toString(4096L * 4096L));
-        d.put(CAMERA_ID_MAX_LENGTH, "256");
-        d.put(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString());
-        d.put(NUM_STREAM_THREADS, "1");
-        d.put(NUM_STANDBY_REPLICAS, "0");
-        d.put(PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);
-        d.put(HTTP_PORT, "8080");
-        return Collections.unmodifiableMap(d);
-    }
-
-    private String nonBlank(String key) {
-        String v = settings.get(key);
-        if (v.isBlank()) {
-            throw invalid(key, "a non-empty value");
-        }
-        return v;
-    }
-
-    private int intAtLeast(String key, int min) {
-        long v = longAtLeast(key, min);
-        if (v > Integer.MAX_VALUE) {
-            throw invalid(key, "an integer of at most " + Integer.MAX_VALUE);
-        }
-        return (int) v;
-    }
-
-    private long longAtLeast(String key, long min) {
-        try {
-            long v = Long.parseLong(settings.get(key));
-            if (v >= min) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalid(key, "an integer of at least " + min);
-    }
-
-    private double fraction(String key) {
-        try {
-            double v = Double.parseDouble(settings.get(key));
-            if (v >= 0 && v <= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalid(key, "a number between 0 and 1");
-    }
-
-    private boolean bool(String key) {
-        String v = settings.get(key).toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw invalid(key, "true or false");
-        }
-        return Boolean.parseBoolean(v);
-    }
-
-    private ProcessingMode mode(String key) {
-        for (ProcessingMode m : ProcessingMode.values()) {
-            if (m.value().equalsIgnoreCase(settings.get(key))) {
-                return m;
-            }
-        }
-        throw invalid(key, "every-frame or latest-only");
-    }
-
-    private String oneOf(String key, String... allowed) {
-        for (String a : allowed) {
-            if (a.equals(settings.get(key))) {
-                return a;
-            }
-        }
-        throw invalid(key, String.join(" or ", allowed));
-    }
-
-    private IllegalArgumentException invalid(String key, String expected) {
-        return new IllegalArgumentException(
-                "setting " + key + " must be " + expected + ", got '" + settings.get(key) + "'");
+        return ConfigSources.DEFAULTS.keySet();
     }
 
     /**

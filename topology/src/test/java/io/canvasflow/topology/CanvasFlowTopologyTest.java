@@ -15,6 +15,7 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
+import io.canvasflow.testsupport.Frames;
 import io.canvasflow.topology.TopologyHarness.Seen;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
@@ -228,7 +229,7 @@ class CanvasFlowTopologyTest {
         try (TopologyHarness t = harness(Map.of(CanvasFlowConfig.CANVAS_SCENE_CUT_FRACTION, "0"))) {
             t.send(jpeg("cam-1", 1, W, H));
             Frame cut =
-                    TestFrames.frame(
+                    Frames.frame(
                             "cam-1",
                             2,
                             T0.plusMillis(40),

@@ -1,7 +1,7 @@
 package io.canvasflow.topology;
 
+import static io.canvasflow.testsupport.Frames.frame;
 import static io.canvasflow.topology.TestFrames.T0;
-import static io.canvasflow.topology.TestFrames.frame;
 import static io.canvasflow.topology.TopologyHarness.Seen.reset;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

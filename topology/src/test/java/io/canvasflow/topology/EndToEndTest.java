@@ -11,6 +11,7 @@ import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
+import io.canvasflow.testsupport.CanvasFlowTopics;
 import io.canvasflow.testsupport.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,14 +60,7 @@ class EndToEndTest {
     void shouldEmitExactlyOneMaskPerFrameInOrderPerCameraAcrossTwoInstances() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
             // Given the topics, frames with four partitions, and two running instances
-            kafka.createTopics(
-                    Map.of(
-                            Topics.FRAMES.name(),
-                            4,
-                            Topics.MASKS.name(),
-                            4,
-                            Topics.FRAMES_DLQ.name(),
-                            1));
+            kafka.createTopics(CanvasFlowTopics.withPartitions(4));
             CanvasFlowConfig config =
                     CanvasFlowConfig.fromMap(
                             Map.of(

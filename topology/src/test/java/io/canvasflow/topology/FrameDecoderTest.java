@@ -1,8 +1,8 @@
 package io.canvasflow.topology;
 
+import static io.canvasflow.testsupport.Frames.frame;
 import static io.canvasflow.topology.TestFrames.T0;
 import static io.canvasflow.topology.TestFrames.encode;
-import static io.canvasflow.topology.TestFrames.frame;
 import static io.canvasflow.topology.TestFrames.street;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -11,6 +11,7 @@ import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.testsupport.Frames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,7 @@ class SegmentProcessorTest {
         // Given a record read from partition 2 at offset 41
         context.setRecordMetadata(Topics.FRAMES.name(), 2, 41);
         Frame bad =
-                TestFrames.frame(
+                Frames.frame(
                         "cam-1", 1, TestFrames.T0, 64, 48, ImageEncoding.PNG, new byte[] {1, 2, 3});
 
         // When it is processed

@@ -2,26 +2,29 @@ package io.canvasflow.topology;
 
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.testsupport.Frames;
+import io.canvasflow.testsupport.TestImages;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Map;
-import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
 
 /** Real encoded images of a drawn street scene, and frames carrying them. */
 final class TestFrames {
 
+    static byte[] encode(BufferedImage image, String format) {
+        return TestImages.encode(image, format);
+    }
+
+    static byte[] pngClaiming(int width, int height) {
+        return TestImages.pngClaiming(width, height);
+    }
+
     static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
     /** Milliseconds between frames of a camera: 25 frames per second. */
-    static final long FRAME_MS = 40;
+    static final long FRAME_MS = Frames.FRAME_MS_25_FPS;
 
     private TestFrames() {}
 
@@ -61,18 +64,6 @@ final class TestFrames {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     static byte[] rgb24(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
@@ -90,91 +81,14 @@ final class TestFrames {
 
     /** A JPEG frame of the street at capture time {@code T0 + sequence * FRAME_MS}. */
     static Frame jpeg(String camera, long sequence, int width, int height) {
-        return frame(
-                camera,
-                sequence,
-                T0.plusMillis(sequence * FRAME_MS),
-                width,
-                height,
-                ImageEncoding.JPEG,
-                encode(street(width, height, sequence), "jpg"));
-    }
-
-    static Frame frame(
-            String camera,
-            long sequence,
-            Instant capture,
-            int width,
-            int height,
-            ImageEncoding encoding,
-            byte[] image) {
-        return Frame.newBuilder()
-                .setCameraId(camera)
-                .setSequence(sequence)
-                .setCaptureTimestamp(capture)
-                .setWidth(width)
-                .setHeight(height)
-                .setEncoding(encoding)
-                .setImage(ByteBuffer.wrap(image))
-                .setMetadata(Map.of())
-                .build();
-    }
-
-    /**
-     * A valid PNG signature and IHDR chunk (with a correct CRC) claiming {@code width x height} RGB
-     * pixels, followed by a tiny IDAT and IEND: a decompression bomb's header.
-     */
-    static byte[] pngClaiming(int width, int height) {
-        ByteBuffer ihdr = ByteBuffer.allocate(13);
-        ihdr.putInt(width)
-                .putInt(height)
-                .put((byte) 8)
-                .put((byte) 2)
-                .put((byte) 0)
-                .put((byte) 0)
-                .put((byte) 0);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ihdr.array());
-        chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
-        chunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(typeBytes);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        byte[] jpeg = encode(street(width, height, sequence), "jpg");
+        return Frames.at25Fps(camera, sequence, T0, width, height, ImageEncoding.JPEG, jpeg);
     }
 
     /**
      * A real JPEG's header (up to and including the start-of-scan segment) and random entropy data.
      */
     static byte[] jpegHeaderWithGarbageBody(int width, int height) {
-        byte[] jpeg = encode(street(width, height, 0), "jpg");
-        int sos = -1;
-        for (int i = 0; i + 1 < jpeg.length; i++) {
-            if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xda) {
-                sos = i;
-                break;
-            }
-        }
-        int headerEnd = sos + 2 + (((jpeg[sos + 2] & 0xff) << 8) | (jpeg[sos + 3] & 0xff));
-        byte[] garbage = new byte[jpeg.length - headerEnd];
-        new java.util.Random(42).nextBytes(garbage);
-        for (int i = 0; i < garbage.length; i++) {
-            if ((garbage[i] & 0xff) == 0xff) {
-                garbage[i] = 0x00; // no stray markers: corrupt entropy data only
-            }
-        }
-        byte[] out = new byte[jpeg.length];
-        System.arraycopy(jpeg, 0, out, 0, headerEnd);
-        System.arraycopy(garbage, 0, out, headerEnd, garbage.length);
-        return out;
+        return TestImages.jpegHeaderWithGarbageBody(encode(street(width, height, 0), "jpg"));
     }
 }

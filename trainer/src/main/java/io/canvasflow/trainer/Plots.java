@@ -5,15 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.Rectangle;
 import java.awt.RenderingHints;
-import java.awt.Shape;
-import java.awt.Stroke;
-import java.awt.geom.AffineTransform;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Line2D;
-import java.awt.geom.Path2D;
-import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,11 +15,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Plain Java2D charts for the evaluation and benchmark reports: line/scatter charts, grouped bar
- * charts and image grids, drawn antialiased on white with axes, ticks, grid lines and a legend, and
- * written as PNG. No plotting library and no display are needed (headless is fine).
+ * Charts for the evaluation and benchmark reports: line/scatter charts and grouped bar charts drawn
+ * by XChart (headless, rendered to a {@link BufferedImage}), plus the image grids of sample masks,
+ * which are not charts and are drawn here with Java2D. {@link #writePng} writes any of them.
  */
 public final class Plots {
 
@@ -151,16 +154,6 @@ public final class Plots {
         public Series withLabels(List<String> pointLabels) {
             return new Series(name, x, y, color, line, marker, pointLabels);
         }
-
-        /** This series with another line style. */
-        public Series withLine(Line newLine) {
-            return new Series(name, x, y, color, newLine, marker, labels);
-        }
-
-        /** This series with another marker. */
-        public Series withMarker(Marker newMarker) {
-            return new Series(name, x, y, color, line, newMarker, labels);
-        }
     }
 
     /**
@@ -250,45 +243,55 @@ public final class Plots {
     /** A line/scatter chart. */
     public static BufferedImage lineChart(
             String title, String xLabel, String yLabel, List<Series> series, Options options) {
-        double[] xr = range(series, true, options.xMin(), options.xMax(), options.xTicks());
-        double[] yr = range(series, false, options.yMin(), options.yMax(), null);
-        double[] xTicks = options.xTicks() != null ? options.xTicks() : ticks(xr[0], xr[1], 8);
-        double[] yTicks = ticks(yr[0], yr[1], 7);
-        Canvas2D c =
-                new Canvas2D(options.width(), options.height(), title, xLabel, yLabel, yTicks, 0);
-        Axis x = new Axis(xr[0], xr[1], c.plot.x, c.plot.x + c.plot.width);
-        Axis y = new Axis(yr[0], yr[1], c.plot.y + c.plot.height, c.plot.y);
-        c.gridAndAxes(x, xTicks, y, yTicks, true);
-
-        Graphics2D g = c.g;
-        Shape clip = g.getClip();
-        g.setClip(new Rectangle(c.plot.x - 8, c.plot.y - 8, c.plot.width + 16, c.plot.height + 16));
-        List<Rectangle2D> occupied = new ArrayList<>();
-        for (Series s : series) {
-            drawLine(g, s, x, y);
+        XYChart chart =
+                titled(new XYChart(options.width(), options.height()), title, xLabel, yLabel);
+        chart.getStyler().setMarkerSize(MARKER_SIZE);
+        bound(options.xMin(), chart.getStyler()::setXAxisMin);
+        bound(options.xMax(), chart.getStyler()::setXAxisMax);
+        bound(options.yMin(), chart.getStyler()::setYAxisMin);
+        bound(options.yMax(), chart.getStyler()::setYAxisMax);
+        if (options.xTicks() != null && options.xTicks().length > 0) {
+            // XChart chooses its own tick positions; fixed ticks become fixed bounds and labels
+            // without decimals, which is what whole-number ticks (iterations) need.
+            double[] ticks = options.xTicks();
+            chart.getStyler().setXAxisMin(Arrays.stream(ticks).min().getAsDouble());
+            chart.getStyler().setXAxisMax(Arrays.stream(ticks).max().getAsDouble());
+            chart.getStyler().setXAxisDecimalPattern("0");
         }
         for (Series s : series) {
-            for (int i = 0; i < s.x().length; i++) {
-                if (finite(s.x()[i], s.y()[i])) {
-                    double px = x.map(s.x()[i]);
-                    double py = y.map(s.y()[i]);
-                    drawMarker(g, s.marker(), s.color(), px, py, MARKER_SIZE);
-                    occupied.add(new Rectangle2D.Double(px - 5, py - 5, 10, 10));
+            XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
+            xy.setLineColor(s.color());
+            xy.setMarkerColor(s.color());
+            xy.setLineStyle(
+                    switch (s.line()) {
+                        case SOLID -> SeriesLines.SOLID;
+                        case DASHED -> SeriesLines.DASH_DASH;
+                        case NONE -> SeriesLines.NONE;
+                    });
+            xy.setMarker(
+                    switch (s.marker()) {
+                        case NONE -> SeriesMarkers.NONE;
+                        case CIRCLE -> SeriesMarkers.CIRCLE;
+                        case SQUARE -> SeriesMarkers.SQUARE;
+                        case DIAMOND -> SeriesMarkers.DIAMOND;
+                        case TRIANGLE -> SeriesMarkers.TRIANGLE_UP;
+                        case CROSS -> SeriesMarkers.CROSS;
+                    });
+            for (int i = 0; i < s.labels().size(); i++) {
+                if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
+                    // XChart centres the text on its position: move it above the marker.
+                    chart.addAnnotation(
+                            new AnnotationText(
+                                    s.labels().get(i),
+                                    s.x()[i],
+                                    s.y()[i] + 0.035 * ySpan(series),
+                                    false));
                 }
             }
         }
-        g.setFont(SMALL);
-        for (Series s : series) {
-            if (!s.labels().isEmpty()) {
-                occupied.addAll(drawPointLabels(g, s, x, y, c.plot));
-            }
-        }
-        g.setClip(clip);
-        for (Series s : series) {
-            addLineSamples(occupied, s, x, y);
-        }
-        c.legend(series.stream().map(Plots::legendItem).toList(), occupied);
-        return c.finish();
+        chart.getStyler().setAnnotationTextFont(SMALL);
+        chart.getStyler().setAnnotationTextFontColor(AXIS);
+        return BitmapEncoder.getBufferedImage(chart);
     }
 
     /** A grouped bar chart of 900x600 pixels: one group per category, one bar per series. */
@@ -317,109 +320,78 @@ public final class Plots {
                                 + " categories");
             }
         }
-        double lo = 0;
-        double hi = 0;
+        CategoryChart chart =
+                titled(new CategoryChart(options.width(), options.height()), title, xLabel, yLabel);
+        chart.getStyler().setLegendVisible(bars.size() > 1);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setLabelsFont(SMALL);
+        // The value inside the top of each bar, in black or white as the bar's colour needs.
+        chart.getStyler().setLabelsPosition(0.92);
+        chart.getStyler().setLabelsFontColorAutomaticEnabled(true);
+        chart.getStyler().setYAxisMin(Double.isNaN(options.yMin()) ? 0.0 : options.yMin());
+        bound(options.yMax(), chart.getStyler()::setYAxisMax);
         for (Bars b : bars) {
+            // XChart leaves a null value without a bar; NaN means "no figure" here.
+            List<Double> values = new ArrayList<>();
             for (double v : b.values()) {
-                if (Double.isFinite(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
+                values.add(Double.isFinite(v) ? v : null);
             }
+            CategorySeries series = chart.addSeries(b.name(), categories, values);
+            series.setFillColor(b.color());
         }
-        if (hi == lo) {
-            hi = lo + 1;
-        }
-        // Headroom for the value printed above each bar.
-        double[] yr = niceRange(lo < 0 ? lo - 0.08 * (hi - lo) : 0, hi + 0.08 * (hi - lo), 7);
-        if (!Double.isNaN(options.yMin())) {
-            yr[0] = options.yMin();
-        }
-        if (!Double.isNaN(options.yMax())) {
-            yr[1] = options.yMax();
-        }
-        double[] yTicks = ticks(yr[0], yr[1], 7);
-        // Category names too wide for their slot wrap onto more lines; the slot is estimated
-        // narrow here so that the space reserved is enough for the real one.
-        FontMetrics tickFm = metrics(TICK);
-        double narrowSlot = (options.width() - 160.0) / Math.max(1, categories.size());
-        int lines = 1;
-        for (String category : categories) {
-            lines = Math.max(lines, wrap(category, tickFm, narrowSlot - 6).size());
-        }
-        Canvas2D c =
-                new Canvas2D(
-                        options.width(),
-                        options.height(),
-                        title,
-                        xLabel,
-                        yLabel,
-                        yTicks,
-                        (lines - 1) * tickFm.getHeight());
-        Axis x = new Axis(0, Math.max(1, categories.size()), c.plot.x, c.plot.x + c.plot.width);
-        Axis y = new Axis(yr[0], yr[1], c.plot.y + c.plot.height, c.plot.y);
-        c.gridAndAxes(x, new double[0], y, yTicks, false);
+        return BitmapEncoder.getBufferedImage(chart);
+    }
 
-        Graphics2D g = c.g;
-        double slot = (double) c.plot.width / Math.max(1, categories.size());
-        double barWidth = slot * 0.8 / Math.max(1, bars.size());
-        List<Rectangle2D> occupied = new ArrayList<>();
-        g.setFont(SMALL);
-        FontMetrics fm = g.getFontMetrics();
-        for (int k = 0; k < categories.size(); k++) {
-            double left = c.plot.x + k * slot + slot * 0.1;
-            for (int s = 0; s < bars.size(); s++) {
-                double v = bars.get(s).values()[k];
-                if (!Double.isFinite(v)) {
-                    continue;
-                }
-                double y0 = y.map(Math.max(yr[0], Math.min(yr[1], 0)));
-                double y1 = y.map(Math.max(yr[0], Math.min(yr[1], v)));
-                Rectangle2D bar =
-                        new Rectangle2D.Double(
-                                left + s * barWidth + 1,
-                                Math.min(y0, y1),
-                                barWidth - 2,
-                                Math.abs(y1 - y0));
-                g.setColor(bars.get(s).color());
-                g.fill(bar);
-                occupied.add(bar);
-                String text = valueText(v);
-                int tw = fm.stringWidth(text);
-                if (tw <= barWidth + 6) {
-                    g.setColor(AXIS);
-                    float ty = (float) (v >= 0 ? y1 - 4 : y1 + fm.getAscent() + 2);
-                    g.drawString(text, (float) (bar.getCenterX() - tw / 2.0), ty);
-                    occupied.add(
-                            new Rectangle2D.Double(
-                                    bar.getCenterX() - tw / 2.0,
-                                    ty - fm.getAscent(),
-                                    tw,
-                                    fm.getHeight()));
-                }
-            }
+    /** The chart with its titles and the report's style. */
+    private static <C extends Chart<? extends AxesChartStyler, ?>> C titled(
+            C chart, String title, String xLabel, String yLabel) {
+        chart.setTitle(title);
+        chart.setXAxisTitle(xLabel);
+        chart.setYAxisTitle(yLabel);
+        style(chart.getStyler());
+        return chart;
+    }
+
+    /** White background, light grid, the report fonts, the legend under the plot. */
+    private static void style(AxesChartStyler styler) {
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotBackgroundColor(Color.WHITE);
+        styler.setPlotBorderVisible(true);
+        styler.setPlotBorderColor(AXIS);
+        styler.setPlotGridLinesColor(GRID);
+        styler.setPlotGridLinesStroke(new BasicStroke(1f));
+        styler.setChartTitleFont(TITLE);
+        styler.setChartTitleBoxVisible(false);
+        styler.setAxisTitleFont(LABEL);
+        styler.setAxisTickLabelsFont(TICK);
+        styler.setAxisTickLabelsColor(AXIS);
+        styler.setLegendFont(SMALL);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+        styler.setLegendBorderColor(Color.WHITE);
+        styler.setAntiAlias(true);
+        styler.setLocale(Locale.ROOT);
+    }
+
+    /** The spread of all finite y values, at least a small positive number. */
+    private static double ySpan(List<Series> series) {
+        double[] ys =
+                series.stream()
+                        .flatMapToDouble(s -> Arrays.stream(s.y()))
+                        .filter(Double::isFinite)
+                        .toArray();
+        double span =
+                ys.length == 0
+                        ? 0
+                        : Arrays.stream(ys).max().getAsDouble()
+                                - Arrays.stream(ys).min().getAsDouble();
+        return span > 0 ? span : 0.1;
+    }
+
+    private static void bound(double value, java.util.function.Consumer<Double> setter) {
+        if (!Double.isNaN(value)) {
+            setter.accept(value);
         }
-        g.setFont(TICK);
-        fm = g.getFontMetrics();
-        g.setColor(AXIS);
-        for (int k = 0; k < categories.size(); k++) {
-            double cx = c.plot.x + (k + 0.5) * slot;
-            float top = c.plot.y + c.plot.height + 8 + fm.getAscent();
-            List<String> wrapped = wrap(categories.get(k), fm, slot - 6);
-            for (int i = 0; i < Math.min(lines, wrapped.size()); i++) {
-                String text = wrapped.get(i);
-                g.drawString(
-                        text, (float) (cx - fm.stringWidth(text) / 2.0), top + i * fm.getHeight());
-            }
-        }
-        List<LegendItem> items = new ArrayList<>();
-        for (Bars b : bars) {
-            items.add(new LegendItem(b.name(), b.color(), Line.NONE, Marker.SQUARE));
-        }
-        if (bars.size() > 1) {
-            c.legend(items, occupied);
-        }
-        return c.finish();
     }
 
     /**
@@ -608,469 +580,10 @@ public final class Plots {
         }
     }
 
-    // ---------------------------------------------------------------------------------------
-    // Drawing helpers
-
-    /** A linear map from data values to pixels. */
-    private record Axis(double min, double max, double from, double to) {
-        double map(double v) {
-            return from + (v - min) / (max - min) * (to - from);
-        }
-    }
-
-    private record LegendItem(String name, Color color, Line line, Marker marker) {}
-
-    private static LegendItem legendItem(Series s) {
-        return new LegendItem(s.name(), s.color(), s.line(), s.marker());
-    }
-
-    /** The image, its plot area, title and axis labels; fixed parts of every chart. */
-    private static final class Canvas2D {
-        final BufferedImage image;
-        final Graphics2D g;
-        final Rectangle plot;
-
-        Canvas2D(
-                int width,
-                int height,
-                String title,
-                String xLabel,
-                String yLabel,
-                double[] yTicks,
-                int extraBottom) {
-            image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            g = image.createGraphics();
-            hints(g);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            FontMetrics tick = g.getFontMetrics(TICK);
-            FontMetrics label = g.getFontMetrics(LABEL);
-            FontMetrics titleFm = g.getFontMetrics(TITLE);
-            int yTickWidth = 0;
-            int decimals = decimals(yTicks);
-            for (double t : yTicks) {
-                yTickWidth = Math.max(yTickWidth, tick.stringWidth(format(t, decimals)));
-            }
-            int left =
-                    16
-                            + (yLabel == null || yLabel.isEmpty() ? 0 : label.getHeight() + 8)
-                            + yTickWidth
-                            + 10;
-            int top = 16 + (title == null || title.isEmpty() ? 0 : titleFm.getHeight() + 10);
-            int bottom =
-                    16
-                            + tick.getHeight()
-                            + extraBottom
-                            + 10
-                            + (xLabel == null || xLabel.isEmpty() ? 0 : label.getHeight() + 6);
-            int right = 30;
-            plot = new Rectangle(left, top, width - left - right, height - top - bottom);
-
-            g.setColor(AXIS);
-            if (title != null && !title.isEmpty()) {
-                g.setFont(TITLE);
-                g.drawString(
-                        title,
-                        plot.x + (plot.width - titleFm.stringWidth(title)) / 2,
-                        16 + titleFm.getAscent());
-            }
-            g.setFont(LABEL);
-            if (xLabel != null && !xLabel.isEmpty()) {
-                g.drawString(
-                        xLabel,
-                        plot.x + (plot.width - label.stringWidth(xLabel)) / 2,
-                        height - 16 - label.getDescent());
-            }
-            if (yLabel != null && !yLabel.isEmpty()) {
-                AffineTransform saved = g.getTransform();
-                g.translate(16 + label.getAscent(), plot.y + plot.height / 2.0);
-                g.rotate(-Math.PI / 2);
-                g.drawString(yLabel, -label.stringWidth(yLabel) / 2f, 0);
-                g.setTransform(saved);
-            }
-        }
-
-        void gridAndAxes(Axis x, double[] xTicks, Axis y, double[] yTicks, boolean xGrid) {
-            g.setStroke(new BasicStroke(1f));
-            g.setFont(TICK);
-            FontMetrics fm = g.getFontMetrics();
-            int yDecimals = decimals(yTicks);
-            for (double t : yTicks) {
-                double py = y.map(t);
-                g.setColor(GRID);
-                g.draw(new Line2D.Double(plot.x, py, plot.x + plot.width, py));
-                g.setColor(AXIS);
-                g.draw(new Line2D.Double(plot.x - 5, py, plot.x, py));
-                String text = format(t, yDecimals);
-                g.drawString(
-                        text,
-                        plot.x - 8 - fm.stringWidth(text),
-                        (float) (py + fm.getAscent() / 2.0 - 2));
-            }
-            int xDecimals = decimals(xTicks);
-            for (double t : xTicks) {
-                double px = x.map(t);
-                if (xGrid) {
-                    g.setColor(GRID);
-                    g.draw(new Line2D.Double(px, plot.y, px, plot.y + plot.height));
-                }
-                g.setColor(AXIS);
-                g.draw(new Line2D.Double(px, plot.y + plot.height, px, plot.y + plot.height + 5));
-                String text = format(t, xDecimals);
-                g.drawString(
-                        text,
-                        (float) (px - fm.stringWidth(text) / 2.0),
-                        plot.y + plot.height + 8 + fm.getAscent());
-            }
-            g.setColor(AXIS);
-            g.draw(new Rectangle2D.Double(plot.x, plot.y, plot.width, plot.height));
-        }
-
-        /** Draws the legend in the corner of the plot area that covers the least drawn content. */
-        void legend(List<LegendItem> items, List<Rectangle2D> occupied) {
-            List<LegendItem> named =
-                    items.stream().filter(i -> i.name() != null && !i.name().isEmpty()).toList();
-            if (named.isEmpty()) {
-                return;
-            }
-            g.setFont(TICK);
-            FontMetrics fm = g.getFontMetrics();
-            int row = fm.getHeight() + 4;
-            int textWidth = named.stream().mapToInt(i -> fm.stringWidth(i.name())).max().orElse(0);
-            int w = 10 + 30 + 8 + textWidth + 10;
-            int h = 8 + named.size() * row + 4;
-            int inset = 10;
-            int[][] corners = {
-                {plot.x + plot.width - inset - w, plot.y + inset},
-                {plot.x + plot.width - inset - w, plot.y + plot.height - inset - h},
-                {plot.x + inset, plot.y + inset},
-                {plot.x + inset, plot.y + plot.height - inset - h}
-            };
-            int best = 0;
-            int bestCount = Integer.MAX_VALUE;
-            for (int k = 0; k < corners.length; k++) {
-                Rectangle2D box = new Rectangle2D.Double(corners[k][0], corners[k][1], w, h);
-                int count = 0;
-                for (Rectangle2D r : occupied) {
-                    if (box.intersects(r)) {
-                        count++;
-                    }
-                }
-                if (count < bestCount) {
-                    bestCount = count;
-                    best = k;
-                }
-            }
-            int bx = corners[best][0];
-            int by = corners[best][1];
-            g.setColor(new Color(255, 255, 255, 230));
-            g.fillRect(bx, by, w, h);
-            g.setColor(new Color(0xBBBBBB));
-            g.drawRect(bx, by, w, h);
-            for (int i = 0; i < named.size(); i++) {
-                LegendItem item = named.get(i);
-                double cy = by + 8 + i * row + row / 2.0 - 2;
-                if (item.line() != Line.NONE) {
-                    g.setColor(item.color());
-                    g.setStroke(stroke(item.line()));
-                    g.draw(new Line2D.Double(bx + 10, cy, bx + 40, cy));
-                    g.setStroke(new BasicStroke(1f));
-                }
-                drawMarker(g, item.marker(), item.color(), bx + 25, cy, MARKER_SIZE);
-                g.setColor(AXIS);
-                g.drawString(item.name(), bx + 48, (float) (cy + fm.getAscent() / 2.0 - 2));
-            }
-        }
-
-        BufferedImage finish() {
-            g.dispose();
-            return image;
-        }
-    }
-
-    private static FontMetrics metrics(Font font) {
-        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
-        hints(g);
-        FontMetrics fm = g.getFontMetrics(font);
-        g.dispose();
-        return fm;
-    }
-
-    /** Greedy word wrap to {@code width} pixels; a single word wider than that stays whole. */
-    static List<String> wrap(String text, FontMetrics fm, double width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
-            if (line.length() > 0 && fm.stringWidth(line + " " + word) > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            if (line.length() > 0) {
-                line.append(' ');
-            }
-            line.append(word);
-        }
-        lines.add(line.toString());
-        return lines;
-    }
-
     private static void hints(Graphics2D g) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(
                 RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-        g.setRenderingHint(
-                RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
-    }
-
-    private static Stroke stroke(Line line) {
-        return line == Line.DASHED
-                ? new BasicStroke(
-                        2f,
-                        BasicStroke.CAP_BUTT,
-                        BasicStroke.JOIN_ROUND,
-                        10f,
-                        new float[] {8f, 6f},
-                        0f)
-                : new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
-    }
-
-    private static void drawLine(Graphics2D g, Series s, Axis x, Axis y) {
-        if (s.line() == Line.NONE) {
-            return;
-        }
-        Path2D path = new Path2D.Double();
-        boolean pen = false;
-        for (int i = 0; i < s.x().length; i++) {
-            if (!finite(s.x()[i], s.y()[i])) {
-                pen = false;
-                continue;
-            }
-            double px = x.map(s.x()[i]);
-            double py = y.map(s.y()[i]);
-            if (pen) {
-                path.lineTo(px, py);
-            } else {
-                path.moveTo(px, py);
-                pen = true;
-            }
-        }
-        g.setColor(s.color());
-        g.setStroke(stroke(s.line()));
-        g.draw(path);
-        g.setStroke(new BasicStroke(1f));
-    }
-
-    /** Samples points along each line so that the legend avoids covering it. */
-    private static void addLineSamples(List<Rectangle2D> occupied, Series s, Axis x, Axis y) {
-        if (s.line() == Line.NONE) {
-            return;
-        }
-        for (int i = 1; i < s.x().length; i++) {
-            if (!finite(s.x()[i - 1], s.y()[i - 1]) || !finite(s.x()[i], s.y()[i])) {
-                continue;
-            }
-            double x0 = x.map(s.x()[i - 1]);
-            double y0 = y.map(s.y()[i - 1]);
-            double x1 = x.map(s.x()[i]);
-            double y1 = y.map(s.y()[i]);
-            int steps = (int) Math.max(1, Math.hypot(x1 - x0, y1 - y0) / 6);
-            for (int k = 0; k <= steps; k++) {
-                double t = (double) k / steps;
-                occupied.add(
-                        new Rectangle2D.Double(
-                                x0 + t * (x1 - x0) - 1, y0 + t * (y1 - y0) - 1, 2, 2));
-            }
-        }
-    }
-
-    /** Labels each point above-left (clear of a rising, flattening curve), else below-right. */
-    private static List<Rectangle2D> drawPointLabels(
-            Graphics2D g, Series s, Axis x, Axis y, Rectangle plot) {
-        FontMetrics fm = g.getFontMetrics();
-        List<Rectangle2D> out = new ArrayList<>();
-        g.setColor(s.color().darker());
-        for (int i = 0; i < s.x().length; i++) {
-            String text = s.labels().get(i);
-            if (text == null || text.isEmpty() || !finite(s.x()[i], s.y()[i])) {
-                continue;
-            }
-            double px = x.map(s.x()[i]);
-            double py = y.map(s.y()[i]);
-            double tx = px - 7 - fm.stringWidth(text);
-            double ty = py - 7;
-            if (tx < plot.x + 2 || ty - fm.getAscent() < plot.y + 2) {
-                tx = px + 7;
-                ty = py + 7 + fm.getAscent();
-            }
-            g.drawString(text, (float) tx, (float) ty);
-            out.add(
-                    new Rectangle2D.Double(
-                            tx, ty - fm.getAscent(), fm.stringWidth(text), fm.getHeight()));
-        }
-        return out;
-    }
-
-    private static void drawMarker(
-            Graphics2D g, Marker marker, Color color, double cx, double cy, double size) {
-        double r = size / 2;
-        Shape shape =
-                switch (marker) {
-                    case NONE -> null;
-                    case CIRCLE -> new Ellipse2D.Double(cx - r, cy - r, size, size);
-                    case SQUARE -> new Rectangle2D.Double(cx - r, cy - r, size, size);
-                    case DIAMOND ->
-                            polygon(
-                                    cx,
-                                    cy - r * 1.35,
-                                    cx + r * 1.35,
-                                    cy,
-                                    cx,
-                                    cy + r * 1.35,
-                                    cx - r * 1.35,
-                                    cy);
-                    case TRIANGLE ->
-                            polygon(cx, cy - r * 1.3, cx + r * 1.2, cy + r, cx - r * 1.2, cy + r);
-                    case CROSS -> null;
-                };
-        if (marker == Marker.CROSS) {
-            g.setColor(color);
-            g.setStroke(new BasicStroke(2.2f));
-            g.draw(new Line2D.Double(cx - r, cy - r, cx + r, cy + r));
-            g.draw(new Line2D.Double(cx - r, cy + r, cx + r, cy - r));
-            g.setStroke(new BasicStroke(1f));
-            return;
-        }
-        if (shape == null) {
-            return;
-        }
-        g.setColor(color);
-        g.fill(shape);
-        g.setColor(Color.WHITE);
-        g.setStroke(new BasicStroke(1.2f));
-        g.draw(shape);
-        g.setStroke(new BasicStroke(1f));
-    }
-
-    private static Shape polygon(double... xy) {
-        Path2D p = new Path2D.Double();
-        p.moveTo(xy[0], xy[1]);
-        for (int i = 2; i < xy.length; i += 2) {
-            p.lineTo(xy[i], xy[i + 1]);
-        }
-        p.closePath();
-        return p;
-    }
-
-    // ---------------------------------------------------------------------------------------
-    // Ranges and ticks
-
-    private static boolean finite(double x, double y) {
-        return Double.isFinite(x) && Double.isFinite(y);
-    }
-
-    /** The axis range: fixed bounds where given, else the data padded by 5% and rounded out. */
-    private static double[] range(
-            List<Series> series,
-            boolean xAxis,
-            double fixedMin,
-            double fixedMax,
-            double[] fixedTicks) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (Series s : series) {
-            for (int i = 0; i < s.x().length; i++) {
-                if (finite(s.x()[i], s.y()[i])) {
-                    double v = xAxis ? s.x()[i] : s.y()[i];
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-            }
-        }
-        if (fixedTicks != null) {
-            for (double t : fixedTicks) {
-                lo = Math.min(lo, t);
-                hi = Math.max(hi, t);
-            }
-        }
-        if (lo > hi) {
-            lo = 0;
-            hi = 1;
-        }
-        if (lo == hi) {
-            double pad = lo == 0 ? 0.5 : Math.abs(lo) * 0.1;
-            lo -= pad;
-            hi += pad;
-        }
-        double pad = (hi - lo) * 0.06;
-        double[] out =
-                fixedTicks != null
-                        ? new double[] {lo - pad, hi + pad}
-                        : niceRange(lo - pad, hi + pad, xAxis ? 8 : 7);
-        if (!Double.isNaN(fixedMin)) {
-            out[0] = fixedMin;
-        }
-        if (!Double.isNaN(fixedMax)) {
-            out[1] = fixedMax;
-        }
-        if (out[1] <= out[0]) {
-            out[1] = out[0] + 1;
-        }
-        return out;
-    }
-
-    private static double[] niceRange(double lo, double hi, int target) {
-        double step = niceStep(lo, hi, target);
-        return new double[] {
-            Math.floor(lo / step + 1e-9) * step, Math.ceil(hi / step - 1e-9) * step
-        };
-    }
-
-    /** A 1, 2 or 5 times a power of ten step giving about {@code target} ticks (Heckbert). */
-    private static double niceStep(double lo, double hi, int target) {
-        double raw = (hi - lo) / Math.max(1, target - 1);
-        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-        double f = raw / magnitude;
-        double nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
-        return nice * magnitude;
-    }
-
-    /** Round-number ticks within {@code [lo, hi]}. */
-    static double[] ticks(double lo, double hi, int target) {
-        double step = niceStep(lo, hi, target);
-        List<Double> out = new ArrayList<>();
-        double first = Math.ceil(lo / step - 1e-9) * step;
-        for (int i = 0; ; i++) {
-            double t = first + i * step;
-            if (t > hi + step * 1e-9) {
-                break;
-            }
-            // Snap away binary noise such as 0.30000000000000004.
-            out.add(Math.round(t / step) * step);
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    /** The fewest decimals that print every tick exactly. */
-    private static int decimals(double[] ticks) {
-        int d = 0;
-        for (double t : ticks) {
-            while (d < 6 && Math.abs(t * Math.pow(10, d) - Math.rint(t * Math.pow(10, d))) > 1e-6) {
-                d++;
-            }
-        }
-        return d;
-    }
-
-    private static String format(double v, int decimals) {
-        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
-        return s.matches("-0(\\.0*)?") ? s.substring(1) : s;
-    }
-
-    private static String valueText(double v) {
-        double a = Math.abs(v);
-        String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
-        return String.format(Locale.ROOT, pattern, v);
     }
 }

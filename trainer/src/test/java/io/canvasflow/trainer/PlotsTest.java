@@ -98,15 +98,6 @@ class PlotsTest {
     }
 
     @Test
-    void shouldPlaceTicksOnRoundNumbers() {
-        assertArrayEquals(
-                new double[] {0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85},
-                Plots.ticks(0.45, 0.85, 7),
-                1e-12);
-        assertArrayEquals(new double[] {0, 2, 4, 6, 8, 10}, Plots.ticks(0, 10, 6), 1e-12);
-    }
-
-    @Test
     void shouldColourAClassMapWithTheClassColoursAndIgnoredPixelsApart() {
         // Given
         byte[] map = {0, 1, 2, (byte) 255};

@@ -3,16 +3,16 @@ package io.canvasflow.tools.bench;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.topology.CanvasFlowConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,34 +148,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     /**
      * The benchmark's settings.
      *
-     * @param cameras synthetic cameras
-     * @param frames frames per synthetic camera
-     * @param video a video to publish as one more camera, or null
-     * @param videoFrames at most this many video frames, 0 for all
+     * @param footage what is published to the frames topic first
      * @param partitions partitions of the frames topic
      * @param model the recurrent model, or null for the configured one
-     * @param warmUp frames before the bare model is timed
-     * @param latencyFrames frames of each latency probe
-     * @param load the probes' rate as a share of the measured rate
-     * @param defaultIntraOpRun whether to run 2 threads at the default intra-op count too
-     * @param idleTimeout how long a run may make no progress
-     * @param rounds times each configuration runs
+     * @param measure how the phases are measured
      * @param overrides settings for the topology runs
      * @param bootstrapServers a Kafka cluster to run against, or null for an embedded broker
      */
     public record Settings(
-            int cameras,
-            int frames,
-            Path video,
-            long videoFrames,
+            Footage footage,
             int partitions,
             Path model,
-            int warmUp,
-            int latencyFrames,
-            double load,
-            boolean defaultIntraOpRun,
-            Duration idleTimeout,
-            int rounds,
+            PipelineBenchmark.Measure measure,
             Map<String, String> overrides,
             String bootstrapServers) {}
 
@@ -200,54 +184,33 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         if (video != null && !Files.isRegularFile(video)) {
             throw new ParameterException(spec.commandLine(), "no video file at " + video);
         }
-        try {
-            PipelineBenchmark.Result result =
-                    run(
-                            new Settings(
-                                    cameras,
-                                    frames,
-                                    video,
-                                    videoFrames,
-                                    partitions,
-                                    modelOptions.model(),
-                                    warmUp,
-                                    latencyFrames,
-                                    load,
-                                    !skipDefaultIntraOp,
-                                    idleTimeout,
-                                    rounds,
-                                    overrides,
-                                    kafkaOptions.bootstrapServers()),
-                            out);
-            String text = json(result);
-            out.println();
-            out.print(PipelineBenchTable.table(result));
-            out.println();
-            out.print(text);
-            if (json != null) {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(json, text);
-                out.println("Wrote " + json);
-            }
-            boolean complete = result.phases().stream().allMatch(PipelineBenchmark.Phase::complete);
-            return complete ? 0 : 1;
-        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
-            err.println("canvasflow bench pipeline: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("canvasflow bench pipeline: cannot write " + json + ": " + e.getMessage());
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("canvasflow bench pipeline: interrupted");
-            return 130;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return BenchRun.exitCode(
+                "canvasflow bench pipeline",
+                json,
+                out,
+                err,
+                () -> {
+                    PipelineBenchmark.Result result =
+                            run(
+                                    new Settings(
+                                            new Footage(cameras, frames, video, videoFrames),
+                                            partitions,
+                                            modelOptions.model(),
+                                            new PipelineBenchmark.Measure(
+                                                    warmUp,
+                                                    latencyFrames,
+                                                    load,
+                                                    !skipDefaultIntraOp,
+                                                    idleTimeout,
+                                                    rounds),
+                                            overrides,
+                                            kafkaOptions.bootstrapServers()),
+                                    out);
+                    BenchRun.print(out, PipelineBenchTable.table(result), json(result), json);
+                    return result.phases().stream().allMatch(p -> p.throughput().complete())
+                            ? 0
+                            : 1;
+                });
     }
 
     /**
@@ -284,41 +247,32 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
         KafkaClients.createTopic(config, topic, s.partitions());
-        if (s.cameras() > 0) {
+        if (s.footage().cameras() > 0) {
             out.printf(
-                    "Publishing %d synthetic camera(s) x %d frames...%n", s.cameras(), s.frames());
+                    "Publishing %d synthetic camera(s) x %d frames...%n",
+                    s.footage().cameras(), s.footage().frames());
             out.flush();
             ReplayFootage.publishSynthetic(
                     bootstrapServers,
                     topic,
-                    CameraIds.spread("cam-", s.cameras(), s.partitions()),
-                    s.frames(),
+                    CameraIds.spread("cam-", s.footage().cameras(), s.partitions()),
+                    s.footage().frames(),
                     out);
         }
-        if (s.video() != null) {
-            out.printf("Publishing %s...%n", s.video());
+        if (s.footage().video() != null) {
+            out.printf("Publishing %s...%n", s.footage().video());
             out.flush();
             ReplayFootage.publishVideo(
                     bootstrapServers,
                     topic,
-                    ReplayFootage.videoCameraId(s.video()),
-                    s.video(),
-                    s.videoFrames(),
+                    ReplayFootage.videoCameraId(s.footage().video()),
+                    s.footage().video(),
+                    s.footage().videoFrames(),
                     out);
         }
         try (SegmentationModel rnn =
                 SegmentationModel.load(config.modelDir(), config.modelDevice())) {
-            return PipelineBenchmark.run(
-                    config,
-                    topic,
-                    rnn,
-                    s.warmUp(),
-                    s.latencyFrames(),
-                    s.load(),
-                    s.defaultIntraOpRun(),
-                    s.idleTimeout(),
-                    s.rounds(),
-                    out);
+            return PipelineBenchmark.run(config, topic, rnn, s.measure(), out);
         }
     }
 
@@ -349,17 +303,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("round", p.round());
             o.put("name", p.name());
-            o.put("streamThreads", p.streamThreads());
-            o.put("modelThreads", p.modelThreads());
-            o.put("intraOpThreads", p.intraOpThreads());
-            o.put("frames", p.frames());
-            o.put("fps", Stats.finite(p.fps()));
-            o.put("meanModelMs", Stats.finite(p.meanModelMs()));
-            o.put("latencyFrames", p.latencyFrames());
-            o.put("latencyRateFps", Stats.finite(p.latencyRateFps()));
-            o.put("latencyP50Ms", Stats.finite(p.latencyP50Ms()));
-            o.put("latencyP99Ms", Stats.finite(p.latencyP99Ms()));
-            o.put("complete", p.complete());
+            o.put("streamThreads", p.threads().streamThreads());
+            o.put("modelThreads", p.threads().modelThreads());
+            o.put("intraOpThreads", p.threads().intraOpThreads());
+            o.put("frames", p.throughput().frames());
+            o.put("fps", Stats.finite(p.throughput().fps()));
+            o.put("meanModelMs", Stats.finite(p.throughput().meanModelMs()));
+            o.put("latencyFrames", p.latency().frames());
+            o.put("latencyRateFps", Stats.finite(p.latency().rateFps()));
+            o.put("latencyP50Ms", Stats.finite(p.latency().p50Ms()));
+            o.put("latencyP99Ms", Stats.finite(p.latency().p99Ms()));
+            o.put("complete", p.throughput().complete());
             o.put("loadAverage", Stats.finite(p.loadAverage()));
             if (p.cpu() != null) {
                 o.put("cpu", cpu(p.cpu()));
@@ -405,9 +359,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return run.map(
                         p -> {
                             Map<String, Object> o = new LinkedHashMap<>();
-                            o.put("streamThreads", p.streamThreads());
-                            o.put("intraOpThreads", p.intraOpThreads());
-                            o.put("fps", Stats.finite(p.fps()));
+                            o.put("streamThreads", p.threads().streamThreads());
+                            o.put("intraOpThreads", p.threads().intraOpThreads());
+                            o.put("fps", Stats.finite(p.throughput().fps()));
                             return o;
                         })
                 .orElse(null);

@@ -50,17 +50,17 @@ final class PipelineBenchTable {
                             "%5d %-12s %7s %8d %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
                             p.round(),
                             p.name(),
-                            Integer.toString(p.modelThreads()),
-                            p.intraOpThreads(),
-                            p.frames(),
-                            p.fps(),
-                            1000 / p.fps(),
-                            p.meanModelMs(),
-                            num(p.latencyRateFps(), 1),
-                            num(p.latencyP50Ms(), 0),
-                            num(p.latencyP99Ms(), 0),
+                            Integer.toString(p.threads().modelThreads()),
+                            p.threads().intraOpThreads(),
+                            p.throughput().frames(),
+                            p.throughput().fps(),
+                            1000 / p.throughput().fps(),
+                            p.throughput().meanModelMs(),
+                            num(p.latency().rateFps(), 1),
+                            num(p.latency().p50Ms(), 0),
+                            num(p.latency().p99Ms(), 0),
                             num(p.loadAverage(), 1),
-                            p.complete() ? "" : "  (incomplete)"));
+                            p.throughput().complete() ? "" : "  (incomplete)"));
         }
         sb.append(
                 "(load: the machine's one-minute load average at the end of the run; above the"
@@ -141,8 +141,8 @@ final class PipelineBenchTable {
                             "%5d %-12s %7s %8d | %7s %7s %7s %7s %7s %7s%n",
                             p.round(),
                             p.name(),
-                            Integer.toString(p.modelThreads()),
-                            p.intraOpThreads(),
+                            Integer.toString(p.threads().modelThreads()),
+                            p.threads().intraOpThreads(),
                             num(u.busyCores(u.ms(CpuUse.Group.MODEL_THREADS)), 2),
                             num(u.busyCores(u.nativeMs()), 2),
                             num(u.busyCores(u.ms(CpuUse.Group.KAFKA_CLIENTS)), 2),
@@ -186,8 +186,8 @@ final class PipelineBenchTable {
                                 String.format(
                                         Locale.ROOT,
                                         "%.1f f/s at %d intra-op",
-                                        x.fps(),
-                                        x.intraOpThreads()))
+                                        x.throughput().fps(),
+                                        x.threads().intraOpThreads()))
                 .orElse("-");
     }
 

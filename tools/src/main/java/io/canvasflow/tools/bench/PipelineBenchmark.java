@@ -10,8 +10,10 @@ import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.Latency;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.FrameRange;
+import io.canvasflow.tools.replay.LatencyProbe;
 import io.canvasflow.tools.replay.ModeOutcome;
 import io.canvasflow.tools.replay.ModeRunner;
 import io.canvasflow.tools.replay.ReplayMode;
@@ -63,41 +65,62 @@ public final class PipelineBenchmark {
     private static final int ANY_INTRA_OP = 0;
 
     /**
+     * How the benchmark measures.
+     *
+     * @param warmUp frames before the bare model is timed
+     * @param latencyFrames frames of each latency probe
+     * @param load the probes' rate as a share of the measured rate
+     * @param compareDefaultIntraOp whether to run 2 threads at the default intra-op count too
+     * @param idleTimeout how long a run may make no progress
+     * @param rounds times each configuration runs
+     */
+    public record Measure(
+            int warmUp,
+            int latencyFrames,
+            double load,
+            boolean compareDefaultIntraOp,
+            Duration idleTimeout,
+            int rounds) {}
+
+    /**
      * One measured configuration.
      *
      * @param name what ran: {@code bare}, {@code end-to-end}
-     * @param streamThreads Kafka Streams threads (0 for the bare model)
-     * @param modelThreads threads that ran the model: the stream threads end to end, the bare
-     *     model's own threads (each with its share of the cameras) without Kafka
-     * @param intraOpThreads PyTorch intra-op threads per model thread
-     * @param frames frames measured
-     * @param fps frames per second
-     * @param meanModelMs mean model milliseconds per frame
-     * @param latencyFrames frames of the latency probe
-     * @param latencyRateFps the probe's rate
-     * @param latencyP50Ms median latency, sent to mask readable (read_committed)
-     * @param latencyP99Ms 99th percentile of the same
-     * @param complete whether every frame got its mask
+     * @param threads the threads that ran it
+     * @param throughput frames, rate and model time
+     * @param latency the latency probe (NaN figures for the bare model)
      * @param loadAverage the machine's one-minute load average when the phase ended, NaN if unknown
      * @param round which round of the benchmark it ran in, from 1
      * @param cpu where the processor time went while the frames were measured
      */
     public record Phase(
             String name,
-            int streamThreads,
-            int modelThreads,
-            int intraOpThreads,
-            long frames,
-            double fps,
-            double meanModelMs,
-            int latencyFrames,
-            double latencyRateFps,
-            double latencyP50Ms,
-            double latencyP99Ms,
-            boolean complete,
+            Threads threads,
+            Throughput throughput,
+            Latency latency,
             double loadAverage,
             int round,
             CpuUse.Usage cpu) {}
+
+    /**
+     * The threads of a phase.
+     *
+     * @param streamThreads Kafka Streams threads (0 for the bare model)
+     * @param modelThreads threads that ran the model: the stream threads end to end, the bare
+     *     model's own threads (each with its share of the cameras) without Kafka
+     * @param intraOpThreads PyTorch intra-op threads per model thread
+     */
+    public record Threads(int streamThreads, int modelThreads, int intraOpThreads) {}
+
+    /**
+     * What a phase got through.
+     *
+     * @param frames frames measured
+     * @param fps frames per second
+     * @param meanModelMs mean model milliseconds per frame
+     * @param complete whether every frame got its mask
+     */
+    public record Throughput(long frames, double fps, double meanModelMs, boolean complete) {}
 
     /**
      * End-to-end frames/s with one stream thread must be at least this share of the bare model's.
@@ -187,25 +210,28 @@ public final class PipelineBenchmark {
         /** The intra-op counts the bare model ran at on one thread, in the order run. */
         public List<Integer> bareIntraOpCounts() {
             return phases.stream()
-                    .filter(p -> p.streamThreads() == 0 && p.modelThreads() == 1)
-                    .map(Phase::intraOpThreads)
+                    .filter(
+                            p ->
+                                    p.threads().streamThreads() == 0
+                                            && p.threads().modelThreads() == 1)
+                    .map(p -> p.threads().intraOpThreads())
                     .distinct()
                     .toList();
         }
 
         private Optional<Phase> fastest(int streamThreads, int modelThreads, int intraOp) {
             return phases.stream()
-                    .filter(p -> p.streamThreads() == streamThreads)
-                    .filter(p -> p.modelThreads() == modelThreads)
-                    .filter(p -> intraOp == ANY_INTRA_OP || p.intraOpThreads() == intraOp)
-                    .filter(p -> p.complete() && Double.isFinite(p.fps()))
-                    .max(Comparator.comparingDouble(Phase::fps));
+                    .filter(p -> p.threads().streamThreads() == streamThreads)
+                    .filter(p -> p.threads().modelThreads() == modelThreads)
+                    .filter(p -> intraOp == ANY_INTRA_OP || p.threads().intraOpThreads() == intraOp)
+                    .filter(p -> p.throughput().complete() && Double.isFinite(p.throughput().fps()))
+                    .max(Comparator.comparingDouble(p -> p.throughput().fps()));
         }
 
         private static double fpsRatio(Optional<Phase> a, Optional<Phase> b) {
             return a.isEmpty() || b.isEmpty()
                     ? Double.NaN
-                    : Stats.ratio(a.get().fps(), b.get().fps());
+                    : Stats.ratio(a.get().throughput().fps(), b.get().throughput().fps());
         }
     }
 
@@ -234,14 +260,15 @@ public final class PipelineBenchmark {
             CanvasFlowConfig config,
             String topic,
             SegmentationModel model,
-            int warmUp,
-            int latencyFrames,
-            double load,
-            boolean compareDefaultIntraOp,
-            Duration idle,
-            int rounds,
+            Measure measure,
             PrintWriter progress)
             throws InterruptedException {
+        int warmUp = measure.warmUp();
+        int latencyFrames = measure.latencyFrames();
+        double load = measure.load();
+        boolean compareDefaultIntraOp = measure.compareDefaultIntraOp();
+        Duration idle = measure.idleTimeout();
+        int rounds = measure.rounds();
         Map<String, Object> consumer = KafkaClients.consumer(config, "canvasflow-bench-read");
         TopicSnapshot snapshot = TopicSnapshot.take(consumer, topic, FrameRange.all());
         List<Frame> frames = new ArrayList<>();
@@ -267,7 +294,7 @@ public final class PipelineBenchmark {
                             frames.size());
                     Phase bare = bare(model, frames, warmUp, intraOp, 1, round);
                     phases.add(bare);
-                    say(progress, "  %.1f frames/s%n", bare.fps());
+                    say(progress, "  %.1f frames/s%n", bare.throughput().fps());
                 }
                 say(
                         progress,
@@ -276,7 +303,7 @@ public final class PipelineBenchmark {
                         share);
                 Phase bareTwo = bare(model, frames, warmUp, share, 2, round);
                 phases.add(bareTwo);
-                say(progress, "  %.1f frames/s%n", bareTwo.fps());
+                say(progress, "  %.1f frames/s%n", bareTwo.throughput().fps());
                 List<int[]> runs = new ArrayList<>();
                 single.forEach(intraOp -> runs.add(new int[] {1, intraOp}));
                 runs.add(new int[] {2, share});
@@ -398,17 +425,13 @@ public final class PipelineBenchmark {
         long slowest = Arrays.stream(nanos).max().orElse(0);
         return new Phase(
                 "bare model",
-                0,
-                threads,
-                intraOp,
-                frames.size(),
-                frames.size() / (slowest / 1e9),
-                Arrays.stream(modelMs).sum() / frames.size(),
-                0,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                true,
+                new Threads(0, threads, intraOp),
+                new Throughput(
+                        frames.size(),
+                        frames.size() / (slowest / 1e9),
+                        Arrays.stream(modelMs).sum() / frames.size(),
+                        true),
+                new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                 Stats.loadAverage(),
                 round,
                 cpu);
@@ -463,8 +486,7 @@ public final class PipelineBenchmark {
                         snapshot,
                         runId,
                         threads,
-                        latencyFrames,
-                        load,
+                        new LatencyProbe(latencyFrames, load),
                         idle,
                         false,
                         progress);
@@ -483,27 +505,27 @@ public final class PipelineBenchmark {
         Phase phase =
                 new Phase(
                         "end-to-end",
-                        threads,
-                        threads,
-                        intraOp,
-                        o.masks().size(),
-                        o.fps(),
-                        modelMs,
-                        o.latencyFrames(),
-                        o.latencyRate(),
-                        Stats.percentile(o.latencyMs(), 50),
-                        Stats.percentile(o.latencyMs(), 99),
-                        o.complete(),
-                        o.loadAverage(),
+                        new Threads(threads, threads, intraOp),
+                        new Throughput(
+                                o.masks().size(),
+                                o.drain().fps(),
+                                modelMs,
+                                o.accounting().complete()),
+                        new Latency(
+                                o.probe().frames(),
+                                o.probe().rate(),
+                                Stats.percentile(o.probe().latencyMs(), 50),
+                                Stats.percentile(o.probe().latencyMs(), 99)),
+                        o.drain().loadAverage(),
                         round,
-                        o.drainCpu());
+                        o.drain().cpu());
         say(
                 progress,
                 "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",
-                phase.fps(),
-                phase.latencyP50Ms(),
-                phase.latencyP99Ms(),
-                phase.latencyRateFps());
+                phase.throughput().fps(),
+                phase.latency().p50Ms(),
+                phase.latency().p99Ms(),
+                phase.latency().rateFps());
         return phase;
     }
 

@@ -69,34 +69,20 @@ public final class Soak {
     /**
      * The figures of a soak.
      *
-     * @param frames frames published
-     * @param masks masks received
-     * @param complete whether every frame got its mask
-     * @param cameras cameras
-     * @param streamThreads Kafka Streams threads
-     * @param seconds from the topology's start to the last mask
-     * @param fps frames per second over that time
+     * @param setup what ran
+     * @param throughput frames, masks and rate
      * @param warmUpFrames frames before the warm-up checkpoint
      * @param samples the periodic samples
      * @param warm the checkpoint after warm-up
      * @param end the checkpoint at the end
-     * @param broker where the broker ran: in this process, in a child JVM, or a cluster
-     * @param model the version of the model that ran
      */
     public record Result(
-            long frames,
-            long masks,
-            boolean complete,
-            int cameras,
-            int streamThreads,
-            double seconds,
-            double fps,
+            Setup setup,
+            Throughput throughput,
             long warmUpFrames,
             List<Sample> samples,
             Checkpoint warm,
-            Checkpoint end,
-            String broker,
-            String model) {
+            Checkpoint end) {
 
         /** RSS at the end against RSS after warm-up, in percent. */
         public double rssDriftPercent() {
@@ -154,6 +140,28 @@ public final class Soak {
     }
 
     /**
+     * What a soak ran.
+     *
+     * @param cameras cameras
+     * @param streamThreads Kafka Streams threads
+     * @param broker where the broker ran: in this process, in a child JVM, or a cluster
+     * @param model the version of the model that ran
+     */
+    public record Setup(int cameras, int streamThreads, String broker, String model) {}
+
+    /**
+     * How many frames a soak got through, and how fast.
+     *
+     * @param frames frames published
+     * @param masks masks received
+     * @param complete whether every frame got its mask
+     * @param seconds from the topology's start to the last mask
+     * @param fps frames per second over that time
+     */
+    public record Throughput(
+            long frames, long masks, boolean complete, double seconds, double fps) {}
+
+    /**
      * What to run.
      *
      * @param frames frames to publish, over all cameras
@@ -162,10 +170,7 @@ public final class Soak {
      * @param streamThreads Kafka Streams threads
      * @param clipFrames frames rendered per camera and replayed back and forth
      * @param warmUpFrames frames before the warm-up checkpoint
-     * @param interval time between samples
-     * @param backlog most frames published and not yet segmented
-     * @param fps a fixed publishing rate, or null for as fast as the backlog allows
-     * @param idle how long without a mask before giving up
+     * @param pacing how fast frames are published and memory sampled
      */
     public record Settings(
             long frames,
@@ -174,10 +179,7 @@ public final class Soak {
             int streamThreads,
             int clipFrames,
             long warmUpFrames,
-            Duration interval,
-            int backlog,
-            Double fps,
-            Duration idle) {
+            Pacing pacing) {
 
         /** Checks the ranges. */
         public Settings {
@@ -187,13 +189,28 @@ public final class Soak {
                     || streamThreads < 1
                     || clipFrames < 2
                     || warmUpFrames < 0
-                    || warmUpFrames >= frames
-                    || backlog < 1
-                    || (fps != null && !(fps > 0))) {
+                    || warmUpFrames >= frames) {
                 throw new IllegalArgumentException(
                         "expected frames >= 1, cameras >= 1, partitions >= 1, threads >= 1, clip"
-                                + " frames >= 2, 0 <= warm-up frames < frames, backlog >= 1 and a"
-                                + " positive rate");
+                                + " frames >= 2 and 0 <= warm-up frames < frames");
+            }
+        }
+    }
+
+    /**
+     * How fast a soak publishes and how often it samples.
+     *
+     * @param interval time between samples
+     * @param backlog most frames published and not yet segmented
+     * @param fps a fixed publishing rate, or null for as fast as the backlog allows
+     * @param idle how long without a mask before giving up
+     */
+    public record Pacing(Duration interval, int backlog, Double fps, Duration idle) {
+
+        /** Checks the ranges. */
+        public Pacing {
+            if (backlog < 1 || (fps != null && !(fps > 0))) {
+                throw new IllegalArgumentException("expected backlog >= 1 and a positive rate");
             }
         }
     }
@@ -288,8 +305,8 @@ public final class Soak {
                             samples.add(x);
                             say(progress, x);
                         },
-                        s.interval().toMillis(),
-                        s.interval().toMillis(),
+                        s.pacing().interval().toMillis(),
+                        s.pacing().interval().toMillis(),
                         TimeUnit.MILLISECONDS);
                 feeder.start();
                 boolean warmed =
@@ -298,7 +315,7 @@ public final class Soak {
                                         () ->
                                                 run.collector().masks() >= s.warmUpFrames()
                                                         || feederFailure.get() != null,
-                                        s.idle());
+                                        s.pacing().idle());
                 check(feederFailure);
                 Checkpoint warm =
                         new Checkpoint("warm-up", checkpoint(start, run.collector().masks()));
@@ -309,26 +326,19 @@ public final class Soak {
                                                 () ->
                                                         run.collector().masks() >= s.frames()
                                                                 || feederFailure.get() != null,
-                                                s.idle());
+                                                s.pacing().idle());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 check(feederFailure);
                 long masks = run.collector().masks();
                 Checkpoint end = new Checkpoint("end", checkpoint(start, masks));
                 samples.add(end.sample());
                 return new Result(
-                        sent.get(),
-                        masks,
-                        complete,
-                        s.cameras(),
-                        s.streamThreads(),
-                        seconds,
-                        masks / seconds,
+                        new Setup(s.cameras(), s.streamThreads(), broker, model.spec().version()),
+                        new Throughput(sent.get(), masks, complete, seconds, masks / seconds),
                         s.warmUpFrames(),
                         List.copyOf(samples),
                         warm,
-                        end,
-                        broker,
-                        model.spec().version());
+                        end);
             } finally {
                 sampler.shutdownNow();
                 feeder.interrupt();
@@ -377,14 +387,14 @@ public final class Soak {
                         "a frame could not be sent: " + sendFailure.get().getMessage(),
                         sendFailure.get());
             }
-            if (s.fps() != null) {
-                long due = start + (long) (i * 1e9 / s.fps());
+            if (s.pacing().fps() != null) {
+                long due = start + (long) (i * 1e9 / s.pacing().fps());
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
             }
-            while (sent.get() - run.collector().masks() >= s.backlog()) {
+            while (sent.get() - run.collector().masks() >= s.pacing().backlog()) {
                 Thread.sleep(2);
             }
             int camera = (int) (i % ids.size());
@@ -484,15 +494,15 @@ public final class Soak {
                         Locale.ROOT,
                         "soak: %d frames of %d camera(s) (%d masks%s), %d stream thread(s), %.0f s,"
                                 + " %.1f frames/s; broker %s; model %s%n%n",
-                        r.frames(),
-                        r.cameras(),
-                        r.masks(),
-                        r.complete() ? "" : ", INCOMPLETE",
-                        r.streamThreads(),
-                        r.seconds(),
-                        r.fps(),
-                        r.broker(),
-                        r.model()));
+                        r.throughput().frames(),
+                        r.setup().cameras(),
+                        r.throughput().masks(),
+                        r.throughput().complete() ? "" : ", INCOMPLETE",
+                        r.setup().streamThreads(),
+                        r.throughput().seconds(),
+                        r.throughput().fps(),
+                        r.setup().broker(),
+                        r.setup().model()));
         sb.append(
                 String.format(
                         Locale.ROOT,

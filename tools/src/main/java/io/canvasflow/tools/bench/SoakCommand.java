@@ -3,14 +3,12 @@ package io.canvasflow.tools.bench;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,56 +138,33 @@ public final class SoakCommand implements Callable<Integer> {
                             threads,
                             clipFrames,
                             warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
-                            interval,
-                            backlog,
-                            rate,
-                            idleTimeout);
+                            new Soak.Pacing(interval, backlog, rate, idleTimeout));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try {
-            BrokerPlacement placement =
-                    kafkaOptions.bootstrapServers() != null
-                            ? BrokerPlacement.CLUSTER
-                            : inProcessBroker
-                                    ? BrokerPlacement.IN_PROCESS
-                                    : BrokerPlacement.CHILD_JVM;
-            Soak.Result result =
-                    run(
-                            settings,
-                            placement,
-                            kafkaOptions.bootstrapServers(),
-                            modelOptions.model(),
-                            overrides,
-                            out);
-            String text = json(result);
-            out.println();
-            out.print(Soak.table(result));
-            out.println();
-            out.print(text);
-            if (json != null) {
-                Path parent = json.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                Files.writeString(json, text);
-                out.println("Wrote " + json);
-            }
-            return result.complete() ? 0 : 1;
-        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
-            err.println("canvasflow bench soak: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("canvasflow bench soak: cannot write " + json + ": " + e.getMessage());
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("canvasflow bench soak: interrupted");
-            return 130;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return BenchRun.exitCode(
+                "canvasflow bench soak",
+                json,
+                out,
+                err,
+                () -> {
+                    BrokerPlacement placement =
+                            kafkaOptions.bootstrapServers() != null
+                                    ? BrokerPlacement.CLUSTER
+                                    : inProcessBroker
+                                            ? BrokerPlacement.IN_PROCESS
+                                            : BrokerPlacement.CHILD_JVM;
+                    Soak.Result result =
+                            run(
+                                    settings,
+                                    placement,
+                                    kafkaOptions.bootstrapServers(),
+                                    modelOptions.model(),
+                                    overrides,
+                                    out);
+                    BenchRun.print(out, Soak.table(result), json(result), json);
+                    return result.throughput().complete() ? 0 : 1;
+                });
     }
 
     /**
@@ -282,7 +257,9 @@ public final class SoakCommand implements Callable<Integer> {
                 SegmentationModel.load(config.modelDir(), config.modelDevice())) {
             out.printf(
                     "Soaking %d frames of %d camera(s), a sample every %d s...%n",
-                    settings.frames(), settings.cameras(), settings.interval().toSeconds());
+                    settings.frames(),
+                    settings.cameras(),
+                    settings.pacing().interval().toSeconds());
             out.flush();
             return Soak.run(config, rnn, settings, brokerDescription, out);
         }
@@ -291,15 +268,15 @@ public final class SoakCommand implements Callable<Integer> {
     /** The figures as pretty-printed JSON; unmeasured figures are null. */
     public static String json(Soak.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("frames", r.frames());
-        m.put("masks", r.masks());
-        m.put("complete", r.complete());
-        m.put("cameras", r.cameras());
-        m.put("streamThreads", r.streamThreads());
-        m.put("broker", r.broker());
-        m.put("model", r.model());
-        m.put("seconds", r.seconds());
-        m.put("fps", Stats.finite(r.fps()));
+        m.put("frames", r.throughput().frames());
+        m.put("masks", r.throughput().masks());
+        m.put("complete", r.throughput().complete());
+        m.put("cameras", r.setup().cameras());
+        m.put("streamThreads", r.setup().streamThreads());
+        m.put("broker", r.setup().broker());
+        m.put("model", r.setup().model());
+        m.put("seconds", r.throughput().seconds());
+        m.put("fps", Stats.finite(r.throughput().fps()));
         m.put("warmUpFrames", r.warmUpFrames());
         m.put("rssDriftPercent", Stats.finite(r.rssDriftPercent()));
         m.put("rssSlopeMbPer10kFrames", Stats.finite(r.rssSlopeMbPer10kFrames()));

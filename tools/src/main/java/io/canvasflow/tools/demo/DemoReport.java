@@ -34,19 +34,20 @@ final class DemoReport {
     /** One camera's line of the report. */
     record CameraRow(
             String cameraId,
-            long published,
-            long masks,
-            long missing,
-            long duplicates,
+            Counts counts,
             double fps,
             long latencyP50Millis,
             long latencyP99Millis,
-            double meanModelMillis,
-            double meanIterations,
-            long seeded,
-            Map<String, Long> resets,
+            Segmentation segmentation,
             double miou,
             String video) {}
+
+    /** Frames published and what came back of them. */
+    record Counts(long published, long masks, long missing, long duplicates) {}
+
+    /** How the camera's frames were segmented. */
+    record Segmentation(
+            double meanModelMillis, double meanIterations, long seeded, Map<String, Long> resets) {}
 
     private final String modelDir;
     private final String modelVersion;
@@ -89,7 +90,7 @@ final class DemoReport {
             String id, long published, DemoScore.Camera seen, Path video, Path out) {
         List<DemoScore.Event> events = seen == null ? List.of() : seen.events;
         long[] latencies =
-                events.stream().mapToLong(DemoScore.Event::latencyMillis).sorted().toArray();
+                events.stream().mapToLong(ev -> ev.timing().latencyMillis()).sorted().toArray();
         Map<String, Long> resets = new LinkedHashMap<>();
         long seeded = 0;
         for (DemoScore.Event e : events) {
@@ -103,25 +104,30 @@ final class DemoReport {
         double seconds =
                 events.size() < 2
                         ? 0
-                        : (events.get(events.size() - 1).arrivalNanos()
-                                        - events.get(0).arrivalNanos())
+                        : (events.get(events.size() - 1).timing().arrivalNanos()
+                                        - events.get(0).timing().arrivalNanos())
                                 / 1e9;
         return new CameraRow(
                 id,
-                published,
-                masks,
-                Math.max(0, published - masks),
-                seen == null ? 0 : seen.duplicates(),
+                new Counts(
+                        published,
+                        masks,
+                        Math.max(0, published - masks),
+                        seen == null ? 0 : seen.duplicates()),
                 seconds > 0 ? (events.size() - 1) / seconds : Double.NaN,
                 percentile(latencies, 50),
                 percentile(latencies, 99),
-                events.stream()
-                        .mapToDouble(DemoScore.Event::modelMillis)
-                        .average()
-                        .orElse(Double.NaN),
-                events.stream().mapToInt(DemoScore.Event::iterations).average().orElse(Double.NaN),
-                seeded,
-                resets,
+                new Segmentation(
+                        events.stream()
+                                .mapToDouble(DemoScore.Event::modelMillis)
+                                .average()
+                                .orElse(Double.NaN),
+                        events.stream()
+                                .mapToInt(DemoScore.Event::iterations)
+                                .average()
+                                .orElse(Double.NaN),
+                        seeded,
+                        resets),
                 seen == null ? Double.NaN : seen.miou(),
                 video == null ? null : relative(out, video));
     }
@@ -136,15 +142,16 @@ final class DemoReport {
     /** Whether every published frame got exactly one mask event. */
     boolean complete() {
         return !rows.isEmpty()
-                && rows.stream().allMatch(r -> r.missing() == 0 && r.duplicates() == 0);
+                && rows.stream()
+                        .allMatch(r -> r.counts().missing() == 0 && r.counts().duplicates() == 0);
     }
 
     long published() {
-        return rows.stream().mapToLong(CameraRow::published).sum();
+        return rows.stream().mapToLong(r -> r.counts().published()).sum();
     }
 
     long masks() {
-        return rows.stream().mapToLong(CameraRow::masks).sum();
+        return rows.stream().mapToLong(r -> r.counts().masks()).sum();
     }
 
     List<CameraRow> rows() {
@@ -171,17 +178,17 @@ final class DemoReport {
         for (CameraRow r : rows) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("cameraId", r.cameraId());
-            c.put("published", r.published());
-            c.put("masks", r.masks());
-            c.put("missing", r.missing());
-            c.put("duplicates", r.duplicates());
+            c.put("published", r.counts().published());
+            c.put("masks", r.counts().masks());
+            c.put("missing", r.counts().missing());
+            c.put("duplicates", r.counts().duplicates());
             c.put("masksPerSecond", finiteOrNull(r.fps()));
             c.put("latencyP50Millis", r.latencyP50Millis());
             c.put("latencyP99Millis", r.latencyP99Millis());
-            c.put("meanModelMillis", finiteOrNull(r.meanModelMillis()));
-            c.put("meanIterations", finiteOrNull(r.meanIterations()));
-            c.put("seeded", r.seeded());
-            c.put("resets", r.resets());
+            c.put("meanModelMillis", finiteOrNull(r.segmentation().meanModelMillis()));
+            c.put("meanIterations", finiteOrNull(r.segmentation().meanIterations()));
+            c.put("seeded", r.segmentation().seeded());
+            c.put("resets", r.segmentation().resets());
             c.put("miou", finiteOrNull(r.miou()));
             c.put("video", r.video());
             cameras.add(c);
@@ -202,7 +209,7 @@ final class DemoReport {
             Color color = Plots.PALETTE.get(k++ % Plots.PALETTE.size());
             List<DemoScore.Event> events = e.getValue().events;
             double[] x = events.stream().mapToDouble(DemoScore.Event::sequence).toArray();
-            double[] lat = events.stream().mapToDouble(DemoScore.Event::latencyMillis).toArray();
+            double[] lat = events.stream().mapToDouble(ev -> ev.timing().latencyMillis()).toArray();
             latency.add(line(e.getKey(), x, lat, color));
             double[] m = events.stream().mapToDouble(DemoScore.Event::frameMiou).toArray();
             if (Arrays.stream(m).anyMatch(v -> !Double.isNaN(v))) {
@@ -247,17 +254,19 @@ final class DemoReport {
                             Locale.ROOT,
                             "| %s | %d | %d | %d | %d | %.1f | %d | %d | %.1f | %.2f | %d | %s | %s |%n",
                             r.cameraId(),
-                            r.published(),
-                            r.masks(),
-                            r.missing(),
-                            r.duplicates(),
+                            r.counts().published(),
+                            r.counts().masks(),
+                            r.counts().missing(),
+                            r.counts().duplicates(),
                             r.fps(),
                             r.latencyP50Millis(),
                             r.latencyP99Millis(),
-                            r.meanModelMillis(),
-                            r.meanIterations(),
-                            r.seeded(),
-                            r.resets().isEmpty() ? "-" : r.resets().toString(),
+                            r.segmentation().meanModelMillis(),
+                            r.segmentation().meanIterations(),
+                            r.segmentation().seeded(),
+                            r.segmentation().resets().isEmpty()
+                                    ? "-"
+                                    : r.segmentation().resets().toString(),
                             Double.isNaN(r.miou())
                                     ? "n/a"
                                     : String.format(Locale.ROOT, "%.3f", r.miou())));

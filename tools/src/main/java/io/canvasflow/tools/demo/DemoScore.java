@@ -28,13 +28,20 @@ final class DemoScore {
     record Event(
             String cameraId,
             long sequence,
-            long latencyMillis,
+            Timing timing,
             double modelMillis,
             int iterations,
             boolean seeded,
             String resetReason,
-            double frameMiou,
-            long arrivalNanos) {}
+            double frameMiou) {}
+
+    /**
+     * When a mask event came.
+     *
+     * @param latencyMillis end-to-end latency the event reports
+     * @param arrivalNanos {@link System#nanoTime()} when the follower got it
+     */
+    record Timing(long latencyMillis, long arrivalNanos) {}
 
     /** Everything seen of one camera. */
     static final class Camera {
@@ -123,13 +130,12 @@ final class DemoScore {
                 new Event(
                         id,
                         mask.getSequence(),
-                        mask.getEndToEndLatencyMillis(),
+                        new Timing(mask.getEndToEndLatencyMillis(), System.nanoTime()),
                         mask.getModelMillis(),
                         mask.getIterations(),
                         mask.getSeeded(),
                         mask.getResetReason() == null ? "" : mask.getResetReason().name(),
-                        frameMiou,
-                        System.nanoTime()));
+                        frameMiou));
     }
 
     private static double score(Camera camera, MaskEvent mask, byte[] truthPng, int classes) {

@@ -4,6 +4,7 @@ import io.canvasflow.clients.ClassMap;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.CostModel;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.tools.common.Latency;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.trainer.ConfusionMatrix;
 import java.nio.ByteBuffer;
@@ -136,38 +137,41 @@ final class ModeEvaluator {
         for (int c = 0; c < iou.length; c++) {
             perClass.put(classNames.get(c), truthFrames == 0 ? Double.NaN : iou[c]);
         }
-        List<Double> latencies = outcome.latencyMs();
+        List<Double> latencies = outcome.probe().latencyMs();
         int count = masks.size();
         return new ModeResult(
                 outcome.mode().name(),
                 outcome.mode().description(),
                 outcome.modelVersion(),
-                count,
-                outcome.fed(),
-                outcome.deadLetters(),
-                outcome.duplicates(),
-                outcome.complete(),
-                truthFrames,
-                truthFrames == 0 ? Double.NaN : confusion.meanIou(),
-                truthFrames == 0 ? Double.NaN : confusion.pixelAccuracy(),
-                perClass,
-                flicker,
-                truthFlicker ? ModeResult.FLICKER_GT : ModeResult.FLICKER_ALL,
-                changeRate,
-                truthPixels == 0 ? Double.NaN : (double) truthChanged / truthPixels,
-                pairs,
-                count == 0 ? Double.NaN : iterations / count,
-                seeded,
-                resets,
-                Stats.mean(modelMs),
-                Stats.percentile(modelMs, 50),
-                count == 0 ? Double.NaN : gflops / count,
-                outcome.fps(),
-                outcome.latencyFrames(),
-                outcome.latencyRate(),
-                Stats.percentile(latencies, 50),
-                Stats.percentile(latencies, 99),
-                outcome.loadAverage());
+                new ModeResult.Counts(
+                        count,
+                        outcome.accounting().fed(),
+                        outcome.accounting().deadLetters(),
+                        outcome.accounting().duplicates(),
+                        outcome.accounting().complete()),
+                new ModeResult.Quality(
+                        truthFrames,
+                        truthFrames == 0 ? Double.NaN : confusion.meanIou(),
+                        truthFrames == 0 ? Double.NaN : confusion.pixelAccuracy(),
+                        perClass,
+                        new ModeResult.Flicker(
+                                flicker,
+                                truthFlicker ? ModeResult.FLICKER_GT : ModeResult.FLICKER_ALL,
+                                changeRate,
+                                truthPixels == 0 ? Double.NaN : (double) truthChanged / truthPixels,
+                                pairs)),
+                new ModeResult.Canvas(count == 0 ? Double.NaN : iterations / count, seeded, resets),
+                new ModeResult.Cost(
+                        Stats.mean(modelMs),
+                        Stats.percentile(modelMs, 50),
+                        count == 0 ? Double.NaN : gflops / count,
+                        outcome.drain().fps(),
+                        outcome.drain().loadAverage()),
+                new Latency(
+                        outcome.probe().frames(),
+                        outcome.probe().rate(),
+                        Stats.percentile(latencies, 50),
+                        Stats.percentile(latencies, 99)));
     }
 
     /** The ground truth as class indices at the mask's size, or null. */

@@ -9,30 +9,45 @@ import java.util.List;
  * @param mode the mode
  * @param modelVersion the version of the model it ran
  * @param streamThreads Kafka Streams threads
- * @param fed records copied into the run's input topic
- * @param masks the masks of those records, in arrival order
- * @param deadLetters records the topology dead-lettered
- * @param duplicates frames the topology dropped as duplicates
- * @param complete whether every fed record was accounted for before the idle timeout
- * @param fps frames per second while draining the backlog, from the first mask readable to the last
- * @param latencyFrames frames of the paced latency probe
- * @param latencyRate the probe's publishing rate, frames per second
- * @param latencyMs per probe frame: sent to its mask readable by a read_committed consumer
- * @param loadAverage the machine's one-minute load average when the run ended, NaN if unknown
- * @param drainCpu where the processor time went while the backlog drained
+ * @param masks the masks of the records fed, in arrival order
+ * @param accounting where every fed record went
+ * @param drain how fast the backlog drained
+ * @param probe the paced latency probe after the drain
  */
 public record ModeOutcome(
         ReplayMode mode,
         String modelVersion,
         int streamThreads,
-        long fed,
         List<MaskCollector.Received> masks,
-        long deadLetters,
-        long duplicates,
-        boolean complete,
-        double fps,
-        int latencyFrames,
-        double latencyRate,
-        List<Double> latencyMs,
-        double loadAverage,
-        CpuUse.Usage drainCpu) {}
+        Accounting accounting,
+        Drain drain,
+        Probe probe) {
+
+    /**
+     * Where the records fed to a run went.
+     *
+     * @param fed records copied into the run's input topic
+     * @param deadLetters records the topology dead-lettered
+     * @param duplicates frames the topology dropped as duplicates
+     * @param complete whether every fed record was accounted for before the idle timeout
+     */
+    public record Accounting(long fed, long deadLetters, long duplicates, boolean complete) {}
+
+    /**
+     * The backlog's drain.
+     *
+     * @param fps frames per second, from the first mask readable to the last
+     * @param cpu where the processor time went meanwhile
+     * @param loadAverage the machine's one-minute load average when the run ended, NaN if unknown
+     */
+    public record Drain(double fps, CpuUse.Usage cpu, double loadAverage) {}
+
+    /**
+     * The paced latency probe.
+     *
+     * @param frames frames of the probe
+     * @param rate its publishing rate, frames per second
+     * @param latencyMs per probe frame: sent to its mask readable by a read_committed consumer
+     */
+    public record Probe(int frames, double rate, List<Double> latencyMs) {}
+}

@@ -60,8 +60,8 @@ public final class ModeRunner {
      * @param snapshot the records to replay
      * @param runId the id shared by the runs of one command
      * @param streamThreads Kafka Streams threads per run
-     * @param latencyFrames frames of the latency probe, 0 for none
-     * @param latencyLoad the probe's rate as a share of the drain rate
+     * @param probe the latency probe after the drain (0 frames: none), its rate a share of the
+     *     drain rate
      * @param idle how long a run may make no progress
      * @param keepTopics whether to keep each run's topics
      * @param progress where to print a line per step, or null
@@ -71,8 +71,7 @@ public final class ModeRunner {
             TopicSnapshot snapshot,
             String runId,
             int streamThreads,
-            int latencyFrames,
-            double latencyLoad,
+            LatencyProbe probe,
             Duration idle,
             boolean keepTopics,
             PrintWriter progress) {
@@ -80,8 +79,8 @@ public final class ModeRunner {
         this.snapshot = snapshot;
         this.runId = runId;
         this.streamThreads = streamThreads;
-        this.latencyFrames = latencyFrames;
-        this.latencyLoad = latencyLoad;
+        this.latencyFrames = probe.frames();
+        this.latencyLoad = probe.load();
         this.idle = idle;
         this.keepTopics = keepTopics;
         this.progress = progress;
@@ -182,17 +181,10 @@ public final class ModeRunner {
                     mode,
                     model.spec().version(),
                     streamThreads,
-                    fed[0],
                     masks,
-                    deadLetters,
-                    duplicates,
-                    complete,
-                    fps,
-                    probes,
-                    rate,
-                    latencies,
-                    Stats.loadAverage(),
-                    drainCpu);
+                    new ModeOutcome.Accounting(fed[0], deadLetters, duplicates, complete),
+                    new ModeOutcome.Drain(fps, drainCpu, Stats.loadAverage()),
+                    new ModeOutcome.Probe(probes, rate, latencies));
         }
     }
 

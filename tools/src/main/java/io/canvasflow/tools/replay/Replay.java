@@ -114,8 +114,7 @@ public final class Replay {
                         snapshot,
                         runId,
                         streamThreads,
-                        latencyFrames,
-                        latencyLoad,
+                        new LatencyProbe(latencyFrames, latencyLoad),
                         idle,
                         keepTopics,
                         progress);
@@ -153,25 +152,25 @@ public final class Replay {
                 say(
                         "  %s: %d masks%s, mIoU %s, flicker %s, %.1f model ms, %.1f frames/s%n",
                         mode.name(),
-                        result.frames(),
-                        result.complete() ? "" : " (INCOMPLETE)",
-                        fmt(result.miou(), 4),
-                        fmt(result.flicker(), 4),
-                        result.modelMsMean(),
-                        result.fps());
+                        result.counts().frames(),
+                        result.counts().complete() ? "" : " (INCOMPLETE)",
+                        fmt(result.quality().miou(), 4),
+                        fmt(result.quality().flicker().share(), 4),
+                        result.cost().modelMsMean(),
+                        result.cost().fps());
             }
         }
         return new ReplayResult(
-                sourceDescription,
-                range.describe(),
-                source.records(),
-                source.frames(),
-                source.cameras().size(),
-                source.groundTruthFrames(),
+                new ReplayResult.Input(
+                        sourceDescription,
+                        range.describe(),
+                        source.records(),
+                        source.frames(),
+                        source.cameras().size(),
+                        source.groundTruthFrames()),
                 streamThreads,
                 latencyLoad,
-                classNames,
-                classColors,
+                new ReplayResult.Classes(classNames, classColors),
                 results,
                 samples(source, sampleMasks));
     }

@@ -6,6 +6,7 @@ import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.tools.common.CameraIds;
+import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
@@ -182,46 +183,50 @@ public final class ReplayCommand implements Callable<Integer> {
     /**
      * Everything a replay needs, as the command line gives it.
      *
-     * @param bootstrapServers the cluster, or null for an embedded broker
-     * @param topic the frames topic
-     * @param range the records to replay
-     * @param cameras synthetic cameras to publish first
-     * @param frames frames per synthetic camera
-     * @param video a video to publish first, or null
-     * @param videoFrames at most this many video frames, 0 for all
-     * @param partitions partitions of the topic when created here
-     * @param modes the modes, in order
-     * @param model the recurrent model, or null for the configured one
-     * @param baseline the feed-forward model, or null for the shipped one
-     * @param threads Kafka Streams threads per run
-     * @param latencyFrames frames of the latency probe, 0 for none
-     * @param latencyLoad the probe's rate as a share of the measured rate
-     * @param idleTimeout how long a mode may make no progress
+     * @param cluster where the frames are and the modes run
+     * @param footage what is published to the topic first
+     * @param run the modes and how each runs
+     * @param latency the latency probe after each mode
      * @param report the report folder
-     * @param keepTopics whether to keep the modes' topics
      * @param configFile a properties file, or null
      * @param overrides settings for every mode
      */
     public record Settings(
+            Cluster cluster,
+            Footage footage,
+            Run run,
+            LatencyProbe latency,
+            Path report,
+            Path configFile,
+            Map<String, String> overrides) {}
+
+    /**
+     * The cluster and the frames topic.
+     *
+     * @param bootstrapServers the cluster, or null for an embedded broker
+     * @param topic the frames topic
+     * @param range the records to replay
+     * @param partitions partitions of the topic when created here
+     * @param keepTopics whether to keep the modes' topics
+     */
+    public record Cluster(
             String bootstrapServers,
             String topic,
             FrameRange range,
-            int cameras,
-            int frames,
-            Path video,
-            long videoFrames,
             int partitions,
-            List<ReplayMode> modes,
-            Path model,
-            Path baseline,
-            int threads,
-            int latencyFrames,
-            double latencyLoad,
-            Duration idleTimeout,
-            Path report,
-            boolean keepTopics,
-            Path configFile,
-            Map<String, String> overrides) {}
+            boolean keepTopics) {}
+
+    /**
+     * The modes replayed and how each runs.
+     *
+     * @param modes the modes, in order
+     * @param model the recurrent model, or null for the configured one
+     * @param baseline the feed-forward model, or null for the shipped one
+     * @param threads Kafka Streams threads per run
+     * @param idleTimeout how long a mode may make no progress
+     */
+    public record Run(
+            List<ReplayMode> modes, Path model, Path baseline, int threads, Duration idleTimeout) {}
 
     /**
      * What a replay produced.
@@ -238,7 +243,8 @@ public final class ReplayCommand implements Callable<Integer> {
         Settings settings = settings();
         try {
             Outcome outcome = replay(settings, out);
-            boolean complete = outcome.result().modes().stream().allMatch(ModeResult::complete);
+            boolean complete =
+                    outcome.result().modes().stream().allMatch(res -> res.counts().complete());
             if (!complete) {
                 err.println(
                         "canvasflow replay: a mode did not get a mask for every frame before the"
@@ -289,23 +295,16 @@ public final class ReplayCommand implements Callable<Integer> {
                 modes.forEach(m -> chosen.add(ReplayMode.named(m)));
             }
             return new Settings(
-                    kafkaOptions.bootstrapServers(),
-                    topic,
-                    new FrameRange(fromOffset, toOffset, fromTime, toTime),
-                    synthetic,
-                    frames,
-                    video,
-                    videoFrames,
-                    partitions,
-                    chosen,
-                    modelOptions.model(),
-                    baseline,
-                    threads,
-                    latencyFrames,
-                    latencyLoad,
-                    idleTimeout,
+                    new Cluster(
+                            kafkaOptions.bootstrapServers(),
+                            topic,
+                            new FrameRange(fromOffset, toOffset, fromTime, toTime),
+                            partitions,
+                            keepTopics),
+                    new Footage(synthetic, frames, video, videoFrames),
+                    new Run(chosen, modelOptions.model(), baseline, threads, idleTimeout),
+                    new LatencyProbe(latencyFrames, latencyLoad),
                     report,
-                    keepTopics,
                     configOptions.configFile(),
                     configOptions.overrides());
         } catch (IllegalArgumentException e) {
@@ -328,7 +327,7 @@ public final class ReplayCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         EmbeddedKafkaBroker broker = null;
         try {
-            String bootstrap = s.bootstrapServers();
+            String bootstrap = s.cluster().bootstrapServers();
             if (bootstrap == null) {
                 out.println("Starting an embedded Kafka broker...");
                 out.flush();
@@ -337,24 +336,24 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             Map<String, String> flags = new LinkedHashMap<>(s.overrides());
             flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrap);
-            if (s.model() != null) {
-                flags.put(CanvasFlowConfig.MODEL_DIR, s.model().toString());
+            if (s.run().model() != null) {
+                flags.put(CanvasFlowConfig.MODEL_DIR, s.run().model().toString());
             }
             CanvasFlowConfig config = CanvasFlowConfig.load(s.configFile(), System.getenv(), flags);
             String source = publish(s, config, out);
             ReplayResult result =
                     Replay.builder()
                             .setConfig(config)
-                            .setTopic(s.topic())
+                            .setTopic(s.cluster().topic())
                             .optSourceDescription(source)
-                            .optRange(s.range())
-                            .optModes(s.modes())
-                            .optFeedForwardModel(s.baseline())
-                            .optStreamThreads(s.threads())
-                            .optLatencyFrames(s.latencyFrames())
-                            .optLatencyLoad(s.latencyLoad())
-                            .optIdleTimeout(s.idleTimeout())
-                            .optKeepTopics(s.keepTopics())
+                            .optRange(s.cluster().range())
+                            .optModes(s.run().modes())
+                            .optFeedForwardModel(s.run().baseline())
+                            .optStreamThreads(s.run().threads())
+                            .optLatencyFrames(s.latency().frames())
+                            .optLatencyLoad(s.latency().load())
+                            .optIdleTimeout(s.run().idleTimeout())
+                            .optKeepTopics(s.cluster().keepTopics())
                             .optProgress(out)
                             .build()
                             .run();
@@ -377,45 +376,54 @@ public final class ReplayCommand implements Callable<Integer> {
     private static String publish(Settings s, CanvasFlowConfig config, PrintWriter out)
             throws InterruptedException {
         List<String> parts = new ArrayList<>();
-        if (s.cameras() == 0 && s.video() == null) {
-            return s.topic();
+        if (s.footage().cameras() == 0 && s.footage().video() == null) {
+            return s.cluster().topic();
         }
-        KafkaClients.createTopic(config, s.topic(), s.partitions());
-        if (s.cameras() > 0) {
-            List<String> ids = CameraIds.spread("cam-", s.cameras(), s.partitions());
+        KafkaClients.createTopic(config, s.cluster().topic(), s.cluster().partitions());
+        if (s.footage().cameras() > 0) {
+            List<String> ids =
+                    CameraIds.spread("cam-", s.footage().cameras(), s.cluster().partitions());
             out.printf(
                     Locale.ROOT,
                     "Publishing %d synthetic camera(s) x %d frames with ground truth to %s...%n",
-                    s.cameras(),
-                    s.frames(),
-                    s.topic());
+                    s.footage().cameras(),
+                    s.footage().frames(),
+                    s.cluster().topic());
             out.flush();
             ReplayFootage.publishSynthetic(
-                    config.bootstrapServers(), s.topic(), ids, s.frames(), out);
-            parts.add(s.cameras() + " synthetic camera(s) x " + s.frames() + " frames");
+                    config.bootstrapServers(), s.cluster().topic(), ids, s.footage().frames(), out);
+            parts.add(
+                    s.footage().cameras()
+                            + " synthetic camera(s) x "
+                            + s.footage().frames()
+                            + " frames");
         }
-        if (s.video() != null) {
-            out.printf(Locale.ROOT, "Publishing %s to %s...%n", s.video(), s.topic());
+        if (s.footage().video() != null) {
+            out.printf(
+                    Locale.ROOT,
+                    "Publishing %s to %s...%n",
+                    s.footage().video(),
+                    s.cluster().topic());
             out.flush();
             var published =
                     ReplayFootage.publishVideo(
                             config.bootstrapServers(),
-                            s.topic(),
-                            ReplayFootage.videoCameraId(s.video()),
-                            s.video(),
-                            s.videoFrames(),
+                            s.cluster().topic(),
+                            ReplayFootage.videoCameraId(s.footage().video()),
+                            s.footage().video(),
+                            s.footage().videoFrames(),
                             out);
             parts.add(
                     "video "
-                            + s.video().getFileName()
+                            + s.footage().video().getFileName()
                             + " ("
                             + published.totalFrames()
                             + " frames)");
         }
-        return s.topic()
+        return s.cluster().topic()
                 + " <- "
                 + String.join(" + ", parts)
-                + (s.bootstrapServers() == null ? ", embedded broker" : "");
+                + (s.cluster().bootstrapServers() == null ? ", embedded broker" : "");
     }
 
     /** Parses an ISO-8601 instant or epoch milliseconds. */

@@ -83,17 +83,22 @@ public final class ReplayReport {
                             Locale.ROOT,
                             "| %s | %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                             m.mode(),
-                            m.frames(),
-                            m.complete() ? "" : " (incomplete)",
-                            num(m.meanIterations(), 2),
-                            num(m.miou(), 4),
-                            num(r.ratio(m.mode(), ReplayMode.ZERO_6.name(), ModeResult::miou), 3),
-                            num(m.flicker(), 4),
-                            num(m.modelMsMean(), 1),
-                            num(m.gflopsMean(), 3),
-                            num(m.fps(), 1),
-                            num(m.latencyP50Ms(), 0),
-                            num(m.latencyP99Ms(), 0)));
+                            m.counts().frames(),
+                            m.counts().complete() ? "" : " (incomplete)",
+                            num(m.canvas().meanIterations(), 2),
+                            num(m.quality().miou(), 4),
+                            num(
+                                    r.ratio(
+                                            m.mode(),
+                                            ReplayMode.ZERO_6.name(),
+                                            res -> res.quality().miou()),
+                                    3),
+                            num(m.quality().flicker().share(), 4),
+                            num(m.cost().modelMsMean(), 1),
+                            num(m.cost().gflopsMean(), 3),
+                            num(m.cost().fps(), 1),
+                            num(m.latency().p50Ms(), 0),
+                            num(m.latency().p99Ms(), 0)));
         }
         return sb.toString();
     }
@@ -108,11 +113,16 @@ public final class ReplayReport {
                         Locale.ROOT,
                         "seeded-2 / zero-6: mIoU %s, model ms %s, GFLOPs %s, frames/s %s;"
                                 + " flicker seeded-2 / feed-forward %s%n",
-                        num(r.ratio(s, z, ModeResult::miou), 3),
-                        num(r.ratio(s, z, ModeResult::modelMsMean), 3),
-                        num(r.ratio(s, z, ModeResult::gflopsMean), 3),
-                        num(r.ratio(s, z, ModeResult::fps), 3),
-                        num(r.ratio(s, ReplayMode.FEED_FORWARD.name(), ModeResult::flicker), 3)));
+                        num(r.ratio(s, z, res -> res.quality().miou()), 3),
+                        num(r.ratio(s, z, res -> res.cost().modelMsMean()), 3),
+                        num(r.ratio(s, z, res -> res.cost().gflopsMean()), 3),
+                        num(r.ratio(s, z, res -> res.cost().fps()), 3),
+                        num(
+                                r.ratio(
+                                        s,
+                                        ReplayMode.FEED_FORWARD.name(),
+                                        res -> res.quality().flicker().share()),
+                                3)));
         for (ReplayResult.Check c : r.checks()) {
             sb.append(
                     String.format(
@@ -135,11 +145,11 @@ public final class ReplayReport {
                         Locale.ROOT,
                         "Source: %s (%s): %d frames of %d camera(s), %d with ground truth; %d"
                                 + " stream thread(s) per run; %d processor(s).%n%n",
-                        r.source(),
-                        r.range(),
-                        r.frames(),
-                        r.cameras(),
-                        r.groundTruthFrames(),
+                        r.input().source(),
+                        r.input().range(),
+                        r.input().frames(),
+                        r.input().cameras(),
+                        r.input().groundTruthFrames(),
                         r.streamThreads(),
                         Runtime.getRuntime().availableProcessors()));
         sb.append(table(r)).append('\n');
@@ -147,11 +157,11 @@ public final class ReplayReport {
         String s = ReplayMode.SEEDED_2.name();
         String z = ReplayMode.ZERO_6.name();
         String f = ReplayMode.FEED_FORWARD.name();
-        sb.append(ratioLine(r, "mIoU", s, z, ModeResult::miou));
-        sb.append(ratioLine(r, "model ms per frame", s, z, ModeResult::modelMsMean));
-        sb.append(ratioLine(r, "GFLOPs per frame", s, z, ModeResult::gflopsMean));
-        sb.append(ratioLine(r, "end-to-end frames/s", s, z, ModeResult::fps));
-        sb.append(ratioLine(r, "flicker", s, f, ModeResult::flicker));
+        sb.append(ratioLine(r, "mIoU", s, z, res -> res.quality().miou()));
+        sb.append(ratioLine(r, "model ms per frame", s, z, res -> res.cost().modelMsMean()));
+        sb.append(ratioLine(r, "GFLOPs per frame", s, z, res -> res.cost().gflopsMean()));
+        sb.append(ratioLine(r, "end-to-end frames/s", s, z, res -> res.cost().fps()));
+        sb.append(ratioLine(r, "flicker", s, f, res -> res.quality().flicker().share()));
         sb.append('\n');
         List<ReplayResult.Check> checks = r.checks();
         if (!checks.isEmpty()) {
@@ -182,19 +192,19 @@ public final class ReplayReport {
                             m.mode(),
                             m.description(),
                             m.modelVersion(),
-                            m.frames(),
-                            m.fed(),
-                            m.deadLetters(),
-                            m.duplicates(),
-                            m.seeded(),
-                            m.resets(),
-                            m.flickerBasis(),
-                            m.flickerPairs(),
-                            num(m.changeRate(), 4),
-                            num(m.truthChangeRate(), 4),
-                            m.latencyFrames(),
-                            num(m.latencyRateFps(), 1),
-                            num(m.loadAverage(), 2)));
+                            m.counts().frames(),
+                            m.counts().fed(),
+                            m.counts().deadLetters(),
+                            m.counts().duplicates(),
+                            m.canvas().seeded(),
+                            m.canvas().resets(),
+                            m.quality().flicker().basis(),
+                            m.quality().flicker().pairs(),
+                            num(m.quality().flicker().changeRate(), 4),
+                            num(m.quality().flicker().truthChangeRate(), 4),
+                            m.latency().frames(),
+                            num(m.latency().rateFps(), 1),
+                            num(m.cost().loadAverage(), 2)));
         }
         sb.append(
                 """
@@ -244,63 +254,72 @@ public final class ReplayReport {
     /** The figures as pretty-printed JSON; unmeasured figures are null. */
     public static String json(ReplayResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", r.source());
-        m.put("range", r.range());
-        m.put("records", r.records());
-        m.put("frames", r.frames());
-        m.put("cameras", r.cameras());
-        m.put("groundTruthFrames", r.groundTruthFrames());
+        m.put("source", r.input().source());
+        m.put("range", r.input().range());
+        m.put("records", r.input().records());
+        m.put("frames", r.input().frames());
+        m.put("cameras", r.input().cameras());
+        m.put("groundTruthFrames", r.input().groundTruthFrames());
         m.put("streamThreads", r.streamThreads());
         m.put("latencyLoad", r.latencyLoad());
         m.put("availableProcessors", Runtime.getRuntime().availableProcessors());
-        m.put("classes", r.classNames());
+        m.put("classes", r.classes().names());
         List<Map<String, Object>> modes = new ArrayList<>();
         for (ModeResult x : r.modes()) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("mode", x.mode());
             o.put("description", x.description());
             o.put("modelVersion", x.modelVersion());
-            o.put("frames", x.frames());
-            o.put("fed", x.fed());
-            o.put("deadLetters", x.deadLetters());
-            o.put("duplicates", x.duplicates());
-            o.put("complete", x.complete());
-            o.put("groundTruthFrames", x.groundTruthFrames());
-            o.put("miou", Stats.finite(x.miou()));
-            o.put("pixelAccuracy", Stats.finite(x.pixelAccuracy()));
+            o.put("frames", x.counts().frames());
+            o.put("fed", x.counts().fed());
+            o.put("deadLetters", x.counts().deadLetters());
+            o.put("duplicates", x.counts().duplicates());
+            o.put("complete", x.counts().complete());
+            o.put("groundTruthFrames", x.quality().groundTruthFrames());
+            o.put("miou", Stats.finite(x.quality().miou()));
+            o.put("pixelAccuracy", Stats.finite(x.quality().pixelAccuracy()));
             Map<String, Double> perClass = new LinkedHashMap<>();
-            x.perClassIou().forEach((k, v) -> perClass.put(k, Stats.finite(v)));
+            x.quality().perClassIou().forEach((k, v) -> perClass.put(k, Stats.finite(v)));
             o.put("perClassIou", perClass);
-            o.put("flicker", Stats.finite(x.flicker()));
-            o.put("flickerBasis", x.flickerBasis());
-            o.put("changeRate", Stats.finite(x.changeRate()));
-            o.put("truthChangeRate", Stats.finite(x.truthChangeRate()));
-            o.put("flickerPairs", x.flickerPairs());
-            o.put("meanIterations", Stats.finite(x.meanIterations()));
-            o.put("seeded", x.seeded());
-            o.put("resets", x.resets());
-            o.put("modelMsMean", Stats.finite(x.modelMsMean()));
-            o.put("modelMsP50", Stats.finite(x.modelMsP50()));
-            o.put("gflopsMean", Stats.finite(x.gflopsMean()));
-            o.put("fps", Stats.finite(x.fps()));
-            o.put("latencyFrames", x.latencyFrames());
-            o.put("latencyRateFps", Stats.finite(x.latencyRateFps()));
-            o.put("latencyP50Ms", Stats.finite(x.latencyP50Ms()));
-            o.put("latencyP99Ms", Stats.finite(x.latencyP99Ms()));
-            o.put("loadAverage", Stats.finite(x.loadAverage()));
+            o.put("flicker", Stats.finite(x.quality().flicker().share()));
+            o.put("flickerBasis", x.quality().flicker().basis());
+            o.put("changeRate", Stats.finite(x.quality().flicker().changeRate()));
+            o.put("truthChangeRate", Stats.finite(x.quality().flicker().truthChangeRate()));
+            o.put("flickerPairs", x.quality().flicker().pairs());
+            o.put("meanIterations", Stats.finite(x.canvas().meanIterations()));
+            o.put("seeded", x.canvas().seeded());
+            o.put("resets", x.canvas().resets());
+            o.put("modelMsMean", Stats.finite(x.cost().modelMsMean()));
+            o.put("modelMsP50", Stats.finite(x.cost().modelMsP50()));
+            o.put("gflopsMean", Stats.finite(x.cost().gflopsMean()));
+            o.put("fps", Stats.finite(x.cost().fps()));
+            o.put("latencyFrames", x.latency().frames());
+            o.put("latencyRateFps", Stats.finite(x.latency().rateFps()));
+            o.put("latencyP50Ms", Stats.finite(x.latency().p50Ms()));
+            o.put("latencyP99Ms", Stats.finite(x.latency().p99Ms()));
+            o.put("loadAverage", Stats.finite(x.cost().loadAverage()));
             modes.add(o);
         }
         m.put("modes", modes);
         String s = ReplayMode.SEEDED_2.name();
         String z = ReplayMode.ZERO_6.name();
         Map<String, Object> ratios = new LinkedHashMap<>();
-        ratios.put("seeded2OverZero6Miou", Stats.finite(r.ratio(s, z, ModeResult::miou)));
-        ratios.put("seeded2OverZero6ModelMs", Stats.finite(r.ratio(s, z, ModeResult::modelMsMean)));
-        ratios.put("seeded2OverZero6Gflops", Stats.finite(r.ratio(s, z, ModeResult::gflopsMean)));
-        ratios.put("seeded2OverZero6Fps", Stats.finite(r.ratio(s, z, ModeResult::fps)));
+        ratios.put(
+                "seeded2OverZero6Miou", Stats.finite(r.ratio(s, z, res -> res.quality().miou())));
+        ratios.put(
+                "seeded2OverZero6ModelMs",
+                Stats.finite(r.ratio(s, z, res -> res.cost().modelMsMean())));
+        ratios.put(
+                "seeded2OverZero6Gflops",
+                Stats.finite(r.ratio(s, z, res -> res.cost().gflopsMean())));
+        ratios.put("seeded2OverZero6Fps", Stats.finite(r.ratio(s, z, res -> res.cost().fps())));
         ratios.put(
                 "seeded2OverFeedForwardFlicker",
-                Stats.finite(r.ratio(s, ReplayMode.FEED_FORWARD.name(), ModeResult::flicker)));
+                Stats.finite(
+                        r.ratio(
+                                s,
+                                ReplayMode.FEED_FORWARD.name(),
+                                res -> res.quality().flicker().share())));
         m.put("ratios", ratios);
         List<Map<String, Object>> checks = new ArrayList<>();
         for (ReplayResult.Check c : r.checks()) {
@@ -322,15 +341,15 @@ public final class ReplayReport {
     static List<Path> plots(ReplayResult r, Path dir) throws IOException {
         List<Path> written = new ArrayList<>();
         List<String> names = r.modes().stream().map(ModeResult::mode).toList();
-        if (r.modes().stream().anyMatch(m -> Double.isFinite(m.miou()))) {
+        if (r.modes().stream().anyMatch(m -> Double.isFinite(m.quality().miou()))) {
             List<Plots.Series> series = new ArrayList<>();
             for (int i = 0; i < r.modes().size(); i++) {
                 ModeResult m = r.modes().get(i);
                 series.add(
                         Plots.Series.points(
                                         m.mode(),
-                                        new double[] {m.gflopsMean()},
-                                        new double[] {m.miou()},
+                                        new double[] {m.cost().gflopsMean()},
+                                        new double[] {m.quality().miou()},
                                         color(i),
                                         Plots.Marker.values()[1 + i % 5])
                                 .withLabels(List.of(m.mode())));
@@ -351,14 +370,16 @@ public final class ReplayReport {
                                                 .allMatch(
                                                         m ->
                                                                 ModeResult.FLICKER_GT.equals(
-                                                                        m.flickerBasis()))
+                                                                        m.quality()
+                                                                                .flicker()
+                                                                                .basis()))
                                         ? "pixels whose label changes where the truth does not"
                                         : "pixels whose label changes between frames")
                                 + ")",
                         "mode",
                         "share of pixels",
                         names,
-                        List.of(bars("flicker", r, ModeResult::flicker, 0))),
+                        List.of(bars("flicker", r, res -> res.quality().flicker().share(), 0))),
                 dir.resolve(FLICKER_PLOT),
                 written);
         write(
@@ -368,11 +389,11 @@ public final class ReplayReport {
                         "ms per frame / frames per s",
                         names,
                         List.of(
-                                bars("model ms per frame", r, ModeResult::modelMsMean, 0),
-                                bars("end-to-end frames/s", r, ModeResult::fps, 1))),
+                                bars("model ms per frame", r, res -> res.cost().modelMsMean(), 0),
+                                bars("end-to-end frames/s", r, res -> res.cost().fps(), 1))),
                 dir.resolve(COST_PLOT),
                 written);
-        if (r.modes().stream().anyMatch(m -> Double.isFinite(m.latencyP50Ms()))) {
+        if (r.modes().stream().anyMatch(m -> Double.isFinite(m.latency().p50Ms()))) {
             write(
                     Plots.barChart(
                             "End-to-end latency at "
@@ -382,8 +403,8 @@ public final class ReplayReport {
                             "ms",
                             names,
                             List.of(
-                                    bars("p50", r, ModeResult::latencyP50Ms, 0),
-                                    bars("p99", r, ModeResult::latencyP99Ms, 1))),
+                                    bars("p50", r, res -> res.latency().p50Ms(), 0),
+                                    bars("p99", r, res -> res.latency().p99Ms(), 1))),
                     dir.resolve(LATENCY_PLOT),
                     written);
         }
@@ -411,17 +432,17 @@ public final class ReplayReport {
             List<BufferedImage> row = new ArrayList<>();
             row.add(image);
             if (truth) {
-                row.add(classMapImage(s.truth().get(key), image, r.classColors()));
+                row.add(classMapImage(s.truth().get(key), image, r.classes().colors()));
             }
             for (Map<FrameKey, ClassMap> masks : s.masks().values()) {
-                row.add(classMapImage(masks.get(key), image, r.classColors()));
+                row.add(classMapImage(masks.get(key), image, r.classes().colors()));
             }
             rows.add(key.camera() + "\nframe " + key.sequence());
             cells.add(row);
         }
         List<Plots.LegendEntry> legend = new ArrayList<>();
-        for (int c = 0; c < r.classColors().length; c++) {
-            legend.add(new Plots.LegendEntry(r.classNames().get(c), r.classColors()[c]));
+        for (int c = 0; c < r.classes().colors().length; c++) {
+            legend.add(new Plots.LegendEntry(r.classes().names().get(c), r.classes().colors()[c]));
         }
         return Plots.imageGrid(
                 "Sample frames and each mode's mask",

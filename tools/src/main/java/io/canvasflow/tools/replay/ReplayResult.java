@@ -12,32 +12,46 @@ import java.util.function.ToDoubleFunction;
 /**
  * The figures of a replay: what was replayed, and each mode's results side by side.
  *
- * @param source the replayed topic (and how it was filled, when the replay published it)
- * @param range the records replayed
- * @param records records replayed
- * @param frames frames among them
- * @param cameras cameras
- * @param groundTruthFrames frames with ground truth
+ * @param input what was replayed
  * @param streamThreads Kafka Streams threads per run
  * @param latencyLoad the latency probe's rate as a share of the mode's drain rate
- * @param classNames the model's classes
- * @param classColors their colours, 0xRRGGBB
+ * @param classes the model's classes and their colours
  * @param modes one result per mode, in the order run
  * @param samples a few frames and every mode's mask of them, for the report's sample grid
  */
 public record ReplayResult(
-        String source,
-        String range,
-        long records,
-        long frames,
-        int cameras,
-        long groundTruthFrames,
+        Input input,
         int streamThreads,
         double latencyLoad,
-        List<String> classNames,
-        int[] classColors,
+        Classes classes,
         List<ModeResult> modes,
         Samples samples) {
+
+    /**
+     * What a replay read.
+     *
+     * @param source the replayed topic (and how it was filled, when the replay published it)
+     * @param range the records replayed
+     * @param records records replayed
+     * @param frames frames among them
+     * @param cameras cameras
+     * @param groundTruthFrames frames with ground truth
+     */
+    public record Input(
+            String source,
+            String range,
+            long records,
+            long frames,
+            int cameras,
+            long groundTruthFrames) {}
+
+    /**
+     * The model's classes.
+     *
+     * @param names class names, by index
+     * @param colors their colours, 0xRRGGBB
+     */
+    public record Classes(List<String> names, int[] colors) {}
 
     /** seeded-2 must keep at least this share of zero-6's mIoU (issue 6). */
     public static final double MIN_MIOU_RATIO = 0.99;
@@ -90,7 +104,7 @@ public record ReplayResult(
         String s = ReplayMode.SEEDED_2.name();
         String z = ReplayMode.ZERO_6.name();
         String f = ReplayMode.FEED_FORWARD.name();
-        double miou = ratio(s, z, ModeResult::miou);
+        double miou = ratio(s, z, res -> res.quality().miou());
         if (Double.isFinite(miou)) {
             checks.add(
                     new Check(
@@ -99,7 +113,7 @@ public record ReplayResult(
                             ">= " + MIN_MIOU_RATIO,
                             miou >= MIN_MIOU_RATIO));
         }
-        double time = ratio(s, z, ModeResult::modelMsMean);
+        double time = ratio(s, z, res -> res.cost().modelMsMean());
         if (Double.isFinite(time)) {
             checks.add(
                     new Check(
@@ -108,7 +122,7 @@ public record ReplayResult(
                             "<= " + MAX_MODEL_TIME_RATIO,
                             time <= MAX_MODEL_TIME_RATIO));
         }
-        double flicker = ratio(s, f, ModeResult::flicker);
+        double flicker = ratio(s, f, res -> res.quality().flicker().share());
         if (Double.isFinite(flicker)) {
             checks.add(
                     new Check("flicker of seeded-2 / feed-forward", flicker, "< 1", flicker < 1));

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.Footage;
+import io.canvasflow.tools.common.Latency;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -46,17 +48,20 @@ class PipelineBenchCommandTest {
                 r.phases().stream().map(PipelineBenchmark.Phase::name).toList());
         assertEquals(
                 List.of(0, 0, 1, 2),
-                r.phases().stream().map(PipelineBenchmark.Phase::streamThreads).toList());
+                r.phases().stream().map(p -> p.threads().streamThreads()).toList());
         assertEquals(
                 List.of(1, 2, 1, 2),
-                r.phases().stream().map(PipelineBenchmark.Phase::modelThreads).toList());
+                r.phases().stream().map(p -> p.threads().modelThreads()).toList());
         for (PipelineBenchmark.Phase p : r.phases()) {
-            assertEquals(List.of(true, 10L), List.of(p.complete(), p.frames()), p.toString());
-            assertTrue(p.fps() > 0 && p.meanModelMs() > 0, p.toString());
+            assertEquals(
+                    List.of(true, 10L),
+                    List.of(p.throughput().complete(), p.throughput().frames()),
+                    p.toString());
+            assertTrue(p.throughput().fps() > 0 && p.throughput().meanModelMs() > 0, p.toString());
             // The time of the threads that ran the model is theirs, not the process's rest
             assertTrue(p.cpu().ms(CpuUse.Group.MODEL_THREADS) > 0, p.toString());
         }
-        assertTrue(r.phases().get(2).latencyP50Ms() >= 0, "latency measured");
+        assertTrue(r.phases().get(2).latency().p50Ms() >= 0, "latency measured");
         assertTrue(r.endToEndOverBare() > 0 && r.twoThreadsOverOne() > 0);
         String json = PipelineBenchCommand.json(r);
         assertTrue(json.contains("\"endToEndOneThreadOverBare\""), json);
@@ -79,7 +84,10 @@ class PipelineBenchCommandTest {
             assertTrue(
                     console.toString().contains("Using the Kafka cluster at "), console.toString());
             for (PipelineBenchmark.Phase p : r.phases()) {
-                assertEquals(List.of(true, 4L), List.of(p.complete(), p.frames()), p.toString());
+                assertEquals(
+                        List.of(true, 4L),
+                        List.of(p.throughput().complete(), p.throughput().frames()),
+                        p.toString());
             }
             try (Admin admin =
                     Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
@@ -136,18 +144,11 @@ class PipelineBenchCommandTest {
     private static PipelineBenchCommand.Settings settings(
             int cameras, int frames, int latencyFrames, String bootstrapServers) {
         return new PipelineBenchCommand.Settings(
-                cameras,
-                frames,
-                null,
-                0,
+                new Footage(cameras, frames, null, 0),
                 cameras,
                 ShippedModels.rnn(),
-                cameras,
-                latencyFrames,
-                0.8,
-                false,
-                Duration.ofMinutes(1),
-                1,
+                new PipelineBenchmark.Measure(
+                        cameras, latencyFrames, 0.8, false, Duration.ofMinutes(1), 1),
                 Map.of(),
                 bootstrapServers);
     }
@@ -161,17 +162,9 @@ class PipelineBenchCommandTest {
             int streamThreads, int intraOp, double fps, boolean complete, int round) {
         return new PipelineBenchmark.Phase(
                 streamThreads == 0 ? "bare model" : "end-to-end",
-                streamThreads,
-                Math.max(1, streamThreads),
-                intraOp,
-                100,
-                fps,
-                1000 / fps,
-                0,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                complete,
+                new PipelineBenchmark.Threads(streamThreads, Math.max(1, streamThreads), intraOp),
+                new PipelineBenchmark.Throughput(100, fps, 1000 / fps, complete),
+                new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                 1.0,
                 round,
                 null);
@@ -203,17 +196,9 @@ class PipelineBenchCommandTest {
         PipelineBenchmark.Phase bareTwo =
                 new PipelineBenchmark.Phase(
                         "bare model",
-                        0,
-                        2,
-                        1,
-                        100,
-                        140,
-                        14,
-                        0,
-                        Double.NaN,
-                        Double.NaN,
-                        Double.NaN,
-                        true,
+                        new PipelineBenchmark.Threads(0, 2, 1),
+                        new PipelineBenchmark.Throughput(100, 140, 14, true),
+                        new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                         1.0,
                         1,
                         null);

@@ -32,7 +32,13 @@ class SoakCommandTest {
         // Given a short soak of two cameras, the broker in a child JVM as by default
         Soak.Settings settings =
                 new Soak.Settings(
-                        40, 2, 2, 1, 6, 8, Duration.ofMillis(500), 8, null, Duration.ofMinutes(1));
+                        40,
+                        2,
+                        2,
+                        1,
+                        6,
+                        8,
+                        new Soak.Pacing(Duration.ofMillis(500), 8, null, Duration.ofMinutes(1)));
 
         // When it runs
         Soak.Result r =
@@ -45,8 +51,13 @@ class SoakCommandTest {
                         new PrintWriter(new StringWriter(), true));
 
         // Then every frame has its mask, memory was sampled, and the frames left no NDArray
-        assertEquals(List.of(true, 40L, 40L), List.of(r.complete(), r.frames(), r.masks()));
-        assertTrue(r.broker().startsWith("in a child JVM"), r.broker());
+        assertEquals(
+                List.of(true, 40L, 40L),
+                List.of(
+                        r.throughput().complete(),
+                        r.throughput().frames(),
+                        r.throughput().masks()));
+        assertTrue(r.setup().broker().startsWith("in a child JVM"), r.setup().broker());
         assertTrue(r.samples().size() >= 2, "samples " + r.samples());
         assertTrue(
                 r.end().sample().rssBytes() > 0 && r.end().sample().ndArrays() > 0,

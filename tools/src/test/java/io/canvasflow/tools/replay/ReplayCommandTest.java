@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.bench.TorchThreads;
+import io.canvasflow.tools.common.Footage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -48,23 +49,16 @@ class ReplayCommandTest {
         // Given a self-contained replay of two synthetic cameras with ground truth
         ReplayCommand.Settings settings =
                 new ReplayCommand.Settings(
-                        null,
-                        "frames",
-                        FrameRange.all(),
-                        CAMERAS,
-                        FRAMES,
-                        null,
-                        0,
-                        2,
-                        ReplayMode.standard(),
-                        ShippedModels.rnn(),
-                        ShippedModels.feedForward(),
-                        1,
-                        3,
-                        0.8,
-                        Duration.ofMinutes(1),
+                        new ReplayCommand.Cluster(null, "frames", FrameRange.all(), 2, false),
+                        new Footage(CAMERAS, FRAMES, null, 0),
+                        new ReplayCommand.Run(
+                                ReplayMode.standard(),
+                                ShippedModels.rnn(),
+                                ShippedModels.feedForward(),
+                                1,
+                                Duration.ofMinutes(1)),
+                        new LatencyProbe(3, 0.8),
                         dir.resolve("report"),
-                        false,
                         null,
                         Map.of());
 
@@ -78,32 +72,45 @@ class ReplayCommandTest {
         List<String> names = result.modes().stream().map(ModeResult::mode).toList();
         assertEquals(List.of("seeded-2", "zero-2", "zero-6", "feed-forward"), names);
         int frames = CAMERAS * FRAMES;
-        assertEquals(frames, result.frames());
-        assertEquals(frames, result.groundTruthFrames());
+        assertEquals(frames, result.input().frames());
+        assertEquals(frames, result.input().groundTruthFrames());
         for (ModeResult m : result.modes()) {
             assertEquals(
                     List.of(true, (long) frames, (long) frames, 0L),
-                    List.of(m.complete(), m.frames(), m.groundTruthFrames(), m.deadLetters()),
+                    List.of(
+                            m.counts().complete(),
+                            m.counts().frames(),
+                            m.quality().groundTruthFrames(),
+                            m.counts().deadLetters()),
                     m.mode());
-            assertTrue(m.miou() > 0.2 && m.miou() <= 1, m.mode() + " mIoU " + m.miou());
-            assertTrue(m.flicker() >= 0 && m.flicker() < 0.5, m.mode() + " flicker " + m.flicker());
-            assertEquals(ModeResult.FLICKER_GT, m.flickerBasis(), m.mode());
-            assertEquals((long) CAMERAS * (FRAMES - 1), m.flickerPairs(), m.mode());
-            assertTrue(m.modelMsMean() > 0 && m.fps() > 0, m.mode() + " cost");
-            assertEquals(3, m.latencyFrames(), m.mode());
-            assertTrue(m.latencyP99Ms() >= m.latencyP50Ms() && m.latencyP50Ms() >= 0, m.mode());
+            assertTrue(
+                    m.quality().miou() > 0.2 && m.quality().miou() <= 1,
+                    m.mode() + " mIoU " + m.quality().miou());
+            assertTrue(
+                    m.quality().flicker().share() >= 0 && m.quality().flicker().share() < 0.5,
+                    m.mode() + " flicker " + m.quality().flicker().share());
+            assertEquals(ModeResult.FLICKER_GT, m.quality().flicker().basis(), m.mode());
+            assertEquals((long) CAMERAS * (FRAMES - 1), m.quality().flicker().pairs(), m.mode());
+            assertTrue(m.cost().modelMsMean() > 0 && m.cost().fps() > 0, m.mode() + " cost");
+            assertEquals(3, m.latency().frames(), m.mode());
+            assertTrue(
+                    m.latency().p99Ms() >= m.latency().p50Ms() && m.latency().p50Ms() >= 0,
+                    m.mode());
         }
         ModeResult seeded = result.mode("seeded-2").orElseThrow();
         assertEquals(Map.of("FIRST_FRAME", (long) CAMERAS), firstFrameResets(seeded));
-        assertTrue(seeded.seeded() > 0 && seeded.meanIterations() < 6, "seeded-2 seeds");
+        assertTrue(
+                seeded.canvas().seeded() > 0 && seeded.canvas().meanIterations() < 6,
+                "seeded-2 seeds");
         assertEquals(
                 List.of(2.0, 6.0, 1.0),
                 List.of(
-                        result.mode("zero-2").orElseThrow().meanIterations(),
-                        result.mode("zero-6").orElseThrow().meanIterations(),
-                        result.mode("feed-forward").orElseThrow().meanIterations()));
+                        result.mode("zero-2").orElseThrow().canvas().meanIterations(),
+                        result.mode("zero-6").orElseThrow().canvas().meanIterations(),
+                        result.mode("feed-forward").orElseThrow().canvas().meanIterations()));
         assertTrue(
-                result.mode("zero-6").orElseThrow().gflopsMean() > seeded.gflopsMean(),
+                result.mode("zero-6").orElseThrow().cost().gflopsMean()
+                        > seeded.cost().gflopsMean(),
                 "zero-6 costs more GFLOPs than seeded-2");
 
         // And the report holds the JSON with all modes, the Markdown and the plots
@@ -138,23 +145,16 @@ class ReplayCommandTest {
         Path video = Path.of(System.getenv("CANVASFLOW_VTEST"));
         ReplayCommand.Settings settings =
                 new ReplayCommand.Settings(
-                        null,
-                        "frames",
-                        FrameRange.all(),
-                        0,
-                        1,
-                        video,
-                        30,
-                        1,
-                        List.of(ReplayMode.SEEDED_2, ReplayMode.FEED_FORWARD),
-                        ShippedModels.rnn(),
-                        ShippedModels.feedForward(),
-                        1,
-                        0,
-                        0.8,
-                        Duration.ofMinutes(1),
+                        new ReplayCommand.Cluster(null, "frames", FrameRange.all(), 1, false),
+                        new Footage(0, 1, video, 30),
+                        new ReplayCommand.Run(
+                                List.of(ReplayMode.SEEDED_2, ReplayMode.FEED_FORWARD),
+                                ShippedModels.rnn(),
+                                ShippedModels.feedForward(),
+                                1,
+                                Duration.ofMinutes(1)),
+                        new LatencyProbe(0, 0.8),
                         dir.resolve("report"),
-                        false,
                         null,
                         Map.of());
 
@@ -164,16 +164,20 @@ class ReplayCommandTest {
 
         // Then flicker falls back to the share of changing pixels, and cost and throughput are
         // there while mIoU is not
-        assertEquals(List.of(30L, 0L), List.of(result.frames(), result.groundTruthFrames()));
+        assertEquals(
+                List.of(30L, 0L),
+                List.of(result.input().frames(), result.input().groundTruthFrames()));
         for (ModeResult m : result.modes()) {
             assertEquals(
                     List.of(true, 30L, ModeResult.FLICKER_ALL, true, true),
                     List.of(
-                            m.complete(),
-                            m.frames(),
-                            m.flickerBasis(),
-                            Double.isNaN(m.miou()),
-                            m.fps() > 0 && m.modelMsMean() > 0 && m.flicker() >= 0),
+                            m.counts().complete(),
+                            m.counts().frames(),
+                            m.quality().flicker().basis(),
+                            Double.isNaN(m.quality().miou()),
+                            m.cost().fps() > 0
+                                    && m.cost().modelMsMean() > 0
+                                    && m.quality().flicker().share() >= 0),
                     m.mode());
         }
         assertEquals(
@@ -182,7 +186,7 @@ class ReplayCommandTest {
     }
 
     private static Map<String, Long> firstFrameResets(ModeResult m) {
-        return m.resets().entrySet().stream()
+        return m.canvas().resets().entrySet().stream()
                 .filter(e -> e.getKey().equals("FIRST_FRAME"))
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }

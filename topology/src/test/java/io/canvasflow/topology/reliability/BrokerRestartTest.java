@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.topology.CanvasFlowApp;
@@ -55,16 +53,8 @@ class BrokerRestartTest {
             // Given a running application and live cameras
             kafka.start();
             Fixtures.createTopics(kafka, PARTITIONS);
-            try (TopicRecorder<MaskEvent> masks =
-                            new TopicRecorder<>(
-                                    kafka,
-                                    Topics.MASKS.name(),
-                                    AvroSerdes.maskEvent().deserializer());
-                    TopicRecorder<DeadLetter> deadLetters =
-                            new TopicRecorder<>(
-                                    kafka,
-                                    Topics.FRAMES_DLQ.name(),
-                                    AvroSerdes.deadLetter().deserializer());
+            try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
+                    TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
                     CanvasFlowApp app =
                             CanvasFlowApp.start(
                                     Fixtures.config(
@@ -78,19 +68,8 @@ class BrokerRestartTest {
                 long brokerBack;
                 int masksAtStop;
                 try (CameraPublisher cameras =
-                        new CameraPublisher(
-                                kafka,
-                                CAMERAS,
-                                1,
-                                FRAMES,
-                                PERIOD,
-                                () -> masks.size() / CAMERAS.size() + LEAD)) {
-                    Fixtures.await(
-                            TOTAL / 3 + " masks, some of every camera",
-                            TIMEOUT,
-                            () ->
-                                    masks.size() >= TOTAL / 3
-                                            && sequences(masks.values()).size() == CAMERAS.size());
+                        CameraPublisher.aheadOfMasks(kafka, CAMERAS, FRAMES, PERIOD, masks, LEAD)) {
+                    Fixtures.awaitMasksOfEveryCamera(masks, TOTAL / 3, CAMERAS, TIMEOUT);
 
                     // When the broker stops in the middle of the stream and comes back later
                     masksAtStop = masks.size();

@@ -27,6 +27,21 @@ final class CameraPublisher implements AutoCloseable {
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
+    /**
+     * Publishes frames {@code 1..frames} of every camera, staying at most {@code lead} frames per
+     * camera ahead of the masks recorded so far.
+     */
+    static CameraPublisher aheadOfMasks(
+            EmbeddedKafkaBroker kafka,
+            List<String> cameras,
+            long frames,
+            Duration period,
+            TopicRecorder<?> masks,
+            long lead) {
+        return new CameraPublisher(
+                kafka, cameras, 1, frames, period, () -> masks.size() / cameras.size() + lead);
+    }
+
     CameraPublisher(
             EmbeddedKafkaBroker kafka,
             List<String> cameras,

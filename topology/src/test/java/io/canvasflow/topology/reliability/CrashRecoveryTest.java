@@ -7,8 +7,6 @@ import static io.canvasflow.topology.reliability.Fixtures.unexpectedResets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -71,24 +69,11 @@ class CrashRecoveryTest {
                                     kafka.bootstrapServers(),
                                     "canvasflow-crash",
                                     dir.resolve("state")));
-            try (TopicRecorder<MaskEvent> masks =
-                            new TopicRecorder<>(
-                                    kafka,
-                                    Topics.MASKS.name(),
-                                    AvroSerdes.maskEvent().deserializer());
-                    TopicRecorder<DeadLetter> deadLetters =
-                            new TopicRecorder<>(
-                                    kafka,
-                                    Topics.FRAMES_DLQ.name(),
-                                    AvroSerdes.deadLetter().deserializer());
+            try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
+                    TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
                     CameraPublisher cameras =
-                            new CameraPublisher(
-                                    kafka,
-                                    CAMERAS,
-                                    1,
-                                    FRAMES,
-                                    PERIOD,
-                                    () -> masks.size() / CAMERAS.size() + LEAD)) {
+                            CameraPublisher.aheadOfMasks(
+                                    kafka, CAMERAS, FRAMES, PERIOD, masks, LEAD)) {
 
                 // When serve is killed with SIGKILL after a quarter of the masks, restarted on the
                 // same state directory and killed again after half, then restarted on an empty

@@ -11,16 +11,16 @@ import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.testsupport.Frames;
+import io.canvasflow.testsupport.TestImages;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ModelSource;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +32,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -62,6 +59,14 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 final class Fixtures {
 
+    static byte[] encode(BufferedImage image, String format) {
+        return TestImages.encode(image, format);
+    }
+
+    static byte[] pngClaiming(int width, int height) {
+        return TestImages.pngClaiming(width, height);
+    }
+
     static final int W = 64;
     static final int H = 48;
 
@@ -72,7 +77,7 @@ final class Fixtures {
     static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     /** Milliseconds between frames of a camera: 25 frames per second. */
-    static final long FRAME_MS = 40;
+    static final long FRAME_MS = Frames.FRAME_MS_25_FPS;
 
     private static final Map<Long, byte[]> JPEGS = new ConcurrentHashMap<>();
     private static Path modelDir;
@@ -179,16 +184,7 @@ final class Fixtures {
             int height,
             ImageEncoding encoding,
             byte[] image) {
-        return Frame.newBuilder()
-                .setCameraId(camera)
-                .setSequence(sequence)
-                .setCaptureTimestamp(T0.plusMillis(sequence * FRAME_MS))
-                .setWidth(width)
-                .setHeight(height)
-                .setEncoding(encoding)
-                .setImage(ByteBuffer.wrap(image))
-                .setMetadata(Map.of())
-                .build();
+        return Frames.at25Fps(camera, sequence, T0, width, height, encoding, image);
     }
 
     /** Sky, road and a red pedestrian at {@code x = 2 * step}. */
@@ -208,58 +204,9 @@ final class Fixtures {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    /**
-     * A valid PNG signature and IHDR chunk (with a correct CRC) claiming {@code width x height} RGB
-     * pixels, then a tiny IDAT and IEND: a decompression bomb's header.
-     */
-    static byte[] pngClaiming(int width, int height) {
-        ByteBuffer ihdr = ByteBuffer.allocate(13);
-        ihdr.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put(new byte[3]);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        pngChunk(out, "IHDR", ihdr.array());
-        pngChunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
-        pngChunk(out, "IEND", new byte[0]);
-        return out.toByteArray();
-    }
-
-    private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(typeBytes);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
     /** A real JPEG's header, up to its start-of-scan segment, then random entropy data. */
     static byte[] jpegHeaderWithGarbageBody() {
-        byte[] jpeg = encode(street(0), "jpg");
-        int sos = 0;
-        while ((jpeg[sos] & 0xff) != 0xff || (jpeg[sos + 1] & 0xff) != 0xda) {
-            sos++;
-        }
-        int headerEnd = sos + 2 + (((jpeg[sos + 2] & 0xff) << 8) | (jpeg[sos + 3] & 0xff));
-        byte[] out = jpeg.clone();
-        Random random = new Random(42);
-        for (int i = headerEnd; i < out.length - 2; i++) {
-            out[i] = (byte) random.nextInt(0xff); // never 0xff: no stray markers
-        }
-        return out;
+        return TestImages.jpegHeaderWithGarbageBody(encode(street(0), "jpg"));
     }
 
     /**
@@ -383,6 +330,16 @@ final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Waits until {@code count} masks have been recorded, some of every camera. */
+    static void awaitMasksOfEveryCamera(
+            TopicRecorder<MaskEvent> masks, int count, List<String> cameras, Duration timeout)
+            throws InterruptedException {
+        await(
+                count + " masks, some of every camera",
+                timeout,
+                () -> masks.size() >= count && sequences(masks.values()).size() == cameras.size());
     }
 
     /** Waits until a condition holds, failing with what was awaited after a deadline. */

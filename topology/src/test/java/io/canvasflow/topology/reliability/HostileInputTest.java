@@ -77,16 +77,8 @@ class HostileInputTest {
                     Fixtures.settings(
                             kafka.bootstrapServers(), "canvasflow-hostile", dir.resolve("state"));
             settings.put(CanvasFlowConfig.FRAME_MAX_BYTES, Integer.toString(MAX_BYTES));
-            try (TopicRecorder<MaskEvent> masks =
-                            new TopicRecorder<>(
-                                    kafka,
-                                    Topics.MASKS.name(),
-                                    AvroSerdes.maskEvent().deserializer());
-                    TopicRecorder<DeadLetter> deadLetters =
-                            new TopicRecorder<>(
-                                    kafka,
-                                    Topics.FRAMES_DLQ.name(),
-                                    AvroSerdes.deadLetter().deserializer());
+            try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
+                    TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
                     CanvasFlowApp app =
                             CanvasFlowApp.start(Fixtures.config(settings), Fixtures.model());
                     KafkaProducer<String, byte[]> producer = Fixtures.producer(kafka)) {

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.StoreNames;
-import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.MaskEvent;
@@ -74,16 +72,8 @@ class TakeoverTest {
             CanvasFlowConfig leavingConfig =
                     survivorConfig.with(
                             CanvasFlowConfig.STATE_DIR, dir.resolve("leaving").toString());
-            try (TopicRecorder<MaskEvent> masks =
-                            new TopicRecorder<>(
-                                    kafka,
-                                    Topics.MASKS.name(),
-                                    AvroSerdes.maskEvent().deserializer());
-                    TopicRecorder<DeadLetter> deadLetters =
-                            new TopicRecorder<>(
-                                    kafka,
-                                    Topics.FRAMES_DLQ.name(),
-                                    AvroSerdes.deadLetter().deserializer());
+            try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
+                    TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
                     CanvasFlowApp survivor = CanvasFlowApp.start(survivorConfig, Fixtures.model());
                     CanvasFlowApp leaving = CanvasFlowApp.start(leavingConfig, Fixtures.model())) {
                 Fixtures.await(
@@ -109,19 +99,8 @@ class TakeoverTest {
                 long closeMillis;
                 Map<String, Long> lastBeforeStop = new TreeMap<>();
                 try (CameraPublisher cameras =
-                        new CameraPublisher(
-                                kafka,
-                                CAMERAS,
-                                1,
-                                FRAMES,
-                                PERIOD,
-                                () -> masks.size() / CAMERAS.size() + LEAD)) {
-                    Fixtures.await(
-                            TOTAL / 3 + " masks, some of every camera",
-                            TIMEOUT,
-                            () ->
-                                    masks.size() >= TOTAL / 3
-                                            && sequences(masks.values()).size() == CAMERAS.size());
+                        CameraPublisher.aheadOfMasks(kafka, CAMERAS, FRAMES, PERIOD, masks, LEAD)) {
+                    Fixtures.awaitMasksOfEveryCamera(masks, TOTAL / 3, CAMERAS, TIMEOUT);
                     stopNanos = System.nanoTime();
                     leaving.close();
                     closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopNanos);

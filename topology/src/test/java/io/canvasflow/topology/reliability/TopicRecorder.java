@@ -1,6 +1,10 @@
 package io.canvasflow.topology.reliability;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.DeadLetter;
+import io.canvasflow.schemas.avro.MaskEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * @param <V> the value type
  */
 final class TopicRecorder<V> implements AutoCloseable {
+
+    /** Records the masks topic. */
+    static TopicRecorder<MaskEvent> masks(EmbeddedKafkaBroker kafka) {
+        return new TopicRecorder<>(
+                kafka, Topics.MASKS.name(), AvroSerdes.maskEvent().deserializer());
+    }
+
+    /** Records the dead-letter topic. */
+    static TopicRecorder<DeadLetter> deadLetters(EmbeddedKafkaBroker kafka) {
+        return new TopicRecorder<>(
+                kafka, Topics.FRAMES_DLQ.name(), AvroSerdes.deadLetter().deserializer());
+    }
 
     /** A record as read, with its arrival time on {@link System#nanoTime()}'s clock. */
     record Received<V>(String key, V value, int partition, long offset, long arrivedNanos) {}

@@ -160,6 +160,7 @@ class LabelCommandTest {
     @Test
     void shouldLabelACamerasFramesReadFromAFramesTopic() throws Exception {
         // Given a frames topic with two cameras, one of them seeing a square move
+        kafka.createTopic("frames-in", 2, Map.of());
         try (FramePublisher publisher =
                 FramePublisher.builder()
                         .setBootstrapServers(kafka.bootstrapServers())

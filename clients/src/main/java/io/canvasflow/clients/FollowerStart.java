@@ -1,0 +1,155 @@
+package io.canvasflow.clients;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a {@link MaskFollower}'s consumer starts: its configuration, then a subscription (with a
+ * group) or every partition assigned and sought to the beginning, or to the end of the masks and a
+ * little into the past of the frames ({@link MaskFollower#FRAME_LOOKBACK}) when following live.
+ *
+ * @param bootstrapServers the Kafka bootstrap servers, for messages
+ * @param masksTopic the masks topic
+ * @param framesTopic the frames topic to read too, or null when no overlays are drawn
+ * @param groupId the consumer group, or null to assign every partition
+ * @param fromBeginning whether to start at the earliest offsets
+ * @param stopping true once the follower is asked to stop
+ */
+record FollowerStart(
+        String bootstrapServers,
+        String masksTopic,
+        String framesTopic,
+        String groupId,
+        boolean fromBeginning,
+        BooleanSupplier stopping) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MaskFollower.class);
+    private static final Duration FRAMES_WAIT = Duration.ofSeconds(10);
+
+    /** See {@link MaskFollower#consumerConfig}. */
+    static Map<String, Object> consumerConfig(
+            String bootstrapServers,
+            String groupId,
+            boolean fromBeginning,
+            Map<String, ?> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "canvasflow-masks");
+        config.put(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FramePublisher.MAX_REQUEST_BYTES);
+        if (groupId == null) {
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        } else {
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            config.put(
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        }
+        config.putAll(overrides);
+        return config;
+    }
+
+    /**
+     * Subscribes, or assigns every partition and seeks to where following starts; false when the
+     * masks topic did not appear before the deadline or a stop.
+     */
+    boolean position(KafkaConsumer<String, byte[]> kafka, Deadline deadline) {
+        List<String> topics = new ArrayList<>(List.of(masksTopic));
+        if (framesTopic != null) {
+            topics.add(framesTopic);
+        }
+        if (groupId != null) {
+            kafka.subscribe(topics);
+            return true;
+        }
+        List<TopicPartition> maskPartitions = partitions(kafka, masksTopic, deadline);
+        if (maskPartitions.isEmpty()) {
+            return false;
+        }
+        // Masks exist, so frames should too; do not wait long for a topic the masks do not need.
+        Deadline framesDeadline =
+                new Deadline(
+                        System.nanoTime(),
+                        Math.min(deadline.remainingNanos(), FRAMES_WAIT.toNanos()));
+        List<TopicPartition> framePartitions =
+                framesTopic == null ? List.of() : partitions(kafka, framesTopic, framesDeadline);
+        List<TopicPartition> all = new ArrayList<>(maskPartitions);
+        all.addAll(framePartitions);
+        kafka.assign(all);
+        if (fromBeginning) {
+            kafka.seekToBeginning(all);
+            return true;
+        }
+        kafka.seekToEnd(maskPartitions);
+        if (!framePartitions.isEmpty()) {
+            long since = System.currentTimeMillis() - MaskFollower.FRAME_LOOKBACK.toMillis();
+            Map<TopicPartition, Long> query = new HashMap<>();
+            framePartitions.forEach(p -> query.put(p, since));
+            List<TopicPartition> atEnd = new ArrayList<>();
+            for (Map.Entry<TopicPartition, OffsetAndTimestamp> e :
+                    kafka.offsetsForTimes(query).entrySet()) {
+                if (e.getValue() == null) {
+                    atEnd.add(e.getKey());
+                } else {
+                    kafka.seek(e.getKey(), e.getValue().offset());
+                }
+            }
+            kafka.seekToEnd(atEnd);
+        }
+        return true;
+    }
+
+    /** The topic's partitions, waiting for the topic to exist until the deadline or a stop. */
+    private List<TopicPartition> partitions(
+            KafkaConsumer<String, byte[]> kafka, String topic, Deadline deadline) {
+        boolean logged = false;
+        while (!stopping.getAsBoolean() && !deadline.passed()) {
+            List<PartitionInfo> infos;
+            try {
+                infos = kafka.partitionsFor(topic, Duration.ofSeconds(2));
+            } catch (TimeoutException e) {
+                infos = List.of();
+            }
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
+            }
+            if (!logged) {
+                LOG.info("waiting for the topic {} to exist at {}", topic, bootstrapServers);
+                logged = true;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                // The caller sees the interrupt and stops.
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+        return List.of();
+    }
+
+    /** A time limit measured from a start; {@code Long.MAX_VALUE} nanoseconds means none. */
+    record Deadline(long startNanos, long nanos) {
+        boolean passed() {
+            return System.nanoTime() - startNanos >= nanos;
+        }
+
+        long remainingNanos() {
+            return Math.max(0, nanos - (System.nanoTime() - startNanos));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.canvasflow.testsupport;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+
+/**
+ * Encoded images for tests: real ones through ImageIO, and the hostile ones a decoder must refuse.
+ */
+public final class TestImages {
+
+    private static final byte[] PNG_SIGNATURE = {
+        (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+    };
+
+    private TestImages() {}
+
+    /**
+     * Encodes an image.
+     *
+     * @param image the image
+     * @param format an ImageIO format name: {@code png}, {@code jpg}, {@code bmp}
+     * @return the encoded bytes
+     */
+    public static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("no ImageIO writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A valid PNG signature and IHDR chunk (with a correct CRC) claiming {@code width x height} RGB
+     * pixels, then a tiny IDAT and IEND: a decompression bomb's header.
+     *
+     * @param width the width claimed
+     * @param height the height claimed
+     * @return the PNG bytes
+     */
+    public static byte[] pngClaiming(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(13);
+        ihdr.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put(new byte[3]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(PNG_SIGNATURE);
+        pngChunk(out, "IHDR", ihdr.array());
+        pngChunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+        pngChunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /**
+     * A real JPEG's header, up to its start-of-scan segment, then random entropy data (never 0xff,
+     * so no stray markers): a file that announces a valid image and does not decode to one.
+     *
+     * @param jpeg a real JPEG
+     * @return the corrupted copy
+     */
+    public static byte[] jpegHeaderWithGarbageBody(byte[] jpeg) {
+        int sos = 0;
+        while ((jpeg[sos] & 0xff) != 0xff || (jpeg[sos + 1] & 0xff) != 0xda) {
+            sos++;
+        }
+        int headerEnd = sos + 2 + (((jpeg[sos + 2] & 0xff) << 8) | (jpeg[sos + 3] & 0xff));
+        byte[] out = jpeg.clone();
+        Random random = new Random(42);
+        for (int i = headerEnd; i < out.length - 2; i++) {
+            out[i] = (byte) random.nextInt(0xff);
+        }
+        return out;
+    }
+
+    private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+}

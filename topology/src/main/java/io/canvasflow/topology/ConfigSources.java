@@ -1,0 +1,187 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.model.DefaultModels;
+import io.canvasflow.schemas.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Where {@link CanvasFlowConfig}'s values come from: the defaults, a properties file, the
+ * environment and overrides, each key sorted into a CanvasFlow setting or a Kafka property, or
+ * refused with a sentence that names it.
+ */
+final class ConfigSources {
+
+    /** Every CanvasFlow setting with its default, in documentation order. */
+    static final Map<String, String> DEFAULTS = defaultValues();
+
+    private static final List<String> STREAMS_PREFIXES =
+            List.of(
+                    StreamsConfig.CONSUMER_PREFIX,
+                    StreamsConfig.PRODUCER_PREFIX,
+                    StreamsConfig.ADMIN_CLIENT_PREFIX,
+                    StreamsConfig.MAIN_CONSUMER_PREFIX,
+                    StreamsConfig.RESTORE_CONSUMER_PREFIX,
+                    StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+                    StreamsConfig.TOPIC_PREFIX);
+
+    private static final Set<String> KAFKA_NAMES = kafkaNames();
+
+    private ConfigSources() {}
+
+    /**
+     * The raw values of a configuration.
+     *
+     * @param settings CanvasFlow settings by name, every one present
+     * @param kafka Kafka properties passed through, any {@code kafka.} prefix removed
+     */
+    record Values(Map<String, String> settings, Map<String, String> kafka) {}
+
+    /** The defaults and these settings. */
+    static Values fromMap(Map<String, String> values) {
+        Map<String, String> settings = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> kafka = new LinkedHashMap<>();
+        values.forEach((key, value) -> put(settings, kafka, key, value, "setting"));
+        return new Values(settings, kafka);
+    }
+
+    /** These values and one more setting or Kafka property. */
+    static Values with(
+            Map<String, String> settings, Map<String, String> kafka, String key, String value) {
+        Map<String, String> s = new LinkedHashMap<>(settings);
+        Map<String, String> k = new LinkedHashMap<>(kafka);
+        put(s, k, key, value, "setting");
+        return new Values(s, k);
+    }
+
+    /** The defaults, a properties file (or null), the environment, then overrides. */
+    static Values load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> settings = new LinkedHashMap<>(DEFAULTS);
+        Map<String, String> kafka = new LinkedHashMap<>();
+        if (file != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        "cannot read the configuration file " + file + ": " + e.getMessage(), e);
+            }
+            for (String key : new TreeSet<>(properties.stringPropertyNames())) {
+                put(settings, kafka, key, properties.getProperty(key), "key in " + file);
+            }
+        }
+        String bootstrap = env.get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
+        if (bootstrap != null && !bootstrap.isBlank()) {
+            settings.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrap);
+        }
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+            if (e.getKey().startsWith(CanvasFlowConfig.ENV_PREFIX)) {
+                String key =
+                        e.getKey()
+                                .substring(CanvasFlowConfig.ENV_PREFIX.length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '.');
+                // Other CANVASFLOW_ variables belong to launch scripts (CANVASFLOW_HEAP, ...).
+                if (DEFAULTS.containsKey(key) || key.startsWith(CanvasFlowConfig.KAFKA_PREFIX)) {
+                    put(settings, kafka, key, e.getValue(), "environment variable " + e.getKey());
+                }
+            }
+        }
+        overrides.forEach((key, value) -> put(settings, kafka, key, value, "override"));
+        return new Values(settings, kafka);
+    }
+
+    private static void put(
+            Map<String, String> settings,
+            Map<String, String> kafka,
+            String key,
+            String value,
+            String source) {
+        String name = key.trim();
+        if (value == null) {
+            throw new IllegalArgumentException(source + " '" + name + "' has no value");
+        }
+        String stripped =
+                name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
+                        ? name.substring(CanvasFlowConfig.KAFKA_PREFIX.length())
+                        : name;
+        if (DEFAULTS.containsKey(stripped)) {
+            settings.put(stripped, value.trim());
+        } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX) || isKafkaName(stripped)) {
+            kafka.put(stripped, value);
+        } else {
+            throw new IllegalArgumentException(
+                    "unknown "
+                            + source
+                            + " '"
+                            + name
+                            + "': expected a CanvasFlow setting ("
+                            + String.join(", ", DEFAULTS.keySet())
+                            + "), a Kafka client or Streams property, or a key prefixed '"
+                            + CanvasFlowConfig.KAFKA_PREFIX
+                            + "'");
+        }
+    }
+
+    private static boolean isKafkaName(String key) {
+        return KAFKA_NAMES.contains(key) || STREAMS_PREFIXES.stream().anyMatch(key::startsWith);
+    }
+
+    private static Set<String> kafkaNames() {
+        Set<String> names = new TreeSet<>();
+        names.addAll(StreamsConfig.configDef().names());
+        names.addAll(ProducerConfig.configNames());
+        names.addAll(ConsumerConfig.configNames());
+        names.addAll(AdminClientConfig.configNames());
+        return Collections.unmodifiableSet(names);
+    }
+
+    private static Map<String, String> defaultValues() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, "");
+        d.put(CanvasFlowConfig.APPLICATION_ID, "canvasflow");
+        d.put(CanvasFlowConfig.MODEL_DIR, DefaultModels.dir(DefaultModels.RNN).toString());
+        d.put(CanvasFlowConfig.MODEL_DEVICE, "auto");
+        d.put(CanvasFlowConfig.TOPIC_FRAMES, Topics.FRAMES.name());
+        d.put(CanvasFlowConfig.TOPIC_MASKS, Topics.MASKS.name());
+        d.put(CanvasFlowConfig.TOPIC_DLQ, Topics.FRAMES_DLQ.name());
+        d.put(CanvasFlowConfig.TOPIC_PARTITIONS, "4");
+        d.put(CanvasFlowConfig.TOPIC_REPLICATION, "1");
+        d.put(CanvasFlowConfig.TOPICS_CREATE, "false");
+        d.put(CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS, "2");
+        d.put(CanvasFlowConfig.CANVAS_FULL_ITERATIONS, "6");
+        d.put(CanvasFlowConfig.CANVAS_KEYFRAME_INTERVAL, "0");
+        d.put(CanvasFlowConfig.CANVAS_MAX_GAP_MS, "2000");
+        d.put(CanvasFlowConfig.CANVAS_SCENE_CUT_FRACTION, "0.5");
+        d.put(CanvasFlowConfig.LATENCY_BUDGET_MS, "0");
+        d.put(
+                CanvasFlowConfig.PROCESSING_MODE,
+                CanvasFlowConfig.ProcessingMode.EVERY_FRAME.value());
+        d.put(CanvasFlowConfig.FRAME_MAX_BYTES, Integer.toString(8 * 1024 * 1024));
+        d.put(CanvasFlowConfig.FRAME_MAX_PIXELS, Long.toString(4096L * 4096L));
+        d.put(CanvasFlowConfig.CAMERA_ID_MAX_LENGTH, "256");
+        d.put(
+                CanvasFlowConfig.STATE_DIR,
+                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString());
+        d.put(CanvasFlowConfig.NUM_STREAM_THREADS, "1");
+        d.put(CanvasFlowConfig.NUM_STANDBY_REPLICAS, "0");
+        d.put(CanvasFlowConfig.PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);
+        d.put(CanvasFlowConfig.HTTP_PORT, "8080");
+        return Collections.unmodifiableMap(d);
+    }
+}

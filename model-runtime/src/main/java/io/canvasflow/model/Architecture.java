@@ -66,6 +66,24 @@ public record Architecture(
         return this;
     }
 
+    /**
+     * The same network with another seed clamp (which changes no parameter's shape).
+     *
+     * @param clamp the largest logit a seed canvas keeps, positive
+     * @return the architecture, validated
+     */
+    public Architecture withSeedClamp(float clamp) {
+        return new Architecture(
+                        stemChannels,
+                        stageChannels,
+                        blocksPerStage,
+                        outputStride,
+                        lstmHidden,
+                        headChannels,
+                        clamp)
+                .validate();
+    }
+
     /** The number of channels of the feature map the backbone produces. */
     public int featureChannels() {
         return stageChannels[stageChannels.length - 1];

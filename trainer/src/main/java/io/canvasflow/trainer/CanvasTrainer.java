@@ -164,19 +164,10 @@ public final class CanvasTrainer {
             TrainingData data,
             PrintStream progress) {
         ModelSpec from = initial.spec();
-        Architecture a = from.architecture();
         Architecture architecture =
                 fineTuning.seedClamp() <= 0
-                        ? a
-                        : new Architecture(
-                                        a.stemChannels(),
-                                        a.stageChannels(),
-                                        a.blocksPerStage(),
-                                        a.outputStride(),
-                                        a.lstmHidden(),
-                                        a.headChannels(),
-                                        fineTuning.seedClamp())
-                                .validate();
+                        ? from.architecture()
+                        : from.architecture().withSeedClamp(fineTuning.seedClamp());
         ModelSpec spec =
                 new ModelSpec(
                         ModelSpec.FORMAT_VERSION,

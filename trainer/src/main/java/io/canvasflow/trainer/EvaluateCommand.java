@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.Split;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -90,10 +92,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "With topic data: this camera (default: the model's camera, if any).")
     String camera;
 
-    @Option(
-            names = "--bootstrap-servers",
-            description = "Kafka cluster of topic data (or set CANVASFLOW_BOOTSTRAP_SERVERS).")
-    String bootstrapServers = System.getenv("CANVASFLOW_BOOTSTRAP_SERVERS");
+    @Mixin KafkaOptions kafka;
 
     @Override
     public Integer call() throws Exception {
@@ -140,7 +139,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     LabelledSources.open(
                             data,
                             new LabelledSources.Selection(
-                                    bootstrapServers,
+                                    servers(),
                                     cam,
                                     frames == null
                                             ? SequenceRange.ALL
@@ -226,5 +225,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                     report,
                     samples);
         }
+    }
+
+    /** The cluster: {@code --bootstrap-servers}, else {@value KafkaOptions#BOOTSTRAP_ENV}. */
+    private String servers() {
+        return kafka.bootstrapServersOr(System.getenv());
     }
 }

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,10 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
                             + " model.json, where evaluate finds them.")
     String holdout;
 
-    @Option(
-            names = "--bootstrap-servers",
-            description = "Kafka cluster of topic data (or set CANVASFLOW_BOOTSTRAP_SERVERS).")
-    String bootstrapServers = System.getenv("CANVASFLOW_BOOTSTRAP_SERVERS");
+    @Mixin KafkaOptions kafka;
 
     @Option(
             names = "--freeze-backbone-steps",
@@ -264,16 +263,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seed-clamp must be positive, got " + seedClamp);
         }
         if (seedClamp > 0) {
-            Architecture a = architecture;
-            architecture =
-                    new Architecture(
-                            a.stemChannels(),
-                            a.stageChannels(),
-                            a.blocksPerStage(),
-                            a.outputStride(),
-                            a.lstmHidden(),
-                            a.headChannels(),
-                            seedClamp);
+            architecture = architecture.withSeedClamp(seedClamp);
         }
         return TrainingOptions.builder()
                 .setOutput(output)
@@ -309,7 +299,7 @@ public final class TrainCommand implements Callable<Integer> {
                 LabelledSources.open(
                         data,
                         new LabelledSources.Selection(
-                                bootstrapServers, camera, range, exclude, width, height));
+                                servers(), camera, range, exclude, width, height));
         ClassMapping mapping =
                 classMap == null
                         ? ClassMapping.identity(labelled.classes())
@@ -403,5 +393,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
         throw new IllegalArgumentException(
                 flag + " must be WIDTHxHEIGHT, e.g. 256x192; got " + value);
+    }
+
+    /** The cluster: {@code --bootstrap-servers}, else {@value KafkaOptions#BOOTSTRAP_ENV}. */
+    private String servers() {
+        return kafka.bootstrapServersOr(System.getenv());
     }
 }

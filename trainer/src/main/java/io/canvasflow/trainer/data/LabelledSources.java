@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Opens labelled data named the way the command line names it:
@@ -76,11 +77,7 @@ public final class LabelledSources {
 
     private static LabelledData voc(Path root, Selection s) {
         VocDataset dataset = VocDataset.open(root);
-        List<VideoSequence> sequences = new ArrayList<>();
-        for (String id : dataset.ids()) {
-            LabeledFrame f = LabelledData.resize(dataset.load(id), s.width(), s.height());
-            sequences.add(new VideoSequence(id, List.of(f)));
-        }
+        List<VideoSequence> sequences = stills(dataset.ids(), dataset::load, s);
         return new LabelledData(
                 dataset.classes(),
                 sequences,
@@ -92,16 +89,25 @@ public final class LabelledSources {
         String[] parts = where.split(":", 2);
         String split = parts.length == 2 ? parts[1] : "train";
         CityscapesDataset dataset = CityscapesDataset.open(Path.of(parts[0]), split);
-        List<VideoSequence> sequences = new ArrayList<>();
-        for (String id : dataset.ids()) {
-            LabeledFrame f = LabelledData.resize(dataset.load(id), s.width(), s.height());
-            sequences.add(new VideoSequence(id, List.of(f)));
-        }
+        List<VideoSequence> sequences = stills(dataset.ids(), dataset::load, s);
         return new LabelledData(
                 dataset.classes(),
                 sequences,
                 "Cityscapes " + split + " split at " + parts[0],
                 Map.of("source", "cityscapes:" + where, "frames", sequences.size()));
+    }
+
+    /** Photos: one-frame sequences, loaded and resized one at a time. */
+    private static List<VideoSequence> stills(
+            List<String> ids, Function<String, LabeledFrame> load, Selection s) {
+        List<VideoSequence> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            out.add(
+                    new VideoSequence(
+                            id,
+                            List.of(LabelledData.resize(load.apply(id), s.width(), s.height()))));
+        }
+        return out;
     }
 
     private static LabelledData topic(String name, Selection s) {

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.label;
 
+import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -123,10 +125,7 @@ public final class LabelCommand implements Callable<Integer> {
     @Option(names = "--voc", description = "Write a VOC-layout folder here instead of a topic.")
     Path voc;
 
-    @Option(
-            names = "--bootstrap-servers",
-            description = "Kafka cluster (or set CANVASFLOW_BOOTSTRAP_SERVERS).")
-    String bootstrapServers = System.getenv("CANVASFLOW_BOOTSTRAP_SERVERS");
+    @Mixin KafkaOptions kafka;
 
     @Override
     public Integer call() throws Exception {
@@ -155,7 +154,7 @@ public final class LabelCommand implements Callable<Integer> {
     LabelJob.Result run() throws java.io.IOException {
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
-        if (voc == null && (bootstrapServers == null || bootstrapServers.isBlank())) {
+        if (voc == null && (servers() == null || servers().isBlank())) {
             throw new IllegalArgumentException(
                     "give --bootstrap-servers HOST:PORT to write topic "
                             + toTopic
@@ -173,12 +172,12 @@ public final class LabelCommand implements Callable<Integer> {
         if (!source.startsWith(TOPIC_PREFIX)) {
             return FrameSources.open(source);
         }
-        if (camera == null || bootstrapServers == null || bootstrapServers.isBlank()) {
+        if (camera == null || servers() == null || servers().isBlank()) {
             throw new IllegalArgumentException(
                     "--source " + source + " needs --camera ID and --bootstrap-servers HOST:PORT");
         }
         return new TopicFrameSource(
-                bootstrapServers, source.substring(TOPIC_PREFIX.length()), cameraId, range);
+                servers(), source.substring(TOPIC_PREFIX.length()), cameraId, range);
     }
 
     private OnnxTeacher.Settings onnxSettings() {
@@ -225,7 +224,7 @@ public final class LabelCommand implements Callable<Integer> {
         ensureTopic();
         FramePublisher publisher =
                 FramePublisher.builder()
-                        .setBootstrapServers(bootstrapServers)
+                        .setBootstrapServers(servers())
                         .optTopic(Topics.FRAMES_LABELLED.withName(toTopic))
                         .optTransactionalId("canvasflow-label-" + toTopic + "-" + stem(source))
                         .build();
@@ -239,7 +238,7 @@ public final class LabelCommand implements Callable<Integer> {
                 Admin.create(
                         java.util.Map.of(
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
+                                servers(),
                                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
                                 10_000,
                                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
@@ -265,7 +264,7 @@ public final class LabelCommand implements Callable<Integer> {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new IllegalArgumentException(
                     "could not reach Kafka at "
-                            + bootstrapServers
+                            + servers()
                             + " to find topic "
                             + toTopic
                             + ": "
@@ -301,5 +300,10 @@ public final class LabelCommand implements Callable<Integer> {
         int dot = name.lastIndexOf('.');
         String s = dot > 0 ? name.substring(0, dot) : name;
         return s.replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+
+    /** The cluster: {@code --bootstrap-servers}, else {@value KafkaOptions#BOOTSTRAP_ENV}. */
+    private String servers() {
+        return kafka.bootstrapServersOr(System.getenv());
     }
 }

@@ -8,19 +8,16 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -65,22 +62,14 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
             ModelSource model,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, Frame, String, SpecificRecord> get() {
-                return new LatestOnlyProcessor(config, model, metrics, clock);
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(
-                        SegmentationCore.canvasStore(),
+        return SegmentationCore.supplier(
+                () -> new LatestOnlyProcessor(config, model, metrics, clock),
+                SegmentationCore::canvasStore,
+                () ->
                         Stores.keyValueStoreBuilder(
                                 Stores.persistentKeyValueStore(StoreNames.PENDING_FRAMES_STORE),
                                 Topics.FRAMES.keySerde(),
                                 Topics.FRAMES.valueSerde()));
-            }
-        };
     }
 
     @Override

@@ -3,16 +3,13 @@ package io.canvasflow.topology;
 import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Segments every frame as it arrives, seeded from the camera's canvas in {@link
@@ -37,17 +34,9 @@ final class SegmentProcessor extends ContextualProcessor<String, Frame, String, 
             ModelSource model,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<String, Frame, String, SpecificRecord> get() {
-                return new SegmentProcessor(config, model, metrics, clock);
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return Set.of(SegmentationCore.canvasStore());
-            }
-        };
+        return SegmentationCore.supplier(
+                () -> new SegmentProcessor(config, model, metrics, clock),
+                SegmentationCore::canvasStore);
     }
 
     @Override

@@ -7,11 +7,17 @@ import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -44,6 +50,30 @@ final class SegmentationCore {
                 Stores.persistentKeyValueStore(StoreNames.CANVAS_STORE),
                 Topics.FRAMES.keySerde(),
                 AvroSerdes.canvasState());
+    }
+
+    /**
+     * A processor supplier that declares its stores through {@code stores()}, so that the topology
+     * connects them to the processor without naming them.
+     *
+     * @param processors makes one processor per task
+     * @param stores makes each store's builder
+     */
+    @SafeVarargs
+    static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
+            Supplier<Processor<String, Frame, String, SpecificRecord>> processors,
+            Supplier<StoreBuilder<?>>... stores) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Frame, String, SpecificRecord> get() {
+                return processors.get();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Arrays.stream(stores).map(Supplier::get).collect(Collectors.toSet());
+            }
+        };
     }
 
     MaskEncoder encoder() {

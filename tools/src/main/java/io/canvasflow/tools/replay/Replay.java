@@ -178,8 +178,9 @@ public final class Replay {
     /**
      * Runs a model a few times before it is measured: PyTorch allocates memory and picks its
      * kernels on the first calls of each shape, which would otherwise count against whichever mode
-     * runs a model first. Frames from zero at the full iterations, then seeded at the short count,
-     * as the topology runs them; a segmenter of this thread's own, closed at the end.
+     * runs a model first. Each sample frame passes through the topology's own frame core ({@link
+     * CanvasSegmenter}) a few times, from zero and then seeded, as the topology runs it; a
+     * segmenter of this thread's own, closed at the end.
      *
      * @return the frames run
      */

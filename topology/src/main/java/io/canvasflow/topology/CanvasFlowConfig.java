@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.RecurrentSegmentationNet;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -69,6 +70,18 @@ public final class CanvasFlowConfig {
 
     /** Iterations run from a zero canvas (first frame, keyframe, any reset). */
     public static final String CANVAS_FULL_ITERATIONS = "canvas.full.iterations";
+
+    /**
+     * Default of {@value #CANVAS_SEEDED_ITERATIONS}, the one place it is spelled: a seeded canvas
+     * needs only a short refinement.
+     */
+    public static final int DEFAULT_SEEDED_ITERATIONS = 2;
+
+    /**
+     * Default of {@value #CANVAS_FULL_ITERATIONS}: the recurrent network's own default, the
+     * iterations it is unrolled for in training ({@code iterationsTrained} in its model.json).
+     */
+    public static final int DEFAULT_FULL_ITERATIONS = RecurrentSegmentationNet.DEFAULT_ITERATIONS;
 
     /** Every N-th frame (by sequence) resets to a zero canvas; 0 turns keyframes off. */
     public static final String CANVAS_KEYFRAME_INTERVAL = "canvas.keyframe.interval";

@@ -1,15 +1,14 @@
 package io.canvasflow.topology;
 
-import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
 import java.util.Properties;
 import java.util.function.LongSupplier;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The CanvasFlow topology and its Streams configuration, as public static test seams:
@@ -83,16 +82,11 @@ public final class CanvasFlowTopology {
             ModelSource model,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
-        boolean latestOnly = config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY;
-        ProcessorSupplier<
-                        String,
-                        io.canvasflow.schemas.avro.Frame,
-                        String,
-                        org.apache.avro.specific.SpecificRecord>
-                supplier =
-                        latestOnly
-                                ? () -> new LatestOnlyProcessor(config, model, metrics, clock)
-                                : () -> new SegmentProcessor(config, model, metrics, clock);
+        // Each processor's supplier declares the stores it uses (ProcessorSupplier.stores()).
+        ProcessorSupplier<String, Frame, String, SpecificRecord> supplier =
+                config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY
+                        ? LatestOnlyProcessor.supplier(config, model, metrics, clock)
+                        : SegmentProcessor.supplier(config, model, metrics, clock);
         Topology topology = new Topology();
         topology.addSource(
                 FRAMES_SOURCE,
@@ -100,20 +94,6 @@ public final class CanvasFlowTopology {
                 Topics.FRAMES.valueSerde().deserializer(),
                 config.framesTopic());
         topology.addProcessor(SEGMENT_PROCESSOR, supplier, FRAMES_SOURCE);
-        topology.addStateStore(
-                Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(StoreNames.CANVAS_STORE),
-                        Topics.FRAMES.keySerde(),
-                        AvroSerdes.canvasState()),
-                SEGMENT_PROCESSOR);
-        if (latestOnly) {
-            topology.addStateStore(
-                    Stores.keyValueStoreBuilder(
-                            Stores.persistentKeyValueStore(StoreNames.PENDING_FRAMES_STORE),
-                            Topics.FRAMES.keySerde(),
-                            Topics.FRAMES.valueSerde()),
-                    SEGMENT_PROCESSOR);
-        }
         topology.addSink(
                 MASKS_SINK,
                 config.masksTopic(),

@@ -12,16 +12,19 @@ import java.awt.image.BufferedImage;
 import java.util.function.LongSupplier;
 
 /**
- * Segments one frame given its camera's stored canvas: asks the {@link CanvasPolicy}, runs the
- * model on the calling thread's segmenter, checks for a scene cut, and builds the event and the
- * state to store. No Kafka here; the processors own the store and the forwarding.
+ * What the topology does to one frame, minus Kafka: decodes it with the {@link FrameDecoder}, asks
+ * the {@link CanvasPolicy} what to do given its camera's stored canvas, runs the model on the
+ * calling thread's segmenter (iterations from the policy, so from the configuration and the model),
+ * checks for a scene cut, and builds the {@link MaskEncoder} event and the state to store. The
+ * processors own the stores and the forwarding; the pipeline benchmark calls this directly, so it
+ * measures what serve does.
  *
  * <p>Time comes from a wall clock read when the frame is taken up (for the policy's lateness) and
  * again when its mask is built (the event's processed time). Kafka Streams' own {@code
  * currentSystemTimeMs()} is cached for a whole batch of records, so it would date a mask before its
  * model ran, and the later frames of a batch before the earlier ones were segmented.
  */
-final class CanvasSegmenter {
+public final class CanvasSegmenter {
 
     /**
      * What segmenting a frame produced.
@@ -30,22 +33,55 @@ final class CanvasSegmenter {
      * @param mask the event to emit; null for a dropped duplicate
      * @param newState the canvas to store; null when the stored one must stay
      */
-    record Outcome(CanvasPolicy.Decision decision, MaskEvent mask, CanvasState newState) {}
+    public record Outcome(CanvasPolicy.Decision decision, MaskEvent mask, CanvasState newState) {}
 
+    private final FrameDecoder decoder;
     private final CanvasPolicy policy;
     private final ModelSource model;
     private final MaskEncoder encoder;
     private final LongSupplier clock;
 
-    CanvasSegmenter(CanvasPolicy policy, ModelSource model, LongSupplier clock) {
-        this.policy = policy;
+    /**
+     * Creates the frame core of one processor (or one benchmark).
+     *
+     * @param config the settings: frame limits, iteration budgets, scene cuts, keyframes
+     * @param model the model; each calling thread segments with its own segmenter
+     * @param clock the wall clock in epoch milliseconds
+     */
+    public CanvasSegmenter(CanvasFlowConfig config, ModelSource model, LongSupplier clock) {
+        this.decoder = FrameDecoder.of(config);
+        this.policy = CanvasPolicy.of(config);
         this.model = model;
         this.clock = clock;
         this.encoder = new MaskEncoder(model.spec());
     }
 
-    MaskEncoder encoder() {
+    /** The encoder of this core's events (a latest-only processor emits skipped ones). */
+    public MaskEncoder encoder() {
         return encoder;
+    }
+
+    /**
+     * Checks a frame from its fields and image header, without decoding its pixels.
+     *
+     * @param key the record key
+     * @param frame the frame
+     * @throws InvalidFrameException when the frame is refused
+     */
+    public void validate(String key, Frame frame) {
+        decoder.validate(key, frame);
+    }
+
+    /**
+     * Checks a frame and decodes its image, once, for {@link #segment}.
+     *
+     * @param key the record key, which must be the frame's camera id
+     * @param frame the frame
+     * @return the decoded image
+     * @throws InvalidFrameException when the frame is refused
+     */
+    public BufferedImage decode(String key, Frame frame) {
+        return decoder.decode(key, frame);
     }
 
     /**
@@ -55,8 +91,10 @@ final class CanvasSegmenter {
      * @param image its decoded image
      * @param stored the camera's stored canvas, or null
      * @param storeReadable false when a stored value exists but could not be deserialized
+     * @return what to emit and what to store
      */
-    Outcome segment(Frame frame, BufferedImage image, CanvasState stored, boolean storeReadable) {
+    public Outcome segment(
+            Frame frame, BufferedImage image, CanvasState stored, boolean storeReadable) {
         long startMs = clock.getAsLong();
         Canvas seed = null;
         boolean logitsReadable = true;

@@ -163,8 +163,12 @@ final class ConfigSources {
         d.put(CanvasFlowConfig.TOPIC_PARTITIONS, "4");
         d.put(CanvasFlowConfig.TOPIC_REPLICATION, "1");
         d.put(CanvasFlowConfig.TOPICS_CREATE, "false");
-        d.put(CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS, "2");
-        d.put(CanvasFlowConfig.CANVAS_FULL_ITERATIONS, "6");
+        d.put(
+                CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS,
+                Integer.toString(CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS));
+        d.put(
+                CanvasFlowConfig.CANVAS_FULL_ITERATIONS,
+                Integer.toString(CanvasFlowConfig.DEFAULT_FULL_ITERATIONS));
         d.put(CanvasFlowConfig.CANVAS_KEYFRAME_INTERVAL, "0");
         d.put(CanvasFlowConfig.CANVAS_MAX_GAP_MS, "2000");
         d.put(CanvasFlowConfig.CANVAS_SCENE_CUT_FRACTION, "0.5");

@@ -48,6 +48,18 @@ public final class FrameDecoder {
     }
 
     /**
+     * Checks a frame and its record key from its fields and its image header only: no pixel buffer
+     * is allocated, so this is cheap enough to run on every arriving frame.
+     *
+     * @param key the record key, which must be the frame's camera id
+     * @param frame the frame
+     * @throws InvalidFrameException with the reason and a sentence saying what was wrong
+     */
+    public void validate(String key, Frame frame) {
+        read(key, frame, false);
+    }
+
+    /**
      * Checks a frame and its record key, then decodes the image.
      *
      * @param key the record key, which must be the frame's camera id
@@ -56,6 +68,11 @@ public final class FrameDecoder {
      * @throws InvalidFrameException with the reason and a sentence saying what was wrong
      */
     public BufferedImage decode(String key, Frame frame) {
+        return read(key, frame, true);
+    }
+
+    /** Checks the frame and its header; decodes the pixels only when asked to. */
+    private BufferedImage read(String key, Frame frame, boolean pixels) {
         checkCameraId(key, frame.getCameraId());
         byte[] bytes = bytes(frame.getImage());
         if (bytes.length == 0) {
@@ -84,8 +101,8 @@ public final class FrameDecoder {
         }
         checkArea(width, height, "the frame declares");
         return frame.getEncoding() == ImageEncoding.RGB24
-                ? rgb24(bytes, width, height)
-                : encoded(bytes, frame.getEncoding(), width, height);
+                ? rgb24(bytes, width, height, pixels)
+                : encoded(bytes, frame.getEncoding(), width, height, pixels);
     }
 
     private void checkCameraId(String key, String cameraId) {
@@ -133,7 +150,7 @@ public final class FrameDecoder {
         }
     }
 
-    private static BufferedImage rgb24(byte[] bytes, int width, int height) {
+    private static BufferedImage rgb24(byte[] bytes, int width, int height, boolean pixels) {
         long expected = 3L * width * height;
         if (bytes.length != expected) {
             throw new InvalidFrameException(
@@ -147,6 +164,9 @@ public final class FrameDecoder {
                             + " bytes but the frame has "
                             + bytes.length);
         }
+        if (!pixels) {
+            return null;
+        }
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] rgb = new int[width * height];
         for (int p = 0, i = 0; p < rgb.length; p++, i += 3) {
@@ -156,7 +176,8 @@ public final class FrameDecoder {
         return image;
     }
 
-    private BufferedImage encoded(byte[] bytes, ImageEncoding encoding, int width, int height) {
+    private BufferedImage encoded(
+            byte[] bytes, ImageEncoding encoding, int width, int height, boolean pixels) {
         String format = encoding.name().toLowerCase(Locale.ROOT);
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
         if (!readers.hasNext()) {
@@ -187,6 +208,9 @@ public final class FrameDecoder {
                                 + headerWidth
                                 + "x"
                                 + headerHeight);
+            }
+            if (!pixels) {
+                return null;
             }
             Warnings warnings = new Warnings();
             reader.addIIOReadWarningListener(warnings);

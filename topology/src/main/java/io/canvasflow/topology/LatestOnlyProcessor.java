@@ -1,7 +1,8 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.schemas.StoreNames;
-import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import java.time.Duration;
@@ -13,15 +14,19 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Latest-only mode: a frame is validated on arrival and parked as its camera's pending frame in
  * {@link StoreNames#PENDING_FRAMES_STORE}; a newer frame of the same camera replaces it, and the
  * replaced one is emitted at once as a MaskEvent with {@code skipped=true}. A wall-clock
- * punctuation segments the pending frames with {@link SegmentProcessor}.
+ * punctuation segments the pending frames with the {@link SegmentationCore} every-frame mode uses.
+ * Arrival checks read the frame's fields and image header only; a frame's pixels are decoded once,
+ * when it is segmented.
  *
  * <p>A processor sees one record at a time and cannot look ahead, so "superseded" has to mean "a
  * newer frame arrived before this one was segmented". Between punctuations the stream thread
@@ -35,12 +40,10 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     /** How often pending frames are segmented. */
     static final Duration DRAIN_INTERVAL = Duration.ofMillis(20);
 
-    private final SegmentProcessor segment;
-    private final FrameDecoder decoder;
-    private final MaskEncoder encoder;
-    private final DeadLetterSink deadLetters;
+    private final SegmentationCore core;
     private final CanvasFlowMetrics metrics;
     private final LongSupplier clock;
+    private KeyValueStore<String, CanvasState> canvases;
     private KeyValueStore<String, Frame> pending;
 
     LatestOnlyProcessor(
@@ -48,35 +51,41 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
             ModelSource model,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
-        this.segment = new SegmentProcessor(config, model, metrics, clock);
-        this.clock = clock;
-        this.decoder = FrameDecoder.of(config);
-        this.encoder = new MaskEncoder(model.spec());
-        this.deadLetters = new DeadLetterSink(config, metrics);
+        this.core = new SegmentationCore(config, model, metrics, clock);
         this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** A supplier of this processor that declares the canvas and pending-frames stores. */
+    static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
+            CanvasFlowConfig config,
+            ModelSource model,
+            CanvasFlowMetrics metrics,
+            LongSupplier clock) {
+        return SegmentationCore.supplier(
+                () -> new LatestOnlyProcessor(config, model, metrics, clock),
+                SegmentationCore::canvasStore,
+                () ->
+                        Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(StoreNames.PENDING_FRAMES_STORE),
+                                Topics.FRAMES.keySerde(),
+                                Topics.FRAMES.valueSerde()));
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
-        segment.init(context);
+        canvases = context.getStateStore(StoreNames.CANVAS_STORE);
         pending = context.getStateStore(StoreNames.PENDING_FRAMES_STORE);
         context.schedule(DRAIN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> drain());
     }
 
     @Override
     public void process(Record<String, Frame> record) {
-        Frame frame = record.value();
-        try {
-            if (frame == null) {
-                throw new InvalidFrameException(
-                        DeadLetterReason.NOT_A_FRAME, "the record has no value");
-            }
-            decoder.decode(record.key(), frame);
-        } catch (InvalidFrameException e) {
-            deadLetters.send(context(), record, e.reason(), e.getMessage());
+        if (!core.accept(context(), record)) {
             return;
         }
+        Frame frame = record.value();
         Frame waiting = pending.get(frame.getCameraId());
         if (waiting != null && waiting.getSequence() == frame.getSequence()) {
             metrics.duplicate();
@@ -91,7 +100,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     }
 
     private void skip(String camera, Frame frame) {
-        MaskEvent event = encoder.skipped(frame, clock.getAsLong());
+        MaskEvent event = core.encoder().skipped(frame, clock.getAsLong());
         long timestamp = frame.getCaptureTimestamp().toEpochMilli();
         context().forward(new Record<>(camera, event, timestamp), CanvasFlowTopology.MASKS_SINK);
         metrics.mask(event);
@@ -105,7 +114,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         for (KeyValue<String, Frame> entry : due) {
             pending.delete(entry.key);
             long timestamp = entry.value.getCaptureTimestamp().toEpochMilli();
-            segment.process(new Record<>(entry.key, entry.value, timestamp));
+            core.segment(context(), canvases, new Record<>(entry.key, entry.value, timestamp));
         }
     }
 }

@@ -15,6 +15,7 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
+import io.canvasflow.testsupport.Bytes;
 import io.canvasflow.testsupport.Frames;
 import io.canvasflow.topology.TopologyHarness.Seen;
 import java.awt.image.BufferedImage;
@@ -75,7 +76,8 @@ class CanvasFlowTopologyTest {
             assertEquals(
                     List.of(spec().modelId(), spec().version(), spec().classNames()),
                     List.of(mask.getModelId(), mask.getModelVersion(), mask.getClassNames()));
-            BufferedImage png = ImageIO.read(new ByteArrayInputStream(bytes(mask.getClassMap())));
+            BufferedImage png =
+                    ImageIO.read(new ByteArrayInputStream(Bytes.of(mask.getClassMap())));
             assertEquals(
                     List.of(W, H, 8),
                     List.of(png.getWidth(), png.getHeight(), png.getColorModel().getPixelSize()));
@@ -331,12 +333,5 @@ class CanvasFlowTopologyTest {
                             t.canvases.get("cam-b").getSequence(),
                             t.canvases.get("cam-b").getFrameWidth()));
         }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
     }
 }

@@ -15,15 +15,12 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
-import java.nio.ByteBuffer;
+import io.canvasflow.testsupport.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,8 +56,9 @@ class DeadLetterTopologyTest {
                     d.getSourceOffset(),
                     d.getCameraId(),
                     d.getReason(),
-                    digest(d.getOriginalKey() == null ? null : bytes(d.getOriginalKey())),
-                    digest(d.getOriginalValue() == null ? null : bytes(d.getOriginalValue())),
+                    Bytes.digest(d.getOriginalKey() == null ? null : Bytes.of(d.getOriginalKey())),
+                    Bytes.digest(
+                            d.getOriginalValue() == null ? null : Bytes.of(d.getOriginalValue())),
                     d.getTimestamp());
         }
 
@@ -77,26 +75,14 @@ class DeadLetterTopologyTest {
             byte[] value,
             Instant when) {
         return new Letter(
-                Topics.FRAMES.name(), 0, offset, camera, reason, digest(key), digest(value), when);
-    }
-
-    private static String digest(byte[] bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return bytes.length + " bytes, sha256 " + HexFormat.of().formatHex(sha, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+                Topics.FRAMES.name(),
+                0,
+                offset,
+                camera,
+                reason,
+                Bytes.digest(key),
+                Bytes.digest(value),
+                when);
     }
 
     private static byte[] utf8(String s) {

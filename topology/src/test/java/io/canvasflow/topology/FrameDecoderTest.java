@@ -56,6 +56,29 @@ class FrameDecoderTest {
     }
 
     @Test
+    void shouldValidateFromTheHeaderWithoutDecodingThePixels() {
+        // Given a PNG cut off after its header, and a JPEG that declares the wrong size
+        byte[] png = encode(street(64, 48, 1), "png");
+        Frame truncated = frame("cam", 1, T0, 64, 48, ImageEncoding.PNG, Arrays.copyOf(png, 40));
+        Frame misdeclared = TestFrames.jpeg("cam", 1, 64, 48);
+        misdeclared.setWidth(32);
+
+        // When validated, Then the header alone accepts the first (only decoding finds the cut)
+        decoder.validate("cam", truncated);
+        assertEquals(
+                DeadLetterReason.UNDECODABLE_IMAGE,
+                assertThrows(InvalidFrameException.class, () -> decoder.decode("cam", truncated))
+                        .reason());
+        // And refuses the second as a mismatch
+        assertEquals(
+                DeadLetterReason.DIMENSION_MISMATCH,
+                assertThrows(
+                                InvalidFrameException.class,
+                                () -> decoder.validate("cam", misdeclared))
+                        .reason());
+    }
+
+    @Test
     void shouldRefuseADecompressionBombFromItsHeaderAlone() {
         // Given a 60-byte PNG whose IHDR (valid CRC) claims 100000 x 100000 pixels
         byte[] bomb = TestFrames.pngClaiming(100_000, 100_000);

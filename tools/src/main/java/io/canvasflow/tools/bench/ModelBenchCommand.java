@@ -4,6 +4,7 @@ import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.trainer.TrainCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-iterations",
-            defaultValue = "6",
+            defaultValue = "" + CanvasFlowConfig.DEFAULT_FULL_ITERATIONS,
             description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
     int maxIterations;
 

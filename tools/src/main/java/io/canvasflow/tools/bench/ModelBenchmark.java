@@ -7,6 +7,7 @@ import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.model.SegmentationResult;
 import io.canvasflow.model.Segmenter;
 import io.canvasflow.tools.common.Stats;
+import io.canvasflow.topology.CanvasFlowConfig;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,9 @@ import java.util.Random;
  * run so that ratios are comparable on a noisy machine.
  */
 public final class ModelBenchmark {
+
+    /** Iterations of the seeded row: the topology's default. */
+    private static final int SEEDED = CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS;
 
     private ModelBenchmark() {}
 
@@ -89,13 +93,13 @@ public final class ModelBenchmark {
                                 rnnSeg,
                                 images,
                                 seed,
-                                2,
+                                SEEDED,
                                 w,
                                 h,
                                 frames,
                                 label,
-                                "seeded-2",
-                                cost.frameGflops(2)));
+                                "seeded-" + SEEDED,
+                                cost.frameGflops(SEEDED)));
                 if (ffSeg != null) {
                     rows.add(
                             measure(
@@ -183,7 +187,7 @@ public final class ModelBenchmark {
     public static Map<String, double[]> seededRatios(List<Row> rows, int fullIterations) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (Row seeded : rows) {
-            if (!seeded.mode().equals("seeded-2")) {
+            if (!seeded.mode().equals("seeded-" + SEEDED)) {
                 continue;
             }
             for (Row full : rows) {

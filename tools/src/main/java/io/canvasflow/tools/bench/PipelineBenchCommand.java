@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Bare model frames/s (no Kafka; seeded 2 iterations as the topology does) vs end-to-end"
+            "Bare frame core frames/s (no Kafka: the topology's own decode, canvas policy, model"
+                    + " and mask encoding, under the same settings) vs end-to-end"
                     + " frames/s through an embedded broker with 1 and 2 stream threads (frames"
                     + " pre-published, consumed to completion), and latency p50/p99 at about 80%%"
                     + " of each measured rate. Prints a table and JSON.",

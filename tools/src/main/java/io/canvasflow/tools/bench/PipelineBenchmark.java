@@ -1,13 +1,10 @@
 package io.canvasflow.tools.bench;
 
-import io.canvasflow.clients.ImageCodecs;
-import io.canvasflow.model.Canvas;
-import io.canvasflow.model.SegmentRequest;
 import io.canvasflow.model.SegmentationModel;
-import io.canvasflow.model.SegmentationResult;
-import io.canvasflow.model.Segmenter;
 import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Latency;
@@ -19,6 +16,8 @@ import io.canvasflow.tools.replay.ModeRunner;
 import io.canvasflow.tools.replay.ReplayMode;
 import io.canvasflow.tools.replay.TopicSnapshot;
 import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.CanvasSegmenter;
+import io.canvasflow.topology.ModelSource;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -35,14 +34,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * The pipeline benchmark: on the same frames, in one run, the bare model's frames per second (a
- * {@link Segmenter} on one thread, no Kafka, each camera's first frame 6 iterations from zero and
- * every later one 2 iterations seeded with its previous canvas, as the topology does) against the
- * topology end to end through Kafka with one and with two stream threads: frames pre-published,
- * consumed to completion, then a latency probe paced at a share of the measured rate. The bare
- * model also runs on two threads, each with half of the cameras, so that two stream threads can be
- * set against the model with the same cores; and every run records where the processor time went
- * ({@link CpuUse}).
+ * The pipeline benchmark: on the same frames, in one run, the bare frame core's frames per second
+ * (the topology's own Kafka-free {@link CanvasSegmenter} on one thread: {@code FrameDecoder}, the
+ * canvas policy with its iterations, scene cuts and keyframes from the same settings as the
+ * end-to-end runs, the model, and the {@code MaskEncoder}'s PNG class map; each camera's canvas
+ * kept in a map instead of a state store) against the topology end to end through Kafka with one
+ * and with two stream threads: frames pre-published, consumed to completion, then a latency probe
+ * paced at a share of the measured rate. The bare model also runs on two threads, each with half of
+ * the cameras, so that two stream threads can be set against the model with the same cores; and
+ * every run records where the processor time went ({@link CpuUse}).
  *
  * <p>PyTorch runs each operator on an OpenMP pool of intra-op threads, by default one per core.
  * Which count is fastest depends on the work beside the model: the bare model has the cores to
@@ -55,11 +55,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class PipelineBenchmark {
 
-    /** Iterations of a camera's first frame, from a zero canvas (the topology's default). */
-    static final int FULL_ITERATIONS = 6;
-
-    /** Iterations of a seeded frame (the topology's default). */
-    static final int SEEDED_ITERATIONS = 2;
+    /** The topology's default policy, which both the bare and the end-to-end runs use. */
+    private static final ReplayMode END_TO_END_MODE = ReplayMode.SEEDED_2;
 
     /** In {@link Result}'s look-ups: a run at whatever intra-op count was fastest. */
     private static final int ANY_INTRA_OP = 0;
@@ -280,6 +277,8 @@ public final class PipelineBenchmark {
         int share = Math.max(1, engineThreads / 2);
         List<Integer> single = engineThreads > 1 ? List.of(engineThreads, 1) : List.of(1);
         String runId = Long.toString(System.currentTimeMillis(), 36);
+        // The bare core runs under the very settings the end-to-end runs get.
+        CanvasFlowConfig bareConfig = END_TO_END_MODE.applyTo(config);
         List<Phase> phases = new ArrayList<>();
         try {
             for (int round = 1; round <= rounds; round++) {
@@ -292,7 +291,7 @@ public final class PipelineBenchmark {
                             "Bare model, %d intra-op thread(s), %d frames...%n",
                             intraOp,
                             frames.size());
-                    Phase bare = bare(model, frames, warmUp, intraOp, 1, round);
+                    Phase bare = bare(bareConfig, model, frames, warmUp, intraOp, 1, round);
                     phases.add(bare);
                     say(progress, "  %.1f frames/s%n", bare.throughput().fps());
                 }
@@ -301,7 +300,7 @@ public final class PipelineBenchmark {
                         "Bare model, 2 threads x %d intra-op thread(s), the cameras split between"
                                 + " them...%n",
                         share);
-                Phase bareTwo = bare(model, frames, warmUp, share, 2, round);
+                Phase bareTwo = bare(bareConfig, model, frames, warmUp, share, 2, round);
                 phases.add(bareTwo);
                 say(progress, "  %.1f frames/s%n", bareTwo.throughput().fps());
                 List<int[]> runs = new ArrayList<>();
@@ -339,13 +338,14 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * The bare model on fresh threads (so that the intra-op count set now applies to them), each
-     * with its share of the cameras as stream threads get theirs by partition. Each thread warms up
-     * on its own frames, then all start together; a thread's time is its segment calls only
-     * (decoding is the topology's work too, but not the model's), and the run takes as long as its
-     * slowest thread.
+     * The bare frame core on fresh threads (so that the intra-op count set now applies to them),
+     * each with its share of the cameras as stream threads get theirs by partition. Each thread
+     * warms up on its own frames, then all start together; a thread's time is what a stream thread
+     * spends on a frame outside Kafka (decode, policy, model, mask encoding), and the run takes as
+     * long as its slowest thread.
      */
     static Phase bare(
+            CanvasFlowConfig config,
             SegmentationModel model,
             List<Frame> frames,
             int warmUp,
@@ -374,90 +374,93 @@ public final class PipelineBenchmark {
         double[] modelMs = new double[threads];
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int index = t;
-            Thread worker =
-                    new Thread(
-                            () -> {
-                                try (Segmenter segmenter = model.newSegmenter()) {
-                                    List<Frame> mine = shares.get(index);
-                                    warmUp(segmenter, mine, warmUp);
-                                    ready.countDown();
-                                    go.await();
-                                    Map<String, Canvas> canvases = new HashMap<>();
-                                    for (Frame frame : mine) {
-                                        BufferedImage image = ImageCodecs.frameImage(frame);
-                                        long t0 = System.nanoTime();
-                                        SegmentationResult r =
-                                                segment(segmenter, frame, image, canvases);
-                                        nanos[index] += System.nanoTime() - t0;
-                                        modelMs[index] += r.modelMillis();
+        // One segmenter per worker thread, as per stream thread; closed with the source.
+        try (ModelSource source = ModelSource.of(model)) {
+            CanvasSegmenter core = new CanvasSegmenter(config, source, System::currentTimeMillis);
+            for (int t = 0; t < threads; t++) {
+                int index = t;
+                Thread worker =
+                        new Thread(
+                                () -> {
+                                    try {
+                                        List<Frame> mine = shares.get(index);
+                                        Map<String, CanvasState> warm = new HashMap<>();
+                                        for (Frame frame :
+                                                mine.subList(0, Math.min(warmUp, mine.size()))) {
+                                            segment(core, frame, warm);
+                                        }
+                                        ready.countDown();
+                                        go.await();
+                                        Map<String, CanvasState> canvases = new HashMap<>();
+                                        for (Frame frame : mine) {
+                                            long t0 = System.nanoTime();
+                                            MaskEvent mask = segment(core, frame, canvases);
+                                            nanos[index] += System.nanoTime() - t0;
+                                            if (mask != null) {
+                                                modelMs[index] += mask.getModelMillis();
+                                            }
+                                        }
+                                        // Alive until measured: a dead thread's time has no name.
+                                        finished.countDown();
+                                        measured.await();
+                                    } catch (RuntimeException e) {
+                                        failure.compareAndSet(null, e);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    } finally {
+                                        // A worker that failed early must not leave the run
+                                        // waiting.
+                                        ready.countDown();
+                                        finished.countDown();
                                     }
-                                    // Alive until measured: a dead thread's time has no name.
-                                    finished.countDown();
-                                    measured.await();
-                                } catch (RuntimeException e) {
-                                    failure.compareAndSet(null, e);
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                } finally {
-                                    // A worker that failed early must not leave the run waiting.
-                                    ready.countDown();
-                                    finished.countDown();
-                                }
-                            },
-                            CpuUse.MODEL_THREAD_PREFIX + "bench-bare-" + (t + 1));
-            workers.add(worker);
-            worker.start();
-        }
-        ready.await();
-        CpuUse.Snapshot start = CpuUse.snapshot();
-        go.countDown();
-        finished.await();
-        CpuUse.Usage cpu = CpuUse.between(start, CpuUse.snapshot());
-        measured.countDown();
-        for (Thread worker : workers) {
-            worker.join();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        long slowest = Arrays.stream(nanos).max().orElse(0);
-        return new Phase(
-                "bare model",
-                new Threads(0, threads, intraOp),
-                new Throughput(
-                        frames.size(),
-                        frames.size() / (slowest / 1e9),
-                        Arrays.stream(modelMs).sum() / frames.size(),
-                        true),
-                new Latency(0, Double.NaN, Double.NaN, Double.NaN),
-                Stats.loadAverage(),
-                round,
-                cpu);
-    }
-
-    private static void warmUp(Segmenter segmenter, List<Frame> frames, int count) {
-        Map<String, Canvas> canvases = new HashMap<>();
-        for (int i = 0; i < Math.min(count, frames.size()); i++) {
-            segment(segmenter, frames.get(i), ImageCodecs.frameImage(frames.get(i)), canvases);
+                                },
+                                CpuUse.MODEL_THREAD_PREFIX + "bench-bare-" + (t + 1));
+                workers.add(worker);
+                worker.start();
+            }
+            ready.await();
+            CpuUse.Snapshot start = CpuUse.snapshot();
+            go.countDown();
+            finished.await();
+            CpuUse.Usage cpu = CpuUse.between(start, CpuUse.snapshot());
+            measured.countDown();
+            for (Thread worker : workers) {
+                worker.join();
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            long slowest = Arrays.stream(nanos).max().orElse(0);
+            return new Phase(
+                    "bare model",
+                    new Threads(0, threads, intraOp),
+                    new Throughput(
+                            frames.size(),
+                            frames.size() / (slowest / 1e9),
+                            Arrays.stream(modelMs).sum() / frames.size(),
+                            true),
+                    new Latency(0, Double.NaN, Double.NaN, Double.NaN),
+                    Stats.loadAverage(),
+                    round,
+                    cpu);
         }
     }
 
-    /** What the topology does to a frame, minus Kafka: the same policy, sizes and seeds. */
-    private static SegmentationResult segment(
-            Segmenter segmenter, Frame frame, BufferedImage image, Map<String, Canvas> canvases) {
-        Canvas seed = canvases.get(frame.getCameraId());
-        SegmentationResult r =
-                segmenter.segment(
-                        SegmentRequest.builder()
-                                .setImage(image)
-                                .optSeed(seed)
-                                .optIterations(seed == null ? FULL_ITERATIONS : SEEDED_ITERATIONS)
-                                .optOutputSize(frame.getWidth(), frame.getHeight())
-                                .build());
-        canvases.put(frame.getCameraId(), r.canvas());
-        return r;
+    /**
+     * What the topology does to a frame, minus Kafka: the topology's own frame core, with a map
+     * standing in for the canvas store.
+     *
+     * @return the mask, or null for a duplicate the topology would drop too
+     */
+    private static MaskEvent segment(
+            CanvasSegmenter core, Frame frame, Map<String, CanvasState> canvases) {
+        String camera = frame.getCameraId();
+        BufferedImage image = core.decode(camera, frame);
+        CanvasSegmenter.Outcome outcome = core.segment(frame, image, canvases.get(camera), true);
+        if (outcome.newState() != null) {
+            canvases.put(camera, outcome.newState());
+        }
+        return outcome.mask();
     }
 
     private static Phase endToEnd(
@@ -492,7 +495,7 @@ public final class PipelineBenchmark {
                         progress);
         ModeOutcome o =
                 runner.run(
-                        ReplayMode.SEEDED_2,
+                        END_TO_END_MODE,
                         model,
                         "bench-"
                                 + threads

@@ -7,7 +7,6 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.tools.common.Latency;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.trainer.ConfusionMatrix;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -85,7 +84,7 @@ final class ModeEvaluator {
                 continue;
             }
             FrameKey key = new FrameKey(mask.getCameraId(), mask.getSequence());
-            ClassMap predicted = ImageCodecs.classMap(bytes(mask.getClassMap()));
+            ClassMap predicted = ImageCodecs.classMap(ImageCodecs.bytes(mask.getClassMap()));
             byte[] truth = truth(source.groundTruth(key), predicted);
             if (samples.contains(key)) {
                 sampleMasks.put(key, predicted);
@@ -184,11 +183,5 @@ final class ModeEvaluator {
             truth = ImageCodecs.resizeNearest(truth, predicted.width(), predicted.height());
         }
         return truth.indices();
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] out = new byte[buffer.remaining()];
-        buffer.duplicate().get(out);
-        return out;
     }
 }

@@ -2,15 +2,15 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.clients.ClassMap;
 import io.canvasflow.clients.ImageCodecs;
-import io.canvasflow.model.Canvas;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.ModelType;
-import io.canvasflow.model.SegmentRequest;
 import io.canvasflow.model.SegmentationModel;
-import io.canvasflow.model.Segmenter;
+import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.CanvasSegmenter;
+import io.canvasflow.topology.ModelSource;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -178,39 +178,35 @@ public final class Replay {
     /**
      * Runs a model a few times before it is measured: PyTorch allocates memory and picks its
      * kernels on the first calls of each shape, which would otherwise count against whichever mode
-     * runs a model first. Frames from zero at the full iterations, then seeded at the short count,
-     * as the topology runs them; a segmenter of this thread's own, closed at the end.
+     * runs a model first. Each sample frame passes through the topology's own frame core ({@link
+     * CanvasSegmenter}) a few times, from zero and then seeded, as the topology runs it; a
+     * segmenter of this thread's own, closed at the end.
      *
      * @return the frames run
      */
     private static int warmUp(
             SegmentationModel model, SourceFrames source, CanvasFlowConfig config) {
-        boolean recurrent = model.spec().modelType() == ModelType.RECURRENT;
+        CanvasFlowConfig settings =
+                model.spec().modelType() == ModelType.RECURRENT
+                        ? config
+                        : ReplayMode.FEED_FORWARD.applyTo(config);
         int n = 0;
-        try (Segmenter segmenter = model.newSegmenter()) {
+        // The topology's own frame core, on a segmenter of this thread's, closed with the source.
+        try (ModelSource models = ModelSource.of(model)) {
+            CanvasSegmenter core = new CanvasSegmenter(settings, models, System::currentTimeMillis);
             for (Frame frame : source.samples().values()) {
                 BufferedImage image;
                 try {
-                    image = ImageCodecs.frameImage(frame);
+                    image = core.decode(frame.getCameraId(), frame);
                 } catch (RuntimeException e) {
                     continue;
                 }
-                Canvas seed = null;
+                CanvasState canvas = null;
                 for (int i = 0; i < WARM_UP_PASSES; i++) {
-                    SegmentRequest.Builder request =
-                            SegmentRequest.builder()
-                                    .setImage(image)
-                                    .optOutputSize(frame.getWidth(), frame.getHeight());
-                    if (recurrent) {
-                        request.optSeed(seed)
-                                .optIterations(
-                                        seed == null
-                                                ? config.fullIterations()
-                                                : config.seededIterations());
-                    } else {
-                        request.optIterations(1);
-                    }
-                    seed = segmenter.segment(request.build()).canvas();
+                    // A later sequence each pass, or the policy would drop it as a duplicate.
+                    Frame pass =
+                            Frame.newBuilder(frame).setSequence(frame.getSequence() + i).build();
+                    canvas = core.segment(pass, image, canvas, true).newState();
                     n++;
                 }
             }

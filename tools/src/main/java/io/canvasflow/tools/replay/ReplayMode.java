@@ -27,6 +27,9 @@ import java.util.Map;
 public record ReplayMode(
         String name, String description, boolean feedForward, Map<String, String> settings) {
 
+    private static final int SEEDED = CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS;
+    private static final int FULL = CanvasFlowConfig.DEFAULT_FULL_ITERATIONS;
+
     /** Seeded with the previous canvas, 2 iterations: what the topology does by default. */
     public static final ReplayMode SEEDED_2 =
             new ReplayMode(
@@ -34,7 +37,7 @@ public record ReplayMode(
                     "recurrent, seeded with the previous canvas, 2 iterations (first frame of a"
                             + " camera: 6 from zero)",
                     false,
-                    settings(2, 6, 0));
+                    settings(SEEDED, FULL, 0));
 
     /** Every frame from a zero canvas, 2 iterations. */
     public static final ReplayMode ZERO_2 =
@@ -42,7 +45,7 @@ public record ReplayMode(
                     "zero-2",
                     "recurrent, zero canvas every frame, 2 iterations",
                     false,
-                    settings(2, 2, 1));
+                    settings(SEEDED, SEEDED, 1));
 
     /** Every frame from a zero canvas, 6 iterations. */
     public static final ReplayMode ZERO_6 =
@@ -50,7 +53,7 @@ public record ReplayMode(
                     "zero-6",
                     "recurrent, zero canvas every frame, 6 iterations",
                     false,
-                    settings(2, 6, 1));
+                    settings(SEEDED, FULL, 1));
 
     /** The feed-forward baseline: one pass per frame. */
     public static final ReplayMode FEED_FORWARD =
@@ -63,6 +66,20 @@ public record ReplayMode(
     /** Copies the settings. */
     public ReplayMode {
         settings = Map.copyOf(settings);
+    }
+
+    /**
+     * A configuration with this mode's settings on top.
+     *
+     * @param base the settings to start from
+     * @return the mode's configuration
+     */
+    public CanvasFlowConfig applyTo(CanvasFlowConfig base) {
+        CanvasFlowConfig config = base;
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            config = config.with(e.getKey(), e.getValue());
+        }
+        return config;
     }
 
     /** The four modes, in report order. */

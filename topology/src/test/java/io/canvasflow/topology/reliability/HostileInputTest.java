@@ -14,15 +14,14 @@ import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.testsupport.Bytes;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -107,7 +106,7 @@ class HostileInputTest {
                                     offset,
                                     bad.camera(),
                                     bad.reason(),
-                                    kept ? digest(bad.value()) : null));
+                                    kept ? Bytes.digest(bad.value()) : null));
                 }
                 // and camera A's latest frame comes again, camera B's third-latest comes late,
                 // then both cameras go on
@@ -133,7 +132,7 @@ class HostileInputTest {
                                     d.getReason(),
                                     d.getOriginalValue() == null
                                             ? null
-                                            : digest(bytes(d.getOriginalValue()))));
+                                            : Bytes.digest(Bytes.of(d.getOriginalValue()))));
                 }
                 assertEquals(describe(corpus, expectedLetters), describe(corpus, actualLetters));
                 // And every good frame has its mask, seeded as if nothing had happened; the
@@ -346,22 +345,6 @@ class HostileInputTest {
         app.streams().metadataForLocalThreads().stream()
                 .map(ThreadMetadata::threadName)
                 .forEach(out::add);
-        return out;
-    }
-
-    private static String digest(byte[] bytes) {
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return bytes.length + " bytes, sha256 " + HexFormat.of().formatHex(sha, 0, 6);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
         return out;
     }
 }

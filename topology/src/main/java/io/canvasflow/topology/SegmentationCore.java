@@ -1,0 +1,144 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.StoreNames;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.CanvasState;
+import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.avro.Frame;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The segmentation core both processors share: segments a due frame with the camera's canvas from
+ * {@link StoreNames#CANVAS_STORE} through the Kafka-free {@link CanvasSegmenter}, stores the new
+ * canvas and forwards the MaskEvent; a bad frame goes to the dead-letter sink instead.
+ */
+final class SegmentationCore {
+
+    private final CanvasSegmenter segmenter;
+    private final DeadLetterSink deadLetters;
+    private final CanvasFlowMetrics metrics;
+
+    SegmentationCore(
+            CanvasFlowConfig config,
+            ModelSource model,
+            CanvasFlowMetrics metrics,
+            LongSupplier clock) {
+        this.segmenter = new CanvasSegmenter(config, model, clock);
+        this.deadLetters = new DeadLetterSink(config, metrics);
+        this.metrics = metrics;
+    }
+
+    /** The per-camera canvas store, change-logged. */
+    static StoreBuilder<KeyValueStore<String, CanvasState>> canvasStore() {
+        return Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.CANVAS_STORE),
+                Topics.FRAMES.keySerde(),
+                AvroSerdes.canvasState());
+    }
+
+    /**
+     * A processor supplier that declares its stores through {@code stores()}, so that the topology
+     * connects them to the processor without naming them.
+     *
+     * @param processors makes one processor per task
+     * @param stores makes each store's builder
+     */
+    @SafeVarargs
+    static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
+            Supplier<Processor<String, Frame, String, SpecificRecord>> processors,
+            Supplier<StoreBuilder<?>>... stores) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Frame, String, SpecificRecord> get() {
+                return processors.get();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Arrays.stream(stores).map(Supplier::get).collect(Collectors.toSet());
+            }
+        };
+    }
+
+    MaskEncoder encoder() {
+        return segmenter.encoder();
+    }
+
+    /**
+     * Validates an arriving frame from its fields and image header only.
+     *
+     * @return false when the frame was refused and dead-lettered
+     */
+    boolean accept(ProcessorContext<String, SpecificRecord> context, Record<String, Frame> record) {
+        try {
+            if (record.value() == null) {
+                throw new InvalidFrameException(
+                        DeadLetterReason.NOT_A_FRAME, "the record has no value");
+            }
+            segmenter.validate(record.key(), record.value());
+            return true;
+        } catch (InvalidFrameException e) {
+            deadLetters.send(context, record, e.reason(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Decodes and segments a frame, stores its canvas and forwards its mask to the masks sink. */
+    void segment(
+            ProcessorContext<String, SpecificRecord> context,
+            KeyValueStore<String, CanvasState> canvases,
+            Record<String, Frame> record) {
+        Frame frame = record.value();
+        if (frame == null) {
+            deadLetters.send(
+                    context, record, DeadLetterReason.NOT_A_FRAME, "the record has no value");
+            return;
+        }
+        CanvasSegmenter.Outcome outcome;
+        try {
+            BufferedImage image = segmenter.decode(record.key(), frame);
+            boolean readable = true;
+            CanvasState stored = null;
+            try {
+                stored = canvases.get(frame.getCameraId());
+            } catch (SerializationException e) {
+                readable = false;
+            }
+            outcome = segmenter.segment(frame, image, stored, readable);
+        } catch (InvalidFrameException e) {
+            deadLetters.send(context, record, e.reason(), e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            if (e instanceof KafkaException) {
+                throw e;
+            }
+            deadLetters.send(context, record, DeadLetterReason.PROCESSING_ERROR, e.toString());
+            return;
+        }
+        if (outcome.mask() == null) {
+            metrics.duplicate();
+            return;
+        }
+        if (outcome.newState() != null) {
+            canvases.put(frame.getCameraId(), outcome.newState());
+        }
+        context.forward(record.withValue(outcome.mask()), CanvasFlowTopology.MASKS_SINK);
+        metrics.mask(outcome.mask());
+    }
+}

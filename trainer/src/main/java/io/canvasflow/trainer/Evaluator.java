@@ -212,12 +212,7 @@ public final class Evaluator {
     private static void score(NDArray canvas, List<LabeledFrame> batch, ConfusionMatrix out) {
         int h = batch.get(0).height();
         int w = batch.get(0).width();
-        byte[] predicted =
-                canvas.getNDArrayInternal()
-                        .interpolation(new long[] {h, w}, 1, false)
-                        .argMax(1)
-                        .toType(DataType.UINT8, false)
-                        .toByteArray();
+        byte[] predicted = argmax(canvas, w, h);
         int plane = w * h;
         for (int i = 0; i < batch.size(); i++) {
             byte[] one = java.util.Arrays.copyOfRange(predicted, i * plane, (i + 1) * plane);
@@ -270,6 +265,7 @@ public final class Evaluator {
         return masks;
     }
 
+    /** The class of each pixel of every image of a batch: the canvas upsampled, then argmax. */
     private static byte[] argmax(NDArray canvas, int w, int h) {
         return canvas.getNDArrayInternal()
                 .interpolation(new long[] {h, w}, 1, false)

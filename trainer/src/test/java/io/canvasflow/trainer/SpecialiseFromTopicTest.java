@@ -10,9 +10,6 @@ import io.canvasflow.trainer.label.LabelCommand;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +17,6 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The whole path on a tiny model: label a clip into a topic, specialise on its first frames, and
@@ -138,14 +134,7 @@ class SpecialiseFromTopicTest {
     }
 
     private static int run(Object command, String... args) {
-        PrintStream out = System.out;
-        try {
-            System.setOut(
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            return new CommandLine(command).execute(args);
-        } finally {
-            System.setOut(out);
-        }
+        return CommandRun.of(command, args).exit();
     }
 
     private Path clip(int count) throws Exception {

@@ -83,7 +83,7 @@ class SpecialiseTest {
                 Files.writeString(
                         dir.resolve("map.txt"), "background = background\nthing = person\n");
         // When it is fine-tuned on the folder through the class map
-        Run run =
+        CommandRun run =
                 execute(
                         "--init",
                         base.toString(),
@@ -116,7 +116,7 @@ class SpecialiseTest {
     @Test
     void shouldRefuseAMaskWhoseSizeDiffersFromItsImage() throws Exception {
         Path voc = voc(dir.resolve("voc"), 96, 72, 48, 36);
-        Run run =
+        CommandRun run =
                 execute(
                         "--data",
                         "voc:" + voc,
@@ -135,7 +135,7 @@ class SpecialiseTest {
         Files.write(
                 voc.resolve("SegmentationClassPNG/a.png"),
                 new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-        Run run =
+        CommandRun run =
                 execute(
                         "--data",
                         "voc:" + voc,
@@ -153,7 +153,7 @@ class SpecialiseTest {
     void shouldRefuseAClassMapThatDoesNotKnowAClass() throws Exception {
         Path voc = voc(dir.resolve("voc"), 96, 72, 96, 72);
         Path map = Files.writeString(dir.resolve("map.txt"), "background = background\n");
-        Run run =
+        CommandRun run =
                 execute(
                         "--data",
                         "voc:" + voc,
@@ -200,27 +200,14 @@ class SpecialiseTest {
         return root;
     }
 
-    record Run(int exit, String err) {}
-
     private static TrainCommand command(String... args) {
         TrainCommand command = new TrainCommand();
         new CommandLine(command).parseArgs(concat(args));
         return command;
     }
 
-    private static Run execute(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            System.setOut(quiet());
-            int exit = new CommandLine(new TrainCommand()).execute(concat(args));
-            return new Run(exit, err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
+    private static CommandRun execute(String... args) {
+        return CommandRun.of(new TrainCommand(), concat(args));
     }
 
     private static String[] concat(String[] args) {

@@ -17,12 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads labelled frames from a Kafka topic (as {@code canvasflow label} writes them): every
@@ -69,28 +65,20 @@ public final class TopicLabelledData {
         String teacher = null;
         TreeSet<String> allCameras = new TreeSet<>();
         String topic = request.topic().name();
-        try (KafkaConsumer<String, Frame> consumer =
-                new KafkaConsumer<>(
-                        consumerConfig(request.bootstrapServers()),
-                        request.topic().keySerde().deserializer(),
-                        request.topic().valueSerde().deserializer())) {
-            List<TopicPartition> partitions = partitions(consumer, request);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        try (TopicScan<Frame> scan = TopicScan.open(request.bootstrapServers(), request.topic())) {
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (!reached(consumer, end)) {
+            while (!scan.atEnd()) {
                 if (System.nanoTime() > deadline) {
                     throw new DatasetException(
                             "Reading topic "
                                     + topic
                                     + " did not reach its end offsets "
-                                    + end
+                                    + scan.endOffsets()
                                     + " within "
                                     + READ_TIMEOUT.toSeconds()
                                     + " s");
                 }
-                for (ConsumerRecord<String, Frame> record : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<String, Frame> record : scan.poll(Duration.ofMillis(500))) {
                     Frame frame = record.value();
                     if (frame == null) {
                         continue;
@@ -141,30 +129,6 @@ public final class TopicLabelledData {
                 sequences(byCamera),
                 "labelled frames of topic " + topic,
                 lineage(request, byCamera, teacher));
-    }
-
-    private static List<TopicPartition> partitions(
-            KafkaConsumer<String, Frame> consumer, Request request) {
-        String topic = request.topic().name();
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(15));
-        if (infos == null || infos.isEmpty()) {
-            throw new DatasetException(
-                    "Topic "
-                            + topic
-                            + " does not exist on "
-                            + request.bootstrapServers()
-                            + "; write labelled frames to it with 'canvasflow label'");
-        }
-        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static List<String> classesOf(Frame frame, String where) {
@@ -268,17 +232,5 @@ public final class TopicLabelledData {
                 + what
                 + range
                 + (cameras.isEmpty() ? " (it is empty)" : " (cameras in it: " + cameras + ")");
-    }
-
-    private static Map<String, Object> consumerConfig(String bootstrapServers) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        return c;
     }
 }

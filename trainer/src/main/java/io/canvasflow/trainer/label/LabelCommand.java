@@ -6,6 +6,7 @@ import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.FrameSources;
 import io.canvasflow.schemas.Topics;
+import io.canvasflow.trainer.TrainCommand;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.file.Path;
@@ -188,16 +189,10 @@ public final class LabelCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--teacher-normalise must be imagenet or unit, got " + normalise);
         }
-        int[] size = {0, 0};
-        if (teacherSize != null) {
-            String[] parts = teacherSize.toLowerCase(Locale.ROOT).split("x");
-            try {
-                size = new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "--teacher-size must be WIDTHxHEIGHT, e.g. 520x520; got " + teacherSize);
-            }
-        }
+        int[] size =
+                teacherSize == null
+                        ? new int[] {0, 0}
+                        : TrainCommand.parseSize(teacherSize, "--teacher-size");
         return new OnnxTeacher.Settings(
                 Path.of(teacher.substring(Teachers.ONNX_PREFIX.length())),
                 teacherClasses == null

@@ -12,6 +12,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import io.canvasflow.model.ImageTensors;
 import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.trainer.data.LabelledData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -150,7 +151,7 @@ public final class OnnxTeacher implements Teacher {
         }
     }
 
-    /** Argmax and confidence per score-map cell, sampled nearest to the frame's size. */
+    /** Argmax and confidence per score-map cell, resampled (nearest) to the frame's size. */
     private byte[] labels(float[] scores, int sh, int sw, BufferedImage frame) {
         int c = classes.size();
         int plane = sh * sw;
@@ -173,16 +174,7 @@ public final class OnnxTeacher implements Teacher {
                             ? (byte) best
                             : (byte) ClassTable.IGNORE_LABEL;
         }
-        int fw = frame.getWidth();
-        int fh = frame.getHeight();
-        byte[] out = new byte[fw * fh];
-        for (int y = 0; y < fh; y++) {
-            int sy = Math.min(sh - 1, (int) ((y + 0.5) * sh / fh));
-            for (int x = 0; x < fw; x++) {
-                out[y * fw + x] = cell[sy * sw + Math.min(sw - 1, (int) ((x + 0.5) * sw / fw))];
-            }
-        }
-        return out;
+        return LabelledData.nearest(cell, sw, sh, frame.getWidth(), frame.getHeight());
     }
 
     @Override

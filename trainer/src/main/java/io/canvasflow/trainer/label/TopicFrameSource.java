@@ -6,18 +6,14 @@ import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.clients.SourceFrame;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
+import io.canvasflow.trainer.data.TopicScan;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One camera's frames from a frames topic, in offset order (a camera's frames share a partition:
@@ -28,11 +24,10 @@ public final class TopicFrameSource implements FrameSource {
 
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final KafkaConsumer<String, Frame> consumer;
+    private final TopicScan<Frame> scan;
     private final String topic;
     private final String camera;
     private final SequenceRange range;
-    private final Map<TopicPartition, Long> end;
     private final Deque<Frame> buffered = new ArrayDeque<>();
 
     /**
@@ -45,56 +40,20 @@ public final class TopicFrameSource implements FrameSource {
         this.topic = topic;
         this.camera = camera;
         this.range = range;
-        this.consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false,
-                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                                16 << 20,
-                                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                                10_000,
-                                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                                15_000),
-                        Topics.FRAMES.keySerde().deserializer(),
-                        Topics.FRAMES.valueSerde().deserializer());
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic);
-            if (infos == null || infos.isEmpty()) {
-                throw new FrameSourceException(
-                        "topic " + topic + " does not exist on " + bootstrapServers);
-            }
-            List<TopicPartition> partitions =
-                    infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            end = consumer.endOffsets(partitions);
-        } catch (KafkaException e) {
-            consumer.close();
-            throw new FrameSourceException(
-                    "cannot read topic "
-                            + topic
-                            + " from "
-                            + bootstrapServers
-                            + ": "
-                            + e.getMessage());
-        } catch (FrameSourceException e) {
-            consumer.close();
-            throw e;
+            this.scan = TopicScan.open(bootstrapServers, Topics.FRAMES.withName(topic));
+        } catch (DatasetException e) {
+            throw new FrameSourceException(e.getMessage(), e);
         }
     }
 
     @Override
-    public java.util.Optional<SourceFrame> next() {
+    public Optional<SourceFrame> next() {
         while (buffered.isEmpty()) {
-            if (reachedEnd()) {
-                return java.util.Optional.empty();
+            if (scan.atEnd()) {
+                return Optional.empty();
             }
-            for (ConsumerRecord<String, Frame> r : consumer.poll(POLL)) {
+            for (ConsumerRecord<String, Frame> r : scan.poll(POLL)) {
                 Frame f = r.value();
                 if (f != null
                         && camera.equals(f.getCameraId())
@@ -105,7 +64,7 @@ public final class TopicFrameSource implements FrameSource {
         }
         Frame f = buffered.poll();
         try {
-            return java.util.Optional.of(
+            return Optional.of(
                     new SourceFrame(
                             ImageCodecs.frameImage(f),
                             f.getSequence(),
@@ -124,15 +83,6 @@ public final class TopicFrameSource implements FrameSource {
         }
     }
 
-    private boolean reachedEnd() {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     @Override
     public double nativeFps() {
         return 10.0;
@@ -145,6 +95,6 @@ public final class TopicFrameSource implements FrameSource {
 
     @Override
     public void close() {
-        consumer.close();
+        scan.close();
     }
 }

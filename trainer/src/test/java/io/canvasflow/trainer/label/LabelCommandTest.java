@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topics;
+import io.canvasflow.trainer.CommandRun;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.SequenceRange;
@@ -15,9 +16,6 @@ import io.canvasflow.trainer.data.TopicLabelledData;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code canvasflow label} against a real broker. */
 class LabelCommandTest {
@@ -53,7 +50,7 @@ class LabelCommandTest {
         // Given a folder of 40 frames in which a square starts moving at frame 20
         Path frames = frames(40, 20);
         // When they are labelled by the motion teacher into a topic
-        Run run =
+        CommandRun run =
                 label(
                         "--source",
                         frames.toString(),
@@ -80,7 +77,7 @@ class LabelCommandTest {
         // Given frames in which nothing moves
         Path frames = frames(30, Integer.MAX_VALUE);
         // When they are labelled
-        Run run =
+        CommandRun run =
                 label(
                         "--source",
                         frames.toString(),
@@ -102,7 +99,7 @@ class LabelCommandTest {
 
     @Test
     void shouldSayWhichCamerasATopicHoldsWhenTheCameraHasNone() throws Exception {
-        Run run =
+        CommandRun run =
                 label(
                         "--source",
                         frames(30, 10).toString(),
@@ -124,7 +121,7 @@ class LabelCommandTest {
     @Test
     void shouldWriteAVocFolderOnlyWhenLabellingSucceeded() throws Exception {
         Path out = dir.resolve("voc");
-        Run ok =
+        CommandRun ok =
                 label(
                         "--source",
                         frames(30, 10).toString(),
@@ -142,7 +139,7 @@ class LabelCommandTest {
                 List.of("background", "moving"),
                 Files.readAllLines(out.resolve("class_names.txt")));
         Path none = dir.resolve("voc-none");
-        Run failed =
+        CommandRun failed =
                 label(
                         "--source",
                         frames(30, Integer.MAX_VALUE).toString(),
@@ -180,7 +177,7 @@ class LabelCommandTest {
             }
         }
         // When one camera's frames 0-24 are labelled from the topic
-        Run run =
+        CommandRun run =
                 label(
                         "--source",
                         "topic:frames-in",
@@ -210,7 +207,7 @@ class LabelCommandTest {
         Files.write(model, OnnxGraphs.conv1x1(new float[][] {{-4, 4, 0}, {4, -4, 0}}, false));
         Path frames = frames(12, 0, new Color(20, 160, 20), new Color(220, 30, 30));
         // When the clip is labelled through it
-        Run run =
+        CommandRun run =
                 label(
                         "--source",
                         frames.toString(),
@@ -239,7 +236,7 @@ class LabelCommandTest {
     void shouldRefuseAnOnnxTeacherWithoutAPerPixelOutputAndWriteNothing() throws Exception {
         Path model = dir.resolve("flat.onnx");
         Files.write(model, OnnxGraphs.conv1x1(new float[][] {{-4, 4, 0}, {4, -4, 0}}, true));
-        Run run =
+        CommandRun run =
                 label(
                         "--source",
                         frames(5, 0).toString(),
@@ -258,7 +255,7 @@ class LabelCommandTest {
     @Test
     @EnabledIfEnvironmentVariable(named = "CANVASFLOW_VTEST", matches = ".+")
     void shouldLabelPeopleWalkingInVtest() throws Exception {
-        Run run =
+        CommandRun run =
                 label(
                         "--source",
                         System.getenv("CANVASFLOW_VTEST"),
@@ -295,29 +292,12 @@ class LabelCommandTest {
                         0));
     }
 
-    record Run(int exit, String out, String err) {}
-
-    private Run label(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
+    private CommandRun label(String... args) {
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--bootstrap-servers";
         all[args.length + 1] = kafka.bootstrapServers();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new LabelCommand()).execute(all);
-            return new Run(
-                    exit,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return CommandRun.of(new LabelCommand(), all);
     }
 
     /** {@code count} 64x48 PNG frames; a white square moves from frame {@code movesFrom} on. */

@@ -1,0 +1,36 @@
+package io.canvasflow.trainer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/**
+ * A picocli command run as the command line runs it, with what it printed.
+ *
+ * @param exit the exit code
+ * @param out standard output
+ * @param err standard error
+ */
+public record CommandRun(int exit, String out, String err) {
+
+    /** Runs {@code command} with {@code args}, capturing both streams. */
+    public static CommandRun of(Object command, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(command).execute(args);
+            return new CommandRun(
+                    exit,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+}

@@ -2,6 +2,7 @@ package io.canvasflow.cli;
 
 import io.canvasflow.clients.MasksCommand;
 import io.canvasflow.clients.PublishCommand;
+import io.canvasflow.registry.ModelsCommand;
 import io.canvasflow.tools.bench.BenchCommand;
 import io.canvasflow.tools.demo.DemoCommand;
 import io.canvasflow.tools.replay.ReplayCommand;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
             EvaluateCommand.class,
             LabelCommand.class,
             ServeCommand.class,
+            ModelsCommand.class,
             PublishCommand.class,
             MasksCommand.class,
             ReplayCommand.class,

@@ -148,6 +148,18 @@ public final class SegmentationModel implements AutoCloseable {
         } catch (IOException e) {
             throw new ModelLoadException("cannot read " + json + ": " + e.getMessage(), e);
         }
+        return parseSpec(text, json.toString());
+    }
+
+    /**
+     * Parses and checks the text of a {@code model.json}, for example one received over Kafka.
+     *
+     * @param text the JSON text
+     * @param json where it comes from, for the messages
+     * @return the description
+     * @throws ModelLoadException with one sentence saying what is wrong
+     */
+    public static ModelSpec parseSpec(String text, String json) {
         ModelSpec spec;
         try {
             spec = GSON.fromJson(text, ModelSpec.class);
@@ -184,7 +196,7 @@ public final class SegmentationModel implements AutoCloseable {
     }
 
     /** The values that would otherwise fail later, far from model.json: colours, input size. */
-    private static void checkClassesAndInput(Path json, ModelSpec spec) {
+    private static void checkClassesAndInput(String json, ModelSpec spec) {
         for (int i = 0; i < spec.classes().size(); i++) {
             ModelSpec.ClassInfo c = spec.classes().get(i);
             if (c == null || c.name() == null || c.name().isBlank()) {

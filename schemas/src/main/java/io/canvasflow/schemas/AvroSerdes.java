@@ -4,6 +4,9 @@ import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelError;
+import io.canvasflow.schemas.avro.ModelPart;
 
 /** One shared, thread-safe serde per CanvasFlow record type. */
 public final class AvroSerdes {
@@ -29,6 +32,25 @@ public final class AvroSerdes {
                     DeadLetter.getClassSchema(),
                     DeadLetter.getEncoder(),
                     DeadLetter.getDecoder());
+
+    private static final AvroSerde<ModelPart> MODEL_PART =
+            new AvroSerde<>(
+                    ModelPart.class,
+                    ModelPart.getClassSchema(),
+                    ModelPart.getEncoder(),
+                    ModelPart.getDecoder());
+    private static final AvroSerde<ModelAssignment> MODEL_ASSIGNMENT =
+            new AvroSerde<>(
+                    ModelAssignment.class,
+                    ModelAssignment.getClassSchema(),
+                    ModelAssignment.getEncoder(),
+                    ModelAssignment.getDecoder());
+    private static final AvroSerde<ModelError> MODEL_ERROR =
+            new AvroSerde<>(
+                    ModelError.class,
+                    ModelError.getClassSchema(),
+                    ModelError.getEncoder(),
+                    ModelError.getDecoder());
 
     private AvroSerdes() {}
 
@@ -76,5 +98,32 @@ public final class AvroSerdes {
      */
     public static AvroSerde<DeadLetter> deadLetter() {
         return DEAD_LETTER;
+    }
+
+    /**
+     * Returns the serde of the models topic's manifests and chunks.
+     *
+     * @return the {@link ModelPart} serde
+     */
+    public static AvroSerde<ModelPart> modelPart() {
+        return MODEL_PART;
+    }
+
+    /**
+     * Returns the serde of model assignments.
+     *
+     * @return the {@link ModelAssignment} serde
+     */
+    public static AvroSerde<ModelAssignment> modelAssignment() {
+        return MODEL_ASSIGNMENT;
+    }
+
+    /**
+     * Returns the serde of refused-model events.
+     *
+     * @return the {@link ModelError} serde
+     */
+    public static AvroSerde<ModelError> modelError() {
+        return MODEL_ERROR;
     }
 }

@@ -4,6 +4,9 @@ import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelError;
+import io.canvasflow.schemas.avro.ModelPart;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +24,10 @@ public final class KnownSchemas {
                     Frame.getClassSchema(),
                     MaskEvent.getClassSchema(),
                     CanvasState.getClassSchema(),
-                    DeadLetter.getClassSchema());
+                    DeadLetter.getClassSchema(),
+                    ModelPart.getClassSchema(),
+                    ModelAssignment.getClassSchema(),
+                    ModelError.getClassSchema());
 
     private static final Map<Long, Schema> BY_FINGERPRINT =
             ALL.stream()

@@ -3,6 +3,9 @@ package io.canvasflow.schemas;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelError;
+import io.canvasflow.schemas.avro.ModelPart;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -27,6 +30,24 @@ public final class Topics {
      */
     public static final Topic<String, Frame> FRAMES_LABELLED =
             new Topic<>("frames-labelled", Serdes.String(), AvroSerdes.frame());
+
+    /**
+     * Published model versions, compacted: per version a manifest (key {@code VERSION/manifest})
+     * and its parameter file in chunks (keys {@code VERSION/chunk-NNNNN}), one transaction each.
+     */
+    public static final Topic<String, ModelPart> MODELS =
+            new Topic<>("models", Serdes.String(), AvroSerdes.modelPart());
+
+    /**
+     * Which model serves which cameras, compacted: keys {@code camera:ID}, {@code pattern:REGEX},
+     * {@code default}.
+     */
+    public static final Topic<String, ModelAssignment> MODEL_ASSIGNMENTS =
+            new Topic<>("model-assignments", Serdes.String(), AvroSerdes.modelAssignment());
+
+    /** Model versions a serve instance refused, and why, keyed by version. */
+    public static final Topic<String, ModelError> MODEL_ERRORS =
+            new Topic<>("model-errors", Serdes.String(), AvroSerdes.modelError());
 
     /** Every topic above, in pipeline order. */
     public static final List<Topic<String, ?>> ALL = List.of(FRAMES, MASKS, FRAMES_DLQ);

@@ -54,8 +54,7 @@ public final class CanvasFlowApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CanvasFlowApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final ModelSource model;
-    private final boolean ownsModel;
+    private final FollowedModels models;
     private final boolean staticMember;
     private final PrometheusMeterRegistry registry;
     private final CanvasFlowMetrics metrics;
@@ -65,9 +64,8 @@ public final class CanvasFlowApp implements AutoCloseable {
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
     private boolean closed;
 
-    private CanvasFlowApp(CanvasFlowConfig config, ModelSource model, boolean ownsModel) {
-        this.model = model;
-        this.ownsModel = ownsModel;
+    private CanvasFlowApp(CanvasFlowConfig config, FollowedModels models) {
+        this.models = models;
         this.staticMember = isStaticMember(config);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -77,7 +75,8 @@ public final class CanvasFlowApp implements AutoCloseable {
         this.metrics = new CanvasFlowMetrics(registry);
         this.streams =
                 new KafkaStreams(
-                        CanvasFlowTopology.buildTopology(config, model, metrics),
+                        CanvasFlowTopology.buildTopology(
+                                config, models.router(), metrics, System::currentTimeMillis),
                         CanvasFlowTopology.streamsConfig(config, metrics));
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -102,54 +101,59 @@ public final class CanvasFlowApp implements AutoCloseable {
     }
 
     /**
-     * Loads the model named by the configuration, creates the topics if asked to, and starts.
+     * Creates the topics if asked to, reads the model registry (when {@code models.follow} is on),
+     * loads the model directory and the assigned models, and starts.
      *
      * @param config the settings
      * @return the running application; close it to stop
-     * @throws io.canvasflow.model.ModelLoadException with one sentence when the model is bad
+     * @throws io.canvasflow.model.ModelLoadException with one sentence when the model is bad or
+     *     there is none
      * @throws IllegalArgumentException when no bootstrap servers are set
      * @throws IllegalStateException when topics cannot be created or the GPU is missing
      */
     public static CanvasFlowApp start(CanvasFlowConfig config) {
-        requireBootstrap(config);
-        ModelSource model = ModelSource.load(config.modelDir(), config.modelDevice());
-        try {
-            return start(config, model, true);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return start(config, null);
     }
 
     /**
-     * Starts with a model loaded elsewhere; closing the application does not close it.
+     * Starts with a model loaded elsewhere as the model of unassigned cameras; closing the
+     * application does not close it.
      *
      * @param config the settings
-     * @param model the model
+     * @param model the model, or null to load {@code model.dir}
      * @return the running application
      */
     public static CanvasFlowApp start(CanvasFlowConfig config, ModelSource model) {
-        return start(config, model, false);
-    }
-
-    private static CanvasFlowApp start(
-            CanvasFlowConfig config, ModelSource model, boolean ownsModel) {
         requireBootstrap(config);
         if (config.topicsCreate()) {
             createTopics(config);
         }
-        CanvasFlowApp app = new CanvasFlowApp(config, model, ownsModel);
-        app.streams.start();
-        LOG.info(
-                "CanvasFlow {} started: model {} {}, {} -> {} | {}, /metrics and /health on port {}",
-                config.applicationId(),
-                model.spec().modelId(),
-                model.spec().version(),
-                config.framesTopic(),
-                config.masksTopic(),
-                config.dlqTopic(),
-                app.httpPort());
-        return app;
+        FollowedModels models;
+        try {
+            models = FollowedModels.start(config, model);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the models", e);
+        } catch (io.canvasflow.registry.ModelRegistryException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        try {
+            CanvasFlowApp app = new CanvasFlowApp(config, models);
+            app.streams.start();
+            LOG.info(
+                    "CanvasFlow {} started: models {}, {} -> {} | {}, /metrics and /health on"
+                            + " port {}",
+                    config.applicationId(),
+                    models.router().loadedVersions(),
+                    config.framesTopic(),
+                    config.masksTopic(),
+                    config.dlqTopic(),
+                    app.httpPort());
+            return app;
+        } catch (RuntimeException e) {
+            models.close();
+            throw e;
+        }
     }
 
     /**
@@ -290,9 +294,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         http.close();
         streamsMetrics.close();
         registry.close();
-        if (ownsModel) {
-            model.close();
-        }
+        models.close();
         stopped.complete(streams.state());
     }
 }

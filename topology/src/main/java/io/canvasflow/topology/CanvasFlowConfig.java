@@ -56,6 +56,27 @@ public final class CanvasFlowConfig {
     /** Name of the dead-letter topic. */
     public static final String TOPIC_DLQ = "topic.dlq";
 
+    /** Name of the compacted topic of published models (see {@code canvasflow models}). */
+    public static final String TOPIC_MODELS = "topic.models";
+
+    /** Name of the compacted topic of model assignments. */
+    public static final String TOPIC_MODEL_ASSIGNMENTS = "topic.model.assignments";
+
+    /** Name of the topic where an instance reports a model it refused. */
+    public static final String TOPIC_MODEL_ERRORS = "topic.model.errors";
+
+    /**
+     * Whether to follow the models and assignments topics, switching each camera to its assigned
+     * model without a restart; {@value #MODEL_DIR} is then the model of unassigned cameras.
+     */
+    public static final String MODELS_FOLLOW = "models.follow";
+
+    /** How many models an instance keeps loaded at most (least recently used out). */
+    public static final String MODELS_CACHE_SIZE = "models.cache.size";
+
+    /** Where models received from Kafka are written; blank for {@code STATE_DIR/model-cache}. */
+    public static final String MODELS_CACHE_DIR = "models.cache.dir";
+
     /** Partitions of the topics created when {@value #TOPICS_CREATE} is true. */
     public static final String TOPIC_PARTITIONS = "topic.partitions";
 
@@ -160,6 +181,12 @@ public final class CanvasFlowConfig {
     private final String framesTopic;
     private final String masksTopic;
     private final String dlqTopic;
+    private final String modelsTopic;
+    private final String modelAssignmentsTopic;
+    private final String modelErrorsTopic;
+    private final boolean modelsFollow;
+    private final int modelsCacheSize;
+    private final Path modelsCacheDir;
     private final int topicPartitions;
     private final short topicReplication;
     private final boolean topicsCreate;
@@ -194,6 +221,11 @@ public final class CanvasFlowConfig {
         framesTopic = p.nonBlank(TOPIC_FRAMES);
         masksTopic = p.nonBlank(TOPIC_MASKS);
         dlqTopic = p.nonBlank(TOPIC_DLQ);
+        modelsTopic = p.nonBlank(TOPIC_MODELS);
+        modelAssignmentsTopic = p.nonBlank(TOPIC_MODEL_ASSIGNMENTS);
+        modelErrorsTopic = p.nonBlank(TOPIC_MODEL_ERRORS);
+        modelsFollow = p.bool(MODELS_FOLLOW);
+        modelsCacheSize = p.intAtLeast(MODELS_CACHE_SIZE, 1);
         topicPartitions = p.intAtLeast(TOPIC_PARTITIONS, 1);
         topicReplication = (short) Math.min(p.intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
         topicsCreate = p.bool(TOPICS_CREATE);
@@ -208,6 +240,8 @@ public final class CanvasFlowConfig {
         frameMaxPixels = p.longAtLeast(FRAME_MAX_PIXELS, 1);
         cameraIdMaxLength = p.intAtLeast(CAMERA_ID_MAX_LENGTH, 1);
         stateDir = p.nonBlank(STATE_DIR);
+        String cacheDir = settings.get(MODELS_CACHE_DIR).trim();
+        modelsCacheDir = cacheDir.isEmpty() ? Path.of(stateDir, "model-cache") : Path.of(cacheDir);
         numStreamThreads = p.intAtLeast(NUM_STREAM_THREADS, 1);
         numStandbyReplicas = p.intAtLeast(NUM_STANDBY_REPLICAS, 0);
         processingGuarantee =
@@ -329,6 +363,36 @@ public final class CanvasFlowConfig {
     /** {@value #TOPIC_DLQ}. */
     public String dlqTopic() {
         return dlqTopic;
+    }
+
+    /** {@value #TOPIC_MODELS}. */
+    public String modelsTopic() {
+        return modelsTopic;
+    }
+
+    /** {@value #TOPIC_MODEL_ASSIGNMENTS}. */
+    public String modelAssignmentsTopic() {
+        return modelAssignmentsTopic;
+    }
+
+    /** {@value #TOPIC_MODEL_ERRORS}. */
+    public String modelErrorsTopic() {
+        return modelErrorsTopic;
+    }
+
+    /** {@value #MODELS_FOLLOW}. */
+    public boolean modelsFollow() {
+        return modelsFollow;
+    }
+
+    /** {@value #MODELS_CACHE_SIZE}. */
+    public int modelsCacheSize() {
+        return modelsCacheSize;
+    }
+
+    /** {@value #MODELS_CACHE_DIR}, or its default under the state directory. */
+    public Path modelsCacheDir() {
+        return modelsCacheDir;
     }
 
     /** {@value #TOPIC_PARTITIONS}. */

@@ -82,11 +82,28 @@ public final class CanvasFlowTopology {
             ModelSource model,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
+        return buildTopology(config, ModelRouter.fixed(model), metrics, clock);
+    }
+
+    /**
+     * Builds the topology with a model per camera.
+     *
+     * @param config the settings
+     * @param models which model segments which camera, shared by all stream threads
+     * @param metrics where to count
+     * @param clock the wall clock in epoch milliseconds
+     * @return the topology
+     */
+    public static Topology buildTopology(
+            CanvasFlowConfig config,
+            ModelRouter models,
+            CanvasFlowMetrics metrics,
+            LongSupplier clock) {
         // Each processor's supplier declares the stores it uses (ProcessorSupplier.stores()).
         ProcessorSupplier<String, Frame, String, SpecificRecord> supplier =
                 config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY
-                        ? LatestOnlyProcessor.supplier(config, model, metrics, clock)
-                        : SegmentProcessor.supplier(config, model, metrics, clock);
+                        ? LatestOnlyProcessor.supplier(config, models, metrics, clock)
+                        : SegmentProcessor.supplier(config, models, metrics, clock);
         Topology topology = new Topology();
         topology.addSource(
                 FRAMES_SOURCE,

@@ -9,6 +9,8 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
 import java.awt.image.BufferedImage;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,8 +39,8 @@ public final class CanvasSegmenter {
 
     private final FrameDecoder decoder;
     private final CanvasPolicy policy;
-    private final ModelSource model;
-    private final MaskEncoder encoder;
+    private final ModelRouter models;
+    private final Map<String, MaskEncoder> encoders = new HashMap<>();
     private final LongSupplier clock;
 
     /**
@@ -49,16 +51,40 @@ public final class CanvasSegmenter {
      * @param clock the wall clock in epoch milliseconds
      */
     public CanvasSegmenter(CanvasFlowConfig config, ModelSource model, LongSupplier clock) {
-        this.decoder = FrameDecoder.of(config);
-        this.policy = CanvasPolicy.of(config);
-        this.model = model;
-        this.clock = clock;
-        this.encoder = new MaskEncoder(model.spec());
+        this(config, ModelRouter.fixed(model), clock);
     }
 
-    /** The encoder of this core's events (a latest-only processor emits skipped ones). */
-    public MaskEncoder encoder() {
-        return encoder;
+    /**
+     * Creates the frame core of one processor, each camera segmented by the model the router gives
+     * it.
+     *
+     * @param config the settings: frame limits, iteration budgets, scene cuts, keyframes
+     * @param models which model segments which camera
+     * @param clock the wall clock in epoch milliseconds
+     */
+    public CanvasSegmenter(CanvasFlowConfig config, ModelRouter models, LongSupplier clock) {
+        this.decoder = FrameDecoder.of(config);
+        this.policy = CanvasPolicy.of(config);
+        this.models = models;
+        this.clock = clock;
+    }
+
+    /**
+     * The event of a frame that a newer one superseded before it was segmented (latest-only mode),
+     * naming the model its camera has now.
+     *
+     * @param frame the skipped frame
+     * @return the event
+     */
+    public MaskEvent skipped(Frame frame) {
+        try (ModelRouter.Lease lease = models.acquire(frame.getCameraId())) {
+            return encoder(lease.model()).skipped(frame, clock.getAsLong());
+        }
+    }
+
+    /** This core's encoder of a model's events; one per version, as an encoder has a palette. */
+    private MaskEncoder encoder(ModelSource model) {
+        return encoders.computeIfAbsent(model.spec().version(), v -> new MaskEncoder(model.spec()));
     }
 
     /**
@@ -95,6 +121,17 @@ public final class CanvasSegmenter {
      */
     public Outcome segment(
             Frame frame, BufferedImage image, CanvasState stored, boolean storeReadable) {
+        try (ModelRouter.Lease lease = models.acquire(frame.getCameraId())) {
+            return segment(lease.model(), frame, image, stored, storeReadable);
+        }
+    }
+
+    private Outcome segment(
+            ModelSource model,
+            Frame frame,
+            BufferedImage image,
+            CanvasState stored,
+            boolean storeReadable) {
         long startMs = clock.getAsLong();
         Canvas seed = null;
         boolean logitsReadable = true;
@@ -124,32 +161,33 @@ public final class CanvasSegmenter {
         double modelMillis = 0;
         if (decision.seeded()) {
             try {
-                result = run(frame, image, seed, decision.iterations());
+                result = run(model, frame, image, seed, decision.iterations());
                 if (policy.isSceneCut(seed.argmax(), result.canvas().argmax())) {
                     iterations += result.iterations();
                     modelMillis += result.modelMillis();
                     decision = policy.reset(ResetReason.SCENE_CUT);
-                    result = run(frame, image, null, decision.iterations());
+                    result = run(model, frame, image, null, decision.iterations());
                 }
             } catch (IncompatibleCanvasException e) {
                 // Same version but another shape: the stored canvas cannot be what it claims.
                 decision = policy.reset(ResetReason.STATE_UNREADABLE);
-                result = run(frame, image, null, decision.iterations());
+                result = run(model, frame, image, null, decision.iterations());
             }
         } else {
-            result = run(frame, image, null, decision.iterations());
+            result = run(model, frame, image, null, decision.iterations());
         }
         iterations += result.iterations();
         modelMillis += result.modelMillis();
         MaskEvent mask =
-                encoder.segmented(
-                        frame,
-                        result,
-                        iterations,
-                        decision.resetReason(),
-                        modelMillis,
-                        decision.budgetReduced(),
-                        clock.getAsLong());
+                encoder(model)
+                        .segmented(
+                                frame,
+                                result,
+                                iterations,
+                                decision.resetReason(),
+                                modelMillis,
+                                decision.budgetReduced(),
+                                clock.getAsLong());
         CanvasState newState =
                 decision.storesCanvas()
                         ? CanvasStates.of(frame, model.spec(), result.canvas())
@@ -157,7 +195,8 @@ public final class CanvasSegmenter {
         return new Outcome(decision, mask, newState);
     }
 
-    private SegmentationResult run(Frame frame, BufferedImage image, Canvas seed, int iterations) {
+    private static SegmentationResult run(
+            ModelSource model, Frame frame, BufferedImage image, Canvas seed, int iterations) {
         return model.segmenter()
                 .segment(
                         SegmentRequest.builder()

@@ -160,6 +160,12 @@ final class ConfigSources {
         d.put(CanvasFlowConfig.TOPIC_FRAMES, Topics.FRAMES.name());
         d.put(CanvasFlowConfig.TOPIC_MASKS, Topics.MASKS.name());
         d.put(CanvasFlowConfig.TOPIC_DLQ, Topics.FRAMES_DLQ.name());
+        d.put(CanvasFlowConfig.TOPIC_MODELS, Topics.MODELS.name());
+        d.put(CanvasFlowConfig.TOPIC_MODEL_ASSIGNMENTS, Topics.MODEL_ASSIGNMENTS.name());
+        d.put(CanvasFlowConfig.TOPIC_MODEL_ERRORS, Topics.MODEL_ERRORS.name());
+        d.put(CanvasFlowConfig.MODELS_FOLLOW, "true");
+        d.put(CanvasFlowConfig.MODELS_CACHE_SIZE, "3");
+        d.put(CanvasFlowConfig.MODELS_CACHE_DIR, "");
         d.put(CanvasFlowConfig.TOPIC_PARTITIONS, "4");
         d.put(CanvasFlowConfig.TOPIC_REPLICATION, "1");
         d.put(CanvasFlowConfig.TOPICS_CREATE, "false");

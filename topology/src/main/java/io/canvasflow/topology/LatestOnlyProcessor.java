@@ -42,28 +42,26 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
 
     private final SegmentationCore core;
     private final CanvasFlowMetrics metrics;
-    private final LongSupplier clock;
     private KeyValueStore<String, CanvasState> canvases;
     private KeyValueStore<String, Frame> pending;
 
     LatestOnlyProcessor(
             CanvasFlowConfig config,
-            ModelSource model,
+            ModelRouter models,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
-        this.core = new SegmentationCore(config, model, metrics, clock);
+        this.core = new SegmentationCore(config, models, metrics, clock);
         this.metrics = metrics;
-        this.clock = clock;
     }
 
     /** A supplier of this processor that declares the canvas and pending-frames stores. */
     static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
             CanvasFlowConfig config,
-            ModelSource model,
+            ModelRouter models,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
         return SegmentationCore.supplier(
-                () -> new LatestOnlyProcessor(config, model, metrics, clock),
+                () -> new LatestOnlyProcessor(config, models, metrics, clock),
                 SegmentationCore::canvasStore,
                 () ->
                         Stores.keyValueStoreBuilder(
@@ -100,7 +98,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     }
 
     private void skip(String camera, Frame frame) {
-        MaskEvent event = core.encoder().skipped(frame, clock.getAsLong());
+        MaskEvent event = core.skipped(frame);
         long timestamp = frame.getCaptureTimestamp().toEpochMilli();
         context().forward(new Record<>(camera, event, timestamp), CanvasFlowTopology.MASKS_SINK);
         metrics.mask(event);

@@ -22,20 +22,20 @@ final class SegmentProcessor extends ContextualProcessor<String, Frame, String, 
 
     SegmentProcessor(
             CanvasFlowConfig config,
-            ModelSource model,
+            ModelRouter models,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
-        this.core = new SegmentationCore(config, model, metrics, clock);
+        this.core = new SegmentationCore(config, models, metrics, clock);
     }
 
     /** A supplier of this processor that declares the canvas store. */
     static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
             CanvasFlowConfig config,
-            ModelSource model,
+            ModelRouter models,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
         return SegmentationCore.supplier(
-                () -> new SegmentProcessor(config, model, metrics, clock),
+                () -> new SegmentProcessor(config, models, metrics, clock),
                 SegmentationCore::canvasStore);
     }
 

@@ -6,6 +6,7 @@ import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Set;
@@ -36,10 +37,10 @@ final class SegmentationCore {
 
     SegmentationCore(
             CanvasFlowConfig config,
-            ModelSource model,
+            ModelRouter models,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
-        this.segmenter = new CanvasSegmenter(config, model, clock);
+        this.segmenter = new CanvasSegmenter(config, models, clock);
         this.deadLetters = new DeadLetterSink(config, metrics);
         this.metrics = metrics;
     }
@@ -76,8 +77,9 @@ final class SegmentationCore {
         };
     }
 
-    MaskEncoder encoder() {
-        return segmenter.encoder();
+    /** The event of a frame a newer one superseded (latest-only mode). */
+    MaskEvent skipped(Frame frame) {
+        return segmenter.skipped(frame);
     }
 
     /**

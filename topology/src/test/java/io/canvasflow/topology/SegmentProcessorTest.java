@@ -52,7 +52,10 @@ class SegmentProcessorTest {
         context.addStateStore(canvases);
         processor =
                 new SegmentProcessor(
-                        config, TestModel.source(), metrics, context::currentSystemTimeMs);
+                        config,
+                        ModelRouter.fixed(TestModel.source()),
+                        metrics,
+                        context::currentSystemTimeMs);
         processor.init(context);
     }
 
@@ -81,7 +84,10 @@ class SegmentProcessorTest {
         AtomicLong clock = new AtomicLong(batchStart);
         SegmentProcessor timed =
                 new SegmentProcessor(
-                        config, TestModel.source(), metrics, () -> clock.addAndGet(25));
+                        config,
+                        ModelRouter.fixed(TestModel.source()),
+                        metrics,
+                        () -> clock.addAndGet(25));
         timed.init(context);
 
         // When two frames of one batch are segmented

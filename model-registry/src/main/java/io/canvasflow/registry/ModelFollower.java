@@ -1,0 +1,311 @@
+package io.canvasflow.registry;
+
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.avro.ModelErrorReason;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the models and assignments topics on a background thread, from their beginning, with no
+ * consumer group ({@code read_committed}, every partition): each serve instance sees every version
+ * and every assignment. A version that is complete and checks is written to {@code
+ * CACHE_DIR/VERSION/} ({@code model.json} and its parameter file, moved into place whole) and
+ * announced; a refused one is announced with its reason. A record that cannot be read is one log
+ * line and an announcement, never the end of the thread.
+ */
+public final class ModelFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration TOPIC_RECHECK = Duration.ofSeconds(10);
+
+    /** What the follower tells its owner, on the follower's thread. */
+    public interface Listener {
+
+        /** A version is ready to load from a directory. */
+        void modelReady(ModelSpec spec, Path dir);
+
+        /** A version, or a record (version null), was refused. */
+        void modelRefused(String version, ModelErrorReason reason, String message);
+
+        /** A version was removed from the topic. */
+        void modelRemoved(String version);
+
+        /** The assignments changed. */
+        void assignmentsChanged();
+    }
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<String> topics;
+    private final String modelsTopic;
+    private final Path cacheDir;
+    private volatile Listener listener;
+    private final ModelCatalog catalog;
+    private final Thread thread;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    /**
+     * Creates a follower; {@link #start()} starts it.
+     *
+     * @param kafka consumer properties: bootstrap servers and security settings
+     * @param modelsTopic the models topic
+     * @param assignmentsTopic the assignments topic
+     * @param cacheDir where complete versions are written
+     */
+    public ModelFollower(
+            Map<String, Object> kafka, String modelsTopic, String assignmentsTopic, Path cacheDir) {
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.modelsTopic = modelsTopic;
+        this.topics = List.of(modelsTopic, assignmentsTopic);
+        this.cacheDir = cacheDir;
+        this.catalog = new ModelCatalog(true, new Writer());
+        this.thread = new Thread(this::run, "canvasflow-model-follower");
+        this.thread.setDaemon(true);
+    }
+
+    /** The versions and assignments read so far. */
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * Starts following.
+     *
+     * @param listener told about versions and assignments, on the follower's thread
+     */
+    public void start(Listener listener) {
+        this.listener = listener;
+        thread.start();
+    }
+
+    /**
+     * Waits until both topics have been read to the end once (or found absent).
+     *
+     * @param timeout how long to wait
+     * @return whether it caught up in time
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        List<TopicPartition> assigned = List.of();
+        long nextTopicCheck = 0;
+        boolean announcedAbsent = false;
+        boolean unchecked = true;
+        while (running) {
+            try {
+                if (System.nanoTime() >= nextTopicCheck) {
+                    List<TopicPartition> found = partitions();
+                    if (!found.equals(assigned)) {
+                        List<TopicPartition> added = new ArrayList<>(found);
+                        added.removeAll(assigned);
+                        consumer.assign(found);
+                        consumer.seekToBeginning(added);
+                        assigned = found;
+                        unchecked = true;
+                    }
+                    if (found.isEmpty() && !announcedAbsent) {
+                        LOG.info(
+                                "topics {} do not exist yet: serving without models from Kafka"
+                                        + " until they do (`canvasflow models publish` creates"
+                                        + " them)",
+                                topics);
+                        announcedAbsent = true;
+                    }
+                    nextTopicCheck = System.nanoTime() + TOPIC_RECHECK.toNanos();
+                }
+                if (assigned.isEmpty()) {
+                    caughtUp.countDown();
+                    Thread.sleep(POLL.toMillis());
+                    continue;
+                }
+                boolean any = false;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    apply(record);
+                    any = true;
+                }
+                // Only after news: the end offsets are a request to the broker.
+                unchecked |= any;
+                if (!any && unchecked && atEnd(assigned)) {
+                    catalog.caughtUp();
+                    caughtUp.countDown();
+                    unchecked = false;
+                }
+            } catch (WakeupException | InterruptException | InterruptedException e) {
+                if (running) {
+                    LOG.warn("model follower interrupted; going on");
+                }
+            } catch (KafkaException e) {
+                LOG.warn("model follower: {}; retrying in 1 s", e.toString());
+                sleepQuietly();
+            }
+        }
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    private List<TopicPartition> partitions() {
+        List<TopicPartition> partitions = new ArrayList<>();
+        Map<String, List<PartitionInfo>> all = consumer.listTopics(Duration.ofSeconds(10));
+        for (String topic : topics) {
+            for (PartitionInfo p : all.getOrDefault(topic, List.of())) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        partitions.sort(
+                java.util.Comparator.comparing(TopicPartition::topic)
+                        .thenComparingInt(TopicPartition::partition));
+        return partitions;
+    }
+
+    private boolean atEnd(List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+        return partitions.stream()
+                .allMatch(p -> consumer.position(p, Duration.ofSeconds(10)) >= ends.get(p));
+    }
+
+    /** Applies one record; a record that cannot be read is a log line and an announcement. */
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        String where =
+                record.topic() + " partition " + record.partition() + " offset " + record.offset();
+        boolean models = record.topic().equals(modelsTopic);
+        try {
+            boolean understood =
+                    models
+                            ? catalog.applyModel(
+                                    record.key(),
+                                    record.value() == null
+                                            ? null
+                                            : AvroSerdes.modelPart()
+                                                    .deserializer()
+                                                    .deserialize(record.topic(), record.value()))
+                            : catalog.applyAssignment(
+                                    Objects.requireNonNullElse(record.key(), ""),
+                                    record.value() == null
+                                            ? null
+                                            : AvroSerdes.modelAssignment()
+                                                    .deserializer()
+                                                    .deserialize(record.topic(), record.value()));
+            if (!understood) {
+                unreadable(where, "key \"" + record.key() + "\" does not fit its value");
+            } else if (!models) {
+                listener.assignmentsChanged();
+            }
+        } catch (RuntimeException e) {
+            unreadable(where, e.getMessage());
+        }
+    }
+
+    private void unreadable(String where, String why) {
+        String message = "skipped the record at " + where + ": " + why;
+        LOG.warn("model registry: {}", message);
+        listener.modelRefused(null, ModelErrorReason.UNREADABLE_RECORD, message);
+    }
+
+    /** Stops following and closes the consumer. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes complete versions into the cache directory and passes the catalog's news on. */
+    private final class Writer implements ModelCatalog.Listener {
+
+        @Override
+        public void complete(ModelSpec spec, String modelJson, List<byte[]> parameters) {
+            Path dir = cacheDir.resolve(spec.version());
+            try {
+                Files.createDirectories(cacheDir);
+                Path json = dir.resolve(ModelSpec.FILE_NAME);
+                if (!Files.exists(json)
+                        || !Files.readString(json, StandardCharsets.UTF_8).equals(modelJson)) {
+                    Path tmp = Files.createTempDirectory(cacheDir, spec.version() + ".tmp-");
+                    Files.writeString(tmp.resolve(ModelSpec.FILE_NAME), modelJson);
+                    try (OutputStream out =
+                            Files.newOutputStream(tmp.resolve(spec.parameters().file()))) {
+                        for (byte[] chunk : parameters) {
+                            out.write(chunk);
+                        }
+                    }
+                    deleteTree(dir);
+                    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                listener.modelRefused(
+                        spec.version(),
+                        ModelErrorReason.OTHER,
+                        "cannot write model " + spec.version() + " to " + dir + ": " + e);
+                return;
+            }
+            listener.modelReady(spec, dir);
+        }
+
+        @Override
+        public void refused(String version, ModelErrorReason reason, String message) {
+            listener.modelRefused(version, reason, message);
+        }
+
+        @Override
+        public void removed(String version) {
+            listener.modelRemoved(version);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,320 @@
+package io.canvasflow.registry;
+
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.AssignmentScope;
+import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelPart;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What the {@code canvasflow models} commands do to a cluster: create the registry topics, publish
+ * and remove versions, assign them, and read the registry back. Writes are transactions, so that a
+ * reader sees a version's manifest and all of its chunks, or none of them.
+ */
+public final class ModelRegistryClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final Map<String, Object> kafka;
+    private final RegistryTopics topics;
+
+    /**
+     * The names of the three registry topics.
+     *
+     * @param models published versions
+     * @param assignments assignments
+     * @param errors refused versions
+     */
+    public record RegistryTopics(String models, String assignments, String errors) {
+
+        /** The default names, from {@link Topics}. */
+        public static RegistryTopics defaults() {
+            return new RegistryTopics(
+                    Topics.MODELS.name(),
+                    Topics.MODEL_ASSIGNMENTS.name(),
+                    Topics.MODEL_ERRORS.name());
+        }
+    }
+
+    /**
+     * Creates a client.
+     *
+     * @param kafka client properties: bootstrap servers and any security settings
+     * @param topics the registry topics
+     */
+    public ModelRegistryClient(Map<String, Object> kafka, RegistryTopics topics) {
+        this.kafka = Map.copyOf(kafka);
+        this.topics = topics;
+    }
+
+    /**
+     * Creates the registry topics where they do not exist: the models and assignments topics
+     * compacted with one partition (a version's parts stay in order), the errors topic with one.
+     *
+     * @param replication the replication factor
+     * @throws ModelRegistryException when a topic cannot be created
+     */
+    public void createTopics(short replication) {
+        createTopics(kafka, topics, replication);
+    }
+
+    /**
+     * Creates the registry topics where they do not exist.
+     *
+     * @param kafka admin properties
+     * @param topics their names
+     * @param replication the replication factor
+     * @throws ModelRegistryException when a topic cannot be created
+     */
+    public static void createTopics(
+            Map<String, Object> kafka, RegistryTopics topics, short replication) {
+        Map<String, String> compacted =
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        List<NewTopic> wanted =
+                List.of(
+                        new NewTopic(topics.models(), 1, replication).configs(compacted),
+                        new NewTopic(topics.assignments(), 1, replication).configs(compacted),
+                        new NewTopic(topics.errors(), 1, replication));
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin admin = Admin.create(config)) {
+            for (var result : admin.createTopics(wanted).values().entrySet()) {
+                try {
+                    result.getValue().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new ModelRegistryException(
+                                "cannot create topic "
+                                        + result.getKey()
+                                        + ": "
+                                        + e.getCause().getMessage(),
+                                e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelRegistryException("interrupted while creating the registry topics", e);
+        } catch (TimeoutException e) {
+            throw new ModelRegistryException(
+                    "the registry topics were not created within "
+                            + TIMEOUT.toSeconds()
+                            + " s; is Kafka at "
+                            + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + "?",
+                    e);
+        }
+    }
+
+    /**
+     * Publishes a checked model in one transaction.
+     *
+     * @param publication the model's records
+     */
+    public void publish(ModelPublication publication) {
+        send(
+                publication.records().stream()
+                        .map(e -> modelRecord(e.getKey(), e.getValue()))
+                        .toList());
+    }
+
+    /**
+     * Removes a version: a tombstone on its manifest and on every chunk key, in one transaction.
+     *
+     * @param version the version
+     * @param catalog the registry as read now
+     * @throws ModelRegistryException when the version is not published or is still assigned
+     */
+    public void remove(String version, ModelCatalog catalog) {
+        if (!catalog.isPublished(version)) {
+            throw new ModelRegistryException(
+                    "model "
+                            + version
+                            + " is not on topic "
+                            + topics.models()
+                            + "; `canvasflow models list` shows the versions");
+        }
+        List<String> users =
+                catalog.assignments().stream()
+                        .filter(a -> a.getModelVersion().equals(version))
+                        .map(a -> ModelKeys.assignment(a.getScope(), a.getTarget()))
+                        .toList();
+        if (!users.isEmpty()) {
+            throw new ModelRegistryException(
+                    "model "
+                            + version
+                            + " is still assigned ("
+                            + String.join(", ", users)
+                            + "); assign another model or unassign first");
+        }
+        Set<Integer> chunks = catalog.chunkIndexes(version);
+        List<ProducerRecord<String, byte[]>> tombstones =
+                new java.util.ArrayList<>(
+                        chunks.stream()
+                                .map(i -> modelRecord(ModelKeys.chunk(version, i), null))
+                                .toList());
+        tombstones.add(modelRecord(ModelKeys.manifest(version), null));
+        send(tombstones);
+    }
+
+    /**
+     * Assigns a version, or with a null version removes the assignment.
+     *
+     * @param scope what the assignment covers
+     * @param target the camera id or pattern; null for the default
+     * @param version the version, or null to unassign
+     * @return the assignment written, or null for an unassignment
+     */
+    public ModelAssignment assign(AssignmentScope scope, String target, String version) {
+        ModelAssignment assignment =
+                version == null
+                        ? null
+                        : ModelAssignment.newBuilder()
+                                .setScope(scope)
+                                .setTarget(scope == AssignmentScope.DEFAULT ? null : target)
+                                .setModelVersion(version)
+                                .setAssignedAt(Instant.now())
+                                .setAssignedBy(ModelPublication.whoAmI())
+                                .build();
+        byte[] value =
+                assignment == null
+                        ? null
+                        : AvroSerdes.modelAssignment()
+                                .serializer()
+                                .serialize(topics.assignments(), assignment);
+        send(
+                List.of(
+                        new ProducerRecord<>(
+                                topics.assignments(), ModelKeys.assignment(scope, target), value)));
+        return assignment;
+    }
+
+    /**
+     * Reads both registry topics to their current end.
+     *
+     * @return what they say; chunks are counted, not kept
+     */
+    public ModelCatalog read() {
+        ModelCatalog catalog = new ModelCatalog(false, new ModelCatalog.Listener() {});
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.keySet().retainAll(ConsumerConfig.configNames());
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(
+                        config,
+                        new StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            Map<String, List<PartitionInfo>> existing = consumer.listTopics(TIMEOUT);
+            List<TopicPartition> partitions = new java.util.ArrayList<>();
+            for (String topic : List.of(topics.models(), topics.assignments())) {
+                existing.getOrDefault(topic, List.of())
+                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, TIMEOUT);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new ModelRegistryException(
+                            "could not read the registry topics to their end within "
+                                    + TIMEOUT.toSeconds()
+                                    + " s");
+                }
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        if (record.topic().equals(topics.models())) {
+                            catalog.applyModel(
+                                    record.key(),
+                                    record.value() == null
+                                            ? null
+                                            : AvroSerdes.modelPart()
+                                                    .deserializer()
+                                                    .deserialize(record.topic(), record.value()));
+                        } else if (record.key() != null) {
+                            catalog.applyAssignment(
+                                    record.key(),
+                                    record.value() == null
+                                            ? null
+                                            : AvroSerdes.modelAssignment()
+                                                    .deserializer()
+                                                    .deserialize(record.topic(), record.value()));
+                        }
+                    } catch (KafkaException | IllegalArgumentException e) {
+                        // models list shows what it can read; serve reports unreadable records.
+                    }
+                }
+            }
+        }
+        catalog.caughtUp();
+        return catalog;
+    }
+
+    private ProducerRecord<String, byte[]> modelRecord(String key, ModelPart value) {
+        byte[] bytes =
+                value == null
+                        ? null
+                        : AvroSerdes.modelPart().serializer().serialize(topics.models(), value);
+        return new ProducerRecord<>(topics.models(), key, bytes);
+    }
+
+    /** Sends records in one transaction. */
+    private void send(List<ProducerRecord<String, byte[]>> records) {
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.keySet().retainAll(ProducerConfig.configNames());
+        config.put(
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "canvasflow-models-" + UUID.randomUUID());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, TIMEOUT.toMillis());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(
+                        config,
+                        new StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            try {
+                records.forEach(producer::send);
+                producer.commitTransaction();
+            } catch (KafkaException e) {
+                producer.abortTransaction();
+                throw e;
+            }
+        } catch (KafkaException e) {
+            throw new ModelRegistryException(
+                    "could not write to Kafka at "
+                            + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+}

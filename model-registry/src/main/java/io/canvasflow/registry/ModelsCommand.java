@@ -1,0 +1,377 @@
+package io.canvasflow.registry;
+
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.schemas.avro.AssignmentScope;
+import io.canvasflow.schemas.avro.ModelAssignment;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code canvasflow models}: the model registry on Kafka.
+ *
+ * <pre>
+ * canvasflow models publish models/rnn --bootstrap-servers localhost:9092
+ * canvasflow models assign --camera cam-1 --model canvasflow-rnn-vtest-59bf7d10673a
+ * canvasflow models assign --default --model canvasflow-rnn-synthetic-516d5821e8e9
+ * canvasflow models list
+ * </pre>
+ */
+@Command(
+        name = "models",
+        mixinStandardHelpOptions = true,
+        description = "Publish models to Kafka, assign them to cameras, list and remove them.",
+        subcommands = {
+            ModelsCommand.Publish.class,
+            ModelsCommand.ListVersions.class,
+            ModelsCommand.Remove.class,
+            ModelsCommand.Assign.class,
+            ModelsCommand.Unassign.class,
+            ModelsCommand.Assignments.class
+        })
+public final class ModelsCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    /** The options every subcommand shares: the cluster and the registry topics. */
+    public static final class RegistryOptions {
+
+        @Mixin KafkaOptions kafkaOptions;
+
+        @Option(
+                names = "--models-topic",
+                paramLabel = "NAME",
+                description = "Models topic (default: models).")
+        String modelsTopic;
+
+        @Option(
+                names = "--assignments-topic",
+                paramLabel = "NAME",
+                description = "Assignments topic (default: model-assignments).")
+        String assignmentsTopic;
+
+        /** The client of the cluster the options name. */
+        ModelRegistryClient client() {
+            String servers = kafkaOptions.bootstrapServersOr(System.getenv());
+            if (servers == null) {
+                throw new ModelRegistryException(
+                        "no Kafka bootstrap servers: pass --bootstrap-servers HOST:PORT or set "
+                                + KafkaOptions.BOOTSTRAP_ENV);
+            }
+            ModelRegistryClient.RegistryTopics defaults =
+                    ModelRegistryClient.RegistryTopics.defaults();
+            return new ModelRegistryClient(
+                    Map.of("bootstrap.servers", servers),
+                    new ModelRegistryClient.RegistryTopics(
+                            modelsTopic != null ? modelsTopic : defaults.models(),
+                            assignmentsTopic != null ? assignmentsTopic : defaults.assignments(),
+                            defaults.errors()));
+        }
+    }
+
+    /** Runs a subcommand's work: a registry error or a bad model is one line and exit 2. */
+    static int run(CommandSpec spec, Callable<Integer> work) {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return work.call();
+        } catch (ModelRegistryException | ModelLoadException e) {
+            err.println("canvasflow models " + spec.name() + ": " + e.getMessage());
+            err.flush();
+            return 2;
+        } catch (Exception e) {
+            err.println("canvasflow models " + spec.name() + ": " + e);
+            err.flush();
+            return 1;
+        }
+    }
+
+    /** {@code models publish DIR}. */
+    @Command(
+            name = "publish",
+            mixinStandardHelpOptions = true,
+            description = "Publish a model directory to the models topic.")
+    static final class Publish implements Callable<Integer> {
+        @Mixin RegistryOptions registry;
+
+        @Spec CommandSpec spec;
+
+        @Parameters(
+                paramLabel = "DIR",
+                description = "The model directory (model.json and its parameters).")
+        Path dir;
+
+        @Option(
+                names = "--chunk-bytes",
+                defaultValue = "524288",
+                paramLabel = "N",
+                description =
+                        "Largest chunk, under the topic's max.message.bytes (default: ${DEFAULT-VALUE}).")
+        int chunkBytes;
+
+        @Override
+        public Integer call() {
+            return run(
+                    spec,
+                    () -> {
+                        if (chunkBytes < 1024 || chunkBytes > 8 * 1024 * 1024) {
+                            throw new ModelRegistryException(
+                                    "--chunk-bytes "
+                                            + chunkBytes
+                                            + " is out of range: use 1024 to 8388608");
+                        }
+                        ModelPublication publication = ModelPublication.read(dir, chunkBytes);
+                        ModelRegistryClient client = registry.client();
+                        client.createTopics((short) 1);
+                        client.publish(publication);
+                        PrintWriter out = spec.commandLine().getOut();
+                        out.printf(
+                                "published %s: %d bytes in %d chunks, SHA-256 %s%n",
+                                publication.version(),
+                                publication.parametersBytes(),
+                                publication.chunks().size(),
+                                publication.manifest().getParametersSha256());
+                        out.flush();
+                        return 0;
+                    });
+        }
+    }
+
+    /** {@code models list}. */
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List the published versions.")
+    static final class ListVersions implements Callable<Integer> {
+        @Mixin RegistryOptions registry;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return run(
+                    spec,
+                    () -> {
+                        PrintWriter out = spec.commandLine().getOut();
+                        out.printf(
+                                "%-44s %-28s %-9s %10s %-24s %-10s %s%n",
+                                "VERSION",
+                                "MODEL ID",
+                                "INPUT",
+                                "BYTES",
+                                "PUBLISHED",
+                                "STATUS",
+                                "CLASSES / LINEAGE");
+                        for (ModelCatalog.Version v : registry.client().read().versions()) {
+                            ModelSpec spec = v.spec();
+                            out.printf(
+                                    "%-44s %-28s %-9s %10d %-24s %-10s %s%s%n",
+                                    v.version(),
+                                    spec == null ? "?" : spec.modelId(),
+                                    spec == null
+                                            ? "?"
+                                            : spec.input().width() + "x" + spec.input().height(),
+                                    v.manifest().getParametersBytes(),
+                                    v.manifest().getPublishedAt(),
+                                    v.status(),
+                                    spec == null ? "" : String.join(",", spec.classNames()),
+                                    spec == null
+                                                    || spec.metrics() == null
+                                                    || spec.metrics().get("lineage") == null
+                                            ? ""
+                                            : " " + spec.metrics().get("lineage"));
+                        }
+                        out.flush();
+                        return 0;
+                    });
+        }
+    }
+
+    /** {@code models remove VERSION}. */
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = "Remove a version that no assignment names.")
+    static final class Remove implements Callable<Integer> {
+        @Mixin RegistryOptions registry;
+
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "VERSION", description = "The version to remove.")
+        String version;
+
+        @Override
+        public Integer call() {
+            return run(
+                    spec,
+                    () -> {
+                        ModelRegistryClient client = registry.client();
+                        client.remove(version, client.read());
+                        spec.commandLine().getOut().printf("removed %s%n", version).flush();
+                        return 0;
+                    });
+        }
+    }
+
+    /** Which cameras an assignment covers: exactly one of the three. */
+    static final class Scope {
+        @Option(names = "--camera", paramLabel = "ID", description = "One camera.")
+        String camera;
+
+        @Option(
+                names = "--camera-pattern",
+                paramLabel = "REGEX",
+                description = "Every camera whose whole id matches (Java regular expression).")
+        String pattern;
+
+        @Option(names = "--default", description = "Every camera nothing else covers.")
+        boolean isDefault;
+
+        AssignmentScope scope() {
+            return camera != null
+                    ? AssignmentScope.CAMERA
+                    : pattern != null ? AssignmentScope.PATTERN : AssignmentScope.DEFAULT;
+        }
+
+        String target() {
+            if (pattern != null) {
+                try {
+                    Pattern.compile(pattern);
+                } catch (PatternSyntaxException e) {
+                    throw new ModelRegistryException(
+                            "--camera-pattern "
+                                    + pattern
+                                    + " is not a regular expression: "
+                                    + e.getDescription());
+                }
+            }
+            return camera != null ? camera : pattern;
+        }
+    }
+
+    /** {@code models assign}. */
+    @Command(
+            name = "assign",
+            mixinStandardHelpOptions = true,
+            description = "Assign a published version to cameras.")
+    static final class Assign implements Callable<Integer> {
+        @Mixin RegistryOptions registry;
+
+        @Spec CommandSpec spec;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Scope scope;
+
+        @Option(
+                names = "--model",
+                required = true,
+                paramLabel = "VERSION",
+                description = "The version to serve.")
+        String version;
+
+        @Override
+        public Integer call() {
+            return run(
+                    spec,
+                    () -> {
+                        ModelRegistryClient client = registry.client();
+                        String target = scope.target();
+                        ModelCatalog catalog = client.read();
+                        if (!catalog.isComplete(version)) {
+                            throw new ModelRegistryException(
+                                    "model "
+                                            + version
+                                            + (catalog.isPublished(version)
+                                                    ? " is incomplete on the models topic; publish it again"
+                                                    : " is not published; `canvasflow models publish DIR` first"));
+                        }
+                        client.assign(scope.scope(), target, version);
+                        spec.commandLine()
+                                .getOut()
+                                .printf(
+                                        "assigned %s to %s%n",
+                                        version, ModelKeys.assignment(scope.scope(), target))
+                                .flush();
+                        return 0;
+                    });
+        }
+    }
+
+    /** {@code models unassign}. */
+    @Command(
+            name = "unassign",
+            mixinStandardHelpOptions = true,
+            description = "Remove an assignment.")
+    static final class Unassign implements Callable<Integer> {
+        @Mixin RegistryOptions registry;
+
+        @Spec CommandSpec spec;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Scope scope;
+
+        @Override
+        public Integer call() {
+            return run(
+                    spec,
+                    () -> {
+                        registry.client().assign(scope.scope(), scope.target(), null);
+                        spec.commandLine()
+                                .getOut()
+                                .printf(
+                                        "unassigned %s%n",
+                                        ModelKeys.assignment(scope.scope(), scope.target()))
+                                .flush();
+                        return 0;
+                    });
+        }
+    }
+
+    /** {@code models assignments}. */
+    @Command(
+            name = "assignments",
+            mixinStandardHelpOptions = true,
+            description = "List the assignments.")
+    static final class Assignments implements Callable<Integer> {
+        @Mixin RegistryOptions registry;
+
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return run(
+                    spec,
+                    () -> {
+                        PrintWriter out = spec.commandLine().getOut();
+                        out.printf("%-32s %-44s %-24s %s%n", "COVERS", "VERSION", "ASSIGNED", "BY");
+                        for (ModelAssignment a : registry.client().read().assignments()) {
+                            out.printf(
+                                    "%-32s %-44s %-24s %s%n",
+                                    ModelKeys.assignment(a.getScope(), a.getTarget()),
+                                    a.getModelVersion(),
+                                    a.getAssignedAt(),
+                                    a.getAssignedBy());
+                        }
+                        out.flush();
+                        return 0;
+                    });
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.registry.ModelFollower;
+import io.canvasflow.registry.ModelRegistryClient;
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.avro.ModelError;
+import io.canvasflow.schemas.avro.ModelErrorReason;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The models of a serve instance: serve's model directory as the fallback, and, when {@code
+ * models.follow} is on, a {@link ModelFollower} on the models and assignments topics feeding a
+ * {@link ModelRouter}, with refused models reported to the {@code model-errors} topic.
+ */
+final class FollowedModels implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FollowedModels.class);
+    private static final Duration CATCH_UP = Duration.ofSeconds(60);
+
+    private final ModelRouter router;
+    private final ModelFollower follower;
+    private final KafkaProducer<String, ModelError> errors;
+
+    private FollowedModels(
+            ModelRouter router, ModelFollower follower, KafkaProducer<String, ModelError> errors) {
+        this.router = router;
+        this.follower = follower;
+        this.errors = errors;
+    }
+
+    /** The router the topology segments with. */
+    ModelRouter router() {
+        return router;
+    }
+
+    /**
+     * Reads the registry to its end, loads the fallback and the assigned models, and goes on
+     * following.
+     *
+     * @param config the settings
+     * @param given a model loaded elsewhere (not closed here), or null to load {@code model.dir}
+     * @return the models
+     * @throws ModelLoadException when {@code model.dir} is bad, or when there is no model at all
+     */
+    static FollowedModels start(CanvasFlowConfig config, ModelSource given)
+            throws InterruptedException {
+        if (!config.modelsFollow()) {
+            ModelSource model =
+                    given != null
+                            ? given
+                            : ModelSource.load(config.modelDir(), config.modelDevice());
+            return new FollowedModels(
+                    given != null
+                            ? ModelRouter.fixed(model)
+                            : ModelRouter.following(
+                                    null, model, true, config.modelDevice(), 1, (v, r, m) -> {}),
+                    null,
+                    null);
+        }
+        Map<String, Object> kafka = clientProperties(config);
+        if (config.topicsCreate()) {
+            ModelRegistryClient.createTopics(
+                    kafka, registryTopics(config), config.topicReplication());
+        }
+        KafkaProducer<String, ModelError> errors = errorProducer(kafka);
+        ModelFollower follower =
+                new ModelFollower(
+                        kafka,
+                        config.modelsTopic(),
+                        config.modelAssignmentsTopic(),
+                        config.modelsCacheDir());
+        ModelSource fallback = null;
+        ModelRouter router = null;
+        try {
+            boolean ownDir = given == null && Files.isDirectory(config.modelDir());
+            fallback =
+                    given != null
+                            ? given
+                            : ownDir
+                                    ? ModelSource.load(config.modelDir(), config.modelDevice())
+                                    : null;
+            router =
+                    ModelRouter.following(
+                            follower.catalog(),
+                            fallback,
+                            given == null,
+                            config.modelDevice(),
+                            config.modelsCacheSize(),
+                            reporter(errors, config, instanceId(config)));
+            follower.start(router);
+            if (!follower.awaitCaughtUp(CATCH_UP)) {
+                LOG.warn(
+                        "did not read topics {} and {} to their end within {}; going on",
+                        config.modelsTopic(),
+                        config.modelAssignmentsTopic(),
+                        CATCH_UP);
+            }
+            router.preloadAssigned(CATCH_UP);
+            if (!router.hasModel()) {
+                // The same sentence as a bad model directory, with what else would do.
+                try {
+                    ModelSource.load(config.modelDir(), config.modelDevice()).close();
+                } catch (ModelLoadException e) {
+                    throw new ModelLoadException(
+                            e.getMessage()
+                                    + "; or publish a model and assign it to every camera with"
+                                    + " `canvasflow models assign --default --model VERSION`",
+                            e);
+                }
+            }
+            return new FollowedModels(router, follower, errors);
+        } catch (RuntimeException | InterruptedException e) {
+            follower.close();
+            errors.close(Duration.ofSeconds(5));
+            if (router != null) {
+                router.close();
+            } else if (fallback != null && given == null) {
+                fallback.close();
+            }
+            throw e;
+        }
+    }
+
+    static ModelRegistryClient.RegistryTopics registryTopics(CanvasFlowConfig config) {
+        return new ModelRegistryClient.RegistryTopics(
+                config.modelsTopic(), config.modelAssignmentsTopic(), config.modelErrorsTopic());
+    }
+
+    /** Bootstrap servers and the passed-through properties a plain client understands. */
+    static Map<String, Object> clientProperties(CanvasFlowConfig config) {
+        Map<String, Object> kafka = new HashMap<>();
+        config.kafkaProperties()
+                .forEach(
+                        (k, v) -> {
+                            if (ConsumerConfig.configNames().contains(k)
+                                    || ProducerConfig.configNames().contains(k)) {
+                                kafka.put(k, v);
+                            }
+                        });
+        kafka.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        kafka.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        kafka.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        kafka.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        return kafka;
+    }
+
+    private static KafkaProducer<String, ModelError> errorProducer(Map<String, Object> kafka) {
+        Map<String, Object> config = new HashMap<>(kafka);
+        config.keySet().retainAll(ProducerConfig.configNames());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(
+                config, new StringSerializer(), AvroSerdes.modelError().serializer());
+    }
+
+    private static ModelRouter.ErrorSink reporter(
+            KafkaProducer<String, ModelError> errors, CanvasFlowConfig config, String instance) {
+        return (version, reason, message) -> {
+            ModelError event =
+                    ModelError.newBuilder()
+                            .setModelVersion(version)
+                            .setInstance(instance)
+                            .setReason(reason == null ? ModelErrorReason.OTHER : reason)
+                            .setMessage(message)
+                            .setTimestamp(Instant.now())
+                            .build();
+            errors.send(
+                    new ProducerRecord<>(config.modelErrorsTopic(), version, event),
+                    (metadata, e) -> {
+                        if (e != null) {
+                            LOG.warn(
+                                    "could not report to topic {}: {}",
+                                    config.modelErrorsTopic(),
+                                    e.getMessage());
+                        }
+                    });
+        };
+    }
+
+    /** {@code application.id@host/random}: two instances on one host are told apart. */
+    private static String instanceId(CanvasFlowConfig config) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return config.applicationId()
+                + "@"
+                + host
+                + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Stops following, then closes the models it loaded. Call after Kafka Streams stopped. */
+    @Override
+    public void close() {
+        if (follower != null) {
+            follower.close();
+        }
+        router.close();
+        if (errors != null) {
+            errors.close(Duration.ofSeconds(5));
+        }
+    }
+}

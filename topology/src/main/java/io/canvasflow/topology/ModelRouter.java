@@ -1,0 +1,396 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.registry.ModelCatalog;
+import io.canvasflow.registry.ModelFollower;
+import io.canvasflow.schemas.avro.ModelErrorReason;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which model segments a camera's frame: the version its assignment names once that model is
+ * loaded, else the model the camera had, else the default. Never waits: a newly needed model is
+ * loaded and checked on a loader thread, and the camera switches at its first frame after that (the
+ * canvas policy turns the version change into a zero-canvas frame with reset reason
+ * MODEL_VERSION_CHANGE).
+ *
+ * <p>At most {@code models.cache.size} models stay loaded; the least recently used one goes first,
+ * never the default. A model is closed only when no frame holds it: a frame holds a {@link Lease}.
+ * A version that cannot be loaded is refused once, with one log line and a {@code model-errors}
+ * event, and the cameras keep their model.
+ */
+public final class ModelRouter implements ModelFollower.Listener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRouter.class);
+
+    /** Where a refused model is reported (the {@code model-errors} topic). */
+    public interface ErrorSink {
+
+        /**
+         * Reports a refused version.
+         *
+         * @param version the version, null for an unreadable record
+         * @param reason why
+         * @param message one sentence
+         */
+        void refused(String version, ModelErrorReason reason, String message);
+    }
+
+    /** A model held for one frame; closing it lets an evicted model close. */
+    public static final class Lease implements AutoCloseable {
+        private final Entry entry;
+
+        private Lease(Entry entry) {
+            this.entry = entry;
+        }
+
+        /** The model. */
+        public ModelSource model() {
+            return entry.source;
+        }
+
+        @Override
+        public void close() {
+            entry.release();
+        }
+    }
+
+    /** A loaded model, counted while frames hold it. */
+    private static final class Entry {
+        final ModelSource source;
+        final boolean owned;
+        private int users;
+        private boolean retired;
+
+        Entry(ModelSource source, boolean owned) {
+            this.source = source;
+            this.owned = owned;
+        }
+
+        synchronized void acquire() {
+            users++;
+        }
+
+        synchronized void release() {
+            users--;
+            closeIfDone();
+        }
+
+        synchronized void retire() {
+            retired = true;
+            closeIfDone();
+        }
+
+        private void closeIfDone() {
+            if (retired && users == 0 && owned) {
+                source.close();
+            }
+        }
+    }
+
+    private final ModelCatalog catalog;
+    private final DeviceChoice device;
+    private final int capacity;
+    private final ErrorSink errors;
+    private final Entry fallback;
+    private final LinkedHashMap<String, Entry> loaded = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, String> cameraModel = new ConcurrentHashMap<>();
+    private final Map<String, Path> available = new ConcurrentHashMap<>();
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    private final Set<String> loading = new HashSet<>();
+    private final Set<String> toldMissing = ConcurrentHashMap.newKeySet();
+    private final ExecutorService loader;
+
+    private ModelRouter(
+            ModelCatalog catalog,
+            ModelSource fallback,
+            boolean ownsFallback,
+            DeviceChoice device,
+            int capacity,
+            ErrorSink errors) {
+        this.catalog = catalog;
+        this.device = device;
+        this.capacity = capacity;
+        this.errors = errors;
+        this.fallback = fallback == null ? null : new Entry(fallback, ownsFallback);
+        if (fallback != null) {
+            loaded.put(fallback.spec().version(), this.fallback);
+        }
+        this.loader =
+                catalog == null
+                        ? null
+                        : Executors.newSingleThreadExecutor(
+                                r -> {
+                                    Thread t = new Thread(r, "canvasflow-model-loader");
+                                    t.setDaemon(true);
+                                    return t;
+                                });
+    }
+
+    /**
+     * One model for every camera.
+     *
+     * @param model the model; the router does not close it
+     * @return the router
+     */
+    public static ModelRouter fixed(ModelSource model) {
+        return new ModelRouter(null, model, false, DeviceChoice.CPU, 1, (v, r, m) -> {});
+    }
+
+    /**
+     * A router that follows the assignments in a catalog; attach it to the follower that fills the
+     * catalog.
+     *
+     * @param catalog the followed registry
+     * @param fallback the model of cameras that nothing assigns (serve's model directory), or null
+     * @param ownsFallback whether closing the router closes the fallback
+     * @param device where to run loaded models
+     * @param capacity how many models to keep loaded
+     * @param errors where refused models are reported
+     * @return the router; closing it closes every model it loaded and the fallback
+     */
+    public static ModelRouter following(
+            ModelCatalog catalog,
+            ModelSource fallback,
+            boolean ownsFallback,
+            DeviceChoice device,
+            int capacity,
+            ErrorSink errors) {
+        return new ModelRouter(catalog, fallback, ownsFallback, device, capacity, errors);
+    }
+
+    /**
+     * The model for a camera's frame, held until the lease is closed. Never waits for a load.
+     *
+     * @param cameraId the camera
+     * @return the lease
+     * @throws IllegalStateException when no model at all is loaded
+     */
+    public Lease acquire(String cameraId) {
+        String wanted = catalog == null ? null : catalog.resolve(cameraId).orElse(null);
+        Entry entry;
+        synchronized (loaded) {
+            entry = wanted == null ? null : loaded.get(wanted);
+            if (entry == null && wanted != null) {
+                request(wanted, cameraId);
+            }
+            if (entry == null) {
+                String current = cameraModel.get(cameraId);
+                entry = current == null ? null : loaded.get(current);
+            }
+            if (entry == null) {
+                entry = defaultEntry();
+            }
+            if (entry == null) {
+                throw new IllegalStateException(
+                        "no model is loaded for camera " + cameraId + " (nor a default)");
+            }
+            entry.acquire();
+        }
+        cameraModel.put(cameraId, entry.source.spec().version());
+        return new Lease(entry);
+    }
+
+    /** The default assignment's model if loaded, else the fallback, else the most recent one. */
+    private Entry defaultEntry() {
+        Optional<String> assigned = catalog == null ? Optional.empty() : catalog.defaultVersion();
+        Entry entry = assigned.map(loaded::get).orElse(null);
+        if (entry == null) {
+            entry = fallback;
+        }
+        if (entry == null && !loaded.isEmpty()) {
+            entry = loaded.values().stream().reduce((a, b) -> b).orElse(null);
+        }
+        return entry;
+    }
+
+    /** Asks for a version to be loaded; says once when it cannot be. Holds the lock. */
+    private void request(String version, String cameraId) {
+        if (loading.contains(version)) {
+            return;
+        }
+        String why = refused.get(version);
+        if (why != null) {
+            if (toldMissing.add(cameraId + "\u0000" + version)) {
+                LOG.warn(
+                        "camera {} is assigned model {}, which was refused ({}); it keeps its"
+                                + " model",
+                        cameraId,
+                        version,
+                        why);
+            }
+            return;
+        }
+        Path dir = available.get(version);
+        if (dir == null) {
+            if (toldMissing.add(version)) {
+                LOG.warn(
+                        "model {} is assigned (camera {}) but not on the models topic; cameras"
+                                + " keep their model until it is published",
+                        version,
+                        cameraId);
+            }
+            return;
+        }
+        loading.add(version);
+        loader.execute(() -> load(version, dir));
+    }
+
+    private void load(String version, Path dir) {
+        long start = System.nanoTime();
+        ModelSource source;
+        try {
+            source = ModelSource.load(dir, device);
+        } catch (ModelLoadException | IllegalStateException e) {
+            synchronized (loaded) {
+                loading.remove(version);
+            }
+            refuse(
+                    version,
+                    ModelErrorReason.INVALID_MODEL,
+                    "model " + version + " refused: " + e.getMessage());
+            return;
+        }
+        synchronized (loaded) {
+            loading.remove(version);
+            loaded.put(version, new Entry(source, true));
+            evict();
+        }
+        LOG.info(
+                "model {} loaded in {} ms; its cameras switch at their next frame",
+                version,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Drops the least recently used models beyond the capacity, never the default. */
+    private void evict() {
+        Optional<String> defaultVersion =
+                catalog == null ? Optional.empty() : catalog.defaultVersion();
+        Iterator<Map.Entry<String, Entry>> it = loaded.entrySet().iterator();
+        while (loaded.size() > capacity && it.hasNext()) {
+            Map.Entry<String, Entry> e = it.next();
+            if (e.getValue() == fallback || defaultVersion.map(e.getKey()::equals).orElse(false)) {
+                continue;
+            }
+            it.remove();
+            LOG.info("model {} unloaded (models.cache.size {})", e.getKey(), capacity);
+            e.getValue().retire();
+        }
+    }
+
+    private void refuse(String version, ModelErrorReason reason, String message) {
+        if (version != null) {
+            refused.put(version, reason.name());
+        }
+        LOG.warn("{}", message);
+        errors.refused(version, reason, message);
+    }
+
+    /**
+     * Loads the versions the assignments name that are ready, up to the capacity, the default
+     * first, and waits for them: at startup, so that the first frames already get their model.
+     *
+     * @param timeout how long to wait at most
+     */
+    public void preloadAssigned(java.time.Duration timeout) throws InterruptedException {
+        if (catalog == null) {
+            return;
+        }
+        synchronized (loaded) {
+            catalog.assignedVersions().stream()
+                    .filter(available::containsKey)
+                    .filter(v -> !loaded.containsKey(v))
+                    .limit(capacity)
+                    .forEach(v -> request(v, "(startup)"));
+        }
+        try {
+            // The loader runs its tasks in order: once this one has run, so have the loads.
+            loader.submit(() -> {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
+            LOG.warn("assigned models not loaded within {}; serving with what is loaded", timeout);
+        }
+    }
+
+    /** Whether some model is loaded (the fallback or a preloaded one). */
+    public boolean hasModel() {
+        synchronized (loaded) {
+            return !loaded.isEmpty();
+        }
+    }
+
+    /** The versions loaded now, least recently used first. */
+    public Set<String> loadedVersions() {
+        synchronized (loaded) {
+            return Set.copyOf(loaded.keySet());
+        }
+    }
+
+    @Override
+    public void modelReady(ModelSpec spec, Path dir) {
+        available.put(spec.version(), dir);
+        refused.remove(spec.version());
+        if (catalog != null && catalog.assignedVersions().contains(spec.version())) {
+            synchronized (loaded) {
+                if (!loaded.containsKey(spec.version())) {
+                    request(spec.version(), "(preload)");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void modelRefused(String version, ModelErrorReason reason, String message) {
+        refuse(version, reason, message);
+    }
+
+    @Override
+    public void modelRemoved(String version) {
+        available.remove(version);
+        LOG.info("model {} was removed from the models topic", version);
+    }
+
+    @Override
+    public void assignmentsChanged() {
+        if (catalog == null) {
+            return;
+        }
+        synchronized (loaded) {
+            for (String version : catalog.assignedVersions()) {
+                if (!loaded.containsKey(version) && available.containsKey(version)) {
+                    request(version, "(preload)");
+                }
+            }
+        }
+    }
+
+    /** Stops loading and closes every model it loaded. */
+    @Override
+    public void close() {
+        if (loader != null) {
+            loader.shutdownNow();
+            try {
+                loader.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (loaded) {
+            loaded.values().forEach(Entry::retire);
+            loaded.clear();
+        }
+    }
+}

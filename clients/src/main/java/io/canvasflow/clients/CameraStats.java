@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Running statistics of one camera's mask events: counts over the whole run, the rate over a recent
@@ -33,6 +36,7 @@ final class CameraStats {
     private double modelMillis;
     private long seeded;
     private long lastSequence = -1;
+    private final Set<String> models = new LinkedHashSet<>();
 
     CameraStats(String cameraId, Duration window) {
         this.cameraId = cameraId;
@@ -52,6 +56,7 @@ final class CameraStats {
             return;
         }
         segmented++;
+        models.add(event.getModelVersion());
         iterations += event.getIterations();
         modelMillis += event.getModelMillis();
         if (event.getSeeded()) {
@@ -79,7 +84,8 @@ final class CameraStats {
                         segmented == 0 ? 0 : (double) iterations / segmented,
                         seeded,
                         resets,
-                        segmented == 0 ? 0 : modelMillis / segmented),
+                        segmented == 0 ? 0 : modelMillis / segmented,
+                        List.copyOf(models)),
                 lastSequence);
     }
 

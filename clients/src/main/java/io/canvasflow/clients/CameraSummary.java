@@ -3,6 +3,7 @@ package io.canvasflow.clients;
 import io.canvasflow.schemas.avro.ResetReason;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,18 +35,22 @@ public record CameraSummary(
      * @param seeded frames whose canvas was seeded from the previous frame
      * @param resets frames whose canvas was reset, by reason
      * @param meanModelMillis mean time in the model per segmented frame
+     * @param models the model versions that segmented them, in the order they first did (a camera
+     *     switched by {@code canvasflow models assign} has two or more)
      */
     public record Segmentation(
             double meanIterations,
             long seeded,
             Map<ResetReason, Long> resets,
-            double meanModelMillis) {
+            double meanModelMillis,
+            List<String> models) {
 
-        /** Copies the reset counts. */
+        /** Copies the reset counts and the versions. */
         public Segmentation {
             EnumMap<ResetReason, Long> copy = new EnumMap<>(ResetReason.class);
             copy.putAll(resets);
             resets = Collections.unmodifiableMap(copy);
+            models = List.copyOf(models);
         }
 
         /**

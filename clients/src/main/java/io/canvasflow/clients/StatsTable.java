@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 /** Formats camera summaries as a fixed-width table, one line per camera. */
 public final class StatsTable {
 
-    private static final String ROW = "%-16s %8s %7s %7s %7s %7s %5s %7s  %s";
+    private static final String ROW = "%-16s %8s %7s %7s %7s %7s %5s %7s  %-24s %s";
 
     private StatsTable() {}
 
@@ -20,7 +20,7 @@ public final class StatsTable {
     public static String header() {
         return String.format(
                 ROW, "camera", "frames", "skipped", "fps", "p50 ms", "p99 ms", "iter", "seeded",
-                "resets");
+                "resets", "model");
     }
 
     /**
@@ -40,7 +40,10 @@ public final class StatsTable {
                 s.latencyP99Millis() < 0 ? "-" : Long.toString(s.latencyP99Millis()),
                 String.format("%.1f", s.segmentation().meanIterations()),
                 s.segmentation().seeded(),
-                resets(s.segmentation().resets()));
+                resets(s.segmentation().resets()),
+                s.segmentation().models().isEmpty()
+                        ? "-"
+                        : String.join(" -> ", s.segmentation().models()));
     }
 
     /**

@@ -1,10 +1,12 @@
 package io.canvasflow.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +42,8 @@ class CameraStatsTest {
                                 (98 * 2 + 2 * 6) / 100.0,
                                 98,
                                 Map.of(ResetReason.FIRST_FRAME, 1L, ResetReason.TIME_GAP, 1L),
-                                10.0),
+                                10.0,
+                                List.of("1")),
                         102);
         assertEquals(expected, summary);
         assertEquals(10.0, summary.fps(), 0.5);
@@ -67,6 +70,28 @@ class CameraStatsTest {
         String line = table.lines().skip(1).findFirst().orElseThrow();
         assertEquals(true, line.startsWith("lobby "), line);
         assertEquals(true, line.contains("first_frame=1"), line);
+    }
+
+    @Test
+    void shouldShowEachModelThatSegmentedACameraInOrder() {
+        // Given a camera switched from model 1 to model 2 by an assignment
+        CameraStats stats = new CameraStats("cam", Duration.ofSeconds(5));
+        stats.record(event(1, 6, ResetReason.FIRST_FRAME, 10, false), 1);
+        stats.record(event(2, 2, null, 10, false), 2);
+        MaskEvent switched =
+                MaskEvent.newBuilder(event(3, 6, ResetReason.MODEL_VERSION_CHANGE, 10, false))
+                        .setModelVersion("2")
+                        .build();
+        stats.record(switched, 3);
+
+        // When summarised
+        CameraSummary summary = stats.summary(4);
+
+        // Then both versions show, in order, and the table's line names them
+        assertEquals(List.of("1", "2"), summary.segmentation().models());
+        String line = StatsTable.line(summary);
+        assertTrue(line.endsWith("1 -> 2"), line);
+        assertTrue(line.contains("model_version_change=1"), line);
     }
 
     static MaskEvent event(

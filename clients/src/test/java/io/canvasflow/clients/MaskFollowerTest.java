@@ -124,7 +124,11 @@ class MaskFollowerTest {
                             12,
                             15,
                             new CameraSummary.Segmentation(
-                                    2.8, 4, Map.of(ResetReason.FIRST_FRAME, 1L), 20.0),
+                                    2.8,
+                                    4,
+                                    Map.of(ResetReason.FIRST_FRAME, 1L),
+                                    20.0,
+                                    List.of("1")),
                             5),
                     summary);
         }

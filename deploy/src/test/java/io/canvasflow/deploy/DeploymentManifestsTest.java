@@ -142,8 +142,10 @@ class DeploymentManifestsTest {
         assertTrue(copied.contains(home + "/" + jar.group(1)), copied.toString());
         assertTrue(copied.contains(launcher), copied.toString());
         assertTrue(copied.contains(home + "/lib/"), copied.toString());
-        assertTrue(copied.contains(home + "/models/"), copied.toString());
-        assertTrue(Files.isRegularFile(ROOT.resolve("models/rnn/model.json")));
+        // but no model: serve takes every camera's model from the models topic
+        assertFalse(copied.contains(home + "/models/"), copied.toString());
+        assertEquals(null, CanvasFlowConfig.load(null, imageEnv(), Map.of()).modelDir());
+        assertTrue(CanvasFlowConfig.load(null, imageEnv(), Map.of()).modelsFollow());
         // and only serve's runtime comes from the build: its jar and its lib/
         List<String> fromBuild =
                 runtime.stream()
@@ -222,7 +224,7 @@ class DeploymentManifestsTest {
 
         assertTrue(ignored.contains("**/target"), ignored.toString());
         assertTrue(ignored.contains(".git"), ignored.toString());
-        assertFalse(ignored.contains("models"), "models/ must reach the image");
+        assertFalse(ignored.contains("models"), "models/ must reach the cli image");
     }
 
     // ---------------------------------------------------------------------------------------
@@ -259,6 +261,52 @@ class DeploymentManifestsTest {
         assertEquals(last(runtimeStage(), "VOLUME").args(), config.stateDir());
         // the image's /health check applies to serve
         assertFalse(serve.containsKey("healthcheck"), "serve overrides the image's HEALTHCHECK");
+    }
+
+    @Test
+    void shouldGiveServeItsFirstModelThroughKafkaBeforeItStarts() {
+        Map<String, Object> services = map(compose().get("services"));
+        Map<String, Object> models = map(services.get("models"));
+        Map<String, Object> serve = map(services.get("serve"));
+
+        // A one-shot service of the command-line image publishes a shipped model, as the default
+        assertBuiltFromTheDockerfile(models);
+        assertEquals("cli", map(models.get("build")).get("target"));
+        String[] args = strings(models.get("command")).toArray(String[]::new);
+        assertPublishesAShippedModelAsTheDefault(parse(args));
+        assertEquals(
+                env(serve).get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS),
+                env(models).get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS));
+
+        // and serve starts after it did, with no model directory, following the models topic
+        assertEquals(
+                "service_completed_successfully",
+                map(map(serve.get("depends_on")).get("models")).get("condition"));
+        CanvasFlowConfig config =
+                CanvasFlowConfig.load(null, merged(imageEnv(), env(serve)), Map.of());
+        assertEquals(null, config.modelDir());
+        assertTrue(config.modelsFollow());
+    }
+
+    /** The command publishes a model the cli image ships, and assigns it to every camera. */
+    private static void assertPublishesAShippedModelAsTheDefault(ParseResult parsed) {
+        assertEquals(List.of("models", "publish"), commandNames(parsed));
+        ParseResult publish = parsed.subcommand().subcommand();
+        assertTrue(publish.hasMatchedOption("--assign-default"), "the model is not assigned");
+        Path inImage = publish.matchedPositionalValue(0, null);
+        assertNotNull(inImage, "publish names no model directory");
+        String shipped = "/opt/canvasflow/models/";
+        assertTrue(
+                dockerfile().stream()
+                        .anyMatch(
+                                i ->
+                                        i.keyword().equals("COPY")
+                                                && i.args().equals("models/ " + shipped)),
+                "the cli image does not ship models/ at " + shipped);
+        assertTrue(inImage.toString().startsWith(shipped), inImage.toString());
+        Path inRepo =
+                ROOT.resolve("models").resolve(inImage.toString().substring(shipped.length()));
+        assertTrue(Files.isRegularFile(inRepo.resolve("model.json")), inRepo + " is not a model");
     }
 
     @Test
@@ -350,6 +398,32 @@ class DeploymentManifestsTest {
         }
         referenced.forEach(p -> assertTrue(Files.exists(p), p + " is referenced but missing"));
         assertTrue(yamls.size() >= 6, yamls.toString());
+    }
+
+    @Test
+    void shouldPublishTheFirstModelWithAJobOnTheSameCluster() {
+        Map<String, Object> job = k8sResource(K8S_BASE, "Job");
+        Map<String, Object> sts = k8sResource(K8S_BASE, "StatefulSet");
+        Map<String, Object> container =
+                map(list(map(podTemplate(job).get("spec")).get("containers")).get(0));
+
+        // The Job runs the command-line image: it publishes a shipped model as the default
+        assertEquals("canvasflow-cli", container.get("image"));
+        assertTrue(
+                list(kustomization(K8S_BASE).get("images")).stream()
+                        .anyMatch(i -> "canvasflow-cli".equals(map(i).get("name"))),
+                "the kustomization does not set the cli image");
+        assertPublishesAShippedModelAsTheDefault(
+                parse(strings(container.get("args")).toArray(String[]::new)));
+
+        // on the cluster serve uses, and serve has no model directory
+        CanvasFlowConfig config =
+                serveConfig(k8sLaunch(K8S_BASE, sts, serveContainer(sts), List.of()));
+        assertEquals(
+                config.bootstrapServers(),
+                env(container).get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS));
+        assertEquals(null, config.modelDir());
+        assertTrue(config.modelsFollow());
     }
 
     @Test
@@ -487,10 +561,21 @@ class DeploymentManifestsTest {
                             .with(StreamsConfig.REPLICATION_FACTOR_CONFIG, "1")
                             .with(CanvasFlowConfig.STATE_DIR, tmp.resolve("state").toString())
                             .with(CanvasFlowConfig.HTTP_PORT, "0")
-                            .with(CanvasFlowConfig.MODEL_DEVICE, "cpu")
-                            .with(
-                                    CanvasFlowConfig.MODEL_DIR,
-                                    ROOT.resolve("models/rnn").toString());
+                            .with(CanvasFlowConfig.MODEL_DEVICE, "cpu");
+            // and the model published as the models Job does, the image having no model files
+            Map<String, Object> job = k8sResource(K8S_BASE, "Job");
+            List<String> publish =
+                    new ArrayList<>(
+                            strings(
+                                    map(list(map(podTemplate(job).get("spec")).get("containers"))
+                                                    .get(0))
+                                            .get("args")));
+            publish.set(2, ROOT.resolve("models/rnn").toString());
+            publish.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers()));
+            assertEquals(
+                    0,
+                    new CommandLine(new CanvasflowCli()).execute(publish.toArray(String[]::new)));
+            assertEquals(null, local.modelDir());
 
             // When the application runs
             try (CanvasFlowApp app = CanvasFlowApp.start(local)) {

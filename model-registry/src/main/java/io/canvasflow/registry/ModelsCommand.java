@@ -126,6 +126,13 @@ public final class ModelsCommand implements Callable<Integer> {
                         "Largest chunk, under the topic's max.message.bytes (default: ${DEFAULT-VALUE}).")
         int chunkBytes;
 
+        @Option(
+                names = "--assign-default",
+                description =
+                        "Then assign it to every camera nothing else covers (a deployment's first"
+                                + " model).")
+        boolean assignDefault;
+
         @Override
         public Integer call() {
             return run(
@@ -148,6 +155,10 @@ public final class ModelsCommand implements Callable<Integer> {
                                 publication.parametersBytes(),
                                 publication.chunks().size(),
                                 publication.manifest().getParametersSha256());
+                        if (assignDefault) {
+                            client.assign(AssignmentScope.DEFAULT, null, publication.version());
+                            out.printf("assigned %s to default%n", publication.version());
+                        }
                         out.flush();
                         return 0;
                     });

@@ -40,7 +40,8 @@ public final class CanvasFlowConfig {
 
     /**
      * Directory of the model artifact ({@code model.json} and parameters); by default the shipped
-     * {@code models/rnn} under the CanvasFlow home, else under the working directory.
+     * {@code models/rnn} under the CanvasFlow home, else under the working directory. Blank for
+     * none: every camera's model then comes from the models topic.
      */
     public static final String MODEL_DIR = "model.dir";
 
@@ -212,7 +213,8 @@ public final class CanvasFlowConfig {
         SettingParser p = new SettingParser(settings);
         bootstrapServers = settings.get(BOOTSTRAP_SERVERS).trim();
         applicationId = p.nonBlank(APPLICATION_ID);
-        modelDir = Path.of(p.nonBlank(MODEL_DIR));
+        String dir = settings.get(MODEL_DIR).trim();
+        modelDir = dir.isEmpty() ? null : Path.of(dir);
         try {
             modelDevice = DeviceChoice.parse(settings.get(MODEL_DEVICE));
         } catch (IllegalArgumentException e) {
@@ -340,9 +342,17 @@ public final class CanvasFlowConfig {
         return applicationId;
     }
 
-    /** {@value #MODEL_DIR}. */
+    /** {@value #MODEL_DIR}; null when set blank (models come from the models topic only). */
     public Path modelDir() {
         return modelDir;
+    }
+
+    /**
+     * Whether {@value #MODEL_DIR} is the shipped default rather than set by the user: serve then
+     * does without it when it is absent and the models topic assigns a default.
+     */
+    public boolean modelDirIsDefault() {
+        return settings.get(MODEL_DIR).equals(ConfigSources.DEFAULTS.get(MODEL_DIR));
     }
 
     /** {@value #MODEL_DEVICE}. */

@@ -60,6 +60,9 @@ final class FollowedModels implements AutoCloseable {
     static FollowedModels start(CanvasFlowConfig config, ModelSource given)
             throws InterruptedException {
         if (!config.modelsFollow()) {
+            if (given == null && config.modelDir() == null) {
+                throw noModel(config);
+            }
             ModelSource model =
                     given != null
                             ? given
@@ -87,7 +90,12 @@ final class FollowedModels implements AutoCloseable {
         ModelSource fallback = null;
         ModelRouter router = null;
         try {
-            boolean ownDir = given == null && Files.isDirectory(config.modelDir());
+            // A model directory the user named must load, now; the shipped default may be absent
+            // (an image without model files, served from the models topic).
+            boolean ownDir =
+                    given == null
+                            && config.modelDir() != null
+                            && (!config.modelDirIsDefault() || Files.exists(config.modelDir()));
             fallback =
                     given != null
                             ? given
@@ -112,16 +120,7 @@ final class FollowedModels implements AutoCloseable {
             }
             router.preloadAssigned(CATCH_UP);
             if (!router.hasModel()) {
-                // The same sentence as a bad model directory, with what else would do.
-                try {
-                    ModelSource.load(config.modelDir(), config.modelDevice()).close();
-                } catch (ModelLoadException e) {
-                    throw new ModelLoadException(
-                            e.getMessage()
-                                    + "; or publish a model and assign it to every camera with"
-                                    + " `canvasflow models assign --default --model VERSION`",
-                            e);
-                }
+                throw noModel(config);
             }
             return new FollowedModels(router, follower, errors);
         } catch (RuntimeException | InterruptedException e) {
@@ -134,6 +133,32 @@ final class FollowedModels implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The sentence for an instance with no model at all: what would give it one. */
+    private static ModelLoadException noModel(CanvasFlowConfig config) {
+        if (config.modelDir() != null) {
+            try {
+                // The same sentence as for a bad model directory, with what else would do.
+                ModelSource.load(config.modelDir(), config.modelDevice()).close();
+            } catch (ModelLoadException e) {
+                return new ModelLoadException(
+                        e.getMessage()
+                                + "; or publish a model and assign it to every camera with"
+                                + " `canvasflow models assign --default --model VERSION`",
+                        e);
+            }
+        }
+        return new ModelLoadException(
+                "no model to serve: "
+                        + CanvasFlowConfig.MODEL_DIR
+                        + " is blank and topic "
+                        + config.modelAssignmentsTopic()
+                        + (config.modelsFollow()
+                                ? " assigns no loadable default; publish a model and run"
+                                        + " `canvasflow models assign --default --model VERSION`,"
+                                        + " or pass --model DIR"
+                                : " is not followed (models.follow=false); pass --model DIR"));
     }
 
     static ModelRegistryClient.RegistryTopics registryTopics(CanvasFlowConfig config) {

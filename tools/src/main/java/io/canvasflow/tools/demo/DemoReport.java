@@ -47,7 +47,11 @@ final class DemoReport {
 
     /** How the camera's frames were segmented. */
     record Segmentation(
-            double meanModelMillis, double meanIterations, long seeded, Map<String, Long> resets) {}
+            double meanModelMillis,
+            double meanIterations,
+            long seeded,
+            Map<String, Long> resets,
+            List<String> models) {}
 
     private final String modelDir;
     private final String modelVersion;
@@ -127,7 +131,8 @@ final class DemoReport {
                                 .average()
                                 .orElse(Double.NaN),
                         seeded,
-                        resets),
+                        resets,
+                        seen == null ? List.of() : List.copyOf(seen.models)),
                 seen == null ? Double.NaN : seen.miou(),
                 video == null ? null : relative(out, video));
     }
@@ -189,6 +194,7 @@ final class DemoReport {
             c.put("meanIterations", finiteOrNull(r.segmentation().meanIterations()));
             c.put("seeded", r.segmentation().seeded());
             c.put("resets", r.segmentation().resets());
+            c.put("models", r.segmentation().models());
             c.put("miou", finiteOrNull(r.miou()));
             c.put("video", r.video());
             cameras.add(c);
@@ -246,13 +252,13 @@ final class DemoReport {
         StringBuilder md = new StringBuilder();
         md.append(
                 "| camera | published | masks | missing | dup | masks/s | latency p50 ms | latency p99 ms |"
-                        + " model ms | iterations | seeded | resets | mIoU |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+                        + " model ms | iterations | seeded | resets | mIoU | model |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n");
         for (CameraRow r : rows) {
             md.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %d | %d | %d | %d | %.1f | %d | %d | %.1f | %.2f | %d | %s | %s |%n",
+                            "| %s | %d | %d | %d | %d | %.1f | %d | %d | %.1f | %.2f | %d | %s | %s | %s |%n",
                             r.cameraId(),
                             r.counts().published(),
                             r.counts().masks(),
@@ -269,7 +275,10 @@ final class DemoReport {
                                     : r.segmentation().resets().toString(),
                             Double.isNaN(r.miou())
                                     ? "n/a"
-                                    : String.format(Locale.ROOT, "%.3f", r.miou())));
+                                    : String.format(Locale.ROOT, "%.3f", r.miou()),
+                            r.segmentation().models().isEmpty()
+                                    ? "-"
+                                    : String.join(" → ", r.segmentation().models())));
         }
         md.append(
                 String.format(

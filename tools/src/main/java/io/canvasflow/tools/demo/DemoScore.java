@@ -8,9 +8,11 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.trainer.ConfusionMatrix;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,7 @@ final class DemoScore {
     static final class Camera {
         final List<Event> events = new ArrayList<>();
         final Map<Long, Integer> countBySequence = new LinkedHashMap<>();
+        final Set<String> models = new LinkedHashSet<>();
         ConfusionMatrix confusion;
         long scoringFailures;
 
@@ -126,6 +129,7 @@ final class DemoScore {
                 LOG.warn("could not score mask {}/{}: {}", id, mask.getSequence(), e.getMessage());
             }
         }
+        camera.models.add(mask.getModelVersion());
         camera.events.add(
                 new Event(
                         id,

@@ -1,0 +1,236 @@
+package io.canvasflow.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.schemas.avro.AssignmentScope;
+import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelChunk;
+import io.canvasflow.schemas.avro.ModelErrorReason;
+import io.canvasflow.schemas.avro.ModelPart;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ModelCatalogTest {
+
+    static final Path MODELS = Path.of(System.getProperty("canvasflow.test.models", "models"));
+
+    /** What the catalog told its listener. */
+    static final class Heard implements ModelCatalog.Listener {
+        final List<ModelSpec> complete = new ArrayList<>();
+        final List<byte[]> bytes = new ArrayList<>();
+        final List<String> refused = new ArrayList<>();
+        final List<ModelErrorReason> reasons = new ArrayList<>();
+        final List<String> removed = new ArrayList<>();
+
+        @Override
+        public void complete(ModelSpec spec, String modelJson, List<byte[]> parameters) {
+            complete.add(spec);
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            parameters.forEach(all::writeBytes);
+            bytes.add(all.toByteArray());
+        }
+
+        @Override
+        public void refused(String version, ModelErrorReason reason, String message) {
+            refused.add(version + ": " + message);
+            reasons.add(reason);
+        }
+
+        @Override
+        public void removed(String version) {
+            removed.add(version);
+        }
+    }
+
+    static ModelPublication rnn() {
+        return ModelPublication.read(MODELS.resolve("rnn"), 256 * 1024);
+    }
+
+    static void applyAll(ModelCatalog catalog, List<Map.Entry<String, ModelPart>> records) {
+        records.forEach(r -> assertTrue(catalog.applyModel(r.getKey(), r.getValue())));
+    }
+
+    @Test
+    void shouldPutAPublishedVersionTogetherBitForBit() throws Exception {
+        // Given the shipped model cut into 256 KiB chunks (it is 1.5 MiB: several chunks)
+        ModelPublication publication = rnn();
+        assertTrue(publication.chunks().size() > 4);
+        Heard heard = new Heard();
+        ModelCatalog catalog = new ModelCatalog(true, heard);
+
+        // When every record arrives
+        applyAll(catalog, publication.records());
+
+        // Then the version is complete and its parameters are the file's bytes
+        assertEquals(1, heard.complete.size());
+        assertEquals(publication.version(), heard.complete.get(0).version());
+        assertArrayEquals(
+                Files.readAllBytes(MODELS.resolve("rnn").resolve("parameters.bin")),
+                heard.bytes.get(0));
+        assertTrue(catalog.isComplete(publication.version()));
+        assertEquals(List.of(), heard.refused);
+    }
+
+    @Test
+    void shouldRefuseAVersionWhoseBytesDoNotMatchTheDigest() {
+        // Given a publication with one byte of one chunk flipped on its way
+        ModelPublication publication = rnn();
+        List<Map.Entry<String, ModelPart>> records = new ArrayList<>(publication.records());
+        ModelPart second = records.get(1).getValue();
+        byte[] data = ((ModelChunk) second.getPart()).getData().array().clone();
+        data[100] ^= 0x01;
+        records.set(
+                1,
+                Map.entry(
+                        records.get(1).getKey(),
+                        ModelPart.newBuilder(second)
+                                .setPart(new ModelChunk(1, ByteBuffer.wrap(data)))
+                                .build()));
+        Heard heard = new Heard();
+        ModelCatalog catalog = new ModelCatalog(true, heard);
+
+        // When it arrives
+        applyAll(catalog, records);
+
+        // Then it is refused for its digest, once, and never complete
+        assertEquals(List.of(ModelErrorReason.DIGEST_MISMATCH), heard.reasons);
+        assertEquals(List.of(), heard.complete);
+        catalog.caughtUp();
+        assertEquals(1, heard.reasons.size());
+        assertFalse(catalog.isComplete(publication.version()));
+    }
+
+    @Test
+    void shouldCallAChunkMissingOnlyOnceTheTopicIsReadToItsEnd() {
+        // Given a publication whose chunk 2 never arrives
+        ModelPublication publication = rnn();
+        List<Map.Entry<String, ModelPart>> records = new ArrayList<>(publication.records());
+        Map.Entry<String, ModelPart> lost = records.remove(2);
+        Heard heard = new Heard();
+        ModelCatalog catalog = new ModelCatalog(true, heard);
+        applyAll(catalog, records);
+
+        // Then nothing is said while the reader may still be behind
+        assertEquals(List.of(), heard.refused);
+
+        // When the reader has caught up, it is refused: chunk 2 is missing
+        catalog.caughtUp();
+        assertEquals(List.of(ModelErrorReason.CHUNK_MISSING), heard.reasons);
+        assertTrue(heard.refused.get(0).contains("lacks chunk(s) [2]"), heard.refused.get(0));
+
+        // And when the chunk comes after all (compaction may move a re-sent chunk), it is complete
+        assertTrue(catalog.applyModel(lost.getKey(), lost.getValue()));
+        assertEquals(0, heard.complete.size(), "a refused version stays refused until republished");
+        applyAll(catalog, List.of(records.get(records.size() - 1)));
+        assertEquals(1, heard.complete.size());
+    }
+
+    @Test
+    void shouldCountTheLaterOfTwoCopiesOfAChunk() {
+        // Given chunk 0 sent twice, the first copy damaged
+        ModelPublication publication = rnn();
+        List<Map.Entry<String, ModelPart>> records = new ArrayList<>(publication.records());
+        ModelPart first = records.get(0).getValue();
+        ModelPart damaged =
+                ModelPart.newBuilder(first)
+                        .setPart(new ModelChunk(0, ByteBuffer.wrap(new byte[] {1, 2, 3})))
+                        .build();
+        records.add(0, Map.entry(records.get(0).getKey(), damaged));
+        Heard heard = new Heard();
+
+        // When all arrive
+        applyAll(new ModelCatalog(true, heard), records);
+
+        // Then the version is put together from the later copy
+        assertEquals(1, heard.complete.size());
+        assertEquals(List.of(), heard.refused);
+    }
+
+    @Test
+    void shouldForgetARemovedVersion() {
+        ModelPublication publication = rnn();
+        Heard heard = new Heard();
+        ModelCatalog catalog = new ModelCatalog(true, heard);
+        applyAll(catalog, publication.records());
+
+        assertTrue(catalog.applyModel(ModelKeys.manifest(publication.version()), null));
+
+        assertEquals(List.of(publication.version()), heard.removed);
+        assertFalse(catalog.isPublished(publication.version()));
+        assertEquals(List.of(), catalog.versions());
+    }
+
+    @Test
+    void shouldIgnoreRecordsWhoseKeyIsNotAModelsKey() {
+        ModelCatalog catalog = new ModelCatalog(true, new Heard());
+        ModelPart manifest = rnn().records().get(rnn().chunks().size()).getValue();
+
+        assertFalse(catalog.applyModel("not-a-key", manifest));
+        assertFalse(catalog.applyModel(ModelKeys.manifest("other-version"), manifest));
+        assertFalse(catalog.applyModel(ModelKeys.chunk(rnn().version(), 0), manifest));
+    }
+
+    static ModelAssignment assignment(
+            AssignmentScope scope, String target, String version, long at) {
+        return ModelAssignment.newBuilder()
+                .setScope(scope)
+                .setTarget(target)
+                .setModelVersion(version)
+                .setAssignedAt(Instant.ofEpochMilli(at))
+                .setAssignedBy("test")
+                .build();
+    }
+
+    static void assign(ModelCatalog catalog, ModelAssignment a) {
+        assertTrue(catalog.applyAssignment(ModelKeys.assignment(a.getScope(), a.getTarget()), a));
+    }
+
+    @Test
+    void shouldResolveACameraByItsOwnAssignmentThenPatternThenDefault() {
+        ModelCatalog catalog = new ModelCatalog(false, new Heard());
+        assertEquals(Optional.empty(), catalog.resolve("cam-1"));
+
+        assign(catalog, assignment(AssignmentScope.DEFAULT, null, "v-default", 1));
+        assign(catalog, assignment(AssignmentScope.PATTERN, "cam-[0-9]+", "v-pattern", 2));
+        assign(catalog, assignment(AssignmentScope.PATTERN, "cam-1.*", "v-newer-pattern", 3));
+        assign(catalog, assignment(AssignmentScope.CAMERA, "cam-2", "v-own", 4));
+
+        assertEquals(Optional.of("v-newer-pattern"), catalog.resolve("cam-1"));
+        assertEquals(Optional.of("v-own"), catalog.resolve("cam-2"));
+        assertEquals(Optional.of("v-pattern"), catalog.resolve("cam-3"));
+        assertEquals(Optional.of("v-default"), catalog.resolve("lobby"));
+        assertEquals(
+                Optional.of("v-default"), catalog.resolve("xcam-3"), "a pattern matches whole ids");
+
+        // An unassignment (tombstone) falls back to the next rule
+        assertTrue(
+                catalog.applyAssignment(
+                        ModelKeys.assignment(AssignmentScope.CAMERA, "cam-2"), null));
+        assertEquals(Optional.of("v-pattern"), catalog.resolve("cam-2"));
+    }
+
+    @Test
+    void shouldRefuseAnAssignmentWhoseKeyOrPatternIsWrong() {
+        ModelCatalog catalog = new ModelCatalog(false, new Heard());
+
+        assertFalse(
+                catalog.applyAssignment(
+                        "camera:other", assignment(AssignmentScope.CAMERA, "cam-1", "v", 1)));
+        assertFalse(
+                catalog.applyAssignment(
+                        "pattern:cam-[", assignment(AssignmentScope.PATTERN, "cam-[", "v", 1)));
+        assertEquals(List.of(), catalog.assignments());
+    }
+}

@@ -1,0 +1,239 @@
+package io.canvasflow.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.AssignmentScope;
+import io.canvasflow.schemas.avro.ModelErrorReason;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The registry against a real broker: the models commands, and a follower reading them back. */
+class ModelRegistryEndToEndTest {
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @TempDir Path temp;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafkaBroker.builder().build().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    record Run(int status, String out, String err) {}
+
+    static Run models(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ModelsCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--bootstrap-servers";
+        all[args.length + 1] = kafka.bootstrapServers();
+        return new Run(cli.execute(all), out.toString(), err.toString());
+    }
+
+    /** What a follower announced. */
+    static final class Heard implements ModelFollower.Listener {
+        final List<ModelSpec> ready = new CopyOnWriteArrayList<>();
+        final List<Path> dirs = new CopyOnWriteArrayList<>();
+        final List<ModelErrorReason> refused = new CopyOnWriteArrayList<>();
+        volatile int assignmentChanges;
+
+        @Override
+        public void modelReady(ModelSpec spec, Path dir) {
+            ready.add(spec);
+            dirs.add(dir);
+        }
+
+        @Override
+        public void modelRefused(String version, ModelErrorReason reason, String message) {
+            refused.add(reason);
+        }
+
+        @Override
+        public void modelRemoved(String version) {}
+
+        @Override
+        public void assignmentsChanged() {
+            assignmentChanges++;
+        }
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void shouldRoundTripAModelLargerThanOneMebibyteAndSurviveUnreadableRecords() throws Exception {
+        // Given the shipped model (1.5 MiB, over Kafka's default 1 MiB record limit), published
+        Path rnn = ModelCatalogTest.MODELS.resolve("rnn");
+        Run published = models("publish", rnn.toString());
+        assertEquals(0, published.status(), published.err());
+        String version = ModelPublication.read(rnn, ModelPublication.DEFAULT_CHUNK_BYTES).version();
+        assertTrue(published.out().contains("published " + version), published.out());
+
+        // And records no CanvasFlow schema describes, on both topics
+        try (KafkaProducer<String, byte[]> raw =
+                new KafkaProducer<>(
+                        kafka.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(
+                    new ProducerRecord<>(Topics.MODELS.name(), "x/manifest", new byte[] {1, 2, 3}));
+            raw.send(
+                    new ProducerRecord<>(
+                            Topics.MODEL_ASSIGNMENTS.name(), "default", new byte[] {9}));
+            raw.flush();
+        }
+
+        // When a follower reads the registry
+        Heard heard = new Heard();
+        Map<String, Object> client = new HashMap<>(kafka.clientConfig());
+        try (ModelFollower follower =
+                new ModelFollower(
+                        client,
+                        Topics.MODELS.name(),
+                        Topics.MODEL_ASSIGNMENTS.name(),
+                        temp.resolve("cache"))) {
+            follower.start(heard);
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+            await(
+                    () -> heard.ready.stream().anyMatch(s -> s.version().equals(version)),
+                    "the model");
+
+            // Then the version is put together bit for bit, with its model.json
+            int at = heard.ready.stream().map(ModelSpec::version).toList().indexOf(version);
+            Path dir = heard.dirs.get(at);
+            assertArrayEquals(
+                    Files.readAllBytes(rnn.resolve("parameters.bin")),
+                    Files.readAllBytes(dir.resolve("parameters.bin")));
+            assertEquals(
+                    Files.readString(rnn.resolve("model.json")),
+                    Files.readString(dir.resolve("model.json")));
+
+            // And each unreadable record was one announcement, and the follower goes on
+            assertEquals(
+                    List.of(ModelErrorReason.UNREADABLE_RECORD, ModelErrorReason.UNREADABLE_RECORD),
+                    heard.refused);
+            Run assigned = models("assign", "--camera", "cam-1", "--model", version);
+            assertEquals(0, assigned.status(), assigned.err());
+            await(
+                    () -> follower.catalog().resolve("cam-1").equals(Optional.of(version)),
+                    "the assignment");
+        }
+    }
+
+    @Test
+    void shouldListAssignAndRemoveThroughTheCommands() throws Exception {
+        Path ff = ModelCatalogTest.MODELS.resolve("ff");
+        assertEquals(0, models("publish", ff.toString(), "--chunk-bytes", "65536").status());
+        String version = ModelPublication.read(ff, 65536).version();
+
+        Run list = models("list");
+        assertEquals(0, list.status(), list.err());
+        assertTrue(list.out().contains(version) && list.out().contains("complete"), list.out());
+
+        assertEquals(
+                0, models("assign", "--camera-pattern", "dock-.*", "--model", version).status());
+        Run assignments = models("assignments");
+        assertTrue(assignments.out().contains("pattern:dock-.*"), assignments.out());
+
+        Run stillAssigned = models("remove", version);
+        assertEquals(2, stillAssigned.status());
+        assertTrue(
+                stillAssigned.err().contains("is still assigned (pattern:dock-.*)"),
+                stillAssigned.err());
+
+        assertEquals(0, models("unassign", "--camera-pattern", "dock-.*").status());
+        assertEquals(0, models("remove", version).status());
+        ModelCatalog after =
+                new ModelRegistryClient(
+                                kafka.clientConfig(), ModelRegistryClient.RegistryTopics.defaults())
+                        .read();
+        assertFalse(after.isPublished(version));
+        assertEquals(
+                Optional.empty(),
+                after.assignments().stream()
+                        .filter(a -> a.getScope() == AssignmentScope.PATTERN)
+                        .findAny());
+    }
+
+    @Test
+    void shouldRefuseBadInputWithOneSentenceAndStatusTwo() {
+        Run missingDir = models("publish", temp.resolve("nope").toString());
+        assertEquals(2, missingDir.status());
+        assertTrue(
+                missingDir.err().startsWith("canvasflow models publish: no model.json in "),
+                missingDir.err());
+        assertEquals(1, missingDir.err().lines().count());
+
+        Run unpublished = models("assign", "--default", "--model", "never-published-1");
+        assertEquals(2, unpublished.status());
+        assertTrue(
+                unpublished.err().contains("never-published-1 is not published"),
+                unpublished.err());
+
+        Run badPattern = models("assign", "--camera-pattern", "cam-[", "--model", "x");
+        assertEquals(2, badPattern.status());
+        assertTrue(badPattern.err().contains("is not a regular expression"), badPattern.err());
+
+        Run twoScopes = models("assign", "--default", "--camera", "c", "--model", "x");
+        assertEquals(2, twoScopes.status());
+
+        Run unknown = models("remove", "never-published-2");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().contains("is not on topic models"), unknown.err());
+    }
+
+    @Test
+    void shouldRefuseAModelWhoseParametersDoNotMatchItsModelJson() throws Exception {
+        // Given a copy of the model with one parameter byte changed
+        Path copy = temp.resolve("tampered");
+        Files.createDirectories(copy);
+        Path rnn = ModelCatalogTest.MODELS.resolve("rnn");
+        Files.copy(rnn.resolve("model.json"), copy.resolve("model.json"));
+        byte[] params = Files.readAllBytes(rnn.resolve("parameters.bin"));
+        params[params.length / 2] ^= 0x10;
+        Files.write(copy.resolve("parameters.bin"), params);
+
+        // When it is published, the publisher checks the digest before sending anything
+        Run run = models("publish", copy.toString());
+        assertEquals(2, run.status());
+        assertTrue(run.err().contains("the files do not belong together"), run.err());
+    }
+}

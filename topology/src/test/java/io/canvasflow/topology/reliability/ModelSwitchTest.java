@@ -147,7 +147,7 @@ class ModelSwitchTest {
         String corruptCamera = cameras.get(2);
         String waitingCamera = cameras.get(3);
         long frames;
-        long assignedAt;
+        Map<String, Long> assignedAt = new TreeMap<>();
         Map<String, List<MaskEvent>> byCamera;
         try (CanvasFlowApp one = serve("one", dirA);
                 CanvasFlowApp two = serve("two", dirA)) {
@@ -164,9 +164,9 @@ class ModelSwitchTest {
                 corrupt.chunks().get(0)[10] ^= 0x01;
                 registry.publish(corrupt);
                 for (String camera : switched) {
+                    assignedAt.put(camera, System.currentTimeMillis());
                     registry.assign(AssignmentScope.CAMERA, camera, b);
                 }
-                assignedAt = System.currentTimeMillis();
                 registry.assign(AssignmentScope.CAMERA, corruptCamera, c);
                 registry.assign(AssignmentScope.CAMERA, waitingCamera, "never-published-version");
                 Thread.sleep(6000);
@@ -199,7 +199,8 @@ class ModelSwitchTest {
                         m.getModelVersion(),
                         camera + " sequence " + m.getSequence());
             }
-            long delay = mine.get(first).getProcessedTimestamp().toEpochMilli() - assignedAt;
+            long delay =
+                    mine.get(first).getProcessedTimestamp().toEpochMilli() - assignedAt.get(camera);
             delays.add(delay);
             assertTrue(
                     delay <= SWITCH_LIMIT_MS,

@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.cli.options.KafkaPreflight;
 import io.canvasflow.schemas.StoreNames;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,11 +76,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.metrics = new CanvasFlowMetrics(registry);
-        this.streams =
-                new KafkaStreams(
-                        CanvasFlowTopology.buildTopology(
-                                config, models.router(), metrics, System::currentTimeMillis),
-                        CanvasFlowTopology.streamsConfig(config, metrics));
+        this.streams = newStreams(config, models, metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(
@@ -125,17 +124,24 @@ public final class CanvasFlowApp implements AutoCloseable {
      */
     public static CanvasFlowApp start(CanvasFlowConfig config, ModelSource model) {
         requireBootstrap(config);
-        if (config.topicsCreate()) {
-            createTopics(config);
-        }
+        ModelSource fallback = model != null ? model : FollowedModels.loadFallback(config);
         FollowedModels models;
         try {
-            models = FollowedModels.start(config, model);
+            preflight(config);
+            if (config.topicsCreate()) {
+                createTopics(config);
+            }
+            models = FollowedModels.start(config, fallback, model == null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeOwned(fallback, model);
             throw new IllegalStateException("interrupted while loading the models", e);
         } catch (io.canvasflow.registry.ModelRegistryException e) {
+            closeOwned(fallback, model);
             throw new IllegalStateException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeOwned(fallback, model);
+            throw e;
         }
         try {
             CanvasFlowApp app = new CanvasFlowApp(config, models);
@@ -153,6 +159,58 @@ public final class CanvasFlowApp implements AutoCloseable {
         } catch (RuntimeException e) {
             models.close();
             throw e;
+        }
+    }
+
+    private static KafkaStreams newStreams(
+            CanvasFlowConfig config, FollowedModels models, CanvasFlowMetrics metrics) {
+        try {
+            return new KafkaStreams(
+                    CanvasFlowTopology.buildTopology(
+                            config, models.router(), metrics, System::currentTimeMillis),
+                    CanvasFlowTopology.streamsConfig(config, metrics));
+        } catch (StreamsException e) {
+            // Kafka Streams locks STATE_DIR/APPLICATION_ID: a second instance on this host
+            // with the same directory cannot start.
+            throw new IllegalStateException(
+                    "the state directory "
+                            + Path.of(config.stateDir(), config.applicationId())
+                            + " is in use by another instance of "
+                            + config.applicationId()
+                            + " on this host; give this one its own with --state-dir DIR (and"
+                            + " --http-port 0)",
+                    e);
+        }
+    }
+
+    private static void closeOwned(ModelSource fallback, ModelSource given) {
+        if (fallback != null && given == null) {
+            fallback.close();
+        }
+    }
+
+    /**
+     * Checks, within {@value CanvasFlowConfig#STARTUP_TIMEOUT_MS}, that a Kafka broker answers at
+     * the bootstrap servers and, unless serve creates them, that its topics exist.
+     *
+     * @param config the settings
+     * @throws IllegalStateException with one sentence naming the address or the missing topic
+     */
+    public static void preflight(CanvasFlowConfig config) {
+        List<String> topics =
+                config.topicsCreate()
+                        ? List.of()
+                        : List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic());
+        try {
+            KafkaPreflight.requireTopics(
+                    FollowedModels.clientProperties(config),
+                    topics,
+                    Duration.ofMillis(config.startupTimeoutMs()),
+                    "pass --create-topics (topics.create=true) to create them with "
+                            + config.topicPartitions()
+                            + " partitions, or create them with kafka-topics.sh --create");
+        } catch (KafkaPreflight.FailedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

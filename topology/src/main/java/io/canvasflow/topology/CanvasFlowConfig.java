@@ -78,6 +78,12 @@ public final class CanvasFlowConfig {
     /** Where models received from Kafka are written; blank for {@code STATE_DIR/model-cache}. */
     public static final String MODELS_CACHE_DIR = "models.cache.dir";
 
+    /**
+     * How long serve waits at startup for the Kafka cluster to answer before it says so and
+     * exits.
+     */
+    public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
+
     /** Partitions of the topics created when {@value #TOPICS_CREATE} is true. */
     public static final String TOPIC_PARTITIONS = "topic.partitions";
 
@@ -188,6 +194,7 @@ public final class CanvasFlowConfig {
     private final boolean modelsFollow;
     private final int modelsCacheSize;
     private final Path modelsCacheDir;
+    private final long startupTimeoutMs;
     private final int topicPartitions;
     private final short topicReplication;
     private final boolean topicsCreate;
@@ -228,6 +235,7 @@ public final class CanvasFlowConfig {
         modelErrorsTopic = p.nonBlank(TOPIC_MODEL_ERRORS);
         modelsFollow = p.bool(MODELS_FOLLOW);
         modelsCacheSize = p.intAtLeast(MODELS_CACHE_SIZE, 1);
+        startupTimeoutMs = p.longAtLeast(STARTUP_TIMEOUT_MS, 100);
         topicPartitions = p.intAtLeast(TOPIC_PARTITIONS, 1);
         topicReplication = (short) Math.min(p.intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
         topicsCreate = p.bool(TOPICS_CREATE);
@@ -403,6 +411,11 @@ public final class CanvasFlowConfig {
     /** {@value #MODELS_CACHE_DIR}, or its default under the state directory. */
     public Path modelsCacheDir() {
         return modelsCacheDir;
+    }
+
+    /** {@value #STARTUP_TIMEOUT_MS}. */
+    public long startupTimeoutMs() {
+        return startupTimeoutMs;
     }
 
     /** {@value #TOPIC_PARTITIONS}. */

@@ -53,25 +53,22 @@ final class FollowedModels implements AutoCloseable {
      * following.
      *
      * @param config the settings
-     * @param given a model loaded elsewhere (not closed here), or null to load {@code model.dir}
+     * @param fallback the model of cameras nothing assigns, or null
+     * @param owned whether closing these models closes the fallback
      * @return the models
      * @throws ModelLoadException when {@code model.dir} is bad, or when there is no model at all
      */
-    static FollowedModels start(CanvasFlowConfig config, ModelSource given)
+    static FollowedModels start(CanvasFlowConfig config, ModelSource fallback, boolean owned)
             throws InterruptedException {
         if (!config.modelsFollow()) {
-            if (given == null && config.modelDir() == null) {
+            if (fallback == null) {
                 throw noModel(config);
             }
-            ModelSource model =
-                    given != null
-                            ? given
-                            : ModelSource.load(config.modelDir(), config.modelDevice());
             return new FollowedModels(
-                    given != null
-                            ? ModelRouter.fixed(model)
-                            : ModelRouter.following(
-                                    null, model, true, config.modelDevice(), 1, (v, r, m) -> {}),
+                    owned
+                            ? ModelRouter.following(
+                                    null, fallback, true, config.modelDevice(), 1, (v, r, m) -> {})
+                            : ModelRouter.fixed(fallback),
                     null,
                     null);
         }
@@ -87,29 +84,15 @@ final class FollowedModels implements AutoCloseable {
                         config.modelsTopic(),
                         config.modelAssignmentsTopic(),
                         config.modelsCacheDir());
-        ModelSource fallback = null;
-        ModelRouter router = null;
+        ModelRouter router =
+                ModelRouter.following(
+                        follower.catalog(),
+                        fallback,
+                        owned,
+                        config.modelDevice(),
+                        config.modelsCacheSize(),
+                        reporter(errors, config, instanceId(config)));
         try {
-            // A model directory the user named must load, now; the shipped default may be absent
-            // (an image without model files, served from the models topic).
-            boolean ownDir =
-                    given == null
-                            && config.modelDir() != null
-                            && (!config.modelDirIsDefault() || Files.exists(config.modelDir()));
-            fallback =
-                    given != null
-                            ? given
-                            : ownDir
-                                    ? ModelSource.load(config.modelDir(), config.modelDevice())
-                                    : null;
-            router =
-                    ModelRouter.following(
-                            follower.catalog(),
-                            fallback,
-                            given == null,
-                            config.modelDevice(),
-                            config.modelsCacheSize(),
-                            reporter(errors, config, instanceId(config)));
             follower.start(router);
             if (!follower.awaitCaughtUp(CATCH_UP)) {
                 LOG.warn(
@@ -126,13 +109,28 @@ final class FollowedModels implements AutoCloseable {
         } catch (RuntimeException | InterruptedException e) {
             follower.close();
             errors.close(Duration.ofSeconds(5));
-            if (router != null) {
-                router.close();
-            } else if (fallback != null && given == null) {
-                fallback.close();
-            }
+            router.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads serve's model directory, the model of cameras nothing assigns: before anything touches
+     * Kafka, so that a bad model is the first thing said. A directory the user named must load; the
+     * shipped default may be absent (an image without model files, served from the models topic).
+     *
+     * @param config the settings
+     * @return the model, or null when there is no directory to load
+     * @throws ModelLoadException with one sentence when the directory is bad
+     */
+    static ModelSource loadFallback(CanvasFlowConfig config) {
+        boolean load =
+                config.modelDir() != null
+                        && (!config.modelDirIsDefault() || Files.exists(config.modelDir()));
+        if (!load && !config.modelsFollow()) {
+            throw noModel(config);
+        }
+        return load ? ModelSource.load(config.modelDir(), config.modelDevice()) : null;
     }
 
     /** The sentence for an instance with no model at all: what would give it one. */

@@ -49,6 +49,22 @@ public final class ServeCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the canvas store lives (setting state.dir); each instance on one host"
+                            + " needs its own.")
+    java.nio.file.Path stateDir;
+
+    @Option(
+            names = "--http-port",
+            paramLabel = "PORT",
+            description =
+                    "Port of /health and /metrics (setting http.port, default 8080); 0 for any"
+                            + " free port, printed at start.")
+    Integer httpPort;
+
+    @Option(
             names = "--create-topics",
             description = "Create the frames, masks and dead-letter topics.")
     boolean createTopics;
@@ -141,6 +157,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (threads != null) {
             flags.put(CanvasFlowConfig.NUM_STREAM_THREADS, threads.toString());
+        }
+        if (stateDir != null) {
+            flags.put(CanvasFlowConfig.STATE_DIR, stateDir.toString());
+        }
+        if (httpPort != null) {
+            flags.put(CanvasFlowConfig.HTTP_PORT, httpPort.toString());
         }
         if (createTopics) {
             flags.put(CanvasFlowConfig.TOPICS_CREATE, "true");

@@ -2,6 +2,7 @@ package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.schemas.Topics;
 import java.nio.file.Files;
@@ -29,6 +30,13 @@ class CanvasFlowConfigTest {
         expected.put("topic.frames", Topics.FRAMES.name());
         expected.put("topic.masks", Topics.MASKS.name());
         expected.put("topic.dlq", Topics.FRAMES_DLQ.name());
+        expected.put("topic.models", Topics.MODELS.name());
+        expected.put("topic.model.assignments", Topics.MODEL_ASSIGNMENTS.name());
+        expected.put("topic.model.errors", Topics.MODEL_ERRORS.name());
+        expected.put("models.follow", "true");
+        expected.put("models.cache.size", "3");
+        expected.put("models.cache.dir", "");
+        expected.put("startup.timeout.ms", "10000");
         expected.put("topic.partitions", "4");
         expected.put("topic.replication", "1");
         expected.put("topics.create", "false");
@@ -54,6 +62,21 @@ class CanvasFlowConfigTest {
                         .subpath(
                                 config.modelDir().getNameCount() - 2,
                                 config.modelDir().getNameCount()));
+        assertEquals(Path.of(config.stateDir(), "model-cache"), config.modelsCacheDir());
+    }
+
+    @Test
+    void shouldTakeABlankModelDirectoryAsNoneAndRefuseACacheSizeOfZero() {
+        CanvasFlowConfig blank = CanvasFlowConfig.fromMap(Map.of("model.dir", " "));
+        assertEquals(null, blank.modelDir());
+        assertEquals(false, blank.modelDirIsDefault());
+        assertEquals(true, CanvasFlowConfig.defaults().modelDirIsDefault());
+
+        IllegalArgumentException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CanvasFlowConfig.fromMap(Map.of("models.cache.size", "0")));
+        assertTrue(e.getMessage().contains("models.cache.size"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,160 @@
+package io.canvasflow.cli.options;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * What a command checks before it starts anything: that the cluster its settings name answers, and
+ * that the topics it needs exist. Each failure is one sentence that names the address or the topic
+ * and says what to do; the command prints it and exits with status 2.
+ *
+ * <p>First a plain TCP connection to each bootstrap address: when nothing listens, that answers at
+ * once, without the Kafka client's reconnect warnings. Then the Kafka admin API, within the
+ * timeout, for the cluster and the topics.
+ */
+public final class KafkaPreflight {
+
+    /** How long a command waits for the cluster by default. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** A check that failed, with its one sentence. */
+    public static final class FailedException extends Exception {
+        FailedException(String message) {
+            super(message);
+        }
+    }
+
+    private KafkaPreflight() {}
+
+    /**
+     * Checks that the cluster answers and returns the partition counts of the topics that exist.
+     *
+     * @param client client properties: bootstrap servers and any security settings
+     * @param topics the topics to look up
+     * @param timeout how long to wait for the cluster
+     * @return topic name to partition count, for the topics that exist
+     * @throws FailedException when nothing answers at the bootstrap addresses
+     */
+    public static Map<String, Integer> check(
+            Map<String, Object> client, List<String> topics, Duration timeout)
+            throws FailedException {
+        String servers = String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        requireListener(servers, timeout);
+        Map<String, Object> config = new HashMap<>(client);
+        config.keySet().retainAll(AdminClientConfig.configNames());
+        int ms = (int) Math.max(1000, timeout.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        try (Admin admin = Admin.create(config)) {
+            admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS);
+            Map<String, Integer> partitions = new TreeMap<>();
+            for (String topic : topics) {
+                try {
+                    TopicDescription d =
+                            admin.describeTopics(List.of(topic))
+                                    .allTopicNames()
+                                    .get(ms, TimeUnit.MILLISECONDS)
+                                    .get(topic);
+                    partitions.put(topic, d.partitions().size());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new FailedException(
+                                "cannot describe topic " + topic + " at " + servers + ": "
+                                        + e.getCause().getMessage());
+                    }
+                }
+            }
+            return partitions;
+        } catch (TimeoutException e) {
+            throw new FailedException(
+                    "something listens at "
+                            + servers
+                            + " but no Kafka broker answered within "
+                            + timeout.toSeconds()
+                            + " s; check the address and the security settings");
+        } catch (ExecutionException e) {
+            throw new FailedException(
+                    "the Kafka cluster at " + servers + " refused: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FailedException("interrupted while checking Kafka at " + servers);
+        }
+    }
+
+    /**
+     * Checks that the cluster answers and that every topic exists.
+     *
+     * @param client client properties
+     * @param topics the topics that must exist
+     * @param timeout how long to wait for the cluster
+     * @param howToCreate what to say to create a missing topic, e.g. "pass --create-topics"
+     * @return topic name to partition count
+     * @throws FailedException naming the address or the first missing topic
+     */
+    public static Map<String, Integer> requireTopics(
+            Map<String, Object> client, List<String> topics, Duration timeout, String howToCreate)
+            throws FailedException {
+        Map<String, Integer> found = check(client, topics, timeout);
+        List<String> missing = new ArrayList<>(topics);
+        missing.removeAll(found.keySet());
+        if (!missing.isEmpty()) {
+            throw new FailedException(
+                    (missing.size() == 1 ? "topic " : "topics ")
+                            + String.join(", ", missing)
+                            + (missing.size() == 1 ? " does" : " do")
+                            + " not exist at "
+                            + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + "; "
+                            + howToCreate);
+        }
+        return found;
+    }
+
+    /** Fails at once when no bootstrap address accepts a TCP connection. */
+    private static void requireListener(String servers, Duration timeout)
+            throws FailedException {
+        int ms = (int) Math.min(Math.max(timeout.toMillis(), 100), 5000);
+        for (String address : servers.split(",")) {
+            String trimmed = address.trim();
+            int colon = trimmed.lastIndexOf(':');
+            if (colon <= 0 || colon == trimmed.length() - 1) {
+                throw new FailedException(
+                        "bootstrap server \"" + trimmed + "\" is not HOST:PORT");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(trimmed.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new FailedException(
+                        "bootstrap server \"" + trimmed + "\" has no port number");
+            }
+            String host = trimmed.substring(0, colon).replace("[", "").replace("]", "");
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), ms);
+                return;
+            } catch (IOException e) {
+                // try the next address
+            }
+        }
+        throw new FailedException(
+                "no Kafka broker at "
+                        + servers
+                        + ": nothing accepts connections there (start one with `canvasflow"
+                        + " broker`, or pass the address of your cluster with"
+                        + " --bootstrap-servers)");
+    }
+}

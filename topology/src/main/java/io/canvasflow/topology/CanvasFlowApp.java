@@ -57,6 +57,9 @@ public final class CanvasFlowApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CanvasFlowApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** How long /health reads UP through a rebalance. */
+    private static final Duration REBALANCE_GRACE = Duration.ofSeconds(60);
+
     private final FollowedModels models;
     private final boolean staticMember;
     private final PrometheusMeterRegistry registry;
@@ -79,24 +82,62 @@ public final class CanvasFlowApp implements AutoCloseable {
         this.streams = newStreams(config, models, metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        Health health = new Health(System::currentTimeMillis, REBALANCE_GRACE.toMillis());
         streams.setUncaughtExceptionHandler(
                 e -> {
                     LOG.error("a stream thread failed; replacing it", e);
+                    health.onThreadFailure(e);
                     return StreamThreadExceptionResponse.REPLACE_THREAD;
                 });
         streams.setStateListener(
                 (now, before) -> {
                     LOG.info("Kafka Streams state {} -> {}", before, now);
+                    health.onState(now);
+                    if (now == KafkaStreams.State.RUNNING) {
+                        LOG.info(
+                                "this instance owns {} partitions {}",
+                                config.framesTopic(),
+                                ownedPartitions(config));
+                    }
                     if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                         stopped.complete(now);
                     }
                 });
         try {
-            this.http = new OpsHttpServer(config.httpPort(), registry::scrape, streams::state);
+            this.http =
+                    new OpsHttpServer(
+                            config.httpPort(),
+                            registry::scrape,
+                            () -> health.status(streams.state()),
+                            () -> camerasJson(config));
         } catch (RuntimeException e) {
             streams.close();
             throw e;
         }
+    }
+
+    /** The frames partitions this instance's stream threads process now. */
+    private List<Integer> ownedPartitions(CanvasFlowConfig config) {
+        return streams.metadataForLocalThreads().stream()
+                .flatMap(t -> t.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream())
+                .filter(tp -> tp.topic().equals(config.framesTopic()))
+                .map(org.apache.kafka.common.TopicPartition::partition)
+                .sorted()
+                .toList();
+    }
+
+    /** {@code /cameras}: the partitions owned now and the cameras segmented on them. */
+    private String camerasJson(CanvasFlowConfig config) {
+        List<Integer> owned = ownedPartitions(config);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("applicationId", config.applicationId());
+        body.put("state", String.valueOf(streams.state()));
+        body.put("partitions", owned);
+        body.put(
+                "cameras",
+                metrics.cameras().stream().filter(c -> owned.contains(c.partition())).toList());
+        return OpsHttpServer.json(body);
     }
 
     /**

@@ -79,10 +79,15 @@ public final class CanvasFlowConfig {
     public static final String MODELS_CACHE_DIR = "models.cache.dir";
 
     /**
-     * How long serve waits at startup for the Kafka cluster to answer before it says so and
-     * exits.
+     * How long serve waits at startup for the Kafka cluster to answer before it says so and exits.
      */
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
+
+    /**
+     * A camera whose masks come this long after its frames' capture is reported behind (a WARN per
+     * camera per minute, naming the remedies); 0 for never.
+     */
+    public static final String LAG_WARN_MS = "lag.warn.ms";
 
     /** Partitions of the topics created when {@value #TOPICS_CREATE} is true. */
     public static final String TOPIC_PARTITIONS = "topic.partitions";
@@ -195,6 +200,7 @@ public final class CanvasFlowConfig {
     private final int modelsCacheSize;
     private final Path modelsCacheDir;
     private final long startupTimeoutMs;
+    private final long lagWarnMs;
     private final int topicPartitions;
     private final short topicReplication;
     private final boolean topicsCreate;
@@ -236,6 +242,7 @@ public final class CanvasFlowConfig {
         modelsFollow = p.bool(MODELS_FOLLOW);
         modelsCacheSize = p.intAtLeast(MODELS_CACHE_SIZE, 1);
         startupTimeoutMs = p.longAtLeast(STARTUP_TIMEOUT_MS, 100);
+        lagWarnMs = p.longAtLeast(LAG_WARN_MS, 0);
         topicPartitions = p.intAtLeast(TOPIC_PARTITIONS, 1);
         topicReplication = (short) Math.min(p.intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
         topicsCreate = p.bool(TOPICS_CREATE);
@@ -411,6 +418,11 @@ public final class CanvasFlowConfig {
     /** {@value #MODELS_CACHE_DIR}, or its default under the state directory. */
     public Path modelsCacheDir() {
         return modelsCacheDir;
+    }
+
+    /** {@value #LAG_WARN_MS}. */
+    public long lagWarnMs() {
+        return lagWarnMs;
     }
 
     /** {@value #STARTUP_TIMEOUT_MS}. */

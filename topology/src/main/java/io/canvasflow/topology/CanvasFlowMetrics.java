@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +40,8 @@ public final class CanvasFlowMetrics {
     private final Timer modelTime;
     private final Timer latency;
     private final Map<String, AtomicLong> lastSequence = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lagMillis = new ConcurrentHashMap<>();
+    private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
 
     /**
      * Registers the meters.
@@ -76,6 +80,9 @@ public final class CanvasFlowMetrics {
     /** Counts an emitted mask event. */
     public void mask(MaskEvent event) {
         lastSequence(event.getCameraId()).set(event.getSequence());
+        if (!event.getSkipped()) {
+            lag(event.getCameraId()).set(event.getEndToEndLatencyMillis());
+        }
         if (event.getSkipped()) {
             skipped.increment();
             return;
@@ -121,6 +128,54 @@ public final class CanvasFlowMetrics {
     /** Duplicates dropped so far. */
     public double duplicates() {
         return duplicates.count();
+    }
+
+    /**
+     * Records the frames partition a camera's frames arrive on.
+     *
+     * @param camera the camera
+     * @param partition the partition
+     */
+    public void cameraPartition(String camera, int partition) {
+        partitions.put(camera, partition);
+    }
+
+    /**
+     * What this instance knows of each camera it has segmented.
+     *
+     * @param camera the camera id
+     * @param partition the frames partition its frames arrive on, -1 when not known
+     * @param lastSequence the sequence of its latest mask
+     * @param lagMillis how long after its capture that mask was made
+     */
+    public record Camera(String camera, int partition, long lastSequence, long lagMillis) {}
+
+    /** The cameras this instance has segmented, by id. */
+    public List<Camera> cameras() {
+        return new TreeMap<>(lastSequence)
+                .entrySet().stream()
+                        .map(
+                                e ->
+                                        new Camera(
+                                                e.getKey(),
+                                                partitions.getOrDefault(e.getKey(), -1),
+                                                e.getValue().get(),
+                                                lag(e.getKey()).get()))
+                        .toList();
+    }
+
+    private AtomicLong lag(String camera) {
+        return lagMillis.computeIfAbsent(
+                camera,
+                c -> {
+                    AtomicLong value = new AtomicLong(0);
+                    Gauge.builder("canvasflow.camera.lag", value, v -> v.get() / 1000.0)
+                            .description("Time from capture to mask of the latest frame per camera")
+                            .baseUnit("seconds")
+                            .tag("camera", c)
+                            .register(registry);
+                    return value;
+                });
     }
 
     private AtomicLong lastSequence(String camera) {

@@ -1,5 +1,7 @@
 package io.canvasflow.topology;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -7,19 +9,28 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * {@code GET /metrics} (Prometheus text format) and {@code GET /health} (JSON with the Kafka
- * Streams state; 200 while RUNNING or REBALANCING, else 503) on the JDK's HTTP server.
+ * {@code GET /metrics} (Prometheus text format), {@code GET /health} (JSON: status, the Kafka
+ * Streams state and, when down, why; 200 when {@link Health} says UP, else 503) and {@code GET
+ * /cameras} (JSON: the partitions this instance owns and the cameras it segments there) on the
+ * JDK's HTTP server.
  */
 final class OpsHttpServer implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpServer server;
 
-    OpsHttpServer(int port, Supplier<String> metrics, Supplier<KafkaStreams.State> state) {
+    OpsHttpServer(
+            int port,
+            Supplier<String> metrics,
+            Supplier<Health.Status> health,
+            Supplier<String> cameras) {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
@@ -37,13 +48,17 @@ final class OpsHttpServer implements AutoCloseable {
         server.createContext(
                 "/health",
                 exchange -> {
-                    KafkaStreams.State s = state.get();
-                    boolean up =
-                            s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
-                    String body =
-                            "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"state\":\"" + s + "\"}";
-                    reply(exchange, up ? 200 : 503, "application/json", body);
+                    Health.Status h = health.get();
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("status", h.up() ? "UP" : "DOWN");
+                    body.put("state", String.valueOf(h.state()));
+                    if (!h.reason().isEmpty()) {
+                        body.put("reason", h.reason());
+                    }
+                    reply(exchange, h.up() ? 200 : 503, "application/json", json(body));
                 });
+        server.createContext(
+                "/cameras", exchange -> reply(exchange, 200, "application/json", cameras.get()));
         server.setExecutor(
                 Executors.newSingleThreadExecutor(
                         r -> {
@@ -52,6 +67,15 @@ final class OpsHttpServer implements AutoCloseable {
                             return t;
                         }));
         server.start();
+    }
+
+    /** An object as JSON. */
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** The port it listens on. */

@@ -34,6 +34,8 @@ final class SegmentationCore {
     private final CanvasSegmenter segmenter;
     private final DeadLetterSink deadLetters;
     private final CanvasFlowMetrics metrics;
+    private final LagWatch lag;
+    private final LongSupplier clock;
 
     SegmentationCore(
             CanvasFlowConfig config,
@@ -43,6 +45,8 @@ final class SegmentationCore {
         this.segmenter = new CanvasSegmenter(config, models, clock);
         this.deadLetters = new DeadLetterSink(config, metrics);
         this.metrics = metrics;
+        this.lag = new LagWatch(config);
+        this.clock = clock;
     }
 
     /** The per-camera canvas store, change-logged. */
@@ -142,5 +146,9 @@ final class SegmentationCore {
         }
         context.forward(record.withValue(outcome.mask()), CanvasFlowTopology.MASKS_SINK);
         metrics.mask(outcome.mask());
+        context.recordMetadata()
+                .ifPresent(m -> metrics.cameraPartition(frame.getCameraId(), m.partition()));
+        lag.check(
+                frame.getCameraId(), outcome.mask().getEndToEndLatencyMillis(), clock.getAsLong());
     }
 }

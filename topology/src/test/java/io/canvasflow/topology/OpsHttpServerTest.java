@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -25,26 +26,61 @@ class OpsHttpServerTest {
     }
 
     @Test
-    void shouldReportHealthyOnlyWhileRunningOrRebalancing() throws Exception {
+    void shouldReportHealthyOnlyWhileRunningOrBrieflyRebalancingAndSayWhyNot() throws Exception {
         AtomicReference<KafkaStreams.State> state =
                 new AtomicReference<>(KafkaStreams.State.CREATED);
-        try (OpsHttpServer server = new OpsHttpServer(0, () -> "canvasflow_up 1\n", state::get)) {
+        AtomicLong clock = new AtomicLong(1_000_000);
+        Health health = new Health(clock::get, 60_000);
+        try (OpsHttpServer server =
+                new OpsHttpServer(
+                        0,
+                        () -> "canvasflow_up 1\n",
+                        () -> health.status(state.get()),
+                        () -> "{\"cameras\":[]}")) {
             int port = server.port();
 
             List<Object> created = get(port, "/health");
             state.set(KafkaStreams.State.REBALANCING);
+            health.onState(KafkaStreams.State.REBALANCING);
             List<Object> rebalancing = get(port, "/health");
+            clock.addAndGet(61_000);
+            List<Object> stuck = get(port, "/health");
             state.set(KafkaStreams.State.RUNNING);
+            health.onState(KafkaStreams.State.RUNNING);
             List<Object> running = get(port, "/health");
+            health.onThreadFailure(new IllegalStateException("topic \"frames\" deleted"));
+            List<Object> threadFailed = get(port, "/health");
+            clock.addAndGet(Health.FAILURE_MEMORY_MS);
+            List<Object> recovered = get(port, "/health");
             state.set(KafkaStreams.State.ERROR);
             List<Object> failed = get(port, "/health");
 
-            assertEquals(List.of(503, "{\"status\":\"DOWN\",\"state\":\"CREATED\"}"), created);
+            assertEquals(
+                    List.of(
+                            503,
+                            "{\"status\":\"DOWN\",\"state\":\"CREATED\",\"reason\":\"Kafka"
+                                    + " Streams is CREATED\"}"),
+                    created);
             assertEquals(
                     List.of(200, "{\"status\":\"UP\",\"state\":\"REBALANCING\"}"), rebalancing);
+            assertEquals(
+                    List.of(
+                            503,
+                            "{\"status\":\"DOWN\",\"state\":\"REBALANCING\",\"reason\":\"rebalancing"
+                                    + " for 61 s\"}"),
+                    stuck);
             assertEquals(List.of(200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"), running);
-            assertEquals(List.of(503, "{\"status\":\"DOWN\",\"state\":\"ERROR\"}"), failed);
+            assertEquals(
+                    List.of(
+                            503,
+                            "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"reason\":\"a stream"
+                                    + " thread failed 0 s ago: IllegalStateException: topic"
+                                    + " \\\"frames\\\" deleted\"}"),
+                    threadFailed);
+            assertEquals(List.of(200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"), recovered);
+            assertEquals(503, failed.get(0));
             assertEquals(List.of(200, "canvasflow_up 1\n"), get(port, "/metrics"));
+            assertEquals(List.of(200, "{\"cameras\":[]}"), get(port, "/cameras"));
         }
     }
 }

@@ -73,7 +73,11 @@ public final class KafkaPreflight {
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                         throw new FailedException(
-                                "cannot describe topic " + topic + " at " + servers + ": "
+                                "cannot describe topic "
+                                        + topic
+                                        + " at "
+                                        + servers
+                                        + ": "
                                         + e.getCause().getMessage());
                     }
                 }
@@ -125,15 +129,13 @@ public final class KafkaPreflight {
     }
 
     /** Fails at once when no bootstrap address accepts a TCP connection. */
-    private static void requireListener(String servers, Duration timeout)
-            throws FailedException {
+    private static void requireListener(String servers, Duration timeout) throws FailedException {
         int ms = (int) Math.min(Math.max(timeout.toMillis(), 100), 5000);
         for (String address : servers.split(",")) {
             String trimmed = address.trim();
             int colon = trimmed.lastIndexOf(':');
             if (colon <= 0 || colon == trimmed.length() - 1) {
-                throw new FailedException(
-                        "bootstrap server \"" + trimmed + "\" is not HOST:PORT");
+                throw new FailedException("bootstrap server \"" + trimmed + "\" is not HOST:PORT");
             }
             int port;
             try {

@@ -1,0 +1,136 @@
+package io.canvasflow.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * What serve checks before it starts anything: the broker answers, the topics exist, the state
+ * directory is free. Each failure is one line on standard error and status 2, quickly.
+ */
+class ServeStartupChecksTest {
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafkaBroker.builder().build().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    /** Status, standard error, seconds. */
+    private record Outcome(int status, String err, double seconds) {}
+
+    private Outcome serve(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ServeCommand()).setErr(new PrintWriter(err));
+        long start = System.nanoTime();
+        int status = cli.execute(args);
+        return new Outcome(status, err.toString().strip(), (System.nanoTime() - start) / 1e9);
+    }
+
+    @Test
+    void shouldSayNothingListensAtAWrongAddressWithinFifteenSeconds() {
+        Outcome o =
+                serve(
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--model",
+                        TestModel.dir().toString(),
+                        "--state-dir",
+                        dir.toString());
+
+        assertEquals(2, o.status(), o.err());
+        assertEquals(
+                "canvasflow serve: no Kafka broker at 127.0.0.1:1: nothing accepts connections"
+                        + " there (start one with `canvasflow broker`, or pass the address of your"
+                        + " cluster with --bootstrap-servers)",
+                o.err());
+        assertTrue(o.seconds() < 15, o.seconds() + " s");
+    }
+
+    @Test
+    void shouldSayHowToCreateMissingTopicsInsteadOfRetryingForever() {
+        Outcome o =
+                serve(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--model",
+                        TestModel.dir().toString(),
+                        "--state-dir",
+                        dir.toString(),
+                        "-D",
+                        "topic.frames=absent-frames",
+                        "-D",
+                        "topic.masks=absent-masks",
+                        "-D",
+                        "topic.dlq=absent-dlq");
+
+        assertEquals(2, o.status(), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(
+                o.err()
+                        .startsWith(
+                                "canvasflow serve: topics absent-frames, absent-masks, absent-dlq do"
+                                        + " not exist at "
+                                        + kafka.bootstrapServers()
+                                        + "; pass --create-topics"),
+                o.err());
+    }
+
+    @Test
+    void shouldNameTheStateDirectoryThatAnotherInstanceHolds() {
+        // Given a running instance
+        Map<String, String> settings =
+                Map.of(
+                        CanvasFlowConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                        CanvasFlowConfig.STATE_DIR, dir.toString(),
+                        CanvasFlowConfig.HTTP_PORT, "0",
+                        CanvasFlowConfig.TOPICS_CREATE, "true",
+                        CanvasFlowConfig.APPLICATION_ID, "locked");
+        try (CanvasFlowApp first =
+                CanvasFlowApp.start(CanvasFlowConfig.fromMap(settings), TestModel.source())) {
+            // When a second one starts on the same state directory
+            Outcome o =
+                    serve(
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--model",
+                            TestModel.dir().toString(),
+                            "--state-dir",
+                            dir.toString(),
+                            "--http-port",
+                            "0",
+                            "-D",
+                            "application.id=locked");
+
+            // Then it says which directory and what to do
+            assertEquals(2, o.status(), o.err());
+            assertEquals(
+                    List.of(
+                            "canvasflow serve: the state directory "
+                                    + dir.resolve("locked")
+                                    + " is in use by another instance of locked on this host;"
+                                    + " give this one its own with --state-dir DIR (and"
+                                    + " --http-port 0)"),
+                    o.err().lines().toList());
+        }
+    }
+}

@@ -58,7 +58,29 @@ public final class CanvasflowCli implements Callable<Integer> {
      * @param args the command line arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CanvasflowCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line as {@code main} runs it: a bad option or setting is one line on standard
+     * error, {@code canvasflow COMMAND: SENTENCE}, and status 2, not the sentence followed by the
+     * whole usage text.
+     *
+     * @return the command line
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new CanvasflowCli())
+                .setParameterExceptionHandler(
+                        (e, args) -> {
+                            CommandLine failed = e.getCommandLine();
+                            failed.getErr()
+                                    .println(
+                                            failed.getCommandSpec().qualifiedName()
+                                                    + ": "
+                                                    + e.getMessage());
+                            failed.getErr().flush();
+                            return 2;
+                        });
     }
 
     /** Without a subcommand there is nothing to do: say so, with the usage. */

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
@@ -140,6 +141,19 @@ public final class MasksCommand implements Callable<Integer> {
      */
     public FollowResult follow(PrintWriter table, boolean inPlace) {
         validate();
+        String masks = masksTopic == null ? Topics.MASKS.name() : masksTopic;
+        String frames = framesTopic == null ? Topics.FRAMES.name() : framesTopic;
+        String problem =
+                KafkaOptions.preflight(
+                        bootstrapServers(),
+                        consumerProperties,
+                        out == null ? List.of(masks) : List.of(masks, frames),
+                        "start `canvasflow serve --create-topics` (it creates the frames, masks"
+                                + " and dead-letter topics), or create them with kafka-topics.sh"
+                                + " --create");
+        if (problem != null) {
+            throw new ParameterException(spec.commandLine(), problem);
+        }
         OverlayWriter overlays =
                 out == null
                         ? null

@@ -6,6 +6,7 @@ import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
@@ -132,6 +133,18 @@ public final class PublishCommand implements Callable<Integer> {
             for (Map.Entry<String, String> camera : cameras.entrySet()) {
                 sources.put(camera.getKey(), open(camera.getKey(), camera.getValue()));
             }
+            String problem =
+                    KafkaOptions.preflight(
+                            bootstrapServers(),
+                            producerProperties,
+                            List.of(topicName()),
+                            "start `canvasflow serve --create-topics` (it creates the frames,"
+                                    + " masks and dead-letter topics), or create it with"
+                                    + " kafka-topics.sh --create --topic "
+                                    + topicName());
+            if (problem != null) {
+                throw new ParameterException(spec.commandLine(), problem);
+            }
             try (FramePublisher publisher = publisher(size)) {
                 PublishJob.Builder job =
                         PublishJob.builder()
@@ -241,6 +254,10 @@ public final class PublishCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private String topicName() {
+        return topic == null ? Topics.FRAMES.name() : topic;
     }
 
     /** The flag, else the environment's KAFKA_BOOTSTRAP_SERVERS, else null. */

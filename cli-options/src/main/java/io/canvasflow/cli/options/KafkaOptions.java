@@ -25,6 +25,31 @@ public final class KafkaOptions {
     }
 
     /**
+     * Checks that the cluster answers and the topics exist, for a command that needs them.
+     *
+     * @param servers the bootstrap servers
+     * @param clientProperties the command's other client properties (security settings)
+     * @param topics the topics the command reads or writes
+     * @param howToCreate what to say when one is missing
+     * @return the problem in one sentence, or null when there is none
+     */
+    public static String preflight(
+            String servers,
+            Map<String, String> clientProperties,
+            java.util.List<String> topics,
+            String howToCreate) {
+        Map<String, Object> client = new java.util.HashMap<>(clientProperties);
+        client.put("bootstrap.servers", servers);
+        try {
+            KafkaPreflight.requireTopics(
+                    client, topics, KafkaPreflight.DEFAULT_TIMEOUT, howToCreate);
+            return null;
+        } catch (KafkaPreflight.FailedException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
      * The flag's value, else the environment's {@value #BOOTSTRAP_ENV}.
      *
      * @param env the environment

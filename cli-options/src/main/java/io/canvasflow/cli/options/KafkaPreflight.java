@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -46,7 +47,8 @@ public final class KafkaPreflight {
      * @param client client properties: bootstrap servers and any security settings
      * @param topics the topics to look up
      * @param timeout how long to wait for the cluster
-     * @return topic name to partition count, for the topics that exist
+     * @return topic name to partition count, for the topics that exist; null when the client
+     *     settings are ones Kafka refuses (the command's own client then says which)
      * @throws FailedException when nothing answers at the bootstrap addresses
      */
     public static Map<String, Integer> check(
@@ -59,7 +61,14 @@ public final class KafkaPreflight {
         int ms = (int) Math.max(1000, timeout.toMillis());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        try (Admin admin = Admin.create(config)) {
+        Admin created;
+        try {
+            created = Admin.create(config);
+        } catch (KafkaException e) {
+            // A client setting Kafka refuses: the command's own client says so, more precisely.
+            return null;
+        }
+        try (Admin admin = created) {
             admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS);
             Map<String, Integer> partitions = new TreeMap<>();
             for (String topic : topics) {
@@ -113,6 +122,9 @@ public final class KafkaPreflight {
             Map<String, Object> client, List<String> topics, Duration timeout, String howToCreate)
             throws FailedException {
         Map<String, Integer> found = check(client, topics, timeout);
+        if (found == null) {
+            return Map.of();
+        }
         List<String> missing = new ArrayList<>(topics);
         missing.removeAll(found.keySet());
         if (!missing.isEmpty()) {

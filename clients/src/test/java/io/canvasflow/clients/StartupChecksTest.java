@@ -1,0 +1,82 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** publish and masks check the cluster and their topics before they start anything. */
+class StartupChecksTest {
+
+    /** Status, standard error, seconds. */
+    private record Outcome(int status, String err, double seconds) {}
+
+    private static Outcome run(Callable<Integer> command, String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(command).setErr(new PrintWriter(err));
+        long start = System.nanoTime();
+        int status = cli.execute(args);
+        return new Outcome(status, err.toString(), (System.nanoTime() - start) / 1e9);
+    }
+
+    @Test
+    void shouldExitWithinFifteenSecondsNamingTheAddressWhereNoBrokerListens() {
+        Outcome publish =
+                run(
+                        new PublishCommand(),
+                        "--camera",
+                        "a=synthetic:0:5",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+        Outcome masks = run(new MasksCommand(), "--bootstrap-servers", "127.0.0.1:1");
+
+        for (Outcome o : new Outcome[] {publish, masks}) {
+            assertEquals(2, o.status(), o.err());
+            assertTrue(
+                    o.err()
+                            .lines()
+                            .findFirst()
+                            .orElse("")
+                            .startsWith("no Kafka broker at 127.0.0.1:1: nothing accepts"),
+                    o.err());
+            assertTrue(o.seconds() < 15, o.seconds() + " s");
+        }
+    }
+
+    @Test
+    void shouldSayHowToCreateTheTopicInsteadOfWaitingForIt() {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+            Outcome publish =
+                    run(
+                            new PublishCommand(),
+                            "--camera",
+                            "a=synthetic:0:5",
+                            "--topic",
+                            "no-such-frames",
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers());
+            Outcome masks =
+                    run(
+                            new MasksCommand(),
+                            "--masks-topic",
+                            "no-such-masks",
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers());
+
+            assertEquals(2, publish.status(), publish.err());
+            assertTrue(
+                    publish.err().startsWith("topic no-such-frames does not exist at "),
+                    publish.err());
+            assertTrue(publish.err().contains("canvasflow serve --create-topics"), publish.err());
+            assertTrue(publish.seconds() < 15, publish.seconds() + " s");
+            assertEquals(2, masks.status(), masks.err());
+            assertTrue(
+                    masks.err().startsWith("topic no-such-masks does not exist at "), masks.err());
+        }
+    }
+}

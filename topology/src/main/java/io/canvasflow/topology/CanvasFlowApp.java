@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.cli.options.KafkaPreflight;
+import io.canvasflow.model.EngineThreads;
 import io.canvasflow.schemas.StoreNames;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -165,6 +166,13 @@ public final class CanvasFlowApp implements AutoCloseable {
      */
     public static CanvasFlowApp start(CanvasFlowConfig config, ModelSource model) {
         requireBootstrap(config);
+        int intraOp =
+                EngineThreads.limit(
+                        config.numStreamThreads(), Runtime.getRuntime().availableProcessors());
+        LOG.info(
+                "PyTorch runs {} intra-op thread(s) per inference, {} stream thread(s)",
+                intraOp,
+                config.numStreamThreads());
         ModelSource fallback = model != null ? model : FollowedModels.loadFallback(config);
         FollowedModels models;
         try {

@@ -89,6 +89,13 @@ public final class CanvasFlowConfig {
      */
     public static final String LAG_WARN_MS = "lag.warn.ms";
 
+    /**
+     * The size of the class map in each mask event: {@code model} (the model's input size, the
+     * default: the cheapest, and what the network resolves), {@code frame} (the frame's own size:
+     * an upsample and a PNG at full size per frame) or {@code WxH}.
+     */
+    public static final String MASK_SIZE = "mask.size";
+
     /** Partitions of the topics created when {@value #TOPICS_CREATE} is true. */
     public static final String TOPIC_PARTITIONS = "topic.partitions";
 
@@ -201,6 +208,7 @@ public final class CanvasFlowConfig {
     private final Path modelsCacheDir;
     private final long startupTimeoutMs;
     private final long lagWarnMs;
+    private final int[] maskSize;
     private final int topicPartitions;
     private final short topicReplication;
     private final boolean topicsCreate;
@@ -243,6 +251,7 @@ public final class CanvasFlowConfig {
         modelsCacheSize = p.intAtLeast(MODELS_CACHE_SIZE, 1);
         startupTimeoutMs = p.longAtLeast(STARTUP_TIMEOUT_MS, 100);
         lagWarnMs = p.longAtLeast(LAG_WARN_MS, 0);
+        maskSize = maskSize(settings.get(MASK_SIZE).trim(), p);
         topicPartitions = p.intAtLeast(TOPIC_PARTITIONS, 1);
         topicReplication = (short) Math.min(p.intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
         topicsCreate = p.bool(TOPICS_CREATE);
@@ -418,6 +427,46 @@ public final class CanvasFlowConfig {
     /** {@value #MODELS_CACHE_DIR}, or its default under the state directory. */
     public Path modelsCacheDir() {
         return modelsCacheDir;
+    }
+
+    private static int[] maskSize(String value, SettingParser p) {
+        switch (value) {
+            case "model":
+                return new int[] {0, 0};
+            case "frame":
+                return new int[] {-1, -1};
+            default:
+                String[] parts = value.split("x");
+                try {
+                    int w = Integer.parseInt(parts[0]);
+                    int h = Integer.parseInt(parts[1]);
+                    if (parts.length == 2 && w > 0 && h > 0 && (long) w * h <= 16_777_216L) {
+                        return new int[] {w, h};
+                    }
+                } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+                    // fall through to the sentence
+                }
+                throw p.invalid(MASK_SIZE, "model, frame or WIDTHxHEIGHT, e.g. 640x360");
+        }
+    }
+
+    /**
+     * {@value #MASK_SIZE} for a frame and a model.
+     *
+     * @param frameWidth the frame's width
+     * @param frameHeight the frame's height
+     * @param modelWidth the model's input width
+     * @param modelHeight the model's input height
+     * @return width and height of the class map
+     */
+    public int[] maskSize(int frameWidth, int frameHeight, int modelWidth, int modelHeight) {
+        if (maskSize[0] == 0) {
+            return new int[] {modelWidth, modelHeight};
+        }
+        if (maskSize[0] < 0) {
+            return new int[] {frameWidth, frameHeight};
+        }
+        return maskSize.clone();
     }
 
     /** {@value #LAG_WARN_MS}. */

@@ -42,6 +42,7 @@ public final class CanvasSegmenter {
     private final ModelRouter models;
     private final Map<String, MaskEncoder> encoders = new HashMap<>();
     private final LongSupplier clock;
+    private final CanvasFlowConfig config;
 
     /**
      * Creates the frame core of one processor (or one benchmark).
@@ -67,6 +68,7 @@ public final class CanvasSegmenter {
         this.policy = CanvasPolicy.of(config);
         this.models = models;
         this.clock = clock;
+        this.config = config;
     }
 
     /**
@@ -195,15 +197,21 @@ public final class CanvasSegmenter {
         return new Outcome(decision, mask, newState);
     }
 
-    private static SegmentationResult run(
+    private SegmentationResult run(
             ModelSource model, Frame frame, BufferedImage image, Canvas seed, int iterations) {
+        int[] size =
+                config.maskSize(
+                        frame.getWidth(),
+                        frame.getHeight(),
+                        model.spec().input().width(),
+                        model.spec().input().height());
         return model.segmenter()
                 .segment(
                         SegmentRequest.builder()
                                 .setImage(image)
                                 .optSeed(seed)
                                 .optIterations(iterations)
-                                .optOutputSize(frame.getWidth(), frame.getHeight())
+                                .optOutputSize(size[0], size[1])
                                 .build());
     }
 }

@@ -131,6 +131,8 @@ public final class MaskEncoder {
             boolean budgetReduced,
             long nowMs) {
         return base(frame, nowMs)
+                .setMaskWidth(result.width())
+                .setMaskHeight(result.height())
                 .setClassMap(
                         ByteBuffer.wrap(png(result.classMap(), result.width(), result.height())))
                 .setClassFractions(fractions(result.classFractions(spec.numClasses())))

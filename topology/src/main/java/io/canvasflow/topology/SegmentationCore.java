@@ -35,7 +35,6 @@ final class SegmentationCore {
     private final DeadLetterSink deadLetters;
     private final CanvasFlowMetrics metrics;
     private final LagWatch lag;
-    private final LongSupplier clock;
 
     SegmentationCore(
             CanvasFlowConfig config,
@@ -46,7 +45,6 @@ final class SegmentationCore {
         this.deadLetters = new DeadLetterSink(config, metrics);
         this.metrics = metrics;
         this.lag = new LagWatch(config);
-        this.clock = clock;
     }
 
     /** The per-camera canvas store, change-logged. */
@@ -149,6 +147,8 @@ final class SegmentationCore {
         context.recordMetadata()
                 .ifPresent(m -> metrics.cameraPartition(frame.getCameraId(), m.partition()));
         lag.check(
-                frame.getCameraId(), outcome.mask().getEndToEndLatencyMillis(), clock.getAsLong());
+                frame.getCameraId(),
+                outcome.mask().getEndToEndLatencyMillis(),
+                outcome.mask().getProcessedTimestamp().toEpochMilli());
     }
 }

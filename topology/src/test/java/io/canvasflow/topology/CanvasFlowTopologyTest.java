@@ -63,8 +63,8 @@ class CanvasFlowTopologyTest {
                             first.getCaptureTimestamp(),
                             first.getCaptureTimestamp().plusMillis(5),
                             5L,
-                            W,
-                            H),
+                            spec().input().width(),
+                            spec().input().height()),
                     List.of(
                             mask.getCameraId(),
                             mask.getSequence(),
@@ -78,8 +78,9 @@ class CanvasFlowTopologyTest {
                     List.of(mask.getModelId(), mask.getModelVersion(), mask.getClassNames()));
             BufferedImage png =
                     ImageIO.read(new ByteArrayInputStream(Bytes.of(mask.getClassMap())));
+            // at the model's input size (mask.size=model, the default)
             assertEquals(
-                    List.of(W, H, 8),
+                    List.of(spec().input().width(), spec().input().height(), 8),
                     List.of(png.getWidth(), png.getHeight(), png.getColorModel().getPixelSize()));
             assertTrue(png.getColorModel() instanceof IndexColorModel);
             assertEquals(
@@ -159,8 +160,25 @@ class CanvasFlowTopologyTest {
     }
 
     @Test
+    void shouldMakeMasksOfTheConfiguredSize() {
+        for (Map.Entry<String, List<Integer>> c :
+                Map.of("frame", List.of(W, H), "100x50", List.of(100, 50)).entrySet()) {
+            try (TopologyHarness t = harness(Map.of("mask.size", c.getKey()))) {
+                t.send(jpeg("cam-1", 1, W, H));
+
+                MaskEvent mask = t.masks.readValue();
+
+                assertEquals(
+                        c.getValue(),
+                        List.of(mask.getMaskWidth(), mask.getMaskHeight()),
+                        c.getKey());
+            }
+        }
+    }
+
+    @Test
     void shouldResetWhenTheFrameSizeChanges() {
-        try (TopologyHarness t = harness(Map.of())) {
+        try (TopologyHarness t = harness(Map.of("mask.size", "frame"))) {
             t.send(jpeg("cam-1", 1, W, H));
             t.send(jpeg("cam-1", 2, 80, 60));
 

@@ -60,7 +60,12 @@ public final class VideoFileSource implements FrameSource {
         } catch (FrameGrabber.Exception | RuntimeException e) {
             releaseQuietly();
             throw new FrameSourceException(
-                    "could not open the video " + location + " with FFmpeg: " + e.getMessage(), e);
+                    "FFmpeg cannot read "
+                            + location
+                            + " as a video ("
+                            + ffmpegWords(e.getMessage())
+                            + "): expected a video file or stream such as MP4, AVI, MKV or RTSP",
+                    e);
         }
         double rate = grabber.getVideoFrameRate();
         if (!(rate > 0) || Double.isInfinite(rate)) {
@@ -188,5 +193,16 @@ public final class VideoFileSource implements FrameSource {
     static boolean isUrl(String location) {
         int colon = location.indexOf("://");
         return colon > 1 && location.substring(0, colon).chars().allMatch(Character::isLetter);
+    }
+
+    /** FFmpeg's own words, without JavaCV's advice about its API. */
+    static String ffmpegWords(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        int advice = message.indexOf(" (");
+        String words = advice > 0 ? message.substring(0, advice) : message;
+        int colon = words.indexOf(": ");
+        return (colon > 0 ? words.substring(colon + 2) : words).strip();
     }
 }

@@ -5,6 +5,7 @@ import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameRate;
 import io.canvasflow.clients.FrameSource;
+import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.MaskFollower;
 import io.canvasflow.clients.OverlayRenderer;
 import io.canvasflow.clients.OverlayWriter;
@@ -154,6 +155,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (video != null && !Files.isRegularFile(video)) {
             throw new ParameterException(spec.commandLine(), "no video file at " + video);
+        }
+        if (video != null) {
+            // Opened once here, before the broker and the topology start: a file that is not a
+            // video is one sentence now, not a stack trace in the middle of the demo.
+            try (FrameSource probe = VideoFileSource.open(video)) {
+                probe.nativeFps();
+            } catch (FrameSourceException e) {
+                throw new ParameterException(spec.commandLine(), "--video: " + e.getMessage());
+            }
         }
         parseSize(videoSize);
     }

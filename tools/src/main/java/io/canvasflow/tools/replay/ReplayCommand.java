@@ -250,7 +250,15 @@ public final class ReplayCommand implements Callable<Integer> {
                         "canvasflow replay: a mode did not get a mask for every frame before the"
                                 + " idle timeout; its figures cover what arrived");
             }
-            return complete ? 0 : 1;
+            List<String> failed =
+                    outcome.result().checks().stream()
+                            .filter(c -> !c.pass())
+                            .map(ReplayResult.Check::description)
+                            .toList();
+            if (!failed.isEmpty()) {
+                err.println("canvasflow replay: check(s) failed: " + String.join("; ", failed));
+            }
+            return complete && failed.isEmpty() ? 0 : 1;
         } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
             err.println("canvasflow replay: " + e.getMessage());
             return 2;

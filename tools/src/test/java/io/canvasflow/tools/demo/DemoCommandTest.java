@@ -76,6 +76,26 @@ class DemoCommandTest {
         assertEquals(List.of(795, 795, 0, 0), counts(camera), camera.toString());
     }
 
+    @Test
+    void shouldRefuseAVideoThatIsNotAVideoBeforeStartingAnything() throws Exception {
+        // Given a text file passed as the video
+        Path notes = out.resolve("notes.txt");
+        java.nio.file.Files.writeString(notes, "not a video");
+        long start = System.nanoTime();
+
+        // When the demo starts
+        int status = demo("--video", notes.toString());
+
+        // Then it says so in one line, at once: no broker, no topology, no report
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(2, status, stderr.toString());
+        assertTrue(
+                stderr.toString().contains("FFmpeg cannot read " + notes + " as a video"),
+                stderr.toString());
+        assertTrue(seconds < 5, seconds + " s");
+        assertTrue(!java.nio.file.Files.exists(out.resolve("report.json")));
+    }
+
     private int demo(String... args) {
         List<String> all = new ArrayList<>(List.of("--out", out.toString()));
         all.addAll(List.of("--model", ShippedModels.rnn().toString()));

@@ -101,6 +101,11 @@ public final class CanvasflowCli implements Callable<Integer> {
                 System.setProperty(key, "warn");
             }
         }
+        // Skipped records: our handler's one line, not Kafka's stack trace (see ServeCommand).
+        String skipped = "org.slf4j.simpleLogger.log." + ServeCommand.RECORD_DESERIALIZER;
+        if (System.getProperty(skipped) == null) {
+            System.setProperty(skipped, "error");
+        }
     }
 
     /** The version in the jar manifest, or a note that this is a development build. */

@@ -3,6 +3,9 @@ package io.canvasflow.schemas;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -43,6 +46,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Class<T> type;
     private final Schema schema;
     private final long fingerprint;
+    private final Map<Long, Schema> writers = new HashMap<>();
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
     private final Serializer<T> serializer = (topic, record) -> serialize(record);
@@ -66,6 +70,31 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.fingerprint = KnownSchemas.fingerprint(schema);
+        writers.put(fingerprint, schema);
+    }
+
+    /**
+     * Creates a serde that also reads records written with older versions of the schema (Avro
+     * schema resolution turns them into the current class), so that a deployment can read what the
+     * previous version wrote: masks on the topic, canvases in a store.
+     *
+     * @param type the generated record class
+     * @param schema its schema ({@code getClassSchema()})
+     * @param encoder its single-object encoder ({@code getEncoder()})
+     * @param decoder its single-object decoder ({@code getDecoder()})
+     * @param older earlier versions of the schema, oldest first
+     */
+    public AvroSerde(
+            Class<T> type,
+            Schema schema,
+            BinaryMessageEncoder<T> encoder,
+            BinaryMessageDecoder<T> decoder,
+            List<Schema> older) {
+        this(type, schema, encoder, decoder);
+        for (Schema s : older) {
+            decoder.addSchema(s);
+            writers.put(KnownSchemas.fingerprint(s), s);
+        }
     }
 
     /**
@@ -163,7 +192,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                             schema.getFullName(), bytes[0] & 0xFF, bytes[1] & 0xFF));
         }
         long found = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (found != fingerprint) {
+        if (!writers.containsKey(found)) {
             throw new UnknownSchemaException(
                     schema.getFullName(),
                     fingerprint,
@@ -180,7 +209,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         BinaryDecoder body =
                 DecoderFactory.get()
                         .binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
-        GenericDatumReader.skip(schema, body);
+        long writer = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        GenericDatumReader.skip(writers.get(writer), body);
         if (!body.isEnd()) {
             throw new IOException("the record is followed by unread bytes");
         }

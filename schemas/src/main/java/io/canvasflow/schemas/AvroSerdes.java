@@ -7,6 +7,10 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ModelError;
 import io.canvasflow.schemas.avro.ModelPart;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.apache.avro.Schema;
 
 /** One shared, thread-safe serde per CanvasFlow record type. */
 public final class AvroSerdes {
@@ -19,7 +23,8 @@ public final class AvroSerdes {
                     MaskEvent.class,
                     MaskEvent.getClassSchema(),
                     MaskEvent.getEncoder(),
-                    MaskEvent.getDecoder());
+                    MaskEvent.getDecoder(),
+                    List.of(history("MaskEvent-1.avsc")));
     private static final AvroSerde<CanvasState> CANVAS_STATE =
             new AvroSerde<>(
                     CanvasState.class,
@@ -53,6 +58,18 @@ public final class AvroSerdes {
                     ModelError.getDecoder());
 
     private AvroSerdes() {}
+
+    /**
+     * An earlier version of a schema, kept in {@code avro-history/} so that records it wrote stay
+     * readable: {@code MaskEvent-1} is the mask event before reset reason SEQUENCE_RESTART.
+     */
+    private static Schema history(String file) {
+        try (InputStream in = AvroSerdes.class.getResourceAsStream("/avro-history/" + file)) {
+            return new Schema.Parser().parse(in);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the schemas jar lacks avro-history/" + file, e);
+        }
+    }
 
     /**
      * Lets Avro deserialize the generated {@code io.canvasflow.schemas.avro} classes in this JVM.

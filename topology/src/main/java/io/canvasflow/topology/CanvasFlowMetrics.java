@@ -39,6 +39,14 @@ public final class CanvasFlowMetrics {
     private final DistributionSummary iterations;
     private final Timer modelTime;
     private final Timer latency;
+    private final Counter clockSkewed;
+
+    /**
+     * The largest end-to-end latency the latency metric takes: a day. Replayed footage keeps its
+     * old capture times, and a camera's clock may be wrong; neither is a latency.
+     */
+    public static final long PLAUSIBLE_LATENCY_MS = 24L * 3600 * 1000;
+
     private final Map<String, AtomicLong> lastSequence = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagMillis = new ConcurrentHashMap<>();
     private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
@@ -65,6 +73,11 @@ public final class CanvasFlowMetrics {
                         .register(registry);
         modelTime = timer("canvasflow.model", "Time in the model per frame");
         latency = timer("canvasflow.end.to.end.latency", "Capture to mask time");
+        clockSkewed =
+                counter(
+                        "canvasflow.frames.clock.skewed",
+                        "Masks whose capture time was in the future or more than a day old (kept"
+                                + " out of the latency metric)");
     }
 
     /** Metrics on Micrometer's global registry. */
@@ -102,7 +115,14 @@ public final class CanvasFlowMetrics {
         }
         iterations.record(event.getIterations());
         modelTime.record(Duration.ofNanos((long) (event.getModelMillis() * 1e6)));
-        latency.record(Math.max(0, event.getEndToEndLatencyMillis()), TimeUnit.MILLISECONDS);
+        long ms = event.getEndToEndLatencyMillis();
+        if (ms >= 0 && ms <= PLAUSIBLE_LATENCY_MS) {
+            latency.record(ms, TimeUnit.MILLISECONDS);
+        } else {
+            // A capture time from the future or from long ago is a camera's clock, not a
+            // latency: counted, kept out of the latency histogram so that its max stays true.
+            clockSkewed.increment();
+        }
     }
 
     /** Counts a dropped duplicate. */

@@ -5,6 +5,7 @@ import io.canvasflow.schemas.avro.Frame;
 import java.util.Properties;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -156,6 +157,11 @@ public final class CanvasFlowTopology {
         // Bounded RocksDB memory for the small, hot stores; kafka.rocksdb.config.setter replaces
         // it.
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
+        // A killed instance's partitions wait for its session to time out before another takes
+        // them: Kafka's 45 s default kept a restarted serve REBALANCING for about a minute. 10 s
+        // (heartbeats every 3 s) still rides out a GC pause; kafka.session.timeout.ms replaces it.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         props.putAll(config.kafkaProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         if (!config.bootstrapServers().isBlank()) {

@@ -10,8 +10,9 @@ import io.canvasflow.schemas.avro.ResetReason;
  * canvas.max.gap.ms} earlier, and the frame is not a keyframe. Otherwise it runs the full
  * iterations from a zero canvas and says why. A frame whose sequence equals the stored one is a
  * duplicate and is dropped; an older one is out of order: it is segmented from zero and must not
- * replace the newer canvas. A sequence jump alone (frames lost or skipped) does not reset: the time
- * gap bounds how stale a seed may be.
+ * replace the newer canvas. A sequence that goes back (or repeats) with a newer capture time is a
+ * restart of the camera's count: a new run, reset reason SEQUENCE_RESTART. A sequence jump alone
+ * (frames lost or skipped) does not reset: the time gap bounds how stale a seed may be.
  */
 public final class CanvasPolicy {
 
@@ -143,6 +144,13 @@ public final class CanvasPolicy {
         if (previous == null) {
             return reset(ResetReason.FIRST_FRAME);
         }
+        if (frame.sequence() <= previous.sequence() && frame.captureMs() > previous.captureMs()) {
+            // Back to the same or a lower number, but captured later: the camera (or its
+            // publisher) restarted its count. A new run: zero canvas, and it replaces the stored
+            // one, so that the run's next frames are seeded. (A sequence far ahead, even
+            // Long.MAX_VALUE, is therefore never a permanent state: the next frame restarts.)
+            return reset(ResetReason.SEQUENCE_RESTART);
+        }
         if (frame.sequence() == previous.sequence()) {
             return new Decision(Action.DROP, 0, null, false);
         }
@@ -159,14 +167,14 @@ public final class CanvasPolicy {
         if (frame.width() != previous.frameWidth() || frame.height() != previous.frameHeight()) {
             return reset(ResetReason.FRAME_SIZE_CHANGE);
         }
-        if (maxGapMs > 0 && Math.abs(frame.captureMs() - previous.captureMs()) > maxGapMs) {
+        if (maxGapMs > 0 && gapExceeds(frame.captureMs(), previous.captureMs(), maxGapMs)) {
             return reset(ResetReason.TIME_GAP);
         }
         if (keyframeInterval > 0 && frame.sequence() % keyframeInterval == 0) {
             return reset(ResetReason.KEYFRAME);
         }
         int iterations = seededIterations;
-        long lateness = nowMs - frame.captureMs();
+        long lateness = saturatedDifference(nowMs, frame.captureMs());
         if (latencyBudgetMs > 0 && lateness > latencyBudgetMs) {
             // One iteration fewer per budget overrun, never below one.
             iterations = (int) Math.max(1, seededIterations - lateness / latencyBudgetMs);
@@ -193,6 +201,23 @@ public final class CanvasPolicy {
             }
         }
         return changed > sceneCutFraction * previousArgmax.length;
+    }
+
+    /** Whether two capture times are more than {@code limit} apart, without overflow. */
+    static boolean gapExceeds(long a, long b, long limit) {
+        return Math.abs(saturatedDifference(a, b)) > limit;
+    }
+
+    /**
+     * {@code a - b}, saturated at {@code Long.MIN_VALUE + 1} and {@code Long.MAX_VALUE} instead of
+     * wrapping: capture times come from cameras and may be anything.
+     */
+    static long saturatedDifference(long a, long b) {
+        try {
+            return Math.subtractExact(a, b);
+        } catch (ArithmeticException e) {
+            return a > b ? Long.MAX_VALUE : Long.MIN_VALUE + 1;
+        }
     }
 
     /** Iterations run from a zero canvas. */

@@ -176,7 +176,8 @@ public final class MaskEncoder {
                 .setClassNames(spec.classNames())
                 .setModelId(spec.modelId())
                 .setModelVersion(spec.version())
-                .setEndToEndLatencyMillis(nowMs - capture.toEpochMilli());
+                .setEndToEndLatencyMillis(
+                        CanvasPolicy.saturatedDifference(nowMs, capture.toEpochMilli()));
     }
 
     private static List<Float> fractions(float[] fractions) {

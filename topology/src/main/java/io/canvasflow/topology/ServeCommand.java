@@ -176,9 +176,22 @@ public final class ServeCommand implements Callable<Integer> {
      * command does the same for every subcommand; this is for {@code canvasflow-serve.jar}.
      */
     private static void quietKafkaLogging() {
-        String key = "org.slf4j.simpleLogger.log.org.apache.kafka";
+        quiet("org.apache.kafka", "warn");
+        quiet(RECORD_DESERIALIZER, "error");
+    }
+
+    /**
+     * Kafka Streams' deserializer logs every record it skips at WARN with the whole stack trace,
+     * after our handler has logged the record's coordinates and reason in one line and sent it to
+     * the dead-letter topic: a hostile producer would fill the disk. It is kept at ERROR.
+     */
+    public static final String RECORD_DESERIALIZER =
+            "org.apache.kafka.streams.processor.internals.RecordDeserializer";
+
+    private static void quiet(String logger, String level) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
         if (System.getProperty(key) == null) {
-            System.setProperty(key, "warn");
+            System.setProperty(key, level);
         }
     }
 }

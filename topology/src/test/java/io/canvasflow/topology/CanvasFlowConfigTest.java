@@ -39,7 +39,7 @@ class CanvasFlowConfigTest {
         expected.put("startup.timeout.ms", "10000");
         expected.put("lag.warn.ms", "2000");
         expected.put("mask.size", "model");
-        expected.put("topic.partitions", "4");
+        expected.put("topic.partitions", "12");
         expected.put("topic.replication", "1");
         expected.put("topics.create", "false");
         expected.put("canvas.seeded.iterations", "2");

@@ -23,6 +23,7 @@ import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -281,6 +282,37 @@ class CanvasFlowTopologyTest {
                     List.of(reset("cam-1", 1, 6, ResetReason.FIRST_FRAME), seeded("cam-1", 2, 2)),
                     t.seen());
             assertEquals(1.0, t.metrics.duplicates());
+        }
+    }
+
+    @Test
+    void shouldStartANewRunWhenAPublisherRestartsItsSequenceMidStream() {
+        try (TopologyHarness t = harness(Map.of())) {
+            // Given a camera's first run, frames 1..5
+            for (long seq = 1; seq <= 5; seq++) {
+                t.send(jpeg("cam-1", seq, W, H));
+            }
+            // When its publisher restarts and counts from 0 again, with later capture times
+            Instant later = TestFrames.T0.plusSeconds(10);
+            for (long seq = 0; seq <= 4; seq++) {
+                Frame f = jpeg("cam-1", seq, W, H);
+                f.setCaptureTimestamp(later.plusMillis(40 * seq));
+                t.send(f);
+            }
+
+            // Then every frame of the second run got exactly one mask: the first a new run from
+            // zero, the rest seeded
+            List<Seen> all = t.seen();
+            List<Seen> second = all.subList(5, all.size());
+            assertEquals(
+                    List.of(
+                            reset("cam-1", 0, 6, ResetReason.SEQUENCE_RESTART),
+                            seeded("cam-1", 1, 2),
+                            seeded("cam-1", 2, 2),
+                            seeded("cam-1", 3, 2),
+                            seeded("cam-1", 4, 2)),
+                    second);
+            assertEquals(4L, t.canvases.get("cam-1").getSequence());
         }
     }
 

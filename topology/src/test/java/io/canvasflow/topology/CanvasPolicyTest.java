@@ -69,9 +69,44 @@ class CanvasPolicyTest {
     }
 
     @Test
+    void shouldStartANewRunWhenTheSequenceGoesBackWithANewerCaptureTime() {
+        // A camera or publisher restart: sequence 0 (or the same number again), captured later
+        Decision restart = decide(frame(0, T + 40), previous(5));
+        Decision sameNumberLater = decide(frame(5, T + 40), previous(5));
+
+        assertEquals(new Decision(Action.RESET, 6, ResetReason.SEQUENCE_RESTART, false), restart);
+        assertTrue(restart.storesCanvas(), "the new run's canvas replaces the old one");
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.SEQUENCE_RESTART, false),
+                sameNumberLater);
+    }
+
+    @Test
+    void shouldNeverBeStuckAfterAnAbsurdSequence() {
+        // One frame numbered Long.MAX_VALUE; the camera's next real frame restarts the run
+        Previous absurd = new Previous(Long.MAX_VALUE, T, V1, 64, 48, true);
+
+        assertEquals(
+                new Decision(Action.RESET, 6, ResetReason.SEQUENCE_RESTART, false),
+                decide(frame(6, T + 40), absurd));
+    }
+
+    @Test
+    void shouldNotOverflowOnExtremeCaptureTimes() {
+        // Captured at Long.MAX_VALUE, then at Long.MIN_VALUE: a gap, not a seed
+        Previous max = new Previous(1, Long.MAX_VALUE, V1, 64, 48, true);
+        Decision next = policy.decide(frame(2, Long.MIN_VALUE), max, true, V1, T);
+
+        assertEquals(new Decision(Action.RESET, 6, ResetReason.TIME_GAP, false), next);
+        assertEquals(
+                Long.MAX_VALUE, CanvasPolicy.saturatedDifference(Long.MAX_VALUE, Long.MIN_VALUE));
+        assertEquals(Long.MIN_VALUE + 1, CanvasPolicy.saturatedDifference(Long.MIN_VALUE, 1));
+    }
+
+    @Test
     void shouldDropDuplicatesAndKeepTheNewerCanvasForOutOfOrderFrames() {
-        Decision duplicate = decide(frame(5, T + 200), previous(5));
-        Decision late = decide(frame(4, T + 160), previous(5));
+        Decision duplicate = decide(frame(5, T), previous(5));
+        Decision late = decide(frame(4, T - 40), previous(5));
 
         assertEquals(new Decision(Action.DROP, 0, null, false), duplicate);
         assertEquals(new Decision(Action.OUT_OF_ORDER, 6, ResetReason.OUT_OF_ORDER, false), late);

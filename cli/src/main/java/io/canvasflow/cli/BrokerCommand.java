@@ -40,7 +40,6 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code canvasflow broker}: a single-node Kafka broker in this process, on loopback. */
 @Command(
         name = "broker",
-        mixinStandardHelpOptions = true,
         description = {
             "Runs a single-node Kafka broker (KRaft, broker and controller in one) in this process"
                     + " until Ctrl-C.",

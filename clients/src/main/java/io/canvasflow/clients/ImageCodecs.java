@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.schemas.AvroBytes;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import java.awt.Graphics2D;
@@ -403,13 +404,7 @@ public final class ImageCodecs {
      * @return its remaining bytes; empty for null
      */
     public static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return new byte[0];
-        }
-        ByteBuffer view = buffer.duplicate();
-        byte[] out = new byte[view.remaining()];
-        view.get(out);
-        return out;
+        return AvroBytes.toArray(buffer);
     }
 
     private static BufferedImage jpegCompatible(BufferedImage image) {

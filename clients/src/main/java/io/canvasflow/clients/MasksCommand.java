@@ -28,7 +28,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "masks",
-        mixinStandardHelpOptions = true,
         description = {
             "Follow mask events: a live per-camera table (frames, fps, latency p50/p99,"
                     + " iterations, seeded and reset frames); with --out, overlay PNGs and an MP4"

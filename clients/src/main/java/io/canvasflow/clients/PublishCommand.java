@@ -28,7 +28,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "publish",
-        mixinStandardHelpOptions = true,
         description = {
             "Publish camera frames to Kafka: video files, RTSP/HTTP streams, image folders or"
                     + " synthetic cameras, one thread per camera.",

@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "pipeline",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Bare frame core frames/s (no Kafka: the topology's own decode, canvas policy, model"

@@ -30,7 +30,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "soak",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Publishes and segments N frames of synthetic cameras through the topology on an"

@@ -39,7 +39,6 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(
         name = "replay",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Replays a frames topic (whole, or an offset/time range) through the topology under a"

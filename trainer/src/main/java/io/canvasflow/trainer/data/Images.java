@@ -1,7 +1,7 @@
 package io.canvasflow.trainer.data;
 
+import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.synthetic.LabeledFrame;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -64,15 +64,7 @@ final class Images {
         if (type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_INT_RGB) {
             return img;
         }
-        BufferedImage out =
-                new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.drawImage(img, 0, 0, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
+        return ImageCodecs.copyBgr(img);
     }
 
     /** The image's pixels as packed {@code 0xRRGGBB}, read straight from its buffer. */

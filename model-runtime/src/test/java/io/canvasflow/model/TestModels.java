@@ -15,8 +15,7 @@ final class TestModels {
                 ModelSpec.FORMAT_VERSION,
                 "test-" + type.name().toLowerCase(java.util.Locale.ROOT),
                 "unsaved",
-                type,
-                arch,
+                new ModelSpec.Network(type, arch),
                 List.of(
                         new ModelSpec.ClassInfo("sky", "#87ceeb"),
                         new ModelSpec.ClassInfo("road", "#505050"),
@@ -26,11 +25,12 @@ final class TestModels {
                         height,
                         new float[] {0.5f, 0.5f, 0.5f},
                         new float[] {0.25f, 0.25f, 0.25f}),
-                type == ModelType.RECURRENT ? 6 : 0,
-                "random weights for tests",
-                Map.of(),
-                null,
-                "2026-01-01T00:00:00Z");
+                new ModelSpec.Training(
+                        type == ModelType.RECURRENT ? 6 : 0,
+                        "random weights for tests",
+                        Map.of(),
+                        "2026-01-01T00:00:00Z"),
+                null);
     }
 
     static BufferedImage image(int width, int height, long seed) {

@@ -17,7 +17,7 @@ import java.util.Map;
  * property {@value #PROPERTY} exists (surefire sets it to {@code models/rnn} of the checkout), else
  * a tiny randomly initialised recurrent model with a 64x48 input, generated once per JVM.
  */
-final class TestModel {
+public final class TestModel {
 
     static final String PROPERTY = "canvasflow.test.model";
 
@@ -56,28 +56,33 @@ final class TestModel {
         }
     }
 
+    /**
+     * The spec of a tiny randomly initialised recurrent model: sky, road and person, a {@code width
+     * x height} input.
+     */
+    public static ModelSpec tinySpec(
+            String modelId, Architecture architecture, int width, int height) {
+        return new ModelSpec(
+                ModelSpec.FORMAT_VERSION,
+                modelId,
+                "unsaved",
+                new ModelSpec.Network(ModelType.RECURRENT, architecture),
+                List.of(
+                        new ModelSpec.ClassInfo("sky", "#87ceeb"),
+                        new ModelSpec.ClassInfo("road", "#505050"),
+                        new ModelSpec.ClassInfo("person", "#dc143c")),
+                new ModelSpec.InputSpec(
+                        width,
+                        height,
+                        new float[] {0.5f, 0.5f, 0.5f},
+                        new float[] {0.25f, 0.25f, 0.25f}),
+                new ModelSpec.Training(
+                        6, "random weights for tests", Map.of(), "2026-01-01T00:00:00Z"),
+                null);
+    }
+
     private static Path generateTiny() {
-        ModelSpec spec =
-                new ModelSpec(
-                        ModelSpec.FORMAT_VERSION,
-                        "test-tiny-rnn",
-                        "unsaved",
-                        ModelType.RECURRENT,
-                        Architecture.tiny(),
-                        List.of(
-                                new ModelSpec.ClassInfo("sky", "#87ceeb"),
-                                new ModelSpec.ClassInfo("road", "#505050"),
-                                new ModelSpec.ClassInfo("person", "#dc143c")),
-                        new ModelSpec.InputSpec(
-                                64,
-                                48,
-                                new float[] {0.5f, 0.5f, 0.5f},
-                                new float[] {0.25f, 0.25f, 0.25f}),
-                        6,
-                        "random weights for topology tests",
-                        Map.of(),
-                        null,
-                        "2026-01-01T00:00:00Z");
+        ModelSpec spec = tinySpec("test-tiny-rnn", Architecture.tiny(), 64, 48);
         try {
             Path out = Files.createTempDirectory("canvasflow-test-model-");
             try (SegmentationModel model = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {

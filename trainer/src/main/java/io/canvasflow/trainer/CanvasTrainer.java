@@ -173,15 +173,11 @@ public final class CanvasTrainer {
                         ModelSpec.FORMAT_VERSION,
                         fineTuning.modelId() != null ? fineTuning.modelId() : from.modelId(),
                         "untrained",
-                        from.modelType(),
-                        architecture,
+                        new ModelSpec.Network(from.modelType(), architecture),
                         classes,
                         from.input(),
-                        from.iterationsTrained(),
-                        data.description(),
-                        Map.of(),
-                        null,
-                        Instant.now().toString());
+                        started(from.iterationsTrained(), data),
+                        null);
         SegmentationModel derived = SegmentationModel.initialize(spec, DeviceChoice.AUTO);
         Map<String, Parameter> old = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : initial.net().getParameters()) {
@@ -211,15 +207,17 @@ public final class CanvasTrainer {
                 ModelSpec.FORMAT_VERSION,
                 o.modelId(),
                 "untrained",
-                o.type(),
-                o.architecture(),
+                new ModelSpec.Network(o.type(), o.architecture()),
                 classes,
                 new ModelSpec.InputSpec(o.frameWidth(), o.frameHeight(), MEAN, STD),
-                o.type() == ModelType.RECURRENT ? o.iterations() : 0,
-                data.description(),
-                Map.of(),
-                null,
-                Instant.now().toString());
+                started(o.type() == ModelType.RECURRENT ? o.iterations() : 0, data),
+                null);
+    }
+
+    /** A training that starts now on {@code data}, with no figures yet. */
+    private static ModelSpec.Training started(int iterations, TrainingData data) {
+        return new ModelSpec.Training(
+                iterations, data.description(), Map.of(), Instant.now().toString());
     }
 
     private static Result run(

@@ -4,7 +4,6 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
-import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.Topics;
@@ -16,6 +15,7 @@ import io.canvasflow.testsupport.TestImages;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ModelSource;
+import io.canvasflow.topology.TestModel;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -110,27 +110,7 @@ final class Fixtures {
 
     /** Saves a randomly initialised recurrent model of an architecture with a 64x48 input. */
     static ModelSpec saveTinyModel(Path dir, Architecture architecture) throws IOException {
-        ModelSpec spec =
-                new ModelSpec(
-                        ModelSpec.FORMAT_VERSION,
-                        "reliability-tiny-rnn",
-                        "unsaved",
-                        ModelType.RECURRENT,
-                        architecture,
-                        List.of(
-                                new ModelSpec.ClassInfo("sky", "#87ceeb"),
-                                new ModelSpec.ClassInfo("road", "#505050"),
-                                new ModelSpec.ClassInfo("person", "#dc143c")),
-                        new ModelSpec.InputSpec(
-                                W,
-                                H,
-                                new float[] {0.5f, 0.5f, 0.5f},
-                                new float[] {0.25f, 0.25f, 0.25f}),
-                        6,
-                        "random weights for reliability tests",
-                        Map.of(),
-                        null,
-                        "2026-01-01T00:00:00Z");
+        ModelSpec spec = TestModel.tinySpec("reliability-tiny-rnn", architecture, W, H);
         try (SegmentationModel m = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {
             return m.save(dir);
         }

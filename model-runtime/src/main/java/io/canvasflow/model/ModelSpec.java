@@ -63,34 +63,14 @@ public record ModelSpec(
     public record Training(
             int iterationsTrained, String data, Map<String, Object> metrics, String createdAt) {}
 
-    /** Recurrent or feed-forward. */
-    public ModelType modelType() {
-        return network.type();
-    }
-
     /** The hyper-parameters that rebuild the network. */
     public Architecture architecture() {
         return network.architecture();
     }
 
-    /** Iterations unrolled in training (0 for the feed-forward baseline). */
-    public int iterationsTrained() {
-        return training.iterationsTrained();
-    }
-
-    /** A description of the data the model was trained on. */
-    public String trainingData() {
-        return training.data();
-    }
-
     /** Evaluation figures recorded at training time (informational). */
     public Map<String, Object> metrics() {
         return training.metrics();
-    }
-
-    /** ISO-8601 time of creation. */
-    public String createdAt() {
-        return training.createdAt();
     }
 
     /** Number of classes. */
@@ -178,15 +158,15 @@ public record ModelSpec(
             o.addProperty("formatVersion", spec.formatVersion());
             o.addProperty("modelId", spec.modelId());
             o.addProperty("version", spec.version());
-            o.add("modelType", context.serialize(spec.modelType(), ModelType.class));
+            o.add("modelType", context.serialize(spec.network().type(), ModelType.class));
             o.add("architecture", context.serialize(spec.architecture(), Architecture.class));
             o.add("classes", context.serialize(spec.classes(), CLASSES));
             o.add("input", context.serialize(spec.input(), InputSpec.class));
-            o.addProperty("iterationsTrained", spec.iterationsTrained());
-            o.addProperty("trainingData", spec.trainingData());
+            o.addProperty("iterationsTrained", spec.training().iterationsTrained());
+            o.addProperty("trainingData", spec.training().data());
             o.add("metrics", context.serialize(spec.metrics(), METRICS));
             o.add("parameters", context.serialize(spec.parameters(), ParametersFile.class));
-            o.addProperty("createdAt", spec.createdAt());
+            o.addProperty("createdAt", spec.training().createdAt());
             return o;
         }
 

@@ -40,41 +40,6 @@ public record SegmentationResult(
     public record Cost(
             double backboneMillis, double[] iterationMillis, double totalMillis, double gflops) {}
 
-    /** Class index per pixel, row-major {@code height x width}. */
-    public byte[] classMap() {
-        return map.indices();
-    }
-
-    /** Class map width. */
-    public int width() {
-        return map.width();
-    }
-
-    /** Class map height. */
-    public int height() {
-        return map.height();
-    }
-
-    /** Time spent in the backbone. */
-    public double backboneMillis() {
-        return cost.backboneMillis();
-    }
-
-    /** Time spent in each iteration. */
-    public double[] iterationMillis() {
-        return cost.iterationMillis();
-    }
-
-    /** Time of the whole call, including pre- and post-processing. */
-    public double totalMillis() {
-        return cost.totalMillis();
-    }
-
-    /** Analytic GFLOPs spent on this frame (see {@link CostModel}). */
-    public double gflops() {
-        return cost.gflops();
-    }
-
     /** Time spent in the network: backbone plus iterations. */
     public double modelMillis() {
         double sum = cost.backboneMillis();

@@ -65,7 +65,7 @@ class ModelArtifactTest {
             // Then the same flat object comes back, its fields in the same order
             assertEquals(
                     model.equals("rnn") ? ModelType.RECURRENT : ModelType.FEED_FORWARD,
-                    spec.modelType());
+                    spec.network().type());
             assertEquals(shipped, written, json.toString());
             assertEquals(List.copyOf(shipped.keySet()), List.copyOf(written.keySet()));
         }

@@ -81,15 +81,15 @@ class SegmentationNetTest {
                                     .optKeepIterations(true)
                                     .build());
 
-            assertEquals(257, result.width());
-            assertEquals(193, result.height());
-            assertEquals(257 * 193, result.classMap().length);
+            assertEquals(257, result.map().width());
+            assertEquals(193, result.map().height());
+            assertEquals(257 * 193, result.map().indices().length);
             assertEquals(3, result.canvas().classes());
             assertEquals(25, result.canvas().height()); // ceil(193 / 8)
             assertEquals(33, result.canvas().width()); // ceil(257 / 8)
             assertEquals(3, result.iterationCanvases().size());
-            assertEquals(3, result.iterationMillis().length);
-            for (byte b : result.classMap()) {
+            assertEquals(3, result.cost().iterationMillis().length);
+            for (byte b : result.map().indices()) {
                 assertTrue(b >= 0 && b < 3);
             }
         }

@@ -132,7 +132,11 @@ public final class MaskEncoder {
             long nowMs) {
         return base(frame, nowMs)
                 .setClassMap(
-                        ByteBuffer.wrap(png(result.classMap(), result.width(), result.height())))
+                        ByteBuffer.wrap(
+                                png(
+                                        result.map().indices(),
+                                        result.map().width(),
+                                        result.map().height())))
                 .setClassFractions(fractions(result.classFractions(spec.numClasses())))
                 .setIterations(iterations)
                 .setSeeded(resetReason == null)

@@ -119,8 +119,8 @@ public final class CanvasTrainer {
             progress.printf("Resuming from %s at step %d%n", checkpointDir, startStep);
         } else if (options.init() != null) {
             model = SegmentationModel.load(options.init());
-            if (model.spec().modelType() != options.type()) {
-                ModelType found = model.spec().modelType();
+            if (model.spec().network().type() != options.type()) {
+                ModelType found = model.spec().network().type();
                 model.close();
                 throw new IllegalArgumentException(
                         options.init() + " holds a " + found + " model, not " + options.type());
@@ -173,10 +173,10 @@ public final class CanvasTrainer {
                         ModelSpec.FORMAT_VERSION,
                         fineTuning.modelId() != null ? fineTuning.modelId() : from.modelId(),
                         "untrained",
-                        new ModelSpec.Network(from.modelType(), architecture),
+                        new ModelSpec.Network(from.network().type(), architecture),
                         classes,
                         from.input(),
-                        started(from.iterationsTrained(), data),
+                        started(from.training().iterationsTrained(), data),
                         null);
         SegmentationModel derived = SegmentationModel.initialize(spec, DeviceChoice.AUTO);
         Map<String, Parameter> old = new LinkedHashMap<>();

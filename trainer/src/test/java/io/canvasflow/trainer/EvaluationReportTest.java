@@ -349,7 +349,7 @@ class EvaluationReportTest {
                                         .setImage(test.get(2).frame(3).image())
                                         .optIterations(3)
                                         .build());
-                assertArrayEquals(result.classMap(), last.masks().get(2));
+                assertArrayEquals(result.map().indices(), last.masks().get(2));
             }
         }
     }

@@ -187,7 +187,7 @@ public final class Replay {
     private static int warmUp(
             SegmentationModel model, SourceFrames source, CanvasFlowConfig config) {
         CanvasFlowConfig settings =
-                model.spec().modelType() == ModelType.RECURRENT
+                model.spec().network().type() == ModelType.RECURRENT
                         ? config
                         : ReplayMode.FEED_FORWARD.applyTo(config);
         int n = 0;

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.schemas.Topics;
 import java.io.PrintWriter;
@@ -7,15 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code canvasflow masks}: follows the masks topic with a live per-camera table, and with {@code
@@ -33,11 +31,9 @@ import picocli.CommandLine.Spec;
                     + " iterations, seeded and reset frames); with --out, overlay PNGs and an MP4"
                     + " per camera."
         })
-public final class MasksCommand implements Callable<Integer> {
+public final class MasksCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
-
-    @Spec private CommandSpec spec;
 
     @Option(
             names = "--masks-topic",
@@ -116,7 +112,7 @@ public final class MasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stdout = out();
         FollowResult result = follow(stdout, System.console() != null);
         stdout.printf(
                 "%d masks from %d cameras in %.1f s (%d bad records skipped)%n",
@@ -174,8 +170,7 @@ public final class MasksCommand implements Callable<Integer> {
                                 ? direct
                                 : e.getCause() instanceof ConfigException wrapped ? wrapped : null;
                 if (config != null) {
-                    throw new ParameterException(
-                            spec.commandLine(),
+                    throw usage(
                             "could not create a Kafka consumer for "
                                     + bootstrapServers()
                                     + ": "
@@ -189,8 +184,7 @@ public final class MasksCommand implements Callable<Integer> {
 
     private void validate() {
         if (bootstrapServers() == null || bootstrapServers().isBlank()) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
                             + PublishCommand.BOOTSTRAP_ENV);
         }
@@ -205,7 +199,7 @@ public final class MasksCommand implements Callable<Integer> {
         checks.forEach(
                 (message, ok) -> {
                     if (!ok) {
-                        throw new ParameterException(spec.commandLine(), message);
+                        throw usage(message);
                     }
                 });
     }

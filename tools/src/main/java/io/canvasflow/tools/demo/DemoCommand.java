@@ -1,5 +1,6 @@
 package io.canvasflow.tools.demo;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.clients.FramePublisher;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,10 +33,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The README's first command: the whole pipeline on one machine, in about two minutes. It starts an
@@ -53,13 +50,11 @@ import picocli.CommandLine.Spec;
         description =
                 "Run the whole pipeline on this machine: embedded broker, topology, synthetic"
                         + " cameras (and --video), live mask table, and a report folder.")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
 
     @Mixin ModelOptions modelOptions;
-
-    @Spec private CommandSpec spec;
 
     private static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
 
@@ -127,8 +122,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
+        PrintWriter stdout = out();
+        PrintWriter stderr = err();
         try {
             DemoReport report = run(stdout);
             report.write(out);
@@ -146,12 +141,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void validate() {
         if (cameras < 0 || frames < 1 || threads < 1 || (cameras == 0 && video == null)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "expected --cameras >= 0 (or a --video), --frames >= 1 and --threads >= 1");
+            throw usage("expected --cameras >= 0 (or a --video), --frames >= 1 and --threads >= 1");
         }
         if (video != null && !Files.isRegularFile(video)) {
-            throw new ParameterException(spec.commandLine(), "no video file at " + video);
+            throw usage("no video file at " + video);
         }
         parseSize(videoSize);
     }
@@ -167,8 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // fall through to the sentence below
         }
-        throw new ParameterException(
-                spec.commandLine(), "expected --video-size as WIDTHxHEIGHT but found " + size);
+        throw usage("expected --video-size as WIDTHxHEIGHT but found " + size);
     }
 
     /** Runs the pipeline and returns what it measured; the report is not written yet. */

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.replay;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.ConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
@@ -21,14 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -49,15 +46,13 @@ import picocli.CommandLine.TypeConversionException;
             "Without --bootstrap-servers: starts an embedded broker and publishes --cameras"
                     + " synthetic cameras with ground truth (and --video, if given) first."
         })
-public final class ReplayCommand implements Callable<Integer> {
+public final class ReplayCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
 
     @Mixin ModelOptions modelOptions;
 
     @Mixin ConfigOptions configOptions;
-
-    @Spec private CommandSpec spec;
 
     @Option(
             names = "--topic",
@@ -237,8 +232,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         Settings settings = settings();
         try {
             Outcome outcome = replay(settings, out);
@@ -268,21 +263,19 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private Settings settings() {
         if (video != null && !Files.isRegularFile(video)) {
-            throw new ParameterException(spec.commandLine(), "no video file at " + video);
+            throw usage("no video file at " + video);
         }
         int synthetic =
                 cameras != null
                         ? cameras
                         : (kafkaOptions.bootstrapServers() == null && video == null ? 4 : 0);
         if (synthetic < 0 || frames < 1 || partitions < 1 || videoFrames < 0) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "expected --cameras >= 0, --frames >= 1, --partitions >= 1 and --video-frames"
                             + " >= 0");
         }
         if (kafkaOptions.bootstrapServers() == null && synthetic == 0 && video == null) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "an embedded broker starts empty: give --cameras N or --video FILE, or"
                             + " --bootstrap-servers of a cluster that holds the frames");
         }
@@ -307,7 +300,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     configOptions.configFile(),
                     configOptions.overrides());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
     }
 

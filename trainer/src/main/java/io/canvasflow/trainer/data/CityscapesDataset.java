@@ -115,23 +115,7 @@ public final class CityscapesDataset {
         Path imageFile = imageDir.resolve(id + IMAGE_SUFFIX);
         Path labelFile = labelDir.resolve(id + LABEL_SUFFIX);
         BufferedImage image = Images.readImage(imageFile);
-        int[] size = new int[2];
-        int[] values = Images.readLabelValues(labelFile, size);
-        if (size[0] != image.getWidth() || size[1] != image.getHeight()) {
-            throw new DatasetException(
-                    "Label map "
-                            + labelFile
-                            + " is "
-                            + size[0]
-                            + "x"
-                            + size[1]
-                            + " but its image "
-                            + imageFile
-                            + " is "
-                            + image.getWidth()
-                            + "x"
-                            + image.getHeight());
-        }
+        int[] values = Images.readLabelValues(labelFile, imageFile, image);
         byte[] out = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             out[i] = (byte) trainId(values[i]);

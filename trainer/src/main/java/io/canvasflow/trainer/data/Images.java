@@ -23,8 +23,10 @@ final class Images {
     /**
      * Reads the pixel values of a single-band label PNG (palette or greyscale): the palette index,
      * never the colour it maps to.
+     *
+     * @throws DatasetException also when the label map is not the size of its image
      */
-    static int[] readLabelValues(Path file, int[] size) {
+    static int[] readLabelValues(Path file, Path imageFile, BufferedImage image) {
         BufferedImage img = read(file);
         Raster raster = img.getRaster();
         if (!(img.getColorModel() instanceof IndexColorModel) && raster.getNumBands() != 1) {
@@ -36,8 +38,21 @@ final class Images {
                             + " colour bands; expected a palette or greyscale PNG whose values are"
                             + " class indices");
         }
-        size[0] = img.getWidth();
-        size[1] = img.getHeight();
+        if (img.getWidth() != image.getWidth() || img.getHeight() != image.getHeight()) {
+            throw new DatasetException(
+                    "Label map "
+                            + file
+                            + " is "
+                            + img.getWidth()
+                            + "x"
+                            + img.getHeight()
+                            + " but its image "
+                            + imageFile
+                            + " is "
+                            + image.getWidth()
+                            + "x"
+                            + image.getHeight());
+        }
         return raster.getSamples(0, 0, img.getWidth(), img.getHeight(), 0, (int[]) null);
     }
 

@@ -127,23 +127,7 @@ public final class VocDataset {
         Path imageFile = imageFile(id);
         Path labelFile = labels.resolve(id + ".png");
         BufferedImage image = Images.readImage(imageFile);
-        int[] size = new int[2];
-        int[] values = Images.readLabelValues(labelFile, size);
-        if (size[0] != image.getWidth() || size[1] != image.getHeight()) {
-            throw new DatasetException(
-                    "Label map "
-                            + labelFile
-                            + " is "
-                            + size[0]
-                            + "x"
-                            + size[1]
-                            + " but its image "
-                            + imageFile
-                            + " is "
-                            + image.getWidth()
-                            + "x"
-                            + image.getHeight());
-        }
+        int[] values = Images.readLabelValues(labelFile, imageFile, image);
         byte[] out = new byte[values.length];
         int numClasses = classes.size();
         for (int i = 0; i < values.length; i++) {

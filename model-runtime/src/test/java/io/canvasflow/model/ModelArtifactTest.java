@@ -73,10 +73,7 @@ class ModelArtifactTest {
 
     @Test
     void shouldRefuseMissingTruncatedAndMismatchedFiles() throws IOException {
-        try (SegmentationModel model =
-                SegmentationModel.initialize(
-                        TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 96, 64),
-                        DeviceChoice.CPU)) {
+        try (SegmentationModel model = TestModels.tinyRecurrent(96, 64)) {
             model.save(dir);
         }
         Path params = dir.resolve(SegmentationModel.PARAMETERS_FILE);
@@ -116,10 +113,7 @@ class ModelArtifactTest {
 
     @Test
     void shouldRefuseSeedOfOtherShapeOrVersion() {
-        try (SegmentationModel model =
-                        SegmentationModel.initialize(
-                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 96, 64),
-                                DeviceChoice.CPU);
+        try (SegmentationModel model = TestModels.tinyRecurrent(96, 64);
                 Segmenter segmenter = model.newSegmenter()) {
             Canvas good = segment(model, null).canvas();
             assertTrue(segment(model, good).seeded());

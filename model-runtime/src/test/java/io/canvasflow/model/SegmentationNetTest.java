@@ -68,10 +68,7 @@ class SegmentationNetTest {
 
     @Test
     void shouldProduceCanvasAtCeilOfStrideForOddSizes() {
-        try (SegmentationModel model =
-                        SegmentationModel.initialize(
-                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 257, 193),
-                                DeviceChoice.CPU);
+        try (SegmentationModel model = TestModels.tinyRecurrent(257, 193);
                 Segmenter segmenter = model.newSegmenter()) {
             SegmentationResult result =
                     segmenter.segment(
@@ -97,10 +94,7 @@ class SegmentationNetTest {
 
     @Test
     void shouldAddLastLayerOutputToCanvasEachIteration() {
-        try (SegmentationModel model =
-                        SegmentationModel.initialize(
-                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 64),
-                                DeviceChoice.CPU);
+        try (SegmentationModel model = TestModels.tinyRecurrent(64, 64);
                 NDManager manager = model.manager().newSubManager()) {
             SegmentationNet net = model.net();
             ParameterStore ps = new ParameterStore(manager, false);

@@ -33,6 +33,14 @@ final class TestModels {
                 null);
     }
 
+    /**
+     * A randomly initialised tiny recurrent model on the CPU, for a {@code width x height} input.
+     */
+    static SegmentationModel tinyRecurrent(int width, int height) {
+        return SegmentationModel.initialize(
+                spec(ModelType.RECURRENT, Architecture.tiny(), width, height), DeviceChoice.CPU);
+    }
+
     static BufferedImage image(int width, int height, long seed) {
         Random random = new Random(seed);
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);

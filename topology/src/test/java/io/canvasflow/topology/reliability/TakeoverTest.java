@@ -17,7 +17,6 @@ import io.canvasflow.topology.CanvasFlowConfig;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,11 +61,10 @@ class TakeoverTest {
             // Given two instances, each keeping a standby copy of the other's canvases
             Fixtures.createTopics(kafka, PARTITIONS);
             Map<String, String> settings =
-                    new LinkedHashMap<>(
-                            Fixtures.settings(
-                                    kafka.bootstrapServers(),
-                                    "canvasflow-takeover",
-                                    dir.resolve("survivor")));
+                    Fixtures.settings(
+                            kafka.bootstrapServers(),
+                            "canvasflow-takeover",
+                            dir.resolve("survivor"));
             settings.put(CanvasFlowConfig.NUM_STANDBY_REPLICAS, "1");
             CanvasFlowConfig survivorConfig = Fixtures.config(settings);
             CanvasFlowConfig leavingConfig =

@@ -38,22 +38,28 @@ final class Images {
                             + " colour bands; expected a palette or greyscale PNG whose values are"
                             + " class indices");
         }
-        if (img.getWidth() != image.getWidth() || img.getHeight() != image.getHeight()) {
-            throw new DatasetException(
-                    "Label map "
-                            + file
-                            + " is "
-                            + img.getWidth()
-                            + "x"
-                            + img.getHeight()
-                            + " but its image "
-                            + imageFile
-                            + " is "
-                            + image.getWidth()
-                            + "x"
-                            + image.getHeight());
-        }
+        requireSameSize(
+                "Label map " + file,
+                img.getWidth(),
+                img.getHeight(),
+                "its image " + imageFile,
+                image);
         return raster.getSamples(0, 0, img.getWidth(), img.getHeight(), 0, (int[]) null);
+    }
+
+    /**
+     * Checks that a label map is the size of its image.
+     *
+     * @throws DatasetException "LABELS is WxH but IMAGE is WxH" when it is not
+     */
+    static void requireSameSize(
+            String labels, int width, int height, String image, BufferedImage img) {
+        if (width != img.getWidth() || height != img.getHeight()) {
+            throw new DatasetException(
+                    String.format(
+                            "%s is %dx%d but %s is %dx%d",
+                            labels, width, height, image, img.getWidth(), img.getHeight()));
+        }
     }
 
     private static BufferedImage read(Path file) {

@@ -63,10 +63,8 @@ class LabelCommandTest {
                         "--to-topic",
                         "labelled-a");
         // Then 35 frames (all but the warm-up) are in the topic, with the teacher's classes
-        assertEquals(0, run.exit(), run.err());
-        LabelledData read = read("labelled-a", "cam-1");
-        assertEquals(35, read.frameCount());
-        assertEquals(List.of("background", "moving"), read.classes().names());
+        LabelledData read =
+                assertLabelled(run, "labelled-a", "cam-1", 35, List.of("background", "moving"));
         assertTrue(((String) read.lineage().get("teacher")).startsWith("motion:mog2"));
         assertEquals("5-39", read.lineage().get("sequenceRange"));
         assertEquals(1, read.sequences().size(), "consecutive frames form one sequence");
@@ -222,10 +220,8 @@ class LabelCommandTest {
                         "--to-topic",
                         "labelled-onnx");
         // Then every frame is labelled (no warm-up), the square red and the field green
-        assertEquals(0, run.exit(), run.err());
-        LabelledData read = read("labelled-onnx", "field");
-        assertEquals(12, read.frameCount());
-        assertEquals(List.of("green", "red"), read.classes().names());
+        LabelledData read =
+                assertLabelled(run, "labelled-onnx", "field", 12, List.of("green", "red"));
         var first = read.frames().get(0);
         assertEquals(1, first.label(15, 20), "inside the square");
         assertEquals(0, first.label(50, 40), "on the field");
@@ -265,10 +261,8 @@ class LabelCommandTest {
                         "person",
                         "--to-topic",
                         "labelled-vtest");
-        assertEquals(0, run.exit(), run.err());
-        LabelledData read = read("labelled-vtest", "vtest");
-        assertEquals(50, read.frameCount());
-        assertEquals(List.of("background", "person"), read.classes().names());
+        LabelledData read =
+                assertLabelled(run, "labelled-vtest", "vtest", 50, List.of("background", "person"));
         long person = 0;
         long pixels = 0;
         for (var f : read.frames()) {
@@ -320,5 +314,15 @@ class LabelCommandTest {
             ImageIO.write(frame, "png", folder.resolve(String.format("f%04d.png", t)).toFile());
         }
         return folder;
+    }
+
+    /** The run succeeded and wrote {@code frames} frames of the camera, with these classes. */
+    private LabelledData assertLabelled(
+            CommandRun run, String topic, String camera, int frames, List<String> classes) {
+        assertEquals(0, run.exit(), run.err());
+        LabelledData read = read(topic, camera);
+        assertEquals(frames, read.frameCount());
+        assertEquals(classes, read.classes().names());
+        return read;
     }
 }

@@ -275,6 +275,25 @@ final class StreetScene {
         }
     }
 
+    /**
+     * The first of the two pixels a bilinear sample at coordinate {@code w} reads (pixel centres at
+     * .5) and the second one's weight out of 256, clamped to the edges of a row or column of {@code
+     * size} pixels; packed as {@code pixel << 9 | weight}.
+     */
+    private static int bilinearTap(double w, int size) {
+        double b = w - 0.5;
+        int i = (int) Math.floor(b);
+        int f = (int) ((b - i) * 256);
+        if (i < 0) {
+            i = 0;
+            f = 0;
+        } else if (i >= size - 1) {
+            i = size - 2;
+            f = 256;
+        }
+        return i << 9 | f;
+    }
+
     /** Samples the world: colours bilinearly, labels at the nearest world pixel. */
     private void drawBackground(int[] rgb, byte[] labels, double zoom, double left, double top) {
         int vw = layout.viewWidth;
@@ -290,32 +309,16 @@ final class StreetScene {
         for (int u = 0; u < vw; u++) {
             double wx = left + (u + 0.5) * inv;
             nearestX[u] = Math.min(ww - 1, Math.max(0, (int) wx));
-            double bx = wx - 0.5;
-            int ix = (int) Math.floor(bx);
-            int f = (int) ((bx - ix) * 256);
-            if (ix < 0) {
-                ix = 0;
-                f = 0;
-            } else if (ix >= ww - 1) {
-                ix = ww - 2;
-                f = 256;
-            }
-            x0[u] = ix;
-            fx[u] = f;
+            int tap = bilinearTap(wx, ww);
+            x0[u] = tap >> 9;
+            fx[u] = tap & 0x1ff;
         }
         for (int v = 0; v < vh; v++) {
             double wy = top + (v + 0.5) * inv;
             int ny = Math.min(wh - 1, Math.max(0, (int) wy));
-            double by = wy - 0.5;
-            int iy = (int) Math.floor(by);
-            int fy = (int) ((by - iy) * 256);
-            if (iy < 0) {
-                iy = 0;
-                fy = 0;
-            } else if (iy >= wh - 1) {
-                iy = wh - 2;
-                fy = 256;
-            }
+            int tap = bilinearTap(wy, wh);
+            int iy = tap >> 9;
+            int fy = tap & 0x1ff;
             int row0 = iy * ww;
             int row1 = row0 + ww;
             int nrow = ny * ww;

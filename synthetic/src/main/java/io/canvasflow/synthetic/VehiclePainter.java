@@ -240,6 +240,23 @@ final class VehiclePainter {
         }
     }
 
+    /**
+     * The profile of a car's cabin: the belt line as a share of the height, and where along the
+     * length the rear window starts and ends and the windscreen starts and ends.
+     */
+    private record Cabin(
+            double belt, double rearBottom, double rearTop, double frontTop, double frontBottom) {
+
+        static Cabin of(Type type) {
+            return switch (type) {
+                case SEDAN -> new Cabin(0.46, 0.1, 0.28, 0.6, 0.78);
+                case HATCHBACK -> new Cabin(0.46, 0.03, 0.1, 0.58, 0.77);
+                case SUV -> new Cabin(0.48, 0.02, 0.05, 0.66, 0.8);
+                default -> new Cabin(0.45, 0.0, 0.02, 0.84, 0.96);
+            };
+        }
+    }
+
     /** Sedan, hatchback, SUV and van: a lower body and a cabin whose pillars slope. */
     private static final class Car extends Shape {
         final double roof;
@@ -258,36 +275,12 @@ final class VehiclePainter {
             this.roof = 0;
             this.pillar = Math.max(1.2, hgt * 0.06);
             this.bottom = hgt - wheelR * 0.55;
-            switch (type) {
-                case SEDAN -> {
-                    belt = hgt * 0.46;
-                    rearBottom = 0.1;
-                    rearTop = 0.28;
-                    frontTop = 0.6;
-                    frontBottom = 0.78;
-                }
-                case HATCHBACK -> {
-                    belt = hgt * 0.46;
-                    rearBottom = 0.03;
-                    rearTop = 0.1;
-                    frontTop = 0.58;
-                    frontBottom = 0.77;
-                }
-                case SUV -> {
-                    belt = hgt * 0.48;
-                    rearBottom = 0.02;
-                    rearTop = 0.05;
-                    frontTop = 0.66;
-                    frontBottom = 0.8;
-                }
-                default -> {
-                    belt = hgt * 0.45;
-                    rearBottom = 0.0;
-                    rearTop = 0.02;
-                    frontTop = 0.84;
-                    frontBottom = 0.96;
-                }
-            }
+            Cabin cabin = Cabin.of(type);
+            belt = hgt * cabin.belt();
+            rearBottom = cabin.rearBottom();
+            rearTop = cabin.rearTop();
+            frontTop = cabin.frontTop();
+            frontBottom = cabin.frontBottom();
             this.bPillar = len * Colors.uniform(rng, 0.48, 0.55);
             this.fourDoor = rng.nextBoolean();
         }

@@ -63,11 +63,11 @@ class ModelStartupTest {
         long size = Files.size(good.resolve(SegmentationModel.PARAMETERS_FILE));
         String sha = sha256(good.resolve(SegmentationModel.PARAMETERS_FILE));
         Map<String, Case> cases = new LinkedHashMap<>();
-        Path notJson = broken("not-json", m -> write(m, "{\"formatVersion\": 1,"));
+        Path notJson = brokenJson("not-json", "{\"formatVersion\": 1,");
         cases.put(
                 "model.json is not JSON",
                 new Case(notJson, line(quote(json(notJson)) + " is not valid JSON: " + ANY)));
-        Path empty = broken("empty-json", m -> write(m, ""));
+        Path empty = brokenJson("empty-json", "");
         cases.put("model.json is empty", new Case(empty, line(quote(json(empty)) + " is empty")));
         Path future =
                 broken(
@@ -89,9 +89,7 @@ class ModelStartupTest {
                                                 " has format version 99 but this runtime reads"
                                                         + " version 1"))));
         Path noArchitecture =
-                broken(
-                        "no-architecture",
-                        m -> write(m, replace(json, "\"architecture\"", "\"architectur\"")));
+                brokenJson("no-architecture", replace(json, "\"architecture\"", "\"architectur\""));
         cases.put(
                 "model.json lacks the architecture",
                 new Case(
@@ -103,9 +101,8 @@ class ModelStartupTest {
                                                         + " classes, input, parameters,"
                                                         + " version)"))));
         Path badStride =
-                broken(
-                        "bad-stride",
-                        m -> write(m, replace(json, "\"outputStride\": 8", "\"outputStride\": 7")));
+                brokenJson(
+                        "bad-stride", replace(json, "\"outputStride\": 8", "\"outputStride\": 7"));
         cases.put(
                 "model.json describes an impossible network",
                 new Case(
@@ -115,7 +112,7 @@ class ModelStartupTest {
                                         + quote(
                                                 " describes an invalid network: outputStride must"
                                                         + " be 8 or 16, got 7"))));
-        Path badColour = broken("bad-colour", m -> write(m, replace(json, "#87ceeb", "sky blue")));
+        Path badColour = brokenJson("bad-colour", replace(json, "#87ceeb", "sky blue"));
         cases.put(
                 "model.json gives a class colour that is not #rrggbb",
                 new Case(
@@ -126,9 +123,7 @@ class ModelStartupTest {
                                                 " gives class sky the colour \"sky blue\":"
                                                         + " expected #rrggbb"))));
         Path noInput =
-                broken(
-                        "zero-input",
-                        m -> write(m, json.replaceFirst("\"width\": \\d+", "\"width\": 0")));
+                brokenJson("zero-input", json.replaceFirst("\"width\": \\d+", "\"width\": 0"));
         cases.put(
                 "model.json gives an input width of zero",
                 new Case(
@@ -335,6 +330,11 @@ class ModelStartupTest {
     }
 
     /** A copy of the tiny model, broken; the breakage gets the path of its model.json. */
+    /** A copy of the model whose model.json reads {@code text}. */
+    private Path brokenJson(String name, String text) throws IOException {
+        return broken(name, m -> write(m, text));
+    }
+
     private Path broken(String name, Breakage breakage) throws IOException {
         Path target = dir.resolve(name);
         Files.createDirectories(target);

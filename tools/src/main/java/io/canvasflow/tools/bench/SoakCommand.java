@@ -41,6 +41,8 @@ public final class SoakCommand extends BaseCommand {
 
     @Mixin ModelOptions modelOptions;
 
+    @Mixin TopologyRunOptions runOptions;
+
     @Option(
             names = "--in-process-broker",
             description =
@@ -103,21 +105,6 @@ public final class SoakCommand extends BaseCommand {
             description = "Publish at this rate instead of as fast as the backlog allows.")
     Double rate;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
-    Path json;
-
-    @Option(
-            names = "--idle-timeout",
-            defaultValue = "PT2M",
-            description = "Give up after this long without a mask (default ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
-
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property for the topology.")
-    Map<String, String> overrides = new LinkedHashMap<>();
-
     @Override
     public Integer call() {
         PrintWriter out = out();
@@ -132,13 +119,13 @@ public final class SoakCommand extends BaseCommand {
                             threads,
                             clipFrames,
                             warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
-                            new Soak.Pacing(interval, backlog, rate, idleTimeout));
+                            new Soak.Pacing(interval, backlog, rate, runOptions.idleTimeout));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         return BenchRun.exitCode(
                 "canvasflow bench soak",
-                json,
+                runOptions.json,
                 out,
                 err,
                 () -> {
@@ -154,9 +141,9 @@ public final class SoakCommand extends BaseCommand {
                                     placement,
                                     kafkaOptions.bootstrapServers(),
                                     modelOptions.model(),
-                                    overrides,
+                                    runOptions.overrides,
                                     out);
-                    BenchRun.print(out, Soak.table(result), json(result), json);
+                    BenchRun.print(out, Soak.table(result), json(result), runOptions.json);
                     return result.throughput().complete() ? 0 : 1;
                 });
     }

@@ -12,11 +12,12 @@ import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
-import io.canvasflow.tools.common.VideoOptions;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,10 +56,6 @@ public final class PipelineBenchCommand extends BaseCommand {
 
     @Mixin ModelOptions modelOptions;
 
-    @Mixin VideoOptions videoOptions;
-
-    @Mixin TopologyRunOptions runOptions;
-
     @Option(
             names = "--cameras",
             defaultValue = "4",
@@ -72,6 +69,18 @@ public final class PipelineBenchCommand extends BaseCommand {
                     "Frames per synthetic camera (default ${DEFAULT-VALUE}: about 15 s per run;"
                             + " shorter runs swing more with a shared machine's load).")
     int frames;
+
+    @Option(
+            names = "--video",
+            paramLabel = "FILE",
+            description = "Also publish this video file as one camera.")
+    Path video;
+
+    @Option(
+            names = "--video-frames",
+            defaultValue = "0",
+            description = "At most this many video frames; 0: all (default ${DEFAULT-VALUE}).")
+    long videoFrames;
 
     @Option(
             names = "--partitions",
@@ -115,6 +124,22 @@ public final class PipelineBenchCommand extends BaseCommand {
                             + " fastest round (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
+    Path json;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "PT2M",
+            description =
+                    "Give a run up after this long without a mask (default ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
+            description = "Any setting or Kafka property for the topology runs.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
     /**
      * The benchmark's settings.
      *
@@ -144,25 +169,25 @@ public final class PipelineBenchCommand extends BaseCommand {
                 || latencyFrames < 0
                 || !(load > 0 && load <= 1)
                 || rounds < 1
-                || (cameras == 0 && videoOptions.video() == null)) {
+                || (cameras == 0 && video == null)) {
             throw usage(
                     "expected --cameras >= 0 (or a --video), --frames >= 1, --partitions >= 1,"
                             + " --warm-up >= 0, --latency-frames >= 0, --rounds >= 1 and --load in"
                             + " (0, 1]");
         }
-        if (videoOptions.problem() != null) {
-            throw usage(videoOptions.problem());
+        if (video != null && !Files.isRegularFile(video)) {
+            throw usage("no video file at " + video);
         }
         return BenchRun.exitCode(
                 "canvasflow bench pipeline",
-                runOptions.json,
+                json,
                 out,
                 err,
                 () -> {
                     PipelineBenchmark.Result result =
                             run(
                                     new Settings(
-                                            videoOptions.footage(cameras, frames),
+                                            new Footage(cameras, frames, video, videoFrames),
                                             partitions,
                                             modelOptions.model(),
                                             new PipelineBenchmark.Measure(
@@ -170,13 +195,12 @@ public final class PipelineBenchCommand extends BaseCommand {
                                                     latencyFrames,
                                                     load,
                                                     !skipDefaultIntraOp,
-                                                    runOptions.idleTimeout,
+                                                    idleTimeout,
                                                     rounds),
-                                            runOptions.overrides,
+                                            overrides,
                                             kafkaOptions.bootstrapServers()),
                                     out);
-                    BenchRun.print(
-                            out, PipelineBenchTable.table(result), json(result), runOptions.json);
+                    BenchRun.print(out, PipelineBenchTable.table(result), json(result), json);
                     return result.phases().stream().allMatch(p -> p.throughput().complete())
                             ? 0
                             : 1;

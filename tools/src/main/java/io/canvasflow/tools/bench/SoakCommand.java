@@ -41,8 +41,6 @@ public final class SoakCommand extends BaseCommand {
 
     @Mixin ModelOptions modelOptions;
 
-    @Mixin TopologyRunOptions runOptions;
-
     @Option(
             names = "--in-process-broker",
             description =
@@ -105,6 +103,21 @@ public final class SoakCommand extends BaseCommand {
             description = "Publish at this rate instead of as fast as the backlog allows.")
     Double rate;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
+    Path json;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "PT2M",
+            description = "Give up after this long without a mask (default ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
+            description = "Any setting or Kafka property for the topology.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         PrintWriter out = out();
@@ -119,13 +132,13 @@ public final class SoakCommand extends BaseCommand {
                             threads,
                             clipFrames,
                             warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
-                            new Soak.Pacing(interval, backlog, rate, runOptions.idleTimeout));
+                            new Soak.Pacing(interval, backlog, rate, idleTimeout));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         return BenchRun.exitCode(
                 "canvasflow bench soak",
-                runOptions.json,
+                json,
                 out,
                 err,
                 () -> {
@@ -141,9 +154,9 @@ public final class SoakCommand extends BaseCommand {
                                     placement,
                                     kafkaOptions.bootstrapServers(),
                                     modelOptions.model(),
-                                    runOptions.overrides,
+                                    overrides,
                                     out);
-                    BenchRun.print(out, Soak.table(result), json(result), runOptions.json);
+                    BenchRun.print(out, Soak.table(result), json(result), json);
                     return result.throughput().complete() ? 0 : 1;
                 });
     }

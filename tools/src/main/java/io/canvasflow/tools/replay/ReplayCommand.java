@@ -9,10 +9,10 @@ import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.KafkaClients;
-import io.canvasflow.tools.common.VideoOptions;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,8 +51,6 @@ public final class ReplayCommand extends BaseCommand {
     @Mixin KafkaOptions kafkaOptions;
 
     @Mixin ModelOptions modelOptions;
-
-    @Mixin VideoOptions videoOptions;
 
     @Mixin ConfigOptions configOptions;
 
@@ -101,6 +99,18 @@ public final class ReplayCommand extends BaseCommand {
             defaultValue = "60",
             description = "Frames per synthetic camera (default ${DEFAULT-VALUE}).")
     int frames;
+
+    @Option(
+            names = "--video",
+            paramLabel = "FILE",
+            description = "A video file to publish first as one camera (no ground truth).")
+    Path video;
+
+    @Option(
+            names = "--video-frames",
+            defaultValue = "0",
+            description = "At most this many video frames; 0: all (default ${DEFAULT-VALUE}).")
+    long videoFrames;
 
     @Option(
             names = "--partitions",
@@ -252,23 +262,19 @@ public final class ReplayCommand extends BaseCommand {
     }
 
     private Settings settings() {
-        if (videoOptions.problem() != null) {
-            throw usage(videoOptions.problem());
+        if (video != null && !Files.isRegularFile(video)) {
+            throw usage("no video file at " + video);
         }
         int synthetic =
                 cameras != null
                         ? cameras
-                        : (kafkaOptions.bootstrapServers() == null && videoOptions.video() == null
-                                ? 4
-                                : 0);
-        if (synthetic < 0 || frames < 1 || partitions < 1 || videoOptions.videoFrames() < 0) {
+                        : (kafkaOptions.bootstrapServers() == null && video == null ? 4 : 0);
+        if (synthetic < 0 || frames < 1 || partitions < 1 || videoFrames < 0) {
             throw usage(
                     "expected --cameras >= 0, --frames >= 1, --partitions >= 1 and --video-frames"
                             + " >= 0");
         }
-        if (kafkaOptions.bootstrapServers() == null
-                && synthetic == 0
-                && videoOptions.video() == null) {
+        if (kafkaOptions.bootstrapServers() == null && synthetic == 0 && video == null) {
             throw usage(
                     "an embedded broker starts empty: give --cameras N or --video FILE, or"
                             + " --bootstrap-servers of a cluster that holds the frames");
@@ -287,7 +293,7 @@ public final class ReplayCommand extends BaseCommand {
                             new FrameRange(fromOffset, toOffset, fromTime, toTime),
                             partitions,
                             keepTopics),
-                    videoOptions.footage(synthetic, frames),
+                    new Footage(synthetic, frames, video, videoFrames),
                     new Run(chosen, modelOptions.model(), baseline, threads, idleTimeout),
                     new LatencyProbe(latencyFrames, latencyLoad),
                     report,

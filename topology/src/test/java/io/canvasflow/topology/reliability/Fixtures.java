@@ -190,6 +190,27 @@ final class Fixtures {
     }
 
     /**
+     * What the cameras of a reliability test publish.
+     *
+     * @param partitions partitions of the frames topic
+     * @param cameras camera ids, spread evenly over the partitions
+     * @param frames frames per camera
+     * @param period time between a camera's frames
+     * @param lead how many frames a camera may publish ahead of its masks
+     */
+    record Workload(int partitions, List<String> cameras, int frames, Duration period, int lead) {
+
+        /** Frames of all cameras together. */
+        int total() {
+            return cameras.size() * frames;
+        }
+    }
+
+    /** Eight live cameras, two per partition, 150 frames each at 25 frames/s, 40 frames ahead. */
+    static final Workload EIGHT_LIVE_CAMERAS =
+            new Workload(4, cameras(4, 2), 150, Duration.ofMillis(40), 40);
+
+    /**
      * The settings of an instance under test: exactly-once, scene cuts off, a 6 s session timeout
      * (the broker's minimum) so that a killed member leaves the group in seconds rather than 45,
      * and fast standby and rebalance probing.

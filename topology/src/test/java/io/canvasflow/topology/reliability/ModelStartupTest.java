@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -147,13 +148,7 @@ class ModelStartupTest {
                                         "missing parameter file "
                                                 + params(noParameters)
                                                 + " named by model.json"))));
-        Path truncated =
-                broken(
-                        "truncated",
-                        m -> {
-                            Path p = m.resolveSibling(SegmentationModel.PARAMETERS_FILE);
-                            Files.write(p, Arrays.copyOf(Files.readAllBytes(p), 1000));
-                        });
+        Path truncated = brokenParameters("truncated", bytes -> Arrays.copyOf(bytes, 1000));
         cases.put(
                 "the parameter file is truncated",
                 new Case(
@@ -166,13 +161,11 @@ class ModelStartupTest {
                                                 + size
                                                 + ": it is truncated or from another model"))));
         Path flipped =
-                broken(
+                brokenParameters(
                         "flipped",
-                        m -> {
-                            Path p = m.resolveSibling(SegmentationModel.PARAMETERS_FILE);
-                            byte[] bytes = Files.readAllBytes(p);
+                        bytes -> {
                             bytes[bytes.length / 2] ^= 0x10;
-                            Files.write(p, bytes);
+                            return bytes;
                         });
         cases.put(
                 "the parameter file has a flipped byte",
@@ -330,6 +323,16 @@ class ModelStartupTest {
     }
 
     /** A copy of the tiny model, broken; the breakage gets the path of its model.json. */
+    /** A copy of the model whose parameter file holds what {@code change} makes of its bytes. */
+    private Path brokenParameters(String name, UnaryOperator<byte[]> change) throws IOException {
+        return broken(
+                name,
+                m -> {
+                    Path p = m.resolveSibling(SegmentationModel.PARAMETERS_FILE);
+                    Files.write(p, change.apply(Files.readAllBytes(p)));
+                });
+    }
+
     /** A copy of the model whose model.json reads {@code text}. */
     private Path brokenJson(String name, String text) throws IOException {
         return broken(name, m -> write(m, text));

@@ -62,14 +62,7 @@ class BrokerRestartTest {
                 Fixtures.await("the application runs", TIMEOUT, () -> Fixtures.hasActiveTasks(app));
                 long brokerBack;
                 int masksAtStop;
-                try (CameraPublisher cameras =
-                        CameraPublisher.aheadOfMasks(
-                                kafka,
-                                LOAD.cameras(),
-                                LOAD.frames(),
-                                LOAD.period(),
-                                masks,
-                                LOAD.lead())) {
+                try (CameraPublisher cameras = CameraPublisher.aheadOfMasks(kafka, LOAD, masks)) {
                     Fixtures.awaitMasksOfEveryCamera(
                             masks, LOAD.total() / 3, LOAD.cameras(), TIMEOUT);
 

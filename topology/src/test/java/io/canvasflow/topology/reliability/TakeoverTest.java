@@ -94,14 +94,7 @@ class TakeoverTest {
                 long stopNanos;
                 long closeMillis;
                 Map<String, Long> lastBeforeStop = new TreeMap<>();
-                try (CameraPublisher cameras =
-                        CameraPublisher.aheadOfMasks(
-                                kafka,
-                                LOAD.cameras(),
-                                LOAD.frames(),
-                                LOAD.period(),
-                                masks,
-                                LOAD.lead())) {
+                try (CameraPublisher cameras = CameraPublisher.aheadOfMasks(kafka, LOAD, masks)) {
                     Fixtures.awaitMasksOfEveryCamera(
                             masks, LOAD.total() / 3, LOAD.cameras(), TIMEOUT);
                     stopNanos = System.nanoTime();

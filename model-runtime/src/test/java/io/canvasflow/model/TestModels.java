@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Small models and images for tests. */
-final class TestModels {
+/** Small models and images for tests, also of the modules that run a model (test-jar). */
+public final class TestModels {
 
     private TestModels() {}
 
-    static ModelSpec spec(ModelType type, Architecture arch, int width, int height) {
+    /** An unsaved spec of three classes (sky, road, person) for a {@code width x height} input. */
+    public static ModelSpec spec(ModelType type, Architecture arch, int width, int height) {
         return new ModelSpec(
                 ModelSpec.FORMAT_VERSION,
                 "test-" + type.name().toLowerCase(java.util.Locale.ROOT),

@@ -5,19 +5,18 @@ import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.TestModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The model the tests run: the trained default model when the directory named by the system
  * property {@value #PROPERTY} exists (surefire sets it to {@code models/rnn} of the checkout), else
  * a tiny randomly initialised recurrent model with a 64x48 input, generated once per JVM.
  */
-public final class TestModel {
+final class TestModel {
 
     static final String PROPERTY = "canvasflow.test.model";
 
@@ -56,33 +55,8 @@ public final class TestModel {
         }
     }
 
-    /**
-     * The spec of a tiny randomly initialised recurrent model: sky, road and person, a {@code width
-     * x height} input.
-     */
-    public static ModelSpec tinySpec(
-            String modelId, Architecture architecture, int width, int height) {
-        return new ModelSpec(
-                ModelSpec.FORMAT_VERSION,
-                modelId,
-                "unsaved",
-                new ModelSpec.Network(ModelType.RECURRENT, architecture),
-                List.of(
-                        new ModelSpec.ClassInfo("sky", "#87ceeb"),
-                        new ModelSpec.ClassInfo("road", "#505050"),
-                        new ModelSpec.ClassInfo("person", "#dc143c")),
-                new ModelSpec.InputSpec(
-                        width,
-                        height,
-                        new float[] {0.5f, 0.5f, 0.5f},
-                        new float[] {0.25f, 0.25f, 0.25f}),
-                new ModelSpec.Training(
-                        6, "random weights for tests", Map.of(), "2026-01-01T00:00:00Z"),
-                null);
-    }
-
     private static Path generateTiny() {
-        ModelSpec spec = tinySpec("test-tiny-rnn", Architecture.tiny(), 64, 48);
+        ModelSpec spec = TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 48);
         try {
             Path out = Files.createTempDirectory("canvasflow-test-model-");
             try (SegmentationModel model = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {

@@ -4,7 +4,9 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.TestModels;
 import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -15,7 +17,6 @@ import io.canvasflow.testsupport.TestImages;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ModelSource;
-import io.canvasflow.topology.TestModel;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -110,7 +111,7 @@ final class Fixtures {
 
     /** Saves a randomly initialised recurrent model of an architecture with a 64x48 input. */
     static ModelSpec saveTinyModel(Path dir, Architecture architecture) throws IOException {
-        ModelSpec spec = TestModel.tinySpec("reliability-tiny-rnn", architecture, W, H);
+        ModelSpec spec = TestModels.spec(ModelType.RECURRENT, architecture, W, H);
         try (SegmentationModel m = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {
             return m.save(dir);
         }

@@ -334,21 +334,7 @@ public final class ReplayCommand extends BaseCommand {
             CanvasFlowConfig config = CanvasFlowConfig.load(s.configFile(), System.getenv(), flags);
             String source = publish(s, config, out);
             ReplayResult result =
-                    Replay.builder()
-                            .setConfig(config)
-                            .setTopic(s.cluster().topic())
-                            .optSourceDescription(source)
-                            .optRange(s.cluster().range())
-                            .optModes(s.run().modes())
-                            .optFeedForwardModel(s.run().baseline())
-                            .optStreamThreads(s.run().threads())
-                            .optLatencyFrames(s.latency().frames())
-                            .optLatencyLoad(s.latency().load())
-                            .optIdleTimeout(s.run().idleTimeout())
-                            .optKeepTopics(s.cluster().keepTopics())
-                            .optProgress(out)
-                            .build()
-                            .run();
+                    new Replay(config, s.cluster(), source, s.run(), s.latency(), out).run();
             List<Path> files = ReplayReport.write(result, s.report());
             out.println();
             out.print(ReplayReport.table(result));

@@ -111,7 +111,7 @@ public final class ImageCodecs {
      * @return the PNG bytes
      */
     public static byte[] grayLabelPng(byte[] labels, int width, int height) {
-        checkLabels(labels, width, height);
+        ClassMap.requireSize(labels, width, height);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, width, height, labels);
         return png(image);
@@ -130,7 +130,7 @@ public final class ImageCodecs {
      * @return the PNG bytes
      */
     public static byte[] indexedLabelPng(byte[] labels, int width, int height, int[] paletteRgb) {
-        checkLabels(labels, width, height);
+        ClassMap.requireSize(labels, width, height);
         int maxLabel = 0;
         for (byte label : labels) {
             maxLabel = Math.max(maxLabel, label & 0xFF);
@@ -415,19 +415,5 @@ public final class ImageCodecs {
             return image;
         }
         return copyBgr(image);
-    }
-
-    private static void checkLabels(byte[] labels, int width, int height) {
-        if (width <= 0 || height <= 0 || (long) width * height != labels.length) {
-            throw new IllegalArgumentException(
-                    "expected "
-                            + width
-                            + "x"
-                            + height
-                            + " = "
-                            + (long) width * height
-                            + " labels but found "
-                            + labels.length);
-        }
     }
 }

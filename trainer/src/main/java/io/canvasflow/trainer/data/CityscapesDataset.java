@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 
 /**
@@ -125,22 +124,7 @@ public final class CityscapesDataset {
 
     /** Loads the images one at a time, as the iterator advances. */
     public Iterator<LabeledFrame> iterator() {
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < ids.size();
-            }
-
-            @Override
-            public LabeledFrame next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return load(ids.get(next++));
-            }
-        };
+        return ids.stream().map(this::load).iterator();
     }
 
     /** Loads every image. */

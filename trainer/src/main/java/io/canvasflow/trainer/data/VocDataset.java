@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 
 /**
@@ -157,23 +156,7 @@ public final class VocDataset {
 
     /** Loads the images of a split one at a time, as the iterator advances. */
     public Iterator<LabeledFrame> iterator(String split) {
-        List<String> list = ids(split);
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < list.size();
-            }
-
-            @Override
-            public LabeledFrame next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return load(list.get(next++));
-            }
-        };
+        return ids(split).stream().map(this::load).iterator();
     }
 
     private Path imageFile(String id) {

@@ -294,6 +294,16 @@ final class StreetScene {
         return i << 9 | f;
     }
 
+    /** One 8-bit channel (at bit {@code shift}) of four pixels, weighted out of 65536. */
+    private static int blend(
+            int a, int b, int c, int d, int shift, int w00, int w01, int w10, int w11) {
+        return (((a >> shift) & 0xff) * w00
+                        + ((b >> shift) & 0xff) * w01
+                        + ((c >> shift) & 0xff) * w10
+                        + ((d >> shift) & 0xff) * w11)
+                >> 16;
+    }
+
     /** Samples the world: colours bilinearly, labels at the nearest world pixel. */
     private void drawBackground(int[] rgb, byte[] labels, double zoom, double left, double top) {
         int vw = layout.viewWidth;
@@ -336,21 +346,9 @@ final class StreetScene {
                 int w01 = wx1 * (256 - fy);
                 int w10 = wx0 * fy;
                 int w11 = wx1 * fy;
-                int r =
-                        (((a >> 16) & 0xff) * w00
-                                        + ((b >> 16) & 0xff) * w01
-                                        + ((c >> 16) & 0xff) * w10
-                                        + ((d >> 16) & 0xff) * w11)
-                                >> 16;
-                int g =
-                        (((a >> 8) & 0xff) * w00
-                                        + ((b >> 8) & 0xff) * w01
-                                        + ((c >> 8) & 0xff) * w10
-                                        + ((d >> 8) & 0xff) * w11)
-                                >> 16;
-                int bl =
-                        ((a & 0xff) * w00 + (b & 0xff) * w01 + (c & 0xff) * w10 + (d & 0xff) * w11)
-                                >> 16;
+                int r = blend(a, b, c, d, 16, w00, w01, w10, w11);
+                int g = blend(a, b, c, d, 8, w00, w01, w10, w11);
+                int bl = blend(a, b, c, d, 0, w00, w01, w10, w11);
                 rgb[out + u] = (r << 16) | (g << 8) | bl;
                 labels[out + u] = tags[nrow + nearestX[u]];
             }

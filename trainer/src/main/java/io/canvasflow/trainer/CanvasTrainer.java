@@ -431,16 +431,24 @@ public final class CanvasTrainer {
         for (int i = 0; i < n; i++) {
             int cls = random.nextInt(classes);
             mask[i] = random.nextDouble() < fraction ? 1f : 0f;
-            for (int c = 0; c < classes; c++) {
-                java.util.Arrays.fill(
-                        wrong,
-                        (i * classes + c) * plane,
-                        (i * classes + c + 1) * plane,
-                        c == cls ? 1f : -1f);
-            }
+            fillOneClass(wrong, i, classes, plane, cls);
         }
         NDArray m = sm.create(mask, new Shape(n, 1, 1, 1));
         return seed.mul(m.neg().add(1f)).add(sm.create(wrong, s).mul(m));
+    }
+
+    /**
+     * Writes sample {@code i} of an {@code (N, classes, plane)} canvas that says "class {@code cls}
+     * everywhere": logit +1 for that class and -1 for every other (a wrong-class seed).
+     */
+    static void fillOneClass(float[] canvas, int i, int classes, int plane, int cls) {
+        for (int c = 0; c < classes; c++) {
+            java.util.Arrays.fill(
+                    canvas,
+                    (i * classes + c) * plane,
+                    (i * classes + c + 1) * plane,
+                    c == cls ? 1f : -1f);
+        }
     }
 
     static NDArray unroll(

@@ -157,24 +157,21 @@ public record Augmenter(
         int w01 = fx * (256 - fy);
         int w10 = (256 - fx) * fy;
         int w11 = fx * fy;
-        int r =
-                (((a >> 16) & 0xff) * w00
-                                + ((b >> 16) & 0xff) * w01
-                                + ((c >> 16) & 0xff) * w10
-                                + ((d >> 16) & 0xff) * w11
-                                + 32768)
-                        >> 16;
-        int g =
-                (((a >> 8) & 0xff) * w00
-                                + ((b >> 8) & 0xff) * w01
-                                + ((c >> 8) & 0xff) * w10
-                                + ((d >> 8) & 0xff) * w11
-                                + 32768)
-                        >> 16;
-        int bl =
-                ((a & 0xff) * w00 + (b & 0xff) * w01 + (c & 0xff) * w10 + (d & 0xff) * w11 + 32768)
-                        >> 16;
+        int r = channel(a, b, c, d, 16, w00, w01, w10, w11);
+        int g = channel(a, b, c, d, 8, w00, w01, w10, w11);
+        int bl = channel(a, b, c, d, 0, w00, w01, w10, w11);
         return (r << 16) | (g << 8) | bl;
+    }
+
+    /** One 8-bit channel (at bit {@code shift}) of four pixels, weighted out of 65536, rounded. */
+    private static int channel(
+            int a, int b, int c, int d, int shift, int w00, int w01, int w10, int w11) {
+        return (((a >> shift) & 0xff) * w00
+                        + ((b >> shift) & 0xff) * w01
+                        + ((c >> shift) & 0xff) * w10
+                        + ((d >> shift) & 0xff) * w11
+                        + 32768)
+                >> 16;
     }
 
     private static int scaled(int size, double scale) {

@@ -54,17 +54,18 @@ final class BackgroundPainter {
                     continue;
                 }
                 double n = Textures.smooth(Textures.CLOUD, x * fx + ox, y * fy + oy);
-                double cover = Colors.smoothstep(w.cloudThreshold, w.cloudThreshold + 0.45, n);
+                double cover =
+                        Colors.smoothstep(w.clouds.threshold(), w.clouds.threshold() + 0.45, n);
                 int c = base;
                 if (cover > 0) {
                     double lit =
                             0.55
-                                    + 0.45 * (n - w.cloudThreshold)
+                                    + 0.45 * (n - w.clouds.threshold())
                                     + 0.25
                                             * Textures.smooth(
                                                     Textures.MEDIUM, x * fx * 2 + oy, y * fy + ox);
-                    int cloud = Colors.mix(w.cloudDark, w.cloudLight, lit);
-                    c = Colors.mix(base, cloud, cover * w.cloudOpacity);
+                    int cloud = Colors.mix(w.clouds.dark(), w.clouds.light(), lit);
+                    c = Colors.mix(base, cloud, cover * w.clouds.opacity());
                 }
                 s.put(x, y, c, SKY);
             }
@@ -230,7 +231,7 @@ final class BackgroundPainter {
                     // Curtain wall: mirrors the sky, split by mullions.
                     int refl = w.skyAt(1 - 0.8 * ly / span);
                     double n = Textures.smooth(Textures.CLOUD, x * 0.9 + ox, y * 1.4 + oy);
-                    refl = Colors.mix(refl, w.cloudLight, Math.max(0, n) * 0.6);
+                    refl = Colors.mix(refl, w.clouds.light(), Math.max(0, n) * 0.6);
                     c = Colors.mix(refl, tint, 1 - reflect);
                     int pc = (int) (lx / panelW);
                     int pr = (int) ((ly - cornice) / floorH);
@@ -286,7 +287,7 @@ final class BackgroundPainter {
                             c = wy >= winH ? Colors.scale(facade, 1.18) : frame;
                         } else {
                             double r = StreetLabels.hash01(seed, fl, col);
-                            if (r < w.litWindows) {
+                            if (r < w.light.litWindows()) {
                                 c = Colors.rgb(235, 205, 130);
                             } else {
                                 int refl = w.skyAt(0.3 + 0.5 * wy / winH);

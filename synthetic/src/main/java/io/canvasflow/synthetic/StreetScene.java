@@ -63,11 +63,11 @@ final class StreetScene {
         actors.sort(Comparator.comparingDouble(a -> a.baseY));
         camera = new CameraPath(layout, rng);
 
-        gain = weather.gain * Colors.uniform(rng, 0.88, 1.12);
+        gain = weather.light.gain() * Colors.uniform(rng, 0.88, 1.12);
         gainAmp = Colors.uniform(rng, 0, 0.12);
         gainFreq = 2 * Math.PI / Colors.uniform(rng, 30, 150);
         gainPhase = rng.nextDouble() * 2 * Math.PI;
-        warmth = weather.warmth + Colors.uniform(rng, -0.04, 0.04);
+        warmth = weather.light.warmth() + Colors.uniform(rng, -0.04, 0.04);
         warmthAmp = Colors.uniform(rng, 0, 0.05);
         warmthFreq = 2 * Math.PI / Colors.uniform(rng, 40, 200);
         warmthPhase = rng.nextDouble() * 2 * Math.PI;
@@ -129,7 +129,7 @@ final class StreetScene {
                                                 scale,
                                                 v.body(),
                                                 v.seed(),
-                                                weather.shadow)));
+                                                weather.light.shadow())));
             }
         }
     }
@@ -179,7 +179,9 @@ final class StreetScene {
                                     walking ? PersonPainter.POSES : 1,
                                     hp * 0.1,
                                     rng.nextInt(PersonPainter.POSES)),
-                            pose -> PersonPainter.pose(look, hp, pose, walking, weather.shadow)));
+                            pose ->
+                                    PersonPainter.pose(
+                                            look, hp, pose, walking, weather.light.shadow())));
         }
     }
 

@@ -116,7 +116,7 @@ final class VehiclePainter {
                     if (part == Shape.BODY || part == Shape.STRIPE) {
                         int base = part == Shape.STRIPE ? shape.stripe() : body;
                         double v = 1.12 - 0.32 * py / hgt;
-                        v *= 1 + 0.025 * Textures.at(Textures.FINE, x + ox, y);
+                        v *= 1 + 0.025 * Textures.at(Textures.Tile.FINE, x + ox, y);
                         c = Colors.scale(base, v);
                     } else if (part == Shape.GLASS) {
                         double t = Math.max(0, 1 - shape.glassDepth(py));

@@ -1,5 +1,6 @@
 package io.canvasflow.cli;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,22 +32,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code canvasflow broker}: a single-node Kafka broker in this process, on loopback. */
 @Command(
         name = "broker",
-        mixinStandardHelpOptions = true,
         description = {
             "Runs a single-node Kafka broker (KRaft, broker and controller in one) in this process"
                     + " until Ctrl-C.",
             "With --smoke it instead starts one on free ports, sends a few frames through it,"
                     + " prints the outcome and exits."
         })
-public final class BrokerCommand implements Callable<Integer> {
+public final class BrokerCommand extends BaseCommand {
 
     /** Client port when none is given and not in smoke mode. */
     public static final int DEFAULT_PORT = 9092;
@@ -99,8 +96,6 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Start, round-trip " + SMOKE_RECORDS + " frames, print the result, exit.")
     private boolean smoke;
 
-    @Spec private CommandSpec spec;
-
     /** A topic to create: its name and partition count. */
     public record TopicSpec(String name, int partitions) {}
 
@@ -135,8 +130,8 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         int defaultPort = smoke ? 0 : DEFAULT_PORT;
         int defaultControllerPort = smoke ? 0 : DEFAULT_CONTROLLER_PORT;
         EmbeddedKafkaBroker.Builder builder =

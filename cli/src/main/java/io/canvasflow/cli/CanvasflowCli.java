@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -23,10 +24,13 @@ import picocli.CommandLine.Spec;
  *
  * <p>To add a subcommand, write a picocli {@code @Command} class in this package (a {@code
  * Callable<Integer>} whose {@code call} parses nothing itself and delegates to a public static
- * method a test can check) and list it in {@code subcommands} below.
+ * method a test can check) and list it in {@code subcommands} below; it inherits {@code --help} and
+ * {@code --version} from this command.
  */
 @Command(
         name = "canvasflow",
+        // --help and --version on every subcommand, declared once here.
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = CanvasflowCli.Version.class,
         description = "Recurrent canvas segmentation of live camera video on Kafka Streams.",

@@ -19,6 +19,11 @@ public record ClassMap(int width, int height, byte[] indices, int[] palette) {
     public ClassMap {
         Objects.requireNonNull(indices, "indices");
         Objects.requireNonNull(palette, "palette");
+        requireSize(indices, width, height);
+    }
+
+    /** Checks that {@code indices} cover {@code width x height} exactly. */
+    static void requireSize(byte[] indices, int width, int height) {
         if (width <= 0 || height <= 0 || (long) width * height != indices.length) {
             throw new IllegalArgumentException(
                     "expected "

@@ -139,33 +139,9 @@ public final class FramePublisher implements AutoCloseable {
             BufferedImage image,
             byte[] groundTruthPngOrNull,
             Map<String, String> metadata) {
-        return publish(
-                cameraId, sequence, captureTime, image, groundTruthPngOrNull, metadata, null);
-    }
-
-    /**
-     * Encodes and sends one frame, calling back when the broker has answered.
-     *
-     * @param cameraId the camera, also the record key
-     * @param sequence the camera's frame counter
-     * @param captureTime when the frame was captured (kept to the millisecond)
-     * @param image the image
-     * @param groundTruthPngOrNull an optional PNG of per-pixel class indices, or null
-     * @param metadata free-form attributes, may be empty
-     * @param callback called once with the metadata or the failure, may be null
-     * @return the send's outcome
-     */
-    public Future<RecordMetadata> publish(
-            String cameraId,
-            long sequence,
-            Instant captureTime,
-            BufferedImage image,
-            byte[] groundTruthPngOrNull,
-            Map<String, String> metadata,
-            Callback callback) {
         return send(
                 encode(cameraId, sequence, captureTime, image, groundTruthPngOrNull, metadata),
-                callback);
+                null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.schemas.AvroBytes;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import java.awt.Graphics2D;
@@ -110,7 +111,7 @@ public final class ImageCodecs {
      * @return the PNG bytes
      */
     public static byte[] grayLabelPng(byte[] labels, int width, int height) {
-        checkLabels(labels, width, height);
+        ClassMap.requireSize(labels, width, height);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setDataElements(0, 0, width, height, labels);
         return png(image);
@@ -129,7 +130,7 @@ public final class ImageCodecs {
      * @return the PNG bytes
      */
     public static byte[] indexedLabelPng(byte[] labels, int width, int height, int[] paletteRgb) {
-        checkLabels(labels, width, height);
+        ClassMap.requireSize(labels, width, height);
         int maxLabel = 0;
         for (byte label : labels) {
             maxLabel = Math.max(maxLabel, label & 0xFF);
@@ -403,13 +404,7 @@ public final class ImageCodecs {
      * @return its remaining bytes; empty for null
      */
     public static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return new byte[0];
-        }
-        ByteBuffer view = buffer.duplicate();
-        byte[] out = new byte[view.remaining()];
-        view.get(out);
-        return out;
+        return AvroBytes.toArray(buffer);
     }
 
     private static BufferedImage jpegCompatible(BufferedImage image) {
@@ -420,19 +415,5 @@ public final class ImageCodecs {
             return image;
         }
         return copyBgr(image);
-    }
-
-    private static void checkLabels(byte[] labels, int width, int height) {
-        if (width <= 0 || height <= 0 || (long) width * height != labels.length) {
-            throw new IllegalArgumentException(
-                    "expected "
-                            + width
-                            + "x"
-                            + height
-                            + " = "
-                            + (long) width * height
-                            + " labels but found "
-                            + labels.length);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.schemas.Topics;
 import java.io.PrintWriter;
@@ -8,15 +9,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code canvasflow masks}: follows the masks topic with a live per-camera table, and with {@code
@@ -29,17 +27,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "masks",
-        mixinStandardHelpOptions = true,
         description = {
             "Follow mask events: a live per-camera table (frames, fps, latency p50/p99,"
                     + " iterations, seeded and reset frames); with --out, overlay PNGs and an MP4"
                     + " per camera."
         })
-public final class MasksCommand implements Callable<Integer> {
+public final class MasksCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
-
-    @Spec private CommandSpec spec;
 
     @Option(
             names = "--masks-topic",
@@ -118,7 +113,7 @@ public final class MasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stdout = out();
         FollowResult result = follow(stdout, System.console() != null);
         stdout.printf(
                 "%d masks from %d cameras in %.1f s (%d bad records skipped)%n",
@@ -152,7 +147,7 @@ public final class MasksCommand implements Callable<Integer> {
                                 + " and dead-letter topics), or create them with kafka-topics.sh"
                                 + " --create");
         if (problem != null) {
-            throw new ParameterException(spec.commandLine(), problem);
+            throw usage(problem);
         }
         OverlayWriter overlays =
                 out == null
@@ -189,8 +184,7 @@ public final class MasksCommand implements Callable<Integer> {
                                 ? direct
                                 : e.getCause() instanceof ConfigException wrapped ? wrapped : null;
                 if (config != null) {
-                    throw new ParameterException(
-                            spec.commandLine(),
+                    throw usage(
                             "could not create a Kafka consumer for "
                                     + bootstrapServers()
                                     + ": "
@@ -204,8 +198,7 @@ public final class MasksCommand implements Callable<Integer> {
 
     private void validate() {
         if (bootstrapServers() == null || bootstrapServers().isBlank()) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
                             + PublishCommand.BOOTSTRAP_ENV);
         }
@@ -220,7 +213,7 @@ public final class MasksCommand implements Callable<Integer> {
         checks.forEach(
                 (message, ok) -> {
                     if (!ok) {
-                        throw new ParameterException(spec.commandLine(), message);
+                        throw usage(message);
                     }
                 });
     }

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
@@ -8,15 +9,12 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code canvasflow publish}: publishes one or more cameras' frames to the frames topic.
@@ -29,7 +27,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "publish",
-        mixinStandardHelpOptions = true,
         description = {
             "Publish camera frames to Kafka: video files, RTSP/HTTP streams, image folders or"
                     + " synthetic cameras, one thread per camera.",
@@ -37,14 +34,12 @@ import picocli.CommandLine.Spec;
                     + " synthetic:SCENE[:FRAMES] (a synthetic test-split street scene with ground"
                     + " truth)."
         })
-public final class PublishCommand implements Callable<Integer> {
+public final class PublishCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
 
     /** The environment variable read when {@code --bootstrap-servers} is not given. */
     public static final String BOOTSTRAP_ENV = KafkaOptions.BOOTSTRAP_ENV;
-
-    @Spec private CommandSpec spec;
 
     @Option(
             names = "--topic",
@@ -108,9 +103,9 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PublishResult result = publish(spec.commandLine().getErr());
-        spec.commandLine().getOut().print(result.summary());
-        spec.commandLine().getOut().flush();
+        PublishResult result = publish(err());
+        out().print(result.summary());
+        out().flush();
         return result.succeeded() ? 0 : 1;
     }
 
@@ -143,7 +138,7 @@ public final class PublishCommand implements Callable<Integer> {
                                     + " kafka-topics.sh --create --topic "
                                     + topicName());
             if (problem != null) {
-                throw new ParameterException(spec.commandLine(), problem);
+                throw usage(problem);
             }
             try (FramePublisher publisher = publisher(size)) {
                 PublishJob.Builder job =
@@ -182,29 +177,25 @@ public final class PublishCommand implements Callable<Integer> {
         try {
             return FrameRate.fixed(rate.fps);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--fps: " + e.getMessage());
+            throw usage("--fps: " + e.getMessage());
         }
     }
 
     private void validate() {
         if (bootstrapServers() == null || bootstrapServers().isBlank()) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
                             + BOOTSTRAP_ENV);
         }
         if (jpegQuality < 1 || jpegQuality > 100) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "--jpeg-quality must be between 1 and 100, not " + jpegQuality);
+            throw usage("--jpeg-quality must be between 1 and 100, not " + jpegQuality);
         }
         if (limit < 0) {
-            throw new ParameterException(spec.commandLine(), "--limit must be >= 0, not " + limit);
+            throw usage("--limit must be >= 0, not " + limit);
         }
         for (Map.Entry<String, String> camera : cameras.entrySet()) {
             if (camera.getKey().isBlank() || camera.getValue().isBlank()) {
-                throw new ParameterException(
-                        spec.commandLine(),
+                throw usage(
                         "--camera expects ID=SOURCE but found '"
                                 + camera.getKey()
                                 + "="
@@ -229,8 +220,7 @@ public final class PublishCommand implements Callable<Integer> {
             return builder.build();
         } catch (KafkaException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "could not create a Kafka producer for "
                             + bootstrapServers()
                             + ": "
@@ -243,8 +233,7 @@ public final class PublishCommand implements Callable<Integer> {
         try {
             return FrameSources.open(source);
         } catch (FrameSourceException | IllegalArgumentException e) {
-            throw new ParameterException(
-                    spec.commandLine(), "--camera " + cameraId + ": " + e.getMessage(), e);
+            throw usage("--camera " + cameraId + ": " + e.getMessage(), e);
         }
     }
 
@@ -252,7 +241,7 @@ public final class PublishCommand implements Callable<Integer> {
         try {
             return CliValues.size(value, "--resize");
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
     }
 

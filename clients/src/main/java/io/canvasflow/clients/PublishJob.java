@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.schemas.avro.Frame;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -201,16 +202,17 @@ public final class PublishJob {
                     }
                     Instant capture =
                             frame.captureTime() != null ? frame.captureTime() : job.clock.instant();
-                    job.publisher.publish(
-                            id,
-                            sequence++,
-                            capture,
-                            frame.image(),
-                            frame.groundTruthPng(),
-                            Map.of(
-                                    META_SOURCE, source.description(),
-                                    META_INDEX, Long.toString(frame.index())),
-                            (metadata, exception) -> acknowledge(exception));
+                    Frame record =
+                            job.publisher.encode(
+                                    id,
+                                    sequence++,
+                                    capture,
+                                    frame.image(),
+                                    frame.groundTruthPng(),
+                                    Map.of(
+                                            META_SOURCE, source.description(),
+                                            META_INDEX, Long.toString(frame.index())));
+                    job.publisher.send(record, (metadata, exception) -> acknowledge(exception));
                     sent++;
                 }
             } catch (InterruptedException | InterruptException e) {

@@ -10,6 +10,7 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
+import io.canvasflow.testsupport.CommandRun;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Follows masks on a real broker: two cameras of six masks each, one skipped, and their frames. */
 class MaskFollowerTest {
@@ -241,16 +241,8 @@ class MaskFollowerTest {
 
     @Test
     void shouldFollowFromTheCommandLine() {
-        StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new MasksCommand());
-        cli.setOut(new PrintWriter(out));
-
-        int exit =
-                cli.execute(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--masks-topic",
-                        MASKS.name(),
+        CommandRun run =
+                masks(
                         "--frames-topic",
                         FRAMES.name(),
                         "--from-beginning",
@@ -263,40 +255,41 @@ class MaskFollowerTest {
                         "--png-every",
                         "0");
 
-        assertEquals(0, exit, out.toString());
-        assertTrue(out.toString().contains("12 masks from 2 cameras"), out.toString());
+        assertEquals(0, run.exit(), run.out());
+        assertTrue(run.out().contains("12 masks from 2 cameras"), run.out());
         assertTrue(Files.isRegularFile(dir.resolve("a.mp4")));
     }
 
     @Test
     void shouldHandConsumerPropertiesToKafka() {
         // Given a consumer property Kafka refuses, as a typo in a secured cluster's settings
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new MasksCommand());
-        cli.setErr(new PrintWriter(err));
-
         // When masks follows with it
-        int exit =
-                cli.execute(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--masks-topic",
-                        MASKS.name(),
-                        "--duration",
-                        "10s",
-                        "--consumer-property",
-                        "security.protocol=SASL_NOPE");
+        CommandRun run =
+                masks("--duration", "10s", "--consumer-property", "security.protocol=SASL_NOPE");
 
         // Then Kafka's consumer got it, and masks says what it refused
-        assertEquals(2, exit, err.toString());
+        assertEquals(2, run.exit(), run.err());
         assertTrue(
-                err.toString()
+                run.err()
                         .startsWith(
                                 "could not create a Kafka consumer for "
                                         + kafka.bootstrapServers()
                                         + ": Invalid value SASL_NOPE for configuration"
                                         + " security.protocol"),
-                err.toString());
+                run.err());
+    }
+
+    /** The masks command on the test broker's masks topic, with more options. */
+    private CommandRun masks(String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--masks-topic",
+                                MASKS.name()));
+        args.addAll(List.of(more));
+        return CommandRun.of(new MasksCommand(), args.toArray(String[]::new));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.testsupport.CanvasFlowTopics;
+import io.canvasflow.testsupport.ChildJvm;
 import io.canvasflow.testsupport.TopicReader;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ServeCommand;
@@ -61,25 +62,16 @@ class ServeEndToEndTest {
     }
 
     private Process startServe(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx768m");
-        command.add("-Dai.djl.offline=true");
-        command.add("-DOPT_OUT_TRACKING=true");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ServeCommand.class.getName());
-        command.add("--model");
-        command.add(System.getProperty("canvasflow.test.model"));
-        command.addAll(List.of(args));
-        command.addAll(
+        List<String> serveArgs = new ArrayList<>();
+        serveArgs.add("--model");
+        serveArgs.add(System.getProperty("canvasflow.test.model"));
+        serveArgs.addAll(List.of(args));
+        serveArgs.addAll(
                 List.of(
                         "-D", CanvasFlowConfig.STATE_DIR + "=" + dir.resolve("state"),
                         "-D", CanvasFlowConfig.HTTP_PORT + "=0"));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("serve.log").toFile())
-                .start();
+        return ChildJvm.start(
+                List.of("-Xmx768m"), ServeCommand.class, serveArgs, dir.resolve("serve.log"));
     }
 
     /** Waits for serve to say where its embedded broker listens. */

@@ -20,7 +20,6 @@ public final class FeedForwardSegmentationNet extends SegmentationNet {
 
     private static final byte VERSION = 1;
 
-    private final Block backbone;
     private final Block headConv;
     private final Block headBn;
     private final Block classifier;
@@ -28,7 +27,6 @@ public final class FeedForwardSegmentationNet extends SegmentationNet {
     /** Builds the network for the given architecture and class count. */
     public FeedForwardSegmentationNet(Architecture architecture, int numClasses) {
         super(VERSION, architecture, numClasses);
-        backbone = addChildBlock("backbone", new Backbone(architecture));
         headConv =
                 addChildBlock("headConv", ResidualBlock.conv3x3(architecture.headChannels(), 1, 1));
         headBn = addChildBlock("headBn", BatchNorm.builder().build());
@@ -49,11 +47,6 @@ public final class FeedForwardSegmentationNet extends SegmentationNet {
     @Override
     public int defaultIterations() {
         return 1;
-    }
-
-    @Override
-    public NDArray features(ParameterStore ps, NDArray images, boolean training) {
-        return backbone.forward(ps, new NDList(images), training).singletonOrThrow();
     }
 
     @Override

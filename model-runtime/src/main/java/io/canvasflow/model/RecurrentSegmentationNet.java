@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
 /**
@@ -22,13 +21,11 @@ public final class RecurrentSegmentationNet extends SegmentationNet {
     /** Iterations unrolled in training and run from a zero canvas (the paper's default). */
     public static final int DEFAULT_ITERATIONS = 6;
 
-    private final Block backbone;
     private final ConvLstmCell[] layers;
 
     /** Builds the network for the given architecture and class count. */
     public RecurrentSegmentationNet(Architecture architecture, int numClasses) {
         super(VERSION, architecture, numClasses);
-        backbone = addChildBlock("backbone", new Backbone(architecture));
         int[] hidden = {architecture.lstmHidden()[0], architecture.lstmHidden()[1], numClasses};
         layers = new ConvLstmCell[hidden.length];
         for (int i = 0; i < hidden.length; i++) {
@@ -44,11 +41,6 @@ public final class RecurrentSegmentationNet extends SegmentationNet {
     @Override
     public int defaultIterations() {
         return DEFAULT_ITERATIONS;
-    }
-
-    @Override
-    public NDArray features(ParameterStore ps, NDArray images, boolean training) {
-        return backbone.forward(ps, new NDList(images), training).singletonOrThrow();
     }
 
     @Override

@@ -83,7 +83,9 @@ public final class SegmentationModel implements AutoCloseable {
         checkParameters(params, spec.parameters());
         SegmentationNet net;
         try {
-            net = SegmentationNet.create(spec.modelType(), spec.architecture(), spec.numClasses());
+            net =
+                    SegmentationNet.create(
+                            spec.network().type(), spec.architecture(), spec.numClasses());
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(
                     dir.resolve(ModelSpec.FILE_NAME)
@@ -108,7 +110,7 @@ public final class SegmentationModel implements AutoCloseable {
                         "parameter file "
                                 + params
                                 + " holds more parameters than the "
-                                + spec.modelType()
+                                + spec.network().type()
                                 + " network that model.json describes");
             }
             return new SegmentationModel(spec, net, manager);
@@ -177,7 +179,7 @@ public final class SegmentationModel implements AutoCloseable {
                             + " but this runtime reads version "
                             + ModelSpec.FORMAT_VERSION);
         }
-        if (spec.modelType() == null
+        if (spec.network().type() == null
                 || spec.architecture() == null
                 || spec.classes() == null
                 || spec.classes().size() < 2
@@ -278,7 +280,7 @@ public final class SegmentationModel implements AutoCloseable {
                 "parameter file "
                         + params
                         + " does not fit the "
-                        + spec.modelType()
+                        + spec.network().type()
                         + " network that model.json describes: "
                         + why,
                 cause);
@@ -322,7 +324,8 @@ public final class SegmentationModel implements AutoCloseable {
      */
     public static SegmentationModel initialize(ModelSpec spec, DeviceChoice device) {
         SegmentationNet net =
-                SegmentationNet.create(spec.modelType(), spec.architecture(), spec.numClasses());
+                SegmentationNet.create(
+                        spec.network().type(), spec.architecture(), spec.numClasses());
         NDManager manager = NDManager.newBaseManager(device.resolve());
         net.setInitializer(GLOROT_NORMAL, Parameter.Type.WEIGHT);
         net.initialize(

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -28,6 +29,9 @@ public abstract class SegmentationNet extends AbstractBlock {
     protected final Architecture architecture;
     protected final int numClasses;
 
+    /** The residual backbone both networks start with; their first child block. */
+    protected final Block backbone;
+
     protected SegmentationNet(byte version, Architecture architecture, int numClasses) {
         super(version);
         this.architecture = architecture.validate();
@@ -35,6 +39,7 @@ public abstract class SegmentationNet extends AbstractBlock {
             throw new IllegalArgumentException("a segmentation model needs at least 2 classes");
         }
         this.numClasses = numClasses;
+        this.backbone = addChildBlock("backbone", new Backbone(this.architecture));
     }
 
     /** Builds the network of the given type. */
@@ -64,7 +69,9 @@ public abstract class SegmentationNet extends AbstractBlock {
      * Runs the backbone: {@code (N, 3, H, W)} normalised images to {@code (N, F, h, w)} features
      * with {@code h = ceil(H / stride)}.
      */
-    public abstract NDArray features(ParameterStore ps, NDArray images, boolean training);
+    public NDArray features(ParameterStore ps, NDArray images, boolean training) {
+        return backbone.forward(ps, new NDList(images), training).singletonOrThrow();
+    }
 
     /**
      * One refinement step: the canvas after this iteration, given the features and the canvas

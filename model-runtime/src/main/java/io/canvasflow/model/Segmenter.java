@@ -90,17 +90,13 @@ public final class Segmenter implements AutoCloseable {
                     CostModel.of(net.type(), net.architecture(), classes, inW, inH)
                             .frameGflops(iterations);
             return new SegmentationResult(
-                    classMap,
-                    request.outputWidth(),
-                    request.outputHeight(),
+                    new SegmentationResult.ClassMap(
+                            classMap, request.outputWidth(), request.outputHeight()),
                     finalCanvas,
                     List.copyOf(kept),
                     iterations,
                     seed != null,
-                    backboneMs,
-                    iterationMs,
-                    totalMs,
-                    gflops);
+                    new SegmentationResult.Cost(backboneMs, iterationMs, totalMs, gflops));
         }
     }
 

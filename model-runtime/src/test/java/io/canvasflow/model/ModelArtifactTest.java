@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,11 +50,30 @@ class ModelArtifactTest {
     }
 
     @Test
+    void shouldReadAndWriteTheShippedModelJsonUnchanged() throws IOException {
+        for (String model : new String[] {"rnn", "ff"}) {
+            // Given a model.json as the trainer wrote it
+            Path json = Path.of("..", "models", model, ModelSpec.FILE_NAME);
+            JsonObject shipped = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+
+            // When it is read and written again
+            ModelSpec spec =
+                    SegmentationModel.GSON.fromJson(Files.readString(json), ModelSpec.class);
+            JsonObject written =
+                    JsonParser.parseString(SegmentationModel.GSON.toJson(spec)).getAsJsonObject();
+
+            // Then the same flat object comes back, its fields in the same order
+            assertEquals(
+                    model.equals("rnn") ? ModelType.RECURRENT : ModelType.FEED_FORWARD,
+                    spec.network().type());
+            assertEquals(shipped, written, json.toString());
+            assertEquals(List.copyOf(shipped.keySet()), List.copyOf(written.keySet()));
+        }
+    }
+
+    @Test
     void shouldRefuseMissingTruncatedAndMismatchedFiles() throws IOException {
-        try (SegmentationModel model =
-                SegmentationModel.initialize(
-                        TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 96, 64),
-                        DeviceChoice.CPU)) {
+        try (SegmentationModel model = TestModels.tinyRecurrent(96, 64)) {
             model.save(dir);
         }
         Path params = dir.resolve(SegmentationModel.PARAMETERS_FILE);
@@ -91,10 +113,7 @@ class ModelArtifactTest {
 
     @Test
     void shouldRefuseSeedOfOtherShapeOrVersion() {
-        try (SegmentationModel model =
-                        SegmentationModel.initialize(
-                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 96, 64),
-                                DeviceChoice.CPU);
+        try (SegmentationModel model = TestModels.tinyRecurrent(96, 64);
                 Segmenter segmenter = model.newSegmenter()) {
             Canvas good = segment(model, null).canvas();
             assertTrue(segment(model, good).seeded());

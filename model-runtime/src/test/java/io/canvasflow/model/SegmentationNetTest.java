@@ -68,10 +68,7 @@ class SegmentationNetTest {
 
     @Test
     void shouldProduceCanvasAtCeilOfStrideForOddSizes() {
-        try (SegmentationModel model =
-                        SegmentationModel.initialize(
-                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 257, 193),
-                                DeviceChoice.CPU);
+        try (SegmentationModel model = TestModels.tinyRecurrent(257, 193);
                 Segmenter segmenter = model.newSegmenter()) {
             SegmentationResult result =
                     segmenter.segment(
@@ -81,15 +78,15 @@ class SegmentationNetTest {
                                     .optKeepIterations(true)
                                     .build());
 
-            assertEquals(257, result.width());
-            assertEquals(193, result.height());
-            assertEquals(257 * 193, result.classMap().length);
+            assertEquals(257, result.map().width());
+            assertEquals(193, result.map().height());
+            assertEquals(257 * 193, result.map().indices().length);
             assertEquals(3, result.canvas().classes());
             assertEquals(25, result.canvas().height()); // ceil(193 / 8)
             assertEquals(33, result.canvas().width()); // ceil(257 / 8)
             assertEquals(3, result.iterationCanvases().size());
-            assertEquals(3, result.iterationMillis().length);
-            for (byte b : result.classMap()) {
+            assertEquals(3, result.cost().iterationMillis().length);
+            for (byte b : result.map().indices()) {
                 assertTrue(b >= 0 && b < 3);
             }
         }
@@ -97,10 +94,7 @@ class SegmentationNetTest {
 
     @Test
     void shouldAddLastLayerOutputToCanvasEachIteration() {
-        try (SegmentationModel model =
-                        SegmentationModel.initialize(
-                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 64),
-                                DeviceChoice.CPU);
+        try (SegmentationModel model = TestModels.tinyRecurrent(64, 64);
                 NDManager manager = model.manager().newSubManager()) {
             SegmentationNet net = model.net();
             ParameterStore ps = new ParameterStore(manager, false);

@@ -10,10 +10,7 @@ class SegmenterLeakTest {
 
     @Test
     void shouldNotGrowLiveNdArraysOver2000Frames() {
-        try (SegmentationModel model =
-                        SegmentationModel.initialize(
-                                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 64),
-                                DeviceChoice.CPU);
+        try (SegmentationModel model = TestModels.tinyRecurrent(64, 64);
                 Segmenter segmenter = model.newSegmenter()) {
             BufferedImage image = TestModels.image(64, 64, 3);
             Canvas canvas = null;

@@ -5,18 +5,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Small models and images for tests. */
-final class TestModels {
+/** Small models and images for tests, also of the modules that run a model (test-jar). */
+public final class TestModels {
 
     private TestModels() {}
 
-    static ModelSpec spec(ModelType type, Architecture arch, int width, int height) {
+    /** An unsaved spec of three classes (sky, road, person) for a {@code width x height} input. */
+    public static ModelSpec spec(ModelType type, Architecture arch, int width, int height) {
         return new ModelSpec(
                 ModelSpec.FORMAT_VERSION,
                 "test-" + type.name().toLowerCase(java.util.Locale.ROOT),
                 "unsaved",
-                type,
-                arch,
+                new ModelSpec.Network(type, arch),
                 List.of(
                         new ModelSpec.ClassInfo("sky", "#87ceeb"),
                         new ModelSpec.ClassInfo("road", "#505050"),
@@ -26,11 +26,20 @@ final class TestModels {
                         height,
                         new float[] {0.5f, 0.5f, 0.5f},
                         new float[] {0.25f, 0.25f, 0.25f}),
-                type == ModelType.RECURRENT ? 6 : 0,
-                "random weights for tests",
-                Map.of(),
-                null,
-                "2026-01-01T00:00:00Z");
+                new ModelSpec.Training(
+                        type == ModelType.RECURRENT ? 6 : 0,
+                        "random weights for tests",
+                        Map.of(),
+                        "2026-01-01T00:00:00Z"),
+                null);
+    }
+
+    /**
+     * A randomly initialised tiny recurrent model on the CPU, for a {@code width x height} input.
+     */
+    static SegmentationModel tinyRecurrent(int width, int height) {
+        return SegmentationModel.initialize(
+                spec(ModelType.RECURRENT, Architecture.tiny(), width, height), DeviceChoice.CPU);
     }
 
     static BufferedImage image(int width, int height, long seed) {

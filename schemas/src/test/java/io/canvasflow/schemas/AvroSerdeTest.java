@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class AvroSerdeTest {
 
@@ -204,13 +205,9 @@ class AvroSerdeTest {
                 10,
                 5);
 
-        MalformedRecordException e =
-                assertThrows(
-                        MalformedRecordException.class,
-                        () -> AvroSerdes.frame().deserialize(corrupt));
-
-        assertTrue(
-                e.getMessage().endsWith("the record is truncated (EOFException)"), e.getMessage());
+        assertRefused(
+                () -> AvroSerdes.frame().deserialize(corrupt),
+                "the record is truncated (EOFException)");
     }
 
     @Test
@@ -218,12 +215,14 @@ class AvroSerdeTest {
         byte[] whole = AvroSerdes.canvasState().serialize(SampleRecords.canvasState());
         byte[] padded = Arrays.copyOf(whole, whole.length + 3);
 
-        MalformedRecordException e =
-                assertThrows(
-                        MalformedRecordException.class,
-                        () -> AvroSerdes.canvasState().deserialize(padded));
+        assertRefused(
+                () -> AvroSerdes.canvasState().deserialize(padded),
+                "the record is followed by unread bytes");
+    }
 
-        assertTrue(
-                e.getMessage().endsWith("the record is followed by unread bytes"), e.getMessage());
+    /** Decoding throws a {@link MalformedRecordException} whose message ends as given. */
+    private static void assertRefused(Executable decoding, String ending) {
+        MalformedRecordException e = assertThrows(MalformedRecordException.class, decoding);
+        assertTrue(e.getMessage().endsWith(ending), e.getMessage());
     }
 }

@@ -53,18 +53,21 @@ final class BackgroundPainter {
                 if (s.tag[y * s.width + x] != UNPAINTED) {
                     continue;
                 }
-                double n = Textures.smooth(Textures.CLOUD, x * fx + ox, y * fy + oy);
-                double cover = Colors.smoothstep(w.cloudThreshold, w.cloudThreshold + 0.45, n);
+                double n = Textures.smooth(Textures.Tile.CLOUD, x * fx + ox, y * fy + oy);
+                double cover =
+                        Colors.smoothstep(w.clouds.threshold(), w.clouds.threshold() + 0.45, n);
                 int c = base;
                 if (cover > 0) {
                     double lit =
                             0.55
-                                    + 0.45 * (n - w.cloudThreshold)
+                                    + 0.45 * (n - w.clouds.threshold())
                                     + 0.25
                                             * Textures.smooth(
-                                                    Textures.MEDIUM, x * fx * 2 + oy, y * fy + ox);
-                    int cloud = Colors.mix(w.cloudDark, w.cloudLight, lit);
-                    c = Colors.mix(base, cloud, cover * w.cloudOpacity);
+                                                    Textures.Tile.MEDIUM,
+                                                    x * fx * 2 + oy,
+                                                    y * fy + ox);
+                    int cloud = Colors.mix(w.clouds.dark(), w.clouds.light(), lit);
+                    c = Colors.mix(base, cloud, cover * w.clouds.opacity());
                 }
                 s.put(x, y, c, SKY);
             }
@@ -229,8 +232,8 @@ final class BackgroundPainter {
                 if (kind == GLASS) {
                     // Curtain wall: mirrors the sky, split by mullions.
                     int refl = w.skyAt(1 - 0.8 * ly / span);
-                    double n = Textures.smooth(Textures.CLOUD, x * 0.9 + ox, y * 1.4 + oy);
-                    refl = Colors.mix(refl, w.cloudLight, Math.max(0, n) * 0.6);
+                    double n = Textures.smooth(Textures.Tile.CLOUD, x * 0.9 + ox, y * 1.4 + oy);
+                    refl = Colors.mix(refl, w.clouds.light(), Math.max(0, n) * 0.6);
                     c = Colors.mix(refl, tint, 1 - reflect);
                     int pc = (int) (lx / panelW);
                     int pr = (int) ((ly - cornice) / floorH);
@@ -263,9 +266,15 @@ final class BackgroundPainter {
                             1
                                     + stain
                                             * Textures.smooth(
-                                                    Textures.SMOOTH, x * 0.8 + ox, y * 0.5 + oy)
-                                    + grain * Textures.at(Textures.FINE, x * 2 + ox, y * 2 + oy)
-                                    + 0.5 * grain * Textures.at(Textures.GRAIN, x + ox, y + oy);
+                                                    Textures.Tile.SMOOTH,
+                                                    x * 0.8 + ox,
+                                                    y * 0.5 + oy)
+                                    + grain
+                                            * Textures.at(
+                                                    Textures.Tile.FINE, x * 2 + ox, y * 2 + oy)
+                                    + 0.5
+                                            * grain
+                                            * Textures.at(Textures.Tile.GRAIN, x + ox, y + oy);
                     c = Colors.scale(c, v);
                     // Windows, floor by floor above the shop front.
                     int fl = (int) Math.floor((ly - cornice) / floorH);
@@ -286,7 +295,7 @@ final class BackgroundPainter {
                             c = wy >= winH ? Colors.scale(facade, 1.18) : frame;
                         } else {
                             double r = StreetLabels.hash01(seed, fl, col);
-                            if (r < w.litWindows) {
+                            if (r < w.light.litWindows()) {
                                 c = Colors.rgb(235, 205, 130);
                             } else {
                                 int refl = w.skyAt(0.3 + 0.5 * wy / winH);
@@ -303,7 +312,7 @@ final class BackgroundPainter {
                     }
                 }
                 if (ly < cornice) {
-                    c = Colors.scale(corniceCol, 1 + 0.05 * Textures.at(Textures.FINE, x, y));
+                    c = Colors.scale(corniceCol, 1 + 0.05 * Textures.at(Textures.Tile.FINE, x, y));
                 }
                 if (inGround) {
                     c =
@@ -338,7 +347,7 @@ final class BackgroundPainter {
                     s.put(
                             x,
                             y,
-                            Colors.scale(bc, 1 + 0.05 * Textures.at(Textures.FINE, x, y)),
+                            Colors.scale(bc, 1 + 0.05 * Textures.at(Textures.Tile.FINE, x, y)),
                             BUILDING);
                 }
             }
@@ -435,7 +444,8 @@ final class BackgroundPainter {
                 int c = y >= l.roadTop - 1 ? Colors.scale(curb, 0.6) : curb;
                 for (int x = x0; x < x1; x++) {
                     s.rgb[row + x] =
-                            Colors.scale(c, 1 + 0.04 * Textures.at(Textures.FINE, x * 2, y * 2));
+                            Colors.scale(
+                                    c, 1 + 0.04 * Textures.at(Textures.Tile.FINE, x * 2, y * 2));
                 }
             } else if (y < l.roadTop) {
                 for (int x = x0; x < x1; x++) {
@@ -466,14 +476,17 @@ final class BackgroundPainter {
                             1
                                     + 0.08
                                             * Textures.smooth(
-                                                    Textures.MEDIUM, tx * 0.6 + ox, ty * 1.5 + oy)
+                                                    Textures.Tile.MEDIUM,
+                                                    tx * 0.6 + ox,
+                                                    ty * 1.5 + oy)
                                     + 0.1
                                             * Textures.at(
-                                                    Textures.FINE,
+                                                    Textures.Tile.FINE,
                                                     (int) (tx * 2) + ox,
                                                     (int) (ty * 3) + oy)
-                                    + 0.05 * Textures.at(Textures.GRAIN, x + ox, y + oy);
-                    if (Textures.smooth(Textures.SMOOTH, tx * 0.5 + oy, ty * 1.2 + ox) > 0.45) {
+                                    + 0.05 * Textures.at(Textures.Tile.GRAIN, x + ox, y + oy);
+                    if (Textures.smooth(Textures.Tile.SMOOTH, tx * 0.5 + oy, ty * 1.2 + ox)
+                            > 0.45) {
                         v *= 0.88;
                     }
                     int c = Colors.scale(asphalt, v);
@@ -483,7 +496,10 @@ final class BackgroundPainter {
                     if (edge || line > 0) {
                         double u = (x - cx) * inv / dash;
                         if (solid || (u - Math.floor(u)) < dashDuty) {
-                            c = Colors.scale(paint, 0.85 + 0.15 * Textures.at(Textures.FINE, x, y));
+                            c =
+                                    Colors.scale(
+                                            paint,
+                                            0.85 + 0.15 * Textures.at(Textures.Tile.FINE, x, y));
                         }
                     }
                     if (gutter) {
@@ -498,7 +514,7 @@ final class BackgroundPainter {
                             Colors.scale(
                                     curb,
                                     (t < 0.45 ? 0.62 : 1.0)
-                                            + 0.05 * Textures.at(Textures.FINE, x * 2, y * 2));
+                                            + 0.05 * Textures.at(Textures.Tile.FINE, x * 2, y * 2));
                 }
             } else {
                 for (int x = x0; x < x1; x++) {
@@ -526,8 +542,8 @@ final class BackgroundPainter {
         double v =
                 0.92
                         + 0.12 * StreetLabels.hash01(ox, ix, iy)
-                        + 0.06 * Textures.at(Textures.FINE, x * 2 + ox, y * 2 + oy)
-                        + 0.05 * Textures.smooth(Textures.SMOOTH, x * 0.5 + oy, y + ox);
+                        + 0.06 * Textures.at(Textures.Tile.FINE, x * 2 + ox, y * 2 + oy)
+                        + 0.05 * Textures.smooth(Textures.Tile.SMOOTH, x * 0.5 + oy, y + ox);
         return Colors.scale(color, v);
     }
 

@@ -178,7 +178,7 @@ final class PersonPainter {
         void put(int x, int y, double px, int color, double shade) {
             double v =
                     shade
-                            * (1 + 0.06 * Textures.at(Textures.FINE, x * 2 + tex, y * 2))
+                            * (1 + 0.06 * Textures.at(Textures.Tile.FINE, x * 2 + tex, y * 2))
                             * (1.06 - 0.4 * (px + 0.15));
             s.put(x, y, Colors.scale(color, v), Surface.SOLID);
         }

@@ -63,11 +63,11 @@ final class StreetScene {
         actors.sort(Comparator.comparingDouble(a -> a.baseY));
         camera = new CameraPath(layout, rng);
 
-        gain = weather.gain * Colors.uniform(rng, 0.88, 1.12);
+        gain = weather.light.gain() * Colors.uniform(rng, 0.88, 1.12);
         gainAmp = Colors.uniform(rng, 0, 0.12);
         gainFreq = 2 * Math.PI / Colors.uniform(rng, 30, 150);
         gainPhase = rng.nextDouble() * 2 * Math.PI;
-        warmth = weather.warmth + Colors.uniform(rng, -0.04, 0.04);
+        warmth = weather.light.warmth() + Colors.uniform(rng, -0.04, 0.04);
         warmthAmp = Colors.uniform(rng, 0, 0.05);
         warmthFreq = 2 * Math.PI / Colors.uniform(rng, 40, 200);
         warmthPhase = rng.nextDouble() * 2 * Math.PI;
@@ -129,7 +129,7 @@ final class StreetScene {
                                                 scale,
                                                 v.body(),
                                                 v.seed(),
-                                                weather.shadow)));
+                                                weather.light.shadow())));
             }
         }
     }
@@ -179,7 +179,9 @@ final class StreetScene {
                                     walking ? PersonPainter.POSES : 1,
                                     hp * 0.1,
                                     rng.nextInt(PersonPainter.POSES)),
-                            pose -> PersonPainter.pose(look, hp, pose, walking, weather.shadow)));
+                            pose ->
+                                    PersonPainter.pose(
+                                            look, hp, pose, walking, weather.light.shadow())));
         }
     }
 
@@ -275,6 +277,35 @@ final class StreetScene {
         }
     }
 
+    /**
+     * The first of the two pixels a bilinear sample at coordinate {@code w} reads (pixel centres at
+     * .5) and the second one's weight out of 256, clamped to the edges of a row or column of {@code
+     * size} pixels; packed as {@code pixel << 9 | weight}.
+     */
+    private static int bilinearTap(double w, int size) {
+        double b = w - 0.5;
+        int i = (int) Math.floor(b);
+        int f = (int) ((b - i) * 256);
+        if (i < 0) {
+            i = 0;
+            f = 0;
+        } else if (i >= size - 1) {
+            i = size - 2;
+            f = 256;
+        }
+        return i << 9 | f;
+    }
+
+    /** One 8-bit channel (at bit {@code shift}) of four pixels, weighted out of 65536. */
+    private static int blend(
+            int a, int b, int c, int d, int shift, int w00, int w01, int w10, int w11) {
+        return (((a >> shift) & 0xff) * w00
+                        + ((b >> shift) & 0xff) * w01
+                        + ((c >> shift) & 0xff) * w10
+                        + ((d >> shift) & 0xff) * w11)
+                >> 16;
+    }
+
     /** Samples the world: colours bilinearly, labels at the nearest world pixel. */
     private void drawBackground(int[] rgb, byte[] labels, double zoom, double left, double top) {
         int vw = layout.viewWidth;
@@ -290,32 +321,16 @@ final class StreetScene {
         for (int u = 0; u < vw; u++) {
             double wx = left + (u + 0.5) * inv;
             nearestX[u] = Math.min(ww - 1, Math.max(0, (int) wx));
-            double bx = wx - 0.5;
-            int ix = (int) Math.floor(bx);
-            int f = (int) ((bx - ix) * 256);
-            if (ix < 0) {
-                ix = 0;
-                f = 0;
-            } else if (ix >= ww - 1) {
-                ix = ww - 2;
-                f = 256;
-            }
-            x0[u] = ix;
-            fx[u] = f;
+            int tap = bilinearTap(wx, ww);
+            x0[u] = tap >> 9;
+            fx[u] = tap & 0x1ff;
         }
         for (int v = 0; v < vh; v++) {
             double wy = top + (v + 0.5) * inv;
             int ny = Math.min(wh - 1, Math.max(0, (int) wy));
-            double by = wy - 0.5;
-            int iy = (int) Math.floor(by);
-            int fy = (int) ((by - iy) * 256);
-            if (iy < 0) {
-                iy = 0;
-                fy = 0;
-            } else if (iy >= wh - 1) {
-                iy = wh - 2;
-                fy = 256;
-            }
+            int tap = bilinearTap(wy, wh);
+            int iy = tap >> 9;
+            int fy = tap & 0x1ff;
             int row0 = iy * ww;
             int row1 = row0 + ww;
             int nrow = ny * ww;
@@ -333,21 +348,9 @@ final class StreetScene {
                 int w01 = wx1 * (256 - fy);
                 int w10 = wx0 * fy;
                 int w11 = wx1 * fy;
-                int r =
-                        (((a >> 16) & 0xff) * w00
-                                        + ((b >> 16) & 0xff) * w01
-                                        + ((c >> 16) & 0xff) * w10
-                                        + ((d >> 16) & 0xff) * w11)
-                                >> 16;
-                int g =
-                        (((a >> 8) & 0xff) * w00
-                                        + ((b >> 8) & 0xff) * w01
-                                        + ((c >> 8) & 0xff) * w10
-                                        + ((d >> 8) & 0xff) * w11)
-                                >> 16;
-                int bl =
-                        ((a & 0xff) * w00 + (b & 0xff) * w01 + (c & 0xff) * w10 + (d & 0xff) * w11)
-                                >> 16;
+                int r = blend(a, b, c, d, 16, w00, w01, w10, w11);
+                int g = blend(a, b, c, d, 8, w00, w01, w10, w11);
+                int bl = blend(a, b, c, d, 0, w00, w01, w10, w11);
                 rgb[out + u] = (r << 16) | (g << 8) | bl;
                 labels[out + u] = tags[nrow + nearestX[u]];
             }

@@ -11,43 +11,43 @@ final class Textures {
     static final int SIZE = 256;
     private static final int MASK = SIZE - 1;
 
-    /** Soft blotches, a few per tile: stains, cloud banks, lighting. */
-    static final int SMOOTH = 0;
+    /** The tiles of the bank, each built once from its own constant seed. */
+    enum Tile {
+        /** Soft blotches, a few per tile: stains, cloud banks, lighting. */
+        SMOOTH(fbm(0x5EED0001L, 128, 5, 0.55)),
 
-    /** Medium grain: facade wear, asphalt patches. */
-    static final int MEDIUM = 1;
+        /** Medium grain: facade wear, asphalt patches. */
+        MEDIUM(fbm(0x5EED0002L, 32, 4, 0.6)),
 
-    /** Fine grain: asphalt, concrete, fabric. */
-    static final int FINE = 2;
+        /** Fine grain: asphalt, concrete, fabric. */
+        FINE(fbm(0x5EED0003L, 8, 3, 0.6)),
 
-    /** Clustered high-frequency blobs: leaves. */
-    static final int LEAFY = 3;
+        /** Clustered high-frequency blobs: leaves. */
+        LEAFY(leafy(0x5EED0004L)),
 
-    /** Wispy, stretched fBm: clouds. */
-    static final int CLOUD = 4;
+        /** Wispy, stretched fBm: clouds. */
+        CLOUD(fbm(0x5EED0005L, 128, 6, 0.62)),
 
-    /** Near-white per-pixel grain. */
-    static final int GRAIN = 5;
+        /** Near-white per-pixel grain. */
+        GRAIN(fbm(0x5EED0006L, 2, 2, 0.7));
 
-    private static final float[][] TILES = {
-        fbm(0x5EED0001L, 128, 5, 0.55),
-        fbm(0x5EED0002L, 32, 4, 0.6),
-        fbm(0x5EED0003L, 8, 3, 0.6),
-        leafy(0x5EED0004L),
-        fbm(0x5EED0005L, 128, 6, 0.62),
-        fbm(0x5EED0006L, 2, 2, 0.7),
-    };
+        private final float[] values;
+
+        Tile(float[] values) {
+            this.values = values;
+        }
+    }
 
     private Textures() {}
 
     /** Nearest sample of a tile at {@code (x, y)}, wrapping; values lie in about -1..1. */
-    static float at(int tile, int x, int y) {
-        return TILES[tile][((y & MASK) << 8) | (x & MASK)];
+    static float at(Tile tile, int x, int y) {
+        return tile.values[((y & MASK) << 8) | (x & MASK)];
     }
 
     /** Bilinear sample of a tile at a real position, wrapping. */
-    static float smooth(int tile, double x, double y) {
-        float[] t = TILES[tile];
+    static float smooth(Tile tile, double x, double y) {
+        float[] t = tile.values;
         int x0 = (int) Math.floor(x);
         int y0 = (int) Math.floor(y);
         float fx = (float) (x - x0);

@@ -75,7 +75,8 @@ final class VegetationPainter {
                     continue;
                 }
                 double leaf =
-                        Textures.smooth(Textures.LEAFY, x * leafScale + ox, y * leafScale + oy);
+                        Textures.smooth(
+                                Textures.Tile.LEAFY, x * leafScale + ox, y * leafScale + oy);
                 if (f * (1 + raggedness * leaf) < 1.1) {
                     continue;
                 }
@@ -84,7 +85,7 @@ final class VegetationPainter {
                 if (leaf < -0.5) {
                     v *= 0.62;
                 }
-                v += 0.05 * Textures.at(Textures.GRAIN, x + (int) ox, y + (int) oy);
+                v += 0.05 * Textures.at(Textures.Tile.GRAIN, x + (int) ox, y + (int) oy);
                 s.put(x, y, Colors.scale(color, v), tag);
             }
         }
@@ -105,7 +106,7 @@ final class VegetationPainter {
                 }
                 double v =
                         (1.0 - 0.35 * across * across - 0.15 * across)
-                                * (1 + 0.15 * Textures.at(Textures.MEDIUM, x * 4, y / 2));
+                                * (1 + 0.15 * Textures.at(Textures.Tile.MEDIUM, x * 4, y / 2));
                 s.put(x, y, Colors.scale(bark, v), tag);
             }
         }
@@ -139,7 +140,7 @@ final class VegetationPainter {
                                     * (0.5
                                             + 0.5
                                                     * Textures.smooth(
-                                                            Textures.MEDIUM,
+                                                            Textures.Tile.MEDIUM,
                                                             x * bumpScale * 8 + ox,
                                                             oy))
                             + h * round;
@@ -147,7 +148,8 @@ final class VegetationPainter {
                     y < Math.min(s.height, (int) Math.ceil(base));
                     y++) {
                 double leaf =
-                        Textures.smooth(Textures.LEAFY, x * leafScale + ox, y * leafScale + oy);
+                        Textures.smooth(
+                                Textures.Tile.LEAFY, x * leafScale + ox, y * leafScale + oy);
                 if (y - yTop < h * 0.12 && leaf < -0.1) {
                     continue;
                 }
@@ -167,8 +169,10 @@ final class VegetationPainter {
             for (int x = s.xFrom(x0); x < s.xTo(x1); x++) {
                 double v =
                         0.85
-                                + 0.2 * Textures.at(Textures.FINE, x * 3 + ox, y / 2)
-                                + 0.1 * Textures.smooth(Textures.MEDIUM, x * 0.5, y * 0.5 + ox);
+                                + 0.2 * Textures.at(Textures.Tile.FINE, x * 3 + ox, y / 2)
+                                + 0.1
+                                        * Textures.smooth(
+                                                Textures.Tile.MEDIUM, x * 0.5, y * 0.5 + ox);
                 s.put(x, y, Colors.scale(color, v), tag);
             }
         }

@@ -112,25 +112,25 @@ final class VehiclePainter {
                 } else if (wheel == 3) {
                     c = Colors.scale(rim, 0.55);
                 } else {
-                    int part = shape.part(px, py);
-                    if (part == Shape.BODY || part == Shape.STRIPE) {
-                        int base = part == Shape.STRIPE ? shape.stripe() : body;
+                    Part part = shape.part(px, py);
+                    if (part == Part.BODY || part == Part.STRIPE) {
+                        int base = part == Part.STRIPE ? shape.stripe() : body;
                         double v = 1.12 - 0.32 * py / hgt;
-                        v *= 1 + 0.025 * Textures.at(Textures.FINE, x + ox, y);
+                        v *= 1 + 0.025 * Textures.at(Textures.Tile.FINE, x + ox, y);
                         c = Colors.scale(base, v);
-                    } else if (part == Shape.GLASS) {
+                    } else if (part == Part.GLASS) {
                         double t = Math.max(0, 1 - shape.glassDepth(py));
                         double streak = ((int) (px + py * 0.7) / 3 % 7 == 0) ? 0.15 : 0;
                         c = Colors.mix(glass, sky, 0.3 * t + streak);
-                    } else if (part == Shape.TRIM) {
+                    } else if (part == Part.TRIM) {
                         c = Colors.scale(body, 0.55);
-                    } else if (part == Shape.DARK) {
+                    } else if (part == Part.DARK) {
                         c = Colors.rgb(40, 40, 42);
-                    } else if (part == Shape.ARCH) {
+                    } else if (part == Part.ARCH) {
                         c = ARCH;
-                    } else if (part == Shape.HEADLIGHT) {
+                    } else if (part == Part.HEADLIGHT) {
                         c = Colors.rgb(232, 230, 210);
-                    } else if (part == Shape.TAILLIGHT) {
+                    } else if (part == Part.TAILLIGHT) {
                         c = Colors.rgb(175, 25, 25);
                     }
                 }
@@ -148,17 +148,21 @@ final class VehiclePainter {
         return s;
     }
 
+    /** What a point of a vehicle shows, which decides its colour. */
+    private enum Part {
+        NONE,
+        BODY,
+        GLASS,
+        TRIM,
+        ARCH,
+        HEADLIGHT,
+        TAILLIGHT,
+        DARK,
+        STRIPE
+    }
+
     /** The part a point of a vehicle belongs to, in its own pixel coordinates (ground at hgt). */
     private abstract static class Shape {
-        static final int NONE = 0;
-        static final int BODY = 1;
-        static final int GLASS = 2;
-        static final int TRIM = 3;
-        static final int ARCH = 4;
-        static final int HEADLIGHT = 5;
-        static final int TAILLIGHT = 6;
-        static final int DARK = 7;
-        static final int STRIPE = 8;
 
         final double len;
         final double hgt;
@@ -220,7 +224,7 @@ final class VehiclePainter {
             return false;
         }
 
-        abstract int part(double px, double py);
+        abstract Part part(double px, double py);
 
         /** 0 at the top of the glass, 1 at its bottom, for the sky reflection. */
         abstract double glassDepth(double py);
@@ -237,6 +241,23 @@ final class VehiclePainter {
             double dx = Math.max(Math.max(x0 + r - px, px - (x1 - r)), 0);
             double dy = Math.max(Math.max(y0 + r - py, py - (y1 - r)), 0);
             return dx * dx + dy * dy <= r * r;
+        }
+    }
+
+    /**
+     * The profile of a car's cabin: the belt line as a share of the height, and where along the
+     * length the rear window starts and ends and the windscreen starts and ends.
+     */
+    private record Cabin(
+            double belt, double rearBottom, double rearTop, double frontTop, double frontBottom) {
+
+        static Cabin of(Type type) {
+            return switch (type) {
+                case SEDAN -> new Cabin(0.46, 0.1, 0.28, 0.6, 0.78);
+                case HATCHBACK -> new Cabin(0.46, 0.03, 0.1, 0.58, 0.77);
+                case SUV -> new Cabin(0.48, 0.02, 0.05, 0.66, 0.8);
+                default -> new Cabin(0.45, 0.0, 0.02, 0.84, 0.96);
+            };
         }
     }
 
@@ -258,68 +279,44 @@ final class VehiclePainter {
             this.roof = 0;
             this.pillar = Math.max(1.2, hgt * 0.06);
             this.bottom = hgt - wheelR * 0.55;
-            switch (type) {
-                case SEDAN -> {
-                    belt = hgt * 0.46;
-                    rearBottom = 0.1;
-                    rearTop = 0.28;
-                    frontTop = 0.6;
-                    frontBottom = 0.78;
-                }
-                case HATCHBACK -> {
-                    belt = hgt * 0.46;
-                    rearBottom = 0.03;
-                    rearTop = 0.1;
-                    frontTop = 0.58;
-                    frontBottom = 0.77;
-                }
-                case SUV -> {
-                    belt = hgt * 0.48;
-                    rearBottom = 0.02;
-                    rearTop = 0.05;
-                    frontTop = 0.66;
-                    frontBottom = 0.8;
-                }
-                default -> {
-                    belt = hgt * 0.45;
-                    rearBottom = 0.0;
-                    rearTop = 0.02;
-                    frontTop = 0.84;
-                    frontBottom = 0.96;
-                }
-            }
+            Cabin cabin = Cabin.of(type);
+            belt = hgt * cabin.belt();
+            rearBottom = cabin.rearBottom();
+            rearTop = cabin.rearTop();
+            frontTop = cabin.frontTop();
+            frontBottom = cabin.frontBottom();
             this.bPillar = len * Colors.uniform(rng, 0.48, 0.55);
             this.fourDoor = rng.nextBoolean();
         }
 
         @Override
-        int part(double px, double py) {
+        Part part(double px, double py) {
             if (py >= belt && py <= bottom) {
                 double r = (bottom - belt) * 0.35;
                 if (!roundedBox(px, py, 0, belt, len, bottom, r)) {
-                    return NONE;
+                    return Part.NONE;
                 }
                 if (inArch(px, py)) {
-                    return ARCH;
+                    return Part.ARCH;
                 }
                 double band = belt + (bottom - belt) * 0.2;
                 if (py > band && py < band + (bottom - belt) * 0.2) {
                     if (px > len * 0.955) {
-                        return HEADLIGHT;
+                        return Part.HEADLIGHT;
                     }
                     if (px < len * 0.035) {
-                        return TAILLIGHT;
+                        return Part.TAILLIGHT;
                     }
                 }
                 if (py > bottom - (bottom - belt) * 0.2) {
-                    return TRIM;
+                    return Part.TRIM;
                 }
                 if (Math.abs(px - bPillar) < 0.6
                         || (fourDoor && Math.abs(px - (bPillar - len * 0.24)) < 0.6)
                         || Math.abs(px - (bPillar + len * 0.26)) < 0.6) {
-                    return TRIM;
+                    return Part.TRIM;
                 }
-                return BODY;
+                return Part.BODY;
             }
             if (py >= roof && py < belt) {
                 double t = (belt - py) / (belt - roof);
@@ -331,7 +328,7 @@ final class VehiclePainter {
                 xl += inset;
                 xr -= inset;
                 if (px < xl || px > xr) {
-                    return NONE;
+                    return Part.NONE;
                 }
                 boolean window =
                         py > roof + pillar
@@ -339,9 +336,9 @@ final class VehiclePainter {
                                 && px > xl + pillar
                                 && px < xr - pillar * 0.8
                                 && Math.abs(px - bPillar) > pillar * 0.6;
-                return window ? GLASS : BODY;
+                return window ? Part.GLASS : Part.BODY;
             }
-            return NONE;
+            return Part.NONE;
         }
 
         @Override
@@ -368,12 +365,12 @@ final class VehiclePainter {
         }
 
         @Override
-        int part(double px, double py) {
+        Part part(double px, double py) {
             if (!roundedBox(px, py, 0, 0, len, bottom, hgt * 0.08)) {
-                return NONE;
+                return Part.NONE;
             }
             if (inArch(px, py)) {
-                return ARCH;
+                return Part.ARCH;
             }
             double pillar = Math.max(1.2, hgt * 0.035);
             // Doors: dark glass to the floor.
@@ -384,26 +381,26 @@ final class VehiclePainter {
                 double d1 = Math.abs(px - door1);
                 double d2 = Math.abs(px - door2);
                 if (d1 < dw / 2 || d2 < dw / 2) {
-                    return d1 < 0.7 || d2 < 0.7 ? TRIM : GLASS;
+                    return d1 < 0.7 || d2 < 0.7 ? Part.TRIM : Part.GLASS;
                 }
             }
             if (py > windowTop && py < windowBottom && px > len * 0.03 && px < len * 0.985) {
                 double bay = (px - len * 0.03) / (len * 0.955) * bays;
                 if (Math.abs(bay - Math.rint(bay)) * len / bays > pillar) {
-                    return GLASS;
+                    return Part.GLASS;
                 }
-                return TRIM;
+                return Part.TRIM;
             }
             if (py > windowBottom + hgt * 0.05 && py < windowBottom + hgt * 0.11) {
-                return STRIPE;
+                return Part.STRIPE;
             }
             if (py > bottom - hgt * 0.08) {
-                return DARK;
+                return Part.DARK;
             }
             if (py > bottom - hgt * 0.2 && py < bottom - hgt * 0.14 && px > len * 0.97) {
-                return HEADLIGHT;
+                return Part.HEADLIGHT;
             }
-            return BODY;
+            return Part.BODY;
         }
 
         @Override
@@ -432,29 +429,29 @@ final class VehiclePainter {
         }
 
         @Override
-        int part(double px, double py) {
+        Part part(double px, double py) {
             if (roundedBox(px, py, 0, 0, len * 0.73, chassis, hgt * 0.02)) {
                 if (py > chassis - hgt * 0.04) {
-                    return TRIM;
+                    return Part.TRIM;
                 }
-                return Math.abs(py - chassis * 0.5) < hgt * 0.04 ? DARK : STRIPE;
+                return Math.abs(py - chassis * 0.5) < hgt * 0.04 ? Part.DARK : Part.STRIPE;
             }
             if (roundedBox(px, py, len * 0.75, hgt * 0.3, len, chassis + hgt * 0.02, hgt * 0.06)) {
                 if (inArch(px, py)) {
-                    return ARCH;
+                    return Part.ARCH;
                 }
                 if (py > hgt * 0.36 && py < hgt * 0.56 && px > len * 0.84 && px < len * 0.985) {
-                    return GLASS;
+                    return Part.GLASS;
                 }
                 if (py > chassis - hgt * 0.12 && px > len * 0.985) {
-                    return HEADLIGHT;
+                    return Part.HEADLIGHT;
                 }
-                return BODY;
+                return Part.BODY;
             }
             if (py > chassis - hgt * 0.02 && py < chassis + hgt * 0.07 && px > 0 && px < len) {
-                return inArch(px, py) ? ARCH : DARK;
+                return inArch(px, py) ? Part.ARCH : Part.DARK;
             }
-            return NONE;
+            return Part.NONE;
         }
 
         @Override

@@ -7,43 +7,34 @@ final class Weather {
 
     final int skyTop;
     final int skyHorizon;
-    final int cloudLight;
-    final int cloudDark;
+    final Clouds clouds;
+    final Light light;
 
-    /** Cloud cover threshold on the cloud noise: lower means more cloud. */
-    final double cloudThreshold;
+    /**
+     * How the clouds look.
+     *
+     * @param light their light colour
+     * @param dark their dark colour
+     * @param threshold cloud cover threshold on the cloud noise: lower means more cloud
+     * @param opacity how opaque they are
+     */
+    record Clouds(int light, int dark, double threshold, double opacity) {}
 
-    final double cloudOpacity;
-
-    /** Overall exposure, applied after rendering. */
-    final double gain;
-
-    /** Colour temperature: positive is warmer (more red, less blue). */
-    final double warmth;
-
-    /** How dark shadows under objects are, 0..1. */
-    final double shadow;
-
-    /** Probability that a window is lit. */
-    final double litWindows;
-
-    /** How the clouds look: their light and dark colours, coverage threshold and opacity. */
-    private record Clouds(int light, int dark, double threshold, double opacity) {}
-
-    /** The light: overall gain, warmth, shadow strength and share of lit windows. */
-    private record Light(double gain, double warmth, double shadow, double litWindows) {}
+    /**
+     * The light.
+     *
+     * @param gain overall exposure, applied after rendering
+     * @param warmth colour temperature: positive is warmer (more red, less blue)
+     * @param shadow how dark shadows under objects are, 0..1
+     * @param litWindows probability that a window is lit
+     */
+    record Light(double gain, double warmth, double shadow, double litWindows) {}
 
     private Weather(int skyTop, int skyHorizon, Clouds clouds, Light light) {
         this.skyTop = skyTop;
         this.skyHorizon = skyHorizon;
-        this.cloudLight = clouds.light();
-        this.cloudDark = clouds.dark();
-        this.cloudThreshold = clouds.threshold();
-        this.cloudOpacity = clouds.opacity();
-        this.gain = light.gain();
-        this.warmth = light.warmth();
-        this.shadow = light.shadow();
-        this.litWindows = light.litWindows();
+        this.clouds = clouds;
+        this.light = light;
     }
 
     static Weather random(SplittableRandom rng) {

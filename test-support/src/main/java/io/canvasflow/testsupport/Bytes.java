@@ -1,5 +1,6 @@
 package io.canvasflow.testsupport;
 
+import io.canvasflow.schemas.AvroBytes;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,10 +13,7 @@ public final class Bytes {
 
     /** The remaining bytes of a buffer, which is left as it was. */
     public static byte[] of(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        return AvroBytes.toArray(buffer);
     }
 
     /** The length and the first six bytes of the SHA-256, or null for null. */

@@ -13,8 +13,21 @@ import io.canvasflow.schemas.avro.ResetReason;
  * replace the newer canvas. A sequence that goes back (or repeats) with a newer capture time is a
  * restart of the camera's count: a new run, reset reason SEQUENCE_RESTART. A sequence jump alone
  * (frames lost or skipped) does not reset: the time gap bounds how stale a seed may be.
+ *
+ * @param seededIterations iterations of a seeded frame
+ * @param fullIterations iterations from a zero canvas
+ * @param keyframeInterval every N-th sequence resets; 0 for never
+ * @param maxGapMs largest capture-time gap to seed across; 0 for no limit
+ * @param sceneCutFraction largest fraction of changed canvas pixels that is not a scene cut
+ * @param latencyBudgetMs frames older than this on arrival run fewer seeded iterations; 0 off
  */
-public final class CanvasPolicy {
+public record CanvasPolicy(
+        int seededIterations,
+        int fullIterations,
+        int keyframeInterval,
+        long maxGapMs,
+        double sceneCutFraction,
+        long latencyBudgetMs) {
 
     /** What to do with a frame. */
     public enum Action {
@@ -77,38 +90,6 @@ public final class CanvasPolicy {
      * @param height its height
      */
     public record Current(long sequence, long captureMs, int width, int height) {}
-
-    private final int seededIterations;
-    private final int fullIterations;
-    private final int keyframeInterval;
-    private final long maxGapMs;
-    private final double sceneCutFraction;
-    private final long latencyBudgetMs;
-
-    /**
-     * Creates a policy.
-     *
-     * @param seededIterations iterations of a seeded frame
-     * @param fullIterations iterations from a zero canvas
-     * @param keyframeInterval every N-th sequence resets; 0 for never
-     * @param maxGapMs largest capture-time gap to seed across; 0 for no limit
-     * @param sceneCutFraction largest fraction of changed canvas pixels that is not a scene cut
-     * @param latencyBudgetMs frames older than this on arrival run fewer seeded iterations; 0 off
-     */
-    public CanvasPolicy(
-            int seededIterations,
-            int fullIterations,
-            int keyframeInterval,
-            long maxGapMs,
-            double sceneCutFraction,
-            long latencyBudgetMs) {
-        this.seededIterations = seededIterations;
-        this.fullIterations = fullIterations;
-        this.keyframeInterval = keyframeInterval;
-        this.maxGapMs = maxGapMs;
-        this.sceneCutFraction = sceneCutFraction;
-        this.latencyBudgetMs = latencyBudgetMs;
-    }
 
     /** The policy of a configuration. */
     public static CanvasPolicy of(CanvasFlowConfig config) {
@@ -218,11 +199,6 @@ public final class CanvasPolicy {
         } catch (ArithmeticException e) {
             return a > b ? Long.MAX_VALUE : Long.MIN_VALUE + 1;
         }
-    }
-
-    /** Iterations run from a zero canvas. */
-    public int fullIterations() {
-        return fullIterations;
     }
 
     /** A reset to a zero canvas with the full iterations. */

@@ -3,7 +3,6 @@ package io.canvasflow.topology;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -19,17 +18,11 @@ import org.slf4j.LoggerFactory;
  * collector, inside the task's transaction under exactly-once, so that the skipped input offset and
  * its dead letter commit together. No producer of its own.
  */
-public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
+public final class DeadLetterDeserializationHandler extends DeadLetterHandler
+        implements DeserializationExceptionHandler {
 
     private static final Logger LOG =
             LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
-
-    private HandlerSettings settings;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        settings = HandlerSettings.from(configs);
-    }
 
     @Override
     public Response handleError(

@@ -3,7 +3,6 @@ package io.canvasflow.topology;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -18,16 +17,10 @@ import org.slf4j.LoggerFactory;
  * poison frame cannot stop a camera. Kafka and state-store failures are not the frame's fault and
  * fail the stream thread, which the application then replaces.
  */
-public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
+public final class DeadLetterProcessingHandler extends DeadLetterHandler
+        implements ProcessingExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
-
-    private HandlerSettings settings;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        settings = HandlerSettings.from(configs);
-    }
 
     @Override
     public Response handleError(

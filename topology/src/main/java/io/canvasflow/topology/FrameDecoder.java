@@ -1,12 +1,12 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.schemas.AvroBytes;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -21,25 +21,12 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * before a single pixel is allocated (a decompression bomb: a small PNG can claim 100000 x 100000
  * pixels). Every refusal is an {@link InvalidFrameException} with its {@link DeadLetterReason}.
  * Thread-safe.
+ *
+ * @param maxBytes largest accepted encoded image, in bytes
+ * @param maxPixels largest accepted width times height
+ * @param cameraIdMaxLength longest accepted camera id, in characters
  */
-public final class FrameDecoder {
-
-    private final int maxBytes;
-    private final long maxPixels;
-    private final int cameraIdMaxLength;
-
-    /**
-     * Creates a decoder.
-     *
-     * @param maxBytes largest accepted encoded image, in bytes
-     * @param maxPixels largest accepted width times height
-     * @param cameraIdMaxLength longest accepted camera id, in characters
-     */
-    public FrameDecoder(int maxBytes, long maxPixels, int cameraIdMaxLength) {
-        this.maxBytes = maxBytes;
-        this.maxPixels = maxPixels;
-        this.cameraIdMaxLength = cameraIdMaxLength;
-    }
+public record FrameDecoder(int maxBytes, long maxPixels, int cameraIdMaxLength) {
 
     /** A decoder with the limits of a configuration. */
     public static FrameDecoder of(CanvasFlowConfig config) {
@@ -74,7 +61,7 @@ public final class FrameDecoder {
     /** Checks the frame and its header; decodes the pixels only when asked to. */
     private BufferedImage read(String key, Frame frame, boolean pixels) {
         checkCameraId(key, frame.getCameraId());
-        byte[] bytes = bytes(frame.getImage());
+        byte[] bytes = AvroBytes.toArray(frame.getImage());
         if (bytes.length == 0) {
             throw new InvalidFrameException(
                     DeadLetterReason.UNDECODABLE_IMAGE, "the frame has no image bytes");
@@ -236,16 +223,6 @@ public final class FrameDecoder {
                 DeadLetterReason.UNDECODABLE_IMAGE,
                 "the " + encoding + " image cannot be decoded: " + detail,
                 cause);
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return new byte[0];
-        }
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
     }
 
     private static final class Warnings implements IIOReadWarningListener {

@@ -33,7 +33,10 @@ import org.apache.kafka.streams.state.Stores;
  * consumes a whole poll's worth of records, so under a backlog every camera's older frames are
  * skipped and only its newest is segmented; without a backlog every frame is segmented, one
  * punctuation late. The pending store is logged like the canvas store, so a pending frame survives
- * a crash or rebalance and still gets exactly one MaskEvent.
+ * a crash or rebalance and still gets exactly one MaskEvent. A pending frame is stored with its
+ * source partition and offset in its metadata ({@link DeadLetterSink#withSource}), so that a frame
+ * whose pixels turn out not to decode at the drain is dead-lettered with the position it was read
+ * from.
  */
 final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, String, SpecificRecord> {
 
@@ -93,7 +96,10 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
             if (waiting != null) {
                 skip(record.key(), waiting);
             }
-            pending.put(frame.getCameraId(), frame);
+            // Kept with where it was read from, which a dead letter written at the drain names.
+            pending.put(
+                    frame.getCameraId(),
+                    DeadLetterSink.withSource(frame, context().recordMetadata()));
         }
     }
 

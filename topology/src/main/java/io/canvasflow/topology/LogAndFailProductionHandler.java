@@ -24,14 +24,7 @@ public final class LogAndFailProductionHandler implements ProductionExceptionHan
             ErrorHandlerContext context,
             ProducerRecord<byte[], byte[]> record,
             Exception exception) {
-        LOG.error(
-                "could not write to {} the output of {}-{} offset {}; failing",
-                record.topic(),
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                exception);
-        return Response.fail();
+        return fail("write to " + record.topic() + " the output of", context, exception);
     }
 
     @Override
@@ -41,10 +34,18 @@ public final class LogAndFailProductionHandler implements ProductionExceptionHan
             ProducerRecord record,
             Exception exception,
             SerializationExceptionOrigin origin) {
+        String part = origin == SerializationExceptionOrigin.KEY ? "key" : "value";
+        return fail(
+                "serialize the " + part + " of a record for " + record.topic() + " from",
+                context,
+                exception);
+    }
+
+    /** Logs "could not WHAT TOPIC-PARTITION offset N; failing" and fails. */
+    private static Response fail(String what, ErrorHandlerContext context, Exception exception) {
         LOG.error(
-                "could not serialize the {} of a record for {} from {}-{} offset {}; failing",
-                origin == SerializationExceptionOrigin.KEY ? "key" : "value",
-                record.topic(),
+                "could not {} {}-{} offset {}; failing",
+                what,
                 context.topic(),
                 context.partition(),
                 context.offset(),

@@ -131,10 +131,14 @@ public final class MaskEncoder {
             boolean budgetReduced,
             long nowMs) {
         return base(frame, nowMs)
-                .setMaskWidth(result.width())
-                .setMaskHeight(result.height())
+                .setMaskWidth(result.map().width())
+                .setMaskHeight(result.map().height())
                 .setClassMap(
-                        ByteBuffer.wrap(png(result.classMap(), result.width(), result.height())))
+                        ByteBuffer.wrap(
+                                png(
+                                        result.map().indices(),
+                                        result.map().width(),
+                                        result.map().height())))
                 .setClassFractions(fractions(result.classFractions(spec.numClasses())))
                 .setIterations(iterations)
                 .setSeeded(resetReason == null)

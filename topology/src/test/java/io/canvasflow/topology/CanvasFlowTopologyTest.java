@@ -152,11 +152,7 @@ class CanvasFlowTopologyTest {
             t.send(first);
             t.send(resumed);
 
-            assertEquals(
-                    List.of(
-                            reset("cam-1", 1, 6, ResetReason.FIRST_FRAME),
-                            reset("cam-1", 2, 6, ResetReason.TIME_GAP)),
-                    t.seen());
+            assertSecondFrameReset(t, 6, ResetReason.TIME_GAP);
         }
     }
 
@@ -263,11 +259,7 @@ class CanvasFlowTopologyTest {
             t.send(cut);
 
             // Then the seeded run is thrown away and six iterations run from zero (2 + 6 in all)
-            assertEquals(
-                    List.of(
-                            reset("cam-1", 1, 6, ResetReason.FIRST_FRAME),
-                            reset("cam-1", 2, 8, ResetReason.SCENE_CUT)),
-                    t.seen());
+            assertSecondFrameReset(t, 8, ResetReason.SCENE_CUT);
         }
     }
 
@@ -383,5 +375,15 @@ class CanvasFlowTopologyTest {
                             t.canvases.get("cam-b").getSequence(),
                             t.canvases.get("cam-b").getFrameWidth()));
         }
+    }
+
+    /** The first frame of cam-1 ran from zero, and so did the second, for this reason. */
+    private static void assertSecondFrameReset(
+            TopologyHarness t, int iterations, ResetReason reason) {
+        assertEquals(
+                List.of(
+                        reset("cam-1", 1, 6, ResetReason.FIRST_FRAME),
+                        reset("cam-1", 2, iterations, reason)),
+                t.seen());
     }
 }

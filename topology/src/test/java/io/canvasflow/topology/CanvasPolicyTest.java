@@ -9,6 +9,7 @@ import io.canvasflow.topology.CanvasPolicy.Action;
 import io.canvasflow.topology.CanvasPolicy.Current;
 import io.canvasflow.topology.CanvasPolicy.Decision;
 import io.canvasflow.topology.CanvasPolicy.Previous;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 class CanvasPolicyTest {
@@ -118,18 +119,12 @@ class CanvasPolicyTest {
         CanvasPolicy four = new CanvasPolicy(4, 6, 0, 0, 0.5, 100);
         Current frame = frame(2, T + 40);
 
-        assertEquals(
-                new Decision(Action.SEED, 4, null, false),
-                four.decide(frame, previous(1), true, V1, T + 140));
-        assertEquals(
-                new Decision(Action.SEED, 3, null, true),
-                four.decide(frame, previous(1), true, V1, T + 141));
-        assertEquals(
-                new Decision(Action.SEED, 2, null, true),
-                four.decide(frame, previous(1), true, V1, T + 240));
-        assertEquals(
-                new Decision(Action.SEED, 1, null, true),
-                four.decide(frame, previous(1), true, V1, T + 60_000));
+        LongFunction<Decision> arrivingAt = now -> four.decide(frame, previous(1), true, V1, now);
+
+        assertEquals(new Decision(Action.SEED, 4, null, false), arrivingAt.apply(T + 140));
+        assertEquals(new Decision(Action.SEED, 3, null, true), arrivingAt.apply(T + 141));
+        assertEquals(new Decision(Action.SEED, 2, null, true), arrivingAt.apply(T + 240));
+        assertEquals(new Decision(Action.SEED, 1, null, true), arrivingAt.apply(T + 60_000));
     }
 
     @Test

@@ -26,6 +26,12 @@ class FrameDecoderTest {
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
+    /** The reason a frame of camera "cam", sequence 1, is refused. */
+    private DeadLetterReason rejection(
+            int width, int height, ImageEncoding encoding, byte[] image) {
+        return rejection("cam", frame("cam", 1, T0, width, height, encoding, image));
+    }
+
     private DeadLetterReason rejection(String key, Frame frame) {
         InvalidFrameException e =
                 assertThrows(InvalidFrameException.class, () -> decoder.decode(key, frame));
@@ -105,62 +111,28 @@ class FrameDecoderTest {
         assertEquals(
                 DeadLetterReason.UNDECODABLE_IMAGE,
                 rejection(
-                        "cam",
-                        frame(
-                                "cam",
-                                1,
-                                T0,
-                                64,
-                                48,
-                                ImageEncoding.JPEG,
-                                TestFrames.jpegHeaderWithGarbageBody(64, 48))));
+                        64, 48, ImageEncoding.JPEG, TestFrames.jpegHeaderWithGarbageBody(64, 48)));
+        assertEquals(
+                DeadLetterReason.UNDECODABLE_IMAGE, rejection(64, 48, ImageEncoding.JPEG, png));
         assertEquals(
                 DeadLetterReason.UNDECODABLE_IMAGE,
-                rejection("cam", frame("cam", 1, T0, 64, 48, ImageEncoding.JPEG, png)));
+                rejection(64, 48, ImageEncoding.PNG, Arrays.copyOf(png, png.length / 2)));
         assertEquals(
                 DeadLetterReason.UNDECODABLE_IMAGE,
-                rejection(
-                        "cam",
-                        frame(
-                                "cam",
-                                1,
-                                T0,
-                                64,
-                                48,
-                                ImageEncoding.PNG,
-                                Arrays.copyOf(png, png.length / 2))));
-        assertEquals(
-                DeadLetterReason.UNDECODABLE_IMAGE,
-                rejection("cam", frame("cam", 1, T0, 64, 48, ImageEncoding.PNG, new byte[0])));
-        assertEquals(
-                DeadLetterReason.BAD_DIMENSIONS,
-                rejection("cam", frame("cam", 1, T0, 0, 48, ImageEncoding.JPEG, jpeg)));
-        assertEquals(
-                DeadLetterReason.BAD_DIMENSIONS,
-                rejection("cam", frame("cam", 1, T0, 64, -48, ImageEncoding.JPEG, jpeg)));
+                rejection(64, 48, ImageEncoding.PNG, new byte[0]));
+        assertEquals(DeadLetterReason.BAD_DIMENSIONS, rejection(0, 48, ImageEncoding.JPEG, jpeg));
+        assertEquals(DeadLetterReason.BAD_DIMENSIONS, rejection(64, -48, ImageEncoding.JPEG, jpeg));
         assertEquals(
                 DeadLetterReason.IMAGE_TOO_LARGE,
-                rejection("cam", frame("cam", 1, T0, 100_000, 100_000, ImageEncoding.JPEG, jpeg)));
+                rejection(100_000, 100_000, ImageEncoding.JPEG, jpeg));
+        assertEquals(
+                DeadLetterReason.DIMENSION_MISMATCH, rejection(80, 60, ImageEncoding.JPEG, jpeg));
         assertEquals(
                 DeadLetterReason.DIMENSION_MISMATCH,
-                rejection("cam", frame("cam", 1, T0, 80, 60, ImageEncoding.JPEG, jpeg)));
-        assertEquals(
-                DeadLetterReason.DIMENSION_MISMATCH,
-                rejection(
-                        "cam",
-                        frame(
-                                "cam",
-                                1,
-                                T0,
-                                64,
-                                48,
-                                ImageEncoding.RGB24,
-                                new byte[64 * 48 * 3 - 1])));
+                rejection(64, 48, ImageEncoding.RGB24, new byte[64 * 48 * 3 - 1]));
         assertEquals(
                 DeadLetterReason.IMAGE_TOO_LARGE,
-                rejection(
-                        "cam",
-                        frame("cam", 1, T0, 64, 48, ImageEncoding.JPEG, new byte[64 * 1024 + 1])));
+                rejection(64, 48, ImageEncoding.JPEG, new byte[64 * 1024 + 1]));
         assertEquals(
                 DeadLetterReason.MISSING_CAMERA_ID,
                 rejection("", frame("", 1, T0, 64, 48, ImageEncoding.JPEG, jpeg)));

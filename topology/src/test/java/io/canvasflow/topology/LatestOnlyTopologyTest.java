@@ -1,12 +1,22 @@
 package io.canvasflow.topology;
 
+import static io.canvasflow.testsupport.Frames.frame;
+import static io.canvasflow.topology.TestFrames.T0;
 import static io.canvasflow.topology.TestFrames.jpeg;
+import static io.canvasflow.topology.TestFrames.jpegHeaderWithGarbageBody;
 import static io.canvasflow.topology.TopologyHarness.Seen.reset;
 import static io.canvasflow.topology.TopologyHarness.Seen.seeded;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.avro.DeadLetter;
+import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
+import io.canvasflow.testsupport.Bytes;
 import io.canvasflow.topology.TopologyHarness.Seen;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,6 +88,39 @@ class LatestOnlyTopologyTest {
                             seeded("cam-a", 3, 2)),
                     t.seen());
             assertEquals(1.0, t.metrics.duplicates());
+        }
+    }
+
+    @Test
+    void shouldNameWhereAPendingFrameWasReadWhenItsPixelsDoNotDecode() {
+        try (TopologyHarness t = harness()) {
+            // Given a good frame, then one whose header passes the arrival check but whose pixels
+            // do not decode, at offsets 0 and 1 of partition 0
+            t.frames.pipeInput("cam-a", jpeg("cam-a", 1, W, H));
+            Frame corrupt =
+                    frame(
+                            "cam-b",
+                            1,
+                            T0,
+                            W,
+                            H,
+                            ImageEncoding.JPEG,
+                            jpegHeaderWithGarbageBody(W, H));
+            t.frames.pipeInput("cam-b", corrupt);
+
+            // When the pending frames are drained, outside of any source record
+            t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then the dead letter names the partition and offset the frame was read from, and
+            // carries the frame as it arrived
+            DeadLetter letter = t.deadLetters.readValue();
+            assertEquals(DeadLetterReason.UNDECODABLE_IMAGE, letter.getReason());
+            assertEquals(t.config.framesTopic(), letter.getSourceTopic());
+            assertEquals(0, letter.getSourcePartition());
+            assertEquals(1, letter.getSourceOffset());
+            assertArrayEquals(
+                    AvroSerdes.frame().serialize(corrupt), Bytes.of(letter.getOriginalValue()));
+            assertEquals(List.of(reset("cam-a", 1, 6, ResetReason.FIRST_FRAME)), t.seen());
         }
     }
 }

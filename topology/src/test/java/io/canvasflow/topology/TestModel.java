@@ -5,12 +5,11 @@ import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.TestModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The model the tests run: the trained default model when the directory named by the system
@@ -57,27 +56,7 @@ final class TestModel {
     }
 
     private static Path generateTiny() {
-        ModelSpec spec =
-                new ModelSpec(
-                        ModelSpec.FORMAT_VERSION,
-                        "test-tiny-rnn",
-                        "unsaved",
-                        ModelType.RECURRENT,
-                        Architecture.tiny(),
-                        List.of(
-                                new ModelSpec.ClassInfo("sky", "#87ceeb"),
-                                new ModelSpec.ClassInfo("road", "#505050"),
-                                new ModelSpec.ClassInfo("person", "#dc143c")),
-                        new ModelSpec.InputSpec(
-                                64,
-                                48,
-                                new float[] {0.5f, 0.5f, 0.5f},
-                                new float[] {0.25f, 0.25f, 0.25f}),
-                        6,
-                        "random weights for topology tests",
-                        Map.of(),
-                        null,
-                        "2026-01-01T00:00:00Z");
+        ModelSpec spec = TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 48);
         try {
             Path out = Files.createTempDirectory("canvasflow-test-model-");
             try (SegmentationModel model = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {

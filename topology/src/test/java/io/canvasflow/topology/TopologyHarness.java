@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -88,27 +90,21 @@ final class TopologyHarness implements AutoCloseable {
                                 () -> wallClock.toEpochMilli()),
                         CanvasFlowTopology.streamsConfig(config, metrics),
                         wallClock);
-        frames =
-                driver.createInputTopic(
-                        config.framesTopic(),
-                        Serdes.String().serializer(),
-                        AvroSerdes.frame().serializer());
-        rawFrames =
-                driver.createInputTopic(
-                        config.framesTopic(),
-                        Serdes.String().serializer(),
-                        new ByteArraySerializer());
-        masks =
-                driver.createOutputTopic(
-                        config.masksTopic(),
-                        Serdes.String().deserializer(),
-                        AvroSerdes.maskEvent().deserializer());
-        deadLetters =
-                driver.createOutputTopic(
-                        config.dlqTopic(),
-                        Serdes.String().deserializer(),
-                        AvroSerdes.deadLetter().deserializer());
+        frames = framesTopic(AvroSerdes.frame().serializer());
+        rawFrames = framesTopic(new ByteArraySerializer());
+        masks = outputTopic(config.masksTopic(), AvroSerdes.maskEvent().deserializer());
+        deadLetters = outputTopic(config.dlqTopic(), AvroSerdes.deadLetter().deserializer());
         canvases = driver.getKeyValueStore(StoreNames.CANVAS_STORE);
+    }
+
+    /** The frames topic, keyed by camera id, for values of any serializer. */
+    private <V> TestInputTopic<String, V> framesTopic(Serializer<V> values) {
+        return driver.createInputTopic(config.framesTopic(), Serdes.String().serializer(), values);
+    }
+
+    /** An output topic keyed by camera id. */
+    private <V> TestOutputTopic<String, V> outputTopic(String topic, Deserializer<V> values) {
+        return driver.createOutputTopic(topic, Serdes.String().deserializer(), values);
     }
 
     /** Sends a frame that arrives {@value #ARRIVAL_DELAY_MS} ms after its capture. */

@@ -119,8 +119,8 @@ public final class CanvasTrainer {
             progress.printf("Resuming from %s at step %d%n", checkpointDir, startStep);
         } else if (options.init() != null) {
             model = SegmentationModel.load(options.init());
-            if (model.spec().modelType() != options.type()) {
-                ModelType found = model.spec().modelType();
+            if (model.spec().network().type() != options.type()) {
+                ModelType found = model.spec().network().type();
                 model.close();
                 throw new IllegalArgumentException(
                         options.init() + " holds a " + found + " model, not " + options.type());
@@ -173,15 +173,11 @@ public final class CanvasTrainer {
                         ModelSpec.FORMAT_VERSION,
                         fineTuning.modelId() != null ? fineTuning.modelId() : from.modelId(),
                         "untrained",
-                        from.modelType(),
-                        architecture,
+                        new ModelSpec.Network(from.network().type(), architecture),
                         classes,
                         from.input(),
-                        from.iterationsTrained(),
-                        data.description(),
-                        Map.of(),
-                        null,
-                        Instant.now().toString());
+                        started(from.training().iterationsTrained(), data),
+                        null);
         SegmentationModel derived = SegmentationModel.initialize(spec, DeviceChoice.AUTO);
         Map<String, Parameter> old = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : initial.net().getParameters()) {
@@ -211,15 +207,17 @@ public final class CanvasTrainer {
                 ModelSpec.FORMAT_VERSION,
                 o.modelId(),
                 "untrained",
-                o.type(),
-                o.architecture(),
+                new ModelSpec.Network(o.type(), o.architecture()),
                 classes,
                 new ModelSpec.InputSpec(o.frameWidth(), o.frameHeight(), MEAN, STD),
-                o.type() == ModelType.RECURRENT ? o.iterations() : 0,
-                data.description(),
-                Map.of(),
-                null,
-                Instant.now().toString());
+                started(o.type() == ModelType.RECURRENT ? o.iterations() : 0, data),
+                null);
+    }
+
+    /** A training that starts now on {@code data}, with no figures yet. */
+    private static ModelSpec.Training started(int iterations, TrainingData data) {
+        return new ModelSpec.Training(
+                iterations, data.description(), Map.of(), Instant.now().toString());
     }
 
     private static Result run(
@@ -259,6 +257,7 @@ public final class CanvasTrainer {
                         .build();
         Random random = new Random(o.seed() * 31 + startStep);
         float[] weights = fineTuning.classWeights();
+        StepLoss stepLoss = new StepLoss(o, data, net, random, weights);
         int videoStart =
                 o.type() == ModelType.RECURRENT
                         ? (int) Math.round(o.steps() * (1 - o.videoFraction()))
@@ -274,10 +273,7 @@ public final class CanvasTrainer {
             try (NDManager sm = model.manager().newSubManager()) {
                 ParameterStore ps = new ParameterStore(sm, false);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray l =
-                            video
-                                    ? videoLoss(o, data, net, ps, sm, random, step, weights)
-                                    : stillLoss(o, data, net, ps, sm, random, step, weights);
+                    NDArray l = video ? stepLoss.video(ps, sm, step) : stepLoss.still(ps, sm, step);
                     gc.backward(l);
                     loss = l.getFloat();
                 }
@@ -344,81 +340,77 @@ public final class CanvasTrainer {
         return model.save(dir, metrics);
     }
 
-    /** A batch of single frames, N iterations from a zero canvas, loss on the last canvas. */
-    private static NDArray stillLoss(
-            TrainingOptions o,
-            TrainingData data,
-            SegmentationNet net,
-            ParameterStore ps,
-            NDManager sm,
-            Random random,
-            int step,
-            float[] weights) {
-        List<LabeledFrame> frames = new ArrayList<>(o.batchSize());
-        for (int i = 0; i < o.batchSize(); i++) {
-            frames.add(data.still((long) step * o.batchSize() + i));
-        }
-        Batch batch = Batch.of(frames, o, random, sm, net.numClasses(), weights);
-        NDArray canvas = unroll(net, ps, batch.images(), null, o.iterations());
-        return Losses.crossEntropy(canvas, batch.targets());
-    }
-
     /**
-     * A batch of clips of consecutive frames, chained as the topology chains a camera's frames:
-     * frame t from a zero canvas for N iterations, then every later frame seeded with the canvas
-     * its predecessor ended with (the first seed replaced by a wrong-class canvas for some samples)
-     * for the seeded iteration count; the loss is the sum over the clip's frames. Clips longer than
-     * two frames train on seeds the network made itself from a seed, which is what it meets from
-     * the third frame of a camera on.
+     * The loss of one step on a batch of stills or of clips; what stays the same from step to step
+     * is fixed here.
      */
-    private static NDArray videoLoss(
+    private record StepLoss(
             TrainingOptions o,
             TrainingData data,
             SegmentationNet net,
-            ParameterStore ps,
-            NDManager sm,
             Random random,
-            int step,
             float[] weights) {
-        int length = o.clipFrames();
-        List<List<LabeledFrame>> byPosition = new ArrayList<>(length);
-        for (int t = 0; t < length; t++) {
-            byPosition.add(new ArrayList<>(o.batchSize()));
+
+        /** A batch of single frames, N iterations from a zero canvas, loss on the last canvas. */
+        NDArray still(ParameterStore ps, NDManager sm, int step) {
+            List<LabeledFrame> frames = new ArrayList<>(o.batchSize());
+            for (int i = 0; i < o.batchSize(); i++) {
+                frames.add(data.still((long) step * o.batchSize() + i));
+            }
+            Batch batch = Batch.of(frames, o, random, sm, net.numClasses(), weights);
+            NDArray canvas = unroll(net, ps, batch.images(), null, o.iterations());
+            return Losses.crossEntropy(canvas, batch.targets());
         }
-        for (int i = 0; i < o.batchSize(); i++) {
-            List<LabeledFrame> clip = data.clip((long) step * o.batchSize() + i, length);
+
+        /**
+         * A batch of clips of consecutive frames, chained as the topology chains a camera's frames:
+         * frame t from a zero canvas for N iterations, then every later frame seeded with the
+         * canvas its predecessor ended with (the first seed replaced by a wrong-class canvas for
+         * some samples) for the seeded iteration count; the loss is the sum over the clip's frames.
+         * Clips longer than two frames train on seeds the network made itself from a seed, which is
+         * what it meets from the third frame of a camera on.
+         */
+        NDArray video(ParameterStore ps, NDManager sm, int step) {
+            int length = o.clipFrames();
+            List<List<LabeledFrame>> byPosition = new ArrayList<>(length);
             for (int t = 0; t < length; t++) {
-                byPosition.get(t).add(clip.get(t));
+                byPosition.add(new ArrayList<>(o.batchSize()));
             }
-        }
-        long cropSeed = random.nextLong();
-        NDArray loss = null;
-        NDArray canvas = null;
-        for (int t = 0; t < length; t++) {
-            // The same crop and flip for every frame of a clip, so the seed lines up.
-            Batch b =
-                    Batch.of(
-                            byPosition.get(t),
-                            o,
-                            new Random(cropSeed),
-                            sm,
-                            net.numClasses(),
-                            weights);
-            if (t == 0) {
-                canvas = unroll(net, ps, b.images(), null, o.iterations());
-            } else {
-                NDArray seed = net.prepareSeed(o.detachSeed() ? canvas.stopGradient() : canvas);
-                if (t == 1) {
-                    seed =
-                            mixWrongClassSeeds(
-                                    seed, o.wrongSeedFraction(), net.numClasses(), random, sm);
+            for (int i = 0; i < o.batchSize(); i++) {
+                List<LabeledFrame> clip = data.clip((long) step * o.batchSize() + i, length);
+                for (int t = 0; t < length; t++) {
+                    byPosition.get(t).add(clip.get(t));
                 }
-                canvas = unrollPrepared(net, ps, b.images(), seed, o.seededIterations());
             }
-            NDArray frameLoss = Losses.crossEntropy(canvas, b.targets());
-            loss = loss == null ? frameLoss : loss.add(frameLoss);
+            long cropSeed = random.nextLong();
+            NDArray loss = null;
+            NDArray canvas = null;
+            for (int t = 0; t < length; t++) {
+                // The same crop and flip for every frame of a clip, so the seed lines up.
+                Batch b =
+                        Batch.of(
+                                byPosition.get(t),
+                                o,
+                                new Random(cropSeed),
+                                sm,
+                                net.numClasses(),
+                                weights);
+                if (t == 0) {
+                    canvas = unroll(net, ps, b.images(), null, o.iterations());
+                } else {
+                    NDArray seed = net.prepareSeed(o.detachSeed() ? canvas.stopGradient() : canvas);
+                    if (t == 1) {
+                        seed =
+                                mixWrongClassSeeds(
+                                        seed, o.wrongSeedFraction(), net.numClasses(), random, sm);
+                    }
+                    canvas = unrollPrepared(net, ps, b.images(), seed, o.seededIterations());
+                }
+                NDArray frameLoss = Losses.crossEntropy(canvas, b.targets());
+                loss = loss == null ? frameLoss : loss.add(frameLoss);
+            }
+            return loss;
         }
-        return loss;
     }
 
     /**
@@ -439,16 +431,24 @@ public final class CanvasTrainer {
         for (int i = 0; i < n; i++) {
             int cls = random.nextInt(classes);
             mask[i] = random.nextDouble() < fraction ? 1f : 0f;
-            for (int c = 0; c < classes; c++) {
-                java.util.Arrays.fill(
-                        wrong,
-                        (i * classes + c) * plane,
-                        (i * classes + c + 1) * plane,
-                        c == cls ? 1f : -1f);
-            }
+            fillOneClass(wrong, i, classes, plane, cls);
         }
         NDArray m = sm.create(mask, new Shape(n, 1, 1, 1));
         return seed.mul(m.neg().add(1f)).add(sm.create(wrong, s).mul(m));
+    }
+
+    /**
+     * Writes sample {@code i} of an {@code (N, classes, plane)} canvas that says "class {@code cls}
+     * everywhere": logit +1 for that class and -1 for every other (a wrong-class seed).
+     */
+    static void fillOneClass(float[] canvas, int i, int classes, int plane, int cls) {
+        for (int c = 0; c < classes; c++) {
+            java.util.Arrays.fill(
+                    canvas,
+                    (i * classes + c) * plane,
+                    (i * classes + c + 1) * plane,
+                    c == cls ? 1f : -1f);
+        }
     }
 
     static NDArray unroll(

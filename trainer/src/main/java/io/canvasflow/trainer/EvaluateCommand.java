@@ -26,7 +26,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "evaluate",
-        mixinStandardHelpOptions = true,
         description =
                 "Evaluate a model on the synthetic test split: mIoU per iteration, seeded"
                         + " video, wrong-class seed recovery, and the feed-forward baseline.")

@@ -197,14 +197,7 @@ public final class Evaluator {
                     dominant = c;
                 }
             }
-            int wrong = (dominant + 1) % classes;
-            for (int c = 0; c < classes; c++) {
-                java.util.Arrays.fill(
-                        data,
-                        (i * classes + c) * plane,
-                        (i * classes + c + 1) * plane,
-                        c == wrong ? 1f : -1f);
-            }
+            CanvasTrainer.fillOneClass(data, i, classes, plane, (dominant + 1) % classes);
         }
         return sm.create(data, new Shape(batch.size(), classes, f.get(2), f.get(3)));
     }

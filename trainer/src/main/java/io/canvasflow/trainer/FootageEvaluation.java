@@ -26,10 +26,7 @@ import java.util.Map;
  * @param lineage where the labels came from
  * @param classNames the model's classes
  * @param report the figures per iteration and seeded
- * @param modelFlicker flicker of the seeded masks
- * @param labelFlicker flicker of the labels themselves, a change to or from the ignore label
- *     counted as a change
- * @param labelFlickerSure flicker of the labels on pixels labelled (not ignored) in both frames
+ * @param flicker temporal flicker of the seeded masks and of the labels
  * @param samples frames with labels and masks, for the sample grid
  */
 public record FootageEvaluation(
@@ -38,10 +35,19 @@ public record FootageEvaluation(
         Map<String, Object> lineage,
         List<String> classNames,
         Evaluator.Report report,
-        double modelFlicker,
-        double labelFlicker,
-        double labelFlickerSure,
+        Flickers flicker,
         Samples samples) {
+
+    /**
+     * Share of static pixels whose label changes between consecutive frames.
+     *
+     * @param masks flicker of the seeded masks
+     * @param labels flicker of the labels themselves, a change to or from the ignore label counted
+     *     as a change
+     * @param labelsWhereLabelled flicker of the labels on pixels labelled (not ignored) in both
+     *     frames
+     */
+    public record Flickers(double masks, double labels, double labelsWhereLabelled) {}
 
     /** Seeded iterations per frame, as the topology runs them. */
     public static final int SEEDED_ITERATIONS = 2;
@@ -106,9 +112,10 @@ public record FootageEvaluation(
                 labelled.lineage(),
                 model.spec().classNames(),
                 report,
-                weight == 0 ? Double.NaN : modelChanged / weight,
-                weight == 0 ? Double.NaN : labelChanged / weight,
-                weight == 0 ? Double.NaN : labelSureChanged / weight,
+                new Flickers(
+                        weight == 0 ? Double.NaN : modelChanged / weight,
+                        weight == 0 ? Double.NaN : labelChanged / weight,
+                        weight == 0 ? Double.NaN : labelSureChanged / weight),
                 Samples.of(model, data.sequences(), 4, Math.min(6, maxIterations)));
     }
 
@@ -156,9 +163,9 @@ public record FootageEvaluation(
                         "Flicker (share of static pixels whose label changes between consecutive"
                                 + " frames): seeded masks %.4f, labels %.4f (%.4f on pixels"
                                 + " labelled in both frames)%n",
-                        modelFlicker,
-                        labelFlicker,
-                        labelFlickerSure));
+                        flicker.masks(),
+                        flicker.labels(),
+                        flicker.labelsWhereLabelled()));
         return md.toString();
     }
 
@@ -179,9 +186,9 @@ public record FootageEvaluation(
         m.put("scoreIs", fromTeacher() ? "agreement with the teacher" : "mIoU against labels");
         m.put("figures", Evaluator.toMap(report, classNames));
         m.put("seededOverZeroCanvas", seededRatio());
-        m.put("flickerSeededMasks", modelFlicker);
-        m.put("flickerLabels", labelFlicker);
-        m.put("flickerLabelsWhereLabelled", labelFlickerSure);
+        m.put("flickerSeededMasks", flicker.masks());
+        m.put("flickerLabels", flicker.labels());
+        m.put("flickerLabelsWhereLabelled", flicker.labelsWhereLabelled());
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
     }
 }

@@ -30,7 +30,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "train",
-        mixinStandardHelpOptions = true,
         description =
                 "Train a recurrent (rnn) or feed-forward (ff) segmentation model, or specialise one"
                         + " to a camera's labelled frames (--init MODEL --data topic:NAME).")

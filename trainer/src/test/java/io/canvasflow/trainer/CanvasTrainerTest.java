@@ -81,7 +81,7 @@ class CanvasTrainerTest {
         try (SegmentationModel model = SegmentationModel.load(dir.resolve("video"))) {
             assertEquals(result.spec().version(), model.spec().version());
             assertEquals(6, model.spec().numClasses());
-            assertEquals(3, model.spec().iterationsTrained());
+            assertEquals(3, model.spec().training().iterationsTrained());
         }
     }
 

@@ -304,8 +304,7 @@ class EvaluationReportTest {
                         ModelSpec.FORMAT_VERSION,
                         "test-rnn",
                         "v-test",
-                        ModelType.RECURRENT,
-                        Architecture.tiny(),
+                        new ModelSpec.Network(ModelType.RECURRENT, Architecture.tiny()),
                         List.of(
                                 new ModelSpec.ClassInfo("sky", "#4682B4"),
                                 new ModelSpec.ClassInfo("road", "#804080"),
@@ -315,11 +314,8 @@ class EvaluationReportTest {
                                 48,
                                 new float[] {0.45f, 0.45f, 0.45f},
                                 new float[] {0.25f, 0.25f, 0.25f}),
-                        3,
-                        "test",
-                        Map.of(),
-                        null,
-                        "2024-01-01T00:00:00Z");
+                        new ModelSpec.Training(3, "test", Map.of(), "2024-01-01T00:00:00Z"),
+                        null);
         List<VideoSequence> test = new ArrayList<>();
         Random random = new Random(5);
         for (int s = 0; s < 3; s++) {
@@ -353,7 +349,7 @@ class EvaluationReportTest {
                                         .setImage(test.get(2).frame(3).image())
                                         .optIterations(3)
                                         .build());
-                assertArrayEquals(result.classMap(), last.masks().get(2));
+                assertArrayEquals(result.map().indices(), last.masks().get(2));
             }
         }
     }

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.trainer.label.LabelCommand;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -50,24 +52,13 @@ class SpecialiseFromTopicTest {
             Path model = dir.resolve("gate");
             assertEquals(
                     0,
-                    run(
-                            new TrainCommand(),
-                            "--data",
-                            "topic:frames-labelled",
-                            "--camera",
+                    trainTiny(
+                            servers,
                             "gate",
                             "--frames",
                             "0-59",
                             "--holdout",
                             "45-59",
-                            "--bootstrap-servers",
-                            servers,
-                            "--arch",
-                            "tiny",
-                            "--frame",
-                            "64x48",
-                            "--crop",
-                            "48x32",
                             "--batch",
                             "2",
                             "--steps",
@@ -112,20 +103,9 @@ class SpecialiseFromTopicTest {
             // And a camera the topic does not hold is one sentence and exit 2
             assertEquals(
                     2,
-                    run(
-                            new TrainCommand(),
-                            "--data",
-                            "topic:frames-labelled",
-                            "--camera",
-                            "nope",
-                            "--bootstrap-servers",
+                    trainTiny(
                             servers,
-                            "--arch",
-                            "tiny",
-                            "--frame",
-                            "64x48",
-                            "--crop",
-                            "48x32",
+                            "nope",
                             "--steps",
                             "1",
                             "--output",
@@ -135,6 +115,27 @@ class SpecialiseFromTopicTest {
 
     private static int run(Object command, String... args) {
         return CommandRun.of(command, args).exit();
+    }
+
+    /** train on a camera's labelled frames in the topic: the tiny network, 64x48, 48x32 crops. */
+    private static int trainTiny(String servers, String camera, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--data",
+                                "topic:frames-labelled",
+                                "--camera",
+                                camera,
+                                "--bootstrap-servers",
+                                servers,
+                                "--arch",
+                                "tiny",
+                                "--frame",
+                                "64x48",
+                                "--crop",
+                                "48x32"));
+        args.addAll(List.of(more));
+        return run(new TrainCommand(), args.toArray(String[]::new));
     }
 
     private Path clip(int count) throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.trainer.data.LabelmeExamples;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -116,14 +117,7 @@ class SpecialiseTest {
     @Test
     void shouldRefuseAMaskWhoseSizeDiffersFromItsImage() throws Exception {
         Path voc = voc(dir.resolve("voc"), 96, 72, 48, 36);
-        CommandRun run =
-                execute(
-                        "--data",
-                        "voc:" + voc,
-                        "--steps",
-                        "2",
-                        "--output",
-                        dir.resolve("x").toString());
+        CommandRun run = trainTwoStepsOn(voc);
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("is 48x36 but its image"), run.err());
         assertFalse(Files.exists(dir.resolve("x")));
@@ -135,14 +129,7 @@ class SpecialiseTest {
         Files.write(
                 voc.resolve("SegmentationClassPNG/a.png"),
                 new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-        CommandRun run =
-                execute(
-                        "--data",
-                        "voc:" + voc,
-                        "--steps",
-                        "2",
-                        "--output",
-                        dir.resolve("x").toString());
+        CommandRun run = trainTwoStepsOn(voc);
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("a.png"), run.err());
         assertEquals(1, run.err().strip().lines().count(), run.err());
@@ -219,5 +206,11 @@ class SpecialiseTest {
 
     private static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    /** Two training steps on a VOC folder, into {@code dir/x}. */
+    private CommandRun trainTwoStepsOn(Path voc) {
+        return execute(
+                "--data", "voc:" + voc, "--steps", "2", "--output", dir.resolve("x").toString());
     }
 }

@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code canvasflow bench}: benchmark commands that print figures as a table and JSON. */
 @Command(
         name = "bench",
-        mixinStandardHelpOptions = true,
         description =
                 "Benchmarks: model (the network alone), pipeline (through Kafka), soak (long run).",
         subcommands = {ModelBenchCommand.class, PipelineBenchCommand.class, SoakCommand.class})

@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 /** {@code canvasflow bench model}: per-frame cost of the network, no Kafka involved. */
 @Command(
         name = "model",
-        mixinStandardHelpOptions = true,
         description =
                 "Per-frame milliseconds (median, p90) and GFLOPs: 1..N iterations from a zero"
                         + " canvas, 2 iterations seeded, and the feed-forward baseline, per input size.")

@@ -144,7 +144,7 @@ public final class ModelBenchmark {
                                     h));
             if (i >= 0) {
                 ms[i] = r.modelMillis();
-                backbone[i] = r.backboneMillis();
+                backbone[i] = r.cost().backboneMillis();
             }
         }
         return new Row(

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.bench;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -22,13 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code canvasflow bench pipeline}: on the same frames and machine, in one run, the bare model's
@@ -37,7 +34,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "pipeline",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Bare frame core frames/s (no Kafka: the topology's own decode, canvas policy, model"
@@ -54,13 +50,11 @@ import picocli.CommandLine.Spec;
                     + " in every run: model threads, PyTorch's other threads, Kafka clients, the"
                     + " broker, other processes, idle."
         })
-public final class PipelineBenchCommand implements Callable<Integer> {
+public final class PipelineBenchCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
 
     @Mixin ModelOptions modelOptions;
-
-    @Spec private CommandSpec spec;
 
     @Option(
             names = "--cameras",
@@ -166,8 +160,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         if (cameras < 0
                 || frames < 1
                 || partitions < 1
@@ -176,14 +170,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 || !(load > 0 && load <= 1)
                 || rounds < 1
                 || (cameras == 0 && video == null)) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "expected --cameras >= 0 (or a --video), --frames >= 1, --partitions >= 1,"
                             + " --warm-up >= 0, --latency-frames >= 0, --rounds >= 1 and --load in"
                             + " (0, 1]");
         }
         if (video != null && !Files.isRegularFile(video)) {
-            throw new ParameterException(spec.commandLine(), "no video file at " + video);
+            throw usage("no video file at " + video);
         }
         return BenchRun.exitCode(
                 "canvasflow bench pipeline",

@@ -44,14 +44,11 @@ final class PipelineBenchTable {
                         "p99 ms",
                         "load"));
         for (Phase p : r.phases()) {
+            sb.append(phase(p));
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "%5d %-12s %7s %8d %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
-                            p.round(),
-                            p.name(),
-                            Integer.toString(p.threads().modelThreads()),
-                            p.threads().intraOpThreads(),
+                            " %7d %9.1f %9.1f %9.1f %9s %9s %9s %6s%s%n",
                             p.throughput().frames(),
                             p.throughput().fps(),
                             1000 / p.throughput().fps(),
@@ -135,14 +132,11 @@ final class PipelineBenchTable {
                 continue;
             }
             double idle = (1 - u.machineBusyShare()) * u.cores();
+            sb.append(phase(p));
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "%5d %-12s %7s %8d | %7s %7s %7s %7s %7s %7s%n",
-                            p.round(),
-                            p.name(),
-                            Integer.toString(p.threads().modelThreads()),
-                            p.threads().intraOpThreads(),
+                            " | %7s %7s %7s %7s %7s %7s%n",
                             num(u.busyCores(u.ms(CpuUse.Group.MODEL_THREADS)), 2),
                             num(u.busyCores(u.nativeMs()), 2),
                             num(u.busyCores(u.ms(CpuUse.Group.KAFKA_CLIENTS)), 2),
@@ -193,5 +187,16 @@ final class PipelineBenchTable {
 
     static String num(double v, int decimals) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "-";
+    }
+
+    /** The columns that name a phase: round, name, model threads and intra-op threads. */
+    private static String phase(Phase p) {
+        return String.format(
+                Locale.ROOT,
+                "%5d %-12s %7s %8d",
+                p.round(),
+                p.name(),
+                Integer.toString(p.threads().modelThreads()),
+                p.threads().intraOpThreads());
     }
 }

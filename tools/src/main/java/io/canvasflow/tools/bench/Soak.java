@@ -56,7 +56,15 @@ public final class Soak {
             long heapCommittedBytes,
             long rssBytes,
             long ndArrays,
-            double loadAverage) {}
+            double loadAverage) {
+
+        /** Seconds, frames, heap MB, RSS MB, NDArrays and load: the columns every table prints. */
+        Object[] columns() {
+            return new Object[] {
+                seconds, frames, mb(heapUsedBytes), mb(rssBytes), ndArrays, loadAverage
+            };
+        }
+    }
 
     /**
      * A sample taken after a full GC, once the resident set has settled.
@@ -472,12 +480,7 @@ public final class Soak {
             out.printf(
                     Locale.ROOT,
                     "  %7.1f s %8d frames  heap %7.1f MB  RSS %7.1f MB  NDArrays %d  load %.1f%n",
-                    x.seconds(),
-                    x.frames(),
-                    mb(x.heapUsedBytes()),
-                    mb(x.rssBytes()),
-                    x.ndArrays(),
-                    x.loadAverage());
+                    x.columns());
             out.flush();
         }
     }
@@ -547,16 +550,8 @@ public final class Soak {
     }
 
     private static String row(String name, Sample x) {
-        return String.format(
-                Locale.ROOT,
-                "%-10s %9.1f %9d %12.1f %10.1f %9d %6.1f%n",
-                name,
-                x.seconds(),
-                x.frames(),
-                mb(x.heapUsedBytes()),
-                mb(x.rssBytes()),
-                x.ndArrays(),
-                x.loadAverage());
+        return String.format(Locale.ROOT, "%-10s ", name)
+                + String.format(Locale.ROOT, "%9.1f %9d %12.1f %10.1f %9d %6.1f%n", x.columns());
     }
 
     private static List<Sample> evenly(List<Sample> all, int count) {

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.bench;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -15,13 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code canvasflow bench soak}: publishes and segments N frames through the topology and reports
@@ -30,7 +27,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "soak",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Publishes and segments N frames of synthetic cameras through the topology on an"
@@ -39,13 +35,11 @@ import picocli.CommandLine.Spec;
                     + " live NDArrays every few seconds, and reports their drift from after"
                     + " warm-up to the end. Prints a table and JSON."
         })
-public final class SoakCommand implements Callable<Integer> {
+public final class SoakCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
 
     @Mixin ModelOptions modelOptions;
-
-    @Spec private CommandSpec spec;
 
     @Option(
             names = "--in-process-broker",
@@ -126,8 +120,8 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         Soak.Settings settings;
         try {
             settings =
@@ -140,7 +134,7 @@ public final class SoakCommand implements Callable<Integer> {
                             warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
                             new Soak.Pacing(interval, backlog, rate, idleTimeout));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
         return BenchRun.exitCode(
                 "canvasflow bench soak",

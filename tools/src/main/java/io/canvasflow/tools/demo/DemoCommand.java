@@ -1,5 +1,6 @@
 package io.canvasflow.tools.demo;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.clients.FramePublisher;
@@ -25,20 +26,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * The README's first command: the whole pipeline on one machine, in about two minutes. It starts an
@@ -52,17 +48,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "demo",
-        mixinStandardHelpOptions = true,
         description =
                 "Run the whole pipeline on this machine: embedded broker, topology, synthetic"
                         + " cameras (and --video), live mask table, and a report folder.")
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
 
     @Mixin ModelOptions modelOptions;
-
-    @Spec private CommandSpec spec;
 
     private static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
 
@@ -130,8 +123,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
+        PrintWriter stdout = out();
+        PrintWriter stderr = err();
         try {
             DemoReport report = run(stdout);
             report.write(out);
@@ -149,12 +142,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void validate() {
         if (cameras < 0 || frames < 1 || threads < 1 || (cameras == 0 && video == null)) {
-            throw new ParameterException(
-                    spec.commandLine(),
-                    "expected --cameras >= 0 (or a --video), --frames >= 1 and --threads >= 1");
+            throw usage("expected --cameras >= 0 (or a --video), --frames >= 1 and --threads >= 1");
         }
         if (video != null && !Files.isRegularFile(video)) {
-            throw new ParameterException(spec.commandLine(), "no video file at " + video);
+            throw usage("no video file at " + video);
         }
         if (video != null) {
             // Opened once here, before the broker and the topology start: a file that is not a
@@ -162,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (FrameSource probe = VideoFileSource.open(video)) {
                 probe.nativeFps();
             } catch (FrameSourceException e) {
-                throw new ParameterException(spec.commandLine(), "--video: " + e.getMessage());
+                throw usage("--video: " + e.getMessage());
             }
         }
         parseSize(videoSize);
@@ -179,8 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // fall through to the sentence below
         }
-        throw new ParameterException(
-                spec.commandLine(), "expected --video-size as WIDTHxHEIGHT but found " + size);
+        throw usage("expected --video-size as WIDTHxHEIGHT but found " + size);
     }
 
     /** Runs the pipeline and returns what it measured; the report is not written yet. */
@@ -376,13 +366,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Utils.delete(dir.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete " + dir, e);
         }

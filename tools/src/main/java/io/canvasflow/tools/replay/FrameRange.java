@@ -119,21 +119,21 @@ public record FrameRange(Long fromOffset, Long toOffset, Instant fromTime, Insta
         }
         List<String> parts = new ArrayList<>();
         if (fromOffset != null || toOffset != null) {
-            parts.add(
-                    "offsets ["
-                            + (fromOffset == null ? "start" : fromOffset)
-                            + ", "
-                            + (toOffset == null ? "end" : toOffset)
-                            + ")");
+            parts.add(span("offsets", fromOffset, toOffset));
         }
         if (fromTime != null || toTime != null) {
-            parts.add(
-                    "times ["
-                            + (fromTime == null ? "start" : fromTime)
-                            + ", "
-                            + (toTime == null ? "end" : toTime)
-                            + ")");
+            parts.add(span("times", fromTime, toTime));
         }
         return String.join(", ", parts);
+    }
+
+    /** For example {@code offsets [10, end)}. */
+    private static String span(String what, Object from, Object to) {
+        return what
+                + " ["
+                + (from == null ? "start" : from)
+                + ", "
+                + (to == null ? "end" : to)
+                + ")";
     }
 }

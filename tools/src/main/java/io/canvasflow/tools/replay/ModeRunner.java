@@ -37,54 +37,29 @@ import org.apache.kafka.common.serialization.Serializer;
  * and collects a mask per frame; the drain rate is the throughput. Then, unless turned off, a
  * latency probe: the first frames again, under probe camera ids (fresh canvases), paced at a share
  * of that throughput, each timed from its send to its mask.
+ *
+ * @param base the settings every run starts from, with bootstrap servers
+ * @param snapshot the records to replay
+ * @param runId the id shared by the runs of one command
+ * @param streamThreads Kafka Streams threads per run
+ * @param probe the latency probe after the drain (0 frames: none), its rate a share of the drain
+ *     rate
+ * @param idle how long a run may make no progress
+ * @param keepTopics whether to keep each run's topics
+ * @param progress where to print a line per step, or null
  */
-public final class ModeRunner {
+public record ModeRunner(
+        CanvasFlowConfig base,
+        TopicSnapshot snapshot,
+        String runId,
+        int streamThreads,
+        LatencyProbe probe,
+        Duration idle,
+        boolean keepTopics,
+        PrintWriter progress) {
 
     /** Appended to a camera id for its latency-probe copy. */
     static final String PROBE_SUFFIX = "-latency-probe";
-
-    private final CanvasFlowConfig base;
-    private final TopicSnapshot snapshot;
-    private final String runId;
-    private final int streamThreads;
-    private final int latencyFrames;
-    private final double latencyLoad;
-    private final Duration idle;
-    private final boolean keepTopics;
-    private final PrintWriter progress;
-
-    /**
-     * Creates a runner.
-     *
-     * @param base the settings every run starts from, with bootstrap servers
-     * @param snapshot the records to replay
-     * @param runId the id shared by the runs of one command
-     * @param streamThreads Kafka Streams threads per run
-     * @param probe the latency probe after the drain (0 frames: none), its rate a share of the
-     *     drain rate
-     * @param idle how long a run may make no progress
-     * @param keepTopics whether to keep each run's topics
-     * @param progress where to print a line per step, or null
-     */
-    public ModeRunner(
-            CanvasFlowConfig base,
-            TopicSnapshot snapshot,
-            String runId,
-            int streamThreads,
-            LatencyProbe probe,
-            Duration idle,
-            boolean keepTopics,
-            PrintWriter progress) {
-        this.base = base;
-        this.snapshot = snapshot;
-        this.runId = runId;
-        this.streamThreads = streamThreads;
-        this.latencyFrames = probe.frames();
-        this.latencyLoad = probe.load();
-        this.idle = idle;
-        this.keepTopics = keepTopics;
-        this.progress = progress;
-    }
 
     /**
      * Runs one mode.
@@ -156,11 +131,11 @@ public final class ModeRunner {
             List<Double> latencies = new ArrayList<>();
             double rate = Double.NaN;
             int probes = 0;
-            if (latencyFrames > 0 && complete && fps > 0) {
-                rate = latencyLoad * fps;
+            if (probe.frames() > 0 && complete && fps > 0) {
+                rate = probe.load() * fps;
                 say(
                         "  %s: %.1f frames/s; latency probe of %d frames at %.1f frames/s%n",
-                        label, fps, latencyFrames, rate);
+                        label, fps, probe.frames(), rate);
                 Map<FrameKey, Long> sent = probe(producer, input, rate, run, probed);
                 probes = sent.size();
                 run.collector().await(() -> probed.size() >= sent.size(), idle);
@@ -236,13 +211,13 @@ public final class ModeRunner {
             throws InterruptedException {
         // Each camera's first frame primes it and is not timed: take more frames until the rest
         // make up the probe (a longer head can bring in cameras of its own), or the topic ends.
-        List<ProbeFrame> head = probeFrames(input, latencyFrames);
+        List<ProbeFrame> head = probeFrames(input, probe.frames());
         while (true) {
             long cameras = head.stream().map(f -> f.frame().getCameraId()).distinct().count();
-            if (head.size() - cameras >= latencyFrames) {
+            if (head.size() - cameras >= probe.frames()) {
                 break;
             }
-            List<ProbeFrame> longer = probeFrames(input, latencyFrames + (int) cameras);
+            List<ProbeFrame> longer = probeFrames(input, probe.frames() + (int) cameras);
             if (longer.size() <= head.size()) {
                 break;
             }
@@ -254,7 +229,7 @@ public final class ModeRunner {
         for (ProbeFrame f : head) {
             if (primed.add(f.frame().getCameraId())) {
                 send(producer, serializer, input, f);
-            } else if (paced.size() < latencyFrames) {
+            } else if (paced.size() < probe.frames()) {
                 paced.add(f);
             }
         }

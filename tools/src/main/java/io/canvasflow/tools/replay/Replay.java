@@ -14,8 +14,6 @@ import io.canvasflow.topology.ModelSource;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,55 +25,63 @@ import java.util.Objects;
 /**
  * Replays a range of a frames topic through the CanvasFlow topology once per {@link ReplayMode},
  * each under a fresh application id with its own input, masks and dead-letter topics, and evaluates
- * every mode on the same frames:
+ * every mode on the same frames. {@code canvasflow replay} ({@link ReplayCommand}) builds one from
+ * its options.
  *
- * <pre>{@code
- * ReplayResult result =
- *         Replay.builder()
- *                 .setConfig(CanvasFlowConfig.fromMap(Map.of("bootstrap.servers", "localhost:9092")))
- *                 .setTopic("frames")
- *                 .build()
- *                 .run();
- * }</pre>
+ * @param config the settings every mode starts from: bootstrap servers, Kafka properties, user
+ *     overrides, the recurrent model's {@code model.dir}; the modes' own settings and fresh ids are
+ *     applied on top
+ * @param cluster the frames topic and the part of it to replay; whether to keep each run's topics
+ * @param sourceDescription the source in the report; null for the topic name
+ * @param plan the modes, in order, the feed-forward baseline (null for the shipped {@code
+ *     models/ff}), Kafka Streams threads per run, and how long a run may make no progress
+ * @param latency the paced latency probe after each mode (0 frames to skip it)
+ * @param progress where to print a line per step, or null
  */
-public final class Replay {
+public record Replay(
+        CanvasFlowConfig config,
+        ReplayCommand.Cluster cluster,
+        String sourceDescription,
+        ReplayCommand.Run plan,
+        LatencyProbe latency,
+        PrintWriter progress) {
 
     /** Passes per sample frame when warming a model up: one from zero, then seeded ones. */
     private static final int WARM_UP_PASSES = 3;
 
-    private final CanvasFlowConfig config;
-    private final String topic;
-    private final String sourceDescription;
-    private final FrameRange range;
-    private final List<ReplayMode> modes;
-    private final Path rnnModel;
-    private final Path feedForwardModel;
-    private final int streamThreads;
-    private final int latencyFrames;
-    private final double latencyLoad;
-    private final Duration idle;
-    private final boolean keepTopics;
-    private final PrintWriter progress;
-
-    private Replay(Builder b) {
-        this.config = b.config;
-        this.topic = b.topic;
-        this.sourceDescription = b.sourceDescription == null ? b.topic : b.sourceDescription;
-        this.range = b.range;
-        this.modes = List.copyOf(b.modes);
-        this.rnnModel = b.rnnModel;
-        this.feedForwardModel = b.feedForwardModel;
-        this.streamThreads = b.streamThreads;
-        this.latencyFrames = b.latencyFrames;
-        this.latencyLoad = b.latencyLoad;
-        this.idle = b.idle;
-        this.keepTopics = b.keepTopics;
-        this.progress = b.progress;
-    }
-
-    /** A new builder; the configuration (with bootstrap servers) and the topic are required. */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException naming the first setting that is missing or out of range
+     */
+    public Replay {
+        if (config == null || config.bootstrapServers().isBlank()) {
+            throw new IllegalArgumentException(
+                    "expected a configuration with bootstrap servers but none was set");
+        }
+        if (cluster.topic() == null || cluster.topic().isBlank()) {
+            throw new IllegalArgumentException("expected a frames topic to replay");
+        }
+        Objects.requireNonNull(cluster.range(), "range");
+        Objects.requireNonNull(plan.idleTimeout(), "idle");
+        if (plan.modes().isEmpty()) {
+            throw new IllegalArgumentException("expected at least one replay mode");
+        }
+        if (plan.threads() < 1
+                || latency.frames() < 0
+                || !(latency.load() > 0 && latency.load() <= 1)) {
+            throw new IllegalArgumentException(
+                    "expected stream threads >= 1, latency frames >= 0 and a latency load in"
+                            + " (0, 1] but found "
+                            + plan.threads()
+                            + ", "
+                            + latency.frames()
+                            + " and "
+                            + latency.load());
+        }
+        if (sourceDescription == null) {
+            sourceDescription = cluster.topic();
+        }
     }
 
     /**
@@ -88,14 +94,14 @@ public final class Replay {
      */
     public ReplayResult run() throws InterruptedException {
         Map<String, Object> consumer = KafkaClients.consumer(config, "canvasflow-replay-scan");
-        TopicSnapshot snapshot = TopicSnapshot.take(consumer, topic, range);
-        SourceFrames source = SourceFrames.scan(snapshot, consumer, idle);
+        TopicSnapshot snapshot = TopicSnapshot.take(consumer, cluster.topic(), cluster.range());
+        SourceFrames source = SourceFrames.scan(snapshot, consumer, plan.idleTimeout());
         if (source.frames() == 0) {
             throw new IllegalArgumentException(
                     "the topic "
-                            + topic
+                            + cluster.topic()
                             + " holds no frames in the range ("
-                            + range.describe()
+                            + cluster.range().describe()
                             + ")");
         }
         say(
@@ -103,32 +109,38 @@ public final class Replay {
                         + " mode(s)%n",
                 source.frames(),
                 source.cameras().size(),
-                topic,
-                range.describe(),
+                cluster.topic(),
+                cluster.range().describe(),
                 source.groundTruthFrames(),
-                modes.size());
+                plan.modes().size());
         String runId = Long.toString(System.currentTimeMillis(), 36);
         ModeRunner runner =
                 new ModeRunner(
                         config,
                         snapshot,
                         runId,
-                        streamThreads,
-                        new LatencyProbe(latencyFrames, latencyLoad),
-                        idle,
-                        keepTopics,
+                        plan.threads(),
+                        latency,
+                        plan.idleTimeout(),
+                        cluster.keepTopics(),
                         progress);
         List<ModeResult> results = new ArrayList<>();
         Map<String, Map<FrameKey, ClassMap>> sampleMasks = new LinkedHashMap<>();
         List<String> classNames;
         int[] classColors;
-        boolean needsRnn = modes.stream().anyMatch(m -> !m.feedForward());
-        boolean needsFf = modes.stream().anyMatch(ReplayMode::feedForward);
+        boolean needsRnn = plan.modes().stream().anyMatch(m -> !m.feedForward());
+        boolean needsFf = plan.modes().stream().anyMatch(ReplayMode::feedForward);
         try (SegmentationModel rnn =
-                        needsRnn ? SegmentationModel.load(rnnModel, config.modelDevice()) : null;
+                        needsRnn
+                                ? SegmentationModel.load(config.modelDir(), config.modelDevice())
+                                : null;
                 SegmentationModel ff =
                         needsFf
-                                ? SegmentationModel.load(feedForwardModel, config.modelDevice())
+                                ? SegmentationModel.load(
+                                        plan.baseline() != null
+                                                ? plan.baseline()
+                                                : DefaultModels.dir(DefaultModels.FEED_FORWARD),
+                                        config.modelDevice())
                                 : null) {
             SegmentationModel first = rnn != null ? rnn : ff;
             classNames = first.spec().classNames();
@@ -140,7 +152,7 @@ public final class Replay {
                             m.spec().version(), warmUp(m, source, config));
                 }
             }
-            for (ReplayMode mode : modes) {
+            for (ReplayMode mode : plan.modes()) {
                 SegmentationModel model = mode.feedForward() ? ff : rnn;
                 ModeOutcome outcome = runner.run(mode, model);
                 Map<FrameKey, ClassMap> masks = new HashMap<>();
@@ -163,13 +175,13 @@ public final class Replay {
         return new ReplayResult(
                 new ReplayResult.Input(
                         sourceDescription,
-                        range.describe(),
+                        cluster.range().describe(),
                         source.records(),
                         source.frames(),
                         source.cameras().size(),
                         source.groundTruthFrames()),
-                streamThreads,
-                latencyLoad,
+                plan.threads(),
+                latency.load(),
                 new ReplayResult.Classes(classNames, classColors),
                 results,
                 samples(source, sampleMasks));
@@ -187,7 +199,7 @@ public final class Replay {
     private static int warmUp(
             SegmentationModel model, SourceFrames source, CanvasFlowConfig config) {
         CanvasFlowConfig settings =
-                model.spec().modelType() == ModelType.RECURRENT
+                model.spec().network().type() == ModelType.RECURRENT
                         ? config
                         : ReplayMode.FEED_FORWARD.applyTo(config);
         int n = 0;
@@ -243,142 +255,5 @@ public final class Replay {
 
     private static String fmt(double v, int decimals) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "n/a";
-    }
-
-    /** Configures a {@link Replay}: {@code setX} is required, {@code optX} optional. */
-    public static final class Builder {
-
-        private CanvasFlowConfig config;
-        private String topic;
-        private String sourceDescription;
-        private FrameRange range = FrameRange.all();
-        private List<ReplayMode> modes = ReplayMode.standard();
-        private Path rnnModel;
-        private Path feedForwardModel;
-        private int streamThreads = 1;
-        private int latencyFrames = 100;
-        private double latencyLoad = 0.8;
-        private Duration idle = Duration.ofMinutes(2);
-        private boolean keepTopics;
-        private PrintWriter progress;
-
-        private Builder() {}
-
-        /**
-         * Sets the settings every mode starts from: bootstrap servers, Kafka properties, user
-         * overrides. The modes' own settings and fresh ids are applied on top.
-         */
-        public Builder setConfig(CanvasFlowConfig config) {
-            this.config = config;
-            return this;
-        }
-
-        /** Sets the frames topic to replay. */
-        public Builder setTopic(String topic) {
-            this.topic = topic;
-            return this;
-        }
-
-        /** Describes the source in the report (default: the topic name). */
-        public Builder optSourceDescription(String description) {
-            this.sourceDescription = description;
-            return this;
-        }
-
-        /** Replays only part of the topic (default: all of it). */
-        public Builder optRange(FrameRange range) {
-            this.range = Objects.requireNonNull(range, "range");
-            return this;
-        }
-
-        /** The modes to run, in order (default: {@link ReplayMode#standard()}). */
-        public Builder optModes(List<ReplayMode> modes) {
-            this.modes = List.copyOf(modes);
-            return this;
-        }
-
-        /** The recurrent model (default: the configuration's {@code model.dir}). */
-        public Builder optRnnModel(Path dir) {
-            this.rnnModel = dir;
-            return this;
-        }
-
-        /** The feed-forward baseline (default: the shipped {@code models/ff}). */
-        public Builder optFeedForwardModel(Path dir) {
-            this.feedForwardModel = dir;
-            return this;
-        }
-
-        /** Kafka Streams threads per run (default 1). */
-        public Builder optStreamThreads(int threads) {
-            this.streamThreads = threads;
-            return this;
-        }
-
-        /** Frames of the paced latency probe, 0 to skip it (default 100). */
-        public Builder optLatencyFrames(int frames) {
-            this.latencyFrames = frames;
-            return this;
-        }
-
-        /** The probe's rate as a share of the mode's drain rate (default 0.8). */
-        public Builder optLatencyLoad(double load) {
-            this.latencyLoad = load;
-            return this;
-        }
-
-        /** How long a run may make no progress before it is given up (default 2 minutes). */
-        public Builder optIdleTimeout(Duration idle) {
-            this.idle = Objects.requireNonNull(idle, "idle");
-            return this;
-        }
-
-        /** Leaves each run's topics on the cluster (default: deleted). */
-        public Builder optKeepTopics(boolean keep) {
-            this.keepTopics = keep;
-            return this;
-        }
-
-        /** Prints a line per step here. */
-        public Builder optProgress(PrintWriter out) {
-            this.progress = out;
-            return this;
-        }
-
-        /**
-         * Validates the settings.
-         *
-         * @return the replay, not yet running
-         * @throws IllegalArgumentException naming the first setting that is missing or out of range
-         */
-        public Replay build() {
-            if (config == null || config.bootstrapServers().isBlank()) {
-                throw new IllegalArgumentException(
-                        "expected a configuration with bootstrap servers but none was set");
-            }
-            if (topic == null || topic.isBlank()) {
-                throw new IllegalArgumentException("expected a frames topic to replay");
-            }
-            if (modes.isEmpty()) {
-                throw new IllegalArgumentException("expected at least one replay mode");
-            }
-            if (streamThreads < 1 || latencyFrames < 0 || !(latencyLoad > 0 && latencyLoad <= 1)) {
-                throw new IllegalArgumentException(
-                        "expected stream threads >= 1, latency frames >= 0 and a latency load in"
-                                + " (0, 1] but found "
-                                + streamThreads
-                                + ", "
-                                + latencyFrames
-                                + " and "
-                                + latencyLoad);
-            }
-            if (rnnModel == null) {
-                rnnModel = config.modelDir();
-            }
-            if (feedForwardModel == null) {
-                feedForwardModel = DefaultModels.dir(DefaultModels.FEED_FORWARD);
-            }
-            return new Replay(this);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.replay;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.ConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
@@ -21,14 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -39,7 +36,6 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(
         name = "replay",
-        mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Replays a frames topic (whole, or an offset/time range) through the topology under a"
@@ -50,15 +46,13 @@ import picocli.CommandLine.TypeConversionException;
             "Without --bootstrap-servers: starts an embedded broker and publishes --cameras"
                     + " synthetic cameras with ground truth (and --video, if given) first."
         })
-public final class ReplayCommand implements Callable<Integer> {
+public final class ReplayCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
 
     @Mixin ModelOptions modelOptions;
 
     @Mixin ConfigOptions configOptions;
-
-    @Spec private CommandSpec spec;
 
     @Option(
             names = "--topic",
@@ -238,8 +232,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         Settings settings = settings();
         try {
             Outcome outcome = replay(settings, out);
@@ -277,21 +271,19 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private Settings settings() {
         if (video != null && !Files.isRegularFile(video)) {
-            throw new ParameterException(spec.commandLine(), "no video file at " + video);
+            throw usage("no video file at " + video);
         }
         int synthetic =
                 cameras != null
                         ? cameras
                         : (kafkaOptions.bootstrapServers() == null && video == null ? 4 : 0);
         if (synthetic < 0 || frames < 1 || partitions < 1 || videoFrames < 0) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "expected --cameras >= 0, --frames >= 1, --partitions >= 1 and --video-frames"
                             + " >= 0");
         }
         if (kafkaOptions.bootstrapServers() == null && synthetic == 0 && video == null) {
-            throw new ParameterException(
-                    spec.commandLine(),
+            throw usage(
                     "an embedded broker starts empty: give --cameras N or --video FILE, or"
                             + " --bootstrap-servers of a cluster that holds the frames");
         }
@@ -316,7 +308,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     configOptions.configFile(),
                     configOptions.overrides());
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(e.getMessage());
         }
     }
 
@@ -350,21 +342,7 @@ public final class ReplayCommand implements Callable<Integer> {
             CanvasFlowConfig config = CanvasFlowConfig.load(s.configFile(), System.getenv(), flags);
             String source = publish(s, config, out);
             ReplayResult result =
-                    Replay.builder()
-                            .setConfig(config)
-                            .setTopic(s.cluster().topic())
-                            .optSourceDescription(source)
-                            .optRange(s.cluster().range())
-                            .optModes(s.run().modes())
-                            .optFeedForwardModel(s.run().baseline())
-                            .optStreamThreads(s.run().threads())
-                            .optLatencyFrames(s.latency().frames())
-                            .optLatencyLoad(s.latency().load())
-                            .optIdleTimeout(s.run().idleTimeout())
-                            .optKeepTopics(s.cluster().keepTopics())
-                            .optProgress(out)
-                            .build()
-                            .run();
+                    new Replay(config, s.cluster(), source, s.run(), s.latency(), out).run();
             List<Path> files = ReplayReport.write(result, s.report());
             out.println();
             out.print(ReplayReport.table(result));

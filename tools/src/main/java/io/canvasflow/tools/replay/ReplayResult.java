@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoublePredicate;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -104,29 +105,32 @@ public record ReplayResult(
         String s = ReplayMode.SEEDED_2.name();
         String z = ReplayMode.ZERO_6.name();
         String f = ReplayMode.FEED_FORWARD.name();
-        double miou = ratio(s, z, res -> res.quality().miou());
-        if (Double.isFinite(miou)) {
-            checks.add(
-                    new Check(
-                            "mIoU of seeded-2 / zero-6",
-                            miou,
-                            ">= " + MIN_MIOU_RATIO,
-                            miou >= MIN_MIOU_RATIO));
-        }
-        double time = ratio(s, z, res -> res.cost().modelMsMean());
-        if (Double.isFinite(time)) {
-            checks.add(
-                    new Check(
-                            "model ms per frame of seeded-2 / zero-6",
-                            time,
-                            "<= " + MAX_MODEL_TIME_RATIO,
-                            time <= MAX_MODEL_TIME_RATIO));
-        }
-        double flicker = ratio(s, f, res -> res.quality().flicker().share());
-        if (Double.isFinite(flicker)) {
-            checks.add(
-                    new Check("flicker of seeded-2 / feed-forward", flicker, "< 1", flicker < 1));
-        }
+        addMeasured(
+                checks,
+                "mIoU of seeded-2 / zero-6",
+                ratio(s, z, res -> res.quality().miou()),
+                ">= " + MIN_MIOU_RATIO,
+                v -> v >= MIN_MIOU_RATIO);
+        addMeasured(
+                checks,
+                "model ms per frame of seeded-2 / zero-6",
+                ratio(s, z, res -> res.cost().modelMsMean()),
+                "<= " + MAX_MODEL_TIME_RATIO,
+                v -> v <= MAX_MODEL_TIME_RATIO);
+        addMeasured(
+                checks,
+                "flicker of seeded-2 / feed-forward",
+                ratio(s, f, res -> res.quality().flicker().share()),
+                "< 1",
+                v -> v < 1);
         return checks;
+    }
+
+    /** Adds the check when its figure could be measured (both modes ran and it is finite). */
+    private static void addMeasured(
+            List<Check> checks, String name, double value, String bar, DoublePredicate passes) {
+        if (Double.isFinite(value)) {
+            checks.add(new Check(name, value, bar, passes.test(value)));
+        }
     }
 }

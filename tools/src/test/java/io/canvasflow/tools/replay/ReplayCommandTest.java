@@ -48,19 +48,7 @@ class ReplayCommandTest {
     void shouldReplayEveryModeOnSyntheticFramesAndWriteTheReport() throws Exception {
         // Given a self-contained replay of two synthetic cameras with ground truth
         ReplayCommand.Settings settings =
-                new ReplayCommand.Settings(
-                        new ReplayCommand.Cluster(null, "frames", FrameRange.all(), 2, false),
-                        new Footage(CAMERAS, FRAMES, null, 0),
-                        new ReplayCommand.Run(
-                                ReplayMode.standard(),
-                                ShippedModels.rnn(),
-                                ShippedModels.feedForward(),
-                                1,
-                                Duration.ofMinutes(1)),
-                        new LatencyProbe(3, 0.8),
-                        dir.resolve("report"),
-                        null,
-                        Map.of());
+                selfContained(2, new Footage(CAMERAS, FRAMES, null, 0), ReplayMode.standard(), 3);
 
         // When it runs
         StringWriter console = new StringWriter();
@@ -144,19 +132,11 @@ class ReplayCommandTest {
         // the drain of the faster mode spans more than one transaction)
         Path video = Path.of(System.getenv("CANVASFLOW_VTEST"));
         ReplayCommand.Settings settings =
-                new ReplayCommand.Settings(
-                        new ReplayCommand.Cluster(null, "frames", FrameRange.all(), 1, false),
+                selfContained(
+                        1,
                         new Footage(0, 1, video, 30),
-                        new ReplayCommand.Run(
-                                List.of(ReplayMode.SEEDED_2, ReplayMode.FEED_FORWARD),
-                                ShippedModels.rnn(),
-                                ShippedModels.feedForward(),
-                                1,
-                                Duration.ofMinutes(1)),
-                        new LatencyProbe(0, 0.8),
-                        dir.resolve("report"),
-                        null,
-                        Map.of());
+                        List.of(ReplayMode.SEEDED_2, ReplayMode.FEED_FORWARD),
+                        0);
 
         // When it is replayed
         ReplayResult result =
@@ -263,5 +243,26 @@ class ReplayCommandTest {
 
         assertEquals(2, exit);
         assertTrue(err.toString().contains("--to-offset >= --from-offset"), err.toString());
+    }
+
+    /**
+     * A replay on an embedded broker of the shipped models, one stream thread, the report in {@code
+     * dir/report}.
+     */
+    private ReplayCommand.Settings selfContained(
+            int partitions, Footage footage, List<ReplayMode> modes, int latencyFrames) {
+        return new ReplayCommand.Settings(
+                new ReplayCommand.Cluster(null, "frames", FrameRange.all(), partitions, false),
+                footage,
+                new ReplayCommand.Run(
+                        modes,
+                        ShippedModels.rnn(),
+                        ShippedModels.feedForward(),
+                        1,
+                        Duration.ofMinutes(1)),
+                new LatencyProbe(latencyFrames, 0.8),
+                dir.resolve("report"),
+                null,
+                Map.of());
     }
 }

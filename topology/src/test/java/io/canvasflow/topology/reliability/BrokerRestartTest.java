@@ -29,12 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class BrokerRestartTest {
 
-    private static final int PARTITIONS = 4;
-    private static final List<String> CAMERAS = Fixtures.cameras(PARTITIONS, 2);
-    private static final int FRAMES = 150;
-    private static final int TOTAL = CAMERAS.size() * FRAMES;
-    private static final Duration PERIOD = Duration.ofMillis(40);
-    private static final int LEAD = 40;
+    private static final Fixtures.Workload LOAD = Fixtures.EIGHT_LIVE_CAMERAS;
     private static final Duration OUTAGE = Duration.ofSeconds(12);
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
@@ -52,7 +47,7 @@ class BrokerRestartTest {
                 StateRecorder states = new StateRecorder()) {
             // Given a running application and live cameras
             kafka.start();
-            Fixtures.createTopics(kafka, PARTITIONS);
+            Fixtures.createTopics(kafka, LOAD.partitions());
             try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
                     TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
                     CanvasFlowApp app =
@@ -67,9 +62,9 @@ class BrokerRestartTest {
                 Fixtures.await("the application runs", TIMEOUT, () -> Fixtures.hasActiveTasks(app));
                 long brokerBack;
                 int masksAtStop;
-                try (CameraPublisher cameras =
-                        CameraPublisher.aheadOfMasks(kafka, CAMERAS, FRAMES, PERIOD, masks, LEAD)) {
-                    Fixtures.awaitMasksOfEveryCamera(masks, TOTAL / 3, CAMERAS, TIMEOUT);
+                try (CameraPublisher cameras = CameraPublisher.aheadOfMasks(kafka, LOAD, masks)) {
+                    Fixtures.awaitMasksOfEveryCamera(
+                            masks, LOAD.total() / 3, LOAD.cameras(), TIMEOUT);
 
                     // When the broker stops in the middle of the stream and comes back later
                     masksAtStop = masks.size();
@@ -81,7 +76,8 @@ class BrokerRestartTest {
                 }
 
                 // Then every frame has exactly one mask, in order per camera
-                List<MaskEvent> all = masks.awaitValues(TOTAL, TIMEOUT, Duration.ofSeconds(3));
+                List<MaskEvent> all =
+                        masks.awaitValues(LOAD.total(), TIMEOUT, Duration.ofSeconds(3));
                 long firstAfter =
                         masks.received().stream()
                                 .skip(masksAtStop)
@@ -99,11 +95,11 @@ class BrokerRestartTest {
                                 masksAtStop,
                                 TimeUnit.NANOSECONDS.toMillis(firstAfter),
                                 OUTAGE.toSeconds(),
-                                TOTAL,
+                                LOAD.total(),
                                 all.size(),
                                 states.seen(),
                                 StateRecorder.failedThreads(app.streams())));
-                assertEquals(everyFrame(CAMERAS, FRAMES), sequences(all));
+                assertEquals(everyFrame(LOAD.cameras(), LOAD.frames()), sequences(all));
                 // And no canvas was lost
                 assertEquals(List.of(), unexpectedResets(all));
                 assertEquals(List.of(), deadLetters.values());

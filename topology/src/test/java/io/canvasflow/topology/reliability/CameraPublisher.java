@@ -31,6 +31,13 @@ final class CameraPublisher implements AutoCloseable {
      * Publishes frames {@code 1..frames} of every camera, staying at most {@code lead} frames per
      * camera ahead of the masks recorded so far.
      */
+    /** The cameras of a workload, each at most its lead ahead of its masks. */
+    static CameraPublisher aheadOfMasks(
+            EmbeddedKafkaBroker kafka, Fixtures.Workload load, TopicRecorder<?> masks) {
+        return aheadOfMasks(
+                kafka, load.cameras(), load.frames(), load.period(), masks, load.lead());
+    }
+
     static CameraPublisher aheadOfMasks(
             EmbeddedKafkaBroker kafka,
             List<String> cameras,

@@ -1,5 +1,6 @@
 package io.canvasflow.topology.reliability;
 
+import io.canvasflow.testsupport.ChildJvm;
 import io.canvasflow.topology.ServeCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,31 +35,25 @@ final class ChildServe implements AutoCloseable {
      * @param log where the child's output goes
      */
     static ChildServe start(Path model, Map<String, String> settings, Path log) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Dai.djl.offline=true");
-        command.add("-DOPT_OUT_TRACKING=true");
-        // One PyTorch thread: on a small shared host more threads spin against each other.
-        command.add("-Dai.djl.pytorch.num_threads=1");
-        command.add("-Dai.djl.pytorch.num_interop_threads=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ChildServe.class.getName());
-        command.add("--model");
-        command.add(model.toString());
+        List<String> args = new ArrayList<>(List.of("--model", model.toString()));
         settings.forEach(
                 (k, v) -> {
-                    command.add("-D");
-                    command.add(k + "=" + v);
+                    args.add("-D");
+                    args.add(k + "=" + v);
                 });
         Files.createDirectories(log.getParent());
         Process process =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
+                ChildJvm.start(
+                        List.of(
+                                "-Xmx512m",
+                                "-XX:+UseSerialGC",
+                                // One PyTorch thread: on a small shared host more threads spin
+                                // against each other.
+                                "-Dai.djl.pytorch.num_threads=1",
+                                "-Dai.djl.pytorch.num_interop_threads=1"),
+                        ChildServe.class,
+                        args,
+                        log);
         return new ChildServe(process, log);
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,11 +63,8 @@ class CrashRecoveryTest {
             // Given eight cameras, two per partition, publishing 25 frames a second each
             Fixtures.createTopics(kafka, PARTITIONS);
             Map<String, String> settings =
-                    new LinkedHashMap<>(
-                            Fixtures.settings(
-                                    kafka.bootstrapServers(),
-                                    "canvasflow-crash",
-                                    dir.resolve("state")));
+                    Fixtures.settings(
+                            kafka.bootstrapServers(), "canvasflow-crash", dir.resolve("state"));
             try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
                     TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
                     CameraPublisher cameras =

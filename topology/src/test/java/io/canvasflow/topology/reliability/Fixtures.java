@@ -6,6 +6,7 @@ import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.TestModels;
 import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -110,27 +111,7 @@ final class Fixtures {
 
     /** Saves a randomly initialised recurrent model of an architecture with a 64x48 input. */
     static ModelSpec saveTinyModel(Path dir, Architecture architecture) throws IOException {
-        ModelSpec spec =
-                new ModelSpec(
-                        ModelSpec.FORMAT_VERSION,
-                        "reliability-tiny-rnn",
-                        "unsaved",
-                        ModelType.RECURRENT,
-                        architecture,
-                        List.of(
-                                new ModelSpec.ClassInfo("sky", "#87ceeb"),
-                                new ModelSpec.ClassInfo("road", "#505050"),
-                                new ModelSpec.ClassInfo("person", "#dc143c")),
-                        new ModelSpec.InputSpec(
-                                W,
-                                H,
-                                new float[] {0.5f, 0.5f, 0.5f},
-                                new float[] {0.25f, 0.25f, 0.25f}),
-                        6,
-                        "random weights for reliability tests",
-                        Map.of(),
-                        null,
-                        "2026-01-01T00:00:00Z");
+        ModelSpec spec = TestModels.spec(ModelType.RECURRENT, architecture, W, H);
         try (SegmentationModel m = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {
             return m.save(dir);
         }
@@ -208,6 +189,27 @@ final class Fixtures {
     static byte[] jpegHeaderWithGarbageBody() {
         return TestImages.jpegHeaderWithGarbageBody(encode(street(0), "jpg"));
     }
+
+    /**
+     * What the cameras of a reliability test publish.
+     *
+     * @param partitions partitions of the frames topic
+     * @param cameras camera ids, spread evenly over the partitions
+     * @param frames frames per camera
+     * @param period time between a camera's frames
+     * @param lead how many frames a camera may publish ahead of its masks
+     */
+    record Workload(int partitions, List<String> cameras, int frames, Duration period, int lead) {
+
+        /** Frames of all cameras together. */
+        int total() {
+            return cameras.size() * frames;
+        }
+    }
+
+    /** Eight live cameras, two per partition, 150 frames each at 25 frames/s, 40 frames ahead. */
+    static final Workload EIGHT_LIVE_CAMERAS =
+            new Workload(4, cameras(4, 2), 150, Duration.ofMillis(40), 40);
 
     /**
      * The settings of an instance under test: exactly-once, scene cuts off, a 6 s session timeout

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,11 +64,11 @@ class ModelStartupTest {
         long size = Files.size(good.resolve(SegmentationModel.PARAMETERS_FILE));
         String sha = sha256(good.resolve(SegmentationModel.PARAMETERS_FILE));
         Map<String, Case> cases = new LinkedHashMap<>();
-        Path notJson = broken("not-json", m -> write(m, "{\"formatVersion\": 1,"));
+        Path notJson = brokenJson("not-json", "{\"formatVersion\": 1,");
         cases.put(
                 "model.json is not JSON",
                 new Case(notJson, line(quote(json(notJson)) + " is not valid JSON: " + ANY)));
-        Path empty = broken("empty-json", m -> write(m, ""));
+        Path empty = brokenJson("empty-json", "");
         cases.put("model.json is empty", new Case(empty, line(quote(json(empty)) + " is empty")));
         Path future =
                 broken(
@@ -89,9 +90,7 @@ class ModelStartupTest {
                                                 " has format version 99 but this runtime reads"
                                                         + " version 1"))));
         Path noArchitecture =
-                broken(
-                        "no-architecture",
-                        m -> write(m, replace(json, "\"architecture\"", "\"architectur\"")));
+                brokenJson("no-architecture", replace(json, "\"architecture\"", "\"architectur\""));
         cases.put(
                 "model.json lacks the architecture",
                 new Case(
@@ -103,9 +102,8 @@ class ModelStartupTest {
                                                         + " classes, input, parameters,"
                                                         + " version)"))));
         Path badStride =
-                broken(
-                        "bad-stride",
-                        m -> write(m, replace(json, "\"outputStride\": 8", "\"outputStride\": 7")));
+                brokenJson(
+                        "bad-stride", replace(json, "\"outputStride\": 8", "\"outputStride\": 7"));
         cases.put(
                 "model.json describes an impossible network",
                 new Case(
@@ -115,7 +113,7 @@ class ModelStartupTest {
                                         + quote(
                                                 " describes an invalid network: outputStride must"
                                                         + " be 8 or 16, got 7"))));
-        Path badColour = broken("bad-colour", m -> write(m, replace(json, "#87ceeb", "sky blue")));
+        Path badColour = brokenJson("bad-colour", replace(json, "#87ceeb", "sky blue"));
         cases.put(
                 "model.json gives a class colour that is not #rrggbb",
                 new Case(
@@ -126,9 +124,7 @@ class ModelStartupTest {
                                                 " gives class sky the colour \"sky blue\":"
                                                         + " expected #rrggbb"))));
         Path noInput =
-                broken(
-                        "zero-input",
-                        m -> write(m, json.replaceFirst("\"width\": \\d+", "\"width\": 0")));
+                brokenJson("zero-input", json.replaceFirst("\"width\": \\d+", "\"width\": 0"));
         cases.put(
                 "model.json gives an input width of zero",
                 new Case(
@@ -152,13 +148,7 @@ class ModelStartupTest {
                                         "missing parameter file "
                                                 + params(noParameters)
                                                 + " named by model.json"))));
-        Path truncated =
-                broken(
-                        "truncated",
-                        m -> {
-                            Path p = m.resolveSibling(SegmentationModel.PARAMETERS_FILE);
-                            Files.write(p, Arrays.copyOf(Files.readAllBytes(p), 1000));
-                        });
+        Path truncated = brokenParameters("truncated", bytes -> Arrays.copyOf(bytes, 1000));
         cases.put(
                 "the parameter file is truncated",
                 new Case(
@@ -171,13 +161,11 @@ class ModelStartupTest {
                                                 + size
                                                 + ": it is truncated or from another model"))));
         Path flipped =
-                broken(
+                brokenParameters(
                         "flipped",
-                        m -> {
-                            Path p = m.resolveSibling(SegmentationModel.PARAMETERS_FILE);
-                            byte[] bytes = Files.readAllBytes(p);
+                        bytes -> {
                             bytes[bytes.length / 2] ^= 0x10;
-                            Files.write(p, bytes);
+                            return bytes;
                         });
         cases.put(
                 "the parameter file has a flipped byte",
@@ -335,6 +323,21 @@ class ModelStartupTest {
     }
 
     /** A copy of the tiny model, broken; the breakage gets the path of its model.json. */
+    /** A copy of the model whose parameter file holds what {@code change} makes of its bytes. */
+    private Path brokenParameters(String name, UnaryOperator<byte[]> change) throws IOException {
+        return broken(
+                name,
+                m -> {
+                    Path p = m.resolveSibling(SegmentationModel.PARAMETERS_FILE);
+                    Files.write(p, change.apply(Files.readAllBytes(p)));
+                });
+    }
+
+    /** A copy of the model whose model.json reads {@code text}. */
+    private Path brokenJson(String name, String text) throws IOException {
+        return broken(name, m -> write(m, text));
+    }
+
     private Path broken(String name, Breakage breakage) throws IOException {
         Path target = dir.resolve(name);
         Files.createDirectories(target);

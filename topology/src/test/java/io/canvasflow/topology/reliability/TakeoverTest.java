@@ -17,7 +17,6 @@ import io.canvasflow.topology.CanvasFlowConfig;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,12 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class TakeoverTest {
 
-    private static final int PARTITIONS = 4;
-    private static final List<String> CAMERAS = Fixtures.cameras(PARTITIONS, 2);
-    private static final int FRAMES = 150;
-    private static final int TOTAL = CAMERAS.size() * FRAMES;
-    private static final Duration PERIOD = Duration.ofMillis(40);
-    private static final int LEAD = 40;
+    private static final Fixtures.Workload LOAD = Fixtures.EIGHT_LIVE_CAMERAS;
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     @TempDir Path dir;
@@ -60,13 +54,12 @@ class TakeoverTest {
     void shouldMoveTheCanvasesOfAStoppedInstanceToTheSurvivorAndLoseNothing() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
             // Given two instances, each keeping a standby copy of the other's canvases
-            Fixtures.createTopics(kafka, PARTITIONS);
+            Fixtures.createTopics(kafka, LOAD.partitions());
             Map<String, String> settings =
-                    new LinkedHashMap<>(
-                            Fixtures.settings(
-                                    kafka.bootstrapServers(),
-                                    "canvasflow-takeover",
-                                    dir.resolve("survivor")));
+                    Fixtures.settings(
+                            kafka.bootstrapServers(),
+                            "canvasflow-takeover",
+                            dir.resolve("survivor"));
             settings.put(CanvasFlowConfig.NUM_STANDBY_REPLICAS, "1");
             CanvasFlowConfig survivorConfig = Fixtures.config(settings);
             CanvasFlowConfig leavingConfig =
@@ -90,17 +83,20 @@ class TakeoverTest {
                                                                 ThreadMetadata::activeTasks)));
                 Set<Integer> moved = partitions(leaving, ThreadMetadata::activeTasks);
                 List<String> movedCameras =
-                        CAMERAS.stream()
-                                .filter(c -> moved.contains(Fixtures.partitionOf(c, PARTITIONS)))
+                        LOAD.cameras().stream()
+                                .filter(
+                                        c ->
+                                                moved.contains(
+                                                        Fixtures.partitionOf(c, LOAD.partitions())))
                                 .toList();
 
                 // When the cameras publish and, a third of the way, one instance stops for good
                 long stopNanos;
                 long closeMillis;
                 Map<String, Long> lastBeforeStop = new TreeMap<>();
-                try (CameraPublisher cameras =
-                        CameraPublisher.aheadOfMasks(kafka, CAMERAS, FRAMES, PERIOD, masks, LEAD)) {
-                    Fixtures.awaitMasksOfEveryCamera(masks, TOTAL / 3, CAMERAS, TIMEOUT);
+                try (CameraPublisher cameras = CameraPublisher.aheadOfMasks(kafka, LOAD, masks)) {
+                    Fixtures.awaitMasksOfEveryCamera(
+                            masks, LOAD.total() / 3, LOAD.cameras(), TIMEOUT);
                     stopNanos = System.nanoTime();
                     leaving.close();
                     closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopNanos);
@@ -115,7 +111,7 @@ class TakeoverTest {
                     cameras.awaitDone(TIMEOUT);
                 }
                 List<TopicRecorder.Received<MaskEvent>> received =
-                        awaitAll(masks, TOTAL, Duration.ofSeconds(3));
+                        awaitAll(masks, LOAD.total(), Duration.ofSeconds(3));
                 List<MaskEvent> all = TopicRecorder.valuesOf(received);
 
                 // Then the takeover time is reported
@@ -147,11 +143,11 @@ class TakeoverTest {
                                 closeMillis,
                                 takeoverMillis,
                                 restored(survivor, moved),
-                                TOTAL,
+                                LOAD.total(),
                                 all.size()));
 
                 // And every frame has exactly one mask, in order per camera
-                assertEquals(everyFrame(CAMERAS, FRAMES), sequences(all));
+                assertEquals(everyFrame(LOAD.cameras(), LOAD.frames()), sequences(all));
                 // And each moved camera goes on seeded from the canvas of its last mask before
                 // the stop
                 Map<String, String> expected = new TreeMap<>();
@@ -168,12 +164,12 @@ class TakeoverTest {
                                                 StoreNames.CANVAS_STORE,
                                                 QueryableStoreTypes.keyValueStore()));
                 Map<String, Long> stored = new TreeMap<>();
-                for (String camera : CAMERAS) {
+                for (String camera : LOAD.cameras()) {
                     CanvasState state = canvases.get(camera);
                     stored.put(camera, state == null ? null : state.getSequence());
                 }
                 Map<String, Long> latest = new TreeMap<>();
-                CAMERAS.forEach(c -> latest.put(c, (long) FRAMES));
+                LOAD.cameras().forEach(c -> latest.put(c, (long) LOAD.frames()));
                 assertEquals(latest, stored);
                 assertEquals(List.of(), deadLetters.values());
             }

@@ -16,25 +16,35 @@ import java.util.Random;
  * done in one pass. Images are resampled bilinearly, labels by nearest neighbour, so labels stay
  * class indices. Every draw comes from the {@link Random} passed in, so a seeded Random gives the
  * same result every time.
+ *
+ * @param cropWidth the output width
+ * @param cropHeight the output height
+ * @param minScale the smallest scale factor, drawn uniformly up to {@code maxScale}
+ * @param maxScale the largest scale factor
+ * @param flip whether half the outputs are mirrored
  */
-public final class Augmenter {
+public record Augmenter(
+        int cropWidth, int cropHeight, double minScale, double maxScale, boolean flip) {
 
-    private final int cropWidth;
-    private final int cropHeight;
-    private final double minScale;
-    private final double maxScale;
-    private final boolean flip;
-
-    private Augmenter(Builder b) {
-        this.cropWidth = b.cropWidth;
-        this.cropHeight = b.cropHeight;
-        this.minScale = b.minScale;
-        this.maxScale = b.maxScale;
-        this.flip = b.flip;
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException on a crop size that is not positive, or scales out of order
+     */
+    public Augmenter {
+        if (cropWidth <= 0 || cropHeight <= 0) {
+            throw new IllegalArgumentException(
+                    "Expected a positive crop size, got " + cropWidth + "x" + cropHeight);
+        }
+        if (!(minScale > 0) || !(maxScale >= minScale)) {
+            throw new IllegalArgumentException(
+                    "Expected 0 < min scale <= max scale, got " + minScale + ".." + maxScale);
+        }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    /** Crops of this size from images scaled by 0.75..1.25, half of them mirrored. */
+    public static Augmenter of(int cropWidth, int cropHeight) {
+        return new Augmenter(cropWidth, cropHeight, 0.75, 1.25, true);
     }
 
     /**
@@ -147,81 +157,24 @@ public final class Augmenter {
         int w01 = fx * (256 - fy);
         int w10 = (256 - fx) * fy;
         int w11 = fx * fy;
-        int r =
-                (((a >> 16) & 0xff) * w00
-                                + ((b >> 16) & 0xff) * w01
-                                + ((c >> 16) & 0xff) * w10
-                                + ((d >> 16) & 0xff) * w11
-                                + 32768)
-                        >> 16;
-        int g =
-                (((a >> 8) & 0xff) * w00
-                                + ((b >> 8) & 0xff) * w01
-                                + ((c >> 8) & 0xff) * w10
-                                + ((d >> 8) & 0xff) * w11
-                                + 32768)
-                        >> 16;
-        int bl =
-                ((a & 0xff) * w00 + (b & 0xff) * w01 + (c & 0xff) * w10 + (d & 0xff) * w11 + 32768)
-                        >> 16;
+        int r = channel(a, b, c, d, 16, w00, w01, w10, w11);
+        int g = channel(a, b, c, d, 8, w00, w01, w10, w11);
+        int bl = channel(a, b, c, d, 0, w00, w01, w10, w11);
         return (r << 16) | (g << 8) | bl;
+    }
+
+    /** One 8-bit channel (at bit {@code shift}) of four pixels, weighted out of 65536, rounded. */
+    private static int channel(
+            int a, int b, int c, int d, int shift, int w00, int w01, int w10, int w11) {
+        return (((a >> shift) & 0xff) * w00
+                        + ((b >> shift) & 0xff) * w01
+                        + ((c >> shift) & 0xff) * w10
+                        + ((d >> shift) & 0xff) * w11
+                        + 32768)
+                >> 16;
     }
 
     private static int scaled(int size, double scale) {
         return Math.max(1, (int) Math.round(size * scale));
-    }
-
-    public int cropWidth() {
-        return cropWidth;
-    }
-
-    public int cropHeight() {
-        return cropHeight;
-    }
-
-    /** Builds an {@link Augmenter}; the crop size is required. */
-    public static final class Builder {
-        private int cropWidth;
-        private int cropHeight;
-        private double minScale = 0.75;
-        private double maxScale = 1.25;
-        private boolean flip = true;
-
-        private Builder() {}
-
-        /** The output size. */
-        public Builder setCropSize(int width, int height) {
-            this.cropWidth = width;
-            this.cropHeight = height;
-            return this;
-        }
-
-        /** The range the scale factor is drawn from, uniformly; default 0.75..1.25. */
-        public Builder optScaleRange(double min, double max) {
-            this.minScale = min;
-            this.maxScale = max;
-            return this;
-        }
-
-        /** Whether half the outputs are mirrored; default true. */
-        public Builder optHorizontalFlip(boolean flip) {
-            this.flip = flip;
-            return this;
-        }
-
-        public Augmenter build() {
-            if (cropWidth <= 0 || cropHeight <= 0) {
-                throw new IllegalArgumentException(
-                        "Expected a positive crop size from setCropSize, got "
-                                + cropWidth
-                                + "x"
-                                + cropHeight);
-            }
-            if (!(minScale > 0) || !(maxScale >= minScale)) {
-                throw new IllegalArgumentException(
-                        "Expected 0 < min scale <= max scale, got " + minScale + ".." + maxScale);
-            }
-            return new Augmenter(this);
-        }
     }
 }

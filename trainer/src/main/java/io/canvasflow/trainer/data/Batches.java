@@ -107,17 +107,10 @@ public final class Batches {
 
     /** The labels as NHW floats, for losses that take float targets. */
     public static float[] labelsAsFloat(List<LabeledFrame> frames) {
-        LabeledFrame f = first(frames);
-        int plane = f.width() * f.height();
-        checkSizes(frames, f.width(), f.height());
-        float[] out = new float[frames.size() * plane];
-        int o = 0;
-        for (LabeledFrame frame : frames) {
-            byte[] l = frame.labelArray();
-            for (int p = 0; p < plane; p++) {
-                out[o + p] = l[p] & 0xff;
-            }
-            o += plane;
+        int[] labels = labels(frames);
+        float[] out = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[i] = labels[i];
         }
         return out;
     }

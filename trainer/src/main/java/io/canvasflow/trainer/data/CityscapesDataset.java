@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 
 /**
@@ -115,23 +114,7 @@ public final class CityscapesDataset {
         Path imageFile = imageDir.resolve(id + IMAGE_SUFFIX);
         Path labelFile = labelDir.resolve(id + LABEL_SUFFIX);
         BufferedImage image = Images.readImage(imageFile);
-        int[] size = new int[2];
-        int[] values = Images.readLabelValues(labelFile, size);
-        if (size[0] != image.getWidth() || size[1] != image.getHeight()) {
-            throw new DatasetException(
-                    "Label map "
-                            + labelFile
-                            + " is "
-                            + size[0]
-                            + "x"
-                            + size[1]
-                            + " but its image "
-                            + imageFile
-                            + " is "
-                            + image.getWidth()
-                            + "x"
-                            + image.getHeight());
-        }
+        int[] values = Images.readLabelValues(labelFile, imageFile, image);
         byte[] out = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             out[i] = (byte) trainId(values[i]);
@@ -141,22 +124,7 @@ public final class CityscapesDataset {
 
     /** Loads the images one at a time, as the iterator advances. */
     public Iterator<LabeledFrame> iterator() {
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < ids.size();
-            }
-
-            @Override
-            public LabeledFrame next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return load(ids.get(next++));
-            }
-        };
+        return ids.stream().map(this::load).iterator();
     }
 
     /** Loads every image. */

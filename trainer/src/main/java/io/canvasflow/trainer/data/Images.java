@@ -1,7 +1,7 @@
 package io.canvasflow.trainer.data;
 
+import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.synthetic.LabeledFrame;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -23,8 +23,10 @@ final class Images {
     /**
      * Reads the pixel values of a single-band label PNG (palette or greyscale): the palette index,
      * never the colour it maps to.
+     *
+     * @throws DatasetException also when the label map is not the size of its image
      */
-    static int[] readLabelValues(Path file, int[] size) {
+    static int[] readLabelValues(Path file, Path imageFile, BufferedImage image) {
         BufferedImage img = read(file);
         Raster raster = img.getRaster();
         if (!(img.getColorModel() instanceof IndexColorModel) && raster.getNumBands() != 1) {
@@ -36,9 +38,28 @@ final class Images {
                             + " colour bands; expected a palette or greyscale PNG whose values are"
                             + " class indices");
         }
-        size[0] = img.getWidth();
-        size[1] = img.getHeight();
+        requireSameSize(
+                "Label map " + file,
+                img.getWidth(),
+                img.getHeight(),
+                "its image " + imageFile,
+                image);
         return raster.getSamples(0, 0, img.getWidth(), img.getHeight(), 0, (int[]) null);
+    }
+
+    /**
+     * Checks that a label map is the size of its image.
+     *
+     * @throws DatasetException "LABELS is WxH but IMAGE is WxH" when it is not
+     */
+    static void requireSameSize(
+            String labels, int width, int height, String image, BufferedImage img) {
+        if (width != img.getWidth() || height != img.getHeight()) {
+            throw new DatasetException(
+                    String.format(
+                            "%s is %dx%d but %s is %dx%d",
+                            labels, width, height, image, img.getWidth(), img.getHeight()));
+        }
     }
 
     private static BufferedImage read(Path file) {
@@ -64,15 +85,7 @@ final class Images {
         if (type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_INT_RGB) {
             return img;
         }
-        BufferedImage out =
-                new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.drawImage(img, 0, 0, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
+        return ImageCodecs.copyBgr(img);
     }
 
     /** The image's pixels as packed {@code 0xRRGGBB}, read straight from its buffer. */

@@ -154,20 +154,12 @@ public final class TopicLabelledData {
             throw new DatasetException(
                     "Labelled frame " + where + " does not decode: " + e.getMessage(), e);
         }
-        if (labels.width() != image.getWidth() || labels.height() != image.getHeight()) {
-            throw new DatasetException(
-                    "Labelled frame "
-                            + where
-                            + " has a "
-                            + labels.width()
-                            + "x"
-                            + labels.height()
-                            + " label map for a "
-                            + image.getWidth()
-                            + "x"
-                            + image.getHeight()
-                            + " image");
-        }
+        Images.requireSameSize(
+                "The label map of labelled frame " + where,
+                labels.width(),
+                labels.height(),
+                "its image",
+                image);
         LabeledFrame f = LabeledFrame.wrap(image, labels.indices());
         return request.width() > 0 ? LabelledData.resize(f, request.width(), request.height()) : f;
     }

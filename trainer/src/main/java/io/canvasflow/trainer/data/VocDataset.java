@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 
 /**
@@ -127,23 +126,7 @@ public final class VocDataset {
         Path imageFile = imageFile(id);
         Path labelFile = labels.resolve(id + ".png");
         BufferedImage image = Images.readImage(imageFile);
-        int[] size = new int[2];
-        int[] values = Images.readLabelValues(labelFile, size);
-        if (size[0] != image.getWidth() || size[1] != image.getHeight()) {
-            throw new DatasetException(
-                    "Label map "
-                            + labelFile
-                            + " is "
-                            + size[0]
-                            + "x"
-                            + size[1]
-                            + " but its image "
-                            + imageFile
-                            + " is "
-                            + image.getWidth()
-                            + "x"
-                            + image.getHeight());
-        }
+        int[] values = Images.readLabelValues(labelFile, imageFile, image);
         byte[] out = new byte[values.length];
         int numClasses = classes.size();
         for (int i = 0; i < values.length; i++) {
@@ -173,23 +156,7 @@ public final class VocDataset {
 
     /** Loads the images of a split one at a time, as the iterator advances. */
     public Iterator<LabeledFrame> iterator(String split) {
-        List<String> list = ids(split);
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < list.size();
-            }
-
-            @Override
-            public LabeledFrame next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return load(list.get(next++));
-            }
-        };
+        return ids(split).stream().map(this::load).iterator();
     }
 
     private Path imageFile(String id) {

@@ -28,7 +28,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "label",
-        mixinStandardHelpOptions = true,
         description =
                 "Label footage with a teacher (motion: OpenCV background subtraction for a static"
                         + " camera; onnx:FILE: your own segmentation model) and write labelled"

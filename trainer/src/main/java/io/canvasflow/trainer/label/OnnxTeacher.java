@@ -10,6 +10,7 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.canvasflow.model.Canvas;
 import io.canvasflow.model.ImageTensors;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.trainer.data.LabelledData;
@@ -155,24 +156,17 @@ public final class OnnxTeacher implements Teacher {
     private byte[] labels(float[] scores, int sh, int sw, BufferedImage frame) {
         int c = classes.size();
         int plane = sh * sw;
-        byte[] cell = new byte[plane];
+        // The score map is laid out like a canvas's logits: one plane per class.
+        byte[] cell = new Canvas(c, sh, sw, scores, settings.file().toString()).argmax();
         for (int p = 0; p < plane; p++) {
-            int best = 0;
-            float max = scores[p];
-            for (int k = 1; k < c; k++) {
-                if (scores[k * plane + p] > max) {
-                    max = scores[k * plane + p];
-                    best = k;
-                }
-            }
+            float max = scores[Byte.toUnsignedInt(cell[p]) * plane + p];
             double sum = 0;
             for (int k = 0; k < c; k++) {
                 sum += Math.exp(scores[k * plane + p] - max);
             }
-            cell[p] =
-                    1 / sum >= settings.minConfidence()
-                            ? (byte) best
-                            : (byte) ClassTable.IGNORE_LABEL;
+            if (!(1 / sum >= settings.minConfidence())) { // NaN scores count as unsure
+                cell[p] = (byte) ClassTable.IGNORE_LABEL;
+            }
         }
         return LabelledData.nearest(cell, sw, sh, frame.getWidth(), frame.getHeight());
     }

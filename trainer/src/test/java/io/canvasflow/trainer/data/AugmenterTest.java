@@ -32,7 +32,7 @@ class AugmenterTest {
 
     @Test
     void shouldCropToTheRequestedSize() {
-        Augmenter aug = Augmenter.builder().setCropSize(6, 4).build();
+        Augmenter aug = Augmenter.of(6, 4);
 
         for (int seed = 0; seed < 20; seed++) {
             LabeledFrame out = aug.apply(gradient(), new Random(seed));
@@ -46,7 +46,7 @@ class AugmenterTest {
     @Test
     void shouldMirrorImageAndLabelsExactlyWhenFlipping() {
         LabeledFrame in = gradient();
-        Augmenter aug = Augmenter.builder().setCropSize(W, H).optScaleRange(1, 1).build();
+        Augmenter aug = new Augmenter(W, H, 1, 1, true);
 
         LabeledFrame out = aug.apply(in, new Augmenter.Params(1.0, 0, 0, true));
 
@@ -61,7 +61,7 @@ class AugmenterTest {
     @Test
     void shouldCopyExactlyAtScaleOneWithoutFlip() {
         LabeledFrame in = gradient();
-        Augmenter aug = Augmenter.builder().setCropSize(5, 3).optScaleRange(1, 1).build();
+        Augmenter aug = new Augmenter(5, 3, 1, 1, true);
 
         LabeledFrame out = aug.apply(in, new Augmenter.Params(1.0, 4, 2, false));
 
@@ -75,12 +75,7 @@ class AugmenterTest {
 
     @Test
     void shouldPadWithIgnoreLabelAndBlackWhenTheScaledImageIsSmaller() {
-        Augmenter aug =
-                Augmenter.builder()
-                        .setCropSize(16, 10)
-                        .optScaleRange(1, 1)
-                        .optHorizontalFlip(false)
-                        .build();
+        Augmenter aug = new Augmenter(16, 10, 1, 1, false);
 
         LabeledFrame out = aug.apply(gradient(), new Random(1));
 
@@ -98,7 +93,7 @@ class AugmenterTest {
 
     @Test
     void shouldKeepLabelsAsClassIndicesWhenScaling() {
-        Augmenter aug = Augmenter.builder().setCropSize(10, 7).optScaleRange(0.5, 2.0).build();
+        Augmenter aug = new Augmenter(10, 7, 0.5, 2.0, true);
 
         for (int seed = 0; seed < 30; seed++) {
             int[] hist = aug.apply(gradient(), new Random(seed)).labelHistogram();
@@ -110,7 +105,7 @@ class AugmenterTest {
 
     @Test
     void shouldRepeatForTheSameSeed() {
-        Augmenter aug = Augmenter.builder().setCropSize(7, 5).build();
+        Augmenter aug = Augmenter.of(7, 5);
 
         LabeledFrame a = aug.apply(gradient(), new Random(99));
         LabeledFrame b = aug.apply(gradient(), new Random(99));
@@ -122,7 +117,7 @@ class AugmenterTest {
 
     @Test
     void shouldApplyOneDrawToEveryFrameOfAClip() {
-        Augmenter aug = Augmenter.builder().setCropSize(9, 6).build();
+        Augmenter aug = Augmenter.of(9, 6);
         LabeledFrame f = gradient();
 
         for (int seed = 0; seed < 10; seed++) {
@@ -135,7 +130,7 @@ class AugmenterTest {
 
     @Test
     void shouldFlipAboutHalfTheTime() {
-        Augmenter aug = Augmenter.builder().setCropSize(W, H).optScaleRange(1, 1).build();
+        Augmenter aug = new Augmenter(W, H, 1, 1, true);
         Random random = new Random(5);
         int flips = 0;
         for (int i = 0; i < 200; i++) {
@@ -146,9 +141,7 @@ class AugmenterTest {
 
     @Test
     void shouldRequireACropSize() {
-        assertThrows(IllegalArgumentException.class, () -> Augmenter.builder().build());
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> Augmenter.builder().setCropSize(4, 4).optScaleRange(1.2, 0.8).build());
+        assertThrows(IllegalArgumentException.class, () -> new Augmenter(0, 0, 0.75, 1.25, true));
+        assertThrows(IllegalArgumentException.class, () -> new Augmenter(4, 4, 1.2, 0.8, true));
     }
 }

@@ -29,28 +29,28 @@ class VocDatasetTest {
 
     @Test
     void shouldLoadLabelmeSemanticSegmentationExample() throws IOException {
-        Path root = labelme("semantic_segmentation");
+        VocDataset voc = loadEveryImage("semantic_segmentation", "train");
 
-        VocDataset voc = VocDataset.open(root);
-        List<LabeledFrame> frames = voc.loadAll("train");
-
-        assertEquals(countFiles(root.resolve("JPEGImages"), ".jpg"), frames.size());
         assertEquals("_background_", voc.classes().name(0));
         assertEquals("person", voc.classes().name(15));
         assertEquals(21, voc.classes().size());
-        assertRealLabels(voc, frames, root);
     }
 
     @Test
     void shouldLoadLabelmeVideoAnnotationExample() throws IOException {
-        Path root = labelme("video_annotation");
+        VocDataset voc = loadEveryImage("video_annotation", "val");
 
-        VocDataset voc = VocDataset.open(root);
-        List<LabeledFrame> frames = voc.loadAll("val");
-
-        assertEquals(countFiles(root.resolve("JPEGImages"), ".jpg"), frames.size());
         assertEquals(List.of("_background_", "car", "track"), voc.classes().names());
+    }
+
+    /** Opens a labelme example and checks that a split loads every image with real labels. */
+    private VocDataset loadEveryImage(String example, String split) throws IOException {
+        Path root = labelme(example);
+        VocDataset voc = VocDataset.open(root);
+        List<LabeledFrame> frames = voc.loadAll(split);
+        assertEquals(countFiles(root.resolve("JPEGImages"), ".jpg"), frames.size());
         assertRealLabels(voc, frames, root);
+        return voc;
     }
 
     @Test

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topics;
-import io.canvasflow.trainer.CommandRun;
+import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.SequenceRange;
@@ -19,6 +19,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -51,7 +52,8 @@ class LabelCommandTest {
         Path frames = frames(40, 20);
         // When they are labelled by the motion teacher into a topic
         CommandRun run =
-                label(
+                labelInto(
+                        "labelled-a",
                         "--source",
                         frames.toString(),
                         "--camera",
@@ -59,14 +61,10 @@ class LabelCommandTest {
                         "--warm-up",
                         "5",
                         "--min-area",
-                        "20",
-                        "--to-topic",
-                        "labelled-a");
+                        "20");
         // Then 35 frames (all but the warm-up) are in the topic, with the teacher's classes
-        assertEquals(0, run.exit(), run.err());
-        LabelledData read = read("labelled-a", "cam-1");
-        assertEquals(35, read.frameCount());
-        assertEquals(List.of("background", "moving"), read.classes().names());
+        LabelledData read =
+                assertLabelled(run, "labelled-a", "cam-1", 35, List.of("background", "moving"));
         assertTrue(((String) read.lineage().get("teacher")).startsWith("motion:mog2"));
         assertEquals("5-39", read.lineage().get("sequenceRange"));
         assertEquals(1, read.sequences().size(), "consecutive frames form one sequence");
@@ -78,15 +76,14 @@ class LabelCommandTest {
         Path frames = frames(30, Integer.MAX_VALUE);
         // When they are labelled
         CommandRun run =
-                label(
+                labelInto(
+                        "labelled-b",
                         "--source",
                         frames.toString(),
                         "--camera",
                         "still",
                         "--warm-up",
-                        "5",
-                        "--to-topic",
-                        "labelled-b");
+                        "5");
         // Then the command fails with one sentence, and no frame is visible to read_committed
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("labelled no pixel as anything but background"), run.err());
@@ -100,7 +97,8 @@ class LabelCommandTest {
     @Test
     void shouldSayWhichCamerasATopicHoldsWhenTheCameraHasNone() throws Exception {
         CommandRun run =
-                label(
+                labelInto(
+                        "labelled-c",
                         "--source",
                         frames(30, 10).toString(),
                         "--camera",
@@ -108,9 +106,7 @@ class LabelCommandTest {
                         "--warm-up",
                         "5",
                         "--min-area",
-                        "20",
-                        "--to-topic",
-                        "labelled-c");
+                        "20");
         assertEquals(0, run.exit(), run.err());
         DatasetException e = assertThrows(DatasetException.class, () -> read("labelled-c", "x"));
         assertEquals(
@@ -178,7 +174,8 @@ class LabelCommandTest {
         }
         // When one camera's frames 0-24 are labelled from the topic
         CommandRun run =
-                label(
+                labelInto(
+                        "labelled-door",
                         "--source",
                         "topic:frames-in",
                         "--camera",
@@ -188,9 +185,7 @@ class LabelCommandTest {
                         "--warm-up",
                         "5",
                         "--min-area",
-                        "20",
-                        "--to-topic",
-                        "labelled-door");
+                        "20");
         // Then its 20 frames after the warm-up are labelled, keeping their sequence numbers
         assertEquals(0, run.exit(), run.err());
         LabelledData read = read("labelled-door", null);
@@ -208,7 +203,8 @@ class LabelCommandTest {
         Path frames = frames(12, 0, new Color(20, 160, 20), new Color(220, 30, 30));
         // When the clip is labelled through it
         CommandRun run =
-                label(
+                labelInto(
+                        "labelled-onnx",
                         "--source",
                         frames.toString(),
                         "--camera",
@@ -218,14 +214,10 @@ class LabelCommandTest {
                         "--teacher-classes",
                         "green,red",
                         "--teacher-normalise",
-                        "unit",
-                        "--to-topic",
-                        "labelled-onnx");
+                        "unit");
         // Then every frame is labelled (no warm-up), the square red and the field green
-        assertEquals(0, run.exit(), run.err());
-        LabelledData read = read("labelled-onnx", "field");
-        assertEquals(12, read.frameCount());
-        assertEquals(List.of("green", "red"), read.classes().names());
+        LabelledData read =
+                assertLabelled(run, "labelled-onnx", "field", 12, List.of("green", "red"));
         var first = read.frames().get(0);
         assertEquals(1, first.label(15, 20), "inside the square");
         assertEquals(0, first.label(50, 40), "on the field");
@@ -237,15 +229,14 @@ class LabelCommandTest {
         Path model = dir.resolve("flat.onnx");
         Files.write(model, OnnxGraphs.conv1x1(new float[][] {{-4, 4, 0}, {4, -4, 0}}, true));
         CommandRun run =
-                label(
+                labelInto(
+                        "labelled-flat",
                         "--source",
                         frames(5, 0).toString(),
                         "--teacher",
                         "onnx:" + model,
                         "--teacher-classes",
-                        "green,red",
-                        "--to-topic",
-                        "labelled-flat");
+                        "green,red");
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("per-pixel class score map"), run.err());
         assertThrows(DatasetException.class, () -> read("labelled-flat", null));
@@ -256,19 +247,16 @@ class LabelCommandTest {
     @EnabledIfEnvironmentVariable(named = "CANVASFLOW_VTEST", matches = ".+")
     void shouldLabelPeopleWalkingInVtest() throws Exception {
         CommandRun run =
-                label(
+                labelInto(
+                        "labelled-vtest",
                         "--source",
                         System.getenv("CANVASFLOW_VTEST"),
                         "--frames",
                         "0-79",
                         "--moving-class",
-                        "person",
-                        "--to-topic",
-                        "labelled-vtest");
-        assertEquals(0, run.exit(), run.err());
-        LabelledData read = read("labelled-vtest", "vtest");
-        assertEquals(50, read.frameCount());
-        assertEquals(List.of("background", "person"), read.classes().names());
+                        "person");
+        LabelledData read =
+                assertLabelled(run, "labelled-vtest", "vtest", 50, List.of("background", "person"));
         long person = 0;
         long pixels = 0;
         for (var f : read.frames()) {
@@ -300,6 +288,13 @@ class LabelCommandTest {
         return CommandRun.of(new LabelCommand(), all);
     }
 
+    /** Runs label with these arguments into {@code topic} on the test broker. */
+    private CommandRun labelInto(String topic, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--to-topic", topic));
+        return label(all.toArray(String[]::new));
+    }
+
     /** {@code count} 64x48 PNG frames; a white square moves from frame {@code movesFrom} on. */
     private Path frames(int count, int movesFrom) throws Exception {
         return frames(count, movesFrom, new Color(90, 110, 100), Color.WHITE);
@@ -320,5 +315,15 @@ class LabelCommandTest {
             ImageIO.write(frame, "png", folder.resolve(String.format("f%04d.png", t)).toFile());
         }
         return folder;
+    }
+
+    /** The run succeeded and wrote {@code frames} frames of the camera, with these classes. */
+    private LabelledData assertLabelled(
+            CommandRun run, String topic, String camera, int frames, List<String> classes) {
+        assertEquals(0, run.exit(), run.err());
+        LabelledData read = read(topic, camera);
+        assertEquals(frames, read.frameCount());
+        assertEquals(classes, read.classes().names());
+        return read;
     }
 }

@@ -1,4 +1,4 @@
-package io.canvasflow.trainer;
+package io.canvasflow.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

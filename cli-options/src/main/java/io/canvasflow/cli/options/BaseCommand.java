@@ -1,0 +1,36 @@
+package io.canvasflow.cli.options;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * What the subcommands share: picocli injects their {@link CommandSpec} here, which gives them the
+ * command line's output streams and lets them report a wrong option as a usage error.
+ */
+public abstract class BaseCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    /** The command line's standard output. */
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** The command line's standard error. */
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** A usage error: picocli prints the message and the usage, and exits with status 2. */
+    protected ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** A usage error with its cause. */
+    protected ParameterException usage(String message, Throwable cause) {
+        return new ParameterException(spec.commandLine(), message, cause);
+    }
+}

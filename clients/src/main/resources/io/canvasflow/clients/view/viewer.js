@@ -18,7 +18,10 @@ function tileFor(camera) {
   if (t) return t;
   const empty = document.getElementById("empty");
   if (empty) empty.remove();
-  const root = element("article", "tile no-frame", grid);
+  const root = element("article", "tile no-frame");
+  // Tiles stay in camera id order, whatever order the cameras first appear in.
+  const after = [...tiles.keys()].filter((id) => id > camera).sort()[0];
+  grid.insertBefore(root, after === undefined ? null : tiles.get(after).root);
   root.dataset.camera = camera;
   root.dataset.seq = "-1";
   const title = element("h2", "camera", root);
@@ -70,18 +73,22 @@ function writeStats(t) {
   const s = t.summary;
   const d = t.tile;
   const lines = [];
+  lines.push((d ? "seq " + d.sequence + (d.frame ? "" : " (frame missing)") : "no picture yet")
+    + (s ? "   " + s.fps.toFixed(1) + " frames/s" : ""));
+  if (s) {
+    lines.push("latency p50 " + ms(s.latencyP50Millis) + "   p99 " + ms(s.latencyP99Millis));
+  }
   if (d) {
-    lines.push("seq " + d.sequence + (d.frame ? "" : " (frame missing)"));
-    lines.push("iterations " + d.iterations + (s ? " (mean " + s.meanIterations.toFixed(2) + ")" : ""));
-    lines.push(d.seeded ? "this frame: seeded" : "this frame: reset (" + (d.resetReason || "none") + ")");
-    lines.push("model " + d.modelVersion);
+    lines.push("iterations " + d.iterations + (s ? " (mean " + s.meanIterations.toFixed(2) + ")" : "")
+      + (d.seeded ? ", seeded" : ", reset: " + String(d.resetReason || "none").toLowerCase()));
   }
   if (s) {
-    lines.splice(1, 0, s.fps.toFixed(1) + " frames/s   latency p50 " + ms(s.latencyP50Millis)
-      + "  p99 " + ms(s.latencyP99Millis));
     lines.push("seeded " + s.seeded + " / reset " + s.resets
       + (s.lastReset ? " (last: " + s.lastReset.toLowerCase() + ")" : ""));
     lines.push("masks " + s.frames + (s.skipped ? " (" + s.skipped + " skipped)" : ""));
+  }
+  if (d) {
+    lines.push("model " + d.modelVersion);
   }
   t.stats.textContent = lines.join("\n");
 }

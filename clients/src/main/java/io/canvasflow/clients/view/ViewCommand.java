@@ -107,7 +107,14 @@ public final class ViewCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             return view(out);
-        } catch (IllegalArgumentException | ViewBindException e) {
+        } catch (ViewBindException e) {
+            err.println(
+                    "canvasflow view: "
+                            + e.getMessage()
+                            + " (choose another --port, or 0 for any free one)");
+            err.flush();
+            return 2;
+        } catch (IllegalArgumentException e) {
             err.println("canvasflow view: " + e.getMessage());
             err.flush();
             return 2;

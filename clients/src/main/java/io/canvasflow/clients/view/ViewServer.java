@@ -103,12 +103,7 @@ public final class ViewServer implements AutoCloseable {
             server = HttpServer.create(address, 0);
         } catch (BindException e) {
             throw new ViewBindException(
-                    "could not listen on "
-                            + hostPort(address)
-                            + ": "
-                            + e.getMessage()
-                            + " (choose another --port, or 0 for any free one)",
-                    e);
+                    "could not listen on " + hostPort(address) + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("could not listen on " + hostPort(address), e);
         }

@@ -10,8 +10,11 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -53,7 +56,7 @@ public final class ViewServer implements AutoCloseable {
     private final String source;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
     private final AtomicInteger streamIds = new AtomicInteger();
-    private final Map<Integer, ViewStream> open = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, ViewStream> open = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private record Asset(String file, String contentType) {}
@@ -198,19 +201,19 @@ public final class ViewServer implements AutoCloseable {
 
     /** What the viewer follows and what each open stream has sent, as JSON. */
     String status() {
-        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        Map<String, Object> status = new LinkedHashMap<>();
         status.put("source", source);
         long[] counts = board.counts();
         status.put("joined", counts[0]);
         status.put("withoutFrame", counts[1]);
         status.put("unreadable", counts[2]);
-        Map<String, Object> cameras = new java.util.LinkedHashMap<>();
-        Map<String, Long> tileSequences = new java.util.HashMap<>();
+        Map<String, Object> cameras = new LinkedHashMap<>();
+        Map<String, Long> tileSequences = new HashMap<>();
         board.tiles().forEach(t -> tileSequences.put(t.camera(), t.sequence()));
         stats.get()
                 .forEach(
                         (camera, summary) -> {
-                            Map<String, Object> c = new java.util.LinkedHashMap<>();
+                            Map<String, Object> c = new LinkedHashMap<>();
                             c.put("newestMask", summary.lastSequence());
                             c.put("tile", tileSequences.getOrDefault(camera, -1L));
                             c.put("fps", summary.fps());

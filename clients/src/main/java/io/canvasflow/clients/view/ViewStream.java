@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -29,7 +30,7 @@ final class ViewStream {
     private final String source;
     private final BooleanSupplier closed;
     private final Map<String, Long> sentVersions = new HashMap<>();
-    private final Map<String, Long> sentSequences = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> sentSequences = new ConcurrentHashMap<>();
     private volatile long tilesSent;
     private volatile long tilesSkipped;
 

@@ -1,7 +1,7 @@
 package io.canvasflow.clients.view;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
@@ -188,7 +188,7 @@ final class Chromium implements AutoCloseable {
                     "the page threw on " + expression + ": " + result.get("exceptionDetails"));
         }
         JsonObject value = result.getAsJsonObject("result");
-        return value.has("value") ? value.get("value") : com.google.gson.JsonNull.INSTANCE;
+        return value.has("value") ? value.get("value") : JsonNull.INSTANCE;
     }
 
     /** A screenshot of the viewport. */
@@ -276,15 +276,5 @@ final class Chromium implements AutoCloseable {
             socket.request(1);
             return null;
         }
-    }
-
-    /** Reads a JSON array of numbers. */
-    static long[] longs(JsonElement array) {
-        JsonArray a = array.getAsJsonArray();
-        long[] out = new long[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).getAsLong();
-        }
-        return out;
     }
 }

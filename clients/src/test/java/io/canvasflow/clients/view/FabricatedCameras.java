@@ -116,16 +116,6 @@ final class FabricatedCameras implements AutoCloseable {
         return times == null ? null : times.get(sequence);
     }
 
-    /** The palette the masks are coloured with. */
-    static int[] palette() {
-        var classes = SyntheticCameraSource.classes();
-        int[] colors = new int[classes.size()];
-        for (int i = 0; i < colors.length; i++) {
-            colors[i] = classes.color(i);
-        }
-        return colors;
-    }
-
     private final Map<Long, byte[]> jpegs = new ConcurrentHashMap<>();
 
     private byte[] jpeg(int camera, long sequence) {

@@ -2,6 +2,7 @@ package io.canvasflow.clients.view;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.clients.CameraSummary;
@@ -10,6 +11,7 @@ import io.canvasflow.clients.JoinedMask;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -169,7 +171,7 @@ class ViewServerTest {
     void shouldSayThePortIsTakenInOneSentence() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ViewBindException e =
-                    org.junit.jupiter.api.Assertions.assertThrows(
+                    assertThrows(
                             ViewBindException.class,
                             () ->
                                     ViewServer.start(
@@ -225,8 +227,7 @@ class ViewServerTest {
     }
 
     static Frame frame(String camera, long sequence) {
-        java.awt.image.BufferedImage image =
-                new java.awt.image.BufferedImage(8, 4, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage image = new BufferedImage(8, 4, BufferedImage.TYPE_3BYTE_BGR);
         return Frame.newBuilder()
                 .setCameraId(camera)
                 .setSequence(sequence)

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -314,7 +315,7 @@ class ViewerBrowserTest {
         int inPalette = 0;
         int blended = 0;
         int frameDiffers = 0;
-        Map<Integer, Integer> classes = new java.util.HashMap<>();
+        Map<Integer, Integer> classes = new HashMap<>();
         for (int y = area.y; y < area.y + area.height; y++) {
             for (int x = area.x; x < area.x + area.width; x++) {
                 int mask = maskOnly.getRGB(x, y) & 0xFFFFFF;

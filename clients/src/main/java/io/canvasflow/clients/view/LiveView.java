@@ -19,6 +19,13 @@ import java.util.Map;
  */
 public final class LiveView implements AutoCloseable {
 
+    /**
+     * Frames, and masks waiting for a frame, the join keeps per camera: 30 s at 10 frames/s, the
+     * same as the frames topic's look-back, so that a topology running that far behind its cameras
+     * still shows masks on their frames (masks' default of 128 dropped them at 13 s behind).
+     */
+    public static final int JOIN_FRAMES = 300;
+
     private final MaskFollower follower;
     private final ViewServer server;
 
@@ -58,6 +65,7 @@ public final class LiveView implements AutoCloseable {
                         .optFramesTopic(frames)
                         .optDuration(duration)
                         .optJoinListener(board::onJoined)
+                        .optJoinCapacity(JOIN_FRAMES)
                         .optConsumerProperties(consumer)
                         .build();
         ViewServer server =

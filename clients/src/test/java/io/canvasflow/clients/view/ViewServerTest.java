@@ -13,6 +13,7 @@ import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -158,6 +159,49 @@ class ViewServerTest {
     }
 
     @Test
+    void shouldSendASlowBrowserTheNewestTileAndNoQueue() throws Exception {
+        // Given a browser that reads its stream's first event and then stops reading
+        board.onJoined(new JoinedMask(mask("a", 0), bigFrame("a", 0)));
+        try (Socket browser = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            browser.getOutputStream()
+                    .write(
+                            "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = browser.getInputStream();
+            byte[] buffer = new byte[1 << 16];
+            long read = in.read(buffer);
+
+            // When 2,000 frames of 100 kB (200 MB) arrive meanwhile
+            int last = 2_000;
+            for (int sequence = 1; sequence <= last; sequence++) {
+                board.onJoined(new JoinedMask(mask("a", sequence), bigFrame("a", sequence)));
+            }
+            Thread.sleep(500);
+
+            // Then, reading again, it catches up with the newest tile after a few megabytes (what
+            // the sockets had buffered), and the stream says what it skipped
+            String tail = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!tail.contains("\"sequence\":" + last + ",") && System.nanoTime() < deadline) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+                tail = (tail + new String(buffer, 0, n, StandardCharsets.US_ASCII));
+                tail = tail.substring(Math.max(0, tail.length() - 400_000));
+            }
+            assertTrue(
+                    tail.contains("\"sequence\":" + last + ","),
+                    "no tile " + last + " after " + read + " bytes");
+            System.out.printf("a slow browser read %,d bytes for 200 MB of frames%n", read);
+            assertTrue(read < 20_000_000, read + " bytes read for 200 MB of frames");
+            String status = get("/status").body();
+            assertTrue(status.matches(".*\"framesSkipped\":[1-9][0-9]+.*"), status);
+        }
+    }
+
+    @Test
     void shouldAnswerStatusWhileStreamsAreOpen() throws Exception {
         board.onJoined(new JoinedMask(mask("a", 7), null));
 
@@ -226,8 +270,17 @@ class ViewServerTest {
                 .build();
     }
 
+    /** A frame of 100 kB; the viewer passes the bytes through without decoding them. */
+    private static Frame bigFrame(String camera, long sequence) {
+        return frame(camera, sequence, new byte[100_000]);
+    }
+
     static Frame frame(String camera, long sequence) {
         BufferedImage image = new BufferedImage(8, 4, BufferedImage.TYPE_3BYTE_BGR);
+        return frame(camera, sequence, ImageCodecs.jpeg(image, 0.9f));
+    }
+
+    private static Frame frame(String camera, long sequence, byte[] jpeg) {
         return Frame.newBuilder()
                 .setCameraId(camera)
                 .setSequence(sequence)
@@ -235,7 +288,7 @@ class ViewServerTest {
                 .setWidth(8)
                 .setHeight(4)
                 .setEncoding(ImageEncoding.JPEG)
-                .setImage(ByteBuffer.wrap(ImageCodecs.jpeg(image, 0.9f)))
+                .setImage(ByteBuffer.wrap(jpeg))
                 .setMetadata(Map.of())
                 .build();
     }

@@ -86,6 +86,8 @@ class ViewerKeepUpTest {
                 double maxLagMillis = 0;
                 List<Double> lags = new ArrayList<>();
                 long rssMax = rssBefore;
+                List<String> rssEvery10s = new ArrayList<>();
+                int second = 0;
                 long end = System.nanoTime() + MEASURED.toNanos();
                 while (System.nanoTime() < end) {
                     Thread.sleep(1_000);
@@ -105,7 +107,11 @@ class ViewerKeepUpTest {
                         maxLagMillis = Math.max(maxLagMillis, lagMillis);
                         lags.add(lagMillis);
                     }
-                    rssMax = Math.max(rssMax, rssKb(viewer));
+                    long rss = rssKb(viewer);
+                    rssMax = Math.max(rssMax, rss);
+                    if (++second % 10 == 0) {
+                        rssEvery10s.add(String.format("%.1f", rss / 1024.0));
+                    }
                 }
                 long rssAfter = rssKb(viewer);
                 long sent = sequence.get() - sentBefore;
@@ -118,7 +124,8 @@ class ViewerKeepUpTest {
                         String.format(
                                 "viewer keep-up, %d cameras x %.1f frames/s for %d s: %d samples,"
                                         + " max lag %d sequences / %.0f ms, median %.0f ms;"
-                                        + " viewer RSS %.1f MB before, %.1f MB after, max %.1f MB%n"
+                                        + " viewer RSS %.1f MB before, %.1f MB after, max %.1f MB"
+                                        + " (every 10 s: %s)%n"
                                         + "status: %s",
                                 CAMERAS,
                                 sent / (double) MEASURED.toSeconds(),
@@ -130,6 +137,7 @@ class ViewerKeepUpTest {
                                 rssBefore / 1024.0,
                                 rssAfter / 1024.0,
                                 rssMax / 1024.0,
+                                String.join(", ", rssEvery10s),
                                 status);
                 System.out.println(figures);
                 Files.writeString(

@@ -178,10 +178,45 @@ class ViewerBrowserTest {
                             picture,
                             palette);
                 }
+                // the opacity slider at 0 leaves the frame alone
+                browser.evaluate(
+                        "document.querySelector('input[value=both]').click();"
+                                + " const o = document.getElementById('opacity'); o.value = 0;"
+                                + " o.dispatchEvent(new Event('input'))");
+                Thread.sleep(300);
+                BufferedImage clear = browser.screenshot();
+                for (JsonObject tile : tiles(browser)) {
+                    Rectangle picture = rect(tile.getAsJsonArray("picture"), 3);
+                    assertEquals(0, differingPixels(clear, frameOnly, picture), "opacity 0");
+                }
+
+                // the legend names the model's classes in its colours
+                Set<Integer> swatches = new HashSet<>();
+                for (JsonElement colour :
+                        JsonParser.parseString(
+                                        browser.evaluate(
+                                                        "JSON.stringify([...document.querySelectorAll('#legend .swatch')]"
+                                                                + ".map(s => getComputedStyle(s).backgroundColor))")
+                                                .getAsString())
+                                .getAsJsonArray()) {
+                    String[] rgb = colour.getAsString().replaceAll("[^0-9,]", "").split(",");
+                    swatches.add(
+                            Integer.parseInt(rgb[0]) << 16
+                                    | Integer.parseInt(rgb[1]) << 8
+                                    | Integer.parseInt(rgb[2]));
+                }
+                assertEquals(palette, swatches);
                 String legend =
                         browser.evaluate("document.getElementById('legend').textContent")
                                 .getAsString();
                 assertTrue(legend.contains("road") && legend.contains("person"), legend);
+
+                // and a click enlarges a tile
+                double before =
+                        tiles(browser).get(0).getAsJsonArray("picture").get(2).getAsDouble();
+                browser.evaluate("document.querySelector('#grid .tile').click()");
+                double after = tiles(browser).get(0).getAsJsonArray("picture").get(2).getAsDouble();
+                assertTrue(after > 1.5 * before, before + " -> " + after);
             } finally {
                 cameras.stop();
                 view.stop();

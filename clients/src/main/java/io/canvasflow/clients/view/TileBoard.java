@@ -130,9 +130,22 @@ public final class TileBoard {
         return new LinkedHashMap<>(legends);
     }
 
-    /** Masks joined so far, those without their frame, and those that could not be shown. */
-    synchronized long[] counts() {
-        return new long[] {tilesJoined, withoutFrame, unreadable};
+    /**
+     * What the board was given.
+     *
+     * @param joined masks joined so far
+     * @param withoutFrame those of them whose frame never came
+     * @param unreadable masks that could not be shown (a class map that does not decode)
+     */
+    record Counts(long joined, long withoutFrame, long unreadable) {}
+
+    synchronized Counts counts() {
+        return new Counts(tilesJoined, withoutFrame, unreadable);
+    }
+
+    /** Wakes every {@link #awaitChange} caller, for a server that is closing. */
+    synchronized void wakeReaders() {
+        notifyAll();
     }
 
     /** The legend of a model version the board has not seen yet, else null (decoded once). */

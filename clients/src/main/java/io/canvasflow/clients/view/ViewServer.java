@@ -172,10 +172,14 @@ public final class ViewServer implements AutoCloseable {
     }
 
     private void stream(HttpExchange exchange) throws IOException {
-        if (exchange.getRequestMethod().equals("HEAD") || !streams.tryAcquire()) {
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            send(exchange, 200, "text/event-stream; charset=utf-8", "");
+            return;
+        }
+        if (!streams.tryAcquire()) {
             send(
                     exchange,
-                    exchange.getRequestMethod().equals("HEAD") ? 200 : 503,
+                    503,
                     "text/plain; charset=utf-8",
                     "at most " + MAX_STREAMS + " viewers at once\n");
             return;
@@ -203,10 +207,10 @@ public final class ViewServer implements AutoCloseable {
     String status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("source", source);
-        long[] counts = board.counts();
-        status.put("joined", counts[0]);
-        status.put("withoutFrame", counts[1]);
-        status.put("unreadable", counts[2]);
+        TileBoard.Counts counts = board.counts();
+        status.put("joined", counts.joined());
+        status.put("withoutFrame", counts.withoutFrame());
+        status.put("unreadable", counts.unreadable());
         Map<String, Object> cameras = new LinkedHashMap<>();
         Map<String, Long> tileSequences = new HashMap<>();
         board.tiles().forEach(t -> tileSequences.put(t.camera(), t.sequence()));
@@ -276,9 +280,7 @@ public final class ViewServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        synchronized (board) {
-            board.notifyAll();
-        }
+        board.wakeReaders();
         server.stop(0);
         executor.shutdownNow();
     }

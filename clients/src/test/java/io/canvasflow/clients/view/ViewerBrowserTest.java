@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,11 +76,18 @@ class ViewerBrowserTest {
     @BeforeAll
     static void startBroker() throws Exception {
         chromium = Chromium.find().orElse(null);
-        assumeTrue(chromium != null, Chromium.MISSING);
+        if (chromium == null) {
+            return; // each test skips, saying why
+        }
         kafka = EmbeddedKafkaBroker.builder().build().start();
         kafka.createTopics(CanvasFlowTopics.withPartitions(2));
         kafka.createTopics(Map.of("frames-hostile", 1, "masks-hostile", 1));
         Files.createDirectories(SCREENSHOTS);
+    }
+
+    @BeforeEach
+    void needsChromium() {
+        assumeTrue(chromium != null, Chromium.MISSING);
     }
 
     @AfterAll

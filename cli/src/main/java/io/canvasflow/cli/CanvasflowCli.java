@@ -2,6 +2,7 @@ package io.canvasflow.cli;
 
 import io.canvasflow.clients.MasksCommand;
 import io.canvasflow.clients.PublishCommand;
+import io.canvasflow.clients.view.ViewCommand;
 import io.canvasflow.registry.ModelsCommand;
 import io.canvasflow.tools.bench.BenchCommand;
 import io.canvasflow.tools.demo.DemoCommand;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Spec;
             ModelsCommand.class,
             PublishCommand.class,
             MasksCommand.class,
+            ViewCommand.class,
             ReplayCommand.class,
             BenchCommand.class,
         })

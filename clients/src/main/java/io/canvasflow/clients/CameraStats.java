@@ -36,6 +36,7 @@ final class CameraStats {
     private double modelMillis;
     private long seeded;
     private long lastSequence = -1;
+    private ResetReason lastReset;
     private final Set<String> models = new LinkedHashSet<>();
 
     CameraStats(String cameraId, Duration window) {
@@ -63,6 +64,7 @@ final class CameraStats {
             seeded++;
         } else if (event.getResetReason() != null) {
             resets.merge(event.getResetReason(), 1L, Long::sum);
+            lastReset = event.getResetReason();
         }
         latencies[latencyNext] = event.getEndToEndLatencyMillis();
         latencyNext = (latencyNext + 1) % LATENCY_SAMPLES;
@@ -85,7 +87,8 @@ final class CameraStats {
                         seeded,
                         resets,
                         segmented == 0 ? 0 : modelMillis / segmented,
-                        List.copyOf(models)),
+                        List.copyOf(models),
+                        lastReset),
                 lastSequence);
     }
 

@@ -37,13 +37,15 @@ public record CameraSummary(
      * @param meanModelMillis mean time in the model per segmented frame
      * @param models the model versions that segmented them, in the order they first did (a camera
      *     switched by {@code canvasflow models assign} has two or more)
+     * @param lastReset why the canvas was last reset, or null when it never was
      */
     public record Segmentation(
             double meanIterations,
             long seeded,
             Map<ResetReason, Long> resets,
             double meanModelMillis,
-            List<String> models) {
+            List<String> models,
+            ResetReason lastReset) {
 
         /** Copies the reset counts and the versions. */
         public Segmentation {

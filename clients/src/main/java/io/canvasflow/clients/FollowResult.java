@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param cameras each camera's statistics at the end, by camera id in order of first appearance
  * @param masks mask events consumed
- * @param frames frame records consumed for overlays
+ * @param frames frame records consumed for the join (overlays, join listeners)
  * @param badRecords records that could not be deserialized and were skipped
  * @param overlays overlays drawn
  * @param videos the MP4 per camera, when overlays were written

@@ -18,9 +18,6 @@ import java.util.Map;
  */
 final class FrameJoinBuffer {
 
-    /** A mask event and its frame, or null when the frame never arrived. */
-    record Joined(MaskEvent mask, Frame frame) {}
-
     private final int capacityPerCamera;
     private final Map<String, Side> cameras = new HashMap<>();
 
@@ -34,11 +31,11 @@ final class FrameJoinBuffer {
     }
 
     /** Adds a frame; returns the masks it completes, in arrival order. */
-    List<Joined> onFrame(Frame frame) {
+    List<JoinedMask> onFrame(Frame frame) {
         Side side = side(frame.getCameraId());
         long sequence = frame.getSequence();
         MaskEvent waiting = side.masks.get(sequence);
-        List<Joined> out = new ArrayList<>();
+        List<JoinedMask> out = new ArrayList<>();
         if (waiting == null) {
             side.frames.put(sequence, frame);
             if (side.frames.size() > capacityPerCamera) {
@@ -52,12 +49,12 @@ final class FrameJoinBuffer {
                 it.hasNext(); ) {
             Map.Entry<Long, MaskEvent> mask = it.next();
             if (mask.getKey() == sequence) {
-                out.add(new Joined(mask.getValue(), frame));
+                out.add(new JoinedMask(mask.getValue(), frame));
                 it.remove();
                 break;
             }
             if (mask.getKey() < sequence) {
-                out.add(new Joined(mask.getValue(), null));
+                out.add(new JoinedMask(mask.getValue(), null));
                 it.remove();
             }
         }
@@ -65,30 +62,30 @@ final class FrameJoinBuffer {
     }
 
     /** Adds a mask; returns it with its frame when the frame is here, plus masks given up on. */
-    List<Joined> onMask(MaskEvent mask) {
+    List<JoinedMask> onMask(MaskEvent mask) {
         Side side = side(mask.getCameraId());
         long sequence = mask.getSequence();
-        List<Joined> out = new ArrayList<>();
+        List<JoinedMask> out = new ArrayList<>();
         Frame frame = side.frames.remove(sequence);
         if (frame != null) {
             side.frames.keySet().removeIf(s -> s < sequence);
-            out.add(new Joined(mask, frame));
+            out.add(new JoinedMask(mask, frame));
             return out;
         }
         side.masks.put(sequence, mask);
         if (side.masks.size() > capacityPerCamera) {
             Iterator<MaskEvent> eldest = side.masks.values().iterator();
-            out.add(new Joined(eldest.next(), null));
+            out.add(new JoinedMask(eldest.next(), null));
             eldest.remove();
         }
         return out;
     }
 
     /** Releases every waiting mask without its frame and forgets every frame. */
-    List<Joined> drain() {
-        List<Joined> out = new ArrayList<>();
+    List<JoinedMask> drain() {
+        List<JoinedMask> out = new ArrayList<>();
         for (Side side : cameras.values()) {
-            side.masks.values().forEach(mask -> out.add(new Joined(mask, null)));
+            side.masks.values().forEach(mask -> out.add(new JoinedMask(mask, null)));
             side.masks.clear();
             side.frames.clear();
         }

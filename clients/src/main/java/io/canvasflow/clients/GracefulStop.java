@@ -8,14 +8,20 @@ import java.util.concurrent.TimeUnit;
  * until the command has finished (flushed the producer, closed the videos) or ten seconds have
  * passed. Closing it removes the hook.
  */
-final class GracefulStop implements AutoCloseable {
+public final class GracefulStop implements AutoCloseable {
 
     private static final long GRACE_SECONDS = 10;
 
     private final CountDownLatch done = new CountDownLatch(1);
     private final Thread hook;
 
-    GracefulStop(String name, Runnable stop) {
+    /**
+     * Adds the hook.
+     *
+     * @param name the hook thread's name
+     * @param stop asks the work to stop
+     */
+    public GracefulStop(String name, Runnable stop) {
         this.hook =
                 new Thread(
                         () -> {

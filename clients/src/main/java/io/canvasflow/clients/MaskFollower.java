@@ -9,8 +9,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -26,9 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the masks topic: keeps per-camera statistics (frames, rate, latency percentiles,
- * iterations, seeded frames and resets by reason), shows them as a live table, and optionally draws
- * overlays, for which it also reads the frames topic and joins each mask with its frame in a
- * bounded buffer.
+ * iterations, seeded frames and resets by reason), shows them as a live table, and optionally joins
+ * each mask with its frame by (camera, sequence) in a bounded buffer, reading the frames topic too:
+ * for overlays ({@link Builder#optOverlays}) and for join listeners such as the live viewer ({@link
+ * Builder#optJoinListener}).
  *
  * <pre>{@code
  * FollowResult result =
@@ -69,6 +72,7 @@ public final class MaskFollower {
     private final boolean tableInPlace;
     private final Duration tableInterval;
     private final Consumer<MaskEvent> listener;
+    private final List<Consumer<JoinedMask>> joinListeners;
     private final Map<String, Object> consumerProperties;
     private final Duration statsWindow;
     private final FrameJoinBuffer join;
@@ -96,6 +100,7 @@ public final class MaskFollower {
         this.tableInPlace = builder.tableInPlace;
         this.tableInterval = builder.tableInterval;
         this.listener = builder.listener;
+        this.joinListeners = List.copyOf(builder.joinListeners);
         this.consumerProperties = Map.copyOf(builder.consumerProperties);
         this.statsWindow = builder.statsWindow;
         this.join = new FrameJoinBuffer(builder.joinCapacity);
@@ -162,7 +167,7 @@ public final class MaskFollower {
                     new FollowerStart(
                                     bootstrapServers,
                                     masksTopic.name(),
-                                    overlays == null ? null : framesTopic.name(),
+                                    joins() ? framesTopic.name() : null,
                                     groupId,
                                     fromBeginning,
                                     () -> stopping)
@@ -200,8 +205,8 @@ public final class MaskFollower {
             }
         } finally {
             consumer = null;
-            for (FrameJoinBuffer.Joined joined : join.drain()) {
-                draw(joined);
+            for (JoinedMask joined : join.drain()) {
+                joined(joined);
             }
         }
         if (table != null) {
@@ -246,11 +251,11 @@ public final class MaskFollower {
             if (mask != null) {
                 onMask(mask);
             }
-        } else if (overlays != null) {
+        } else if (joins()) {
             Frame frame = deserialize(framesTopic, record);
             if (frame != null) {
                 frames++;
-                join.onFrame(frame).forEach(this::draw);
+                join.onFrame(frame).forEach(this::joined);
             }
         }
     }
@@ -266,14 +271,22 @@ public final class MaskFollower {
         if (listener != null) {
             listener.accept(mask);
         }
-        if (overlays != null && !mask.getSkipped()) {
-            join.onMask(mask).forEach(this::draw);
+        if (joins() && !mask.getSkipped()) {
+            join.onMask(mask).forEach(this::joined);
         }
     }
 
-    private void draw(FrameJoinBuffer.Joined joined) {
+    /** Whether masks are joined with their frames, for overlays or listeners. */
+    private boolean joins() {
+        return overlays != null || !joinListeners.isEmpty();
+    }
+
+    private void joined(JoinedMask joined) {
         if (overlays != null && overlays.write(joined.mask(), joined.frame())) {
             overlaysDrawn++;
+        }
+        for (Consumer<JoinedMask> joinListener : joinListeners) {
+            joinListener.accept(joined);
         }
     }
 
@@ -335,6 +348,7 @@ public final class MaskFollower {
         private boolean tableInPlace;
         private Duration tableInterval = Duration.ofSeconds(1);
         private Consumer<MaskEvent> listener;
+        private final List<Consumer<JoinedMask>> joinListeners = new ArrayList<>();
         private final Map<String, Object> consumerProperties = new HashMap<>();
         private Duration statsWindow = Duration.ofSeconds(5);
         private int joinCapacity = 128;
@@ -476,6 +490,19 @@ public final class MaskFollower {
          */
         public Builder optListener(Consumer<MaskEvent> listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Joins every mask with its frame, reading the frames topic too, and calls back with each
+         * pair on the follower's thread (after the overlay, if any); a mask whose frame never came
+         * is handed over without one. Repeat for more listeners.
+         *
+         * @param joinListener the callback; it should return quickly
+         * @return this builder
+         */
+        public Builder optJoinListener(Consumer<JoinedMask> joinListener) {
+            joinListeners.add(Objects.requireNonNull(joinListener, "joinListener"));
             return this;
         }
 

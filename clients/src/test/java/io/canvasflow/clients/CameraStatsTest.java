@@ -43,7 +43,8 @@ class CameraStatsTest {
                                 98,
                                 Map.of(ResetReason.FIRST_FRAME, 1L, ResetReason.TIME_GAP, 1L),
                                 10.0,
-                                List.of("1")),
+                                List.of("1"),
+                                ResetReason.TIME_GAP),
                         102);
         assertEquals(expected, summary);
         assertEquals(10.0, summary.fps(), 0.5);

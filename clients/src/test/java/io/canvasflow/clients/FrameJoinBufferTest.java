@@ -20,9 +20,7 @@ class FrameJoinBufferTest {
         Frame frame = frame("a", 1);
         join.onFrame(frame);
 
-        assertEquals(
-                List.of(new FrameJoinBuffer.Joined(mask("a", 1), frame)),
-                join.onMask(mask("a", 1)));
+        assertEquals(List.of(new JoinedMask(mask("a", 1), frame)), join.onMask(mask("a", 1)));
         assertEquals(0, join.waitingFrames());
     }
 
@@ -31,8 +29,7 @@ class FrameJoinBufferTest {
         assertEquals(List.of(), join.onMask(mask("a", 1)));
 
         assertEquals(
-                List.of(new FrameJoinBuffer.Joined(mask("a", 1), frame("a", 1))),
-                join.onFrame(frame("a", 1)));
+                List.of(new JoinedMask(mask("a", 1), frame("a", 1))), join.onFrame(frame("a", 1)));
         assertEquals(0, join.waitingMasks());
     }
 
@@ -49,12 +46,12 @@ class FrameJoinBufferTest {
         join.onMask(mask("a", 1));
         join.onMask(mask("a", 2));
 
-        List<FrameJoinBuffer.Joined> released = join.onFrame(frame("a", 2));
+        List<JoinedMask> released = join.onFrame(frame("a", 2));
 
         assertEquals(
                 List.of(
-                        new FrameJoinBuffer.Joined(mask("a", 1), null),
-                        new FrameJoinBuffer.Joined(mask("a", 2), frame("a", 2))),
+                        new JoinedMask(mask("a", 1), null),
+                        new JoinedMask(mask("a", 2), frame("a", 2))),
                 released);
     }
 
@@ -68,14 +65,12 @@ class FrameJoinBufferTest {
 
         join.onMask(mask("a", 10));
         join.onMask(mask("a", 11));
-        assertEquals(
-                List.of(new FrameJoinBuffer.Joined(mask("a", 0), null)),
-                join.onMask(mask("a", 12)));
+        assertEquals(List.of(new JoinedMask(mask("a", 0), null)), join.onMask(mask("a", 12)));
         assertEquals(
                 List.of(
-                        new FrameJoinBuffer.Joined(mask("a", 10), null),
-                        new FrameJoinBuffer.Joined(mask("a", 11), null),
-                        new FrameJoinBuffer.Joined(mask("a", 12), null)),
+                        new JoinedMask(mask("a", 10), null),
+                        new JoinedMask(mask("a", 11), null),
+                        new JoinedMask(mask("a", 12), null)),
                 join.drain());
     }
 

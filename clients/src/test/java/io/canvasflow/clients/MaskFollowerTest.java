@@ -128,7 +128,8 @@ class MaskFollowerTest {
                                     4,
                                     Map.of(ResetReason.FIRST_FRAME, 1L),
                                     20.0,
-                                    List.of("1")),
+                                    List.of("1"),
+                                    ResetReason.FIRST_FRAME),
                             5),
                     summary);
         }

@@ -14,6 +14,10 @@ import io.canvasflow.clients.PublishJob;
 import io.canvasflow.clients.PublishResult;
 import io.canvasflow.clients.SyntheticCameraSource;
 import io.canvasflow.clients.VideoFileSource;
+import io.canvasflow.clients.view.TileBoard;
+import io.canvasflow.clients.view.ViewBindException;
+import io.canvasflow.clients.view.ViewCommand;
+import io.canvasflow.clients.view.ViewServer;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.schemas.Topics;
@@ -27,10 +31,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,8 +46,9 @@ import picocli.CommandLine.Option;
  * The README's first command: the whole pipeline on one machine, in about two minutes. It starts an
  * embedded Kafka broker (unless given one), creates the topics, starts the segmentation topology,
  * publishes several synthetic cameras with ground truth (and a real video when given), follows the
- * mask events with a live table, and writes a report folder: the figures as JSON and Markdown,
- * charts, overlay samples and an MP4 per camera.
+ * mask events with a live table and the live viewer in the browser ({@code canvasflow view}'s page
+ * on its own follower's joins; {@code --no-view} skips it), and writes a report folder: the figures
+ * as JSON and Markdown, charts, overlay samples and an MP4 per camera.
  *
  * <p>On an external broker it uses topics of its own ({@code frames-demo-ID} and so on), so a demo
  * never mixes with other data.
@@ -50,7 +57,8 @@ import picocli.CommandLine.Option;
         name = "demo",
         description =
                 "Run the whole pipeline on this machine: embedded broker, topology, synthetic"
-                        + " cameras (and --video), live mask table, and a report folder.")
+                        + " cameras (and --video), live mask table, live view in the browser,"
+                        + " and a report folder.")
 public final class DemoCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
@@ -120,6 +128,18 @@ public final class DemoCommand extends BaseCommand {
                     "Give up waiting for masks after this long (ISO-8601). Default: ${DEFAULT-VALUE}.")
     private Duration timeout;
 
+    @Option(names = "--no-view", description = "Do not serve the live view in the browser.")
+    private boolean noView;
+
+    @Option(
+            names = "--view-port",
+            defaultValue = "" + ViewServer.DEFAULT_PORT,
+            paramLabel = "PORT",
+            description =
+                    "The live view's port on 127.0.0.1; 0 for any free one."
+                            + " Default: ${DEFAULT-VALUE}.")
+    private int viewPort;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -135,6 +155,13 @@ public final class DemoCommand extends BaseCommand {
             return report.complete() ? 0 : 1;
         } catch (ModelLoadException | IllegalArgumentException e) {
             stderr.println("canvasflow demo: " + e.getMessage());
+            stderr.flush();
+            return 2;
+        } catch (ViewBindException e) {
+            stderr.println(
+                    "canvasflow demo: the live view "
+                            + e.getMessage()
+                            + " (choose another --view-port, 0 for any free one, or --no-view)");
             stderr.flush();
             return 2;
         }
@@ -157,6 +184,9 @@ public final class DemoCommand extends BaseCommand {
             }
         }
         parseSize(videoSize);
+        if (viewPort < 0 || viewPort > 65535) {
+            throw usage("expected --view-port between 0 and 65535 but found " + viewPort);
+        }
     }
 
     private int[] parseSize(String size) {
@@ -177,10 +207,19 @@ public final class DemoCommand extends BaseCommand {
     DemoReport run(PrintWriter console) throws IOException, InterruptedException {
         prepareOutput();
         String runId = Long.toString(System.currentTimeMillis(), 36);
+        // The live view listens first, so that a taken port stops the demo before anything starts.
+        TileBoard board = new TileBoard();
+        AtomicReference<MaskFollower> following = new AtomicReference<>();
+        ViewServer view = noView ? null : startView(board, following);
         EmbeddedKafkaBroker broker = null;
         Path stateDir = Files.createTempDirectory("canvasflow-demo-state");
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
+            if (view != null) {
+                console.printf("Live view at %s (while the demo runs)%n", view.url());
+                Files.writeString(
+                        out.resolve(DemoReport.MARKDOWN), DemoReport.runningMarkdown(view.url()));
+            }
             if (kafkaOptions.bootstrapServers() == null) {
                 console.println("Starting an embedded Kafka broker...");
                 console.flush();
@@ -205,7 +244,7 @@ public final class DemoCommand extends BaseCommand {
                         config.modelDir(), threads, threads == 1 ? "" : "s");
                 console.flush();
                 DemoScore score = new DemoScore();
-                MaskFollower follower =
+                MaskFollower.Builder followerBuilder =
                         MaskFollower.builder()
                                 .setBootstrapServers(bootstrap)
                                 .optMasksTopic(Topics.MASKS.withName(config.masksTopic()))
@@ -214,9 +253,13 @@ public final class DemoCommand extends BaseCommand {
                                 .optOverlays(overlays)
                                 .optTable(console, System.console() != null)
                                 .optTableInterval(Duration.ofSeconds(2))
-                                .optListener(score::onMask)
-                                .build();
-                Future<io.canvasflow.clients.FollowResult> following = pool.submit(follower::run);
+                                .optListener(score::onMask);
+                if (view != null) {
+                    followerBuilder.optJoinListener(board::onJoined);
+                }
+                MaskFollower follower = followerBuilder.build();
+                following.set(follower);
+                Future<io.canvasflow.clients.FollowResult> followed = pool.submit(follower::run);
                 List<Future<PublishResult>> publishing = new ArrayList<>();
                 if (cameras > 0) {
                     publishing.add(pool.submit(() -> publishSynthetic(config, bootstrap, score)));
@@ -235,16 +278,17 @@ public final class DemoCommand extends BaseCommand {
                 while (follower.snapshot().values().stream().mapToLong(s -> s.frames()).sum()
                                 < published
                         && System.nanoTime() < deadline
-                        && !following.isDone()) {
+                        && !followed.isDone()) {
                     Thread.sleep(200);
                 }
                 follower.stop();
-                io.canvasflow.clients.FollowResult followed = get(following);
+                io.canvasflow.clients.FollowResult result = get(followed);
                 overlays.close(); // finishes the MP4s before the report lists them
                 return new DemoReport(
                         config.modelDir().toString(),
+                        view == null ? null : view.url(),
                         results,
-                        followed,
+                        result,
                         score,
                         overlays.pngs(),
                         overlays.videos(),
@@ -252,11 +296,26 @@ public final class DemoCommand extends BaseCommand {
             }
         } finally {
             pool.shutdownNow();
+            if (view != null) {
+                view.close();
+            }
             if (broker != null) {
                 broker.close();
             }
             deleteRecursively(stateDir);
         }
+    }
+
+    /** The live view on loopback, showing the demo follower's statistics once it runs. */
+    private ViewServer startView(TileBoard board, AtomicReference<MaskFollower> follower) {
+        return ViewServer.start(
+                ViewCommand.address("127.0.0.1", viewPort),
+                board,
+                () -> {
+                    MaskFollower f = follower.get();
+                    return f == null ? Map.of() : f.snapshot();
+                },
+                "the demo's topics");
     }
 
     /**

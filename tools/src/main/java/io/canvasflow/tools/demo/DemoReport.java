@@ -54,6 +54,7 @@ final class DemoReport {
             List<String> models) {}
 
     private final String modelDir;
+    private final String viewUrl;
     private final String modelVersion;
     private final List<String> classNames;
     private final List<CameraRow> rows = new ArrayList<>();
@@ -65,6 +66,7 @@ final class DemoReport {
 
     DemoReport(
             String modelDir,
+            String viewUrl,
             List<PublishResult> published,
             FollowResult followed,
             DemoScore score,
@@ -72,6 +74,7 @@ final class DemoReport {
             Map<String, Path> videos,
             Path out) {
         this.modelDir = modelDir;
+        this.viewUrl = viewUrl;
         this.modelVersion = score.modelVersion();
         this.classNames = score.classNames();
         this.seen = score.cameras();
@@ -172,6 +175,7 @@ final class DemoReport {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("modelDir", modelDir);
         json.put("modelVersion", modelVersion);
+        json.put("liveView", viewUrl);
         json.put("classNames", classNames);
         json.put("published", published());
         json.put("masks", masks());
@@ -247,6 +251,16 @@ final class DemoReport {
         return new Plots.Series(name, x, y, color, Plots.Line.SOLID, Plots.Marker.NONE, List.of());
     }
 
+    /**
+     * What {@code report.md} says while the demo runs: where the live view is. The report replaces
+     * it at the end.
+     */
+    static String runningMarkdown(String viewUrl) {
+        return "# CanvasFlow demo\n\nRunning: watch it live at <"
+                + viewUrl
+                + ">. This file is replaced by the report when the demo ends.\n";
+    }
+
     /** The per-camera table and the totals, as Markdown. */
     String markdownSummary() {
         StringBuilder md = new StringBuilder();
@@ -301,6 +315,12 @@ final class DemoReport {
                 .append("` from `")
                 .append(modelDir)
                 .append("`.\n\n");
+        if (viewUrl != null) {
+            md.append("The live view was at <")
+                    .append(viewUrl)
+                    .append(
+                            "> while the demo ran (`canvasflow view` serves it for any cluster).\n\n");
+        }
         md.append(markdownSummary()).append('\n');
         md.append(
                 "Seeded frames ran the seeded iteration count from the previous frame's canvas;"

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,11 +9,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canvasflow.tools.ShippedModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -34,8 +39,8 @@ class DemoCommandTest {
     @Test
     void shouldWriteAReportWithAMaskForEveryFrameOfTheSyntheticCameras() throws Exception {
         // Given two synthetic cameras of 12 frames, published as fast as possible
-        // When the demo runs
-        int exit = demo("--cameras", "2", "--frames", "12", "--max-rate");
+        // When the demo runs, with its live view on a free port
+        int exit = demo("--cameras", "2", "--frames", "12", "--max-rate", "--view-port", "0");
 
         // Then it exits 0 and its report holds every frame once, with a real mIoU
         assertEquals(0, exit, stderr + "\n" + stdout);
@@ -46,9 +51,34 @@ class DemoCommandTest {
         }
         double miou = report.get("miou").asDouble();
         assertTrue(miou > 0.3 && miou <= 1, "a trained model's mIoU, not chance: " + miou);
-        assertTrue(Files.isRegularFile(out.resolve("report.md")));
         assertTrue(
                 stdout.toString().contains("Report: " + out.toAbsolutePath()), stdout.toString());
+        // and it said where the live view was, on the console and in the report
+        Matcher url =
+                Pattern.compile("Live view at (http://127\\.0\\.0\\.1:\\d+/)")
+                        .matcher(stdout.toString());
+        assertTrue(url.find(), stdout.toString());
+        assertTrue(
+                Files.readString(out.resolve("report.md"))
+                        .contains("The live view was at <" + url.group(1) + ">"));
+        assertEquals(url.group(1), report.get("liveView").asText());
+    }
+
+    @Test
+    void shouldStopBeforeStartingAnythingWhenTheViewPortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int exit = demo("--view-port", Integer.toString(taken.getLocalPort()));
+
+            assertEquals(2, exit, stdout.toString());
+            assertTrue(
+                    stderr.toString()
+                            .startsWith(
+                                    "canvasflow demo: the live view could not listen on 127.0.0.1:"
+                                            + taken.getLocalPort()),
+                    stderr.toString());
+            assertEquals(1, stderr.toString().lines().count(), stderr.toString());
+            assertFalse(stdout.toString().contains("Kafka at"), stdout.toString());
+        }
     }
 
     /** Debian's opencv-doc street clip; set CANVASFLOW_VTEST to the path of vtest.avi. */
@@ -68,7 +98,8 @@ class DemoCommandTest {
                         video.toString(),
                         "--video-size",
                         "192x144",
-                        "--max-rate");
+                        "--max-rate",
+                        "--no-view");
 
         // Then all 795 frames come back once each
         assertEquals(0, exit, stderr + "\n" + stdout);

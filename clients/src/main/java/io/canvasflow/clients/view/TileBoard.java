@@ -1,0 +1,207 @@
+package io.canvasflow.clients.view;
+
+import com.google.gson.Gson;
+import io.canvasflow.clients.ClassMap;
+import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.clients.JoinedMask;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The newest joined mask and frame of every camera, which the viewer's streams send to browsers.
+ * Each camera holds one tile: a newer one replaces it, so a slow reader skips to the newest and
+ * never sees a queue. Every change bumps a version that readers wait on. Thread-safe: a {@link
+ * io.canvasflow.clients.MaskFollower} writes through {@link #onJoined}, stream threads read.
+ */
+public final class TileBoard {
+
+    /** Gson escapes {@code <}, {@code >}, {@code &} and quotes as {@code \u003c}... by default. */
+    static final Gson GSON = new Gson();
+
+    private static final Logger LOG = LoggerFactory.getLogger(TileBoard.class);
+
+    private final Map<String, Tile> tiles = new LinkedHashMap<>();
+    private final Map<String, List<LegendEntry>> legends = new LinkedHashMap<>();
+    private long version;
+    private long tilesJoined;
+    private long withoutFrame;
+    private long unreadable;
+
+    /**
+     * One camera's newest picture: the mask event's figures and the images as {@code data:} URIs.
+     *
+     * @param version the board's version when it arrived, for readers to tell what they sent
+     * @param camera the camera id, as published (the page shows it as text)
+     * @param sequence the frame's sequence number
+     * @param json the tile as the JSON the page reads, made once for every reader
+     */
+    record Tile(long version, String camera, long sequence, String json) {}
+
+    /**
+     * One class of a model's legend.
+     *
+     * @param name the class name the mask event gives
+     * @param color its colour in the class map's palette, {@code #rrggbb}
+     */
+    record LegendEntry(String name, String color) {}
+
+    /**
+     * Takes a mask joined with its frame as the camera's newest tile, unless the camera already has
+     * a newer one. Never throws: a mask whose images cannot be used is logged and counted.
+     *
+     * @param joined a mask event and its frame, or the mask alone
+     */
+    public void onJoined(JoinedMask joined) {
+        MaskEvent mask = joined.mask();
+        Frame frame = joined.frame();
+        String json;
+        List<LegendEntry> legend;
+        try {
+            byte[] png = ImageCodecs.bytes(mask.getClassMap());
+            legend = legendOf(mask, png);
+            json = tileJson(mask, frame, png);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                unreadable++;
+            }
+            LOG.warn(
+                    "cannot show mask {}/{}: {}",
+                    mask.getCameraId(),
+                    mask.getSequence(),
+                    e.getMessage());
+            return;
+        }
+        synchronized (this) {
+            tilesJoined++;
+            if (frame == null) {
+                withoutFrame++;
+            }
+            Tile current = tiles.get(mask.getCameraId());
+            if (current != null && current.sequence() > mask.getSequence()) {
+                return;
+            }
+            if (legend != null) {
+                legends.put(mask.getModelVersion(), legend);
+            }
+            version++;
+            tiles.put(
+                    mask.getCameraId(),
+                    new Tile(version, mask.getCameraId(), mask.getSequence(), json));
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits until the board is newer than a version, or the timeout.
+     *
+     * @param seen the version the caller has seen
+     * @param timeoutMillis how long to wait at most
+     * @return the board's version now
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public synchronized long awaitChange(long seen, long timeoutMillis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (version <= seen) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                break;
+            }
+            wait(left);
+        }
+        return version;
+    }
+
+    /** The newest tile of every camera, in order of first appearance. */
+    synchronized List<Tile> tiles() {
+        return new ArrayList<>(tiles.values());
+    }
+
+    /** Each model version's legend, as its masks named and coloured the classes. */
+    synchronized Map<String, List<LegendEntry>> legends() {
+        return new LinkedHashMap<>(legends);
+    }
+
+    /**
+     * What the board was given.
+     *
+     * @param joined masks joined so far
+     * @param withoutFrame those of them whose frame never came
+     * @param unreadable masks that could not be shown (a class map that does not decode)
+     */
+    record Counts(long joined, long withoutFrame, long unreadable) {}
+
+    synchronized Counts counts() {
+        return new Counts(tilesJoined, withoutFrame, unreadable);
+    }
+
+    /** Wakes every {@link #awaitChange} caller, for a server that is closing. */
+    synchronized void wakeReaders() {
+        notifyAll();
+    }
+
+    /** The legend of a model version the board has not seen yet, else null (decoded once). */
+    private List<LegendEntry> legendOf(MaskEvent mask, byte[] png) {
+        synchronized (this) {
+            if (legends.containsKey(mask.getModelVersion())) {
+                return null;
+            }
+        }
+        ClassMap map = ImageCodecs.classMap(png);
+        List<String> names = mask.getClassNames();
+        List<LegendEntry> legend = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            int rgb = map.hasColor(i) ? map.palette()[i] : 0x808080;
+            legend.add(new LegendEntry(names.get(i), String.format("#%06x", rgb & 0xFFFFFF)));
+        }
+        return legend;
+    }
+
+    private static String tileJson(MaskEvent mask, Frame frame, byte[] png) {
+        if (png.length == 0) {
+            throw new IllegalArgumentException("the mask has no class map");
+        }
+        Map<String, Object> tile = new LinkedHashMap<>();
+        tile.put("camera", mask.getCameraId());
+        tile.put("sequence", mask.getSequence());
+        tile.put("modelVersion", mask.getModelVersion());
+        tile.put("iterations", mask.getIterations());
+        tile.put("seeded", mask.getSeeded());
+        tile.put(
+                "resetReason", mask.getResetReason() == null ? null : mask.getResetReason().name());
+        tile.put("latencyMillis", mask.getEndToEndLatencyMillis());
+        tile.put("maskWidth", mask.getMaskWidth());
+        tile.put("maskHeight", mask.getMaskHeight());
+        tile.put("mask", "data:image/png;base64," + Base64.getEncoder().encodeToString(png));
+        if (frame != null) {
+            tile.put("width", frame.getWidth());
+            tile.put("height", frame.getHeight());
+            tile.put("frame", frameUri(frame));
+        }
+        return GSON.toJson(tile);
+    }
+
+    /** The frame as a JPEG or PNG {@code data:} URI; raw RGB24 is encoded as JPEG here. */
+    private static String frameUri(Frame frame) {
+        byte[] bytes;
+        String type;
+        if (frame.getEncoding() == ImageEncoding.RGB24) {
+            bytes =
+                    ImageCodecs.jpeg(
+                            ImageCodecs.frameImage(frame), ImageCodecs.DEFAULT_JPEG_QUALITY);
+            type = "image/jpeg";
+        } else {
+            bytes = ImageCodecs.bytes(frame.getImage());
+            type = frame.getEncoding() == ImageEncoding.PNG ? "image/png" : "image/jpeg";
+        }
+        return "data:" + type + ";base64," + Base64.getEncoder().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,158 @@
+// CanvasFlow live view: tiles from the viewer's Server-Sent Events. Every camera id and string from
+// Kafka goes into the page through textContent or dataset, never as HTML.
+"use strict";
+
+const grid = document.getElementById("grid");
+const tiles = new Map(); // camera id -> tile elements
+let paused = false;
+
+function element(tag, className, parent) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
+function tileFor(camera) {
+  let t = tiles.get(camera);
+  if (t) return t;
+  const empty = document.getElementById("empty");
+  if (empty) empty.remove();
+  const root = element("article", "tile no-frame");
+  // Tiles stay in camera id order, whatever order the cameras first appear in.
+  const after = [...tiles.keys()].filter((id) => id > camera).sort()[0];
+  grid.insertBefore(root, after === undefined ? null : tiles.get(after).root);
+  root.dataset.camera = camera;
+  root.dataset.seq = "-1";
+  const title = element("h2", "camera", root);
+  title.textContent = camera;
+  const picture = element("div", "picture", root);
+  const frame = element("img", "frame", picture);
+  const mask = element("img", "mask", picture);
+  frame.alt = "";
+  mask.alt = "";
+  const stats = element("div", "stats", root);
+  stats.textContent = "waiting for a mask with its frame";
+  root.addEventListener("click", () => root.classList.toggle("large"));
+  t = { root, frame, mask, stats, tile: null, summary: null, token: 0 };
+  tiles.set(camera, t);
+  return t;
+}
+
+function showTile(data) {
+  const t = tileFor(String(data.camera));
+  const token = ++t.token;
+  t.tile = data;
+  const loads = [];
+  t.mask.src = data.mask;
+  loads.push(t.mask.decode());
+  if (data.frame) {
+    t.frame.src = data.frame;
+    loads.push(t.frame.decode());
+    t.root.classList.remove("no-frame");
+  } else {
+    t.root.classList.add("no-frame");
+  }
+  // The tile says which sequence it shows once its images are decoded (the page's own record).
+  Promise.all(loads)
+    .catch(() => undefined)
+    .then(() => {
+      if (t.token === token) {
+        t.root.dataset.seq = String(data.sequence);
+        t.root.dataset.shownAt = String(Date.now());
+      }
+    });
+  writeStats(t);
+}
+
+function ms(value) {
+  return value < 0 ? "-" : value + " ms";
+}
+
+function writeStats(t) {
+  const s = t.summary;
+  const d = t.tile;
+  const lines = [];
+  lines.push((d ? "seq " + d.sequence + (d.frame ? "" : " (frame missing)") : "no picture yet")
+    + (s ? "   " + s.fps.toFixed(1) + " frames/s" : ""));
+  if (s) {
+    lines.push("latency p50 " + ms(s.latencyP50Millis) + "   p99 " + ms(s.latencyP99Millis));
+  }
+  if (d) {
+    lines.push("iterations " + d.iterations + (s ? " (mean " + s.meanIterations.toFixed(2) + ")" : "")
+      + (d.seeded ? ", seeded" : ", reset: " + String(d.resetReason || "none").toLowerCase()));
+  }
+  if (s) {
+    lines.push("seeded " + s.seeded + " / reset " + s.resets
+      + (s.lastReset ? " (last: " + s.lastReset.toLowerCase() + ")" : ""));
+    lines.push("masks " + s.frames + (s.skipped ? " (" + s.skipped + " skipped)" : ""));
+  }
+  if (d) {
+    lines.push("model " + d.modelVersion);
+  }
+  t.stats.textContent = lines.join("\n");
+}
+
+function showStats(data) {
+  document.getElementById("source").textContent = data.source || "";
+  for (const s of data.cameras || []) {
+    const t = tileFor(String(s.camera));
+    t.summary = s;
+    writeStats(t);
+  }
+  const legend = document.getElementById("legend");
+  legend.replaceChildren();
+  for (const [model, entries] of Object.entries(data.legends || {})) {
+    const group = element("span", "legend-group", legend);
+    const name = element("span", "legend-model", group);
+    name.textContent = model;
+    for (const entry of entries) {
+      const swatch = element("span", "swatch", group);
+      if (/^#[0-9a-f]{6}$/i.test(entry.color)) swatch.style.backgroundColor = entry.color;
+      group.appendChild(document.createTextNode(entry.name));
+    }
+  }
+}
+
+function connect() {
+  const connection = document.getElementById("connection");
+  const events = new EventSource("events");
+  events.onopen = () => {
+    connection.textContent = "live";
+    connection.className = "up";
+  };
+  events.onerror = () => {
+    connection.textContent = "reconnecting";
+    connection.className = "down";
+  };
+  events.addEventListener("tile", (e) => {
+    if (!paused) showTile(JSON.parse(e.data));
+  });
+  events.addEventListener("stats", (e) => {
+    if (!paused) showStats(JSON.parse(e.data));
+  });
+}
+
+function controls() {
+  const opacity = document.getElementById("opacity");
+  const value = document.getElementById("opacity-value");
+  const setOpacity = () => {
+    document.documentElement.style.setProperty("--mask-opacity", String(opacity.value / 100));
+    value.textContent = opacity.value + "%";
+  };
+  opacity.addEventListener("input", setOpacity);
+  setOpacity();
+  for (const radio of document.querySelectorAll("input[name=mode]")) {
+    radio.addEventListener("change", () => {
+      document.body.classList.remove("mode-both", "mode-mask", "mode-frame");
+      document.body.classList.add("mode-" + radio.value);
+    });
+  }
+  const pause = document.getElementById("pause");
+  pause.addEventListener("change", () => {
+    paused = pause.checked;
+  });
+}
+
+controls();
+connect();

@@ -1,0 +1,116 @@
+package io.canvasflow.clients.view;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code canvasflow view} refuses bad input at once: one sentence on stderr, exit 2. */
+class ViewCommandTest {
+
+    /** Nothing listens here; the command must fail before it would try to connect. */
+    private static final String NOWHERE = "127.0.0.1:1";
+
+    @Test
+    void shouldRefuseToStartWithoutBootstrapServers() {
+        Run run = run("--port", "0");
+
+        assertEquals(2, run.exit());
+        assertEquals(
+                List.of(
+                        "canvasflow view: missing Kafka bootstrap servers: give --bootstrap-servers"
+                                + " HOST:PORT or set KAFKA_BOOTSTRAP_SERVERS"),
+                run.errLines());
+    }
+
+    @Test
+    void shouldRefuseAnAddressThatIsNotThisMachines() {
+        for (String bind : List.of("192.0.2.1", "no-such-host.invalid", "", "300.1.1.1")) {
+            Run run = run("--bootstrap-servers", NOWHERE, "--bind", bind);
+
+            assertEquals(2, run.exit(), bind);
+            assertEquals(
+                    List.of(
+                            "canvasflow view: expected --bind to be an address of this machine"
+                                    + " (127.0.0.1, 0.0.0.0 or an interface's address) but found '"
+                                    + bind
+                                    + "'"),
+                    run.errLines());
+        }
+    }
+
+    @Test
+    void shouldRefuseAPortOutOfRange() {
+        Run run = run("--bootstrap-servers", NOWHERE, "--port", "70000");
+
+        assertEquals(2, run.exit());
+        assertEquals(
+                List.of("canvasflow view: expected --port between 0 and 65535 but found 70000"),
+                run.errLines());
+    }
+
+    @Test
+    void shouldSayWhenThePortIsInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run run =
+                    run(
+                            "--bootstrap-servers",
+                            NOWHERE,
+                            "--port",
+                            Integer.toString(taken.getLocalPort()));
+
+            assertEquals(2, run.exit());
+            assertEquals(1, run.errLines().size(), run.err());
+            assertTrue(
+                    run.err()
+                            .startsWith(
+                                    "canvasflow view: could not listen on 127.0.0.1:"
+                                            + taken.getLocalPort()
+                                            + ": "),
+                    run.err());
+        }
+    }
+
+    @Test
+    void shouldSayWhichConsumerPropertyKafkaRefused() {
+        Run run =
+                run(
+                        "--bootstrap-servers",
+                        NOWHERE,
+                        "--port",
+                        "0",
+                        "--consumer-property",
+                        "security.protocol=SASL_NOPE");
+
+        assertEquals(2, run.exit());
+        assertEquals(1, run.errLines().size(), run.err());
+        assertTrue(
+                run.err()
+                        .startsWith(
+                                "canvasflow view: could not follow masks at 127.0.0.1:1: Invalid"
+                                        + " value SASL_NOPE for configuration security.protocol"),
+                run.err());
+    }
+
+    private record Run(int exit, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ViewCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}

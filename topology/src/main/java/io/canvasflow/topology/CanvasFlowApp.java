@@ -336,7 +336,11 @@ public final class CanvasFlowApp implements AutoCloseable {
 
     /** Whether the stream threads' consumers are static group members. */
     private static boolean isStaticMember(CanvasFlowConfig config) {
-        Map<String, String> kafka = config.kafkaProperties();
+        return isStaticMember(config.kafkaProperties()) || config.staticInstanceId().isPresent();
+    }
+
+    /** Whether Kafka properties set a static group membership id themselves. */
+    static boolean isStaticMember(Map<String, String> kafka) {
         return kafka.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
                 || kafka.containsKey(
                         StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))

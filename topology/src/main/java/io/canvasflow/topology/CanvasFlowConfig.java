@@ -96,6 +96,15 @@ public final class CanvasFlowConfig {
      */
     public static final String MASK_SIZE = "mask.size";
 
+    /**
+     * This instance's static group membership id ({@code group.instance.id}): {@code auto} (the
+     * default) for the host name and the state directory, so that a restarted instance takes its
+     * own partitions back at once instead of waiting for its old session to time out; {@code
+     * none} for dynamic membership; anything else is the id. A {@code group.instance.id} Kafka
+     * property wins.
+     */
+    public static final String INSTANCE_ID = "instance.id";
+
     /** Partitions of the topics created when {@value #TOPICS_CREATE} is true. */
     public static final String TOPIC_PARTITIONS = "topic.partitions";
 
@@ -467,6 +476,32 @@ public final class CanvasFlowConfig {
             return new int[] {frameWidth, frameHeight};
         }
         return maskSize.clone();
+    }
+
+    /**
+     * {@value #INSTANCE_ID}, resolved.
+     *
+     * @return the static membership id, or empty for dynamic membership
+     */
+    public java.util.Optional<String> staticInstanceId() {
+        String value = settings.get(INSTANCE_ID).trim();
+        if (value.equals("none") || value.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (!value.equals("auto")) {
+            return java.util.Optional.of(value);
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "host";
+        }
+        String dir = Path.of(stateDir).toAbsolutePath().normalize().toString();
+        // Two instances on one host need two state directories (Kafka Streams locks them), so
+        // host + directory tells them apart and stays the same across a restart.
+        return java.util.Optional.of(
+                host + "-" + Integer.toHexString(dir.hashCode() & 0x7fffffff));
     }
 
     /** {@value #LAG_WARN_MS}. */

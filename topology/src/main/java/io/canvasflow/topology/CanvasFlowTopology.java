@@ -163,6 +163,10 @@ public final class CanvasFlowTopology {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         props.putAll(config.kafkaProperties());
+        String instance = StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        if (!CanvasFlowApp.isStaticMember(config.kafkaProperties())) {
+            config.staticInstanceId().ifPresent(id -> props.put(instance, id));
+        }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         if (!config.bootstrapServers().isBlank()) {
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

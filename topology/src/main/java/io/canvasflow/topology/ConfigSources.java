@@ -168,6 +168,7 @@ final class ConfigSources {
         d.put(CanvasFlowConfig.MODELS_CACHE_DIR, "");
         d.put(CanvasFlowConfig.STARTUP_TIMEOUT_MS, "10000");
         d.put(CanvasFlowConfig.LAG_WARN_MS, "2000");
+        d.put(CanvasFlowConfig.INSTANCE_ID, "auto");
         d.put(CanvasFlowConfig.MASK_SIZE, "model");
         d.put(CanvasFlowConfig.TOPIC_PARTITIONS, "12");
         d.put(CanvasFlowConfig.TOPIC_REPLICATION, "1");

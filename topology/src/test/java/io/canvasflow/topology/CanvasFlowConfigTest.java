@@ -38,6 +38,7 @@ class CanvasFlowConfigTest {
         expected.put("models.cache.dir", "");
         expected.put("startup.timeout.ms", "10000");
         expected.put("lag.warn.ms", "2000");
+        expected.put("instance.id", "auto");
         expected.put("mask.size", "model");
         expected.put("topic.partitions", "12");
         expected.put("topic.replication", "1");

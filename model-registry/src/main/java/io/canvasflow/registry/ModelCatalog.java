@@ -3,6 +3,7 @@ package io.canvasflow.registry;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ModelChunk;
@@ -104,6 +105,24 @@ public final class ModelCatalog {
     public ModelCatalog(boolean assemble, Listener listener) {
         this.assemble = assemble;
         this.listener = listener;
+    }
+
+    /**
+     * Applies a record of either registry topic as it comes from Kafka.
+     *
+     * @param modelsTopic true for the models topic, false for the assignments topic
+     * @param key the record key
+     * @param value the record value, null for a tombstone
+     * @return false when the key does not fit the value (the record is ignored)
+     * @throws RuntimeException (a serde exception) when the value is not a record of the topic's
+     *     schema
+     */
+    public boolean apply(boolean modelsTopic, String key, byte[] value) {
+        return modelsTopic
+                ? applyModel(key, value == null ? null : AvroSerdes.modelPart().deserialize(value))
+                : applyAssignment(
+                        key == null ? "" : key,
+                        value == null ? null : AvroSerdes.modelAssignment().deserialize(value));
     }
 
     /**

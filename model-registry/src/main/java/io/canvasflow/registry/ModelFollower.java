@@ -1,7 +1,6 @@
 package io.canvasflow.registry;
 
 import io.canvasflow.model.ModelSpec;
-import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.avro.ModelErrorReason;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -203,22 +201,7 @@ public final class ModelFollower implements AutoCloseable {
                 record.topic() + " partition " + record.partition() + " offset " + record.offset();
         boolean models = record.topic().equals(modelsTopic);
         try {
-            boolean understood =
-                    models
-                            ? catalog.applyModel(
-                                    record.key(),
-                                    record.value() == null
-                                            ? null
-                                            : AvroSerdes.modelPart()
-                                                    .deserializer()
-                                                    .deserialize(record.topic(), record.value()))
-                            : catalog.applyAssignment(
-                                    Objects.requireNonNullElse(record.key(), ""),
-                                    record.value() == null
-                                            ? null
-                                            : AvroSerdes.modelAssignment()
-                                                    .deserializer()
-                                                    .deserialize(record.topic(), record.value()));
+            boolean understood = catalog.apply(models, record.key(), record.value());
             if (!understood) {
                 unreadable(where, "key \"" + record.key() + "\" does not fit its value");
             } else if (!models) {

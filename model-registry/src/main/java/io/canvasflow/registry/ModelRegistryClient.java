@@ -1,5 +1,6 @@
 package io.canvasflow.registry;
 
+import io.canvasflow.cli.options.KafkaTopics;
 import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.AssignmentScope;
@@ -12,11 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,7 +23,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -100,34 +95,10 @@ public final class ModelRegistryClient {
                         new NewTopic(topics.models(), 1, replication).configs(compacted),
                         new NewTopic(topics.assignments(), 1, replication).configs(compacted),
                         new NewTopic(topics.errors(), 1, replication));
-        Map<String, Object> config = new HashMap<>(kafka);
-        config.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin admin = Admin.create(config)) {
-            for (var result : admin.createTopics(wanted).values().entrySet()) {
-                try {
-                    result.getValue().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new ModelRegistryException(
-                                "cannot create topic "
-                                        + result.getKey()
-                                        + ": "
-                                        + e.getCause().getMessage(),
-                                e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelRegistryException("interrupted while creating the registry topics", e);
-        } catch (TimeoutException e) {
-            throw new ModelRegistryException(
-                    "the registry topics were not created within "
-                            + TIMEOUT.toSeconds()
-                            + " s; is Kafka at "
-                            + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                            + "?",
-                    e);
+        try {
+            KafkaTopics.createIfAbsent(kafka, wanted, TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw new ModelRegistryException(e.getMessage(), e);
         }
     }
 
@@ -250,23 +221,10 @@ public final class ModelRegistryClient {
                 }
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        if (record.topic().equals(topics.models())) {
-                            catalog.applyModel(
-                                    record.key(),
-                                    record.value() == null
-                                            ? null
-                                            : AvroSerdes.modelPart()
-                                                    .deserializer()
-                                                    .deserialize(record.topic(), record.value()));
-                        } else if (record.key() != null) {
-                            catalog.applyAssignment(
-                                    record.key(),
-                                    record.value() == null
-                                            ? null
-                                            : AvroSerdes.modelAssignment()
-                                                    .deserializer()
-                                                    .deserialize(record.topic(), record.value()));
-                        }
+                        catalog.apply(
+                                record.topic().equals(topics.models()),
+                                record.key(),
+                                record.value());
                     } catch (KafkaException | IllegalArgumentException e) {
                         // models list shows what it can read; serve reports unreadable records.
                     }

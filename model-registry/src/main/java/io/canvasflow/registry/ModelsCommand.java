@@ -1,5 +1,6 @@
 package io.canvasflow.registry;
 
+import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
@@ -31,7 +32,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "models",
-        mixinStandardHelpOptions = true,
         description = "Publish models to Kafka, assign them to cameras, list and remove them.",
         subcommands = {
             ModelsCommand.Publish.class,
@@ -87,31 +87,36 @@ public final class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs a subcommand's work: a registry error or a bad model is one line and exit 2. */
-    static int run(CommandSpec spec, Callable<Integer> work) {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return work.call();
-        } catch (ModelRegistryException | ModelLoadException e) {
-            err.println("canvasflow models " + spec.name() + ": " + e.getMessage());
-            err.flush();
-            return 2;
-        } catch (Exception e) {
-            err.println("canvasflow models " + spec.name() + ": " + e);
-            err.flush();
-            return 1;
+    /**
+     * A {@code models} subcommand: the cluster and topic options, and its work, where a registry
+     * error or a bad model directory is one line on standard error and status 2.
+     */
+    abstract static class RegistryCommand extends BaseCommand {
+
+        @Mixin RegistryOptions registry;
+
+        @Spec CommandSpec spec;
+
+        /** The subcommand's work against the cluster the options name. */
+        abstract void run(ModelRegistryClient client, PrintWriter out);
+
+        @Override
+        public final Integer call() {
+            try {
+                run(registry.client(), out());
+                out().flush();
+                return 0;
+            } catch (ModelRegistryException | ModelLoadException e) {
+                err().println("canvasflow models " + spec.name() + ": " + e.getMessage());
+                err().flush();
+                return 2;
+            }
         }
     }
 
     /** {@code models publish DIR}. */
-    @Command(
-            name = "publish",
-            mixinStandardHelpOptions = true,
-            description = "Publish a model directory to the models topic.")
-    static final class Publish implements Callable<Integer> {
-        @Mixin RegistryOptions registry;
-
-        @Spec CommandSpec spec;
+    @Command(name = "publish", description = "Publish a model directory to the models topic.")
+    static final class Publish extends RegistryCommand {
 
         @Parameters(
                 paramLabel = "DIR",
@@ -123,7 +128,8 @@ public final class ModelsCommand implements Callable<Integer> {
                 defaultValue = "524288",
                 paramLabel = "N",
                 description =
-                        "Largest chunk, under the topic's max.message.bytes (default: ${DEFAULT-VALUE}).")
+                        "Largest chunk, under the topic's max.message.bytes (default:"
+                                + " ${DEFAULT-VALUE}).")
         int chunkBytes;
 
         @Option(
@@ -134,110 +140,72 @@ public final class ModelsCommand implements Callable<Integer> {
         boolean assignDefault;
 
         @Override
-        public Integer call() {
-            return run(
-                    spec,
-                    () -> {
-                        if (chunkBytes < 1024 || chunkBytes > 8 * 1024 * 1024) {
-                            throw new ModelRegistryException(
-                                    "--chunk-bytes "
-                                            + chunkBytes
-                                            + " is out of range: use 1024 to 8388608");
-                        }
-                        ModelPublication publication = ModelPublication.read(dir, chunkBytes);
-                        ModelRegistryClient client = registry.client();
-                        client.createTopics((short) 1);
-                        client.publish(publication);
-                        PrintWriter out = spec.commandLine().getOut();
-                        out.printf(
-                                "published %s: %d bytes in %d chunks, SHA-256 %s%n",
-                                publication.version(),
-                                publication.parametersBytes(),
-                                publication.chunks().size(),
-                                publication.manifest().getParametersSha256());
-                        if (assignDefault) {
-                            client.assign(AssignmentScope.DEFAULT, null, publication.version());
-                            out.printf("assigned %s to default%n", publication.version());
-                        }
-                        out.flush();
-                        return 0;
-                    });
+        void run(ModelRegistryClient client, PrintWriter out) {
+            if (chunkBytes < 1024 || chunkBytes > 8 * 1024 * 1024) {
+                throw new ModelRegistryException(
+                        "--chunk-bytes " + chunkBytes + " is out of range: use 1024 to 8388608");
+            }
+            ModelPublication publication = ModelPublication.read(dir, chunkBytes);
+            client.createTopics((short) 1);
+            client.publish(publication);
+            out.printf(
+                    "published %s: %d bytes in %d chunks, SHA-256 %s%n",
+                    publication.version(),
+                    publication.parametersBytes(),
+                    publication.chunks().size(),
+                    publication.manifest().getParametersSha256());
+            if (assignDefault) {
+                client.assign(AssignmentScope.DEFAULT, null, publication.version());
+                out.printf("assigned %s to default%n", publication.version());
+            }
         }
     }
 
     /** {@code models list}. */
-    @Command(
-            name = "list",
-            mixinStandardHelpOptions = true,
-            description = "List the published versions.")
-    static final class ListVersions implements Callable<Integer> {
-        @Mixin RegistryOptions registry;
+    @Command(name = "list", description = "List the published versions.")
+    static final class ListVersions extends RegistryCommand {
 
-        @Spec CommandSpec spec;
+        private static final String ROW = "%-44s %-28s %-9s %10s %-24s %-10s %s%n";
 
         @Override
-        public Integer call() {
-            return run(
-                    spec,
-                    () -> {
-                        PrintWriter out = spec.commandLine().getOut();
-                        out.printf(
-                                "%-44s %-28s %-9s %10s %-24s %-10s %s%n",
-                                "VERSION",
-                                "MODEL ID",
-                                "INPUT",
-                                "BYTES",
-                                "PUBLISHED",
-                                "STATUS",
-                                "CLASSES / LINEAGE");
-                        for (ModelCatalog.Version v : registry.client().read().versions()) {
-                            ModelSpec spec = v.spec();
-                            out.printf(
-                                    "%-44s %-28s %-9s %10d %-24s %-10s %s%s%n",
-                                    v.version(),
-                                    spec == null ? "?" : spec.modelId(),
-                                    spec == null
-                                            ? "?"
-                                            : spec.input().width() + "x" + spec.input().height(),
-                                    v.manifest().getParametersBytes(),
-                                    v.manifest().getPublishedAt(),
-                                    v.status(),
-                                    spec == null ? "" : String.join(",", spec.classNames()),
-                                    spec == null
-                                                    || spec.metrics() == null
-                                                    || spec.metrics().get("lineage") == null
-                                            ? ""
-                                            : " " + spec.metrics().get("lineage"));
-                        }
-                        out.flush();
-                        return 0;
-                    });
+        void run(ModelRegistryClient client, PrintWriter out) {
+            out.printf(
+                    ROW,
+                    "VERSION",
+                    "MODEL ID",
+                    "INPUT",
+                    "BYTES",
+                    "PUBLISHED",
+                    "STATUS",
+                    "CLASSES / LINEAGE");
+            for (ModelCatalog.Version v : client.read().versions()) {
+                ModelSpec spec = v.spec();
+                Object lineage = spec == null ? null : spec.metrics().get("lineage");
+                out.printf(
+                        ROW,
+                        v.version(),
+                        spec == null ? "?" : spec.modelId(),
+                        spec == null ? "?" : spec.input().width() + "x" + spec.input().height(),
+                        v.manifest().getParametersBytes(),
+                        v.manifest().getPublishedAt(),
+                        v.status(),
+                        (spec == null ? "" : String.join(",", spec.classNames()))
+                                + (lineage == null ? "" : " " + lineage));
+            }
         }
     }
 
     /** {@code models remove VERSION}. */
-    @Command(
-            name = "remove",
-            mixinStandardHelpOptions = true,
-            description = "Remove a version that no assignment names.")
-    static final class Remove implements Callable<Integer> {
-        @Mixin RegistryOptions registry;
-
-        @Spec CommandSpec spec;
+    @Command(name = "remove", description = "Remove a version that no assignment names.")
+    static final class Remove extends RegistryCommand {
 
         @Parameters(paramLabel = "VERSION", description = "The version to remove.")
         String version;
 
         @Override
-        public Integer call() {
-            return run(
-                    spec,
-                    () -> {
-                        ModelRegistryClient client = registry.client();
-                        client.remove(version, client.read());
-                        spec.commandLine().getOut().printf("removed %s%n", version).flush();
-                        return 0;
-                    });
+        void run(ModelRegistryClient client, PrintWriter out) {
+            client.remove(version, client.read());
+            out.printf("removed %s%n", version);
         }
     }
 
@@ -275,17 +243,15 @@ public final class ModelsCommand implements Callable<Integer> {
             }
             return camera != null ? camera : pattern;
         }
+
+        String key() {
+            return ModelKeys.assignment(scope(), target());
+        }
     }
 
     /** {@code models assign}. */
-    @Command(
-            name = "assign",
-            mixinStandardHelpOptions = true,
-            description = "Assign a published version to cameras.")
-    static final class Assign implements Callable<Integer> {
-        @Mixin RegistryOptions registry;
-
-        @Spec CommandSpec spec;
+    @Command(name = "assign", description = "Assign a published version to cameras.")
+    static final class Assign extends RegistryCommand {
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Scope scope;
@@ -298,91 +264,55 @@ public final class ModelsCommand implements Callable<Integer> {
         String version;
 
         @Override
-        public Integer call() {
-            return run(
-                    spec,
-                    () -> {
-                        ModelRegistryClient client = registry.client();
-                        String target = scope.target();
-                        ModelCatalog catalog = client.read();
-                        if (!catalog.isComplete(version)) {
-                            throw new ModelRegistryException(
-                                    "model "
-                                            + version
-                                            + (catalog.isPublished(version)
-                                                    ? " is incomplete on the models topic; publish it again"
-                                                    : " is not published; `canvasflow models publish DIR` first"));
-                        }
-                        client.assign(scope.scope(), target, version);
-                        spec.commandLine()
-                                .getOut()
-                                .printf(
-                                        "assigned %s to %s%n",
-                                        version, ModelKeys.assignment(scope.scope(), target))
-                                .flush();
-                        return 0;
-                    });
+        void run(ModelRegistryClient client, PrintWriter out) {
+            String key = scope.key();
+            ModelCatalog catalog = client.read();
+            if (!catalog.isComplete(version)) {
+                throw new ModelRegistryException(
+                        "model "
+                                + version
+                                + (catalog.isPublished(version)
+                                        ? " is incomplete on the models topic; publish it again"
+                                        : " is not published; `canvasflow models publish DIR`"
+                                                + " first"));
+            }
+            client.assign(scope.scope(), scope.target(), version);
+            out.printf("assigned %s to %s%n", version, key);
         }
     }
 
     /** {@code models unassign}. */
-    @Command(
-            name = "unassign",
-            mixinStandardHelpOptions = true,
-            description = "Remove an assignment.")
-    static final class Unassign implements Callable<Integer> {
-        @Mixin RegistryOptions registry;
-
-        @Spec CommandSpec spec;
+    @Command(name = "unassign", description = "Remove an assignment.")
+    static final class Unassign extends RegistryCommand {
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Scope scope;
 
         @Override
-        public Integer call() {
-            return run(
-                    spec,
-                    () -> {
-                        registry.client().assign(scope.scope(), scope.target(), null);
-                        spec.commandLine()
-                                .getOut()
-                                .printf(
-                                        "unassigned %s%n",
-                                        ModelKeys.assignment(scope.scope(), scope.target()))
-                                .flush();
-                        return 0;
-                    });
+        void run(ModelRegistryClient client, PrintWriter out) {
+            String key = scope.key();
+            client.assign(scope.scope(), scope.target(), null);
+            out.printf("unassigned %s%n", key);
         }
     }
 
     /** {@code models assignments}. */
-    @Command(
-            name = "assignments",
-            mixinStandardHelpOptions = true,
-            description = "List the assignments.")
-    static final class Assignments implements Callable<Integer> {
-        @Mixin RegistryOptions registry;
+    @Command(name = "assignments", description = "List the assignments.")
+    static final class Assignments extends RegistryCommand {
 
-        @Spec CommandSpec spec;
+        private static final String ROW = "%-32s %-44s %-24s %s%n";
 
         @Override
-        public Integer call() {
-            return run(
-                    spec,
-                    () -> {
-                        PrintWriter out = spec.commandLine().getOut();
-                        out.printf("%-32s %-44s %-24s %s%n", "COVERS", "VERSION", "ASSIGNED", "BY");
-                        for (ModelAssignment a : registry.client().read().assignments()) {
-                            out.printf(
-                                    "%-32s %-44s %-24s %s%n",
-                                    ModelKeys.assignment(a.getScope(), a.getTarget()),
-                                    a.getModelVersion(),
-                                    a.getAssignedAt(),
-                                    a.getAssignedBy());
-                        }
-                        out.flush();
-                        return 0;
-                    });
+        void run(ModelRegistryClient client, PrintWriter out) {
+            out.printf(ROW, "COVERS", "VERSION", "ASSIGNED", "BY");
+            for (ModelAssignment a : client.read().assignments()) {
+                out.printf(
+                        ROW,
+                        ModelKeys.assignment(a.getScope(), a.getTarget()),
+                        a.getModelVersion(),
+                        a.getAssignedAt(),
+                        a.getAssignedBy());
+            }
         }
     }
 }

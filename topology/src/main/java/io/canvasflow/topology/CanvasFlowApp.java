@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.cli.options.KafkaPreflight;
+import io.canvasflow.cli.options.KafkaTopics;
 import io.canvasflow.model.EngineThreads;
 import io.canvasflow.schemas.StoreNames;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -16,15 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -306,32 +302,8 @@ public final class CanvasFlowApp implements AutoCloseable {
                                         config.topicPartitions(),
                                         config.topicReplication())
                                 .configs(large));
-        try (Admin client = Admin.create(admin)) {
-            for (var result : client.createTopics(topics).values().entrySet()) {
-                try {
-                    result.getValue().get(60, TimeUnit.SECONDS);
-                    LOG.info("created topic {}", result.getKey());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
-                                "could not create topic "
-                                        + result.getKey()
-                                        + ": "
-                                        + e.getCause().getMessage(),
-                                e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "topics were not created within 60 s; is Kafka at "
-                            + config.bootstrapServers()
-                            + "?",
-                    e);
-        }
+        KafkaTopics.createIfAbsent(admin, topics, Duration.ofSeconds(60))
+                .forEach(name -> LOG.info("created topic {}", name));
     }
 
     /** Whether the stream threads' consumers are static group members. */

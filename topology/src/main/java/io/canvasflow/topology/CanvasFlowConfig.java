@@ -99,9 +99,9 @@ public final class CanvasFlowConfig {
     /**
      * This instance's static group membership id ({@code group.instance.id}): {@code auto} (the
      * default) for the host name and the state directory, so that a restarted instance takes its
-     * own partitions back at once instead of waiting for its old session to time out; {@code
-     * none} for dynamic membership; anything else is the id. A {@code group.instance.id} Kafka
-     * property wins.
+     * own partitions back at once instead of waiting for its old session to time out; {@code none}
+     * for dynamic membership; anything else is the id. A {@code group.instance.id} Kafka property
+     * wins.
      */
     public static final String INSTANCE_ID = "instance.id";
 
@@ -500,8 +500,7 @@ public final class CanvasFlowConfig {
         String dir = Path.of(stateDir).toAbsolutePath().normalize().toString();
         // Two instances on one host need two state directories (Kafka Streams locks them), so
         // host + directory tells them apart and stays the same across a restart.
-        return java.util.Optional.of(
-                host + "-" + Integer.toHexString(dir.hashCode() & 0x7fffffff));
+        return java.util.Optional.of(host + "-" + Integer.toHexString(dir.hashCode() & 0x7fffffff));
     }
 
     /** {@value #LAG_WARN_MS}. */

@@ -10,8 +10,7 @@ import io.canvasflow.model.ModelSpec;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelErrorReason;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.canvasflow.testsupport.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The registry against a real broker: the models commands, and a follower reading them back. */
 class ModelRegistryEndToEndTest {
@@ -48,19 +46,12 @@ class ModelRegistryEndToEndTest {
         kafka.close();
     }
 
-    record Run(int status, String out, String err) {}
-
-    static Run models(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ModelsCommand());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
+    static CommandRun models(String... args) {
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--bootstrap-servers";
         all[args.length + 1] = kafka.bootstrapServers();
-        return new Run(cli.execute(all), out.toString(), err.toString());
+        return CommandRun.of(new ModelsCommand(), all);
     }
 
     /** What a follower announced. */
@@ -104,8 +95,8 @@ class ModelRegistryEndToEndTest {
     void shouldRoundTripAModelLargerThanOneMebibyteAndSurviveUnreadableRecords() throws Exception {
         // Given the shipped model (1.5 MiB, over Kafka's default 1 MiB record limit), published
         Path rnn = ModelCatalogTest.MODELS.resolve("rnn");
-        Run published = models("publish", rnn.toString());
-        assertEquals(0, published.status(), published.err());
+        CommandRun published = models("publish", rnn.toString());
+        assertEquals(0, published.exit(), published.err());
         String version = ModelPublication.read(rnn, ModelPublication.DEFAULT_CHUNK_BYTES).version();
         assertTrue(published.out().contains("published " + version), published.out());
 
@@ -150,8 +141,8 @@ class ModelRegistryEndToEndTest {
             assertEquals(
                     List.of(ModelErrorReason.UNREADABLE_RECORD, ModelErrorReason.UNREADABLE_RECORD),
                     heard.refused);
-            Run assigned = models("assign", "--camera", "cam-1", "--model", version);
-            assertEquals(0, assigned.status(), assigned.err());
+            CommandRun assigned = models("assign", "--camera", "cam-1", "--model", version);
+            assertEquals(0, assigned.exit(), assigned.err());
             await(
                     () -> follower.catalog().resolve("cam-1").equals(Optional.of(version)),
                     "the assignment");
@@ -161,26 +152,25 @@ class ModelRegistryEndToEndTest {
     @Test
     void shouldListAssignAndRemoveThroughTheCommands() throws Exception {
         Path ff = ModelCatalogTest.MODELS.resolve("ff");
-        assertEquals(0, models("publish", ff.toString(), "--chunk-bytes", "65536").status());
+        assertEquals(0, models("publish", ff.toString(), "--chunk-bytes", "65536").exit());
         String version = ModelPublication.read(ff, 65536).version();
 
-        Run list = models("list");
-        assertEquals(0, list.status(), list.err());
+        CommandRun list = models("list");
+        assertEquals(0, list.exit(), list.err());
         assertTrue(list.out().contains(version) && list.out().contains("complete"), list.out());
 
-        assertEquals(
-                0, models("assign", "--camera-pattern", "dock-.*", "--model", version).status());
-        Run assignments = models("assignments");
+        assertEquals(0, models("assign", "--camera-pattern", "dock-.*", "--model", version).exit());
+        CommandRun assignments = models("assignments");
         assertTrue(assignments.out().contains("pattern:dock-.*"), assignments.out());
 
-        Run stillAssigned = models("remove", version);
-        assertEquals(2, stillAssigned.status());
+        CommandRun stillAssigned = models("remove", version);
+        assertEquals(2, stillAssigned.exit());
         assertTrue(
                 stillAssigned.err().contains("is still assigned (pattern:dock-.*)"),
                 stillAssigned.err());
 
-        assertEquals(0, models("unassign", "--camera-pattern", "dock-.*").status());
-        assertEquals(0, models("remove", version).status());
+        assertEquals(0, models("unassign", "--camera-pattern", "dock-.*").exit());
+        assertEquals(0, models("remove", version).exit());
         ModelCatalog after =
                 new ModelRegistryClient(
                                 kafka.clientConfig(), ModelRegistryClient.RegistryTopics.defaults())
@@ -195,28 +185,28 @@ class ModelRegistryEndToEndTest {
 
     @Test
     void shouldRefuseBadInputWithOneSentenceAndStatusTwo() {
-        Run missingDir = models("publish", temp.resolve("nope").toString());
-        assertEquals(2, missingDir.status());
+        CommandRun missingDir = models("publish", temp.resolve("nope").toString());
+        assertEquals(2, missingDir.exit());
         assertTrue(
                 missingDir.err().startsWith("canvasflow models publish: no model.json in "),
                 missingDir.err());
         assertEquals(1, missingDir.err().lines().count());
 
-        Run unpublished = models("assign", "--default", "--model", "never-published-1");
-        assertEquals(2, unpublished.status());
+        CommandRun unpublished = models("assign", "--default", "--model", "never-published-1");
+        assertEquals(2, unpublished.exit());
         assertTrue(
                 unpublished.err().contains("never-published-1 is not published"),
                 unpublished.err());
 
-        Run badPattern = models("assign", "--camera-pattern", "cam-[", "--model", "x");
-        assertEquals(2, badPattern.status());
+        CommandRun badPattern = models("assign", "--camera-pattern", "cam-[", "--model", "x");
+        assertEquals(2, badPattern.exit());
         assertTrue(badPattern.err().contains("is not a regular expression"), badPattern.err());
 
-        Run twoScopes = models("assign", "--default", "--camera", "c", "--model", "x");
-        assertEquals(2, twoScopes.status());
+        CommandRun twoScopes = models("assign", "--default", "--camera", "c", "--model", "x");
+        assertEquals(2, twoScopes.exit());
 
-        Run unknown = models("remove", "never-published-2");
-        assertEquals(2, unknown.status());
+        CommandRun unknown = models("remove", "never-published-2");
+        assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("is not on topic models"), unknown.err());
     }
 
@@ -232,8 +222,8 @@ class ModelRegistryEndToEndTest {
         Files.write(copy.resolve("parameters.bin"), params);
 
         // When it is published, the publisher checks the digest before sending anything
-        Run run = models("publish", copy.toString());
-        assertEquals(2, run.status());
+        CommandRun run = models("publish", copy.toString());
+        assertEquals(2, run.exit());
         assertTrue(run.err().contains("the files do not belong together"), run.err());
     }
 }

@@ -217,7 +217,7 @@ public final class CanvasFlowConfig {
     private final Path modelsCacheDir;
     private final long startupTimeoutMs;
     private final long lagWarnMs;
-    private final int[] maskSize;
+    private final MaskSize maskSize;
     private final int topicPartitions;
     private final short topicReplication;
     private final boolean topicsCreate;
@@ -260,7 +260,10 @@ public final class CanvasFlowConfig {
         modelsCacheSize = p.intAtLeast(MODELS_CACHE_SIZE, 1);
         startupTimeoutMs = p.longAtLeast(STARTUP_TIMEOUT_MS, 100);
         lagWarnMs = p.longAtLeast(LAG_WARN_MS, 0);
-        maskSize = maskSize(settings.get(MASK_SIZE).trim(), p);
+        maskSize = MaskSize.parse(settings.get(MASK_SIZE).trim());
+        if (maskSize == null) {
+            throw p.invalid(MASK_SIZE, "model, frame or WIDTHxHEIGHT, e.g. 640x360");
+        }
         topicPartitions = p.intAtLeast(TOPIC_PARTITIONS, 1);
         topicReplication = (short) Math.min(p.intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
         topicsCreate = p.bool(TOPICS_CREATE);
@@ -438,44 +441,13 @@ public final class CanvasFlowConfig {
         return modelsCacheDir;
     }
 
-    private static int[] maskSize(String value, SettingParser p) {
-        switch (value) {
-            case "model":
-                return new int[] {0, 0};
-            case "frame":
-                return new int[] {-1, -1};
-            default:
-                String[] parts = value.split("x");
-                try {
-                    int w = Integer.parseInt(parts[0]);
-                    int h = Integer.parseInt(parts[1]);
-                    if (parts.length == 2 && w > 0 && h > 0 && (long) w * h <= 16_777_216L) {
-                        return new int[] {w, h};
-                    }
-                } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-                    // fall through to the sentence
-                }
-                throw p.invalid(MASK_SIZE, "model, frame or WIDTHxHEIGHT, e.g. 640x360");
-        }
-    }
-
     /**
      * {@value #MASK_SIZE} for a frame and a model.
      *
-     * @param frameWidth the frame's width
-     * @param frameHeight the frame's height
-     * @param modelWidth the model's input width
-     * @param modelHeight the model's input height
      * @return width and height of the class map
      */
     public int[] maskSize(int frameWidth, int frameHeight, int modelWidth, int modelHeight) {
-        if (maskSize[0] == 0) {
-            return new int[] {modelWidth, modelHeight};
-        }
-        if (maskSize[0] < 0) {
-            return new int[] {frameWidth, frameHeight};
-        }
-        return maskSize.clone();
+        return maskSize.of(frameWidth, frameHeight, modelWidth, modelHeight);
     }
 
     /**
@@ -484,23 +456,7 @@ public final class CanvasFlowConfig {
      * @return the static membership id, or empty for dynamic membership
      */
     public java.util.Optional<String> staticInstanceId() {
-        String value = settings.get(INSTANCE_ID).trim();
-        if (value.equals("none") || value.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        if (!value.equals("auto")) {
-            return java.util.Optional.of(value);
-        }
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "host";
-        }
-        String dir = Path.of(stateDir).toAbsolutePath().normalize().toString();
-        // Two instances on one host need two state directories (Kafka Streams locks them), so
-        // host + directory tells them apart and stays the same across a restart.
-        return java.util.Optional.of(host + "-" + Integer.toHexString(dir.hashCode() & 0x7fffffff));
+        return StaticMembership.instanceId(settings.get(INSTANCE_ID), stateDir);
     }
 
     /** {@value #LAG_WARN_MS}. */

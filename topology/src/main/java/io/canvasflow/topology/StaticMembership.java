@@ -1,0 +1,39 @@
+package io.canvasflow.topology;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The setting {@code instance.id}: this instance's static group membership id. */
+final class StaticMembership {
+
+    private StaticMembership() {}
+
+    /**
+     * Resolves the setting.
+     *
+     * @param setting {@code auto}, {@code none} (or blank) or an id
+     * @param stateDir the state directory
+     * @return the id, or empty for dynamic membership
+     */
+    static Optional<String> instanceId(String setting, String stateDir) {
+        String value = setting.trim();
+        if (value.equals("none") || value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!value.equals("auto")) {
+            return Optional.of(value);
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "host";
+        }
+        String dir = Path.of(stateDir).toAbsolutePath().normalize().toString();
+        // Two instances on one host need two state directories (Kafka Streams locks them), so
+        // host + directory tells them apart and stays the same across a restart.
+        return Optional.of(host + "-" + Integer.toHexString(dir.hashCode() & 0x7fffffff));
+    }
+}

@@ -125,9 +125,20 @@ public final class CanvasFlowMetrics {
         }
     }
 
-    /** Counts a dropped duplicate. */
-    public void duplicate() {
+    /**
+     * Counts a dropped duplicate, in all and for its camera ({@code
+     * canvasflow_camera_duplicates_total{camera}}): a camera or publisher that sends frames twice
+     * shows up by name, not only in a total.
+     *
+     * @param camera the camera whose frame came again
+     */
+    public void duplicate(String camera) {
         duplicates.increment();
+        Counter.builder("canvasflow.camera.duplicates")
+                .description("Duplicate frames dropped per camera")
+                .tag("camera", camera)
+                .register(registry)
+                .increment();
     }
 
     /** Counts a dead-lettered record. */

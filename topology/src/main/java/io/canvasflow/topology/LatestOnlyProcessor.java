@@ -89,7 +89,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         Frame frame = record.value();
         Frame waiting = pending.get(frame.getCameraId());
         if (waiting != null && waiting.getSequence() == frame.getSequence()) {
-            metrics.duplicate();
+            metrics.duplicate(frame.getCameraId());
         } else if (waiting != null && waiting.getSequence() > frame.getSequence()) {
             skip(record.key(), frame);
         } else {

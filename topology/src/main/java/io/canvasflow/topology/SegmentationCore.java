@@ -136,7 +136,7 @@ final class SegmentationCore {
             return;
         }
         if (outcome.mask() == null) {
-            metrics.duplicate();
+            metrics.duplicate(frame.getCameraId());
             return;
         }
         if (outcome.newState() != null) {

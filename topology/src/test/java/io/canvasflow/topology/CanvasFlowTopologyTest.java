@@ -274,6 +274,14 @@ class CanvasFlowTopologyTest {
                     List.of(reset("cam-1", 1, 6, ResetReason.FIRST_FRAME), seeded("cam-1", 2, 2)),
                     t.seen());
             assertEquals(1.0, t.metrics.duplicates());
+            assertEquals(
+                    1.0,
+                    t.metrics
+                            .registry()
+                            .find("canvasflow.camera.duplicates")
+                            .tag("camera", "cam-1")
+                            .counter()
+                            .count());
         }
     }
 

@@ -306,9 +306,17 @@ public final class CanvasFlowApp implements AutoCloseable {
                 .forEach(name -> LOG.info("created topic {}", name));
     }
 
-    /** Whether the stream threads' consumers are static group members. */
+    /**
+     * Whether a stop should keep this instance in the group: when the user named its membership (a
+     * {@code group.instance.id}, or an {@code instance.id} other than auto and none), as a
+     * Kubernetes pod that comes back under its name does. With {@code instance.id=auto} a stop
+     * still leaves the group, so its partitions move at once; only a crash waits for the session
+     * timeout, and a crashed instance that restarts takes them back under its id at once.
+     */
     private static boolean isStaticMember(CanvasFlowConfig config) {
-        return isStaticMember(config.kafkaProperties()) || config.staticInstanceId().isPresent();
+        String chosen = config.settings().get(CanvasFlowConfig.INSTANCE_ID).trim();
+        return isStaticMember(config.kafkaProperties())
+                || !(chosen.equals("auto") || chosen.equals("none") || chosen.isEmpty());
     }
 
     /** Whether Kafka properties set a static group membership id themselves. */

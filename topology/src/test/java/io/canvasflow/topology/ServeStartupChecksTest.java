@@ -46,6 +46,21 @@ class ServeStartupChecksTest {
         return new Outcome(status, err.toString().strip(), (System.nanoTime() - start) / 1e9);
     }
 
+    /** serve on the test broker with the test model and this test's state directory. */
+    private Outcome serveOnTestBroker(String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--model",
+                                TestModel.dir().toString(),
+                                "--state-dir",
+                                dir.toString()));
+        args.addAll(List.of(more));
+        return serve(args.toArray(String[]::new));
+    }
+
     @Test
     void shouldSayNothingListensAtAWrongAddressWithinFifteenSeconds() {
         Outcome o =
@@ -69,13 +84,7 @@ class ServeStartupChecksTest {
     @Test
     void shouldSayHowToCreateMissingTopicsInsteadOfRetryingForever() {
         Outcome o =
-                serve(
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--model",
-                        TestModel.dir().toString(),
-                        "--state-dir",
-                        dir.toString(),
+                serveOnTestBroker(
                         "-D",
                         "topic.frames=absent-frames",
                         "-D",
@@ -108,18 +117,7 @@ class ServeStartupChecksTest {
         try (CanvasFlowApp first =
                 CanvasFlowApp.start(CanvasFlowConfig.fromMap(settings), TestModel.source())) {
             // When a second one starts on the same state directory
-            Outcome o =
-                    serve(
-                            "--bootstrap-servers",
-                            kafka.bootstrapServers(),
-                            "--model",
-                            TestModel.dir().toString(),
-                            "--state-dir",
-                            dir.toString(),
-                            "--http-port",
-                            "0",
-                            "-D",
-                            "application.id=locked");
+            Outcome o = serveOnTestBroker("--http-port", "0", "-D", "application.id=locked");
 
             // Then it says which directory and what to do
             assertEquals(2, o.status(), o.err());

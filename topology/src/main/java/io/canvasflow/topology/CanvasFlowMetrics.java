@@ -162,6 +162,33 @@ public final class CanvasFlowMetrics {
     }
 
     /**
+     * Records where a segmented frame's milliseconds went: {@code
+     * canvasflow_frame_stage_seconds{stage=decode|backbone|iterations|resize|encode}}.
+     *
+     * @param decodeNanos the frame's decode
+     * @param stages the rest, from the frame core
+     */
+    public void stages(long decodeNanos, CanvasSegmenter.Stages stages) {
+        stage("decode").record(decodeNanos, TimeUnit.NANOSECONDS);
+        stage("backbone").record(nanos(stages.backboneMillis()), TimeUnit.NANOSECONDS);
+        stage("iterations").record(nanos(stages.iterationsMillis()), TimeUnit.NANOSECONDS);
+        stage("resize").record(nanos(stages.resizeMillis()), TimeUnit.NANOSECONDS);
+        stage("encode").record(nanos(stages.encodeMillis()), TimeUnit.NANOSECONDS);
+    }
+
+    private static long nanos(double millis) {
+        return (long) (millis * 1e6);
+    }
+
+    private Timer stage(String stage) {
+        return Timer.builder("canvasflow.frame.stage")
+                .description("Time per segmented frame in each stage of the frame core")
+                .tag("stage", stage)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+    }
+
+    /**
      * Records the frames partition a camera's frames arrive on.
      *
      * @param camera the camera

@@ -34,8 +34,39 @@ public final class CanvasSegmenter {
      * @param decision the decision that was carried out (a scene cut turns SEED into RESET)
      * @param mask the event to emit; null for a dropped duplicate
      * @param newState the canvas to store; null when the stored one must stay
+     * @param stages where the frame's milliseconds went; null for a dropped duplicate
      */
-    public record Outcome(CanvasPolicy.Decision decision, MaskEvent mask, CanvasState newState) {}
+    public record Outcome(
+            CanvasPolicy.Decision decision, MaskEvent mask, CanvasState newState, Stages stages) {}
+
+    /**
+     * Where a segmented frame's milliseconds went, after its decode (a scene cut runs the model
+     * twice: both runs count).
+     *
+     * @param backboneMillis the feature extractor
+     * @param iterationsMillis the ConvLSTM iterations
+     * @param resizeMillis the segmenter's own work around the network: the input resize and
+     *     normalisation, the upsample and argmax of the class map
+     * @param encodeMillis the mask event: the indexed PNG and the class fractions
+     */
+    public record Stages(
+            double backboneMillis,
+            double iterationsMillis,
+            double resizeMillis,
+            double encodeMillis) {
+
+        Stages plus(SegmentationResult.Cost cost) {
+            double its = 0;
+            for (double ms : cost.iterationMillis()) {
+                its += ms;
+            }
+            return new Stages(
+                    backboneMillis + cost.backboneMillis(),
+                    iterationsMillis + its,
+                    resizeMillis + Math.max(0, cost.totalMillis() - cost.backboneMillis() - its),
+                    encodeMillis);
+        }
+    }
 
     private final FrameDecoder decoder;
     private final CanvasPolicy policy;
@@ -156,17 +187,19 @@ public final class CanvasSegmenter {
                         model.spec().version(),
                         startMs);
         if (decision.action() == CanvasPolicy.Action.DROP) {
-            return new Outcome(decision, null, null);
+            return new Outcome(decision, null, null, null);
         }
         SegmentationResult result;
         int iterations = 0;
         double modelMillis = 0;
+        Stages stages = new Stages(0, 0, 0, 0);
         if (decision.seeded()) {
             try {
                 result = run(model, frame, image, seed, decision.iterations());
                 if (policy.isSceneCut(seed.argmax(), result.canvas().argmax())) {
                     iterations += result.iterations();
                     modelMillis += result.modelMillis();
+                    stages = stages.plus(result.cost());
                     decision = policy.reset(ResetReason.SCENE_CUT);
                     result = run(model, frame, image, null, decision.iterations());
                 }
@@ -180,6 +213,8 @@ public final class CanvasSegmenter {
         }
         iterations += result.iterations();
         modelMillis += result.modelMillis();
+        stages = stages.plus(result.cost());
+        long encodeStart = System.nanoTime();
         MaskEvent mask =
                 encoder(model)
                         .segmented(
@@ -194,7 +229,13 @@ public final class CanvasSegmenter {
                 decision.storesCanvas()
                         ? CanvasStates.of(frame, model.spec(), result.canvas())
                         : null;
-        return new Outcome(decision, mask, newState);
+        stages =
+                new Stages(
+                        stages.backboneMillis(),
+                        stages.iterationsMillis(),
+                        stages.resizeMillis(),
+                        (System.nanoTime() - encodeStart) / 1e6);
+        return new Outcome(decision, mask, newState, stages);
     }
 
     private SegmentationResult run(

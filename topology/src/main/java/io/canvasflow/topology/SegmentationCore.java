@@ -115,8 +115,11 @@ final class SegmentationCore {
             return;
         }
         CanvasSegmenter.Outcome outcome;
+        long decodeNanos;
         try {
+            long decodeStart = System.nanoTime();
             BufferedImage image = segmenter.decode(record.key(), frame);
+            decodeNanos = System.nanoTime() - decodeStart;
             boolean readable = true;
             CanvasState stored = null;
             try {
@@ -144,6 +147,7 @@ final class SegmentationCore {
         }
         context.forward(record.withValue(outcome.mask()), CanvasFlowTopology.MASKS_SINK);
         metrics.mask(outcome.mask());
+        metrics.stages(decodeNanos, outcome.stages());
         context.recordMetadata()
                 .ifPresent(m -> metrics.cameraPartition(frame.getCameraId(), m.partition()));
         lag.check(

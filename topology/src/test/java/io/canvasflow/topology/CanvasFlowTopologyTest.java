@@ -264,6 +264,26 @@ class CanvasFlowTopologyTest {
     }
 
     @Test
+    void shouldTimeEachStageOfASegmentedFrame() {
+        try (TopologyHarness t = harness(Map.of())) {
+            t.send(jpeg("cam-1", 1, W, H));
+            t.send(jpeg("cam-1", 2, W, H));
+            t.send(jpeg("cam-1", 2, W, H)); // a duplicate: no stages
+
+            for (String stage : List.of("decode", "backbone", "iterations", "resize", "encode")) {
+                var timer =
+                        t.metrics
+                                .registry()
+                                .find("canvasflow.frame.stage")
+                                .tag("stage", stage)
+                                .timer();
+                assertEquals(2, timer.count(), stage);
+                assertTrue(timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0, stage);
+            }
+        }
+    }
+
+    @Test
     void shouldDropDuplicateFramesAndCountThem() {
         try (TopologyHarness t = harness(Map.of())) {
             t.send(jpeg("cam-1", 1, W, H));

@@ -97,6 +97,17 @@ public final class MasksCommand extends BaseCommand {
     double videoFps;
 
     @Option(
+            names = "--join-frames",
+            defaultValue = "" + MaskFollower.DEFAULT_JOIN_FRAMES,
+            paramLabel = "N",
+            description =
+                    "With --out, frames (and masks waiting for their frame) kept per camera to"
+                            + " draw each mask on its frame; raise it when serve runs further"
+                            + " behind its cameras or with --from-beginning"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int joinFrames;
+
+    @Option(
             names = "--consumer-property",
             paramLabel = "KEY=VALUE",
             description =
@@ -120,6 +131,13 @@ public final class MasksCommand extends BaseCommand {
                 result.masks(), result.cameras().size(), result.seconds(), result.badRecords());
         if (out != null) {
             stdout.printf("%d overlays in %s%n", result.overlays(), out.toAbsolutePath());
+            result.withoutFrame()
+                    .forEach(
+                            (camera, n) ->
+                                    stdout.printf(
+                                            "  camera %s: %d overlays without their frame; raise"
+                                                    + " --join-frames (now %d)%n",
+                                            camera, n, joinFrames));
             result.videos().forEach((camera, video) -> stdout.printf("  %s: %s%n", camera, video));
         }
         stdout.flush();
@@ -171,6 +189,7 @@ public final class MasksCommand extends BaseCommand {
                             .optDuration(duration)
                             .optMaxFrames(maxFrames)
                             .optOverlays(overlays)
+                            .optJoinCapacity(joinFrames)
                             .optTable(table, inPlace)
                             .optConsumerProperties(consumerProperties)
                             .build();
@@ -206,6 +225,7 @@ public final class MasksCommand extends BaseCommand {
                 Map.of(
                         "--max-frames must be >= 0", maxFrames >= 0,
                         "--png-every must be >= 0", pngEvery >= 0,
+                        "--join-frames must be >= 1", joinFrames >= 1,
                         "--video-fps must be >= 0", videoFps >= 0,
                         "--alpha must be between 0 and 1", alpha >= 0 && alpha <= 1,
                         "--duration must be positive",

@@ -172,46 +172,47 @@ public final class MasksCommand extends BaseCommand {
                         ? null
                         : new OverlayWriter(
                                 out, pngEvery, videoFps, new OverlayRenderer(alpha, true));
-        try (overlays) {
-            MaskFollower follower =
-                    MaskFollower.builder()
-                            .setBootstrapServers(bootstrapServers())
-                            .optMasksTopic(
-                                    masksTopic == null
-                                            ? Topics.MASKS
-                                            : Topics.MASKS.withName(masksTopic))
-                            .optFramesTopic(
-                                    framesTopic == null
-                                            ? Topics.FRAMES
-                                            : Topics.FRAMES.withName(framesTopic))
-                            .optGroupId(groupId)
-                            .optFromBeginning(fromBeginning)
-                            .optDuration(duration)
-                            .optMaxFrames(maxFrames)
-                            .optOverlays(overlays)
-                            .optJoinCapacity(joinFrames)
-                            .optTable(table, inPlace)
-                            .optConsumerProperties(consumerProperties)
-                            .build();
-            // Closed after the overlays (resources close in reverse), so Ctrl-C keeps whole MP4s.
-            try (GracefulStop stop = new GracefulStop("masks-shutdown", follower::stop)) {
-                return follower.run();
-            } catch (KafkaException e) {
-                // The consumer throws a bad setting as is, or wrapped when it fails to construct
-                ConfigException config =
-                        e instanceof ConfigException direct
-                                ? direct
-                                : e.getCause() instanceof ConfigException wrapped ? wrapped : null;
-                if (config != null) {
-                    throw usage(
-                            "could not create a Kafka consumer for "
-                                    + bootstrapServers()
-                                    + ": "
-                                    + config.getMessage(),
-                            e);
-                }
-                throw e;
+        MaskFollower follower =
+                MaskFollower.builder()
+                        .setBootstrapServers(bootstrapServers())
+                        .optMasksTopic(
+                                masksTopic == null
+                                        ? Topics.MASKS
+                                        : Topics.MASKS.withName(masksTopic))
+                        .optFramesTopic(
+                                framesTopic == null
+                                        ? Topics.FRAMES
+                                        : Topics.FRAMES.withName(framesTopic))
+                        .optGroupId(groupId)
+                        .optFromBeginning(fromBeginning)
+                        .optDuration(duration)
+                        .optMaxFrames(maxFrames)
+                        .optOverlays(overlays)
+                        .optJoinCapacity(joinFrames)
+                        .optTable(table, inPlace)
+                        .optConsumerProperties(consumerProperties)
+                        .build();
+        // Resources close in reverse: the overlays (every MP4's index) before the stop, whose
+        // shutdown hook holds the JVM on Ctrl-C or SIGTERM until then. Closed the other way round,
+        // the hook let the JVM exit while the videos were being finished.
+        try (GracefulStop stop = new GracefulStop("masks-shutdown", follower::stop);
+                overlays) {
+            return follower.run();
+        } catch (KafkaException e) {
+            // The consumer throws a bad setting as is, or wrapped when it fails to construct
+            ConfigException config =
+                    e instanceof ConfigException direct
+                            ? direct
+                            : e.getCause() instanceof ConfigException wrapped ? wrapped : null;
+            if (config != null) {
+                throw usage(
+                        "could not create a Kafka consumer for "
+                                + bootstrapServers()
+                                + ": "
+                                + config.getMessage(),
+                        e);
             }
+            throw e;
         }
     }
 

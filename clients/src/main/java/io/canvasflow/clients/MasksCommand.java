@@ -90,11 +90,12 @@ public final class MasksCommand extends BaseCommand {
 
     @Option(
             names = "--video-fps",
-            defaultValue = "10",
             paramLabel = "FPS",
             description =
-                    "With --out, the MP4 frame rate; 0 for no video (default: ${DEFAULT-VALUE}).")
-    double videoFps;
+                    "With --out, the MP4 frame rate; 0 for no video (default: each camera's own"
+                            + " rate, as its publisher recorded it, else from the frames'"
+                            + " capture times).")
+    Double videoFps;
 
     @Option(
             names = "--join-frames",
@@ -170,8 +171,10 @@ public final class MasksCommand extends BaseCommand {
         OverlayWriter overlays =
                 out == null
                         ? null
-                        : new OverlayWriter(
-                                out, pngEvery, videoFps, new OverlayRenderer(alpha, true));
+                        : videoFps == null
+                                ? new OverlayWriter(out, pngEvery, new OverlayRenderer(alpha, true))
+                                : new OverlayWriter(
+                                        out, pngEvery, videoFps, new OverlayRenderer(alpha, true));
         MaskFollower follower =
                 MaskFollower.builder()
                         .setBootstrapServers(bootstrapServers())
@@ -224,13 +227,18 @@ public final class MasksCommand extends BaseCommand {
         }
         Map<String, Boolean> checks =
                 Map.of(
-                        "--max-frames must be >= 0", maxFrames >= 0,
-                        "--png-every must be >= 0", pngEvery >= 0,
-                        "--join-frames must be >= 1", joinFrames >= 1,
-                        "--video-fps must be >= 0", videoFps >= 0,
-                        "--alpha must be between 0 and 1", alpha >= 0 && alpha <= 1,
+                        "--max-frames must be >= 0",
+                        maxFrames >= 0,
+                        "--png-every must be >= 0",
+                        pngEvery >= 0,
+                        "--join-frames must be >= 1",
+                        joinFrames >= 1,
+                        "--video-fps must be between 0 and 1000",
+                        videoFps == null || (videoFps >= 0 && videoFps < 1000),
+                        "--alpha must be between 0 and 1",
+                        alpha >= 0 && alpha <= 1,
                         "--duration must be positive",
-                                duration == null || (!duration.isNegative() && !duration.isZero()));
+                        duration == null || (!duration.isNegative() && !duration.isZero()));
         checks.forEach(
                 (message, ok) -> {
                     if (!ok) {

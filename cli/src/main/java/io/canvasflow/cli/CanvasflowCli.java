@@ -3,6 +3,7 @@ package io.canvasflow.cli;
 import io.canvasflow.clients.MasksCommand;
 import io.canvasflow.clients.PublishCommand;
 import io.canvasflow.clients.view.ViewCommand;
+import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.registry.ModelsCommand;
 import io.canvasflow.tools.bench.BenchCommand;
 import io.canvasflow.tools.demo.DemoCommand;
@@ -107,10 +108,17 @@ public final class CanvasflowCli implements Callable<Integer> {
                 System.setProperty(key, "warn");
             }
         }
-        // Skipped records: our handler's one line, not Kafka's stack trace (see ServeCommand).
-        String skipped = "org.slf4j.simpleLogger.log." + ServeCommand.RECORD_DESERIALIZER;
-        if (System.getProperty(skipped) == null) {
-            System.setProperty(skipped, "error");
+        // Skipped records: our handler's one line, not Kafka's stack trace (see ServeCommand);
+        // DJL's
+        // GPU probe, twice per start on a CPU-only machine: DeviceChoice says it in one line.
+        for (String name :
+                new String[] {
+                    ServeCommand.RECORD_DESERIALIZER, DeviceChoice.DJL_GPU_PROBE_LOGGER
+                }) {
+            String key = "org.slf4j.simpleLogger.log." + name;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "error");
+            }
         }
     }
 

@@ -19,10 +19,12 @@ public final class CliValues {
     /**
      * Parses {@code WxH}.
      *
+     * @param value the option's value
+     * @param flag the option, for the message
      * @return {@code {width, height}}
      * @throws IllegalArgumentException naming the flag when the value is malformed
      */
-    static int[] size(String value, String flag) {
+    public static int[] size(String value, String flag) {
         Matcher m = SIZE.matcher(value.trim());
         if (m.matches()) {
             int width = Integer.parseInt(m.group(1));

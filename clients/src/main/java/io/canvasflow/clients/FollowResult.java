@@ -13,6 +13,8 @@ import java.util.Map;
  * @param frames frame records consumed for the join (overlays, join listeners)
  * @param badRecords records that could not be deserialized and were skipped
  * @param overlays overlays drawn
+ * @param withoutFrame per camera, masks joined without their frame (it had left the join buffer, or
+ *     never came), so drawn without the picture; cameras without any are absent
  * @param videos the MP4 per camera, when overlays were written
  * @param seconds how long the follower ran
  */
@@ -22,12 +24,14 @@ public record FollowResult(
         long frames,
         long badRecords,
         long overlays,
+        Map<String, Long> withoutFrame,
         Map<String, Path> videos,
         double seconds) {
 
     /** Copies the maps, keeping their order. */
     public FollowResult {
         cameras = Collections.unmodifiableMap(new LinkedHashMap<>(cameras));
+        withoutFrame = Collections.unmodifiableMap(new LinkedHashMap<>(withoutFrame));
         videos = Collections.unmodifiableMap(new LinkedHashMap<>(videos));
     }
 }

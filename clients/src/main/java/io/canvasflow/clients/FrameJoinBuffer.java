@@ -14,7 +14,9 @@ import java.util.Map;
  * Both sides are bounded per camera: the oldest unmatched frame is dropped, and the oldest mask
  * still waiting for its frame is released without one. Because a camera's frames and masks each
  * arrive in sequence order, a match also releases the camera's older waiting masks (their frames
- * will not come) and drops its older frames (their masks will not come). Not thread-safe.
+ * will not come) and drops its older frames (their masks will not come). A mask whose frame was
+ * already dropped for room is released at once without it: that frame will not come again. Not
+ * thread-safe.
  */
 final class FrameJoinBuffer {
 
@@ -36,12 +38,21 @@ final class FrameJoinBuffer {
         long sequence = frame.getSequence();
         MaskEvent waiting = side.masks.get(sequence);
         List<JoinedMask> out = new ArrayList<>();
+        if (sequence < side.lastFrame) {
+            // The camera restarted its sequence: what was dropped before says nothing now.
+            side.droppedUpTo = -1;
+        }
+        side.lastFrame = sequence;
         if (waiting == null) {
             side.frames.put(sequence, frame);
             if (side.frames.size() > capacityPerCamera) {
                 Iterator<Long> eldest = side.frames.keySet().iterator();
-                eldest.next();
+                long dropped = eldest.next();
                 eldest.remove();
+                if (dropped < sequence) {
+                    // (a frame of before a restart says nothing about this run's masks)
+                    side.droppedUpTo = Math.max(side.droppedUpTo, dropped);
+                }
             }
             return out;
         }
@@ -70,6 +81,10 @@ final class FrameJoinBuffer {
         if (frame != null) {
             side.frames.keySet().removeIf(s -> s < sequence);
             out.add(new JoinedMask(mask, frame));
+            return out;
+        }
+        if (sequence <= side.droppedUpTo) {
+            out.add(new JoinedMask(mask, null));
             return out;
         }
         side.masks.put(sequence, mask);
@@ -106,8 +121,18 @@ final class FrameJoinBuffer {
         return cameras.computeIfAbsent(cameraId, c -> new Side());
     }
 
+    /** Frames per camera the buffer keeps. */
+    int capacityPerCamera() {
+        return capacityPerCamera;
+    }
+
     private static final class Side {
         private final LinkedHashMap<Long, Frame> frames = new LinkedHashMap<>();
         private final LinkedHashMap<Long, MaskEvent> masks = new LinkedHashMap<>();
+
+        /** The newest sequence dropped for room, -1 when none. */
+        private long droppedUpTo = -1;
+
+        private long lastFrame = -1;
     }
 }

@@ -30,11 +30,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * }
  * }</pre>
  *
- * <p>Images are encoded as JPEG with a chosen quality, optionally after scaling to a fixed size (a
- * ground truth class map is then scaled by nearest neighbour to match). The producer is idempotent
- * with {@code acks=all}, so a retried send never duplicates or reorders a camera's frames; it
- * compresses with lz4 and lingers a few milliseconds to batch cameras together. Thread-safe: one
- * publisher serves many cameras.
+ * <p>Images are encoded as JPEG with a chosen quality, optionally after scaling to a fixed size or
+ * down into a box with their aspect ratio kept (a ground truth class map is then scaled by nearest
+ * neighbour to match). The producer is idempotent with {@code acks=all}, so a retried send never
+ * duplicates or reorders a camera's frames; it compresses with lz4 and lingers a few milliseconds
+ * to batch cameras together. Thread-safe: one publisher serves many cameras.
  */
 public final class FramePublisher implements AutoCloseable {
 
@@ -46,6 +46,7 @@ public final class FramePublisher implements AutoCloseable {
     private final float jpegQuality;
     private final int resizeWidth;
     private final int resizeHeight;
+    private final boolean fitWithin;
     private final boolean transactional;
 
     private FramePublisher(Builder builder) {
@@ -53,6 +54,7 @@ public final class FramePublisher implements AutoCloseable {
         this.jpegQuality = builder.jpegQuality;
         this.resizeWidth = builder.resizeWidth;
         this.resizeHeight = builder.resizeHeight;
+        this.fitWithin = builder.fitWithin;
         this.producer =
                 new KafkaProducer<>(
                         producerConfig(builder.bootstrapServers, builder.producerProperties),
@@ -170,11 +172,17 @@ public final class FramePublisher implements AutoCloseable {
         }
         BufferedImage scaled = image;
         byte[] truth = groundTruthPngOrNull;
-        if (resizeWidth > 0
-                && (image.getWidth() != resizeWidth || image.getHeight() != resizeHeight)) {
-            scaled = ImageCodecs.resize(image, resizeWidth, resizeHeight);
-            if (truth != null) {
-                truth = resizeTruth(truth, resizeWidth, resizeHeight);
+        if (resizeWidth > 0) {
+            int[] size =
+                    fitWithin
+                            ? ImageCodecs.fitWithin(
+                                    image.getWidth(), image.getHeight(), resizeWidth, resizeHeight)
+                            : new int[] {resizeWidth, resizeHeight};
+            if (image.getWidth() != size[0] || image.getHeight() != size[1]) {
+                scaled = ImageCodecs.resize(image, size[0], size[1]);
+                if (truth != null) {
+                    truth = resizeTruth(truth, size[0], size[1]);
+                }
             }
         }
         return Frame.newBuilder()
@@ -238,6 +246,7 @@ public final class FramePublisher implements AutoCloseable {
         private float jpegQuality = ImageCodecs.DEFAULT_JPEG_QUALITY;
         private int resizeWidth;
         private int resizeHeight;
+        private boolean fitWithin;
         private final Map<String, Object> producerProperties = new HashMap<>();
 
         private Builder() {}
@@ -285,6 +294,22 @@ public final class FramePublisher implements AutoCloseable {
         public Builder optResize(int width, int height) {
             this.resizeWidth = width;
             this.resizeHeight = height;
+            this.fitWithin = false;
+            return this;
+        }
+
+        /**
+         * Scales every image larger than a box down to fit within it, keeping its aspect ratio; a
+         * 1280x720 image in a 384x288 box becomes 384x216. Smaller images are kept as they are.
+         *
+         * @param maxWidth the box width
+         * @param maxHeight the box height
+         * @return this builder
+         */
+        public Builder optFitWithin(int maxWidth, int maxHeight) {
+            this.resizeWidth = maxWidth;
+            this.resizeHeight = maxHeight;
+            this.fitWithin = true;
             return this;
         }
 

@@ -318,6 +318,33 @@ public final class ImageCodecs {
     }
 
     /**
+     * The size an image takes to fit within a box with its aspect ratio kept: scaled down until
+     * both sides fit, never up.
+     *
+     * @param width the image width
+     * @param height the image height
+     * @param maxWidth the box width
+     * @param maxHeight the box height
+     * @return {@code {width, height}}, each at least 1
+     */
+    public static int[] fitWithin(int width, int height, int maxWidth, int maxHeight) {
+        if (width <= 0 || height <= 0 || maxWidth <= 0 || maxHeight <= 0) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "expected positive sizes but found %dx%d within %dx%d",
+                            width, height, maxWidth, maxHeight));
+        }
+        if (width <= maxWidth && height <= maxHeight) {
+            return new int[] {width, height};
+        }
+        double scale = Math.min((double) maxWidth / width, (double) maxHeight / height);
+        return new int[] {
+            (int) Math.max(1, Math.min(maxWidth, Math.round(width * scale))),
+            (int) Math.max(1, Math.min(maxHeight, Math.round(height * scale)))
+        };
+    }
+
+    /**
      * Scales an image with bilinear interpolation.
      *
      * @param image the image

@@ -56,6 +56,13 @@ public final class MaskFollower {
     /** How far back the frames topic is read when following live. */
     public static final Duration FRAME_LOOKBACK = Duration.ofSeconds(30);
 
+    /**
+     * Frames, and masks waiting for a frame, the join keeps per camera by default: 30 s at 10
+     * frames/s, the same as {@link #FRAME_LOOKBACK}, so that a topology running that far behind its
+     * cameras still has masks drawn on their frames (a bound of 128 lost them at 13 s behind).
+     */
+    public static final int DEFAULT_JOIN_FRAMES = 300;
+
     private static final Logger LOG = LoggerFactory.getLogger(MaskFollower.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration JOIN_GRACE = Duration.ofSeconds(3);
@@ -77,6 +84,7 @@ public final class MaskFollower {
     private final Duration statsWindow;
     private final FrameJoinBuffer join;
     private final Map<String, CameraStats> stats = new LinkedHashMap<>();
+    private final Map<String, Long> withoutFrame = new LinkedHashMap<>();
 
     private volatile boolean stopping;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -282,6 +290,17 @@ public final class MaskFollower {
     }
 
     private void joined(JoinedMask joined) {
+        if (joined.frame() == null) {
+            String camera = joined.mask().getCameraId();
+            if (withoutFrame.merge(camera, 1L, Long::sum) == 1) {
+                LOG.warn(
+                        "camera {}: a mask without its frame (the frame left the join buffer of {}"
+                                + " frames per camera, or never came), drawn without the picture;"
+                                + " raise the buffer (masks --join-frames) if this repeats",
+                        camera,
+                        join.capacityPerCamera());
+            }
+        }
         if (overlays != null && overlays.write(joined.mask(), joined.frame())) {
             overlaysDrawn++;
         }
@@ -329,6 +348,7 @@ public final class MaskFollower {
                 frames,
                 badRecords,
                 overlaysDrawn,
+                withoutFrame,
                 overlays == null ? Map.of() : overlays.videos(),
                 (System.nanoTime() - start) / 1e9);
     }
@@ -351,7 +371,7 @@ public final class MaskFollower {
         private final List<Consumer<JoinedMask>> joinListeners = new ArrayList<>();
         private final Map<String, Object> consumerProperties = new HashMap<>();
         private Duration statsWindow = Duration.ofSeconds(5);
-        private int joinCapacity = 128;
+        private int joinCapacity = DEFAULT_JOIN_FRAMES;
 
         private Builder() {}
 
@@ -530,7 +550,7 @@ public final class MaskFollower {
 
         /**
          * Sets how many frames, and masks waiting for a frame, are kept per camera for the join;
-         * 128 by default.
+         * {@value MaskFollower#DEFAULT_JOIN_FRAMES} by default.
          *
          * @param perCamera the bound
          * @return this builder

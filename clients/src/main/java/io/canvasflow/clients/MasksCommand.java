@@ -90,11 +90,23 @@ public final class MasksCommand extends BaseCommand {
 
     @Option(
             names = "--video-fps",
-            defaultValue = "10",
             paramLabel = "FPS",
             description =
-                    "With --out, the MP4 frame rate; 0 for no video (default: ${DEFAULT-VALUE}).")
-    double videoFps;
+                    "With --out, the MP4 frame rate; 0 for no video (default: each camera's own"
+                            + " rate, as its publisher recorded it, else from the frames'"
+                            + " capture times).")
+    Double videoFps;
+
+    @Option(
+            names = "--join-frames",
+            defaultValue = "" + MaskFollower.DEFAULT_JOIN_FRAMES,
+            paramLabel = "N",
+            description =
+                    "With --out, frames (and masks waiting for their frame) kept per camera to"
+                            + " draw each mask on its frame; raise it when serve runs further"
+                            + " behind its cameras or with --from-beginning"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int joinFrames;
 
     @Option(
             names = "--consumer-property",
@@ -120,6 +132,13 @@ public final class MasksCommand extends BaseCommand {
                 result.masks(), result.cameras().size(), result.seconds(), result.badRecords());
         if (out != null) {
             stdout.printf("%d overlays in %s%n", result.overlays(), out.toAbsolutePath());
+            result.withoutFrame()
+                    .forEach(
+                            (camera, n) ->
+                                    stdout.printf(
+                                            "  camera %s: %d overlays without their frame; raise"
+                                                    + " --join-frames (now %d)%n",
+                                            camera, n, joinFrames));
             result.videos().forEach((camera, video) -> stdout.printf("  %s: %s%n", camera, video));
         }
         stdout.flush();
@@ -152,47 +171,51 @@ public final class MasksCommand extends BaseCommand {
         OverlayWriter overlays =
                 out == null
                         ? null
-                        : new OverlayWriter(
-                                out, pngEvery, videoFps, new OverlayRenderer(alpha, true));
-        try (overlays) {
-            MaskFollower follower =
-                    MaskFollower.builder()
-                            .setBootstrapServers(bootstrapServers())
-                            .optMasksTopic(
-                                    masksTopic == null
-                                            ? Topics.MASKS
-                                            : Topics.MASKS.withName(masksTopic))
-                            .optFramesTopic(
-                                    framesTopic == null
-                                            ? Topics.FRAMES
-                                            : Topics.FRAMES.withName(framesTopic))
-                            .optGroupId(groupId)
-                            .optFromBeginning(fromBeginning)
-                            .optDuration(duration)
-                            .optMaxFrames(maxFrames)
-                            .optOverlays(overlays)
-                            .optTable(table, inPlace)
-                            .optConsumerProperties(consumerProperties)
-                            .build();
-            // Closed after the overlays (resources close in reverse), so Ctrl-C keeps whole MP4s.
-            try (GracefulStop stop = new GracefulStop("masks-shutdown", follower::stop)) {
-                return follower.run();
-            } catch (KafkaException e) {
-                // The consumer throws a bad setting as is, or wrapped when it fails to construct
-                ConfigException config =
-                        e instanceof ConfigException direct
-                                ? direct
-                                : e.getCause() instanceof ConfigException wrapped ? wrapped : null;
-                if (config != null) {
-                    throw usage(
-                            "could not create a Kafka consumer for "
-                                    + bootstrapServers()
-                                    + ": "
-                                    + config.getMessage(),
-                            e);
-                }
-                throw e;
+                        : videoFps == null
+                                ? new OverlayWriter(out, pngEvery, new OverlayRenderer(alpha, true))
+                                : new OverlayWriter(
+                                        out, pngEvery, videoFps, new OverlayRenderer(alpha, true));
+        MaskFollower follower =
+                MaskFollower.builder()
+                        .setBootstrapServers(bootstrapServers())
+                        .optMasksTopic(
+                                masksTopic == null
+                                        ? Topics.MASKS
+                                        : Topics.MASKS.withName(masksTopic))
+                        .optFramesTopic(
+                                framesTopic == null
+                                        ? Topics.FRAMES
+                                        : Topics.FRAMES.withName(framesTopic))
+                        .optGroupId(groupId)
+                        .optFromBeginning(fromBeginning)
+                        .optDuration(duration)
+                        .optMaxFrames(maxFrames)
+                        .optOverlays(overlays)
+                        .optJoinCapacity(joinFrames)
+                        .optTable(table, inPlace)
+                        .optConsumerProperties(consumerProperties)
+                        .build();
+        // Resources close in reverse: the overlays (every MP4's index) before the stop, whose
+        // shutdown hook holds the JVM on Ctrl-C or SIGTERM until then. Closed the other way round,
+        // the hook let the JVM exit while the videos were being finished.
+        try (GracefulStop stop = new GracefulStop("masks-shutdown", follower::stop);
+                overlays) {
+            return follower.run();
+        } catch (KafkaException e) {
+            // The consumer throws a bad setting as is, or wrapped when it fails to construct
+            ConfigException config =
+                    e instanceof ConfigException direct
+                            ? direct
+                            : e.getCause() instanceof ConfigException wrapped ? wrapped : null;
+            if (config != null) {
+                throw usage(
+                        "could not create a Kafka consumer for "
+                                + bootstrapServers()
+                                + ": "
+                                + config.getMessage(),
+                        e);
             }
+            throw e;
         }
     }
 
@@ -204,12 +227,18 @@ public final class MasksCommand extends BaseCommand {
         }
         Map<String, Boolean> checks =
                 Map.of(
-                        "--max-frames must be >= 0", maxFrames >= 0,
-                        "--png-every must be >= 0", pngEvery >= 0,
-                        "--video-fps must be >= 0", videoFps >= 0,
-                        "--alpha must be between 0 and 1", alpha >= 0 && alpha <= 1,
+                        "--max-frames must be >= 0",
+                        maxFrames >= 0,
+                        "--png-every must be >= 0",
+                        pngEvery >= 0,
+                        "--join-frames must be >= 1",
+                        joinFrames >= 1,
+                        "--video-fps must be between 0 and 1000",
+                        videoFps == null || (videoFps >= 0 && videoFps < 1000),
+                        "--alpha must be between 0 and 1",
+                        alpha >= 0 && alpha <= 1,
                         "--duration must be positive",
-                                duration == null || (!duration.isNegative() && !duration.isZero()));
+                        duration == null || (!duration.isNegative() && !duration.isZero()));
         checks.forEach(
                 (message, ok) -> {
                     if (!ok) {

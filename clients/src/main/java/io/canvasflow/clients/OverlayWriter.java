@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes overlays of mask events into a folder: per camera, a PNG of every N-th overlay in {@code
- * DIR/CAMERA/CAMERA-SEQUENCE.png} and all overlays as {@code DIR/CAMERA.mp4}. A mask that cannot be
- * drawn (a corrupt class map, an undecodable frame) is logged and counted, never fatal. One thread
- * writes.
+ * DIR/CAMERA/CAMERA-SEQUENCE.png} and all overlays as {@code DIR/CAMERA.mp4}. A video plays at a
+ * fixed rate or at its camera's own ({@link SourceRate}: what the publisher recorded, else the
+ * capture times; the first overlays wait until the rate is known). A mask that cannot be drawn (a
+ * corrupt class map, an undecodable frame) is logged and counted, never fatal. One thread writes.
  */
 public final class OverlayWriter implements AutoCloseable {
 
@@ -30,14 +31,29 @@ public final class OverlayWriter implements AutoCloseable {
     private final Path directory;
     private final int pngEvery;
     private final double videoFps;
+    private final boolean sourceRate;
     private final OverlayRenderer renderer;
     private final Map<String, Long> overlaysByCamera = new HashMap<>();
     private final Map<String, VideoWriter> videos = new LinkedHashMap<>();
+    private final Map<String, PendingVideo> pending = new HashMap<>();
+    private final Map<String, Path> videoFiles = new LinkedHashMap<>();
     private final List<Path> pngs = new ArrayList<>();
     private long failures;
 
     /**
-     * Creates a writer; files appear as overlays are written.
+     * Creates a writer whose videos play at each camera's own rate; files appear as overlays are
+     * written.
+     *
+     * @param directory the output folder, created if missing
+     * @param pngEvery write a PNG of every N-th overlay per camera (the first included); 0 for none
+     * @param renderer draws the overlays
+     */
+    public OverlayWriter(Path directory, int pngEvery, OverlayRenderer renderer) {
+        this(directory, pngEvery, 1, true, renderer);
+    }
+
+    /**
+     * Creates a writer whose videos play at a fixed rate; files appear as overlays are written.
      *
      * @param directory the output folder, created if missing
      * @param pngEvery write a PNG of every N-th overlay per camera (the first included); 0 for none
@@ -45,7 +61,16 @@ public final class OverlayWriter implements AutoCloseable {
      * @param renderer draws the overlays
      */
     public OverlayWriter(Path directory, int pngEvery, double videoFps, OverlayRenderer renderer) {
-        if (pngEvery < 0 || videoFps < 0 || Double.isNaN(videoFps)) {
+        this(directory, pngEvery, videoFps, false, renderer);
+    }
+
+    private OverlayWriter(
+            Path directory,
+            int pngEvery,
+            double videoFps,
+            boolean sourceRate,
+            OverlayRenderer renderer) {
+        if (pngEvery < 0 || videoFps < 0 || !Double.isFinite(videoFps)) {
             throw new IllegalArgumentException(
                     "expected a PNG interval and video rate >= 0 but found "
                             + pngEvery
@@ -55,6 +80,7 @@ public final class OverlayWriter implements AutoCloseable {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.pngEvery = pngEvery;
         this.videoFps = videoFps;
+        this.sourceRate = sourceRate;
         this.renderer = Objects.requireNonNull(renderer, "renderer");
         try {
             Files.createDirectories(directory);
@@ -103,17 +129,38 @@ public final class OverlayWriter implements AutoCloseable {
             }
         }
         if (videoFps > 0) {
-            videos.computeIfAbsent(
-                            camera,
-                            c ->
-                                    VideoWriter.open(
-                                            directory.resolve(name + ".mp4"),
-                                            overlay.getWidth(),
-                                            overlay.getHeight(),
-                                            videoFps))
-                    .write(overlay);
+            video(camera, name, mask, frameOrNull, overlay);
         }
         return true;
+    }
+
+    /** Appends to the camera's video, once its rate is known (at once for a fixed rate). */
+    private void video(
+            String camera, String name, MaskEvent mask, Frame frameOrNull, BufferedImage overlay) {
+        VideoWriter open = videos.get(camera);
+        if (open != null) {
+            open.write(overlay);
+            return;
+        }
+        videoFiles.putIfAbsent(camera, directory.resolve(name + ".mp4"));
+        PendingVideo waiting = pending.computeIfAbsent(camera, c -> new PendingVideo());
+        waiting.rate.add(mask, frameOrNull);
+        waiting.overlays.add(overlay);
+        if (sourceRate) {
+            waiting.rate.known().ifPresent(fps -> start(camera, fps));
+        } else {
+            start(camera, videoFps);
+        }
+    }
+
+    /** Opens the camera's video at a rate and writes the overlays that waited for it. */
+    private void start(String camera, double fps) {
+        PendingVideo waiting = pending.remove(camera);
+        BufferedImage first = waiting.overlays.get(0);
+        VideoWriter video =
+                VideoWriter.open(videoFiles.get(camera), first.getWidth(), first.getHeight(), fps);
+        videos.put(camera, video);
+        waiting.overlays.forEach(video::write);
     }
 
     /**
@@ -140,9 +187,7 @@ public final class OverlayWriter implements AutoCloseable {
      * @return camera id to MP4 path
      */
     public Map<String, Path> videos() {
-        Map<String, Path> out = new LinkedHashMap<>();
-        videos.forEach((camera, writer) -> out.put(camera, writer.file()));
-        return out;
+        return Collections.unmodifiableMap(new LinkedHashMap<>(videoFiles));
     }
 
     /**
@@ -154,10 +199,17 @@ public final class OverlayWriter implements AutoCloseable {
         return failures;
     }
 
-    /** Finishes every video. */
+    /** Finishes every video, starting those still waiting to know their rate at the best guess. */
     @Override
     public void close() {
         RuntimeException first = null;
+        for (String camera : List.copyOf(pending.keySet())) {
+            try {
+                start(camera, pending.get(camera).rate.best());
+            } catch (RuntimeException e) {
+                first = e;
+            }
+        }
         for (VideoWriter video : videos.values()) {
             try {
                 video.close();
@@ -170,6 +222,12 @@ public final class OverlayWriter implements AutoCloseable {
         if (first != null) {
             throw first;
         }
+    }
+
+    /** A camera's first overlays, kept until its video's rate is known. */
+    private static final class PendingVideo {
+        private final SourceRate rate = new SourceRate();
+        private final List<BufferedImage> overlays = new ArrayList<>();
     }
 
     /** A camera id made safe as a file name. */

@@ -4,6 +4,7 @@ import io.canvasflow.schemas.avro.Frame;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.Charset;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each camera numbers its frames from the first sequence up, stamps the source's capture time or
- * else the time it sends the frame, and adds the source and frame index to the metadata. A camera
- * stops at the end of its source, at the frame limit, at its first failed send or source error
- * (reported in the result; the other cameras go on), or when {@link #stop()} is called. The job
- * closes the sources; the publisher stays open for the caller.
+ * else the time it sends the frame, and adds the source, its frame rate and the frame's index to
+ * the metadata. A camera stops at the end of its source, at the frame limit, at its first failed
+ * send or source error (reported in the result; the other cameras go on), or when {@link #stop()}
+ * is called. The job closes the sources; the publisher stays open for the caller.
  */
 public final class PublishJob {
 
@@ -50,6 +51,12 @@ public final class PublishJob {
 
     /** Metadata key of the frame's index in its source. */
     public static final String META_INDEX = "index";
+
+    /**
+     * Metadata key of the source's frame rate in frames per second, for example {@code 25} or
+     * {@code 29.97}: what overlay videos play at.
+     */
+    public static final String META_FPS = "fps";
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishJob.class);
 
@@ -186,6 +193,8 @@ public final class PublishJob {
 
         void run(PublishJob job) {
             Pacer pacer = job.rate.pacerFor(source);
+            String fps =
+                    BigDecimal.valueOf(source.nativeFps()).stripTrailingZeros().toPlainString();
             long sequence = job.firstSequence;
             long sent = 0;
             try (source) {
@@ -211,7 +220,8 @@ public final class PublishJob {
                                     frame.groundTruthPng(),
                                     Map.of(
                                             META_SOURCE, source.description(),
-                                            META_INDEX, Long.toString(frame.index())));
+                                            META_INDEX, Long.toString(frame.index()),
+                                            META_FPS, fps));
                     job.publisher.send(record, (metadata, exception) -> acknowledge(exception));
                     sent++;
                 }

@@ -61,17 +61,46 @@ class FrameJoinBufferTest {
             join.onFrame(frame("a", s));
         }
         assertEquals(3, join.waitingFrames());
-        assertEquals(List.of(), join.onMask(mask("a", 0)), "frame 0 was dropped");
 
         join.onMask(mask("a", 10));
         join.onMask(mask("a", 11));
-        assertEquals(List.of(new JoinedMask(mask("a", 0), null)), join.onMask(mask("a", 12)));
+        join.onMask(mask("a", 12));
+        assertEquals(List.of(new JoinedMask(mask("a", 10), null)), join.onMask(mask("a", 13)));
         assertEquals(
                 List.of(
-                        new JoinedMask(mask("a", 10), null),
                         new JoinedMask(mask("a", 11), null),
-                        new JoinedMask(mask("a", 12), null)),
+                        new JoinedMask(mask("a", 12), null),
+                        new JoinedMask(mask("a", 13), null)),
                 join.drain());
+    }
+
+    @Test
+    void shouldReleaseAMaskAtOnceWhenItsFrameWasDroppedForRoom() {
+        // Given frames 0 and 1 dropped to keep three
+        for (int s = 0; s < 5; s++) {
+            join.onFrame(frame("a", s));
+        }
+
+        // When their masks come, then they are released without a frame, not held
+        assertEquals(List.of(new JoinedMask(mask("a", 0), null)), join.onMask(mask("a", 0)));
+        assertEquals(List.of(new JoinedMask(mask("a", 1), null)), join.onMask(mask("a", 1)));
+        assertEquals(0, join.waitingMasks());
+        assertEquals(
+                List.of(new JoinedMask(mask("a", 2), frame("a", 2))), join.onMask(mask("a", 2)));
+    }
+
+    @Test
+    void shouldForgetDroppedFramesWhenACameraRestartsItsSequence() {
+        // Given frames 0 and 1 dropped, then the camera starts again from 0
+        for (int s = 0; s < 5; s++) {
+            join.onFrame(frame("a", s));
+        }
+        join.onFrame(frame("a", 0));
+
+        // When the new mask 1 comes before its frame, then it waits for it
+        assertEquals(List.of(), join.onMask(mask("a", 1)));
+        assertEquals(
+                List.of(new JoinedMask(mask("a", 1), frame("a", 1))), join.onFrame(frame("a", 1)));
     }
 
     static Frame frame(String camera, long sequence) {

@@ -99,6 +99,16 @@ class ImageCodecsTest {
     }
 
     @Test
+    void shouldFitWithinABoxKeepingTheAspectRatio() {
+        // 16:9 in a 4:3 box: the width limits; 3:4 portrait: the height limits
+        assertArrayEquals(new int[] {384, 216}, ImageCodecs.fitWithin(1280, 720, 384, 288));
+        assertArrayEquals(new int[] {384, 216}, ImageCodecs.fitWithin(720, 405, 384, 288));
+        assertArrayEquals(new int[] {216, 288}, ImageCodecs.fitWithin(600, 800, 384, 288));
+        // never scaled up
+        assertArrayEquals(new int[] {320, 240}, ImageCodecs.fitWithin(320, 240, 384, 288));
+    }
+
+    @Test
     void shouldDecodeRgb24FramesAsRgb() {
         byte[] rgb = {(byte) 255, 0, 0, 0, (byte) 255, 0, 0, 0, (byte) 255, 10, 20, 30};
         Frame frame =

@@ -1,6 +1,7 @@
 package io.canvasflow.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -42,6 +43,8 @@ class MaskFollowerTest {
 
     private static final Topic<String, Frame> FRAMES = Topics.FRAMES.withName("frames-follow");
     private static final Topic<String, MaskEvent> MASKS = Topics.MASKS.withName("masks-follow");
+    private static final Topic<String, Frame> FRAMES_LOST = Topics.FRAMES.withName("frames-lost");
+    private static final Topic<String, MaskEvent> MASKS_LOST = Topics.MASKS.withName("masks-lost");
     private static final int[] PALETTE = {0xFF0000, 0x0000FF};
     private static final int WIDTH = 64;
     private static final int HEIGHT = 48;
@@ -53,7 +56,18 @@ class MaskFollowerTest {
     @BeforeAll
     static void startBrokerAndWriteTheStreams() {
         kafka = EmbeddedKafkaBroker.builder().build().start();
-        kafka.createTopics(Map.of(FRAMES.name(), 2, MASKS.name(), 2, "masks-live", 1));
+        kafka.createTopics(
+                Map.of(
+                        FRAMES.name(),
+                        2,
+                        MASKS.name(),
+                        2,
+                        "masks-live",
+                        1,
+                        FRAMES_LOST.name(),
+                        1,
+                        MASKS_LOST.name(),
+                        1));
         try (KafkaProducer<String, byte[]> producer = producer()) {
             // First, a record that is not a mask event: logged, counted and skipped.
             send(producer, MASKS, "a", new byte[] {1, 2, 3});
@@ -74,6 +88,27 @@ class MaskFollowerTest {
                                     .serializer()
                                     .serialize(FRAMES.name(), frame(camera, s)));
                 }
+            }
+            // Camera "lost" has masks whose frames are not in the frames topic.
+            for (int s = 0; s < 6; s++) {
+                for (String camera : List.of("a", "lost")) {
+                    send(
+                            producer,
+                            MASKS_LOST,
+                            camera,
+                            MASKS_LOST
+                                    .valueSerde()
+                                    .serializer()
+                                    .serialize(MASKS_LOST.name(), mask(camera, s)));
+                }
+                send(
+                        producer,
+                        FRAMES_LOST,
+                        "a",
+                        FRAMES_LOST
+                                .valueSerde()
+                                .serializer()
+                                .serialize(FRAMES_LOST.name(), frame("a", s)));
             }
             producer.flush();
         }
@@ -262,6 +297,51 @@ class MaskFollowerTest {
     }
 
     @Test
+    void shouldSayPerCameraHowManyOverlaysHadNoFrame() {
+        // Given camera "a" with its frames and camera "lost" whose frames are not there
+        // When masks draws their overlays
+        CommandRun run =
+                masks(
+                        "--masks-topic",
+                        MASKS_LOST.name(),
+                        "--frames-topic",
+                        FRAMES_LOST.name(),
+                        "--from-beginning",
+                        "--max-frames",
+                        "12",
+                        "--duration",
+                        "60s",
+                        "--out",
+                        dir.toString(),
+                        "--png-every",
+                        "0");
+
+        // Then the summary names the camera whose 5 overlays (one of its 6 masks is a skipped
+        // frame's) were drawn without the picture, and the option that helps
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(
+                run.out()
+                        .contains(
+                                "  camera lost: 5 overlays without their frame; raise"
+                                        + " --join-frames (now 300)\n"),
+                run.out());
+        assertFalse(run.out().contains("camera a:"), run.out());
+        // and said it once while it ran
+        assertEquals(
+                1,
+                run.err().split("camera lost: a mask without its frame", -1).length - 1,
+                run.err());
+    }
+
+    @Test
+    void shouldRefuseAJoinBufferOfNoFrames() {
+        CommandRun run = masks("--out", dir.toString(), "--join-frames", "0");
+
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(run.err().startsWith("--join-frames must be >= 1"), run.err());
+    }
+
+    @Test
     void shouldHandConsumerPropertiesToKafka() {
         // Given a consumer property Kafka refuses, as a typo in a secured cluster's settings
         // When masks follows with it
@@ -280,15 +360,13 @@ class MaskFollowerTest {
                 run.err());
     }
 
-    /** The masks command on the test broker's masks topic, with more options. */
+    /** The masks command on the test broker (its masks topic unless given), with more options. */
     private CommandRun masks(String... more) {
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--bootstrap-servers",
-                                kafka.bootstrapServers(),
-                                "--masks-topic",
-                                MASKS.name()));
+                new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers()));
+        if (!List.of(more).contains("--masks-topic")) {
+            args.addAll(List.of("--masks-topic", MASKS.name()));
+        }
         args.addAll(List.of(more));
         return CommandRun.of(new MasksCommand(), args.toArray(String[]::new));
     }

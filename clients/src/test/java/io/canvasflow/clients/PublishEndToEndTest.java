@@ -34,7 +34,8 @@ class PublishEndToEndTest {
     @BeforeAll
     static void startBroker() {
         kafka = EmbeddedKafkaBroker.builder().build().start();
-        kafka.createTopics(Map.of("frames-publisher", 1, "frames-job", 2, "frames-cli", 1));
+        kafka.createTopics(
+                Map.of("frames-publisher", 1, "frames-job", 2, "frames-cli", 1, "frames-fit", 1));
     }
 
     @AfterAll
@@ -199,8 +200,40 @@ class PublishEndToEndTest {
                 24,
                 ImageCodecs.classMap(ImageCodecs.bytes(frames.get(1).getGroundTruth())).height());
         assertEquals(
-                Map.of(PublishJob.META_SOURCE, "synthetic:2:4", PublishJob.META_INDEX, "1"),
+                Map.of(
+                        PublishJob.META_SOURCE,
+                        "synthetic:2:4",
+                        PublishJob.META_INDEX,
+                        "1",
+                        PublishJob.META_FPS,
+                        "10"),
                 frames.get(1).getMetadata());
+    }
+
+    @Test
+    void shouldScaleFramesDownIntoABoxKeepingTheirAspectRatio() throws Exception {
+        // Given a 16:9 frame with ground truth, and a publisher that fits frames within 32x32
+        Topic<String, Frame> topic = Topics.FRAMES.withName("frames-fit");
+        BufferedImage wide = ImageCodecsTest.noise(64, 36, 3);
+        byte[] truth = ImageCodecs.grayLabelPng(ImageCodecsTest.randomLabels(64, 36, 4, 5), 64, 36);
+
+        // When it is published
+        try (FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optTopic(topic)
+                        .optFitWithin(32, 32)
+                        .build()) {
+            publisher.publish("wide", 0, Instant.now(), wide, truth, Map.of()).get();
+        }
+
+        // Then the frame and its ground truth are 32x18, not squashed to 32x32
+        Frame frame = consume(topic, 1).get(0).value();
+        assertEquals(List.of(32, 18), List.of(frame.getWidth(), frame.getHeight()));
+        BufferedImage image = ImageCodecs.frameImage(frame);
+        assertEquals(List.of(32, 18), List.of(image.getWidth(), image.getHeight()));
+        ClassMap labels = ImageCodecs.classMap(ImageCodecs.bytes(frame.getGroundTruth()));
+        assertEquals(List.of(32, 18), List.of(labels.width(), labels.height()));
     }
 
     @Test
@@ -225,6 +258,7 @@ class PublishEndToEndTest {
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(PublishJob.META_SOURCE, source.description());
             metadata.put(PublishJob.META_INDEX, Long.toString(i));
+            metadata.put(PublishJob.META_FPS, "10");
             frames.add(
                     Frame.newBuilder()
                             .setCameraId(camera)

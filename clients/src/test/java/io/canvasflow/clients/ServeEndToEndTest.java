@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.testsupport.CanvasFlowTopics;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code canvasflow serve} as a user runs it, in a process of its own with the trained default
  * model, against a broker it is given with {@code --bootstrap-servers}: every published frame comes
- * back as one mask event, in order per camera, and SIGTERM closes Kafka Streams cleanly. (Without
- * bootstrap servers serve refuses to start; ServeCommandTest checks that.)
+ * back as one mask event, in order per camera, a machine without a usable GPU is named in one line,
+ * and SIGTERM closes Kafka Streams cleanly. (Without bootstrap servers serve refuses to start;
+ * ServeCommandTest checks that.)
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServeEndToEndTest {
@@ -55,6 +57,15 @@ class ServeEndToEndTest {
 
                 // Then each frame comes back as one mask event, in order per camera
                 assertEquals(expectedSequences(), maskSequences(kafka.bootstrapServers()));
+                // and where no GPU is usable, serve said so in one line of its own, not DJL's
+                // warning twice
+                boolean gpu = DeviceChoice.AUTO.resolve().isGpu();
+                assertEquals(
+                        List.of(0, gpu ? 0 : 1),
+                        List.of(
+                                occurrences(log(), "Failed to detect GPU count"),
+                                occurrences(log(), "the model runs on the CPU")),
+                        log());
             } finally {
                 assertStopsOnSigterm(serve);
             }
@@ -138,6 +149,10 @@ class ServeEndToEndTest {
         } finally {
             serve.destroyForcibly();
         }
+    }
+
+    private static int occurrences(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
     }
 
     private String log() {

@@ -2,12 +2,28 @@ package io.canvasflow.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Where a model runs: {@code auto} picks a GPU when the engine has one, else the CPU. */
+/**
+ * Where a model runs: {@code auto} picks a GPU when the engine has one, else the CPU, and says so
+ * once per process in one line.
+ */
 public enum DeviceChoice {
     AUTO,
     CPU,
     GPU;
+
+    /**
+     * DJL's logger that warns "Failed to detect GPU count" every time the engine looks for a GPU on
+     * a machine without a usable one (twice per start). The launchers keep it at ERROR; {@link
+     * #resolve()} says instead, once, that the model runs on the CPU.
+     */
+    public static final String DJL_GPU_PROBE_LOGGER = "ai.djl.util.cuda.CudaUtils";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceChoice.class);
+    private static final AtomicBoolean CPU_SAID = new AtomicBoolean();
 
     /** Parses {@code auto | cpu | gpu}, case-insensitively. */
     public static DeviceChoice parse(String value) {
@@ -28,7 +44,15 @@ public enum DeviceChoice {
         Engine engine = Engine.getInstance();
         return switch (this) {
             case CPU -> Device.cpu();
-            case AUTO -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            case AUTO -> {
+                if (engine.getGpuCount() > 0) {
+                    yield Device.gpu();
+                }
+                if (CPU_SAID.compareAndSet(false, true)) {
+                    LOG.info(cpuNotice(engine.getEngineName()));
+                }
+                yield Device.cpu();
+            }
             case GPU -> {
                 if (engine.getGpuCount() == 0) {
                     throw new IllegalStateException(
@@ -40,5 +64,17 @@ public enum DeviceChoice {
                 yield Device.gpu();
             }
         };
+    }
+
+    /**
+     * The line {@code auto} logs, once, when no GPU is usable.
+     *
+     * @param engineName the DJL engine, for example {@code PyTorch}
+     * @return the sentence
+     */
+    public static String cpuNotice(String engineName) {
+        return "No GPU that the "
+                + engineName
+                + " engine can use (no CUDA device or driver); the model runs on the CPU";
     }
 }

@@ -1,15 +1,20 @@
 package io.canvasflow.testsupport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A second JVM on this test's class path, for tests of what a separate process does (a serve that
- * is killed, a SIGTERM): offline, DJL's tracking off, its output in a log file.
+ * is killed, a SIGTERM or Ctrl-C): offline, DJL's tracking off, its output in a log file.
  */
 public final class ChildJvm {
+
+    /** Bit of SIGINT (2) in {@code /proc/self/status}'s {@code SigIgn} mask. */
+    private static final long SIGINT_BIT = 1L << 1;
 
     private ChildJvm() {}
 
@@ -25,7 +30,59 @@ public final class ChildJvm {
     public static Process start(
             List<String> jvmOptions, Class<?> mainClass, List<String> args, Path log)
             throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), jvmOptions, mainClass, args, log);
+    }
+
+    /**
+     * Starts {@code mainClass} in a child JVM that acts on SIGINT as on Ctrl-C, even where this JVM
+     * was started with SIGINT ignored (a background job of a non-interactive shell, as a build
+     * often is): a JVM leaves an ignored SIGINT ignored, and its children inherit that. Such a
+     * child is started through coreutils' {@code env --default-signal=INT}.
+     *
+     * @param jvmOptions options before the class name
+     * @param mainClass the class whose {@code main} runs
+     * @param args its arguments
+     * @param log where standard output and error go
+     * @return the running process
+     */
+    public static Process startInterruptible(
+            List<String> jvmOptions, Class<?> mainClass, List<String> args, Path log)
+            throws IOException {
+        List<String> prefix =
+                sigintIgnored() ? List.of("env", "--default-signal=INT") : List.<String>of();
+        return start(prefix, jvmOptions, mainClass, args, log);
+    }
+
+    /**
+     * For a child's {@code main}: halts the JVM when its standard input ends, that is when the JVM
+     * that started it is gone however it went, so that no child outlives a killed test run.
+     */
+    public static void haltWhenParentGoes() {
+        Thread watchdog =
+                new Thread(
+                        () -> {
+                            try {
+                                while (System.in.read() != -1) {
+                                    // nothing is ever sent; only the end matters
+                                }
+                            } catch (IOException e) {
+                                // the pipe broke: the parent is gone all the same
+                            }
+                            Runtime.getRuntime().halt(137);
+                        },
+                        "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private static Process start(
+            List<String> prefix,
+            List<String> jvmOptions,
+            Class<?> mainClass,
+            List<String> args,
+            Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-Dai.djl.offline=true");
@@ -38,5 +95,20 @@ public final class ChildJvm {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+    }
+
+    /** Whether this JVM runs with SIGINT ignored (Linux; false where it cannot tell). */
+    private static boolean sigintIgnored() {
+        try {
+            for (String line :
+                    Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("SigIgn:")) {
+                    return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & SIGINT_BIT) != 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: nothing to restore
+        }
+        return false;
     }
 }

@@ -3,6 +3,7 @@ package io.canvasflow.topology;
 import io.canvasflow.cli.options.ConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelLoadException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -178,6 +179,8 @@ public final class ServeCommand implements Callable<Integer> {
     private static void quietKafkaLogging() {
         quiet("org.apache.kafka", "warn");
         quiet(RECORD_DESERIALIZER, "error");
+        // DJL's GPU probe warns twice per start on a CPU-only machine; DeviceChoice says it once.
+        quiet(DeviceChoice.DJL_GPU_PROBE_LOGGER, "error");
     }
 
     /**

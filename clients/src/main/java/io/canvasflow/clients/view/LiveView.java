@@ -13,18 +13,11 @@ import java.util.Map;
 /**
  * What {@code canvasflow view} runs: a {@link MaskFollower} of the masks and frames topics (from
  * their end, {@code read_committed}, masks joined with their frames as {@code masks --out} joins
- * them) that puts each camera's newest picture on a {@link TileBoard}, and the {@link ViewServer}
- * that shows the board. The server listens from {@link #start}; {@link #run} follows until {@link
- * #stop} or the duration.
+ * them, in a buffer of {@link MaskFollower#DEFAULT_JOIN_FRAMES} frames per camera) that puts each
+ * camera's newest picture on a {@link TileBoard}, and the {@link ViewServer} that shows the board.
+ * The server listens from {@link #start}; {@link #run} follows until {@link #stop} or the duration.
  */
 public final class LiveView implements AutoCloseable {
-
-    /**
-     * Frames, and masks waiting for a frame, the join keeps per camera: 30 s at 10 frames/s, the
-     * same as the frames topic's look-back, so that a topology running that far behind its cameras
-     * still shows masks on their frames (masks' default of 128 dropped them at 13 s behind).
-     */
-    public static final int JOIN_FRAMES = 300;
 
     private final MaskFollower follower;
     private final ViewServer server;
@@ -65,7 +58,6 @@ public final class LiveView implements AutoCloseable {
                         .optFramesTopic(frames)
                         .optDuration(duration)
                         .optJoinListener(board::onJoined)
-                        .optJoinCapacity(JOIN_FRAMES)
                         .optConsumerProperties(consumer)
                         .build();
         ViewServer server =

@@ -3,6 +3,7 @@ package io.canvasflow.tools.demo;
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameRate;
 import io.canvasflow.clients.FrameSource;
@@ -91,7 +92,9 @@ public final class DemoCommand extends BaseCommand {
             names = "--video-size",
             paramLabel = "WxH",
             defaultValue = "384x288",
-            description = "Scale the video's frames to this size. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Scale the video's frames down to fit within this box, keeping their aspect"
+                            + " ratio. Default: ${DEFAULT-VALUE}.")
     private String videoSize;
 
     @Option(
@@ -123,10 +126,13 @@ public final class DemoCommand extends BaseCommand {
 
     @Option(
             names = "--timeout",
-            defaultValue = "PT4M",
+            defaultValue = "4m",
+            converter = CliValues.DurationConverter.class,
+            paramLabel = "TIME",
             description =
-                    "Give up waiting for masks after this long (ISO-8601). Default: ${DEFAULT-VALUE}.")
-    private Duration timeout;
+                    "Give up waiting for masks after this long, for example 30s, 5m or PT1H."
+                            + " Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
 
     @Option(names = "--no-view", description = "Do not serve the live view in the browser.")
     private boolean noView;
@@ -184,23 +190,20 @@ public final class DemoCommand extends BaseCommand {
             }
         }
         parseSize(videoSize);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw usage("expected a positive --timeout but found " + timeout);
+        }
         if (viewPort < 0 || viewPort > 65535) {
             throw usage("expected --view-port between 0 and 65535 but found " + viewPort);
         }
     }
 
     private int[] parseSize(String size) {
-        String[] parts = size.toLowerCase().split("x");
         try {
-            int w = Integer.parseInt(parts[0]);
-            int h = Integer.parseInt(parts[1]);
-            if (parts.length == 2 && w > 0 && h > 0) {
-                return new int[] {w, h};
-            }
-        } catch (RuntimeException e) {
-            // fall through to the sentence below
+            return CliValues.size(size, "--video-size");
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
-        throw usage("expected --video-size as WIDTHxHEIGHT but found " + size);
     }
 
     /** Runs the pipeline and returns what it measured; the report is not written yet. */
@@ -237,7 +240,6 @@ public final class DemoCommand extends BaseCommand {
                             new OverlayWriter(
                                     out.resolve(DemoReport.OVERLAYS),
                                     25,
-                                    SyntheticCameraSource.FPS,
                                     new OverlayRenderer(0.55, true))) {
                 console.printf(
                         "Topology running (model %s, %d stream thread%s); publishing...%n%n",
@@ -381,7 +383,7 @@ public final class DemoCommand extends BaseCommand {
                 FramePublisher.builder()
                         .setBootstrapServers(bootstrap)
                         .optTopic(Topics.FRAMES.withName(config.framesTopic()))
-                        .optResize(size[0], size[1])
+                        .optFitWithin(size[0], size[1])
                         .build()) {
             String id = videoCameraId(video);
             return PublishJob.builder()

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.canvasflow.clients.CliValues;
 import io.canvasflow.tools.ShippedModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,8 +14,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -125,6 +128,40 @@ class DemoCommandTest {
                 stderr.toString());
         assertTrue(seconds < 5, seconds + " s");
         assertTrue(!java.nio.file.Files.exists(out.resolve("report.json")));
+    }
+
+    @Test
+    void shouldTakeTheTimeoutInTheDurationFormatOfMasks() {
+        for (String value : List.of("30s", "5m", "PT1H")) {
+            DemoCommand demo = new DemoCommand();
+            new CommandLine(demo).parseArgs("--timeout", value);
+
+            assertEquals(new CliValues.DurationConverter().convert(value), demo.timeout, value);
+        }
+        DemoCommand defaults = new DemoCommand();
+        new CommandLine(defaults).parseArgs();
+        assertEquals(Duration.ofMinutes(4), defaults.timeout);
+    }
+
+    @Test
+    void shouldRefuseABadTimeoutOrVideoSizeInOneSentenceBeforeStartingAnything() {
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--timeout", "soon"),
+                        "Invalid value for option '--timeout': expected a duration such as 500ms,"
+                                + " 30s, 5m, 1h or PT30S but found 'soon'",
+                        List.of("--timeout", "0s"),
+                        "expected a positive --timeout but found PT0S",
+                        List.of("--video-size", "wide"),
+                        "--video-size expects WIDTHxHEIGHT, for example 640x360, not 'wide'");
+        refusals.forEach(
+                (args, sentence) -> {
+                    stderr.getBuffer().setLength(0);
+
+                    assertEquals(2, demo(args.toArray(String[]::new)), args.toString());
+                    assertEquals(sentence, stderr.toString().lines().findFirst().orElse(""));
+                });
+        assertFalse(stdout.toString().contains("Kafka at"), stdout.toString());
     }
 
     private int demo(String... args) {

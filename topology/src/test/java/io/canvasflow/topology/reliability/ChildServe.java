@@ -64,21 +64,7 @@ final class ChildServe implements AutoCloseable {
      * @param args the arguments of {@code serve}
      */
     public static void main(String[] args) {
-        Thread watchdog =
-                new Thread(
-                        () -> {
-                            try {
-                                while (System.in.read() != -1) {
-                                    // nothing is ever sent; only the end matters
-                                }
-                            } catch (IOException e) {
-                                // the pipe broke: the parent is gone all the same
-                            }
-                            Runtime.getRuntime().halt(137);
-                        },
-                        "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        ChildJvm.haltWhenParentGoes();
         ServeCommand.main(args);
     }
 

@@ -41,6 +41,7 @@ public final class ModelFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(10);
+    private static final Duration END_CHECK = Duration.ofMillis(500);
 
     /** What the follower tells its owner, on the follower's thread. */
     public interface Listener {
@@ -126,7 +127,11 @@ public final class ModelFollower implements AutoCloseable {
         boolean unchecked = true;
         while (running) {
             try {
-                if (System.nanoTime() >= nextTopicCheck) {
+                // Until both topics are found, look for them every 10 s; then only poll.
+                boolean both =
+                        assigned.stream().map(TopicPartition::topic).distinct().count()
+                                == topics.size();
+                if (!both && System.nanoTime() >= nextTopicCheck) {
                     List<TopicPartition> found = partitions();
                     if (!found.equals(assigned)) {
                         List<TopicPartition> added = new ArrayList<>(found);
@@ -177,7 +182,7 @@ public final class ModelFollower implements AutoCloseable {
 
     private List<TopicPartition> partitions() {
         List<TopicPartition> partitions = new ArrayList<>();
-        Map<String, List<PartitionInfo>> all = consumer.listTopics(Duration.ofSeconds(10));
+        Map<String, List<PartitionInfo>> all = consumer.listTopics(Duration.ofSeconds(5));
         for (String topic : topics) {
             for (PartitionInfo p : all.getOrDefault(topic, List.of())) {
                 partitions.add(new TopicPartition(topic, p.partition()));
@@ -189,10 +194,19 @@ public final class ModelFollower implements AutoCloseable {
         return partitions;
     }
 
+    /**
+     * Whether every partition has been read to its end. Asked with a short timeout: the loop must
+     * get back to polling, or a new assignment waits behind a slow answer; not knowing yet is "not
+     * at the end".
+     */
     private boolean atEnd(List<TopicPartition> partitions) {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-        return partitions.stream()
-                .allMatch(p -> consumer.position(p, Duration.ofSeconds(10)) >= ends.get(p));
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, END_CHECK);
+            return partitions.stream()
+                    .allMatch(p -> consumer.position(p, END_CHECK) >= ends.get(p));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false;
+        }
     }
 
     /** Applies one record; a record that cannot be read is a log line and an announcement. */

@@ -60,10 +60,18 @@ final class TopicRecorder<V> implements AutoCloseable {
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.values = values;
         this.topic = topic;
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(topic, p.partition()))
-                        .toList();
+        List<TopicPartition> partitions = List.of();
+        // A topic created a moment ago may not be in this broker's metadata yet: ask again.
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                partitions.isEmpty() && System.nanoTime() < deadline; ) {
+            partitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+        }
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " has no partitions after 30 s");
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         this.thread = new Thread(this::run, "recorder-" + topic);

@@ -38,7 +38,7 @@ final class Chromium implements AutoCloseable {
 
     /** Says why a browser test skipped. */
     static final String MISSING =
-            "no chromium on the PATH (Debian: apt-get install chromium; .ci/run installs it),"
+            "no chromium on the PATH (Debian's chromium package; .ci/run installs it),"
                     + " or set CANVASFLOW_CHROMIUM";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);

@@ -40,6 +40,11 @@ public final class CanvasFlowMetrics {
     private final Timer modelTime;
     private final Timer latency;
     private final Counter clockSkewed;
+    private final Timer stageDecode;
+    private final Timer stageBackbone;
+    private final Timer stageIterations;
+    private final Timer stageResize;
+    private final Timer stageEncode;
 
     /**
      * The largest end-to-end latency the latency metric takes: a day. Replayed footage keeps its
@@ -73,6 +78,11 @@ public final class CanvasFlowMetrics {
                         .register(registry);
         modelTime = timer("canvasflow.model", "Time in the model per frame");
         latency = timer("canvasflow.end.to.end.latency", "Capture to mask time");
+        stageDecode = stage("decode");
+        stageBackbone = stage("backbone");
+        stageIterations = stage("iterations");
+        stageResize = stage("resize");
+        stageEncode = stage("encode");
         clockSkewed =
                 counter(
                         "canvasflow.frames.clock.skewed",
@@ -169,11 +179,11 @@ public final class CanvasFlowMetrics {
      * @param stages the rest, from the frame core
      */
     public void stages(long decodeNanos, CanvasSegmenter.Stages stages) {
-        stage("decode").record(decodeNanos, TimeUnit.NANOSECONDS);
-        stage("backbone").record(nanos(stages.backboneMillis()), TimeUnit.NANOSECONDS);
-        stage("iterations").record(nanos(stages.iterationsMillis()), TimeUnit.NANOSECONDS);
-        stage("resize").record(nanos(stages.resizeMillis()), TimeUnit.NANOSECONDS);
-        stage("encode").record(nanos(stages.encodeMillis()), TimeUnit.NANOSECONDS);
+        stageDecode.record(decodeNanos, TimeUnit.NANOSECONDS);
+        stageBackbone.record(nanos(stages.backboneMillis()), TimeUnit.NANOSECONDS);
+        stageIterations.record(nanos(stages.iterationsMillis()), TimeUnit.NANOSECONDS);
+        stageResize.record(nanos(stages.resizeMillis()), TimeUnit.NANOSECONDS);
+        stageEncode.record(nanos(stages.encodeMillis()), TimeUnit.NANOSECONDS);
     }
 
     private static long nanos(double millis) {

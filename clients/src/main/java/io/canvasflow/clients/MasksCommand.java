@@ -2,11 +2,9 @@ package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
-import io.canvasflow.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
@@ -36,17 +34,7 @@ public final class MasksCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
 
-    @Option(
-            names = "--masks-topic",
-            paramLabel = "NAME",
-            description = "Masks topic (default: the masks topic).")
-    String masksTopic;
-
-    @Option(
-            names = "--frames-topic",
-            paramLabel = "NAME",
-            description = "Frames topic for overlays (default: the frames topic).")
-    String framesTopic;
+    @Mixin FollowOptions follow;
 
     @Option(
             names = "--group",
@@ -109,14 +97,6 @@ public final class MasksCommand extends BaseCommand {
     int joinFrames;
 
     @Option(
-            names = "--consumer-property",
-            paramLabel = "KEY=VALUE",
-            description =
-                    "A Kafka consumer property, for example security.protocol=SASL_SSL"
-                            + " (repeat for each).")
-    Map<String, String> consumerProperties = new LinkedHashMap<>();
-
-    @Option(
             names = "--alpha",
             defaultValue = "0.5",
             paramLabel = "0-1",
@@ -155,12 +135,12 @@ public final class MasksCommand extends BaseCommand {
      */
     public FollowResult follow(PrintWriter table, boolean inPlace) {
         validate();
-        String masks = masksTopic == null ? Topics.MASKS.name() : masksTopic;
-        String frames = framesTopic == null ? Topics.FRAMES.name() : framesTopic;
+        String masks = follow.masks().name();
+        String frames = follow.frames().name();
         String problem =
                 KafkaOptions.preflight(
                         bootstrapServers(),
-                        consumerProperties,
+                        follow.consumerProperties(),
                         out == null ? List.of(masks) : List.of(masks, frames),
                         "start `canvasflow serve --create-topics` (it creates the frames, masks"
                                 + " and dead-letter topics), or create them with kafka-topics.sh"
@@ -178,14 +158,8 @@ public final class MasksCommand extends BaseCommand {
         MaskFollower follower =
                 MaskFollower.builder()
                         .setBootstrapServers(bootstrapServers())
-                        .optMasksTopic(
-                                masksTopic == null
-                                        ? Topics.MASKS
-                                        : Topics.MASKS.withName(masksTopic))
-                        .optFramesTopic(
-                                framesTopic == null
-                                        ? Topics.FRAMES
-                                        : Topics.FRAMES.withName(framesTopic))
+                        .optMasksTopic(follow.masks())
+                        .optFramesTopic(follow.frames())
                         .optGroupId(groupId)
                         .optFromBeginning(fromBeginning)
                         .optDuration(duration)
@@ -193,7 +167,7 @@ public final class MasksCommand extends BaseCommand {
                         .optOverlays(overlays)
                         .optJoinCapacity(joinFrames)
                         .optTable(table, inPlace)
-                        .optConsumerProperties(consumerProperties)
+                        .optConsumerProperties(follow.consumerProperties())
                         .build();
         // Resources close in reverse: the overlays (every MP4's index) before the stop, whose
         // shutdown hook holds the JVM on Ctrl-C or SIGTERM until then. Closed the other way round,

@@ -2,9 +2,9 @@ package io.canvasflow.clients.view;
 
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.CliValues;
+import io.canvasflow.clients.FollowOptions;
 import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.clients.MaskFollower;
-import io.canvasflow.schemas.Topics;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,8 +12,6 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
@@ -47,6 +45,8 @@ public final class ViewCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafkaOptions;
 
+    @Mixin FollowOptions follow;
+
     @Spec private CommandSpec spec;
 
     @Option(
@@ -66,31 +66,11 @@ public final class ViewCommand implements Callable<Integer> {
     int port;
 
     @Option(
-            names = "--masks-topic",
-            paramLabel = "NAME",
-            description = "Masks topic (default: the masks topic).")
-    String masksTopic;
-
-    @Option(
-            names = "--frames-topic",
-            paramLabel = "NAME",
-            description = "Frames topic (default: the frames topic).")
-    String framesTopic;
-
-    @Option(
             names = "--duration",
             paramLabel = "TIME",
             converter = CliValues.DurationConverter.class,
             description = "Stop after this long, for example 30s, 5m or PT1H (default: Ctrl-C).")
     Duration duration;
-
-    @Option(
-            names = "--consumer-property",
-            paramLabel = "KEY=VALUE",
-            description =
-                    "A Kafka consumer property, for example security.protocol=SASL_SSL"
-                            + " (repeat for each).")
-    Map<String, String> consumerProperties = new LinkedHashMap<>();
 
     /**
      * Runs the command and exits with its status.
@@ -132,15 +112,15 @@ public final class ViewCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--duration must be positive");
         }
         InetSocketAddress address = address(bind, port);
-        String masks = masksTopic == null ? Topics.MASKS.name() : masksTopic;
-        String frames = framesTopic == null ? Topics.FRAMES.name() : framesTopic;
+        String masks = follow.masks().name();
+        String frames = follow.frames().name();
         try (LiveView view =
                         LiveView.start(
                                 bootstrap,
-                                Topics.MASKS.withName(masks),
-                                Topics.FRAMES.withName(frames),
+                                follow.masks(),
+                                follow.frames(),
                                 address,
-                                consumerProperties,
+                                follow.consumerProperties(),
                                 duration);
                 GracefulStop stop = new GracefulStop("view-shutdown", view::stop)) {
             out.printf(

@@ -1,0 +1,51 @@
+package io.canvasflow.clients;
+
+import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * What a command that follows masks and their frames reads ({@code masks}, {@code view}): the two
+ * topics and the consumer's own properties, declared once.
+ */
+public final class FollowOptions {
+
+    @Option(
+            names = "--masks-topic",
+            paramLabel = "NAME",
+            description = "Masks topic (default: the masks topic).")
+    private String masksTopic;
+
+    @Option(
+            names = "--frames-topic",
+            paramLabel = "NAME",
+            description = "Frames topic, joined with the masks (default: the frames topic).")
+    private String framesTopic;
+
+    @Option(
+            names = "--consumer-property",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A Kafka consumer property, for example security.protocol=SASL_SSL"
+                            + " (repeat for each).")
+    private Map<String, String> consumerProperties = new LinkedHashMap<>();
+
+    /** The masks topic. */
+    public Topic<String, MaskEvent> masks() {
+        return masksTopic == null ? Topics.MASKS : Topics.MASKS.withName(masksTopic);
+    }
+
+    /** The frames topic. */
+    public Topic<String, Frame> frames() {
+        return framesTopic == null ? Topics.FRAMES : Topics.FRAMES.withName(framesTopic);
+    }
+
+    /** The consumer properties given, in order. */
+    public Map<String, String> consumerProperties() {
+        return consumerProperties;
+    }
+}

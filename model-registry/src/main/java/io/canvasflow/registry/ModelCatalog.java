@@ -303,6 +303,11 @@ public final class ModelCatalog {
 
     private void refuse(String version, ModelErrorReason reason, String message) {
         refused.put(version, reason + ": " + message);
+        if (reason != ModelErrorReason.CHUNK_MISSING) {
+            // Refused for good: keep the chunk sizes, not the bytes. (A missing chunk may still
+            // come, and then the chunks already here are needed.)
+            chunksOf(version).replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
+        }
         listener.refused(version, reason, message);
     }
 

@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
@@ -169,10 +168,13 @@ public final class ModelFollower implements AutoCloseable {
                     unchecked = false;
                 }
             } catch (WakeupException | InterruptException | InterruptedException e) {
+                Thread.interrupted(); // Kafka's InterruptException sets the flag again
                 if (running) {
                     LOG.warn("model follower interrupted; going on");
                 }
-            } catch (KafkaException e) {
+            } catch (RuntimeException e) {
+                // A broker that does not answer, or a listener that failed: never the end of the
+                // thread, or no instance would see another model until it restarts.
                 LOG.warn("model follower: {}; retrying in 1 s", e.toString());
                 sleepQuietly();
             }
@@ -217,7 +219,12 @@ public final class ModelFollower implements AutoCloseable {
         try {
             boolean understood = catalog.apply(models, record.key(), record.value());
             if (!understood) {
-                unreadable(where, "key \"" + record.key() + "\" does not fit its value");
+                unreadable(
+                        where,
+                        "key \""
+                                + record.key()
+                                + "\" does not fit its value (or names a pattern that does not"
+                                + " compile); write it again with `canvasflow models`");
             } else if (!models) {
                 listener.assignmentsChanged();
             }
@@ -236,6 +243,10 @@ public final class ModelFollower implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (!thread.isAlive() && listener == null) {
+            consumer.close(Duration.ofSeconds(5)); // never started: the thread would have
+            return;
+        }
         consumer.wakeup();
         try {
             thread.join(10_000);

@@ -118,6 +118,9 @@ public final class ModelsCommand implements Callable<Integer> {
     @Command(name = "publish", description = "Publish a model directory to the models topic.")
     static final class Publish extends RegistryCommand {
 
+        /** The largest chunk: its record, with the key and the Avro envelope, stays under 1 MiB. */
+        static final int MAX_CHUNK_BYTES = 1_000_000;
+
         @Parameters(
                 paramLabel = "DIR",
                 description = "The model directory (model.json and its parameters).")
@@ -133,6 +136,16 @@ public final class ModelsCommand implements Callable<Integer> {
         int chunkBytes;
 
         @Option(
+                names = "--replication",
+                defaultValue = "1",
+                paramLabel = "N",
+                description =
+                        "Replicas of the registry topics when this creates them; they hold the only"
+                                + " copy of each model, so use 3 on a production cluster (default:"
+                                + " ${DEFAULT-VALUE}).")
+        short replication;
+
+        @Option(
                 names = "--assign-default",
                 description =
                         "Then assign it to every camera nothing else covers (a deployment's first"
@@ -141,12 +154,21 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Override
         void run(ModelRegistryClient client, PrintWriter out) {
-            if (chunkBytes < 1024 || chunkBytes > 8 * 1024 * 1024) {
+            // A chunk and its envelope must fit Kafka's default 1 MiB record and request limits.
+            if (chunkBytes < 1024 || chunkBytes > MAX_CHUNK_BYTES) {
                 throw new ModelRegistryException(
-                        "--chunk-bytes " + chunkBytes + " is out of range: use 1024 to 8388608");
+                        "--chunk-bytes "
+                                + chunkBytes
+                                + " is out of range: use 1024 to "
+                                + MAX_CHUNK_BYTES
+                                + " (Kafka's default record limit is 1 MiB)");
+            }
+            if (replication < 1) {
+                throw new ModelRegistryException(
+                        "--replication " + replication + " is out of range: use 1 or more");
             }
             ModelPublication publication = ModelPublication.read(dir, chunkBytes);
-            client.createTopics((short) 1);
+            client.createTopics(replication);
             client.publish(publication);
             out.printf(
                     "published %s: %d bytes in %d chunks, SHA-256 %s%n",

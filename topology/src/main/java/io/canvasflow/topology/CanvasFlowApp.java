@@ -30,8 +30,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CanvasFlow Kafka Streams application: one model loaded at startup, one segmenter per stream
- * thread, {@code /metrics} and {@code /health} over HTTP.
+ * The CanvasFlow Kafka Streams application: each camera's model from the model registry (or serve's
+ * model directory), one segmenter per stream thread and model, {@code /metrics}, {@code /health}
+ * and {@code /cameras} over HTTP.
+ *
+ * <p>Models: topics {@code models} and {@code model-assignments} ({@value
+ * CanvasFlowConfig#TOPIC_MODELS}, {@value CanvasFlowConfig#TOPIC_MODEL_ASSIGNMENTS}), compacted,
+ * read by a background consumer from the beginning ({@link FollowedModels}); a version this
+ * instance refuses is reported on {@code model-errors} ({@value
+ * CanvasFlowConfig#TOPIC_MODEL_ERRORS}) as a {@code ModelError}.
  *
  * <p>Input: topic {@code frames} ({@value CanvasFlowConfig#TOPIC_FRAMES}), key the camera id as a
  * UTF-8 string, value a {@code Frame} in Avro single-object encoding (camera id, sequence, capture
@@ -170,23 +177,26 @@ public final class CanvasFlowApp implements AutoCloseable {
                 intraOp,
                 config.numStreamThreads());
         ModelSource fallback = model != null ? model : FollowedModels.loadFallback(config);
-        FollowedModels models;
         try {
             preflight(config);
             if (config.topicsCreate()) {
                 createTopics(config);
             }
+        } catch (RuntimeException e) {
+            if (model == null && fallback != null) {
+                fallback.close();
+            }
+            throw e;
+        }
+        FollowedModels models;
+        try {
+            // From here on the models own the fallback they loaded, and close it on a failure.
             models = FollowedModels.start(config, fallback, model == null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeOwned(fallback, model);
             throw new IllegalStateException("interrupted while loading the models", e);
         } catch (io.canvasflow.registry.ModelRegistryException e) {
-            closeOwned(fallback, model);
             throw new IllegalStateException(e.getMessage(), e);
-        } catch (RuntimeException e) {
-            closeOwned(fallback, model);
-            throw e;
         }
         try {
             CanvasFlowApp app = new CanvasFlowApp(config, models);
@@ -225,12 +235,6 @@ public final class CanvasFlowApp implements AutoCloseable {
                             + " on this host; give this one its own with --state-dir DIR (and"
                             + " --http-port 0)",
                     e);
-        }
-    }
-
-    private static void closeOwned(ModelSource fallback, ModelSource given) {
-        if (fallback != null && given == null) {
-            fallback.close();
         }
     }
 

@@ -55,6 +55,7 @@ public final class CanvasFlowMetrics {
     private final Map<String, AtomicLong> lastSequence = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lagMillis = new ConcurrentHashMap<>();
     private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> cameraDuplicates = new ConcurrentHashMap<>();
 
     /**
      * Registers the meters.
@@ -144,10 +145,14 @@ public final class CanvasFlowMetrics {
      */
     public void duplicate(String camera) {
         duplicates.increment();
-        Counter.builder("canvasflow.camera.duplicates")
-                .description("Duplicate frames dropped per camera")
-                .tag("camera", camera)
-                .register(registry)
+        cameraDuplicates
+                .computeIfAbsent(
+                        camera,
+                        c ->
+                                Counter.builder("canvasflow.camera.duplicates")
+                                        .description("Duplicate frames dropped per camera")
+                                        .tag("camera", c)
+                                        .register(registry))
                 .increment();
     }
 

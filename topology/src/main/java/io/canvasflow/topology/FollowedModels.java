@@ -73,26 +73,29 @@ final class FollowedModels implements AutoCloseable {
                     null);
         }
         Map<String, Object> kafka = clientProperties(config);
-        if (config.topicsCreate()) {
-            ModelRegistryClient.createTopics(
-                    kafka, registryTopics(config), config.topicReplication());
-        }
-        KafkaProducer<String, ModelError> errors = errorProducer(kafka);
-        ModelFollower follower =
-                new ModelFollower(
-                        kafka,
-                        config.modelsTopic(),
-                        config.modelAssignmentsTopic(),
-                        config.modelsCacheDir());
-        ModelRouter router =
-                ModelRouter.following(
-                        follower.catalog(),
-                        fallback,
-                        owned,
-                        config.modelDevice(),
-                        config.modelsCacheSize(),
-                        reporter(errors, config, instanceId(config)));
+        KafkaProducer<String, ModelError> errors = null;
+        ModelFollower follower = null;
+        ModelRouter router = null;
         try {
+            if (config.topicsCreate()) {
+                ModelRegistryClient.createTopics(
+                        kafka, registryTopics(config), config.topicReplication());
+            }
+            errors = errorProducer(kafka);
+            follower =
+                    new ModelFollower(
+                            kafka,
+                            config.modelsTopic(),
+                            config.modelAssignmentsTopic(),
+                            config.modelsCacheDir());
+            router =
+                    ModelRouter.following(
+                            follower.catalog(),
+                            fallback,
+                            owned,
+                            config.modelDevice(),
+                            config.modelsCacheSize(),
+                            reporter(errors, config, instanceId(config)));
             follower.start(router);
             if (!follower.awaitCaughtUp(CATCH_UP)) {
                 LOG.warn(
@@ -107,9 +110,17 @@ final class FollowedModels implements AutoCloseable {
             }
             return new FollowedModels(router, follower, errors);
         } catch (RuntimeException | InterruptedException e) {
-            follower.close();
-            errors.close(Duration.ofSeconds(5));
-            router.close();
+            if (follower != null) {
+                follower.close();
+            }
+            if (errors != null) {
+                errors.close(Duration.ofSeconds(5));
+            }
+            if (router != null) {
+                router.close(); // closes the fallback when it owns it
+            } else if (owned && fallback != null) {
+                fallback.close();
+            }
             throw e;
         }
     }
@@ -186,6 +197,9 @@ final class FollowedModels implements AutoCloseable {
         Map<String, Object> config = new HashMap<>(kafka);
         config.keySet().retainAll(ProducerConfig.configNames());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        // A refusal is reported from the follower's or the loader's thread: never hold it up for
+        // long when the topic is missing or the cluster slow (the refusal is logged regardless).
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         return new KafkaProducer<>(
                 config, new StringSerializer(), AvroSerdes.modelError().serializer());
     }

@@ -1,7 +1,6 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.model.DeviceChoice;
-import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.registry.ModelCatalog;
 import io.canvasflow.registry.ModelFollower;
@@ -113,6 +112,8 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     private final Set<String> loading = new HashSet<>();
     private final Set<String> toldMissing = ConcurrentHashMap.newKeySet();
     private final ExecutorService loader;
+    private boolean closed;
+    private boolean overrunSaid;
 
     private ModelRouter(
             ModelCatalog catalog,
@@ -251,49 +252,75 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
 
     private void load(String version, Path dir) {
         long start = System.nanoTime();
-        ModelSource source;
+        ModelSource source = null;
+        String failure = null;
         try {
             source = ModelSource.load(dir, device);
-        } catch (ModelLoadException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // ModelLoadException for a bad artifact; DJL's own (no memory, no native library)
+            failure = e.getMessage() == null ? e.toString() : e.getMessage();
+        } finally {
             synchronized (loaded) {
                 loading.remove(version);
+                if (failure != null) {
+                    refused.put(version, ModelErrorReason.INVALID_MODEL.name());
+                } else if (closed) {
+                    source.close();
+                    source = null;
+                } else {
+                    loaded.put(version, new Entry(source, true));
+                    evict(version);
+                }
             }
+        }
+        if (failure != null) {
             refuse(
                     version,
                     ModelErrorReason.INVALID_MODEL,
-                    "model " + version + " refused: " + e.getMessage());
-            return;
+                    "model " + version + " refused: " + failure);
+        } else if (source != null) {
+            LOG.info(
+                    "model {} loaded in {} ms; its cameras switch at their next frame",
+                    version,
+                    (System.nanoTime() - start) / 1_000_000);
         }
-        synchronized (loaded) {
-            loading.remove(version);
-            loaded.put(version, new Entry(source, true));
-            evict();
-        }
-        LOG.info(
-                "model {} loaded in {} ms; its cameras switch at their next frame",
-                version,
-                (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Drops the least recently used models beyond the capacity, never the default. */
-    private void evict() {
-        Optional<String> defaultVersion =
-                catalog == null ? Optional.empty() : catalog.defaultVersion();
+    /**
+     * Drops the least recently used models beyond the capacity. The fallback does not count and
+     * stays; a version an assignment names stays too (unloading it would only reload it at its
+     * camera's next frame, resetting the canvas each time), so more assigned versions than the
+     * capacity overrun it, once said.
+     */
+    private void evict(String justLoaded) {
+        Set<String> assigned = catalog == null ? Set.of() : catalog.assignedVersions();
         Iterator<Map.Entry<String, Entry>> it = loaded.entrySet().iterator();
-        while (loaded.size() > capacity && it.hasNext()) {
+        int counted = loaded.size() - (fallback == null ? 0 : 1);
+        while (counted > capacity && it.hasNext()) {
             Map.Entry<String, Entry> e = it.next();
-            if (e.getValue() == fallback || defaultVersion.map(e.getKey()::equals).orElse(false)) {
+            if (e.getValue() == fallback
+                    || e.getKey().equals(justLoaded)
+                    || assigned.contains(e.getKey())) {
                 continue;
             }
             it.remove();
+            counted--;
             LOG.info("model {} unloaded (models.cache.size {})", e.getKey(), capacity);
             e.getValue().retire();
+        }
+        if (counted > capacity && !overrunSaid) {
+            overrunSaid = true;
+            LOG.warn(
+                    "{} assigned model versions are loaded, more than models.cache.size {}: all"
+                            + " stay loaded; raise models.cache.size to plan for them",
+                    counted,
+                    capacity);
         }
     }
 
     private void refuse(String version, ModelErrorReason reason, String message) {
         if (version != null) {
-            refused.put(version, reason.name());
+            refused.putIfAbsent(version, reason.name());
         }
         LOG.warn("{}", message);
         errors.refused(version, reason, message);
@@ -389,6 +416,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             }
         }
         synchronized (loaded) {
+            closed = true;
             loaded.values().forEach(Entry::retire);
             loaded.clear();
         }

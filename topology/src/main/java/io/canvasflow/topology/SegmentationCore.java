@@ -96,11 +96,22 @@ final class SegmentationCore {
                         DeadLetterReason.NOT_A_FRAME, "the record has no value");
             }
             segmenter.validate(record.key(), record.value());
+            recordPartition(context, record.value().getCameraId());
             return true;
         } catch (InvalidFrameException e) {
             deadLetters.send(context, record, e.reason(), e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Notes the frames partition a camera's record came from, for {@code /cameras}; a punctuation
+     * (latest-only's drain) has no current record, and the arrival noted it.
+     */
+    private void recordPartition(ProcessorContext<String, SpecificRecord> context, String camera) {
+        context.recordMetadata()
+                .filter(m -> m.partition() >= 0)
+                .ifPresent(m -> metrics.cameraPartition(camera, m.partition()));
     }
 
     /** Decodes and segments a frame, stores its canvas and forwards its mask to the masks sink. */
@@ -148,8 +159,7 @@ final class SegmentationCore {
         context.forward(record.withValue(outcome.mask()), CanvasFlowTopology.MASKS_SINK);
         metrics.mask(outcome.mask());
         metrics.stages(decodeNanos, outcome.stages());
-        context.recordMetadata()
-                .ifPresent(m -> metrics.cameraPartition(frame.getCameraId(), m.partition()));
+        recordPartition(context, frame.getCameraId());
         lag.check(
                 frame.getCameraId(),
                 outcome.mask().getEndToEndLatencyMillis(),

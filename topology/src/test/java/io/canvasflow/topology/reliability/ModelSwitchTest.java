@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.SegmentationModel;
@@ -19,6 +21,10 @@ import io.canvasflow.schemas.avro.ResetReason;
 import io.canvasflow.testsupport.TopicReader;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,6 +181,19 @@ class ModelSwitchTest {
             }
             frames = streaming.sequence.get();
             byCamera = byCamera(readMasks((int) (4 * frames)));
+
+            // And each instance's /cameras says which cameras it has: between them all four, on
+            // partitions neither shares
+            List<JsonNode> owned = List.of(cameras(one), cameras(two));
+            Set<String> seen = new HashSet<>();
+            Set<Integer> partitions = new HashSet<>();
+            for (JsonNode instance : owned) {
+                for (JsonNode p : instance.get("partitions")) {
+                    assertTrue(partitions.add(p.asInt()), "partition " + p + " owned twice");
+                }
+                instance.get("cameras").forEach(cam -> seen.add(cam.get("camera").asText()));
+            }
+            assertEquals(new HashSet<>(cameras), seen, owned.toString());
         }
 
         // Then nothing was lost or duplicated
@@ -252,6 +271,21 @@ class ModelSwitchTest {
                                 + " after the assignment (limit %d); corrupt model refused by %d"
                                 + " instances; 0 lost, 0 duplicated",
                         frames, FPS, delays, SWITCH_LIMIT_MS, refusers.size()));
+    }
+
+    private static JsonNode cameras(CanvasFlowApp app) throws Exception {
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + app.httpPort()
+                                                                + "/cameras"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return new ObjectMapper().readTree(response.body());
     }
 
     private static int firstWith(List<MaskEvent> masks, String version) {

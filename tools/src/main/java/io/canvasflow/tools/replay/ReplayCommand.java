@@ -230,6 +230,32 @@ public final class ReplayCommand extends BaseCommand {
      */
     public record Outcome(ReplayResult result, List<Path> files) {}
 
+    /**
+     * The exit status of a finished replay: 0 when every mode got a mask for every frame and every
+     * check passed, else 1, with one line on standard error for each reason.
+     *
+     * @param complete whether every mode got a mask for every frame
+     * @param checks the report's checks
+     * @param err where the reasons go
+     * @return 0 or 1
+     */
+    static int exitStatus(boolean complete, List<ReplayResult.Check> checks, PrintWriter err) {
+        if (!complete) {
+            err.println(
+                    "canvasflow replay: a mode did not get a mask for every frame before the"
+                            + " idle timeout; its figures cover what arrived");
+        }
+        List<String> failed =
+                checks.stream()
+                        .filter(c -> !c.pass())
+                        .map(ReplayResult.Check::description)
+                        .toList();
+        if (!failed.isEmpty()) {
+            err.println("canvasflow replay: check(s) failed: " + String.join("; ", failed));
+        }
+        return complete && failed.isEmpty() ? 0 : 1;
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = out();
@@ -239,20 +265,7 @@ public final class ReplayCommand extends BaseCommand {
             Outcome outcome = replay(settings, out);
             boolean complete =
                     outcome.result().modes().stream().allMatch(res -> res.counts().complete());
-            if (!complete) {
-                err.println(
-                        "canvasflow replay: a mode did not get a mask for every frame before the"
-                                + " idle timeout; its figures cover what arrived");
-            }
-            List<String> failed =
-                    outcome.result().checks().stream()
-                            .filter(c -> !c.pass())
-                            .map(ReplayResult.Check::description)
-                            .toList();
-            if (!failed.isEmpty()) {
-                err.println("canvasflow replay: check(s) failed: " + String.join("; ", failed));
-            }
-            return complete && failed.isEmpty() ? 0 : 1;
+            return exitStatus(complete, outcome.result().checks(), err);
         } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
             err.println("canvasflow replay: " + e.getMessage());
             return 2;

@@ -12,6 +12,33 @@ import org.junit.jupiter.api.Test;
 class ReplayHelpersTest {
 
     @Test
+    void shouldExitWithOneAndNameTheFailedCheckWhenACheckFails() {
+        // Given a finished replay whose seeded/zero mIoU check failed (it printed FAIL and exited
+        // 0 before)
+        List<ReplayResult.Check> checks =
+                List.of(
+                        new ReplayResult.Check("mIoU of seeded-2 / zero-6", 0.97, ">= 0.99", false),
+                        new ReplayResult.Check(
+                                "flicker of seeded-2 / feed-forward", 0.8, "< 1", true));
+        java.io.StringWriter err = new java.io.StringWriter();
+
+        // When its exit status is decided
+        int failed = ReplayCommand.exitStatus(true, checks, new java.io.PrintWriter(err, true));
+        int passed =
+                ReplayCommand.exitStatus(
+                        true,
+                        checks.subList(1, 2),
+                        new java.io.PrintWriter(new java.io.StringWriter()));
+
+        // Then it is 1, and the one line says which check
+        assertEquals(1, failed);
+        assertEquals(
+                "canvasflow replay: check(s) failed: mIoU of seeded-2 / zero-6",
+                err.toString().strip());
+        assertEquals(0, passed);
+    }
+
+    @Test
     void shouldSpreadCameraIdsOnePerPartition() {
         // Given six camera ids chosen for four partitions
         List<String> ids = CameraIds.spread("cam-", 6, 4);

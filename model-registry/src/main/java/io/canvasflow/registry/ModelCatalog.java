@@ -250,44 +250,55 @@ public final class ModelCatalog {
         }
         List<byte[]> parameters =
                 IntStream.range(0, count).mapToObj(i -> have.get(i).data()).toList();
-        Optional<String> problem = problem(version, published.manifest(), parameters);
-        if (problem.isPresent()) {
-            refuse(
-                    version,
-                    problem.get().startsWith("version")
-                            ? ModelErrorReason.VERSION_MISMATCH
-                            : problem.get().startsWith("the SHA-256")
-                                    ? ModelErrorReason.DIGEST_MISMATCH
-                                    : ModelErrorReason.INVALID_MODEL,
-                    "model " + version + " refused: " + problem.get());
+        ModelSpec spec;
+        try {
+            spec = check(version, published.manifest(), parameters);
+        } catch (Refusal r) {
+            refuse(version, r.reason, "model " + version + " refused: " + r.getMessage());
             return;
         }
         complete.put(version, published.publication());
         have.replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
-        listener.complete(
-                SegmentationModel.parseSpec(published.manifest().getModelJson(), version),
-                published.manifest().getModelJson(),
-                parameters);
+        listener.complete(spec, published.manifest().getModelJson(), parameters);
     }
 
-    /** What is wrong with a put-together version, if anything. */
-    private static Optional<String> problem(
-            String version, ModelManifest manifest, List<byte[]> parameters) {
+    /** Why a put-together version is refused. */
+    private static final class Refusal extends Exception {
+        final ModelErrorReason reason;
+
+        Refusal(ModelErrorReason reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    /**
+     * Checks a put-together version against its manifest and {@code model.json}.
+     *
+     * @return its {@code model.json}
+     * @throws Refusal with the reason and one sentence when it does not check
+     */
+    private static ModelSpec check(String version, ModelManifest manifest, List<byte[]> parameters)
+            throws Refusal {
         ModelSpec spec;
         try {
             spec = SegmentationModel.parseSpec(manifest.getModelJson(), "its model.json");
         } catch (ModelLoadException e) {
-            return Optional.of("invalid model.json: " + e.getMessage());
+            throw new Refusal(
+                    ModelErrorReason.INVALID_MODEL, "invalid model.json: " + e.getMessage());
         }
         if (!spec.version().equals(version)) {
-            return Optional.of("version " + spec.version() + " in its model.json");
+            throw new Refusal(
+                    ModelErrorReason.VERSION_MISMATCH,
+                    "version " + spec.version() + " in its model.json");
         }
         String sha = Digests.sha256(parameters);
         long size = parameters.stream().mapToLong(p -> p.length).sum();
         if (!sha.equals(manifest.getParametersSha256())
                 || !sha.equals(spec.parameters().sha256())
                 || size != spec.parameters().bytes()) {
-            return Optional.of(
+            throw new Refusal(
+                    ModelErrorReason.DIGEST_MISMATCH,
                     "the SHA-256 of its "
                             + size
                             + " parameter bytes is "
@@ -298,7 +309,7 @@ public final class ModelCatalog {
                             + spec.parameters().bytes()
                             + " bytes)");
         }
-        return Optional.empty();
+        return spec;
     }
 
     private void refuse(String version, ModelErrorReason reason, String message) {

@@ -318,9 +318,8 @@ public final class CanvasFlowApp implements AutoCloseable {
      * timeout, and a crashed instance that restarts takes them back under its id at once.
      */
     private static boolean isStaticMember(CanvasFlowConfig config) {
-        String chosen = config.settings().get(CanvasFlowConfig.INSTANCE_ID).trim();
         return isStaticMember(config.kafkaProperties())
-                || !(chosen.equals("auto") || chosen.equals("none") || chosen.isEmpty());
+                || StaticMembership.named(config.settings().get(CanvasFlowConfig.INSTANCE_ID));
     }
 
     /** Whether Kafka properties set a static group membership id themselves. */

@@ -11,6 +11,18 @@ final class StaticMembership {
     private StaticMembership() {}
 
     /**
+     * Whether the user named the membership ({@code instance.id} other than auto and none): then a
+     * stop stays in the group, as a pod that comes back under its name wants.
+     *
+     * @param setting the setting
+     * @return whether it names an id
+     */
+    static boolean named(String setting) {
+        String value = setting.trim();
+        return !(value.equals("auto") || value.equals("none") || value.isEmpty());
+    }
+
+    /**
      * Resolves the setting.
      *
      * @param setting {@code auto}, {@code none} (or blank) or an id
@@ -19,11 +31,11 @@ final class StaticMembership {
      */
     static Optional<String> instanceId(String setting, String stateDir) {
         String value = setting.trim();
-        if (value.equals("none") || value.isEmpty()) {
-            return Optional.empty();
+        if (named(value)) {
+            return Optional.of(value);
         }
         if (!value.equals("auto")) {
-            return Optional.of(value);
+            return Optional.empty();
         }
         String host;
         try {

@@ -86,6 +86,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         this.streams = newStreams(config, models, metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
+        streams.setGlobalStateRestoreListener(new RestoreLog(registry, System::currentTimeMillis));
         Health health = new Health(System::currentTimeMillis, REBALANCE_GRACE.toMillis());
         streams.setUncaughtExceptionHandler(
                 e -> {

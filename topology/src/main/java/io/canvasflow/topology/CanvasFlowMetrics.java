@@ -45,6 +45,9 @@ public final class CanvasFlowMetrics {
     private final Timer stageIterations;
     private final Timer stageResize;
     private final Timer stageEncode;
+    private final Timer stageDeserialise;
+    private final Timer stageStore;
+    private final Timer stageProduce;
 
     /**
      * The largest end-to-end latency the latency metric takes: a day. Replayed footage keeps its
@@ -84,6 +87,9 @@ public final class CanvasFlowMetrics {
         stageIterations = stage("iterations");
         stageResize = stage("resize");
         stageEncode = stage("encode");
+        stageDeserialise = stage("deserialise");
+        stageStore = stage("store");
+        stageProduce = stage("produce");
         clockSkewed =
                 counter(
                         "canvasflow.frames.clock.skewed",
@@ -178,7 +184,8 @@ public final class CanvasFlowMetrics {
 
     /**
      * Records where a segmented frame's milliseconds went: {@code
-     * canvasflow_frame_stage_seconds{stage=decode|backbone|iterations|resize|encode}}.
+     * canvasflow_frame_stage_seconds{stage=decode|backbone|iterations|resize|encode}}; the other
+     * stages ({@code deserialise}, {@code store}, {@code produce}) have their own methods.
      *
      * @param decodeNanos the frame's decode
      * @param stages the rest, from the frame core
@@ -189,6 +196,28 @@ public final class CanvasFlowMetrics {
         stageIterations.record(nanos(stages.iterationsMillis()), TimeUnit.NANOSECONDS);
         stageResize.record(nanos(stages.resizeMillis()), TimeUnit.NANOSECONDS);
         stageEncode.record(nanos(stages.encodeMillis()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Records a frame record's Avro deserialisation ({@code stage=deserialise}).
+     *
+     * @param nanos how long it took
+     */
+    public void deserialised(long nanos) {
+        stageDeserialise.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Records a frame's canvas-store read and write ({@code stage=store}) and the hand-over of its
+     * mask to the producer ({@code stage=produce}: serialisation and {@code send}, which returns
+     * before the broker acknowledges; the transaction's commit is Kafka Streams' commit).
+     *
+     * @param storeNanos the store's get and put
+     * @param produceNanos the forward to the masks sink
+     */
+    public void storedAndProduced(long storeNanos, long produceNanos) {
+        stageStore.record(storeNanos, TimeUnit.NANOSECONDS);
+        stageProduce.record(produceNanos, TimeUnit.NANOSECONDS);
     }
 
     private static long nanos(double millis) {

@@ -109,7 +109,8 @@ public final class CanvasFlowTopology {
         topology.addSource(
                 FRAMES_SOURCE,
                 Topics.FRAMES.keySerde().deserializer(),
-                Topics.FRAMES.valueSerde().deserializer(),
+                new TimedDeserializer<>(
+                        Topics.FRAMES.valueSerde().deserializer(), metrics::deserialised),
                 config.framesTopic());
         topology.addProcessor(SEGMENT_PROCESSOR, supplier, FRAMES_SOURCE);
         topology.addSink(

@@ -127,17 +127,20 @@ final class SegmentationCore {
         }
         CanvasSegmenter.Outcome outcome;
         long decodeNanos;
+        long storeNanos;
         try {
             long decodeStart = System.nanoTime();
             BufferedImage image = segmenter.decode(record.key(), frame);
             decodeNanos = System.nanoTime() - decodeStart;
             boolean readable = true;
             CanvasState stored = null;
+            long getStart = System.nanoTime();
             try {
                 stored = canvases.get(frame.getCameraId());
             } catch (SerializationException e) {
                 readable = false;
             }
+            storeNanos = System.nanoTime() - getStart;
             outcome = segmenter.segment(frame, image, stored, readable);
         } catch (InvalidFrameException e) {
             deadLetters.send(context, record, e.reason(), e.getMessage());
@@ -153,12 +156,16 @@ final class SegmentationCore {
             metrics.duplicate(frame.getCameraId());
             return;
         }
+        long putStart = System.nanoTime();
         if (outcome.newState() != null) {
             canvases.put(frame.getCameraId(), outcome.newState());
         }
+        long produceStart = System.nanoTime();
         context.forward(record.withValue(outcome.mask()), CanvasFlowTopology.MASKS_SINK);
+        long produceNanos = System.nanoTime() - produceStart;
         metrics.mask(outcome.mask());
         metrics.stages(decodeNanos, outcome.stages());
+        metrics.storedAndProduced(storeNanos + produceStart - putStart, produceNanos);
         recordPartition(context, frame.getCameraId());
         lag.check(
                 frame.getCameraId(),

@@ -270,14 +270,24 @@ class CanvasFlowTopologyTest {
             t.send(jpeg("cam-1", 2, W, H));
             t.send(jpeg("cam-1", 2, W, H)); // a duplicate: no stages
 
-            for (String stage : List.of("decode", "backbone", "iterations", "resize", "encode")) {
+            for (String stage :
+                    List.of(
+                            "deserialise",
+                            "decode",
+                            "store",
+                            "backbone",
+                            "iterations",
+                            "resize",
+                            "encode",
+                            "produce")) {
                 var timer =
                         t.metrics
                                 .registry()
                                 .find("canvasflow.frame.stage")
                                 .tag("stage", stage)
                                 .timer();
-                assertEquals(2, timer.count(), stage);
+                // every record is deserialised, the duplicate too
+                assertEquals(stage.equals("deserialise") ? 3 : 2, timer.count(), stage);
                 assertTrue(timer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0, stage);
             }
         }

@@ -46,7 +46,21 @@ public final class ChildBroker implements AutoCloseable {
      *     last lines it printed
      */
     public static ChildBroker start(String heap, Duration timeout) {
-        List<String> command = new ArrayList<>();
+        return start(heap, timeout, List.of());
+    }
+
+    /**
+     * Starts the broker under a launcher prefix, for example {@code taskset -c 1} to keep it on a
+     * core of its own, and waits until it takes clients.
+     *
+     * @param heap the child's maximum heap, for example {@code 512m}
+     * @param timeout how long to wait for it
+     * @param prefix words before the {@code java} command, or none
+     * @return the running broker
+     * @throws IllegalStateException when it cannot be started or is not ready in time
+     */
+    public static ChildBroker start(String heap, Duration timeout, List<String> prefix) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heap);
         command.add("-cp");

@@ -7,6 +7,7 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CameraIds;
+import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Json;
@@ -124,6 +125,21 @@ public final class PipelineBenchCommand extends BaseCommand {
                             + " fastest round (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(
+            names = "--in-process-broker",
+            description =
+                    "Run the embedded broker in this JVM, on the same cores as the model, instead"
+                            + " of a child JVM on a core of its own.")
+    boolean inProcessBroker;
+
+    @Option(
+            names = "--no-pin",
+            description =
+                    "Leave the broker's child JVM and this process on every core instead of"
+                            + " pinning the broker to the last core and the processor to the rest"
+                            + " (taskset; on a machine without it nothing is pinned).")
+    boolean noPin;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
     Path json;
 
@@ -149,6 +165,8 @@ public final class PipelineBenchCommand extends BaseCommand {
      * @param measure how the phases are measured
      * @param overrides settings for the topology runs
      * @param bootstrapServers a Kafka cluster to run against, or null for an embedded broker
+     * @param broker where an embedded broker runs: {@code child} (pinned to a core of its own where
+     *     the machine allows), {@code child-shared} or {@code in-process}
      */
     public record Settings(
             Footage footage,
@@ -156,7 +174,8 @@ public final class PipelineBenchCommand extends BaseCommand {
             Path model,
             PipelineBenchmark.Measure measure,
             Map<String, String> overrides,
-            String bootstrapServers) {}
+            String bootstrapServers,
+            String broker) {}
 
     @Override
     public Integer call() {
@@ -196,9 +215,13 @@ public final class PipelineBenchCommand extends BaseCommand {
                                                     load,
                                                     !skipDefaultIntraOp,
                                                     idleTimeout,
-                                                    rounds),
+                                                    rounds,
+                                                    CorePlacement.shared("not yet placed")),
                                             overrides,
-                                            kafkaOptions.bootstrapServers()),
+                                            kafkaOptions.bootstrapServers(),
+                                            inProcessBroker
+                                                    ? "in-process"
+                                                    : noPin ? "child-shared" : "child"),
                                     out);
                     BenchRun.print(out, PipelineBenchTable.table(result), json(result), json);
                     return result.phases().stream().allMatch(p -> p.throughput().complete())
@@ -222,13 +245,53 @@ public final class PipelineBenchCommand extends BaseCommand {
             out.println("Using the Kafka cluster at " + s.bootstrapServers());
             out.flush();
             String topic = "frames-bench-" + Long.toString(System.currentTimeMillis(), 36);
-            return run(s, s.bootstrapServers(), topic, out);
+            return run(
+                    placed(s, CorePlacement.shared("a Kafka cluster at " + s.bootstrapServers())),
+                    s.bootstrapServers(),
+                    topic,
+                    out);
         }
-        out.println("Starting an embedded Kafka broker...");
+        if (s.broker().equals("in-process")) {
+            out.println("Starting an embedded Kafka broker in this JVM...");
+            out.flush();
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+                return run(
+                        placed(s, CorePlacement.shared("broker in this JVM, on every core")),
+                        broker.bootstrapServers(),
+                        "frames-bench",
+                        out);
+            }
+        }
+        CorePlacement placement =
+                s.broker().equals("child")
+                        ? CorePlacement.separate()
+                        : CorePlacement.shared("broker in a child JVM, both on every core");
+        out.println("Starting a Kafka broker in a child JVM (" + placement.describe() + ")...");
         out.flush();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
-            return run(s, broker.bootstrapServers(), "frames-bench", out);
+        try (ChildBroker broker =
+                ChildBroker.start("1g", Duration.ofMinutes(2), placement.brokerPrefix())) {
+            placement.pinThisProcess();
+            return run(placed(s, placement), broker.bootstrapServers(), "frames-bench", out);
         }
+    }
+
+    private static Settings placed(Settings s, CorePlacement placement) {
+        PipelineBenchmark.Measure m = s.measure();
+        return new Settings(
+                s.footage(),
+                s.partitions(),
+                s.model(),
+                new PipelineBenchmark.Measure(
+                        m.warmUp(),
+                        m.latencyFrames(),
+                        m.load(),
+                        m.compareDefaultIntraOp(),
+                        m.idleTimeout(),
+                        m.rounds(),
+                        placement),
+                s.overrides(),
+                s.bootstrapServers(),
+                s.broker());
     }
 
     private static PipelineBenchmark.Result run(
@@ -292,6 +355,12 @@ public final class PipelineBenchCommand extends BaseCommand {
         m.put("model", r.model());
         m.put("availableProcessors", r.processors());
         m.put("engineIntraOpThreads", r.engineIntraOpThreads());
+        Map<String, Object> placement = new LinkedHashMap<>();
+        placement.put("pinned", r.placement().pinned());
+        placement.put("processorCores", r.placement().processorCores());
+        placement.put("brokerCores", r.placement().brokerCores());
+        placement.put("description", r.placement().describe());
+        m.put("placement", placement);
         List<Map<String, Object>> phases = new ArrayList<>();
         for (PipelineBenchmark.Phase p : r.phases()) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -312,6 +381,9 @@ public final class PipelineBenchCommand extends BaseCommand {
             if (p.cpu() != null) {
                 o.put("cpu", cpu(p.cpu()));
             }
+            Map<String, Object> stages = new LinkedHashMap<>();
+            p.stagesMs().forEach((k, v) -> stages.put(k, Stats.finite(v)));
+            o.put("stagesMsPerFrame", stages);
             phases.add(o);
         }
         m.put("phases", phases);
@@ -334,16 +406,27 @@ public final class PipelineBenchCommand extends BaseCommand {
         ratios.put("endToEndOneThreadOverBareAtSameIntraOp", sameIntraOp);
         m.put("ratios", ratios);
         List<Map<String, Object>> checks = new ArrayList<>();
-        checks.add(
-                check(
-                        "end-to-end frames/s with 1 stream thread / bare model frames/s",
-                        r.endToEndOverBare(),
-                        PipelineBenchmark.MIN_END_TO_END_OVER_BARE));
-        checks.add(
-                check(
-                        "frames/s with 2 stream threads / with 1 stream thread",
-                        r.twoThreadsOverOne(),
-                        PipelineBenchmark.MIN_TWO_THREADS_OVER_ONE));
+        if (r.placement().pinned()) {
+            checks.add(
+                    check(
+                            "broker on its own core: end-to-end frames/s, 1 stream thread x 1"
+                                    + " intra-op / bare model on the same core",
+                            r.endToEndOverBareAt(1),
+                            PipelineBenchmark.MIN_PINNED_END_TO_END_OVER_BARE));
+        } else {
+            checks.add(
+                    check(
+                            "end-to-end frames/s with 1 stream thread / bare model frames/s",
+                            r.endToEndOverBare(),
+                            PipelineBenchmark.MIN_END_TO_END_OVER_BARE));
+        }
+        if (r.best(2).isPresent()) {
+            checks.add(
+                    check(
+                            "frames/s with 2 stream threads / with 1 stream thread",
+                            r.twoThreadsOverOne(),
+                            PipelineBenchmark.MIN_TWO_THREADS_OVER_ONE));
+        }
         m.put("checks", checks);
         return Json.pretty(m);
     }

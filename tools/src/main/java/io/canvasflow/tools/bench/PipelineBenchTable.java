@@ -1,11 +1,15 @@
 package io.canvasflow.tools.bench;
 
 import static io.canvasflow.tools.bench.PipelineBenchmark.MIN_END_TO_END_OVER_BARE;
+import static io.canvasflow.tools.bench.PipelineBenchmark.MIN_PINNED_END_TO_END_OVER_BARE;
 import static io.canvasflow.tools.bench.PipelineBenchmark.MIN_TWO_THREADS_OVER_ONE;
 
 import io.canvasflow.tools.bench.PipelineBenchmark.Phase;
 import io.canvasflow.tools.bench.PipelineBenchmark.Result;
 import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.replay.StageTimes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -27,6 +31,7 @@ final class PipelineBenchTable {
                         r.model(),
                         r.processors(),
                         r.engineIntraOpThreads()));
+        sb.append("Placement: ").append(r.placement().describe()).append("\n\n");
         sb.append(
                 String.format(
                         Locale.ROOT,
@@ -65,6 +70,18 @@ final class PipelineBenchTable {
         sb.append('\n');
         sb.append(cpuTable(r));
         sb.append('\n');
+        sb.append(stagesTable(r));
+        sb.append('\n');
+        if (r.placement().pinned()) {
+            sb.append(
+                    ratioLine(
+                            "broker on its own core: end-to-end, 1 stream thread x 1 intra-op /"
+                                    + " bare model, same core",
+                            r.oneThreadAt(1, 1),
+                            r.oneThreadAt(0, 1),
+                            r.endToEndOverBareAt(1),
+                            MIN_PINNED_END_TO_END_OVER_BARE));
+        }
         sb.append(
                 ratioLine(
                         "end-to-end, 1 stream thread / bare model",
@@ -150,6 +167,67 @@ final class PipelineBenchTable {
                         + " work; native = PyTorch's other intra-op threads, GC and JIT; clients ="
                         + " Kafka client I/O threads and the mask reader; broker = the other Java"
                         + " threads, mostly the embedded broker; others = other processes)\n");
+        return sb.toString();
+    }
+
+    /**
+     * Where a model thread's time per frame went, for the bare model and one stream thread at one
+     * intra-op thread (and at the fastest count, when that differs): the frame stages, then end to
+     * end Kafka's commit and poll waits, and the rest.
+     */
+    static String stagesTable(Result r) {
+        List<String> names = new ArrayList<>();
+        List<Phase> columns = new ArrayList<>();
+        for (int intraOp : new int[] {1, r.engineIntraOpThreads()}) {
+            for (int streamThreads : new int[] {0, 1}) {
+                Optional<Phase> p = r.oneThreadAt(streamThreads, intraOp);
+                if (p.isPresent() && !columns.contains(p.get())) {
+                    columns.add(p.get());
+                    names.add(
+                            (streamThreads == 0 ? "bare" : "end-to-end")
+                                    + " 1x"
+                                    + p.get().threads().intraOpThreads());
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return "";
+        }
+        List<String> rows = new ArrayList<>(StageTimes.STAGES);
+        rows.addAll(List.of(StageTimes.COMMIT_WAIT, StageTimes.POLL_WAIT, StageTimes.OTHER));
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-14s", "ms per frame"));
+        names.forEach(n -> sb.append(String.format(Locale.ROOT, " %15s", n)));
+        sb.append('\n');
+        for (String row : rows) {
+            if (columns.stream().noneMatch(p -> p.stagesMs().containsKey(row))) {
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "%-14s", row));
+            for (Phase p : columns) {
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                " %15s",
+                                num(p.stagesMs().getOrDefault(row, Double.NaN), 2)));
+            }
+            sb.append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "%-14s", "total"));
+        for (Phase p : columns) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            " %15s",
+                            num(1000 * p.threads().modelThreads() / p.throughput().fps(), 2)));
+        }
+        sb.append('\n');
+        sb.append(
+                "(a model thread's wall time per frame: the frame stages as canvasflow_frame_stage_seconds"
+                        + " times them; end to end, commit wait = the exactly-once commit (producer"
+                        + " flush and transaction calls), poll wait = the rest of Kafka Streams'"
+                        + " blocked-time-ns-total; other = what is left: the stream thread's own"
+                        + " loop, punctuation, GC pauses)\n");
         return sb.toString();
     }
 

@@ -5,6 +5,7 @@ import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Latency;
@@ -14,6 +15,7 @@ import io.canvasflow.tools.replay.LatencyProbe;
 import io.canvasflow.tools.replay.ModeOutcome;
 import io.canvasflow.tools.replay.ModeRunner;
 import io.canvasflow.tools.replay.ReplayMode;
+import io.canvasflow.tools.replay.StageTimes;
 import io.canvasflow.tools.replay.TopicSnapshot;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.CanvasSegmenter;
@@ -70,6 +72,8 @@ public final class PipelineBenchmark {
      * @param compareDefaultIntraOp whether to run 2 threads at the default intra-op count too
      * @param idleTimeout how long a run may make no progress
      * @param rounds times each configuration runs
+     * @param placement which cores the broker and the processor run on; with one processor core,
+     *     every run is 1 thread x 1 intra-op thread
      */
     public record Measure(
             int warmUp,
@@ -77,7 +81,14 @@ public final class PipelineBenchmark {
             double load,
             boolean compareDefaultIntraOp,
             Duration idleTimeout,
-            int rounds) {}
+            int rounds,
+            CorePlacement placement) {
+
+        /** The cores the model may use. */
+        int cores() {
+            return placement.processorCores().size();
+        }
+    }
 
     /**
      * One measured configuration.
@@ -89,6 +100,8 @@ public final class PipelineBenchmark {
      * @param loadAverage the machine's one-minute load average when the phase ended, NaN if unknown
      * @param round which round of the benchmark it ran in, from 1
      * @param cpu where the processor time went while the frames were measured
+     * @param stagesMs where a model thread's time went, milliseconds per frame: the frame stages
+     *     and, end to end, Kafka's commit and poll waits and the rest ({@link StageTimes})
      */
     public record Phase(
             String name,
@@ -97,7 +110,14 @@ public final class PipelineBenchmark {
             Latency latency,
             double loadAverage,
             int round,
-            CpuUse.Usage cpu) {}
+            CpuUse.Usage cpu,
+            Map<String, Double> stagesMs) {
+
+        /** Copies the stages. */
+        public Phase {
+            stagesMs = Map.copyOf(stagesMs);
+        }
+    }
 
     /**
      * The threads of a phase.
@@ -124,6 +144,12 @@ public final class PipelineBenchmark {
      */
     public static final double MIN_END_TO_END_OVER_BARE = 0.9;
 
+    /**
+     * With the broker on a core of its own: end-to-end frames/s, 1 stream thread x 1 intra-op
+     * thread, must be at least this share of the bare model's on the same core.
+     */
+    public static final double MIN_PINNED_END_TO_END_OVER_BARE = 0.95;
+
     /** Two stream threads must reach at least this multiple of one stream thread's frames/s. */
     public static final double MIN_TWO_THREADS_OVER_ONE = 1.6;
 
@@ -136,6 +162,7 @@ public final class PipelineBenchmark {
      * @param engineIntraOpThreads PyTorch's intra-op threads when the engine loaded
      * @param phases every measured configuration, in the order run
      * @param model the version of the model that ran
+     * @param placement which cores the broker and the processor ran on
      */
     public record Result(
             long frames,
@@ -143,7 +170,8 @@ public final class PipelineBenchmark {
             int processors,
             int engineIntraOpThreads,
             List<Phase> phases,
-            String model) {
+            String model,
+            CorePlacement placement) {
 
         /** Copies the phases. */
         public Result {
@@ -202,6 +230,17 @@ public final class PipelineBenchmark {
          */
         public double endToEndOverBareAt(int intraOp) {
             return fpsRatio(fastest(1, 1, intraOp), fastest(0, 1, intraOp));
+        }
+
+        /**
+         * The fastest complete run on one model thread at an intra-op count.
+         *
+         * @param streamThreads 1 for end to end, 0 for the bare model
+         * @param intraOp the count
+         * @return the run, empty when none completed
+         */
+        public Optional<Phase> oneThreadAt(int streamThreads, int intraOp) {
+            return fastest(streamThreads, 1, intraOp);
         }
 
         /** The intra-op counts the bare model ran at on one thread, in the order run. */
@@ -274,8 +313,11 @@ public final class PipelineBenchmark {
         long cameras = frames.stream().map(Frame::getCameraId).distinct().count();
         // -1: not PyTorch, where the counts below change nothing.
         int engineThreads = Math.max(1, TorchThreads.forNewThreads());
-        int share = Math.max(1, engineThreads / 2);
-        List<Integer> single = engineThreads > 1 ? List.of(engineThreads, 1) : List.of(1);
+        int usable = Math.max(1, Math.min(engineThreads, measure.cores()));
+        int share = Math.max(1, usable / 2);
+        List<Integer> single = usable > 1 ? List.of(usable, 1) : List.of(1);
+        // Two model threads need two cores: on one they would only take turns.
+        boolean twoThreads = measure.cores() >= 2;
         String runId = Long.toString(System.currentTimeMillis(), 36);
         // The bare core runs under the very settings the end-to-end runs get.
         CanvasFlowConfig bareConfig = END_TO_END_MODE.applyTo(config);
@@ -295,19 +337,23 @@ public final class PipelineBenchmark {
                     phases.add(bare);
                     say(progress, "  %.1f frames/s%n", bare.throughput().fps());
                 }
-                say(
-                        progress,
-                        "Bare model, 2 threads x %d intra-op thread(s), the cameras split between"
-                                + " them...%n",
-                        share);
-                Phase bareTwo = bare(bareConfig, model, frames, warmUp, share, 2, round);
-                phases.add(bareTwo);
-                say(progress, "  %.1f frames/s%n", bareTwo.throughput().fps());
+                if (twoThreads) {
+                    say(
+                            progress,
+                            "Bare model, 2 threads x %d intra-op thread(s), the cameras split"
+                                    + " between them...%n",
+                            share);
+                    Phase bareTwo = bare(bareConfig, model, frames, warmUp, share, 2, round);
+                    phases.add(bareTwo);
+                    say(progress, "  %.1f frames/s%n", bareTwo.throughput().fps());
+                }
                 List<int[]> runs = new ArrayList<>();
                 single.forEach(intraOp -> runs.add(new int[] {1, intraOp}));
-                runs.add(new int[] {2, share});
-                if (compareDefaultIntraOp && share != engineThreads) {
-                    runs.add(new int[] {2, engineThreads});
+                if (twoThreads) {
+                    runs.add(new int[] {2, share});
+                    if (compareDefaultIntraOp && share != usable) {
+                        runs.add(new int[] {2, usable});
+                    }
                 }
                 for (int[] r : runs) {
                     phases.add(
@@ -334,7 +380,8 @@ public final class PipelineBenchmark {
                 Runtime.getRuntime().availableProcessors(),
                 engineThreads,
                 phases,
-                model.spec().version());
+                model.spec().version(),
+                measure.placement());
     }
 
     /**
@@ -372,6 +419,7 @@ public final class PipelineBenchmark {
         CountDownLatch measured = new CountDownLatch(1);
         long[] nanos = new long[threads];
         double[] modelMs = new double[threads];
+        BareStages[] stages = new BareStages[threads];
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         // One segmenter per worker thread, as per stream thread; closed with the source.
@@ -385,21 +433,25 @@ public final class PipelineBenchmark {
                                     try {
                                         List<Frame> mine = shares.get(index);
                                         Map<String, CanvasState> warm = new HashMap<>();
+                                        BareStages ignored = new BareStages();
                                         for (Frame frame :
                                                 mine.subList(0, Math.min(warmUp, mine.size()))) {
-                                            segment(core, frame, warm);
+                                            segment(core, frame, warm, ignored);
                                         }
                                         ready.countDown();
                                         go.await();
                                         Map<String, CanvasState> canvases = new HashMap<>();
+                                        BareStages mineStages = new BareStages();
                                         for (Frame frame : mine) {
                                             long t0 = System.nanoTime();
-                                            MaskEvent mask = segment(core, frame, canvases);
+                                            MaskEvent mask =
+                                                    segment(core, frame, canvases, mineStages);
                                             nanos[index] += System.nanoTime() - t0;
                                             if (mask != null) {
                                                 modelMs[index] += mask.getModelMillis();
                                             }
                                         }
+                                        stages[index] = mineStages;
                                         // Alive until measured: a dead thread's time has no name.
                                         finished.countDown();
                                         measured.await();
@@ -431,6 +483,10 @@ public final class PipelineBenchmark {
                 throw failure.get();
             }
             long slowest = Arrays.stream(nanos).max().orElse(0);
+            BareStages all = new BareStages();
+            for (BareStages st : stages) {
+                all.add(st);
+            }
             return new Phase(
                     "bare model",
                     new Threads(0, threads, intraOp),
@@ -442,7 +498,8 @@ public final class PipelineBenchmark {
                     new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                     Stats.loadAverage(),
                     round,
-                    cpu);
+                    cpu,
+                    all.perFrameMs(frames.size(), threads * (slowest / 1e6) / frames.size()));
         }
     }
 
@@ -453,14 +510,61 @@ public final class PipelineBenchmark {
      * @return the mask, or null for a duplicate the topology would drop too
      */
     private static MaskEvent segment(
-            CanvasSegmenter core, Frame frame, Map<String, CanvasState> canvases) {
+            CanvasSegmenter core,
+            Frame frame,
+            Map<String, CanvasState> canvases,
+            BareStages stages) {
         String camera = frame.getCameraId();
+        long t0 = System.nanoTime();
         BufferedImage image = core.decode(camera, frame);
+        stages.decodeNanos += System.nanoTime() - t0;
         CanvasSegmenter.Outcome outcome = core.segment(frame, image, canvases.get(camera), true);
         if (outcome.newState() != null) {
             canvases.put(camera, outcome.newState());
         }
+        if (outcome.stages() != null) {
+            stages.add(outcome.stages());
+        }
         return outcome.mask();
+    }
+
+    /** The bare core's stage totals on one thread, in the rows end-to-end runs report. */
+    private static final class BareStages {
+        private double decodeNanos;
+        private double backboneMs;
+        private double iterationsMs;
+        private double resizeMs;
+        private double encodeMs;
+
+        void add(CanvasSegmenter.Stages s) {
+            backboneMs += s.backboneMillis();
+            iterationsMs += s.iterationsMillis();
+            resizeMs += s.resizeMillis();
+            encodeMs += s.encodeMillis();
+        }
+
+        void add(BareStages o) {
+            if (o != null) {
+                decodeNanos += o.decodeNanos;
+                backboneMs += o.backboneMs;
+                iterationsMs += o.iterationsMs;
+                resizeMs += o.resizeMs;
+                encodeMs += o.encodeMs;
+            }
+        }
+
+        /** Per frame; {@code other}: the thread's time per frame not in a stage. */
+        Map<String, Double> perFrameMs(long frames, double threadMsPerFrame) {
+            Map<String, Double> ms = new java.util.LinkedHashMap<>();
+            ms.put("decode", decodeNanos / 1e6 / frames);
+            ms.put("backbone", backboneMs / frames);
+            ms.put("iterations", iterationsMs / frames);
+            ms.put("resize", resizeMs / frames);
+            ms.put("encode", encodeMs / frames);
+            double accounted = ms.values().stream().mapToDouble(Double::doubleValue).sum();
+            ms.put(StageTimes.OTHER, threadMsPerFrame - accounted);
+            return ms;
+        }
     }
 
     private static Phase endToEnd(
@@ -521,7 +625,8 @@ public final class PipelineBenchmark {
                                 Stats.percentile(o.probe().latencyMs(), 99)),
                         o.drain().loadAverage(),
                         round,
-                        o.drain().cpu());
+                        o.drain().cpu(),
+                        o.drain().stagesMs());
         say(
                 progress,
                 "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",

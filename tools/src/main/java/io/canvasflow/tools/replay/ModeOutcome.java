@@ -2,6 +2,7 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.tools.common.CpuUse;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one mode's run produced, before evaluation.
@@ -39,8 +40,17 @@ public record ModeOutcome(
      * @param fps frames per second, from the first mask readable to the last
      * @param cpu where the processor time went meanwhile
      * @param loadAverage the machine's one-minute load average when the run ended, NaN if unknown
+     * @param stagesMs where the stream threads' time went, milliseconds per frame ({@link
+     *     StageTimes#perFrameMs})
      */
-    public record Drain(double fps, CpuUse.Usage cpu, double loadAverage) {}
+    public record Drain(
+            double fps, CpuUse.Usage cpu, double loadAverage, Map<String, Double> stagesMs) {
+
+        /** Copies the stages. */
+        public Drain {
+            stagesMs = Map.copyOf(stagesMs);
+        }
+    }
 
     /**
      * The paced latency probe.

@@ -115,6 +115,11 @@ public record ModeRunner(
                                 new ByteArraySerializer())) {
             say("  %s: segmenting %d records%n", label, fed[0]);
             CpuUse.Snapshot drainStart = CpuUse.snapshot();
+            // The stage breakdown starts at the first mask, as the drain rate does: before it the
+            // threads wait for their partitions, which is not a frame's cost.
+            run.collector().await(() -> !drained.isEmpty(), idle);
+            StageTimes stagesStart = StageTimes.take(run.app());
+            int framesAtStart = drained.size();
             boolean complete =
                     run.collector()
                             .await(
@@ -126,6 +131,14 @@ public record ModeRunner(
                                     idle);
             CpuUse.Usage drainCpu = CpuUse.between(drainStart, CpuUse.snapshot());
             double fps = drainFps(drained);
+            Map<String, Double> stagesMs =
+                    drained.size() <= framesAtStart || !(fps > 0)
+                            ? Map.of()
+                            : StageTimes.take(run.app())
+                                    .perFrameMs(
+                                            stagesStart,
+                                            drained.size() - framesAtStart,
+                                            streamThreads * 1000 / fps);
             long deadLetters = run.collector().deadLetters();
             long duplicates = run.duplicates();
             List<Double> latencies = new ArrayList<>();
@@ -158,7 +171,7 @@ public record ModeRunner(
                     streamThreads,
                     masks,
                     new ModeOutcome.Accounting(fed[0], deadLetters, duplicates, complete),
-                    new ModeOutcome.Drain(fps, drainCpu, Stats.loadAverage()),
+                    new ModeOutcome.Drain(fps, drainCpu, Stats.loadAverage(), stagesMs),
                     new ModeOutcome.Probe(probes, rate, latencies));
         }
     }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.tools.ShippedModels;
+import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Latency;
+import io.canvasflow.tools.replay.StageTimes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -60,7 +62,15 @@ class PipelineBenchCommandTest {
             assertTrue(p.throughput().fps() > 0 && p.throughput().meanModelMs() > 0, p.toString());
             // The time of the threads that ran the model is theirs, not the process's rest
             assertTrue(p.cpu().ms(CpuUse.Group.MODEL_THREADS) > 0, p.toString());
+            // and it is broken down by stage; end to end, with Kafka's commit and poll waits
+            assertTrue(p.stagesMs().get("backbone") > 0, p.toString());
+            assertEquals(
+                    p.threads().streamThreads() > 0,
+                    p.stagesMs().containsKey(StageTimes.COMMIT_WAIT),
+                    p.toString());
         }
+        assertTrue(
+                PipelineBenchTable.table(r).contains("commit wait"), PipelineBenchTable.table(r));
         assertTrue(r.phases().get(2).latency().p50Ms() >= 0, "latency measured");
         assertTrue(r.endToEndOverBare() > 0 && r.twoThreadsOverOne() > 0);
         String json = PipelineBenchCommand.json(r);
@@ -115,7 +125,8 @@ class PipelineBenchCommandTest {
                                 phase(1, 1, 40, true),
                                 phase(2, 1, 60, true),
                                 phase(2, 2, 90, false)),
-                        "model-v1");
+                        "model-v1",
+                        CorePlacement.shared("test"));
 
         // When the ratios are taken
         List<Double> ratios = List.of(r.endToEndOverBare(), r.twoThreadsOverOne());
@@ -148,9 +159,17 @@ class PipelineBenchCommandTest {
                 cameras,
                 ShippedModels.rnn(),
                 new PipelineBenchmark.Measure(
-                        cameras, latencyFrames, 0.8, false, Duration.ofMinutes(1), 1),
+                        cameras,
+                        latencyFrames,
+                        0.8,
+                        false,
+                        Duration.ofMinutes(1),
+                        1,
+                        CorePlacement.shared("test")),
                 Map.of(),
-                bootstrapServers);
+                bootstrapServers,
+                // a child broker, but this test JVM is not pinned to a core: other tests share it
+                "child-shared");
     }
 
     private static PipelineBenchmark.Phase phase(
@@ -167,7 +186,8 @@ class PipelineBenchCommandTest {
                 new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                 1.0,
                 round,
-                null);
+                null,
+                Map.of());
     }
 
     @Test
@@ -180,7 +200,13 @@ class PipelineBenchCommandTest {
         PipelineBenchmark.Phase e2e2 = phase(1, 1, 30, true, 2);
         PipelineBenchmark.Result r =
                 new PipelineBenchmark.Result(
-                        100, 2, 2, 1, List.of(bare1, e2e1, bare2, e2e2), "model-v1");
+                        100,
+                        2,
+                        2,
+                        1,
+                        List.of(bare1, e2e1, bare2, e2e2),
+                        "model-v1",
+                        CorePlacement.shared("test"));
 
         // Then each side is taken at its fastest round: 38 / 44
         assertEquals(38.0 / 44.0, r.endToEndOverBare(), 1e-9);
@@ -201,7 +227,8 @@ class PipelineBenchCommandTest {
                         new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                         1.0,
                         1,
-                        null);
+                        null,
+                        Map.of());
         PipelineBenchmark.Result r =
                 new PipelineBenchmark.Result(
                         100,
@@ -213,7 +240,8 @@ class PipelineBenchCommandTest {
                                 bareTwo,
                                 phase(1, 1, 64, true),
                                 phase(2, 1, 112, true)),
-                        "model-v1");
+                        "model-v1",
+                        CorePlacement.shared("test"));
 
         // Then the first bar takes the one-thread bare model, and the two-thread figures pair up
         assertEquals(64.0 / 80.0, r.endToEndOverBare(), 1e-9);

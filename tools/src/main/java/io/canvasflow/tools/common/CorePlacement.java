@@ -1,0 +1,160 @@
+package io.canvasflow.tools.common;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Which cores a benchmark's broker and its stream processor run on. On a small machine the broker
+ * and the model otherwise share every core, and what a run measures is core sharing rather than
+ * what Kafka costs a stream thread; pinned, the broker's child JVM gets the last core and this
+ * process (and any processor child) the others, through Linux's {@code taskset}.
+ *
+ * @param pinned whether the two are on separate cores
+ * @param processorCores the cores of the stream processor (all, when not pinned)
+ * @param brokerCores the broker's cores (all, when not pinned)
+ * @param why how the placement came about, for the report
+ */
+public record CorePlacement(
+        boolean pinned, List<Integer> processorCores, List<Integer> brokerCores, String why) {
+
+    /** Copies the lists. */
+    public CorePlacement {
+        processorCores = List.copyOf(processorCores);
+        brokerCores = List.copyOf(brokerCores);
+    }
+
+    /**
+     * Everything on every core this process may use.
+     *
+     * @param why the reason, for the report
+     * @return the placement
+     */
+    public static CorePlacement shared(String why) {
+        List<Integer> all = allowedCores();
+        return new CorePlacement(false, all, all, why);
+    }
+
+    /**
+     * The broker on the last allowed core and the processor on the rest, when {@code taskset}
+     * exists and there are at least two cores; otherwise shared, saying why.
+     *
+     * @return the placement
+     */
+    public static CorePlacement separate() {
+        List<Integer> all = allowedCores();
+        if (all.size() < 2) {
+            return shared("one core only: broker and processor share it");
+        }
+        if (!tasksetWorks()) {
+            return shared("taskset is not available: broker and processor share every core");
+        }
+        return new CorePlacement(
+                true,
+                all.subList(0, all.size() - 1),
+                List.of(all.get(all.size() - 1)),
+                "broker pinned to core "
+                        + all.get(all.size() - 1)
+                        + ", processor to cores "
+                        + list(all.subList(0, all.size() - 1)));
+    }
+
+    /** What a child command starts with to run on the broker's cores ({@code taskset -c N}). */
+    public List<String> brokerPrefix() {
+        return pinned ? List.of("taskset", "-c", list(brokerCores)) : List.of();
+    }
+
+    /** What a child command starts with to run on the processor's cores. */
+    public List<String> processorPrefix() {
+        return pinned ? List.of("taskset", "-c", list(processorCores)) : List.of();
+    }
+
+    /**
+     * Moves every thread of this process to the processor's cores; threads started later inherit
+     * the set. Does nothing when not pinned.
+     *
+     * @throws IllegalStateException when taskset fails
+     */
+    public void pinThisProcess() {
+        if (!pinned) {
+            return;
+        }
+        run(
+                List.of(
+                        "taskset",
+                        "-a",
+                        "-p",
+                        "-c",
+                        list(processorCores),
+                        Long.toString(ProcessHandle.current().pid())));
+    }
+
+    /** One line for a report: pinned or shared, and which cores. */
+    public String describe() {
+        return why;
+    }
+
+    private static String list(List<Integer> cores) {
+        return cores.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /** The cores this process may run on, from {@code /proc/self/status}; 0..n-1 elsewhere. */
+    static List<Integer> allowedCores() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return parseList(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        List<Integer> cores = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            cores.add(i);
+        }
+        return cores;
+    }
+
+    /** Parses a kernel CPU list such as {@code 0-3,6}. */
+    static List<Integer> parseList(String text) {
+        List<Integer> cores = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String[] range = part.trim().split("-");
+            int from = Integer.parseInt(range[0]);
+            int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+            for (int c = from; c <= to; c++) {
+                cores.add(c);
+            }
+        }
+        return cores;
+    }
+
+    private static boolean tasksetWorks() {
+        try {
+            run(List.of("taskset", "-p", Long.toString(ProcessHandle.current().pid())));
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private static void run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
+        }
+    }
+}

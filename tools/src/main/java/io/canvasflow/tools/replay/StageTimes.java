@@ -1,0 +1,126 @@
+package io.canvasflow.tools.replay;
+
+import io.canvasflow.topology.CanvasFlowApp;
+import io.micrometer.core.instrument.Timer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+/**
+ * Where a running topology's stream threads spent their time, as running totals in nanoseconds: the
+ * frame stages of {@code canvasflow_frame_stage_seconds}, and from Kafka's own metrics the time the
+ * threads were blocked on Kafka ({@code blocked-time-ns-total}: polls and commits) and, of that,
+ * the exactly-once commit ({@code flush}, {@code txn-begin}, {@code txn-send-offsets}, {@code
+ * txn-commit} of the threads' producers). Two snapshots taken around a run give its per-frame
+ * breakdown.
+ *
+ * @param nanos running totals by name
+ */
+public record StageTimes(Map<String, Double> nanos) {
+
+    /** The frame stages, in the order a frame passes them. */
+    public static final List<String> STAGES =
+            List.of(
+                    "deserialise",
+                    "decode",
+                    "store",
+                    "backbone",
+                    "iterations",
+                    "resize",
+                    "encode",
+                    "produce");
+
+    /** The breakdown's rows after the stages: Kafka's waits and what is left. */
+    public static final String COMMIT_WAIT = "commit wait";
+
+    /** Blocked on Kafka outside the commit: polls, mostly. */
+    public static final String POLL_WAIT = "poll wait";
+
+    /** The stream threads' time not in any stage or wait. */
+    public static final String OTHER = "other";
+
+    private static final String BLOCKED = "blocked";
+
+    private static final Set<String> COMMIT_METRICS =
+            Set.of(
+                    "flush-time-ns-total",
+                    "txn-begin-time-ns-total",
+                    "txn-send-offsets-time-ns-total",
+                    "txn-commit-time-ns-total");
+
+    /** Copies the totals. */
+    public StageTimes {
+        nanos = Map.copyOf(nanos);
+    }
+
+    /**
+     * The totals now.
+     *
+     * @param app a running topology
+     * @return its totals
+     */
+    public static StageTimes take(CanvasFlowApp app) {
+        Map<String, Double> totals = new LinkedHashMap<>();
+        for (String stage : STAGES) {
+            Timer timer =
+                    app.metrics()
+                            .registry()
+                            .find("canvasflow.frame.stage")
+                            .tag("stage", stage)
+                            .timer();
+            totals.put(stage, timer == null ? 0.0 : timer.totalTime(TimeUnit.NANOSECONDS));
+        }
+        double blocked = 0;
+        double commit = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
+            String name = e.getKey().name();
+            if (name.equals("blocked-time-ns-total")) {
+                blocked += value(e.getValue());
+            } else if (COMMIT_METRICS.contains(name)
+                    && e.getKey().group().equals("producer-metrics")) {
+                commit += value(e.getValue());
+            }
+        }
+        totals.put(BLOCKED, blocked);
+        totals.put(COMMIT_WAIT, commit);
+        return new StageTimes(totals);
+    }
+
+    private static double value(Metric metric) {
+        return metric.metricValue() instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    /**
+     * What was spent between an earlier snapshot and this one, per frame.
+     *
+     * @param earlier the snapshot at the start
+     * @param frames frames segmented in between
+     * @param threadMsPerFrame the stream threads' wall time per frame (threads x 1000 / frames/s):
+     *     what the rows add up to
+     * @return milliseconds per frame: each stage, commit wait, poll wait and the rest
+     */
+    public Map<String, Double> perFrameMs(
+            StageTimes earlier, long frames, double threadMsPerFrame) {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        double accounted = 0;
+        for (String stage : STAGES) {
+            double v = delta(earlier, stage) / 1e6 / frames;
+            ms.put(stage, v);
+            accounted += v;
+        }
+        double commit = delta(earlier, COMMIT_WAIT) / 1e6 / frames;
+        double poll = Math.max(0, delta(earlier, BLOCKED) / 1e6 / frames - commit);
+        ms.put(COMMIT_WAIT, commit);
+        ms.put(POLL_WAIT, poll);
+        ms.put(OTHER, threadMsPerFrame - accounted - commit - poll);
+        return ms;
+    }
+
+    private double delta(StageTimes earlier, String name) {
+        return nanos.getOrDefault(name, 0.0) - earlier.nanos.getOrDefault(name, 0.0);
+    }
+}

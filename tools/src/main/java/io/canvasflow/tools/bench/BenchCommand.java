@@ -6,6 +6,12 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         description =
-                "Benchmarks: model (the network alone), pipeline (through Kafka), soak (long run).",
-        subcommands = {ModelBenchCommand.class, PipelineBenchCommand.class, SoakCommand.class})
+                "Benchmarks: model (the network alone), pipeline (through Kafka), soak (long run),"
+                        + " scale (cameras, restore, take-over).",
+        subcommands = {
+            ModelBenchCommand.class,
+            PipelineBenchCommand.class,
+            SoakCommand.class,
+            ScaleBenchCommand.class
+        })
 public final class BenchCommand {}

@@ -38,8 +38,22 @@ public final class ProcessMemory {
      * @return bytes, or -1 where there is no {@code /proc} (not Linux)
      */
     public static long rssBytes() {
+        return rssBytes(STATUS);
+    }
+
+    /**
+     * Another process's resident set size, {@code VmRSS} of {@code /proc/PID/status}.
+     *
+     * @param pid the process
+     * @return bytes, or -1 where it cannot be read
+     */
+    public static long rssBytes(long pid) {
+        return rssBytes(Path.of("/proc", Long.toString(pid), "status"));
+    }
+
+    private static long rssBytes(Path status) {
         try {
-            List<String> lines = Files.readAllLines(STATUS);
+            List<String> lines = Files.readAllLines(status);
             for (String line : lines) {
                 if (line.startsWith("VmRSS:")) {
                     String[] parts = line.substring(6).trim().split("\\s+");

@@ -1,0 +1,210 @@
+package io.canvasflow.tools.bench;
+
+import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.tools.common.BenchRun;
+import io.canvasflow.tools.common.CorePlacement;
+import io.canvasflow.tools.common.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code canvasflow bench scale}: what a frame costs as the number of cameras grows at the same
+ * total frame rate, what the canvas store costs to restore, and how long a second instance takes to
+ * take over half the partitions.
+ */
+@Command(
+        name = "scale",
+        sortOptions = false,
+        description = {
+            "The same total frame rate spread over 4, 64 and 512 cameras (as many partitions,"
+                    + " up to --max-partitions), each run a fresh `serve` in a child JVM: its CPU"
+                    + " ms per frame (all its threads), model ms, capture-to-mask latency p50/p99,"
+                    + " canvas-store bytes per camera and resident set.",
+            "Then the canvas store restored from its changelog into a serve with an empty state"
+                    + " directory, for 1,000 and 10,000 cameras, and a second serve taking over"
+                    + " half the partitions. Prints a table and JSON (the input of `canvasflow"
+                    + " capacity --measured`)."
+        })
+public final class ScaleBenchCommand extends BaseCommand {
+
+    @Mixin KafkaOptions kafkaOptions;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Option(
+            names = "--cameras",
+            split = ",",
+            defaultValue = "4,64,512",
+            description = "Camera counts (default ${DEFAULT-VALUE}).")
+    List<Integer> cameras;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "20",
+            description =
+                    "Total frames per second, spread over the cameras (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "60",
+            description = "Measured seconds per camera count (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(
+            names = "--max-partitions",
+            defaultValue = "512",
+            description =
+                    "At most this many partitions; a run has one per camera up to it (default"
+                            + " ${DEFAULT-VALUE}).")
+    int maxPartitions;
+
+    @Option(
+            names = "--restore",
+            split = ",",
+            defaultValue = "1000,10000",
+            description =
+                    "Camera counts of the restore runs; empty for none (default ${DEFAULT-VALUE}).")
+    List<Integer> restore;
+
+    @Option(
+            names = "--restore-partitions",
+            defaultValue = "12",
+            description =
+                    "Partitions of the restore runs, as serve creates them by default (default"
+                            + " ${DEFAULT-VALUE}).")
+    int restorePartitions;
+
+    @Option(
+            names = "--no-takeover",
+            description = "Skip the second instance's take-over after the largest restore.")
+    boolean noTakeover;
+
+    @Option(
+            names = "--no-pin",
+            description =
+                    "Leave the broker and serve on every core instead of the broker on the last"
+                            + " core and serve on the rest.")
+    boolean noPin;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
+    Path json;
+
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
+            description = "Any setting or Kafka property for the serve processes.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = out();
+        if (cameras.isEmpty()
+                || cameras.stream().anyMatch(c -> c < 1)
+                || !(rate > 0)
+                || !(seconds > 0)
+                || maxPartitions < 1
+                || restorePartitions < 1
+                || restore.stream().anyMatch(c -> c < 1)) {
+            throw usage(
+                    "expected --cameras of counts >= 1, --rate > 0, --seconds > 0,"
+                            + " --max-partitions >= 1, --restore counts >= 1 and"
+                            + " --restore-partitions >= 1");
+        }
+        return BenchRun.exitCode(
+                "canvasflow bench scale",
+                json,
+                out,
+                err(),
+                () -> {
+                    Map<String, Object> result = run(out);
+                    BenchRun.print(out, table(result), Json.pretty(result), json);
+                    return 0;
+                });
+    }
+
+    private Map<String, Object> run(PrintWriter out) throws InterruptedException {
+        Path work = tempDir();
+        try {
+            if (kafkaOptions.bootstrapServers() != null) {
+                out.println("Using the Kafka cluster at " + kafkaOptions.bootstrapServers());
+                return measure(
+                        new ScaleBenchmark.Common(
+                                kafkaOptions.bootstrapServers(),
+                                CorePlacement.shared(
+                                        "a Kafka cluster at " + kafkaOptions.bootstrapServers()),
+                                modelOptions.model(),
+                                overrides,
+                                work),
+                        out);
+            }
+            CorePlacement placement =
+                    noPin
+                            ? CorePlacement.shared("broker in a child JVM, both on every core")
+                            : CorePlacement.separate();
+            out.println("Starting a Kafka broker in a child JVM (" + placement.describe() + ")...");
+            out.flush();
+            try (ChildBroker broker =
+                    ChildBroker.start("2g", Duration.ofMinutes(2), placement.brokerPrefix())) {
+                return measure(
+                        new ScaleBenchmark.Common(
+                                broker.bootstrapServers(),
+                                placement,
+                                modelOptions.model(),
+                                overrides,
+                                work),
+                        out);
+            }
+        } finally {
+            ScaleBenchmark.deleteTree(work);
+        }
+    }
+
+    private Map<String, Object> measure(ScaleBenchmark.Common common, PrintWriter out)
+            throws InterruptedException {
+        List<ScaleBenchmark.Run> runs = new ArrayList<>();
+        for (int c : cameras) {
+            runs.add(ScaleBenchmark.run(common, c, Math.min(c, maxPartitions), rate, seconds, out));
+        }
+        byte[] canvas = runs.get(0).memory().canvasValue();
+        List<RestoreBenchmark.Run> restores = new ArrayList<>();
+        for (int i = 0; i < restore.size(); i++) {
+            boolean last = i == restore.size() - 1;
+            restores.add(
+                    RestoreBenchmark.run(
+                            common,
+                            restore.get(i),
+                            restorePartitions,
+                            canvas,
+                            last && !noTakeover,
+                            out));
+        }
+        return ScaleReport.json(common.placement(), runs, restores);
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("canvasflow-bench-scale-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The table printed before the JSON. */
+    static String table(Map<String, Object> result) {
+        return ScaleReport.table(result);
+    }
+}

@@ -1,0 +1,187 @@
+package io.canvasflow.tools.bench;
+
+import io.canvasflow.topology.ServeCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code canvasflow serve} ({@link ServeCommand#main}) in a child JVM on this JVM's class path, as
+ * a user runs it, so that a benchmark can read that process's own CPU time and resident set, and
+ * its {@code /health} and {@code /metrics}, without its own threads (publisher, mask reader) in the
+ * figures. Its output goes to a log file; closing it stops it with SIGTERM.
+ */
+public final class ServeProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private ServeProcess(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /**
+     * Starts serve.
+     *
+     * @param prefix words before {@code java} (for example {@code taskset -c 0}), or none
+     * @param jvmOptions options of the child JVM (heap, PyTorch threads)
+     * @param settings CanvasFlow settings and Kafka properties, each passed as {@code -D k=v}
+     * @param httpPort the port of its /health and /metrics
+     * @param log where its output goes
+     * @return the running child (not yet necessarily ready: see {@link #awaitUp})
+     */
+    public static ServeProcess start(
+            List<String> prefix,
+            List<String> jvmOptions,
+            Map<String, String> settings,
+            int httpPort,
+            Path log) {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dai.djl.offline=true");
+        command.add("-DOPT_OUT_TRACKING=true");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ServeCommand.class.getName());
+        settings.forEach(
+                (k, v) -> {
+                    command.add("-D");
+                    command.add(k + "=" + v);
+                });
+        command.add("--http-port");
+        command.add(Integer.toString(httpPort));
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            Process process =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(log.toFile())
+                            .start();
+            return new ServeProcess(process, httpPort, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start serve: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until {@code /health} says UP.
+     *
+     * @param timeout how long to wait
+     * @throws IllegalStateException when the child exits or is not up in time, with its log's end
+     */
+    public void awaitUp(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        "serve exited with status " + process.exitValue() + ":\n" + logTail());
+            }
+            String health = get("/health");
+            if (health != null && health.contains("\"UP\"")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(
+                "serve was not UP within " + timeout.toSeconds() + " s:\n" + logTail());
+    }
+
+    /** The body of a GET on its HTTP port, or null when it does not answer (yet). */
+    public String get(String path) {
+        try {
+            HttpResponse<String> response =
+                    HTTP.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + httpPort + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * A gauge or counter of its {@code /metrics} (Prometheus text), the first sample of that name.
+     *
+     * @param name the metric's name, for example {@code canvasflow_state_restore_seconds}
+     * @return its value, empty when absent or NaN
+     */
+    public OptionalDouble metric(String name) {
+        String text = get("/metrics");
+        if (text == null) {
+            return OptionalDouble.empty();
+        }
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? (\\S+)$")
+                        .matcher(text);
+        if (m.find()) {
+            double v = Double.parseDouble(m.group(1));
+            return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** The CPU time the child has used so far, all its threads, in milliseconds. */
+    public long cpuMillis() {
+        return process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+    }
+
+    /** The child's resident set in bytes, -1 where {@code /proc} is missing. */
+    public long rssBytes() {
+        return ProcessMemory.rssBytes(process.pid());
+    }
+
+    /** The child's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The last lines of its log. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Stops it with SIGTERM, as Ctrl-C would, then SIGKILL after 30 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -6,6 +6,7 @@ import io.canvasflow.clients.view.ViewCommand;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.registry.ModelsCommand;
 import io.canvasflow.tools.bench.BenchCommand;
+import io.canvasflow.tools.capacity.CapacityCommand;
 import io.canvasflow.tools.demo.DemoCommand;
 import io.canvasflow.tools.replay.ReplayCommand;
 import io.canvasflow.topology.ServeCommand;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Spec;
             ViewCommand.class,
             ReplayCommand.class,
             BenchCommand.class,
+            CapacityCommand.class,
         })
 public final class CanvasflowCli implements Callable<Integer> {
 

@@ -73,6 +73,15 @@ final class PacedCameras implements AutoCloseable {
                         Topics.FRAMES.valueSerde().serializer());
     }
 
+    /** The mean size of the pool's JPEG images. */
+    double meanFrameBytes() {
+        return scenes.stream()
+                .flatMap(List::stream)
+                .mapToInt(b -> b.length)
+                .average()
+                .orElse(Double.NaN);
+    }
+
     /** The frames' width and height. */
     int[] size() {
         return new int[] {width, height};

@@ -1,6 +1,8 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.schemas.StoreNames;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.KafkaClients;
@@ -29,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * One camera count of {@code bench scale}: {@code serve} in a child JVM (on the processor's cores)
@@ -48,9 +51,24 @@ final class ScaleBenchmark {
      * @param cost per-frame CPU and model time
      * @param latency capture to mask readable, p50 and p99 ms
      * @param memory the serve process's memory and the canvas store's size
+     * @param traffic the records' sizes
      */
     record Run(
-            int cameras, int partitions, Load load, Cost cost, double[] latency, Memory memory) {}
+            int cameras,
+            int partitions,
+            Load load,
+            Cost cost,
+            double[] latency,
+            Memory memory,
+            Traffic traffic) {}
+
+    /**
+     * What a frame puts on Kafka.
+     *
+     * @param frameBytes a frame's JPEG image, mean
+     * @param maskBytes a mask event as serialised, mean
+     */
+    record Traffic(double frameBytes, double maskBytes) {}
 
     /**
      * The measured frames.
@@ -200,6 +218,8 @@ final class ScaleBenchmark {
             synchronized (masks) {
                 measured = List.copyOf(masks.subList((int) warmUp, masks.size()));
             }
+            Serializer<MaskEvent> maskSerializer = Topics.MASKS.valueSerde().serializer();
+            double maskBytes = 0;
             List<Double> latency = new ArrayList<>();
             List<Double> model = new ArrayList<>();
             long seeded = 0;
@@ -208,6 +228,9 @@ final class ScaleBenchmark {
                         (double) (r.receivedMs() - r.mask().getCaptureTimestamp().toEpochMilli()));
                 model.add(r.mask().getModelMillis());
                 seeded += r.mask().getSeeded() ? 1 : 0;
+                maskBytes +=
+                        maskSerializer.serialize(config.masksTopic(), r.mask()).length
+                                / (double) measured.size();
             }
             Changelog changelog = Changelog.read(config, app);
             Run run =
@@ -222,7 +245,8 @@ final class ScaleBenchmark {
                             new double[] {
                                 Stats.percentile(latency, 50), Stats.percentile(latency, 99)
                             },
-                            new Memory(rss, changelog.meanValueBytes(), changelog.sample()));
+                            new Memory(rss, changelog.meanValueBytes(), changelog.sample()),
+                            new Traffic(sender.meanFrameBytes(), maskBytes));
             say(
                     progress,
                     "  %.2f CPU ms per frame, model %.1f ms, latency p50 %.0f / p99 %.0f ms,"

@@ -48,6 +48,8 @@ final class ScaleReport {
             o.put("latencyP99Ms", Stats.finite(r.latency()[1]));
             o.put("rssBytes", r.memory().rssBytes());
             o.put("canvasBytesPerCamera", Stats.finite(r.memory().canvasBytesPerCamera()));
+            o.put("frameBytes", Stats.finite(r.traffic().frameBytes()));
+            o.put("maskBytes", Stats.finite(r.traffic().maskBytes()));
             rs.add(o);
         }
         m.put("runs", rs);

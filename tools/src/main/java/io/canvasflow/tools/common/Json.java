@@ -2,9 +2,11 @@ package io.canvasflow.tools.common;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The one JSON writer of the demo, replay and the benchmarks: Gson (the JSON library DJL and the
@@ -33,6 +35,26 @@ public final class Json {
      */
     public static String pretty(Object value) {
         return GSON.toJson(value) + "\n";
+    }
+
+    /**
+     * Reads a JSON object (numbers as doubles).
+     *
+     * @param text the JSON
+     * @return its fields
+     * @throws IllegalArgumentException when it is not a JSON object
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text) {
+        try {
+            Object value = GSON.fromJson(text, Object.class);
+            if (value instanceof Map<?, ?> map) {
+                return (Map<String, Object>) map;
+            }
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("not a JSON object");
     }
 
     /**

@@ -1,0 +1,215 @@
+package io.canvasflow.tools.capacity;
+
+import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.tools.common.BenchRun;
+import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.Stats;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code canvasflow capacity}: cores, instances, Kafka traffic, partitions, state and restore time
+ * for a number of cameras, from the per-frame figures {@code bench scale} measured ({@link
+ * CapacityModel} has the formulas; docs/capacity.md explains them).
+ */
+@Command(
+        name = "capacity",
+        sortOptions = false,
+        description = {
+            "Sizes a deployment from measured per-frame figures: CPU cores and serve instances,"
+                    + " Kafka bytes/s in and out, partitions, canvas-store bytes, restore time,"
+                    + " resident set, and GPUs (an estimate: not measured on a GPU). The figures"
+                    + " are the ones docs/capacity.md was written from, or your own `bench scale"
+                    + " --json` file. Prints a table and JSON."
+        })
+public final class CapacityCommand extends BaseCommand {
+
+    /** The {@code bench scale} JSON the shipped figures come from. */
+    static final String SHIPPED = "measured-scale.json";
+
+    @Option(
+            names = "--cameras",
+            split = ",",
+            defaultValue = "100,1000,10000",
+            description = "Camera counts (default ${DEFAULT-VALUE}).")
+    List<Long> cameras;
+
+    @Option(
+            names = "--fps",
+            defaultValue = "10",
+            description = "Frames per second per camera (default ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(
+            names = "--cores-per-instance",
+            defaultValue = "8",
+            description = "Cores of each serve instance (default ${DEFAULT-VALUE}).")
+    int coresPerInstance;
+
+    @Option(
+            names = "--utilisation",
+            defaultValue = "0.7",
+            description =
+                    "Share of each core to plan for, leaving room for bursts and rebalances"
+                            + " (default ${DEFAULT-VALUE}).")
+    double utilisation;
+
+    @Option(
+            names = "--frame-bytes",
+            description =
+                    "Bytes of one frame's image as your cameras send it (default: the measured"
+                            + " synthetic 256x192 JPEG's).")
+    Double frameBytes;
+
+    @Option(
+            names = "--gpu-ms-per-frame",
+            defaultValue = "2.0",
+            description =
+                    "Assumed GPU milliseconds of one frame's model, for the GPU estimate (default"
+                            + " ${DEFAULT-VALUE}; not measured: no GPU was available).")
+    double gpuMsPerFrame;
+
+    @Option(
+            names = "--measured",
+            paramLabel = "FILE",
+            description = "The JSON of your own `canvasflow bench scale --json FILE` run.")
+    Path measured;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        if (cameras.isEmpty()
+                || cameras.stream().anyMatch(c -> c < 1)
+                || !(fps > 0)
+                || coresPerInstance < 1
+                || !(utilisation > 0 && utilisation <= 1)
+                || !(gpuMsPerFrame > 0)
+                || (frameBytes != null && !(frameBytes > 0))) {
+            throw usage(
+                    "expected --cameras of counts >= 1, --fps > 0, --cores-per-instance >= 1,"
+                            + " --utilisation in (0, 1], --gpu-ms-per-frame > 0 and --frame-bytes"
+                            + " > 0");
+        }
+        if (measured != null && !Files.isRegularFile(measured)) {
+            throw usage("no file at " + measured + " (--measured takes bench scale's JSON)");
+        }
+        PrintWriter out = out();
+        return BenchRun.exitCode(
+                "canvasflow capacity",
+                json,
+                out,
+                err(),
+                () -> {
+                    Map<String, Object> source = load();
+                    Measured m =
+                            Measured.fit(source, measured == null ? SHIPPED : measured.toString());
+                    if (frameBytes != null) {
+                        m =
+                                new Measured(
+                                        m.cpuMsPerFrame(),
+                                        m.cpuMsPerPartitionSecond(),
+                                        m.modelMsPerFrame(),
+                                        new Measured.Sizes(
+                                                frameBytes,
+                                                m.sizes().maskBytes(),
+                                                m.sizes().canvasBytes()),
+                                        m.restoreBytesPerSecond(),
+                                        m.rssBytesBase(),
+                                        m.rssBytesPerCamera(),
+                                        m.source());
+                    }
+                    Map<String, Object> result = result(m, source);
+                    BenchRun.print(out, CapacityTable.table(result), Json.pretty(result), json);
+                    return 0;
+                });
+    }
+
+    private Map<String, Object> load() throws IOException {
+        if (measured != null) {
+            return Json.parseObject(Files.readString(measured));
+        }
+        try (InputStream in = CapacityCommand.class.getResourceAsStream(SHIPPED)) {
+            if (in == null) {
+                throw new IllegalStateException("the shipped figures " + SHIPPED + " are missing");
+            }
+            return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> result(Measured m, Map<String, Object> source) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        Map<String, Object> fit = new LinkedHashMap<>();
+        fit.put("source", m.source());
+        fit.put("cpuMsPerFrame", Stats.finite(m.cpuMsPerFrame()));
+        fit.put("cpuMsPerPartitionSecond", Stats.finite(m.cpuMsPerPartitionSecond()));
+        fit.put("modelMsPerFrame", Stats.finite(m.modelMsPerFrame()));
+        fit.put("frameBytes", Stats.finite(m.sizes().frameBytes()));
+        fit.put("maskBytes", Stats.finite(m.sizes().maskBytes()));
+        fit.put("canvasBytes", Stats.finite(m.sizes().canvasBytes()));
+        fit.put("restoreBytesPerSecond", Stats.finite(m.restoreBytesPerSecond()));
+        fit.put("rssBytesBase", Stats.finite(m.rssBytesBase()));
+        fit.put("rssBytesPerCamera", Stats.finite(m.rssBytesPerCamera()));
+        r.put("measured", fit);
+        List<Map<String, Object>> check = new ArrayList<>();
+        for (Map<String, Object> run : (List<Map<String, Object>>) source.get("runs")) {
+            double rate = ((Number) run.get("rateFps")).doubleValue();
+            int partitions = ((Number) run.get("partitions")).intValue();
+            double measuredCores = ((Number) run.get("coresBusy")).doubleValue();
+            double predicted = CapacityModel.coresBusy(m, rate, partitions);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("cameras", ((Number) run.get("cameras")).intValue());
+            o.put("partitions", partitions);
+            o.put("rateFps", rate);
+            o.put("measuredCores", Stats.finite(measuredCores));
+            o.put("predictedCores", Stats.finite(predicted));
+            o.put("error", Stats.finite(predicted / measuredCores - 1));
+            check.add(o);
+        }
+        r.put("fitAgainstMeasured", check);
+        List<Map<String, Object>> estimates = new ArrayList<>();
+        for (long c : cameras) {
+            CapacityModel.Deployment d =
+                    new CapacityModel.Deployment(
+                            c, fps, coresPerInstance, utilisation, gpuMsPerFrame);
+            CapacityModel.Estimate e = CapacityModel.estimate(m, d);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("cameras", c);
+            o.put("fps", fps);
+            o.put("framesPerSecond", d.framesPerSecond());
+            o.put("partitions", e.partitions());
+            o.put("cores", Stats.finite(e.cpu().cores()));
+            o.put("instances", e.cpu().instances());
+            o.put("coresPerInstance", coresPerInstance);
+            o.put("rssBytesPerInstance", Stats.finite(e.cpu().rssBytesPerInstance()));
+            o.put("kafkaInBytesPerSecond", Stats.finite(e.kafka().inBytesPerSecond()));
+            o.put("kafkaOutBytesPerSecond", Stats.finite(e.kafka().outBytesPerSecond()));
+            o.put("stateBytes", Stats.finite(e.state().bytes()));
+            o.put("restoreSecondsPerInstance", Stats.finite(e.state().restoreSecondsPerInstance()));
+            o.put("gpusEstimate", Stats.finite(e.gpu().gpus()));
+            o.put("cpuCoresBesideGpus", Stats.finite(e.gpu().cpuCores()));
+            estimates.add(o);
+        }
+        r.put("estimates", estimates);
+        r.put(
+                "note",
+                String.format(
+                        Locale.ROOT,
+                        "GPU figures assume %.1f ms per frame on a GPU: an estimate, not measured",
+                        gpuMsPerFrame));
+        return r;
+    }
+}

@@ -1,0 +1,148 @@
+package io.canvasflow.tools.capacity;
+
+/**
+ * Sizing a deployment from measured per-frame figures. With {@code R = cameras x fps} frames per
+ * second and {@code P} partitions:
+ *
+ * <ul>
+ *   <li>CPU cores = (R x cpuMsPerFrame + P x cpuMsPerPartitionSecond) / 1000 / utilisation; one
+ *       stream thread with one PyTorch intra-op thread keeps one core busy, so instances = cores /
+ *       cores per instance, rounded up, each with as many stream threads as cores;
+ *   <li>partitions = one per stream thread, at least 12 and a multiple of 12 (room to add instances
+ *       without repartitioning), at most one per camera;
+ *   <li>Kafka in = R x frame bytes (cameras to frames); serve reads it and writes R x (mask bytes +
+ *       canvas bytes) (masks and the canvas store's changelog: every frame rewrites its camera's
+ *       canvas);
+ *   <li>state = cameras x canvas bytes (RocksDB across the instances; the changelog holds as much
+ *       per replica);
+ *   <li>restore of one instance's share = cameras / instances x canvas bytes / restore rate;
+ *   <li>resident set per instance = base + cameras / instances x bytes per camera;
+ *   <li>GPUs (an estimate until measured on one): R x gpu ms per frame / 1000 / utilisation, the
+ *       model's part of the CPU cost moving to the GPU and the rest staying on the CPU.
+ * </ul>
+ */
+public final class CapacityModel {
+
+    /** Partitions are created in multiples of this (and at least this many). */
+    static final int PARTITION_STEP = 12;
+
+    private CapacityModel() {}
+
+    /**
+     * What a deployment asks for.
+     *
+     * @param cameras cameras
+     * @param fps frames per second per camera
+     * @param coresPerInstance cores of each serve instance
+     * @param utilisation the share of each core to plan for, in (0, 1]
+     * @param gpuMsPerFrame assumed milliseconds of a frame's model on a GPU
+     */
+    public record Deployment(
+            long cameras,
+            double fps,
+            int coresPerInstance,
+            double utilisation,
+            double gpuMsPerFrame) {
+
+        /** Total frames per second. */
+        public double framesPerSecond() {
+            return cameras * fps;
+        }
+    }
+
+    /**
+     * A deployment's size.
+     *
+     * @param partitions partitions of the frames topic
+     * @param cpu cores, instances and memory on the CPU
+     * @param kafka bytes per second in and out
+     * @param state the canvas store
+     * @param gpu the GPU estimate
+     */
+    public record Estimate(int partitions, Cpu cpu, Kafka kafka, State state, Gpu gpu) {}
+
+    /**
+     * On the CPU.
+     *
+     * @param cores cores busy at the planned utilisation
+     * @param instances serve instances
+     * @param rssBytesPerInstance resident set of each
+     */
+    public record Cpu(double cores, long instances, double rssBytesPerInstance) {}
+
+    /**
+     * Kafka traffic.
+     *
+     * @param inBytesPerSecond frames written by the cameras
+     * @param outBytesPerSecond masks and changelog written by serve
+     */
+    public record Kafka(double inBytesPerSecond, double outBytesPerSecond) {}
+
+    /**
+     * The canvas store.
+     *
+     * @param bytes all cameras' canvases
+     * @param restoreSecondsPerInstance one instance's share restored from the changelog
+     */
+    public record State(double bytes, double restoreSecondsPerInstance) {}
+
+    /**
+     * On GPUs: an estimate.
+     *
+     * @param gpus GPUs for the model
+     * @param cpuCores cores left for the rest of each frame
+     */
+    public record Gpu(double gpus, double cpuCores) {}
+
+    /**
+     * Sizes a deployment.
+     *
+     * @param m the measured figures
+     * @param d the deployment
+     * @return the estimate
+     */
+    public static Estimate estimate(Measured m, Deployment d) {
+        double r = d.framesPerSecond();
+        double u = d.utilisation();
+        // threads for the frames alone, then partitions, then the cores with the partitions' cost
+        long threads = Math.max(1, (long) Math.ceil(r * m.cpuMsPerFrame() / 1000 / u));
+        int partitions = partitions(threads, d.cameras());
+        double cores =
+                (r * m.cpuMsPerFrame() + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u;
+        long instances = Math.max(1, (long) Math.ceil(cores / d.coresPerInstance()));
+        double camerasPerInstance = (double) d.cameras() / instances;
+        Measured.Sizes s = m.sizes();
+        double stateBytes = d.cameras() * s.canvasBytes();
+        double nonModelMs = Math.max(0, m.cpuMsPerFrame() - m.modelMsPerFrame());
+        return new Estimate(
+                partitions,
+                new Cpu(
+                        cores,
+                        instances,
+                        m.rssBytesBase() + camerasPerInstance * m.rssBytesPerCamera()),
+                new Kafka(r * s.frameBytes(), r * (s.maskBytes() + s.canvasBytes())),
+                new State(stateBytes, stateBytes / instances / m.restoreBytesPerSecond()),
+                new Gpu(
+                        r * d.gpuMsPerFrame() / 1000 / u,
+                        (r * nonModelMs + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u));
+    }
+
+    /** One per stream thread, at least and in steps of 12, at most one per camera. */
+    static int partitions(long streamThreads, long cameras) {
+        long p = Math.max(PARTITION_STEP, streamThreads);
+        p = (p + PARTITION_STEP - 1) / PARTITION_STEP * PARTITION_STEP;
+        return (int) Math.max(1, Math.min(p, cameras));
+    }
+
+    /**
+     * The cores the figures say a measured run kept busy, for checking the fit against it.
+     *
+     * @param m the figures
+     * @param rateFps the run's total frames per second
+     * @param partitions its partitions
+     * @return cores busy (at full utilisation)
+     */
+    public static double coresBusy(Measured m, double rateFps, int partitions) {
+        return (rateFps * m.cpuMsPerFrame() + partitions * m.cpuMsPerPartitionSecond()) / 1000;
+    }
+}

@@ -1,0 +1,160 @@
+package io.canvasflow.tools.capacity;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The measured figures a capacity estimate stands on, fitted from a {@code bench scale} run: a
+ * frame's CPU cost and an idle partition's, the canvas, mask and frame sizes, the restore rate and
+ * the resident set per camera.
+ *
+ * @param cpuMsPerFrame CPU milliseconds per frame, all of serve's threads, without the partitions'
+ *     own cost
+ * @param cpuMsPerPartitionSecond CPU milliseconds per second that each partition costs however few
+ *     frames it carries (polls, commits, tasks)
+ * @param modelMsPerFrame of a frame's time, the model's (what a GPU would take over)
+ * @param sizes the bytes of a frame, a mask event and a camera's canvas
+ * @param restoreBytesPerSecond changelog bytes restored per second into an empty state directory
+ * @param rssBytesBase serve's resident set with no cameras
+ * @param rssBytesPerCamera serve's resident set per camera in its store
+ * @param source where the figures come from, for the report
+ */
+public record Measured(
+        double cpuMsPerFrame,
+        double cpuMsPerPartitionSecond,
+        double modelMsPerFrame,
+        Sizes sizes,
+        double restoreBytesPerSecond,
+        double rssBytesBase,
+        double rssBytesPerCamera,
+        String source) {
+
+    /**
+     * Byte sizes.
+     *
+     * @param frameBytes a frame record's image
+     * @param maskBytes a mask event
+     * @param canvasBytes a camera's canvas-store value
+     */
+    public record Sizes(double frameBytes, double maskBytes, double canvasBytes) {}
+
+    /**
+     * One measured camera count, as {@code bench scale} reports it.
+     *
+     * @param partitions partitions
+     * @param rateFps total frames per second
+     * @param coresBusy serve's CPU time over the run, in cores
+     */
+    record Point(int partitions, double rateFps, double coresBusy) {}
+
+    /**
+     * Fits the figures to a {@code bench scale} JSON: CPU is a straight line in the partition count
+     * at the run's frame rate ({@code cores = rate x cpuMsPerFrame / 1000 + partitions x
+     * cpuMsPerPartitionSecond / 1000}, least squares over the camera counts), the resident set a
+     * straight line in the cameras of the restore runs, the restore rate the largest restore's.
+     *
+     * @param json the parsed JSON of {@code bench scale --json}
+     * @param source names the file, for the report
+     * @return the figures
+     * @throws IllegalArgumentException when the JSON lacks what the fit needs
+     */
+    @SuppressWarnings("unchecked")
+    public static Measured fit(Map<String, Object> json, String source) {
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) json.get("runs");
+        List<Map<String, Object>> restores = (List<Map<String, Object>>) json.get("restores");
+        if (runs == null || runs.isEmpty()) {
+            throw new IllegalArgumentException(source + " has no runs: is it bench scale's JSON?");
+        }
+        List<Point> points = new ArrayList<>();
+        double frame = 0;
+        double mask = 0;
+        double canvas = 0;
+        double model = 0;
+        for (Map<String, Object> r : runs) {
+            points.add(
+                    new Point(
+                            number(r, "partitions").intValue(),
+                            number(r, "rateFps").doubleValue(),
+                            number(r, "coresBusy").doubleValue()));
+            frame += number(r, "frameBytes").doubleValue() / runs.size();
+            mask += number(r, "maskBytes").doubleValue() / runs.size();
+            canvas += number(r, "canvasBytesPerCamera").doubleValue() / runs.size();
+            model += number(r, "modelMs").doubleValue() / runs.size();
+        }
+        double[] cpu = fitCpu(points);
+        double restoreRate = Double.NaN;
+        double rssBase = Double.NaN;
+        double rssPerCamera = Double.NaN;
+        if (restores != null && !restores.isEmpty()) {
+            Map<String, Object> largest = restores.get(restores.size() - 1);
+            restoreRate =
+                    number(largest, "changelogBytes").doubleValue()
+                            / number(largest, "restoreSeconds").doubleValue();
+            if (restores.size() >= 2) {
+                Map<String, Object> smallest = restores.get(0);
+                double c0 = number(smallest, "cameras").doubleValue();
+                double c1 = number(largest, "cameras").doubleValue();
+                double r0 = number(smallest, "rssBytes").doubleValue();
+                double r1 = number(largest, "rssBytes").doubleValue();
+                rssPerCamera = Math.max(0, (r1 - r0) / (c1 - c0));
+                rssBase = r0 - rssPerCamera * c0;
+            }
+        }
+        return new Measured(
+                cpu[0],
+                cpu[1],
+                model,
+                new Sizes(frame, mask, canvas),
+                restoreRate,
+                rssBase,
+                rssPerCamera,
+                source);
+    }
+
+    /**
+     * Least squares of {@code coresBusy x 1000 = rate x a + partitions x b} over the points: {a,
+     * b}; with one point, b = 0.
+     */
+    static double[] fitCpu(List<Point> points) {
+        if (points.size() == 1) {
+            Point p = points.get(0);
+            return new double[] {p.coresBusy() * 1000 / p.rateFps(), 0};
+        }
+        // normal equations of y = a x1 + b x2
+        double s11 = 0;
+        double s12 = 0;
+        double s22 = 0;
+        double s1y = 0;
+        double s2y = 0;
+        for (Point p : points) {
+            double x1 = p.rateFps();
+            double x2 = p.partitions();
+            double y = p.coresBusy() * 1000;
+            s11 += x1 * x1;
+            s12 += x1 * x2;
+            s22 += x2 * x2;
+            s1y += x1 * y;
+            s2y += x2 * y;
+        }
+        double det = s11 * s22 - s12 * s12;
+        if (Math.abs(det) < 1e-9) {
+            return new double[] {s1y / s11, 0};
+        }
+        double a = (s1y * s22 - s2y * s12) / det;
+        double b = (s11 * s2y - s12 * s1y) / det;
+        if (b < 0) {
+            // more partitions cannot cost less: the difference is noise, so none at all
+            return new double[] {s1y / s11, 0};
+        }
+        return new double[] {a, b};
+    }
+
+    private static Number number(Map<String, Object> o, String key) {
+        Object v = o.get(key);
+        if (v instanceof Number n) {
+            return n;
+        }
+        throw new IllegalArgumentException("the measured figures lack " + key);
+    }
+}

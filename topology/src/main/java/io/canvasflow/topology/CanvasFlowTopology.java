@@ -163,6 +163,14 @@ public final class CanvasFlowTopology {
         // (heartbeats every 3 s) still rides out a GC pause; kafka.session.timeout.ms replaces it.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        // A frame takes 15-60 ms, not the microseconds Kafka's defaults assume. A stream thread
+        // processes what one poll brought (up to 1,000 records) before it commits, and the open
+        // transaction must commit within transaction.timeout.ms (10 s): measured with 512 cameras
+        // on 512 partitions, a serve that started behind by 300 first frames (60 ms each) spent
+        // 18 s on one poll's records, was fenced (InvalidProducerEpochException), rebalanced and
+        // fell behind again, and no mask ever became readable. 20 records a poll keep a pass
+        // to about a second; kafka.max.poll.records replaces it.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 20);
         props.putAll(config.kafkaProperties());
         String instance = StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         if (!CanvasFlowApp.isStaticMember(config.kafkaProperties())) {

@@ -39,9 +39,15 @@ import picocli.CommandLine.Option;
         description = {
             "Bare frame core frames/s (no Kafka: the topology's own decode, canvas policy, model"
                     + " and mask encoding, under the same settings) vs end-to-end"
-                    + " frames/s through an embedded broker with 1 and 2 stream threads (frames"
+                    + " frames/s through a broker with 1 and 2 stream threads (frames"
                     + " pre-published, consumed to completion), and latency p50/p99 at about 80%%"
                     + " of each measured rate. Prints a table and JSON.",
+            "The broker runs in a child JVM pinned to the last core and this process to the"
+                    + " others (taskset), so that the end-to-end/bare ratio is what Kafka costs the"
+                    + " stream thread rather than core sharing; on 2 cores that leaves 1 for the"
+                    + " model, and only the 1-thread runs. The table says which placement ran, and"
+                    + " where a model thread's milliseconds went per frame (stage timers, commit and"
+                    + " poll waits).",
             "PyTorch's intra-op thread count matters on a machine that also runs the broker: the"
                     + " bare model and 1 stream thread run at the default count and at 1, 2 stream"
                     + " threads at their share of the cores and at the default; the ratios compare"

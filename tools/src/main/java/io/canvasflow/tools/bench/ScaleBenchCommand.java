@@ -73,12 +73,22 @@ public final class ScaleBenchCommand extends BaseCommand {
     int maxPartitions;
 
     @Option(
+            names = "--partitions",
+            description =
+                    "The same partition count for every camera count (what one deployment sees as"
+                            + " cameras are added), instead of one per camera up to"
+                            + " --max-partitions.")
+    Integer partitions;
+
+    @Option(
             names = "--restore",
             split = ",",
             defaultValue = "1000,10000",
-            description =
-                    "Camera counts of the restore runs; empty for none (default ${DEFAULT-VALUE}).")
+            description = "Camera counts of the restore runs (default ${DEFAULT-VALUE}).")
     List<Integer> restore;
+
+    @Option(names = "--no-restore", description = "Skip the restore runs.")
+    boolean noRestore;
 
     @Option(
             names = "--restore-partitions",
@@ -117,11 +127,12 @@ public final class ScaleBenchCommand extends BaseCommand {
                 || !(rate > 0)
                 || !(seconds > 0)
                 || maxPartitions < 1
+                || (partitions != null && partitions < 1)
                 || restorePartitions < 1
                 || restore.stream().anyMatch(c -> c < 1)) {
             throw usage(
                     "expected --cameras of counts >= 1, --rate > 0, --seconds > 0,"
-                            + " --max-partitions >= 1, --restore counts >= 1 and"
+                            + " --max-partitions >= 1, --partitions >= 1, --restore counts >= 1 and"
                             + " --restore-partitions >= 1");
         }
         return BenchRun.exitCode(
@@ -138,38 +149,49 @@ public final class ScaleBenchCommand extends BaseCommand {
 
     private Map<String, Object> run(PrintWriter out) throws InterruptedException {
         Path work = tempDir();
+        boolean done = false;
         try {
-            if (kafkaOptions.bootstrapServers() != null) {
-                out.println("Using the Kafka cluster at " + kafkaOptions.bootstrapServers());
-                return measure(
-                        new ScaleBenchmark.Common(
-                                kafkaOptions.bootstrapServers(),
-                                CorePlacement.shared(
-                                        "a Kafka cluster at " + kafkaOptions.bootstrapServers()),
-                                modelOptions.model(),
-                                overrides,
-                                work),
-                        out);
-            }
-            CorePlacement placement =
-                    noPin
-                            ? CorePlacement.shared("broker in a child JVM, both on every core")
-                            : CorePlacement.separate();
-            out.println("Starting a Kafka broker in a child JVM (" + placement.describe() + ")...");
-            out.flush();
-            try (ChildBroker broker =
-                    ChildBroker.start("2g", Duration.ofMinutes(2), placement.brokerPrefix())) {
-                return measure(
-                        new ScaleBenchmark.Common(
-                                broker.bootstrapServers(),
-                                placement,
-                                modelOptions.model(),
-                                overrides,
-                                work),
-                        out);
-            }
+            Map<String, Object> result = runIn(work, out);
+            done = true;
+            return result;
         } finally {
-            ScaleBenchmark.deleteTree(work);
+            if (done) {
+                ScaleBenchmark.deleteTree(work);
+            } else {
+                out.println("The serve logs are kept in " + work);
+            }
+        }
+    }
+
+    private Map<String, Object> runIn(Path work, PrintWriter out) throws InterruptedException {
+        if (kafkaOptions.bootstrapServers() != null) {
+            out.println("Using the Kafka cluster at " + kafkaOptions.bootstrapServers());
+            return measure(
+                    new ScaleBenchmark.Common(
+                            kafkaOptions.bootstrapServers(),
+                            CorePlacement.shared(
+                                    "a Kafka cluster at " + kafkaOptions.bootstrapServers()),
+                            modelOptions.model(),
+                            overrides,
+                            work),
+                    out);
+        }
+        CorePlacement placement =
+                noPin
+                        ? CorePlacement.shared("broker in a child JVM, both on every core")
+                        : CorePlacement.separate();
+        out.println("Starting a Kafka broker in a child JVM (" + placement.describe() + ")...");
+        out.flush();
+        try (ChildBroker broker =
+                ChildBroker.start("2g", Duration.ofMinutes(2), placement.brokerPrefix())) {
+            return measure(
+                    new ScaleBenchmark.Common(
+                            broker.bootstrapServers(),
+                            placement,
+                            modelOptions.model(),
+                            overrides,
+                            work),
+                    out);
         }
     }
 
@@ -177,10 +199,12 @@ public final class ScaleBenchCommand extends BaseCommand {
             throws InterruptedException {
         List<ScaleBenchmark.Run> runs = new ArrayList<>();
         for (int c : cameras) {
-            runs.add(ScaleBenchmark.run(common, c, Math.min(c, maxPartitions), rate, seconds, out));
+            int p = partitions != null ? partitions : Math.min(c, maxPartitions);
+            runs.add(ScaleBenchmark.run(common, c, p, rate, seconds, out));
         }
         byte[] canvas = runs.get(0).memory().canvasValue();
         List<RestoreBenchmark.Run> restores = new ArrayList<>();
+        List<Integer> restore = noRestore ? List.of() : this.restore;
         for (int i = 0; i < restore.size(); i++) {
             boolean last = i == restore.size() - 1;
             restores.add(

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.bench;
 
+import io.canvasflow.model.DefaultModels;
 import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.MaskEvent;
@@ -129,9 +130,9 @@ final class ScaleBenchmark {
             // At 512 cameras and 20 frames/s a camera's frames are 25 s apart: without this the
             // canvas would be reset for the gap, and the runs would not segment alike.
             s.put(CanvasFlowConfig.CANVAS_MAX_GAP_MS, "0");
-            if (model != null) {
-                s.put(CanvasFlowConfig.MODEL_DIR, model.toString());
-            }
+            // the child's working directory need not be the CanvasFlow home: name the model fully
+            Path dir = model != null ? model : DefaultModels.dir(DefaultModels.RNN);
+            s.put(CanvasFlowConfig.MODEL_DIR, dir.toAbsolutePath().toString());
             s.putAll(overrides);
             return s;
         }

@@ -84,7 +84,7 @@ public final class ServeProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code /health} says UP.
+     * Waits until {@code /health} says UP and Kafka Streams is RUNNING.
      *
      * @param timeout how long to wait
      * @throws IllegalStateException when the child exits or is not up in time, with its log's end
@@ -96,8 +96,14 @@ public final class ServeProcess implements AutoCloseable {
                 throw new IllegalStateException(
                         "serve exited with status " + process.exitValue() + ":\n" + logTail());
             }
+            // UP, and past the first rebalance (/health reads UP through a short one): every
+            // partition's task is initialised, so that what comes next is measured alone
             String health = get("/health");
-            if (health != null && health.contains("\"UP\"")) {
+            String cameras = get("/cameras");
+            if (health != null
+                    && health.contains("\"UP\"")
+                    && cameras != null
+                    && cameras.contains("\"state\":\"RUNNING\"")) {
                 return;
             }
             Thread.sleep(100);

@@ -1,0 +1,84 @@
+package io.canvasflow.tools.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.testsupport.CommandRun;
+import io.canvasflow.tools.ShippedModels;
+import io.canvasflow.tools.capacity.CapacityCommand;
+import io.canvasflow.tools.common.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScaleBenchCommandTest {
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    @SuppressWarnings("unchecked")
+    void shouldMeasureCameraCountsARestoreAndATakeoverAndFeedTheCapacityModel(@TempDir Path dir)
+            throws Exception {
+        // Given a short run: 2 and 6 cameras at 6 frames/s for 3 s, then 300 cameras restored
+        Path json = dir.resolve("scale.json");
+
+        // When bench scale runs (serve and the broker in child JVMs, nothing pinned)
+        CommandRun run =
+                CommandRun.of(
+                        new ScaleBenchCommand(),
+                        "--cameras",
+                        "2,6",
+                        "--rate",
+                        "6",
+                        "--seconds",
+                        "3",
+                        "--restore",
+                        "300",
+                        "--restore-partitions",
+                        "4",
+                        "--no-pin",
+                        "--model",
+                        ShippedModels.rnn().toString(),
+                        "-D",
+                        "canvas.keyframe.interval=0",
+                        "--json",
+                        json.toString());
+
+        // Then each camera count has its per-frame cost from the serve process, every frame's mask
+        assertEquals(0, run.exit(), run.out() + run.err());
+        Map<String, Object> result = Json.parseObject(Files.readString(json));
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) result.get("runs");
+        assertEquals(List.of(2.0, 6.0), runs.stream().map(r -> r.get("cameras")).toList());
+        for (Map<String, Object> r : runs) {
+            assertTrue(((Number) r.get("cpuMsPerFrame")).doubleValue() > 1, r.toString());
+            assertTrue(((Number) r.get("rssBytes")).doubleValue() > 100e6, r.toString());
+            // a canvas is classes x H/8 x W/8 float16s and a header
+            assertTrue(((Number) r.get("canvasBytesPerCamera")).doubleValue() > 1000, r.toString());
+            assertEquals(1.0, ((Number) r.get("seededShare")).doubleValue(), r.toString());
+        }
+        // and the restore read all 300 cameras into an empty state directory, then a second
+        // instance took half the partitions
+        Map<String, Object> restore = ((List<Map<String, Object>>) result.get("restores")).get(0);
+        assertTrue(((Number) restore.get("restoreSeconds")).doubleValue() > 0, restore.toString());
+        assertTrue(((Number) restore.get("stateDirBytes")).doubleValue() > 0, restore.toString());
+        Map<String, Object> takeover = (Map<String, Object>) restore.get("takeover");
+        assertEquals(2.0, takeover.get("partitions"), restore.toString());
+        assertTrue(run.out().contains("CPU ms/f"), run.out());
+
+        // And the capacity model reads the JSON
+        CommandRun capacity = CommandRun.of(new CapacityCommand(), "--measured", json.toString());
+        assertEquals(0, capacity.exit(), capacity.err());
+        assertTrue(capacity.out().contains("The formulas against the measured runs"));
+    }
+
+    @Test
+    void shouldRefuseABadRateInOneSentence() {
+        CommandRun run = CommandRun.of(new ScaleBenchCommand(), "--rate", "0");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("--rate > 0"), run.err());
+    }
+}

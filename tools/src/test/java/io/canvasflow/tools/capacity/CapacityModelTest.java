@@ -1,0 +1,113 @@
+package io.canvasflow.tools.capacity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.testsupport.CommandRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CapacityModelTest {
+
+    /** A bench scale JSON whose runs follow 20 ms per frame + 0.5 ms per partition-second. */
+    private static Map<String, Object> measured() {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int partitions : new int[] {4, 64, 512}) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("cameras", partitions);
+            r.put("partitions", partitions);
+            r.put("rateFps", 20.0);
+            r.put("coresBusy", (20 * 20.0 + partitions * 0.5) / 1000);
+            r.put("modelMs", 15.0);
+            r.put("frameBytes", 6000.0);
+            r.put("maskBytes", 1500.0);
+            r.put("canvasBytesPerCamera", 9000.0);
+            runs.add(r);
+        }
+        Map<String, Object> small = new LinkedHashMap<>();
+        small.put("cameras", 1000.0);
+        small.put("changelogBytes", 9.0e6);
+        small.put("restoreSeconds", 1.0);
+        small.put("rssBytes", 400.0e6);
+        Map<String, Object> large = new LinkedHashMap<>();
+        large.put("cameras", 10000.0);
+        large.put("changelogBytes", 90.0e6);
+        large.put("restoreSeconds", 3.0);
+        large.put("rssBytes", 490.0e6);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("runs", runs);
+        json.put("restores", List.of(small, large));
+        return json;
+    }
+
+    @Test
+    void shouldRecoverTheCostOfAFrameAndOfAPartitionFromTheMeasuredRuns() {
+        Measured m = Measured.fit(measured(), "test");
+
+        assertEquals(20.0, m.cpuMsPerFrame(), 1e-9);
+        assertEquals(0.5, m.cpuMsPerPartitionSecond(), 1e-9);
+        assertEquals(30e6, m.restoreBytesPerSecond(), 1e-3);
+        assertEquals(10_000.0, m.rssBytesPerCamera(), 1e-9);
+        assertEquals(390e6, m.rssBytesBase(), 1e-3);
+        assertEquals(0.41, CapacityModel.coresBusy(m, 20, 4 * 5), 1e-9);
+    }
+
+    @Test
+    void shouldSizeADeploymentWithTheDocumentedFormulas() {
+        Measured m = Measured.fit(measured(), "test");
+
+        // 1,000 cameras at 10 frames/s on 8-core instances planned at 70 %
+        CapacityModel.Estimate e =
+                CapacityModel.estimate(m, new CapacityModel.Deployment(1000, 10, 8, 0.7, 2.0));
+
+        // threads for the frames: 10,000 x 20 ms / 0.7 = 286; partitions 288 (a multiple of 12)
+        assertEquals(288, e.partitions());
+        double cores = (10_000 * 20.0 + 288 * 0.5) / 1000 / 0.7;
+        assertEquals(cores, e.cpu().cores(), 1e-9);
+        assertEquals((long) Math.ceil(cores / 8), e.cpu().instances());
+        assertEquals(10_000 * 6000.0, e.kafka().inBytesPerSecond(), 1e-6);
+        assertEquals(10_000 * (1500.0 + 9000.0), e.kafka().outBytesPerSecond(), 1e-6);
+        assertEquals(9.0e6, e.state().bytes(), 1e-6);
+        assertEquals(
+                9.0e6 / e.cpu().instances() / 30e6, e.state().restoreSecondsPerInstance(), 1e-9);
+        assertEquals(10_000 * 2.0 / 1000 / 0.7, e.gpu().gpus(), 1e-9);
+    }
+
+    @Test
+    void shouldNeverPlanMorePartitionsThanCameras() {
+        assertEquals(12, CapacityModel.partitions(3, 100));
+        assertEquals(5, CapacityModel.partitions(3, 5));
+        assertEquals(300, CapacityModel.partitions(290, 10_000));
+    }
+
+    @Test
+    void shouldPrintATableAndJsonFromTheShippedFiguresAndRefuseBadSettings(@TempDir Path dir)
+            throws Exception {
+        CommandRun shipped = CommandRun.of(new CapacityCommand(), "--cameras", "100,10000");
+        assertEquals(0, shipped.exit(), shipped.err());
+        assertTrue(shipped.out().contains("instances"), shipped.out());
+        assertTrue(shipped.out().contains("\"estimates\""), shipped.out());
+
+        Path file = dir.resolve("scale.json");
+        Files.writeString(file, io.canvasflow.tools.common.Json.pretty(measured()));
+        CommandRun own = CommandRun.of(new CapacityCommand(), "--measured", file.toString());
+        assertEquals(0, own.exit(), own.err());
+        assertTrue(own.out().contains("20.00 CPU ms per frame"), own.out());
+        assertTrue(own.out().contains("measured 0.402, formula 0.402 (0.0 %)"), own.out());
+
+        CommandRun bad = CommandRun.of(new CapacityCommand(), "--utilisation", "1.5");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--utilisation in (0, 1]"), bad.err());
+        CommandRun missing =
+                CommandRun.of(
+                        new CapacityCommand(), "--measured", dir.resolve("no.json").toString());
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("no file at"), missing.err());
+    }
+}

@@ -1,11 +1,14 @@
 package io.canvasflow.clients;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A table that a terminal shows live: each {@link #draw} replaces the previous one in place with
@@ -16,6 +19,10 @@ import java.util.Objects;
  * below it. Without that, a log line printed between two draws is overwritten by the next one and
  * the table's top lines stay behind as a torn copy.
  *
+ * <p>In place, each table line is cut to the terminal's width (from {@code COLUMNS}, else {@code
+ * stty size} on {@code /dev/tty}; not cut when neither tells): a line that wrapped would take two
+ * rows while the redraw moves up over one per line, and leave a torn copy behind as well.
+ *
  * <p>Not in place (standard output is not a terminal), a draw simply prints the table after the
  * previous one and standard error is left alone.
  */
@@ -23,6 +30,7 @@ public final class LiveTable {
 
     private final PrintWriter out;
     private final boolean inPlace;
+    private final int columns;
     private String drawn = "";
     private int lines;
 
@@ -33,8 +41,18 @@ public final class LiveTable {
      * @param inPlace whether to redraw it in place with ANSI escapes (a terminal)
      */
     public LiveTable(PrintWriter out, boolean inPlace) {
+        this(out, inPlace, inPlace ? terminalColumns() : 0);
+    }
+
+    /**
+     * Creates a table for a terminal of a known width.
+     *
+     * @param columns the terminal's width; 0 when unknown (lines are not cut)
+     */
+    LiveTable(PrintWriter out, boolean inPlace, int columns) {
         this.out = Objects.requireNonNull(out, "out");
         this.inPlace = inPlace;
+        this.columns = columns;
     }
 
     /**
@@ -43,11 +61,74 @@ public final class LiveTable {
      * @param text the table, each line ending with a line separator
      */
     public synchronized void draw(String text) {
+        show(inPlace && columns > 0 ? cut(text, columns - 1) : text);
+    }
+
+    /**
+     * Shows the last table in full, lines not cut: nothing moves over it again, so a long line may
+     * wrap.
+     *
+     * @param text the table, each line ending with a line separator
+     */
+    public synchronized void drawLast(String text) {
+        show(text);
+    }
+
+    private void show(String shown) {
         erase();
-        out.print(text);
+        out.print(shown);
         out.flush();
-        drawn = text;
-        lines = (int) text.lines().count();
+        drawn = shown;
+        lines = (int) shown.lines().count();
+    }
+
+    /** Each line at most {@code width} characters (one short of the terminal: no wrap pending). */
+    private static String cut(String text, int width) {
+        StringBuilder shown = new StringBuilder();
+        text.lines()
+                .forEach(
+                        line ->
+                                shown.append(
+                                                line.length() > width
+                                                        ? line.substring(0, Math.max(0, width))
+                                                        : line)
+                                        .append(System.lineSeparator()));
+        return shown.toString();
+    }
+
+    /** The terminal's width from {@code COLUMNS} or {@code stty size}; 0 when neither tells. */
+    static int terminalColumns() {
+        String env = System.getenv("COLUMNS");
+        if (env != null && env.strip().matches("[1-9][0-9]{0,4}")) {
+            return Integer.parseInt(env.strip());
+        }
+        File tty = new File("/dev/tty");
+        if (!tty.canRead()) {
+            return 0;
+        }
+        try {
+            Process stty =
+                    new ProcessBuilder("stty", "size")
+                            .redirectInput(ProcessBuilder.Redirect.from(tty))
+                            .redirectError(ProcessBuilder.Redirect.DISCARD)
+                            .start();
+            if (!stty.waitFor(2, TimeUnit.SECONDS)) {
+                stty.destroyForcibly();
+                return 0;
+            }
+            String[] rowsColumns =
+                    new String(stty.getInputStream().readAllBytes(), Charset.defaultCharset())
+                            .strip()
+                            .split("\\s+");
+            return rowsColumns.length == 2 && rowsColumns[1].matches("[1-9][0-9]{0,4}")
+                    ? Integer.parseInt(rowsColumns[1])
+                    : 0;
+        } catch (IOException e) {
+            return 0; // no stty: lines are not cut
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     /**

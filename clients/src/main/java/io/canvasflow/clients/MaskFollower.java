@@ -226,7 +226,7 @@ public final class MaskFollower {
             }
         }
         if (table != null) {
-            printTable();
+            table.drawLast(StatsTable.format(snapshot().values()));
         }
         return result(start);
     }

@@ -35,7 +35,7 @@ class LiveTableTest {
     @Test
     void shouldPrintLogLinesAboveTheTableInsteadOfThroughIt() {
         // Given a table drawn in place on a terminal
-        LiveTable table = new LiveTable(terminal.out(), true);
+        LiveTable table = new LiveTable(terminal.out(), true, 0);
         table.draw(FIRST);
 
         // When SLF4J's simple logger and a plain write to System.err print between two redraws
@@ -64,6 +64,44 @@ class LiveTableTest {
         assertEquals(expected, screen, terminal.raw());
         // and standard error is what it was
         assertSame(terminal.err(), System.err);
+    }
+
+    @Test
+    void shouldCutTableLinesToANarrowTerminal() {
+        // Given a terminal 40 columns wide and a table whose lines are 60
+        TerminalScreen narrow = new TerminalScreen(40);
+        System.setErr(narrow.err());
+        LiveTable table = new LiveTable(narrow.out(), true, 40);
+        String wide = "w".repeat(60) + "\n";
+        String log = "a log line that is longer than the terminal is wide, so it wraps";
+
+        // When it is drawn, a log line prints, and it is drawn again
+        try (LiveTable.Routing logs = table.routeStandardError()) {
+            table.draw("first\n" + wide);
+            System.err.println(log);
+            table.draw("second\n" + wide);
+        }
+
+        // Then each table line takes one row, cut one short of the width, and the redraw leaves
+        // no torn copy; the log line wraps above it, intact
+        assertEquals(
+                List.of(log.substring(0, 40), log.substring(40), "second", "w".repeat(39)),
+                narrow.lines(),
+                narrow.raw());
+
+        // When the last table is drawn
+        table.drawLast("last\n" + wide);
+
+        // Then it replaces the live one, in full, wrapped by the terminal
+        assertEquals(
+                List.of(
+                        log.substring(0, 40),
+                        log.substring(40),
+                        "last",
+                        "w".repeat(40),
+                        "w".repeat(20)),
+                narrow.lines(),
+                narrow.raw());
     }
 
     @Test

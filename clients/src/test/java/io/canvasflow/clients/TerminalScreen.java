@@ -12,12 +12,25 @@ import java.util.List;
  * and the two ANSI escapes the live table uses, {@code ESC[nF} (cursor up n lines, to the first
  * column) and {@code ESC[J} (clear from the cursor to the end of the screen). Standard output and
  * standard error of a terminal session are one stream of bytes; {@link #out} and {@link #err} write
- * into the same one here.
+ * into the same one here. A terminal of a given width wraps a longer line onto the next row, as a
+ * real one does.
  */
 final class TerminalScreen {
 
+    private final int columns;
+
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    /** A terminal wide enough for any line. */
+    TerminalScreen() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** A terminal {@code columns} characters wide. */
+    TerminalScreen(int columns) {
+        this.columns = columns;
+    }
 
     /** Standard output's side of the terminal. */
     PrintWriter out() {
@@ -73,6 +86,13 @@ final class TerminalScreen {
             } else if (c == '\r') {
                 col = 0;
             } else {
+                if (col >= columns) {
+                    row++;
+                    col = 0;
+                    while (screen.size() <= row) {
+                        screen.add(new StringBuilder());
+                    }
+                }
                 StringBuilder line = screen.get(row);
                 while (line.length() < col) {
                     line.append(' ');

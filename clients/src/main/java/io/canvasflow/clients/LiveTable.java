@@ -66,12 +66,14 @@ public final class LiveTable {
 
     /**
      * Shows the last table in full, lines not cut: nothing moves over it again, so a long line may
-     * wrap.
+     * wrap. Lines logged after it print below it.
      *
      * @param text the table, each line ending with a line separator
      */
     public synchronized void drawLast(String text) {
         show(text);
+        drawn = "";
+        lines = 0;
     }
 
     private void show(String shown) {

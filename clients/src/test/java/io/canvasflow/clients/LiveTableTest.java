@@ -89,17 +89,21 @@ class LiveTableTest {
                 narrow.lines(),
                 narrow.raw());
 
-        // When the last table is drawn
-        table.drawLast("last\n" + wide);
+        // When the last table is drawn, and a line logged after it
+        try (LiveTable.Routing logs = table.routeStandardError()) {
+            table.drawLast("last\n" + wide);
+            System.err.println("closed");
+        }
 
-        // Then it replaces the live one, in full, wrapped by the terminal
+        // Then it replaces the live one, in full, wrapped by the terminal, and the line follows it
         assertEquals(
                 List.of(
                         log.substring(0, 40),
                         log.substring(40),
                         "last",
                         "w".repeat(40),
-                        "w".repeat(20)),
+                        "w".repeat(20),
+                        "closed"),
                 narrow.lines(),
                 narrow.raw());
     }

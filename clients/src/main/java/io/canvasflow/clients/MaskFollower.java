@@ -75,8 +75,7 @@ public final class MaskFollower {
     private final Duration duration;
     private final long maxFrames;
     private final OverlayWriter overlays;
-    private final PrintWriter table;
-    private final boolean tableInPlace;
+    private final LiveTable table;
     private final Duration tableInterval;
     private final Consumer<MaskEvent> listener;
     private final List<Consumer<JoinedMask>> joinListeners;
@@ -93,7 +92,6 @@ public final class MaskFollower {
     private long frames;
     private long badRecords;
     private long overlaysDrawn;
-    private int tableLines;
 
     private MaskFollower(Builder builder) {
         this.bootstrapServers = builder.bootstrapServers;
@@ -104,8 +102,8 @@ public final class MaskFollower {
         this.duration = builder.duration;
         this.maxFrames = builder.maxFrames;
         this.overlays = builder.overlays;
-        this.table = builder.table;
-        this.tableInPlace = builder.tableInPlace;
+        this.table =
+                builder.table == null ? null : new LiveTable(builder.table, builder.tableInPlace);
         this.tableInterval = builder.tableInterval;
         this.listener = builder.listener;
         this.joinListeners = List.copyOf(builder.joinListeners);
@@ -155,6 +153,16 @@ public final class MaskFollower {
             }
             ran = true;
         }
+        if (table == null) {
+            return follow();
+        }
+        // While the table is redrawn in place, log lines print above it instead of tearing it.
+        try (LiveTable.Routing logs = table.routeStandardError()) {
+            return follow();
+        }
+    }
+
+    private FollowResult follow() {
         long start = System.nanoTime();
         FollowerStart.Deadline deadline =
                 new FollowerStart.Deadline(
@@ -218,7 +226,7 @@ public final class MaskFollower {
             }
         }
         if (table != null) {
-            printTable();
+            table.drawLast(StatsTable.format(snapshot().values()));
         }
         return result(start);
     }
@@ -331,14 +339,7 @@ public final class MaskFollower {
     }
 
     private void printTable() {
-        String text = StatsTable.format(snapshot().values());
-        if (tableInPlace && tableLines > 0) {
-            // Move up over the previous table and clear it, so the table updates in place.
-            table.print("\033[" + tableLines + "F\033[J");
-        }
-        table.print(text);
-        table.flush();
-        tableLines = (int) text.lines().count();
+        table.draw(StatsTable.format(snapshot().values()));
     }
 
     private FollowResult result(long start) {
@@ -469,7 +470,9 @@ public final class MaskFollower {
          * Prints the per-camera table every interval and at the end.
          *
          * @param out where to print
-         * @param inPlace whether to redraw the table in place with ANSI escapes (for a terminal)
+         * @param inPlace whether to redraw the table in place with ANSI escapes (for a terminal);
+         *     then, while it runs, lines written to {@code System.err} print above the table
+         *     ({@link LiveTable#routeStandardError})
          * @return this builder
          */
         public Builder optTable(PrintWriter out, boolean inPlace) {

@@ -2,6 +2,7 @@ package io.canvasflow.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -13,6 +14,7 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
 import io.canvasflow.testsupport.CommandRun;
 import java.awt.image.BufferedImage;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -258,6 +260,82 @@ class MaskFollowerTest {
             assertEquals(3, seen.size());
             assertEquals(List.of(seen.get(0), seen.get(0) + 1, seen.get(0) + 2), seen);
         }
+    }
+
+    @Test
+    void shouldPrintALogLineAboveTheLiveTableNotThroughIt() throws Exception {
+        // Given a follower that redraws its table in place every 50 ms on a terminal that is also
+        // standard error, and a first mask on its topic
+        Topic<String, MaskEvent> topic = Topics.MASKS.withName("masks-terminal");
+        kafka.createTopics(Map.of(topic.name(), 1));
+        TerminalScreen terminal = new TerminalScreen();
+        PrintStream testErr = System.err;
+        System.setErr(terminal.err());
+        FollowResult result;
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            sendMask(producer, topic, 0);
+            MaskFollower follower =
+                    MaskFollower.builder()
+                            .setBootstrapServers(kafka.bootstrapServers())
+                            .optMasksTopic(topic)
+                            .optFromBeginning(true)
+                            .optMaxFrames(4)
+                            .optDuration(Duration.ofSeconds(60))
+                            .optTable(terminal.out(), true)
+                            .optTableInterval(Duration.ofMillis(50))
+                            .build();
+            CompletableFuture<FollowResult> running = CompletableFuture.supplyAsync(follower::run);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!terminal.raw().contains(StatsTable.header()) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(terminal.raw().contains(StatsTable.header()), "no table drawn in 30 s");
+
+            // When, while the table is on the screen, a record that is not a mask event makes it
+            // log a warning, and three more masks come
+            send(producer, topic, "a", new byte[] {1, 2, 3});
+            producer.flush();
+            Thread.sleep(300);
+            for (int s = 1; s < 4; s++) {
+                sendMask(producer, topic, s);
+            }
+            result = running.get(60, TimeUnit.SECONDS);
+            assertSame(terminal.err(), System.err, "standard error restored");
+        } finally {
+            System.setErr(testErr);
+        }
+
+        // Then the warning stands intact above the table, and the table is there once, complete,
+        // with every mask
+        assertEquals(4, result.masks());
+        List<String> screen = terminal.lines();
+        assertTrue(screen.size() >= 3, terminal.raw());
+        List<String> above = screen.subList(0, screen.size() - 2);
+        assertTrue(
+                above.stream()
+                        .anyMatch(
+                                line ->
+                                        line.contains(
+                                                "WARN io.canvasflow.clients.MaskFollower -"
+                                                        + " skipping a bad record at"
+                                                        + " masks-terminal-0@1 (1 bad so far)")),
+                String.join("\n", screen));
+        assertFalse(above.stream().anyMatch(line -> line.startsWith("camera ")), terminal.raw());
+        assertEquals(StatsTable.header(), screen.get(screen.size() - 2));
+        assertEquals(
+                List.of("a", "4"),
+                List.of(screen.get(screen.size() - 1).split(" +")).subList(0, 2),
+                screen.get(screen.size() - 1));
+    }
+
+    private static void sendMask(
+            KafkaProducer<String, byte[]> producer, Topic<String, MaskEvent> topic, long s) {
+        send(
+                producer,
+                topic,
+                "a",
+                topic.valueSerde().serializer().serialize(topic.name(), mask("a", s)));
+        producer.flush();
     }
 
     @Test

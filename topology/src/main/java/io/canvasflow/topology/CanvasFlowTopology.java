@@ -2,6 +2,7 @@ package io.canvasflow.topology;
 
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
 /**
@@ -20,6 +22,22 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
  * </pre>
  */
 public final class CanvasFlowTopology {
+
+    /**
+     * Kafka's no-argument {@code new Topology()} builds a throwaway StreamsConfig from no settings,
+     * which logs a WARN about {@code processing.exception.handler.global.enabled} on every start of
+     * serve. These settings set only that flag (and the two a StreamsConfig requires, which a
+     * topology does not use), so the topology overrides nothing the application's own settings say.
+     */
+    private static final TopologyConfig QUIET_TOPOLOGY_CONFIG =
+            new TopologyConfig(
+                    new StreamsConfig(
+                            Map.of(
+                                    StreamsConfig.APPLICATION_ID_CONFIG, "canvasflow",
+                                    StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+                                    StreamsConfig
+                                                    .PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
+                                            true)));
 
     /** Name of the source node. */
     public static final String FRAMES_SOURCE = "frames-source";
@@ -105,7 +123,7 @@ public final class CanvasFlowTopology {
                 config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY
                         ? LatestOnlyProcessor.supplier(config, models, metrics, clock)
                         : SegmentProcessor.supplier(config, models, metrics, clock);
-        Topology topology = new Topology();
+        Topology topology = new Topology(QUIET_TOPOLOGY_CONFIG);
         topology.addSource(
                 FRAMES_SOURCE,
                 Topics.FRAMES.keySerde().deserializer(),

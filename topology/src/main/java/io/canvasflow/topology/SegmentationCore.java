@@ -50,9 +50,10 @@ final class SegmentationCore {
     /** The per-camera canvas store, change-logged. */
     static StoreBuilder<KeyValueStore<String, CanvasState>> canvasStore() {
         return Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.CANVAS_STORE),
-                Topics.FRAMES.keySerde(),
-                AvroSerdes.canvasState());
+                        Stores.persistentKeyValueStore(StoreNames.CANVAS_STORE),
+                        Topics.FRAMES.keySerde(),
+                        AvroSerdes.canvasState())
+                .withCachingEnabled();
     }
 
     /**

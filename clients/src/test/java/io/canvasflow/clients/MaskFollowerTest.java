@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -33,9 +33,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Follows masks on a real broker: two cameras of six masks each, one skipped, and their frames. */
@@ -49,25 +49,25 @@ class MaskFollowerTest {
     private static final int WIDTH = 64;
     private static final int HEIGHT = 48;
 
-    private static EmbeddedKafkaBroker kafka;
+    @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
     @TempDir Path dir;
 
     @BeforeAll
     static void startBrokerAndWriteTheStreams() {
-        kafka = EmbeddedKafkaBroker.builder().build().start();
-        kafka.createTopics(
-                Map.of(
-                        FRAMES.name(),
-                        2,
-                        MASKS.name(),
-                        2,
-                        "masks-live",
-                        1,
-                        FRAMES_LOST.name(),
-                        1,
-                        MASKS_LOST.name(),
-                        1));
+        kafka.broker()
+                .createTopics(
+                        Map.of(
+                                FRAMES.name(),
+                                2,
+                                MASKS.name(),
+                                2,
+                                "masks-live",
+                                1,
+                                FRAMES_LOST.name(),
+                                1,
+                                MASKS_LOST.name(),
+                                1));
         try (KafkaProducer<String, byte[]> producer = producer()) {
             // First, a record that is not a mask event: logged, counted and skipped.
             send(producer, MASKS, "a", new byte[] {1, 2, 3});
@@ -111,13 +111,6 @@ class MaskFollowerTest {
                                 .serialize(FRAMES_LOST.name(), frame("a", s)));
             }
             producer.flush();
-        }
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

@@ -270,19 +270,7 @@ class MaskFollowerTest {
 
     @Test
     void shouldFollowFromTheCommandLine() {
-        CommandRun run =
-                masks(
-                        "--frames-topic",
-                        FRAMES.name(),
-                        "--from-beginning",
-                        "--max-frames",
-                        "12",
-                        "--duration",
-                        "60s",
-                        "--out",
-                        dir.toString(),
-                        "--png-every",
-                        "0");
+        CommandRun run = masksOfAll("--frames-topic", FRAMES.name());
 
         assertEquals(0, run.exit(), run.out());
         assertTrue(run.out().contains("12 masks from 2 cameras"), run.out());
@@ -294,20 +282,8 @@ class MaskFollowerTest {
         // Given camera "a" with its frames and camera "lost" whose frames are not there
         // When masks draws their overlays
         CommandRun run =
-                masks(
-                        "--masks-topic",
-                        MASKS_LOST.name(),
-                        "--frames-topic",
-                        FRAMES_LOST.name(),
-                        "--from-beginning",
-                        "--max-frames",
-                        "12",
-                        "--duration",
-                        "60s",
-                        "--out",
-                        dir.toString(),
-                        "--png-every",
-                        "0");
+                masksOfAll(
+                        "--masks-topic", MASKS_LOST.name(), "--frames-topic", FRAMES_LOST.name());
 
         // Then the summary names the camera whose 5 overlays (one of its 6 masks is a skipped
         // frame's) were drawn without the picture, and the option that helps
@@ -351,6 +327,23 @@ class MaskFollowerTest {
                                         + ": Invalid value SASL_NOPE for configuration"
                                         + " security.protocol"),
                 run.err());
+    }
+
+    /** {@link #masks} over the whole topic: 12 masks within a minute into the test folder. */
+    private CommandRun masksOfAll(String... topics) {
+        List<String> args = new ArrayList<>(List.of(topics));
+        args.addAll(
+                List.of(
+                        "--from-beginning",
+                        "--max-frames",
+                        "12",
+                        "--duration",
+                        "60s",
+                        "--out",
+                        dir.toString(),
+                        "--png-every",
+                        "0"));
+        return masks(args.toArray(String[]::new));
     }
 
     /** The masks command on the test broker (its masks topic unless given), with more options. */

@@ -11,6 +11,7 @@ import io.canvasflow.clients.JoinedMask;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.testsupport.Frames;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -281,15 +282,7 @@ class ViewServerTest {
     }
 
     private static Frame frame(String camera, long sequence, byte[] jpeg) {
-        return Frame.newBuilder()
-                .setCameraId(camera)
-                .setSequence(sequence)
-                .setCaptureTimestamp(Instant.ofEpochMilli(1_000))
-                .setWidth(8)
-                .setHeight(4)
-                .setEncoding(ImageEncoding.JPEG)
-                .setImage(ByteBuffer.wrap(jpeg))
-                .setMetadata(Map.of())
-                .build();
+        return Frames.frame(
+                camera, sequence, Instant.ofEpochMilli(1_000), 8, 4, ImageEncoding.JPEG, jpeg);
     }
 }

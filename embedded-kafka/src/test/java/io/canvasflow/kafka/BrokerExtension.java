@@ -1,5 +1,8 @@
 package io.canvasflow.kafka;
 
+import io.canvasflow.testsupport.CommandRun;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -39,6 +42,19 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
     /** The broker's {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return broker().bootstrapServers();
+    }
+
+    /**
+     * Runs a command against this broker, {@code --bootstrap-servers} added to its arguments.
+     *
+     * @param command the picocli command
+     * @param args its other arguments
+     * @return what it printed and its exit code
+     */
+    public CommandRun run(Object command, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", bootstrapServers()));
+        return CommandRun.of(command, all.toArray(String[]::new));
     }
 
     /** The broker's client configuration. */

@@ -36,11 +36,7 @@ class ModelRegistryEndToEndTest {
     @TempDir Path temp;
 
     static CommandRun models(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--bootstrap-servers";
-        all[args.length + 1] = kafka.bootstrapServers();
-        return CommandRun.of(new ModelsCommand(), all);
+        return kafka.run(new ModelsCommand(), args);
     }
 
     /** What a follower announced. */

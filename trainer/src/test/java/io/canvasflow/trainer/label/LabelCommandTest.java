@@ -270,11 +270,7 @@ class LabelCommandTest {
     }
 
     private CommandRun label(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--bootstrap-servers";
-        all[args.length + 1] = kafka.bootstrapServers();
-        return CommandRun.of(new LabelCommand(), all);
+        return kafka.run(new LabelCommand(), args);
     }
 
     /** Runs label with these arguments into {@code topic} on the test broker. */

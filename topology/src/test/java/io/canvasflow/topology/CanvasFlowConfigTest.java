@@ -100,16 +100,9 @@ class CanvasFlowConfigTest {
     }
 
     private static ModelSpec spec(int iterationsTrained) {
-        ModelSpec s = TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 64);
-        return new ModelSpec(
-                s.formatVersion(),
-                s.modelId(),
-                s.version(),
-                s.network(),
-                s.classes(),
-                s.input(),
-                new ModelSpec.Training(iterationsTrained, "test", Map.of(), "2026-01-01T00:00:00Z"),
-                s.parameters());
+        return TestModels.trainedFor(
+                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 64),
+                iterationsTrained);
     }
 
     @Test

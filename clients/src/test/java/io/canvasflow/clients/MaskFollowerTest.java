@@ -55,19 +55,18 @@ class MaskFollowerTest {
 
     @BeforeAll
     static void startBrokerAndWriteTheStreams() {
-        kafka.broker()
-                .createTopics(
-                        Map.of(
-                                FRAMES.name(),
-                                2,
-                                MASKS.name(),
-                                2,
-                                "masks-live",
-                                1,
-                                FRAMES_LOST.name(),
-                                1,
-                                MASKS_LOST.name(),
-                                1));
+        kafka.createTopics(
+                Map.of(
+                        FRAMES.name(),
+                        2,
+                        MASKS.name(),
+                        2,
+                        "masks-live",
+                        1,
+                        FRAMES_LOST.name(),
+                        1,
+                        MASKS_LOST.name(),
+                        1));
         try (KafkaProducer<String, byte[]> producer = producer()) {
             // First, a record that is not a mask event: logged, counted and skipped.
             send(producer, MASKS, "a", new byte[] {1, 2, 3});

@@ -57,6 +57,15 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         return CommandRun.of(command, all.toArray(String[]::new));
     }
 
+    /**
+     * Creates topics with replication factor one, leaving existing ones as they are.
+     *
+     * @param partitionsByTopic topic name to partition count
+     */
+    public void createTopics(Map<String, Integer> partitionsByTopic) {
+        broker().createTopics(partitionsByTopic);
+    }
+
     /** The broker's client configuration. */
     public Map<String, Object> clientConfig() {
         return broker().clientConfig();

@@ -98,7 +98,7 @@ class CameraStatsTest {
     static MaskEvent event(
             long sequence, int iterations, ResetReason reason, long latency, boolean skipped) {
         return MaskEvent.newBuilder(
-                        OverlayRendererTest.mask("cam", sequence, new byte[skipped ? 0 : 1]))
+                        TestMasks.mask("cam", sequence, 80, 60, new byte[skipped ? 0 : 1]))
                 .setIterations(iterations)
                 .setSeeded(!skipped && reason == null)
                 .setResetReason(reason)

@@ -117,6 +117,6 @@ class FrameJoinBufferTest {
     }
 
     static MaskEvent mask(String camera, long sequence) {
-        return OverlayRendererTest.mask(camera, sequence, new byte[] {1});
+        return TestMasks.mask(camera, sequence, 80, 60, new byte[] {1});
     }
 }

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.testsupport.Frames;
 import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -111,17 +110,7 @@ class ImageCodecsTest {
     @Test
     void shouldDecodeRgb24FramesAsRgb() {
         byte[] rgb = {(byte) 255, 0, 0, 0, (byte) 255, 0, 0, 0, (byte) 255, 10, 20, 30};
-        Frame frame =
-                Frame.newBuilder()
-                        .setCameraId("c")
-                        .setSequence(0)
-                        .setCaptureTimestamp(Instant.EPOCH)
-                        .setWidth(2)
-                        .setHeight(2)
-                        .setEncoding(ImageEncoding.RGB24)
-                        .setImage(ByteBuffer.wrap(rgb))
-                        .setMetadata(Map.of())
-                        .build();
+        Frame frame = Frames.frame("c", 0, Instant.EPOCH, 2, 2, ImageEncoding.RGB24, rgb);
 
         BufferedImage image = ImageCodecs.frameImage(frame);
 

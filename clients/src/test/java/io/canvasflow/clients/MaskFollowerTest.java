@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -35,9 +35,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Follows masks on a real broker: two cameras of six masks each, one skipped, and their frames. */
@@ -51,13 +51,12 @@ class MaskFollowerTest {
     private static final int WIDTH = 64;
     private static final int HEIGHT = 48;
 
-    private static EmbeddedKafkaBroker kafka;
+    @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
     @TempDir Path dir;
 
     @BeforeAll
     static void startBrokerAndWriteTheStreams() {
-        kafka = EmbeddedKafkaBroker.builder().build().start();
         kafka.createTopics(
                 Map.of(
                         FRAMES.name(),
@@ -113,13 +112,6 @@ class MaskFollowerTest {
                                 .serialize(FRAMES_LOST.name(), frame("a", s)));
             }
             producer.flush();
-        }
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -355,19 +347,7 @@ class MaskFollowerTest {
 
     @Test
     void shouldFollowFromTheCommandLine() {
-        CommandRun run =
-                masks(
-                        "--frames-topic",
-                        FRAMES.name(),
-                        "--from-beginning",
-                        "--max-frames",
-                        "12",
-                        "--duration",
-                        "60s",
-                        "--out",
-                        dir.toString(),
-                        "--png-every",
-                        "0");
+        CommandRun run = masksOfAll("--frames-topic", FRAMES.name());
 
         assertEquals(0, run.exit(), run.out());
         assertTrue(run.out().contains("12 masks from 2 cameras"), run.out());
@@ -379,20 +359,8 @@ class MaskFollowerTest {
         // Given camera "a" with its frames and camera "lost" whose frames are not there
         // When masks draws their overlays
         CommandRun run =
-                masks(
-                        "--masks-topic",
-                        MASKS_LOST.name(),
-                        "--frames-topic",
-                        FRAMES_LOST.name(),
-                        "--from-beginning",
-                        "--max-frames",
-                        "12",
-                        "--duration",
-                        "60s",
-                        "--out",
-                        dir.toString(),
-                        "--png-every",
-                        "0");
+                masksOfAll(
+                        "--masks-topic", MASKS_LOST.name(), "--frames-topic", FRAMES_LOST.name());
 
         // Then the summary names the camera whose 5 overlays (one of its 6 masks is a skipped
         // frame's) were drawn without the picture, and the option that helps
@@ -436,6 +404,23 @@ class MaskFollowerTest {
                                         + ": Invalid value SASL_NOPE for configuration"
                                         + " security.protocol"),
                 run.err());
+    }
+
+    /** {@link #masks} over the whole topic: 12 masks within a minute into the test folder. */
+    private CommandRun masksOfAll(String... topics) {
+        List<String> args = new ArrayList<>(List.of(topics));
+        args.addAll(
+                List.of(
+                        "--from-beginning",
+                        "--max-frames",
+                        "12",
+                        "--duration",
+                        "60s",
+                        "--out",
+                        dir.toString(),
+                        "--png-every",
+                        "0"));
+        return masks(args.toArray(String[]::new));
     }
 
     /** The masks command on the test broker (its masks topic unless given), with more options. */

@@ -69,15 +69,7 @@ class MasksShutdownTest {
             job.addCamera("cam-" + i, new SyntheticCameraSource(i, 400, 128, 96));
         }
         cameras = job.optRate(FrameRate.fixed(3)).build();
-        publishing =
-                CompletableFuture.runAsync(
-                        () -> {
-                            try {
-                                cameras.run();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        });
+        publishing = BackgroundJobs.start(cameras);
     }
 
     @AfterAll

@@ -76,7 +76,9 @@ class OverlayRendererTest {
                         .setImage(ByteBuffer.wrap(ImageCodecs.jpeg(solid(80, 60, GREY), 0.95f)))
                         .setMetadata(Map.of())
                         .build();
-        MaskEvent mask = mask("cam", 4, ImageCodecs.indexedLabelPng(indices, 80, 60, palette));
+        MaskEvent mask =
+                TestMasks.mask(
+                        "cam", 4, 80, 60, ImageCodecs.indexedLabelPng(indices, 80, 60, palette));
 
         // When
         BufferedImage overlay = new OverlayRenderer(1.0, false).render(frame, mask);
@@ -98,32 +100,10 @@ class OverlayRendererTest {
 
     @Test
     void shouldRefuseASkippedMask() {
-        MaskEvent skipped = mask("cam", 1, new byte[0]);
+        MaskEvent skipped = TestMasks.mask("cam", 1, 80, 60, new byte[0]);
 
         assertThrows(
                 IllegalArgumentException.class, () -> new OverlayRenderer().render(null, skipped));
-    }
-
-    static MaskEvent mask(String camera, long sequence, byte[] png) {
-        return MaskEvent.newBuilder()
-                .setCameraId(camera)
-                .setSequence(sequence)
-                .setCaptureTimestamp(Instant.ofEpochMilli(1_000))
-                .setProcessedTimestamp(Instant.ofEpochMilli(1_040))
-                .setMaskWidth(80)
-                .setMaskHeight(60)
-                .setClassMap(ByteBuffer.wrap(png))
-                .setClassFractions(List.of(1f, 0f))
-                .setClassNames(List.of("road", "sky"))
-                .setIterations(2)
-                .setSeeded(true)
-                .setResetReason(null)
-                .setSkipped(png.length == 0)
-                .setModelId("test")
-                .setModelVersion("1")
-                .setModelMillis(12.5)
-                .setEndToEndLatencyMillis(40)
-                .build();
     }
 
     static BufferedImage solid(int width, int height, int rgb) {

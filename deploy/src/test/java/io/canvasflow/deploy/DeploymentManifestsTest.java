@@ -232,9 +232,8 @@ class DeploymentManifestsTest {
 
     @Test
     void shouldRunServeTwiceAgainstKafkaOfTheClientsVersion() {
-        Map<String, Object> services = map(compose().get("services"));
-        Map<String, Object> kafka = map(services.get("kafka"));
-        Map<String, Object> serve = map(services.get("serve"));
+        Map<String, Object> kafka = composeService("kafka");
+        Map<String, Object> serve = composeService("serve");
 
         // Kafka is the official image of the clients' version
         assertEquals("apache/kafka:" + rootPomProperty("kafka.version"), kafka.get("image"));
@@ -265,9 +264,8 @@ class DeploymentManifestsTest {
 
     @Test
     void shouldGiveServeItsFirstModelThroughKafkaBeforeItStarts() {
-        Map<String, Object> services = map(compose().get("services"));
-        Map<String, Object> models = map(services.get("models"));
-        Map<String, Object> serve = map(services.get("serve"));
+        Map<String, Object> models = composeService("models");
+        Map<String, Object> serve = composeService("serve");
 
         // A one-shot service of the command-line image publishes a shipped model, as the default
         assertBuiltFromTheDockerfile(models);
@@ -311,12 +309,10 @@ class DeploymentManifestsTest {
 
     @Test
     void shouldPublishASyntheticCameraAndFollowMasksWithRealOptions() {
-        Map<String, Object> services = map(compose().get("services"));
-        String bootstrap =
-                env(map(services.get("serve"))).get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
+        String bootstrap = env(composeService("serve")).get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
 
         for (String name : List.of("publish", "masks")) {
-            Map<String, Object> service = map(services.get(name));
+            Map<String, Object> service = composeService(name);
             assertBuiltFromTheDockerfile(service);
             // the serve image holds serve only: the clients come from the command-line stage
             assertEquals("cli", map(service.get("build")).get("target"), name);
@@ -1001,6 +997,11 @@ class DeploymentManifestsTest {
 
     private static Map<String, Object> compose() {
         return yamlDocs(COMPOSE).get(0);
+    }
+
+    /** A service of the Compose file, by name. */
+    private static Map<String, Object> composeService(String name) {
+        return map(map(compose().get("services")).get(name));
     }
 
     private static void assertBuiltFromTheDockerfile(Map<String, Object> service) {

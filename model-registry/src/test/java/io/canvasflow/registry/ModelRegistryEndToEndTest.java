@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.AssignmentScope;
@@ -24,34 +24,19 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The registry against a real broker: the models commands, and a follower reading them back. */
 class ModelRegistryEndToEndTest {
 
-    private static EmbeddedKafkaBroker kafka;
+    @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
     @TempDir Path temp;
 
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
-
     static CommandRun models(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--bootstrap-servers";
-        all[args.length + 1] = kafka.bootstrapServers();
-        return CommandRun.of(new ModelsCommand(), all);
+        return kafka.run(new ModelsCommand(), args);
     }
 
     /** What a follower announced. */

@@ -68,6 +68,20 @@ public record ModelSpec(
         return network.architecture();
     }
 
+    /**
+     * The iterations to run from a zero canvas when the user sets none: those the parameters were
+     * unrolled for in training ({@code iterationsTrained} in model.json), or {@link
+     * RecurrentSegmentationNet#DEFAULT_ITERATIONS} for a model.json that does not record them (a
+     * feed-forward model runs one pass whatever it is asked).
+     *
+     * @return a count of at least one
+     */
+    public int defaultFullIterations() {
+        return training != null && training.iterationsTrained() > 0
+                ? training.iterationsTrained()
+                : RecurrentSegmentationNet.DEFAULT_ITERATIONS;
+    }
+
     /** Evaluation figures recorded at training time (informational). */
     public Map<String, Object> metrics() {
         return training.metrics();

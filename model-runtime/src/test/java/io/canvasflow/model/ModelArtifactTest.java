@@ -72,6 +72,29 @@ class ModelArtifactTest {
     }
 
     @Test
+    void shouldDefaultTheFullIterationsToThoseTrainedElseTheNetworksDefault() throws IOException {
+        // Given the shipped recurrent model.json, once with iterationsTrained 4 and once without
+        JsonObject json =
+                JsonParser.parseString(
+                                Files.readString(
+                                        Path.of("..", "models", "rnn", ModelSpec.FILE_NAME)))
+                        .getAsJsonObject();
+        json.addProperty("iterationsTrained", 4);
+        String trainedFor4 = json.toString();
+        json.remove("iterationsTrained");
+        String withoutIt = json.toString();
+
+        // When each is parsed
+        ModelSpec four = SegmentationModel.parseSpec(trainedFor4, "four/model.json");
+        ModelSpec unknown = SegmentationModel.parseSpec(withoutIt, "unknown/model.json");
+
+        // Then the default full iterations are those trained, else the recurrent network's own
+        assertEquals(
+                List.of(4, RecurrentSegmentationNet.DEFAULT_ITERATIONS),
+                List.of(four.defaultFullIterations(), unknown.defaultFullIterations()));
+    }
+
+    @Test
     void shouldRefuseMissingTruncatedAndMismatchedFiles() throws IOException {
         try (SegmentationModel model = TestModels.tinyRecurrent(96, 64)) {
             model.save(dir);

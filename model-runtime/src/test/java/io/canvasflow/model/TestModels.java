@@ -34,6 +34,23 @@ public final class TestModels {
                 null);
     }
 
+    /** The same spec, its model.json saying it was trained for this many iterations (0: unsaid). */
+    public static ModelSpec trainedFor(ModelSpec spec, int iterationsTrained) {
+        return new ModelSpec(
+                spec.formatVersion(),
+                spec.modelId(),
+                spec.version(),
+                spec.network(),
+                spec.classes(),
+                spec.input(),
+                new ModelSpec.Training(
+                        iterationsTrained,
+                        spec.training().data(),
+                        spec.training().metrics(),
+                        spec.training().createdAt()),
+                spec.parameters());
+    }
+
     /**
      * A randomly initialised tiny recurrent model on the CPU, for a {@code width x height} input.
      */

@@ -3,6 +3,7 @@ package io.canvasflow.testsupport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -32,5 +33,10 @@ public record CommandRun(int exit, String out, String err) {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    /** The lines of standard error. */
+    public List<String> errLines() {
+        return err.lines().toList();
     }
 }

@@ -76,12 +76,12 @@ class StreamMatchesOfflineTest {
     void shouldScoreTheSameMiouOnTheStreamAsTheOfflineSeededEvaluation() throws Exception {
         Path modelDir = defaultModel();
         CanvasFlowConfig defaults = CanvasFlowConfig.defaults();
-        int fullIterations = defaults.fullIterations();
         int seededIterations = defaults.seededIterations();
 
         try (SegmentationModel model = SegmentationModel.load(modelDir, DeviceChoice.CPU);
                 EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
             ModelSpec spec = model.spec();
+            int fullIterations = defaults.fullIterations(spec);
 
             // Given the offline figure of the scenes `canvasflow evaluate` scores (the first
             // SCENES of the test split at the model's input size), taken as its run does with

@@ -1,12 +1,14 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.RecurrentSegmentationNet;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -117,7 +119,11 @@ public final class CanvasFlowConfig {
     /** Iterations run on a frame seeded with its camera's previous canvas. */
     public static final String CANVAS_SEEDED_ITERATIONS = "canvas.seeded.iterations";
 
-    /** Iterations run from a zero canvas (first frame, keyframe, any reset). */
+    /**
+     * Iterations run from a zero canvas (first frame, keyframe, any reset); blank, the default, for
+     * the model's own ({@link ModelSpec#defaultFullIterations()}: {@code iterationsTrained} in its
+     * model.json), so that each model runs what it was trained for.
+     */
     public static final String CANVAS_FULL_ITERATIONS = "canvas.full.iterations";
 
     /**
@@ -127,8 +133,8 @@ public final class CanvasFlowConfig {
     public static final int DEFAULT_SEEDED_ITERATIONS = 2;
 
     /**
-     * Default of {@value #CANVAS_FULL_ITERATIONS}: the recurrent network's own default, the
-     * iterations it is unrolled for in training ({@code iterationsTrained} in its model.json).
+     * The full iterations of a model whose model.json does not record {@code iterationsTrained}:
+     * the recurrent network's own default (see {@link ModelSpec#defaultFullIterations()}).
      */
     public static final int DEFAULT_FULL_ITERATIONS = RecurrentSegmentationNet.DEFAULT_ITERATIONS;
 
@@ -222,7 +228,7 @@ public final class CanvasFlowConfig {
     private final short topicReplication;
     private final boolean topicsCreate;
     private final int seededIterations;
-    private final int fullIterations;
+    private final OptionalInt fullIterations;
     private final int keyframeInterval;
     private final long maxGapMs;
     private final double sceneCutFraction;
@@ -268,7 +274,10 @@ public final class CanvasFlowConfig {
         topicReplication = (short) Math.min(p.intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
         topicsCreate = p.bool(TOPICS_CREATE);
         seededIterations = p.intAtLeast(CANVAS_SEEDED_ITERATIONS, 1);
-        fullIterations = p.intAtLeast(CANVAS_FULL_ITERATIONS, 1);
+        fullIterations =
+                settings.get(CANVAS_FULL_ITERATIONS).isBlank()
+                        ? OptionalInt.empty()
+                        : OptionalInt.of(p.intAtLeast(CANVAS_FULL_ITERATIONS, 1));
         keyframeInterval = p.intAtLeast(CANVAS_KEYFRAME_INTERVAL, 0);
         maxGapMs = p.longAtLeast(CANVAS_MAX_GAP_MS, 0);
         sceneCutFraction = p.fraction(CANVAS_SCENE_CUT_FRACTION);
@@ -489,9 +498,20 @@ public final class CanvasFlowConfig {
         return seededIterations;
     }
 
-    /** {@value #CANVAS_FULL_ITERATIONS}. */
-    public int fullIterations() {
+    /** {@value #CANVAS_FULL_ITERATIONS} as set; empty when left to the model. */
+    public OptionalInt fullIterations() {
         return fullIterations;
+    }
+
+    /**
+     * The iterations a model runs from a zero canvas: {@value #CANVAS_FULL_ITERATIONS} when set,
+     * else the model's own, from its model.json. The one place the two meet.
+     *
+     * @param model the model that segments the frame
+     * @return a count of at least one
+     */
+    public int fullIterations(ModelSpec model) {
+        return fullIterations.orElseGet(model::defaultFullIterations);
     }
 
     /** {@value #CANVAS_KEYFRAME_INTERVAL}; 0 when off. */

@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import java.util.Map;
@@ -131,19 +132,19 @@ public final class CanvasFlowTopology {
                         Topics.FRAMES.valueSerde().deserializer(), metrics::deserialised),
                 config.framesTopic());
         topology.addProcessor(SEGMENT_PROCESSOR, supplier, FRAMES_SOURCE);
-        topology.addSink(
-                MASKS_SINK,
-                config.masksTopic(),
-                Topics.MASKS.keySerde().serializer(),
-                Topics.MASKS.valueSerde().serializer(),
-                SEGMENT_PROCESSOR);
-        topology.addSink(
-                DLQ_SINK,
-                config.dlqTopic(),
-                Topics.FRAMES_DLQ.keySerde().serializer(),
-                Topics.FRAMES_DLQ.valueSerde().serializer(),
-                SEGMENT_PROCESSOR);
+        addSink(topology, MASKS_SINK, Topics.MASKS.withName(config.masksTopic()));
+        addSink(topology, DLQ_SINK, Topics.FRAMES_DLQ.withName(config.dlqTopic()));
         return topology;
+    }
+
+    /** A sink of the segment processor into a topic, with the topic's serdes. */
+    private static <K, V> void addSink(Topology topology, String name, Topic<K, V> topic) {
+        topology.addSink(
+                name,
+                topic.name(),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer(),
+                SEGMENT_PROCESSOR);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.model.ModelSpec;
 import io.canvasflow.schemas.avro.ResetReason;
 
 /**
@@ -91,11 +92,14 @@ public record CanvasPolicy(
      */
     public record Current(long sequence, long captureMs, int width, int height) {}
 
-    /** The policy of a configuration. */
-    public static CanvasPolicy of(CanvasFlowConfig config) {
+    /**
+     * The policy of a configuration for one model: the full iterations are the configuration's when
+     * set, else the model's own (see {@link CanvasFlowConfig#fullIterations(ModelSpec)}).
+     */
+    public static CanvasPolicy of(CanvasFlowConfig config, ModelSpec model) {
         return new CanvasPolicy(
                 config.seededIterations(),
-                config.fullIterations(),
+                config.fullIterations(model),
                 config.keyframeInterval(),
                 config.maxGapMs(),
                 config.sceneCutFraction(),

@@ -69,7 +69,7 @@ public final class CanvasSegmenter {
     }
 
     private final FrameDecoder decoder;
-    private final CanvasPolicy policy;
+    private final Map<String, CanvasPolicy> policies = new HashMap<>();
     private final ModelRouter models;
     private final Map<String, MaskEncoder> encoders = new HashMap<>();
     private final LongSupplier clock;
@@ -96,7 +96,6 @@ public final class CanvasSegmenter {
      */
     public CanvasSegmenter(CanvasFlowConfig config, ModelRouter models, LongSupplier clock) {
         this.decoder = FrameDecoder.of(config);
-        this.policy = CanvasPolicy.of(config);
         this.models = models;
         this.clock = clock;
         this.config = config;
@@ -113,6 +112,12 @@ public final class CanvasSegmenter {
         try (ModelRouter.Lease lease = models.acquire(frame.getCameraId())) {
             return encoder(lease.model()).skipped(frame, clock.getAsLong());
         }
+    }
+
+    /** The policy of a model's frames; one per version, as each model has its own iterations. */
+    private CanvasPolicy policy(ModelSource model) {
+        return policies.computeIfAbsent(
+                model.spec().version(), v -> CanvasPolicy.of(config, model.spec()));
     }
 
     /** This core's encoder of a model's events; one per version, as an encoder has a palette. */
@@ -166,6 +171,7 @@ public final class CanvasSegmenter {
             CanvasState stored,
             boolean storeReadable) {
         long startMs = clock.getAsLong();
+        CanvasPolicy policy = policy(model);
         Canvas seed = null;
         boolean logitsReadable = true;
         if (stored != null) {

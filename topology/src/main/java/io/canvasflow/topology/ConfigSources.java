@@ -176,9 +176,8 @@ final class ConfigSources {
         d.put(
                 CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS,
                 Integer.toString(CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS));
-        d.put(
-                CanvasFlowConfig.CANVAS_FULL_ITERATIONS,
-                Integer.toString(CanvasFlowConfig.DEFAULT_FULL_ITERATIONS));
+        // Blank: the model's own iterationsTrained, resolved once the model is known.
+        d.put(CanvasFlowConfig.CANVAS_FULL_ITERATIONS, "");
         d.put(CanvasFlowConfig.CANVAS_KEYFRAME_INTERVAL, "0");
         d.put(CanvasFlowConfig.CANVAS_MAX_GAP_MS, "2000");
         d.put(CanvasFlowConfig.CANVAS_SCENE_CUT_FRACTION, "0.5");

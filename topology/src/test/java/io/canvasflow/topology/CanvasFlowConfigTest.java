@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.model.Architecture;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.ModelType;
+import io.canvasflow.model.TestModels;
 import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.ResetReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -44,7 +51,7 @@ class CanvasFlowConfigTest {
         expected.put("topic.replication", "1");
         expected.put("topics.create", "false");
         expected.put("canvas.seeded.iterations", "2");
-        expected.put("canvas.full.iterations", "6");
+        expected.put("canvas.full.iterations", "");
         expected.put("canvas.keyframe.interval", "0");
         expected.put("canvas.max.gap.ms", "2000");
         expected.put("canvas.scene.cut.fraction", "0.5");
@@ -66,6 +73,36 @@ class CanvasFlowConfigTest {
                                 config.modelDir().getNameCount() - 2,
                                 config.modelDir().getNameCount()));
         assertEquals(Path.of(config.stateDir(), "model-cache"), config.modelsCacheDir());
+    }
+
+    @Test
+    void shouldTakeTheFullIterationsFromTheModelUnlessSet() {
+        // Given models trained for 4 iterations and for an unrecorded number, and the defaults
+        ModelSpec four = spec(4);
+        ModelSpec unrecorded = spec(0);
+        CanvasFlowConfig defaults = CanvasFlowConfig.defaults();
+
+        // When the full iterations are left unset, then set to 8
+        CanvasFlowConfig eight = defaults.with(CanvasFlowConfig.CANVAS_FULL_ITERATIONS, "8");
+
+        // Then unset they are each model's own (the fallback where model.json has none), the
+        // policy resets with them, and a setting wins over any model
+        assertEquals(OptionalInt.empty(), defaults.fullIterations());
+        assertEquals(
+                List.of(4, CanvasFlowConfig.DEFAULT_FULL_ITERATIONS, 4, 8, 8),
+                List.of(
+                        defaults.fullIterations(four),
+                        defaults.fullIterations(unrecorded),
+                        CanvasPolicy.of(defaults, four).reset(ResetReason.FIRST_FRAME).iterations(),
+                        eight.fullIterations(four),
+                        eight.fullIterations(unrecorded)));
+        assertEquals(CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS, defaults.seededIterations());
+    }
+
+    private static ModelSpec spec(int iterationsTrained) {
+        return TestModels.trainedFor(
+                TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 64),
+                iterationsTrained);
     }
 
     @Test
@@ -112,7 +149,8 @@ class CanvasFlowConfigTest {
                 Map.of(
                         "bootstrap.servers", config.bootstrapServers(),
                         "canvas.seeded.iterations", Integer.toString(config.seededIterations()),
-                        "canvas.full.iterations", Integer.toString(config.fullIterations()),
+                        "canvas.full.iterations",
+                                Integer.toString(config.fullIterations().getAsInt()),
                         "num.stream.threads", Integer.toString(config.numStreamThreads()),
                         "processing.mode", config.processingMode().value()));
     }

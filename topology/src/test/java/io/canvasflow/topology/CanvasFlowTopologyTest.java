@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,17 +193,20 @@ class CanvasFlowTopologyTest {
         }
     }
 
+    /** Sends cam-1's first frame, then alters the canvas it stored; its mask is read away. */
+    private static void storeAlteredCanvas(
+            TopologyHarness t, UnaryOperator<CanvasState.Builder> change) {
+        t.send(jpeg("cam-1", 1, W, H));
+        t.canvases.put(
+                "cam-1", change.apply(CanvasState.newBuilder(t.canvases.get("cam-1"))).build());
+        t.masks.readValuesToList();
+    }
+
     @Test
     void shouldResetWhenTheStoredCanvasIsFromAnotherModelVersion() {
         try (TopologyHarness t = harness(Map.of())) {
             // Given a stored canvas of the right shape written by an older model
-            t.send(jpeg("cam-1", 1, W, H));
-            CanvasState old =
-                    CanvasState.newBuilder(t.canvases.get("cam-1"))
-                            .setModelVersion("rnn-older")
-                            .build();
-            t.canvases.put("cam-1", old);
-            t.masks.readValuesToList();
+            storeAlteredCanvas(t, c -> c.setModelVersion("rnn-older"));
 
             // When the next frame arrives
             t.send(jpeg("cam-1", 2, W, H));
@@ -217,13 +221,7 @@ class CanvasFlowTopologyTest {
     void shouldResetWhenTheStoredCanvasIsUnreadable() {
         try (TopologyHarness t = harness(Map.of())) {
             // Given a stored canvas whose logits are ten bytes instead of C x H x W float16s
-            t.send(jpeg("cam-1", 1, W, H));
-            CanvasState garbage =
-                    CanvasState.newBuilder(t.canvases.get("cam-1"))
-                            .setLogits(ByteBuffer.wrap(new byte[10]))
-                            .build();
-            t.canvases.put("cam-1", garbage);
-            t.masks.readValuesToList();
+            storeAlteredCanvas(t, c -> c.setLogits(ByteBuffer.wrap(new byte[10])));
 
             // When the next frame arrives
             t.send(jpeg("cam-1", 2, W, H));

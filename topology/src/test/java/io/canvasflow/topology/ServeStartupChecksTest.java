@@ -3,15 +3,14 @@ package io.canvasflow.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.kafka.BrokerExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -21,19 +20,9 @@ import picocli.CommandLine;
  */
 class ServeStartupChecksTest {
 
-    private static EmbeddedKafkaBroker kafka;
+    @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     /** Status, standard error, seconds. */
     private record Outcome(int status, String err, double seconds) {}

@@ -3,13 +3,11 @@ package io.canvasflow.clients.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.canvasflow.testsupport.CommandRun;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code canvasflow view} refuses bad input at once: one sentence on stderr, exit 2. */
 class ViewCommandTest {
@@ -19,7 +17,7 @@ class ViewCommandTest {
 
     @Test
     void shouldRefuseToStartWithoutBootstrapServers() {
-        Run run = run("--port", "0");
+        CommandRun run = view("--port", "0");
 
         assertEquals(2, run.exit());
         assertEquals(
@@ -32,7 +30,7 @@ class ViewCommandTest {
     @Test
     void shouldRefuseAnAddressThatIsNotThisMachines() {
         for (String bind : List.of("192.0.2.1", "no-such-host.invalid", "", "300.1.1.1")) {
-            Run run = run("--bootstrap-servers", NOWHERE, "--bind", bind);
+            CommandRun run = view("--bootstrap-servers", NOWHERE, "--bind", bind);
 
             assertEquals(2, run.exit(), bind);
             assertEquals(
@@ -47,7 +45,7 @@ class ViewCommandTest {
 
     @Test
     void shouldRefuseAPortOutOfRange() {
-        Run run = run("--bootstrap-servers", NOWHERE, "--port", "70000");
+        CommandRun run = view("--bootstrap-servers", NOWHERE, "--port", "70000");
 
         assertEquals(2, run.exit());
         assertEquals(
@@ -58,29 +56,25 @@ class ViewCommandTest {
     @Test
     void shouldSayWhenThePortIsInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run run =
-                    run(
+            CommandRun run =
+                    view(
                             "--bootstrap-servers",
                             NOWHERE,
                             "--port",
                             Integer.toString(taken.getLocalPort()));
 
-            assertEquals(2, run.exit());
-            assertEquals(1, run.errLines().size(), run.err());
-            assertTrue(
-                    run.err()
-                            .startsWith(
-                                    "canvasflow view: could not listen on 127.0.0.1:"
-                                            + taken.getLocalPort()
-                                            + ": "),
-                    run.err());
+            assertRefused(
+                    run,
+                    "canvasflow view: could not listen on 127.0.0.1:"
+                            + taken.getLocalPort()
+                            + ": ");
         }
     }
 
     @Test
     void shouldSayWhichConsumerPropertyKafkaRefused() {
-        Run run =
-                run(
+        CommandRun run =
+                view(
                         "--bootstrap-servers",
                         NOWHERE,
                         "--port",
@@ -88,29 +82,20 @@ class ViewCommandTest {
                         "--consumer-property",
                         "security.protocol=SASL_NOPE");
 
+        assertRefused(
+                run,
+                "canvasflow view: could not follow masks at 127.0.0.1:1: Invalid"
+                        + " value SASL_NOPE for configuration security.protocol");
+    }
+
+    /** Exit 2 and one line on stderr that starts with this. */
+    private static void assertRefused(CommandRun run, String start) {
         assertEquals(2, run.exit());
         assertEquals(1, run.errLines().size(), run.err());
-        assertTrue(
-                run.err()
-                        .startsWith(
-                                "canvasflow view: could not follow masks at 127.0.0.1:1: Invalid"
-                                        + " value SASL_NOPE for configuration security.protocol"),
-                run.err());
+        assertTrue(run.err().startsWith(start), run.err());
     }
 
-    private record Run(int exit, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ViewCommand());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CommandRun view(String... args) {
+        return CommandRun.of(new ViewCommand(), args);
     }
 }

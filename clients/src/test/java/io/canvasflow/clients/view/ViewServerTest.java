@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.clients.CameraSummary;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.clients.JoinedMask;
+import io.canvasflow.clients.TestMasks;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.testsupport.Frames;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -23,7 +25,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -248,25 +249,9 @@ class ViewServerTest {
         for (int i = 0; i < indices.length; i++) {
             indices[i] = (byte) (i % 8 < 4 ? 0 : 1);
         }
-        return MaskEvent.newBuilder()
-                .setCameraId(camera)
-                .setSequence(sequence)
-                .setCaptureTimestamp(Instant.ofEpochMilli(1_000))
-                .setProcessedTimestamp(Instant.ofEpochMilli(1_020))
-                .setMaskWidth(8)
-                .setMaskHeight(4)
-                .setClassMap(
-                        ByteBuffer.wrap(
-                                ImageCodecs.indexedLabelPng(
-                                        indices, 8, 4, new int[] {0xFF0000, 0x0000FF})))
-                .setClassFractions(List.of(0.5f, 0.5f))
-                .setClassNames(List.of("road", "sky"))
-                .setIterations(2)
-                .setSeeded(true)
-                .setModelId("m")
+        byte[] png = ImageCodecs.indexedLabelPng(indices, 8, 4, new int[] {0xFF0000, 0x0000FF});
+        return MaskEvent.newBuilder(TestMasks.mask(camera, sequence, 8, 4, png))
                 .setModelVersion("v1")
-                .setModelMillis(5)
-                .setEndToEndLatencyMillis(20)
                 .build();
     }
 
@@ -281,15 +266,7 @@ class ViewServerTest {
     }
 
     private static Frame frame(String camera, long sequence, byte[] jpeg) {
-        return Frame.newBuilder()
-                .setCameraId(camera)
-                .setSequence(sequence)
-                .setCaptureTimestamp(Instant.ofEpochMilli(1_000))
-                .setWidth(8)
-                .setHeight(4)
-                .setEncoding(ImageEncoding.JPEG)
-                .setImage(ByteBuffer.wrap(jpeg))
-                .setMetadata(Map.of())
-                .build();
+        return Frames.frame(
+                camera, sequence, Instant.ofEpochMilli(1_000), 8, 4, ImageEncoding.JPEG, jpeg);
     }
 }

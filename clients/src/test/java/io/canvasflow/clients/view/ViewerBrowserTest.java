@@ -10,6 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.canvasflow.clients.BackgroundJobs;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameRate;
 import io.canvasflow.clients.PublishJob;
@@ -126,15 +127,7 @@ class ViewerBrowserTest {
                             // shared 2-core machine while Chromium and the broker run too
                             .optRate(FrameRate.fixed(4))
                             .build();
-            CompletableFuture<?> publishing =
-                    CompletableFuture.runAsync(
-                            () -> {
-                                try {
-                                    cameras.run();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            });
+            CompletableFuture<?> publishing = BackgroundJobs.start(cameras);
             try {
                 // When the browser opens the page and both tiles show a frame with its mask
                 browser.navigate(view.url());

@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code seeded-2}: the default policy, each frame seeded with its camera's previous canvas
- *       for 2 iterations (a camera's first frame, and any reset, runs 6 from zero);
+ *       for 2 iterations (a camera's first frame, and any reset, runs the model's own full
+ *       iterations from zero: its {@code iterationsTrained}, 6 for the shipped model);
  *   <li>{@code zero-2} and {@code zero-6}: every frame a keyframe ({@code
  *       canvas.keyframe.interval=1}), so every frame starts from a zero canvas, with {@code
  *       canvas.full.iterations} 2 or 6;
@@ -30,14 +31,17 @@ public record ReplayMode(
     private static final int SEEDED = CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS;
     private static final int FULL = CanvasFlowConfig.DEFAULT_FULL_ITERATIONS;
 
+    /** No full-iteration setting: the model's own, as serve runs by default. */
+    private static final int MODELS_OWN = 0;
+
     /** Seeded with the previous canvas, 2 iterations: what the topology does by default. */
     public static final ReplayMode SEEDED_2 =
             new ReplayMode(
                     "seeded-2",
                     "recurrent, seeded with the previous canvas, 2 iterations (first frame of a"
-                            + " camera: 6 from zero)",
+                            + " camera: the model's full iterations from zero)",
                     false,
-                    settings(SEEDED, FULL, 0));
+                    settings(SEEDED, MODELS_OWN, 0));
 
     /** Every frame from a zero canvas, 2 iterations. */
     public static final ReplayMode ZERO_2 =
@@ -113,7 +117,9 @@ public record ReplayMode(
     private static Map<String, String> settings(int seeded, int full, int keyframeInterval) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS, Integer.toString(seeded));
-        s.put(CanvasFlowConfig.CANVAS_FULL_ITERATIONS, Integer.toString(full));
+        s.put(
+                CanvasFlowConfig.CANVAS_FULL_ITERATIONS,
+                full == MODELS_OWN ? "" : Integer.toString(full));
         s.put(CanvasFlowConfig.CANVAS_KEYFRAME_INTERVAL, Integer.toString(keyframeInterval));
         return s;
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.clients.FramePublisher;
-import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.trainer.data.DatasetException;
@@ -23,28 +23,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code canvasflow label} against a real broker. */
 class LabelCommandTest {
 
-    private static EmbeddedKafkaBroker kafka;
+    @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = EmbeddedKafkaBroker.builder().build().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.close();
-    }
 
     @Test
     void shouldWriteTheLabelledFramesOfAMovingSquareToATopicInOneTransaction() throws Exception {
@@ -153,7 +142,7 @@ class LabelCommandTest {
     @Test
     void shouldLabelACamerasFramesReadFromAFramesTopic() throws Exception {
         // Given a frames topic with two cameras, one of them seeing a square move
-        kafka.createTopic("frames-in", 2, Map.of());
+        kafka.broker().createTopic("frames-in", 2, Map.of());
         try (FramePublisher publisher =
                 FramePublisher.builder()
                         .setBootstrapServers(kafka.bootstrapServers())
@@ -281,11 +270,7 @@ class LabelCommandTest {
     }
 
     private CommandRun label(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--bootstrap-servers";
-        all[args.length + 1] = kafka.bootstrapServers();
-        return CommandRun.of(new LabelCommand(), all);
+        return kafka.run(new LabelCommand(), args);
     }
 
     /** Runs label with these arguments into {@code topic} on the test broker. */

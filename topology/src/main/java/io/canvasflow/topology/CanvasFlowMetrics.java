@@ -50,6 +50,23 @@ public final class CanvasFlowMetrics {
     private final Timer stageProduce;
 
     /**
+     * The stages of {@code canvasflow_frame_stage_seconds}, in the order a frame passes them: the
+     * Avro record, the image, the canvas store's read and write, the network's backbone and
+     * iterations, the segmenter's resizes and argmax, the mask event's PNG, the hand-over to the
+     * producer.
+     */
+    public static final List<String> STAGES =
+            List.of(
+                    "deserialise",
+                    "decode",
+                    "store",
+                    "backbone",
+                    "iterations",
+                    "resize",
+                    "encode",
+                    "produce");
+
+    /**
      * The largest end-to-end latency the latency metric takes: a day. Replayed footage keeps its
      * old capture times, and a camera's clock may be wrong; neither is a latency.
      */

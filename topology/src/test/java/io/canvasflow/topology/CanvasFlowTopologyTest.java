@@ -268,16 +268,7 @@ class CanvasFlowTopologyTest {
             t.send(jpeg("cam-1", 2, W, H));
             t.send(jpeg("cam-1", 2, W, H)); // a duplicate: no stages
 
-            for (String stage :
-                    List.of(
-                            "deserialise",
-                            "decode",
-                            "store",
-                            "backbone",
-                            "iterations",
-                            "resize",
-                            "encode",
-                            "produce")) {
+            for (String stage : CanvasFlowMetrics.STAGES) {
                 var timer =
                         t.metrics
                                 .registry()

@@ -163,7 +163,12 @@ public final class ChildBroker implements AutoCloseable {
         stop(process);
     }
 
-    private static void stop(Process process) {
+    /**
+     * Stops a child process: SIGTERM, so that it closes cleanly, then SIGKILL after 30 s.
+     *
+     * @param process the child
+     */
+    static void stop(Process process) {
         process.destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -6,16 +6,11 @@ import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -200,20 +195,11 @@ final class RestoreBenchmark {
     }
 
     private static void createChangelog(CanvasFlowConfig config, String topic, int partitions) {
-        NewTopic changelog =
-                new NewTopic(topic, partitions, config.topicReplication())
-                        .configs(
-                                Map.of(
-                                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                                        TopicConfig.CLEANUP_POLICY_COMPACT));
-        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
-            admin.createTopics(List.of(changelog)).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not create " + topic + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        KafkaClients.createTopic(
+                config,
+                topic,
+                partitions,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         KafkaClients.awaitLeaders(config, topic, partitions);
     }
 

@@ -111,12 +111,27 @@ public final class KafkaClients {
      * @throws IllegalStateException when it cannot be created
      */
     public static void createTopic(CanvasFlowConfig config, String name, int partitions) {
-        NewTopic topic =
-                new NewTopic(name, partitions, config.topicReplication())
-                        .configs(
-                                Map.of(
-                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                        Integer.toString(FramePublisher.MAX_REQUEST_BYTES)));
+        createTopic(
+                config,
+                name,
+                partitions,
+                Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(FramePublisher.MAX_REQUEST_BYTES)));
+    }
+
+    /**
+     * Creates a topic with these topic configs unless it exists, with the configured replication.
+     *
+     * @param config the settings, with bootstrap servers
+     * @param name the topic
+     * @param partitions its partitions
+     * @param configs its topic configs, for example {@code cleanup.policy=compact}
+     * @throws IllegalStateException when it cannot be created
+     */
+    public static void createTopic(
+            CanvasFlowConfig config, String name, int partitions, Map<String, String> configs) {
+        NewTopic topic = new NewTopic(name, partitions, config.topicReplication()).configs(configs);
         try (Admin admin = Admin.create(admin(config))) {
             admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.replay;
 
 import io.canvasflow.topology.CanvasFlowApp;
+import io.canvasflow.topology.CanvasFlowMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,16 +24,7 @@ import org.apache.kafka.common.MetricName;
 public record StageTimes(Map<String, Double> nanos) {
 
     /** The frame stages, in the order a frame passes them. */
-    public static final List<String> STAGES =
-            List.of(
-                    "deserialise",
-                    "decode",
-                    "store",
-                    "backbone",
-                    "iterations",
-                    "resize",
-                    "encode",
-                    "produce");
+    public static final List<String> STAGES = CanvasFlowMetrics.STAGES;
 
     /** The breakdown's rows after the stages: Kafka's waits and what is left. */
     public static final String COMMIT_WAIT = "commit wait";

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.reliability.TopicRecorder.Received;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,15 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code serve} in a child JVM, exactly-once, with the session timeout and static membership it
  * ships with, killed with SIGKILL and started again at once on its state directory, {@code
  * canvasflow.killloop.cycles} times (20 by default; the kill times come from {@code
- * canvasflow.killloop.seed}), while four cameras, one per partition, publish 1.5 frames a second
- * each. Issue 18 saw a partition sit idle for 17 to 45 s after such a restart while serve was
- * RUNNING.
+ * canvasflow.killloop.seed}; {@code canvasflow.killloop.mode=latest-only} runs latest-only mode,
+ * whose wall-clock drain issue 18 suspected), while four cameras, one per partition, publish 1.5
+ * frames a second each. Issue 18 saw a partition sit idle for 17 to 45 s after such a restart while
+ * serve was RUNNING.
  *
- * <p>After each start every partition must give a mask within 10 s; from then until the kill no
- * partition may go more than 5 s without a mask while one of its frames waits; and at the end a
- * {@code read_committed} reader must have exactly one mask per frame, each seeded but the first.
- * Whenever a partition misses a bar, a thread dump of serve is taken and printed with the failure.
- * The figures go to {@code target/reliability/kill-loop.txt}.
+ * <p>After each restart every partition must give a mask within 10 s (30 s while the host is
+ * starved, see {@link #STARVED_RESUME_BAR}); from then until the kill no partition may go more than
+ * 5 s without a mask while one of its frames waits; and at the end a {@code read_committed} reader
+ * must have exactly one mask per frame, each seeded but the first. Whenever a partition misses a
+ * bar, a thread dump of serve is taken and printed with the failure. The figures go to {@code
+ * target/reliability/kill-loop.txt}.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KillLoopTest {
@@ -43,7 +48,27 @@ class KillLoopTest {
     private static final List<String> CAMERAS = Fixtures.cameras(PARTITIONS, 1);
     private static final Duration PERIOD = Duration.ofMillis(667);
     private static final int CYCLES = Integer.getInteger("canvasflow.killloop.cycles", 20);
+
+    /** Serve's processing.mode: every-frame, or latest-only with its wall-clock drain. */
+    private static final String MODE =
+            System.getProperty(
+                    "canvasflow.killloop.mode",
+                    CanvasFlowConfig.ProcessingMode.EVERY_FRAME.value());
+
     private static final Duration RESUME_BAR = Duration.ofSeconds(10);
+
+    /**
+     * The resume bar while the host is starved (a load average above {@value #STARVED_LOAD} per
+     * CPU, as on a build machine shared by several builds; this test alone makes about 2-3 on 2
+     * CPUs): every step of a start, JVM and model load included, then takes several times as long,
+     * all partitions together. Measured here, the slowest partition of a restart: 3-4 s at a load
+     * of 2-3 on 2 CPUs, up to 10.9 s at 5-6, 10-13 s at 17-23, with the same timeline only slower.
+     * 30 s is still well below the 45 s of a session timeout; the idle bar, which catches a stalled
+     * partition, is never stretched.
+     */
+    private static final Duration STARVED_RESUME_BAR = Duration.ofSeconds(30);
+
+    private static final double STARVED_LOAD = 2;
     private static final Duration IDLE_BAR = Duration.ofSeconds(5);
 
     /** Serve's life after every partition resumed: a random time in this range, then SIGKILL. */
@@ -69,13 +94,11 @@ class KillLoopTest {
         Random random = new Random(Long.getLong("canvasflow.killloop.seed", 18));
         List<String> figures = new ArrayList<>();
         List<Double> resumes = new ArrayList<>();
-        try (EmbeddedKafkaBroker kafka =
-                EmbeddedKafkaBroker.builder()
-                        .optConfig(
-                                "transaction.abort.timed.out.transaction.cleanup.interval.ms",
-                                "1000")
-                        .build()
-                        .start()) {
+        List<String> slow = new ArrayList<>();
+        // The broker's own transaction settings: a killed serve's open transaction that its
+        // restart did not fence would hold back read_committed readers for 10 to 20 s (the
+        // transaction timeout, then the abort sweep), and show here as a stall.
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
             // Given four cameras at 1.5 frames/s, one per partition, and serve as shipped
             Fixtures.createTopics(kafka, PARTITIONS);
             Map<String, String> settings =
@@ -83,6 +106,7 @@ class KillLoopTest {
                             kafka.bootstrapServers(), "canvasflow-kill-loop", dir.resolve("state"));
             settings.remove(StreamsConfig.consumerPrefix("session.timeout.ms"));
             settings.remove(StreamsConfig.consumerPrefix("heartbeat.interval.ms"));
+            settings.put(CanvasFlowConfig.PROCESSING_MODE, MODE);
             long published;
             List<Received<MaskEvent>> all;
             try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
@@ -99,20 +123,26 @@ class KillLoopTest {
                         watch.watchFor(Duration.ofMillis(runMs));
                         double killedAfter = watch.secondsSinceStart();
                         child.kill();
-                        resumes.add(Arrays.stream(resumed).max().orElseThrow());
+                        if (cycle > 1) {
+                            restarted(cycle, resumed, resumes, slow);
+                        }
                         figures.add(
                                 String.format(
-                                        "cycle %d: every partition resumed %s s after the start;"
+                                        "run %d: every partition resumed %s s after the start;"
                                                 + " SIGKILL %.1f s after the start, %d frames"
-                                                + " of each camera published",
-                                        cycle, seconds(resumed), killedAfter, cameras.published()));
+                                                + " of each camera published (%s)",
+                                        cycle,
+                                        seconds(resumed),
+                                        killedAfter,
+                                        cameras.published(),
+                                        load()));
                     }
                 }
                 // And started once more, with the cameras stopping
                 try (ChildServe child = start(settings, CYCLES + 1)) {
                     Watch watch = new Watch(CYCLES + 1, child, masks, cameras);
                     double[] resumed = watch.awaitResume();
-                    resumes.add(Arrays.stream(resumed).max().orElseThrow());
+                    restarted(CYCLES + 1, resumed, resumes, slow);
                     cameras.close();
                     published = cameras.published();
                     watch.watchUntil(published);
@@ -120,9 +150,9 @@ class KillLoopTest {
                     all = masks.received();
                     figures.add(
                             String.format(
-                                    "last start: every partition resumed %s s after the start;"
+                                    "run %d (last): every partition resumed %s s after the start;"
                                             + " %d frames of each camera published",
-                                    seconds(resumed), published));
+                                    CYCLES + 1, seconds(resumed), published));
                 }
             }
             List<MaskEvent> values = TopicRecorder.valuesOf(all);
@@ -135,11 +165,13 @@ class KillLoopTest {
             List<Double> sorted = resumes.stream().sorted().toList();
             figures.add(
                     String.format(
-                            "kill loop: %d SIGKILL/restart cycles; resume after each start (the"
-                                    + " slowest partition, JVM start and model load included)"
+                            "kill loop (%s): %d SIGKILL/restart cycles; resume after each restart"
+                                    + " (the slowest partition, JVM start and model load included)"
                                     + " min %.1f s, median %.1f s, max %.1f s; longest idle with a"
                                     + " frame waiting per partition %s s; %d frames, %d masks"
-                                    + " read (read_committed), %d lost, %d duplicated",
+                                    + " read (read_committed), %d lost, %d duplicated;"
+                                    + " restarts over %d s: %s",
+                            MODE,
                             CYCLES,
                             sorted.get(0),
                             sorted.get(sorted.size() / 2),
@@ -148,7 +180,9 @@ class KillLoopTest {
                             expected,
                             values.size(),
                             expected - distinct,
-                            values.size() - distinct));
+                            values.size() - distinct,
+                            RESUME_BAR.toSeconds(),
+                            slow));
             Fixtures.report("kill-loop", String.join(System.lineSeparator(), figures));
 
             // Then no partition missed a bar, and there is exactly one mask per frame, seeded
@@ -160,13 +194,55 @@ class KillLoopTest {
                             + "\n"
                             + String.join("\n", dumps));
             assertEquals(everyFrame(CAMERAS, published), sequences(values));
-            assertEquals(List.of(), unexpectedResets(values));
+            // (latest-only mode's skipped frames carry no canvas decision)
+            assertEquals(
+                    List.of(),
+                    unexpectedResets(values.stream().filter(m -> !m.getSkipped()).toList()));
+        }
+    }
+
+    /** Notes a restart's resume time, the slowest partition's, and whether it was over the bar. */
+    private static void restarted(
+            int run, double[] resumed, List<Double> resumes, List<String> slow) {
+        double max = Arrays.stream(resumed).max().orElseThrow();
+        resumes.add(max);
+        if (max > RESUME_BAR.toSeconds()) {
+            slow.add(String.format("run %d %.1f s (%s)", run, max, load()));
         }
     }
 
     private static ChildServe start(Map<String, String> settings, int cycle) throws Exception {
         return ChildServe.start(
                 Fixtures.modelDir(), settings, LOGS.resolve("serve-" + cycle + ".log"));
+    }
+
+    /**
+     * The host's load, for telling a stall from a starved CPU: with more runnable threads than
+     * cores every step of a start takes longer, all partitions together.
+     */
+    private static String load() {
+        double avg = loadAverage();
+        return Double.isNaN(avg)
+                ? "load unknown"
+                : String.format(
+                        "load average %.1f on %d CPUs%s",
+                        avg,
+                        Runtime.getRuntime().availableProcessors(),
+                        starved() ? ", starved" : "");
+    }
+
+    /** Whether the host has more than {@value #STARVED_LOAD} runnable threads per CPU. */
+    private static boolean starved() {
+        return loadAverage() > STARVED_LOAD * Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The one-minute load average (Linux), or NaN. */
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static String seconds(double[] values) {
@@ -278,8 +354,10 @@ class KillLoopTest {
             long now = System.nanoTime();
             for (int p = 0; p < PARTITIONS; p++) {
                 if (resumedNanos[p] == 0) {
-                    if (now - startNanos > RESUME_BAR.toNanos()) {
-                        miss(p, "no mask " + RESUME_BAR.toSeconds() + " s after the start");
+                    // The bar is for restarts; the first start is a cold one and only reported
+                    Duration bar = starved() ? STARVED_RESUME_BAR : RESUME_BAR;
+                    if (cycle > 1 && now - startNanos > bar.toNanos()) {
+                        miss(p, "no mask " + bar.toSeconds() + " s after the start");
                     }
                     continue;
                 }
@@ -306,8 +384,8 @@ class KillLoopTest {
             missed[partition] = true;
             misses.add(
                     String.format(
-                            "run %d, partition %d, %.1f s after the start: %s",
-                            cycle, partition, secondsSinceStart(), what));
+                            "run %d, partition %d, %.1f s after the start: %s (%s)",
+                            cycle, partition, secondsSinceStart(), what, load()));
             if (!dumped) {
                 dumped = true;
                 dumps.add("--- thread dump of serve, run " + cycle + " ---\n" + child.threadDump());

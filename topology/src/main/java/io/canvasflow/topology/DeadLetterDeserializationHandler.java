@@ -8,6 +8,7 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Sends records that are not frames (another schema's record, random or truncated bytes) to the
@@ -24,24 +25,29 @@ public final class DeadLetterDeserializationHandler extends DeadLetterHandler
     private static final Logger LOG =
             LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
+    /** Shared by the handlers of every stream thread. */
+    private static final BadRecordLog BAD_RECORDS = new BadRecordLog(LOG, Level.WARN);
+
     @Override
     public Response handleError(
             ErrorHandlerContext context,
             ConsumerRecord<byte[], byte[]> record,
             Exception exception) {
         DeadLetterReason reason = DeadLetters.reasonOf(exception);
-        LOG.warn(
-                "dead-lettering an unreadable record from {}-{} at offset {} ({}): {}",
-                record.topic(),
-                record.partition(),
-                record.offset(),
+        boolean kept = settings.dlqTopic() != null;
+        BAD_RECORDS.log(
                 reason,
-                exception.getMessage());
+                String.format(
+                        "%s an unreadable record from %s-%d at offset %d (%s): %s",
+                        kept ? "dead-lettering" : "skipping (no dead-letter topic is configured)",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        reason,
+                        exception.getMessage()),
+                exception);
         settings.metrics().deadLetter(reason);
-        if (settings.dlqTopic() == null) {
-            LOG.error(
-                    "no dead-letter topic is configured; the record at offset {} is skipped",
-                    record.offset());
+        if (!kept) {
             return Response.resume();
         }
         CanvasFlowConfig config = settings.config();

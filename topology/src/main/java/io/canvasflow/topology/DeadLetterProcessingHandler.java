@@ -10,6 +10,7 @@ import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The backstop behind the processors' own error handling: an unexpected exception while processing
@@ -21,6 +22,9 @@ public final class DeadLetterProcessingHandler extends DeadLetterHandler
         implements ProcessingExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
+
+    /** Shared by the handlers of every stream thread. */
+    private static final BadRecordLog BAD_RECORDS = new BadRecordLog(LOG, Level.ERROR);
 
     @Override
     public Response handleError(
@@ -35,12 +39,17 @@ public final class DeadLetterProcessingHandler extends DeadLetterHandler
                     exception);
             return Response.fail();
         }
-        LOG.error(
-                "dead-lettering the record at {}-{} offset {}: processing failed in {}",
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                context.processorNodeId(),
+        // One line, rate-limited: a frame that trips a bug every time could otherwise fill the
+        // disk with stack traces. The trace is at DEBUG; the dead letter names the exception.
+        BAD_RECORDS.log(
+                DeadLetterReason.PROCESSING_ERROR,
+                String.format(
+                        "dead-lettering the record at %s-%d offset %d: processing failed in %s: %s",
+                        context.topic(),
+                        context.partition(),
+                        context.offset(),
+                        context.processorNodeId(),
+                        exception),
                 exception);
         settings.metrics().deadLetter(DeadLetterReason.PROCESSING_ERROR);
         if (settings.dlqTopic() == null) {

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * How a processor rejects a frame: log where it came from, count it by reason, and forward a {@link
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
 final class DeadLetterSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterSink.class);
+
+    /** Shared by the processors of every stream thread. */
+    private static final BadRecordLog BAD_RECORDS = new BadRecordLog(LOG, Level.WARN);
 
     /** The metadata entry that keeps a parked frame's source partition. */
     static final String SOURCE_PARTITION = "canvasflow.source.partition";
@@ -67,13 +71,12 @@ final class DeadLetterSink {
         if (parked.containsKey(SOURCE_PARTITION) || parked.containsKey(SOURCE_OFFSET)) {
             frame = withoutSource(frame);
         }
-        LOG.warn(
-                "dead-lettering the frame at {}-{} offset {} ({}): {}",
-                topic,
-                partition,
-                offset,
+        BAD_RECORDS.log(
                 reason,
-                message);
+                String.format(
+                        "dead-lettering the frame at %s-%d offset %d (%s): %s",
+                        topic, partition, offset, reason, message),
+                null);
         metrics.deadLetter(reason);
         String camera = cameraId(record);
         DeadLetter letter =

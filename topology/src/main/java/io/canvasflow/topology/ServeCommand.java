@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code canvasflow serve}: runs the Kafka Streams application until Ctrl-C. Without bootstrap
  * servers (no flag, setting or {@code KAFKA_BOOTSTRAP_SERVERS}) it says so and exits with status 2
- * before anything starts; a broker for trying things out is {@code canvasflow broker}.
+ * before anything starts; a broker for trying things out is {@code canvasflow broker}. Exit status:
+ * 0 after a requested stop (SIGTERM, Ctrl-C) once everything is closed, 1 when Kafka Streams
+ * failed, 2 for bad input or settings.
  *
  * <p>{@link #main} runs it on its own: it is the Main-Class of {@code canvasflow-serve.jar}, the
  * container image's entry point, whose class path is the topology's runtime and nothing else.
@@ -98,7 +100,9 @@ public final class ServeCommand implements Callable<Integer> {
      *
      * @param config the settings; they must name bootstrap servers
      * @param err where to say why it could not start
-     * @return 0 after Ctrl-C, 1 when Kafka Streams failed, 2 when it could not start
+     * @return 0 after Ctrl-C, 1 when Kafka Streams failed, 2 when it could not start; when the JVM
+     *     is stopped by a signal (SIGTERM, Ctrl-C), the shutdown hook ends it with 0 (1 if Kafka
+     *     Streams had failed) once everything is closed
      */
     public static int serve(CanvasFlowConfig config, PrintWriter err) throws InterruptedException {
         if (config.bootstrapServers().isBlank()) {
@@ -115,13 +119,12 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         CountDownLatch shutdown = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            app.close();
-                            shutdown.countDown();
-                        },
-                        "canvasflow-shutdown");
+        Runnable stop =
+                () -> {
+                    app.close();
+                    shutdown.countDown();
+                };
+        Thread hook = new Thread(() -> stopAndHalt(app, stop), "canvasflow-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         app.stopped().thenRun(shutdown::countDown);
         try {
@@ -129,23 +132,55 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             // Stopped by whoever runs serve in-process (a test, an embedding tool), not by
             // Ctrl-C: stop as Ctrl-C would, so that no stream thread outlives the call.
-            boolean hookPending;
-            try {
-                hookPending = Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                hookPending = false; // the JVM is exiting and runs the hook itself
-            }
-            if (hookPending) {
-                hook.run();
-            }
+            if (removeHook(hook)) {
+                stop.run();
+            } // else the JVM is exiting and the hook stops it
             throw e;
         }
-        if (app.stopped().getNow(null) == KafkaStreams.State.ERROR) {
+        // Kafka Streams stopped by itself (the hook is still registered), or the hook stopped it
+        // and decides the exit status itself.
+        if (removeHook(hook)) {
+            stop.run();
+        }
+        int status = exitStatus(app);
+        if (status == 1) {
             err.println("canvasflow serve: Kafka Streams stopped with an error; see the log");
             err.flush();
-            return 1;
         }
-        return 0;
+        return status;
+    }
+
+    /** 0 after a requested stop, 1 when Kafka Streams stopped with an error. */
+    private static int exitStatus(CanvasFlowApp app) {
+        return app.stopped().getNow(null) == KafkaStreams.State.ERROR ? 1 : 0;
+    }
+
+    /**
+     * The shutdown hook: a requested stop (SIGTERM from {@code kill}, Docker or Kubernetes, or
+     * Ctrl-C) closes everything, then ends the JVM with serve's own status. Without the halt the
+     * JVM would exit with 128 + the signal's number (143, 130), which supervisors read as a
+     * failure, although the stop was clean and asked for; {@code System.exit} cannot change it once
+     * the JVM is shutting down (it blocks).
+     */
+    private static void stopAndHalt(CanvasFlowApp app, Runnable stop) {
+        int status = 1;
+        try {
+            stop.run();
+            status = exitStatus(app);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(status);
+        }
+    }
+
+    /** Unregisters the hook; false when the JVM is already shutting down (the hook runs). */
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
     }
 
     private Map<String, String> flags() {

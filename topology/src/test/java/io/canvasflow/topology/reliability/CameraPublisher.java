@@ -4,6 +4,8 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -23,6 +25,7 @@ final class CameraPublisher implements AutoCloseable {
     private final Duration period;
     private final LongSupplier allowed;
     private final AtomicLong published = new AtomicLong();
+    private final Map<String, Long> sentNanos = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile RuntimeException failure;
@@ -76,6 +79,7 @@ final class CameraPublisher implements AutoCloseable {
                     next = System.nanoTime();
                 }
                 for (String camera : cameras) {
+                    sentNanos.put(camera + "#" + seq, System.nanoTime());
                     producer.send(
                             Fixtures.record(Topics.FRAMES.name(), Fixtures.frame(camera, seq)));
                 }
@@ -97,6 +101,14 @@ final class CameraPublisher implements AutoCloseable {
     /** The last sequence handed to the producer. */
     long published() {
         return published.get();
+    }
+
+    /**
+     * When a frame was handed to the producer, on {@link System#nanoTime()}'s clock, or null when
+     * it has not been yet.
+     */
+    Long sentNanos(String camera, long sequence) {
+        return sentNanos.get(camera + "#" + sequence);
     }
 
     /** Whether every frame has been published. */

@@ -35,6 +35,17 @@ final class ChildServe implements AutoCloseable {
      * @param log where the child's output goes
      */
     static ChildServe start(Path model, Map<String, String> settings, Path log) throws IOException {
+        return start(model, settings, log, List.of());
+    }
+
+    /**
+     * Starts {@code serve} with extra JVM options, such as {@code
+     * -Dorg.slf4j.simpleLogger.log.X=info} to undo a level that this module's test {@code
+     * simplelogger.properties} sets (the child shares the test class path, and so that file).
+     */
+    static ChildServe start(
+            Path model, Map<String, String> settings, Path log, List<String> jvmOptions)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of("--model", model.toString()));
         settings.forEach(
                 (k, v) -> {
@@ -42,18 +53,17 @@ final class ChildServe implements AutoCloseable {
                     args.add(k + "=" + v);
                 });
         Files.createDirectories(log.getParent());
-        Process process =
-                ChildJvm.start(
+        List<String> options =
+                new ArrayList<>(
                         List.of(
                                 "-Xmx512m",
                                 "-XX:+UseSerialGC",
                                 // One PyTorch thread: on a small shared host more threads spin
                                 // against each other.
                                 "-Dai.djl.pytorch.num_threads=1",
-                                "-Dai.djl.pytorch.num_interop_threads=1"),
-                        ChildServe.class,
-                        args,
-                        log);
+                                "-Dai.djl.pytorch.num_interop_threads=1"));
+        options.addAll(jvmOptions);
+        Process process = ChildJvm.start(options, ChildServe.class, args, log);
         return new ChildServe(process, log);
     }
 
@@ -70,6 +80,66 @@ final class ChildServe implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The child JVM's process id. */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * A thread dump of the child ({@code jcmd PID Thread.print}), for a failure message: what each
+     * of serve's threads was doing when a test saw it stall.
+     */
+    String threadDump() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump =
+                    new ProcessBuilder(
+                                    jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                            .redirectErrorStream(true)
+                            .start();
+            // Read before waiting: a dump larger than the pipe's buffer would block jcmd.
+            String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!dump.waitFor(30, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+            }
+            return text;
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)";
+        }
+    }
+
+    /** Sends SIGTERM, as {@code kill PID}, {@code docker stop} or Kubernetes would. */
+    void terminate() {
+        // Through the handle: Process.destroy() also closes the pipe to the child's standard
+        // input, and the child's watchdog would halt it with 137 before its hook ran.
+        process.toHandle().destroy();
+    }
+
+    /**
+     * Waits until the child exits.
+     *
+     * @return its exit status
+     * @throws AssertionError when it is still running after the timeout
+     */
+    int awaitExit(java.time.Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("serve did not exit within " + timeout + logTail(40));
+        }
+        return process.exitValue();
+    }
+
+    /** Everything the child has written so far, line by line. */
+    List<String> output() {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
+        }
     }
 
     /** Kills the child with SIGKILL, as the kernel's OOM killer or a power cut would. */

@@ -218,10 +218,12 @@ class ClusterReadmeTest {
                 int exit = process.stop();
                 millis.put("SIGTERM " + process.step(), (System.nanoTime() - start) / 1_000_000);
 
-                // Then each stops cleanly: 143 is a JVM that ran its shutdown hooks on SIGTERM
-                assertEquals(143, exit, process.step() + "\n" + process.log());
+                // Then each stops cleanly: serve says 0 for a requested stop (its documented exit
+                // status); the broker is a JVM that ran its shutdown hooks on SIGTERM, 143
+                boolean serve = process.step().contains(" serve ");
+                assertEquals(serve ? 0 : 143, exit, process.step() + "\n" + process.log());
                 String closed =
-                        process.step().contains(" serve ")
+                        serve
                                 ? "Kafka Streams state PENDING_SHUTDOWN -> NOT_RUNNING"
                                 : "stopped";
                 assertTrue(process.log().contains(closed), process.step() + "\n" + process.log());

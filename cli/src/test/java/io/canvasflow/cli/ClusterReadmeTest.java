@@ -223,9 +223,7 @@ class ClusterReadmeTest {
                 boolean serve = process.step().contains(" serve ");
                 assertEquals(serve ? 0 : 143, exit, process.step() + "\n" + process.log());
                 String closed =
-                        serve
-                                ? "Kafka Streams state PENDING_SHUTDOWN -> NOT_RUNNING"
-                                : "stopped";
+                        serve ? "Kafka Streams state PENDING_SHUTDOWN -> NOT_RUNNING" : "stopped";
                 assertTrue(process.log().contains(closed), process.step() + "\n" + process.log());
             }
         } finally {

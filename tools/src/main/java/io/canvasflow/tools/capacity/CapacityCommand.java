@@ -127,8 +127,7 @@ public final class CapacityCommand extends BaseCommand {
                                                 m.sizes().maskBytes(),
                                                 m.sizes().canvasBytes()),
                                         m.restoreBytesPerSecond(),
-                                        m.rssBytesBase(),
-                                        m.rssBytesPerCamera(),
+                                        m.memory(),
                                         m.source());
                     }
                     Map<String, Object> result = result(m, source);
@@ -161,8 +160,9 @@ public final class CapacityCommand extends BaseCommand {
         fit.put("maskBytes", Stats.finite(m.sizes().maskBytes()));
         fit.put("canvasBytes", Stats.finite(m.sizes().canvasBytes()));
         fit.put("restoreBytesPerSecond", Stats.finite(m.restoreBytesPerSecond()));
-        fit.put("rssBytesBase", Stats.finite(m.rssBytesBase()));
-        fit.put("rssBytesPerCamera", Stats.finite(m.rssBytesPerCamera()));
+        fit.put("rssBytesBase", Stats.finite(m.memory().base()));
+        fit.put("rssBytesPerPartition", Stats.finite(m.memory().perPartition()));
+        fit.put("rssBytesPerCamera", Stats.finite(m.memory().perCamera()));
         r.put("measured", fit);
         List<Map<String, Object>> check = new ArrayList<>();
         for (Map<String, Object> run : (List<Map<String, Object>>) source.get("runs")) {
@@ -177,6 +177,12 @@ public final class CapacityCommand extends BaseCommand {
             o.put("measuredCores", Stats.finite(measuredCores));
             o.put("predictedCores", Stats.finite(predicted));
             o.put("error", Stats.finite(predicted / measuredCores - 1));
+            double measuredRss = ((Number) run.get("rssBytes")).doubleValue();
+            double predictedRss =
+                    m.memory().bytes(partitions, ((Number) run.get("cameras")).doubleValue());
+            o.put("measuredRssBytes", Stats.finite(measuredRss));
+            o.put("predictedRssBytes", Stats.finite(predictedRss));
+            o.put("rssError", Stats.finite(predictedRss / measuredRss - 1));
             check.add(o);
         }
         r.put("fitAgainstMeasured", check);

@@ -16,7 +16,8 @@ package io.canvasflow.tools.capacity;
  *   <li>state = cameras x canvas bytes (RocksDB across the instances; the changelog holds as much
  *       per replica);
  *   <li>restore of one instance's share = cameras / instances x canvas bytes / restore rate;
- *   <li>resident set per instance = base + cameras / instances x bytes per camera;
+ *   <li>resident set per instance = base + partitions / instances x bytes per partition + cameras /
+ *       instances x bytes per camera;
  *   <li>GPUs (an estimate until measured on one): R x gpu ms per frame / 1000 / utilisation, the
  *       model's part of the CPU cost moving to the GPU and the rest staying on the CPU.
  * </ul>
@@ -119,7 +120,7 @@ public final class CapacityModel {
                 new Cpu(
                         cores,
                         instances,
-                        m.rssBytesBase() + camerasPerInstance * m.rssBytesPerCamera()),
+                        m.memory().bytes((double) partitions / instances, camerasPerInstance)),
                 new Kafka(r * s.frameBytes(), r * (s.maskBytes() + s.canvasBytes())),
                 new State(stateBytes, stateBytes / instances / m.restoreBytesPerSecond()),
                 new Gpu(

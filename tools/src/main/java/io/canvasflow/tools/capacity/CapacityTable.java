@@ -18,7 +18,8 @@ final class CapacityTable {
                         Locale.ROOT,
                         "Measured (%s): %s CPU ms per frame + %s CPU ms per partition-second;"
                                 + " model %s ms of it; frame %s B, mask %s B, canvas %s B;"
-                                + " restore %s MB/s; RSS %s MB + %s kB per camera%n%n",
+                                + " restore %s MB/s; RSS %s MB + %s MB per partition + %s kB per"
+                                + " camera%n%n",
                         m.get("source"),
                         num(m.get("cpuMsPerFrame"), 2, 1),
                         num(m.get("cpuMsPerPartitionSecond"), 3, 1),
@@ -28,6 +29,7 @@ final class CapacityTable {
                         num(m.get("canvasBytes"), 0, 1),
                         num(m.get("restoreBytesPerSecond"), 1, 1e6),
                         num(m.get("rssBytesBase"), 0, 1e6),
+                        num(m.get("rssBytesPerPartition"), 2, 1e6),
                         num(m.get("rssBytesPerCamera"), 2, 1e3)));
         sb.append(
                 String.format(
@@ -68,19 +70,22 @@ final class CapacityTable {
                 .append(
                         "; +cores: CPU cores the rest of each frame"
                                 + " still needs beside them\n\n");
-        sb.append("The formulas against the measured runs (cores busy):\n");
+        sb.append("The formulas against the measured runs (cores busy; resident set):\n");
         for (Map<String, Object> c : (List<Map<String, Object>>) r.get("fitAgainstMeasured")) {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "  %5s cameras, %4s partitions at %s frames/s: measured %s, formula %s"
-                                    + " (%s %%)%n",
+                            "  %5s cameras, %4s partitions at %s frames/s: cores measured %s,"
+                                    + " formula %s (%s %%); RSS measured %s MB, formula %s MB (%s %%)%n",
                             c.get("cameras"),
                             c.get("partitions"),
                             num(c.get("rateFps"), 1, 1),
                             num(c.get("measuredCores"), 3, 1),
                             num(c.get("predictedCores"), 3, 1),
-                            num(c.get("error"), 1, 0.01)));
+                            num(c.get("error"), 1, 0.01),
+                            num(c.get("measuredRssBytes"), 0, 1e6),
+                            num(c.get("predictedRssBytes"), 0, 1e6),
+                            num(c.get("rssError"), 1, 0.01)));
         }
         return sb.toString();
     }

@@ -16,8 +16,7 @@ import java.util.Map;
  * @param modelMsPerFrame of a frame's time, the model's (what a GPU would take over)
  * @param sizes the bytes of a frame, a mask event and a camera's canvas
  * @param restoreBytesPerSecond changelog bytes restored per second into an empty state directory
- * @param rssBytesBase serve's resident set with no cameras
- * @param rssBytesPerCamera serve's resident set per camera in its store
+ * @param memory serve's resident set: a base, per partition and per camera
  * @param source where the figures come from, for the report
  */
 public record Measured(
@@ -26,9 +25,23 @@ public record Measured(
         double modelMsPerFrame,
         Sizes sizes,
         double restoreBytesPerSecond,
-        double rssBytesBase,
-        double rssBytesPerCamera,
+        Memory memory,
         String source) {
+
+    /**
+     * Serve's resident set as a straight line.
+     *
+     * @param base with no partitions and no cameras, the model loaded and run
+     * @param perPartition per partition it owns (a task, its RocksDB instance, client buffers)
+     * @param perCamera per camera in its canvas store
+     */
+    public record Memory(double base, double perPartition, double perCamera) {
+
+        /** The resident set of an instance with these partitions and cameras. */
+        public double bytes(double partitions, double cameras) {
+            return base + partitions * perPartition + cameras * perCamera;
+        }
+    }
 
     /**
      * Byte sizes.
@@ -45,8 +58,9 @@ public record Measured(
      * @param partitions partitions
      * @param rateFps total frames per second
      * @param coresBusy serve's CPU time over the run, in cores
+     * @param rssBytes serve's resident set after the run
      */
-    record Point(int partitions, double rateFps, double coresBusy) {}
+    record Point(int partitions, double rateFps, double coresBusy, double rssBytes) {}
 
     /**
      * Fits the figures to a {@code bench scale} JSON: CPU is a straight line in the partition count
@@ -76,7 +90,8 @@ public record Measured(
                     new Point(
                             number(r, "partitions").intValue(),
                             number(r, "rateFps").doubleValue(),
-                            number(r, "coresBusy").doubleValue()));
+                            number(r, "coresBusy").doubleValue(),
+                            number(r, "rssBytes").doubleValue()));
             frame += number(r, "frameBytes").doubleValue() / runs.size();
             mask += number(r, "maskBytes").doubleValue() / runs.size();
             canvas += number(r, "canvasBytesPerCamera").doubleValue() / runs.size();
@@ -84,32 +99,58 @@ public record Measured(
         }
         double[] cpu = fitCpu(points);
         double restoreRate = Double.NaN;
-        double rssBase = Double.NaN;
-        double rssPerCamera = Double.NaN;
+        double rssPerCamera = 0;
         if (restores != null && !restores.isEmpty()) {
             Map<String, Object> largest = restores.get(restores.size() - 1);
             restoreRate =
                     number(largest, "changelogBytes").doubleValue()
                             / number(largest, "restoreSeconds").doubleValue();
             if (restores.size() >= 2) {
+                // the restore runs hold the partitions still and add cameras
                 Map<String, Object> smallest = restores.get(0);
                 double c0 = number(smallest, "cameras").doubleValue();
                 double c1 = number(largest, "cameras").doubleValue();
                 double r0 = number(smallest, "rssBytes").doubleValue();
                 double r1 = number(largest, "rssBytes").doubleValue();
                 rssPerCamera = Math.max(0, (r1 - r0) / (c1 - c0));
-                rssBase = r0 - rssPerCamera * c0;
             }
         }
+        // the camera runs add partitions (and cameras): what the cameras explain is taken out
+        double[] rss = fitLine(points, rssPerCamera, runs);
         return new Measured(
                 cpu[0],
                 cpu[1],
                 model,
                 new Sizes(frame, mask, canvas),
                 restoreRate,
-                rssBase,
-                rssPerCamera,
+                new Memory(rss[0], rss[1], rssPerCamera),
                 source);
+    }
+
+    /** Least squares of RSS - cameras x perCamera = base + partitions x perPartition: {base, b}. */
+    private static double[] fitLine(
+            List<Point> points, double perCamera, List<Map<String, Object>> runs) {
+        int n = points.size();
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (int i = 0; i < n; i++) {
+            double x = points.get(i).partitions();
+            double y =
+                    points.get(i).rssBytes()
+                            - perCamera * number(runs.get(i), "cameras").doubleValue();
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        double det = n * sxx - sx * sx;
+        if (n < 2 || Math.abs(det) < 1e-9) {
+            return new double[] {sy / n, 0};
+        }
+        double b = Math.max(0, (n * sxy - sx * sy) / det);
+        return new double[] {(sy - b * sx) / n, b};
     }
 
     /**

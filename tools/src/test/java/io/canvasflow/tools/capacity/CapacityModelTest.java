@@ -28,6 +28,8 @@ class CapacityModelTest {
             r.put("frameBytes", 6000.0);
             r.put("maskBytes", 1500.0);
             r.put("canvasBytesPerCamera", 9000.0);
+            // 480 MB + 1.5 MB per partition + 10 kB per camera
+            r.put("rssBytes", 480e6 + partitions * 1.5e6 + partitions * 10_000.0);
             runs.add(r);
         }
         Map<String, Object> small = new LinkedHashMap<>();
@@ -53,8 +55,9 @@ class CapacityModelTest {
         assertEquals(20.0, m.cpuMsPerFrame(), 1e-9);
         assertEquals(0.5, m.cpuMsPerPartitionSecond(), 1e-9);
         assertEquals(30e6, m.restoreBytesPerSecond(), 1e-3);
-        assertEquals(10_000.0, m.rssBytesPerCamera(), 1e-9);
-        assertEquals(390e6, m.rssBytesBase(), 1e-3);
+        assertEquals(10_000.0, m.memory().perCamera(), 1e-9);
+        assertEquals(1.5e6, m.memory().perPartition(), 1e-3);
+        assertEquals(480e6, m.memory().base(), 1e-1);
         assertEquals(0.41, CapacityModel.coresBusy(m, 20, 4 * 5), 1e-9);
     }
 
@@ -77,6 +80,11 @@ class CapacityModelTest {
         assertEquals(
                 9.0e6 / e.cpu().instances() / 30e6, e.state().restoreSecondsPerInstance(), 1e-9);
         assertEquals(10_000 * 2.0 / 1000 / 0.7, e.gpu().gpus(), 1e-9);
+        double perInstance = 288.0 / e.cpu().instances();
+        assertEquals(
+                480e6 + perInstance * 1.5e6 + 1000.0 / e.cpu().instances() * 10_000,
+                e.cpu().rssBytesPerInstance(),
+                1);
     }
 
     @Test
@@ -99,7 +107,7 @@ class CapacityModelTest {
         CommandRun own = CommandRun.of(new CapacityCommand(), "--measured", file.toString());
         assertEquals(0, own.exit(), own.err());
         assertTrue(own.out().contains("20.00 CPU ms per frame"), own.out());
-        assertTrue(own.out().contains("measured 0.402, formula 0.402 (0.0 %)"), own.out());
+        assertTrue(own.out().contains("cores measured 0.402, formula 0.402 (0.0 %)"), own.out());
 
         CommandRun bad = CommandRun.of(new CapacityCommand(), "--utilisation", "1.5");
         assertEquals(2, bad.exit());

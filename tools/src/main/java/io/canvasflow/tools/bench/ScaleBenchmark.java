@@ -9,8 +9,10 @@ import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.MaskCollector;
+import io.canvasflow.tools.replay.StageTimes;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.CanvasFlowMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -53,6 +55,8 @@ final class ScaleBenchmark {
      * @param latency capture to mask readable, p50 and p99 ms
      * @param memory the serve process's memory and the canvas store's size
      * @param traffic the records' sizes
+     * @param stagesMs where the stream thread's milliseconds per frame went: serve's stage timers,
+     *     then Kafka's commit and poll waits
      */
     record Run(
             int cameras,
@@ -61,7 +65,8 @@ final class ScaleBenchmark {
             Cost cost,
             double[] latency,
             Memory memory,
-            Traffic traffic) {}
+            Traffic traffic,
+            Map<String, Double> stagesMs) {}
 
     /**
      * What a frame puts on Kafka.
@@ -209,10 +214,12 @@ final class ScaleBenchmark {
             long frames = (long) (rate * seconds);
             say(progress, "  measuring: %d frames at %.1f frames/s%n", frames, rate);
             long cpu0 = serve.cpuMillis();
+            Map<String, Double> stages0 = serve.stageTotals();
             long t0 = System.nanoTime();
             sender.send(ids, frames, rate);
             awaitMasks(collector, masks, warmUp + frames);
             long cpu1 = serve.cpuMillis();
+            Map<String, Double> stages1 = serve.stageTotals();
             double span = (System.nanoTime() - t0) / 1e9;
             long rss = serve.rssBytes();
             List<MaskCollector.Received> measured;
@@ -247,7 +254,8 @@ final class ScaleBenchmark {
                                 Stats.percentile(latency, 50), Stats.percentile(latency, 99)
                             },
                             new Memory(rss, changelog.meanValueBytes(), changelog.sample()),
-                            new Traffic(sender.meanFrameBytes(), maskBytes));
+                            new Traffic(sender.meanFrameBytes(), maskBytes),
+                            perFrameMs(stages0, stages1, frames));
             say(
                     progress,
                     "  %.2f CPU ms per frame, model %.1f ms, latency p50 %.0f / p99 %.0f ms,"
@@ -262,6 +270,28 @@ final class ScaleBenchmark {
             deleteTopics(config, app);
             deleteTree(common.work().resolve("state-" + app));
         }
+    }
+
+    /**
+     * The difference of two {@link ServeProcess#stageTotals} per frame, in milliseconds: each
+     * stage, then {@code commit wait} and {@code poll wait} (blocked time outside the commit).
+     */
+    static Map<String, Double> perFrameMs(
+            Map<String, Double> before, Map<String, Double> after, long frames) {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        for (String stage : CanvasFlowMetrics.STAGES) {
+            ms.put(stage, delta(before, after, stage) / 1e6 / frames);
+        }
+        double commit = delta(before, after, "commit") / 1e6 / frames;
+        ms.put(StageTimes.COMMIT_WAIT, commit);
+        ms.put(
+                StageTimes.POLL_WAIT,
+                Math.max(0, delta(before, after, "blocked") / 1e6 / frames - commit));
+        return ms;
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String k) {
+        return after.getOrDefault(k, 0.0) - before.getOrDefault(k, 0.0);
     }
 
     /** Waits for masks; a run that stalls for two minutes is an error. */

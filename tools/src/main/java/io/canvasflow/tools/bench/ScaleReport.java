@@ -50,6 +50,9 @@ final class ScaleReport {
             o.put("canvasBytesPerCamera", Stats.finite(r.memory().canvasBytesPerCamera()));
             o.put("frameBytes", Stats.finite(r.traffic().frameBytes()));
             o.put("maskBytes", Stats.finite(r.traffic().maskBytes()));
+            Map<String, Object> stages = new LinkedHashMap<>();
+            r.stagesMs().forEach((k, v) -> stages.put(k, Stats.finite(v)));
+            o.put("stagesMsPerFrame", stages);
             rs.add(o);
         }
         m.put("runs", rs);
@@ -111,6 +114,36 @@ final class ScaleReport {
         return m;
     }
 
+    /** The stream thread's milliseconds per frame, a column per run. */
+    @SuppressWarnings("unchecked")
+    private static String stagesTable(List<Map<String, Object>> runs) {
+        if (runs.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-14s", "ms per frame"));
+        for (Map<String, Object> r : runs) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            " %12s",
+                            r.get("cameras") + "c/" + r.get("partitions") + "p"));
+        }
+        sb.append('\n');
+        Map<String, Object> first = (Map<String, Object>) runs.get(0).get("stagesMsPerFrame");
+        for (String stage : first.keySet()) {
+            sb.append(String.format(Locale.ROOT, "%-14s", stage));
+            for (Map<String, Object> r : runs) {
+                Object v = ((Map<String, Object>) r.get("stagesMsPerFrame")).get(stage);
+                sb.append(String.format(Locale.ROOT, " %12s", num(v, 2)));
+            }
+            sb.append('\n');
+        }
+        sb.append(
+                "(serve's stage timers and Kafka's blocked and transaction time, per measured"
+                        + " frame: where the stream thread's time went)\n\n");
+        return sb.toString();
+    }
+
     private static Map<String, Object> check(
             String description, double value, String threshold, boolean pass) {
         Map<String, Object> o = new LinkedHashMap<>();
@@ -164,6 +197,7 @@ final class ScaleReport {
         sb.append(
                 "(CPU ms/f: the serve process's CPU time, all threads, per frame; cores: that time"
                         + " over the run; latency: capture to mask readable, read_committed)\n\n");
+        sb.append(stagesTable((List<Map<String, Object>>) m.get("runs")));
         List<Map<String, Object>> restores = (List<Map<String, Object>>) m.get("restores");
         if (!restores.isEmpty()) {
             sb.append(

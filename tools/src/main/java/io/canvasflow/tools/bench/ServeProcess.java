@@ -151,6 +151,48 @@ public final class ServeProcess implements AutoCloseable {
         return OptionalDouble.empty();
     }
 
+    /**
+     * Running totals from its {@code /metrics}: each frame stage's seconds ({@code
+     * canvasflow_frame_stage_seconds_sum{stage}}), and Kafka's own totals as Micrometer exports
+     * them: the stream threads' blocked time and their producers' transaction and flush time, in
+     * nanoseconds. Keys: the stage names, {@code blocked} and {@code commit}.
+     *
+     * @return the totals, empty when serve does not answer
+     */
+    public Map<String, Double> stageTotals() {
+        String text = get("/metrics");
+        Map<String, Double> totals = new java.util.LinkedHashMap<>();
+        if (text == null) {
+            return totals;
+        }
+        Matcher stage =
+                Pattern.compile(
+                                "(?m)^canvasflow_frame_stage_seconds_sum\\{[^}]*stage=\"([a-z]+)\"[^}]*}"
+                                        + " (\\S+)$")
+                        .matcher(text);
+        while (stage.find()) {
+            totals.merge(stage.group(1), Double.parseDouble(stage.group(2)) * 1e9, Double::sum);
+        }
+        Matcher kafka = Pattern.compile("(?m)^(kafka_[a-z_]+)(?:\\{[^}]*})? (\\S+)$").matcher(text);
+        while (kafka.find()) {
+            String name = kafka.group(1).replaceAll("(_total)+$", "");
+            double value = Double.parseDouble(kafka.group(2));
+            if (!Double.isFinite(value)) {
+                continue;
+            }
+            if (name.startsWith("kafka_stream_thread") && name.endsWith("blocked_time_ns")) {
+                totals.merge("blocked", value, Double::sum);
+            } else if (name.startsWith("kafka_producer")
+                    && (name.endsWith("_txn_commit_time_ns")
+                            || name.endsWith("_txn_send_offsets_time_ns")
+                            || name.endsWith("_txn_begin_time_ns")
+                            || name.endsWith("_flush_time_ns"))) {
+                totals.merge("commit", value, Double::sum);
+            }
+        }
+        return totals;
+    }
+
     /** The CPU time the child has used so far, all its threads, in milliseconds. */
     public long cpuMillis() {
         return process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);

@@ -59,6 +59,10 @@ class ScaleBenchCommandTest {
             // a canvas is classes x H/8 x W/8 float16s and a header
             assertTrue(((Number) r.get("canvasBytesPerCamera")).doubleValue() > 1000, r.toString());
             assertEquals(1.0, ((Number) r.get("seededShare")).doubleValue(), r.toString());
+            // where the stream thread's time went, from serve's /metrics
+            Map<String, Object> stages = (Map<String, Object>) r.get("stagesMsPerFrame");
+            assertTrue(((Number) stages.get("backbone")).doubleValue() > 0, stages.toString());
+            assertTrue(((Number) stages.get("commit wait")).doubleValue() > 0, stages.toString());
         }
         // and the restore read all 300 cameras into an empty state directory, then a second
         // instance took half the partitions

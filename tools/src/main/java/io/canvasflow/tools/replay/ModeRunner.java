@@ -115,11 +115,11 @@ public record ModeRunner(
                                 new ByteArraySerializer())) {
             say("  %s: segmenting %d records%n", label, fed[0]);
             CpuUse.Snapshot drainStart = CpuUse.snapshot();
-            // The stage breakdown starts at the first mask, as the drain rate does: before it the
-            // threads wait for their partitions, which is not a frame's cost.
-            run.collector().await(() -> !drained.isEmpty(), idle);
+            // The stage breakdown starts once the threads have their partitions: the wait for them
+            // is not a frame's cost. It is per frame segmented in the window (the stage timers'
+            // own count), so frames done before it do not count on either side.
+            run.awaitRunning(idle, false);
             StageTimes stagesStart = StageTimes.take(run.app());
-            int framesAtStart = drained.size();
             boolean complete =
                     run.collector()
                             .await(
@@ -132,13 +132,10 @@ public record ModeRunner(
             CpuUse.Usage drainCpu = CpuUse.between(drainStart, CpuUse.snapshot());
             double fps = drainFps(drained);
             Map<String, Double> stagesMs =
-                    drained.size() <= framesAtStart || !(fps > 0)
+                    !(fps > 0)
                             ? Map.of()
                             : StageTimes.take(run.app())
-                                    .perFrameMs(
-                                            stagesStart,
-                                            drained.size() - framesAtStart,
-                                            streamThreads * 1000 / fps);
+                                    .perFrameMs(stagesStart, streamThreads * 1000 / fps);
             long deadLetters = run.collector().deadLetters();
             long duplicates = run.duplicates();
             List<Double> latencies = new ArrayList<>();

@@ -37,6 +37,11 @@ public record StageTimes(Map<String, Double> nanos) {
 
     private static final String BLOCKED = "blocked";
 
+    /** Frames segmented: the count of a stage every segmented frame passes once. */
+    private static final String FRAMES = "frames";
+
+    private static final String COUNTED_STAGE = "encode";
+
     private static final Set<String> COMMIT_METRICS =
             Set.of(
                     "flush-time-ns-total",
@@ -65,6 +70,9 @@ public record StageTimes(Map<String, Double> nanos) {
                             .tag("stage", stage)
                             .timer();
             totals.put(stage, timer == null ? 0.0 : timer.totalTime(TimeUnit.NANOSECONDS));
+            if (stage.equals(COUNTED_STAGE)) {
+                totals.put(FRAMES, timer == null ? 0.0 : (double) timer.count());
+            }
         }
         double blocked = 0;
         double commit = 0;
@@ -87,17 +95,20 @@ public record StageTimes(Map<String, Double> nanos) {
     }
 
     /**
-     * What was spent between an earlier snapshot and this one, per frame.
+     * What was spent between an earlier snapshot and this one, per frame segmented in between.
      *
      * @param earlier the snapshot at the start
-     * @param frames frames segmented in between
      * @param threadMsPerFrame the stream threads' wall time per frame (threads x 1000 / frames/s):
      *     what the rows add up to
-     * @return milliseconds per frame: each stage, commit wait, poll wait and the rest
+     * @return milliseconds per frame: each stage, commit wait, poll wait and the rest; empty when
+     *     no frame was segmented in between
      */
-    public Map<String, Double> perFrameMs(
-            StageTimes earlier, long frames, double threadMsPerFrame) {
+    public Map<String, Double> perFrameMs(StageTimes earlier, double threadMsPerFrame) {
+        double frames = delta(earlier, FRAMES);
         Map<String, Double> ms = new LinkedHashMap<>();
+        if (!(frames > 0)) {
+            return ms;
+        }
         double accounted = 0;
         for (String stage : STAGES) {
             double v = delta(earlier, stage) / 1e6 / frames;

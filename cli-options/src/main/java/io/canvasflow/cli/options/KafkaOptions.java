@@ -50,6 +50,18 @@ public final class KafkaOptions {
     }
 
     /**
+     * For a command that runs against the cluster the flag names, or a broker of its own without
+     * the flag: whether that cluster answers, within {@link KafkaPreflight#DEFAULT_TIMEOUT}.
+     *
+     * @return the problem in one sentence, or null when it answers or the flag is absent
+     */
+    public String unreachable() {
+        return bootstrapServers == null
+                ? null
+                : preflight(bootstrapServers, Map.of(), java.util.List.of(), "");
+    }
+
+    /**
      * The flag's value, else the environment's {@value #BOOTSTRAP_ENV}.
      *
      * @param env the environment

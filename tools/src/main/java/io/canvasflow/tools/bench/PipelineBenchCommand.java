@@ -203,6 +203,10 @@ public final class PipelineBenchCommand extends BaseCommand {
         if (video != null && !Files.isRegularFile(video)) {
             throw usage("no video file at " + video);
         }
+        String unreachable = kafkaOptions.unreachable();
+        if (unreachable != null) {
+            throw usage(unreachable);
+        }
         return BenchRun.exitCode(
                 "canvasflow bench pipeline",
                 json,

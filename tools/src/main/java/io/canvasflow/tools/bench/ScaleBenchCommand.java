@@ -135,6 +135,10 @@ public final class ScaleBenchCommand extends BaseCommand {
                             + " --max-partitions >= 1, --partitions >= 1, --restore counts >= 1 and"
                             + " --restore-partitions >= 1");
         }
+        String unreachable = kafkaOptions.unreachable();
+        if (unreachable != null) {
+            throw usage(unreachable);
+        }
         return BenchRun.exitCode(
                 "canvasflow bench scale",
                 json,

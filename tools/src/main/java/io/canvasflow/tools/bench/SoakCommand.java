@@ -136,6 +136,10 @@ public final class SoakCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        String unreachable = kafkaOptions.unreachable();
+        if (unreachable != null) {
+            throw usage(unreachable);
+        }
         return BenchRun.exitCode(
                 "canvasflow bench soak",
                 json,

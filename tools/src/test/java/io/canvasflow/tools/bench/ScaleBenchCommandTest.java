@@ -80,6 +80,31 @@ class ScaleBenchCommandTest {
     }
 
     @Test
+    void shouldSayInOneSentenceThatNothingListensAtTheClusterAddress() {
+        // Given an address where nothing listens, for each benchmark that can use a cluster
+        for (Object command :
+                List.of(new ScaleBenchCommand(), new PipelineBenchCommand(), new SoakCommand())) {
+            long start = System.nanoTime();
+
+            // When the benchmark is pointed at it
+            CommandRun run = CommandRun.of(command, "--bootstrap-servers", "127.0.0.1:1");
+
+            // Then it stops at once with one sentence naming the address, before starting anything
+            assertEquals(2, run.exit(), command + ": " + run.err());
+            // (picocli adds the usage text here; the canvasflow launcher prints the sentence alone)
+            assertTrue(
+                    run.err()
+                            .lines()
+                            .findFirst()
+                            .orElse("")
+                            .contains("no Kafka broker at 127.0.0.1:1"),
+                    run.err());
+            assertTrue(
+                    System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), command.toString());
+        }
+    }
+
+    @Test
     void shouldRefuseABadRateInOneSentence() {
         CommandRun run = CommandRun.of(new ScaleBenchCommand(), "--rate", "0");
         assertEquals(2, run.exit());

@@ -213,8 +213,14 @@ public final class CanvasFlowTopology {
         props.put(
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndFailProductionHandler.class);
-        // No global stores today; set it so that one added later is covered too.
+        // No global stores today; set it so that one added later is covered too. Kafka Streams'
+        // partition assignor builds its own StreamsConfig from the main consumer's settings, which
+        // warns on every start unless the flag is there too.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(
+                StreamsConfig.mainConsumerPrefix(
+                        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                true);
         props.put(CONFIG_OBJECT, config);
         props.put(METRICS_OBJECT, metrics);
         return props;

@@ -2,8 +2,8 @@ package io.canvasflow.topology;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
@@ -29,7 +29,7 @@ final class RestoreLog implements StateRestoreListener {
     private static final long EPISODE_GAP_MS = 5_000;
 
     private final LongSupplier clock;
-    private final Map<TopicPartition, Long> running = new HashMap<>();
+    private final Set<TopicPartition> running = new HashSet<>();
     private long episodeStart = Long.MIN_VALUE;
     private long lastEnd = Long.MIN_VALUE;
     private long episodeRecords;
@@ -58,7 +58,7 @@ final class RestoreLog implements StateRestoreListener {
             episodeRecords = 0;
             episodePartitions = 0;
         }
-        running.put(partition, startingOffset);
+        running.add(partition);
         LOG.debug(
                 "restoring {} of {} from offset {} to {}",
                 partition,
@@ -86,7 +86,7 @@ final class RestoreLog implements StateRestoreListener {
     }
 
     private void finish(TopicPartition partition) {
-        if (running.remove(partition) == null) {
+        if (!running.remove(partition)) {
             return;
         }
         episodePartitions++;

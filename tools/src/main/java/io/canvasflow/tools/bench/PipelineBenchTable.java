@@ -7,7 +7,9 @@ import static io.canvasflow.tools.bench.PipelineBenchmark.MIN_TWO_THREADS_OVER_O
 import io.canvasflow.tools.bench.PipelineBenchmark.Phase;
 import io.canvasflow.tools.bench.PipelineBenchmark.Result;
 import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.StageTimes;
+import io.canvasflow.topology.CanvasFlowMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -193,7 +195,7 @@ final class PipelineBenchTable {
         if (columns.isEmpty()) {
             return "";
         }
-        List<String> rows = new ArrayList<>(StageTimes.STAGES);
+        List<String> rows = new ArrayList<>(CanvasFlowMetrics.STAGES);
         rows.addAll(List.of(StageTimes.COMMIT_WAIT, StageTimes.POLL_WAIT, StageTimes.OTHER));
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-14s", "ms per frame"));
@@ -264,7 +266,7 @@ final class PipelineBenchTable {
     }
 
     static String num(double v, int decimals) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "-";
+        return Stats.format(v, decimals);
     }
 
     /** The columns that name a phase: round, name, model threads and intra-op threads. */

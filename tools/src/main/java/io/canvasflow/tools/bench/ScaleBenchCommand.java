@@ -146,7 +146,7 @@ public final class ScaleBenchCommand extends BaseCommand {
                 err(),
                 () -> {
                     Map<String, Object> result = run(out);
-                    BenchRun.print(out, table(result), Json.pretty(result), json);
+                    BenchRun.print(out, ScaleReport.table(result), Json.pretty(result), json);
                     return 0;
                 });
     }
@@ -229,10 +229,5 @@ public final class ScaleBenchCommand extends BaseCommand {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The table printed before the JSON. */
-    static String table(Map<String, Object> result) {
-        return ScaleReport.table(result);
     }
 }

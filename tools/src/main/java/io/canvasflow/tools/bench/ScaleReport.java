@@ -134,7 +134,7 @@ final class ScaleReport {
             sb.append(String.format(Locale.ROOT, "%-14s", stage));
             for (Map<String, Object> r : runs) {
                 Object v = ((Map<String, Object>) r.get("stagesMsPerFrame")).get(stage);
-                sb.append(String.format(Locale.ROOT, " %12s", num(v, 2)));
+                sb.append(String.format(Locale.ROOT, " %12s", Stats.format(v, 2)));
             }
             sb.append('\n');
         }
@@ -184,15 +184,15 @@ final class ScaleReport {
                             r.get("cameras"),
                             r.get("partitions"),
                             r.get("frames"),
-                            num(r.get("rateFps"), 1),
-                            num(r.get("seededShare"), 3),
-                            num(r.get("cpuMsPerFrame"), 2),
-                            num(r.get("modelMs"), 2),
-                            num(r.get("coresBusy"), 2),
-                            num(r.get("latencyP50Ms"), 0),
-                            num(r.get("latencyP99Ms"), 0),
-                            num(((Number) r.get("rssBytes")).doubleValue() / 1e6, 0),
-                            num(r.get("canvasBytesPerCamera"), 0)));
+                            Stats.format(r.get("rateFps"), 1),
+                            Stats.format(r.get("seededShare"), 3),
+                            Stats.format(r.get("cpuMsPerFrame"), 2),
+                            Stats.format(r.get("modelMs"), 2),
+                            Stats.format(r.get("coresBusy"), 2),
+                            Stats.format(r.get("latencyP50Ms"), 0),
+                            Stats.format(r.get("latencyP99Ms"), 0),
+                            Stats.format(((Number) r.get("rssBytes")).doubleValue() / 1e6, 0),
+                            Stats.format(r.get("canvasBytesPerCamera"), 0)));
         }
         sb.append(
                 "(CPU ms/f: the serve process's CPU time, all threads, per frame; cores: that time"
@@ -220,14 +220,16 @@ final class ScaleReport {
                                 "%8d %10d %12s %10s %8s %8s %10s %12s%n",
                                 r.get("cameras"),
                                 r.get("partitions"),
-                                num(((Number) r.get("changelogBytes")).doubleValue() / 1e6, 1),
-                                num(r.get("restoreSeconds"), 2),
-                                num(r.get("secondsToUp"), 1),
-                                num(((Number) r.get("rssBytes")).doubleValue() / 1e6, 0),
-                                num(((Number) r.get("stateDirBytes")).doubleValue() / 1e6, 1),
+                                Stats.format(
+                                        ((Number) r.get("changelogBytes")).doubleValue() / 1e6, 1),
+                                Stats.format(r.get("restoreSeconds"), 2),
+                                Stats.format(r.get("secondsToUp"), 1),
+                                Stats.format(((Number) r.get("rssBytes")).doubleValue() / 1e6, 0),
+                                Stats.format(
+                                        ((Number) r.get("stateDirBytes")).doubleValue() / 1e6, 1),
                                 t == null
                                         ? "-"
-                                        : num(t.get("seconds"), 1)
+                                        : Stats.format(t.get("seconds"), 1)
                                                 + " ("
                                                 + t.get("partitions")
                                                 + " p)"));
@@ -244,16 +246,10 @@ final class ScaleReport {
                             Locale.ROOT,
                             "%s: %s   (bar: %s, %s)%n",
                             c.get("description"),
-                            num(c.get("value"), 3),
+                            Stats.format(c.get("value"), 3),
                             c.get("threshold"),
                             Boolean.TRUE.equals(c.get("pass")) ? "met" : "NOT met"));
         }
         return sb.toString();
-    }
-
-    private static String num(Object v, int decimals) {
-        return v instanceof Number n && Double.isFinite(n.doubleValue())
-                ? String.format(Locale.ROOT, "%." + decimals + "f", n.doubleValue())
-                : "-";
     }
 }

@@ -117,18 +117,7 @@ public final class CapacityCommand extends BaseCommand {
                     Measured m =
                             Measured.fit(source, measured == null ? SHIPPED : measured.toString());
                     if (frameBytes != null) {
-                        m =
-                                new Measured(
-                                        m.cpuMsPerFrame(),
-                                        m.cpuMsPerPartitionSecond(),
-                                        m.modelMsPerFrame(),
-                                        new Measured.Sizes(
-                                                frameBytes,
-                                                m.sizes().maskBytes(),
-                                                m.sizes().canvasBytes()),
-                                        m.restoreBytesPerSecond(),
-                                        m.memory(),
-                                        m.source());
+                        m = m.withFrameBytes(frameBytes);
                     }
                     Map<String, Object> result = result(m, source);
                     BenchRun.print(out, CapacityTable.table(result), Json.pretty(result), json);

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.capacity;
 
+import io.canvasflow.tools.common.Stats;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -90,9 +91,8 @@ final class CapacityTable {
         return sb.toString();
     }
 
+    /** A figure in a unit (1e6 for MB), for the table. */
     private static String num(Object v, int decimals, double unit) {
-        return v instanceof Number n && Double.isFinite(n.doubleValue())
-                ? String.format(Locale.ROOT, "%." + decimals + "f", n.doubleValue() / unit)
-                : "-";
+        return Stats.format(v instanceof Number n ? n.doubleValue() / unit : v, decimals);
     }
 }

@@ -53,6 +53,23 @@ public record Measured(
     public record Sizes(double frameBytes, double maskBytes, double canvasBytes) {}
 
     /**
+     * The same figures for frames of another size.
+     *
+     * @param frameBytes a frame's image as the user's cameras send it
+     * @return the figures
+     */
+    public Measured withFrameBytes(double frameBytes) {
+        return new Measured(
+                cpuMsPerFrame,
+                cpuMsPerPartitionSecond,
+                modelMsPerFrame,
+                new Sizes(frameBytes, sizes.maskBytes(), sizes.canvasBytes()),
+                restoreBytesPerSecond,
+                memory,
+                source);
+    }
+
+    /**
      * One measured camera count, as {@code bench scale} reports it.
      *
      * @param partitions partitions

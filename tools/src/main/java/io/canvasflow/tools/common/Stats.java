@@ -63,6 +63,20 @@ public final class Stats {
         return load < 0 ? Double.NaN : load;
     }
 
+    /**
+     * A figure for a table: {@code decimals} places, or {@code -} when it is not a finite number
+     * (NaN, or a JSON null read back).
+     *
+     * @param v the figure, a Number or null
+     * @param decimals places after the point
+     * @return the text
+     */
+    public static String format(Object v, int decimals) {
+        return v instanceof Number n && Double.isFinite(n.doubleValue())
+                ? String.format(java.util.Locale.ROOT, "%." + decimals + "f", n.doubleValue())
+                : "-";
+    }
+
     /** NaN and infinities are not JSON numbers: they become null. */
     public static Double finite(double v) {
         return Double.isFinite(v) ? v : null;

@@ -4,7 +4,6 @@ import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowMetrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +21,6 @@ import org.apache.kafka.common.MetricName;
  * @param nanos running totals by name
  */
 public record StageTimes(Map<String, Double> nanos) {
-
-    /** The frame stages, in the order a frame passes them. */
-    public static final List<String> STAGES = CanvasFlowMetrics.STAGES;
 
     /** The breakdown's rows after the stages: Kafka's waits and what is left. */
     public static final String COMMIT_WAIT = "commit wait";
@@ -62,7 +58,7 @@ public record StageTimes(Map<String, Double> nanos) {
      */
     public static StageTimes take(CanvasFlowApp app) {
         Map<String, Double> totals = new LinkedHashMap<>();
-        for (String stage : STAGES) {
+        for (String stage : CanvasFlowMetrics.STAGES) {
             Timer timer =
                     app.metrics()
                             .registry()
@@ -110,7 +106,7 @@ public record StageTimes(Map<String, Double> nanos) {
             return ms;
         }
         double accounted = 0;
-        for (String stage : STAGES) {
+        for (String stage : CanvasFlowMetrics.STAGES) {
             double v = delta(earlier, stage) / 1e6 / frames;
             ms.put(stage, v);
             accounted += v;

@@ -42,10 +42,11 @@ import picocli.CommandLine.Option;
                     + " frames/s through a broker with 1 and 2 stream threads (frames"
                     + " pre-published, consumed to completion), and latency p50/p99 at about 80%%"
                     + " of each measured rate. Prints a table and JSON.",
-            "The broker runs in a child JVM pinned to the last core and this process to the"
-                    + " others (taskset), so that the end-to-end/bare ratio is what Kafka costs the"
-                    + " stream thread rather than core sharing; on 2 cores that leaves 1 for the"
-                    + " model, and only the 1-thread runs. The table says which placement ran, and"
+            "The broker runs in a child JVM pinned to the last core, the model and the stream"
+                    + " threads (with their Kafka clients) to the others, and this benchmark's own"
+                    + " frame publisher and mask reader beside the broker (taskset), so that the"
+                    + " end-to-end/bare ratio is what Kafka costs the stream thread rather than core"
+                    + " sharing; on 2 cores that leaves 1 for the model, and only the 1-thread runs. The table says which placement ran, and"
                     + " where a model thread's milliseconds went per frame (stage timers, commit and"
                     + " poll waits).",
             "PyTorch's intra-op thread count matters on a machine that also runs the broker: the"
@@ -280,7 +281,7 @@ public final class PipelineBenchCommand extends BaseCommand {
         out.flush();
         try (ChildBroker broker =
                 ChildBroker.start("1g", Duration.ofMinutes(2), placement.brokerPrefix())) {
-            placement.pinThisProcess();
+            placement.pinThisProcessBesideTheBroker();
             return run(placed(s, placement), broker.bootstrapServers(), "frames-bench", out);
         }
     }

@@ -196,7 +196,12 @@ final class PipelineBenchTable {
             return "";
         }
         List<String> rows = new ArrayList<>(CanvasFlowMetrics.STAGES);
-        rows.addAll(List.of(StageTimes.COMMIT_WAIT, StageTimes.POLL_WAIT, StageTimes.OTHER));
+        rows.addAll(
+                List.of(
+                        StageTimes.COMMIT_WAIT,
+                        StageTimes.COMMIT_FLUSH,
+                        StageTimes.POLL_WAIT,
+                        StageTimes.OTHER));
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%-14s", "ms per frame"));
         names.forEach(n -> sb.append(String.format(Locale.ROOT, " %15s", n)));
@@ -227,7 +232,8 @@ final class PipelineBenchTable {
         sb.append(
                 "(a model thread's wall time per frame: the frame stages as canvasflow_frame_stage_seconds"
                         + " times them; end to end, commit wait = the exactly-once commit (producer"
-                        + " flush and transaction calls), poll wait = the rest of Kafka Streams'"
+                        + " flush and transaction calls; commit flush = the part of it waiting until the"
+                        + " transaction's records are sent and acknowledged), poll wait = the rest of Kafka Streams'"
                         + " blocked-time-ns-total; other = what is left: the stream thread's own"
                         + " loop, punctuation, GC pauses)\n");
         return sb.toString();

@@ -7,6 +7,7 @@ import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.CameraIds;
+import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.StreamsRun;
@@ -280,6 +281,7 @@ public final class Soak {
                                 s.partitions(),
                                 true,
                                 model,
+                                CorePlacement.shared("not pinned"),
                                 r -> {},
                                 false,
                                 null)) {

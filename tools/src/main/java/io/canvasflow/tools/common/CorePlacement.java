@@ -6,13 +6,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * Which cores a benchmark's broker and its stream processor run on. On a small machine the broker
  * and the model otherwise share every core, and what a run measures is core sharing rather than
- * what Kafka costs a stream thread; pinned, the broker's child JVM gets the last core and this
- * process (and any processor child) the others, through Linux's {@code taskset}.
+ * what Kafka costs a stream thread; pinned, the broker's child JVM gets the last core and the
+ * stream processor (a child, or this process's model and stream threads) the others, through
+ * Linux's {@code taskset}. The benchmark's own threads, which publish frames and read masks, stay
+ * beside the broker, so that the processor's cores run only what a deployed processor runs.
  *
  * @param pinned whether the two are on separate cores
  * @param processorCores the cores of the stream processor (all, when not pinned)
@@ -74,23 +77,71 @@ public record CorePlacement(
     }
 
     /**
-     * Moves every thread of this process to the processor's cores; threads started later inherit
-     * the set. Does nothing when not pinned.
+     * Moves every thread of this process to the broker's cores, beside the broker: the benchmark's
+     * own work (publishing frames, reading masks, the JVM's compiler and collector threads) then
+     * stays off the processor's cores, and a model thread or a stream app is put there with {@link
+     * #onProcessorCores}. Does nothing when not pinned.
      *
      * @throws IllegalStateException when taskset fails
      */
-    public void pinThisProcess() {
-        if (!pinned) {
-            return;
+    public void pinThisProcessBesideTheBroker() {
+        if (pinned) {
+            run(taskset("-a", brokerCores, Long.toString(ProcessHandle.current().pid())));
         }
-        run(
-                List.of(
-                        "taskset",
-                        "-a",
-                        "-p",
-                        "-c",
-                        list(processorCores),
-                        Long.toString(ProcessHandle.current().pid())));
+    }
+
+    /**
+     * Runs something on the processor's cores: this thread moves there for the call, so that the
+     * threads it starts (a model worker, Kafka Streams' stream, producer and state threads) inherit
+     * the processor's cores, then moves back to the cores it had. Runs it in place when not pinned.
+     *
+     * @param start what to run
+     * @param <T> what it returns
+     * @return what it returned
+     * @throws IllegalStateException when taskset fails
+     */
+    public <T> T onProcessorCores(Supplier<T> start) {
+        if (!pinned) {
+            return start.get();
+        }
+        String thread = currentThreadId();
+        List<Integer> before = coresOf(Path.of("/proc/thread-self/status"));
+        run(taskset("", processorCores, thread));
+        try {
+            return start.get();
+        } finally {
+            run(taskset("", before, thread));
+        }
+    }
+
+    /**
+     * Moves the calling thread, and the threads it starts from now on, to the processor's cores.
+     * Does nothing when not pinned.
+     *
+     * @throws IllegalStateException when taskset fails
+     */
+    public void pinThisThreadToProcessorCores() {
+        if (pinned) {
+            run(taskset("", processorCores, currentThreadId()));
+        }
+    }
+
+    private static List<String> taskset(String allThreads, List<Integer> cores, String id) {
+        List<String> command = new ArrayList<>(List.of("taskset"));
+        if (!allThreads.isEmpty()) {
+            command.add(allThreads);
+        }
+        command.addAll(List.of("-p", "-c", list(cores), id));
+        return command;
+    }
+
+    /** The kernel's id of the calling thread: {@code /proc/thread-self} links to pid/task/tid. */
+    private static String currentThreadId() {
+        try {
+            return Path.of("/proc/thread-self").toRealPath().getFileName().toString();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/thread-self: " + e.getMessage(), e);
+        }
     }
 
     /** One line for a report: pinned or shared, and which cores. */
@@ -105,12 +156,8 @@ public record CorePlacement(
     /** The cores this process may run on, from {@code /proc/self/status}; 0..n-1 elsewhere. */
     static List<Integer> allowedCores() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    return parseList(line.substring(line.indexOf(':') + 1).trim());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+            return coresOf(Path.of("/proc/self/status"));
+        } catch (IllegalStateException e) {
             // not Linux: fall through
         }
         List<Integer> cores = new ArrayList<>();
@@ -118,6 +165,24 @@ public record CorePlacement(
             cores.add(i);
         }
         return cores;
+    }
+
+    /**
+     * The cores a process or thread may run on, from its {@code status} file under {@code /proc}.
+     *
+     * @throws IllegalStateException when the file is missing or has no CPU list
+     */
+    static List<Integer> coresOf(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return parseList(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the CPU list in " + status, e);
+        }
+        throw new IllegalStateException("no CPU list in " + status);
     }
 
     /** Parses a kernel CPU list such as {@code 0-3,6}. */

@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param base the settings every run starts from, with bootstrap servers
  * @param snapshot the records to replay
  * @param runId the id shared by the runs of one command
- * @param streamThreads Kafka Streams threads per run
+ * @param threads Kafka Streams threads per run, and their cores
  * @param probe the latency probe after the drain (0 frames: none), its rate a share of the drain
  *     rate
  * @param idle how long a run may make no progress
@@ -52,7 +52,7 @@ public record ModeRunner(
         CanvasFlowConfig base,
         TopicSnapshot snapshot,
         String runId,
-        int streamThreads,
+        StreamThreads threads,
         LatencyProbe probe,
         Duration idle,
         boolean keepTopics,
@@ -87,7 +87,7 @@ public record ModeRunner(
         List<MaskCollector.Received> drained = Collections.synchronizedList(new ArrayList<>());
         List<MaskCollector.Received> probed = Collections.synchronizedList(new ArrayList<>());
         Map<String, String> settings = new LinkedHashMap<>(mode.settings());
-        settings.put(CanvasFlowConfig.NUM_STREAM_THREADS, Integer.toString(streamThreads));
+        settings.put(CanvasFlowConfig.NUM_STREAM_THREADS, Integer.toString(threads.count()));
         String input = snapshot.topic() + "-replay-" + label + "-" + runId;
         long[] fed = new long[1];
         try (StreamsRun run =
@@ -100,6 +100,7 @@ public record ModeRunner(
                                 snapshot.partitions(),
                                 true,
                                 model,
+                                threads.cores(),
                                 r -> (isProbe(r.mask()) ? probed : drained).add(r),
                                 keepTopics,
                                 config -> {
@@ -135,7 +136,7 @@ public record ModeRunner(
                     !(fps > 0)
                             ? Map.of()
                             : StageTimes.take(run.app())
-                                    .perFrameMs(stagesStart, streamThreads * 1000 / fps);
+                                    .perFrameMs(stagesStart, threads.count() * 1000 / fps);
             long deadLetters = run.collector().deadLetters();
             long duplicates = run.duplicates();
             List<Double> latencies = new ArrayList<>();
@@ -165,7 +166,7 @@ public record ModeRunner(
             return new ModeOutcome(
                     mode,
                     model.spec().version(),
-                    streamThreads,
+                    threads.count(),
                     masks,
                     new ModeOutcome.Accounting(fed[0], deadLetters, duplicates, complete),
                     new ModeOutcome.Drain(fps, drainCpu, Stats.loadAverage(), stagesMs),

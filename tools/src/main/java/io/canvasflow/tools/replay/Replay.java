@@ -119,7 +119,7 @@ public record Replay(
                         config,
                         snapshot,
                         runId,
-                        plan.threads(),
+                        StreamThreads.anywhere(plan.threads()),
                         latency,
                         plan.idleTimeout(),
                         cluster.keepTopics(),

@@ -25,6 +25,12 @@ public record StageTimes(Map<String, Double> nanos) {
     /** The breakdown's rows after the stages: Kafka's waits and what is left. */
     public static final String COMMIT_WAIT = "commit wait";
 
+    /**
+     * The part of {@link #COMMIT_WAIT} spent in the producer's flush: the transaction's records
+     * still being sent and acknowledged. A sub-row: the rows add up without it.
+     */
+    public static final String COMMIT_FLUSH = "commit flush";
+
     /** Blocked on Kafka outside the commit: polls, mostly. */
     public static final String POLL_WAIT = "poll wait";
 
@@ -38,9 +44,11 @@ public record StageTimes(Map<String, Double> nanos) {
 
     private static final String COUNTED_STAGE = "encode";
 
+    private static final String FLUSH_METRIC = "flush-time-ns-total";
+
     private static final Set<String> COMMIT_METRICS =
             Set.of(
-                    "flush-time-ns-total",
+                    FLUSH_METRIC,
                     "txn-begin-time-ns-total",
                     "txn-send-offsets-time-ns-total",
                     "txn-commit-time-ns-total");
@@ -72,6 +80,7 @@ public record StageTimes(Map<String, Double> nanos) {
         }
         double blocked = 0;
         double commit = 0;
+        double flush = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
             String name = e.getKey().name();
             if (name.equals("blocked-time-ns-total")) {
@@ -79,10 +88,14 @@ public record StageTimes(Map<String, Double> nanos) {
             } else if (COMMIT_METRICS.contains(name)
                     && e.getKey().group().equals("producer-metrics")) {
                 commit += value(e.getValue());
+                if (name.equals(FLUSH_METRIC)) {
+                    flush += value(e.getValue());
+                }
             }
         }
         totals.put(BLOCKED, blocked);
         totals.put(COMMIT_WAIT, commit);
+        totals.put(COMMIT_FLUSH, flush);
         return new StageTimes(totals);
     }
 
@@ -96,8 +109,8 @@ public record StageTimes(Map<String, Double> nanos) {
      * @param earlier the snapshot at the start
      * @param threadMsPerFrame the stream threads' wall time per frame (threads x 1000 / frames/s):
      *     what the rows add up to
-     * @return milliseconds per frame: each stage, commit wait, poll wait and the rest; empty when
-     *     no frame was segmented in between
+     * @return milliseconds per frame: each stage, commit wait (and its flush), poll wait and the
+     *     rest; empty when no frame was segmented in between
      */
     public Map<String, Double> perFrameMs(StageTimes earlier, double threadMsPerFrame) {
         double frames = delta(earlier, FRAMES);
@@ -114,6 +127,7 @@ public record StageTimes(Map<String, Double> nanos) {
         double commit = delta(earlier, COMMIT_WAIT) / 1e6 / frames;
         double poll = Math.max(0, delta(earlier, BLOCKED) / 1e6 / frames - commit);
         ms.put(COMMIT_WAIT, commit);
+        ms.put(COMMIT_FLUSH, delta(earlier, COMMIT_FLUSH) / 1e6 / frames);
         ms.put(POLL_WAIT, poll);
         ms.put(OTHER, threadMsPerFrame - accounted - commit - poll);
         return ms;

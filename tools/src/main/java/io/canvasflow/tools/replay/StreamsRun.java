@@ -1,6 +1,7 @@
 package io.canvasflow.tools.replay;
 
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -80,6 +81,8 @@ public final class StreamsRun implements AutoCloseable {
      * @param partitions partitions of the topics this run creates
      * @param ownInput whether the input topic belongs to this run (and is deleted with it)
      * @param model the model the run segments with; it stays open
+     * @param cores where the topology's threads start (the mask collector's stays where the caller
+     *     is)
      * @param listener gets every mask, on the collector's thread
      * @param keepTopics whether to leave the run's topics on the cluster when closing
      * @param beforeStart called with the run's configuration once its topics exist and before Kafka
@@ -95,6 +98,7 @@ public final class StreamsRun implements AutoCloseable {
             int partitions,
             boolean ownInput,
             SegmentationModel model,
+            CorePlacement cores,
             Consumer<MaskCollector.Received> listener,
             boolean keepTopics,
             Consumer<CanvasFlowConfig> beforeStart) {
@@ -128,7 +132,8 @@ public final class StreamsRun implements AutoCloseable {
                 CanvasFlowApp.createTopics(config);
                 beforeStart.accept(config);
             }
-            app = CanvasFlowApp.start(config, source);
+            CanvasFlowConfig appConfig = config;
+            app = cores.onProcessorCores(() -> CanvasFlowApp.start(appConfig, source));
             MaskCollector collector =
                     new MaskCollector(
                             KafkaClients.consumer(config, "canvasflow-collector-" + suffix),

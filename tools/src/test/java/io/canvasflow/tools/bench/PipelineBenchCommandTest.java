@@ -68,6 +68,13 @@ class PipelineBenchCommandTest {
                     p.threads().streamThreads() > 0,
                     p.stagesMs().containsKey(StageTimes.COMMIT_WAIT),
                     p.toString());
+            if (p.threads().streamThreads() > 0) {
+                // of which the flush is a part
+                double flush = p.stagesMs().get(StageTimes.COMMIT_FLUSH);
+                assertTrue(
+                        flush >= 0 && flush <= p.stagesMs().get(StageTimes.COMMIT_WAIT),
+                        p.toString());
+            }
         }
         assertTrue(
                 PipelineBenchTable.table(r).contains("commit wait"), PipelineBenchTable.table(r));

@@ -3,8 +3,11 @@ package io.canvasflow.tools.common;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class CorePlacementTest {
@@ -35,5 +38,48 @@ class CorePlacementTest {
             assertEquals(all, p.processorCores());
             assertFalse(p.describe().isBlank());
         }
+    }
+
+    @Test
+    void shouldStartThreadsOnTheProcessorCoresAndGiveTheCallerItsCoresBack() throws Exception {
+        CorePlacement p = CorePlacement.separate();
+        assumeTrue(p.pinned(), "needs two cores and taskset: " + p.describe());
+        // Given a caller thread on every core (its own thread, so the test runner's is untouched)
+        AtomicReference<List<Integer>> started = new AtomicReference<>();
+        AtomicReference<List<Integer>> callerBefore = new AtomicReference<>();
+        AtomicReference<List<Integer>> callerAfter = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread caller =
+                new Thread(
+                        () -> {
+                            try {
+                                callerBefore.set(ownCores());
+                                // When it starts a thread on the processor's cores
+                                Thread child =
+                                        p.onProcessorCores(
+                                                () -> {
+                                                    Thread t =
+                                                            new Thread(
+                                                                    () -> started.set(ownCores()));
+                                                    t.start();
+                                                    return t;
+                                                });
+                                child.join();
+                                callerAfter.set(ownCores());
+                            } catch (Throwable e) {
+                                failure.set(e);
+                            }
+                        });
+        caller.start();
+        caller.join();
+
+        // Then the started thread runs on the processor's cores only, and the caller where it was
+        assertEquals(null, failure.get());
+        assertEquals(p.processorCores(), started.get());
+        assertEquals(callerBefore.get(), callerAfter.get());
+    }
+
+    private static List<Integer> ownCores() {
+        return CorePlacement.coresOf(Path.of("/proc/thread-self/status"));
     }
 }

@@ -56,10 +56,10 @@ import picocli.CommandLine.ParseResult;
 /**
  * The deployment assets against the application: every YAML file under {@code deploy/k8s} and
  * {@code deploy/compose}, the Dockerfile and the launcher. Each environment variable and property
- * they set must be read by the application (fed to {@link CanvasFlowConfig#load}, which refuses an
- * unknown key, and found again in the result), by the launcher script or by DJL (found in the class
- * that reads it); each command line must parse; ports and probe paths must be the application's,
- * and the probe paths must answer on a running instance.
+ * they set must be read by the application (fed to {@link CanvasFlowConfig#builder}, which refuses
+ * an unknown key, and found again in the result), by the launcher script or by DJL (found in the
+ * class that reads it); each command line must parse; ports and probe paths must be the
+ * application's, and the probe paths must answer on a running instance.
  */
 class DeploymentManifestsTest {
 
@@ -144,8 +144,9 @@ class DeploymentManifestsTest {
         assertTrue(copied.contains(home + "/lib/"), copied.toString());
         // but no model: serve takes every camera's model from the models topic
         assertFalse(copied.contains(home + "/models/"), copied.toString());
-        assertEquals(null, CanvasFlowConfig.load(null, imageEnv(), Map.of()).modelDir());
-        assertTrue(CanvasFlowConfig.load(null, imageEnv(), Map.of()).modelsFollow());
+        assertEquals(
+                null, CanvasFlowConfig.builder().optEnvironment(imageEnv()).build().modelDir());
+        assertTrue(CanvasFlowConfig.builder().optEnvironment(imageEnv()).build().modelsFollow());
         // and only serve's runtime comes from the build: its jar and its lib/
         List<String> fromBuild =
                 runtime.stream()
@@ -197,7 +198,7 @@ class DeploymentManifestsTest {
     @Test
     void shouldHealthCheckTheApplicationsHealthPathOnItsPort() {
         List<Instruction> runtime = runtimeStage();
-        CanvasFlowConfig image = CanvasFlowConfig.load(null, imageEnv(), Map.of());
+        CanvasFlowConfig image = CanvasFlowConfig.builder().optEnvironment(imageEnv()).build();
 
         Matcher url =
                 Pattern.compile("http://[^:/\\s\"]+:(?:\\$\\{(\\w+):-(\\d+)}|(\\d+))(/[^\"\\s]*)")
@@ -212,7 +213,10 @@ class DeploymentManifestsTest {
             // the variable in the URL is the one that moves the port
             assertEquals(
                     9999,
-                    CanvasFlowConfig.load(null, Map.of(url.group(1), "9999"), Map.of()).httpPort());
+                    CanvasFlowConfig.builder()
+                            .optEnvironment(Map.of(url.group(1), "9999"))
+                            .build()
+                            .httpPort());
         }
         // and the state volume is where the image's settings put the state directory
         assertEquals(image.stateDir(), last(runtime, "VOLUME").args());
@@ -281,7 +285,7 @@ class DeploymentManifestsTest {
                 "service_completed_successfully",
                 map(map(serve.get("depends_on")).get("models")).get("condition"));
         CanvasFlowConfig config =
-                CanvasFlowConfig.load(null, merged(imageEnv(), env(serve)), Map.of());
+                CanvasFlowConfig.builder().optEnvironment(merged(imageEnv(), env(serve))).build();
         assertEquals(null, config.modelDir());
         assertTrue(config.modelsFollow());
     }
@@ -685,7 +689,12 @@ class DeploymentManifestsTest {
         Path configFile = file;
         CanvasFlowConfig config =
                 assertDoesNotThrow(
-                        () -> CanvasFlowConfig.load(configFile, launch.env(), overrides),
+                        () ->
+                                CanvasFlowConfig.builder()
+                                        .optFile(configFile)
+                                        .optEnvironment(launch.env())
+                                        .opt(overrides)
+                                        .build(),
                         launch.where());
         expected.forEach((key, value) -> assertLanded(launch.where(), config, key, value));
         return config;

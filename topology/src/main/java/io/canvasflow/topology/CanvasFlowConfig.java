@@ -4,17 +4,23 @@ import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.RecurrentSegmentationNet;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Every CanvasFlow setting, with its default. The property names below are a public contract:
- * deploy manifests, {@code --config} files and {@code -D} flags use them.
+ * Every CanvasFlow setting, typed. The property names below are a public contract: deploy
+ * manifests, {@code --config} files and {@code -D} flags use them. Each is defined once, with its
+ * type, default, valid values and documentation, in Kafka's {@link ConfigDef} ({@link
+ * #configDef()}; {@code docs/settings.md} is written from it); a configuration is made by a {@link
+ * Builder}, which checks every value in {@code build()}.
  *
  * <p>Sources, later ones winning: the defaults here, a Java properties file, the environment
  * ({@code CANVASFLOW_CANVAS_MAX_GAP_MS} sets {@code canvas.max.gap.ms}; {@code
@@ -31,20 +37,13 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class CanvasFlowConfig {
 
-    /**
-     * Kafka bootstrap servers, {@code host:port,...}; no default ({@code serve} then starts an
-     * in-process broker).
-     */
+    /** Kafka bootstrap servers, {@code host:port,...}; serve refuses to start without them. */
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
 
     /** Kafka Streams application id: consumer group, internal topic and state prefix. */
     public static final String APPLICATION_ID = "application.id";
 
-    /**
-     * Directory of the model artifact ({@code model.json} and parameters); by default the shipped
-     * {@code models/rnn} under the CanvasFlow home, else under the working directory. Blank for
-     * none: every camera's model then comes from the models topic.
-     */
+    /** Directory of the model artifact; blank for none (models from the models topic). */
     public static final String MODEL_DIR = "model.dir";
 
     /** Where the model runs: {@code auto | cpu | gpu}. */
@@ -68,10 +67,7 @@ public final class CanvasFlowConfig {
     /** Name of the topic where an instance reports a model it refused. */
     public static final String TOPIC_MODEL_ERRORS = "topic.model.errors";
 
-    /**
-     * Whether to follow the models and assignments topics, switching each camera to its assigned
-     * model without a restart; {@value #MODEL_DIR} is then the model of unassigned cameras.
-     */
+    /** Whether to switch each camera to the model the assignments topic names. */
     public static final String MODELS_FOLLOW = "models.follow";
 
     /** How many models an instance keeps loaded at most (least recently used out). */
@@ -80,31 +76,16 @@ public final class CanvasFlowConfig {
     /** Where models received from Kafka are written; blank for {@code STATE_DIR/model-cache}. */
     public static final String MODELS_CACHE_DIR = "models.cache.dir";
 
-    /**
-     * How long serve waits at startup for the Kafka cluster to answer before it says so and exits.
-     */
+    /** How long serve waits at startup for the Kafka cluster to answer. */
     public static final String STARTUP_TIMEOUT_MS = "startup.timeout.ms";
 
-    /**
-     * A camera whose masks come this long after its frames' capture is reported behind (a WARN per
-     * camera per minute, naming the remedies); 0 for never.
-     */
+    /** A camera whose masks come this long after capture is reported behind; 0 never. */
     public static final String LAG_WARN_MS = "lag.warn.ms";
 
-    /**
-     * The size of the class map in each mask event: {@code model} (the model's input size, the
-     * default: the cheapest, and what the network resolves), {@code frame} (the frame's own size:
-     * an upsample and a PNG at full size per frame) or {@code WxH}.
-     */
+    /** The size of each mask event's class map: {@code model}, {@code frame} or {@code WxH}. */
     public static final String MASK_SIZE = "mask.size";
 
-    /**
-     * This instance's static group membership id ({@code group.instance.id}): {@code auto} (the
-     * default) for the host name and the state directory, so that a restarted instance takes its
-     * own partitions back at once instead of waiting for its old session to time out; {@code none}
-     * for dynamic membership; anything else is the id. A {@code group.instance.id} Kafka property
-     * wins.
-     */
+    /** Static group membership id: {@code auto}, {@code none} or the id. */
     public static final String INSTANCE_ID = "instance.id";
 
     /** Partitions of the topics created when {@value #TOPICS_CREATE} is true. */
@@ -119,11 +100,7 @@ public final class CanvasFlowConfig {
     /** Iterations run on a frame seeded with its camera's previous canvas. */
     public static final String CANVAS_SEEDED_ITERATIONS = "canvas.seeded.iterations";
 
-    /**
-     * Iterations run from a zero canvas (first frame, keyframe, any reset); blank, the default, for
-     * the model's own ({@link ModelSpec#defaultFullIterations()}: {@code iterationsTrained} in its
-     * model.json), so that each model runs what it was trained for.
-     */
+    /** Iterations from a zero canvas; blank for the model's own {@code iterationsTrained}. */
     public static final String CANVAS_FULL_ITERATIONS = "canvas.full.iterations";
 
     /**
@@ -144,16 +121,10 @@ public final class CanvasFlowConfig {
     /** A larger capture-time gap to the stored canvas resets it; 0 turns the check off. */
     public static final String CANVAS_MAX_GAP_MS = "canvas.max.gap.ms";
 
-    /**
-     * A seeded mask disagreeing with the previous one on more than this fraction of canvas pixels
-     * is a scene cut and is recomputed from zero; 1 turns the check off.
-     */
+    /** Share of changed canvas pixels that makes a scene cut; 1 turns the check off. */
     public static final String CANVAS_SCENE_CUT_FRACTION = "canvas.scene.cut.fraction";
 
-    /**
-     * A frame older than this on arrival (wall clock minus capture time) runs fewer seeded
-     * iterations, down to one; 0 turns the budget off.
-     */
+    /** A frame older than this on arrival runs fewer seeded iterations; 0 turns it off. */
     public static final String LATENCY_BUDGET_MS = "latency.budget.ms";
 
     /** {@code every-frame} segments every frame; {@code latest-only} skips superseded frames. */
@@ -203,102 +174,148 @@ public final class CanvasFlowConfig {
         public String value() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
+
+        /**
+         * The mode a property value names, in any case.
+         *
+         * @param value {@code every-frame} or {@code latest-only}
+         * @return the mode, empty for any other value
+         */
+        public static Optional<ProcessingMode> parse(String value) {
+            return Arrays.stream(values())
+                    .filter(m -> m.value().equalsIgnoreCase(value))
+                    .findFirst();
+        }
     }
 
     private final Map<String, String> settings;
     private final Map<String, String> kafka;
-
-    private final String bootstrapServers;
-    private final String applicationId;
+    private final Map<String, Object> values;
     private final Path modelDir;
     private final DeviceChoice modelDevice;
-    private final String framesTopic;
-    private final String masksTopic;
-    private final String dlqTopic;
-    private final String modelsTopic;
-    private final String modelAssignmentsTopic;
-    private final String modelErrorsTopic;
-    private final boolean modelsFollow;
-    private final int modelsCacheSize;
-    private final Path modelsCacheDir;
-    private final long startupTimeoutMs;
-    private final long lagWarnMs;
     private final MaskSize maskSize;
-    private final int topicPartitions;
-    private final short topicReplication;
-    private final boolean topicsCreate;
-    private final int seededIterations;
     private final OptionalInt fullIterations;
-    private final int keyframeInterval;
-    private final long maxGapMs;
-    private final double sceneCutFraction;
-    private final long latencyBudgetMs;
     private final ProcessingMode processingMode;
-    private final int frameMaxBytes;
-    private final long frameMaxPixels;
-    private final int cameraIdMaxLength;
-    private final String stateDir;
-    private final int numStreamThreads;
-    private final int numStandbyReplicas;
-    private final String processingGuarantee;
-    private final int httpPort;
+    private final Path modelsCacheDir;
 
-    private CanvasFlowConfig(ConfigSources.Values values) {
-        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(values.settings()));
-        this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(values.kafka()));
-        SettingParser p = new SettingParser(settings);
-        bootstrapServers = settings.get(BOOTSTRAP_SERVERS).trim();
-        applicationId = p.nonBlank(APPLICATION_ID);
-        String dir = settings.get(MODEL_DIR).trim();
+    private CanvasFlowConfig(ConfigSources.Values sources) {
+        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(sources.settings()));
+        this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(sources.kafka()));
+        // Types and validity from the definitions; below, only what a string does not say.
+        this.values = SettingDefinitions.parse(settings);
+        String dir = string(MODEL_DIR);
         modelDir = dir.isEmpty() ? null : Path.of(dir);
-        try {
-            modelDevice = DeviceChoice.parse(settings.get(MODEL_DEVICE));
-        } catch (IllegalArgumentException e) {
-            throw p.invalid(MODEL_DEVICE, "one of auto, cpu, gpu");
-        }
-        framesTopic = p.nonBlank(TOPIC_FRAMES);
-        masksTopic = p.nonBlank(TOPIC_MASKS);
-        dlqTopic = p.nonBlank(TOPIC_DLQ);
-        modelsTopic = p.nonBlank(TOPIC_MODELS);
-        modelAssignmentsTopic = p.nonBlank(TOPIC_MODEL_ASSIGNMENTS);
-        modelErrorsTopic = p.nonBlank(TOPIC_MODEL_ERRORS);
-        modelsFollow = p.bool(MODELS_FOLLOW);
-        modelsCacheSize = p.intAtLeast(MODELS_CACHE_SIZE, 1);
-        startupTimeoutMs = p.longAtLeast(STARTUP_TIMEOUT_MS, 100);
-        lagWarnMs = p.longAtLeast(LAG_WARN_MS, 0);
-        maskSize = MaskSize.parse(settings.get(MASK_SIZE).trim());
-        if (maskSize == null) {
-            throw p.invalid(MASK_SIZE, "model, frame or WIDTHxHEIGHT, e.g. 640x360");
-        }
-        topicPartitions = p.intAtLeast(TOPIC_PARTITIONS, 1);
-        topicReplication = (short) Math.min(p.intAtLeast(TOPIC_REPLICATION, 1), Short.MAX_VALUE);
-        topicsCreate = p.bool(TOPICS_CREATE);
-        seededIterations = p.intAtLeast(CANVAS_SEEDED_ITERATIONS, 1);
+        modelDevice = DeviceChoice.parse(string(MODEL_DEVICE));
+        maskSize = MaskSize.parse(string(MASK_SIZE));
+        String full = string(CANVAS_FULL_ITERATIONS);
         fullIterations =
-                settings.get(CANVAS_FULL_ITERATIONS).isBlank()
-                        ? OptionalInt.empty()
-                        : OptionalInt.of(p.intAtLeast(CANVAS_FULL_ITERATIONS, 1));
-        keyframeInterval = p.intAtLeast(CANVAS_KEYFRAME_INTERVAL, 0);
-        maxGapMs = p.longAtLeast(CANVAS_MAX_GAP_MS, 0);
-        sceneCutFraction = p.fraction(CANVAS_SCENE_CUT_FRACTION);
-        latencyBudgetMs = p.longAtLeast(LATENCY_BUDGET_MS, 0);
-        processingMode = p.mode(PROCESSING_MODE);
-        frameMaxBytes = p.intAtLeast(FRAME_MAX_BYTES, 1);
-        frameMaxPixels = p.longAtLeast(FRAME_MAX_PIXELS, 1);
-        cameraIdMaxLength = p.intAtLeast(CAMERA_ID_MAX_LENGTH, 1);
-        stateDir = p.nonBlank(STATE_DIR);
-        String cacheDir = settings.get(MODELS_CACHE_DIR).trim();
-        modelsCacheDir = cacheDir.isEmpty() ? Path.of(stateDir, "model-cache") : Path.of(cacheDir);
-        numStreamThreads = p.intAtLeast(NUM_STREAM_THREADS, 1);
-        numStandbyReplicas = p.intAtLeast(NUM_STANDBY_REPLICAS, 0);
-        processingGuarantee =
-                p.oneOf(
-                        PROCESSING_GUARANTEE,
-                        StreamsConfig.EXACTLY_ONCE_V2,
-                        StreamsConfig.AT_LEAST_ONCE);
-        httpPort = p.intAtLeast(HTTP_PORT, 0);
-        if (httpPort > 65535) {
-            throw p.invalid(HTTP_PORT, "a port between 0 and 65535");
+                full.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(full));
+        processingMode = ProcessingMode.parse(string(PROCESSING_MODE)).orElseThrow();
+        String cacheDir = string(MODELS_CACHE_DIR);
+        modelsCacheDir =
+                cacheDir.isEmpty() ? Path.of(stateDir(), "model-cache") : Path.of(cacheDir);
+    }
+
+    /**
+     * Kafka's definition of every CanvasFlow setting: type, default, valid values, importance and
+     * documentation (as {@link StreamsConfig#configDef()} is Kafka Streams').
+     *
+     * @return the definitions, in documentation order
+     */
+    public static ConfigDef configDef() {
+        return SettingDefinitions.DEFINITION;
+    }
+
+    /**
+     * Starts a configuration from the defaults.
+     *
+     * @return a builder: sources added to it win over earlier ones
+     */
+    public static Builder builder() {
+        return new Builder(ConfigSources.defaults());
+    }
+
+    /**
+     * Starts a configuration from this one.
+     *
+     * @return a builder holding these settings and Kafka properties
+     */
+    public Builder toBuilder() {
+        return new Builder(new ConfigSources.Values(settings, kafka));
+    }
+
+    /**
+     * Builds a {@link CanvasFlowConfig} from its sources, later ones winning: the defaults (or the
+     * configuration it started from), a Java properties file, the environment ({@code
+     * CANVASFLOW_CANVAS_MAX_GAP_MS} sets {@code canvas.max.gap.ms}; {@code KAFKA_BOOTSTRAP_SERVERS}
+     * sets {@code bootstrap.servers}), then single settings, in the order given. Every key and
+     * value is checked in {@link #build()}.
+     */
+    public static final class Builder {
+        private final ConfigSources.Values base;
+        private Path file;
+        private Map<String, String> environment = Map.of();
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+
+        private Builder(ConfigSources.Values base) {
+            this.base = base;
+        }
+
+        /**
+         * Reads a Java properties file.
+         *
+         * @param file the file, or null for none
+         * @return this builder
+         */
+        public Builder optFile(Path file) {
+            this.file = file;
+            return this;
+        }
+
+        /**
+         * Reads the environment's {@code CANVASFLOW_*} and {@code KAFKA_BOOTSTRAP_SERVERS}
+         * variables.
+         *
+         * @param environment the environment, usually {@link System#getenv()}
+         * @return this builder
+         */
+        public Builder optEnvironment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /**
+         * Sets a CanvasFlow setting or a Kafka property.
+         *
+         * @param key its name
+         * @param value its value
+         * @return this builder
+         */
+        public Builder opt(String key, String value) {
+            overrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * Sets CanvasFlow settings or Kafka properties.
+         *
+         * @param values by name
+         * @return this builder
+         */
+        public Builder opt(Map<String, String> values) {
+            overrides.putAll(values);
+            return this;
+        }
+
+        /**
+         * Checks every key and value and builds the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException with one sentence naming the unreadable file, the
+         *     unknown key or the invalid value
+         */
+        public CanvasFlowConfig build() {
+            return new CanvasFlowConfig(ConfigSources.load(base, file, environment, overrides));
         }
     }
 
@@ -308,38 +325,24 @@ public final class CanvasFlowConfig {
      * @return a configuration with every setting at its default
      */
     public static CanvasFlowConfig defaults() {
-        return fromMap(Map.of());
+        return builder().build();
     }
 
     /**
-     * Builds a configuration from the defaults and some settings.
+     * Builds a configuration from the defaults and some settings: {@code
+     * builder().opt(values).build()}.
      *
      * @param values CanvasFlow settings and Kafka properties, by name
      * @return the configuration
      * @throws IllegalArgumentException naming the first unknown key or invalid value
      */
     public static CanvasFlowConfig fromMap(Map<String, String> values) {
-        return new CanvasFlowConfig(ConfigSources.fromMap(values));
+        return builder().opt(values).build();
     }
 
     /**
-     * Builds a configuration from the defaults, a properties file, the environment and overrides,
-     * later sources winning.
-     *
-     * @param file a Java properties file, or null for none
-     * @param env the environment, usually {@link System#getenv()}
-     * @param overrides settings given on the command line
-     * @return the configuration
-     * @throws IllegalArgumentException with one sentence naming the unreadable file, unknown key or
-     *     invalid value
-     */
-    public static CanvasFlowConfig load(
-            Path file, Map<String, String> env, Map<String, String> overrides) {
-        return new CanvasFlowConfig(ConfigSources.load(file, env, overrides));
-    }
-
-    /**
-     * Returns a copy with one more setting or Kafka property.
+     * Returns a copy with one more setting or Kafka property: {@code toBuilder().opt(key,
+     * value).build()}.
      *
      * @param key a setting or Kafka property name
      * @param value its value
@@ -347,7 +350,7 @@ public final class CanvasFlowConfig {
      * @throws IllegalArgumentException when the key is unknown or the value invalid
      */
     public CanvasFlowConfig with(String key, String value) {
-        return new CanvasFlowConfig(ConfigSources.with(settings, kafka, key, value));
+        return toBuilder().opt(key, value).build();
     }
 
     /**
@@ -356,7 +359,7 @@ public final class CanvasFlowConfig {
      * @return every setting name, in documentation order
      */
     public static Set<String> settingNames() {
-        return ConfigSources.DEFAULTS.keySet();
+        return SettingDefinitions.DEFINITION.names();
     }
 
     /**
@@ -379,12 +382,12 @@ public final class CanvasFlowConfig {
 
     /** {@value #BOOTSTRAP_SERVERS}; empty when not set. */
     public String bootstrapServers() {
-        return bootstrapServers;
+        return string(BOOTSTRAP_SERVERS);
     }
 
     /** {@value #APPLICATION_ID}. */
     public String applicationId() {
-        return applicationId;
+        return string(APPLICATION_ID);
     }
 
     /** {@value #MODEL_DIR}; null when set blank (models come from the models topic only). */
@@ -407,42 +410,42 @@ public final class CanvasFlowConfig {
 
     /** {@value #TOPIC_FRAMES}. */
     public String framesTopic() {
-        return framesTopic;
+        return string(TOPIC_FRAMES);
     }
 
     /** {@value #TOPIC_MASKS}. */
     public String masksTopic() {
-        return masksTopic;
+        return string(TOPIC_MASKS);
     }
 
     /** {@value #TOPIC_DLQ}. */
     public String dlqTopic() {
-        return dlqTopic;
+        return string(TOPIC_DLQ);
     }
 
     /** {@value #TOPIC_MODELS}. */
     public String modelsTopic() {
-        return modelsTopic;
+        return string(TOPIC_MODELS);
     }
 
     /** {@value #TOPIC_MODEL_ASSIGNMENTS}. */
     public String modelAssignmentsTopic() {
-        return modelAssignmentsTopic;
+        return string(TOPIC_MODEL_ASSIGNMENTS);
     }
 
     /** {@value #TOPIC_MODEL_ERRORS}. */
     public String modelErrorsTopic() {
-        return modelErrorsTopic;
+        return string(TOPIC_MODEL_ERRORS);
     }
 
     /** {@value #MODELS_FOLLOW}. */
     public boolean modelsFollow() {
-        return modelsFollow;
+        return (Boolean) values.get(MODELS_FOLLOW);
     }
 
     /** {@value #MODELS_CACHE_SIZE}. */
     public int modelsCacheSize() {
-        return modelsCacheSize;
+        return (Integer) values.get(MODELS_CACHE_SIZE);
     }
 
     /** {@value #MODELS_CACHE_DIR}, or its default under the state directory. */
@@ -464,38 +467,38 @@ public final class CanvasFlowConfig {
      *
      * @return the static membership id, or empty for dynamic membership
      */
-    public java.util.Optional<String> staticInstanceId() {
-        return StaticMembership.instanceId(settings.get(INSTANCE_ID), stateDir);
+    public Optional<String> staticInstanceId() {
+        return StaticMembership.instanceId(string(INSTANCE_ID), stateDir());
     }
 
     /** {@value #LAG_WARN_MS}. */
     public long lagWarnMs() {
-        return lagWarnMs;
+        return (Long) values.get(LAG_WARN_MS);
     }
 
     /** {@value #STARTUP_TIMEOUT_MS}. */
     public long startupTimeoutMs() {
-        return startupTimeoutMs;
+        return (Long) values.get(STARTUP_TIMEOUT_MS);
     }
 
     /** {@value #TOPIC_PARTITIONS}. */
     public int topicPartitions() {
-        return topicPartitions;
+        return (Integer) values.get(TOPIC_PARTITIONS);
     }
 
     /** {@value #TOPIC_REPLICATION}. */
     public short topicReplication() {
-        return topicReplication;
+        return ((Integer) values.get(TOPIC_REPLICATION)).shortValue();
     }
 
     /** {@value #TOPICS_CREATE}. */
     public boolean topicsCreate() {
-        return topicsCreate;
+        return (Boolean) values.get(TOPICS_CREATE);
     }
 
     /** {@value #CANVAS_SEEDED_ITERATIONS}. */
     public int seededIterations() {
-        return seededIterations;
+        return (Integer) values.get(CANVAS_SEEDED_ITERATIONS);
     }
 
     /** {@value #CANVAS_FULL_ITERATIONS} as set; empty when left to the model. */
@@ -516,22 +519,22 @@ public final class CanvasFlowConfig {
 
     /** {@value #CANVAS_KEYFRAME_INTERVAL}; 0 when off. */
     public int keyframeInterval() {
-        return keyframeInterval;
+        return (Integer) values.get(CANVAS_KEYFRAME_INTERVAL);
     }
 
     /** {@value #CANVAS_MAX_GAP_MS}; 0 when off. */
     public long maxGapMs() {
-        return maxGapMs;
+        return (Long) values.get(CANVAS_MAX_GAP_MS);
     }
 
     /** {@value #CANVAS_SCENE_CUT_FRACTION}. */
     public double sceneCutFraction() {
-        return sceneCutFraction;
+        return (Double) values.get(CANVAS_SCENE_CUT_FRACTION);
     }
 
     /** {@value #LATENCY_BUDGET_MS}; 0 when off. */
     public long latencyBudgetMs() {
-        return latencyBudgetMs;
+        return (Long) values.get(LATENCY_BUDGET_MS);
     }
 
     /** {@value #PROCESSING_MODE}. */
@@ -541,55 +544,54 @@ public final class CanvasFlowConfig {
 
     /** {@value #FRAME_MAX_BYTES}. */
     public int frameMaxBytes() {
-        return frameMaxBytes;
+        return (Integer) values.get(FRAME_MAX_BYTES);
     }
 
     /** {@value #FRAME_MAX_PIXELS}. */
     public long frameMaxPixels() {
-        return frameMaxPixels;
+        return (Long) values.get(FRAME_MAX_PIXELS);
     }
 
     /** {@value #CAMERA_ID_MAX_LENGTH}. */
     public int cameraIdMaxLength() {
-        return cameraIdMaxLength;
+        return (Integer) values.get(CAMERA_ID_MAX_LENGTH);
     }
 
     /** {@value #STATE_DIR}. */
     public String stateDir() {
-        return stateDir;
+        return string(STATE_DIR);
     }
 
     /** {@value #NUM_STREAM_THREADS}. */
     public int numStreamThreads() {
-        return numStreamThreads;
+        return (Integer) values.get(NUM_STREAM_THREADS);
     }
 
     /** {@value #NUM_STANDBY_REPLICAS}. */
     public int numStandbyReplicas() {
-        return numStandbyReplicas;
+        return (Integer) values.get(NUM_STANDBY_REPLICAS);
     }
 
     /** {@value #PROCESSING_GUARANTEE}. */
     public String processingGuarantee() {
-        return processingGuarantee;
+        return string(PROCESSING_GUARANTEE);
     }
 
     /** {@value #HTTP_PORT}. */
     public int httpPort() {
-        return httpPort;
+        return (Integer) values.get(HTTP_PORT);
+    }
+
+    private String string(String key) {
+        return (String) values.get(key);
     }
 
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>(settings);
-        kafka.keySet()
-                .forEach(
-                        k ->
-                                shown.put(
-                                        k,
-                                        k.contains("password") || k.contains("jaas")
-                                                ? "***"
-                                                : kafka.get(k)));
+        // Secrets stay out of logs.
+        kafka.forEach(
+                (k, v) -> shown.put(k, k.contains("password") || k.contains("jaas") ? "***" : v));
         return "CanvasFlowConfig" + shown;
     }
 }

@@ -1,7 +1,5 @@
 package io.canvasflow.topology;
 
-import io.canvasflow.model.DefaultModels;
-import io.canvasflow.schemas.Topics;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +26,7 @@ import org.apache.kafka.streams.StreamsConfig;
 final class ConfigSources {
 
     /** Every CanvasFlow setting with its default, in documentation order. */
-    static final Map<String, String> DEFAULTS = defaultValues();
+    static final Map<String, String> DEFAULTS = SettingDefinitions.defaults();
 
     private static final List<String> STREAMS_PREFIXES =
             List.of(
@@ -52,27 +50,16 @@ final class ConfigSources {
      */
     record Values(Map<String, String> settings, Map<String, String> kafka) {}
 
-    /** The defaults and these settings. */
-    static Values fromMap(Map<String, String> values) {
-        Map<String, String> settings = new LinkedHashMap<>(DEFAULTS);
-        Map<String, String> kafka = new LinkedHashMap<>();
-        values.forEach((key, value) -> put(settings, kafka, key, value, "setting"));
-        return new Values(settings, kafka);
+    /** Every setting at its default, and no Kafka property. */
+    static Values defaults() {
+        return new Values(DEFAULTS, Map.of());
     }
 
-    /** These values and one more setting or Kafka property. */
-    static Values with(
-            Map<String, String> settings, Map<String, String> kafka, String key, String value) {
-        Map<String, String> s = new LinkedHashMap<>(settings);
-        Map<String, String> k = new LinkedHashMap<>(kafka);
-        put(s, k, key, value, "setting");
-        return new Values(s, k);
-    }
-
-    /** The defaults, a properties file (or null), the environment, then overrides. */
-    static Values load(Path file, Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> settings = new LinkedHashMap<>(DEFAULTS);
-        Map<String, String> kafka = new LinkedHashMap<>();
+    /** A base, a properties file (or null), the environment, then overrides. */
+    static Values load(
+            Values base, Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> settings = new LinkedHashMap<>(base.settings());
+        Map<String, String> kafka = new LinkedHashMap<>(base.kafka());
         if (file != null) {
             Properties properties = new Properties();
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -102,7 +89,7 @@ final class ConfigSources {
                 }
             }
         }
-        overrides.forEach((key, value) -> put(settings, kafka, key, value, "override"));
+        overrides.forEach((key, value) -> put(settings, kafka, key, value, "setting"));
         return new Values(settings, kafka);
     }
 
@@ -149,52 +136,5 @@ final class ConfigSources {
         names.addAll(ConsumerConfig.configNames());
         names.addAll(AdminClientConfig.configNames());
         return Collections.unmodifiableSet(names);
-    }
-
-    private static Map<String, String> defaultValues() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, "");
-        d.put(CanvasFlowConfig.APPLICATION_ID, "canvasflow");
-        d.put(CanvasFlowConfig.MODEL_DIR, DefaultModels.dir(DefaultModels.RNN).toString());
-        d.put(CanvasFlowConfig.MODEL_DEVICE, "auto");
-        d.put(CanvasFlowConfig.TOPIC_FRAMES, Topics.FRAMES.name());
-        d.put(CanvasFlowConfig.TOPIC_MASKS, Topics.MASKS.name());
-        d.put(CanvasFlowConfig.TOPIC_DLQ, Topics.FRAMES_DLQ.name());
-        d.put(CanvasFlowConfig.TOPIC_MODELS, Topics.MODELS.name());
-        d.put(CanvasFlowConfig.TOPIC_MODEL_ASSIGNMENTS, Topics.MODEL_ASSIGNMENTS.name());
-        d.put(CanvasFlowConfig.TOPIC_MODEL_ERRORS, Topics.MODEL_ERRORS.name());
-        d.put(CanvasFlowConfig.MODELS_FOLLOW, "true");
-        d.put(CanvasFlowConfig.MODELS_CACHE_SIZE, "3");
-        d.put(CanvasFlowConfig.MODELS_CACHE_DIR, "");
-        d.put(CanvasFlowConfig.STARTUP_TIMEOUT_MS, "10000");
-        d.put(CanvasFlowConfig.LAG_WARN_MS, "2000");
-        d.put(CanvasFlowConfig.INSTANCE_ID, "auto");
-        d.put(CanvasFlowConfig.MASK_SIZE, "model");
-        d.put(CanvasFlowConfig.TOPIC_PARTITIONS, "12");
-        d.put(CanvasFlowConfig.TOPIC_REPLICATION, "1");
-        d.put(CanvasFlowConfig.TOPICS_CREATE, "false");
-        d.put(
-                CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS,
-                Integer.toString(CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS));
-        // Blank: the model's own iterationsTrained, resolved once the model is known.
-        d.put(CanvasFlowConfig.CANVAS_FULL_ITERATIONS, "");
-        d.put(CanvasFlowConfig.CANVAS_KEYFRAME_INTERVAL, "0");
-        d.put(CanvasFlowConfig.CANVAS_MAX_GAP_MS, "2000");
-        d.put(CanvasFlowConfig.CANVAS_SCENE_CUT_FRACTION, "0.5");
-        d.put(CanvasFlowConfig.LATENCY_BUDGET_MS, "0");
-        d.put(
-                CanvasFlowConfig.PROCESSING_MODE,
-                CanvasFlowConfig.ProcessingMode.EVERY_FRAME.value());
-        d.put(CanvasFlowConfig.FRAME_MAX_BYTES, Integer.toString(8 * 1024 * 1024));
-        d.put(CanvasFlowConfig.FRAME_MAX_PIXELS, Long.toString(4096L * 4096L));
-        d.put(CanvasFlowConfig.CAMERA_ID_MAX_LENGTH, "256");
-        d.put(
-                CanvasFlowConfig.STATE_DIR,
-                Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString());
-        d.put(CanvasFlowConfig.NUM_STREAM_THREADS, "1");
-        d.put(CanvasFlowConfig.NUM_STANDBY_REPLICAS, "0");
-        d.put(CanvasFlowConfig.PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);
-        d.put(CanvasFlowConfig.HTTP_PORT, "8080");
-        return Collections.unmodifiableMap(d);
     }
 }

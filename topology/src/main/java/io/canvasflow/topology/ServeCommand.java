@@ -72,6 +72,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Create the frames, masks and dead-letter topics.")
     boolean createTopics;
 
+    @Option(
+            names = "--print-settings",
+            description =
+                    "Print every setting with its type, default, valid values and description (the"
+                            + " table in docs/settings.md) and exit.")
+    boolean printSettings;
+
     /**
      * Runs {@code serve} on its own.
      *
@@ -84,10 +91,20 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (printSettings) {
+            spec.commandLine().getOut().print(SettingsTable.markdown());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         PrintWriter err = spec.commandLine().getErr();
         CanvasFlowConfig config;
         try {
-            config = CanvasFlowConfig.load(configOptions.configFile(), System.getenv(), flags());
+            config =
+                    CanvasFlowConfig.builder()
+                            .optFile(configOptions.configFile())
+                            .optEnvironment(System.getenv())
+                            .opt(flags())
+                            .build();
         } catch (IllegalArgumentException e) {
             err.println("canvasflow serve: " + e.getMessage());
             return 2;

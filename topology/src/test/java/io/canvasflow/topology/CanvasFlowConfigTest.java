@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,7 +137,8 @@ class CanvasFlowConfigTest {
         Map<String, String> flags = Map.of("num.stream.threads", "4");
 
         // When loaded
-        CanvasFlowConfig config = CanvasFlowConfig.load(file, env, flags);
+        CanvasFlowConfig config =
+                CanvasFlowConfig.builder().optFile(file).optEnvironment(env).opt(flags).build();
 
         // Then each setting comes from the last source that set it
         assertEquals(
@@ -170,7 +172,8 @@ class CanvasFlowConfigTest {
                         "CANVASFLOW_KAFKA_SASL_JAAS_CONFIG",
                         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
 
-        CanvasFlowConfig config = CanvasFlowConfig.load(file, env, Map.of());
+        CanvasFlowConfig config =
+                CanvasFlowConfig.builder().optFile(file).optEnvironment(env).build();
         Properties streams =
                 CanvasFlowTopology.streamsConfig(config.with("bootstrap.servers", "k:9093"));
 
@@ -248,5 +251,72 @@ class CanvasFlowConfigTest {
         assertEquals(
                 "setting processing.mode must be every-frame or latest-only, got 'sometimes'",
                 mode.getMessage());
+    }
+
+    @Test
+    void shouldDefineEverySettingOnceWithItsTypeDefaultAndDocumentation() {
+        // Given Kafka's definition of the settings
+        ConfigDef def = CanvasFlowConfig.configDef();
+
+        // Then it names exactly the settings a configuration holds, each documented
+        assertEquals(
+                List.copyOf(CanvasFlowConfig.defaults().settings().keySet()),
+                List.copyOf(def.configKeys().keySet()));
+        for (ConfigDef.ConfigKey key : def.configKeys().values()) {
+            assertTrue(key.documentation.length() > 20, key.name);
+            // and every default passes its own check
+            assertEquals(
+                    String.valueOf(key.defaultValue),
+                    CanvasFlowConfig.defaults().settings().get(key.name),
+                    key.name);
+        }
+    }
+
+    @Test
+    void shouldBuildFromAnotherConfigurationAndCheckEveryValueInBuild() {
+        // Given a configuration and a builder from it with one more setting
+        CanvasFlowConfig base = CanvasFlowConfig.fromMap(Map.of("topic.partitions", "4"));
+        CanvasFlowConfig.Builder builder =
+                base.toBuilder().opt("canvas.seeded.iterations", "3").opt("linger.ms", "5");
+
+        // When built
+        CanvasFlowConfig built = builder.build();
+
+        // Then it keeps the base's settings and adds the new ones
+        assertEquals(
+                List.of(4, 3, "5"),
+                List.of(
+                        built.topicPartitions(),
+                        built.seededIterations(),
+                        built.kafkaProperties().get("linger.ms")));
+        // and a bad value is refused by build(), naming the setting, what it must be and got
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> base.toBuilder().opt("http.port", "70000").build());
+        assertEquals(
+                "setting http.port must be a port between 0 and 65535, got '70000'",
+                e.getMessage());
+        IllegalArgumentException full =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> base.toBuilder().opt("canvas.full.iterations", "0").build());
+        assertEquals(
+                "setting canvas.full.iterations must be blank (the model's own) or an integer of"
+                        + " at least 1, got '0'",
+                full.getMessage());
+    }
+
+    @Test
+    void shouldKeepTheSettingsReferenceInDocsEqualToTheDefinitions() throws Exception {
+        // Given the reference in the repository (the module runs one folder below it)
+        Path doc = Path.of("..", "docs", "settings.md");
+
+        // Then it is what serve --print-settings prints now
+        assertEquals(
+                SettingsTable.markdown(),
+                Files.readString(doc),
+                "docs/settings.md is stale: regenerate it with"
+                        + " ./canvasflow serve --print-settings > docs/settings.md");
     }
 }

@@ -46,7 +46,7 @@ class ServeCommandTest {
 
         assertEquals(2, result.get(0));
         assertEquals(
-                "canvasflow serve: unknown override 'canvas.seeded.iteration': expected a CanvasFlow setting",
+                "canvasflow serve: unknown setting 'canvas.seeded.iteration': expected a CanvasFlow setting",
                 result.get(1).toString().substring(0, result.get(1).toString().indexOf(" (")));
     }
 
@@ -54,7 +54,7 @@ class ServeCommandTest {
     void shouldExitWithOneSentenceThatSaysHowToStartABrokerWithoutBootstrapServers()
             throws Exception {
         // Given settings that name no Kafka cluster
-        CanvasFlowConfig config = CanvasFlowConfig.load(null, Map.of(), Map.of());
+        CanvasFlowConfig config = CanvasFlowConfig.builder().optEnvironment(Map.of()).build();
         StringWriter err = new StringWriter();
 
         // When serve starts

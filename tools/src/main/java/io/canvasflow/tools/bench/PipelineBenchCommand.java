@@ -313,7 +313,8 @@ public final class PipelineBenchCommand extends BaseCommand {
         if (s.model() != null) {
             flags.put(CanvasFlowConfig.MODEL_DIR, s.model().toString());
         }
-        CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
+        CanvasFlowConfig config =
+                CanvasFlowConfig.builder().optEnvironment(System.getenv()).opt(flags).build();
         KafkaClients.createTopic(config, topic, s.partitions());
         if (s.footage().cameras() > 0) {
             out.printf(

@@ -250,7 +250,8 @@ public final class SoakCommand extends BaseCommand {
         if (model != null) {
             flags.put(CanvasFlowConfig.MODEL_DIR, model.toString());
         }
-        CanvasFlowConfig config = CanvasFlowConfig.load(null, System.getenv(), flags);
+        CanvasFlowConfig config =
+                CanvasFlowConfig.builder().optEnvironment(System.getenv()).opt(flags).build();
         try (SegmentationModel rnn =
                 SegmentationModel.load(config.modelDir(), config.modelDevice())) {
             out.printf(

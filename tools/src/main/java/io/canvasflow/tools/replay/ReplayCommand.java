@@ -352,7 +352,12 @@ public final class ReplayCommand extends BaseCommand {
             if (s.run().model() != null) {
                 flags.put(CanvasFlowConfig.MODEL_DIR, s.run().model().toString());
             }
-            CanvasFlowConfig config = CanvasFlowConfig.load(s.configFile(), System.getenv(), flags);
+            CanvasFlowConfig config =
+                    CanvasFlowConfig.builder()
+                            .optFile(s.configFile())
+                            .optEnvironment(System.getenv())
+                            .opt(flags)
+                            .build();
             String source = publish(s, config, out);
             ReplayResult result =
                     new Replay(config, s.cluster(), source, s.run(), s.latency(), out).run();

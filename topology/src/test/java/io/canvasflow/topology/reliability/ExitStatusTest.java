@@ -88,7 +88,7 @@ class ExitStatusTest {
             assertTrue(
                     output.get(0)
                             .startsWith(
-                                    "canvasflow serve: unknown override 'canvas.seeded.iteration'"),
+                                    "canvasflow serve: unknown setting 'canvas.seeded.iteration'"),
                     output.get(0));
         }
     }

@@ -1,0 +1,437 @@
+package io.canvasflow.topology;
+
+import static io.canvasflow.topology.CanvasFlowConfig.*;
+
+import io.canvasflow.model.DefaultModels;
+import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.schemas.Topics;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every CanvasFlow setting declared once, in Kafka's own {@link ConfigDef}: its type, default, what
+ * a valid value is, how much it matters, and its documentation. {@link CanvasFlowConfig} reads its
+ * values through {@link #parse}; {@code serve --print-settings} prints the table {@code
+ * docs/settings.md} holds.
+ */
+final class SettingDefinitions {
+
+    /** The definitions, in documentation order. */
+    static final ConfigDef DEFINITION = definition();
+
+    private SettingDefinitions() {}
+
+    /**
+     * A valid value, described by the words an error and the settings table use for it.
+     *
+     * @param expected what a valid value is, completing "must be ..."
+     * @param test whether a parsed value is valid
+     */
+    record Check(String expected, Predicate<Object> test) implements ConfigDef.Validator {
+
+        static Check atLeast(long min) {
+            return new Check("an integer of at least " + min, v -> ((Number) v).longValue() >= min);
+        }
+
+        static Check nonBlank() {
+            return new Check("a non-empty value", v -> !((String) v).isBlank());
+        }
+
+        static Check oneOf(String expected, Predicate<String> test) {
+            return new Check(expected, v -> test.test((String) v));
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !test.test(value)) {
+                throw new ConfigException(name, value, expected);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return expected;
+        }
+    }
+
+    /**
+     * Reads every setting's typed value.
+     *
+     * @param settings every setting's value as a string
+     * @return setting name to its value: String, Integer, Long, Double or Boolean, by its type
+     * @throws IllegalArgumentException naming the first setting whose value is not valid, what it
+     *     must be, and what it got
+     */
+    static Map<String, Object> parse(Map<String, String> settings) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            String raw = settings.get(key.name);
+            try {
+                Object value = ConfigDef.parseType(key.name, raw, key.type);
+                if (key.validator != null) {
+                    key.validator.ensureValid(key.name, value);
+                }
+                values.put(key.name, value);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(
+                        "setting "
+                                + key.name
+                                + " must be "
+                                + expected(key)
+                                + ", got '"
+                                + raw
+                                + "'");
+            }
+        }
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** What a valid value of a setting is, in words. */
+    static String expected(ConfigDef.ConfigKey key) {
+        if (key.validator != null) {
+            return key.validator.toString();
+        }
+        return switch (key.type) {
+            case BOOLEAN -> "true or false";
+            case INT, LONG -> "an integer";
+            case DOUBLE -> "a number";
+            default -> "any text";
+        };
+    }
+
+    /** Every setting's default as a string, in documentation order. */
+    static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        DEFINITION
+                .configKeys()
+                .values()
+                .forEach(k -> defaults.put(k.name, String.valueOf(k.defaultValue)));
+        return Collections.unmodifiableMap(defaults);
+    }
+
+    private static ConfigDef definition() {
+        Check nonBlank = Check.nonBlank();
+        return new ConfigDef()
+                .define(
+                        BOOTSTRAP_SERVERS,
+                        Type.STRING,
+                        "",
+                        Importance.HIGH,
+                        "Kafka bootstrap servers, host:port,...; serve refuses to start without"
+                                + " them (KAFKA_BOOTSTRAP_SERVERS in the environment sets it too).")
+                .define(
+                        APPLICATION_ID,
+                        Type.STRING,
+                        "canvasflow",
+                        nonBlank,
+                        Importance.HIGH,
+                        "Kafka Streams application id: the consumer group, and the prefix of"
+                                + " internal topics and state.")
+                .define(
+                        MODEL_DIR,
+                        Type.STRING,
+                        DefaultModels.dir(DefaultModels.RNN).toString(),
+                        Importance.HIGH,
+                        "Directory of the model artifact (model.json and parameters); by default"
+                                + " the shipped models/rnn under the CanvasFlow home, else under the"
+                                + " working directory. Blank for none: every camera's model then"
+                                + " comes from the models topic.")
+                .define(
+                        MODEL_DEVICE,
+                        Type.STRING,
+                        "auto",
+                        Check.oneOf("one of auto, cpu, gpu", SettingDefinitions::isDevice),
+                        Importance.MEDIUM,
+                        "Where the model runs. gpu is untested: no GPU was available where"
+                                + " CanvasFlow is built.")
+                .define(
+                        TOPIC_FRAMES,
+                        Type.STRING,
+                        Topics.FRAMES.name(),
+                        nonBlank,
+                        Importance.MEDIUM,
+                        "The input topic of frames, keyed by camera id.")
+                .define(
+                        TOPIC_MASKS,
+                        Type.STRING,
+                        Topics.MASKS.name(),
+                        nonBlank,
+                        Importance.MEDIUM,
+                        "The output topic of mask events.")
+                .define(
+                        TOPIC_DLQ,
+                        Type.STRING,
+                        Topics.FRAMES_DLQ.name(),
+                        nonBlank,
+                        Importance.MEDIUM,
+                        "The dead-letter topic: each bad record with its reason.")
+                .define(
+                        TOPIC_MODELS,
+                        Type.STRING,
+                        Topics.MODELS.name(),
+                        nonBlank,
+                        Importance.LOW,
+                        "The compacted topic of published models (see canvasflow models).")
+                .define(
+                        TOPIC_MODEL_ASSIGNMENTS,
+                        Type.STRING,
+                        Topics.MODEL_ASSIGNMENTS.name(),
+                        nonBlank,
+                        Importance.LOW,
+                        "The compacted topic of model assignments, keyed by camera id.")
+                .define(
+                        TOPIC_MODEL_ERRORS,
+                        Type.STRING,
+                        Topics.MODEL_ERRORS.name(),
+                        nonBlank,
+                        Importance.LOW,
+                        "The topic where an instance reports a model it refused.")
+                .define(
+                        MODELS_FOLLOW,
+                        Type.BOOLEAN,
+                        true,
+                        Importance.MEDIUM,
+                        "Whether to follow the models and assignments topics, switching each"
+                                + " camera to its assigned model without a restart; model.dir is"
+                                + " then the model of unassigned cameras.")
+                .define(
+                        MODELS_CACHE_SIZE,
+                        Type.INT,
+                        3,
+                        Check.atLeast(1),
+                        Importance.LOW,
+                        "How many models an instance keeps loaded at most (least recently used"
+                                + " out).")
+                .define(
+                        MODELS_CACHE_DIR,
+                        Type.STRING,
+                        "",
+                        Importance.LOW,
+                        "Where models received from Kafka are written; blank for"
+                                + " STATE_DIR/model-cache.")
+                .define(
+                        STARTUP_TIMEOUT_MS,
+                        Type.LONG,
+                        10_000L,
+                        Check.atLeast(100),
+                        Importance.MEDIUM,
+                        "How long serve waits at startup for the Kafka cluster to answer before"
+                                + " it says so and exits.")
+                .define(
+                        LAG_WARN_MS,
+                        Type.LONG,
+                        2_000L,
+                        Check.atLeast(0),
+                        Importance.LOW,
+                        "A camera whose masks come this long after its frames' capture is"
+                                + " reported behind (a WARN per camera per minute, naming the"
+                                + " remedies); 0 for never.")
+                .define(
+                        INSTANCE_ID,
+                        Type.STRING,
+                        "auto",
+                        Importance.LOW,
+                        "This instance's static group membership id (group.instance.id): auto"
+                                + " for the host name and the state directory, so that a restarted"
+                                + " instance takes its own partitions back at once instead of"
+                                + " waiting for its old session to time out; none for dynamic"
+                                + " membership; anything else is the id. A group.instance.id Kafka"
+                                + " property wins.")
+                .define(
+                        MASK_SIZE,
+                        Type.STRING,
+                        "model",
+                        Check.oneOf(
+                                "model, frame or WIDTHxHEIGHT, e.g. 640x360",
+                                v -> MaskSize.parse(v.trim()) != null),
+                        Importance.MEDIUM,
+                        "The size of the class map in each mask event: model (the model's input"
+                                + " size: the cheapest, and what the network resolves), frame (the"
+                                + " frame's own size: an upsample and a PNG at full size per frame)"
+                                + " or WIDTHxHEIGHT.")
+                .define(
+                        TOPIC_PARTITIONS,
+                        Type.INT,
+                        12,
+                        Check.atLeast(1),
+                        Importance.LOW,
+                        "Partitions of the topics created when topics.create is true.")
+                .define(
+                        TOPIC_REPLICATION,
+                        Type.INT,
+                        1,
+                        new Check(
+                                "an integer from 1 to " + Short.MAX_VALUE,
+                                v -> (int) v >= 1 && (int) v <= Short.MAX_VALUE),
+                        Importance.LOW,
+                        "Replication factor of the topics created when topics.create is true.")
+                .define(
+                        TOPICS_CREATE,
+                        Type.BOOLEAN,
+                        false,
+                        Importance.LOW,
+                        "Whether to create the frames, masks and dead-letter topics at startup.")
+                .define(
+                        CANVAS_SEEDED_ITERATIONS,
+                        Type.INT,
+                        DEFAULT_SEEDED_ITERATIONS,
+                        Check.atLeast(1),
+                        Importance.MEDIUM,
+                        "Iterations run on a frame seeded with its camera's previous canvas.")
+                .define(
+                        CANVAS_FULL_ITERATIONS,
+                        Type.STRING,
+                        "",
+                        Check.oneOf(
+                                "blank (the model's own) or an integer of at least 1",
+                                SettingDefinitions::isBlankOrPositive),
+                        Importance.MEDIUM,
+                        "Iterations run from a zero canvas (first frame, keyframe, any reset);"
+                                + " blank for the model's own: iterationsTrained in its"
+                                + " model.json, "
+                                + DEFAULT_FULL_ITERATIONS
+                                + " without it.")
+                .define(
+                        CANVAS_KEYFRAME_INTERVAL,
+                        Type.INT,
+                        0,
+                        Check.atLeast(0),
+                        Importance.LOW,
+                        "Every N-th frame (by sequence) resets to a zero canvas; 0 turns keyframes"
+                                + " off.")
+                .define(
+                        CANVAS_MAX_GAP_MS,
+                        Type.LONG,
+                        2_000L,
+                        Check.atLeast(0),
+                        Importance.LOW,
+                        "A larger capture-time gap to the stored canvas resets it; 0 turns the"
+                                + " check off.")
+                .define(
+                        CANVAS_SCENE_CUT_FRACTION,
+                        Type.DOUBLE,
+                        0.5,
+                        new Check(
+                                "a number between 0 and 1",
+                                v -> (double) v >= 0 && (double) v <= 1),
+                        Importance.LOW,
+                        "A seeded mask disagreeing with the previous one on more than this"
+                                + " fraction of canvas pixels is a scene cut and is recomputed"
+                                + " from zero; 1 turns the check off.")
+                .define(
+                        LATENCY_BUDGET_MS,
+                        Type.LONG,
+                        0L,
+                        Check.atLeast(0),
+                        Importance.MEDIUM,
+                        "A frame older than this on arrival (wall clock minus capture time) runs"
+                                + " fewer seeded iterations, down to one; 0 turns the budget off.")
+                .define(
+                        PROCESSING_MODE,
+                        Type.STRING,
+                        ProcessingMode.EVERY_FRAME.value(),
+                        Check.oneOf(
+                                "every-frame or latest-only",
+                                v -> ProcessingMode.parse(v).isPresent()),
+                        Importance.MEDIUM,
+                        "every-frame segments every frame, in order; latest-only skips a frame"
+                                + " that a newer frame of its camera superseded before it was"
+                                + " segmented.")
+                .define(
+                        FRAME_MAX_BYTES,
+                        Type.INT,
+                        8 * 1024 * 1024,
+                        Check.atLeast(1),
+                        Importance.LOW,
+                        "Largest accepted encoded image, in bytes.")
+                .define(
+                        FRAME_MAX_PIXELS,
+                        Type.LONG,
+                        4096L * 4096L,
+                        Check.atLeast(1),
+                        Importance.LOW,
+                        "Largest accepted image area, width times height, checked before"
+                                + " decoding.")
+                .define(
+                        CAMERA_ID_MAX_LENGTH,
+                        Type.INT,
+                        256,
+                        Check.atLeast(1),
+                        Importance.LOW,
+                        "Longest accepted camera id, in characters.")
+                .define(
+                        STATE_DIR,
+                        Type.STRING,
+                        Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString(),
+                        nonBlank,
+                        Importance.HIGH,
+                        "Directory of the RocksDB state stores (the canvases); keep it on a"
+                                + " persistent volume so that a restart need not restore them.")
+                .define(
+                        NUM_STREAM_THREADS,
+                        Type.INT,
+                        1,
+                        Check.atLeast(1),
+                        Importance.MEDIUM,
+                        "Stream threads of this instance; each has its own segmenter.")
+                .define(
+                        NUM_STANDBY_REPLICAS,
+                        Type.INT,
+                        0,
+                        Check.atLeast(0),
+                        Importance.LOW,
+                        "Warm standby copies of each canvas store on other instances.")
+                .define(
+                        PROCESSING_GUARANTEE,
+                        Type.STRING,
+                        StreamsConfig.EXACTLY_ONCE_V2,
+                        Check.oneOf(
+                                StreamsConfig.EXACTLY_ONCE_V2
+                                        + " or "
+                                        + StreamsConfig.AT_LEAST_ONCE,
+                                v ->
+                                        v.equals(StreamsConfig.EXACTLY_ONCE_V2)
+                                                || v.equals(StreamsConfig.AT_LEAST_ONCE)),
+                        Importance.MEDIUM,
+                        "Kafka Streams' processing guarantee: each frame's mask and canvas are"
+                                + " written once, or at least once.")
+                .define(
+                        HTTP_PORT,
+                        Type.INT,
+                        8080,
+                        new Check(
+                                "a port between 0 and 65535",
+                                v -> (int) v >= 0 && (int) v <= 65535),
+                        Importance.LOW,
+                        "Port of the /metrics, /health and /cameras HTTP endpoints; 0 picks a"
+                                + " free port.");
+    }
+
+    private static boolean isDevice(String value) {
+        try {
+            DeviceChoice.parse(value);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean isBlankOrPositive(String value) {
+        if (value.isBlank()) {
+            return true;
+        }
+        try {
+            return Integer.parseInt(value.trim()) >= 1;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

@@ -93,8 +93,28 @@ final class ScaleBenchmark {
      * @param cpuMsPerFrame serve's CPU time (all threads) per measured frame
      * @param modelMs the model's mean milliseconds per frame
      * @param coresBusy serve's CPU time over the measured span, in cores
+     * @param commit the exactly-once commits over the measured span
      */
-    record Cost(double cpuMsPerFrame, double modelMs, double coresBusy) {}
+    record Cost(double cpuMsPerFrame, double modelMs, double coresBusy, Commits commit) {}
+
+    /**
+     * The stream thread's commits: under exactly-once it waits for each (the producer's flush and
+     * the transaction calls), its core idle, so that the time they take is a share of what one
+     * thread can segment.
+     *
+     * @param perSecond commits per second
+     * @param msEach milliseconds a commit kept the stream thread waiting, on average
+     */
+    record Commits(double perSecond, double msEach) {
+
+        /** From two {@link ServeProcess#stageTotals} over a span; NaN where none was counted. */
+        static Commits between(Map<String, Double> before, Map<String, Double> after, double span) {
+            double commits = delta(before, after, "commits");
+            return new Commits(
+                    commits / span,
+                    commits > 0 ? delta(before, after, "commit") / 1e6 / commits : Double.NaN);
+        }
+    }
 
     /**
      * Memory.
@@ -250,7 +270,8 @@ final class ScaleBenchmark {
                             new Cost(
                                     (double) (cpu1 - cpu0) / frames,
                                     Stats.mean(model),
-                                    (cpu1 - cpu0) / 1000.0 / span),
+                                    (cpu1 - cpu0) / 1000.0 / span,
+                                    Commits.between(stages0, stages1, span)),
                             new double[] {
                                 Stats.percentile(latency, 50), Stats.percentile(latency, 99)
                             },

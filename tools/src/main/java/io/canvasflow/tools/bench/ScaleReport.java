@@ -44,6 +44,8 @@ final class ScaleReport {
             o.put("cpuMsPerFrame", Stats.finite(r.cost().cpuMsPerFrame()));
             o.put("modelMs", Stats.finite(r.cost().modelMs()));
             o.put("coresBusy", Stats.finite(r.cost().coresBusy()));
+            o.put("commitsPerSecond", Stats.finite(r.cost().commit().perSecond()));
+            o.put("msPerCommit", Stats.finite(r.cost().commit().msEach()));
             o.put("latencyP50Ms", Stats.finite(r.latency()[0]));
             o.put("latencyP99Ms", Stats.finite(r.latency()[1]));
             o.put("rssBytes", r.memory().rssBytes());

@@ -155,7 +155,8 @@ public final class ServeProcess implements AutoCloseable {
      * Running totals from its {@code /metrics}: each frame stage's seconds ({@code
      * canvasflow_frame_stage_seconds_sum{stage}}), and Kafka's own totals as Micrometer exports
      * them: the stream threads' blocked time and their producers' transaction and flush time, in
-     * nanoseconds. Keys: the stage names, {@code blocked} and {@code commit}.
+     * nanoseconds, and the stream threads' commit count. Keys: the stage names, {@code blocked},
+     * {@code commit} and {@code commits}.
      *
      * @return the totals, empty when serve does not answer
      */
@@ -182,6 +183,8 @@ public final class ServeProcess implements AutoCloseable {
             }
             if (name.startsWith("kafka_stream_thread") && name.endsWith("blocked_time_ns")) {
                 totals.merge("blocked", value, Double::sum);
+            } else if (name.equals("kafka_stream_thread_commit")) {
+                totals.merge("commits", value, Double::sum);
             } else if (name.startsWith("kafka_producer")
                     && (name.endsWith("_txn_commit_time_ns")
                             || name.endsWith("_txn_send_offsets_time_ns")

@@ -81,6 +81,15 @@ public final class CapacityCommand extends BaseCommand {
     double gpuMsPerFrame;
 
     @Option(
+            names = "--partitions",
+            defaultValue = "0",
+            description =
+                    "Partitions of the frames topic (default: planned, one per stream thread in"
+                            + " steps of 12); with many per stream thread each exactly-once commit"
+                            + " takes longer, and the plan adds threads for it.")
+    int partitions;
+
+    @Option(
             names = "--measured",
             paramLabel = "FILE",
             description = "The JSON of your own `canvasflow bench scale --json FILE` run.")
@@ -97,11 +106,12 @@ public final class CapacityCommand extends BaseCommand {
                 || coresPerInstance < 1
                 || !(utilisation > 0 && utilisation <= 1)
                 || !(gpuMsPerFrame > 0)
-                || (frameBytes != null && !(frameBytes > 0))) {
+                || (frameBytes != null && !(frameBytes > 0))
+                || partitions < 0) {
             throw usage(
                     "expected --cameras of counts >= 1, --fps > 0, --cores-per-instance >= 1,"
-                            + " --utilisation in (0, 1], --gpu-ms-per-frame > 0 and --frame-bytes"
-                            + " > 0");
+                            + " --utilisation in (0, 1], --gpu-ms-per-frame > 0, --frame-bytes"
+                            + " > 0 and --partitions >= 0");
         }
         if (measured != null && !Files.isRegularFile(measured)) {
             throw usage("no file at " + measured + " (--measured takes bench scale's JSON)");
@@ -152,6 +162,9 @@ public final class CapacityCommand extends BaseCommand {
         fit.put("rssBytesBase", Stats.finite(m.memory().base()));
         fit.put("rssBytesPerPartition", Stats.finite(m.memory().perPartition()));
         fit.put("rssBytesPerCamera", Stats.finite(m.memory().perCamera()));
+        fit.put("commitsPerSecond", Stats.finite(m.commits().perSecond()));
+        fit.put("msPerCommitBase", Stats.finite(m.commits().msBase()));
+        fit.put("msPerCommitPerPartition", Stats.finite(m.commits().msPerPartition()));
         r.put("measured", fit);
         List<Map<String, Object>> check = new ArrayList<>();
         for (Map<String, Object> run : (List<Map<String, Object>>) source.get("runs")) {
@@ -172,6 +185,12 @@ public final class CapacityCommand extends BaseCommand {
             o.put("measuredRssBytes", Stats.finite(measuredRss));
             o.put("predictedRssBytes", Stats.finite(predictedRss));
             o.put("rssError", Stats.finite(predictedRss / measuredRss - 1));
+            if (run.get("msPerCommit") instanceof Number ms) {
+                double predictedMs =
+                        m.commits().msBase() + m.commits().msPerPartition() * partitions;
+                o.put("measuredMsPerCommit", Stats.finite(ms.doubleValue()));
+                o.put("predictedMsPerCommit", Stats.finite(predictedMs));
+            }
             check.add(o);
         }
         r.put("fitAgainstMeasured", check);
@@ -179,7 +198,7 @@ public final class CapacityCommand extends BaseCommand {
         for (long c : cameras) {
             CapacityModel.Deployment d =
                     new CapacityModel.Deployment(
-                            c, fps, coresPerInstance, utilisation, gpuMsPerFrame);
+                            c, fps, coresPerInstance, utilisation, gpuMsPerFrame, partitions);
             CapacityModel.Estimate e = CapacityModel.estimate(m, d);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("cameras", c);
@@ -187,6 +206,8 @@ public final class CapacityCommand extends BaseCommand {
             o.put("framesPerSecond", d.framesPerSecond());
             o.put("partitions", e.partitions());
             o.put("cores", Stats.finite(e.cpu().cores()));
+            o.put("streamThreads", e.cpu().streamThreads());
+            o.put("commitShare", Stats.finite(e.cpu().commitShare()));
             o.put("instances", e.cpu().instances());
             o.put("coresPerInstance", coresPerInstance);
             o.put("rssBytesPerInstance", Stats.finite(e.cpu().rssBytesPerInstance()));

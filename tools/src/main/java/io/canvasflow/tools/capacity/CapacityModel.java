@@ -5,11 +5,15 @@ package io.canvasflow.tools.capacity;
  * second and {@code P} partitions:
  *
  * <ul>
- *   <li>CPU cores = (R x cpuMsPerFrame + P x cpuMsPerPartitionSecond) / 1000 / utilisation; one
- *       stream thread with one PyTorch intra-op thread keeps one core busy, so instances = cores /
- *       cores per instance, rounded up, each with as many stream threads as cores;
+ *   <li>CPU cores = (R x cpuMsPerFrame + P x cpuMsPerPartitionSecond) / 1000 / utilisation;
+ *   <li>stream threads = cores / (1 - commit share), rounded up: one stream thread with one PyTorch
+ *       intra-op thread keeps one core busy except while it waits for its exactly-once commits,
+ *       commit share = commits/s x (msBase + msPerPartition x P / threads) / 1000 (about a tenth at
+ *       one partition per thread: a commit every 100 ms that takes about 9 ms); instances = stream
+ *       threads / cores per instance, rounded up, each with a thread per core;
  *   <li>partitions = one per stream thread, at least 12 and a multiple of 12 (room to add instances
- *       without repartitioning), at most one per camera;
+ *       without repartitioning), at most one per camera; or the user's count, where many partitions
+ *       per thread make every commit longer;
  *   <li>Kafka in = R x frame bytes (cameras to frames); serve reads it and writes R x (mask bytes +
  *       canvas bytes) (masks and the canvas store's changelog: every frame rewrites its camera's
  *       canvas);
@@ -37,13 +41,15 @@ public final class CapacityModel {
      * @param coresPerInstance cores of each serve instance
      * @param utilisation the share of each core to plan for, in (0, 1]
      * @param gpuMsPerFrame assumed milliseconds of a frame's model on a GPU
+     * @param partitions partitions of the frames topic, or 0 to plan them
      */
     public record Deployment(
             long cameras,
             double fps,
             int coresPerInstance,
             double utilisation,
-            double gpuMsPerFrame) {
+            double gpuMsPerFrame,
+            int partitions) {
 
         /** Total frames per second. */
         public double framesPerSecond() {
@@ -66,10 +72,17 @@ public final class CapacityModel {
      * On the CPU.
      *
      * @param cores cores busy at the planned utilisation
+     * @param streamThreads stream threads, one per core: more than the cores by the commit share
+     * @param commitShare the share of each stream thread's time spent waiting on commits
      * @param instances serve instances
      * @param rssBytesPerInstance resident set of each
      */
-    public record Cpu(double cores, long instances, double rssBytesPerInstance) {}
+    public record Cpu(
+            double cores,
+            long streamThreads,
+            double commitShare,
+            long instances,
+            double rssBytesPerInstance) {}
 
     /**
      * Kafka traffic.
@@ -107,10 +120,23 @@ public final class CapacityModel {
         double u = d.utilisation();
         // threads for the frames alone, then partitions, then the cores with the partitions' cost
         long threads = Math.max(1, (long) Math.ceil(r * m.cpuMsPerFrame() / 1000 / u));
-        int partitions = partitions(threads, d.cameras());
+        int partitions = d.partitions() > 0 ? d.partitions() : partitions(threads, d.cameras());
         double cores =
                 (r * m.cpuMsPerFrame() + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u;
-        long instances = Math.max(1, (long) Math.ceil(cores / d.coresPerInstance()));
+        // then the threads that cores this busy need beside their commit waits; more threads
+        // share the partitions and make each commit shorter, so a few rounds settle it
+        long streamThreads = Math.max(1, (long) Math.ceil(cores));
+        double share = m.commits().share((double) partitions / streamThreads);
+        for (int round = 0; round < 20 && share < 1; round++) {
+            long next = Math.max(1, (long) Math.ceil(cores / (1 - share)));
+            share = m.commits().share((double) partitions / next);
+            if (next == streamThreads) {
+                break;
+            }
+            streamThreads = next;
+        }
+        long instances =
+                Math.max(1, (long) Math.ceil((double) streamThreads / d.coresPerInstance()));
         double camerasPerInstance = (double) d.cameras() / instances;
         Measured.Sizes s = m.sizes();
         double stateBytes = d.cameras() * s.canvasBytes();
@@ -119,6 +145,8 @@ public final class CapacityModel {
                 partitions,
                 new Cpu(
                         cores,
+                        streamThreads,
+                        share,
                         instances,
                         m.memory().bytes((double) partitions / instances, camerasPerInstance)),
                 new Kafka(r * s.frameBytes(), r * (s.maskBytes() + s.canvasBytes())),

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param sizes the bytes of a frame, a mask event and a camera's canvas
  * @param restoreBytesPerSecond changelog bytes restored per second into an empty state directory
  * @param memory serve's resident set: a base, per partition and per camera
+ * @param commits what the exactly-once commit costs a stream thread
  * @param source where the figures come from, for the report
  */
 public record Measured(
@@ -26,7 +27,33 @@ public record Measured(
         Sizes sizes,
         double restoreBytesPerSecond,
         Memory memory,
+        Commits commits,
         String source) {
+
+    /**
+     * The exactly-once commit as a straight line in the partitions a stream thread owns: all of its
+     * tasks commit together, every {@code commit.interval.ms} (100 ms), and the thread waits for
+     * each commit, its core idle.
+     *
+     * @param perSecond commits per second of a stream thread that keeps up
+     * @param msBase milliseconds a commit takes with no partition
+     * @param msPerPartition milliseconds each partition of the thread adds to a commit
+     */
+    public record Commits(double perSecond, double msBase, double msPerPartition) {
+
+        /** None measured: commits cost nothing. */
+        static final Commits NONE = new Commits(0, 0, 0);
+
+        /**
+         * The share of a stream thread's time spent waiting on commits.
+         *
+         * @param partitionsPerThread partitions the thread owns
+         * @return a share, 0 and up (1 or more: the thread does nothing else)
+         */
+        public double share(double partitionsPerThread) {
+            return perSecond * (msBase + msPerPartition * partitionsPerThread) / 1000;
+        }
+    }
 
     /**
      * Serve's resident set as a straight line.
@@ -66,6 +93,7 @@ public record Measured(
                 new Sizes(frameBytes, sizes.maskBytes(), sizes.canvasBytes()),
                 restoreBytesPerSecond,
                 memory,
+                commits,
                 source);
     }
 
@@ -141,33 +169,72 @@ public record Measured(
                 new Sizes(frame, mask, canvas),
                 restoreRate,
                 new Memory(rss[0], rss[1], rssPerCamera),
+                fitCommits(runs),
                 source);
     }
 
-    /** Least squares of RSS - cameras x perCamera = base + partitions x perPartition: {base, b}. */
-    private static double[] fitLine(
-            List<Point> points, double perCamera, List<Map<String, Object>> runs) {
+    /**
+     * Milliseconds per commit as a straight line in the partitions (bench scale runs one stream
+     * thread), over every run; commits per second from the run that committed most often (a run
+     * that falls behind commits less often). None when the figures predate the commit counts.
+     */
+    static Commits fitCommits(List<Map<String, Object>> runs) {
+        List<double[]> points = new ArrayList<>();
+        double perSecond = 0;
+        for (Map<String, Object> r : runs) {
+            if (r.get("msPerCommit") instanceof Number ms
+                    && r.get("commitsPerSecond") instanceof Number rate
+                    && Double.isFinite(ms.doubleValue())) {
+                points.add(new double[] {number(r, "partitions").doubleValue(), ms.doubleValue()});
+                perSecond = Math.max(perSecond, rate.doubleValue());
+            }
+        }
+        if (points.isEmpty()) {
+            return Commits.NONE;
+        }
+        double[] line = leastSquares(points);
+        return new Commits(perSecond, Math.max(0, line[0]), Math.max(0, line[1]));
+    }
+
+    /** Least squares of y = a + b x over {x, y} points: {a, b}; with one x, b = 0. */
+    static double[] leastSquares(List<double[]> points) {
         int n = points.size();
         double sx = 0;
         double sy = 0;
         double sxx = 0;
         double sxy = 0;
-        for (int i = 0; i < n; i++) {
-            double x = points.get(i).partitions();
-            double y =
-                    points.get(i).rssBytes()
-                            - perCamera * number(runs.get(i), "cameras").doubleValue();
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            sxy += x * y;
+        for (double[] p : points) {
+            sx += p[0];
+            sy += p[1];
+            sxx += p[0] * p[0];
+            sxy += p[0] * p[1];
         }
         double det = n * sxx - sx * sx;
         if (n < 2 || Math.abs(det) < 1e-9) {
             return new double[] {sy / n, 0};
         }
-        double b = Math.max(0, (n * sxy - sx * sy) / det);
+        double b = (n * sxy - sx * sy) / det;
         return new double[] {(sy - b * sx) / n, b};
+    }
+
+    /** Least squares of RSS - cameras x perCamera = base + partitions x perPartition: {base, b}. */
+    private static double[] fitLine(
+            List<Point> points, double perCamera, List<Map<String, Object>> runs) {
+        List<double[]> xy = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            xy.add(
+                    new double[] {
+                        points.get(i).partitions(),
+                        points.get(i).rssBytes()
+                                - perCamera * number(runs.get(i), "cameras").doubleValue()
+                    });
+        }
+        double[] line = leastSquares(xy);
+        if (line[1] < 0) {
+            // more partitions cannot take less memory: the difference is noise
+            return new double[] {xy.stream().mapToDouble(p -> p[1]).average().orElse(0), 0};
+        }
+        return line;
     }
 
     /**

@@ -63,6 +63,9 @@ class ScaleBenchCommandTest {
             Map<String, Object> stages = (Map<String, Object>) r.get("stagesMsPerFrame");
             assertTrue(((Number) stages.get("backbone")).doubleValue() > 0, stages.toString());
             assertTrue(((Number) stages.get("commit wait")).doubleValue() > 0, stages.toString());
+            // and the commits that waited: counted, each a few milliseconds
+            assertTrue(((Number) r.get("commitsPerSecond")).doubleValue() > 1, r.toString());
+            assertTrue(((Number) r.get("msPerCommit")).doubleValue() > 0, r.toString());
         }
         // and the restore read all 300 cameras into an empty state directory, then a second
         // instance took half the partitions

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CapacityModelTest {
 
-    /** A bench scale JSON whose runs follow 20 ms per frame + 0.5 ms per partition-second. */
+    /**
+     * A bench scale JSON whose runs follow 20 ms per frame + 0.5 ms per partition-second, and 10
+     * commits per second of 8 ms + 0.07 ms per partition.
+     */
     private static Map<String, Object> measured() {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (int partitions : new int[] {4, 64, 512}) {
@@ -24,6 +27,8 @@ class CapacityModelTest {
             r.put("partitions", partitions);
             r.put("rateFps", 20.0);
             r.put("coresBusy", (20 * 20.0 + partitions * 0.5) / 1000);
+            r.put("commitsPerSecond", partitions > 100 ? 4.0 : 10.0);
+            r.put("msPerCommit", 8 + 0.07 * partitions);
             r.put("modelMs", 15.0);
             r.put("frameBytes", 6000.0);
             r.put("maskBytes", 1500.0);
@@ -59,6 +64,36 @@ class CapacityModelTest {
         assertEquals(1.5e6, m.memory().perPartition(), 1e-3);
         assertEquals(480e6, m.memory().base(), 1e-1);
         assertEquals(0.41, CapacityModel.coresBusy(m, 20, 4 * 5), 1e-9);
+        // the commits: the rate of the runs that kept up, the time a line in the partitions
+        assertEquals(10.0, m.commits().perSecond(), 1e-9);
+        assertEquals(8.0, m.commits().msBase(), 1e-9);
+        assertEquals(0.07, m.commits().msPerPartition(), 1e-9);
+    }
+
+    @Test
+    void shouldAddStreamThreadsForTheTimeTheyWaitOnCommits() {
+        Measured m = Measured.fit(measured(), "test");
+
+        // Given the planned partitions, and then 12 times as many for the same cameras
+        CapacityModel.Estimate planned =
+                CapacityModel.estimate(m, new CapacityModel.Deployment(1000, 10, 8, 0.7, 2.0, 0));
+        CapacityModel.Estimate crowded =
+                CapacityModel.estimate(
+                        m, new CapacityModel.Deployment(1000, 10, 8, 0.7, 2.0, 12 * 288));
+
+        // Then each plan's threads are the cores over what their commits leave of a thread
+        for (CapacityModel.Estimate e : List.of(planned, crowded)) {
+            double share = m.commits().share((double) e.partitions() / e.cpu().streamThreads());
+            assertEquals(share, e.cpu().commitShare(), 1e-12);
+            assertEquals((long) Math.ceil(e.cpu().cores() / (1 - share)), e.cpu().streamThreads());
+            assertEquals((long) Math.ceil(e.cpu().streamThreads() / 8.0), e.cpu().instances());
+        }
+        // about a tenth at one partition per thread (10 x 8.07 ms a second)
+        assertEquals(0.0807, planned.cpu().commitShare(), 0.001);
+        // and more partitions per thread make each commit, and so the plan, larger
+        assertEquals(3456, crowded.partitions());
+        assertTrue(crowded.cpu().commitShare() > planned.cpu().commitShare() + 0.005);
+        assertTrue(crowded.cpu().streamThreads() > planned.cpu().streamThreads());
     }
 
     @Test
@@ -67,13 +102,15 @@ class CapacityModelTest {
 
         // 1,000 cameras at 10 frames/s on 8-core instances planned at 70 %
         CapacityModel.Estimate e =
-                CapacityModel.estimate(m, new CapacityModel.Deployment(1000, 10, 8, 0.7, 2.0));
+                CapacityModel.estimate(m, new CapacityModel.Deployment(1000, 10, 8, 0.7, 2.0, 0));
 
         // threads for the frames: 10,000 x 20 ms / 0.7 = 286; partitions 288 (a multiple of 12)
         assertEquals(288, e.partitions());
         double cores = (10_000 * 20.0 + 288 * 0.5) / 1000 / 0.7;
         assertEquals(cores, e.cpu().cores(), 1e-9);
-        assertEquals((long) Math.ceil(cores / 8), e.cpu().instances());
+        // stream threads: the cores, and a thread for each one's commit waits
+        assertTrue(e.cpu().streamThreads() > cores && e.cpu().streamThreads() < cores * 1.1);
+        assertEquals((long) Math.ceil(e.cpu().streamThreads() / 8.0), e.cpu().instances());
         assertEquals(10_000 * 6000.0, e.kafka().inBytesPerSecond(), 1e-6);
         assertEquals(10_000 * (1500.0 + 9000.0), e.kafka().outBytesPerSecond(), 1e-6);
         assertEquals(9.0e6, e.state().bytes(), 1e-6);
@@ -108,6 +145,7 @@ class CapacityModelTest {
         assertEquals(0, own.exit(), own.err());
         assertTrue(own.out().contains("20.00 CPU ms per frame"), own.out());
         assertTrue(own.out().contains("cores measured 0.402, formula 0.402 (0.0 %)"), own.out());
+        assertTrue(own.out().contains("ms per commit measured 43.8, formula 43.8"), own.out());
 
         CommandRun bad = CommandRun.of(new CapacityCommand(), "--utilisation", "1.5");
         assertEquals(2, bad.exit());

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -10,13 +11,15 @@ import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
+import io.canvasflow.tools.common.IdleTimeoutOptions;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.OverrideOptions;
 import io.canvasflow.tools.common.Stats;
+import io.canvasflow.tools.common.VideoOptions;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,17 +80,7 @@ public final class PipelineBenchCommand extends BaseCommand {
                             + " shorter runs swing more with a shared machine's load).")
     int frames;
 
-    @Option(
-            names = "--video",
-            paramLabel = "FILE",
-            description = "Also publish this video file as one camera.")
-    Path video;
-
-    @Option(
-            names = "--video-frames",
-            defaultValue = "0",
-            description = "At most this many video frames; 0: all (default ${DEFAULT-VALUE}).")
-    long videoFrames;
+    @Mixin VideoOptions videoOptions;
 
     @Option(
             names = "--partitions",
@@ -146,21 +139,11 @@ public final class PipelineBenchCommand extends BaseCommand {
                             + " (taskset; on a machine without it nothing is pinned).")
     boolean noPin;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
-    @Option(
-            names = "--idle-timeout",
-            defaultValue = "PT2M",
-            description =
-                    "Give a run up after this long without a mask (default ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
+    @Mixin IdleTimeoutOptions idleTimeoutOptions;
 
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property for the topology runs.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin OverrideOptions overrideOptions;
 
     /**
      * The benchmark's settings.
@@ -194,14 +177,15 @@ public final class PipelineBenchCommand extends BaseCommand {
                 || latencyFrames < 0
                 || !(load > 0 && load <= 1)
                 || rounds < 1
-                || (cameras == 0 && video == null)) {
+                || (cameras == 0 && videoOptions.video() == null)) {
             throw usage(
                     "expected --cameras >= 0 (or a --video), --frames >= 1, --partitions >= 1,"
                             + " --warm-up >= 0, --latency-frames >= 0, --rounds >= 1 and --load in"
                             + " (0, 1]");
         }
-        if (video != null && !Files.isRegularFile(video)) {
-            throw usage("no video file at " + video);
+        String videoProblem = videoOptions.problem();
+        if (videoProblem != null) {
+            throw usage(videoProblem);
         }
         String unreachable = kafkaOptions.unreachable();
         if (unreachable != null) {
@@ -209,14 +193,18 @@ public final class PipelineBenchCommand extends BaseCommand {
         }
         return BenchRun.exitCode(
                 "canvasflow bench pipeline",
-                json,
+                jsonOptions.json(),
                 out,
                 err,
                 () -> {
                     PipelineBenchmark.Result result =
                             run(
                                     new Settings(
-                                            new Footage(cameras, frames, video, videoFrames),
+                                            new Footage(
+                                                    cameras,
+                                                    frames,
+                                                    videoOptions.video(),
+                                                    videoOptions.videoFrames()),
                                             partitions,
                                             modelOptions.model(),
                                             new PipelineBenchmark.Measure(
@@ -224,16 +212,20 @@ public final class PipelineBenchCommand extends BaseCommand {
                                                     latencyFrames,
                                                     load,
                                                     !skipDefaultIntraOp,
-                                                    idleTimeout,
+                                                    idleTimeoutOptions.idleTimeout(),
                                                     rounds,
                                                     CorePlacement.shared("not yet placed")),
-                                            overrides,
+                                            overrideOptions.overrides(),
                                             kafkaOptions.bootstrapServers(),
                                             inProcessBroker
                                                     ? "in-process"
                                                     : noPin ? "child-shared" : "child"),
                                     out);
-                    BenchRun.print(out, PipelineBenchTable.table(result), json(result), json);
+                    BenchRun.print(
+                            out,
+                            PipelineBenchTable.table(result),
+                            json(result),
+                            jsonOptions.json());
                     return result.phases().stream().allMatch(p -> p.throughput().complete())
                             ? 0
                             : 1;

@@ -1,11 +1,13 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.OverrideOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -110,14 +111,9 @@ public final class ScaleBenchCommand extends BaseCommand {
                             + " core and serve on the rest.")
     boolean noPin;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property for the serve processes.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin OverrideOptions overrideOptions;
 
     @Override
     public Integer call() {
@@ -141,12 +137,16 @@ public final class ScaleBenchCommand extends BaseCommand {
         }
         return BenchRun.exitCode(
                 "canvasflow bench scale",
-                json,
+                jsonOptions.json(),
                 out,
                 err(),
                 () -> {
                     Map<String, Object> result = run(out);
-                    BenchRun.print(out, ScaleReport.table(result), Json.pretty(result), json);
+                    BenchRun.print(
+                            out,
+                            ScaleReport.table(result),
+                            Json.pretty(result),
+                            jsonOptions.json());
                     return 0;
                 });
     }
@@ -176,7 +176,7 @@ public final class ScaleBenchCommand extends BaseCommand {
                             CorePlacement.shared(
                                     "a Kafka cluster at " + kafkaOptions.bootstrapServers()),
                             modelOptions.model(),
-                            overrides,
+                            overrideOptions.overrides(),
                             work),
                     out);
         }
@@ -193,7 +193,7 @@ public final class ScaleBenchCommand extends BaseCommand {
                             broker.bootstrapServers(),
                             placement,
                             modelOptions.model(),
-                            overrides,
+                            overrideOptions.overrides(),
                             work),
                     out);
         }

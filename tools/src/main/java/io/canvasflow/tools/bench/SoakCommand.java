@@ -1,12 +1,15 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
+import io.canvasflow.tools.common.IdleTimeoutOptions;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.OverrideOptions;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
@@ -103,20 +106,11 @@ public final class SoakCommand extends BaseCommand {
             description = "Publish at this rate instead of as fast as the backlog allows.")
     Double rate;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
-    @Option(
-            names = "--idle-timeout",
-            defaultValue = "PT2M",
-            description = "Give up after this long without a mask (default ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
+    @Mixin IdleTimeoutOptions idleTimeoutOptions;
 
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property for the topology.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin OverrideOptions overrideOptions;
 
     @Override
     public Integer call() {
@@ -132,7 +126,8 @@ public final class SoakCommand extends BaseCommand {
                             threads,
                             clipFrames,
                             warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
-                            new Soak.Pacing(interval, backlog, rate, idleTimeout));
+                            new Soak.Pacing(
+                                    interval, backlog, rate, idleTimeoutOptions.idleTimeout()));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -142,7 +137,7 @@ public final class SoakCommand extends BaseCommand {
         }
         return BenchRun.exitCode(
                 "canvasflow bench soak",
-                json,
+                jsonOptions.json(),
                 out,
                 err,
                 () -> {
@@ -158,9 +153,9 @@ public final class SoakCommand extends BaseCommand {
                                     placement,
                                     kafkaOptions.bootstrapServers(),
                                     modelOptions.model(),
-                                    overrides,
+                                    overrideOptions.overrides(),
                                     out);
-                    BenchRun.print(out, Soak.table(result), json(result), json);
+                    BenchRun.print(out, Soak.table(result), json(result), jsonOptions.json());
                     return result.throughput().complete() ? 0 : 1;
                 });
     }

@@ -1,9 +1,12 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.OverrideOptions;
+import io.canvasflow.cli.options.VideoOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
@@ -11,12 +14,9 @@ import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
-import io.canvasflow.tools.common.IdleTimeoutOptions;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
-import io.canvasflow.tools.common.OverrideOptions;
 import io.canvasflow.tools.common.Stats;
-import io.canvasflow.tools.common.VideoOptions;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
@@ -187,10 +187,7 @@ public final class PipelineBenchCommand extends BaseCommand {
         if (videoProblem != null) {
             throw usage(videoProblem);
         }
-        String unreachable = kafkaOptions.unreachable();
-        if (unreachable != null) {
-            throw usage(unreachable);
-        }
+        requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench pipeline",
                 jsonOptions.json(),

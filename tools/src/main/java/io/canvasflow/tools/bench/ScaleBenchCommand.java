@@ -4,10 +4,10 @@ import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.Json;
-import io.canvasflow.tools.common.OverrideOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -131,10 +131,7 @@ public final class ScaleBenchCommand extends BaseCommand {
                             + " --max-partitions >= 1, --partitions >= 1, --restore counts >= 1 and"
                             + " --restore-partitions >= 1");
         }
-        String unreachable = kafkaOptions.unreachable();
-        if (unreachable != null) {
-            throw usage(unreachable);
-        }
+        requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench scale",
                 jsonOptions.json(),

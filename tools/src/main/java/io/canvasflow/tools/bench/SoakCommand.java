@@ -1,15 +1,15 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
-import io.canvasflow.tools.common.IdleTimeoutOptions;
 import io.canvasflow.tools.common.Json;
-import io.canvasflow.tools.common.OverrideOptions;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
@@ -131,10 +131,7 @@ public final class SoakCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        String unreachable = kafkaOptions.unreachable();
-        if (unreachable != null) {
-            throw usage(unreachable);
-        }
+        requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench soak",
                 jsonOptions.json(),

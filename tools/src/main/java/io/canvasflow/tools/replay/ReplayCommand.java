@@ -2,15 +2,15 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.ConfigOptions;
+import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.VideoOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.Footage;
-import io.canvasflow.tools.common.IdleTimeoutOptions;
 import io.canvasflow.tools.common.KafkaClients;
-import io.canvasflow.tools.common.VideoOptions;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -246,25 +246,18 @@ public final class ReplayCommand extends BaseCommand {
         PrintWriter out = out();
         PrintWriter err = err();
         Settings settings = settings();
-        try {
-            Outcome outcome = replay(settings, out);
-            boolean complete =
-                    outcome.result().modes().stream().allMatch(res -> res.counts().complete());
-            return exitStatus(complete, outcome.result().checks(), err);
-        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
-            err.println("canvasflow replay: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("canvasflow replay: cannot write the report: " + e.getMessage());
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("canvasflow replay: interrupted");
-            return 130;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return BenchRun.exitCode(
+                "canvasflow replay",
+                "the report",
+                out,
+                err,
+                () -> {
+                    Outcome outcome = replay(settings, out);
+                    boolean complete =
+                            outcome.result().modes().stream()
+                                    .allMatch(res -> res.counts().complete());
+                    return exitStatus(complete, outcome.result().checks(), err);
+                });
     }
 
     private Settings settings() {

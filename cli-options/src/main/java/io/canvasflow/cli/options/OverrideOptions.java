@@ -1,4 +1,4 @@
-package io.canvasflow.tools.common;
+package io.canvasflow.cli.options;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.CameraLoadOptions;
 import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
@@ -66,11 +67,7 @@ public final class PipelineBenchCommand extends BaseCommand {
 
     @Mixin ModelOptions modelOptions;
 
-    @Option(
-            names = "--cameras",
-            defaultValue = "4",
-            description = "Synthetic cameras (default ${DEFAULT-VALUE}).")
-    int cameras;
+    @Mixin CameraLoadOptions cameraLoad;
 
     @Option(
             names = "--frames",
@@ -81,12 +78,6 @@ public final class PipelineBenchCommand extends BaseCommand {
     int frames;
 
     @Mixin VideoOptions videoOptions;
-
-    @Option(
-            names = "--partitions",
-            defaultValue = "4",
-            description = "Partitions of the frames topic (default ${DEFAULT-VALUE}).")
-    int partitions;
 
     @Option(
             names = "--warm-up",
@@ -170,6 +161,8 @@ public final class PipelineBenchCommand extends BaseCommand {
     public Integer call() {
         PrintWriter out = out();
         PrintWriter err = err();
+        int cameras = cameraLoad.cameras();
+        int partitions = cameraLoad.partitions();
         if (cameras < 0
                 || frames < 1
                 || partitions < 1

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.CameraLoadOptions;
 import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
@@ -57,17 +58,7 @@ public final class SoakCommand extends BaseCommand {
             description = "Frames to publish and segment (default ${DEFAULT-VALUE}).")
     long frames;
 
-    @Option(
-            names = "--cameras",
-            defaultValue = "4",
-            description = "Synthetic cameras (default ${DEFAULT-VALUE}).")
-    int cameras;
-
-    @Option(
-            names = "--partitions",
-            defaultValue = "4",
-            description = "Partitions of the frames topic (default ${DEFAULT-VALUE}).")
-    int partitions;
+    @Mixin CameraLoadOptions cameraLoad;
 
     @Option(
             names = "--threads",
@@ -121,8 +112,8 @@ public final class SoakCommand extends BaseCommand {
             settings =
                     new Soak.Settings(
                             frames,
-                            cameras,
-                            partitions,
+                            cameraLoad.cameras(),
+                            cameraLoad.partitions(),
                             threads,
                             clipFrames,
                             warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),

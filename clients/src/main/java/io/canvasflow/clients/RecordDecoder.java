@@ -17,6 +17,8 @@ final class RecordDecoder {
     private long badRecords;
 
     /**
+     * Creates a decoder that has skipped nothing yet.
+     *
      * @param log where a skipped record is logged (the follower's own logger)
      */
     RecordDecoder(Logger log) {

@@ -4,7 +4,8 @@ import io.canvasflow.schemas.AvroBytes;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
@@ -357,16 +358,17 @@ public final class ImageCodecs {
             throw new IllegalArgumentException(
                     "expected a positive size but found " + width + "x" + height);
         }
-        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setRenderingHint(
-                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(image, 0, 0, width, height, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
+        AffineTransformOp bilinear =
+                new AffineTransformOp(
+                        AffineTransform.getScaleInstance(
+                                (double) width / image.getWidth(),
+                                (double) height / image.getHeight()),
+                        AffineTransformOp.TYPE_BILINEAR);
+        // Java2D's own filter, into a destination of exactly the size asked for (its default one is
+        // rounded from the transformed bounds); ARGB takes any source, toBgr then flattens it.
+        return toBgr(
+                bilinear.filter(
+                        image, new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB)));
     }
 
     /**

@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -84,13 +82,13 @@ public final class MaskFollower {
     private final FrameJoinBuffer join;
     private final Map<String, CameraStats> stats = new LinkedHashMap<>();
     private final Map<String, Long> withoutFrame = new LinkedHashMap<>();
+    private final RecordDecoder decoder = new RecordDecoder(LOG);
 
     private volatile boolean stopping;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private boolean ran;
     private long masks;
     private long frames;
-    private long badRecords;
     private long overlaysDrawn;
 
     private MaskFollower(Builder builder) {
@@ -263,12 +261,12 @@ public final class MaskFollower {
             if (limitReached()) {
                 return;
             }
-            MaskEvent mask = deserialize(masksTopic, record);
+            MaskEvent mask = decoder.decode(masksTopic, record);
             if (mask != null) {
                 onMask(mask);
             }
         } else if (joins()) {
-            Frame frame = deserialize(framesTopic, record);
+            Frame frame = decoder.decode(framesTopic, record);
             if (frame != null) {
                 frames++;
                 join.onFrame(frame).forEach(this::joined);
@@ -317,27 +315,6 @@ public final class MaskFollower {
         }
     }
 
-    private <V extends SpecificRecord> V deserialize(
-            Topic<String, V> topic, ConsumerRecord<String, byte[]> record) {
-        try {
-            V value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
-            if (value == null) {
-                throw new SerializationException("the record has no value (a tombstone)");
-            }
-            return value;
-        } catch (SerializationException e) {
-            badRecords++;
-            LOG.warn(
-                    "skipping a bad record at {}-{}@{} ({} bad so far): {}",
-                    record.topic(),
-                    record.partition(),
-                    record.offset(),
-                    badRecords,
-                    e.getMessage());
-            return null;
-        }
-    }
-
     private void printTable() {
         table.draw(StatsTable.format(snapshot().values()));
     }
@@ -347,7 +324,7 @@ public final class MaskFollower {
                 snapshot(),
                 masks,
                 frames,
-                badRecords,
+                decoder.badRecords(),
                 overlaysDrawn,
                 withoutFrame,
                 overlays == null ? Map.of() : overlays.videos(),

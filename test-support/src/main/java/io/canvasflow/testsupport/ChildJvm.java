@@ -1,5 +1,6 @@
 package io.canvasflow.testsupport;
 
+import io.canvasflow.cli.options.JavaCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,14 +83,10 @@ public final class ChildJvm {
             List<String> args,
             Path log)
             throws IOException {
-        List<String> command = new ArrayList<>(prefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-Dai.djl.offline=true");
-        command.add("-DOPT_OUT_TRACKING=true");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dai.djl.offline=true");
+        options.add("-DOPT_OUT_TRACKING=true");
+        List<String> command = JavaCommand.forClass(prefix, options, mainClass);
         command.addAll(args);
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
@@ -61,8 +62,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
     int maxIterations;
 
-    @Option(names = "--json", description = "Write the figures as JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
     @Option(
             names = "--report",
@@ -110,21 +110,26 @@ public final class EvaluateCommand implements Callable<Integer> {
                         sequences,
                         frames,
                         maxIterations);
-        Files.createDirectories(report);
         String markdown = EvaluationReport.markdown(result);
+        writeReport(markdown, EvaluationReport.json(result));
+        EvaluationReport.plots(result, report);
+        System.out.println(markdown);
+        System.out.println("Report written to " + report.toAbsolutePath());
+        return 0;
+    }
+
+    /** Writes evaluation.md and evaluation.json into the report folder, and the JSON to --json. */
+    private void writeReport(String markdown, String jsonText) throws java.io.IOException {
+        Files.createDirectories(report);
         Files.writeString(report.resolve("evaluation.md"), markdown);
-        String jsonText = EvaluationReport.json(result);
         Files.writeString(report.resolve("evaluation.json"), jsonText);
+        Path json = jsonOptions.json();
         if (json != null) {
             if (json.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(json.toAbsolutePath().getParent());
             }
             Files.writeString(json, jsonText);
         }
-        EvaluationReport.plots(result, report);
-        System.out.println(markdown);
-        System.out.println("Report written to " + report.toAbsolutePath());
-        return 0;
     }
 
     /** Evaluates on labelled footage, on the held-out frames unless told otherwise. */
@@ -147,17 +152,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                                     rnn.spec().input().width(),
                                     rnn.spec().input().height()));
             FootageEvaluation result = FootageEvaluation.run(rnn, labelled, maxIterations);
-            Files.createDirectories(report);
             String markdown = result.markdown();
-            Files.writeString(report.resolve("evaluation.md"), markdown);
-            String jsonText = result.json();
-            Files.writeString(report.resolve("evaluation.json"), jsonText);
-            if (json != null) {
-                if (json.toAbsolutePath().getParent() != null) {
-                    Files.createDirectories(json.toAbsolutePath().getParent());
-                }
-                Files.writeString(json, jsonText);
-            }
+            writeReport(markdown, result.json());
             Plots.writePng(
                     EvaluationReport.sampleGrid(result.samples()),
                     report.resolve(EvaluationReport.SAMPLES_PLOT));

@@ -29,6 +29,21 @@ public abstract class BaseCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /**
+     * For a command that runs against the cluster {@code --bootstrap-servers} names, or a broker of
+     * its own without the flag: fails as a usage error, with {@link KafkaOptions#unreachable}'s
+     * sentence, when that cluster does not answer.
+     *
+     * @param kafka the command's Kafka options
+     * @throws ParameterException when the cluster named does not answer
+     */
+    protected void requireReachable(KafkaOptions kafka) {
+        String unreachable = kafka.unreachable();
+        if (unreachable != null) {
+            throw usage(unreachable);
+        }
+    }
+
     /** A usage error with its cause. */
     protected ParameterException usage(String message, Throwable cause) {
         return new ParameterException(spec.commandLine(), message, cause);

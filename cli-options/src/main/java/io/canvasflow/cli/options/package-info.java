@@ -4,5 +4,9 @@
  * file with {@code -D} overrides ({@link io.canvasflow.cli.options.ConfigOptions}) and the model
  * directory ({@link io.canvasflow.cli.options.ModelOptions}). A mixin only parses; what an absent
  * value means (an error, an environment variable, an embedded broker) is the command's decision.
+ *
+ * <p>Beside them, what the commands share below the option level: the Kafka checks before a command
+ * starts ({@link io.canvasflow.cli.options.KafkaPreflight}), topic creation and the command line of
+ * a child JVM ({@link io.canvasflow.cli.options.JavaCommand}).
  */
 package io.canvasflow.cli.options;

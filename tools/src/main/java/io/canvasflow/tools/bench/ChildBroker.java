@@ -1,11 +1,11 @@
 package io.canvasflow.tools.bench;
 
+import io.canvasflow.cli.options.JavaCommand;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,15 +60,11 @@ public final class ChildBroker implements AutoCloseable {
      * @throws IllegalStateException when it cannot be started or is not ready in time
      */
     public static ChildBroker start(String heap, Duration timeout, List<String> prefix) {
-        List<String> command = new ArrayList<>(prefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + heap);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
         for (String logger : new String[] {"org.apache.kafka", "kafka", "state.change.logger"}) {
-            command.add("-Dorg.slf4j.simpleLogger.log." + logger + "=warn");
+            options.add("-Dorg.slf4j.simpleLogger.log." + logger + "=warn");
         }
-        command.add(ChildBroker.class.getName());
+        List<String> command = JavaCommand.forClass(prefix, options, ChildBroker.class);
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();

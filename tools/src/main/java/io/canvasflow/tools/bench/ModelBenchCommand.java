@@ -1,5 +1,6 @@
 package io.canvasflow.tools.bench;
 
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.SegmentationModel;
@@ -56,8 +57,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
             description = "PyTorch intra-op threads (default: the engine's choice).")
     Integer threads;
 
-    @Option(names = "--json", description = "Write the figures as JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -97,7 +97,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
                                 maxIterations,
                                 r[0],
                                 r[1]));
-        if (json != null) {
+        if (jsonOptions.json() != null) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("threads", threads);
             out.put("availableProcessors", Runtime.getRuntime().availableProcessors());
@@ -108,8 +108,8 @@ public final class ModelBenchCommand implements Callable<Integer> {
                             ratioList.add(
                                     Map.of("size", size, "msRatio", r[0], "gflopsRatio", r[1])));
             out.put("seededOverZero", ratioList);
-            Json.write(json, out);
-            System.out.println("Wrote " + json);
+            Json.write(jsonOptions.json(), out);
+            System.out.println("Wrote " + jsonOptions.json());
         }
         return 0;
     }

@@ -1,8 +1,13 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.CameraLoadOptions;
+import io.canvasflow.cli.options.IdleTimeoutOptions;
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.OverrideOptions;
+import io.canvasflow.cli.options.VideoOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
@@ -16,7 +21,6 @@ import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,11 +68,7 @@ public final class PipelineBenchCommand extends BaseCommand {
 
     @Mixin ModelOptions modelOptions;
 
-    @Option(
-            names = "--cameras",
-            defaultValue = "4",
-            description = "Synthetic cameras (default ${DEFAULT-VALUE}).")
-    int cameras;
+    @Mixin CameraLoadOptions cameraLoad;
 
     @Option(
             names = "--frames",
@@ -78,23 +78,7 @@ public final class PipelineBenchCommand extends BaseCommand {
                             + " shorter runs swing more with a shared machine's load).")
     int frames;
 
-    @Option(
-            names = "--video",
-            paramLabel = "FILE",
-            description = "Also publish this video file as one camera.")
-    Path video;
-
-    @Option(
-            names = "--video-frames",
-            defaultValue = "0",
-            description = "At most this many video frames; 0: all (default ${DEFAULT-VALUE}).")
-    long videoFrames;
-
-    @Option(
-            names = "--partitions",
-            defaultValue = "4",
-            description = "Partitions of the frames topic (default ${DEFAULT-VALUE}).")
-    int partitions;
+    @Mixin VideoOptions videoOptions;
 
     @Option(
             names = "--warm-up",
@@ -147,21 +131,11 @@ public final class PipelineBenchCommand extends BaseCommand {
                             + " (taskset; on a machine without it nothing is pinned).")
     boolean noPin;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
-    @Option(
-            names = "--idle-timeout",
-            defaultValue = "PT2M",
-            description =
-                    "Give a run up after this long without a mask (default ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
+    @Mixin IdleTimeoutOptions idleTimeoutOptions;
 
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property for the topology runs.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin OverrideOptions overrideOptions;
 
     /**
      * The benchmark's settings.
@@ -188,6 +162,8 @@ public final class PipelineBenchCommand extends BaseCommand {
     public Integer call() {
         PrintWriter out = out();
         PrintWriter err = err();
+        int cameras = cameraLoad.cameras();
+        int partitions = cameraLoad.partitions();
         if (cameras < 0
                 || frames < 1
                 || partitions < 1
@@ -195,29 +171,31 @@ public final class PipelineBenchCommand extends BaseCommand {
                 || latencyFrames < 0
                 || !(load > 0 && load <= 1)
                 || rounds < 1
-                || (cameras == 0 && video == null)) {
+                || (cameras == 0 && videoOptions.video() == null)) {
             throw usage(
                     "expected --cameras >= 0 (or a --video), --frames >= 1, --partitions >= 1,"
                             + " --warm-up >= 0, --latency-frames >= 0, --rounds >= 1 and --load in"
                             + " (0, 1]");
         }
-        if (video != null && !Files.isRegularFile(video)) {
-            throw usage("no video file at " + video);
+        String videoProblem = videoOptions.problem();
+        if (videoProblem != null) {
+            throw usage(videoProblem);
         }
-        String unreachable = kafkaOptions.unreachable();
-        if (unreachable != null) {
-            throw usage(unreachable);
-        }
+        requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench pipeline",
-                json,
+                jsonOptions.json(),
                 out,
                 err,
                 () -> {
                     PipelineBenchmark.Result result =
                             run(
                                     new Settings(
-                                            new Footage(cameras, frames, video, videoFrames),
+                                            new Footage(
+                                                    cameras,
+                                                    frames,
+                                                    videoOptions.video(),
+                                                    videoOptions.videoFrames()),
                                             partitions,
                                             modelOptions.model(),
                                             new PipelineBenchmark.Measure(
@@ -225,16 +203,20 @@ public final class PipelineBenchCommand extends BaseCommand {
                                                     latencyFrames,
                                                     load,
                                                     !skipDefaultIntraOp,
-                                                    idleTimeout,
+                                                    idleTimeoutOptions.idleTimeout(),
                                                     rounds,
                                                     CorePlacement.shared("not yet placed")),
-                                            overrides,
+                                            overrideOptions.overrides(),
                                             kafkaOptions.bootstrapServers(),
                                             inProcessBroker
                                                     ? "in-process"
                                                     : noPin ? "child-shared" : "child"),
                                     out);
-                    BenchRun.print(out, PipelineBenchTable.table(result), json(result), json);
+                    BenchRun.print(
+                            out,
+                            PipelineBenchTable.table(result),
+                            json(result),
+                            jsonOptions.json());
                     return result.phases().stream().allMatch(p -> p.throughput().complete())
                             ? 0
                             : 1;

@@ -1,8 +1,10 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.Json;
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -110,14 +111,9 @@ public final class ScaleBenchCommand extends BaseCommand {
                             + " core and serve on the rest.")
     boolean noPin;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property for the serve processes.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin OverrideOptions overrideOptions;
 
     @Override
     public Integer call() {
@@ -135,18 +131,19 @@ public final class ScaleBenchCommand extends BaseCommand {
                             + " --max-partitions >= 1, --partitions >= 1, --restore counts >= 1 and"
                             + " --restore-partitions >= 1");
         }
-        String unreachable = kafkaOptions.unreachable();
-        if (unreachable != null) {
-            throw usage(unreachable);
-        }
+        requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench scale",
-                json,
+                jsonOptions.json(),
                 out,
                 err(),
                 () -> {
                     Map<String, Object> result = run(out);
-                    BenchRun.print(out, ScaleReport.table(result), Json.pretty(result), json);
+                    BenchRun.print(
+                            out,
+                            ScaleReport.table(result),
+                            Json.pretty(result),
+                            jsonOptions.json());
                     return 0;
                 });
     }
@@ -176,7 +173,7 @@ public final class ScaleBenchCommand extends BaseCommand {
                             CorePlacement.shared(
                                     "a Kafka cluster at " + kafkaOptions.bootstrapServers()),
                             modelOptions.model(),
-                            overrides,
+                            overrideOptions.overrides(),
                             work),
                     out);
         }
@@ -193,7 +190,7 @@ public final class ScaleBenchCommand extends BaseCommand {
                             broker.bootstrapServers(),
                             placement,
                             modelOptions.model(),
-                            overrides,
+                            overrideOptions.overrides(),
                             work),
                     out);
         }

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.bench;
 
+import io.canvasflow.cli.options.JavaCommand;
 import io.canvasflow.topology.ServeCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,14 +55,10 @@ public final class ServeProcess implements AutoCloseable {
             Map<String, String> settings,
             int httpPort,
             Path log) {
-        List<String> command = new ArrayList<>(prefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-Dai.djl.offline=true");
-        command.add("-DOPT_OUT_TRACKING=true");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ServeCommand.class.getName());
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dai.djl.offline=true");
+        options.add("-DOPT_OUT_TRACKING=true");
+        List<String> command = JavaCommand.forClass(prefix, options, ServeCommand.class);
         settings.forEach(
                 (k, v) -> {
                     command.add("-D");

@@ -1,8 +1,12 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.CameraLoadOptions;
+import io.canvasflow.cli.options.IdleTimeoutOptions;
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
@@ -54,17 +58,7 @@ public final class SoakCommand extends BaseCommand {
             description = "Frames to publish and segment (default ${DEFAULT-VALUE}).")
     long frames;
 
-    @Option(
-            names = "--cameras",
-            defaultValue = "4",
-            description = "Synthetic cameras (default ${DEFAULT-VALUE}).")
-    int cameras;
-
-    @Option(
-            names = "--partitions",
-            defaultValue = "4",
-            description = "Partitions of the frames topic (default ${DEFAULT-VALUE}).")
-    int partitions;
+    @Mixin CameraLoadOptions cameraLoad;
 
     @Option(
             names = "--threads",
@@ -103,20 +97,11 @@ public final class SoakCommand extends BaseCommand {
             description = "Publish at this rate instead of as fast as the backlog allows.")
     Double rate;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
-    @Option(
-            names = "--idle-timeout",
-            defaultValue = "PT2M",
-            description = "Give up after this long without a mask (default ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
+    @Mixin IdleTimeoutOptions idleTimeoutOptions;
 
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property for the topology.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin OverrideOptions overrideOptions;
 
     @Override
     public Integer call() {
@@ -127,22 +112,20 @@ public final class SoakCommand extends BaseCommand {
             settings =
                     new Soak.Settings(
                             frames,
-                            cameras,
-                            partitions,
+                            cameraLoad.cameras(),
+                            cameraLoad.partitions(),
                             threads,
                             clipFrames,
                             warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
-                            new Soak.Pacing(interval, backlog, rate, idleTimeout));
+                            new Soak.Pacing(
+                                    interval, backlog, rate, idleTimeoutOptions.idleTimeout()));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        String unreachable = kafkaOptions.unreachable();
-        if (unreachable != null) {
-            throw usage(unreachable);
-        }
+        requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench soak",
-                json,
+                jsonOptions.json(),
                 out,
                 err,
                 () -> {
@@ -158,9 +141,9 @@ public final class SoakCommand extends BaseCommand {
                                     placement,
                                     kafkaOptions.bootstrapServers(),
                                     modelOptions.model(),
-                                    overrides,
+                                    overrideOptions.overrides(),
                                     out);
-                    BenchRun.print(out, Soak.table(result), json(result), json);
+                    BenchRun.print(out, Soak.table(result), json(result), jsonOptions.json());
                     return result.throughput().complete() ? 0 : 1;
                 });
     }

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.capacity;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.Stats;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -95,8 +97,7 @@ public final class CapacityCommand extends BaseCommand {
             description = "The JSON of your own `canvasflow bench scale --json FILE` run.")
     Path measured;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
-    Path json;
+    @Mixin JsonOptions jsonOptions;
 
     @Override
     public Integer call() {
@@ -119,7 +120,7 @@ public final class CapacityCommand extends BaseCommand {
         PrintWriter out = out();
         return BenchRun.exitCode(
                 "canvasflow capacity",
-                json,
+                jsonOptions.json(),
                 out,
                 err(),
                 () -> {
@@ -130,7 +131,11 @@ public final class CapacityCommand extends BaseCommand {
                         m = m.withFrameBytes(frameBytes);
                     }
                     Map<String, Object> result = result(m, source);
-                    BenchRun.print(out, CapacityTable.table(result), Json.pretty(result), json);
+                    BenchRun.print(
+                            out,
+                            CapacityTable.table(result),
+                            Json.pretty(result),
+                            jsonOptions.json());
                     return 0;
                 });
     }

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The end every benchmark command shares: print the table and the JSON, write the JSON where asked,
- * and turn a failure into one line and an exit code (2 for a bad setting, model or file, 130 when
- * interrupted).
+ * The end every benchmark command (and replay) shares: print the table and the JSON, write the JSON
+ * where asked, and turn a failure into one line and an exit code (2 for a bad setting, model or
+ * file, 130 when interrupted).
  */
 public final class BenchRun {
 
@@ -41,13 +41,28 @@ public final class BenchRun {
      */
     public static int exitCode(
             String command, Path json, PrintWriter out, PrintWriter err, Body body) {
+        return exitCode(command, String.valueOf(json), out, err, body);
+    }
+
+    /**
+     * Runs a command's body and maps its failures to exit codes.
+     *
+     * @param command the command's name, for messages: {@code canvasflow replay}
+     * @param written what the body writes, for messages: {@code the report}
+     * @param out the command's output, flushed at the end
+     * @param err where the one-line failure goes
+     * @param body the command's work
+     * @return the body's exit code, 2 on a bad setting, model or file, 130 when interrupted
+     */
+    public static int exitCode(
+            String command, String written, PrintWriter out, PrintWriter err, Body body) {
         try {
             return body.run();
         } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
             err.println(command + ": " + e.getMessage());
             return 2;
         } catch (IOException e) {
-            err.println(command + ": cannot write " + json + ": " + e.getMessage());
+            err.println(command + ": cannot write " + written + ": " + e.getMessage());
             return 2;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -2,17 +2,18 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.ConfigOptions;
+import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.VideoOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,17 +101,7 @@ public final class ReplayCommand extends BaseCommand {
             description = "Frames per synthetic camera (default ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(
-            names = "--video",
-            paramLabel = "FILE",
-            description = "A video file to publish first as one camera (no ground truth).")
-    Path video;
-
-    @Option(
-            names = "--video-frames",
-            defaultValue = "0",
-            description = "At most this many video frames; 0: all (default ${DEFAULT-VALUE}).")
-    long videoFrames;
+    @Mixin VideoOptions videoOptions;
 
     @Option(
             names = "--partitions",
@@ -155,13 +146,7 @@ public final class ReplayCommand extends BaseCommand {
                             + " ${DEFAULT-VALUE}).")
     double latencyLoad;
 
-    @Option(
-            names = "--idle-timeout",
-            defaultValue = "PT2M",
-            description =
-                    "Give a mode up after this long without a mask (ISO-8601, default"
-                            + " ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
+    @Mixin IdleTimeoutOptions idleTimeoutOptions;
 
     @Option(
             names = "--report",
@@ -261,41 +246,39 @@ public final class ReplayCommand extends BaseCommand {
         PrintWriter out = out();
         PrintWriter err = err();
         Settings settings = settings();
-        try {
-            Outcome outcome = replay(settings, out);
-            boolean complete =
-                    outcome.result().modes().stream().allMatch(res -> res.counts().complete());
-            return exitStatus(complete, outcome.result().checks(), err);
-        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
-            err.println("canvasflow replay: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            err.println("canvasflow replay: cannot write the report: " + e.getMessage());
-            return 2;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("canvasflow replay: interrupted");
-            return 130;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return BenchRun.exitCode(
+                "canvasflow replay",
+                "the report",
+                out,
+                err,
+                () -> {
+                    Outcome outcome = replay(settings, out);
+                    boolean complete =
+                            outcome.result().modes().stream()
+                                    .allMatch(res -> res.counts().complete());
+                    return exitStatus(complete, outcome.result().checks(), err);
+                });
     }
 
     private Settings settings() {
-        if (video != null && !Files.isRegularFile(video)) {
-            throw usage("no video file at " + video);
+        String videoProblem = videoOptions.problem();
+        if (videoProblem != null) {
+            throw usage(videoProblem);
         }
         int synthetic =
                 cameras != null
                         ? cameras
-                        : (kafkaOptions.bootstrapServers() == null && video == null ? 4 : 0);
-        if (synthetic < 0 || frames < 1 || partitions < 1 || videoFrames < 0) {
+                        : (kafkaOptions.bootstrapServers() == null && videoOptions.video() == null
+                                ? 4
+                                : 0);
+        if (synthetic < 0 || frames < 1 || partitions < 1 || videoOptions.videoFrames() < 0) {
             throw usage(
                     "expected --cameras >= 0, --frames >= 1, --partitions >= 1 and --video-frames"
                             + " >= 0");
         }
-        if (kafkaOptions.bootstrapServers() == null && synthetic == 0 && video == null) {
+        if (kafkaOptions.bootstrapServers() == null
+                && synthetic == 0
+                && videoOptions.video() == null) {
             throw usage(
                     "an embedded broker starts empty: give --cameras N or --video FILE, or"
                             + " --bootstrap-servers of a cluster that holds the frames");
@@ -314,8 +297,14 @@ public final class ReplayCommand extends BaseCommand {
                             new FrameRange(fromOffset, toOffset, fromTime, toTime),
                             partitions,
                             keepTopics),
-                    new Footage(synthetic, frames, video, videoFrames),
-                    new Run(chosen, modelOptions.model(), baseline, threads, idleTimeout),
+                    new Footage(
+                            synthetic, frames, videoOptions.video(), videoOptions.videoFrames()),
+                    new Run(
+                            chosen,
+                            modelOptions.model(),
+                            baseline,
+                            threads,
+                            idleTimeoutOptions.idleTimeout()),
                     new LatencyProbe(latencyFrames, latencyLoad),
                     report,
                     configOptions.configFile(),

@@ -73,13 +73,7 @@ class BadRecordLoggingTest {
                             ChildServe.start(
                                     Fixtures.modelDir(), settings, log, PRODUCTION_LEVELS);
                     KafkaProducer<String, byte[]> producer = Fixtures.producer(kafka)) {
-                Fixtures.await(
-                        "serve owns partition 0",
-                        Duration.ofSeconds(90),
-                        () ->
-                                serve.output().stream()
-                                        .anyMatch(l -> l.contains("owns frames partitions [0]")),
-                        () -> serve.logTail(40));
+                serve.awaitOwns("[0]", Duration.ofSeconds(90));
                 int before = serve.output().size();
 
                 // When 14 records that are not frames arrive

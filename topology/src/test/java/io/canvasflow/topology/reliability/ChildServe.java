@@ -133,6 +133,21 @@ final class ChildServe implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Waits until the child logs that it owns these frames partitions.
+     *
+     * @param partitions as serve logs them, for example {@code [0, 1]}
+     * @throws AssertionError with the end of its log when it does not within the timeout
+     */
+    void awaitOwns(String partitions, java.time.Duration timeout) throws InterruptedException {
+        String owns = "owns frames partitions " + partitions;
+        Fixtures.await(
+                "serve " + owns,
+                timeout,
+                () -> output().stream().anyMatch(l -> l.contains(owns)),
+                () -> logTail(40));
+    }
+
     /** Everything the child has written so far, line by line. */
     List<String> output() {
         try {

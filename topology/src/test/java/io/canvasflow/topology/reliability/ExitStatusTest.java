@@ -35,13 +35,7 @@ class ExitStatusTest {
             try (ChildServe serve =
                     ChildServe.start(
                             Fixtures.modelDir(), settings, LOGS.resolve("exit-sigterm.log"))) {
-                Fixtures.await(
-                        "serve owns its partitions",
-                        Duration.ofSeconds(90),
-                        () ->
-                                serve.output().stream()
-                                        .anyMatch(l -> l.contains("owns frames partitions [0, 1]")),
-                        () -> serve.logTail(40));
+                serve.awaitOwns("[0, 1]", Duration.ofSeconds(90));
 
                 // When it is sent SIGTERM
                 long sent = System.nanoTime();

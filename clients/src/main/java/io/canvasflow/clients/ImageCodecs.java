@@ -364,11 +364,13 @@ public final class ImageCodecs {
                                 (double) width / image.getWidth(),
                                 (double) height / image.getHeight()),
                         AffineTransformOp.TYPE_BILINEAR);
-        // Java2D's own filter, into a destination of exactly the size asked for (its default one is
-        // rounded from the transformed bounds); ARGB takes any source, toBgr then flattens it.
-        return toBgr(
-                bilinear.filter(
-                        image, new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB)));
+        // Java2D's own filter, from BGR into BGR of exactly the size asked for (its default
+        // destination is rounded from the transformed bounds). Measured on 768x576 -> 720x405:
+        // 1.45 ms a frame, against 2.6 ms for Graphics2D.drawImage with the bilinear hint and 7.7
+        // ms through an ARGB destination; within 2/255 of drawImage for every image type tried
+        // (into BGR from another type directly, the filter's colour conversion was far off).
+        return bilinear.filter(
+                toBgr(image), new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR));
     }
 
     /**

@@ -149,4 +149,43 @@ class ImageCodecsTest {
         }
         return image;
     }
+
+    @Test
+    void shouldResizeAnyImageTypeBilinearlyIntoBgrOfExactlyTheAskedSize() {
+        // Given a smooth gradient in several image types (a gradient: bilinear sampling keeps it)
+        for (int type :
+                new int[] {
+                    BufferedImage.TYPE_3BYTE_BGR,
+                    BufferedImage.TYPE_INT_ARGB,
+                    BufferedImage.TYPE_INT_RGB,
+                    BufferedImage.TYPE_BYTE_INDEXED
+                }) {
+            BufferedImage source = new BufferedImage(97, 61, type);
+            for (int y = 0; y < 61; y++) {
+                for (int x = 0; x < 97; x++) {
+                    int v = x * 255 / 96;
+                    source.setRGB(x, y, 0xff000000 | v << 16 | v << 8 | v);
+                }
+            }
+
+            // When resized to an odd size
+            BufferedImage out = ImageCodecs.resize(source, 50, 33);
+
+            // Then it is BGR of that size, and each pixel is the source's where its centre falls
+            assertEquals(
+                    java.util.List.of(BufferedImage.TYPE_3BYTE_BGR, 50, 33),
+                    java.util.List.of(out.getType(), out.getWidth(), out.getHeight()),
+                    "type " + type);
+            for (int x = 0; x < 50; x++) {
+                // the source's own value where the output pixel's centre falls
+                int sourceX = (int) Math.round((x + 0.5) * 97 / 50 - 0.5);
+                int expected = source.getRGB(sourceX, 30) & 0xff;
+                int got = out.getRGB(x, 16) & 0xff;
+                int tolerance = 8;
+                assertTrue(
+                        Math.abs(got - expected) <= tolerance,
+                        "type " + type + " x " + x + ": " + got + " vs " + expected);
+            }
+        }
+    }
 }

@@ -123,18 +123,8 @@ public final class CapacityModel {
         int partitions = d.partitions() > 0 ? d.partitions() : partitions(threads, d.cameras());
         double cores =
                 (r * m.cpuMsPerFrame() + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u;
-        // then the threads that cores this busy need beside their commit waits; more threads
-        // share the partitions and make each commit shorter, so a few rounds settle it
-        long streamThreads = Math.max(1, (long) Math.ceil(cores));
+        long streamThreads = streamThreads(cores, partitions, m.commits());
         double share = m.commits().share((double) partitions / streamThreads);
-        for (int round = 0; round < 20 && share < 1; round++) {
-            long next = Math.max(1, (long) Math.ceil(cores / (1 - share)));
-            share = m.commits().share((double) partitions / next);
-            if (next == streamThreads) {
-                break;
-            }
-            streamThreads = next;
-        }
         long instances =
                 Math.max(1, (long) Math.ceil((double) streamThreads / d.coresPerInstance()));
         double camerasPerInstance = (double) d.cameras() / instances;
@@ -154,6 +144,29 @@ public final class CapacityModel {
                 new Gpu(
                         r * d.gpuMsPerFrame() / 1000 / u,
                         (r * nonModelMs + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u));
+    }
+
+    /**
+     * The fewest stream threads T that keep this many cores busy beside their commit waits: T x (1
+     * - commit share) >= cores, where a thread's share is r x (a + b x P / T) / 1000 for r commits
+     * a second of a ms plus b ms per partition it owns. That is T x (1 - r a / 1000) - r b P / 1000
+     * >= cores, linear in T.
+     *
+     * @throws IllegalArgumentException when a commit with no partition already takes a thread's
+     *     whole time
+     */
+    static long streamThreads(double cores, int partitions, Measured.Commits c) {
+        double free = 1 - c.perSecond() * c.msBase() / 1000;
+        if (!(free > 0)) {
+            throw new IllegalArgumentException(
+                    "the measured commits ("
+                            + c.perSecond()
+                            + " a second of "
+                            + c.msBase()
+                            + " ms) leave a stream thread no time for frames");
+        }
+        double needed = (cores + c.perSecond() * c.msPerPartition() * partitions / 1000) / free;
+        return Math.max(1, (long) Math.ceil(needed - 1e-9));
     }
 
     /** One per stream thread, at least and in steps of 12, at most one per camera. */

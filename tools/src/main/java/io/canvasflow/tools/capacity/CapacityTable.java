@@ -70,7 +70,7 @@ final class CapacityTable {
                             num(e.get("kafkaInBytesPerSecond"), 1, 1e6),
                             num(e.get("kafkaOutBytesPerSecond"), 1, 1e6),
                             num(e.get("stateBytes"), 1, 1e6),
-                            num(e.get("restoreSecondsPerInstance"), 2, 1),
+                            num(e.get("restoreSecondsPerInstance"), 3, 1),
                             num(e.get("gpusEstimate"), 2, 1),
                             num(e.get("cpuCoresBesideGpus"), 1, 1)));
         }

@@ -64,7 +64,7 @@ class CapacityModelTest {
         assertEquals(1.5e6, m.memory().perPartition(), 1e-3);
         assertEquals(480e6, m.memory().base(), 1e-1);
         assertEquals(0.41, CapacityModel.coresBusy(m, 20, 4 * 5), 1e-9);
-        // the commits: the rate of the runs that kept up, the time a line in the partitions
+        // the commits: one per commit interval of a busy thread, the time a line in the partitions
         assertEquals(10.0, m.commits().perSecond(), 1e-9);
         assertEquals(8.0, m.commits().msBase(), 1e-9);
         assertEquals(0.07, m.commits().msPerPartition(), 1e-9);
@@ -81,14 +81,22 @@ class CapacityModelTest {
                 CapacityModel.estimate(
                         m, new CapacityModel.Deployment(1000, 10, 8, 0.7, 2.0, 12 * 288));
 
-        // Then each plan's threads are the cores over what their commits leave of a thread
+        // Then each plan has the fewest threads whose time beside their commits covers the cores
         for (CapacityModel.Estimate e : List.of(planned, crowded)) {
-            double share = m.commits().share((double) e.partitions() / e.cpu().streamThreads());
+            long t = e.cpu().streamThreads();
+            double share = m.commits().share((double) e.partitions() / t);
             assertEquals(share, e.cpu().commitShare(), 1e-12);
-            assertEquals((long) Math.ceil(e.cpu().cores() / (1 - share)), e.cpu().streamThreads());
-            assertEquals((long) Math.ceil(e.cpu().streamThreads() / 8.0), e.cpu().instances());
+            assertTrue(t * (1 - share) >= e.cpu().cores(), e.toString());
+            double fewer = m.commits().share((double) e.partitions() / (t - 1));
+            assertTrue((t - 1) * (1 - fewer) < e.cpu().cores(), e.toString());
+            assertEquals((long) Math.ceil(t / 8.0), e.cpu().instances());
         }
-        // about a tenth at one partition per thread (10 x 8.07 ms a second)
+        // and one thread that 512 partitions would keep committing gets company
+        CapacityModel.Estimate one =
+                CapacityModel.estimate(
+                        m, new CapacityModel.Deployment(512, 0.04, 8, 0.7, 2.0, 512));
+        assertTrue(one.cpu().streamThreads() > 1 && one.cpu().commitShare() < 1, one.toString());
+        // 8 % at one partition per thread (10 x 8.07 ms a second)
         assertEquals(0.0807, planned.cpu().commitShare(), 0.001);
         // and more partitions per thread make each commit, and so the plan, larger
         assertEquals(3456, crowded.partitions());

@@ -22,9 +22,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * #configDef()}; {@code docs/settings.md} is written from it); a configuration is made by a {@link
  * Builder}, which checks every value in {@code build()}.
  *
- * <p>Sources, later ones winning: the defaults here, a Java properties file, the environment
- * ({@code CANVASFLOW_CANVAS_MAX_GAP_MS} sets {@code canvas.max.gap.ms}; {@code
- * KAFKA_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}), then command-line overrides.
+ * <p>Sources, later ones winning: the defaults, a Java properties file, the environment ({@code
+ * CANVASFLOW_CANVAS_MAX_GAP_MS} sets {@code canvas.max.gap.ms}; {@code KAFKA_BOOTSTRAP_SERVERS}
+ * sets {@code bootstrap.servers}), then command-line overrides.
  *
  * <p>Kafka client and Streams properties pass through unchanged, so that SASL, TLS and tuning need
  * no CanvasFlow setting: any key that is a Kafka Streams, producer, consumer or admin config name

@@ -45,7 +45,7 @@ final class SettingDefinitions {
             return new Check("a non-empty value", v -> !((String) v).isBlank());
         }
 
-        static Check oneOf(String expected, Predicate<String> test) {
+        static Check text(String expected, Predicate<String> test) {
             return new Check(expected, v -> test.test((String) v));
         }
 
@@ -148,7 +148,7 @@ final class SettingDefinitions {
                         MODEL_DEVICE,
                         Type.STRING,
                         "auto",
-                        Check.oneOf("one of auto, cpu, gpu", SettingDefinitions::isDevice),
+                        Check.text("one of auto, cpu, gpu", SettingDefinitions::isDevice),
                         Importance.MEDIUM,
                         "Where the model runs. gpu is untested: no GPU was available where"
                                 + " CanvasFlow is built.")
@@ -249,7 +249,7 @@ final class SettingDefinitions {
                         MASK_SIZE,
                         Type.STRING,
                         "model",
-                        Check.oneOf(
+                        Check.text(
                                 "model, frame or WIDTHxHEIGHT, e.g. 640x360",
                                 v -> MaskSize.parse(v.trim()) != null),
                         Importance.MEDIUM,
@@ -290,7 +290,7 @@ final class SettingDefinitions {
                         CANVAS_FULL_ITERATIONS,
                         Type.STRING,
                         "",
-                        Check.oneOf(
+                        Check.text(
                                 "blank (the model's own) or an integer of at least 1",
                                 SettingDefinitions::isBlankOrPositive),
                         Importance.MEDIUM,
@@ -338,7 +338,7 @@ final class SettingDefinitions {
                         PROCESSING_MODE,
                         Type.STRING,
                         ProcessingMode.EVERY_FRAME.value(),
-                        Check.oneOf(
+                        Check.text(
                                 "every-frame or latest-only",
                                 v -> ProcessingMode.parse(v).isPresent()),
                         Importance.MEDIUM,
@@ -393,7 +393,7 @@ final class SettingDefinitions {
                         PROCESSING_GUARANTEE,
                         Type.STRING,
                         StreamsConfig.EXACTLY_ONCE_V2,
-                        Check.oneOf(
+                        Check.text(
                                 StreamsConfig.EXACTLY_ONCE_V2
                                         + " or "
                                         + StreamsConfig.AT_LEAST_ONCE,

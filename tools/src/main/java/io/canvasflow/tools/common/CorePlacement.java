@@ -86,7 +86,7 @@ public record CorePlacement(
      */
     public void pinThisProcessBesideTheBroker() {
         if (pinned) {
-            run(taskset("-a", brokerCores, Long.toString(ProcessHandle.current().pid())));
+            run(taskset(true, brokerCores, Long.toString(ProcessHandle.current().pid())));
         }
     }
 
@@ -106,11 +106,11 @@ public record CorePlacement(
         }
         String thread = currentThreadId();
         List<Integer> before = coresOf(Path.of("/proc/thread-self/status"));
-        run(taskset("", processorCores, thread));
+        run(taskset(false, processorCores, thread));
         try {
             return start.get();
         } finally {
-            run(taskset("", before, thread));
+            run(taskset(false, before, thread));
         }
     }
 
@@ -122,14 +122,15 @@ public record CorePlacement(
      */
     public void pinThisThreadToProcessorCores() {
         if (pinned) {
-            run(taskset("", processorCores, currentThreadId()));
+            run(taskset(false, processorCores, currentThreadId()));
         }
     }
 
-    private static List<String> taskset(String allThreads, List<Integer> cores, String id) {
+    /** {@code taskset -p -c CORES ID}, with {@code -a} for every thread of a process. */
+    private static List<String> taskset(boolean allThreads, List<Integer> cores, String id) {
         List<String> command = new ArrayList<>(List.of("taskset"));
-        if (!allThreads.isEmpty()) {
-            command.add(allThreads);
+        if (allThreads) {
+            command.add("-a");
         }
         command.addAll(List.of("-p", "-c", list(cores), id));
         return command;

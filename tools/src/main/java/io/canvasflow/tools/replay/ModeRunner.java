@@ -88,6 +88,11 @@ public record ModeRunner(
         List<MaskCollector.Received> probed = Collections.synchronizedList(new ArrayList<>());
         Map<String, String> settings = new LinkedHashMap<>(mode.settings());
         settings.put(CanvasFlowConfig.NUM_STREAM_THREADS, Integer.toString(threads.count()));
+        if (base.lagWarnMs() == CanvasFlowConfig.defaults().lagWarnMs()) {
+            // Replayed frames keep their capture times, so every camera is "behind" by the age of
+            // the recording: the warning would only be noise here, unless the user asked for it.
+            settings.put(CanvasFlowConfig.LAG_WARN_MS, "0");
+        }
         String input = snapshot.topic() + "-replay-" + label + "-" + runId;
         long[] fed = new long[1];
         try (StreamsRun run =

@@ -78,6 +78,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         this.models = models;
         this.staticMember = isStaticMember(config);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(new PerPartitionMeters());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

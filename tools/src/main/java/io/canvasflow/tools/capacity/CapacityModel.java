@@ -6,11 +6,11 @@ package io.canvasflow.tools.capacity;
  *
  * <ul>
  *   <li>CPU cores = (R x cpuMsPerFrame + P x cpuMsPerPartitionSecond) / 1000 / utilisation;
- *   <li>stream threads = cores / (1 - commit share), rounded up: one stream thread with one PyTorch
- *       intra-op thread keeps one core busy except while it waits for its exactly-once commits,
- *       commit share = commits/s x (msBase + msPerPartition x P / threads) / 1000 (about a tenth at
- *       one partition per thread: a commit every 100 ms that takes about 9 ms); instances = stream
- *       threads / cores per instance, rounded up, each with a thread per core;
+ *   <li>stream threads T: the fewest with T x (1 - commit share) >= cores. One stream thread with
+ *       one PyTorch intra-op thread keeps one core busy except while it waits for its exactly-once
+ *       commits, commit share = commits/s x (msBase + msPerPartition x P / T) / 1000 (a few per
+ *       cent at one partition per thread: a commit every 100 ms of 3-14 ms measured); instances = T
+ *       / cores per instance, rounded up, each with a thread per core;
  *   <li>partitions = one per stream thread, at least 12 and a multiple of 12 (room to add instances
  *       without repartitioning), at most one per camera; or the user's count, where many partitions
  *       per thread make every commit longer;

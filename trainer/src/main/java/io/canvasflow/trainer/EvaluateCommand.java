@@ -11,6 +11,7 @@ import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.LabelledSources;
 import io.canvasflow.trainer.data.SequenceRange;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Writes evaluation.md and evaluation.json into the report folder, and the JSON to --json. */
-    private void writeReport(String markdown, String jsonText) throws java.io.IOException {
+    private void writeReport(String markdown, String jsonText) throws IOException {
         Files.createDirectories(report);
         Files.writeString(report.resolve("evaluation.md"), markdown);
         Files.writeString(report.resolve("evaluation.json"), jsonText);
@@ -133,7 +134,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Evaluates on labelled footage, on the held-out frames unless told otherwise. */
-    private int footage() throws java.io.IOException {
+    private int footage() throws IOException {
         try (SegmentationModel rnn = SegmentationModel.load(model)) {
             Object lineage = rnn.spec().metrics().get("lineage");
             Map<?, ?> recorded = lineage instanceof Map<?, ?> m ? m : Map.of();

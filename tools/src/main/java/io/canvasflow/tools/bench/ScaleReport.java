@@ -165,7 +165,7 @@ final class ScaleReport {
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%8s %10s %7s %7s %7s %9s %8s %7s %8s %8s %8s %10s%n",
+                        "%8s %10s %7s %7s %7s %9s %8s %7s %8s %8s %8s %10s %9s %9s%n",
                         "cameras",
                         "partitions",
                         "frames",
@@ -177,12 +177,14 @@ final class ScaleReport {
                         "p50 ms",
                         "p99 ms",
                         "RSS MB",
-                        "canvas B"));
+                        "canvas B",
+                        "commits/s",
+                        "ms/commit"));
         for (Map<String, Object> r : (List<Map<String, Object>>) m.get("runs")) {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "%8d %10d %7d %7s %7s %9s %8s %7s %8s %8s %8s %10s%n",
+                            "%8d %10d %7d %7s %7s %9s %8s %7s %8s %8s %8s %10s %9s %9s%n",
                             r.get("cameras"),
                             r.get("partitions"),
                             r.get("frames"),
@@ -194,11 +196,15 @@ final class ScaleReport {
                             Stats.format(r.get("latencyP50Ms"), 0),
                             Stats.format(r.get("latencyP99Ms"), 0),
                             Stats.format(((Number) r.get("rssBytes")).doubleValue() / 1e6, 0),
-                            Stats.format(r.get("canvasBytesPerCamera"), 0)));
+                            Stats.format(r.get("canvasBytesPerCamera"), 0),
+                            Stats.format(r.get("commitsPerSecond"), 1),
+                            Stats.format(r.get("msPerCommit"), 1)));
         }
         sb.append(
                 "(CPU ms/f: the serve process's CPU time, all threads, per frame; cores: that time"
-                        + " over the run; latency: capture to mask readable, read_committed)\n\n");
+                        + " over the run; latency: capture to mask readable, read_committed;"
+                        + " ms/commit: how long each exactly-once commit kept the stream thread"
+                        + " waiting)\n\n");
         sb.append(stagesTable((List<Map<String, Object>>) m.get("runs")));
         List<Map<String, Object>> restores = (List<Map<String, Object>>) m.get("restores");
         if (!restores.isEmpty()) {

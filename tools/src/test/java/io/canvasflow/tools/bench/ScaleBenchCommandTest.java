@@ -74,7 +74,7 @@ class ScaleBenchCommandTest {
         assertTrue(((Number) restore.get("stateDirBytes")).doubleValue() > 0, restore.toString());
         Map<String, Object> takeover = (Map<String, Object>) restore.get("takeover");
         assertEquals(2.0, takeover.get("partitions"), restore.toString());
-        assertTrue(run.out().contains("CPU ms/f"), run.out());
+        assertTrue(run.out().contains("CPU ms/f") && run.out().contains("ms/commit"), run.out());
 
         // And the capacity model reads the JSON
         CommandRun capacity = CommandRun.of(new CapacityCommand(), "--measured", json.toString());

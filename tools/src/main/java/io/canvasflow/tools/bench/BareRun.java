@@ -72,9 +72,8 @@ final class BareRun {
         BareStages[] stages = new BareStages[threads];
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
-        // One segmenter per worker thread, as per stream thread; closed with the source.
+        // The model's segmenters (one per thread) are closed with the source.
         try (ModelSource source = ModelSource.of(model)) {
-            CanvasSegmenter core = new CanvasSegmenter(config, source, System::currentTimeMillis);
             for (int t = 0; t < threads; t++) {
                 int index = t;
                 Thread worker =
@@ -84,6 +83,12 @@ final class BareRun {
                                         // Where a stream thread would run (its intra-op threads,
                                         // started from here, follow).
                                         measure.placement().pinThisThreadToProcessorCores();
+                                        // A frame core per worker, as per stream task: its
+                                        // policies and encoders are not for sharing between
+                                        // threads (two workers on one failed in computeIfAbsent).
+                                        CanvasSegmenter core =
+                                                new CanvasSegmenter(
+                                                        config, source, System::currentTimeMillis);
                                         List<Frame> mine = shares.get(index);
                                         Map<String, CanvasState> warm = new HashMap<>();
                                         BareStages ignored = new BareStages();

@@ -19,6 +19,7 @@ import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
+import io.canvasflow.tools.replay.StageTimes;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -377,10 +378,26 @@ public final class PipelineBenchCommand extends BaseCommand {
             }
             Map<String, Object> stages = new LinkedHashMap<>();
             p.stagesMs().forEach((k, v) -> stages.put(k, Stats.finite(v)));
+            Object commits = stages.remove(StageTimes.COMMITS);
+            if (commits != null) {
+                o.put("commitsPerFrame", commits);
+            }
             o.put("stagesMsPerFrame", stages);
             phases.add(o);
         }
         m.put("phases", phases);
+        List<Map<String, Object>> probes = new ArrayList<>();
+        for (CommitProbe.Result probe : r.commitProbes()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("roundTripP50Ms", Stats.finite(probe.roundTripP50Ms()));
+            o.put("roundTripP90Ms", Stats.finite(probe.roundTripP90Ms()));
+            o.put("commitMs", Stats.finite(probe.commitMs()));
+            o.put("flushMs", Stats.finite(probe.flushMs()));
+            o.put("offsetsMs", Stats.finite(probe.offsetsMs()));
+            o.put("endMs", Stats.finite(probe.endMs()));
+            probes.add(o);
+        }
+        m.put("commitProbes", probes);
         Map<String, Object> best = new LinkedHashMap<>();
         best.put("bareModel", best(r.bestBare(1)));
         best.put("oneStreamThread", best(r.best(1)));

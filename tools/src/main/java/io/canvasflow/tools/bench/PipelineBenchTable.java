@@ -74,6 +74,10 @@ final class PipelineBenchTable {
         sb.append('\n');
         sb.append(stagesTable(r));
         sb.append('\n');
+        String commits = commitLines(r);
+        if (!commits.isEmpty()) {
+            sb.append(commits).append('\n');
+        }
         if (r.placement().pinned()) {
             sb.append(
                     ratioLine(
@@ -236,6 +240,61 @@ final class PipelineBenchTable {
                         + " transaction's records are sent and acknowledged), poll wait = the rest of Kafka Streams'"
                         + " blocked-time-ns-total; other = what is left: the stream thread's own"
                         + " loop, punctuation, GC pauses)\n");
+        return sb.toString();
+    }
+
+    /**
+     * The exactly-once commit: how often the 1 x 1 stream thread committed and what each commit
+     * cost it, what the probe's commit with no model cost in the same round, and the ceiling that
+     * puts on the end-to-end/bare ratio: a stream thread waits for its commit with its core idle.
+     */
+    static String commitLines(Result r) {
+        Optional<Phase> e2e = r.oneThreadAt(1, 1);
+        Optional<Phase> bare = r.oneThreadAt(0, 1);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < r.commitProbes().size(); i++) {
+            CommitProbe.Result probe = r.commitProbes().get(i);
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "commit probe, round %d (no model): produce round trip p50 %s ms, p90 %s"
+                                    + " ms; one exactly-once commit %s ms (flush %s, offsets %s,"
+                                    + " end %s)%n",
+                            i + 1,
+                            num(probe.roundTripP50Ms(), 2),
+                            num(probe.roundTripP90Ms(), 2),
+                            num(probe.commitMs(), 2),
+                            num(probe.flushMs(), 2),
+                            num(probe.offsetsMs(), 2),
+                            num(probe.endMs(), 2)));
+        }
+        if (e2e.isEmpty() || !e2e.get().stagesMs().containsKey(StageTimes.COMMITS)) {
+            return sb.toString();
+        }
+        Phase p = e2e.get();
+        double perFrame = p.stagesMs().get(StageTimes.COMMITS);
+        double waitMs = p.stagesMs().getOrDefault(StageTimes.COMMIT_WAIT, Double.NaN);
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "end-to-end 1x1 (round %d): a commit every %s frames, %s ms each%n",
+                        p.round(),
+                        num(1 / perFrame, 1),
+                        num(waitMs / perFrame, 2)));
+        int round = p.round() - 1;
+        if (bare.isPresent() && round < r.commitProbes().size()) {
+            double floorMs = perFrame * r.commitProbes().get(round).commitMs();
+            double bareMs = 1000 / bare.get().throughput().fps();
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "Kafka's floor: its commits at the probe's cost are %s ms a frame; with"
+                                    + " nothing else, end-to-end/bare could reach %s (bare frame"
+                                    + " %s ms)%n",
+                            num(floorMs, 2),
+                            num(bareMs / (bareMs + floorMs), 3),
+                            num(bareMs, 2)));
+        }
         return sb.toString();
     }
 

@@ -156,6 +156,8 @@ public final class PipelineBenchmark {
      * @param phases every measured configuration, in the order run
      * @param model the version of the model that ran
      * @param placement which cores the broker and the processor ran on
+     * @param commitProbes what one exactly-once commit cost against the broker, with no model, in
+     *     each round before its end-to-end runs ({@link CommitProbe}); empty when not probed
      */
     public record Result(
             long frames,
@@ -164,11 +166,13 @@ public final class PipelineBenchmark {
             int engineIntraOpThreads,
             List<Phase> phases,
             String model,
-            CorePlacement placement) {
+            CorePlacement placement,
+            List<CommitProbe.Result> commitProbes) {
 
-        /** Copies the phases. */
+        /** Copies the phases and probes. */
         public Result {
             phases = List.copyOf(phases);
+            commitProbes = List.copyOf(commitProbes);
         }
 
         /**
@@ -315,6 +319,7 @@ public final class PipelineBenchmark {
         // The bare core runs under the very settings the end-to-end runs get.
         CanvasFlowConfig bareConfig = END_TO_END_MODE.applyTo(config);
         List<Phase> phases = new ArrayList<>();
+        List<CommitProbe.Result> probes = new ArrayList<>();
         try {
             for (int round = 1; round <= rounds; round++) {
                 if (rounds > 1) {
@@ -352,6 +357,15 @@ public final class PipelineBenchmark {
                         runs.add(new int[] {2, usable});
                     }
                 }
+                say(progress, "Commit probe: one exactly-once commit against the broker...%n");
+                CommitProbe.Result probe =
+                        CommitProbe.run(config, measure.placement(), runId + "-" + round);
+                probes.add(probe);
+                say(
+                        progress,
+                        "  round trip p50 %.2f ms; commit %.2f ms%n",
+                        probe.roundTripP50Ms(),
+                        probe.commitMs());
                 for (int[] r : runs) {
                     phases.add(
                             endToEnd(
@@ -379,7 +393,8 @@ public final class PipelineBenchmark {
                 engineThreads,
                 phases,
                 model.spec().version(),
-                measure.placement());
+                measure.placement(),
+                probes);
     }
 
     private static Phase endToEnd(

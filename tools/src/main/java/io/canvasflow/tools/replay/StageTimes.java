@@ -37,6 +37,9 @@ public record StageTimes(Map<String, Double> nanos) {
     /** The stream threads' time not in any stage or wait. */
     public static final String OTHER = "other";
 
+    /** Not a stage: the stream threads' exactly-once commits per frame ({@code commit-total}). */
+    public static final String COMMITS = "commits";
+
     private static final String BLOCKED = "blocked";
 
     /** Frames segmented: the count of a stage every segmented frame passes once. */
@@ -81,10 +84,14 @@ public record StageTimes(Map<String, Double> nanos) {
         double blocked = 0;
         double commit = 0;
         double flush = 0;
+        double commits = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
             String name = e.getKey().name();
             if (name.equals("blocked-time-ns-total")) {
                 blocked += value(e.getValue());
+            } else if (name.equals("commit-total")
+                    && e.getKey().group().equals("stream-thread-metrics")) {
+                commits += value(e.getValue());
             } else if (COMMIT_METRICS.contains(name)
                     && e.getKey().group().equals("producer-metrics")) {
                 commit += value(e.getValue());
@@ -96,6 +103,7 @@ public record StageTimes(Map<String, Double> nanos) {
         totals.put(BLOCKED, blocked);
         totals.put(COMMIT_WAIT, commit);
         totals.put(COMMIT_FLUSH, flush);
+        totals.put(COMMITS, commits);
         return new StageTimes(totals);
     }
 
@@ -110,7 +118,8 @@ public record StageTimes(Map<String, Double> nanos) {
      * @param threadMsPerFrame the stream threads' wall time per frame (threads x 1000 / frames/s):
      *     what the rows add up to
      * @return milliseconds per frame: each stage, commit wait (and its flush), poll wait and the
-     *     rest; empty when no frame was segmented in between
+     *     rest; empty when no frame was segmented in between. Under {@link #COMMITS}, not a time:
+     *     the commits per frame.
      */
     public Map<String, Double> perFrameMs(StageTimes earlier, double threadMsPerFrame) {
         double frames = delta(earlier, FRAMES);
@@ -130,6 +139,7 @@ public record StageTimes(Map<String, Double> nanos) {
         ms.put(COMMIT_FLUSH, delta(earlier, COMMIT_FLUSH) / 1e6 / frames);
         ms.put(POLL_WAIT, poll);
         ms.put(OTHER, threadMsPerFrame - accounted - commit - poll);
+        ms.put(COMMITS, delta(earlier, COMMITS) / frames);
         return ms;
     }
 

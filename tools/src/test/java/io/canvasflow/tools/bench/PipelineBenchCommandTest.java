@@ -79,6 +79,12 @@ class PipelineBenchCommandTest {
         assertTrue(
                 PipelineBenchTable.table(r).contains("commit wait"), PipelineBenchTable.table(r));
         assertTrue(r.phases().get(2).latency().p50Ms() >= 0, "latency measured");
+        // and the broker's commit was probed without the model, once per round
+        assertEquals(1, r.commitProbes().size());
+        CommitProbe.Result probe = r.commitProbes().get(0);
+        assertTrue(
+                probe.roundTripP50Ms() > 0 && probe.commitMs() > probe.endMs(), probe.toString());
+        assertTrue(r.phases().get(2).stagesMs().get(StageTimes.COMMITS) > 0, "commits counted");
         assertTrue(r.endToEndOverBare() > 0 && r.twoThreadsOverOne() > 0);
         String json = PipelineBenchCommand.json(r);
         assertTrue(json.contains("\"endToEndOneThreadOverBare\""), json);
@@ -133,7 +139,8 @@ class PipelineBenchCommandTest {
                                 phase(2, 1, 60, true),
                                 phase(2, 2, 90, false)),
                         "model-v1",
-                        CorePlacement.shared("test"));
+                        CorePlacement.shared("test"),
+                        List.of());
 
         // When the ratios are taken
         List<Double> ratios = List.of(r.endToEndOverBare(), r.twoThreadsOverOne());
@@ -213,7 +220,8 @@ class PipelineBenchCommandTest {
                         1,
                         List.of(bare1, e2e1, bare2, e2e2),
                         "model-v1",
-                        CorePlacement.shared("test"));
+                        CorePlacement.shared("test"),
+                        List.of());
 
         // Then each side is taken at its fastest round: 38 / 44
         assertEquals(38.0 / 44.0, r.endToEndOverBare(), 1e-9);
@@ -221,6 +229,43 @@ class PipelineBenchCommandTest {
         assertTrue(
                 PipelineBenchTable.table(r).contains("    2 bare model"),
                 PipelineBenchTable.table(r));
+    }
+
+    @Test
+    void shouldPutTheProbedCommitCostAsACeilingOnTheRatio() {
+        // Given a bare frame of 20 ms, a stream thread that committed every 5 frames and waited
+        // 1.2 ms a frame for it, and a probe whose commit took 5 ms (2 + 2 + 1)
+        PipelineBenchmark.Phase bare = phase(0, 1, 50, true);
+        PipelineBenchmark.Phase e2e =
+                new PipelineBenchmark.Phase(
+                        "end-to-end",
+                        new PipelineBenchmark.Threads(1, 1, 1),
+                        new PipelineBenchmark.Throughput(100, 45, 18, true),
+                        new Latency(0, Double.NaN, Double.NaN, Double.NaN),
+                        1.0,
+                        1,
+                        null,
+                        Map.of(StageTimes.COMMIT_WAIT, 1.2, StageTimes.COMMITS, 0.2));
+        PipelineBenchmark.Result r =
+                new PipelineBenchmark.Result(
+                        100,
+                        2,
+                        2,
+                        1,
+                        List.of(bare, e2e),
+                        "model-v1",
+                        CorePlacement.shared("test"),
+                        List.of(new CommitProbe.Result(0.5, 1.5, 2, 2, 1)));
+
+        String lines = PipelineBenchTable.commitLines(r);
+
+        // Then the commit is 1.2 / 0.2 = 6 ms in the stream; at the probe's 5 ms every 5 frames
+        // Kafka takes 1 ms a frame, so the ratio can reach 20 / 21 at most
+        assertTrue(lines.contains("a commit every 5.0 frames, 6.00 ms each"), lines);
+        assertTrue(lines.contains("one exactly-once commit 5.00 ms"), lines);
+        assertTrue(lines.contains("1.00 ms a frame"), lines);
+        assertTrue(lines.contains("could reach 0.952"), lines);
+        assertTrue(PipelineBenchCommand.json(r).contains("\"commitsPerFrame\": 0.2"));
     }
 
     @Test
@@ -248,7 +293,8 @@ class PipelineBenchCommandTest {
                                 phase(1, 1, 64, true),
                                 phase(2, 1, 112, true)),
                         "model-v1",
-                        CorePlacement.shared("test"));
+                        CorePlacement.shared("test"),
+                        List.of());
 
         // Then the first bar takes the one-thread bare model, and the two-thread figures pair up
         assertEquals(64.0 / 80.0, r.endToEndOverBare(), 1e-9);

@@ -38,8 +38,11 @@ final class CommitProbe {
 
     private static final int CANVAS_BYTES = 9_306;
 
-    /** Transactions and round trips timed, after as many again untimed to warm the clients up. */
-    private static final int TIMED = 40;
+    /** Transactions and round trips run untimed first, to warm the clients and broker up. */
+    private static final int WARM_UP = 40;
+
+    /** Transactions and round trips timed: the figures swing from one window to the next. */
+    private static final int TIMED = 100;
 
     /** Between two transactions, so that the broker is not kept busier than a stream thread. */
     private static final long PAUSE_MS = 10;
@@ -126,7 +129,7 @@ final class CommitProbe {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
-            for (int i = 0; i < 2 * TIMED; i++) {
+            for (int i = 0; i < WARM_UP + TIMED; i++) {
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>(topic, 0, null, new byte[MASK_BYTES]));
                 producer.send(new ProducerRecord<>(topic, 1, null, new byte[CANVAS_BYTES]));
@@ -138,7 +141,7 @@ final class CommitProbe {
                 long t2 = System.nanoTime();
                 producer.commitTransaction();
                 long t3 = System.nanoTime();
-                if (i >= TIMED) {
+                if (i >= WARM_UP) {
                     flush.add((t1 - t0) / 1e6);
                     offsets.add((t2 - t1) / 1e6);
                     end.add((t3 - t2) / 1e6);
@@ -162,10 +165,10 @@ final class CommitProbe {
         List<Double> ms = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < 2 * TIMED; i++) {
+            for (int i = 0; i < WARM_UP + TIMED; i++) {
                 long t0 = System.nanoTime();
                 producer.send(new ProducerRecord<>(topic, 0, null, new byte[100])).get();
-                if (i >= TIMED) {
+                if (i >= WARM_UP) {
                     ms.add((System.nanoTime() - t0) / 1e6);
                 }
                 Thread.sleep(PAUSE_MS);

@@ -26,10 +26,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>A stream thread waits for its commit with its core idle, so this is the floor of what Kafka
  * costs a frame under exactly-once: commits per frame x this commit. On the 2-vCPU build machine a
- * round trip took 0.65 ms at p50 and 2.3 ms at p90 with both cores otherwise idle, and a commit
- * about 5-9 ms (measured with this probe's calls in a standalone program). Each of the three calls
- * is at least one round trip, and before it appends a transaction's first record to a partition the
- * broker checks the partition with its transaction coordinator (transaction version 2).
+ * round trip took 0.6-2.8 ms at p50 and a commit 4.3-9.7 ms, from one probe to the next
+ * (docs/capacity.md, section 1). Each of the three calls is at least one round trip, and before it
+ * appends a transaction's first record to a partition the broker checks the partition with its
+ * transaction coordinator (transaction version 2).
  */
 final class CommitProbe {
 

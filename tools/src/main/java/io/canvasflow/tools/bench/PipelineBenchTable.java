@@ -276,18 +276,20 @@ final class PipelineBenchTable {
         double perFrame = p.stagesMs().get(StageTimes.COMMITS);
         double waitMs = p.stagesMs().getOrDefault(StageTimes.COMMIT_WAIT, Double.NaN);
         int round = p.round() - 1;
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "end-to-end 1x1 (round %d): a commit every %s frames, %s ms each%s%n",
-                        p.round(),
-                        num(1 / perFrame, 1),
-                        num(waitMs / perFrame, 2),
-                        round < r.commitProbes().size()
-                                ? " (the probe's that round: "
-                                        + num(r.commitProbes().get(round).commitMs(), 2)
-                                        + " ms)"
-                                : ""));
+        if (perFrame > 0) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "end-to-end 1x1 (round %d): a commit every %s frames, %s ms each%s%n",
+                            p.round(),
+                            num(1 / perFrame, 1),
+                            num(waitMs / perFrame, 2),
+                            round < r.commitProbes().size()
+                                    ? " (the probe's that round: "
+                                            + num(r.commitProbes().get(round).commitMs(), 2)
+                                            + " ms)"
+                                    : ""));
+        }
         if (bare.isPresent()) {
             double bareMs = 1000 / bare.get().throughput().fps();
             sb.append(

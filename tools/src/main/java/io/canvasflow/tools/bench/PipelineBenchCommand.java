@@ -398,6 +398,7 @@ public final class PipelineBenchCommand extends BaseCommand {
             probes.add(o);
         }
         m.put("commitProbes", probes);
+        m.put("kafkaMsPerFrame", Stats.finite(r.kafkaMsPerFrame()));
         Map<String, Object> best = new LinkedHashMap<>();
         best.put("bareModel", best(r.bestBare(1)));
         best.put("oneStreamThread", best(r.best(1)));
@@ -415,6 +416,9 @@ public final class PipelineBenchCommand extends BaseCommand {
             sameIntraOp.put(Integer.toString(intraOp), Stats.finite(r.endToEndOverBareAt(intraOp)));
         }
         ratios.put("endToEndOneThreadOverBareAtSameIntraOp", sameIntraOp);
+        ratios.put(
+                "endToEndOneThreadOverBareModelAlike",
+                Stats.finite(r.endToEndOverBareModelAlike()));
         m.put("ratios", ratios);
         List<Map<String, Object>> checks = new ArrayList<>();
         if (r.placement().pinned()) {

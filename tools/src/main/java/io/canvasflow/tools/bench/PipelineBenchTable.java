@@ -300,6 +300,18 @@ final class PipelineBenchTable {
                             num(waitMs, 2),
                             num(bareMs / (bareMs + waitMs), 3),
                             num(bareMs, 2)));
+            double kafkaMs = r.kafkaMsPerFrame();
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "Kafka's cost: %s ms a frame (commit waits %s, the rest %s: the stages"
+                                    + " and waits the bare thread does not have, and its other"
+                                    + " beyond bare); had the model run as fast as bare,"
+                                    + " end-to-end/bare would be %s%n",
+                            num(kafkaMs, 2),
+                            num(waitMs, 2),
+                            num(kafkaMs - waitMs, 2),
+                            num(r.endToEndOverBareModelAlike(), 3)));
         }
         return sb.toString();
     }

@@ -219,6 +219,52 @@ public final class PipelineBenchmark {
         }
 
         /**
+         * What Kafka costs the 1 x 1 stream thread per frame, from the stage timers: the stages and
+         * waits the bare thread does not have (commit wait, deserialise, store, produce, poll
+         * wait), and its "other" beyond the bare thread's. The model's own speed, which swings from
+         * one phase to the next, is not in it.
+         *
+         * @return milliseconds per frame, NaN when either side did not run or was not timed
+         */
+        public double kafkaMsPerFrame() {
+            Optional<Phase> e2e = oneThreadAt(1, 1);
+            Optional<Phase> bare = oneThreadAt(0, 1);
+            if (e2e.isEmpty() || bare.isEmpty() || e2e.get().stagesMs().isEmpty()) {
+                return Double.NaN;
+            }
+            Map<String, Double> e = e2e.get().stagesMs();
+            Map<String, Double> b = bare.get().stagesMs();
+            double ms = 0;
+            for (Map.Entry<String, Double> stage : e.entrySet()) {
+                String name = stage.getKey();
+                // the flush is part of the commit wait, and the commit count is not a time
+                if (!b.containsKey(name)
+                        && !name.equals(StageTimes.COMMIT_FLUSH)
+                        && !name.equals(StageTimes.COMMITS)) {
+                    ms += stage.getValue();
+                }
+            }
+            return ms
+                    + Math.max(
+                            0,
+                            e.getOrDefault(StageTimes.OTHER, 0.0)
+                                    - b.getOrDefault(StageTimes.OTHER, 0.0));
+        }
+
+        /**
+         * End-to-end/bare, 1 x 1, had the model run as fast in the stream thread as on the bare
+         * thread: bare ms / (bare ms + {@link #kafkaMsPerFrame()}).
+         */
+        public double endToEndOverBareModelAlike() {
+            Optional<Phase> bare = oneThreadAt(0, 1);
+            if (bare.isEmpty()) {
+                return Double.NaN;
+            }
+            double bareMs = 1000 / bare.get().throughput().fps();
+            return bareMs / (bareMs + kafkaMsPerFrame());
+        }
+
+        /**
          * End-to-end frames/s with one stream thread / bare model frames/s, both at the same
          * intra-op thread count.
          *

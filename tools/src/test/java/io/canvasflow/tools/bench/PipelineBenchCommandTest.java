@@ -234,8 +234,18 @@ class PipelineBenchCommandTest {
     @Test
     void shouldPutTheProbedCommitCostAsACeilingOnTheRatio() {
         // Given a bare frame of 20 ms, a stream thread that committed every 5 frames and waited
-        // 1.2 ms a frame for its commits, and a probe whose commit took 5 ms (2 + 2 + 1)
-        PipelineBenchmark.Phase bare = phase(0, 1, 50, true);
+        // 1.2 ms a frame for its commits, and a probe whose commit took 5 ms (2 + 2 + 1); the
+        // model 1 ms slower end to end
+        PipelineBenchmark.Phase bare =
+                new PipelineBenchmark.Phase(
+                        "bare model",
+                        new PipelineBenchmark.Threads(0, 1, 1),
+                        new PipelineBenchmark.Throughput(100, 50, 17, true),
+                        new Latency(0, Double.NaN, Double.NaN, Double.NaN),
+                        1.0,
+                        1,
+                        null,
+                        Map.of("backbone", 16.0, StageTimes.OTHER, 0.5));
         PipelineBenchmark.Phase e2e =
                 new PipelineBenchmark.Phase(
                         "end-to-end",
@@ -245,7 +255,19 @@ class PipelineBenchCommandTest {
                         1.0,
                         1,
                         null,
-                        Map.of(StageTimes.COMMIT_WAIT, 1.2, StageTimes.COMMITS, 0.2));
+                        Map.of(
+                                StageTimes.COMMIT_WAIT,
+                                1.2,
+                                StageTimes.COMMIT_FLUSH,
+                                0.5,
+                                StageTimes.COMMITS,
+                                0.2,
+                                "produce",
+                                0.3,
+                                StageTimes.OTHER,
+                                0.7,
+                                "backbone",
+                                17.0));
         PipelineBenchmark.Result r =
                 new PipelineBenchmark.Result(
                         100,
@@ -268,6 +290,14 @@ class PipelineBenchCommandTest {
                 lines);
         assertTrue(lines.contains("commit waits alone: 1.20 ms a frame"), lines);
         assertTrue(lines.contains("could reach 0.943"), lines);
+        // and Kafka's cost is the commit wait, the produce stage the bare thread does not have and
+        // 0.2 ms more other than bare (1.2 + 0.3 + 0.2), not the flush (in the commit wait), the
+        // commit count or the slower model
+        assertEquals(1.7, r.kafkaMsPerFrame(), 1e-9);
+        assertEquals(20 / 21.7, r.endToEndOverBareModelAlike(), 1e-9);
+        assertTrue(
+                lines.contains("Kafka's cost: 1.70 ms a frame (commit waits 1.20, the rest 0.50"),
+                lines);
         assertTrue(PipelineBenchCommand.json(r).contains("\"commitsPerFrame\": 0.2"));
     }
 

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,6 +19,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one exactly-once commit costs against this broker, with no model and no Kafka Streams: from
@@ -32,6 +37,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * transaction coordinator (transaction version 2).
  */
 final class CommitProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommitProbe.class);
 
     /** Sizes of the two records of each transaction: a mask event's and a canvas's. */
     private static final int MASK_BYTES = 3_000;
@@ -76,33 +83,43 @@ final class CommitProbe {
      *
      * @param config settings with bootstrap servers
      * @param placement where the processor runs
-     * @param id a name unique to this run, for the topic, transactional id and group
+     * @param id a name unique to this run, for the topic, transactional id and group, which are
+     *     deleted afterwards
      * @return the figures
      * @throws InterruptedException when interrupted
      * @throws IllegalStateException when the broker refuses the probe
      */
     static Result run(CanvasFlowConfig config, CorePlacement placement, String id)
             throws InterruptedException {
-        String topic = "canvasflow-commit-probe-" + id;
-        KafkaClients.createTopic(config, topic, 2);
-        KafkaClients.awaitLeaders(config, topic, 2);
+        String name = "canvasflow-commit-probe-" + id;
+        KafkaClients.createTopic(config, name, 2);
+        try {
+            return runOn(config, placement, name);
+        } finally {
+            cleanUp(config, name);
+        }
+    }
+
+    private static Result runOn(CanvasFlowConfig config, CorePlacement placement, String name)
+            throws InterruptedException {
+        KafkaClients.awaitLeaders(config, name, 2);
         AtomicReference<Result> result = new AtomicReference<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Runnable probe =
+                () -> {
+                    try {
+                        result.set(measure(config, name));
+                    } catch (RuntimeException e) {
+                        failure.set(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                };
+        // Started from the processor's cores, the thread and its producers' I/O threads stay there.
         Thread thread =
                 placement.onProcessorCores(
                         () -> {
-                            Thread t =
-                                    new Thread(
-                                            () -> {
-                                                try {
-                                                    result.set(measure(config, topic, id));
-                                                } catch (RuntimeException e) {
-                                                    failure.set(e);
-                                                } catch (InterruptedException e) {
-                                                    Thread.currentThread().interrupt();
-                                                }
-                                            },
-                                            "canvasflow-commit-probe");
+                            Thread t = new Thread(probe, "canvasflow-commit-probe");
                             t.start();
                             return t;
                         });
@@ -117,27 +134,32 @@ final class CommitProbe {
         return result.get();
     }
 
-    private static Result measure(CanvasFlowConfig config, String topic, String id)
+    /**
+     * Times the round trips and the transactions.
+     *
+     * @param name the probe's topic, also its transactional id and its offsets' group
+     */
+    private static Result measure(CanvasFlowConfig config, String name)
             throws InterruptedException {
-        List<Double> roundTrips = roundTrips(config, topic);
+        List<Double> roundTrips = roundTrips(config, name);
         Map<String, Object> p = KafkaClients.producer(config, "canvasflow-commit-probe");
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "canvasflow-commit-probe-" + id);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, name);
         List<Double> flush = new ArrayList<>();
         List<Double> offsets = new ArrayList<>();
         List<Double> end = new ArrayList<>();
-        ConsumerGroupMetadata group = new ConsumerGroupMetadata("canvasflow-commit-probe-" + id);
+        ConsumerGroupMetadata group = new ConsumerGroupMetadata(name);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             for (int i = 0; i < WARM_UP + TIMED; i++) {
                 producer.beginTransaction();
-                producer.send(new ProducerRecord<>(topic, 0, null, new byte[MASK_BYTES]));
-                producer.send(new ProducerRecord<>(topic, 1, null, new byte[CANVAS_BYTES]));
+                producer.send(new ProducerRecord<>(name, 0, null, new byte[MASK_BYTES]));
+                producer.send(new ProducerRecord<>(name, 1, null, new byte[CANVAS_BYTES]));
                 long t0 = System.nanoTime();
                 producer.flush();
                 long t1 = System.nanoTime();
                 producer.sendOffsetsToTransaction(
-                        Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(i + 1L)), group);
+                        Map.of(new TopicPartition(name, 0), new OffsetAndMetadata(i + 1L)), group);
                 long t2 = System.nanoTime();
                 producer.commitTransaction();
                 long t3 = System.nanoTime();
@@ -155,6 +177,24 @@ final class CommitProbe {
                 Stats.mean(flush),
                 Stats.mean(offsets),
                 Stats.mean(end));
+    }
+
+    /**
+     * Deletes the probe's topic and its offsets' group, so that a cluster keeps nothing of the
+     * probe but its expired transactional id; a failure is logged.
+     */
+    private static void cleanUp(CanvasFlowConfig config, String name) {
+        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
+            admin.deleteTopics(List.of(name)).all().get(30, TimeUnit.SECONDS);
+            admin.deleteConsumerGroups(List.of(name)).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn(
+                    "could not delete the commit probe's topic and group {}: {}",
+                    name,
+                    e.toString());
+        }
     }
 
     /** Acknowledged sends of a small record, one at a time, in milliseconds. */

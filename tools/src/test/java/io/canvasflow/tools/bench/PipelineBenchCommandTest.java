@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,10 +115,18 @@ class PipelineBenchCommandTest {
             }
             try (Admin admin =
                     Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+                Set<String> topics = admin.listTopics().names().get();
                 assertTrue(
-                        admin.listTopics().names().get().stream()
-                                .anyMatch(t -> t.matches("frames-bench-[0-9a-z]+")),
+                        topics.stream().anyMatch(t -> t.matches("frames-bench-[0-9a-z]+")),
                         "the run's frames topic");
+                // and the commit probe took its topic and group away again
+                assertTrue(
+                        topics.stream().noneMatch(t -> t.startsWith("canvasflow-commit-probe-")),
+                        topics.toString());
+                assertTrue(
+                        admin.listGroups().all().get().stream()
+                                .noneMatch(g -> g.groupId().startsWith("canvasflow-commit-probe-")),
+                        "the commit probe's group");
             }
         }
     }

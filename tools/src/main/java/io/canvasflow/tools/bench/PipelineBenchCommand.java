@@ -417,6 +417,9 @@ public final class PipelineBenchCommand extends BaseCommand {
         }
         ratios.put("endToEndOneThreadOverBareAtSameIntraOp", sameIntraOp);
         ratios.put(
+                "endToEndOneThreadOverBareByRound",
+                r.endToEndOverBareByRound().stream().map(Stats::finite).toList());
+        ratios.put(
                 "endToEndOneThreadOverBareModelAlike",
                 Stats.finite(r.endToEndOverBareModelAlike()));
         m.put("ratios", ratios);

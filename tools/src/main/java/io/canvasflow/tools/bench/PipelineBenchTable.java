@@ -78,6 +78,15 @@ final class PipelineBenchTable {
         if (!commits.isEmpty()) {
             sb.append(commits).append('\n');
         }
+        List<Double> byRound = r.endToEndOverBareByRound();
+        if (byRound.size() > 1) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "end-to-end/bare, 1 x 1, within each round: %s (median %s)%n",
+                            String.join(", ", byRound.stream().map(v -> num(v, 3)).toList()),
+                            num(Stats.percentile(byRound, 50), 3)));
+        }
         if (r.placement().pinned()) {
             sb.append(
                     ratioLine(

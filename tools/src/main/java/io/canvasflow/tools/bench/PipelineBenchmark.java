@@ -276,6 +276,32 @@ public final class PipelineBenchmark {
         }
 
         /**
+         * End-to-end/bare, 1 stream thread x 1 intra-op thread against the bare model on one thread
+         * at one, within each round: the model's speed swings from one phase to the next, and these
+         * show by how much.
+         *
+         * @return one ratio per round, in order; NaN for a round where either did not complete
+         */
+        public List<Double> endToEndOverBareByRound() {
+            int rounds = phases.stream().mapToInt(Phase::round).max().orElse(0);
+            List<Double> ratios = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                ratios.add(fpsRatio(inRound(1, round), inRound(0, round)));
+            }
+            return ratios;
+        }
+
+        private Optional<Phase> inRound(int streamThreads, int round) {
+            return phases.stream()
+                    .filter(p -> p.round() == round)
+                    .filter(p -> p.threads().streamThreads() == streamThreads)
+                    .filter(p -> p.threads().modelThreads() == 1)
+                    .filter(p -> p.threads().intraOpThreads() == 1)
+                    .filter(p -> p.throughput().complete() && Double.isFinite(p.throughput().fps()))
+                    .findFirst();
+        }
+
+        /**
          * The fastest complete run on one model thread at an intra-op count.
          *
          * @param streamThreads 1 for end to end, 0 for the bare model

@@ -235,6 +235,11 @@ class PipelineBenchCommandTest {
         // Then each side is taken at its fastest round: 38 / 44
         assertEquals(38.0 / 44.0, r.endToEndOverBare(), 1e-9);
         assertEquals(38.0 / 44.0, r.endToEndOverBareAt(1), 1e-9);
+        // and within each round: 38 / 40 and 30 / 44
+        assertEquals(List.of(38.0 / 40.0, 30.0 / 44.0), r.endToEndOverBareByRound());
+        assertTrue(
+                PipelineBenchTable.table(r).contains("within each round: 0.950, 0.682"),
+                PipelineBenchTable.table(r));
         assertTrue(
                 PipelineBenchTable.table(r).contains("    2 bare model"),
                 PipelineBenchTable.table(r));

@@ -186,73 +186,6 @@ final class PipelineBenchTable {
     }
 
     /**
-     * Where a model thread's time per frame went, for the bare model and one stream thread at one
-     * intra-op thread (and at the fastest count, when that differs): the frame stages, then end to
-     * end Kafka's commit and poll waits, and the rest.
-     */
-    static String stagesTable(Result r) {
-        List<String> names = new ArrayList<>();
-        List<Phase> columns = new ArrayList<>();
-        for (int intraOp : new int[] {1, r.engineIntraOpThreads()}) {
-            for (int streamThreads : new int[] {0, 1}) {
-                Optional<Phase> p = r.oneThreadAt(streamThreads, intraOp);
-                if (p.isPresent() && !columns.contains(p.get())) {
-                    columns.add(p.get());
-                    names.add(
-                            (streamThreads == 0 ? "bare" : "end-to-end")
-                                    + " 1x"
-                                    + p.get().threads().intraOpThreads());
-                }
-            }
-        }
-        if (columns.isEmpty()) {
-            return "";
-        }
-        List<String> rows = new ArrayList<>(CanvasFlowMetrics.STAGES);
-        rows.addAll(
-                List.of(
-                        StageTimes.COMMIT_WAIT,
-                        StageTimes.COMMIT_FLUSH,
-                        StageTimes.POLL_WAIT,
-                        StageTimes.OTHER));
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-14s", "ms per frame"));
-        names.forEach(n -> sb.append(String.format(Locale.ROOT, " %15s", n)));
-        sb.append('\n');
-        for (String row : rows) {
-            if (columns.stream().noneMatch(p -> p.stagesMs().containsKey(row))) {
-                continue;
-            }
-            sb.append(String.format(Locale.ROOT, "%-14s", row));
-            for (Phase p : columns) {
-                sb.append(
-                        String.format(
-                                Locale.ROOT,
-                                " %15s",
-                                num(p.stagesMs().getOrDefault(row, Double.NaN), 2)));
-            }
-            sb.append('\n');
-        }
-        sb.append(String.format(Locale.ROOT, "%-14s", "total"));
-        for (Phase p : columns) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            " %15s",
-                            num(1000 * p.threads().modelThreads() / p.throughput().fps(), 2)));
-        }
-        sb.append('\n');
-        sb.append(
-                "(a model thread's wall time per frame: the frame stages as canvasflow_frame_stage_seconds"
-                        + " times them; end to end, commit wait = the exactly-once commit (producer"
-                        + " flush and transaction calls; commit flush = the part of it waiting until the"
-                        + " transaction's records are sent and acknowledged), poll wait = the rest of Kafka Streams'"
-                        + " blocked-time-ns-total; other = what is left: the stream thread's own"
-                        + " loop, punctuation, GC pauses)\n");
-        return sb.toString();
-    }
-
-    /**
      * The exactly-once commit: what the probe's commit with no model cost in each round, how often
      * the 1 x 1 stream thread committed and what each commit cost it, and the ceiling its commit
      * waits put on the end-to-end/bare ratio: a stream thread waits for its commit with its core
@@ -322,6 +255,73 @@ final class PipelineBenchTable {
                             num(kafkaMs - waitMs, 2),
                             num(r.endToEndOverBareModelAlike(), 3)));
         }
+        return sb.toString();
+    }
+
+    /**
+     * Where a model thread's time per frame went, for the bare model and one stream thread at one
+     * intra-op thread (and at the fastest count, when that differs): the frame stages, then end to
+     * end Kafka's commit and poll waits, and the rest.
+     */
+    static String stagesTable(Result r) {
+        List<String> names = new ArrayList<>();
+        List<Phase> columns = new ArrayList<>();
+        for (int intraOp : new int[] {1, r.engineIntraOpThreads()}) {
+            for (int streamThreads : new int[] {0, 1}) {
+                Optional<Phase> p = r.oneThreadAt(streamThreads, intraOp);
+                if (p.isPresent() && !columns.contains(p.get())) {
+                    columns.add(p.get());
+                    names.add(
+                            (streamThreads == 0 ? "bare" : "end-to-end")
+                                    + " 1x"
+                                    + p.get().threads().intraOpThreads());
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return "";
+        }
+        List<String> rows = new ArrayList<>(CanvasFlowMetrics.STAGES);
+        rows.addAll(
+                List.of(
+                        StageTimes.COMMIT_WAIT,
+                        StageTimes.COMMIT_FLUSH,
+                        StageTimes.POLL_WAIT,
+                        StageTimes.OTHER));
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-14s", "ms per frame"));
+        names.forEach(n -> sb.append(String.format(Locale.ROOT, " %15s", n)));
+        sb.append('\n');
+        for (String row : rows) {
+            if (columns.stream().noneMatch(p -> p.stagesMs().containsKey(row))) {
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "%-14s", row));
+            for (Phase p : columns) {
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                " %15s",
+                                num(p.stagesMs().getOrDefault(row, Double.NaN), 2)));
+            }
+            sb.append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "%-14s", "total"));
+        for (Phase p : columns) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            " %15s",
+                            num(1000 * p.threads().modelThreads() / p.throughput().fps(), 2)));
+        }
+        sb.append('\n');
+        sb.append(
+                "(a model thread's wall time per frame: the frame stages as canvasflow_frame_stage_seconds"
+                        + " times them; end to end, commit wait = the exactly-once commit (producer"
+                        + " flush and transaction calls; commit flush = the part of it waiting until the"
+                        + " transaction's records are sent and acknowledged), poll wait = the rest of Kafka Streams'"
+                        + " blocked-time-ns-total; other = what is left: the stream thread's own"
+                        + " loop, punctuation, GC pauses)\n");
         return sb.toString();
     }
 

@@ -202,15 +202,29 @@ class PipelineBenchCommandTest {
 
     private static PipelineBenchmark.Phase phase(
             int streamThreads, int intraOp, double fps, boolean complete, int round) {
-        return new PipelineBenchmark.Phase(
-                streamThreads == 0 ? "bare model" : "end-to-end",
+        return phase(
                 new PipelineBenchmark.Threads(streamThreads, Math.max(1, streamThreads), intraOp),
+                fps,
+                complete,
+                round,
+                Map.of());
+    }
+
+    private static PipelineBenchmark.Phase phase(
+            PipelineBenchmark.Threads threads,
+            double fps,
+            boolean complete,
+            int round,
+            Map<String, Double> stagesMs) {
+        return new PipelineBenchmark.Phase(
+                threads.streamThreads() == 0 ? "bare model" : "end-to-end",
+                threads,
                 new PipelineBenchmark.Throughput(100, fps, 1000 / fps, complete),
                 new Latency(0, Double.NaN, Double.NaN, Double.NaN),
                 1.0,
                 round,
                 null,
-                Map.of());
+                stagesMs);
     }
 
     @Test
@@ -251,24 +265,18 @@ class PipelineBenchCommandTest {
         // 1.2 ms a frame for its commits, and a probe whose commit took 5 ms (2 + 2 + 1); the
         // model 1 ms slower end to end
         PipelineBenchmark.Phase bare =
-                new PipelineBenchmark.Phase(
-                        "bare model",
+                phase(
                         new PipelineBenchmark.Threads(0, 1, 1),
-                        new PipelineBenchmark.Throughput(100, 50, 17, true),
-                        new Latency(0, Double.NaN, Double.NaN, Double.NaN),
-                        1.0,
+                        50,
+                        true,
                         1,
-                        null,
                         Map.of("backbone", 16.0, StageTimes.OTHER, 0.5));
         PipelineBenchmark.Phase e2e =
-                new PipelineBenchmark.Phase(
-                        "end-to-end",
+                phase(
                         new PipelineBenchmark.Threads(1, 1, 1),
-                        new PipelineBenchmark.Throughput(100, 45, 18, true),
-                        new Latency(0, Double.NaN, Double.NaN, Double.NaN),
-                        1.0,
+                        45,
+                        true,
                         1,
-                        null,
                         Map.of(
                                 StageTimes.COMMIT_WAIT,
                                 1.2,
@@ -319,15 +327,7 @@ class PipelineBenchCommandTest {
     void shouldCompareTheBareModelOnOneThreadWithOneStreamThreadAndOnTwoWithTwo() {
         // Given the bare model on 1 thread (80 f/s) and on 2 (140 f/s), and 1 and 2 stream threads
         PipelineBenchmark.Phase bareTwo =
-                new PipelineBenchmark.Phase(
-                        "bare model",
-                        new PipelineBenchmark.Threads(0, 2, 1),
-                        new PipelineBenchmark.Throughput(100, 140, 14, true),
-                        new Latency(0, Double.NaN, Double.NaN, Double.NaN),
-                        1.0,
-                        1,
-                        null,
-                        Map.of());
+                phase(new PipelineBenchmark.Threads(0, 2, 1), 140, true, 1, Map.of());
         PipelineBenchmark.Result r =
                 new PipelineBenchmark.Result(
                         100,

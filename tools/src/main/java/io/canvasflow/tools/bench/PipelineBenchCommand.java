@@ -387,8 +387,10 @@ public final class PipelineBenchCommand extends BaseCommand {
         }
         m.put("phases", phases);
         List<Map<String, Object>> probes = new ArrayList<>();
-        for (CommitProbe.Result probe : r.commitProbes()) {
+        for (Map.Entry<Integer, CommitProbe.Result> round : r.commitProbes().entrySet()) {
+            CommitProbe.Result probe = round.getValue();
             Map<String, Object> o = new LinkedHashMap<>();
+            o.put("round", round.getKey());
             o.put("roundTripP50Ms", Stats.finite(probe.roundTripP50Ms()));
             o.put("roundTripP90Ms", Stats.finite(probe.roundTripP90Ms()));
             o.put("commitMs", Stats.finite(probe.commitMs()));

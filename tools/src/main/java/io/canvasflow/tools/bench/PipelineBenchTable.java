@@ -13,6 +13,7 @@ import io.canvasflow.topology.CanvasFlowMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** What {@code bench pipeline} prints: the phases, the ratios and where the cores went. */
@@ -195,15 +196,15 @@ final class PipelineBenchTable {
         Optional<Phase> e2e = r.oneThreadAt(1, 1);
         Optional<Phase> bare = r.oneThreadAt(0, 1);
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < r.commitProbes().size(); i++) {
-            CommitProbe.Result probe = r.commitProbes().get(i);
+        for (Map.Entry<Integer, CommitProbe.Result> round : r.commitProbes().entrySet()) {
+            CommitProbe.Result probe = round.getValue();
             sb.append(
                     String.format(
                             Locale.ROOT,
                             "commit probe, round %d (no model): produce round trip p50 %s ms, p90 %s"
                                     + " ms; one exactly-once commit %s ms (flush %s, offsets %s,"
                                     + " end %s)%n",
-                            i + 1,
+                            round.getKey(),
                             num(probe.roundTripP50Ms(), 2),
                             num(probe.roundTripP90Ms(), 2),
                             num(probe.commitMs(), 2),
@@ -217,7 +218,6 @@ final class PipelineBenchTable {
         Phase p = e2e.get();
         double perFrame = p.stagesMs().get(StageTimes.COMMITS);
         double waitMs = p.stagesMs().getOrDefault(StageTimes.COMMIT_WAIT, Double.NaN);
-        int round = p.round() - 1;
         if (perFrame > 0) {
             sb.append(
                     String.format(
@@ -226,9 +226,9 @@ final class PipelineBenchTable {
                             p.round(),
                             num(1 / perFrame, 1),
                             num(waitMs / perFrame, 2),
-                            round < r.commitProbes().size()
+                            r.commitProbes().containsKey(p.round())
                                     ? " (the probe's that round: "
-                                            + num(r.commitProbes().get(round).commitMs(), 2)
+                                            + num(r.commitProbes().get(p.round()).commitMs(), 2)
                                             + " ms)"
                                     : ""));
         }

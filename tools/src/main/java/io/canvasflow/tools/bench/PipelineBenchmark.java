@@ -21,11 +21,14 @@ import io.canvasflow.topology.CanvasSegmenter;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -156,8 +159,9 @@ public final class PipelineBenchmark {
      * @param phases every measured configuration, in the order run
      * @param model the version of the model that ran
      * @param placement which cores the broker and the processor ran on
-     * @param commitProbes what one exactly-once commit cost against the broker, with no model, in
-     *     each round before its end-to-end runs ({@link CommitProbe}); empty when not probed
+     * @param commitProbes per round, what one exactly-once commit cost against the broker with no
+     *     model, before the round's end-to-end runs ({@link CommitProbe}); a round the broker
+     *     refused the probe in has none
      */
     public record Result(
             long frames,
@@ -167,12 +171,12 @@ public final class PipelineBenchmark {
             List<Phase> phases,
             String model,
             CorePlacement placement,
-            List<CommitProbe.Result> commitProbes) {
+            SortedMap<Integer, CommitProbe.Result> commitProbes) {
 
         /** Copies the phases and probes. */
         public Result {
             phases = List.copyOf(phases);
-            commitProbes = List.copyOf(commitProbes);
+            commitProbes = Collections.unmodifiableSortedMap(new TreeMap<>(commitProbes));
         }
 
         /**
@@ -391,7 +395,7 @@ public final class PipelineBenchmark {
         // The bare core runs under the very settings the end-to-end runs get.
         CanvasFlowConfig bareConfig = END_TO_END_MODE.applyTo(config);
         List<Phase> phases = new ArrayList<>();
-        List<CommitProbe.Result> probes = new ArrayList<>();
+        SortedMap<Integer, CommitProbe.Result> probes = new TreeMap<>();
         try {
             for (int round = 1; round <= rounds; round++) {
                 if (rounds > 1) {
@@ -429,15 +433,9 @@ public final class PipelineBenchmark {
                         runs.add(new int[] {2, usable});
                     }
                 }
-                say(progress, "Commit probe: one exactly-once commit against the broker...%n");
-                CommitProbe.Result probe =
-                        CommitProbe.run(config, measure.placement(), runId + "-" + round);
-                probes.add(probe);
-                say(
-                        progress,
-                        "  round trip p50 %.2f ms; commit %.2f ms%n",
-                        probe.roundTripP50Ms(),
-                        probe.commitMs());
+                int k = round;
+                probe(config, measure.placement(), runId + "-" + round, progress)
+                        .ifPresent(p -> probes.put(k, p));
                 for (int[] r : runs) {
                     phases.add(
                             endToEnd(
@@ -467,6 +465,28 @@ public final class PipelineBenchmark {
                 model.spec().version(),
                 measure.placement(),
                 probes);
+    }
+
+    /**
+     * The round's commit probe. It only explains the figures, so a cluster that refuses it (no
+     * right to a transactional id, say) costs the benchmark that line and not its run.
+     */
+    private static Optional<CommitProbe.Result> probe(
+            CanvasFlowConfig config, CorePlacement placement, String id, PrintWriter progress)
+            throws InterruptedException {
+        say(progress, "Commit probe: one exactly-once commit against the broker...%n");
+        try {
+            CommitProbe.Result probe = CommitProbe.run(config, placement, id);
+            say(
+                    progress,
+                    "  round trip p50 %.2f ms; commit %.2f ms%n",
+                    probe.roundTripP50Ms(),
+                    probe.commitMs());
+            return Optional.of(probe);
+        } catch (IllegalStateException e) {
+            say(progress, "  skipped: %s%n", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Phase endToEnd(

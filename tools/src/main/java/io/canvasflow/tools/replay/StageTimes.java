@@ -37,7 +37,7 @@ public record StageTimes(Map<String, Double> nanos) {
     /** The stream threads' time not in any stage or wait. */
     public static final String OTHER = "other";
 
-    /** Not a stage: the stream threads' exactly-once commits per frame ({@code commit-total}). */
+    /** Not a stage: the stream threads' commits per frame ({@code commit-total}). */
     public static final String COMMITS = "commits";
 
     private static final String BLOCKED = "blocked";

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,7 @@ class PipelineBenchCommandTest {
         assertTrue(r.phases().get(2).latency().p50Ms() >= 0, "latency measured");
         // and the broker's commit was probed without the model, once per round
         assertEquals(1, r.commitProbes().size());
-        CommitProbe.Result probe = r.commitProbes().get(0);
+        CommitProbe.Result probe = r.commitProbes().get(1);
         assertTrue(
                 probe.roundTripP50Ms() > 0 && probe.commitMs() > probe.endMs(), probe.toString());
         assertTrue(r.phases().get(2).stagesMs().get(StageTimes.COMMITS) > 0, "commits counted");
@@ -149,7 +150,7 @@ class PipelineBenchCommandTest {
                                 phase(2, 2, 90, false)),
                         "model-v1",
                         CorePlacement.shared("test"),
-                        List.of());
+                        new TreeMap<>());
 
         // When the ratios are taken
         List<Double> ratios = List.of(r.endToEndOverBare(), r.twoThreadsOverOne());
@@ -244,7 +245,7 @@ class PipelineBenchCommandTest {
                         List.of(bare1, e2e1, bare2, e2e2),
                         "model-v1",
                         CorePlacement.shared("test"),
-                        List.of());
+                        new TreeMap<>());
 
         // Then each side is taken at its fastest round: 38 / 44
         assertEquals(38.0 / 44.0, r.endToEndOverBare(), 1e-9);
@@ -299,7 +300,7 @@ class PipelineBenchCommandTest {
                         List.of(bare, e2e),
                         "model-v1",
                         CorePlacement.shared("test"),
-                        List.of(new CommitProbe.Result(0.5, 1.5, 2, 2, 1)));
+                        new TreeMap<>(Map.of(1, new CommitProbe.Result(0.5, 1.5, 2, 2, 1))));
 
         String lines = PipelineBenchTable.commitLines(r);
 
@@ -321,6 +322,21 @@ class PipelineBenchCommandTest {
                 lines.contains("Kafka's cost: 1.70 ms a frame (commit waits 1.20, the rest 0.50"),
                 lines);
         assertTrue(PipelineBenchCommand.json(r).contains("\"commitsPerFrame\": 0.2"));
+
+        // and a round whose probe the broker refused prints the stream's commit alone
+        PipelineBenchmark.Result unprobed =
+                new PipelineBenchmark.Result(
+                        100,
+                        2,
+                        2,
+                        1,
+                        List.of(bare, e2e),
+                        "model-v1",
+                        CorePlacement.shared("test"),
+                        new TreeMap<>());
+        String alone = PipelineBenchTable.commitLines(unprobed);
+        assertTrue(alone.contains("6.00 ms each\n"), alone);
+        assertTrue(!alone.contains("probe"), alone);
     }
 
     @Test
@@ -341,7 +357,7 @@ class PipelineBenchCommandTest {
                                 phase(2, 1, 112, true)),
                         "model-v1",
                         CorePlacement.shared("test"),
-                        List.of());
+                        new TreeMap<>());
 
         // Then the first bar takes the one-thread bare model, and the two-thread figures pair up
         assertEquals(64.0 / 80.0, r.endToEndOverBare(), 1e-9);

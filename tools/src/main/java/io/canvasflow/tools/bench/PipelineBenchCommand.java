@@ -58,6 +58,11 @@ import picocli.CommandLine.Option;
                     + " bare model and 1 stream thread run at the default count and at 1, 2 stream"
                     + " threads at their share of the cores and at the default; the ratios compare"
                     + " each side at its fastest count, and the table lists every run.",
+            "Each round also probes the broker with no model: one acknowledged send and one"
+                    + " exactly-once commit (flush, offsets, end), timed from the processor's"
+                    + " cores; the table sets them beside the stream thread's own commits, and says"
+                    + " what Kafka costs a frame (commit waits and the stages the bare model does"
+                    + " not have) and the end-to-end/bare ratio within each round.",
             "The bare model also runs on 2 threads (the cameras split between them), for what"
                     + " Kafka costs 2 stream threads; and a second table shows where the cores went"
                     + " in every run: model threads, PyTorch's other threads, Kafka clients, the"

@@ -201,6 +201,20 @@ class PipelineBenchCommandTest {
         return phase(streamThreads, intraOp, fps, complete, 1);
     }
 
+    /** 100 frames of 2 cameras on 2 processors, PyTorch at 1 intra-op thread. */
+    private static PipelineBenchmark.Result oneIntraOpResult(
+            List<PipelineBenchmark.Phase> phases, Map<Integer, CommitProbe.Result> probes) {
+        return new PipelineBenchmark.Result(
+                100,
+                2,
+                2,
+                1,
+                phases,
+                "model-v1",
+                CorePlacement.shared("test"),
+                new TreeMap<>(probes));
+    }
+
     private static PipelineBenchmark.Phase phase(
             int streamThreads, int intraOp, double fps, boolean complete, int round) {
         return phase(
@@ -236,16 +250,7 @@ class PipelineBenchCommandTest {
         PipelineBenchmark.Phase e2e1 = phase(1, 1, 38, true);
         PipelineBenchmark.Phase bare2 = phase(0, 1, 44, true, 2);
         PipelineBenchmark.Phase e2e2 = phase(1, 1, 30, true, 2);
-        PipelineBenchmark.Result r =
-                new PipelineBenchmark.Result(
-                        100,
-                        2,
-                        2,
-                        1,
-                        List.of(bare1, e2e1, bare2, e2e2),
-                        "model-v1",
-                        CorePlacement.shared("test"),
-                        new TreeMap<>());
+        PipelineBenchmark.Result r = oneIntraOpResult(List.of(bare1, e2e1, bare2, e2e2), Map.of());
 
         // Then each side is taken at its fastest round: 38 / 44
         assertEquals(38.0 / 44.0, r.endToEndOverBare(), 1e-9);
@@ -292,15 +297,8 @@ class PipelineBenchCommandTest {
                                 "backbone",
                                 17.0));
         PipelineBenchmark.Result r =
-                new PipelineBenchmark.Result(
-                        100,
-                        2,
-                        2,
-                        1,
-                        List.of(bare, e2e),
-                        "model-v1",
-                        CorePlacement.shared("test"),
-                        new TreeMap<>(Map.of(1, new CommitProbe.Result(0.5, 1.5, 2, 2, 1))));
+                oneIntraOpResult(
+                        List.of(bare, e2e), Map.of(1, new CommitProbe.Result(0.5, 1.5, 2, 2, 1)));
 
         String lines = PipelineBenchTable.commitLines(r);
 
@@ -324,16 +322,7 @@ class PipelineBenchCommandTest {
         assertTrue(PipelineBenchCommand.json(r).contains("\"commitsPerFrame\": 0.2"));
 
         // and a round whose probe the broker refused prints the stream's commit alone
-        PipelineBenchmark.Result unprobed =
-                new PipelineBenchmark.Result(
-                        100,
-                        2,
-                        2,
-                        1,
-                        List.of(bare, e2e),
-                        "model-v1",
-                        CorePlacement.shared("test"),
-                        new TreeMap<>());
+        PipelineBenchmark.Result unprobed = oneIntraOpResult(List.of(bare, e2e), Map.of());
         String alone = PipelineBenchTable.commitLines(unprobed);
         assertTrue(alone.contains("6.00 ms each\n"), alone);
         assertTrue(!alone.contains("probe"), alone);

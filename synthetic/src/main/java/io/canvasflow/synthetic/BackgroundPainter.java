@@ -76,7 +76,7 @@ final class BackgroundPainter {
     /** Distant buildings, washed towards the horizon colour. */
     private static void skyline(Surface s, SceneLayout l, Weather w, SplittableRandom rng) {
         double h = l.viewHeight;
-        int grey = Colors.jitter(Colors.rgb(135, 138, 145), rng, 25, true);
+        int grey = Colors.jitter(0x878A91, rng, 25, true);
         double x = -rng.nextDouble() * h * 0.3;
         while (x < s.width) {
             double bw = h * Colors.uniform(rng, 0.2, 0.6);
@@ -134,27 +134,15 @@ final class BackgroundPainter {
     private static int facadeColor(int kind, SplittableRandom rng) {
         int c =
                 switch (kind) {
-                    case CONCRETE -> Colors.jitter(Colors.rgb(150, 150, 148), rng, 35, true);
+                    case CONCRETE -> Colors.jitter(0x969694, rng, 35, true);
                     case PLASTER ->
                             Colors.pick(
-                                    rng,
-                                    Colors.rgb(205, 190, 155),
-                                    Colors.rgb(218, 212, 200),
-                                    Colors.rgb(205, 162, 150),
-                                    Colors.rgb(215, 195, 132),
-                                    Colors.rgb(162, 180, 195),
-                                    Colors.rgb(162, 180, 152));
-                    case BRICK ->
-                            Colors.pick(
-                                    rng,
-                                    Colors.rgb(140, 66, 46),
-                                    Colors.rgb(120, 72, 56),
-                                    Colors.rgb(165, 102, 72),
-                                    Colors.rgb(92, 56, 46));
-                    case STONE ->
-                            Colors.pick(rng, Colors.rgb(172, 162, 142), Colors.rgb(140, 136, 126));
-                    case PANEL -> Colors.jitter(Colors.rgb(72, 74, 78), rng, 12, true);
-                    default -> Colors.rgb(60, 90, 100);
+                                    rng, 0xCDBE9B, 0xDAD4C8, 0xCDA296, 0xD7C384, 0xA2B4C3,
+                                    0xA2B498);
+                    case BRICK -> Colors.pick(rng, 0x8C422E, 0x784838, 0xA56648, 0x5C382E);
+                    case STONE -> Colors.pick(rng, 0xACA28E, 0x8C887E);
+                    case PANEL -> Colors.jitter(0x484A4E, rng, 12, true);
+                    default -> 0x3C5A64;
                 };
         return Colors.jitter(c, rng, 8, false);
     }
@@ -187,22 +175,10 @@ final class BackgroundPainter {
         int corniceCol = Colors.scale(facade, rng.nextBoolean() ? 0.78 : 1.15);
         int groundH = rng.nextDouble() < 0.6 ? (int) (floorH * Colors.uniform(rng, 1.1, 1.4)) : 0;
         boolean awning = groundH > 0 && rng.nextDouble() < 0.4;
-        int awningCol =
-                Colors.pick(
-                        rng,
-                        Colors.rgb(160, 30, 30),
-                        Colors.rgb(30, 90, 60),
-                        Colors.rgb(40, 60, 120),
-                        Colors.rgb(200, 160, 40));
-        int frame = rng.nextBoolean() ? Colors.rgb(215, 215, 210) : Colors.rgb(55, 55, 58);
-        int glassDark = Colors.jitter(Colors.rgb(48, 56, 68), rng, 10, false);
-        int tint =
-                Colors.pick(
-                        rng,
-                        Colors.rgb(60, 95, 105),
-                        Colors.rgb(70, 85, 110),
-                        Colors.rgb(95, 85, 65),
-                        Colors.rgb(120, 130, 140));
+        int awningCol = Colors.pick(rng, 0xA01E1E, 0x1E5A3C, 0x283C78, 0xC8A028);
+        int frame = rng.nextBoolean() ? 0xD7D7D2 : 0x37373A;
+        int glassDark = Colors.jitter(0x303844, rng, 10, false);
+        int tint = Colors.pick(rng, 0x3C5F69, 0x46556E, 0x5F5541, 0x78828C);
         double reflect = Colors.uniform(rng, 0.15, 0.55);
         double stain = Colors.uniform(rng, 0.04, 0.14);
         double grain = Colors.uniform(rng, 0.02, 0.08);
@@ -216,9 +192,9 @@ final class BackgroundPainter {
         boolean sideLeft = rng.nextBoolean();
         int brickH = Math.max(2, (int) Math.round(h * 0.016));
         int brickW = (int) Math.round(brickH * Colors.uniform(rng, 2.2, 2.8));
-        int mortar = Colors.mix(facade, Colors.rgb(190, 185, 175), 0.6);
+        int mortar = Colors.mix(facade, 0xBEB9AF, 0.6);
         double panelW = cellW / (rng.nextBoolean() ? 1 : 2);
-        int mullion = rng.nextBoolean() ? Colors.rgb(70, 72, 76) : Colors.rgb(190, 192, 195);
+        int mullion = rng.nextBoolean() ? 0x46484C : 0xBEC0C3;
         int windowBottom = base - groundH;
         double span = base - top;
 
@@ -295,7 +271,7 @@ final class BackgroundPainter {
                         } else {
                             double r = StreetLabels.hash01(seed, fl, col);
                             if (r < w.light.litWindows()) {
-                                c = Colors.rgb(235, 205, 130);
+                                c = 0xEBCD82;
                             } else {
                                 int refl = w.skyAt(0.3 + 0.5 * wy / winH);
                                 c =
@@ -304,7 +280,7 @@ final class BackgroundPainter {
                                                 refl,
                                                 reflect * (1 - wy / winH) + 0.1 * r);
                                 if (r > 0.85 && wy < winH * 0.45) {
-                                    c = Colors.rgb(190, 175, 150);
+                                    c = 0xBEAF96;
                                 }
                             }
                         }
@@ -367,7 +343,7 @@ final class BackgroundPainter {
             long seed) {
         if (awning && gy < groundH * 0.28) {
             boolean stripe = ((int) (lx / (cellW / 4))) % 2 == 0;
-            int a = stripe ? awningCol : Colors.rgb(225, 222, 215);
+            int a = stripe ? awningCol : 0xE1DED7;
             return gy > groundH * 0.24
                     ? Colors.scale(a, 0.6)
                     : Colors.scale(a, 0.95 - 0.2 * gy / groundH);
@@ -379,13 +355,10 @@ final class BackgroundPainter {
         }
         int idx = (int) bay;
         if (StreetLabels.hash01(seed, idx, 99) < 0.2) {
-            return Colors.rgb(58, 46, 38); // a door
+            return 0x3A2E26; // a door
         }
         int interior =
-                Colors.mix(
-                        glassDark,
-                        Colors.rgb(150, 130, 110),
-                        0.25 * StreetLabels.hash01(seed, idx, gy / 4));
+                Colors.mix(glassDark, 0x96826E, 0.25 * StreetLabels.hash01(seed, idx, gy / 4));
         return Colors.mix(interior, w.skyHorizon, 0.18 * (1 - (double) gy / groundH));
     }
 
@@ -395,7 +368,7 @@ final class BackgroundPainter {
         double h = l.viewHeight;
         double pave = l.roadTop - l.horizon;
         if (rng.nextDouble() < 0.3) {
-            int grass = Colors.jitter(Colors.rgb(90, 120, 55), rng, 15, false);
+            int grass = Colors.jitter(0x5A7837, rng, 15, false);
             int top = (int) l.horizon;
             int bottom = (int) (l.horizon + pave * Colors.uniform(rng, 0.3, 0.6));
             double x = rng.nextDouble() * h;
@@ -432,7 +405,7 @@ final class BackgroundPainter {
         if (rng.nextDouble() < 0.75) {
             double x = rng.nextDouble() * h * 0.6;
             double spacing = h * Colors.uniform(rng, 0.45, 1.3);
-            int bark = Colors.pick(rng, Colors.rgb(72, 58, 44), Colors.rgb(100, 95, 86));
+            int bark = Colors.pick(rng, 0x483A2C, 0x645F56);
             while (x < s.width) {
                 double r = h * Colors.uniform(rng, 0.08, 0.2);
                 double base = l.horizon + pave * Colors.uniform(rng, 0.2, 0.6);

@@ -13,33 +13,14 @@ final class GroundPainter {
         double h = l.viewHeight;
         int farPave =
                 Colors.jitter(
-                        Colors.pick(
-                                rng,
-                                Colors.rgb(168, 166, 160),
-                                Colors.rgb(180, 172, 155),
-                                Colors.rgb(150, 150, 152),
-                                Colors.rgb(150, 100, 85)),
-                        rng,
-                        12,
-                        true);
-        int nearPave =
-                rng.nextDouble() < 0.6
-                        ? farPave
-                        : Colors.jitter(Colors.rgb(165, 165, 162), rng, 20, true);
+                        Colors.pick(rng, 0xA8A6A0, 0xB4AC9B, 0x969698, 0x966455), rng, 12, true);
+        int nearPave = rng.nextDouble() < 0.6 ? farPave : Colors.jitter(0xA5A5A2, rng, 20, true);
         int asphalt =
                 Colors.jitter(
-                        Colors.pick(
-                                rng,
-                                Colors.rgb(78, 78, 82),
-                                Colors.rgb(95, 95, 96),
-                                Colors.rgb(62, 63, 66),
-                                Colors.rgb(118, 117, 114)),
-                        rng,
-                        10,
-                        true);
-        int curb = Colors.jitter(Colors.rgb(185, 185, 180), rng, 12, true);
-        int marking = Colors.rgb(225, 225, 218);
-        int centre = rng.nextBoolean() ? Colors.rgb(215, 180, 60) : marking;
+                        Colors.pick(rng, 0x4E4E52, 0x5F5F60, 0x3E3F42, 0x767572), rng, 10, true);
+        int curb = Colors.jitter(0xB9B9B4, rng, 12, true);
+        int marking = 0xE1E1DA;
+        int centre = rng.nextBoolean() ? 0xD7B43C : marking;
         double tileFar = h * Colors.uniform(rng, 0.06, 0.12);
         double tileNear = h * Colors.uniform(rng, 0.08, 0.16);
         double dash = h * Colors.uniform(rng, 0.15, 0.3);

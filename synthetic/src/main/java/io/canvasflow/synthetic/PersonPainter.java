@@ -10,26 +10,14 @@ final class PersonPainter {
 
     static final int POSES = 8;
 
-    private static final int[] SKIN = {
-        Colors.rgb(238, 198, 168),
-        Colors.rgb(222, 178, 140),
-        Colors.rgb(190, 140, 102),
-        Colors.rgb(140, 96, 66),
-        Colors.rgb(98, 68, 50)
-    };
-    private static final int[] HAIR = {
-        Colors.rgb(25, 20, 18),
-        Colors.rgb(70, 45, 30),
-        Colors.rgb(150, 120, 75),
-        Colors.rgb(160, 160, 160),
-        Colors.rgb(110, 60, 35)
-    };
+    private static final int[] SKIN = {0xEEC6A8, 0xDEB28C, 0xBE8C66, 0x8C6042, 0x624432};
+    private static final int[] HAIR = {0x191412, 0x462D1E, 0x96784B, 0xA0A0A0, 0x6E3C23};
     private static final int[] CLOTHES = {
-        Colors.rgb(30, 30, 34), Colors.rgb(120, 122, 126), Colors.rgb(36, 46, 82),
-        Colors.rgb(62, 82, 122), Colors.rgb(222, 222, 216), Colors.rgb(172, 42, 40),
-        Colors.rgb(62, 100, 62), Colors.rgb(182, 162, 122), Colors.rgb(100, 72, 52),
-        Colors.rgb(210, 180, 62), Colors.rgb(210, 142, 160), Colors.rgb(100, 102, 62),
-        Colors.rgb(160, 165, 175), Colors.rgb(70, 110, 160)
+        0x1E1E22, 0x787A7E, 0x242E52,
+        0x3E527A, 0xDEDED8, 0xAC2A28,
+        0x3E643E, 0xB6A27A, 0x644834,
+        0xD2B43E, 0xD28EA0, 0x64663E,
+        0xA0A5AF, 0x466EA0
     };
 
     /** The look of one person, fixed across poses. */
@@ -53,17 +41,12 @@ final class PersonPainter {
             bottom =
                     Colors.jitter(
                             rng.nextDouble() < 0.4
-                                    ? Colors.rgb(55, 72, 110)
+                                    ? 0x37486E
                                     : CLOTHES[rng.nextInt(CLOTHES.length)],
                             rng,
                             10,
                             false);
-            shoes =
-                    Colors.pick(
-                            rng,
-                            Colors.rgb(25, 25, 25),
-                            Colors.rgb(80, 60, 45),
-                            Colors.rgb(220, 220, 220));
+            shoes = Colors.pick(rng, 0x191919, 0x503C2D, 0xDCDCDC);
             bag = Colors.jitter(CLOTHES[rng.nextInt(CLOTHES.length)], rng, 10, false);
             coat = rng.nextDouble() < 0.25;
             skirt = !coat && rng.nextDouble() < 0.15;

@@ -194,7 +194,7 @@ final class StreetScene {
             double r = h * Colors.uniform(rng, 0.2, 0.34);
             double trunk = h * Colors.uniform(rng, 0.35, 0.6);
             int leaves = VegetationPainter.foliage(rng, autumn);
-            int bark = Colors.pick(rng, Colors.rgb(72, 58, 44), Colors.rgb(100, 95, 86));
+            int bark = Colors.pick(rng, 0x483A2C, 0x645F56);
             long ts = rng.nextLong();
             actors.add(
                     new Actor(

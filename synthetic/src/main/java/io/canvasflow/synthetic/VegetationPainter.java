@@ -11,21 +11,10 @@ final class VegetationPainter {
     static int foliage(SplittableRandom rng, boolean autumn) {
         int c =
                 autumn && rng.nextDouble() < 0.6
-                        ? Colors.pick(
-                                rng,
-                                Colors.rgb(165, 125, 45),
-                                Colors.rgb(170, 95, 40),
-                                Colors.rgb(135, 85, 45),
-                                Colors.rgb(120, 120, 55))
+                        ? Colors.pick(rng, 0xA57D2D, 0xAA5F28, 0x87552D, 0x787837)
                         : Colors.pick(
-                                rng,
-                                Colors.rgb(62, 96, 42),
-                                Colors.rgb(48, 82, 38),
-                                Colors.rgb(85, 112, 52),
-                                Colors.rgb(100, 122, 62),
-                                Colors.rgb(112, 116, 72),
-                                Colors.rgb(38, 60, 36),
-                                Colors.rgb(70, 90, 70));
+                                rng, 0x3E602A, 0x305226, 0x557034, 0x647A3E, 0x707448, 0x263C24,
+                                0x465A46);
         return Colors.jitter(c, rng, 10, false);
     }
 

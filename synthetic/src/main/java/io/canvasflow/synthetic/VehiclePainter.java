@@ -50,8 +50,8 @@ final class VehiclePainter {
         }
     }
 
-    private static final int TYRE = Colors.rgb(28, 28, 30);
-    private static final int ARCH = Colors.rgb(18, 18, 20);
+    private static final int TYRE = 0x1C1C1E;
+    private static final int ARCH = 0x121214;
 
     private VehiclePainter() {}
 
@@ -59,23 +59,10 @@ final class VehiclePainter {
     static int paint(SplittableRandom rng) {
         int c =
                 rng.nextDouble() < 0.6
-                        ? Colors.pick(
-                                rng,
-                                Colors.rgb(228, 228, 226),
-                                Colors.rgb(172, 174, 178),
-                                Colors.rgb(112, 114, 118),
-                                Colors.rgb(78, 80, 84),
-                                Colors.rgb(30, 30, 33))
+                        ? Colors.pick(rng, 0xE4E4E2, 0xACAEB2, 0x707276, 0x4E5054, 0x1E1E21)
                         : Colors.pick(
-                                rng,
-                                Colors.rgb(30, 45, 92),
-                                Colors.rgb(150, 22, 28),
-                                Colors.rgb(42, 82, 162),
-                                Colors.rgb(42, 92, 52),
-                                Colors.rgb(192, 176, 140),
-                                Colors.rgb(222, 182, 42),
-                                Colors.rgb(95, 105, 75),
-                                Colors.rgb(120, 60, 40));
+                                rng, 0x1E2D5C, 0x96161C, 0x2A52A2, 0x2A5C34, 0xC0B08C, 0xDEB62A,
+                                0x5F694B, 0x783C28);
         return Colors.jitter(c, rng, 8, true);
     }
 
@@ -94,9 +81,9 @@ final class VehiclePainter {
                     case TRUCK -> new Truck(len, hgt, rng);
                     default -> new Car(type, len, hgt, rng);
                 };
-        int glass = Colors.jitter(Colors.rgb(38, 46, 58), rng, 8, false);
-        int sky = Colors.rgb(165, 178, 196);
-        int rim = rng.nextDouble() < 0.6 ? Colors.rgb(175, 178, 182) : Colors.rgb(60, 62, 66);
+        int glass = Colors.jitter(0x262E3A, rng, 8, false);
+        int sky = 0xA5B2C4;
+        int rim = rng.nextDouble() < 0.6 ? 0xAFB2B6 : 0x3C3E42;
         int ox = rng.nextInt(256);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -125,13 +112,13 @@ final class VehiclePainter {
                     } else if (part == Part.TRIM) {
                         c = Colors.scale(body, 0.55);
                     } else if (part == Part.DARK) {
-                        c = Colors.rgb(40, 40, 42);
+                        c = 0x28282A;
                     } else if (part == Part.ARCH) {
                         c = ARCH;
                     } else if (part == Part.HEADLIGHT) {
-                        c = Colors.rgb(232, 230, 210);
+                        c = 0xE8E6D2;
                     } else if (part == Part.TAILLIGHT) {
-                        c = Colors.rgb(175, 25, 25);
+                        c = 0xAF1919;
                     }
                 }
                 if (c >= 0) {
@@ -421,10 +408,7 @@ final class VehiclePainter {
 
         Truck(double len, double hgt, SplittableRandom rng) {
             super(len, hgt, hgt * 0.14, 0.16, 0.34, 0.86);
-            this.box =
-                    rng.nextDouble() < 0.6
-                            ? Colors.jitter(Colors.rgb(225, 225, 222), rng, 10, true)
-                            : paint(rng);
+            this.box = rng.nextDouble() < 0.6 ? Colors.jitter(0xE1E1DE, rng, 10, true) : paint(rng);
             this.chassis = hgt - wheelR * 1.1;
         }
 

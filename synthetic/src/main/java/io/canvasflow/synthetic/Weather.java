@@ -41,13 +41,9 @@ final class Weather {
         double p = rng.nextDouble();
         if (p < 0.25) { // clear
             return new Weather(
-                    Colors.jitter(Colors.rgb(55, 105, 185), rng, 15, false),
-                    Colors.jitter(Colors.rgb(165, 192, 222), rng, 12, false),
-                    new Clouds(
-                            Colors.rgb(248, 248, 250),
-                            Colors.rgb(200, 205, 215),
-                            Colors.uniform(rng, 0.25, 0.5),
-                            0.9),
+                    Colors.jitter(0x3769B9, rng, 15, false),
+                    Colors.jitter(0xA5C0DE, rng, 12, false),
+                    new Clouds(0xF8F8FA, 0xC8CDD7, Colors.uniform(rng, 0.25, 0.5), 0.9),
                     new Light(
                             Colors.uniform(rng, 0.95, 1.1),
                             Colors.uniform(rng, 0, 0.06),
@@ -55,28 +51,20 @@ final class Weather {
                             0.02));
         } else if (p < 0.55) { // broken cloud
             return new Weather(
-                    Colors.jitter(Colors.rgb(85, 125, 185), rng, 15, false),
-                    Colors.jitter(Colors.rgb(180, 198, 218), rng, 12, false),
-                    new Clouds(
-                            Colors.rgb(238, 238, 242),
-                            Colors.rgb(150, 155, 165),
-                            Colors.uniform(rng, -0.15, 0.15),
-                            0.95),
+                    Colors.jitter(0x557DB9, rng, 15, false),
+                    Colors.jitter(0xB4C6DA, rng, 12, false),
+                    new Clouds(0xEEEEF2, 0x969BA5, Colors.uniform(rng, -0.15, 0.15), 0.95),
                     new Light(
                             Colors.uniform(rng, 0.9, 1.05),
                             Colors.uniform(rng, -0.03, 0.04),
                             Colors.uniform(rng, 0.2, 0.45),
                             0.03));
         } else if (p < 0.8) { // overcast: a grey sky as bright as concrete
-            int top = Colors.jitter(Colors.rgb(150, 156, 166), rng, 20, true);
+            int top = Colors.jitter(0x969CA6, rng, 20, true);
             return new Weather(
                     top,
-                    Colors.jitter(Colors.rgb(196, 199, 205), rng, 15, true),
-                    new Clouds(
-                            Colors.rgb(212, 214, 218),
-                            Colors.rgb(125, 130, 140),
-                            Colors.uniform(rng, -0.6, -0.2),
-                            0.8),
+                    Colors.jitter(0xC4C7CD, rng, 15, true),
+                    new Clouds(0xD4D6DA, 0x7D828C, Colors.uniform(rng, -0.6, -0.2), 0.8),
                     new Light(
                             Colors.uniform(rng, 0.85, 1.0),
                             Colors.uniform(rng, -0.06, 0.0),
@@ -84,13 +72,9 @@ final class Weather {
                             0.08));
         } else if (p < 0.9) { // dusk
             return new Weather(
-                    Colors.jitter(Colors.rgb(50, 60, 115), rng, 15, false),
-                    Colors.jitter(Colors.rgb(230, 150, 100), rng, 20, false),
-                    new Clouds(
-                            Colors.rgb(215, 140, 125),
-                            Colors.rgb(95, 80, 110),
-                            Colors.uniform(rng, 0.0, 0.4),
-                            0.85),
+                    Colors.jitter(0x323C73, rng, 15, false),
+                    Colors.jitter(0xE69664, rng, 20, false),
+                    new Clouds(0xD78C7D, 0x5F506E, Colors.uniform(rng, 0.0, 0.4), 0.85),
                     new Light(
                             Colors.uniform(rng, 0.65, 0.85),
                             Colors.uniform(rng, 0.06, 0.15),
@@ -98,13 +82,9 @@ final class Weather {
                             0.35));
         } else { // haze
             return new Weather(
-                    Colors.jitter(Colors.rgb(165, 178, 195), rng, 12, false),
-                    Colors.jitter(Colors.rgb(212, 212, 210), rng, 10, false),
-                    new Clouds(
-                            Colors.rgb(225, 225, 225),
-                            Colors.rgb(185, 185, 190),
-                            Colors.uniform(rng, -0.2, 0.3),
-                            0.5),
+                    Colors.jitter(0xA5B2C3, rng, 12, false),
+                    Colors.jitter(0xD4D4D2, rng, 10, false),
+                    new Clouds(0xE1E1E1, 0xB9B9BE, Colors.uniform(rng, -0.2, 0.3), 0.5),
                     new Light(
                             Colors.uniform(rng, 0.95, 1.1),
                             Colors.uniform(rng, 0, 0.05),

@@ -1,8 +1,8 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.cli.options.KafkaPreflight;
-import io.canvasflow.cli.options.KafkaTopics;
 import io.canvasflow.model.EngineThreads;
+import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.StoreNames;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;

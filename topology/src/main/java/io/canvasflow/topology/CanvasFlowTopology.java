@@ -6,6 +6,7 @@ import io.canvasflow.schemas.avro.Frame;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -119,11 +120,14 @@ public final class CanvasFlowTopology {
             ModelRouter models,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
-        // Each processor's supplier declares the stores it uses (ProcessorSupplier.stores()).
+        // Each processor's supplier declares the stores it uses (ProcessorSupplier.stores());
+        // each task gets its own core, as the segmenter's per-camera maps are not thread-safe.
+        Supplier<SegmentationCore> cores =
+                () -> new SegmentationCore(config, models, metrics, clock);
         ProcessorSupplier<String, Frame, String, SpecificRecord> supplier =
                 config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY
-                        ? LatestOnlyProcessor.supplier(config, models, metrics, clock)
-                        : SegmentProcessor.supplier(config, models, metrics, clock);
+                        ? LatestOnlyProcessor.supplier(cores)
+                        : SegmentProcessor.supplier(cores);
         Topology topology = new Topology(QUIET_TOPOLOGY_CONFIG);
         topology.addSource(
                 FRAMES_SOURCE,

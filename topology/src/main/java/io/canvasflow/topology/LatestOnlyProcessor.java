@@ -2,13 +2,11 @@ package io.canvasflow.topology;
 
 import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
-import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
-import io.canvasflow.schemas.avro.MaskEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -44,27 +42,18 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     static final Duration DRAIN_INTERVAL = Duration.ofMillis(20);
 
     private final SegmentationCore core;
-    private final CanvasFlowMetrics metrics;
-    private KeyValueStore<String, CanvasState> canvases;
     private KeyValueStore<String, Frame> pending;
 
-    LatestOnlyProcessor(
-            CanvasFlowConfig config,
-            ModelRouter models,
-            CanvasFlowMetrics metrics,
-            LongSupplier clock) {
-        this.core = new SegmentationCore(config, models, metrics, clock);
-        this.metrics = metrics;
+    LatestOnlyProcessor(SegmentationCore core) {
+        this.core = core;
     }
 
     /** A supplier of this processor that declares the canvas and pending-frames stores. */
     static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
-            CanvasFlowConfig config,
-            ModelRouter models,
-            CanvasFlowMetrics metrics,
-            LongSupplier clock) {
+            Supplier<SegmentationCore> cores) {
         return SegmentationCore.supplier(
-                () -> new LatestOnlyProcessor(config, models, metrics, clock),
+                cores,
+                LatestOnlyProcessor::new,
                 SegmentationCore::canvasStore,
                 () ->
                         Stores.keyValueStoreBuilder(
@@ -76,7 +65,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
-        canvases = context.getStateStore(StoreNames.CANVAS_STORE);
+        core.init(context);
         pending = context.getStateStore(StoreNames.PENDING_FRAMES_STORE);
         context.schedule(DRAIN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> drain());
     }
@@ -89,25 +78,18 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         Frame frame = record.value();
         Frame waiting = pending.get(frame.getCameraId());
         if (waiting != null && waiting.getSequence() == frame.getSequence()) {
-            metrics.duplicate(frame.getCameraId());
+            core.duplicate(frame.getCameraId());
         } else if (waiting != null && waiting.getSequence() > frame.getSequence()) {
-            skip(record.key(), frame);
+            core.skip(context(), record.key(), frame);
         } else {
             if (waiting != null) {
-                skip(record.key(), waiting);
+                core.skip(context(), record.key(), waiting);
             }
             // Kept with where it was read from, which a dead letter written at the drain names.
             pending.put(
                     frame.getCameraId(),
                     DeadLetterSink.withSource(frame, context().recordMetadata()));
         }
-    }
-
-    private void skip(String camera, Frame frame) {
-        MaskEvent event = core.skipped(frame);
-        long timestamp = frame.getCaptureTimestamp().toEpochMilli();
-        context().forward(new Record<>(camera, event, timestamp), CanvasFlowTopology.MASKS_SINK);
-        metrics.mask(event);
     }
 
     private void drain() {
@@ -118,7 +100,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         for (KeyValue<String, Frame> entry : due) {
             pending.delete(entry.key);
             long timestamp = entry.value.getCaptureTimestamp().toEpochMilli();
-            core.segment(context(), canvases, new Record<>(entry.key, entry.value, timestamp));
+            core.segment(context(), new Record<>(entry.key, entry.value, timestamp));
         }
     }
 }

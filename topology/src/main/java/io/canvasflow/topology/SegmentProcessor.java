@@ -1,15 +1,13 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.schemas.StoreNames;
-import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Segments every frame as it arrives, seeded from the camera's canvas in {@link
@@ -18,35 +16,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class SegmentProcessor extends ContextualProcessor<String, Frame, String, SpecificRecord> {
 
     private final SegmentationCore core;
-    private KeyValueStore<String, CanvasState> canvases;
 
-    SegmentProcessor(
-            CanvasFlowConfig config,
-            ModelRouter models,
-            CanvasFlowMetrics metrics,
-            LongSupplier clock) {
-        this.core = new SegmentationCore(config, models, metrics, clock);
+    SegmentProcessor(SegmentationCore core) {
+        this.core = core;
     }
 
     /** A supplier of this processor that declares the canvas store. */
     static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
-            CanvasFlowConfig config,
-            ModelRouter models,
-            CanvasFlowMetrics metrics,
-            LongSupplier clock) {
+            Supplier<SegmentationCore> cores) {
         return SegmentationCore.supplier(
-                () -> new SegmentProcessor(config, models, metrics, clock),
-                SegmentationCore::canvasStore);
+                cores, SegmentProcessor::new, SegmentationCore::canvasStore);
     }
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
-        canvases = context.getStateStore(StoreNames.CANVAS_STORE);
+        core.init(context);
     }
 
     @Override
     public void process(Record<String, Frame> record) {
-        core.segment(context(), canvases, record);
+        core.segment(context(), record);
     }
 }

@@ -10,6 +10,7 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -35,6 +36,7 @@ final class SegmentationCore {
     private final DeadLetterSink deadLetters;
     private final CanvasFlowMetrics metrics;
     private final LagWatch lag;
+    private KeyValueStore<String, CanvasState> canvases;
 
     SegmentationCore(
             CanvasFlowConfig config,
@@ -45,6 +47,11 @@ final class SegmentationCore {
         this.deadLetters = new DeadLetterSink(config, metrics);
         this.metrics = metrics;
         this.lag = new LagWatch(config);
+    }
+
+    /** Looks up the canvas store of the processor's task; call from the processor's init. */
+    void init(ProcessorContext<String, SpecificRecord> context) {
+        canvases = context.getStateStore(StoreNames.CANVAS_STORE);
     }
 
     /** The per-camera canvas store, change-logged. */
@@ -60,17 +67,19 @@ final class SegmentationCore {
      * A processor supplier that declares its stores through {@code stores()}, so that the topology
      * connects them to the processor without naming them.
      *
-     * @param processors makes one processor per task
+     * @param cores makes each task's core (its own segmenter, dead-letter sink and lag watch)
+     * @param processors makes one processor around a core
      * @param stores makes each store's builder
      */
     @SafeVarargs
     static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
-            Supplier<Processor<String, Frame, String, SpecificRecord>> processors,
+            Supplier<SegmentationCore> cores,
+            Function<SegmentationCore, Processor<String, Frame, String, SpecificRecord>> processors,
             Supplier<StoreBuilder<?>>... stores) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Frame, String, SpecificRecord> get() {
-                return processors.get();
+                return processors.apply(cores.get());
             }
 
             @Override
@@ -80,9 +89,19 @@ final class SegmentationCore {
         };
     }
 
-    /** The event of a frame a newer one superseded (latest-only mode). */
-    MaskEvent skipped(Frame frame) {
-        return segmenter.skipped(frame);
+    /**
+     * Emits the event of a frame a newer one superseded (latest-only mode), dated at its capture.
+     */
+    void skip(ProcessorContext<String, SpecificRecord> context, String camera, Frame frame) {
+        MaskEvent event = segmenter.skipped(frame);
+        long timestamp = frame.getCaptureTimestamp().toEpochMilli();
+        context.forward(new Record<>(camera, event, timestamp), CanvasFlowTopology.MASKS_SINK);
+        metrics.mask(event);
+    }
+
+    /** Counts a redelivered frame that is not segmented again. */
+    void duplicate(String camera) {
+        metrics.duplicate(camera);
     }
 
     /**
@@ -116,10 +135,7 @@ final class SegmentationCore {
     }
 
     /** Decodes and segments a frame, stores its canvas and forwards its mask to the masks sink. */
-    void segment(
-            ProcessorContext<String, SpecificRecord> context,
-            KeyValueStore<String, CanvasState> canvases,
-            Record<String, Frame> record) {
+    void segment(ProcessorContext<String, SpecificRecord> context, Record<String, Frame> record) {
         Frame frame = record.value();
         if (frame == null) {
             deadLetters.send(
@@ -154,7 +170,7 @@ final class SegmentationCore {
             return;
         }
         if (outcome.mask() == null) {
-            metrics.duplicate(frame.getCameraId());
+            duplicate(frame.getCameraId());
             return;
         }
         long putStart = System.nanoTime();

@@ -52,10 +52,11 @@ class SegmentProcessorTest {
         context.addStateStore(canvases);
         processor =
                 new SegmentProcessor(
-                        config,
-                        ModelRouter.fixed(TestModel.source()),
-                        metrics,
-                        context::currentSystemTimeMs);
+                        new SegmentationCore(
+                                config,
+                                ModelRouter.fixed(TestModel.source()),
+                                metrics,
+                                context::currentSystemTimeMs));
         processor.init(context);
     }
 
@@ -84,10 +85,11 @@ class SegmentProcessorTest {
         AtomicLong clock = new AtomicLong(batchStart);
         SegmentProcessor timed =
                 new SegmentProcessor(
-                        config,
-                        ModelRouter.fixed(TestModel.source()),
-                        metrics,
-                        () -> clock.addAndGet(25));
+                        new SegmentationCore(
+                                config,
+                                ModelRouter.fixed(TestModel.source()),
+                                metrics,
+                                () -> clock.addAndGet(25)));
         timed.init(context);
 
         // When two frames of one batch are segmented

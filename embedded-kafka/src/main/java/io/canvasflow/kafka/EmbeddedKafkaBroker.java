@@ -1,5 +1,6 @@
 package io.canvasflow.kafka;
 
+import io.canvasflow.schemas.KafkaTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -256,28 +256,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException(
                     "cannot create topics: the embedded Kafka broker is not running");
         }
-        try (Admin admin = Admin.create(clientConfig())) {
-            for (var entry : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    entry.getValue().get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
-                                "could not create topic '"
-                                        + entry.getKey()
-                                        + "': "
-                                        + e.getCause().getMessage(),
-                                e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "topics were not created within " + startupTimeout.toMillis() + " ms", e);
-        }
+        KafkaTopics.createIfAbsent(clientConfig(), topics, startupTimeout);
     }
 
     @Override

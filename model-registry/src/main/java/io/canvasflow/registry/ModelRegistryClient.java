@@ -1,7 +1,7 @@
 package io.canvasflow.registry;
 
-import io.canvasflow.cli.options.KafkaTopics;
 import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;

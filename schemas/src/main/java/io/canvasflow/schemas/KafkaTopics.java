@@ -1,6 +1,7 @@
-package io.canvasflow.cli.options;
+package io.canvasflow.schemas;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class KafkaTopics {
             Map<String, Object> client, List<NewTopic> topics, Duration timeout) {
         Map<String, Object> config = new HashMap<>(client);
         config.keySet().retainAll(AdminClientConfig.configNames());
-        List<String> created = new java.util.ArrayList<>();
+        List<String> created = new ArrayList<>();
         try (Admin admin = Admin.create(config)) {
             for (var result : admin.createTopics(topics).values().entrySet()) {
                 try {

@@ -5,18 +5,21 @@ import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.FrameSources;
+import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.trainer.TrainCommand;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -228,42 +231,20 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Creates the topic when it is missing (one partition: labelled data is small). */
     private void ensureTopic() {
-        try (Admin admin =
-                Admin.create(
-                        java.util.Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                servers(),
-                                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                                10_000,
-                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                                15_000))) {
-            if (!admin.listTopics().names().get().contains(toTopic)) {
-                admin.createTopics(
-                                java.util.List.of(
-                                        new NewTopic(toTopic, 1, (short) -1)
-                                                .configs(
-                                                        java.util.Map.of(
-                                                                "max.message.bytes",
-                                                                String.valueOf(
-                                                                        FramePublisher
-                                                                                .MAX_REQUEST_BYTES)))))
-                        .all()
-                        .get();
-                System.out.println("Created topic " + toTopic);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | KafkaException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalArgumentException(
-                    "could not reach Kafka at "
-                            + servers()
-                            + " to find topic "
-                            + toTopic
-                            + ": "
-                            + cause.getMessage(),
-                    e);
+        NewTopic topic =
+                new NewTopic(toTopic, Optional.of(1), Optional.empty())
+                        .configs(
+                                Map.of(
+                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                        String.valueOf(FramePublisher.MAX_REQUEST_BYTES)));
+        try {
+            KafkaTopics.createIfAbsent(
+                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers()),
+                            List.of(topic),
+                            Duration.ofSeconds(15))
+                    .forEach(name -> System.out.println("Created topic " + name));
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

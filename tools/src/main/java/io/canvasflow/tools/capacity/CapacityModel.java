@@ -1,5 +1,7 @@
 package io.canvasflow.tools.capacity;
 
+import java.util.Locale;
+
 /**
  * Sizing a deployment from measured per-frame figures. With {@code R = cameras x fps} frames per
  * second and {@code P} partitions:
@@ -13,7 +15,9 @@ package io.canvasflow.tools.capacity;
  *       / cores per instance, rounded up, each with a thread per core;
  *   <li>partitions = one per stream thread, at least 12 and a multiple of 12 (room to add instances
  *       without repartitioning), at most one per camera; or the user's count, where many partitions
- *       per thread make every commit longer;
+ *       per thread make every commit longer. Kafka Streams runs one task per partition, so a plan
+ *       that needs more stream threads than partitions, or a camera faster than one thread, is
+ *       refused;
  *   <li>Kafka in = R x frame bytes (cameras to frames); serve reads it and writes R x (mask bytes +
  *       canvas bytes) (masks and the canvas store's changelog: every frame rewrites its camera's
  *       canvas);
@@ -119,11 +123,20 @@ public final class CapacityModel {
         double r = d.framesPerSecond();
         double u = d.utilisation();
         // threads for the frames alone, then partitions, then the cores with the partitions' cost
+        // and the threads with their commit waits; planned partitions grow until every thread has
+        // one (a few steps: each partition adds a little CPU and commit time)
         long threads = Math.max(1, (long) Math.ceil(r * m.cpuMsPerFrame() / 1000 / u));
         int partitions = d.partitions() > 0 ? d.partitions() : partitions(threads, d.cameras());
-        double cores =
-                (r * m.cpuMsPerFrame() + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u;
+        double cores = cores(m, r, u, partitions);
         long streamThreads = streamThreads(cores, partitions, m.commits());
+        while (d.partitions() == 0
+                && streamThreads > partitions
+                && partitions(streamThreads, d.cameras()) > partitions) {
+            partitions = partitions(streamThreads, d.cameras());
+            cores = cores(m, r, u, partitions);
+            streamThreads = streamThreads(cores, partitions, m.commits());
+        }
+        checkParallelism(m, d, partitions, streamThreads);
         double share = m.commits().share((double) partitions / streamThreads);
         long instances =
                 Math.max(1, (long) Math.ceil((double) streamThreads / d.coresPerInstance()));
@@ -146,6 +159,15 @@ public final class CapacityModel {
                         (r * nonModelMs + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u));
     }
 
+    private static long threadsAt(Measured m, Deployment d, long partitions) {
+        double cores = cores(m, d.framesPerSecond(), d.utilisation(), partitions);
+        return streamThreads(cores, partitions, m.commits());
+    }
+
+    private static double cores(Measured m, double rateFps, double utilisation, long partitions) {
+        return coresBusy(m, rateFps, partitions) / utilisation;
+    }
+
     /**
      * The fewest stream threads T that keep this many cores busy beside their commit waits: T x (1
      * - commit share) >= cores, where a thread's share is r x (a + b x P / T) / 1000 for r commits
@@ -155,7 +177,7 @@ public final class CapacityModel {
      * @throws IllegalArgumentException when a commit with no partition already takes a thread's
      *     whole time
      */
-    static long streamThreads(double cores, int partitions, Measured.Commits c) {
+    static long streamThreads(double cores, long partitions, Measured.Commits c) {
         double free = 1 - c.perSecond() * c.msBase() / 1000;
         if (!(free > 0)) {
             throw new IllegalArgumentException(
@@ -167,6 +189,54 @@ public final class CapacityModel {
         }
         double needed = (cores + c.perSecond() * c.msPerPartition() * partitions / 1000) / free;
         return Math.max(1, (long) Math.ceil(needed - 1e-9));
+    }
+
+    /**
+     * Refuses a deployment that no number of instances keeps up with: a camera's frames are keyed
+     * by its id, so they are one partition's and are segmented in order by one stream thread; and
+     * Kafka Streams runs one task per partition, so threads beyond the partitions stay idle.
+     *
+     * @throws IllegalArgumentException saying which limit the deployment is past and what to change
+     */
+    static void checkParallelism(Measured m, Deployment d, int partitions, long streamThreads) {
+        double oneThreadFps = 1000 * d.utilisation() / m.cpuMsPerFrame();
+        if (d.fps() > oneThreadFps) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "a camera's frames are segmented in order on one stream thread, which"
+                                    + " keeps up with %.1f frames/s at %.1f CPU ms a frame and"
+                                    + " utilisation %s; --fps %s is more: lower it, or raise"
+                                    + " --utilisation",
+                            oneThreadFps,
+                            m.cpuMsPerFrame(),
+                            d.utilisation(),
+                            d.fps()));
+        }
+        if (streamThreads > partitions) {
+            // the fewest partitions that give each of the threads they need one (two or three
+            // steps with measured figures; bounded for figures where a partition costs a thread)
+            long enough = streamThreads;
+            for (int step = 0; step < 64 && threadsAt(m, d, enough) > enough; step++) {
+                enough = threadsAt(m, d, enough);
+            }
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "%d cameras at %s frames/s need %d stream threads, but %d partitions"
+                                    + " keep at most %d busy (one task per partition%s): %s",
+                            d.cameras(),
+                            d.fps(),
+                            streamThreads,
+                            partitions,
+                            partitions,
+                            d.partitions() > 0 ? "" : ", at most one partition per camera",
+                            d.partitions() > 0
+                                    ? "give --partitions "
+                                            + enough
+                                            + " or more, or leave it out to plan them"
+                                    : "lower --fps or raise --utilisation"));
+        }
     }
 
     /** One per stream thread, at least and in steps of 12, at most one per camera. */
@@ -184,7 +254,7 @@ public final class CapacityModel {
      * @param partitions its partitions
      * @return cores busy (at full utilisation)
      */
-    public static double coresBusy(Measured m, double rateFps, int partitions) {
+    public static double coresBusy(Measured m, double rateFps, long partitions) {
         return (rateFps * m.cpuMsPerFrame() + partitions * m.cpuMsPerPartitionSecond()) / 1000;
     }
 }

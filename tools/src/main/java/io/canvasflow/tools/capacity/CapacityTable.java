@@ -8,7 +8,51 @@ import java.util.Map;
 /** What {@code canvasflow capacity} prints before its JSON. */
 final class CapacityTable {
 
+    /** The estimates table, a column to a line: header, width, JSON key, decimals and unit. */
+    private static final List<Column> ESTIMATES =
+            List.of(
+                    new Column("cameras", 9, "cameras", -1, 1),
+                    new Column("frames/s", 9, "framesPerSecond", 0, 1),
+                    new Column("partitions", 10, "partitions", -1, 1),
+                    new Column("cores", 8, "cores", 1, 1),
+                    new Column("threads", 8, "streamThreads", -1, 1),
+                    new Column("commit %", 9, "commitShare", 1, 0.01),
+                    new Column("instances", 9, "instances", -1, 1),
+                    new Column("RSS MB/i", 9, "rssBytesPerInstance", 0, 1e6),
+                    new Column("Kafka in MB/s", 12, "kafkaInBytesPerSecond", 1, 1e6),
+                    new Column("out MB/s", 12, "kafkaOutBytesPerSecond", 1, 1e6),
+                    new Column("state MB", 10, "stateBytes", 1, 1e6),
+                    new Column("restore s", 10, "restoreSecondsPerInstance", 3, 1),
+                    new Column("GPUs*", 8, "gpusEstimate", 2, 1),
+                    new Column("+cores*", 9, "cpuCoresBesideGpus", 1, 1));
+
+    /**
+     * One column of a table of JSON figures.
+     *
+     * @param decimals decimals of the figure, or -1 to print the value as it is
+     * @param unit what the figure is divided by (1e6 for MB)
+     */
+    private record Column(String header, int width, String key, int decimals, double unit) {
+
+        String cell(Map<String, Object> values) {
+            Object v = values.get(key);
+            return decimals < 0 ? String.valueOf(v) : num(v, decimals, unit);
+        }
+    }
+
     private CapacityTable() {}
+
+    /** The cells right-aligned in the estimates' widths, space-separated, one line. */
+    private static String row(List<String> cells) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            String cell = cells.get(i);
+            line.append(i == 0 ? "" : " ")
+                    .append(" ".repeat(Math.max(0, ESTIMATES.get(i).width() - cell.length())))
+                    .append(cell);
+        }
+        return line.append(System.lineSeparator()).toString();
+    }
 
     @SuppressWarnings("unchecked")
     static String table(Map<String, Object> r) {
@@ -36,43 +80,9 @@ final class CapacityTable {
                         num(m.get("commitsPerSecond"), 1, 1),
                         num(m.get("msPerCommitBase"), 1, 1),
                         num(m.get("msPerCommitPerPartition"), 3, 1)));
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "%9s %9s %10s %8s %8s %9s %9s %9s %12s %12s %10s %10s %8s %9s%n",
-                        "cameras",
-                        "frames/s",
-                        "partitions",
-                        "cores",
-                        "threads",
-                        "commit %",
-                        "instances",
-                        "RSS MB/i",
-                        "Kafka in MB/s",
-                        "out MB/s",
-                        "state MB",
-                        "restore s",
-                        "GPUs*",
-                        "+cores*"));
+        sb.append(row(ESTIMATES.stream().map(Column::header).toList()));
         for (Map<String, Object> e : (List<Map<String, Object>>) r.get("estimates")) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "%9s %9s %10s %8s %8s %9s %9s %9s %12s %12s %10s %10s %8s %9s%n",
-                            e.get("cameras"),
-                            num(e.get("framesPerSecond"), 0, 1),
-                            e.get("partitions"),
-                            num(e.get("cores"), 1, 1),
-                            e.get("streamThreads"),
-                            num(e.get("commitShare"), 1, 0.01),
-                            e.get("instances"),
-                            num(e.get("rssBytesPerInstance"), 0, 1e6),
-                            num(e.get("kafkaInBytesPerSecond"), 1, 1e6),
-                            num(e.get("kafkaOutBytesPerSecond"), 1, 1e6),
-                            num(e.get("stateBytes"), 1, 1e6),
-                            num(e.get("restoreSecondsPerInstance"), 3, 1),
-                            num(e.get("gpusEstimate"), 2, 1),
-                            num(e.get("cpuCoresBesideGpus"), 1, 1)));
+            sb.append(row(ESTIMATES.stream().map(c -> c.cell(e)).toList()));
         }
         sb.append("* ")
                 .append(r.get("note"))

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.capacity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.testsupport.CommandRun;
@@ -112,9 +113,11 @@ class CapacityModelTest {
         CapacityModel.Estimate e =
                 CapacityModel.estimate(m, new CapacityModel.Deployment(1000, 10, 8, 0.7, 2.0, 0));
 
-        // threads for the frames: 10,000 x 20 ms / 0.7 = 286; partitions 288 (a multiple of 12)
-        assertEquals(288, e.partitions());
-        double cores = (10_000 * 20.0 + 288 * 0.5) / 1000 / 0.7;
+        // threads for the frames: 10,000 x 20 ms / 0.7 = 286, and 8 % more for their commit
+        // waits: 312 stream threads, each with a partition (312, a multiple of 12)
+        assertEquals(312, e.partitions());
+        assertEquals(312, e.cpu().streamThreads());
+        double cores = (10_000 * 20.0 + 312 * 0.5) / 1000 / 0.7;
         assertEquals(cores, e.cpu().cores(), 1e-9);
         // stream threads: the cores, and a thread for each one's commit waits
         assertTrue(e.cpu().streamThreads() > cores && e.cpu().streamThreads() < cores * 1.1);
@@ -125,11 +128,53 @@ class CapacityModelTest {
         assertEquals(
                 9.0e6 / e.cpu().instances() / 30e6, e.state().restoreSecondsPerInstance(), 1e-9);
         assertEquals(10_000 * 2.0 / 1000 / 0.7, e.gpu().gpus(), 1e-9);
-        double perInstance = 288.0 / e.cpu().instances();
+        double perInstance = 312.0 / e.cpu().instances();
         assertEquals(
                 480e6 + perInstance * 1.5e6 + 1000.0 / e.cpu().instances() * 10_000,
                 e.cpu().rssBytesPerInstance(),
                 1);
+    }
+
+    @Test
+    void shouldPlanAPartitionForEveryStreamThread() {
+        Measured m = Measured.fit(measured(), "test");
+        for (long cameras : new long[] {1, 30, 100, 1000, 10_000, 100_000}) {
+            CapacityModel.Estimate e =
+                    CapacityModel.estimate(
+                            m, new CapacityModel.Deployment(cameras, 10, 8, 0.7, 2.0, 0));
+            assertTrue(e.partitions() >= e.cpu().streamThreads(), cameras + ": " + e);
+            assertTrue(e.partitions() <= cameras, cameras + ": " + e);
+        }
+    }
+
+    @Test
+    void shouldRefuseADeploymentThatOneTaskPerPartitionCannotKeepUpWith() {
+        Measured m = Measured.fit(measured(), "test");
+
+        // A camera faster than one stream thread (0.7 x 1000 / 20 ms = 35 frames/s)
+        IllegalArgumentException fast =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CapacityModel.estimate(
+                                        m, new CapacityModel.Deployment(4, 40, 8, 0.7, 2.0, 0)));
+        assertTrue(fast.getMessage().contains("keeps up with 35.0 frames/s"), fast.getMessage());
+
+        // Fewer partitions than the stream threads 1,000 cameras need
+        IllegalArgumentException few =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CapacityModel.estimate(
+                                        m,
+                                        new CapacityModel.Deployment(1000, 10, 8, 0.7, 2.0, 100)));
+        assertTrue(few.getMessage().contains("give --partitions 312 or more"), few.getMessage());
+
+        // And the command says so in one line, exit 2
+        CommandRun run =
+                CommandRun.of(new CapacityCommand(), "--cameras", "1000", "--partitions", "100");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("100 partitions keep at most 100 busy"), run.err());
     }
 
     @Test

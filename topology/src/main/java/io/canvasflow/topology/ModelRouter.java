@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,8 +118,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
 
     private ModelRouter(
             ModelCatalog catalog,
-            ModelSource fallback,
-            boolean ownsFallback,
+            Entry fallback,
             DeviceChoice device,
             int capacity,
             ErrorSink errors) {
@@ -126,9 +126,9 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         this.device = device;
         this.capacity = capacity;
         this.errors = errors;
-        this.fallback = fallback == null ? null : new Entry(fallback, ownsFallback);
+        this.fallback = fallback;
         if (fallback != null) {
-            loaded.put(fallback.spec().version(), this.fallback);
+            loaded.put(fallback.source.spec().version(), fallback);
         }
         this.loader =
                 catalog == null
@@ -148,7 +148,12 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
      * @return the router
      */
     public static ModelRouter fixed(ModelSource model) {
-        return new ModelRouter(null, model, false, DeviceChoice.CPU, 1, (v, r, m) -> {});
+        return new ModelRouter(
+                null,
+                new Entry(Objects.requireNonNull(model, "model"), false),
+                DeviceChoice.CPU,
+                1,
+                (v, r, m) -> {});
     }
 
     /**
@@ -170,7 +175,8 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             DeviceChoice device,
             int capacity,
             ErrorSink errors) {
-        return new ModelRouter(catalog, fallback, ownsFallback, device, capacity, errors);
+        Entry entry = fallback == null ? null : new Entry(fallback, ownsFallback);
+        return new ModelRouter(catalog, entry, device, capacity, errors);
     }
 
     /**

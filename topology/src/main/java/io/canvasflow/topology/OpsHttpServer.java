@@ -1,7 +1,7 @@
 package io.canvasflow.topology;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -22,7 +22,11 @@ import java.util.function.Supplier;
  */
 final class OpsHttpServer implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Gson, the JSON library DJL brings; nulls written out, {@code <} and {@code =} as they are.
+     */
+    private static final Gson JSON =
+            new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     private final HttpServer server;
 
@@ -71,11 +75,7 @@ final class OpsHttpServer implements AutoCloseable {
 
     /** An object as JSON. */
     static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return JSON.toJson(value);
     }
 
     /** The port it listens on. */

@@ -1,6 +1,5 @@
 package io.canvasflow.trainer;
 
-import com.google.gson.GsonBuilder;
 import io.canvasflow.trainer.EvaluateCommand.Evaluation;
 import io.canvasflow.trainer.Evaluator.Point;
 import io.canvasflow.trainer.Evaluator.Report;
@@ -364,13 +363,7 @@ public final class EvaluationReport {
         }
         bars.put("allPass", allPass(r));
         m.put("bars", bars);
-        return new GsonBuilder()
-                        .setPrettyPrinting()
-                        .serializeNulls()
-                        .disableHtmlEscaping()
-                        .create()
-                        .toJson(m)
-                + "\n";
+        return ReportJson.pretty(m);
     }
 
     private static Map<String, Object> point(Point p, List<String> classNames, double reference) {

@@ -1,14 +1,11 @@
 package io.canvasflow.trainer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.VideoSequence;
 import io.canvasflow.trainer.data.ClassMapping;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,7 +175,7 @@ public record FootageEvaluation(
     }
 
     /** The figures as JSON. */
-    public String json() throws IOException {
+    public String json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", modelVersion);
         m.put("data", data);
@@ -189,6 +186,6 @@ public record FootageEvaluation(
         m.put("flickerSeededMasks", flicker.masks());
         m.put("flickerLabels", flicker.labels());
         m.put("flickerLabelsWhereLabelled", flicker.labelsWhereLabelled());
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+        return ReportJson.pretty(m);
     }
 }

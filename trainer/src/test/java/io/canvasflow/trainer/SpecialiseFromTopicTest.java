@@ -97,8 +97,8 @@ class SpecialiseFromTopicTest {
                             "--report",
                             report.toString()));
             String json = Files.readString(report.resolve("evaluation.json"));
-            assertTrue(json.contains("\"scoreIs\" : \"agreement with the teacher\""), json);
-            assertTrue(json.contains("\"frames\" : 15"), json);
+            assertTrue(json.contains("\"scoreIs\": \"agreement with the teacher\""), json);
+            assertTrue(json.contains("\"frames\": 15"), json);
             assertTrue(Files.size(report.resolve("samples.png")) > 0);
             // And a camera the topic does not hold is one sentence and exit 2
             assertEquals(

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.SegmentationModel;
@@ -184,14 +185,16 @@ class ModelSwitchTest {
 
             // And each instance's /cameras says which cameras it has: between them all four, on
             // partitions neither shares
-            List<JsonNode> owned = List.of(cameras(one), cameras(two));
+            List<JsonObject> owned = List.of(cameras(one), cameras(two));
             Set<String> seen = new HashSet<>();
             Set<Integer> partitions = new HashSet<>();
-            for (JsonNode instance : owned) {
-                for (JsonNode p : instance.get("partitions")) {
-                    assertTrue(partitions.add(p.asInt()), "partition " + p + " owned twice");
+            for (JsonObject instance : owned) {
+                for (JsonElement p : instance.getAsJsonArray("partitions")) {
+                    assertTrue(partitions.add(p.getAsInt()), "partition " + p + " owned twice");
                 }
-                instance.get("cameras").forEach(cam -> seen.add(cam.get("camera").asText()));
+                instance.getAsJsonArray("cameras")
+                        .forEach(
+                                cam -> seen.add(cam.getAsJsonObject().get("camera").getAsString()));
             }
             assertEquals(new HashSet<>(cameras), seen, owned.toString());
         }
@@ -273,7 +276,7 @@ class ModelSwitchTest {
                         frames, FPS, delays, SWITCH_LIMIT_MS, refusers.size()));
     }
 
-    private static JsonNode cameras(CanvasFlowApp app) throws Exception {
+    private static JsonObject cameras(CanvasFlowApp app) throws Exception {
         HttpResponse<String> response =
                 HttpClient.newHttpClient()
                         .send(
@@ -285,7 +288,7 @@ class ModelSwitchTest {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
-        return new ObjectMapper().readTree(response.body());
+        return JsonParser.parseString(response.body()).getAsJsonObject();
     }
 
     private static int firstWith(List<MaskEvent> masks, String version) {

@@ -1,7 +1,10 @@
 package io.canvasflow.trainer.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.LabeledFrame;
 import io.canvasflow.synthetic.VideoSequence;
@@ -40,8 +43,6 @@ public final class LabelmeJsonDataset {
     /** labelme's name for unlabelled pixels. */
     public static final String BACKGROUND = "_background_";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private LabelmeJsonDataset() {}
 
     /**
@@ -63,11 +64,15 @@ public final class LabelmeJsonDataset {
         if (files.isEmpty()) {
             throw new DatasetException("Folder " + dir + " holds no labelme .json files");
         }
-        List<JsonNode> docs = new ArrayList<>();
+        List<JsonObject> docs = new ArrayList<>();
         for (Path f : files) {
             try {
-                docs.add(JSON.readTree(f.toFile()));
-            } catch (IOException e) {
+                JsonElement doc = JsonParser.parseString(Files.readString(f));
+                if (!doc.isJsonObject()) {
+                    throw new DatasetException("Labelme file " + f + " is not a JSON object");
+                }
+                docs.add(doc.getAsJsonObject());
+            } catch (IOException | JsonParseException e) {
                 throw new DatasetException(
                         "Labelme file " + f + " is not JSON: " + e.getMessage(), e);
             }
@@ -91,7 +96,7 @@ public final class LabelmeJsonDataset {
                         frames.size()));
     }
 
-    private static ClassTable classes(Path dir, List<JsonNode> docs) {
+    private static ClassTable classes(Path dir, List<JsonObject> docs) {
         for (Path candidate :
                 List.of(dir.resolve("labels.txt"), dir.resolveSibling("labels.txt"))) {
             if (Files.isRegularFile(candidate)) {
@@ -111,8 +116,10 @@ public final class LabelmeJsonDataset {
             }
         }
         TreeSet<String> used = new TreeSet<>();
-        for (JsonNode doc : docs) {
-            doc.path("shapes").forEach(s -> used.add(s.path("label").asText()));
+        for (JsonObject doc : docs) {
+            for (JsonObject shape : shapes(doc)) {
+                used.add(text(shape, "label", ""));
+            }
         }
         used.remove(IGNORE);
         used.remove(BACKGROUND);
@@ -122,7 +129,7 @@ public final class LabelmeJsonDataset {
         return ClassTable.withVocPalette(names);
     }
 
-    private static LabeledFrame frame(Path file, JsonNode doc, ClassTable classes) {
+    private static LabeledFrame frame(Path file, JsonObject doc, ClassTable classes) {
         BufferedImage image = image(file, doc);
         int w = image.getWidth();
         int h = image.getHeight();
@@ -131,8 +138,8 @@ public final class LabelmeJsonDataset {
         int background = Math.max(0, classes.indexOf(BACKGROUND));
         g.setColor(new Color(background, background, background));
         g.fillRect(0, 0, w, h);
-        for (JsonNode shape : doc.path("shapes")) {
-            String name = shape.path("label").asText();
+        for (JsonObject shape : shapes(doc)) {
+            String name = text(shape, "label", "");
             int value = name.equals(IGNORE) ? ClassTable.IGNORE_LABEL : classes.indexOf(name);
             if (value < 0) {
                 throw new DatasetException(
@@ -151,13 +158,27 @@ public final class LabelmeJsonDataset {
         return LabeledFrame.wrap(Images.toSupported(image), values.clone());
     }
 
-    private static java.awt.Shape outline(Path file, JsonNode shape) {
-        JsonNode points = shape.path("points");
-        String type = shape.path("shape_type").asText("polygon");
-        double[][] p = new double[points.size()][2];
-        for (int i = 0; i < p.length; i++) {
-            p[i][0] = points.get(i).get(0).asDouble();
-            p[i][1] = points.get(i).get(1).asDouble();
+    private static java.awt.Shape outline(Path file, JsonObject shape) {
+        String type = text(shape, "shape_type", "polygon");
+        double[][] p;
+        try {
+            JsonArray points = shape.getAsJsonArray("points");
+            p = new double[points.size()][2];
+            for (int i = 0; i < p.length; i++) {
+                p[i][0] = points.get(i).getAsJsonArray().get(0).getAsDouble();
+                p[i][1] = points.get(i).getAsJsonArray().get(1).getAsDouble();
+            }
+        } catch (RuntimeException e) {
+            p = new double[0][];
+        }
+        if (p.length < (type.equals("polygon") ? 1 : 2)) {
+            throw new DatasetException(
+                    "Labelme file "
+                            + file
+                            + " has a '"
+                            + type
+                            + "' shape without its points ([[x, y], ...]; two for a rectangle or"
+                            + " circle)");
         }
         switch (type) {
             case "rectangle" -> {
@@ -188,14 +209,14 @@ public final class LabelmeJsonDataset {
         }
     }
 
-    private static BufferedImage image(Path file, JsonNode doc) {
-        String data = doc.path("imageData").asText("");
+    private static BufferedImage image(Path file, JsonObject doc) {
+        String data = text(doc, "imageData", "");
         try {
             BufferedImage image;
             if (!data.isEmpty()) {
                 image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(data)));
             } else {
-                Path path = file.resolveSibling(doc.path("imagePath").asText());
+                Path path = file.resolveSibling(text(doc, "imagePath", ""));
                 if (!Files.isRegularFile(path)) {
                     throw new DatasetException(
                             "Labelme file " + file + " names image " + path + ", which is missing");
@@ -211,5 +232,21 @@ public final class LabelmeJsonDataset {
             throw new DatasetException(
                     "The image of labelme file " + file + " does not decode: " + e.getMessage(), e);
         }
+    }
+
+    /** The file's shapes; none when it has no {@code shapes} array. */
+    private static List<JsonObject> shapes(JsonObject doc) {
+        List<JsonObject> shapes = new ArrayList<>();
+        if (doc.get("shapes") instanceof JsonArray array) {
+            array.forEach(
+                    e -> shapes.add(e.isJsonObject() ? e.getAsJsonObject() : new JsonObject()));
+        }
+        return shapes;
+    }
+
+    /** A string member, or {@code absent} when it is missing or null. */
+    private static String text(JsonObject o, String name, String absent) {
+        JsonElement e = o.get(name);
+        return e != null && e.isJsonPrimitive() ? e.getAsString() : absent;
     }
 }

@@ -80,8 +80,8 @@ final class CameraStats {
                 frames,
                 skipped,
                 fps(nowNanos),
-                percentile(recent, 0.50),
-                percentile(recent, 0.99),
+                percentile(recent, 50),
+                percentile(recent, 99),
                 new CameraSummary.Segmentation(
                         segmented == 0 ? 0 : (double) iterations / segmented,
                         seeded,
@@ -108,12 +108,15 @@ final class CameraStats {
         }
     }
 
-    /** Nearest-rank percentile of sorted values, -1 when there are none. */
+    /**
+     * Nearest-rank percentile of sorted values, {@code p} from 0 to 100 as in the benchmarks'
+     * {@code Stats.percentile}; -1 when there are none.
+     */
     static long percentile(long[] sorted, double p) {
         if (sorted.length == 0) {
             return -1;
         }
-        int rank = (int) Math.ceil(p * sorted.length);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
     }
 }

@@ -127,16 +127,15 @@ public final class CapacityModel {
         // one (a few steps: each partition adds a little CPU and commit time)
         long threads = Math.max(1, (long) Math.ceil(r * m.cpuMsPerFrame() / 1000 / u));
         int partitions = d.partitions() > 0 ? d.partitions() : partitions(threads, d.cameras());
-        double cores = cores(m, r, u, partitions);
-        long streamThreads = streamThreads(cores, partitions, m.commits());
+        long streamThreads = threadsAt(m, d, partitions);
         while (d.partitions() == 0
                 && streamThreads > partitions
                 && partitions(streamThreads, d.cameras()) > partitions) {
             partitions = partitions(streamThreads, d.cameras());
-            cores = cores(m, r, u, partitions);
-            streamThreads = streamThreads(cores, partitions, m.commits());
+            streamThreads = threadsAt(m, d, partitions);
         }
         checkParallelism(m, d, partitions, streamThreads);
+        double cores = cores(m, r, u, partitions);
         double share = m.commits().share((double) partitions / streamThreads);
         long instances =
                 Math.max(1, (long) Math.ceil((double) streamThreads / d.coresPerInstance()));
@@ -159,6 +158,7 @@ public final class CapacityModel {
                         (r * nonModelMs + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u));
     }
 
+    /** The stream threads a deployment needs on this many partitions. */
     private static long threadsAt(Measured m, Deployment d, long partitions) {
         double cores = cores(m, d.framesPerSecond(), d.utilisation(), partitions);
         return streamThreads(cores, partitions, m.commits());

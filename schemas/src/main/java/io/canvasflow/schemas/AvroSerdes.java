@@ -72,10 +72,13 @@ public final class AvroSerdes {
     }
 
     /**
-     * Lets Avro deserialize the generated {@code io.canvasflow.schemas.avro} classes in this JVM.
-     * Every serde here already does this; call it only before using a generated class's own {@code
-     * getDecoder()} without a serde. Idempotent; it adds to, and never replaces, what was trusted
-     * before (the {@code org.apache.avro.SERIALIZABLE_PACKAGES} system property).
+     * Lets Avro load the generated {@code io.canvasflow.schemas.avro} classes in this JVM. Every
+     * serde here already does this; call it only where a JVM uses the generated classes before, or
+     * without, any serde: a class's own {@code getDecoder()}, or a builder that copies a record
+     * holding an enum or a nested record ({@code MaskEvent.newBuilder(event)}), which Avro 1.12
+     * refuses with a {@code SecurityException} otherwise. Idempotent; it adds to, and never
+     * replaces, what was trusted before (the {@code org.apache.avro.SERIALIZABLE_PACKAGES} system
+     * property).
      */
     public static void trustGeneratedClasses() {
         TrustedPackages.ensureTrusted();

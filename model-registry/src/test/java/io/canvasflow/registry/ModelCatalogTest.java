@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.model.ModelSpec;
+import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ModelChunk;
@@ -20,9 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ModelCatalogTest {
+
+    /** The tests copy records through builders, with no serde made first (see AvroSerdes). */
+    @BeforeAll
+    static void trustGeneratedClasses() {
+        AvroSerdes.trustGeneratedClasses();
+    }
 
     static final Path MODELS = Path.of(System.getProperty("canvasflow.test.models", "models"));
 

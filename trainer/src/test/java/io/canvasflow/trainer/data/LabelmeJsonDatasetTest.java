@@ -64,4 +64,29 @@ class LabelmeJsonDatasetTest {
                         + " person]",
                 e.getMessage());
     }
+
+    @Test
+    void shouldRefuseARectangleWithoutItsPointsNamingTheFile() throws Exception {
+        // Given a labelme file whose rectangle has one corner
+        Path frames = Files.createDirectories(dir.resolve("one-corner"));
+        Files.writeString(
+                frames.resolve("a.json"),
+                "{\"shapes\":[{\"label\":\"person\",\"shape_type\":\"rectangle\","
+                        + "\"points\":[[1,1]]}],\"imagePath\":\"a.jpg\"}");
+        javax.imageio.ImageIO.write(
+                new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_3BYTE_BGR),
+                "jpg",
+                frames.resolve("a.jpg").toFile());
+
+        // Then reading it is one sentence naming the file and the shape
+        DatasetException e =
+                assertThrows(DatasetException.class, () -> LabelmeJsonDataset.read(frames, 0, 0));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "Labelme file "
+                                        + frames.resolve("a.json")
+                                        + " has a 'rectangle' shape without its points"),
+                e.getMessage());
+    }
 }

@@ -231,6 +231,10 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Creates the topic when it is missing (one partition: labelled data is small). */
     private void ensureTopic() {
+        String unreachable = KafkaOptions.preflight(servers(), Map.of(), List.of(), "");
+        if (unreachable != null) {
+            throw new IllegalArgumentException(unreachable);
+        }
         NewTopic topic =
                 new NewTopic(toTopic, Optional.of(1), Optional.empty())
                         .configs(

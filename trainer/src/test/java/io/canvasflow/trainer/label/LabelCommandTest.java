@@ -269,6 +269,25 @@ class LabelCommandTest {
                         0));
     }
 
+    @Test
+    void shouldRefuseABrokerThatIsNotThereInOneSentence() throws Exception {
+        // Given footage and a bootstrap address nothing listens on
+        CommandRun run =
+                CommandRun.of(
+                        new LabelCommand(),
+                        "--source",
+                        frames(12, 4).toString(),
+                        "--camera",
+                        "c",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+
+        // Then the preflight says so, exit 2 (before it, the admin client's timeouts ran out
+        // after a minute of connection warnings)
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("no Kafka broker at 127.0.0.1:1"), run.err());
+    }
+
     private CommandRun label(String... args) {
         return kafka.run(new LabelCommand(), args);
     }

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the topics a command needs, leaving existing ones as they are. */
+/** Creates the topics a command or the embedded broker needs, leaving existing ones as they are. */
 public final class KafkaTopics {
 
     private KafkaTopics() {}

@@ -61,6 +61,7 @@ final class DemoReport {
     private final Map<String, DemoScore.Camera> seen;
     private final double overallMiou;
     private final double publishSeconds;
+    private final long sendFailures;
     private final double followSeconds;
     private final List<String> overlayPngs;
 
@@ -81,6 +82,11 @@ final class DemoReport {
         this.overallMiou = score.overallMiou();
         this.publishSeconds =
                 published.stream().mapToDouble(PublishResult::seconds).max().orElse(0);
+        this.sendFailures =
+                published.stream()
+                        .flatMap(r -> r.cameras().values().stream())
+                        .mapToLong(PublishResult.CameraResult::failed)
+                        .sum();
         this.followSeconds = followed.seconds();
         this.overlayPngs = pngs.stream().map(p -> relative(out, p)).toList();
         for (PublishResult result : published) {
@@ -147,9 +153,10 @@ final class DemoReport {
                 : (long) Stats.percentile(Arrays.stream(values).asDoubleStream().toArray(), p);
     }
 
-    /** Whether every published frame got exactly one mask event. */
+    /** Whether every frame was sent and got exactly one mask event. */
     boolean complete() {
         return !rows.isEmpty()
+                && sendFailures == 0
                 && rows.stream()
                         .allMatch(r -> r.counts().missing() == 0 && r.counts().duplicates() == 0);
     }
@@ -179,6 +186,7 @@ final class DemoReport {
         json.put("classNames", classNames);
         json.put("published", published());
         json.put("masks", masks());
+        json.put("sendFailures", sendFailures);
         json.put("complete", complete());
         json.put("miou", finiteOrNull(overallMiou));
         json.put("publishSeconds", publishSeconds);
@@ -301,7 +309,11 @@ final class DemoReport {
                                 + " ground truth: %s.%n",
                         published(),
                         masks(),
-                        complete() ? "one mask for every frame" : "SOME FRAMES HAVE NO MASK",
+                        sendFailures > 0
+                                ? sendFailures + " FRAME(S) COULD NOT BE SENT"
+                                : complete()
+                                        ? "one mask for every frame"
+                                        : "SOME FRAMES HAVE NO MASK",
                         Double.isNaN(overallMiou)
                                 ? "n/a"
                                 : String.format(Locale.ROOT, "%.3f", overallMiou)));

@@ -1,16 +1,18 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * What a command that follows masks and their frames reads ({@code masks}, {@code view}): the two
- * topics and the consumer's own properties, declared once.
+ * topics and the consumer's properties, declared once.
  */
 public final class FollowOptions {
 
@@ -30,9 +32,11 @@ public final class FollowOptions {
             names = "--consumer-property",
             paramLabel = "KEY=VALUE",
             description =
-                    "A Kafka consumer property, for example security.protocol=SASL_SSL"
-                            + " (repeat for each).")
+                    "A Kafka consumer property, for example max.poll.records=100 (repeat for"
+                            + " each); it wins over --command-config.")
     private Map<String, String> consumerProperties = new LinkedHashMap<>();
+
+    @Mixin private CommandConfigOptions commandConfig;
 
     /** The masks topic. */
     public Topic<String, MaskEvent> masks() {
@@ -44,8 +48,13 @@ public final class FollowOptions {
         return framesTopic == null ? Topics.FRAMES : Topics.FRAMES.withName(framesTopic);
     }
 
-    /** The consumer properties given, in order. */
+    /**
+     * The consumer properties: {@code --command-config}'s, then {@code --consumer-property}'s.
+     *
+     * @return a new map
+     * @throws IllegalArgumentException in one sentence when the command config cannot be read
+     */
     public Map<String, String> consumerProperties() {
-        return consumerProperties;
+        return commandConfig.properties(consumerProperties);
     }
 }

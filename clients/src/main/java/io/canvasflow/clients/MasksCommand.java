@@ -135,12 +135,13 @@ public final class MasksCommand extends BaseCommand {
      */
     public FollowResult follow(PrintWriter table, boolean inPlace) {
         validate();
+        Map<String, String> consumer = consumerConfig();
         String masks = follow.masks().name();
         String frames = follow.frames().name();
         String problem =
                 KafkaOptions.preflight(
                         bootstrapServers(),
-                        follow.consumerProperties(),
+                        consumer,
                         out == null ? List.of(masks) : List.of(masks, frames),
                         "start `canvasflow serve --create-topics` (it creates the frames, masks"
                                 + " and dead-letter topics), or create them with kafka-topics.sh"
@@ -167,7 +168,7 @@ public final class MasksCommand extends BaseCommand {
                         .optOverlays(overlays)
                         .optJoinCapacity(joinFrames)
                         .optTable(table, inPlace)
-                        .optConsumerProperties(follow.consumerProperties())
+                        .optConsumerProperties(consumer)
                         .build();
         // Resources close in reverse: the overlays (every MP4's index) before the stop, whose
         // shutdown hook holds the JVM on Ctrl-C or SIGTERM until then. Closed the other way round,
@@ -190,6 +191,14 @@ public final class MasksCommand extends BaseCommand {
                         e);
             }
             throw e;
+        }
+    }
+
+    private Map<String, String> consumerConfig() {
+        try {
+            return follow.consumerProperties();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
@@ -37,6 +38,8 @@ import picocli.CommandLine.ParameterException;
 public final class PublishCommand extends BaseCommand {
 
     @Mixin KafkaOptions kafkaOptions;
+
+    @Mixin CommandConfigOptions commandConfig;
 
     /** The environment variable read when {@code --bootstrap-servers} is not given. */
     public static final String BOOTSTRAP_ENV = KafkaOptions.BOOTSTRAP_ENV;
@@ -78,7 +81,9 @@ public final class PublishCommand extends BaseCommand {
     @Option(
             names = "--producer-property",
             paramLabel = "KEY=VALUE",
-            description = "A Kafka producer property, for example compression.type=zstd.")
+            description =
+                    "A Kafka producer property, for example compression.type=zstd; it wins over"
+                            + " --command-config.")
     Map<String, String> producerProperties = new LinkedHashMap<>();
 
     @Option(names = "--no-progress", description = "Do not show the progress line.")
@@ -120,6 +125,7 @@ public final class PublishCommand extends BaseCommand {
      */
     public PublishResult publish(PrintWriter progressOut) throws InterruptedException {
         validate();
+        Map<String, String> producer = producerConfig();
         int[] size = resize == null ? null : size(resize);
         FrameRate frameRate = frameRate();
         // Sources first: a mistyped path is reported before any connection is made.
@@ -131,7 +137,7 @@ public final class PublishCommand extends BaseCommand {
             String problem =
                     KafkaOptions.preflight(
                             bootstrapServers(),
-                            producerProperties,
+                            producer,
                             List.of(topicName()),
                             "start `canvasflow serve --create-topics` (it creates the frames,"
                                     + " masks and dead-letter topics), or create it with"
@@ -140,7 +146,7 @@ public final class PublishCommand extends BaseCommand {
             if (problem != null) {
                 throw usage(problem);
             }
-            try (FramePublisher publisher = publisher(size)) {
+            try (FramePublisher publisher = publisher(size, producer)) {
                 PublishJob.Builder job =
                         PublishJob.builder()
                                 .setPublisher(publisher)
@@ -205,14 +211,22 @@ public final class PublishCommand extends BaseCommand {
         }
     }
 
-    private FramePublisher publisher(int[] size) {
+    private Map<String, String> producerConfig() {
+        try {
+            return commandConfig.properties(producerProperties);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private FramePublisher publisher(int[] size, Map<String, String> producer) {
         Topic<String, Frame> frames = topic == null ? Topics.FRAMES : Topics.FRAMES.withName(topic);
         FramePublisher.Builder builder =
                 FramePublisher.builder()
                         .setBootstrapServers(bootstrapServers())
                         .optTopic(frames)
                         .optJpegQuality(jpegQuality / 100f)
-                        .optProducerProperties(producerProperties);
+                        .optProducerProperties(producer);
         if (size != null) {
             builder.optResize(size[0], size[1]);
         }

@@ -62,7 +62,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String HOST = "127.0.0.1";
-    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String PLAIN_LISTENER = "PLAINTEXT";
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final Path dataDir;
@@ -71,6 +72,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Map<String, String> overrides;
     private final Duration startupTimeout;
+    private final String saslUser;
+    private final String saslPassword;
 
     private KafkaRaftServer server;
     private boolean closed;
@@ -82,6 +85,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.controllerPort = builder.controllerPort;
         this.overrides = Map.copyOf(builder.overrides);
         this.startupTimeout = builder.startupTimeout;
+        this.saslUser = builder.saslUser;
+        this.saslPassword = builder.saslPassword;
     }
 
     /**
@@ -221,7 +226,36 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public Map<String, Object> clientConfig() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.putAll(securityConfig());
         return config;
+    }
+
+    /**
+     * The client properties that authenticate to this broker: none for a plaintext broker, the
+     * SASL/PLAIN settings and credentials for one built with {@link Builder#optSaslPlain}.
+     *
+     * @return a new map of {@code security.protocol}, {@code sasl.mechanism} and {@code
+     *     sasl.jaas.config}, or an empty one
+     */
+    public Map<String, String> securityConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        if (saslUser != null) {
+            config.put("security.protocol", "SASL_PLAINTEXT");
+            config.put("sasl.mechanism", "PLAIN");
+            config.put("sasl.jaas.config", plainLogin(saslUser, saslPassword, false));
+        }
+        return config;
+    }
+
+    /** A JAAS line for the PLAIN login module; the broker's own also lists its one user. */
+    private static String plainLogin(String user, String password, boolean broker) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + user
+                + "\" password=\""
+                + password
+                + "\""
+                + (broker ? " user_" + user + "=\"" + password + "\"" : "")
+                + ";";
     }
 
     /**
@@ -265,6 +299,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     Map<String, String> serverProperties() {
+        String brokerListener = saslUser == null ? PLAIN_LISTENER : SASL_LISTENER;
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
         config.put("node.id", Integer.toString(NODE_ID));
@@ -272,7 +307,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         config.put(
                 "listeners",
-                BROKER_LISTENER
+                brokerListener
                         + "://"
                         + HOST
                         + ":"
@@ -283,12 +318,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         + HOST
                         + ":"
                         + controllerPort);
-        config.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        config.put("advertised.listeners", brokerListener + "://" + HOST + ":" + brokerPort);
         config.put(
                 "listener.security.protocol.map",
-                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+                brokerListener + ":" + brokerListener + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
         config.put("controller.listener.names", CONTROLLER_LISTENER);
-        config.put("inter.broker.listener.name", BROKER_LISTENER);
+        config.put("inter.broker.listener.name", brokerListener);
+        if (saslUser != null) {
+            // One user, no authorizer: a client must authenticate, and then may do anything.
+            config.put("sasl.enabled.mechanisms", "PLAIN");
+            config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            config.put(
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                    plainLogin(saslUser, saslPassword, true));
+        }
         config.put("log.dirs", dataDir.toString());
         config.put("metadata.log.dir", dataDir.toString());
         config.put("num.partitions", "1");
@@ -437,8 +480,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int controllerPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private String saslUser;
+        private String saslPassword;
 
         private Builder() {}
+
+        /**
+         * Makes clients authenticate with SASL/PLAIN over plaintext, as one user: a stand-in for a
+         * secured cluster, to check that a command hands its security settings to every client it
+         * makes. {@link EmbeddedKafkaBroker#securityConfig()} has the client side.
+         *
+         * @param user the user name
+         * @param password its password
+         * @return this builder
+         */
+        public Builder optSaslPlain(String user, String password) {
+            if (Objects.requireNonNull(user, "user").isBlank()
+                    || user.contains("\"")
+                    || Objects.requireNonNull(password, "password").contains("\"")) {
+                throw new IllegalArgumentException(
+                        "expected a SASL user and password without quotes but found " + user);
+            }
+            this.saslUser = user;
+            this.saslPassword = password;
+            return this;
+        }
 
         /**
          * Keeps the broker's data in a given directory, which is created if missing, formatted if

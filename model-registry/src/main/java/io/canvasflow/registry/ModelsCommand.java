@@ -1,6 +1,7 @@
 package io.canvasflow.registry;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
@@ -8,6 +9,7 @@ import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -56,6 +58,8 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Mixin KafkaOptions kafkaOptions;
 
+        @Mixin CommandConfigOptions commandConfig;
+
         @Option(
                 names = "--models-topic",
                 paramLabel = "NAME",
@@ -76,10 +80,17 @@ public final class ModelsCommand implements Callable<Integer> {
                         "no Kafka bootstrap servers: pass --bootstrap-servers HOST:PORT or set "
                                 + KafkaOptions.BOOTSTRAP_ENV);
             }
+            Map<String, Object> kafka;
+            try {
+                kafka = new HashMap<>(commandConfig.properties());
+            } catch (IllegalArgumentException e) {
+                throw new ModelRegistryException(e.getMessage());
+            }
+            kafka.put("bootstrap.servers", servers);
             ModelRegistryClient.RegistryTopics defaults =
                     ModelRegistryClient.RegistryTopics.defaults();
             return new ModelRegistryClient(
-                    Map.of("bootstrap.servers", servers),
+                    kafka,
                     new ModelRegistryClient.RegistryTopics(
                             modelsTopic != null ? modelsTopic : defaults.models(),
                             assignmentsTopic != null ? assignmentsTopic : defaults.assignments(),

@@ -43,8 +43,35 @@ public final class TopicReader {
             Deserializer<V> values,
             int expected,
             Duration timeout) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return readFromBeginning(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                topic,
+                keys,
+                values,
+                expected,
+                timeout);
+    }
+
+    /**
+     * {@link #readFromBeginning(String, String, Deserializer, Deserializer, int, Duration)} with a
+     * client configuration: the cluster and its security settings.
+     *
+     * @param client {@code bootstrap.servers} and any other consumer property
+     * @param topic the topic, which must exist
+     * @param keys the key deserializer
+     * @param values the value deserializer
+     * @param expected how many records to wait for
+     * @param timeout how long to wait for them at most
+     * @return every record read, in the order read (per partition, offset order)
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> readFromBeginning(
+            Map<String, ?> client,
+            String topic,
+            Deserializer<K> keys,
+            Deserializer<V> values,
+            int expected,
+            Duration timeout) {
+        Map<String, Object> config = new HashMap<>(client);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);

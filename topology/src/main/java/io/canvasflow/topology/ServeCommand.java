@@ -69,7 +69,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--create-topics",
-            description = "Create the frames, masks and dead-letter topics.")
+            description =
+                    "Create the frames, masks and dead-letter topics, and the registry's topics"
+                            + " when following models.")
     boolean createTopics;
 
     @Option(

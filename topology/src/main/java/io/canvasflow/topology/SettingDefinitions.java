@@ -278,7 +278,9 @@ final class SettingDefinitions {
                         Type.BOOLEAN,
                         false,
                         Importance.LOW,
-                        "Whether to create the frames, masks and dead-letter topics at startup.")
+                        "Whether to create the frames, masks and dead-letter topics at startup, and"
+                                + " with models.follow the models, model-assignments and"
+                                + " model-errors topics.")
                 .define(
                         CANVAS_SEEDED_ITERATIONS,
                         Type.INT,

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.ModelLoadException;
@@ -94,6 +95,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
 
+    @Mixin CommandConfigOptions commandConfig;
+
     @Override
     public Integer call() throws Exception {
         if (!LabelledSources.SYNTHETIC.equals(data)) {
@@ -144,7 +147,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     LabelledSources.open(
                             data,
                             new LabelledSources.Selection(
-                                    servers(),
+                                    commandConfig.client(servers()),
                                     cam,
                                     frames == null
                                             ? SequenceRange.ALL

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelLoadException;
@@ -66,6 +67,8 @@ public final class TrainCommand implements Callable<Integer> {
     String holdout;
 
     @Mixin KafkaOptions kafka;
+
+    @Mixin CommandConfigOptions commandConfig;
 
     @Option(
             names = "--freeze-backbone-steps",
@@ -298,7 +301,12 @@ public final class TrainCommand implements Callable<Integer> {
                 LabelledSources.open(
                         data,
                         new LabelledSources.Selection(
-                                servers(), camera, range, exclude, width, height));
+                                commandConfig.client(servers()),
+                                camera,
+                                range,
+                                exclude,
+                                width,
+                                height));
         ClassMapping mapping =
                 classMap == null
                         ? ClassMapping.identity(labelled.classes())

@@ -43,6 +43,9 @@ public final class VideoOptions {
      * @return the problem in a few words, or null when there is none or no video
      */
     public String problem() {
+        if (videoFrames < 0) {
+            return "expected --video-frames >= 0 (0 for all) but found " + videoFrames;
+        }
         return video != null && !Files.isRegularFile(video) ? "no video file at " + video : null;
     }
 }

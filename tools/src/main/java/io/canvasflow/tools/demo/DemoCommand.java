@@ -3,6 +3,7 @@ package io.canvasflow.tools.demo;
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.cli.options.VideoOptions;
 import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameRate;
@@ -81,12 +82,7 @@ public final class DemoCommand extends BaseCommand {
             description = "Frames per synthetic camera, at 10 fps. Default: ${DEFAULT-VALUE}.")
     private int frames;
 
-    @Option(
-            names = "--video",
-            paramLabel = "FILE",
-            description =
-                    "Also publish this video file (e.g. opencv-doc's vtest.avi) in real time.")
-    private Path video;
+    @Mixin VideoOptions videoOptions;
 
     @Option(
             names = "--video-size",
@@ -96,12 +92,6 @@ public final class DemoCommand extends BaseCommand {
                     "Scale the video's frames down to fit within this box, keeping their aspect"
                             + " ratio. Default: ${DEFAULT-VALUE}.")
     private String videoSize;
-
-    @Option(
-            names = "--video-frames",
-            defaultValue = "0",
-            description = "Publish at most this many video frames (0: all).")
-    private long videoFrames;
 
     @Option(
             names = "--max-rate",
@@ -174,11 +164,13 @@ public final class DemoCommand extends BaseCommand {
     }
 
     private void validate() {
+        Path video = videoOptions.video();
         if (cameras < 0 || frames < 1 || threads < 1 || (cameras == 0 && video == null)) {
             throw usage("expected --cameras >= 0 (or a --video), --frames >= 1 and --threads >= 1");
         }
-        if (video != null && !Files.isRegularFile(video)) {
-            throw usage("no video file at " + video);
+        String videoProblem = videoOptions.problem();
+        if (videoProblem != null) {
+            throw usage(videoProblem);
         }
         if (video != null) {
             // Opened once here, before the broker and the topology start: a file that is not a
@@ -266,7 +258,7 @@ public final class DemoCommand extends BaseCommand {
                 if (cameras > 0) {
                     publishing.add(pool.submit(() -> publishSynthetic(config, bootstrap, score)));
                 }
-                if (video != null) {
+                if (videoOptions.video() != null) {
                     publishing.add(pool.submit(() -> publishVideo(config, bootstrap)));
                 }
                 long published = 0;
@@ -385,12 +377,12 @@ public final class DemoCommand extends BaseCommand {
                         .optTopic(Topics.FRAMES.withName(config.framesTopic()))
                         .optFitWithin(size[0], size[1])
                         .build()) {
-            String id = videoCameraId(video);
+            Path video = videoOptions.video();
             return PublishJob.builder()
                     .setPublisher(publisher)
-                    .addCamera(id, VideoFileSource.open(video))
+                    .addCamera(videoCameraId(video), VideoFileSource.open(video))
                     .optRate(maxRate ? FrameRate.max() : FrameRate.realtime())
-                    .optLimit(videoFrames)
+                    .optLimit(videoOptions.videoFrames())
                     .build()
                     .run();
         }

@@ -32,7 +32,8 @@ public final class LabelledSources {
     /**
      * Where and which frames to read.
      *
-     * @param bootstrapServers the cluster, for {@code topic:}
+     * @param kafka the cluster's client configuration, for {@code topic:}: {@code
+     *     bootstrap.servers} and any security settings
      * @param camera only this camera (topics), or null
      * @param range only these sequence numbers (topics)
      * @param exclude none of these sequence numbers (topics), or null
@@ -40,7 +41,7 @@ public final class LabelledSources {
      * @param height likewise
      */
     public record Selection(
-            String bootstrapServers,
+            Map<String, String> kafka,
             String camera,
             SequenceRange range,
             SequenceRange exclude,
@@ -111,13 +112,14 @@ public final class LabelledSources {
     }
 
     private static LabelledData topic(String name, Selection s) {
-        if (s.bootstrapServers() == null || s.bootstrapServers().isBlank()) {
+        String servers = s.kafka().get(TopicScan.BOOTSTRAP_SERVERS);
+        if (servers == null || servers.isBlank()) {
             throw new IllegalArgumentException(
                     "--data topic:" + name + " needs --bootstrap-servers HOST:PORT");
         }
         return TopicLabelledData.read(
                 new TopicLabelledData.Request(
-                        s.bootstrapServers(),
+                        s.kafka(),
                         Topics.FRAMES_LABELLED.withName(name),
                         s.camera(),
                         s.range(),

@@ -35,7 +35,8 @@ public final class TopicLabelledData {
     /**
      * What to read.
      *
-     * @param bootstrapServers the cluster
+     * @param kafka the cluster's client configuration: {@code bootstrap.servers} and any security
+     *     settings
      * @param topic the topic of labelled frames
      * @param camera only this camera's frames, or null for every camera
      * @param range only these sequence numbers
@@ -44,7 +45,7 @@ public final class TopicLabelledData {
      * @param height likewise
      */
     public record Request(
-            String bootstrapServers,
+            Map<String, String> kafka,
             Topic<String, Frame> topic,
             String camera,
             SequenceRange range,
@@ -65,7 +66,7 @@ public final class TopicLabelledData {
         String teacher = null;
         TreeSet<String> allCameras = new TreeSet<>();
         String topic = request.topic().name();
-        try (TopicScan<Frame> scan = TopicScan.open(request.bootstrapServers(), request.topic())) {
+        try (TopicScan<Frame> scan = TopicScan.open(request.kafka(), request.topic())) {
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (!scan.atEnd()) {
                 if (System.nanoTime() > deadline) {
@@ -116,7 +117,7 @@ public final class TopicLabelledData {
                     "Could not read topic "
                             + topic
                             + " from "
-                            + request.bootstrapServers()
+                            + request.kafka().get(TopicScan.BOOTSTRAP_SERVERS)
                             + ": "
                             + e.getMessage(),
                     e);

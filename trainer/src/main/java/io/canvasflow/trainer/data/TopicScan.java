@@ -2,6 +2,7 @@ package io.canvasflow.trainer.data;
 
 import io.canvasflow.schemas.Topic;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,6 +20,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TopicScan<V> implements AutoCloseable {
 
+    /** Kafka's name of the cluster's addresses in a client configuration. */
+    public static final String BOOTSTRAP_SERVERS = ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG;
+
     private final KafkaConsumer<String, V> consumer;
     private final Map<TopicPartition, Long> end;
 
@@ -30,29 +34,38 @@ public final class TopicScan<V> implements AutoCloseable {
     /**
      * Opens the scan.
      *
+     * @param kafka the cluster's client configuration: {@code bootstrap.servers} and any security
+     *     settings, which win over the scan's own consumer settings
+     * @param topic the topic
      * @throws DatasetException naming the topic and cluster when the topic does not exist or the
      *     cluster cannot be reached
      */
-    public static <V> TopicScan<V> open(String bootstrapServers, Topic<String, V> topic) {
-        KafkaConsumer<String, V> consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false,
-                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                                16 << 20,
-                                ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
-                                64 << 20,
-                                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                                10_000,
-                                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                                15_000),
-                        topic.keySerde().deserializer(),
-                        topic.valueSerde().deserializer());
+    public static <V> TopicScan<V> open(Map<String, String> kafka, Topic<String, V> topic) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
+        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        config.putAll(kafka);
+        String bootstrapServers = kafka.get(BOOTSTRAP_SERVERS);
+        KafkaConsumer<String, V> consumer;
+        try {
+            consumer =
+                    new KafkaConsumer<>(
+                            config,
+                            topic.keySerde().deserializer(),
+                            topic.valueSerde().deserializer());
+        } catch (KafkaException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new DatasetException(
+                    "Could not create a Kafka consumer for "
+                            + bootstrapServers
+                            + ": "
+                            + cause.getMessage(),
+                    e);
+        }
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic.name());
             if (infos == null || infos.isEmpty()) {

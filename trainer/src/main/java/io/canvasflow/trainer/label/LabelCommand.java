@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.label;
 
+import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameSource;
@@ -17,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine.Command;
@@ -130,6 +130,8 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Mixin KafkaOptions kafka;
 
+    @Mixin CommandConfigOptions commandConfig;
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -180,7 +182,10 @@ public final class LabelCommand implements Callable<Integer> {
                     "--source " + source + " needs --camera ID and --bootstrap-servers HOST:PORT");
         }
         return new TopicFrameSource(
-                servers(), source.substring(TOPIC_PREFIX.length()), cameraId, range);
+                commandConfig.client(servers()),
+                source.substring(TOPIC_PREFIX.length()),
+                cameraId,
+                range);
     }
 
     private OnnxTeacher.Settings onnxSettings() {
@@ -222,6 +227,7 @@ public final class LabelCommand implements Callable<Integer> {
         FramePublisher publisher =
                 FramePublisher.builder()
                         .setBootstrapServers(servers())
+                        .optProducerProperties(commandConfig.properties())
                         .optTopic(Topics.FRAMES_LABELLED.withName(toTopic))
                         .optTransactionalId("canvasflow-label-" + toTopic + "-" + stem(source))
                         .build();
@@ -231,7 +237,8 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Creates the topic when it is missing (one partition: labelled data is small). */
     private void ensureTopic() {
-        String unreachable = KafkaOptions.preflight(servers(), Map.of(), List.of(), "");
+        Map<String, String> client = commandConfig.client(servers());
+        String unreachable = KafkaOptions.preflight(servers(), client, List.of(), "");
         if (unreachable != null) {
             throw new IllegalArgumentException(unreachable);
         }
@@ -243,7 +250,7 @@ public final class LabelCommand implements Callable<Integer> {
                                         String.valueOf(FramePublisher.MAX_REQUEST_BYTES)));
         try {
             KafkaTopics.createIfAbsent(
-                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers()),
+                            new java.util.HashMap<String, Object>(client),
                             List.of(topic),
                             Duration.ofSeconds(15))
                     .forEach(name -> System.out.println("Created topic " + name));

@@ -12,6 +12,7 @@ import io.canvasflow.trainer.data.TopicScan;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -36,12 +37,12 @@ public final class TopicFrameSource implements FrameSource {
      * @throws FrameSourceException naming the topic when it does not exist or Kafka is unreachable
      */
     public TopicFrameSource(
-            String bootstrapServers, String topic, String camera, SequenceRange range) {
+            Map<String, String> kafka, String topic, String camera, SequenceRange range) {
         this.topic = topic;
         this.camera = camera;
         this.range = range;
         try {
-            this.scan = TopicScan.open(bootstrapServers, Topics.FRAMES.withName(topic));
+            this.scan = TopicScan.open(kafka, Topics.FRAMES.withName(topic));
         } catch (DatasetException e) {
             throw new FrameSourceException(e.getMessage(), e);
         }

@@ -260,7 +260,7 @@ class LabelCommandTest {
     private LabelledData read(String topic, String camera) {
         return TopicLabelledData.read(
                 new TopicLabelledData.Request(
-                        kafka.bootstrapServers(),
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()),
                         Topics.FRAMES_LABELLED.withName(topic),
                         camera,
                         SequenceRange.ALL,

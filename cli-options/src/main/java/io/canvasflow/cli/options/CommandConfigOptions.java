@@ -1,0 +1,91 @@
+package io.canvasflow.cli.options;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --command-config FILE}: the Kafka client properties of a secured cluster (SASL, TLS), as
+ * Kafka's own tools take them ({@code kafka-topics.sh --command-config}), for a command that makes
+ * its own clients: {@code publish}, {@code masks}, {@code view}, {@code models}, {@code label},
+ * {@code train} and {@code evaluate}. {@code serve} and {@code replay} read the same properties
+ * from their settings file ({@code --config}), so one file serves every command.
+ */
+public final class CommandConfigOptions {
+
+    /** Kafka's name of the cluster's addresses in a client configuration. */
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+
+    @Option(
+            names = "--command-config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*)"
+                            + " for every client this command makes; serve's --config file works.")
+    private Path file;
+
+    /**
+     * The file's properties with the command's own on top, for its producer, consumer or admin
+     * client. A key with serve's {@code kafka.} prefix loses it, as serve reads it.
+     *
+     * @param commandProperties what the command's own options set, for example {@code
+     *     --producer-property}; they win over the file
+     * @return a new map, in the file's key order (sorted), then the command's
+     * @throws IllegalArgumentException in one sentence when the file is missing or unreadable
+     */
+    public Map<String, String> properties(Map<String, String> commandProperties) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(
+                        "--command-config: no file at " + file + "; give a properties file");
+            }
+            Properties loaded = new Properties();
+            try (Reader in = Files.newBufferedReader(file)) {
+                loaded.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "--command-config: cannot read " + file + " (" + e.getMessage() + ")");
+            }
+            for (String key : new TreeSet<>(loaded.stringPropertyNames())) {
+                String name = key.startsWith("kafka.") ? key.substring("kafka.".length()) : key;
+                merged.put(name, loaded.getProperty(key).trim());
+            }
+        }
+        merged.putAll(commandProperties);
+        return merged;
+    }
+
+    /**
+     * A client configuration: the file's properties and the cluster.
+     *
+     * @param bootstrapServers the cluster, or null or blank for none (then the map has no {@code
+     *     bootstrap.servers}, and the command says it needs one where it does)
+     * @return a new map
+     * @throws IllegalArgumentException in one sentence when the file is missing or unreadable
+     */
+    public Map<String, String> client(String bootstrapServers) {
+        Map<String, String> client = properties(Map.of());
+        client.remove(BOOTSTRAP_SERVERS);
+        if (bootstrapServers != null && !bootstrapServers.isBlank()) {
+            client.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        return client;
+    }
+
+    /**
+     * The file's properties alone.
+     *
+     * @return a new map
+     * @throws IllegalArgumentException in one sentence when the file is missing or unreadable
+     */
+    public Map<String, String> properties() {
+        return properties(Map.of());
+    }
+}

@@ -24,6 +24,7 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,7 +283,7 @@ public final class ModelFollower implements AutoCloseable {
                             out.write(chunk);
                         }
                     }
-                    deleteTree(dir);
+                    Utils.delete(dir.toFile());
                     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 }
             } catch (IOException e) {
@@ -303,17 +304,6 @@ public final class ModelFollower implements AutoCloseable {
         @Override
         public void removed(String version) {
             listener.modelRemoved(version);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

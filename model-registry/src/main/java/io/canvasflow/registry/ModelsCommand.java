@@ -139,7 +139,7 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Option(
                 names = "--chunk-bytes",
-                defaultValue = "524288",
+                defaultValue = "" + ModelPublication.DEFAULT_CHUNK_BYTES,
                 paramLabel = "N",
                 description =
                         "Largest chunk, under the topic's max.message.bytes (default:"

@@ -47,11 +47,6 @@ final class Colors {
         return rgb(r(a) + (r(b) - r(a)) * t, g(a) + (g(b) - g(a)) * t, b(a) + (b(b) - b(a)) * t);
     }
 
-    /** Scales by {@code f} and adds {@code d} to every channel. */
-    static int shade(int c, double f, double d) {
-        return rgb(r(c) * f + d, g(c) * f + d, b(c) * f + d);
-    }
-
     /** Moves each channel by up to {@code amount} at random, the same for all when {@code tied}. */
     static int jitter(int c, SplittableRandom rng, int amount, boolean tied) {
         int d = rng.nextInt(-amount, amount + 1);

@@ -99,7 +99,9 @@ final class DeadLetterSink {
      * The frame with the partition and offset it was read from in its metadata, for a frame that
      * waits to be processed outside of its source record.
      *
-     * @param source the source record's position; without one the frame is returned as it is
+     * @param frame the frame
+     * @param metadata the source record's position; without one the frame is returned as it is
+     * @return the frame with its position, or the frame itself
      */
     static Frame withSource(Frame frame, Optional<RecordMetadata> metadata) {
         RecordMetadata source = sourceOf(metadata);

@@ -218,11 +218,6 @@ public final class Plots {
             return new Options(newWidth, newHeight, xMin, xMax, yMin, yMax, xTicks);
         }
 
-        /** These options with fixed x bounds (NaN: from the data). */
-        public Options withXRange(double min, double max) {
-            return new Options(width, height, min, max, yMin, yMax, xTicks);
-        }
-
         /** These options with fixed y bounds (NaN: from the data). */
         public Options withYRange(double min, double max) {
             return new Options(width, height, xMin, xMax, min, max, xTicks);

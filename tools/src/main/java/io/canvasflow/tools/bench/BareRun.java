@@ -153,7 +153,7 @@ final class BareRun {
                             frames.size() / (slowest / 1e9),
                             Arrays.stream(modelMs).sum() / frames.size(),
                             true),
-                    new Latency(0, Double.NaN, Double.NaN, Double.NaN),
+                    Latency.none(),
                     Stats.loadAverage(),
                     round,
                     cpu,

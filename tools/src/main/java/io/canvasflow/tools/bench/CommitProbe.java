@@ -102,7 +102,6 @@ final class CommitProbe {
 
     private static Result runOn(CanvasFlowConfig config, CorePlacement placement, String name)
             throws InterruptedException {
-        KafkaClients.awaitLeaders(config, name, 2);
         AtomicReference<Result> result = new AtomicReference<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Runnable probe =

@@ -352,15 +352,8 @@ public final class PipelineBenchmark {
      * @param config settings with bootstrap servers (and any user overrides)
      * @param topic the pre-published frames topic
      * @param model the recurrent model
-     * @param warmUp frames run before the bare model is timed
-     * @param latencyFrames frames of each latency probe, 0 for none
-     * @param load the probes' rate as a share of the measured rate
-     * @param compareDefaultIntraOp whether to also run two stream threads at the default intra-op
-     *     count
-     * @param idle how long a run may make no progress
-     * @param rounds how many times to run the whole sequence of configurations, one after the
-     *     other, so that each configuration's fastest round can be compared: work that other
-     *     tenants of a shared machine start or stop between two runs only ever slows a run down
+     * @param measure how to measure: warm-up frames, latency probes and their load, whether to
+     *     compare the default intra-op count, the idle limit and the rounds
      * @param progress where to print a line per step, or null
      * @return the figures
      * @throws InterruptedException when interrupted

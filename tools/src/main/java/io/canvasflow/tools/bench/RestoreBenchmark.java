@@ -200,7 +200,6 @@ final class RestoreBenchmark {
                 topic,
                 partitions,
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        KafkaClients.awaitLeaders(config, topic, partitions);
     }
 
     /**

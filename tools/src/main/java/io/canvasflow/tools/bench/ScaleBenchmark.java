@@ -214,7 +214,6 @@ final class ScaleBenchmark {
                 common.settings(app, partitions, common.work().resolve("state-" + app));
         CanvasFlowConfig config = CanvasFlowConfig.fromMap(settings);
         CanvasFlowApp.createTopics(config);
-        KafkaClients.awaitLeaders(config, config.framesTopic(), partitions);
         List<String> ids = CameraIds.spread("cam-", cameras, partitions);
         List<MaskCollector.Received> masks = Collections.synchronizedList(new ArrayList<>());
         say(progress, "%d cameras on %d partitions: starting serve...%n", cameras, partitions);

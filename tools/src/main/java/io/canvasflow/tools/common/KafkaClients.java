@@ -2,26 +2,18 @@ package io.canvasflow.tools.common;
 
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.MaskFollower;
+import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Client configurations for the replay's own consumers, producers and admin client: the same
@@ -79,29 +71,6 @@ public final class KafkaClients {
     }
 
     /**
-     * Waits until every partition of a new topic answers offset requests, so that the first sends
-     * to it do not bounce off a leader that is not ready yet (and log a warning each).
-     *
-     * @param config the settings, with bootstrap servers
-     * @param topic the topic
-     * @param partitions its partition count
-     * @throws org.apache.kafka.common.errors.TimeoutException when they do not within a minute
-     */
-    public static void awaitLeaders(CanvasFlowConfig config, String topic, int partitions) {
-        List<TopicPartition> all = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            all.add(new TopicPartition(topic, p));
-        }
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        consumer(config, "canvasflow-await-leaders"),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            consumer.endOffsets(all, Duration.ofMinutes(1));
-        }
-    }
-
-    /**
      * Creates a frames topic unless it exists, with room for large frames and the configured
      * replication.
      *
@@ -121,7 +90,8 @@ public final class KafkaClients {
     }
 
     /**
-     * Creates a topic with these topic configs unless it exists, with the configured replication.
+     * Creates a topic with these topic configs unless it exists, with the configured replication,
+     * and waits until its partitions have leaders ({@link KafkaTopics#createIfAbsent}).
      *
      * @param config the settings, with bootstrap servers
      * @param name the topic
@@ -132,20 +102,7 @@ public final class KafkaClients {
     public static void createTopic(
             CanvasFlowConfig config, String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, config.topicReplication()).configs(configs);
-        try (Admin admin = Admin.create(admin(config))) {
-            admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException(
-                        "could not create the topic " + name + ": " + e.getCause().getMessage(), e);
-            }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "the topic " + name + " was not created within 60 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating " + name, e);
-        }
+        KafkaTopics.createIfAbsent(admin(config), List.of(topic), Duration.ofSeconds(60));
     }
 
     private static Map<String, Object> passThrough(CanvasFlowConfig config, Set<String> names) {

@@ -169,10 +169,6 @@ final class DemoReport {
         return rows.stream().mapToLong(r -> r.counts().masks()).sum();
     }
 
-    List<CameraRow> rows() {
-        return List.copyOf(rows);
-    }
-
     double overallMiou() {
         return overallMiou;
     }

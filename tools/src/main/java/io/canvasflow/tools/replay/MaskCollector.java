@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a run's masks and dead-letter topics from the beginning on a thread of its own, with {@code
  * read_committed} (what a downstream consumer of an exactly-once application sees), and hands each
- * mask to a listener with the wall-clock time it became readable. Counts dead letters and records
- * that do not deserialize.
+ * mask to a listener with the wall-clock time it became readable. Counts dead letters; a record
+ * that does not deserialize is one warning line and is not handed on.
  */
 public final class MaskCollector implements AutoCloseable {
 
@@ -47,7 +47,6 @@ public final class MaskCollector implements AutoCloseable {
     private final Deserializer<MaskEvent> masks = AvroSerdes.maskEvent().deserializer();
     private final AtomicLong maskCount = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
-    private final AtomicLong badRecords = new AtomicLong();
     private final Thread thread;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean stopping;
@@ -120,7 +119,6 @@ public final class MaskCollector implements AutoCloseable {
                     try {
                         mask = masks.deserialize(masksTopic, record.value());
                     } catch (RuntimeException e) {
-                        badRecords.incrementAndGet();
                         LOG.warn(
                                 "{}-{}@{} is not a mask event: {}",
                                 record.topic(),
@@ -152,11 +150,6 @@ public final class MaskCollector implements AutoCloseable {
     /** Dead letters received so far. */
     public long deadLetters() {
         return deadLetters.get();
-    }
-
-    /** Records of the masks topic that were not mask events. */
-    public long badRecords() {
-        return badRecords.get();
     }
 
     /**

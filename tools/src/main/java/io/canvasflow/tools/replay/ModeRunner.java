@@ -182,7 +182,6 @@ public record ModeRunner(
     /** Copies the snapshot into the input topic, partition for partition. */
     private long copy(CanvasFlowConfig config, String input) {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        KafkaClients.awaitLeaders(config, input, snapshot.partitions());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(
                         KafkaClients.producer(config, "canvasflow-replay-copy"),

@@ -76,16 +76,6 @@ public final class TopicSnapshot {
         return ranges.size();
     }
 
-    /** Per partition, {@code {start, end}}, end exclusive. */
-    public Map<TopicPartition, long[]> ranges() {
-        return ranges;
-    }
-
-    /** The number of offsets in the ranges (transaction markers included, so an upper bound). */
-    public long offsetSpan() {
-        return ranges.values().stream().mapToLong(r -> r[1] - r[0]).sum();
-    }
-
     /**
      * Reads every record of the snapshot.
      *

@@ -87,42 +87,4 @@ final class Images {
         }
         return ImageCodecs.copyBgr(img);
     }
-
-    /** The image's pixels as packed {@code 0xRRGGBB}, read straight from its buffer. */
-    static int[] rgb(BufferedImage img, int[] out) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int n = w * h;
-        if (out == null || out.length < n) {
-            out = new int[n];
-        }
-        if (img.getType() == BufferedImage.TYPE_INT_RGB
-                && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferInt buf
-                && img.getRaster().getMinX() == 0
-                && img.getRaster().getSampleModelTranslateX() == 0
-                && img.getRaster().getSampleModelTranslateY() == 0
-                && buf.getData().length == n) {
-            int[] src = buf.getData();
-            for (int i = 0; i < n; i++) {
-                out[i] = src[i] & 0xffffff;
-            }
-            return out;
-        }
-        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
-                && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte buf
-                && img.getRaster().getSampleModelTranslateX() == 0
-                && img.getRaster().getSampleModelTranslateY() == 0
-                && buf.getData().length == 3 * n) {
-            byte[] src = buf.getData();
-            for (int i = 0, j = 0; i < n; i++, j += 3) {
-                out[i] = ((src[j + 2] & 0xff) << 16) | ((src[j + 1] & 0xff) << 8) | (src[j] & 0xff);
-            }
-            return out;
-        }
-        img.getRGB(0, 0, w, h, out, 0, w);
-        for (int i = 0; i < n; i++) {
-            out[i] &= 0xffffff;
-        }
-        return out;
-    }
 }

@@ -79,11 +79,6 @@ public final class VocDataset {
         return new VocDataset(root, images, labels, classes, listIds(labels));
     }
 
-    /** The dataset's root directory. */
-    public Path root() {
-        return root;
-    }
-
     /** The classes, from {@code class_names.txt} if present. */
     public ClassTable classes() {
         return classes;

@@ -10,16 +10,14 @@ import io.canvasflow.trainer.data.SequenceRange;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Runs a teacher over one camera's frames and writes the frames it labelled, either to a Kafka
@@ -227,22 +225,21 @@ public final class LabelJob {
 
             @Override
             public void abort() {
-                deleteTree(tmp);
+                // Called from a finally block: a failure here must not hide the one that got here.
+                try {
+                    Utils.delete(tmp.toFile());
+                } catch (IOException e) {
+                    System.err.println(
+                            "canvasflow label: could not delete the unfinished folder "
+                                    + tmp
+                                    + " ("
+                                    + e.getMessage()
+                                    + "); delete it by hand");
+                }
             }
 
             @Override
             public void close() {}
         };
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

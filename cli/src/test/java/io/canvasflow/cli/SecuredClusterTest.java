@@ -8,10 +8,7 @@ import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.TopicReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,21 +192,6 @@ class SecuredClusterTest {
         List<String> withBroker = new ArrayList<>(List.of(args));
         int afterCommand = args[0].equals("models") ? 2 : 1;
         withBroker.addAll(afterCommand, List.of("--bootstrap-servers", broker.bootstrapServers()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = CanvasflowCli.commandLine().execute(withBroker.toArray(String[]::new));
-            return new CommandRun(
-                    exit,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return CommandRun.of(CanvasflowCli.commandLine(), withBroker.toArray(String[]::new));
     }
 }

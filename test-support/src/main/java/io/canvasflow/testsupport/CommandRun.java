@@ -17,6 +17,14 @@ public record CommandRun(int exit, String out, String err) {
 
     /** Runs {@code command} with {@code args}, capturing both streams. */
     public static CommandRun of(Object command, String... args) {
+        return of(new CommandLine(command), args);
+    }
+
+    /**
+     * Runs a command line set up as a program sets it up (its exception handlers, for example),
+     * capturing both streams.
+     */
+    public static CommandRun of(CommandLine commandLine, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out;
@@ -24,7 +32,7 @@ public record CommandRun(int exit, String out, String err) {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(command).execute(args);
+            int exit = commandLine.execute(args);
             return new CommandRun(
                     exit,
                     out.toString(StandardCharsets.UTF_8),

@@ -192,6 +192,6 @@ class SecuredClusterTest {
         List<String> withBroker = new ArrayList<>(List.of(args));
         int afterCommand = args[0].equals("models") ? 2 : 1;
         withBroker.addAll(afterCommand, List.of("--bootstrap-servers", broker.bootstrapServers()));
-        return CommandRun.of(CanvasflowCli.commandLine(), withBroker.toArray(String[]::new));
+        return CommandRun.of(CanvasflowCli::commandLine, withBroker.toArray(String[]::new));
     }
 }

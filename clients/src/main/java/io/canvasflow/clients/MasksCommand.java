@@ -136,8 +136,14 @@ public final class MasksCommand extends BaseCommand {
     public FollowResult follow(PrintWriter table, boolean inPlace) {
         validate();
         Map<String, String> consumer = consumerConfig();
-        String masks = follow.masks().name();
-        String frames = follow.frames().name();
+        String masks;
+        String frames;
+        try {
+            masks = follow.masks().name();
+            frames = follow.frames().name();
+        } catch (IllegalArgumentException e) {
+            throw usage("--masks-topic, --frames-topic: " + e.getMessage());
+        }
         String problem =
                 KafkaOptions.preflight(
                         bootstrapServers(),

@@ -10,6 +10,7 @@ import io.canvasflow.schemas.avro.ModelAssignment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -87,6 +88,13 @@ public final class ModelsCommand implements Callable<Integer> {
                 throw new ModelRegistryException(e.getMessage());
             }
             kafka.put("bootstrap.servers", servers);
+            // Without this, an absent cluster is a minute of client retries and a stack trace.
+            Map<String, String> client = new HashMap<>();
+            kafka.forEach((k, v) -> client.put(k, String.valueOf(v)));
+            String unreachable = KafkaOptions.preflight(servers, client, List.of(), "");
+            if (unreachable != null) {
+                throw new ModelRegistryException(unreachable);
+            }
             ModelRegistryClient.RegistryTopics defaults =
                     ModelRegistryClient.RegistryTopics.defaults();
             return new ModelRegistryClient(

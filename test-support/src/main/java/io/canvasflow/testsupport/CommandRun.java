@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
@@ -17,14 +18,19 @@ public record CommandRun(int exit, String out, String err) {
 
     /** Runs {@code command} with {@code args}, capturing both streams. */
     public static CommandRun of(Object command, String... args) {
-        return of(new CommandLine(command), args);
+        return of(() -> new CommandLine(command), args);
     }
 
     /**
      * Runs a command line set up as a program sets it up (its exception handlers, for example),
      * capturing both streams.
+     *
+     * @param commandLine makes the command line; it is called once the streams are redirected,
+     *     since picocli takes {@code System.out} and {@code System.err} when it is built
+     * @param args the arguments
+     * @return the exit code and what the command printed
      */
-    public static CommandRun of(CommandLine commandLine, String... args) {
+    public static CommandRun of(Supplier<CommandLine> commandLine, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream oldOut = System.out;
@@ -32,7 +38,7 @@ public record CommandRun(int exit, String out, String err) {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = commandLine.execute(args);
+            int exit = commandLine.get().execute(args);
             return new CommandRun(
                     exit,
                     out.toString(StandardCharsets.UTF_8),

@@ -99,14 +99,29 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!LabelledSources.SYNTHETIC.equals(data)) {
-            try {
-                return footage();
-            } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
-                System.err.println("canvasflow evaluate: " + e.getMessage());
-                return 2;
+        try {
+            if (sequences < 1 || frames < 1 || maxIterations < 1) {
+                throw new IllegalArgumentException(
+                        "expected --sequences, --frames and --max-iterations >= 1 but found "
+                                + sequences
+                                + ", "
+                                + frames
+                                + " and "
+                                + maxIterations);
             }
+            if (Files.exists(report) && !Files.isDirectory(report)) {
+                throw new IllegalArgumentException(
+                        "--report " + report + " is a file; give a folder for the report");
+            }
+            return LabelledSources.SYNTHETIC.equals(data) ? synthetic() : footage();
+        } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
+            System.err.println("canvasflow evaluate: " + e.getMessage());
+            return 2;
         }
+    }
+
+    /** Evaluates on the synthetic test split against the baseline. */
+    private int synthetic() throws IOException {
         Evaluation result =
                 run(
                         model,

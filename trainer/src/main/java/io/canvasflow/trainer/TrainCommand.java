@@ -13,6 +13,7 @@ import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.LabelledSources;
 import io.canvasflow.trainer.data.SequenceRange;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -230,6 +231,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CanvasTrainer.Result result;
         try {
+            if (Files.exists(output) && !Files.isDirectory(output)) {
+                throw new IllegalArgumentException(
+                        "-o " + output + " is a file; give a folder for the model");
+            }
             result =
                     LabelledSources.SYNTHETIC.equals(data)
                             ? run(options(), System.out)

@@ -3,6 +3,7 @@ package io.canvasflow.tools.bench;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DefaultModels;
+import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -76,14 +77,21 @@ public final class ModelBenchCommand implements Callable<Integer> {
                         : baseline != null
                                 ? Path.of(baseline)
                                 : DefaultModels.dir(DefaultModels.FEED_FORWARD);
-        int[][] parsed = new int[sizes.size()][];
-        for (int i = 0; i < sizes.size(); i++) {
-            parsed[i] = TrainCommand.parseSize(sizes.get(i), "--sizes");
+        if (frames < 1 || maxIterations < 1 || (threads != null && threads < 1)) {
+            return refuse("expected --frames, --max-iterations and --threads >= 1");
         }
+        int[][] parsed = new int[sizes.size()][];
         List<ModelBenchmark.Row> rows;
-        try (SegmentationModel rnn = SegmentationModel.load(rnnDir);
-                SegmentationModel ff = ffDir == null ? null : SegmentationModel.load(ffDir)) {
-            rows = ModelBenchmark.run(rnn, ff, parsed, maxIterations, frames);
+        try {
+            for (int i = 0; i < sizes.size(); i++) {
+                parsed[i] = TrainCommand.parseSize(sizes.get(i), "--sizes");
+            }
+            try (SegmentationModel rnn = SegmentationModel.load(rnnDir);
+                    SegmentationModel ff = ffDir == null ? null : SegmentationModel.load(ffDir)) {
+                rows = ModelBenchmark.run(rnn, ff, parsed, maxIterations, frames);
+            }
+        } catch (ModelLoadException | IllegalArgumentException e) {
+            return refuse(e.getMessage());
         }
         Map<String, double[]> ratios = ModelBenchmark.seededRatios(rows, maxIterations);
         System.out.print(ModelBenchmark.table(rows));
@@ -112,5 +120,11 @@ public final class ModelBenchCommand implements Callable<Integer> {
             System.out.println("Wrote " + jsonOptions.json());
         }
         return 0;
+    }
+
+    /** A bad option or model: one line on standard error and status 2. */
+    private static int refuse(String sentence) {
+        System.err.println("canvasflow bench model: " + sentence);
+        return 2;
     }
 }

@@ -12,6 +12,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
@@ -123,6 +124,13 @@ public final class ViewCommand implements Callable<Integer> {
                                 follow.consumerProperties(),
                                 duration);
                 GracefulStop stop = new GracefulStop("view-shutdown", view::stop)) {
+            // Its consumer would retry an absent cluster for ever, so ask it first (after the
+            // local checks: the address, the port and the consumer's own settings).
+            String unreachable =
+                    KafkaOptions.preflight(bootstrap, follow.consumerProperties(), List.of(), "");
+            if (unreachable != null) {
+                throw new IllegalArgumentException(unreachable);
+            }
             out.printf(
                     "Live view at %s (masks %s, frames %s at %s; Ctrl-C to stop)%n",
                     view.url(), masks, frames, bootstrap);

@@ -72,20 +72,36 @@ class ViewCommandTest {
     }
 
     @Test
-    void shouldSayWhichConsumerPropertyKafkaRefused() {
-        CommandRun run =
-                view(
-                        "--bootstrap-servers",
-                        NOWHERE,
-                        "--port",
-                        "0",
-                        "--consumer-property",
-                        "security.protocol=SASL_NOPE");
+    void shouldSayWhichConsumerPropertyKafkaRefused() throws Exception {
+        // Given something that accepts connections, so that the check for a listener passes
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + listener.getLocalPort();
+            CommandRun run =
+                    view(
+                            "--bootstrap-servers",
+                            address,
+                            "--port",
+                            "0",
+                            "--consumer-property",
+                            "security.protocol=SASL_NOPE");
 
-        assertRefused(
-                run,
-                "canvasflow view: could not follow masks at 127.0.0.1:1: Invalid"
-                        + " value SASL_NOPE for configuration security.protocol");
+            // Then the consumer's refusal of the property is what view reports
+            assertRefused(
+                    run,
+                    "canvasflow view: could not follow masks at "
+                            + address
+                            + ": Invalid value SASL_NOPE for configuration security.protocol");
+        }
+    }
+
+    @Test
+    void shouldSayThatNoBrokerAnswersInsteadOfWaiting() {
+        // Given bootstrap servers where nothing listens
+        CommandRun run = view("--bootstrap-servers", NOWHERE, "--port", "0");
+
+        // Then view says so in one line and exits, where it used to retry for ever
+        assertRefused(run, "canvasflow view: ");
+        assertTrue(run.err().contains(NOWHERE), run.err());
     }
 
     /** Exit 2 and one line on stderr that starts with this. */

@@ -22,6 +22,7 @@ import io.canvasflow.clients.view.ViewCommand;
 import io.canvasflow.clients.view.ViewServer;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -188,6 +189,22 @@ public final class DemoCommand extends BaseCommand {
         if (viewPort < 0 || viewPort > 65535) {
             throw usage("expected --view-port between 0 and 65535 but found " + viewPort);
         }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw usage("--out " + out + " is a file; give a folder for the report");
+        }
+        // The model and the cluster before anything starts: a bad one is one sentence now, not a
+        // stack trace after the broker and an empty report folder.
+        if (modelOptions.model() != null) {
+            try {
+                SegmentationModel.readSpec(modelOptions.model());
+            } catch (ModelLoadException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        String unreachable = kafkaOptions.unreachable();
+        if (unreachable != null) {
+            throw usage(unreachable);
+        }
     }
 
     private int[] parseSize(String size) {
@@ -200,9 +217,9 @@ public final class DemoCommand extends BaseCommand {
 
     /** Runs the pipeline and returns what it measured; the report is not written yet. */
     DemoReport run(PrintWriter console) throws IOException, InterruptedException {
-        prepareOutput();
         String runId = Long.toString(System.currentTimeMillis(), 36);
-        // The live view listens first, so that a taken port stops the demo before anything starts.
+        // The live view listens first, so that a taken port stops the demo before anything starts
+        // (the report folder included).
         TileBoard board = new TileBoard();
         AtomicReference<MaskFollower> following = new AtomicReference<>();
         ViewServer view = noView ? null : startView(board, following);
@@ -210,6 +227,7 @@ public final class DemoCommand extends BaseCommand {
         Path stateDir = Files.createTempDirectory("canvasflow-demo-state");
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
+            prepareOutput();
             if (view != null) {
                 console.printf("Live view at %s (while the demo runs)%n", view.url());
                 Files.writeString(

@@ -165,6 +165,45 @@ class DemoCommandTest {
         assertFalse(stdout.toString().contains("Kafka at"), stdout.toString());
     }
 
+    @Test
+    void shouldRefuseAFileForOutABadModelOrAnAbsentClusterBeforeStartingAnything()
+            throws Exception {
+        Path file = Files.writeString(out.resolveSibling("not-a-folder.txt"), "x");
+        Path emptyModel = Files.createDirectories(out.resolveSibling("empty-model"));
+        Path unused = out.resolveSibling("unused-report");
+        String model = ShippedModels.rnn().toString();
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--out", file.toString(), "--model", model),
+                        "--out " + file + " is a file; give a folder for the report",
+                        List.of("--out", unused.toString(), "--model", emptyModel.toString()),
+                        "no model.json in " + emptyModel,
+                        List.of(
+                                "--out",
+                                unused.toString(),
+                                "--model",
+                                model,
+                                "--bootstrap-servers",
+                                "127.0.0.1:1"),
+                        "no Kafka broker at 127.0.0.1:1");
+        refusals.forEach(
+                (args, start) -> {
+                    stderr.getBuffer().setLength(0);
+                    int exit =
+                            new CommandLine(new DemoCommand())
+                                    .setOut(new PrintWriter(stdout, true))
+                                    .setErr(new PrintWriter(stderr, true))
+                                    .execute(args.toArray(String[]::new));
+
+                    assertEquals(2, exit, args + ": " + stderr);
+                    assertTrue(
+                            stderr.toString().lines().findFirst().orElse("").startsWith(start),
+                            args + ": " + stderr);
+                });
+        assertFalse(stdout.toString().contains("Kafka at"), stdout.toString());
+        assertFalse(Files.exists(unused), "the demo left an empty report folder");
+    }
+
     private int demo(String... args) {
         List<String> all = new ArrayList<>(List.of("--out", out.toString()));
         all.addAll(List.of("--model", ShippedModels.rnn().toString()));

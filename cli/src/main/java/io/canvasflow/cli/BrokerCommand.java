@@ -11,7 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,14 +143,27 @@ public final class BrokerCommand extends BaseCommand {
                                 port == null ? defaultPort : port,
                                 controllerPort == null ? defaultControllerPort : controllerPort);
         if (dataDir != null) {
+            if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+                return refuse(err, "--data-dir " + dataDir + " is a file; give a folder");
+            }
             builder.optDataDir(dataDir);
         }
         EmbeddedKafkaBroker broker;
         try {
             broker = builder.build();
         } catch (RuntimeException e) {
-            err.println("canvasflow broker: " + e.getMessage());
-            return 1;
+            return refuse(err, e.getMessage());
+        }
+        // Kafka reports a taken port with pages of stack traces; say it in one sentence first.
+        for (int taken : List.of(broker.brokerPort(), broker.controllerPort())) {
+            if (!free(taken)) {
+                return refuse(
+                        err,
+                        "port "
+                                + taken
+                                + " on 127.0.0.1 is taken (another broker?); stop what listens"
+                                + " there or choose another --port / --controller-port");
+            }
         }
         try {
             broker.start();
@@ -180,9 +196,8 @@ public final class BrokerCommand extends BaseCommand {
                 broker.createTopics(partitions);
             }
         } catch (RuntimeException e) {
-            err.println("canvasflow broker: " + e.getMessage());
             broker.close();
-            return 1;
+            return refuse(err, e.getMessage());
         }
         out.println("Kafka broker ready at " + broker.bootstrapServers());
         out.flush();
@@ -303,6 +318,24 @@ public final class BrokerCommand extends BaseCommand {
                 throw new TypeConversionException(
                         "expected a positive partition count after ':' but found '" + value + "'");
             }
+        }
+    }
+
+    /** A bad setting: one line on standard error and status 2. */
+    private static int refuse(PrintWriter err, String sentence) {
+        err.println("canvasflow broker: " + sentence);
+        err.flush();
+        return 2;
+    }
+
+    /** Whether nothing listens on this loopback port now. */
+    private static boolean free(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Kafka's own listener: a TIME_WAIT does not count
+            probe.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -7,7 +7,12 @@ import io.canvasflow.cli.BrokerCommand.TopicSpec;
 import io.canvasflow.cli.BrokerCommand.TopicSpecConverter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class BrokerCommandTest {
@@ -54,6 +59,32 @@ class BrokerCommandTest {
                                         + " a positive partition count after ':' but found"
                                         + " 't:zero'"),
                 err.toString());
+    }
+
+    @Test
+    void shouldRefuseATakenPortOrAFileForDataInOneSentence(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int exit = execute("broker", "--port", Integer.toString(taken.getLocalPort()));
+
+            assertEquals(2, exit, err.toString());
+            assertEquals(
+                    "canvasflow broker: port "
+                            + taken.getLocalPort()
+                            + " on 127.0.0.1 is taken (another broker?); stop what listens there or"
+                            + " choose another --port / --controller-port",
+                    err.toString().strip());
+        }
+        err.getBuffer().setLength(0);
+        Path file = Files.writeString(dir.resolve("file"), "x");
+
+        assertEquals(2, execute("broker", "--smoke", "--data-dir", file.toString()));
+        assertEquals(
+                "canvasflow broker: --data-dir " + file + " is a file; give a folder",
+                err.toString().strip());
+        err.getBuffer().setLength(0);
+
+        assertEquals(2, execute("broker", "--port", "70000"));
+        assertTrue(err.toString().startsWith("canvasflow broker: expected broker and controller"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.cli.options.KafkaOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class MasksCommand extends BaseCommand {
     @Option(
             names = "--duration",
             paramLabel = "TIME",
-            converter = CliValues.DurationConverter.class,
+            converter = DurationConverter.class,
             description = "Stop after this long, for example 30s, 5m or PT1H.")
     Duration duration;
 

@@ -8,9 +8,12 @@ public final class IdleTimeoutOptions {
 
     @Option(
             names = "--idle-timeout",
-            defaultValue = "PT2M",
+            defaultValue = "2m",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
             description =
-                    "Give up after this long without a mask (ISO-8601, default ${DEFAULT-VALUE}).")
+                    "Give up after this long without a mask, for example 90s, 2m or PT2M"
+                            + " (default ${DEFAULT-VALUE}).")
     private Duration idleTimeout;
 
     /**

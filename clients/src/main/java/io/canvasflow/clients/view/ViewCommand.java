@@ -1,7 +1,7 @@
 package io.canvasflow.clients.view;
 
+import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.cli.options.KafkaOptions;
-import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.FollowOptions;
 import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.clients.MaskFollower;
@@ -69,7 +69,7 @@ public final class ViewCommand implements Callable<Integer> {
     @Option(
             names = "--duration",
             paramLabel = "TIME",
-            converter = CliValues.DurationConverter.class,
+            converter = DurationConverter.class,
             description = "Stop after this long, for example 30s, 5m or PT1H (default: Ctrl-C).")
     Duration duration;
 

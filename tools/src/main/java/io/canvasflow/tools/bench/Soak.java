@@ -190,19 +190,18 @@ public final class Soak {
             long warmUpFrames,
             Pacing pacing) {
 
-        /** Checks the ranges. */
+        /** Checks the ranges, naming the option of the first that is out of range. */
         public Settings {
-            if (frames < 1
-                    || cameras < 1
-                    || partitions < 1
-                    || streamThreads < 1
-                    || clipFrames < 2
-                    || warmUpFrames < 0
-                    || warmUpFrames >= frames) {
-                throw new IllegalArgumentException(
-                        "expected frames >= 1, cameras >= 1, partitions >= 1, threads >= 1, clip"
-                                + " frames >= 2 and 0 <= warm-up frames < frames");
-            }
+            require(frames >= 1, "--frames", frames, ">= 1");
+            require(cameras >= 1, "--cameras", cameras, ">= 1");
+            require(partitions >= 1, "--partitions", partitions, ">= 1");
+            require(streamThreads >= 1, "--threads", streamThreads, ">= 1");
+            require(clipFrames >= 2, "--clip-frames", clipFrames, ">= 2");
+            require(
+                    warmUpFrames >= 0 && warmUpFrames < frames,
+                    "--warm-up-frames",
+                    warmUpFrames,
+                    ">= 0 and below --frames");
         }
     }
 
@@ -216,11 +215,23 @@ public final class Soak {
      */
     public record Pacing(Duration interval, int backlog, Double fps, Duration idle) {
 
-        /** Checks the ranges. */
+        /** Checks the ranges, naming the option of the first that is out of range. */
         public Pacing {
-            if (backlog < 1 || (fps != null && !(fps > 0))) {
-                throw new IllegalArgumentException("expected backlog >= 1 and a positive rate");
-            }
+            require(
+                    !interval.isNegative() && !interval.isZero(),
+                    "--sample-interval",
+                    interval,
+                    "positive");
+            require(backlog >= 1, "--backlog", backlog, ">= 1");
+            require(fps == null || fps > 0, "--rate", fps, "positive");
+            require(!idle.isNegative() && !idle.isZero(), "--idle-timeout", idle, "positive");
+        }
+    }
+
+    private static void require(boolean holds, String option, Object value, String expected) {
+        if (!holds) {
+            throw new IllegalArgumentException(
+                    "expected " + option + " " + expected + " but found " + value);
         }
     }
 

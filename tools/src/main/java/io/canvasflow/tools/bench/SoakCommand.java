@@ -2,6 +2,7 @@ package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.CameraLoadOptions;
+import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
@@ -81,8 +82,11 @@ public final class SoakCommand extends BaseCommand {
 
     @Option(
             names = "--sample-interval",
-            defaultValue = "PT5S",
-            description = "Time between samples (ISO-8601, default ${DEFAULT-VALUE}).")
+            defaultValue = "5s",
+            paramLabel = "TIME",
+            converter = DurationConverter.class,
+            description =
+                    "Time between samples, for example 5s or PT5S (default ${DEFAULT-VALUE}).")
     Duration interval;
 
     @Option(

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.demo;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.cli.options.VideoOptions;
@@ -118,7 +119,7 @@ public final class DemoCommand extends BaseCommand {
     @Option(
             names = "--timeout",
             defaultValue = "4m",
-            converter = CliValues.DurationConverter.class,
+            converter = DurationConverter.class,
             paramLabel = "TIME",
             description =
                     "Give up waiting for masks after this long, for example 30s, 5m or PT1H."

@@ -77,15 +77,28 @@ class SoakCommandTest {
     }
 
     @Test
-    void shouldRefuseAWarmUpAsLongAsTheRun() {
-        StringWriter err = new StringWriter();
+    void shouldRefuseOutOfRangeOptionsNamingEachBeforeStartingAnything() {
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--frames", "10", "--warm-up-frames", "10"),
+                        "expected --warm-up-frames >= 0 and below --frames but found 10",
+                        List.of("--sample-interval", "0s"),
+                        "expected --sample-interval positive but found PT0S",
+                        List.of("--idle-timeout", "abc"),
+                        "expected a duration such as 500ms, 30s, 5m, 1h or PT30S but found 'abc'",
+                        List.of("--backlog", "0"),
+                        "expected --backlog >= 1 but found 0");
+        refusals.forEach(
+                (args, sentence) -> {
+                    StringWriter err = new StringWriter();
 
-        int exit =
-                new picocli.CommandLine(new SoakCommand())
-                        .setErr(new PrintWriter(err))
-                        .execute("--frames", "10", "--warm-up-frames", "10");
+                    int exit =
+                            new picocli.CommandLine(new SoakCommand())
+                                    .setErr(new PrintWriter(err))
+                                    .execute(args.toArray(String[]::new));
 
-        assertEquals(2, exit);
-        assertTrue(err.toString().contains("warm-up frames < frames"), err.toString());
+                    assertEquals(2, exit, args + ": " + err);
+                    assertTrue(err.toString().contains(sentence), args + ": " + err);
+                });
     }
 }

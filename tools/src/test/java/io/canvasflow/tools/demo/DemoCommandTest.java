@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.canvasflow.clients.CliValues;
+import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.tools.ShippedModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -137,7 +137,7 @@ class DemoCommandTest {
             DemoCommand demo = new DemoCommand();
             new CommandLine(demo).parseArgs("--timeout", value);
 
-            assertEquals(new CliValues.DurationConverter().convert(value), demo.timeout, value);
+            assertEquals(new DurationConverter().convert(value), demo.timeout, value);
         }
         DemoCommand defaults = new DemoCommand();
         new CommandLine(defaults).parseArgs();

@@ -1,0 +1,40 @@
+package io.canvasflow.cli.options;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Reads {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT30S}. */
+public final class DurationConverter implements ITypeConverter<Duration> {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+
+    @Override
+    public Duration convert(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(v);
+        if (m.matches()) {
+            double amount = Double.parseDouble(m.group(1));
+            double millis =
+                    switch (m.group(2)) {
+                        case "ms" -> amount;
+                        case "s" -> amount * 1e3;
+                        case "m" -> amount * 60e3;
+                        default -> amount * 3600e3;
+                    };
+            return Duration.ofMillis(Math.round(millis));
+        }
+        try {
+            return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new TypeConversionException(
+                    "expected a duration such as 500ms, 30s, 5m, 1h or PT30S but found '"
+                            + value
+                            + "'");
+        }
+    }
+}

@@ -17,6 +17,7 @@ import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.tools.replay.StageTimes;
@@ -186,6 +187,14 @@ public final class PipelineBenchCommand extends BaseCommand {
         String videoProblem = videoOptions.problem();
         if (videoProblem != null) {
             throw usage(videoProblem);
+        }
+        for (String problem :
+                java.util.Arrays.asList(
+                        StartChecks.modelProblem(modelOptions.model(), "--model"),
+                        StartChecks.settingsProblem(null, overrideOptions.overrides()))) {
+            if (problem != null) {
+                throw usage(problem);
+            }
         }
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(

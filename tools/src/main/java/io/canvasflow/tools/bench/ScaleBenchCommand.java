@@ -8,6 +8,7 @@ import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.StartChecks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -130,6 +131,14 @@ public final class ScaleBenchCommand extends BaseCommand {
                     "expected --cameras of counts >= 1, --rate > 0, --seconds > 0,"
                             + " --max-partitions >= 1, --partitions >= 1, --restore counts >= 1 and"
                             + " --restore-partitions >= 1");
+        }
+        for (String problem :
+                java.util.Arrays.asList(
+                        StartChecks.modelProblem(modelOptions.model(), "--model"),
+                        StartChecks.settingsProblem(null, overrideOptions.overrides()))) {
+            if (problem != null) {
+                throw usage(problem);
+            }
         }
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(

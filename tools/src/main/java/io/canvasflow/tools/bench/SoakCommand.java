@@ -12,6 +12,7 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
@@ -125,6 +126,14 @@ public final class SoakCommand extends BaseCommand {
                                     interval, backlog, rate, idleTimeoutOptions.idleTimeout()));
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        for (String problem :
+                java.util.Arrays.asList(
+                        StartChecks.modelProblem(modelOptions.model(), "--model"),
+                        StartChecks.settingsProblem(null, overrideOptions.overrides()))) {
+            if (problem != null) {
+                throw usage(problem);
+            }
         }
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(

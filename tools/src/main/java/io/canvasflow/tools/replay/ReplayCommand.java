@@ -11,14 +11,17 @@ import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -282,6 +285,37 @@ public final class ReplayCommand extends BaseCommand {
             throw usage(
                     "an embedded broker starts empty: give --cameras N or --video FILE, or"
                             + " --bootstrap-servers of a cluster that holds the frames");
+        }
+        for (String problem :
+                Arrays.asList(
+                        StartChecks.modelProblem(modelOptions.model(), "--model"),
+                        StartChecks.modelProblem(baseline, "--baseline"),
+                        StartChecks.settingsProblem(
+                                configOptions.configFile(), configOptions.overrides()),
+                        Files.exists(report) && !Files.isDirectory(report)
+                                ? "--report " + report + " is a file; give a folder"
+                                : null)) {
+            if (problem != null) {
+                throw usage(problem);
+            }
+        }
+        if (kafkaOptions.bootstrapServers() != null) {
+            // With the security settings of --config and -D: a secured cluster answers only to
+            // them.
+            String unreachable =
+                    KafkaOptions.preflight(
+                            kafkaOptions.bootstrapServers(),
+                            CanvasFlowConfig.builder()
+                                    .optFile(configOptions.configFile())
+                                    .optEnvironment(System.getenv())
+                                    .opt(configOptions.overrides())
+                                    .build()
+                                    .kafkaProperties(),
+                            List.of(),
+                            "");
+            if (unreachable != null) {
+                throw usage(unreachable);
+            }
         }
         List<ReplayMode> chosen = new ArrayList<>();
         try {

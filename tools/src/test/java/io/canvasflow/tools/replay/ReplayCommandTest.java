@@ -1,6 +1,7 @@
 package io.canvasflow.tools.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -232,6 +233,38 @@ class ReplayCommandTest {
                 err.toString().contains("unknown replay mode 'zero-9'")
                         && err.toString().contains("an embedded broker starts empty"),
                 err.toString());
+    }
+
+    @Test
+    void shouldRefuseABadModelSettingOrReportBeforeStartingTheBroker() throws Exception {
+        Path emptyModel = Files.createDirectories(dir.resolve("empty-model"));
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--model", emptyModel.toString()),
+                        "--model: no model.json in " + emptyModel,
+                        List.of("--baseline", emptyModel.toString()),
+                        "--baseline: no model.json in " + emptyModel,
+                        List.of("-D", "canvas.no.such.setting=1"),
+                        "canvas.no.such.setting",
+                        List.of("--report", file.toString()),
+                        "--report " + file + " is a file; give a folder",
+                        List.of("--bootstrap-servers", "127.0.0.1:1"),
+                        "no Kafka broker at 127.0.0.1:1");
+        refusals.forEach(
+                (args, expected) -> {
+                    StringWriter err = new StringWriter();
+                    StringWriter out = new StringWriter();
+                    int exit =
+                            new CommandLine(new ReplayCommand())
+                                    .setOut(new PrintWriter(out))
+                                    .setErr(new PrintWriter(err))
+                                    .execute(args.toArray(String[]::new));
+
+                    assertEquals(2, exit, args + ": " + err);
+                    assertTrue(err.toString().contains(expected), args + ": " + err);
+                    assertFalse(out.toString().contains("Starting an embedded"), out.toString());
+                });
     }
 
     @Test

@@ -153,6 +153,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** Evaluates on labelled footage, on the held-out frames unless told otherwise. */
     private int footage() throws IOException {
+        if (data.startsWith("topic:")) {
+            String unreachable = commandConfig.unreachable(servers());
+            if (unreachable != null) {
+                throw new IllegalArgumentException(unreachable);
+            }
+        }
         try (SegmentationModel rnn = SegmentationModel.load(model)) {
             Object lineage = rnn.spec().metrics().get("lineage");
             Map<?, ?> recorded = lineage instanceof Map<?, ?> m ? m : Map.of();

@@ -231,10 +231,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CanvasTrainer.Result result;
         try {
-            if (Files.exists(output) && !Files.isDirectory(output)) {
-                throw new IllegalArgumentException(
-                        "-o " + output + " is a file; give a folder for the model");
-            }
+            validate();
             result =
                     LabelledSources.SYNTHETIC.equals(data)
                             ? run(options(), System.out)
@@ -289,6 +286,31 @@ public final class TrainCommand implements Callable<Integer> {
                 .build();
     }
 
+    /** Checks what can be checked before any data is read or any step is trained. */
+    private void validate() {
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new IllegalArgumentException(
+                    "-o " + output + " is a file; give a folder for the model");
+        }
+        if (checkpointEvery < 0 || freezeBackboneSteps < 0 || seedClamp < 0) {
+            throw new IllegalArgumentException(
+                    "expected --checkpoint-every, --freeze-backbone-steps and --seed-clamp >= 0");
+        }
+        if (!List.of("balanced", "none").contains(classWeights)) {
+            throw new IllegalArgumentException(
+                    "--class-weights must be balanced or none, got " + classWeights);
+        }
+        if (holdout != null) {
+            SequenceRange.parse(holdout, "--holdout");
+        }
+        if (frames != null) {
+            SequenceRange.parse(frames, "--frames");
+        }
+        if (classMap != null && !Files.isRegularFile(classMap)) {
+            throw new IllegalArgumentException("--class-map: no file at " + classMap);
+        }
+    }
+
     /**
      * Trains on labelled frames from {@code --data}: read (at the model's input size), mapped to
      * the model's classes, then trained or fine-tuned with the lineage recorded.
@@ -301,6 +323,12 @@ public final class TrainCommand implements Callable<Integer> {
         SequenceRange exclude = holdout == null ? null : SequenceRange.parse(holdout, "--holdout");
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
+        if (data.startsWith("topic:")) {
+            String unreachable = commandConfig.unreachable(servers());
+            if (unreachable != null) {
+                throw new IllegalArgumentException(unreachable);
+            }
+        }
         progress.printf("Reading %s ...%n", data);
         LabelledData labelled =
                 LabelledSources.open(

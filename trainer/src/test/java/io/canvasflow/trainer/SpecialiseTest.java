@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,6 +159,44 @@ class SpecialiseTest {
                         + " 'thing' becomes; add a line 'thing = CLASS' or 'thing = ignore'",
                 run.err().strip());
         assertFalse(Files.exists(dir.resolve("x")));
+    }
+
+    @Test
+    void shouldRefuseBadOptionsBeforeTrainingAStep() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--freeze-backbone-steps", "-1"),
+                        "expected --checkpoint-every, --freeze-backbone-steps and --seed-clamp >= 0",
+                        List.of("--class-weights", "bogus"),
+                        "--class-weights must be balanced or none, got bogus",
+                        List.of("--holdout", "5-2"),
+                        "--holdout",
+                        List.of("--class-map", dir.resolve("nope.txt").toString()),
+                        "--class-map: no file at " + dir.resolve("nope.txt"),
+                        List.of(
+                                "--data",
+                                "topic:frames-labelled",
+                                "--bootstrap-servers",
+                                "127.0.0.1:1"),
+                        "no Kafka broker at 127.0.0.1:1");
+        refusals.forEach(
+                (args, start) -> {
+                    List<String> all = new ArrayList<>(args);
+                    all.addAll(List.of("--steps", "2", "--output", dir.resolve("m").toString()));
+                    CommandRun run = execute(all.toArray(String[]::new));
+
+                    assertEquals(2, run.exit(), args + ": " + run.err());
+                    assertTrue(
+                            run.err().startsWith("canvasflow train: " + start),
+                            args + ": " + run.err());
+                    assertFalse(run.out().contains("step"), args + ": " + run.out());
+                });
+        CommandRun intoFile = execute("--steps", "2", "--output", file.toString());
+        assertEquals(2, intoFile.exit(), intoFile.err());
+        assertEquals(
+                "canvasflow train: -o " + file + " is a file; give a folder for the model",
+                intoFile.err().strip());
     }
 
     /** A VOC folder of two images with a square of class 1 ("thing"). */

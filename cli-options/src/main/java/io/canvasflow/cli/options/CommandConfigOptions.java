@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -77,6 +78,22 @@ public final class CommandConfigOptions {
             client.put(BOOTSTRAP_SERVERS, bootstrapServers);
         }
         return client;
+    }
+
+    /**
+     * For a command that reads a topic when its data names one: whether the cluster answers, with
+     * these security settings, within {@link KafkaPreflight#DEFAULT_TIMEOUT}. Without it, an absent
+     * cluster is a consumer's timeouts and warnings for the better part of a minute.
+     *
+     * @param bootstrapServers the cluster, or null when none is named (nothing to check)
+     * @return the problem in one sentence, or null
+     * @throws IllegalArgumentException in one sentence when the file is missing or unreadable
+     */
+    public String unreachable(String bootstrapServers) {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            return null;
+        }
+        return KafkaOptions.preflight(bootstrapServers, client(bootstrapServers), List.of(), "");
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -119,13 +120,25 @@ public final class LabelCommand implements Callable<Integer> {
                             + " (default ${DEFAULT-VALUE}).")
     int minArea;
 
-    @Option(
-            names = "--to-topic",
-            defaultValue = "frames-labelled",
-            description = "Topic for the labelled frames (default ${DEFAULT-VALUE}).")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Destination destination;
+
+    /** Where the labelled frames go: a topic (the default) or a VOC folder, not both. */
+    static final class Destination {
+        @Option(
+                names = "--to-topic",
+                description = "Topic for the labelled frames (default " + DEFAULT_TOPIC + ").")
+        String toTopic;
+
+        @Option(names = "--voc", description = "Write a VOC-layout folder here instead of a topic.")
+        Path voc;
+    }
+
+    static final String DEFAULT_TOPIC = "frames-labelled";
+
+    /** The destination the options chose, resolved when the command runs. */
     String toTopic;
 
-    @Option(names = "--voc", description = "Write a VOC-layout folder here instead of a topic.")
     Path voc;
 
     @Mixin KafkaOptions kafka;
@@ -157,6 +170,15 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Validates everything, then labels. */
     LabelJob.Result run() throws java.io.IOException {
+        voc = destination == null ? null : destination.voc;
+        toTopic =
+                destination == null || destination.toTopic == null
+                        ? DEFAULT_TOPIC
+                        : destination.toTopic;
+        if (!(minConfidence >= 0 && minConfidence <= 1)) {
+            throw new IllegalArgumentException(
+                    "expected --min-confidence between 0 and 1 but found " + minConfidence);
+        }
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
         if (voc == null && (servers() == null || servers().isBlank())) {
@@ -177,9 +199,13 @@ public final class LabelCommand implements Callable<Integer> {
         if (!source.startsWith(TOPIC_PREFIX)) {
             return FrameSources.open(source);
         }
-        if (camera == null || servers() == null || servers().isBlank()) {
+        if (camera == null) {
             throw new IllegalArgumentException(
-                    "--source " + source + " needs --camera ID and --bootstrap-servers HOST:PORT");
+                    "--source " + source + " needs --camera ID: a topic holds many cameras");
+        }
+        if (servers() == null || servers().isBlank()) {
+            throw new IllegalArgumentException(
+                    "--source " + source + " needs --bootstrap-servers HOST:PORT");
         }
         return new TopicFrameSource(
                 commandConfig.client(servers()),

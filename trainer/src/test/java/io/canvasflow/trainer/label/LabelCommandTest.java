@@ -288,6 +288,23 @@ class LabelCommandTest {
         assertTrue(run.err().contains("no Kafka broker at 127.0.0.1:1"), run.err());
     }
 
+    @Test
+    void shouldRefuseAConfidenceOutsideZeroToOneAndTwoDestinations() throws Exception {
+        Path frames = frames(3, 1);
+        CommandRun confidence =
+                label("--source", frames.toString(), "--min-confidence", "2", "--voc", "x");
+        assertEquals(2, confidence.exit(), confidence.err());
+        assertTrue(
+                confidence
+                        .err()
+                        .contains("expected --min-confidence between 0 and 1 but found 2.0"),
+                confidence.err());
+
+        CommandRun both = label("--source", frames.toString(), "--voc", "x", "--to-topic", "t");
+        assertEquals(2, both.exit(), both.err());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
+    }
+
     private CommandRun label(String... args) {
         return kafka.run(new LabelCommand(), args);
     }

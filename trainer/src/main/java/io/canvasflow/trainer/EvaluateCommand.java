@@ -3,6 +3,7 @@ package io.canvasflow.trainer;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.Split;
@@ -36,14 +37,15 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
-            defaultValue = "models/rnn",
-            description = "Recurrent model directory (default ${DEFAULT-VALUE}).")
+            paramLabel = "DIR",
+            description = "Recurrent model directory (default: the shipped models/rnn).")
     Path model;
 
     @Option(
             names = "--baseline",
-            defaultValue = "models/ff",
-            description = "Feed-forward model directory, or 'none' (default ${DEFAULT-VALUE}).")
+            paramLabel = "DIR",
+            description =
+                    "Feed-forward model directory, or 'none' (default: the shipped models/ff).")
     String baseline;
 
     @Option(
@@ -99,6 +101,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The shipped models where the installation keeps them, wherever the command runs from
+        if (model == null) {
+            model = DefaultModels.dir(DefaultModels.RNN);
+        }
+        if (baseline == null) {
+            baseline = DefaultModels.dir(DefaultModels.FEED_FORWARD).toString();
+        }
         try {
             if (sequences < 1 || frames < 1 || maxIterations < 1) {
                 throw new IllegalArgumentException(

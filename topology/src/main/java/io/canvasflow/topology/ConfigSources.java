@@ -61,6 +61,11 @@ final class ConfigSources {
         Map<String, String> settings = new LinkedHashMap<>(base.settings());
         Map<String, String> kafka = new LinkedHashMap<>(base.kafka());
         if (file != null) {
+            // NoSuchFileException's message is the path alone: say what is wrong instead
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(
+                        "no configuration file at " + file + "; give a properties file");
+            }
             Properties properties = new Properties();
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 properties.load(reader);

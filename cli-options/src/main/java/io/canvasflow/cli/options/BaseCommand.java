@@ -44,6 +44,22 @@ public abstract class BaseCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Fails as a usage error that names one option, what it takes and what it got: {@code expected
+     * --fps > 0 but found -1.0}.
+     *
+     * @param holds whether the value is in range
+     * @param option the option
+     * @param expected what it takes, for example {@code "> 0"}
+     * @param found what it got
+     * @throws ParameterException when it does not hold
+     */
+    protected void require(boolean holds, String option, String expected, Object found) {
+        if (!holds) {
+            throw usage("expected " + option + " " + expected + " but found " + found);
+        }
+    }
+
     /** A usage error with its cause. */
     protected ParameterException usage(String message, Throwable cause) {
         return new ParameterException(spec.commandLine(), message, cause);

@@ -171,19 +171,17 @@ public final class PipelineBenchCommand extends BaseCommand {
         PrintWriter err = err();
         int cameras = cameraLoad.cameras();
         int partitions = cameraLoad.partitions();
-        if (cameras < 0
-                || frames < 1
-                || partitions < 1
-                || warmUp < 0
-                || latencyFrames < 0
-                || !(load > 0 && load <= 1)
-                || rounds < 1
-                || (cameras == 0 && videoOptions.video() == null)) {
-            throw usage(
-                    "expected --cameras >= 0 (or a --video), --frames >= 1, --partitions >= 1,"
-                            + " --warm-up >= 0, --latency-frames >= 0, --rounds >= 1 and --load in"
-                            + " (0, 1]");
-        }
+        require(
+                cameras >= 1 || (cameras == 0 && videoOptions.video() != null),
+                "--cameras",
+                ">= 1 (or 0 with a --video)",
+                cameras);
+        require(frames >= 1, "--frames", ">= 1", frames);
+        require(partitions >= 1, "--partitions", ">= 1", partitions);
+        require(warmUp >= 0, "--warm-up", ">= 0", warmUp);
+        require(latencyFrames >= 0, "--latency-frames", ">= 0", latencyFrames);
+        require(load > 0 && load <= 1, "--load", "in (0, 1]", load);
+        require(rounds >= 1, "--rounds", ">= 1", rounds);
         String videoProblem = videoOptions.problem();
         if (videoProblem != null) {
             throw usage(videoProblem);

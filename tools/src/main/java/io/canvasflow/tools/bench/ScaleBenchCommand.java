@@ -119,19 +119,17 @@ public final class ScaleBenchCommand extends BaseCommand {
     @Override
     public Integer call() {
         PrintWriter out = out();
-        if (cameras.isEmpty()
-                || cameras.stream().anyMatch(c -> c < 1)
-                || !(rate > 0)
-                || !(seconds > 0)
-                || maxPartitions < 1
-                || (partitions != null && partitions < 1)
-                || restorePartitions < 1
-                || restore.stream().anyMatch(c -> c < 1)) {
-            throw usage(
-                    "expected --cameras of counts >= 1, --rate > 0, --seconds > 0,"
-                            + " --max-partitions >= 1, --partitions >= 1, --restore counts >= 1 and"
-                            + " --restore-partitions >= 1");
-        }
+        require(
+                !cameras.isEmpty() && cameras.stream().allMatch(c -> c >= 1),
+                "--cameras",
+                "counts >= 1",
+                cameras);
+        require(rate > 0, "--rate", "> 0", rate);
+        require(seconds > 0, "--seconds", "> 0", seconds);
+        require(maxPartitions >= 1, "--max-partitions", ">= 1", maxPartitions);
+        require(partitions == null || partitions >= 1, "--partitions", ">= 1", partitions);
+        require(restore.stream().allMatch(c -> c >= 1), "--restore", "counts >= 1", restore);
+        require(restorePartitions >= 1, "--restore-partitions", ">= 1", restorePartitions);
         for (String problem :
                 java.util.Arrays.asList(
                         StartChecks.modelProblem(modelOptions.model(), "--model"),

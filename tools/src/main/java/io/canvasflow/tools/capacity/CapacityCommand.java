@@ -101,19 +101,17 @@ public final class CapacityCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        if (cameras.isEmpty()
-                || cameras.stream().anyMatch(c -> c < 1)
-                || !(fps > 0)
-                || coresPerInstance < 1
-                || !(utilisation > 0 && utilisation <= 1)
-                || !(gpuMsPerFrame > 0)
-                || (frameBytes != null && !(frameBytes > 0))
-                || partitions < 0) {
-            throw usage(
-                    "expected --cameras of counts >= 1, --fps > 0, --cores-per-instance >= 1,"
-                            + " --utilisation in (0, 1], --gpu-ms-per-frame > 0, --frame-bytes"
-                            + " > 0 and --partitions >= 0");
-        }
+        require(
+                !cameras.isEmpty() && cameras.stream().allMatch(c -> c >= 1),
+                "--cameras",
+                "counts >= 1",
+                cameras);
+        require(fps > 0, "--fps", "> 0", fps);
+        require(coresPerInstance >= 1, "--cores-per-instance", ">= 1", coresPerInstance);
+        require(utilisation > 0 && utilisation <= 1, "--utilisation", "in (0, 1]", utilisation);
+        require(gpuMsPerFrame > 0, "--gpu-ms-per-frame", "> 0", gpuMsPerFrame);
+        require(frameBytes == null || frameBytes > 0, "--frame-bytes", "> 0", frameBytes);
+        require(partitions >= 0, "--partitions", ">= 0", partitions);
         if (measured != null && !Files.isRegularFile(measured)) {
             throw usage("no file at " + measured + " (--measured takes bench scale's JSON)");
         }
@@ -142,7 +140,13 @@ public final class CapacityCommand extends BaseCommand {
 
     private Map<String, Object> load() throws IOException {
         if (measured != null) {
-            return Json.parseObject(Files.readString(measured));
+            try {
+                return Json.parseObject(Files.readString(measured));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "--measured " + measured + " is not bench scale's JSON: " + e.getMessage(),
+                        e);
+            }
         }
         try (InputStream in = CapacityCommand.class.getResourceAsStream(SHIPPED)) {
             if (in == null) {

@@ -52,7 +52,9 @@ public final class Json {
                 return (Map<String, Object>) map;
             }
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+            // Gson's message runs on with a troubleshooting URL: its first line says what is wrong
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalArgumentException("not JSON (" + first + ")", e);
         }
         throw new IllegalArgumentException("not a JSON object");
     }

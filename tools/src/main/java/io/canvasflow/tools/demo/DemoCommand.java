@@ -167,9 +167,13 @@ public final class DemoCommand extends BaseCommand {
 
     private void validate() {
         Path video = videoOptions.video();
-        if (cameras < 0 || frames < 1 || threads < 1 || (cameras == 0 && video == null)) {
-            throw usage("expected --cameras >= 0 (or a --video), --frames >= 1 and --threads >= 1");
-        }
+        require(
+                cameras >= 1 || (cameras == 0 && video != null),
+                "--cameras",
+                ">= 1 (or 0 with a --video)",
+                cameras);
+        require(frames >= 1, "--frames", ">= 1", frames);
+        require(threads >= 1, "--threads", ">= 1", threads);
         String videoProblem = videoOptions.problem();
         if (videoProblem != null) {
             throw usage(videoProblem);

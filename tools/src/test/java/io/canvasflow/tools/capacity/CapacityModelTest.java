@@ -202,7 +202,14 @@ class CapacityModelTest {
 
         CommandRun bad = CommandRun.of(new CapacityCommand(), "--utilisation", "1.5");
         assertEquals(2, bad.exit());
-        assertTrue(bad.err().contains("--utilisation in (0, 1]"), bad.err());
+        assertTrue(bad.err().contains("expected --utilisation in (0, 1] but found 1.5"), bad.err());
+        Path text = Files.writeString(dir.resolve("text.json"), "{ not json");
+        CommandRun notJson = CommandRun.of(new CapacityCommand(), "--measured", text.toString());
+        assertEquals(2, notJson.exit(), notJson.err());
+        assertTrue(
+                notJson.err().contains("--measured " + text + " is not bench scale's JSON"),
+                notJson.err());
+        assertEquals(1, notJson.errLines().size(), notJson.err());
         CommandRun missing =
                 CommandRun.of(
                         new CapacityCommand(), "--measured", dir.resolve("no.json").toString());

@@ -58,7 +58,7 @@ public final class LabelledSources {
         int colon = spec.indexOf(':');
         String kind = colon < 0 ? spec : spec.substring(0, colon);
         String where = colon < 0 ? "" : spec.substring(colon + 1);
-        if (where.isBlank() && !kind.equals(SYNTHETIC)) {
+        if (where.isBlank() && List.of("voc", "cityscapes", "topic", "labelme").contains(kind)) {
             throw new IllegalArgumentException(
                     "--data " + spec + " names no location; write " + kind + ":PATH");
         }

@@ -385,15 +385,36 @@ public final class ImageCodecs {
         if (map.width() == width && map.height() == height) {
             return map;
         }
+        return new ClassMap(
+                width,
+                height,
+                nearest(map.indices(), map.width(), map.height(), width, height),
+                map.palette());
+    }
+
+    /**
+     * Resamples row-major labels to {@code width x height}, each output pixel taking the label at
+     * its centre, so that labels are never blended and scaling down by two keeps the same pixel of
+     * each pair wherever the labels come from: the masks that replay and the demo score, the
+     * labelled frames training and evaluate read, and a teacher's output.
+     *
+     * @param labels the labels, {@code inWidth * inHeight}
+     * @param inWidth their width
+     * @param inHeight their height
+     * @param width the new width
+     * @param height the new height
+     * @return the resampled labels
+     */
+    public static byte[] nearest(byte[] labels, int inWidth, int inHeight, int width, int height) {
         byte[] out = new byte[width * height];
         for (int y = 0; y < height; y++) {
-            int sy = (int) ((long) y * map.height() / height);
+            int sy = Math.min(inHeight - 1, (int) ((y + 0.5) * inHeight / height));
             for (int x = 0; x < width; x++) {
-                int sx = (int) ((long) x * map.width() / width);
-                out[y * width + x] = map.indices()[sy * map.width() + sx];
+                int sx = Math.min(inWidth - 1, (int) ((x + 0.5) * inWidth / width));
+                out[y * width + x] = labels[sy * inWidth + sx];
             }
         }
-        return new ClassMap(width, height, out, map.palette());
+        return out;
     }
 
     /**

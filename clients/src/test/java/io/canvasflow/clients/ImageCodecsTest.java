@@ -20,6 +20,18 @@ class ImageCodecsTest {
     };
 
     @Test
+    void shouldResampleLabelsAtEachOutputPixelsCentre() {
+        // Halving keeps the second pixel of each pair (centre 0.5 of an output pixel is input 1),
+        // doubling repeats each, and a label is never blended
+        byte[] row = {0, 1, 2, 3};
+        assertArrayEquals(new byte[] {1, 3}, ImageCodecs.nearest(row, 4, 1, 2, 1));
+        assertArrayEquals(
+                new byte[] {0, 0, 1, 1, 2, 2, 3, 3}, ImageCodecs.nearest(row, 4, 1, 8, 1));
+        byte[] square = {0, 1, 2, 3};
+        assertArrayEquals(new byte[] {3}, ImageCodecs.nearest(square, 2, 2, 1, 1));
+    }
+
+    @Test
     void shouldReadBackIndexedPngClassIndicesExactly() {
         // Given every class and an ignore label of 255, beyond the palette
         byte[] labels = randomLabels(37, 23, PALETTE.length, 1);

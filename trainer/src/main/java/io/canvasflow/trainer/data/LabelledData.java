@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.data;
 
+import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.ImageTensors;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.LabeledFrame;
@@ -111,22 +112,6 @@ public record LabelledData(
         }
         return LabeledFrame.wrap(
                 ImageTensors.resize(f.image(), width, height),
-                nearest(f.labels(), f.width(), f.height(), width, height));
-    }
-
-    /**
-     * Resamples row-major labels to {@code width x height}, each output pixel taking the label at
-     * its centre: labels are never blended.
-     */
-    public static byte[] nearest(byte[] in, int inWidth, int inHeight, int width, int height) {
-        byte[] out = new byte[width * height];
-        for (int y = 0; y < height; y++) {
-            int sy = Math.min(inHeight - 1, (int) ((y + 0.5) * inHeight / height));
-            for (int x = 0; x < width; x++) {
-                int sx = Math.min(inWidth - 1, (int) ((x + 0.5) * inWidth / width));
-                out[y * width + x] = in[sy * inWidth + sx];
-            }
-        }
-        return out;
+                ImageCodecs.nearest(f.labels(), f.width(), f.height(), width, height));
     }
 }

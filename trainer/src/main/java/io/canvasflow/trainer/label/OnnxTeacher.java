@@ -10,10 +10,10 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
+import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.Canvas;
 import io.canvasflow.model.ImageTensors;
 import io.canvasflow.synthetic.ClassTable;
-import io.canvasflow.trainer.data.LabelledData;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -168,7 +168,7 @@ public final class OnnxTeacher implements Teacher {
                 cell[p] = (byte) ClassTable.IGNORE_LABEL;
             }
         }
-        return LabelledData.nearest(cell, sw, sh, frame.getWidth(), frame.getHeight());
+        return ImageCodecs.nearest(cell, sw, sh, frame.getWidth(), frame.getHeight());
     }
 
     @Override

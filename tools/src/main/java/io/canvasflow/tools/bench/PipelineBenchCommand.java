@@ -186,13 +186,10 @@ public final class PipelineBenchCommand extends BaseCommand {
         if (videoProblem != null) {
             throw usage(videoProblem);
         }
-        for (String problem :
-                java.util.Arrays.asList(
-                        StartChecks.modelProblem(modelOptions.model(), "--model"),
-                        StartChecks.settingsProblem(null, overrideOptions.overrides()))) {
-            if (problem != null) {
-                throw usage(problem);
-            }
+        String problem =
+                StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides());
+        if (problem != null) {
+            throw usage(problem);
         }
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(

@@ -130,13 +130,10 @@ public final class ScaleBenchCommand extends BaseCommand {
         require(partitions == null || partitions >= 1, "--partitions", ">= 1", partitions);
         require(restore.stream().allMatch(c -> c >= 1), "--restore", "counts >= 1", restore);
         require(restorePartitions >= 1, "--restore-partitions", ">= 1", restorePartitions);
-        for (String problem :
-                java.util.Arrays.asList(
-                        StartChecks.modelProblem(modelOptions.model(), "--model"),
-                        StartChecks.settingsProblem(null, overrideOptions.overrides()))) {
-            if (problem != null) {
-                throw usage(problem);
-            }
+        String problem =
+                StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides());
+        if (problem != null) {
+            throw usage(problem);
         }
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(

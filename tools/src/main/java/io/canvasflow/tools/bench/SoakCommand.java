@@ -127,13 +127,10 @@ public final class SoakCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        for (String problem :
-                java.util.Arrays.asList(
-                        StartChecks.modelProblem(modelOptions.model(), "--model"),
-                        StartChecks.settingsProblem(null, overrideOptions.overrides()))) {
-            if (problem != null) {
-                throw usage(problem);
-            }
+        String problem =
+                StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides());
+        if (problem != null) {
+            throw usage(problem);
         }
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(

@@ -52,4 +52,16 @@ public final class StartChecks {
             return e.getMessage();
         }
     }
+
+    /**
+     * A benchmark's checks: its {@code --model}, then its {@code -D} settings.
+     *
+     * @param model the model directory given, or null for the shipped one
+     * @param overrides the {@code -D} settings
+     * @return the first problem in one sentence, or null
+     */
+    public static String benchmarkProblem(Path model, Map<String, String> overrides) {
+        String problem = modelProblem(model, "--model");
+        return problem != null ? problem : settingsProblem(null, overrides);
+    }
 }

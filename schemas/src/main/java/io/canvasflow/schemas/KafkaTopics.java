@@ -11,9 +11,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the topics a command or the embedded broker needs, leaving existing ones as they are. */
 public final class KafkaTopics {
@@ -67,32 +68,45 @@ public final class KafkaTopics {
     }
 
     /**
-     * Waits until every partition of the new topics has a leader in the brokers' metadata. A
-     * producer that writes at once can otherwise lose a batch although it is idempotent: its first
-     * request gets NOT_LEADER_OR_FOLLOWER, the next one is appended as the partition's first, and
-     * every retry of the first is then OUT_OF_ORDER_SEQUENCE_NUMBER until the delivery timeout
-     * (KAFKA-15591; seen here once in the demo's vtest run: 794 of 795 frames).
+     * Waits until every partition of the new topics answers as its leader. A producer that writes
+     * at once can otherwise lose a batch although it is idempotent: its first request gets
+     * NOT_LEADER_OR_FOLLOWER, the next one is appended as the partition's first, and every retry of
+     * the first is then OUT_OF_ORDER_SEQUENCE_NUMBER until the delivery timeout (KAFKA-15591; seen
+     * here in the demo's vtest run, 794 of 795 frames). A leader in the metadata is not enough: the
+     * replay's copy producer hit the race after describeTopics already named one, so this asks each
+     * partition's leader for its end offset (ListOffsets), which it answers only once it has taken
+     * the partition.
      */
     private static void awaitLeaders(Admin admin, List<String> topics, long deadlineNanos)
             throws InterruptedException, TimeoutException {
-        while (!topics.isEmpty()) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        while (true) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 throw new TimeoutException("no leader for every partition of " + topics);
             }
             try {
-                Map<String, TopicDescription> described =
-                        admin.describeTopics(topics)
-                                .allTopicNames()
-                                .get(left, TimeUnit.NANOSECONDS);
-                if (described.values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    return;
-                }
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                admin.describeTopics(topics)
+                        .allTopicNames()
+                        .get(left, TimeUnit.NANOSECONDS)
+                        .forEach(
+                                (name, d) ->
+                                        d.partitions()
+                                                .forEach(
+                                                        p ->
+                                                                partitions.put(
+                                                                        new TopicPartition(
+                                                                                name,
+                                                                                p.partition()),
+                                                                        OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get(left, TimeUnit.NANOSECONDS);
+                return;
             } catch (ExecutionException e) {
-                // the broker answering has not applied the creation yet
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                // the broker answering has not applied the creation, or not taken the leadership
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw new IllegalStateException(
                             "could not describe the new topics "
                                     + topics

@@ -6,6 +6,7 @@ import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.cli.options.VideoOptions;
+import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CameraIds;
@@ -249,18 +250,23 @@ public final class ReplayCommand extends BaseCommand {
         PrintWriter out = out();
         PrintWriter err = err();
         Settings settings = settings();
-        return BenchRun.exitCode(
-                "canvasflow replay",
-                "the report",
-                out,
-                err,
-                () -> {
-                    Outcome outcome = replay(settings, out);
-                    boolean complete =
-                            outcome.result().modes().stream()
-                                    .allMatch(res -> res.counts().complete());
-                    return exitStatus(complete, outcome.result().checks(), err);
-                });
+        // On Ctrl-C or SIGTERM: interrupt the replay, so that it stops its topology and broker and
+        // deletes their temporary folders (tens of MB) before the JVM goes.
+        Thread replaying = Thread.currentThread();
+        try (GracefulStop stop = new GracefulStop("replay-shutdown", replaying::interrupt)) {
+            return BenchRun.exitCode(
+                    "canvasflow replay",
+                    "the report",
+                    out,
+                    err,
+                    () -> {
+                        Outcome outcome = replay(settings, out);
+                        boolean complete =
+                                outcome.result().modes().stream()
+                                        .allMatch(res -> res.counts().complete());
+                        return exitStatus(complete, outcome.result().checks(), err);
+                    });
+        }
     }
 
     private Settings settings() {

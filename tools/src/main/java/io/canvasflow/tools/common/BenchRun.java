@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * The end every benchmark command (and replay) shares: print the table and the JSON, write the JSON
@@ -64,7 +65,8 @@ public final class BenchRun {
         } catch (IOException e) {
             err.println(command + ": cannot write " + written + ": " + e.getMessage());
             return 2;
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | InterruptException e) {
+            // InterruptException: a Kafka client's, when the interrupt came during its call
             Thread.currentThread().interrupt();
             err.println(command + ": interrupted");
             return 130;

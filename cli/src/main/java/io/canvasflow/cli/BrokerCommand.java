@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -304,6 +305,12 @@ public final class BrokerCommand extends BaseCommand {
             if (name.isEmpty() || parts.length > 2) {
                 throw new TypeConversionException(
                         "expected NAME[:PARTITIONS] but found '" + value + "'");
+            }
+            try {
+                // Kafka's own rule (characters, length, not . or ..), before the broker starts
+                org.apache.kafka.common.internals.Topic.validate(name);
+            } catch (InvalidTopicException e) {
+                throw new TypeConversionException(e.getMessage());
             }
             if (parts.length == 1) {
                 return new TopicSpec(name, 1);

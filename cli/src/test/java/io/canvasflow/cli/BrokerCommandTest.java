@@ -83,6 +83,10 @@ class BrokerCommandTest {
                 err.toString().strip());
         err.getBuffer().setLength(0);
 
+        assertEquals(2, execute("broker", "--topic", "bad/name"));
+        assertTrue(err.toString().contains("bad/name"), err.toString());
+        err.getBuffer().setLength(0);
+
         assertEquals(2, execute("broker", "--port", "70000"));
         assertTrue(err.toString().startsWith("canvasflow broker: expected broker and controller"));
     }

@@ -177,7 +177,8 @@ class SecuredClusterTest {
             List<String> sentences = sentences(run);
             assertEquals(1, sentences.size(), command + ": " + run.err());
             assertTrue(
-                    sentences.get(0).contains("--command-config: no file at " + missing),
+                    sentences.get(0).contains("--command-config")
+                            && sentences.get(0).contains("no readable file at " + missing),
                     command + ": " + run.err());
         }
     }

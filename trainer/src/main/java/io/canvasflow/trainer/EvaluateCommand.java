@@ -118,6 +118,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                                 + " and "
                                 + maxIterations);
             }
+            if (LabelledSources.SYNTHETIC.equals(data) && (range != null || camera != null)) {
+                throw new IllegalArgumentException(
+                        "--range and --camera select labelled footage; give --data with them");
+            }
+            if (range != null) {
+                SequenceRange.parse(range, "--range");
+            }
             if (Files.exists(report) && !Files.isDirectory(report)) {
                 throw new IllegalArgumentException(
                         "--report " + report + " is a file; give a folder for the report");

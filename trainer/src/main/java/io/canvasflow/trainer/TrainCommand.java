@@ -2,6 +2,7 @@ package io.canvasflow.trainer;
 
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.clients.CliValues;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
@@ -253,8 +254,8 @@ public final class TrainCommand implements Callable<Integer> {
     /** Builds the options from the flags. */
     TrainingOptions options() {
         ModelType modelType = parseType(type);
-        int[] cropSize = parseSize(crop, "--crop");
-        int[] frameSize = parseSize(frame, "--frame");
+        int[] cropSize = CliValues.size(crop, "--crop");
+        int[] frameSize = CliValues.size(frame, "--frame");
         Architecture architecture =
                 switch (arch) {
                     case "default" -> Architecture.defaults();
@@ -415,24 +416,6 @@ public final class TrainCommand implements Callable<Integer> {
             case "ff", "feed-forward", "feedforward" -> ModelType.FEED_FORWARD;
             default -> throw new IllegalArgumentException("--type must be rnn or ff, got " + value);
         };
-    }
-
-    /** Parses {@code WxH}. */
-    public static int[] parseSize(String value, String flag) {
-        String[] parts = value.toLowerCase(Locale.ROOT).split("x");
-        try {
-            if (parts.length == 2) {
-                int w = Integer.parseInt(parts[0].trim());
-                int h = Integer.parseInt(parts[1].trim());
-                if (w > 0 && h > 0) {
-                    return new int[] {w, h};
-                }
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw new IllegalArgumentException(
-                flag + " must be WIDTHxHEIGHT, e.g. 256x192; got " + value);
     }
 
     /** The cluster: {@code --bootstrap-servers}, else {@value KafkaOptions#BOOTSTRAP_ENV}. */

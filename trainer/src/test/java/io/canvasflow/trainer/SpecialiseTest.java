@@ -192,6 +192,12 @@ class SpecialiseTest {
                             args + ": " + run.err());
                     assertFalse(run.out().contains("step"), args + ": " + run.out());
                 });
+        CommandRun range = CommandRun.of(new EvaluateCommand(), "--range", "abc");
+        assertEquals(2, range.exit(), range.err());
+        assertEquals(
+                "canvasflow evaluate: --range and --camera select labelled footage; give --data"
+                        + " with them",
+                range.err().strip());
         CommandRun intoFile = execute("--steps", "2", "--output", file.toString());
         assertEquals(2, intoFile.exit(), intoFile.err());
         assertEquals(

@@ -26,6 +26,7 @@ public final class CommandConfigOptions {
     @Option(
             names = "--command-config",
             paramLabel = "FILE",
+            converter = FileConverters.InputFile.class,
             description =
                     "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*)"
                             + " for every client this command makes; serve's --config file works.")
@@ -51,8 +52,13 @@ public final class CommandConfigOptions {
             try (Reader in = Files.newBufferedReader(file)) {
                 loaded.load(in);
             } catch (IOException | IllegalArgumentException e) {
+                // a MalformedInputException's message is "Input length = 1"
                 throw new IllegalArgumentException(
-                        "--command-config: cannot read " + file + " (" + e.getMessage() + ")");
+                        "--command-config: "
+                                + file
+                                + " is not a text file of KEY=VALUE lines ("
+                                + e
+                                + ")");
             }
             for (String key : new TreeSet<>(loaded.stringPropertyNames())) {
                 String name = key.startsWith("kafka.") ? key.substring("kafka.".length()) : key;

@@ -6,7 +6,11 @@ import picocli.CommandLine.Option;
 /** {@code --json FILE}: where a command that prints its figures also writes them as JSON. */
 public final class JsonOptions {
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON here.")
+    @Option(
+            names = "--json",
+            paramLabel = "FILE",
+            converter = FileConverters.OutputFile.class,
+            description = "Also write the JSON here.")
     private Path json;
 
     /**

@@ -93,13 +93,12 @@ public final class KafkaPreflight {
             }
             return partitions;
         } catch (TimeoutException e) {
-            throw new FailedException(
-                    "something listens at "
-                            + servers
-                            + " but no Kafka broker answered within "
-                            + timeout.toSeconds()
-                            + " s; check the address and the security settings");
+            throw noBroker(servers, timeout);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                // the admin client's own timeout: nothing there spoke Kafka to it
+                throw noBroker(servers, timeout);
+            }
             throw new FailedException(
                     "the Kafka cluster at " + servers + " refused: " + e.getCause().getMessage());
         } catch (InterruptedException e) {
@@ -170,5 +169,14 @@ public final class KafkaPreflight {
                         + ": nothing accepts connections there (start one with `canvasflow"
                         + " broker`, or pass the address of your cluster with"
                         + " --bootstrap-servers)");
+    }
+
+    private static FailedException noBroker(String servers, Duration timeout) {
+        return new FailedException(
+                "something listens at "
+                        + servers
+                        + " but no Kafka broker answered within "
+                        + timeout.toSeconds()
+                        + " s; check the address and the security settings");
     }
 }

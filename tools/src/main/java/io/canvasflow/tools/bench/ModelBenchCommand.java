@@ -2,12 +2,12 @@ package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.ModelOptions;
+import io.canvasflow.clients.CliValues;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.topology.CanvasFlowConfig;
-import io.canvasflow.trainer.TrainCommand;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +84,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
         List<ModelBenchmark.Row> rows;
         try {
             for (int i = 0; i < sizes.size(); i++) {
-                parsed[i] = TrainCommand.parseSize(sizes.get(i), "--sizes");
+                parsed[i] = CliValues.size(sizes.get(i), "--sizes");
             }
             try (SegmentationModel rnn = SegmentationModel.load(rnnDir);
                     SegmentationModel ff = ffDir == null ? null : SegmentationModel.load(ffDir)) {

@@ -2,6 +2,7 @@ package io.canvasflow.tools.capacity;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.JsonOptions;
+import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.Stats;
@@ -110,7 +111,12 @@ public final class CapacityCommand extends BaseCommand {
         require(coresPerInstance >= 1, "--cores-per-instance", ">= 1", coresPerInstance);
         require(utilisation > 0 && utilisation <= 1, "--utilisation", "in (0, 1]", utilisation);
         require(gpuMsPerFrame > 0, "--gpu-ms-per-frame", "> 0", gpuMsPerFrame);
-        require(frameBytes == null || frameBytes > 0, "--frame-bytes", "> 0", frameBytes);
+        require(
+                frameBytes == null
+                        || (frameBytes > 0 && frameBytes <= FramePublisher.MAX_REQUEST_BYTES),
+                "--frame-bytes",
+                "> 0 and at most " + FramePublisher.MAX_REQUEST_BYTES + " (a frame's record limit)",
+                frameBytes);
         require(partitions >= 0, "--partitions", ">= 0", partitions);
         if (measured != null && !Files.isRegularFile(measured)) {
             throw usage("no file at " + measured + " (--measured takes bench scale's JSON)");

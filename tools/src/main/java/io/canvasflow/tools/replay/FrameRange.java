@@ -27,9 +27,12 @@ public record FrameRange(Long fromOffset, Long toOffset, Instant fromTime, Insta
 
     /** Checks that the bounds are not negative and not reversed. */
     public FrameRange {
-        if ((fromOffset != null && fromOffset < 0) || (toOffset != null && toOffset < 0)) {
+        if (fromOffset != null && fromOffset < 0) {
             throw new IllegalArgumentException(
-                    "expected offsets >= 0 but found " + fromOffset + " and " + toOffset);
+                    "expected --from-offset >= 0 but found " + fromOffset);
+        }
+        if (toOffset != null && toOffset < 0) {
+            throw new IllegalArgumentException("expected --to-offset >= 0 but found " + toOffset);
         }
         if (fromOffset != null && toOffset != null && toOffset < fromOffset) {
             throw new IllegalArgumentException(

@@ -274,6 +274,9 @@ public final class ReplayCommand extends BaseCommand {
         if (videoProblem != null) {
             throw usage(videoProblem);
         }
+        require(threads >= 1, "--threads", ">= 1", threads);
+        require(latencyFrames >= 0, "--latency-frames", ">= 0", latencyFrames);
+        require(latencyLoad > 0 && latencyLoad <= 1, "--latency-load", "in (0, 1]", latencyLoad);
         int synthetic =
                 cameras != null
                         ? cameras

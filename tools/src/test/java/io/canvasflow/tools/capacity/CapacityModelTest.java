@@ -1,6 +1,7 @@
 package io.canvasflow.tools.capacity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -210,6 +211,10 @@ class CapacityModelTest {
                 notJson.err().contains("--measured " + text + " is not bench scale's JSON"),
                 notJson.err());
         assertEquals(1, notJson.errLines().size(), notJson.err());
+        CommandRun jsonIntoAFolder = CommandRun.of(new CapacityCommand(), "--json", dir.toString());
+        assertEquals(2, jsonIntoAFolder.exit(), jsonIntoAFolder.err());
+        assertTrue(jsonIntoAFolder.err().contains("is a folder"), jsonIntoAFolder.err());
+        assertFalse(jsonIntoAFolder.out().contains("instances"), "it ran before refusing");
         CommandRun missing =
                 CommandRun.of(
                         new CapacityCommand(), "--measured", dir.resolve("no.json").toString());

@@ -250,7 +250,11 @@ class ReplayCommandTest {
                         List.of("--report", file.toString()),
                         "--report " + file + " is a file; give a folder",
                         List.of("--bootstrap-servers", "127.0.0.1:1"),
-                        "no Kafka broker at 127.0.0.1:1");
+                        "no Kafka broker at 127.0.0.1:1",
+                        List.of("--latency-load", "2"),
+                        "expected --latency-load in (0, 1] but found 2.0",
+                        List.of("--threads", "0"),
+                        "expected --threads >= 1 but found 0");
         refusals.forEach(
                 (args, expected) -> {
                     StringWriter err = new StringWriter();

@@ -2,13 +2,13 @@ package io.canvasflow.trainer.label;
 
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.FrameSources;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topics;
-import io.canvasflow.trainer.TrainCommand;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.file.Path;
@@ -175,6 +175,9 @@ public final class LabelCommand implements Callable<Integer> {
                 destination == null || destination.toTopic == null
                         ? DEFAULT_TOPIC
                         : destination.toTopic;
+        if (teacherSize != null) {
+            CliValues.size(teacherSize, "--teacher-size");
+        }
         if (!(minConfidence >= 0 && minConfidence <= 1)) {
             throw new IllegalArgumentException(
                     "expected --min-confidence between 0 and 1 but found " + minConfidence);
@@ -225,7 +228,7 @@ public final class LabelCommand implements Callable<Integer> {
         int[] size =
                 teacherSize == null
                         ? new int[] {0, 0}
-                        : TrainCommand.parseSize(teacherSize, "--teacher-size");
+                        : CliValues.size(teacherSize, "--teacher-size");
         return new OnnxTeacher.Settings(
                 Path.of(teacher.substring(Teachers.ONNX_PREFIX.length())),
                 teacherClasses == null

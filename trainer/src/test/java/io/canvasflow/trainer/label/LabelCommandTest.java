@@ -300,6 +300,11 @@ class LabelCommandTest {
                         .contains("expected --min-confidence between 0 and 1 but found 2.0"),
                 confidence.err());
 
+        CommandRun size =
+                label("--source", frames.toString(), "--teacher-size", "axb", "--voc", "x");
+        assertEquals(2, size.exit(), size.err());
+        assertTrue(size.err().contains("--teacher-size expects WIDTHxHEIGHT"), size.err());
+
         CommandRun both = label("--source", frames.toString(), "--voc", "x", "--to-topic", "t");
         assertEquals(2, both.exit(), both.err());
         assertTrue(both.err().contains("mutually exclusive"), both.err());

@@ -191,6 +191,7 @@ public final class CanvasFlowConfig {
     private final Map<String, String> settings;
     private final Map<String, String> kafka;
     private final Map<String, Object> values;
+    private final Map<String, String> origins;
     private final Path modelDir;
     private final DeviceChoice modelDevice;
     private final MaskSize maskSize;
@@ -202,7 +203,8 @@ public final class CanvasFlowConfig {
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(sources.settings()));
         this.kafka = Collections.unmodifiableMap(new LinkedHashMap<>(sources.kafka()));
         // Types and validity from the definitions; below, only what a string does not say.
-        this.values = SettingDefinitions.parse(settings);
+        this.origins = Map.copyOf(sources.origins());
+        this.values = SettingDefinitions.parse(settings, origins);
         String dir = string(MODEL_DIR);
         modelDir = dir.isEmpty() ? null : Path.of(dir);
         modelDevice = DeviceChoice.parse(string(MODEL_DEVICE));
@@ -241,7 +243,7 @@ public final class CanvasFlowConfig {
      * @return a builder holding these settings and Kafka properties
      */
     public Builder toBuilder() {
-        return new Builder(new ConfigSources.Values(settings, kafka));
+        return new Builder(new ConfigSources.Values(settings, kafka, origins));
     }
 
     /**

@@ -48,7 +48,14 @@ final class ConfigSources {
      * @param settings CanvasFlow settings by name, every one present
      * @param kafka Kafka properties passed through, any {@code kafka.} prefix removed
      */
-    record Values(Map<String, String> settings, Map<String, String> kafka) {}
+    record Values(
+            Map<String, String> settings, Map<String, String> kafka, Map<String, String> origins) {
+
+        /** Values whose settings came from no file and no variable (defaults and code). */
+        Values(Map<String, String> settings, Map<String, String> kafka) {
+            this(settings, kafka, Map.of());
+        }
+    }
 
     /** Every setting at its default, and no Kafka property. */
     static Values defaults() {
@@ -60,6 +67,8 @@ final class ConfigSources {
             Values base, Path file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>(base.settings());
         Map<String, String> kafka = new LinkedHashMap<>(base.kafka());
+        // Where each setting's value came from, for the sentence when it is invalid
+        Map<String, String> origins = new LinkedHashMap<>(base.origins());
         if (file != null) {
             // NoSuchFileException's message is the path alone: say what is wrong instead
             if (!Files.isRegularFile(file)) {
@@ -74,7 +83,7 @@ final class ConfigSources {
                         "cannot read the configuration file " + file + ": " + e.getMessage(), e);
             }
             for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-                put(settings, kafka, key, properties.getProperty(key), "key in " + file);
+                put(settings, kafka, origins, key, properties.getProperty(key), "key in " + file);
             }
         }
         String bootstrap = env.get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
@@ -90,17 +99,24 @@ final class ConfigSources {
                                 .replace('_', '.');
                 // Other CANVASFLOW_ variables belong to launch scripts (CANVASFLOW_HEAP, ...).
                 if (DEFAULTS.containsKey(key) || key.startsWith(CanvasFlowConfig.KAFKA_PREFIX)) {
-                    put(settings, kafka, key, e.getValue(), "environment variable " + e.getKey());
+                    put(
+                            settings,
+                            kafka,
+                            origins,
+                            key,
+                            e.getValue(),
+                            "environment variable " + e.getKey());
                 }
             }
         }
-        overrides.forEach((key, value) -> put(settings, kafka, key, value, "setting"));
-        return new Values(settings, kafka);
+        overrides.forEach((key, value) -> put(settings, kafka, origins, key, value, "setting"));
+        return new Values(settings, kafka, origins);
     }
 
     private static void put(
             Map<String, String> settings,
             Map<String, String> kafka,
+            Map<String, String> origins,
             String key,
             String value,
             String source) {
@@ -114,6 +130,11 @@ final class ConfigSources {
                         : name;
         if (DEFAULTS.containsKey(stripped)) {
             settings.put(stripped, value.trim());
+            if (source.equals("setting")) {
+                origins.remove(stripped);
+            } else {
+                origins.put(stripped, source);
+            }
         } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX) || isKafkaName(stripped)) {
             kafka.put(stripped, value);
         } else {

@@ -70,7 +70,7 @@ final class SettingDefinitions {
      * @throws IllegalArgumentException naming the first setting whose value is not valid, what it
      *     must be, and what it got
      */
-    static Map<String, Object> parse(Map<String, String> settings) {
+    static Map<String, Object> parse(Map<String, String> settings, Map<String, String> origins) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
             String raw = settings.get(key.name);
@@ -81,9 +81,11 @@ final class SettingDefinitions {
                 }
                 values.put(key.name, value);
             } catch (ConfigException e) {
+                String origin = origins.get(key.name);
                 throw new IllegalArgumentException(
                         "setting "
                                 + key.name
+                                + (origin == null ? "" : " (" + origin + ")")
                                 + " must be "
                                 + expected(key)
                                 + ", got '"

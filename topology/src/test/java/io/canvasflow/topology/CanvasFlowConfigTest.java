@@ -158,6 +158,44 @@ class CanvasFlowConfigTest {
     }
 
     @Test
+    void shouldNameTheVariableOrFileAnInvalidValueCameFrom() throws Exception {
+        IllegalArgumentException fromEnv =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CanvasFlowConfig.builder()
+                                        .optEnvironment(
+                                                Map.of("CANVASFLOW_CANVAS_MAX_GAP_MS", "abc"))
+                                        .build());
+        assertTrue(
+                fromEnv.getMessage()
+                        .startsWith(
+                                "setting canvas.max.gap.ms (environment variable"
+                                        + " CANVASFLOW_CANVAS_MAX_GAP_MS) must be"),
+                fromEnv.getMessage());
+
+        Path file = Files.writeString(dir.resolve("bad.properties"), "canvas.max.gap.ms=abc\n");
+        IllegalArgumentException fromFile =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CanvasFlowConfig.builder().optFile(file).build());
+        assertTrue(fromFile.getMessage().contains("(key in " + file + ")"), fromFile.getMessage());
+
+        // A flag wins over the file, and then the file is not what is wrong
+        IllegalArgumentException fromFlag =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CanvasFlowConfig.builder()
+                                        .optFile(file)
+                                        .opt(Map.of("canvas.max.gap.ms", "-5"))
+                                        .build());
+        assertTrue(
+                fromFlag.getMessage().startsWith("setting canvas.max.gap.ms must be"),
+                fromFlag.getMessage());
+    }
+
+    @Test
     void shouldPassKafkaSecurityAndTuningPropertiesThroughUnchanged() throws Exception {
         Path file = dir.resolve("secure.properties");
         Files.writeString(

@@ -268,6 +268,14 @@ public final class CanvasTrainer {
         long t0 = System.nanoTime();
         int logEvery = Math.max(1, Math.min(50, o.steps() / 20));
         for (int step = startStep; step < o.steps(); step++) {
+            if (o.stopRequested().getAsBoolean()) {
+                // Between steps, outside PyTorch: a JVM that exits during backward() can crash
+                Path checkpoint = o.output().resolve(CHECKPOINT);
+                if (step > startStep) {
+                    saveWith(model, checkpoint, Map.of("step", step));
+                }
+                throw new Stopped(step, step > startStep ? checkpoint : null);
+            }
             boolean video = step >= videoStart;
             float loss;
             try (NDManager sm = model.manager().newSubManager()) {
@@ -544,6 +552,23 @@ public final class CanvasTrainer {
             }
             NDArray images = sm.create(pixels, new Shape(n, 3, h, w));
             return new Batch(images, Losses.oneHot(sm, labels, classes, h, w, weights));
+        }
+    }
+
+    /** Training stopped on request before its last step; the checkpoint resumes it. */
+    public static final class Stopped extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        Stopped(int step, Path checkpoint) {
+            super(
+                    "stopped before step "
+                            + step
+                            + (checkpoint == null
+                                    ? "; nothing was trained"
+                                    : "; the checkpoint at "
+                                            + checkpoint
+                                            + " resumes it (--resume)"));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.canvasflow.trainer;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.CliValues;
+import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -228,10 +230,15 @@ public final class TrainCommand implements Callable<Integer> {
             description = "default or tiny (default ${DEFAULT-VALUE}).")
     String arch;
 
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+
     @Override
     public Integer call() throws Exception {
         CanvasTrainer.Result result;
-        try {
+        // Ctrl-C or SIGTERM: stop after the current step with a checkpoint, not in the middle of
+        // PyTorch's backward pass (a JVM that exits there can crash in libtorch)
+        try (GracefulStop stop =
+                new GracefulStop("train-shutdown", () -> stopRequested.set(true))) {
             validate();
             result =
                     LabelledSources.SYNTHETIC.equals(data)
@@ -240,6 +247,9 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
             System.err.println("canvasflow train: " + e.getMessage());
             return 2;
+        } catch (CanvasTrainer.Stopped e) {
+            System.err.println("canvasflow train: " + e.getMessage());
+            return 130;
         }
         System.out.printf(
                 Locale.ROOT,
@@ -283,6 +293,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .optSchedule(steps, lr, momentum, weightDecay)
                 .optSeed(seed)
                 .optCheckpoints(checkpointEvery, resume)
+                .optStopRequested(stopRequested::get)
                 .optInit(init)
                 .build();
     }

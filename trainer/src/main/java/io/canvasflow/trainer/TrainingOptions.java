@@ -4,6 +4,7 @@ import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelType;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * Everything a training run needs; the defaults follow the paper's Appendix where it speaks (6
@@ -157,6 +158,11 @@ public final class TrainingOptions {
         return b.init;
     }
 
+    /** Asked before each step: whether to stop there (Ctrl-C), saving a checkpoint. */
+    public BooleanSupplier stopRequested() {
+        return b.stopRequested;
+    }
+
     /** Builds {@link TrainingOptions}. */
     public static final class Builder {
         private ModelType type = ModelType.RECURRENT;
@@ -182,6 +188,7 @@ public final class TrainingOptions {
         private Path output;
         private boolean resume;
         private Path init;
+        private BooleanSupplier stopRequested = () -> false;
 
         private Builder() {}
 
@@ -274,6 +281,12 @@ public final class TrainingOptions {
             return this;
         }
 
+        /** Stop before the next step when this says so, with a checkpoint (default: never). */
+        public Builder optStopRequested(BooleanSupplier value) {
+            this.stopRequested = value;
+            return this;
+        }
+
         /** Start from this model's weights (fine-tuning), or null (default) for Glorot. */
         public Builder optInit(Path dir) {
             this.init = dir;
@@ -349,6 +362,7 @@ public final class TrainingOptions {
             c.output = output;
             c.resume = resume;
             c.init = init;
+            c.stopRequested = stopRequested;
             return c;
         }
     }

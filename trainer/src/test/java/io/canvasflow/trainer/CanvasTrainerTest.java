@@ -1,6 +1,7 @@
 package io.canvasflow.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,40 @@ class CanvasTrainerTest {
                         IllegalArgumentException.class,
                         () -> tiny(ModelType.RECURRENT, 2, 1.0, dir.resolve("x"), 1, null));
         assertTrue(e.getMessage().contains("at least 2 frames"), e.getMessage());
+    }
+
+    @Test
+    void shouldStopBetweenStepsWhenAskedAndLeaveACheckpointThatResumes() throws IOException {
+        // Given a run asked to stop when it is about to take its third step
+        int[] asked = {0};
+        Path out = dir.resolve("stopped");
+        TrainingOptions options =
+                TrainingOptions.builder()
+                        .setOutput(out)
+                        .optType(ModelType.FEED_FORWARD)
+                        .optArchitecture(Architecture.tiny())
+                        .optModelId("test-model")
+                        .optBatchSize(2)
+                        .optCrop(64, 64)
+                        .optFrame(64, 64)
+                        .optSchedule(10, 0.5f, 0.9f, 0f)
+                        .optSeed(7L)
+                        .optCheckpoints(0, false)
+                        .optStopRequested(() -> ++asked[0] > 2)
+                        .build();
+
+        // When it trains
+        CanvasTrainer.Stopped stopped =
+                assertThrows(CanvasTrainer.Stopped.class, () -> train(options));
+
+        // Then it stopped there, with a checkpoint of two steps and no model
+        assertEquals(
+                "stopped before step 2; the checkpoint at "
+                        + out.resolve("checkpoint")
+                        + " resumes it (--resume)",
+                stopped.getMessage());
+        assertTrue(Files.exists(out.resolve("checkpoint").resolve("model.json")));
+        assertFalse(Files.exists(out.resolve("model.json")));
     }
 
     @Test

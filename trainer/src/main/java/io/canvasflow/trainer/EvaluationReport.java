@@ -162,7 +162,7 @@ public final class EvaluationReport {
         String ref = "zero-" + REFERENCE_ITERATIONS;
         StringBuilder md = new StringBuilder();
         md.append("# CanvasFlow evaluation\n\n");
-        md.append("- Recurrent model: `").append(e.modelVersion()).append("`\n");
+        md.append("- Model: `").append(e.modelVersion()).append("`\n");
         md.append("- Feed-forward baseline: ")
                 .append(e.baselineVersion() == null ? "none" : "`" + e.baselineVersion() + "`")
                 .append('\n');

@@ -84,7 +84,7 @@ class EvaluationReportTest {
         List<String> expected =
                 List.of(
                         "# CanvasFlow evaluation",
-                        "- Recurrent model: `rnn-1a2b`",
+                        "- Model: `rnn-1a2b`",
                         "- Feed-forward baseline: `ff-3c4d`",
                         "- Data: synthetic test split, 16 sequences x 10 frames (160 frames)",
                         "- Reference (zero-6): zero canvas, 6 iterations, mIoU 0.8200",

@@ -4,6 +4,7 @@ import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.cli.options.KafkaOptions;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -235,6 +236,12 @@ public final class MasksCommand extends BaseCommand {
                         throw usage(message);
                     }
                 });
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+            throw usage("--out " + out + " is a file; give a folder for the overlays");
+        }
+        if (groupId != null && groupId.isBlank()) {
+            throw usage("--group must name a consumer group; leave it out to read every partition");
+        }
     }
 
     /** The flag, else the environment's KAFKA_BOOTSTRAP_SERVERS, else null. */

@@ -199,6 +199,9 @@ public final class PublishCommand extends BaseCommand {
         if (limit < 0) {
             throw usage("--limit must be >= 0, not " + limit);
         }
+        if (topic != null && topic.isBlank()) {
+            throw usage("--topic must name a topic; leave it out for the frames topic");
+        }
         for (Map.Entry<String, String> camera : cameras.entrySet()) {
             if (camera.getKey().isBlank() || camera.getValue().isBlank()) {
                 throw usage(

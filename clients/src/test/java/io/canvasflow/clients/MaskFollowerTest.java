@@ -388,6 +388,20 @@ class MaskFollowerTest {
     }
 
     @Test
+    void shouldRefuseAFileForOverlaysAndABlankGroupBeforeReading(@TempDir Path files)
+            throws Exception {
+        Path file = Files.writeString(files.resolve("a-file"), "x");
+
+        CommandRun out = masks("--duration", "10s", "--out", file.toString());
+        assertEquals(2, out.exit(), out.err());
+        assertTrue(out.err().startsWith("--out " + file + " is a file; give a folder"), out.err());
+
+        CommandRun group = masks("--duration", "10s", "--group", " ");
+        assertEquals(2, group.exit(), group.err());
+        assertTrue(group.err().startsWith("--group must name a consumer group"), group.err());
+    }
+
+    @Test
     void shouldHandConsumerPropertiesToKafka() {
         // Given a consumer property Kafka refuses, as a typo in a secured cluster's settings
         // When masks follows with it

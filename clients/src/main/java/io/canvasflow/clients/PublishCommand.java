@@ -7,6 +7,7 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +55,8 @@ public final class PublishCommand extends BaseCommand {
             names = "--camera",
             required = true,
             paramLabel = "ID=SOURCE",
-            mapFallbackValue = "",
             description = "A camera and its source; repeat for more cameras.")
-    Map<String, String> cameras = new LinkedHashMap<>();
+    List<String> cameraSpecs = new ArrayList<>();
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     RateOptions rate;
@@ -131,7 +131,7 @@ public final class PublishCommand extends BaseCommand {
         // Sources first: a mistyped path is reported before any connection is made.
         Map<String, FrameSource> sources = new LinkedHashMap<>();
         try {
-            for (Map.Entry<String, String> camera : cameras.entrySet()) {
+            for (Map.Entry<String, String> camera : cameras().entrySet()) {
                 sources.put(camera.getKey(), open(camera.getKey(), camera.getValue()));
             }
             String problem =
@@ -202,16 +202,30 @@ public final class PublishCommand extends BaseCommand {
         if (topic != null && topic.isBlank()) {
             throw usage("--topic must name a topic; leave it out for the frames topic");
         }
-        for (Map.Entry<String, String> camera : cameras.entrySet()) {
-            if (camera.getKey().isBlank() || camera.getValue().isBlank()) {
-                throw usage(
-                        "--camera expects ID=SOURCE but found '"
-                                + camera.getKey()
-                                + "="
-                                + camera.getValue()
-                                + "'");
+        cameras();
+    }
+
+    /**
+     * The cameras by id, in the order given.
+     *
+     * @return each camera's source
+     * @throws ParameterException when one is not ID=SOURCE or an id comes twice (a map option would
+     *     keep the last source of an id without a word)
+     */
+    Map<String, String> cameras() {
+        Map<String, String> byId = new LinkedHashMap<>();
+        for (String spec : cameraSpecs) {
+            int eq = spec.indexOf('=');
+            String id = eq < 0 ? spec.trim() : spec.substring(0, eq).trim();
+            String source = eq < 0 ? "" : spec.substring(eq + 1).trim();
+            if (id.isEmpty() || source.isEmpty()) {
+                throw usage("--camera expects ID=SOURCE but found '" + spec + "'");
+            }
+            if (byId.putIfAbsent(id, source) != null) {
+                throw usage("--camera " + id + " is given twice; give each camera one source");
             }
         }
+        return byId;
     }
 
     private Map<String, String> producerConfig() {

@@ -25,6 +25,30 @@ class StartupChecksTest {
     }
 
     @Test
+    void shouldRefuseACameraGivenTwiceOrWithoutASourceBeforeConnecting() {
+        Outcome twice =
+                run(
+                        new PublishCommand(),
+                        "--camera",
+                        "a=synthetic:0:5",
+                        "--camera",
+                        "a=synthetic:1:5",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+        assertEquals(2, twice.status(), twice.err());
+        assertTrue(
+                twice.err().startsWith("--camera a is given twice; give each camera one source"),
+                twice.err());
+
+        Outcome noSource =
+                run(new PublishCommand(), "--camera", "a", "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, noSource.status(), noSource.err());
+        assertTrue(
+                noSource.err().startsWith("--camera expects ID=SOURCE but found 'a'"),
+                noSource.err());
+    }
+
+    @Test
     void shouldExitWithinFifteenSecondsNamingTheAddressWhereNoBrokerListens() {
         Outcome publish =
                 run(

@@ -5,6 +5,7 @@ import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.SegmentationModel;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -131,6 +132,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         CanvasFlowApp app;
         try {
+            if (config.modelDir() != null) {
+                // model.json before the engine starts: a bad directory is the first line printed
+                SegmentationModel.readSpec(config.modelDir());
+            }
             app = CanvasFlowApp.start(config);
         } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
             err.println("canvasflow serve: " + e.getMessage());

@@ -4,16 +4,19 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 
 /**
- * The JSON of the evaluation reports: Gson (the JSON library DJL and the rest of CanvasFlow use),
- * pretty-printed, nulls written out, no HTML escaping, and a figure that is not a number (the IoU
- * of a class the frames never show) written as {@code null}, as the reports' other missing figures
- * are.
+ * The JSON of every report CanvasFlow writes: the evaluation reports here, and through the tools'
+ * {@code Json} the demo's, replay's and the benchmarks'. Gson (the JSON library DJL and the rest of
+ * CanvasFlow use), pretty-printed, nulls written out (a figure that could not be measured is {@code
+ * null}, not missing), no HTML escaping ({@code <=} stays readable), and a figure that is not a
+ * number (the IoU of a class the frames never show, a rate of no frames) written as {@code null}
+ * too, so that a strict parser reads every file.
  */
-final class ReportJson {
+public final class ReportJson {
 
     private static final TypeAdapter<Double> FINITE_OR_NULL =
             new TypeAdapter<>() {
@@ -27,8 +30,12 @@ final class ReportJson {
                 }
 
                 @Override
-                public Double read(JsonReader in) {
-                    throw new UnsupportedOperationException("the reports are written, not read");
+                public Double read(JsonReader in) throws IOException {
+                    if (in.peek() == JsonToken.NULL) {
+                        in.nextNull();
+                        return null;
+                    }
+                    return in.nextDouble();
                 }
             };
 
@@ -43,8 +50,22 @@ final class ReportJson {
 
     private ReportJson() {}
 
-    /** The value (maps, lists, records, numbers, strings) as JSON text ending with a line break. */
-    static String pretty(Object value) {
+    /**
+     * The configured Gson, for a writer that adds its own file handling.
+     *
+     * @return the instance every report is written with
+     */
+    public static Gson gson() {
+        return GSON;
+    }
+
+    /**
+     * The value as JSON text.
+     *
+     * @param value maps, lists, records, numbers, strings, booleans and nulls
+     * @return the JSON, ending with a line break
+     */
+    public static String pretty(Object value) {
         return GSON.toJson(value) + "\n";
     }
 }

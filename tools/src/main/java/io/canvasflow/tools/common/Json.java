@@ -1,56 +1,22 @@
 package io.canvasflow.tools.common;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
+import io.canvasflow.trainer.ReportJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The one JSON writer of the demo, replay and the benchmarks: Gson (the JSON library DJL and the
- * trainer already use), pretty-printed, nulls written out (a figure that could not be measured is
- * {@code null}, not missing, and a NaN is one too), no HTML escaping ({@code <=} stays readable).
+ * The JSON files of the demo, replay and the benchmarks: written as the trainer's reports are
+ * ({@link ReportJson}: pretty, nulls written, a NaN as null), plus reading a file back and writing
+ * one with its folder.
  */
 public final class Json {
 
-    private static final TypeAdapter<Double> FINITE_OR_NULL =
-            new TypeAdapter<>() {
-                @Override
-                public void write(JsonWriter out, Double value) throws IOException {
-                    if (value == null || !Double.isFinite(value)) {
-                        out.nullValue();
-                    } else {
-                        out.value(value);
-                    }
-                }
-
-                @Override
-                public Double read(JsonReader in) throws IOException {
-                    if (in.peek() == JsonToken.NULL) {
-                        in.nextNull();
-                        return null;
-                    }
-                    return in.nextDouble();
-                }
-            };
-
-    private static final Gson GSON =
-            new GsonBuilder()
-                    .setPrettyPrinting()
-                    .serializeNulls()
-                    .disableHtmlEscaping()
-                    // a figure that is not a number (no frames measured) is null, as in the
-                    // trainer's reports, so that every file is JSON a strict parser reads; not an
-                    // exception at the end of a long run, as Gson's default would be
-                    .registerTypeAdapter(Double.class, FINITE_OR_NULL)
-                    .registerTypeAdapter(double.class, FINITE_OR_NULL)
-                    .create();
+    /** The reports' one Gson configuration, shared with the trainer's evaluation reports. */
+    private static final Gson GSON = ReportJson.gson();
 
     private Json() {}
 
@@ -61,7 +27,7 @@ public final class Json {
      * @return the JSON, ending with a line break
      */
     public static String pretty(Object value) {
-        return GSON.toJson(value) + "\n";
+        return ReportJson.pretty(value);
     }
 
     /**

@@ -108,11 +108,33 @@ public final class Segmenter implements AutoCloseable {
      * 2-core CPU (slower with two intra-op threads than with one), this loop about 0.3 ms.
      */
     static byte[] classMap(NDArray canvas, int width, int height) {
+        return classMaps(canvas, width, height);
+    }
+
+    /**
+     * {@link #classMap} of a batch of canvases ({@code N x C x h x w}): the masks one after the
+     * other, {@code width * height} bytes each. Training's evaluation scores masks made this way,
+     * so they are the masks serve emits.
+     *
+     * @param canvas the canvases
+     * @param width the masks' width
+     * @param height the masks' height
+     * @return {@code N * width * height} class indices
+     */
+    public static byte[] classMaps(NDArray canvas, int width, int height) {
         NDArray up =
                 canvas.getNDArrayInternal().interpolation(new long[] {height, width}, 1, false);
         // A view of the tensor's memory, valid while the frame's manager keeps `up` open.
         FloatBuffer logits = up.toByteBuffer(true).asFloatBuffer();
-        return argmaxOverClasses(logits, (int) canvas.getShape().get(1), width * height);
+        int images = (int) canvas.getShape().get(0);
+        int classes = (int) canvas.getShape().get(1);
+        int pixels = width * height;
+        byte[] masks = new byte[images * pixels];
+        for (int i = 0; i < images; i++) {
+            FloatBuffer one = logits.slice((int) ((long) i * classes * pixels), classes * pixels);
+            System.arraycopy(argmaxOverClasses(one, classes, pixels), 0, masks, i * pixels, pixels);
+        }
+        return masks;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.canvasflow.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.canvasflow.model.CostModel;
@@ -10,6 +9,7 @@ import io.canvasflow.model.ImageTensors;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.model.SegmentationNet;
+import io.canvasflow.model.Segmenter;
 import io.canvasflow.synthetic.LabeledFrame;
 import io.canvasflow.synthetic.VideoSequence;
 import java.util.ArrayList;
@@ -258,13 +258,9 @@ public final class Evaluator {
         return masks;
     }
 
-    /** The class of each pixel of every image of a batch: the canvas upsampled, then argmax. */
+    /** The class of each pixel of every image of a batch, as serve makes its masks. */
     private static byte[] argmax(NDArray canvas, int w, int h) {
-        return canvas.getNDArrayInternal()
-                .interpolation(new long[] {h, w}, 1, false)
-                .argMax(1)
-                .toType(DataType.UINT8, false)
-                .toByteArray();
+        return Segmenter.classMaps(canvas, w, h);
     }
 
     /** The figures as a JSON-friendly map. */

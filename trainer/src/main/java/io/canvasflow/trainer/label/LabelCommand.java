@@ -136,10 +136,17 @@ public final class LabelCommand implements Callable<Integer> {
 
     static final String DEFAULT_TOPIC = "frames-labelled";
 
-    /** The destination the options chose, resolved when the command runs. */
-    String toTopic;
+    /** The VOC folder to write, or null for a topic. */
+    Path voc() {
+        return destination == null ? null : destination.voc;
+    }
 
-    Path voc;
+    /** The topic to write when there is no VOC folder. */
+    String toTopic() {
+        return destination == null || destination.toTopic == null
+                ? DEFAULT_TOPIC
+                : destination.toTopic;
+    }
 
     @Mixin KafkaOptions kafka;
 
@@ -157,7 +164,7 @@ public final class LabelCommand implements Callable<Integer> {
                     r.teacher(),
                     shares(r));
             System.out.println(
-                    voc != null ? "Wrote " + voc : "Wrote topic " + toTopic + " (committed)");
+                    voc() != null ? "Wrote " + voc() : "Wrote topic " + toTopic() + " (committed)");
             return 0;
         } catch (TeacherException
                 | DatasetException
@@ -170,11 +177,6 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Validates everything, then labels. */
     LabelJob.Result run() throws java.io.IOException {
-        voc = destination == null ? null : destination.voc;
-        toTopic =
-                destination == null || destination.toTopic == null
-                        ? DEFAULT_TOPIC
-                        : destination.toTopic;
         if (teacherSize != null) {
             CliValues.size(teacherSize, "--teacher-size");
         }
@@ -184,10 +186,10 @@ public final class LabelCommand implements Callable<Integer> {
         }
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
-        if (voc == null && (servers() == null || servers().isBlank())) {
+        if (voc() == null && (servers() == null || servers().isBlank())) {
             throw new IllegalArgumentException(
                     "give --bootstrap-servers HOST:PORT to write topic "
-                            + toTopic
+                            + toTopic()
                             + ", or --voc DIR to write a folder");
         }
         String cameraId = camera != null ? camera : stem(source);
@@ -249,16 +251,16 @@ public final class LabelCommand implements Callable<Integer> {
     }
 
     private LabelJob.Sink sink(Teacher t) throws java.io.IOException {
-        if (voc != null) {
-            return LabelJob.vocSink(voc, t.classes());
+        if (voc() != null) {
+            return LabelJob.vocSink(voc(), t.classes());
         }
         ensureTopic();
         FramePublisher publisher =
                 FramePublisher.builder()
                         .setBootstrapServers(servers())
                         .optProducerProperties(commandConfig.properties())
-                        .optTopic(Topics.FRAMES_LABELLED.withName(toTopic))
-                        .optTransactionalId("canvasflow-label-" + toTopic + "-" + stem(source))
+                        .optTopic(Topics.FRAMES_LABELLED.withName(toTopic()))
+                        .optTransactionalId("canvasflow-label-" + toTopic() + "-" + stem(source))
                         .build();
         return LabelJob.topicSink(
                 publisher, LabelJob.metadata(t.classes(), t.description(), source));
@@ -272,7 +274,7 @@ public final class LabelCommand implements Callable<Integer> {
             throw new IllegalArgumentException(unreachable);
         }
         NewTopic topic =
-                new NewTopic(toTopic, Optional.of(1), Optional.empty())
+                new NewTopic(toTopic(), Optional.of(1), Optional.empty())
                         .configs(
                                 Map.of(
                                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,

@@ -10,7 +10,6 @@ import io.canvasflow.schemas.avro.ModelAssignment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -81,24 +80,22 @@ public final class ModelsCommand implements Callable<Integer> {
                         "no Kafka bootstrap servers: pass --bootstrap-servers HOST:PORT or set "
                                 + KafkaOptions.BOOTSTRAP_ENV);
             }
-            Map<String, Object> kafka;
+            Map<String, String> client;
+            String unreachable;
             try {
-                kafka = new HashMap<>(commandConfig.properties());
+                client = commandConfig.client(servers);
+                // Without this, an absent cluster is a minute of client retries and a trace.
+                unreachable = commandConfig.unreachable(servers);
             } catch (IllegalArgumentException e) {
                 throw new ModelRegistryException(e.getMessage());
             }
-            kafka.put("bootstrap.servers", servers);
-            // Without this, an absent cluster is a minute of client retries and a stack trace.
-            Map<String, String> client = new HashMap<>();
-            kafka.forEach((k, v) -> client.put(k, String.valueOf(v)));
-            String unreachable = KafkaOptions.preflight(servers, client, List.of(), "");
             if (unreachable != null) {
                 throw new ModelRegistryException(unreachable);
             }
             ModelRegistryClient.RegistryTopics defaults =
                     ModelRegistryClient.RegistryTopics.defaults();
             return new ModelRegistryClient(
-                    kafka,
+                    new HashMap<>(client),
                     new ModelRegistryClient.RegistryTopics(
                             modelsTopic != null ? modelsTopic : defaults.models(),
                             assignmentsTopic != null ? assignmentsTopic : defaults.assignments(),

@@ -268,8 +268,7 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Creates the topic when it is missing (one partition: labelled data is small). */
     private void ensureTopic() {
-        Map<String, String> client = commandConfig.client(servers());
-        String unreachable = KafkaOptions.preflight(servers(), client, List.of(), "");
+        String unreachable = commandConfig.unreachable(servers());
         if (unreachable != null) {
             throw new IllegalArgumentException(unreachable);
         }
@@ -281,7 +280,7 @@ public final class LabelCommand implements Callable<Integer> {
                                         String.valueOf(FramePublisher.MAX_REQUEST_BYTES)));
         try {
             KafkaTopics.createIfAbsent(
-                            new java.util.HashMap<String, Object>(client),
+                            new java.util.HashMap<String, Object>(commandConfig.client(servers())),
                             List.of(topic),
                             Duration.ofSeconds(15))
                     .forEach(name -> System.out.println("Created topic " + name));

@@ -158,6 +158,7 @@ public final class BrokerCommand extends BaseCommand {
         // Kafka reports a taken port with pages of stack traces; say it in one sentence first.
         for (int taken : List.of(broker.brokerPort(), broker.controllerPort())) {
             if (!free(taken)) {
+                broker.close(); // built, not started: this deletes its temporary data folder
                 return refuse(
                         err,
                         "port "

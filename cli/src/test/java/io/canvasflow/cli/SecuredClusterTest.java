@@ -51,6 +51,8 @@ class SecuredClusterTest {
                                                 + key
                                                 + "="
                                                 + value));
+        // and serve's view of the cluster, which --bootstrap-servers must win over
+        lines.add("bootstrap.servers=127.0.0.1:1");
         Files.write(commandConfig, lines);
     }
 

@@ -3,7 +3,7 @@ package io.canvasflow.clients;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parsing of the command lines' sizes and durations. */
+/** Parsing of the command lines' {@code WxH} sizes (durations: cli-options' converter). */
 public final class CliValues {
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})[xX](\\d{1,5})");

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -22,12 +23,24 @@ public final class GracefulStop implements AutoCloseable {
      * @param stop asks the work to stop
      */
     public GracefulStop(String name, Runnable stop) {
+        this(name, stop, Duration.ofSeconds(GRACE_SECONDS));
+    }
+
+    /**
+     * Adds the hook, with a longer grace for work that takes longer to finish (a replay stops a
+     * topology and a broker and deletes their folders).
+     *
+     * @param name the hook thread's name
+     * @param stop asks the work to stop
+     * @param grace how long the JVM waits for the command to finish
+     */
+    public GracefulStop(String name, Runnable stop, Duration grace) {
         this.hook =
                 new Thread(
                         () -> {
                             stop.run();
                             try {
-                                done.await(GRACE_SECONDS, TimeUnit.SECONDS);
+                                done.await(grace.toMillis(), TimeUnit.MILLISECONDS);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }

@@ -10,6 +10,7 @@ import io.canvasflow.schemas.avro.ModelAssignment;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -85,7 +86,7 @@ public final class ModelsCommand implements Callable<Integer> {
             try {
                 client = commandConfig.client(servers);
                 // Without this, an absent cluster is a minute of client retries and a trace.
-                unreachable = commandConfig.unreachable(servers);
+                unreachable = KafkaOptions.preflight(servers, client, List.of(), "");
             } catch (IllegalArgumentException e) {
                 throw new ModelRegistryException(e.getMessage());
             }

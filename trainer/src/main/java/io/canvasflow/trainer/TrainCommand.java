@@ -237,19 +237,22 @@ public final class TrainCommand implements Callable<Integer> {
         CanvasTrainer.Result result;
         // Ctrl-C or SIGTERM: stop after the current step with a checkpoint, not in the middle of
         // PyTorch's backward pass (a JVM that exits there can crash in libtorch)
+        // (the catches are inside the hook's block: its close lets the JVM go, after the message)
         try (GracefulStop stop =
                 new GracefulStop("train-shutdown", () -> stopRequested.set(true))) {
-            validate();
-            result =
-                    LabelledSources.SYNTHETIC.equals(data)
-                            ? run(options(), System.out)
-                            : specialise(System.out);
-        } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
-            System.err.println("canvasflow train: " + e.getMessage());
-            return 2;
-        } catch (CanvasTrainer.Stopped e) {
-            System.err.println("canvasflow train: " + e.getMessage());
-            return 130;
+            try {
+                validate();
+                result =
+                        LabelledSources.SYNTHETIC.equals(data)
+                                ? run(options(), System.out)
+                                : specialise(System.out);
+            } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
+                System.err.println("canvasflow train: " + e.getMessage());
+                return 2;
+            } catch (CanvasTrainer.Stopped e) {
+                System.err.println("canvasflow train: " + e.getMessage());
+                return 130;
+            }
         }
         System.out.printf(
                 Locale.ROOT,
@@ -274,10 +277,7 @@ public final class TrainCommand implements Callable<Integer> {
                             throw new IllegalArgumentException(
                                     "--arch must be default or tiny, got " + arch);
                 };
-        if (seedClamp < 0) {
-            throw new IllegalArgumentException("--seed-clamp must be positive, got " + seedClamp);
-        }
-        if (seedClamp > 0) {
+        if (seedClamp > 0) { // 0: the default, the initial model's (validate refused < 0)
             architecture = architecture.withSeedClamp(seedClamp);
         }
         return TrainingOptions.builder()
@@ -388,13 +388,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private float[] weights(LabelledData mapped) {
-        return switch (classWeights) {
-            case "balanced" -> mapped.balancedClassWeights();
-            case "none" -> null;
-            default ->
-                    throw new IllegalArgumentException(
-                            "--class-weights must be balanced or none, got " + classWeights);
-        };
+        // balanced or none: validate refused anything else
+        return "balanced".equals(classWeights) ? mapped.balancedClassWeights() : null;
     }
 
     private static String kindOf(String spec) {

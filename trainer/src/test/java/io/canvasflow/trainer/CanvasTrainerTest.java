@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,20 +121,7 @@ class CanvasTrainerTest {
         // Given a run asked to stop when it is about to take its third step
         int[] asked = {0};
         Path out = dir.resolve("stopped");
-        TrainingOptions options =
-                TrainingOptions.builder()
-                        .setOutput(out)
-                        .optType(ModelType.FEED_FORWARD)
-                        .optArchitecture(Architecture.tiny())
-                        .optModelId("test-model")
-                        .optBatchSize(2)
-                        .optCrop(64, 64)
-                        .optFrame(64, 64)
-                        .optSchedule(10, 0.5f, 0.9f, 0f)
-                        .optSeed(7L)
-                        .optCheckpoints(0, false)
-                        .optStopRequested(() -> ++asked[0] > 2)
-                        .build();
+        TrainingOptions options = tenSteps(out, false, () -> ++asked[0] > 2);
 
         // When it trains
         CanvasTrainer.Stopped stopped =
@@ -147,6 +135,27 @@ class CanvasTrainerTest {
                 stopped.getMessage());
         assertTrue(Files.exists(out.resolve("checkpoint").resolve("model.json")));
         assertFalse(Files.exists(out.resolve("model.json")));
+
+        // And the same run with --resume trains the eight steps left and writes the model
+        CanvasTrainer.Result resumed = train(tenSteps(out, true, () -> false));
+        assertTrue(Files.exists(out.resolve("model.json")));
+        assertEquals(8, resumed.steps());
+    }
+
+    private static TrainingOptions tenSteps(Path out, boolean resume, BooleanSupplier stop) {
+        return TrainingOptions.builder()
+                .setOutput(out)
+                .optType(ModelType.FEED_FORWARD)
+                .optArchitecture(Architecture.tiny())
+                .optModelId("test-model")
+                .optBatchSize(2)
+                .optCrop(64, 64)
+                .optFrame(64, 64)
+                .optSchedule(10, 0.5f, 0.9f, 0f)
+                .optSeed(7L)
+                .optCheckpoints(0, resume)
+                .optStopRequested(stop)
+                .build();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,9 +20,6 @@ import picocli.CommandLine.Option;
  * from their settings file ({@code --config}), so one file serves every command.
  */
 public final class CommandConfigOptions {
-
-    /** Kafka's name of the cluster's addresses in a client configuration. */
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
 
     @Option(
             names = "--command-config",
@@ -34,20 +32,19 @@ public final class CommandConfigOptions {
 
     /**
      * The file's properties with the command's own on top, for its producer, consumer or admin
-     * client. A key with serve's {@code kafka.} prefix loses it, as serve reads it.
+     * client. A key with serve's {@code kafka.} prefix loses it, as serve reads it. The file's
+     * {@code bootstrap.servers} is left out: the cluster is {@code --bootstrap-servers}' (a serve
+     * settings file names the cluster as serve sees it, often another address).
      *
      * @param commandProperties what the command's own options set, for example {@code
      *     --producer-property}; they win over the file
      * @return a new map, in the file's key order (sorted), then the command's
-     * @throws IllegalArgumentException in one sentence when the file is missing or unreadable
+     * @throws IllegalArgumentException in one sentence when the file cannot be read as properties
      */
     public Map<String, String> properties(Map<String, String> commandProperties) {
         Map<String, String> merged = new LinkedHashMap<>();
         if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(
-                        "--command-config: no file at " + file + "; give a properties file");
-            }
+            // that it is a readable file, the option's converter checked
             Properties loaded = new Properties();
             try (Reader in = Files.newBufferedReader(file)) {
                 loaded.load(in);
@@ -64,6 +61,7 @@ public final class CommandConfigOptions {
                 String name = key.startsWith("kafka.") ? key.substring("kafka.".length()) : key;
                 merged.put(name, loaded.getProperty(key).trim());
             }
+            merged.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         }
         merged.putAll(commandProperties);
         return merged;
@@ -79,9 +77,8 @@ public final class CommandConfigOptions {
      */
     public Map<String, String> client(String bootstrapServers) {
         Map<String, String> client = properties(Map.of());
-        client.remove(BOOTSTRAP_SERVERS);
         if (bootstrapServers != null && !bootstrapServers.isBlank()) {
-            client.put(BOOTSTRAP_SERVERS, bootstrapServers);
+            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         }
         return client;
     }

@@ -37,4 +37,17 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                             + "'");
         }
     }
+
+    /** A duration that must be longer than zero: a timeout, an interval. */
+    public static final class Positive implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = new DurationConverter().convert(value);
+            if (d.isNegative() || d.isZero()) {
+                throw new TypeConversionException(
+                        "expected a duration longer than zero but found '" + value + "'");
+            }
+            return d;
+        }
+    }
 }

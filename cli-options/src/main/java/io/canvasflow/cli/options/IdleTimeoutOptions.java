@@ -10,7 +10,7 @@ public final class IdleTimeoutOptions {
             names = "--idle-timeout",
             defaultValue = "2m",
             paramLabel = "TIME",
-            converter = DurationConverter.class,
+            converter = DurationConverter.Positive.class,
             description =
                     "Give up after this long without a mask, for example 90s, 2m or PT2M"
                             + " (default ${DEFAULT-VALUE}).")

@@ -7,7 +7,9 @@ import io.canvasflow.testsupport.CommandRun;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code canvasflow view} refuses bad input at once: one sentence on stderr, exit 2. */
 class ViewCommandTest {
@@ -95,6 +97,7 @@ class ViewCommandTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // it used to retry for ever: fail, do not hang
     void shouldSayThatNoBrokerAnswersInsteadOfWaiting() {
         // Given bootstrap servers where nothing listens
         CommandRun run = view("--bootstrap-servers", NOWHERE, "--port", "0");

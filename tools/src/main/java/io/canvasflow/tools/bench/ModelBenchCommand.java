@@ -4,12 +4,13 @@ import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.clients.CliValues;
 import io.canvasflow.model.DefaultModels;
-import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,10 +63,13 @@ public final class ModelBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads != null) {
-            // read by the PyTorch engine when it loads, which has not happened yet
-            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        if (frames < 1 || maxIterations < 1 || (threads != null && threads < 1)) {
+            return refuse(
+                    frames < 1
+                            ? "expected --frames >= 1 but found " + frames
+                            : maxIterations < 1
+                                    ? "expected --max-iterations >= 1 but found " + maxIterations
+                                    : "expected --threads >= 1 but found " + threads);
         }
         Path rnnDir =
                 modelOptions.model() != null
@@ -77,21 +81,31 @@ public final class ModelBenchCommand implements Callable<Integer> {
                         : baseline != null
                                 ? Path.of(baseline)
                                 : DefaultModels.dir(DefaultModels.FEED_FORWARD);
-        if (frames < 1 || maxIterations < 1 || (threads != null && threads < 1)) {
-            return refuse("expected --frames, --max-iterations and --threads >= 1");
-        }
         int[][] parsed = new int[sizes.size()][];
-        List<ModelBenchmark.Row> rows;
         try {
             for (int i = 0; i < sizes.size(); i++) {
                 parsed[i] = CliValues.size(sizes.get(i), "--sizes");
             }
-            try (SegmentationModel rnn = SegmentationModel.load(rnnDir);
-                    SegmentationModel ff = ffDir == null ? null : SegmentationModel.load(ffDir)) {
-                rows = ModelBenchmark.run(rnn, ff, parsed, maxIterations, frames);
-            }
-        } catch (ModelLoadException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return refuse(e.getMessage());
+        }
+        for (String problem :
+                Arrays.asList(
+                        StartChecks.modelProblem(rnnDir, "--model"),
+                        StartChecks.modelProblem(ffDir, "--baseline"))) {
+            if (problem != null) {
+                return refuse(problem);
+            }
+        }
+        if (threads != null) {
+            // read by the PyTorch engine when it loads, which has not happened yet
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        List<ModelBenchmark.Row> rows;
+        try (SegmentationModel rnn = SegmentationModel.load(rnnDir);
+                SegmentationModel ff = ffDir == null ? null : SegmentationModel.load(ffDir)) {
+            rows = ModelBenchmark.run(rnn, ff, parsed, maxIterations, frames);
         }
         Map<String, double[]> ratios = ModelBenchmark.seededRatios(rows, maxIterations);
         System.out.print(ModelBenchmark.table(rows));

@@ -85,7 +85,7 @@ public final class SoakCommand extends BaseCommand {
             names = "--sample-interval",
             defaultValue = "5s",
             paramLabel = "TIME",
-            converter = DurationConverter.class,
+            converter = DurationConverter.Positive.class,
             description =
                     "Time between samples, for example 5s or PT5S (default ${DEFAULT-VALUE}).")
     Duration interval;

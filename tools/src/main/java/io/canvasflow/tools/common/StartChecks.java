@@ -46,7 +46,12 @@ public final class StartChecks {
      */
     public static String settingsProblem(Path file, Map<String, String> overrides) {
         try {
-            CanvasFlowConfig.builder().optFile(file).opt(overrides).build();
+            // with the environment, as the runs read it: a bad CANVASFLOW_* variable counts too
+            CanvasFlowConfig.builder()
+                    .optFile(file)
+                    .optEnvironment(System.getenv())
+                    .opt(overrides)
+                    .build();
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();

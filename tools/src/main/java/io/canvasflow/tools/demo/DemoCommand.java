@@ -23,8 +23,8 @@ import io.canvasflow.clients.view.ViewCommand;
 import io.canvasflow.clients.view.ViewServer;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
-import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.Topics;
+import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
@@ -199,12 +199,9 @@ public final class DemoCommand extends BaseCommand {
         }
         // The model and the cluster before anything starts: a bad one is one sentence now, not a
         // stack trace after the broker and an empty report folder.
-        if (modelOptions.model() != null) {
-            try {
-                SegmentationModel.readSpec(modelOptions.model());
-            } catch (ModelLoadException e) {
-                throw usage(e.getMessage());
-            }
+        String modelProblem = StartChecks.modelProblem(modelOptions.model(), "--model");
+        if (modelProblem != null) {
+            throw usage(modelProblem);
         }
         String unreachable = kafkaOptions.unreachable();
         if (unreachable != null) {

@@ -253,7 +253,8 @@ public final class ReplayCommand extends BaseCommand {
         // On Ctrl-C or SIGTERM: interrupt the replay, so that it stops its topology and broker and
         // deletes their temporary folders (tens of MB) before the JVM goes.
         Thread replaying = Thread.currentThread();
-        try (GracefulStop stop = new GracefulStop("replay-shutdown", replaying::interrupt)) {
+        try (GracefulStop stop =
+                new GracefulStop("replay-shutdown", replaying::interrupt, Duration.ofSeconds(60))) {
             return BenchRun.exitCode(
                     "canvasflow replay",
                     "the report",
@@ -311,6 +312,7 @@ public final class ReplayCommand extends BaseCommand {
         if (kafkaOptions.bootstrapServers() != null) {
             // With the security settings of --config and -D: a secured cluster answers only to
             // them.
+            // the settings built above without a problem (settingsProblem), so this builds too
             String unreachable =
                     KafkaOptions.preflight(
                             kafkaOptions.bootstrapServers(),

@@ -83,7 +83,7 @@ class SoakCommandTest {
                         List.of("--frames", "10", "--warm-up-frames", "10"),
                         "expected --warm-up-frames >= 0 and below --frames but found 10",
                         List.of("--sample-interval", "0s"),
-                        "expected --sample-interval positive but found PT0S",
+                        "expected a duration longer than zero but found '0s'",
                         List.of("--idle-timeout", "abc"),
                         "expected a duration such as 500ms, 30s, 5m, 1h or PT30S but found 'abc'",
                         List.of("--backlog", "0"),

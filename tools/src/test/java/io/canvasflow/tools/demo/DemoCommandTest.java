@@ -177,7 +177,7 @@ class DemoCommandTest {
                         List.of("--out", file.toString(), "--model", model),
                         "--out " + file + " is a file; give a folder for the report",
                         List.of("--out", unused.toString(), "--model", emptyModel.toString()),
-                        "no model.json in " + emptyModel,
+                        "--model: no model.json in " + emptyModel,
                         List.of(
                                 "--out",
                                 unused.toString(),

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * Opens labelled data named the way the command line names it:
@@ -112,7 +113,7 @@ public final class LabelledSources {
     }
 
     private static LabelledData topic(String name, Selection s) {
-        String servers = s.kafka().get(TopicScan.BOOTSTRAP_SERVERS);
+        String servers = s.kafka().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         if (servers == null || servers.isBlank()) {
             throw new IllegalArgumentException(
                     "--data topic:" + name + " needs --bootstrap-servers HOST:PORT");

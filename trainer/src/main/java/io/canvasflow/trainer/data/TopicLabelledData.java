@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
 
@@ -117,7 +118,7 @@ public final class TopicLabelledData {
                     "Could not read topic "
                             + topic
                             + " from "
-                            + request.kafka().get(TopicScan.BOOTSTRAP_SERVERS)
+                            + request.kafka().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
                             + ": "
                             + e.getMessage(),
                     e);

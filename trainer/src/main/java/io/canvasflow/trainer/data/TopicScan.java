@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,9 +20,6 @@ import org.apache.kafka.common.TopicPartition;
  * @param <V> the value type
  */
 public final class TopicScan<V> implements AutoCloseable {
-
-    /** Kafka's name of the cluster's addresses in a client configuration. */
-    public static final String BOOTSTRAP_SERVERS = ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG;
 
     private final KafkaConsumer<String, V> consumer;
     private final Map<TopicPartition, Long> end;
@@ -49,7 +47,7 @@ public final class TopicScan<V> implements AutoCloseable {
         config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         config.putAll(kafka);
-        String bootstrapServers = kafka.get(BOOTSTRAP_SERVERS);
+        String bootstrapServers = kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         KafkaConsumer<String, V> consumer;
         try {
             consumer =

@@ -192,6 +192,13 @@ public final class LabelCommand implements Callable<Integer> {
                             + toTopic()
                             + ", or --voc DIR to write a folder");
         }
+        // The cluster first, when one is used, before the teacher loads or a topic is read
+        if (voc() == null || source.startsWith(TOPIC_PREFIX)) {
+            String unreachable = commandConfig.unreachable(servers());
+            if (unreachable != null) {
+                throw new IllegalArgumentException(unreachable);
+            }
+        }
         String cameraId = camera != null ? camera : stem(source);
         try (Teacher t = Teachers.open(teacher, motionSettings(), onnxSettings());
                 FrameSource frameSource = open(cameraId, range);
@@ -268,10 +275,6 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Creates the topic when it is missing (one partition: labelled data is small). */
     private void ensureTopic() {
-        String unreachable = commandConfig.unreachable(servers());
-        if (unreachable != null) {
-            throw new IllegalArgumentException(unreachable);
-        }
         NewTopic topic =
                 new NewTopic(toTopic(), Optional.of(1), Optional.empty())
                         .configs(

@@ -60,6 +60,18 @@ public abstract class BaseCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Fails as a usage error when a check found a problem.
+     *
+     * @param problem the problem in one sentence, or null when there is none
+     * @throws ParameterException when there is one
+     */
+    protected void refuseIf(String problem) {
+        if (problem != null) {
+            throw usage(problem);
+        }
+    }
+
     /** A usage error with its cause. */
     protected ParameterException usage(String message, Throwable cause) {
         return new ParameterException(spec.commandLine(), message, cause);

@@ -182,15 +182,8 @@ public final class PipelineBenchCommand extends BaseCommand {
         require(latencyFrames >= 0, "--latency-frames", ">= 0", latencyFrames);
         require(load > 0 && load <= 1, "--load", "in (0, 1]", load);
         require(rounds >= 1, "--rounds", ">= 1", rounds);
-        String videoProblem = videoOptions.problem();
-        if (videoProblem != null) {
-            throw usage(videoProblem);
-        }
-        String problem =
-                StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides());
-        if (problem != null) {
-            throw usage(problem);
-        }
+        refuseIf(videoOptions.problem());
+        refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench pipeline",

@@ -130,11 +130,7 @@ public final class ScaleBenchCommand extends BaseCommand {
         require(partitions == null || partitions >= 1, "--partitions", ">= 1", partitions);
         require(restore.stream().allMatch(c -> c >= 1), "--restore", "counts >= 1", restore);
         require(restorePartitions >= 1, "--restore-partitions", ">= 1", restorePartitions);
-        String problem =
-                StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides());
-        if (problem != null) {
-            throw usage(problem);
-        }
+        refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench scale",

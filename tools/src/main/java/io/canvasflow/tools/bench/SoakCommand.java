@@ -127,11 +127,7 @@ public final class SoakCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        String problem =
-                StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides());
-        if (problem != null) {
-            throw usage(problem);
-        }
+        refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
         requireReachable(kafkaOptions);
         return BenchRun.exitCode(
                 "canvasflow bench soak",

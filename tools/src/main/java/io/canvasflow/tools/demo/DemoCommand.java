@@ -174,10 +174,7 @@ public final class DemoCommand extends BaseCommand {
                 cameras);
         require(frames >= 1, "--frames", ">= 1", frames);
         require(threads >= 1, "--threads", ">= 1", threads);
-        String videoProblem = videoOptions.problem();
-        if (videoProblem != null) {
-            throw usage(videoProblem);
-        }
+        refuseIf(videoOptions.problem());
         if (video != null) {
             // Opened once here, before the broker and the topology start: a file that is not a
             // video is one sentence now, not a stack trace in the middle of the demo.
@@ -199,10 +196,7 @@ public final class DemoCommand extends BaseCommand {
         }
         // The model and the cluster before anything starts: a bad one is one sentence now, not a
         // stack trace after the broker and an empty report folder.
-        String modelProblem = StartChecks.modelProblem(modelOptions.model(), "--model");
-        if (modelProblem != null) {
-            throw usage(modelProblem);
-        }
+        refuseIf(StartChecks.modelProblem(modelOptions.model(), "--model"));
         String unreachable = kafkaOptions.unreachable();
         if (unreachable != null) {
             throw usage(unreachable);

@@ -271,10 +271,7 @@ public final class ReplayCommand extends BaseCommand {
     }
 
     private Settings settings() {
-        String videoProblem = videoOptions.problem();
-        if (videoProblem != null) {
-            throw usage(videoProblem);
-        }
+        refuseIf(videoOptions.problem());
         require(threads >= 1, "--threads", ">= 1", threads);
         require(latencyFrames >= 0, "--latency-frames", ">= 0", latencyFrames);
         require(latencyLoad > 0 && latencyLoad <= 1, "--latency-load", "in (0, 1]", latencyLoad);

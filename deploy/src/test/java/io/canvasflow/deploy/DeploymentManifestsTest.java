@@ -336,16 +336,16 @@ class DeploymentManifestsTest {
             ParseResult parsed = parse(strings(service.get("command")).toArray(String[]::new));
             assertEquals(List.of(name), commandNames(parsed));
             if (name.equals("publish")) {
-                Map<String, String> cameras =
-                        parsed.subcommand().matchedOptionValue("--camera", null);
+                List<String> cameras = parsed.subcommand().matchedOptionValue("--camera", null);
                 assertNotNull(cameras, "publish has no --camera");
-                cameras.forEach(
-                        (camera, source) -> {
-                            assertTrue(source.startsWith(FrameSources.SYNTHETIC_PREFIX), source);
-                            try (FrameSource opened = FrameSources.open(source)) {
-                                assertNotNull(opened, camera);
-                            }
-                        });
+                for (String camera : cameras) {
+                    // ID=SOURCE
+                    String source = camera.substring(camera.indexOf('=') + 1);
+                    assertTrue(source.startsWith(FrameSources.SYNTHETIC_PREFIX), source);
+                    try (FrameSource opened = FrameSources.open(source)) {
+                        assertNotNull(opened, camera);
+                    }
+                }
             } else {
                 Path out = parsed.subcommand().matchedOptionValue("--out", null);
                 assertNotNull(out, "masks writes no overlays");

@@ -192,16 +192,16 @@ public final class Soak {
 
         /** Checks the ranges, naming the option of the first that is out of range. */
         public Settings {
-            require(frames >= 1, "--frames", frames, ">= 1");
-            require(cameras >= 1, "--cameras", cameras, ">= 1");
-            require(partitions >= 1, "--partitions", partitions, ">= 1");
-            require(streamThreads >= 1, "--threads", streamThreads, ">= 1");
-            require(clipFrames >= 2, "--clip-frames", clipFrames, ">= 2");
+            require(frames >= 1, "--frames", ">= 1", frames);
+            require(cameras >= 1, "--cameras", ">= 1", cameras);
+            require(partitions >= 1, "--partitions", ">= 1", partitions);
+            require(streamThreads >= 1, "--threads", ">= 1", streamThreads);
+            require(clipFrames >= 2, "--clip-frames", ">= 2", clipFrames);
             require(
                     warmUpFrames >= 0 && warmUpFrames < frames,
                     "--warm-up-frames",
-                    warmUpFrames,
-                    ">= 0 and below --frames");
+                    ">= 0 and below --frames",
+                    warmUpFrames);
         }
     }
 
@@ -220,18 +220,18 @@ public final class Soak {
             require(
                     !interval.isNegative() && !interval.isZero(),
                     "--sample-interval",
-                    interval,
-                    "positive");
-            require(backlog >= 1, "--backlog", backlog, ">= 1");
-            require(fps == null || fps > 0, "--rate", fps, "positive");
-            require(!idle.isNegative() && !idle.isZero(), "--idle-timeout", idle, "positive");
+                    "positive",
+                    interval);
+            require(backlog >= 1, "--backlog", ">= 1", backlog);
+            require(fps == null || fps > 0, "--rate", "positive", fps);
+            require(!idle.isNegative() && !idle.isZero(), "--idle-timeout", "positive", idle);
         }
     }
 
-    private static void require(boolean holds, String option, Object value, String expected) {
+    private static void require(boolean holds, String option, String expected, Object found) {
         if (!holds) {
             throw new IllegalArgumentException(
-                    "expected " + option + " " + expected + " but found " + value);
+                    "expected " + option + " " + expected + " but found " + found);
         }
     }
 

@@ -68,7 +68,7 @@ public final class SegmentRequest {
         return inputHeight;
     }
 
-    /** Whether to return the canvas after every iteration. */
+    /** Whether to return the class map after every iteration. */
     public boolean keepIterations() {
         return keepIterations;
     }
@@ -118,7 +118,7 @@ public final class SegmentRequest {
             return this;
         }
 
-        /** Also returns the canvas after every iteration. */
+        /** Also returns the class map after every iteration (sample strips). */
         public Builder optKeepIterations(boolean keep) {
             this.keepIterations = keep;
             return this;

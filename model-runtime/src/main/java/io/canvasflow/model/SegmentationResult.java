@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param map the class map
  * @param canvas the canvas after the last iteration (seed it into the next frame)
- * @param iterationCanvases the canvas after each iteration, if requested, else empty
+ * @param iterationMaps the class map after each iteration, the last one equal to {@code map}, if
+ *     requested, else empty
  * @param iterations iterations run
  * @param seeded whether a seed canvas was used
  * @param cost what the frame cost
@@ -15,7 +16,7 @@ import java.util.List;
 public record SegmentationResult(
         ClassMap map,
         Canvas canvas,
-        List<Canvas> iterationCanvases,
+        List<ClassMap> iterationMaps,
         int iterations,
         boolean seeded,
         Cost cost) {

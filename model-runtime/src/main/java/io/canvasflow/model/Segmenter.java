@@ -65,7 +65,7 @@ public final class Segmenter implements AutoCloseable {
                                             seed.logitsUnsafe(),
                                             new Shape(1, classes, canvasH, canvasW)));
             double[] iterationMs = new double[iterations];
-            List<Canvas> kept = new ArrayList<>();
+            List<SegmentationResult.ClassMap> kept = new ArrayList<>();
             long[] since = {System.nanoTime()};
             canvas =
                     net.iterate(
@@ -79,7 +79,13 @@ public final class Segmenter implements AutoCloseable {
                                 iterationMs[i - 1] = (now - since[0]) / 1e6;
                                 if (request.keepIterations()) {
                                     kept.add(
-                                            toCanvas(c, classes, canvasH, canvasW, spec.version()));
+                                            new SegmentationResult.ClassMap(
+                                                    classMap(
+                                                            c,
+                                                            request.outputWidth(),
+                                                            request.outputHeight()),
+                                                    request.outputWidth(),
+                                                    request.outputHeight()));
                                 }
                                 since[0] = System.nanoTime();
                             });

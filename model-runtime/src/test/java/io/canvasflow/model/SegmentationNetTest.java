@@ -84,7 +84,8 @@ class SegmentationNetTest {
             assertEquals(3, result.canvas().classes());
             assertEquals(25, result.canvas().height()); // ceil(193 / 8)
             assertEquals(33, result.canvas().width()); // ceil(257 / 8)
-            assertEquals(3, result.iterationCanvases().size());
+            assertEquals(3, result.iterationMaps().size());
+            assertArrayEquals(result.map().indices(), result.iterationMaps().get(2).indices());
             assertEquals(3, result.cost().iterationMillis().length);
             for (byte b : result.map().indices()) {
                 assertTrue(b >= 0 && b < 3);

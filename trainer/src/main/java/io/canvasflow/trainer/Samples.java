@@ -1,6 +1,5 @@
 package io.canvasflow.trainer;
 
-import io.canvasflow.model.Canvas;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentRequest;
 import io.canvasflow.model.SegmentationModel;
@@ -124,8 +123,8 @@ public record Samples(
                                         .optOutputSize(frame.width(), frame.height())
                                         .build());
                 List<byte[]> masks = new ArrayList<>();
-                for (Canvas canvas : result.iterationCanvases()) {
-                    masks.add(upsampleArgmax(canvas, frame.width(), frame.height()));
+                for (SegmentationResult.ClassMap map : result.iterationMaps()) {
+                    masks.add(map.indices());
                 }
                 out.add(
                         new Sample(
@@ -153,70 +152,6 @@ public record Samples(
             picked.add(all.get((int) index));
         }
         return picked;
-    }
-
-    /**
-     * The class map of a canvas at {@code width x height}: each class plane is upsampled bilinearly
-     * with PyTorch's {@code align_corners=false} convention (pixel centres aligned, source
-     * coordinates clamped at the border), then the first class with the highest value wins, as in
-     * {@link Segmenter}'s mask.
-     */
-    public static byte[] upsampleArgmax(Canvas canvas, int width, int height) {
-        int classes = canvas.classes();
-        int plane = canvas.height() * canvas.width();
-        float[] logits = canvas.logits();
-        int[] x0 = new int[width];
-        int[] x1 = new int[width];
-        float[] xl = new float[width];
-        sourceIndices(canvas.width(), width, x0, x1, xl);
-        int[] y0 = new int[height];
-        int[] y1 = new int[height];
-        float[] yl = new float[height];
-        sourceIndices(canvas.height(), height, y0, y1, yl);
-        int cw = canvas.width();
-        byte[] out = new byte[width * height];
-        for (int y = 0; y < height; y++) {
-            float wy1 = yl[y];
-            float wy0 = 1f - wy1;
-            int row0 = y0[y] * cw;
-            int row1 = y1[y] * cw;
-            for (int x = 0; x < width; x++) {
-                float wx1 = xl[x];
-                float wx0 = 1f - wx1;
-                int best = 0;
-                float bestValue = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < classes; c++) {
-                    int base = c * plane;
-                    float top =
-                            wx0 * logits[base + row0 + x0[x]] + wx1 * logits[base + row0 + x1[x]];
-                    float bottom =
-                            wx0 * logits[base + row1 + x0[x]] + wx1 * logits[base + row1 + x1[x]];
-                    float v = wy0 * top + wy1 * bottom;
-                    if (v > bestValue) {
-                        bestValue = v;
-                        best = c;
-                    }
-                }
-                out[y * width + x] = (byte) best;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * For each output index, the two source indices and the weight of the second, as PyTorch's
-     * {@code area_pixel_compute_source_index} with {@code align_corners=false}: {@code src = (dst +
-     * 0.5) * in / out - 0.5}, clamped at 0.
-     */
-    private static void sourceIndices(int in, int out, int[] i0, int[] i1, float[] lambda) {
-        float scale = (float) in / out;
-        for (int d = 0; d < out; d++) {
-            float src = Math.max(0f, scale * (d + 0.5f) - 0.5f);
-            int i = Math.min((int) src, in - 1);
-            i0[d] = i;
-            i1[d] = Math.min(i + 1, in - 1);
-            lambda[d] = Math.min(1f, src - i);
-        }
     }
 
     private static BufferedImage copy(BufferedImage image) {

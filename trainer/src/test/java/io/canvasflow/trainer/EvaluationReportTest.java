@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.canvasflow.model.Architecture;
-import io.canvasflow.model.Canvas;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
@@ -255,45 +250,6 @@ class EvaluationReportTest {
                         .get("value")
                         .isJsonNull());
         assertFalse(json.getAsJsonObject("bars").get("allPass").getAsBoolean());
-    }
-
-    @Test
-    void shouldUpsampleWithAlignCornersFalse() {
-        // Given class 1 rises 0 -> 1 over two canvas pixels; class 0 is flat at 0.2
-        Canvas canvas = new Canvas(2, 1, 2, new float[] {0.2f, 0.2f, 0f, 1f}, "v");
-
-        // When upsampled 4x: source x = (x + 0.5) / 4 - 0.5, clamped at 0, gives class 1
-        // -0.375->0, -0.125->0, 0.125, 0.375, 0.625, 0.875, 1, 1 (align_corners=true would give
-        // 0.29 at x = 2 and already pick class 1 there)
-        byte[] map = Samples.upsampleArgmax(canvas, 8, 1);
-
-        // Then
-        assertArrayEquals(new byte[] {0, 0, 0, 1, 1, 1, 1, 1}, map);
-    }
-
-    @Test
-    void shouldUpsampleExactlyAsTheEngineDoes() {
-        // Given a random 5-class 6x7 canvas and an odd output size
-        Random random = new Random(3);
-        float[] logits = new float[5 * 6 * 7];
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = (float) random.nextGaussian();
-        }
-        Canvas canvas = new Canvas(5, 6, 7, logits, "v");
-        try (NDManager manager = NDManager.newBaseManager()) {
-            // When both upsample to 37x29
-            NDArray array = manager.create(logits, new Shape(1, 5, 6, 7));
-            byte[] engine =
-                    array.getNDArrayInternal()
-                            .interpolation(new long[] {29, 37}, 1, false)
-                            .argMax(1)
-                            .toType(DataType.UINT8, false)
-                            .toByteArray();
-            byte[] java = Samples.upsampleArgmax(canvas, 37, 29);
-
-            // Then
-            assertArrayEquals(engine, java);
-        }
     }
 
     @Test

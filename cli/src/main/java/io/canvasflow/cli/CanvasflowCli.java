@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
 public final class CanvasflowCli implements Callable<Integer> {
 
     static {
-        quietKafkaLogging();
+        quietLibraryLogging();
     }
 
     @Spec private CommandSpec spec;
@@ -99,12 +99,15 @@ public final class CanvasflowCli implements Callable<Integer> {
     }
 
     /**
-     * Kafka's client and server classes log every configuration at INFO; keep them at WARN unless
-     * the user chose otherwise with {@code -Dorg.slf4j.simpleLogger.log.<name>=...}. Runs before
-     * any logger exists.
+     * Kafka's client and server classes log every configuration at INFO, and DJL four lines at
+     * every engine start (the native library found, the graph optimizer, the thread counts, which
+     * serve says in its own line), so a command's one-sentence error came after them; keep them at
+     * WARN unless the user chose otherwise with {@code -Dorg.slf4j.simpleLogger.log.<name>=...}.
+     * Runs before any logger exists.
      */
-    private static void quietKafkaLogging() {
-        for (String name : new String[] {"org.apache.kafka", "kafka", "state.change.logger"}) {
+    private static void quietLibraryLogging() {
+        for (String name :
+                new String[] {"org.apache.kafka", "kafka", "state.change.logger", "ai.djl"}) {
             String key = "org.slf4j.simpleLogger.log." + name;
             if (System.getProperty(key) == null) {
                 System.setProperty(key, "warn");

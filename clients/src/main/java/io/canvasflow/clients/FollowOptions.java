@@ -1,10 +1,12 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.CommandConfigOptions;
+import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * What a command that follows masks and their frames reads ({@code masks}, {@code view}): the two
- * topics and the consumer's properties, declared once.
+ * topics, the consumer's properties and how long to follow, declared once.
  */
 public final class FollowOptions {
 
@@ -36,6 +38,13 @@ public final class FollowOptions {
                             + " each); it wins over --command-config.")
     private Map<String, String> consumerProperties = new LinkedHashMap<>();
 
+    @Option(
+            names = "--duration",
+            paramLabel = "TIME",
+            converter = DurationConverter.Positive.class,
+            description = "Stop after this long, for example 30s, 5m or PT1H (default: Ctrl-C).")
+    private Duration duration;
+
     @Mixin private CommandConfigOptions commandConfig;
 
     /** The masks topic. */
@@ -46,6 +55,11 @@ public final class FollowOptions {
     /** The frames topic. */
     public Topic<String, Frame> frames() {
         return framesTopic == null ? Topics.FRAMES : Topics.FRAMES.withName(framesTopic);
+    }
+
+    /** How long to follow, or null for until stopped. */
+    public Duration duration() {
+        return duration;
     }
 
     /**

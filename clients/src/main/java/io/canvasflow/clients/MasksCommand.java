@@ -1,12 +1,10 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
-import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.cli.options.KafkaOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
@@ -48,13 +46,6 @@ public final class MasksCommand extends BaseCommand {
             names = "--from-beginning",
             description = "Start at the earliest masks instead of new ones.")
     boolean fromBeginning;
-
-    @Option(
-            names = "--duration",
-            paramLabel = "TIME",
-            converter = DurationConverter.class,
-            description = "Stop after this long, for example 30s, 5m or PT1H.")
-    Duration duration;
 
     @Option(
             names = "--max-frames",
@@ -171,7 +162,7 @@ public final class MasksCommand extends BaseCommand {
                         .optFramesTopic(follow.frames())
                         .optGroupId(groupId)
                         .optFromBeginning(fromBeginning)
-                        .optDuration(duration)
+                        .optDuration(follow.duration())
                         .optMaxFrames(maxFrames)
                         .optOverlays(overlays)
                         .optJoinCapacity(joinFrames)
@@ -227,9 +218,7 @@ public final class MasksCommand extends BaseCommand {
                         "--video-fps must be between 0 and 1000",
                         videoFps == null || (videoFps >= 0 && videoFps < 1000),
                         "--alpha must be between 0 and 1",
-                        alpha >= 0 && alpha <= 1,
-                        "--duration must be positive",
-                        duration == null || (!duration.isNegative() && !duration.isZero()));
+                        alpha >= 0 && alpha <= 1);
         checks.forEach(
                 (message, ok) -> {
                     if (!ok) {

@@ -402,6 +402,17 @@ class MaskFollowerTest {
     }
 
     @Test
+    void shouldRefuseADurationOfZeroWhereItIsParsed() {
+        // --duration is declared once, in FollowOptions, for masks and view alike
+        CommandRun run = masks("--duration", "0s");
+
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(
+                run.err().contains("expected a duration longer than zero but found '0s'"),
+                run.err());
+    }
+
+    @Test
     void shouldHandConsumerPropertiesToKafka() {
         // Given a consumer property Kafka refuses, as a typo in a secured cluster's settings
         // When masks follows with it

@@ -1,6 +1,5 @@
 package io.canvasflow.clients.view;
 
-import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.FollowOptions;
 import io.canvasflow.clients.GracefulStop;
@@ -11,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
@@ -66,13 +64,6 @@ public final class ViewCommand implements Callable<Integer> {
             description = "Listen on this port; 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(
-            names = "--duration",
-            paramLabel = "TIME",
-            converter = DurationConverter.class,
-            description = "Stop after this long, for example 30s, 5m or PT1H (default: Ctrl-C).")
-    Duration duration;
-
     /**
      * Runs the command and exits with its status.
      *
@@ -109,9 +100,6 @@ public final class ViewCommand implements Callable<Integer> {
                     "missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
                             + KafkaOptions.BOOTSTRAP_ENV);
         }
-        if (duration != null && (duration.isNegative() || duration.isZero())) {
-            throw new IllegalArgumentException("--duration must be positive");
-        }
         InetSocketAddress address = address(bind, port);
         String masks = follow.masks().name();
         String frames = follow.frames().name();
@@ -122,7 +110,7 @@ public final class ViewCommand implements Callable<Integer> {
                                 follow.frames(),
                                 address,
                                 follow.consumerProperties(),
-                                duration);
+                                follow.duration());
                 GracefulStop stop = new GracefulStop("view-shutdown", view::stop)) {
             // Its consumer would retry an absent cluster for ever, so ask it first (after the
             // local checks: the address, the port and the consumer's own settings).

@@ -63,7 +63,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String HOST = "127.0.0.1";
     private static final String PLAIN_LISTENER = "PLAINTEXT";
-    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final Path dataDir;
@@ -72,8 +71,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Map<String, String> overrides;
     private final Duration startupTimeout;
-    private final String saslUser;
-    private final String saslPassword;
+    private final SaslPlainUser sasl;
 
     private KafkaRaftServer server;
     private boolean closed;
@@ -85,8 +83,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.controllerPort = builder.controllerPort;
         this.overrides = Map.copyOf(builder.overrides);
         this.startupTimeout = builder.startupTimeout;
-        this.saslUser = builder.saslUser;
-        this.saslPassword = builder.saslPassword;
+        this.sasl = builder.sasl;
     }
 
     /**
@@ -238,24 +235,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *     sasl.jaas.config}, or an empty one
      */
     public Map<String, String> securityConfig() {
-        Map<String, String> config = new LinkedHashMap<>();
-        if (saslUser != null) {
-            config.put("security.protocol", "SASL_PLAINTEXT");
-            config.put("sasl.mechanism", "PLAIN");
-            config.put("sasl.jaas.config", plainLogin(saslUser, saslPassword, false));
-        }
-        return config;
-    }
-
-    /** A JAAS line for the PLAIN login module; the broker's own also lists its one user. */
-    private static String plainLogin(String user, String password, boolean broker) {
-        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                + user
-                + "\" password=\""
-                + password
-                + "\""
-                + (broker ? " user_" + user + "=\"" + password + "\"" : "")
-                + ";";
+        return sasl == null ? new LinkedHashMap<>() : sasl.clientConfig();
     }
 
     /**
@@ -299,7 +279,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     Map<String, String> serverProperties() {
-        String brokerListener = saslUser == null ? PLAIN_LISTENER : SASL_LISTENER;
+        String brokerListener = sasl == null ? PLAIN_LISTENER : SaslPlainUser.LISTENER;
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
         config.put("node.id", Integer.toString(NODE_ID));
@@ -324,13 +304,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 brokerListener + ":" + brokerListener + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
         config.put("controller.listener.names", CONTROLLER_LISTENER);
         config.put("inter.broker.listener.name", brokerListener);
-        if (saslUser != null) {
-            // One user, no authorizer: a client must authenticate, and then may do anything.
-            config.put("sasl.enabled.mechanisms", "PLAIN");
-            config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-            config.put(
-                    "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                    plainLogin(saslUser, saslPassword, true));
+        if (sasl != null) {
+            config.putAll(sasl.brokerConfig());
         }
         config.put("log.dirs", dataDir.toString());
         config.put("metadata.log.dir", dataDir.toString());
@@ -480,8 +455,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int controllerPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
-        private String saslUser;
-        private String saslPassword;
+        private SaslPlainUser sasl;
 
         private Builder() {}
 
@@ -493,16 +467,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * @param user the user name
          * @param password its password
          * @return this builder
+         * @throws IllegalArgumentException when the user is blank or either holds a quote
          */
         public Builder optSaslPlain(String user, String password) {
-            if (Objects.requireNonNull(user, "user").isBlank()
-                    || user.contains("\"")
-                    || Objects.requireNonNull(password, "password").contains("\"")) {
-                throw new IllegalArgumentException(
-                        "expected a SASL user and password without quotes but found " + user);
-            }
-            this.saslUser = user;
-            this.saslPassword = password;
+            this.sasl = new SaslPlainUser(user, password);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.replay;
 
+import io.canvasflow.schemas.TopicSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param fromTime replay records whose timestamp is at or after this, or null
  * @param toTime replay records whose timestamp is before this, or null
  */
-public record FrameRange(Long fromOffset, Long toOffset, Instant fromTime, Instant toTime) {
+public record FrameRange(Long fromOffset, Long toOffset, Instant fromTime, Instant toTime)
+        implements TopicSnapshot.Bounds {
 
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -67,6 +69,7 @@ public record FrameRange(Long fromOffset, Long toOffset, Instant fromTime, Insta
      * @param partitions the partitions of the topic
      * @return per partition, {@code {start, end}} with {@code start <= end}, end exclusive
      */
+    @Override
     public Map<TopicPartition, long[]> resolve(
             Consumer<?, ?> consumer, List<TopicPartition> partitions) {
         Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, LOOKUP_TIMEOUT);

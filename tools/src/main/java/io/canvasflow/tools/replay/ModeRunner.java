@@ -2,6 +2,7 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.tools.common.CpuUse;

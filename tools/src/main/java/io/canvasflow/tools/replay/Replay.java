@@ -5,6 +5,7 @@ import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.KafkaClients;

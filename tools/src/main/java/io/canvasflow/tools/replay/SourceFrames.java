@@ -1,6 +1,7 @@
 package io.canvasflow.tools.replay;
 
 import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.avro.Frame;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import io.canvasflow.clients.ClassMap;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.schemas.LabelMetadata;
 import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.LabeledFrame;
@@ -67,20 +68,24 @@ public final class TopicLabelledData {
         String teacher = null;
         TreeSet<String> allCameras = new TreeSet<>();
         String topic = request.topic().name();
-        try (TopicScan<Frame> scan = TopicScan.open(request.kafka(), request.topic())) {
+        Map<String, Object> config = TopicSnapshot.consumerConfig(request.kafka());
+        try (TopicSnapshot.Reader<String, Frame> reader =
+                TopicSnapshot.take(config, topic, TopicSnapshot.WHOLE)
+                        .open(
+                                config,
+                                request.topic().keySerde().deserializer(),
+                                request.topic().valueSerde().deserializer())) {
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (!scan.atEnd()) {
+            while (!reader.atEnd()) {
                 if (System.nanoTime() > deadline) {
                     throw new DatasetException(
                             "Reading topic "
                                     + topic
-                                    + " did not reach its end offsets "
-                                    + scan.endOffsets()
-                                    + " within "
+                                    + " did not reach its end within "
                                     + READ_TIMEOUT.toSeconds()
                                     + " s");
                 }
-                for (ConsumerRecord<String, Frame> record : scan.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<String, Frame> record : reader.poll(Duration.ofMillis(500))) {
                     Frame frame = record.value();
                     if (frame == null) {
                         continue;
@@ -113,6 +118,8 @@ public final class TopicLabelledData {
                             .put(frame.getSequence(), decode(frame, where, request));
                 }
             }
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException(e.getMessage(), e);
         } catch (KafkaException e) {
             throw new DatasetException(
                     "Could not read topic "
@@ -120,7 +127,8 @@ public final class TopicLabelledData {
                             + " from "
                             + request.kafka().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
                             + ": "
-                            + e.getMessage(),
+                            // "Failed to construct kafka consumer" says less than its cause
+                            + (e.getCause() == null ? e : e.getCause()).getMessage(),
                     e);
         }
         if (byCamera.isEmpty()) {

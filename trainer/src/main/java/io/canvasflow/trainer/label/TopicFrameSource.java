@@ -4,17 +4,17 @@ import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.clients.SourceFrame;
+import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
-import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
-import io.canvasflow.trainer.data.TopicScan;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * One camera's frames from a frames topic, in offset order (a camera's frames share a partition:
@@ -25,7 +25,7 @@ public final class TopicFrameSource implements FrameSource {
 
     private static final Duration POLL = Duration.ofMillis(500);
 
-    private final TopicScan<Frame> scan;
+    private final TopicSnapshot.Reader<String, Frame> scan;
     private final String topic;
     private final String camera;
     private final SequenceRange range;
@@ -41,10 +41,23 @@ public final class TopicFrameSource implements FrameSource {
         this.topic = topic;
         this.camera = camera;
         this.range = range;
+        Map<String, Object> config = TopicSnapshot.consumerConfig(kafka);
         try {
-            this.scan = TopicScan.open(kafka, Topics.FRAMES.withName(topic));
-        } catch (DatasetException e) {
+            this.scan =
+                    TopicSnapshot.take(config, topic, TopicSnapshot.WHOLE)
+                            .open(
+                                    config,
+                                    Topics.FRAMES.keySerde().deserializer(),
+                                    Topics.FRAMES.valueSerde().deserializer());
+        } catch (IllegalArgumentException e) {
             throw new FrameSourceException(e.getMessage(), e);
+        } catch (KafkaException e) {
+            throw new FrameSourceException(
+                    "could not read topic "
+                            + topic
+                            + ": "
+                            + (e.getCause() == null ? e : e.getCause()).getMessage(),
+                    e);
         }
     }
 

@@ -289,6 +289,49 @@ class LabelCommandTest {
     }
 
     @Test
+    void shouldNameATopicThatIsNotThereInOneSentence() {
+        // Given a cluster without the topic, as frames to label and as labelled data to train on
+        CommandRun label =
+                CommandRun.of(
+                        new LabelCommand(),
+                        "--source",
+                        "topic:no-such-frames",
+                        "--camera",
+                        "c",
+                        "--voc",
+                        dir.resolve("voc").toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers());
+        CommandRun train =
+                CommandRun.of(
+                        new io.canvasflow.trainer.TrainCommand(),
+                        "--data",
+                        "topic:no-such-labels",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--output",
+                        dir.resolve("model").toString());
+
+        // Then each says which topic is missing where, exit 2, and writes nothing
+        assertEquals(2, label.exit(), label.err());
+        assertTrue(
+                label.err()
+                        .contains(
+                                "the topic no-such-frames does not exist at "
+                                        + kafka.bootstrapServers()),
+                label.err());
+        assertEquals(2, train.exit(), train.err());
+        assertTrue(
+                train.err()
+                        .contains(
+                                "the topic no-such-labels does not exist at "
+                                        + kafka.bootstrapServers()),
+                train.err());
+        assertFalse(Files.exists(dir.resolve("voc")));
+        assertFalse(Files.exists(dir.resolve("model")));
+    }
+
+    @Test
     void shouldRefuseAConfidenceOutsideZeroToOneAndTwoDestinations() throws Exception {
         Path frames = frames(3, 1);
         CommandRun confidence =

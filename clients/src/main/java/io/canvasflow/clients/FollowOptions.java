@@ -42,7 +42,7 @@ public final class FollowOptions {
             names = "--duration",
             paramLabel = "TIME",
             converter = DurationConverter.Positive.class,
-            description = "Stop after this long, for example 30s, 5m or PT1H (default: Ctrl-C).")
+            description = "Stop after this long, for example 30s, 5m or PT1H (default: no limit).")
     private Duration duration;
 
     @Mixin private CommandConfigOptions commandConfig;

@@ -47,6 +47,12 @@ record SaslPlainUser(String user, String password) {
         return config;
     }
 
+    /** The user without the password, for logs. */
+    @Override
+    public String toString() {
+        return "SaslPlainUser[" + user + "]";
+    }
+
     /** A JAAS line for the PLAIN login module; the broker's own also lists its one user. */
     private String login(boolean broker) {
         return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""

@@ -46,10 +46,8 @@ public final class TopicSnapshot {
     /** Every record the topic has now: each partition from its beginning to its end offset. */
     public static final Bounds WHOLE =
             (consumer, partitions) -> {
-                Map<TopicPartition, Long> begin =
-                        consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
-                Map<TopicPartition, Long> end =
-                        consumer.endOffsets(partitions, Duration.ofSeconds(30));
+                Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
                 Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
                 partitions.forEach(tp -> ranges.put(tp, new long[] {begin.get(tp), end.get(tp)}));
                 return ranges;
@@ -86,30 +84,39 @@ public final class TopicSnapshot {
     }
 
     /**
-     * Resolves a range of a topic to offsets.
+     * Resolves a range of a topic to offsets. Asking never creates the topic, whatever the
+     * cluster's {@code auto.create.topics.enable} says.
      *
      * @param consumerConfig a consumer configuration without a group
      * @param topic the topic
      * @param bounds the records to take, for example {@link #WHOLE}
      * @return the snapshot
-     * @throws IllegalArgumentException when the topic does not exist
-     * @throws org.apache.kafka.common.KafkaException when the cluster cannot be asked
+     * @throws IllegalArgumentException in one sentence when the topic does not exist, or the
+     *     cluster does not answer within the configuration's {@code default.api.timeout.ms}
+     * @throws org.apache.kafka.common.KafkaException when the consumer cannot be made or the
+     *     cluster refuses the request
      */
     public static TopicSnapshot take(
             Map<String, Object> consumerConfig, String topic, Bounds bounds) {
-        try (KafkaConsumer<byte[], byte[]> consumer = bytesConsumer(consumerConfig)) {
+        Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        Object servers = config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> consumer = bytesConsumer(config)) {
             List<PartitionInfo> infos;
             try {
-                infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                infos = consumer.partitionsFor(topic);
             } catch (TimeoutException e) {
-                infos = List.of();
+                throw new IllegalArgumentException(
+                        "the cluster at "
+                                + servers
+                                + " did not say in time whether the topic "
+                                + topic
+                                + " exists; check the address and the security settings",
+                        e);
             }
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "the topic "
-                                + topic
-                                + " does not exist at "
-                                + consumerConfig.get("bootstrap.servers"));
+                        "the topic " + topic + " does not exist at " + servers);
             }
             List<TopicPartition> partitions = new ArrayList<>();
             infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
@@ -128,15 +135,10 @@ public final class TopicSnapshot {
         return ranges.size();
     }
 
-    /** The offset each partition is read up to, exclusive. */
-    public Map<TopicPartition, Long> endOffsets() {
-        Map<TopicPartition, Long> end = new LinkedHashMap<>();
-        ranges.forEach((tp, r) -> end.put(tp, r[1]));
-        return end;
-    }
-
     /**
-     * Opens a reader that the caller polls until {@link Reader#atEnd()}.
+     * Opens a reader that the caller polls until {@link Reader#atEnd()}. Records the cluster
+     * deleted since the snapshot was taken (retention) are skipped: the reader starts at the
+     * earliest that is left.
      *
      * @param consumerConfig a consumer configuration without a group
      * @param keys the key deserializer
@@ -145,7 +147,9 @@ public final class TopicSnapshot {
      */
     public <K, V> Reader<K, V> open(
             Map<String, Object> consumerConfig, Deserializer<K> keys, Deserializer<V> values) {
-        return new Reader<>(new KafkaConsumer<>(consumerConfig, keys, values));
+        Map<String, Object> config = new HashMap<>(consumerConfig);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new Reader<>(new KafkaConsumer<>(config, keys, values));
     }
 
     /**
@@ -190,6 +194,9 @@ public final class TopicSnapshot {
             long perPartitionLimit,
             Consumer<ConsumerRecord<byte[], byte[]>> handler,
             Duration idle) {
+        if (perPartitionLimit <= 0) {
+            return 0;
+        }
         Map<TopicPartition, Long> taken = new HashMap<>();
         long read = 0;
         try (Reader<byte[], byte[]> reader =
@@ -222,6 +229,23 @@ public final class TopicSnapshot {
             }
         }
         return read;
+    }
+
+    /**
+     * A failure of reading in one line: its message, then its cause's where that adds something
+     * ("Failed to construct kafka consumer" says less than why; "Error deserializing ... at offset
+     * 5" names the record, its cause what is wrong with it).
+     *
+     * @param e what the consumer threw
+     * @return the message
+     */
+    public static String describe(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        if (cause == null || cause.getMessage() == null || message.contains(cause.getMessage())) {
+            return message;
+        }
+        return message + ": " + cause.getMessage();
     }
 
     private static KafkaConsumer<byte[], byte[]> bytesConsumer(Map<String, Object> config) {

@@ -70,7 +70,7 @@ public final class TopicLabelledData {
         String topic = request.topic().name();
         Map<String, Object> config = TopicSnapshot.consumerConfig(request.kafka());
         try (TopicSnapshot.Reader<String, Frame> reader =
-                TopicSnapshot.take(config, topic, TopicSnapshot.WHOLE)
+                snapshot(config, topic)
                         .open(
                                 config,
                                 request.topic().keySerde().deserializer(),
@@ -118,8 +118,6 @@ public final class TopicLabelledData {
                             .put(frame.getSequence(), decode(frame, where, request));
                 }
             }
-        } catch (IllegalArgumentException e) {
-            throw new DatasetException(e.getMessage(), e);
         } catch (KafkaException e) {
             throw new DatasetException(
                     "Could not read topic "
@@ -127,8 +125,7 @@ public final class TopicLabelledData {
                             + " from "
                             + request.kafka().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
                             + ": "
-                            // "Failed to construct kafka consumer" says less than its cause
-                            + (e.getCause() == null ? e : e.getCause()).getMessage(),
+                            + TopicSnapshot.describe(e),
                     e);
         }
         if (byCamera.isEmpty()) {
@@ -139,6 +136,15 @@ public final class TopicLabelledData {
                 sequences(byCamera),
                 "labelled frames of topic " + topic,
                 lineage(request, byCamera, teacher));
+    }
+
+    /** The whole topic as it is now; a topic that is not there is a {@link DatasetException}. */
+    private static TopicSnapshot snapshot(Map<String, Object> config, String topic) {
+        try {
+            return TopicSnapshot.take(config, topic, TopicSnapshot.WHOLE);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException(e.getMessage(), e);
+        }
     }
 
     private static List<String> classesOf(Frame frame, String where) {

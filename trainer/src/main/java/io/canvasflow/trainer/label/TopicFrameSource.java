@@ -11,6 +11,7 @@ import io.canvasflow.trainer.data.SequenceRange;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,11 +54,7 @@ public final class TopicFrameSource implements FrameSource {
             throw new FrameSourceException(e.getMessage(), e);
         } catch (KafkaException e) {
             throw new FrameSourceException(
-                    "could not read topic "
-                            + topic
-                            + ": "
-                            + (e.getCause() == null ? e : e.getCause()).getMessage(),
-                    e);
+                    "could not read topic " + topic + ": " + TopicSnapshot.describe(e), e);
         }
     }
 
@@ -67,7 +64,14 @@ public final class TopicFrameSource implements FrameSource {
             if (scan.atEnd()) {
                 return Optional.empty();
             }
-            for (ConsumerRecord<String, Frame> r : scan.poll(POLL)) {
+            List<ConsumerRecord<String, Frame>> records;
+            try {
+                records = scan.poll(POLL);
+            } catch (KafkaException e) {
+                throw new FrameSourceException(
+                        "could not read topic " + topic + ": " + TopicSnapshot.describe(e), e);
+            }
+            for (ConsumerRecord<String, Frame> r : records) {
                 Frame f = r.value();
                 if (f != null
                         && camera.equals(f.getCameraId())

@@ -4,10 +4,8 @@ import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.RecurrentSegmentationNet;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -162,31 +160,6 @@ public final class CanvasFlowConfig {
 
     /** Environment variable that sets {@value #BOOTSTRAP_SERVERS}. */
     public static final String ENV_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
-
-    /** How frames are scheduled onto the model. */
-    public enum ProcessingMode {
-        /** Every frame is segmented, in order. */
-        EVERY_FRAME,
-        /** A frame superseded by a newer frame of its camera before it is segmented is skipped. */
-        LATEST_ONLY;
-
-        /** The property value, {@code every-frame} or {@code latest-only}. */
-        public String value() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        /**
-         * The mode a property value names, in any case.
-         *
-         * @param value {@code every-frame} or {@code latest-only}
-         * @return the mode, empty for any other value
-         */
-        public static Optional<ProcessingMode> parse(String value) {
-            return Arrays.stream(values())
-                    .filter(m -> m.value().equalsIgnoreCase(value))
-                    .findFirst();
-        }
-    }
 
     private final Map<String, String> settings;
     private final Map<String, String> kafka;
@@ -380,6 +353,17 @@ public final class CanvasFlowConfig {
      */
     public Map<String, String> kafkaProperties() {
         return kafka;
+    }
+
+    /**
+     * Where settings came from when a file or the environment gave them: {@code key in FILE} or
+     * {@code environment variable NAME}. A setting at its default, or given on the command line or
+     * in code, has none.
+     *
+     * @return setting name to its source
+     */
+    public Map<String, String> origins() {
+        return origins;
     }
 
     /** {@value #BOOTSTRAP_SERVERS}; empty when not set. */

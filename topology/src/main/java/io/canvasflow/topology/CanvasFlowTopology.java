@@ -125,7 +125,7 @@ public final class CanvasFlowTopology {
         Supplier<SegmentationCore> cores =
                 () -> new SegmentationCore(config, models, metrics, clock);
         ProcessorSupplier<String, Frame, String, SpecificRecord> supplier =
-                config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY
+                config.processingMode() == ProcessingMode.LATEST_ONLY
                         ? LatestOnlyProcessor.supplier(cores)
                         : SegmentProcessor.supplier(cores);
         Topology topology = new Topology(QUIET_TOPOLOGY_CONFIG);

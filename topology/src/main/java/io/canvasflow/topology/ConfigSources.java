@@ -89,6 +89,9 @@ final class ConfigSources {
         String bootstrap = env.get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
         if (bootstrap != null && !bootstrap.isBlank()) {
             settings.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrap);
+            origins.put(
+                    CanvasFlowConfig.BOOTSTRAP_SERVERS,
+                    "environment variable " + CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
         }
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
             if (e.getKey().startsWith(CanvasFlowConfig.ENV_PREFIX)) {

@@ -23,7 +23,7 @@ final class LagWatch {
     LagWatch(CanvasFlowConfig config) {
         this.thresholdMs = config.lagWarnMs();
         this.remedy =
-                config.processingMode() == CanvasFlowConfig.ProcessingMode.LATEST_ONLY
+                config.processingMode() == ProcessingMode.LATEST_ONLY
                         ? "add instances (up to the frames topic's partitions) or threads, or"
                                 + " publish fewer frames per second"
                         : "set processing.mode=latest-only (skip frames a newer one superseded),"

@@ -82,6 +82,14 @@ public final class ServeCommand implements Callable<Integer> {
                             + " table in docs/settings.md) and exit.")
     boolean printSettings;
 
+    @Option(
+            names = "--print-config",
+            description =
+                    "Print what the settings resolve to (file, environment, -D and flags), each"
+                            + " with where it came from, and the Kafka properties, secrets"
+                            + " hidden; then exit without connecting.")
+    boolean printConfig;
+
     /**
      * Runs {@code serve} on its own.
      *
@@ -111,6 +119,11 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             err.println("canvasflow serve: " + e.getMessage());
             return 2;
+        }
+        if (printConfig) {
+            spec.commandLine().getOut().print(EffectiveSettings.table(config));
+            spec.commandLine().getOut().flush();
+            return 0;
         }
         return serve(config, err);
     }

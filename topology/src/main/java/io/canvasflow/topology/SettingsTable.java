@@ -38,7 +38,8 @@ final class SettingsTable {
                                 + " then the command line (`-D name=value` and the flags)."
                                 + " Kafka client and Streams properties pass through unchanged,"
                                 + " and any key prefixed `kafka.` loses the prefix. Any other"
-                                + " key is refused, naming it.\n\n")
+                                + " key is refused, naming it. `serve --print-config` prints what"
+                                + " a file, the environment and a command line resolve to.\n\n")
                 .append("| setting | type | default | valid values | importance | description |\n")
                 .append("| --- | --- | --- | --- | --- | --- |\n");
         for (ConfigDef.ConfigKey key : CanvasFlowConfig.configDef().configKeys().values()) {

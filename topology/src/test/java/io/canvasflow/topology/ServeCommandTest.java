@@ -1,10 +1,12 @@
 package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -66,5 +68,63 @@ class ServeCommandTest {
                 List.of(status, err.toString().strip()));
         assertTrue(ServeCommand.NO_BOOTSTRAP_SERVERS.contains("--bootstrap-servers"));
         assertTrue(ServeCommand.NO_BOOTSTRAP_SERVERS.contains("canvasflow broker"));
+    }
+
+    @Test
+    void shouldPrintWhatTheSettingsResolveToAndWhereEachCameFromWithSecretsHidden()
+            throws Exception {
+        // Given a settings file with a setting and a secured cluster's properties, and the
+        // command line overriding another setting
+        Path file =
+                Files.writeString(
+                        dir.resolve("serve.properties"),
+                        String.join(
+                                "\n",
+                                "canvas.keyframe.interval=30",
+                                "kafka.security.protocol=SASL_SSL",
+                                "sasl.jaas.config=org.apache.kafka.common.security.plain"
+                                        + ".PlainLoginModule required username=\"u\""
+                                        + " password=\"s3cret\";",
+                                "producer.ssl.key.password=changeit"));
+        StringWriter out = new StringWriter();
+        CommandLine cli =
+                new CommandLine(new ServeCommand())
+                        .setOut(new PrintWriter(out))
+                        .setErr(new PrintWriter(new StringWriter()));
+
+        // When serve prints its configuration (no broker listens at that address)
+        int status =
+                cli.execute(
+                        "--config",
+                        file.toString(),
+                        "--bootstrap-servers",
+                        "broker-1:9092",
+                        "-D",
+                        "canvas.seeded.iterations=3",
+                        "--print-config");
+
+        // Then it exits 0 without connecting, every setting on a line with its source
+        assertEquals(0, status);
+        Map<String, String> lines = new java.util.HashMap<>();
+        out.toString().lines().forEach(l -> lines.put(l.split(" +")[0], l));
+        assertTrue(
+                lines.get("canvas.keyframe.interval").matches("\\S+ +30 +key in " + file),
+                lines.get("canvas.keyframe.interval"));
+        assertTrue(
+                lines.get("canvas.seeded.iterations").matches("\\S+ +3 +command line"),
+                lines.get("canvas.seeded.iterations"));
+        assertTrue(
+                lines.get("bootstrap.servers").matches("\\S+ +broker-1:9092 +command line"),
+                lines.get("bootstrap.servers"));
+        assertTrue(lines.get("application.id").endsWith(" default"), lines.get("application.id"));
+        assertEquals(
+                CanvasFlowConfig.settingNames().size() + 1 + 1 + 1 + 3,
+                out.toString().lines().count(),
+                "a header, every setting, a blank line, a header and three properties");
+        // And the Kafka properties, the secrets among them hidden wherever Kafka says so
+        assertTrue(lines.get("security.protocol").endsWith(" SASL_SSL"));
+        assertTrue(lines.get("sasl.jaas.config").endsWith(EffectiveSettings.HIDDEN));
+        assertTrue(lines.get("producer.ssl.key.password").endsWith(EffectiveSettings.HIDDEN));
+        assertFalse(out.toString().contains("s3cret") || out.toString().contains("changeit"));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.ProcessingMode;
 import io.canvasflow.topology.reliability.TopicRecorder.Received;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,9 +52,7 @@ class KillLoopTest {
 
     /** Serve's processing.mode: every-frame, or latest-only with its wall-clock drain. */
     private static final String MODE =
-            System.getProperty(
-                    "canvasflow.killloop.mode",
-                    CanvasFlowConfig.ProcessingMode.EVERY_FRAME.value());
+            System.getProperty("canvasflow.killloop.mode", ProcessingMode.EVERY_FRAME.value());
 
     private static final Duration RESUME_BAR = Duration.ofSeconds(10);
 

@@ -356,9 +356,9 @@ public final class CanvasFlowConfig {
     }
 
     /**
-     * Where settings came from when a file or the environment gave them: {@code key in FILE} or
-     * {@code environment variable NAME}. A setting at its default, or given on the command line or
-     * in code, has none.
+     * Where each setting that is not at its default came from: {@code key in FILE}, {@code
+     * environment variable NAME}, or {@code command line} (given one by one: {@code -D}, a flag, or
+     * code).
      *
      * @return setting name to its source
      */

@@ -40,6 +40,12 @@ final class ConfigSources {
 
     private static final Set<String> KAFKA_NAMES = kafkaNames();
 
+    /**
+     * The origin of a setting given one by one ({@code -D}, a flag, or code): an error about it
+     * names no origin, since whoever gave it knows where.
+     */
+    static final String COMMAND_LINE = "command line";
+
     private ConfigSources() {}
 
     /**
@@ -133,11 +139,7 @@ final class ConfigSources {
                         : name;
         if (DEFAULTS.containsKey(stripped)) {
             settings.put(stripped, value.trim());
-            if (source.equals("setting")) {
-                origins.remove(stripped);
-            } else {
-                origins.put(stripped, source);
-            }
+            origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
         } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX) || isKafkaName(stripped)) {
             kafka.put(stripped, value);
         } else {

@@ -2,7 +2,7 @@ package io.canvasflow.topology;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -14,6 +14,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * setting with its value and where the value came from, then the Kafka properties passed through,
  * secrets hidden. It is the answer to "what is this instance running with?", which the logs do not
  * give (Kafka's own configuration dump is at INFO, which the command line keeps at WARN).
+ *
+ * <p>A secret is a password in Kafka's own definitions, a name that says it holds one (password,
+ * secret, token, credential, API or private key, user info, JAAS), or the user-info part of a URL:
+ * better a value too many hidden than a password printed into a terminal's scroll-back.
  */
 final class EffectiveSettings {
 
@@ -39,29 +43,66 @@ final class EffectiveSettings {
                     ConsumerConfig.configDef(),
                     AdminClientConfig.configDef());
 
+    /** Parts of a name that say it holds a secret, whatever defines it (a schema registry...). */
+    private static final List<String> SECRET_WORDS =
+            List.of(
+                    "password",
+                    "secret",
+                    "token",
+                    "credential",
+                    "user.info",
+                    "apikey",
+                    "api.key",
+                    "private.key",
+                    "jaas.config");
+
+    /** A URL's user info: {@code scheme://user:password@}. */
+    private static final Pattern URL_USER_INFO = Pattern.compile("(\\w[\\w+.-]*://)[^/@\\s]+@");
+
     private EffectiveSettings() {}
 
     /**
      * The settings and properties as aligned text.
      *
-     * @param config a configuration that built, so every value in it is valid
+     * @param config a configuration that built: its CanvasFlow settings are valid, and Kafka checks
+     *     its own properties when serve starts
      * @return a table of settings (value, source), then one of Kafka properties, if any
      */
     static String table(CanvasFlowConfig config) {
-        Map<String, String> defaults = CanvasFlowConfig.defaults().settings();
+        int width = "Kafka property".length();
+        for (String name : config.settings().keySet()) {
+            width = Math.max(width, name.length());
+        }
+        for (String name : config.kafkaProperties().keySet()) {
+            width = Math.max(width, name.length());
+        }
+        String format = "%-" + width + "s  %-40s  %s";
         StringBuilder out = new StringBuilder();
-        row(out, "setting", "value", "from");
+        row(out, format, "setting", "value", "from");
         config.settings()
                 .forEach(
                         (name, value) ->
-                                row(out, name, shown(value), source(config, defaults, name)));
+                                row(
+                                        out,
+                                        format,
+                                        name,
+                                        value.isEmpty() ? "(blank)" : value,
+                                        config.origins().getOrDefault(name, "default")));
         if (!config.kafkaProperties().isEmpty()) {
             out.append('\n');
-            row(out, "Kafka property", "value", "");
+            row(out, format, "Kafka property", "value", "");
             config.kafkaProperties()
-                    .forEach((name, value) -> row(out, name, isSecret(name) ? HIDDEN : value, ""));
+                    .forEach((name, value) -> row(out, format, name, shown(name, value), ""));
         }
         return out.toString();
+    }
+
+    /** A Kafka property's value as printed: hidden when secret, a URL without its user info. */
+    static String shown(String name, String value) {
+        if (isSecret(name)) {
+            return HIDDEN;
+        }
+        return URL_USER_INFO.matcher(value).replaceAll("$1" + HIDDEN + "@");
     }
 
     /**
@@ -79,31 +120,17 @@ final class EffectiveSettings {
         }
         for (ConfigDef definition : KAFKA_DEFINITIONS) {
             ConfigDef.ConfigKey key = definition.configKeys().get(bare);
-            if (key != null) {
-                return key.type == ConfigDef.Type.PASSWORD;
+            if (key != null && key.type == ConfigDef.Type.PASSWORD) {
+                return true;
             }
         }
         String lower = bare.toLowerCase(Locale.ROOT);
-        return lower.contains("password")
-                || lower.contains("secret")
-                || lower.endsWith("jaas.config");
+        return SECRET_WORDS.stream().anyMatch(lower::contains);
     }
 
-    private static String source(
-            CanvasFlowConfig config, Map<String, String> defaults, String name) {
-        String origin = config.origins().get(name);
-        if (origin != null) {
-            return origin;
-        }
-        return config.settings().get(name).equals(defaults.get(name)) ? "default" : "command line";
-    }
-
-    private static String shown(String value) {
-        return value.isEmpty() ? "(blank)" : value;
-    }
-
-    private static void row(StringBuilder out, String name, String value, String from) {
-        out.append(String.format(Locale.ROOT, "%-32s %-40s %s", name, value, from).stripTrailing())
+    private static void row(
+            StringBuilder out, String format, String name, String value, String from) {
+        out.append(String.format(Locale.ROOT, format, name, value, from).stripTrailing())
                 .append('\n');
     }
 }

@@ -85,7 +85,9 @@ final class SettingDefinitions {
                 throw new IllegalArgumentException(
                         "setting "
                                 + key.name
-                                + (origin == null ? "" : " (" + origin + ")")
+                                + (origin == null || origin.equals(ConfigSources.COMMAND_LINE)
+                                        ? ""
+                                        : " (" + origin + ")")
                                 + " must be "
                                 + expected(key)
                                 + ", got '"

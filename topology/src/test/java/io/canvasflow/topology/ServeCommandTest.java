@@ -81,7 +81,10 @@ class ServeCommandTest {
                         String.join(
                                 "\n",
                                 "canvas.keyframe.interval=30",
+                                "canvas.max.gap.ms=7",
                                 "kafka.security.protocol=SASL_SSL",
+                                "kafka.basic.auth.user.info=user:hunter2",
+                                "kafka.schema.registry.url=https://user:hunter3@registry:8081",
                                 "sasl.jaas.config=org.apache.kafka.common.security.plain"
                                         + ".PlainLoginModule required username=\"u\""
                                         + " password=\"s3cret\";",
@@ -101,6 +104,8 @@ class ServeCommandTest {
                         "broker-1:9092",
                         "-D",
                         "canvas.seeded.iterations=3",
+                        "-D",
+                        "canvas.max.gap.ms=2000",
                         "--print-config");
 
         // Then it exits 0 without connecting, every setting on a line with its source
@@ -116,15 +121,25 @@ class ServeCommandTest {
         assertTrue(
                 lines.get("bootstrap.servers").matches("\\S+ +broker-1:9092 +command line"),
                 lines.get("bootstrap.servers"));
+        assertTrue(
+                lines.get("canvas.max.gap.ms").matches("\\S+ +2000 +command line"),
+                "the command line's value, although the default's, overrides the file's: "
+                        + lines.get("canvas.max.gap.ms"));
         assertTrue(lines.get("application.id").endsWith(" default"), lines.get("application.id"));
         assertEquals(
-                CanvasFlowConfig.settingNames().size() + 1 + 1 + 1 + 3,
+                CanvasFlowConfig.settingNames().size() + 1 + 1 + 1 + 5,
                 out.toString().lines().count(),
-                "a header, every setting, a blank line, a header and three properties");
+                "a header, every setting, a blank line, a header and five properties");
         // And the Kafka properties, the secrets among them hidden wherever Kafka says so
         assertTrue(lines.get("security.protocol").endsWith(" SASL_SSL"));
         assertTrue(lines.get("sasl.jaas.config").endsWith(EffectiveSettings.HIDDEN));
         assertTrue(lines.get("producer.ssl.key.password").endsWith(EffectiveSettings.HIDDEN));
-        assertFalse(out.toString().contains("s3cret") || out.toString().contains("changeit"));
+        assertTrue(lines.get("basic.auth.user.info").endsWith(EffectiveSettings.HIDDEN));
+        assertTrue(
+                lines.get("schema.registry.url").endsWith(" https://[hidden]@registry:8081"),
+                lines.get("schema.registry.url"));
+        for (String secret : List.of("s3cret", "changeit", "hunter2", "hunter3")) {
+            assertFalse(out.toString().contains(secret), secret + " printed:\n" + out);
+        }
     }
 }

@@ -5,18 +5,11 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Where {@link CanvasFlowConfig}'s values come from: the defaults, a properties file, the
@@ -27,18 +20,6 @@ final class ConfigSources {
 
     /** Every CanvasFlow setting with its default, in documentation order. */
     static final Map<String, String> DEFAULTS = SettingDefinitions.defaults();
-
-    private static final List<String> STREAMS_PREFIXES =
-            List.of(
-                    StreamsConfig.CONSUMER_PREFIX,
-                    StreamsConfig.PRODUCER_PREFIX,
-                    StreamsConfig.ADMIN_CLIENT_PREFIX,
-                    StreamsConfig.MAIN_CONSUMER_PREFIX,
-                    StreamsConfig.RESTORE_CONSUMER_PREFIX,
-                    StreamsConfig.GLOBAL_CONSUMER_PREFIX,
-                    StreamsConfig.TOPIC_PREFIX);
-
-    private static final Set<String> KAFKA_NAMES = kafkaNames();
 
     /**
      * The origin of a setting given one by one ({@code -D}, a flag, or code): an error about it
@@ -119,6 +100,7 @@ final class ConfigSources {
             }
         }
         overrides.forEach((key, value) -> put(settings, kafka, origins, key, value, "setting"));
+        kafka.forEach((key, value) -> KafkaProperties.check(key, value, origins.get(key)));
         return new Values(settings, kafka, origins);
     }
 
@@ -140,8 +122,10 @@ final class ConfigSources {
         if (DEFAULTS.containsKey(stripped)) {
             settings.put(stripped, value.trim());
             origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
-        } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX) || isKafkaName(stripped)) {
+        } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
+                || KafkaProperties.isKafkaName(stripped)) {
             kafka.put(stripped, value);
+            origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
         } else {
             throw new IllegalArgumentException(
                     "unknown "
@@ -154,18 +138,5 @@ final class ConfigSources {
                             + CanvasFlowConfig.KAFKA_PREFIX
                             + "'");
         }
-    }
-
-    private static boolean isKafkaName(String key) {
-        return KAFKA_NAMES.contains(key) || STREAMS_PREFIXES.stream().anyMatch(key::startsWith);
-    }
-
-    private static Set<String> kafkaNames() {
-        Set<String> names = new TreeSet<>();
-        names.addAll(StreamsConfig.configDef().names());
-        names.addAll(ProducerConfig.configNames());
-        names.addAll(ConsumerConfig.configNames());
-        names.addAll(AdminClientConfig.configNames());
-        return Collections.unmodifiableSet(names);
     }
 }

@@ -1,13 +1,7 @@
 package io.canvasflow.topology;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * What a configuration resolves to, as {@code serve --print-config} prints it: every CanvasFlow
@@ -15,46 +9,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * secrets hidden. It is the answer to "what is this instance running with?", which the logs do not
  * give (Kafka's own configuration dump is at INFO, which the command line keeps at WARN).
  *
- * <p>A secret is a password in Kafka's own definitions, a name that says it holds one (password,
- * secret, token, credential, API or private key, user info, JAAS), or the user-info part of a URL:
+ * <p>A secret is what {@link KafkaProperties#isSecret} says is one, or the user-info part of a URL:
  * better a value too many hidden than a password printed into a terminal's scroll-back.
  */
 final class EffectiveSettings {
 
     /** What a secret's value prints as. */
     static final String HIDDEN = "[hidden]";
-
-    /** Kafka Streams' prefixes for the properties of one of its clients or its topics. */
-    private static final List<String> CLIENT_PREFIXES =
-            List.of(
-                    StreamsConfig.MAIN_CONSUMER_PREFIX,
-                    StreamsConfig.RESTORE_CONSUMER_PREFIX,
-                    StreamsConfig.GLOBAL_CONSUMER_PREFIX,
-                    StreamsConfig.CONSUMER_PREFIX,
-                    StreamsConfig.PRODUCER_PREFIX,
-                    StreamsConfig.ADMIN_CLIENT_PREFIX,
-                    StreamsConfig.TOPIC_PREFIX);
-
-    /** Every definition a passed-through property may have, to know which are passwords. */
-    private static final List<ConfigDef> KAFKA_DEFINITIONS =
-            List.of(
-                    StreamsConfig.configDef(),
-                    ProducerConfig.configDef(),
-                    ConsumerConfig.configDef(),
-                    AdminClientConfig.configDef());
-
-    /** Parts of a name that say it holds a secret, whatever defines it (a schema registry...). */
-    private static final List<String> SECRET_WORDS =
-            List.of(
-                    "password",
-                    "secret",
-                    "token",
-                    "credential",
-                    "user.info",
-                    "apikey",
-                    "api.key",
-                    "private.key",
-                    "jaas.config");
 
     /** A URL's user info: {@code scheme://user:password@}. */
     private static final Pattern URL_USER_INFO = Pattern.compile("(\\w[\\w+.-]*://)[^/@\\s]+@");
@@ -64,8 +25,8 @@ final class EffectiveSettings {
     /**
      * The settings and properties as aligned text.
      *
-     * @param config a configuration that built: its CanvasFlow settings are valid, and Kafka checks
-     *     its own properties when serve starts
+     * @param config a configuration that built: its settings are valid, and so is every Kafka
+     *     property Kafka defines
      * @return a table of settings (value, source), then one of Kafka properties, if any
      */
     static String table(CanvasFlowConfig config) {
@@ -90,42 +51,26 @@ final class EffectiveSettings {
                                         config.origins().getOrDefault(name, "default")));
         if (!config.kafkaProperties().isEmpty()) {
             out.append('\n');
-            row(out, format, "Kafka property", "value", "");
+            row(out, format, "Kafka property", "value", "from");
             config.kafkaProperties()
-                    .forEach((name, value) -> row(out, format, name, shown(name, value), ""));
+                    .forEach(
+                            (name, value) ->
+                                    row(
+                                            out,
+                                            format,
+                                            name,
+                                            shown(name, value),
+                                            config.origins().getOrDefault(name, "")));
         }
         return out.toString();
     }
 
     /** A Kafka property's value as printed: hidden when secret, a URL without its user info. */
     static String shown(String name, String value) {
-        if (isSecret(name)) {
+        if (KafkaProperties.isSecret(name)) {
             return HIDDEN;
         }
         return URL_USER_INFO.matcher(value).replaceAll("$1" + HIDDEN + "@");
-    }
-
-    /**
-     * Whether a Kafka property holds a secret: a password in Kafka's own definitions (for example
-     * {@code sasl.jaas.config}, {@code ssl.key.password}), with or without a Streams client prefix,
-     * or a name that says so.
-     */
-    static boolean isSecret(String name) {
-        String bare = name;
-        for (String prefix : CLIENT_PREFIXES) {
-            if (bare.startsWith(prefix)) {
-                bare = bare.substring(prefix.length());
-                break;
-            }
-        }
-        for (ConfigDef definition : KAFKA_DEFINITIONS) {
-            ConfigDef.ConfigKey key = definition.configKeys().get(bare);
-            if (key != null && key.type == ConfigDef.Type.PASSWORD) {
-                return true;
-            }
-        }
-        String lower = bare.toLowerCase(Locale.ROOT);
-        return SECRET_WORDS.stream().anyMatch(lower::contains);
     }
 
     private static void row(

@@ -131,15 +131,43 @@ class ServeCommandTest {
                 out.toString().lines().count(),
                 "a header, every setting, a blank line, a header and five properties");
         // And the Kafka properties, the secrets among them hidden wherever Kafka says so
-        assertTrue(lines.get("security.protocol").endsWith(" SASL_SSL"));
-        assertTrue(lines.get("sasl.jaas.config").endsWith(EffectiveSettings.HIDDEN));
-        assertTrue(lines.get("producer.ssl.key.password").endsWith(EffectiveSettings.HIDDEN));
-        assertTrue(lines.get("basic.auth.user.info").endsWith(EffectiveSettings.HIDDEN));
+        String fromFile = " +key in " + file;
+        assertTrue(lines.get("security.protocol").matches("\\S+ +SASL_SSL" + fromFile));
+        for (String secret :
+                List.of("sasl.jaas.config", "producer.ssl.key.password", "basic.auth.user.info")) {
+            assertTrue(
+                    lines.get(secret).matches("\\S+ +\\[hidden\\]" + fromFile), lines.get(secret));
+        }
         assertTrue(
-                lines.get("schema.registry.url").endsWith(" https://[hidden]@registry:8081"),
+                lines.get("schema.registry.url")
+                        .matches("\\S+ +https://\\[hidden\\]@registry:8081" + fromFile),
                 lines.get("schema.registry.url"));
         for (String secret : List.of("s3cret", "changeit", "hunter2", "hunter3")) {
             assertFalse(out.toString().contains(secret), secret + " printed:\n" + out);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnInvalidKafkaPropertyInOneSentenceBeforeAnythingStarts() {
+        // Given values Kafka's own definitions refuse, for Streams and for one of its clients
+        for (String[] bad :
+                List.of(
+                        new String[] {"session.timeout.ms=abc", "Not a number of type INT"},
+                        new String[] {"producer.acks=maybe", "String must be one of"},
+                        new String[] {"main.consumer.max.poll.records=-5", "at least 1"})) {
+            // When serve reads them (no broker listens at that address: nothing gets that far)
+            List<Object> result =
+                    run("--bootstrap-servers", "127.0.0.1:1", "--print-config", "-D", bad[0]);
+
+            // Then it stops with one sentence that names the property and what Kafka expects
+            String name = bad[0].substring(0, bad[0].indexOf('='));
+            assertEquals(2, result.get(0), bad[0]);
+            String err = result.get(1).toString();
+            assertTrue(
+                    err.startsWith("canvasflow serve: Kafka property " + name + " is not valid: ")
+                            && err.contains(bad[1])
+                            && err.lines().count() == 1,
+                    err);
         }
     }
 }

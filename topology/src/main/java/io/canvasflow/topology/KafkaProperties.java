@@ -1,0 +1,150 @@
+package io.canvasflow.topology;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The Kafka properties a configuration passes through to Kafka Streams and its clients, judged by
+ * Kafka's own definitions: which names are Kafka's, whether a value is valid (checked when the
+ * configuration is built, so that {@code serve -D session.timeout.ms=abc} is one sentence before
+ * anything starts, not a stack trace after the topics were made), and which values are secrets.
+ */
+final class KafkaProperties {
+
+    private static final ConfigDef STREAMS = StreamsConfig.configDef();
+    private static final ConfigDef PRODUCER = ProducerConfig.configDef();
+    private static final ConfigDef CONSUMER = ConsumerConfig.configDef();
+    private static final ConfigDef ADMIN = AdminClientConfig.configDef();
+
+    /**
+     * Kafka Streams' prefixes for the properties of one of its clients (the definitions that judge
+     * them) or of its topics (none here: the broker judges those).
+     */
+    private static final Map<String, List<ConfigDef>> PREFIXES = prefixes();
+
+    /** Every name Kafka defines for Streams and its clients, unprefixed. */
+    private static final Set<String> NAMES = names();
+
+    /** Parts of a name that say it holds a secret, whatever defines it (a schema registry...). */
+    private static final List<String> SECRET_WORDS =
+            List.of(
+                    "password",
+                    "secret",
+                    "token",
+                    "credential",
+                    "user.info",
+                    "apikey",
+                    "api.key",
+                    "private.key",
+                    "jaas.config");
+
+    private KafkaProperties() {}
+
+    /** Whether Kafka Streams or one of its clients takes this property, by name or prefix. */
+    static boolean isKafkaName(String name) {
+        return NAMES.contains(name) || PREFIXES.keySet().stream().anyMatch(name::startsWith);
+    }
+
+    /**
+     * Checks a value the way the Kafka client that takes it will: its type, then its validator. A
+     * name no definition knows (a plugin's, a topic's) is left to whoever reads it.
+     *
+     * @param name the property, perhaps with a Streams client prefix
+     * @param value its value
+     * @param origin where it came from, for the sentence ({@code key in FILE}...), or null
+     * @throws IllegalArgumentException in one sentence naming the property and what Kafka expects
+     */
+    static void check(String name, String value, String origin) {
+        for (ConfigDef definition : definitions(name)) {
+            String bare = unprefixed(name);
+            ConfigDef.ConfigKey key = definition.configKeys().get(bare);
+            if (key == null) {
+                continue;
+            }
+            try {
+                Object parsed = ConfigDef.parseType(bare, value, key.type);
+                if (key.validator != null) {
+                    key.validator.ensureValid(bare, parsed);
+                }
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(
+                        "Kafka property "
+                                + name
+                                + (origin == null || origin.equals(ConfigSources.COMMAND_LINE)
+                                        ? ""
+                                        : " (" + origin + ")")
+                                + " is not valid: "
+                                + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Whether a property holds a secret: a password in Kafka's own definitions (for example {@code
+     * sasl.jaas.config}, {@code ssl.key.password}), with or without a Streams client prefix, or a
+     * name that says so (password, secret, token, credential, API or private key, user info, JAAS).
+     */
+    static boolean isSecret(String name) {
+        String bare = unprefixed(name);
+        for (ConfigDef definition : List.of(STREAMS, PRODUCER, CONSUMER, ADMIN)) {
+            ConfigDef.ConfigKey key = definition.configKeys().get(bare);
+            if (key != null && key.type == ConfigDef.Type.PASSWORD) {
+                return true;
+            }
+        }
+        String lower = bare.toLowerCase(Locale.ROOT);
+        return SECRET_WORDS.stream().anyMatch(lower::contains);
+    }
+
+    /** The definitions that judge a property: its prefix's client's, or all four unprefixed. */
+    private static List<ConfigDef> definitions(String name) {
+        for (Map.Entry<String, List<ConfigDef>> e : PREFIXES.entrySet()) {
+            if (name.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return List.of(STREAMS, PRODUCER, CONSUMER, ADMIN);
+    }
+
+    private static String unprefixed(String name) {
+        for (String prefix : PREFIXES.keySet()) {
+            if (name.startsWith(prefix)) {
+                return name.substring(prefix.length());
+            }
+        }
+        return name;
+    }
+
+    private static Map<String, List<ConfigDef>> prefixes() {
+        // The longer consumer prefixes first: "main.consumer." is not "consumer." + something
+        Map<String, List<ConfigDef>> prefixes = new LinkedHashMap<>();
+        prefixes.put(StreamsConfig.MAIN_CONSUMER_PREFIX, List.of(CONSUMER));
+        prefixes.put(StreamsConfig.RESTORE_CONSUMER_PREFIX, List.of(CONSUMER));
+        prefixes.put(StreamsConfig.GLOBAL_CONSUMER_PREFIX, List.of(CONSUMER));
+        prefixes.put(StreamsConfig.CONSUMER_PREFIX, List.of(CONSUMER));
+        prefixes.put(StreamsConfig.PRODUCER_PREFIX, List.of(PRODUCER));
+        prefixes.put(StreamsConfig.ADMIN_CLIENT_PREFIX, List.of(ADMIN));
+        prefixes.put(StreamsConfig.TOPIC_PREFIX, List.of());
+        return Collections.unmodifiableMap(prefixes);
+    }
+
+    private static Set<String> names() {
+        Set<String> names = new TreeSet<>();
+        names.addAll(STREAMS.names());
+        names.addAll(PRODUCER.names());
+        names.addAll(CONSUMER.names());
+        names.addAll(ADMIN.names());
+        return Collections.unmodifiableSet(names);
+    }
+}

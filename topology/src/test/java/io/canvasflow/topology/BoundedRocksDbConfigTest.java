@@ -1,11 +1,13 @@
 package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Options;
@@ -45,9 +47,39 @@ class BoundedRocksDbConfigTest {
                 CanvasFlowTopology.streamsConfig(
                         CanvasFlowConfig.defaults()
                                 .with("bootstrap.servers", "k:9092")
-                                .with("kafka.rocksdb.config.setter", "com.example.MyRocksConfig"));
+                                .with(
+                                        "kafka.rocksdb.config.setter",
+                                        UsersRocksConfig.class.getName()));
         assertEquals(
-                "com.example.MyRocksConfig",
+                UsersRocksConfig.class.getName(),
                 overridden.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
+    }
+
+    @Test
+    void shouldRefuseASetterClassThatIsNotThereWhenTheSettingsAreRead() {
+        // A class Kafka Streams could not load at start is one sentence when the settings are read
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CanvasFlowConfig.defaults()
+                                        .with(
+                                                "kafka.rocksdb.config.setter",
+                                                "com.example.MyRocksConfig"));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "Kafka property rocksdb.config.setter is not valid: Invalid value"
+                                        + " com.example.MyRocksConfig"),
+                e.getMessage());
+    }
+
+    /** A user's own setter, named in the settings. */
+    public static final class UsersRocksConfig implements RocksDBConfigSetter {
+        @Override
+        public void setConfig(String storeName, Options options, Map<String, Object> configs) {}
+
+        @Override
+        public void close(String storeName, Options options) {}
     }
 }

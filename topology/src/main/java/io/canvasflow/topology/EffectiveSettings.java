@@ -1,6 +1,8 @@
 package io.canvasflow.topology;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BinaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -39,28 +41,24 @@ final class EffectiveSettings {
         }
         String format = "%-" + width + "s  %-40s  %s";
         StringBuilder out = new StringBuilder();
-        row(out, format, "setting", "value", "from");
-        config.settings()
-                .forEach(
-                        (name, value) ->
-                                row(
-                                        out,
-                                        format,
-                                        name,
-                                        value.isEmpty() ? "(blank)" : value,
-                                        config.origins().getOrDefault(name, "default")));
+        section(
+                out,
+                format,
+                "setting",
+                config.settings(),
+                EffectiveSettings::plain,
+                config,
+                "default");
         if (!config.kafkaProperties().isEmpty()) {
             out.append('\n');
-            row(out, format, "Kafka property", "value", "from");
-            config.kafkaProperties()
-                    .forEach(
-                            (name, value) ->
-                                    row(
-                                            out,
-                                            format,
-                                            name,
-                                            shown(name, value),
-                                            config.origins().getOrDefault(name, "")));
+            section(
+                    out,
+                    format,
+                    "Kafka property",
+                    config.kafkaProperties(),
+                    EffectiveSettings::shown,
+                    config,
+                    "");
         }
         return out.toString();
     }
@@ -71,6 +69,36 @@ final class EffectiveSettings {
             return HIDDEN;
         }
         return URL_USER_INFO.matcher(value).replaceAll("$1" + HIDDEN + "@");
+    }
+
+    /** A setting's value as printed: as it is, or "(blank)". */
+    private static String plain(String name, String value) {
+        return value.isEmpty() ? "(blank)" : value;
+    }
+
+    /**
+     * A heading, then a row for each entry: its name, its value as printed, where it came from.
+     *
+     * @param printed the value as printed, from the name and the value
+     * @param noOrigin what "from" says for a value nobody gave
+     */
+    private static void section(
+            StringBuilder out,
+            String format,
+            String heading,
+            Map<String, String> entries,
+            BinaryOperator<String> printed,
+            CanvasFlowConfig config,
+            String noOrigin) {
+        row(out, format, heading, "value", "from");
+        entries.forEach(
+                (name, value) ->
+                        row(
+                                out,
+                                format,
+                                name,
+                                printed.apply(name, value),
+                                config.origins().getOrDefault(name, noOrigin)));
     }
 
     private static void row(

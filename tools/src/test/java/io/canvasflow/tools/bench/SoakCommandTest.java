@@ -3,6 +3,7 @@ package io.canvasflow.tools.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -88,17 +89,6 @@ class SoakCommandTest {
                         "expected a duration such as 500ms, 30s, 5m, 1h or PT30S but found 'abc'",
                         List.of("--backlog", "0"),
                         "expected --backlog >= 1 but found 0");
-        refusals.forEach(
-                (args, sentence) -> {
-                    StringWriter err = new StringWriter();
-
-                    int exit =
-                            new picocli.CommandLine(new SoakCommand())
-                                    .setErr(new PrintWriter(err))
-                                    .execute(args.toArray(String[]::new));
-
-                    assertEquals(2, exit, args + ": " + err);
-                    assertTrue(err.toString().contains(sentence), args + ": " + err);
-                });
+        Refusals.assertEachRefused(SoakCommand::new, refusals);
     }
 }

@@ -8,6 +8,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.canvasflow.cli.options.DurationConverter;
+import io.canvasflow.testsupport.CommandRun;
+import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -148,21 +150,16 @@ class DemoCommandTest {
     void shouldRefuseABadTimeoutOrVideoSizeInOneSentenceBeforeStartingAnything() {
         Map<List<String>, String> refusals =
                 Map.of(
-                        List.of("--timeout", "soon"),
+                        withOutAndModel("--timeout", "soon"),
                         "Invalid value for option '--timeout': expected a duration such as 500ms,"
                                 + " 30s, 5m, 1h or PT30S but found 'soon'",
-                        List.of("--timeout", "0s"),
+                        withOutAndModel("--timeout", "0s"),
                         "expected a positive --timeout but found PT0S",
-                        List.of("--video-size", "wide"),
+                        withOutAndModel("--video-size", "wide"),
                         "--video-size expects WIDTHxHEIGHT, for example 640x360, not 'wide'");
-        refusals.forEach(
-                (args, sentence) -> {
-                    stderr.getBuffer().setLength(0);
-
-                    assertEquals(2, demo(args.toArray(String[]::new)), args.toString());
-                    assertEquals(sentence, stderr.toString().lines().findFirst().orElse(""));
-                });
-        assertFalse(stdout.toString().contains("Kafka at"), stdout.toString());
+        for (CommandRun run : Refusals.assertEachRefused(DemoCommand::new, refusals)) {
+            assertFalse(run.out().contains("Kafka at"), run.out());
+        }
     }
 
     @Test
@@ -186,32 +183,25 @@ class DemoCommandTest {
                                 "--bootstrap-servers",
                                 "127.0.0.1:1"),
                         "no Kafka broker at 127.0.0.1:1");
-        refusals.forEach(
-                (args, start) -> {
-                    stderr.getBuffer().setLength(0);
-                    int exit =
-                            new CommandLine(new DemoCommand())
-                                    .setOut(new PrintWriter(stdout, true))
-                                    .setErr(new PrintWriter(stderr, true))
-                                    .execute(args.toArray(String[]::new));
-
-                    assertEquals(2, exit, args + ": " + stderr);
-                    assertTrue(
-                            stderr.toString().lines().findFirst().orElse("").startsWith(start),
-                            args + ": " + stderr);
-                });
-        assertFalse(stdout.toString().contains("Kafka at"), stdout.toString());
+        for (CommandRun run : Refusals.assertEachRefused(DemoCommand::new, refusals)) {
+            assertFalse(run.out().contains("Kafka at"), run.out());
+        }
         assertFalse(Files.exists(unused), "the demo left an empty report folder");
     }
 
     private int demo(String... args) {
-        List<String> all = new ArrayList<>(List.of("--out", out.toString()));
-        all.addAll(List.of("--model", ShippedModels.rnn().toString()));
-        all.addAll(List.of(args));
         return new CommandLine(new DemoCommand())
                 .setOut(new PrintWriter(stdout, true))
                 .setErr(new PrintWriter(stderr, true))
-                .execute(all.toArray(String[]::new));
+                .execute(withOutAndModel(args).toArray(String[]::new));
+    }
+
+    /** {@code args} after --out (this test's folder) and --model (the shipped model). */
+    private List<String> withOutAndModel(String... args) {
+        List<String> all = new ArrayList<>(List.of("--out", out.toString()));
+        all.addAll(List.of("--model", ShippedModels.rnn().toString()));
+        all.addAll(List.of(args));
+        return all;
     }
 
     private JsonObject report() throws Exception {

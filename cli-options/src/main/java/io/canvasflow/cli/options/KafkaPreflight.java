@@ -3,6 +3,8 @@ package io.canvasflow.cli.options;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -47,14 +50,15 @@ public final class KafkaPreflight {
      * @param client client properties: bootstrap servers and any security settings
      * @param topics the topics to look up
      * @param timeout how long to wait for the cluster
-     * @return topic name to partition count, for the topics that exist; null when the client
-     *     settings are ones Kafka refuses (the command's own client then says which)
-     * @throws FailedException when nothing answers at the bootstrap addresses
+     * @return topic name to partition count, for the topics that exist
+     * @throws FailedException when nothing answers at the bootstrap addresses, or the client
+     *     settings make no Kafka client (a SASL protocol without a JAAS login, for example)
      */
     public static Map<String, Integer> check(
             Map<String, Object> client, List<String> topics, Duration timeout)
             throws FailedException {
         String servers = String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        requireStoreFiles(client);
         requireListener(servers, timeout);
         Map<String, Object> config = new HashMap<>(client);
         config.keySet().retainAll(AdminClientConfig.configNames());
@@ -65,8 +69,13 @@ public final class KafkaPreflight {
         try {
             created = Admin.create(config);
         } catch (KafkaException e) {
-            // A client setting Kafka refuses: the command's own client says so, more precisely.
-            return null;
+            // Every client the command would make fails the same way, with a stack trace.
+            throw new FailedException(
+                    "the Kafka client settings for "
+                            + servers
+                            + " make no client: "
+                            + rootCause(e).getMessage()
+                            + "; check security.protocol and the sasl.* and ssl.* settings");
         }
         try (Admin admin = created) {
             admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS);
@@ -121,9 +130,6 @@ public final class KafkaPreflight {
             Map<String, Object> client, List<String> topics, Duration timeout, String howToCreate)
             throws FailedException {
         Map<String, Integer> found = check(client, topics, timeout);
-        if (found == null) {
-            return Map.of();
-        }
         List<String> missing = new ArrayList<>(topics);
         missing.removeAll(found.keySet());
         if (!missing.isEmpty()) {
@@ -137,6 +143,25 @@ public final class KafkaPreflight {
                             + howToCreate);
         }
         return found;
+    }
+
+    /**
+     * Fails when a key or trust store the settings name is not there. Kafka would say so too, but
+     * only after logging its own stack trace at ERROR.
+     */
+    private static void requireStoreFiles(Map<String, Object> client) throws FailedException {
+        for (String key :
+                List.of(
+                        SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                        SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)) {
+            Object location = client.get(key);
+            if (location != null
+                    && !location.toString().isBlank()
+                    && !Files.isReadable(Path.of(location.toString()))) {
+                throw new FailedException(
+                        key + " " + location + " is not a file this user can read; fix the path");
+            }
+        }
     }
 
     /** Fails at once when no bootstrap address accepts a TCP connection. */
@@ -169,6 +194,14 @@ public final class KafkaPreflight {
                         + ": nothing accepts connections there (start one with `canvasflow"
                         + " broker`, or pass the address of your cluster with"
                         + " --bootstrap-servers)");
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static FailedException noBroker(String servers, Duration timeout) {

@@ -25,9 +25,10 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code canvasflow} command line: one root command, one class per subcommand.
  *
- * <p>To add a subcommand, write a picocli {@code @Command} class in this package (a {@code
- * Callable<Integer>} whose {@code call} parses nothing itself and delegates to a public static
- * method a test can check) and list it in {@code subcommands} below; it inherits {@code --help} and
+ * <p>To add a subcommand, write a picocli {@code @Command} class in the module whose work it does
+ * ({@code topology}, {@code clients}, {@code trainer}, {@code tools}, {@code model-registry}; here
+ * only for {@code broker}), extending {@code cli-options}' {@code BaseCommand} and using its mixins
+ * for shared options, and list it in {@code subcommands} below; it inherits {@code --help} and
  * {@code --version} from this command.
  */
 @Command(

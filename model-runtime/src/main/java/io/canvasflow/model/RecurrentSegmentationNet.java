@@ -21,6 +21,13 @@ public final class RecurrentSegmentationNet extends SegmentationNet {
     /** Iterations unrolled in training and run from a zero canvas (the paper's default). */
     public static final int DEFAULT_ITERATIONS = 6;
 
+    /**
+     * Iterations on a canvas seeded with the previous frame's: a short refinement. The one place it
+     * is spelled, for serve's {@code canvas.seeded.iterations}, training's seeded frames and
+     * evaluation's seeded runs.
+     */
+    public static final int DEFAULT_SEEDED_ITERATIONS = 2;
+
     private final ConvLstmCell[] layers;
 
     /** Builds the network for the given architecture and class count. */

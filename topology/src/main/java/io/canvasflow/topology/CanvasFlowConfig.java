@@ -102,10 +102,11 @@ public final class CanvasFlowConfig {
     public static final String CANVAS_FULL_ITERATIONS = "canvas.full.iterations";
 
     /**
-     * Default of {@value #CANVAS_SEEDED_ITERATIONS}, the one place it is spelled: a seeded canvas
-     * needs only a short refinement.
+     * Default of {@value #CANVAS_SEEDED_ITERATIONS}: a seeded canvas needs only a short refinement
+     * (see {@link RecurrentSegmentationNet#DEFAULT_SEEDED_ITERATIONS}).
      */
-    public static final int DEFAULT_SEEDED_ITERATIONS = 2;
+    public static final int DEFAULT_SEEDED_ITERATIONS =
+            RecurrentSegmentationNet.DEFAULT_SEEDED_ITERATIONS;
 
     /**
      * The full iterations of a model whose model.json does not record {@code iterationsTrained}:

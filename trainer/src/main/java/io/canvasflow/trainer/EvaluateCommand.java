@@ -248,10 +248,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                             test,
                             maxIterations,
                             EvaluationReport.firstFrameIterations(maxIterations),
-                            2,
+                            FootageEvaluation.SEEDED_ITERATIONS,
                             4,
                             8);
-            Samples samples = Samples.of(rnn, test, 4, Math.min(6, maxIterations));
+            Samples samples =
+                    Samples.of(rnn, test, 4, EvaluationReport.firstFrameIterations(maxIterations));
             return new Evaluation(
                     rnn.spec().version(),
                     ff == null ? null : ff.spec().version(),

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.model.RecurrentSegmentationNet;
 import io.canvasflow.trainer.EvaluateCommand.Evaluation;
 import io.canvasflow.trainer.Evaluator.Point;
 import io.canvasflow.trainer.Evaluator.Report;
@@ -23,7 +24,7 @@ import java.util.Map;
 public final class EvaluationReport {
 
     /** The zero-canvas iteration count everything is compared with ("zero-6"). */
-    public static final int REFERENCE_ITERATIONS = 6;
+    public static final int REFERENCE_ITERATIONS = RecurrentSegmentationNet.DEFAULT_ITERATIONS;
 
     /**
      * The iterations the first frame of a seeded sequence runs from zero, as the topology runs a

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.model.RecurrentSegmentationNet;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.VideoSequence;
@@ -46,8 +47,8 @@ public record FootageEvaluation(
      */
     public record Flickers(double masks, double labels, double labelsWhereLabelled) {}
 
-    /** Seeded iterations per frame, as the topology runs them. */
-    public static final int SEEDED_ITERATIONS = 2;
+    /** Seeded iterations per frame, as the topology runs them by default. */
+    public static final int SEEDED_ITERATIONS = RecurrentSegmentationNet.DEFAULT_SEEDED_ITERATIONS;
 
     /**
      * Scores {@code model} on {@code labelled} (already at the model's input size).
@@ -113,7 +114,11 @@ public record FootageEvaluation(
                         weight == 0 ? Double.NaN : modelChanged / weight,
                         weight == 0 ? Double.NaN : labelChanged / weight,
                         weight == 0 ? Double.NaN : labelSureChanged / weight),
-                Samples.of(model, data.sequences(), 4, Math.min(6, maxIterations)));
+                Samples.of(
+                        model,
+                        data.sequences(),
+                        4,
+                        EvaluationReport.firstFrameIterations(maxIterations)));
     }
 
     /** Whether the labels came from a teacher (then scores are agreement with it). */

@@ -8,6 +8,7 @@ import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
+import io.canvasflow.model.RecurrentSegmentationNet;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.trainer.data.ClassMapping;
@@ -145,13 +146,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--iterations",
-            defaultValue = "6",
+            defaultValue = "" + RecurrentSegmentationNet.DEFAULT_ITERATIONS,
             description = "Iterations unrolled from zero (default ${DEFAULT-VALUE}).")
     int iterations;
 
     @Option(
             names = "--seeded-iterations",
-            defaultValue = "2",
+            defaultValue = "" + RecurrentSegmentationNet.DEFAULT_SEEDED_ITERATIONS,
             description =
                     "Iterations on the seeded frame of a video pair (default ${DEFAULT-VALUE}).")
     int seededIterations;

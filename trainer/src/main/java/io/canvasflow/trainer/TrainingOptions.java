@@ -2,6 +2,7 @@ package io.canvasflow.trainer;
 
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelType;
+import io.canvasflow.model.RecurrentSegmentationNet;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -168,8 +169,8 @@ public final class TrainingOptions {
         private ModelType type = ModelType.RECURRENT;
         private Architecture architecture = Architecture.defaults();
         private String modelId;
-        private int iterations = 6;
-        private int seededIterations = 2;
+        private int iterations = RecurrentSegmentationNet.DEFAULT_ITERATIONS;
+        private int seededIterations = RecurrentSegmentationNet.DEFAULT_SEEDED_ITERATIONS;
         private int clipFrames = 2;
         private int batchSize = 8;
         private int cropWidth = 128;

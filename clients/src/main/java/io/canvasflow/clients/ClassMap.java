@@ -35,11 +35,6 @@ public record ClassMap(int width, int height, byte[] indices, int[] palette) {
         }
     }
 
-    /** The class index at {@code (x, y)}, 0..255. */
-    public int index(int x, int y) {
-        return indices[y * width + x] & 0xFF;
-    }
-
     /** Whether the palette defines a colour for {@code index}. */
     public boolean hasColor(int index) {
         return index >= 0 && index < palette.length;

@@ -216,15 +216,6 @@ public final class FramePublisher implements AutoCloseable {
         producer.flush();
     }
 
-    /**
-     * Returns the topic frames go to.
-     *
-     * @return the frames topic
-     */
-    public Topic<String, Frame> topic() {
-        return topic;
-    }
-
     /** Sends what is pending and closes the producer. */
     @Override
     public void close() {

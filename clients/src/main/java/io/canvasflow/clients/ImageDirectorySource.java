@@ -72,15 +72,6 @@ public final class ImageDirectorySource implements FrameSource {
         }
     }
 
-    /**
-     * Returns the images in the order they are read.
-     *
-     * @return the image files
-     */
-    public List<Path> files() {
-        return files;
-    }
-
     @Override
     public Optional<SourceFrame> next() {
         if (closed) {

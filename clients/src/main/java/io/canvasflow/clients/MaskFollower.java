@@ -518,17 +518,6 @@ public final class MaskFollower {
         }
 
         /**
-         * Sets the window the frame rate is measured over; five seconds by default.
-         *
-         * @param window the window
-         * @return this builder
-         */
-        public Builder optStatsWindow(Duration window) {
-            this.statsWindow = Objects.requireNonNull(window, "window");
-            return this;
-        }
-
-        /**
          * Sets how many frames, and masks waiting for a frame, are kept per camera for the join;
          * {@value MaskFollower#DEFAULT_JOIN_FRAMES} by default.
          *

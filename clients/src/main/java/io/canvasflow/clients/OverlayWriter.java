@@ -38,7 +38,6 @@ public final class OverlayWriter implements AutoCloseable {
     private final Map<String, PendingVideo> pending = new HashMap<>();
     private final Map<String, Path> videoFiles = new LinkedHashMap<>();
     private final List<Path> pngs = new ArrayList<>();
-    private long failures;
 
     /**
      * Creates a writer whose videos play at each camera's own rate; files appear as overlays are
@@ -105,7 +104,6 @@ public final class OverlayWriter implements AutoCloseable {
         try {
             overlay = renderer.render(frameOrNull, mask);
         } catch (RuntimeException e) {
-            failures++;
             LOG.warn(
                     "could not draw the overlay of {}/{}: {}",
                     camera,
@@ -164,15 +162,6 @@ public final class OverlayWriter implements AutoCloseable {
     }
 
     /**
-     * Returns the overlays drawn per camera.
-     *
-     * @return camera id to overlay count
-     */
-    public Map<String, Long> overlays() {
-        return Collections.unmodifiableMap(overlaysByCamera);
-    }
-
-    /**
      * Returns the PNGs written so far.
      *
      * @return their paths, in the order written
@@ -188,15 +177,6 @@ public final class OverlayWriter implements AutoCloseable {
      */
     public Map<String, Path> videos() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(videoFiles));
-    }
-
-    /**
-     * Returns how many masks could not be drawn.
-     *
-     * @return the count
-     */
-    public long failures() {
-        return failures;
     }
 
     /** Finishes every video, starting those still waiting to know their rate at the best guess. */

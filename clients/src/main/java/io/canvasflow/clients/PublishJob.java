@@ -362,28 +362,6 @@ public final class PublishJob {
         }
 
         /**
-         * Sets how often the progress line is rewritten; every 500 ms by default.
-         *
-         * @param interval the interval
-         * @return this builder
-         */
-        public Builder optProgressInterval(Duration interval) {
-            this.progressInterval = Objects.requireNonNull(interval, "interval");
-            return this;
-        }
-
-        /**
-         * Sets the clock that stamps frames whose source knows no capture time.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder optClock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
          * Validates the settings.
          *
          * @return the job, not yet running

@@ -112,30 +112,12 @@ public final class VideoFileSource implements FrameSource {
     }
 
     /**
-     * The frame count the container states; streams and some files do not know it.
-     *
-     * @return the number of frames, or 0 when unknown
-     */
-    public long lengthInFrames() {
-        return Math.max(0, grabber.getLengthInVideoFrames());
-    }
-
-    /**
      * Returns the video width.
      *
      * @return the width in pixels
      */
     public int width() {
         return grabber.getImageWidth();
-    }
-
-    /**
-     * Returns the video height.
-     *
-     * @return the height in pixels
-     */
-    public int height() {
-        return grabber.getImageHeight();
     }
 
     @Override

@@ -22,19 +22,16 @@ public final class VideoWriter implements AutoCloseable {
     private final Path file;
     private final int width;
     private final int height;
-    private final String codec;
     private final FFmpegFrameRecorder recorder;
     private final Java2DFrameConverter converter = new Java2DFrameConverter();
     private final BufferedImage canvas;
     private long frames;
     private boolean closed;
 
-    private VideoWriter(
-            Path file, int width, int height, String codec, FFmpegFrameRecorder recorder) {
+    private VideoWriter(Path file, int width, int height, FFmpegFrameRecorder recorder) {
         this.file = file;
         this.width = width;
         this.height = height;
-        this.codec = codec;
         this.recorder = recorder;
         // 4:2:0 chroma needs even sizes; odd images are padded by one black row or column.
         this.canvas = new BufferedImage(even(width), even(height), BufferedImage.TYPE_3BYTE_BGR);
@@ -93,7 +90,7 @@ public final class VideoWriter implements AutoCloseable {
                     "could not start the " + codec + " encoder for " + file + ": " + e.getMessage(),
                     new IOException(e));
         }
-        return new VideoWriter(file, width, height, codec, recorder);
+        return new VideoWriter(file, width, height, recorder);
     }
 
     /**
@@ -129,42 +126,6 @@ public final class VideoWriter implements AutoCloseable {
                     "could not encode frame " + frames + " of " + file, new IOException(e));
         }
         frames++;
-    }
-
-    /**
-     * Returns the file being written.
-     *
-     * @return the MP4 path
-     */
-    public Path file() {
-        return file;
-    }
-
-    /**
-     * Returns the video width frames are scaled to.
-     *
-     * @return the width in pixels
-     */
-    public int width() {
-        return width;
-    }
-
-    /**
-     * Returns the video height frames are scaled to.
-     *
-     * @return the height in pixels
-     */
-    public int height() {
-        return height;
-    }
-
-    /**
-     * Returns the FFmpeg encoder in use.
-     *
-     * @return for example {@code libopenh264}
-     */
-    public String codec() {
-        return codec;
     }
 
     /**

@@ -514,18 +514,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /**
-         * Sets how long {@link EmbeddedKafkaBroker#start()} and topic creation may take; one minute
-         * by default.
-         *
-         * @param startupTimeout the time limit
-         * @return this builder
-         */
-        public Builder optStartupTimeout(Duration startupTimeout) {
-            this.startupTimeout = Objects.requireNonNull(startupTimeout, "startupTimeout");
-            return this;
-        }
-
-        /**
          * Validates the settings, chooses free ports where none were given and creates the
          * temporary data directory where none was given. Nothing is started.
          *

@@ -118,11 +118,6 @@ public final class Canvas {
         return out;
     }
 
-    /** The logit of class {@code c} at row {@code y}, column {@code x}. */
-    public float get(int c, int y, int x) {
-        return logits[(c * height + y) * width + x];
-    }
-
     /** A copy of the logits, {@code classes x height x width}. */
     public float[] logits() {
         return logits.clone();

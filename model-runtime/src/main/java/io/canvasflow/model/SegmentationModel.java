@@ -1,6 +1,5 @@
 package io.canvasflow.model;
 
-import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -400,11 +399,6 @@ public final class SegmentationModel implements AutoCloseable {
     /** The manager that owns the parameters. */
     public NDManager manager() {
         return manager;
-    }
-
-    /** The device the parameters live on. */
-    public Device device() {
-        return manager.getDevice();
     }
 
     /** The analytic cost of one frame at the model's input size. */

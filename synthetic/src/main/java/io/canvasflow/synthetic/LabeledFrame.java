@@ -69,14 +69,6 @@ public final class LabeledFrame {
         return labels.clone();
     }
 
-    /**
-     * The labels without a copy, for the hot paths of the trainer's loaders and batches; do not
-     * modify them.
-     */
-    public byte[] labelArray() {
-        return labels;
-    }
-
     /** The label at {@code (x, y)} as 0..255. */
     public int label(int x, int y) {
         return labels[y * width + x] & 0xff;

@@ -87,12 +87,13 @@ class ViewCommandTest {
                             "--consumer-property",
                             "security.protocol=SASL_NOPE");
 
-            // Then the consumer's refusal of the property is what view reports
+            // Then Kafka's refusal of the property is what view reports, before it connects
             assertRefused(
                     run,
-                    "canvasflow view: could not follow masks at "
+                    "canvasflow view: the Kafka client settings for "
                             + address
-                            + ": Invalid value SASL_NOPE for configuration security.protocol");
+                            + " make no client: Invalid value SASL_NOPE for configuration"
+                            + " security.protocol");
         }
     }
 

@@ -203,11 +203,6 @@ public final class ServeProcess implements AutoCloseable {
         return ProcessMemory.rssBytes(process.pid());
     }
 
-    /** The child's process id. */
-    public long pid() {
-        return process.pid();
-    }
-
     /** The last lines of its log. */
     public String logTail() {
         try {

@@ -114,11 +114,6 @@ public final class SourceFrames {
         return records;
     }
 
-    /** Records that are not frames (the topology dead-letters them). */
-    public long badRecords() {
-        return badRecords;
-    }
-
     /** Frames in the snapshot. */
     public long frames() {
         return records - badRecords;

@@ -105,10 +105,6 @@ public final class CityscapesDataset {
         return ids;
     }
 
-    public int size() {
-        return ids.size();
-    }
-
     /** Loads one image with its labels mapped to train ids. */
     public LabeledFrame load(String id) {
         Path imageFile = imageDir.resolve(id + IMAGE_SUFFIX);

@@ -156,11 +156,6 @@ public final class ClassMapping {
         return new ClassMapping(source, classes, byName);
     }
 
-    /** The classes labels are mapped from. */
-    public ClassTable source() {
-        return source;
-    }
-
     /** The classes labels are mapped to. */
     public ClassTable target() {
         return target;

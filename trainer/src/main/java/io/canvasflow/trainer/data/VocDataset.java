@@ -106,11 +106,6 @@ public final class VocDataset {
         return readLines(file);
     }
 
-    /** The number of labelled images. */
-    public int size() {
-        return ids.size();
-    }
-
     /**
      * Loads one image and its labels.
      *

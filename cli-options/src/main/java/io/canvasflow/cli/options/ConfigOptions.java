@@ -1,8 +1,8 @@
 package io.canvasflow.cli.options;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code --config FILE} and {@code -D KEY=VALUE}: the settings file and single overrides. */
@@ -11,11 +11,7 @@ public final class ConfigOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings.")
     private Path configFile;
 
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Any setting or Kafka property, e.g. -D canvas.keyframe.interval=30.")
-    private Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin private OverrideOptions overrideOptions = new OverrideOptions();
 
     /**
      * The settings file.
@@ -32,6 +28,6 @@ public final class ConfigOptions {
      * @return a copy the caller may add to
      */
     public Map<String, String> overrides() {
-        return new LinkedHashMap<>(overrides);
+        return overrideOptions.overrides();
     }
 }

@@ -17,6 +17,7 @@ import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.LatencyProbeOptions;
 import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
@@ -94,19 +95,7 @@ public final class PipelineBenchCommand extends BaseCommand {
                     "Frames the bare model runs before it is timed (default ${DEFAULT-VALUE}).")
     int warmUp;
 
-    @Option(
-            names = "--latency-frames",
-            defaultValue = "100",
-            description = "Frames of each latency probe; 0 skips them (default ${DEFAULT-VALUE}).")
-    int latencyFrames;
-
-    @Option(
-            names = "--load",
-            defaultValue = "0.8",
-            description =
-                    "The probes' rate as a share of the measured frames/s (default"
-                            + " ${DEFAULT-VALUE}).")
-    double load;
+    @Mixin LatencyProbeOptions latencyOptions;
 
     @Option(
             names = "--no-default-intra-op-run",
@@ -179,8 +168,7 @@ public final class PipelineBenchCommand extends BaseCommand {
         require(frames >= 1, "--frames", ">= 1", frames);
         require(partitions >= 1, "--partitions", ">= 1", partitions);
         require(warmUp >= 0, "--warm-up", ">= 0", warmUp);
-        require(latencyFrames >= 0, "--latency-frames", ">= 0", latencyFrames);
-        require(load > 0 && load <= 1, "--load", "in (0, 1]", load);
+        refuseIf(latencyOptions.problem());
         require(rounds >= 1, "--rounds", ">= 1", rounds);
         refuseIf(videoOptions.problem());
         refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
@@ -203,8 +191,7 @@ public final class PipelineBenchCommand extends BaseCommand {
                                             modelOptions.model(),
                                             new PipelineBenchmark.Measure(
                                                     warmUp,
-                                                    latencyFrames,
-                                                    load,
+                                                    latencyOptions.probe(),
                                                     !skipDefaultIntraOp,
                                                     idleTimeoutOptions.idleTimeout(),
                                                     rounds,
@@ -279,8 +266,7 @@ public final class PipelineBenchCommand extends BaseCommand {
                 s.model(),
                 new PipelineBenchmark.Measure(
                         m.warmUp(),
-                        m.latencyFrames(),
-                        m.load(),
+                        m.latency(),
                         m.compareDefaultIntraOp(),
                         m.idleTimeout(),
                         m.rounds(),

@@ -8,8 +8,8 @@ import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Latency;
+import io.canvasflow.tools.common.LatencyProbe;
 import io.canvasflow.tools.common.Stats;
-import io.canvasflow.tools.replay.LatencyProbe;
 import io.canvasflow.tools.replay.ModeOutcome;
 import io.canvasflow.tools.replay.ModeRunner;
 import io.canvasflow.tools.replay.ReplayMode;
@@ -62,8 +62,7 @@ public final class PipelineBenchmark {
      * How the benchmark measures.
      *
      * @param warmUp frames before the bare model is timed
-     * @param latencyFrames frames of each latency probe
-     * @param load the probes' rate as a share of the measured rate
+     * @param latency the latency probe after each end-to-end run
      * @param compareDefaultIntraOp whether to run 2 threads at the default intra-op count too
      * @param idleTimeout how long a run may make no progress
      * @param rounds times each configuration runs
@@ -72,8 +71,7 @@ public final class PipelineBenchmark {
      */
     public record Measure(
             int warmUp,
-            int latencyFrames,
-            double load,
+            LatencyProbe latency,
             boolean compareDefaultIntraOp,
             Duration idleTimeout,
             int rounds,
@@ -365,8 +363,6 @@ public final class PipelineBenchmark {
             PrintWriter progress)
             throws InterruptedException {
         int warmUp = measure.warmUp();
-        int latencyFrames = measure.latencyFrames();
-        double load = measure.load();
         boolean compareDefaultIntraOp = measure.compareDefaultIntraOp();
         Duration idle = measure.idleTimeout();
         int rounds = measure.rounds();
@@ -437,8 +433,7 @@ public final class PipelineBenchmark {
                                     model,
                                     r[0],
                                     r[1],
-                                    latencyFrames,
-                                    load,
+                                    measure.latency(),
                                     idle,
                                     round,
                                     measure.placement(),
@@ -488,8 +483,7 @@ public final class PipelineBenchmark {
             SegmentationModel model,
             int threads,
             int intraOp,
-            int latencyFrames,
-            double load,
+            LatencyProbe latency,
             Duration idle,
             int round,
             CorePlacement placement,
@@ -508,7 +502,7 @@ public final class PipelineBenchmark {
                         snapshot,
                         runId,
                         new StreamThreads(threads, placement),
-                        new LatencyProbe(latencyFrames, load),
+                        latency,
                         idle,
                         false,
                         progress);

@@ -7,6 +7,7 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.LatencyProbe;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;

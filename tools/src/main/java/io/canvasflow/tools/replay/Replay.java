@@ -9,6 +9,7 @@ import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.LatencyProbe;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.CanvasSegmenter;
 import io.canvasflow.topology.ModelSource;

@@ -12,6 +12,8 @@ import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.LatencyProbe;
+import io.canvasflow.tools.common.LatencyProbeOptions;
 import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
@@ -134,21 +136,7 @@ public final class ReplayCommand extends BaseCommand {
             description = "Kafka Streams threads per run (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(
-            names = "--latency-frames",
-            defaultValue = "100",
-            description =
-                    "Frames of the paced latency probe per mode; 0 skips it (default"
-                            + " ${DEFAULT-VALUE}).")
-    int latencyFrames;
-
-    @Option(
-            names = "--latency-load",
-            defaultValue = "0.8",
-            description =
-                    "The probe's rate as a share of the mode's measured frames/s (default"
-                            + " ${DEFAULT-VALUE}).")
-    double latencyLoad;
+    @Mixin LatencyProbeOptions latencyOptions;
 
     @Mixin IdleTimeoutOptions idleTimeoutOptions;
 
@@ -273,8 +261,7 @@ public final class ReplayCommand extends BaseCommand {
     private Settings settings() {
         refuseIf(videoOptions.problem());
         require(threads >= 1, "--threads", ">= 1", threads);
-        require(latencyFrames >= 0, "--latency-frames", ">= 0", latencyFrames);
-        require(latencyLoad > 0 && latencyLoad <= 1, "--latency-load", "in (0, 1]", latencyLoad);
+        refuseIf(latencyOptions.problem());
         int synthetic =
                 cameras != null
                         ? cameras
@@ -347,7 +334,7 @@ public final class ReplayCommand extends BaseCommand {
                             baseline,
                             threads,
                             idleTimeoutOptions.idleTimeout()),
-                    new LatencyProbe(latencyFrames, latencyLoad),
+                    latencyOptions.probe(),
                     report,
                     configOptions.configFile(),
                     configOptions.overrides());

@@ -9,6 +9,7 @@ import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Latency;
+import io.canvasflow.tools.common.LatencyProbe;
 import io.canvasflow.tools.replay.StageTimes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -184,8 +185,7 @@ class PipelineBenchCommandTest {
                 ShippedModels.rnn(),
                 new PipelineBenchmark.Measure(
                         cameras,
-                        latencyFrames,
-                        0.8,
+                        new LatencyProbe(latencyFrames, 0.8),
                         false,
                         Duration.ofMinutes(1),
                         1,

@@ -12,6 +12,7 @@ import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.bench.TorchThreads;
 import io.canvasflow.tools.common.Footage;
+import io.canvasflow.tools.common.LatencyProbe;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

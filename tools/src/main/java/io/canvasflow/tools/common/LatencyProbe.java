@@ -1,4 +1,4 @@
-package io.canvasflow.tools.replay;
+package io.canvasflow.tools.common;
 
 /**
  * The latency probe run after a mode's throughput run: frames published at a share of the measured

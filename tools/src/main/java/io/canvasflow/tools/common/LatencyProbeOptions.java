@@ -10,6 +10,7 @@ public final class LatencyProbeOptions {
 
     @Option(
             names = "--latency-frames",
+            paramLabel = "N",
             defaultValue = "100",
             description =
                     "Frames of the paced latency probe after each throughput run; 0 skips it"
@@ -18,6 +19,7 @@ public final class LatencyProbeOptions {
 
     @Option(
             names = {"--latency-load", "--load"},
+            paramLabel = "SHARE",
             defaultValue = "0.8",
             description =
                     "The probe's rate as a share of the run's measured frames/s (default"

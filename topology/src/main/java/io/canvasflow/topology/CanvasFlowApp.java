@@ -242,26 +242,50 @@ public final class CanvasFlowApp implements AutoCloseable {
 
     /**
      * Checks, within {@value CanvasFlowConfig#STARTUP_TIMEOUT_MS}, that a Kafka broker answers at
-     * the bootstrap servers and, unless serve creates them, that its topics exist.
+     * the bootstrap servers, that, unless serve creates them, its topics exist, and that the
+     * cluster has the brokers the Kafka property {@code replication.factor} asks of Kafka Streams'
+     * own topics (otherwise every stream thread fails at its first rebalance, and is replaced, and
+     * fails again).
      *
      * @param config the settings
-     * @throws IllegalStateException with one sentence naming the address or the missing topic
+     * @throws IllegalStateException with one sentence naming the address, the missing topic or the
+     *     replication factor
      */
     public static void preflight(CanvasFlowConfig config) {
         List<String> topics =
                 config.topicsCreate()
                         ? List.of()
                         : List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic());
+        KafkaPreflight.Cluster cluster;
         try {
-            KafkaPreflight.requireTopics(
-                    FollowedModels.clientProperties(config),
-                    topics,
-                    Duration.ofMillis(config.startupTimeoutMs()),
-                    "pass --create-topics (topics.create=true) to create them with "
-                            + config.topicPartitions()
-                            + " partitions, or create them with kafka-topics.sh --create");
+            cluster =
+                    KafkaPreflight.requireTopics(
+                            FollowedModels.clientProperties(config),
+                            topics,
+                            Duration.ofMillis(config.startupTimeoutMs()),
+                            "pass --create-topics (topics.create=true) to create them with "
+                                    + config.topicPartitions()
+                                    + " partitions, or create them with kafka-topics.sh --create");
         } catch (KafkaPreflight.FailedException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        }
+        String replication = config.kafkaProperties().get(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+        // validated against Streams' ConfigDef when the settings were read: an int, -1 for the
+        // brokers' default
+        if (replication != null && Integer.parseInt(replication.trim()) > cluster.brokers()) {
+            throw new IllegalStateException(
+                    "Kafka property "
+                            + StreamsConfig.REPLICATION_FACTOR_CONFIG
+                            + " is "
+                            + replication.trim()
+                            + " but the cluster at "
+                            + config.bootstrapServers()
+                            + " has "
+                            + cluster.brokers()
+                            + " broker(s), too few for Kafka Streams' changelog topics; set it"
+                            + " to at most "
+                            + cluster.brokers()
+                            + ", or -1 for the brokers' default");
         }
     }
 

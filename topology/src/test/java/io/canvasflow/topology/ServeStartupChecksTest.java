@@ -94,6 +94,26 @@ class ServeStartupChecksTest {
     }
 
     @Test
+    void shouldRefuseAReplicationFactorTheClusterCannotGiveStreamsOwnTopics() {
+        // Given a one-broker cluster, and Kafka Streams asked for three replicas of its changelogs
+        Outcome o =
+                serveOnTestBroker(
+                        "--http-port", "0", "--create-topics", "-D", "kafka.replication.factor=3");
+
+        // Then serve says so before it starts, where each stream thread used to fail at its first
+        // rebalance, be replaced and fail again, with /health DOWN and pages of traces
+        assertEquals(2, o.status(), o.err());
+        assertEquals(
+                List.of(
+                        "canvasflow serve: Kafka property replication.factor is 3 but the cluster"
+                                + " at "
+                                + kafka.bootstrapServers()
+                                + " has 1 broker(s), too few for Kafka Streams' changelog topics;"
+                                + " set it to at most 1, or -1 for the brokers' default"),
+                o.err().lines().toList());
+    }
+
+    @Test
     void shouldNameTheStateDirectoryThatAnotherInstanceHolds() {
         // Given a running instance
         Map<String, String> settings =

@@ -3,8 +3,6 @@ package io.canvasflow.cli.options;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +16,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -26,9 +23,11 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * that the topics it needs exist. Each failure is one sentence that names the address or the topic
  * and says what to do; the command prints it and exits with status 2.
  *
- * <p>First a plain TCP connection to each bootstrap address: when nothing listens, that answers at
+ * <p>First the key and trust stores an SSL protocol names (see {@link ClientSettingsProblems}),
+ * then a plain TCP connection to each bootstrap address: when nothing listens, that answers at
  * once, without the Kafka client's reconnect warnings. Then the Kafka admin API, within the
- * timeout, for the cluster and the topics.
+ * timeout, for the cluster and the topics; settings Kafka makes no client from are one sentence,
+ * too.
  */
 public final class KafkaPreflight {
 
@@ -45,20 +44,31 @@ public final class KafkaPreflight {
     private KafkaPreflight() {}
 
     /**
+     * What the check found.
+     *
+     * @param brokers the brokers the cluster reports alive
+     * @param partitions topic name to partition count, for the topics looked up that exist
+     */
+    public record Cluster(int brokers, Map<String, Integer> partitions) {}
+
+    /**
      * Checks that the cluster answers and returns the partition counts of the topics that exist.
      *
      * @param client client properties: bootstrap servers and any security settings
      * @param topics the topics to look up
      * @param timeout how long to wait for the cluster
-     * @return topic name to partition count, for the topics that exist
-     * @throws FailedException when nothing answers at the bootstrap addresses, or the client
-     *     settings make no Kafka client (a SASL protocol without a JAAS login, for example)
+     * @return the brokers, and the partition counts of the topics that exist
+     * @throws FailedException when a key or trust store is missing, nothing answers at the
+     *     bootstrap addresses, or the client settings make no Kafka client (a SASL protocol without
+     *     a JAAS login, for example)
      */
-    public static Map<String, Integer> check(
-            Map<String, Object> client, List<String> topics, Duration timeout)
+    public static Cluster check(Map<String, Object> client, List<String> topics, Duration timeout)
             throws FailedException {
         String servers = String.valueOf(client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
-        requireStoreFiles(client);
+        String missingStore = ClientSettingsProblems.missingStoreFile(client);
+        if (missingStore != null) {
+            throw new FailedException(missingStore);
+        }
         requireListener(servers, timeout);
         Map<String, Object> config = new HashMap<>(client);
         config.keySet().retainAll(AdminClientConfig.configNames());
@@ -70,15 +80,10 @@ public final class KafkaPreflight {
             created = Admin.create(config);
         } catch (KafkaException e) {
             // Every client the command would make fails the same way, with a stack trace.
-            throw new FailedException(
-                    "the Kafka client settings for "
-                            + servers
-                            + " make no client: "
-                            + rootCause(e).getMessage()
-                            + "; check security.protocol and the sasl.* and ssl.* settings");
+            throw new FailedException(ClientSettingsProblems.refused(servers, e, config));
         }
         try (Admin admin = created) {
-            admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS);
+            int brokers = admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS).size();
             Map<String, Integer> partitions = new TreeMap<>();
             for (String topic : topics) {
                 try {
@@ -100,7 +105,7 @@ public final class KafkaPreflight {
                     }
                 }
             }
-            return partitions;
+            return new Cluster(brokers, partitions);
         } catch (TimeoutException e) {
             throw noBroker(servers, timeout);
         } catch (ExecutionException e) {
@@ -123,15 +128,15 @@ public final class KafkaPreflight {
      * @param topics the topics that must exist
      * @param timeout how long to wait for the cluster
      * @param howToCreate what to say to create a missing topic, e.g. "pass --create-topics"
-     * @return topic name to partition count
+     * @return the brokers, and the partition count of each topic
      * @throws FailedException naming the address or the first missing topic
      */
-    public static Map<String, Integer> requireTopics(
+    public static Cluster requireTopics(
             Map<String, Object> client, List<String> topics, Duration timeout, String howToCreate)
             throws FailedException {
-        Map<String, Integer> found = check(client, topics, timeout);
+        Cluster found = check(client, topics, timeout);
         List<String> missing = new ArrayList<>(topics);
-        missing.removeAll(found.keySet());
+        missing.removeAll(found.partitions().keySet());
         if (!missing.isEmpty()) {
             throw new FailedException(
                     (missing.size() == 1 ? "topic " : "topics ")
@@ -143,25 +148,6 @@ public final class KafkaPreflight {
                             + howToCreate);
         }
         return found;
-    }
-
-    /**
-     * Fails when a key or trust store the settings name is not there. Kafka would say so too, but
-     * only after logging its own stack trace at ERROR.
-     */
-    private static void requireStoreFiles(Map<String, Object> client) throws FailedException {
-        for (String key :
-                List.of(
-                        SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
-                        SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)) {
-            Object location = client.get(key);
-            if (location != null
-                    && !location.toString().isBlank()
-                    && !Files.isReadable(Path.of(location.toString()))) {
-                throw new FailedException(
-                        key + " " + location + " is not a file this user can read; fix the path");
-            }
-        }
     }
 
     /** Fails at once when no bootstrap address accepts a TCP connection. */
@@ -194,14 +180,6 @@ public final class KafkaPreflight {
                         + ": nothing accepts connections there (start one with `canvasflow"
                         + " broker`, or pass the address of your cluster with"
                         + " --bootstrap-servers)");
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private static FailedException noBroker(String servers, Duration timeout) {

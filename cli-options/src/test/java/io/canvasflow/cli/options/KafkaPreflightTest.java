@@ -1,15 +1,19 @@
 package io.canvasflow.cli.options;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KafkaPreflightTest {
 
@@ -61,6 +65,78 @@ class KafkaPreflightTest {
                 "ssl.truststore.location /no/such/truststore.jks is not a file this user can read;"
                         + " fix the path",
                 e.getMessage());
+    }
+
+    @Test
+    void shouldLeaveStoresAloneWhenTheProtocolUsesNone() throws Exception {
+        // A shared settings file may name a trust store this host lacks; PLAINTEXT never opens it
+        int port = freePort();
+        Map<String, Object> client =
+                Map.of(
+                        "bootstrap.servers", "127.0.0.1:" + port,
+                        "security.protocol", "PLAINTEXT",
+                        "ssl.truststore.location", "/no/such/truststore.jks");
+
+        KafkaPreflight.FailedException e =
+                assertThrows(
+                        KafkaPreflight.FailedException.class,
+                        () -> KafkaPreflight.check(client, List.of(), Duration.ofSeconds(2)));
+
+        assertTrue(
+                e.getMessage().startsWith("no Kafka broker at 127.0.0.1:" + port), e.getMessage());
+    }
+
+    @Test
+    void shouldReadAStorePathAsKafkaDoesWithSpacesAroundIt(@TempDir Path dir) throws Exception {
+        Path store = Files.writeString(dir.resolve("truststore.p12"), "not really a store");
+        int port = freePort();
+        Map<String, Object> client =
+                Map.of(
+                        "bootstrap.servers", "127.0.0.1:" + port,
+                        "security.protocol", "SSL",
+                        "ssl.truststore.location", store + " ");
+
+        KafkaPreflight.FailedException e =
+                assertThrows(
+                        KafkaPreflight.FailedException.class,
+                        () -> KafkaPreflight.check(client, List.of(), Duration.ofSeconds(2)));
+
+        // the store is there, so the check goes on to the address
+        assertTrue(
+                e.getMessage().startsWith("no Kafka broker at 127.0.0.1:" + port), e.getMessage());
+    }
+
+    @Test
+    void shouldKeepThePasswordsWordsOutOfKafkasRefusal() throws Exception {
+        // Given a JAAS line whose unquoted password has a space: Kafka's parser quotes a word of it
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, Object> client =
+                    Map.of(
+                            "bootstrap.servers",
+                            "127.0.0.1:" + listener.getLocalPort(),
+                            "security.protocol",
+                            "SASL_PLAINTEXT",
+                            "sasl.mechanism",
+                            "PLAIN",
+                            "sasl.jaas.config",
+                            "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                    + " username=\"user\" password=swordfish tuna;");
+
+            KafkaPreflight.FailedException e =
+                    assertThrows(
+                            KafkaPreflight.FailedException.class,
+                            () -> KafkaPreflight.check(client, List.of(), Duration.ofSeconds(2)));
+
+            assertTrue(e.getMessage().contains("make no client: "), e.getMessage());
+            assertFalse(e.getMessage().contains("swordfish"), e.getMessage());
+            assertFalse(e.getMessage().contains("tuna"), e.getMessage());
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
     }
 
     @Test

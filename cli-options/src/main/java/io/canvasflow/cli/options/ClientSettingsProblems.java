@@ -1,0 +1,108 @@
+package io.canvasflow.cli.options;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.SslConfigs;
+
+/**
+ * Client settings no Kafka client can be made from, each said in one sentence: a key or trust store
+ * that is not there, or what Kafka refused, with any password's words hidden.
+ */
+final class ClientSettingsProblems {
+
+    private static final String HIDDEN = "[hidden]";
+
+    private ClientSettingsProblems() {}
+
+    /**
+     * A key or trust store the settings name that this user cannot read, when the protocol uses
+     * them (SSL, SASL_SSL): Kafka would say so too, but only after logging its own stack trace at
+     * ERROR.
+     *
+     * @param client the client properties
+     * @return one sentence, or null when there is no such store
+     */
+    static String missingStoreFile(Map<String, Object> client) {
+        Object protocol = client.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+        String p = protocol == null ? "" : protocol.toString().trim().toUpperCase(Locale.ROOT);
+        if (!p.equals("SSL") && !p.equals("SASL_SSL")) {
+            return null;
+        }
+        for (String key :
+                List.of(
+                        SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                        SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG)) {
+            Object value = client.get(key);
+            String location = value == null ? "" : value.toString().trim();
+            if (!location.isEmpty() && !readable(location)) {
+                return key + " " + location + " is not a file this user can read; fix the path";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What Kafka said when it could not make a client, as one sentence.
+     *
+     * @param servers the bootstrap servers
+     * @param refusal Kafka's exception
+     * @param client the client properties, whose passwords are kept out of the sentence
+     * @return the sentence
+     */
+    static String refused(String servers, RuntimeException refusal, Map<String, Object> client) {
+        Throwable cause = refusal;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String reason =
+                cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return "the Kafka client settings for "
+                + servers
+                + " make no client: "
+                + withoutSecrets(reason, client)
+                + "; check security.protocol and the sasl.* and ssl.* settings";
+    }
+
+    /**
+     * The message with every word of a password-typed value replaced: a JAAS parse error, for one,
+     * quotes the token it stumbled on, which may be part of a password.
+     */
+    static String withoutSecrets(String message, Map<String, Object> client) {
+        List<String> words = new ArrayList<>();
+        Map<String, ConfigDef.ConfigKey> keys = AdminClientConfig.configDef().configKeys();
+        client.forEach(
+                (name, value) -> {
+                    ConfigDef.ConfigKey key = keys.get(name);
+                    if (value != null && key != null && key.type == ConfigDef.Type.PASSWORD) {
+                        for (String word : value.toString().split("[\\s=;\"']+")) {
+                            if (word.length() >= 3) {
+                                words.add(word);
+                            }
+                        }
+                    }
+                });
+        // Longest first, so that a word inside a longer one does not leave the rest showing.
+        words.sort((a, b) -> b.length() - a.length());
+        String out = message;
+        for (String word : words) {
+            out = out.replace(word, HIDDEN);
+        }
+        return out;
+    }
+
+    private static boolean readable(String location) {
+        try {
+            return Files.isReadable(Path.of(location));
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+}

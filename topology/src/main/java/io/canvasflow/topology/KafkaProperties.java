@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The Kafka properties a configuration passes through to Kafka Streams and its clients, judged by
@@ -49,7 +50,27 @@ final class KafkaProperties {
                     "private.key",
                     "jaas.config");
 
+    /**
+     * Streams properties CanvasFlow sets itself, after the user's, with why: a value given for one
+     * would be replaced without a word, and {@code --print-config} would show a value nobody uses.
+     */
+    private static final Map<String, String> SET_BY_CANVASFLOW = setByCanvasFlow();
+
     private KafkaProperties() {}
+
+    private static Map<String, String> setByCanvasFlow() {
+        String deadLetters = "records that fail go to the dead-letter topic (setting topic.dlq)";
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, deadLetters);
+        own.put("default.deserialization.exception.handler", deadLetters);
+        own.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, deadLetters);
+        own.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, deadLetters);
+        own.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "set topic.dlq instead");
+        String refused = "a record the cluster refuses stops the instance, so that nothing is lost";
+        own.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, refused);
+        own.put("default.production.exception.handler", refused);
+        return Collections.unmodifiableMap(own);
+    }
 
     /** Whether Kafka Streams or one of its clients takes this property, by name or prefix. */
     static boolean isKafkaName(String name) {
@@ -66,6 +87,29 @@ final class KafkaProperties {
      * @throws IllegalArgumentException in one sentence naming the property and what Kafka expects
      */
     static void check(String name, String value, String origin) {
+        String where =
+                origin == null || origin.equals(ConfigSources.COMMAND_LINE)
+                        ? ""
+                        : " (" + origin + ")";
+        String own = SET_BY_CANVASFLOW.get(unprefixed(name));
+        if (own != null) {
+            throw new IllegalArgumentException(
+                    "Kafka property "
+                            + name
+                            + where
+                            + " is set by CanvasFlow and cannot be replaced: "
+                            + own
+                            + "; remove it");
+        }
+        if (name.equals(StreamsConfig.APPLICATION_SERVER_CONFIG) && !value.isBlank()) {
+            try {
+                // what KafkaStreams' constructor parses, after the topics were made
+                HostInfo.buildFromEndpoint(value.trim());
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(
+                        "Kafka property " + name + where + " is not valid: " + e.getMessage());
+            }
+        }
         for (ConfigDef definition : definitions(name)) {
             String bare = unprefixed(name);
             ConfigDef.ConfigKey key = definition.configKeys().get(bare);
@@ -79,13 +123,7 @@ final class KafkaProperties {
                 }
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(
-                        "Kafka property "
-                                + name
-                                + (origin == null || origin.equals(ConfigSources.COMMAND_LINE)
-                                        ? ""
-                                        : " (" + origin + ")")
-                                + " is not valid: "
-                                + e.getMessage());
+                        "Kafka property " + name + where + " is not valid: " + e.getMessage());
             }
         }
     }

@@ -154,7 +154,11 @@ class ServeCommandTest {
                 List.of(
                         new String[] {"session.timeout.ms=abc", "Not a number of type INT"},
                         new String[] {"producer.acks=maybe", "String must be one of"},
-                        new String[] {"main.consumer.max.poll.records=-5", "at least 1"})) {
+                        new String[] {"main.consumer.max.poll.records=-5", "at least 1"},
+                        // parsed by KafkaStreams' constructor, after the topics were made
+                        new String[] {
+                            "application.server=nohostport", "Expected format host:port"
+                        })) {
             // When serve reads them (no broker listens at that address: nothing gets that far)
             List<Object> result =
                     run("--bootstrap-servers", "127.0.0.1:1", "--print-config", "-D", bad[0]);
@@ -168,6 +172,40 @@ class ServeCommandTest {
                             && err.contains(bad[1])
                             && err.lines().count() == 1,
                     err);
+        }
+    }
+
+    @Test
+    void shouldRefuseAPropertyCanvasFlowSetsItselfInsteadOfReplacingItSilently() {
+        // Given Kafka properties that CanvasFlow sets after the user's (its dead-letter handlers)
+        for (String[] own :
+                List.of(
+                        new String[] {
+                            "processing.exception.handler=com.example.Mine",
+                            "records that fail go to the dead-letter topic (setting topic.dlq)"
+                        },
+                        new String[] {
+                            "kafka.default.deserialization.exception.handler=com.example.Mine",
+                            "records that fail go to the dead-letter topic (setting topic.dlq)"
+                        },
+                        new String[] {
+                            "errors.dead.letter.queue.topic.name=mine", "set topic.dlq instead"
+                        })) {
+            // When serve reads one
+            List<Object> result =
+                    run("--bootstrap-servers", "127.0.0.1:1", "--print-config", "-D", own[0]);
+
+            // Then it says so in one sentence, where the value was replaced without a word and
+            // --print-config showed it as if it were used
+            String name = own[0].substring(0, own[0].indexOf('=')).replace("kafka.", "");
+            assertEquals(2, result.get(0), own[0]);
+            assertEquals(
+                    "canvasflow serve: Kafka property "
+                            + name
+                            + " is set by CanvasFlow and cannot be replaced: "
+                            + own[1]
+                            + "; remove it",
+                    result.get(1).toString().strip());
         }
     }
 }

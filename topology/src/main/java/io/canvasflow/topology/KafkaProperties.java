@@ -12,8 +12,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
 
 /**
  * The Kafka properties a configuration passes through to Kafka Streams and its clients, judged by
@@ -55,6 +60,26 @@ final class KafkaProperties {
      * would be replaced without a word, and {@code --print-config} would show a value nobody uses.
      */
     private static final Map<String, String> SET_BY_CANVASFLOW = setByCanvasFlow();
+
+    /**
+     * The interface each of Streams' class-valued properties must implement: Kafka's definitions
+     * say only "a class", so a wrong one passed them and then failed every stream thread at its
+     * first task (a timestamp extractor) or Kafka Streams' constructor (a client supplier).
+     */
+    private static final Map<String, Class<?>> CLASS_KINDS =
+            Map.of(
+                    StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                    TimestampExtractor.class,
+                    StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
+                    Serde.class,
+                    StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+                    Serde.class,
+                    StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG,
+                    KafkaClientSupplier.class,
+                    StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+                    RocksDBConfigSetter.class,
+                    StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
+                    DslStoreSuppliers.class);
 
     private KafkaProperties() {}
 
@@ -120,6 +145,11 @@ final class KafkaProperties {
                 Object parsed = ConfigDef.parseType(bare, value, key.type);
                 if (key.validator != null) {
                     key.validator.ensureValid(bare, parsed);
+                }
+                Class<?> kind = definition == STREAMS ? CLASS_KINDS.get(bare) : null;
+                if (kind != null && parsed instanceof Class<?> c && !kind.isAssignableFrom(c)) {
+                    throw new ConfigException(
+                            "class " + c.getName() + " is not a " + kind.getName());
                 }
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(

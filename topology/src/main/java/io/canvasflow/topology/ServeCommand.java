@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,6 +36,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Segment the frames topic into the masks topic until Ctrl-C.")
 public final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     /** What serve says, and all it says, when no setting names a Kafka cluster. */
     public static final String NO_BOOTSTRAP_SERVERS =
@@ -154,6 +159,12 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("canvasflow serve: " + e.getMessage());
             err.flush();
             return 2;
+        } catch (KafkaException e) {
+            // What the checks above did not foresee, as Kafka Streams' constructor found it
+            LOG.debug("Kafka Streams could not start", e);
+            err.println("canvasflow serve: Kafka Streams could not start: " + reason(e));
+            err.flush();
+            return 2;
         }
         CountDownLatch shutdown = new CountDownLatch(1);
         Runnable stop =
@@ -185,6 +196,17 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
         }
         return status;
+    }
+
+    /** The exception's message, and its root cause's when that says more. */
+    private static String reason(KafkaException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null
+                ? e.getMessage()
+                : e.getMessage() + ": " + root.getMessage();
     }
 
     /** 0 after a requested stop, 1 when Kafka Streams stopped with an error. */

@@ -156,8 +156,12 @@ class ServeCommandTest {
                         new String[] {"producer.acks=maybe", "String must be one of"},
                         new String[] {"main.consumer.max.poll.records=-5", "at least 1"},
                         // parsed by KafkaStreams' constructor, after the topics were made
+                        new String[] {"application.server=nohostport", "Expected format host:port"},
+                        // a class, but not a timestamp extractor: every stream thread failed
                         new String[] {
-                            "application.server=nohostport", "Expected format host:port"
+                            "default.timestamp.extractor=java.lang.String",
+                            "class java.lang.String is not a"
+                                    + " org.apache.kafka.streams.processor.TimestampExtractor"
                         })) {
             // When serve reads them (no broker listens at that address: nothing gets that far)
             List<Object> result =

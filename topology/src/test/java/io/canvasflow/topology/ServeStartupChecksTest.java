@@ -114,6 +114,34 @@ class ServeStartupChecksTest {
     }
 
     @Test
+    void shouldSayWhatKafkaStreamsRefusedAtStartInOneSentence() {
+        // Given a setting that passes every check before it and that Kafka Streams' constructor
+        // refuses: a client supplier that cannot be made
+        Outcome o =
+                serveOnTestBroker(
+                        "--http-port",
+                        "0",
+                        "--create-topics",
+                        "-D",
+                        "kafka.default.client.supplier=" + RefusingClientSupplier.class.getName());
+
+        // Then its refusal is one line and status 2, not a stack trace and status 1
+        assertEquals(2, o.status(), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(
+                o.err().startsWith("canvasflow serve: Kafka Streams could not start: "), o.err());
+        assertTrue(o.err().endsWith(": no clients from this supplier"), o.err());
+    }
+
+    /** A client supplier whose construction fails, as a misconfigured plugin's would. */
+    public static final class RefusingClientSupplier
+            extends org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier {
+        public RefusingClientSupplier() {
+            throw new IllegalStateException("no clients from this supplier");
+        }
+    }
+
+    @Test
     void shouldNameTheStateDirectoryThatAnotherInstanceHolds() {
         // Given a running instance
         Map<String, String> settings =

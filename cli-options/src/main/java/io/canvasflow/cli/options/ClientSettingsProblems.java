@@ -58,17 +58,36 @@ final class ClientSettingsProblems {
      * @return the sentence
      */
     static String refused(String servers, RuntimeException refusal, Map<String, Object> client) {
-        Throwable cause = refusal;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+        // Kafka wraps the reason in "Failed to create new KafkaAdminClient" and the like
+        List<String> parts = new ArrayList<>();
+        for (Throwable t = refusal; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof ClassCastException) {
+                parts.add("a class that is not the kind Kafka expects (" + message + ")");
+            } else if (message != null
+                    && !message.startsWith("Failed to create new")
+                    && !message.startsWith("Failed to construct")
+                    && !parts.contains(message)) {
+                parts.add(message);
+            }
         }
         String reason =
-                cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+                parts.isEmpty() ? refusal.getClass().getSimpleName() : String.join(": ", parts);
+        String lower = reason.toLowerCase(Locale.ROOT);
+        boolean security =
+                lower.contains("jaas")
+                        || lower.contains("sasl")
+                        || lower.contains("ssl")
+                        || lower.contains("store");
         return "the Kafka client settings for "
                 + servers
                 + " make no client: "
                 + withoutSecrets(reason, client)
-                + "; check security.protocol and the sasl.* and ssl.* settings";
+                + (security
+                        ? "; check security.protocol and the sasl.* and ssl.* settings"
+                        : lower.contains("not the kind kafka expects")
+                                ? "; check the client properties that name classes"
+                                : "; check the client properties it names");
     }
 
     /**

@@ -133,6 +133,30 @@ class KafkaPreflightTest {
         }
     }
 
+    @Test
+    void shouldSayAClassOfTheWrongKindIsWhatKafkaRefused() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, Object> client =
+                    Map.of(
+                            "bootstrap.servers",
+                            "127.0.0.1:" + listener.getLocalPort(),
+                            "metric.reporters",
+                            "java.lang.String");
+
+            KafkaPreflight.FailedException e =
+                    assertThrows(
+                            KafkaPreflight.FailedException.class,
+                            () -> KafkaPreflight.check(client, List.of(), Duration.ofSeconds(2)));
+
+            assertTrue(
+                    e.getMessage().contains("make no client: a class that is not the kind Kafka"),
+                    e.getMessage());
+            assertTrue(
+                    e.getMessage().endsWith("check the client properties that name classes"),
+                    e.getMessage());
+        }
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return free.getLocalPort();

@@ -1,6 +1,7 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.KafkaClientFailure;
 import io.canvasflow.cli.options.KafkaOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -177,16 +177,13 @@ public final class MasksCommand extends BaseCommand {
             return follower.run();
         } catch (KafkaException e) {
             // The consumer throws a bad setting as is, or wrapped when it fails to construct
-            ConfigException config =
-                    e instanceof ConfigException direct
-                            ? direct
-                            : e.getCause() instanceof ConfigException wrapped ? wrapped : null;
-            if (config != null) {
+            String reason = KafkaClientFailure.reason(e);
+            if (reason != null) {
                 throw usage(
                         "could not create a Kafka consumer for "
                                 + bootstrapServers()
                                 + ": "
-                                + config.getMessage(),
+                                + reason,
                         e);
             }
             throw e;

@@ -2,6 +2,7 @@ package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.CommandConfigOptions;
+import io.canvasflow.cli.options.KafkaClientFailure;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
@@ -250,12 +251,12 @@ public final class PublishCommand extends BaseCommand {
         try {
             return builder.build();
         } catch (KafkaException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String reason = KafkaClientFailure.reason(e);
             throw usage(
                     "could not create a Kafka producer for "
                             + bootstrapServers()
                             + ": "
-                            + cause.getMessage(),
+                            + (reason != null ? reason : e.getMessage()),
                     e);
         }
     }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.SslConfigs;
 
@@ -57,22 +58,9 @@ final class ClientSettingsProblems {
      * @param client the client properties, whose passwords are kept out of the sentence
      * @return the sentence
      */
-    static String refused(String servers, RuntimeException refusal, Map<String, Object> client) {
-        // Kafka wraps the reason in "Failed to create new KafkaAdminClient" and the like
-        List<String> parts = new ArrayList<>();
-        for (Throwable t = refusal; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage();
-            if (t instanceof ClassCastException) {
-                parts.add("a class that is not the kind Kafka expects (" + message + ")");
-            } else if (message != null
-                    && !message.startsWith("Failed to create new")
-                    && !message.startsWith("Failed to construct")
-                    && !parts.contains(message)) {
-                parts.add(message);
-            }
-        }
-        String reason =
-                parts.isEmpty() ? refusal.getClass().getSimpleName() : String.join(": ", parts);
+    static String refused(String servers, KafkaException refusal, Map<String, Object> client) {
+        String found = KafkaClientFailure.reason(refusal);
+        String reason = found != null ? found : String.valueOf(refusal.getMessage());
         String lower = reason.toLowerCase(Locale.ROOT);
         boolean security =
                 lower.contains("jaas")

@@ -1,5 +1,6 @@
 package io.canvasflow.clients.view;
 
+import io.canvasflow.cli.options.KafkaClientFailure;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.FollowOptions;
 import io.canvasflow.clients.GracefulStop;
@@ -11,6 +12,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
@@ -127,7 +129,14 @@ public final class ViewCommand implements Callable<Integer> {
         } catch (KafkaException e) {
             // A consumer property Kafka refuses, or bootstrap servers it cannot parse
             throw new IllegalArgumentException(
-                    "could not follow " + masks + " at " + bootstrap + ": " + e.getMessage(), e);
+                    "could not follow "
+                            + masks
+                            + " at "
+                            + bootstrap
+                            + ": "
+                            + Objects.requireNonNullElse(
+                                    KafkaClientFailure.reason(e), e.getMessage()),
+                    e);
         }
         return 0;
     }

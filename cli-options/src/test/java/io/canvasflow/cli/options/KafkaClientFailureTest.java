@@ -1,0 +1,57 @@
+package io.canvasflow.cli.options;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientFailureTest {
+
+    @Test
+    void shouldReadPastKafkasWrapperToTheClassOfTheWrongKind() {
+        // Given what Kafka's consumer throws for an interceptor that is not one
+        KafkaException e =
+                assertThrows(
+                        KafkaException.class,
+                        () ->
+                                new KafkaConsumer<>(
+                                        Map.of(
+                                                "bootstrap.servers", "127.0.0.1:1",
+                                                "interceptor.classes", "java.lang.String"),
+                                        new StringDeserializer(),
+                                        new StringDeserializer()));
+
+        // Then the reason says what is wrong, not only "class java.lang.String"
+        assertEquals(
+                "a class that is not the kind Kafka expects (class java.lang.String)",
+                KafkaClientFailure.reason(e));
+    }
+
+    @Test
+    void shouldGiveAnInvalidValueAsKafkaSaysIt() {
+        KafkaException e =
+                assertThrows(
+                        KafkaException.class,
+                        () ->
+                                new KafkaConsumer<>(
+                                        Map.of(
+                                                "bootstrap.servers", "127.0.0.1:1",
+                                                "max.poll.records", "0"),
+                                        new StringDeserializer(),
+                                        new StringDeserializer()));
+
+        assertEquals(
+                "Invalid value 0 for configuration max.poll.records: Value must be at least 1",
+                KafkaClientFailure.reason(e));
+    }
+
+    @Test
+    void shouldLeaveAFailureWhileRunningToItsCaller() {
+        assertNull(KafkaClientFailure.reason(new KafkaException("the group coordinator moved")));
+    }
+}

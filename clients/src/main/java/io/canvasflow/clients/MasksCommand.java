@@ -1,8 +1,8 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
-import io.canvasflow.cli.options.KafkaClientFailure;
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.CommandConfigOptions;
-import io.canvasflow.cli.options.KafkaClientFailure;
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;

@@ -1,6 +1,7 @@
 package io.canvasflow.registry;
 
 import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.AssignmentScope;
@@ -230,6 +231,13 @@ public final class ModelRegistryClient {
                     }
                 }
             }
+        } catch (KafkaException e) {
+            throw new ModelRegistryException(
+                    "could not read the registry topics at "
+                            + kafka.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + ": "
+                            + KafkaClientFailure.describe(e),
+                    e);
         }
         catalog.caughtUp();
         return catalog;
@@ -271,7 +279,7 @@ public final class ModelRegistryClient {
                     "could not write to Kafka at "
                             + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
                             + ": "
-                            + e.getMessage(),
+                            + KafkaClientFailure.describe(e),
                     e);
         }
     }

@@ -208,6 +208,8 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Override
         void run(ModelRegistryClient client, PrintWriter out) {
+            // read first: a registry that cannot be read prints its sentence and no header
+            List<ModelCatalog.Version> versions = client.read().versions();
             out.printf(
                     ROW,
                     "VERSION",
@@ -217,7 +219,7 @@ public final class ModelsCommand implements Callable<Integer> {
                     "PUBLISHED",
                     "STATUS",
                     "CLASSES / LINEAGE");
-            for (ModelCatalog.Version v : client.read().versions()) {
+            for (ModelCatalog.Version v : versions) {
                 ModelSpec spec = v.spec();
                 Object lineage = spec == null ? null : spec.metrics().get("lineage");
                 out.printf(

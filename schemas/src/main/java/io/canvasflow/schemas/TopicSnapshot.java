@@ -231,23 +231,6 @@ public final class TopicSnapshot {
         return read;
     }
 
-    /**
-     * A failure of reading in one line: its message, then its cause's where that adds something
-     * ("Failed to construct kafka consumer" says less than why; "Error deserializing ... at offset
-     * 5" names the record, its cause what is wrong with it).
-     *
-     * @param e what the consumer threw
-     * @return the message
-     */
-    public static String describe(RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        Throwable cause = e.getCause();
-        if (cause == null || cause.getMessage() == null || message.contains(cause.getMessage())) {
-            return message;
-        }
-        return message + ": " + cause.getMessage();
-    }
-
     private static KafkaConsumer<byte[], byte[]> bytesConsumer(Map<String, Object> config) {
         return new KafkaConsumer<>(
                 config, new ByteArrayDeserializer(), new ByteArrayDeserializer());

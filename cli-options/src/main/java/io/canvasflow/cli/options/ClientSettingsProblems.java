@@ -1,5 +1,6 @@
 package io.canvasflow.cli.options;
 
+import io.canvasflow.schemas.KafkaClientFailure;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

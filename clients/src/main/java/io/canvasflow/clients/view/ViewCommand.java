@@ -1,10 +1,10 @@
 package io.canvasflow.clients.view;
 
-import io.canvasflow.cli.options.KafkaClientFailure;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.FollowOptions;
 import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.clients.MaskFollower;
+import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,6 +2,7 @@ package io.canvasflow.trainer.data;
 
 import io.canvasflow.clients.ClassMap;
 import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.LabelMetadata;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.TopicSnapshot;
@@ -125,7 +126,7 @@ public final class TopicLabelledData {
                             + " from "
                             + request.kafka().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
                             + ": "
-                            + TopicSnapshot.describe(e),
+                            + KafkaClientFailure.describe(e),
                     e);
         }
         if (byCamera.isEmpty()) {

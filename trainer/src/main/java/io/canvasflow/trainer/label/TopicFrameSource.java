@@ -4,6 +4,7 @@ import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.clients.SourceFrame;
+import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -54,7 +55,7 @@ public final class TopicFrameSource implements FrameSource {
             throw new FrameSourceException(e.getMessage(), e);
         } catch (KafkaException e) {
             throw new FrameSourceException(
-                    "could not read topic " + topic + ": " + TopicSnapshot.describe(e), e);
+                    "could not read topic " + topic + ": " + KafkaClientFailure.describe(e), e);
         }
     }
 
@@ -69,7 +70,7 @@ public final class TopicFrameSource implements FrameSource {
                 records = scan.poll(POLL);
             } catch (KafkaException e) {
                 throw new FrameSourceException(
-                        "could not read topic " + topic + ": " + TopicSnapshot.describe(e), e);
+                        "could not read topic " + topic + ": " + KafkaClientFailure.describe(e), e);
             }
             for (ConsumerRecord<String, Frame> r : records) {
                 Frame f = r.value();

@@ -1,4 +1,4 @@
-package io.canvasflow.cli.options;
+package io.canvasflow.schemas;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,9 +6,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Why Kafka could not make a client from a command's properties, in words a user can act on. Kafka
- * wraps the reason ("Failed to construct kafka consumer", then perhaps a ClassCastException whose
- * message is only the class), so the chain is read down to what went wrong.
+ * Why a Kafka client failed, in words a user can act on: above all why Kafka could not make one
+ * from a command's properties. Kafka wraps the reason ("Failed to construct kafka consumer", then
+ * perhaps a ClassCastException whose message is only the class), so the chain is read down to what
+ * went wrong.
  */
 public final class KafkaClientFailure {
 
@@ -41,5 +42,26 @@ public final class KafkaClientFailure {
             return null;
         }
         return parts.isEmpty() ? e.getClass().getSimpleName() : String.join(": ", parts);
+    }
+
+    /**
+     * Any Kafka client failure in one line: why the client could not be made, or the message and,
+     * where it adds something, its cause's ("Error deserializing ... at offset 5" names the record,
+     * its cause what is wrong with it).
+     *
+     * @param e what the client threw
+     * @return the line
+     */
+    public static String describe(RuntimeException e) {
+        String reason = e instanceof KafkaException k ? reason(k) : null;
+        if (reason != null) {
+            return reason;
+        }
+        String message = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        if (cause == null || cause.getMessage() == null || message.contains(cause.getMessage())) {
+            return message;
+        }
+        return message + ": " + cause.getMessage();
     }
 }

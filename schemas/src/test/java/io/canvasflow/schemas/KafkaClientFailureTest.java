@@ -1,4 +1,4 @@
-package io.canvasflow.cli.options;
+package io.canvasflow.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

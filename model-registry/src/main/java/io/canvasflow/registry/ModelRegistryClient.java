@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -232,12 +233,7 @@ public final class ModelRegistryClient {
                 }
             }
         } catch (KafkaException e) {
-            throw new ModelRegistryException(
-                    "could not read the registry topics at "
-                            + kafka.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                            + ": "
-                            + KafkaClientFailure.describe(e),
-                    e);
+            throw failure("could not read the registry topics", e);
         }
         catalog.caughtUp();
         return catalog;
@@ -275,12 +271,18 @@ public final class ModelRegistryClient {
                 throw e;
             }
         } catch (KafkaException e) {
-            throw new ModelRegistryException(
-                    "could not write to Kafka at "
-                            + kafka.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                            + ": "
-                            + KafkaClientFailure.describe(e),
-                    e);
+            throw failure("could not write to Kafka", e);
         }
+    }
+
+    /** What could not be done, where, and Kafka's reason, in one sentence. */
+    private ModelRegistryException failure(String what, KafkaException e) {
+        return new ModelRegistryException(
+                what
+                        + " at "
+                        + kafka.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+                        + ": "
+                        + KafkaClientFailure.describe(e),
+                e);
     }
 }

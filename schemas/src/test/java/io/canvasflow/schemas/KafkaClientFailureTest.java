@@ -15,16 +15,7 @@ class KafkaClientFailureTest {
     @Test
     void shouldReadPastKafkasWrapperToTheClassOfTheWrongKind() {
         // Given what Kafka's consumer throws for an interceptor that is not one
-        KafkaException e =
-                assertThrows(
-                        KafkaException.class,
-                        () ->
-                                new KafkaConsumer<>(
-                                        Map.of(
-                                                "bootstrap.servers", "127.0.0.1:1",
-                                                "interceptor.classes", "java.lang.String"),
-                                        new StringDeserializer(),
-                                        new StringDeserializer()));
+        KafkaException e = consumerRefusal("interceptor.classes", "java.lang.String");
 
         // Then the reason says what is wrong, not only "class java.lang.String"
         assertEquals(
@@ -34,16 +25,7 @@ class KafkaClientFailureTest {
 
     @Test
     void shouldGiveAnInvalidValueAsKafkaSaysIt() {
-        KafkaException e =
-                assertThrows(
-                        KafkaException.class,
-                        () ->
-                                new KafkaConsumer<>(
-                                        Map.of(
-                                                "bootstrap.servers", "127.0.0.1:1",
-                                                "max.poll.records", "0"),
-                                        new StringDeserializer(),
-                                        new StringDeserializer()));
+        KafkaException e = consumerRefusal("max.poll.records", "0");
 
         assertEquals(
                 "Invalid value 0 for configuration max.poll.records: Value must be at least 1",
@@ -53,5 +35,16 @@ class KafkaClientFailureTest {
     @Test
     void shouldLeaveAFailureWhileRunningToItsCaller() {
         assertNull(KafkaClientFailure.reason(new KafkaException("the group coordinator moved")));
+    }
+
+    /** What Kafka's consumer throws for one property, the bootstrap servers aside. */
+    private static KafkaException consumerRefusal(String name, String value) {
+        return assertThrows(
+                KafkaException.class,
+                () ->
+                        new KafkaConsumer<>(
+                                Map.of("bootstrap.servers", "127.0.0.1:1", name, value),
+                                new StringDeserializer(),
+                                new StringDeserializer()));
     }
 }

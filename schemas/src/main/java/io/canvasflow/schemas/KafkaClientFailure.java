@@ -1,7 +1,10 @@
 package io.canvasflow.schemas;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -12,6 +15,11 @@ import org.apache.kafka.common.config.ConfigException;
  * went wrong.
  */
 public final class KafkaClientFailure {
+
+    private static final String HIDDEN = "[hidden]";
+
+    /** A token Kafka quotes in a message: 'like this'. */
+    private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
 
     private KafkaClientFailure() {}
 
@@ -46,8 +54,8 @@ public final class KafkaClientFailure {
 
     /**
      * Any Kafka client failure in one line: why the client could not be made, or the message and,
-     * where it adds something, its cause's ("Error deserializing ... at offset 5" names the record,
-     * its cause what is wrong with it).
+     * where it adds something, its deepest cause's ("Error deserializing ... at offset 5" names the
+     * record, its cause what is wrong with it).
      *
      * @param e what the client threw
      * @return the line
@@ -58,10 +66,52 @@ public final class KafkaClientFailure {
             return reason;
         }
         String message = String.valueOf(e.getMessage());
-        Throwable cause = e.getCause();
-        if (cause == null || cause.getMessage() == null || message.contains(cause.getMessage())) {
+        String deepest = null;
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null) {
+                deepest = t.getMessage();
+            }
+        }
+        return deepest == null || message.contains(deepest) ? message : message + ": " + deepest;
+    }
+
+    /**
+     * The message with the words of the secret values hidden: Kafka's JAAS parser, for one, quotes
+     * the token it stumbled on, which may be part of a password. A quoted token that is part of a
+     * secret is hidden whatever its length; so is every piece of a secret of three characters or
+     * more, split where Kafka's tokenizer may split it.
+     *
+     * @param message what Kafka said
+     * @param secrets the values of the properties that hold secrets
+     * @return the message, safe to print
+     */
+    public static String withoutSecrets(String message, Collection<String> secrets) {
+        if (message == null || secrets.isEmpty()) {
             return message;
         }
-        return message + ": " + cause.getMessage();
+        Matcher quoted = QUOTED.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (quoted.find()) {
+            String token = quoted.group(1);
+            boolean secret = !token.isEmpty() && secrets.stream().anyMatch(v -> v.contains(token));
+            quoted.appendReplacement(
+                    out, Matcher.quoteReplacement(secret ? "'" + HIDDEN + "'" : quoted.group()));
+        }
+        quoted.appendTail(out);
+        List<String> pieces = new ArrayList<>();
+        for (String value : secrets) {
+            for (String piece : value.split("[^A-Za-z0-9_$-]+")) {
+                if (piece.length() >= 3) {
+                    pieces.add(piece);
+                }
+            }
+        }
+        // Longest first, so that a piece inside a longer one does not leave the rest showing.
+        pieces.sort((a, b) -> b.length() - a.length());
+        String hidden = out.toString();
+        for (String piece : pieces) {
+            hidden = hidden.replace(piece, HIDDEN);
+        }
+        return hidden;
     }
 }

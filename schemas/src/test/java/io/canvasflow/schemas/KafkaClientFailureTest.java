@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -35,6 +36,23 @@ class KafkaClientFailureTest {
     @Test
     void shouldLeaveAFailureWhileRunningToItsCaller() {
         assertNull(KafkaClientFailure.reason(new KafkaException("the group coordinator moved")));
+    }
+
+    @Test
+    void shouldHideAQuotedTokenOfAPasswordHoweverShortAndEveryLongerPiece() {
+        String jaas =
+                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"u\" password=ab pass.word;";
+
+        String said =
+                KafkaClientFailure.withoutSecrets(
+                        "Value not specified for key 'ab' in JAAS config; then 'pass' and word",
+                        List.of(jaas));
+
+        assertEquals(
+                "Value not specified for key '[hidden]' in JAAS config; then '[hidden]' and"
+                        + " [hidden]",
+                said);
     }
 
     /** What Kafka's consumer throws for one property, the bootstrap servers aside. */

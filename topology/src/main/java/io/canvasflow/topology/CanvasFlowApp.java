@@ -2,6 +2,7 @@ package io.canvasflow.topology;
 
 import io.canvasflow.cli.options.KafkaPreflight;
 import io.canvasflow.model.EngineThreads;
+import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.StoreNames;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -228,7 +229,12 @@ public final class CanvasFlowApp implements AutoCloseable {
                     CanvasFlowTopology.streamsConfig(config, metrics));
         } catch (StreamsException e) {
             // Kafka Streams locks STATE_DIR/APPLICATION_ID: a second instance on this host
-            // with the same directory cannot start.
+            // with the same directory cannot start. Any other refusal (a state directory that
+            // cannot be written, say) is said as Kafka says it.
+            if (!String.valueOf(e.getMessage()).contains("same state directory")) {
+                throw new IllegalStateException(
+                        "Kafka Streams could not start: " + KafkaClientFailure.describe(e), e);
+            }
             throw new IllegalStateException(
                     "the state directory "
                             + Path.of(config.stateDir(), config.applicationId())

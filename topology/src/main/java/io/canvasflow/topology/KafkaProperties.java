@@ -130,7 +130,7 @@ final class KafkaProperties {
             try {
                 // what KafkaStreams' constructor parses, after the topics were made
                 HostInfo.buildFromEndpoint(value.trim());
-            } catch (ConfigException e) {
+            } catch (ConfigException | IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         "Kafka property " + name + where + " is not valid: " + e.getMessage());
             }

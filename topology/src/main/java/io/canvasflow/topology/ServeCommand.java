@@ -6,8 +6,10 @@ import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -160,9 +162,12 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         } catch (KafkaException e) {
-            // What the checks above did not foresee, as Kafka Streams' constructor found it
-            LOG.debug("Kafka Streams could not start", e);
-            err.println("canvasflow serve: Kafka Streams could not start: " + reason(e));
+            // What the checks above did not foresee: Kafka refused a client or Kafka Streams
+            LOG.debug("could not start", e);
+            err.println(
+                    "canvasflow serve: could not start: "
+                            + KafkaClientFailure.withoutSecrets(
+                                    KafkaClientFailure.describe(e), secrets(config)));
             err.flush();
             return 2;
         }
@@ -198,15 +203,12 @@ public final class ServeCommand implements Callable<Integer> {
         return status;
     }
 
-    /** The exception's message, and its root cause's when that says more. */
-    private static String reason(KafkaException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e || root.getMessage() == null
-                ? e.getMessage()
-                : e.getMessage() + ": " + root.getMessage();
+    /** The values of the Kafka properties that hold secrets. */
+    private static List<String> secrets(CanvasFlowConfig config) {
+        return config.kafkaProperties().entrySet().stream()
+                .filter(e -> KafkaProperties.isSecret(e.getKey()))
+                .map(Map.Entry::getValue)
+                .toList();
     }
 
     /** 0 after a requested stop, 1 when Kafka Streams stopped with an error. */

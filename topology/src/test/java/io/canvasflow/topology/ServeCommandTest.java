@@ -157,6 +157,7 @@ class ServeCommandTest {
                         new String[] {"main.consumer.max.poll.records=-5", "at least 1"},
                         // parsed by KafkaStreams' constructor, after the topics were made
                         new String[] {"application.server=nohostport", "Expected format host:port"},
+                        new String[] {"application.server=host:99999999999", "99999999999"},
                         // a class, but not a timestamp extractor: every stream thread failed
                         new String[] {
                             "default.timestamp.extractor=java.lang.String",

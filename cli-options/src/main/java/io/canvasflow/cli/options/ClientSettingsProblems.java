@@ -20,8 +20,6 @@ import org.apache.kafka.common.config.SslConfigs;
  */
 final class ClientSettingsProblems {
 
-    private static final String HIDDEN = "[hidden]";
-
     private ClientSettingsProblems() {}
 
     /**
@@ -71,7 +69,7 @@ final class ClientSettingsProblems {
         return "the Kafka client settings for "
                 + servers
                 + " make no client: "
-                + withoutSecrets(reason, client)
+                + KafkaClientFailure.withoutSecrets(reason, secrets(client))
                 + (security
                         ? "; check security.protocol and the sasl.* and ssl.* settings"
                         : lower.contains("not the kind kafka expects")
@@ -79,31 +77,18 @@ final class ClientSettingsProblems {
                                 : "; check the client properties it names");
     }
 
-    /**
-     * The message with every word of a password-typed value replaced: a JAAS parse error, for one,
-     * quotes the token it stumbled on, which may be part of a password.
-     */
-    static String withoutSecrets(String message, Map<String, Object> client) {
-        List<String> words = new ArrayList<>();
+    /** The values of the password-typed properties among these. */
+    private static List<String> secrets(Map<String, Object> client) {
+        List<String> values = new ArrayList<>();
         Map<String, ConfigDef.ConfigKey> keys = AdminClientConfig.configDef().configKeys();
         client.forEach(
                 (name, value) -> {
                     ConfigDef.ConfigKey key = keys.get(name);
                     if (value != null && key != null && key.type == ConfigDef.Type.PASSWORD) {
-                        for (String word : value.toString().split("[\\s=;\"']+")) {
-                            if (word.length() >= 3) {
-                                words.add(word);
-                            }
-                        }
+                        values.add(value.toString());
                     }
                 });
-        // Longest first, so that a word inside a longer one does not leave the rest showing.
-        words.sort((a, b) -> b.length() - a.length());
-        String out = message;
-        for (String word : words) {
-            out = out.replace(word, HIDDEN);
-        }
-        return out;
+        return values;
     }
 
     private static boolean readable(String location) {

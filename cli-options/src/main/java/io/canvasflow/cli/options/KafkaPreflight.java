@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
  * What a command checks before it starts anything: that the cluster its settings name answers, and
@@ -46,7 +48,7 @@ public final class KafkaPreflight {
     /**
      * What the check found.
      *
-     * @param brokers the brokers the cluster reports alive
+     * @param brokers the brokers the cluster has registered, fenced ones included
      * @param partitions topic name to partition count, for the topics looked up that exist
      */
     public record Cluster(int brokers, Map<String, Integer> partitions) {}
@@ -83,7 +85,7 @@ public final class KafkaPreflight {
             throw new FailedException(ClientSettingsProblems.refused(servers, e, config));
         }
         try (Admin admin = created) {
-            int brokers = admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS).size();
+            int brokers = registeredBrokers(admin, ms);
             Map<String, Integer> partitions = new TreeMap<>();
             for (String topic : topics) {
                 try {
@@ -180,6 +182,26 @@ public final class KafkaPreflight {
                         + ": nothing accepts connections there (start one with `canvasflow"
                         + " broker`, or pass the address of your cluster with"
                         + " --bootstrap-servers)");
+    }
+
+    /**
+     * The brokers the cluster has registered, those down for a while (fenced) included, so that a
+     * rolling restart of the cluster does not look like a smaller one; the live ones from a cluster
+     * too old to say.
+     */
+    private static int registeredBrokers(Admin admin, int ms)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+                    .nodes()
+                    .get(ms, TimeUnit.MILLISECONDS)
+                    .size();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnsupportedVersionException)) {
+                throw e;
+            }
+            return admin.describeCluster().nodes().get(ms, TimeUnit.MILLISECONDS).size();
+        }
     }
 
     private static FailedException noBroker(String servers, Duration timeout) {

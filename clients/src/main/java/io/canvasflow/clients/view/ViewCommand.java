@@ -12,7 +12,6 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
@@ -134,8 +133,7 @@ public final class ViewCommand implements Callable<Integer> {
                             + " at "
                             + bootstrap
                             + ": "
-                            + Objects.requireNonNullElse(
-                                    KafkaClientFailure.reason(e), e.getMessage()),
+                            + KafkaClientFailure.describe(e),
                     e);
         }
         return 0;

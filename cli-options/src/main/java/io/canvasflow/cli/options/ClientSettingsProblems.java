@@ -58,8 +58,7 @@ final class ClientSettingsProblems {
      * @return the sentence
      */
     static String refused(String servers, KafkaException refusal, Map<String, Object> client) {
-        String found = KafkaClientFailure.reason(refusal);
-        String reason = found != null ? found : String.valueOf(refusal.getMessage());
+        String reason = KafkaClientFailure.describe(refusal);
         String lower = reason.toLowerCase(Locale.ROOT);
         boolean security =
                 lower.contains("jaas")

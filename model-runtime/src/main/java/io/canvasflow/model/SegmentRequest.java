@@ -6,71 +6,50 @@ import java.awt.image.BufferedImage;
  * What to segment and how: an image, an optional seed canvas, a number of iterations, and the size
  * of the class map to return. Build with {@link #builder()}.
  */
-public final class SegmentRequest {
+public record SegmentRequest(
+        BufferedImage image,
+        Canvas seed,
+        int iterations,
+        int outputWidth,
+        int outputHeight,
+        int inputWidth,
+        int inputHeight,
+        boolean keepIterations) {
 
-    private final BufferedImage image;
-    private final Canvas seed;
-    private final int iterations;
-    private final int outputWidth;
-    private final int outputHeight;
-    private final int inputWidth;
-    private final int inputHeight;
-    private final boolean keepIterations;
-
-    private SegmentRequest(Builder b) {
-        image = b.image;
-        seed = b.seed;
-        iterations = b.iterations;
-        outputWidth = b.outputWidth > 0 ? b.outputWidth : image.getWidth();
-        outputHeight = b.outputHeight > 0 ? b.outputHeight : image.getHeight();
-        inputWidth = b.inputWidth;
-        inputHeight = b.inputHeight;
-        keepIterations = b.keepIterations;
+    /**
+     * Checks the request; an output size of 0 becomes the image's size.
+     *
+     * @param image the image, any size; it is resized to the model input size
+     * @param seed the seed canvas, or {@code null} for a zero canvas
+     * @param iterations iterations to run, or 0 for the model's default
+     * @param outputWidth width of the returned class map, or 0 for the image's
+     * @param outputHeight height of the returned class map, or 0 for the image's
+     * @param inputWidth input width override, or 0 for the model's input size
+     * @param inputHeight input height override, or 0 for the model's input size
+     * @param keepIterations whether to return the class map after every iteration
+     * @throws IllegalArgumentException on a missing image or a negative value
+     */
+    public SegmentRequest {
+        if (image == null) {
+            throw new IllegalArgumentException("a SegmentRequest needs an image");
+        }
+        if (iterations < 0
+                || outputWidth < 0
+                || outputHeight < 0
+                || inputWidth < 0
+                || inputHeight < 0) {
+            throw new IllegalArgumentException("iterations and sizes must not be negative");
+        }
+        if ((inputWidth == 0) != (inputHeight == 0)) {
+            throw new IllegalArgumentException("give both input width and height, or neither");
+        }
+        outputWidth = outputWidth > 0 ? outputWidth : image.getWidth();
+        outputHeight = outputHeight > 0 ? outputHeight : image.getHeight();
     }
 
     /** A new builder. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** The image, any size; it is resized to the model input size. */
-    public BufferedImage image() {
-        return image;
-    }
-
-    /** The seed canvas, or {@code null} for a zero canvas. */
-    public Canvas seed() {
-        return seed;
-    }
-
-    /** Iterations to run, or 0 for the model's default. */
-    public int iterations() {
-        return iterations;
-    }
-
-    /** Width of the returned class map. */
-    public int outputWidth() {
-        return outputWidth;
-    }
-
-    /** Height of the returned class map. */
-    public int outputHeight() {
-        return outputHeight;
-    }
-
-    /** Input width override, or 0 for the model's input size. */
-    public int inputWidth() {
-        return inputWidth;
-    }
-
-    /** Input height override, or 0 for the model's input size. */
-    public int inputHeight() {
-        return inputHeight;
-    }
-
-    /** Whether to return the class map after every iteration. */
-    public boolean keepIterations() {
-        return keepIterations;
     }
 
     /** Builds a {@link SegmentRequest}. */
@@ -130,20 +109,15 @@ public final class SegmentRequest {
          * @throws IllegalArgumentException on a missing image or a negative value
          */
         public SegmentRequest build() {
-            if (image == null) {
-                throw new IllegalArgumentException("a SegmentRequest needs an image");
-            }
-            if (iterations < 0
-                    || outputWidth < 0
-                    || outputHeight < 0
-                    || inputWidth < 0
-                    || inputHeight < 0) {
-                throw new IllegalArgumentException("iterations and sizes must not be negative");
-            }
-            if ((inputWidth == 0) != (inputHeight == 0)) {
-                throw new IllegalArgumentException("give both input width and height, or neither");
-            }
-            return new SegmentRequest(this);
+            return new SegmentRequest(
+                    image,
+                    seed,
+                    iterations,
+                    outputWidth,
+                    outputHeight,
+                    inputWidth,
+                    inputHeight,
+                    keepIterations);
         }
     }
 }

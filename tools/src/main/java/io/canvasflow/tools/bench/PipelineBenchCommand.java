@@ -1,12 +1,7 @@
 package io.canvasflow.tools.bench;
 
-import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.CameraLoadOptions;
 import io.canvasflow.cli.options.IdleTimeoutOptions;
-import io.canvasflow.cli.options.JsonOptions;
-import io.canvasflow.cli.options.KafkaOptions;
-import io.canvasflow.cli.options.ModelOptions;
-import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.cli.options.VideoOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
@@ -18,7 +13,6 @@ import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.LatencyProbeOptions;
-import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.tools.replay.StageTimes;
@@ -70,11 +64,7 @@ import picocli.CommandLine.Option;
                     + " in every run: model threads, PyTorch's other threads, Kafka clients, the"
                     + " broker, other processes, idle."
         })
-public final class PipelineBenchCommand extends BaseCommand {
-
-    @Mixin KafkaOptions kafkaOptions;
-
-    @Mixin ModelOptions modelOptions;
+public final class PipelineBenchCommand extends KafkaBenchCommand {
 
     @Mixin CameraLoadOptions cameraLoad;
 
@@ -127,11 +117,7 @@ public final class PipelineBenchCommand extends BaseCommand {
                             + " (taskset; on a machine without it nothing is pinned).")
     boolean noPin;
 
-    @Mixin JsonOptions jsonOptions;
-
     @Mixin IdleTimeoutOptions idleTimeoutOptions;
-
-    @Mixin OverrideOptions overrideOptions;
 
     /**
      * The benchmark's settings.
@@ -157,7 +143,6 @@ public final class PipelineBenchCommand extends BaseCommand {
     @Override
     public Integer call() {
         PrintWriter out = out();
-        PrintWriter err = err();
         int cameras = cameraLoad.cameras();
         int partitions = cameraLoad.partitions();
         require(
@@ -171,13 +156,8 @@ public final class PipelineBenchCommand extends BaseCommand {
         refuseIf(latencyOptions.problem());
         require(rounds >= 1, "--rounds", ">= 1", rounds);
         refuseIf(videoOptions.problem());
-        refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
-        requireReachable(kafkaOptions);
-        return BenchRun.exitCode(
+        return checkAndRun(
                 "canvasflow bench pipeline",
-                jsonOptions.json(),
-                out,
-                err,
                 () -> {
                     PipelineBenchmark.Result result =
                             run(

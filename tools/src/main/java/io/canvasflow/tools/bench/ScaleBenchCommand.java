@@ -1,14 +1,8 @@
 package io.canvasflow.tools.bench;
 
-import io.canvasflow.cli.options.BaseCommand;
-import io.canvasflow.cli.options.JsonOptions;
-import io.canvasflow.cli.options.KafkaOptions;
-import io.canvasflow.cli.options.ModelOptions;
-import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.Json;
-import io.canvasflow.tools.common.StartChecks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -19,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,11 +33,7 @@ import picocli.CommandLine.Option;
                     + " half the partitions. Prints a table and JSON (the input of `canvasflow"
                     + " capacity --measured`)."
         })
-public final class ScaleBenchCommand extends BaseCommand {
-
-    @Mixin KafkaOptions kafkaOptions;
-
-    @Mixin ModelOptions modelOptions;
+public final class ScaleBenchCommand extends KafkaBenchCommand {
 
     @Option(
             names = "--cameras",
@@ -112,10 +101,6 @@ public final class ScaleBenchCommand extends BaseCommand {
                             + " core and serve on the rest.")
     boolean noPin;
 
-    @Mixin JsonOptions jsonOptions;
-
-    @Mixin OverrideOptions overrideOptions;
-
     @Override
     public Integer call() {
         PrintWriter out = out();
@@ -130,13 +115,8 @@ public final class ScaleBenchCommand extends BaseCommand {
         require(partitions == null || partitions >= 1, "--partitions", ">= 1", partitions);
         require(restore.stream().allMatch(c -> c >= 1), "--restore", "counts >= 1", restore);
         require(restorePartitions >= 1, "--restore-partitions", ">= 1", restorePartitions);
-        refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
-        requireReachable(kafkaOptions);
-        return BenchRun.exitCode(
+        return checkAndRun(
                 "canvasflow bench scale",
-                jsonOptions.json(),
-                out,
-                err(),
                 () -> {
                     Map<String, Object> result = run(out);
                     BenchRun.print(

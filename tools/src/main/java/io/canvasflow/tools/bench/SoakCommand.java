@@ -1,18 +1,12 @@
 package io.canvasflow.tools.bench;
 
-import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.CameraLoadOptions;
 import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.cli.options.IdleTimeoutOptions;
-import io.canvasflow.cli.options.JsonOptions;
-import io.canvasflow.cli.options.KafkaOptions;
-import io.canvasflow.cli.options.ModelOptions;
-import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.Json;
-import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
@@ -41,11 +35,7 @@ import picocli.CommandLine.Option;
                     + " live NDArrays every few seconds, and reports their drift from after"
                     + " warm-up to the end. Prints a table and JSON."
         })
-public final class SoakCommand extends BaseCommand {
-
-    @Mixin KafkaOptions kafkaOptions;
-
-    @Mixin ModelOptions modelOptions;
+public final class SoakCommand extends KafkaBenchCommand {
 
     @Option(
             names = "--in-process-broker",
@@ -102,16 +92,11 @@ public final class SoakCommand extends BaseCommand {
             description = "Publish at this rate instead of as fast as the backlog allows.")
     Double rate;
 
-    @Mixin JsonOptions jsonOptions;
-
     @Mixin IdleTimeoutOptions idleTimeoutOptions;
-
-    @Mixin OverrideOptions overrideOptions;
 
     @Override
     public Integer call() {
         PrintWriter out = out();
-        PrintWriter err = err();
         Soak.Settings settings;
         try {
             settings =
@@ -127,13 +112,8 @@ public final class SoakCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
-        requireReachable(kafkaOptions);
-        return BenchRun.exitCode(
+        return checkAndRun(
                 "canvasflow bench soak",
-                jsonOptions.json(),
-                out,
-                err,
                 () -> {
                     BrokerPlacement placement =
                             kafkaOptions.bootstrapServers() != null

@@ -35,7 +35,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,9 +191,7 @@ class ClusterReadmeTest {
             for (ConsumerRecord<String, MaskEvent> mask :
                     TopicReader.readFromBeginning(
                             "localhost:" + ports[0],
-                            Topics.MASKS.name(),
-                            new StringDeserializer(),
-                            Topics.MASKS.valueSerde().deserializer(),
+                            Topics.MASKS,
                             (int) publishedFrames,
                             Duration.ofSeconds(30))) {
                 sequences

@@ -80,12 +80,7 @@ class SecuredClusterTest {
         assertEquals(0, publish.exit(), publish.err());
         List<ConsumerRecord<String, Frame>> frames =
                 TopicReader.readFromBeginning(
-                        broker.clientConfig(),
-                        Topics.FRAMES.name(),
-                        Topics.FRAMES.keySerde().deserializer(),
-                        Topics.FRAMES.valueSerde().deserializer(),
-                        20,
-                        Duration.ofSeconds(30));
+                        broker.clientConfig(), Topics.FRAMES, 20, Duration.ofSeconds(30));
         assertEquals(
                 LongStream.range(0, 20).boxed().toList(),
                 frames.stream().map(r -> r.value().getSequence()).collect(Collectors.toList()));
@@ -110,9 +105,7 @@ class SecuredClusterTest {
                 15,
                 TopicReader.readFromBeginning(
                                 broker.clientConfig(),
-                                "labelled-secured",
-                                Topics.FRAMES_LABELLED.keySerde().deserializer(),
-                                Topics.FRAMES_LABELLED.valueSerde().deserializer(),
+                                Topics.FRAMES_LABELLED.withName("labelled-secured"),
                                 15,
                                 Duration.ofSeconds(30))
                         .size());

@@ -286,12 +286,7 @@ class PublishEndToEndTest {
     static <V> List<ConsumerRecord<String, V>> consume(Topic<String, V> topic, int count) {
         List<ConsumerRecord<String, V>> records =
                 TopicReader.readFromBeginning(
-                        kafka.bootstrapServers(),
-                        topic.name(),
-                        topic.keySerde().deserializer(),
-                        topic.valueSerde().deserializer(),
-                        count,
-                        Duration.ofSeconds(30));
+                        kafka.bootstrapServers(), topic, count, Duration.ofSeconds(30));
         assertEquals(count, records.size(), "records read back from " + topic.name());
         return records;
     }

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,12 +123,7 @@ class ServeEndToEndTest {
         Map<String, List<Long>> out = new TreeMap<>();
         for (ConsumerRecord<String, MaskEvent> record :
                 TopicReader.readFromBeginning(
-                        bootstrap,
-                        Topics.MASKS.name(),
-                        new StringDeserializer(),
-                        Topics.MASKS.valueSerde().deserializer(),
-                        CAMERAS * FRAMES,
-                        Duration.ofMinutes(2))) {
+                        bootstrap, Topics.MASKS, CAMERAS * FRAMES, Duration.ofMinutes(2))) {
             out.computeIfAbsent(record.key(), k -> new ArrayList<>())
                     .add(record.value().getSequence());
         }

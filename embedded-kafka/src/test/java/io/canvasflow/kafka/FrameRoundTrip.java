@@ -85,12 +85,7 @@ final class FrameRoundTrip {
     static List<ConsumerRecord<String, Frame>> consume(String bootstrapServers, int count) {
         List<ConsumerRecord<String, Frame>> records =
                 TopicReader.readFromBeginning(
-                        bootstrapServers,
-                        FRAMES.name(),
-                        FRAMES.keySerde().deserializer(),
-                        FRAMES.valueSerde().deserializer(),
-                        count,
-                        Duration.ofSeconds(30));
+                        bootstrapServers, FRAMES, count, Duration.ofSeconds(30));
         assertEquals(count, records.size(), "records read back");
         return records;
     }

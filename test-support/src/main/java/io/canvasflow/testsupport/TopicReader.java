@@ -1,5 +1,6 @@
 package io.canvasflow.testsupport;
 
+import io.canvasflow.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +25,45 @@ public final class TopicReader {
     public static final Duration SETTLE = Duration.ofSeconds(1);
 
     private TopicReader() {}
+
+    /**
+     * Reads one of CanvasFlow's topics from the beginning, with its own deserializers.
+     *
+     * @param bootstrapServers the cluster
+     * @param topic the topic, which must exist
+     * @param expected how many records to wait for
+     * @param timeout how long to wait for them at most
+     * @return every record read, in the order read (per partition, offset order)
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> readFromBeginning(
+            String bootstrapServers, Topic<K, V> topic, int expected, Duration timeout) {
+        return readFromBeginning(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                topic,
+                expected,
+                timeout);
+    }
+
+    /**
+     * {@link #readFromBeginning(String, Topic, int, Duration)} with a client configuration: the
+     * cluster and its security settings.
+     *
+     * @param client {@code bootstrap.servers} and any other consumer property
+     * @param topic the topic, which must exist
+     * @param expected how many records to wait for
+     * @param timeout how long to wait for them at most
+     * @return every record read, in the order read (per partition, offset order)
+     */
+    public static <K, V> List<ConsumerRecord<K, V>> readFromBeginning(
+            Map<String, ?> client, Topic<K, V> topic, int expected, Duration timeout) {
+        return readFromBeginning(
+                client,
+                topic.name(),
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer(),
+                expected,
+                timeout);
+    }
 
     /**
      * Reads {@code topic} from the beginning.

@@ -265,12 +265,7 @@ class StreamMatchesOfflineTest {
         Map<String, List<MaskEvent>> out = new TreeMap<>();
         List<ConsumerRecord<String, MaskEvent>> records =
                 TopicReader.readFromBeginning(
-                        kafka.bootstrapServers(),
-                        Topics.MASKS.name(),
-                        Topics.MASKS.keySerde().deserializer(),
-                        Topics.MASKS.valueSerde().deserializer(),
-                        expected,
-                        DEADLINE);
+                        kafka.bootstrapServers(), Topics.MASKS, expected, DEADLINE);
         records.forEach(r -> out.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value()));
         assertEquals(expected, records.size(), "mask events");
         return out;

@@ -12,7 +12,6 @@ import io.canvasflow.model.Architecture;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.registry.ModelPublication;
 import io.canvasflow.registry.ModelRegistryClient;
-import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.MaskEvent;
@@ -40,7 +39,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -235,12 +233,7 @@ class ModelSwitchTest {
         // And both instances refused the corrupt model on the model-errors topic
         List<ConsumerRecord<String, ModelError>> errors =
                 TopicReader.readFromBeginning(
-                        kafka.bootstrapServers(),
-                        Topics.MODEL_ERRORS.name(),
-                        new StringDeserializer(),
-                        AvroSerdes.modelError().deserializer(),
-                        2,
-                        Duration.ofSeconds(30));
+                        kafka.bootstrapServers(), Topics.MODEL_ERRORS, 2, Duration.ofSeconds(30));
         Set<String> refusers = new HashSet<>();
         for (ConsumerRecord<String, ModelError> e : errors) {
             assertEquals(c, e.value().getModelVersion(), e.value().getMessage());
@@ -302,12 +295,7 @@ class ModelSwitchTest {
 
     private static List<MaskEvent> readMasks(int atLeast) {
         return TopicReader.readFromBeginning(
-                        kafka.bootstrapServers(),
-                        Topics.MASKS.name(),
-                        new StringDeserializer(),
-                        AvroSerdes.maskEvent().deserializer(),
-                        atLeast,
-                        Duration.ofSeconds(30))
+                        kafka.bootstrapServers(), Topics.MASKS, atLeast, Duration.ofSeconds(30))
                 .stream()
                 .map(ConsumerRecord::value)
                 .toList();

@@ -1,6 +1,7 @@
 package io.canvasflow.cli;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +90,7 @@ public final class BrokerCommand extends BaseCommand {
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
+            converter = FileConverters.OutputFolder.class,
             description =
                     "Keep the broker's data here across runs (default: a temporary"
                             + " directory deleted on exit).")
@@ -144,9 +145,6 @@ public final class BrokerCommand extends BaseCommand {
                                 port == null ? defaultPort : port,
                                 controllerPort == null ? defaultControllerPort : controllerPort);
         if (dataDir != null) {
-            if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
-                return refuse(err, "--data-dir " + dataDir + " is a file; give a folder");
-            }
             builder.optDataDir(dataDir);
         }
         EmbeddedKafkaBroker broker;

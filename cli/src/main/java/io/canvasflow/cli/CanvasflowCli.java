@@ -13,12 +13,14 @@ import io.canvasflow.topology.ServeCommand;
 import io.canvasflow.trainer.EvaluateCommand;
 import io.canvasflow.trainer.TrainCommand;
 import io.canvasflow.trainer.label.LabelCommand;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -60,6 +62,9 @@ public final class CanvasflowCli implements Callable<Integer> {
         quietLibraryLogging();
     }
 
+    /** Set to see the stack trace of a failure no command turned into its own sentence. */
+    static final String TRACE_ENV = "CANVASFLOW_TRACE";
+
     @Spec private CommandSpec spec;
 
     /**
@@ -90,7 +95,50 @@ public final class CanvasflowCli implements Callable<Integer> {
                                                     + e.getMessage());
                             failed.getErr().flush();
                             return 2;
-                        });
+                        })
+                .setExecutionExceptionHandler(CanvasflowCli::unexpectedFailure);
+    }
+
+    /**
+     * A failure no command turned into its own sentence (each command says a bad argument, setting
+     * or file itself, with status 2): one line that names the command and what failed, and status
+     * 1. The stack trace is for a bug report, not for every terminal, so it comes only when {@value
+     * #TRACE_ENV} is set.
+     */
+    static int unexpectedFailure(Exception e, CommandLine failed, ParseResult parsed) {
+        PrintWriter err = failed.getErr();
+        err.println(
+                failed.getCommandSpec().qualifiedName()
+                        + ": failed: "
+                        + describe(e)
+                        + " (set "
+                        + TRACE_ENV
+                        + "=1 for the stack trace)");
+        if (System.getenv(TRACE_ENV) != null) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
+    }
+
+    /** The exception's first message line, then each cause's that adds to it. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder(firstLine(e));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            String line = firstLine(c);
+            if (!text.toString().contains(line)) {
+                text.append(": ").append(line);
+            }
+        }
+        return text.toString();
+    }
+
+    private static String firstLine(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message.lines().findFirst().orElse(message).strip();
     }
 
     /** Without a subcommand there is nothing to do: say so, with the usage. */

@@ -3,7 +3,14 @@ package io.canvasflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.model.DeviceChoice;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 class CanvasflowCliTest {
 
@@ -27,5 +34,38 @@ class CanvasflowCliTest {
         // Then DJL logs warnings only: its four INFO lines at every engine start no longer stand
         // before a command's one-sentence error (evaluate with a bad --data had them)
         assertEquals("warn", System.getProperty("org.slf4j.simpleLogger.log.ai.djl"));
+    }
+
+    @Test
+    void shouldSayAFailureNoCommandExpectedInOneLineWithStatusOne() {
+        // Given a subcommand that fails in a way it did not turn into its own sentence
+        CommandLine cli = CanvasflowCli.commandLine();
+        cli.addSubcommand("boom", new Boom());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+
+        // When it runs
+        int status = cli.execute("boom");
+
+        // Then it is one line that names the command and each cause, status 1, no stack trace
+        assertEquals(1, status, err.toString());
+        assertEquals(
+                "canvasflow boom: failed: cannot listen on port 8080: Address already in use"
+                        + " (set CANVASFLOW_TRACE=1 for the stack trace)",
+                err.toString().strip());
+    }
+
+    @Test
+    void shouldNameTheExceptionWhenItHasNoMessage() {
+        assertEquals("NullPointerException", CanvasflowCli.describe(new NullPointerException()));
+    }
+
+    @Command(name = "boom")
+    static final class Boom implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new UncheckedIOException(
+                    "cannot listen on port 8080", new BindException("Address already in use"));
+        }
     }
 }

@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 /** Parsing of the command lines' {@code WxH} sizes (durations: cli-options' converter). */
 public final class CliValues {
 
+    /** The longest side a size may have: 8K video is 7680 wide; more is a typo, not a camera. */
+    public static final int MAX_SIDE = 8192;
+
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})[xX](\\d{1,5})");
 
     private CliValues() {}
@@ -23,11 +26,16 @@ public final class CliValues {
         if (m.matches()) {
             int width = Integer.parseInt(m.group(1));
             int height = Integer.parseInt(m.group(2));
-            if (width > 0 && height > 0) {
+            if (width > 0 && height > 0 && width <= MAX_SIDE && height <= MAX_SIDE) {
                 return new int[] {width, height};
             }
         }
         throw new IllegalArgumentException(
-                flag + " expects WIDTHxHEIGHT, for example 640x360, not '" + value + "'");
+                flag
+                        + " expects WIDTHxHEIGHT, each from 1 to "
+                        + MAX_SIDE
+                        + ", for example 640x360, not '"
+                        + value
+                        + "'");
     }
 }

@@ -18,6 +18,11 @@ import picocli.CommandLine.Option;
  */
 public final class FollowOptions {
 
+    /** What to do when a followed topic is missing, said by {@code masks} and {@code view}. */
+    public static final String HOW_TO_CREATE_TOPICS =
+            "start `canvasflow serve --create-topics` (it creates the frames, masks and"
+                    + " dead-letter topics), or create them with kafka-topics.sh --create";
+
     @Option(
             names = "--masks-topic",
             paramLabel = "NAME",

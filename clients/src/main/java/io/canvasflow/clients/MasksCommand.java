@@ -1,10 +1,10 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +57,7 @@ public final class MasksCommand extends BaseCommand {
     @Option(
             names = "--out",
             paramLabel = "DIR",
+            converter = FileConverters.OutputFolder.class,
             description = "Write overlays here: DIR/CAMERA/*.png and DIR/CAMERA.mp4.")
     Path out;
 
@@ -142,9 +143,7 @@ public final class MasksCommand extends BaseCommand {
                         bootstrapServers(),
                         consumer,
                         out == null ? List.of(masks) : List.of(masks, frames),
-                        "start `canvasflow serve --create-topics` (it creates the frames, masks"
-                                + " and dead-letter topics), or create them with kafka-topics.sh"
-                                + " --create");
+                        FollowOptions.HOW_TO_CREATE_TOPICS);
         if (problem != null) {
             throw usage(problem);
         }
@@ -222,9 +221,6 @@ public final class MasksCommand extends BaseCommand {
                         throw usage(message);
                     }
                 });
-        if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
-            throw usage("--out " + out + " is a file; give a folder for the overlays");
-        }
         if (groupId != null && groupId.isBlank()) {
             throw usage("--group must name a consumer group; leave it out to read every partition");
         }

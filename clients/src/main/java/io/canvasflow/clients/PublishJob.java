@@ -229,6 +229,11 @@ public final class PublishJob {
                 if (!job.stopping) {
                     error = "interrupted";
                 }
+            } catch (FrameSourceException e) {
+                // the footage, not the code: its sentence names the file; the trace is for DEBUG
+                error = e.getMessage();
+                LOG.error("camera {} stopped: {}", id, error);
+                LOG.debug("camera {} stopped", id, e);
             } catch (RuntimeException e) {
                 error = e.getMessage() == null ? e.toString() : e.getMessage();
                 LOG.error("camera {} stopped: {}", id, error, e);

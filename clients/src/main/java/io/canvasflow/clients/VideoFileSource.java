@@ -67,6 +67,15 @@ public final class VideoFileSource implements FrameSource {
                             + "): expected a video file or stream such as MP4, AVI, MKV or RTSP",
                     e);
         }
+        if (!grabber.hasVideo()) {
+            // FFmpeg opens a sound file too; without this it would give no frame, and publish
+            // would exit 0 having sent nothing
+            releaseQuietly();
+            throw new FrameSourceException(
+                    location
+                            + " has no video stream: expected a video file or stream such as MP4,"
+                            + " AVI, MKV or RTSP");
+        }
         double rate = grabber.getVideoFrameRate();
         if (!(rate > 0) || Double.isInfinite(rate)) {
             rate = grabber.getFrameRate();

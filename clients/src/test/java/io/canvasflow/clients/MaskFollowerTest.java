@@ -394,7 +394,9 @@ class MaskFollowerTest {
 
         CommandRun out = masks("--duration", "10s", "--out", file.toString());
         assertEquals(2, out.exit(), out.err());
-        assertTrue(out.err().startsWith("--out " + file + " is a file; give a folder"), out.err());
+        assertTrue(
+                out.err().contains("'--out': " + file + " is a file; give a folder to write"),
+                out.err());
 
         CommandRun group = masks("--duration", "10s", "--group", " ");
         assertEquals(2, group.exit(), group.err());

@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +87,28 @@ class VideoFileSourceTest {
                 assertThrows(FrameSourceException.class, () -> VideoFileSource.open(garbage));
 
         assertTrue(e.getMessage().contains("cannot read"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseASoundFileThatHasNoVideo() throws Exception {
+        // Given a WAV file: FFmpeg opens it, and it has no picture to give
+        Path wav = dir.resolve("song.wav");
+        AudioFormat format = new AudioFormat(8000f, 16, 1, true, false);
+        byte[] silence = new byte[8000 * 2];
+        try (AudioInputStream in =
+                new AudioInputStream(
+                        new ByteArrayInputStream(silence), format, silence.length / 2)) {
+            AudioSystem.write(in, AudioFileFormat.Type.WAVE, wav.toFile());
+        }
+
+        // Then it is refused when opened, where publish used to send 0 frames and exit 0
+        FrameSourceException e =
+                assertThrows(FrameSourceException.class, () -> VideoFileSource.open(wav));
+        assertEquals(
+                wav
+                        + " has no video stream: expected a video file or stream such as MP4, AVI,"
+                        + " MKV or RTSP",
+                e.getMessage());
     }
 
     @Test

@@ -27,6 +27,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the {@code canvasflow models} commands do to a cluster: create the registry topics, publish
@@ -34,6 +36,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * reader sees a version's manifest and all of its chunks, or none of them.
  */
 public final class ModelRegistryClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistryClient.class);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -228,7 +232,13 @@ public final class ModelRegistryClient {
                                 record.key(),
                                 record.value());
                     } catch (KafkaException | IllegalArgumentException e) {
-                        // models list shows what it can read; serve reports unreadable records.
+                        // shows what it can read, and says what it could not, one line each
+                        LOG.warn(
+                                "skipped the unreadable record at {} partition {} offset {}: {}",
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                e.getMessage());
                     }
                 }
             }

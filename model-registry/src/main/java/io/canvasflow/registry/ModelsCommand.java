@@ -332,6 +332,19 @@ public final class ModelsCommand implements Callable<Integer> {
         @Override
         void run(ModelRegistryClient client, PrintWriter out) {
             String key = scope.key();
+            // a typo would otherwise be a tombstone for nothing and "unassigned" said
+            boolean assigned =
+                    client.read().assignments().stream()
+                            .anyMatch(
+                                    a ->
+                                            ModelKeys.assignment(a.getScope(), a.getTarget())
+                                                    .equals(key));
+            if (!assigned) {
+                throw new ModelRegistryException(
+                        "no assignment covers "
+                                + key
+                                + "; `canvasflow models assignments` lists them");
+            }
             client.assign(scope.scope(), scope.target(), null);
             out.printf("unassigned %s%n", key);
         }

@@ -190,6 +190,11 @@ class ModelRegistryEndToEndTest {
         CommandRun twoScopes = models("assign", "--default", "--camera", "c", "--model", "x");
         assertEquals(2, twoScopes.exit());
 
+        // a typo was a tombstone for nothing, "unassigned" and status 0
+        CommandRun typo = models("unassign", "--camera", "typo-cam");
+        assertEquals(2, typo.exit(), typo.err());
+        assertTrue(typo.err().contains("no assignment covers "), typo.err());
+
         CommandRun unknown = models("remove", "never-published-2");
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("is not on topic models"), unknown.err());

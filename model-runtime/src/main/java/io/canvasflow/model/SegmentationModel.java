@@ -77,9 +77,8 @@ public final class SegmentationModel implements AutoCloseable {
      * @throws ModelLoadException with one sentence saying what is wrong, and where
      */
     public static SegmentationModel load(Path dir, DeviceChoice device) {
-        ModelSpec spec = readSpec(dir);
+        ModelSpec spec = checkFiles(dir);
         Path params = dir.resolve(spec.parameters().file());
-        checkParameters(params, spec.parameters());
         SegmentationNet net;
         try {
             net =
@@ -124,6 +123,21 @@ public final class SegmentationModel implements AutoCloseable {
             manager.close();
             throw doesNotFit(params, spec, e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads and checks {@code model.json} and the parameter file it names (its size and SHA-256)
+     * without starting the engine: what a command checks before it starts any work. A file of the
+     * right checksum that does not fit the network is found only by {@link #load}.
+     *
+     * @param dir the model directory
+     * @return the model's description
+     * @throws ModelLoadException with one sentence saying what is wrong, and where
+     */
+    public static ModelSpec checkFiles(Path dir) {
+        ModelSpec spec = readSpec(dir);
+        checkParameters(dir.resolve(spec.parameters().file()), spec.parameters());
+        return spec;
     }
 
     /** Reads and checks {@code model.json} of a model directory without loading parameters. */

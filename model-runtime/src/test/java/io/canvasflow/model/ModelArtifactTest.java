@@ -119,6 +119,10 @@ class ModelArtifactTest {
         ModelLoadException corrupt =
                 assertThrows(ModelLoadException.class, () -> SegmentationModel.load(dir));
         assertTrue(corrupt.getMessage().contains("SHA-256"), corrupt.getMessage());
+        // and the check before any work, without the engine, says the same
+        ModelLoadException early =
+                assertThrows(ModelLoadException.class, () -> SegmentationModel.checkFiles(dir));
+        assertEquals(corrupt.getMessage(), early.getMessage());
 
         Files.write(params, good);
         String json = Files.readString(dir.resolve("model.json"));

@@ -32,10 +32,8 @@ public final class KafkaTopics {
      */
     public static List<String> createIfAbsent(
             Map<String, Object> client, List<NewTopic> topics, Duration timeout) {
-        Map<String, Object> config = new HashMap<>(client);
-        config.keySet().retainAll(AdminClientConfig.configNames());
         List<String> created = new ArrayList<>();
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = admin(client)) {
             for (var result : admin.createTopics(topics).values().entrySet()) {
                 try {
                     result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -60,11 +58,49 @@ public final class KafkaTopics {
                     "topics were not created within "
                             + timeout.toSeconds()
                             + " s; is Kafka at "
-                            + config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                            + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
                             + "?",
                     e);
         }
         return created;
+    }
+
+    /**
+     * Deletes topics that a command created and then left empty because it refused part-way, so
+     * that nothing half-made stays on the cluster. Best effort: a topic that cannot be deleted in
+     * time stays.
+     *
+     * @param client client properties: bootstrap servers and security settings (others ignored)
+     * @param names the topics the command created
+     * @param timeout how long to wait for the cluster
+     * @return the names of the topics deleted
+     */
+    public static List<String> deleteCreated(
+            Map<String, Object> client, List<String> names, Duration timeout) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<String> deleted = new ArrayList<>();
+        try (Admin admin = admin(client)) {
+            for (var result : admin.deleteTopics(names).topicNameValues().entrySet()) {
+                try {
+                    result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    deleted.add(result.getKey());
+                } catch (ExecutionException | TimeoutException e) {
+                    // stays; the caller says which went
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return deleted;
+    }
+
+    /** An admin client from a command's client properties, the admin's own ones kept. */
+    private static Admin admin(Map<String, Object> client) {
+        Map<String, Object> config = new HashMap<>(client);
+        config.keySet().retainAll(AdminClientConfig.configNames());
+        return Admin.create(config);
     }
 
     /**

@@ -65,7 +65,8 @@ final class ConfigSources {
             Properties properties = new Properties();
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 properties.load(reader);
-            } catch (IOException e) {
+            } catch (IOException | IllegalArgumentException e) {
+                // IllegalArgumentException: Properties' own, for a malformed backslash-u escape
                 throw new IllegalArgumentException(
                         "cannot read the configuration file " + file + ": " + e.getMessage(), e);
             }

@@ -6,8 +6,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +30,34 @@ final class OpsHttpServer implements AutoCloseable {
 
     private final HttpServer server;
 
+    /**
+     * Why this process cannot listen on {@code port}, checked before serve starts anything, or null
+     * when it can (always for 0, any free port). Another process may still take the port before
+     * serve listens; the constructor then says the same.
+     */
+    static String portProblem(int port) {
+        if (port == 0) {
+            return null;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+            return null;
+        } catch (IOException e) {
+            return portProblem(port, e);
+        }
+    }
+
+    private static String portProblem(int port, IOException e) {
+        return "cannot listen for /metrics and /health on port "
+                + port
+                + " ("
+                + CanvasFlowConfig.HTTP_PORT
+                + ", --http-port): "
+                + e.getMessage()
+                + "; choose another port, or 0 for any free one";
+    }
+
     OpsHttpServer(
             int port,
             Supplier<String> metrics,
@@ -38,8 +66,7 @@ final class OpsHttpServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot listen for /metrics and /health on port " + port, e);
+            throw new IllegalStateException(portProblem(port, e), e);
         }
         server.createContext(
                 "/metrics",

@@ -150,6 +150,12 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        String portProblem = OpsHttpServer.portProblem(config.httpPort());
+        if (portProblem != null) {
+            err.println("canvasflow serve: " + portProblem);
+            err.flush();
+            return 2;
+        }
         CanvasFlowApp app;
         try {
             if (config.modelDir() != null) {

@@ -357,4 +357,20 @@ class CanvasFlowConfigTest {
                 "docs/settings.md is stale: regenerate it with"
                         + " ./canvasflow serve --print-settings > docs/settings.md");
     }
+
+    @Test
+    void shouldNameAConfigurationFileWithAMalformedEscape() throws Exception {
+        // Given a properties file whose backslash-u escape is cut short
+        Path file = Files.writeString(dir.resolve("bad.properties"), "x=\\u12\n");
+
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CanvasFlowConfig.builder().optFile(file).build());
+
+        // Then the sentence names the file, not only Properties' own words for the escape
+        assertTrue(
+                e.getMessage().startsWith("cannot read the configuration file " + file + ": "),
+                e.getMessage());
+    }
 }

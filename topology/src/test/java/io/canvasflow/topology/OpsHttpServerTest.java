@@ -1,7 +1,10 @@
 package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,5 +85,23 @@ class OpsHttpServerTest {
             assertEquals(List.of(200, "canvasflow_up 1\n"), get(port, "/metrics"));
             assertEquals(List.of(200, "{\"cameras\":[]}"), get(port, "/cameras"));
         }
+    }
+
+    @Test
+    void shouldSayAPortInUseBeforeServeStartsAnything() throws Exception {
+        // Given a port something else listens on
+        try (ServerSocket taken = new ServerSocket(0)) {
+            String problem = OpsHttpServer.portProblem(taken.getLocalPort());
+
+            // Then serve says so in one sentence naming the setting and what to do
+            assertTrue(
+                    problem.startsWith(
+                                    "cannot listen for /metrics and /health on port "
+                                            + taken.getLocalPort()
+                                            + " (http.port, --http-port): ")
+                            && problem.endsWith("; choose another port, or 0 for any free one"),
+                    problem);
+        }
+        assertNull(OpsHttpServer.portProblem(0));
     }
 }

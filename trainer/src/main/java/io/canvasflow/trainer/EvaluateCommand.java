@@ -1,6 +1,7 @@
 package io.canvasflow.trainer;
 
 import io.canvasflow.cli.options.CommandConfigOptions;
+import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.DefaultModels;
@@ -71,6 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--report",
             defaultValue = "reports/evaluation",
+            converter = FileConverters.OutputFolder.class,
             description =
                     "Folder for evaluation.md, evaluation.json and the PNG plots (default ${DEFAULT-VALUE}).")
     Path report;
@@ -124,10 +126,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             if (range != null) {
                 SequenceRange.parse(range, "--range");
-            }
-            if (Files.exists(report) && !Files.isDirectory(report)) {
-                throw new IllegalArgumentException(
-                        "--report " + report + " is a file; give a folder for the report");
             }
             return LabelledSources.SYNTHETIC.equals(data) ? synthetic() : footage();
         } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package io.canvasflow.trainer;
 
 import io.canvasflow.cli.options.CommandConfigOptions;
+import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.GracefulStop;
@@ -116,6 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = {"-o", "--output"},
             required = true,
+            converter = FileConverters.OutputFolder.class,
             description = "Model directory to write.")
     Path output;
 
@@ -301,10 +303,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Checks what can be checked before any data is read or any step is trained. */
     private void validate() {
-        if (Files.exists(output) && !Files.isDirectory(output)) {
-            throw new IllegalArgumentException(
-                    "-o " + output + " is a file; give a folder for the model");
-        }
         if (checkpointEvery < 0 || freezeBackboneSteps < 0 || seedClamp < 0) {
             throw new IllegalArgumentException(
                     "expected --checkpoint-every, --freeze-backbone-steps and --seed-clamp >= 0");
@@ -321,6 +319,34 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (classMap != null && !Files.isRegularFile(classMap)) {
             throw new IllegalArgumentException("--class-map: no file at " + classMap);
+        }
+        if (LabelledSources.SYNTHETIC.equals(data)) {
+            // options of labelled data would be ignored without a word; evaluate refuses the same
+            List<String> labelledOnly = new java.util.ArrayList<>();
+            if (camera != null) {
+                labelledOnly.add("--camera");
+            }
+            if (frames != null) {
+                labelledOnly.add("--frames");
+            }
+            if (holdout != null) {
+                labelledOnly.add("--holdout");
+            }
+            if (classMap != null) {
+                labelledOnly.add("--class-map");
+            }
+            if (freezeBackboneSteps > 0) {
+                labelledOnly.add("--freeze-backbone-steps");
+            }
+            if (!labelledOnly.isEmpty()) {
+                boolean one = labelledOnly.size() == 1;
+                throw new IllegalArgumentException(
+                        String.join(", ", labelledOnly)
+                                + (one ? " is" : " are")
+                                + " for labelled data; give --data with "
+                                + (one ? "it" : "them")
+                                + " (the synthetic street takes none)");
+            }
         }
     }
 

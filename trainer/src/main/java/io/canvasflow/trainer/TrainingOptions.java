@@ -324,15 +324,26 @@ public final class TrainingOptions {
                                 + frameHeight
                                 + ") and be at least 8x8");
             }
-            if (videoFraction < 0
-                    || videoFraction > 1
-                    || wrongSeedFraction < 0
-                    || wrongSeedFraction > 1) {
-                throw new IllegalArgumentException("fractions must be between 0 and 1");
-            }
-            if (learningRate <= 0 || momentum < 0 || momentum >= 1) {
+            // written so that NaN fails each check: every comparison with NaN is false
+            if (!(videoFraction >= 0 && videoFraction <= 1)
+                    || !(wrongSeedFraction >= 0 && wrongSeedFraction <= 1)) {
                 throw new IllegalArgumentException(
-                        "learning rate must be > 0 and momentum in [0, 1)");
+                        "expected --video-fraction and --wrong-seed-fraction between 0 and 1"
+                                + " but found "
+                                + videoFraction
+                                + " and "
+                                + wrongSeedFraction);
+            }
+            if (!(learningRate > 0 && Double.isFinite(learningRate))
+                    || !(momentum >= 0 && momentum < 1)
+                    || !(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+                throw new IllegalArgumentException(
+                        "expected --lr > 0, --momentum in [0, 1) and --weight-decay >= 0 but found "
+                                + learningRate
+                                + ", "
+                                + momentum
+                                + " and "
+                                + weightDecay);
             }
             architecture.validate();
             return new TrainingOptions(this);

@@ -179,7 +179,16 @@ class SpecialiseTest {
                                 "topic:frames-labelled",
                                 "--bootstrap-servers",
                                 "127.0.0.1:1"),
-                        "no Kafka broker at 127.0.0.1:1");
+                        "no Kafka broker at 127.0.0.1:1",
+                        // NaN passed every comparison, then training diverged with a trace
+                        List.of("--lr", "NaN"),
+                        "expected --lr > 0, --momentum in [0, 1) and --weight-decay >= 0 but found"
+                                + " NaN",
+                        List.of("--weight-decay", "-1"),
+                        "expected --lr > 0",
+                        // ignored without a word with the synthetic street
+                        List.of("--camera", "cam-1", "--holdout", "0-9"),
+                        "--camera, --holdout are for labelled data; give --data with them");
         refusals.forEach(
                 (args, start) -> {
                     List<String> all = new ArrayList<>(args);
@@ -200,9 +209,13 @@ class SpecialiseTest {
                 range.err().strip());
         CommandRun intoFile = execute("--steps", "2", "--output", file.toString());
         assertEquals(2, intoFile.exit(), intoFile.err());
+        // (picocli's words, refused as the option is read; canvasflow's root prints this line
+        // alone)
         assertEquals(
-                "canvasflow train: -o " + file + " is a file; give a folder for the model",
-                intoFile.err().strip());
+                "Invalid value for option '--output': "
+                        + file
+                        + " is a file; give a folder to write",
+                intoFile.errLines().get(0));
     }
 
     /** A VOC folder of two images with a square of class 1 ("thing"). */

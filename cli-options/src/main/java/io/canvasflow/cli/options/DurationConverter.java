@@ -11,10 +11,29 @@ import picocli.CommandLine.TypeConversionException;
 /** Reads {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT30S}. */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
+    /**
+     * The longest duration taken, about 11 years: longer ones are typos, and past 292 years a
+     * duration no longer fits the nanoseconds the commands wait in.
+     */
+    static final Duration MAX = Duration.ofHours(100_000);
+
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
+        Duration d = parse(value);
+        if (d.compareTo(MAX) > 0) {
+            throw new TypeConversionException(
+                    "expected a duration of at most "
+                            + MAX.toHours()
+                            + "h but found '"
+                            + value
+                            + "'");
+        }
+        return d;
+    }
+
+    private static Duration parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         Matcher m = DURATION.matcher(v);
         if (m.matches()) {

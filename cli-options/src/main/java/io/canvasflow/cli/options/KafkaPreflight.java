@@ -168,6 +168,12 @@ public final class KafkaPreflight {
                 throw new FailedException(
                         "bootstrap server \"" + trimmed + "\" has no port number");
             }
+            if (port < 1 || port > 65535) {
+                throw new FailedException(
+                        "bootstrap server \""
+                                + trimmed
+                                + "\" has a port outside 1-65535; give HOST:PORT of a broker");
+            }
             String host = trimmed.substring(0, colon).replace("[", "").replace("]", "");
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), ms);

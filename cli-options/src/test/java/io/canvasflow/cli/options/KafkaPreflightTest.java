@@ -164,4 +164,23 @@ class KafkaPreflightTest {
 
         assertTrue(refusal.startsWith("no Kafka broker at 127.0.0.1:" + port), refusal);
     }
+
+    @Test
+    void shouldRefuseABootstrapPortOutsideTheRangeInOneSentence() {
+        // Given a port no socket can have (java.net threw its IllegalArgumentException through)
+        KafkaPreflight.FailedException e =
+                assertThrows(
+                        KafkaPreflight.FailedException.class,
+                        () ->
+                                KafkaPreflight.requireTopics(
+                                        Map.of("bootstrap.servers", "127.0.0.1:70000"),
+                                        List.of(),
+                                        Duration.ofSeconds(2),
+                                        ""));
+
+        assertEquals(
+                "bootstrap server \"127.0.0.1:70000\" has a port outside 1-65535; give HOST:PORT"
+                        + " of a broker",
+                e.getMessage());
+    }
 }

@@ -4,6 +4,7 @@ import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.clients.CliValues;
 import io.canvasflow.model.DefaultModels;
+import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.StartChecks;
@@ -106,6 +107,9 @@ public final class ModelBenchCommand implements Callable<Integer> {
         try (SegmentationModel rnn = SegmentationModel.load(rnnDir);
                 SegmentationModel ff = ffDir == null ? null : SegmentationModel.load(ffDir)) {
             rows = ModelBenchmark.run(rnn, ff, parsed, maxIterations, frames);
+        } catch (ModelLoadException e) {
+            // parameters whose checksum matches but which do not fit the network
+            return refuse(e.getMessage());
         }
         Map<String, double[]> ratios = ModelBenchmark.seededRatios(rows, maxIterations);
         System.out.print(ModelBenchmark.table(rows));

@@ -13,6 +13,7 @@ import io.canvasflow.tools.common.Footage;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.LatencyProbeOptions;
+import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.tools.replay.StageTimes;
@@ -156,6 +157,7 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
         refuseIf(latencyOptions.problem());
         require(rounds >= 1, "--rounds", ">= 1", rounds);
         refuseIf(videoOptions.problem());
+        refuseIf(StartChecks.videoProblem(videoOptions.video()));
         return checkAndRun(
                 "canvasflow bench pipeline",
                 () -> {

@@ -9,6 +9,8 @@ import io.canvasflow.tools.common.Stats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,9 +130,20 @@ public final class CapacityCommand extends BaseCommand {
                 out,
                 err(),
                 () -> {
+                    // BenchRun says an IllegalArgumentException in one line, status 2
                     Map<String, Object> source = load();
-                    Measured m =
-                            Measured.fit(source, measured == null ? SHIPPED : measured.toString());
+                    Measured m;
+                    try {
+                        m = Measured.fit(source, measured == null ? SHIPPED : measured.toString());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(
+                                (measured == null
+                                                ? "the shipped figures " + SHIPPED
+                                                : "--measured " + measured)
+                                        + " is not bench scale's JSON: "
+                                        + e.getMessage(),
+                                e);
+                    }
                     if (frameBytes != null) {
                         m = m.withFrameBytes(frameBytes);
                     }
@@ -144,10 +157,22 @@ public final class CapacityCommand extends BaseCommand {
                 });
     }
 
-    private Map<String, Object> load() throws IOException {
+    /** The measured figures: the user's file, read and parsed now, or the shipped ones. */
+    private Map<String, Object> load() {
         if (measured != null) {
+            String text;
             try {
-                return Json.parseObject(Files.readString(measured));
+                text = Files.readString(measured);
+            } catch (CharacterCodingException e) {
+                throw new IllegalArgumentException(
+                        "--measured " + measured + " is not UTF-8 text; give bench scale's JSON",
+                        e);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(
+                        "cannot read --measured " + measured + ": " + e.getMessage(), e);
+            }
+            try {
+                return Json.parseObject(text);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         "--measured " + measured + " is not bench scale's JSON: " + e.getMessage(),
@@ -159,6 +184,8 @@ public final class CapacityCommand extends BaseCommand {
                 throw new IllegalStateException("the shipped figures " + SHIPPED + " are missing");
             }
             return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the shipped figures " + SHIPPED, e);
         }
     }
 

@@ -118,12 +118,11 @@ public record Measured(
      * @return the figures
      * @throws IllegalArgumentException when the JSON lacks what the fit needs
      */
-    @SuppressWarnings("unchecked")
     public static Measured fit(Map<String, Object> json, String source) {
-        List<Map<String, Object>> runs = (List<Map<String, Object>>) json.get("runs");
-        List<Map<String, Object>> restores = (List<Map<String, Object>>) json.get("restores");
-        if (runs == null || runs.isEmpty()) {
-            throw new IllegalArgumentException(source + " has no runs: is it bench scale's JSON?");
+        List<Map<String, Object>> runs = objects(json, "runs");
+        List<Map<String, Object>> restores = objects(json, "restores");
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("it has no runs");
         }
         List<Point> points = new ArrayList<>();
         double frame = 0;
@@ -145,7 +144,7 @@ public record Measured(
         double[] cpu = fitCpu(points);
         double restoreRate = Double.NaN;
         double rssPerCamera = 0;
-        if (restores != null && !restores.isEmpty()) {
+        if (!restores.isEmpty()) {
             Map<String, Object> largest = restores.get(restores.size() - 1);
             restoreRate =
                     number(largest, "changelogBytes").doubleValue()
@@ -279,11 +278,24 @@ public record Measured(
         return new double[] {a, b};
     }
 
+    /** The list of objects under {@code key}, empty when there is none. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> objects(Map<String, Object> json, String key) {
+        Object v = json.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof List<?> list && list.stream().allMatch(Map.class::isInstance)) {
+            return (List<Map<String, Object>>) list;
+        }
+        throw new IllegalArgumentException("its \"" + key + "\" is not a list of objects");
+    }
+
     private static Number number(Map<String, Object> o, String key) {
         Object v = o.get(key);
         if (v instanceof Number n) {
             return n;
         }
-        throw new IllegalArgumentException("the measured figures lack " + key);
+        throw new IllegalArgumentException("a run or restore lacks the number " + key);
     }
 }

@@ -1,5 +1,8 @@
 package io.canvasflow.tools.common;
 
+import io.canvasflow.clients.FrameSource;
+import io.canvasflow.clients.FrameSourceException;
+import io.canvasflow.clients.VideoFileSource;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -17,8 +20,9 @@ public final class StartChecks {
     private StartChecks() {}
 
     /**
-     * Whether a model directory the user named holds a model whose {@code model.json} reads (the
-     * parameters are checked when it loads). The shipped models, used when none is named, are the
+     * Whether a model directory the user named holds a model whose {@code model.json} reads and
+     * whose parameter file has the size and SHA-256 it names (whether the parameters fit the
+     * network is found when it loads). The shipped models, used when none is named, are the
      * installation's and are not checked here.
      *
      * @param dir the directory given, or null for the shipped one
@@ -30,10 +34,30 @@ public final class StartChecks {
             return null;
         }
         try {
-            SegmentationModel.readSpec(dir);
+            SegmentationModel.checkFiles(dir);
             return null;
         } catch (ModelLoadException e) {
             return option + ": " + e.getMessage();
+        }
+    }
+
+    /**
+     * Whether the video the user named opens as a video, tried once before any broker starts or any
+     * frame is published: a file that is not one is a sentence now, not a stack trace in the middle
+     * of the run.
+     *
+     * @param video the {@code --video} given, or null
+     * @return the problem in one sentence, or null
+     */
+    public static String videoProblem(Path video) {
+        if (video == null) {
+            return null;
+        }
+        try (FrameSource probe = VideoFileSource.open(video)) {
+            probe.nativeFps();
+            return null;
+        } catch (FrameSourceException e) {
+            return "--video: " + e.getMessage();
         }
     }
 

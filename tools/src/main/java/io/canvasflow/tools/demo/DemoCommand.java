@@ -2,6 +2,7 @@ package io.canvasflow.tools.demo;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.DurationConverter;
+import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.cli.options.VideoOptions;
@@ -9,7 +10,6 @@ import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameRate;
 import io.canvasflow.clients.FrameSource;
-import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.MaskFollower;
 import io.canvasflow.clients.OverlayRenderer;
 import io.canvasflow.clients.OverlayWriter;
@@ -113,6 +113,7 @@ public final class DemoCommand extends BaseCommand {
             names = "--out",
             paramLabel = "DIR",
             defaultValue = "reports/demo",
+            converter = FileConverters.OutputFolder.class,
             description = "Report folder. Default: ${DEFAULT-VALUE}.")
     private Path out;
 
@@ -151,7 +152,7 @@ public final class DemoCommand extends BaseCommand {
             stdout.printf("Report: %s%n", out.toAbsolutePath().resolve(DemoReport.MARKDOWN));
             stdout.flush();
             return report.complete() ? 0 : 1;
-        } catch (ModelLoadException | IllegalArgumentException e) {
+        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
             stderr.println("canvasflow demo: " + e.getMessage());
             stderr.flush();
             return 2;
@@ -175,24 +176,13 @@ public final class DemoCommand extends BaseCommand {
         require(frames >= 1, "--frames", ">= 1", frames);
         require(threads >= 1, "--threads", ">= 1", threads);
         refuseIf(videoOptions.problem());
-        if (video != null) {
-            // Opened once here, before the broker and the topology start: a file that is not a
-            // video is one sentence now, not a stack trace in the middle of the demo.
-            try (FrameSource probe = VideoFileSource.open(video)) {
-                probe.nativeFps();
-            } catch (FrameSourceException e) {
-                throw usage("--video: " + e.getMessage());
-            }
-        }
+        refuseIf(StartChecks.videoProblem(video));
         parseSize(videoSize);
         if (timeout.isNegative() || timeout.isZero()) {
             throw usage("expected a positive --timeout but found " + timeout);
         }
         if (viewPort < 0 || viewPort > 65535) {
             throw usage("expected --view-port between 0 and 65535 but found " + viewPort);
-        }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw usage("--out " + out + " is a file; give a folder for the report");
         }
         // The model and the cluster before anything starts: a bad one is one sentence now, not a
         // stack trace after the broker and an empty report folder.

@@ -2,6 +2,7 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.ConfigOptions;
+import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
@@ -18,7 +19,6 @@ import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,6 +143,7 @@ public final class ReplayCommand extends BaseCommand {
     @Option(
             names = "--report",
             defaultValue = "reports/replay",
+            converter = FileConverters.OutputFolder.class,
             description =
                     "Folder for replay.json, replay.md and the PNG plots (default"
                             + " ${DEFAULT-VALUE}).")
@@ -260,6 +261,7 @@ public final class ReplayCommand extends BaseCommand {
 
     private Settings settings() {
         refuseIf(videoOptions.problem());
+        refuseIf(StartChecks.videoProblem(videoOptions.video()));
         require(threads >= 1, "--threads", ">= 1", threads);
         refuseIf(latencyOptions.problem());
         int synthetic =
@@ -285,10 +287,7 @@ public final class ReplayCommand extends BaseCommand {
                         StartChecks.modelProblem(modelOptions.model(), "--model"),
                         StartChecks.modelProblem(baseline, "--baseline"),
                         StartChecks.settingsProblem(
-                                configOptions.configFile(), configOptions.overrides()),
-                        Files.exists(report) && !Files.isDirectory(report)
-                                ? "--report " + report + " is a file; give a folder"
-                                : null)) {
+                                configOptions.configFile(), configOptions.overrides()))) {
             if (problem != null) {
                 throw usage(problem);
             }

@@ -221,4 +221,34 @@ class CapacityModelTest {
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("no file at"), missing.err());
     }
+
+    @Test
+    void shouldRefuseJsonOfTheWrongShapeOrNotTextInOneSentence(@TempDir Path dir) throws Exception {
+        // Given files that parse as JSON but are not bench scale's, and one that is not text
+        Map<String, String> files =
+                Map.of(
+                        "runs-object.json", "{\"runs\": {}}",
+                        "runs-numbers.json", "{\"runs\": [1, 2]}",
+                        "restores-text.json", "{\"runs\": [{}], \"restores\": \"x\"}",
+                        "run-lacks.json", "{\"runs\": [{\"partitions\": 4}]}");
+        for (var f : files.entrySet()) {
+            Path file = Files.writeString(dir.resolve(f.getKey()), f.getValue());
+
+            CommandRun run = CommandRun.of(new CapacityCommand(), "--measured", file.toString());
+
+            // Then each is one sentence naming the file, status 2 (a ClassCastException's stack
+            // trace and status 1 before)
+            assertEquals(2, run.exit(), run.err());
+            assertEquals(1, run.errLines().size(), run.err());
+            assertTrue(
+                    run.err().contains("--measured " + file + " is not bench scale's JSON: "),
+                    run.err());
+        }
+        Path binary = Files.write(dir.resolve("photo.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8});
+        CommandRun notText = CommandRun.of(new CapacityCommand(), "--measured", binary.toString());
+        assertEquals(2, notText.exit(), notText.err());
+        assertTrue(
+                notText.err().contains("--measured " + binary + " is not UTF-8 text"),
+                notText.err());
+    }
 }

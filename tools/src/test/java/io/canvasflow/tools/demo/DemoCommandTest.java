@@ -156,7 +156,7 @@ class DemoCommandTest {
                         withOutAndModel("--timeout", "0s"),
                         "expected a positive --timeout but found PT0S",
                         withOutAndModel("--video-size", "wide"),
-                        "--video-size expects WIDTHxHEIGHT, for example 640x360, not 'wide'");
+                        "--video-size expects WIDTHxHEIGHT, each from 1 to 8192, for example 640x360, not 'wide'");
         for (CommandRun run : Refusals.assertEachRefused(DemoCommand::new, refusals)) {
             assertFalse(run.out().contains("Kafka at"), run.out());
         }
@@ -172,7 +172,7 @@ class DemoCommandTest {
         Map<List<String>, String> refusals =
                 Map.of(
                         List.of("--out", file.toString(), "--model", model),
-                        "--out " + file + " is a file; give a folder for the report",
+                        "'--out': " + file + " is a file; give a folder to write",
                         List.of("--out", unused.toString(), "--model", emptyModel.toString()),
                         "--model: no model.json in " + emptyModel,
                         List.of(

@@ -63,18 +63,26 @@ public final class LabelledSources {
             throw new IllegalArgumentException(
                     "--data " + spec + " names no location; write " + kind + ":PATH");
         }
-        return switch (kind) {
-            case "voc" -> voc(Path.of(where), selection);
-            case "cityscapes" -> cityscapes(where, selection);
-            case "topic" -> topic(where, selection);
-            case "labelme" ->
-                    LabelmeJsonDataset.read(Path.of(where), selection.width(), selection.height());
-            default ->
-                    throw new IllegalArgumentException(
-                            "--data must be synthetic, voc:DIR, cityscapes:DIR[:SPLIT],"
-                                    + " labelme:DIR or topic:NAME; got "
-                                    + spec);
-        };
+        LabelledData data =
+                switch (kind) {
+                    case "voc" -> voc(Path.of(where), selection);
+                    case "cityscapes" -> cityscapes(where, selection);
+                    case "topic" -> topic(where, selection);
+                    case "labelme" ->
+                            LabelmeJsonDataset.read(
+                                    Path.of(where), selection.width(), selection.height());
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "--data must be synthetic, voc:DIR, cityscapes:DIR[:SPLIT],"
+                                            + " labelme:DIR or topic:NAME; got "
+                                            + spec);
+                };
+        if (data.frameCount() == 0) {
+            // an empty split or selection: training would refuse late, evaluation report NaNs
+            throw new DatasetException(
+                    "--data " + spec + " holds no labelled frames (" + data.description() + ")");
+        }
+        return data;
     }
 
     private static LabelledData voc(Path root, Selection s) {

@@ -1,12 +1,14 @@
 package io.canvasflow.trainer.label;
 
 import io.canvasflow.cli.options.CommandConfigOptions;
+import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.FrameSources;
+import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.trainer.data.DatasetException;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -130,7 +133,10 @@ public final class LabelCommand implements Callable<Integer> {
                 description = "Topic for the labelled frames (default " + DEFAULT_TOPIC + ").")
         String toTopic;
 
-        @Option(names = "--voc", description = "Write a VOC-layout folder here instead of a topic.")
+        @Option(
+                names = "--voc",
+                converter = FileConverters.OutputFolder.class,
+                description = "Write a VOC-layout folder here instead of a topic.")
         Path voc;
     }
 
@@ -152,6 +158,9 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Mixin CommandConfigOptions commandConfig;
 
+    /** The topic this run created, if it did: deleted again when the run refuses. */
+    private List<String> createdTopics = List.of();
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -170,8 +179,25 @@ public final class LabelCommand implements Callable<Integer> {
                 | DatasetException
                 | FrameSourceException
                 | IllegalArgumentException e) {
+            dropCreatedTopic();
             System.err.println("canvasflow label: " + e.getMessage());
             return 2;
+        } catch (KafkaException e) {
+            // a producer property Kafka refuses (the preflight checks only the admin's)
+            dropCreatedTopic();
+            System.err.println("canvasflow label: " + KafkaClientFailure.describe(e));
+            return 2;
+        }
+    }
+
+    /** The topic this run created and, refusing, leaves empty: it goes, as if never made. */
+    private void dropCreatedTopic() {
+        if (!createdTopics.isEmpty()) {
+            KafkaTopics.deleteCreated(
+                            new java.util.HashMap<String, Object>(commandConfig.client(servers())),
+                            createdTopics,
+                            Duration.ofSeconds(15))
+                    .forEach(name -> System.out.println("Deleted topic " + name + ", left empty"));
         }
     }
 
@@ -261,7 +287,7 @@ public final class LabelCommand implements Callable<Integer> {
         if (voc() != null) {
             return LabelJob.vocSink(voc(), t.classes());
         }
-        ensureTopic();
+        // the producer first: a property Kafka refuses is said before any topic is made
         FramePublisher publisher =
                 FramePublisher.builder()
                         .setBootstrapServers(servers())
@@ -269,6 +295,12 @@ public final class LabelCommand implements Callable<Integer> {
                         .optTopic(Topics.FRAMES_LABELLED.withName(toTopic()))
                         .optTransactionalId("canvasflow-label-" + toTopic() + "-" + stem(source))
                         .build();
+        try {
+            ensureTopic();
+        } catch (RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
         return LabelJob.topicSink(
                 publisher, LabelJob.metadata(t.classes(), t.description(), source));
     }
@@ -282,11 +314,12 @@ public final class LabelCommand implements Callable<Integer> {
                                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                                         String.valueOf(FramePublisher.MAX_REQUEST_BYTES)));
         try {
-            KafkaTopics.createIfAbsent(
+            createdTopics =
+                    KafkaTopics.createIfAbsent(
                             new java.util.HashMap<String, Object>(commandConfig.client(servers())),
                             List.of(topic),
-                            Duration.ofSeconds(15))
-                    .forEach(name -> System.out.println("Created topic " + name));
+                            Duration.ofSeconds(15));
+            createdTopics.forEach(name -> System.out.println("Created topic " + name));
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

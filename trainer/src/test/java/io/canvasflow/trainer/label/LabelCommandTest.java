@@ -79,8 +79,15 @@ class LabelCommandTest {
         // (Kafka's own INFO lines share stderr here; the CLI keeps them at WARN.)
         assertEquals(1, run.err().lines().filter(l -> l.startsWith("canvasflow label:")).count());
         assertFalse(run.err().contains("\tat "), "a stack trace: " + run.err());
-        DatasetException e = assertThrows(DatasetException.class, () -> read("labelled-b", null));
-        assertTrue(e.getMessage().contains("has no labelled frames"), e.getMessage());
+        // and the topic it created for them is gone again, not left empty behind it
+        assertTrue(run.out().contains("Deleted topic labelled-b, left empty"), run.out());
+        // (the brokers learn of a deletion a moment after the controller answers)
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        DatasetException e;
+        do {
+            e = assertThrows(DatasetException.class, () -> read("labelled-b", null));
+        } while (!e.getMessage().contains("does not exist") && System.nanoTime() < deadline);
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
 
     @Test

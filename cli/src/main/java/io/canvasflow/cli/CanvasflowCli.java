@@ -124,7 +124,9 @@ public final class CanvasflowCli implements Callable<Integer> {
     /** The exception's first message line, then each cause's that adds to it. */
     static String describe(Throwable e) {
         StringBuilder text = new StringBuilder(firstLine(e));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        // at most 8 causes: a chain that loops back on itself must not loop here
+        Throwable c = e.getCause();
+        for (int depth = 0; c != null && depth < 8; depth++, c = c.getCause()) {
             String line = firstLine(c);
             if (!text.toString().contains(line)) {
                 text.append(": ").append(line);

@@ -3,6 +3,7 @@ package io.canvasflow.clients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.clients.view.ViewCommand;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,6 +27,18 @@ class StartupChecksTest {
 
     @Test
     void shouldRefuseACameraGivenTwiceOrWithoutASourceBeforeConnecting() {
+        Outcome huge =
+                run(
+                        new PublishCommand(),
+                        "--camera",
+                        "a=synthetic:0:5",
+                        "--resize",
+                        "99999x99999",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+        assertEquals(2, huge.status(), huge.err());
+        assertTrue(huge.err().contains("each from 1 to 8192"), huge.err());
+
         Outcome twice =
                 run(
                         new PublishCommand(),
@@ -91,6 +104,16 @@ class StartupChecksTest {
                             "no-such-masks",
                             "--bootstrap-servers",
                             kafka.bootstrapServers());
+            // view used to wait for it, an empty page for ever
+            Outcome view =
+                    run(
+                            new ViewCommand(),
+                            "--port",
+                            "0",
+                            "--masks-topic",
+                            "no-such-masks",
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers());
 
             assertEquals(2, publish.status(), publish.err());
             assertTrue(
@@ -101,6 +124,11 @@ class StartupChecksTest {
             assertEquals(2, masks.status(), masks.err());
             assertTrue(
                     masks.err().startsWith("topic no-such-masks does not exist at "), masks.err());
+            assertEquals(2, view.status(), view.err());
+            assertTrue(
+                    view.err().contains("topics no-such-masks, frames do not exist at "),
+                    view.err());
+            assertTrue(view.seconds() < 15, view.seconds() + " s");
         }
     }
 }

@@ -341,9 +341,9 @@ public final class ModelsCommand implements Callable<Integer> {
                                                     .equals(key));
             if (!assigned) {
                 throw new ModelRegistryException(
-                        "no assignment covers "
+                        "there is no assignment "
                                 + key
-                                + "; `canvasflow models assignments` lists them");
+                                + " to remove; `canvasflow models assignments` lists them");
             }
             client.assign(scope.scope(), scope.target(), null);
             out.printf("unassigned %s%n", key);

@@ -193,7 +193,9 @@ class ModelRegistryEndToEndTest {
         // a typo was a tombstone for nothing, "unassigned" and status 0
         CommandRun typo = models("unassign", "--camera", "typo-cam");
         assertEquals(2, typo.exit(), typo.err());
-        assertTrue(typo.err().contains("no assignment covers "), typo.err());
+        assertTrue(
+                typo.err().contains("there is no assignment camera:typo-cam to remove"),
+                typo.err());
 
         CommandRun unknown = models("remove", "never-published-2");
         assertEquals(2, unknown.exit());

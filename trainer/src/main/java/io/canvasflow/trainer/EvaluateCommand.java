@@ -72,7 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--report",
             defaultValue = "reports/evaluation",
-            converter = FileConverters.OutputFolder.class,
+            converter = FileConverters.DefaultedOutputFolder.class,
             description =
                     "Folder for evaluation.md, evaluation.json and the PNG plots (default ${DEFAULT-VALUE}).")
     Path report;
@@ -126,6 +126,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             if (range != null) {
                 SequenceRange.parse(range, "--range");
+            }
+            String unwritable = FileConverters.folderProblem(report, "--report");
+            if (unwritable != null) {
+                throw new IllegalArgumentException(unwritable);
             }
             return LabelledSources.SYNTHETIC.equals(data) ? synthetic() : footage();
         } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {

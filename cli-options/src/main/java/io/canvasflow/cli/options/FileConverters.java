@@ -16,8 +16,8 @@ public final class FileConverters {
     private FileConverters() {}
 
     /**
-     * A file a command will write: it may not exist yet, but it must not be a folder, and its
-     * folder must be one the command can create or write in.
+     * A file a command will write: not a folder; when it exists, one this user may write, else one
+     * it may create (not under a file, in a folder it may write in).
      */
     public static final class OutputFile implements ITypeConverter<Path> {
         @Override
@@ -27,25 +27,56 @@ public final class FileConverters {
                 throw new TypeConversionException(
                         value + " is a folder; give the path of a file to write");
             }
-            refuseUnwritable(value, path.toAbsolutePath().getParent());
+            if (Files.exists(path)) {
+                // /dev/stdout, or a file made for the user in a folder they may not write in
+                if (!Files.isWritable(path)) {
+                    throw new TypeConversionException(
+                            value + " cannot be written by this user; give a file you can write");
+                }
+                return path;
+            }
+            refuseIf(problem(value, path.toAbsolutePath().getParent(), true));
             return path;
         }
     }
 
     /**
      * A folder a command will write: it may not exist yet, but it must not be a file, nor lie under
-     * one, and the command must be able to create it or write in it.
+     * one, and this user must be able to create it or write in it.
      */
     public static final class OutputFolder implements ITypeConverter<Path> {
         @Override
         public Path convert(String value) {
-            Path path = path(value);
-            if (Files.exists(path) && !Files.isDirectory(path)) {
-                throw new TypeConversionException(value + " is a file; give a folder to write");
-            }
-            refuseUnwritable(value, path.toAbsolutePath());
+            Path path = shape(value);
+            refuseIf(problem(value, path.toAbsolutePath(), true));
             return path;
         }
+    }
+
+    /**
+     * An output folder whose option has a default, checked for its shape only: not a file, not
+     * under one. picocli converts a default value even for {@code --help}, so whether this user may
+     * write there is the command's check when it runs, {@link #folderProblem}.
+     */
+    public static final class DefaultedOutputFolder implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path path = shape(value);
+            refuseIf(problem(value, path.toAbsolutePath(), false));
+            return path;
+        }
+    }
+
+    /**
+     * Whether this user may create or write in an output folder, for an option with a default.
+     *
+     * @param folder the folder
+     * @param option the option that names it, for the sentence
+     * @return the problem in one sentence, or null
+     */
+    public static String folderProblem(Path folder, String option) {
+        String problem = problem(folder.toString(), folder.toAbsolutePath(), true);
+        return problem == null ? null : option + " " + problem;
     }
 
     /** A file a command will read: it must exist and be a readable file. */
@@ -61,28 +92,41 @@ public final class FileConverters {
         }
     }
 
+    private static Path shape(String value) {
+        Path path = path(value);
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new TypeConversionException(value + " is a file; give a folder to write");
+        }
+        return path;
+    }
+
     /**
-     * Refuses a folder that cannot be written: the nearest part of it that exists is a file, or a
-     * folder this process may not write in.
+     * What keeps a folder from being made or written: the nearest part of it that exists is a file,
+     * or (with {@code permission}) a folder this user may not write in.
      */
-    private static void refuseUnwritable(String value, Path folder) {
+    private static String problem(String value, Path folder, boolean permission) {
         Path existing = folder;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
         if (existing == null) {
-            return;
+            return null;
         }
         if (!Files.isDirectory(existing)) {
-            throw new TypeConversionException(
-                    value
-                            + " lies under "
-                            + existing
-                            + ", which is a file; give a path in a folder");
+            return value + " lies under " + existing + ", which is a file; give a path in a folder";
         }
-        if (!Files.isWritable(existing)) {
-            throw new TypeConversionException(
-                    value + " cannot be written: this user may not write in " + existing);
+        if (permission && !Files.isWritable(existing)) {
+            return value
+                    + " cannot be written: this user may not write in "
+                    + existing
+                    + "; give a folder you can write in";
+        }
+        return null;
+    }
+
+    private static void refuseIf(String problem) {
+        if (problem != null) {
+            throw new TypeConversionException(problem);
         }
     }
 

@@ -115,12 +115,13 @@ public final class ViewCommand implements Callable<Integer> {
                 GracefulStop stop = new GracefulStop("view-shutdown", view::stop)) {
             // Its consumer would retry an absent cluster for ever, so ask it first (after the
             // local checks: the address, the port and the consumer's own settings).
-            // The masks topic must exist, as for `masks`: a typo would be an empty page for ever.
+            // Both topics must exist, as for `masks --out`: a typo would be an empty page for ever,
+            // or masks without their frames.
             String unreachable =
                     KafkaOptions.preflight(
                             bootstrap,
                             follow.consumerProperties(),
-                            List.of(masks),
+                            List.of(masks, frames),
                             FollowOptions.HOW_TO_CREATE_TOPICS);
             if (unreachable != null) {
                 throw new IllegalArgumentException(unreachable);

@@ -113,7 +113,7 @@ public final class DemoCommand extends BaseCommand {
             names = "--out",
             paramLabel = "DIR",
             defaultValue = "reports/demo",
-            converter = FileConverters.OutputFolder.class,
+            converter = FileConverters.DefaultedOutputFolder.class,
             description = "Report folder. Default: ${DEFAULT-VALUE}.")
     private Path out;
 
@@ -152,7 +152,7 @@ public final class DemoCommand extends BaseCommand {
             stdout.printf("Report: %s%n", out.toAbsolutePath().resolve(DemoReport.MARKDOWN));
             stdout.flush();
             return report.complete() ? 0 : 1;
-        } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
+        } catch (ModelLoadException | IllegalArgumentException e) {
             stderr.println("canvasflow demo: " + e.getMessage());
             stderr.flush();
             return 2;
@@ -177,6 +177,7 @@ public final class DemoCommand extends BaseCommand {
         require(threads >= 1, "--threads", ">= 1", threads);
         refuseIf(videoOptions.problem());
         refuseIf(StartChecks.videoProblem(video));
+        refuseIf(FileConverters.folderProblem(out, "--out"));
         parseSize(videoSize);
         if (timeout.isNegative() || timeout.isZero()) {
             throw usage("expected a positive --timeout but found " + timeout);

@@ -143,7 +143,7 @@ public final class ReplayCommand extends BaseCommand {
     @Option(
             names = "--report",
             defaultValue = "reports/replay",
-            converter = FileConverters.OutputFolder.class,
+            converter = FileConverters.DefaultedOutputFolder.class,
             description =
                     "Folder for replay.json, replay.md and the PNG plots (default"
                             + " ${DEFAULT-VALUE}).")
@@ -286,6 +286,7 @@ public final class ReplayCommand extends BaseCommand {
                 Arrays.asList(
                         StartChecks.modelProblem(modelOptions.model(), "--model"),
                         StartChecks.modelProblem(baseline, "--baseline"),
+                        FileConverters.folderProblem(report, "--report"),
                         StartChecks.settingsProblem(
                                 configOptions.configFile(), configOptions.overrides()))) {
             if (problem != null) {

@@ -10,6 +10,7 @@ import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.FrameSources;
 import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
+import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
@@ -182,23 +183,32 @@ public final class LabelCommand implements Callable<Integer> {
             dropCreatedTopic();
             System.err.println("canvasflow label: " + e.getMessage());
             return 2;
-        } catch (KafkaException e) {
-            // a producer property Kafka refuses (the preflight checks only the admin's)
-            dropCreatedTopic();
-            System.err.println("canvasflow label: " + KafkaClientFailure.describe(e));
-            return 2;
         }
     }
 
-    /** The topic this run created and, refusing, leaves empty: it goes, as if never made. */
+    /**
+     * The topic this run created and, refusing, left empty: it goes, as if never made. Only when a
+     * committed read finds nothing in it: another labelling run may have committed into it
+     * meanwhile, and a commit that timed out may still have landed.
+     */
     private void dropCreatedTopic() {
-        if (!createdTopics.isEmpty()) {
-            KafkaTopics.deleteCreated(
-                            new java.util.HashMap<String, Object>(commandConfig.client(servers())),
-                            createdTopics,
-                            Duration.ofSeconds(15))
-                    .forEach(name -> System.out.println("Deleted topic " + name + ", left empty"));
+        if (createdTopics.isEmpty()) {
+            return;
         }
+        Map<String, Object> client =
+                new java.util.HashMap<String, Object>(commandConfig.client(servers()));
+        try {
+            Map<String, Object> config = TopicSnapshot.consumerConfig(client);
+            if (!TopicSnapshot.take(config, toTopic(), TopicSnapshot.WHOLE)
+                    .head(config, 1, Duration.ofSeconds(5))
+                    .isEmpty()) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            return; // cannot tell whether it is empty: it stays
+        }
+        KafkaTopics.deleteCreated(client, createdTopics, Duration.ofSeconds(15))
+                .forEach(name -> System.out.println("Deleted topic " + name + ", left empty"));
     }
 
     /** Validates everything, then labels. */
@@ -287,14 +297,21 @@ public final class LabelCommand implements Callable<Integer> {
         if (voc() != null) {
             return LabelJob.vocSink(voc(), t.classes());
         }
-        // the producer first: a property Kafka refuses is said before any topic is made
-        FramePublisher publisher =
-                FramePublisher.builder()
-                        .setBootstrapServers(servers())
-                        .optProducerProperties(commandConfig.properties())
-                        .optTopic(Topics.FRAMES_LABELLED.withName(toTopic()))
-                        .optTransactionalId("canvasflow-label-" + toTopic() + "-" + stem(source))
-                        .build();
+        // the producer first: a property Kafka refuses is said before any topic is made (the
+        // preflight checks only the admin client's)
+        FramePublisher publisher;
+        try {
+            publisher =
+                    FramePublisher.builder()
+                            .setBootstrapServers(servers())
+                            .optProducerProperties(commandConfig.properties())
+                            .optTopic(Topics.FRAMES_LABELLED.withName(toTopic()))
+                            .optTransactionalId(
+                                    "canvasflow-label-" + toTopic() + "-" + stem(source))
+                            .build();
+        } catch (KafkaException e) {
+            throw new IllegalArgumentException(KafkaClientFailure.describe(e), e);
+        }
         try {
             ensureTopic();
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,5 +89,25 @@ class CityscapesDatasetTest {
         BufferedImage label = new BufferedImage(W, H, BufferedImage.TYPE_BYTE_GRAY);
         label.getRaster().setSamples(0, 0, W, H, 0, labelIds);
         ImageIO.write(label, "png", gt.resolve(name + "_gtFine_labelIds.png").toFile());
+    }
+
+    @Test
+    void shouldRefuseASplitThatHoldsNoFramesWhereItIsOpened() throws IOException {
+        // Given the split's folders with no city in them
+        Files.createDirectories(root.resolve("leftImg8bit/val"));
+        Files.createDirectories(root.resolve("gtFine/val"));
+
+        // Then it is refused naming the data (evaluate wrote a report of NaNs, then crashed)
+        DatasetException e =
+                assertThrows(
+                        DatasetException.class,
+                        () ->
+                                LabelledSources.open(
+                                        "cityscapes:" + root + ":val",
+                                        new LabelledSources.Selection(
+                                                Map.of(), null, SequenceRange.ALL, null, W, H)));
+        assertTrue(
+                e.getMessage().startsWith("--data cityscapes:" + root + ":val holds no labelled"),
+                e.getMessage());
     }
 }

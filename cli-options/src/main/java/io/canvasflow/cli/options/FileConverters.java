@@ -44,11 +44,22 @@ public final class FileConverters {
      * A folder a command will write: it may not exist yet, but it must not be a file, nor lie under
      * one, and this user must be able to create it or write in it.
      */
-    public static final class OutputFolder implements ITypeConverter<Path> {
+    public static class OutputFolder implements ITypeConverter<Path> {
+        private final boolean permission;
+
+        /** The converter picocli makes: shape and permission. */
+        public OutputFolder() {
+            this(true);
+        }
+
+        OutputFolder(boolean permission) {
+            this.permission = permission;
+        }
+
         @Override
         public Path convert(String value) {
             Path path = shape(value);
-            refuseIf(problem(value, path.toAbsolutePath(), true));
+            refuseIf(problem(value, path.toAbsolutePath(), permission));
             return path;
         }
     }
@@ -58,12 +69,10 @@ public final class FileConverters {
      * under one. picocli converts a default value even for {@code --help}, so whether this user may
      * write there is the command's check when it runs, {@link #folderProblem}.
      */
-    public static final class DefaultedOutputFolder implements ITypeConverter<Path> {
-        @Override
-        public Path convert(String value) {
-            Path path = shape(value);
-            refuseIf(problem(value, path.toAbsolutePath(), false));
-            return path;
+    public static final class DefaultedOutputFolder extends OutputFolder {
+        /** The converter picocli makes: shape only. */
+        public DefaultedOutputFolder() {
+            super(false);
         }
     }
 

@@ -33,7 +33,9 @@ class FileConvertersTest {
         // (a benchmark or a training run used to find out when it wrote, at the end)
         for (var converter :
                 java.util.List.of(
-                        new FileConverters.OutputFolder(), new FileConverters.OutputFile())) {
+                        new FileConverters.OutputFolder(),
+                        new FileConverters.DefaultedOutputFolder(),
+                        new FileConverters.OutputFile())) {
             TypeConversionException e =
                     assertThrows(
                             TypeConversionException.class,

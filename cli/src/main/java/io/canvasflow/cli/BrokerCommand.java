@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,6 +146,20 @@ public final class BrokerCommand extends BaseCommand {
                                 port == null ? defaultPort : port,
                                 controllerPort == null ? defaultControllerPort : controllerPort);
         if (dataDir != null) {
+            // made now, so that a folder that cannot be made is a refusal, not a failed start
+            try {
+                Files.createDirectories(dataDir);
+            } catch (IOException e) {
+                return refuse(
+                        err,
+                        "--data-dir "
+                                + dataDir
+                                + " cannot be created ("
+                                + e.getClass().getSimpleName()
+                                + " on "
+                                + e.getMessage()
+                                + "); give a folder you can write in");
+            }
             builder.optDataDir(dataDir);
         }
         EmbeddedKafkaBroker broker;

@@ -86,6 +86,19 @@ class BrokerCommandTest {
                 err.toString().strip());
         err.getBuffer().setLength(0);
 
+        // a folder even root may not make (the kernel's /proc): a refusal, not a failed start
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            assertEquals(2, execute("broker", "--smoke", "--data-dir", "/proc/cf-test/data"));
+            // (as root, made and refused by the kernel; as another user, refused as read)
+            String said = err.toString();
+            assertTrue(
+                    said.startsWith("canvasflow broker: ")
+                            && said.contains("/proc/cf-test/data cannot be")
+                            && said.strip().lines().count() == 1,
+                    said);
+            err.getBuffer().setLength(0);
+        }
+
         assertEquals(2, execute("broker", "--topic", "bad/name"));
         assertTrue(err.toString().contains("bad/name"), err.toString());
         err.getBuffer().setLength(0);

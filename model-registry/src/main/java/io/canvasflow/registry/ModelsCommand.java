@@ -73,34 +73,48 @@ public final class ModelsCommand implements Callable<Integer> {
                 description = "Assignments topic (default: model-assignments).")
         String assignmentsTopic;
 
-        /** The client of the cluster the options name. */
-        ModelRegistryClient client() {
+        /**
+         * The client of the cluster the options name.
+         *
+         * @param topicsMustExist whether the registry topics must be there already: all but {@code
+         *     publish}, which creates them. A mistyped topic name would otherwise be created by a
+         *     cluster that makes topics on first use, not compacted, and read as an empty registry.
+         */
+        ModelRegistryClient client(boolean topicsMustExist) {
             String servers = kafkaOptions.bootstrapServersOr(System.getenv());
             if (servers == null) {
                 throw new ModelRegistryException(
                         "no Kafka bootstrap servers: pass --bootstrap-servers HOST:PORT or set "
                                 + KafkaOptions.BOOTSTRAP_ENV);
             }
+            ModelRegistryClient.RegistryTopics defaults =
+                    ModelRegistryClient.RegistryTopics.defaults();
+            ModelRegistryClient.RegistryTopics topics =
+                    new ModelRegistryClient.RegistryTopics(
+                            modelsTopic != null ? modelsTopic : defaults.models(),
+                            assignmentsTopic != null ? assignmentsTopic : defaults.assignments(),
+                            defaults.errors());
             Map<String, String> client;
             String unreachable;
             try {
                 client = commandConfig.client(servers);
                 // Without this, an absent cluster is a minute of client retries and a trace.
-                unreachable = KafkaOptions.preflight(servers, client, List.of(), "");
+                unreachable =
+                        KafkaOptions.preflight(
+                                servers,
+                                client,
+                                topicsMustExist
+                                        ? List.of(topics.models(), topics.assignments())
+                                        : List.of(),
+                                "publish a model first with `canvasflow models publish DIR`, which"
+                                        + " creates the registry topics");
             } catch (IllegalArgumentException e) {
                 throw new ModelRegistryException(e.getMessage());
             }
             if (unreachable != null) {
                 throw new ModelRegistryException(unreachable);
             }
-            ModelRegistryClient.RegistryTopics defaults =
-                    ModelRegistryClient.RegistryTopics.defaults();
-            return new ModelRegistryClient(
-                    new HashMap<>(client),
-                    new ModelRegistryClient.RegistryTopics(
-                            modelsTopic != null ? modelsTopic : defaults.models(),
-                            assignmentsTopic != null ? assignmentsTopic : defaults.assignments(),
-                            defaults.errors()));
+            return new ModelRegistryClient(new HashMap<>(client), topics);
         }
     }
 
@@ -117,10 +131,15 @@ public final class ModelsCommand implements Callable<Integer> {
         /** The subcommand's work against the cluster the options name. */
         abstract void run(ModelRegistryClient client, PrintWriter out);
 
+        /** Whether the subcommand creates the registry topics itself ({@code publish}). */
+        boolean createsTopics() {
+            return false;
+        }
+
         @Override
         public final Integer call() {
             try {
-                run(registry.client(), out());
+                run(registry.client(!createsTopics()), out());
                 out().flush();
                 return 0;
             } catch (ModelRegistryException | ModelLoadException e) {
@@ -168,6 +187,11 @@ public final class ModelsCommand implements Callable<Integer> {
                         "Then assign it to every camera nothing else covers (a deployment's first"
                                 + " model).")
         boolean assignDefault;
+
+        @Override
+        boolean createsTopics() {
+            return true;
+        }
 
         @Override
         void run(ModelRegistryClient client, PrintWriter out) {

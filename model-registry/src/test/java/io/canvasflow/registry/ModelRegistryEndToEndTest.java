@@ -170,6 +170,17 @@ class ModelRegistryEndToEndTest {
 
     @Test
     void shouldRefuseBadInputWithOneSentenceAndStatusTwo() {
+        // (a registry whatever ran before: its topics are what publish creates)
+        new ModelRegistryClient(kafka.clientConfig(), ModelRegistryClient.RegistryTopics.defaults())
+                .createTopics((short) 1);
+        // a mistyped topic was created by the cluster on first read, and listed as empty
+        CommandRun typoTopic = models("list", "--models-topic", "modles");
+        assertEquals(2, typoTopic.exit(), typoTopic.err());
+        assertTrue(
+                typoTopic.err().contains("modles does not exist")
+                        && typoTopic.err().contains("canvasflow models publish DIR"),
+                typoTopic.err());
+
         CommandRun missingDir = models("publish", temp.resolve("nope").toString());
         assertEquals(2, missingDir.exit());
         assertTrue(

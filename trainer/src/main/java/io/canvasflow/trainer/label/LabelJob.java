@@ -11,10 +11,13 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Utils;
@@ -192,6 +195,11 @@ public final class LabelJob {
                     "--voc " + root + " already exists; name a new folder");
         }
         Path parent = root.toAbsolutePath().getParent();
+        // the folders this run makes above the VOC folder, removed again if it aborts
+        List<Path> made = new ArrayList<>();
+        for (Path p = parent; p != null && !Files.exists(p); p = p.getParent()) {
+            made.add(p);
+        }
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, root.getFileName() + ".partial-");
         Path images = Files.createDirectories(tmp.resolve("JPEGImages"));
@@ -228,6 +236,13 @@ public final class LabelJob {
                 // Called from a finally block: a failure here must not hide the one that got here.
                 try {
                     Utils.delete(tmp.toFile());
+                    for (Path p : made) { // deepest first; one that is not empty stays
+                        try {
+                            Files.deleteIfExists(p);
+                        } catch (DirectoryNotEmptyException e) {
+                            break;
+                        }
+                    }
                 } catch (IOException e) {
                     System.err.println(
                             "canvasflow label: could not delete the unfinished folder "

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -251,8 +252,16 @@ public final class PublishJob {
                 return;
             }
             if (failed.incrementAndGet() == 1) {
-                error = "a frame could not be sent: " + exception.getMessage();
-                LOG.error("camera {}: a frame could not be sent", id, exception);
+                error =
+                        "a frame could not be sent: "
+                                + exception.getMessage()
+                                + (exception instanceof RecordTooLargeException
+                                        ? " (make frames smaller with --resize or --jpeg-quality,"
+                                                + " or raise the topic's max.message.bytes)"
+                                        : "");
+                // Kafka's reason in one line; the trace, which says no more, at DEBUG
+                LOG.error("camera {}: {}", id, error);
+                LOG.debug("camera {}: a frame could not be sent", id, exception);
             }
         }
 

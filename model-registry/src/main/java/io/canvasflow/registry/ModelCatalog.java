@@ -84,6 +84,9 @@ public final class ModelCatalog {
 
     private record Published(String publication, ModelManifest manifest) {}
 
+    /** The smallest chunk {@code models publish} writes (its {@code --chunk-bytes} floor). */
+    static final int MIN_CHUNK_BYTES = 1024;
+
     private final boolean assemble;
     private final Listener listener;
     private final Map<String, Published> manifests = new TreeMap<>();
@@ -219,6 +222,23 @@ public final class ModelCatalog {
         }
         Map<Integer, Chunk> have = chunksOf(version);
         int count = published.manifest().getChunkCount();
+        long bytes = published.manifest().getParametersBytes();
+        if (count < 1 || bytes < 1 || count > (bytes + MIN_CHUNK_BYTES - 1) / MIN_CHUNK_BYTES) {
+            // a manifest's word is not trusted with memory: 2e9 chunks would be a list of 2e9
+            refuse(
+                    version,
+                    ModelErrorReason.INVALID_MODEL,
+                    "model "
+                            + version
+                            + " refused: its manifest names "
+                            + count
+                            + " chunks for "
+                            + bytes
+                            + " bytes, more than chunks of "
+                            + MIN_CHUNK_BYTES
+                            + " bytes or more can make");
+            return;
+        }
         List<Integer> missing =
                 IntStream.range(0, count)
                         .filter(

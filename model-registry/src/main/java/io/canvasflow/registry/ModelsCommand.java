@@ -196,7 +196,7 @@ public final class ModelsCommand implements Callable<Integer> {
         @Override
         void run(ModelRegistryClient client, PrintWriter out) {
             // A chunk and its envelope must fit Kafka's default 1 MiB record and request limits.
-            if (chunkBytes < 1024 || chunkBytes > MAX_CHUNK_BYTES) {
+            if (chunkBytes < ModelCatalog.MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES) {
                 throw new ModelRegistryException(
                         "--chunk-bytes "
                                 + chunkBytes

@@ -11,6 +11,7 @@ import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ModelChunk;
 import io.canvasflow.schemas.avro.ModelErrorReason;
+import io.canvasflow.schemas.avro.ModelManifest;
 import io.canvasflow.schemas.avro.ModelPart;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -117,6 +118,35 @@ class ModelCatalogTest {
         assertEquals(List.of(), heard.complete);
         catalog.caughtUp();
         assertEquals(1, heard.reasons.size());
+        assertFalse(catalog.isComplete(publication.version()));
+    }
+
+    @Test
+    void shouldRefuseAManifestThatNamesMoreChunksThanItsBytesAllow() {
+        // Given a manifest that says 2e9 chunks for a model of about 1.5 MB
+        ModelPublication publication = rnn();
+        List<Map.Entry<String, ModelPart>> records = new ArrayList<>(publication.records());
+        int last = records.size() - 1;
+        ModelPart manifest = records.get(last).getValue();
+        records.set(
+                last,
+                Map.entry(
+                        records.get(last).getKey(),
+                        ModelPart.newBuilder(manifest)
+                                .setPart(
+                                        ModelManifest.newBuilder((ModelManifest) manifest.getPart())
+                                                .setChunkCount(2_000_000_000)
+                                                .build())
+                                .build()));
+        Heard heard = new Heard();
+        ModelCatalog catalog = new ModelCatalog(true, heard);
+
+        // When it arrives (a list of its missing chunks would have been 2e9 long)
+        applyAll(catalog, records);
+
+        // Then it is refused as an invalid model, at once
+        assertEquals(List.of(ModelErrorReason.INVALID_MODEL), heard.reasons);
+        assertTrue(heard.refused.get(0).contains("names 2000000000 chunks"), heard.refused.get(0));
         assertFalse(catalog.isComplete(publication.version()));
     }
 

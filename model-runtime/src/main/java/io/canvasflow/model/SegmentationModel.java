@@ -52,6 +52,12 @@ public final class SegmentationModel implements AutoCloseable {
 
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
+    /** The most classes a model may have: a mask is a byte a pixel, and 255 means "ignore". */
+    public static final int MAX_CLASSES = 255;
+
+    /** The longest input side a model may have: 8K video is 7680 wide. */
+    public static final int MAX_INPUT_SIDE = 8192;
+
     private final ModelSpec spec;
     private final SegmentationNet net;
     private final NDManager manager;
@@ -200,11 +206,21 @@ public final class SegmentationModel implements AutoCloseable {
                 || spec.parameters() == null
                 || spec.parameters().file() == null
                 || spec.parameters().sha256() == null
-                || spec.version() == null) {
+                || spec.version() == null
+                || spec.modelId() == null) {
             throw new ModelLoadException(
                     json
-                            + " lacks a required field (modelType, architecture, classes, input,"
-                            + " parameters, version)");
+                            + " lacks a required field (modelId, modelType, architecture, classes,"
+                            + " input, parameters, version)");
+        }
+        String file = spec.parameters().file();
+        if (!file.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")) {
+            // a model from the models topic is written where this names: never outside its folder
+            throw new ModelLoadException(
+                    json
+                            + " names the parameter file \""
+                            + file
+                            + "\": expected a plain file name beside model.json");
         }
         checkClassesAndInput(json, spec);
         return spec;
@@ -212,6 +228,15 @@ public final class SegmentationModel implements AutoCloseable {
 
     /** The values that would otherwise fail later, far from model.json: colours, input size. */
     private static void checkClassesAndInput(String json, ModelSpec spec) {
+        if (spec.classes().size() > MAX_CLASSES) {
+            throw new ModelLoadException(
+                    json
+                            + " names "
+                            + spec.classes().size()
+                            + " classes: a mask holds at most "
+                            + MAX_CLASSES
+                            + " (one byte a pixel, 255 the ignore label)");
+        }
         for (int i = 0; i < spec.classes().size(); i++) {
             ModelSpec.ClassInfo c = spec.classes().get(i);
             if (c == null || c.name() == null || c.name().isBlank()) {
@@ -228,14 +253,19 @@ public final class SegmentationModel implements AutoCloseable {
             }
         }
         ModelSpec.InputSpec input = spec.input();
-        if (input.width() < 1 || input.height() < 1) {
+        if (input.width() < 1
+                || input.height() < 1
+                || input.width() > MAX_INPUT_SIDE
+                || input.height() > MAX_INPUT_SIDE) {
             throw new ModelLoadException(
                     json
                             + " gives an input width and height of "
                             + input.width()
                             + "x"
                             + input.height()
-                            + ": expected positive pixel counts");
+                            + ": expected 1 to "
+                            + MAX_INPUT_SIDE
+                            + " pixels a side");
         }
         if (input.mean() == null
                 || input.mean().length != 3

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
@@ -177,6 +178,12 @@ public final class CanvasFlowTopology {
         // A dead letter carries its frame: let one as large as the largest accepted frame through.
         props.put(
                 StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Integer.toString(maxMessageBytes(config)));
+        // And the changelogs Kafka Streams creates take them too: latest-only's pending store
+        // holds whole frames, and a broker's default limit (about 1 MB) refused a larger one
+        // every time the thread that wrote it was replaced.
+        props.put(
+                StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
                 Integer.toString(maxMessageBytes(config)));
         // Bounded RocksDB memory for the small, hot stores; kafka.rocksdb.config.setter replaces
         // it.

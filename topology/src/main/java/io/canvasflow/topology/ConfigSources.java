@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -88,22 +89,47 @@ final class ConfigSources {
                                 .substring(CanvasFlowConfig.ENV_PREFIX.length())
                                 .toLowerCase(Locale.ROOT)
                                 .replace('_', '.');
-                // Other CANVASFLOW_ variables belong to launch scripts (CANVASFLOW_HEAP, ...).
-                if (DEFAULTS.containsKey(key) || key.startsWith(CanvasFlowConfig.KAFKA_PREFIX)) {
-                    put(
-                            settings,
-                            kafka,
-                            origins,
-                            key,
-                            e.getValue(),
-                            "environment variable " + e.getKey());
+                if (NOT_SETTINGS.contains(e.getKey())) {
+                    continue;
                 }
+                // a typo such as CANVASFLOW_CANVAS_MAXGAP_MS was ignored without a word, where the
+                // same key in a file is refused
+                if (!DEFAULTS.containsKey(key) && !key.startsWith(CanvasFlowConfig.KAFKA_PREFIX)) {
+                    throw new IllegalArgumentException(
+                            "environment variable "
+                                    + e.getKey()
+                                    + " names no setting ("
+                                    + key
+                                    + "); correct or unset it (`canvasflow serve --print-settings`"
+                                    + " lists the settings)");
+                }
+                put(
+                        settings,
+                        kafka,
+                        origins,
+                        key,
+                        e.getValue(),
+                        "environment variable " + e.getKey());
             }
         }
         overrides.forEach((key, value) -> put(settings, kafka, origins, key, value, "setting"));
         kafka.forEach((key, value) -> KafkaProperties.check(key, value, origins.get(key)));
         return new Values(settings, kafka, origins);
     }
+
+    /**
+     * The {@code CANVASFLOW_} variables that are not settings: the launchers' (heap, home, stack
+     * traces) and the tests' data locations.
+     */
+    private static final Set<String> NOT_SETTINGS =
+            Set.of(
+                    "CANVASFLOW_HEAP",
+                    "CANVASFLOW_HOME",
+                    "CANVASFLOW_TRACE",
+                    "CANVASFLOW_DATA",
+                    "CANVASFLOW_VTEST",
+                    "CANVASFLOW_LABELME_DIR",
+                    "CANVASFLOW_CHROMIUM");
 
     private static void put(
             Map<String, String> settings,

@@ -60,7 +60,9 @@ public final class DeadLetterProcessingHandler extends DeadLetterHandler
                         context.topic() == null ? settings.config().framesTopic() : context.topic(),
                         context.partition(),
                         context.offset(),
-                        record.key() instanceof String camera
+                        // (no record for a punctuation: latest-only's drain of its pending store)
+                        record != null
+                                        && record.key() instanceof String camera
                                         && !camera.isBlank()
                                         && camera.length() <= settings.config().cameraIdMaxLength()
                                 ? camera

@@ -262,8 +262,10 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         String failure = null;
         try {
             source = ModelSource.load(dir, device);
-        } catch (RuntimeException e) {
-            // ModelLoadException for a bad artifact; DJL's own (no memory, no native library)
+        } catch (RuntimeException | Error e) {
+            // ModelLoadException for a bad artifact; DJL's own (no memory, no native library);
+            // an Error too (no heap for its parameters): refused, where an empty entry was kept
+            // that every frame of its cameras then failed on
             failure = e.getMessage() == null ? e.toString() : e.getMessage();
         } finally {
             synchronized (loaded) {

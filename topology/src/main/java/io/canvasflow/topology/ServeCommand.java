@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.cli.options.ConfigOptions;
+import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DeviceChoice;
@@ -8,6 +9,7 @@ import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,11 +152,21 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        String portProblem = OpsHttpServer.portProblem(config.httpPort());
-        if (portProblem != null) {
-            err.println("canvasflow serve: " + portProblem);
-            err.flush();
-            return 2;
+        // What serve writes to, before it creates a topic or loads a model: a folder it may not
+        // write in was found when a model from Kafka would not unpack, and blamed on the model.
+        for (String problem :
+                new String[] {
+                    OpsHttpServer.portProblem(config.httpPort()),
+                    FileConverters.folderProblem(
+                            Path.of(config.stateDir()), CanvasFlowConfig.STATE_DIR),
+                    FileConverters.folderProblem(
+                            config.modelsCacheDir(), CanvasFlowConfig.MODELS_CACHE_DIR)
+                }) {
+            if (problem != null) {
+                err.println("canvasflow serve: " + problem);
+                err.flush();
+                return 2;
+            }
         }
         CanvasFlowApp app;
         try {

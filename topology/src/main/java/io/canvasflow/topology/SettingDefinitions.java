@@ -190,7 +190,8 @@ final class SettingDefinitions {
                         Topics.MODEL_ASSIGNMENTS.name(),
                         nonBlank,
                         Importance.LOW,
-                        "The compacted topic of model assignments, keyed by camera id.")
+                        "The compacted topic of model assignments, keyed camera:ID, pattern:REGEX or"
+                                + " default.")
                 .define(
                         TOPIC_MODEL_ERRORS,
                         Type.STRING,

@@ -260,6 +260,8 @@ class CanvasFlowConfigTest {
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndFailProductionHandler.class);
         expected.put("producer.max.request.size", Integer.toString(8 * 1024 * 1024 + 1024 * 1024));
+        // the changelogs too: latest-only's pending store holds whole frames
+        expected.put("topic.max.message.bytes", Integer.toString(8 * 1024 * 1024 + 1024 * 1024));
         expected.forEach((k, v) -> assertEquals(v, props.get(k), k));
     }
 
@@ -371,6 +373,25 @@ class CanvasFlowConfigTest {
         // Then the sentence names the file, not only Properties' own words for the escape
         assertTrue(
                 e.getMessage().startsWith("cannot read the configuration file " + file + ": "),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAnEnvironmentVariableThatNamesNoSetting() {
+        // Given a typo in a variable's name, beside the launcher's own variable
+        Map<String, String> env =
+                Map.of("CANVASFLOW_CANVAS_MAXGAP_MS", "0", "CANVASFLOW_HEAP", "2g");
+
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CanvasFlowConfig.builder().optEnvironment(env).build());
+
+        // Then it is named (it was ignored without a word, where the same key in a file is not)
+        assertEquals(
+                "environment variable CANVASFLOW_CANVAS_MAXGAP_MS names no setting"
+                        + " (canvas.maxgap.ms); correct or unset it (`canvasflow serve"
+                        + " --print-settings` lists the settings)",
                 e.getMessage());
     }
 }

@@ -42,6 +42,29 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldRefuseAStateDirectoryItCannotMakeBeforeAnythingStarts() throws Exception {
+        // Given a state directory under a file (found, before, when a model would not unpack)
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+
+        List<Object> result =
+                run(
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--state-dir",
+                        file.resolve("state").toString());
+
+        assertEquals(
+                List.of(
+                        2,
+                        "canvasflow serve: state.dir "
+                                + file.resolve("state")
+                                + " lies under "
+                                + file
+                                + ", which is a file; give a path in a folder"),
+                result);
+    }
+
+    @Test
     void shouldExitWithOneSentenceOnAnUnknownSetting() {
         List<Object> result =
                 run("--bootstrap-servers", "127.0.0.1:1", "-D", "canvas.seeded.iteration=3");

@@ -98,9 +98,9 @@ class ModelStartupTest {
                         line(
                                 quote(json(noArchitecture))
                                         + quote(
-                                                " lacks a required field (modelType, architecture,"
-                                                        + " classes, input, parameters,"
-                                                        + " version)"))));
+                                                " lacks a required field (modelId, modelType,"
+                                                        + " architecture, classes, input,"
+                                                        + " parameters, version)"))));
         Path badStride =
                 brokenJson(
                         "bad-stride", replace(json, "\"outputStride\": 8", "\"outputStride\": 7"));
@@ -134,7 +134,22 @@ class ModelStartupTest {
                                         + quote(
                                                 " gives an input width and height of 0x"
                                                         + Fixtures.H
-                                                        + ": expected positive pixel counts"))));
+                                                        + ": expected 1 to 8192 pixels a"
+                                                        + " side"))));
+        Path escaping =
+                brokenJson(
+                        "escaping-file",
+                        replace(json, "\"parameters.bin\"", "\"../parameters.bin\""));
+        cases.put(
+                "model.json names a parameter file outside its folder",
+                new Case(
+                        escaping,
+                        line(
+                                quote(json(escaping))
+                                        + quote(
+                                                " names the parameter file \"../parameters.bin\":"
+                                                        + " expected a plain file name beside"
+                                                        + " model.json"))));
         Path noParameters =
                 broken(
                         "no-parameters",

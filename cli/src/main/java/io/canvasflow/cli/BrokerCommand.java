@@ -146,20 +146,6 @@ public final class BrokerCommand extends BaseCommand {
                                 port == null ? defaultPort : port,
                                 controllerPort == null ? defaultControllerPort : controllerPort);
         if (dataDir != null) {
-            // made now, so that a folder that cannot be made is a refusal, not a failed start
-            try {
-                Files.createDirectories(dataDir);
-            } catch (IOException e) {
-                return refuse(
-                        err,
-                        "--data-dir "
-                                + dataDir
-                                + " cannot be created ("
-                                + e.getClass().getSimpleName()
-                                + " on "
-                                + e.getMessage()
-                                + "); give a folder you can write in");
-            }
             builder.optDataDir(dataDir);
         }
         EmbeddedKafkaBroker broker;
@@ -178,6 +164,24 @@ public final class BrokerCommand extends BaseCommand {
                                 + taken
                                 + " on 127.0.0.1 is taken (another broker?); stop what listens"
                                 + " there or choose another --port / --controller-port");
+            }
+        }
+        if (dataDir != null) {
+            // made here, after the ports: a folder that cannot be made is a refusal naming it, not
+            // a failed start, and a refused broker leaves no empty folder behind
+            try {
+                Files.createDirectories(dataDir);
+            } catch (IOException e) {
+                broker.close();
+                return refuse(
+                        err,
+                        "--data-dir "
+                                + dataDir
+                                + " cannot be created ("
+                                + e.getClass().getSimpleName()
+                                + " on "
+                                + e.getMessage()
+                                + "); give a folder you can write in");
             }
         }
         try {

@@ -87,6 +87,12 @@ public final class ModelCatalog {
     /** The smallest chunk {@code models publish} writes (its {@code --chunk-bytes} floor). */
     static final int MIN_CHUNK_BYTES = 1024;
 
+    /** The largest parameter file taken from the models topic: a byte array's limit, 2 GiB. */
+    static final long MAX_PARAMETERS_BYTES = Integer.MAX_VALUE;
+
+    /** How many missing chunks a refusal names. */
+    private static final int MISSING_NAMED = 10;
+
     private final boolean assemble;
     private final Listener listener;
     private final Map<String, Published> manifests = new TreeMap<>();
@@ -223,7 +229,10 @@ public final class ModelCatalog {
         Map<Integer, Chunk> have = chunksOf(version);
         int count = published.manifest().getChunkCount();
         long bytes = published.manifest().getParametersBytes();
-        if (count < 1 || bytes < 1 || count > (bytes + MIN_CHUNK_BYTES - 1) / MIN_CHUNK_BYTES) {
+        if (count < 1
+                || bytes < 1
+                || bytes > MAX_PARAMETERS_BYTES
+                || count > (bytes + MIN_CHUNK_BYTES - 1) / MIN_CHUNK_BYTES) {
             // a manifest's word is not trusted with memory: 2e9 chunks would be a list of 2e9
             refuse(
                     version,
@@ -234,11 +243,14 @@ public final class ModelCatalog {
                             + count
                             + " chunks for "
                             + bytes
-                            + " bytes, more than chunks of "
+                            + " bytes: expected 1 to "
+                            + MAX_PARAMETERS_BYTES
+                            + " bytes in chunks of "
                             + MIN_CHUNK_BYTES
-                            + " bytes or more can make");
+                            + " bytes or more");
             return;
         }
+        // at most the first few: the sentence names them, and the list stays small
         List<Integer> missing =
                 IntStream.range(0, count)
                         .filter(
@@ -248,6 +260,7 @@ public final class ModelCatalog {
                                                         .publication()
                                                         .equals(published.publication()))
                         .boxed()
+                        .limit(MISSING_NAMED)
                         .toList();
         if (!missing.isEmpty()) {
             if (final_) {
@@ -258,6 +271,7 @@ public final class ModelCatalog {
                                 + version
                                 + " lacks chunk(s) "
                                 + missing
+                                + (missing.size() == MISSING_NAMED ? " and more" : "")
                                 + " of "
                                 + count
                                 + " on the models topic; publish it again");

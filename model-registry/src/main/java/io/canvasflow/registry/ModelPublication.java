@@ -48,7 +48,8 @@ public record ModelPublication(
      * @throws ModelRegistryException when the parameter file does not match {@code model.json}
      */
     public static ModelPublication read(Path dir, int chunkBytes) {
-        ModelSpec spec = SegmentationModel.readSpec(dir);
+        // the parameter file's size and SHA-256 too: publish nothing every serve would refuse
+        ModelSpec spec = SegmentationModel.checkFiles(dir);
         if (!ModelKeys.VERSION.matcher(spec.version()).matches()) {
             throw new ModelRegistryException(
                     dir.resolve(ModelSpec.FILE_NAME)
@@ -65,6 +66,10 @@ public record ModelPublication(
             json = Files.readString(dir.resolve(ModelSpec.FILE_NAME), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ModelRegistryException("cannot read " + params + ": " + e.getMessage(), e);
+        }
+        if (bytes.length == 0) {
+            throw new ModelRegistryException(
+                    "the parameter file " + params + " is empty: re-save the model");
         }
         List<byte[]> chunks = new ArrayList<>();
         for (int from = 0; from < bytes.length || chunks.isEmpty(); from += chunkBytes) {

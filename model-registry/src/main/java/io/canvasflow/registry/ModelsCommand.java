@@ -106,8 +106,9 @@ public final class ModelsCommand implements Callable<Integer> {
                                 topicsMustExist
                                         ? List.of(topics.models(), topics.assignments())
                                         : List.of(),
-                                "publish a model first with `canvasflow models publish DIR`, which"
-                                        + " creates the registry topics");
+                                "check the topic names, or publish a model first with `canvasflow"
+                                        + " models publish DIR`, which creates the registry"
+                                        + " topics");
             } catch (IllegalArgumentException e) {
                 throw new ModelRegistryException(e.getMessage());
             }

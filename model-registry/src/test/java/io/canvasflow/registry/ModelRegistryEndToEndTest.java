@@ -227,6 +227,6 @@ class ModelRegistryEndToEndTest {
         // When it is published, the publisher checks the digest before sending anything
         CommandRun run = models("publish", copy.toString());
         assertEquals(2, run.exit());
-        assertTrue(run.err().contains("the files do not belong together"), run.err());
+        assertTrue(run.err().contains("it is corrupt or from another model"), run.err());
     }
 }

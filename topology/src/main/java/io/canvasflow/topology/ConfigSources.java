@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Where {@link CanvasFlowConfig}'s values come from: the defaults, a properties file, the
@@ -89,12 +90,16 @@ final class ConfigSources {
                                 .substring(CanvasFlowConfig.ENV_PREFIX.length())
                                 .toLowerCase(Locale.ROOT)
                                 .replace('_', '.');
-                if (NOT_SETTINGS.contains(e.getKey())) {
+                boolean setting =
+                        DEFAULTS.containsKey(key) || key.startsWith(CanvasFlowConfig.KAFKA_PREFIX);
+                if (!setting
+                        && (NOT_SETTINGS.contains(e.getKey())
+                                || SERVICE_LINK.matcher(e.getKey()).matches())) {
                     continue;
                 }
                 // a typo such as CANVASFLOW_CANVAS_MAXGAP_MS was ignored without a word, where the
                 // same key in a file is refused
-                if (!DEFAULTS.containsKey(key) && !key.startsWith(CanvasFlowConfig.KAFKA_PREFIX)) {
+                if (!setting) {
                     throw new IllegalArgumentException(
                             "environment variable "
                                     + e.getKey()
@@ -121,6 +126,15 @@ final class ConfigSources {
      * The {@code CANVASFLOW_} variables that are not settings: the launchers' (heap, home, stack
      * traces) and the tests' data locations.
      */
+    /**
+     * What Kubernetes (and Docker's links) set for a Service whose name starts with canvasflow:
+     * {@code CANVASFLOW_METRICS_SERVICE_HOST}, {@code ..._PORT_8080_TCP_ADDR} and the like.
+     */
+    private static final Pattern SERVICE_LINK =
+            Pattern.compile(
+                    "CANVASFLOW_\\w*?(_SERVICE_HOST|_SERVICE_PORT\\w*|_PORT(_\\d+_(TCP|UDP|SCTP)"
+                            + "(_PROTO|_PORT|_ADDR)?)?)");
+
     private static final Set<String> NOT_SETTINGS =
             Set.of(
                     "CANVASFLOW_HEAP",

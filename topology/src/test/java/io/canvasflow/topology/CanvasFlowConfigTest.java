@@ -393,5 +393,16 @@ class CanvasFlowConfigTest {
                         + " (canvas.maxgap.ms); correct or unset it (`canvasflow serve"
                         + " --print-settings` lists the settings)",
                 e.getMessage());
+
+        // while what Kubernetes sets for a Service named canvasflow-metrics is left alone
+        CanvasFlowConfig.builder()
+                .optEnvironment(
+                        Map.of(
+                                "CANVASFLOW_METRICS_SERVICE_HOST", "10.0.0.7",
+                                "CANVASFLOW_METRICS_SERVICE_PORT_HTTP", "8080",
+                                "CANVASFLOW_METRICS_PORT", "tcp://10.0.0.7:8080",
+                                "CANVASFLOW_METRICS_PORT_8080_TCP_ADDR", "10.0.0.7",
+                                "CANVASFLOW_HTTP_PORT", "8081"))
+                .build();
     }
 }

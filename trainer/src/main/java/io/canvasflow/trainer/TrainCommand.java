@@ -391,6 +391,17 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         LabelledData mapped = labelled.mapped(mapping);
+        if (mapped.classes().size() > SegmentationModel.MAX_CLASSES) {
+            // what it would train, serve would not load
+            throw new IllegalArgumentException(
+                    "--data "
+                            + data
+                            + " has "
+                            + mapped.classes().size()
+                            + " classes, and a model holds at most "
+                            + SegmentationModel.MAX_CLASSES
+                            + "; merge some with --class-map");
+        }
         progress.printf(
                 "%d labelled frames in %d sequences, classes %s%n",
                 mapped.frameCount(), mapped.sequences().size(), mapped.classes().names());

@@ -147,7 +147,7 @@ class LabelCommandTest {
                         "--voc",
                         none.toString());
         assertEquals(2, failed.exit());
-        assertFalse(Files.exists(dir.resolve("runs")), "the folders made for it stay");
+        assertFalse(Files.exists(dir.resolve("runs")), "the folders made for it are gone");
         try (var left = Files.list(dir)) {
             assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("partial")));
         }

@@ -322,7 +322,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (LabelledSources.SYNTHETIC.equals(data)) {
             // options of labelled data would be ignored without a word; evaluate refuses the same
-            List<String> labelledOnly = new java.util.ArrayList<>();
+            List<String> labelledOnly = new ArrayList<>();
             if (camera != null) {
                 labelledOnly.add("--camera");
             }

@@ -16,6 +16,7 @@ import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -195,8 +196,7 @@ public final class LabelCommand implements Callable<Integer> {
         if (createdTopics.isEmpty()) {
             return;
         }
-        Map<String, Object> client =
-                new java.util.HashMap<String, Object>(commandConfig.client(servers()));
+        Map<String, Object> client = adminClient();
         try {
             Map<String, Object> config = TopicSnapshot.consumerConfig(client);
             if (!TopicSnapshot.take(config, toTopic(), TopicSnapshot.WHOLE)
@@ -322,6 +322,11 @@ public final class LabelCommand implements Callable<Integer> {
                 publisher, LabelJob.metadata(t.classes(), t.description(), source));
     }
 
+    /** The cluster's client settings, for the admin calls that make and delete the topic. */
+    private Map<String, Object> adminClient() {
+        return new HashMap<>(commandConfig.client(servers()));
+    }
+
     /** Creates the topic when it is missing (one partition: labelled data is small). */
     private void ensureTopic() {
         NewTopic topic =
@@ -333,9 +338,7 @@ public final class LabelCommand implements Callable<Integer> {
         try {
             createdTopics =
                     KafkaTopics.createIfAbsent(
-                            new java.util.HashMap<String, Object>(commandConfig.client(servers())),
-                            List.of(topic),
-                            Duration.ofSeconds(15));
+                            adminClient(), List.of(topic), Duration.ofSeconds(15));
             createdTopics.forEach(name -> System.out.println("Created topic " + name));
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -3,6 +3,7 @@ package io.canvasflow.schemas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -10,13 +11,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the topics a command or the embedded broker needs, leaving existing ones as they are. */
+/**
+ * Creates the topics a command or the embedded broker needs, leaving existing ones as they are, and
+ * reads their record size limits.
+ */
 public final class KafkaTopics {
 
     private KafkaTopics() {}
@@ -94,6 +101,45 @@ public final class KafkaTopics {
             Thread.currentThread().interrupt();
         }
         return deleted;
+    }
+
+    /**
+     * The largest record batch each topic takes: its {@code max.message.bytes}, as set on the topic
+     * or inherited from the brokers' {@code message.max.bytes}.
+     *
+     * @param client client properties: bootstrap servers and security settings (others ignored)
+     * @param topics the topics, which must exist
+     * @param timeout how long to wait for the cluster
+     * @return the limit in bytes, by topic name
+     * @throws IllegalStateException with one sentence when the cluster does not say in time (no
+     *     DescribeConfigs right on a topic, say)
+     */
+    public static Map<String, Integer> maxMessageBytes(
+            Map<String, Object> client, List<String> topics, Duration timeout) {
+        List<ConfigResource> resources =
+                topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<String, Integer> limits = new LinkedHashMap<>();
+        try (Admin admin = admin(client)) {
+            admin.describeConfigs(resources)
+                    .all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach(
+                            (resource, config) -> {
+                                ConfigEntry entry =
+                                        config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                                if (entry != null && entry.value() != null) {
+                                    limits.put(resource.name(), Integer.parseInt(entry.value()));
+                                }
+                            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading topic configs", e);
+        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException(
+                    "could not read max.message.bytes of " + topics + ": " + cause.getMessage(), e);
+        }
+        return limits;
     }
 
     /** An admin client from a command's client properties, the admin's own ones kept. */

@@ -164,14 +164,16 @@ public final class CanvasFlowApp implements AutoCloseable {
 
     /**
      * Starts with a model loaded elsewhere as the model of unassigned cameras; closing the
-     * application does not close it.
+     * application does not close it. The dead letters are fitted to the dead-letter topic as the
+     * cluster has it ({@link DeadLetterRoom}).
      *
-     * @param config the settings
+     * @param settings the settings
      * @param model the model, or null to load {@code model.dir}
      * @return the running application
      */
-    public static CanvasFlowApp start(CanvasFlowConfig config, ModelSource model) {
-        requireBootstrap(config);
+    public static CanvasFlowApp start(CanvasFlowConfig settings, ModelSource model) {
+        requireBootstrap(settings);
+        CanvasFlowConfig config = settings;
         int intraOp =
                 EngineThreads.limit(
                         config.numStreamThreads(), Runtime.getRuntime().availableProcessors());
@@ -185,6 +187,7 @@ public final class CanvasFlowApp implements AutoCloseable {
             if (config.topicsCreate()) {
                 createTopics(config);
             }
+            config = DeadLetterRoom.fit(config);
         } catch (RuntimeException e) {
             if (model == null && fallback != null) {
                 fallback.close();

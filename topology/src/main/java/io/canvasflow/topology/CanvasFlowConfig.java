@@ -132,6 +132,9 @@ public final class CanvasFlowConfig {
     /** Largest accepted encoded image, in bytes. */
     public static final String FRAME_MAX_BYTES = "frame.max.bytes";
 
+    /** Largest original record a dead letter carries; 0 fits it to the dead-letter topic. */
+    public static final String DLQ_ORIGINAL_MAX_BYTES = "dlq.original.max.bytes";
+
     /** Largest accepted image area, width times height, checked before decoding. */
     public static final String FRAME_MAX_PIXELS = "frame.max.pixels";
 
@@ -532,6 +535,15 @@ public final class CanvasFlowConfig {
     /** {@value #FRAME_MAX_BYTES}. */
     public int frameMaxBytes() {
         return (Integer) values.get(FRAME_MAX_BYTES);
+    }
+
+    /**
+     * {@value #DLQ_ORIGINAL_MAX_BYTES}: as set, else {@value #FRAME_MAX_BYTES} (serve lowers it at
+     * start to what the dead-letter topic holds, {@link DeadLetterRoom}).
+     */
+    public int dlqOriginalMaxBytes() {
+        int set = (Integer) values.get(DLQ_ORIGINAL_MAX_BYTES);
+        return set > 0 ? set : frameMaxBytes();
     }
 
     /** {@value #FRAME_MAX_PIXELS}. */

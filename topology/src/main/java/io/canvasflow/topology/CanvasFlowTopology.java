@@ -245,6 +245,9 @@ public final class CanvasFlowTopology {
      */
     static int maxMessageBytes(CanvasFlowConfig config) {
         return (int)
-                Math.min(Integer.MAX_VALUE, (long) config.frameMaxBytes() + RECORD_OVERHEAD_BYTES);
+                Math.min(
+                        Integer.MAX_VALUE,
+                        (long) Math.max(config.frameMaxBytes(), config.dlqOriginalMaxBytes())
+                                + RECORD_OVERHEAD_BYTES);
     }
 }

@@ -61,7 +61,7 @@ public final class DeadLetterDeserializationHandler extends DeadLetterHandler
                         exception.getMessage(),
                         record.key(),
                         record.value(),
-                        config.frameMaxBytes(),
+                        config.dlqOriginalMaxBytes(),
                         System.currentTimeMillis());
         return Response.resume(List.of(DeadLetters.record(settings.dlqTopic(), letter)));
     }

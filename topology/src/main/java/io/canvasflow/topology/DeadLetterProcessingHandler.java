@@ -71,7 +71,7 @@ public final class DeadLetterProcessingHandler extends DeadLetterHandler
                         exception.getClass().getSimpleName() + ": " + exception.getMessage(),
                         context.sourceRawKey(),
                         context.sourceRawValue(),
-                        settings.config().frameMaxBytes(),
+                        settings.config().dlqOriginalMaxBytes(),
                         System.currentTimeMillis());
         return Response.resume(List.of(DeadLetters.record(settings.dlqTopic(), letter)));
     }

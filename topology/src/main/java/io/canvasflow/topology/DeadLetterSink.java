@@ -89,7 +89,7 @@ final class DeadLetterSink {
                         message,
                         record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
                         frame == null ? null : AvroSerdes.frame().serialize(frame),
-                        config.frameMaxBytes(),
+                        config.dlqOriginalMaxBytes(),
                         context.currentSystemTimeMs());
         context.forward(
                 new Record<>(camera, letter, record.timestamp()), CanvasFlowTopology.DLQ_SINK);

@@ -11,9 +11,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Builds {@link DeadLetter} records. The original bytes ride along when they fit under {@code
- * frame.max.bytes}, so that a too-large record cannot make its own dead letter too large to send.
+ * dlq.original.max.bytes}, and the key and message are bounded, so that a too-large record cannot
+ * make its own dead letter too large for the dead-letter topic ({@link DeadLetterRoom}).
  */
 public final class DeadLetters {
+
+    /** Longest message a dead letter keeps, in characters; a longer one is cut. */
+    static final int MESSAGE_MAX_CHARS = 2_000;
+
+    /** Largest original key a dead letter keeps: a camera id is far shorter. */
+    static final int KEY_MAX_BYTES = 16 * 1024;
 
     private DeadLetters() {}
 
@@ -57,11 +64,15 @@ public final class DeadLetters {
             int maxOriginalBytes,
             long nowMs) {
         boolean keepValue = value != null && value.length <= maxOriginalBytes;
-        boolean keepKey = key != null && key.length <= maxOriginalBytes;
+        boolean keepKey = key != null && key.length <= Math.min(maxOriginalBytes, KEY_MAX_BYTES);
+        String said =
+                message != null && message.length() > MESSAGE_MAX_CHARS
+                        ? message.substring(0, MESSAGE_MAX_CHARS) + "..."
+                        : message;
         String detail =
                 value != null && !keepValue
-                        ? message + " (original value of " + value.length + " bytes not kept)"
-                        : message;
+                        ? said + " (original value of " + value.length + " bytes not kept)"
+                        : said;
         return DeadLetter.newBuilder()
                 .setSourceTopic(topic)
                 .setSourcePartition(partition)

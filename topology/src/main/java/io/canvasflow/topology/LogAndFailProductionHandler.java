@@ -41,15 +41,20 @@ public final class LogAndFailProductionHandler implements ProductionExceptionHan
                 exception);
     }
 
-    /** Logs "could not WHAT TOPIC-PARTITION offset N; failing" and fails. */
+    /**
+     * Logs "could not WHAT TOPIC-PARTITION offset N; failing" and fails. A record written outside
+     * of processing (a dead letter of a record that could not be read, say) has no source.
+     */
     private static Response fail(String what, ErrorHandlerContext context, Exception exception) {
-        LOG.error(
-                "could not {} {}-{} offset {}; failing",
-                what,
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                exception);
+        String source =
+                context.topic() == null
+                        ? "a record of unknown source"
+                        : context.topic()
+                                + "-"
+                                + context.partition()
+                                + " offset "
+                                + context.offset();
+        LOG.error("could not {} {}; failing", what, source, exception);
         return Response.fail();
     }
 }

@@ -360,6 +360,18 @@ final class SettingDefinitions {
                         Importance.LOW,
                         "Largest accepted encoded image, in bytes.")
                 .define(
+                        DLQ_ORIGINAL_MAX_BYTES,
+                        Type.INT,
+                        0,
+                        Check.atLeast(0),
+                        Importance.LOW,
+                        "Largest original record a dead letter carries, in bytes; a larger one is"
+                                + " dead-lettered with its topic, partition and offset only. 0: "
+                                + FRAME_MAX_BYTES
+                                + ", lowered at start to what the dead-letter topic's"
+                                + " max.message.bytes holds; a value the topic cannot hold is"
+                                + " refused.")
+                .define(
                         FRAME_MAX_PIXELS,
                         Type.LONG,
                         4096L * 4096L,

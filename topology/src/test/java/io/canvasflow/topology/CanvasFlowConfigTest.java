@@ -59,6 +59,7 @@ class CanvasFlowConfigTest {
         expected.put("latency.budget.ms", "0");
         expected.put("processing.mode", "every-frame");
         expected.put("frame.max.bytes", "8388608");
+        expected.put("dlq.original.max.bytes", "0");
         expected.put("frame.max.pixels", "16777216");
         expected.put("camera.id.max.length", "256");
         expected.put("state.dir", config.stateDir());

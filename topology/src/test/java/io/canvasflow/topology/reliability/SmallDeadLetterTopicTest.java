@@ -1,0 +1,116 @@
+package io.canvasflow.topology.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.KafkaTopics;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.DeadLetter;
+import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.testsupport.Bytes;
+import io.canvasflow.topology.CanvasFlowApp;
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A dead-letter topic created by someone else with a small {@code max.message.bytes}: a bad record
+ * too large for its own dead letter there used to fail the stream thread, and every thread that
+ * replaced it, so that its partition never moved again. Serve now fits the dead letters to the
+ * topic: the large record is dead-lettered without its bytes, a small one with them, and the frames
+ * after both are segmented by the thread that started.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SmallDeadLetterTopicTest {
+
+    private static final String CAMERA = "cam-1";
+    private static final int DLQ_LIMIT = 200_000;
+    private static final Duration TIMEOUT = Duration.ofMinutes(1);
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldDeadLetterARecordTooLargeForTheTopicWithoutItsBytesAndGoOn() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+            // Given topics made by hand, the dead-letter topic taking records of 200 kB
+            KafkaTopics.createIfAbsent(
+                    kafka.clientConfig(),
+                    List.of(
+                            new NewTopic(Topics.FRAMES.name(), 1, (short) 1),
+                            new NewTopic(Topics.MASKS.name(), 1, (short) 1),
+                            new NewTopic(Topics.FRAMES_DLQ.name(), 1, (short) 1)
+                                    .configs(
+                                            Map.of(
+                                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                                    Integer.toString(DLQ_LIMIT)))),
+                    TIMEOUT);
+            Map<String, String> settings =
+                    Fixtures.settings(
+                            kafka.bootstrapServers(), "canvasflow-small-dlq", dir.resolve("s"));
+            settings.put(CanvasFlowConfig.TOPICS_CREATE, "false");
+            try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
+                    TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
+                    CanvasFlowApp app =
+                            CanvasFlowApp.start(Fixtures.config(settings), Fixtures.model());
+                    KafkaProducer<String, byte[]> producer = Fixtures.producer(kafka)) {
+                Fixtures.await("the application runs", TIMEOUT, () -> Fixtures.hasActiveTasks(app));
+
+                // When a camera's record of 300 kB random bytes comes, then one of 100 kB, each
+                // before a good frame
+                byte[] large = random(300_000, 1);
+                byte[] small = random(100_000, 2);
+                send(producer, large);
+                send(producer, AvroSerdes.frame().serialize(Fixtures.frame(CAMERA, 1)));
+                send(producer, small);
+                send(producer, AvroSerdes.frame().serialize(Fixtures.frame(CAMERA, 2)));
+
+                // Then the large one is dead-lettered without its bytes, the small one with them
+                List<DeadLetter> letters =
+                        deadLetters.awaitValues(2, TIMEOUT, Duration.ofSeconds(1));
+                assertEquals(DeadLetterReason.NOT_A_FRAME, letters.get(0).getReason());
+                assertNull(letters.get(0).getOriginalValue());
+                assertTrue(
+                        letters.get(0)
+                                .getMessage()
+                                .endsWith("(original value of 300000 bytes not kept)"),
+                        letters.get(0).getMessage());
+                assertEquals(
+                        Bytes.digest(small),
+                        Bytes.digest(Bytes.of(letters.get(1).getOriginalValue())));
+                // And both frames are segmented, by the stream thread that started
+                assertEquals(
+                        List.of(1L, 2L),
+                        masks.awaitValues(2, TIMEOUT, Duration.ofSeconds(1)).stream()
+                                .map(MaskEvent::getSequence)
+                                .toList());
+                assertEquals(0.0, StateRecorder.failedThreads(app.streams()), "failed threads");
+            }
+        }
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, byte[] value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(Topics.FRAMES.name(), CAMERA, value)).get();
+    }
+}

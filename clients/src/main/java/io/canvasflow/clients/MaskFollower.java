@@ -4,10 +4,7 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -456,19 +453,6 @@ public final class MaskFollower {
             this.table = Objects.requireNonNull(out, "out");
             this.tableInPlace = inPlace;
             return this;
-        }
-
-        /**
-         * Prints the per-camera table every interval and at the end.
-         *
-         * @param out where to print, typically {@code System.out}
-         * @param inPlace whether to redraw the table in place with ANSI escapes (for a terminal)
-         * @return this builder
-         */
-        public Builder optTable(PrintStream out, boolean inPlace) {
-            return optTable(
-                    new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true),
-                    inPlace);
         }
 
         /**

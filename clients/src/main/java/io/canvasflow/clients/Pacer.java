@@ -45,7 +45,7 @@ public final class Pacer {
      *
      * @return the period in nanoseconds, 0 when unpaced
      */
-    public long periodNanos() {
+    long periodNanos() {
         return periodNanos;
     }
 

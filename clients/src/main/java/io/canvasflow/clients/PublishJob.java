@@ -1,11 +1,8 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.schemas.avro.Frame;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.charset.Charset;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -362,17 +359,6 @@ public final class PublishJob {
         public Builder optProgress(PrintWriter out) {
             this.progress = Objects.requireNonNull(out, "out");
             return this;
-        }
-
-        /**
-         * Shows a progress line, rewritten in place.
-         *
-         * @param out where to print it, typically {@code System.err}
-         * @return this builder
-         */
-        public Builder optProgress(PrintStream out) {
-            return optProgress(
-                    new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));
         }
 
         /**

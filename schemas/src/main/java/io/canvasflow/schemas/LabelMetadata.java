@@ -18,9 +18,6 @@ public final class LabelMetadata {
     /** The file, stream or topic the frame was read from before labelling. */
     public static final String SOURCE = "labels.source";
 
-    /** The label value of pixels whose class is unknown or uncertain. */
-    public static final int IGNORE = 255;
-
     private LabelMetadata() {}
 
     /**

@@ -492,7 +492,7 @@ public final class CanvasFlowConfig {
     }
 
     /** {@value #CANVAS_FULL_ITERATIONS} as set; empty when left to the model. */
-    public OptionalInt fullIterations() {
+    OptionalInt fullIterations() {
         return fullIterations;
     }
 

@@ -66,48 +66,6 @@ public final class CanvasFlowTopology {
     private CanvasFlowTopology() {}
 
     /**
-     * Builds the topology, counting into Micrometer's global registry.
-     *
-     * @param config the settings
-     * @param model the model, shared by all stream threads
-     * @return the topology
-     */
-    public static Topology buildTopology(CanvasFlowConfig config, ModelSource model) {
-        return buildTopology(config, model, CanvasFlowMetrics.global());
-    }
-
-    /**
-     * Builds the topology.
-     *
-     * @param config the settings
-     * @param model the model, shared by all stream threads
-     * @param metrics where to count
-     * @return the topology
-     */
-    public static Topology buildTopology(
-            CanvasFlowConfig config, ModelSource model, CanvasFlowMetrics metrics) {
-        return buildTopology(config, model, metrics, System::currentTimeMillis);
-    }
-
-    /**
-     * Builds the topology on a given wall clock, which dates each frame's processing and its mask
-     * (a test drives it along with the test driver's clock).
-     *
-     * @param config the settings
-     * @param model the model, shared by all stream threads
-     * @param metrics where to count
-     * @param clock the wall clock in epoch milliseconds
-     * @return the topology
-     */
-    public static Topology buildTopology(
-            CanvasFlowConfig config,
-            ModelSource model,
-            CanvasFlowMetrics metrics,
-            LongSupplier clock) {
-        return buildTopology(config, ModelRouter.fixed(model), metrics, clock);
-    }
-
-    /**
      * Builds the topology with a model per camera.
      *
      * @param config the settings

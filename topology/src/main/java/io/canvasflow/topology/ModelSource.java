@@ -75,7 +75,7 @@ public final class ModelSource implements AutoCloseable {
     }
 
     /** How many threads hold a segmenter. */
-    public int segmenterCount() {
+    int segmenterCount() {
         return segmenters.size();
     }
 

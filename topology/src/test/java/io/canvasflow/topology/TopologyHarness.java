@@ -85,7 +85,7 @@ final class TopologyHarness implements AutoCloseable {
                 new TopologyTestDriver(
                         CanvasFlowTopology.buildTopology(
                                 config,
-                                TestModel.source(),
+                                ModelRouter.fixed(TestModel.source()),
                                 metrics,
                                 () -> wallClock.toEpochMilli()),
                         CanvasFlowTopology.streamsConfig(config, metrics),

@@ -10,17 +10,11 @@ final class Losses {
     private Losses() {}
 
     /**
-     * One-hot targets {@code (N, C, H, W)} from labels; pixels with a label outside {@code [0, C)}
-     * (the ignore label 255) get all zeros and so add nothing to the loss.
-     */
-    static NDArray oneHot(NDManager manager, byte[][] labels, int classes, int h, int w) {
-        return oneHot(manager, labels, classes, h, w, null);
-    }
-
-    /**
-     * Like {@link #oneHot(NDManager, byte[][], int, int, int)}, with each pixel's one set to its
-     * class's weight: {@link #crossEntropy} then weighs each class's pixels by it (and normalises
-     * by the weights' sum), so a rare class is not drowned by a common one.
+     * One-hot targets {@code (N, C, H, W)} from labels, with each pixel's one set to its class's
+     * weight; pixels with a label outside {@code [0, C)} (the ignore label 255) get all zeros and
+     * so add nothing to the loss. With weights, {@link #crossEntropy} then weighs each class's
+     * pixels by it (and normalises by the weights' sum), so a rare class is not drowned by a common
+     * one.
      *
      * @param weights one weight per class, or null for 1 each
      */

@@ -213,11 +213,6 @@ public final class Plots {
             return new Options(900, 600, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null);
         }
 
-        /** These options at another size. */
-        public Options withSize(int newWidth, int newHeight) {
-            return new Options(newWidth, newHeight, xMin, xMax, yMin, yMax, xTicks);
-        }
-
         /** These options with fixed y bounds (NaN: from the data). */
         public Options withYRange(double min, double max) {
             return new Options(width, height, xMin, xMax, min, max, xTicks);

@@ -50,7 +50,12 @@ class PlotsTest {
         Path file = dir.resolve("line.png");
         Plots.writePng(
                 Plots.lineChart(
-                        "Title", "x", "y", series, Plots.Options.defaults().withSize(640, 400)),
+                        "Title",
+                        "x",
+                        "y",
+                        series,
+                        new Plots.Options(
+                                640, 400, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null)),
                 file);
 
         // Then

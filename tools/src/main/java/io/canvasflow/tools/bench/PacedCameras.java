@@ -82,11 +82,6 @@ final class PacedCameras implements AutoCloseable {
                 .orElse(Double.NaN);
     }
 
-    /** The frames' width and height. */
-    int[] size() {
-        return new int[] {width, height};
-    }
-
     /**
      * Sends frames round-robin over the cameras at a total rate, each camera's sequence going on
      * from where its last call left it; returns when the last one is sent (not acknowledged).

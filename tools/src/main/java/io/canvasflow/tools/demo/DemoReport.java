@@ -169,10 +169,6 @@ final class DemoReport {
         return rows.stream().mapToLong(r -> r.counts().masks()).sum();
     }
 
-    double overallMiou() {
-        return overallMiou;
-    }
-
     void write(Path out) throws IOException {
         Files.createDirectories(out);
         Map<String, Object> json = new LinkedHashMap<>();

@@ -167,17 +167,6 @@ public final class StreamsRun implements AutoCloseable {
     }
 
     /**
-     * Waits until every stream thread runs and has its tasks.
-     *
-     * @param timeout how long to wait
-     * @throws IllegalStateException when it does not happen in time
-     * @throws InterruptedException when interrupted
-     */
-    public void awaitRunning(Duration timeout) throws InterruptedException {
-        awaitRunning(timeout, true);
-    }
-
-    /**
      * Waits until Kafka Streams is RUNNING, and if asked until every stream thread has tasks (a
      * thread may have none when there are fewer partitions than threads).
      *

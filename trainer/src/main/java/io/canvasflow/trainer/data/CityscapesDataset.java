@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -116,17 +115,5 @@ public final class CityscapesDataset {
             out[i] = (byte) trainId(values[i]);
         }
         return LabeledFrame.wrap(image, out);
-    }
-
-    /** Loads the images one at a time, as the iterator advances. */
-    public Iterator<LabeledFrame> iterator() {
-        return ids.stream().map(this::load).iterator();
-    }
-
-    /** Loads every image. */
-    public List<LabeledFrame> loadAll() {
-        List<LabeledFrame> out = new ArrayList<>(ids.size());
-        iterator().forEachRemaining(out::add);
-        return out;
     }
 }

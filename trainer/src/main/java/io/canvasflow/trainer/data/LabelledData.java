@@ -46,22 +46,6 @@ public record LabelledData(
         return out;
     }
 
-    /**
-     * The same frames resized to {@code width x height} (images bilinear, labels nearest: a label
-     * is never blended), so a model of that input size trains and is scored at its own resolution.
-     */
-    public LabelledData resizedTo(int width, int height) {
-        List<VideoSequence> out = new ArrayList<>(sequences.size());
-        for (VideoSequence s : sequences) {
-            List<LabeledFrame> frames = new ArrayList<>(s.size());
-            for (LabeledFrame f : s.frames()) {
-                frames.add(resize(f, width, height));
-            }
-            out.add(new VideoSequence(s.id(), frames));
-        }
-        return new LabelledData(classes, out, description, lineage);
-    }
-
     /** The same frames with labels passed through {@code mapping} into its target classes. */
     public LabelledData mapped(ClassMapping mapping) {
         List<VideoSequence> out = new ArrayList<>(sequences.size());
@@ -106,6 +90,10 @@ public record LabelledData(
         return w;
     }
 
+    /**
+     * The frame resized to {@code width x height} (the image bilinear, the labels nearest: a label
+     * is never blended), so a model of that input size trains and is scored at its own resolution.
+     */
     static LabeledFrame resize(LabeledFrame f, int width, int height) {
         if (f.width() == width && f.height() == height) {
             return f;

@@ -37,10 +37,9 @@ class LabelledDataTest {
     @Test
     void shouldResizeLabelsByNearestNeighbourNeverBlendingThem() {
         byte[] labels = {0, 1, 1, (byte) 255};
-        LabelledData small = data(labels, 2, 2).resizedTo(4, 4);
+        LabeledFrame large = LabelledData.resize(data(labels, 2, 2).frames().get(0), 4, 4);
         assertArrayEquals(
-                new byte[] {0, 0, 1, 1, 0, 0, 1, 1, 1, 1, -1, -1, 1, 1, -1, -1},
-                small.frames().get(0).labels());
+                new byte[] {0, 0, 1, 1, 0, 0, 1, 1, 1, 1, -1, -1, 1, 1, -1, -1}, large.labels());
     }
 
     private static LabelledData data(byte[] labels, int w, int h) {

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the topics a command or the embedded broker needs, leaving existing ones as they are, and
@@ -108,38 +111,96 @@ public final class KafkaTopics {
      * or inherited from the brokers' {@code message.max.bytes}.
      *
      * @param client client properties: bootstrap servers and security settings (others ignored)
-     * @param topics the topics, which must exist
-     * @param timeout how long to wait for the cluster
-     * @return the limit in bytes, by topic name
-     * @throws IllegalStateException with one sentence when the cluster does not say in time (no
-     *     DescribeConfigs right on a topic, say)
+     * @param topics the topics
+     * @param timeout how long to wait for the cluster, for all of them
+     * @param problems where to say, one sentence a topic, why a topic's limit is not known (it does
+     *     not exist, no DescribeConfigs right on it, no answer in time)
+     * @return the limit in bytes of each topic whose limit is known, by name
      */
     public static Map<String, Integer> maxMessageBytes(
-            Map<String, Object> client, List<String> topics, Duration timeout) {
-        List<ConfigResource> resources =
-                topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            Map<String, Object> client,
+            List<String> topics,
+            Duration timeout,
+            Consumer<String> problems) {
         Map<String, Integer> limits = new LinkedHashMap<>();
-        try (Admin admin = admin(client)) {
-            admin.describeConfigs(resources)
-                    .all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach(
-                            (resource, config) -> {
-                                ConfigEntry entry =
-                                        config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                                if (entry != null && entry.value() != null) {
-                                    limits.put(resource.name(), Integer.parseInt(entry.value()));
-                                }
-                            });
+        Map<String, Object> config = new HashMap<>(client);
+        // Never longer than asked, on a call or on closing with one still open.
+        int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = admin(config)) {
+            var results =
+                    admin.describeConfigs(
+                                    topics.stream()
+                                            .map(
+                                                    t ->
+                                                            new ConfigResource(
+                                                                    ConfigResource.Type.TOPIC, t))
+                                            .toList())
+                            .values();
+            for (var result : results.entrySet()) {
+                String topic = result.getKey().name();
+                try {
+                    ConfigEntry entry =
+                            result.getValue()
+                                    .get(
+                                            Math.max(0, deadline - System.nanoTime()),
+                                            TimeUnit.NANOSECONDS)
+                                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                    if (entry != null && entry.value() != null) {
+                        limits.put(topic, Integer.parseInt(entry.value()));
+                    }
+                } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                    if (cause instanceof UnknownTopicOrPartitionException) {
+                        continue;
+                    }
+                    problems.accept(
+                            "could not read max.message.bytes of topic "
+                                    + topic
+                                    + ": "
+                                    + (cause.getMessage() == null
+                                            ? cause.getClass().getSimpleName()
+                                            : cause.getMessage()));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading topic configs", e);
-        } catch (ExecutionException | TimeoutException | NumberFormatException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException(
-                    "could not read max.message.bytes of " + topics + ": " + cause.getMessage(), e);
         }
         return limits;
+    }
+
+    /**
+     * Sets a topic's {@code max.message.bytes}.
+     *
+     * @param client client properties: bootstrap servers and security settings (others ignored)
+     * @param topic the topic
+     * @param bytes the new limit
+     * @param timeout how long to wait for the cluster
+     * @throws IllegalStateException with Kafka's reason when the cluster does not take it (no
+     *     AlterConfigs right on the topic, say)
+     */
+    public static void setMaxMessageBytes(
+            Map<String, Object> client, String topic, int bytes, Duration timeout) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        AlterConfigOp set =
+                new AlterConfigOp(
+                        new ConfigEntry(
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(bytes)),
+                        AlterConfigOp.OpType.SET);
+        try (Admin admin = admin(client)) {
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(set)))
+                    .all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while altering topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException(
+                    String.valueOf(cause.getMessage() == null ? cause : cause.getMessage()), e);
+        }
     }
 
     /** An admin client from a command's client properties, the admin's own ones kept. */

@@ -165,7 +165,8 @@ public final class CanvasFlowApp implements AutoCloseable {
     /**
      * Starts with a model loaded elsewhere as the model of unassigned cameras; closing the
      * application does not close it. The dead letters are fitted to the dead-letter topic as the
-     * cluster has it ({@link DeadLetterRoom}).
+     * cluster has it ({@link DeadLetterRoom}), and a pending-frames changelog made with a lower
+     * limit than the frames' is raised ({@link ChangelogRoom}).
      *
      * @param settings the settings
      * @param model the model, or null to load {@code model.dir}
@@ -188,6 +189,7 @@ public final class CanvasFlowApp implements AutoCloseable {
                 createTopics(config);
             }
             config = DeadLetterRoom.fit(config);
+            ChangelogRoom.raise(config);
         } catch (RuntimeException e) {
             if (model == null && fallback != null) {
                 fallback.close();

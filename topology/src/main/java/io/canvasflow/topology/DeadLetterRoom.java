@@ -4,6 +4,7 @@ import static io.canvasflow.topology.CanvasFlowConfig.DLQ_ORIGINAL_MAX_BYTES;
 
 import io.canvasflow.schemas.KafkaTopics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -47,22 +48,25 @@ final class DeadLetterRoom {
      *     CanvasFlowConfig#DLQ_ORIGINAL_MAX_BYTES} is set above what the topic holds
      */
     static CanvasFlowConfig fit(CanvasFlowConfig config) {
-        Map<String, Integer> limits;
-        try {
-            limits =
-                    KafkaTopics.maxMessageBytes(
-                            FollowedModels.clientProperties(config),
-                            List.of(config.framesTopic(), config.dlqTopic()),
-                            Duration.ofMillis(config.startupTimeoutMs()));
-        } catch (IllegalStateException e) {
-            LOG.warn(
-                    "{}; a dead letter larger than {} takes would stop its partition",
-                    e.getMessage(),
-                    config.dlqTopic());
-            return config;
-        }
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> limits =
+                KafkaTopics.maxMessageBytes(
+                        FollowedModels.clientProperties(config),
+                        List.of(config.framesTopic(), config.dlqTopic()),
+                        Duration.ofMillis(config.startupTimeoutMs()),
+                        problems::add);
         Integer dlqLimit = limits.get(config.dlqTopic());
         Integer framesLimit = limits.get(config.framesTopic());
+        if (dlqLimit == null && !problems.isEmpty()) {
+            LOG.warn(
+                    "{}; a dead letter larger than it takes would stop its partition: grant this"
+                            + " principal DescribeConfigs on {}, or set {} to at most its"
+                            + " max.message.bytes minus {}",
+                    String.join("; ", problems),
+                    config.dlqTopic(),
+                    DLQ_ORIGINAL_MAX_BYTES,
+                    envelopeBytes(config));
+        }
         if (dlqLimit == null) {
             return config;
         }
@@ -80,7 +84,8 @@ final class DeadLetterRoom {
     static CanvasFlowConfig fit(CanvasFlowConfig config, int framesLimit, int dlqLimit) {
         int room = Math.max(0, dlqLimit - envelopeBytes(config));
         int kept = config.dlqOriginalMaxBytes();
-        if (config.origins().containsKey(DLQ_ORIGINAL_MAX_BYTES)) {
+        // 0, the default, asks for the fit wherever it was set
+        if (Integer.parseInt(config.settings().get(DLQ_ORIGINAL_MAX_BYTES).trim()) > 0) {
             if (kept > room) {
                 throw new IllegalStateException(
                         DLQ_ORIGINAL_MAX_BYTES
@@ -108,12 +113,14 @@ final class DeadLetterRoom {
         LOG.warn(
                 "the dead-letter topic {} takes records of at most {} bytes (max.message.bytes):"
                         + " a bad record over {} bytes is dead-lettered without its bytes; to keep"
-                        + " every one, raise it to {} (kafka-configs.sh --alter --entity-type"
-                        + " topics --entity-name {} --add-config max.message.bytes={})",
+                        + " every one, raise it to {} and restart (kafka-configs.sh"
+                        + " --bootstrap-server {} --alter --entity-type topics --entity-name {}"
+                        + " --add-config max.message.bytes={})",
                 config.dlqTopic(),
                 dlqLimit,
                 room,
                 needed(config, largest),
+                config.bootstrapServers(),
                 config.dlqTopic(),
                 needed(config, largest));
         return config.with(DLQ_ORIGINAL_MAX_BYTES, Integer.toString(Math.max(1, room)));

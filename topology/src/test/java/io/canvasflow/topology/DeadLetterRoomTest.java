@@ -44,6 +44,16 @@ class DeadLetterRoomTest {
     }
 
     @Test
+    void shouldFitWhenZeroIsSetAsWellAsWhenNothingIs() {
+        CanvasFlowConfig config =
+                CanvasFlowConfig.defaults().with(CanvasFlowConfig.DLQ_ORIGINAL_MAX_BYTES, "0");
+
+        assertEquals(
+                BROKER_DEFAULT - DeadLetterRoom.envelopeBytes(config),
+                DeadLetterRoom.fit(config, BROKER_DEFAULT, BROKER_DEFAULT).dlqOriginalMaxBytes());
+    }
+
+    @Test
     void shouldRefuseAnOriginalLimitSetAboveWhatTheTopicHolds() {
         CanvasFlowConfig config =
                 CanvasFlowConfig.defaults()

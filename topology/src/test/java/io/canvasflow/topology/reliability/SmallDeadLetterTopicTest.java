@@ -16,6 +16,7 @@ import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,6 +60,16 @@ class SmallDeadLetterTopicTest {
                                                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                                                     Integer.toString(DLQ_LIMIT)))),
                     TIMEOUT);
+            // (whose limit is read topic by topic: a topic that does not exist is left out)
+            List<String> problems = new ArrayList<>();
+            assertEquals(
+                    Map.of(Topics.FRAMES_DLQ.name(), DLQ_LIMIT),
+                    KafkaTopics.maxMessageBytes(
+                            kafka.clientConfig(),
+                            List.of(Topics.FRAMES_DLQ.name(), "no-such-topic"),
+                            TIMEOUT,
+                            problems::add));
+            assertEquals(List.of(), problems);
             Map<String, String> settings =
                     Fixtures.settings(
                             kafka.bootstrapServers(), "canvasflow-small-dlq", dir.resolve("s"));

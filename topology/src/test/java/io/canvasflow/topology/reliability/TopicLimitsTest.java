@@ -7,13 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.KafkaTopics;
+import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.DeadLetterReason;
+import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.testsupport.Bytes;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.CanvasFlowTopology;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,22 +29,35 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A dead-letter topic created by someone else with a small {@code max.message.bytes}: a bad record
- * too large for its own dead letter there used to fail the stream thread, and every thread that
- * replaced it, so that its partition never moved again. Serve now fits the dead letters to the
- * topic: the large record is dead-lettered without its bytes, a small one with them, and the frames
- * after both are segmented by the thread that started.
+ * Topics made by hand, or by an earlier run, with record size limits lower than CanvasFlow's
+ * records: a record over such a limit used to fail the stream thread, and every thread that
+ * replaced it, so that its partition never moved again. Serve now fits itself to the limits at
+ * start.
+ *
+ * <ul>
+ *   <li>A dead-letter topic with a small {@code max.message.bytes}: the large bad record is
+ *       dead-lettered without its bytes, a small one with them, and the frames after both are
+ *       segmented.
+ *   <li>Latest-only mode's pending-frames changelog made with a limit lower than a frame (Kafka
+ *       Streams sets a changelog's configs only when it creates one): serve raises it, and the
+ *       frame is segmented.
+ * </ul>
+ *
+ * <p>Each is segmented by the stream thread that started.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class SmallDeadLetterTopicTest {
+class TopicLimitsTest {
 
     private static final String CAMERA = "cam-1";
     private static final int DLQ_LIMIT = 200_000;
+    private static final String OLD_CHANGELOG_APP = "canvasflow-old-changelog";
+    private static final int OLD_LIMIT = 100_000;
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
 
     @TempDir Path dir;
@@ -114,6 +131,63 @@ class SmallDeadLetterTopicTest {
         }
     }
 
+    @Test
+    void shouldRaiseAnEarlierChangelogsLimitAndSegmentAFrameOverIt() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+            // Given the topics, and a pending-frames changelog left with a 100 kB limit
+            Fixtures.createTopics(kafka, 1);
+            String changelog =
+                    OLD_CHANGELOG_APP + "-" + StoreNames.PENDING_FRAMES_STORE + "-changelog";
+            KafkaTopics.createIfAbsent(
+                    kafka.clientConfig(),
+                    List.of(
+                            new NewTopic(changelog, 1, (short) 1)
+                                    .configs(
+                                            Map.of(
+                                                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                                                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                                    Integer.toString(OLD_LIMIT)))),
+                    TIMEOUT);
+            Map<String, String> settings =
+                    Fixtures.settings(
+                            kafka.bootstrapServers(), OLD_CHANGELOG_APP, dir.resolve("s"));
+            settings.put(CanvasFlowConfig.PROCESSING_MODE, "latest-only");
+            CanvasFlowConfig config = Fixtures.config(settings);
+            try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
+                    CanvasFlowApp app = CanvasFlowApp.start(config, Fixtures.model());
+                    KafkaProducer<String, byte[]> producer = Fixtures.producer(kafka)) {
+                Fixtures.await("the application runs", TIMEOUT, () -> Fixtures.hasActiveTasks(app));
+
+                // When a frame of noise, a PNG of about 360 kB, comes
+                byte[] png = Fixtures.encode(noise(400, 300), "png");
+                producer.send(
+                                Fixtures.record(
+                                        Topics.FRAMES.name(),
+                                        Fixtures.frame(
+                                                "cam-1", 1, 400, 300, ImageEncoding.PNG, png)))
+                        .get();
+
+                // Then the changelog takes it, and it is segmented by the thread that started
+                assertEquals(
+                        List.of(1L),
+                        masks.awaitValues(1, TIMEOUT, Duration.ofSeconds(1)).stream()
+                                .map(MaskEvent::getSequence)
+                                .toList());
+                assertEquals(0.0, StateRecorder.failedThreads(app.streams()), "failed threads");
+                assertEquals(
+                        Integer.parseInt(
+                                CanvasFlowTopology.streamsConfig(config)
+                                        .getProperty(
+                                                StreamsConfig.topicPrefix(
+                                                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG))),
+                        KafkaTopics.maxMessageBytes(
+                                        kafka.clientConfig(), List.of(changelog), TIMEOUT, p -> {})
+                                .get(changelog));
+            }
+        }
+    }
+
     private static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
@@ -123,5 +197,16 @@ class SmallDeadLetterTopicTest {
     private static void send(KafkaProducer<String, byte[]> producer, byte[] value)
             throws Exception {
         producer.send(new ProducerRecord<>(Topics.FRAMES.name(), CAMERA, value)).get();
+    }
+
+    private static BufferedImage noise(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(3);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        return image;
     }
 }

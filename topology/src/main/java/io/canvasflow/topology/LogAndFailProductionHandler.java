@@ -11,6 +11,12 @@ import org.slf4j.LoggerFactory;
  * A mask or dead letter that cannot be written fails the stream thread after logging where it came
  * from: nothing is dropped silently. Under exactly-once the transaction aborts, and the replaced
  * thread reprocesses the frame.
+ *
+ * <p>Resuming is no way out under exactly-once: tried on a dead letter the broker refused as too
+ * large, the producer's transaction was already in an error state, and the commit that followed
+ * failed the thread all the same ("Cannot execute transactional method because we are in an error
+ * state"). Records too large for their topic are therefore prevented at start ({@link
+ * DeadLetterRoom}, {@link ChangelogRoom}).
  */
 public final class LogAndFailProductionHandler implements ProductionExceptionHandler {
 

@@ -165,8 +165,9 @@ public final class CanvasFlowApp implements AutoCloseable {
     /**
      * Starts with a model loaded elsewhere as the model of unassigned cameras; closing the
      * application does not close it. The dead letters are fitted to the dead-letter topic as the
-     * cluster has it ({@link DeadLetterRoom}), and a pending-frames changelog made with a lower
-     * limit than the frames' is raised ({@link ChangelogRoom}).
+     * cluster has it ({@link DeadLetterRoom}), mask events to the masks topic ({@link MaskRoom}),
+     * and a pending-frames changelog made with a lower limit than the frames' is raised ({@link
+     * ChangelogRoom}).
      *
      * @param settings the settings
      * @param model the model, or null to load {@code model.dir}
@@ -188,7 +189,7 @@ public final class CanvasFlowApp implements AutoCloseable {
             if (config.topicsCreate()) {
                 createTopics(config);
             }
-            config = DeadLetterRoom.fit(config);
+            config = MaskRoom.fit(DeadLetterRoom.fit(config));
             ChangelogRoom.raise(config);
         } catch (RuntimeException e) {
             if (model == null && fallback != null) {

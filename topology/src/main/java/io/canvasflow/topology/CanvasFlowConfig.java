@@ -135,6 +135,9 @@ public final class CanvasFlowConfig {
     /** Largest original record a dead letter carries; 0 fits it to the dead-letter topic. */
     public static final String DLQ_ORIGINAL_MAX_BYTES = "dlq.original.max.bytes";
 
+    /** Largest class map a mask event carries; 0 fits it to the masks topic. */
+    public static final String MASK_MAX_BYTES = "mask.max.bytes";
+
     /** Largest accepted image area, width times height, checked before decoding. */
     public static final String FRAME_MAX_PIXELS = "frame.max.pixels";
 
@@ -491,11 +494,6 @@ public final class CanvasFlowConfig {
         return (Integer) values.get(CANVAS_SEEDED_ITERATIONS);
     }
 
-    /** {@value #CANVAS_FULL_ITERATIONS} as set; empty when left to the model. */
-    OptionalInt fullIterations() {
-        return fullIterations;
-    }
-
     /**
      * The iterations a model runs from a zero canvas: {@value #CANVAS_FULL_ITERATIONS} when set,
      * else the model's own, from its model.json. The one place the two meet.
@@ -538,12 +536,17 @@ public final class CanvasFlowConfig {
     }
 
     /**
-     * {@value #DLQ_ORIGINAL_MAX_BYTES}: as set, else {@value #FRAME_MAX_BYTES} (serve lowers it at
-     * start to what the dead-letter topic holds, {@link DeadLetterRoom}).
+     * {@value #DLQ_ORIGINAL_MAX_BYTES}, else {@value #FRAME_MAX_BYTES} ({@link DeadLetterRoom}).
      */
     public int dlqOriginalMaxBytes() {
         int set = (Integer) values.get(DLQ_ORIGINAL_MAX_BYTES);
         return set > 0 ? set : frameMaxBytes();
+    }
+
+    /** {@value #MASK_MAX_BYTES}; unbounded when 0 ({@link MaskRoom}). */
+    public int maskMaxBytes() {
+        int set = (Integer) values.get(MASK_MAX_BYTES);
+        return set > 0 ? set : Integer.MAX_VALUE;
     }
 
     /** {@value #FRAME_MAX_PIXELS}. */

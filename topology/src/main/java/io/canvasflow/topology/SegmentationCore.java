@@ -32,6 +32,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 final class SegmentationCore {
 
+    private final CanvasFlowConfig config;
     private final CanvasSegmenter segmenter;
     private final DeadLetterSink deadLetters;
     private final CanvasFlowMetrics metrics;
@@ -43,6 +44,7 @@ final class SegmentationCore {
             ModelRouter models,
             CanvasFlowMetrics metrics,
             LongSupplier clock) {
+        this.config = config;
         this.segmenter = new CanvasSegmenter(config, models, clock);
         this.deadLetters = new DeadLetterSink(config, metrics);
         this.metrics = metrics;
@@ -176,6 +178,13 @@ final class SegmentationCore {
         long putStart = System.nanoTime();
         if (outcome.newState() != null) {
             canvases.put(frame.getCameraId(), outcome.newState());
+        }
+        String tooLarge = MaskRoom.tooLarge(outcome.mask(), config);
+        if (tooLarge != null) {
+            // segmented, and its canvas kept; but the broker would refuse its mask, and fail
+            // every stream thread that wrote it
+            deadLetters.send(context, record, DeadLetterReason.PROCESSING_ERROR, tooLarge);
+            return;
         }
         long produceStart = System.nanoTime();
         context.forward(record.withValue(outcome.mask()), CanvasFlowTopology.MASKS_SINK);

@@ -263,6 +263,16 @@ final class SettingDefinitions {
                                 + " frame's own size: an upsample and a PNG at full size per frame)"
                                 + " or WIDTHxHEIGHT.")
                 .define(
+                        MASK_MAX_BYTES,
+                        Type.INT,
+                        0,
+                        Check.atLeast(0),
+                        Importance.LOW,
+                        "Largest class map a mask event carries, in bytes; the frame of a larger"
+                                + " one is dead-lettered (PROCESSING_ERROR) instead. 0: what the"
+                                + " masks topic's max.message.bytes holds, read at start; a value"
+                                + " the topic cannot hold is refused.")
+                .define(
                         TOPIC_PARTITIONS,
                         Type.INT,
                         12,

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.streams.StreamsConfig;
@@ -48,6 +47,7 @@ class CanvasFlowConfigTest {
         expected.put("lag.warn.ms", "2000");
         expected.put("instance.id", "auto");
         expected.put("mask.size", "model");
+        expected.put("mask.max.bytes", "0");
         expected.put("topic.partitions", "12");
         expected.put("topic.replication", "1");
         expected.put("topics.create", "false");
@@ -89,7 +89,7 @@ class CanvasFlowConfigTest {
 
         // Then unset they are each model's own (the fallback where model.json has none), the
         // policy resets with them, and a setting wins over any model
-        assertEquals(OptionalInt.empty(), defaults.fullIterations());
+        assertEquals("", defaults.settings().get(CanvasFlowConfig.CANVAS_FULL_ITERATIONS));
         assertEquals(
                 List.of(4, CanvasFlowConfig.DEFAULT_FULL_ITERATIONS, 4, 8, 8),
                 List.of(
@@ -153,7 +153,7 @@ class CanvasFlowConfigTest {
                         "bootstrap.servers", config.bootstrapServers(),
                         "canvas.seeded.iterations", Integer.toString(config.seededIterations()),
                         "canvas.full.iterations",
-                                Integer.toString(config.fullIterations().getAsInt()),
+                                config.settings().get(CanvasFlowConfig.CANVAS_FULL_ITERATIONS),
                         "num.stream.threads", Integer.toString(config.numStreamThreads()),
                         "processing.mode", config.processingMode().value()));
     }

@@ -1,0 +1,143 @@
+package io.canvasflow.topology;
+
+import static io.canvasflow.topology.CanvasFlowConfig.MASK_MAX_BYTES;
+
+import io.canvasflow.schemas.KafkaTopics;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps mask events within what the masks topic takes. A mask event larger than the topic's {@code
+ * max.message.bytes} is refused by the broker, which fails the stream thread, and every thread that
+ * replaces it fails on the same frame: its partition would never move again. A mask is rarely large
+ * (a class map compresses well), but with {@code mask.size=frame}, large frames and a mask that
+ * compresses badly (an untrained model's) its PNG nears a byte a pixel.
+ *
+ * <p>So at start, unless {@value CanvasFlowConfig#MASK_MAX_BYTES} is set, it becomes what the masks
+ * topic holds; the processor dead-letters a frame whose mask event would be larger ({@link
+ * #tooLarge}), with a reason that says what to change. A value set above what the topic holds is
+ * refused.
+ */
+final class MaskRoom {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MaskRoom.class);
+
+    /** Kafka's framing of one record in a batch, and the Avro single-object header. */
+    static final int FRAMING_BYTES = 1024;
+
+    private MaskRoom() {}
+
+    /**
+     * Reads the masks topic's limit and fits the settings to it.
+     *
+     * @param config the settings; the masks topic exists
+     * @return the settings, with {@value CanvasFlowConfig#MASK_MAX_BYTES} set to what the topic
+     *     holds when it was not set
+     * @throws IllegalStateException with one sentence when it is set above what the topic holds
+     */
+    static CanvasFlowConfig fit(CanvasFlowConfig config) {
+        List<String> problems = new ArrayList<>();
+        Integer limit =
+                KafkaTopics.maxMessageBytes(
+                                FollowedModels.clientProperties(config),
+                                List.of(config.masksTopic()),
+                                Duration.ofMillis(config.startupTimeoutMs()),
+                                problems::add)
+                        .get(config.masksTopic());
+        if (limit == null) {
+            problems.forEach(
+                    p ->
+                            LOG.warn(
+                                    "{}; a mask event larger than it takes would stop its"
+                                            + " partition: grant this principal DescribeConfigs on"
+                                            + " {}, or set {}",
+                                    p,
+                                    config.masksTopic(),
+                                    MASK_MAX_BYTES));
+            return config;
+        }
+        return fit(config, limit);
+    }
+
+    /**
+     * Fits the settings to a limit already read.
+     *
+     * @param config the settings
+     * @param limit the masks topic's {@code max.message.bytes}
+     * @return the settings, fitted
+     */
+    static CanvasFlowConfig fit(CanvasFlowConfig config, int limit) {
+        int room = Math.max(1, limit - framingBytes(config));
+        if (Integer.parseInt(config.settings().get(MASK_MAX_BYTES).trim()) == 0) {
+            return config.with(MASK_MAX_BYTES, Integer.toString(room));
+        }
+        if (config.maskMaxBytes() > room) {
+            throw new IllegalStateException(
+                    MASK_MAX_BYTES
+                            + " is "
+                            + config.maskMaxBytes()
+                            + " but the masks topic "
+                            + config.masksTopic()
+                            + " takes records of at most "
+                            + limit
+                            + " bytes (max.message.bytes), room for mask events of "
+                            + room
+                            + "; set it to at most "
+                            + room
+                            + ", or raise the topic's max.message.bytes");
+        }
+        return config;
+    }
+
+    /** The framing, with the record's key, the camera id, at up to 4 bytes a character. */
+    static int framingBytes(CanvasFlowConfig config) {
+        return (int) Math.min(Integer.MAX_VALUE, FRAMING_BYTES + 4L * config.cameraIdMaxLength());
+    }
+
+    /**
+     * Why a mask event is too large for the masks topic, if it is.
+     *
+     * @param event the event
+     * @param config the settings, fitted at start
+     * @return the sentence for its frame's dead letter, or null when it fits
+     */
+    static String tooLarge(MaskEvent event, CanvasFlowConfig config) {
+        long size = sizeBound(event);
+        if (size <= config.maskMaxBytes()) {
+            return null;
+        }
+        return String.format(
+                "its mask event of up to %d bytes (a %dx%d class map of %d bytes) is more than"
+                        + " the masks topic %s takes (%s=%d); set mask.size smaller, or raise the"
+                        + " topic's max.message.bytes",
+                size,
+                event.getMaskWidth(),
+                event.getMaskHeight(),
+                event.getClassMap().remaining(),
+                config.masksTopic(),
+                MASK_MAX_BYTES,
+                config.maskMaxBytes());
+    }
+
+    /**
+     * An upper bound of the event's Avro encoding: its bytes, strings at 3 bytes a character, and
+     * at most 10 bytes for each length, number and flag.
+     */
+    static long sizeBound(MaskEvent event) {
+        long strings =
+                event.getCameraId().length()
+                        + event.getModelId().length()
+                        + event.getModelVersion().length();
+        for (CharSequence name : event.getClassNames()) {
+            strings += name.length();
+        }
+        return event.getClassMap().remaining()
+                + 3 * strings
+                + 4L * event.getClassFractions().size()
+                + 10L * (event.getClassNames().size() + 20);
+    }
+}

@@ -44,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>A dead-letter topic with a small {@code max.message.bytes}: the large bad record is
  *       dead-lettered without its bytes, a small one with them, and the frames after both are
  *       segmented.
+ *   <li>A masks topic with a small {@code max.message.bytes}: a frame whose mask event it would
+ *       refuse is dead-lettered, saying to set {@code mask.size} smaller.
  *   <li>Latest-only mode's pending-frames changelog made with a limit lower than a frame (Kafka
  *       Streams sets a changelog's configs only when it creates one): serve raises it, and the
  *       frame is segmented.
@@ -184,6 +186,46 @@ class TopicLimitsTest {
                         KafkaTopics.maxMessageBytes(
                                         kafka.clientConfig(), List.of(changelog), TIMEOUT, p -> {})
                                 .get(changelog));
+            }
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAFrameWhoseMaskTheMasksTopicWouldRefuseAndGoOn() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+            // Given a masks topic made by hand taking records of 4,000 bytes, and 2048x2048 masks
+            // (a PNG of at least 4 kB: deflate compresses at most about 1,000 to 1)
+            KafkaTopics.createIfAbsent(
+                    kafka.clientConfig(),
+                    List.of(
+                            new NewTopic(Topics.FRAMES.name(), 1, (short) 1),
+                            new NewTopic(Topics.MASKS.name(), 1, (short) 1)
+                                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "4000")),
+                            new NewTopic(Topics.FRAMES_DLQ.name(), 1, (short) 1)),
+                    TIMEOUT);
+            Map<String, String> settings =
+                    Fixtures.settings(kafka.bootstrapServers(), "canvasflow-small-masks", dir);
+            settings.put(CanvasFlowConfig.MASK_SIZE, "2048x2048");
+            try (TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
+                    CanvasFlowApp app =
+                            CanvasFlowApp.start(Fixtures.config(settings), Fixtures.model());
+                    KafkaProducer<String, byte[]> producer = Fixtures.producer(kafka)) {
+                Fixtures.await("the application runs", TIMEOUT, () -> Fixtures.hasActiveTasks(app));
+
+                // When two frames come
+                send(producer, AvroSerdes.frame().serialize(Fixtures.frame(CAMERA, 1)));
+                send(producer, AvroSerdes.frame().serialize(Fixtures.frame(CAMERA, 2)));
+
+                // Then both are dead-lettered, saying what to change, by the thread that started
+                List<DeadLetter> letters =
+                        deadLetters.awaitValues(2, TIMEOUT, Duration.ofSeconds(1));
+                for (DeadLetter letter : letters) {
+                    assertEquals(DeadLetterReason.PROCESSING_ERROR, letter.getReason());
+                    assertTrue(
+                            letter.getMessage().contains("set mask.size smaller"),
+                            letter.getMessage());
+                }
+                assertEquals(0.0, StateRecorder.failedThreads(app.streams()), "failed threads");
             }
         }
     }

@@ -189,7 +189,8 @@ public final class CanvasFlowApp implements AutoCloseable {
             if (config.topicsCreate()) {
                 createTopics(config);
             }
-            config = MaskRoom.fit(DeadLetterRoom.fit(config));
+            TopicLimits limits = TopicLimits.read(config);
+            config = MaskRoom.fit(DeadLetterRoom.fit(config, limits), limits);
             ChangelogRoom.raise(config);
         } catch (RuntimeException e) {
             if (model == null && fallback != null) {

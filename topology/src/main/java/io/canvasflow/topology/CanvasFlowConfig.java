@@ -135,7 +135,7 @@ public final class CanvasFlowConfig {
     /** Largest original record a dead letter carries; 0 fits it to the dead-letter topic. */
     public static final String DLQ_ORIGINAL_MAX_BYTES = "dlq.original.max.bytes";
 
-    /** Largest class map a mask event carries; 0 fits it to the masks topic. */
+    /** Largest mask event serve writes; 0 fits it to the masks topic. */
     public static final String MASK_MAX_BYTES = "mask.max.bytes";
 
     /** Largest accepted image area, width times height, checked before decoding. */

@@ -208,4 +208,19 @@ public final class CanvasFlowTopology {
                         (long) Math.max(config.frameMaxBytes(), config.dlqOriginalMaxBytes())
                                 + RECORD_OVERHEAD_BYTES);
     }
+
+    /**
+     * The largest request serve's producer sends: {@code max.request.size}, ours unless the Kafka
+     * property {@code producer.max.request.size} replaces it (an unprefixed one does not: Kafka
+     * Streams lets the prefixed one win).
+     *
+     * @param config the settings
+     * @return the size in bytes
+     */
+    static int producerMaxRequestSize(CanvasFlowConfig config) {
+        String set =
+                config.kafkaProperties()
+                        .get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        return set == null ? maxMessageBytes(config) : Integer.parseInt(set.trim());
+    }
 }

@@ -2,11 +2,6 @@ package io.canvasflow.topology;
 
 import static io.canvasflow.topology.CanvasFlowConfig.DLQ_ORIGINAL_MAX_BYTES;
 
-import io.canvasflow.schemas.KafkaTopics;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,37 +34,29 @@ final class DeadLetterRoom {
     private DeadLetterRoom() {}
 
     /**
-     * Reads the frames and dead-letter topics' limits and fits the settings to them.
+     * Fits the settings to the frames and dead-letter topics' limits.
      *
      * @param config the settings; the topics exist
+     * @param limits the limits, as read at start
      * @return the settings, with {@value CanvasFlowConfig#DLQ_ORIGINAL_MAX_BYTES} lowered where the
      *     dead-letter topic cannot hold a dead letter of the largest frame
      * @throws IllegalStateException with one sentence when {@value
      *     CanvasFlowConfig#DLQ_ORIGINAL_MAX_BYTES} is set above what the topic holds
      */
-    static CanvasFlowConfig fit(CanvasFlowConfig config) {
-        List<String> problems = new ArrayList<>();
-        Map<String, Integer> limits =
-                KafkaTopics.maxMessageBytes(
-                        FollowedModels.clientProperties(config),
-                        List.of(config.framesTopic(), config.dlqTopic()),
-                        Duration.ofMillis(config.startupTimeoutMs()),
-                        problems::add);
-        Integer dlqLimit = limits.get(config.dlqTopic());
-        Integer framesLimit = limits.get(config.framesTopic());
-        if (dlqLimit == null && !problems.isEmpty()) {
+    static CanvasFlowConfig fit(CanvasFlowConfig config, TopicLimits limits) {
+        Integer dlqLimit = limits.writable(config.dlqTopic());
+        if (dlqLimit == null) {
             LOG.warn(
                     "{}; a dead letter larger than it takes would stop its partition: grant this"
                             + " principal DescribeConfigs on {}, or set {} to at most its"
                             + " max.message.bytes minus {}",
-                    String.join("; ", problems),
+                    limits.why(config.dlqTopic()),
                     config.dlqTopic(),
                     DLQ_ORIGINAL_MAX_BYTES,
                     envelopeBytes(config));
-        }
-        if (dlqLimit == null) {
             return config;
         }
+        Integer framesLimit = limits.limits().get(config.framesTopic());
         return fit(config, framesLimit == null ? Integer.MAX_VALUE : framesLimit, dlqLimit);
     }
 
@@ -78,7 +65,7 @@ final class DeadLetterRoom {
      *
      * @param config the settings
      * @param framesLimit the frames topic's {@code max.message.bytes}
-     * @param dlqLimit the dead-letter topic's {@code max.message.bytes}
+     * @param dlqLimit the largest record serve can write to the dead-letter topic
      * @return the settings, fitted
      */
     static CanvasFlowConfig fit(CanvasFlowConfig config, int framesLimit, int dlqLimit) {

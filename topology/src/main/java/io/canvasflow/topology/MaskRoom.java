@@ -2,11 +2,9 @@ package io.canvasflow.topology;
 
 import static io.canvasflow.topology.CanvasFlowConfig.MASK_MAX_BYTES;
 
-import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.avro.MaskEvent;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,35 +27,32 @@ final class MaskRoom {
     /** Kafka's framing of one record in a batch, and the Avro single-object header. */
     static final int FRAMING_BYTES = 1024;
 
+    /** Less room than this for a mask event is refused: a small model's event takes hundreds. */
+    static final int MIN_ROOM_BYTES = 2048;
+
     private MaskRoom() {}
 
     /**
-     * Reads the masks topic's limit and fits the settings to it.
+     * Fits the settings to the masks topic's limit.
      *
      * @param config the settings; the masks topic exists
+     * @param limits the limits, as read at start
      * @return the settings, with {@value CanvasFlowConfig#MASK_MAX_BYTES} set to what the topic
      *     holds when it was not set
-     * @throws IllegalStateException with one sentence when it is set above what the topic holds
+     * @throws IllegalStateException with one sentence when it is set above what the topic holds, or
+     *     the topic holds too little for any mask event
      */
-    static CanvasFlowConfig fit(CanvasFlowConfig config) {
-        List<String> problems = new ArrayList<>();
-        Integer limit =
-                KafkaTopics.maxMessageBytes(
-                                FollowedModels.clientProperties(config),
-                                List.of(config.masksTopic()),
-                                Duration.ofMillis(config.startupTimeoutMs()),
-                                problems::add)
-                        .get(config.masksTopic());
+    static CanvasFlowConfig fit(CanvasFlowConfig config, TopicLimits limits) {
+        Integer limit = limits.writable(config.masksTopic());
         if (limit == null) {
-            problems.forEach(
-                    p ->
-                            LOG.warn(
-                                    "{}; a mask event larger than it takes would stop its"
-                                            + " partition: grant this principal DescribeConfigs on"
-                                            + " {}, or set {}",
-                                    p,
-                                    config.masksTopic(),
-                                    MASK_MAX_BYTES));
+            LOG.warn(
+                    "{}; a mask event larger than it takes would stop its partition: grant this"
+                            + " principal DescribeConfigs on {}, or set {} to at most its"
+                            + " max.message.bytes minus {}",
+                    limits.why(config.masksTopic()),
+                    config.masksTopic(),
+                    MASK_MAX_BYTES,
+                    framingBytes(config));
             return config;
         }
         return fit(config, limit);
@@ -67,11 +62,21 @@ final class MaskRoom {
      * Fits the settings to a limit already read.
      *
      * @param config the settings
-     * @param limit the masks topic's {@code max.message.bytes}
+     * @param limit the largest record serve can write to the masks topic
      * @return the settings, fitted
      */
     static CanvasFlowConfig fit(CanvasFlowConfig config, int limit) {
-        int room = Math.max(1, limit - framingBytes(config));
+        int room = limit - framingBytes(config);
+        if (room < MIN_ROOM_BYTES) {
+            throw new IllegalStateException(
+                    "the masks topic "
+                            + config.masksTopic()
+                            + " takes records of at most "
+                            + limit
+                            + " bytes (max.message.bytes, or the producer's max.request.size),"
+                            + " too few for mask events; raise it to at least "
+                            + (MIN_ROOM_BYTES + framingBytes(config)));
+        }
         if (Integer.parseInt(config.settings().get(MASK_MAX_BYTES).trim()) == 0) {
             return config.with(MASK_MAX_BYTES, Integer.toString(room));
         }
@@ -84,7 +89,8 @@ final class MaskRoom {
                             + config.masksTopic()
                             + " takes records of at most "
                             + limit
-                            + " bytes (max.message.bytes), room for mask events of "
+                            + " bytes (max.message.bytes, or the producer's max.request.size),"
+                            + " room for mask events of "
                             + room
                             + "; set it to at most "
                             + room
@@ -102,11 +108,12 @@ final class MaskRoom {
      * Why a mask event is too large for the masks topic, if it is.
      *
      * @param event the event
+     * @param headers the headers its record carries (those of its frame's record)
      * @param config the settings, fitted at start
      * @return the sentence for its frame's dead letter, or null when it fits
      */
-    static String tooLarge(MaskEvent event, CanvasFlowConfig config) {
-        long size = sizeBound(event);
+    static String tooLarge(MaskEvent event, Headers headers, CanvasFlowConfig config) {
+        long size = sizeBound(event) + headerBytes(headers);
         if (size <= config.maskMaxBytes()) {
             return null;
         }
@@ -139,5 +146,14 @@ final class MaskRoom {
                 + 3 * strings
                 + 4L * event.getClassFractions().size()
                 + 10L * (event.getClassNames().size() + 20);
+    }
+
+    /** The headers' size in a record: keys at 3 bytes a character, values, and their lengths. */
+    static long headerBytes(Headers headers) {
+        long bytes = 0;
+        for (Header h : headers) {
+            bytes += 3L * h.key().length() + (h.value() == null ? 0 : h.value().length) + 10;
+        }
+        return bytes;
     }
 }

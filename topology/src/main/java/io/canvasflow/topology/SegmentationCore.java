@@ -97,7 +97,18 @@ final class SegmentationCore {
     void skip(ProcessorContext<String, SpecificRecord> context, String camera, Frame frame) {
         MaskEvent event = segmenter.skipped(frame);
         long timestamp = frame.getCaptureTimestamp().toEpochMilli();
-        context.forward(new Record<>(camera, event, timestamp), CanvasFlowTopology.MASKS_SINK);
+        Record<String, SpecificRecord> masked = new Record<>(camera, event, timestamp);
+        String tooLarge = MaskRoom.tooLarge(event, masked.headers(), config);
+        if (tooLarge != null) {
+            // no class map, but a model's names can be long: its frame takes the event's place
+            deadLetters.send(
+                    context,
+                    new Record<>(camera, frame, timestamp),
+                    DeadLetterReason.PROCESSING_ERROR,
+                    tooLarge);
+            return;
+        }
+        context.forward(masked, CanvasFlowTopology.MASKS_SINK);
         metrics.mask(event);
     }
 
@@ -179,7 +190,7 @@ final class SegmentationCore {
         if (outcome.newState() != null) {
             canvases.put(frame.getCameraId(), outcome.newState());
         }
-        String tooLarge = MaskRoom.tooLarge(outcome.mask(), config);
+        String tooLarge = MaskRoom.tooLarge(outcome.mask(), record.headers(), config);
         if (tooLarge != null) {
             // segmented, and its canvas kept; but the broker would refuse its mask, and fail
             // every stream thread that wrote it

@@ -268,10 +268,10 @@ final class SettingDefinitions {
                         0,
                         Check.atLeast(0),
                         Importance.LOW,
-                        "Largest class map a mask event carries, in bytes; the frame of a larger"
-                                + " one is dead-lettered (PROCESSING_ERROR) instead. 0: what the"
-                                + " masks topic's max.message.bytes holds, read at start; a value"
-                                + " the topic cannot hold is refused.")
+                        "Largest mask event serve writes, in bytes; the frame of a larger one is"
+                                + " dead-lettered (PROCESSING_ERROR) instead. 0: what the masks"
+                                + " topic's max.message.bytes holds, read at start; a value the"
+                                + " topic cannot hold is refused.")
                 .define(
                         TOPIC_PARTITIONS,
                         Type.INT,

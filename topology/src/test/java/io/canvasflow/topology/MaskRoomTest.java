@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,52 @@ class MaskRoomTest {
                                 "mask.max.bytes is 500000 but the masks topic masks takes records"
                                         + " of at most 400000 bytes"),
                 e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAMasksTopicTooSmallForAnyMaskEvent() {
+        CanvasFlowConfig config = CanvasFlowConfig.defaults();
+
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> MaskRoom.fit(config, 3000));
+
+        assertTrue(
+                e.getMessage()
+                        .startsWith("the masks topic masks takes records of at most 3000 bytes"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("too few for mask events; raise it to at least 4096"));
+    }
+
+    @Test
+    void shouldTakeTheProducersLimitWhereItIsLowerThanTheTopics() {
+        // Given a masks topic raised to 20 MB, and the producer at its default and set lower
+        CanvasFlowConfig config = CanvasFlowConfig.defaults();
+        CanvasFlowConfig lower = config.with("producer.max.request.size", "2000000");
+        TopicLimits limits =
+                new TopicLimits(
+                        Map.of("masks", 20_000_000),
+                        List.of(),
+                        CanvasFlowTopology.producerMaxRequestSize(config));
+
+        // Then what serve can write is the producer's limit, frame.max.bytes and a megabyte
+        assertEquals(CanvasFlowTopology.maxMessageBytes(config), limits.writable("masks"));
+        assertEquals(2_000_000, CanvasFlowTopology.producerMaxRequestSize(lower));
+        assertNull(limits.writable("frames"));
+    }
+
+    @Test
+    void shouldCountTheHeadersTheMaskRecordCarries() {
+        CanvasFlowConfig config =
+                CanvasFlowConfig.defaults().with(CanvasFlowConfig.MASK_MAX_BYTES, "5000");
+        MaskEvent event =
+                new MaskEncoder(TestModel.source().spec())
+                        .skipped(TestFrames.jpeg("cam-1", 1, W, H), 0);
+
+        assertNull(MaskRoom.tooLarge(event, new RecordHeaders(), config));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace", new byte[10_000]);
+        assertTrue(
+                MaskRoom.tooLarge(event, headers, config).startsWith("its mask event of up to "));
     }
 
     @Test

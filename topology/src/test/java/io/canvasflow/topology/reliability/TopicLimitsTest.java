@@ -206,6 +206,8 @@ class TopicLimitsTest {
             Map<String, String> settings =
                     Fixtures.settings(kafka.bootstrapServers(), "canvasflow-small-masks", dir);
             settings.put(CanvasFlowConfig.MASK_SIZE, "2048x2048");
+            // (short camera ids leave the room over the floor: 4,000 - 1,056 of framing)
+            settings.put(CanvasFlowConfig.CAMERA_ID_MAX_LENGTH, "8");
             try (TopicRecorder<DeadLetter> deadLetters = TopicRecorder.deadLetters(kafka);
                     CanvasFlowApp app =
                             CanvasFlowApp.start(Fixtures.config(settings), Fixtures.model());

@@ -1,0 +1,53 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.schemas.KafkaTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The record size limits of serve's frames, masks and dead-letter topics as the cluster has them,
+ * read once at start (DescribeConfigs, bounded by {@code startup.timeout.ms}), for {@link
+ * DeadLetterRoom} and {@link MaskRoom}.
+ *
+ * @param limits each topic's {@code max.message.bytes}, for the topics whose limit was read
+ * @param problems why a topic's limit was not read, one sentence each
+ * @param producerMax the largest request serve's producer sends ({@code max.request.size})
+ */
+record TopicLimits(Map<String, Integer> limits, List<String> problems, int producerMax) {
+
+    /** Reads the limits of the frames, masks and dead-letter topics. */
+    static TopicLimits read(CanvasFlowConfig config) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> limits =
+                KafkaTopics.maxMessageBytes(
+                        FollowedModels.clientProperties(config),
+                        List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic()),
+                        Duration.ofMillis(config.startupTimeoutMs()),
+                        problems::add);
+        return new TopicLimits(
+                Map.copyOf(limits),
+                List.copyOf(problems),
+                CanvasFlowTopology.producerMaxRequestSize(config));
+    }
+
+    /**
+     * The largest record serve can write to a topic: the topic's limit, or the producer's if it is
+     * lower.
+     *
+     * @param topic the topic
+     * @return the size in bytes, or null when the topic's limit is not known
+     */
+    Integer writable(String topic) {
+        Integer limit = limits.get(topic);
+        return limit == null ? null : Math.min(limit, producerMax);
+    }
+
+    /** The problems as one clause, or the topic's name when there are none to say. */
+    String why(String topic) {
+        return problems.isEmpty()
+                ? "the limit of " + topic + " is not known"
+                : String.join("; ", problems);
+    }
+}

@@ -44,16 +44,13 @@ final class DeadLetterRoom {
      *     CanvasFlowConfig#DLQ_ORIGINAL_MAX_BYTES} is set above what the topic holds
      */
     static CanvasFlowConfig fit(CanvasFlowConfig config, TopicLimits limits) {
-        Integer dlqLimit = limits.writable(config.dlqTopic());
+        Integer dlqLimit =
+                limits.writableOrSay(
+                        config.dlqTopic(),
+                        "a dead letter",
+                        DLQ_ORIGINAL_MAX_BYTES,
+                        envelopeBytes(config));
         if (dlqLimit == null) {
-            LOG.warn(
-                    "{}; a dead letter larger than it takes would stop its partition: grant this"
-                            + " principal DescribeConfigs on {}, or set {} to at most its"
-                            + " max.message.bytes minus {}",
-                    limits.why(config.dlqTopic()),
-                    config.dlqTopic(),
-                    DLQ_ORIGINAL_MAX_BYTES,
-                    envelopeBytes(config));
             return config;
         }
         Integer framesLimit = limits.limits().get(config.framesTopic());

@@ -5,8 +5,6 @@ import static io.canvasflow.topology.CanvasFlowConfig.MASK_MAX_BYTES;
 import io.canvasflow.schemas.avro.MaskEvent;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps mask events within what the masks topic takes. A mask event larger than the topic's {@code
@@ -21,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * refused.
  */
 final class MaskRoom {
-
-    private static final Logger LOG = LoggerFactory.getLogger(MaskRoom.class);
 
     /** Kafka's framing of one record in a batch, and the Avro single-object header. */
     static final int FRAMING_BYTES = 1024;
@@ -43,19 +39,10 @@ final class MaskRoom {
      *     the topic holds too little for any mask event
      */
     static CanvasFlowConfig fit(CanvasFlowConfig config, TopicLimits limits) {
-        Integer limit = limits.writable(config.masksTopic());
-        if (limit == null) {
-            LOG.warn(
-                    "{}; a mask event larger than it takes would stop its partition: grant this"
-                            + " principal DescribeConfigs on {}, or set {} to at most its"
-                            + " max.message.bytes minus {}",
-                    limits.why(config.masksTopic()),
-                    config.masksTopic(),
-                    MASK_MAX_BYTES,
-                    framingBytes(config));
-            return config;
-        }
-        return fit(config, limit);
+        Integer limit =
+                limits.writableOrSay(
+                        config.masksTopic(), "a mask event", MASK_MAX_BYTES, framingBytes(config));
+        return limit == null ? config : fit(config, limit);
     }
 
     /**

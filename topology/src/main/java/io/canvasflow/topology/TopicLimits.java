@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The record size limits of serve's frames, masks and dead-letter topics as the cluster has them,
@@ -16,6 +18,8 @@ import java.util.Map;
  * @param producerMax the largest request serve's producer sends ({@code max.request.size})
  */
 record TopicLimits(Map<String, Integer> limits, List<String> problems, int producerMax) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicLimits.class);
 
     /** Reads the limits of the frames, masks and dead-letter topics. */
     static TopicLimits read(CanvasFlowConfig config) {
@@ -44,10 +48,31 @@ record TopicLimits(Map<String, Integer> limits, List<String> problems, int produ
         return limit == null ? null : Math.min(limit, producerMax);
     }
 
-    /** The problems as one clause, or the topic's name when there are none to say. */
-    String why(String topic) {
-        return problems.isEmpty()
-                ? "the limit of " + topic + " is not known"
-                : String.join("; ", problems);
+    /**
+     * {@link #writable}, or, when the topic's limit is not known, null after one WARN that says
+     * what cannot be kept within it and how to make it checkable.
+     *
+     * @param topic the topic
+     * @param record what serve writes there, e.g. "a dead letter"
+     * @param setting the setting that bounds it
+     * @param framing what the record takes besides what the setting bounds
+     * @return the size in bytes, or null
+     */
+    Integer writableOrSay(String topic, String record, String setting, int framing) {
+        Integer writable = writable(topic);
+        if (writable == null) {
+            LOG.warn(
+                    "{}; {} larger than it takes would stop its partition: grant this principal"
+                            + " DescribeConfigs on {}, or set {} to at most its max.message.bytes"
+                            + " minus {}",
+                    problems.isEmpty()
+                            ? "the limit of " + topic + " is not known"
+                            : String.join("; ", problems),
+                    record,
+                    topic,
+                    setting,
+                    framing);
+        }
+        return writable;
     }
 }

@@ -68,17 +68,7 @@ class TopicLimitsTest {
     void shouldDeadLetterARecordTooLargeForTheTopicWithoutItsBytesAndGoOn() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
             // Given topics made by hand, the dead-letter topic taking records of 200 kB
-            KafkaTopics.createIfAbsent(
-                    kafka.clientConfig(),
-                    List.of(
-                            new NewTopic(Topics.FRAMES.name(), 1, (short) 1),
-                            new NewTopic(Topics.MASKS.name(), 1, (short) 1),
-                            new NewTopic(Topics.FRAMES_DLQ.name(), 1, (short) 1)
-                                    .configs(
-                                            Map.of(
-                                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                                    Integer.toString(DLQ_LIMIT)))),
-                    TIMEOUT);
+            createTopics(kafka, Topics.FRAMES_DLQ.name(), DLQ_LIMIT);
             // (whose limit is read topic by topic: a topic that does not exist is left out)
             List<String> problems = new ArrayList<>();
             assertEquals(
@@ -195,14 +185,7 @@ class TopicLimitsTest {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
             // Given a masks topic made by hand taking records of 4,000 bytes, and 2048x2048 masks
             // (a PNG of at least 4 kB: deflate compresses at most about 1,000 to 1)
-            KafkaTopics.createIfAbsent(
-                    kafka.clientConfig(),
-                    List.of(
-                            new NewTopic(Topics.FRAMES.name(), 1, (short) 1),
-                            new NewTopic(Topics.MASKS.name(), 1, (short) 1)
-                                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "4000")),
-                            new NewTopic(Topics.FRAMES_DLQ.name(), 1, (short) 1)),
-                    TIMEOUT);
+            createTopics(kafka, Topics.MASKS.name(), 4000);
             Map<String, String> settings =
                     Fixtures.settings(kafka.bootstrapServers(), "canvasflow-small-masks", dir);
             settings.put(CanvasFlowConfig.MASK_SIZE, "2048x2048");
@@ -230,6 +213,23 @@ class TopicLimitsTest {
                 assertEquals(0.0, StateRecorder.failedThreads(app.streams()), "failed threads");
             }
         }
+    }
+
+    /** The frames, masks and dead-letter topics with a partition each, one of them limited. */
+    private static void createTopics(EmbeddedKafkaBroker kafka, String limited, int limit) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name :
+                List.of(Topics.FRAMES.name(), Topics.MASKS.name(), Topics.FRAMES_DLQ.name())) {
+            NewTopic topic = new NewTopic(name, 1, (short) 1);
+            topics.add(
+                    name.equals(limited)
+                            ? topic.configs(
+                                    Map.of(
+                                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                            Integer.toString(limit)))
+                            : topic);
+        }
+        KafkaTopics.createIfAbsent(kafka.clientConfig(), topics, TIMEOUT);
     }
 
     private static byte[] random(int size, long seed) {

@@ -81,7 +81,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             names = "--data",
             defaultValue = "synthetic",
             description =
-                    "synthetic (the test split), voc:DIR, cityscapes:DIR[:SPLIT] or topic:NAME"
+                    "synthetic (the test split), voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT] or topic:NAME"
                             + " (default ${DEFAULT-VALUE}).")
     String data;
 

@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--data",
             defaultValue = "synthetic",
             description =
-                    "Training data: synthetic, voc:DIR, cityscapes:DIR[:SPLIT] or topic:NAME"
+                    "Training data: synthetic, voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT] or topic:NAME"
                             + " (default ${DEFAULT-VALUE}).")
     String data;
 

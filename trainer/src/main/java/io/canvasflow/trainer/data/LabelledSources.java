@@ -14,7 +14,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * Opens labelled data named the way the command line names it:
  *
  * <ul>
- *   <li>{@code voc:DIR}: a PASCAL VOC layout (as labelme exports it), one frame per image;
+ *   <li>{@code voc:DIR[:SPLIT]}: a PASCAL VOC layout (as labelme exports it), one frame per image;
+ *       every labelled image, or those {@code ImageSets/Segmentation/SPLIT.txt} lists;
  *   <li>{@code cityscapes:DIR[:SPLIT]}: {@code leftImg8bit/} and {@code gtFine/*_labelIds.png},
  *       label ids mapped to the 19 training ids (default split {@code train});
  *   <li>{@code topic:NAME}: labelled frames in Kafka, a camera's consecutive frames chained;
@@ -65,7 +66,7 @@ public final class LabelledSources {
         }
         LabelledData data =
                 switch (kind) {
-                    case "voc" -> voc(Path.of(where), selection);
+                    case "voc" -> voc(where, selection);
                     case "cityscapes" -> cityscapes(where, selection);
                     case "topic" -> topic(where, selection);
                     case "labelme" ->
@@ -73,7 +74,7 @@ public final class LabelledSources {
                                     Path.of(where), selection.width(), selection.height());
                     default ->
                             throw new IllegalArgumentException(
-                                    "--data must be synthetic, voc:DIR, cityscapes:DIR[:SPLIT],"
+                                    "--data must be synthetic, voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT],"
                                             + " labelme:DIR or topic:NAME; got "
                                             + spec);
                 };
@@ -85,14 +86,18 @@ public final class LabelledSources {
         return data;
     }
 
-    private static LabelledData voc(Path root, Selection s) {
-        VocDataset dataset = VocDataset.open(root);
-        List<VideoSequence> sequences = stills(dataset.ids(), dataset::load, s);
+    private static LabelledData voc(String where, Selection s) {
+        String[] parts = where.split(":", 2);
+        VocDataset dataset = VocDataset.open(Path.of(parts[0]));
+        List<String> ids = parts.length == 2 ? dataset.ids(parts[1]) : dataset.ids();
+        List<VideoSequence> sequences = stills(ids, dataset::load, s);
         return new LabelledData(
                 dataset.classes(),
                 sequences,
-                "PASCAL VOC layout at " + root,
-                Map.of("source", "voc:" + root, "frames", sequences.size()));
+                parts.length == 2
+                        ? "PASCAL VOC " + parts[1] + " split at " + parts[0]
+                        : "PASCAL VOC layout at " + parts[0],
+                Map.of("source", "voc:" + where, "frames", sequences.size()));
     }
 
     private static LabelledData cityscapes(String where, Selection s) {

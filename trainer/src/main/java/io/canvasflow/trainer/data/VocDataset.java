@@ -8,8 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -91,17 +89,20 @@ public final class VocDataset {
 
     /**
      * The ids of a split ({@code train}, {@code val}, {@code trainval}, ...), from {@code
-     * ImageSets/Segmentation/SPLIT.txt}; all ids when there is no {@code ImageSets} directory.
+     * ImageSets/Segmentation/SPLIT.txt}.
+     *
+     * @throws DatasetException naming the file when there is none: a split asked for is never
+     *     quietly every image (labelme's VOC export, for one, has no {@code ImageSets})
      */
     public List<String> ids(String split) {
-        Path sets = root.resolve("ImageSets").resolve("Segmentation");
-        if (!Files.isDirectory(root.resolve("ImageSets"))) {
-            return ids;
-        }
-        Path file = sets.resolve(split + ".txt");
+        Path file = root.resolve("ImageSets").resolve("Segmentation").resolve(split + ".txt");
         if (!Files.isRegularFile(file)) {
             throw new DatasetException(
-                    "Expected split file " + file + " listing the ids of split '" + split + "'");
+                    "Expected split file "
+                            + file
+                            + " listing the ids of split '"
+                            + split
+                            + "' (without a split, every labelled image is read)");
         }
         return readLines(file);
     }
@@ -135,18 +136,6 @@ public final class VocDataset {
             out[i] = (byte) v;
         }
         return LabeledFrame.wrap(image, out);
-    }
-
-    /** Loads every image of a split, in list order. */
-    public List<LabeledFrame> loadAll(String split) {
-        List<LabeledFrame> out = new ArrayList<>();
-        iterator(split).forEachRemaining(out::add);
-        return out;
-    }
-
-    /** Loads the images of a split one at a time, as the iterator advances. */
-    public Iterator<LabeledFrame> iterator(String split) {
-        return ids(split).stream().map(this::load).iterator();
     }
 
     private Path imageFile(String id) {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -29,7 +30,7 @@ class VocDatasetTest {
 
     @Test
     void shouldLoadLabelmeSemanticSegmentationExample() throws IOException {
-        VocDataset voc = loadEveryImage("semantic_segmentation", "train");
+        VocDataset voc = loadEveryImage("semantic_segmentation");
 
         assertEquals("_background_", voc.classes().name(0));
         assertEquals("person", voc.classes().name(15));
@@ -38,16 +39,16 @@ class VocDatasetTest {
 
     @Test
     void shouldLoadLabelmeVideoAnnotationExample() throws IOException {
-        VocDataset voc = loadEveryImage("video_annotation", "val");
+        VocDataset voc = loadEveryImage("video_annotation");
 
         assertEquals(List.of("_background_", "car", "track"), voc.classes().names());
     }
 
-    /** Opens a labelme example and checks that a split loads every image with real labels. */
-    private VocDataset loadEveryImage(String example, String split) throws IOException {
+    /** Opens a labelme example and checks that it loads every image with real labels. */
+    private VocDataset loadEveryImage(String example) throws IOException {
         Path root = labelme(example);
         VocDataset voc = VocDataset.open(root);
-        List<LabeledFrame> frames = voc.loadAll(split);
+        List<LabeledFrame> frames = voc.ids().stream().map(voc::load).toList();
         assertEquals(countFiles(root.resolve("JPEGImages"), ".jpg"), frames.size());
         assertRealLabels(voc, frames, root);
         return voc;
@@ -85,14 +86,37 @@ class VocDatasetTest {
     }
 
     @Test
-    void shouldUseAllLabelledImagesWhenImageSetsIsMissing() throws IOException {
+    void shouldReadASplitWhenDataNamesOne() throws IOException {
+        // Given two images, one in each of the train and val splits
+        writeVoc(tmp, "a", new int[] {1, 0}, vocPalette());
+        writeVoc(tmp, "b", new int[] {0, 1}, vocPalette());
+        Files.createDirectories(tmp.resolve("ImageSets/Segmentation"));
+        Files.writeString(tmp.resolve("ImageSets/Segmentation/train.txt"), "a\n");
+        Files.writeString(tmp.resolve("ImageSets/Segmentation/val.txt"), "b\n");
+        LabelledSources.Selection all =
+                new LabelledSources.Selection(Map.of(), null, SequenceRange.ALL, null, 2, 1);
+
+        // When --data names the val split, and then no split
+        LabelledData val = LabelledSources.open("voc:" + tmp + ":val", all);
+        LabelledData every = LabelledSources.open("voc:" + tmp, all);
+
+        // Then the split holds its one image, with its labels, and no split holds both
+        assertEquals(1, val.frameCount());
+        assertArrayEquals(new byte[] {0, 1}, val.frames().get(0).labels());
+        assertEquals("PASCAL VOC val split at " + tmp, val.description());
+        assertEquals(2, every.frameCount());
+    }
+
+    @Test
+    void shouldUseAllLabelledImagesButRefuseASplitWhenImageSetsIsMissing() throws IOException {
         writeVoc(tmp, "b", new int[] {0, 1}, vocPalette());
         writeVoc(tmp, "a", new int[] {1, 0}, vocPalette());
 
         VocDataset voc = VocDataset.open(tmp);
 
         assertEquals(List.of("a", "b"), voc.ids());
-        assertEquals(List.of("a", "b"), voc.ids("train"));
+        DatasetException e = assertThrows(DatasetException.class, () -> voc.ids("train"));
+        assertTrue(e.getMessage().startsWith("Expected split file "), e.getMessage());
     }
 
     @Test

@@ -81,7 +81,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             names = "--data",
             defaultValue = "synthetic",
             description =
-                    "synthetic (the test split), voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT] or topic:NAME"
+                    "synthetic (the test split), voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT], labelme:DIR or"
+                            + " topic:NAME"
                             + " (default ${DEFAULT-VALUE}).")
     String data;
 

@@ -46,7 +46,8 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--data",
             defaultValue = "synthetic",
             description =
-                    "Training data: synthetic, voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT] or topic:NAME"
+                    "Training data: synthetic, voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT], labelme:DIR or"
+                            + " topic:NAME"
                             + " (default ${DEFAULT-VALUE}).")
     String data;
 

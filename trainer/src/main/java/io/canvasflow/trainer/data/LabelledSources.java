@@ -3,6 +3,7 @@ package io.canvasflow.trainer.data;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.synthetic.LabeledFrame;
 import io.canvasflow.synthetic.VideoSequence;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,22 +88,36 @@ public final class LabelledSources {
     }
 
     private static LabelledData voc(String where, Selection s) {
-        String[] parts = where.split(":", 2);
+        String[] parts = dirAndSplit(where);
         VocDataset dataset = VocDataset.open(Path.of(parts[0]));
-        List<String> ids = parts.length == 2 ? dataset.ids(parts[1]) : dataset.ids();
+        List<String> ids = parts[1] != null ? dataset.ids(parts[1]) : dataset.ids();
         List<VideoSequence> sequences = stills(ids, dataset::load, s);
         return new LabelledData(
                 dataset.classes(),
                 sequences,
-                parts.length == 2
+                parts[1] != null
                         ? "PASCAL VOC " + parts[1] + " split at " + parts[0]
                         : "PASCAL VOC layout at " + parts[0],
                 Map.of("source", "voc:" + where, "frames", sequences.size()));
     }
 
+    /**
+     * {@code DIR[:SPLIT]} as the folder and the split, null when none is named: a folder that
+     * exists is all folder, even with a colon in its name; otherwise the split follows the last
+     * colon.
+     */
+    private static String[] dirAndSplit(String where) {
+        int colon = where.lastIndexOf(':');
+        if (Files.isDirectory(Path.of(where)) || colon < 0) {
+            return new String[] {where, null};
+        }
+        String split = where.substring(colon + 1).strip();
+        return new String[] {where.substring(0, colon), split.isEmpty() ? null : split};
+    }
+
     private static LabelledData cityscapes(String where, Selection s) {
-        String[] parts = where.split(":", 2);
-        String split = parts.length == 2 ? parts[1] : "train";
+        String[] parts = dirAndSplit(where);
+        String split = parts[1] != null ? parts[1] : "train";
         CityscapesDataset dataset = CityscapesDataset.open(Path.of(parts[0]), split);
         List<VideoSequence> sequences = stills(dataset.ids(), dataset::load, s);
         return new LabelledData(

@@ -22,9 +22,9 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <p>labelme's {@code labelme2voc.py} writes the same layout with the label PNGs in {@code
- * SegmentationClassPNG} (and NumPy arrays in {@code SegmentationClass}); that is read too. Without
- * {@code ImageSets}, every split is every labelled image. Without {@code class_names.txt}, the
- * classes are {@link ClassTable#VOC_21}.
+ * SegmentationClassPNG} (and NumPy arrays in {@code SegmentationClass}); that is read too, with no
+ * {@code ImageSets}, so it has no splits. Without {@code class_names.txt}, the classes are {@link
+ * ClassTable#VOC_21}.
  */
 public final class VocDataset {
 
@@ -104,7 +104,14 @@ public final class VocDataset {
                             + split
                             + "' (without a split, every labelled image is read)");
         }
-        return readLines(file);
+        List<String> listed = readLines(file);
+        for (String id : listed) {
+            if (!ids.contains(id)) {
+                throw new DatasetException(
+                        file + " lists " + id + ", which has no label map in " + labels);
+            }
+        }
+        return listed;
     }
 
     /**
@@ -185,7 +192,7 @@ public final class VocDataset {
     private static List<String> readLines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .map(String::strip)
+                    .map(l -> l.replace("\uFEFF", "").strip())
                     .filter(l -> !l.isEmpty())
                     .toList();
         } catch (IOException | UncheckedIOException e) {

@@ -108,6 +108,34 @@ class VocDatasetTest {
     }
 
     @Test
+    void shouldReadAFolderWithAColonAndRefuseASplitListingAnUnlabelledImage() throws IOException {
+        // Given a dataset in a folder whose name has a colon, with a split file that starts with
+        // a byte-order mark and lists an image with no label map
+        Path root = tmp.resolve("cams:a");
+        writeVoc(root, "a", new int[] {1, 0}, vocPalette());
+        Files.createDirectories(root.resolve("ImageSets/Segmentation"));
+        Files.writeString(root.resolve("ImageSets/Segmentation/train.txt"), "\uFEFFa\r\n");
+        Files.writeString(root.resolve("ImageSets/Segmentation/val.txt"), "a\nz\n");
+        LabelledSources.Selection all =
+                new LabelledSources.Selection(Map.of(), null, SequenceRange.ALL, null, 2, 1);
+
+        // Then the folder is read whole, a trailing colon names no split, a split is read past
+        // its mark, and the split that lists z says so in one sentence naming the file
+        assertEquals(1, LabelledSources.open("voc:" + root, all).frameCount());
+        assertEquals(1, LabelledSources.open("voc:" + root + ":", all).frameCount());
+        assertEquals(1, LabelledSources.open("voc:" + root + ":train", all).frameCount());
+        DatasetException e =
+                assertThrows(
+                        DatasetException.class,
+                        () -> LabelledSources.open("voc:" + root + ":val", all));
+        assertEquals(
+                root.resolve("ImageSets/Segmentation/val.txt")
+                        + " lists z, which has no label map in "
+                        + root.resolve("SegmentationClass"),
+                e.getMessage());
+    }
+
+    @Test
     void shouldUseAllLabelledImagesButRefuseASplitWhenImageSetsIsMissing() throws IOException {
         writeVoc(tmp, "b", new int[] {0, 1}, vocPalette());
         writeVoc(tmp, "a", new int[] {1, 0}, vocPalette());

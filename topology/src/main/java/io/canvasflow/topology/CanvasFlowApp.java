@@ -191,7 +191,7 @@ public final class CanvasFlowApp implements AutoCloseable {
             }
             TopicLimits limits = TopicLimits.read(config);
             config = MaskRoom.fit(DeadLetterRoom.fit(config, limits), limits);
-            ChangelogRoom.raise(config);
+            ChangelogRoom.raise(config, limits);
         } catch (RuntimeException e) {
             if (model == null && fallback != null) {
                 fallback.close();

@@ -3,8 +3,6 @@ package io.canvasflow.topology;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.StoreNames;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,28 +37,28 @@ final class ChangelogRoom {
      * frames' limit if it exists with a lower one.
      *
      * @param config the settings
+     * @param limits the limits, as read at start (with the changelog's in latest-only mode)
      * @throws IllegalStateException with one sentence and the command when it is too low and cannot
      *     be raised
      */
-    static void raise(CanvasFlowConfig config) {
+    static void raise(CanvasFlowConfig config, TopicLimits limits) {
         if (config.processingMode() != ProcessingMode.LATEST_ONLY) {
             return;
         }
         String changelog = pendingFramesChangelog(config);
-        List<String> problems = new ArrayList<>();
         Duration timeout = Duration.ofMillis(config.startupTimeoutMs());
-        Integer limit =
-                KafkaTopics.maxMessageBytes(
-                                FollowedModels.clientProperties(config),
-                                List.of(changelog),
-                                timeout,
-                                problems::add)
-                        .get(changelog);
+        Integer limit = limits.limits().get(changelog);
         int needed = CanvasFlowTopology.maxMessageBytes(config);
         if (limit == null) {
             // Not made yet (Kafka Streams makes it with the limit), or not readable
-            problems.forEach(
-                    p -> LOG.warn("{}; a frame larger than it takes would stop its partition", p));
+            limits.problems().stream()
+                    .filter(p -> p.contains(changelog))
+                    .forEach(
+                            p ->
+                                    LOG.warn(
+                                            "{}; a frame larger than it takes would stop its"
+                                                    + " partition",
+                                            p));
             return;
         }
         if (limit >= needed) {

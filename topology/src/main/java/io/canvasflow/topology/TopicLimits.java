@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The record size limits of serve's frames, masks and dead-letter topics as the cluster has them,
- * read once at start (DescribeConfigs, bounded by {@code startup.timeout.ms}), for {@link
- * DeadLetterRoom} and {@link MaskRoom}.
+ * The record size limits of serve's topics as the cluster has them, read once at start
+ * (DescribeConfigs, bounded by {@code startup.timeout.ms}), for {@link DeadLetterRoom}, {@link
+ * MaskRoom} and {@link ChangelogRoom}.
  *
  * @param limits each topic's {@code max.message.bytes}, for the topics whose limit was read
  * @param problems why a topic's limit was not read, one sentence each
@@ -21,13 +21,22 @@ record TopicLimits(Map<String, Integer> limits, List<String> problems, int produ
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicLimits.class);
 
-    /** Reads the limits of the frames, masks and dead-letter topics. */
+    /**
+     * Reads the limits of the frames, masks and dead-letter topics, and in latest-only mode of the
+     * pending-frames changelog ({@link ChangelogRoom}), if it exists.
+     */
     static TopicLimits read(CanvasFlowConfig config) {
+        List<String> topics =
+                new ArrayList<>(
+                        List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic()));
+        if (config.processingMode() == ProcessingMode.LATEST_ONLY) {
+            topics.add(ChangelogRoom.pendingFramesChangelog(config));
+        }
         List<String> problems = new ArrayList<>();
         Map<String, Integer> limits =
                 KafkaTopics.maxMessageBytes(
                         FollowedModels.clientProperties(config),
-                        List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic()),
+                        topics,
                         Duration.ofMillis(config.startupTimeoutMs()),
                         problems::add);
         return new TopicLimits(
@@ -65,9 +74,10 @@ record TopicLimits(Map<String, Integer> limits, List<String> problems, int produ
                     "{}; {} larger than it takes would stop its partition: grant this principal"
                             + " DescribeConfigs on {}, or set {} to at most its max.message.bytes"
                             + " minus {}",
-                    problems.isEmpty()
-                            ? "the limit of " + topic + " is not known"
-                            : String.join("; ", problems),
+                    problems.stream()
+                            .filter(p -> p.contains(topic))
+                            .reduce((a, b) -> a + "; " + b)
+                            .orElse("the limit of " + topic + " is not known"),
                     record,
                     topic,
                     setting,

@@ -90,15 +90,11 @@ class VocDatasetTest {
         // Given two images, one in each of the train and val splits
         writeVoc(tmp, "a", new int[] {1, 0}, vocPalette());
         writeVoc(tmp, "b", new int[] {0, 1}, vocPalette());
-        Files.createDirectories(tmp.resolve("ImageSets/Segmentation"));
-        Files.writeString(tmp.resolve("ImageSets/Segmentation/train.txt"), "a\n");
-        Files.writeString(tmp.resolve("ImageSets/Segmentation/val.txt"), "b\n");
-        LabelledSources.Selection all =
-                new LabelledSources.Selection(Map.of(), null, SequenceRange.ALL, null, 2, 1);
+        writeSplits(tmp, "a\n", "b\n");
 
         // When --data names the val split, and then no split
-        LabelledData val = LabelledSources.open("voc:" + tmp + ":val", all);
-        LabelledData every = LabelledSources.open("voc:" + tmp, all);
+        LabelledData val = LabelledSources.open("voc:" + tmp + ":val", ALL);
+        LabelledData every = LabelledSources.open("voc:" + tmp, ALL);
 
         // Then the split holds its one image, with its labels, and no split holds both
         assertEquals(1, val.frameCount());
@@ -113,21 +109,17 @@ class VocDatasetTest {
         // a byte-order mark and lists an image with no label map
         Path root = tmp.resolve("cams:a");
         writeVoc(root, "a", new int[] {1, 0}, vocPalette());
-        Files.createDirectories(root.resolve("ImageSets/Segmentation"));
-        Files.writeString(root.resolve("ImageSets/Segmentation/train.txt"), "\uFEFFa\r\n");
-        Files.writeString(root.resolve("ImageSets/Segmentation/val.txt"), "a\nz\n");
-        LabelledSources.Selection all =
-                new LabelledSources.Selection(Map.of(), null, SequenceRange.ALL, null, 2, 1);
+        writeSplits(root, "\uFEFFa\r\n", "a\nz\n");
 
         // Then the folder is read whole, a trailing colon names no split, a split is read past
         // its mark, and the split that lists z says so in one sentence naming the file
-        assertEquals(1, LabelledSources.open("voc:" + root, all).frameCount());
-        assertEquals(1, LabelledSources.open("voc:" + root + ":", all).frameCount());
-        assertEquals(1, LabelledSources.open("voc:" + root + ":train", all).frameCount());
+        assertEquals(1, LabelledSources.open("voc:" + root, ALL).frameCount());
+        assertEquals(1, LabelledSources.open("voc:" + root + ":", ALL).frameCount());
+        assertEquals(1, LabelledSources.open("voc:" + root + ":train", ALL).frameCount());
         DatasetException e =
                 assertThrows(
                         DatasetException.class,
-                        () -> LabelledSources.open("voc:" + root + ":val", all));
+                        () -> LabelledSources.open("voc:" + root + ":val", ALL));
         assertEquals(
                 root.resolve("ImageSets/Segmentation/val.txt")
                         + " lists z, which has no label map in "
@@ -252,6 +244,17 @@ class VocDatasetTest {
     }
 
     /** Writes a one-row image and its palette label map. */
+    /** Every image of a 2x1 dataset, at its own size. */
+    private static final LabelledSources.Selection ALL =
+            new LabelledSources.Selection(Map.of(), null, SequenceRange.ALL, null, 2, 1);
+
+    /** Writes the train and val split files, as given. */
+    private static void writeSplits(Path root, String train, String val) throws IOException {
+        Path sets = Files.createDirectories(root.resolve("ImageSets/Segmentation"));
+        Files.writeString(sets.resolve("train.txt"), train);
+        Files.writeString(sets.resolve("val.txt"), val);
+    }
+
     static void writeVoc(Path root, String id, int[] labels, IndexColorModel palette)
             throws IOException {
         Files.createDirectories(root.resolve("JPEGImages"));

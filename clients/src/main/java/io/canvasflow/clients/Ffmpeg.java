@@ -3,33 +3,22 @@ package io.canvasflow.clients;
 import java.util.List;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
 
 /**
- * What this process's FFmpeg (the native build bundled by {@code org.bytedeco:ffmpeg}) can do, and
- * its log level. The bundled linux-x86_64 build is LGPL: it has no libx264 but has libopenh264, so
- * H.264 comes from OpenH264 there, and MPEG-4 part 2 is the last resort.
+ * What this process's FFmpeg (the native build bundled by {@code org.bytedeco:ffmpeg}) can do. The
+ * bundled linux-x86_64 build is LGPL: it has no libx264 but has libopenh264, so H.264 comes from
+ * OpenH264 there, and MPEG-4 part 2 is the last resort. Its log goes through {@link FfmpegLog}.
  */
 final class Ffmpeg {
 
     /** Video encoders in order of preference; every FFmpeg build has the last one. */
     static final List<String> VIDEO_ENCODERS = List.of("libx264", "libopenh264", "mpeg4");
 
-    private static volatile boolean quiet;
-
     private Ffmpeg() {}
-
-    /** Keeps FFmpeg's own logging to errors; it writes straight to stderr otherwise. */
-    static void quiet() {
-        if (!quiet) {
-            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-            quiet = true;
-        }
-    }
 
     /** The first of {@link #VIDEO_ENCODERS} this FFmpeg build has. */
     static String preferredVideoEncoder() {
-        quiet();
+        FfmpegLog.install();
         for (String name : VIDEO_ENCODERS) {
             if (hasEncoder(name)) {
                 return name;

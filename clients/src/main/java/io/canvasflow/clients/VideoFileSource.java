@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Frames of a video file or a network stream (RTSP, RTMP, HTTP), decoded by JavaCV's {@link
  * FFmpegFrameGrabber}. RTSP is read over TCP, and a stream that stays silent for ten seconds is an
- * error rather than a hang.
+ * error rather than a hang. Frames FFmpeg reports errors in (damaged footage, lost packets) are
+ * given as FFmpeg concealed them, and said in a few WARN lines ({@link DecodeDamage}), not in
+ * FFmpeg's own line a message.
  */
 public final class VideoFileSource implements FrameSource {
 
@@ -30,7 +32,9 @@ public final class VideoFileSource implements FrameSource {
     private final String location;
     private final FFmpegFrameGrabber grabber;
     private final double fps;
+    private final DecodeDamage damage;
     private long index;
+    private boolean ended;
     private boolean closed;
 
     /**
@@ -46,24 +50,30 @@ public final class VideoFileSource implements FrameSource {
             throw new FrameSourceException(
                     "expected a video file or a stream URL but " + location + " is neither");
         }
-        Ffmpeg.quiet();
+        damage = new DecodeDamage(location);
         grabber = new FFmpegFrameGrabber(location);
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        // One decoding thread, the caller's, so that what FFmpeg logs is heard by this source
+        // (FfmpegLog); publish and label read each camera on a thread of its own.
+        grabber.setVideoOption("threads", "1");
         if (location.toLowerCase(Locale.ROOT).startsWith("rtsp:")) {
             grabber.setOption("rtsp_transport", "tcp");
             grabber.setOption("timeout", STREAM_TIMEOUT_MICROS);
         } else if (stream) {
             grabber.setOption("rw_timeout", STREAM_TIMEOUT_MICROS);
         }
-        try {
+        try (FfmpegLog.Scope listening = FfmpegLog.listen(damage::heard)) {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             releaseQuietly();
+            // FFmpeg's own words (say "moov atom not found") say more than JavaCV's
+            String why =
+                    damage.lastWords().isEmpty() ? ffmpegWords(e.getMessage()) : damage.lastWords();
             throw new FrameSourceException(
                     "FFmpeg cannot read "
                             + location
                             + " as a video ("
-                            + ffmpegWords(e.getMessage())
+                            + why
                             + "): expected a video file or stream such as MP4, AVI, MKV or RTSP",
                     e);
         }
@@ -103,13 +113,16 @@ public final class VideoFileSource implements FrameSource {
             throw new IllegalStateException("the video source " + location + " is closed");
         }
         Frame frame;
-        try {
+        damage.beforeRead();
+        try (FfmpegLog.Scope listening = FfmpegLog.listen(damage::heard)) {
             frame = grabber.grabImage();
         } catch (FrameGrabber.Exception e) {
             throw new FrameSourceException(
                     "could not read frame " + index + " of " + location + ": " + e.getMessage(), e);
         }
+        damage.afterRead(index);
         if (frame == null) {
+            ended = true;
             return Optional.empty();
         }
         return Optional.of(SourceFrame.of(toBgr(frame), index++));
@@ -118,6 +131,15 @@ public final class VideoFileSource implements FrameSource {
     @Override
     public double nativeFps() {
         return fps;
+    }
+
+    /**
+     * Returns how many of the frames read so far FFmpeg reported decoding errors in.
+     *
+     * @return the count of damaged frames
+     */
+    public long damagedFrames() {
+        return damage.damagedFrames();
     }
 
     /**
@@ -138,6 +160,7 @@ public final class VideoFileSource implements FrameSource {
     public void close() {
         if (!closed) {
             closed = true;
+            damage.summarise(index, ended ? grabber.getLengthInVideoFrames() : -1);
             try {
                 grabber.stop();
             } catch (FrameGrabber.Exception e) {

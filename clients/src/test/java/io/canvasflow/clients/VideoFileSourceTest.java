@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.testsupport.ChildJvm;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -48,16 +54,19 @@ class VideoFileSourceTest {
 
         // When
         List<SourceFrame> frames = new ArrayList<>();
+        long damaged;
         try (VideoFileSource source = VideoFileSource.open(file)) {
             assertEquals(10.0, source.nativeFps(), 0.01);
             assertEquals(96, source.width());
             for (Optional<SourceFrame> f = source.next(); f.isPresent(); f = source.next()) {
                 frames.add(f.get());
             }
+            damaged = source.damagedFrames();
         }
 
         // Then: all 20, numbered in order, each its own image of the right grey (lossy codec)
         assertEquals(20, frames.size());
+        assertEquals(0, damaged, "FFmpeg reported no error");
         for (int i = 0; i < frames.size(); i++) {
             SourceFrame frame = frames.get(i);
             assertEquals(i, frame.index());
@@ -67,6 +76,58 @@ class VideoFileSourceTest {
             assertEquals(200 - 10 * i, meanGreen(frame.image(), 56, 88), 6, "right of frame " + i);
         }
         assertTrue(frames.get(0).image() != frames.get(1).image(), "images are not reused");
+    }
+
+    @Test
+    void shouldSayWhatFfmpegReportsOfDamagedFootageInAFewLinesOfItsOwn() throws Exception {
+        // Given a video of noise (frames of many bytes) with a run in its middle overwritten
+        Path file = dir.resolve("damaged.mp4");
+        Random random = new Random(7);
+        try (VideoWriter writer = VideoWriter.open(file, 320, 240, 10)) {
+            for (int i = 0; i < 40; i++) {
+                writer.write(noise(320, 240, random));
+            }
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] run = new byte[bytes.length / 10];
+        random.nextBytes(run);
+        System.arraycopy(run, 0, bytes, bytes.length / 2, run.length);
+        Files.write(file, bytes);
+
+        // When it is read to its end in a process of its own, whose standard error FFmpeg shares
+        Path log = dir.resolve("child.log");
+        Process child =
+                ChildJvm.start(
+                        List.of("-Xmx256m"), ChildVideoRead.class, List.of(file.toString()), log);
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child read the video");
+        List<String> lines = Files.readAllLines(log);
+
+        // Then the frames come, FFmpeg's errors are counted, and what is said is CanvasFlow's
+        // WARN, once when the damage starts and once at the end, not FFmpeg's line a message
+        assertEquals(0, child.exitValue(), String.join("\n", lines));
+        String read = lines.stream().filter(l -> l.startsWith("read ")).findFirst().orElseThrow();
+        Matcher counts = Pattern.compile("read (\\d+) frames, (\\d+) damaged").matcher(read);
+        assertTrue(counts.matches(), read);
+        int frames = Integer.parseInt(counts.group(1));
+        assertTrue(frames >= 20, read);
+        assertTrue(Integer.parseInt(counts.group(2)) >= 1, read);
+        assertEquals(
+                List.of(),
+                lines.stream().filter(l -> l.contains(" @ 0x")).toList(),
+                "FFmpeg's own lines");
+        assertEquals(
+                1,
+                lines.stream()
+                        .filter(l -> l.contains("FFmpeg reports errors decoding frame"))
+                        .count(),
+                String.join("\n", lines));
+        assertEquals(
+                frames < 39 ? 1 : 0,
+                lines.stream().filter(l -> l.contains("of the 40 frames its header")).count(),
+                "frames FFmpeg dropped are said when more than one is missing");
+        assertTrue(
+                lines.stream().allMatch(l -> l.startsWith("read ") || l.contains(" WARN ")),
+                String.join("\n", lines));
     }
 
     @Test
@@ -126,6 +187,7 @@ class VideoFileSourceTest {
                 assertEquals(576, f.get().image().getHeight());
                 frames++;
             }
+            assertEquals(0, source.damagedFrames(), "FFmpeg reported no error");
         }
 
         assertEquals(795, frames);
@@ -139,6 +201,12 @@ class VideoFileSourceTest {
             }
         }
         return (double) sum / ((toX - fromX) * image.getHeight());
+    }
+
+    private static BufferedImage noise(int width, int height, Random random) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        random.nextBytes(((DataBufferByte) image.getRaster().getDataBuffer()).getData());
+        return image;
     }
 
     private static int grey(int level) {

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  *   <li>{@code synthetic:SCENE[:FRAMES]}: a {@link SyntheticCameraSource} on test scene SCENE,
  *       {@value SyntheticCameraSource#DEFAULT_FRAMES} frames unless FRAMES is given;
  *   <li>a folder: an {@link ImageDirectorySource};
- *   <li>anything else, a video file or a stream URL: a {@link VideoFileSource}.
+ *   <li>anything else, a video file or a stream URL: a {@link VideoFileSource}, which a {@link
+ *       ReconnectingSource} opens again when it is lost if it is a live stream.
  * </ul>
  */
 public final class FrameSources {
@@ -39,7 +40,10 @@ public final class FrameSources {
         if (!VideoFileSource.isUrl(spec) && Files.isDirectory(Path.of(spec))) {
             return new ImageDirectorySource(Path.of(spec));
         }
-        return new VideoFileSource(spec);
+        VideoFileSource video = new VideoFileSource(spec);
+        return video.isLive()
+                ? new ReconnectingSource(video, () -> new VideoFileSource(spec))
+                : video;
     }
 
     private static SyntheticCameraSource synthetic(String spec) {

@@ -35,7 +35,10 @@ import picocli.CommandLine.ParameterException;
                     + " synthetic cameras, one thread per camera.",
             "SOURCE is a video path or URL, a folder of .jpg/.png images (name order), or"
                     + " synthetic:SCENE[:FRAMES] (a synthetic test-split street scene with ground"
-                    + " truth)."
+                    + " truth).",
+            "A live stream (a URL with no known length, such as a camera's RTSP stream) that is"
+                    + " lost or ends is opened again, after 1 s and then up to every 30 s, until"
+                    + " publish is stopped or reaches --limit."
         })
 public final class PublishCommand extends BaseCommand {
 

@@ -54,7 +54,9 @@ public final class VideoFileSource implements FrameSource {
         grabber = new FFmpegFrameGrabber(location);
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         // One decoding thread, the caller's, so that what FFmpeg logs is heard by this source
-        // (FfmpegLog); publish and label read each camera on a thread of its own.
+        // (FfmpegLog); publish and label read each camera on a thread of its own. Measured on
+        // this 2-core machine, H.264 768x576: 932-1083 frames/s against 1042-1205 with FFmpeg's
+        // own threads (three rounds each), far above a camera's rate.
         grabber.setVideoOption("threads", "1");
         if (location.toLowerCase(Locale.ROOT).startsWith("rtsp:")) {
             grabber.setOption("rtsp_transport", "tcp");
@@ -131,6 +133,16 @@ public final class VideoFileSource implements FrameSource {
     @Override
     public double nativeFps() {
         return fps;
+    }
+
+    /**
+     * Whether this is a live stream: a URL whose length FFmpeg does not know (a camera's RTSP
+     * stream, an MJPEG or MPEG-TS stream over HTTP), not a file, local or remote, that has an end.
+     *
+     * @return true for a live stream
+     */
+    public boolean isLive() {
+        return isUrl(location) && !(grabber.getLengthInTime() > 0);
     }
 
     /**

@@ -1,0 +1,172 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.awt.image.BufferedImage;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReconnectingSourceTest {
+
+    private static final int FRAMES = 30;
+
+    @TempDir Path dir;
+
+    private HttpServer server;
+    private byte[] stream;
+    private byte[] file;
+    private final AtomicInteger connections = new AtomicInteger();
+
+    @BeforeEach
+    void serveAStream() throws Exception {
+        stream = video("stream.ts", "mpegts");
+        // An MP4 whose header comes first says its length before any frame
+        file = video("file.mp4", "mp4");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // A live camera: no length (chunked), and the first connection drops halfway
+        server.createContext(
+                "/live.ts",
+                exchange -> {
+                    int n = connections.incrementAndGet();
+                    exchange.sendResponseHeaders(200, 0);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(stream, 0, n == 1 ? stream.length / 2 : stream.length);
+                    }
+                });
+        // A file on a web server
+        server.createContext(
+                "/file.mp4",
+                exchange -> {
+                    exchange.sendResponseHeaders(200, file.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(file);
+                    }
+                });
+        server.start();
+    }
+
+    @AfterEach
+    void stopServing() {
+        server.stop(0);
+    }
+
+    @Test
+    void shouldOpenALiveStreamAgainWhenItIsLostAndNumberItsFramesOn() {
+        // Given a live stream whose first connection ends halfway
+        List<Long> indexes = new ArrayList<>();
+        try (FrameSource source = FrameSources.open(url("/live.ts"))) {
+            assertInstanceOf(ReconnectingSource.class, source);
+
+            // When more frames are read than the first connection had
+            for (int i = 0; i < FRAMES + 5; i++) {
+                Optional<SourceFrame> frame = source.next();
+                assertTrue(frame.isPresent(), "frame " + i + " came");
+                indexes.add(frame.get().index());
+            }
+        }
+
+        // Then they came over a second connection, numbered on without a gap
+        assertTrue(connections.get() >= 2, connections.get() + " connections");
+        for (int i = 0; i < indexes.size(); i++) {
+            assertEquals(i, indexes.get(i));
+        }
+    }
+
+    @Test
+    void shouldReadAFileOnAWebServerToItsEndOnce() {
+        int frames = 0;
+        try (FrameSource source = FrameSources.open(url("/file.mp4"))) {
+            assertInstanceOf(VideoFileSource.class, source);
+            while (source.next().isPresent()) {
+                frames++;
+            }
+        }
+
+        assertEquals(FRAMES, frames);
+    }
+
+    @Test
+    void shouldEndWhenInterruptedWhileTheStreamIsDown() throws Exception {
+        // Given a stream that ends after its frames and cannot be opened again
+        AtomicInteger tries = new AtomicInteger();
+        ReconnectingSource source =
+                new ReconnectingSource(
+                        new SyntheticCameraSource(0, 2),
+                        () -> {
+                            tries.incrementAndGet();
+                            throw new FrameSourceException("the camera is off");
+                        },
+                        Duration.ofMillis(5));
+        AtomicReference<Optional<SourceFrame>> last = new AtomicReference<>();
+        AtomicBoolean interruptedAfter = new AtomicBoolean();
+        Thread reader =
+                new Thread(
+                        () -> {
+                            Optional<SourceFrame> frame;
+                            do {
+                                frame = source.next();
+                            } while (frame.isPresent());
+                            last.set(frame);
+                            interruptedAfter.set(Thread.currentThread().isInterrupted());
+                        });
+
+        // When the reader is interrupted while it tries again and again
+        reader.start();
+        while (tries.get() < 3) {
+            Thread.sleep(5);
+        }
+        assertTrue(reader.isAlive(), "still trying");
+        reader.interrupt();
+        reader.join(5000);
+
+        // Then the source ends, and the reader's thread still knows it was interrupted
+        assertFalse(reader.isAlive());
+        assertEquals(Optional.empty(), last.get());
+        assertTrue(interruptedAfter.get());
+        source.close();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** A video of {@link #FRAMES} frames at 10 fps in the given container. */
+    private byte[] video(String name, String format) throws Exception {
+        Path path = dir.resolve(name);
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(path.toFile(), 160, 120, 0);
+                Java2DFrameConverter converter = new Java2DFrameConverter()) {
+            recorder.setFormat(format);
+            recorder.setVideoCodecName("mpeg2video");
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(10);
+            recorder.setGopSize(5);
+            recorder.setOption("movflags", "faststart");
+            recorder.start();
+            for (int i = 0; i < FRAMES; i++) {
+                BufferedImage image = OverlayRendererTest.solid(160, 120, 0x101010 * (i % 16));
+                recorder.record(converter.convert(image));
+            }
+        }
+        return Files.readAllBytes(path);
+    }
+}

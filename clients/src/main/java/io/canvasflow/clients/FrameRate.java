@@ -58,14 +58,16 @@ public record FrameRate(Mode mode, double fps) {
     }
 
     /**
-     * A pacer for one camera reading from a source.
+     * A pacer for one camera reading from a source. A live source in real time is not paced; at a
+     * fixed rate its frames are admitted ({@link Pacer#admit()}), not waited for.
      *
      * @param source the camera's source
      * @return the pacer
      */
     public Pacer pacerFor(FrameSource source) {
         return switch (mode) {
-            case SOURCE -> Pacer.atFps(source.nativeFps());
+            // a live source already comes at its own rate: pacing it would only queue its frames
+            case SOURCE -> source.isLive() ? Pacer.unlimited() : Pacer.atFps(source.nativeFps());
             case FIXED -> Pacer.atFps(fps);
             case MAX -> Pacer.unlimited();
         };

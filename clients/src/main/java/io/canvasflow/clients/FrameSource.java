@@ -24,6 +24,17 @@ public interface FrameSource extends AutoCloseable {
     double nativeFps();
 
     /**
+     * Whether the source is live, a camera that sends frames at its own pace whether or not they
+     * are read: publishing never delays its frames to keep a rate, it drops the ones it does not
+     * publish. Files, folders and synthetic scenes are not live.
+     *
+     * @return true for a live source
+     */
+    default boolean isLive() {
+        return false;
+    }
+
+    /**
      * Names the source for logs and frame metadata, for example the file path.
      *
      * @return a short description

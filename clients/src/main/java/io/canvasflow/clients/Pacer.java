@@ -74,4 +74,35 @@ public final class Pacer {
         }
         next += periodNanos;
     }
+
+    /**
+     * For a live source, which paces itself: whether a frame read now takes the next slot. Never
+     * waits. A frame that comes before its slot is to be dropped, so that a camera published at a
+     * lower rate than it sends gives its newest frames, not a backlog that grows until the stream
+     * breaks (waiting, as {@link #await()} does, would leave the camera's frames queued in FFmpeg's
+     * and the network's buffers). The first frame is admitted.
+     *
+     * @return true when the frame is to be published
+     */
+    public boolean admit() {
+        return admit(System.nanoTime());
+    }
+
+    /** {@link #admit()} at a given {@link System#nanoTime()}. */
+    boolean admit(long now) {
+        if (periodNanos == 0) {
+            return true;
+        }
+        if (!started) {
+            started = true;
+            next = now + periodNanos;
+            return true;
+        }
+        if (now - next < 0) {
+            return false;
+        }
+        // a slot long past (the stream stalled) starts the schedule again from now
+        next = now - next > periodNanos ? now + periodNanos : next + periodNanos;
+        return true;
+    }
 }

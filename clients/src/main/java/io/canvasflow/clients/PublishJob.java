@@ -195,6 +195,15 @@ public final class PublishJob {
                     BigDecimal.valueOf(source.nativeFps()).stripTrailingZeros().toPlainString();
             long sequence = job.firstSequence;
             long sent = 0;
+            boolean live = source.isLive();
+            if (live && job.rate.mode() == FrameRate.Mode.FIXED) {
+                LOG.info(
+                        "camera {}: {} is a live stream; publishing its newest frame {} times a"
+                                + " second and skipping the others",
+                        id,
+                        source.description(),
+                        BigDecimal.valueOf(job.rate.fps()).stripTrailingZeros().toPlainString());
+            }
             try (source) {
                 while (!job.stopping && error == null && (job.limit <= 0 || sent < job.limit)) {
                     Optional<SourceFrame> next = source.next();
@@ -202,7 +211,11 @@ public final class PublishJob {
                         break;
                     }
                     SourceFrame frame = next.get();
-                    pacer.await();
+                    if (!live) {
+                        pacer.await();
+                    } else if (!pacer.admit()) {
+                        continue;
+                    }
                     if (sent == 0) {
                         // Opening a source (rendering a synthetic clip) is not publishing time.
                         startNanos = System.nanoTime();

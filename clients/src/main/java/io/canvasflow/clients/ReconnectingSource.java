@@ -126,6 +126,11 @@ public final class ReconnectingSource implements FrameSource {
     }
 
     @Override
+    public boolean isLive() {
+        return true;
+    }
+
+    @Override
     public String description() {
         return location;
     }

@@ -141,6 +141,7 @@ public final class VideoFileSource implements FrameSource {
      *
      * @return true for a live stream
      */
+    @Override
     public boolean isLive() {
         return isUrl(location) && !(grabber.getLengthInTime() > 0);
     }

@@ -64,6 +64,61 @@ class PacerTest {
     }
 
     @Test
+    void shouldAdmitALiveCamerasNewestFramesAtTheGivenRateWithoutWaiting() {
+        // Given a live camera sending 25 frames a second (every 40 ms) for 10 s, published at 5
+        Pacer pacer = FrameRate.fixed(5).pacerFor(new SyntheticCameraSource(0, 1));
+        long ms = 1_000_000L;
+
+        // When each frame is offered as it comes
+        int admitted = 0;
+        long lastAdmitted = -1;
+        long longestGap = 0;
+        for (int i = 0; i < 250; i++) {
+            long now = 7 * ms + i * 40 * ms;
+            if (pacer.admit(now)) {
+                admitted++;
+                longestGap = lastAdmitted < 0 ? 0 : Math.max(longestGap, now - lastAdmitted);
+                lastAdmitted = now;
+            }
+        }
+
+        // Then one frame in five goes, the first at once, none further apart than a slot and a
+        // frame, and the rate holds over the 10 s rather than drifting
+        assertEquals(50, admitted);
+        assertTrue(longestGap <= 240 * ms, longestGap / ms + " ms");
+    }
+
+    @Test
+    void shouldStartALiveCamerasScheduleAgainAfterAStall() {
+        Pacer pacer = Pacer.atFps(10);
+        long ms = 1_000_000L;
+        assertTrue(pacer.admit(0));
+        assertTrue(!pacer.admit(50 * ms), "before its slot");
+        assertTrue(pacer.admit(100 * ms));
+
+        // a stream that stalled for 5 s: one frame, then the schedule from there, not a burst
+        assertTrue(pacer.admit(5_100 * ms));
+        assertTrue(!pacer.admit(5_150 * ms), "a burst to catch up");
+        assertTrue(pacer.admit(5_200 * ms));
+    }
+
+    @Test
+    void shouldNotPaceALiveCameraInRealTime() {
+        // A live source comes at its own rate; pacing it at the rate it states would queue its
+        // frames when it sends faster than it says
+        FrameSource live =
+                new ReconnectingSource(
+                        new SyntheticCameraSource(0, 1),
+                        () -> {
+                            throw new FrameSourceException("not opened in this test");
+                        });
+        try (live) {
+            assertEquals(0, FrameRate.realtime().pacerFor(live).periodNanos());
+            assertEquals(100_000_000L, FrameRate.fixed(10).pacerFor(live).periodNanos());
+        }
+    }
+
+    @Test
     void shouldRefuseANonPositiveRate() {
         assertThrows(IllegalArgumentException.class, () -> Pacer.atFps(0));
         assertThrows(IllegalArgumentException.class, () -> FrameRate.fixed(-1));

@@ -78,9 +78,10 @@ public final class Pacer {
     /**
      * For a live source, which paces itself: whether a frame read now takes the next slot. Never
      * waits. A frame that comes before its slot is to be dropped, so that a camera published at a
-     * lower rate than it sends gives its newest frames, not a backlog that grows until the stream
-     * breaks (waiting, as {@link #await()} does, would leave the camera's frames queued in FFmpeg's
-     * and the network's buffers). The first frame is admitted.
+     * lower rate than it sends gives its newest frames. Waiting, as {@link #await()} does, would
+     * send consecutive frames ever further behind the camera (at 2 of a camera's 10 frames a
+     * second, 0.8 s more every second) while the rest queue in FFmpeg's and the network's buffers.
+     * The first frame is admitted.
      *
      * @return true when the frame is to be published
      */

@@ -6,11 +6,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The frames of one video source that FFmpeg reported errors in while decoding them: damaged or
- * truncated footage, or packets a stream lost. FFmpeg conceals what it can and the frames go on as
- * decoded; this says so in a WARN the first time, then at most once a minute while the damage goes
- * on (a live stream), and once more when the source closes, so that damage is never silent and
- * never a line a message. FFmpeg's own messages are at DEBUG under the logger {@code ffmpeg}.
+ * The frames of one video source that FFmpeg reported errors in while decoding them: damaged
+ * footage, or packets a stream lost. FFmpeg conceals what it can and the frames go on as decoded;
+ * this says so in a WARN at the first damaged frame, at most once a minute while there is more to
+ * say (a live stream), and in a count when the source closes, so that damage is never silent and
+ * never a line a message. FFmpeg's own messages for the source are at DEBUG under the logger {@code
+ * ffmpeg}.
+ *
+ * <p>Not counted: what FFmpeg says on the read that finds the end (a file cut short, a connection
+ * reset), which is said once at close, and, for a live stream, what it says before the first frame
+ * (a decoder that joins a stream between keyframes complains until the next one).
  */
 final class DecodeDamage {
 
@@ -18,8 +23,9 @@ final class DecodeDamage {
     private static final long REPORT_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /**
-     * Frames short of the header's count that are worth a WARN: a header's count can be one off (a
-     * count derived from the duration), so one frame is not said.
+     * Frames short of the header's count that are worth a WARN: FFmpeg drops a frame it cannot
+     * decode at all without a word at AV_LOG_ERROR (a damaged vtest.avi gave 780 of its 795 frames,
+     * errors said in 3), but one frame short may be an encoder's rounding.
      */
     private static final long MISSING_TO_SAY = 2;
 
@@ -27,6 +33,7 @@ final class DecodeDamage {
     private long messages;
     private long messagesBefore;
     private String lastWords = "";
+    private String endWords = "";
     private long damagedFrames;
     private long firstDamaged = -1;
     private long lastDamaged = -1;
@@ -48,39 +55,42 @@ final class DecodeDamage {
         return lastWords;
     }
 
-    /**
-     * Marks the start of reading the frame at {@code index}: messages heard from now on count
-     * against it.
-     */
+    /** Marks the start of a read: messages heard from now on count against what it reads. */
     void beforeRead() {
         messagesBefore = messages;
     }
 
     /**
-     * Counts the frame read since {@link #beforeRead} as damaged if FFmpeg reported an error
-     * meanwhile, and says so when it is time to.
+     * Counts the frame just read as damaged if FFmpeg reported an error while reading it, and says
+     * what is due.
      *
-     * @param index the frame's index (the next one's when the read found the end)
+     * @param index the frame's index
+     * @param countable false for a live stream's first frame, whose messages are not damage
+     * @param atEnd true for the read that found the end: its words are kept for the close
      */
-    void afterRead(long index) {
-        if (messages == messagesBefore) {
-            return;
-        }
-        damagedFrames++;
-        lastDamaged = index;
+    void afterRead(long index, boolean countable, boolean atEnd) {
+        boolean spoke = messages != messagesBefore;
         long now = System.nanoTime();
-        if (firstDamaged < 0) {
-            firstDamaged = index;
-            reportedFrames = damagedFrames;
-            reportedAtNanos = now;
-            LOG.warn(
-                    "{}: FFmpeg reports errors decoding frame {} ({}); it conceals what it can and"
-                            + " the frames go on as decoded (its messages are at DEBUG under the"
-                            + " logger ffmpeg)",
-                    location,
-                    index,
-                    lastWords);
-        } else if (now - reportedAtNanos >= REPORT_EVERY_NANOS) {
+        if (spoke && atEnd) {
+            endWords = lastWords;
+        } else if (spoke && countable) {
+            damagedFrames++;
+            lastDamaged = index;
+            if (firstDamaged < 0) {
+                firstDamaged = index;
+                reportedFrames = damagedFrames;
+                reportedAtNanos = now;
+                LOG.warn(
+                        "{}: FFmpeg reports errors decoding frame {} ({}); it conceals what it can"
+                                + " and the frames go on as decoded (its messages are at DEBUG"
+                                + " under the logger ffmpeg)",
+                        location,
+                        index,
+                        lastWords);
+                return;
+            }
+        }
+        if (damagedFrames > reportedFrames && now - reportedAtNanos >= REPORT_EVERY_NANOS) {
             LOG.warn(
                     "{}: {} more frames with decoding errors in the last {} s, {} in all (FFmpeg:"
                             + " {})",
@@ -95,14 +105,16 @@ final class DecodeDamage {
     }
 
     /**
-     * Says what was not said yet, when the source closes, and whether frames went missing.
+     * Says, when the source closes, how many frames had errors, what FFmpeg said at the end, and
+     * whether frames went missing.
      *
      * @param framesRead how many frames the source gave
-     * @param announced how many frames the container's header announces, or a negative number where
-     *     it does not say or the source was closed before its end
+     * @param lastIndex the index of the last frame it gave
+     * @param listed how many frames the video stream's header lists, or 0 where it does not say or
+     *     the source was not read to its end
      */
-    void summarise(long framesRead, long announced) {
-        if (damagedFrames > reportedFrames) {
+    void summarise(long framesRead, long lastIndex, long listed) {
+        if (damagedFrames > 0) {
             LOG.warn(
                     "{}: FFmpeg reported errors decoding {} of the {} frames read, from frame {} to"
                             + " {}",
@@ -113,15 +125,16 @@ final class DecodeDamage {
                     lastDamaged);
             reportedFrames = damagedFrames;
         }
-        if (announced - framesRead >= MISSING_TO_SAY) {
-            // FFmpeg drops a frame it cannot decode at all without a word at AV_LOG_ERROR: a
-            // damaged vtest.avi gave 780 of its 795 frames, errors said in 3
+        if (!endWords.isEmpty()) {
+            LOG.warn("{}: FFmpeg at the end, after frame {}: {}", location, lastIndex, endWords);
+        }
+        if (listed > 0 && listed - framesRead >= MISSING_TO_SAY) {
             LOG.warn(
-                    "{}: read {} of the {} frames its header announces; the rest were missing or"
-                            + " could not be decoded",
+                    "{}: FFmpeg gave {} of the {} frames its header lists; the rest were missing"
+                            + " or could not be decoded",
                     location,
                     framesRead,
-                    announced);
+                    listed);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avutil.LogCallback;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -27,16 +28,21 @@ final class FfmpegLog extends LogCallback {
 
     private static final ThreadLocal<Consumer<String>> LISTENER = new ThreadLocal<>();
 
-    private static boolean installed;
+    private static volatile boolean installed;
 
     private FfmpegLog() {}
 
     /** Routes FFmpeg's log here, once a process. */
-    static synchronized void install() {
-        if (!installed) {
-            avutil.av_log_set_level(avutil.AV_LOG_ERROR);
-            avutil.setLogCallback(INSTANCE);
-            installed = true;
+    static void install() {
+        if (installed) {
+            return;
+        }
+        synchronized (FfmpegLog.class) {
+            if (!installed) {
+                avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+                avutil.setLogCallback(INSTANCE);
+                installed = true;
+            }
         }
     }
 
@@ -50,25 +56,36 @@ final class FfmpegLog extends LogCallback {
         install();
         Consumer<String> outer = LISTENER.get();
         LISTENER.set(listener);
-        return () -> LISTENER.set(outer);
+        return () -> {
+            if (outer == null) {
+                LISTENER.remove();
+            } else {
+                LISTENER.set(outer);
+            }
+        };
     }
 
     @Override
     public void call(int level, BytePointer line) {
-        if (level > avutil.AV_LOG_ERROR || line == null) {
-            return;
+        try {
+            // the level's low byte is the severity, lower is worse; the rest are flags
+            if ((level & 0xff) > avutil.AV_LOG_ERROR || line == null) {
+                return;
+            }
+            String words = words(line.getString(StandardCharsets.UTF_8));
+            if (words.isEmpty()) {
+                return;
+            }
+            Consumer<String> listener = LISTENER.get();
+            if (listener == null) {
+                LOG.warn("FFmpeg: {}", words);
+                return;
+            }
+            LOG.debug("{}", words);
+            listener.accept(words);
+        } catch (Throwable e) {
+            // nothing may leave a native callback: JavaCPP would unwind it through FFmpeg's C
         }
-        String words = words(line.getString());
-        if (words.isEmpty()) {
-            return;
-        }
-        Consumer<String> listener = LISTENER.get();
-        if (listener == null) {
-            LOG.warn("FFmpeg: {}", words);
-            return;
-        }
-        LOG.debug("{}", words);
-        listener.accept(words);
     }
 
     /** A message without FFmpeg's {@code [name @ 0x...]} prefix, on one line. */

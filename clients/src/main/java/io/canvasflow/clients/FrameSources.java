@@ -42,7 +42,7 @@ public final class FrameSources {
         }
         VideoFileSource video = new VideoFileSource(spec);
         return video.isLive()
-                ? new ReconnectingSource(video, () -> new VideoFileSource(spec))
+                ? new ReconnectingSource(video, first -> new VideoFileSource(spec, first))
                 : video;
     }
 

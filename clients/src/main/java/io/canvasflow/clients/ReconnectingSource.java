@@ -2,7 +2,7 @@ package io.canvasflow.clients;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reconnecting waits 1 s, then twice as long after each failed try, up to 30 s. The loss is one
  * WARN, a stream still down says so at most once a minute, and the reconnection is one INFO line.
- * Frame indexes go on from where the lost stream stopped. An interrupt while waiting (a publish job
- * being stopped) ends the source, with the thread's interrupt status set again.
+ * The stream opened again numbers its frames on from where the lost one stopped. An interrupt while
+ * waiting (a publish job being stopped) ends the source, with the thread's interrupt status set
+ * again.
  */
 public final class ReconnectingSource implements FrameSource {
 
@@ -26,26 +27,26 @@ public final class ReconnectingSource implements FrameSource {
     private static final long SAY_STILL_DOWN_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final String location;
-    private final Supplier<FrameSource> opener;
+    private final LongFunction<FrameSource> opener;
     private final double fps;
     private final Duration firstWait;
     private FrameSource current;
     private long nextIndex;
-    private long offset;
     private boolean closed;
 
     /**
      * Wraps a stream that is already open.
      *
      * @param first the open stream
-     * @param opener opens the stream again; throws {@link FrameSourceException} when it cannot
+     * @param opener opens the stream again, numbering its frames on from the index it is given;
+     *     throws {@link FrameSourceException} when it cannot
      */
-    public ReconnectingSource(FrameSource first, Supplier<FrameSource> opener) {
+    public ReconnectingSource(FrameSource first, LongFunction<FrameSource> opener) {
         this(first, opener, FIRST_WAIT);
     }
 
     /** As above, with the first wait given, for tests that should not take seconds. */
-    ReconnectingSource(FrameSource first, Supplier<FrameSource> opener, Duration firstWait) {
+    ReconnectingSource(FrameSource first, LongFunction<FrameSource> opener, Duration firstWait) {
         this.current = first;
         this.location = first.description();
         this.fps = first.nativeFps();
@@ -67,14 +68,8 @@ public final class ReconnectingSource implements FrameSource {
             try {
                 Optional<SourceFrame> frame = current.next();
                 if (frame.isPresent()) {
-                    SourceFrame f = frame.get();
-                    nextIndex = offset + f.index() + 1;
-                    return Optional.of(
-                            new SourceFrame(
-                                    f.image(),
-                                    offset + f.index(),
-                                    f.captureTime(),
-                                    f.groundTruthPng()));
+                    nextIndex = frame.get().index() + 1;
+                    return frame;
                 }
                 lost = "the stream ended";
             } catch (FrameSourceException e) {
@@ -86,7 +81,6 @@ public final class ReconnectingSource implements FrameSource {
             if (current == null) {
                 return Optional.empty();
             }
-            offset = nextIndex;
         }
     }
 
@@ -103,7 +97,7 @@ public final class ReconnectingSource implements FrameSource {
                 return null;
             }
             try {
-                FrameSource source = opener.get();
+                FrameSource source = opener.apply(nextIndex);
                 LOG.info(
                         "{}: reconnected after {} s",
                         location,

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -33,6 +35,8 @@ public final class VideoFileSource implements FrameSource {
     private final FFmpegFrameGrabber grabber;
     private final double fps;
     private final DecodeDamage damage;
+    private final boolean live;
+    private final long firstIndex;
     private long index;
     private boolean ended;
     private boolean closed;
@@ -44,7 +48,17 @@ public final class VideoFileSource implements FrameSource {
      * @throws FrameSourceException when the file is missing or FFmpeg cannot open it
      */
     public VideoFileSource(String location) {
+        this(location, 0);
+    }
+
+    /**
+     * Opens a video file or stream URL whose first frame gets {@code firstIndex}, for a stream
+     * opened again ({@link ReconnectingSource}), whose frames and warnings number on.
+     */
+    VideoFileSource(String location, long firstIndex) {
         this.location = location;
+        this.firstIndex = firstIndex;
+        this.index = firstIndex;
         boolean stream = isUrl(location);
         if (!stream && !Files.isRegularFile(Path.of(location))) {
             throw new FrameSourceException(
@@ -70,7 +84,9 @@ public final class VideoFileSource implements FrameSource {
             releaseQuietly();
             // FFmpeg's own words (say "moov atom not found") say more than JavaCV's
             String why =
-                    damage.lastWords().isEmpty() ? ffmpegWords(e.getMessage()) : damage.lastWords();
+                    damage.lastWords().isEmpty()
+                            ? ffmpegWords(e.getMessage())
+                            : damage.lastWords() + "; " + ffmpegWords(e.getMessage());
             throw new FrameSourceException(
                     "FFmpeg cannot read "
                             + location
@@ -88,6 +104,7 @@ public final class VideoFileSource implements FrameSource {
                             + " has no video stream: expected a video file or stream such as MP4,"
                             + " AVI, MKV or RTSP");
         }
+        this.live = isUrl(location) && !(grabber.getLengthInTime() > 0);
         double rate = grabber.getVideoFrameRate();
         if (!(rate > 0) || Double.isInfinite(rate)) {
             rate = grabber.getFrameRate();
@@ -122,7 +139,7 @@ public final class VideoFileSource implements FrameSource {
             throw new FrameSourceException(
                     "could not read frame " + index + " of " + location + ": " + e.getMessage(), e);
         }
-        damage.afterRead(index);
+        damage.afterRead(index, !(live && index == firstIndex), frame == null);
         if (frame == null) {
             ended = true;
             return Optional.empty();
@@ -143,7 +160,7 @@ public final class VideoFileSource implements FrameSource {
      */
     @Override
     public boolean isLive() {
-        return isUrl(location) && !(grabber.getLengthInTime() > 0);
+        return live;
     }
 
     /**
@@ -173,14 +190,34 @@ public final class VideoFileSource implements FrameSource {
     public void close() {
         if (!closed) {
             closed = true;
-            damage.summarise(index, ended ? grabber.getLengthInVideoFrames() : -1);
-            try {
+            damage.summarise(index - firstIndex, index - 1, ended ? listedFrames() : 0);
+            try (FfmpegLog.Scope listening = FfmpegLog.listen(damage::heard)) {
                 grabber.stop();
             } catch (FrameGrabber.Exception e) {
                 LOG.debug("could not stop the grabber of {}", location, e);
+            } finally {
+                releaseQuietly();
             }
-            releaseQuietly();
         }
+    }
+
+    /**
+     * The frame count the video stream's header lists (an AVI's, an MP4's sample count), 0 where it
+     * lists none (MKV, a stream). Not JavaCV's getLengthInVideoFrames: that is the longest stream's
+     * duration, audio included, times the frame rate.
+     */
+    private long listedFrames() {
+        if (isUrl(location)) {
+            return 0;
+        }
+        AVFormatContext format = grabber.getFormatContext();
+        for (int i = 0; i < format.nb_streams(); i++) {
+            AVStream stream = format.streams(i);
+            if (stream.codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
+                return stream.nb_frames();
+            }
+        }
+        return 0;
     }
 
     private void releaseQuietly() {

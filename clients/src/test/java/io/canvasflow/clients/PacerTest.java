@@ -109,7 +109,7 @@ class PacerTest {
         FrameSource live =
                 new ReconnectingSource(
                         new SyntheticCameraSource(0, 1),
-                        () -> {
+                        first -> {
                             throw new FrameSourceException("not opened in this test");
                         });
         try (live) {

@@ -112,7 +112,7 @@ class ReconnectingSourceTest {
         ReconnectingSource source =
                 new ReconnectingSource(
                         new SyntheticCameraSource(0, 2),
-                        () -> {
+                        first -> {
                             tries.incrementAndGet();
                             throw new FrameSourceException("the camera is off");
                         },

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * ffmpeg}.
  *
  * <p>Not counted: what FFmpeg says on the read that finds the end (a file cut short, a connection
- * reset), which is said once at close, and, for a live stream, what it says before the first frame
- * (a decoder that joins a stream between keyframes complains until the next one).
+ * reset), which is said once at close, and, for a live stream, what it says before the first
+ * keyframe (a decoder that joins a stream between keyframes complains until the next one).
  */
 final class DecodeDamage {
 
@@ -65,7 +65,8 @@ final class DecodeDamage {
      * what is due.
      *
      * @param index the frame's index
-     * @param countable false for a live stream's first frame, whose messages are not damage
+     * @param countable false while a live stream has given no keyframe, whose messages are not
+     *     damage
      * @param atEnd true for the read that found the end: its words are kept for the close
      */
     void afterRead(long index, boolean countable, boolean atEnd) {

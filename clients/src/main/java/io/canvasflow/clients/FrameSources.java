@@ -22,7 +22,7 @@ public final class FrameSources {
     private FrameSources() {}
 
     /**
-     * Opens a source.
+     * Opens a source; a live stream is opened again when it is lost ({@link ReconnectingSource}).
      *
      * @param spec the source, in the syntax above
      * @return the open source
@@ -30,6 +30,19 @@ public final class FrameSources {
      * @throws IllegalArgumentException when a synthetic spec is malformed
      */
     public static FrameSource open(String spec) {
+        return open(spec, true);
+    }
+
+    /**
+     * Opens a source.
+     *
+     * @param spec the source, in the syntax above
+     * @param reconnect whether a live stream is opened again when it is lost, or ends there
+     * @return the open source
+     * @throws FrameSourceException when the source cannot be opened
+     * @throws IllegalArgumentException when a synthetic spec is malformed
+     */
+    public static FrameSource open(String spec, boolean reconnect) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException(
                     "expected a source (file, folder, URL or synthetic:SCENE) but found none");
@@ -41,7 +54,7 @@ public final class FrameSources {
             return new ImageDirectorySource(Path.of(spec));
         }
         VideoFileSource video = new VideoFileSource(spec);
-        return video.isLive()
+        return reconnect && video.isLive()
                 ? new ReconnectingSource(video, first -> new VideoFileSource(spec, first))
                 : video;
     }

@@ -198,8 +198,8 @@ public final class PublishJob {
             boolean live = source.isLive();
             if (live && job.rate.mode() == FrameRate.Mode.FIXED) {
                 LOG.info(
-                        "camera {}: {} is a live stream; publishing its newest frame {} times a"
-                                + " second and skipping the others",
+                        "camera {}: {} is a live stream; publishing at most {} of its frames a"
+                                + " second as they come and dropping the others",
                         id,
                         source.description(),
                         BigDecimal.valueOf(job.rate.fps()).stripTrailingZeros().toPlainString());

@@ -1,22 +1,25 @@
 package io.canvasflow.clients;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A live stream (a camera's RTSP, RTMP or HTTP stream: one with no known length) that is opened
- * again whenever it is lost, until the reader stops: a camera that reboots or a network that drops
- * for a minute is a gap in the frames, not the end of the camera. A stream's end counts as a loss
- * too, since a live stream does not end by itself.
+ * A live stream (a camera's RTSP, RTMP or HTTP stream: see {@link VideoFileSource#isLive()}) that
+ * is opened again whenever it is lost, until the reader stops: a camera that reboots or a network
+ * that drops for a minute is a gap in the frames, not the end of the camera. A stream's end counts
+ * as a loss too, since a live stream does not end by itself.
  *
- * <p>Reconnecting waits 1 s, then twice as long after each failed try, up to 30 s. The loss is one
- * WARN, a stream still down says so at most once a minute, and the reconnection is one INFO line.
- * The stream opened again numbers its frames on from where the lost one stopped. An interrupt while
- * waiting (a publish job being stopped) ends the source, with the thread's interrupt status set
- * again.
+ * <p>Reconnecting waits 1 s, then twice as long after each failed try, up to 30 s. A stream that is
+ * lost again within 30 s of opening does not start the waits over, so a camera that accepts the
+ * connection and drops it at once (at its client limit, say) is tried every 30 s, not every second.
+ * A loss is a WARN and a reconnection an INFO line, at most once a minute, with the losses in
+ * between counted; a stream still down says so once a minute. The stream opened again numbers its
+ * frames on from where the lost one stopped. An interrupt (a publish job being stopped) ends the
+ * source, with the thread's interrupt status set again.
  */
 public final class ReconnectingSource implements FrameSource {
 
@@ -24,14 +27,18 @@ public final class ReconnectingSource implements FrameSource {
 
     static final Duration FIRST_WAIT = Duration.ofSeconds(1);
     static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
-    private static final long SAY_STILL_DOWN_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final long SAY_AT_MOST_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final String location;
     private final LongFunction<FrameSource> opener;
     private final double fps;
     private final Duration firstWait;
     private FrameSource current;
+    private long openedAtNanos = System.nanoTime();
+    private Duration wait;
     private long nextIndex;
+    private long saidAtNanos = System.nanoTime() - SAY_AT_MOST_EVERY_NANOS;
+    private long unsaidLosses;
     private boolean closed;
 
     /**
@@ -52,6 +59,7 @@ public final class ReconnectingSource implements FrameSource {
         this.fps = first.nativeFps();
         this.opener = opener;
         this.firstWait = firstWait;
+        this.wait = firstWait;
     }
 
     @Override
@@ -59,11 +67,7 @@ public final class ReconnectingSource implements FrameSource {
         if (closed) {
             throw new IllegalStateException("the stream " + location + " is closed");
         }
-        if (current == null) {
-            // an interrupt ended it while it waited to reconnect
-            return Optional.empty();
-        }
-        while (true) {
+        while (current != null) {
             String lost;
             try {
                 Optional<SourceFrame> frame = current.next();
@@ -76,19 +80,53 @@ public final class ReconnectingSource implements FrameSource {
                 lost = e.getMessage();
             }
             current.close();
-            LOG.warn("{}: lost after frame {} ({}); reconnecting", location, nextIndex - 1, lost);
-            current = reopen();
-            if (current == null) {
-                return Optional.empty();
+            current = null;
+            if (Thread.currentThread().isInterrupted()) {
+                break; // stopped, not lost
             }
+            long now = System.nanoTime();
+            // a stream that stayed up goes back to the first wait; one lost at once keeps its own
+            wait = now - openedAtNanos >= LONGEST_WAIT.toNanos() ? firstWait : wait;
+            boolean say = now - saidAtNanos >= SAY_AT_MOST_EVERY_NANOS;
+            if (say) {
+                LOG.warn(
+                        "{}: lost {} ({}){}; reconnecting",
+                        location,
+                        nextIndex == 0
+                                ? "before its first frame"
+                                : "after frame " + (nextIndex - 1),
+                        lost,
+                        unsaidLosses == 0
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        ", %d losses in the last %.0f s",
+                                        unsaidLosses + 1,
+                                        (now - saidAtNanos) / 1e9));
+                saidAtNanos = now;
+                unsaidLosses = 0;
+            } else {
+                unsaidLosses++;
+                LOG.debug(
+                        "{}: lost after frame {} ({}); reconnecting",
+                        location,
+                        nextIndex - 1,
+                        lost);
+            }
+            current = reopen(say);
         }
+        // an interrupt ended it
+        return Optional.empty();
     }
 
-    /** Opens the stream again, waiting longer after each failure; null when interrupted. */
-    private FrameSource reopen() {
+    /**
+     * Opens the stream again, waiting longer after each failure; null when interrupted.
+     *
+     * @param sayReconnected whether the reconnection is said (its loss was)
+     */
+    private FrameSource reopen(boolean sayReconnected) {
         long lostAt = System.nanoTime();
         long saidAt = lostAt;
-        Duration wait = firstWait;
         while (true) {
             try {
                 Thread.sleep(wait.toMillis());
@@ -96,16 +134,21 @@ public final class ReconnectingSource implements FrameSource {
                 Thread.currentThread().interrupt();
                 return null;
             }
+            Duration twice = wait.multipliedBy(2);
+            wait = twice.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : twice;
             try {
                 FrameSource source = opener.apply(nextIndex);
-                LOG.info(
-                        "{}: reconnected after {} s",
-                        location,
-                        Math.round((System.nanoTime() - lostAt) / 1e9));
+                openedAtNanos = System.nanoTime();
+                if (sayReconnected) {
+                    LOG.info(
+                            "{}: reconnected after {} s",
+                            location,
+                            Math.round((openedAtNanos - lostAt) / 1e9));
+                }
                 return source;
             } catch (FrameSourceException e) {
                 long now = System.nanoTime();
-                if (now - saidAt >= SAY_STILL_DOWN_NANOS) {
+                if (now - saidAt >= SAY_AT_MOST_EVERY_NANOS) {
                     saidAt = now;
                     LOG.warn(
                             "{}: still no stream after {} s ({}); still trying",
@@ -113,8 +156,6 @@ public final class ReconnectingSource implements FrameSource {
                             Math.round((now - lostAt) / 1e9),
                             e.getMessage());
                 }
-                Duration twice = wait.multipliedBy(2);
-                wait = twice.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : twice;
             }
         }
     }
@@ -141,5 +182,10 @@ public final class ReconnectingSource implements FrameSource {
             current.close();
             current = null;
         }
+    }
+
+    /** The wait before the next try to reconnect, for tests. */
+    Duration nextWait() {
+        return wait;
     }
 }

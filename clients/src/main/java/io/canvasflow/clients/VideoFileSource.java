@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -31,11 +33,18 @@ public final class VideoFileSource implements FrameSource {
     private static final Logger LOG = LoggerFactory.getLogger(VideoFileSource.class);
     private static final String STREAM_TIMEOUT_MICROS = "10000000";
 
+    /**
+     * Frames of a live stream whose decoding errors are not damage while no keyframe has come: a
+     * stream without keyframes (intra refresh) is counted after these.
+     */
+    private static final long SYNC_WITHIN_FRAMES = 250;
+
     private final String location;
     private final FFmpegFrameGrabber grabber;
     private final double fps;
     private final DecodeDamage damage;
     private final boolean live;
+    private boolean synced;
     private final long firstIndex;
     private long index;
     private boolean ended;
@@ -104,7 +113,8 @@ public final class VideoFileSource implements FrameSource {
                             + " has no video stream: expected a video file or stream such as MP4,"
                             + " AVI, MKV or RTSP");
         }
-        this.live = isUrl(location) && !(grabber.getLengthInTime() > 0);
+        this.live = isUrl(location) && !(grabber.getLengthInTime() > 0) && !(size() >= 0);
+        this.synced = !live;
         double rate = grabber.getVideoFrameRate();
         if (!(rate > 0) || Double.isInfinite(rate)) {
             rate = grabber.getFrameRate();
@@ -139,7 +149,9 @@ public final class VideoFileSource implements FrameSource {
             throw new FrameSourceException(
                     "could not read frame " + index + " of " + location + ": " + e.getMessage(), e);
         }
-        damage.afterRead(index, !(live && index == firstIndex), frame == null);
+        damage.afterRead(index, synced, frame == null);
+        // a decoder that joins a live stream between keyframes complains until the next one
+        synced |= frame != null && (frame.keyFrame || index - firstIndex >= SYNC_WITHIN_FRAMES);
         if (frame == null) {
             ended = true;
             return Optional.empty();
@@ -153,8 +165,9 @@ public final class VideoFileSource implements FrameSource {
     }
 
     /**
-     * Whether this is a live stream: a URL whose length FFmpeg does not know (a camera's RTSP
-     * stream, an MJPEG or MPEG-TS stream over HTTP), not a file, local or remote, that has an end.
+     * Whether this is a live stream: a URL whose duration and size FFmpeg does not know (a camera's
+     * RTSP stream, an MJPEG or MPEG-TS stream sent over HTTP without a length), not a file, local
+     * or on a web server, that has an end.
      *
      * @return true for a live stream
      */
@@ -192,25 +205,26 @@ public final class VideoFileSource implements FrameSource {
             closed = true;
             damage.summarise(index - firstIndex, index - 1, ended ? listedFrames() : 0);
             try (FfmpegLog.Scope listening = FfmpegLog.listen(damage::heard)) {
-                grabber.stop();
-            } catch (FrameGrabber.Exception e) {
-                LOG.debug("could not stop the grabber of {}", location, e);
-            } finally {
+                try {
+                    grabber.stop();
+                } catch (FrameGrabber.Exception e) {
+                    LOG.debug("could not stop the grabber of {}", location, e);
+                }
                 releaseQuietly();
             }
         }
     }
 
     /**
-     * The frame count the video stream's header lists (an AVI's, an MP4's sample count), 0 where it
-     * lists none (MKV, a stream). Not JavaCV's getLengthInVideoFrames: that is the longest stream's
-     * duration, audio included, times the frame rate.
+     * The frame count an AVI file's header lists, 0 for anything else. Not JavaCV's
+     * getLengthInVideoFrames, which is the longest stream's duration, audio included, times the
+     * frame rate; nor an MP4's sample count, which an edit list can trim (a phone's cut clip).
      */
     private long listedFrames() {
-        if (isUrl(location)) {
+        AVFormatContext format = grabber.getFormatContext();
+        if (isUrl(location) || !"avi".equals(format.iformat().name().getString())) {
             return 0;
         }
-        AVFormatContext format = grabber.getFormatContext();
         for (int i = 0; i < format.nb_streams(); i++) {
             AVStream stream = format.streams(i);
             if (stream.codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
@@ -218,6 +232,12 @@ public final class VideoFileSource implements FrameSource {
             }
         }
         return 0;
+    }
+
+    /** The input's size in bytes, negative where it has none (RTSP) or does not say (chunked). */
+    private long size() {
+        AVIOContext io = grabber.getFormatContext().pb();
+        return io == null || io.isNull() ? -1 : avformat.avio_size(io);
     }
 
     private void releaseQuietly() {

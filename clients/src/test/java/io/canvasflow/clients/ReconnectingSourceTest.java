@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -132,7 +133,8 @@ class ReconnectingSourceTest {
 
         // When the reader is interrupted while it tries again and again
         reader.start();
-        while (tries.get() < 3) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (tries.get() < 3 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         assertTrue(reader.isAlive(), "still trying");
@@ -144,6 +146,40 @@ class ReconnectingSourceTest {
         assertEquals(Optional.empty(), last.get());
         assertTrue(interruptedAfter.get());
         source.close();
+    }
+
+    @Test
+    void shouldWaitLongerForAStreamThatIsLostAsSoonAsItOpens() {
+        // Given a stream that opens every time and ends after one frame (a camera at its client
+        // limit accepts and drops), with a first wait of 5 ms
+        try (ReconnectingSource source =
+                new ReconnectingSource(
+                        new SyntheticCameraSource(0, 1),
+                        first -> new SyntheticCameraSource(0, 1),
+                        Duration.ofMillis(5))) {
+
+            // When five of its frames are read, four of them after a loss
+            for (int i = 0; i < 5; i++) {
+                assertTrue(source.next().isPresent());
+            }
+
+            // Then the waits did not start over at each successful open: 5, 10, 20, 40, then 80
+            assertEquals(Duration.ofMillis(80), source.nextWait());
+        }
+    }
+
+    @Test
+    void shouldEndALiveStreamWhenAskedNotToReconnect() {
+        int frames = 0;
+        try (FrameSource source = FrameSources.open(url("/live.ts"), false)) {
+            assertInstanceOf(VideoFileSource.class, source);
+            assertTrue(source.isLive());
+            while (source.next().isPresent()) {
+                frames++;
+            }
+        }
+
+        assertTrue(frames > 0 && frames < FRAMES, frames + " frames, the first connection's");
     }
 
     private String url(String path) {

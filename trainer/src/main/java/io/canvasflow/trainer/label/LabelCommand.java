@@ -245,7 +245,8 @@ public final class LabelCommand implements Callable<Integer> {
 
     private FrameSource open(String cameraId, SequenceRange range) {
         if (!source.startsWith(TOPIC_PREFIX)) {
-            return FrameSources.open(source);
+            // a lost stream ends the labelling, which then commits what it read
+            return FrameSources.open(source, false);
         }
         if (camera == null) {
             throw new IllegalArgumentException(

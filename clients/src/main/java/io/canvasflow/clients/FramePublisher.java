@@ -6,12 +6,15 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,6 +22,11 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Publishes camera frames to the frames topic, keyed by camera id, from a user's own code:
@@ -41,6 +49,9 @@ public final class FramePublisher implements AutoCloseable {
     /** The largest request the producer sends: room for a large JPEG and its ground truth. */
     public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
+    /** Kafka's framing of one record in a batch of its own, beyond key, value and headers. */
+    static final int FRAMING_BYTES = 1024;
+
     private final Producer<String, Frame> producer;
     private final Topic<String, Frame> topic;
     private final float jpegQuality;
@@ -48,6 +59,8 @@ public final class FramePublisher implements AutoCloseable {
     private final int resizeHeight;
     private final boolean fitWithin;
     private final boolean transactional;
+    private final Serializer<Frame> sizer;
+    private final int maxRecordBytes;
 
     private FramePublisher(Builder builder) {
         this.topic = builder.topic;
@@ -62,6 +75,14 @@ public final class FramePublisher implements AutoCloseable {
                         topic.valueSerde().serializer());
         this.transactional =
                 builder.producerProperties.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        this.sizer = topic.valueSerde().serializer();
+        int maxRequest =
+                Integer.parseInt(
+                        producerConfig(builder.bootstrapServers, builder.producerProperties)
+                                .get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+                                .toString()
+                                .trim());
+        this.maxRecordBytes = builder.topicLimit > 0 ? Math.min(builder.topicLimit, maxRequest) : 0;
         if (transactional) {
             producer.initTransactions();
         }
@@ -207,8 +228,45 @@ public final class FramePublisher implements AutoCloseable {
      * @return the send's outcome
      */
     public Future<RecordMetadata> send(Frame frame, Callback callback) {
+        if (maxRecordBytes > 0) {
+            long size = recordBytes(frame);
+            if (size > maxRecordBytes) {
+                // Refused here, as the broker would refuse it, without a request: the broker's
+                // refusal makes the producer split and retry its batch, a WARN line each time.
+                RecordTooLargeException refused =
+                        new RecordTooLargeException(
+                                String.format(
+                                        Locale.ROOT,
+                                        "its record of about %d bytes is more than the %d the"
+                                                + " topic %s takes",
+                                        size,
+                                        maxRecordBytes,
+                                        topic.name()));
+                if (callback != null) {
+                    callback.onCompletion(null, refused);
+                }
+                return CompletableFuture.failedFuture(refused);
+            }
+        }
         return producer.send(
                 new ProducerRecord<>(topic.name(), frame.getCameraId(), frame), callback);
+    }
+
+    /**
+     * The frame's record's size: its serialized value (a second serialization, tens of microseconds
+     * against the milliseconds of its JPEG), key and headers, and Kafka's framing.
+     */
+    private long recordBytes(Frame frame) {
+        Headers headers = new RecordHeaders();
+        long bytes =
+                FRAMING_BYTES
+                        + sizer.serialize(topic.name(), headers, frame).length
+                        + frame.getCameraId().getBytes(StandardCharsets.UTF_8).length;
+        for (Header header : headers) {
+            bytes += header.key().getBytes(StandardCharsets.UTF_8).length;
+            bytes += header.value() == null ? 0 : header.value().length;
+        }
+        return bytes;
     }
 
     /** Blocks until every frame sent so far has been acknowledged or has failed. */
@@ -238,6 +296,7 @@ public final class FramePublisher implements AutoCloseable {
         private int resizeWidth;
         private int resizeHeight;
         private boolean fitWithin;
+        private int topicLimit;
         private final Map<String, Object> producerProperties = new HashMap<>();
 
         private Builder() {}
@@ -326,6 +385,20 @@ public final class FramePublisher implements AutoCloseable {
         public Builder optTransactionalId(String transactionalId) {
             producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             producerProperties.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000);
+            return this;
+        }
+
+        /**
+         * Sets the topic's {@code max.message.bytes}, as read from the cluster: a frame whose
+         * record would be larger, or larger than the producer's {@code max.request.size}, is
+         * refused at once, as the broker would refuse it, without a request (its send fails with a
+         * {@link RecordTooLargeException}).
+         *
+         * @param maxMessageBytes the topic's limit in bytes; 0 leaves the check to the broker
+         * @return this builder
+         */
+        public Builder optTopicLimit(int maxMessageBytes) {
+            this.topicLimit = maxMessageBytes;
             return this;
         }
 

@@ -3,16 +3,21 @@ package io.canvasflow.clients;
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.KafkaPreflight;
 import io.canvasflow.schemas.KafkaClientFailure;
+import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +47,8 @@ import picocli.CommandLine.ParameterException;
                     + " at most N of its frames a second are sent, the others dropped."
         })
 public final class PublishCommand extends BaseCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PublishCommand.class);
 
     @Mixin KafkaOptions kafkaOptions;
 
@@ -151,7 +158,7 @@ public final class PublishCommand extends BaseCommand {
             if (problem != null) {
                 throw usage(problem);
             }
-            try (FramePublisher publisher = publisher(size, producer)) {
+            try (FramePublisher publisher = publisher(size, producer, topicLimit(producer))) {
                 PublishJob.Builder job =
                         PublishJob.builder()
                                 .setPublisher(publisher)
@@ -241,13 +248,36 @@ public final class PublishCommand extends BaseCommand {
         }
     }
 
-    private FramePublisher publisher(int[] size, Map<String, String> producer) {
+    /**
+     * The frames topic's {@code max.message.bytes}, 0 where it cannot be read (no DescribeConfigs
+     * right): then the broker refuses a frame too large, after the producer has split and retried
+     * its batch.
+     */
+    private int topicLimit(Map<String, String> producer) {
+        Map<String, Object> client = new HashMap<>(producer);
+        client.put("bootstrap.servers", bootstrapServers());
+        Integer limit =
+                KafkaTopics.maxMessageBytes(
+                                client,
+                                List.of(topicName()),
+                                KafkaPreflight.DEFAULT_TIMEOUT,
+                                problem ->
+                                        LOG.warn(
+                                                "{}; a frame too large for it is refused by the"
+                                                        + " broker instead",
+                                                problem))
+                        .get(topicName());
+        return limit == null ? 0 : limit;
+    }
+
+    private FramePublisher publisher(int[] size, Map<String, String> producer, int topicLimit) {
         Topic<String, Frame> frames = topic == null ? Topics.FRAMES : Topics.FRAMES.withName(topic);
         FramePublisher.Builder builder =
                 FramePublisher.builder()
                         .setBootstrapServers(bootstrapServers())
                         .optTopic(frames)
                         .optJpegQuality(jpegQuality / 100f)
+                        .optTopicLimit(topicLimit)
                         .optProducerProperties(producer);
         if (size != null) {
             builder.optResize(size[0], size[1]);

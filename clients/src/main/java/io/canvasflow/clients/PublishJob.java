@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * else the time it sends the frame, and adds the source, its frame rate and the frame's index to
  * the metadata. A camera stops at the end of its source, at the frame limit, at its first failed
  * send or source error (reported in the result; the other cameras go on), or when {@link #stop()}
- * is called. The job closes the sources; the publisher stays open for the caller.
+ * is called. A frame too large to send is skipped and counted as failed, and the camera goes on,
+ * unless none of its first {@value #TOO_LARGE_TO_STOP} frames fit. The job closes the sources; the
+ * publisher stays open for the caller.
  */
 public final class PublishJob {
 
@@ -57,6 +59,11 @@ public final class PublishJob {
     public static final String META_FPS = "fps";
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishJob.class);
+
+    /** Frames too large to send, none sent before them, that stop a camera. */
+    static final int TOO_LARGE_TO_STOP = 10;
+
+    private static final long SAY_TOO_LARGE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final FramePublisher publisher;
     private final List<Camera> cameras;
@@ -180,6 +187,8 @@ public final class PublishJob {
         private final FrameSource source;
         private final AtomicLong acked = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
+        private final AtomicLong tooLarge = new AtomicLong();
+        private volatile long tooLargeSaidAt;
         private volatile String error;
         private volatile long startNanos;
         private volatile long endNanos;
@@ -256,22 +265,55 @@ public final class PublishJob {
             }
         }
 
+        /** Runs on the producer's I/O thread, once a frame. */
         private void acknowledge(Exception exception) {
             if (exception == null) {
                 acked.incrementAndGet();
                 return;
             }
-            if (failed.incrementAndGet() == 1) {
-                error =
-                        "a frame could not be sent: "
-                                + exception.getMessage()
-                                + (exception instanceof RecordTooLargeException
-                                        ? " (make frames smaller with --resize or --jpeg-quality,"
-                                                + " or raise the topic's max.message.bytes)"
-                                        : "");
+            failed.incrementAndGet();
+            LOG.debug("camera {}: a frame could not be sent", id, exception);
+            if (exception instanceof RecordTooLargeException) {
+                tooLarge(exception.getMessage());
+            } else if (error == null) {
                 // Kafka's reason in one line; the trace, which says no more, at DEBUG
+                error = "a frame could not be sent: " + exception.getMessage();
                 LOG.error("camera {}: {}", id, error);
-                LOG.debug("camera {}: a frame could not be sent", id, exception);
+            }
+        }
+
+        /**
+         * A frame the producer or broker refused as too large: a camera's JPEGs vary with what it
+         * sees (a noisy night scene is larger), so it is skipped and the camera goes on, said at
+         * most once a minute; a camera none of whose first frames fit stops, since that is its
+         * size, not its content.
+         */
+        private void tooLarge(String reason) {
+            long refused = tooLarge.incrementAndGet();
+            String remedy =
+                    "make frames smaller with --resize or --jpeg-quality, or raise the topic's"
+                            + " max.message.bytes";
+            if (acked.get() == 0 && refused >= TOO_LARGE_TO_STOP && error == null) {
+                error =
+                        "its first "
+                                + refused
+                                + " frames were too large to send ("
+                                + reason
+                                + "): "
+                                + remedy;
+                LOG.error("camera {}: {}", id, error);
+                return;
+            }
+            long now = System.nanoTime();
+            if (refused == 1 || now - tooLargeSaidAt >= SAY_TOO_LARGE_EVERY_NANOS) {
+                tooLargeSaidAt = now;
+                LOG.warn(
+                        "camera {}: a frame too large to send was skipped ({}); {} so far, the"
+                                + " camera goes on; {}",
+                        id,
+                        reason,
+                        refused,
+                        remedy);
             }
         }
 

@@ -54,11 +54,12 @@ public record PublishResult(Map<String, CameraResult> cameras, double seconds) {
         for (CameraResult camera : cameras.values()) {
             out.append(
                     String.format(
-                            "%-16s %8d frames %8.1f fps %8.1f s%s%n",
+                            "%-16s %8d frames %8.1f fps %8.1f s%s%s%n",
                             camera.cameraId(),
                             camera.frames(),
                             camera.fps(),
                             camera.seconds(),
+                            camera.failed() == 0 ? "" : "  " + camera.failed() + " not sent",
                             camera.error() == null ? "" : "  FAILED: " + camera.error()));
         }
         out.append(

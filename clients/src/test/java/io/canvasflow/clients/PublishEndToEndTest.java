@@ -1,6 +1,9 @@
 package io.canvasflow.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -14,16 +17,26 @@ import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.function.IntPredicate;
+import java.util.function.UnaryOperator;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** Publishes to a real broker and reads the records back. */
@@ -87,12 +100,7 @@ class PublishEndToEndTest {
         byte[] labels = {0, 1, 2, 3};
         byte[] truth = ImageCodecs.indexedLabelPng(labels, 2, 2, new int[] {1, 2, 3, 4});
 
-        try (FramePublisher publisher =
-                FramePublisher.builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .optTopic(topic)
-                        .optResize(4, 4)
-                        .build()) {
+        try (FramePublisher publisher = publisher(topic, b -> b.optResize(4, 4))) {
             Frame frame =
                     publisher.encode(
                             "cam-2",
@@ -166,6 +174,126 @@ class PublishEndToEndTest {
                     !frame.getCaptureTimestamp()
                             .isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)));
             assertTrue(!frame.getCaptureTimestamp().isAfter(Instant.now()));
+        }
+    }
+
+    @ParameterizedTest(name = "the topic''s limit known to the publisher: {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldSkipAFrameTooLargeForTheTopicAndGoOn(boolean limitKnown, @TempDir Path dir)
+            throws Exception {
+        // Given a topic that takes records of up to 20 kB, and a camera whose frames alternate
+        // between noise (a JPEG of about 60 kB) and a flat grey (a few kB)
+        String name = "frames-small-" + limitKnown;
+        kafka.createTopic(name, 1, Map.of("max.message.bytes", "20000"));
+        Topic<String, Frame> topic = Topics.FRAMES.withName(name);
+        writeImages(dir, 12, i -> i % 2 == 0);
+
+        // When it is published as fast as it goes, the publisher refusing what the topic would
+        // (as publish does when it can read the topic's limit), or the broker refusing it
+        PublishResult result =
+                publishAll(topic, new ImageDirectorySource(dir), limitKnown ? 20000 : 0);
+
+        // Then each noisy frame is skipped and counted, and the camera runs to its end
+        PublishResult.CameraResult camera = result.cameras().get("night");
+        assertNull(camera.error());
+        assertEquals(6, camera.frames());
+        assertEquals(6, camera.failed());
+        assertFalse(result.succeeded(), "not every frame was sent");
+        assertTrue(result.summary().contains(" 6 not sent"), result.summary());
+        List<Frame> frames = sorted(consume(topic, 6));
+        assertEquals(
+                List.of(1L, 3L, 5L, 7L, 9L, 11L),
+                frames.stream().map(Frame::getSequence).toList(),
+                "the grey frames, in order, once each");
+        assertEquals(
+                6,
+                TopicReader.readFromBeginning(
+                                kafka.bootstrapServers(), topic, 7, Duration.ofSeconds(2))
+                        .size(),
+                "nothing else");
+    }
+
+    @Test
+    void shouldStopACameraNoneOfWhoseFirstFramesFit(@TempDir Path dir) throws Exception {
+        kafka.createTopic("frames-tiny", 1, Map.of("max.message.bytes", "20000"));
+        writeImages(dir, PublishJob.TOO_LARGE_TO_STOP + 5, i -> true);
+
+        PublishResult result =
+                publishAll(Topics.FRAMES.withName("frames-tiny"), new ImageDirectorySource(dir), 0);
+
+        PublishResult.CameraResult camera = result.cameras().get("night");
+        assertEquals(0, camera.frames());
+        assertTrue(
+                camera.error() != null
+                        && camera.error()
+                                .startsWith(
+                                        "its first "
+                                                + PublishJob.TOO_LARGE_TO_STOP
+                                                + " frames were too large to send (")
+                        && camera.error()
+                                .endsWith(
+                                        "): make frames smaller with --resize or --jpeg-quality,"
+                                                + " or raise the topic's max.message.bytes"),
+                camera.error());
+    }
+
+    @Test
+    void shouldRefuseAFrameLargerThanTheTopicTakesWithoutARequest() throws Exception {
+        kafka.createTopic("frames-refused", 1, Map.of("max.message.bytes", "20000"));
+        try (FramePublisher publisher =
+                publisher(Topics.FRAMES.withName("frames-refused"), b -> b.optTopicLimit(20000))) {
+            BufferedImage noise = ImageCodecsTest.noise(320, 240, 1);
+            Frame frame = publisher.encode("night", 0, Instant.EPOCH, noise, null, Map.of());
+            List<Exception> heard = new ArrayList<>();
+
+            Future<RecordMetadata> sent = publisher.send(frame, (m, e) -> heard.add(e));
+
+            // Then it failed before send returned, with the sizes in its message
+            assertTrue(sent.isDone());
+            assertEquals(1, heard.size());
+            assertInstanceOf(RecordTooLargeException.class, heard.get(0));
+            assertTrue(
+                    heard.get(0)
+                            .getMessage()
+                            .matches(
+                                    "its record of about \\d+ bytes is more than the 20000 the"
+                                            + " topic frames-refused takes"),
+                    heard.get(0).getMessage());
+        }
+    }
+
+    /** A publisher to the test broker's topic, with the options given. */
+    private static FramePublisher publisher(
+            Topic<String, Frame> topic, UnaryOperator<FramePublisher.Builder> options) {
+        return options.apply(
+                        FramePublisher.builder()
+                                .setBootstrapServers(kafka.bootstrapServers())
+                                .optTopic(topic))
+                .build();
+    }
+
+    /** PNGs of 320x240 in name order: noise where {@code noisy} says, else flat grey. */
+    private static void writeImages(Path dir, int count, IntPredicate noisy) throws Exception {
+        for (int i = 0; i < count; i++) {
+            BufferedImage image =
+                    noisy.test(i)
+                            ? ImageCodecsTest.noise(320, 240, i)
+                            : OverlayRendererTest.solid(320, 240, 0x808080);
+            ImageIO.write(image, "png", dir.resolve(String.format("frame-%02d.png", i)).toFile());
+        }
+    }
+
+    /** Publishes one camera, "night", at the highest rate. */
+    private static PublishResult publishAll(
+            Topic<String, Frame> topic, FrameSource source, int topicLimit)
+            throws InterruptedException {
+        try (FramePublisher publisher = publisher(topic, b -> b.optTopicLimit(topicLimit))) {
+            return PublishJob.builder()
+                    .setPublisher(publisher)
+                    .addCamera("night", source)
+                    .optRate(FrameRate.max())
+                    .build()
+                    .run();
         }
     }
 

@@ -188,6 +188,7 @@ public final class PublishJob {
         private final AtomicLong acked = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
         private final AtomicLong tooLarge = new AtomicLong();
+        private final AtomicLong firstTooLarge = new AtomicLong();
         private volatile long tooLargeSaidAt;
         private volatile String error;
         private volatile long startNanos;
@@ -242,7 +243,9 @@ public final class PublishJob {
                                             META_SOURCE, source.description(),
                                             META_INDEX, Long.toString(frame.index()),
                                             META_FPS, fps));
-                    job.publisher.send(record, (metadata, exception) -> acknowledge(exception));
+                    long nth = sent;
+                    job.publisher.send(
+                            record, (metadata, exception) -> acknowledge(exception, nth));
                     sent++;
                 }
             } catch (InterruptedException | InterruptException e) {
@@ -266,7 +269,7 @@ public final class PublishJob {
         }
 
         /** Runs on the producer's I/O thread, once a frame. */
-        private void acknowledge(Exception exception) {
+        private void acknowledge(Exception exception, long nth) {
             if (exception == null) {
                 acked.incrementAndGet();
                 return;
@@ -274,7 +277,7 @@ public final class PublishJob {
             failed.incrementAndGet();
             LOG.debug("camera {}: a frame could not be sent", id, exception);
             if (exception instanceof RecordTooLargeException) {
-                tooLarge(exception.getMessage());
+                tooLarge(exception.getMessage(), nth);
             } else if (error == null) {
                 // Kafka's reason in one line; the trace, which says no more, at DEBUG
                 error = "a frame could not be sent: " + exception.getMessage();
@@ -288,15 +291,17 @@ public final class PublishJob {
          * most once a minute; a camera none of whose first frames fit stops, since that is its
          * size, not its content.
          */
-        private void tooLarge(String reason) {
+        private void tooLarge(String reason, long nth) {
             long refused = tooLarge.incrementAndGet();
+            long firstRefused =
+                    nth < TOO_LARGE_TO_STOP ? firstTooLarge.incrementAndGet() : firstTooLarge.get();
             String remedy =
                     "make frames smaller with --resize or --jpeg-quality, or raise the topic's"
                             + " max.message.bytes";
-            if (acked.get() == 0 && refused >= TOO_LARGE_TO_STOP && error == null) {
+            if (firstRefused == TOO_LARGE_TO_STOP && error == null) {
                 error =
                         "its first "
-                                + refused
+                                + TOO_LARGE_TO_STOP
                                 + " frames were too large to send ("
                                 + reason
                                 + "): "

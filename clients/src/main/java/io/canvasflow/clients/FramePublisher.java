@@ -49,8 +49,20 @@ public final class FramePublisher implements AutoCloseable {
     /** The largest request the producer sends: room for a large JPEG and its ground truth. */
     public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-    /** Kafka's framing of one record in a batch of its own, beyond key, value and headers. */
-    static final int FRAMING_BYTES = 1024;
+    /**
+     * Kafka's framing of one record in a batch of its own, beyond key, value and headers: a 61-byte
+     * batch header and at most 21 bytes of record header, with room to spare. A compressor's own
+     * framing grows with the record and is counted apart ({@link #recordBytes}).
+     */
+    static final int FRAMING_BYTES = 256;
+
+    private static final int DEFAULT_BATCH_BYTES = 256 * 1024;
+
+    /**
+     * A compressor's framing of incompressible data (a JPEG) is a few bytes per block of 16-64 KiB;
+     * a byte per 1,024 covers it with room to spare.
+     */
+    private static final int COMPRESSION_FRAMING_EVERY = 1024;
 
     private final Producer<String, Frame> producer;
     private final Topic<String, Frame> topic;
@@ -60,6 +72,8 @@ public final class FramePublisher implements AutoCloseable {
     private final boolean fitWithin;
     private final boolean transactional;
     private final Serializer<Frame> sizer;
+    private final int maxRequestBytes;
+    private final int topicLimit;
     private final int maxRecordBytes;
 
     private FramePublisher(Builder builder) {
@@ -68,21 +82,28 @@ public final class FramePublisher implements AutoCloseable {
         this.resizeWidth = builder.resizeWidth;
         this.resizeHeight = builder.resizeHeight;
         this.fitWithin = builder.fitWithin;
-        this.producer =
-                new KafkaProducer<>(
-                        producerConfig(builder.bootstrapServers, builder.producerProperties),
-                        topic.keySerde().serializer(),
-                        topic.valueSerde().serializer());
         this.transactional =
                 builder.producerProperties.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-        this.sizer = topic.valueSerde().serializer();
-        int maxRequest =
+        Map<String, Object> config =
+                producerConfig(builder.bootstrapServers, builder.producerProperties);
+        this.maxRequestBytes =
                 Integer.parseInt(
-                        producerConfig(builder.bootstrapServers, builder.producerProperties)
-                                .get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
-                                .toString()
-                                .trim());
-        this.maxRecordBytes = builder.topicLimit > 0 ? Math.min(builder.topicLimit, maxRequest) : 0;
+                        config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).toString().trim());
+        // A transaction would commit without a frame refused here: the broker refuses it instead
+        this.topicLimit = transactional ? 0 : builder.topicLimit;
+        this.maxRecordBytes = topicLimit > 0 ? Math.min(topicLimit, maxRequestBytes) : 0;
+        if (maxRecordBytes > 0
+                && !builder.producerProperties.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+            // frames that fit one by one, batched beyond the topic's limit, would be refused as a
+            // batch, and the producer would split it with a WARN line
+            config.put(
+                    ProducerConfig.BATCH_SIZE_CONFIG,
+                    Math.max(1, Math.min(DEFAULT_BATCH_BYTES, maxRecordBytes - FRAMING_BYTES)));
+        }
+        this.producer =
+                new KafkaProducer<>(
+                        config, topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.sizer = topic.valueSerde().serializer();
         if (transactional) {
             producer.initTransactions();
         }
@@ -137,7 +158,7 @@ public final class FramePublisher implements AutoCloseable {
         // JPEG is already entropy-coded; lz4 costs little and still shrinks headers and PNGs.
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_BYTES);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "canvasflow-publisher");
         config.putAll(overrides);
@@ -231,17 +252,22 @@ public final class FramePublisher implements AutoCloseable {
         if (maxRecordBytes > 0) {
             long size = recordBytes(frame);
             if (size > maxRecordBytes) {
-                // Refused here, as the broker would refuse it, without a request: the broker's
-                // refusal makes the producer split and retry its batch, a WARN line each time.
+                // Refused here, as the producer or broker would refuse it, without a request
                 RecordTooLargeException refused =
                         new RecordTooLargeException(
                                 String.format(
                                         Locale.ROOT,
-                                        "its record of about %d bytes is more than the %d the"
-                                                + " topic %s takes",
+                                        "its record of about %d bytes is more than %s",
                                         size,
-                                        maxRecordBytes,
-                                        topic.name()));
+                                        maxRecordBytes < topicLimit
+                                                ? "the producer's max.request.size of "
+                                                        + maxRequestBytes
+                                                        + " (raise it with --producer-property)"
+                                                : "the "
+                                                        + topicLimit
+                                                        + " the topic "
+                                                        + topic.name()
+                                                        + " takes"));
                 if (callback != null) {
                     callback.onCompletion(null, refused);
                 }
@@ -258,9 +284,11 @@ public final class FramePublisher implements AutoCloseable {
      */
     private long recordBytes(Frame frame) {
         Headers headers = new RecordHeaders();
+        long value = sizer.serialize(topic.name(), headers, frame).length;
         long bytes =
                 FRAMING_BYTES
-                        + sizer.serialize(topic.name(), headers, frame).length
+                        + value
+                        + value / COMPRESSION_FRAMING_EVERY
                         + frame.getCameraId().getBytes(StandardCharsets.UTF_8).length;
         for (Header header : headers) {
             bytes += header.key().getBytes(StandardCharsets.UTF_8).length;
@@ -392,7 +420,9 @@ public final class FramePublisher implements AutoCloseable {
          * Sets the topic's {@code max.message.bytes}, as read from the cluster: a frame whose
          * record would be larger, or larger than the producer's {@code max.request.size}, is
          * refused at once, as the broker would refuse it, without a request (its send fails with a
-         * {@link RecordTooLargeException}).
+         * {@link RecordTooLargeException}), and batches are kept within the limit. Not for a
+         * transactional publisher, whose transaction would commit without the refused frame: the
+         * broker refuses it there.
          *
          * @param maxMessageBytes the topic's limit in bytes; 0 leaves the check to the broker
          * @return this builder

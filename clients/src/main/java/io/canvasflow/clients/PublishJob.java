@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * the metadata. A camera stops at the end of its source, at the frame limit, at its first failed
  * send or source error (reported in the result; the other cameras go on), or when {@link #stop()}
  * is called. A frame too large to send is skipped and counted as failed, and the camera goes on,
- * unless none of its first {@value #TOO_LARGE_TO_STOP} frames fit. The job closes the sources; the
- * publisher stays open for the caller.
+ * unless none of the first {@value #TOO_LARGE_TO_STOP} frames of a source that is not live fit. The
+ * job closes the sources; the publisher stays open for the caller.
  */
 public final class PublishJob {
 
@@ -268,7 +268,10 @@ public final class PublishJob {
             }
         }
 
-        /** Runs on the producer's I/O thread, once a frame. */
+        /**
+         * Runs once a frame: on the producer's I/O thread, or on the camera's when the publisher
+         * refused the frame itself.
+         */
         private void acknowledge(Exception exception, long nth) {
             if (exception == null) {
                 acked.incrementAndGet();
@@ -288,8 +291,9 @@ public final class PublishJob {
         /**
          * A frame the producer or broker refused as too large: a camera's JPEGs vary with what it
          * sees (a noisy night scene is larger), so it is skipped and the camera goes on, said at
-         * most once a minute; a camera none of whose first frames fit stops, since that is its
-         * size, not its content.
+         * most once a minute. A file or folder none of whose first frames fit stops, since that is
+         * its size, not its content; a live camera goes on (started at night, its first frames say
+         * little of its day).
          */
         private void tooLarge(String reason, long nth) {
             long refused = tooLarge.incrementAndGet();
@@ -298,7 +302,7 @@ public final class PublishJob {
             String remedy =
                     "make frames smaller with --resize or --jpeg-quality, or raise the topic's"
                             + " max.message.bytes";
-            if (firstRefused == TOO_LARGE_TO_STOP && error == null) {
+            if (firstRefused == TOO_LARGE_TO_STOP && !source.isLive() && error == null) {
                 error =
                         "its first "
                                 + TOO_LARGE_TO_STOP

@@ -36,9 +36,10 @@ public record PublishResult(Map<String, CameraResult> cameras, double seconds) {
     }
 
     /**
-     * Whether every camera ran to its end or limit without an error.
+     * Whether every camera ran to its end or limit without an error, and sent every frame (a frame
+     * too large for the topic is skipped, and the camera goes on).
      *
-     * @return true when no camera failed
+     * @return true when no camera failed and no frame went unsent
      */
     public boolean succeeded() {
         return cameras.values().stream().allMatch(c -> c.error() == null && c.failed() == 0);

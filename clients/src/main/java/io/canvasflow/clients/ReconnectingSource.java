@@ -177,6 +177,10 @@ public final class ReconnectingSource implements FrameSource {
 
     @Override
     public void close() {
+        if (unsaidLosses > 0 && !closed) {
+            LOG.warn("{}: lost {} more times since the last loss said", location, unsaidLosses);
+            unsaidLosses = 0;
+        }
         closed = true;
         if (current != null) {
             current.close();

@@ -113,7 +113,7 @@ public final class VideoFileSource implements FrameSource {
                             + " has no video stream: expected a video file or stream such as MP4,"
                             + " AVI, MKV or RTSP");
         }
-        this.live = isUrl(location) && !(grabber.getLengthInTime() > 0) && !(size() >= 0);
+        this.live = isUrl(location) && !(grabber.getLengthInTime() > 0) && !knownSize();
         this.synced = !live;
         double rate = grabber.getVideoFrameRate();
         if (!(rate > 0) || Double.isInfinite(rate)) {
@@ -234,10 +234,20 @@ public final class VideoFileSource implements FrameSource {
         return 0;
     }
 
-    /** The input's size in bytes, negative where it has none (RTSP) or does not say (chunked). */
-    private long size() {
-        AVIOContext io = grabber.getFormatContext().pb();
-        return io == null || io.isNull() ? -1 : avformat.avio_size(io);
+    /**
+     * Whether the input says its size: a web server's file does; RTSP has no I/O context, a chunked
+     * HTTP stream does not say. HLS and DASH read a playlist, whose size says nothing of the
+     * stream's.
+     */
+    private boolean knownSize() {
+        AVFormatContext format = grabber.getFormatContext();
+        String name = format.iformat().name().getString();
+        AVIOContext io = format.pb();
+        return !name.equals("hls")
+                && !name.equals("dash")
+                && io != null
+                && !io.isNull()
+                && avformat.avio_size(io) >= 0;
     }
 
     private void releaseQuietly() {

@@ -1,0 +1,81 @@
+package io.canvasflow.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The launchers' own checks ({@code ./canvasflow} and the image's {@code canvasflow-serve}), which
+ * run before any jar is needed: a setting the JVM would refuse in its own several lines, with
+ * status 1, is one sentence and status 2.
+ */
+class LauncherTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @ParameterizedTest(name = "{1} {0}")
+    @CsvSource({"canvasflow, bash", "deploy/docker/canvasflow-serve, sh"})
+    void shouldSayInOneSentenceAJavaOptsFlagJavaRefuses(String launcher, String shell)
+            throws Exception {
+        String name = Path.of(launcher).getFileName().toString();
+        // Before, the JVM said "Unrecognized option: -Xfoo", "Error: Could not create the Java
+        // Virtual Machine." and "Error: A fatal exception has occurred.", with status 1
+        assertEquals(
+                new Outcome(
+                        2,
+                        List.of(
+                                name
+                                        + ": java refuses JAVA_OPTS=\"-Dok=1 -Xfoo\" (Unrecognized"
+                                        + " option: -Xfoo); fix or unset it")),
+                run(shell, launcher, Map.of("JAVA_OPTS", "-Dok=1 -Xfoo")));
+        // and the line that says why, not the JVM's first
+        assertEquals(
+                new Outcome(
+                        2,
+                        List.of(
+                                name
+                                        + ": java refuses JAVA_OPTS=\"-Xms8g\" (Initial heap size"
+                                        + " set to a larger value than the maximum heap size); fix"
+                                        + " or unset it")),
+                run(shell, launcher, Map.of("JAVA_OPTS", "-Xms8g", "CANVASFLOW_HEAP", "1g")));
+        // as for the heap
+        assertEquals(
+                new Outcome(
+                        2,
+                        List.of(
+                                name
+                                        + ": CANVASFLOW_HEAP=lots is not a heap size; give one like"
+                                        + " 2g or 512m")),
+                run(shell, launcher, Map.of("CANVASFLOW_HEAP", "lots")));
+    }
+
+    /** Runs a launcher with {@code --version} and the given environment. */
+    private static Outcome run(String shell, String launcher, Map<String, String> environment)
+            throws Exception {
+        Path script = ROOT.resolve(launcher);
+        assertTrue(Files.isRegularFile(script), "no launcher at " + script);
+        ProcessBuilder builder =
+                new ProcessBuilder(shell, script.toString(), "--version")
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("CANVASFLOW_HEAP");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(launcher + " did not finish in 30 s");
+        }
+        return new Outcome(process.exitValue(), err.lines().toList());
+    }
+
+    private record Outcome(int status, List<String> stderr) {}
+}

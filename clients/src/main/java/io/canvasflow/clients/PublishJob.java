@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * the metadata. A camera stops at the end of its source, at the frame limit, at its first failed
  * send or source error (reported in the result; the other cameras go on), or when {@link #stop()}
  * is called. A frame too large to send is skipped and counted as failed, and the camera goes on,
- * unless none of the first {@value #TOO_LARGE_TO_STOP} frames of a source that is not live fit. The
- * job closes the sources; the publisher stays open for the caller.
+ * unless none of the first {@value #TOO_LARGE_TO_STOP} frames of a source that is not live fit. A
+ * live camera's frames that Kafka does not take in time are dropped, and the camera goes on; a live
+ * camera is read on a thread of its own that keeps its newest frame ({@link NewestFrameSource}), so
+ * that it never backs up behind publishing. The job closes the sources; the publisher stays open
+ * for the caller.
  */
 public final class PublishJob {
 
@@ -62,8 +66,6 @@ public final class PublishJob {
 
     /** Frames too large to send, none sent before them, that stop a camera. */
     static final int TOO_LARGE_TO_STOP = 10;
-
-    private static final long SAY_TOO_LARGE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final FramePublisher publisher;
     private final List<Camera> cameras;
@@ -189,7 +191,9 @@ public final class PublishJob {
         private final AtomicLong failed = new AtomicLong();
         private final AtomicLong tooLarge = new AtomicLong();
         private final AtomicLong firstTooLarge = new AtomicLong();
-        private volatile long tooLargeSaidAt;
+        private final Throttle tooLargeSaid = new Throttle(Throttle.MINUTE);
+        private final AtomicLong unavailable = new AtomicLong();
+        private final Throttle unavailableSaid = new Throttle(Throttle.MINUTE);
         private volatile String error;
         private volatile long startNanos;
         private volatile long endNanos;
@@ -214,9 +218,11 @@ public final class PublishJob {
                         source.description(),
                         BigDecimal.valueOf(job.rate.fps()).stripTrailingZeros().toPlainString());
             }
-            try (source) {
+            // a live camera is read on a thread of its own, which keeps its newest frame
+            try (FrameSource reading =
+                    live ? new NewestFrameSource(source, id, job.clock) : source) {
                 while (!job.stopping && error == null && (job.limit <= 0 || sent < job.limit)) {
-                    Optional<SourceFrame> next = source.next();
+                    Optional<SourceFrame> next = reading.next();
                     if (next.isEmpty()) {
                         break;
                     }
@@ -275,16 +281,41 @@ public final class PublishJob {
         private void acknowledge(Exception exception, long nth) {
             if (exception == null) {
                 acked.incrementAndGet();
+                long dropped = unavailable.getAndSet(0);
+                if (dropped > 0) {
+                    LOG.info("camera {}: Kafka takes frames again, after {} dropped", id, dropped);
+                }
                 return;
             }
             failed.incrementAndGet();
             LOG.debug("camera {}: a frame could not be sent", id, exception);
             if (exception instanceof RecordTooLargeException) {
                 tooLarge(exception.getMessage(), nth);
+            } else if (exception instanceof RetriableException && source.isLive()) {
+                unavailable(exception.getMessage());
             } else if (error == null) {
                 // Kafka's reason in one line; the trace, which says no more, at DEBUG
                 error = "a frame could not be sent: " + exception.getMessage();
                 LOG.error("camera {}: {}", id, error);
+            }
+        }
+
+        /**
+         * A live camera's frame Kafka did not take in time (the cluster down or unreachable, past
+         * the producer's retries): the camera sends on its own time, so its frames are dropped
+         * while Kafka is away, said at most once a minute, and the camera goes on; an INFO line
+         * says when Kafka takes them again. A file or folder stops instead, as it can be sent
+         * again.
+         */
+        private void unavailable(String reason) {
+            long dropped = unavailable.incrementAndGet();
+            if (unavailableSaid.due()) {
+                LOG.warn(
+                        "camera {}: Kafka did not take a frame ({}); {} dropped so far, the live"
+                                + " camera goes on",
+                        id,
+                        reason,
+                        dropped);
             }
         }
 
@@ -313,9 +344,7 @@ public final class PublishJob {
                 LOG.error("camera {}: {}", id, error);
                 return;
             }
-            long now = System.nanoTime();
-            if (refused == 1 || now - tooLargeSaidAt >= SAY_TOO_LARGE_EVERY_NANOS) {
-                tooLargeSaidAt = now;
+            if (tooLargeSaid.due()) {
                 LOG.warn(
                         "camera {}: a frame too large to send was skipped ({}); {} so far, the"
                                 + " camera goes on; {}",

@@ -137,7 +137,7 @@ public final class VideoFileSource implements FrameSource {
     }
 
     @Override
-    public Optional<SourceFrame> next() {
+    public synchronized Optional<SourceFrame> next() {
         if (closed) {
             throw new IllegalStateException("the video source " + location + " is closed");
         }
@@ -200,7 +200,8 @@ public final class VideoFileSource implements FrameSource {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        // synchronized with next: a grabber closed while another thread reads it may crash
         if (!closed) {
             closed = true;
             damage.summarise(index - firstIndex, index - 1, ended ? listedFrames() : 0);

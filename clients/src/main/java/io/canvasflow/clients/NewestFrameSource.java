@@ -1,0 +1,172 @@
+package io.canvasflow.clients;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A live source read on a thread of its own that keeps only its newest frame. A camera sends on its
+ * own time whether or not it is read: read on the publishing thread, it would back up whenever
+ * publishing is slower (a JPEG encoder slower than the camera, Kafka away and each send blocking
+ * for up to {@code max.block.ms}), and what was published would be older and older, until the
+ * stream broke. Here the camera is read as fast as it sends, and {@link #next()} gives the newest
+ * frame not yet given, waiting for one. A frame replaced before it was given is skipped; the skips
+ * are said in a WARN at most once a minute.
+ *
+ * <p>The reading thread owns the source: it opens nothing, and closes the source when it stops (a
+ * video grabber must not be closed by one thread while another reads it). {@link #close()} asks it
+ * to stop and waits for it; a read blocked in FFmpeg returns within the stream's 10 s timeout.
+ */
+final class NewestFrameSource implements FrameSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NewestFrameSource.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(15);
+
+    private final FrameSource source;
+    private final String cameraId;
+    private final double fps;
+    private final String description;
+    private final Clock clock;
+    private final Thread reader;
+    private final Object lock = new Object();
+    private SourceFrame newest;
+    private boolean ended;
+    private RuntimeException failure;
+    private long skipped;
+    private long skippedSaid;
+    private final Throttle skipsSaid = new Throttle(Throttle.MINUTE);
+    private volatile boolean closing;
+
+    /**
+     * Starts reading a live source.
+     *
+     * @param source the source, which this now owns
+     * @param cameraId the camera, for the reading thread's name and the log
+     * @param clock stamps a frame that has no capture time when it is read, not when it is sent
+     */
+    NewestFrameSource(FrameSource source, String cameraId, Clock clock) {
+        this.clock = clock;
+        this.source = source;
+        this.cameraId = cameraId;
+        this.fps = source.nativeFps();
+        this.description = source.description();
+        this.reader = new Thread(this::read, "read-" + cameraId);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read() {
+        try {
+            while (!closing) {
+                Optional<SourceFrame> frame = source.next();
+                synchronized (lock) {
+                    if (frame.isEmpty()) {
+                        break;
+                    }
+                    if (newest != null) {
+                        skipped++;
+                    }
+                    SourceFrame f = frame.get();
+                    newest =
+                            f.captureTime() != null
+                                    ? f
+                                    : new SourceFrame(
+                                            f.image(),
+                                            f.index(),
+                                            clock.instant(),
+                                            f.groundTruthPng());
+                    lock.notifyAll();
+                }
+            }
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                failure = e;
+            }
+        } finally {
+            source.close();
+            synchronized (lock) {
+                ended = true;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    @Override
+    public Optional<SourceFrame> next() {
+        SourceFrame frame;
+        long toSay = 0;
+        synchronized (lock) {
+            try {
+                while (newest == null && !ended) {
+                    lock.wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            if (newest == null) {
+                if (failure != null) {
+                    throw failure;
+                }
+                return Optional.empty();
+            }
+            frame = newest;
+            newest = null;
+            if (skipped > skippedSaid && skipsSaid.due()) {
+                toSay = skipped - skippedSaid;
+                skippedSaid = skipped;
+            }
+        }
+        if (toSay > 0) {
+            LOG.warn(
+                    "camera {}: publishing fell behind the camera; {} frames skipped to send the"
+                            + " newest ({} in all)",
+                    cameraId,
+                    toSay,
+                    skippedSaid);
+        }
+        return Optional.of(frame);
+    }
+
+    /** How many frames were replaced by a newer one before they were given. */
+    long skipped() {
+        synchronized (lock) {
+            return skipped;
+        }
+    }
+
+    @Override
+    public boolean isLive() {
+        return true;
+    }
+
+    @Override
+    public double nativeFps() {
+        return fps;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        reader.interrupt();
+        try {
+            reader.join(STOP_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (reader.isAlive()) {
+            LOG.warn(
+                    "camera {}: {} still reads after {} s; leaving it to stop by itself",
+                    cameraId,
+                    description,
+                    STOP_WAIT.toSeconds());
+        }
+    }
+}

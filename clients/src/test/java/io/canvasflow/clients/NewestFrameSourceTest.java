@@ -1,0 +1,83 @@
+package io.canvasflow.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NewestFrameSourceTest {
+
+    private static final Clock CLOCK =
+            Clock.fixed(Instant.parse("2026-12-07T00:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void shouldGiveASlowReaderTheNewestFrameNotABacklog() throws Exception {
+        // Given a camera sending every 10 ms, read by a publisher that takes 100 ms a frame
+        LiveTestCamera camera = new LiveTestCamera(10, 0, false);
+        try (NewestFrameSource newest = new NewestFrameSource(camera, "door", CLOCK)) {
+            long previous = -1;
+            for (int i = 0; i < 5; i++) {
+                SourceFrame frame = newest.next().orElseThrow();
+
+                // Then each frame is the camera's newest, or next to it, not the one after the last
+                assertTrue(
+                        frame.index() >= camera.newest() - 2,
+                        frame.index() + " of " + camera.newest());
+                assertTrue(frame.index() > previous);
+                assertEquals(CLOCK.instant(), frame.captureTime(), "stamped when read");
+                previous = frame.index();
+                Thread.sleep(100);
+            }
+            assertTrue(newest.skipped() > 20, newest.skipped() + " skipped");
+        }
+        // and the reading thread closed the camera
+        assertNotEquals(null, camera.closedBy());
+        assertEquals("read-door", camera.closedBy().getName());
+    }
+
+    @Test
+    void shouldEndWhenTheCameraEndsAndSayWhyWhenItFails() {
+        try (NewestFrameSource ending =
+                new NewestFrameSource(new LiveTestCamera(1, 3, false), "a", CLOCK)) {
+            long frames = 0;
+            for (Optional<SourceFrame> f = ending.next(); f.isPresent(); f = ending.next()) {
+                frames++;
+            }
+            assertTrue(frames >= 1 && frames <= 3, frames + " frames");
+        }
+        try (NewestFrameSource failing =
+                new NewestFrameSource(new LiveTestCamera(1, 3, true), "b", CLOCK)) {
+            FrameSourceException e =
+                    assertThrows(
+                            FrameSourceException.class,
+                            () -> {
+                                while (failing.next().isPresent()) {
+                                    // read on to the failure
+                                }
+                            });
+            assertEquals("the test camera went away", e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldStopReadingWhenClosed() throws Exception {
+        LiveTestCamera camera = new LiveTestCamera(10, 0, false);
+        NewestFrameSource newest = new NewestFrameSource(camera, "c", CLOCK);
+        newest.next().orElseThrow();
+
+        newest.close();
+
+        assertNotEquals(null, camera.closedBy());
+        long after = camera.newest();
+        Thread.sleep(100);
+        assertEquals(after, camera.newest(), "nothing read after close");
+        assertFalse(camera.closedBy().isAlive());
+    }
+}

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * publishing is slower (a JPEG encoder slower than the camera, Kafka away and each send blocking
  * for up to {@code max.block.ms}), and what was published would be older and older, until the
  * stream broke. Here the camera is read as fast as it sends, and {@link #next()} gives the newest
- * frame not yet given, waiting for one. A frame replaced before it was given is skipped; the skips
- * are said in a WARN at most once a minute.
+ * frame not yet given, waiting for one. A frame replaced before it was given is skipped. Skips of
+ * frames not taken within a frame's time (publishing behind) are said in a WARN at most once a
+ * minute; skips in a burst (what a stream buffered while it was opened) are not.
  *
  * <p>The reading thread owns the source: it opens nothing, and closes the source when it stops (a
  * video grabber must not be closed by one thread while another reads it). {@link #close()} asks it
@@ -34,8 +35,11 @@ final class NewestFrameSource implements FrameSource {
     private SourceFrame newest;
     private boolean ended;
     private RuntimeException failure;
+    private final long periodNanos;
+    private long newestAtNanos;
     private long skipped;
-    private long skippedSaid;
+    private long behind;
+    private long behindSaid;
     private final Throttle skipsSaid = new Throttle(Throttle.MINUTE);
     private volatile boolean closing;
 
@@ -51,6 +55,7 @@ final class NewestFrameSource implements FrameSource {
         this.source = source;
         this.cameraId = cameraId;
         this.fps = source.nativeFps();
+        this.periodNanos = Math.round(1e9 / fps);
         this.description = source.description();
         this.reader = new Thread(this::read, "read-" + cameraId);
         reader.setDaemon(true);
@@ -65,9 +70,16 @@ final class NewestFrameSource implements FrameSource {
                     if (frame.isEmpty()) {
                         break;
                     }
+                    long now = System.nanoTime();
                     if (newest != null) {
                         skipped++;
+                        // A frame replaced within a frame's time came in a burst (what the stream
+                        // buffered while it was opened): skipping it is no sign of falling behind.
+                        if (now - newestAtNanos >= periodNanos) {
+                            behind++;
+                        }
                     }
+                    newestAtNanos = now;
                     SourceFrame f = frame.get();
                     newest =
                             f.captureTime() != null
@@ -114,18 +126,18 @@ final class NewestFrameSource implements FrameSource {
             }
             frame = newest;
             newest = null;
-            if (skipped > skippedSaid && skipsSaid.due()) {
-                toSay = skipped - skippedSaid;
-                skippedSaid = skipped;
+            if (behind > behindSaid && skipsSaid.due()) {
+                toSay = behind - behindSaid;
+                behindSaid = behind;
             }
         }
         if (toSay > 0) {
             LOG.warn(
-                    "camera {}: publishing fell behind the camera; {} frames skipped to send the"
-                            + " newest ({} in all)",
+                    "camera {}: publishing fell behind the camera; {} frames not taken within a"
+                            + " frame's time were skipped to send the newest ({} in all)",
                     cameraId,
                     toSay,
-                    skippedSaid);
+                    behindSaid);
         }
         return Optional.of(frame);
     }
@@ -134,6 +146,13 @@ final class NewestFrameSource implements FrameSource {
     long skipped() {
         synchronized (lock) {
             return skipped;
+        }
+    }
+
+    /** How many of those had waited a frame's time or more: publishing was behind. */
+    long behind() {
+        synchronized (lock) {
+            return behind;
         }
     }
 

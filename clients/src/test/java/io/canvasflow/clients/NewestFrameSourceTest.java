@@ -36,6 +36,7 @@ class NewestFrameSourceTest {
                 Thread.sleep(100);
             }
             assertTrue(newest.skipped() > 20, newest.skipped() + " skipped");
+            assertTrue(newest.behind() > 20, newest.behind() + " skipped while behind");
         }
         // and the reading thread closed the camera
         assertNotEquals(null, camera.closedBy());
@@ -63,6 +64,54 @@ class NewestFrameSourceTest {
                                 }
                             });
             assertEquals("the test camera went away", e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldNotCountABurstAsFallingBehind() throws Exception {
+        // Given a camera of 10 frames a second that gives 30 at once when opened (what a stream
+        // buffers while it is probed), then one every 100 ms
+        FrameSource bursty =
+                new FrameSource() {
+                    private long index;
+
+                    @Override
+                    public Optional<SourceFrame> next() {
+                        if (index >= 30) {
+                            try {
+                                Thread.sleep(100);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return Optional.empty();
+                            }
+                        }
+                        return Optional.of(
+                                SourceFrame.of(OverlayRendererTest.solid(8, 8, 0), index++));
+                    }
+
+                    @Override
+                    public double nativeFps() {
+                        return 10;
+                    }
+
+                    @Override
+                    public String description() {
+                        return "a bursty camera";
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+        try (NewestFrameSource newest = new NewestFrameSource(bursty, "d", CLOCK)) {
+            // When a publisher that keeps up takes five frames after the burst
+            Thread.sleep(50);
+            for (int i = 0; i < 5; i++) {
+                newest.next().orElseThrow();
+            }
+
+            // Then the burst was skipped, but not as falling behind
+            assertTrue(newest.skipped() >= 25, newest.skipped() + " skipped");
+            assertEquals(0, newest.behind());
         }
     }
 

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * for up to {@code max.block.ms}), and what was published would be older and older, until the
  * stream broke. Here the camera is read as fast as it sends, and {@link #next()} gives the newest
  * frame not yet given, waiting for one. A frame replaced before it was given is skipped. Skips of
- * frames not taken within a frame's time (publishing behind) are said in a WARN at most once a
+ * frames not taken within half a frame's time (publishing behind) are said in a WARN at most once a
  * minute; skips in a burst (what a stream buffered while it was opened) are not.
  *
  * <p>The reading thread owns the source: it opens nothing, and closes the source when it stops (a
@@ -35,7 +35,7 @@ final class NewestFrameSource implements FrameSource {
     private SourceFrame newest;
     private boolean ended;
     private RuntimeException failure;
-    private final long periodNanos;
+    private final long behindAfterNanos;
     private long newestAtNanos;
     private long skipped;
     private long behind;
@@ -55,7 +55,8 @@ final class NewestFrameSource implements FrameSource {
         this.source = source;
         this.cameraId = cameraId;
         this.fps = source.nativeFps();
-        this.periodNanos = Math.round(1e9 / fps);
+        // Half a frame's time at the stated rate, kept to 1-120 fps (a stream may state 90000)
+        this.behindAfterNanos = Math.round(0.5e9 / Math.min(120, Math.max(1, fps)));
         this.description = source.description();
         this.reader = new Thread(this::read, "read-" + cameraId);
         reader.setDaemon(true);
@@ -73,9 +74,9 @@ final class NewestFrameSource implements FrameSource {
                     long now = System.nanoTime();
                     if (newest != null) {
                         skipped++;
-                        // A frame replaced within a frame's time came in a burst (what the stream
-                        // buffered while it was opened): skipping it is no sign of falling behind.
-                        if (now - newestAtNanos >= periodNanos) {
+                        // A frame replaced within half a frame's time came in a burst (what the
+                        // stream buffered while it was opened): no sign of falling behind.
+                        if (now - newestAtNanos >= behindAfterNanos) {
                             behind++;
                         }
                     }
@@ -96,11 +97,19 @@ final class NewestFrameSource implements FrameSource {
             synchronized (lock) {
                 failure = e;
             }
-        } finally {
-            source.close();
+        } catch (Throwable e) {
+            // an Error: the camera ends with it said, not quietly
             synchronized (lock) {
-                ended = true;
-                lock.notifyAll();
+                failure = new FrameSourceException("reading " + description + " failed: " + e, e);
+            }
+        } finally {
+            try {
+                source.close();
+            } finally {
+                synchronized (lock) {
+                    ended = true;
+                    lock.notifyAll();
+                }
             }
         }
     }
@@ -133,8 +142,8 @@ final class NewestFrameSource implements FrameSource {
         }
         if (toSay > 0) {
             LOG.warn(
-                    "camera {}: publishing fell behind the camera; {} frames not taken within a"
-                            + " frame's time were skipped to send the newest ({} in all)",
+                    "camera {}: publishing fell behind the camera; {} frames not taken in time"
+                            + " were skipped to send the newest ({} in all)",
                     cameraId,
                     toSay,
                     behindSaid);
@@ -149,7 +158,7 @@ final class NewestFrameSource implements FrameSource {
         }
     }
 
-    /** How many of those had waited a frame's time or more: publishing was behind. */
+    /** How many of those had waited half a frame's time or more: publishing was behind. */
     long behind() {
         synchronized (lock) {
             return behind;
@@ -175,9 +184,18 @@ final class NewestFrameSource implements FrameSource {
     public void close() {
         closing = true;
         reader.interrupt();
-        try {
-            reader.join(STOP_WAIT.toMillis());
-        } catch (InterruptedException e) {
+        // A stopped job closes this from an interrupted thread: wait for the reader all the same,
+        // so that it closes the source before the job returns, and keep the interrupt for after.
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        while (reader.isAlive() && System.nanoTime() < deadline) {
+            try {
+                reader.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         if (reader.isAlive()) {

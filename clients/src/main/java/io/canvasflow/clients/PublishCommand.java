@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,9 @@ import picocli.CommandLine.ParameterException;
 public final class PublishCommand extends BaseCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishCommand.class);
+
+    /** How long Kafka gets to take a live camera's frame, in ms. */
+    static final int LIVE_DELIVERY_MS = 15_000;
 
     @Mixin KafkaOptions kafkaOptions;
 
@@ -142,6 +146,7 @@ public final class PublishCommand extends BaseCommand {
         FrameRate frameRate = frameRate();
         // Sources first: a mistyped path is reported before any connection is made.
         Map<String, FrameSource> sources = new LinkedHashMap<>();
+        boolean running = false;
         try {
             for (Map.Entry<String, String> camera : cameras().entrySet()) {
                 sources.put(camera.getKey(), open(camera.getKey(), camera.getValue()));
@@ -158,6 +163,9 @@ public final class PublishCommand extends BaseCommand {
             if (problem != null) {
                 throw usage(problem);
             }
+            if (sources.values().stream().anyMatch(FrameSource::isLive)) {
+                producer = forLiveCameras(producer);
+            }
             try (FramePublisher publisher = publisher(size, producer, topicLimit(producer))) {
                 PublishJob.Builder job =
                         PublishJob.builder()
@@ -170,12 +178,16 @@ public final class PublishCommand extends BaseCommand {
                 sources.forEach(job::addCamera);
                 PublishJob built = job.build();
                 try (GracefulStop stop = new GracefulStop("publish-shutdown", built::stop)) {
+                    running = true;
                     return built.run();
                 }
             }
         } catch (RuntimeException | InterruptedException e) {
-            // The job closes the sources it ran; closing twice is harmless.
-            sources.values().forEach(FrameSource::close);
+            // Once the job runs, each camera's thread closes its source (a live camera's own
+            // reading thread may still be reading it); before, they are closed here.
+            if (!running) {
+                sources.values().forEach(FrameSource::close);
+            }
             throw e;
         }
     }
@@ -238,6 +250,22 @@ public final class PublishCommand extends BaseCommand {
             }
         }
         return byId;
+    }
+
+    /**
+     * A live camera's frame is worth little late: Kafka gets {@value #LIVE_DELIVERY_MS} ms to take
+     * it, not the producer's default of 2 minutes, after which a backlog of old frames would go out
+     * in a burst when Kafka came back. Settings given are kept.
+     */
+    private static Map<String, String> forLiveCameras(Map<String, String> producer) {
+        Map<String, String> live = new LinkedHashMap<>(producer);
+        live.putIfAbsent(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(LIVE_DELIVERY_MS));
+        // delivery.timeout.ms must be at least linger.ms + request.timeout.ms
+        live.putIfAbsent(
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                Integer.toString(LIVE_DELIVERY_MS - 5_000));
+        return live;
     }
 
     private Map<String, String> producerConfig() {

@@ -194,6 +194,7 @@ public final class PublishJob {
         private final Throttle tooLargeSaid = new Throttle(Throttle.MINUTE);
         private final AtomicLong unavailable = new AtomicLong();
         private final Throttle unavailableSaid = new Throttle(Throttle.MINUTE);
+        private volatile boolean unavailableWarned;
         private volatile String error;
         private volatile long startNanos;
         private volatile long endNanos;
@@ -282,7 +283,8 @@ public final class PublishJob {
             if (exception == null) {
                 acked.incrementAndGet();
                 long dropped = unavailable.getAndSet(0);
-                if (dropped > 0) {
+                if (dropped > 0 && unavailableWarned) {
+                    unavailableWarned = false;
                     LOG.info("camera {}: Kafka takes frames again, after {} dropped", id, dropped);
                 }
                 return;
@@ -303,13 +305,14 @@ public final class PublishJob {
         /**
          * A live camera's frame Kafka did not take in time (the cluster down or unreachable, past
          * the producer's retries): the camera sends on its own time, so its frames are dropped
-         * while Kafka is away, said at most once a minute, and the camera goes on; an INFO line
-         * says when Kafka takes them again. A file or folder stops instead, as it can be sent
-         * again.
+         * while Kafka is away, said at most once a minute, and the camera goes on, however long
+         * that lasts (the WARN's count grows); an INFO line says when Kafka takes them again after
+         * a WARN. A file or folder stops instead, as it can be sent again.
          */
         private void unavailable(String reason) {
             long dropped = unavailable.incrementAndGet();
             if (unavailableSaid.due()) {
+                unavailableWarned = true;
                 LOG.warn(
                         "camera {}: Kafka did not take a frame ({}); {} dropped so far, the live"
                                 + " camera goes on",

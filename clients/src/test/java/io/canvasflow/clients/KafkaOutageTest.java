@@ -63,6 +63,7 @@ class KafkaOutageTest {
                 awaitTrue(() -> job.acknowledged().get("door") >= before + 20, "20 frames after");
                 job.stop();
                 running.join(30_000);
+                assertTrue(!running.isAlive(), "the job stopped within 30 s");
             }
 
             // Then the camera went on: no error, some frames dropped, the rest in the topic

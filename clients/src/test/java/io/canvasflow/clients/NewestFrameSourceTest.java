@@ -24,19 +24,22 @@ class NewestFrameSourceTest {
         try (NewestFrameSource newest = new NewestFrameSource(camera, "door", CLOCK)) {
             long previous = -1;
             for (int i = 0; i < 5; i++) {
+                long sentBefore = camera.newest();
                 SourceFrame frame = newest.next().orElseThrow();
 
-                // Then each frame is the camera's newest, or next to it, not the one after the last
-                assertTrue(
-                        frame.index() >= camera.newest() - 2,
-                        frame.index() + " of " + camera.newest());
+                // Then each frame is at least the newest the camera had sent when it was asked for
+                // (or the one it was sending), not the one after the last given
+                assertTrue(frame.index() >= sentBefore - 1, frame.index() + " of " + sentBefore);
                 assertTrue(frame.index() > previous);
                 assertEquals(CLOCK.instant(), frame.captureTime(), "stamped when read");
                 previous = frame.index();
                 Thread.sleep(100);
             }
-            assertTrue(newest.skipped() > 20, newest.skipped() + " skipped");
-            assertTrue(newest.behind() > 20, newest.behind() + " skipped while behind");
+            // every frame the camera sent was skipped but the 5 given, one in the slot and one
+            // on its way there
+            long sent = camera.newest() + 1;
+            assertTrue(newest.skipped() >= sent - 7, newest.skipped() + " skipped of " + sent);
+            assertTrue(newest.behind() > 0, newest.behind() + " skipped while behind");
         }
         // and the reading thread closed the camera
         assertNotEquals(null, camera.closedBy());
@@ -104,7 +107,10 @@ class NewestFrameSourceTest {
                 };
         try (NewestFrameSource newest = new NewestFrameSource(bursty, "d", CLOCK)) {
             // When a publisher that keeps up takes five frames after the burst
-            Thread.sleep(50);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (newest.skipped() < 29 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
             for (int i = 0; i < 5; i++) {
                 newest.next().orElseThrow();
             }
@@ -113,6 +119,23 @@ class NewestFrameSourceTest {
             assertTrue(newest.skipped() >= 25, newest.skipped() + " skipped");
             assertEquals(0, newest.behind());
         }
+    }
+
+    @Test
+    void shouldWaitForItsReaderWhenClosedByAnInterruptedThread() {
+        // Given a publishing thread stopped by an interrupt, as PublishJob.stop does
+        LiveTestCamera camera = new LiveTestCamera(10, 0, false);
+        NewestFrameSource newest = new NewestFrameSource(camera, "e", CLOCK);
+        newest.next().orElseThrow();
+        Thread.currentThread().interrupt();
+
+        // When it closes the source
+        newest.close();
+
+        // Then the reader closed the camera before close returned, and the interrupt is kept
+        boolean interrupted = Thread.interrupted();
+        assertNotEquals(null, camera.closedBy());
+        assertTrue(interrupted, "the interrupt was kept");
     }
 
     @Test

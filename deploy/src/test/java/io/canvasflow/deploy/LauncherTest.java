@@ -3,7 +3,6 @@ package io.canvasflow.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,8 +32,8 @@ class LauncherTest {
                         2,
                         List.of(
                                 name
-                                        + ": java refuses JAVA_OPTS=\"-Dok=1 -Xfoo\" (Unrecognized"
-                                        + " option: -Xfoo); fix or unset it")),
+                                        + ": java refuses JAVA_OPTS=\"-Dok=1 -Xfoo\" with a heap of 6g"
+                                        + " (Unrecognized option: -Xfoo); fix or unset it")),
                 run(shell, launcher, Map.of("JAVA_OPTS", "-Dok=1 -Xfoo")));
         // and the line that says why, not the JVM's first
         assertEquals(
@@ -42,9 +41,9 @@ class LauncherTest {
                         2,
                         List.of(
                                 name
-                                        + ": java refuses JAVA_OPTS=\"-Xms8g\" (Initial heap size"
-                                        + " set to a larger value than the maximum heap size); fix"
-                                        + " or unset it")),
+                                        + ": java refuses JAVA_OPTS=\"-Xms8g\" with a heap of 1g (Initial"
+                                        + " heap size set to a larger value than the maximum heap"
+                                        + " size); fix or unset it")),
                 run(shell, launcher, Map.of("JAVA_OPTS", "-Xms8g", "CANVASFLOW_HEAP", "1g")));
         // as for the heap
         assertEquals(
@@ -62,19 +61,26 @@ class LauncherTest {
             throws Exception {
         Path script = ROOT.resolve(launcher);
         assertTrue(Files.isRegularFile(script), "no launcher at " + script);
+        Path err = Files.createTempFile("launcher", ".err");
         ProcessBuilder builder =
                 new ProcessBuilder(shell, script.toString(), "--version")
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().remove("JAVA_OPTS");
-        builder.environment().remove("CANVASFLOW_HEAP");
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(err.toFile());
+        for (String inherited :
+                List.of("JAVA_OPTS", "CANVASFLOW_HEAP", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+            builder.environment().remove(inherited);
+        }
         builder.environment().putAll(environment);
         Process process = builder.start();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(launcher + " did not finish in 30 s");
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(launcher + " did not finish in 30 s");
+            }
+            return new Outcome(process.exitValue(), Files.readAllLines(err));
+        } finally {
+            Files.delete(err);
         }
-        return new Outcome(process.exitValue(), err.lines().toList());
     }
 
     private record Outcome(int status, List<String> stderr) {}

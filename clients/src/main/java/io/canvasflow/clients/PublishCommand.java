@@ -257,7 +257,7 @@ public final class PublishCommand extends BaseCommand {
      * it, not the producer's default of 2 minutes, after which a backlog of old frames would go out
      * in a burst when Kafka came back. Settings given are kept.
      */
-    private static Map<String, String> forLiveCameras(Map<String, String> producer) {
+    static Map<String, String> forLiveCameras(Map<String, String> producer) {
         Map<String, String> live = new LinkedHashMap<>(producer);
         live.putIfAbsent(
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(LIVE_DELIVERY_MS));

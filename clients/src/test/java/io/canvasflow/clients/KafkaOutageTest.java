@@ -82,6 +82,18 @@ class KafkaOutageTest {
         }
     }
 
+    @Test
+    void shouldGiveKafka15SecondsForALiveCamerasFrameUnlessTold() {
+        // the producer's own default is 2 minutes, and it refuses a delivery timeout shorter than
+        // its request timeout (30 s) plus linger
+        assertEquals(
+                Map.of("delivery.timeout.ms", "15000", "request.timeout.ms", "10000", "acks", "1"),
+                PublishCommand.forLiveCameras(Map.of("acks", "1")));
+        assertEquals(
+                Map.of("delivery.timeout.ms", "60000", "request.timeout.ms", "10000"),
+                PublishCommand.forLiveCameras(Map.of("delivery.timeout.ms", "60000")));
+    }
+
     private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {

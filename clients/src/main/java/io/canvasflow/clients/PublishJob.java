@@ -198,6 +198,7 @@ public final class PublishJob {
         private volatile String error;
         private volatile long startNanos;
         private volatile long endNanos;
+        private volatile long skipped;
 
         Camera(String id, FrameSource source) {
             this.id = id;
@@ -220,8 +221,8 @@ public final class PublishJob {
                         BigDecimal.valueOf(job.rate.fps()).stripTrailingZeros().toPlainString());
             }
             // a live camera is read on a thread of its own, which keeps its newest frame
-            try (FrameSource reading =
-                    live ? new NewestFrameSource(source, id, job.clock) : source) {
+            NewestFrameSource newest = live ? new NewestFrameSource(source, id, job.clock) : null;
+            try (FrameSource reading = newest != null ? newest : source) {
                 while (!job.stopping && error == null && (job.limit <= 0 || sent < job.limit)) {
                     Optional<SourceFrame> next = reading.next();
                     if (next.isEmpty()) {
@@ -269,6 +270,7 @@ public final class PublishJob {
                 LOG.error("camera {} stopped: {}", id, error, e);
             } finally {
                 endNanos = System.nanoTime();
+                skipped = newest == null ? 0 : newest.skipped();
                 if (sent == 0) {
                     startNanos = endNanos;
                 }
@@ -360,7 +362,7 @@ public final class PublishJob {
 
         PublishResult.CameraResult result() {
             return new PublishResult.CameraResult(
-                    id, acked.get(), failed.get(), (endNanos - startNanos) / 1e9, error);
+                    id, acked.get(), failed.get(), skipped, (endNanos - startNanos) / 1e9, error);
         }
     }
 

@@ -55,12 +55,15 @@ public record PublishResult(Map<String, CameraResult> cameras, double seconds) {
         for (CameraResult camera : cameras.values()) {
             out.append(
                     String.format(
-                            "%-16s %8d frames %8.1f fps %8.1f s%s%s%n",
+                            "%-16s %8d frames %8.1f fps %8.1f s%s%s%s%n",
                             camera.cameraId(),
                             camera.frames(),
                             camera.fps(),
                             camera.seconds(),
                             camera.failed() == 0 ? "" : "  " + camera.failed() + " not sent",
+                            camera.skipped() == 0
+                                    ? ""
+                                    : "  " + camera.skipped() + " skipped for newer",
                             camera.error() == null ? "" : "  FAILED: " + camera.error()));
         }
         out.append(
@@ -76,11 +79,13 @@ public record PublishResult(Map<String, CameraResult> cameras, double seconds) {
      * @param cameraId the camera
      * @param frames frames the broker acknowledged
      * @param failed frames whose send failed
+     * @param skipped a live camera's frames not sent because a newer one came first (publishing
+     *     behind, or the burst a stream gives when opened); 0 for other sources
      * @param seconds time from the camera's first frame sent to its end
      * @param error why the camera stopped early, or null when it ran to its end or limit
      */
     public record CameraResult(
-            String cameraId, long frames, long failed, double seconds, String error) {
+            String cameraId, long frames, long failed, long skipped, double seconds, String error) {
 
         /**
          * Returns the camera's acknowledged frames per second.

@@ -71,6 +71,12 @@ class KafkaOutageTest {
             assertNull(door.error());
             assertTrue(door.failed() > 0, "frames were dropped while Kafka was away");
             assertTrue(door.frames() >= 40, door.frames() + " frames");
+            assertTrue(
+                    door.skipped() > 0,
+                    "what the camera sent while a send blocked was skipped for newer, not queued");
+            assertTrue(
+                    result.get().summary().contains(door.skipped() + " skipped for newer"),
+                    result.get().summary());
             assertEquals(
                     door.frames(),
                     TopicReader.readFromBeginning(

@@ -154,7 +154,7 @@ class PublishEndToEndTest {
         assertEquals(List.of("north", "south"), List.copyOf(result.cameras().keySet()));
         assertEquals(
                 new PublishResult.CameraResult(
-                        "north", 3, 0, result.cameras().get("north").seconds(), null),
+                        "north", 3, 0, 0, result.cameras().get("north").seconds(), null),
                 result.cameras().get("north"));
         assertEquals(6, result.totalFrames());
         assertTrue(result.succeeded());

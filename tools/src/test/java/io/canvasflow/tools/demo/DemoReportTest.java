@@ -23,7 +23,7 @@ class DemoReportTest {
                         Map.of(
                                 "cam",
                                 new PublishResult.CameraResult(
-                                        "cam", 0, 1, 1.0, "a frame could not be sent")),
+                                        "cam", 0, 1, 0, 1.0, "a frame could not be sent")),
                         1.0);
         FollowResult followed = new FollowResult(Map.of(), 0, 0, 0, 0, Map.of(), Map.of(), 1.0);
 

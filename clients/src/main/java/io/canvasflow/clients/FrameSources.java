@@ -10,6 +10,7 @@ import java.nio.file.Path;
  *   <li>{@code synthetic:SCENE[:FRAMES]}: a {@link SyntheticCameraSource} on test scene SCENE,
  *       {@value SyntheticCameraSource#DEFAULT_FRAMES} frames unless FRAMES is given;
  *   <li>a folder: an {@link ImageDirectorySource};
+ *   <li>{@code live:URL}: a stream taken as live, whatever FFmpeg knows of its length;
  *   <li>anything else, a video file or a stream URL: a {@link VideoFileSource}, which a {@link
  *       ReconnectingSource} opens again when it is lost if it is a live stream.
  * </ul>
@@ -18,6 +19,12 @@ public final class FrameSources {
 
     /** The prefix of synthetic sources. */
     public static final String SYNTHETIC_PREFIX = "synthetic:";
+
+    /**
+     * The prefix that takes a stream as live whatever FFmpeg knows of its length: an HLS event
+     * playlist, an NVR's recording played back over RTSP.
+     */
+    public static final String LIVE_PREFIX = "live:";
 
     private FrameSources() {}
 
@@ -53,9 +60,17 @@ public final class FrameSources {
         if (!VideoFileSource.isUrl(spec) && Files.isDirectory(Path.of(spec))) {
             return new ImageDirectorySource(Path.of(spec));
         }
-        VideoFileSource video = new VideoFileSource(spec);
+        boolean forced = spec.startsWith(LIVE_PREFIX);
+        String location = forced ? spec.substring(LIVE_PREFIX.length()) : spec;
+        if (forced && !VideoFileSource.isUrl(location)) {
+            throw new FrameSourceException(
+                    "expected live:URL, a stream such as live:rtsp://host/stream, but found "
+                            + spec);
+        }
+        VideoFileSource video = new VideoFileSource(location, 0, forced);
         return reconnect && video.isLive()
-                ? new ReconnectingSource(video, first -> new VideoFileSource(spec, first))
+                ? new ReconnectingSource(
+                        video, first -> new VideoFileSource(location, first, forced))
                 : video;
     }
 

@@ -42,10 +42,11 @@ import picocli.CommandLine.ParameterException;
             "SOURCE is a video path or URL, a folder of .jpg/.png images (name order), or"
                     + " synthetic:SCENE[:FRAMES] (a synthetic test-split street scene with ground"
                     + " truth).",
-            "A live stream (a URL of no known duration or size, such as a camera's RTSP stream)"
-                    + " that is lost or ends is opened again, after 1 s and then up to every 30 s,"
-                    + " until publish is stopped or reaches --limit; it is not paced, and at --fps N"
-                    + " at most N of its frames a second are sent, the others dropped."
+            "A live stream (a URL of no known duration or size, such as a camera's RTSP stream,"
+                    + " or live:URL for one FFmpeg gives a length) that is lost or ends is opened"
+                    + " again, after 1 s and then up to every 30 s, until publish is stopped or"
+                    + " reaches --limit; it is not paced, and at --fps N at most N of its frames a"
+                    + " second are sent, the others dropped."
         })
 public final class PublishCommand extends BaseCommand {
 

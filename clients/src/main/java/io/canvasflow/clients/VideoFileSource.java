@@ -57,14 +57,16 @@ public final class VideoFileSource implements FrameSource {
      * @throws FrameSourceException when the file is missing or FFmpeg cannot open it
      */
     public VideoFileSource(String location) {
-        this(location, 0);
+        this(location, 0, false);
     }
 
     /**
      * Opens a video file or stream URL whose first frame gets {@code firstIndex}, for a stream
      * opened again ({@link ReconnectingSource}), whose frames and warnings number on.
+     *
+     * @param live true to take it as live whatever FFmpeg knows of its length ({@code live:URL})
      */
-    VideoFileSource(String location, long firstIndex) {
+    VideoFileSource(String location, long firstIndex, boolean live) {
         this.location = location;
         this.firstIndex = firstIndex;
         this.index = firstIndex;
@@ -113,7 +115,7 @@ public final class VideoFileSource implements FrameSource {
                             + " has no video stream: expected a video file or stream such as MP4,"
                             + " AVI, MKV or RTSP");
         }
-        this.live = isUrl(location) && !(grabber.getLengthInTime() > 0) && !knownSize();
+        this.live = live || isUrl(location) && !(grabber.getLengthInTime() > 0) && !knownSize();
         this.synced = !live;
         double rate = grabber.getVideoFrameRate();
         if (!(rate > 0) || Double.isInfinite(rate)) {

@@ -3,6 +3,7 @@ package io.canvasflow.clients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -166,6 +167,25 @@ class ReconnectingSourceTest {
             // Then the waits did not start over at each successful open: 5, 10, 20, 40, then 80
             assertEquals(Duration.ofMillis(80), source.nextWait());
         }
+    }
+
+    @Test
+    void shouldTakeAStreamAsLiveWhenToldWhateverItsLength() {
+        // Given the file with a length, named live:URL (as for an NVR's playback of a recording)
+        long frames = 0;
+        try (FrameSource source = FrameSources.open("live:" + url("/file.mp4"))) {
+            // Then it is live, and opened again at its end: more frames come than it has
+            assertInstanceOf(ReconnectingSource.class, source);
+            for (; frames < FRAMES + 5; frames++) {
+                assertTrue(source.next().isPresent(), "frame " + frames);
+            }
+        }
+        assertEquals(FRAMES + 5, frames);
+        FrameSourceException e =
+                assertThrows(FrameSourceException.class, () -> FrameSources.open("live:cam.mp4"));
+        assertEquals(
+                "expected live:URL, a stream such as live:rtsp://host/stream, but found live:cam.mp4",
+                e.getMessage());
     }
 
     @Test

@@ -58,6 +58,9 @@ public final class FramePublisher implements AutoCloseable {
 
     private static final int DEFAULT_BATCH_BYTES = 256 * 1024;
 
+    /** How long the producer waits to batch cameras together, in ms. */
+    static final int LINGER_MS = 5;
+
     /**
      * A compressor's framing of incompressible data (a JPEG) is a few bytes per block of 16-64 KiB;
      * a byte per 1,024 covers it with room to spare.
@@ -157,7 +160,7 @@ public final class FramePublisher implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         // JPEG is already entropy-coded; lz4 costs little and still shrinks headers and PNGs.
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_BYTES);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "canvasflow-publisher");

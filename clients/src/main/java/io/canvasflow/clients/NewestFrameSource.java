@@ -36,6 +36,7 @@ final class NewestFrameSource implements FrameSource {
     private boolean ended;
     private RuntimeException failure;
     private final long behindAfterNanos;
+    private final long sayAfterFrames;
     private long newestAtNanos;
     private long skipped;
     private long behind;
@@ -56,7 +57,9 @@ final class NewestFrameSource implements FrameSource {
         this.cameraId = cameraId;
         this.fps = source.nativeFps();
         // Half a frame's time at the stated rate, kept to 1-120 fps (a stream may state 90000)
-        this.behindAfterNanos = Math.round(0.5e9 / Math.min(120, Math.max(1, fps)));
+        double rate = Math.min(120, Math.max(1, fps));
+        this.behindAfterNanos = Math.round(0.5e9 / rate);
+        this.sayAfterFrames = Math.round(rate);
         this.description = source.description();
         this.reader = new Thread(this::read, "read-" + cameraId);
         reader.setDaemon(true);
@@ -99,12 +102,15 @@ final class NewestFrameSource implements FrameSource {
             }
         } catch (Throwable e) {
             // an Error: the camera ends with it said, not quietly
+            LOG.error("camera {}: reading {} failed", cameraId, description, e);
             synchronized (lock) {
                 failure = new FrameSourceException("reading " + description + " failed: " + e, e);
             }
         } finally {
             try {
                 source.close();
+            } catch (RuntimeException e) {
+                LOG.warn("camera {}: could not close {}: {}", cameraId, description, e.toString());
             } finally {
                 synchronized (lock) {
                     ended = true;
@@ -135,7 +141,8 @@ final class NewestFrameSource implements FrameSource {
             }
             frame = newest;
             newest = null;
-            if (behind > behindSaid && skipsSaid.due()) {
+            // a second's worth of frames behind before it is said: one late frame is no news
+            if (behind - behindSaid >= sayAfterFrames && skipsSaid.due()) {
                 toSay = behind - behindSaid;
                 behindSaid = behind;
             }

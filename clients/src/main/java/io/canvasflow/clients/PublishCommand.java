@@ -10,6 +10,7 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -178,7 +179,9 @@ public final class PublishCommand extends BaseCommand {
                 }
                 sources.forEach(job::addCamera);
                 PublishJob built = job.build();
-                try (GracefulStop stop = new GracefulStop("publish-shutdown", built::stop)) {
+                // the grace outlasts a live camera's reader, which may take up to 15 s to stop
+                try (GracefulStop stop =
+                        new GracefulStop("publish-shutdown", built::stop, Duration.ofSeconds(20))) {
                     running = true;
                     return built.run();
                 }
@@ -254,18 +257,34 @@ public final class PublishCommand extends BaseCommand {
     }
 
     /**
-     * A live camera's frame is worth little late: Kafka gets {@value #LIVE_DELIVERY_MS} ms to take
-     * it, not the producer's default of 2 minutes, after which a backlog of old frames would go out
-     * in a burst when Kafka came back. Settings given are kept.
+     * A live camera's frame is worth little late: unless the user chose a delivery timeout, Kafka
+     * gets {@value #LIVE_DELIVERY_MS} ms to take it (the request timeout 10 s and the wait for
+     * buffer room or metadata 5 s, unless given), not the producer's default of 2 minutes, after
+     * which a backlog of old frames would go out in a burst when Kafka came back. The producer's
+     * own rule, delivery at least linger plus request, is kept.
      */
     static Map<String, String> forLiveCameras(Map<String, String> producer) {
         Map<String, String> live = new LinkedHashMap<>(producer);
-        live.putIfAbsent(
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(LIVE_DELIVERY_MS));
-        // delivery.timeout.ms must be at least linger.ms + request.timeout.ms
-        live.putIfAbsent(
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                Integer.toString(LIVE_DELIVERY_MS - 5_000));
+        if (live.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+            return live;
+        }
+        live.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        live.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        try {
+            long linger =
+                    Long.parseLong(
+                            live.getOrDefault(
+                                            ProducerConfig.LINGER_MS_CONFIG,
+                                            Integer.toString(FramePublisher.LINGER_MS))
+                                    .trim());
+            long request =
+                    Long.parseLong(live.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG).trim());
+            live.put(
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                    Long.toString(Math.max(LIVE_DELIVERY_MS, linger + request)));
+        } catch (NumberFormatException e) {
+            // Kafka says what is wrong with the value given
+        }
         return live;
     }
 

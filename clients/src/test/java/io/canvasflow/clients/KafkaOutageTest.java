@@ -35,7 +35,12 @@ class KafkaOutageTest {
                                             "delivery.timeout.ms", "3000",
                                             "request.timeout.ms", "1000",
                                             "linger.ms", "5",
-                                            "max.block.ms", "2000"))
+                                            "max.block.ms", "2000",
+                                            // a small buffer, full during the outage: each
+                                            // send then blocks, as a camera's frames would make
+                                            // it in a longer one
+                                            "batch.size", "16384",
+                                            "buffer.memory", "32768"))
                             .build()) {
                 PublishJob job =
                         PublishJob.builder()
@@ -93,11 +98,22 @@ class KafkaOutageTest {
         // the producer's own default is 2 minutes, and it refuses a delivery timeout shorter than
         // its request timeout (30 s) plus linger
         assertEquals(
-                Map.of("delivery.timeout.ms", "15000", "request.timeout.ms", "10000", "acks", "1"),
+                Map.of(
+                        "delivery.timeout.ms", "15000",
+                        "request.timeout.ms", "10000",
+                        "max.block.ms", "5000",
+                        "acks", "1"),
                 PublishCommand.forLiveCameras(Map.of("acks", "1")));
+        // a delivery timeout given is the user's decision
         assertEquals(
-                Map.of("delivery.timeout.ms", "60000", "request.timeout.ms", "10000"),
+                Map.of("delivery.timeout.ms", "60000"),
                 PublishCommand.forLiveCameras(Map.of("delivery.timeout.ms", "60000")));
+        // and one given linger and request timeout that add up to more still fit
+        assertEquals(
+                "50000",
+                PublishCommand.forLiveCameras(
+                                Map.of("request.timeout.ms", "30000", "linger.ms", "20000"))
+                        .get("delivery.timeout.ms"));
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {

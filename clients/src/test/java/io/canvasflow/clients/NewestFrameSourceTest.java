@@ -94,7 +94,7 @@ class NewestFrameSourceTest {
 
                     @Override
                     public double nativeFps() {
-                        return 10;
+                        return 1; // a 500 ms threshold, well above the 100 ms spacing
                     }
 
                     @Override

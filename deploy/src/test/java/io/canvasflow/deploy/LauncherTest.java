@@ -35,6 +35,18 @@ class LauncherTest {
                                         + ": java refuses JAVA_OPTS=\"-Dok=1 -Xfoo\" with a heap of 6g"
                                         + " (Unrecognized option: -Xfoo); fix or unset it")),
                 run(shell, launcher, Map.of("JAVA_OPTS", "-Dok=1 -Xfoo")));
+        // the same where the environment has JVM options of its own, which java announces
+        assertEquals(
+                2,
+                run(shell, launcher, Map.of("JAVA_OPTS", "-Xfoo", "JDK_JAVA_OPTIONS", "-Dx=1"))
+                        .status());
+        assertEquals(
+                List.of(
+                        name
+                                + ": java refuses JAVA_OPTS=\"-Xfoo\" with a heap of 6g"
+                                + " (Unrecognized option: -Xfoo); fix or unset it"),
+                run(shell, launcher, Map.of("JAVA_OPTS", "-Xfoo", "JAVA_TOOL_OPTIONS", "-Dx=1"))
+                        .stderr());
         // and the line that says why, not the JVM's first
         assertEquals(
                 new Outcome(
@@ -67,7 +79,12 @@ class LauncherTest {
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(err.toFile());
         for (String inherited :
-                List.of("JAVA_OPTS", "CANVASFLOW_HEAP", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+                List.of(
+                        "JAVA_OPTS",
+                        "CANVASFLOW_HEAP",
+                        "JAVA_TOOL_OPTIONS",
+                        "JDK_JAVA_OPTIONS",
+                        "_JAVA_OPTIONS")) {
             builder.environment().remove(inherited);
         }
         builder.environment().putAll(environment);

@@ -282,8 +282,9 @@ public final class FramePublisher implements AutoCloseable {
     }
 
     /**
-     * The frame's record's size: its serialized value (a second serialization, tens of microseconds
-     * against the milliseconds of its JPEG), key and headers, and Kafka's framing.
+     * The frame's record's size: its serialized value, key and headers, and Kafka's framing. The
+     * value is serialized a second time to measure it: 33-131 microseconds for a 60 kB JPEG frame,
+     * measured on this 2-core machine while a build ran, against milliseconds to encode the JPEG.
      */
     private long recordBytes(Frame frame) {
         Headers headers = new RecordHeaders();

@@ -124,7 +124,6 @@ final class DecodeDamage {
                     framesRead,
                     firstDamaged,
                     lastDamaged);
-            reportedFrames = damagedFrames;
         }
         if (!endWords.isEmpty()) {
             LOG.warn("{}: FFmpeg at the end, after frame {}: {}", location, lastIndex, endWords);

@@ -1,7 +1,6 @@
 package io.canvasflow.clients;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ public final class ReconnectingSource implements FrameSource {
 
     static final Duration FIRST_WAIT = Duration.ofSeconds(1);
     static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
-    private static final long SAY_AT_MOST_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final long STILL_DOWN_EVERY_NANOS = Throttle.MINUTE.toNanos();
 
     private final String location;
     private final LongFunction<FrameSource> opener;
@@ -37,7 +36,7 @@ public final class ReconnectingSource implements FrameSource {
     private long openedAtNanos = System.nanoTime();
     private Duration wait;
     private long nextIndex;
-    private long saidAtNanos = System.nanoTime() - SAY_AT_MOST_EVERY_NANOS;
+    private final Throttle lossesSaid = new Throttle(Throttle.MINUTE);
     private long unsaidLosses;
     private boolean closed;
 
@@ -87,7 +86,7 @@ public final class ReconnectingSource implements FrameSource {
             long now = System.nanoTime();
             // a stream that stayed up goes back to the first wait; one lost at once keeps its own
             wait = now - openedAtNanos >= LONGEST_WAIT.toNanos() ? firstWait : wait;
-            boolean say = now - saidAtNanos >= SAY_AT_MOST_EVERY_NANOS;
+            boolean say = lossesSaid.due();
             if (say) {
                 LOG.warn(
                         "{}: lost {} ({}){}; reconnecting",
@@ -98,12 +97,7 @@ public final class ReconnectingSource implements FrameSource {
                         lost,
                         unsaidLosses == 0
                                 ? ""
-                                : String.format(
-                                        Locale.ROOT,
-                                        ", %d losses in the last %.0f s",
-                                        unsaidLosses + 1,
-                                        (now - saidAtNanos) / 1e9));
-                saidAtNanos = now;
+                                : ", " + (unsaidLosses + 1) + " losses since the last one said");
                 unsaidLosses = 0;
             } else {
                 unsaidLosses++;
@@ -148,7 +142,7 @@ public final class ReconnectingSource implements FrameSource {
                 return source;
             } catch (FrameSourceException e) {
                 long now = System.nanoTime();
-                if (now - saidAt >= SAY_AT_MOST_EVERY_NANOS) {
+                if (now - saidAt >= STILL_DOWN_EVERY_NANOS) {
                     saidAt = now;
                     LOG.warn(
                             "{}: still no stream after {} s ({}); still trying",

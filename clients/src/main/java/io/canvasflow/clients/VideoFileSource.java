@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
@@ -43,6 +44,7 @@ public final class VideoFileSource implements FrameSource {
     private final FFmpegFrameGrabber grabber;
     private final double fps;
     private final DecodeDamage damage;
+    private final Consumer<String> heard;
     private final boolean live;
     private boolean synced;
     private final long firstIndex;
@@ -64,9 +66,10 @@ public final class VideoFileSource implements FrameSource {
      * Opens a video file or stream URL whose first frame gets {@code firstIndex}, for a stream
      * opened again ({@link ReconnectingSource}), whose frames and warnings number on.
      *
-     * @param live true to take it as live whatever FFmpeg knows of its length ({@code live:URL})
+     * @param forcedLive true to take it as live whatever FFmpeg knows of its length ({@code
+     *     live:URL})
      */
-    VideoFileSource(String location, long firstIndex, boolean live) {
+    VideoFileSource(String location, long firstIndex, boolean forcedLive) {
         this.location = location;
         this.firstIndex = firstIndex;
         this.index = firstIndex;
@@ -76,6 +79,7 @@ public final class VideoFileSource implements FrameSource {
                     "expected a video file or a stream URL but " + location + " is neither");
         }
         damage = new DecodeDamage(location);
+        heard = damage::heard;
         grabber = new FFmpegFrameGrabber(location);
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         // One decoding thread, the caller's, so that what FFmpeg logs is heard by this source
@@ -89,7 +93,7 @@ public final class VideoFileSource implements FrameSource {
         } else if (stream) {
             grabber.setOption("rw_timeout", STREAM_TIMEOUT_MICROS);
         }
-        try (FfmpegLog.Scope listening = FfmpegLog.listen(damage::heard)) {
+        try (FfmpegLog.Scope listening = FfmpegLog.listen(heard)) {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             releaseQuietly();
@@ -115,8 +119,9 @@ public final class VideoFileSource implements FrameSource {
                             + " has no video stream: expected a video file or stream such as MP4,"
                             + " AVI, MKV or RTSP");
         }
-        this.live = live || isUrl(location) && !(grabber.getLengthInTime() > 0) && !knownSize();
-        this.synced = !live;
+        this.live =
+                forcedLive || isUrl(location) && !(grabber.getLengthInTime() > 0) && !knownSize();
+        this.synced = !this.live;
         double rate = grabber.getVideoFrameRate();
         if (!(rate > 0) || Double.isInfinite(rate)) {
             rate = grabber.getFrameRate();
@@ -145,7 +150,7 @@ public final class VideoFileSource implements FrameSource {
         }
         Frame frame;
         damage.beforeRead();
-        try (FfmpegLog.Scope listening = FfmpegLog.listen(damage::heard)) {
+        try (FfmpegLog.Scope listening = FfmpegLog.listen(heard)) {
             frame = grabber.grabImage();
         } catch (FrameGrabber.Exception e) {
             throw new FrameSourceException(
@@ -207,7 +212,7 @@ public final class VideoFileSource implements FrameSource {
         if (!closed) {
             closed = true;
             damage.summarise(index - firstIndex, index - 1, ended ? listedFrames() : 0);
-            try (FfmpegLog.Scope listening = FfmpegLog.listen(damage::heard)) {
+            try (FfmpegLog.Scope listening = FfmpegLog.listen(heard)) {
                 try {
                     grabber.stop();
                 } catch (FrameGrabber.Exception e) {

@@ -8,7 +8,6 @@ import io.canvasflow.testsupport.ChildJvm;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +84,7 @@ class VideoFileSourceTest {
         Random random = new Random(7);
         try (VideoWriter writer = VideoWriter.open(file, 320, 240, 10)) {
             for (int i = 0; i < 40; i++) {
-                writer.write(noise(320, 240, random));
+                writer.write(ImageCodecsTest.noise(320, 240, i));
             }
         }
         byte[] bytes = Files.readAllBytes(file);
@@ -257,12 +256,6 @@ class VideoFileSourceTest {
             }
         }
         return (double) sum / ((toX - fromX) * image.getHeight());
-    }
-
-    private static BufferedImage noise(int width, int height, Random random) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        random.nextBytes(((DataBufferByte) image.getRaster().getDataBuffer()).getData());
-        return image;
     }
 
     private static int grey(int level) {

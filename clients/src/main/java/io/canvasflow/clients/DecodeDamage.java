@@ -30,8 +30,7 @@ final class DecodeDamage {
     private static final long MISSING_TO_SAY = 2;
 
     private final String location;
-    private long messages;
-    private long messagesBefore;
+    private boolean spoke;
     private String lastWords = "";
     private String endWords = "";
     private long damagedFrames;
@@ -46,7 +45,7 @@ final class DecodeDamage {
 
     /** Hears one FFmpeg message given while this source was reading. */
     void heard(String words) {
-        messages++;
+        spoke = true;
         lastWords = words;
     }
 
@@ -57,7 +56,7 @@ final class DecodeDamage {
 
     /** Marks the start of a read: messages heard from now on count against what it reads. */
     void beforeRead() {
-        messagesBefore = messages;
+        spoke = false;
     }
 
     /**
@@ -70,7 +69,6 @@ final class DecodeDamage {
      * @param atEnd true for the read that found the end: its words are kept for the close
      */
     void afterRead(long index, boolean countable, boolean atEnd) {
-        boolean spoke = messages != messagesBefore;
         long now = System.nanoTime();
         if (spoke && atEnd) {
             endWords = lastWords;

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which model segments a camera's frame: the version its assignment names once that model is
- * loaded, else the model the camera had, else the default. Never waits: a newly needed model is
- * loaded and checked on a loader thread, and the camera switches at its first frame after that (the
- * canvas policy turns the version change into a zero-canvas frame with reset reason
- * MODEL_VERSION_CHANGE).
+ * loaded, the model the camera had while it loads, and the default for a camera nothing assigns
+ * (any more: an unassigned camera goes back to the default, as a restarted instance would give it).
+ * Never waits: a newly needed model is loaded and checked on a loader thread, and the camera
+ * switches at its first frame after that (the canvas policy turns the version change into a
+ * zero-canvas frame with reset reason MODEL_VERSION_CHANGE).
  *
  * <p>At most {@code models.cache.size} models stay loaded; the least recently used one goes first,
  * never the default. A model is closed only when no frame holds it: a frame holds a {@link Lease}.
@@ -194,11 +195,13 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             if (entry == null && wanted != null) {
                 request(wanted, cameraId);
             }
-            if (entry == null) {
+            if (entry == null && wanted != null) {
+                // its model is on its way: the camera keeps the one it has until then
                 String current = cameraModel.get(cameraId);
                 entry = current == null ? null : loaded.get(current);
             }
             if (entry == null) {
+                // nothing assigns it (any more): the default, as a fresh instance would give it
                 entry = defaultEntry();
             }
             if (entry == null) {

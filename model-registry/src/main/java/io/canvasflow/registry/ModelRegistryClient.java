@@ -40,6 +40,7 @@ public final class ModelRegistryClient {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistryClient.class);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, Object> kafka;
     private final RegistryTopics topics;
@@ -105,6 +106,69 @@ public final class ModelRegistryClient {
             KafkaTopics.createIfAbsent(kafka, wanted, TIMEOUT);
         } catch (IllegalStateException e) {
             throw new ModelRegistryException(e.getMessage(), e);
+        }
+        checkKept(kafka, topics); // a topic that was there already may not be compacted
+    }
+
+    /**
+     * Refuses registry topics that would lose what they hold; see {@link #checkKept(Map,
+     * RegistryTopics)}.
+     */
+    public void checkKept() {
+        checkKept(kafka, topics);
+    }
+
+    /**
+     * Refuses registry topics that would lose what they hold: the models and assignments topics
+     * must be compacted (or keep records for ever), or retention deletes every model and assignment
+     * after a week, and every instance started after that has none. A topic made by hand or by a
+     * platform's defaults is easily {@code cleanup.policy=delete}. A topic that does not exist, or
+     * whose settings this client may not read, is not refused.
+     *
+     * @param kafka admin properties
+     * @param topics their names
+     * @throws ModelRegistryException in one sentence that says how to fix the topic
+     */
+    public static void checkKept(Map<String, Object> kafka, RegistryTopics topics) {
+        List<String> names = List.of(topics.models(), topics.assignments());
+        Map<String, String> policies =
+                KafkaTopics.settings(
+                        kafka,
+                        names,
+                        TopicConfig.CLEANUP_POLICY_CONFIG,
+                        CHECK_TIMEOUT,
+                        problem -> LOG.debug("{}", problem));
+        List<String> notCompacted =
+                names.stream()
+                        .filter(policies::containsKey)
+                        .filter(t -> !policies.get(t).contains(TopicConfig.CLEANUP_POLICY_COMPACT))
+                        .toList();
+        if (notCompacted.isEmpty()) {
+            return;
+        }
+        Map<String, String> retention =
+                KafkaTopics.settings(
+                        kafka,
+                        notCompacted,
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        CHECK_TIMEOUT,
+                        problem -> LOG.debug("{}", problem));
+        for (String topic : notCompacted) {
+            String ms = retention.get(topic);
+            if (ms != null && !"-1".equals(ms.trim())) {
+                throw new ModelRegistryException(
+                        "topic "
+                                + topic
+                                + " has cleanup.policy="
+                                + policies.get(topic)
+                                + " and retention.ms="
+                                + ms
+                                + ", so its models and assignments would be deleted; make it"
+                                + " compacted (kafka-configs.sh --alter --entity-type topics"
+                                + " --entity-name "
+                                + topic
+                                + " --add-config cleanup.policy=compact)");
+            }
         }
     }
 

@@ -140,7 +140,11 @@ public final class ModelsCommand implements Callable<Integer> {
         @Override
         public final Integer call() {
             try {
-                run(registry.client(!createsTopics()), out());
+                ModelRegistryClient client = registry.client(!createsTopics());
+                if (!createsTopics()) {
+                    client.checkKept(); // publish checks the topics it finds or makes
+                }
+                run(client, out());
                 out().flush();
                 return 0;
             } catch (ModelRegistryException | ModelLoadException e) {

@@ -214,6 +214,67 @@ class ModelRegistryEndToEndTest {
     }
 
     @Test
+    void shouldRefuseRegistryTopicsThatRetentionWouldEmpty() {
+        // Given registry topics made by hand with the cluster's default policy, delete, and a
+        // pair kept for ever by retention.ms=-1
+        kafka.broker().createTopic("plain-models", 1, Map.of("cleanup.policy", "delete"));
+        kafka.broker().createTopic("plain-assignments", 1, Map.of("cleanup.policy", "delete"));
+        kafka.broker()
+                .createTopic(
+                        "forever-models",
+                        1,
+                        Map.of("cleanup.policy", "delete", "retention.ms", "-1"));
+        kafka.broker().createTopic("forever-assignments", 1, Map.of("cleanup.policy", "compact"));
+        String ff = ModelCatalogTest.MODELS.resolve("ff").toString();
+
+        // When a model is published to them, or they are listed, both are refused in one sentence
+        for (String[] args :
+                List.of(
+                        new String[] {"publish", ff},
+                        new String[] {"list"},
+                        new String[] {"assign", "--default", "--model", "x"})) {
+            List<String> line = new java.util.ArrayList<>(List.of(args));
+            line.addAll(
+                    List.of(
+                            "--models-topic",
+                            "plain-models",
+                            "--assignments-topic",
+                            "plain-assignments"));
+            CommandRun run = models(line.toArray(String[]::new));
+            assertEquals(2, run.exit(), run.err());
+            assertTrue(
+                    run.err()
+                                    .contains(
+                                            "topic plain-models has cleanup.policy=delete and"
+                                                    + " retention.ms=604800000, so its models and"
+                                                    + " assignments would be deleted")
+                            && run.err().contains("--add-config cleanup.policy=compact"),
+                    run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+        }
+
+        // Then nothing was written; and topics kept for ever are taken
+        assertEquals(
+                0,
+                new ModelRegistryClient(
+                                kafka.clientConfig(),
+                                new ModelRegistryClient.RegistryTopics(
+                                        "plain-models", "plain-assignments", "model-errors"))
+                        .read()
+                        .versions()
+                        .size());
+        CommandRun kept =
+                models(
+                        "publish",
+                        ff,
+                        "--models-topic",
+                        "forever-models",
+                        "--assignments-topic",
+                        "forever-assignments");
+        assertEquals(0, kept.exit(), kept.err());
+    }
+
+    @Test
     void shouldRefuseAModelWhoseParametersDoNotMatchItsModelJson() throws Exception {
         // Given a copy of the model with one parameter byte changed
         Path copy = temp.resolve("tampered");

@@ -123,6 +123,41 @@ public final class KafkaTopics {
             Duration timeout,
             Consumer<String> problems) {
         Map<String, Integer> limits = new LinkedHashMap<>();
+        settings(client, topics, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, timeout, problems)
+                .forEach(
+                        (topic, value) -> {
+                            try {
+                                limits.put(topic, Integer.parseInt(value));
+                            } catch (NumberFormatException e) {
+                                problems.accept(
+                                        "could not read max.message.bytes of topic "
+                                                + topic
+                                                + ": "
+                                                + value);
+                            }
+                        });
+        return limits;
+    }
+
+    /**
+     * One setting of each topic, as set on the topic or inherited from the brokers.
+     *
+     * @param client client properties: bootstrap servers and security settings (others ignored)
+     * @param topics the topics
+     * @param name the setting, e.g. {@code cleanup.policy}
+     * @param timeout how long to wait for the cluster, for all of them
+     * @param problems where to say, one sentence a topic, why a topic's setting is not known (no
+     *     DescribeConfigs right on it, no answer in time); a topic that does not exist is left out
+     *     without a word
+     * @return the value for each topic whose setting is known, by name
+     */
+    public static Map<String, String> settings(
+            Map<String, Object> client,
+            List<String> topics,
+            String name,
+            Duration timeout,
+            Consumer<String> problems) {
+        Map<String, String> values = new LinkedHashMap<>();
         Map<String, Object> config = new HashMap<>(client);
         // Never longer than asked, on a call or on closing with one still open.
         int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
@@ -147,17 +182,19 @@ public final class KafkaTopics {
                                     .get(
                                             Math.max(0, deadline - System.nanoTime()),
                                             TimeUnit.NANOSECONDS)
-                                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                                    .get(name);
                     if (entry != null && entry.value() != null) {
-                        limits.put(topic, Integer.parseInt(entry.value()));
+                        values.put(topic, entry.value());
                     }
-                } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                     if (cause instanceof UnknownTopicOrPartitionException) {
                         continue;
                     }
                     problems.accept(
-                            "could not read max.message.bytes of topic "
+                            "could not read "
+                                    + name
+                                    + " of topic "
                                     + topic
                                     + ": "
                                     + (cause.getMessage() == null
@@ -168,7 +205,7 @@ public final class KafkaTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return limits;
+        return values;
     }
 
     /**

@@ -80,6 +80,8 @@ final class FollowedModels implements AutoCloseable {
             if (config.topicsCreate()) {
                 ModelRegistryClient.createTopics(
                         kafka, registryTopics(config), config.topicReplication());
+            } else {
+                ModelRegistryClient.checkKept(kafka, registryTopics(config));
             }
             errors = errorProducer(kafka);
             follower =

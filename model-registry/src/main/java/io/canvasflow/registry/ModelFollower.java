@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -68,6 +69,7 @@ public final class ModelFollower implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile String stoppedBecause;
 
     /**
      * Creates a follower; {@link #start()} starts it.
@@ -178,9 +180,33 @@ public final class ModelFollower implements AutoCloseable {
                 // thread, or no instance would see another model until it restarts.
                 LOG.warn("model follower: {}; retrying in 1 s", e.toString());
                 sleepQuietly();
+            } catch (Error e) {
+                // No heap for a version's chunks (every published version is assembled in
+                // memory), most likely: going on would fail again on the same records. Said once,
+                // and /health reads DOWN from now on, so that the instance is restarted, where a
+                // thread that died quietly left it serving stale assignments for good.
+                stoppedBecause =
+                        "the model follower stopped on "
+                                + e
+                                + "; this instance no longer sees models or assignments: give"
+                                + " serve more heap (each published version is assembled in"
+                                + " memory) and restart it";
+                LOG.error("{}", stoppedBecause);
+                caughtUp.countDown();
+                break;
             }
         }
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Why the follower stopped for good, if it did: the instance then no longer follows the
+     * registry, and should be restarted.
+     *
+     * @return one sentence, or empty while it follows
+     */
+    public Optional<String> stoppedBecause() {
+        return Optional.ofNullable(stoppedBecause);
     }
 
     private List<TopicPartition> partitions() {

@@ -40,7 +40,7 @@ class ModelRegistryEndToEndTest {
     }
 
     /** What a follower announced. */
-    static final class Heard implements ModelFollower.Listener {
+    static class Heard implements ModelFollower.Listener {
         final List<ModelSpec> ready = new CopyOnWriteArrayList<>();
         final List<Path> dirs = new CopyOnWriteArrayList<>();
         final List<ModelErrorReason> refused = new CopyOnWriteArrayList<>();
@@ -131,6 +131,40 @@ class ModelRegistryEndToEndTest {
             await(
                     () -> follower.catalog().resolve("cam-1").equals(Optional.of(version)),
                     "the assignment");
+        }
+    }
+
+    @Test
+    void shouldSayOnceThatTheFollowerStoppedOnAnErrorRatherThanDieQuietly() throws Exception {
+        // Given a published model, and a follower whose owner runs out of heap taking it
+        Path ff = ModelCatalogTest.MODELS.resolve("ff");
+        assertEquals(0, models("publish", ff.toString()).exit());
+        Heard heard =
+                new Heard() {
+                    @Override
+                    public void modelReady(ModelSpec spec, Path dir) {
+                        throw new OutOfMemoryError("Java heap space");
+                    }
+                };
+        try (ModelFollower follower =
+                new ModelFollower(
+                        new HashMap<>(kafka.clientConfig()),
+                        Topics.MODELS.name(),
+                        Topics.MODEL_ASSIGNMENTS.name(),
+                        temp.resolve("cache"))) {
+            follower.start(heard);
+
+            // Then it says why it stopped, for /health, and startup does not wait for it
+            await(() -> follower.stoppedBecause().isPresent(), "the follower to stop");
+            assertTrue(follower.awaitCaughtUp(Duration.ZERO));
+            assertTrue(
+                    follower.stoppedBecause()
+                            .get()
+                            .startsWith(
+                                    "the model follower stopped on java.lang.OutOfMemoryError:"
+                                            + " Java heap space; this instance no longer sees"
+                                            + " models"),
+                    follower.stoppedBecause().get());
         }
     }
 

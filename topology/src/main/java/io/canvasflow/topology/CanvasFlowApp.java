@@ -115,7 +115,7 @@ public final class CanvasFlowApp implements AutoCloseable {
                     new OpsHttpServer(
                             config.httpPort(),
                             registry::scrape,
-                            () -> health.status(streams.state()),
+                            () -> health.status(streams.state(), models.stoppedBecause()),
                             () -> camerasJson(config));
         } catch (RuntimeException e) {
             streams.close();

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,6 +42,15 @@ final class FollowedModels implements AutoCloseable {
         this.router = router;
         this.follower = follower;
         this.errors = errors;
+    }
+
+    /**
+     * Why this instance no longer follows the registry, if it does not.
+     *
+     * @return one sentence, or empty while it follows (or was not asked to)
+     */
+    Optional<String> stoppedBecause() {
+        return follower == null ? Optional.empty() : follower.stoppedBecause();
     }
 
     /** The router the topology segments with. */
@@ -106,6 +116,11 @@ final class FollowedModels implements AutoCloseable {
                         config.modelAssignmentsTopic(),
                         CATCH_UP);
             }
+            follower.stoppedBecause()
+                    .ifPresent(
+                            why -> {
+                                throw new IllegalStateException(why);
+                            });
             router.preloadAssigned(CATCH_UP);
             if (!router.hasModel()) {
                 throw noModel(config);

@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -53,6 +54,20 @@ final class Health {
 
     /** The status in a given state. */
     synchronized Status status(KafkaStreams.State state) {
+        return status(state, Optional.empty());
+    }
+
+    /**
+     * The status in a given state, with what else keeps the instance from serving as it should.
+     *
+     * @param state the Kafka Streams state
+     * @param stopped why the instance stopped following its models, if it did (DOWN for good)
+     * @return the status
+     */
+    synchronized Status status(KafkaStreams.State state, Optional<String> stopped) {
+        if (stopped.isPresent()) {
+            return new Status(false, state, stopped.get());
+        }
         long now = clock.getAsLong();
         if (lastFailureMs >= 0 && now - lastFailureMs < FAILURE_MEMORY_MS) {
             return new Status(

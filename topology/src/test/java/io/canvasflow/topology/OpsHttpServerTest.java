@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,11 +35,12 @@ class OpsHttpServerTest {
                 new AtomicReference<>(KafkaStreams.State.CREATED);
         AtomicLong clock = new AtomicLong(1_000_000);
         Health health = new Health(clock::get, 60_000);
+        AtomicReference<Optional<String>> modelsStopped = new AtomicReference<>(Optional.empty());
         try (OpsHttpServer server =
                 new OpsHttpServer(
                         0,
                         () -> "canvasflow_up 1\n",
-                        () -> health.status(state.get()),
+                        () -> health.status(state.get(), modelsStopped.get()),
                         () -> "{\"cameras\":[]}")) {
             int port = server.port();
 
@@ -55,6 +57,9 @@ class OpsHttpServerTest {
             List<Object> threadFailed = get(port, "/health");
             clock.addAndGet(Health.FAILURE_MEMORY_MS);
             List<Object> recovered = get(port, "/health");
+            modelsStopped.set(Optional.of("the model follower stopped on OutOfMemoryError"));
+            List<Object> notFollowing = get(port, "/health");
+            modelsStopped.set(Optional.empty());
             state.set(KafkaStreams.State.ERROR);
             List<Object> failed = get(port, "/health");
 
@@ -81,6 +86,12 @@ class OpsHttpServerTest {
                                     + " \\\"frames\\\" deleted\"}"),
                     threadFailed);
             assertEquals(List.of(200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"), recovered);
+            assertEquals(
+                    List.of(
+                            503,
+                            "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"reason\":\"the model"
+                                    + " follower stopped on OutOfMemoryError\"}"),
+                    notFollowing);
             assertEquals(503, failed.get(0));
             assertEquals(List.of(200, "canvasflow_up 1\n"), get(port, "/metrics"));
             assertEquals(List.of(200, "{\"cameras\":[]}"), get(port, "/cameras"));

@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,6 +190,7 @@ public final class CanvasFlowApp implements AutoCloseable {
             if (config.topicsCreate()) {
                 createTopics(config);
             }
+            requireChangelogsFitFrames(config);
             TopicLimits limits = TopicLimits.read(config);
             config = MaskRoom.fit(DeadLetterRoom.fit(config, limits), limits);
             ChangelogRoom.raise(config, limits);
@@ -299,6 +301,60 @@ public final class CanvasFlowApp implements AutoCloseable {
                             + " to at most "
                             + cluster.brokers()
                             + ", or -1 for the brokers' default");
+        }
+    }
+
+    /**
+     * Refuses a frames topic whose partition count is not that of this application's store
+     * changelogs: Kafka Streams would fail every stream thread on it, replaced every few seconds
+     * for ever, each with a stack trace. It happens when partitions are added to the frames topic,
+     * or a topic of that name is made again, under an application that has run before.
+     *
+     * @param config the settings
+     * @throws IllegalStateException with one sentence that says what to do
+     */
+    static void requireChangelogsFitFrames(CanvasFlowConfig config) {
+        List<String> changelogs =
+                java.util.stream.Stream.of(StoreNames.CANVAS_STORE, StoreNames.PENDING_FRAMES_STORE)
+                        .map(store -> config.applicationId() + "-" + store + "-changelog")
+                        .toList();
+        List<String> topics = new ArrayList<>(changelogs);
+        topics.add(0, config.framesTopic());
+        Map<String, Integer> partitions;
+        try {
+            partitions =
+                    KafkaPreflight.check(
+                                    FollowedModels.clientProperties(config),
+                                    topics,
+                                    Duration.ofMillis(config.startupTimeoutMs()))
+                            .partitions();
+        } catch (KafkaPreflight.FailedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        Integer frames = partitions.get(config.framesTopic());
+        for (String changelog : changelogs) {
+            Integer stored = partitions.get(changelog);
+            if (frames != null && stored != null && !stored.equals(frames)) {
+                throw new IllegalStateException(
+                        "topic "
+                                + config.framesTopic()
+                                + " has "
+                                + frames
+                                + " partitions but application "
+                                + config.applicationId()
+                                + "'s changelog "
+                                + changelog
+                                + " has "
+                                + stored
+                                + ", from when the topic had "
+                                + stored
+                                + ": Kafka Streams cannot run them together, and partitions cannot"
+                                + " be taken away; reset the application with"
+                                + " kafka-streams-application-reset.sh --application-id "
+                                + config.applicationId()
+                                + " (it deletes the changelogs: each camera's next frame starts"
+                                + " from a zero canvas), or serve under another application.id");
+            }
         }
     }
 

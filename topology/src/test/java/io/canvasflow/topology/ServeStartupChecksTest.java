@@ -114,6 +114,47 @@ class ServeStartupChecksTest {
     }
 
     @Test
+    void shouldRefuseAFramesTopicWhosePartitionsNoLongerMatchTheApplicationsChangelogs() {
+        // Given an application that ran on a frames topic of 2 partitions, which now has 4
+        kafka.broker()
+                .createTopics(
+                        Map.of(
+                                "regrown-frames", 4,
+                                "regrown-masks", 4,
+                                "regrown-dlq", 1,
+                                "regrown-app-canvas-store-changelog", 2));
+
+        // When serve starts on it
+        Outcome o =
+                serveOnTestBroker(
+                        "--http-port",
+                        "0",
+                        "-D",
+                        "application.id=regrown-app",
+                        "-D",
+                        "topic.frames=regrown-frames",
+                        "-D",
+                        "topic.masks=regrown-masks",
+                        "-D",
+                        "topic.dlq=regrown-dlq");
+
+        // Then it says so in one sentence, where each stream thread used to fail every few seconds
+        // for ever with a stack trace
+        assertEquals(2, o.status(), o.err());
+        assertEquals(
+                List.of(
+                        "canvasflow serve: topic regrown-frames has 4 partitions but application"
+                                + " regrown-app's changelog regrown-app-canvas-store-changelog has"
+                                + " 2, from when the topic had 2: Kafka Streams cannot run them"
+                                + " together, and partitions cannot be taken away; reset the"
+                                + " application with kafka-streams-application-reset.sh"
+                                + " --application-id regrown-app (it deletes the changelogs: each"
+                                + " camera's next frame starts from a zero canvas), or serve under"
+                                + " another application.id"),
+                o.err().lines().toList());
+    }
+
+    @Test
     void shouldSayWhatKafkaStreamsRefusedAtStartInOneSentence() {
         // Given a setting that passes every check before it and that Kafka Streams' constructor
         // refuses: a client supplier that cannot be made

@@ -107,6 +107,21 @@ public record CanvasPolicy(
     }
 
     /**
+     * Whether a frame starts a new run of its camera: back to the same or a lower number than the
+     * frame before it, but captured later (the camera, or its publisher, restarted its count).
+     *
+     * @param sequence the frame's number
+     * @param captureMs when it was captured
+     * @param beforeSequence the number of the camera's frame before it
+     * @param beforeCaptureMs when that one was captured
+     * @return whether the count restarted
+     */
+    static boolean restarted(
+            long sequence, long captureMs, long beforeSequence, long beforeCaptureMs) {
+        return sequence <= beforeSequence && captureMs > beforeCaptureMs;
+    }
+
+    /**
      * Decides how to segment a frame.
      *
      * @param frame the frame
@@ -129,7 +144,8 @@ public record CanvasPolicy(
         if (previous == null) {
             return reset(ResetReason.FIRST_FRAME);
         }
-        if (frame.sequence() <= previous.sequence() && frame.captureMs() > previous.captureMs()) {
+        if (restarted(
+                frame.sequence(), frame.captureMs(), previous.sequence(), previous.captureMs())) {
             // Back to the same or a lower number, but captured later: the camera (or its
             // publisher) restarted its count. A new run: zero canvas, and it replaces the stored
             // one, so that the run's next frames are seeded. (A sequence far ahead, even

@@ -35,6 +35,12 @@ import org.apache.kafka.streams.state.Stores;
  * source partition and offset in its metadata ({@link DeadLetterSink#withSource}), so that a frame
  * whose pixels turn out not to decode at the drain is dead-lettered with the position it was read
  * from.
+ *
+ * <p>A drain is bounded: the thread's tasks share about a second a round ({@link DrainScheduler}),
+ * so that a thread with more cameras than time still commits well within its transaction timeout;
+ * what is left stays pending, to be replaced by a newer frame or segmented at a later drain. A
+ * frame numbered lower than its pending one but captured later is a new run of the camera (its
+ * publisher restarted), and replaces it, as the canvas policy would judge it.
  */
 final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, String, SpecificRecord> {
 
@@ -43,6 +49,8 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
 
     private final SegmentationCore core;
     private KeyValueStore<String, Frame> pending;
+    private DrainScheduler.Slot slot;
+    private String lastServed;
 
     LatestOnlyProcessor(SegmentationCore core) {
         this.core = core;
@@ -67,6 +75,7 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         super.init(context);
         core.init(context);
         pending = context.getStateStore(StoreNames.PENDING_FRAMES_STORE);
+        slot = DrainScheduler.forThisThread().join();
         context.schedule(DRAIN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> drain());
     }
 
@@ -77,9 +86,19 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         }
         Frame frame = record.value();
         Frame waiting = pending.get(frame.getCameraId());
-        if (waiting != null && waiting.getSequence() == frame.getSequence()) {
+        boolean newer =
+                waiting == null
+                        || frame.getSequence() > waiting.getSequence()
+                        // a new run of the camera (its publisher restarted at 0): the newer frame,
+                        // which the canvas policy then segments from a zero canvas
+                        || CanvasPolicy.restarted(
+                                frame.getSequence(),
+                                frame.getCaptureTimestamp().toEpochMilli(),
+                                waiting.getSequence(),
+                                waiting.getCaptureTimestamp().toEpochMilli());
+        if (!newer && waiting.getSequence() == frame.getSequence()) {
             core.duplicate(frame.getCameraId());
-        } else if (waiting != null && waiting.getSequence() > frame.getSequence()) {
+        } else if (!newer) {
             core.skip(context(), record.key(), frame);
         } else {
             if (waiting != null) {
@@ -89,18 +108,45 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
             pending.put(
                     frame.getCameraId(),
                     DeadLetterSink.withSource(frame, context().recordMetadata()));
+            slot.waiting(true);
         }
     }
 
+    /**
+     * Segments the pending frames while the thread's round has time ({@link DrainScheduler}),
+     * starting after the camera served last, so that cameras take turns when time is short.
+     */
     private void drain() {
+        slot.begin();
         List<KeyValue<String, Frame>> due = new ArrayList<>();
         try (KeyValueIterator<String, Frame> all = pending.all()) {
             all.forEachRemaining(due::add);
         }
-        for (KeyValue<String, Frame> entry : due) {
+        int first = 0;
+        for (int i = 0; i < due.size(); i++) {
+            if (due.get(i).key.equals(lastServed)) {
+                first = i + 1;
+                break;
+            }
+        }
+        int served = 0;
+        while (served < due.size() && slot.mayServe()) {
+            KeyValue<String, Frame> entry = due.get((first + served) % due.size());
+            long start = slot.now();
             pending.delete(entry.key);
             long timestamp = entry.value.getCaptureTimestamp().toEpochMilli();
             core.segment(context(), new Record<>(entry.key, entry.value, timestamp));
+            slot.served(start);
+            lastServed = entry.key;
+            served++;
+        }
+        slot.waiting(served < due.size());
+    }
+
+    @Override
+    public void close() {
+        if (slot != null) {
+            slot.leave();
         }
     }
 }

@@ -92,6 +92,29 @@ class LatestOnlyTopologyTest {
     }
 
     @Test
+    void shouldTakeANewRunOfTheCameraAsNewerThoughItsNumberIsLower() {
+        try (TopologyHarness t = harness()) {
+            // Given frame 50 pending, and the camera's publisher restarting at 0 a minute later,
+            // then sending its frame 0 twice
+            t.frames.pipeInput("cam-a", jpeg("cam-a", 50, W, H));
+            Frame restarted = jpeg("cam-a", 0, W, H);
+            restarted.setCaptureTimestamp(T0.plusSeconds(60));
+            t.frames.pipeInput("cam-a", restarted);
+            t.frames.pipeInput("cam-a", restarted);
+
+            // When the pending frames are drained
+            t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then the old run's frame was the one skipped, the new run's was segmented, and its
+            // copy was a duplicate, where the new frame was skipped for the stale one before
+            assertEquals(
+                    List.of(skipped("cam-a", 50), reset("cam-a", 0, 6, ResetReason.FIRST_FRAME)),
+                    t.seen());
+            assertEquals(1.0, t.metrics.duplicates());
+        }
+    }
+
+    @Test
     void shouldNameWhereAPendingFrameWasReadWhenItsPixelsDoNotDecode() {
         try (TopologyHarness t = harness()) {
             // Given a good frame, then one whose header passes the arrival check but whose pixels

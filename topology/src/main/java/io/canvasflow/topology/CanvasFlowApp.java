@@ -5,6 +5,7 @@ import io.canvasflow.model.EngineThreads;
 import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.StoreNames;
+import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -90,7 +91,14 @@ public final class CanvasFlowApp implements AutoCloseable {
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.setGlobalStateRestoreListener(new RestoreLog(registry, System::currentTimeMillis));
-        Health health = new Health(System::currentTimeMillis, REBALANCE_GRACE.toMillis());
+        Health health =
+                new Health(
+                        System::currentTimeMillis,
+                        REBALANCE_GRACE.toMillis(),
+                        () ->
+                                new Health.Progress(
+                                        metrics.masks(),
+                                        metrics.deadLetters(DeadLetterReason.PROCESSING_ERROR)));
         streams.setUncaughtExceptionHandler(
                 e -> {
                     LOG.error("a stream thread failed; replacing it", e);

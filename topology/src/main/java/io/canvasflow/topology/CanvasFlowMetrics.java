@@ -194,6 +194,11 @@ public final class CanvasFlowMetrics {
         return c == null ? 0 : c.count();
     }
 
+    /** Masks made so far (skipped frames' events not counted). */
+    public double masks() {
+        return processed.count();
+    }
+
     /** Duplicates dropped so far. */
     public double duplicates() {
         return duplicates.count();

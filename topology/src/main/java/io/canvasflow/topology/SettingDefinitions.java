@@ -430,8 +430,11 @@ final class SettingDefinitions {
                                         v.equals(StreamsConfig.EXACTLY_ONCE_V2)
                                                 || v.equals(StreamsConfig.AT_LEAST_ONCE)),
                         Importance.MEDIUM,
-                        "Kafka Streams' processing guarantee: each frame's mask and canvas are"
-                                + " written once, or at least once.")
+                        "Kafka Streams' processing guarantee: with exactly_once_v2 each frame's"
+                                + " mask and canvas are written once; with at_least_once a crash"
+                                + " may write a mask twice, or lose the mask of a frame whose"
+                                + " canvas was stored before the mask was sent (the frame, read"
+                                + " again, is then taken for a duplicate).")
                 .define(
                         HTTP_PORT,
                         Type.INT,

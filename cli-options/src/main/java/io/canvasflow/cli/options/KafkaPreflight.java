@@ -3,6 +3,7 @@ package io.canvasflow.cli.options;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -71,7 +73,7 @@ public final class KafkaPreflight {
         if (missingStore != null) {
             throw new FailedException(missingStore);
         }
-        requireListener(servers, timeout);
+        requireListener(servers, timeout, speaksPlaintext(client));
         Map<String, Object> config = new HashMap<>(client);
         config.keySet().retainAll(AdminClientConfig.configNames());
         int ms = (int) Math.max(1000, timeout.toMillis());
@@ -152,8 +154,13 @@ public final class KafkaPreflight {
         return found;
     }
 
-    /** Fails at once when no bootstrap address accepts a TCP connection. */
-    private static void requireListener(String servers, Duration timeout) throws FailedException {
+    /**
+     * Fails at once when no bootstrap address accepts a TCP connection, or when one that does
+     * answers in another protocol than Kafka's (asked only where the client speaks Kafka's protocol
+     * in the clear).
+     */
+    private static void requireListener(String servers, Duration timeout, boolean plaintext)
+            throws FailedException {
         int ms = (int) Math.min(Math.max(timeout.toMillis(), 100), 5000);
         for (String address : servers.split(",")) {
             String trimmed = address.trim();
@@ -177,6 +184,9 @@ public final class KafkaPreflight {
             String host = trimmed.substring(0, colon).replace("[", "").replace("]", "");
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), ms);
+                if (plaintext) {
+                    requireKafkaProtocol(socket, trimmed);
+                }
                 return;
             } catch (IOException e) {
                 // try the next address
@@ -188,6 +198,60 @@ public final class KafkaPreflight {
                         + ": nothing accepts connections there (start one with `canvasflow"
                         + " broker`, or pass the address of your cluster with"
                         + " --bootstrap-servers)");
+    }
+
+    /** Whether the client speaks Kafka's protocol unencrypted (PLAINTEXT or SASL_PLAINTEXT). */
+    private static boolean speaksPlaintext(Map<String, Object> client) {
+        Object protocol = client.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+        String name =
+                protocol == null
+                        ? "PLAINTEXT"
+                        : protocol.toString().trim().toUpperCase(java.util.Locale.ROOT);
+        return name.equals("PLAINTEXT") || name.equals("SASL_PLAINTEXT");
+    }
+
+    /**
+     * Asks the listener for its API versions (request version 0, which every broker answers, before
+     * any SASL login too) and refuses an answer that is not Kafka's: an HTTP server's "HTTP/1.1
+     * 400" read as a response size made the admin client allocate 1.2 GB and die of
+     * OutOfMemoryError with a stack trace, or wait out its timeout. No answer within a second, or a
+     * closed connection, says nothing, and the admin client goes on to judge.
+     */
+    private static void requireKafkaProtocol(Socket socket, String address)
+            throws FailedException, IOException {
+        int correlationId = 0x43460001;
+        ByteBuffer request = ByteBuffer.allocate(14);
+        request.putInt(10).putShort((short) 18).putShort((short) 0).putInt(correlationId);
+        request.putShort((short) -1); // no client id
+        socket.getOutputStream().write(request.array());
+        socket.setSoTimeout(1000);
+        byte[] head = new byte[8];
+        int read = 0;
+        try {
+            while (read < head.length) {
+                int n = socket.getInputStream().read(head, read, head.length - read);
+                if (n < 0) {
+                    return;
+                }
+                read += n;
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return;
+        }
+        ByteBuffer answer = ByteBuffer.wrap(head);
+        int size = answer.getInt();
+        if (size >= 4 && size <= 1 << 20 && answer.getInt() == correlationId) {
+            return;
+        }
+        String said = new String(head, java.nio.charset.StandardCharsets.US_ASCII);
+        boolean printable = said.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+        throw new FailedException(
+                "something at "
+                        + address
+                        + " answers, but not in Kafka's protocol"
+                        + (printable ? " (it began \"" + said + "\": an HTTP server?)" : "")
+                        + "; pass the address of a Kafka broker's listener with"
+                        + " --bootstrap-servers");
     }
 
     /**

@@ -49,6 +49,55 @@ class KafkaPreflightTest {
     }
 
     @Test
+    void shouldSayInOneSentenceThatAnHttpServerIsNoBroker() throws Exception {
+        // Given an HTTP server where a broker was expected (a Schema Registry's or REST proxy's
+        // port is an easy slip), which answers anything with a 400
+        try (ServerSocket http = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread server =
+                    new Thread(
+                            () -> {
+                                try (java.net.Socket s = http.accept()) {
+                                    s.getInputStream().read(new byte[64]);
+                                    s.getOutputStream()
+                                            .write(
+                                                    "HTTP/1.1 400 Bad Request\r\n\r\n"
+                                                            .getBytes(
+                                                                    java.nio.charset
+                                                                            .StandardCharsets
+                                                                            .US_ASCII));
+                                } catch (java.io.IOException e) {
+                                    // the test says what went wrong
+                                }
+                            });
+            server.start();
+            String servers = "127.0.0.1:" + http.getLocalPort();
+
+            // When a command checks the cluster
+            long start = System.nanoTime();
+            KafkaPreflight.FailedException e =
+                    assertThrows(
+                            KafkaPreflight.FailedException.class,
+                            () ->
+                                    KafkaPreflight.check(
+                                            Map.of("bootstrap.servers", servers),
+                                            List.of(),
+                                            Duration.ofSeconds(10)));
+            server.join();
+
+            // Then it says so at once, where the admin client read "HTTP" as a 1.2 GB response
+            // and died of OutOfMemoryError, or waited out its timeout
+            assertEquals(
+                    "something at "
+                            + servers
+                            + " answers, but not in Kafka's protocol (it began \"HTTP/1.1\": an"
+                            + " HTTP server?); pass the address of a Kafka broker's listener with"
+                            + " --bootstrap-servers",
+                    e.getMessage());
+            assertTrue(System.nanoTime() - start < 5_000_000_000L);
+        }
+    }
+
+    @Test
     void shouldNameAStoreFileThatIsNotThereBeforeKafkaLogsItsOwnTrace() {
         Map<String, Object> client =
                 Map.of(

@@ -43,6 +43,7 @@ public final class ModelFollower implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(10);
     private static final Duration END_CHECK = Duration.ofMillis(500);
+    private static final String TMP_INFIX = ".tmp-";
 
     /** What the follower tells its owner, on the follower's thread. */
     public interface Listener {
@@ -167,6 +168,9 @@ public final class ModelFollower implements AutoCloseable {
                 unchecked |= any;
                 if (!any && unchecked && atEnd(assigned)) {
                     catalog.caughtUp();
+                    if (caughtUp.getCount() > 0) {
+                        pruneCache();
+                    }
                     caughtUp.countDown();
                     unchecked = false;
                 }
@@ -207,6 +211,40 @@ public final class ModelFollower implements AutoCloseable {
      */
     public Optional<String> stoppedBecause() {
         return Optional.ofNullable(stoppedBecause);
+    }
+
+    /**
+     * Deletes what the cache holds that the registry no longer does, once it has been read:
+     * versions removed while this instance was down, and folders a failed write left. Only folders
+     * that are versions (they hold a {@code model.json}) or this class's temporary folders are
+     * touched.
+     */
+    private void pruneCache() {
+        if (!Files.isDirectory(cacheDir)) {
+            return;
+        }
+        try (var entries = Files.list(cacheDir)) {
+            for (Path dir : entries.filter(Files::isDirectory).toList()) {
+                String name = dir.getFileName().toString();
+                boolean temporary = name.contains(TMP_INFIX);
+                if (temporary
+                        || (Files.exists(dir.resolve(ModelSpec.FILE_NAME))
+                                && !catalog.isPublished(name))) {
+                    deleteQuietly(dir);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("could not look through the model cache {}: {}", cacheDir, e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            Utils.delete(dir.toFile());
+            LOG.info("deleted {} from the model cache", dir.getFileName());
+        } catch (IOException e) {
+            LOG.warn("could not delete {} from the model cache: {}", dir, e.toString());
+        }
     }
 
     private List<TopicPartition> partitions() {
@@ -301,16 +339,20 @@ public final class ModelFollower implements AutoCloseable {
                 Path json = dir.resolve(ModelSpec.FILE_NAME);
                 if (!Files.exists(json)
                         || !Files.readString(json, StandardCharsets.UTF_8).equals(modelJson)) {
-                    Path tmp = Files.createTempDirectory(cacheDir, spec.version() + ".tmp-");
-                    Files.writeString(tmp.resolve(ModelSpec.FILE_NAME), modelJson);
-                    try (OutputStream out =
-                            Files.newOutputStream(tmp.resolve(spec.parameters().file()))) {
-                        for (byte[] chunk : parameters) {
-                            out.write(chunk);
+                    Path tmp = Files.createTempDirectory(cacheDir, spec.version() + TMP_INFIX);
+                    try {
+                        Files.writeString(tmp.resolve(ModelSpec.FILE_NAME), modelJson);
+                        try (OutputStream out =
+                                Files.newOutputStream(tmp.resolve(spec.parameters().file()))) {
+                            for (byte[] chunk : parameters) {
+                                out.write(chunk);
+                            }
                         }
+                        Utils.delete(dir.toFile());
+                        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                    } finally {
+                        Utils.delete(tmp.toFile()); // nothing left once moved; a failure's half
                     }
-                    Utils.delete(dir.toFile());
-                    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 }
             } catch (IOException e) {
                 listener.modelRefused(
@@ -329,6 +371,10 @@ public final class ModelFollower implements AutoCloseable {
 
         @Override
         public void removed(String version) {
+            Path dir = cacheDir.resolve(version);
+            if (Files.exists(dir.resolve(ModelSpec.FILE_NAME))) {
+                deleteQuietly(dir); // a model loaded from it keeps its parameters in memory
+            }
             listener.modelRemoved(version);
         }
     }

@@ -169,6 +169,43 @@ class ModelRegistryEndToEndTest {
     }
 
     @Test
+    void shouldKeepInTheCacheOnlyWhatTheRegistryHolds() throws Exception {
+        // Given a cache with a version removed while the instance was down and a failed write's
+        // folder, and a published model
+        Path cache = temp.resolve("cache");
+        Files.createDirectories(cache.resolve("removed-while-down-1"));
+        Files.writeString(cache.resolve("removed-while-down-1").resolve("model.json"), "{}");
+        Files.createDirectories(cache.resolve("some-version.tmp-123"));
+        Files.createDirectories(cache.resolve("not-a-model"));
+        Path ff = ModelCatalogTest.MODELS.resolve("ff");
+        assertEquals(0, models("publish", ff.toString()).exit());
+        String version = ModelPublication.read(ff, ModelPublication.DEFAULT_CHUNK_BYTES).version();
+
+        // When a follower reads the registry
+        Heard heard = new Heard();
+        try (ModelFollower follower =
+                new ModelFollower(
+                        new HashMap<>(kafka.clientConfig()),
+                        Topics.MODELS.name(),
+                        Topics.MODEL_ASSIGNMENTS.name(),
+                        cache)) {
+            follower.start(heard);
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+
+            // Then the stale folders are gone, the published version is there, and a folder that
+            // is no model is left alone
+            assertFalse(Files.exists(cache.resolve("removed-while-down-1")));
+            assertFalse(Files.exists(cache.resolve("some-version.tmp-123")));
+            assertTrue(Files.exists(cache.resolve(version).resolve("model.json")));
+            assertTrue(Files.exists(cache.resolve("not-a-model")));
+
+            // And a version removed while it follows leaves the cache too
+            assertEquals(0, models("remove", version).exit());
+            await(() -> !Files.exists(cache.resolve(version)), "the removed version's folder");
+        }
+    }
+
+    @Test
     void shouldListAssignAndRemoveThroughTheCommands() throws Exception {
         Path ff = ModelCatalogTest.MODELS.resolve("ff");
         assertEquals(0, models("publish", ff.toString(), "--chunk-bytes", "65536").exit());

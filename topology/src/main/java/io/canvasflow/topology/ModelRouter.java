@@ -338,8 +338,10 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     }
 
     /**
-     * Loads the versions the assignments name that are ready, up to the capacity, the default
-     * first, and waits for them: at startup, so that the first frames already get their model.
+     * Loads the versions the assignments name that are ready, the default first, and waits for
+     * them: at startup, so that the first frames already get their model. All of them, past the
+     * capacity too: an assigned version is never unloaded, and one left out would be loaded at its
+     * camera's first frame, which the fallback would segment first.
      *
      * @param timeout how long to wait at most
      */
@@ -351,7 +353,6 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             catalog.assignedVersions().stream()
                     .filter(available::containsKey)
                     .filter(v -> !loaded.containsKey(v))
-                    .limit(capacity)
                     .forEach(v -> request(v, "(startup)"));
         }
         try {

@@ -5,6 +5,7 @@ import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
 import java.io.PrintWriter;
@@ -213,6 +214,10 @@ public final class ModelsCommand implements Callable<Integer> {
                 throw new ModelRegistryException(
                         "--replication " + replication + " is out of range: use 1 or more");
             }
+            // Loaded once here, so that parameters that do not fit the network (a model.json of
+            // another architecture, with the parameter file's digest) are refused now, not by
+            // every serve instance after it was assigned.
+            SegmentationModel.load(dir).close();
             ModelPublication publication = ModelPublication.read(dir, chunkBytes);
             client.createTopics(replication);
             client.publish(publication);

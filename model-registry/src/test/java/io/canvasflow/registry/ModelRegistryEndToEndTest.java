@@ -346,6 +346,33 @@ class ModelRegistryEndToEndTest {
     }
 
     @Test
+    void shouldRefuseParametersThatDoNotFitTheNetworkBeforeSendingAnything() throws Exception {
+        // Given the feed-forward model with its architecture changed in model.json, the parameter
+        // file and its digest untouched
+        Path copy = temp.resolve("reshaped");
+        Files.createDirectories(copy);
+        Path ff = ModelCatalogTest.MODELS.resolve("ff");
+        Files.writeString(
+                copy.resolve("model.json"),
+                Files.readString(ff.resolve("model.json"))
+                        .replace("\"stemChannels\": 24", "\"stemChannels\": 16")
+                        .replace("canvasflow-ff-synthetic-", "reshaped-ff-"));
+        Files.copy(ff.resolve("parameters.bin"), copy.resolve("parameters.bin"));
+
+        // When it is published, it is refused in one sentence (after DJL's GPU probe, which the
+        // launcher turns down), and nothing reaches the topic
+        CommandRun run = models("publish", copy.toString());
+        assertEquals(2, run.exit(), run.err());
+        String said = run.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(
+                said.startsWith("canvasflow models publish: parameter file ")
+                        && said.contains("does not fit the FEED_FORWARD network that model.json"),
+                run.err());
+        CommandRun list = models("list");
+        assertFalse(list.out().contains("reshaped-ff-"), list.out());
+    }
+
+    @Test
     void shouldRefuseAModelWhoseParametersDoNotMatchItsModelJson() throws Exception {
         // Given a copy of the model with one parameter byte changed
         Path copy = temp.resolve("tampered");

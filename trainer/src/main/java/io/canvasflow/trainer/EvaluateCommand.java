@@ -89,13 +89,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--range",
             description =
-                    "With topic data: frame numbers FROM-TO (default: the frames the model held"
-                            + " out in training, from its model.json).")
+                    "Topic data only: frame numbers FROM-TO (default: the frames the model held"
+                            + " out in training, from its model.json; refused with other data).")
     String range;
 
     @Option(
             names = "--camera",
-            description = "With topic data: this camera (default: the model's camera, if any).")
+            description =
+                    "Topic data only: this camera (default: the model's camera, if any; refused"
+                            + " with other data).")
     String camera;
 
     @Mixin KafkaOptions kafka;
@@ -121,9 +123,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                                 + " and "
                                 + maxIterations);
             }
-            if (LabelledSources.SYNTHETIC.equals(data) && (range != null || camera != null)) {
-                throw new IllegalArgumentException(
-                        "--range and --camera select labelled footage; give --data with them");
+            String kind = LabelledSources.kind(data);
+            if (!LabelledSources.TOPIC.equals(kind)) {
+                // what train refuses too: only a topic's frames have cameras and numbers
+                new UnusedOptions()
+                        .add(range != null, "--range")
+                        .add(camera != null, "--camera")
+                        .refuse(UnusedOptions.TOPIC_DATA, data);
             }
             if (range != null) {
                 SequenceRange.parse(range, "--range");
@@ -172,7 +178,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** Evaluates on labelled footage, on the held-out frames unless told otherwise. */
     private int footage() throws IOException {
-        if (data.startsWith("topic:")) {
+        boolean topic = LabelledSources.TOPIC.equals(LabelledSources.kind(data));
+        if (topic) {
             String unreachable = commandConfig.unreachable(servers());
             if (unreachable != null) {
                 throw new IllegalArgumentException(unreachable);
@@ -180,7 +187,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         try (SegmentationModel rnn = SegmentationModel.load(model)) {
             Object lineage = rnn.spec().metrics().get("lineage");
-            Map<?, ?> recorded = lineage instanceof Map<?, ?> m ? m : Map.of();
+            // the held-out frames and the camera a model records are frames of its topic
+            Map<?, ?> recorded = topic && lineage instanceof Map<?, ?> m ? m : Map.of();
             String frames = range != null ? range : (String) recorded.get("heldOut");
             String cam = camera != null ? camera : (String) recorded.get("camera");
             LabelledData labelled =

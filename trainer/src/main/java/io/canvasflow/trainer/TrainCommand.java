@@ -58,19 +58,23 @@ public final class TrainCommand implements Callable<Integer> {
                             + " ('ignore' drops a class); default: the data's own classes.")
     Path classMap;
 
-    @Option(names = "--camera", description = "With topic data: only this camera's frames.")
+    @Option(
+            names = "--camera",
+            description = "Topic data only: only this camera's frames (refused with other data).")
     String camera;
 
     @Option(
             names = "--frames",
-            description = "With topic data: only these frame numbers, FROM-TO (default: all).")
+            description =
+                    "Topic data only: only these frame numbers, FROM-TO (default: all; refused with"
+                            + " other data).")
     String frames;
 
     @Option(
             names = "--holdout",
             description =
-                    "With topic data: frame numbers FROM-TO kept out of training and recorded in"
-                            + " model.json, where evaluate finds them.")
+                    "Topic data only: frame numbers FROM-TO kept out of training and recorded in"
+                            + " model.json, where evaluate finds them (refused with other data).")
     String holdout;
 
     @Mixin KafkaOptions kafka;
@@ -321,33 +325,20 @@ public final class TrainCommand implements Callable<Integer> {
         if (classMap != null && !Files.isRegularFile(classMap)) {
             throw new IllegalArgumentException("--class-map: no file at " + classMap);
         }
-        if (LabelledSources.SYNTHETIC.equals(data)) {
-            // options of labelled data would be ignored without a word; evaluate refuses the same
-            List<String> labelledOnly = new ArrayList<>();
-            if (camera != null) {
-                labelledOnly.add("--camera");
-            }
-            if (frames != null) {
-                labelledOnly.add("--frames");
-            }
-            if (holdout != null) {
-                labelledOnly.add("--holdout");
-            }
-            if (classMap != null) {
-                labelledOnly.add("--class-map");
-            }
-            if (freezeBackboneSteps > 0) {
-                labelledOnly.add("--freeze-backbone-steps");
-            }
-            if (!labelledOnly.isEmpty()) {
-                boolean one = labelledOnly.size() == 1;
-                throw new IllegalArgumentException(
-                        String.join(", ", labelledOnly)
-                                + (one ? " is" : " are")
-                                + " for labelled data; give --data with "
-                                + (one ? "it" : "them")
-                                + " (the synthetic street takes none)");
-            }
+        // options the data would leave unused are refused; evaluate does the same
+        String kind = LabelledSources.kind(data);
+        if (!LabelledSources.TOPIC.equals(kind)) {
+            new UnusedOptions()
+                    .add(camera != null, "--camera")
+                    .add(frames != null, "--frames")
+                    .add(holdout != null, "--holdout")
+                    .refuse(UnusedOptions.TOPIC_DATA, data);
+        }
+        if (LabelledSources.SYNTHETIC.equals(kind)) {
+            new UnusedOptions()
+                    .add(classMap != null, "--class-map")
+                    .add(freezeBackboneSteps > 0, "--freeze-backbone-steps")
+                    .refuse("labelled data (voc:, cityscapes:, labelme: or topic:)", data);
         }
     }
 
@@ -363,7 +354,7 @@ public final class TrainCommand implements Callable<Integer> {
         SequenceRange exclude = holdout == null ? null : SequenceRange.parse(holdout, "--holdout");
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
-        if (data.startsWith("topic:")) {
+        if (LabelledSources.TOPIC.equals(LabelledSources.kind(data))) {
             String unreachable = commandConfig.unreachable(servers());
             if (unreachable != null) {
                 throw new IllegalArgumentException(unreachable);

@@ -188,7 +188,8 @@ class SpecialiseTest {
                         "expected --lr > 0",
                         // ignored without a word with the synthetic street
                         List.of("--camera", "cam-1", "--holdout", "0-9"),
-                        "--camera, --holdout are for labelled data; give --data with them");
+                        "--camera, --holdout are only for --data topic:NAME (a camera's numbered"
+                                + " frames); leave them out with --data synthetic");
         refusals.forEach(
                 (args, start) -> {
                     List<String> all = new ArrayList<>(args);
@@ -204,8 +205,8 @@ class SpecialiseTest {
         CommandRun range = CommandRun.of(new EvaluateCommand(), "--range", "abc");
         assertEquals(2, range.exit(), range.err());
         assertEquals(
-                "canvasflow evaluate: --range and --camera select labelled footage; give --data"
-                        + " with them",
+                "canvasflow evaluate: --range is only for --data topic:NAME (a camera's numbered"
+                        + " frames); leave it out with --data synthetic",
                 range.err().strip());
         CommandRun intoFile = execute("--steps", "2", "--output", file.toString());
         assertEquals(2, intoFile.exit(), intoFile.err());
@@ -216,6 +217,55 @@ class SpecialiseTest {
                         + file
                         + " is a file; give a folder to write",
                 intoFile.errLines().get(0));
+    }
+
+    @Test
+    void shouldRefuseCameraAndFrameOptionsForDataWithoutThem() throws Exception {
+        // Given a VOC folder: photos, with no camera and no frame numbers
+        Path voc = voc(dir.resolve("voc"), 96, 72, 96, 72);
+        // When train is asked for a camera, frames and a held-out range of it
+        CommandRun train =
+                execute(
+                        "--data",
+                        "voc:" + voc,
+                        "--camera",
+                        "gate",
+                        "--frames",
+                        "0-9",
+                        "--holdout",
+                        "5-9",
+                        "--steps",
+                        "2",
+                        "--output",
+                        dir.resolve("m").toString());
+        // Then it refuses in one sentence before training (it trained on every photo and
+        // recorded 5-9 as held out, which evaluate then scored on)
+        assertEquals(2, train.exit(), train.err());
+        assertEquals(
+                "canvasflow train: --camera, --frames, --holdout are only for --data topic:NAME (a"
+                        + " camera's numbered frames); leave them out with --data voc:"
+                        + voc,
+                train.err().strip());
+        assertFalse(Files.exists(dir.resolve("m")));
+        // And evaluate refuses its range and camera alike
+        CommandRun evaluate =
+                CommandRun.of(
+                        new EvaluateCommand(),
+                        "--data",
+                        "labelme:" + voc,
+                        "--range",
+                        "5-9",
+                        "--camera",
+                        "gate",
+                        "--report",
+                        dir.resolve("report").toString());
+        assertEquals(2, evaluate.exit(), evaluate.err());
+        assertEquals(
+                "canvasflow evaluate: --range, --camera are only for --data topic:NAME (a camera's"
+                        + " numbered frames); leave them out with --data labelme:"
+                        + voc,
+                evaluate.err().strip());
+        assertFalse(Files.exists(dir.resolve("report")));
     }
 
     /** A VOC folder of two images with a square of class 1 ("thing"). */

@@ -30,7 +30,33 @@ public final class LabelledSources {
     /** The name of the synthetic generator as a data source. */
     public static final String SYNTHETIC = "synthetic";
 
+    /**
+     * The kind of a Kafka topic of labelled frames, the only data with cameras and frame numbers.
+     */
+    public static final String TOPIC = "topic";
+
+    private static final List<String> KINDS =
+            List.of(SYNTHETIC, "voc", "cityscapes", "labelme", TOPIC);
+
     private LabelledSources() {}
+
+    /**
+     * The kind of data a {@code --data} value names: {@code synthetic}, {@code voc}, {@code
+     * cityscapes}, {@code labelme} or {@link #TOPIC}.
+     *
+     * @throws IllegalArgumentException in one sentence when it names no known kind
+     */
+    public static String kind(String spec) {
+        int colon = spec.indexOf(':');
+        String kind = colon < 0 ? spec : spec.substring(0, colon);
+        if (!KINDS.contains(kind) || (SYNTHETIC.equals(kind) && colon >= 0)) {
+            throw new IllegalArgumentException(
+                    "--data must be synthetic, voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT],"
+                            + " labelme:DIR or topic:NAME; got "
+                            + spec);
+        }
+        return kind;
+    }
 
     /**
      * Where and which frames to read.
@@ -58,26 +84,36 @@ public final class LabelledSources {
      * @throws DatasetException naming the file or record, when the data is missing or malformed
      */
     public static LabelledData open(String spec, Selection selection) {
-        int colon = spec.indexOf(':');
-        String kind = colon < 0 ? spec : spec.substring(0, colon);
-        String where = colon < 0 ? "" : spec.substring(colon + 1);
-        if (where.isBlank() && List.of("voc", "cityscapes", "topic", "labelme").contains(kind)) {
+        String kind = kind(spec);
+        String where = spec.substring(Math.min(spec.length(), kind.length() + 1));
+        if (where.isBlank() && !SYNTHETIC.equals(kind)) {
             throw new IllegalArgumentException(
                     "--data " + spec + " names no location; write " + kind + ":PATH");
+        }
+        if (!TOPIC.equals(kind)
+                && (selection.camera() != null
+                        || !SequenceRange.ALL.equals(selection.range())
+                        || selection.exclude() != null)) {
+            // the commands refuse such options first, naming them; this keeps any other caller
+            // from recording a selection that was never applied
+            throw new IllegalArgumentException(
+                    "a camera or frame range selects frames of topic data only, and --data "
+                            + spec
+                            + " has neither");
         }
         LabelledData data =
                 switch (kind) {
                     case "voc" -> voc(where, selection);
                     case "cityscapes" -> cityscapes(where, selection);
-                    case "topic" -> topic(where, selection);
+                    case TOPIC -> topic(where, selection);
                     case "labelme" ->
                             LabelmeJsonDataset.read(
                                     Path.of(where), selection.width(), selection.height());
                     default ->
                             throw new IllegalArgumentException(
-                                    "--data must be synthetic, voc:DIR[:SPLIT], cityscapes:DIR[:SPLIT],"
-                                            + " labelme:DIR or topic:NAME; got "
-                                            + spec);
+                                    "--data "
+                                            + spec
+                                            + " is the endless generator, not a labelled source");
                 };
         if (data.frameCount() == 0) {
             // an empty split or selection: training would refuse late, evaluation report NaNs

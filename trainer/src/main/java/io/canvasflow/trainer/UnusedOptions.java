@@ -1,0 +1,49 @@
+package io.canvasflow.trainer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Options given on a command line that the chosen {@code --data} would leave unused: refused in one
+ * sentence naming them, rather than ignored without a word.
+ */
+final class UnusedOptions {
+
+    /** The only data with cameras and frame numbers, for the options that select them. */
+    static final String TOPIC_DATA = "--data topic:NAME (a camera's numbered frames)";
+
+    private final List<String> given = new ArrayList<>();
+
+    /** Notes {@code name} when {@code set}. */
+    UnusedOptions add(boolean set, String name) {
+        if (set) {
+            given.add(name);
+        }
+        return this;
+    }
+
+    /**
+     * Refuses the options noted, if any.
+     *
+     * @param onlyFor the data they are for, e.g. {@code "--data topic:NAME (a camera's numbered
+     *     frames)"}
+     * @param data the {@code --data} given
+     * @throws IllegalArgumentException "--a, --b are only for ONLY_FOR; leave them out with --data
+     *     DATA"
+     */
+    void refuse(String onlyFor, String data) {
+        if (given.isEmpty()) {
+            return;
+        }
+        boolean one = given.size() == 1;
+        throw new IllegalArgumentException(
+                String.join(", ", given)
+                        + (one ? " is" : " are")
+                        + " only for "
+                        + onlyFor
+                        + "; leave "
+                        + (one ? "it" : "them")
+                        + " out with --data "
+                        + data);
+    }
+}

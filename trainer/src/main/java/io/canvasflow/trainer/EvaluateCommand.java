@@ -23,42 +23,49 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code canvasflow evaluate}: scores a model on the synthetic test split, afresh, and writes JSON,
- * a Markdown table and PNG plots.
+ * {@code canvasflow evaluate}: scores a model, afresh, on the synthetic test split (against the
+ * feed-forward baseline) or on labelled footage ({@code --data}), and writes JSON, a Markdown table
+ * and PNG plots.
  */
 @Command(
         name = "evaluate",
         description =
-                "Evaluate a model on the synthetic test split: mIoU per iteration, seeded"
-                        + " video, wrong-class seed recovery, and the feed-forward baseline.")
+                "Evaluate a model on the synthetic test split (mIoU per iteration, seeded video,"
+                        + " wrong-class seed recovery, against the feed-forward baseline) or on"
+                        + " labelled footage, --data voc:, cityscapes:, labelme: or topic: (mIoU"
+                        + " per iteration and seeded, per class, flicker).")
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
             paramLabel = "DIR",
-            description = "Recurrent model directory (default: the shipped models/rnn).")
+            description = "Model directory to evaluate (default: the shipped models/rnn).")
     Path model;
 
     @Option(
             names = "--baseline",
             paramLabel = "DIR",
             description =
-                    "Feed-forward model directory, or 'none' (default: the shipped models/ff).")
+                    "Synthetic data only: the feed-forward model to compare with, or 'none'"
+                            + " (default: the shipped models/ff).")
     String baseline;
 
     @Option(
             names = "--sequences",
             defaultValue = "16",
-            description = "Test sequences (default ${DEFAULT-VALUE}).")
+            description = "Synthetic data only: test sequences (default ${DEFAULT-VALUE}).")
     int sequences;
 
     @Option(
             names = "--frames",
             defaultValue = "10",
-            description = "Frames per sequence (default ${DEFAULT-VALUE}).")
+            description =
+                    "Synthetic data only: frames per test sequence (default ${DEFAULT-VALUE}).")
     int frames;
 
     @Option(
@@ -104,16 +111,27 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin CommandConfigOptions commandConfig;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        // The shipped models where the installation keeps them, wherever the command runs from
-        if (model == null) {
-            model = DefaultModels.dir(DefaultModels.RNN);
-        }
-        if (baseline == null) {
-            baseline = DefaultModels.dir(DefaultModels.FEED_FORWARD).toString();
-        }
         try {
+            String kind = LabelledSources.kind(data);
+            if (!LabelledSources.SYNTHETIC.equals(kind)) {
+                // a labelled source has no baseline column and is read whole
+                new UnusedOptions()
+                        .add(given("--baseline"), "--baseline")
+                        .add(given("--sequences"), "--sequences")
+                        .add(given("--frames"), "--frames")
+                        .refuse("the synthetic test split (--data synthetic)", data);
+            }
+            // The shipped models where the installation keeps them, wherever the command runs from
+            if (model == null) {
+                model = DefaultModels.dir(DefaultModels.RNN);
+            }
+            if (baseline == null) {
+                baseline = DefaultModels.dir(DefaultModels.FEED_FORWARD).toString();
+            }
             if (sequences < 1 || frames < 1 || maxIterations < 1) {
                 throw new IllegalArgumentException(
                         "expected --sequences, --frames and --max-iterations >= 1 but found "
@@ -123,7 +141,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                                 + " and "
                                 + maxIterations);
             }
-            String kind = LabelledSources.kind(data);
             if (!LabelledSources.TOPIC.equals(kind)) {
                 // what train refuses too: only a topic's frames have cameras and numbers
                 new UnusedOptions()
@@ -273,6 +290,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     report,
                     samples);
         }
+    }
+
+    /** Whether the command line gave {@code option} (a default is not given). */
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     /** The cluster: {@code --bootstrap-servers}, else {@value KafkaOptions#BOOTSTRAP_ENV}. */

@@ -1,0 +1,65 @@
+package io.canvasflow.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.testsupport.CommandRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code canvasflow evaluate}'s options: what each kind of data takes, and its help. */
+class EvaluateCommandTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void shouldRefuseTheSyntheticSplitsOptionsWithLabelledData() {
+        // Given labelled data, which is read whole and has no baseline column
+        String data = "voc:" + dir.resolve("voc");
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--baseline", "none"),
+                        "--baseline is only for the synthetic test split (--data synthetic); leave"
+                                + " it out with --data "
+                                + data,
+                        List.of("--sequences", "4", "--frames", "3"),
+                        "--sequences, --frames are only for the synthetic test split (--data"
+                                + " synthetic); leave them out with --data "
+                                + data);
+        refusals.forEach(
+                (args, sentence) -> {
+                    // When evaluate is also given options of the synthetic test split
+                    List<String> all =
+                            new ArrayList<>(
+                                    List.of(
+                                            "--data",
+                                            data,
+                                            "--report",
+                                            dir.resolve("report").toString()));
+                    all.addAll(args);
+                    CommandRun run =
+                            CommandRun.of(new EvaluateCommand(), all.toArray(String[]::new));
+                    // Then it refuses them in one sentence, before reading anything (they were
+                    // ignored without a word)
+                    assertEquals(2, run.exit(), args + ": " + run.err());
+                    assertEquals("canvasflow evaluate: " + sentence, run.err().strip());
+                    assertFalse(Files.exists(dir.resolve("report")), args.toString());
+                });
+    }
+
+    @Test
+    void shouldSayInItsHelpThatItEvaluatesLabelledDataToo() {
+        // (one space for picocli's line breaks and indents)
+        String help =
+                new CommandLine(new EvaluateCommand()).getUsageMessage().replaceAll("\\s+", " ");
+        assertTrue(help.contains("or on labelled footage"), help);
+        assertTrue(help.contains("Synthetic data only: the feed-forward model"), help);
+    }
+}

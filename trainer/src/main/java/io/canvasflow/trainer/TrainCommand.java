@@ -348,9 +348,16 @@ public final class TrainCommand implements Callable<Integer> {
      */
     CanvasTrainer.Result specialise(java.io.PrintStream progress) throws java.io.IOException {
         TrainingOptions base = options();
-        ModelSpec initial = init == null ? null : SegmentationModel.readSpec(init);
+        ModelSpec initial = init == null ? null : initSpec(base);
         int width = initial != null ? initial.input().width() : base.frameWidth();
         int height = initial != null ? initial.input().height() : base.frameHeight();
+        String type = base.type() == ModelType.RECURRENT ? "rnn" : "ff";
+        String id =
+                modelId != null
+                        ? modelId
+                        : "canvasflow-" + type + "-" + (camera != null ? camera : kindOf(data));
+        // built (and so checked) before the data is read, which can take minutes
+        TrainingOptions sized = base.toBuilder().optFrame(width, height).optModelId(id).build();
         SequenceRange exclude = holdout == null ? null : SequenceRange.parse(holdout, "--holdout");
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
@@ -402,12 +409,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (exclude != null) {
             lineage.put("heldOut", exclude.toString());
         }
-        String type = base.type() == ModelType.RECURRENT ? "rnn" : "ff";
-        String id =
-                modelId != null
-                        ? modelId
-                        : "canvasflow-" + type + "-" + (camera != null ? camera : kindOf(data));
-        TrainingOptions sized = base.toBuilder().optFrame(width, height).optModelId(id).build();
         return CanvasTrainer.train(
                 sized,
                 new LabelledTrainingData(mapped, base.seed()),
@@ -415,6 +416,51 @@ public final class TrainCommand implements Callable<Integer> {
                 new CanvasTrainer.FineTuning(
                         id, freezeBackboneSteps, lineage, seedClamp, weights(mapped)),
                 progress);
+    }
+
+    /**
+     * The {@code --init} model's spec, checked against this run: its type, and its input size
+     * against the crop. Read before the data, so that a wrong model is said at once.
+     */
+    private ModelSpec initSpec(TrainingOptions base) {
+        ModelSpec spec = SegmentationModel.readSpec(init);
+        ModelType found = spec.network().type();
+        if (found != base.type()) {
+            throw new IllegalArgumentException(
+                    "--init "
+                            + init
+                            + " holds "
+                            + typeName(found)
+                            + " model but --type is "
+                            + type
+                            + "; give --type "
+                            + (found == ModelType.RECURRENT ? "rnn" : "ff")
+                            + " or "
+                            + typeName(base.type())
+                            + " model");
+        }
+        int w = spec.input().width();
+        int h = spec.input().height();
+        if (base.cropWidth() > w || base.cropHeight() > h) {
+            throw new IllegalArgumentException(
+                    "--crop "
+                            + crop
+                            + " does not fit in the "
+                            + w
+                            + "x"
+                            + h
+                            + " frames of the --init model "
+                            + init
+                            + "; give a --crop of at most "
+                            + w
+                            + "x"
+                            + h);
+        }
+        return spec;
+    }
+
+    private static String typeName(ModelType t) {
+        return t == ModelType.RECURRENT ? "a recurrent (rnn)" : "a feed-forward (ff)";
     }
 
     private float[] weights(LabelledData mapped) {

@@ -268,6 +268,60 @@ class SpecialiseTest {
         assertFalse(Files.exists(dir.resolve("report")));
     }
 
+    @Test
+    void shouldRefuseAnInitModelThatDoesNotFitBeforeReadingTheData() throws Exception {
+        // Given a tiny feed-forward model of 96x72 frames, and a VOC folder
+        Path ff = dir.resolve("ff");
+        CommandRun base = execute("--type", "ff", "--steps", "1", "--output", ff.toString());
+        assertEquals(0, base.exit(), base.err());
+        Path voc = voc(dir.resolve("voc"), 96, 72, 96, 72);
+        // When a recurrent model is fine-tuned from it
+        CommandRun wrongType =
+                execute(
+                        "--init",
+                        ff.toString(),
+                        "--data",
+                        "voc:" + voc,
+                        "--steps",
+                        "1",
+                        "--output",
+                        dir.resolve("x").toString());
+        // Then that is said before the data is read (it was said after the whole dataset)
+        assertEquals(2, wrongType.exit(), wrongType.err());
+        assertEquals(
+                "canvasflow train: --init "
+                        + ff
+                        + " holds a feed-forward (ff) model but --type is rnn; give --type ff or"
+                        + " a recurrent (rnn) model",
+                wrongType.err().strip());
+        assertFalse(wrongType.out().contains("Reading"), wrongType.out());
+        // And so is a crop larger than the model's frames
+        CommandRun bigCrop =
+                CommandRun.of(
+                        new TrainCommand(),
+                        "--type",
+                        "ff",
+                        "--init",
+                        ff.toString(),
+                        "--data",
+                        "voc:" + voc,
+                        "--crop",
+                        "128x96",
+                        "--steps",
+                        "1",
+                        "--output",
+                        dir.resolve("x").toString());
+        assertEquals(2, bigCrop.exit(), bigCrop.err());
+        assertEquals(
+                "canvasflow train: --crop 128x96 does not fit in the 96x72 frames of the --init"
+                        + " model "
+                        + ff
+                        + "; give a --crop of at most 96x72",
+                bigCrop.err().strip());
+        assertFalse(bigCrop.out().contains("Reading"), bigCrop.out());
+        assertFalse(Files.exists(dir.resolve("x")));
+    }
+
     /** A VOC folder of two images with a square of class 1 ("thing"). */
     private static Path voc(Path root, int w, int h, int maskW, int maskH) throws Exception {
         Files.createDirectories(root.resolve("JPEGImages"));

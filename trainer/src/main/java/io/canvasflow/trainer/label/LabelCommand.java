@@ -14,14 +14,19 @@ import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
@@ -44,6 +49,17 @@ import picocli.CommandLine.Option;
 public final class LabelCommand implements Callable<Integer> {
 
     private static final String TOPIC_PREFIX = "topic:";
+
+    /** What every label run's transactional id starts with (for a prefixed ACL). */
+    static final String TRANSACTIONAL_ID_PREFIX = "canvasflow-label-";
+
+    /**
+     * The longest transactional id made: Kafka's own bound is a short string's 32767 bytes; this
+     * keeps an id as short as a topic name may be, readable in any tool's listing.
+     */
+    private static final int MAX_TRANSACTIONAL_ID = 249;
+
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]+");
 
     @Option(
             names = "--source",
@@ -238,7 +254,7 @@ public final class LabelCommand implements Callable<Integer> {
         String cameraId = camera != null ? camera : stem(source);
         try (Teacher t = Teachers.open(teacher, motionSettings(), onnxSettings());
                 FrameSource frameSource = open(cameraId, range);
-                LabelJob.Sink sink = sink(t)) {
+                LabelJob.Sink sink = sink(t, cameraId)) {
             return LabelJob.run(frameSource, cameraId, range, t, sink, System.out);
         }
     }
@@ -294,7 +310,7 @@ public final class LabelCommand implements Callable<Integer> {
                 algorithm, d.history(), warmUp, minArea, d.border(), movingClass);
     }
 
-    private LabelJob.Sink sink(Teacher t) throws java.io.IOException {
+    private LabelJob.Sink sink(Teacher t, String cameraId) throws java.io.IOException {
         if (voc() != null) {
             return LabelJob.vocSink(voc(), t.classes());
         }
@@ -307,8 +323,7 @@ public final class LabelCommand implements Callable<Integer> {
                             .setBootstrapServers(servers())
                             .optProducerProperties(commandConfig.properties())
                             .optTopic(Topics.FRAMES_LABELLED.withName(toTopic()))
-                            .optTransactionalId(
-                                    "canvasflow-label-" + toTopic() + "-" + stem(source))
+                            .optTransactionalId(transactionalId(toTopic(), cameraId))
                             .build();
         } catch (KafkaException e) {
             throw new IllegalArgumentException(KafkaClientFailure.describe(e), e);
@@ -366,6 +381,31 @@ public final class LabelCommand implements Callable<Integer> {
                         "ignored %.2f%% of pixels",
                         100.0 * r.pixelsPerClass()[255] / Math.max(1, total)));
         return out.toString();
+    }
+
+    /**
+     * The producer's transactional id: one per topic and camera, so that runs for two cameras write
+     * side by side (an id shared with a run that began later fences the earlier one, which then
+     * fails at its commit after all its work), while a second run for the same camera fences the
+     * first. A camera id with characters outside {@code [A-Za-z0-9._-]}, or too long, is replaced
+     * and cut, with a digest of the exact topic and camera added so that two such ids stay apart.
+     */
+    static String transactionalId(String topic, String cameraId) {
+        String plain = TRANSACTIONAL_ID_PREFIX + topic + "-" + cameraId;
+        if (plain.length() <= MAX_TRANSACTIONAL_ID && SAFE.matcher(plain).matches()) {
+            return plain;
+        }
+        String digest;
+        try {
+            byte[] sha =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest((topic + "\n" + cameraId).getBytes(StandardCharsets.UTF_8));
+            digest = HexFormat.of().formatHex(sha, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        String safe = plain.replaceAll("[^A-Za-z0-9._-]", "-");
+        return safe.substring(0, Math.min(safe.length(), MAX_TRANSACTIONAL_ID - 13)) + "-" + digest;
     }
 
     static String stem(String source) {

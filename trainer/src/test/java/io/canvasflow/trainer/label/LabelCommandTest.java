@@ -2,6 +2,7 @@ package io.canvasflow.trainer.label;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -151,6 +152,50 @@ class LabelCommandTest {
         try (var left = Files.list(dir)) {
             assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("partial")));
         }
+    }
+
+    @Test
+    void shouldGiveEachCamerasRunItsOwnTransactionalId() throws Exception {
+        // Given one footage folder labelled as three cameras into one topic, one camera id with
+        // characters a transactional id should not carry
+        Path frames = frames(30, 10);
+        List<String> cameras = List.of("door", "lobby", "gate 1/é");
+        for (String camera : cameras) {
+            CommandRun run =
+                    labelInto(
+                            "labelled-tx",
+                            "--source",
+                            frames.toString(),
+                            "--camera",
+                            camera,
+                            "--warm-up",
+                            "5",
+                            "--min-area",
+                            "20");
+            assertEquals(0, run.exit(), camera + ": " + run.err());
+        }
+        // Then each run had its own transactional id (all three had the folder's, so two runs at
+        // once fenced each other and the earlier failed at its commit after all its work)
+        List<String> ids;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            ids =
+                    admin.listTransactions().all().get().stream()
+                            .map(t -> t.transactionalId())
+                            .filter(id -> id.startsWith("canvasflow-label-labelled-tx-"))
+                            .sorted()
+                            .toList();
+        }
+        assertEquals(3, ids.size(), ids.toString());
+        assertEquals("canvasflow-label-labelled-tx-door", ids.get(0));
+        assertTrue(
+                ids.get(1).matches("canvasflow-label-labelled-tx-gate-1---[0-9a-f]{12}"),
+                ids.get(1));
+        assertEquals("canvasflow-label-labelled-tx-lobby", ids.get(2));
+        assertEquals(75, read("labelled-tx", null).frameCount());
+        // and a camera id too long for one is cut, two such kept apart by their digests
+        String longer = LabelCommand.transactionalId("labelled-tx", "c".repeat(300));
+        assertEquals(249, longer.length());
+        assertNotEquals(longer, LabelCommand.transactionalId("labelled-tx", "c".repeat(301)));
     }
 
     @Test

@@ -31,7 +31,8 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class TopicLabelledData {
 
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a read waits for its next record before it gives up. */
+    public static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
 
     private TopicLabelledData() {}
 
@@ -46,6 +47,8 @@ public final class TopicLabelledData {
      * @param exclude none of these sequence numbers (frames held out for evaluation), or null
      * @param width frames are resized to this width as they are read (0: keep)
      * @param height likewise
+     * @param idleLimit the read fails when no record comes for this long before the end (a long
+     *     topic takes as long as it takes)
      */
     public record Request(
             Map<String, String> kafka,
@@ -54,14 +57,29 @@ public final class TopicLabelledData {
             SequenceRange range,
             SequenceRange exclude,
             int width,
-            int height) {}
+            int height,
+            Duration idleLimit) {
+
+        /** A request that waits at most {@link #IDLE_LIMIT} for each record. */
+        public Request(
+                Map<String, String> kafka,
+                Topic<String, Frame> topic,
+                String camera,
+                SequenceRange range,
+                SequenceRange exclude,
+                int width,
+                int height) {
+            this(kafka, topic, camera, range, exclude, width, height, IDLE_LIMIT);
+        }
+    }
 
     /**
      * Reads the frames.
      *
      * @throws DatasetException naming the topic, or the record's partition and offset, when the
-     *     topic is missing, a record's labels do not decode or do not fit its image, frames
-     *     disagree on their classes, or no labelled frame matches
+     *     topic is missing, no record comes for the request's idle limit before the end, a record's
+     *     labels do not decode or do not fit its image, frames disagree on their classes, or no
+     *     labelled frame matches
      */
     public static LabelledData read(Request request) {
         Map<String, TreeMap<Long, LabeledFrame>> byCamera = new LinkedHashMap<>();
@@ -76,17 +94,10 @@ public final class TopicLabelledData {
                                 config,
                                 request.topic().keySerde().deserializer(),
                                 request.topic().valueSerde().deserializer())) {
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            long lastRecord = System.nanoTime();
             while (!reader.atEnd()) {
-                if (System.nanoTime() > deadline) {
-                    throw new DatasetException(
-                            "Reading topic "
-                                    + topic
-                                    + " did not reach its end within "
-                                    + READ_TIMEOUT.toSeconds()
-                                    + " s");
-                }
-                for (ConsumerRecord<String, Frame> record : reader.poll(Duration.ofMillis(500))) {
+                List<ConsumerRecord<String, Frame>> records = reader.poll(Duration.ofMillis(500));
+                for (ConsumerRecord<String, Frame> record : records) {
                     Frame frame = record.value();
                     if (frame == null) {
                         continue;
@@ -117,6 +128,18 @@ public final class TopicLabelledData {
                     }
                     byCamera.computeIfAbsent(frame.getCameraId(), c -> new TreeMap<>())
                             .put(frame.getSequence(), decode(frame, where, request));
+                }
+                // only waiting counts, not decoding: the clock starts again after the batch
+                if (!records.isEmpty()) {
+                    lastRecord = System.nanoTime();
+                } else if (!reader.atEnd()
+                        && System.nanoTime() - lastRecord > request.idleLimit().toNanos()) {
+                    throw new DatasetException(
+                            "Reading topic "
+                                    + topic
+                                    + ": no record came for "
+                                    + request.idleLimit().toSeconds()
+                                    + " s, although it is not read to its end");
                 }
             }
         } catch (KafkaException e) {

@@ -19,12 +19,17 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -196,6 +201,70 @@ class LabelCommandTest {
         String longer = LabelCommand.transactionalId("labelled-tx", "c".repeat(300));
         assertEquals(249, longer.length());
         assertNotEquals(longer, LabelCommand.transactionalId("labelled-tx", "c".repeat(301)));
+    }
+
+    @Test
+    void shouldReadATopicForAsLongAsRecordsKeepComing() throws Exception {
+        // Given 15 labelled frames, read one record a poll, each poll taking 0.6 s
+        CommandRun run =
+                labelInto(
+                        "labelled-slow",
+                        "--source",
+                        frames(20, 5).toString(),
+                        "--camera",
+                        "slow",
+                        "--warm-up",
+                        "5",
+                        "--min-area",
+                        "20");
+        assertEquals(0, run.exit(), run.err());
+        Map<String, String> slow =
+                Map.of(
+                        "bootstrap.servers",
+                        kafka.bootstrapServers(),
+                        "max.poll.records",
+                        "1",
+                        "interceptor.classes",
+                        SlowPolls.class.getName());
+        // When they are read with a limit of 3 s without a record
+        long start = System.nanoTime();
+        LabelledData read =
+                TopicLabelledData.read(
+                        new TopicLabelledData.Request(
+                                slow,
+                                Topics.FRAMES_LABELLED.withName("labelled-slow"),
+                                null,
+                                SequenceRange.ALL,
+                                null,
+                                0,
+                                0,
+                                Duration.ofSeconds(3)));
+        // Then the read takes longer than that, and gets every frame (the limit was on the whole
+        // read, decoding included, so a long topic failed whatever its progress)
+        assertTrue(System.nanoTime() - start > 9_000_000_000L, "the read was not slow");
+        assertEquals(15, read.frameCount());
+    }
+
+    /** Makes each poll that returns records take 0.6 s, as a long decode or a slow link would. */
+    public static final class SlowPolls implements ConsumerInterceptor<Object, Object> {
+        @Override
+        public ConsumerRecords<Object, Object> onConsume(ConsumerRecords<Object, Object> records) {
+            try {
+                Thread.sleep(600);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return records;
+        }
+
+        @Override
+        public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public void configure(Map<String, ?> configs) {}
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The live viewer's web server, on the JDK's HTTP server: the page and its two assets (packaged in
@@ -27,8 +30,9 @@ import java.util.function.Supplier;
  * stream of tiles and statistics ({@code GET /events}, see {@link ViewStream}) and a JSON status
  * ({@code GET /status}). Read-only by construction: only GET and HEAD, nothing that changes state,
  * and a Content-Security-Policy that allows the page's own script and {@code data:} images only.
- * Bound to a loopback address it also refuses requests whose Host is not a loopback name, so a web
- * page elsewhere cannot read it through DNS rebinding.
+ * Bound to a loopback address it also refuses requests whose Host is not a loopback name (a literal
+ * 127.x.y.z, {@code [::1]}, {@code localhost} or {@code *.localhost}), so a web page elsewhere
+ * cannot read it through DNS rebinding.
  */
 public final class ViewServer implements AutoCloseable {
 
@@ -48,6 +52,9 @@ public final class ViewServer implements AutoCloseable {
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src data:;"
                     + " connect-src 'self'; base-uri 'none'; form-action 'none';"
                     + " frame-ancestors 'none'";
+
+    private static final Pattern LOOPBACK_IPV4 =
+            Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -238,11 +245,28 @@ public final class ViewServer implements AutoCloseable {
         if (host == null) {
             return true; // HTTP/1.0 without a Host: not a browser
         }
-        String name = host.replaceFirst(":\\d+$", "");
-        return name.equals("localhost")
-                || name.equals("[::1]")
-                || name.startsWith("127.")
-                || name.endsWith(".localhost");
+        return isLoopbackName(host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether a Host name can only mean this machine: a literal 127.x.y.z, {@code [::1]}, {@code
+     * localhost} or a name under it (RFC 6761). A DNS name that merely starts with {@code 127.}
+     * ({@code 127.0.0.1.nip.io}) resolves wherever its owner likes.
+     */
+    static boolean isLoopbackName(String name) {
+        if (name.equals("localhost") || name.endsWith(".localhost") || name.equals("[::1]")) {
+            return true;
+        }
+        Matcher ipv4 = LOOPBACK_IPV4.matcher(name);
+        if (!ipv4.matches()) {
+            return false;
+        }
+        for (int group = 1; group <= 3; group++) {
+            if (Integer.parseInt(ipv4.group(group)) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String resource(String file) throws IOException {

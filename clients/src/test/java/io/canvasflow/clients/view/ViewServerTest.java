@@ -107,18 +107,51 @@ class ViewServerTest {
 
     @Test
     void shouldRefuseAHostThatIsNotLoopbackWhileListeningOnLoopback() throws Exception {
-        // A DNS-rebinding page would arrive with its own host name.
+        // A DNS-rebinding page arrives with its own host name, which may start with "127." or
+        // hold a loopback address and still resolve anywhere.
+        for (String host :
+                List.of(
+                        "evil.example:8090",
+                        "127.attacker.example",
+                        "127.0.0.1.nip.io:8090",
+                        "127.0.0.1.evil.example",
+                        "127.0.0.256",
+                        "127.0.0",
+                        "localhost.evil.example",
+                        "[::1].evil.example",
+                        "evil.example:8090#127.0.0.1")) {
+            assertEquals("HTTP/1.1 403 Forbidden", statusLine(host), host);
+        }
+    }
+
+    @Test
+    void shouldAnswerLoopbackHostNames() throws Exception {
+        for (String host :
+                List.of(
+                        "127.0.0.1:" + server.port(),
+                        "127.0.0.1",
+                        "127.1.2.255:8090",
+                        "localhost:8090",
+                        "LocalHost",
+                        "viewer.localhost:8090",
+                        "[::1]:8090")) {
+            assertEquals("HTTP/1.1 200 OK", statusLine(host), host);
+        }
+    }
+
+    /** The status line of GET /status sent with this Host header. */
+    private String statusLine(String host) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.getOutputStream()
                     .write(
-                            "GET /status HTTP/1.1\r\nHost: evil.example:8090\r\nConnection: close\r\n\r\n"
+                            ("GET /status HTTP/1.1\r\nHost: "
+                                            + host
+                                            + "\r\nConnection: close\r\n\r\n")
                                     .getBytes(StandardCharsets.US_ASCII));
-            String status =
-                    new BufferedReader(
-                                    new InputStreamReader(
-                                            socket.getInputStream(), StandardCharsets.US_ASCII))
-                            .readLine();
-            assertEquals("HTTP/1.1 403 Forbidden", status);
+            return new BufferedReader(
+                            new InputStreamReader(
+                                    socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
         }
     }
 

@@ -41,9 +41,10 @@ public final class TileBoard {
      * @param version the board's version when it arrived, for readers to tell what they sent
      * @param camera the camera id, as published (the page shows it as text)
      * @param sequence the frame's sequence number
+     * @param captureMillis the frame's capture time, in epoch milliseconds
      * @param json the tile as the JSON the page reads, made once for every reader
      */
-    record Tile(long version, String camera, long sequence, String json) {}
+    record Tile(long version, String camera, long sequence, long captureMillis, String json) {}
 
     /**
      * One class of a model's legend.
@@ -55,7 +56,8 @@ public final class TileBoard {
 
     /**
      * Takes a mask joined with its frame as the camera's newest tile, unless the camera already has
-     * a newer one. Never throws: a mask whose images cannot be used is logged and counted.
+     * a newer one (see {@link #newer}). Never throws: a mask whose images cannot be used is logged
+     * and counted.
      *
      * @param joined a mask event and its frame, or the mask alone
      */
@@ -84,8 +86,9 @@ public final class TileBoard {
             if (frame == null) {
                 withoutFrame++;
             }
+            long capture = mask.getCaptureTimestamp().toEpochMilli();
             Tile current = tiles.get(mask.getCameraId());
-            if (current != null && current.sequence() > mask.getSequence()) {
+            if (current != null && !newer(capture, mask.getSequence(), current)) {
                 return;
             }
             if (legend != null) {
@@ -94,9 +97,23 @@ public final class TileBoard {
             version++;
             tiles.put(
                     mask.getCameraId(),
-                    new Tile(version, mask.getCameraId(), mask.getSequence(), json));
+                    new Tile(version, mask.getCameraId(), mask.getSequence(), capture, json));
             notifyAll();
         }
+    }
+
+    /**
+     * Whether a mask is newer than a camera's tile: captured later, or at the same time with a
+     * sequence at least as high. Capture time first, because a restarted publisher numbers the
+     * camera's frames from 0 again while its capture times go on rising (what the topology reads as
+     * SEQUENCE_RESTART); by sequence alone the tile stayed on the old run until the new one passed
+     * its number.
+     */
+    private static boolean newer(long captureMillis, long sequence, Tile tile) {
+        if (captureMillis != tile.captureMillis()) {
+            return captureMillis > tile.captureMillis();
+        }
+        return sequence >= tile.sequence();
     }
 
     /**

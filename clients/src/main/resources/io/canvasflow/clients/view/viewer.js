@@ -114,16 +114,31 @@ function showStats(data) {
   }
 }
 
+// A refused stream (503: the viewer's streams are all taken) closes an EventSource for good, so
+// the page opens a new one itself, waiting longer each time up to the cap.
+const RETRY_FIRST_MS = 2000;
+const RETRY_MAX_MS = 15000;
+let retryMs = RETRY_FIRST_MS;
+
 function connect() {
   const connection = document.getElementById("connection");
   const events = new EventSource("events");
   events.onopen = () => {
+    retryMs = RETRY_FIRST_MS;
     connection.textContent = "live";
     connection.className = "up";
   };
   events.onerror = () => {
-    connection.textContent = "reconnecting";
     connection.className = "down";
+    if (events.readyState !== EventSource.CLOSED) {
+      connection.textContent = "reconnecting"; // the browser retries by itself
+      return;
+    }
+    events.close();
+    connection.textContent = "too many viewers open; retrying in "
+      + Math.round(retryMs / 1000) + " s";
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
   };
   events.addEventListener("tile", (e) => {
     if (!paused) showTile(JSON.parse(e.data));

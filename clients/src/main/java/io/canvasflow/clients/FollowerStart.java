@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.schemas.KafkaClientFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,9 +10,13 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +64,53 @@ record FollowerStart(
         }
         config.putAll(overrides);
         return config;
+    }
+
+    /**
+     * Whether Kafka makes a consumer of this configuration, asked without a broker: types, ranges,
+     * classes and combinations, as the consumer's constructor checks them. Commands ask before they
+     * write or listen, so that a bad property is not found only once they have started.
+     *
+     * @param config the follower's configuration ({@link #consumerConfig})
+     * @return one sentence, or null when Kafka takes it
+     */
+    static String consumerConfigProblem(Map<String, Object> config) {
+        Map<String, Object> full = new HashMap<>(config);
+        // The follower hands the consumer its deserializers, which replace any configured ones.
+        full.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        full.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try {
+            new QuietConsumerConfig(full);
+            return null;
+        } catch (KafkaException e) {
+            return "the Kafka client settings for "
+                    + config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                    + " make no client: "
+                    + KafkaClientFailure.withoutSecrets(
+                            KafkaClientFailure.describe(e), secrets(full))
+                    + "; check the consumer properties it names";
+        }
+    }
+
+    /** The values of the password-typed consumer properties among these. */
+    private static List<String> secrets(Map<String, Object> config) {
+        Map<String, ConfigDef.ConfigKey> keys = ConsumerConfig.configDef().configKeys();
+        List<String> values = new ArrayList<>();
+        config.forEach(
+                (name, value) -> {
+                    ConfigDef.ConfigKey key = keys.get(name);
+                    if (value != null && key != null && key.type == ConfigDef.Type.PASSWORD) {
+                        values.add(value.toString());
+                    }
+                });
+        return values;
+    }
+
+    /** A consumer configuration parsed without logging every value at INFO. */
+    private static final class QuietConsumerConfig extends ConsumerConfig {
+        QuietConsumerConfig(Map<String, Object> config) {
+            super(config, false);
+        }
     }
 
     /**

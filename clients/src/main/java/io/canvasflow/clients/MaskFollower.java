@@ -135,6 +135,25 @@ public final class MaskFollower {
     }
 
     /**
+     * Whether Kafka makes a consumer of a follower's configuration ({@link #consumerConfig}), asked
+     * without a broker; {@link Builder#build} asks too.
+     *
+     * @param bootstrapServers the Kafka bootstrap servers
+     * @param groupId the consumer group, or null to assign all partitions
+     * @param fromBeginning whether a new group starts at the earliest offsets
+     * @param overrides consumer properties that replace the defaults
+     * @return what Kafka refuses, in one sentence, or null when it takes them
+     */
+    public static String consumerConfigProblem(
+            String bootstrapServers,
+            String groupId,
+            boolean fromBeginning,
+            Map<String, ?> overrides) {
+        return FollowerStart.consumerConfigProblem(
+                consumerConfig(bootstrapServers, groupId, fromBeginning, overrides));
+    }
+
+    /**
      * Follows until the duration has passed, the mask limit is reached or {@link #stop()} is
      * called, then releases masks still waiting for a frame and closes the consumer. Runs once. The
      * overlay writer is left open for the caller to close.
@@ -514,10 +533,11 @@ public final class MaskFollower {
         }
 
         /**
-         * Validates the settings.
+         * Validates the settings, the consumer's too ({@link #consumerConfigProblem}).
          *
          * @return the follower, not yet running
-         * @throws IllegalArgumentException when a setting is missing or out of range
+         * @throws IllegalArgumentException when a setting is missing or out of range, or Kafka
+         *     makes no consumer of the consumer properties
          */
         public MaskFollower build() {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -545,6 +565,12 @@ public final class MaskFollower {
             }
             if (groupId != null && groupId.isBlank()) {
                 throw new IllegalArgumentException("a consumer group id must not be blank");
+            }
+            String refused =
+                    consumerConfigProblem(
+                            bootstrapServers, groupId, fromBeginning, consumerProperties);
+            if (refused != null) {
+                throw new IllegalArgumentException(refused);
             }
             return new MaskFollower(this);
         }

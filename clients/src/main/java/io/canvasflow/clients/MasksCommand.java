@@ -130,6 +130,13 @@ public final class MasksCommand extends BaseCommand {
     public FollowResult follow(PrintWriter table, boolean inPlace) {
         validate();
         Map<String, String> consumer = consumerConfig();
+        // Before the preflight (which takes only what an admin client knows) and the output folder
+        String refused =
+                MaskFollower.consumerConfigProblem(
+                        bootstrapServers(), groupId, fromBeginning, consumer);
+        if (refused != null) {
+            throw usage(refused);
+        }
         String masks;
         String frames;
         try {

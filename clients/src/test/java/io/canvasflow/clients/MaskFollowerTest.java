@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.clients.view.ViewCommand;
 import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
@@ -415,22 +416,59 @@ class MaskFollowerTest {
     }
 
     @Test
-    void shouldHandConsumerPropertiesToKafka() {
-        // Given a property only a consumer has, with a value Kafka refuses (the preflight's admin
-        // client does not take it, so only the consumer can say so)
-        // When masks follows with it
-        CommandRun run = masks("--duration", "10s", "--consumer-property", "max.poll.records=0");
+    void shouldRefuseAConsumerPropertyKafkaRefusesBeforeWritingOrServing() {
+        // Given properties only a consumer has, with values Kafka refuses (the preflight's admin
+        // client does not take them, so it passes)
+        Path out = dir.resolve("overlays");
 
-        // Then Kafka's consumer got it, and masks says what it refused
-        assertEquals(2, run.exit(), run.err());
+        // When masks --out and view follow with one
+        CommandRun masks =
+                masks(
+                        "--duration",
+                        "10s",
+                        "--out",
+                        out.toString(),
+                        "--consumer-property",
+                        "max.poll.records=0");
+        CommandRun view =
+                CommandRun.of(
+                        new ViewCommand(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--port",
+                        "0",
+                        "--masks-topic",
+                        MASKS.name(),
+                        "--frames-topic",
+                        FRAMES.name(),
+                        "--duration",
+                        "10s",
+                        "--consumer-property",
+                        "fetch.max.bytes=abc");
+
+        // Then each says what Kafka refused in one sentence (masks as a usage error, its usage
+        // after it), before it made the output folder or said the page was live
+        String refused = "the Kafka client settings for " + kafka.bootstrapServers();
+        assertEquals(2, masks.exit(), masks.err());
         assertTrue(
-                run.err()
+                masks.err()
                         .startsWith(
-                                "could not create a Kafka consumer for "
-                                        + kafka.bootstrapServers()
-                                        + ": Invalid value 0 for configuration"
+                                refused
+                                        + " make no client: Invalid value 0 for configuration"
                                         + " max.poll.records"),
-                run.err());
+                masks.err());
+        assertFalse(Files.exists(out), "masks left " + out + " behind");
+        assertEquals(2, view.exit(), view.err());
+        assertEquals("", view.out());
+        assertEquals(1, view.errLines().size(), view.err());
+        assertTrue(
+                view.err()
+                        .startsWith(
+                                "canvasflow view: "
+                                        + refused
+                                        + " make no client: Invalid value abc for configuration"
+                                        + " fetch.max.bytes"),
+                view.err());
     }
 
     /** {@link #masks} over the whole topic: 12 masks within a minute into the test folder. */

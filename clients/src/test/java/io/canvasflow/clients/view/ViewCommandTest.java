@@ -98,6 +98,27 @@ class ViewCommandTest {
     }
 
     @Test
+    void shouldRefuseAConsumerPropertyKafkaRefusesBeforeListeningOrConnecting() {
+        // Given a property only a consumer has (the preflight's admin client ignores it)
+        CommandRun run =
+                view(
+                        "--bootstrap-servers",
+                        NOWHERE,
+                        "--port",
+                        "0",
+                        "--consumer-property",
+                        "fetch.max.bytes=abc");
+
+        // Then view says what Kafka refuses, without a word of the page or the broker
+        assertRefused(
+                run,
+                "canvasflow view: the Kafka client settings for "
+                        + NOWHERE
+                        + " make no client: Invalid value abc for configuration fetch.max.bytes");
+        assertEquals("", run.out());
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS) // it used to retry for ever: fail, do not hang
     void shouldSayThatNoBrokerAnswersInsteadOfWaiting() {
         // Given bootstrap servers where nothing listens

@@ -5,28 +5,41 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes overlays of mask events into a folder: per camera, a PNG of every N-th overlay in {@code
- * DIR/CAMERA/CAMERA-SEQUENCE.png} and all overlays as {@code DIR/CAMERA.mp4}. A video plays at a
- * fixed rate or at its camera's own ({@link SourceRate}: what the publisher recorded, else the
- * capture times; the first overlays wait until the rate is known). A mask that cannot be drawn (a
- * corrupt class map, an undecodable frame) is logged and counted, never fatal. One thread writes.
+ * DIR/CAMERA/CAMERA-SEQUENCE.png} and all overlays as {@code DIR/CAMERA.mp4}. CAMERA is the camera
+ * id made safe as a file name, with a short hash of the id added where that changed it or another
+ * camera has the name, compared case-insensitively, so that no two cameras share a file. A video
+ * plays at a fixed rate or at its camera's own ({@link SourceRate}: what the publisher recorded,
+ * else the capture times; the first overlays wait until the rate is known). A mask that cannot be
+ * drawn (a corrupt class map, an undecodable frame) is logged and counted, never fatal. One thread
+ * writes.
  */
 public final class OverlayWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OverlayWriter.class);
+
+    /** Longest file name made from a camera id, before a hash; ids may be 256 characters. */
+    private static final int MAX_NAME_CHARS = 100;
 
     private final Path directory;
     private final int pngEvery;
@@ -38,6 +51,8 @@ public final class OverlayWriter implements AutoCloseable {
     private final Map<String, PendingVideo> pending = new HashMap<>();
     private final Map<String, Path> videoFiles = new LinkedHashMap<>();
     private final List<Path> pngs = new ArrayList<>();
+    private final Map<String, String> fileNames = new HashMap<>();
+    private final Set<String> takenNames = new HashSet<>();
 
     /**
      * Creates a writer whose videos play at each camera's own rate; files appear as overlays are
@@ -210,9 +225,47 @@ public final class OverlayWriter implements AutoCloseable {
         private final List<BufferedImage> overlays = new ArrayList<>();
     }
 
-    /** A camera id made safe as a file name. */
-    static String fileName(String cameraId) {
+    /**
+     * The camera's file name (its PNG folder, and its MP4 with {@code .mp4}), fixed at its first
+     * overlay: the id made safe, with a short hash of the id added when that changed it or the name
+     * is another camera's, compared case-insensitively. Ids that are the same once made safe
+     * ({@code gate 1}, {@code gate_1}) or differ only in case (one file on a case-insensitive file
+     * system) would write into each other's files.
+     */
+    private String fileName(String cameraId) {
+        return fileNames.computeIfAbsent(cameraId, this::uniqueName);
+    }
+
+    private String uniqueName(String cameraId) {
         String safe = cameraId.replaceAll("[^A-Za-z0-9._-]", "_");
-        return safe.isEmpty() || safe.startsWith(".") ? "_" + safe : safe;
+        if (safe.isEmpty() || safe.startsWith(".")) {
+            safe = "_" + safe;
+        }
+        safe = safe.substring(0, Math.min(safe.length(), MAX_NAME_CHARS));
+        String name = safe.equals(cameraId) && free(safe) ? safe : safe + "-" + hash(cameraId);
+        for (int n = 2; !free(name); n++) {
+            name = safe + "-" + hash(cameraId) + "-" + n;
+        }
+        takenNames.add(name.toLowerCase(Locale.ROOT));
+        takenNames.add((name + ".mp4").toLowerCase(Locale.ROOT));
+        return name;
+    }
+
+    /** Whether neither the name nor its video is another camera's, whatever the case. */
+    private boolean free(String name) {
+        return !takenNames.contains(name.toLowerCase(Locale.ROOT))
+                && !takenNames.contains((name + ".mp4").toLowerCase(Locale.ROOT));
+    }
+
+    /** The first 8 hex digits of the id's SHA-256. */
+    private static String hash(String cameraId) {
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(cameraId.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }

@@ -1,9 +1,15 @@
 package io.canvasflow.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.MaskEvent;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
@@ -52,6 +58,52 @@ class OverlayWriterTest {
         }
 
         assertEquals(List.of(4.0, 2L), rateAndFrames(dir.resolve("a.mp4")));
+    }
+
+    @Test
+    void shouldGiveCamerasWhoseIdsLookAlikeFilesOfTheirOwn() throws Exception {
+        // Given cameras whose ids are the same once made safe, or differ only in case (the same
+        // file on a case-insensitive file system), or name another's video
+        List<String> cameras =
+                List.of("gate_1", "gate 1", "Gate_1", "a", "A", "a.mp4", "x".repeat(256));
+        List<Path> pngs;
+        Map<String, Path> videos;
+        try (OverlayWriter overlays = new OverlayWriter(dir, 1, 4, new OverlayRenderer())) {
+            for (String camera : cameras) {
+                MaskEvent mask = SourceRateTest.mask(0, 0);
+                mask.setCameraId(camera);
+                Frame frame = SourceRateTest.frame(0, Map.of());
+                frame.setCameraId(camera);
+                overlays.write(mask, frame);
+            }
+            pngs = List.copyOf(overlays.pngs());
+            videos = overlays.videos();
+        }
+
+        // Then each has its own folder and video, told apart case-insensitively, a safe id that
+        // comes first keeps its name, and each file is there
+        List<String> folders =
+                pngs.stream().map(p -> p.getParent().getFileName().toString()).toList();
+        assertEquals("gate_1", folders.get(0));
+        assertTrue(folders.get(1).matches("gate_1-[0-9a-f]{8}"), folders.get(1));
+        assertTrue(folders.get(2).matches("Gate_1-[0-9a-f]{8}"), folders.get(2));
+        assertEquals("a", folders.get(3));
+        assertTrue(folders.get(4).matches("A-[0-9a-f]{8}"), folders.get(4));
+        assertTrue(folders.get(5).matches("a\\.mp4-[0-9a-f]{8}"), folders.get(5));
+        assertTrue(folders.get(6).length() < 120, folders.get(6));
+        List<String> files = new ArrayList<>();
+        pngs.forEach(p -> files.add(p.getParent().getFileName().toString()));
+        videos.values().forEach(v -> files.add(v.getFileName().toString()));
+        assertEquals(
+                2 * cameras.size(),
+                files.stream().map(f -> f.toLowerCase(Locale.ROOT)).distinct().count(),
+                files.toString());
+        for (String camera : cameras) {
+            assertTrue(Files.isRegularFile(videos.get(camera)), camera);
+        }
+        for (Path png : pngs) {
+            assertTrue(Files.isRegularFile(png), png.toString());
+        }
     }
 
     private static List<Object> rateAndFrames(Path mp4) throws Exception {

@@ -2,6 +2,7 @@ package io.canvasflow.clients;
 
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -10,13 +11,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Joins mask events with their frames by (camera, sequence) in memory, whichever arrives first.
- * Both sides are bounded per camera: the oldest unmatched frame is dropped, and the oldest mask
- * still waiting for its frame is released without one. Because a camera's frames and masks each
- * arrive in sequence order, a match also releases the camera's older waiting masks (their frames
- * will not come) and drops its older frames (their masks will not come). A mask whose frame was
- * already dropped for room is released at once without it: that frame will not come again. Not
- * thread-safe.
+ * Joins mask events with their frames by (camera, sequence, capture time) in memory, whichever
+ * arrives first. The capture time tells runs apart: a restarted publisher numbers a camera's frames
+ * from 0 again, so a sequence alone names a frame of each run. Both sides are bounded per camera:
+ * the oldest unmatched frame is dropped, and the oldest mask still waiting for its frame is
+ * released without one. Because a camera's frames and masks each arrive in the order the camera
+ * took them, a match also releases the camera's older waiting masks (their frames will not come)
+ * and drops its older frames (their masks will not come); older means captured earlier, or at the
+ * same time with a lower sequence. A mask whose frame was already dropped for room is released at
+ * once without it: that frame will not come again. A frame that starts a new run (its sequence the
+ * same as or lower than the camera's last, its capture time later, as the topology reads a
+ * SEQUENCE_RESTART) releases the masks of the earlier run still waiting: their frames came before
+ * it, or never will. Not thread-safe.
  */
 final class FrameJoinBuffer {
 
@@ -32,39 +38,48 @@ final class FrameJoinBuffer {
         this.capacityPerCamera = capacityPerCamera;
     }
 
-    /** Adds a frame; returns the masks it completes, in arrival order. */
+    /** Adds a frame; returns the masks it completes or gives up on, in arrival order. */
     List<JoinedMask> onFrame(Frame frame) {
         Side side = side(frame.getCameraId());
-        long sequence = frame.getSequence();
-        MaskEvent waiting = side.masks.get(sequence);
+        Key key = Key.of(frame.getSequence(), frame.getCaptureTimestamp());
         List<JoinedMask> out = new ArrayList<>();
-        if (sequence < side.lastFrame) {
-            // The camera restarted its sequence: what was dropped before says nothing now.
-            side.droppedUpTo = -1;
+        if (side.lastFrame != null && key.restarts(side.lastFrame)) {
+            side.masks
+                    .entrySet()
+                    .removeIf(
+                            mask -> {
+                                if (mask.getKey().compareTo(key) >= 0) {
+                                    return false;
+                                }
+                                out.add(new JoinedMask(mask.getValue(), null));
+                                return true;
+                            });
         }
-        side.lastFrame = sequence;
+        side.lastFrame = key;
+        MaskEvent waiting = side.masks.get(key);
         if (waiting == null) {
-            side.frames.put(sequence, frame);
+            side.frames.put(key, frame);
             if (side.frames.size() > capacityPerCamera) {
-                Iterator<Long> eldest = side.frames.keySet().iterator();
-                long dropped = eldest.next();
+                Iterator<Key> eldest = side.frames.keySet().iterator();
+                Key dropped = eldest.next();
                 eldest.remove();
-                if (dropped < sequence) {
-                    // (a frame of before a restart says nothing about this run's masks)
-                    side.droppedUpTo = Math.max(side.droppedUpTo, dropped);
+                if (dropped.compareTo(key) < 0
+                        && (side.droppedUpTo == null || dropped.compareTo(side.droppedUpTo) > 0)) {
+                    side.droppedUpTo = dropped;
                 }
             }
             return out;
         }
-        for (Iterator<Map.Entry<Long, MaskEvent>> it = side.masks.entrySet().iterator();
+        for (Iterator<Map.Entry<Key, MaskEvent>> it = side.masks.entrySet().iterator();
                 it.hasNext(); ) {
-            Map.Entry<Long, MaskEvent> mask = it.next();
-            if (mask.getKey() == sequence) {
+            Map.Entry<Key, MaskEvent> mask = it.next();
+            int order = mask.getKey().compareTo(key);
+            if (order == 0) {
                 out.add(new JoinedMask(mask.getValue(), frame));
                 it.remove();
                 break;
             }
-            if (mask.getKey() < sequence) {
+            if (order < 0) {
                 out.add(new JoinedMask(mask.getValue(), null));
                 it.remove();
             }
@@ -75,19 +90,23 @@ final class FrameJoinBuffer {
     /** Adds a mask; returns it with its frame when the frame is here, plus masks given up on. */
     List<JoinedMask> onMask(MaskEvent mask) {
         Side side = side(mask.getCameraId());
-        long sequence = mask.getSequence();
+        Key key = Key.of(mask.getSequence(), mask.getCaptureTimestamp());
         List<JoinedMask> out = new ArrayList<>();
-        Frame frame = side.frames.remove(sequence);
+        Frame frame = side.frames.remove(key);
         if (frame != null) {
-            side.frames.keySet().removeIf(s -> s < sequence);
+            side.frames.keySet().removeIf(k -> k.compareTo(key) < 0);
             out.add(new JoinedMask(mask, frame));
             return out;
         }
-        if (sequence <= side.droppedUpTo) {
+        if (side.droppedUpTo != null && key.compareTo(side.droppedUpTo) <= 0) {
             out.add(new JoinedMask(mask, null));
             return out;
         }
-        side.masks.put(sequence, mask);
+        MaskEvent twin = side.masks.put(key, mask);
+        if (twin != null) {
+            // The same frame's mask twice: the one waiting is not silently replaced.
+            out.add(new JoinedMask(twin, null));
+        }
         if (side.masks.size() > capacityPerCamera) {
             Iterator<MaskEvent> eldest = side.masks.values().iterator();
             out.add(new JoinedMask(eldest.next(), null));
@@ -126,13 +145,36 @@ final class FrameJoinBuffer {
         return capacityPerCamera;
     }
 
+    /**
+     * One frame of a camera: its capture time and sequence, ordered by capture time, then sequence.
+     */
+    private record Key(long captureMillis, long sequence) implements Comparable<Key> {
+
+        static Key of(long sequence, Instant capture) {
+            return new Key(capture.toEpochMilli(), sequence);
+        }
+
+        /**
+         * Whether this frame starts a new run after {@code last}: back in number, later in time.
+         */
+        boolean restarts(Key last) {
+            return sequence <= last.sequence && captureMillis > last.captureMillis;
+        }
+
+        @Override
+        public int compareTo(Key other) {
+            int byTime = Long.compare(captureMillis, other.captureMillis);
+            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+        }
+    }
+
     private static final class Side {
-        private final LinkedHashMap<Long, Frame> frames = new LinkedHashMap<>();
-        private final LinkedHashMap<Long, MaskEvent> masks = new LinkedHashMap<>();
+        private final LinkedHashMap<Key, Frame> frames = new LinkedHashMap<>();
+        private final LinkedHashMap<Key, MaskEvent> masks = new LinkedHashMap<>();
 
-        /** The newest sequence dropped for room, -1 when none. */
-        private long droppedUpTo = -1;
+        /** The newest frame dropped for room, null when none. */
+        private Key droppedUpTo;
 
-        private long lastFrame = -1;
+        private Key lastFrame;
     }
 }

@@ -5,8 +5,8 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import java.util.Objects;
 
 /**
- * A mask event joined with its frame by (camera, sequence), as a {@link MaskFollower} hands them to
- * overlays and join listeners.
+ * A mask event joined with its frame by (camera, sequence, capture time), as a {@link MaskFollower}
+ * hands them to overlays and join listeners.
  *
  * @param mask the mask event, never a skipped one
  * @param frame its frame, or null when the frame never arrived (its join buffer gave up on it)

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the masks topic: keeps per-camera statistics (frames, rate, latency percentiles,
  * iterations, seeded frames and resets by reason), shows them as a live table, and optionally joins
- * each mask with its frame by (camera, sequence) in a bounded buffer, reading the frames topic too:
- * for overlays ({@link Builder#optOverlays}) and for join listeners such as the live viewer ({@link
- * Builder#optJoinListener}).
+ * each mask with its frame by (camera, sequence, capture time) in a bounded buffer, reading the
+ * frames topic too: for overlays ({@link Builder#optOverlays}) and for join listeners such as the
+ * live viewer ({@link Builder#optJoinListener}).
  *
  * <pre>{@code
  * FollowResult result =

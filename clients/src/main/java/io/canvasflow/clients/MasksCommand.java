@@ -59,7 +59,8 @@ public final class MasksCommand extends BaseCommand {
             paramLabel = "DIR",
             converter = FileConverters.OutputFolder.class,
             description =
-                    "Write overlays here: DIR/CAMERA/*.png and DIR/CAMERA.mp4 (CAMERA: the camera"
+                    "Write overlays here: DIR/CAMERA/CAMERA-CAPTUREMS-SEQUENCE.png and"
+                            + " DIR/CAMERA.mp4 (CAMERA: the camera"
                             + " id made safe as a file name, with a short hash of the id where that"
                             + " changed it or another camera has the name, whatever the case).")
     Path out;

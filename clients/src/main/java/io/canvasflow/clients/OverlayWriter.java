@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes overlays of mask events into a folder: per camera, a PNG of every N-th overlay in {@code
- * DIR/CAMERA/CAMERA-SEQUENCE.png} and all overlays as {@code DIR/CAMERA.mp4}. CAMERA is the camera
- * id made safe as a file name, with a short hash of the id added where that changed it or another
+ * DIR/CAMERA/CAMERA-CAPTUREMILLIS-SEQUENCE.png} and all overlays as {@code DIR/CAMERA.mp4}. The
+ * capture time (epoch milliseconds, 13 digits) keeps a camera's runs apart, since a restarted
+ * publisher numbers its frames from 0 again, and sorts the PNGs by time. CAMERA is the camera id
+ * made safe as a file name, with a short hash of the id added where that changed it or another
  * camera has the name, compared case-insensitively, so that no two cameras share a file. A video
  * plays at a fixed rate or at its camera's own ({@link SourceRate}: what the publisher recorded,
  * else the capture times; the first overlays wait until the rate is known). A mask that cannot be
@@ -132,7 +134,12 @@ public final class OverlayWriter implements AutoCloseable {
             Path png =
                     directory
                             .resolve(name)
-                            .resolve(String.format("%s-%08d.png", name, mask.getSequence()));
+                            .resolve(
+                                    String.format(
+                                            "%s-%013d-%08d.png",
+                                            name,
+                                            mask.getCaptureTimestamp().toEpochMilli(),
+                                            mask.getSequence()));
             try {
                 Files.createDirectories(png.getParent());
                 Files.write(png, ImageCodecs.png(overlay));

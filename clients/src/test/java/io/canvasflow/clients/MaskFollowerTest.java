@@ -172,12 +172,12 @@ class MaskFollowerTest {
         }
         assertEquals(
                 List.of(
-                        dir.resolve("a/a-00000000.png"),
-                        dir.resolve("a/a-00000002.png"),
-                        dir.resolve("a/a-00000005.png"),
-                        dir.resolve("b/b-00000000.png"),
-                        dir.resolve("b/b-00000002.png"),
-                        dir.resolve("b/b-00000005.png")),
+                        dir.resolve("a/a-0000000001000-00000000.png"),
+                        dir.resolve("a/a-0000000001200-00000002.png"),
+                        dir.resolve("a/a-0000000001500-00000005.png"),
+                        dir.resolve("b/b-0000000001000-00000000.png"),
+                        dir.resolve("b/b-0000000001200-00000002.png"),
+                        dir.resolve("b/b-0000000001500-00000005.png")),
                 pngs);
         BufferedImage overlay = ImageCodecs.decode(Files.readAllBytes(pngs.get(1)));
         assertEquals(WIDTH, overlay.getWidth());

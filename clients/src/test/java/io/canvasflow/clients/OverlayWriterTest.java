@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,27 @@ class OverlayWriterTest {
         }
 
         assertEquals(List.of(4.0, 2L), rateAndFrames(dir.resolve("a.mp4")));
+    }
+
+    @Test
+    void shouldKeepThePngsOfAPublishersEarlierRun() throws Exception {
+        // Given a camera's overlay 0, then its publisher restarting: sequence 0 again, later
+        List<Path> pngs;
+        try (OverlayWriter overlays = new OverlayWriter(dir, 1, 0, new OverlayRenderer())) {
+            overlays.write(SourceRateTest.mask(0, 0), SourceRateTest.frame(0, Map.of()));
+            overlays.write(SourceRateTest.mask(0, 60_000), SourceRateTest.frame(0, Map.of()));
+            pngs = List.copyOf(overlays.pngs());
+        }
+
+        // Then each run's PNG is a file of its own, named by capture time and sequence
+        assertEquals(
+                List.of(
+                        dir.resolve("a/a-0000001000000-00000000.png"),
+                        dir.resolve("a/a-0000001060000-00000000.png")),
+                pngs);
+        try (Stream<Path> files = Files.list(dir.resolve("a"))) {
+            assertEquals(2, files.count());
+        }
     }
 
     @Test

@@ -15,14 +15,14 @@ import java.util.Map;
  * arrives first. The capture time tells runs apart: a restarted publisher numbers a camera's frames
  * from 0 again, so a sequence alone names a frame of each run. Both sides are bounded per camera:
  * the oldest unmatched frame is dropped, and the oldest mask still waiting for its frame is
- * released without one. Because a camera's frames and masks each arrive in the order the camera
- * took them, a match also releases the camera's older waiting masks (their frames will not come)
- * and drops its older frames (their masks will not come); older means captured earlier, or at the
- * same time with a lower sequence. A mask whose frame was already dropped for room is released at
- * once without it: that frame will not come again. A frame that starts a new run (its sequence the
- * same as or lower than the camera's last, its capture time later, as the topology reads a
- * SEQUENCE_RESTART) releases the masks of the earlier run still waiting: their frames came before
- * it, or never will. Not thread-safe.
+ * released without one. Because the topology sends a camera's masks in the order its frames came, a
+ * match also releases the camera's older waiting masks (their frames will not come; older means
+ * captured earlier, or at the same time with a lower sequence) and drops the frames that came
+ * before the matched one (their masks will not come). A mask whose frame was already dropped for
+ * room is released at once without it: that frame will not come again. A frame that starts a new
+ * run (its sequence the same as or lower than the camera's last, its capture time later, as the
+ * topology reads a SEQUENCE_RESTART) releases the masks of the earlier run still waiting: their
+ * frames came before it, or never will. Not thread-safe.
  */
 final class FrameJoinBuffer {
 
@@ -92,10 +92,15 @@ final class FrameJoinBuffer {
         Side side = side(mask.getCameraId());
         Key key = Key.of(mask.getSequence(), mask.getCaptureTimestamp());
         List<JoinedMask> out = new ArrayList<>();
-        Frame frame = side.frames.remove(key);
-        if (frame != null) {
-            side.frames.keySet().removeIf(k -> k.compareTo(key) < 0);
-            out.add(new JoinedMask(mask, frame));
+        if (side.frames.containsKey(key)) {
+            // Its frame, and the frames that came before it: their masks came before this one.
+            Iterator<Map.Entry<Key, Frame>> older = side.frames.entrySet().iterator();
+            Map.Entry<Key, Frame> frame;
+            do {
+                frame = older.next();
+                older.remove();
+            } while (!frame.getKey().equals(key));
+            out.add(new JoinedMask(mask, frame.getValue()));
             return out;
         }
         if (side.droppedUpTo != null && key.compareTo(side.droppedUpTo) <= 0) {

@@ -155,6 +155,19 @@ class FrameJoinBufferTest {
                 roomy.drain());
     }
 
+    @Test
+    void shouldKeepAFrameThatCameLaterThoughItsClockWentBack() {
+        // Given frame 11 captured 10 ms before frame 10 (the camera's clock was set back)
+        join.onFrame(frame("a", 10, 1_000));
+        join.onFrame(frame("a", 11, 990));
+
+        // When mask 10 meets its frame, then frame 11, which came after it, stays for its mask
+        join.onMask(mask("a", 10, 1_000));
+        assertEquals(
+                List.of(new JoinedMask(mask("a", 11, 990), frame("a", 11, 990))),
+                join.onMask(mask("a", 11, 990)));
+    }
+
     /** A frame captured at {@code sequence} ms. */
     static Frame frame(String camera, long sequence) {
         return frame(camera, sequence, sequence);

@@ -44,16 +44,15 @@ final class FrameJoinBuffer {
         Key key = Key.of(frame.getSequence(), frame.getCaptureTimestamp());
         List<JoinedMask> out = new ArrayList<>();
         if (side.lastFrame != null && key.restarts(side.lastFrame)) {
-            side.masks
-                    .entrySet()
-                    .removeIf(
-                            mask -> {
-                                if (mask.getKey().compareTo(key) >= 0) {
-                                    return false;
-                                }
-                                out.add(new JoinedMask(mask.getValue(), null));
-                                return true;
-                            });
+            // A new run: the earlier run's frames all came before this one.
+            for (Iterator<Map.Entry<Key, MaskEvent>> it = side.masks.entrySet().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<Key, MaskEvent> mask = it.next();
+                if (mask.getKey().compareTo(key) < 0) {
+                    out.add(new JoinedMask(mask.getValue(), null));
+                    it.remove();
+                }
+            }
         }
         side.lastFrame = key;
         MaskEvent waiting = side.masks.get(key);

@@ -10,6 +10,7 @@ import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameRate;
 import io.canvasflow.clients.FrameSource;
+import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.clients.MaskFollower;
 import io.canvasflow.clients.OverlayRenderer;
 import io.canvasflow.clients.OverlayWriter;
@@ -25,6 +26,7 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.tools.common.StartChecks;
+import io.canvasflow.tools.replay.StreamsRun;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
@@ -139,11 +141,32 @@ public final class DemoCommand extends BaseCommand {
                             + " Default: ${DEFAULT-VALUE}.")
     private int viewPort;
 
+    @Option(
+            names = "--keep-topics",
+            description =
+                    "With --bootstrap-servers, keep this run's topics on the cluster (they are"
+                            + " deleted at the end by default).")
+    private boolean keepTopics;
+
     @Override
     public Integer call() throws Exception {
         validate();
         PrintWriter stdout = out();
         PrintWriter stderr = err();
+        // On Ctrl-C or SIGTERM: interrupt the demo, so that it finishes the MP4s, stops the
+        // topology and the broker and deletes their folders and its topics before the JVM goes.
+        Thread demo = Thread.currentThread();
+        try (GracefulStop stop =
+                new GracefulStop("demo-shutdown", demo::interrupt, Duration.ofSeconds(60))) {
+            try {
+                return runAndReport(stdout, stderr);
+            } finally {
+                replaceRunningNote(); // before the hook lets the JVM go
+            }
+        }
+    }
+
+    private int runAndReport(PrintWriter stdout, PrintWriter stderr) throws IOException {
         try {
             DemoReport report = run(stdout);
             report.write(out);
@@ -163,6 +186,25 @@ public final class DemoCommand extends BaseCommand {
                             + " (choose another --view-port, 0 for any free one, or --no-view)");
             stderr.flush();
             return 2;
+        } catch (InterruptedException e) {
+            stderr.println("canvasflow demo: stopped before the end; no report was written");
+            stderr.flush();
+            return 130;
+        }
+    }
+
+    /**
+     * A demo that ended without its report leaves no "Running: watch it live" note behind: the note
+     * says so instead.
+     */
+    private void replaceRunningNote() {
+        Path note = out.resolve(DemoReport.MARKDOWN);
+        try {
+            if (Files.exists(note) && Files.readString(note).startsWith(DemoReport.RUNNING)) {
+                Files.writeString(note, DemoReport.stoppedMarkdown());
+            }
+        } catch (IOException e) {
+            // the command has said what went wrong; this note is a courtesy
         }
     }
 
@@ -213,6 +255,7 @@ public final class DemoCommand extends BaseCommand {
         EmbeddedKafkaBroker broker = null;
         Path stateDir = Files.createTempDirectory("canvasflow-demo-state");
         ExecutorService pool = Executors.newCachedThreadPool();
+        CanvasFlowConfig onCluster = null; // a run on someone else's cluster, whose topics go
         try {
             prepareOutput();
             if (view != null) {
@@ -228,6 +271,7 @@ public final class DemoCommand extends BaseCommand {
             String bootstrap =
                     broker == null ? kafkaOptions.bootstrapServers() : broker.bootstrapServers();
             CanvasFlowConfig config = config(bootstrap, runId, stateDir);
+            onCluster = broker == null ? config : null;
             oneIntraOpThreadPerStreamThread();
             console.printf(
                     "Kafka at %s; topics %s, %s, %s%n",
@@ -268,17 +312,25 @@ public final class DemoCommand extends BaseCommand {
                 }
                 long published = 0;
                 List<PublishResult> results = new ArrayList<>();
-                for (Future<PublishResult> f : publishing) {
-                    PublishResult r = get(f);
-                    results.add(r);
-                    published += r.totalFrames();
-                }
-                long deadline = System.nanoTime() + timeout.toNanos();
-                while (follower.snapshot().values().stream().mapToLong(s -> s.frames()).sum()
-                                < published
-                        && System.nanoTime() < deadline
-                        && !followed.isDone()) {
-                    Thread.sleep(200);
+                try {
+                    for (Future<PublishResult> f : publishing) {
+                        PublishResult r = get(f);
+                        results.add(r);
+                        published += r.totalFrames();
+                    }
+                    long deadline = System.nanoTime() + timeout.toNanos();
+                    while (follower.snapshot().values().stream().mapToLong(s -> s.frames()).sum()
+                                    < published
+                            && System.nanoTime() < deadline
+                            && !followed.isDone()) {
+                        Thread.sleep(200);
+                    }
+                } catch (InterruptedException e) {
+                    // Stopped: the follower lets go of the overlays before they are closed, so
+                    // that the MP4s written so far are finished and play.
+                    follower.stop();
+                    awaitQuietly(followed);
+                    throw e;
                 }
                 follower.stop();
                 io.canvasflow.clients.FollowResult result = get(followed);
@@ -300,6 +352,14 @@ public final class DemoCommand extends BaseCommand {
             }
             if (broker != null) {
                 broker.close();
+            }
+            if (onCluster != null && !keepTopics) {
+                StreamsRun.deleteTopics(
+                        onCluster,
+                        List.of(
+                                onCluster.framesTopic(),
+                                onCluster.masksTopic(),
+                                onCluster.dlqTopic()));
             }
             deleteRecursively(stateDir);
         }
@@ -335,6 +395,9 @@ public final class DemoCommand extends BaseCommand {
                         .with(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrap)
                         .with(CanvasFlowConfig.APPLICATION_ID, "canvasflow-demo-" + runId)
                         .with(CanvasFlowConfig.TOPICS_CREATE, "true")
+                        // the demo shows --model: not a model a cluster's registry assigns, nor
+                        // the registry topics made on someone else's cluster
+                        .with(CanvasFlowConfig.MODELS_FOLLOW, "false")
                         .with(CanvasFlowConfig.STATE_DIR, stateDir.toString())
                         .with(CanvasFlowConfig.HTTP_PORT, "0")
                         .with(CanvasFlowConfig.NUM_STREAM_THREADS, Integer.toString(threads));
@@ -420,6 +483,16 @@ public final class DemoCommand extends BaseCommand {
                 throw r;
             }
             throw new IllegalStateException(cause.getMessage(), cause);
+        }
+    }
+
+    private static void awaitQuietly(Future<?> future) {
+        try {
+            future.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the follower's end does not matter any more: the demo is stopping
         }
     }
 

@@ -256,9 +256,16 @@ final class DemoReport {
      * it at the end.
      */
     static String runningMarkdown(String viewUrl) {
-        return "# CanvasFlow demo\n\nRunning: watch it live at <"
-                + viewUrl
-                + ">. This file is replaced by the report when the demo ends.\n";
+        return RUNNING + viewUrl + ">. This file is replaced by the report when the demo ends.\n";
+    }
+
+    /** How the note of a demo still running begins. */
+    static final String RUNNING = "# CanvasFlow demo\n\nRunning: watch it live at <";
+
+    /** The note left where a demo ended without its report (stopped, or failed). */
+    static String stoppedMarkdown() {
+        return "# CanvasFlow demo\n\nThe demo stopped before its end, so there is no report; its"
+                + " output said why. Run it again for one.\n";
     }
 
     /** The per-camera table and the totals, as Markdown. */

@@ -218,12 +218,17 @@ public final class StreamsRun implements AutoCloseable {
         model.close();
         deleteRecursively(stateDir);
         if (!keepTopics) {
-            deleteTopics();
+            deleteTopics(config, ownTopics);
         }
     }
 
-    /** Deletes the run's topics and the application's internal topics; failures are logged. */
-    private void deleteTopics() {
+    /**
+     * Deletes a run's topics and its application's internal topics; failures are logged.
+     *
+     * @param config the run's settings (the cluster, the application id)
+     * @param ownTopics the topics the run made
+     */
+    public static void deleteTopics(CanvasFlowConfig config, List<String> ownTopics) {
         try (Admin admin = Admin.create(KafkaClients.admin(config))) {
             List<String> doomed = new ArrayList<>(ownTopics);
             for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {

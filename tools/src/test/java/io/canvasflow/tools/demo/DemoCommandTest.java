@@ -71,6 +71,49 @@ class DemoCommandTest {
     }
 
     @Test
+    void shouldStopCleanlyWhenInterruptedAndSaySoInItsReport() throws Exception {
+        // Given a demo far from its end, its masks coming in
+        java.util.concurrent.atomic.AtomicInteger exit =
+                new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread running =
+                new Thread(
+                        () ->
+                                exit.set(
+                                        demo(
+                                                "--cameras",
+                                                "1",
+                                                "--frames",
+                                                "400",
+                                                "--view-port",
+                                                "0")));
+        running.start();
+        Path video = out.resolve("overlays").resolve("synthetic-0.mp4");
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!Files.exists(video) || Files.size(video) < 50_000) {
+            assertTrue(System.nanoTime() < deadline, stdout.toString());
+            Thread.sleep(100);
+        }
+
+        // When it is interrupted, as its Ctrl-C hook does
+        running.interrupt();
+        running.join(Duration.ofMinutes(1).toMillis());
+
+        // Then it ends with 130 and one line, its report note says it stopped (not "Running"),
+        // and the overlay video made so far is finished: it has its index
+        assertEquals(130, exit.get(), stderr + "\n" + stdout);
+        assertEquals(
+                "canvasflow demo: stopped before the end; no report was written",
+                stderr.toString().strip());
+        assertTrue(
+                Files.readString(out.resolve("report.md")).contains("The demo stopped before its"),
+                Files.readString(out.resolve("report.md")));
+        assertTrue(
+                new String(Files.readAllBytes(video), java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("moov"),
+                "the MP4 has no index");
+    }
+
+    @Test
     void shouldStopBeforeStartingAnythingWhenTheViewPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int exit = demo("--view-port", Integer.toString(taken.getLocalPort()));

@@ -98,6 +98,7 @@ public final class ModelCatalog {
     private final Map<String, Published> manifests = new TreeMap<>();
     private final Map<String, Map<Integer, Chunk>> chunks = new HashMap<>();
     private final Map<String, String> complete = new HashMap<>();
+    private final Map<String, String> completeSha = new HashMap<>();
     private final Map<String, String> refused = new HashMap<>();
     private volatile Assignments assignments = new Assignments(Map.of());
 
@@ -205,6 +206,7 @@ public final class ModelCatalog {
         boolean known = manifests.remove(version) != null;
         chunks.remove(version);
         complete.remove(version);
+        completeSha.remove(version);
         refused.remove(version);
         if (known) {
             listener.removed(version);
@@ -224,6 +226,12 @@ public final class ModelCatalog {
         if (published == null
                 || published.publication().equals(complete.get(version))
                 || refused.containsKey(version)) {
+            return;
+        }
+        if (published.manifest().getParametersSha256().equals(completeSha.get(version))) {
+            // The same bytes published again (two publishes of one model that raced, or a
+            // re-run): the version is complete as it was, whichever manifest came last.
+            complete.put(version, published.publication());
             return;
         }
         Map<Integer, Chunk> have = chunksOf(version);
@@ -251,14 +259,19 @@ public final class ModelCatalog {
             return;
         }
         // at most the first few: the sentence names them, and the list stays small
+        // A chunk of another publication of the version counts while it holds its bytes: two
+        // publishes of one model that raced interleave their chunks, and the digest, checked once
+        // the version is put together, says whether they make the model.
         List<Integer> missing =
                 IntStream.range(0, count)
                         .filter(
                                 i ->
                                         !have.containsKey(i)
-                                                || !have.get(i)
-                                                        .publication()
-                                                        .equals(published.publication()))
+                                                || !(have.get(i)
+                                                                .publication()
+                                                                .equals(published.publication())
+                                                        || !assemble
+                                                        || have.get(i).data() != null))
                         .boxed()
                         .limit(MISSING_NAMED)
                         .toList();
@@ -280,6 +293,7 @@ public final class ModelCatalog {
         }
         if (!assemble) {
             complete.put(version, published.publication());
+            completeSha.put(version, published.manifest().getParametersSha256());
             return;
         }
         List<byte[]> parameters =
@@ -292,6 +306,7 @@ public final class ModelCatalog {
             return;
         }
         complete.put(version, published.publication());
+        completeSha.put(version, published.manifest().getParametersSha256());
         have.replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
         listener.complete(spec, published.manifest().getModelJson(), parameters);
     }

@@ -197,6 +197,39 @@ class ModelCatalogTest {
     }
 
     @Test
+    void shouldPutTogetherAVersionTwoRacingPublishesInterleaved() {
+        // Given two publishes of one model at once: their records interleave on the partition,
+        // and the second one's manifest comes first
+        List<Map.Entry<String, ModelPart>> a = rnn().records();
+        List<Map.Entry<String, ModelPart>> b = rnn().records();
+        List<Map.Entry<String, ModelPart>> interleaved = new ArrayList<>();
+        for (int i = 0; i < a.size() - 1; i++) {
+            interleaved.add(a.get(i));
+            interleaved.add(b.get(i));
+        }
+        interleaved.add(b.get(b.size() - 1));
+        interleaved.add(a.get(a.size() - 1));
+        Heard heard = new Heard();
+        ModelCatalog catalog = new ModelCatalog(true, heard);
+
+        // When all are read
+        applyAll(catalog, interleaved);
+        catalog.caughtUp();
+
+        // Then the version is complete once, bit for bit, and never refused (it was refused for
+        // good as CHUNK_MISSING: the last manifest's own chunks had been replaced by the other's)
+        assertEquals(List.of(), heard.refused);
+        assertEquals(1, heard.complete.size());
+        assertTrue(catalog.isComplete(a.get(0).getValue().getVersion()));
+
+        // And a catalog that does not put versions together (models list) says the same
+        ModelCatalog listing = new ModelCatalog(false, new Heard());
+        applyAll(listing, interleaved);
+        listing.caughtUp();
+        assertTrue(listing.isComplete(a.get(0).getValue().getVersion()));
+    }
+
+    @Test
     void shouldForgetARemovedVersion() {
         ModelPublication publication = rnn();
         Heard heard = new Heard();

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * What a command that follows masks and their frames reads ({@code masks}, {@code view}): the two
- * topics, the consumer's properties and how long to follow, declared once.
+ * topics, the consumer's properties, how many frames the join keeps and how long to follow,
+ * declared once.
  */
 public final class FollowOptions {
 
@@ -50,6 +51,18 @@ public final class FollowOptions {
             description = "Stop after this long, for example 30s, 5m or PT1H (default: no limit).")
     private Duration duration;
 
+    @Option(
+            names = "--join-frames",
+            defaultValue = "" + MaskFollower.DEFAULT_JOIN_FRAMES,
+            paramLabel = "N",
+            description =
+                    "Frames (and masks waiting for their frame) kept per camera to put each mask"
+                            + " on its frame (masks --out, view): raise it when serve runs further"
+                            + " behind its cameras or with --from-beginning; lower it for many"
+                            + " cameras, since it holds up to cameras x N frames in memory"
+                            + " (default: ${DEFAULT-VALUE}).")
+    private int joinFrames;
+
     @Mixin private CommandConfigOptions commandConfig;
 
     /** The masks topic. */
@@ -60,6 +73,19 @@ public final class FollowOptions {
     /** The frames topic. */
     public Topic<String, Frame> frames() {
         return framesTopic == null ? Topics.FRAMES : Topics.FRAMES.withName(framesTopic);
+    }
+
+    /**
+     * Frames kept per camera for the join.
+     *
+     * @return at least 1
+     * @throws IllegalArgumentException in one sentence when it is not
+     */
+    public int joinFrames() {
+        if (joinFrames < 1) {
+            throw new IllegalArgumentException("--join-frames must be >= 1, got " + joinFrames);
+        }
+        return joinFrames;
     }
 
     /** How long to follow, or null for until stopped. */

@@ -84,17 +84,6 @@ public final class MasksCommand extends BaseCommand {
     Double videoFps;
 
     @Option(
-            names = "--join-frames",
-            defaultValue = "" + MaskFollower.DEFAULT_JOIN_FRAMES,
-            paramLabel = "N",
-            description =
-                    "With --out, frames (and masks waiting for their frame) kept per camera to"
-                            + " draw each mask on its frame; raise it when serve runs further"
-                            + " behind its cameras or with --from-beginning"
-                            + " (default: ${DEFAULT-VALUE}).")
-    int joinFrames;
-
-    @Option(
             names = "--alpha",
             defaultValue = "0.5",
             paramLabel = "0-1",
@@ -116,7 +105,7 @@ public final class MasksCommand extends BaseCommand {
                                     stdout.printf(
                                             "  camera %s: %d overlays without their frame; raise"
                                                     + " --join-frames (now %d)%n",
-                                            camera, n, joinFrames));
+                                            camera, n, follow.joinFrames()));
             result.videos().forEach((camera, video) -> stdout.printf("  %s: %s%n", camera, video));
         }
         stdout.flush();
@@ -175,7 +164,7 @@ public final class MasksCommand extends BaseCommand {
                         .optDuration(follow.duration())
                         .optMaxFrames(maxFrames)
                         .optOverlays(overlays)
-                        .optJoinCapacity(joinFrames)
+                        .optJoinCapacity(follow.joinFrames())
                         .optTable(table, inPlace)
                         .optConsumerProperties(consumer)
                         .build();
@@ -220,8 +209,6 @@ public final class MasksCommand extends BaseCommand {
                         maxFrames >= 0,
                         "--png-every must be >= 0",
                         pngEvery >= 0,
-                        "--join-frames must be >= 1",
-                        joinFrames >= 1,
                         "--video-fps must be between 0 and 1000",
                         videoFps == null || (videoFps >= 0 && videoFps < 1000),
                         "--alpha must be between 0 and 1",
@@ -234,6 +221,11 @@ public final class MasksCommand extends BaseCommand {
                 });
         if (groupId != null && groupId.isBlank()) {
             throw usage("--group must name a consumer group; leave it out to read every partition");
+        }
+        try {
+            follow.joinFrames();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
     }
 

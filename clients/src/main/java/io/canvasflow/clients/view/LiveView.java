@@ -13,9 +13,9 @@ import java.util.Map;
 /**
  * What {@code canvasflow view} runs: a {@link MaskFollower} of the masks and frames topics (from
  * their end, {@code read_committed}, masks joined with their frames as {@code masks --out} joins
- * them, in a buffer of {@link MaskFollower#DEFAULT_JOIN_FRAMES} frames per camera) that puts each
- * camera's newest picture on a {@link TileBoard}, and the {@link ViewServer} that shows the board.
- * The server listens from {@link #start}; {@link #run} follows until {@link #stop} or the duration.
+ * them, in a buffer of {@code --join-frames} frames per camera) that puts each camera's newest
+ * picture on a {@link TileBoard}, and the {@link ViewServer} that shows the board. The server
+ * listens from {@link #start}; {@link #run} follows until {@link #stop} or the duration.
  */
 public final class LiveView implements AutoCloseable {
 
@@ -35,6 +35,7 @@ public final class LiveView implements AutoCloseable {
      * @param frames the frames topic
      * @param address where to listen (see {@link ViewCommand#address})
      * @param consumerProperties consumer properties over the follower's defaults
+     * @param joinFrames frames kept per camera for the join
      * @param duration how long to follow, or null until {@link #stop}
      * @return the view, listening
      * @throws ViewBindException when it cannot listen there
@@ -46,6 +47,7 @@ public final class LiveView implements AutoCloseable {
             Topic<String, Frame> frames,
             InetSocketAddress address,
             Map<String, String> consumerProperties,
+            int joinFrames,
             Duration duration) {
         TileBoard board = new TileBoard();
         Map<String, Object> consumer = new HashMap<>();
@@ -58,6 +60,7 @@ public final class LiveView implements AutoCloseable {
                         .optFramesTopic(frames)
                         .optDuration(duration)
                         .optJoinListener(board::onJoined)
+                        .optJoinCapacity(joinFrames)
                         .optConsumerProperties(consumer)
                         .build();
         ViewServer server =

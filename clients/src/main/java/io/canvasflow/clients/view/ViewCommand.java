@@ -111,6 +111,7 @@ public final class ViewCommand implements Callable<Integer> {
                                 follow.frames(),
                                 address,
                                 follow.consumerProperties(),
+                                follow.joinFrames(),
                                 follow.duration());
                 GracefulStop stop = new GracefulStop("view-shutdown", view::stop)) {
             // Its consumer would retry an absent cluster for ever, so ask it first (after the

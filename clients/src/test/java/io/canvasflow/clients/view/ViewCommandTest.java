@@ -56,6 +56,14 @@ class ViewCommandTest {
     }
 
     @Test
+    void shouldTakeTheJoinSizeMasksTakesAndRefuseABadOne() {
+        CommandRun run = view("--bootstrap-servers", NOWHERE, "--join-frames", "0");
+
+        assertEquals(2, run.exit());
+        assertEquals(List.of("canvasflow view: --join-frames must be >= 1, got 0"), run.errLines());
+    }
+
+    @Test
     void shouldSayWhenThePortIsInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CommandRun run =

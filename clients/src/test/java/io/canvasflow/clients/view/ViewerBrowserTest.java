@@ -284,6 +284,7 @@ class ViewerBrowserTest {
                 frames,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 Map.of(),
+                io.canvasflow.clients.MaskFollower.DEFAULT_JOIN_FRAMES,
                 null);
     }
 

@@ -13,7 +13,6 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -87,23 +86,10 @@ record FollowerStart(
                     + config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
                     + " make no client: "
                     + KafkaClientFailure.withoutSecrets(
-                            KafkaClientFailure.describe(e), secrets(full))
+                            KafkaClientFailure.describe(e),
+                            KafkaClientFailure.secrets(full, ConsumerConfig.configDef()))
                     + "; check the consumer properties it names";
         }
-    }
-
-    /** The values of the password-typed consumer properties among these. */
-    private static List<String> secrets(Map<String, Object> config) {
-        Map<String, ConfigDef.ConfigKey> keys = ConsumerConfig.configDef().configKeys();
-        List<String> values = new ArrayList<>();
-        config.forEach(
-                (name, value) -> {
-                    ConfigDef.ConfigKey key = keys.get(name);
-                    if (value != null && key != null && key.type == ConfigDef.Type.PASSWORD) {
-                        values.add(value.toString());
-                    }
-                });
-        return values;
     }
 
     /** A consumer configuration parsed without logging every value at INFO. */

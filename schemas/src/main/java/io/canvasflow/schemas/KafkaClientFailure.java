@@ -3,9 +3,11 @@ package io.canvasflow.schemas;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -73,6 +75,26 @@ public final class KafkaClientFailure {
             }
         }
         return deepest == null || message.contains(deepest) ? message : message + ": " + deepest;
+    }
+
+    /**
+     * The values of the password-typed settings among a client's, which a message must not show.
+     *
+     * @param config the client's settings
+     * @param definitions the client's setting definitions, e.g. {@code ConsumerConfig.configDef()}
+     * @return the values
+     */
+    public static List<String> secrets(Map<String, ?> config, ConfigDef definitions) {
+        Map<String, ConfigDef.ConfigKey> keys = definitions.configKeys();
+        List<String> values = new ArrayList<>();
+        config.forEach(
+                (name, value) -> {
+                    ConfigDef.ConfigKey key = keys.get(name);
+                    if (value != null && key != null && key.type == ConfigDef.Type.PASSWORD) {
+                        values.add(value.toString());
+                    }
+                });
+        return values;
     }
 
     /**

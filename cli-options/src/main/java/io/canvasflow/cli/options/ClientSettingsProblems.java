@@ -4,14 +4,12 @@ import io.canvasflow.schemas.KafkaClientFailure;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.SslConfigs;
 
 /**
@@ -68,26 +66,13 @@ final class ClientSettingsProblems {
         return "the Kafka client settings for "
                 + servers
                 + " make no client: "
-                + KafkaClientFailure.withoutSecrets(reason, secrets(client))
+                + KafkaClientFailure.withoutSecrets(
+                        reason, KafkaClientFailure.secrets(client, AdminClientConfig.configDef()))
                 + (security
                         ? "; check security.protocol and the sasl.* and ssl.* settings"
                         : lower.contains("not the kind kafka expects")
                                 ? "; check the client properties that name classes"
                                 : "; check the client properties it names");
-    }
-
-    /** The values of the password-typed properties among these. */
-    private static List<String> secrets(Map<String, Object> client) {
-        List<String> values = new ArrayList<>();
-        Map<String, ConfigDef.ConfigKey> keys = AdminClientConfig.configDef().configKeys();
-        client.forEach(
-                (name, value) -> {
-                    ConfigDef.ConfigKey key = keys.get(name);
-                    if (value != null && key != null && key.type == ConfigDef.Type.PASSWORD) {
-                        values.add(value.toString());
-                    }
-                });
-        return values;
     }
 
     private static boolean readable(String location) {

@@ -92,7 +92,10 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Option(
             names = "--teacher-size",
-            description = "onnx: input size WxH the model is fed (default: the frame's size).")
+            description =
+                    "onnx: input size WxH the model is fed (default: the model's fixed input size,"
+                            + " else the frame's size; one that differs from a fixed size is"
+                            + " refused).")
     String teacherSize;
 
     @Option(

@@ -27,7 +27,8 @@ import java.util.Optional;
  * DeepLabV3, a SegFormer, ...), run through DJL's ONNX Runtime engine. The model takes one {@code
  * (1, 3, H, W)} float image and must give a per-pixel class score map {@code (1, C, h, w)}, C the
  * number of class names it is given; each pixel's label is the class of the highest score, or the
- * ignore label when the softmax of the scores gives that class less than {@code minConfidence}.
+ * ignore label when the softmax of the scores gives that class less than {@code minConfidence}. A
+ * model exported with a fixed input size is fed frames resized to it.
  */
 public final class OnnxTeacher implements Teacher {
 
@@ -50,7 +51,8 @@ public final class OnnxTeacher implements Teacher {
      *
      * @param file the ONNX file
      * @param classNames its classes in output-channel order
-     * @param width input width the model is fed (frames are resized), 0 for the frame's own
+     * @param width input width the model is fed (frames are resized), 0 for the model's fixed width
+     *     or, when it has none, the frame's own
      * @param height likewise
      * @param normalisation input normalisation
      * @param minConfidence below this softmax probability a pixel is ignored (0 labels every pixel)
@@ -65,13 +67,16 @@ public final class OnnxTeacher implements Teacher {
 
     private final Settings settings;
     private final ClassTable classes;
+    private final int width;
+    private final int height;
     private final ZooModel<NDList, NDList> model;
     private final Predictor<NDList, NDList> predictor;
 
     /**
      * Loads the model.
      *
-     * @throws TeacherException naming the file when it is missing or not a loadable ONNX model
+     * @throws TeacherException naming the file when it is missing or not a loadable ONNX model,
+     *     when its input is not one image, or when the size asked for differs from its fixed size
      */
     public OnnxTeacher(Settings settings) {
         this.settings = settings;
@@ -100,6 +105,16 @@ public final class OnnxTeacher implements Teacher {
             throw new TeacherException(
                     "ONNX teacher " + settings.file() + " does not load: " + e.getMessage(), e);
         }
+        // after the engine, which makes ONNX Runtime's environment with its own thread settings:
+        // a model of a fixed size runs on images of that size only
+        try {
+            int[] size = OnnxInput.read(settings.file()).size(settings.width(), settings.height());
+            this.width = size[0];
+            this.height = size[1];
+        } catch (TeacherException e) {
+            model.close();
+            throw e;
+        }
         this.predictor = model.newPredictor();
     }
 
@@ -121,8 +136,8 @@ public final class OnnxTeacher implements Teacher {
 
     @Override
     public Optional<byte[]> label(BufferedImage frame) {
-        int w = settings.width() > 0 ? settings.width() : frame.getWidth();
-        int h = settings.height() > 0 ? settings.height() : frame.getHeight();
+        int w = width > 0 ? width : frame.getWidth();
+        int h = height > 0 ? height : frame.getHeight();
         float[] chw =
                 ImageTensors.toChw(
                         ImageTensors.resize(frame, w, h),

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes tiny ONNX models for tests, protobuf by hand (no weights can be downloaded here and the
  * build has no ONNX library): an image {@code x (1, 3, H, W)} through one 1x1 convolution with
- * fixed weights to {@code y (1, C, H, W)}, optionally flattened to a rank-2 output.
+ * fixed weights to {@code y (1, C, H, W)}, optionally flattened to a rank-2 output, H and W free or
+ * fixed.
  */
 final class OnnxGraphs {
 
@@ -20,6 +21,19 @@ final class OnnxGraphs {
      * @param flatten append a Flatten node, so the output is not a per-pixel map
      */
     static byte[] conv1x1(float[][] weights, boolean flatten) {
+        return conv1x1(weights, flatten, 0, 0);
+    }
+
+    /**
+     * A 1x1 convolution exported with a fixed input size, as many exports are: it runs on {@code
+     * (1, 3, height, width)} images only.
+     */
+    static byte[] conv1x1Fixed(float[][] weights, int width, int height) {
+        return conv1x1(weights, false, width, height);
+    }
+
+    /** {@code width} and {@code height} 0: free, named dimensions. */
+    private static byte[] conv1x1(float[][] weights, boolean flatten, int width, int height) {
         int c = weights.length;
         ByteBuffer raw = ByteBuffer.allocate(c * 3 * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] w : weights) {
@@ -48,8 +62,8 @@ final class OnnxGraphs {
         }
         graph.string(2, "teacher")
                 .message(5, tensor)
-                .message(11, valueInfo("x", 3))
-                .message(12, valueInfo("y", flatten ? -1 : c));
+                .message(11, valueInfo("x", 3, width, height))
+                .message(12, valueInfo("y", flatten ? -1 : c, width, height));
         return new Proto()
                 .varint(1, 7) // ir_version
                 .message(8, new Proto().string(1, "").varint(2, 13)) // opset 13
@@ -57,19 +71,27 @@ final class OnnxGraphs {
                 .toByteArray();
     }
 
-    /** A float tensor of shape (1, channels, h, w), or of unknown rank when channels < 0. */
-    private static Proto valueInfo(String name, int channels) {
+    /**
+     * A float tensor of shape (1, channels, height, width), a free dimension named h or w where the
+     * size is 0, or of unknown rank when channels < 0.
+     */
+    private static Proto valueInfo(String name, int channels, int width, int height) {
         Proto tensorType = new Proto().varint(1, 1);
         if (channels > 0) {
             Proto shape =
                     new Proto()
                             .message(1, new Proto().varint(1, 1))
                             .message(1, new Proto().varint(1, channels))
-                            .message(1, new Proto().string(2, "h"))
-                            .message(1, new Proto().string(2, "w"));
+                            .message(1, dimension(height, "h"))
+                            .message(1, dimension(width, "w"));
             tensorType.message(2, shape);
         }
         return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
+    }
+
+    /** A dimension of this size, or a free one of this name when the size is 0. */
+    private static Proto dimension(int size, String name) {
+        return size > 0 ? new Proto().varint(1, size) : new Proto().string(2, name);
     }
 
     /** The protobuf wire format, the few field kinds an ONNX model needs. */

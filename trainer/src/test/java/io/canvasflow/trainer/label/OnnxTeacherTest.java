@@ -1,16 +1,20 @@
 package io.canvasflow.trainer.label;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxJavaType;
 import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.testsupport.CommandRun;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +63,86 @@ class OnnxTeacherTest {
     }
 
     @Test
+    void shouldFeedAModelOfAFixedInputSizeFramesResizedToIt() throws Exception {
+        // Given a model exported for 16x24 images only, and a 32x48 frame
+        Path model =
+                Files.write(
+                        dir.resolve("fixed.onnx"), OnnxGraphs.conv1x1Fixed(RED_VS_GREEN, 16, 24));
+        // When it labels the frame without --teacher-size
+        try (OnnxTeacher teacher = new OnnxTeacher(settings(model, 0.5))) {
+            byte[] labels = teacher.label(frame()).orElseThrow();
+            // Then the frame was fed at the model's size, and the labels are the frame's size
+            // (fed at the frame's own, ONNX Runtime failed with a dump of its own)
+            assertEquals(32 * 48, labels.length);
+            assertEquals(1, labels[10 * 32 + 5], "red pixel");
+            assertEquals(0, labels[10 * 32 + 25], "green pixel");
+        }
+        // And the fixed size given as --teacher-size is taken too
+        try (OnnxTeacher teacher = new OnnxTeacher(settings(model, 16, 24))) {
+            assertEquals(1, teacher.label(frame()).orElseThrow()[10 * 32 + 5]);
+        }
+    }
+
+    @Test
+    void shouldRefuseATeacherSizeThatDiffersFromTheModelsFixedSize() throws Exception {
+        // Given a model exported for 16x24 images only
+        Path model =
+                Files.write(
+                        dir.resolve("fixed.onnx"), OnnxGraphs.conv1x1Fixed(RED_VS_GREEN, 16, 24));
+        String sentence =
+                "--teacher-size 32x48 does not fit ONNX teacher "
+                        + model
+                        + ", whose input x has shape (1, 3, 24, 16); give --teacher-size 16x24 or"
+                        + " leave it out";
+        // When it is asked to run at another size, Then that is one sentence as it loads
+        TeacherException e =
+                assertThrows(
+                        TeacherException.class, () -> new OnnxTeacher(settings(model, 32, 48)));
+        assertEquals(sentence, e.getMessage());
+        // And label says it and exits 2, writing nothing
+        Path voc = dir.resolve("voc");
+        Path frames = Files.createDirectories(dir.resolve("frames"));
+        ImageIO.write(frame(), "png", frames.resolve("f0.png").toFile());
+        CommandRun run =
+                CommandRun.of(
+                        new LabelCommand(),
+                        "--source",
+                        frames.toString(),
+                        "--teacher",
+                        "onnx:" + model,
+                        "--teacher-classes",
+                        "green,red",
+                        "--teacher-size",
+                        "32x48",
+                        "--voc",
+                        voc.toString());
+        assertEquals(2, run.exit(), run.err());
+        // (DJL's and Kafka's log lines share stderr in tests; the CLI keeps them at WARN)
+        assertEquals(
+                List.of("canvasflow label: " + sentence),
+                run.err().lines().filter(l -> l.startsWith("canvasflow")).toList());
+        assertFalse(run.err().contains("\tat "), run.err());
+        assertFalse(Files.exists(voc));
+    }
+
+    @Test
+    void shouldRefuseAModelWhoseInputIsNotOneFloatImage() {
+        // (a model's declared input, as ONNX Runtime reads it)
+        Path file = dir.resolve("bytes.onnx");
+        OnnxInput bytes = new OnnxInput(file, "img", OnnxJavaType.UINT8, new long[] {1, 3, -1, -1});
+        TeacherException e = assertThrows(TeacherException.class, bytes::check);
+        assertEquals(
+                "ONNX teacher "
+                        + file
+                        + " takes input img of type UINT8 and shape (1, 3, ?, ?); a teacher must"
+                        + " take one float (1, 3, H, W) image",
+                e.getMessage());
+        OnnxInput gray = new OnnxInput(file, "img", OnnxJavaType.FLOAT, new long[] {1, 1, 64, 64});
+        assertThrows(TeacherException.class, gray::check);
+        new OnnxInput(file, "img", OnnxJavaType.FLOAT, new long[] {-1, 3, -1, 64}).check();
+    }
+
+    @Test
     void shouldRefuseAFileThatIsNotAnOnnxModel() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model");
         TeacherException e =
@@ -71,6 +155,12 @@ class OnnxTeacherTest {
     private static OnnxTeacher.Settings settings(Path model, double confidence) {
         return new OnnxTeacher.Settings(
                 model, List.of("green", "red"), 0, 0, OnnxTeacher.Normalisation.UNIT, confidence);
+    }
+
+    /** At the size {@code --teacher-size WxH} gives. */
+    private static OnnxTeacher.Settings settings(Path model, int width, int height) {
+        return new OnnxTeacher.Settings(
+                model, List.of("green", "red"), width, height, OnnxTeacher.Normalisation.UNIT, 0.5);
     }
 
     /** 32x48: a red left half, a green right half, a grey bottom band. */

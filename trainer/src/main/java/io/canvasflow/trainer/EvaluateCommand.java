@@ -93,6 +93,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                             + " (default ${DEFAULT-VALUE}).")
     String data;
 
+    @Mixin ClassMapOptions classMap;
+
     @Option(
             names = "--range",
             description =
@@ -117,7 +119,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             String kind = LabelledSources.kind(data);
-            if (!LabelledSources.SYNTHETIC.equals(kind)) {
+            if (LabelledSources.SYNTHETIC.equals(kind)) {
+                // the synthetic split has the shipped models' own classes
+                new UnusedOptions()
+                        .add(classMap.file() != null, "--class-map")
+                        .refuse("labelled data (voc:, cityscapes:, labelme: or topic:)", data);
+            } else {
                 // a labelled source has no baseline column and is read whole
                 new UnusedOptions()
                         .add(given("--baseline"), "--baseline")
@@ -151,6 +158,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (range != null) {
                 SequenceRange.parse(range, "--range");
             }
+            classMap.check();
             String unwritable = FileConverters.folderProblem(report, "--report");
             if (unwritable != null) {
                 throw new IllegalArgumentException(unwritable);
@@ -220,7 +228,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                                     null,
                                     rnn.spec().input().width(),
                                     rnn.spec().input().height()));
-            FootageEvaluation result = FootageEvaluation.run(rnn, labelled, maxIterations);
+            FootageEvaluation result =
+                    FootageEvaluation.run(
+                            rnn,
+                            labelled,
+                            ModelClassMapping.of(rnn.spec(), labelled.classes(), classMap.file()),
+                            maxIterations);
             String markdown = result.markdown();
             writeReport(markdown, result.json());
             Plots.writePng(

@@ -2,10 +2,8 @@ package io.canvasflow.trainer;
 
 import io.canvasflow.model.RecurrentSegmentationNet;
 import io.canvasflow.model.SegmentationModel;
-import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.VideoSequence;
 import io.canvasflow.trainer.data.ClassMapping;
-import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,25 +51,13 @@ public record FootageEvaluation(
     /**
      * Scores {@code model} on {@code labelled} (already at the model's input size).
      *
-     * @throws DatasetException when a class of the data is not one of the model's
+     * @param mapping the labels' classes into the model's ({@link ModelClassMapping})
      */
     public static FootageEvaluation run(
-            SegmentationModel model, LabelledData labelled, int maxIterations) {
-        ClassTable modelClasses =
-                new ClassTable(model.spec().classNames(), model.spec().classColors());
-        ClassMapping mapping = ClassMapping.identity(labelled.classes()).into(modelClasses);
-        if (mapping == null) {
-            List<String> unknown = new ArrayList<>(labelled.classes().names());
-            unknown.removeAll(modelClasses.names());
-            throw new DatasetException(
-                    "The labels' classes "
-                            + unknown
-                            + " are not classes of model "
-                            + model.spec().version()
-                            + " "
-                            + modelClasses.names()
-                            + "; evaluate a model trained on these labels");
-        }
+            SegmentationModel model,
+            LabelledData labelled,
+            ClassMapping mapping,
+            int maxIterations) {
         LabelledData data = labelled.mapped(mapping);
         Evaluator.Report report =
                 Evaluator.evaluate(

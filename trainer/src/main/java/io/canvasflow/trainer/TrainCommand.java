@@ -17,7 +17,6 @@ import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.LabelledSources;
 import io.canvasflow.trainer.data.SequenceRange;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,12 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
                             + " (default ${DEFAULT-VALUE}).")
     String data;
 
-    @Option(
-            names = "--class-map",
-            description =
-                    "File of 'source = target' lines mapping the data's classes to the model's"
-                            + " ('ignore' drops a class); default: the data's own classes.")
-    Path classMap;
+    @Mixin ClassMapOptions classMap;
 
     @Option(
             names = "--camera",
@@ -322,9 +316,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (frames != null) {
             SequenceRange.parse(frames, "--frames");
         }
-        if (classMap != null && !Files.isRegularFile(classMap)) {
-            throw new IllegalArgumentException("--class-map: no file at " + classMap);
-        }
+        classMap.check();
         // options the data would leave unused are refused; evaluate does the same
         String kind = LabelledSources.kind(data);
         if (!LabelledSources.TOPIC.equals(kind)) {
@@ -336,7 +328,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (LabelledSources.SYNTHETIC.equals(kind)) {
             new UnusedOptions()
-                    .add(classMap != null, "--class-map")
+                    .add(classMap.file() != null, "--class-map")
                     .add(freezeBackboneSteps > 0, "--freeze-backbone-steps")
                     .refuse("labelled data (voc:, cityscapes:, labelme: or topic:)", data);
         }
@@ -379,9 +371,9 @@ public final class TrainCommand implements Callable<Integer> {
                                 width,
                                 height));
         ClassMapping mapping =
-                classMap == null
+                classMap.file() == null
                         ? ClassMapping.identity(labelled.classes())
-                        : ClassMapping.read(classMap, labelled.classes());
+                        : ClassMapping.read(classMap.file(), labelled.classes());
         if (initial != null) {
             ClassTable initialClasses = new ClassTable(initial.classNames(), initial.classColors());
             ClassMapping kept = mapping.into(initialClasses);
@@ -406,6 +398,10 @@ public final class TrainCommand implements Callable<Integer> {
                 mapped.frameCount(), mapped.sequences().size(), mapped.classes().names());
         Map<String, Object> lineage = new LinkedHashMap<>(labelled.lineage());
         lineage.put("classes", mapped.classes().names());
+        if (classMap.file() != null) {
+            // what evaluate maps the same data's classes with
+            lineage.put(ModelClassMapping.LINEAGE_KEY, mapping.names());
+        }
         if (exclude != null) {
             lineage.put("heldOut", exclude.toString());
         }

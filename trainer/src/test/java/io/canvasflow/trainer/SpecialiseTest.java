@@ -116,6 +116,118 @@ class SpecialiseTest {
     }
 
     @Test
+    void shouldEvaluateAModelTrainedThroughAClassMapOnItsOwnData() throws Exception {
+        // Given a model trained on a VOC folder through a class map (thing becomes person)
+        Path voc = voc(dir.resolve("voc"), 96, 72, 96, 72);
+        Path map =
+                Files.writeString(
+                        dir.resolve("map.txt"), "background = background\nthing = person\n");
+        Path model = dir.resolve("m");
+        CommandRun train =
+                execute(
+                        "--data",
+                        "voc:" + voc,
+                        "--class-map",
+                        map.toString(),
+                        "--steps",
+                        "2",
+                        "--output",
+                        model.toString());
+        assertEquals(0, train.exit(), train.err());
+        // Then its lineage records the map
+        Map<?, ?> lineage = (Map<?, ?>) SegmentationModel.readSpec(model).metrics().get("lineage");
+        assertEquals(
+                Map.of("background", "background", "thing", "person"), lineage.get("classMap"));
+        // When it is evaluated on the same folder, without a class map
+        CommandRun evaluate = evaluate(model, voc);
+        // Then the recorded map is applied (its class 'thing' was refused as none of the model's,
+        // with the advice to evaluate a model trained on these labels, which it was)
+        assertEquals(0, evaluate.exit(), evaluate.err());
+        String table = Files.readString(dir.resolve("report/evaluation.md"));
+        assertTrue(table.contains("| IoU background | IoU person |"), table);
+    }
+
+    @Test
+    void shouldEvaluateThroughAClassMapGivenToEvaluate() throws Exception {
+        // Given a model trained on classes background and thing, and footage labelled with
+        // background and object
+        Path model = dir.resolve("m");
+        CommandRun train =
+                execute(
+                        "--data",
+                        "voc:" + voc(dir.resolve("voc"), 96, 72, 96, 72),
+                        "--steps",
+                        "2",
+                        "--output",
+                        model.toString());
+        assertEquals(0, train.exit(), train.err());
+        Path other = voc(dir.resolve("other"), 96, 72, 96, 72);
+        Files.writeString(other.resolve("class_names.txt"), "background\nobject\n");
+        String version = SegmentationModel.readSpec(model).version();
+        // When it is evaluated on that footage without a class map
+        CommandRun byName = evaluate(model, other);
+        // Then the refusal says what to do, and nothing is written
+        assertEquals(2, byName.exit(), byName.err());
+        assertEquals(
+                "canvasflow evaluate: The labels' classes [object] are not classes of model "
+                        + version
+                        + " [background, thing]; give --class-map FILE with a line 'CLASS ="
+                        + " MODEL_CLASS' or 'CLASS = ignore' for each of the labels' classes",
+                byName.err().strip());
+        assertFalse(Files.exists(dir.resolve("report")));
+        // And with --class-map it scores the model
+        Path map =
+                Files.writeString(
+                        dir.resolve("map.txt"), "background = background\nobject = thing\n");
+        CommandRun mapped = evaluate(model, other, "--class-map", map.toString());
+        assertEquals(0, mapped.exit(), mapped.err());
+        assertTrue(Files.exists(dir.resolve("report/evaluation.json")));
+        // And a map onto a class the model does not have is one sentence
+        Path wrong =
+                Files.writeString(
+                        dir.resolve("wrong.txt"), "background = background\nobject = car\n");
+        CommandRun onto = evaluate(model, other, "--class-map", wrong.toString());
+        assertEquals(2, onto.exit(), onto.err());
+        assertEquals(
+                "canvasflow evaluate: Class map "
+                        + wrong
+                        + " maps to [car], which are not classes of model "
+                        + version
+                        + " [background, thing]; map the data's classes onto those or to ignore",
+                onto.err().strip());
+        // And the synthetic split takes no class map
+        CommandRun synthetic =
+                CommandRun.of(
+                        new EvaluateCommand(),
+                        "--model",
+                        model.toString(),
+                        "--class-map",
+                        map.toString());
+        assertEquals(2, synthetic.exit(), synthetic.err());
+        assertEquals(
+                "canvasflow evaluate: --class-map is only for labelled data (voc:, cityscapes:,"
+                        + " labelme: or topic:); leave it out with --data synthetic",
+                synthetic.err().strip());
+    }
+
+    /** evaluate {@code model} on a VOC folder, three iterations, into {@code dir/report}. */
+    private CommandRun evaluate(Path model, Path voc, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--model",
+                                model.toString(),
+                                "--data",
+                                "voc:" + voc,
+                                "--max-iterations",
+                                "3",
+                                "--report",
+                                dir.resolve("report").toString()));
+        args.addAll(List.of(more));
+        return CommandRun.of(new EvaluateCommand(), args.toArray(String[]::new));
+    }
+
+    @Test
     void shouldRefuseAMaskWhoseSizeDiffersFromItsImage() throws Exception {
         Path voc = voc(dir.resolve("voc"), 96, 72, 48, 36);
         CommandRun run = trainTwoStepsOn(voc);

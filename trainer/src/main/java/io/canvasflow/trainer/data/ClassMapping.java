@@ -110,6 +110,33 @@ public final class ClassMapping {
                                 + " = ignore'");
             }
         }
+        ClassMapping mapping = of(source, byName);
+        if (mapping == null) {
+            throw new DatasetException("Class map " + file + " maps every class to ignore");
+        }
+        return mapping;
+    }
+
+    /**
+     * The mapping a model recorded in its lineage ({@link #names}), for {@code source}.
+     *
+     * @param recorded source class to target class or {@code ignore}
+     * @return the mapping, or null when it does not name every class of {@code source} or maps them
+     *     all to ignore
+     */
+    public static ClassMapping recorded(Map<?, ?> recorded, ClassTable source) {
+        Map<String, String> byName = new LinkedHashMap<>();
+        for (String name : source.names()) {
+            if (!(recorded.get(name) instanceof String to)) {
+                return null;
+            }
+            byName.put(name, to);
+        }
+        return of(source, byName);
+    }
+
+    /** The targets, in the order they first appear, coloured as their first source; or null. */
+    private static ClassMapping of(ClassTable source, Map<String, String> byName) {
         List<String> targets = new ArrayList<>();
         for (String to : byName.values()) {
             if (!to.toLowerCase(Locale.ROOT).equals(IGNORE) && !targets.contains(to)) {
@@ -117,7 +144,7 @@ public final class ClassMapping {
             }
         }
         if (targets.isEmpty()) {
-            throw new DatasetException("Class map " + file + " maps every class to ignore");
+            return null;
         }
         int[] colors = new int[targets.size()];
         for (int i = 0; i < colors.length; i++) {
@@ -154,6 +181,19 @@ public final class ClassMapping {
             }
         }
         return new ClassMapping(source, classes, byName);
+    }
+
+    /**
+     * Each source class and what it becomes, a target class or {@code ignore}, in the source's
+     * order: what a model's lineage records, for {@link #recorded}.
+     */
+    public Map<String, String> names() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < source.size(); i++) {
+            int t = table[i] & 0xff;
+            out.put(source.name(i), t == ClassTable.IGNORE_LABEL ? IGNORE : target.name(t));
+        }
+        return out;
     }
 
     /** The classes labels are mapped to. */

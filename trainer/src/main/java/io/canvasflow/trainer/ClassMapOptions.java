@@ -1,0 +1,41 @@
+package io.canvasflow.trainer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --class-map FILE}: how labelled data's classes become a model's, for train and evaluate.
+ */
+public final class ClassMapOptions {
+
+    @Option(
+            names = "--class-map",
+            paramLabel = "FILE",
+            description =
+                    "Labelled data only: file of 'source = target' lines mapping the data's classes"
+                            + " to the model's ('ignore' drops a class). Default: train learns the"
+                            + " data's own classes; evaluate takes the map the model was trained"
+                            + " with (model.json), else the model's classes of the same names.")
+    private Path file;
+
+    /**
+     * The map file.
+     *
+     * @return its path, or null when none was given
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Refuses a path that is not a file, before any data is read.
+     *
+     * @throws IllegalArgumentException "--class-map: no file at PATH"
+     */
+    void check() {
+        if (file != null && !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--class-map: no file at " + file);
+        }
+    }
+}

@@ -8,6 +8,7 @@ import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.FrameSources;
+import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.TopicSnapshot;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
@@ -76,7 +78,9 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Option(
             names = "--frames",
-            description = "Only frames FROM-TO of the source, counted from 0 (default: all).")
+            description =
+                    "Only frames FROM-TO of the source, counted from 0 (default: all; a live"
+                            + " stream's until Ctrl-C).")
     String frames;
 
     @Option(
@@ -179,31 +183,86 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Mixin CommandConfigOptions commandConfig;
 
+    /**
+     * How long Ctrl-C or SIGTERM holds the JVM for the run to finish: the frame being labelled (an
+     * ONNX teacher on a CPU takes seconds), the commit, and a created topic's deletion (up to 20
+     * s).
+     */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+
     /** The topic this run created, if it did: deleted again when the run refuses. */
     private List<String> createdTopics = List.of();
 
+    /** Where this run writes, once opened: what it committed before a failure stays. */
+    private LabelJob.Sink sink;
+
+    /** Set by Ctrl-C or SIGTERM: read no further frame and write what was labelled. */
+    final AtomicBoolean stopRequested = new AtomicBoolean();
+
     @Override
     public Integer call() throws Exception {
-        try {
-            LabelJob.Result r = run();
-            System.out.printf(
-                    Locale.ROOT,
-                    "Labelled %d of %d frames with %s: %s%n",
-                    r.framesLabelled(),
-                    r.framesRead(),
-                    r.teacher(),
-                    shares(r));
-            System.out.println(
-                    voc() != null ? "Wrote " + voc() : "Wrote topic " + toTopic() + " (committed)");
-            return 0;
-        } catch (TeacherException
-                | DatasetException
-                | FrameSourceException
-                | IllegalArgumentException e) {
-            dropCreatedTopic();
-            System.err.println("canvasflow label: " + e.getMessage());
-            return 2;
+        // (the catches are inside the hook's block: its close lets the JVM go, after the message)
+        try (GracefulStop stop =
+                new GracefulStop("label-shutdown", () -> stopRequested.set(true), STOP_GRACE)) {
+            try {
+                LabelJob.Result r = run();
+                System.out.printf(
+                        Locale.ROOT,
+                        "Labelled %d of %d frames with %s: %s%n",
+                        r.framesLabelled(),
+                        r.framesRead(),
+                        r.teacher(),
+                        shares(r));
+                if (r.framesWritten() > 0) {
+                    System.out.println(
+                            voc() != null
+                                    ? "Wrote " + voc()
+                                    : "Wrote topic " + toTopic() + " (committed)");
+                }
+                if (!r.stopped()) {
+                    return 0;
+                }
+                if (r.framesWritten() == 0) {
+                    dropCreatedTopic();
+                }
+                System.err.println(
+                        "canvasflow label: stopped by Ctrl-C or SIGTERM after "
+                                + r.framesRead()
+                                + " frames read; "
+                                + stopped(r));
+                return 130;
+            } catch (TeacherException
+                    | DatasetException
+                    | FrameSourceException
+                    | IllegalArgumentException e) {
+                dropCreatedTopic();
+                long kept = sink == null ? 0 : sink.checkpointed();
+                System.err.println(
+                        "canvasflow label: "
+                                + e.getMessage()
+                                + (kept > 0
+                                        ? "; the "
+                                                + kept
+                                                + " frames committed before it stay in topic "
+                                                + toTopic()
+                                        : ""));
+                return 2;
+            }
         }
+    }
+
+    /** What a stopped run wrote. */
+    private String stopped(LabelJob.Result r) {
+        if (r.framesWritten() > 0) {
+            return "the "
+                    + r.framesWritten()
+                    + " frames labelled are written"
+                    + (voc() != null ? " to " + voc() : " to topic " + toTopic());
+        }
+        return r.framesLabelled() == 0
+                ? "nothing was written"
+                : "nothing was written, as the teacher had labelled nothing but "
+                        + r.classes().name(0);
     }
 
     /**
@@ -257,8 +316,10 @@ public final class LabelCommand implements Callable<Integer> {
         String cameraId = camera != null ? camera : stem(source);
         try (Teacher t = Teachers.open(teacher, motionSettings(), onnxSettings());
                 FrameSource frameSource = open(cameraId, range);
-                LabelJob.Sink sink = sink(t, cameraId)) {
-            return LabelJob.run(frameSource, cameraId, range, t, sink, System.out);
+                LabelJob.Sink opened = sink(t, cameraId)) {
+            this.sink = opened;
+            return LabelJob.run(
+                    frameSource, cameraId, range, t, opened, System.out, stopRequested::get);
         }
     }
 
@@ -337,8 +398,10 @@ public final class LabelCommand implements Callable<Integer> {
             publisher.close();
             throw e;
         }
-        return LabelJob.topicSink(
-                publisher, LabelJob.metadata(t.classes(), t.description(), source));
+        return new TopicSink(
+                publisher,
+                LabelJob.metadata(t.classes(), t.description(), source),
+                LabelJob.Batching.TRANSACTIONS);
     }
 
     /** The cluster's client settings, for the admin calls that make and delete the topic. */

@@ -1,6 +1,5 @@
 package io.canvasflow.trainer.label;
 
-import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.clients.SourceFrame;
@@ -14,19 +13,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.utils.Utils;
 
 /**
  * Runs a teacher over one camera's frames and writes the frames it labelled, either to a Kafka
- * topic (in one transaction: all of them or none) or to a VOC-layout folder (written beside and
- * moved into place at the end). When the teacher labelled no pixel of any class but its first
- * (background) in the whole range, nothing is written and the run fails.
+ * topic (in transactions of a bounded size, {@link TopicSink}) or to a VOC-layout folder (written
+ * beside and moved into place at the end). Nothing is written before the teacher has labelled a
+ * pixel of a class other than its first (background): when it labels none in the whole range,
+ * nothing is written and the run fails. Asked to stop, it reads no further frame and writes what
+ * was labelled.
  */
 public final class LabelJob {
 
@@ -37,16 +41,49 @@ public final class LabelJob {
      *
      * @param framesRead frames read from the source in the range
      * @param framesLabelled frames the teacher labelled (warm-up frames are not)
+     * @param framesWritten frames written: those labelled, or none when a stopped run's teacher had
+     *     labelled nothing but background
      * @param pixelsPerClass labelled pixels of each class, ignore label at index 255
      * @param classes the teacher's classes
      * @param teacher the teacher's description
+     * @param stopped whether it was asked to stop before the end of the range
      */
     public record Result(
             long framesRead,
             long framesLabelled,
+            long framesWritten,
             long[] pixelsPerClass,
             ClassTable classes,
-            String teacher) {}
+            String teacher,
+            boolean stopped) {}
+
+    /**
+     * When a sink that writes in parts (a topic's transactions) makes what was added visible: once
+     * a part holds {@code frames} frames or has been open for {@code age}, but not before a frame
+     * with a pixel of a class other than the first.
+     *
+     * @param frames the most frames in one part
+     * @param age the longest a part stays open once its first frame is added
+     * @param firstObjectWithin the longest the first part waits for a frame with a pixel of a class
+     *     other than the first; then the run fails and nothing is written
+     */
+    public record Batching(int frames, Duration age, Duration firstObjectWithin) {
+
+        /** One part, the whole run: a sink that writes everything at the end. */
+        public static final Batching WHOLE_RUN =
+                new Batching(
+                        Integer.MAX_VALUE,
+                        ChronoUnit.FOREVER.getDuration(),
+                        ChronoUnit.FOREVER.getDuration());
+
+        /**
+         * A topic's: a transaction of at most 100 frames or a minute's labelling, and at most 10
+         * minutes' labelling before the first frame that shows something, well inside the 15
+         * minutes a transaction may stay open (FramePublisher's transaction timeout).
+         */
+        public static final Batching TRANSACTIONS =
+                new Batching(100, Duration.ofMinutes(1), Duration.ofMinutes(10));
+    }
 
     /** Where labelled frames go. */
     public interface Sink extends AutoCloseable {
@@ -54,6 +91,19 @@ public final class LabelJob {
         /** Adds one labelled frame. */
         void add(String camera, long sequence, Instant capture, BufferedImage image, byte[] labels)
                 throws IOException;
+
+        /** How it writes in parts; {@link Batching#WHOLE_RUN} when it writes all at the end. */
+        default Batching batching() {
+            return Batching.WHOLE_RUN;
+        }
+
+        /** Makes everything added so far visible, where it writes in parts. */
+        default void checkpoint() throws IOException {}
+
+        /** The frames made visible so far by {@link #checkpoint}, which a failure leaves. */
+        default long checkpointed() {
+            return 0;
+        }
 
         /** Makes everything added visible. */
         void commit() throws IOException;
@@ -68,7 +118,10 @@ public final class LabelJob {
     /**
      * Labels {@code range} of {@code source} as camera {@code camera}.
      *
-     * @throws TeacherException when the teacher labelled nothing (nothing is written)
+     * @param stop asked before each frame is read: once true, no further frame is read and what was
+     *     labelled is written (nothing, when the teacher labelled nothing but background)
+     * @throws TeacherException when the teacher labelled nothing but background, in the range or in
+     *     the longest the sink's first part may wait (nothing is written)
      */
     public static Result run(
             FrameSource source,
@@ -76,18 +129,26 @@ public final class LabelJob {
             SequenceRange range,
             Teacher teacher,
             Sink sink,
-            PrintStream progress)
+            PrintStream progress,
+            BooleanSupplier stop)
             throws IOException {
         long[] pixels = new long[256];
         long read = 0;
         long labelled = 0;
+        boolean anyObject = false;
+        Batching batching = sink.batching();
+        long inPart = 0;
+        long partStart = 0;
         Instant start = Instant.now();
         double fps = source.nativeFps();
+        boolean stopped = false;
         boolean done = false;
         try {
-            for (Optional<SourceFrame> next = source.next();
-                    next.isPresent();
-                    next = source.next()) {
+            while (!(stopped = stop.getAsBoolean())) {
+                Optional<SourceFrame> next = source.next();
+                if (next.isEmpty()) {
+                    break;
+                }
                 SourceFrame frame = next.get();
                 if (frame.index() > range.to()) {
                     break;
@@ -103,6 +164,7 @@ public final class LabelJob {
                 byte[] l = labels.get();
                 for (byte b : l) {
                     pixels[b & 0xff]++;
+                    anyObject |= b != 0 && b != (byte) ClassTable.IGNORE_LABEL;
                 }
                 Instant capture =
                         frame.captureTime() != null
@@ -110,31 +172,42 @@ public final class LabelJob {
                                 : start.plusMillis(Math.round(frame.index() * 1000 / fps));
                 sink.add(camera, frame.index(), capture, frame.image(), l);
                 labelled++;
+                if (inPart++ == 0) {
+                    partStart = System.nanoTime();
+                }
+                Duration open = Duration.ofNanos(System.nanoTime() - partStart);
+                if (anyObject
+                        && (inPart >= batching.frames() || open.compareTo(batching.age()) >= 0)) {
+                    sink.checkpoint();
+                    inPart = 0;
+                } else if (!anyObject && open.compareTo(batching.firstObjectWithin()) >= 0) {
+                    throw new TeacherException(
+                            onlyBackground(teacher, read, source)
+                                    + " within "
+                                    + describe(batching.firstObjectWithin())
+                                    + ", the longest a topic's first transaction waits for a frame"
+                                    + " that shows something; nothing was written; give --frames"
+                                    + " FROM-TO where something is seen");
+                }
                 if (labelled % 100 == 0) {
                     progress.printf("labelled %d frames (frame %d)%n", labelled, frame.index());
                 }
+            }
+            if (stopped && !anyObject) {
+                // nothing was made visible before a frame that shows something: nothing to keep
+                return new Result(
+                        read, labelled, 0, pixels, teacher.classes(), teacher.description(), true);
             }
             if (read == 0) {
                 throw new TeacherException(
                         "read no frame in range " + range + " of " + source.description());
             }
-            long objects = 0;
-            for (int c = 1; c < 255; c++) {
-                objects += pixels[c];
-            }
-            if (objects == 0) {
+            if (!anyObject) {
                 throw new TeacherException(
-                        "teacher "
-                                + teacher.description()
-                                + " labelled no pixel as anything but "
-                                + teacher.classes().name(0)
-                                + " in "
-                                + read
-                                + " frames ("
+                        onlyBackground(teacher, read, source)
+                                + " ("
                                 + range
-                                + ") of "
-                                + source.description()
-                                + "; nothing was written");
+                                + "); nothing was written");
             }
             sink.commit();
             done = true;
@@ -143,7 +216,31 @@ public final class LabelJob {
                 sink.abort();
             }
         }
-        return new Result(read, labelled, pixels, teacher.classes(), teacher.description());
+        return new Result(
+                read,
+                labelled,
+                labelled,
+                pixels,
+                teacher.classes(),
+                teacher.description(),
+                stopped);
+    }
+
+    private static String onlyBackground(Teacher teacher, long read, FrameSource source) {
+        return "teacher "
+                + teacher.description()
+                + " labelled no pixel as anything but "
+                + teacher.classes().name(0)
+                + " in "
+                + read
+                + " frames of "
+                + source.description();
+    }
+
+    private static String describe(Duration d) {
+        return d.toSeconds() >= 60 && d.toSecondsPart() == 0
+                ? d.toMinutes() + " minutes"
+                : d.toMillis() / 1000.0 + " s";
     }
 
     /** The metadata of a frame labelled by {@code teacher} from {@code source}. */
@@ -153,34 +250,6 @@ public final class LabelJob {
         m.put(LabelMetadata.TEACHER, teacher);
         m.put(LabelMetadata.SOURCE, source);
         return m;
-    }
-
-    /** Writes labelled frames to a topic, in one transaction. */
-    public static Sink topicSink(FramePublisher publisher, Map<String, String> metadata) {
-        publisher.beginTransaction();
-        return new Sink() {
-            @Override
-            public void add(
-                    String camera, long sequence, Instant capture, BufferedImage image, byte[] l) {
-                byte[] png = ImageCodecs.grayLabelPng(l, image.getWidth(), image.getHeight());
-                publisher.publish(camera, sequence, capture, image, png, metadata);
-            }
-
-            @Override
-            public void commit() {
-                publisher.commitTransaction();
-            }
-
-            @Override
-            public void abort() {
-                publisher.abortTransaction();
-            }
-
-            @Override
-            public void close() {
-                publisher.close();
-            }
-        };
     }
 
     /**

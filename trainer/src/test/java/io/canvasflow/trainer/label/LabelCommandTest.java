@@ -103,6 +103,80 @@ class LabelCommandTest {
     }
 
     @Test
+    void shouldCommitInTransactionsOfAHundredFramesSoThatAFailureKeepsThem() throws Exception {
+        // Given 230 frames, the one at 220 unreadable
+        Path frames = frames(230, 0);
+        Path broken = frames.resolve("f0220.png");
+        Files.writeString(broken, "not a png");
+        // When they are labelled into a topic
+        CommandRun run =
+                labelInto(
+                        "labelled-parts",
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "parts",
+                        "--warm-up",
+                        "5",
+                        "--min-area",
+                        "20");
+        // Then the failure is one sentence that says what stays: the two transactions of 100
+        // labelled frames committed before it (one transaction for the run left nothing, and
+        // failed at its commit after 15 minutes however the run went)
+        assertEquals(2, run.exit(), run.err());
+        List<String> said =
+                run.err().lines().filter(l -> l.startsWith("canvasflow label:")).toList();
+        assertEquals(1, said.size(), run.err());
+        assertTrue(said.get(0).contains("could not read the image " + broken), said.get(0));
+        assertTrue(
+                said.get(0)
+                        .endsWith(
+                                "; the 200 frames committed before it stay in topic labelled-parts"),
+                said.get(0));
+        assertEquals(200, read("labelled-parts", "parts").frameCount());
+    }
+
+    @Test
+    void shouldCleanUpAndExit130WhenStoppedBeforeLabellingAnything() throws Exception {
+        // Given label runs that are stopped (as Ctrl-C or SIGTERM stops them) before any frame
+        Path frames = frames(30, 10);
+        LabelCommand toTopic = new LabelCommand();
+        toTopic.stopRequested.set(true);
+        CommandRun topic =
+                kafka.run(
+                        toTopic,
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "stopped",
+                        "--to-topic",
+                        "labelled-stopped");
+        // Then each exits 130 with a line that says so, and the topic it created is gone
+        assertEquals(130, topic.exit(), topic.err());
+        assertEquals(
+                List.of(
+                        "canvasflow label: stopped by Ctrl-C or SIGTERM after 0 frames read;"
+                                + " nothing was written"),
+                topic.err().lines().filter(l -> l.startsWith("canvasflow label:")).toList());
+        assertTrue(topic.out().contains("Deleted topic labelled-stopped, left empty"), topic.out());
+        // and a VOC run leaves neither its folder nor a partial one
+        LabelCommand toFolder = new LabelCommand();
+        toFolder.stopRequested.set(true);
+        CommandRun voc =
+                CommandRun.of(
+                        toFolder,
+                        "--source",
+                        frames.toString(),
+                        "--voc",
+                        dir.resolve("out/voc").toString());
+        assertEquals(130, voc.exit(), voc.err());
+        assertFalse(Files.exists(dir.resolve("out")), "the folders made for it are gone");
+        try (var left = Files.list(dir)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().contains("partial")));
+        }
+    }
+
+    @Test
     void shouldSayWhichCamerasATopicHoldsWhenTheCameraHasNone() throws Exception {
         CommandRun run =
                 labelInto(

@@ -1,0 +1,219 @@
+package io.canvasflow.trainer.label;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.clients.FramePublisher;
+import io.canvasflow.clients.FrameSource;
+import io.canvasflow.clients.FrameSources;
+import io.canvasflow.kafka.BrokerExtension;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.testsupport.TopicReader;
+import io.canvasflow.trainer.data.SequenceRange;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@link LabelJob} leaves written when a run fails part way or is asked to stop. */
+class LabelJobTest {
+
+    @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
+
+    @TempDir Path dir;
+
+    private static final ClassTable CLASSES = ClassTable.withVocPalette(List.of("bg", "thing"));
+
+    @Test
+    void shouldCommitEachFullTransactionSoThatAFailureLeavesWholeOnes() throws Exception {
+        // Given 30 frames, a teacher that fails on frame 25, and transactions of 10 frames
+        String topic = "parts-failed";
+        try (FrameSource source = frames(30);
+                TopicSink sink = topicSink(topic, new LabelJob.Batching(10, HOUR, HOUR))) {
+            // When they are labelled
+            TeacherException e =
+                    assertThrows(
+                            TeacherException.class,
+                            () -> run(source, new Squares(true, 25), sink, () -> false));
+            // Then the failure is told, and the two transactions committed before it stay, whole
+            // (in one transaction for the run, a failure or a run past 15 minutes left nothing)
+            assertEquals("the teacher failed on frame 25", e.getMessage());
+            assertEquals(20, sink.checkpointed());
+        }
+        assertEquals(20, committed(topic, 20));
+    }
+
+    @Test
+    void shouldWriteWhatWasLabelledWhenAskedToStop() throws Exception {
+        // Given a run asked to stop once it has read 12 frames of 30, into a topic
+        String topic = "parts-stopped";
+        AtomicInteger asked = new AtomicInteger();
+        BooleanSupplier afterTwelve = () -> asked.incrementAndGet() > 12;
+        LabelJob.Result toTopic;
+        try (FrameSource source = frames(30);
+                TopicSink sink = topicSink(topic, new LabelJob.Batching(5, HOUR, HOUR))) {
+            toTopic = run(source, new Squares(true, -1), sink, afterTwelve);
+        }
+        // Then it reads no further frame and commits the 12 it labelled
+        assertEquals(List.of(12L, 12L, 12L, true), summary(toTopic));
+        assertEquals(12, committed(topic, 12));
+        // And into a VOC folder, the folder is finished with them, with no partial folder left
+        asked.set(0);
+        Path voc = dir.resolve("out/voc");
+        LabelJob.Result toFolder;
+        try (FrameSource source = frames(30);
+                LabelJob.Sink sink = LabelJob.vocSink(voc, CLASSES)) {
+            toFolder = run(source, new Squares(true, -1), sink, afterTwelve);
+        }
+        assertEquals(List.of(12L, 12L, 12L, true), summary(toFolder));
+        assertEquals(12, count(voc.resolve("SegmentationClassPNG")));
+        assertEquals(List.of("voc"), names(dir.resolve("out")));
+        // And a run stopped before its teacher labelled anything but background writes nothing
+        asked.set(0);
+        Path empty = dir.resolve("out/empty");
+        try (FrameSource source = frames(30);
+                LabelJob.Sink sink = LabelJob.vocSink(empty, CLASSES)) {
+            LabelJob.Result none = run(source, new Squares(false, -1), sink, afterTwelve);
+            assertEquals(List.of(12L, 12L, 0L, true), summary(none));
+        }
+        assertEquals(List.of("voc"), names(dir.resolve("out")));
+    }
+
+    @Test
+    void shouldWriteNothingWhenNoFrameShowsAnythingBeforeTheFirstTransactionMustEnd()
+            throws Exception {
+        // Given a teacher that labels only background, and no time to wait for anything else
+        String topic = "parts-background";
+        try (FrameSource source = frames(30);
+                TopicSink sink =
+                        topicSink(topic, new LabelJob.Batching(10, HOUR, Duration.ofMillis(0)))) {
+            // When the frames are labelled
+            TeacherException e =
+                    assertThrows(
+                            TeacherException.class,
+                            () -> run(source, new Squares(false, -1), sink, () -> false));
+            // Then it fails at once, with nothing written (a transaction could not wait longer)
+            assertTrue(
+                    e.getMessage()
+                            .startsWith(
+                                    "teacher squares labelled no pixel as anything but bg in 1"
+                                            + " frames of "),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("give --frames FROM-TO where something is seen"));
+            assertEquals(0, sink.checkpointed());
+        }
+        assertEquals(0, committed(topic, 0));
+    }
+
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    private static LabelJob.Result run(
+            FrameSource source, Teacher teacher, LabelJob.Sink sink, BooleanSupplier stop)
+            throws Exception {
+        return LabelJob.run(
+                source,
+                "cam",
+                SequenceRange.ALL,
+                teacher,
+                sink,
+                new PrintStream(new ByteArrayOutputStream()),
+                stop);
+    }
+
+    private static List<Object> summary(LabelJob.Result r) {
+        return List.of(r.framesRead(), r.framesLabelled(), r.framesWritten(), r.stopped());
+    }
+
+    private TopicSink topicSink(String topic, LabelJob.Batching batching) {
+        kafka.broker().createTopic(topic, 1, Map.of());
+        FramePublisher publisher =
+                FramePublisher.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optTopic(Topics.FRAMES_LABELLED.withName(topic))
+                        .optTransactionalId("label-job-test-" + topic)
+                        .build();
+        return new TopicSink(publisher, LabelJob.metadata(CLASSES, "squares", "test"), batching);
+    }
+
+    /** The frames a read_committed consumer sees, waiting for {@code expected}. */
+    private static int committed(String topic, int expected) {
+        return TopicReader.readFromBeginning(
+                        kafka.bootstrapServers(),
+                        Topics.FRAMES_LABELLED.withName(topic),
+                        expected,
+                        Duration.ofSeconds(expected == 0 ? 3 : 20))
+                .size();
+    }
+
+    private FrameSource frames(int count) throws Exception {
+        Path folder = Files.createTempDirectory(dir, "frames");
+        for (int t = 0; t < count; t++) {
+            BufferedImage frame = new BufferedImage(32, 24, BufferedImage.TYPE_3BYTE_BGR);
+            ImageIO.write(frame, "png", folder.resolve(String.format("f%04d.png", t)).toFile());
+        }
+        return FrameSources.open(folder.toString(), false);
+    }
+
+    private static long count(Path folder) throws Exception {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.count();
+        }
+    }
+
+    private static List<String> names(Path folder) throws Exception {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Labels a square as class 1 on every frame (or only background), failing on one frame. */
+    private static final class Squares implements Teacher {
+        private final boolean square;
+        private final int failAt;
+        private int frame;
+
+        Squares(boolean square, int failAt) {
+            this.square = square;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public ClassTable classes() {
+            return CLASSES;
+        }
+
+        @Override
+        public String description() {
+            return "squares";
+        }
+
+        @Override
+        public Optional<byte[]> label(BufferedImage image) {
+            if (frame++ == failAt) {
+                throw new TeacherException("the teacher failed on frame " + failAt);
+            }
+            byte[] labels = new byte[image.getWidth() * image.getHeight()];
+            if (square) {
+                labels[5 * image.getWidth() + 5] = 1;
+            }
+            return Optional.of(labels);
+        }
+
+        @Override
+        public void close() {}
+    }
+}

@@ -198,7 +198,6 @@ public final class CanvasFlowApp implements AutoCloseable {
             if (config.topicsCreate()) {
                 createTopics(config);
             }
-            requireChangelogsFitFrames(config);
             TopicLimits limits = TopicLimits.read(config);
             config = MaskRoom.fit(DeadLetterRoom.fit(config, limits), limits);
             ChangelogRoom.raise(config, limits);
@@ -279,12 +278,16 @@ public final class CanvasFlowApp implements AutoCloseable {
                 config.topicsCreate()
                         ? List.of()
                         : List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic());
+        List<String> changelogs = changelogs(config);
+        List<String> described = new ArrayList<>(changelogs);
+        described.add(config.framesTopic());
         KafkaPreflight.Cluster cluster;
         try {
             cluster =
                     KafkaPreflight.requireTopics(
                             FollowedModels.clientProperties(config),
                             topics,
+                            described,
                             Duration.ofMillis(config.startupTimeoutMs()),
                             "pass --create-topics (topics.create=true) to create them with "
                                     + config.topicPartitions()
@@ -310,6 +313,20 @@ public final class CanvasFlowApp implements AutoCloseable {
                             + cluster.brokers()
                             + ", or -1 for the brokers' default");
         }
+        // A frames topic serve is about to create gets topic.partitions.
+        Integer frames = cluster.partitions().get(config.framesTopic());
+        requireChangelogsFit(
+                config,
+                frames != null ? frames : config.topicPartitions(),
+                cluster.partitions(),
+                changelogs);
+    }
+
+    /** The changelog topics of this application's stores. */
+    private static List<String> changelogs(CanvasFlowConfig config) {
+        return java.util.stream.Stream.of(StoreNames.CANVAS_STORE, StoreNames.PENDING_FRAMES_STORE)
+                .map(store -> config.applicationId() + "-" + store + "-changelog")
+                .toList();
     }
 
     /**
@@ -318,31 +335,16 @@ public final class CanvasFlowApp implements AutoCloseable {
      * for ever, each with a stack trace. It happens when partitions are added to the frames topic,
      * or a topic of that name is made again, under an application that has run before.
      *
-     * @param config the settings
      * @throws IllegalStateException with one sentence that says what to do
      */
-    static void requireChangelogsFitFrames(CanvasFlowConfig config) {
-        List<String> changelogs =
-                java.util.stream.Stream.of(StoreNames.CANVAS_STORE, StoreNames.PENDING_FRAMES_STORE)
-                        .map(store -> config.applicationId() + "-" + store + "-changelog")
-                        .toList();
-        List<String> topics = new ArrayList<>(changelogs);
-        topics.add(0, config.framesTopic());
-        Map<String, Integer> partitions;
-        try {
-            partitions =
-                    KafkaPreflight.check(
-                                    FollowedModels.clientProperties(config),
-                                    topics,
-                                    Duration.ofMillis(config.startupTimeoutMs()))
-                            .partitions();
-        } catch (KafkaPreflight.FailedException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        Integer frames = partitions.get(config.framesTopic());
+    private static void requireChangelogsFit(
+            CanvasFlowConfig config,
+            int frames,
+            Map<String, Integer> partitions,
+            List<String> changelogs) {
         for (String changelog : changelogs) {
             Integer stored = partitions.get(changelog);
-            if (frames != null && stored != null && !stored.equals(frames)) {
+            if (stored != null && stored != frames) {
                 throw new IllegalStateException(
                         "topic "
                                 + config.framesTopic()

@@ -138,7 +138,31 @@ public final class KafkaPreflight {
     public static Cluster requireTopics(
             Map<String, Object> client, List<String> topics, Duration timeout, String howToCreate)
             throws FailedException {
-        Cluster found = check(client, topics, timeout);
+        return requireTopics(client, topics, List.of(), timeout, howToCreate);
+    }
+
+    /**
+     * Checks that the cluster answers and that every topic exists, and describes some more that may
+     * exist, in the same round trip.
+     *
+     * @param client client properties
+     * @param topics the topics that must exist
+     * @param mayExist topics whose partition counts are wanted where they exist
+     * @param timeout how long to wait for the cluster
+     * @param howToCreate what to say to create a missing topic, e.g. "pass --create-topics"
+     * @return the brokers, and the partition count of each topic that exists
+     * @throws FailedException naming the address or the first missing topic
+     */
+    public static Cluster requireTopics(
+            Map<String, Object> client,
+            List<String> topics,
+            List<String> mayExist,
+            Duration timeout,
+            String howToCreate)
+            throws FailedException {
+        List<String> described = new ArrayList<>(topics);
+        mayExist.stream().filter(t -> !described.contains(t)).forEach(described::add);
+        Cluster found = check(client, described, timeout);
         List<String> missing = new ArrayList<>(topics);
         missing.removeAll(found.partitions().keySet());
         if (!missing.isEmpty()) {

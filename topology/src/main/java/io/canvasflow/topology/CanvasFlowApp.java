@@ -5,7 +5,6 @@ import io.canvasflow.model.EngineThreads;
 import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.StoreNames;
-import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -95,10 +94,7 @@ public final class CanvasFlowApp implements AutoCloseable {
                 new Health(
                         System::currentTimeMillis,
                         REBALANCE_GRACE.toMillis(),
-                        () ->
-                                new Health.Progress(
-                                        metrics.masks(),
-                                        metrics.deadLetters(DeadLetterReason.PROCESSING_ERROR)));
+                        () -> new Health.Progress(metrics.masks(), commits()));
         streams.setUncaughtExceptionHandler(
                 e -> {
                     LOG.error("a stream thread failed; replacing it", e);
@@ -130,6 +126,19 @@ public final class CanvasFlowApp implements AutoCloseable {
             streams.close();
             throw e;
         }
+    }
+
+    /** Transactions (or commits) of the stream threads running now, {@code commit-total}. */
+    private double commits() {
+        double commits = 0;
+        for (var e : streams.metrics().entrySet()) {
+            if (e.getKey().name().equals("commit-total")
+                    && e.getKey().group().equals("stream-thread-metrics")
+                    && e.getValue().metricValue() instanceof Number n) {
+                commits += n.doubleValue();
+            }
+        }
+        return commits;
     }
 
     /** The frames partitions this instance's stream threads process now. */

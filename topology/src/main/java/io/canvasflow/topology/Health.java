@@ -12,12 +12,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * <ul>
  *   <li>a stream thread failed in the last minute (a thread that keeps failing, e.g. on a topic
  *       deleted under it, is replaced in a loop while the state still reads RUNNING);
- *   <li>rebalances have followed one another for more than the grace period, {@link
- *       #FLAPPING_REBALANCES} or more with RUNNING never lasting {@link #SETTLED_MS} between them
- *       (a thread fenced for a transaction that ran too long rebalances, runs for a moment, and is
- *       fenced again, with no failure to count), even read while RUNNING;
- *   <li>over the last {@link #PROGRESS_WINDOW_MS}, frames failed to segment and none made a mask (a
- *       model that throws on every frame, its device lost: every frame a dead letter);
+ *   <li>over the last {@link #PROGRESS_WINDOW_MS}, masks were made and no transaction committed: a
+ *       thread whose transactions outlast {@code transaction.timeout.ms} is fenced, rebalances,
+ *       runs again and is fenced again, with no failure to count and RUNNING most of the time, and
+ *       none of its masks is ever readable;
  *   <li>the instance stopped following its models.
  * </ul>
  *
@@ -28,13 +26,7 @@ final class Health {
     /** How long after a stream thread failed the instance reads DOWN. */
     static final long FAILURE_MEMORY_MS = 60_000;
 
-    /** How long RUNNING must last for a rebalance to be over. */
-    static final long SETTLED_MS = 10_000;
-
-    /** How many rebalances with no settled spell between them make a loop. */
-    static final int FLAPPING_REBALANCES = 3;
-
-    /** The window over which masks and failed frames are compared. */
+    /** The window over which masks made and transactions committed are compared. */
     static final long PROGRESS_WINDOW_MS = 60_000;
 
     /**
@@ -49,22 +41,21 @@ final class Health {
     /**
      * What the instance has done so far.
      *
-     * @param masks masks made
-     * @param failed frames that failed to segment (dead letters with reason PROCESSING_ERROR)
+     * @param masks masks made (in transactions that may yet abort)
+     * @param commits transactions committed by the stream threads running now ({@code
+     *     commit-total}; a replaced thread's count goes with it)
      */
-    record Progress(double masks, double failed) {}
+    record Progress(double masks, double commits) {}
 
     private final LongSupplier clock;
     private final long rebalanceGraceMs;
     private final Supplier<Progress> progress;
-    private long unsettledSince = -1;
-    private long runningSince = -1;
-    private int rebalances;
+    private long rebalancingSince = -1;
     private long lastFailureMs = -1;
     private String lastFailure = "";
     private Progress mark;
     private long markMs;
-    private String failing;
+    private String stalled;
 
     Health(LongSupplier clock, long rebalanceGraceMs) {
         this(clock, rebalanceGraceMs, () -> new Progress(0, 0));
@@ -78,19 +69,12 @@ final class Health {
 
     /** Records a state change. */
     synchronized void onState(KafkaStreams.State now) {
-        long t = clock.getAsLong();
         if (now == KafkaStreams.State.REBALANCING) {
-            settle(t);
-            if (unsettledSince < 0) {
-                unsettledSince = t;
-                rebalances = 0;
+            if (rebalancingSince < 0) {
+                rebalancingSince = clock.getAsLong();
             }
-            rebalances++;
-            runningSince = -1;
-        } else if (now == KafkaStreams.State.RUNNING) {
-            runningSince = t;
         } else {
-            runningSince = -1;
+            rebalancingSince = -1;
         }
     }
 
@@ -126,59 +110,44 @@ final class Health {
                             + " s ago: "
                             + lastFailure);
         }
-        settle(now);
-        long unsettled = unsettledSince < 0 ? 0 : now - unsettledSince;
-        if (unsettled >= rebalanceGraceMs && rebalances >= FLAPPING_REBALANCES) {
-            return new Status(
-                    false,
-                    state,
-                    rebalances
-                            + " rebalances in "
-                            + unsettled / 1000
-                            + " s, never RUNNING for "
-                            + SETTLED_MS / 1000
-                            + " s between them (a thread fenced again and again? see the log)");
+        String stalledNow = stalled(now);
+        if (stalledNow != null) {
+            return new Status(false, state, stalledNow);
         }
-        if (state == KafkaStreams.State.REBALANCING && unsettled >= rebalanceGraceMs) {
-            return new Status(false, state, "rebalancing for " + unsettled / 1000 + " s");
-        }
-        String failingNow = failing(now);
-        if (failingNow != null) {
-            return new Status(false, state, failingNow);
-        }
-        if (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) {
+        if (state == KafkaStreams.State.RUNNING) {
             return new Status(true, state, "");
+        }
+        if (state == KafkaStreams.State.REBALANCING) {
+            long since = rebalancingSince < 0 ? 0 : now - rebalancingSince;
+            return since < rebalanceGraceMs
+                    ? new Status(true, state, "")
+                    : new Status(false, state, "rebalancing for " + since / 1000 + " s");
         }
         return new Status(false, state, "Kafka Streams is " + state);
     }
 
-    /** Ends an unsettled spell once RUNNING has lasted. */
-    private void settle(long now) {
-        if (runningSince >= 0 && now - runningSince >= SETTLED_MS) {
-            unsettledSince = -1;
-        }
-    }
-
-    /** Over the last window: frames failed and no mask was made; judged once a window. */
-    private String failing(long now) {
+    /** Over the last window: masks made and no transaction committed; judged once a window. */
+    private String stalled(long now) {
         Progress p = progress.get();
         if (mark == null) {
             mark = p;
             markMs = now;
         } else if (now - markMs >= PROGRESS_WINDOW_MS) {
-            double failed = p.failed() - mark.failed();
-            failing =
-                    failed > 0 && p.masks() == mark.masks()
+            double masks = p.masks() - mark.masks();
+            stalled =
+                    // (a count that fell is a replaced thread's: judged on the next window)
+                    masks > 0 && p.commits() == mark.commits()
                             ? "in the last "
                                     + (now - markMs) / 1000
                                     + " s "
-                                    + (long) failed
-                                    + " frames failed to segment and none made a mask (the"
-                                    + " dead-letter topic says why, reason PROCESSING_ERROR)"
+                                    + (long) masks
+                                    + " masks were made and no transaction committed, so none"
+                                    + " is readable (a stream thread fenced again and again? see"
+                                    + " the log)"
                             : null;
             mark = p;
             markMs = now;
         }
-        return failing;
+        return stalled;
     }
 }

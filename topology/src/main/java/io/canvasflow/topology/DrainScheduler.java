@@ -120,6 +120,12 @@ final class DrainScheduler {
 
     /** A place for a task that drains on this thread. */
     Slot join() {
+        if (slots.isEmpty()) {
+            // the thread's tasks all went: what their last round spent is no one's
+            round++;
+            roundSpent = 0;
+            lastRoundOutOfTime = false;
+        }
         Slot slot = new Slot();
         slot.lastVisit = clock.getAsLong();
         slots.add(slot);

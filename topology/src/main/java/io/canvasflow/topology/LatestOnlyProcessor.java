@@ -122,12 +122,12 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         try (KeyValueIterator<String, Frame> all = pending.all()) {
             all.forEachRemaining(due::add);
         }
+        // after the camera served last, whose frame has left the store (unless a newer came)
         int first = 0;
-        for (int i = 0; i < due.size(); i++) {
-            if (due.get(i).key.equals(lastServed)) {
-                first = i + 1;
-                break;
-            }
+        while (lastServed != null
+                && first < due.size()
+                && due.get(first).key.compareTo(lastServed) <= 0) {
+            first++;
         }
         int served = 0;
         while (served < due.size() && slot.mayServe()) {

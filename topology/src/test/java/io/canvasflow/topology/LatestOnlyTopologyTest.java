@@ -115,6 +115,43 @@ class LatestOnlyTopologyTest {
     }
 
     @Test
+    void shouldGoOnAfterTheCameraServedLastWhenARoundRunsOutOfTime() {
+        try (TopologyHarness t = harness()) {
+            // Given more cameras with a frame pending than a round has time for
+            int cameras = 400;
+            for (int c = 0; c < cameras; c++) {
+                String camera = String.format("cam-%03d", c);
+                t.frames.pipeInput(camera, jpeg(camera, 1, W, H));
+            }
+            t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+            List<String> first =
+                    t.seen().stream().filter(s -> !s.skipped()).map(Seen::camera).toList();
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    first.size() < cameras, "this machine segmented all in a second");
+
+            // When every camera but the one served last sends its next frame before the next
+            // round
+            String last = first.get(first.size() - 1);
+            for (int c = 0; c < cameras; c++) {
+                String camera = String.format("cam-%03d", c);
+                if (!camera.equals(last)) {
+                    t.frames.pipeInput(camera, jpeg(camera, 2, W, H));
+                }
+            }
+            t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then that round starts after the camera served last, where it started again at
+            // the first camera, and the cameras after it never had a turn
+            List<Seen> second =
+                    t.seen().stream().filter(s -> !s.skipped() && s.sequence() == 2).toList();
+            assertEquals(
+                    String.format("cam-%03d", Integer.parseInt(last.substring(4)) + 1),
+                    second.get(0).camera(),
+                    "first round ended at " + last);
+        }
+    }
+
+    @Test
     void shouldNameWhereAPendingFrameWasReadWhenItsPixelsDoNotDecode() {
         try (TopologyHarness t = harness()) {
             // Given a good frame, then one whose header passes the arrival check but whose pixels

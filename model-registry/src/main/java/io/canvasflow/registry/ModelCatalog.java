@@ -98,7 +98,7 @@ public final class ModelCatalog {
     private final Map<String, Published> manifests = new TreeMap<>();
     private final Map<String, Map<Integer, Chunk>> chunks = new HashMap<>();
     private final Map<String, String> complete = new HashMap<>();
-    private final Map<String, String> completeSha = new HashMap<>();
+    private final Map<String, ModelManifest> completeManifest = new HashMap<>();
     private final Map<String, String> refused = new HashMap<>();
     private volatile Assignments assignments = new Assignments(Map.of());
 
@@ -206,7 +206,7 @@ public final class ModelCatalog {
         boolean known = manifests.remove(version) != null;
         chunks.remove(version);
         complete.remove(version);
-        completeSha.remove(version);
+        completeManifest.remove(version);
         refused.remove(version);
         if (known) {
             listener.removed(version);
@@ -228,13 +228,14 @@ public final class ModelCatalog {
                 || refused.containsKey(version)) {
             return;
         }
-        if (published.manifest().getParametersSha256().equals(completeSha.get(version))) {
-            // The same bytes published again (two publishes of one model that raced, or a
-            // re-run): the version is complete as it was, whichever manifest came last.
+        Map<Integer, Chunk> have = chunksOf(version);
+        if (sameModel(published.manifest(), completeManifest.get(version))) {
+            // The same model published again (two publishes that raced, or a re-run): complete
+            // as it was, whichever manifest came last; the other publication's bytes go.
             complete.put(version, published.publication());
+            have.replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
             return;
         }
-        Map<Integer, Chunk> have = chunksOf(version);
         int count = published.manifest().getChunkCount();
         long bytes = published.manifest().getParametersBytes();
         if (count < 1
@@ -293,7 +294,7 @@ public final class ModelCatalog {
         }
         if (!assemble) {
             complete.put(version, published.publication());
-            completeSha.put(version, published.manifest().getParametersSha256());
+            completeManifest.put(version, published.manifest());
             return;
         }
         List<byte[]> parameters =
@@ -306,9 +307,16 @@ public final class ModelCatalog {
             return;
         }
         complete.put(version, published.publication());
-        completeSha.put(version, published.manifest().getParametersSha256());
+        completeManifest.put(version, published.manifest());
         have.replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
         listener.complete(spec, published.manifest().getModelJson(), parameters);
+    }
+
+    /** Whether two manifests describe the same model: the same parameters and model.json. */
+    private static boolean sameModel(ModelManifest a, ModelManifest b) {
+        return b != null
+                && a.getParametersSha256().equals(b.getParametersSha256())
+                && a.getModelJson().equals(b.getModelJson());
     }
 
     /** Why a put-together version is refused. */

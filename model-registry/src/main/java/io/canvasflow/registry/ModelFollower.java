@@ -44,6 +44,10 @@ public final class ModelFollower implements AutoCloseable {
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(10);
     private static final Duration END_CHECK = Duration.ofMillis(500);
     private static final String TMP_INFIX = ".tmp-";
+    private static final java.util.regex.Pattern TMP_NAME =
+            java.util.regex.Pattern.compile(".+\\.tmp-[0-9]+");
+    private static final Duration STALE_TMP = Duration.ofMinutes(10);
+    private static final String MARKER = ".canvasflow-model-cache";
 
     /** What the follower tells its owner, on the follower's thread. */
     public interface Listener {
@@ -220,14 +224,18 @@ public final class ModelFollower implements AutoCloseable {
      * touched.
      */
     private void pruneCache() {
-        if (!Files.isDirectory(cacheDir)) {
+        if (!ownsCache()) {
             return;
         }
+        long stale = System.currentTimeMillis() - STALE_TMP.toMillis();
         try (var entries = Files.list(cacheDir)) {
             for (Path dir : entries.filter(Files::isDirectory).toList()) {
                 String name = dir.getFileName().toString();
-                boolean temporary = name.contains(TMP_INFIX);
-                if (temporary
+                // another instance sharing the cache may be writing a fresh one
+                boolean leftOver =
+                        TMP_NAME.matcher(name).matches()
+                                && Files.getLastModifiedTime(dir).toMillis() < stale;
+                if (leftOver
                         || (Files.exists(dir.resolve(ModelSpec.FILE_NAME))
                                 && !catalog.isPublished(name))) {
                     deleteQuietly(dir);
@@ -235,6 +243,31 @@ public final class ModelFollower implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("could not look through the model cache {}: {}", cacheDir, e.toString());
+        }
+    }
+
+    /**
+     * Whether the cache folder is this class's to delete in: one it made, or found empty, and
+     * marked. A folder that held something else (a folder of the user's models named as the cache)
+     * is written to but never pruned.
+     */
+    private boolean ownsCache() {
+        Path marker = cacheDir.resolve(MARKER);
+        try {
+            if (Files.exists(marker)) {
+                return true;
+            }
+            Files.createDirectories(cacheDir);
+            try (var entries = Files.list(cacheDir)) {
+                if (entries.findAny().isPresent()) {
+                    return false;
+                }
+            }
+            Files.writeString(
+                    marker, "CanvasFlow's model cache: versions in it are deleted when removed\n");
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -336,6 +369,7 @@ public final class ModelFollower implements AutoCloseable {
             Path dir = cacheDir.resolve(spec.version());
             try {
                 Files.createDirectories(cacheDir);
+                ownsCache(); // marked while still empty, the first time
                 Path json = dir.resolve(ModelSpec.FILE_NAME);
                 if (!Files.exists(json)
                         || !Files.readString(json, StandardCharsets.UTF_8).equals(modelJson)) {
@@ -372,7 +406,7 @@ public final class ModelFollower implements AutoCloseable {
         @Override
         public void removed(String version) {
             Path dir = cacheDir.resolve(version);
-            if (Files.exists(dir.resolve(ModelSpec.FILE_NAME))) {
+            if (ownsCache() && Files.exists(dir.resolve(ModelSpec.FILE_NAME))) {
                 deleteQuietly(dir); // a model loaded from it keeps its parameters in memory
             }
             listener.modelRemoved(version);

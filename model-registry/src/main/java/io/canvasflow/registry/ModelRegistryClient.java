@@ -138,10 +138,18 @@ public final class ModelRegistryClient {
                         TopicConfig.CLEANUP_POLICY_CONFIG,
                         CHECK_TIMEOUT,
                         problem -> LOG.debug("{}", problem));
+        // compact alone: "compact,delete" compacts and still deletes old segments
         List<String> notCompacted =
                 names.stream()
                         .filter(policies::containsKey)
-                        .filter(t -> !policies.get(t).contains(TopicConfig.CLEANUP_POLICY_COMPACT))
+                        .filter(
+                                t ->
+                                        !policies.get(t)
+                                                        .contains(
+                                                                TopicConfig.CLEANUP_POLICY_COMPACT)
+                                                || policies.get(t)
+                                                        .contains(
+                                                                TopicConfig.CLEANUP_POLICY_DELETE))
                         .toList();
         if (notCompacted.isEmpty()) {
             return;

@@ -103,17 +103,16 @@ public final class TileBoard {
     }
 
     /**
-     * Whether a mask is newer than a camera's tile: captured later, or at the same time with a
-     * sequence at least as high. Capture time first, because a restarted publisher numbers the
-     * camera's frames from 0 again while its capture times go on rising (what the topology reads as
-     * SEQUENCE_RESTART); by sequence alone the tile stayed on the old run until the new one passed
-     * its number.
+     * Whether a mask is newer than a camera's tile, as the topology's canvas policy reads frames: a
+     * higher sequence, or a later capture (a restarted publisher numbers the camera's frames from 0
+     * again while its capture times go on rising: SEQUENCE_RESTART), or the same frame again. By
+     * sequence alone the tile stayed on the old run until the new one passed its number; by capture
+     * time alone it froze when the camera's clock was set back.
      */
     private static boolean newer(long captureMillis, long sequence, Tile tile) {
-        if (captureMillis != tile.captureMillis()) {
-            return captureMillis > tile.captureMillis();
-        }
-        return sequence >= tile.sequence();
+        return sequence > tile.sequence()
+                || captureMillis > tile.captureMillis()
+                || (captureMillis == tile.captureMillis() && sequence == tile.sequence());
     }
 
     /**

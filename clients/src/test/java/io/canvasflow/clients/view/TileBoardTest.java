@@ -30,15 +30,26 @@ class TileBoardTest {
 
     @Test
     void shouldKeepTheNewerTileWhenAnOlderMaskComesLate() {
-        // Given the new run's first mask
+        // Given the new run's second mask
         show("a", 104, 104_000);
         show("a", 0, 200_000);
+        show("a", 1, 201_000);
 
-        // When a mask of the old run, captured earlier, comes after it
-        show("a", 105, 105_000);
+        // When its first mask comes after it (released late by the join)
+        show("a", 0, 200_000);
 
-        // Then the tile stays on the new run
-        assertEquals(List.of("a 0 200000"), tiles());
+        // Then the tile stays on the newer one
+        assertEquals(List.of("a 1 201000"), tiles());
+    }
+
+    @Test
+    void shouldFollowACameraWhoseClockWasSetBack() {
+        // Given a camera's frame 10, and its clock set back an hour before frame 11
+        show("a", 10, 3_600_000);
+        show("a", 11, 1_000);
+
+        // Then the tile follows it, as the topology does, where it froze for the hour
+        assertEquals(List.of("a 11 1000"), tiles());
     }
 
     @Test

@@ -148,6 +148,8 @@ public final class DemoCommand extends BaseCommand {
                             + " deleted at the end by default).")
     private boolean keepTopics;
 
+    private volatile boolean stopping;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -156,8 +158,13 @@ public final class DemoCommand extends BaseCommand {
         // On Ctrl-C or SIGTERM: interrupt the demo, so that it finishes the MP4s, stops the
         // topology and the broker and deletes their folders and its topics before the JVM goes.
         Thread demo = Thread.currentThread();
+        Runnable stopDemo =
+                () -> {
+                    stopping = true;
+                    demo.interrupt();
+                };
         try (GracefulStop stop =
-                new GracefulStop("demo-shutdown", demo::interrupt, Duration.ofSeconds(60))) {
+                new GracefulStop("demo-shutdown", stopDemo, Duration.ofSeconds(60))) {
             try {
                 return runAndReport(stdout, stderr);
             } finally {
@@ -186,7 +193,12 @@ public final class DemoCommand extends BaseCommand {
                             + " (choose another --view-port, 0 for any free one, or --no-view)");
             stderr.flush();
             return 2;
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | RuntimeException e) {
+            // Stopped (wherever the interrupt landed: a Kafka client or a check may turn it
+            // into its own exception), or failed.
+            if (!stopping && e instanceof RuntimeException r) {
+                throw r;
+            }
             stderr.println("canvasflow demo: stopped before the end; no report was written");
             stderr.flush();
             return 130;
@@ -346,6 +358,9 @@ public final class DemoCommand extends BaseCommand {
                         out);
             }
         } finally {
+            // An interrupt that was not consumed would cut the clean-up short (the topics'
+            // deletion first): taken here, and put back after.
+            boolean interrupted = Thread.interrupted();
             pool.shutdownNow();
             if (view != null) {
                 view.close();
@@ -362,6 +377,9 @@ public final class DemoCommand extends BaseCommand {
                                 onCluster.dlqTopic()));
             }
             deleteRecursively(stateDir);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

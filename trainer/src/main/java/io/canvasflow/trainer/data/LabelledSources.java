@@ -190,6 +190,7 @@ public final class LabelledSources {
                         s.range(),
                         s.exclude(),
                         s.width(),
-                        s.height()));
+                        s.height(),
+                        TopicLabelledData.IDLE_LIMIT));
     }
 }

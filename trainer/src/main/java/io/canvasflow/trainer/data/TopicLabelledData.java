@@ -58,20 +58,7 @@ public final class TopicLabelledData {
             SequenceRange exclude,
             int width,
             int height,
-            Duration idleLimit) {
-
-        /** A request that waits at most {@link #IDLE_LIMIT} for each record. */
-        public Request(
-                Map<String, String> kafka,
-                Topic<String, Frame> topic,
-                String camera,
-                SequenceRange range,
-                SequenceRange exclude,
-                int width,
-                int height) {
-            this(kafka, topic, camera, range, exclude, width, height, IDLE_LIMIT);
-        }
-    }
+            Duration idleLimit) {}
 
     /**
      * Reads the frames.

@@ -468,7 +468,8 @@ class LabelCommandTest {
                         SequenceRange.ALL,
                         null,
                         0,
-                        0));
+                        0,
+                        TopicLabelledData.IDLE_LIMIT));
     }
 
     @Test

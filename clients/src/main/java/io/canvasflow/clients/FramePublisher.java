@@ -7,6 +7,7 @@ import io.canvasflow.schemas.avro.ImageEncoding;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -45,6 +46,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * to batch cameras together. Thread-safe: one publisher serves many cameras.
  */
 public final class FramePublisher implements AutoCloseable {
+
+    /**
+     * How long a transactional publisher's transaction may stay open, unless its producer
+     * properties say otherwise: the broker's default limit ({@code transaction.max.timeout.ms}).
+     */
+    public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     /** The largest request the producer sends: room for a large JPEG and its ground truth. */
     public static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -416,7 +423,9 @@ public final class FramePublisher implements AutoCloseable {
          */
         public Builder optTransactionalId(String transactionalId) {
             producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-            producerProperties.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 900_000);
+            producerProperties.putIfAbsent(
+                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    (int) TRANSACTION_TIMEOUT.toMillis());
             return this;
         }
 

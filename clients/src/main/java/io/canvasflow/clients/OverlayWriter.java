@@ -234,10 +234,11 @@ public final class OverlayWriter implements AutoCloseable {
 
     /**
      * The camera's file name (its PNG folder, and its MP4 with {@code .mp4}), fixed at its first
-     * overlay: the id made safe, with a short hash of the id added when that changed it or the name
-     * is another camera's, compared case-insensitively. Ids that are the same once made safe
-     * ({@code gate 1}, {@code gate_1}) or differ only in case (one file on a case-insensitive file
-     * system) would write into each other's files.
+     * overlay: the id made safe, with a short hash of the id added when that changed it, when the
+     * id has capitals or ends in {@code .mp4}, or when the name is another camera's, compared
+     * case-insensitively. Ids that are the same once made safe ({@code gate 1}, {@code gate_1}) or
+     * differ only in case (one file on a case-insensitive file system) would write into each
+     * other's files, in one run or in two into the same folder.
      */
     private String fileName(String cameraId) {
         return fileNames.computeIfAbsent(cameraId, this::uniqueName);
@@ -249,7 +250,13 @@ public final class OverlayWriter implements AutoCloseable {
             safe = "_" + safe;
         }
         safe = safe.substring(0, Math.min(safe.length(), MAX_NAME_CHARS));
-        String name = safe.equals(cameraId) && free(safe) ? safe : safe + "-" + hash(cameraId);
+        // From the id alone, so that a second run into the same folder names each camera as the
+        // first did: plain only where the id is safe, lower case and not a video's name.
+        boolean plain =
+                safe.equals(cameraId)
+                        && cameraId.equals(cameraId.toLowerCase(Locale.ROOT))
+                        && !cameraId.endsWith(".mp4");
+        String name = plain && free(safe) ? safe : safe + "-" + hash(cameraId);
         for (int n = 2; !free(name); n++) {
             name = safe + "-" + hash(cameraId) + "-" + n;
         }

@@ -126,6 +126,20 @@ class OverlayWriterTest {
         for (Path png : pngs) {
             assertTrue(Files.isRegularFile(png), png.toString());
         }
+
+        // And a second run into the same folder, the cameras coming the other way round, names
+        // them as the first did (a name that went to whichever came first would now swap)
+        try (OverlayWriter again = new OverlayWriter(dir, 1, 4, new OverlayRenderer())) {
+            for (String camera : List.of("A", "a")) {
+                MaskEvent mask = SourceRateTest.mask(1, 1);
+                mask.setCameraId(camera);
+                Frame frame = SourceRateTest.frame(1, Map.of());
+                frame.setCameraId(camera);
+                again.write(mask, frame);
+            }
+            assertEquals(videos.get("A"), again.videos().get("A"));
+            assertEquals(videos.get("a"), again.videos().get("a"));
+        }
     }
 
     private static List<Object> rateAndFrames(Path mp4) throws Exception {

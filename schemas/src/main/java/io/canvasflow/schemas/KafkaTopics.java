@@ -107,6 +107,42 @@ public final class KafkaTopics {
     }
 
     /**
+     * Whether some producer has a transaction open on a topic: records not committed yet, which a
+     * committed read does not see. Where the cluster cannot say (no right to describe producers, no
+     * answer in time), the answer is yes: a caller asks before deleting.
+     *
+     * @param client client properties: bootstrap servers and security settings (others ignored)
+     * @param topic the topic
+     * @param timeout how long to wait for the cluster
+     * @return whether a transaction is open on one of its partitions, or that cannot be known
+     */
+    public static boolean hasOpenTransaction(
+            Map<String, Object> client, String topic, Duration timeout) {
+        try (Admin admin = admin(client)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic)
+                    .partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            return admin
+                    .describeProducers(partitions)
+                    .all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .values()
+                    .stream()
+                    .flatMap(state -> state.activeProducers().stream())
+                    .anyMatch(producer -> producer.currentTransactionStartOffset().isPresent());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
      * The largest record batch each topic takes: its {@code max.message.bytes}, as set on the topic
      * or inherited from the brokers' {@code message.max.bytes}.
      *

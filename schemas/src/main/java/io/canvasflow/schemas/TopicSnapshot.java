@@ -297,6 +297,11 @@ public final class TopicSnapshot {
             return inside;
         }
 
+        /** Stops reading every partition: the caller has what it wanted. */
+        public void finishAll() {
+            List.copyOf(pending).forEach(this::finish);
+        }
+
         /** Stops reading a partition before the end of its range. */
         public void finish(TopicPartition tp) {
             if (pending.remove(tp)) {

@@ -61,7 +61,7 @@ public final class LabelCommand implements Callable<Integer> {
      */
     private static final int MAX_TRANSACTIONAL_ID = 249;
 
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._/-]+");
 
     @Option(
             names = "--source",
@@ -234,19 +234,24 @@ public final class LabelCommand implements Callable<Integer> {
             } catch (TeacherException
                     | DatasetException
                     | FrameSourceException
-                    | IllegalArgumentException e) {
+                    | IllegalArgumentException
+                    | KafkaException e) {
+                // A Kafka failure mid-run too (a second run for this camera fenced this one, a
+                // record over the topic's limit, a timeout): one sentence, and what stays.
                 dropCreatedTopic();
                 long kept = sink == null ? 0 : sink.checkpointed();
                 System.err.println(
                         "canvasflow label: "
-                                + e.getMessage()
+                                + (e instanceof KafkaException k
+                                        ? "Kafka failed: " + KafkaClientFailure.describe(k)
+                                        : e.getMessage())
                                 + (kept > 0
                                         ? "; the "
                                                 + kept
                                                 + " frames committed before it stay in topic "
                                                 + toTopic()
                                         : ""));
-                return 2;
+                return e instanceof KafkaException ? 1 : 2;
             }
         }
     }
@@ -267,14 +272,18 @@ public final class LabelCommand implements Callable<Integer> {
 
     /**
      * The topic this run created and, refusing, left empty: it goes, as if never made. Only when a
-     * committed read finds nothing in it: another labelling run may have committed into it
-     * meanwhile, and a commit that timed out may still have landed.
+     * committed read finds nothing in it and no transaction is open on it: another camera's
+     * labelling run may have committed into it meanwhile, or be writing its first transaction, and
+     * a commit that timed out may still have landed.
      */
     private void dropCreatedTopic() {
         if (createdTopics.isEmpty()) {
             return;
         }
         Map<String, Object> client = adminClient();
+        if (KafkaTopics.hasOpenTransaction(client, toTopic(), Duration.ofSeconds(5))) {
+            return;
+        }
         try {
             Map<String, Object> config = TopicSnapshot.consumerConfig(client);
             if (!TopicSnapshot.take(config, toTopic(), TopicSnapshot.WHOLE)
@@ -401,7 +410,29 @@ public final class LabelCommand implements Callable<Integer> {
         return new TopicSink(
                 publisher,
                 LabelJob.metadata(t.classes(), t.description(), source),
-                LabelJob.Batching.TRANSACTIONS);
+                LabelJob.Batching.within(transactionTimeout()));
+    }
+
+    /**
+     * How long a transaction may stay open: the producer's {@code transaction.timeout.ms} where
+     * {@code --command-config} sets it, else FramePublisher's 15 minutes.
+     */
+    private Duration transactionTimeout() {
+        String set =
+                String.valueOf(
+                        commandConfig
+                                .properties()
+                                .getOrDefault(
+                                        org.apache.kafka.clients.producer.ProducerConfig
+                                                .TRANSACTION_TIMEOUT_CONFIG,
+                                        ""));
+        try {
+            return set.isBlank()
+                    ? FramePublisher.TRANSACTION_TIMEOUT
+                    : Duration.ofMillis(Long.parseLong(set.trim()));
+        } catch (NumberFormatException e) {
+            return FramePublisher.TRANSACTION_TIMEOUT; // the producer refused it already
+        }
     }
 
     /** The cluster's client settings, for the admin calls that make and delete the topic. */
@@ -453,11 +484,13 @@ public final class LabelCommand implements Callable<Integer> {
      * The producer's transactional id: one per topic and camera, so that runs for two cameras write
      * side by side (an id shared with a run that began later fences the earlier one, which then
      * fails at its commit after all its work), while a second run for the same camera fences the
-     * first. A camera id with characters outside {@code [A-Za-z0-9._-]}, or too long, is replaced
+     * first. A camera id with characters outside {@code [A-Za-z0-9._/-]}, or too long, is replaced
      * and cut, with a digest of the exact topic and camera added so that two such ids stay apart.
      */
     static String transactionalId(String topic, String cameraId) {
-        String plain = TRANSACTIONAL_ID_PREFIX + topic + "-" + cameraId;
+        // '/' cannot be in a topic's name: topic "a-b" with camera "c" and topic "a" with camera
+        // "b-c" get ids of their own
+        String plain = TRANSACTIONAL_ID_PREFIX + topic + "/" + cameraId;
         if (plain.length() <= MAX_TRANSACTIONAL_ID && SAFE.matcher(plain).matches()) {
             return plain;
         }
@@ -470,7 +503,7 @@ public final class LabelCommand implements Callable<Integer> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-        String safe = plain.replaceAll("[^A-Za-z0-9._-]", "-");
+        String safe = plain.replaceAll("[^A-Za-z0-9._/-]", "-");
         return safe.substring(0, Math.min(safe.length(), MAX_TRANSACTIONAL_ID - 13)) + "-" + digest;
     }
 

@@ -83,6 +83,25 @@ public final class LabelJob {
          */
         public static final Batching TRANSACTIONS =
                 new Batching(100, Duration.ofMinutes(1), Duration.ofMinutes(10));
+
+        /**
+         * {@link #TRANSACTIONS}, shortened to fit a transaction timeout below 15 minutes (a
+         * producer's {@code transaction.timeout.ms} set lower): a part's age at most a tenth of it,
+         * the first object's wait at most two thirds.
+         *
+         * @param timeout how long a transaction may stay open
+         * @return the batching
+         */
+        public static Batching within(Duration timeout) {
+            Duration age = timeout.dividedBy(10);
+            Duration first = timeout.multipliedBy(2).dividedBy(3);
+            return new Batching(
+                    TRANSACTIONS.frames(),
+                    age.compareTo(TRANSACTIONS.age()) < 0 ? age : TRANSACTIONS.age(),
+                    first.compareTo(TRANSACTIONS.firstObjectWithin()) < 0
+                            ? first
+                            : TRANSACTIONS.firstObjectWithin());
+        }
     }
 
     /** Where labelled frames go. */

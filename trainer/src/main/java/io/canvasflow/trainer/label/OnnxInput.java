@@ -60,14 +60,18 @@ record OnnxInput(Path file, String name, OnnxJavaType type, long[] shape) {
         return read;
     }
 
-    /** Refuses an input that is not one float (1, 3, H, W) image. */
+    /**
+     * Refuses an input that is not one float (1, 3, H, W) image. A free channel count is taken only
+     * where the last dimension does not say 3: (1, ?, ?, 3) is a channels-last image, whose width
+     * would be read as 3.
+     */
     void check() {
         boolean image =
                 type == OnnxJavaType.FLOAT
                         && shape != null
                         && shape.length == 4
                         && shape[0] <= 1
-                        && (shape[1] < 0 || shape[1] == 3);
+                        && (shape[1] == 3 || (shape[1] < 0 && shape[3] != 3));
         if (!image) {
             throw new TeacherException(
                     "ONNX teacher "

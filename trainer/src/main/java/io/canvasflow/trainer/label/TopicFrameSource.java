@@ -72,13 +72,22 @@ public final class TopicFrameSource implements FrameSource {
                 throw new FrameSourceException(
                         "could not read topic " + topic + ": " + KafkaClientFailure.describe(e), e);
             }
+            boolean passed = false;
             for (ConsumerRecord<String, Frame> r : records) {
                 Frame f = r.value();
-                if (f != null
-                        && camera.equals(f.getCameraId())
-                        && range.contains(f.getSequence())) {
-                    buffered.add(f);
+                if (f != null && camera.equals(f.getCameraId())) {
+                    if (range.contains(f.getSequence())) {
+                        buffered.add(f);
+                    } else if (f.getSequence() > range.to()) {
+                        passed = true;
+                    }
                 }
+            }
+            if (passed) {
+                // The camera's frames went past the range: what follows in the topic is not
+                // wanted, and scanning it (days of other cameras' footage) would keep label's
+                // open transaction waiting past its timeout.
+                scan.finishAll();
             }
         }
         Frame f = buffered.poll();

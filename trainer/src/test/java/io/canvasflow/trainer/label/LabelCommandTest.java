@@ -260,21 +260,25 @@ class LabelCommandTest {
             ids =
                     admin.listTransactions().all().get().stream()
                             .map(t -> t.transactionalId())
-                            .filter(id -> id.startsWith("canvasflow-label-labelled-tx-"))
+                            .filter(id -> id.startsWith("canvasflow-label-labelled-tx/"))
                             .sorted()
                             .toList();
         }
         assertEquals(3, ids.size(), ids.toString());
-        assertEquals("canvasflow-label-labelled-tx-door", ids.get(0));
+        assertEquals("canvasflow-label-labelled-tx/door", ids.get(0));
         assertTrue(
-                ids.get(1).matches("canvasflow-label-labelled-tx-gate-1---[0-9a-f]{12}"),
+                ids.get(1).matches("canvasflow-label-labelled-tx/gate-1/--[0-9a-f]{12}"),
                 ids.get(1));
-        assertEquals("canvasflow-label-labelled-tx-lobby", ids.get(2));
+        assertEquals("canvasflow-label-labelled-tx/lobby", ids.get(2));
         assertEquals(75, read("labelled-tx", null).frameCount());
         // and a camera id too long for one is cut, two such kept apart by their digests
         String longer = LabelCommand.transactionalId("labelled-tx", "c".repeat(300));
         assertEquals(249, longer.length());
         assertNotEquals(longer, LabelCommand.transactionalId("labelled-tx", "c".repeat(301)));
+        // and a topic and camera that would read alike with a dash between them do not
+        assertNotEquals(
+                LabelCommand.transactionalId("labelled-night", "gate"),
+                LabelCommand.transactionalId("labelled", "night-gate"));
     }
 
     @Test

@@ -39,6 +39,20 @@ class LabelJobTest {
     private static final ClassTable CLASSES = ClassTable.withVocPalette(List.of("bg", "thing"));
 
     @Test
+    void shouldFitItsTransactionsToAShorterTransactionTimeout() {
+        // FramePublisher's 15 minutes: the usual parts
+        assertEquals(
+                LabelJob.Batching.TRANSACTIONS,
+                LabelJob.Batching.within(FramePublisher.TRANSACTION_TIMEOUT));
+        // a producer's transaction.timeout.ms of a minute: parts of 6 s, 40 s for a first object,
+        // where the first transaction stayed open 10 minutes and was aborted by the broker
+        LabelJob.Batching minute = LabelJob.Batching.within(Duration.ofMinutes(1));
+        assertEquals(Duration.ofSeconds(6), minute.age());
+        assertEquals(Duration.ofSeconds(40), minute.firstObjectWithin());
+        assertEquals(100, minute.frames());
+    }
+
+    @Test
     void shouldCommitEachFullTransactionSoThatAFailureLeavesWholeOnes() throws Exception {
         // Given 30 frames, a teacher that fails on frame 25, and transactions of 10 frames
         String topic = "parts-failed";

@@ -66,6 +66,15 @@ class ModelRegistryEndToEndTest {
         }
     }
 
+    /** A follower of the default registry topics on the test broker. */
+    static ModelFollower follower(Path cache) {
+        return new ModelFollower(
+                new HashMap<>(kafka.clientConfig()),
+                Topics.MODELS.name(),
+                Topics.MODEL_ASSIGNMENTS.name(),
+                cache);
+    }
+
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
@@ -99,13 +108,7 @@ class ModelRegistryEndToEndTest {
 
         // When a follower reads the registry
         Heard heard = new Heard();
-        Map<String, Object> client = new HashMap<>(kafka.clientConfig());
-        try (ModelFollower follower =
-                new ModelFollower(
-                        client,
-                        Topics.MODELS.name(),
-                        Topics.MODEL_ASSIGNMENTS.name(),
-                        temp.resolve("cache"))) {
+        try (ModelFollower follower = follower(temp.resolve("cache"))) {
             follower.start(heard);
             assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
             await(
@@ -146,12 +149,7 @@ class ModelRegistryEndToEndTest {
                         throw new OutOfMemoryError("Java heap space");
                     }
                 };
-        try (ModelFollower follower =
-                new ModelFollower(
-                        new HashMap<>(kafka.clientConfig()),
-                        Topics.MODELS.name(),
-                        Topics.MODEL_ASSIGNMENTS.name(),
-                        temp.resolve("cache"))) {
+        try (ModelFollower follower = follower(temp.resolve("cache"))) {
             follower.start(heard);
 
             // Then it says why it stopped, for /health, and startup does not wait for it
@@ -189,12 +187,7 @@ class ModelRegistryEndToEndTest {
 
         // When a follower reads the registry
         Heard heard = new Heard();
-        try (ModelFollower follower =
-                new ModelFollower(
-                        new HashMap<>(kafka.clientConfig()),
-                        Topics.MODELS.name(),
-                        Topics.MODEL_ASSIGNMENTS.name(),
-                        cache)) {
+        try (ModelFollower follower = follower(cache)) {
             follower.start(heard);
             assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
 

@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import java.time.Instant;
@@ -162,7 +163,7 @@ final class FrameJoinBuffer {
          * Whether this frame starts a new run after {@code last}: back in number, later in time.
          */
         boolean restarts(Key last) {
-            return sequence <= last.sequence && captureMillis > last.captureMillis;
+            return FrameOrder.restarted(sequence, captureMillis, last.sequence, last.captureMillis);
         }
 
         @Override

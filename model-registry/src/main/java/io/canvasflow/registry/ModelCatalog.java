@@ -97,8 +97,7 @@ public final class ModelCatalog {
     private final Listener listener;
     private final Map<String, Published> manifests = new TreeMap<>();
     private final Map<String, Map<Integer, Chunk>> chunks = new HashMap<>();
-    private final Map<String, String> complete = new HashMap<>();
-    private final Map<String, ModelManifest> completeManifest = new HashMap<>();
+    private final Map<String, Published> complete = new HashMap<>();
     private final Map<String, String> refused = new HashMap<>();
     private volatile Assignments assignments = new Assignments(Map.of());
 
@@ -179,7 +178,7 @@ public final class ModelCatalog {
     private void addChunk(String version, String publication, ModelChunk chunk) {
         ByteBuffer data = chunk.getData().duplicate();
         byte[] bytes = null;
-        if (assemble && !publication.equals(complete.get(version))) {
+        if (assemble && !publication.equals(completePublication(version))) {
             bytes = new byte[data.remaining()];
             data.get(bytes);
         }
@@ -192,7 +191,7 @@ public final class ModelCatalog {
                             + " later one counts{}",
                     chunk.getIndex(),
                     version,
-                    publication.equals(complete.get(version))
+                    publication.equals(completePublication(version))
                             ? ", but the version was already put together and checked"
                             : "");
         }
@@ -206,7 +205,6 @@ public final class ModelCatalog {
         boolean known = manifests.remove(version) != null;
         chunks.remove(version);
         complete.remove(version);
-        completeManifest.remove(version);
         refused.remove(version);
         if (known) {
             listener.removed(version);
@@ -224,15 +222,16 @@ public final class ModelCatalog {
     private void check(String version, boolean final_) {
         Published published = manifests.get(version);
         if (published == null
-                || published.publication().equals(complete.get(version))
+                || published.publication().equals(completePublication(version))
                 || refused.containsKey(version)) {
             return;
         }
         Map<Integer, Chunk> have = chunksOf(version);
-        if (sameModel(published.manifest(), completeManifest.get(version))) {
+        if (complete.containsKey(version)
+                && sameModel(published.manifest(), complete.get(version).manifest())) {
             // The same model published again (two publishes that raced, or a re-run): complete
             // as it was, whichever manifest came last; the other publication's bytes go.
-            complete.put(version, published.publication());
+            complete.put(version, published);
             have.replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
             return;
         }
@@ -293,8 +292,7 @@ public final class ModelCatalog {
             return;
         }
         if (!assemble) {
-            complete.put(version, published.publication());
-            completeManifest.put(version, published.manifest());
+            complete.put(version, published);
             return;
         }
         List<byte[]> parameters =
@@ -306,16 +304,20 @@ public final class ModelCatalog {
             refuse(version, r.reason, "model " + version + " refused: " + r.getMessage());
             return;
         }
-        complete.put(version, published.publication());
-        completeManifest.put(version, published.manifest());
+        complete.put(version, published);
         have.replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
         listener.complete(spec, published.manifest().getModelJson(), parameters);
     }
 
+    /** The publication a version was put together from, or null while it is not. */
+    private String completePublication(String version) {
+        Published done = complete.get(version);
+        return done == null ? null : done.publication();
+    }
+
     /** Whether two manifests describe the same model: the same parameters and model.json. */
     private static boolean sameModel(ModelManifest a, ModelManifest b) {
-        return b != null
-                && a.getParametersSha256().equals(b.getParametersSha256())
+        return a.getParametersSha256().equals(b.getParametersSha256())
                 && a.getModelJson().equals(b.getModelJson());
     }
 
@@ -477,7 +479,7 @@ public final class ModelCatalog {
     /** Whether a version is published, complete and (when assembling) checked. */
     public synchronized boolean isComplete(String version) {
         Published published = manifests.get(version);
-        return published != null && published.publication().equals(complete.get(version));
+        return published != null && published.publication().equals(completePublication(version));
     }
 
     /** Whether a version has a manifest on the topic. */

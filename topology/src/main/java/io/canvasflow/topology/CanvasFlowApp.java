@@ -97,7 +97,7 @@ public final class CanvasFlowApp implements AutoCloseable {
                         ? new Health(
                                 System::currentTimeMillis,
                                 REBALANCE_GRACE.toMillis(),
-                                () -> new Health.Progress(metrics.masks(), commits()))
+                                () -> new Health.Progress(metrics.masks(), commitTotal()))
                         : new Health(System::currentTimeMillis, REBALANCE_GRACE.toMillis());
         streams.setUncaughtExceptionHandler(
                 e -> {
@@ -132,8 +132,13 @@ public final class CanvasFlowApp implements AutoCloseable {
         }
     }
 
-    /** Transactions (or commits) of the stream threads running now, {@code commit-total}. */
-    private double commits() {
+    /**
+     * The commits (transactions, under exactly-once) of the stream threads running now: their
+     * {@code commit-total}, which a replaced thread takes with it.
+     *
+     * @return the count
+     */
+    public double commitTotal() {
         double commits = 0;
         for (var e : streams.metrics().entrySet()) {
             if (e.getKey().name().equals("commit-total")

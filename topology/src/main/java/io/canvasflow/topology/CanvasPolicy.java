@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.model.ModelSpec;
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.avro.ResetReason;
 
 /**
@@ -107,21 +108,6 @@ public record CanvasPolicy(
     }
 
     /**
-     * Whether a frame starts a new run of its camera: back to the same or a lower number than the
-     * frame before it, but captured later (the camera, or its publisher, restarted its count).
-     *
-     * @param sequence the frame's number
-     * @param captureMs when it was captured
-     * @param beforeSequence the number of the camera's frame before it
-     * @param beforeCaptureMs when that one was captured
-     * @return whether the count restarted
-     */
-    static boolean restarted(
-            long sequence, long captureMs, long beforeSequence, long beforeCaptureMs) {
-        return sequence <= beforeSequence && captureMs > beforeCaptureMs;
-    }
-
-    /**
      * Decides how to segment a frame.
      *
      * @param frame the frame
@@ -144,7 +130,7 @@ public record CanvasPolicy(
         if (previous == null) {
             return reset(ResetReason.FIRST_FRAME);
         }
-        if (restarted(
+        if (FrameOrder.restarted(
                 frame.sequence(), frame.captureMs(), previous.sequence(), previous.captureMs())) {
             // Back to the same or a lower number, but captured later: the camera (or its
             // publisher) restarted its count. A new run: zero canvas, and it replaces the stored

@@ -128,11 +128,11 @@ final class Health {
 
     /** Over the last window: masks made and no transaction committed; judged once a window. */
     private String stalled(long now) {
-        Progress p = progress.get();
         if (mark == null) {
-            mark = p;
+            mark = progress.get();
             markMs = now;
         } else if (now - markMs >= PROGRESS_WINDOW_MS) {
+            Progress p = progress.get(); // read once a window: it walks every metric
             double masks = p.masks() - mark.masks();
             stalled =
                     // (a count that fell is a replaced thread's: judged on the next window)

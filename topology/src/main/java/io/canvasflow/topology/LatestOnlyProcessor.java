@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -86,12 +87,11 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         }
         Frame frame = record.value();
         Frame waiting = pending.get(frame.getCameraId());
+        // a higher number, or a new run of the camera (its publisher restarted at 0), which the
+        // canvas policy then segments from a zero canvas
         boolean newer =
                 waiting == null
-                        || frame.getSequence() > waiting.getSequence()
-                        // a new run of the camera (its publisher restarted at 0): the newer frame,
-                        // which the canvas policy then segments from a zero canvas
-                        || CanvasPolicy.restarted(
+                        || FrameOrder.follows(
                                 frame.getSequence(),
                                 frame.getCaptureTimestamp().toEpochMilli(),
                                 waiting.getSequence(),
@@ -118,6 +118,13 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
      */
     private void drain() {
         slot.begin();
+        if (!slot.mayServe()) {
+            // the round has no time left: the frames stay as they are, not read for nothing
+            try (KeyValueIterator<String, Frame> all = pending.all()) {
+                slot.waiting(all.hasNext());
+            }
+            return;
+        }
         List<KeyValue<String, Frame>> due = new ArrayList<>();
         try (KeyValueIterator<String, Frame> all = pending.all()) {
             all.forEachRemaining(due::add);

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import io.canvasflow.clients.ClassMap;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.clients.JoinedMask;
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
@@ -110,8 +111,7 @@ public final class TileBoard {
      * time alone it froze when the camera's clock was set back.
      */
     private static boolean newer(long captureMillis, long sequence, Tile tile) {
-        return sequence > tile.sequence()
-                || captureMillis > tile.captureMillis()
+        return FrameOrder.follows(sequence, captureMillis, tile.sequence(), tile.captureMillis())
                 || (captureMillis == tile.captureMillis() && sequence == tile.sequence());
     }
 

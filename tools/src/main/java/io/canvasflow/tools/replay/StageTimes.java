@@ -84,14 +84,10 @@ public record StageTimes(Map<String, Double> nanos) {
         double blocked = 0;
         double commit = 0;
         double flush = 0;
-        double commits = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
             String name = e.getKey().name();
             if (name.equals("blocked-time-ns-total")) {
                 blocked += value(e.getValue());
-            } else if (name.equals("commit-total")
-                    && e.getKey().group().equals("stream-thread-metrics")) {
-                commits += value(e.getValue());
             } else if (COMMIT_METRICS.contains(name)
                     && e.getKey().group().equals("producer-metrics")) {
                 commit += value(e.getValue());
@@ -103,7 +99,7 @@ public record StageTimes(Map<String, Double> nanos) {
         totals.put(BLOCKED, blocked);
         totals.put(COMMIT_WAIT, commit);
         totals.put(COMMIT_FLUSH, flush);
-        totals.put(COMMITS, commits);
+        totals.put(COMMITS, app.commitTotal());
         return new StageTimes(totals);
     }
 

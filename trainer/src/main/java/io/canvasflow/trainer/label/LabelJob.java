@@ -183,8 +183,8 @@ public final class LabelJob {
                 byte[] l = labels.get();
                 for (byte b : l) {
                     pixels[b & 0xff]++;
-                    anyObject |= b != 0 && b != (byte) ClassTable.IGNORE_LABEL;
                 }
+                anyObject = anyObject || objectPixels(pixels) > 0;
                 Instant capture =
                         frame.captureTime() != null
                                 ? frame.captureTime()
@@ -344,5 +344,14 @@ public final class LabelJob {
             @Override
             public void close() {}
         };
+    }
+
+    /** Pixels labelled as something: neither background (0) nor ignored (255). */
+    private static long objectPixels(long[] pixels) {
+        long objects = 0;
+        for (int c = 1; c < ClassTable.IGNORE_LABEL; c++) {
+            objects += pixels[c];
+        }
+        return objects;
     }
 }

@@ -1,5 +1,7 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.trainer.data.ClassMapping;
+import io.canvasflow.trainer.data.DatasetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -29,13 +31,21 @@ public final class ClassMapOptions {
     }
 
     /**
-     * Refuses a path that is not a file, before any data is read.
+     * Refuses a path that is not a file, or a file whose lines are not {@code source = target},
+     * before any data is read (whether its classes fit is known only with the data).
      *
-     * @throws IllegalArgumentException "--class-map: no file at PATH"
+     * @throws IllegalArgumentException "--class-map: no file at PATH", or the line that is wrong
      */
     void check() {
         if (file != null && !Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--class-map: no file at " + file);
+        }
+        if (file != null) {
+            try {
+                ClassMapping.lines(file);
+            } catch (DatasetException e) {
+                throw new IllegalArgumentException("--class-map: " + e.getMessage(), e);
+            }
         }
     }
 }

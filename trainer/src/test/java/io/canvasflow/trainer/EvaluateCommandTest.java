@@ -55,6 +55,31 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void shouldRefuseAClassMapWhoseLinesAreWrongBeforeReadingTheData() throws Exception {
+        // Given a class map with a line that is not 'source = target', and data that is not even
+        // there (reading it would be the first thing to fail otherwise)
+        Path map = dir.resolve("map.txt");
+        Files.writeString(map, "person = person\ncar to vehicle\n");
+        CommandRun run =
+                CommandRun.of(
+                        new EvaluateCommand(),
+                        "--data",
+                        "voc:" + dir.resolve("absent"),
+                        "--class-map",
+                        map.toString(),
+                        "--report",
+                        dir.resolve("report").toString());
+
+        // Then the map's line is what it says, where it was found only after all the data
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(
+                "canvasflow evaluate: --class-map: Class map "
+                        + map
+                        + " line 2 should read 'source = target', not 'car to vehicle'",
+                run.err().strip());
+    }
+
+    @Test
     void shouldSayInItsHelpThatItEvaluatesLabelledDataToo() {
         // (one space for picocli's line breaks and indents)
         String help =

@@ -51,13 +51,15 @@ public final class ClassMapping {
     }
 
     /**
-     * Reads a map file for {@code source}.
+     * Reads a map file's lines, without the data: what {@code --class-map} is checked with before
+     * any data is read.
      *
-     * @throws DatasetException naming the file and line, when it cannot be read, a line is not
-     *     {@code source = target}, a source class is missing from it, or it names a class the
-     *     source does not have
+     * @param file the map
+     * @return each source class and its target (or {@code ignore}), in the file's order
+     * @throws DatasetException naming the file and line, when it cannot be read or a line is not
+     *     {@code source = target}
      */
-    public static ClassMapping read(Path file, ClassTable source) {
+    public static Map<String, String> lines(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -81,20 +83,31 @@ public final class ClassMapping {
                                 + line
                                 + "'");
             }
-            String from = parts[0].trim();
+            byName.put(parts[0].trim(), parts[1].trim());
+        }
+        return byName;
+    }
+
+    /**
+     * Reads a map file for {@code source}.
+     *
+     * @throws DatasetException naming the file and line, when it cannot be read, a line is not
+     *     {@code source = target}, a source class is missing from it, or it names a class the
+     *     source does not have
+     */
+    public static ClassMapping read(Path file, ClassTable source) {
+        Map<String, String> byName = lines(file);
+        for (String from : byName.keySet()) {
             if (source.indexOf(from) < 0) {
                 throw new DatasetException(
                         "Class map "
                                 + file
-                                + " line "
-                                + (n + 1)
                                 + " names class '"
                                 + from
                                 + "', which the data does not have (it has "
                                 + source.names()
                                 + ")");
             }
-            byName.put(from, parts[1].trim());
         }
         for (String name : source.names()) {
             if (!byName.containsKey(name)) {

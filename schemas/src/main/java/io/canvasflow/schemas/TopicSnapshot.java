@@ -216,7 +216,7 @@ public final class TopicSnapshot {
                         reader.finish(tp);
                     }
                 }
-                if (!records.isEmpty()) {
+                if (reader.moved()) {
                     lastProgress = System.nanoTime();
                 } else if (!reader.atEnd() && System.nanoTime() - lastProgress > idle.toNanos()) {
                     throw new IllegalStateException(
@@ -247,6 +247,8 @@ public final class TopicSnapshot {
 
         private final KafkaConsumer<K, V> consumer;
         private final List<TopicPartition> pending = new ArrayList<>();
+        private long lastPositions = -1;
+        private boolean moved;
 
         private Reader(KafkaConsumer<K, V> consumer) {
             this.consumer = consumer;
@@ -288,13 +290,31 @@ public final class TopicSnapshot {
                 }
             }
             List<TopicPartition> done = new ArrayList<>();
+            long positions = 0;
             for (TopicPartition tp : pending) {
-                if (consumer.position(tp) >= ranges.get(tp)[1]) {
+                long position = consumer.position(tp);
+                positions += position;
+                if (position >= ranges.get(tp)[1]) {
                     done.add(tp);
                 }
             }
+            // a stretch of aborted records, or transaction markers, moves the position on without
+            // a record to return
+            moved = !records.isEmpty() || !done.isEmpty() || positions != lastPositions;
+            lastPositions = positions;
             done.forEach(this::finish);
             return inside;
+        }
+
+        /**
+         * Whether the last {@link #poll} got anywhere: it returned records, or the read moved on
+         * past records a committed read skips (aborted ones), or finished a partition. A reader
+         * that waits for records judges idleness by this, not by records returned.
+         *
+         * @return whether the last poll moved
+         */
+        public boolean moved() {
+            return moved;
         }
 
         /** Stops reading every partition: the caller has what it wanted. */

@@ -116,8 +116,9 @@ public final class TopicLabelledData {
                     byCamera.computeIfAbsent(frame.getCameraId(), c -> new TreeMap<>())
                             .put(frame.getSequence(), decode(frame, where, request));
                 }
-                // only waiting counts, not decoding: the clock starts again after the batch
-                if (!records.isEmpty()) {
+                // only waiting counts, not decoding: the clock starts again after the batch (or
+                // a stretch of aborted records the read moved past)
+                if (reader.moved()) {
                     lastRecord = System.nanoTime();
                 } else if (!reader.atEnd()
                         && System.nanoTime() - lastRecord > request.idleLimit().toNanos()) {

@@ -28,6 +28,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class TopicSnapshot {
 
+    /** The longest a snapshot waits for a just-committed transaction's markers. */
+    static final Duration MARKERS_WAIT = Duration.ofSeconds(2);
+
     /** Turns a range into offsets per partition. */
     @FunctionalInterface
     public interface Bounds {
@@ -121,7 +124,32 @@ public final class TopicSnapshot {
             List<TopicPartition> partitions = new ArrayList<>();
             infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             partitions.sort(Comparator.comparingInt(TopicPartition::partition));
+            awaitMarkers(consumer, config, partitions);
             return new TopicSnapshot(topic, bounds.resolve(consumer, partitions));
+        }
+    }
+
+    /**
+     * Waits, up to {@link #MARKERS_WAIT}, until the committed end of each partition reaches its
+     * whole end: a transaction's commit returns before its markers are written to the partitions,
+     * so a snapshot taken right after it (a {@code label} run, then {@code train}) could end before
+     * its records. A transaction still open elsewhere keeps the two apart; the snapshot then ends
+     * at the committed end, after the wait.
+     */
+    private static void awaitMarkers(
+            KafkaConsumer<byte[], byte[]> committed,
+            Map<String, Object> config,
+            List<TopicPartition> partitions) {
+        Map<String, Object> uncommitted = new HashMap<>(config);
+        uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> all = bytesConsumer(uncommitted)) {
+            Map<TopicPartition, Long> ends = all.endOffsets(partitions);
+            long deadline = System.nanoTime() + MARKERS_WAIT.toNanos();
+            while (!committed.endOffsets(partitions).equals(ends) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

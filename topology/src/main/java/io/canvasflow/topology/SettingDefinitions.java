@@ -213,8 +213,9 @@ final class SettingDefinitions {
                         3,
                         Check.atLeast(1),
                         Importance.LOW,
-                        "How many models an instance keeps loaded at most (least recently used"
-                                + " out).")
+                        "How many models an instance keeps loaded, least recently used out;"
+                                + " model.dir's and every version an assignment names stay"
+                                + " loaded whatever this says.")
                 .define(
                         MODELS_CACHE_DIR,
                         Type.STRING,

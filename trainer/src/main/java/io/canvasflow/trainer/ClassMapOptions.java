@@ -37,15 +37,16 @@ public final class ClassMapOptions {
      * @throws IllegalArgumentException "--class-map: no file at PATH", or the line that is wrong
      */
     void check() {
-        if (file != null && !Files.isRegularFile(file)) {
+        if (file == null) {
+            return;
+        }
+        if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--class-map: no file at " + file);
         }
-        if (file != null) {
-            try {
-                ClassMapping.lines(file);
-            } catch (DatasetException e) {
-                throw new IllegalArgumentException("--class-map: " + e.getMessage(), e);
-            }
+        try {
+            ClassMapping.lines(file);
+        } catch (DatasetException e) {
+            throw new IllegalArgumentException("--class-map: " + e.getMessage(), e);
         }
     }
 }

@@ -91,8 +91,8 @@ public final class ClassMapping {
     /**
      * Reads a map file for {@code source}.
      *
-     * @throws DatasetException naming the file and line, when it cannot be read, a line is not
-     *     {@code source = target}, a source class is missing from it, or it names a class the
+     * @throws DatasetException naming the file, when it cannot be read, a line is not {@code source
+     *     = target} (with the line), a source class is missing from it, or it names a class the
      *     source does not have
      */
     public static ClassMapping read(Path file, ClassTable source) {

@@ -13,8 +13,8 @@ import java.util.Map;
  * @param frames frame records consumed for the join (overlays, join listeners)
  * @param badRecords records that could not be deserialized and were skipped
  * @param overlays overlays drawn
- * @param withoutFrame per camera, masks joined without their frame (it had left the join buffer, or
- *     never came), so drawn without the picture; cameras without any are absent
+ * @param withoutFrame per camera, masks joined without their frame, so drawn without the picture;
+ *     cameras without any are absent
  * @param videos the MP4 per camera, when overlays were written
  * @param seconds how long the follower ran
  */
@@ -24,7 +24,7 @@ public record FollowResult(
         long frames,
         long badRecords,
         long overlays,
-        Map<String, Long> withoutFrame,
+        Map<String, WithoutFrame> withoutFrame,
         Map<String, Path> videos,
         double seconds) {
 
@@ -33,5 +33,20 @@ public record FollowResult(
         cameras = Collections.unmodifiableMap(new LinkedHashMap<>(cameras));
         withoutFrame = Collections.unmodifiableMap(new LinkedHashMap<>(withoutFrame));
         videos = Collections.unmodifiableMap(new LinkedHashMap<>(videos));
+    }
+
+    /**
+     * One camera's masks joined without their frame.
+     *
+     * @param masks all of them
+     * @param bufferFull those whose frame the join buffer had no room for: a larger {@code
+     *     --join-frames} would have kept them; the others' frames did not come (a new run of the
+     *     camera began, or the frame was sent before the follower started reading)
+     */
+    public record WithoutFrame(long masks, long bufferFull) {
+
+        WithoutFrame add(JoinedMask joined) {
+            return new WithoutFrame(masks + 1, bufferFull + (joined.bufferFull() ? 1 : 0));
+        }
     }
 }

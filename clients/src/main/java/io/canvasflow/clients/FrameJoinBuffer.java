@@ -104,7 +104,7 @@ final class FrameJoinBuffer {
             return out;
         }
         if (side.droppedUpTo != null && key.compareTo(side.droppedUpTo) <= 0) {
-            out.add(new JoinedMask(mask, null));
+            out.add(JoinedMask.outgrewBuffer(mask));
             return out;
         }
         MaskEvent twin = side.masks.put(key, mask);
@@ -114,7 +114,7 @@ final class FrameJoinBuffer {
         }
         if (side.masks.size() > capacityPerCamera) {
             Iterator<MaskEvent> eldest = side.masks.values().iterator();
-            out.add(new JoinedMask(eldest.next(), null));
+            out.add(JoinedMask.outgrewBuffer(eldest.next()));
             eldest.remove();
         }
         return out;

@@ -78,7 +78,7 @@ public final class MaskFollower {
     private final Duration statsWindow;
     private final FrameJoinBuffer join;
     private final Map<String, CameraStats> stats = new LinkedHashMap<>();
-    private final Map<String, Long> withoutFrame = new LinkedHashMap<>();
+    private final Map<String, FollowResult.WithoutFrame> withoutFrame = new LinkedHashMap<>();
     private final RecordDecoder decoder = new RecordDecoder(LOG);
 
     private volatile boolean stopping;
@@ -314,13 +314,22 @@ public final class MaskFollower {
     private void joined(JoinedMask joined) {
         if (joined.frame() == null) {
             String camera = joined.mask().getCameraId();
-            if (withoutFrame.merge(camera, 1L, Long::sum) == 1) {
+            FollowResult.WithoutFrame before =
+                    withoutFrame.getOrDefault(camera, new FollowResult.WithoutFrame(0, 0));
+            withoutFrame.put(camera, before.add(joined));
+            if (joined.bufferFull() && before.bufferFull() == 0) {
                 LOG.warn(
-                        "camera {}: a mask without its frame (the frame left the join buffer of {}"
-                                + " frames per camera, or never came), drawn without the picture;"
-                                + " raise the buffer (masks --join-frames) if this repeats",
+                        "camera {}: a mask whose frame left the join buffer of {} frames per camera"
+                                + " is drawn without the picture; raise the buffer (--join-frames)"
+                                + " if this repeats",
                         camera,
                         join.capacityPerCamera());
+            } else if (!joined.bufferFull() && before.masks() == before.bufferFull()) {
+                LOG.info(
+                        "camera {}: a mask whose frame will not come (the camera's publisher"
+                                + " restarted, or the frame was sent before this follower began)"
+                                + " is drawn without the picture",
+                        camera);
             }
         }
         if (overlays != null && overlays.write(joined.mask(), joined.frame())) {

@@ -99,17 +99,28 @@ public final class MasksCommand extends BaseCommand {
                 result.masks(), result.cameras().size(), result.seconds(), result.badRecords());
         if (out != null) {
             stdout.printf("%d overlays in %s%n", result.overlays(), out.toAbsolutePath());
-            result.withoutFrame()
-                    .forEach(
-                            (camera, n) ->
-                                    stdout.printf(
-                                            "  camera %s: %d overlays without their frame; raise"
-                                                    + " --join-frames (now %d)%n",
-                                            camera, n, follow.joinFrames()));
+            result.withoutFrame().forEach((camera, n) -> printWithoutFrame(stdout, camera, n));
             result.videos().forEach((camera, video) -> stdout.printf("  %s: %s%n", camera, video));
         }
         stdout.flush();
         return 0;
+    }
+
+    private void printWithoutFrame(
+            PrintWriter stdout, String camera, FollowResult.WithoutFrame without) {
+        stdout.printf("  camera %s: %d overlays without their frame", camera, without.masks());
+        if (without.bufferFull() > 0) {
+            stdout.printf(
+                    ", %d of them for want of room: raise --join-frames (now %d)",
+                    without.bufferFull(), follow.joinFrames());
+        }
+        if (without.bufferFull() < without.masks()) {
+            stdout.printf(
+                    "; %d frames did not come (the publisher restarted, sent them before this"
+                            + " command began, or had not sent them when it stopped)",
+                    without.masks() - without.bufferFull());
+        }
+        stdout.println();
     }
 
     /**

@@ -90,8 +90,10 @@ public final class LabelmeJsonDataset {
                 Map.of(
                         "source",
                         "labelme:" + dir,
-                        "teacher",
-                        "human (labelme)",
+                        // people drew these labels: evaluate scores mIoU against them, not
+                        // agreement with a teacher (FootageEvaluation.fromTeacher)
+                        "labelledBy",
+                        "people, with labelme",
                         "frames",
                         frames.size()));
     }

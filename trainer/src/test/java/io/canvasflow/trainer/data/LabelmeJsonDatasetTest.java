@@ -1,6 +1,7 @@
 package io.canvasflow.trainer.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -41,6 +42,9 @@ class LabelmeJsonDatasetTest {
             total += a.length;
         }
         assertTrue((double) same / total > 0.98, "pixel agreement " + (double) same / total);
+        // and the labels are people's, so evaluate scores against them, not against a teacher
+        assertEquals("people, with labelme", read.lineage().get("labelledBy"));
+        assertFalse(read.lineage().containsKey("teacher"), read.lineage().toString());
     }
 
     @Test

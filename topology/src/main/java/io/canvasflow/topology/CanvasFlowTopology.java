@@ -134,8 +134,12 @@ public final class CanvasFlowTopology {
     public static Properties streamsConfig(CanvasFlowConfig config, CanvasFlowMetrics metrics) {
         Properties props = new Properties();
         // A dead letter carries its frame: let one as large as the largest accepted frame through.
-        props.put(
-                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        Map<String, String> user = config.kafkaProperties();
+        clientDefault(
+                props,
+                user,
+                StreamsConfig.PRODUCER_PREFIX,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 Integer.toString(maxMessageBytes(config)));
         // And the changelogs Kafka Streams creates take them too: latest-only's pending store
         // holds whole frames, and a broker's default limit (about 1 MB) refused a larger one
@@ -149,8 +153,18 @@ public final class CanvasFlowTopology {
         // A killed instance's partitions wait for its session to time out before another takes
         // them: Kafka's 45 s default kept a restarted serve REBALANCING for about a minute. 10 s
         // (heartbeats every 3 s) still rides out a GC pause; kafka.session.timeout.ms replaces it.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        clientDefault(
+                props,
+                user,
+                StreamsConfig.CONSUMER_PREFIX,
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                10_000);
+        clientDefault(
+                props,
+                user,
+                StreamsConfig.CONSUMER_PREFIX,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                3_000);
         // A frame takes 15-60 ms, not the microseconds Kafka's defaults assume. A stream thread
         // processes what one poll brought (up to 1,000 records) before it commits, and the open
         // transaction must commit within transaction.timeout.ms (10 s): measured with 512 cameras
@@ -158,8 +172,13 @@ public final class CanvasFlowTopology {
         // 18 s on one poll's records, was fenced (InvalidProducerEpochException), rebalanced and
         // fell behind again, and no mask ever became readable. 20 records a poll keep a pass
         // to about a second; kafka.max.poll.records replaces it.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 20);
-        props.putAll(config.kafkaProperties());
+        clientDefault(
+                props,
+                user,
+                StreamsConfig.CONSUMER_PREFIX,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                20);
+        props.putAll(user);
         String instance = StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         if (!CanvasFlowApp.isStaticMember(config.kafkaProperties())) {
             config.staticInstanceId().ifPresent(id -> props.put(instance, id));
@@ -193,6 +212,18 @@ public final class CanvasFlowTopology {
         props.put(CONFIG_OBJECT, config);
         props.put(METRICS_OBJECT, metrics);
         return props;
+    }
+
+    /**
+     * Sets a default for Kafka Streams' consumers or producers under their prefix, unless the user
+     * gave the property, prefixed or not. Kafka Streams lets a prefixed key win over the plain one,
+     * so a default set only with the prefix beat the user's {@code session.timeout.ms=60000}.
+     */
+    private static void clientDefault(
+            Properties props, Map<String, String> user, String prefix, String key, Object value) {
+        if (!user.containsKey(key) && !user.containsKey(prefix + key)) {
+            props.put(prefix + key, value);
+        }
     }
 
     /**

@@ -230,6 +230,32 @@ class CanvasFlowConfigTest {
     }
 
     @Test
+    void shouldLetAPlainClientPropertyReplaceServesPrefixedDefault() {
+        // Given serve's defaults (session 10 s, 20 records a poll, a producer request as large as
+        // a frame) and a user's plain keys, as the Kubernetes base's properties file gives them
+        CanvasFlowConfig defaults = CanvasFlowConfig.fromMap(Map.of("bootstrap.servers", "k:9092"));
+        CanvasFlowConfig user =
+                defaults.with("session.timeout.ms", "60000")
+                        .with("kafka.max.poll.records", "100")
+                        .with("max.request.size", "2000000");
+
+        // When Kafka Streams builds its stream threads' clients
+        StreamsConfig streams = new StreamsConfig(CanvasFlowTopology.streamsConfig(user));
+        Map<String, Object> consumer = streams.getMainConsumerConfigs("g", "c", 0);
+        Map<String, Object> producer = streams.getProducerConfigs("p");
+
+        // Then the user's values reach them (the prefixed defaults used to win over them)
+        assertEquals(60000, Integer.parseInt(consumer.get("session.timeout.ms").toString()));
+        assertEquals(100, Integer.parseInt(consumer.get("max.poll.records").toString()));
+        assertEquals(2000000, Integer.parseInt(producer.get("max.request.size").toString()));
+        // and without them serve's defaults hold
+        StreamsConfig plain = new StreamsConfig(CanvasFlowTopology.streamsConfig(defaults));
+        Map<String, Object> byDefault = plain.getMainConsumerConfigs("g", "c", 0);
+        assertEquals(10000, Integer.parseInt(byDefault.get("session.timeout.ms").toString()));
+        assertEquals(20, Integer.parseInt(byDefault.get("max.poll.records").toString()));
+    }
+
+    @Test
     void shouldBuildStreamsConfigWithExactlyOnceAndTheDeadLetterHandlers() {
         CanvasFlowConfig config =
                 CanvasFlowConfig.fromMap(

@@ -30,8 +30,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * prefix ({@code consumer.}, {@code producer.}, {@code admin.}, {@code main.consumer.}, {@code
  * restore.consumer.}, {@code global.consumer.}, {@code topic.}), and any key prefixed {@code
  * kafka.}, which is stripped ({@code kafka.sasl.mechanism} is {@code sasl.mechanism}; in the
- * environment {@code CANVASFLOW_KAFKA_SASL_MECHANISM}). Any other key is refused with a sentence
- * that names it, so that a typo is not silently ignored. Immutable.
+ * environment {@code CANVASFLOW_KAFKA_SASL_MECHANISM}). Any other key is refused. Immutable.
  */
 public final class CanvasFlowConfig {
 
@@ -71,6 +70,9 @@ public final class CanvasFlowConfig {
     /** How many models an instance keeps loaded at most (least recently used out). */
     public static final String MODELS_CACHE_SIZE = "models.cache.size";
 
+    /** How long startup waits for a default model when none is at hand; 0 refuses at once. */
+    public static final String MODELS_WAIT_MS = "models.wait.ms";
+
     /** Where models received from Kafka are written; blank for {@code STATE_DIR/model-cache}. */
     public static final String MODELS_CACHE_DIR = "models.cache.dir";
 
@@ -101,17 +103,11 @@ public final class CanvasFlowConfig {
     /** Iterations from a zero canvas; blank for the model's own {@code iterationsTrained}. */
     public static final String CANVAS_FULL_ITERATIONS = "canvas.full.iterations";
 
-    /**
-     * Default of {@value #CANVAS_SEEDED_ITERATIONS}: a seeded canvas needs only a short refinement
-     * (see {@link RecurrentSegmentationNet#DEFAULT_SEEDED_ITERATIONS}).
-     */
+    /** Default of {@value #CANVAS_SEEDED_ITERATIONS}: a seeded canvas needs a short refinement. */
     public static final int DEFAULT_SEEDED_ITERATIONS =
             RecurrentSegmentationNet.DEFAULT_SEEDED_ITERATIONS;
 
-    /**
-     * The full iterations of a model whose model.json does not record {@code iterationsTrained}:
-     * the recurrent network's own default (see {@link ModelSpec#defaultFullIterations()}).
-     */
+    /** Full iterations of a model whose model.json lacks {@code iterationsTrained}. */
     public static final int DEFAULT_FULL_ITERATIONS = RecurrentSegmentationNet.DEFAULT_ITERATIONS;
 
     /** Every N-th frame (by sequence) resets to a zero canvas; 0 turns keyframes off. */
@@ -434,6 +430,11 @@ public final class CanvasFlowConfig {
     /** {@value #MODELS_FOLLOW}. */
     public boolean modelsFollow() {
         return (Boolean) values.get(MODELS_FOLLOW);
+    }
+
+    /** {@value #MODELS_WAIT_MS}. */
+    public long modelsWaitMs() {
+        return (Long) values.get(MODELS_WAIT_MS);
     }
 
     /** {@value #MODELS_CACHE_SIZE}. */

@@ -32,6 +32,7 @@ final class FollowedModels implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FollowedModels.class);
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
+    private static final Duration WAIT_STEP = Duration.ofMillis(200);
 
     private final ModelRouter router;
     private final ModelFollower follower;
@@ -122,7 +123,7 @@ final class FollowedModels implements AutoCloseable {
                                 throw new IllegalStateException(why);
                             });
             router.preloadAssigned(CATCH_UP);
-            if (!router.hasModel()) {
+            if (!router.hasModel() && !awaitDefault(config, follower, router)) {
                 throw noModel(config);
             }
             return new FollowedModels(router, follower, errors);
@@ -161,6 +162,37 @@ final class FollowedModels implements AutoCloseable {
         return load ? ModelSource.load(config.modelDir(), config.modelDevice()) : null;
     }
 
+    /**
+     * Waits up to {@code models.wait.ms} for a model to be assigned and loaded, as when a
+     * deployment's job publishes the first model while its instances start.
+     *
+     * @return whether a model is loaded
+     * @throws IllegalStateException when the follower stopped meanwhile
+     */
+    private static boolean awaitDefault(
+            CanvasFlowConfig config, ModelFollower follower, ModelRouter router)
+            throws InterruptedException {
+        if (config.modelsWaitMs() <= 0) {
+            return false;
+        }
+        LOG.info(
+                "no model yet: waiting up to {} ms ({}) for one to be published and assigned as"
+                        + " the default on topic {}",
+                config.modelsWaitMs(),
+                CanvasFlowConfig.MODELS_WAIT_MS,
+                config.modelAssignmentsTopic());
+        long deadline = System.nanoTime() + Duration.ofMillis(config.modelsWaitMs()).toNanos();
+        while (!router.hasModel() && System.nanoTime() < deadline) {
+            follower.stoppedBecause()
+                    .ifPresent(
+                            why -> {
+                                throw new IllegalStateException(why);
+                            });
+            Thread.sleep(WAIT_STEP.toMillis());
+        }
+        return router.hasModel();
+    }
+
     /** The sentence for an instance with no model at all: what would give it one. */
     private static ModelLoadException noModel(CanvasFlowConfig config) {
         if (config.modelDir() != null) {
@@ -181,7 +213,15 @@ final class FollowedModels implements AutoCloseable {
                         + " is blank and topic "
                         + config.modelAssignmentsTopic()
                         + (config.modelsFollow()
-                                ? " assigns no loadable default; publish a model and run"
+                                ? " assigns no loadable default"
+                                        + (config.modelsWaitMs() > 0
+                                                ? " after waiting "
+                                                        + config.modelsWaitMs()
+                                                        + " ms ("
+                                                        + CanvasFlowConfig.MODELS_WAIT_MS
+                                                        + ")"
+                                                : "")
+                                        + "; publish a model and run"
                                         + " `canvasflow models assign --default --model VERSION`,"
                                         + " or pass --model DIR"
                                 : " is not followed (models.follow=false); pass --model DIR"));

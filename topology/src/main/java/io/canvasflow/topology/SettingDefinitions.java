@@ -217,6 +217,16 @@ final class SettingDefinitions {
                                 + " model.dir's and every version an assignment names stay"
                                 + " loaded whatever this says.")
                 .define(
+                        MODELS_WAIT_MS,
+                        Type.LONG,
+                        0L,
+                        Check.atLeast(0),
+                        Importance.LOW,
+                        "How long startup waits for a model to be published and assigned as the"
+                                + " default when model.dir gives none and the assignments topic"
+                                + " names none yet, as when a deployment publishes its first model"
+                                + " beside the instances; 0 refuses to start at once.")
+                .define(
                         MODELS_CACHE_DIR,
                         Type.STRING,
                         "",

@@ -42,6 +42,7 @@ class CanvasFlowConfigTest {
         expected.put("topic.model.errors", Topics.MODEL_ERRORS.name());
         expected.put("models.follow", "true");
         expected.put("models.cache.size", "3");
+        expected.put("models.wait.ms", "0");
         expected.put("models.cache.dir", "");
         expected.put("startup.timeout.ms", "10000");
         expected.put("lag.warn.ms", "2000");

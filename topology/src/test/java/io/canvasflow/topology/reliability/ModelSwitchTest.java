@@ -2,6 +2,7 @@ package io.canvasflow.topology.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
@@ -9,6 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.Architecture;
+import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.registry.ModelPublication;
 import io.canvasflow.registry.ModelRegistryClient;
@@ -267,6 +269,79 @@ class ModelSwitchTest {
                                 + " after the assignment (limit %d); corrupt model refused by %d"
                                 + " instances; 0 lost, 0 duplicated",
                         frames, FPS, delays, SWITCH_LIMIT_MS, refusers.size()));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldWaitAtStartupForTheFirstModelWhenAskedTo() throws Exception {
+        // Given registry topics of their own, with no model yet, as a fresh deployment has them
+        ModelRegistryClient.RegistryTopics topics =
+                new ModelRegistryClient.RegistryTopics("models-wait", "assign-wait", "errors-wait");
+        ModelRegistryClient registry = new ModelRegistryClient(kafka.clientConfig(), topics);
+        registry.createTopics((short) 1);
+        Map<String, String> settings =
+                Fixtures.settings(kafka.bootstrapServers(), APP + "-wait", temp.resolve("wait"));
+        settings.put(CanvasFlowConfig.MODEL_DIR, "");
+        settings.put(CanvasFlowConfig.TOPIC_MODELS, topics.models());
+        settings.put(CanvasFlowConfig.TOPIC_MODEL_ASSIGNMENTS, topics.assignments());
+        settings.put(CanvasFlowConfig.TOPIC_MODEL_ERRORS, topics.errors());
+        settings.put(CanvasFlowConfig.TOPIC_FRAMES, "frames-wait");
+        settings.put(CanvasFlowConfig.TOPIC_MASKS, "masks-wait");
+        settings.put(CanvasFlowConfig.TOPIC_DLQ, "dlq-wait");
+        settings.put(CanvasFlowConfig.TOPICS_CREATE, "true");
+
+        // When an instance that may not wait starts, then it refuses at once
+        long start = System.nanoTime();
+        ModelLoadException refused =
+                assertThrows(
+                        ModelLoadException.class,
+                        () -> CanvasFlowApp.start(Fixtures.config(settings)).close());
+        assertTrue(refused.getMessage().startsWith("no model to serve"), refused.getMessage());
+
+        // And one that may wait 60 s starts once a job publishes and assigns the first model
+        settings.put(CanvasFlowConfig.MODELS_WAIT_MS, "60000");
+        Path dirA = Fixtures.modelDir();
+        String a = SegmentationModel.readSpec(dirA).version();
+        Thread job =
+                new Thread(
+                        () -> {
+                            try {
+                                Thread.sleep(1500);
+                                registry.publish(
+                                        ModelPublication.read(
+                                                dirA, ModelPublication.DEFAULT_CHUNK_BYTES));
+                                registry.assign(AssignmentScope.DEFAULT, null, a);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        "models-job");
+        job.start();
+        try (CanvasFlowApp waited = CanvasFlowApp.start(Fixtures.config(settings))) {
+            job.join();
+            awaitRunning(waited);
+            try (KafkaProducer<String, byte[]> producer = Fixtures.producer(kafka)) {
+                producer.send(Fixtures.record("frames-wait", Fixtures.frame("gate", 1)));
+            }
+            List<ConsumerRecord<String, MaskEvent>> masks =
+                    TopicReader.readFromBeginning(
+                            kafka.bootstrapServers(),
+                            Topics.MASKS.withName("masks-wait"),
+                            1,
+                            Duration.ofSeconds(60));
+            assertEquals(1, masks.size());
+            assertEquals(a, masks.get(0).value().getModelVersion());
+        }
+        // and one that waits in vain says how long it waited
+        settings.put(CanvasFlowConfig.MODELS_WAIT_MS, "500");
+        settings.put(CanvasFlowConfig.TOPIC_MODEL_ASSIGNMENTS, "assign-wait-empty");
+        ModelLoadException inVain =
+                assertThrows(
+                        ModelLoadException.class,
+                        () -> CanvasFlowApp.start(Fixtures.config(settings)).close());
+        assertTrue(
+                inVain.getMessage().contains("after waiting 500 ms (models.wait.ms)"),
+                inVain.getMessage());
     }
 
     private static JsonObject cameras(CanvasFlowApp app) throws Exception {

@@ -57,9 +57,12 @@ public final class ImageTensors {
 
     /**
      * The image's pixels as packed {@code 0xRRGGBB} ints, row-major. Decoded JPEGs ({@code
-     * TYPE_3BYTE_BGR}) and {@code TYPE_INT_RGB} images are read straight from their buffers; {@link
-     * BufferedImage#getRGB(int, int, int, int, int[], int, int)} converts every pixel through the
-     * colour model one at a time, several times slower, and is the path for any other layout.
+     * TYPE_3BYTE_BGR}) and {@code TYPE_INT_RGB} images are read straight from their buffers; any
+     * other layout is first drawn into a {@code TYPE_INT_RGB} image, as {@link #resize} and the
+     * trainer's conversion draw it. Not {@link BufferedImage#getRGB(int, int, int, int, int[], int,
+     * int)}: it takes a greyscale image's samples as linear light and brightens them (128 became
+     * 188), so a grey camera's frame at the model's input size reached the network brighter than in
+     * training, or than at any other size.
      */
     static int[] packedRgb(BufferedImage image) {
         int w = image.getWidth();
@@ -102,11 +105,18 @@ public final class ImageTensors {
             }
             return out;
         }
-        int[] out = image.getRGB(0, 0, w, h, null, 0, w);
-        for (int p = 0; p < out.length; p++) {
-            out[p] &= 0xffffff;
+        if (whole && image.getType() == BufferedImage.TYPE_INT_RGB) {
+            // an INT_RGB image with an unusual raster: let Java2D copy it
+            return image.getRGB(0, 0, w, h, null, 0, w);
         }
-        return out;
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.drawImage(image, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return packedRgb(rgb);
     }
 
     /** Returns an image as a new {@code 3 x H x W} normalised float array. */

@@ -1,7 +1,9 @@
 package io.canvasflow.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -19,17 +21,25 @@ class ImageTensorsTest {
         return image;
     }
 
-    private static int[] viaColourModel(BufferedImage image) {
-        int[] rgb =
-                image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
-        for (int i = 0; i < rgb.length; i++) {
-            rgb[i] &= 0xffffff;
+    /** The pixels as Java2D draws the image into an RGB one, as the trainer converts frames. */
+    private static int[] viaDrawing(BufferedImage image) {
+        BufferedImage rgb =
+                new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        g.drawImage(image, 0, 0, null);
+        g.dispose();
+        return rgb.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    }
+
+    private static int[] masked(int[] argb) {
+        for (int i = 0; i < argb.length; i++) {
+            argb[i] &= 0xffffff;
         }
-        return rgb;
+        return argb;
     }
 
     @Test
-    void shouldReadEveryLayoutAsTheColourModelDoes() {
+    void shouldReadEveryLayoutAsJava2dDrawsIt() {
         // Given the layouts a decoder hands over, the two with a direct path among them, and a
         // sub-image whose raster is a window on a larger buffer
         BufferedImage bgr = random(BufferedImage.TYPE_3BYTE_BGR, 37, 23, 1);
@@ -42,10 +52,32 @@ class ImageTensorsTest {
             bgr.getSubimage(5, 3, 20, 11),
         };
 
-        // Then the packed pixels are the colour model's, whatever the path
+        // Then the packed pixels are those the image draws as, whatever the path (so a frame
+        // reaches the network as it reached it in training, and at any size)
         for (BufferedImage image : images) {
             assertArrayEquals(
-                    viaColourModel(image), ImageTensors.packedRgb(image), image.toString());
+                    masked(viaDrawing(image)), ImageTensors.packedRgb(image), image.toString());
+        }
+    }
+
+    @Test
+    void shouldReadAGreyFrameAsTheSameGreyOnEveryChannelAtAnySize() {
+        // Given a grey camera's frame: every sample 128
+        BufferedImage grey = new BufferedImage(8, 6, BufferedImage.TYPE_BYTE_GRAY);
+        java.util.Arrays.fill(
+                ((java.awt.image.DataBufferByte) grey.getRaster().getDataBuffer()).getData(),
+                (byte) 128);
+
+        // When it is read at its own size, and resized first
+        int[] asIs = ImageTensors.packedRgb(grey);
+        int[] resized = ImageTensors.packedRgb(ImageTensors.resize(grey, 4, 3));
+
+        // Then both read 128 on every channel (the colour model's getRGB made it 188, 0xbc)
+        for (int v : asIs) {
+            assertEquals(0x808080, v);
+        }
+        for (int v : resized) {
+            assertEquals(0x808080, v);
         }
     }
 

@@ -282,18 +282,23 @@ public final class EvaluateCommand implements Callable<Integer> {
             for (int i = 0; i < sequenceCount; i++) {
                 test.add(dataset.sequence(Split.TEST, i, framesPerSequence, w, h));
             }
+            int full = rnn.spec().defaultFullIterations();
             Evaluator.Report report =
                     Evaluator.evaluate(
                             rnn,
                             ff,
                             test,
                             maxIterations,
-                            EvaluationReport.firstFrameIterations(maxIterations),
+                            full,
                             FootageEvaluation.SEEDED_ITERATIONS,
                             4,
                             8);
             Samples samples =
-                    Samples.of(rnn, test, 4, EvaluationReport.firstFrameIterations(maxIterations));
+                    Samples.of(
+                            rnn,
+                            test,
+                            4,
+                            EvaluationReport.firstFrameIterations(maxIterations, full));
             return new Evaluation(
                     rnn.spec().version(),
                     ff == null ? null : ff.spec().version(),

@@ -47,6 +47,8 @@ public final class Evaluator {
      *
      * @param frames frames evaluated
      * @param zeroCanvas points for 1..maxIterations from a zero canvas
+     * @param referenceIterations the model's full iteration count (what serve runs from zero), the
+     *     point of the zero-canvas curve everything is compared with
      * @param seeded the first frame of each sequence from zero, the rest seeded with the previous
      *     frame's canvas
      * @param seededIterations iterations per seeded frame
@@ -56,6 +58,7 @@ public final class Evaluator {
     public record Report(
             int frames,
             List<Point> zeroCanvas,
+            int referenceIterations,
             Point seeded,
             int seededIterations,
             List<Point> wrongSeed,
@@ -71,15 +74,15 @@ public final class Evaluator {
      * Evaluates; the batch size only affects speed.
      *
      * @param maxIterations longest zero-canvas run of the curve
-     * @param firstFrameIterations iterations of a sequence's first frame in the seeded run, from
-     *     zero (the topology's full count)
+     * @param referenceIterations the model's full iteration count: what the topology runs from
+     *     zero, so a seeded sequence's first frame (or {@code maxIterations}, when fewer)
      */
     public static Report evaluate(
             SegmentationModel rnn,
             SegmentationModel feedForward,
             List<VideoSequence> sequences,
             int maxIterations,
-            int firstFrameIterations,
+            int referenceIterations,
             int seededIterations,
             int wrongSeedIterations,
             int batchSize) {
@@ -96,7 +99,12 @@ public final class Evaluator {
         }
         ConfusionMatrix seeded = new ConfusionMatrix(classes);
         for (VideoSequence sequence : sequences) {
-            runSequence(rnn, sequence, firstFrameIterations, seededIterations, seeded);
+            runSequence(
+                    rnn,
+                    sequence,
+                    EvaluationReport.firstFrameIterations(maxIterations, referenceIterations),
+                    seededIterations,
+                    seeded);
         }
         Point ff = null;
         if (feedForward != null) {
@@ -123,6 +131,7 @@ public final class Evaluator {
         return new Report(
                 frames.size(),
                 zeroPoints,
+                referenceIterations,
                 point(seeded, seededIterations, cost.frameGflops(seededIterations)),
                 seededIterations,
                 wrongPoints,

@@ -30,6 +30,38 @@ public final class Flicker {
      *     static
      */
     public static double of(List<LabeledFrame> frames, List<byte[]> labels, boolean skipIgnored) {
+        return count(frames, labels, skipIgnored).share();
+    }
+
+    /**
+     * Static pixel transitions, and those of them that changed label: what {@link #of} divides.
+     * Footage of several clips pools these, so each clip weighs by its static pixels and a clip
+     * with none adds nothing (its share alone would be NaN).
+     *
+     * @param changed transitions whose label changed
+     * @param total static pixel transitions
+     */
+    public record Count(long changed, long total) {
+
+        /** No transitions. */
+        public static final Count NONE = new Count(0, 0);
+
+        /** Both counts added. */
+        public Count plus(Count other) {
+            return new Count(changed + other.changed, total + other.total);
+        }
+
+        /** The share that changed; NaN when no pixel was static. */
+        public double share() {
+            return total == 0 ? Double.NaN : (double) changed / total;
+        }
+    }
+
+    /**
+     * Counts the static pixel transitions of {@code labels} over consecutive {@code frames}, and
+     * those that changed label; {@link #of}'s arguments.
+     */
+    public static Count count(List<LabeledFrame> frames, List<byte[]> labels, boolean skipIgnored) {
         long changed = 0;
         long total = 0;
         for (int t = 1; t < frames.size(); t++) {
@@ -54,7 +86,7 @@ public final class Flicker {
                 }
             }
         }
-        return total == 0 ? Double.NaN : (double) changed / total;
+        return new Count(changed, total);
     }
 
     private static boolean still(int p, int q) {

@@ -59,36 +59,31 @@ public record FootageEvaluation(
             ClassMapping mapping,
             int maxIterations) {
         LabelledData data = labelled.mapped(mapping);
+        int full = model.spec().defaultFullIterations();
+        int firstFrame = EvaluationReport.firstFrameIterations(maxIterations, full);
         Evaluator.Report report =
                 Evaluator.evaluate(
                         model,
                         null,
                         data.sequences(),
                         maxIterations,
-                        EvaluationReport.firstFrameIterations(maxIterations),
+                        full,
                         SEEDED_ITERATIONS,
                         4,
                         8);
-        double modelChanged = 0;
-        double labelChanged = 0;
-        double labelSureChanged = 0;
-        int weight = 0;
+        Flicker.Count modelFlicker = Flicker.Count.NONE;
+        Flicker.Count labelFlicker = Flicker.Count.NONE;
+        Flicker.Count labelSureFlicker = Flicker.Count.NONE;
         for (VideoSequence s : data.sequences()) {
             if (s.size() < 2) {
                 continue;
             }
-            List<byte[]> masks =
-                    Evaluator.seededMasks(
-                            model,
-                            s,
-                            EvaluationReport.firstFrameIterations(maxIterations),
-                            SEEDED_ITERATIONS);
+            List<byte[]> masks = Evaluator.seededMasks(model, s, firstFrame, SEEDED_ITERATIONS);
             List<byte[]> labels = new ArrayList<>();
             s.frames().forEach(f -> labels.add(f.labels()));
-            modelChanged += Flicker.of(s.frames(), masks, false) * (s.size() - 1);
-            labelChanged += Flicker.of(s.frames(), labels, false) * (s.size() - 1);
-            labelSureChanged += Flicker.of(s.frames(), labels, true) * (s.size() - 1);
-            weight += s.size() - 1;
+            modelFlicker = modelFlicker.plus(Flicker.count(s.frames(), masks, false));
+            labelFlicker = labelFlicker.plus(Flicker.count(s.frames(), labels, false));
+            labelSureFlicker = labelSureFlicker.plus(Flicker.count(s.frames(), labels, true));
         }
         return new FootageEvaluation(
                 model.spec().version(),
@@ -96,15 +91,8 @@ public record FootageEvaluation(
                 labelled.lineage(),
                 model.spec().classNames(),
                 report,
-                new Flickers(
-                        weight == 0 ? Double.NaN : modelChanged / weight,
-                        weight == 0 ? Double.NaN : labelChanged / weight,
-                        weight == 0 ? Double.NaN : labelSureChanged / weight),
-                Samples.of(
-                        model,
-                        data.sequences(),
-                        4,
-                        EvaluationReport.firstFrameIterations(maxIterations)));
+                new Flickers(modelFlicker.share(), labelFlicker.share(), labelSureFlicker.share()),
+                Samples.of(model, data.sequences(), 4, firstFrame));
     }
 
     /** Whether the labels came from a teacher (then scores are agreement with it). */
@@ -114,11 +102,13 @@ public record FootageEvaluation(
 
     /** Seeded mIoU over zero-canvas mIoU at the topology's full iteration count. */
     public double seededRatio() {
-        int full =
-                Math.min(
-                        EvaluationReport.firstFrameIterations(report.zeroCanvas().size()),
-                        report.zeroCanvas().size());
-        return report.seeded().miou() / report.zeroMiou(full);
+        return report.seeded().miou() / report.zeroMiou(firstFrameIterations());
+    }
+
+    /** The zero-canvas iterations the seeded figure is compared with: serve's full count. */
+    private int firstFrameIterations() {
+        return EvaluationReport.firstFrameIterations(
+                report.zeroCanvas().size(), report.referenceIterations());
     }
 
     /** The figures as Markdown. */
@@ -143,7 +133,7 @@ public record FootageEvaluation(
                         Locale.ROOT,
                         "%nSeeded %d iterations / zero canvas %d: %.3f%n%n",
                         SEEDED_ITERATIONS,
-                        EvaluationReport.firstFrameIterations(report.zeroCanvas().size()),
+                        firstFrameIterations(),
                         seededRatio()));
         md.append(
                 String.format(

@@ -57,6 +57,7 @@ class EvaluationReportTest {
         return new Report(
                 160,
                 curve(0.600, 0.700, 0.760, 0.790, 0.805, 0.820, 0.824, 0.826),
+                6,
                 point(2, 0.8159, 0.925, 2.0),
                 2,
                 curve(0.300, 0.7872, 0.810, 0.818),
@@ -122,6 +123,7 @@ class EvaluationReportTest {
                 new Report(
                         160,
                         curve(0.600, 0.700, 0.760, 0.790, 0.805, 0.790),
+                        6,
                         point(2, 0.8159, 0.925, 2.0),
                         2,
                         curve(0.300, 0.700),
@@ -155,6 +157,7 @@ class EvaluationReportTest {
                 new Report(
                         8,
                         curve(0.9, 0.9, 0.9, 0.9),
+                        6,
                         point(2, 0.9, 0.9, 2),
                         2,
                         curve(0.9, 0.9),
@@ -231,9 +234,32 @@ class EvaluationReportTest {
     }
 
     @Test
+    void shouldCompareWithTheModelsOwnFullIterationCount() {
+        // Given a model trained with 3 iterations, which serve runs 3 from zero, evaluated to 5
+        Report report =
+                new Report(
+                        8,
+                        curve(0.60, 0.70, 0.80, 0.81, 0.82),
+                        3,
+                        point(2, 0.79, 0.9, 2),
+                        2,
+                        List.of(),
+                        null);
+
+        // Then the reference is zero-3, not zero-6 (which this curve does not even reach)
+        assertEquals(0.80, EvaluationReport.referenceMiou(report), 1e-12);
+        List<EvaluationReport.Bar> bars = EvaluationReport.bars(report);
+        assertEquals("Zero-canvas mIoU after 3 iterations", bars.get(0).description());
+        assertEquals(0.79 / 0.80, bars.get(2).value(), 1e-12);
+        String markdown = EvaluationReport.markdown(evaluation(report, null));
+        assertTrue(markdown.contains("runs 3 iterations from a zero canvas"), markdown);
+        assertTrue(markdown.contains("mIoU / zero-3"), markdown);
+    }
+
+    @Test
     void shouldWriteNullsForAMissingBaselineAndUnmeasuredBars() {
         // Given
-        Report report = new Report(8, curve(0.5, 0.6), null, 2, List.of(), null);
+        Report report = new Report(8, curve(0.5, 0.6), 6, null, 2, List.of(), null);
 
         // When
         JsonObject json =

@@ -145,6 +145,13 @@ class SpecialiseTest {
         assertEquals(0, evaluate.exit(), evaluate.err());
         String table = Files.readString(dir.resolve("report/evaluation.md"));
         assertTrue(table.contains("| IoU background | IoU person |"), table);
+        // And, these being its training photos, the score is said to be its fit, not held out
+        String note =
+                "the model was trained on these frames (its model.json records voc:"
+                        + voc
+                        + " and no held-out range), so this is its fit, not a held-out score";
+        assertEquals("canvasflow evaluate: " + note, evaluate.errLines().get(0));
+        assertTrue(table.contains("- scoredOn: " + note), table);
     }
 
     @Test
@@ -181,6 +188,7 @@ class SpecialiseTest {
                         dir.resolve("map.txt"), "background = background\nobject = thing\n");
         CommandRun mapped = evaluate(model, other, "--class-map", map.toString());
         assertEquals(0, mapped.exit(), mapped.err());
+        assertFalse(mapped.err().contains("trained on these frames"), mapped.err());
         assertTrue(Files.exists(dir.resolve("report/evaluation.json")));
         // And a map onto a class the model does not have is one sentence
         Path wrong =

@@ -140,9 +140,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--frame",
-            defaultValue = "256x192",
+            paramLabel = "WxH",
             description =
-                    "Synthetic frame size WxH, also the model input size (default ${DEFAULT-VALUE}).")
+                    "Synthetic frame size, also the model input size (default 256x192; with"
+                            + " --init, the initial model's, and no other).")
     String frame;
 
     @Option(
@@ -270,7 +271,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingOptions options() {
         ModelType modelType = parseType(type);
         int[] cropSize = CliValues.size(crop, "--crop");
-        int[] frameSize = CliValues.size(frame, "--frame");
+        int[] frameSize = frameSize();
         Architecture architecture =
                 switch (arch) {
                     case "default" -> Architecture.defaults();
@@ -298,6 +299,49 @@ public final class TrainCommand implements Callable<Integer> {
                 .optStopRequested(stopRequested::get)
                 .optInit(init)
                 .build();
+    }
+
+    /**
+     * The frame and model input size: {@code --frame}, or with {@code --init} the initial model's
+     * (a network fine-tuned on frames of another size would be served at its recorded one).
+     */
+    private int[] frameSize() {
+        int[] given = frame == null ? new int[] {256, 192} : CliValues.size(frame, "--frame");
+        if (init == null) {
+            return given;
+        }
+        ModelSpec initial = SegmentationModel.readSpec(init);
+        int w = initial.input().width();
+        int h = initial.input().height();
+        if (frame != null && (given[0] != w || given[1] != h)) {
+            throw new IllegalArgumentException(
+                    "--frame "
+                            + frame
+                            + " is not the "
+                            + w
+                            + "x"
+                            + h
+                            + " input of the --init model "
+                            + init
+                            + "; leave --frame out to fine-tune at that size");
+        }
+        int[] cropSize = CliValues.size(crop, "--crop");
+        if (cropSize[0] > w || cropSize[1] > h) {
+            throw new IllegalArgumentException(
+                    "--crop "
+                            + crop
+                            + " does not fit in the "
+                            + w
+                            + "x"
+                            + h
+                            + " frames of the --init model "
+                            + init
+                            + "; give a --crop of at most "
+                            + w
+                            + "x"
+                            + h);
+        }
+        return new int[] {w, h};
     }
 
     /** Checks what can be checked before any data is read or any step is trained. */
@@ -415,8 +459,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The {@code --init} model's spec, checked against this run: its type, and its input size
-     * against the crop. Read before the data, so that a wrong model is said at once.
+     * The {@code --init} model's spec, checked against this run's type ({@link #frameSize} checks
+     * its input size against the crop and frame). Read before the data, so that a wrong model is
+     * said at once.
      */
     private ModelSpec initSpec(TrainingOptions base) {
         ModelSpec spec = SegmentationModel.readSpec(init);
@@ -434,23 +479,6 @@ public final class TrainCommand implements Callable<Integer> {
                             + " or "
                             + typeName(base.type())
                             + " model");
-        }
-        int w = spec.input().width();
-        int h = spec.input().height();
-        if (base.cropWidth() > w || base.cropHeight() > h) {
-            throw new IllegalArgumentException(
-                    "--crop "
-                            + crop
-                            + " does not fit in the "
-                            + w
-                            + "x"
-                            + h
-                            + " frames of the --init model "
-                            + init
-                            + "; give a --crop of at most "
-                            + w
-                            + "x"
-                            + h);
         }
         return spec;
     }

@@ -439,6 +439,29 @@ class SpecialiseTest {
                         + "; give a --crop of at most 96x72",
                 bigCrop.err().strip());
         assertFalse(bigCrop.out().contains("Reading"), bigCrop.out());
+        // And a --frame other than the model's (fine-tuning on synthetic frames of 128x96 wrote a
+        // model.json that said 96x72, the size serve then fed it)
+        CommandRun otherFrame =
+                CommandRun.of(
+                        new TrainCommand(),
+                        "--type",
+                        "ff",
+                        "--arch",
+                        "tiny",
+                        "--init",
+                        ff.toString(),
+                        "--frame",
+                        "128x96",
+                        "--steps",
+                        "1",
+                        "--output",
+                        dir.resolve("x").toString());
+        assertEquals(2, otherFrame.exit(), otherFrame.err());
+        assertEquals(
+                "canvasflow train: --frame 128x96 is not the 96x72 input of the --init model "
+                        + ff
+                        + "; leave --frame out to fine-tune at that size",
+                otherFrame.err().strip());
         assertFalse(Files.exists(dir.resolve("x")));
     }
 

@@ -129,10 +129,11 @@ final class BareRun {
                 worker.start();
             }
             ready.await();
-            CpuUse.Snapshot start = CpuUse.snapshot();
+            List<Integer> machine = measure.placement().machineCores();
+            CpuUse.Snapshot start = CpuUse.snapshot(machine);
             go.countDown();
             finished.await();
-            CpuUse.Usage cpu = CpuUse.between(start, CpuUse.snapshot());
+            CpuUse.Usage cpu = CpuUse.between(start, CpuUse.snapshot(machine));
             measured.countDown();
             for (Thread worker : workers) {
                 worker.join();

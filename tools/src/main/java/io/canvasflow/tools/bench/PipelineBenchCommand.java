@@ -177,7 +177,8 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
                                                     !skipDefaultIntraOp,
                                                     idleTimeoutOptions.idleTimeout(),
                                                     rounds,
-                                                    CorePlacement.shared("not yet placed")),
+                                                    CorePlacement.shared("not yet placed"),
+                                                    0),
                                             overrideOptions.overrides(),
                                             kafkaOptions.bootstrapServers(),
                                             inProcessBroker
@@ -206,12 +207,19 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
      */
     public static PipelineBenchmark.Result run(Settings s, PrintWriter out)
             throws InterruptedException {
+        // Before anything is pinned: PyTorch sizes its default pool from the cores this process
+        // has when the engine loads (reading the count loads it), and a pinned JVM counts only the
+        // broker's core. The placements below are made before the pinning too.
+        int engineThreads = Math.max(1, TorchThreads.forNewThreads());
         if (s.bootstrapServers() != null) {
             out.println("Using the Kafka cluster at " + s.bootstrapServers());
             out.flush();
             String topic = "frames-bench-" + Long.toString(System.currentTimeMillis(), 36);
             return run(
-                    placed(s, CorePlacement.shared("a Kafka cluster at " + s.bootstrapServers())),
+                    placed(
+                            s,
+                            CorePlacement.shared("a Kafka cluster at " + s.bootstrapServers()),
+                            engineThreads),
                     s.bootstrapServers(),
                     topic,
                     out);
@@ -221,7 +229,10 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
             out.flush();
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
                 return run(
-                        placed(s, CorePlacement.shared("broker in this JVM, on every core")),
+                        placed(
+                                s,
+                                CorePlacement.shared("broker in this JVM, on every core"),
+                                engineThreads),
                         broker.bootstrapServers(),
                         "frames-bench",
                         out);
@@ -236,11 +247,15 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
         try (ChildBroker broker =
                 ChildBroker.start("1g", Duration.ofMinutes(2), placement.brokerPrefix())) {
             placement.pinThisProcessBesideTheBroker();
-            return run(placed(s, placement), broker.bootstrapServers(), "frames-bench", out);
+            return run(
+                    placed(s, placement, engineThreads),
+                    broker.bootstrapServers(),
+                    "frames-bench",
+                    out);
         }
     }
 
-    private static Settings placed(Settings s, CorePlacement placement) {
+    private static Settings placed(Settings s, CorePlacement placement, int engineThreads) {
         PipelineBenchmark.Measure m = s.measure();
         return new Settings(
                 s.footage(),
@@ -252,7 +267,8 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
                         m.compareDefaultIntraOp(),
                         m.idleTimeout(),
                         m.rounds(),
-                        placement),
+                        placement,
+                        engineThreads),
                 s.overrides(),
                 s.bootstrapServers(),
                 s.broker());
@@ -318,6 +334,7 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
         m.put("frames", r.frames());
         m.put("cameras", r.cameras());
         m.put("model", r.model());
+        // the machine's cores, counted before the benchmark pinned itself to the broker's
         m.put("availableProcessors", r.processors());
         m.put("engineIntraOpThreads", r.engineIntraOpThreads());
         Map<String, Object> placement = new LinkedHashMap<>();

@@ -27,8 +27,8 @@ final class PipelineBenchTable {
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%d frames of %d camera(s); model %s; %d processor(s); PyTorch intra-op"
-                                + " threads at load: %d%n%n",
+                        "%d frames of %d camera(s); model %s; %d core(s) (the machine's, before"
+                                + " pinning); PyTorch intra-op threads by default: %d%n%n",
                         r.frames(),
                         r.cameras(),
                         r.model(),
@@ -182,7 +182,8 @@ final class PipelineBenchTable {
                         + " model, for end-to-end the stream threads with all of the topology's"
                         + " work; native = PyTorch's other intra-op threads, GC and JIT; clients ="
                         + " Kafka client I/O threads and the mask reader; broker = the other Java"
-                        + " threads, mostly the embedded broker; others = other processes)\n");
+                        + " threads, mostly the embedded broker; others = other processes; every"
+                        + " column is of the machine's cores, which a row adds up to)\n");
         return sb.toString();
     }
 

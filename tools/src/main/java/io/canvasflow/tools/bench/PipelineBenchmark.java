@@ -68,6 +68,9 @@ public final class PipelineBenchmark {
      * @param rounds times each configuration runs
      * @param placement which cores the broker and the processor run on; with one processor core,
      *     every run is 1 thread x 1 intra-op thread
+     * @param engineIntraOpThreads PyTorch's default intra-op threads, read before the placement
+     *     pinned this process (the engine sizes its pool from the cores the process has when it
+     *     loads); 1 where the engine is not PyTorch
      */
     public record Measure(
             int warmUp,
@@ -75,7 +78,8 @@ public final class PipelineBenchmark {
             boolean compareDefaultIntraOp,
             Duration idleTimeout,
             int rounds,
-            CorePlacement placement) {
+            CorePlacement placement,
+            int engineIntraOpThreads) {
 
         /** The cores the model may use. */
         int cores() {
@@ -151,8 +155,8 @@ public final class PipelineBenchmark {
      *
      * @param frames frames in the run
      * @param cameras cameras
-     * @param processors processors the JVM sees
-     * @param engineIntraOpThreads PyTorch's intra-op threads when the engine loaded
+     * @param processors the machine's cores: those this process could use before it was pinned
+     * @param engineIntraOpThreads PyTorch's default intra-op threads, before the process was pinned
      * @param phases every measured configuration, in the order run
      * @param model the version of the model that ran
      * @param placement which cores the broker and the processor ran on
@@ -372,8 +376,7 @@ public final class PipelineBenchmark {
         Deserializer<Frame> deserializer = AvroSerdes.frame().deserializer();
         snapshot.read(consumer, r -> frames.add(deserializer.deserialize(topic, r.value())), idle);
         long cameras = frames.stream().map(Frame::getCameraId).distinct().count();
-        // -1: not PyTorch, where the counts below change nothing.
-        int engineThreads = Math.max(1, TorchThreads.forNewThreads());
+        int engineThreads = Math.max(1, measure.engineIntraOpThreads());
         int usable = Math.max(1, Math.min(engineThreads, measure.cores()));
         int share = Math.max(1, usable / 2);
         List<Integer> single = usable > 1 ? List.of(usable, 1) : List.of(1);
@@ -446,7 +449,7 @@ public final class PipelineBenchmark {
         return new Result(
                 frames.size(),
                 (int) cameras,
-                Runtime.getRuntime().availableProcessors(),
+                measure.placement().machineCores().size(),
                 engineThreads,
                 phases,
                 model.spec().version(),

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Which cores a benchmark's broker and its stream processor run on. On a small machine the broker
@@ -64,6 +65,21 @@ public record CorePlacement(
                         + all.get(all.size() - 1)
                         + ", processor to cores "
                         + list(all.subList(0, all.size() - 1)));
+    }
+
+    /**
+     * The machine as this placement found it: every core the process could use before anything was
+     * pinned, the processor's and the broker's together. Once {@link
+     * #pinThisProcessBesideTheBroker} has run, the JVM's own processor count is the broker's cores
+     * only.
+     *
+     * @return the cores, in order
+     */
+    public List<Integer> machineCores() {
+        return Stream.concat(processorCores.stream(), brokerCores.stream())
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     /** What a child command starts with to run on the broker's cores ({@code taskset -c N}). */

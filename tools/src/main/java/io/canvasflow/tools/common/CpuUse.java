@@ -7,9 +7,13 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -21,9 +25,13 @@ import java.util.regex.Pattern;
  * one that keeps every core busy shares them.
  *
  * <p>Per-thread times come from {@link ThreadMXBean}, the process's from the operating system bean,
- * the machine's from {@code /proc/stat} (absent elsewhere: the machine figures are then NaN). A
- * thread that ends between the two snapshots is not counted in its group (its time stays in the
- * process total, under native).
+ * the machine's from the per-core lines of {@code /proc/stat} (absent elsewhere: the machine
+ * figures are then NaN). The machine is the cores the caller names, those the process could use
+ * before a benchmark pinned it anywhere ({@link CorePlacement#machineCores()}): the JVM's own
+ * processor count follows the pinning, and a busy share of two cores set against a count of one
+ * would make half the machine disappear from the others and idle columns. A thread that ends
+ * between the two snapshots is not counted in its group (its time stays in the process total, under
+ * native).
  */
 public final class CpuUse {
 
@@ -53,8 +61,9 @@ public final class CpuUse {
      * @param processCpuNanos this process's processor time, -1 if unknown
      * @param threadCpuNanos per live Java thread id, its processor time
      * @param threadNames per live Java thread id, its name
-     * @param machineBusyTicks the machine's non-idle clock ticks since boot, -1 if unknown
-     * @param machineTotalTicks all its clock ticks since boot, -1 if unknown
+     * @param machineBusyTicks the machine cores' non-idle clock ticks since boot, -1 if unknown
+     * @param machineTotalTicks all their clock ticks since boot, -1 if unknown
+     * @param machineCores how many cores the ticks are of
      */
     public record Snapshot(
             long wallNanos,
@@ -62,7 +71,8 @@ public final class CpuUse {
             Map<Long, Long> threadCpuNanos,
             Map<Long, String> threadNames,
             long machineBusyTicks,
-            long machineTotalTicks) {}
+            long machineTotalTicks,
+            int machineCores) {}
 
     /**
      * The processor time between two snapshots, in milliseconds.
@@ -72,8 +82,9 @@ public final class CpuUse {
      * @param nativeMs the process's time outside its Java threads (PyTorch, GC, JIT), NaN if
      *     unknown
      * @param processMs the process's total, NaN if unknown
-     * @param machineBusyShare the share of all the machine's cores that were busy, NaN if unknown
-     * @param cores the processors the JVM sees
+     * @param machineBusyShare the share of the machine's cores that were busy, NaN if unknown
+     * @param cores the machine's cores, which the busy share is of (not the JVM's processor count,
+     *     which a pinned process sees shrink)
      */
     public record Usage(
             double wallMs,
@@ -122,9 +133,11 @@ public final class CpuUse {
     /**
      * Takes a snapshot now.
      *
+     * @param machineCores the cores that make the machine: those this process could use before
+     *     anything was pinned
      * @return the snapshot
      */
-    public static Snapshot snapshot() {
+    public static Snapshot snapshot(Collection<Integer> machineCores) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> cpu = new HashMap<>();
         Map<Long, String> names = new HashMap<>();
@@ -144,8 +157,15 @@ public final class CpuUse {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             process = os.getProcessCpuTime();
         }
-        long[] machine = machineTicks();
-        return new Snapshot(System.nanoTime(), process, cpu, names, machine[0], machine[1]);
+        long[] machine = machineTicks(procStat(), machineCores);
+        return new Snapshot(
+                System.nanoTime(),
+                process,
+                cpu,
+                names,
+                machine[0],
+                machine[1],
+                machineCores.size());
     }
 
     /**
@@ -180,7 +200,7 @@ public final class CpuUse {
                 Double.isFinite(processMs) ? Math.max(0, processMs - javaMs) : Double.NaN,
                 processMs,
                 machine,
-                Runtime.getRuntime().availableProcessors());
+                to.machineCores());
     }
 
     /**
@@ -206,28 +226,53 @@ public final class CpuUse {
         return Group.OTHER_JAVA;
     }
 
-    /** The aggregate "cpu" line of /proc/stat: busy and total ticks, or -1s. */
-    private static long[] machineTicks() {
+    /** The lines of /proc/stat, or none where it cannot be read (not Linux). */
+    private static List<String> procStat() {
         try {
-            for (String line : Files.readAllLines(PROC_STAT)) {
-                if (line.startsWith("cpu ")) {
-                    String[] f = line.trim().split("\\s+");
-                    long total = 0;
-                    long idle = 0;
-                    // user nice system idle iowait irq softirq steal (guest time is in user)
-                    for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
-                        long v = Long.parseLong(f[i]);
-                        total += v;
-                        if (i == 4 || i == 5) {
-                            idle += v;
-                        }
-                    }
-                    return new long[] {total - idle, total};
-                }
-            }
+            return Files.readAllLines(PROC_STAT);
         } catch (IOException | RuntimeException e) {
-            // Not Linux, or not readable: the machine figures stay unknown.
+            return List.of();
         }
-        return new long[] {-1, -1};
+    }
+
+    /**
+     * The busy and total clock ticks of some cores, from their {@code cpuN} lines of {@code
+     * /proc/stat}.
+     *
+     * @param procStat the file's lines
+     * @param cores the cores to add up
+     * @return busy and total ticks, or -1s when a core has no line
+     */
+    static long[] machineTicks(List<String> procStat, Collection<Integer> cores) {
+        Set<String> wanted = new HashSet<>();
+        cores.forEach(c -> wanted.add("cpu" + c));
+        long busy = 0;
+        long total = 0;
+        int found = 0;
+        try {
+            for (String line : procStat) {
+                String[] f = line.trim().split("\\s+");
+                if (!wanted.contains(f[0])) {
+                    continue;
+                }
+                long idle = 0;
+                long all = 0;
+                // user nice system idle iowait irq softirq steal (guest time is in user)
+                for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
+                    long v = Long.parseLong(f[i]);
+                    all += v;
+                    if (i == 4 || i == 5) {
+                        idle += v;
+                    }
+                }
+                busy += all - idle;
+                total += all;
+                found++;
+            }
+        } catch (RuntimeException e) {
+            // a line not as expected: the machine figures stay unknown
+            return new long[] {-1, -1};
+        }
+        return found == wanted.size() && found > 0 ? new long[] {busy, total} : new long[] {-1, -1};
     }
 }

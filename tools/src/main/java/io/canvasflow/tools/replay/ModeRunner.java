@@ -122,7 +122,7 @@ public record ModeRunner(
                                 new ByteArraySerializer(),
                                 new ByteArraySerializer())) {
             say("  %s: segmenting %d records%n", label, fed[0]);
-            CpuUse.Snapshot drainStart = CpuUse.snapshot();
+            CpuUse.Snapshot drainStart = CpuUse.snapshot(threads.cores().machineCores());
             // The stage breakdown starts once the threads have their partitions: the wait for them
             // is not a frame's cost. It is per frame segmented in the window (the stage timers'
             // own count), so frames done before it do not count on either side.
@@ -137,7 +137,8 @@ public record ModeRunner(
                                                             + run.duplicates()
                                                     >= fed[0],
                                     idle);
-            CpuUse.Usage drainCpu = CpuUse.between(drainStart, CpuUse.snapshot());
+            CpuUse.Usage drainCpu =
+                    CpuUse.between(drainStart, CpuUse.snapshot(threads.cores().machineCores()));
             double fps = drainFps(drained);
             Map<String, Double> stagesMs =
                     !(fps > 0)

@@ -189,7 +189,8 @@ class PipelineBenchCommandTest {
                         false,
                         Duration.ofMinutes(1),
                         1,
-                        CorePlacement.shared("test")),
+                        CorePlacement.shared("test"),
+                        0),
                 Map.of(),
                 bootstrapServers,
                 // a child broker, but this test JVM is not pinned to a core: other tests share it

@@ -1,8 +1,13 @@
 package io.canvasflow.tools.common;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +39,8 @@ class CpuUseTest {
                         Map.of(1L, 200_000_000L, 2L, 0L),
                         Map.of(1L, "app-StreamThread-1", 2L, "kafka-request-handler-0"),
                         100,
-                        200);
+                        200,
+                        2);
         CpuUse.Snapshot to =
                 new CpuUse.Snapshot(
                         1_000_000_000L,
@@ -48,7 +54,8 @@ class CpuUseTest {
                                 3L,
                                 "kafka-producer-network-thread | p"),
                         103,
-                        204);
+                        204,
+                        2);
 
         // When the usage between them is taken
         CpuUse.Usage u = CpuUse.between(from, to);
@@ -60,13 +67,14 @@ class CpuUseTest {
         assertEquals(50, u.ms(CpuUse.Group.KAFKA_CLIENTS), 1e-9);
         assertEquals(350, u.nativeMs(), 1e-9);
         assertEquals(0.75, u.machineBusyShare(), 1e-9);
-        assertTrue(u.cores() >= 1);
+        assertEquals(2, u.cores());
     }
 
     @Test
     void shouldMeasureThisThreadsWork() {
         // Given a snapshot, then 200 ms of arithmetic on this thread
-        CpuUse.Snapshot from = CpuUse.snapshot();
+        List<Integer> cores = CorePlacement.shared("test").machineCores();
+        CpuUse.Snapshot from = CpuUse.snapshot(cores);
         long end = System.nanoTime() + 200_000_000L;
         double x = 0;
         while (System.nanoTime() < end) {
@@ -74,9 +82,59 @@ class CpuUseTest {
         }
 
         // Then the process was measured busy for at least most of it
-        CpuUse.Usage u = CpuUse.between(from, CpuUse.snapshot());
+        CpuUse.Usage u = CpuUse.between(from, CpuUse.snapshot(cores));
         assertTrue(x > 0);
         assertTrue(u.processMs() >= 100, "process ms " + u.processMs());
         assertTrue(u.wallMs() >= 200, "wall ms " + u.wallMs());
+    }
+
+    @Test
+    void shouldAddUpTheTicksOfTheMachinesCoresOnly() {
+        // Given /proc/stat with four cores, of which the machine measured is cores 1 and 3
+        List<String> procStat =
+                List.of(
+                        "cpu  400 0 0 400 0 0 0 0 0 0",
+                        "cpu0 100 0 0 100 0 0 0 0 0 0",
+                        "cpu1 30 1 9 50 10 0 0 0 0 0",
+                        "cpu2 100 0 0 100 0 0 0 0 0 0",
+                        "cpu3 70 0 0 30 0 0 0 0 0 0",
+                        "intr 12345");
+
+        // When their ticks are read
+        long[] ticks = CpuUse.machineTicks(procStat, List.of(1, 3));
+
+        // Then busy is user + nice + system (idle and iowait are not), of theirs alone
+        assertArrayEquals(new long[] {40 + 70, 100 + 100}, ticks);
+        // and a core without a line leaves the machine unknown rather than smaller
+        assertArrayEquals(new long[] {-1, -1}, CpuUse.machineTicks(procStat, List.of(1, 7)));
+    }
+
+    @Test
+    void shouldMeasureTheMachinesCoresFromAThreadPinnedToOne() throws Exception {
+        // Given the cores this process may use, at least two, and a thread that taskset pins to
+        // the first of them, as bench pipeline pins itself beside its broker
+        List<Integer> machine = CorePlacement.shared("test").machineCores();
+        assumeTrue(machine.size() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset")));
+        int[] seen = new int[1];
+        CpuUse.Usage[] usage = new CpuUse.Usage[1];
+        Thread pinned =
+                new Thread(
+                        () -> {
+                            new CorePlacement(true, List.of(machine.get(0)), machine, "test")
+                                    .pinThisThreadToProcessorCores();
+                            seen[0] = Runtime.getRuntime().availableProcessors();
+                            CpuUse.Snapshot from = CpuUse.snapshot(machine);
+                            usage[0] = CpuUse.between(from, CpuUse.snapshot(machine));
+                        });
+
+        // When it measures
+        pinned.start();
+        pinned.join();
+
+        // Then the JVM counts one processor there, and the usage is of the machine's cores
+        assertEquals(
+                List.of(1, machine.size()),
+                List.of(seen[0], usage[0].cores()),
+                usage[0].toString());
     }
 }

@@ -38,7 +38,8 @@ final class BareRun {
      * each with its share of the cameras as stream threads get theirs by partition. Each thread
      * warms up on its own frames, then all start together; a thread's time is what a stream thread
      * spends on a frame outside Kafka (decode, policy, model, mask encoding), and the run takes as
-     * long as its slowest thread.
+     * long as its slowest thread: the span from the start signal to the last thread's end, which
+     * the frames/s, the processor time and the stages are all taken over.
      */
     static Phase run(
             CanvasFlowConfig config,
@@ -67,7 +68,6 @@ final class BareRun {
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(threads);
         CountDownLatch measured = new CountDownLatch(1);
-        long[] nanos = new long[threads];
         double[] modelMs = new double[threads];
         BareStages[] stages = new BareStages[threads];
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -101,10 +101,8 @@ final class BareRun {
                                         Map<String, CanvasState> canvases = new HashMap<>();
                                         BareStages mineStages = new BareStages();
                                         for (Frame frame : mine) {
-                                            long t0 = System.nanoTime();
                                             MaskEvent mask =
                                                     segment(core, frame, canvases, mineStages);
-                                            nanos[index] += System.nanoTime() - t0;
                                             if (mask != null) {
                                                 modelMs[index] += mask.getModelMillis();
                                             }
@@ -141,7 +139,6 @@ final class BareRun {
             if (failure.get() != null) {
                 throw failure.get();
             }
-            long slowest = Arrays.stream(nanos).max().orElse(0);
             BareStages all = new BareStages();
             for (BareStages st : stages) {
                 all.add(st);
@@ -149,16 +146,18 @@ final class BareRun {
             return new Phase(
                     "bare model",
                     new Threads(0, threads, intraOp),
+                    // The frames/s, the processor time and the stages are of one span, from the
+                    // start signal to the slowest thread's last frame, as end to end.
                     new Throughput(
                             frames.size(),
-                            frames.size() / (slowest / 1e9),
+                            frames.size() * 1000 / cpu.wallMs(),
                             Arrays.stream(modelMs).sum() / frames.size(),
                             true),
                     Latency.none(),
                     Stats.loadAverage(),
                     round,
                     cpu,
-                    all.perFrameMs(frames.size(), threads * (slowest / 1e6) / frames.size()));
+                    all.perFrameMs(frames.size(), threads * cpu.wallMs() / frames.size()));
         }
     }
 

@@ -35,13 +35,14 @@ public record ModeOutcome(
     public record Accounting(long fed, long deadLetters, long duplicates, boolean complete) {}
 
     /**
-     * The backlog's drain.
+     * The backlog's drain, every figure over one span: from the stream threads running (the backlog
+     * in place) to the last mask readable, or to the idle timeout for an incomplete run.
      *
-     * @param fps frames per second, from the first mask readable to the last
-     * @param cpu where the processor time went meanwhile
+     * @param fps frames segmented per second over the span
+     * @param cpu where the processor time went over the same span
      * @param loadAverage the machine's one-minute load average when the run ended, NaN if unknown
-     * @param stagesMs where the stream threads' time went, milliseconds per frame ({@link
-     *     StageTimes#perFrameMs})
+     * @param stagesMs where the stream threads' time went over the same span, milliseconds per
+     *     frame ({@link StageTimes#perFrameMs})
      */
     public record Drain(
             double fps, CpuUse.Usage cpu, double loadAverage, Map<String, Double> stagesMs) {
@@ -49,6 +50,34 @@ public record ModeOutcome(
         /** Copies the stages. */
         public Drain {
             stagesMs = Map.copyOf(stagesMs);
+        }
+
+        /**
+         * The drain's figures from snapshots taken at the two ends of its span.
+         *
+         * @param cpu the processor time between the two ends; its wall time is the span
+         * @param stagesStart the stage timers at the start
+         * @param stagesEnd the stage timers at the end
+         * @param frames the masks that became readable in the span: every frame segmented
+         * @param streamThreads the stream threads, whose wall time the stage rows add up to
+         * @param loadAverage the machine's load average at the end
+         * @return the figures; frames/s NaN and no stages when no frame or no time passed
+         */
+        public static Drain over(
+                CpuUse.Usage cpu,
+                StageTimes stagesStart,
+                StageTimes stagesEnd,
+                long frames,
+                int streamThreads,
+                double loadAverage) {
+            if (frames <= 0 || !(cpu.wallMs() > 0)) {
+                return new Drain(Double.NaN, cpu, loadAverage, Map.of());
+            }
+            return new Drain(
+                    frames * 1000.0 / cpu.wallMs(),
+                    cpu,
+                    loadAverage,
+                    stagesEnd.perFrameMs(stagesStart, streamThreads * cpu.wallMs() / frames));
         }
     }
 

@@ -36,9 +36,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Runs one {@link ReplayMode} over a {@link TopicSnapshot}: starts the topology under fresh ids,
  * copies the snapshot into the run's own input topic as fast as the broker takes it (the same
  * partition, key and bytes, so the original capture times and sequences drive the canvas policy),
- * and collects a mask per frame; the drain rate is the throughput. Then, unless turned off, a
- * latency probe: the first frames again, under probe camera ids (fresh canvases), paced at a share
- * of that throughput, each timed from its send to its mask.
+ * and collects a mask per frame; the drain rate is the throughput, over the span from the stream
+ * threads running to the last mask readable ({@link ModeOutcome.Drain#over}). Then, unless turned
+ * off, a latency probe: the first frames again, under probe camera ids (fresh canvases), paced at a
+ * share of that throughput, each timed from its send to its mask.
  *
  * @param base the settings every run starts from, with bootstrap servers
  * @param snapshot the records to replay
@@ -122,11 +123,14 @@ public record ModeRunner(
                                 new ByteArraySerializer(),
                                 new ByteArraySerializer())) {
             say("  %s: segmenting %d records%n", label, fed[0]);
-            CpuUse.Snapshot drainStart = CpuUse.snapshot(threads.cores().machineCores());
-            // The stage breakdown starts once the threads have their partitions: the wait for them
-            // is not a frame's cost. It is per frame segmented in the window (the stage timers'
-            // own count), so frames done before it do not count on either side.
+            // One span for the frames/s, the processor time and the stage breakdown: from the
+            // moment the threads have their partitions (the wait for them is not a frame's cost;
+            // the backlog is already in place, and a first frame takes far longer than the wait's
+            // 5 ms polls, so none is done yet) to the moment the last mask is readable. Every frame
+            // counts, the first transaction's included, as every frame counts on the bare side.
             run.awaitRunning(idle, false);
+            List<Integer> machine = threads.cores().machineCores();
+            CpuUse.Snapshot cpuStart = CpuUse.snapshot(machine);
             StageTimes stagesStart = StageTimes.take(run.app());
             boolean complete =
                     run.collector()
@@ -137,14 +141,17 @@ public record ModeRunner(
                                                             + run.duplicates()
                                                     >= fed[0],
                                     idle);
-            CpuUse.Usage drainCpu =
-                    CpuUse.between(drainStart, CpuUse.snapshot(threads.cores().machineCores()));
-            double fps = drainFps(drained);
-            Map<String, Double> stagesMs =
-                    !(fps > 0)
-                            ? Map.of()
-                            : StageTimes.take(run.app())
-                                    .perFrameMs(stagesStart, threads.count() * 1000 / fps);
+            CpuUse.Snapshot cpuEnd = CpuUse.snapshot(machine);
+            StageTimes stagesEnd = StageTimes.take(run.app());
+            ModeOutcome.Drain drain =
+                    ModeOutcome.Drain.over(
+                            CpuUse.between(cpuStart, cpuEnd),
+                            stagesStart,
+                            stagesEnd,
+                            drained.size(),
+                            threads.count(),
+                            Stats.loadAverage());
+            double fps = drain.fps();
             long deadLetters = run.collector().deadLetters();
             long duplicates = run.duplicates();
             List<Double> latencies = new ArrayList<>();
@@ -177,7 +184,7 @@ public record ModeRunner(
                     threads.count(),
                     masks,
                     new ModeOutcome.Accounting(fed[0], deadLetters, duplicates, complete),
-                    new ModeOutcome.Drain(fps, drainCpu, Stats.loadAverage(), stagesMs),
+                    drain,
                     new ModeOutcome.Probe(probes, rate, latencies));
         }
     }
@@ -304,46 +311,6 @@ public record ModeRunner(
                         f.partition(),
                         f.frame().getCameraId().getBytes(StandardCharsets.UTF_8),
                         serializer.serialize(input, f.frame())));
-    }
-
-    /**
-     * Frames per second from the first mask readable to the last. When one transaction carried
-     * every mask, so that they all became readable at once, the rate comes from the masks'
-     * processed times instead (each mask is dated when its model has run): n - 1 frames between the
-     * first and the last. NaN when neither gives a span.
-     */
-    static double drainFps(List<MaskCollector.Received> masks) {
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        long firstProcessed = Long.MAX_VALUE;
-        long lastProcessed = Long.MIN_VALUE;
-        int n = 0;
-        synchronized (masks) {
-            for (MaskCollector.Received r : masks) {
-                first = Math.min(first, r.receivedMs());
-                last = Math.max(last, r.receivedMs());
-                long processed = r.mask().getProcessedTimestamp().toEpochMilli();
-                firstProcessed = Math.min(firstProcessed, processed);
-                lastProcessed = Math.max(lastProcessed, processed);
-                n++;
-            }
-            // Masks become readable a transaction at a time: those readable at the first instant
-            // were segmented before the measured span began.
-            int before = 0;
-            for (MaskCollector.Received r : masks) {
-                if (r.receivedMs() == first) {
-                    before++;
-                }
-            }
-            if (n >= 2 && last > first) {
-                return (n - before) * 1000.0 / (last - first);
-            }
-            // A backlog that one transaction carried leaves no span between receipts: take the
-            // span between the processor's own stamps instead.
-            return n < 2 || lastProcessed <= firstProcessed
-                    ? Double.NaN
-                    : (n - 1) * 1000.0 / (lastProcessed - firstProcessed);
-        }
     }
 
     private static boolean isProbe(MaskEvent mask) {

@@ -226,8 +226,9 @@ public final class ReplayReport {
                   plus iterations, mean). Each model first runs a few frames outside any mode, so
                   that PyTorch's first-call costs count against none. **GFLOPs**: analytic count at
                   the model's input size for the iterations run.
-                - **frames/s**: masks per second while draining the whole backlog, from the first
-                  mask readable to the last. **latency**: a probe of the first frames again, under fresh
+                - **frames/s**: frames per second while draining the whole backlog, every frame
+                  counted, from the stream threads running (the backlog already in the input topic)
+                  to the last mask readable. **latency**: a probe of the first frames again, under fresh
                   camera ids, paced at %s of that rate (each probe camera's first frame goes first,
                   unpaced and untimed, so that the probe measures the mode's steady state); from the
                   probe frame's send to its mask being readable by a `read_committed` consumer

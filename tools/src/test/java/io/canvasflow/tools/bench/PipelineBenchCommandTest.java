@@ -65,6 +65,12 @@ class PipelineBenchCommandTest {
             assertTrue(p.throughput().fps() > 0 && p.throughput().meanModelMs() > 0, p.toString());
             // The time of the threads that ran the model is theirs, not the process's rest
             assertTrue(p.cpu().ms(CpuUse.Group.MODEL_THREADS) > 0, p.toString());
+            // and the frames/s is of every frame over the span the processor time is of
+            assertEquals(
+                    p.throughput().frames(),
+                    p.throughput().fps() * p.cpu().wallMs() / 1000,
+                    1e-6,
+                    p.toString());
             // and it is broken down by stage; end to end, with Kafka's commit and poll waits
             assertTrue(p.stagesMs().get("backbone") > 0, p.toString());
             assertEquals(

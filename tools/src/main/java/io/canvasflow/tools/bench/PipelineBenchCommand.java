@@ -190,10 +190,36 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
                             PipelineBenchTable.table(result),
                             json(result),
                             jsonOptions.json());
-                    return result.phases().stream().allMatch(p -> p.throughput().complete())
-                            ? 0
-                            : 1;
+                    return exitStatus(result, err());
                 });
+    }
+
+    /**
+     * The exit status of a finished run: 0 when every run got a mask for every frame and every
+     * latency probe frame, else 1, as for any figure that is not fully measured (a script that
+     * checks the status then does not take it as one), with a line on standard error for each
+     * incomplete probe.
+     *
+     * @param r the figures
+     * @param err where the lines go
+     * @return 0 or 1
+     */
+    static int exitStatus(PipelineBenchmark.Result r, PrintWriter err) {
+        boolean complete = true;
+        for (PipelineBenchmark.Phase p : r.phases()) {
+            complete &= p.throughput().complete();
+            if (!p.latency().complete()) {
+                complete = false;
+                err.printf(
+                        "canvasflow bench pipeline: round %d, %d stream thread(s) x %d intra-op:"
+                                + " %s%n",
+                        p.round(),
+                        p.threads().streamThreads(),
+                        p.threads().intraOpThreads(),
+                        p.latency().incompleteLine());
+            }
+        }
+        return complete ? 0 : 1;
     }
 
     /**
@@ -355,6 +381,8 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
             o.put("fps", Stats.finite(p.throughput().fps()));
             o.put("meanModelMs", Stats.finite(p.throughput().meanModelMs()));
             o.put("latencyFrames", p.latency().frames());
+            o.put("latencyReceived", p.latency().received());
+            o.put("latencyComplete", p.latency().complete());
             o.put("latencyRateFps", Stats.finite(p.latency().rateFps()));
             o.put("latencyP50Ms", Stats.finite(p.latency().p50Ms()));
             o.put("latencyP99Ms", Stats.finite(p.latency().p99Ms()));

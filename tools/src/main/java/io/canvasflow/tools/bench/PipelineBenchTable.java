@@ -65,7 +65,14 @@ final class PipelineBenchTable {
                             num(p.latency().p50Ms(), 0),
                             num(p.latency().p99Ms(), 0),
                             num(p.loadAverage(), 1),
-                            p.throughput().complete() ? "" : "  (incomplete)"));
+                            (p.throughput().complete() ? "" : "  (incomplete)")
+                                    + (p.latency().complete()
+                                            ? ""
+                                            : "  (probe incomplete: "
+                                                    + p.latency().received()
+                                                    + " of "
+                                                    + p.latency().frames()
+                                                    + ")")));
         }
         sb.append(
                 "(load: the machine's one-minute load average at the end of the run; above the"

@@ -530,11 +530,7 @@ public final class PipelineBenchmark {
                                 o.drain().fps(),
                                 modelMs,
                                 o.accounting().complete()),
-                        new Latency(
-                                o.probe().frames(),
-                                o.probe().rate(),
-                                Stats.percentile(o.probe().latencyMs(), 50),
-                                Stats.percentile(o.probe().latencyMs(), 99)),
+                        o.probe().latency(),
                         o.drain().loadAverage(),
                         round,
                         o.drain().cpu(),

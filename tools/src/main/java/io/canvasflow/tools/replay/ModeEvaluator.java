@@ -4,7 +4,6 @@ import io.canvasflow.clients.ClassMap;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.CostModel;
 import io.canvasflow.schemas.avro.MaskEvent;
-import io.canvasflow.tools.common.Latency;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.trainer.ConfusionMatrix;
 import java.util.ArrayList;
@@ -136,7 +135,6 @@ final class ModeEvaluator {
         for (int c = 0; c < iou.length; c++) {
             perClass.put(classNames.get(c), truthFrames == 0 ? Double.NaN : iou[c]);
         }
-        List<Double> latencies = outcome.probe().latencyMs();
         int count = masks.size();
         return new ModeResult(
                 outcome.mode().name(),
@@ -166,11 +164,7 @@ final class ModeEvaluator {
                         count == 0 ? Double.NaN : gflops / count,
                         outcome.drain().fps(),
                         outcome.drain().loadAverage()),
-                new Latency(
-                        outcome.probe().frames(),
-                        outcome.probe().rate(),
-                        Stats.percentile(latencies, 50),
-                        Stats.percentile(latencies, 99)));
+                outcome.probe().latency());
     }
 
     /** The ground truth as class indices at the mask's size, or null. */

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.replay;
 
 import io.canvasflow.tools.common.CpuUse;
+import io.canvasflow.tools.common.Latency;
 import java.util.List;
 import java.util.Map;
 
@@ -84,9 +85,21 @@ public record ModeOutcome(
     /**
      * The paced latency probe.
      *
-     * @param frames frames of the probe
+     * @param frames frames the probe was to time (0: none ran)
      * @param rate its publishing rate, frames per second
-     * @param latencyMs per probe frame: sent to its mask readable by a read_committed consumer
+     * @param latencyMs per probe mask that arrived: sent to readable by a read_committed consumer;
+     *     fewer than {@code frames} when the probe is incomplete
      */
-    public record Probe(int frames, double rate, List<Double> latencyMs) {}
+    public record Probe(int frames, double rate, List<Double> latencyMs) {
+
+        /** Copies the latencies. */
+        public Probe {
+            latencyMs = List.copyOf(latencyMs);
+        }
+
+        /** The figures: percentiles, and how many masks arrived. */
+        public Latency latency() {
+            return frames == 0 ? Latency.none() : Latency.of(frames, rate, latencyMs);
+        }
+    }
 }

@@ -162,16 +162,21 @@ public record ModeRunner(
                 say(
                         "  %s: %.1f frames/s; latency probe of %d frames at %.1f frames/s%n",
                         label, fps, probe.frames(), rate);
-                Map<FrameKey, Long> sent = probe(producer, input, rate, run, probed);
-                probes = sent.size();
-                run.collector().await(() -> probed.size() >= sent.size(), idle);
+                ProbeSent sent = probe(producer, input, rate, run, probed);
+                probes = sent.frames();
+                run.collector().await(() -> probed.size() >= sent.sentMs().size(), idle);
                 synchronized (probed) {
                     for (MaskCollector.Received r : probed) {
-                        Long at = sent.get(key(r.mask()));
+                        Long at = sent.sentMs().get(key(r.mask()));
                         if (at != null) {
                             latencies.add((double) (r.receivedMs() - at));
                         }
                     }
+                }
+                if (latencies.size() < probes) {
+                    say(
+                            "  %s: latency probe incomplete: %d of %d masks arrived%n",
+                            label, latencies.size(), probes);
                 }
             }
             List<MaskCollector.Received> masks;
@@ -225,9 +230,10 @@ public record ModeRunner(
      * at the full iterations, and a handful of those in a row would measure the queue they build
      * rather than the mode's steady state. Then the rest, paced at {@code rate}, each timed.
      *
-     * @return per paced frame, when it was sent
+     * @return the frames to time, and when each was sent (none when the priming frames' masks did
+     *     not come)
      */
-    private Map<FrameKey, Long> probe(
+    private ProbeSent probe(
             KafkaProducer<byte[], byte[]> producer,
             String input,
             double rate,
@@ -260,7 +266,7 @@ public record ModeRunner(
         }
         producer.flush();
         if (!run.collector().await(() -> probed.size() >= primed.size(), idle)) {
-            return Map.of();
+            return new ProbeSent(paced.size(), Map.of());
         }
         probed.clear();
         Map<FrameKey, Long> sent = new ConcurrentHashMap<>();
@@ -278,8 +284,16 @@ public record ModeRunner(
             send(producer, serializer, input, f);
         }
         producer.flush();
-        return sent;
+        return new ProbeSent(paced.size(), sent);
     }
+
+    /**
+     * What the latency probe sent.
+     *
+     * @param frames the frames it was to time
+     * @param sentMs per frame sent, when (wall-clock milliseconds)
+     */
+    private record ProbeSent(int frames, Map<FrameKey, Long> sentMs) {}
 
     /** A frame of the probe, renamed to its probe camera, and the partition it came from. */
     private record ProbeFrame(int partition, Frame frame) {}

@@ -209,19 +209,30 @@ public final class ReplayCommand extends BaseCommand {
     public record Outcome(ReplayResult result, List<Path> files) {}
 
     /**
-     * The exit status of a finished replay: 0 when every mode got a mask for every frame and every
-     * check passed, else 1, with one line on standard error for each reason.
+     * The exit status of a finished replay: 0 when every mode got a mask for every frame and for
+     * every latency probe frame, and every check passed, else 1 (as for any figure that is not
+     * fully measured: a script that checks the status then does not take it as one), with one line
+     * on standard error for each reason.
      *
-     * @param complete whether every mode got a mask for every frame
+     * @param modes the modes' figures
      * @param checks the report's checks
      * @param err where the reasons go
      * @return 0 or 1
      */
-    static int exitStatus(boolean complete, List<ReplayResult.Check> checks, PrintWriter err) {
+    static int exitStatus(
+            List<ModeResult> modes, List<ReplayResult.Check> checks, PrintWriter err) {
+        boolean complete = modes.stream().allMatch(m -> m.counts().complete());
         if (!complete) {
             err.println(
                     "canvasflow replay: a mode did not get a mask for every frame before the"
                             + " idle timeout; its figures cover what arrived");
+        }
+        boolean probed = true;
+        for (ModeResult m : modes) {
+            if (!m.latency().complete()) {
+                probed = false;
+                err.println("canvasflow replay: " + m.mode() + ": " + m.latency().incompleteLine());
+            }
         }
         List<String> failed =
                 checks.stream()
@@ -231,7 +242,7 @@ public final class ReplayCommand extends BaseCommand {
         if (!failed.isEmpty()) {
             err.println("canvasflow replay: check(s) failed: " + String.join("; ", failed));
         }
-        return complete && failed.isEmpty() ? 0 : 1;
+        return complete && probed && failed.isEmpty() ? 0 : 1;
     }
 
     @Override
@@ -251,10 +262,7 @@ public final class ReplayCommand extends BaseCommand {
                     err,
                     () -> {
                         Outcome outcome = replay(settings, out);
-                        boolean complete =
-                                outcome.result().modes().stream()
-                                        .allMatch(res -> res.counts().complete());
-                        return exitStatus(complete, outcome.result().checks(), err);
+                        return exitStatus(outcome.result().modes(), outcome.result().checks(), err);
                     });
         }
     }

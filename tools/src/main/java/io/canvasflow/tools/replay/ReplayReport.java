@@ -81,7 +81,7 @@ public final class ReplayReport {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                            "| %s | %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s |%n",
                             m.mode(),
                             m.counts().frames(),
                             m.counts().complete() ? "" : " (incomplete)",
@@ -98,7 +98,14 @@ public final class ReplayReport {
                             num(m.cost().gflopsMean(), 3),
                             num(m.cost().fps(), 1),
                             num(m.latency().p50Ms(), 0),
-                            num(m.latency().p99Ms(), 0)));
+                            num(m.latency().p99Ms(), 0),
+                            m.latency().complete()
+                                    ? ""
+                                    : " (probe incomplete: "
+                                            + m.latency().received()
+                                            + " of "
+                                            + m.latency().frames()
+                                            + ")"));
         }
         return sb.toString();
     }
@@ -188,7 +195,8 @@ public final class ReplayReport {
                                     + " duplicates; %d seeded, resets %s. Flicker basis: %s over"
                                     + " %d frame pairs (all-pixel change rate %s, ground-truth"
                                     + " change rate %s). Latency probe: %d frames at %s"
-                                    + " frames/s. Machine load (1-minute average) at the end: %s.%n",
+                                    + " frames/s, %d masks arrived%s. Machine load (1-minute"
+                                    + " average) at the end: %s.%n",
                             m.mode(),
                             m.description(),
                             m.modelVersion(),
@@ -204,6 +212,8 @@ public final class ReplayReport {
                             num(m.quality().flicker().truthChangeRate(), 4),
                             m.latency().frames(),
                             num(m.latency().rateFps(), 1),
+                            m.latency().received(),
+                            m.latency().complete() ? "" : " (" + m.latency().incompleteLine() + ")",
                             num(m.cost().loadAverage(), 2)));
         }
         sb.append(
@@ -295,6 +305,8 @@ public final class ReplayReport {
             o.put("gflopsMean", Stats.finite(x.cost().gflopsMean()));
             o.put("fps", Stats.finite(x.cost().fps()));
             o.put("latencyFrames", x.latency().frames());
+            o.put("latencyReceived", x.latency().received());
+            o.put("latencyComplete", x.latency().complete());
             o.put("latencyRateFps", Stats.finite(x.latency().rateFps()));
             o.put("latencyP50Ms", Stats.finite(x.latency().p50Ms()));
             o.put("latencyP99Ms", Stats.finite(x.latency().p99Ms()));

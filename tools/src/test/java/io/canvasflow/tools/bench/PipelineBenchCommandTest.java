@@ -242,7 +242,7 @@ class PipelineBenchCommandTest {
                 threads.streamThreads() == 0 ? "bare model" : "end-to-end",
                 threads,
                 new PipelineBenchmark.Throughput(100, fps, 1000 / fps, complete),
-                new Latency(0, Double.NaN, Double.NaN, Double.NaN),
+                Latency.none(),
                 1.0,
                 round,
                 null,
@@ -365,5 +365,52 @@ class PipelineBenchCommandTest {
                         .contains(
                                 "end-to-end, 2 stream threads / bare model, 2" + " threads: 0.800"),
                 PipelineBenchTable.table(r));
+    }
+
+    @Test
+    void shouldExitWithOneAndGiveNoP99WhenALatencyProbeIsIncomplete() {
+        // Given an end-to-end run whose probe of 40 frames got 37 masks before the idle timeout
+        List<Double> arrived = new java.util.ArrayList<>();
+        for (int ms = 1; ms <= 37; ms++) {
+            arrived.add((double) ms);
+        }
+        PipelineBenchmark.Phase e2e =
+                new PipelineBenchmark.Phase(
+                        "end-to-end",
+                        new PipelineBenchmark.Threads(1, 1, 1),
+                        new PipelineBenchmark.Throughput(100, 40, 25, true),
+                        Latency.of(40, 32.0, arrived),
+                        1.0,
+                        1,
+                        null,
+                        Map.of());
+        PipelineBenchmark.Result r =
+                oneIntraOpResult(List.of(phase(0, 1, 50, true), e2e), Map.of());
+        StringWriter err = new StringWriter();
+
+        // When its exit status is decided and its figures printed
+        int status = PipelineBenchCommand.exitStatus(r, new PrintWriter(err, true));
+        String json = PipelineBenchCommand.json(r);
+
+        // Then it is 1 with a line saying so, the JSON flags the probe and has no p99, and the
+        // table says how many masks came
+        assertEquals(1, status);
+        assertEquals(
+                "canvasflow bench pipeline: round 1, 1 stream thread(s) x 1 intra-op: latency"
+                        + " probe incomplete: 37 of 40 masks arrived before the idle timeout; a"
+                        + " percentile a missing mask would decide is not given",
+                err.toString().strip());
+        assertTrue(
+                json.contains("\"latencyReceived\": 37,\n      \"latencyComplete\": false,"), json);
+        assertTrue(json.contains("\"latencyP99Ms\": null"), json);
+        assertTrue(
+                PipelineBenchTable.table(r).contains("(probe incomplete: 37 of 40)"),
+                PipelineBenchTable.table(r));
+        // while a run whose probes all completed exits 0
+        assertEquals(
+                0,
+                PipelineBenchCommand.exitStatus(
+                        oneIntraOpResult(List.of(phase(0, 1, 50, true)), Map.of()),
+                        new PrintWriter(new StringWriter())));
     }
 }

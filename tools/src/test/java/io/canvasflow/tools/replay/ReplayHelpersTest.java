@@ -3,9 +3,11 @@ package io.canvasflow.tools.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.tools.common.CameraIds;
+import io.canvasflow.tools.common.Latency;
 import io.canvasflow.tools.common.Stats;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +25,12 @@ class ReplayHelpersTest {
         java.io.StringWriter err = new java.io.StringWriter();
 
         // When its exit status is decided
-        int failed = ReplayCommand.exitStatus(true, checks, new java.io.PrintWriter(err, true));
+        List<ModeResult> modes =
+                List.of(mode("seeded-2", true, Latency.of(2, 8.0, List.of(1.0, 2.0))));
+        int failed = ReplayCommand.exitStatus(modes, checks, new java.io.PrintWriter(err, true));
         int passed =
                 ReplayCommand.exitStatus(
-                        true,
+                        modes,
                         checks.subList(1, 2),
                         new java.io.PrintWriter(new java.io.StringWriter()));
 
@@ -36,6 +40,34 @@ class ReplayHelpersTest {
                 "canvasflow replay: check(s) failed: mIoU of seeded-2 / zero-6",
                 err.toString().strip());
         assertEquals(0, passed);
+    }
+
+    @Test
+    void shouldExitWithOneAndSaySoWhenALatencyProbeIsIncomplete() {
+        // Given a replay whose every frame got its mask, but one mode's probe got 2 of 3 masks
+        List<ModeResult> modes =
+                List.of(
+                        mode("seeded-2", true, Latency.of(3, 8.0, List.of(5.0, 6.0, 7.0))),
+                        mode("zero-2", true, Latency.of(3, 8.0, List.of(5.0, 6.0))));
+        java.io.StringWriter err = new java.io.StringWriter();
+
+        // When its exit status is decided
+        int status = ReplayCommand.exitStatus(modes, List.of(), new java.io.PrintWriter(err, true));
+
+        // Then it is 1, with a line that names the mode and the masks that came
+        assertEquals(1, status);
+        assertEquals(
+                "canvasflow replay: zero-2: latency probe incomplete: 2 of 3 masks arrived before"
+                        + " the idle timeout; a percentile a missing mask would decide is not"
+                        + " given",
+                err.toString().strip());
+        // and its table row gives the p50 the arrived masks decide, and no p99
+        String row =
+                ReplayReport.table(new ReplayResult(null, 1, 0.8, null, modes, null))
+                        .lines()
+                        .toList()
+                        .get(3);
+        assertEquals(true, row.contains("| 6 | n/a (probe incomplete: 2 of 3) |"), row);
     }
 
     @Test
@@ -75,5 +107,24 @@ class ReplayHelpersTest {
         assertEquals(
                 "offsets [10, end), times [start, 1970-01-01T00:00:01Z)",
                 new FrameRange(10L, null, null, Instant.ofEpochSecond(1)).describe());
+    }
+
+    /** A mode's figures with its counts' completeness and its probe; the rest unmeasured. */
+    private static ModeResult mode(String name, boolean complete, Latency latency) {
+        return new ModeResult(
+                name,
+                name,
+                "1",
+                new ModeResult.Counts(10, 10, 0, 0, complete),
+                new ModeResult.Quality(
+                        0,
+                        Double.NaN,
+                        Double.NaN,
+                        Map.of(),
+                        new ModeResult.Flicker(
+                                Double.NaN, ModeResult.FLICKER_ALL, Double.NaN, Double.NaN, 0)),
+                new ModeResult.Canvas(2, 0, Map.of()),
+                new ModeResult.Cost(Double.NaN, Double.NaN, Double.NaN, 20, Double.NaN),
+                latency);
     }
 }

@@ -1,0 +1,42 @@
+package io.canvasflow.tools.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LatencyTest {
+
+    @Test
+    void shouldGiveOnlyThePercentilesTheArrivedMasksDecide() {
+        // Given a probe of 40 frames of which 37 masks arrived, 1 to 37 ms
+        List<Double> arrived = new ArrayList<>();
+        for (int ms = 1; ms <= 37; ms++) {
+            arrived.add((double) ms);
+        }
+
+        // When its figures are taken
+        Latency l = Latency.of(40, 8.0, arrived);
+
+        // Then it is incomplete, says so, and the missing masks count as the slowest: p50 is the
+        // 20th fastest, and p99, which a missing mask decides, is not given
+        assertEquals(List.of(40, 37, false), List.of(l.frames(), l.received(), l.complete()));
+        assertEquals(20.0, l.p50Ms());
+        assertEquals(Double.NaN, l.p99Ms());
+        assertEquals(
+                "latency probe incomplete: 37 of 40 masks arrived before the idle timeout; a"
+                        + " percentile a missing mask would decide is not given",
+                l.incompleteLine());
+    }
+
+    @Test
+    void shouldGiveEveryPercentileOfACompleteProbe() {
+        // Given every mask of 4 frames, When the figures are taken, Then they are all measured
+        Latency l = Latency.of(4, 8.0, List.of(30.0, 10.0, 40.0, 20.0));
+        assertEquals(List.of(true, 20.0, 40.0), List.of(l.complete(), l.p50Ms(), l.p99Ms()));
+        assertEquals(null, l.incompleteLine());
+        // and no probe is complete, with nothing measured
+        assertEquals(true, Latency.none().complete());
+    }
+}

@@ -15,6 +15,7 @@ import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.LatencyProbeOptions;
 import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
+import io.canvasflow.tools.replay.OwnedSettings;
 import io.canvasflow.tools.replay.ReplayFootage;
 import io.canvasflow.tools.replay.StageTimes;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "pipeline",
+        // -D's text: the settings the runs set themselves are refused (OwnedSettings)
+        resourceBundle = "io.canvasflow.tools.replay.OwnedSettingsHelp",
         sortOptions = false,
         description = {
             "Bare frame core frames/s (no Kafka: the topology's own decode, canvas policy, model"
@@ -157,6 +160,12 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
         refuseIf(latencyOptions.problem());
         require(rounds >= 1, "--rounds", ">= 1", rounds);
         refuseIf(videoOptions.problem());
+        refuseIf(
+                OwnedSettings.problem(
+                        "canvasflow bench pipeline",
+                        overrideOptions.overrides(),
+                        List.of(PipelineBenchmark.END_TO_END_MODE),
+                        "each end-to-end run sets its own (1 and 2 stream threads)"));
         refuseIf(StartChecks.videoProblem(videoOptions.video()));
         return checkAndRun(
                 "canvasflow bench pipeline",

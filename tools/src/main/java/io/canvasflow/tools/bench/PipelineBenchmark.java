@@ -53,7 +53,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class PipelineBenchmark {
 
     /** The topology's default policy, which both the bare and the end-to-end runs use. */
-    private static final ReplayMode END_TO_END_MODE = ReplayMode.SEEDED_2;
+    static final ReplayMode END_TO_END_MODE = ReplayMode.SEEDED_2;
 
     /** In {@link Result}'s look-ups: a run at whatever intra-op count was fastest. */
     private static final int ANY_INTRA_OP = 0;

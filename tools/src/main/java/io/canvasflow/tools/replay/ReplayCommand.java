@@ -43,6 +43,8 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(
         name = "replay",
+        // -D's text: the settings the runs set themselves are refused (OwnedSettings)
+        resourceBundle = "io.canvasflow.tools.replay.OwnedSettingsHelp",
         sortOptions = false,
         description = {
             "Replays a frames topic (whole, or an offset/time range) through the topology under a"
@@ -290,8 +292,23 @@ public final class ReplayCommand extends BaseCommand {
                     "an embedded broker starts empty: give --cameras N or --video FILE, or"
                             + " --bootstrap-servers of a cluster that holds the frames");
         }
+        List<ReplayMode> chosen = new ArrayList<>();
+        try {
+            if (modes == null) {
+                chosen.addAll(ReplayMode.standard());
+            } else {
+                modes.forEach(m -> chosen.add(ReplayMode.named(m)));
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         for (String problem :
                 Arrays.asList(
+                        OwnedSettings.problem(
+                                "canvasflow replay",
+                                configOptions.overrides(),
+                                chosen,
+                                "--threads sets it"),
                         StartChecks.modelProblem(modelOptions.model(), "--model"),
                         StartChecks.modelProblem(baseline, "--baseline"),
                         FileConverters.folderProblem(report, "--report"),
@@ -320,13 +337,7 @@ public final class ReplayCommand extends BaseCommand {
                 throw usage(unreachable);
             }
         }
-        List<ReplayMode> chosen = new ArrayList<>();
         try {
-            if (modes == null) {
-                chosen.addAll(ReplayMode.standard());
-            } else {
-                modes.forEach(m -> chosen.add(ReplayMode.named(m)));
-            }
             return new Settings(
                     new Cluster(
                             kafkaOptions.bootstrapServers(),

@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,6 +46,13 @@ public final class StreamsRun implements AutoCloseable {
             System.setProperty(key, "error");
         }
     }
+
+    /**
+     * The keys every run sets for itself ({@link #runSettings}), whatever its base says: a {@code
+     * -D} of one of them would be overwritten.
+     */
+    public static final Set<String> RUN_SETTINGS =
+            runSettings("run", "input", 1, Path.of("state")).keySet();
 
     private final CanvasFlowConfig config;
     private final ModelSource model;
@@ -109,15 +119,11 @@ public final class StreamsRun implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a state directory", e);
         }
-        CanvasFlowConfig config =
-                base.with(CanvasFlowConfig.APPLICATION_ID, "canvasflow-" + suffix)
-                        .with(CanvasFlowConfig.TOPIC_FRAMES, inputTopic)
-                        .with(CanvasFlowConfig.TOPIC_MASKS, "masks-" + suffix)
-                        .with(CanvasFlowConfig.TOPIC_DLQ, "frames-dlq-" + suffix)
-                        .with(CanvasFlowConfig.TOPIC_PARTITIONS, Integer.toString(partitions))
-                        .with(CanvasFlowConfig.TOPICS_CREATE, "true")
-                        .with(CanvasFlowConfig.STATE_DIR, stateDir.toString())
-                        .with(CanvasFlowConfig.HTTP_PORT, "0");
+        CanvasFlowConfig config = base;
+        for (Map.Entry<String, String> e :
+                runSettings(suffix, inputTopic, partitions, stateDir).entrySet()) {
+            config = config.with(e.getKey(), e.getValue());
+        }
         for (Map.Entry<String, String> e : settings.entrySet()) {
             config = config.with(e.getKey(), e.getValue());
         }
@@ -149,6 +155,21 @@ public final class StreamsRun implements AutoCloseable {
             deleteRecursively(stateDir);
             throw e;
         }
+    }
+
+    /** A run's own ids, topics and state directory, which nothing of an earlier run shares. */
+    private static Map<String, String> runSettings(
+            String suffix, String inputTopic, int partitions, Path stateDir) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(CanvasFlowConfig.APPLICATION_ID, "canvasflow-" + suffix);
+        s.put(CanvasFlowConfig.TOPIC_FRAMES, inputTopic);
+        s.put(CanvasFlowConfig.TOPIC_MASKS, "masks-" + suffix);
+        s.put(CanvasFlowConfig.TOPIC_DLQ, "frames-dlq-" + suffix);
+        s.put(CanvasFlowConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
+        s.put(CanvasFlowConfig.TOPICS_CREATE, "true");
+        s.put(CanvasFlowConfig.STATE_DIR, stateDir.toString());
+        s.put(CanvasFlowConfig.HTTP_PORT, "0");
+        return Collections.unmodifiableMap(s);
     }
 
     /** This run's configuration, ids and topics included. */

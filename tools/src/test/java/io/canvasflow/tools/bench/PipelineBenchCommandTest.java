@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.testsupport.CommandRun;
+import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.CpuUse;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 class PipelineBenchCommandTest {
 
@@ -412,5 +415,31 @@ class PipelineBenchCommandTest {
                 PipelineBenchCommand.exitStatus(
                         oneIntraOpResult(List.of(phase(0, 1, 50, true)), Map.of()),
                         new PrintWriter(new StringWriter())));
+    }
+
+    @Test
+    void shouldRefuseASettingTheRunsSetThemselvesAndNotOfferOneInItsHelp() {
+        // Given -D settings that the runs would overwrite: the canvas policy of seeded-2, which
+        // both sides run, and the stream threads, which each end-to-end run sets
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("-D", "canvas.keyframe.interval=30"),
+                        "-D canvas.keyframe.interval cannot be used with canvasflow bench"
+                                + " pipeline: the mode sets it (seeded-2 to 0); leave it out",
+                        List.of("-D", "canvas.seeded.iterations=3"),
+                        "the mode sets it (seeded-2 to 2)",
+                        List.of("-D", "num.stream.threads=2"),
+                        "each end-to-end run sets its own (1 and 2 stream threads)");
+
+        // Then each is refused before anything starts
+        for (CommandRun run : Refusals.assertEachRefused(PipelineBenchCommand::new, refusals)) {
+            assertTrue(!run.out().contains("Starting"), run.out());
+        }
+        // and the help's example of -D is one that applies
+        String help = new CommandLine(new PipelineBenchCommand()).getUsageMessage();
+        // (picocli wraps the text, at dots too)
+        String words = help.replaceAll("\\s+", "");
+        assertTrue(words.contains("-Dprocessing.guarantee=at_least_once"), help);
+        assertTrue(!words.contains("canvas.keyframe.interval=30"), help);
     }
 }

@@ -268,6 +268,37 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldRefuseASettingTheRunsSetThemselvesAndNotOfferOneInItsHelp() {
+        // Given -D settings that each replayed run would overwrite
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("-D", "canvas.keyframe.interval=30"),
+                        "-D canvas.keyframe.interval cannot be used with canvasflow replay: the"
+                                + " mode sets it (seeded-2 to 0, zero-2 to 1, zero-6 to 1,"
+                                + " feed-forward to 1); leave it out",
+                        List.of("--modes", "seeded-2", "-D", "canvas.full.iterations=4"),
+                        "the mode sets it (seeded-2 to the model's own)",
+                        List.of("-D", "num.stream.threads=2"),
+                        "-D num.stream.threads cannot be used with canvasflow replay: --threads"
+                                + " sets it",
+                        List.of("-D", "state.dir=" + dir),
+                        "each run sets its own",
+                        List.of("-D", "bootstrap.servers=127.0.0.1:1"),
+                        "--bootstrap-servers sets it");
+
+        // Then each is refused before the broker starts
+        for (CommandRun run : Refusals.assertEachRefused(ReplayCommand::new, refusals)) {
+            assertFalse(run.out().contains("Starting an embedded"), run.out());
+        }
+        // and the help's example of -D is one that applies
+        String help = new CommandLine(new ReplayCommand()).getUsageMessage();
+        // (picocli wraps the text, at dots too)
+        String words = help.replaceAll("\\s+", "");
+        assertTrue(words.contains("-Dprocessing.guarantee=at_least_once"), help);
+        assertFalse(words.contains("canvas.keyframe.interval=30"), help);
+    }
+
+    @Test
     void shouldRefuseReversedRanges() {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new ReplayCommand()).setErr(new PrintWriter(err));

@@ -160,19 +160,45 @@ public final class ChildBroker implements AutoCloseable {
     }
 
     /**
-     * Stops a child process: SIGTERM, so that it closes cleanly, then SIGKILL after 30 s.
+     * Stops a child process: SIGTERM, so that it closes cleanly (a broker or serve deletes its
+     * temporary folders on the way out), then SIGKILL after 30 s. It waits even when the calling
+     * thread is interrupted, as it is when a benchmark is stopped with Ctrl-C: a child killed at
+     * once would leave its folders behind. The interrupt is kept for the caller.
      *
      * @param process the child
      */
     static void stop(Process process) {
+        boolean interrupted = Thread.interrupted();
         process.destroy();
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!waitUninterruptibly(process, 30)) {
+                process.destroyForcibly();
+                waitUninterruptibly(process, 10);
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits for a process to end; an interrupt meanwhile is kept for later, not obeyed. */
+    private static boolean waitUninterruptibly(Process process, long seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return process.waitFor(
+                            Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

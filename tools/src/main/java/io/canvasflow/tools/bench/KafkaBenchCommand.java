@@ -5,17 +5,25 @@ import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.cli.options.OverrideOptions;
+import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.StartChecks;
+import java.time.Duration;
 import picocli.CommandLine.Mixin;
 
 /**
  * What the benchmarks through Kafka ({@code bench pipeline}, {@code soak} and {@code scale}) share:
  * the Kafka connection, the model, the JSON file and the {@code -D} settings, and one way to start:
  * refuse a bad model or setting and an unreachable broker before anything runs, then run the body
- * with {@link BenchRun}'s exit codes.
+ * with {@link BenchRun}'s exit codes, stopping it cleanly on Ctrl-C or SIGTERM.
  */
 abstract class KafkaBenchCommand extends BaseCommand {
+
+    /**
+     * How long a stopped benchmark may take to stop its children (each gets 30 s to exit cleanly
+     * before a kill) and delete its folders.
+     */
+    private static final Duration GRACE = Duration.ofSeconds(90);
 
     @Mixin KafkaOptions kafkaOptions;
 
@@ -35,6 +43,13 @@ abstract class KafkaBenchCommand extends BaseCommand {
     final int checkAndRun(String command, BenchRun.Body body) {
         refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
         requireReachable(kafkaOptions);
-        return BenchRun.exitCode(command, jsonOptions.json(), out(), err(), body);
+        // On Ctrl-C or SIGTERM: interrupt the benchmark, so that it stops its child JVMs (broker,
+        // serve) cleanly, which delete their data folders, and deletes its own temporary folders
+        // before this JVM goes; a child left running would hold its ports, cores and gigabytes.
+        Thread benchmark = Thread.currentThread();
+        try (GracefulStop stop =
+                new GracefulStop(command + " shutdown", benchmark::interrupt, GRACE)) {
+            return BenchRun.exitCode(command, jsonOptions.json(), out(), err(), body);
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -130,16 +131,21 @@ public final class ScaleBenchCommand extends KafkaBenchCommand {
 
     private Map<String, Object> run(PrintWriter out) throws InterruptedException {
         Path work = tempDir();
-        boolean done = false;
+        // kept, with serve's logs, only when the run failed: they say why
+        boolean keep = true;
         try {
             Map<String, Object> result = runIn(work, out);
-            done = true;
+            keep = false;
             return result;
+        } catch (InterruptedException | InterruptException e) {
+            // stopped by the user (Ctrl-C, SIGTERM): nothing to look into
+            keep = false;
+            throw e;
         } finally {
-            if (done) {
-                ScaleBenchmark.deleteTree(work);
-            } else {
+            if (keep) {
                 out.println("The serve logs are kept in " + work);
+            } else {
+                ScaleBenchmark.deleteTree(work);
             }
         }
     }

@@ -76,7 +76,9 @@ public final class ScaleBenchCommand extends KafkaBenchCommand {
             names = "--restore",
             split = ",",
             defaultValue = "1000,10000",
-            description = "Camera counts of the restore runs (default ${DEFAULT-VALUE}).")
+            description =
+                    "Camera counts of the restore runs, each once; they run in increasing order"
+                            + " (default ${DEFAULT-VALUE}).")
     List<Integer> restore;
 
     @Option(names = "--no-restore", description = "Skip the restore runs.")
@@ -115,6 +117,12 @@ public final class ScaleBenchCommand extends KafkaBenchCommand {
         require(maxPartitions >= 1, "--max-partitions", ">= 1", maxPartitions);
         require(partitions == null || partitions >= 1, "--partitions", ">= 1", partitions);
         require(restore.stream().allMatch(c -> c >= 1), "--restore", "counts >= 1", restore);
+        require(
+                restore.stream().distinct().count() == restore.size(),
+                "--restore",
+                "each camera count once (the resident set per camera is the line through"
+                        + " different counts)",
+                restore);
         require(restorePartitions >= 1, "--restore-partitions", ">= 1", restorePartitions);
         return checkAndRun(
                 "canvasflow bench scale",
@@ -191,7 +199,8 @@ public final class ScaleBenchCommand extends KafkaBenchCommand {
         }
         byte[] canvas = runs.get(0).memory().canvasValue();
         List<RestoreBenchmark.Run> restores = new ArrayList<>();
-        List<Integer> restore = noRestore ? List.of() : this.restore;
+        // in increasing camera count, so that the take-over follows the largest restore
+        List<Integer> restore = noRestore ? List.of() : this.restore.stream().sorted().toList();
         for (int i = 0; i < restore.size(); i++) {
             boolean last = i == restore.size() - 1;
             restores.add(

@@ -3,6 +3,7 @@ package io.canvasflow.tools.bench;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.Stats;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,8 +96,11 @@ final class ScaleReport {
                             growth <= MAX_CPU_GROWTH));
         }
         if (restores.size() >= 2) {
-            RestoreBenchmark.Run a = restores.get(0);
-            RestoreBenchmark.Run b = restores.get(restores.size() - 1);
+            // the fewest cameras and the most, wherever they ran
+            Comparator<RestoreBenchmark.Run> byCameras =
+                    Comparator.comparingInt(RestoreBenchmark.Run::cameras);
+            RestoreBenchmark.Run a = restores.stream().min(byCameras).orElseThrow();
+            RestoreBenchmark.Run b = restores.stream().max(byCameras).orElseThrow();
             m.put(
                     "rssGrowthBytesPer1000Cameras",
                     Stats.finite(

@@ -1,7 +1,9 @@
 package io.canvasflow.tools.capacity;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -111,12 +113,14 @@ public record Measured(
      * Fits the figures to a {@code bench scale} JSON: CPU is a straight line in the partition count
      * at the run's frame rate ({@code cores = rate x cpuMsPerFrame / 1000 + partitions x
      * cpuMsPerPartitionSecond / 1000}, least squares over the camera counts), the resident set a
-     * straight line in the cameras of the restore runs, the restore rate the largest restore's.
+     * straight line in the cameras of the restore runs, the restore rate the largest restore's (by
+     * camera count).
      *
      * @param json the parsed JSON of {@code bench scale --json}
      * @param source names the file, for the report
      * @return the figures
-     * @throws IllegalArgumentException when the JSON lacks what the fit needs
+     * @throws IllegalArgumentException when the JSON lacks what the fit needs, or two restores have
+     *     the same camera count
      */
     public static Measured fit(Map<String, Object> json, String source) {
         List<Map<String, Object>> runs = objects(json, "runs");
@@ -145,13 +149,15 @@ public record Measured(
         double restoreRate = Double.NaN;
         double rssPerCamera = 0;
         if (!restores.isEmpty()) {
-            Map<String, Object> largest = restores.get(restores.size() - 1);
+            // by camera count, not by place: bench scale --restore took its counts in any order
+            List<Map<String, Object>> byCameras = byCameras(restores);
+            Map<String, Object> largest = byCameras.get(byCameras.size() - 1);
             restoreRate =
                     number(largest, "changelogBytes").doubleValue()
                             / number(largest, "restoreSeconds").doubleValue();
-            if (restores.size() >= 2) {
+            if (byCameras.size() >= 2) {
                 // the restore runs hold the partitions still and add cameras
-                Map<String, Object> smallest = restores.get(0);
+                Map<String, Object> smallest = byCameras.get(0);
                 double c0 = number(smallest, "cameras").doubleValue();
                 double c1 = number(largest, "cameras").doubleValue();
                 double r0 = number(smallest, "rssBytes").doubleValue();
@@ -276,6 +282,29 @@ public record Measured(
             return new double[] {s1y / s11, 0};
         }
         return new double[] {a, b};
+    }
+
+    /**
+     * The restore runs in increasing camera count.
+     *
+     * @throws IllegalArgumentException when two have the same count: the resident set per camera is
+     *     the line through two different counts
+     */
+    private static List<Map<String, Object>> byCameras(List<Map<String, Object>> restores) {
+        List<Map<String, Object>> sorted = new ArrayList<>(restores);
+        sorted.sort(Comparator.comparingDouble(r -> number(r, "cameras").doubleValue()));
+        for (int i = 1; i < sorted.size(); i++) {
+            double cameras = number(sorted.get(i), "cameras").doubleValue();
+            if (cameras == number(sorted.get(i - 1), "cameras").doubleValue()) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                Locale.ROOT,
+                                "it has two restores of %.0f cameras; each restore needs a camera"
+                                        + " count of its own",
+                                cameras));
+            }
+        }
+        return sorted;
     }
 
     /** The list of objects under {@code key}, empty when there is none. */

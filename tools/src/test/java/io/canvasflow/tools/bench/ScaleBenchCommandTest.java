@@ -123,4 +123,41 @@ class ScaleBenchCommandTest {
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("--rate > 0"), run.err());
     }
+
+    @Test
+    void shouldRefuseARestoreCountGivenTwiceInOneSentence() {
+        CommandRun run = CommandRun.of(new ScaleBenchCommand(), "--restore", "10000,1000,10000");
+        assertEquals(2, run.exit());
+        assertTrue(
+                run.err()
+                        .contains(
+                                "expected --restore each camera count once (the resident set per"
+                                        + " camera is the line through different counts) but found"
+                                        + " [10000, 1000, 10000]"),
+                run.err());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldTakeTheResidentSetGrowthBetweenTheFewestAndTheMostCameras() {
+        // Given restores of 1,000, 10,000 and 5,000 cameras, in that order (400, 490, 450 MB)
+        List<RestoreBenchmark.Run> restores =
+                List.of(
+                        new RestoreBenchmark.Run(1_000, 12, 9_000_000, 1, 3, 400_000_000, 0, null),
+                        new RestoreBenchmark.Run(
+                                10_000, 12, 90_000_000, 3, 5, 490_000_000, 0, null),
+                        new RestoreBenchmark.Run(
+                                5_000, 12, 45_000_000, 2, 4, 450_000_000, 0, null));
+
+        // When the report is made
+        Map<String, Object> json =
+                ScaleReport.json(
+                        io.canvasflow.tools.common.CorePlacement.shared("test"),
+                        List.of(),
+                        restores);
+
+        // Then the growth is 90 MB over the 9,000 cameras between the fewest and the most, not
+        // between the first and the last to run
+        assertEquals(10e6, (Double) json.get("rssGrowthBytesPer1000Cameras"), 1e-3);
+    }
 }

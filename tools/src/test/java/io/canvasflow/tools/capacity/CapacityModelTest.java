@@ -73,6 +73,52 @@ class CapacityModelTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void shouldTakeTheRestoresByCameraCountNotByPlace() {
+        // Given the restores in the order --restore 10000,1000 runs them: the most cameras first
+        Map<String, Object> json = measured();
+        List<Map<String, Object>> restores =
+                new ArrayList<>((List<Map<String, Object>>) json.get("restores"));
+        java.util.Collections.reverse(restores);
+        json.put("restores", restores);
+
+        // When the figures are fitted
+        Measured m = Measured.fit(json, "test");
+
+        // Then the restore rate is the largest restore's (90 MB in 3 s, not 9 MB in 1 s), and the
+        // resident set per camera the same line
+        assertEquals(30e6, m.restoreBytesPerSecond(), 1e-3);
+        assertEquals(10_000.0, m.memory().perCamera(), 1e-9);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldRefuseTwoRestoresOfTheSameCameraCountInOneSentence(@TempDir Path dir)
+            throws Exception {
+        // Given a bench scale JSON with two restores of 1,000 cameras
+        Map<String, Object> json = measured();
+        Map<String, Object> again =
+                new LinkedHashMap<>(((List<Map<String, Object>>) json.get("restores")).get(0));
+        json.put("restores", List.of(again, again));
+        Path file =
+                Files.writeString(
+                        dir.resolve("twice.json"), io.canvasflow.tools.common.Json.pretty(json));
+
+        // When capacity reads it
+        CommandRun run = CommandRun.of(new CapacityCommand(), "--measured", file.toString());
+
+        // Then it refuses in one sentence (it gave NaN per camera, '-' in the plan and status 0)
+        assertEquals(2, run.exit(), run.out() + run.err());
+        assertEquals(1, run.errLines().size(), run.err());
+        assertTrue(
+                run.err()
+                        .contains(
+                                "is not bench scale's JSON: it has two restores of 1000 cameras;"
+                                        + " each restore needs a camera count of its own"),
+                run.err());
+    }
+
+    @Test
     void shouldAddStreamThreadsForTheTimeTheyWaitOnCommits() {
         Measured m = Measured.fit(measured(), "test");
 

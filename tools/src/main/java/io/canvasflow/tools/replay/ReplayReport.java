@@ -48,13 +48,27 @@ public final class ReplayReport {
 
     private ReplayReport() {}
 
+    /** Every file a report may have; a run writes the plots it has data for. */
+    static final List<String> FILES =
+            List.of(
+                    JSON,
+                    MARKDOWN,
+                    QUALITY_PLOT,
+                    FLICKER_PLOT,
+                    COST_PLOT,
+                    LATENCY_PLOT,
+                    SAMPLES_PLOT);
+
     /**
-     * Writes the JSON, the Markdown and the plots into a folder (created if needed).
+     * Writes the JSON, the Markdown and the plots into a folder (created if needed), and removes
+     * the report files of an earlier run there that this one does not write (a plot it has no data
+     * for), so that the folder never shows an old plot beside new figures. Other files in the
+     * folder are left alone.
      *
      * @param result the figures
      * @param dir the folder
      * @return the files written
-     * @throws IOException when a file cannot be written
+     * @throws IOException when a file cannot be written or an old one removed
      */
     public static List<Path> write(ReplayResult result, Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -64,6 +78,11 @@ public final class ReplayReport {
         Files.writeString(dir.resolve(MARKDOWN), markdown(result), StandardCharsets.UTF_8);
         written.add(dir.resolve(MARKDOWN));
         written.addAll(plots(result, dir));
+        for (String name : FILES) {
+            if (!written.contains(dir.resolve(name))) {
+                Files.deleteIfExists(dir.resolve(name));
+            }
+        }
         return written;
     }
 

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.Latency;
 import io.canvasflow.tools.common.Stats;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReplayHelpersTest {
 
@@ -68,6 +73,38 @@ class ReplayHelpersTest {
                         .toList()
                         .get(3);
         assertEquals(true, row.contains("| 6 | n/a (probe incomplete: 2 of 3) |"), row);
+    }
+
+    @Test
+    void shouldLeaveNoPlotOfAnEarlierReportBesideNewFigures(@TempDir Path dir) throws Exception {
+        // Given a report folder where an earlier replay wrote its latency and mIoU plots, and a
+        // file of the user's
+        Files.writeString(dir.resolve(ReplayReport.LATENCY_PLOT), "old");
+        Files.writeString(dir.resolve(ReplayReport.QUALITY_PLOT), "old");
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+
+        // When a replay without a latency probe or ground truth writes its report there
+        ReplayResult r =
+                new ReplayResult(
+                        new ReplayResult.Input("frames", "whole topic", 10, 10, 1, 0),
+                        1,
+                        0.8,
+                        new ReplayResult.Classes(List.of("road"), new int[] {0x808080}),
+                        List.of(mode("seeded-2", true, Latency.none())),
+                        new ReplayResult.Samples(List.of(), Map.of(), Map.of(), Map.of()));
+        List<Path> written = ReplayReport.write(r, dir);
+
+        // Then the folder holds what this run wrote, and the user's file
+        List<String> names;
+        try (Stream<Path> files = Files.list(dir)) {
+            names = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        List<String> expected = new ArrayList<>();
+        written.forEach(p -> expected.add(p.getFileName().toString()));
+        expected.add("notes.txt");
+        assertEquals(expected.stream().sorted().toList(), names);
+        assertEquals(false, names.contains(ReplayReport.LATENCY_PLOT), names.toString());
+        assertEquals(false, names.contains(ReplayReport.QUALITY_PLOT), names.toString());
     }
 
     @Test

@@ -71,6 +71,7 @@ final class ScaleReport {
             o.put("stateDirBytes", r.stateDirBytes());
             if (r.takeover() != null) {
                 Map<String, Object> t = new LinkedHashMap<>();
+                t.put("complete", r.takeover().complete());
                 t.put("seconds", Stats.finite(r.takeover().seconds()));
                 t.put("partitions", r.takeover().partitions());
                 t.put("restoreSeconds", Stats.finite(r.takeover().restoreSeconds()));
@@ -241,7 +242,9 @@ final class ScaleReport {
                                         ((Number) r.get("stateDirBytes")).doubleValue() / 1e6, 1),
                                 t == null
                                         ? "-"
-                                        : Stats.format(t.get("seconds"), 1)
+                                        : (Boolean.FALSE.equals(t.get("complete"))
+                                                        ? "incomplete"
+                                                        : Stats.format(t.get("seconds"), 1))
                                                 + " ("
                                                 + t.get("partitions")
                                                 + " p)"));
@@ -250,7 +253,9 @@ final class ScaleReport {
                     "(restore s: serve's restore listener, empty state directory; up s: launch to"
                             + " /health UP and the store restored, JVM and model load included;"
                             + " takeover: a second serve's launch to owning half the partitions"
-                            + " with its share restored)\n\n");
+                            + " with its share restored; incomplete: not within "
+                            + RestoreBenchmark.TAKEOVER_DEADLINE.toSeconds()
+                            + " s)\n\n");
         }
         for (Map<String, Object> c : (List<Map<String, Object>>) m.get("checks")) {
             sb.append(

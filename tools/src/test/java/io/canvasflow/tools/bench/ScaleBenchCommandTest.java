@@ -160,4 +160,68 @@ class ScaleBenchCommandTest {
         // between the first and the last to run
         assertEquals(10e6, (Double) json.get("rssGrowthBytesPer1000Cameras"), 1e-3);
     }
+
+    @Test
+    void shouldRefuseATakeoverOfOnePartitionInOneSentence() {
+        // Given restores of one partition, which a second serve cannot take half of
+        CommandRun run = CommandRun.of(new ScaleBenchCommand(), "--restore-partitions", "1");
+        assertEquals(2, run.exit());
+        assertTrue(
+                run.err()
+                        .contains(
+                                "expected --restore-partitions >= 2 for the take-over, in which a"
+                                        + " second serve takes half of them (or --no-takeover) but"
+                                        + " found 1"),
+                run.err());
+
+        // while without the take-over one partition passes the checks (and meets no broker)
+        CommandRun alone =
+                CommandRun.of(
+                        new ScaleBenchCommand(),
+                        "--restore-partitions",
+                        "1",
+                        "--no-takeover",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+        assertTrue(alone.err().contains("no Kafka broker at 127.0.0.1:1"), alone.err());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldGiveNoTakeoverTimeWhenTheDeadlinePassedAndExitWithOne() {
+        // Given a take-over that owned 1 of 6 partitions, unrestored, when its deadline passed
+        RestoreBenchmark.Run restore =
+                new RestoreBenchmark.Run(
+                        1_000,
+                        12,
+                        9_000_000,
+                        1,
+                        3,
+                        400_000_000,
+                        0,
+                        new RestoreBenchmark.Takeover(Double.NaN, 1, Double.NaN, false));
+
+        // When it is reported
+        Map<String, Object> json =
+                ScaleReport.json(
+                        io.canvasflow.tools.common.CorePlacement.shared("test"),
+                        List.of(),
+                        List.of(restore));
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = ScaleBenchCommand.exitStatus(json, new java.io.PrintWriter(err, true));
+
+        // Then it has no seconds (it printed the 180 s deadline as measured), says incomplete,
+        // and the run exits 1 with a line saying why
+        Map<String, Object> takeover =
+                (Map<String, Object>)
+                        ((List<Map<String, Object>>) json.get("restores")).get(0).get("takeover");
+        assertEquals(false, takeover.get("complete"));
+        assertEquals(null, takeover.get("seconds"));
+        assertTrue(ScaleReport.table(json).contains("incomplete (1 p)"), ScaleReport.table(json));
+        assertEquals(1, status);
+        assertEquals(
+                "canvasflow bench scale: the second serve had not taken over half of 12"
+                        + " partitions, restored, within 180 s; no take-over time is given",
+                err.toString().strip());
+    }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.errors.InterruptException;
 import picocli.CommandLine.Command;
@@ -114,6 +115,19 @@ public final class ScaleBenchCommand extends KafkaBenchCommand {
                 cameras);
         require(rate > 0, "--rate", "> 0", rate);
         require(seconds > 0, "--seconds", "> 0", seconds);
+        int most = cameras.stream().max(Integer::compare).orElse(1);
+        long measured = ScaleBenchmark.measuredFrames(rate, seconds);
+        if (measured < most) {
+            throw usage(
+                    String.format(
+                            Locale.ROOT,
+                            "expected --rate x --seconds of at least a frame per camera (%d) but"
+                                    + " found %s x %s = %d frames",
+                            most,
+                            rate,
+                            seconds,
+                            measured));
+        }
         require(maxPartitions >= 1, "--max-partitions", ">= 1", maxPartitions);
         require(partitions == null || partitions >= 1, "--partitions", ">= 1", partitions);
         require(restore.stream().allMatch(c -> c >= 1), "--restore", "counts >= 1", restore);

@@ -231,7 +231,7 @@ final class ScaleBenchmark {
             say(progress, "  warm-up: %d frames at %.1f frames/s%n", warmUp, rate);
             sender.send(ids, warmUp, rate);
             awaitMasks(collector, masks, warmUp);
-            long frames = (long) (rate * seconds);
+            long frames = measuredFrames(rate, seconds);
             say(progress, "  measuring: %d frames at %.1f frames/s%n", frames, rate);
             long cpu0 = serve.cpuMillis();
             Map<String, Double> stages0 = serve.stageTotals();
@@ -291,6 +291,17 @@ final class ScaleBenchmark {
             deleteTopics(config, app);
             deleteTree(common.work().resolve("state-" + app));
         }
+    }
+
+    /**
+     * The frames a camera count's measured load sends: its rate for its seconds, whole frames.
+     *
+     * @param rate total frames per second
+     * @param seconds how long
+     * @return the frames
+     */
+    static long measuredFrames(double rate, double seconds) {
+        return (long) (rate * seconds);
     }
 
     /**

@@ -224,4 +224,28 @@ class ScaleBenchCommandTest {
                         + " partitions, restored, within 180 s; no take-over time is given",
                 err.toString().strip());
     }
+
+    @Test
+    void shouldRefuseFewerMeasuredFramesThanCamerasInOneSentence() {
+        // Given 64 cameras and a load of 6 frames/s for 3 s: 18 frames, most cameras none
+        CommandRun run =
+                CommandRun.of(
+                        new ScaleBenchCommand(),
+                        "--cameras",
+                        "4,64",
+                        "--rate",
+                        "6",
+                        "--seconds",
+                        "3");
+
+        // Then it is refused before anything starts (it printed a report and exited 0)
+        assertEquals(2, run.exit(), run.out());
+        assertTrue(
+                run.err()
+                        .contains(
+                                "expected --rate x --seconds of at least a frame per camera (64)"
+                                        + " but found 6.0 x 3.0 = 18 frames"),
+                run.err());
+        assertTrue(!run.out().contains("Starting"), run.out());
+    }
 }

@@ -1,6 +1,7 @@
 package io.canvasflow.tools.bench;
 
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
@@ -118,8 +119,8 @@ final class RestoreBenchmark {
                                 + " %.0f MB%n",
                         restore,
                         up,
-                        stateBytes / 1e6,
-                        rss / 1e6);
+                        stateBytes / Stats.MB,
+                        rss / Stats.MB);
                 Takeover t = null;
                 if (takeover) {
                     Map<String, String> b = new HashMap<>(settings);

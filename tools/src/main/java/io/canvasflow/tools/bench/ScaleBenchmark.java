@@ -285,7 +285,7 @@ final class ScaleBenchmark {
                     run.cost().modelMs(),
                     run.latency()[0],
                     run.latency()[1],
-                    rss / 1e6);
+                    rss / Stats.MB);
             return run;
         } finally {
             deleteTopics(config, app);

@@ -200,7 +200,7 @@ final class ScaleReport {
                             Stats.format(r.get("coresBusy"), 2),
                             Stats.format(r.get("latencyP50Ms"), 0),
                             Stats.format(r.get("latencyP99Ms"), 0),
-                            Stats.format(((Number) r.get("rssBytes")).doubleValue() / 1e6, 0),
+                            Stats.format(((Number) r.get("rssBytes")).doubleValue() / Stats.MB, 0),
                             Stats.format(r.get("canvasBytesPerCamera"), 0),
                             Stats.format(r.get("commitsPerSecond"), 1),
                             Stats.format(r.get("msPerCommit"), 1)));
@@ -209,7 +209,7 @@ final class ScaleReport {
                 "(CPU ms/f: the serve process's CPU time, all threads, per frame; cores: that time"
                         + " over the run; latency: capture to mask readable, read_committed;"
                         + " ms/commit: how long each exactly-once commit kept the stream thread"
-                        + " waiting)\n\n");
+                        + " waiting; MB: 10^6 bytes)\n\n");
         sb.append(stagesTable((List<Map<String, Object>>) m.get("runs")));
         List<Map<String, Object>> restores = (List<Map<String, Object>>) m.get("restores");
         if (!restores.isEmpty()) {
@@ -234,12 +234,15 @@ final class ScaleReport {
                                 r.get("cameras"),
                                 r.get("partitions"),
                                 Stats.format(
-                                        ((Number) r.get("changelogBytes")).doubleValue() / 1e6, 1),
+                                        ((Number) r.get("changelogBytes")).doubleValue() / Stats.MB,
+                                        1),
                                 Stats.format(r.get("restoreSeconds"), 2),
                                 Stats.format(r.get("secondsToUp"), 1),
-                                Stats.format(((Number) r.get("rssBytes")).doubleValue() / 1e6, 0),
                                 Stats.format(
-                                        ((Number) r.get("stateDirBytes")).doubleValue() / 1e6, 1),
+                                        ((Number) r.get("rssBytes")).doubleValue() / Stats.MB, 0),
+                                Stats.format(
+                                        ((Number) r.get("stateDirBytes")).doubleValue() / Stats.MB,
+                                        1),
                                 t == null
                                         ? "-"
                                         : (Boolean.FALSE.equals(t.get("complete"))

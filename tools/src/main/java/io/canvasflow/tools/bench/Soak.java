@@ -122,7 +122,7 @@ public final class Soak {
         /**
          * RSS growth per 10,000 frames after warm-up, least squares over the samples.
          *
-         * @return megabytes per 10,000 frames, NaN with fewer than two samples
+         * @return MB (10^6 bytes) per 10,000 frames, NaN with fewer than two samples
          */
         public double rssSlopeMbPer10kFrames() {
             List<Sample> after =
@@ -140,7 +140,7 @@ public final class Soak {
                 sxy += (s.frames() - mx) * (s.rssBytes() - my);
                 sxx += (s.frames() - mx) * (s.frames() - mx);
             }
-            return sxx == 0 ? Double.NaN : sxy / sxx * 10_000 / (1024.0 * 1024.0);
+            return sxx == 0 ? Double.NaN : sxy / sxx * 10_000 / Stats.MB;
         }
 
         private static double percent(long from, long to) {
@@ -498,8 +498,9 @@ public final class Soak {
         }
     }
 
+    /** Bytes in MB of 10^6, as the other benchmarks' and capacity's; NaN when unknown. */
     static double mb(long bytes) {
-        return bytes < 0 ? Double.NaN : bytes / (1024.0 * 1024.0);
+        return bytes < 0 ? Double.NaN : bytes / Stats.MB;
     }
 
     /** A readable table: a dozen evenly spaced samples, the checkpoints and the drifts. */
@@ -536,7 +537,7 @@ public final class Soak {
         }
         sb.append(row("warm-up*", r.warm().sample()));
         sb.append(row("end*", r.end().sample()));
-        sb.append("  (* after a full GC, the resident set settled)\n\n");
+        sb.append("  (* after a full GC, the resident set settled; MB: 10^6 bytes)\n\n");
         sb.append(
                 String.format(
                         Locale.ROOT,

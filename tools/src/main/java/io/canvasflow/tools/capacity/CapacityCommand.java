@@ -262,6 +262,15 @@ public final class CapacityCommand extends BaseCommand {
             estimates.add(o);
         }
         r.put("estimates", estimates);
+        // the figures' units and scope, beside names that files already use
+        Map<String, Object> units = new LinkedHashMap<>();
+        units.put("fps", "frames per second of one camera");
+        units.put("framesPerSecond", "frames per second of all the cameras together");
+        units.put("error", "formula / measured - 1 of the cores, a fraction (0.05 is 5 %)");
+        units.put("rssError", "formula / measured - 1 of the resident set, a fraction");
+        units.put("commitShare", "a share of a stream thread's time, a fraction");
+        units.put("bytes", "in bytes; the table's MB are 10^6 bytes");
+        r.put("units", units);
         r.put(
                 "note",
                 String.format(

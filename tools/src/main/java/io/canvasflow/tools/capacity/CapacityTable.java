@@ -12,16 +12,16 @@ final class CapacityTable {
     private static final List<Column> ESTIMATES =
             List.of(
                     new Column("cameras", 9, "cameras", -1, 1),
-                    new Column("frames/s", 9, "framesPerSecond", 0, 1),
+                    new Column("total f/s", 9, "framesPerSecond", 0, 1),
                     new Column("partitions", 10, "partitions", -1, 1),
                     new Column("cores", 8, "cores", 1, 1),
                     new Column("threads", 8, "streamThreads", -1, 1),
                     new Column("commit %", 9, "commitShare", 1, 0.01),
                     new Column("instances", 9, "instances", -1, 1),
-                    new Column("RSS MB/i", 9, "rssBytesPerInstance", 0, 1e6),
-                    new Column("Kafka in MB/s", 12, "kafkaInBytesPerSecond", 1, 1e6),
-                    new Column("out MB/s", 12, "kafkaOutBytesPerSecond", 1, 1e6),
-                    new Column("state MB", 10, "stateBytes", 1, 1e6),
+                    new Column("RSS MB/i", 9, "rssBytesPerInstance", 0, Stats.MB),
+                    new Column("Kafka in MB/s", 12, "kafkaInBytesPerSecond", 1, Stats.MB),
+                    new Column("out MB/s", 12, "kafkaOutBytesPerSecond", 1, Stats.MB),
+                    new Column("state MB", 10, "stateBytes", 1, Stats.MB),
                     new Column("restore s", 10, "restoreSecondsPerInstance", 3, 1),
                     new Column("GPUs*", 8, "gpusEstimate", 2, 1),
                     new Column("+cores*", 9, "cpuCoresBesideGpus", 1, 1));
@@ -30,7 +30,7 @@ final class CapacityTable {
      * One column of a table of JSON figures.
      *
      * @param decimals decimals of the figure, or -1 to print the value as it is
-     * @param unit what the figure is divided by (1e6 for MB)
+     * @param unit what the figure is divided by (Stats.MB for MB)
      */
     private record Column(String header, int width, String key, int decimals, double unit) {
 
@@ -73,9 +73,9 @@ final class CapacityTable {
                         num(m.get("frameBytes"), 0, 1),
                         num(m.get("maskBytes"), 0, 1),
                         num(m.get("canvasBytes"), 0, 1),
-                        num(m.get("restoreBytesPerSecond"), 1, 1e6),
-                        num(m.get("rssBytesBase"), 0, 1e6),
-                        num(m.get("rssBytesPerPartition"), 2, 1e6),
+                        num(m.get("restoreBytesPerSecond"), 1, Stats.MB),
+                        num(m.get("rssBytesBase"), 0, Stats.MB),
+                        num(m.get("rssBytesPerPartition"), 2, Stats.MB),
                         num(m.get("rssBytesPerCamera"), 2, 1e3),
                         num(m.get("commitsPerSecond"), 1, 1),
                         num(m.get("msPerCommitBase"), 1, 1),
@@ -90,7 +90,9 @@ final class CapacityTable {
                         "; +cores: CPU cores the rest of each frame"
                                 + " still needs beside them; threads: stream threads, one per"
                                 + " core, more than the cores busy by the commit share (the time a"
-                                + " thread waits for its exactly-once commits, its core idle)\n\n");
+                                + " thread waits for its exactly-once commits, its core idle);"
+                                + " total f/s: all cameras together; MB: 10^6 bytes; /i: per"
+                                + " instance\n\n");
         sb.append(
                 "The formulas against the measured runs (cores busy; resident set; commit"
                         + " time):\n");
@@ -106,8 +108,8 @@ final class CapacityTable {
                             num(c.get("measuredCores"), 3, 1),
                             num(c.get("predictedCores"), 3, 1),
                             num(c.get("error"), 1, 0.01),
-                            num(c.get("measuredRssBytes"), 0, 1e6),
-                            num(c.get("predictedRssBytes"), 0, 1e6),
+                            num(c.get("measuredRssBytes"), 0, Stats.MB),
+                            num(c.get("predictedRssBytes"), 0, Stats.MB),
                             num(c.get("rssError"), 1, 0.01)));
             if (c.containsKey("measuredMsPerCommit")) {
                 sb.append(
@@ -121,7 +123,7 @@ final class CapacityTable {
         return sb.toString();
     }
 
-    /** A figure in a unit (1e6 for MB), for the table. */
+    /** A figure in a unit (Stats.MB for MB), for the table. */
     private static String num(Object v, int decimals, double unit) {
         return Stats.format(v instanceof Number n ? n.doubleValue() / unit : v, decimals);
     }

@@ -7,6 +7,12 @@ import java.util.Collection;
 /** Percentiles and means of measured values; NaN when there are none. */
 public final class Stats {
 
+    /**
+     * Bytes in a MB, as every report of the tools writes it: 10^6 (decimal, as Kafka's and the
+     * capacity plan's bytes per second are), not 2^20.
+     */
+    public static final double MB = 1e6;
+
     private Stats() {}
 
     /**

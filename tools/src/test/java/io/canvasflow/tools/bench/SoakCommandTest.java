@@ -91,4 +91,26 @@ class SoakCommandTest {
                         "expected --backlog >= 1 but found 0");
         Refusals.assertEachRefused(SoakCommand::new, refusals);
     }
+
+    @Test
+    void shouldReportMegabytesOfTenToTheSixBytes() {
+        // Given a soak whose resident set went from 100,000,000 to 101,000,000 bytes over the
+        // 10,000 frames after its warm-up
+        Soak.Sample warm = new Soak.Sample(10, 0, 50_000_000, 60_000_000, 100_000_000, 5, 1.0);
+        Soak.Sample end = new Soak.Sample(200, 10_000, 50_000_000, 60_000_000, 101_000_000, 5, 1.0);
+        Soak.Result r =
+                new Soak.Result(
+                        new Soak.Setup(1, 1, "test", "1"),
+                        new Soak.Throughput(10_000, 10_000, true, 200, 50),
+                        0,
+                        List.of(warm, end),
+                        new Soak.Checkpoint("warm-up", warm),
+                        new Soak.Checkpoint("end", end));
+
+        // Then its MB are 10^6 bytes, as scale's and capacity's (they were MiB: 95.4 and 0.95)
+        assertEquals(1.0, r.rssSlopeMbPer10kFrames(), 1e-9);
+        String table = Soak.table(r);
+        assertTrue(table.contains("RSS slope after warm-up: +1.00 MB per 10,000 frames"), table);
+        assertTrue(table.contains("100.0") && table.contains("MB: 10^6 bytes"), table);
+    }
 }

@@ -238,6 +238,16 @@ class CapacityModelTest {
         assertEquals(0, shipped.exit(), shipped.err());
         assertTrue(shipped.out().contains("instances"), shipped.out());
         assertTrue(shipped.out().contains("\"estimates\""), shipped.out());
+        // with its units and scope said: per camera beside all cameras, fractions, MB
+        assertTrue(
+                shipped.out().contains("\"fps\": \"frames per second of one camera\"")
+                        && shipped.out().contains("0.05 is 5 %")
+                        && shipped.out().contains("MB are 10^6 bytes"),
+                shipped.out());
+        assertTrue(
+                shipped.out().contains("total f/s")
+                        && shipped.out().contains("total f/s: all cameras together"),
+                shipped.out());
 
         Path file = dir.resolve("scale.json");
         Files.writeString(file, io.canvasflow.tools.common.Json.pretty(measured()));

@@ -220,7 +220,8 @@ public final class EvaluationReport {
                 .append(" iterations from a zero canvas (as the topology does), every later frame ")
                 .append(seededIterations(r))
                 .append(
-                        " iterations from the previous frame's canvas. Wrong-class seed: every"
+                        " iterations from the previous frame's canvas; its GFLOPs are the mean"
+                                + " a frame cost, first frames included. Wrong-class seed: every"
                                 + " pixel")
                 .append(
                         " starts as the class after the frame's most common one (paper Figure"

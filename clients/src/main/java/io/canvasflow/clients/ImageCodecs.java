@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
+import java.util.function.Consumer;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -39,6 +40,12 @@ public final class ImageCodecs {
 
     /** The JPEG quality used unless another is chosen: 0.85 on ImageIO's 0..1 scale. */
     public static final float DEFAULT_JPEG_QUALITY = 0.85f;
+
+    /**
+     * The largest image area decoded, width times height: {@link CliValues#MAX_SIDE} squared, 192
+     * MiB as BGR. A header that declares more is refused before a pixel is allocated.
+     */
+    public static final long MAX_DECODE_PIXELS = (long) CliValues.MAX_SIDE * CliValues.MAX_SIDE;
 
     private static final String PNG_METADATA = "javax_imageio_png_1.0";
 
@@ -259,23 +266,56 @@ public final class ImageCodecs {
      *
      * @param bytes the encoded image
      * @return the image
-     * @throws IllegalArgumentException when no ImageIO reader understands the bytes
+     * @throws IllegalArgumentException when no ImageIO reader understands the bytes, or the header
+     *     declares more than {@link #MAX_DECODE_PIXELS} pixels
      */
     public static BufferedImage decode(byte[] bytes) {
+        return decode(bytes, warning -> {});
+    }
+
+    /**
+     * Decodes a JPEG or PNG image, handing on what the decoder warns of: a truncated or corrupt
+     * JPEG decodes with its missing part grey, and says so only as a warning.
+     *
+     * @param bytes the encoded image
+     * @param warnings hears each warning, for example {@code Premature end of JPEG file}
+     * @return the image
+     * @throws IllegalArgumentException when no ImageIO reader understands the bytes, or the header
+     *     declares more than {@link #MAX_DECODE_PIXELS} pixels
+     */
+    public static BufferedImage decode(byte[] bytes, Consumer<String> warnings) {
         // Through a memory-cached stream: ImageIO.read(InputStream) buffers in a temp file.
-        // ImageIO.read closes the stream, except when it returns null.
-        try {
-            ImageInputStream stream =
-                    new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
-            BufferedImage image = ImageIO.read(stream);
-            if (image == null) {
-                stream.close();
+        try (ImageInputStream stream =
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
                 throw new IllegalArgumentException(
                         "expected a JPEG or PNG image but no ImageIO reader understands these "
                                 + bytes.length
                                 + " bytes");
             }
-            return image;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                // The header first: a 60 kB JPEG may claim 20000x20000, 1.2 GB of pixels.
+                long width = reader.getWidth(0);
+                long height = reader.getHeight(0);
+                if (width * height > MAX_DECODE_PIXELS) {
+                    throw new IllegalArgumentException(
+                            String.format(
+                                    "its header declares %dx%d pixels, more than the %d (%dx%d)"
+                                            + " decoded here; scale it down first",
+                                    width,
+                                    height,
+                                    MAX_DECODE_PIXELS,
+                                    CliValues.MAX_SIDE,
+                                    CliValues.MAX_SIDE));
+                }
+                reader.addIIOReadWarningListener((source, warning) -> warnings.accept(warning));
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "could not decode an image of " + bytes.length + " bytes: " + e.getMessage(),

@@ -40,13 +40,14 @@ import org.slf4j.LoggerFactory;
  * <p>Each camera numbers its frames from the first sequence up, stamps the source's capture time or
  * else the time it sends the frame (a live camera's, the time it was read), and adds the source,
  * its frame rate and the frame's index to the metadata. A camera stops at the end of its source, at
- * the frame limit, at its first failed send or source error (reported in the result; the other
- * cameras go on), or when {@link #stop()} is called. A frame too large to send is skipped and
- * counted as failed, and the camera goes on, unless none of the first {@value #TOO_LARGE_TO_STOP}
- * frames of a source that is not live fit. A live camera's frames that Kafka does not take in time
- * are dropped, and the camera goes on; a live camera is read on a thread of its own that keeps its
- * newest frame ({@link NewestFrameSource}), so that it never backs up behind publishing. The job
- * closes the sources; the publisher stays open for the caller.
+ * the frame limit, at its first failed send or source error, an {@link Error} such as running out
+ * of memory included (reported in the result; the other cameras go on), or when {@link #stop()} is
+ * called. A frame too large to send is skipped and counted as failed, and the camera goes on,
+ * unless none of the first {@value #TOO_LARGE_TO_STOP} frames of a source that is not live fit. A
+ * live camera's frames that Kafka does not take in time are dropped, and the camera goes on; a live
+ * camera is read on a thread of its own that keeps its newest frame ({@link NewestFrameSource}), so
+ * that it never backs up behind publishing. The job closes the sources; the publisher stays open
+ * for the caller.
  */
 public final class PublishJob {
 
@@ -267,6 +268,23 @@ public final class PublishJob {
                 LOG.debug("camera {} stopped", id, e);
             } catch (RuntimeException e) {
                 error = e.getMessage() == null ? e.toString() : e.getMessage();
+                LOG.error("camera {} stopped: {}", id, error, e);
+            } catch (OutOfMemoryError e) {
+                // what was read is unreachable once this unwinds: the other cameras go on
+                error =
+                        "ran out of memory ("
+                                + e.getMessage()
+                                + ") after "
+                                + sent
+                                + " frames of "
+                                + source.description()
+                                + "; give the JVM more heap (CANVASFLOW_HEAP), or fewer or"
+                                + " smaller frames";
+                LOG.error("camera {} stopped: {}", id, error);
+                LOG.debug("camera {} stopped", id, e);
+            } catch (Error e) {
+                // the camera ends with it said and counted, not with its thread's default handler
+                error = e.toString();
                 LOG.error("camera {} stopped: {}", id, error, e);
             } finally {
                 endNanos = System.nanoTime();

@@ -6,6 +6,7 @@ import io.canvasflow.synthetic.Split;
 import io.canvasflow.synthetic.SyntheticDataset;
 import io.canvasflow.synthetic.SyntheticVideoGenerator;
 import io.canvasflow.synthetic.VideoSequence;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -16,7 +17,9 @@ import java.util.Optional;
  * were not trained on.
  *
  * <p>The clip is rendered on the first {@link #next()}, all at once (the generator renders whole
- * clips): about {@code frames * width * height * 4} bytes are held until the source is closed.
+ * clips): about {@code frames * width * height * 5} bytes (the image and its labels) are held until
+ * the source is closed. A clip larger than half the heap is refused when the source is created,
+ * rather than running out of memory on the first frame.
  */
 public final class SyntheticCameraSource implements FrameSource {
 
@@ -31,6 +34,9 @@ public final class SyntheticCameraSource implements FrameSource {
 
     /** The rate the synthetic camera films at. */
     public static final double FPS = 10.0;
+
+    /** What a rendered frame holds: 4 bytes a pixel of image, 1 of labels. */
+    private static final int BYTES_PER_PIXEL = 5;
 
     private final int scene;
     private final int frames;
@@ -59,12 +65,35 @@ public final class SyntheticCameraSource implements FrameSource {
      * @param height the frame height
      */
     public SyntheticCameraSource(int scene, int frames, int width, int height) {
+        this(scene, frames, width, height, Runtime.getRuntime().maxMemory());
+    }
+
+    /** As above, for a heap of {@code heapBytes}; half of it may hold the clip. */
+    SyntheticCameraSource(int scene, int frames, int width, int height, long heapBytes) {
         if (scene < 0 || frames < 1 || width < 1 || height < 1) {
             throw new IllegalArgumentException(
                     String.format(
                             "expected a scene >= 0, at least one frame and a positive size but"
                                     + " found scene %d, %d frames of %dx%d",
                             scene, frames, width, height));
+        }
+        long frameBytes = (long) width * height * BYTES_PER_PIXEL;
+        long room = heapBytes / 2;
+        if (frames > room / frameBytes) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            Locale.ROOT,
+                            "synthetic:%d:%d would hold %d rendered %dx%d frames, %.1f GiB, but"
+                                    + " this JVM's heap of %.1f GiB holds at most %d of them;"
+                                    + " give fewer frames or more heap (CANVASFLOW_HEAP)",
+                            scene,
+                            frames,
+                            frames,
+                            width,
+                            height,
+                            frames * (double) frameBytes / (1L << 30),
+                            heapBytes / (double) (1L << 30),
+                            room / frameBytes));
         }
         this.scene = scene;
         this.frames = frames;

@@ -10,6 +10,9 @@ import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.testsupport.Frames;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +101,51 @@ class ImageCodecsTest {
         BufferedImage decoded = ImageCodecs.decode(high);
         assertEquals(96, decoded.getWidth());
         assertEquals(64, decoded.getHeight());
+    }
+
+    @Test
+    void shouldRefuseAnImageWhoseHeaderClaimsMorePixelsThanItDecodesBeforeAllocatingThem() {
+        // Given a small JPEG whose frame header says 20000x20000, 1.2 GB of pixels
+        byte[] bomb = withJpegSize(ImageCodecs.jpeg(noise(64, 48, 1), 0.8f), 20_000, 20_000);
+
+        // When it is decoded, then it is refused in a sentence naming the size
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ImageCodecs.decode(bomb));
+        assertEquals(
+                "its header declares 20000x20000 pixels, more than the 67108864 (8192x8192)"
+                        + " decoded here; scale it down first",
+                e.getMessage());
+    }
+
+    @Test
+    void shouldHandOnTheWarningOfATruncatedJpeg() {
+        byte[] whole = ImageCodecs.jpeg(noise(96, 64, 2), 0.9f);
+        byte[] cut = Arrays.copyOf(whole, whole.length / 2);
+        List<String> warnings = new ArrayList<>();
+
+        BufferedImage decoded = ImageCodecs.decode(cut, warnings::add);
+
+        assertEquals(96, decoded.getWidth());
+        assertEquals(
+                List.of(
+                        "Truncated File - Missing EOI marker",
+                        "Corrupt JPEG data: premature end of data segment"),
+                warnings);
+    }
+
+    /** A JPEG with the size in its SOF0 frame header replaced. */
+    static byte[] withJpegSize(byte[] jpeg, int width, int height) {
+        byte[] out = jpeg.clone();
+        for (int i = 2; i + 8 < out.length; i++) {
+            if ((out[i] & 0xFF) == 0xFF && (out[i + 1] & 0xFF) == 0xC0) {
+                out[i + 5] = (byte) (height >> 8);
+                out[i + 6] = (byte) height;
+                out[i + 7] = (byte) (width >> 8);
+                out[i + 8] = (byte) width;
+                return out;
+            }
+        }
+        throw new AssertionError("no SOF0 marker");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.canvasflow.clients;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.synthetic.LabeledFrame;
 import io.canvasflow.synthetic.Split;
@@ -18,6 +20,24 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SyntheticCameraSourceTest {
+
+    @Test
+    void shouldRefuseAClipTheHeapCannotHoldBeforeRenderingIt() {
+        // Given a heap whose half holds 5 frames of 64x48 (5 bytes a pixel)
+        long heap = 2L * 5 * 64 * 48 * 5;
+
+        // When 6 are asked for, then they are refused in a sentence that says what fits
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new SyntheticCameraSource(0, 6, 64, 48, heap));
+        assertTrue(e.getMessage().startsWith("synthetic:0:6 would hold 6 rendered 64x48 frames"));
+        assertTrue(e.getMessage().contains("holds at most 5 of them"), e.getMessage());
+        // and 5 are rendered
+        assertEquals(5, read(new SyntheticCameraSource(0, 5, 64, 48, heap)).size());
+        // and this JVM's own heap does not take the reviewer's 100000 frames of 256x192, 23 GiB
+        assertThrows(IllegalArgumentException.class, () -> FrameSources.open("synthetic:0:100000"));
+    }
 
     @Test
     void shouldFilmTheTestSceneWithItsExactLabelsAsGroundTruth() {

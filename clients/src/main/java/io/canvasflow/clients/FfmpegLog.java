@@ -88,14 +88,18 @@ final class FfmpegLog extends LogCallback {
         }
     }
 
-    /** A message without FFmpeg's {@code [name @ 0x...]} prefix, on one line. */
+    /**
+     * A message without FFmpeg's {@code [name @ 0x...]} prefix, on one line, without a URL's
+     * password.
+     */
     static String words(String line) {
         String words = line.strip();
         if (words.startsWith("[")) {
             int end = words.indexOf("] ");
             words = end > 0 ? words.substring(end + 2) : words;
         }
-        return words.replaceAll("\\s+", " ").strip();
+        // FFmpeg names the URL as it was given, password and all
+        return UrlCredentials.hide(words.replaceAll("\\s+", " ").strip());
     }
 
     /** A listening scope; closing it restores the listener that was there before. */

@@ -65,7 +65,7 @@ public final class FrameSources {
         if (forced && !VideoFileSource.isUrl(location)) {
             throw new FrameSourceException(
                     "expected live:URL, a stream such as live:rtsp://host/stream, but found "
-                            + spec);
+                            + UrlCredentials.hide(spec));
         }
         VideoFileSource video = new VideoFileSource(location, 0, forced);
         return reconnect && video.isLive()

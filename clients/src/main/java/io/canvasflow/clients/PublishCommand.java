@@ -247,7 +247,8 @@ public final class PublishCommand extends BaseCommand {
             String id = eq < 0 ? spec.trim() : spec.substring(0, eq).trim();
             String source = eq < 0 ? "" : spec.substring(eq + 1).trim();
             if (id.isEmpty() || source.isEmpty()) {
-                throw usage("--camera expects ID=SOURCE but found '" + spec + "'");
+                throw usage(
+                        "--camera expects ID=SOURCE but found '" + UrlCredentials.hide(spec) + "'");
             }
             if (byId.putIfAbsent(id, source) != null) {
                 throw usage("--camera " + id + " is given twice; give each camera one source");

@@ -40,7 +40,9 @@ public final class VideoFileSource implements FrameSource {
      */
     private static final long SYNC_WITHIN_FRAMES = 250;
 
+    /** Where it is, as logs and metadata say it: the URL's password hidden. */
     private final String location;
+
     private final FFmpegFrameGrabber grabber;
     private final double fps;
     private final DecodeDamage damage;
@@ -55,7 +57,8 @@ public final class VideoFileSource implements FrameSource {
     /**
      * Opens a video file or stream URL and reads its header.
      *
-     * @param location a file path, or a URL such as {@code rtsp://host/stream}
+     * @param location a file path, or a URL such as {@code rtsp://host/stream}; a password in it is
+     *     given to FFmpeg only, and said as {@code ***} everywhere else
      * @throws FrameSourceException when the file is missing or FFmpeg cannot open it
      */
     public VideoFileSource(String location) {
@@ -69,25 +72,25 @@ public final class VideoFileSource implements FrameSource {
      * @param forcedLive true to take it as live whatever FFmpeg knows of its length ({@code
      *     live:URL})
      */
-    VideoFileSource(String location, long firstIndex, boolean forcedLive) {
-        this.location = location;
+    VideoFileSource(String url, long firstIndex, boolean forcedLive) {
+        this.location = UrlCredentials.hide(url);
         this.firstIndex = firstIndex;
         this.index = firstIndex;
-        boolean stream = isUrl(location);
-        if (!stream && !Files.isRegularFile(Path.of(location))) {
+        boolean stream = isUrl(url);
+        if (!stream && !Files.isRegularFile(Path.of(url))) {
             throw new FrameSourceException(
                     "expected a video file or a stream URL but " + location + " is neither");
         }
         damage = new DecodeDamage(location);
         heard = damage::heard;
-        grabber = new FFmpegFrameGrabber(location);
+        grabber = new FFmpegFrameGrabber(url);
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         // One decoding thread, the caller's, so that what FFmpeg logs is heard by this source
         // (FfmpegLog); publish and label read each camera on a thread of its own. Measured on
         // this 2-core machine, H.264 768x576: 932-1083 frames/s against 1042-1205 with FFmpeg's
         // own threads (three rounds each), far above a camera's rate.
         grabber.setVideoOption("threads", "1");
-        if (location.toLowerCase(Locale.ROOT).startsWith("rtsp:")) {
+        if (url.toLowerCase(Locale.ROOT).startsWith("rtsp:")) {
             grabber.setOption("rtsp_transport", "tcp");
             grabber.setOption("timeout", STREAM_TIMEOUT_MICROS);
         } else if (stream) {
@@ -99,16 +102,18 @@ public final class VideoFileSource implements FrameSource {
             releaseQuietly();
             // FFmpeg's own words (say "moov atom not found") say more than JavaCV's
             String why =
-                    damage.lastWords().isEmpty()
-                            ? ffmpegWords(e.getMessage())
-                            : damage.lastWords() + "; " + ffmpegWords(e.getMessage());
+                    UrlCredentials.hide(
+                            damage.lastWords().isEmpty()
+                                    ? ffmpegWords(e.getMessage())
+                                    : damage.lastWords() + "; " + ffmpegWords(e.getMessage()));
             throw new FrameSourceException(
                     "FFmpeg cannot read "
                             + location
                             + " as a video ("
                             + why
                             + "): expected a video file or stream such as MP4, AVI, MKV or RTSP",
-                    e);
+                    // JavaCV's message names the URL as given, password and all
+                    url.equals(location) ? e : null);
         }
         if (!grabber.hasVideo()) {
             // FFmpeg opens a sound file too; without this it would give no frame, and publish
@@ -119,8 +124,7 @@ public final class VideoFileSource implements FrameSource {
                             + " has no video stream: expected a video file or stream such as MP4,"
                             + " AVI, MKV or RTSP");
         }
-        this.live =
-                forcedLive || isUrl(location) && !(grabber.getLengthInTime() > 0) && !knownSize();
+        this.live = forcedLive || stream && !(grabber.getLengthInTime() > 0) && !knownSize();
         this.synced = !this.live;
         double rate = grabber.getVideoFrameRate();
         if (!(rate > 0) || Double.isInfinite(rate)) {
@@ -154,7 +158,13 @@ public final class VideoFileSource implements FrameSource {
             frame = grabber.grabImage();
         } catch (FrameGrabber.Exception e) {
             throw new FrameSourceException(
-                    "could not read frame " + index + " of " + location + ": " + e.getMessage(), e);
+                    "could not read frame "
+                            + index
+                            + " of "
+                            + location
+                            + ": "
+                            + UrlCredentials.hide(e.getMessage()),
+                    e);
         }
         damage.afterRead(index, synced, frame == null);
         // a decoder that joins a live stream between keyframes complains until the next one

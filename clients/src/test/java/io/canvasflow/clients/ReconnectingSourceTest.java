@@ -202,6 +202,34 @@ class ReconnectingSourceTest {
         assertTrue(frames > 0 && frames < FRAMES, frames + " frames, the first connection's");
     }
 
+    @Test
+    void shouldNameAStreamWithoutItsPasswordWhereverItIsSaid() {
+        // Given URLs with a user and password, FFmpeg getting them as given
+        String file = url("/file.mp4").replace("http://", "http://admin:s3cret@");
+        String live = url("/live.ts").replace("http://", "http://admin:s3cret@");
+        String missing = url("/missing.mp4").replace("http://", "http://admin:s3cret@");
+
+        // When they are opened, then their descriptions, which go into every frame's metadata,
+        // say *** for the password
+        try (FrameSource source = FrameSources.open(file)) {
+            assertEquals(
+                    url("/file.mp4").replace("http://", "http://admin:***@"), source.description());
+            assertTrue(source.next().isPresent(), "FFmpeg got the URL as given");
+        }
+        try (FrameSource source = FrameSources.open(live)) {
+            assertEquals(
+                    url("/live.ts").replace("http://", "http://admin:***@"), source.description());
+        }
+        // and so does the sentence of one that cannot be opened, with no cause that names it
+        FrameSourceException e =
+                assertThrows(FrameSourceException.class, () -> FrameSources.open(missing));
+        assertTrue(
+                e.getMessage().startsWith("FFmpeg cannot read http://admin:***@"), e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains("s3cret"), t.getMessage());
+        }
+    }
+
     private String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }

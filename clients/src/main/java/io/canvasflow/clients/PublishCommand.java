@@ -289,12 +289,30 @@ public final class PublishCommand extends BaseCommand {
         return live;
     }
 
+    /**
+     * The producer's properties. A transactional id is refused: publish sends each frame as it
+     * comes and never begins a transaction, so a transactional producer would refuse its first
+     * frame and the final flush would wait for ever. Running cameras in transactions is no fix: a
+     * live camera's transaction would have to be cut every few minutes (the broker's {@code
+     * transaction.max.timeout.ms}), and read_committed readers would see its frames only then.
+     */
     private Map<String, String> producerConfig() {
+        Map<String, String> producer;
         try {
-            return commandConfig.properties(producerProperties);
+            producer = commandConfig.properties(producerProperties);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        if (producer.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+            throw usage(
+                    (producerProperties.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)
+                                    ? "--producer-property "
+                                    : "--command-config's ")
+                            + ProducerConfig.TRANSACTIONAL_ID_CONFIG
+                            + " is not for publish, which sends frames as they come and never in"
+                            + " a transaction; leave it out (its producer is idempotent already)");
+        }
+        return producer;
     }
 
     /**

@@ -62,6 +62,29 @@ class StartupChecksTest {
     }
 
     @Test
+    void shouldRefuseATransactionalIdWhichWouldMakePublishHang() {
+        Outcome transactional =
+                run(
+                        new PublishCommand(),
+                        "--camera",
+                        "a=synthetic:0:5",
+                        "--producer-property",
+                        "transactional.id=cams",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+
+        assertEquals(2, transactional.status(), transactional.err());
+        assertTrue(
+                transactional
+                        .err()
+                        .startsWith(
+                                "--producer-property transactional.id is not for publish, which"
+                                        + " sends frames as they come and never in a transaction;"
+                                        + " leave it out (its producer is idempotent already)"),
+                transactional.err());
+    }
+
+    @Test
     void shouldExitWithinFifteenSecondsNamingTheAddressWhereNoBrokerListens() {
         Outcome publish =
                 run(

@@ -319,6 +319,16 @@ public final class FramePublisher implements AutoCloseable {
         producer.close();
     }
 
+    /**
+     * Closes the producer, waiting at most {@code timeout} for what is pending: frames Kafka has
+     * not answered for by then fail (their callbacks are called).
+     *
+     * @param timeout the longest wait
+     */
+    public void close(Duration timeout) {
+        producer.close(timeout);
+    }
+
     private static byte[] resizeTruth(byte[] png, int width, int height) {
         ClassMap map = ImageCodecs.resizeNearest(ImageCodecs.classMap(png), width, height);
         return map.palette().length == 0

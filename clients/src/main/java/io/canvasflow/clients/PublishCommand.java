@@ -56,6 +56,20 @@ public final class PublishCommand extends BaseCommand {
     /** How long Kafka gets to take a live camera's frame, in ms. */
     static final int LIVE_DELIVERY_MS = 15_000;
 
+    /**
+     * How long the JVM waits after Ctrl-C or SIGTERM for publish to finish and print its summary:
+     * the job's bounded stop ({@link PublishJob#CAMERAS_STOP_WITHIN}), then {@link #CLOSE_WITHIN}.
+     */
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    /** How long closing the producer waits for frames still pending, after the job's own wait. */
+    static final Duration CLOSE_WITHIN = Duration.ofSeconds(2);
+
+    /** The job running, for the stop hook; null before it is built. */
+    private volatile PublishJob running;
+
+    private volatile boolean stopAsked;
+
     @Mixin KafkaOptions kafkaOptions;
 
     @Mixin CommandConfigOptions commandConfig;
@@ -124,16 +138,31 @@ public final class PublishCommand extends BaseCommand {
         boolean maxRate;
     }
 
+    /**
+     * Publishes and prints the summary. Ctrl-C or SIGTERM stops the cameras; the JVM is held until
+     * the summary, which counts the frames Kafka had not acknowledged, is printed.
+     */
     @Override
     public Integer call() throws InterruptedException {
-        PublishResult result = publish(err());
-        out().print(result.summary());
-        out().flush();
-        return result.succeeded() ? 0 : 1;
+        try (GracefulStop stop = new GracefulStop("publish-shutdown", this::stop, STOP_GRACE)) {
+            PublishResult result = publish(err());
+            out().print(result.summary());
+            out().flush();
+            return result.succeeded() ? 0 : 1;
+        }
+    }
+
+    /** Stops the job, or the job about to run. Thread-safe. */
+    void stop() {
+        stopAsked = true;
+        PublishJob job = running;
+        if (job != null) {
+            job.stop();
+        }
     }
 
     /**
-     * Opens the sources and the publisher and runs the job; Ctrl-C stops the cameras and flushes.
+     * Opens the sources and the publisher and runs the job; {@link #call()} adds the stop hook.
      *
      * @param progressOut where the progress line goes, unless {@code --no-progress}
      * @return what was published
@@ -148,7 +177,7 @@ public final class PublishCommand extends BaseCommand {
         FrameRate frameRate = frameRate();
         // Sources first: a mistyped path is reported before any connection is made.
         Map<String, FrameSource> sources = new LinkedHashMap<>();
-        boolean running = false;
+        boolean started = false;
         try {
             for (Map.Entry<String, String> camera : cameras().entrySet()) {
                 sources.put(camera.getKey(), open(camera.getKey(), camera.getValue()));
@@ -168,7 +197,8 @@ public final class PublishCommand extends BaseCommand {
             if (sources.values().stream().anyMatch(FrameSource::isLive)) {
                 producer = forLiveCameras(producer);
             }
-            try (FramePublisher publisher = publisher(size, producer, topicLimit(producer))) {
+            FramePublisher publisher = publisher(size, producer, topicLimit(producer));
+            try {
                 PublishJob.Builder job =
                         PublishJob.builder()
                                 .setPublisher(publisher)
@@ -179,17 +209,20 @@ public final class PublishCommand extends BaseCommand {
                 }
                 sources.forEach(job::addCamera);
                 PublishJob built = job.build();
-                // the grace outlasts a live camera's reader, which may take up to 15 s to stop
-                try (GracefulStop stop =
-                        new GracefulStop("publish-shutdown", built::stop, Duration.ofSeconds(20))) {
-                    running = true;
-                    return built.run();
+                running = built;
+                if (stopAsked) {
+                    built.stop();
                 }
+                started = true;
+                return built.run();
+            } finally {
+                // the job waited for Kafka (bounded after a stop); what is still pending fails
+                publisher.close(CLOSE_WITHIN);
             }
         } catch (RuntimeException | InterruptedException e) {
             // Once the job runs, each camera's thread closes its source (a live camera's own
             // reading thread may still be reading it); before, they are closed here.
-            if (!running) {
+            if (!started) {
                 sources.values().forEach(FrameSource::close);
             }
             throw e;

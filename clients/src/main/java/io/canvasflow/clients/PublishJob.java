@@ -1,24 +1,16 @@
 package io.canvasflow.clients;
 
-import io.canvasflow.schemas.avro.Frame;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +60,24 @@ public final class PublishJob {
     /** Frames too large to send, none sent before them, that stop a camera. */
     static final int TOO_LARGE_TO_STOP = 10;
 
+    /**
+     * How long {@link #run()} waits for the cameras after {@link #stop()}: a live camera's reader
+     * takes up to 15 s to stop ({@link NewestFrameSource}), a read blocked in FFmpeg up to its 10 s
+     * stream timeout. A camera still running then is left to stop by itself, its counts as they
+     * were.
+     */
+    static final Duration CAMERAS_STOP_WITHIN = Duration.ofSeconds(15);
+
+    /**
+     * How long after {@link #stop()} (or after the cameras stopped, if later) {@link #run()} waits
+     * for Kafka to acknowledge what was sent; what it has not acknowledged then is counted as such
+     * ({@link PublishResult.CameraResult#unacknowledged()}), not waited for up to the producer's
+     * delivery timeout.
+     */
+    static final Duration ACKNOWLEDGED_WITHIN = Duration.ofSeconds(5);
+
     private final FramePublisher publisher;
-    private final List<Camera> cameras;
+    private final List<PublishCamera> cameras;
     private final FrameRate rate;
     private final long limit;
     private final long firstSequence;
@@ -77,7 +85,10 @@ public final class PublishJob {
     private final Duration progressInterval;
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
+    private final Object acknowledgements = new Object();
     private volatile boolean stopping;
+    private volatile long stopNanos;
+    private volatile boolean finished;
     private boolean ran;
 
     private PublishJob(Builder builder) {
@@ -102,7 +113,9 @@ public final class PublishJob {
 
     /**
      * Runs every camera to its end and waits until the broker has acknowledged or refused each
-     * frame. Runs once.
+     * frame. Runs once. After {@link #stop()} the waits are bounded: 15 s for the cameras, and 5 s
+     * from the stop (or the cameras' end, if later) for Kafka's acknowledgements; frames sent and
+     * not acknowledged by then are counted in the result.
      *
      * @return frames per camera and the time taken
      * @throws InterruptedException when the calling thread is interrupted; the cameras are stopped
@@ -124,41 +137,111 @@ public final class PublishJob {
             ticker.scheduleAtFixedRate(
                     line::update, 0, progressInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
+        InterruptedException interrupted = null;
         try {
             synchronized (threads) {
-                for (Camera camera : cameras) {
+                for (PublishCamera camera : cameras) {
                     Thread thread = new Thread(() -> camera.run(this), "publish-" + camera.id);
                     threads.add(thread);
                     thread.start();
                 }
             }
-            for (Thread thread : threads) {
-                thread.join();
+            try {
+                awaitCameras();
+            } catch (InterruptedException e) {
+                stop();
+                interrupted = e;
+                awaitCameras();
             }
-        } catch (InterruptedException e) {
-            stop();
-            for (Thread thread : threads) {
-                thread.join(1000);
-            }
-            throw e;
+            awaitAcknowledgements(System.nanoTime());
         } finally {
-            publisher.flush();
+            finished = true;
             if (ticker != null) {
                 ticker.shutdownNow();
                 line.finish();
             }
         }
+        if (interrupted != null) {
+            throw interrupted;
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, PublishResult.CameraResult> results = new LinkedHashMap<>();
-        for (Camera camera : cameras) {
+        for (PublishCamera camera : cameras) {
             results.put(camera.id, camera.result());
         }
         return new PublishResult(results, seconds);
     }
 
+    /** Waits for the camera threads: to their end, or after a stop for a bounded time. */
+    private void awaitCameras() throws InterruptedException {
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                if (stopping && System.nanoTime() - stopNanos > CAMERAS_STOP_WITHIN.toNanos()) {
+                    LOG.warn(
+                            "{} did not stop within {} s of being asked; publish goes on without"
+                                    + " it, its counts as they are",
+                            thread.getName(),
+                            CAMERAS_STOP_WITHIN.toSeconds());
+                    break;
+                }
+                thread.join(100);
+            }
+        }
+    }
+
+    /**
+     * Waits until Kafka has acknowledged or refused every frame sent: for as long as it takes (the
+     * producer's delivery timeout bounds it), or after a stop until {@link #ACKNOWLEDGED_WITHIN}
+     * after it or the cameras' end.
+     */
+    private void awaitAcknowledgements(long camerasEndedNanos) throws InterruptedException {
+        // The flush sends what lingers at once; it is waited for here, not there, where a stop
+        // could not cut the wait short. It returns when every frame is answered or the publisher
+        // is closed.
+        daemon(
+                        () -> {
+                            try {
+                                publisher.flush();
+                            } catch (RuntimeException e) {
+                                LOG.debug("the final flush ended early", e);
+                            }
+                        },
+                        "publish-flush")
+                .start();
+        synchronized (acknowledgements) {
+            while (unacknowledged() > 0) {
+                long wait = TimeUnit.MILLISECONDS.toNanos(200);
+                if (stopping) {
+                    long deadline =
+                            Math.max(stopNanos + ACKNOWLEDGED_WITHIN.toNanos(), camerasEndedNanos);
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    wait = Math.min(wait, left);
+                }
+                TimeUnit.NANOSECONDS.timedWait(acknowledgements, wait);
+            }
+        }
+    }
+
+    private long unacknowledged() {
+        return cameras.stream().mapToLong(PublishCamera::unacknowledged).sum();
+    }
+
+    /** Wakes {@link #awaitAcknowledgements} when Kafka has answered for a frame. */
+    void answered() {
+        synchronized (acknowledgements) {
+            acknowledgements.notifyAll();
+        }
+    }
+
     /** Stops every camera after its current frame; {@link #run()} then returns. Thread-safe. */
     public void stop() {
-        stopping = true;
+        if (!stopping) {
+            stopNanos = System.nanoTime();
+            stopping = true;
+        }
         synchronized (threads) {
             // Wakes cameras sleeping in their pacer; a slow rate would otherwise delay the stop.
             threads.forEach(Thread::interrupt);
@@ -172,10 +255,39 @@ public final class PublishJob {
      */
     public Map<String, Long> acknowledged() {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (Camera camera : cameras) {
-            counts.put(camera.id, camera.acked.get());
+        for (PublishCamera camera : cameras) {
+            counts.put(camera.id, camera.acknowledged());
         }
         return counts;
+    }
+
+    FramePublisher publisher() {
+        return publisher;
+    }
+
+    FrameRate rate() {
+        return rate;
+    }
+
+    long limit() {
+        return limit;
+    }
+
+    long firstSequence() {
+        return firstSequence;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Whether the result is taken: a camera's answers from now on are counted, not said. */
+    boolean finished() {
+        return finished;
     }
 
     private static Thread daemon(Runnable runnable, String name) {
@@ -184,211 +296,11 @@ public final class PublishJob {
         return thread;
     }
 
-    /** One camera: its source, its counters and its loop. */
-    private static final class Camera {
-        private final String id;
-        private final FrameSource source;
-        private final AtomicLong acked = new AtomicLong();
-        private final AtomicLong failed = new AtomicLong();
-        private final AtomicLong tooLarge = new AtomicLong();
-        private final AtomicLong firstTooLarge = new AtomicLong();
-        private final Throttle tooLargeSaid = new Throttle(Throttle.MINUTE);
-        private final AtomicLong unavailable = new AtomicLong();
-        private final Throttle unavailableSaid = new Throttle(Throttle.MINUTE);
-        private volatile boolean unavailableWarned;
-        private volatile String error;
-        private volatile long startNanos;
-        private volatile long endNanos;
-        private volatile long skipped;
-
-        Camera(String id, FrameSource source) {
-            this.id = id;
-            this.source = source;
-        }
-
-        void run(PublishJob job) {
-            Pacer pacer = job.rate.pacerFor(source);
-            String fps =
-                    BigDecimal.valueOf(source.nativeFps()).stripTrailingZeros().toPlainString();
-            long sequence = job.firstSequence;
-            long sent = 0;
-            boolean live = source.isLive();
-            if (live && job.rate.mode() == FrameRate.Mode.FIXED) {
-                LOG.info(
-                        "camera {}: {} is a live stream; publishing at most {} of its frames a"
-                                + " second as they come and dropping the others",
-                        id,
-                        source.description(),
-                        BigDecimal.valueOf(job.rate.fps()).stripTrailingZeros().toPlainString());
-            }
-            // a live camera is read on a thread of its own, which keeps its newest frame
-            NewestFrameSource newest = live ? new NewestFrameSource(source, id, job.clock) : null;
-            try (FrameSource reading = newest != null ? newest : source) {
-                while (!job.stopping && error == null && (job.limit <= 0 || sent < job.limit)) {
-                    Optional<SourceFrame> next = reading.next();
-                    if (next.isEmpty()) {
-                        break;
-                    }
-                    SourceFrame frame = next.get();
-                    if (!live) {
-                        pacer.await();
-                    } else if (!pacer.admit()) {
-                        continue;
-                    }
-                    if (sent == 0) {
-                        // Opening a source (rendering a synthetic clip) is not publishing time.
-                        startNanos = System.nanoTime();
-                    }
-                    Instant capture =
-                            frame.captureTime() != null ? frame.captureTime() : job.clock.instant();
-                    Frame record =
-                            job.publisher.encode(
-                                    id,
-                                    sequence++,
-                                    capture,
-                                    frame.image(),
-                                    frame.groundTruthPng(),
-                                    Map.of(
-                                            META_SOURCE, source.description(),
-                                            META_INDEX, Long.toString(frame.index()),
-                                            META_FPS, fps));
-                    long nth = sent;
-                    job.publisher.send(
-                            record, (metadata, exception) -> acknowledge(exception, nth));
-                    sent++;
-                }
-            } catch (InterruptedException | InterruptException e) {
-                if (!job.stopping) {
-                    error = "interrupted";
-                }
-            } catch (FrameSourceException e) {
-                // the footage, not the code: its sentence names the file; the trace is for DEBUG
-                error = e.getMessage();
-                LOG.error("camera {} stopped: {}", id, error);
-                LOG.debug("camera {} stopped", id, e);
-            } catch (RuntimeException e) {
-                error = e.getMessage() == null ? e.toString() : e.getMessage();
-                LOG.error("camera {} stopped: {}", id, error, e);
-            } catch (OutOfMemoryError e) {
-                // what was read is unreachable once this unwinds: the other cameras go on
-                error =
-                        "ran out of memory ("
-                                + e.getMessage()
-                                + ") after "
-                                + sent
-                                + " frames of "
-                                + source.description()
-                                + "; give the JVM more heap (CANVASFLOW_HEAP), or fewer or"
-                                + " smaller frames";
-                LOG.error("camera {} stopped: {}", id, error);
-                LOG.debug("camera {} stopped", id, e);
-            } catch (Error e) {
-                // the camera ends with it said and counted, not with its thread's default handler
-                error = e.toString();
-                LOG.error("camera {} stopped: {}", id, error, e);
-            } finally {
-                endNanos = System.nanoTime();
-                skipped = newest == null ? 0 : newest.skipped();
-                if (sent == 0) {
-                    startNanos = endNanos;
-                }
-            }
-        }
-
-        /**
-         * Runs once a frame: on the producer's I/O thread, or on the camera's when the publisher
-         * refused the frame itself.
-         */
-        private void acknowledge(Exception exception, long nth) {
-            if (exception == null) {
-                acked.incrementAndGet();
-                long dropped = unavailable.getAndSet(0);
-                if (dropped > 0 && unavailableWarned) {
-                    unavailableWarned = false;
-                    LOG.info("camera {}: Kafka takes frames again, after {} dropped", id, dropped);
-                }
-                return;
-            }
-            failed.incrementAndGet();
-            LOG.debug("camera {}: a frame could not be sent", id, exception);
-            if (exception instanceof RecordTooLargeException) {
-                tooLarge(exception.getMessage(), nth);
-            } else if (exception instanceof RetriableException && source.isLive()) {
-                unavailable(exception.getMessage());
-            } else if (error == null) {
-                // Kafka's reason in one line; the trace, which says no more, at DEBUG
-                error = "a frame could not be sent: " + exception.getMessage();
-                LOG.error("camera {}: {}", id, error);
-            }
-        }
-
-        /**
-         * A live camera's frame Kafka did not take in time (the cluster down or unreachable, past
-         * the producer's retries): the camera sends on its own time, so its frames are dropped
-         * while Kafka is away, said at most once a minute, and the camera goes on, however long
-         * that lasts (the WARN's count grows); an INFO line says when Kafka takes them again after
-         * a WARN. A file or folder stops instead, as it can be sent again.
-         */
-        private void unavailable(String reason) {
-            long dropped = unavailable.incrementAndGet();
-            if (unavailableSaid.due()) {
-                unavailableWarned = true;
-                LOG.warn(
-                        "camera {}: Kafka did not take a frame ({}); {} dropped so far, the live"
-                                + " camera goes on",
-                        id,
-                        reason,
-                        dropped);
-            }
-        }
-
-        /**
-         * A frame the producer or broker refused as too large: a camera's JPEGs vary with what it
-         * sees (a noisy night scene is larger), so it is skipped and the camera goes on, said at
-         * most once a minute. A file or folder none of whose first frames fit stops, since that is
-         * its size, not its content; a live camera goes on (started at night, its first frames say
-         * little of its day).
-         */
-        private void tooLarge(String reason, long nth) {
-            long refused = tooLarge.incrementAndGet();
-            long firstRefused =
-                    nth < TOO_LARGE_TO_STOP ? firstTooLarge.incrementAndGet() : firstTooLarge.get();
-            String remedy =
-                    "make frames smaller with --resize or --jpeg-quality, or raise the topic's"
-                            + " max.message.bytes";
-            if (firstRefused == TOO_LARGE_TO_STOP && !source.isLive() && error == null) {
-                error =
-                        "its first "
-                                + TOO_LARGE_TO_STOP
-                                + " frames were too large to send ("
-                                + reason
-                                + "): "
-                                + remedy;
-                LOG.error("camera {}: {}", id, error);
-                return;
-            }
-            if (tooLargeSaid.due()) {
-                LOG.warn(
-                        "camera {}: a frame too large to send was skipped ({}); {} so far, the"
-                                + " camera goes on; {}",
-                        id,
-                        reason,
-                        refused,
-                        remedy);
-            }
-        }
-
-        PublishResult.CameraResult result() {
-            return new PublishResult.CameraResult(
-                    id, acked.get(), failed.get(), skipped, (endNanos - startNanos) / 1e9, error);
-        }
-    }
-
     /** Configures a {@link PublishJob}: {@code setX} is required, {@code optX} is optional. */
     public static final class Builder {
 
         private FramePublisher publisher;
-        private final List<Camera> cameras = new ArrayList<>();
+        private final List<PublishCamera> cameras = new ArrayList<>();
         private FrameRate rate = FrameRate.realtime();
         private long limit;
         private long firstSequence;
@@ -422,13 +334,13 @@ public final class PublishJob {
             if (cameraId.isBlank()) {
                 throw new IllegalArgumentException("a camera id must not be blank");
             }
-            for (Camera camera : cameras) {
+            for (PublishCamera camera : cameras) {
                 if (camera.id.equals(cameraId)) {
                     throw new IllegalArgumentException(
                             "the camera id " + cameraId + " is given twice");
                 }
             }
-            cameras.add(new Camera(cameraId, source));
+            cameras.add(new PublishCamera(cameraId, source));
             return this;
         }
 

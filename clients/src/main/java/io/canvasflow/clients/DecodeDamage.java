@@ -54,6 +54,11 @@ final class DecodeDamage {
         return lastWords;
     }
 
+    /** What FFmpeg said on the read that found the end, or an empty string. */
+    String endWords() {
+        return endWords;
+    }
+
     /** Marks the start of a read: messages heard from now on count against what it reads. */
     void beforeRead() {
         spoke = false;

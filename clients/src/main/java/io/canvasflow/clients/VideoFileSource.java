@@ -3,6 +3,7 @@ package io.canvasflow.clients;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * FFmpegFrameGrabber}. RTSP is read over TCP, and a stream that stays silent for ten seconds is an
  * error rather than a hang. Frames FFmpeg reports errors in (damaged footage, lost packets) are
  * given as FFmpeg concealed them, and said in a few WARN lines ({@link DecodeDamage}), not in
- * FFmpeg's own line a message.
+ * FFmpeg's own line a message. A video on a web server (not live) that stalls or is cut before its
+ * stated length fails with a {@link FrameSourceException} where FFmpeg would end it quietly.
  */
 public final class VideoFileSource implements FrameSource {
 
@@ -51,6 +53,7 @@ public final class VideoFileSource implements FrameSource {
     private boolean synced;
     private final long firstIndex;
     private long index;
+    private long lastTimestampMicros = -1;
     private boolean ended;
     private boolean closed;
 
@@ -171,8 +174,14 @@ public final class VideoFileSource implements FrameSource {
         synced |= frame != null && (frame.keyFrame || index - firstIndex >= SYNC_WITHIN_FRAMES);
         if (frame == null) {
             ended = true;
+            // FFmpeg takes a stall past the timeout or a dropped connection for the end
+            String cut = !live && isUrl(location) ? cutShort() : null;
+            if (cut != null) {
+                throw new FrameSourceException(cut);
+            }
             return Optional.empty();
         }
+        lastTimestampMicros = grabber.getTimestamp();
         return Optional.of(SourceFrame.of(toBgr(frame), index++));
     }
 
@@ -250,6 +259,67 @@ public final class VideoFileSource implements FrameSource {
             }
         }
         return 0;
+    }
+
+    /**
+     * Why a video on a web server ended before its end, or null when it did not: its connection
+     * failed (a stall past the 10 s timeout, a reset), or its last frame is well short of the
+     * length its header states. A file on disk cut short is said at close instead ({@link
+     * DecodeDamage}).
+     */
+    private String cutShort() {
+        AVFormatContext format = grabber.getFormatContext();
+        AVIOContext io = format.pb();
+        int ioError = io == null || io.isNull() ? 0 : io.error();
+        boolean failed = ioError < 0 && ioError != avutil.AVERROR_EOF();
+        long length = statedLengthMicros(format);
+        // the last frame starts a frame's time before the end; half a second more for rounding
+        long slack = Math.max(500_000, Math.round(2e6 / fps));
+        boolean early = length > 0 && lastTimestampMicros + slack < length;
+        if (!failed && !early) {
+            return null;
+        }
+        String why =
+                !damage.endWords().isEmpty()
+                        ? damage.endWords()
+                        : failed ? ffmpegError(ioError) : "it ended before its stated length";
+        return String.format(
+                Locale.ROOT,
+                "%s stalled or was cut %s%s (%s); the rest of it was not read",
+                location,
+                index == firstIndex ? "before its first frame" : "after frame " + (index - 1),
+                length > 0 ? " of about " + Math.round(length / 1e6 * fps) : "",
+                UrlCredentials.hide(why));
+    }
+
+    /**
+     * The video stream's length in microseconds as its header states it, else the container's, or 0
+     * where neither is known or the container's is only guessed from the bit rate.
+     */
+    private long statedLengthMicros(AVFormatContext format) {
+        for (int i = 0; i < format.nb_streams(); i++) {
+            AVStream stream = format.streams(i);
+            if (stream.codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO
+                    && stream.duration() > 0) {
+                return stream.duration()
+                        * 1_000_000L
+                        * stream.time_base().num()
+                        / stream.time_base().den();
+            }
+        }
+        return format.duration_estimation_method() == avformat.AVFMT_DURATION_FROM_BITRATE
+                ? 0
+                : Math.max(0, grabber.getLengthInTime());
+    }
+
+    private static String ffmpegError(int code) {
+        byte[] words = new byte[256];
+        avutil.av_strerror(code, words, words.length);
+        int end = 0;
+        while (end < words.length && words[end] != 0) {
+            end++;
+        }
+        return new String(words, 0, end, StandardCharsets.UTF_8);
     }
 
     /**

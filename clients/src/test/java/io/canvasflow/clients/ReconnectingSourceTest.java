@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReconnectingSourceTest {
 
@@ -64,7 +68,24 @@ class ReconnectingSourceTest {
                         out.write(file);
                     }
                 });
+        // A file on a web server whose connection is cut halfway, or stalls there
+        server.createContext("/cut.mp4", exchange -> halfOf(exchange, 0));
+        server.createContext("/stalled.mp4", exchange -> halfOf(exchange, 15_000));
         server.start();
+    }
+
+    /** Says the whole file's length, sends half of it, waits, and drops the connection. */
+    private void halfOf(HttpExchange exchange, long waitMillis) throws IOException {
+        exchange.sendResponseHeaders(200, file.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(file, 0, file.length / 2);
+        out.flush();
+        try {
+            Thread.sleep(waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exchange.close();
     }
 
     @AfterEach
@@ -200,6 +221,41 @@ class ReconnectingSourceTest {
         }
 
         assertTrue(frames > 0 && frames < FRAMES, frames + " frames, the first connection's");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/cut.mp4", "/stalled.mp4"})
+    void shouldFailAFileOnAWebServerThatIsCutOrStallsInsteadOfEndingIt(String path) {
+        // Given a file of 30 frames whose connection is cut or stalls halfway (FFmpeg's read
+        // times out after 10 s)
+        List<Long> indexes = new ArrayList<>();
+        FrameSourceException e;
+        try (FrameSource source = FrameSources.open(url(path))) {
+            assertInstanceOf(VideoFileSource.class, source);
+
+            // When it is read
+            e =
+                    assertThrows(
+                            FrameSourceException.class,
+                            () -> {
+                                for (Optional<SourceFrame> f = source.next();
+                                        f.isPresent();
+                                        f = source.next()) {
+                                    indexes.add(f.get().index());
+                                }
+                            });
+        }
+
+        // Then the frames before the cut came, and the cut is said, not taken for the end
+        assertTrue(indexes.size() < FRAMES, indexes.size() + " frames");
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                url(path)
+                                        + " stalled or was cut after frame "
+                                        + (indexes.size() - 1)
+                                        + " of about 30 ("),
+                e.getMessage());
     }
 
     @Test

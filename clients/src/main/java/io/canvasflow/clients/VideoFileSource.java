@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -93,12 +94,7 @@ public final class VideoFileSource implements FrameSource {
         // this 2-core machine, H.264 768x576: 932-1083 frames/s against 1042-1205 with FFmpeg's
         // own threads (three rounds each), far above a camera's rate.
         grabber.setVideoOption("threads", "1");
-        if (url.toLowerCase(Locale.ROOT).startsWith("rtsp:")) {
-            grabber.setOption("rtsp_transport", "tcp");
-            grabber.setOption("timeout", STREAM_TIMEOUT_MICROS);
-        } else if (stream) {
-            grabber.setOption("rw_timeout", STREAM_TIMEOUT_MICROS);
-        }
+        streamOptions(url).forEach(grabber::setOption);
         try (FfmpegLog.Scope listening = FfmpegLog.listen(heard)) {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -370,6 +366,25 @@ public final class VideoFileSource implements FrameSource {
             data.get(pixels, y * row, row);
         }
         return image;
+    }
+
+    /**
+     * FFmpeg's options for a location: RTSP and RTSPS (any case) over TCP with the RTSP demuxer's
+     * own socket timeout, which its lower TCP or TLS connection takes; any other URL (HTTP(S),
+     * RTMP(S), TCP, an HLS playlist) with the generic read/write timeout; a file with none.
+     *
+     * @param url the location as given
+     * @return option to value
+     */
+    static Map<String, String> streamOptions(String url) {
+        if (!isUrl(url)) {
+            return Map.of();
+        }
+        String scheme = url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT);
+        if (scheme.equals("rtsp") || scheme.equals("rtsps")) {
+            return Map.of("rtsp_transport", "tcp", "timeout", STREAM_TIMEOUT_MICROS);
+        }
+        return Map.of("rw_timeout", STREAM_TIMEOUT_MICROS);
     }
 
     static boolean isUrl(String location) {

@@ -9,10 +9,15 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +29,7 @@ import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class VideoFileSourceTest {
@@ -177,6 +183,48 @@ class VideoFileSourceTest {
                         + " has no video stream: expected a video file or stream such as MP4, AVI,"
                         + " MKV or RTSP",
                 e.getMessage());
+    }
+
+    @Test
+    void shouldGiveEveryStreamATimeoutWhateverTheCaseOfItsScheme() {
+        Map<String, String> rtsp = Map.of("rtsp_transport", "tcp", "timeout", "10000000");
+        assertEquals(rtsp, VideoFileSource.streamOptions("rtsp://10.0.0.7/live"));
+        assertEquals(rtsp, VideoFileSource.streamOptions("rtsps://10.0.0.7:322/live"));
+        assertEquals(rtsp, VideoFileSource.streamOptions("RTSPS://10.0.0.7:322/live"));
+        assertEquals(rtsp, VideoFileSource.streamOptions("Rtsp://10.0.0.7/live"));
+        Map<String, String> other = Map.of("rw_timeout", "10000000");
+        assertEquals(other, VideoFileSource.streamOptions("https://host/v.m3u8"));
+        assertEquals(other, VideoFileSource.streamOptions("rtmps://host/app/key"));
+        assertEquals(other, VideoFileSource.streamOptions("tcp://10.0.0.7:5000"));
+        assertEquals(Map.of(), VideoFileSource.streamOptions("clips/rtsp:cam.mp4"));
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldGiveUpOnASilentRtspsCameraInsteadOfWaitingForEver() throws Exception {
+        // Given a server that accepts connections and never says a word
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread accepting =
+                    new Thread(
+                            () -> {
+                                List<Socket> held = new ArrayList<>();
+                                try {
+                                    while (true) {
+                                        held.add(silent.accept());
+                                    }
+                                } catch (IOException e) {
+                                    // closed: the test is over
+                                }
+                            });
+            accepting.setDaemon(true);
+            accepting.start();
+
+            // When a camera there is opened over RTSPS, then it fails in FFmpeg's 10 s timeout
+            String url = "rtsps://127.0.0.1:" + silent.getLocalPort() + "/live";
+            FrameSourceException e =
+                    assertThrows(FrameSourceException.class, () -> new VideoFileSource(url));
+            assertTrue(e.getMessage().startsWith("FFmpeg cannot read " + url), e.getMessage());
+        }
     }
 
     @Test

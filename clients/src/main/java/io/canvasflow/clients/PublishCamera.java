@@ -21,6 +21,12 @@ final class PublishCamera {
     /** Under the job's logger, as before cameras had a class of their own. */
     private static final Logger LOG = LoggerFactory.getLogger(PublishJob.class);
 
+    /**
+     * Serve's default {@code frame.max.pixels}, 4096x4096: it dead-letters a larger frame unless
+     * that setting is raised.
+     */
+    static final long SERVE_MAX_PIXELS = 4096L * 4096L;
+
     final String id;
     private final FrameSource source;
     private final AtomicLong handed = new AtomicLong();
@@ -36,6 +42,7 @@ final class PublishCamera {
     private volatile long startNanos;
     private volatile long endNanos;
     private volatile long skipped;
+    private boolean saidTooManyPixels;
 
     PublishCamera(String id, FrameSource source) {
         this.id = id;
@@ -88,6 +95,7 @@ final class PublishCamera {
                                                 PublishJob.META_SOURCE, source.description(),
                                                 PublishJob.META_INDEX, Long.toString(frame.index()),
                                                 PublishJob.META_FPS, fps));
+                warnIfServeRefuses(record);
                 long nth = sent;
                 handed.incrementAndGet();
                 try {
@@ -139,6 +147,23 @@ final class PublishCamera {
             if (sent == 0) {
                 startNanos = endNanos;
             }
+        }
+    }
+
+    /** Says once, at the first frame larger than serve takes by default, what will become of it. */
+    private void warnIfServeRefuses(Frame record) {
+        if (!saidTooManyPixels
+                && (long) record.getWidth() * record.getHeight() > SERVE_MAX_PIXELS) {
+            saidTooManyPixels = true;
+            LOG.warn(
+                    "camera {}: its frames are {}x{}, more than the {} pixels serve takes by"
+                            + " default (frame.max.pixels), so serve sends them to the dead-letter"
+                            + " topic; give --resize, for example 1920x1080, or raise serve's"
+                            + " frame.max.pixels",
+                    id,
+                    record.getWidth(),
+                    record.getHeight(),
+                    SERVE_MAX_PIXELS);
         }
     }
 

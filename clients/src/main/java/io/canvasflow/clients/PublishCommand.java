@@ -270,7 +270,8 @@ public final class PublishCommand extends BaseCommand {
      * The cameras by id, in the order given.
      *
      * @return each camera's source
-     * @throws ParameterException when one is not ID=SOURCE or an id comes twice (a map option would
+     * @throws ParameterException when one is not ID=SOURCE, an id is one serve would not take or
+     *     has a control character ({@link CameraIds}), or an id comes twice (a map option would
      *     keep the last source of an id without a word)
      */
     Map<String, String> cameras() {
@@ -282,6 +283,10 @@ public final class PublishCommand extends BaseCommand {
             if (id.isEmpty() || source.isEmpty()) {
                 throw usage(
                         "--camera expects ID=SOURCE but found '" + UrlCredentials.hide(spec) + "'");
+            }
+            String problem = CameraIds.problem(id);
+            if (problem != null) {
+                throw usage("--camera: the id '" + CameraIds.shown(id) + "' " + problem);
             }
             if (byId.putIfAbsent(id, source) != null) {
                 throw usage("--camera " + id + " is given twice; give each camera one source");

@@ -11,6 +11,7 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Frames;
 import io.canvasflow.testsupport.TopicReader;
 import java.awt.image.BufferedImage;
@@ -48,7 +49,17 @@ class PublishEndToEndTest {
     static void startBroker() {
         kafka = EmbeddedKafkaBroker.builder().build().start();
         kafka.createTopics(
-                Map.of("frames-publisher", 1, "frames-job", 2, "frames-cli", 1, "frames-fit", 1));
+                Map.of(
+                        "frames-publisher",
+                        1,
+                        "frames-job",
+                        2,
+                        "frames-cli",
+                        1,
+                        "frames-fit",
+                        1,
+                        "frames-big",
+                        1));
     }
 
     @AfterAll
@@ -357,6 +368,39 @@ class PublishEndToEndTest {
                         PublishJob.META_FPS,
                         "10"),
                 frames.get(1).getMetadata());
+    }
+
+    @Test
+    void shouldWarnOnceWhenFramesAreLargerThanServeTakesByDefault() {
+        // When a camera's frames are scaled beyond serve's default frame.max.pixels, 4096x4096
+        CommandRun run =
+                CommandRun.of(
+                        new PublishCommand(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        "frames-cli",
+                        "--camera",
+                        "big=synthetic:0:2",
+                        "--max-rate",
+                        "--no-progress",
+                        "--resize",
+                        "4200x4200");
+
+        // Then they are sent, with one warning that says what serve will do and what to do
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(
+                1,
+                run.errLines().stream()
+                        .filter(
+                                l ->
+                                        l.contains(
+                                                "WARN io.canvasflow.clients.PublishJob - camera"
+                                                        + " big: its frames are 4200x4200, more"
+                                                        + " than the 16777216 pixels serve takes"
+                                                        + " by default (frame.max.pixels)"))
+                        .count(),
+                run.err());
     }
 
     @Test

@@ -62,6 +62,53 @@ class StartupChecksTest {
     }
 
     @Test
+    void shouldRefuseACameraIdServeWouldNotTakeOrThatBreaksALine() {
+        String longest = "c".repeat(256);
+        Outcome tooLong =
+                run(
+                        new PublishCommand(),
+                        "--camera",
+                        longest + "c=synthetic:0:5",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+        Outcome newline =
+                run(
+                        new PublishCommand(),
+                        "--camera",
+                        "gate\nrow=synthetic:0:5",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+        Outcome longestTaken =
+                run(
+                        new PublishCommand(),
+                        "--camera",
+                        longest + "=synthetic:0:5",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+
+        assertEquals(2, tooLong.status(), tooLong.err());
+        assertTrue(
+                tooLong.err()
+                        .startsWith(
+                                "--camera: the id '"
+                                        + "c".repeat(40)
+                                        + "...' is 257 characters, more than the 256 serve takes"
+                                        + " (camera.id.max.length); give a shorter one"),
+                tooLong.err());
+        assertEquals(2, newline.status(), newline.err());
+        assertTrue(
+                newline.err()
+                        .startsWith(
+                                "--camera: the id 'gate\\u000Arow' holds the control character"
+                                        + " U+000A; give one without"),
+                newline.err());
+        // 256 characters pass, to the check of the cluster
+        assertTrue(
+                longestTaken.err().startsWith("no Kafka broker at 127.0.0.1:1"),
+                longestTaken.err());
+    }
+
+    @Test
     void shouldRefuseATransactionalIdWhichWouldMakePublishHang() {
         Outcome transactional =
                 run(

@@ -73,6 +73,21 @@ public record FrameRate(Mode mode, double fps) {
         };
     }
 
+    /**
+     * The rate a camera's published frames represent, what a video of them should play at: the
+     * source's own rate, since every frame of a file, folder or scene is published in order, paced
+     * or not; for a live source at a fixed rate, which drops the frames between, the lower of that
+     * rate and its own.
+     *
+     * @param source the camera's source
+     * @return frames per second
+     */
+    public double publishedFps(FrameSource source) {
+        return mode == Mode.FIXED && source.isLive()
+                ? Math.min(fps, source.nativeFps())
+                : source.nativeFps();
+    }
+
     @Override
     public String toString() {
         return switch (mode) {

@@ -51,7 +51,10 @@ final class PublishCamera {
 
     void run(PublishJob job) {
         Pacer pacer = job.rate().pacerFor(source);
-        String fps = BigDecimal.valueOf(source.nativeFps()).stripTrailingZeros().toPlainString();
+        String fps =
+                BigDecimal.valueOf(job.rate().publishedFps(source))
+                        .stripTrailingZeros()
+                        .toPlainString();
         long sequence = job.firstSequence();
         long sent = 0;
         boolean live = source.isLive();

@@ -31,15 +31,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each camera numbers its frames from the first sequence up, stamps the source's capture time or
  * else the time it sends the frame (a live camera's, the time it was read), and adds the source,
- * its frame rate and the frame's index to the metadata. A camera stops at the end of its source, at
- * the frame limit, at its first failed send or source error, an {@link Error} such as running out
- * of memory included (reported in the result; the other cameras go on), or when {@link #stop()} is
- * called. A frame too large to send is skipped and counted as failed, and the camera goes on,
- * unless none of the first {@value #TOO_LARGE_TO_STOP} frames of a source that is not live fit. A
- * live camera's frames that Kafka does not take in time are dropped, and the camera goes on; a live
- * camera is read on a thread of its own that keeps its newest frame ({@link NewestFrameSource}), so
- * that it never backs up behind publishing. The job closes the sources; the publisher stays open
- * for the caller.
+ * the frame rate it publishes and the frame's index to the metadata. A camera stops at the end of
+ * its source, at the frame limit, at its first failed send or source error, an {@link Error} such
+ * as running out of memory included (reported in the result; the other cameras go on), or when
+ * {@link #stop()} is called. A frame too large to send is skipped and counted as failed, and the
+ * camera goes on, unless none of the first {@value #TOO_LARGE_TO_STOP} frames of a source that is
+ * not live fit. A live camera's frames that Kafka does not take in time are dropped, and the camera
+ * goes on; a live camera is read on a thread of its own that keeps its newest frame ({@link
+ * NewestFrameSource}), so that it never backs up behind publishing. The job closes the sources; the
+ * publisher stays open for the caller.
  */
 public final class PublishJob {
 
@@ -50,8 +50,9 @@ public final class PublishJob {
     public static final String META_INDEX = "index";
 
     /**
-     * Metadata key of the source's frame rate in frames per second, for example {@code 25} or
-     * {@code 29.97}: what overlay videos play at.
+     * Metadata key of the rate the camera's frames represent in frames per second, for example
+     * {@code 25} or {@code 29.97}: what overlay videos play at. The source's own rate, or for a
+     * live source published at a fixed rate the lower of the two ({@link FrameRate#publishedFps}).
      */
     public static final String META_FPS = "fps";
 

@@ -103,6 +103,21 @@ class PacerTest {
     }
 
     @Test
+    void shouldSayTheRateALiveCameraIsPublishedAtForItsVideosToPlayAt() {
+        FrameSource live = new LiveTestCamera(40, 1, false); // 25 fps
+        FrameSource file = new SyntheticCameraSource(0, 1); // 10 fps
+
+        // a live camera at --fps 5 gives every fifth frame: its video plays at 5, not 25
+        assertEquals(5.0, FrameRate.fixed(5).publishedFps(live));
+        assertEquals(25.0, FrameRate.fixed(50).publishedFps(live));
+        assertEquals(25.0, FrameRate.realtime().publishedFps(live));
+        assertEquals(25.0, FrameRate.max().publishedFps(live));
+        // a file gives every frame, however fast: its video plays at its own rate
+        assertEquals(10.0, FrameRate.fixed(50).publishedFps(file));
+        assertEquals(10.0, FrameRate.max().publishedFps(file));
+    }
+
+    @Test
     void shouldNotPaceALiveCameraInRealTime() {
         // A live source comes at its own rate; pacing it at the rate it states would queue its
         // frames when it sends faster than it says

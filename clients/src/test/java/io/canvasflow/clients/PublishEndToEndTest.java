@@ -59,6 +59,8 @@ class PublishEndToEndTest {
                         "frames-fit",
                         1,
                         "frames-big",
+                        1,
+                        "frames-live-rate",
                         1));
     }
 
@@ -401,6 +403,26 @@ class PublishEndToEndTest {
                                                         + " by default (frame.max.pixels)"))
                         .count(),
                 run.err());
+    }
+
+    @Test
+    void shouldStampALiveCamerasFramesWithTheRateTheyArePublishedAt() throws Exception {
+        // Given a live camera at 25 frames a second, published at 5
+        Topic<String, Frame> topic = Topics.FRAMES.withName("frames-live-rate");
+        try (FramePublisher publisher = publisher(topic, UnaryOperator.identity())) {
+            PublishJob.builder()
+                    .setPublisher(publisher)
+                    .addCamera("door", new LiveTestCamera(40, 0, false))
+                    .optRate(FrameRate.fixed(5))
+                    .optLimit(2)
+                    .build()
+                    .run();
+        }
+
+        // Then its frames say 5 fps, the rate their video plays at in real time
+        for (ConsumerRecord<String, Frame> record : consume(topic, 2)) {
+            assertEquals("5", record.value().getMetadata().get(PublishJob.META_FPS));
+        }
     }
 
     @Test

@@ -1,29 +1,47 @@
 package io.canvasflow.clients;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The JPEG and PNG images of a folder, one frame each, in file name order (plain string order, so
  * zero-padded names such as {@code frame-0001.jpg} play in sequence). Sub-folders and other files
- * are ignored.
+ * are ignored. A frame's index is its image's place in that order.
+ *
+ * <p>An image that cannot be read (not an image, larger than {@link ImageCodecs#MAX_DECODE_PIXELS},
+ * gone) is skipped with a WARN, at most once a minute with the count, and the rest are read; at the
+ * end the source fails, naming how many were skipped and the first, so that a folder with gaps is
+ * never taken for a whole one. An image the decoder warns of (a truncated JPEG, its missing part
+ * grey) is given as decoded, said the same way, and counted when the source closes.
  */
 public final class ImageDirectorySource implements FrameSource {
 
     /** The frame rate assumed for a folder unless another is given. */
     public static final double DEFAULT_FPS = 10.0;
 
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDirectorySource.class);
+
     private final Path directory;
     private final List<Path> files;
     private final double fps;
     private int index;
     private boolean closed;
+    private final Throttle unreadableSaid = new Throttle(Throttle.MINUTE);
+    private final Throttle damagedSaid = new Throttle(Throttle.MINUTE);
+    private int unreadable;
+    private String firstUnreadable;
+    private int damaged;
+    private String firstDamaged;
 
     /**
      * Lists a folder's images at {@link #DEFAULT_FPS}.
@@ -72,21 +90,70 @@ public final class ImageDirectorySource implements FrameSource {
         }
     }
 
+    /**
+     * Reads the next image that can be read.
+     *
+     * @return the frame, or empty at the end of the folder
+     * @throws FrameSourceException at the end, when images were skipped
+     */
     @Override
     public Optional<SourceFrame> next() {
         if (closed) {
             throw new IllegalStateException("the image folder source " + directory + " is closed");
         }
-        if (index >= files.size()) {
-            return Optional.empty();
+        while (index < files.size()) {
+            Path file = files.get(index);
+            int at = index++;
+            List<String> warnings = new ArrayList<>(1);
+            try {
+                BufferedImage image = ImageCodecs.decode(Files.readAllBytes(file), warnings::add);
+                if (!warnings.isEmpty()) {
+                    damaged(file, warnings.get(0));
+                }
+                return Optional.of(SourceFrame.of(image, at));
+            } catch (IOException | RuntimeException e) {
+                // RuntimeException: a decoder's own failure on a malformed file is one too
+                unreadable(file, e.getMessage() == null ? e.toString() : e.getMessage());
+            }
         }
-        Path file = files.get(index);
-        try {
-            return Optional.of(
-                    SourceFrame.of(ImageCodecs.decode(Files.readAllBytes(file)), index++));
-        } catch (IOException | IllegalArgumentException e) {
+        if (unreadable > 0) {
+            int skipped = unreadable;
+            unreadable = 0; // said once
             throw new FrameSourceException(
-                    "could not read the image " + file + ": " + e.getMessage(), e);
+                    String.format(
+                            "%d of the %d images in %s could not be read and were skipped, the"
+                                    + " first %s; the others were read",
+                            skipped, files.size(), directory, firstUnreadable));
+        }
+        return Optional.empty();
+    }
+
+    private void unreadable(Path file, String why) {
+        unreadable++;
+        if (firstUnreadable == null) {
+            firstUnreadable = file.getFileName() + " (" + why + ")";
+        }
+        if (unreadableSaid.due()) {
+            LOG.warn(
+                    "could not read the image {} ({}); skipped, {} so far, the folder goes on",
+                    file,
+                    why,
+                    unreadable);
+        }
+    }
+
+    private void damaged(Path file, String warning) {
+        damaged++;
+        if (firstDamaged == null) {
+            firstDamaged = file.getFileName() + " (" + warning + ")";
+        }
+        if (damagedSaid.due()) {
+            LOG.warn(
+                    "the image {} is damaged ({}); sent as decoded, its missing part grey; {} so"
+                            + " far",
+                    file,
+                    warning,
+                    damaged);
         }
     }
 
@@ -102,6 +169,13 @@ public final class ImageDirectorySource implements FrameSource {
 
     @Override
     public void close() {
+        if (!closed && damaged > 0) {
+            LOG.warn(
+                    "{} of the images read from {} were damaged and sent as decoded, the first {}",
+                    damaged,
+                    directory,
+                    firstDamaged);
+        }
         closed = true;
     }
 

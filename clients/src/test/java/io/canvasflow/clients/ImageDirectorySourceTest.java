@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,85 @@ class ImageDirectorySourceTest {
             FrameSourceException e = assertThrows(FrameSourceException.class, source::next);
             assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
         }
+    }
+
+    @Test
+    void shouldSkipImagesThatCannotBeReadSendTheRestAndFailAtTheEnd() throws IOException {
+        // Given a folder with a file that is no image and a JPEG whose header claims 20000x20000
+        // between two good images
+        write("a.jpg", 10, false);
+        Files.write(dir.resolve("b.jpg"), new byte[] {1, 2, 3});
+        Files.write(
+                dir.resolve("c.jpg"),
+                ImageCodecsTest.withJpegSize(
+                        ImageCodecs.jpeg(OverlayRendererTest.solid(30, 8, 0x336699), 0.9f),
+                        20_000,
+                        20_000));
+        write("d.png", 40, true);
+
+        // When it is read
+        List<Integer> widths = new ArrayList<>();
+        List<Long> indices = new ArrayList<>();
+        FrameSourceException e;
+        try (ImageDirectorySource source = new ImageDirectorySource(dir)) {
+            e =
+                    assertThrows(
+                            FrameSourceException.class,
+                            () -> {
+                                for (Optional<SourceFrame> f = source.next();
+                                        f.isPresent();
+                                        f = source.next()) {
+                                    widths.add(f.get().image().getWidth());
+                                    indices.add(f.get().index());
+                                }
+                            });
+        }
+
+        // Then the good images came, numbered by their place, and the end says what was skipped
+        assertEquals(List.of(10, 40), widths);
+        assertEquals(List.of(0L, 3L), indices);
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "2 of the 4 images in "
+                                        + dir
+                                        + " could not be read and were skipped, the first b.jpg ("),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldSayWhenAnImageIsTruncated() throws IOException {
+        // Given a JPEG cut in half
+        byte[] whole = ImageCodecs.jpeg(ImageCodecsTest.noise(48, 32, 1), 0.9f);
+        Files.write(dir.resolve("cut.jpg"), Arrays.copyOf(whole, whole.length / 2));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream testErr = System.err;
+
+        // When it is read
+        Optional<SourceFrame> frame;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try (ImageDirectorySource source = new ImageDirectorySource(dir)) {
+            frame = source.next();
+        } finally {
+            System.setErr(testErr);
+        }
+
+        // Then it is given as decoded, and said to be damaged, as it goes and at the end
+        assertEquals(48, frame.orElseThrow().image().getWidth());
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertTrue(
+                said.contains(
+                        "the image "
+                                + dir.resolve("cut.jpg")
+                                + " is damaged (Truncated File - Missing EOI marker); sent as"
+                                + " decoded"),
+                said);
+        assertTrue(
+                said.contains(
+                        "1 of the images read from "
+                                + dir
+                                + " were damaged and sent as decoded, the first cut.jpg"),
+                said);
     }
 
     private void write(String name, int width, boolean png) throws IOException {

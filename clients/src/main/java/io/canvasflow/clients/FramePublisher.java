@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -99,9 +100,13 @@ public final class FramePublisher implements AutoCloseable {
                 builder.producerProperties.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         Map<String, Object> config =
                 producerConfig(builder.bootstrapServers, builder.producerProperties);
+        // Kafka's own parsing: a value it would refuse is its ConfigException, naming the property
         this.maxRequestBytes =
-                Integer.parseInt(
-                        config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).toString().trim());
+                (Integer)
+                        ConfigDef.parseType(
+                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                                ConfigDef.Type.INT);
         // A transaction would commit without a frame refused here: the broker refuses it instead
         this.topicLimit = transactional ? 0 : builder.topicLimit;
         this.maxRecordBytes = topicLimit > 0 ? Math.min(topicLimit, maxRequestBytes) : 0;

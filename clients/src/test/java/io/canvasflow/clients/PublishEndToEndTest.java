@@ -426,6 +426,31 @@ class PublishEndToEndTest {
     }
 
     @Test
+    void shouldRefuseAMaxRequestSizeThatIsNoNumberInOneSentence() {
+        CommandRun run =
+                CommandRun.of(
+                        new PublishCommand(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        "frames-big",
+                        "--camera",
+                        "a=synthetic:0:1",
+                        "--producer-property",
+                        "max.request.size=abc");
+
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(
+                run.err()
+                        .startsWith(
+                                "could not create a Kafka producer for "
+                                        + kafka.bootstrapServers()
+                                        + ": Invalid value abc for configuration max.request.size:"
+                                        + " Not a number of type INT"),
+                run.err());
+    }
+
+    @Test
     void shouldScaleFramesDownIntoABoxKeepingTheirAspectRatio() throws Exception {
         // Given a 16:9 frame with ground truth, and a publisher that fits frames within 32x32
         Topic<String, Frame> topic = Topics.FRAMES.withName("frames-fit");

@@ -118,7 +118,11 @@ public final class PublishCommand extends BaseCommand {
                             + " --command-config.")
     Map<String, String> producerProperties = new LinkedHashMap<>();
 
-    @Option(names = "--no-progress", description = "Do not show the progress line.")
+    @Option(
+            names = "--no-progress",
+            description =
+                    "Do not show the progress line (it is shown only when the command runs on a"
+                            + " terminal).")
     boolean noProgress;
 
     /** How fast to publish; real time unless one is chosen. */
@@ -145,7 +149,8 @@ public final class PublishCommand extends BaseCommand {
     @Override
     public Integer call() throws InterruptedException {
         try (GracefulStop stop = new GracefulStop("publish-shutdown", this::stop, STOP_GRACE)) {
-            PublishResult result = publish(err());
+            // rewritten in place twice a second: on a terminal only, not into a log file
+            PublishResult result = publish(System.console() != null ? err() : null);
             out().print(result.summary());
             out().flush();
             return result.succeeded() ? 0 : 1;
@@ -164,7 +169,7 @@ public final class PublishCommand extends BaseCommand {
     /**
      * Opens the sources and the publisher and runs the job; {@link #call()} adds the stop hook.
      *
-     * @param progressOut where the progress line goes, unless {@code --no-progress}
+     * @param progressOut where the progress line goes, unless {@code --no-progress}; null for none
      * @return what was published
      * @throws ParameterException when an option is missing or malformed, or a source cannot be
      *     opened
@@ -204,7 +209,7 @@ public final class PublishCommand extends BaseCommand {
                                 .setPublisher(publisher)
                                 .optRate(frameRate)
                                 .optLimit(limit);
-                if (!noProgress) {
+                if (!noProgress && progressOut != null) {
                     job.optProgress(progressOut);
                 }
                 sources.forEach(job::addCamera);

@@ -355,6 +355,8 @@ class PublishEndToEndTest {
         // Then
         assertEquals(0, exit, err.toString());
         assertTrue(out.toString().contains("gate"), out.toString());
+        // no progress line written over and over where standard error is no terminal
+        assertFalse(err.toString().contains("published "), err.toString());
         List<Frame> frames = sorted(consume(Topics.FRAMES.withName("frames-cli"), 2));
         assertEquals(List.of(0L, 1L), frames.stream().map(Frame::getSequence).toList());
         assertEquals(32, frames.get(1).getWidth());

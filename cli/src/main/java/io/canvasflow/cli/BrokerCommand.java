@@ -2,6 +2,7 @@ package io.canvasflow.cli;
 
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.FileConverters;
+import io.canvasflow.kafka.DataDirRefusedException;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
@@ -28,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -184,8 +186,14 @@ public final class BrokerCommand extends BaseCommand {
                                 + "); give a folder you can write in");
             }
         }
+        // Before the start: Ctrl-C while Kafka starts (or formats) still deletes a temporary
+        // folder; close() waits for start() to return
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "canvasflow-broker-stop"));
         try {
             broker.start();
+        } catch (DataDirRefusedException e) {
+            broker.close();
+            return refuse(err, "--data-dir " + e.getMessage());
         } catch (RuntimeException e) {
             broker.close();
             err.println("canvasflow broker: " + e.getMessage());
@@ -207,12 +215,12 @@ public final class BrokerCommand extends BaseCommand {
 
     private int serve(EmbeddedKafkaBroker broker, PrintWriter out, PrintWriter err)
             throws InterruptedException {
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "canvasflow-broker-stop"));
         try {
             Map<String, Integer> partitions = new LinkedHashMap<>();
             topics.forEach(t -> partitions.put(t.name(), t.partitions()));
             if (!partitions.isEmpty()) {
                 broker.createTopics(partitions);
+                warnOfOtherPartitions(broker, partitions, err);
             }
         } catch (RuntimeException e) {
             broker.close();
@@ -223,6 +231,40 @@ public final class BrokerCommand extends BaseCommand {
         // Until Ctrl-C: the shutdown hook closes the broker while this thread waits.
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    /**
+     * A {@code --topic NAME:N} whose topic the data folder already holds with another partition
+     * count is left as it is (Kafka cannot take partitions away); say so rather than nothing.
+     */
+    private static void warnOfOtherPartitions(
+            EmbeddedKafkaBroker broker, Map<String, Integer> asked, PrintWriter err) {
+        try (Admin admin = Admin.create(broker.clientConfig())) {
+            admin.describeTopics(asked.keySet())
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .forEach(
+                            (name, description) -> {
+                                int has = description.partitions().size();
+                                if (has != asked.get(name)) {
+                                    err.println(
+                                            "canvasflow broker: topic "
+                                                    + name
+                                                    + " already has "
+                                                    + has
+                                                    + " partitions, not the "
+                                                    + asked.get(name)
+                                                    + " asked for; it is kept as it is");
+                                }
+                            });
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            err.println(
+                    "canvasflow broker: could not read the topics' partitions back: "
+                            + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        err.flush();
     }
 
     /**

@@ -86,6 +86,20 @@ class BrokerCommandTest {
                 err.toString().strip());
         err.getBuffer().setLength(0);
 
+        // a folder of other things (--data-dir . in a project): refused, nothing written there
+        Path project = Files.createDirectories(dir.resolve("project/src")).getParent();
+        assertEquals(2, execute("broker", "--smoke", "--data-dir", project.toString()));
+        assertEquals(
+                "canvasflow broker: --data-dir "
+                        + project
+                        + " is not a Kafka broker's data folder: it holds src and no"
+                        + " meta.properties; give an empty or new folder",
+                err.toString().strip());
+        try (var entries = Files.list(project)) {
+            assertEquals(1, entries.count());
+        }
+        err.getBuffer().setLength(0);
+
         // a folder even root may not make (the kernel's /proc): a refusal, not a failed start
         if (Files.isDirectory(Path.of("/proc/self"))) {
             assertEquals(2, execute("broker", "--smoke", "--data-dir", "/proc/cf-test/data"));
@@ -112,6 +126,18 @@ class BrokerCommandTest {
         int exit = execute();
 
         assertEquals(2, exit);
-        assertEquals("canvasflow: Missing required subcommand", err.toString().strip());
+        assertEquals(
+                "canvasflow: Missing required subcommand (see 'canvasflow --help')",
+                err.toString().strip());
+    }
+
+    @Test
+    void shouldGuessAMistypedSubcommand() {
+        assertEquals(2, execute("brokr"));
+
+        assertEquals(
+                "canvasflow: Unmatched argument at index 0: 'brokr'; did you mean broker?"
+                        + " (see 'canvasflow --help')",
+                err.toString().strip());
     }
 }

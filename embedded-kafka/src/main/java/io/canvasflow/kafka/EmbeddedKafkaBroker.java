@@ -69,6 +69,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean deleteDataDirOnClose;
     private final int brokerPort;
     private final int controllerPort;
+
+    /** The hold on the data folder while the broker runs. */
+    private DataDirClaim claim;
+
     private final Map<String, String> overrides;
     private final Duration startupTimeout;
     private final SaslPlainUser sasl;
@@ -100,6 +104,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * it. Calling it on a running broker does nothing.
      *
      * @return this broker, for chaining
+     * @throws DataDirRefusedException when another broker holds the data directory, or it holds
+     *     other files and is not a broker's
      * @throws IllegalStateException when the broker is closed, or does not start in time
      */
     public synchronized EmbeddedKafkaBroker start() {
@@ -112,8 +118,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         long started = System.nanoTime();
         KafkaRaftServer starting = null;
+        claim = DataDirClaim.claim(dataDir);
         try {
-            Files.createDirectories(dataDir);
             Map<String, String> config = serverProperties();
             writeProperties(config, dataDir.resolve("server.properties"));
             formatIfNew();
@@ -124,6 +130,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (starting != null) {
                 shutdownQuietly(starting);
             }
+            releaseClaim();
             throw new IllegalStateException(
                     String.format(
                             "the embedded Kafka broker did not start on %s (controller %s:%d, data"
@@ -149,7 +156,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             KafkaRaftServer stopping = server;
             server = null;
             shutdownQuietly(stopping);
+            releaseClaim();
             LOG.info("Kafka broker at {} stopped", bootstrapServers());
+        }
+    }
+
+    private void releaseClaim() {
+        if (claim != null) {
+            claim.close();
+            claim = null;
         }
     }
 

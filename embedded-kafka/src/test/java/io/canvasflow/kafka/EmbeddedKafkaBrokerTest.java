@@ -1,5 +1,6 @@
 package io.canvasflow.kafka;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -97,6 +98,48 @@ class EmbeddedKafkaBrokerTest {
                             FrameRoundTrip.consume(second.bootstrapServers(), sent.size()));
 
             assertEquals(sent, read);
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondBrokerOnTheSameDataDirectoryBeforeWritingThere(@TempDir Path dir)
+            throws Exception {
+        try (EmbeddedKafkaBroker first =
+                EmbeddedKafkaBroker.builder().optDataDir(dir).build().start()) {
+            byte[] properties = Files.readAllBytes(dir.resolve("server.properties"));
+            // When a second broker is started on the first one's folder
+            EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().optDataDir(dir).build();
+            DataDirRefusedException refused =
+                    assertThrows(DataDirRefusedException.class, second::start);
+            second.close();
+            // Then it is refused in one sentence, having written nothing (it overwrote
+            // server.properties and wrote to the metadata log, and the first broker broke)
+            assertEquals(
+                    dir + " is in use by another broker; stop it, or give another folder",
+                    refused.getMessage());
+            assertArrayEquals(properties, Files.readAllBytes(dir.resolve("server.properties")));
+            first.createTopics(Map.of("after-refusal", 1));
+        }
+    }
+
+    @Test
+    void shouldRefuseAFolderOfOtherFilesWithoutWritingInIt(@TempDir Path dir) throws Exception {
+        // Given a project folder, as --data-dir . would give
+        Files.createDirectories(dir.resolve("src"));
+        Files.writeString(dir.resolve("README.md"), "x");
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().optDataDir(dir).build();
+
+        DataDirRefusedException refused =
+                assertThrows(DataDirRefusedException.class, broker::start);
+        broker.close();
+
+        assertTrue(
+                refused.getMessage().startsWith(dir + " is not a Kafka broker's data folder"),
+                refused.getMessage());
+        try (var entries = Files.list(dir)) {
+            assertEquals(
+                    Set.of("src", "README.md"),
+                    entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
     }
 

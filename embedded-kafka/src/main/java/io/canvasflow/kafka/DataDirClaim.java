@@ -1,0 +1,95 @@
+package io.canvasflow.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A broker's hold on its data folder, taken before anything is written there and kept while it
+ * runs. Kafka takes its own lock only when its log manager starts, after the controller has written
+ * to the metadata log: a second broker on the same folder wrote there, and broke the running one's
+ * metadata (topic creation failed, a thread spun, a clean stop hung) although it then refused to
+ * start. A folder that holds other files and no broker's {@code meta.properties} (a typo such as
+ * {@code --data-dir .}) is refused before Kafka fills it and halts on its sub-folders.
+ */
+final class DataDirClaim implements AutoCloseable {
+
+    /** The file this claim locks. */
+    static final String LOCK_FILE = ".canvasflow-broker.lock";
+
+    /** What a folder may hold before its first broker formats it. */
+    private static final Set<String> BEFORE_FORMAT = Set.of(LOCK_FILE, "server.properties");
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirClaim(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Makes the folder if need be and claims it.
+     *
+     * @throws DataDirRefusedException when another broker holds it, or it is not a broker's folder;
+     *     its message starts with the folder
+     * @throws UncheckedIOException when it cannot be made or locked
+     */
+    static DataDirClaim claim(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            if (!Files.exists(dir.resolve("meta.properties"))) {
+                try (Stream<Path> entries = Files.list(dir)) {
+                    Path other =
+                            entries.filter(p -> !BEFORE_FORMAT.contains(p.getFileName().toString()))
+                                    .findFirst()
+                                    .orElse(null);
+                    if (other != null) {
+                        throw new DataDirRefusedException(
+                                dir
+                                        + " is not a Kafka broker's data folder: it holds "
+                                        + other.getFileName()
+                                        + " and no meta.properties; give an empty or new folder");
+                    }
+                }
+            }
+            FileChannel channel =
+                    FileChannel.open(
+                            dir.resolve(LOCK_FILE),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException sameJvm) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new DataDirRefusedException(
+                        dir + " is in use by another broker; stop it, or give another folder");
+            }
+            return new DataDirClaim(channel, lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lets another broker have the folder. */
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            // the channel is gone with its lock; nothing is held
+        }
+    }
+}

@@ -14,6 +14,7 @@ import io.canvasflow.trainer.EvaluateCommand;
 import io.canvasflow.trainer.TrainCommand;
 import io.canvasflow.trainer.label.LabelCommand;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +24,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code canvasflow} command line: one root command, one class per subcommand.
@@ -88,15 +90,33 @@ public final class CanvasflowCli implements Callable<Integer> {
                 .setParameterExceptionHandler(
                         (e, args) -> {
                             CommandLine failed = e.getCommandLine();
-                            failed.getErr()
-                                    .println(
-                                            failed.getCommandSpec().qualifiedName()
-                                                    + ": "
-                                                    + e.getMessage());
+                            failed.getErr().println(sentence(e));
                             failed.getErr().flush();
                             return 2;
                         })
                 .setExecutionExceptionHandler(CanvasflowCli::unexpectedFailure);
+    }
+
+    /**
+     * A bad command line in one sentence: picocli's words, and where a command or option was not
+     * understood, picocli's guesses at what was meant and where the right ones are listed.
+     */
+    static String sentence(ParameterException e) {
+        String name = e.getCommandLine().getCommandSpec().qualifiedName();
+        String text = name + ": " + e.getMessage();
+        boolean unknown =
+                e instanceof UnmatchedArgumentException
+                        || e.getMessage().startsWith("Missing required subcommand");
+        if (!unknown) {
+            return text;
+        }
+        List<String> guesses =
+                e instanceof UnmatchedArgumentException u ? u.getSuggestions() : List.of();
+        return text
+                + (guesses.isEmpty() ? "" : "; did you mean " + String.join(" or ", guesses) + "?")
+                + " (see '"
+                + name
+                + " --help')";
     }
 
     /**
@@ -165,11 +185,14 @@ public final class CanvasflowCli implements Callable<Integer> {
             }
         }
         // Skipped records: our handler's one line, not Kafka's stack trace (see ServeCommand);
-        // DJL's
-        // GPU probe, twice per start on a CPU-only machine: DeviceChoice says it in one line.
+        // DJL's GPU probe, twice per start on a CPU-only machine: DeviceChoice says it in one
+        // line; the embedded broker's controller, which warns at every first start that its new
+        // metadata log is empty ("Performing controller activation"), as a new broker's is.
         for (String name :
                 new String[] {
-                    ServeCommand.RECORD_DESERIALIZER, DeviceChoice.DJL_GPU_PROBE_LOGGER
+                    ServeCommand.RECORD_DESERIALIZER,
+                    DeviceChoice.DJL_GPU_PROBE_LOGGER,
+                    "org.apache.kafka.controller.QuorumController"
                 }) {
             String key = "org.slf4j.simpleLogger.log." + name;
             if (System.getProperty(key) == null) {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -68,11 +70,42 @@ class LauncherTest {
                 run(shell, launcher, Map.of("CANVASFLOW_HEAP", "lots")));
     }
 
+    @Test
+    void shouldFindItsCheckoutThroughALinkAndSayWhenTheBuildHasNoLibraries(@TempDir Path dir)
+            throws Exception {
+        // Given a checkout whose jar is built but whose lib/ is empty, and a link to its launcher
+        // elsewhere (as in ~/bin)
+        Path checkout = dir.resolve("checkout");
+        Files.createDirectories(checkout.resolve("cli/target/lib"));
+        Files.writeString(checkout.resolve("cli/target/canvasflow.jar"), "not run");
+        Files.copy(ROOT.resolve("canvasflow"), checkout.resolve("canvasflow"));
+        Path link = Files.createDirectories(dir.resolve("bin")).resolve("canvasflow");
+        Files.createSymbolicLink(link, checkout.resolve("canvasflow"));
+
+        // When it runs through the link, then it names the checkout's lib/, not bin/'s jar
+        // (the JVM said NoClassDefFoundError, and the link 'bin/cli/target/canvasflow.jar is
+        // missing')
+        assertEquals(
+                new Outcome(
+                        1,
+                        List.of(
+                                "canvasflow: "
+                                        + checkout.toRealPath()
+                                        + "/cli/target/lib holds no jars; build it first with: mvn"
+                                        + " -q -B install -DskipTests")),
+                run("bash", link, Map.of()));
+    }
+
     /** Runs a launcher with {@code --version} and the given environment. */
     private static Outcome run(String shell, String launcher, Map<String, String> environment)
             throws Exception {
-        Path script = ROOT.resolve(launcher);
-        assertTrue(Files.isRegularFile(script), "no launcher at " + script);
+        return run(shell, ROOT.resolve(launcher), environment);
+    }
+
+    private static Outcome run(String shell, Path script, Map<String, String> environment)
+            throws Exception {
+        String launcher = script.toString();
+        assertTrue(Files.exists(script), "no launcher at " + script);
         Path err = Files.createTempFile("launcher", ".err");
         ProcessBuilder builder =
                 new ProcessBuilder(shell, script.toString(), "--version")

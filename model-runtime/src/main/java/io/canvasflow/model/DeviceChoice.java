@@ -56,10 +56,12 @@ public enum DeviceChoice {
             case GPU -> {
                 if (engine.getGpuCount() == 0) {
                     throw new IllegalStateException(
-                            "device=gpu was requested but the "
+                            "model.device=gpu was requested but the "
                                     + engine.getEngineName()
-                                    + " engine sees no GPU; put a CUDA build of pytorch-native on"
-                                    + " the class path (see the README) or use device=cpu");
+                                    + " engine sees no GPU; point PYTORCH_LIBRARY_PATH at a CUDA"
+                                    + " libtorch 2.7.1 (with PYTORCH_VERSION=2.7.1 and"
+                                    + " PYTORCH_FLAVOR=cu128; README: \"GPUs\") or use"
+                                    + " model.device=cpu");
                 }
                 yield Device.gpu();
             }

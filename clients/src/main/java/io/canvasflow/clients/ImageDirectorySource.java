@@ -94,7 +94,7 @@ public final class ImageDirectorySource implements FrameSource {
      * Reads the next image that can be read.
      *
      * @return the frame, or empty at the end of the folder
-     * @throws FrameSourceException at the end, when images were skipped
+     * @throws SkippedFramesException at the end, when images were skipped
      */
     @Override
     public Optional<SourceFrame> next() {
@@ -119,7 +119,7 @@ public final class ImageDirectorySource implements FrameSource {
         if (unreadable > 0) {
             int skipped = unreadable;
             unreadable = 0; // said once
-            throw new FrameSourceException(
+            throw new SkippedFramesException(
                     String.format(
                             "%d of the %d images in %s could not be read and were skipped, the"
                                     + " first %s; the others were read",

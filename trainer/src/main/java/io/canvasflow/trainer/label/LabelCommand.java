@@ -219,6 +219,15 @@ public final class LabelCommand implements Callable<Integer> {
                                     ? "Wrote " + voc()
                                     : "Wrote topic " + toTopic() + " (committed)");
                 }
+                if (r.skipped() != null && !r.stopped()) {
+                    System.err.println(
+                            "canvasflow label: "
+                                    + r.skipped()
+                                    + (r.framesWritten() > 0
+                                            ? "; every other frame is labelled and written"
+                                            : ""));
+                    return 1;
+                }
                 if (!r.stopped()) {
                     return 0;
                 }

@@ -2,6 +2,7 @@ package io.canvasflow.trainer.label;
 
 import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.clients.SkippedFramesException;
 import io.canvasflow.clients.SourceFrame;
 import io.canvasflow.schemas.LabelMetadata;
 import io.canvasflow.synthetic.ClassTable;
@@ -47,6 +48,8 @@ public final class LabelJob {
      * @param classes the teacher's classes
      * @param teacher the teacher's description
      * @param stopped whether it was asked to stop before the end of the range
+     * @param skipped what the source skipped as unreadable (every readable frame was labelled),
+     *     null when nothing was
      */
     public record Result(
             long framesRead,
@@ -55,7 +58,8 @@ public final class LabelJob {
             long[] pixelsPerClass,
             ClassTable classes,
             String teacher,
-            boolean stopped) {}
+            boolean stopped,
+            String skipped) {}
 
     /**
      * When a sink that writes in parts (a topic's transactions) makes what was added visible: once
@@ -162,9 +166,17 @@ public final class LabelJob {
         double fps = source.nativeFps();
         boolean stopped = false;
         boolean done = false;
+        String skipped = null;
         try {
             while (!(stopped = stop.getAsBoolean())) {
-                Optional<SourceFrame> next = source.next();
+                Optional<SourceFrame> next;
+                try {
+                    next = source.next();
+                } catch (SkippedFramesException e) {
+                    // the end of a source that skipped unreadable frames: keep what was labelled
+                    skipped = e.getMessage();
+                    break;
+                }
                 if (next.isEmpty()) {
                     break;
                 }
@@ -215,7 +227,14 @@ public final class LabelJob {
             if (stopped && !anyObject) {
                 // nothing was made visible before a frame that shows something: nothing to keep
                 return new Result(
-                        read, labelled, 0, pixels, teacher.classes(), teacher.description(), true);
+                        read,
+                        labelled,
+                        0,
+                        pixels,
+                        teacher.classes(),
+                        teacher.description(),
+                        true,
+                        skipped);
             }
             if (read == 0) {
                 throw new TeacherException(
@@ -242,7 +261,8 @@ public final class LabelJob {
                 pixels,
                 teacher.classes(),
                 teacher.description(),
-                stopped);
+                stopped,
+                skipped);
     }
 
     private static String onlyBackground(Teacher teacher, long read, FrameSource source) {

@@ -58,6 +58,8 @@ public final class MotionTeacher implements Teacher {
     private final ClassTable classes;
     private final BackgroundSubtractor subtractor;
     private int seen;
+    private int width;
+    private int height;
 
     /**
      * How the teacher works.
@@ -136,6 +138,22 @@ public final class MotionTeacher implements Teacher {
         }
         int w = frame.getWidth();
         int h = frame.getHeight();
+        if (seen > 0 && (w != width || h != height)) {
+            // OpenCV's subtractor models one view: it failed with an assertion of its own
+            throw new TeacherException(
+                    String.format(
+                            Locale.ROOT,
+                            "the motion teacher got a %dx%d frame after %d frames of %dx%d; it"
+                                    + " models one camera view, so label footage of each size on"
+                                    + " its own",
+                            w,
+                            h,
+                            seen,
+                            width,
+                            height));
+        }
+        width = w;
+        height = h;
         byte[] bgr = ((DataBufferByte) frame.getRaster().getDataBuffer()).getData();
         try (Mat image = new Mat(h, w, CV_8UC3);
                 Mat raw = new Mat();

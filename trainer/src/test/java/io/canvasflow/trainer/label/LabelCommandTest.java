@@ -104,10 +104,12 @@ class LabelCommandTest {
 
     @Test
     void shouldCommitInTransactionsOfAHundredFramesSoThatAFailureKeepsThem() throws Exception {
-        // Given 230 frames, the one at 220 unreadable
+        // Given 230 frames, the one at 220 of another size (the camera's view changed)
         Path frames = frames(230, 0);
-        Path broken = frames.resolve("f0220.png");
-        Files.writeString(broken, "not a png");
+        ImageIO.write(
+                new BufferedImage(32, 24, BufferedImage.TYPE_3BYTE_BGR),
+                "png",
+                frames.resolve("f0220.png").toFile());
         // When they are labelled into a topic
         CommandRun run =
                 labelInto(
@@ -127,13 +129,50 @@ class LabelCommandTest {
         List<String> said =
                 run.err().lines().filter(l -> l.startsWith("canvasflow label:")).toList();
         assertEquals(1, said.size(), run.err());
-        assertTrue(said.get(0).contains("could not read the image " + broken), said.get(0));
+        assertTrue(
+                said.get(0)
+                        .contains("the motion teacher got a 32x24 frame after 220 frames of 64x48"),
+                said.get(0));
         assertTrue(
                 said.get(0)
                         .endsWith(
                                 "; the 200 frames committed before it stay in topic labelled-parts"),
                 said.get(0));
         assertEquals(200, read("labelled-parts", "parts").frameCount());
+    }
+
+    @Test
+    void shouldLabelEveryReadableFrameAndSayWhichWereSkipped() throws Exception {
+        // Given 30 frames of a folder, the one at 20 unreadable
+        Path frames = frames(30, 0);
+        Files.writeString(frames.resolve("f0020.png"), "not a png");
+        // When they are labelled into a topic
+        CommandRun run =
+                labelInto(
+                        "labelled-skips",
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "skips",
+                        "--warm-up",
+                        "5",
+                        "--min-area",
+                        "20");
+        // Then the other 29 are labelled and committed (the skip failed the run at the folder's
+        // end and aborted the open transaction), and the skip is said with status 1
+        assertEquals(1, run.exit(), run.err());
+        List<String> said =
+                run.err().lines().filter(l -> l.startsWith("canvasflow label:")).toList();
+        assertEquals(
+                List.of(
+                        "canvasflow label: 1 of the 30 images in "
+                                + frames
+                                + " could not be read and were skipped, the first f0020.png"),
+                said.stream().map(l -> l.substring(0, l.indexOf(" ("))).toList(),
+                run.err());
+        assertTrue(
+                said.get(0).endsWith("; every other frame is labelled and written"), said.get(0));
+        assertEquals(24, read("labelled-skips", "skips").frameCount());
     }
 
     @Test

@@ -242,16 +242,18 @@ public final class CanvasFlowTopology {
 
     /**
      * The largest request serve's producer sends: {@code max.request.size}, ours unless the Kafka
-     * property {@code producer.max.request.size} replaces it (an unprefixed one does not: Kafka
-     * Streams lets the prefixed one win).
+     * property {@code producer.max.request.size} or a plain {@code max.request.size} replaces it,
+     * as {@link #clientDefault} lets them (the prefixed one wins, as in Kafka Streams).
      *
      * @param config the settings
      * @return the size in bytes
      */
     static int producerMaxRequestSize(CanvasFlowConfig config) {
-        String set =
-                config.kafkaProperties()
-                        .get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        Map<String, String> user = config.kafkaProperties();
+        String set = user.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (set == null) {
+            set = user.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
         return set == null ? maxMessageBytes(config) : Integer.parseInt(set.trim());
     }
 }

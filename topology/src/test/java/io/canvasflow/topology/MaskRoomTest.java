@@ -73,6 +73,15 @@ class MaskRoomTest {
         // Then what serve can write is the producer's limit, frame.max.bytes and a megabyte
         assertEquals(CanvasFlowTopology.maxMessageBytes(config), limits.writable("masks"));
         assertEquals(2_000_000, CanvasFlowTopology.producerMaxRequestSize(lower));
+        // a plain max.request.size reaches the stream producer too, so it binds here as well
+        assertEquals(
+                1_500_000,
+                CanvasFlowTopology.producerMaxRequestSize(
+                        config.with("max.request.size", "1500000")));
+        assertEquals(
+                2_000_000,
+                CanvasFlowTopology.producerMaxRequestSize(
+                        lower.with("max.request.size", "1500000")));
         assertNull(limits.writable("frames"));
     }
 

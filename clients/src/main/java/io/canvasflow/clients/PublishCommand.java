@@ -56,14 +56,19 @@ public final class PublishCommand extends BaseCommand {
     /** How long Kafka gets to take a live camera's frame, in ms. */
     static final int LIVE_DELIVERY_MS = 15_000;
 
-    /**
-     * How long the JVM waits after Ctrl-C or SIGTERM for publish to finish and print its summary:
-     * the job's bounded stop ({@link PublishJob#CAMERAS_STOP_WITHIN}), then {@link #CLOSE_WITHIN}.
-     */
-    static final Duration STOP_GRACE = Duration.ofSeconds(20);
-
     /** How long closing the producer waits for frames still pending, after the job's own wait. */
     static final Duration CLOSE_WITHIN = Duration.ofSeconds(2);
+
+    /**
+     * How long the JVM waits after Ctrl-C or SIGTERM for publish to finish and print its summary:
+     * the job's bounded stop ({@link PublishJob#CAMERAS_STOP_WITHIN}, then {@link
+     * PublishJob#ACKNOWLEDGED_WITHIN}), then {@link #CLOSE_WITHIN}, and a second to print.
+     */
+    static final Duration STOP_GRACE =
+            PublishJob.CAMERAS_STOP_WITHIN
+                    .plus(PublishJob.ACKNOWLEDGED_WITHIN)
+                    .plus(CLOSE_WITHIN)
+                    .plusSeconds(1);
 
     /** The job running, for the stop hook; null before it is built. */
     private volatile PublishJob running;

@@ -214,7 +214,7 @@ public final class PublishJob {
                 long wait = TimeUnit.MILLISECONDS.toNanos(200);
                 if (stopping) {
                     long deadline =
-                            Math.max(stopNanos + ACKNOWLEDGED_WITHIN.toNanos(), camerasEndedNanos);
+                            Math.max(stopNanos, camerasEndedNanos) + ACKNOWLEDGED_WITHIN.toNanos();
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return;

@@ -35,6 +35,16 @@ public interface FrameSource extends AutoCloseable {
     }
 
     /**
+     * What the source skipped so far as unreadable, in a sentence, for a reader that stops before
+     * its end (where a {@link SkippedFramesException} would say it).
+     *
+     * @return the sentence, or null when nothing was skipped
+     */
+    default String skippedUnreadable() {
+        return null;
+    }
+
+    /**
      * Names the source for logs and frame metadata, for example the file path.
      *
      * @return a short description

@@ -39,6 +39,10 @@ public final class ImageDirectorySource implements FrameSource {
     private final Throttle unreadableSaid = new Throttle(Throttle.MINUTE);
     private final Throttle damagedSaid = new Throttle(Throttle.MINUTE);
     private int unreadable;
+
+    /** Whether the end of the folder has said what was skipped. */
+    private boolean skipsSaid;
+
     private String firstUnreadable;
     private int damaged;
     private String firstDamaged;
@@ -116,16 +120,21 @@ public final class ImageDirectorySource implements FrameSource {
                 unreadable(file, e.getMessage() == null ? e.toString() : e.getMessage());
             }
         }
-        if (unreadable > 0) {
-            int skipped = unreadable;
-            unreadable = 0; // said once
-            throw new SkippedFramesException(
-                    String.format(
-                            "%d of the %d images in %s could not be read and were skipped, the"
-                                    + " first %s; the others were read",
-                            skipped, files.size(), directory, firstUnreadable));
+        String skipped = skippedUnreadable();
+        if (skipped != null && !skipsSaid) {
+            skipsSaid = true; // said once: the next call finds the end
+            throw new SkippedFramesException(skipped + "; the others were read");
         }
         return Optional.empty();
+    }
+
+    @Override
+    public String skippedUnreadable() {
+        return unreadable == 0
+                ? null
+                : String.format(
+                        "%d of the %d images in %s could not be read and were skipped, the first %s",
+                        unreadable, files.size(), directory, firstUnreadable);
     }
 
     private void unreadable(Path file, String why) {

@@ -115,6 +115,11 @@ final class PublishCamera {
                 }
                 sent++;
             }
+            if (error == null && reading.skippedUnreadable() != null) {
+                // stopped before the folder's end (--limit, a stop), where it would have said so
+                error = reading.skippedUnreadable() + "; the others before the stop were sent";
+                LOG.error("camera {} stopped: {}", id, error);
+            }
         } catch (InterruptedException | InterruptException e) {
             if (!job.stopping()) {
                 error = "interrupted";

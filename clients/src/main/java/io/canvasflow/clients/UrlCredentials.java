@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * rtsp://admin:***@host/}) wherever a source is named: frame metadata on Kafka, log lines, error
  * sentences. Only FFmpeg gets the URL as given.
  */
-final class UrlCredentials {
+public final class UrlCredentials {
 
     /**
      * A scheme, then user info up to the last {@code @} before the host's end: FFmpeg takes the
@@ -26,7 +26,7 @@ final class UrlCredentials {
      * @param text a URL, or a message that names URLs
      * @return the text without passwords
      */
-    static String hide(String text) {
+    public static String hide(String text) {
         if (text == null || !text.contains("@")) {
             return text;
         }

@@ -6,6 +6,7 @@ import io.canvasflow.cli.options.JsonOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.ModelLoadException;
+import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.synthetic.Split;
 import io.canvasflow.synthetic.SyntheticDataset;
@@ -70,11 +71,19 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "Synthetic data only: frames per test sequence (default ${DEFAULT-VALUE}).")
     int frames;
 
+    /** The longest zero-canvas run when the model's full count is no longer. */
+    static final int DEFAULT_MAX_ITERATIONS = 8;
+
     @Option(
             names = "--max-iterations",
-            defaultValue = "8",
-            description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
-    int maxIterations;
+            paramLabel = "N",
+            description =
+                    "Longest zero-canvas run (default 8, or the model's full count, what serve"
+                            + " runs from zero and every figure is compared with, when larger).")
+    Integer maxIterationsGiven;
+
+    /** {@code --max-iterations}, or its default for the model; set in {@link #call}. */
+    private int maxIterations;
 
     @Mixin JsonOptions jsonOptions;
 
@@ -141,14 +150,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (baseline == null) {
                 baseline = DefaultModels.dir(DefaultModels.FEED_FORWARD).toString();
             }
-            if (sequences < 1 || frames < 1 || maxIterations < 1) {
+            if (sequences < 1
+                    || frames < 1
+                    || (maxIterationsGiven != null && maxIterationsGiven < 1)) {
                 throw new IllegalArgumentException(
                         "expected --sequences, --frames and --max-iterations >= 1 but found "
                                 + sequences
                                 + ", "
                                 + frames
                                 + " and "
-                                + maxIterations);
+                                + maxIterationsGiven);
             }
             if (!LabelledSources.TOPIC.equals(kind)) {
                 // what train refuses too: only a topic's frames have cameras and numbers
@@ -172,8 +183,37 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The longest zero-canvas run: {@code --max-iterations}, or 8, or the model's full count when
+     * larger (a model trained with more read NaN for its reference and failed every bar).
+     */
+    private int maxIterations(ModelSpec spec) {
+        return maxIterationsGiven != null
+                ? maxIterationsGiven
+                : Math.max(DEFAULT_MAX_ITERATIONS, spec.defaultFullIterations());
+    }
+
+    /** Prints where the run stopped short of the model's full count: its reference is missing. */
+    private void sayIfShort(ModelSpec spec) {
+        int full = spec.defaultFullIterations();
+        if (maxIterations(spec) < full) {
+            System.out.println(
+                    "--max-iterations "
+                            + maxIterations(spec)
+                            + " stops below the "
+                            + full
+                            + " iterations model "
+                            + spec.version()
+                            + " runs from zero, so the reference (zero-"
+                            + full
+                            + ") and the bars judged on it are not measured");
+        }
+    }
+
     /** Evaluates on the synthetic test split against the baseline. */
     private int synthetic() throws IOException {
+        ModelSpec spec = SegmentationModel.readSpec(model);
+        maxIterations = maxIterations(spec);
         Evaluation result =
                 run(
                         model,
@@ -186,6 +226,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluationReport.plots(result, report);
         System.out.println(markdown);
         System.out.println("Report written to " + report.toAbsolutePath());
+        sayIfShort(spec);
         return 0;
     }
 
@@ -213,6 +254,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         try (SegmentationModel rnn = SegmentationModel.load(model)) {
+            maxIterations = maxIterations(rnn.spec());
             Map<?, ?> trained =
                     rnn.spec().metrics().get("lineage") instanceof Map<?, ?> m ? m : Map.of();
             // the held-out frames and the camera a model records are frames of its topic
@@ -251,6 +293,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     report.resolve(EvaluationReport.SAMPLES_PLOT));
             System.out.println(markdown);
             System.out.println("Report written to " + report.toAbsolutePath());
+            sayIfShort(rnn.spec());
             return 0;
         }
     }

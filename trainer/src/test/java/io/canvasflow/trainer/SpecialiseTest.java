@@ -150,7 +150,11 @@ class SpecialiseTest {
                 "the model was trained on these frames (its model.json records voc:"
                         + voc
                         + " and no held-out range), so this is its fit, not a held-out score";
-        assertEquals("canvasflow evaluate: " + note, evaluate.errLines().get(0));
+        assertTrue(evaluate.errLines().contains("canvasflow evaluate: " + note), evaluate.err());
+        // (and that its three iterations stop below the six it runs from zero)
+        assertTrue(
+                evaluate.out().contains("--max-iterations 3 stops below the 6 iterations"),
+                evaluate.out());
         assertTrue(table.contains("- scoredOn: " + note), table);
     }
 

@@ -9,6 +9,7 @@ import io.canvasflow.clients.FrameSource;
 import io.canvasflow.clients.FrameSourceException;
 import io.canvasflow.clients.FrameSources;
 import io.canvasflow.clients.GracefulStop;
+import io.canvasflow.clients.UrlCredentials;
 import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.TopicSnapshot;
@@ -418,7 +419,7 @@ public final class LabelCommand implements Callable<Integer> {
         }
         return new TopicSink(
                 publisher,
-                LabelJob.metadata(t.classes(), t.description(), source),
+                LabelJob.metadata(t.classes(), t.description(), UrlCredentials.hide(source)),
                 LabelJob.Batching.within(transactionTimeout()));
     }
 
@@ -517,7 +518,9 @@ public final class LabelCommand implements Callable<Integer> {
     }
 
     static String stem(String source) {
-        String name = Path.of(source.replaceAll("[/\\\\]+$", "")).getFileName().toString();
+        // a stream's user and password are not part of its name (rtsp://admin:pw@cam is "cam")
+        String named = source.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s]*@", "$1");
+        String name = Path.of(named.replaceAll("[/\\\\]+$", "")).getFileName().toString();
         int dot = name.lastIndexOf('.');
         String s = dot > 0 ? name.substring(0, dot) : name;
         return s.replaceAll("[^A-Za-z0-9._-]", "-");

@@ -174,7 +174,10 @@ public final class LabelJob {
                     next = source.next();
                 } catch (SkippedFramesException e) {
                     // the end of a source that skipped unreadable frames: keep what was labelled
-                    skipped = e.getMessage();
+                    skipped =
+                            source.skippedUnreadable() != null
+                                    ? source.skippedUnreadable()
+                                    : e.getMessage();
                     break;
                 }
                 if (next.isEmpty()) {
@@ -224,6 +227,10 @@ public final class LabelJob {
                     progress.printf("labelled %d frames (frame %d)%n", labelled, frame.index());
                 }
             }
+            if (skipped == null) {
+                // stopped before the source's end (its range, Ctrl-C): what it skipped so far
+                skipped = source.skippedUnreadable();
+            }
             if (stopped && !anyObject) {
                 // nothing was made visible before a frame that shows something: nothing to keep
                 return new Result(
@@ -238,7 +245,11 @@ public final class LabelJob {
             }
             if (read == 0) {
                 throw new TeacherException(
-                        "read no frame in range " + range + " of " + source.description());
+                        "read no frame in range "
+                                + range
+                                + " of "
+                                + source.description()
+                                + (skipped != null ? " (" + skipped + ")" : ""));
             }
             if (!anyObject) {
                 throw new TeacherException(

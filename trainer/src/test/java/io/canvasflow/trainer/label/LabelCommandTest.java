@@ -173,6 +173,24 @@ class LabelCommandTest {
         assertTrue(
                 said.get(0).endsWith("; every other frame is labelled and written"), said.get(0));
         assertEquals(24, read("labelled-skips", "skips").frameCount());
+        // And a range that ends before the folder does says it too (it exited 0 in silence)
+        CommandRun ranged =
+                labelInto(
+                        "labelled-skips-ranged",
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "skips",
+                        "--frames",
+                        "0-25",
+                        "--warm-up",
+                        "5",
+                        "--min-area",
+                        "20");
+        assertEquals(1, ranged.exit(), ranged.err());
+        assertTrue(
+                ranged.err().contains("canvasflow label: 1 of the 30 images in " + frames),
+                ranged.err());
     }
 
     @Test

@@ -1,14 +1,13 @@
 package io.canvasflow.kafka;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -27,10 +26,18 @@ final class DataDirClaim implements AutoCloseable {
     /** What a folder may hold before its first broker formats it. */
     private static final Set<String> BEFORE_FORMAT = Set.of(LOCK_FILE, "server.properties");
 
+    /**
+     * The folders claimed in this JVM. A second claim must not even open the lock file: closing any
+     * channel on a file drops this JVM's lock on it, the first claim's included.
+     */
+    private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
+
+    private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DataDirClaim(FileChannel channel, FileLock lock) {
+    private DataDirClaim(Path dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
         this.channel = channel;
         this.lock = lock;
     }
@@ -38,11 +45,28 @@ final class DataDirClaim implements AutoCloseable {
     /**
      * Makes the folder if need be and claims it.
      *
-     * @throws DataDirRefusedException when another broker holds it, or it is not a broker's folder;
-     *     its message starts with the folder
-     * @throws UncheckedIOException when it cannot be made or locked
+     * @throws DataDirRefusedException when another broker holds it, it is not a broker's folder, or
+     *     it cannot be made or locked; its message starts with the folder
      */
     static DataDirClaim claim(Path dir) {
+        Path key = dir.toAbsolutePath().normalize();
+        if (!CLAIMED.add(key)) {
+            throw inUse(dir);
+        }
+        try {
+            return lock(dir, key);
+        } catch (RuntimeException e) {
+            CLAIMED.remove(key);
+            throw e;
+        }
+    }
+
+    private static DataDirRefusedException inUse(Path dir) {
+        return new DataDirRefusedException(
+                dir + " is in use by another broker; stop it, or give another folder");
+    }
+
+    private static DataDirClaim lock(Path dir, Path key) {
         try {
             Files.createDirectories(dir);
             if (!Files.exists(dir.resolve("meta.properties"))) {
@@ -65,20 +89,20 @@ final class DataDirClaim implements AutoCloseable {
                             dir.resolve(LOCK_FILE),
                             StandardOpenOption.CREATE,
                             StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException sameJvm) {
-                lock = null;
-            }
+            FileLock lock = channel.tryLock(); // this JVM's claims are in CLAIMED: no overlap
             if (lock == null) {
-                channel.close();
-                throw new DataDirRefusedException(
-                        dir + " is in use by another broker; stop it, or give another folder");
+                channel.close(); // another process holds it: closing drops nothing of ours
+                throw inUse(dir);
             }
-            return new DataDirClaim(channel, lock);
+            return new DataDirClaim(key, channel, lock);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new DataDirRefusedException(
+                    dir
+                            + " cannot be claimed for a broker ("
+                            + e.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage()
+                            + "); give a folder you can write in");
         }
     }
 
@@ -90,6 +114,8 @@ final class DataDirClaim implements AutoCloseable {
             channel.close();
         } catch (IOException e) {
             // the channel is gone with its lock; nothing is held
+        } finally {
+            CLAIMED.remove(dir);
         }
     }
 }

@@ -105,9 +105,13 @@ public final class ImageTensors {
             }
             return out;
         }
-        if (whole && image.getType() == BufferedImage.TYPE_INT_RGB) {
-            // an INT_RGB image with an unusual raster: let Java2D copy it
-            return image.getRGB(0, 0, w, h, null, 0, w);
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+            // an INT_RGB image with an unusual raster (a sub-image): its colour model is exact
+            int[] out = image.getRGB(0, 0, w, h, null, 0, w);
+            for (int p = 0; p < out.length; p++) {
+                out[p] &= 0xffffff;
+            }
+            return out;
         }
         BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = rgb.createGraphics();

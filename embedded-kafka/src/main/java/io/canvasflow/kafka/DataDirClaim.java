@@ -17,8 +17,12 @@ import java.util.stream.Stream;
  * metadata (topic creation failed, a thread spun, a clean stop hung) although it then refused to
  * start. A folder that holds other files and no broker's {@code meta.properties} (a typo such as
  * {@code --data-dir .}) is refused before Kafka fills it and halts on its sub-folders.
+ *
+ * @param dir the folder, absolute and normalised
+ * @param channel the open lock file
+ * @param lock its lock, held until {@link #close}
  */
-final class DataDirClaim implements AutoCloseable {
+record DataDirClaim(Path dir, FileChannel channel, FileLock lock) implements AutoCloseable {
 
     /** The file this claim locks. */
     static final String LOCK_FILE = ".canvasflow-broker.lock";
@@ -31,16 +35,6 @@ final class DataDirClaim implements AutoCloseable {
      * channel on a file drops this JVM's lock on it, the first claim's included.
      */
     private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
-
-    private final Path dir;
-    private final FileChannel channel;
-    private final FileLock lock;
-
-    private DataDirClaim(Path dir, FileChannel channel, FileLock lock) {
-        this.dir = dir;
-        this.channel = channel;
-        this.lock = lock;
-    }
 
     /**
      * Makes the folder if need be and claims it.

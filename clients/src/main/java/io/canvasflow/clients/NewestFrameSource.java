@@ -101,8 +101,9 @@ final class NewestFrameSource implements FrameSource {
                 failure = e;
             }
         } catch (Throwable e) {
-            // an Error: the camera ends with it said, not quietly
-            LOG.error("camera {}: reading {} failed", cameraId, description, e);
+            // an Error (out of memory, a native library's): the camera ends with it, and says it
+            // in its own one ERROR line; the trace is for DEBUG
+            LOG.debug("camera {}: reading {} failed", cameraId, description, e);
             synchronized (lock) {
                 failure = new FrameSourceException("reading " + description + " failed: " + e, e);
             }

@@ -46,6 +46,34 @@ public final class OwnedSettings {
         return null;
     }
 
+    /**
+     * The mode settings a {@code --config} file or a {@code CANVASFLOW_*} variable sets, which the
+     * runs replace with their modes' own: said, not refused (a serve configuration file may well
+     * set them, and its other settings apply).
+     *
+     * @param config the configuration the runs start from
+     * @param modes the modes the command runs
+     * @return one sentence naming them and where each came from, or null
+     */
+    public static String replacedFromConfig(CanvasFlowConfig config, List<ReplayMode> modes) {
+        List<String> replaced = new ArrayList<>();
+        config.origins()
+                .forEach(
+                        (key, origin) -> {
+                            boolean setByMode =
+                                    modes.stream().anyMatch(m -> m.settings().containsKey(key));
+                            if (setByMode && !origin.equals("command line")) {
+                                replaced.add(key + " (" + origin + ")");
+                            }
+                        });
+        return replaced.isEmpty()
+                ? null
+                : String.join(", ", replaced)
+                        + (replaced.size() == 1 ? " is" : " are")
+                        + " replaced in each run by its mode's own value; the runs measure the"
+                        + " modes, not that setting";
+    }
+
     private static String owner(String key, List<ReplayMode> modes, String streamThreads) {
         List<String> byMode = new ArrayList<>();
         for (ReplayMode m : modes) {

@@ -318,6 +318,18 @@ public final class ReplayCommand extends BaseCommand {
                 throw usage(problem);
             }
         }
+        // the settings built above without a problem (settingsProblem), so this builds too
+        String replaced =
+                OwnedSettings.replacedFromConfig(
+                        CanvasFlowConfig.builder()
+                                .optFile(configOptions.configFile())
+                                .optEnvironment(System.getenv())
+                                .build(),
+                        chosen);
+        if (replaced != null) {
+            err().println("canvasflow replay: " + replaced);
+            err().flush();
+        }
         if (kafkaOptions.bootstrapServers() != null) {
             // With the security settings of --config and -D: a secured cluster answers only to
             // them.

@@ -82,9 +82,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                             + " runs from zero and every figure is compared with, when larger).")
     Integer maxIterationsGiven;
 
-    /** {@code --max-iterations}, or its default for the model; set in {@link #call}. */
-    private int maxIterations;
-
     @Mixin JsonOptions jsonOptions;
 
     @Option(
@@ -213,14 +210,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** Evaluates on the synthetic test split against the baseline. */
     private int synthetic() throws IOException {
         ModelSpec spec = SegmentationModel.readSpec(model);
-        maxIterations = maxIterations(spec);
         Evaluation result =
                 run(
                         model,
                         "none".equals(baseline) ? null : Path.of(baseline),
                         sequences,
                         frames,
-                        maxIterations);
+                        maxIterations(spec));
         String markdown = EvaluationReport.markdown(result);
         writeReport(markdown, EvaluationReport.json(result));
         EvaluationReport.plots(result, report);
@@ -254,7 +250,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         try (SegmentationModel rnn = SegmentationModel.load(model)) {
-            maxIterations = maxIterations(rnn.spec());
             Map<?, ?> trained =
                     rnn.spec().metrics().get("lineage") instanceof Map<?, ?> m ? m : Map.of();
             // the held-out frames and the camera a model records are frames of its topic
@@ -285,7 +280,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                             rnn,
                             labelled,
                             ModelClassMapping.of(rnn.spec(), labelled.classes(), classMap.file()),
-                            maxIterations);
+                            maxIterations(rnn.spec()));
             String markdown = result.markdown();
             writeReport(markdown, result.json());
             Plots.writePng(

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.utils.Utils;
@@ -175,9 +176,7 @@ public final class LabelJob {
                 } catch (SkippedFramesException e) {
                     // the end of a source that skipped unreadable frames: keep what was labelled
                     skipped =
-                            source.skippedUnreadable() != null
-                                    ? source.skippedUnreadable()
-                                    : e.getMessage();
+                            Objects.requireNonNullElse(source.skippedUnreadable(), e.getMessage());
                     break;
                 }
                 if (next.isEmpty()) {

@@ -4,6 +4,7 @@ import io.canvasflow.topology.CanvasFlowConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The settings a replayed run sets for itself: the canvas policy of its mode, its stream threads,
@@ -56,8 +57,9 @@ public final class OwnedSettings {
      * @return one sentence naming them and where each came from, or null
      */
     public static String replacedFromConfig(CanvasFlowConfig config, List<ReplayMode> modes) {
+        // Sorted: the origins map's iteration order differs from one JVM to the next.
         List<String> replaced = new ArrayList<>();
-        config.origins()
+        new TreeMap<>(config.origins())
                 .forEach(
                         (key, origin) -> {
                             boolean setByMode =

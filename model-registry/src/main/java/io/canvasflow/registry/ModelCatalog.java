@@ -461,11 +461,15 @@ public final class ModelCatalog {
             if (own != null) {
                 return Optional.of(own.getModelVersion());
             }
+            // The newest matching pattern wins; on a tie, the greater key, so that every instance
+            // (whose map iterates in its own order) picks the same.
             Optional<ModelAssignment> pattern =
                     patterns.entrySet().stream()
                             .filter(e -> e.getValue().matcher(cameraId).matches())
                             .map(e -> byKey.get(e.getKey()))
-                            .max(Comparator.comparing(ModelAssignment::getAssignedAt));
+                            .max(
+                                    Comparator.comparing(ModelAssignment::getAssignedAt)
+                                            .thenComparing(ModelAssignment::getTarget));
             return pattern.map(ModelAssignment::getModelVersion).or(this::defaultVersion);
         }
 

@@ -293,6 +293,19 @@ class ModelCatalogTest {
     }
 
     @Test
+    void shouldPickTheSamePatternOnEveryInstanceWhenTwoWereAssignedInTheSameMillisecond() {
+        // Given six matching patterns assigned at the same instant, which a hash map iterates in
+        // an order that changes from one JVM to the next
+        ModelCatalog catalog = new ModelCatalog(false, new Heard());
+        for (String p : List.of("cam-1", "cam-.*", "c.*", ".*", "cam-[0-9]", "cam.+")) {
+            assign(catalog, assignment(AssignmentScope.PATTERN, p, "v-" + p, 7));
+        }
+
+        // Then the greatest pattern wins, whatever the order
+        assertEquals(Optional.of("v-cam.+"), catalog.resolve("cam-1"));
+    }
+
+    @Test
     void shouldRefuseAnAssignmentWhoseKeyOrPatternIsWrong() {
         ModelCatalog catalog = new ModelCatalog(false, new Heard());
 

@@ -214,22 +214,20 @@ public final class MasksCommand extends BaseCommand {
                     "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
                             + PublishCommand.BOOTSTRAP_ENV);
         }
-        Map<String, Boolean> checks =
-                Map.of(
-                        "--max-frames must be >= 0",
-                        maxFrames >= 0,
-                        "--png-every must be >= 0",
-                        pngEvery >= 0,
-                        "--video-fps must be between 0 and 1000",
-                        videoFps == null || (videoFps >= 0 && videoFps < 1000),
-                        "--alpha must be between 0 and 1",
-                        alpha >= 0 && alpha <= 1);
-        checks.forEach(
-                (message, ok) -> {
-                    if (!ok) {
-                        throw usage(message);
-                    }
-                });
+        // In the order the options are listed, so that the first bad one is the one named.
+        List<Map.Entry<String, Boolean>> checks =
+                List.of(
+                        Map.entry("--max-frames must be >= 0", maxFrames >= 0),
+                        Map.entry("--png-every must be >= 0", pngEvery >= 0),
+                        Map.entry(
+                                "--video-fps must be between 0 and 1000",
+                                videoFps == null || (videoFps >= 0 && videoFps < 1000)),
+                        Map.entry("--alpha must be between 0 and 1", alpha >= 0 && alpha <= 1));
+        for (Map.Entry<String, Boolean> check : checks) {
+            if (!check.getValue()) {
+                throw usage(check.getKey());
+            }
+        }
         if (groupId != null && groupId.isBlank()) {
             throw usage("--group must name a consumer group; leave it out to read every partition");
         }

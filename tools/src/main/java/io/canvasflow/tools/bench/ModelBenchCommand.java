@@ -130,9 +130,13 @@ public final class ModelBenchCommand implements Callable<Integer> {
             out.put("rows", rows);
             List<Map<String, Object>> ratioList = new ArrayList<>();
             ratios.forEach(
-                    (size, r) ->
-                            ratioList.add(
-                                    Map.of("size", size, "msRatio", r[0], "gflopsRatio", r[1])));
+                    (size, r) -> {
+                        Map<String, Object> ratio = new LinkedHashMap<>();
+                        ratio.put("size", size);
+                        ratio.put("msRatio", r[0]);
+                        ratio.put("gflopsRatio", r[1]);
+                        ratioList.add(ratio);
+                    });
             out.put("seededOverZero", ratioList);
             Json.write(jsonOptions.json(), out);
             System.out.println("Wrote " + jsonOptions.json());

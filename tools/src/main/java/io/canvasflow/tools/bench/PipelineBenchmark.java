@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -112,7 +113,7 @@ public final class PipelineBenchmark {
 
         /** Copies the stages. */
         public Phase {
-            stagesMs = Map.copyOf(stagesMs);
+            stagesMs = Collections.unmodifiableMap(new LinkedHashMap<>(stagesMs));
         }
     }
 

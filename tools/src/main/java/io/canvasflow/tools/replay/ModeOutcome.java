@@ -2,6 +2,8 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.tools.common.CpuUse;
 import io.canvasflow.tools.common.Latency;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +52,7 @@ public record ModeOutcome(
 
         /** Copies the stages. */
         public Drain {
-            stagesMs = Map.copyOf(stagesMs);
+            stagesMs = Collections.unmodifiableMap(new LinkedHashMap<>(stagesMs));
         }
 
         /**

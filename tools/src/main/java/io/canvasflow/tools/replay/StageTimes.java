@@ -3,6 +3,7 @@ package io.canvasflow.tools.replay;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowMetrics;
 import io.micrometer.core.instrument.Timer;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -58,7 +59,7 @@ public record StageTimes(Map<String, Double> nanos) {
 
     /** Copies the totals. */
     public StageTimes {
-        nanos = Map.copyOf(nanos);
+        nanos = Collections.unmodifiableMap(new LinkedHashMap<>(nanos));
     }
 
     /**

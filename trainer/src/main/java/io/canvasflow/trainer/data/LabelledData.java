@@ -6,6 +6,8 @@ import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.LabeledFrame;
 import io.canvasflow.synthetic.VideoSequence;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,10 +30,25 @@ public record LabelledData(
         String description,
         Map<String, Object> lineage) {
 
-    /** Copies the lists. */
+    /** Copies the lists, keeping the lineage's order. */
     public LabelledData {
         sequences = List.copyOf(sequences);
-        lineage = Map.copyOf(lineage);
+        lineage = Collections.unmodifiableMap(new LinkedHashMap<>(lineage));
+    }
+
+    /**
+     * A lineage in the order given, for model.json and the evaluation report ({@code Map.of}
+     * iterates in an order that changes from one JVM to the next).
+     *
+     * @param source where the labels came from: {@code voc:DIR}
+     * @param frames how many labelled frames
+     * @return the source, then the frames
+     */
+    public static Map<String, Object> lineage(String source, int frames) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", source);
+        out.put("frames", frames);
+        return out;
     }
 
     /** The number of frames in all sequences. */

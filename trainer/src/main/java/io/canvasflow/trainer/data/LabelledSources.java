@@ -134,7 +134,7 @@ public final class LabelledSources {
                 parts[1] != null
                         ? "PASCAL VOC " + parts[1] + " split at " + parts[0]
                         : "PASCAL VOC layout at " + parts[0],
-                Map.of("source", "voc:" + where, "frames", sequences.size()));
+                LabelledData.lineage("voc:" + where, sequences.size()));
     }
 
     /**
@@ -160,7 +160,7 @@ public final class LabelledSources {
                 dataset.classes(),
                 sequences,
                 "Cityscapes " + split + " split at " + parts[0],
-                Map.of("source", "cityscapes:" + where, "frames", sequences.size()));
+                LabelledData.lineage("cityscapes:" + where, sequences.size()));
     }
 
     /** Photos: one-frame sequences, loaded and resized one at a time. */

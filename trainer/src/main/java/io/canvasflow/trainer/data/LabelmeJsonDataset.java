@@ -83,19 +83,15 @@ public final class LabelmeJsonDataset {
             LabeledFrame f = frame(files.get(i), docs.get(i), classes);
             frames.add(width > 0 ? LabelledData.resize(f, width, height) : f);
         }
+        Map<String, Object> lineage = LabelledData.lineage("labelme:" + dir, frames.size());
+        // people drew these labels: evaluate scores mIoU against them, not agreement with a
+        // teacher (FootageEvaluation.fromTeacher)
+        lineage.put("labelledBy", "people, with labelme");
         return new LabelledData(
                 classes,
                 List.of(new VideoSequence(dir.getFileName().toString(), frames)),
                 "labelme annotations at " + dir,
-                Map.of(
-                        "source",
-                        "labelme:" + dir,
-                        // people drew these labels: evaluate scores mIoU against them, not
-                        // agreement with a teacher (FootageEvaluation.fromTeacher)
-                        "labelledBy",
-                        "people, with labelme",
-                        "frames",
-                        frames.size()));
+                lineage);
     }
 
     private static ClassTable classes(Path dir, List<JsonObject> docs) {

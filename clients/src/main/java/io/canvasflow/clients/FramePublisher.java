@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
@@ -255,7 +255,8 @@ public final class FramePublisher implements AutoCloseable {
                 .setEncoding(ImageEncoding.JPEG)
                 .setImage(ByteBuffer.wrap(ImageCodecs.jpeg(scaled, jpegQuality)))
                 .setGroundTruth(truth == null ? null : ByteBuffer.wrap(truth))
-                .setMetadata(metadata == null ? Map.of() : new LinkedHashMap<>(metadata))
+                // Sorted: one frame is the same bytes on every run, whatever map it came in
+                .setMetadata(metadata == null ? Map.of() : new TreeMap<>(metadata))
                 .build();
     }
 

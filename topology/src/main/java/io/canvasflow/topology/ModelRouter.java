@@ -6,9 +6,11 @@ import io.canvasflow.registry.ModelCatalog;
 import io.canvasflow.registry.ModelFollower;
 import io.canvasflow.schemas.avro.ModelErrorReason;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -374,7 +376,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     /** The versions loaded now, least recently used first. */
     public Set<String> loadedVersions() {
         synchronized (loaded) {
-            return Set.copyOf(loaded.keySet());
+            return Collections.unmodifiableSet(new LinkedHashSet<>(loaded.keySet()));
         }
     }
 

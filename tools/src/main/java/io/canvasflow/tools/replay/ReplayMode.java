@@ -2,6 +2,7 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public record ReplayMode(
 
     /** Copies the settings. */
     public ReplayMode {
-        settings = Map.copyOf(settings);
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
     /**

@@ -8,7 +8,11 @@ import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.StartChecks;
+import io.canvasflow.tools.replay.OwnedSettings;
+import io.canvasflow.tools.replay.ReplayMode;
+import io.canvasflow.topology.CanvasFlowConfig;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -41,7 +45,33 @@ abstract class KafkaBenchCommand extends BaseCommand {
      * @return the body's exit code, or {@link BenchRun}'s for a failure
      */
     final int checkAndRun(String command, BenchRun.Body body) {
+        return checkAndRun(command, List.of(), body);
+    }
+
+    /**
+     * Checks the model and the settings; says, as replay does, which of the modes' settings a
+     * {@code CANVASFLOW_*} variable sets that the runs replace; checks the broker; then runs the
+     * benchmark.
+     *
+     * @param command the command's name, for messages: {@code canvasflow bench pipeline}
+     * @param modes the modes the runs set the settings of
+     * @param body the benchmark
+     * @return the body's exit code, or {@link BenchRun}'s for a failure
+     */
+    final int checkAndRun(String command, List<ReplayMode> modes, BenchRun.Body body) {
         refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
+        // the settings built above without a problem (benchmarkProblem), so this builds too
+        String replaced =
+                OwnedSettings.replacedFromConfig(
+                        CanvasFlowConfig.builder()
+                                .optEnvironment(System.getenv())
+                                .opt(overrideOptions.overrides())
+                                .build(),
+                        modes);
+        if (replaced != null) {
+            err().println(command + ": " + replaced);
+            err().flush();
+        }
         requireReachable(kafkaOptions);
         // On Ctrl-C or SIGTERM: interrupt the benchmark, so that it stops its child JVMs (broker,
         // serve) cleanly, which delete their data folders, and deletes its own temporary folders

@@ -169,6 +169,7 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
         refuseIf(StartChecks.videoProblem(videoOptions.video()));
         return checkAndRun(
                 "canvasflow bench pipeline",
+                List.of(PipelineBenchmark.END_TO_END_MODE),
                 () -> {
                     PipelineBenchmark.Result result =
                             run(

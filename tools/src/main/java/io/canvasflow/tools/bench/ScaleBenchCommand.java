@@ -3,6 +3,7 @@ package io.canvasflow.tools.bench;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.replay.OwnedSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "scale",
+        // -D's text: the settings each serve sets itself are refused (OwnedSettings)
+        resourceBundle = "io.canvasflow.tools.bench.ScaleHelp",
         sortOptions = false,
         description = {
             "The same total frame rate spread over 4, 64 and 512 cameras (as many partitions,"
@@ -144,6 +147,11 @@ public final class ScaleBenchCommand extends KafkaBenchCommand {
                 ">= 2 for the take-over, in which a second serve takes half of them (or"
                         + " --no-takeover)",
                 restorePartitions);
+        refuseIf(
+                OwnedSettings.problem(
+                        "canvasflow bench scale",
+                        overrideOptions.overrides(),
+                        OwnedSettings.runOwners(ScaleBenchmark.RUN_SETTINGS)));
         return checkAndRun(
                 "canvasflow bench scale",
                 () -> {

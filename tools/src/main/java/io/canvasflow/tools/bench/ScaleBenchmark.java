@@ -24,9 +24,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -143,14 +145,8 @@ final class ScaleBenchmark {
 
         /** Serve's settings for an application: its own topics, state directory and partitions. */
         Map<String, String> settings(String app, int partitions, Path stateDir) {
-            Map<String, String> s = new LinkedHashMap<>();
-            s.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrapServers);
-            s.put(CanvasFlowConfig.APPLICATION_ID, app);
-            s.put(CanvasFlowConfig.TOPIC_FRAMES, "frames-" + app);
-            s.put(CanvasFlowConfig.TOPIC_MASKS, "masks-" + app);
-            s.put(CanvasFlowConfig.TOPIC_DLQ, "frames-dlq-" + app);
-            s.put(CanvasFlowConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
-            s.put(CanvasFlowConfig.STATE_DIR, stateDir.toString());
+            Map<String, String> s =
+                    new LinkedHashMap<>(own(bootstrapServers, app, partitions, stateDir));
             // The frames measured are the frames; the model registry is not part of the cost.
             s.put("models.follow", "false");
             // At 512 cameras and 20 frames/s a camera's frames are 25 s apart: without this the
@@ -188,7 +184,37 @@ final class ScaleBenchmark {
         }
     }
 
+    /**
+     * The keys each serve of the benchmark sets for itself: its cluster, ids, topics, partitions
+     * and state directory, which the benchmark's own publisher, mask reader, changelog reads and
+     * clean-up rely on and a {@code -D} (passed last) would replace; and its HTTP port, which
+     * {@link ServeProcess} passes as {@code --http-port}, which replaces a {@code -D}.
+     */
+    static final Set<String> RUN_SETTINGS = runSettings();
+
     private ScaleBenchmark() {}
+
+    /**
+     * A serve's cluster, ids, topics, partitions and state directory, which no other run shares.
+     */
+    private static Map<String, String> own(
+            String bootstrapServers, String app, int partitions, Path stateDir) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        s.put(CanvasFlowConfig.APPLICATION_ID, app);
+        s.put(CanvasFlowConfig.TOPIC_FRAMES, "frames-" + app);
+        s.put(CanvasFlowConfig.TOPIC_MASKS, "masks-" + app);
+        s.put(CanvasFlowConfig.TOPIC_DLQ, "frames-dlq-" + app);
+        s.put(CanvasFlowConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
+        s.put(CanvasFlowConfig.STATE_DIR, stateDir.toString());
+        return s;
+    }
+
+    private static Set<String> runSettings() {
+        Set<String> keys = new LinkedHashSet<>(own("broker", "app", 1, Path.of("state")).keySet());
+        keys.add(CanvasFlowConfig.HTTP_PORT);
+        return Collections.unmodifiableSet(keys);
+    }
 
     /**
      * Runs one camera count.

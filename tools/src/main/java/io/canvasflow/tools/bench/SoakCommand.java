@@ -8,6 +8,7 @@ import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.Stats;
+import io.canvasflow.tools.replay.OwnedSettings;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "soak",
+        // -D's text: the settings the run sets itself are refused (OwnedSettings)
+        resourceBundle = "io.canvasflow.tools.bench.SoakHelp",
         sortOptions = false,
         description = {
             "Publishes and segments N frames of synthetic cameras through the topology on an"
@@ -112,6 +115,13 @@ public final class SoakCommand extends KafkaBenchCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        // no mode: the run keeps the canvas settings it is given
+        refuseIf(
+                OwnedSettings.problem(
+                        "canvasflow bench soak",
+                        overrideOptions.overrides(),
+                        List.of(),
+                        "--threads sets it"));
         return checkAndRun(
                 "canvasflow bench soak",
                 () -> {

@@ -2,8 +2,10 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -11,7 +13,8 @@ import java.util.TreeMap;
  * the cluster it runs against and its own ids, topics and state directory. A {@code -D} of one of
  * them would be silently overwritten, and a figure measured under settings other than the user
  * asked for; so replay and {@code bench pipeline} refuse it, in one sentence, before anything
- * starts.
+ * starts. {@code bench soak} and {@code bench scale} refuse the keys their own runs set the same
+ * way ({@link #problem(String, Map, Map)}).
  */
 public final class OwnedSettings {
 
@@ -32,8 +35,26 @@ public final class OwnedSettings {
             Map<String, String> overrides,
             List<ReplayMode> modes,
             String streamThreads) {
+        Map<String, String> owners = new LinkedHashMap<>(runOwners(StreamsRun.RUN_SETTINGS));
+        owners.put(CanvasFlowConfig.NUM_STREAM_THREADS, streamThreads);
+        owners.putAll(modeOwners(modes));
+        return problem(command, overrides, owners);
+    }
+
+    /**
+     * Whether the {@code -D} settings name one that the runs set themselves, for a command whose
+     * runs set other keys than a replayed run's.
+     *
+     * @param command the command, for the sentence: {@code canvasflow bench scale}
+     * @param overrides the {@code -D} settings
+     * @param owners each key the runs set, with what sets it, for the sentence: {@code --threads
+     *     sets it}
+     * @return the problem in one sentence, or null
+     */
+    public static String problem(
+            String command, Map<String, String> overrides, Map<String, String> owners) {
         for (String key : overrides.keySet()) {
-            String owner = owner(key, modes, streamThreads);
+            String owner = owners.get(key);
             if (owner != null) {
                 return "-D "
                         + key
@@ -45,6 +66,26 @@ public final class OwnedSettings {
             }
         }
         return null;
+    }
+
+    /**
+     * What sets the cluster and each run's own keys, for {@link #problem(String, Map, Map)}: {@code
+     * bootstrap.servers} and the keys a run sets for itself.
+     *
+     * @param runSettings the keys each run sets for itself (its ids, topics, state directory)
+     * @return each key with what sets it
+     */
+    public static Map<String, String> runOwners(Set<String> runSettings) {
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (String key : runSettings) {
+            owners.put(
+                    key,
+                    "each run sets its own (a fresh application id, topics and state directory)");
+        }
+        owners.put(
+                CanvasFlowConfig.BOOTSTRAP_SERVERS,
+                "--bootstrap-servers sets it (without it, an embedded broker)");
+        return owners;
     }
 
     /**
@@ -76,26 +117,20 @@ public final class OwnedSettings {
                         + " modes, not that setting";
     }
 
-    private static String owner(String key, List<ReplayMode> modes, String streamThreads) {
-        List<String> byMode = new ArrayList<>();
+    /** The mode settings, each with the modes that set it and to what. */
+    private static Map<String, String> modeOwners(List<ReplayMode> modes) {
+        Map<String, List<String>> byKey = new LinkedHashMap<>();
         for (ReplayMode m : modes) {
-            String value = m.settings().get(key);
-            if (value != null) {
-                byMode.add(m.name() + " to " + (value.isEmpty() ? "the model's own" : value));
+            for (Map.Entry<String, String> e : m.settings().entrySet()) {
+                String value = e.getValue().isEmpty() ? "the model's own" : e.getValue();
+                byKey.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(m.name() + " to " + value);
             }
         }
-        if (!byMode.isEmpty()) {
-            return "the mode sets it (" + String.join(", ", byMode) + ")";
-        }
-        if (key.equals(CanvasFlowConfig.NUM_STREAM_THREADS)) {
-            return streamThreads;
-        }
-        if (key.equals(CanvasFlowConfig.BOOTSTRAP_SERVERS)) {
-            return "--bootstrap-servers sets it (without it, an embedded broker)";
-        }
-        if (StreamsRun.RUN_SETTINGS.contains(key)) {
-            return "each run sets its own (a fresh application id, topics and state directory)";
-        }
-        return null;
+        Map<String, String> owners = new LinkedHashMap<>();
+        byKey.forEach(
+                (key, byMode) ->
+                        owners.put(key, "the mode sets it (" + String.join(", ", byMode) + ")"));
+        return owners;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.testsupport.CommandRun;
+import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.capacity.CapacityCommand;
 import io.canvasflow.tools.common.Json;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class ScaleBenchCommandTest {
 
@@ -115,6 +117,51 @@ class ScaleBenchCommandTest {
             assertTrue(
                     System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), command.toString());
         }
+    }
+
+    @Test
+    void shouldRefuseASettingEachServeSetsItselfAndSayWhichInItsHelp() {
+        // Given -D settings that would replace a serve's own: its cluster, ids, topics and state
+        // directory, on which the benchmark's publisher, mask reader and clean-up rely, and its
+        // HTTP port, which --http-port replaces; and ones it applies (the stream threads and the
+        // canvas gap, which it does not set, or sets only by default), given with a cluster where
+        // nothing listens so that nothing starts
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("-D", "bootstrap.servers=127.0.0.1:1"),
+                        "-D bootstrap.servers cannot be used with canvasflow bench scale:"
+                                + " --bootstrap-servers sets it (without it, an embedded broker);"
+                                + " leave it out",
+                        List.of("-D", "application.id=mine"),
+                        "-D application.id cannot be used with canvasflow bench scale: each run"
+                                + " sets its own (a fresh application id, topics and state"
+                                + " directory); leave it out",
+                        List.of("-D", "topic.frames=frames"),
+                        "-D topic.frames cannot be used",
+                        List.of("-D", "topic.partitions=3"),
+                        "-D topic.partitions cannot be used",
+                        List.of("-D", "state.dir=/tmp/scale-state"),
+                        "-D state.dir cannot be used",
+                        List.of("-D", "http.port=8080"),
+                        "-D http.port cannot be used",
+                        List.of(
+                                "--bootstrap-servers",
+                                "127.0.0.1:1",
+                                "-D",
+                                "num.stream.threads=2",
+                                "-D",
+                                "canvas.max.gap.ms=5000"),
+                        "no Kafka broker at 127.0.0.1:1");
+
+        // Then each of a serve's own is refused before anything starts, and the others are not
+        for (CommandRun run : Refusals.assertEachRefused(ScaleBenchCommand::new, refusals)) {
+            assertTrue(!run.out().contains("Starting"), run.out());
+        }
+        // and the help of -D names them
+        String help = new CommandLine(new ScaleBenchCommand()).getUsageMessage();
+        // (picocli wraps the text, at dots too)
+        String words = help.replaceAll("\\s+", "");
+        assertTrue(words.contains("exceptthoseeachrunsetsitself(bootstrap.servers,"), help);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.canvasflow.tools.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 class SoakCommandTest {
 
@@ -90,6 +92,46 @@ class SoakCommandTest {
                         List.of("--backlog", "0"),
                         "expected --backlog >= 1 but found 0");
         Refusals.assertEachRefused(SoakCommand::new, refusals);
+    }
+
+    @Test
+    void shouldRefuseASettingTheRunSetsItselfAndSayWhichInItsHelp() {
+        // Given -D settings that the run would overwrite: its stream threads, its cluster and its
+        // own ids, topics and state directory; and ones it applies, given with a cluster where
+        // nothing listens so that nothing starts
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("-D", "num.stream.threads=2"),
+                        "-D num.stream.threads cannot be used with canvasflow bench soak:"
+                                + " --threads sets it; leave it out",
+                        List.of("-D", "bootstrap.servers=127.0.0.1:1"),
+                        "--bootstrap-servers sets it (without it, an embedded broker)",
+                        List.of("-D", "application.id=mine"),
+                        "-D application.id cannot be used with canvasflow bench soak: each run"
+                                + " sets its own (a fresh application id, topics and state"
+                                + " directory); leave it out",
+                        List.of("-D", "topic.masks=masks"),
+                        "-D topic.masks cannot be used",
+                        List.of("-D", "state.dir=/tmp/soak-state"),
+                        "-D state.dir cannot be used",
+                        List.of(
+                                "--bootstrap-servers",
+                                "127.0.0.1:1",
+                                "-D",
+                                "canvas.keyframe.interval=30",
+                                "-D",
+                                "processing.guarantee=at_least_once"),
+                        "no Kafka broker at 127.0.0.1:1");
+
+        // Then each of the run's own is refused before anything starts, and the others are not
+        for (CommandRun run : Refusals.assertEachRefused(SoakCommand::new, refusals)) {
+            assertTrue(!run.out().contains("Starting"), run.out());
+        }
+        // and the help of -D names them
+        String help = new CommandLine(new SoakCommand()).getUsageMessage();
+        // (picocli wraps the text, at dots too)
+        String words = help.replaceAll("\\s+", "");
+        assertTrue(words.contains("exceptthosetherunsetsitself(num.stream.threads,"), help);
     }
 
     @Test

@@ -117,6 +117,22 @@ public final class EvaluateCommand implements Callable<Integer> {
                             + " with other data).")
     String camera;
 
+    /**
+     * serve's default {@code canvas.max.gap.ms}. The setting lives in topology, which trainer does
+     * not depend on: FootageEvaluationTest checks the two agree.
+     */
+    static final long DEFAULT_MAX_GAP_MS = 2_000;
+
+    @Option(
+            names = "--max-gap-ms",
+            paramLabel = "MS",
+            description =
+                    "Topic data only: a larger capture-time gap between a camera's consecutive"
+                            + " frames starts the seeded run again from a zero canvas, as serve's"
+                            + " canvas.max.gap.ms does; 0 for no limit (default: 2000, serve's"
+                            + " default).")
+    Long maxGapMs;
+
     @Mixin KafkaOptions kafka;
 
     @Mixin CommandConfigOptions commandConfig;
@@ -158,11 +174,17 @@ public final class EvaluateCommand implements Callable<Integer> {
                                 + " and "
                                 + maxIterationsGiven);
             }
+            if (maxGapMs != null && maxGapMs < 0) {
+                throw new IllegalArgumentException(
+                        "expected --max-gap-ms >= 0 (0 for no limit) but found " + maxGapMs);
+            }
             if (!LabelledSources.TOPIC.equals(kind)) {
-                // what train refuses too: only a topic's frames have cameras and numbers
+                // what train refuses too: only a topic's frames have cameras, numbers and
+                // capture times
                 new UnusedOptions()
                         .add(range != null, "--range")
                         .add(camera != null, "--camera")
+                        .add(maxGapMs != null, "--max-gap-ms")
                         .refuse(UnusedOptions.TOPIC_DATA, data);
             }
             if (range != null) {
@@ -280,7 +302,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                             rnn,
                             labelled,
                             ModelClassMapping.of(rnn.spec(), labelled.classes(), classMap.file()),
-                            maxIterations(rnn.spec()));
+                            maxIterations(rnn.spec()),
+                            maxGapMs != null ? maxGapMs : DEFAULT_MAX_GAP_MS);
             String markdown = result.markdown();
             writeReport(markdown, result.json());
             Plots.writePng(
@@ -305,7 +328,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.err.println("canvasflow evaluate: " + note);
         Map<String, Object> lineage = new LinkedHashMap<>(data.lineage());
         lineage.put("scoredOn", note);
-        return new LabelledData(data.classes(), data.sequences(), data.description(), lineage);
+        return new LabelledData(
+                data.classes(), data.sequences(), data.description(), lineage, data.captureMs());
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * @param modelVersion the model
  * @param data what it was scored on
- * @param lineage where the labels came from
+ * @param lineage where the labels came from, and how many capture-time gaps reset the seeded run
  * @param classNames the model's classes
  * @param report the figures per iteration and seeded
  * @param flicker temporal flicker of the seeded masks and of the labels
@@ -52,43 +52,60 @@ public record FootageEvaluation(
      * Scores {@code model} on {@code labelled} (already at the model's input size).
      *
      * @param mapping the labels' classes into the model's ({@link ModelClassMapping})
+     * @param maxGapMs the seeded run starts again from a zero canvas after a larger capture-time
+     *     gap between consecutive frames, as serve does after {@code canvas.max.gap.ms}; 0 for no
+     *     limit; no matter for frames without capture times
      */
     public static FootageEvaluation run(
             SegmentationModel model,
             LabelledData labelled,
             ClassMapping mapping,
-            int maxIterations) {
+            int maxIterations,
+            long maxGapMs) {
         LabelledData data = labelled.mapped(mapping);
         int full = model.spec().defaultFullIterations();
         int firstFrame = EvaluationReport.firstFrameIterations(maxIterations, full);
+        // per sequence, the runs serve seeds through: a capture-time gap starts one from zero
+        List<List<VideoSequence>> runs = data.seededRuns(maxGapMs);
+        List<VideoSequence> allRuns = new ArrayList<>();
+        runs.forEach(allRuns::addAll);
         Evaluator.Report report =
                 Evaluator.evaluate(
-                        model,
-                        null,
-                        data.sequences(),
-                        maxIterations,
-                        full,
-                        SEEDED_ITERATIONS,
-                        4,
-                        8);
+                        model, null, allRuns, maxIterations, full, SEEDED_ITERATIONS, 4, 8);
         Flicker.Count modelFlicker = Flicker.Count.NONE;
         Flicker.Count labelFlicker = Flicker.Count.NONE;
         Flicker.Count labelSureFlicker = Flicker.Count.NONE;
-        for (VideoSequence s : data.sequences()) {
+        for (int i = 0; i < data.sequences().size(); i++) {
+            VideoSequence s = data.sequences().get(i);
             if (s.size() < 2) {
                 continue;
             }
-            List<byte[]> masks = Evaluator.seededMasks(model, s, firstFrame, SEEDED_ITERATIONS);
+            // the masks serve makes; the two frames either side of a gap are still compared, as
+            // serve shows both masks
+            List<byte[]> masks = new ArrayList<>();
+            for (VideoSequence run : runs.get(i)) {
+                masks.addAll(Evaluator.seededMasks(model, run, firstFrame, SEEDED_ITERATIONS));
+            }
             List<byte[]> labels = new ArrayList<>();
             s.frames().forEach(f -> labels.add(f.labels()));
             modelFlicker = modelFlicker.plus(Flicker.count(s.frames(), masks, false));
             labelFlicker = labelFlicker.plus(Flicker.count(s.frames(), labels, false));
             labelSureFlicker = labelSureFlicker.plus(Flicker.count(s.frames(), labels, true));
         }
+        Map<String, Object> lineage = new LinkedHashMap<>(labelled.lineage());
+        if (data.hasCaptureTimes() && maxGapMs > 0) {
+            lineage.put(
+                    "seededResets",
+                    (allRuns.size() - runs.size())
+                            + " (capture-time gaps over "
+                            + maxGapMs
+                            + " ms, serve's canvas.max.gap.ms, after which the seeded run starts"
+                            + " again from a zero canvas)");
+        }
         return new FootageEvaluation(
                 model.spec().version(),
                 data.description(),
-                labelled.lineage(),
+                lineage,
                 model.spec().classNames(),
                 report,
                 new Flickers(modelFlicker.share(), labelFlicker.share(), labelSureFlicker.share()),

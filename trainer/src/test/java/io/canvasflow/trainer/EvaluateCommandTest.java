@@ -80,6 +80,43 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void shouldRefuseAGapForDataWithoutCaptureTimesAndANegativeOne() {
+        // Given VOC photos, which have no capture times
+        String voc = "voc:" + dir.resolve("voc");
+        CommandRun photos =
+                CommandRun.of(
+                        new EvaluateCommand(),
+                        "--data",
+                        voc,
+                        "--max-gap-ms",
+                        "500",
+                        "--report",
+                        dir.resolve("report").toString());
+        // Then a capture-time gap for them is refused in one sentence
+        assertEquals(2, photos.exit(), photos.err());
+        assertEquals(
+                "canvasflow evaluate: --max-gap-ms is only for --data topic:NAME (a camera's"
+                        + " numbered frames); leave it out with --data "
+                        + voc,
+                photos.err().strip());
+        // And a negative gap is refused before the cluster is asked for anything
+        CommandRun negative =
+                CommandRun.of(
+                        new EvaluateCommand(),
+                        "--data",
+                        "topic:frames-labelled",
+                        "--max-gap-ms",
+                        "-1",
+                        "--report",
+                        dir.resolve("report").toString());
+        assertEquals(2, negative.exit(), negative.err());
+        assertEquals(
+                "canvasflow evaluate: expected --max-gap-ms >= 0 (0 for no limit) but found -1",
+                negative.err().strip());
+        assertFalse(Files.exists(dir.resolve("report")));
+    }
+
+    @Test
     void shouldSayInItsHelpThatItEvaluatesLabelledDataToo() {
         // (one space for picocli's line breaks and indents)
         String help =

@@ -281,23 +281,7 @@ class EvaluationReportTest {
     @Test
     void shouldSampleFramesSpreadOverSequencesWithAMaskPerIteration() {
         // Given an untrained tiny recurrent model and 3 sequences of 4 frames of 72x50
-        ModelSpec spec =
-                new ModelSpec(
-                        ModelSpec.FORMAT_VERSION,
-                        "test-rnn",
-                        "v-test",
-                        new ModelSpec.Network(ModelType.RECURRENT, Architecture.tiny()),
-                        List.of(
-                                new ModelSpec.ClassInfo("sky", "#4682B4"),
-                                new ModelSpec.ClassInfo("road", "#804080"),
-                                new ModelSpec.ClassInfo("car", "#00008E")),
-                        new ModelSpec.InputSpec(
-                                64,
-                                48,
-                                new float[] {0.45f, 0.45f, 0.45f},
-                                new float[] {0.25f, 0.25f, 0.25f}),
-                        new ModelSpec.Training(3, "test", Map.of(), "2024-01-01T00:00:00Z"),
-                        null);
+        ModelSpec spec = tinySpec();
         List<VideoSequence> test = new ArrayList<>();
         Random random = new Random(5);
         for (int s = 0; s < 3; s++) {
@@ -336,7 +320,28 @@ class EvaluationReportTest {
         }
     }
 
-    private static LabeledFrame randomFrame(int w, int h, Random random) {
+    /** An untrained tiny recurrent model's spec: 64x48 input, {@link #CLASSES}, 3 iterations. */
+    static ModelSpec tinySpec() {
+        return new ModelSpec(
+                ModelSpec.FORMAT_VERSION,
+                "test-rnn",
+                "v-test",
+                new ModelSpec.Network(ModelType.RECURRENT, Architecture.tiny()),
+                List.of(
+                        new ModelSpec.ClassInfo("sky", "#4682B4"),
+                        new ModelSpec.ClassInfo("road", "#804080"),
+                        new ModelSpec.ClassInfo("car", "#00008E")),
+                new ModelSpec.InputSpec(
+                        64,
+                        48,
+                        new float[] {0.45f, 0.45f, 0.45f},
+                        new float[] {0.25f, 0.25f, 0.25f}),
+                new ModelSpec.Training(3, "test", Map.of(), "2024-01-01T00:00:00Z"),
+                null);
+    }
+
+    /** A frame of random pixels labelled sky above, road left and car right below. */
+    static LabeledFrame randomFrame(int w, int h, Random random) {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         byte[] labels = new byte[w * h];
         for (int y = 0; y < h; y++) {

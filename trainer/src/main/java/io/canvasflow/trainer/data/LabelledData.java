@@ -23,17 +23,101 @@ import java.util.Map;
  * @param sequences the frames, grouped
  * @param description one line for model.json and reports
  * @param lineage where the labels came from (source, teacher, camera, frame range), for model.json
+ * @param captureMs when each frame was captured, epoch milliseconds, one array per sequence in the
+ *     sequences' order; empty when the source records no capture time (files, the generator)
  */
 public record LabelledData(
         ClassTable classes,
         List<VideoSequence> sequences,
         String description,
-        Map<String, Object> lineage) {
+        Map<String, Object> lineage,
+        List<long[]> captureMs) {
 
-    /** Copies the lists, keeping the lineage's order. */
+    /**
+     * Copies the lists and the capture times, keeping the lineage's order.
+     *
+     * @throws IllegalArgumentException when capture times are given but not one per frame
+     */
     public LabelledData {
         sequences = List.copyOf(sequences);
         lineage = Collections.unmodifiableMap(new LinkedHashMap<>(lineage));
+        boolean onePerFrame = captureMs.isEmpty() || captureMs.size() == sequences.size();
+        for (int i = 0; onePerFrame && i < captureMs.size(); i++) {
+            onePerFrame = captureMs.get(i).length == sequences.get(i).size();
+        }
+        if (!onePerFrame) {
+            throw new IllegalArgumentException(
+                    "expected a capture time per frame of each of the "
+                            + sequences.size()
+                            + " sequences, or none");
+        }
+        captureMs = captureMs.stream().map(long[]::clone).toList();
+    }
+
+    /** Frames without capture times. */
+    public LabelledData(
+            ClassTable classes,
+            List<VideoSequence> sequences,
+            String description,
+            Map<String, Object> lineage) {
+        this(classes, sequences, description, lineage, List.of());
+    }
+
+    /** A copy of the capture times. */
+    @Override
+    public List<long[]> captureMs() {
+        return captureMs.stream().map(long[]::clone).toList();
+    }
+
+    /** Whether the source recorded when each frame was captured. */
+    public boolean hasCaptureTimes() {
+        return !captureMs.isEmpty();
+    }
+
+    /**
+     * Each sequence cut into the runs the topology seeds through: a frame captured more than {@code
+     * maxGapMs} before or after its predecessor starts a new run, from a zero canvas, as serve's
+     * {@code canvas.max.gap.ms} resets a camera's canvas. A sequence without capture times, or a
+     * {@code maxGapMs} of 0 (serve's "no limit"), is one run. A run after the first is named after
+     * the sequence and its first frame's index in it: {@code cam:5+12}.
+     *
+     * @return per sequence, in order, its runs in time order
+     */
+    public List<List<VideoSequence>> seededRuns(long maxGapMs) {
+        List<List<VideoSequence>> out = new ArrayList<>(sequences.size());
+        for (int i = 0; i < sequences.size(); i++) {
+            VideoSequence s = sequences.get(i);
+            if (!hasCaptureTimes() || maxGapMs <= 0) {
+                out.add(List.of(s));
+                continue;
+            }
+            long[] times = captureMs.get(i);
+            List<VideoSequence> runs = new ArrayList<>();
+            int start = 0;
+            for (int f = 1; f <= s.size(); f++) {
+                if (f == s.size() || gapExceeds(times[f], times[f - 1], maxGapMs)) {
+                    String id = start == 0 ? s.id() : s.id() + "+" + start;
+                    runs.add(new VideoSequence(id, s.frames().subList(start, f)));
+                    start = f;
+                }
+            }
+            out.add(runs.isEmpty() ? List.of(s) : runs);
+        }
+        return out;
+    }
+
+    /**
+     * Whether two capture times are more than {@code limit} apart, without overflow: the topology's
+     * rule (CanvasPolicy), which trainer cannot call, as it does not depend on topology.
+     */
+    static boolean gapExceeds(long a, long b, long limit) {
+        long difference;
+        try {
+            difference = Math.subtractExact(a, b);
+        } catch (ArithmeticException e) {
+            difference = a > b ? Long.MAX_VALUE : Long.MIN_VALUE + 1;
+        }
+        return Math.abs(difference) > limit;
     }
 
     /**
@@ -73,7 +157,7 @@ public record LabelledData(
             }
             out.add(new VideoSequence(s.id(), frames));
         }
-        return new LabelledData(mapping.target(), out, description, lineage);
+        return new LabelledData(mapping.target(), out, description, lineage, captureMs);
     }
 
     /**

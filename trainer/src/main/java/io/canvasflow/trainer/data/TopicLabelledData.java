@@ -13,7 +13,6 @@ import io.canvasflow.synthetic.VideoSequence;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,8 @@ import org.apache.kafka.common.KafkaException;
  * Reads labelled frames from a Kafka topic (as {@code canvasflow label} writes them): every
  * committed record from the beginning to the end offsets at the time of the call. A camera's
  * consecutive frames become one sequence, so clip training and seeded evaluation chain them as the
- * topology would; a gap in the sequence numbers starts a new sequence.
+ * topology would; a gap in the sequence numbers starts a new sequence. Each frame's capture time is
+ * kept ({@link LabelledData#captureMs}), so that a seeded evaluation resets where serve would.
  */
 public final class TopicLabelledData {
 
@@ -69,7 +69,7 @@ public final class TopicLabelledData {
      *     labelled frame matches
      */
     public static LabelledData read(Request request) {
-        Map<String, TreeMap<Long, LabeledFrame>> byCamera = new LinkedHashMap<>();
+        Map<String, TreeMap<Long, Captured>> byCamera = new LinkedHashMap<>();
         List<String> classes = null;
         String teacher = null;
         TreeSet<String> allCameras = new TreeSet<>();
@@ -114,7 +114,11 @@ public final class TopicLabelledData {
                                         + "; read one labelling at a time");
                     }
                     byCamera.computeIfAbsent(frame.getCameraId(), c -> new TreeMap<>())
-                            .put(frame.getSequence(), decode(frame, where, request));
+                            .put(
+                                    frame.getSequence(),
+                                    new Captured(
+                                            decode(frame, where, request),
+                                            frame.getCaptureTimestamp().toEpochMilli()));
                 }
                 // only waiting counts, not decoding: the clock starts again after the batch (or
                 // a stretch of aborted records the read moved past)
@@ -143,12 +147,19 @@ public final class TopicLabelledData {
         if (byCamera.isEmpty()) {
             throw new DatasetException(noFrames(request, allCameras));
         }
+        List<VideoSequence> sequences = new ArrayList<>();
+        List<long[]> captureMs = new ArrayList<>();
+        sequences(byCamera, sequences, captureMs);
         return new LabelledData(
                 ClassTable.withVocPalette(classes),
-                sequences(byCamera),
+                sequences,
                 "labelled frames of topic " + topic,
-                lineage(request, byCamera, teacher));
+                lineage(request, byCamera, teacher),
+                captureMs);
     }
+
+    /** A labelled frame and when it was captured, epoch milliseconds. */
+    private record Captured(LabeledFrame frame, long captureMs) {}
 
     /** The whole topic as it is now; a topic that is not there is a {@link DatasetException}. */
     private static TopicSnapshot snapshot(Map<String, Object> config, String topic) {
@@ -192,16 +203,22 @@ public final class TopicLabelledData {
         return request.width() > 0 ? LabelledData.resize(f, request.width(), request.height()) : f;
     }
 
-    private static List<VideoSequence> sequences(
-            Map<String, TreeMap<Long, LabeledFrame>> byCamera) {
-        List<VideoSequence> out = new ArrayList<>();
-        for (Map.Entry<String, TreeMap<Long, LabeledFrame>> camera : byCamera.entrySet()) {
-            List<LabeledFrame> run = new ArrayList<>();
+    /**
+     * Adds each camera's runs of consecutive sequence numbers to {@code sequences}, sorted by id,
+     * and their frames' capture times to {@code captureMs} in the same order.
+     */
+    private static void sequences(
+            Map<String, TreeMap<Long, Captured>> byCamera,
+            List<VideoSequence> sequences,
+            List<long[]> captureMs) {
+        TreeMap<String, List<Captured>> runs = new TreeMap<>();
+        for (Map.Entry<String, TreeMap<Long, Captured>> camera : byCamera.entrySet()) {
+            List<Captured> run = new ArrayList<>();
             long first = -1;
             long previous = -2;
-            for (Map.Entry<Long, LabeledFrame> f : camera.getValue().entrySet()) {
+            for (Map.Entry<Long, Captured> f : camera.getValue().entrySet()) {
                 if (f.getKey() != previous + 1 && !run.isEmpty()) {
-                    out.add(new VideoSequence(camera.getKey() + ":" + first, run));
+                    runs.put(camera.getKey() + ":" + first, run);
                     run = new ArrayList<>();
                 }
                 if (run.isEmpty()) {
@@ -210,14 +227,18 @@ public final class TopicLabelledData {
                 run.add(f.getValue());
                 previous = f.getKey();
             }
-            out.add(new VideoSequence(camera.getKey() + ":" + first, run));
+            runs.put(camera.getKey() + ":" + first, run);
         }
-        out.sort(Comparator.comparing(VideoSequence::id));
-        return out;
+        runs.forEach(
+                (id, run) -> {
+                    sequences.add(
+                            new VideoSequence(id, run.stream().map(Captured::frame).toList()));
+                    captureMs.add(run.stream().mapToLong(Captured::captureMs).toArray());
+                });
     }
 
     private static Map<String, Object> lineage(
-            Request request, Map<String, TreeMap<Long, LabeledFrame>> byCamera, String teacher) {
+            Request request, Map<String, TreeMap<Long, Captured>> byCamera, String teacher) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", "topic:" + request.topic().name());
         if (teacher != null) {
@@ -229,7 +250,7 @@ public final class TopicLabelledData {
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
         int frames = 0;
-        for (TreeMap<Long, LabeledFrame> m : byCamera.values()) {
+        for (TreeMap<Long, Captured> m : byCamera.values()) {
             from = Math.min(from, m.firstKey());
             to = Math.max(to, m.lastKey());
             frames += m.size();

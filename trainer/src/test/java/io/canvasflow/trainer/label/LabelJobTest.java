@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.label;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,14 +11,18 @@ import io.canvasflow.clients.FrameSources;
 import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.VideoSequence;
 import io.canvasflow.testsupport.TopicReader;
+import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.SequenceRange;
+import io.canvasflow.trainer.data.TopicLabelledData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,6 +136,46 @@ class LabelJobTest {
             assertEquals(0, sink.checkpointed());
         }
         assertEquals(0, committed(topic, 0));
+    }
+
+    @Test
+    void shouldKeepEachFramesCaptureTimeSoThatEvaluateResetsWhereServeWould() throws Exception {
+        // Given a camera's consecutive labelled frames in a topic, the third captured 5 s after
+        // the second
+        String topic = "capture-times";
+        long[] times = {1_000, 1_040, 6_040, 6_080};
+        try (TopicSink sink = topicSink(topic, LabelJob.Batching.WHOLE_RUN)) {
+            for (int i = 0; i < times.length; i++) {
+                byte[] labels = new byte[32 * 24];
+                labels[0] = 1;
+                sink.add(
+                        "cam",
+                        10 + i,
+                        Instant.ofEpochMilli(times[i]),
+                        new BufferedImage(32, 24, BufferedImage.TYPE_3BYTE_BGR),
+                        labels);
+            }
+            sink.commit();
+        }
+        // When they are read back as labelled data
+        LabelledData read =
+                TopicLabelledData.read(
+                        new TopicLabelledData.Request(
+                                Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                                Topics.FRAMES_LABELLED.withName(topic),
+                                "cam",
+                                SequenceRange.ALL,
+                                null,
+                                0,
+                                0,
+                                TopicLabelledData.IDLE_LIMIT));
+        // Then they are one sequence that keeps each frame's capture time
+        assertEquals(List.of("cam:10"), read.sequences().stream().map(s -> s.id()).toList());
+        assertArrayEquals(times, read.captureMs().get(0));
+        // and serve's default gap starts a second seeded run at the third frame
+        assertEquals(
+                List.of(2, 2),
+                read.seededRuns(2_000).get(0).stream().map(VideoSequence::size).toList());
     }
 
     private static final Duration HOUR = Duration.ofHours(1);

@@ -1,0 +1,91 @@
+package io.canvasflow.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.canvasflow.model.CostModel;
+import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.VideoSequence;
+import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.trainer.data.ClassMapping;
+import io.canvasflow.trainer.data.LabelledData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The seeded run on labelled footage: where it starts again from a zero canvas, as serve does. */
+class FootageEvaluationTest {
+
+    @Test
+    void shouldStartTheSeededRunAgainFromZeroAfterACaptureTimeGapAsServeDoes() {
+        // Given an untrained tiny model (3 iterations from zero) and a camera's 5 consecutive
+        // frames, the 4th captured 3 s after the 3rd, more than serve's default gap of 2 s
+        Random random = new Random(11);
+        List<LabeledFrame> frames = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            frames.add(EvaluationReportTest.randomFrame(64, 48, random));
+        }
+        LabelledData data =
+                new LabelledData(
+                        ClassTable.withVocPalette(EvaluationReportTest.CLASSES),
+                        List.of(new VideoSequence("cam:0", frames)),
+                        "test",
+                        Map.of(),
+                        List.of(new long[] {0, 40, 80, 3080, 3120}));
+        try (SegmentationModel model =
+                SegmentationModel.initialize(EvaluationReportTest.tinySpec(), DeviceChoice.CPU)) {
+            ClassMapping same = ModelClassMapping.of(model.spec(), data.classes(), null);
+
+            // When it is scored with serve's default gap, and with no limit (serve's 0)
+            FootageEvaluation gapped =
+                    FootageEvaluation.run(model, data, same, 3, EvaluateCommand.DEFAULT_MAX_GAP_MS);
+            FootageEvaluation whole = FootageEvaluation.run(model, data, same, 3, 0);
+
+            // Then the 4th frame runs from zero, as serve's first frame after the gap: two of the
+            // five frames at 3 iterations, the rest seeded at 2 (one at 3 without a limit)
+            CostModel cost = model.cost();
+            assertEquals(
+                    (2 * cost.frameGflops(3) + 3 * cost.frameGflops(2)) / 5,
+                    gapped.report().seeded().gflops(),
+                    1e-9);
+            assertEquals(
+                    (cost.frameGflops(3) + 4 * cost.frameGflops(2)) / 5,
+                    whole.report().seeded().gflops(),
+                    1e-9);
+            // and the seeded figure is that of the masks of the two runs
+            ConfusionMatrix expected = new ConfusionMatrix(3);
+            List<byte[]> masks = new ArrayList<>();
+            masks.addAll(
+                    Evaluator.seededMasks(
+                            model, new VideoSequence("a", frames.subList(0, 3)), 3, 2));
+            masks.addAll(
+                    Evaluator.seededMasks(
+                            model, new VideoSequence("b", frames.subList(3, 5)), 3, 2));
+            for (int i = 0; i < 5; i++) {
+                expected.add(masks.get(i), frames.get(i).labels());
+            }
+            assertEquals(expected.meanIou(), gapped.report().seeded().miou(), 1e-12);
+            // and the report says how many gaps started it again, and over what
+            assertEquals(
+                    "1 (capture-time gaps over 2000 ms, serve's canvas.max.gap.ms, after which the"
+                            + " seeded run starts again from a zero canvas)",
+                    gapped.lineage().get("seededResets"));
+            assertFalse(whole.lineage().containsKey("seededResets"), whole.lineage().toString());
+            // while the zero-canvas curve, frame by frame, is the same either way
+            assertEquals(
+                    whole.report().zeroMiou(3), gapped.report().zeroMiou(3), 1e-12, "zero-3 mIoU");
+        }
+    }
+
+    @Test
+    void shouldDefaultToServesGap() {
+        // Then evaluate's default --max-gap-ms is serve's canvas.max.gap.ms default (trainer does
+        // not depend on topology, so the number is written twice)
+        assertEquals(CanvasFlowConfig.defaults().maxGapMs(), EvaluateCommand.DEFAULT_MAX_GAP_MS);
+    }
+}

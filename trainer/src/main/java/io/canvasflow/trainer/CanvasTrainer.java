@@ -321,7 +321,9 @@ public final class CanvasTrainer {
         metrics.put("trainingSeconds", Math.round(seconds));
         metrics.put("finalLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
         if (o.type() == ModelType.RECURRENT && o.videoFraction() > 0) {
+            // the clips' shape: their length and the iterations each seeded frame ran
             metrics.put("clipFrames", o.clipFrames());
+            metrics.put("seededIterations", o.seededIterations());
         }
         if (initVersion != null) {
             metrics.put("fineTunedFrom", initVersion);

@@ -101,6 +101,9 @@ class CanvasTrainerTest {
         // Then the new model records where it came from, and its weights moved
         assertEquals(base.spec().version(), tuned.spec().metrics().get("fineTunedFrom"));
         assertEquals(3, ((Number) tuned.spec().metrics().get("clipFrames")).intValue());
+        assertEquals(2, ((Number) tuned.spec().metrics().get("seededIterations")).intValue());
+        // (the base model ran no clip, so no seeded iteration either)
+        assertFalse(base.spec().metrics().containsKey("seededIterations"));
         assertTrue(
                 !base.spec().parameters().sha256().equals(tuned.spec().parameters().sha256()),
                 "fine-tuning left the weights unchanged");

@@ -99,17 +99,21 @@ class SpecialiseTest {
                         "0.5",
                         "--clip-frames",
                         "2",
+                        "--seeded-iterations",
+                        "3",
                         "--freeze-backbone-steps",
                         "2",
                         "--output",
                         dir.resolve("tuned").toString());
-        // Then it has the mapped classes and records its lineage
+        // Then it has the mapped classes and records its lineage and training settings
         assertEquals(0, run.exit(), run.err());
         ModelSpec spec = SegmentationModel.readSpec(dir.resolve("tuned"));
         assertEquals(List.of("background", "person"), spec.classNames());
         assertEquals(
                 SegmentationModel.readSpec(base).version(), spec.metrics().get("fineTunedFrom"));
         assertEquals(2, ((Number) spec.metrics().get("frozenBackboneSteps")).intValue());
+        assertEquals(2, ((Number) spec.metrics().get("clipFrames")).intValue());
+        assertEquals(3, ((Number) spec.metrics().get("seededIterations")).intValue());
         try (SegmentationModel loaded = SegmentationModel.load(dir.resolve("tuned"))) {
             assertEquals(2, loaded.net().numClasses());
         }

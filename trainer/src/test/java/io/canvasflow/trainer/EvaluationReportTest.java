@@ -9,6 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.canvasflow.model.Architecture;
+import io.canvasflow.model.CostModel;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
@@ -317,6 +318,37 @@ class EvaluationReportTest {
                                         .build());
                 assertArrayEquals(result.map().indices(), last.masks().get(2));
             }
+        }
+    }
+
+    @Test
+    void shouldReportTheSeededGflopsAsTheMeanOverFirstAndSeededFrames() {
+        // Given an untrained tiny model (3 iterations from zero) and sequences of 1, 4, 0 and 3
+        // frames: 3 first frames and 5 seeded ones
+        Random random = new Random(3);
+        List<VideoSequence> sequences = new ArrayList<>();
+        for (int size : new int[] {1, 4, 0, 3}) {
+            List<LabeledFrame> frames = new ArrayList<>();
+            for (int f = 0; f < size; f++) {
+                frames.add(randomFrame(64, 48, random));
+            }
+            sequences.add(new VideoSequence("seq-" + sequences.size(), frames));
+        }
+        try (SegmentationModel model = SegmentationModel.initialize(tinySpec(), DeviceChoice.CPU)) {
+            // When it is evaluated with a curve of 2 iterations (short of its 3) and 1 seeded
+            Report report = Evaluator.evaluate(model, null, sequences, 2, 3, 1, 1, 8);
+
+            // Then the seeded row's GFLOPs are the mean per frame: each first frame at the 2
+            // iterations the curve reaches, as serve runs a camera's first frame, the rest at 1
+            CostModel cost = model.cost();
+            assertEquals(8, report.frames());
+            assertEquals(1, report.seeded().iterations());
+            assertEquals(
+                    (3 * cost.frameGflops(2) + 5 * cost.frameGflops(1)) / 8,
+                    report.seeded().gflops(),
+                    1e-12);
+            // and the zero-canvas points cost their own iterations
+            assertEquals(cost.frameGflops(2), report.zeroCanvas().get(1).gflops(), 1e-12);
         }
     }
 

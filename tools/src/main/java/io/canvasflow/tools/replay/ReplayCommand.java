@@ -318,12 +318,14 @@ public final class ReplayCommand extends BaseCommand {
                 throw usage(problem);
             }
         }
-        // the settings built above without a problem (settingsProblem), so this builds too
+        // the settings built above without a problem (settingsProblem), so this builds too: with
+        // the -D settings, which may mend a bad file or variable value
         String replaced =
                 OwnedSettings.replacedFromConfig(
                         CanvasFlowConfig.builder()
                                 .optFile(configOptions.configFile())
                                 .optEnvironment(System.getenv())
+                                .opt(configOptions.overrides())
                                 .build(),
                         chosen);
         if (replaced != null) {

@@ -242,8 +242,18 @@ class ReplayCommandTest {
     void shouldRefuseABadModelSettingOrReportBeforeStartingTheBroker() throws Exception {
         Path emptyModel = Files.createDirectories(dir.resolve("empty-model"));
         Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Path badGap = Files.writeString(dir.resolve("bad-gap.properties"), "canvas.max.gap.ms=x\n");
         Map<List<String>, String> refusals =
                 Map.of(
+                        // a file's bad value that -D mends gets as far as the broker check
+                        List.of(
+                                "--config",
+                                badGap.toString(),
+                                "-D",
+                                "canvas.max.gap.ms=5000",
+                                "--bootstrap-servers",
+                                "127.0.0.1:1"),
+                        "no Kafka broker at 127.0.0.1:1",
                         List.of("--model", emptyModel.toString()),
                         "--model: no model.json in " + emptyModel,
                         List.of("--baseline", emptyModel.toString()),

@@ -54,7 +54,13 @@ public final class OwnedSettings {
     public static String problem(
             String command, Map<String, String> overrides, Map<String, String> owners) {
         for (String key : overrides.keySet()) {
-            String owner = owners.get(key);
+            // as the configuration reads it: kafka.state.dir sets state.dir
+            String name = key.trim();
+            String owner =
+                    owners.get(
+                            name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
+                                    ? name.substring(CanvasFlowConfig.KAFKA_PREFIX.length())
+                                    : name);
             if (owner != null) {
                 return "-D "
                         + key
@@ -80,7 +86,15 @@ public final class OwnedSettings {
         for (String key : runSettings) {
             owners.put(
                     key,
-                    "each run sets its own (a fresh application id, topics and state directory)");
+                    switch (key) {
+                        case CanvasFlowConfig.HTTP_PORT -> "each run picks a free port of its own";
+                        case CanvasFlowConfig.TOPIC_PARTITIONS ->
+                                "each run gives its topics the partitions its own options say";
+                        case CanvasFlowConfig.TOPICS_CREATE -> "each run creates its own topics";
+                        default ->
+                                "each run sets its own (a fresh application id, topics and state"
+                                        + " directory)";
+                    });
         }
         owners.put(
                 CanvasFlowConfig.BOOTSTRAP_SERVERS,

@@ -139,11 +139,16 @@ class ScaleBenchCommandTest {
                         List.of("-D", "topic.frames=frames"),
                         "-D topic.frames cannot be used",
                         List.of("-D", "topic.partitions=3"),
-                        "-D topic.partitions cannot be used",
+                        "-D topic.partitions cannot be used with canvasflow bench scale: each run"
+                                + " gives its topics the partitions its own options say",
                         List.of("-D", "state.dir=/tmp/scale-state"),
                         "-D state.dir cannot be used",
+                        // kafka. is a prefix the configuration strips: the same setting
+                        List.of("-D", "kafka.state.dir=/tmp/scale-state"),
+                        "-D kafka.state.dir cannot be used",
                         List.of("-D", "http.port=8080"),
-                        "-D http.port cannot be used",
+                        "-D http.port cannot be used with canvasflow bench scale: each run picks a"
+                                + " free port of its own; leave it out",
                         List.of(
                                 "--bootstrap-servers",
                                 "127.0.0.1:1",

@@ -94,13 +94,10 @@ public record FootageEvaluation(
         }
         Map<String, Object> lineage = new LinkedHashMap<>(labelled.lineage());
         if (data.hasCaptureTimes() && maxGapMs > 0) {
-            lineage.put(
-                    "seededResets",
-                    (allRuns.size() - runs.size())
-                            + " (capture-time gaps over "
-                            + maxGapMs
-                            + " ms, serve's canvas.max.gap.ms, after which the seeded run starts"
-                            + " again from a zero canvas)");
+            // where the seeded run started again from a zero canvas: capture-time gaps over
+            // maxGapMs, as serve's canvas.max.gap.ms
+            lineage.put("seededResets", allRuns.size() - runs.size());
+            lineage.put("maxGapMs", maxGapMs);
         }
         return new FootageEvaluation(
                 model.spec().version(),

@@ -94,9 +94,13 @@ class SpecialiseFromTopicTest {
                             servers,
                             "--max-iterations",
                             "3",
+                            "--max-gap-ms",
+                            "1",
                             "--report",
                             report.toString()));
             String json = Files.readString(report.resolve("evaluation.json"));
+            // (with the gap given, not serve's default)
+            assertTrue(json.matches("(?s).*\"maxGapMs\"\\s*:\\s*1\\b.*"), json);
             assertTrue(json.contains("\"scoreIs\": \"agreement with the teacher\""), json);
             assertTrue(json.contains("\"frames\": 15"), json);
             assertTrue(Files.size(report.resolve("samples.png")) > 0);

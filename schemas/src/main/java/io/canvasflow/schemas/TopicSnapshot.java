@@ -124,6 +124,9 @@ public final class TopicSnapshot {
             List<TopicPartition> partitions = new ArrayList<>();
             infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
             partitions.sort(Comparator.comparingInt(TopicPartition::partition));
+            // Assigned, though never polled: a consumer asked for the offsets of partitions it is
+            // not assigned logs a WARN per answer ("Not updating ... as it is no longer assigned")
+            consumer.assign(partitions);
             awaitMarkers(consumer, config, partitions);
             return new TopicSnapshot(topic, bounds.resolve(consumer, partitions));
         }
@@ -143,6 +146,7 @@ public final class TopicSnapshot {
         Map<String, Object> uncommitted = new HashMap<>(config);
         uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> all = bytesConsumer(uncommitted)) {
+            all.assign(partitions);
             Map<TopicPartition, Long> ends = all.endOffsets(partitions);
             long deadline = System.nanoTime() + MARKERS_WAIT.toNanos();
             while (!committed.endOffsets(partitions).equals(ends) && System.nanoTime() < deadline) {

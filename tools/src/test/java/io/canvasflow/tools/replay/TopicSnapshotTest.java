@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.TopicSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -84,6 +87,32 @@ class TopicSnapshotTest {
         List<String> head =
                 whole.head(config, 2, IDLE).stream().map(r -> new String(r.value())).toList();
         assertEquals(List.of("a0", "a1"), head);
+    }
+
+    @Test
+    void shouldTakeASnapshotWithoutAWarningFromTheConsumer() throws Exception {
+        // Given a topic with records
+        kafka.createTopics(Map.of("quiet", 1));
+        send("quiet", 0, "q", 3);
+        Map<String, Object> config = TopicSnapshot.consumerConfig(kafka.clientConfig());
+
+        // When a snapshot is taken, with standard error (where the log goes) captured
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        TopicSnapshot snapshot;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            snapshot = TopicSnapshot.take(config, "quiet", TopicSnapshot.WHOLE);
+        } finally {
+            System.setErr(err);
+        }
+
+        // Then it took the records, and Kafka's consumer logged no WARN: asked for the ends of
+        // partitions it was not assigned, it logged one per answer ("Not updating last stable
+        // offset ... as it is no longer assigned"), which label, train and evaluate printed
+        assertEquals(3, snapshot.read(config, r -> {}, IDLE));
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(log.contains(" WARN "), log);
     }
 
     @Test

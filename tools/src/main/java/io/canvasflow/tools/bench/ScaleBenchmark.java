@@ -152,10 +152,14 @@ final class ScaleBenchmark {
             // At 512 cameras and 20 frames/s a camera's frames are 25 s apart: without this the
             // canvas would be reset for the gap, and the runs would not segment alike.
             s.put(CanvasFlowConfig.CANVAS_MAX_GAP_MS, "0");
-            // the child's working directory need not be the CanvasFlow home: name the model fully
-            Path dir = model != null ? model : DefaultModels.dir(DefaultModels.RNN);
-            s.put(CanvasFlowConfig.MODEL_DIR, dir.toAbsolutePath().toString());
+            // the child's working directory need not be the CanvasFlow home: name the model fully;
+            // --model wins over a -D model.dir, as in serve, and the shipped one is the default
+            Path shipped = DefaultModels.dir(DefaultModels.RNN);
+            s.put(CanvasFlowConfig.MODEL_DIR, shipped.toAbsolutePath().toString());
             s.putAll(overrides);
+            if (model != null) {
+                s.put(CanvasFlowConfig.MODEL_DIR, model.toAbsolutePath().toString());
+            }
             return s;
         }
 

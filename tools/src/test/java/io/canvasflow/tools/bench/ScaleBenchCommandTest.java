@@ -7,6 +7,7 @@ import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.capacity.CapacityCommand;
+import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,6 +118,26 @@ class ScaleBenchCommandTest {
             assertTrue(
                     System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), command.toString());
         }
+    }
+
+    @Test
+    void shouldGiveEachServeTheModelOfModelOverADashDModelDir() {
+        // Given -D model.dir, with and without --model
+        Path model = Path.of("/models/mine");
+        Map<String, String> d = Map.of("model.dir", "/models/other");
+        CorePlacement anywhere = CorePlacement.shared("a test");
+
+        // Then --model wins, as in serve (the -D was applied after it), and the -D applies alone
+        assertEquals(
+                model.toAbsolutePath().toString(),
+                new ScaleBenchmark.Common("b", anywhere, model, d, Path.of("w"))
+                        .settings("app", 1, Path.of("s"))
+                        .get("model.dir"));
+        assertEquals(
+                "/models/other",
+                new ScaleBenchmark.Common("b", anywhere, null, d, Path.of("w"))
+                        .settings("app", 1, Path.of("s"))
+                        .get("model.dir"));
     }
 
     @Test

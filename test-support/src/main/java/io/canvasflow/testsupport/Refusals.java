@@ -51,4 +51,15 @@ public final class Refusals {
                 });
         return runs;
     }
+
+    /**
+     * A command's help without white space, to look for words in whatever way picocli wrapped them
+     * (it wraps at dots too): {@code -Dprocessing.guarantee=at_least_once}.
+     *
+     * @param command the command
+     * @return its usage message, every run of white space removed
+     */
+    public static String helpWords(Object command) {
+        return new CommandLine(command).getUsageMessage().replaceAll("\\s+", "");
+    }
 }

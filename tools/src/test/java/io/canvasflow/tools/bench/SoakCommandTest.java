@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 class SoakCommandTest {
 
@@ -128,10 +127,8 @@ class SoakCommandTest {
             assertTrue(!run.out().contains("Starting"), run.out());
         }
         // and the help of -D names them
-        String help = new CommandLine(new SoakCommand()).getUsageMessage();
-        // (picocli wraps the text, at dots too)
-        String words = help.replaceAll("\\s+", "");
-        assertTrue(words.contains("exceptthosetherunsetsitself(num.stream.threads,"), help);
+        String words = Refusals.helpWords(new SoakCommand());
+        assertTrue(words.contains("exceptthosetherunsetsitself(num.stream.threads,"), words);
     }
 
     @Test

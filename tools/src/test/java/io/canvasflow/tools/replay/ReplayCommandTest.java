@@ -301,11 +301,9 @@ class ReplayCommandTest {
             assertFalse(run.out().contains("Starting an embedded"), run.out());
         }
         // and the help's example of -D is one that applies
-        String help = new CommandLine(new ReplayCommand()).getUsageMessage();
-        // (picocli wraps the text, at dots too)
-        String words = help.replaceAll("\\s+", "");
-        assertTrue(words.contains("-Dprocessing.guarantee=at_least_once"), help);
-        assertFalse(words.contains("canvas.keyframe.interval=30"), help);
+        String words = Refusals.helpWords(new ReplayCommand());
+        assertTrue(words.contains("-Dprocessing.guarantee=at_least_once"), words);
+        assertFalse(words.contains("canvas.keyframe.interval=30"), words);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelManifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -219,6 +220,7 @@ public final class ModelsCommand implements Callable<Integer> {
             // every serve instance after it was assigned.
             SegmentationModel.load(dir).close();
             ModelPublication publication = ModelPublication.read(dir, chunkBytes);
+            refuseAnotherModelUnder(dir, publication, client.read());
             client.createTopics(replication);
             client.publish(publication);
             out.printf(
@@ -230,6 +232,37 @@ public final class ModelsCommand implements Callable<Integer> {
             if (assignDefault) {
                 client.assign(AssignmentScope.DEFAULT, null, publication.version());
                 out.printf("assigned %s to default%n", publication.version());
+            }
+        }
+    }
+
+    /**
+     * Refuses a model whose version is published with another model.json or other parameters: the
+     * version is a name in model.json, kept when model.json is edited, so an edited one (class
+     * names, colours, iterations) would publish under the same name, and the instances that have
+     * the version loaded would go on serving the old one.
+     */
+    static void refuseAnotherModelUnder(
+            Path dir, ModelPublication publication, ModelCatalog catalog) {
+        String version = publication.version();
+        for (ModelCatalog.Version v : catalog.versions()) {
+            ModelManifest now = publication.manifest();
+            if (v.version().equals(version)
+                    && v.manifest() != null
+                    && (!v.manifest().getModelJson().equals(now.getModelJson())
+                            || !v.manifest()
+                                    .getParametersSha256()
+                                    .equals(now.getParametersSha256()))) {
+                throw new ModelRegistryException(
+                        "model "
+                                + version
+                                + " is already published with another model.json or other"
+                                + " parameters; give this one another \"version\" in "
+                                + dir.resolve(ModelSpec.FILE_NAME)
+                                + ", or remove the published one first (`canvasflow models"
+                                + " remove "
+                                + version
+                                + "`)");
             }
         }
     }

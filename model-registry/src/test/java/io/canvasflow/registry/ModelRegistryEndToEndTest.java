@@ -403,4 +403,40 @@ class ModelRegistryEndToEndTest {
         assertEquals(2, run.exit());
         assertTrue(run.err().contains("it is corrupt or from another model"), run.err());
     }
+
+    @Test
+    void shouldRefuseToPublishAnEditedModelJsonUnderAPublishedVersion() throws Exception {
+        // Given the ff model published, and a copy whose model.json was edited by hand, keeping
+        // its version (the version is a name in model.json, not a digest of it)
+        Path ff = ModelCatalogTest.MODELS.resolve("ff");
+        assertEquals(0, models("publish", ff.toString()).exit());
+        Path edited = Files.createDirectories(temp.resolve("ff-edited"));
+        try (var files = Files.list(ff)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, edited.resolve(f.getFileName()));
+            }
+        }
+        Path json = edited.resolve("model.json");
+        String text = Files.readString(json);
+        Files.writeString(json, text.replaceFirst("\"createdAt\"\\s*:\\s*\"", "$0edited "));
+        String version = ModelPublication.read(ff, ModelPublication.DEFAULT_CHUNK_BYTES).version();
+
+        // When it is published
+        CommandRun again = models("publish", edited.toString());
+
+        // Then it is refused in one sentence (instances that had the version loaded would go on
+        // serving the old model.json), and the same model again is still accepted
+        assertEquals(2, again.exit(), again.err());
+        assertEquals(
+                "canvasflow models publish: model "
+                        + version
+                        + " is already published with another model.json or other parameters;"
+                        + " give this one another \"version\" in "
+                        + json
+                        + ", or remove the published one first (`canvasflow models remove "
+                        + version
+                        + "`)",
+                again.err().strip());
+        assertEquals(0, models("publish", ff.toString()).exit());
+    }
 }

@@ -3,11 +3,8 @@ package io.canvasflow.registry;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.schemas.avro.ModelErrorReason;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * Follows the models and assignments topics on a background thread, from their beginning, with no
  * consumer group ({@code read_committed}, every partition): each serve instance sees every version
  * and every assignment. A version that is complete and checks is written to {@code
- * CACHE_DIR/VERSION/} ({@code model.json} and its parameter file, moved into place whole) and
- * announced; a refused one is announced with its reason. A record that cannot be read is one log
- * line and an announcement, never the end of the thread.
+ * CACHE_DIR/VERSION/} ({@code model.json} and its parameter file, forced to disk and moved into
+ * place whole: {@link ModelCache}) and announced; a refused one is announced with its reason. A
+ * record that cannot be read is one log line and an announcement, never the end of the thread.
  */
 public final class ModelFollower implements AutoCloseable {
 
@@ -43,9 +40,11 @@ public final class ModelFollower implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(10);
     private static final Duration END_CHECK = Duration.ofMillis(500);
-    private static final String TMP_INFIX = ".tmp-";
+
+    /** {@link ModelCache}'s temporary folders: VERSION.tmp-NUMBER. */
     private static final java.util.regex.Pattern TMP_NAME =
             java.util.regex.Pattern.compile(".+\\.tmp-[0-9]+");
+
     private static final Duration STALE_TMP = Duration.ofMinutes(10);
     private static final String MARKER = ".canvasflow-model-cache";
 
@@ -364,30 +363,15 @@ public final class ModelFollower implements AutoCloseable {
     /** Writes complete versions into the cache directory and passes the catalog's news on. */
     private final class Writer implements ModelCatalog.Listener {
 
+        private final ModelCache cache = new ModelCache(cacheDir);
+
         @Override
         public void complete(ModelSpec spec, String modelJson, List<byte[]> parameters) {
             Path dir = cacheDir.resolve(spec.version());
             try {
                 Files.createDirectories(cacheDir);
                 ownsCache(); // marked while still empty, the first time
-                Path json = dir.resolve(ModelSpec.FILE_NAME);
-                if (!Files.exists(json)
-                        || !Files.readString(json, StandardCharsets.UTF_8).equals(modelJson)) {
-                    Path tmp = Files.createTempDirectory(cacheDir, spec.version() + TMP_INFIX);
-                    try {
-                        Files.writeString(tmp.resolve(ModelSpec.FILE_NAME), modelJson);
-                        try (OutputStream out =
-                                Files.newOutputStream(tmp.resolve(spec.parameters().file()))) {
-                            for (byte[] chunk : parameters) {
-                                out.write(chunk);
-                            }
-                        }
-                        Utils.delete(dir.toFile());
-                        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                    } finally {
-                        Utils.delete(tmp.toFile()); // nothing left once moved; a failure's half
-                    }
-                }
+                dir = cache.write(spec, modelJson, parameters);
             } catch (IOException e) {
                 listener.modelRefused(
                         spec.version(),

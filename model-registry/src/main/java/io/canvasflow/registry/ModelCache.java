@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -50,7 +52,7 @@ final class ModelCache {
             return target;
         }
         Path tmp = writeTemp(spec, modelJson, parameters);
-        place(tmp, target);
+        place(tmp, target, modelJson);
         return target;
     }
 
@@ -95,18 +97,48 @@ final class ModelCache {
     }
 
     /**
-     * Moves a written temporary folder into place as the version's folder.
+     * Moves a written temporary folder into place as the version's folder. Serve instances may
+     * share the cache folder, and write the same version at once: a folder already there that holds
+     * the version whole is another's copy, kept (the written one is discarded); one that does not
+     * is moved aside whole and deleted there, never deleted in place, where the other's copy could
+     * have taken its place meanwhile.
      *
      * @param tmp the temporary folder, gone afterwards
      * @param target the version's folder
+     * @param modelJson the text of the version's {@code model.json}
      */
-    void place(Path tmp, Path target) throws IOException {
+    void place(Path tmp, Path target, String modelJson) throws IOException {
         try {
-            Utils.delete(target.toFile());
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            forceFolder(dir);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    forceFolder(dir);
+                    return;
+                } catch (IOException e) {
+                    // "Directory not empty", or a file of that name: whatever is there decides
+                    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || attempt == 3) {
+                        throw e;
+                    }
+                    if (holds(target, modelJson)) {
+                        return;
+                    }
+                    setAside(target);
+                }
+            }
         } finally {
-            Utils.delete(tmp.toFile()); // nothing left once moved; a failure's half
+            Utils.delete(tmp.toFile()); // nothing left once moved; a discarded or failed copy
+        }
+    }
+
+    /** Moves a folder that does not hold its version out of the way, and deletes it there. */
+    private void setAside(Path target) throws IOException {
+        Path aside = Files.createTempDirectory(dir, target.getFileName() + TMP_INFIX);
+        try {
+            Files.move(target, aside.resolve("set-aside"), StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            // another instance set it aside first
+        } finally {
+            Utils.delete(aside.toFile());
         }
     }
 

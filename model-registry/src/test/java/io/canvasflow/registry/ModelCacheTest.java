@@ -10,6 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +79,73 @@ class ModelCacheTest {
 
         // Then the folder was left as it was
         assertTrue(Files.exists(dir.resolve("kept")));
+        assertEquals(List.of(), temporaryFolders());
+    }
+
+    @Test
+    void shouldKeepTheCopyAnotherInstancePutInPlaceWhileThisOneWrote() throws Exception {
+        // Given a version written to a temporary folder, and meanwhile another serve instance
+        // sharing the cache put its own whole copy in place (and may be loading from it)
+        ModelCache writer = new ModelCache(cache);
+        Path tmp = writer.writeTemp(spec, modelJson, ff.chunks());
+        Path theirs = cached((int) Files.size(FF.resolve("parameters.bin")));
+        Files.writeString(theirs.resolve("theirs"), "");
+
+        // When this one moves its copy into place
+        writer.place(tmp, theirs, modelJson);
+
+        // Then the other's copy was neither deleted nor replaced, and this one's is gone
+        assertTrue(Files.exists(theirs.resolve("theirs")));
+        assertEquals(ff.version(), SegmentationModel.checkFiles(theirs).version());
+        assertEquals(List.of(), temporaryFolders());
+    }
+
+    @Test
+    void shouldReplaceACutShortFolderFoundInPlaceWhenMovingACopyIn() throws Exception {
+        // Given a version written to a temporary folder, and in its place a folder whose
+        // parameter file holds only its first 100 bytes
+        ModelCache writer = new ModelCache(cache);
+        Path tmp = writer.writeTemp(spec, modelJson, ff.chunks());
+        Path dir = cached(100);
+
+        // When the written copy is moved into place
+        writer.place(tmp, dir, modelJson);
+
+        // Then the folder holds the whole version, and nothing set aside is left
+        assertArrayEquals(
+                Files.readAllBytes(FF.resolve("parameters.bin")),
+                Files.readAllBytes(dir.resolve("parameters.bin")));
+        assertEquals(List.of(), temporaryFolders());
+    }
+
+    @Test
+    void shouldWriteAVersionTwoInstancesWriteAtOnce() throws Exception {
+        // Given two writers of one cache folder (two serve instances sharing it), started together
+        // on the same version, a hundred times (the old delete-then-move lost about one race in
+        // fifteen: "Directory not empty")
+        ModelCache writer = new ModelCache(cache);
+        Path dir = cache.resolve(ff.version());
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 100; i++) {
+                Utils.delete(dir.toFile());
+                CyclicBarrier together = new CyclicBarrier(2);
+                Callable<Path> write =
+                        () -> {
+                            together.await();
+                            return writer.write(spec, modelJson, ff.chunks());
+                        };
+                List<Future<Path>> both = List.of(two.submit(write), two.submit(write));
+
+                // Then both succeed, and the folder holds the version whole
+                for (Future<Path> one : both) {
+                    assertEquals(dir, one.get(30, TimeUnit.SECONDS));
+                }
+                assertTrue(ModelCache.holds(dir, modelJson), "race " + i);
+            }
+        } finally {
+            two.shutdownNow();
+        }
         assertEquals(List.of(), temporaryFolders());
     }
 }

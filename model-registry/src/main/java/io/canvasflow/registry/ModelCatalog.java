@@ -261,17 +261,14 @@ public final class ModelCatalog {
         // at most the first few: the sentence names them, and the list stays small
         // A chunk of another publication of the version counts while it holds its bytes: two
         // publishes of one model that raced interleave their chunks, and the digest, checked once
-        // the version is put together, says whether they make the model.
+        // the version is put together, says whether they make the model. One whose bytes a
+        // refusal let go is missing, whichever its publication.
         List<Integer> missing =
                 IntStream.range(0, count)
                         .filter(
                                 i ->
                                         !have.containsKey(i)
-                                                || !(have.get(i)
-                                                                .publication()
-                                                                .equals(published.publication())
-                                                        || !assemble
-                                                        || have.get(i).data() != null))
+                                                || (assemble && have.get(i).data() == null))
                         .boxed()
                         .limit(MISSING_NAMED)
                         .toList();
@@ -373,11 +370,10 @@ public final class ModelCatalog {
 
     private void refuse(String version, ModelErrorReason reason, String message) {
         refused.put(version, reason + ": " + message);
-        if (reason != ModelErrorReason.CHUNK_MISSING) {
-            // Refused for good: keep the chunk sizes, not the bytes. (A missing chunk may still
-            // come, and then the chunks already here are needed.)
-            chunksOf(version).replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
-        }
+        // Refused until a manifest comes again (it is published again, with all of its chunks):
+        // keep the chunk sizes, not the bytes. A chunk missing once the topic is read to its end
+        // is not on its way: a publication's chunks and manifest are one transaction.
+        chunksOf(version).replaceAll((i, c) -> new Chunk(c.publication(), null, c.size()));
         listener.refused(version, reason, message);
     }
 
@@ -484,6 +480,14 @@ public final class ModelCatalog {
     public synchronized boolean isComplete(String version) {
         Published published = manifests.get(version);
         return published != null && published.publication().equals(completePublication(version));
+    }
+
+    /** The chunk bytes held for a version: none once it is put together or refused. */
+    synchronized long heldBytes(String version) {
+        return chunks.getOrDefault(version, Map.of()).values().stream()
+                .filter(c -> c.data() != null)
+                .mapToLong(c -> c.data().length)
+                .sum();
     }
 
     /** Whether a version has a manifest on the topic. */

@@ -168,11 +168,25 @@ class ModelCatalogTest {
         assertEquals(List.of(ModelErrorReason.CHUNK_MISSING), heard.reasons);
         assertTrue(heard.refused.get(0).contains("lacks chunk(s) [2]"), heard.refused.get(0));
 
-        // And when the chunk comes after all (compaction may move a re-sent chunk), it is complete
+        // And the bytes of the chunks that came are let go, as for any refusal
+        assertEquals(0, catalog.heldBytes(publication.version()));
+
+        // And a chunk that comes after all, alone, does not make it complete
         assertTrue(catalog.applyModel(lost.getKey(), lost.getValue()));
-        assertEquals(0, heard.complete.size(), "a refused version stays refused until republished");
+        catalog.caughtUp();
+        assertEquals(List.of(), heard.complete);
+        assertEquals(List.of(ModelErrorReason.CHUNK_MISSING), heard.reasons);
+
+        // And neither does its manifest read again: the chunks whose bytes went are missing
         applyAll(catalog, List.of(records.get(records.size() - 1)));
+        catalog.caughtUp();
+        assertEquals(List.of(), heard.complete);
+        assertTrue(heard.refused.get(1).contains("lacks chunk(s) [0, 1, 3"), heard.refused.get(1));
+
+        // When it is published again, it is complete
+        applyAll(catalog, rnn().records());
         assertEquals(1, heard.complete.size());
+        assertTrue(catalog.isComplete(publication.version()));
     }
 
     @Test

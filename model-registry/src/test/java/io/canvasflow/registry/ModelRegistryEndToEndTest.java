@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -210,9 +211,14 @@ class ModelRegistryEndToEndTest {
         assertEquals(0, models("publish", ff.toString(), "--chunk-bytes", "65536").exit());
         String version = ModelPublication.read(ff, 65536).version();
 
+        // The version's own row says complete ("incomplete" holds the word too)
         CommandRun list = models("list");
         assertEquals(0, list.exit(), list.err());
-        assertTrue(list.out().contains(version) && list.out().contains("complete"), list.out());
+        assertTrue(
+                Pattern.compile("(?m)^" + Pattern.quote(version) + "\\s.*\\bcomplete\\b")
+                        .matcher(list.out())
+                        .find(),
+                list.out());
 
         assertEquals(0, models("assign", "--camera-pattern", "dock-.*", "--model", version).exit());
         CommandRun assignments = models("assignments");

@@ -81,6 +81,10 @@ public final class VideoFileSource implements FrameSource {
         this.firstIndex = firstIndex;
         this.index = firstIndex;
         boolean stream = isUrl(url);
+        if (!stream && !Files.exists(Path.of(url))) {
+            throw new FrameSourceException(
+                    "no file at " + location + "; give a video file or a stream URL");
+        }
         if (!stream && !Files.isRegularFile(Path.of(url))) {
             throw new FrameSourceException(
                     "expected a video file or a stream URL but " + location + " is neither");

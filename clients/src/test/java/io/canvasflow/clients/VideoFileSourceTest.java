@@ -150,7 +150,9 @@ class VideoFileSourceTest {
         FrameSourceException e =
                 assertThrows(FrameSourceException.class, () -> VideoFileSource.open(missing));
 
-        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        // (it said "expected a video file or a stream URL but ... is neither")
+        assertEquals(
+                "no file at " + missing + "; give a video file or a stream URL", e.getMessage());
     }
 
     @Test

@@ -267,6 +267,28 @@ public final class ModelsCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A model's lineage for the list: model.json is read with Gson, which reads every number as a
+     * double, so a whole number is written without its ".0" ({@code frames=570}).
+     */
+    static String lineage(Object lineage) {
+        if (!(lineage instanceof Map<?, ?> map)) {
+            return String.valueOf(lineage);
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        map.forEach(
+                (k, v) ->
+                        parts.add(
+                                k
+                                        + "="
+                                        + (v instanceof Double d
+                                                        && d == Math.rint(d)
+                                                        && Math.abs(d) < 1e15
+                                                ? Long.toString(d.longValue())
+                                                : v)));
+        return "{" + String.join(", ", parts) + "}";
+    }
+
     /** {@code models list}. */
     @Command(name = "list", description = "List the published versions.")
     static final class ListVersions extends RegistryCommand {
@@ -298,7 +320,7 @@ public final class ModelsCommand implements Callable<Integer> {
                         v.manifest().getPublishedAt(),
                         v.status(),
                         (spec == null ? "" : String.join(",", spec.classNames()))
-                                + (lineage == null ? "" : " " + lineage));
+                                + (lineage == null ? "" : " " + lineage(lineage)));
             }
         }
     }

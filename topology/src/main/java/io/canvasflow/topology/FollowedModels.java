@@ -123,6 +123,7 @@ final class FollowedModels implements AutoCloseable {
                                 throw new IllegalStateException(why);
                             });
             router.preloadAssigned(CATCH_UP);
+            sayIfTheDefaultWins(config, fallback, follower);
             if (!router.hasModel() && !awaitDefault(config, follower, router)) {
                 throw noModel(config);
             }
@@ -141,6 +142,33 @@ final class FollowedModels implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Says when a model directory the user named serves no camera: a default assignment on the
+     * topic wins over it for every camera without one of its own (README "Models through Kafka").
+     */
+    private static void sayIfTheDefaultWins(
+            CanvasFlowConfig config, ModelSource fallback, ModelFollower follower) {
+        if (fallback == null || config.modelDirIsDefault()) {
+            return;
+        }
+        follower.catalog()
+                .defaultVersion()
+                .ifPresent(
+                        version ->
+                                LOG.warn(
+                                        "{} {} serves no camera: topic {} assigns {} as the"
+                                                + " default, which every camera without an"
+                                                + " assignment of its own gets; publish and"
+                                                + " assign this model (canvasflow models publish"
+                                                + " DIR, then models assign), or unassign the"
+                                                + " default (canvasflow models unassign"
+                                                + " --default)",
+                                        CanvasFlowConfig.MODEL_DIR,
+                                        config.modelDir(),
+                                        config.modelAssignmentsTopic(),
+                                        version));
     }
 
     /**

@@ -336,7 +336,9 @@ public final class CanvasTrainer {
             metrics.put("classWeights", w);
         }
         if (fineTuning.freezeBackboneSteps() > 0) {
-            metrics.put("frozenBackboneSteps", fineTuning.freezeBackboneSteps());
+            // the steps it was frozen for: fewer than asked when the run was shorter
+            metrics.put(
+                    "frozenBackboneSteps", Math.min(fineTuning.freezeBackboneSteps(), o.steps()));
         }
         if (!fineTuning.lineage().isEmpty()) {
             metrics.put("lineage", fineTuning.lineage());

@@ -101,8 +101,9 @@ class SpecialiseTest {
                         "2",
                         "--seeded-iterations",
                         "3",
+                        // (more than the run has: the backbone stays frozen for its 3)
                         "--freeze-backbone-steps",
-                        "2",
+                        "5",
                         "--output",
                         dir.resolve("tuned").toString());
         // Then it has the mapped classes and records its lineage and training settings
@@ -111,7 +112,7 @@ class SpecialiseTest {
         assertEquals(List.of("background", "person"), spec.classNames());
         assertEquals(
                 SegmentationModel.readSpec(base).version(), spec.metrics().get("fineTunedFrom"));
-        assertEquals(2, ((Number) spec.metrics().get("frozenBackboneSteps")).intValue());
+        assertEquals(3, ((Number) spec.metrics().get("frozenBackboneSteps")).intValue());
         assertEquals(2, ((Number) spec.metrics().get("clipFrames")).intValue());
         assertEquals(3, ((Number) spec.metrics().get("seededIterations")).intValue());
         try (SegmentationModel loaded = SegmentationModel.load(dir.resolve("tuned"))) {

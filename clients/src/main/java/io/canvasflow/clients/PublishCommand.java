@@ -155,7 +155,7 @@ public final class PublishCommand extends BaseCommand {
     public Integer call() throws InterruptedException {
         try (GracefulStop stop = new GracefulStop("publish-shutdown", this::stop, STOP_GRACE)) {
             // rewritten in place twice a second: on a terminal only, not into a log file
-            PublishResult result = publish(System.console() != null ? err() : null);
+            PublishResult result = publish(PublishJob.progressOnTerminal(err()));
             out().print(result.summary());
             out().flush();
             return result.succeeded() ? 0 : 1;

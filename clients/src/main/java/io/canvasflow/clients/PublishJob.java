@@ -113,6 +113,18 @@ public final class PublishJob {
     }
 
     /**
+     * Where a command's progress line goes ({@link Builder#optProgress}): {@code out} when this JVM
+     * runs on a terminal, none when its output is redirected, so that a log file or a pipe does not
+     * fill with a line rewritten in place by carriage returns.
+     *
+     * @param out the writer for the line, for example picocli's error writer; or null
+     * @return {@code out} on a terminal, else null
+     */
+    public static PrintWriter progressOnTerminal(PrintWriter out) {
+        return System.console() != null ? out : null;
+    }
+
+    /**
      * Runs every camera to its end and waits until the broker has acknowledged or refused each
      * frame. Runs once. After {@link #stop()} the waits are bounded: 15 s for the cameras, and 5 s
      * from the stop (or the cameras' end, if later) for Kafka's acknowledgements; frames sent and

@@ -28,7 +28,7 @@ public final class ReplayFootage {
      * @param topic the frames topic
      * @param cameraIds one id per camera
      * @param frames frames per camera
-     * @param progress where to show a progress line, or null
+     * @param progress where to show a progress line on a terminal, or null
      * @return what was published
      * @throws InterruptedException when interrupted
      */
@@ -45,9 +45,7 @@ public final class ReplayFootage {
             for (int i = 0; i < cameraIds.size(); i++) {
                 job.addCamera(cameraIds.get(i), new SyntheticCameraSource(i, frames));
             }
-            if (progress != null) {
-                job.optProgress(progress);
-            }
+            showProgress(job, progress);
             return check(job.build().run());
         }
     }
@@ -60,7 +58,7 @@ public final class ReplayFootage {
      * @param cameraId the camera id
      * @param video the file
      * @param limit at most this many frames, 0 for all
-     * @param progress where to show a progress line, or null
+     * @param progress where to show a progress line on a terminal, or null
      * @return what was published
      * @throws InterruptedException when interrupted
      */
@@ -79,10 +77,19 @@ public final class ReplayFootage {
                             .optRate(FrameRate.max())
                             .optLimit(limit)
                             .addCamera(cameraId, VideoFileSource.open(video));
-            if (progress != null) {
-                job.optProgress(progress);
-            }
+            showProgress(job, progress);
             return check(job.build().run());
+        }
+    }
+
+    /**
+     * Shows the job's progress line on a terminal only, as {@code canvasflow publish} does: output
+     * redirected to a file or a pipe gets no carriage returns.
+     */
+    private static void showProgress(PublishJob.Builder job, PrintWriter progress) {
+        PrintWriter shown = PublishJob.progressOnTerminal(progress);
+        if (shown != null) {
+            job.optProgress(shown);
         }
     }
 

@@ -146,6 +146,30 @@ final class PipelineBenchTable {
     }
 
     /**
+     * What {@code bench pipeline} prints after an end-to-end run: its frames/s and its latency
+     * probe's figures ({@code -} for a percentile an incomplete probe does not give), or that no
+     * probe ran.
+     *
+     * @param p the run
+     * @param latencyFrames the frames the probe was to send ({@code --latency-frames})
+     * @return the line, indented, with its line break
+     */
+    static String endToEndLine(Phase p, int latencyFrames) {
+        String latency =
+                p.latency().frames() == 0
+                        ? "latency not measured"
+                                + (latencyFrames == 0 ? " (--latency-frames 0)" : "")
+                        : String.format(
+                                Locale.ROOT,
+                                "latency p50 %s ms, p99 %s ms at %s frames/s",
+                                num(p.latency().p50Ms(), 0),
+                                num(p.latency().p99Ms(), 0),
+                                num(p.latency().rateFps(), 1));
+        return String.format(
+                Locale.ROOT, "  %s frames/s; %s%n", num(p.throughput().fps(), 1), latency);
+    }
+
+    /**
      * Where the cores went in each run, in cores busy on average: the model's threads (the stream
      * threads, the whole topology), PyTorch's intra-op workers with the GC and JIT, the Kafka
      * clients, the other Java threads (the embedded broker), other processes, and idle.
@@ -306,11 +330,13 @@ final class PipelineBenchTable {
             }
             sb.append(String.format(Locale.ROOT, "%-14s", row));
             for (Phase p : columns) {
-                sb.append(
-                        String.format(
-                                Locale.ROOT,
-                                " %15s",
-                                num(p.stagesMs().getOrDefault(row, Double.NaN), 2)));
+                double ms = p.stagesMs().getOrDefault(row, Double.NaN);
+                // other is not timed but what the stages leave of the wall time, and they are
+                // timed apart from it (end to end, a stage under way when the span began counts
+                // in full when it ends): a little below 0 is about none left. The JSON keeps the
+                // figure as measured.
+                boolean belowZero = row.equals(StageTimes.OTHER) && ms < 0;
+                sb.append(String.format(Locale.ROOT, " %15s", belowZero ? "~0" : num(ms, 2)));
             }
             sb.append('\n');
         }
@@ -329,7 +355,8 @@ final class PipelineBenchTable {
                         + " flush and transaction calls; commit flush = the part of it waiting until the"
                         + " transaction's records are sent and acknowledged), poll wait = the rest of Kafka Streams'"
                         + " blocked-time-ns-total; other = what is left: the stream thread's own"
-                        + " loop, punctuation, GC pauses)\n");
+                        + " loop, punctuation, GC pauses; ~0 where the stages came to a little"
+                        + " more than the wall time)\n");
         return sb.toString();
     }
 

@@ -536,13 +536,7 @@ public final class PipelineBenchmark {
                         round,
                         o.drain().cpu(),
                         o.drain().stagesMs());
-        say(
-                progress,
-                "  %.1f frames/s; latency p50 %.0f ms, p99 %.0f ms at %.1f frames/s%n",
-                phase.throughput().fps(),
-                phase.latency().p50Ms(),
-                phase.latency().p99Ms(),
-                phase.latency().rateFps());
+        say(progress, "%s", PipelineBenchTable.endToEndLine(phase, latency.frames()));
         return phase;
     }
 

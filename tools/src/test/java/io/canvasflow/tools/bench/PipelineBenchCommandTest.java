@@ -413,12 +413,68 @@ class PipelineBenchCommandTest {
         assertTrue(
                 PipelineBenchTable.table(r).contains("(probe incomplete: 37 of 40)"),
                 PipelineBenchTable.table(r));
+        // and the line printed after the run gives the p50 and no p99 either, not NaN
+        assertEquals(
+                "  40.0 frames/s; latency p50 20 ms, p99 - ms at 32.0 frames/s\n",
+                PipelineBenchTable.endToEndLine(e2e, 40));
         // while a run whose probes all completed exits 0
         assertEquals(
                 0,
                 PipelineBenchCommand.exitStatus(
                         oneIntraOpResult(List.of(phase(0, 1, 50, true)), Map.of()),
                         new PrintWriter(new StringWriter())));
+    }
+
+    @Test
+    void shouldSayInWordsThatNoLatencyProbeRan() {
+        // Given an end-to-end run of 40 frames/s with --latency-frames 0
+        PipelineBenchmark.Phase e2e = phase(1, 1, 40, true);
+
+        // When the line printed after it is made
+        String line = PipelineBenchTable.endToEndLine(e2e, 0);
+
+        // Then it says the latency was not measured and why, with no NaN figures
+        assertEquals("  40.0 frames/s; latency not measured (--latency-frames 0)\n", line);
+    }
+
+    @Test
+    void shouldShowARemainderOfTheStagesBelowZeroAsAboutZero() {
+        // Given a bare run of 50 f/s (20 ms a frame) whose stage timers came to 20.91 ms a frame,
+        // leaving -0.91 ms for other, and an end-to-end run with 0.70 ms left
+        PipelineBenchmark.Phase bare =
+                phase(
+                        new PipelineBenchmark.Threads(0, 1, 1),
+                        50,
+                        true,
+                        1,
+                        Map.of("backbone", 20.91, StageTimes.OTHER, -0.91));
+        PipelineBenchmark.Phase e2e =
+                phase(
+                        new PipelineBenchmark.Threads(1, 1, 1),
+                        40,
+                        true,
+                        1,
+                        Map.of("backbone", 24.3, StageTimes.OTHER, 0.7));
+        PipelineBenchmark.Result r = oneIntraOpResult(List.of(bare, e2e), Map.of());
+
+        // When the stage table is printed
+        String table = PipelineBenchTable.stagesTable(r);
+
+        // Then the bare run's other is about zero, not a negative time, and the end-to-end run's
+        // is as measured; the JSON keeps the figure as measured
+        List<String> other =
+                table.lines().filter(l -> l.startsWith(StageTimes.OTHER + " ")).toList();
+        assertEquals(
+                List.of("other ~0 0.70"),
+                other.stream().map(PipelineBenchCommandTest::words).toList(),
+                table);
+        String json = PipelineBenchCommand.json(r);
+        assertTrue(json.contains("\"other\": -0.91"), json);
+    }
+
+    /** A line's words, one space between them. */
+    private static String words(String line) {
+        return String.join(" ", line.strip().split("\\s+"));
     }
 
     @Test

@@ -79,10 +79,11 @@ public final class ModelRegistryClient {
      * compacted with one partition (a version's parts stay in order), the errors topic with one.
      *
      * @param replication the replication factor
+     * @return the topics it created
      * @throws ModelRegistryException when a topic cannot be created
      */
-    public void createTopics(short replication) {
-        createTopics(kafka, topics, replication);
+    public List<String> createTopics(short replication) {
+        return createTopics(kafka, topics, replication);
     }
 
     /**
@@ -91,9 +92,10 @@ public final class ModelRegistryClient {
      * @param kafka admin properties
      * @param topics their names
      * @param replication the replication factor
+     * @return the topics it created
      * @throws ModelRegistryException when a topic cannot be created
      */
-    public static void createTopics(
+    public static List<String> createTopics(
             Map<String, Object> kafka, RegistryTopics topics, short replication) {
         Map<String, String> compacted =
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
@@ -102,12 +104,14 @@ public final class ModelRegistryClient {
                         new NewTopic(topics.models(), 1, replication).configs(compacted),
                         new NewTopic(topics.assignments(), 1, replication).configs(compacted),
                         new NewTopic(topics.errors(), 1, replication));
+        List<String> created;
         try {
-            KafkaTopics.createIfAbsent(kafka, wanted, TIMEOUT);
+            created = KafkaTopics.createIfAbsent(kafka, wanted, TIMEOUT);
         } catch (IllegalStateException e) {
             throw new ModelRegistryException(e.getMessage(), e);
         }
         checkKept(kafka, topics); // a topic that was there already may not be compacted
+        return created;
     }
 
     /**

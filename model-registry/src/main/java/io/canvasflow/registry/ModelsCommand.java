@@ -221,7 +221,7 @@ public final class ModelsCommand implements Callable<Integer> {
             SegmentationModel.load(dir).close();
             ModelPublication publication = ModelPublication.read(dir, chunkBytes);
             refuseAnotherModelUnder(dir, publication, client.read());
-            client.createTopics(replication);
+            client.createTopics(replication).forEach(name -> out.println("created topic " + name));
             client.publish(publication);
             out.printf(
                     "published %s: %d bytes in %d chunks, SHA-256 %s%n",

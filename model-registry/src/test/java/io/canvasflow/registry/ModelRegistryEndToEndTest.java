@@ -14,6 +14,7 @@ import io.canvasflow.testsupport.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -444,5 +445,29 @@ class ModelRegistryEndToEndTest {
                         + "`)",
                 again.err().strip());
         assertEquals(0, models("publish", ff.toString()).exit());
+    }
+
+    @Test
+    void shouldSayWhichTopicsAFirstPublishCreated() {
+        // Given registry topics of names nothing has used
+        String[] topics = {"--models-topic", "fresh-models", "--assignments-topic", "fresh-assign"};
+        String ff = ModelCatalogTest.MODELS.resolve("ff").toString();
+
+        // When a model is published there twice
+        CommandRun first = models(concat(new String[] {"publish", ff}, topics));
+        CommandRun second = models(concat(new String[] {"publish", ff}, topics));
+
+        // Then the first says the two topics it created, the second none
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(
+                first.out().contains("created topic fresh-models\n")
+                        && first.out().contains("created topic fresh-assign\n"),
+                first.out());
+        assertFalse(second.out().contains("created topic"), second.out());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(Arrays.stream(a), Arrays.stream(b))
+                .toArray(String[]::new);
     }
 }

@@ -90,7 +90,8 @@ final class FollowedModels implements AutoCloseable {
         try {
             if (config.topicsCreate()) {
                 ModelRegistryClient.createTopics(
-                        kafka, registryTopics(config), config.topicReplication());
+                                kafka, registryTopics(config), config.topicReplication())
+                        .forEach(name -> LOG.info("created topic {}", name));
             } else {
                 ModelRegistryClient.checkKept(kafka, registryTopics(config));
             }

@@ -397,6 +397,12 @@ public final class TrainCommand implements Callable<Integer> {
         SequenceRange exclude = holdout == null ? null : SequenceRange.parse(holdout, "--holdout");
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
+        SequenceRange both = frames == null || exclude == null ? null : range.overlap(exclude);
+        if (both != null) {
+            progress.printf(
+                    "--holdout %s overlaps --frames %s: frames %s are held out, not trained on%n",
+                    exclude, range, both);
+        }
         if (LabelledSources.TOPIC.equals(LabelledSources.kind(data))) {
             String unreachable = commandConfig.unreachable(servers());
             if (unreachable != null) {

@@ -46,6 +46,18 @@ public record SequenceRange(long from, long to) {
         return sequence >= from && sequence <= to;
     }
 
+    /**
+     * The frames both ranges hold, which held out are not trained on: for the note that says so.
+     *
+     * @param heldOut the held-out range
+     * @return the shared frames, or null when the ranges are apart
+     */
+    public SequenceRange overlap(SequenceRange heldOut) {
+        long start = Math.max(from, heldOut.from);
+        long end = Math.min(to, heldOut.to);
+        return start <= end ? new SequenceRange(start, end) : null;
+    }
+
     @Override
     public String toString() {
         return to == Long.MAX_VALUE ? from + "-" : from + "-" + to;

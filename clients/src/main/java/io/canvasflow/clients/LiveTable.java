@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A table that a terminal shows live: each {@link #draw} replaces the previous one in place with
@@ -23,14 +24,21 @@ import java.util.concurrent.TimeUnit;
  * stty size} on {@code /dev/tty}; not cut when neither tells): a line that wrapped would take two
  * rows while the redraw moves up over one per line, and leave a torn copy behind as well.
  *
- * <p>Not in place (standard output is not a terminal), a draw simply prints the table after the
- * previous one and standard error is left alone.
+ * <p>Not in place (standard output is not a terminal), a draw prints the table after the previous
+ * one, at most once every {@link #OFF_TERMINAL_EVERY_SECONDS} seconds (a log of masks printed a
+ * table a second), the last one always, and standard error is left alone.
  */
 public final class LiveTable {
+
+    /** Off a terminal, how often a table is printed, the last one apart. */
+    static final long OFF_TERMINAL_EVERY_SECONDS = 10;
 
     private final PrintWriter out;
     private final boolean inPlace;
     private final int columns;
+    private final LongSupplier nanoClock;
+    private long printedAt;
+    private boolean printed;
     private String drawn = "";
     private int lines;
 
@@ -50,9 +58,15 @@ public final class LiveTable {
      * @param columns the terminal's width; 0 when unknown (lines are not cut)
      */
     LiveTable(PrintWriter out, boolean inPlace, int columns) {
+        this(out, inPlace, columns, System::nanoTime);
+    }
+
+    /** Creates a table with a clock of its own, in nanoseconds, for the pace off a terminal. */
+    LiveTable(PrintWriter out, boolean inPlace, int columns, LongSupplier nanoClock) {
         this.out = Objects.requireNonNull(out, "out");
         this.inPlace = inPlace;
         this.columns = columns;
+        this.nanoClock = nanoClock;
     }
 
     /**
@@ -61,6 +75,14 @@ public final class LiveTable {
      * @param text the table, each line ending with a line separator
      */
     public synchronized void draw(String text) {
+        if (!inPlace) {
+            long now = nanoClock.getAsLong();
+            if (printed && now - printedAt < TimeUnit.SECONDS.toNanos(OFF_TERMINAL_EVERY_SECONDS)) {
+                return;
+            }
+            printed = true;
+            printedAt = now;
+        }
         show(inPlace && columns > 0 ? cut(text, columns - 1) : text);
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,22 +112,32 @@ class LiveTableTest {
     @Test
     void shouldLeaveStandardErrorAloneWhenNotDrawnInPlace() {
         // Given a table that is not on a terminal (output redirected to a file or a pipe)
-        LiveTable table = new LiveTable(terminal.out(), false);
+        long[] now = {0};
+        LiveTable table = new LiveTable(terminal.out(), false, 0, () -> now[0]);
 
-        // When it is drawn twice with a log line in between
+        // When it is drawn twice, 10 s apart, with a log line in between, and again 1 s later
         try (LiveTable.Routing logs = table.routeStandardError()) {
             table.draw(FIRST);
             // Then standard error is not touched
             assertSame(terminal.err(), System.err);
             System.err.println("a log line");
+            now[0] += TimeUnit.SECONDS.toNanos(LiveTable.OFF_TERMINAL_EVERY_SECONDS);
             table.draw(SECOND);
+            now[0] += TimeUnit.SECONDS.toNanos(1);
+            table.draw(FIRST);
         }
 
-        // and the output is the tables one after the other, as before, no escapes
+        // and the output is the two tables one after the other, no escapes: the third, a second
+        // after the second, is not printed (a log filled with a table a second)
         List<String> expected = new ArrayList<>(FIRST.lines().toList());
         expected.add("a log line");
         expected.addAll(SECOND.lines().toList());
         assertEquals(expected, terminal.lines());
         assertEquals(String.join("\n", expected) + "\n", terminal.raw().replace("\r\n", "\n"));
+
+        // while the last table is printed whenever it comes
+        table.drawLast(FIRST);
+        expected.addAll(FIRST.lines().toList());
+        assertEquals(expected, terminal.lines());
     }
 }

@@ -305,7 +305,7 @@ final class DemoReport {
                 String.format(
                         Locale.ROOT,
                         "%nPublished %d frames, received %d masks: %s. mIoU over all frames with"
-                                + " ground truth: %s.%n",
+                                + " ground truth, the cameras' pixels pooled: %s.%n",
                         published(),
                         masks(),
                         sendFailures > 0

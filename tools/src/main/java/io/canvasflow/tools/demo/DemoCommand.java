@@ -26,6 +26,7 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.tools.common.StartChecks;
+import io.canvasflow.tools.common.TemporaryStateDirs;
 import io.canvasflow.tools.replay.StreamsRun;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -266,6 +267,7 @@ public final class DemoCommand extends BaseCommand {
         ViewServer view = noView ? null : startView(board, following);
         EmbeddedKafkaBroker broker = null;
         Path stateDir = Files.createTempDirectory("canvasflow-demo-state");
+        TemporaryStateDirs.quietWarning();
         ExecutorService pool = Executors.newCachedThreadPool();
         CanvasFlowConfig onCluster = null; // a run on someone else's cluster, whose topics go
         try {

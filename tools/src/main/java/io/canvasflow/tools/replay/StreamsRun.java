@@ -3,6 +3,7 @@ package io.canvasflow.tools.replay;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.TemporaryStateDirs;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ModelSource;
@@ -38,13 +39,7 @@ public final class StreamsRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRun.class);
 
     static {
-        // A run's state is meant to be temporary, so Kafka Streams' warning about a state
-        // directory under java.io.tmpdir says nothing here; keep it unless the user chose a level.
-        String key =
-                "org.slf4j.simpleLogger.log.org.apache.kafka.streams.processor.internals.StateDirectory";
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, "error");
-        }
+        TemporaryStateDirs.quietWarning();
     }
 
     /**

@@ -214,19 +214,18 @@ public final class MasksCommand extends BaseCommand {
                     "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
                             + PublishCommand.BOOTSTRAP_ENV);
         }
-        // In the order the options are listed, so that the first bad one is the one named.
-        List<Map.Entry<String, Boolean>> checks =
-                List.of(
-                        Map.entry("--max-frames must be >= 0", maxFrames >= 0),
-                        Map.entry("--png-every must be >= 0", pngEvery >= 0),
-                        Map.entry(
-                                "--video-fps must be between 0 and 1000",
-                                videoFps == null || (videoFps >= 0 && videoFps < 1000)),
-                        Map.entry("--alpha must be between 0 and 1", alpha >= 0 && alpha <= 1));
-        for (Map.Entry<String, Boolean> check : checks) {
-            if (!check.getValue()) {
-                throw usage(check.getKey());
-            }
+        // in the order the options are listed, so that the first bad one is the one named
+        if (maxFrames < 0) {
+            throw usage("--max-frames must be >= 0");
+        }
+        if (pngEvery < 0) {
+            throw usage("--png-every must be >= 0");
+        }
+        if (videoFps != null && !(videoFps >= 0 && videoFps < 1000)) {
+            throw usage("--video-fps must be between 0 and 1000");
+        }
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw usage("--alpha must be between 0 and 1");
         }
         if (groupId != null && groupId.isBlank()) {
             throw usage("--group must name a consumer group; leave it out to read every partition");

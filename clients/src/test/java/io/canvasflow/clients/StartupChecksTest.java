@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.clients.view.ViewCommand;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.testsupport.Refusals;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -23,6 +26,25 @@ class StartupChecksTest {
         long start = System.nanoTime();
         int status = cli.execute(args);
         return new Outcome(status, err.toString(), (System.nanoTime() - start) / 1e9);
+    }
+
+    @Test
+    void shouldRefuseABadMasksOptionInOneSentence() {
+        // Given an out-of-range value of each of masks' numeric options
+        String[] servers = {"--bootstrap-servers", "127.0.0.1:1"};
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of(servers[0], servers[1], "--max-frames", "-1"),
+                        "--max-frames must be >= 0",
+                        List.of(servers[0], servers[1], "--png-every", "-2"),
+                        "--png-every must be >= 0",
+                        List.of(servers[0], servers[1], "--video-fps", "1000"),
+                        "--video-fps must be between 0 and 1000",
+                        List.of(servers[0], servers[1], "--alpha", "NaN"),
+                        "--alpha must be between 0 and 1");
+
+        // Then each is refused, named, before the cluster is asked anything
+        Refusals.assertEachRefused(MasksCommand::new, refusals);
     }
 
     @Test

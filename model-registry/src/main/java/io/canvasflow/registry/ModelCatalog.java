@@ -313,7 +313,7 @@ public final class ModelCatalog {
     }
 
     /** Whether two manifests describe the same model: the same parameters and model.json. */
-    private static boolean sameModel(ModelManifest a, ModelManifest b) {
+    static boolean sameModel(ModelManifest a, ModelManifest b) {
         return a.getParametersSha256().equals(b.getParametersSha256())
                 && a.getModelJson().equals(b.getModelJson());
     }

@@ -43,7 +43,8 @@ public final class ModelFollower implements AutoCloseable {
 
     /** {@link ModelCache}'s temporary folders: VERSION.tmp-NUMBER. */
     private static final java.util.regex.Pattern TMP_NAME =
-            java.util.regex.Pattern.compile(".+\\.tmp-[0-9]+");
+            java.util.regex.Pattern.compile(
+                    ".+" + java.util.regex.Pattern.quote(ModelCache.TMP_INFIX) + "[0-9]+");
 
     private static final Duration STALE_TMP = Duration.ofMinutes(10);
     private static final String MARKER = ".canvasflow-model-cache";

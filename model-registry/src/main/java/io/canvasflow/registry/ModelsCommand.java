@@ -8,7 +8,6 @@ import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
-import io.canvasflow.schemas.avro.ModelManifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -246,13 +245,8 @@ public final class ModelsCommand implements Callable<Integer> {
             Path dir, ModelPublication publication, ModelCatalog catalog) {
         String version = publication.version();
         for (ModelCatalog.Version v : catalog.versions()) {
-            ModelManifest now = publication.manifest();
             if (v.version().equals(version)
-                    && v.manifest() != null
-                    && (!v.manifest().getModelJson().equals(now.getModelJson())
-                            || !v.manifest()
-                                    .getParametersSha256()
-                                    .equals(now.getParametersSha256()))) {
+                    && !ModelCatalog.sameModel(v.manifest(), publication.manifest())) {
                 throw new ModelRegistryException(
                         "model "
                                 + version

@@ -247,17 +247,6 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             return;
         }
         Path dir = available.get(version);
-        if (dir == null && catalog != null && catalog.isPublished(version)) {
-            // its manifest is read, its chunks not all yet (a large model): not missing
-            if (toldMissing.add("reading\u0000" + version)) {
-                LOG.info(
-                        "model {} is assigned (camera {}) and still being read from the models"
-                                + " topic; cameras keep their model until it is ready",
-                        version,
-                        cameraId);
-            }
-            return;
-        }
         if (dir == null) {
             if (toldMissing.add(version)) {
                 LOG.warn(

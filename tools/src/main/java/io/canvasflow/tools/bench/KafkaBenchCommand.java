@@ -62,12 +62,14 @@ abstract class KafkaBenchCommand extends BaseCommand {
         refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
         // the settings built above without a problem (benchmarkProblem), so this builds too
         String replaced =
-                OwnedSettings.replacedFromConfig(
-                        CanvasFlowConfig.builder()
-                                .optEnvironment(System.getenv())
-                                .opt(overrideOptions.overrides())
-                                .build(),
-                        modes);
+                modes.isEmpty()
+                        ? null
+                        : OwnedSettings.replacedFromConfig(
+                                CanvasFlowConfig.builder()
+                                        .optEnvironment(System.getenv())
+                                        .opt(overrideOptions.overrides())
+                                        .build(),
+                                modes);
         if (replaced != null) {
             err().println(command + ": " + replaced);
             err().flush();

@@ -73,6 +73,7 @@ public final class ModelFollower implements AutoCloseable {
     private final ModelCatalog catalog;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private boolean pruned; // the follower thread's
     private volatile boolean running = true;
     private volatile String stoppedBecause;
 
@@ -172,8 +173,11 @@ public final class ModelFollower implements AutoCloseable {
                 unchecked |= any;
                 if (!any && unchecked && atEnd(assigned)) {
                     catalog.caughtUp();
-                    if (caughtUp.getCount() > 0) {
+                    // once, at the first end of topics found (not at the latch: it is let go
+                    // when the topics do not exist yet, and the cache was then never pruned)
+                    if (!pruned) {
                         pruneCache();
+                        pruned = true;
                     }
                     caughtUp.countDown();
                     unchecked = false;

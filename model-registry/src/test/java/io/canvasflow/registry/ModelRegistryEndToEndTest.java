@@ -466,6 +466,42 @@ class ModelRegistryEndToEndTest {
         assertFalse(second.out().contains("created topic"), second.out());
     }
 
+    @Test
+    void shouldPruneTheCacheOnceTopicsThatWereMissingAtStartAreRead() throws Exception {
+        // Given a cache an earlier run made, holding a version of a registry since deleted, and a
+        // follower started before its topics exist
+        Path cache = temp.resolve("cache");
+        Files.createDirectories(cache.resolve("of-a-deleted-registry-1"));
+        Files.writeString(cache.resolve(".canvasflow-model-cache"), "");
+        Files.writeString(cache.resolve("of-a-deleted-registry-1").resolve("model.json"), "{}");
+        Heard heard = new Heard();
+        try (ModelFollower follower =
+                new ModelFollower(
+                        new HashMap<>(kafka.clientConfig()), "late-models", "late-assign", cache)) {
+            follower.start(heard);
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+
+            // When a model is published to them
+            String ff = ModelCatalogTest.MODELS.resolve("ff").toString();
+            assertEquals(
+                    0,
+                    models(
+                                    "publish",
+                                    ff,
+                                    "--models-topic",
+                                    "late-models",
+                                    "--assignments-topic",
+                                    "late-assign")
+                            .exit());
+            await(() -> !heard.ready.isEmpty(), "the published model");
+
+            // Then the version the registry does not hold is gone from the cache (it stayed)
+            await(
+                    () -> !Files.exists(cache.resolve("of-a-deleted-registry-1")),
+                    "the cache pruned");
+        }
+    }
+
     private static String[] concat(String[] a, String[] b) {
         return java.util.stream.Stream.concat(Arrays.stream(a), Arrays.stream(b))
                 .toArray(String[]::new);

@@ -8,7 +8,33 @@ package io.canvasflow.schemas;
  */
 public final class FrameOrder {
 
+    /**
+     * The default of serve's {@code canvas.max.gap.ms}: a larger capture-time gap between a
+     * camera's frames starts its canvas again from zero. {@code evaluate} applies it as serve does.
+     */
+    public static final long DEFAULT_MAX_GAP_MS = 2_000;
+
     private FrameOrder() {}
+
+    /**
+     * Whether two capture times are more than {@code limit} apart, without overflow: serve's canvas
+     * reset rule, and evaluate's.
+     */
+    public static boolean gapExceeds(long a, long b, long limit) {
+        return Math.abs(saturatedDifference(a, b)) > limit;
+    }
+
+    /**
+     * {@code a - b}, saturated at {@code Long.MIN_VALUE + 1} and {@code Long.MAX_VALUE} instead of
+     * wrapping: capture times come from cameras and may be anything.
+     */
+    public static long saturatedDifference(long a, long b) {
+        try {
+            return Math.subtractExact(a, b);
+        } catch (ArithmeticException e) {
+            return a > b ? Long.MAX_VALUE : Long.MIN_VALUE + 1;
+        }
+    }
 
     /**
      * Whether a frame starts a new run of its camera after another.

@@ -154,14 +154,15 @@ public record CanvasPolicy(
         if (frame.width() != previous.frameWidth() || frame.height() != previous.frameHeight()) {
             return reset(ResetReason.FRAME_SIZE_CHANGE);
         }
-        if (maxGapMs > 0 && gapExceeds(frame.captureMs(), previous.captureMs(), maxGapMs)) {
+        if (maxGapMs > 0
+                && FrameOrder.gapExceeds(frame.captureMs(), previous.captureMs(), maxGapMs)) {
             return reset(ResetReason.TIME_GAP);
         }
         if (keyframeInterval > 0 && frame.sequence() % keyframeInterval == 0) {
             return reset(ResetReason.KEYFRAME);
         }
         int iterations = seededIterations;
-        long lateness = saturatedDifference(nowMs, frame.captureMs());
+        long lateness = FrameOrder.saturatedDifference(nowMs, frame.captureMs());
         if (latencyBudgetMs > 0 && lateness > latencyBudgetMs) {
             // One iteration fewer per budget overrun, never below one.
             iterations = (int) Math.max(1, seededIterations - lateness / latencyBudgetMs);
@@ -188,23 +189,6 @@ public record CanvasPolicy(
             }
         }
         return changed > sceneCutFraction * previousArgmax.length;
-    }
-
-    /** Whether two capture times are more than {@code limit} apart, without overflow. */
-    static boolean gapExceeds(long a, long b, long limit) {
-        return Math.abs(saturatedDifference(a, b)) > limit;
-    }
-
-    /**
-     * {@code a - b}, saturated at {@code Long.MIN_VALUE + 1} and {@code Long.MAX_VALUE} instead of
-     * wrapping: capture times come from cameras and may be anything.
-     */
-    static long saturatedDifference(long a, long b) {
-        try {
-            return Math.subtractExact(a, b);
-        } catch (ArithmeticException e) {
-            return a > b ? Long.MAX_VALUE : Long.MIN_VALUE + 1;
-        }
     }
 
     /** A reset to a zero canvas with the full iterations. */

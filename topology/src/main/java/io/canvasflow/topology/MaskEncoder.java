@@ -2,6 +2,7 @@ package io.canvasflow.topology;
 
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationResult;
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
@@ -181,7 +182,7 @@ public final class MaskEncoder {
                 .setModelId(spec.modelId())
                 .setModelVersion(spec.version())
                 .setEndToEndLatencyMillis(
-                        CanvasPolicy.saturatedDifference(nowMs, capture.toEpochMilli()));
+                        FrameOrder.saturatedDifference(nowMs, capture.toEpochMilli()));
     }
 
     private static List<Float> fractions(float[] fractions) {

@@ -4,6 +4,7 @@ import static io.canvasflow.topology.CanvasFlowConfig.*;
 
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.Topics;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -338,7 +339,7 @@ final class SettingDefinitions {
                 .define(
                         CANVAS_MAX_GAP_MS,
                         Type.LONG,
-                        2_000L,
+                        FrameOrder.DEFAULT_MAX_GAP_MS,
                         Check.atLeast(0),
                         Importance.LOW,
                         "A larger capture-time gap to the stored canvas resets it; 0 turns the"

@@ -2,6 +2,7 @@ package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,7 +29,7 @@ class CanvasFlowMetricsTest {
                 .setModelId("m")
                 .setModelVersion("v")
                 .setModelMillis(10)
-                .setEndToEndLatencyMillis(CanvasPolicy.saturatedDifference(processedMs, captureMs))
+                .setEndToEndLatencyMillis(FrameOrder.saturatedDifference(processedMs, captureMs))
                 .build();
     }
 

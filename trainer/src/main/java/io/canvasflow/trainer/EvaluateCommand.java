@@ -8,6 +8,7 @@ import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.synthetic.Split;
 import io.canvasflow.synthetic.SyntheticDataset;
 import io.canvasflow.synthetic.VideoSequence;
@@ -116,12 +117,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "Topic data only: this camera (default: the model's camera, if any; refused"
                             + " with other data).")
     String camera;
-
-    /**
-     * serve's default {@code canvas.max.gap.ms}. The setting lives in topology, which trainer does
-     * not depend on: FootageEvaluationTest checks the two agree.
-     */
-    static final long DEFAULT_MAX_GAP_MS = 2_000;
 
     @Option(
             names = "--max-gap-ms",
@@ -303,7 +298,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                             labelled,
                             ModelClassMapping.of(rnn.spec(), labelled.classes(), classMap.file()),
                             maxIterations(rnn.spec()),
-                            maxGapMs != null ? maxGapMs : DEFAULT_MAX_GAP_MS);
+                            maxGapMs != null ? maxGapMs : FrameOrder.DEFAULT_MAX_GAP_MS);
             String markdown = result.markdown();
             writeReport(markdown, result.json());
             Plots.writePng(

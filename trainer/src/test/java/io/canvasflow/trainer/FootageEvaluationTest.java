@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.canvasflow.model.CostModel;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.LabeledFrame;
 import io.canvasflow.synthetic.VideoSequence;
@@ -43,7 +44,7 @@ class FootageEvaluationTest {
 
             // When it is scored with serve's default gap, and with no limit (serve's 0)
             FootageEvaluation gapped =
-                    FootageEvaluation.run(model, data, same, 3, EvaluateCommand.DEFAULT_MAX_GAP_MS);
+                    FootageEvaluation.run(model, data, same, 3, FrameOrder.DEFAULT_MAX_GAP_MS);
             FootageEvaluation whole = FootageEvaluation.run(model, data, same, 3, 0);
 
             // Then the 4th frame runs from zero, as serve's first frame after the gap: two of the
@@ -82,8 +83,8 @@ class FootageEvaluationTest {
 
     @Test
     void shouldDefaultToServesGap() {
-        // Then evaluate's default --max-gap-ms is serve's canvas.max.gap.ms default (trainer does
-        // not depend on topology, so the number is written twice)
-        assertEquals(CanvasFlowConfig.defaults().maxGapMs(), EvaluateCommand.DEFAULT_MAX_GAP_MS);
+        // Then evaluate's default --max-gap-ms is serve's canvas.max.gap.ms default (one constant,
+        // in schemas' FrameOrder, which both read)
+        assertEquals(CanvasFlowConfig.defaults().maxGapMs(), FrameOrder.DEFAULT_MAX_GAP_MS);
     }
 }

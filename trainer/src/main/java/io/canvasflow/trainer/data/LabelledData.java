@@ -2,6 +2,7 @@ package io.canvasflow.trainer.data;
 
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.ImageTensors;
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.LabeledFrame;
 import io.canvasflow.synthetic.VideoSequence;
@@ -95,7 +96,7 @@ public record LabelledData(
             List<VideoSequence> runs = new ArrayList<>();
             int start = 0;
             for (int f = 1; f <= s.size(); f++) {
-                if (f == s.size() || gapExceeds(times[f], times[f - 1], maxGapMs)) {
+                if (f == s.size() || FrameOrder.gapExceeds(times[f], times[f - 1], maxGapMs)) {
                     String id = start == 0 ? s.id() : s.id() + "+" + start;
                     runs.add(new VideoSequence(id, s.frames().subList(start, f)));
                     start = f;
@@ -104,20 +105,6 @@ public record LabelledData(
             out.add(runs.isEmpty() ? List.of(s) : runs);
         }
         return out;
-    }
-
-    /**
-     * Whether two capture times are more than {@code limit} apart, without overflow: the topology's
-     * rule (CanvasPolicy), which trainer cannot call, as it does not depend on topology.
-     */
-    static boolean gapExceeds(long a, long b, long limit) {
-        long difference;
-        try {
-            difference = Math.subtractExact(a, b);
-        } catch (ArithmeticException e) {
-            difference = a > b ? Long.MAX_VALUE : Long.MIN_VALUE + 1;
-        }
-        return Math.abs(difference) > limit;
     }
 
     /**

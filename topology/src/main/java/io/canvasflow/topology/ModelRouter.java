@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * never the default. A model is closed only when no frame holds it: a frame holds a {@link Lease}.
  * A version that cannot be loaded is refused once, with one log line and a {@code model-errors}
  * event, and the cameras keep their model.
+ *
+ * <p>A version removed from the models topic serves no camera from the moment the follower says so:
+ * it is unloaded (closed once its last frame is done), and a camera whose assignment still names it
+ * (an assign that raced the removal) is served as an unassigned camera, until the version is
+ * published again.
  */
 public final class ModelRouter implements ModelFollower.Listener, AutoCloseable {
 
@@ -114,6 +119,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     private final Map<String, Path> available = new ConcurrentHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
     private final Set<String> loading = new HashSet<>();
+    private final Set<String> removed = new HashSet<>();
     private final Set<String> toldMissing = ConcurrentHashMap.newKeySet();
     private final ExecutorService loader;
     private boolean closed;
@@ -193,6 +199,10 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         String wanted = catalog == null ? null : catalog.resolve(cameraId).orElse(null);
         Entry entry;
         synchronized (loaded) {
+            if (wanted != null && removed.contains(wanted)) {
+                sayRemoved(wanted, cameraId);
+                wanted = null; // served as an unassigned camera until it is published again
+            }
             entry = wanted == null ? null : loaded.get(wanted);
             if (entry == null && wanted != null) {
                 request(wanted, cameraId);
@@ -214,6 +224,17 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         }
         cameraModel.put(cameraId, entry.source.spec().version());
         return new Lease(entry);
+    }
+
+    private void sayRemoved(String version, String cameraId) {
+        if (toldMissing.add("removed\u0000" + cameraId + "\u0000" + version)) {
+            LOG.warn(
+                    "camera {} is assigned model {}, which was removed from the models topic; it is"
+                            + " served as an unassigned camera until {} is published again",
+                    cameraId,
+                    version,
+                    version);
+        }
     }
 
     /** The default assignment's model if loaded, else the fallback, else the most recent one. */
@@ -277,7 +298,8 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
                 loading.remove(version);
                 if (failure != null) {
                     refused.put(version, ModelErrorReason.INVALID_MODEL.name());
-                } else if (closed) {
+                } else if (closed || removed.contains(version)) {
+                    // removed while it loaded: no camera may be served by it
                     source.close();
                     source = null;
                 } else {
@@ -384,24 +406,48 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     public void modelReady(ModelSpec spec, Path dir) {
         available.put(spec.version(), dir);
         refused.remove(spec.version());
-        if (catalog != null && catalog.assignedVersions().contains(spec.version())) {
-            synchronized (loaded) {
-                if (!loaded.containsKey(spec.version())) {
-                    request(spec.version(), "(preload)");
-                }
+        synchronized (loaded) {
+            removed.remove(spec.version());
+            if (catalog != null
+                    && catalog.assignedVersions().contains(spec.version())
+                    && !loaded.containsKey(spec.version())) {
+                request(spec.version(), "(preload)");
             }
         }
     }
 
     @Override
     public void modelRefused(String version, ModelErrorReason reason, String message) {
+        if (version != null) {
+            synchronized (loaded) {
+                removed.remove(version); // published again, and refused
+            }
+        }
         refuse(version, reason, message);
     }
 
+    /**
+     * Unloads a removed version at once (its frames in flight finish first): the cameras an
+     * assignment still points at it, after an assign that raced the removal, are served as
+     * unassigned ones.
+     */
     @Override
     public void modelRemoved(String version) {
         available.remove(version);
-        LOG.info("model {} was removed from the models topic", version);
+        refused.remove(version);
+        Entry unloaded = null;
+        synchronized (loaded) {
+            removed.add(version);
+            Entry entry = loaded.get(version);
+            if (entry != null && entry != fallback) {
+                unloaded = loaded.remove(version);
+                unloaded.retire();
+            }
+        }
+        LOG.info(
+                "model {} was removed from the models topic{}",
+                version,
+                unloaded == null ? "" : "; unloaded, no camera is served by it any more");
     }
 
     @Override

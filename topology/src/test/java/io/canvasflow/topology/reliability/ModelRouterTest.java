@@ -1,6 +1,7 @@
 package io.canvasflow.topology.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.DeviceChoice;
@@ -14,6 +15,7 @@ import io.canvasflow.topology.ModelSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,14 +49,7 @@ class ModelRouterTest {
         ModelSpec b = Fixtures.saveTinyModel(dirB, Architecture.tiny());
         ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
         String key = ModelKeys.assignment(AssignmentScope.CAMERA, "c1");
-        try (ModelRouter router =
-                ModelRouter.following(
-                        catalog,
-                        ModelSource.load(dirA, DeviceChoice.CPU),
-                        true,
-                        DeviceChoice.CPU,
-                        3,
-                        (v, r, m) -> {})) {
+        try (ModelRouter router = following(catalog, dirA, 3)) {
             catalog.applyAssignment(key, assignment(AssignmentScope.CAMERA, "c1", b.version()));
             router.modelReady(b, dirB);
             router.preloadAssigned(Duration.ofSeconds(60));
@@ -80,5 +75,59 @@ class ModelRouterTest {
             assertEquals(a, modelOf(router, "c1"));
             assertEquals(a, modelOf(router, "c2"));
         }
+    }
+
+    @Test
+    void shouldServeNoCameraWithARemovedVersionAndCloseItOnceItsFramesAreDone() throws Exception {
+        // Given serve's model A as the fallback and camera c1 assigned B, loaded: the assign and a
+        // `models remove` of B raced (each read the registry before the other wrote)
+        Path dirA = temp.resolve("a");
+        Path dirB = temp.resolve("b");
+        String a = Fixtures.saveTinyModel(dirA, Architecture.tiny()).version();
+        ModelSpec b = Fixtures.saveTinyModel(dirB, Architecture.tiny());
+        ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
+        try (ModelRouter router = following(catalog, dirA, 3)) {
+            catalog.applyAssignment(
+                    ModelKeys.assignment(AssignmentScope.CAMERA, "c1"),
+                    assignment(AssignmentScope.CAMERA, "c1", b.version()));
+            router.modelReady(b, dirB);
+            router.preloadAssigned(Duration.ofSeconds(60));
+            ModelRouter.Lease inFlight = router.acquire("c1");
+            ModelSource modelB = inFlight.model();
+            assertEquals(b.version(), modelB.spec().version());
+
+            // When the catalog learns that B is removed, while a frame of c1 still holds it
+            router.modelRemoved(b.version());
+
+            // Then c1 gets the default, as an unassigned camera does, and B is unloaded
+            assertEquals(a, modelOf(router, "c1"));
+            assertEquals(Set.of(a), router.loadedVersions());
+            // and closed once that frame lets it go, not before
+            modelB.segmenter();
+            inFlight.close();
+            assertThrows(IllegalStateException.class, modelB::segmenter);
+
+            // And when B comes back and is removed again before its load ends, it is not kept
+            router.modelReady(b, dirB);
+            router.modelRemoved(b.version());
+            router.preloadAssigned(Duration.ofSeconds(60));
+            assertEquals(Set.of(a), router.loadedVersions());
+            assertEquals(a, modelOf(router, "c1"));
+
+            // And once B is published again, c1 gets it again
+            router.modelReady(b, dirB);
+            router.preloadAssigned(Duration.ofSeconds(60));
+            assertEquals(b.version(), modelOf(router, "c1"));
+        }
+    }
+
+    private static ModelRouter following(ModelCatalog catalog, Path fallback, int capacity) {
+        return ModelRouter.following(
+                catalog,
+                ModelSource.load(fallback, DeviceChoice.CPU),
+                true,
+                DeviceChoice.CPU,
+                capacity,
+                (v, r, m) -> {});
     }
 }

@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * zero-canvas frame with reset reason MODEL_VERSION_CHANGE).
  *
  * <p>At most {@code models.cache.size} models stay loaded; the least recently used one goes first,
- * never the default. A model is closed only when no frame holds it: a frame holds a {@link Lease}.
- * A version that cannot be loaded is refused once, with one log line and a {@code model-errors}
- * event, and the cameras keep their model.
+ * never the default, a version an assignment names, nor the model a camera keeps while its assigned
+ * version is not loaded. A model is closed only when no frame holds it: a frame holds a {@link
+ * Lease}. A version that cannot be loaded is refused once, with one log line and a {@code
+ * model-errors} event, and the cameras keep their model: a camera assigned a refused version stays
+ * on its last good model, said once per camera, until the version is published again.
  *
  * <p>A version removed from the models topic serves no camera from the moment the follower says so:
  * it is unloaded (closed once its last frame is done), and a camera whose assignment still names it
@@ -199,31 +201,51 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         String wanted = catalog == null ? null : catalog.resolve(cameraId).orElse(null);
         Entry entry;
         synchronized (loaded) {
-            if (wanted != null && removed.contains(wanted)) {
-                sayRemoved(wanted, cameraId);
-                wanted = null; // served as an unassigned camera until it is published again
-            }
-            entry = wanted == null ? null : loaded.get(wanted);
-            if (entry == null && wanted != null) {
-                request(wanted, cameraId);
-            }
-            if (entry == null && wanted != null) {
-                // its model is on its way: the camera keeps the one it has until then
-                String current = cameraModel.get(cameraId);
-                entry = current == null ? null : loaded.get(current);
-            }
-            if (entry == null) {
-                // nothing assigns it (any more): the default, as a fresh instance would give it
-                entry = defaultEntry();
-            }
-            if (entry == null) {
-                throw new IllegalStateException(
-                        "no model is loaded for camera " + cameraId + " (nor a default)");
-            }
+            entry = choose(cameraId, wanted);
             entry.acquire();
+            // in the lock: eviction reads it to know which models cameras are kept on
+            cameraModel.put(cameraId, entry.source.spec().version());
         }
-        cameraModel.put(cameraId, entry.source.spec().version());
         return new Lease(entry);
+    }
+
+    /** The model a camera's frame gets, given the version its assignment names. Holds the lock. */
+    private Entry choose(String cameraId, String wanted) {
+        if (wanted != null && removed.contains(wanted)) {
+            sayRemoved(wanted, cameraId);
+            wanted = null; // served as an unassigned camera until it is published again
+        }
+        Entry entry = wanted == null ? null : loaded.get(wanted);
+        boolean kept = false;
+        if (entry == null && wanted != null) {
+            request(wanted, cameraId);
+            // its model is on its way, or refused: the camera keeps the one it has (evict leaves
+            // it loaded)
+            String current = cameraModel.get(cameraId);
+            entry = current == null ? null : loaded.get(current);
+            kept = entry != null;
+        }
+        if (entry == null) {
+            // nothing assigns it (any more): the default, as a fresh instance would give it
+            entry = defaultEntry();
+        }
+        if (entry == null) {
+            throw new IllegalStateException(
+                    "no model is loaded for camera " + cameraId + " (nor a default)");
+        }
+        String why = wanted == null ? null : refused.get(wanted);
+        if (why != null && toldMissing.add(cameraId + "\u0000" + wanted)) {
+            LOG.warn(
+                    "camera {} is assigned model {}, which was refused ({}); it {} {} until {} is"
+                            + " published again",
+                    cameraId,
+                    wanted,
+                    why,
+                    kept ? "keeps its last good model" : "has no last good model: it gets",
+                    entry.source.spec().version(),
+                    wanted);
+        }
+        return entry;
     }
 
     private void sayRemoved(String version, String cameraId) {
@@ -250,21 +272,12 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         return entry;
     }
 
-    /** Asks for a version to be loaded; says once when it cannot be. Holds the lock. */
+    /**
+     * Asks for a version to be loaded; says once when it is not on the models topic (a refused one
+     * is said by {@link #choose}). Holds the lock.
+     */
     private void request(String version, String cameraId) {
-        if (loading.contains(version)) {
-            return;
-        }
-        String why = refused.get(version);
-        if (why != null) {
-            if (toldMissing.add(cameraId + "\u0000" + version)) {
-                LOG.warn(
-                        "camera {} is assigned model {}, which was refused ({}); it keeps its"
-                                + " model",
-                        cameraId,
-                        version,
-                        why);
-            }
+        if (loading.contains(version) || refused.containsKey(version)) {
             return;
         }
         Path dir = available.get(version);
@@ -323,19 +336,18 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
 
     /**
      * Drops the least recently used models beyond the capacity. The fallback does not count and
-     * stays; a version an assignment names stays too (unloading it would only reload it at its
-     * camera's next frame, resetting the canvas each time), so more assigned versions than the
-     * capacity overrun it, once said.
+     * stays; so do the {@link #pinned} ones, and more of them than the capacity overrun it, once
+     * said.
      */
     private void evict(String justLoaded) {
-        Set<String> assigned = catalog == null ? Set.of() : catalog.assignedVersions();
+        Set<String> pinned = pinned();
         Iterator<Map.Entry<String, Entry>> it = loaded.entrySet().iterator();
         int counted = loaded.size() - (fallback == null ? 0 : 1);
         while (counted > capacity && it.hasNext()) {
             Map.Entry<String, Entry> e = it.next();
             if (e.getValue() == fallback
                     || e.getKey().equals(justLoaded)
-                    || assigned.contains(e.getKey())) {
+                    || pinned.contains(e.getKey())) {
                 continue;
             }
             it.remove();
@@ -346,11 +358,34 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         if (counted > capacity && !overrunSaid) {
             overrunSaid = true;
             LOG.warn(
-                    "{} assigned model versions are loaded, more than models.cache.size {}: all"
-                            + " stay loaded; raise models.cache.size to plan for them",
+                    "{} model versions that are assigned, or kept by cameras whose assigned"
+                            + " version is not loaded, are loaded, more than models.cache.size {}:"
+                            + " all stay loaded; raise models.cache.size to plan for them",
                     counted,
                     capacity);
         }
+    }
+
+    /**
+     * The versions eviction leaves loaded: those an assignment names (unloading one would only
+     * reload it at its camera's next frame, resetting the canvas each time), and those that cameras
+     * are kept on while their assigned version is not loaded (refused, or on its way): evicted, the
+     * camera would drop to the default, and stay there for as long as its version is refused. A
+     * removed version is none of them. Holds the lock.
+     */
+    private Set<String> pinned() {
+        Set<String> pinned = new HashSet<>(catalog.assignedVersions());
+        cameraModel.forEach(
+                (camera, version) -> {
+                    String wanted = catalog.resolve(camera).orElse(null);
+                    if (wanted != null
+                            && !loaded.containsKey(wanted)
+                            && !removed.contains(wanted)) {
+                        pinned.add(version);
+                    }
+                });
+        pinned.removeAll(removed);
+        return pinned;
     }
 
     private void refuse(String version, ModelErrorReason reason, String message) {

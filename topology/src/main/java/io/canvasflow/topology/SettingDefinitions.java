@@ -215,8 +215,9 @@ final class SettingDefinitions {
                         Check.atLeast(1),
                         Importance.LOW,
                         "How many models an instance keeps loaded, least recently used out;"
-                                + " model.dir's and every version an assignment names stay"
-                                + " loaded whatever this says.")
+                                + " model.dir's, every version an assignment names, and the model"
+                                + " a camera keeps while its assigned version is refused or on its"
+                                + " way stay loaded whatever this says.")
                 .define(
                         MODELS_WAIT_MS,
                         Type.LONG,

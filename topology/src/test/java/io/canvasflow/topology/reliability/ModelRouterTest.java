@@ -2,6 +2,7 @@ package io.canvasflow.topology.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.DeviceChoice;
@@ -10,11 +11,16 @@ import io.canvasflow.registry.ModelCatalog;
 import io.canvasflow.registry.ModelKeys;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelErrorReason;
 import io.canvasflow.topology.ModelRouter;
 import io.canvasflow.topology.ModelSource;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,9 +93,7 @@ class ModelRouterTest {
         ModelSpec b = Fixtures.saveTinyModel(dirB, Architecture.tiny());
         ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
         try (ModelRouter router = following(catalog, dirA, 3)) {
-            catalog.applyAssignment(
-                    ModelKeys.assignment(AssignmentScope.CAMERA, "c1"),
-                    assignment(AssignmentScope.CAMERA, "c1", b.version()));
+            assign(catalog, router, "c1", b.version());
             router.modelReady(b, dirB);
             router.preloadAssigned(Duration.ofSeconds(60));
             ModelRouter.Lease inFlight = router.acquire("c1");
@@ -119,6 +123,85 @@ class ModelRouterTest {
             router.preloadAssigned(Duration.ofSeconds(60));
             assertEquals(b.version(), modelOf(router, "c1"));
         }
+    }
+
+    @Test
+    void shouldKeepACameraOnItsLastGoodModelWhileItsAssignedVersionIsRefused() throws Exception {
+        // Given serve's model A as the fallback, room for one more model, and camera c1 on B
+        Path dirA = temp.resolve("a");
+        Path dirB = temp.resolve("b");
+        Path dirD = temp.resolve("d");
+        String a = Fixtures.saveTinyModel(dirA, Architecture.tiny()).version();
+        ModelSpec b = Fixtures.saveTinyModel(dirB, Architecture.tiny());
+        ModelSpec d = Fixtures.saveTinyModel(dirD, Architecture.tiny());
+        String c = "c-with-a-wrong-digest";
+        ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
+        try (ModelRouter router = following(catalog, dirA, 1)) {
+            assign(catalog, router, "c1", b.version());
+            router.modelReady(b, dirB);
+            router.preloadAssigned(Duration.ofSeconds(60));
+            assertEquals(b.version(), modelOf(router, "c1"));
+
+            // When c1 is assigned C, whose digest does not check, and another camera's model D is
+            // loaded, past models.cache.size
+            router.modelRefused(c, ModelErrorReason.DIGEST_MISMATCH, "model " + c + " refused");
+            List<String> served = new java.util.ArrayList<>();
+            String said =
+                    stderrOf(
+                            () -> {
+                                assign(catalog, router, "c1", c);
+                                served.add(modelOf(router, "c1"));
+                                served.add(modelOf(router, "c1"));
+                                assign(catalog, router, "c2", d.version());
+                                router.modelReady(d, dirD);
+                                router.preloadAssigned(Duration.ofSeconds(60));
+                                served.add(modelOf(router, "c1"));
+                            });
+
+            // Then c1 is served by B all along, B stays loaded, and the router says so once
+            assertEquals(List.of(b.version(), b.version(), b.version()), served);
+            assertEquals(Set.of(a, b.version(), d.version()), router.loadedVersions());
+            List<String> told =
+                    said.lines()
+                            .filter(l -> l.contains("camera c1 is assigned model " + c))
+                            .toList();
+            assertEquals(1, told.size(), said);
+            assertTrue(
+                    told.get(0)
+                            .contains(
+                                    "which was refused (DIGEST_MISMATCH); it keeps its last good"
+                                            + " model "
+                                            + b.version()
+                                            + " until "
+                                            + c
+                                            + " is published again"),
+                    told.get(0));
+        }
+    }
+
+    private static void assign(
+            ModelCatalog catalog, ModelRouter router, String camera, String version) {
+        catalog.applyAssignment(
+                ModelKeys.assignment(AssignmentScope.CAMERA, camera),
+                assignment(AssignmentScope.CAMERA, camera, version));
+        router.assignmentsChanged();
+    }
+
+    /** Steps that may throw, run while standard error (SLF4J's simple logger) is captured. */
+    private interface Steps {
+        void run() throws Exception;
+    }
+
+    private static String stderrOf(Steps steps) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream testErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            steps.run();
+        } finally {
+            System.setErr(testErr);
+        }
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     private static ModelRouter following(ModelCatalog catalog, Path fallback, int capacity) {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.IntStream;
@@ -99,6 +100,10 @@ public final class ModelCatalog {
     private final Map<String, Map<Integer, Chunk>> chunks = new HashMap<>();
     private final Map<String, Published> complete = new HashMap<>();
     private final Map<String, String> refused = new HashMap<>();
+
+    /** The versions some part of which was read and not removed since: read without the lock. */
+    private final Set<String> onTopic = ConcurrentHashMap.newKeySet();
+
     private volatile Assignments assignments = new Assignments(Map.of());
 
     /** A chunk as received: its publication and, when assembling, its bytes. */
@@ -160,6 +165,7 @@ public final class ModelCatalog {
             }
             manifests.put(version, new Published(value.getPublication(), manifest));
             refused.remove(version);
+            onTopic.add(version);
         } else {
             int index = parsed.get().chunk();
             if (value == null) {
@@ -170,6 +176,7 @@ public final class ModelCatalog {
                 return false;
             }
             addChunk(version, value.getPublication(), chunk);
+            onTopic.add(version);
         }
         check(version, false);
         return true;
@@ -202,6 +209,7 @@ public final class ModelCatalog {
     }
 
     private void remove(String version) {
+        onTopic.remove(version);
         boolean known = manifests.remove(version) != null;
         chunks.remove(version);
         complete.remove(version);
@@ -488,6 +496,19 @@ public final class ModelCatalog {
                 .filter(c -> c.data() != null)
                 .mapToLong(c -> c.data().length)
                 .sum();
+    }
+
+    /**
+     * Whether some part of a version (a chunk or its manifest) has been read and the version not
+     * removed since: a version is on the topic while its chunks arrive, before its manifest, which
+     * is written last. Without the catalog's lock, for a caller that holds its own: the follower
+     * thread holds the catalog's while it announces a version to its listener, which takes its own.
+     *
+     * @param version the version
+     * @return whether it is on the topic, complete or not
+     */
+    public boolean isOnTopic(String version) {
+        return onTopic.contains(version);
     }
 
     /** Whether a version has a manifest on the topic. */

@@ -254,7 +254,21 @@ class ModelCatalogTest {
 
         assertEquals(List.of(publication.version()), heard.removed);
         assertFalse(catalog.isPublished(publication.version()));
+        assertFalse(catalog.isOnTopic(publication.version()));
         assertEquals(List.of(), catalog.versions());
+    }
+
+    @Test
+    void shouldSayAVersionIsOnTheTopicFromItsFirstChunk() {
+        // Given the first chunk of a version read, its manifest (written last) not yet
+        ModelPublication publication = rnn();
+        ModelCatalog catalog = new ModelCatalog(true, new Heard());
+        applyAll(catalog, publication.records().subList(0, 1));
+
+        // Then it is on the topic, though not published yet
+        assertTrue(catalog.isOnTopic(publication.version()));
+        assertFalse(catalog.isPublished(publication.version()));
+        assertFalse(catalog.isOnTopic("another-version"));
     }
 
     @Test

@@ -273,14 +273,26 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     }
 
     /**
-     * Asks for a version to be loaded; says once when it is not on the models topic (a refused one
-     * is said by {@link #choose}). Holds the lock.
+     * Asks for a version to be loaded; says once when it is still being read or not on the models
+     * topic (a refused one is said by {@link #choose}). Holds the lock.
      */
     private void request(String version, String cameraId) {
         if (loading.contains(version) || refused.containsKey(version)) {
             return;
         }
         Path dir = available.get(version);
+        if (dir == null && catalog.isOnTopic(version)) {
+            // its chunks are arriving, or it is put together and checked: not missing. Asked
+            // without the catalog's lock, which its thread takes before this one's
+            if (toldMissing.add("reading\u0000" + version)) {
+                LOG.info(
+                        "model {} is assigned (camera {}) and still being read from the models"
+                                + " topic; cameras keep their model until it is ready",
+                        version,
+                        cameraId);
+            }
+            return;
+        }
         if (dir == null) {
             if (toldMissing.add(version)) {
                 LOG.warn(

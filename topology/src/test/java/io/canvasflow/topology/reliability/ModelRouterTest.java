@@ -1,6 +1,7 @@
 package io.canvasflow.topology.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.registry.ModelCatalog;
 import io.canvasflow.registry.ModelKeys;
+import io.canvasflow.registry.ModelPublication;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ModelErrorReason;
@@ -22,6 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -176,6 +182,51 @@ class ModelRouterTest {
                                             + c
                                             + " is published again"),
                     told.get(0));
+        }
+    }
+
+    @Test
+    void shouldSayThatAVersionWhoseChunksAreArrivingIsBeingReadWithoutTakingTheCatalogsLock()
+            throws Exception {
+        // Given a catalog that has read B's first chunk (its manifest, written last, not yet) and
+        // camera c1 assigned B
+        Path dirA = temp.resolve("a");
+        Path dirB = temp.resolve("b");
+        String a = Fixtures.saveTinyModel(dirA, Architecture.tiny()).version();
+        String b = Fixtures.saveTinyModel(dirB, Architecture.tiny()).version();
+        ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
+        var firstChunk = ModelPublication.read(dirB, 1024).records().get(0);
+        catalog.applyModel(firstChunk.getKey(), firstChunk.getValue());
+        ExecutorService streamThread = Executors.newSingleThreadExecutor();
+        try (ModelRouter router = following(catalog, dirA, 3)) {
+            assign(catalog, router, "c1", b);
+
+            // When a frame of c1 comes while the follower thread holds the catalog's lock (it does
+            // while it checks a version, and then announces it to the router)
+            String said;
+            synchronized (catalog) {
+                said =
+                        stderrOf(
+                                () -> {
+                                    Future<String> served =
+                                            streamThread.submit(() -> modelOf(router, "c1"));
+                                    // Then the frame does not wait for that lock, and gets the
+                                    // default meanwhile
+                                    assertEquals(a, served.get(10, TimeUnit.SECONDS));
+                                });
+            }
+
+            // And the log says that B is being read, not that it is missing
+            assertTrue(
+                    said.contains(
+                            "model "
+                                    + b
+                                    + " is assigned (camera c1) and still being read from the"
+                                    + " models topic"),
+                    said);
+            assertFalse(said.contains("not on the models topic"), said);
+        } finally {
+            streamThread.shutdownNow();
         }
     }
 

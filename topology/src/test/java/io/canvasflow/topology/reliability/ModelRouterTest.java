@@ -17,17 +17,20 @@ import io.canvasflow.schemas.avro.ModelErrorReason;
 import io.canvasflow.topology.ModelRouter;
 import io.canvasflow.topology.ModelSource;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +38,20 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelRouterTest {
 
     @TempDir Path temp;
+
+    /** The registry as read, fed by hand. */
+    private final ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
+
+    /** serve's model (the fallback), and a published one. */
+    private String a;
+
+    private ModelSpec b;
+
+    @BeforeEach
+    void saveModels() throws IOException {
+        a = save("a").version();
+        b = save("b");
+    }
 
     private static ModelAssignment assignment(AssignmentScope scope, String target, String v) {
         return ModelAssignment.newBuilder()
@@ -55,22 +72,14 @@ class ModelRouterTest {
     @Test
     void shouldGiveAnUnassignedCameraTheDefaultAsAFreshInstanceWould() throws Exception {
         // Given serve's model A as the fallback and a camera assigned B, loaded
-        Path dirA = temp.resolve("a");
-        Path dirB = temp.resolve("b");
-        String a = Fixtures.saveTinyModel(dirA, Architecture.tiny()).version();
-        ModelSpec b = Fixtures.saveTinyModel(dirB, Architecture.tiny());
-        ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
-        String key = ModelKeys.assignment(AssignmentScope.CAMERA, "c1");
-        try (ModelRouter router = following(catalog, dirA, 3)) {
-            catalog.applyAssignment(key, assignment(AssignmentScope.CAMERA, "c1", b.version()));
-            router.modelReady(b, dirB);
-            router.preloadAssigned(Duration.ofSeconds(60));
+        try (ModelRouter router = following("a", 3)) {
+            assign(router, "c1", b.version());
+            ready(router, b, "b");
             assertEquals(b.version(), modelOf(router, "c1"));
             assertEquals(a, modelOf(router, "c2"));
 
             // When its assignment is taken back (B stays loaded, and published)
-            catalog.applyAssignment(key, null);
-            router.assignmentsChanged();
+            assign(router, "c1", null);
 
             // Then it goes back to the fallback at once, as an instance started now would give it
             assertEquals(a, modelOf(router, "c1"));
@@ -93,15 +102,9 @@ class ModelRouterTest {
     void shouldServeNoCameraWithARemovedVersionAndCloseItOnceItsFramesAreDone() throws Exception {
         // Given serve's model A as the fallback and camera c1 assigned B, loaded: the assign and a
         // `models remove` of B raced (each read the registry before the other wrote)
-        Path dirA = temp.resolve("a");
-        Path dirB = temp.resolve("b");
-        String a = Fixtures.saveTinyModel(dirA, Architecture.tiny()).version();
-        ModelSpec b = Fixtures.saveTinyModel(dirB, Architecture.tiny());
-        ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
-        try (ModelRouter router = following(catalog, dirA, 3)) {
-            assign(catalog, router, "c1", b.version());
-            router.modelReady(b, dirB);
-            router.preloadAssigned(Duration.ofSeconds(60));
+        try (ModelRouter router = following("a", 3)) {
+            assign(router, "c1", b.version());
+            ready(router, b, "b");
             ModelRouter.Lease inFlight = router.acquire("c1");
             ModelSource modelB = inFlight.model();
             assertEquals(b.version(), modelB.spec().version());
@@ -118,15 +121,14 @@ class ModelRouterTest {
             assertThrows(IllegalStateException.class, modelB::segmenter);
 
             // And when B comes back and is removed again before its load ends, it is not kept
-            router.modelReady(b, dirB);
+            router.modelReady(b, temp.resolve("b"));
             router.modelRemoved(b.version());
             router.preloadAssigned(Duration.ofSeconds(60));
             assertEquals(Set.of(a), router.loadedVersions());
             assertEquals(a, modelOf(router, "c1"));
 
             // And once B is published again, c1 gets it again
-            router.modelReady(b, dirB);
-            router.preloadAssigned(Duration.ofSeconds(60));
+            ready(router, b, "b");
             assertEquals(b.version(), modelOf(router, "c1"));
         }
     }
@@ -134,33 +136,25 @@ class ModelRouterTest {
     @Test
     void shouldKeepACameraOnItsLastGoodModelWhileItsAssignedVersionIsRefused() throws Exception {
         // Given serve's model A as the fallback, room for one more model, and camera c1 on B
-        Path dirA = temp.resolve("a");
-        Path dirB = temp.resolve("b");
-        Path dirD = temp.resolve("d");
-        String a = Fixtures.saveTinyModel(dirA, Architecture.tiny()).version();
-        ModelSpec b = Fixtures.saveTinyModel(dirB, Architecture.tiny());
-        ModelSpec d = Fixtures.saveTinyModel(dirD, Architecture.tiny());
+        ModelSpec d = save("d");
         String c = "c-with-a-wrong-digest";
-        ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
-        try (ModelRouter router = following(catalog, dirA, 1)) {
-            assign(catalog, router, "c1", b.version());
-            router.modelReady(b, dirB);
-            router.preloadAssigned(Duration.ofSeconds(60));
+        try (ModelRouter router = following("a", 1)) {
+            assign(router, "c1", b.version());
+            ready(router, b, "b");
             assertEquals(b.version(), modelOf(router, "c1"));
 
             // When c1 is assigned C, whose digest does not check, and another camera's model D is
             // loaded, past models.cache.size
             router.modelRefused(c, ModelErrorReason.DIGEST_MISMATCH, "model " + c + " refused");
-            List<String> served = new java.util.ArrayList<>();
+            List<String> served = new ArrayList<>();
             String said =
                     stderrOf(
                             () -> {
-                                assign(catalog, router, "c1", c);
+                                assign(router, "c1", c);
                                 served.add(modelOf(router, "c1"));
                                 served.add(modelOf(router, "c1"));
-                                assign(catalog, router, "c2", d.version());
-                                router.modelReady(d, dirD);
-                                router.preloadAssigned(Duration.ofSeconds(60));
+                                assign(router, "c2", d.version());
+                                ready(router, d, "d");
                                 served.add(modelOf(router, "c1"));
                             });
 
@@ -190,16 +184,11 @@ class ModelRouterTest {
             throws Exception {
         // Given a catalog that has read B's first chunk (its manifest, written last, not yet) and
         // camera c1 assigned B
-        Path dirA = temp.resolve("a");
-        Path dirB = temp.resolve("b");
-        String a = Fixtures.saveTinyModel(dirA, Architecture.tiny()).version();
-        String b = Fixtures.saveTinyModel(dirB, Architecture.tiny()).version();
-        ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
-        var firstChunk = ModelPublication.read(dirB, 1024).records().get(0);
+        var firstChunk = ModelPublication.read(temp.resolve("b"), 1024).records().get(0);
         catalog.applyModel(firstChunk.getKey(), firstChunk.getValue());
         ExecutorService streamThread = Executors.newSingleThreadExecutor();
-        try (ModelRouter router = following(catalog, dirA, 3)) {
-            assign(catalog, router, "c1", b);
+        try (ModelRouter router = following("a", 3)) {
+            assign(router, "c1", b.version());
 
             // When a frame of c1 comes while the follower thread holds the catalog's lock (it does
             // while it checks a version, and then announces it to the router)
@@ -220,7 +209,7 @@ class ModelRouterTest {
             assertTrue(
                     said.contains(
                             "model "
-                                    + b
+                                    + b.version()
                                     + " is assigned (camera c1) and still being read from the"
                                     + " models topic"),
                     said);
@@ -230,11 +219,23 @@ class ModelRouterTest {
         }
     }
 
-    private static void assign(
-            ModelCatalog catalog, ModelRouter router, String camera, String version) {
+    /** Saves a tiny model in the temporary folder's {@code name}. */
+    private ModelSpec save(String name) throws IOException {
+        return Fixtures.saveTinyModel(temp.resolve(name), Architecture.tiny());
+    }
+
+    /** Announces a version saved in {@code name}, as the follower does, and waits for its load. */
+    private void ready(ModelRouter router, ModelSpec spec, String name)
+            throws InterruptedException {
+        router.modelReady(spec, temp.resolve(name));
+        router.preloadAssigned(Duration.ofSeconds(60));
+    }
+
+    /** Assigns a version to a camera, or with null takes its assignment back. */
+    private void assign(ModelRouter router, String camera, String version) {
         catalog.applyAssignment(
                 ModelKeys.assignment(AssignmentScope.CAMERA, camera),
-                assignment(AssignmentScope.CAMERA, camera, version));
+                version == null ? null : assignment(AssignmentScope.CAMERA, camera, version));
         router.assignmentsChanged();
     }
 
@@ -255,10 +256,11 @@ class ModelRouterTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
-    private static ModelRouter following(ModelCatalog catalog, Path fallback, int capacity) {
+    /** A router following a catalog, with the model saved in {@code fallback} as its default. */
+    private ModelRouter following(String fallback, int capacity) {
         return ModelRouter.following(
                 catalog,
-                ModelSource.load(fallback, DeviceChoice.CPU),
+                ModelSource.load(temp.resolve(fallback), DeviceChoice.CPU),
                 true,
                 DeviceChoice.CPU,
                 capacity,

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * CACHE_DIR/VERSION/} ({@code model.json} and its parameter file, forced to disk and moved into
  * place whole: {@link ModelCache}) and announced; a refused one is announced with its reason. A
  * record that cannot be read is one log line and an announcement, never the end of the thread.
+ *
+ * <p>A failure to read (a broker that does not answer, an ACL revoked) is retried every second for
+ * as long as it lasts; {@link #failing()} says since when, for {@code /health}, and the log says so
+ * at its start, once a minute while it lasts and at its end ({@link FailureStreak}).
  */
 public final class ModelFollower implements AutoCloseable {
 
@@ -65,7 +70,15 @@ public final class ModelFollower implements AutoCloseable {
         void assignmentsChanged();
     }
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    /**
+     * A run of failures to read the registry with no successful poll between them.
+     *
+     * @param sinceMillis when the first of them happened, in milliseconds since the epoch
+     * @param lastFailure the latest, in one line
+     */
+    public record Failing(long sinceMillis, String lastFailure) {}
+
+    private final Consumer<String, byte[]> consumer;
     private final List<String> topics;
     private final String modelsTopic;
     private final Path cacheDir;
@@ -76,6 +89,8 @@ public final class ModelFollower implements AutoCloseable {
     private boolean pruned; // the follower thread's
     private volatile boolean running = true;
     private volatile String stoppedBecause;
+    private final FailureStreak failures =
+            new FailureStreak("model follower", System::currentTimeMillis);
 
     /**
      * Creates a follower; {@link #start()} starts it.
@@ -87,14 +102,26 @@ public final class ModelFollower implements AutoCloseable {
      */
     public ModelFollower(
             Map<String, Object> kafka, String modelsTopic, String assignmentsTopic, Path cacheDir) {
+        this(consumer(kafka), modelsTopic, assignmentsTopic, cacheDir);
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(Map<String, Object> kafka) {
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer =
-                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A follower reading through a given consumer (a test's {@code MockConsumer}). */
+    ModelFollower(
+            Consumer<String, byte[]> consumer,
+            String modelsTopic,
+            String assignmentsTopic,
+            Path cacheDir) {
+        this.consumer = consumer;
         this.modelsTopic = modelsTopic;
         this.topics = List.of(modelsTopic, assignmentsTopic);
         this.cacheDir = cacheDir;
@@ -161,6 +188,7 @@ public final class ModelFollower implements AutoCloseable {
                 }
                 if (assigned.isEmpty()) {
                     caughtUp.countDown();
+                    succeeded(); // the topics were looked for, and are not there
                     Thread.sleep(POLL.toMillis());
                     continue;
                 }
@@ -182,15 +210,16 @@ public final class ModelFollower implements AutoCloseable {
                     caughtUp.countDown();
                     unchecked = false;
                 }
+                succeeded();
             } catch (WakeupException | InterruptException | InterruptedException e) {
                 Thread.interrupted(); // Kafka's InterruptException sets the flag again
                 if (running) {
                     LOG.warn("model follower interrupted; going on");
                 }
             } catch (RuntimeException e) {
-                // A broker that does not answer, or a listener that failed: never the end of the
-                // thread, or no instance would see another model until it restarts.
-                LOG.warn("model follower: {}; retrying in 1 s", e.toString());
+                // A broker that does not answer, an ACL revoked, or a listener that failed: never
+                // the end of the thread, or no instance would see another model until it restarts.
+                failures.failed(e.toString()).ifPresent(LOG::warn);
                 sleepQuietly();
             } catch (Error e) {
                 // No heap for a version's chunks (every published version is assembled in
@@ -209,6 +238,25 @@ public final class ModelFollower implements AutoCloseable {
             }
         }
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * A pass of the loop that polled (or looked for the topics) and did all else it had to without
+     * failing ends a run of failures. (Not the poll alone: a pass whose poll works and whose end
+     * check fails each time would otherwise start a new run every second, each said at once.)
+     */
+    private void succeeded() {
+        failures.succeeded().ifPresent(LOG::info);
+    }
+
+    /**
+     * Since when the follower has been failing to read the registry, retrying every second, and on
+     * what: while it does, this instance sees no new model or assignment.
+     *
+     * @return the failures going on now, or empty while it reads
+     */
+    public Optional<Failing> failing() {
+        return failures.current();
     }
 
     /**

@@ -1,0 +1,58 @@
+package io.canvasflow.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** What a run of failures logs and reports, on a clock the test moves. */
+class FailureStreakTest {
+
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final FailureStreak streak = new FailureStreak("model follower", clock::get);
+
+    @Test
+    void shouldSayAFailureAtOnceThenOnceAMinuteAndItsEndOnce() {
+        // Given nothing failed: nothing to say
+        assertEquals(Optional.empty(), streak.succeeded());
+        assertEquals(Optional.empty(), streak.current());
+
+        // When a read fails, it is said at once
+        assertEquals(
+                Optional.of("model follower: denied; retrying every second"),
+                streak.failed("denied"));
+
+        // And the retries of the next minute say nothing, the streak still dated from the first
+        clock.addAndGet(1_000);
+        assertEquals(Optional.empty(), streak.failed("denied"));
+        clock.addAndGet(58_000);
+        assertEquals(Optional.empty(), streak.failed("timed out"));
+        assertEquals(
+                Optional.of(new ModelFollower.Failing(1_000_000, "timed out")), streak.current());
+
+        // And a minute after it was said, it is said again with how long it has lasted
+        clock.addAndGet(1_000);
+        assertEquals(
+                Optional.of(
+                        "model follower still failing after 60 s: denied; retrying every second"),
+                streak.failed("denied"));
+        clock.addAndGet(30_000);
+        assertEquals(Optional.empty(), streak.failed("denied"));
+
+        // When a read works, its end is said once and nothing is failing
+        clock.addAndGet(2_000);
+        assertEquals(
+                Optional.of("model follower recovered after failing for 92 s (last: denied)"),
+                streak.succeeded());
+        assertEquals(Optional.empty(), streak.current());
+        assertEquals(Optional.empty(), streak.succeeded());
+
+        // And the next failure starts a streak of its own, said at once
+        clock.addAndGet(1_000);
+        assertEquals(
+                Optional.of("model follower: denied; retrying every second"),
+                streak.failed("denied"));
+        assertEquals(Optional.of(new ModelFollower.Failing(1_093_000, "denied")), streak.current());
+    }
+}

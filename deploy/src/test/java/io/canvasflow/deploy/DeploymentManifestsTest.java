@@ -97,6 +97,10 @@ class DeploymentManifestsTest {
                     "ai.djl.pytorch.num_interop_threads", "ai/djl/pytorch/engine/PtEngine.class");
 
     private static final String HEALTH_PATH = "/health";
+
+    /** What liveness and startup probes ask: /health but for what a restart does not mend. */
+    private static final String LIVENESS_PATH = "/health/live";
+
     private static final String METRICS_PATH = "/metrics";
 
     @TempDir Path tmp;
@@ -477,7 +481,10 @@ class DeploymentManifestsTest {
 
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
             Map<String, Object> get = map(map(container.get(probe)).get("httpGet"));
-            assertEquals(HEALTH_PATH, get.get("path"), probe);
+            assertEquals(
+                    probe.equals("readinessProbe") ? HEALTH_PATH : LIVENESS_PATH,
+                    get.get("path"),
+                    probe);
             assertEquals(config.httpPort(), resolvePort(get.get("port"), ports), probe);
         }
         Map<String, Object> annotations =

@@ -124,7 +124,12 @@ public final class CanvasFlowApp implements AutoCloseable {
                     new OpsHttpServer(
                             config.httpPort(),
                             registry::scrape,
-                            () -> health.status(streams.state(), models.stoppedBecause()),
+                            () ->
+                                    health.status(
+                                            streams.state(),
+                                            models.stoppedBecause(),
+                                            models.failing()),
+                            () -> health.liveness(streams.state(), models.stoppedBecause()),
                             () -> camerasJson(config));
         } catch (RuntimeException e) {
             streams.close();

@@ -54,6 +54,15 @@ final class FollowedModels implements AutoCloseable {
         return follower == null ? Optional.empty() : follower.stoppedBecause();
     }
 
+    /**
+     * Since when this instance has been failing to read the registry, and on what, if it is.
+     *
+     * @return the failures going on now, or empty while it reads (or was not asked to follow)
+     */
+    Optional<ModelFollower.Failing> failing() {
+        return follower == null ? Optional.empty() : follower.failing();
+    }
+
     /** The router the topology segments with. */
     ModelRouter router() {
         return router;

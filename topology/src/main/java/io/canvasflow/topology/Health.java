@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.registry.ModelFollower;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -10,21 +11,35 @@ import org.apache.kafka.streams.KafkaStreams;
  * grace period, and none of these holds:
  *
  * <ul>
- *   <li>a stream thread failed in the last minute (a thread that keeps failing, e.g. on a topic
- *       deleted under it, is replaced in a loop while the state still reads RUNNING);
+ *   <li>a stream thread failed in the last {@link #FAILURE_MEMORY_MS} (a thread that keeps failing,
+ *       e.g. on a topic deleted under it, is replaced in a loop while the state still reads
+ *       RUNNING);
  *   <li>over the last {@link #PROGRESS_WINDOW_MS}, masks were made and no transaction committed: a
  *       thread whose transactions outlast {@code transaction.timeout.ms} is fenced, rebalances,
  *       runs again and is fenced again, with no failure to count and RUNNING most of the time, and
  *       none of its masks is ever readable;
- *   <li>the instance stopped following its models.
+ *   <li>the instance stopped following its models;
+ *   <li>the model follower has failed to read the registry for longer than {@link
+ *       #FOLLOWER_GRACE_MS} without a poll that worked (an ACL revoked, a broker that does not
+ *       answer): the instance serves on, with the models and assignments it has, but sees no new
+ *       ones. UP again once it reads again.
  * </ul>
  *
- * Thread-safe.
+ * <p>{@link #liveness} is the same but for the last: what a restart may mend. Kubernetes' liveness
+ * and startup probes ask it ({@code /health/live}) and its readiness probe asks {@link #status}
+ * ({@code /health}): a follower that cannot read, which a restart does not mend (the ACL stays
+ * revoked), marks the pod not ready, for all to see, rather than restarting it in a loop, each
+ * restart a pause in segmenting its cameras' frames.
+ *
+ * <p>Thread-safe.
  */
 final class Health {
 
     /** How long after a stream thread failed the instance reads DOWN. */
     static final long FAILURE_MEMORY_MS = 60_000;
+
+    /** How long the model follower may fail to read the registry before the instance reads DOWN. */
+    static final long FOLLOWER_GRACE_MS = 60_000;
 
     /** The window over which masks made and transactions committed are compared. */
     static final long PROGRESS_WINDOW_MS = 60_000;
@@ -86,7 +101,7 @@ final class Health {
 
     /** The status in a given state. */
     synchronized Status status(KafkaStreams.State state) {
-        return status(state, Optional.empty());
+        return status(state, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -94,9 +109,36 @@ final class Health {
      *
      * @param state the Kafka Streams state
      * @param stopped why the instance stopped following its models, if it did (DOWN for good)
+     * @param failing the model follower's failures to read the registry going on now, if any
      * @return the status
      */
-    synchronized Status status(KafkaStreams.State state, Optional<String> stopped) {
+    synchronized Status status(
+            KafkaStreams.State state,
+            Optional<String> stopped,
+            Optional<ModelFollower.Failing> failing) {
+        Status live = liveness(state, stopped);
+        long since = failing.map(f -> clock.getAsLong() - f.sinceMillis()).orElse(0L);
+        if (!live.up() || since <= FOLLOWER_GRACE_MS) {
+            return live;
+        }
+        return new Status(
+                false,
+                state,
+                "the model follower has failed to read the registry for "
+                        + since / 1000
+                        + " s ("
+                        + failing.get().lastFailure()
+                        + "), so this instance sees no new model or assignment");
+    }
+
+    /**
+     * The status but for the model follower's failures to read: what a restart may mend.
+     *
+     * @param state the Kafka Streams state
+     * @param stopped why the instance stopped following its models, if it did (DOWN for good)
+     * @return the status
+     */
+    synchronized Status liveness(KafkaStreams.State state, Optional<String> stopped) {
         if (stopped.isPresent()) {
             return new Status(false, state, stopped.get());
         }

@@ -16,9 +16,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /metrics} (Prometheus text format), {@code GET /health} (JSON: status, the Kafka
- * Streams state and, when down, why; 200 when {@link Health} says UP, else 503) and {@code GET
- * /cameras} (JSON: the partitions this instance owns and the cameras it segments there) on the
- * JDK's HTTP server.
+ * Streams state and, when down, why; 200 when {@link Health} says UP, else 503), {@code GET
+ * /health/live} (the same for {@link Health#liveness}: what a restart may mend, for liveness
+ * probes) and {@code GET /cameras} (JSON: the partitions this instance owns and the cameras it
+ * segments there) on the JDK's HTTP server.
  */
 final class OpsHttpServer implements AutoCloseable {
 
@@ -62,6 +63,7 @@ final class OpsHttpServer implements AutoCloseable {
             int port,
             Supplier<String> metrics,
             Supplier<Health.Status> health,
+            Supplier<Health.Status> liveness,
             Supplier<String> cameras) {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -76,18 +78,8 @@ final class OpsHttpServer implements AutoCloseable {
                                 200,
                                 "text/plain; version=0.0.4; charset=utf-8",
                                 metrics.get()));
-        server.createContext(
-                "/health",
-                exchange -> {
-                    Health.Status h = health.get();
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("status", h.up() ? "UP" : "DOWN");
-                    body.put("state", String.valueOf(h.state()));
-                    if (!h.reason().isEmpty()) {
-                        body.put("reason", h.reason());
-                    }
-                    reply(exchange, h.up() ? 200 : 503, "application/json", json(body));
-                });
+        server.createContext("/health", exchange -> reply(exchange, health.get()));
+        server.createContext("/health/live", exchange -> reply(exchange, liveness.get()));
         server.createContext(
                 "/cameras", exchange -> reply(exchange, 200, "application/json", cameras.get()));
         server.setExecutor(
@@ -108,6 +100,16 @@ final class OpsHttpServer implements AutoCloseable {
     /** The port it listens on. */
     int port() {
         return server.getAddress().getPort();
+    }
+
+    private static void reply(HttpExchange exchange, Health.Status h) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", h.up() ? "UP" : "DOWN");
+        body.put("state", String.valueOf(h.state()));
+        if (!h.reason().isEmpty()) {
+            body.put("reason", h.reason());
+        }
+        reply(exchange, h.up() ? 200 : 503, "application/json", json(body));
     }
 
     private static void reply(HttpExchange exchange, int status, String type, String body)

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.registry.ModelFollower;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams.State;
@@ -45,6 +47,48 @@ class HealthTest {
         assertTrue(aMinuteLater(1200, 500).up());
         assertTrue(aMinuteLater(1300, 20).up());
         assertTrue(aMinuteLater(1400, 40).up());
+    }
+
+    @Test
+    void shouldReadDownOnlyOnceTheFollowerHasFailedPastTheGraceAndUpOnceItReadsAgain() {
+        health.onState(State.RUNNING);
+
+        // Given a follower failing since now (an ACL revoked), the latest failure a timeout
+        Optional<ModelFollower.Failing> failing =
+                Optional.of(new ModelFollower.Failing(clock.get(), "TimeoutException: no answer"));
+
+        // Then the instance reads UP through the grace, failures and all
+        clock.addAndGet(Health.FOLLOWER_GRACE_MS);
+        assertEquals(
+                new Health.Status(true, State.RUNNING, ""),
+                health.status(State.RUNNING, Optional.empty(), failing));
+
+        // And DOWN past it, saying for how long and on what, while it stays alive: a restart
+        // would not mend it
+        clock.addAndGet(1_000);
+        assertEquals(
+                new Health.Status(
+                        false,
+                        State.RUNNING,
+                        "the model follower has failed to read the registry for 61 s"
+                                + " (TimeoutException: no answer), so this instance sees no new"
+                                + " model or assignment"),
+                health.status(State.RUNNING, Optional.empty(), failing));
+        assertEquals(
+                new Health.Status(true, State.RUNNING, ""),
+                health.liveness(State.RUNNING, Optional.empty()));
+
+        // And UP again once a poll works (the follower's failures are cleared)
+        assertTrue(health.status(State.RUNNING, Optional.empty(), Optional.empty()).up());
+
+        // And a follower that stopped for good is DOWN for liveness too, whatever else holds
+        Optional<String> stopped = Optional.of("the model follower stopped on OutOfMemoryError");
+        assertEquals(
+                new Health.Status(false, State.RUNNING, stopped.get()),
+                health.liveness(State.RUNNING, stopped));
+        assertEquals(
+                new Health.Status(false, State.RUNNING, stopped.get()),
+                health.status(State.RUNNING, stopped, failing));
     }
 
     @Test

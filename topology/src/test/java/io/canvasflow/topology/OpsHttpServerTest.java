@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.registry.ModelFollower;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,11 +37,14 @@ class OpsHttpServerTest {
         AtomicLong clock = new AtomicLong(1_000_000);
         Health health = new Health(clock::get, 60_000);
         AtomicReference<Optional<String>> modelsStopped = new AtomicReference<>(Optional.empty());
+        AtomicReference<Optional<ModelFollower.Failing>> failing =
+                new AtomicReference<>(Optional.empty());
         try (OpsHttpServer server =
                 new OpsHttpServer(
                         0,
                         () -> "canvasflow_up 1\n",
-                        () -> health.status(state.get(), modelsStopped.get()),
+                        () -> health.status(state.get(), modelsStopped.get(), failing.get()),
+                        () -> health.liveness(state.get(), modelsStopped.get()),
                         () -> "{\"cameras\":[]}")) {
             int port = server.port();
 
@@ -59,7 +63,12 @@ class OpsHttpServerTest {
             List<Object> recovered = get(port, "/health");
             modelsStopped.set(Optional.of("the model follower stopped on OutOfMemoryError"));
             List<Object> notFollowing = get(port, "/health");
+            List<Object> notFollowingLive = get(port, "/health/live");
             modelsStopped.set(Optional.empty());
+            failing.set(Optional.of(new ModelFollower.Failing(clock.get() - 61_000, "revoked")));
+            List<Object> notReading = get(port, "/health");
+            List<Object> notReadingLive = get(port, "/health/live");
+            failing.set(Optional.empty());
             state.set(KafkaStreams.State.ERROR);
             List<Object> failed = get(port, "/health");
 
@@ -92,6 +101,17 @@ class OpsHttpServerTest {
                             "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"reason\":\"the model"
                                     + " follower stopped on OutOfMemoryError\"}"),
                     notFollowing);
+            assertEquals(notFollowing, notFollowingLive);
+            // a follower that cannot read: not ready, but alive (a restart would not mend it)
+            assertEquals(
+                    List.of(
+                            503,
+                            "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"reason\":\"the model"
+                                    + " follower has failed to read the registry for 61 s"
+                                    + " (revoked), so this instance sees no new model or"
+                                    + " assignment\"}"),
+                    notReading);
+            assertEquals(List.of(200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"), notReadingLive);
             assertEquals(503, failed.get(0));
             assertEquals(List.of(200, "canvasflow_up 1\n"), get(port, "/metrics"));
             assertEquals(List.of(200, "{\"cameras\":[]}"), get(port, "/cameras"));

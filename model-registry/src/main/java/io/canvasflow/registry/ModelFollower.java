@@ -162,15 +162,22 @@ public final class ModelFollower implements AutoCloseable {
         boolean unchecked = true;
         while (running) {
             try {
-                // Until both topics are found, look for them every 10 s; then only poll.
-                boolean both =
-                        assigned.stream().map(TopicPartition::topic).distinct().count()
-                                == topics.size();
-                if (!both && System.nanoTime() >= nextTopicCheck) {
+                // Every 10 s, the topics' partitions (a metadata request): topics created since,
+                // partitions added to them, a topic deleted. Added ones are read from the start.
+                if (System.nanoTime() >= nextTopicCheck) {
                     List<TopicPartition> found = partitions();
                     if (!found.equals(assigned)) {
                         List<TopicPartition> added = new ArrayList<>(found);
                         added.removeAll(assigned);
+                        if (!assigned.isEmpty()) {
+                            LOG.info(
+                                    "registry partitions changed from {} to {}{}",
+                                    assigned,
+                                    found,
+                                    added.isEmpty()
+                                            ? ""
+                                            : ": reading " + added + " from their beginning");
+                        }
                         consumer.assign(found);
                         consumer.seekToBeginning(added);
                         assigned = found;

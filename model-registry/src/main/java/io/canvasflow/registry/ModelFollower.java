@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * and every assignment. A version that is complete and checks is written to {@code
  * CACHE_DIR/VERSION/} ({@code model.json} and its parameter file, forced to disk and moved into
  * place whole: {@link ModelCache}) and announced; a refused one is announced with its reason. A
- * record that cannot be read is one log line and an announcement, never the end of the thread.
+ * version that cannot be written there (a full disk, a folder it may not write in) is announced as
+ * refused once and written again later ({@link PendingWrites}), then announced ready. A record that
+ * cannot be read is one log line and an announcement, never the end of the thread.
  *
  * <p>A failure to read (a broker that does not answer, an ACL revoked) is retried every second for
  * as long as it lasts; {@link #failing()} says since when, for {@code /health}, and the log says so
@@ -83,6 +85,7 @@ public final class ModelFollower implements AutoCloseable {
     private final String modelsTopic;
     private final Path cacheDir;
     private volatile Listener listener;
+    private final Writer writer;
     private final ModelCatalog catalog;
     private final Thread thread;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -125,7 +128,8 @@ public final class ModelFollower implements AutoCloseable {
         this.modelsTopic = modelsTopic;
         this.topics = List.of(modelsTopic, assignmentsTopic);
         this.cacheDir = cacheDir;
-        this.catalog = new ModelCatalog(true, new Writer());
+        this.writer = new Writer();
+        this.catalog = new ModelCatalog(true, writer);
         this.thread = new Thread(this::run, "canvasflow-model-follower");
         this.thread.setDaemon(true);
     }
@@ -193,6 +197,7 @@ public final class ModelFollower implements AutoCloseable {
                     }
                     nextTopicCheck = System.nanoTime() + TOPIC_RECHECK.toNanos();
                 }
+                writer.retryDue();
                 if (assigned.isEmpty()) {
                     caughtUp.countDown();
                     succeeded(); // the topics were looked for, and are not there
@@ -420,35 +425,73 @@ public final class ModelFollower implements AutoCloseable {
         }
     }
 
-    /** Writes complete versions into the cache directory and passes the catalog's news on. */
+    /**
+     * Writes complete versions into the cache directory and passes the catalog's news on. A write
+     * that fails on I/O is announced as a refusal once and tried again until it works ({@link
+     * PendingWrites}); the version is announced ready then.
+     */
     private final class Writer implements ModelCatalog.Listener {
 
         private final ModelCache cache = new ModelCache(cacheDir);
+        private final PendingWrites pending = new PendingWrites(System::nanoTime);
 
         @Override
         public void complete(ModelSpec spec, String modelJson, List<byte[]> parameters) {
-            Path dir = cacheDir.resolve(spec.version());
+            pending.forget(spec.version()); // published again: this publication is the one
+            write(new PendingWrites.Write(spec, modelJson, parameters));
+        }
+
+        /** Writes again the versions whose write failed, once their wait is over. */
+        void retryDue() {
+            pending.due().forEach(this::write);
+        }
+
+        private void write(PendingWrites.Write write) {
+            String version = write.version();
+            Path dir = cacheDir.resolve(version);
             try {
                 Files.createDirectories(cacheDir);
                 ownsCache(); // marked while still empty, the first time
-                dir = cache.write(spec, modelJson, parameters);
+                dir = cache.write(write.spec(), write.modelJson(), write.parameters());
             } catch (IOException e) {
-                listener.modelRefused(
-                        spec.version(),
-                        ModelErrorReason.OTHER,
-                        "cannot write model " + spec.version() + " to " + dir + ": " + e);
+                // A full disk, a folder serve may not write in: mended outside, so tried again
+                boolean before = pending.holds(version);
+                String message =
+                        "cannot write model "
+                                + version
+                                + " to "
+                                + dir
+                                + ": "
+                                + e
+                                + "; trying again in "
+                                + pending.failed(write).toSeconds()
+                                + " s";
+                if (before) {
+                    LOG.warn("{}", message);
+                } else {
+                    listener.modelRefused(
+                            version,
+                            ModelErrorReason.OTHER,
+                            message + ", then less often, until it can");
+                }
                 return;
             }
-            listener.modelReady(spec, dir);
+            if (pending.holds(version)) {
+                pending.forget(version);
+                LOG.info("model {} written to the model cache at last, in {}", version, dir);
+            }
+            listener.modelReady(write.spec(), dir);
         }
 
         @Override
         public void refused(String version, ModelErrorReason reason, String message) {
+            pending.forget(version);
             listener.modelRefused(version, reason, message);
         }
 
         @Override
         public void removed(String version) {
+            pending.forget(version);
             Path dir = cacheDir.resolve(version);
             if (ownsCache() && Files.exists(dir.resolve(ModelSpec.FILE_NAME))) {
                 deleteQuietly(dir); // a model loaded from it keeps its parameters in memory

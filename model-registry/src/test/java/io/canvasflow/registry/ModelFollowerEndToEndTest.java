@@ -3,18 +3,26 @@ package io.canvasflow.registry;
 import static io.canvasflow.registry.ModelRegistryEndToEndTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.canvasflow.kafka.BrokerExtension;
+import io.canvasflow.model.ModelSpec;
 import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelErrorReason;
 import io.canvasflow.testsupport.CommandRun;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A follower against a real broker as the registry changes under it. */
@@ -93,6 +102,56 @@ class ModelFollowerEndToEndTest {
             await(
                     () -> follower.catalog().resolve("cam-late").equals(Optional.of(version)),
                     "the assignment in the added partition");
+        }
+    }
+
+    @Test
+    void shouldWriteAVersionAgainOnceTheCacheFolderIsWritableAgain() throws Throwable {
+        // Given a cache folder serve may not write in
+        Path cache = Files.createDirectories(temp.resolve("cache"));
+        Set<PosixFilePermission> writable = Files.getPosixFilePermissions(cache);
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(
+                    Files.isWritable(cache),
+                    "skipped: running as root, whom a read-only folder does not stop (the test"
+                            + " with a file in the folder's place covers the retry)");
+            shouldWriteAgainOnceItCan(
+                    cache, "read-only", () -> Files.setPosixFilePermissions(cache, writable));
+        } finally {
+            Files.setPosixFilePermissions(cache, writable); // for @TempDir to delete
+        }
+    }
+
+    @Test
+    void shouldWriteAVersionAgainOnceAFileInTheCacheFoldersPlaceIsGone() throws Throwable {
+        // Given a file where the cache folder should be: an I/O failure that stops root too
+        Path cache = Files.writeString(temp.resolve("cache"), "not a folder");
+        shouldWriteAgainOnceItCan(cache, "blocked", () -> Files.delete(cache));
+    }
+
+    /** A version whose write failed is refused once, then written and announced once it can be. */
+    private static void shouldWriteAgainOnceItCan(Path cache, String topics, Executable mend)
+            throws Throwable {
+        // Given a model published, and a follower that cannot write it in its cache
+        String version = publishFf(topics + "-models", topics + "-assign");
+        ModelRegistryEndToEndTest.Heard heard = new ModelRegistryEndToEndTest.Heard();
+        try (ModelFollower follower = follower(topics + "-models", topics + "-assign", cache)) {
+            follower.start(heard);
+
+            // Then the version is refused once, as a write that failed
+            await(() -> !heard.refused.isEmpty(), "the failed write");
+            assertEquals(List.of(ModelErrorReason.OTHER), heard.refused);
+            assertEquals(List.of(), heard.ready);
+
+            // When the cache can be written again
+            mend.execute();
+
+            // Then the version is written and announced, with no other refusal
+            await(() -> !heard.ready.isEmpty(), "the write tried again");
+            assertEquals(List.of(version), heard.ready.stream().map(ModelSpec::version).toList());
+            assertTrue(Files.exists(cache.resolve(version).resolve(ModelSpec.FILE_NAME)));
+            assertEquals(List.of(ModelErrorReason.OTHER), heard.refused);
         }
     }
 }

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -268,20 +267,15 @@ public final class CanvasFlowApp implements AutoCloseable {
                     CanvasFlowTopology.streamsConfig(config, metrics));
         } catch (StreamsException e) {
             // Kafka Streams locks STATE_DIR/APPLICATION_ID: a second instance on this host
-            // with the same directory cannot start. Any other refusal (a state directory that
-            // cannot be written, say) is said as Kafka says it.
+            // with the same directory cannot start. serve asks before it starts anything
+            // (StateFolderLock); this is for an instance that took the folder since, and for
+            // other callers. Any other refusal (a state directory that cannot be written, say)
+            // is said as Kafka says it.
             if (!String.valueOf(e.getMessage()).contains("same state directory")) {
                 throw new IllegalStateException(
                         "Kafka Streams could not start: " + KafkaClientFailure.describe(e), e);
             }
-            throw new IllegalStateException(
-                    "the state directory "
-                            + Path.of(config.stateDir(), config.applicationId())
-                            + " is in use by another instance of "
-                            + config.applicationId()
-                            + " on this host; give this one its own with --state-dir DIR (and"
-                            + " --http-port 0)",
-                    e);
+            throw new IllegalStateException(StateFolderLock.inUse(config), e);
         }
     }
 

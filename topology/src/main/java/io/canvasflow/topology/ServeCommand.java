@@ -159,6 +159,8 @@ public final class ServeCommand implements Callable<Integer> {
                     OpsHttpServer.portProblem(config.httpPort()),
                     FileConverters.folderProblem(
                             Path.of(config.stateDir()), CanvasFlowConfig.STATE_DIR),
+                    // Kafka Streams would log an ERROR before its refusal, after the model loaded
+                    StateFolderLock.problem(config),
                     FileConverters.folderProblem(
                             config.modelsCacheDir(), CanvasFlowConfig.MODELS_CACHE_DIR)
                 }) {

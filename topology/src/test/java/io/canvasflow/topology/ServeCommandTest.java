@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.testsupport.ChildJvm;
+import io.canvasflow.testsupport.CommandRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -62,6 +66,60 @@ class ServeCommandTest {
                                 + file
                                 + ", which is a file; give a path in a folder"),
                 result);
+    }
+
+    @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void shouldRefuseAStateFolderAnotherProcessHoldsBeforeKafkaStreamsTriesIt() throws Exception {
+        // Given another process that holds Kafka Streams' lock on the application's state folder,
+        // as a serve running there does
+        Path state = dir.resolve("state");
+        Path folder = state.resolve(CanvasFlowConfig.defaults().applicationId());
+        Path log = dir.resolve("holder.log");
+        Process holder =
+                ChildJvm.start(
+                        List.of("-Xmx64m"),
+                        LockHolder.class,
+                        List.of(folder.resolve(StateFolderLock.KAFKA_LOCK_FILE).toString()),
+                        log);
+        try {
+            while (!Files.readString(log).contains(LockHolder.LOCKED)) {
+                assertTrue(holder.isAlive(), Files.readString(log));
+                Thread.sleep(50);
+            }
+
+            // When serve starts on that folder, its log captured with what it says
+            CommandRun run =
+                    CommandRun.of(
+                            () -> new CommandLine(new ServeCommand()),
+                            "--bootstrap-servers",
+                            "127.0.0.1:1",
+                            "--state-dir",
+                            state.toString());
+
+            // Then it says which folder and what to do, and nothing else: no ERROR of Kafka
+            // Streams' about the lock, no broker looked for, no model loaded
+            assertEquals(
+                    List.of(
+                            2,
+                            List.of(
+                                    "canvasflow serve: the state directory "
+                                            + folder
+                                            + " is in use by another instance of canvasflow on"
+                                            + " this host; give this one its own with --state-dir"
+                                            + " DIR (and --http-port 0)")),
+                    List.of(run.exit(), run.errLines()));
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+
+        // and once the holder is gone the folder is free
+        assertEquals(
+                null,
+                StateFolderLock.problem(
+                        CanvasFlowConfig.builder()
+                                .opt(CanvasFlowConfig.STATE_DIR, state.toString())
+                                .build()));
     }
 
     @Test

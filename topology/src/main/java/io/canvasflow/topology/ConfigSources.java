@@ -6,12 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Where {@link CanvasFlowConfig}'s values come from: the defaults, a properties file, the
@@ -84,22 +81,12 @@ final class ConfigSources {
                     "environment variable " + CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
         }
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
-            if (e.getKey().startsWith(CanvasFlowConfig.ENV_PREFIX)) {
-                String key =
-                        e.getKey()
-                                .substring(CanvasFlowConfig.ENV_PREFIX.length())
-                                .toLowerCase(Locale.ROOT)
-                                .replace('_', '.');
-                boolean setting =
-                        DEFAULTS.containsKey(key) || key.startsWith(CanvasFlowConfig.KAFKA_PREFIX);
-                if (!setting
-                        && (NOT_SETTINGS.contains(e.getKey())
-                                || SERVICE_LINK.matcher(e.getKey()).matches())) {
-                    continue;
-                }
+            if (e.getKey().startsWith(CanvasFlowConfig.ENV_PREFIX)
+                    && SettingNames.isReadFromEnvironment(e.getKey())) {
+                String key = SettingNames.keyOf(e.getKey());
                 // a typo such as CANVASFLOW_CANVAS_MAXGAP_MS was ignored without a word, where the
                 // same key in a file is refused
-                if (!setting) {
+                if (!SettingNames.isSettingKey(key)) {
                     throw new IllegalArgumentException(
                             "environment variable "
                                     + e.getKey()
@@ -122,29 +109,6 @@ final class ConfigSources {
         return new Values(settings, kafka, origins);
     }
 
-    /**
-     * The {@code CANVASFLOW_} variables that are not settings: the launchers' (heap, home, stack
-     * traces) and the tests' data locations.
-     */
-    /**
-     * What Kubernetes (and Docker's links) set for a Service whose name starts with canvasflow:
-     * {@code CANVASFLOW_METRICS_SERVICE_HOST}, {@code ..._PORT_8080_TCP_ADDR} and the like.
-     */
-    private static final Pattern SERVICE_LINK =
-            Pattern.compile(
-                    "CANVASFLOW_\\w*?(_SERVICE_HOST|_SERVICE_PORT\\w*|_PORT(_\\d+_(TCP|UDP|SCTP)"
-                            + "(_PROTO|_PORT|_ADDR)?)?)");
-
-    private static final Set<String> NOT_SETTINGS =
-            Set.of(
-                    "CANVASFLOW_HEAP",
-                    "CANVASFLOW_HOME",
-                    "CANVASFLOW_TRACE",
-                    "CANVASFLOW_DATA",
-                    "CANVASFLOW_VTEST",
-                    "CANVASFLOW_LABELME_DIR",
-                    "CANVASFLOW_CHROMIUM");
-
     private static void put(
             Map<String, String> settings,
             Map<String, String> kafka,
@@ -156,10 +120,7 @@ final class ConfigSources {
         if (value == null) {
             throw new IllegalArgumentException(source + " '" + name + "' has no value");
         }
-        String stripped =
-                name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
-                        ? name.substring(CanvasFlowConfig.KAFKA_PREFIX.length())
-                        : name;
+        String stripped = SettingNames.unprefixed(name);
         if (DEFAULTS.containsKey(stripped)) {
             settings.put(stripped, value.trim());
             origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);

@@ -8,7 +8,7 @@ import io.canvasflow.cli.options.OverrideOptions;
 import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.tools.common.BenchRun;
 import io.canvasflow.tools.common.StartChecks;
-import io.canvasflow.tools.replay.OwnedSettings;
+import io.canvasflow.tools.replay.ReplacedSettings;
 import io.canvasflow.tools.replay.ReplayMode;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.time.Duration;
@@ -60,19 +60,14 @@ abstract class KafkaBenchCommand extends BaseCommand {
      */
     final int checkAndRun(String command, List<ReplayMode> modes, BenchRun.Body body) {
         refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
-        // the settings built above without a problem (benchmarkProblem), so this builds too
-        String replaced =
-                modes.isEmpty()
-                        ? null
-                        : OwnedSettings.replacedFromConfig(
-                                CanvasFlowConfig.builder()
-                                        .optEnvironment(System.getenv())
-                                        .opt(overrideOptions.overrides())
-                                        .build(),
-                                modes);
-        if (replaced != null) {
-            err().println(command + ": " + replaced);
-            err().flush();
+        if (!modes.isEmpty()) {
+            // the settings built above without a problem (benchmarkProblem), so this builds too
+            CanvasFlowConfig config =
+                    CanvasFlowConfig.builder()
+                            .optEnvironment(System.getenv())
+                            .opt(overrideOptions.overrides())
+                            .build();
+            ReplacedSettings.say(command, ReplacedSettings.byModes(config, modes), err());
         }
         requireReachable(kafkaOptions);
         // On Ctrl-C or SIGTERM: interrupt the benchmark, so that it stops its child JVMs (broker,

@@ -1,12 +1,12 @@
 package io.canvasflow.tools.replay;
 
 import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.SettingNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The settings a replayed run sets for itself: the canvas policy of its mode, its stream threads,
@@ -55,12 +55,7 @@ public final class OwnedSettings {
             String command, Map<String, String> overrides, Map<String, String> owners) {
         for (String key : overrides.keySet()) {
             // as the configuration reads it: kafka.state.dir sets state.dir
-            String name = key.trim();
-            String owner =
-                    owners.get(
-                            name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
-                                    ? name.substring(CanvasFlowConfig.KAFKA_PREFIX.length())
-                                    : name);
+            String owner = owners.get(SettingNames.unprefixed(key));
             if (owner != null) {
                 return "-D "
                         + key
@@ -100,35 +95,6 @@ public final class OwnedSettings {
                 CanvasFlowConfig.BOOTSTRAP_SERVERS,
                 "--bootstrap-servers sets it (without it, an embedded broker)");
         return owners;
-    }
-
-    /**
-     * The mode settings a {@code --config} file or a {@code CANVASFLOW_*} variable sets, which the
-     * runs replace with their modes' own: said, not refused (a serve configuration file may well
-     * set them, and its other settings apply).
-     *
-     * @param config the configuration the runs start from
-     * @param modes the modes the command runs
-     * @return one sentence naming them and where each came from, or null
-     */
-    public static String replacedFromConfig(CanvasFlowConfig config, List<ReplayMode> modes) {
-        // Sorted: the origins map's iteration order differs from one JVM to the next.
-        List<String> replaced = new ArrayList<>();
-        new TreeMap<>(config.origins())
-                .forEach(
-                        (key, origin) -> {
-                            boolean setByMode =
-                                    modes.stream().anyMatch(m -> m.settings().containsKey(key));
-                            if (setByMode && !origin.equals("command line")) {
-                                replaced.add(key + " (" + origin + ")");
-                            }
-                        });
-        return replaced.isEmpty()
-                ? null
-                : String.join(", ", replaced)
-                        + (replaced.size() == 1 ? " is" : " are")
-                        + " replaced in each run by its mode's own value; the runs measure the"
-                        + " modes, not that setting";
     }
 
     /** The mode settings, each with the modes that set it and to what. */

@@ -320,31 +320,20 @@ public final class ReplayCommand extends BaseCommand {
         }
         // the settings built above without a problem (settingsProblem), so this builds too: with
         // the -D settings, which may mend a bad file or variable value
-        String replaced =
-                OwnedSettings.replacedFromConfig(
-                        CanvasFlowConfig.builder()
-                                .optFile(configOptions.configFile())
-                                .optEnvironment(System.getenv())
-                                .opt(configOptions.overrides())
-                                .build(),
-                        chosen);
-        if (replaced != null) {
-            err().println("canvasflow replay: " + replaced);
-            err().flush();
-        }
+        CanvasFlowConfig config =
+                CanvasFlowConfig.builder()
+                        .optFile(configOptions.configFile())
+                        .optEnvironment(System.getenv())
+                        .opt(configOptions.overrides())
+                        .build();
+        ReplacedSettings.say("canvasflow replay", ReplacedSettings.byModes(config, chosen), err());
         if (kafkaOptions.bootstrapServers() != null) {
             // With the security settings of --config and -D: a secured cluster answers only to
             // them.
-            // the settings built above without a problem (settingsProblem), so this builds too
             String unreachable =
                     KafkaOptions.preflight(
                             kafkaOptions.bootstrapServers(),
-                            CanvasFlowConfig.builder()
-                                    .optFile(configOptions.configFile())
-                                    .optEnvironment(System.getenv())
-                                    .opt(configOptions.overrides())
-                                    .build()
-                                    .kafkaProperties(),
+                            config.kafkaProperties(),
                             List.of(),
                             "");
             if (unreachable != null) {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class OwnedSettingsTest {
+class ReplacedSettingsTest {
 
     @Test
     void shouldSayWhichModeSettingsAFileOrTheEnvironmentSetsThatTheRunsReplace(@TempDir Path dir)
@@ -35,10 +35,10 @@ class OwnedSettingsTest {
                         + "), canvas.seeded.iterations (environment variable"
                         + " CANVASFLOW_CANVAS_SEEDED_ITERATIONS) are replaced in each run by its"
                         + " mode's own value; the runs measure the modes, not that setting",
-                OwnedSettings.replacedFromConfig(config, ReplayMode.standard()));
+                ReplacedSettings.byModes(config, ReplayMode.standard()));
         // and neither a -D (refused on its own) nor nothing is said
         assertNull(
-                OwnedSettings.replacedFromConfig(
+                ReplacedSettings.byModes(
                         CanvasFlowConfig.fromMap(Map.of("canvas.keyframe.interval", "30")),
                         ReplayMode.standard()));
     }

@@ -1,0 +1,66 @@
+package io.canvasflow.tools.replay;
+
+import io.canvasflow.topology.CanvasFlowConfig;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * What a tool says, in one line on standard error before its runs start, about settings the user
+ * gave that its runs do not take as given: the mode settings a {@code --config} file or a {@code
+ * CANVASFLOW_*} variable sets, which each run replaces with its mode's own (replay, {@code bench
+ * pipeline}). Said, not refused: a serve configuration may well set them, and its other settings
+ * apply. A {@code -D} of a setting the runs set is refused instead ({@link OwnedSettings}).
+ */
+public final class ReplacedSettings {
+
+    private ReplacedSettings() {}
+
+    /**
+     * The mode settings a {@code --config} file or a {@code CANVASFLOW_*} variable sets, which the
+     * runs replace with their modes' own.
+     *
+     * @param config the configuration the runs start from
+     * @param modes the modes the command runs
+     * @return one sentence naming them and where each came from, or null
+     */
+    public static String byModes(CanvasFlowConfig config, List<ReplayMode> modes) {
+        // Sorted: the origins map's iteration order differs from one JVM to the next.
+        List<String> replaced = new ArrayList<>();
+        new TreeMap<>(config.origins())
+                .forEach(
+                        (key, origin) -> {
+                            boolean setByMode =
+                                    modes.stream().anyMatch(m -> m.settings().containsKey(key));
+                            if (setByMode && !origin.equals("command line")) {
+                                replaced.add(key + " (" + origin + ")");
+                            }
+                        });
+        return sentence(
+                replaced,
+                "replaced in each run by its mode's own value; the runs measure the modes, not"
+                        + " that setting");
+    }
+
+    /** "A, B are" or "A is", then the rest; null for none. */
+    private static String sentence(List<String> names, String rest) {
+        return names.isEmpty()
+                ? null
+                : String.join(", ", names) + (names.size() == 1 ? " is " : " are ") + rest;
+    }
+
+    /**
+     * Says a sentence of this class, if there is one.
+     *
+     * @param command the command, for the line: {@code canvasflow replay}
+     * @param sentence what {@link #byModes} said, or null
+     * @param err where the line goes
+     */
+    public static void say(String command, String sentence, PrintWriter err) {
+        if (sentence != null) {
+            err.println(command + ": " + sentence);
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.canvasflow.topology;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * How the sources of a {@link CanvasFlowConfig} name what they set: a key with or without the
+ * {@value CanvasFlowConfig#KAFKA_PREFIX} prefix ({@code kafka.state.dir} sets {@code state.dir}),
+ * and an environment variable ({@code CANVASFLOW_CANVAS_MAX_GAP_MS} sets {@code
+ * canvas.max.gap.ms}), with the {@code CANVASFLOW_} variables that are not settings. What a tool
+ * that runs serve's configuration asks about a key or a variable is answered here, as the
+ * configuration reads it.
+ */
+public final class SettingNames {
+
+    /**
+     * The {@code CANVASFLOW_} variables that are not settings: the launchers' (heap, home, stack
+     * traces) and the tests' data locations.
+     */
+    private static final Set<String> NOT_SETTINGS =
+            Set.of(
+                    "CANVASFLOW_HEAP",
+                    "CANVASFLOW_HOME",
+                    "CANVASFLOW_TRACE",
+                    "CANVASFLOW_DATA",
+                    "CANVASFLOW_VTEST",
+                    "CANVASFLOW_LABELME_DIR",
+                    "CANVASFLOW_CHROMIUM");
+
+    /**
+     * What Kubernetes (and Docker's links) set for a Service whose name starts with canvasflow:
+     * {@code CANVASFLOW_METRICS_SERVICE_HOST}, {@code ..._PORT_8080_TCP_ADDR} and the like.
+     */
+    private static final Pattern SERVICE_LINK =
+            Pattern.compile(
+                    "CANVASFLOW_\\w*?(_SERVICE_HOST|_SERVICE_PORT\\w*|_PORT(_\\d+_(TCP|UDP|SCTP)"
+                            + "(_PROTO|_PORT|_ADDR)?)?)");
+
+    private SettingNames() {}
+
+    /**
+     * The name a key sets: trimmed, without the {@value CanvasFlowConfig#KAFKA_PREFIX} prefix.
+     *
+     * @param key a key as given in a file or a {@code -D}
+     * @return the setting's or the Kafka property's name
+     */
+    public static String unprefixed(String key) {
+        String name = key.trim();
+        return name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
+                ? name.substring(CanvasFlowConfig.KAFKA_PREFIX.length())
+                : name;
+    }
+
+    /**
+     * The key a {@code CANVASFLOW_} variable gives: the rest of its name, lower case, each
+     * underscore a dot.
+     *
+     * @param variable a name that starts with {@value CanvasFlowConfig#ENV_PREFIX}
+     * @return the key, a setting's or not
+     */
+    static String keyOf(String variable) {
+        return variable.substring(CanvasFlowConfig.ENV_PREFIX.length())
+                .toLowerCase(Locale.ROOT)
+                .replace('_', '.');
+    }
+
+    /**
+     * Whether a key a variable gives names a setting or a Kafka property.
+     *
+     * @param key what {@link #keyOf} gave
+     * @return whether the configuration takes it
+     */
+    static boolean isSettingKey(String key) {
+        return ConfigSources.DEFAULTS.containsKey(key)
+                || key.startsWith(CanvasFlowConfig.KAFKA_PREFIX);
+    }
+
+    /**
+     * Whether a configuration built with the environment reads this variable: {@value
+     * CanvasFlowConfig#ENV_BOOTSTRAP_SERVERS}, and each {@code CANVASFLOW_} variable but the
+     * launchers' and Kubernetes' service links, a setting's or one it refuses as naming none.
+     *
+     * @param variable an environment variable's name
+     * @return whether it is read, so that it can change (or stop) serve
+     */
+    public static boolean isReadFromEnvironment(String variable) {
+        if (variable.equals(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS)) {
+            return true;
+        }
+        if (!variable.startsWith(CanvasFlowConfig.ENV_PREFIX)) {
+            return false;
+        }
+        // a setting first: CANVASFLOW_HTTP_PORT has the shape of a service link
+        return isSettingKey(keyOf(variable))
+                || !(NOT_SETTINGS.contains(variable) || SERVICE_LINK.matcher(variable).matches());
+    }
+}

@@ -13,6 +13,7 @@ import io.canvasflow.tools.replay.ReplayMode;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -49,9 +50,9 @@ abstract class KafkaBenchCommand extends BaseCommand {
     }
 
     /**
-     * Checks the model and the settings; says, as replay does, which of the modes' settings a
-     * {@code CANVASFLOW_*} variable sets that the runs replace; checks the broker; then runs the
-     * benchmark.
+     * Checks the model and the settings; says which of the variables serve reads ({@code
+     * CANVASFLOW_*}) the runs are not given, and, as replay does, which of the modes' settings a
+     * variable sets that the runs replace; checks the broker; then runs the benchmark.
      *
      * @param command the command's name, for messages: {@code canvasflow bench pipeline}
      * @param modes the modes the runs set the settings of
@@ -59,12 +60,17 @@ abstract class KafkaBenchCommand extends BaseCommand {
      * @return the body's exit code, or {@link BenchRun}'s for a failure
      */
     final int checkAndRun(String command, List<ReplayMode> modes, BenchRun.Body body) {
-        refuseIf(StartChecks.benchmarkProblem(modelOptions.model(), overrideOptions.overrides()));
+        Map<String, String> environment = runEnvironment();
+        refuseIf(
+                StartChecks.benchmarkProblem(
+                        modelOptions.model(), overrideOptions.overrides(), environment));
+        ReplacedSettings.say(
+                command, ReplacedSettings.notPassedOn(System.getenv(), environment), err());
         if (!modes.isEmpty()) {
             // the settings built above without a problem (benchmarkProblem), so this builds too
             CanvasFlowConfig config =
                     CanvasFlowConfig.builder()
-                            .optEnvironment(System.getenv())
+                            .optEnvironment(environment)
                             .opt(overrideOptions.overrides())
                             .build();
             ReplacedSettings.say(command, ReplacedSettings.byModes(config, modes), err());
@@ -78,5 +84,14 @@ abstract class KafkaBenchCommand extends BaseCommand {
                 new GracefulStop(command + " shutdown", benchmark::interrupt, GRACE)) {
             return BenchRun.exitCode(command, jsonOptions.json(), out(), err(), body);
         }
+    }
+
+    /**
+     * The environment the runs read their settings from: this JVM's, where they run in it.
+     *
+     * @return the variables by name
+     */
+    Map<String, String> runEnvironment() {
+        return System.getenv();
     }
 }

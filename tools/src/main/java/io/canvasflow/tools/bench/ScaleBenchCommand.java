@@ -165,6 +165,12 @@ public final class ScaleBenchCommand extends KafkaBenchCommand {
                 });
     }
 
+    /** Each serve's: no variable serve would read as a setting ({@link ServeProcess}). */
+    @Override
+    Map<String, String> runEnvironment() {
+        return ServeProcess.environment(System.getenv());
+    }
+
     /**
      * The exit status of a finished run: 0, or 1 when the take-over did not complete before its
      * deadline (a figure not measured, as the other benchmarks' incomplete runs), with a line on

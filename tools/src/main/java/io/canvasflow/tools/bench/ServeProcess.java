@@ -2,6 +2,7 @@ package io.canvasflow.tools.bench;
 
 import io.canvasflow.cli.options.JavaCommand;
 import io.canvasflow.topology.ServeCommand;
+import io.canvasflow.topology.SettingNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +24,8 @@ import java.util.regex.Pattern;
  * {@code canvasflow serve} ({@link ServeCommand#main}) in a child JVM on this JVM's class path, as
  * a user runs it, so that a benchmark can read that process's own CPU time and resident set, and
  * its {@code /health} and {@code /metrics}, without its own threads (publisher, mask reader) in the
- * figures. Its output goes to a log file; closing it stops it with SIGTERM.
+ * figures. Its output goes to a log file; closing it stops it with SIGTERM. Its settings are the
+ * benchmark's {@code -D} alone: it is given no variable serve would read as a setting.
  */
 public final class ServeProcess implements AutoCloseable {
 
@@ -68,15 +71,43 @@ public final class ServeProcess implements AutoCloseable {
         command.add(Integer.toString(httpPort));
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            Process process =
-                    new ProcessBuilder(command)
-                            .redirectErrorStream(true)
-                            .redirectOutput(log.toFile())
-                            .start();
+            Process process = builder(command, System.getenv(), log).start();
             return new ServeProcess(process, httpPort, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start serve: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * How serve is started: its output to the log, in this JVM's environment less what {@link
+     * #environment} takes out.
+     *
+     * @param command the command line
+     * @param inherited this JVM's environment
+     * @param log where its output goes
+     * @return the builder, not started
+     */
+    static ProcessBuilder builder(List<String> command, Map<String, String> inherited, Path log) {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment(inherited));
+        return builder;
+    }
+
+    /**
+     * The environment serve gets: this JVM's, less every variable serve would read as a setting
+     * ({@link SettingNames#isReadFromEnvironment}). A {@code CANVASFLOW_CANVAS_MAX_GAP_MS} of the
+     * user's would otherwise apply where the benchmark sets nothing, and be replaced without a word
+     * where it does ({@code canvas.max.gap.ms=0}); the benchmark names those it leaves out.
+     *
+     * @param inherited this JVM's environment
+     * @return the variables serve gets
+     */
+    static Map<String, String> environment(Map<String, String> inherited) {
+        Map<String, String> environment = new TreeMap<>(inherited);
+        environment.keySet().removeIf(SettingNames::isReadFromEnvironment);
+        return environment;
     }
 
     /**

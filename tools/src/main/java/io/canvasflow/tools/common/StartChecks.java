@@ -69,28 +69,37 @@ public final class StartChecks {
      * @return the problem in one sentence, or null
      */
     public static String settingsProblem(Path file, Map<String, String> overrides) {
+        // with the environment, as the runs read it: a bad CANVASFLOW_* variable counts too
+        return settingsProblem(file, overrides, System.getenv());
+    }
+
+    /**
+     * A benchmark's checks: its {@code --model}, then its {@code -D} settings with the variables
+     * its runs read.
+     *
+     * @param model the model directory given, or null for the shipped one
+     * @param overrides the {@code -D} settings
+     * @param environment the environment the runs read their settings from: a variable they are not
+     *     given is no problem of theirs
+     * @return the first problem in one sentence, or null
+     */
+    public static String benchmarkProblem(
+            Path model, Map<String, String> overrides, Map<String, String> environment) {
+        String problem = modelProblem(model, "--model");
+        return problem != null ? problem : settingsProblem(null, overrides, environment);
+    }
+
+    private static String settingsProblem(
+            Path file, Map<String, String> overrides, Map<String, String> environment) {
         try {
-            // with the environment, as the runs read it: a bad CANVASFLOW_* variable counts too
             CanvasFlowConfig.builder()
                     .optFile(file)
-                    .optEnvironment(System.getenv())
+                    .optEnvironment(environment)
                     .opt(overrides)
                     .build();
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-    }
-
-    /**
-     * A benchmark's checks: its {@code --model}, then its {@code -D} settings.
-     *
-     * @param model the model directory given, or null for the shipped one
-     * @param overrides the {@code -D} settings
-     * @return the first problem in one sentence, or null
-     */
-    public static String benchmarkProblem(Path model, Map<String, String> overrides) {
-        String problem = modelProblem(model, "--model");
-        return problem != null ? problem : settingsProblem(null, overrides);
     }
 }

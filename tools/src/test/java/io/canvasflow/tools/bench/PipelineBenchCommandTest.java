@@ -3,7 +3,6 @@ package io.canvasflow.tools.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canvasflow.cli.options.JavaCommand;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
@@ -16,8 +15,6 @@ import io.canvasflow.tools.common.LatencyProbe;
 import io.canvasflow.tools.replay.StageTimes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -509,45 +506,32 @@ class PipelineBenchCommandTest {
         // runs' mode (seeded-2) sets itself, and the gap after which a canvas resets, which it
         // does not; pointed at an address where nothing listens, so that it stops before starting
         // anything
-        Path log = dir.resolve("pipeline.log");
-        List<String> command =
-                JavaCommand.forClass(
-                        List.of(),
-                        List.of("-Xmx256m", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"),
-                        ChildBench.class);
-        command.addAll(List.of("pipeline", "--bootstrap-servers", "127.0.0.1:1"));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("CANVASFLOW_"));
-        builder.environment().put("CANVASFLOW_CANVAS_KEYFRAME_INTERVAL", "30");
-        builder.environment().put("CANVASFLOW_CANVAS_MAX_GAP_MS", "5000");
+        Map<String, String> variables =
+                Map.of(
+                        "CANVASFLOW_CANVAS_KEYFRAME_INTERVAL", "30",
+                        "CANVASFLOW_CANVAS_MAX_GAP_MS", "5000");
 
         // When it starts
-        Process bench = builder.start();
-        try {
-            assertTrue(bench.waitFor(50, TimeUnit.SECONDS), "it did not stop");
-            String output = Files.readString(log, StandardCharsets.UTF_8);
+        ChildBench.Ended bench =
+                ChildBench.run(
+                        variables,
+                        dir.resolve("pipeline.log"),
+                        "pipeline",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
 
-            // Then it says, before its refusal, that the runs replace the keyframe interval, in
-            // replay's sentence; the gap, which applies, goes unsaid
-            assertEquals(2, bench.exitValue(), output);
-            List<String> lines = output.lines().toList();
-            int said =
-                    lines.indexOf(
-                            "canvasflow bench pipeline: canvas.keyframe.interval (environment"
-                                    + " variable CANVASFLOW_CANVAS_KEYFRAME_INTERVAL) is replaced"
-                                    + " in each run by its mode's own value; the runs measure the"
-                                    + " modes, not that setting");
-            int refused =
-                    lines.stream()
-                            .filter(l -> l.contains("no Kafka broker at 127.0.0.1:1"))
-                            .findFirst()
-                            .map(lines::indexOf)
-                            .orElse(-1);
-            assertTrue(said >= 0 && refused > said, output);
-            assertTrue(!output.contains("canvas.max.gap.ms"), output);
-        } finally {
-            bench.destroyForcibly();
-        }
+        // Then it says, before its refusal, that the runs replace the keyframe interval, in
+        // replay's sentence; the gap, which applies, goes unsaid
+        String output = bench.output();
+        assertEquals(2, bench.exit(), output);
+        assertTrue(
+                bench.saidBefore(
+                        "canvasflow bench pipeline: canvas.keyframe.interval (environment"
+                                + " variable CANVASFLOW_CANVAS_KEYFRAME_INTERVAL) is replaced"
+                                + " in each run by its mode's own value; the runs measure the"
+                                + " modes, not that setting",
+                        "no Kafka broker at 127.0.0.1:1"),
+                output);
+        assertTrue(!output.contains("canvas.max.gap.ms"), output);
     }
 }

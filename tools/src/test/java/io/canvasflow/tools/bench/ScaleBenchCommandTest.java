@@ -188,6 +188,41 @@ class ScaleBenchCommandTest {
     }
 
     @Test
+    @Timeout(value = 1, unit = TimeUnit.MINUTES)
+    void shouldNameTheVariablesItDoesNotPassOnToServe(@TempDir Path dir) throws Exception {
+        // Given bench scale in a JVM whose environment sets serve's canvas gap and model following,
+        // which each serve is given by -D, and stream threads, which it is not given at all (the
+        // value of one is not even a number); pointed at an address where nothing listens, so
+        // that it stops before starting anything
+        Map<String, String> variables =
+                Map.of(
+                        "CANVASFLOW_CANVAS_MAX_GAP_MS", "5000",
+                        "CANVASFLOW_MODELS_FOLLOW", "true",
+                        "CANVASFLOW_NUM_STREAM_THREADS", "two");
+
+        // When it starts
+        ChildBench.Ended bench =
+                ChildBench.run(
+                        variables,
+                        dir.resolve("scale.log"),
+                        "scale",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+
+        // Then it names them in one line before its refusal, the bad value not refused: its
+        // serves would not read it
+        assertEquals(2, bench.exit(), bench.output());
+        assertTrue(
+                bench.saidBefore(
+                        "canvasflow bench scale: CANVASFLOW_CANVAS_MAX_GAP_MS,"
+                                + " CANVASFLOW_MODELS_FOLLOW, CANVASFLOW_NUM_STREAM_THREADS are not"
+                                + " passed on to the runs, which take only the benchmark's"
+                                + " settings and -D; give a setting as -D to measure with it",
+                        "no Kafka broker at 127.0.0.1:1"),
+                bench.output());
+    }
+
+    @Test
     void shouldRefuseABadRateInOneSentence() {
         CommandRun run = CommandRun.of(new ScaleBenchCommand(), "--rate", "0");
         assertEquals(2, run.exit());

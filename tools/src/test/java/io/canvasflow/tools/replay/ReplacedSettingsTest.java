@@ -42,4 +42,32 @@ class ReplacedSettingsTest {
                         CanvasFlowConfig.fromMap(Map.of("canvas.keyframe.interval", "30")),
                         ReplayMode.standard()));
     }
+
+    @Test
+    void shouldNameTheVariablesServeWouldReadThatTheRunsAreNotGiven() {
+        // Given an environment with two settings' variables, the cluster's, the launcher's heap and
+        // a Kubernetes service link, and runs given only what is not a setting
+        Map<String, String> environment =
+                Map.of(
+                        "PATH", "/usr/bin",
+                        "CANVASFLOW_MODELS_FOLLOW", "true",
+                        "CANVASFLOW_CANVAS_MAX_GAP_MS", "5000",
+                        "KAFKA_BOOTSTRAP_SERVERS", "kafka:9092",
+                        "CANVASFLOW_HEAP", "2g",
+                        "CANVASFLOW_METRICS_SERVICE_HOST", "10.0.0.7");
+        Map<String, String> runs =
+                Map.of(
+                        "PATH", "/usr/bin",
+                        "CANVASFLOW_HEAP", "2g",
+                        "CANVASFLOW_METRICS_SERVICE_HOST", "10.0.0.7");
+
+        // Then the three the runs lack are named, sorted; the heap and the link change no run
+        assertEquals(
+                "CANVASFLOW_CANVAS_MAX_GAP_MS, CANVASFLOW_MODELS_FOLLOW, KAFKA_BOOTSTRAP_SERVERS are"
+                        + " not passed on to the runs, which take only the benchmark's settings and"
+                        + " -D; give a setting as -D to measure with it",
+                ReplacedSettings.notPassedOn(environment, runs));
+        // and runs given the whole environment leave nothing to say
+        assertNull(ReplacedSettings.notPassedOn(environment, environment));
+    }
 }

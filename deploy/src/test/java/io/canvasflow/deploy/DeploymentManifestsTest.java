@@ -459,6 +459,8 @@ class DeploymentManifestsTest {
         // the headless Service names the pods of this StatefulSet
         assertEquals(metadataName(service), map(sts.get("spec")).get("serviceName"));
         assertEquals("None", map(service.get("spec")).get("clusterIP"));
+        // and keeps a pod that reads not ready (/health DOWN) reachable by name, to ask it why
+        assertEquals(true, map(service.get("spec")).get("publishNotReadyAddresses"));
         assertEquals(
                 podLabels(sts)
                         .entrySet()

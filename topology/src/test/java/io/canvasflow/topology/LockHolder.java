@@ -8,12 +8,16 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A child JVM ({@link ChildJvm}) that locks a file as Kafka Streams locks its state folder, says
- * {@value #LOCKED} and holds it until the test JVM goes.
+ * {@value #LOCKED} and holds it until the test JVM goes; or says {@value #NOT_LOCKED} when another
+ * process holds it.
  */
 public final class LockHolder {
 
     /** The line it prints once it holds the lock. */
     static final String LOCKED = "locked";
+
+    /** The line it prints when another process holds the lock. */
+    static final String NOT_LOCKED = "held elsewhere";
 
     private LockHolder() {}
 
@@ -30,8 +34,10 @@ public final class LockHolder {
                 FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         if (channel.tryLock() != null) {
             System.out.println(LOCKED);
-            System.out.flush();
+        } else {
+            System.out.println(NOT_LOCKED);
         }
+        System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
     }
 }

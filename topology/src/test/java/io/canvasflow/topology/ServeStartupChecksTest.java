@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.BrokerExtension;
+import io.canvasflow.testsupport.ChildJvm;
 import io.canvasflow.testsupport.CommandRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -183,7 +185,8 @@ class ServeStartupChecksTest {
     }
 
     @Test
-    void shouldNameTheStateDirectoryThatAnotherInstanceHoldsWithoutKafkasErrorFirst() {
+    void shouldNameTheStateDirectoryThatAnotherInstanceHoldsWithoutKafkasErrorFirst()
+            throws Exception {
         // Given a running instance
         Map<String, String> settings =
                 Map.of(
@@ -223,8 +226,38 @@ class ServeStartupChecksTest {
                                             + " (and --http-port 0)"),
                     second.err());
             assertTrue(!second.err().contains("Unable to obtain lock"), second.err());
+
+            // and the first still holds its folder after a garbage collection (the probe's
+            // channel, left open, would drop the first's lock if the cleaner closed it)
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+                Thread.sleep(100);
+            }
+            assertEquals(
+                    LockHolder.NOT_LOCKED,
+                    lockFromAnotherProcess(
+                            dir.resolve("locked").resolve(StateFolderLock.KAFKA_LOCK_FILE)));
         }
         // and once the first has stopped, the folder is free again
         assertEquals(null, StateFolderLock.problem(CanvasFlowConfig.fromMap(settings)));
+    }
+
+    /** What a child JVM says when it tries the lock on a file: locked, or held elsewhere. */
+    private String lockFromAnotherProcess(Path file) throws Exception {
+        Path log = dir.resolve("holder.log");
+        Process holder =
+                ChildJvm.start(List.of("-Xmx64m"), LockHolder.class, List.of(file.toString()), log);
+        try {
+            while (true) {
+                String said = Files.exists(log) ? Files.readString(log).strip() : "";
+                if (said.equals(LockHolder.LOCKED) || said.equals(LockHolder.NOT_LOCKED)) {
+                    return said;
+                }
+                assertTrue(holder.isAlive(), said);
+                Thread.sleep(50);
+            }
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
     }
 }

@@ -187,12 +187,16 @@ public final class CanvasflowCli implements Callable<Integer> {
         // Skipped records: our handler's one line, not Kafka's stack trace (see ServeCommand);
         // DJL's GPU probe, twice per start on a CPU-only machine: DeviceChoice says it in one
         // line; the embedded broker's controller, which warns at every first start that its new
-        // metadata log is empty ("Performing controller activation"), as a new broker's is.
+        // metadata log is empty ("Performing controller activation"), as a new broker's is; and
+        // its internal-topic creation, which warns when two clients' first requests race to create
+        // __transaction_state ("TOPIC_ALREADY_EXISTS", seen once in two demos): the topic is
+        // there, and a client that gets no coordinator says so itself.
         for (String name :
                 new String[] {
                     ServeCommand.RECORD_DESERIALIZER,
                     DeviceChoice.DJL_GPU_PROBE_LOGGER,
-                    "org.apache.kafka.controller.QuorumController"
+                    "org.apache.kafka.controller.QuorumController",
+                    "kafka.server.DefaultAutoTopicCreationManager"
                 }) {
             String key = "org.slf4j.simpleLogger.log." + name;
             if (System.getProperty(key) == null) {

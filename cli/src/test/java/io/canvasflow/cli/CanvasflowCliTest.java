@@ -28,6 +28,19 @@ class CanvasflowCliTest {
     }
 
     @Test
+    void shouldKeepTheEmbeddedBrokersInternalTopicRaceQuiet() {
+        // Given the command line, as main builds it
+        CanvasflowCli.commandLine();
+
+        // Then the broker's internal-topic creation logs errors only: two transactional clients
+        // that start together no longer leave a TOPIC_ALREADY_EXISTS WARN in the demo
+        assertEquals(
+                "error",
+                System.getProperty(
+                        "org.slf4j.simpleLogger.log.kafka.server.DefaultAutoTopicCreationManager"));
+    }
+
+    @Test
     void shouldKeepDjlsEngineStartLinesOffTheErrorStream() {
         // Given the command line, as main builds it
         CanvasflowCli.commandLine();

@@ -5,12 +5,9 @@ import io.canvasflow.model.ModelSpec;
 import io.canvasflow.registry.ModelCatalog;
 import io.canvasflow.registry.ModelFollower;
 import io.canvasflow.schemas.avro.ModelErrorReason;
+import io.canvasflow.topology.LoadedModels.Entry;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,45 +76,14 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         }
     }
 
-    /** A loaded model, counted while frames hold it. */
-    private static final class Entry {
-        final ModelSource source;
-        final boolean owned;
-        private int users;
-        private boolean retired;
-
-        Entry(ModelSource source, boolean owned) {
-            this.source = source;
-            this.owned = owned;
-        }
-
-        synchronized void acquire() {
-            users++;
-        }
-
-        synchronized void release() {
-            users--;
-            closeIfDone();
-        }
-
-        synchronized void retire() {
-            retired = true;
-            closeIfDone();
-        }
-
-        private void closeIfDone() {
-            if (retired && users == 0 && owned) {
-                source.close();
-            }
-        }
-    }
-
     private final ModelCatalog catalog;
-    private final DeviceChoice device;
-    private final int capacity;
+    private final Function<Path, ModelSource> loadFolder;
     private final ErrorSink errors;
     private final Entry fallback;
-    private final LinkedHashMap<String, Entry> loaded = new LinkedHashMap<>(16, 0.75f, true);
+
+    /** The models loaded; also the lock of everything else here. */
+    private final LoadedModels loaded;
+
     private final Map<String, String> cameraModel = new ConcurrentHashMap<>();
     private final Map<String, Path> available = new ConcurrentHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
@@ -125,22 +92,18 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     private final Set<String> toldMissing = ConcurrentHashMap.newKeySet();
     private final ExecutorService loader;
     private boolean closed;
-    private boolean overrunSaid;
 
     private ModelRouter(
             ModelCatalog catalog,
             Entry fallback,
-            DeviceChoice device,
+            Function<Path, ModelSource> loadFolder,
             int capacity,
             ErrorSink errors) {
         this.catalog = catalog;
-        this.device = device;
-        this.capacity = capacity;
+        this.loadFolder = loadFolder;
         this.errors = errors;
         this.fallback = fallback;
-        if (fallback != null) {
-            loaded.put(fallback.source.spec().version(), fallback);
-        }
+        this.loaded = new LoadedModels(fallback, capacity);
         this.loader =
                 catalog == null
                         ? null
@@ -162,7 +125,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         return new ModelRouter(
                 null,
                 new Entry(Objects.requireNonNull(model, "model"), false),
-                DeviceChoice.CPU,
+                dir -> ModelSource.load(dir, DeviceChoice.CPU),
                 1,
                 (v, r, m) -> {});
     }
@@ -186,8 +149,37 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             DeviceChoice device,
             int capacity,
             ErrorSink errors) {
+        return following(
+                catalog,
+                fallback,
+                ownsFallback,
+                dir -> ModelSource.load(dir, device),
+                capacity,
+                errors);
+    }
+
+    /**
+     * As {@link #following(ModelCatalog, ModelSource, boolean, DeviceChoice, int, ErrorSink)}, with
+     * the function that loads a version's folder: a test seam, through which a test sees each model
+     * the router loads (and whether it was closed), or holds a load while it acts.
+     *
+     * @param catalog the followed registry
+     * @param fallback the model of cameras that nothing assigns, or null
+     * @param ownsFallback whether closing the router closes the fallback
+     * @param loadFolder loads the model in a version's folder, as {@link ModelSource#load} does
+     * @param capacity how many models to keep loaded
+     * @param errors where refused models are reported
+     * @return the router
+     */
+    public static ModelRouter following(
+            ModelCatalog catalog,
+            ModelSource fallback,
+            boolean ownsFallback,
+            Function<Path, ModelSource> loadFolder,
+            int capacity,
+            ErrorSink errors) {
         Entry entry = fallback == null ? null : new Entry(fallback, ownsFallback);
-        return new ModelRouter(catalog, entry, device, capacity, errors);
+        return new ModelRouter(catalog, entry, loadFolder, capacity, errors);
     }
 
     /**
@@ -266,8 +258,8 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         if (entry == null) {
             entry = fallback;
         }
-        if (entry == null && !loaded.isEmpty()) {
-            entry = loaded.values().stream().reduce((a, b) -> b).orElse(null);
+        if (entry == null) {
+            entry = loaded.mostRecent();
         }
         return entry;
     }
@@ -312,7 +304,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         ModelSource source = null;
         String failure = null;
         try {
-            source = ModelSource.load(dir, device);
+            source = loadFolder.apply(dir);
         } catch (RuntimeException | Error e) {
             // ModelLoadException for a bad artifact; DJL's own (no memory, no native library);
             // an Error too (no heap for its parameters): refused, where an empty entry was kept
@@ -346,36 +338,9 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         }
     }
 
-    /**
-     * Drops the least recently used models beyond the capacity. The fallback does not count and
-     * stays; so do the {@link #pinned} ones, and more of them than the capacity overrun it, once
-     * said.
-     */
+    /** Unloads what models.cache.size has no room for (see {@link LoadedModels#evict}). */
     private void evict(String justLoaded) {
-        Set<String> pinned = pinned();
-        Iterator<Map.Entry<String, Entry>> it = loaded.entrySet().iterator();
-        int counted = loaded.size() - (fallback == null ? 0 : 1);
-        while (counted > capacity && it.hasNext()) {
-            Map.Entry<String, Entry> e = it.next();
-            if (e.getValue() == fallback
-                    || e.getKey().equals(justLoaded)
-                    || pinned.contains(e.getKey())) {
-                continue;
-            }
-            it.remove();
-            counted--;
-            LOG.info("model {} unloaded (models.cache.size {})", e.getKey(), capacity);
-            e.getValue().retire();
-        }
-        if (counted > capacity && !overrunSaid) {
-            overrunSaid = true;
-            LOG.warn(
-                    "{} model versions that are assigned, or kept by cameras whose assigned"
-                            + " version is not loaded, are loaded, more than models.cache.size {}:"
-                            + " all stay loaded; raise models.cache.size to plan for them",
-                    counted,
-                    capacity);
-        }
+        loaded.evict(justLoaded, this::pinned);
     }
 
     /**
@@ -438,14 +403,14 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     /** Whether some model is loaded (the fallback or a preloaded one). */
     public boolean hasModel() {
         synchronized (loaded) {
-            return !loaded.isEmpty();
+            return loaded.size() > 0;
         }
     }
 
     /** The versions loaded now, least recently used first. */
     public Set<String> loadedVersions() {
         synchronized (loaded) {
-            return Collections.unmodifiableSet(new LinkedHashSet<>(loaded.keySet()));
+            return loaded.versions();
         }
     }
 
@@ -482,19 +447,15 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     public void modelRemoved(String version) {
         available.remove(version);
         refused.remove(version);
-        Entry unloaded = null;
+        boolean unloaded;
         synchronized (loaded) {
             removed.add(version);
-            Entry entry = loaded.get(version);
-            if (entry != null && entry != fallback) {
-                unloaded = loaded.remove(version);
-                unloaded.retire();
-            }
+            unloaded = loaded.unload(version);
         }
         LOG.info(
                 "model {} was removed from the models topic{}",
                 version,
-                unloaded == null ? "" : "; unloaded, no camera is served by it any more");
+                unloaded ? "; unloaded, no camera is served by it any more" : "");
     }
 
     @Override
@@ -524,8 +485,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         }
         synchronized (loaded) {
             closed = true;
-            loaded.values().forEach(Entry::retire);
-            loaded.clear();
+            loaded.unloadAll();
         }
     }
 }

@@ -26,10 +26,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,12 @@ class ModelRouterTest {
 
     /** The registry as read, fed by hand. */
     private final ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
+
+    /** The router's loads, as serve makes them, seen and held by the test. */
+    private final Loads loads = new Loads();
+
+    /** The refusals the router reported (model-errors), as "version reason". */
+    private final List<String> errors = new CopyOnWriteArrayList<>();
 
     /** serve's model (the fallback), and a published one. */
     private String a;
@@ -120,12 +129,17 @@ class ModelRouterTest {
             inFlight.close();
             assertThrows(IllegalStateException.class, modelB::segmenter);
 
-            // And when B comes back and is removed again before its load ends, it is not kept
+            // And when B comes back and is removed again before its load ends, it is not kept,
+            // and the model that load made is closed
+            loads.hold("b");
             router.modelReady(b, temp.resolve("b"));
+            loads.awaitHeld();
             router.modelRemoved(b.version());
+            loads.release();
             router.preloadAssigned(Duration.ofSeconds(60));
             assertEquals(Set.of(a), router.loadedVersions());
             assertEquals(a, modelOf(router, "c1"));
+            assertClosed(loads.last("b"));
 
             // And once B is published again, c1 gets it again
             ready(router, b, "b");
@@ -256,14 +270,81 @@ class ModelRouterTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
-    /** A router following a catalog, with the model saved in {@code fallback} as its default. */
+    /**
+     * A router following a catalog, with the model saved in {@code fallback} as its default (none
+     * for null), loading through {@link #loads} and reporting refusals to {@link #errors}.
+     */
     private ModelRouter following(String fallback, int capacity) {
         return ModelRouter.following(
                 catalog,
-                ModelSource.load(temp.resolve(fallback), DeviceChoice.CPU),
+                fallback == null
+                        ? null
+                        : ModelSource.load(temp.resolve(fallback), DeviceChoice.CPU),
                 true,
-                DeviceChoice.CPU,
+                loads,
                 capacity,
-                (v, r, m) -> {});
+                (v, r, m) -> errors.add(v + " " + r));
+    }
+
+    /** A closed model gives no segmenter. */
+    private static void assertClosed(ModelSource model) {
+        assertThrows(IllegalStateException.class, model::segmenter);
+    }
+
+    private record Loaded(Path dir, ModelSource model) {}
+
+    /**
+     * Loads folders as serve does, keeps each model it made, and can hold the next load of one
+     * folder until the test lets it go.
+     */
+    private final class Loads implements Function<Path, ModelSource> {
+        private final List<Loaded> loaded = new CopyOnWriteArrayList<>();
+        private volatile Path held;
+        private volatile CountDownLatch started;
+        private volatile CountDownLatch released;
+
+        @Override
+        public ModelSource apply(Path dir) {
+            if (dir.equals(held)) {
+                held = null;
+                started.countDown();
+                try {
+                    assertTrue(released.await(60, TimeUnit.SECONDS), "never released");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            ModelSource model = ModelSource.load(dir, DeviceChoice.CPU);
+            loaded.add(new Loaded(dir, model));
+            return model;
+        }
+
+        void hold(String folder) {
+            started = new CountDownLatch(1);
+            released = new CountDownLatch(1);
+            held = temp.resolve(folder);
+        }
+
+        void awaitHeld() throws InterruptedException {
+            assertTrue(started.await(60, TimeUnit.SECONDS), "the load never started");
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        /** The models loaded from a folder, in order. */
+        List<ModelSource> from(String folder) {
+            return loaded.stream()
+                    .filter(l -> l.dir().equals(temp.resolve(folder)))
+                    .map(Loaded::model)
+                    .toList();
+        }
+
+        ModelSource last(String folder) {
+            List<ModelSource> from = from(folder);
+            assertFalse(from.isEmpty(), "nothing loaded from " + folder);
+            return from.get(from.size() - 1);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.canvasflow.topology.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +35,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Which model a camera gets as assignments come and go, without Kafka: a catalog fed by hand. */
 class ModelRouterTest {
@@ -233,6 +238,213 @@ class ModelRouterTest {
         }
     }
 
+    @ParameterizedTest(name = "its folder deleted: {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldLoadTheNewPublicationOfAVersionRemovedAndPublishedAgainWhileItLoaded(
+            boolean folderDeleted) throws Exception {
+        // Given serve's model A as the fallback, camera c1 assigned B, and the load of B's first
+        // publication (its cache folder b-old) under way
+        copy("b", "b-old");
+        try (ModelRouter router = following("a", 3)) {
+            assign(router, "c1", b.version());
+            loads.hold("b-old");
+            router.modelReady(b, temp.resolve("b-old"));
+            loads.awaitHeld();
+
+            // When B is removed (the follower deletes its folder, or not yet) and published again
+            // (written to folder b) before that load ends
+            if (folderDeleted) {
+                Fixtures.deleteQuietly(temp.resolve("b-old"));
+            }
+            router.modelRemoved(b.version());
+            router.modelReady(b, temp.resolve("b"));
+            loads.release();
+            router.preloadAssigned(Duration.ofSeconds(60));
+
+            // Then c1 gets the model of the new publication, nothing was refused, and the model of
+            // the old one, if its load worked, is closed
+            try (ModelRouter.Lease lease = router.acquire("c1")) {
+                assertSame(loads.last("b"), lease.model());
+            }
+            assertEquals(List.of(), errors);
+            loads.from("b-old").forEach(ModelRouterTest::assertClosed);
+            assertEquals(folderDeleted ? 0 : 1, loads.from("b-old").size());
+        }
+    }
+
+    @Test
+    void shouldKeepServingTheOnlyModelWhenItIsRemovedAndServeHasNoFallback() throws Exception {
+        // Given no fallback (serve without model.dir), B everyone's default, loaded and serving
+        // c1, then D the default, its load still under way: c1 keeps B meanwhile
+        ModelSpec d = save("d");
+        try (ModelRouter router = following(null, 3)) {
+            assignDefault(router, b.version());
+            ready(router, b, "b");
+            assertEquals(b.version(), modelOf(router, "c1"));
+            loads.hold("d");
+            assignDefault(router, d.version());
+            router.modelReady(d, temp.resolve("d"));
+            loads.awaitHeld();
+            assertEquals(b.version(), modelOf(router, "c1"));
+
+            // When B is removed (`models remove` allows it: nothing assigns it any more)
+            List<String> served = new ArrayList<>();
+            String said =
+                    stderrOf(
+                            () -> {
+                                router.modelRemoved(b.version());
+                                served.add(modelOf(router, "c1"));
+                                served.add(modelOf(router, "c2"));
+                            });
+
+            // Then B still serves every camera, rather than no model at all, and the router says
+            // so once
+            assertEquals(List.of(b.version(), b.version()), served);
+            assertEquals(
+                    1,
+                    said.lines().filter(l -> l.contains("it is the only model loaded")).count(),
+                    said);
+
+            // And once D is loaded, the cameras get D and B is unloaded and closed
+            loads.release();
+            router.preloadAssigned(Duration.ofSeconds(60));
+            assertEquals(d.version(), modelOf(router, "c1"));
+            assertEquals(Set.of(d.version()), router.loadedVersions());
+            assertClosed(loads.last("b"));
+        }
+    }
+
+    @Test
+    void shouldReplaceTheOnlyModelKeptAfterItsRemovalWithItsNewPublication() throws Exception {
+        // Given no fallback and B, everyone's default, removed: kept, as the only model
+        copy("b", "b-again");
+        try (ModelRouter router = following(null, 3)) {
+            assignDefault(router, b.version());
+            ready(router, b, "b");
+            router.modelRemoved(b.version());
+            assertEquals(b.version(), modelOf(router, "c1"));
+
+            // When B is published again (written to another folder) and loaded
+            ready(router, b, "b-again");
+
+            // Then c1 gets the new publication's model, and the kept one is closed
+            try (ModelRouter.Lease lease = router.acquire("c1")) {
+                assertSame(loads.last("b-again"), lease.model());
+            }
+            assertEquals(Set.of(b.version()), router.loadedVersions());
+            assertClosed(loads.last("b"));
+        }
+    }
+
+    @Test
+    void shouldReleaseTheModelACameraWasKeptOnOnceTheCameraIsReassigned() throws Exception {
+        // Given room for one model besides the fallback A, c1 kept on B while its assigned C is
+        // refused, and c2's D loaded past the room (B and D both stay)
+        ModelSpec d = save("d");
+        try (ModelRouter router = following("a", 1)) {
+            keepC1OnBWhileCIsRefusedAndLoadD(router, d);
+
+            // When c1 is assigned D, which is loaded (no load follows, and no frame)
+            assign(router, "c1", d.version());
+
+            // Then B is unloaded, and closed
+            assertEquals(Set.of(a, d.version()), router.loadedVersions());
+            assertClosed(loads.last("b"));
+        }
+    }
+
+    @Test
+    void shouldReleaseTheModelACameraWasKeptOnOnceItsAssignedVersionLoads() throws Exception {
+        // Given room for one model besides the fallback A, c1 kept on B while its assigned C is
+        // refused, and c2's D loaded past the room (B and D both stay)
+        ModelSpec d = save("d");
+        try (ModelRouter router = following("a", 1)) {
+            ModelSpec c = keepC1OnBWhileCIsRefusedAndLoadD(router, d);
+
+            // When C is published again, and loaded
+            ready(router, c, "c");
+
+            // Then c1 gets C, and B is unloaded and closed
+            assertEquals(c.version(), modelOf(router, "c1"));
+            assertEquals(Set.of(a, d.version(), c.version()), router.loadedVersions());
+            assertClosed(loads.last("b"));
+        }
+    }
+
+    @Test
+    void shouldNotSayARefusalToACameraServedByItsAssignedVersion() throws Exception {
+        // Given c1 assigned B, loaded
+        try (ModelRouter router = following("a", 3)) {
+            assign(router, "c1", b.version());
+            ready(router, b, "b");
+
+            // When a later publication of B is refused
+            router.modelRefused(b.version(), ModelErrorReason.DIGEST_MISMATCH, "refused");
+            List<String> served = new ArrayList<>();
+            String said = stderrOf(() -> served.add(modelOf(router, "c1")));
+
+            // Then c1 still gets the B loaded, and nothing says it gets something else
+            assertEquals(List.of(b.version()), served);
+            assertFalse(said.contains("camera c1 is assigned model " + b.version()), said);
+        }
+    }
+
+    @Test
+    void shouldSayARefusalToEachCameraAgainWhenTheVersionIsRefusedAgain() throws Exception {
+        // Given c1 on B, then assigned C, which is refused: said once, for two frames
+        try (ModelRouter router = following("a", 3)) {
+            assign(router, "c1", b.version());
+            ready(router, b, "b");
+            modelOf(router, "c1");
+            ModelSpec c = save("c");
+            String said =
+                    stderrOf(
+                            () -> {
+                                router.modelRefused(
+                                        c.version(), ModelErrorReason.DIGEST_MISMATCH, "no");
+                                assign(router, "c1", c.version());
+                                modelOf(router, "c1");
+                                modelOf(router, "c1");
+
+                                // When C is published again, and its folder does not load
+                                router.modelReady(c, temp.resolve("a-folder-not-there"));
+                                router.preloadAssigned(Duration.ofSeconds(60));
+                                modelOf(router, "c1");
+                                modelOf(router, "c1");
+                            });
+
+            // Then c1 is told of each refusal once
+            List<String> told =
+                    said.lines()
+                            .filter(l -> l.contains("camera c1 is assigned model " + c.version()))
+                            .toList();
+            assertEquals(2, told.size(), said);
+            assertTrue(told.get(0).contains("(DIGEST_MISMATCH)"), told.get(0));
+            assertTrue(told.get(1).contains("(INVALID_MODEL)"), told.get(1));
+        }
+    }
+
+    /**
+     * c1 on B, then assigned C (saved in folder c), refused; c2 assigned D, loaded: with room for
+     * one model, B stays for c1 and D for c2.
+     *
+     * @return C
+     */
+    private ModelSpec keepC1OnBWhileCIsRefusedAndLoadD(ModelRouter router, ModelSpec d)
+            throws Exception {
+        ModelSpec c = save("c");
+        assign(router, "c1", b.version());
+        ready(router, b, "b");
+        modelOf(router, "c1");
+        router.modelRefused(c.version(), ModelErrorReason.DIGEST_MISMATCH, "refused");
+        assign(router, "c1", c.version());
+        assertEquals(b.version(), modelOf(router, "c1"));
+        assign(router, "c2", d.version());
+        ready(router, d, "d");
+        assertEquals(Set.of(a, b.version(), d.version()), router.loadedVersions());
+        return c;
+    }
+
     /** Saves a tiny model in the temporary folder's {@code name}. */
     private ModelSpec save(String name) throws IOException {
         return Fixtures.saveTinyModel(temp.resolve(name), Architecture.tiny());
@@ -243,6 +455,14 @@ class ModelRouterTest {
             throws InterruptedException {
         router.modelReady(spec, temp.resolve(name));
         router.preloadAssigned(Duration.ofSeconds(60));
+    }
+
+    /** Makes a version everyone's default. */
+    private void assignDefault(ModelRouter router, String version) {
+        catalog.applyAssignment(
+                ModelKeys.assignment(AssignmentScope.DEFAULT, null),
+                assignment(AssignmentScope.DEFAULT, null, version));
+        router.assignmentsChanged();
     }
 
     /** Assigns a version to a camera, or with null takes its assignment back. */
@@ -284,6 +504,16 @@ class ModelRouterTest {
                 loads,
                 capacity,
                 (v, r, m) -> errors.add(v + " " + r));
+    }
+
+    /** Copies a saved model's folder, as a second publication of it would be written. */
+    private void copy(String from, String to) throws IOException {
+        Files.createDirectories(temp.resolve(to));
+        try (Stream<Path> files = Files.list(temp.resolve(from))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, temp.resolve(to).resolve(file.getFileName()));
+            }
+        }
     }
 
     /** A closed model gives no segmenter. */

@@ -60,7 +60,7 @@ final class StateFolderLock {
             // Kafka Streams in this JVM holds it. The channel stays open, and reachable: closing
             // it, or the cleaner closing it after a GC, would drop that lock too (a process's
             // locks on a file go with any of its channels on it).
-            // HELD_OPEN.add(channel);
+            HELD_OPEN.add(channel);
             return inUse(config);
         } catch (IOException e) {
             close(channel);

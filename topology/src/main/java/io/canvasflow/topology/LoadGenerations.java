@@ -9,7 +9,10 @@ import java.util.Objects;
  * new whenever it is published again or removed, and each load is stamped with the generation it
  * was asked for in. A load of an older generation ends stale, whatever its outcome: the publication
  * it read is gone or replaced (the follower may have deleted its folder), and a load of the current
- * one is queued behind it. Not thread-safe: the router's lock guards it.
+ * one is queued behind it. A removed version's generation is forgotten, so that the table holds
+ * only the versions on the models topic; a load stamped before that is still stale, since every
+ * stamp is a number {@link #next} or {@link #start} handed out, never 0 (a forgotten version's),
+ * and those only increase. Not thread-safe: the router's lock guards it.
  */
 final class LoadGenerations {
 
@@ -20,6 +23,11 @@ final class LoadGenerations {
     /** The version was published again or removed: the loads of it under way are stale. */
     void next(String version) {
         current.put(version, ++last);
+    }
+
+    /** The version was removed: the loads of it under way are stale, and it is held no longer. */
+    void forget(String version) {
+        current.remove(version);
     }
 
     /** Whether a load of the version's current generation is queued or running. */
@@ -33,7 +41,8 @@ final class LoadGenerations {
      * @return its generation
      */
     long start(String version) {
-        long generation = current(version);
+        // a version not announced yet (a frame between the follower's two steps) gets one too
+        long generation = current.computeIfAbsent(version, v -> ++last);
         loading.put(version, generation);
         return generation;
     }

@@ -55,6 +55,10 @@ final class LoadedModels {
     }
 
     private final LinkedHashMap<String, Entry> byVersion = new LinkedHashMap<>(16, 0.75f, true);
+
+    /** The versions loaded, in the order they were loaded (byVersion's is the order of use). */
+    private final LinkedHashSet<String> loadOrder = new LinkedHashSet<>();
+
     private final Entry fallback;
     private final int capacity;
     private boolean overrunSaid;
@@ -64,6 +68,7 @@ final class LoadedModels {
         this.capacity = capacity;
         if (fallback != null) {
             byVersion.put(fallback.source.spec().version(), fallback);
+            loadOrder.add(fallback.source.spec().version());
         }
     }
 
@@ -80,9 +85,12 @@ final class LoadedModels {
         return byVersion.size();
     }
 
-    /** The most recently used model, or null when none is loaded. */
-    Entry mostRecent() {
-        return byVersion.values().stream().reduce((a, b) -> b).orElse(null);
+    /**
+     * The most recently loaded model (the fallback counts as loaded first), or null when none is
+     * loaded. Not the most recently used: that changes with every camera's frame.
+     */
+    Entry mostRecentlyLoaded() {
+        return loadOrder.stream().reduce((a, b) -> b).map(byVersion::get).orElse(null);
     }
 
     /** The versions loaded, least recently used first. */
@@ -93,6 +101,8 @@ final class LoadedModels {
     /** Adds a loaded model; the one it replaces is closed once its frames are done. */
     void put(String version, Entry entry) {
         Entry before = byVersion.put(version, entry);
+        loadOrder.remove(version);
+        loadOrder.add(version);
         if (before != null && before != fallback) {
             before.retire();
         }
@@ -109,6 +119,7 @@ final class LoadedModels {
             return false;
         }
         byVersion.remove(version).retire();
+        loadOrder.remove(version);
         return true;
     }
 
@@ -135,6 +146,7 @@ final class LoadedModels {
                 continue;
             }
             it.remove();
+            loadOrder.remove(e.getKey());
             counted--;
             LOG.info("model {} unloaded (models.cache.size {})", e.getKey(), capacity);
             e.getValue().retire();
@@ -154,5 +166,6 @@ final class LoadedModels {
     void unloadAll() {
         byVersion.values().forEach(Entry::retire);
         byVersion.clear();
+        loadOrder.clear();
     }
 }

@@ -87,7 +87,9 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     /** The models loaded; also the lock of everything else here. */
     private final LoadedModels loaded;
 
-    private final Map<String, String> cameraModel = new ConcurrentHashMap<>();
+    /** Kept for every camera served (it grows with the cameras, not the versions). */
+    private final CameraModels cameraModel = new CameraModels();
+
     private final Map<String, Path> available = new ConcurrentHashMap<>();
     private final Map<String, String> refused = new ConcurrentHashMap<>();
     private final LoadGenerations loads = new LoadGenerations();
@@ -226,7 +228,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         }
         if (entry == null) {
             // nothing assigns it (any more): the default, as a fresh instance would give it
-            entry = defaultEntry();
+            entry = defaultEntry(cameraId);
         }
         if (entry == null) {
             throw new IllegalStateException(
@@ -260,15 +262,24 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         }
     }
 
-    /** The default assignment's model if loaded, else the fallback, else the most recent one. */
-    private Entry defaultEntry() {
+    /**
+     * The default assignment's model if loaded, else the fallback. With neither (no model.dir, no
+     * default loaded), the camera keeps the model it has if it is still loaded, else gets the most
+     * recently loaded one: not the most recently used, which would switch it, and reset its canvas,
+     * with every other camera's frame.
+     */
+    private Entry defaultEntry(String cameraId) {
         Optional<String> assigned = catalog == null ? Optional.empty() : catalog.defaultVersion();
         Entry entry = assigned.map(loaded::get).orElse(null);
         if (entry == null) {
             entry = fallback;
         }
         if (entry == null) {
-            entry = loaded.mostRecent();
+            String current = cameraModel.get(cameraId);
+            entry = current == null ? null : loaded.get(current);
+        }
+        if (entry == null) {
+            entry = loaded.mostRecentlyLoaded();
         }
         return entry;
     }
@@ -309,12 +320,6 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         loader.execute(() -> load(version, dir, generation));
     }
 
-    /** The version was published again or removed: loads of it under way end stale. */
-    private void newGeneration(String version) {
-        loads.next(version);
-        told.forget(version);
-    }
-
     private void load(String version, Path dir, long generation) {
         synchronized (loaded) {
             if (closed || !loads.isCurrent(version, generation)) {
@@ -347,11 +352,14 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
                     }
                     failure = null;
                 } else if (failure != null) {
+                    // only here, under the lock: a re-publication announced once it is released
+                    // clears it and is loaded
                     refused.put(version, ModelErrorReason.INVALID_MODEL.name());
                     told.forget(version);
                 } else {
                     // replaces the removed publication kept until another was loaded, if it is
                     loaded.put(version, new Entry(source, true));
+                    refused.remove(version);
                     told.forget(version);
                     unloadKeptRemoved(version);
                     evict(version);
@@ -364,7 +372,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
                             + " dropped",
                     version);
         } else if (failure != null) {
-            refuse(
+            report(
                     version,
                     ModelErrorReason.INVALID_MODEL,
                     "model " + version + " refused: " + failure);
@@ -376,50 +384,18 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         }
     }
 
-    /** Unloads what models.cache.size has no room for (see {@link LoadedModels#evict}). */
-    private void evict(String justLoaded) {
-        loaded.evict(justLoaded, this::pinned);
-    }
-
     /**
-     * The versions eviction leaves loaded: those an assignment names (unloading one would only
-     * reload it at its camera's next frame, resetting the canvas each time), and those that cameras
-     * are kept on while their assigned version is not loaded (refused, or on its way): evicted, the
-     * camera would drop to the default, and stay there for as long as its version is refused. A
-     * removed version is none of them. Holds the lock.
-     *
-     * <p>Asked only when more models are loaded than the capacity. Resolving costs about 1 to 2 us
-     * a camera (10,000 cameras and 50 pattern assignments: 19 ms, measured on a 2-core VM) while
-     * every stream thread waits on the lock, so a camera is resolved only when its model could need
-     * the pin: loaded, not the fallback, and named by no assignment (a camera on its assigned
-     * version, or on the default, costs nothing). A cache per assignment snapshot would not help
-     * much: most passes follow an assignment change.
+     * Unloads what models.cache.size has no room for (see {@link LoadedModels#evict}), but none of
+     * the versions {@link CameraModels#pinned} keeps. Holds the lock.
      */
-    private Set<String> pinned() {
-        Set<String> pinned = new HashSet<>(catalog.assignedVersions());
+    private void evict(String justLoaded) {
         String fallbackVersion = fallback == null ? null : fallback.source.spec().version();
-        cameraModel.forEach(
-                (camera, version) -> {
-                    if (pinned.contains(version)
-                            || !loaded.containsKey(version) // (not get: that would use it)
-                            || version.equals(fallbackVersion)) {
-                        return;
-                    }
-                    String wanted = catalog.resolve(camera).orElse(null);
-                    if (wanted != null
-                            && !loaded.containsKey(wanted)
-                            && !removed.contains(wanted)) {
-                        pinned.add(version);
-                    }
-                });
-        pinned.removeAll(removed);
-        return pinned;
+        loaded.evict(
+                justLoaded, () -> cameraModel.pinned(catalog, loaded, fallbackVersion, removed));
     }
 
-    private void refuse(String version, ModelErrorReason reason, String message) {
-        if (version != null) {
-            refused.putIfAbsent(version, reason.name());
-        }
+    /** Says a refusal, already recorded under the lock, and reports it on model-errors. */
+    private void report(String version, ModelErrorReason reason, String message) {
         LOG.warn("{}", message);
         errors.refused(version, reason, message);
     }
@@ -469,15 +445,16 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     public void modelReady(ModelSpec spec, Path dir) {
         String version = spec.version();
         available.put(version, dir);
-        refused.remove(version);
         synchronized (loaded) {
+            // with the new generation: a load of the old one that failed just before refuses
+            // nothing after this
+            refused.remove(version);
             removed.remove(version);
-            newGeneration(version);
-            // the removed publication kept as the only model serves until this one replaces it
+            loads.next(version); // loads of it under way end stale
+            told.forget(version);
+            // the removed publication kept as the only model serves until this one is loaded in
+            // its place (load() lets it go then); if this one is refused, until another is loaded
             boolean replace = version.equals(keptRemoved);
-            if (replace) {
-                keptRemoved = null;
-            }
             if (catalog != null
                     && (replace
                             || (catalog.assignedVersions().contains(version)
@@ -493,10 +470,11 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         if (version != null) {
             synchronized (loaded) {
                 removed.remove(version); // published again, and refused
+                refused.put(version, reason.name());
                 told.forget(version); // its cameras are told of this refusal too
             }
         }
-        refuse(version, reason, message);
+        report(version, reason, message);
     }
 
     /**
@@ -507,12 +485,13 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     @Override
     public void modelRemoved(String version) {
         available.remove(version);
-        refused.remove(version);
         boolean unloaded = false;
         boolean kept = false;
         synchronized (loaded) {
+            refused.remove(version);
             removed.add(version);
-            newGeneration(version);
+            loads.forget(version); // its loads under way end stale
+            told.forget(version);
             if (fallback == null && loaded.size() == 1 && loaded.containsKey(version)) {
                 // unloaded, it would leave every frame without a model (and dead-lettered)
                 keptRemoved = version;
@@ -549,13 +528,19 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
                 }
             }
             told.keepOnly(assigned); // what was said of a version nothing assigns is said again
+            // a removed version nothing assigns needs no mark: assigned again later, it is one
+            // nobody published, as for a fresh instance. The kept one goes by unloadKeptRemoved
+            removed.removeIf(v -> !assigned.contains(v) && !v.equals(keptRemoved));
             evict(null); // a camera reassigned lets go of the model it was kept on
         }
     }
 
     /** Unloads the removed version kept as the only model, now that another is loaded. */
     private void unloadKeptRemoved(String justLoaded) {
-        if (keptRemoved == null || keptRemoved.equals(justLoaded)) {
+        if (keptRemoved != null && keptRemoved.equals(justLoaded)) {
+            keptRemoved = null; // its new publication, which put retired it for
+        }
+        if (keptRemoved == null) {
             return;
         }
         loaded.unload(keptRemoved);

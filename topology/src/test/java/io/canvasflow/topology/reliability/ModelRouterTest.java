@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -421,6 +422,149 @@ class ModelRouterTest {
             assertEquals(2, told.size(), said);
             assertTrue(told.get(0).contains("(DIGEST_MISMATCH)"), told.get(0));
             assertTrue(told.get(1).contains("(INVALID_MODEL)"), told.get(1));
+        }
+    }
+
+    @Test
+    void shouldKeepAnUnassignedCameraOnOneModelWithNoFallbackNorDefault() throws Exception {
+        // Given no fallback and no default (serve without model.dir, as in the container image),
+        // c1 on B and c2 on D, D loaded last
+        ModelSpec d = save("d");
+        try (ModelRouter router = following(null, 3)) {
+            assign(router, "c1", b.version());
+            ready(router, b, "b");
+            assign(router, "c2", d.version());
+            ready(router, d, "d");
+
+            // When c3, which nothing assigns, sends frames between theirs
+            List<String> c3 = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                modelOf(router, "c1");
+                c3.add(modelOf(router, "c3"));
+                modelOf(router, "c2");
+                c3.add(modelOf(router, "c3"));
+            }
+
+            // Then c3 gets the model loaded last, D, and keeps it: no switch, no canvas reset
+            assertEquals(Collections.nCopies(6, d.version()), c3);
+
+            // And a camera on B assigned a removed version (an assign that raced the remove),
+            // served as an unassigned camera, keeps B too
+            assign(router, "c4", b.version());
+            assertEquals(b.version(), modelOf(router, "c4"));
+            router.modelRemoved("e-removed");
+            assign(router, "c4", "e-removed");
+            List<String> c4 = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                modelOf(router, "c2");
+                c4.add(modelOf(router, "c4"));
+            }
+            assertEquals(List.of(b.version(), b.version()), c4);
+        }
+    }
+
+    @Test
+    void shouldUnloadTheRemovedOnlyModelOnceAnotherLoadsWhenItsNewPublicationFails()
+            throws Exception {
+        // Given no fallback and B, everyone's default, removed: kept, as the only model
+        ModelSpec d = save("d");
+        try (ModelRouter router = following(null, 3)) {
+            assignDefault(router, b.version());
+            ready(router, b, "b");
+            router.modelRemoved(b.version());
+
+            // When B is published again, but that publication does not load
+            ready(router, b, "a-folder-not-there");
+
+            // Then the kept B still serves meanwhile, B is refused
+            assertEquals(b.version(), modelOf(router, "c1"));
+            assertEquals(List.of(b.version() + " INVALID_MODEL"), errors);
+
+            // And once another model is loaded, the kept B is unloaded and closed
+            assign(router, "c2", d.version());
+            ready(router, d, "d");
+            assertEquals(Set.of(d.version()), router.loadedVersions());
+            assertClosed(loads.last("b"));
+            assertEquals(d.version(), modelOf(router, "c1"));
+        }
+    }
+
+    @Test
+    void shouldForgetARefusalOnceTheVersionLoads() throws Exception {
+        // Given room for one model besides the fallback A, and c1 assigned B, its load under way
+        ModelSpec d = save("d");
+        try (ModelRouter router = following("a", 1)) {
+            loads.hold("b");
+            assign(router, "c1", b.version());
+            router.modelReady(b, temp.resolve("b"));
+            loads.awaitHeld();
+
+            // When a later publication of B is refused (its cache write failed) before that load
+            // ends, and it then ends
+            router.modelRefused(b.version(), ModelErrorReason.OTHER, "cannot write model b");
+            loads.release();
+            router.preloadAssigned(Duration.ofSeconds(60));
+            assertEquals(b.version(), modelOf(router, "c1"));
+
+            // And c1 is unassigned, B unloaded for D, and c1 assigned B again
+            assign(router, "c1", null);
+            assign(router, "c2", d.version());
+            ready(router, d, "d");
+            assertEquals(Set.of(a, d.version()), router.loadedVersions());
+            assign(router, "c1", b.version());
+            router.preloadAssigned(Duration.ofSeconds(60));
+
+            // Then B, which loaded after that refusal, is loaded again for c1
+            assertEquals(b.version(), modelOf(router, "c1"));
+        }
+    }
+
+    @Test
+    void shouldSayAMissingVersionAgainOnceItIsAssignedAgain() throws Exception {
+        // Given c1 assigned C, which nobody published: said once for two frames
+        try (ModelRouter router = following("a", 3)) {
+            String said =
+                    stderrOf(
+                            () -> {
+                                assign(router, "c1", "c-not-published");
+                                modelOf(router, "c1");
+                                modelOf(router, "c1");
+
+                                // When its assignment is taken back, and given again
+                                assign(router, "c1", null);
+                                modelOf(router, "c1");
+                                assign(router, "c1", "c-not-published");
+                                modelOf(router, "c1");
+                            });
+
+            // Then it is said again: what is said of a version nothing assigns is forgotten
+            assertEquals(
+                    2,
+                    said.lines()
+                            .filter(
+                                    l ->
+                                            l.contains(
+                                                    "model c-not-published is assigned (camera c1)"))
+                            .count(),
+                    said);
+        }
+    }
+
+    @Test
+    void shouldReleaseTheModelACameraWasKeptOnOnceItsAssignedVersionIsRemoved() throws Exception {
+        // Given room for one model besides the fallback A, c1 kept on B while its assigned C is
+        // refused, and c2's D loaded past the room (B and D both stay)
+        ModelSpec d = save("d");
+        try (ModelRouter router = following("a", 1)) {
+            ModelSpec c = keepC1OnBWhileCIsRefusedAndLoadD(router, d);
+
+            // When C is removed (no load follows, and no frame)
+            router.modelRemoved(c.version());
+
+            // Then B is unloaded, and closed: c1 is served as an unassigned camera
+            assertEquals(Set.of(a, d.version()), router.loadedVersions());
+            assertClosed(loads.last("b"));
+            assertEquals(a, modelOf(router, "c1"));
         }
     }
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,9 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * refused once and written again later ({@link PendingWrites}), then announced ready. A record that
  * cannot be read is one log line and an announcement, never the end of the thread.
  *
- * <p>A failure to read (a broker that does not answer, an ACL revoked) is retried every second for
- * as long as it lasts; {@link #failing()} says since when, for {@code /health}, and the log says so
- * at its start, once a minute while it lasts and at its end ({@link FailureStreak}).
+ * <p>A failure to read (a broker that does not answer, an ACL revoked, which also hides a topic
+ * from the listing: {@link RegistryPartitions}) is retried every second for as long as it lasts;
+ * {@link #failing()} says since when, for {@code /health}, and the log says so at its start, once a
+ * minute while it lasts and at its end ({@link FailureStreak}). A registry topic deleted is a WARN,
+ * not a failure.
  */
 public final class ModelFollower implements AutoCloseable {
 
@@ -47,6 +48,7 @@ public final class ModelFollower implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(10);
     private static final Duration END_CHECK = Duration.ofMillis(500);
+    private static final Duration RETRY = Duration.ofSeconds(1);
 
     /** {@link ModelCache}'s temporary folders: VERSION.tmp-NUMBER. */
     private static final java.util.regex.Pattern TMP_NAME =
@@ -81,7 +83,8 @@ public final class ModelFollower implements AutoCloseable {
     public record Failing(long sinceMillis, String lastFailure) {}
 
     private final Consumer<String, byte[]> consumer;
-    private final List<String> topics;
+    private final RegistryPartitions partitions;
+    private final Duration topicRecheck;
     private final String modelsTopic;
     private final Path cacheDir;
     private volatile Listener listener;
@@ -108,7 +111,8 @@ public final class ModelFollower implements AutoCloseable {
         this(consumer(kafka), modelsTopic, assignmentsTopic, cacheDir);
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(Map<String, Object> kafka) {
+    /** The follower's consumer: no group, from the beginning, committed records only. */
+    static KafkaConsumer<String, byte[]> consumer(Map<String, Object> kafka) {
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -124,9 +128,24 @@ public final class ModelFollower implements AutoCloseable {
             String modelsTopic,
             String assignmentsTopic,
             Path cacheDir) {
+        this(consumer, modelsTopic, assignmentsTopic, cacheDir, TOPIC_RECHECK);
+    }
+
+    /**
+     * A follower with a test's timing.
+     *
+     * @param topicRecheck how often the topics' partitions are looked for again
+     */
+    ModelFollower(
+            Consumer<String, byte[]> consumer,
+            String modelsTopic,
+            String assignmentsTopic,
+            Path cacheDir,
+            Duration topicRecheck) {
         this.consumer = consumer;
         this.modelsTopic = modelsTopic;
-        this.topics = List.of(modelsTopic, assignmentsTopic);
+        this.partitions = new RegistryPartitions(consumer, List.of(modelsTopic, assignmentsTopic));
+        this.topicRecheck = topicRecheck;
         this.cacheDir = cacheDir;
         this.writer = new Writer();
         this.catalog = new ModelCatalog(true, writer);
@@ -137,6 +156,11 @@ public final class ModelFollower implements AutoCloseable {
     /** The versions and assignments read so far. */
     public ModelCatalog catalog() {
         return catalog;
+    }
+
+    /** The registry partitions the follower reads now: for tests. */
+    List<TopicPartition> assignment() {
+        return partitions.assigned();
     }
 
     /**
@@ -160,47 +184,26 @@ public final class ModelFollower implements AutoCloseable {
     }
 
     private void run() {
-        List<TopicPartition> assigned = List.of();
         long nextTopicCheck = 0;
-        boolean announcedAbsent = false;
         boolean unchecked = true;
         while (running) {
             try {
-                // Every 10 s, the topics' partitions (a metadata request): topics created since,
-                // partitions added to them, a topic deleted. Added ones are read from the start.
+                writer.retryDue(); // the disk, not Kafka: also while the registry cannot be read
+                // Every 10 s, the topics' partitions (metadata requests); every second while one
+                // is hidden or undecided, or after a failure, so that the change is seen soon
                 if (System.nanoTime() >= nextTopicCheck) {
-                    List<TopicPartition> found = partitions();
-                    if (!found.equals(assigned)) {
-                        List<TopicPartition> added = new ArrayList<>(found);
-                        added.removeAll(assigned);
-                        if (!assigned.isEmpty()) {
-                            LOG.info(
-                                    "registry partitions changed from {} to {}{}",
-                                    assigned,
-                                    found,
-                                    added.isEmpty()
-                                            ? ""
-                                            : ": reading " + added + " from their beginning");
-                        }
-                        consumer.assign(found);
-                        consumer.seekToBeginning(added);
-                        assigned = found;
-                        unchecked = true;
-                    }
-                    if (found.isEmpty() && !announcedAbsent) {
-                        LOG.info(
-                                "topics {} do not exist yet: serving without models from Kafka"
-                                        + " until they do (`canvasflow models publish` creates"
-                                        + " them)",
-                                topics);
-                        announcedAbsent = true;
-                    }
-                    nextTopicCheck = System.nanoTime() + TOPIC_RECHECK.toNanos();
+                    List<TopicPartition> before = partitions.assigned();
+                    partitions.look();
+                    unchecked |= !partitions.assigned().equals(before);
+                    boolean soon = partitions.hidden().isPresent() || partitions.undecided();
+                    Duration wait =
+                            soon && topicRecheck.compareTo(RETRY) > 0 ? RETRY : topicRecheck;
+                    nextTopicCheck = System.nanoTime() + wait.toNanos();
                 }
-                writer.retryDue();
+                List<TopicPartition> assigned = partitions.assigned();
                 if (assigned.isEmpty()) {
                     caughtUp.countDown();
-                    succeeded(); // the topics were looked for, and are not there
+                    passed(); // no registry topic exists (never created, or deleted), or hidden
                     Thread.sleep(POLL.toMillis());
                     continue;
                 }
@@ -222,7 +225,7 @@ public final class ModelFollower implements AutoCloseable {
                     caughtUp.countDown();
                     unchecked = false;
                 }
-                succeeded();
+                passed();
             } catch (WakeupException | InterruptException | InterruptedException e) {
                 Thread.interrupted(); // Kafka's InterruptException sets the flag again
                 if (running) {
@@ -232,6 +235,9 @@ public final class ModelFollower implements AutoCloseable {
                 // A broker that does not answer, an ACL revoked, or a listener that failed: never
                 // the end of the thread, or no instance would see another model until it restarts.
                 failures.failed(e.toString()).ifPresent(LOG::warn);
+                if (e instanceof TopicAuthorizationException) {
+                    nextTopicCheck = 0; // a topic hidden, most likely: the next pass says which
+                }
                 sleepQuietly();
             } catch (Error e) {
                 // No heap for a version's chunks (every published version is assembled in
@@ -254,11 +260,18 @@ public final class ModelFollower implements AutoCloseable {
 
     /**
      * A pass of the loop that polled (or looked for the topics) and did all else it had to without
-     * failing ends a run of failures. (Not the poll alone: a pass whose poll works and whose end
-     * check fails each time would otherwise start a new run every second, each said at once.)
+     * failing ends a run of failures, unless a registry topic is hidden from it (an ACL revoked),
+     * which goes on failing until it is shown again. (Not the poll alone: a pass whose poll works
+     * and whose end check fails each time would otherwise start a new run every second, each said
+     * at once.)
      */
-    private void succeeded() {
-        failures.succeeded().ifPresent(LOG::info);
+    private void passed() {
+        Optional<String> hidden = partitions.hidden();
+        if (hidden.isPresent()) {
+            failures.failed(hidden.get()).ifPresent(LOG::warn);
+        } else if (!partitions.undecided()) { // until the next look says hidden or deleted
+            failures.succeeded().ifPresent(LOG::info);
+        }
     }
 
     /**
@@ -344,20 +357,6 @@ public final class ModelFollower implements AutoCloseable {
         }
     }
 
-    private List<TopicPartition> partitions() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        Map<String, List<PartitionInfo>> all = consumer.listTopics(Duration.ofSeconds(5));
-        for (String topic : topics) {
-            for (PartitionInfo p : all.getOrDefault(topic, List.of())) {
-                partitions.add(new TopicPartition(topic, p.partition()));
-            }
-        }
-        partitions.sort(
-                java.util.Comparator.comparing(TopicPartition::topic)
-                        .thenComparingInt(TopicPartition::partition));
-        return partitions;
-    }
-
     /**
      * Whether every partition has been read to its end. Asked with a short timeout: the loop must
      * get back to polling, or a new assignment waits behind a slow answer; not knowing yet is "not
@@ -419,7 +418,7 @@ public final class ModelFollower implements AutoCloseable {
 
     private static void sleepQuietly() {
         try {
-            Thread.sleep(1000);
+            Thread.sleep(RETRY.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

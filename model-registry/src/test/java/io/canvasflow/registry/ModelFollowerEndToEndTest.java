@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.canvasflow.kafka.BrokerExtension;
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.avro.AssignmentScope;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -103,6 +114,140 @@ class ModelFollowerEndToEndTest {
                     () -> follower.catalog().resolve("cam-late").equals(Optional.of(version)),
                     "the assignment in the added partition");
         }
+    }
+
+    @Test
+    void shouldNotReadTheModelsTopicAgainWhenTheAssignmentsTopicIsDeleted() throws Exception {
+        // Given a model published then removed, and a follower that has read both
+        String version = publishFf("kept-models", "gone-assign");
+        ModelRegistryEndToEndTest.Heard heard = new ModelRegistryEndToEndTest.Heard();
+        try (ModelFollower follower =
+                fastFollower(kafka.clientConfig(), "kept-models", "gone-assign")) {
+            follower.start(heard);
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+            CommandRun removed =
+                    kafka.run(
+                            new ModelsCommand(),
+                            "remove",
+                            version,
+                            "--models-topic",
+                            "kept-models",
+                            "--assignments-topic",
+                            "gone-assign");
+            assertEquals(0, removed.exit(), removed.err());
+            await(() -> !follower.catalog().isPublished(version), "the removal");
+
+            // When the assignments topic is deleted, the follower lets it go, and then reads a
+            // record written after that to the models topic
+            try (Admin admin = Admin.create(kafka.clientConfig())) {
+                admin.deleteTopics(List.of("gone-assign")).all().get();
+            }
+            await(
+                    () ->
+                            follower.assignment()
+                                    .equals(List.of(new TopicPartition("kept-models", 0))),
+                    "the deleted topic let go");
+            try (KafkaProducer<String, byte[]> raw =
+                    new KafkaProducer<>(
+                            kafka.clientConfig(),
+                            new StringSerializer(),
+                            new ByteArraySerializer())) {
+                raw.send(new ProducerRecord<>("kept-models", "marker/manifest", new byte[] {1}))
+                        .get();
+            }
+            await(() -> !heard.refused.isEmpty(), "the record after the deletion");
+
+            // Then the models topic was not read again from its start before it: the removed
+            // version was announced ready once, when it was published
+            assertEquals(List.of(version), heard.ready.stream().map(ModelSpec::version).toList());
+            assertEquals(List.of(ModelErrorReason.UNREADABLE_RECORD), heard.refused);
+            assertEquals(Optional.empty(), follower.failing());
+        }
+    }
+
+    @Test
+    void shouldFailForAsLongAsAnAclHidesATopicThenReadOnFromWhereItWas() throws Exception {
+        // Given a broker that authorizes, where everyone may do what no ACL denies
+        try (EmbeddedKafkaBroker broker =
+                        EmbeddedKafkaBroker.builder()
+                                .optConfig(
+                                        "authorizer.class.name",
+                                        "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                                .optConfig("allow.everyone.if.no.acl.found", "true")
+                                .build()
+                                .start();
+                Admin admin = Admin.create(broker.clientConfig())) {
+            // And a model published and assigned, read by a follower
+            String[] registry = {
+                "--models-topic",
+                "acl-models",
+                "--assignments-topic",
+                "acl-assign",
+                "--bootstrap-servers",
+                broker.bootstrapServers()
+            };
+            Path ff = ModelCatalogTest.MODELS.resolve("ff");
+            models(registry, "publish", ff.toString());
+            String version =
+                    ModelPublication.read(ff, ModelPublication.DEFAULT_CHUNK_BYTES).version();
+            ModelRegistryEndToEndTest.Heard heard = new ModelRegistryEndToEndTest.Heard();
+            try (ModelFollower follower =
+                    fastFollower(broker.clientConfig(), "acl-models", "acl-assign")) {
+                follower.start(heard);
+                assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+                models(registry, "assign", "--camera", "cam-1", "--model", version);
+                await(() -> follower.catalog().resolve("cam-1").isPresent(), "the assignment");
+                int changes = heard.assignmentChanges;
+
+                // When an ACL denies this principal the assignments topic, for a few seconds
+                AclBinding deny =
+                        new AclBinding(
+                                new ResourcePattern(
+                                        ResourceType.TOPIC, "acl-assign", PatternType.LITERAL),
+                                new AccessControlEntry(
+                                        "User:ANONYMOUS",
+                                        "*",
+                                        AclOperation.ALL,
+                                        AclPermissionType.DENY));
+                admin.createAcls(List.of(deny)).all().get();
+                await(() -> follower.failing().isPresent(), "the failure");
+                long since = follower.failing().get().sinceMillis();
+                Thread.sleep(3_000);
+
+                // Then it fails all along, since the first failure, and reads the models topic
+                assertEquals(
+                        Optional.of(since),
+                        follower.failing().map(ModelFollower.Failing::sinceMillis));
+                assertEquals(List.of(new TopicPartition("acl-models", 0)), follower.assignment());
+
+                // When the ACL is deleted, it reads on from where it was: the assignment it had
+                // read is not applied again, and one made since is
+                admin.deleteAcls(List.of(deny.toFilter())).all().get();
+                await(() -> follower.failing().isEmpty(), "the recovery");
+                models(registry, "assign", "--camera", "cam-2", "--model", version);
+                await(() -> follower.catalog().resolve("cam-2").isPresent(), "a new assignment");
+                assertEquals(changes + 1, heard.assignmentChanges);
+            }
+        }
+    }
+
+    /** Runs a models command on a registry, which its options name. */
+    private static void models(String[] registry, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(registry));
+        CommandRun run = CommandRun.of(new ModelsCommand(), all.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.err());
+    }
+
+    /** A follower that looks for its topics' partitions every 200 ms. */
+    private ModelFollower fastFollower(
+            Map<String, Object> kafka, String modelsTopic, String assignmentsTopic) {
+        return new ModelFollower(
+                ModelFollower.consumer(new HashMap<>(kafka)),
+                modelsTopic,
+                assignmentsTopic,
+                temp.resolve("cache"),
+                Duration.ofMillis(200));
     }
 
     @Test

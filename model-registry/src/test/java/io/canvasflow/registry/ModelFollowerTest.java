@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -23,9 +26,14 @@ class ModelFollowerTest {
 
     @TempDir Path temp;
 
-    /** A consumer of two one-partition topics, empty, that fails every poll while told to. */
+    /**
+     * A consumer of two one-partition topics, empty, that fails every poll while told to, and hides
+     * topics as a revoked ACL does.
+     */
     static final class FlakyConsumer extends MockConsumer<String, byte[]> {
         volatile RuntimeException failWith;
+        volatile Set<String> hidden = Set.of();
+        final AtomicInteger listings = new AtomicInteger();
 
         FlakyConsumer(String... topics) {
             super("earliest");
@@ -44,6 +52,40 @@ class ModelFollowerTest {
             }
             return super.poll(timeout);
         }
+
+        /** Without a word, as Kafka's listing of every topic leaves out those one may not see. */
+        @Override
+        public synchronized Map<String, List<PartitionInfo>> listTopics() {
+            Map<String, List<PartitionInfo>> all = new HashMap<>(super.listTopics());
+            all.keySet().removeAll(hidden);
+            listings.incrementAndGet();
+            return all;
+        }
+
+        /**
+         * As Kafka's consumer (4.3) answers by name for a topic that may not be seen: from its
+         * cache while the topic is assigned, else the broker says "not authorized".
+         */
+        @Override
+        public synchronized List<PartitionInfo> partitionsFor(String topic) {
+            boolean cached = assignment().stream().anyMatch(p -> p.topic().equals(topic));
+            if (hidden.contains(topic) && !cached) {
+                throw new TopicAuthorizationException(Set.of(topic));
+            }
+            return super.partitionsFor(topic);
+        }
+
+        /** Revokes the ACLs on some topics: they are hidden, and every poll fails. */
+        void revoke(String... topics) {
+            hidden = Set.of(topics);
+            failWith = new TopicAuthorizationException(hidden);
+        }
+    }
+
+    /** A follower that looks for its topics' partitions every 100 ms. */
+    private ModelFollower follower(FlakyConsumer consumer) {
+        return new ModelFollower(
+                consumer, "models", "assignments", temp.resolve("cache"), Duration.ofMillis(100));
     }
 
     @Test
@@ -77,6 +119,69 @@ class ModelFollowerTest {
             // When a poll works again, it is failing no more
             consumer.failWith = null;
             await(() -> follower.failing().isEmpty(), "the recovery");
+        }
+    }
+
+    @Test
+    void shouldGoOnFailingWhileARevokedAclHidesTheTopicsThenReadOnFromWhereItWas()
+            throws Exception {
+        // Given a follower that has read its topics to their end, a record of the assignments
+        // topic among them
+        FlakyConsumer consumer = new FlakyConsumer("models", "assignments");
+        TopicPartition assignments = new TopicPartition("assignments", 0);
+        List<TopicPartition> both = List.of(assignments, new TopicPartition("models", 0));
+        ModelRegistryEndToEndTest.Heard heard = new ModelRegistryEndToEndTest.Heard();
+        try (ModelFollower follower = follower(consumer)) {
+            follower.start(heard);
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(10)));
+            consumer.addRecord(
+                    new ConsumerRecord<>("assignments", 0, 0, "default", new byte[] {9}));
+            await(() -> heard.refused.size() == 1, "the record");
+
+            // When its ACLs are revoked, and it has looked for the topics twice since it failed
+            long before = System.currentTimeMillis();
+            consumer.revoke("models", "assignments");
+            await(() -> follower.failing().isPresent(), "the failure");
+            long seen = System.currentTimeMillis();
+            int listings = consumer.listings.get();
+            await(() -> consumer.listings.get() >= listings + 2, "two looks for the topics");
+
+            // Then it is still failing, since the first failure, and reads neither topic
+            Optional<ModelFollower.Failing> failing = follower.failing();
+            assertTrue(failing.isPresent(), "the streak ended though the topics are hidden");
+            assertTrue(
+                    failing.get().sinceMillis() >= before && failing.get().sinceMillis() <= seen,
+                    failing.get().toString());
+            assertEquals(List.of(), follower.assignment());
+
+            // When they may be read again, it reads on from where it was, not from the start
+            consumer.hidden = Set.of();
+            consumer.failWith = null;
+            await(() -> follower.failing().isEmpty(), "the recovery");
+            assertEquals(both, follower.assignment());
+            assertEquals(1, consumer.position(assignments));
+        }
+    }
+
+    @Test
+    void shouldLetADeletedTopicGoWithoutFailing() throws Exception {
+        // Given a follower that has read its topics to their end
+        FlakyConsumer consumer = new FlakyConsumer("models", "assignments");
+        try (ModelFollower follower = follower(consumer)) {
+            follower.start(new ModelRegistryEndToEndTest.Heard());
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(10)));
+
+            // When the assignments topic is deleted: gone from the listing and unknown by name
+            consumer.updatePartitions("assignments", List.of());
+
+            // Then it reads the models topic alone, and is not failing
+            await(
+                    () -> follower.assignment().equals(List.of(new TopicPartition("models", 0))),
+                    "the deleted topic let go");
+            assertEquals(Set.of(new TopicPartition("models", 0)), consumer.assignment());
+            int listings = consumer.listings.get();
+            await(() -> consumer.listings.get() >= listings + 2, "two more looks");
+            assertEquals(Optional.empty(), follower.failing());
         }
     }
 }

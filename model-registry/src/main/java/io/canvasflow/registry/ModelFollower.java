@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * CACHE_DIR/VERSION/} ({@code model.json} and its parameter file, forced to disk and moved into
  * place whole: {@link ModelCache}) and announced; a refused one is announced with its reason. A
  * version that cannot be written there (a full disk, a folder it may not write in) is announced as
- * refused once and written again later ({@link PendingWrites}), then announced ready. A record that
- * cannot be read is one log line and an announcement, never the end of the thread.
+ * refused once and written again later ({@link PendingWrites}, which holds a bounded number of
+ * bytes), then announced ready. A record that cannot be read is one log line and an announcement,
+ * never the end of the thread.
  *
  * <p>A failure to read (a broker that does not answer, an ACL revoked, which also hides a topic
  * from the listing: {@link RegistryPartitions}) is retried every second for as long as it lasts;
@@ -128,26 +129,34 @@ public final class ModelFollower implements AutoCloseable {
             String modelsTopic,
             String assignmentsTopic,
             Path cacheDir) {
-        this(consumer, modelsTopic, assignmentsTopic, cacheDir, TOPIC_RECHECK);
+        this(
+                consumer,
+                modelsTopic,
+                assignmentsTopic,
+                cacheDir,
+                TOPIC_RECHECK,
+                PendingWrites.MAX_HELD_BYTES);
     }
 
     /**
-     * A follower with a test's timing.
+     * A follower with a test's timing and memory.
      *
      * @param topicRecheck how often the topics' partitions are looked for again
+     * @param maxHeldBytes the most parameter bytes held for writes to the cache that failed
      */
     ModelFollower(
             Consumer<String, byte[]> consumer,
             String modelsTopic,
             String assignmentsTopic,
             Path cacheDir,
-            Duration topicRecheck) {
+            Duration topicRecheck,
+            long maxHeldBytes) {
         this.consumer = consumer;
         this.modelsTopic = modelsTopic;
         this.partitions = new RegistryPartitions(consumer, List.of(modelsTopic, assignmentsTopic));
         this.topicRecheck = topicRecheck;
         this.cacheDir = cacheDir;
-        this.writer = new Writer();
+        this.writer = new Writer(maxHeldBytes);
         this.catalog = new ModelCatalog(true, writer);
         this.thread = new Thread(this::run, "canvasflow-model-follower");
         this.thread.setDaemon(true);
@@ -432,7 +441,13 @@ public final class ModelFollower implements AutoCloseable {
     private final class Writer implements ModelCatalog.Listener {
 
         private final ModelCache cache = new ModelCache(cacheDir);
-        private final PendingWrites pending = new PendingWrites(System::nanoTime);
+        private final PendingWrites pending;
+        private final long maxHeldBytes;
+
+        Writer(long maxHeldBytes) {
+            this.pending = new PendingWrites(System::nanoTime, maxHeldBytes);
+            this.maxHeldBytes = maxHeldBytes;
+        }
 
         @Override
         public void complete(ModelSpec spec, String modelJson, List<byte[]> parameters) {
@@ -453,8 +468,12 @@ public final class ModelFollower implements AutoCloseable {
                 ownsCache(); // marked while still empty, the first time
                 dir = cache.write(write.spec(), write.modelJson(), write.parameters());
             } catch (IOException e) {
-                // A full disk, a folder serve may not write in: mended outside, so tried again
+                // A full disk, a folder serve may not write in: mended outside, so tried again,
+                // with its bytes held in memory meanwhile, as far as the bound lets them be
                 boolean before = pending.holds(version);
+                Duration wait = pending.failed(write);
+                List<String> letGo = pending.trim(catalog.assignedVersions()::contains);
+                boolean held = !letGo.contains(version);
                 String message =
                         "cannot write model "
                                 + version
@@ -462,16 +481,25 @@ public final class ModelFollower implements AutoCloseable {
                                 + dir
                                 + ": "
                                 + e
-                                + "; trying again in "
-                                + pending.failed(write).toSeconds()
-                                + " s";
+                                + (held
+                                        ? "; trying again in " + wait.toSeconds() + " s"
+                                        : "; not held to be written again: " + notHeld());
                 if (before) {
                     LOG.warn("{}", message);
                 } else {
                     listener.modelRefused(
                             version,
                             ModelErrorReason.OTHER,
-                            message + ", then less often, until it can");
+                            held ? message + ", then less often, until it can" : message);
+                }
+                for (String other : letGo) {
+                    if (!other.equals(version)) {
+                        LOG.warn(
+                                "model {} is no longer held to be written to the model cache"
+                                        + " again: {}",
+                                other,
+                                notHeld());
+                    }
                 }
                 return;
             }
@@ -480,6 +508,14 @@ public final class ModelFollower implements AutoCloseable {
                 LOG.info("model {} written to the model cache at last, in {}", version, dir);
             }
             listener.modelReady(write.spec(), dir);
+        }
+
+        private String notHeld() {
+            return String.format(
+                    "the versions waiting to be written would hold over %.1f MiB of heap (those no"
+                            + " assignment names go first, then the longest waiting); it stays"
+                            + " refused until it is published again",
+                    maxHeldBytes / (1024.0 * 1024));
         }
 
         @Override

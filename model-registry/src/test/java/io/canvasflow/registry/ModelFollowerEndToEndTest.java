@@ -2,6 +2,7 @@ package io.canvasflow.registry;
 
 import static io.canvasflow.registry.ModelRegistryEndToEndTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -231,10 +232,15 @@ class ModelFollowerEndToEndTest {
         }
     }
 
-    /** Runs a models command on a registry, which its options name. */
+    /**
+     * Runs a models command on a registry, which its options name (else on this class's broker).
+     */
     private static void models(String[] registry, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(registry));
+        if (!all.contains("--bootstrap-servers")) {
+            all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers()));
+        }
         CommandRun run = CommandRun.of(new ModelsCommand(), all.toArray(String[]::new));
         assertEquals(0, run.exit(), run.err());
     }
@@ -247,7 +253,53 @@ class ModelFollowerEndToEndTest {
                 modelsTopic,
                 assignmentsTopic,
                 temp.resolve("cache"),
-                Duration.ofMillis(200));
+                Duration.ofMillis(200),
+                PendingWrites.MAX_HELD_BYTES);
+    }
+
+    @Test
+    void shouldHoldNoMoreBytesForFailedWritesThanItsBoundUnassignedVersionsFirstToGo()
+            throws Exception {
+        // Given a file where the cache folder should be, and a follower that holds at most 2 MiB
+        // for writes that failed
+        Path cache = Files.writeString(temp.resolve("cache"), "not a folder");
+        String[] registry = {
+            "--models-topic", "bounded-models", "--assignments-topic", "bounded-assign"
+        };
+        Path rnn = ModelCatalogTest.MODELS.resolve("rnn");
+        Path ff = ModelCatalogTest.MODELS.resolve("ff");
+        String assigned =
+                ModelPublication.read(rnn, ModelPublication.DEFAULT_CHUNK_BYTES).version();
+        String unassigned =
+                ModelPublication.read(ff, ModelPublication.DEFAULT_CHUNK_BYTES).version();
+        models(registry, "publish", rnn.toString(), "--assign-default");
+        ModelRegistryEndToEndTest.Heard heard = new ModelRegistryEndToEndTest.Heard();
+        try (ModelFollower follower =
+                new ModelFollower(
+                        ModelFollower.consumer(new HashMap<>(kafka.clientConfig())),
+                        "bounded-models",
+                        "bounded-assign",
+                        cache,
+                        Duration.ofSeconds(10),
+                        2L << 20)) {
+            follower.start(heard);
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+            await(() -> heard.refused.size() == 1, "the assigned version's failed write");
+
+            // When another version (1.3 MB) is published, with the assigned one (1.6 MB) held
+            models(registry, "publish", ff.toString());
+            await(() -> heard.refused.size() == 2, "the other version's failed write");
+            assertTrue(
+                    heard.refusals.get(1).contains("; not held to be written again"),
+                    heard.refusals.get(1));
+
+            // Then only the assigned one is written once the cache can be written
+            Files.delete(cache);
+            await(() -> !heard.ready.isEmpty(), "the assigned version written again");
+            assertEquals(List.of(assigned), heard.ready.stream().map(ModelSpec::version).toList());
+            assertTrue(Files.exists(cache.resolve(assigned)));
+            assertFalse(Files.exists(cache.resolve(unassigned)));
+        }
     }
 
     @Test

@@ -85,7 +85,12 @@ class ModelFollowerTest {
     /** A follower that looks for its topics' partitions every 100 ms. */
     private ModelFollower follower(FlakyConsumer consumer) {
         return new ModelFollower(
-                consumer, "models", "assignments", temp.resolve("cache"), Duration.ofMillis(100));
+                consumer,
+                "models",
+                "assignments",
+                temp.resolve("cache"),
+                Duration.ofMillis(100),
+                PendingWrites.MAX_HELD_BYTES);
     }
 
     @Test

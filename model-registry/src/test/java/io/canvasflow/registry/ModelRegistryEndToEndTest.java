@@ -46,6 +46,7 @@ class ModelRegistryEndToEndTest {
         final List<ModelSpec> ready = new CopyOnWriteArrayList<>();
         final List<Path> dirs = new CopyOnWriteArrayList<>();
         final List<ModelErrorReason> refused = new CopyOnWriteArrayList<>();
+        final List<String> refusals = new CopyOnWriteArrayList<>();
         volatile int assignmentChanges;
 
         @Override
@@ -56,6 +57,7 @@ class ModelRegistryEndToEndTest {
 
         @Override
         public void modelRefused(String version, ModelErrorReason reason, String message) {
+            refusals.add(message);
             refused.add(reason);
         }
 

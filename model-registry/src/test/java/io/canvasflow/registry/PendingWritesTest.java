@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class PendingWritesTest {
 
     private final AtomicLong nanos = new AtomicLong(42);
-    private final PendingWrites pending = new PendingWrites(nanos::get);
+    private final PendingWrites pending = new PendingWrites(nanos::get, Long.MAX_VALUE);
 
     private void advance(Duration by) {
         nanos.addAndGet(by.toNanos());
@@ -48,5 +49,54 @@ class PendingWritesTest {
         assertFalse(pending.holds(spec.version()));
         advance(PendingWrites.MAX_RETRY);
         assertEquals(List.of(), pending.due());
+    }
+
+    /** The ff model's write under another version, with a parameter file of some bytes. */
+    private static PendingWrites.Write write(String version, int bytes) throws Exception {
+        String json = Files.readString(ModelCatalogTest.MODELS.resolve("ff/model.json"));
+        ModelSpec ff = SegmentationModel.parseSpec(json, "ff");
+        ModelSpec spec =
+                new ModelSpec(
+                        ff.formatVersion(),
+                        ff.modelId(),
+                        version,
+                        ff.network(),
+                        ff.classes(),
+                        ff.input(),
+                        ff.training(),
+                        ff.parameters());
+        return new PendingWrites.Write(
+                spec, json, List.of(new byte[bytes / 2], new byte[bytes / 2]));
+    }
+
+    @Test
+    void shouldLetGoOfUnassignedVersionsThenTheLongestHeldOnceOverTheMostBytes() throws Exception {
+        // Given at most 10 bytes held, and versions of 4 bytes, b assigned to no camera
+        PendingWrites bounded = new PendingWrites(nanos::get, 10);
+        Set<String> assigned = Set.of("a", "c", "d");
+        bounded.failed(write("a", 4));
+        bounded.failed(write("b", 4));
+        assertEquals(List.of(), bounded.trim(assigned::contains));
+
+        // When a third would make 12 bytes, the one no assignment names is let go
+        bounded.failed(write("c", 4));
+        assertEquals(List.of("b"), bounded.trim(assigned::contains));
+
+        // When a fourth would, the longest held of the assigned ones is
+        bounded.failed(write("d", 4));
+        assertEquals(List.of("a"), bounded.trim(assigned::contains));
+
+        // And failing again, or being let go after it was written, frees what it held: two of 4
+        // bytes and one of 2 fit
+        bounded.failed(write("d", 4));
+        bounded.forget("c");
+        bounded.failed(write("c", 4));
+        bounded.failed(write("e", 2));
+        assertEquals(List.of(), bounded.trim(v -> true));
+
+        // And a version larger than the bound alone is never held
+        bounded.failed(write("f", 12));
+        assertEquals(List.of("f"), bounded.trim(v -> true));
+        assertEquals(List.of(), bounded.trim(v -> true));
     }
 }

@@ -527,11 +527,14 @@ public final class ModelFollower implements AutoCloseable {
         @Override
         public void removed(String version) {
             pending.forget(version);
+            // Said before the folder goes: a load still reading it is then known to be stale and
+            // refuses nothing (after, it could fail on the missing files and report the version
+            // invalid). A model loaded from it keeps its parameters in memory.
+            listener.modelRemoved(version);
             Path dir = cacheDir.resolve(version);
             if (ownsCache() && Files.exists(dir.resolve(ModelSpec.FILE_NAME))) {
-                deleteQuietly(dir); // a model loaded from it keeps its parameters in memory
+                deleteQuietly(dir);
             }
-            listener.modelRemoved(version);
         }
     }
 }

@@ -49,6 +49,12 @@ class ModelRegistryEndToEndTest {
         final List<String> refusals = new CopyOnWriteArrayList<>();
         volatile int assignmentChanges;
 
+        /** Where the follower caches, when a test asks what a removal found there. */
+        volatile Path cache;
+
+        /** Per removal: whether the version's cache folder was still there when it was said. */
+        final List<Boolean> removedWhileCached = new CopyOnWriteArrayList<>();
+
         @Override
         public void modelReady(ModelSpec spec, Path dir) {
             ready.add(spec);
@@ -62,7 +68,11 @@ class ModelRegistryEndToEndTest {
         }
 
         @Override
-        public void modelRemoved(String version) {}
+        public void modelRemoved(String version) {
+            if (cache != null) {
+                removedWhileCached.add(Files.exists(cache.resolve(version)));
+            }
+        }
 
         @Override
         public void assignmentsChanged() {
@@ -202,9 +212,13 @@ class ModelRegistryEndToEndTest {
             assertTrue(Files.exists(cache.resolve(version).resolve("model.json")));
             assertTrue(Files.exists(cache.resolve("not-a-model")));
 
-            // And a version removed while it follows leaves the cache too
+            // And a version removed while it follows leaves the cache too, after the listener
+            // heard of the removal (a load still reading the folder is then known to be stale,
+            // and refuses nothing)
+            heard.cache = cache;
             assertEquals(0, models("remove", version).exit());
             await(() -> !Files.exists(cache.resolve(version)), "the removed version's folder");
+            assertEquals(List.of(true), heard.removedWhileCached);
         }
     }
 

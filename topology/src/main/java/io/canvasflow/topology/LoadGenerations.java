@@ -11,8 +11,8 @@ import java.util.Objects;
  * it read is gone or replaced (the follower may have deleted its folder), and a load of the current
  * one is queued behind it. A removed version's generation is forgotten, so that the table holds
  * only the versions on the models topic; a load stamped before that is still stale, since every
- * stamp is a number {@link #next} or {@link #start} handed out, never 0 (a forgotten version's),
- * and those only increase. Not thread-safe: the router's lock guards it.
+ * stamp is a number {@link #next} handed out, never 0 (a forgotten version's), and those only
+ * increase. Not thread-safe: the router's lock guards it.
  */
 final class LoadGenerations {
 
@@ -41,8 +41,13 @@ final class LoadGenerations {
      * @return its generation
      */
     long start(String version) {
-        // a version not announced yet (a frame between the follower's two steps) gets one too
-        long generation = current.computeIfAbsent(version, v -> ++last);
+        // the router loads only a version it has the folder of, which it records, in its lock,
+        // together with next; stamped 0, a load would pass for current once the version is gone
+        Long generation = current.get(version);
+        if (generation == null) {
+            throw new IllegalStateException(
+                    "a load of model " + version + " asked before its publication was announced");
+        }
         loading.put(version, generation);
         return generation;
     }

@@ -7,12 +7,12 @@ import io.canvasflow.registry.ModelFollower;
 import io.canvasflow.schemas.avro.ModelErrorReason;
 import io.canvasflow.topology.LoadedModels.Entry;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -90,8 +90,10 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     /** Kept for every camera served (it grows with the cameras, not the versions). */
     private final CameraModels cameraModel = new CameraModels();
 
-    private final Map<String, Path> available = new ConcurrentHashMap<>();
-    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    // Like everything below, only touched under the lock: a version is available exactly when it
+    // has a load generation (see modelReady, modelRemoved)
+    private final Map<String, Path> available = new HashMap<>();
+    private final Map<String, String> refused = new HashMap<>();
     private final LoadGenerations loads = new LoadGenerations();
     private final Set<String> removed = new HashSet<>();
 
@@ -444,13 +446,13 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     @Override
     public void modelReady(ModelSpec spec, Path dir) {
         String version = spec.version();
-        available.put(version, dir);
         synchronized (loaded) {
             // with the new generation: a load of the old one that failed just before refuses
             // nothing after this
             refused.remove(version);
             removed.remove(version);
             loads.next(version); // loads of it under way end stale
+            available.put(version, dir); // a frame that sees it stamps its load with the new one
             told.forget(version);
             // the removed publication kept as the only model serves until this one is loaded in
             // its place (load() lets it go then); if this one is refused, until another is loaded
@@ -484,13 +486,13 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
      */
     @Override
     public void modelRemoved(String version) {
-        available.remove(version);
         boolean unloaded = false;
         boolean kept = false;
         synchronized (loaded) {
             refused.remove(version);
             removed.add(version);
             loads.forget(version); // its loads under way end stale
+            available.remove(version);
             told.forget(version);
             if (fallback == null && loaded.size() == 1 && loaded.containsKey(version)) {
                 // unloaded, it would leave every frame without a model (and dead-lettered)

@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -31,16 +32,16 @@ class LoadGenerationsTest {
     }
 
     @Test
-    void shouldKeepALoadAskedBeforeItsVersionWasAnnouncedStaleOnceTheVersionIsForgotten() {
-        // Given a load of B asked by a frame before the follower's announcement of B took the lock
-        long early = loads.start("b");
+    void shouldRefuseToStampALoadOfAVersionNotAnnouncedOrForgotten() {
+        // Given B never announced, and C announced, then removed (forgotten)
+        loads.next("c");
+        loads.forget("c");
 
-        // When B is announced, then removed (forgotten)
-        loads.next("b");
-        loads.forget("b");
-
-        // Then that load is not taken for a current one
-        assertFalse(loads.isCurrent("b", early));
+        // When a load of either is stamped, Then it is refused: stamped 0, it would pass for a
+        // load of the current generation of a version the table no longer holds
+        assertThrows(IllegalStateException.class, () -> loads.start("b"));
+        assertThrows(IllegalStateException.class, () -> loads.start("c"));
         assertFalse(loads.loading("b"));
+        assertFalse(loads.loading("c"));
     }
 }

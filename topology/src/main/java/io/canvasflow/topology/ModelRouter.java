@@ -6,6 +6,7 @@ import io.canvasflow.registry.ModelCatalog;
 import io.canvasflow.registry.ModelFollower;
 import io.canvasflow.schemas.avro.ModelErrorReason;
 import io.canvasflow.topology.LoadedModels.Entry;
+import io.canvasflow.topology.OnceNotes.Note;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -219,6 +220,9 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             wanted = null; // served as an unassigned camera until it is published again
         }
         Entry entry = wanted == null ? null : loaded.get(wanted);
+        // served its version, though a later publication of it may have been refused: no refusal
+        // to say to this camera
+        boolean assignedServed = entry != null;
         boolean kept = false;
         if (entry == null && wanted != null) {
             request(wanted, cameraId);
@@ -236,10 +240,8 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             throw new IllegalStateException(
                     "no model is loaded for camera " + cameraId + " (nor a default)");
         }
-        String why = wanted == null ? null : refused.get(wanted);
-        // a later publication of a loaded version refused: the frame still gets the version
-        boolean assignedServed = wanted != null && entry == loaded.get(wanted);
-        if (why != null && !assignedServed && told.first(wanted, "refused " + cameraId)) {
+        String why = assignedServed || wanted == null ? null : refused.get(wanted);
+        if (why != null && told.first(wanted, Note.REFUSED, cameraId)) {
             LOG.warn(
                     "camera {} is assigned model {}, which was refused ({}); it {} {} until {} is"
                             + " published again",
@@ -254,7 +256,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     }
 
     private void sayRemoved(String version, String cameraId) {
-        if (told.first(version, "removed " + cameraId)) {
+        if (told.first(version, Note.REMOVED, cameraId)) {
             LOG.warn(
                     "camera {} is assigned model {}, which was removed from the models topic; it is"
                             + " served as an unassigned camera until {} is published again",
@@ -299,7 +301,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
         if (dir == null && catalog.isOnTopic(version)) {
             // its chunks are arriving, or it is put together and checked: not missing. Asked
             // without the catalog's lock, which its thread takes before this one's
-            if (told.first(version, "reading")) {
+            if (told.first(version, Note.READING)) {
                 LOG.info(
                         "model {} is assigned (camera {}) and still being read from the models"
                                 + " topic; cameras keep their model until it is ready",
@@ -309,7 +311,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             return;
         }
         if (dir == null) {
-            if (told.first(version, "missing")) {
+            if (told.first(version, Note.MISSING)) {
                 LOG.warn(
                         "model {} is assigned (camera {}) but not on the models topic; cameras"
                                 + " keep their model until it is published",

@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -14,15 +15,38 @@ import java.util.Set;
  */
 final class OnceNotes {
 
-    private final Map<String, Set<String>> said = new HashMap<>();
+    /** What is said of a version. */
+    enum Note {
+        READING,
+        MISSING,
+        REFUSED,
+        REMOVED
+    }
 
     /**
-     * Records a note about a version.
+     * Per version and note, the cameras it was said for ("" for a note about the version as a
+     * whole): asked at every frame of a camera on a refused or removed version, it builds nothing.
+     */
+    private final Map<String, Map<Note, Set<String>>> said = new HashMap<>();
+
+    /**
+     * Records a note about a version as a whole.
      *
      * @return true the first time since the version's notes were last forgotten
      */
-    boolean first(String version, String note) {
-        return said.computeIfAbsent(version, v -> new HashSet<>()).add(note);
+    boolean first(String version, Note note) {
+        return first(version, note, "");
+    }
+
+    /**
+     * Records a note about a version for one camera.
+     *
+     * @return true the first time for this camera since the version's notes were last forgotten
+     */
+    boolean first(String version, Note note, String cameraId) {
+        return said.computeIfAbsent(version, v -> new EnumMap<>(Note.class))
+                .computeIfAbsent(note, n -> new HashSet<>())
+                .add(cameraId);
     }
 
     /** Forgets what was said about a version. */

@@ -1,19 +1,19 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.registry.ModelCatalog;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The version each camera last got from {@link ModelRouter}, and the rule of the models that keeps
- * loaded. Kept for every camera the instance has served: it grows with the cameras, not with the
- * versions. Not thread-safe as a whole: the router's lock guards it.
+ * The version each camera last got from {@link ModelRouter}, and the rule of which loaded models
+ * eviction keeps for them. Kept for every camera the instance has served: it grows with the
+ * cameras, not with the versions. Not thread-safe: the router's lock guards it.
  */
 final class CameraModels {
 
-    private final Map<String, String> byCamera = new ConcurrentHashMap<>();
+    private final Map<String, String> byCamera = new HashMap<>();
 
     /** The version a camera last got, or null for a camera not served yet. */
     String get(String cameraId) {

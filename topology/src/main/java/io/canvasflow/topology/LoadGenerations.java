@@ -5,14 +5,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Which loads of a model version {@link ModelRouter} still wants. Each version has a generation,
- * new whenever it is published again or removed, and each load is stamped with the generation it
- * was asked for in. A load of an older generation ends stale, whatever its outcome: the publication
- * it read is gone or replaced (the follower may have deleted its folder), and a load of the current
- * one is queued behind it. A removed version's generation is forgotten, so that the table holds
- * only the versions on the models topic; a load stamped before that is still stale, since every
- * stamp is a number {@link #next} handed out, never 0 (a forgotten version's), and those only
- * increase. Not thread-safe: the router's lock guards it.
+ * Which loads of a model version {@link ModelRouter} still wants. Each version on the models topic
+ * has a generation, a new one at each of its publications (the first too), and each load is stamped
+ * with the generation it was asked for in. A load of an older generation ends stale, whatever its
+ * outcome: the publication it read is gone or replaced (the follower may have deleted its folder),
+ * and a load of the current one is queued behind it. A removed version's generation is forgotten,
+ * so that the table holds only the versions on the models topic; a load stamped before that is
+ * still stale, since every stamp is a number {@link #next} handed out, never 0 (a forgotten
+ * version's), and those only increase. Not thread-safe: the router's lock guards it.
  */
 final class LoadGenerations {
 
@@ -20,7 +20,10 @@ final class LoadGenerations {
     private final Map<String, Long> loading = new HashMap<>();
     private long last;
 
-    /** The version was published again or removed: the loads of it under way are stale. */
+    /**
+     * The version was published (the first time, or again): the loads of an earlier publication
+     * under way are stale.
+     */
     void next(String version) {
         current.put(version, ++last);
     }

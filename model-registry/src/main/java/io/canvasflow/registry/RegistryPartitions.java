@@ -57,10 +57,10 @@ final class RegistryPartitions {
     private final Set<String> unsure = new HashSet<>(); // not listed, known to the cache only
     private final Map<TopicPartition, Long> heldPositions = new HashMap<>(); // hidden topics'
 
-    private boolean everFound;
-    private boolean saidAbsent;
+    /** Whether the topics' absence is still to be said: none was found yet, nor said absent. */
+    private boolean absenceUnsaid = true;
+
     private volatile List<TopicPartition> assigned = List.of();
-    private String hiddenCause;
 
     /**
      * Nothing assigned yet.
@@ -85,7 +85,9 @@ final class RegistryPartitions {
      * @return one line, or empty while none is hidden
      */
     Optional<String> hidden() {
-        return Optional.ofNullable(hiddenCause);
+        return hidden.isEmpty()
+                ? Optional.empty()
+                : Optional.of(String.join("; ", hidden.values()));
     }
 
     /**
@@ -117,7 +119,7 @@ final class RegistryPartitions {
                 LOG.info("registry topic {} may be read again", topic);
             }
             found.add(topic);
-            everFound = true;
+            absenceUnsaid = false;
             infos.forEach(p -> next.add(new TopicPartition(topic, p.partition())));
         }
         next.sort(
@@ -126,13 +128,12 @@ final class RegistryPartitions {
         if (!next.equals(assigned)) {
             assign(next);
         }
-        hiddenCause = hidden.isEmpty() ? null : String.join("; ", hidden.values());
-        if (next.isEmpty() && !everFound && !saidAbsent) {
+        if (absenceUnsaid) { // so none was listed: next is empty
             LOG.info(
                     "topics {} do not exist yet: serving without models from Kafka until they do"
                             + " (`canvasflow models publish` creates them)",
                     topics);
-            saidAbsent = true;
+            absenceUnsaid = false;
         }
     }
 

@@ -442,11 +442,9 @@ public final class ModelFollower implements AutoCloseable {
 
         private final ModelCache cache = new ModelCache(cacheDir);
         private final PendingWrites pending;
-        private final long maxHeldBytes;
 
         Writer(long maxHeldBytes) {
             this.pending = new PendingWrites(System::nanoTime, maxHeldBytes);
-            this.maxHeldBytes = maxHeldBytes;
         }
 
         @Override
@@ -515,7 +513,7 @@ public final class ModelFollower implements AutoCloseable {
                     "the versions waiting to be written would hold over %.1f MiB of heap (those no"
                             + " assignment names go first, then the longest waiting); it stays"
                             + " refused until it is published again",
-                    maxHeldBytes / (1024.0 * 1024));
+                    pending.maxBytes() / (1024.0 * 1024));
         }
 
         @Override

@@ -74,6 +74,11 @@ final class PendingWrites {
         this.maxBytes = maxBytes;
     }
 
+    /** The most parameter bytes held once {@link #trim} has been called. */
+    long maxBytes() {
+        return maxBytes;
+    }
+
     /**
      * Holds a version whose write failed, to be tried again.
      *

@@ -1,5 +1,7 @@
 package io.canvasflow.registry;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -16,6 +18,7 @@ final class FailureStreak {
     static final long SAY_AGAIN_MS = 60_000;
 
     private final String what;
+    private final String retrying;
     private final LongSupplier clock;
     private ModelFollower.Failing failing;
     private long saidMs;
@@ -24,11 +27,18 @@ final class FailureStreak {
      * A streak of nothing yet.
      *
      * @param what what fails, as a log line names it ("model follower")
+     * @param retry how often what fails is tried again, as the log lines say
      * @param clock milliseconds since the epoch: {@link ModelFollower.Failing#sinceMillis()} is
      *     compared with another clock's
      */
-    FailureStreak(String what, LongSupplier clock) {
+    FailureStreak(String what, Duration retry, LongSupplier clock) {
         this.what = what;
+        this.retrying =
+                "; retrying every "
+                        + BigDecimal.valueOf(retry.toMillis(), 3)
+                                .stripTrailingZeros()
+                                .toPlainString()
+                        + " s";
         this.clock = clock;
     }
 
@@ -43,7 +53,7 @@ final class FailureStreak {
         if (failing == null) {
             failing = new ModelFollower.Failing(now, cause);
             saidMs = now;
-            return Optional.of(what + ": " + cause + "; retrying every second");
+            return Optional.of(what + ": " + cause + retrying);
         }
         failing = new ModelFollower.Failing(failing.sinceMillis(), cause);
         if (now - saidMs < SAY_AGAIN_MS) {
@@ -56,7 +66,7 @@ final class FailureStreak {
                         + (now - failing.sinceMillis()) / 1000
                         + " s: "
                         + cause
-                        + "; retrying every second");
+                        + retrying);
     }
 
     /**

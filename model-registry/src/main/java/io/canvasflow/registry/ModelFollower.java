@@ -97,7 +97,7 @@ public final class ModelFollower implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String stoppedBecause;
     private final FailureStreak failures =
-            new FailureStreak("model follower", System::currentTimeMillis);
+            new FailureStreak("model follower", RETRY, System::currentTimeMillis);
 
     /**
      * Creates a follower; {@link #start()} starts it.

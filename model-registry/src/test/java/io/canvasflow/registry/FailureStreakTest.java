@@ -2,6 +2,7 @@ package io.canvasflow.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class FailureStreakTest {
 
     private final AtomicLong clock = new AtomicLong(1_000_000);
-    private final FailureStreak streak = new FailureStreak("model follower", clock::get);
+    private final FailureStreak streak =
+            new FailureStreak("model follower", Duration.ofSeconds(1), clock::get);
 
     @Test
     void shouldSayAFailureAtOnceThenOnceAMinuteAndItsEndOnce() {
@@ -20,8 +22,7 @@ class FailureStreakTest {
 
         // When a read fails, it is said at once
         assertEquals(
-                Optional.of("model follower: denied; retrying every second"),
-                streak.failed("denied"));
+                Optional.of("model follower: denied; retrying every 1 s"), streak.failed("denied"));
 
         // And the retries of the next minute say nothing, the streak still dated from the first
         clock.addAndGet(1_000);
@@ -34,8 +35,7 @@ class FailureStreakTest {
         // And a minute after it was said, it is said again with how long it has lasted
         clock.addAndGet(1_000);
         assertEquals(
-                Optional.of(
-                        "model follower still failing after 60 s: denied; retrying every second"),
+                Optional.of("model follower still failing after 60 s: denied; retrying every 1 s"),
                 streak.failed("denied"));
         clock.addAndGet(30_000);
         assertEquals(Optional.empty(), streak.failed("denied"));
@@ -51,8 +51,7 @@ class FailureStreakTest {
         // And the next failure starts a streak of its own, said at once
         clock.addAndGet(1_000);
         assertEquals(
-                Optional.of("model follower: denied; retrying every second"),
-                streak.failed("denied"));
+                Optional.of("model follower: denied; retrying every 1 s"), streak.failed("denied"));
         assertEquals(Optional.of(new ModelFollower.Failing(1_093_000, "denied")), streak.current());
     }
 }

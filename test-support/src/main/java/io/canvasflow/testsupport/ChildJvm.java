@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A second JVM on this test's class path, for tests of what a separate process does (a serve that
@@ -31,7 +32,27 @@ public final class ChildJvm {
     public static Process start(
             List<String> jvmOptions, Class<?> mainClass, List<String> args, Path log)
             throws IOException {
-        return start(List.of(), jvmOptions, mainClass, args, log);
+        return start(List.of(), jvmOptions, mainClass, args, log, null);
+    }
+
+    /**
+     * Starts {@code mainClass} in a child JVM with an environment of its own.
+     *
+     * @param jvmOptions options before the class name
+     * @param mainClass the class whose {@code main} runs
+     * @param args its arguments
+     * @param log where standard output and error go
+     * @param environment the child's whole environment, in place of this JVM's
+     * @return the running process
+     */
+    public static Process start(
+            List<String> jvmOptions,
+            Class<?> mainClass,
+            List<String> args,
+            Path log,
+            Map<String, String> environment)
+            throws IOException {
+        return start(List.of(), jvmOptions, mainClass, args, log, environment);
     }
 
     /**
@@ -51,7 +72,7 @@ public final class ChildJvm {
             throws IOException {
         List<String> prefix =
                 sigintIgnored() ? List.of("env", "--default-signal=INT") : List.<String>of();
-        return start(prefix, jvmOptions, mainClass, args, log);
+        return start(prefix, jvmOptions, mainClass, args, log, null);
     }
 
     /**
@@ -81,17 +102,21 @@ public final class ChildJvm {
             List<String> jvmOptions,
             Class<?> mainClass,
             List<String> args,
-            Path log)
+            Path log,
+            Map<String, String> environment)
             throws IOException {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Dai.djl.offline=true");
         options.add("-DOPT_OUT_TRACKING=true");
         List<String> command = JavaCommand.forClass(prefix, options, mainClass);
         command.addAll(args);
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
+        return builder.start();
     }
 
     /** Whether this JVM runs with SIGINT ignored (Linux; false where it cannot tell). */

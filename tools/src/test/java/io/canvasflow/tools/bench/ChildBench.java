@@ -1,11 +1,11 @@
 package io.canvasflow.tools.bench;
 
-import io.canvasflow.cli.options.JavaCommand;
 import io.canvasflow.testsupport.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,8 +60,8 @@ public final class ChildBench {
 
     /**
      * Runs {@code bench} in a child JVM whose environment sets CanvasFlow's settings with the given
-     * variables alone (this JVM's {@code CANVASFLOW_*} and {@code KAFKA_BOOTSTRAP_SERVERS} are left
-     * out), and waits for it to end.
+     * variables alone (this JVM's variables that serve would read as settings are left out, as
+     * {@link ServeProcess#environment} leaves them out of serve's), and waits for it to end.
      *
      * @param variables the variables to add
      * @param log where its output goes
@@ -71,19 +71,11 @@ public final class ChildBench {
      */
     static Ended run(Map<String, String> variables, Path log, String... args)
             throws IOException, InterruptedException {
-        List<String> command =
-                JavaCommand.forClass(
-                        List.of(),
-                        List.of("-Xmx256m", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true"),
-                        ChildBench.class);
-        command.addAll(List.of(args));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment()
-                .keySet()
-                .removeIf(k -> k.startsWith("CANVASFLOW_") || k.equals("KAFKA_BOOTSTRAP_SERVERS"));
-        builder.environment().putAll(variables);
-        Process bench = builder.start();
+        Map<String, String> environment = new HashMap<>(ServeProcess.environment(System.getenv()));
+        environment.putAll(variables);
+        Process bench =
+                ChildJvm.start(
+                        List.of("-Xmx256m"), ChildBench.class, List.of(args), log, environment);
         try {
             if (!bench.waitFor(50, TimeUnit.SECONDS)) {
                 throw new AssertionError("bench " + String.join(" ", args) + " did not stop");

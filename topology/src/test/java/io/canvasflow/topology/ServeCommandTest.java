@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.canvasflow.testsupport.ChildJvm;
 import io.canvasflow.testsupport.CommandRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,17 +75,9 @@ class ServeCommandTest {
         Path state = dir.resolve("state");
         Path folder = state.resolve(CanvasFlowConfig.defaults().applicationId());
         Path log = dir.resolve("holder.log");
-        Process holder =
-                ChildJvm.start(
-                        List.of("-Xmx64m"),
-                        LockHolder.class,
-                        List.of(folder.resolve(StateFolderLock.KAFKA_LOCK_FILE).toString()),
-                        log);
-        try {
-            while (!Files.readString(log).contains(LockHolder.LOCKED)) {
-                assertTrue(holder.isAlive(), Files.readString(log));
-                Thread.sleep(50);
-            }
+        try (LockHolder.Running holder =
+                LockHolder.start(folder.resolve(StateFolderLock.KAFKA_LOCK_FILE), log)) {
+            assertEquals(LockHolder.LOCKED, holder.said());
 
             // When serve starts on that folder, its log captured with what it says
             CommandRun run =
@@ -109,8 +100,6 @@ class ServeCommandTest {
                                             + " this host; give this one its own with --state-dir"
                                             + " DIR (and --http-port 0)")),
                     List.of(run.exit(), run.errLines()));
-        } finally {
-            holder.destroyForcibly().waitFor();
         }
 
         // and once the holder is gone the folder is free

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.BrokerExtension;
-import io.canvasflow.testsupport.ChildJvm;
 import io.canvasflow.testsupport.CommandRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -244,20 +242,8 @@ class ServeStartupChecksTest {
 
     /** What a child JVM says when it tries the lock on a file: locked, or held elsewhere. */
     private String lockFromAnotherProcess(Path file) throws Exception {
-        Path log = dir.resolve("holder.log");
-        Process holder =
-                ChildJvm.start(List.of("-Xmx64m"), LockHolder.class, List.of(file.toString()), log);
-        try {
-            while (true) {
-                String said = Files.exists(log) ? Files.readString(log).strip() : "";
-                if (said.equals(LockHolder.LOCKED) || said.equals(LockHolder.NOT_LOCKED)) {
-                    return said;
-                }
-                assertTrue(holder.isAlive(), said);
-                Thread.sleep(50);
-            }
-        } finally {
-            holder.destroyForcibly().waitFor();
+        try (LockHolder.Running holder = LockHolder.start(file, dir.resolve("holder.log"))) {
+            return holder.said();
         }
     }
 }

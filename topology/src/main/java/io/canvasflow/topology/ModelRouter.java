@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * (an assign that raced the removal) is served as an unassigned camera, until the version is
  * published again. The one exception: with no fallback, a removed version that is the only model
  * loaded stays until another is loaded, since every frame would fail meanwhile. A load that ends
- * after its version was removed or published again is of a publication nobody wants any more: it is
- * closed, neither kept nor refused.
+ * after its version was removed, or published again and announced ready, is of a publication nobody
+ * wants any more: it is closed, neither kept nor refused. (A new publication the catalog refuses
+ * does not end a load of the earlier one: that load is kept and serves, whichever ends first.)
  */
 public final class ModelRouter implements ModelFollower.Listener, AutoCloseable {
 

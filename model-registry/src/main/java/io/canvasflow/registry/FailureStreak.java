@@ -9,7 +9,10 @@ import java.util.function.LongSupplier;
  * A run of failures with no success between them, and what to log about it: the first failure at
  * once, then at most one line every {@link #SAY_AGAIN_MS} while it lasts (how long it has lasted,
  * the latest failure), and one line when a success ends it. A loop that retries every second then
- * logs a minute's failures once, not sixty times. Thread-safe: the follower records, {@code
+ * logs a minute's failures once, not sixty times. Only a success {@link #SETTLE_RETRIES} retries
+ * after the last failure ends a streak: a read that fails now and then (Kafka answers a revoked
+ * Read permission on some polls, not all) is one streak, as long as it goes on, not a new one every
+ * second that {@code /health} would never see last. Thread-safe: the follower records, {@code
  * /health} reads.
  */
 final class FailureStreak {
@@ -17,11 +20,16 @@ final class FailureStreak {
     /** How often a failure that goes on is said again. */
     static final long SAY_AGAIN_MS = 60_000;
 
+    /** How many retries' time without a failure ends a streak. */
+    static final int SETTLE_RETRIES = 5;
+
     private final String what;
     private final String retrying;
+    private final long settleMs;
     private final LongSupplier clock;
     private ModelFollower.Failing failing;
     private long saidMs;
+    private long lastFailureMs;
 
     /**
      * A streak of nothing yet.
@@ -39,6 +47,7 @@ final class FailureStreak {
                                 .stripTrailingZeros()
                                 .toPlainString()
                         + " s";
+        this.settleMs = SETTLE_RETRIES * retry.toMillis();
         this.clock = clock;
     }
 
@@ -50,6 +59,7 @@ final class FailureStreak {
      */
     synchronized Optional<String> failed(String cause) {
         long now = clock.getAsLong();
+        lastFailureMs = now;
         if (failing == null) {
             failing = new ModelFollower.Failing(now, cause);
             saidMs = now;
@@ -70,12 +80,13 @@ final class FailureStreak {
     }
 
     /**
-     * Records a success: the end of the streak, if there was one.
+     * Records a success: the end of the streak, if there was one and its last failure is {@link
+     * #SETTLE_RETRIES} retries old.
      *
      * @return the INFO line to log now, when this ended a streak
      */
     synchronized Optional<String> succeeded() {
-        if (failing == null) {
+        if (failing == null || clock.getAsLong() - lastFailureMs < settleMs) {
             return Optional.empty();
         }
         String line =

@@ -183,7 +183,8 @@ public final class ModelFollower implements AutoCloseable {
     }
 
     /**
-     * Waits until both topics have been read to the end once (or found absent).
+     * Waits until both topics have been read to the end once (or found absent), neither hidden nor
+     * undecided ({@link RegistryPartitions}).
      *
      * @param timeout how long to wait
      * @return whether it caught up in time
@@ -210,8 +211,13 @@ public final class ModelFollower implements AutoCloseable {
                     nextTopicCheck = System.nanoTime() + wait.toNanos();
                 }
                 List<TopicPartition> assigned = partitions.assigned();
+                // Caught up only with every registry topic's fate known: a topic hidden or
+                // undecided is no catalog of the registry, and the prune would delete its versions
+                boolean settled = partitions.hidden().isEmpty() && !partitions.undecided();
                 if (assigned.isEmpty()) {
-                    caughtUp.countDown();
+                    if (settled) {
+                        caughtUp.countDown();
+                    }
                     passed(); // no registry topic exists (never created, or deleted), or hidden
                     Thread.sleep(POLL.toMillis());
                     continue;
@@ -223,7 +229,7 @@ public final class ModelFollower implements AutoCloseable {
                 }
                 // Only after news: the end offsets are a request to the broker.
                 unchecked |= any;
-                if (!any && unchecked && atEnd(assigned)) {
+                if (!any && unchecked && settled && atEnd(assigned)) {
                     catalog.caughtUp();
                     // once, at the first end of topics found (not at the latch: it is let go
                     // when the topics do not exist yet, and the cache was then never pruned)

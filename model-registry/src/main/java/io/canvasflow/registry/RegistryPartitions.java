@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * follower thread's, but for {@link #assigned()}.
  *
  * <p>Kafka's listing of every topic leaves out, without a word, a topic the principal may not
- * describe. So a topic found before and missing from the listing leaves the assignment, its
- * positions held, and is asked for by name. While it was assigned, Kafka's consumer (4.3) answers
- * from its cache, which still holds its partitions: that says nothing, and the look after it, a
- * second later, asks the broker ({@link #undecided()} until then). The broker says:
+ * describe. So a topic missing from the listing is asked for by name, hidden from the start as well
+ * as since (a topic found before first leaves the assignment, its positions held). While it was
+ * assigned, Kafka's consumer (4.3) answers from its cache, which still holds its partitions: that
+ * says nothing, and the look after it, a second later, asks the broker ({@link #undecided()} until
+ * then). The broker says:
  *
  * <ul>
  *   <li>Not authorized (an ACL revoked): {@link #hidden()} says so until the listing shows the
@@ -79,8 +80,7 @@ final class RegistryPartitions {
     }
 
     /**
-     * Why a registry topic found before cannot be read now, if one cannot: it is hidden from this
-     * principal.
+     * Why a registry topic cannot be read now, if one cannot: it is hidden from this principal.
      *
      * @return one line, or empty while none is hidden
      */
@@ -109,9 +109,8 @@ final class RegistryPartitions {
         for (String topic : topics) {
             List<PartitionInfo> infos = listed.getOrDefault(topic, List.of());
             if (infos.isEmpty()) {
-                if (found.contains(topic)) {
-                    askByName(topic);
-                }
+                // found before, or never: a topic hidden from the start is missing too
+                askByName(topic);
                 continue;
             }
             unsure.remove(topic);
@@ -128,7 +127,7 @@ final class RegistryPartitions {
         if (!next.equals(assigned)) {
             assign(next);
         }
-        if (absenceUnsaid) { // so none was listed: next is empty
+        if (absenceUnsaid && hidden.isEmpty() && unsure.isEmpty()) { // none listed: none exists
             LOG.info(
                     "topics {} do not exist yet: serving without models from Kafka until they do"
                             + " (`canvasflow models publish` creates them)",
@@ -137,13 +136,16 @@ final class RegistryPartitions {
         }
     }
 
-    /** Whether a topic found before and no longer listed is hidden or deleted. */
+    /**
+     * Whether a topic not listed is hidden, deleted or absent: a metadata request for it by name
+     * (one every look while a registry topic does not exist).
+     */
     private void askByName(String topic) {
-        boolean isAssigned = assigned.stream().anyMatch(p -> p.topic().equals(topic));
         String why;
         try {
             List<PartitionInfo> byName = consumer.partitionsFor(topic, METADATA_TIMEOUT);
             boolean known = byName != null && !byName.isEmpty();
+            boolean isAssigned = assigned.stream().anyMatch(p -> p.topic().equals(topic));
             if (known && isAssigned) {
                 // the consumer's cache: the broker answers at the next look, once it has left
                 unsure.add(topic);
@@ -163,8 +165,10 @@ final class RegistryPartitions {
             hidden.put(topic, why);
             return;
         }
-        found.remove(topic);
         hidden.remove(topic);
+        if (!found.remove(topic)) {
+            return; // never found: does not exist yet
+        }
         heldPositions.keySet().removeIf(p -> p.topic().equals(topic));
         LOG.warn(
                 "registry topic {} was deleted: this instance keeps the models and assignments it"

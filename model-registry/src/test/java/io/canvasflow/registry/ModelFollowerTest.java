@@ -2,8 +2,10 @@ package io.canvasflow.registry;
 
 import static io.canvasflow.registry.ModelRegistryEndToEndTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -187,6 +189,67 @@ class ModelFollowerTest {
             int listings = consumer.listings.get();
             await(() -> consumer.listings.get() >= listings + 2, "two more looks");
             assertEquals(Optional.empty(), follower.failing());
+        }
+    }
+
+    /** A cache that holds version v1, as an earlier run of the follower left it. */
+    private Path cacheHoldingV1() throws Exception {
+        Path cache = temp.resolve("cache");
+        Files.createDirectories(cache.resolve("v1"));
+        Files.writeString(cache.resolve(".canvasflow-model-cache"), "the follower's\n");
+        Files.writeString(cache.resolve("v1").resolve("model.json"), "{}");
+        return cache;
+    }
+
+    @Test
+    void shouldFailAndKeepTheCacheWhileATopicIsHiddenFromTheStart() throws Exception {
+        // Given a cache holding a version, and a models topic an ACL hides from the start
+        Path cache = cacheHoldingV1();
+        FlakyConsumer consumer = new FlakyConsumer("models", "assignments");
+        consumer.hidden = Set.of("models");
+        try (ModelFollower follower = follower(consumer)) {
+            // When the follower starts
+            follower.start(new ModelRegistryEndToEndTest.Heard());
+
+            // Then it fails, reads the assignments topic alone, has not caught up and deletes
+            // nothing from the cache: the models topic may still hold v1
+            await(() -> follower.failing().isPresent(), "the failure");
+            assertEquals(
+                    "registry topic models cannot be read:"
+                            + " org.apache.kafka.common.errors.TopicAuthorizationException: Not"
+                            + " authorized to access topics: [models]",
+                    follower.failing().get().lastFailure());
+            assertFalse(follower.awaitCaughtUp(Duration.ofMillis(500)));
+            assertEquals(List.of(new TopicPartition("assignments", 0)), follower.assignment());
+            assertTrue(Files.exists(cache.resolve("v1").resolve("model.json")));
+
+            // When it may be read, it catches up on both
+            consumer.hidden = Set.of();
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(10)));
+            assertEquals(
+                    List.of(new TopicPartition("assignments", 0), new TopicPartition("models", 0)),
+                    follower.assignment());
+        }
+    }
+
+    @Test
+    void shouldNotCatchUpWhileATopicHiddenBeforeItsEndIsNotRead() throws Exception {
+        // Given a follower that has not read the models topic to its end yet (3 records to come)
+        Path cache = cacheHoldingV1();
+        FlakyConsumer consumer = new FlakyConsumer("models", "assignments");
+        consumer.updateEndOffsets(Map.of(new TopicPartition("models", 0), 3L));
+        try (ModelFollower follower = follower(consumer)) {
+            follower.start(new ModelRegistryEndToEndTest.Heard());
+            assertFalse(follower.awaitCaughtUp(Duration.ofMillis(300)));
+
+            // When an ACL hides the models topic
+            consumer.hidden = Set.of("models");
+            await(() -> follower.failing().isPresent(), "the failure");
+
+            // Then it does not count the assignments topic alone as caught up, nor prunes
+            assertFalse(follower.awaitCaughtUp(Duration.ofSeconds(1)));
+            assertEquals(List.of(new TopicPartition("assignments", 0)), follower.assignment());
+            assertTrue(Files.exists(cache.resolve("v1").resolve("model.json")));
         }
     }
 }

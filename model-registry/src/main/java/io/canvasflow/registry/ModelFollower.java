@@ -461,7 +461,12 @@ public final class ModelFollower implements AutoCloseable {
 
         /** Writes again the versions whose write failed, once their wait is over. */
         void retryDue() {
-            pending.due().forEach(this::write);
+            for (PendingWrites.Write write : pending.due()) {
+                // a snapshot: a failure before it may have let this one go (trim)
+                if (pending.holds(write.version())) {
+                    write(write);
+                }
+            }
         }
 
         private void write(PendingWrites.Write write) {

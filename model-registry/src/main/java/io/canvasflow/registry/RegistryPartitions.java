@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kafka's listing of every topic leaves out, without a word, a topic the principal may not
  * describe. So a topic missing from the listing is asked for by name, hidden from the start as well
- * as since (a topic found before first leaves the assignment, its positions held). While it was
- * assigned, Kafka's consumer (4.3) answers from its cache, which still holds its partitions: that
- * says nothing, and the look after it, a second later, asks the broker ({@link #undecided()} until
- * then). The broker says:
+ * as since (a topic found before first leaves the assignment, its positions held). Kafka's consumer
+ * (4.3) answers that from its cache while the cache holds the topic: while it is assigned, and
+ * after until a metadata update (one follows a poll once another topic is still assigned; none
+ * comes while nothing is assigned, as nothing is polled). That says nothing, and a later look asks
+ * again ({@link #undecided()} until then). The broker says:
  *
  * <ul>
  *   <li>Not authorized (an ACL revoked): {@link #hidden()} says so until the listing shows the
@@ -44,7 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * A topic deleted and created again between two looks, or while it was hidden, cannot be told from
  * the same topic here (the consumer's API has no topic ids): it is read on from the positions held,
- * or from its beginning where those are past its end ({@code auto.offset.reset}).
+ * or from its beginning where those are past its end ({@code auto.offset.reset}). With both topics
+ * let go, the cache may answer until the listing shows one again: they stay undecided, looked at
+ * every second, no failure (a failure streak going on goes on: a revoked ACL fails the polls first)
+ * and no WARN.
  */
 final class RegistryPartitions {
 
@@ -144,19 +148,15 @@ final class RegistryPartitions {
         String why;
         try {
             List<PartitionInfo> byName = consumer.partitionsFor(topic, METADATA_TIMEOUT);
-            boolean known = byName != null && !byName.isEmpty();
-            boolean isAssigned = assigned.stream().anyMatch(p -> p.topic().equals(topic));
-            if (known && isAssigned) {
-                // the consumer's cache: the broker answers at the next look, once it has left
+            if (byName != null && !byName.isEmpty()) {
+                // Kafka's consumer (4.3) answers from its cache whenever that holds the topic,
+                // assigned or not, and a topic let go stays in it until a metadata update (none
+                // while nothing is assigned, as nothing is polled): that says nothing, hidden or
+                // deleted. A later look decides.
                 unsure.add(topic);
                 return;
             }
-            why =
-                    known
-                            ? "registry topic "
-                                    + topic
-                                    + " is known by name but no longer listed to this instance"
-                            : null;
+            why = null;
         } catch (TopicAuthorizationException e) {
             why = "registry topic " + topic + " cannot be read: " + e;
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,11 +71,31 @@ class ModelFollowerTest {
          */
         @Override
         public synchronized List<PartitionInfo> partitionsFor(String topic) {
+            if (staleCache && everAssigned.containsKey(topic)) {
+                return everAssigned.get(topic);
+            }
             boolean cached = assignment().stream().anyMatch(p -> p.topic().equals(topic));
             if (hidden.contains(topic) && !cached) {
                 throw new TopicAuthorizationException(Set.of(topic));
             }
             return super.partitionsFor(topic);
+        }
+
+        /**
+         * As Kafka's consumer (4.3) keeps a topic in its cache once assigned, when no metadata
+         * update follows (assign of nothing, no poll): partitionsFor answers with its partitions
+         * then, deleted or hidden since.
+         */
+        volatile boolean staleCache;
+
+        private final Map<String, List<PartitionInfo>> everAssigned = new HashMap<>();
+
+        @Override
+        public synchronized void assign(Collection<TopicPartition> partitions) {
+            for (TopicPartition p : partitions) {
+                everAssigned.put(p.topic(), super.partitionsFor(p.topic()));
+            }
+            super.assign(partitions);
         }
 
         /** Revokes the ACLs on some topics: they are hidden, and every poll fails. */
@@ -250,6 +271,28 @@ class ModelFollowerTest {
             assertFalse(follower.awaitCaughtUp(Duration.ofSeconds(1)));
             assertEquals(List.of(new TopicPartition("assignments", 0)), follower.assignment());
             assertTrue(Files.exists(cache.resolve("v1").resolve("model.json")));
+        }
+    }
+
+    @Test
+    void shouldNotFailWhenBothTopicsAreDeletedThoughTheConsumerStillKnowsThem() throws Exception {
+        // Given a follower that has read its topics to their end, through a consumer whose cache
+        // keeps the topics it was assigned
+        FlakyConsumer consumer = new FlakyConsumer("models", "assignments");
+        consumer.staleCache = true;
+        try (ModelFollower follower = follower(consumer)) {
+            follower.start(new ModelRegistryEndToEndTest.Heard());
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(10)));
+
+            // When both topics are deleted
+            consumer.updatePartitions("models", List.of());
+            consumer.updatePartitions("assignments", List.of());
+
+            // Then it reads neither, and is not failing, however often it looks
+            await(() -> follower.assignment().isEmpty(), "the deleted topics let go");
+            int listings = consumer.listings.get();
+            await(() -> consumer.listings.get() >= listings + 3, "three more looks");
+            assertEquals(Optional.empty(), follower.failing());
         }
     }
 }

@@ -268,12 +268,35 @@ public final class ModelRegistryClient {
     }
 
     /**
+     * What the registry topics and the errors topic say at one moment.
+     *
+     * @param catalog the versions and assignments; chunks are counted, not kept
+     * @param refusals the refusals the serve instances reported
+     */
+    public record Snapshot(ModelCatalog catalog, ReportedRefusals refusals) {}
+
+    /**
      * Reads both registry topics to their current end.
      *
      * @return what they say; chunks are counted, not kept
      */
     public ModelCatalog read() {
+        return read(false).catalog();
+    }
+
+    /**
+     * Reads both registry topics and the errors topic to their current end, in one pass. A missing
+     * errors topic (no instance has refused anything, or it was never made) is no refusals.
+     *
+     * @return what they say
+     */
+    public Snapshot readWithRefusals() {
+        return read(true);
+    }
+
+    private Snapshot read(boolean withRefusals) {
         ModelCatalog catalog = new ModelCatalog(false, new ModelCatalog.Listener() {});
+        ReportedRefusals refusals = new ReportedRefusals();
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -286,7 +309,11 @@ public final class ModelRegistryClient {
                         new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             Map<String, List<PartitionInfo>> existing = consumer.listTopics(TIMEOUT);
             List<TopicPartition> partitions = new java.util.ArrayList<>();
-            for (String topic : List.of(topics.models(), topics.assignments())) {
+            List<String> read =
+                    withRefusals
+                            ? List.of(topics.models(), topics.assignments(), topics.errors())
+                            : List.of(topics.models(), topics.assignments());
+            for (String topic : read) {
                 existing.getOrDefault(topic, List.of())
                         .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
@@ -303,10 +330,14 @@ public final class ModelRegistryClient {
                 }
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        catalog.apply(
-                                record.topic().equals(topics.models()),
-                                record.key(),
-                                record.value());
+                        if (record.topic().equals(topics.errors())) {
+                            refusals.apply(record.value());
+                        } else {
+                            catalog.apply(
+                                    record.topic().equals(topics.models()),
+                                    record.key(),
+                                    record.value());
+                        }
                     } catch (KafkaException | IllegalArgumentException e) {
                         // shows what it can read, and says what it could not, one line each
                         LOG.warn(
@@ -322,7 +353,7 @@ public final class ModelRegistryClient {
             throw failure("could not read the registry topics", e);
         }
         catalog.caughtUp();
-        return catalog;
+        return new Snapshot(catalog, refusals);
     }
 
     private ProducerRecord<String, byte[]> modelRecord(String key, ModelPart value) {

@@ -8,6 +8,7 @@ import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -74,6 +75,14 @@ public final class ModelsCommand implements Callable<Integer> {
                 description = "Assignments topic (default: model-assignments).")
         String assignmentsTopic;
 
+        @Option(
+                names = "--errors-topic",
+                paramLabel = "NAME",
+                description =
+                        "Where serve instances report the versions they refuse, serve's"
+                                + " topic.model.errors (default: model-errors).")
+        String errorsTopic;
+
         /**
          * The client of the cluster the options name.
          *
@@ -94,7 +103,7 @@ public final class ModelsCommand implements Callable<Integer> {
                     new ModelRegistryClient.RegistryTopics(
                             modelsTopic != null ? modelsTopic : defaults.models(),
                             assignmentsTopic != null ? assignmentsTopic : defaults.assignments(),
-                            defaults.errors());
+                            errorsTopic != null ? errorsTopic : defaults.errors());
             Map<String, String> client;
             String unreachable;
             try {
@@ -292,7 +301,8 @@ public final class ModelsCommand implements Callable<Integer> {
         @Override
         void run(ModelRegistryClient client, PrintWriter out) {
             // read first: a registry that cannot be read prints its sentence and no header
-            List<ModelCatalog.Version> versions = client.read().versions();
+            ModelRegistryClient.Snapshot registry = client.readWithRefusals();
+            List<ModelCatalog.Version> versions = registry.catalog().versions();
             out.printf(
                     ROW,
                     "VERSION",
@@ -315,6 +325,10 @@ public final class ModelsCommand implements Callable<Integer> {
                         v.status(),
                         (spec == null ? "" : String.join(",", spec.classNames()))
                                 + (lineage == null ? "" : " " + lineage(lineage)));
+                List<ModelError> refusals = registry.refusals().of(v.version(), v.manifest());
+                if (!refusals.isEmpty()) {
+                    out.println("  " + ReportedRefusals.describe(refusals));
+                }
             }
         }
     }
@@ -390,7 +404,8 @@ public final class ModelsCommand implements Callable<Integer> {
         @Override
         void run(ModelRegistryClient client, PrintWriter out) {
             String key = scope.key();
-            ModelCatalog catalog = client.read();
+            ModelRegistryClient.Snapshot registry = client.readWithRefusals();
+            ModelCatalog catalog = registry.catalog();
             if (!catalog.isComplete(version)) {
                 throw new ModelRegistryException(
                         "model "
@@ -402,6 +417,25 @@ public final class ModelsCommand implements Callable<Integer> {
             }
             client.assign(scope.scope(), scope.target(), version);
             out.printf("assigned %s to %s%n", version, key);
+            // Assigned all the same: an instance that refused it keeps serving its last good model.
+            catalog.versions().stream()
+                    .filter(v -> v.version().equals(version))
+                    .map(v -> registry.refusals().of(version, v.manifest()))
+                    .filter(refusals -> !refusals.isEmpty())
+                    .findFirst()
+                    .ifPresent(
+                            refusals -> {
+                                err().println(
+                                                "canvasflow models assign: model "
+                                                        + version
+                                                        + " was "
+                                                        + ReportedRefusals.describe(refusals)
+                                                        + "; assigned all the same: on those"
+                                                        + " instances its cameras keep their last"
+                                                        + " good model until it is published"
+                                                        + " again");
+                                err().flush();
+                            });
         }
     }
 

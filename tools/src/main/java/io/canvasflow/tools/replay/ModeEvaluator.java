@@ -70,6 +70,21 @@ final class ModeEvaluator {
         byte[] previousTruth = null;
         int n = 0;
         for (MaskEvent mask : masks) {
+            if (!mask.getModelVersion().equals(outcome.modelVersion())) {
+                // scored against another model's classes, every figure would be wrong
+                throw new IllegalStateException(
+                        "mode "
+                                + outcome.mode().name()
+                                + ": frame "
+                                + mask.getSequence()
+                                + " of camera "
+                                + mask.getCameraId()
+                                + " was segmented by model "
+                                + mask.getModelVersion()
+                                + ", not by the model replayed ("
+                                + outcome.modelVersion()
+                                + "); no figure of it is reported");
+            }
             modelMs[n++] = mask.getModelMillis();
             iterations += mask.getIterations();
             gflops += cost.frameGflops(mask.getIterations());

@@ -86,6 +86,9 @@ public final class OwnedSettings {
                         case CanvasFlowConfig.TOPIC_PARTITIONS ->
                                 "each run gives its topics the partitions its own options say";
                         case CanvasFlowConfig.TOPICS_CREATE -> "each run creates its own topics";
+                        case CanvasFlowConfig.MODELS_FOLLOW ->
+                                "each run segments with the model it is given, never one the"
+                                        + " cluster's model assignments name";
                         default ->
                                 "each run sets its own (a fresh application id, topics and state"
                                         + " directory)";

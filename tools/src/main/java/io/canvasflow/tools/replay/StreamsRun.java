@@ -162,6 +162,8 @@ public final class StreamsRun implements AutoCloseable {
         s.put(CanvasFlowConfig.TOPIC_DLQ, "frames-dlq-" + suffix);
         s.put(CanvasFlowConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
         s.put(CanvasFlowConfig.TOPICS_CREATE, "true");
+        // the model measured is the one given: a cluster's model assignments would replace it
+        s.put(CanvasFlowConfig.MODELS_FOLLOW, "false");
         s.put(CanvasFlowConfig.STATE_DIR, stateDir.toString());
         s.put(CanvasFlowConfig.HTTP_PORT, "0");
         return Collections.unmodifiableMap(s);

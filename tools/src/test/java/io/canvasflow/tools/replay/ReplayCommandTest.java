@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.registry.ModelPublication;
+import io.canvasflow.registry.ModelRegistryClient;
+import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
@@ -167,6 +172,54 @@ class ReplayCommandTest {
         assertEquals(
                 List.of("flicker of seeded-2 / feed-forward"),
                 result.checks().stream().map(ReplayResult.Check::description).toList());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldReplayTheGivenModelOnAClusterWhoseRegistryAssignsAnother() throws Exception {
+        // Given a cluster whose model registry assigns the feed-forward model to every camera
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            ModelRegistryClient registry =
+                    new ModelRegistryClient(
+                            broker.clientConfig(), ModelRegistryClient.RegistryTopics.defaults());
+            registry.createTopics((short) 1);
+            ModelPublication ff =
+                    ModelPublication.read(
+                            ShippedModels.feedForward(), ModelPublication.DEFAULT_CHUNK_BYTES);
+            registry.publish(ff);
+            registry.assign(AssignmentScope.DEFAULT, null, ff.version());
+
+            // When the recurrent model is replayed on it
+            ReplayCommand.Settings settings =
+                    new ReplayCommand.Settings(
+                            new ReplayCommand.Cluster(
+                                    broker.bootstrapServers(),
+                                    "frames",
+                                    FrameRange.all(),
+                                    1,
+                                    false),
+                            new Footage(1, 3, null, 0),
+                            new ReplayCommand.Run(
+                                    List.of(ReplayMode.SEEDED_2),
+                                    ShippedModels.rnn(),
+                                    ShippedModels.feedForward(),
+                                    1,
+                                    Duration.ofMinutes(1)),
+                            new LatencyProbe(0, 0.8),
+                            dir.resolve("report"),
+                            null,
+                            Map.of());
+            ReplayResult result =
+                    ReplayCommand.replay(settings, new PrintWriter(new StringWriter(), true))
+                            .result();
+
+            // Then the recurrent model segmented every frame (the evaluator refuses a mask of
+            // another model), not the one the registry assigns
+            ModeResult seeded = result.mode("seeded-2").orElseThrow();
+            assertEquals(
+                    List.of(SegmentationModel.readSpec(ShippedModels.rnn()).version(), 3L),
+                    List.of(seeded.modelVersion(), seeded.counts().frames()));
+        }
     }
 
     private static Map<String, Long> firstFrameResets(ModeResult m) {

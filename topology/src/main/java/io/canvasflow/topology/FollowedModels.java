@@ -9,6 +9,7 @@ import io.canvasflow.schemas.avro.ModelErrorReason;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -163,22 +164,59 @@ final class FollowedModels implements AutoCloseable {
         if (fallback == null || config.modelDirIsDefault()) {
             return;
         }
+        String version = fallback.spec().version();
         follower.catalog()
                 .defaultVersion()
-                .ifPresent(
-                        version ->
-                                LOG.warn(
-                                        "{} {} serves no camera: topic {} assigns {} as the"
-                                                + " default, which every camera without an"
-                                                + " assignment of its own gets; publish and"
-                                                + " assign this model (canvasflow models publish"
-                                                + " DIR, then models assign), or unassign the"
-                                                + " default (canvasflow models unassign"
-                                                + " --default)",
-                                        CanvasFlowConfig.MODEL_DIR,
+                .flatMap(
+                        assigned ->
+                                defaultWins(
                                         config.modelDir(),
-                                        config.modelAssignmentsTopic(),
-                                        version));
+                                        version,
+                                        follower.catalog().isPublished(version),
+                                        assigned,
+                                        config.modelAssignmentsTopic()))
+                .ifPresent(LOG::warn);
+    }
+
+    /**
+     * The sentence for a model directory that the default assignment overrules, if it does: not
+     * when the default is the directory's own version; what to do next depends on whether that
+     * version is published.
+     *
+     * @param dir the model directory named
+     * @param version its model's version
+     * @param published whether that version is on the models topic
+     * @param assigned the version the default assignment names
+     * @param topic the assignments topic
+     * @return the sentence, or empty when the directory's model is the default
+     */
+    static Optional<String> defaultWins(
+            Path dir, String version, boolean published, String assigned, String topic) {
+        if (assigned.equals(version)) {
+            return Optional.empty();
+        }
+        String todo =
+                published
+                        ? "assign its version "
+                                + version
+                                + ", published already (canvasflow models assign --camera ID"
+                                + " --model "
+                                + version
+                                + ")"
+                        : "publish and assign this model (canvasflow models publish DIR, then"
+                                + " models assign)";
+        return Optional.of(
+                CanvasFlowConfig.MODEL_DIR
+                        + " "
+                        + dir
+                        + " serves no camera: topic "
+                        + topic
+                        + " assigns "
+                        + assigned
+                        + " as the default, which every camera without an assignment of its own"
+                        + " gets; "
+                        + todo
+                        + ", or unassign the default (canvasflow models unassign --default)");
     }
 
     /**

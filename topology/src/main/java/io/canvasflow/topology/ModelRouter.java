@@ -491,11 +491,14 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     public void modelRemoved(String version) {
         boolean unloaded = false;
         boolean kept = false;
+        boolean heardOf; // announced ready or refused: a start reading the topic hears of others
         synchronized (loaded) {
-            refused.remove(version);
+            heardOf =
+                    refused.remove(version) != null
+                            | available.remove(version) != null
+                            | loaded.containsKey(version);
             removed.add(version);
             loads.forget(version); // its loads under way end stale
-            available.remove(version);
             told.forget(version);
             if (fallback == null && loaded.size() == 1 && loaded.containsKey(version)) {
                 // unloaded, it would leave every frame without a model (and dead-lettered)
@@ -512,6 +515,11 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
                             + " and serve has no model.dir to fall back on: it serves every camera"
                             + " until another model is loaded",
                     version);
+            return;
+        }
+        if (!heardOf) {
+            // published and removed before this instance read the topic: nothing changed here
+            LOG.debug("model {} was removed from the models topic before it was ready", version);
             return;
         }
         LOG.info(

@@ -154,6 +154,26 @@ class ModelRouterTest {
     }
 
     @Test
+    void shouldSayTheRemovalOnlyOfAVersionItHeardOf() throws Exception {
+        try (ModelRouter router = following("a", 3)) {
+            // Given B announced ready, while C was published and removed before serve read it
+            ready(router, b, "b");
+
+            // When both removals are read (a start reads C's manifest and its tombstone)
+            String log =
+                    stderrOf(
+                            () -> {
+                                router.modelRemoved("c-published-and-removed");
+                                router.modelRemoved(b.version());
+                            });
+
+            // Then only B's is said
+            assertTrue(log.contains("model " + b.version() + " was removed"), log);
+            assertFalse(log.contains("c-published-and-removed"), log);
+        }
+    }
+
+    @Test
     void shouldKeepACameraOnItsLastGoodModelWhileItsAssignedVersionIsRefused() throws Exception {
         // Given serve's model A as the fallback, room for one more model, and camera c1 on B
         ModelSpec d = save("d");

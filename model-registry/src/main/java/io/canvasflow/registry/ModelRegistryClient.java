@@ -13,10 +13,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -297,6 +299,7 @@ public final class ModelRegistryClient {
     private Snapshot read(boolean withRefusals) {
         ModelCatalog catalog = new ModelCatalog(false, new ModelCatalog.Listener() {});
         ReportedRefusals refusals = new ReportedRefusals();
+        UnreadableRecords unreadable = new UnreadableRecords();
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -332,28 +335,68 @@ public final class ModelRegistryClient {
                     try {
                         if (record.topic().equals(topics.errors())) {
                             refusals.apply(record.value());
-                        } else {
-                            catalog.apply(
-                                    record.topic().equals(topics.models()),
-                                    record.key(),
-                                    record.value());
+                        } else if (!catalog.apply(
+                                record.topic().equals(topics.models()),
+                                record.key(),
+                                record.value())) {
+                            unreadable.skipped(
+                                    record,
+                                    "key \""
+                                            + record.key()
+                                            + "\" does not fit its value (or names a pattern that"
+                                            + " does not compile)");
                         }
                     } catch (KafkaException | IllegalArgumentException e) {
-                        // shows what it can read, and says what it could not, one line each
-                        LOG.warn(
-                                "skipped the unreadable record at {} partition {} offset {}: {}",
-                                record.topic(),
-                                record.partition(),
-                                record.offset(),
-                                e.getMessage());
+                        // shows what it can read, and says what it could not
+                        unreadable.skipped(record, e.getMessage());
                     }
                 }
             }
         } catch (KafkaException e) {
             throw failure("could not read the registry topics", e);
+        } finally {
+            unreadable.summarise();
         }
         catalog.caughtUp();
         return new Snapshot(catalog, refusals);
+    }
+
+    /**
+     * The records a read could not use: a line each for the first few of a topic, then one line
+     * with the topic's count at the end of the read. A topic of another kind that is compacted (so
+     * not refused by {@link #checkKept()}) would otherwise be a line per record, thousands of them.
+     */
+    private static final class UnreadableRecords {
+
+        /** How many unreadable records of one topic get a line of their own. */
+        static final int LOGGED_PER_TOPIC = 5;
+
+        private final Map<String, Integer> counts = new TreeMap<>();
+
+        void skipped(ConsumerRecord<String, byte[]> record, String why) {
+            if (counts.merge(record.topic(), 1, Integer::sum) <= LOGGED_PER_TOPIC) {
+                LOG.warn(
+                        "skipped the unreadable record at {} partition {} offset {}: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        why);
+            }
+        }
+
+        void summarise() {
+            counts.forEach(
+                    (topic, count) -> {
+                        if (count > LOGGED_PER_TOPIC) {
+                            LOG.warn(
+                                    "skipped {} unreadable records on topic {} in all (the first"
+                                            + " {} above); is it a registry topic?",
+                                    count,
+                                    topic,
+                                    LOGGED_PER_TOPIC);
+                        }
+                    });
+        }
     }
 
     private ProducerRecord<String, byte[]> modelRecord(String key, ModelPart value) {

@@ -151,9 +151,10 @@ public final class ModelsCommand implements Callable<Integer> {
         public final Integer call() {
             try {
                 ModelRegistryClient client = registry.client(!createsTopics());
-                if (!createsTopics()) {
-                    client.checkKept(); // publish checks the topics it finds or makes
-                }
+                // Before anything is read: a topic of another kind (frames, cleanup.policy=delete)
+                // is one sentence, not a warning per record first. A topic that is not there yet
+                // passes; publish checks again the topics it makes.
+                client.checkKept();
                 run(client, out());
                 out().flush();
                 return 0;

@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.model.ModelSpec;
+import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.AssignmentScope;
+import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ModelErrorReason;
 import io.canvasflow.testsupport.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +28,8 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -319,6 +324,8 @@ class ModelRegistryEndToEndTest {
                         Map.of("cleanup.policy", "delete", "retention.ms", "-1"));
         kafka.broker().createTopic("forever-assignments", 1, Map.of("cleanup.policy", "compact"));
         String ff = ModelCatalogTest.MODELS.resolve("ff").toString();
+        // (holding records of another kind, as a frames topic named by mistake does)
+        sendUnreadable("plain-models", 20);
 
         // When a model is published to them, or they are listed, both are refused in one sentence
         for (String[] args :
@@ -343,11 +350,13 @@ class ModelRegistryEndToEndTest {
                                                     + " assignments would be deleted")
                             && run.err().contains("--add-config cleanup.policy=compact"),
                     run.err());
-            // (DJL's GPU probe, which the launcher turns down, may come before it)
+            // (DJL's GPU probe, which the launcher turns down, may come before it), and the
+            // topic was not read first, a warning per record
             assertEquals(
                     1,
                     run.err().lines().filter(l -> l.startsWith("canvasflow models")).count(),
                     run.err());
+            assertFalse(run.err().contains("skipped"), run.err());
         }
 
         // Then nothing was written; and topics kept for ever are taken
@@ -381,6 +390,67 @@ class ModelRegistryEndToEndTest {
                         "forever-assignments");
         assertEquals(2, both.exit(), both.err());
         assertTrue(both.err().contains("has cleanup.policy=compact,delete"), both.err());
+    }
+
+    @Test
+    void shouldSayTheUnreadableRecordsOfAWrongCompactedTopicInAFewLines() {
+        // Given a compacted topic (so not refused) of 12 records that are not models, and an
+        // assignment under a key that does not fit it
+        kafka.broker().createTopic("compacted-other", 1, Map.of("cleanup.policy", "compact"));
+        kafka.broker().createTopic("compacted-assign", 1, Map.of("cleanup.policy", "compact"));
+        sendUnreadable("compacted-other", 12);
+        ModelAssignment assignment =
+                new ModelAssignment(AssignmentScope.DEFAULT, null, "m-1", Instant.now(), "me");
+        send("compacted-assign", AvroSerdes.modelAssignment(), Map.of("camera:cam-9", assignment));
+
+        // When they are listed as the registry topics
+        CommandRun list =
+                models(
+                        "list",
+                        "--models-topic",
+                        "compacted-other",
+                        "--assignments-topic",
+                        "compacted-assign");
+
+        // Then the first five are a line each, and the rest are counted in one line; and the
+        // assignment under another key is a line too, not ignored silently
+        assertEquals(0, list.exit(), list.err());
+        assertEquals(
+                5,
+                list.err()
+                        .lines()
+                        .filter(l -> l.contains("skipped the unreadable record at compacted-other"))
+                        .count(),
+                list.err());
+        assertTrue(
+                list.err()
+                        .contains(
+                                "skipped 12 unreadable records on topic compacted-other in all"
+                                        + " (the first 5 above); is it a registry topic?"),
+                list.err());
+        assertTrue(
+                list.err()
+                        .contains(
+                                "skipped the unreadable record at compacted-assign partition 0"
+                                        + " offset 0: key \"camera:cam-9\" does not fit its value"),
+                list.err());
+    }
+
+    /** Sends records that no CanvasFlow schema describes, keyed (a compacted topic wants keys). */
+    private static void sendUnreadable(String topic, int count) {
+        Map<String, byte[]> records = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            records.put("frame-" + i, new byte[] {1, 2, 3});
+        }
+        send(topic, Serdes.ByteArray(), records);
+    }
+
+    private static <V> void send(String topic, Serde<V> serde, Map<String, V> records) {
+        try (KafkaProducer<String, V> producer =
+                new KafkaProducer<>(
+                        kafka.clientConfig(), new StringSerializer(), serde.serializer())) {
+            records.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
+        }
     }
 
     @Test

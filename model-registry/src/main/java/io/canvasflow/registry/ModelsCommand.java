@@ -11,7 +11,9 @@ import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ModelError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -272,25 +274,66 @@ public final class ModelsCommand implements Callable<Integer> {
     }
 
     /**
-     * A model's lineage for the list: model.json is read with Gson, which reads every number as a
-     * double, so a whole number is written without its ".0" ({@code frames=570}).
+     * A version's last column in the list: its classes, then its lineage as model.json records it
+     * (see {@link #lineage(ModelSpec)}); "" when model.json could not be read.
      */
-    static String lineage(Object lineage) {
-        if (!(lineage instanceof Map<?, ?> map)) {
-            return String.valueOf(lineage);
+    static String classesAndLineage(ModelSpec spec) {
+        if (spec == null) {
+            return "";
         }
-        List<String> parts = new java.util.ArrayList<>();
-        map.forEach(
-                (k, v) ->
-                        parts.add(
-                                k
-                                        + "="
-                                        + (v instanceof Double d
-                                                        && d == Math.rint(d)
-                                                        && Math.abs(d) < 1e15
-                                                ? Long.toString(d.longValue())
-                                                : v)));
-        return "{" + String.join(", ", parts) + "}";
+        String lineage = lineage(spec);
+        return String.join(",", spec.classNames()) + (lineage.isEmpty() ? "" : " " + lineage);
+    }
+
+    /**
+     * A model's lineage, from its model.json: the model it was fine-tuned from ({@code
+     * fineTunedFrom}), where its labels came from ({@code metrics.lineage}: source, teacher,
+     * camera, frames, class map, held-out range) and its class weights ({@code classWeights}), in
+     * that order; "" for a model that records none. The labels' classes are left out where they are
+     * the model's own, which the list shows already.
+     */
+    static String lineage(ModelSpec spec) {
+        Map<String, Object> metrics = spec.metrics() == null ? Map.of() : spec.metrics();
+        Map<Object, Object> shown = new LinkedHashMap<>();
+        if (metrics.get("fineTunedFrom") != null) {
+            shown.put("fineTunedFrom", metrics.get("fineTunedFrom"));
+        }
+        Object data = metrics.get("lineage");
+        if (data instanceof Map<?, ?> map) {
+            map.forEach(
+                    (k, v) -> {
+                        if (!("classes".equals(k) && spec.classNames().equals(v))) {
+                            shown.put(k, v);
+                        }
+                    });
+        } else if (data != null) {
+            shown.put("lineage", data);
+        }
+        if (metrics.get("classWeights") != null) {
+            shown.put("classWeights", metrics.get("classWeights"));
+        }
+        return shown.isEmpty() ? "" : asWritten(shown);
+    }
+
+    /**
+     * A value of model.json as it was written: Gson reads every number as a double, so a whole
+     * number is written without its ".0" ({@code frames=570}), in maps and lists too.
+     */
+    static String asWritten(Object value) {
+        if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString(d.longValue());
+        }
+        if (value instanceof Map<?, ?> map) {
+            List<String> parts = new ArrayList<>();
+            map.forEach((k, v) -> parts.add(k + "=" + asWritten(v)));
+            return "{" + String.join(", ", parts) + "}";
+        }
+        if (value instanceof List<?> list) {
+            return "["
+                    + String.join(", ", list.stream().map(ModelsCommand::asWritten).toList())
+                    + "]";
+        }
+        return String.valueOf(value);
     }
 
     /** {@code models list}. */
@@ -315,7 +358,6 @@ public final class ModelsCommand implements Callable<Integer> {
                     "CLASSES / LINEAGE");
             for (ModelCatalog.Version v : versions) {
                 ModelSpec spec = v.spec();
-                Object lineage = spec == null ? null : spec.metrics().get("lineage");
                 out.printf(
                         ROW,
                         v.version(),
@@ -324,8 +366,7 @@ public final class ModelsCommand implements Callable<Integer> {
                         v.manifest().getParametersBytes(),
                         v.manifest().getPublishedAt(),
                         v.status(),
-                        (spec == null ? "" : String.join(",", spec.classNames()))
-                                + (lineage == null ? "" : " " + lineage(lineage)));
+                        classesAndLineage(spec));
                 List<ModelError> refusals = registry.refusals().of(v.version(), v.manifest());
                 if (!refusals.isEmpty()) {
                     out.println("  " + ReportedRefusals.describe(refusals));

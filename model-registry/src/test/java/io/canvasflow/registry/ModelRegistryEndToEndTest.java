@@ -113,6 +113,11 @@ class ModelRegistryEndToEndTest {
         String version = ModelPublication.read(rnn, ModelPublication.DEFAULT_CHUNK_BYTES).version();
         assertTrue(published.out().contains("published " + version), published.out());
 
+        // And its row in the list names the model it was fine-tuned from
+        String listed = models("list").out();
+        assertTrue(
+                listed.contains(" {fineTunedFrom=canvasflow-rnn-synthetic-2d7a7110c74e}"), listed);
+
         // And records no CanvasFlow schema describes, on both topics
         try (KafkaProducer<String, byte[]> raw =
                 new KafkaProducer<>(
@@ -396,21 +401,16 @@ class ModelRegistryEndToEndTest {
     void shouldSayTheUnreadableRecordsOfAWrongCompactedTopicInAFewLines() {
         // Given a compacted topic (so not refused) of 12 records that are not models, and an
         // assignment under a key that does not fit it
-        kafka.broker().createTopic("compacted-other", 1, Map.of("cleanup.policy", "compact"));
-        kafka.broker().createTopic("compacted-assign", 1, Map.of("cleanup.policy", "compact"));
-        sendUnreadable("compacted-other", 12);
+        kafka.broker().createTopic("wrong-models", 1, Map.of("cleanup.policy", "compact"));
+        kafka.broker().createTopic("wrong-assign", 1, Map.of("cleanup.policy", "compact"));
+        sendUnreadable("wrong-models", 12);
         ModelAssignment assignment =
                 new ModelAssignment(AssignmentScope.DEFAULT, null, "m-1", Instant.now(), "me");
-        send("compacted-assign", AvroSerdes.modelAssignment(), Map.of("camera:cam-9", assignment));
+        send("wrong-assign", AvroSerdes.modelAssignment(), Map.of("camera:cam-9", assignment));
 
         // When they are listed as the registry topics
-        CommandRun list =
-                models(
-                        "list",
-                        "--models-topic",
-                        "compacted-other",
-                        "--assignments-topic",
-                        "compacted-assign");
+        String[] wrong = {"--models-topic", "wrong-models", "--assignments-topic", "wrong-assign"};
+        CommandRun list = models(concat(new String[] {"list"}, wrong));
 
         // Then the first five are a line each, and the rest are counted in one line; and the
         // assignment under another key is a line too, not ignored silently
@@ -419,19 +419,19 @@ class ModelRegistryEndToEndTest {
                 5,
                 list.err()
                         .lines()
-                        .filter(l -> l.contains("skipped the unreadable record at compacted-other"))
+                        .filter(l -> l.contains("skipped the unreadable record at wrong-models"))
                         .count(),
                 list.err());
         assertTrue(
                 list.err()
                         .contains(
-                                "skipped 12 unreadable records on topic compacted-other in all"
+                                "skipped 12 unreadable records on topic wrong-models in all"
                                         + " (the first 5 above); is it a registry topic?"),
                 list.err());
         assertTrue(
                 list.err()
                         .contains(
-                                "skipped the unreadable record at compacted-assign partition 0"
+                                "skipped the unreadable record at wrong-assign partition 0"
                                         + " offset 0: key \"camera:cam-9\" does not fit its value"),
                 list.err());
     }

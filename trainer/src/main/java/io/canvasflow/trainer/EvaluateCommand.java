@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -285,13 +284,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                                     null,
                                     rnn.spec().input().width(),
                                     rnn.spec().input().height()));
-            boolean trainedOnThese =
-                    trained.get("source") != null
-                            && trained.get("source").equals(opened.lineage().get("source"))
-                            && (!topic
-                                    || (frames == null
-                                            && Objects.equals(cam, recorded.get("camera"))));
-            LabelledData labelled = trainedOnThese ? trainingFrames(opened) : opened;
+            String note = TrainedFrames.note(trained, opened);
+            LabelledData labelled = note != null ? scoredOn(opened, note) : opened;
             FootageEvaluation result =
                     FootageEvaluation.run(
                             rnn,
@@ -312,14 +306,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * Says, on stderr and in the report's lineage, that the model was trained on the frames it is
-     * scored on: its model.json records this source, and no held-out range set them apart.
+     * Says, on stderr and in the report's lineage ({@code scoredOn}), that the model was trained on
+     * the frames it is scored on, or on some of them ({@link TrainedFrames}).
      */
-    private static LabelledData trainingFrames(LabelledData data) {
-        String note =
-                "the model was trained on these frames (its model.json records "
-                        + data.lineage().get("source")
-                        + " and no held-out range), so this is its fit, not a held-out score";
+    private static LabelledData scoredOn(LabelledData data, String note) {
         System.err.println("canvasflow evaluate: " + note);
         Map<String, Object> lineage = new LinkedHashMap<>(data.lineage());
         lineage.put("scoredOn", note);

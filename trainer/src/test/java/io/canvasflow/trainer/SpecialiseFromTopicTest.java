@@ -1,8 +1,11 @@
 package io.canvasflow.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
@@ -104,6 +107,26 @@ class SpecialiseFromTopicTest {
             assertTrue(json.contains("\"scoreIs\": \"agreement with the teacher\""), json);
             assertTrue(json.contains("\"frames\": 15"), json);
             assertTrue(Files.size(report.resolve("samples.png")) > 0);
+            // (frames it was not trained on: no note)
+            assertFalse(json.contains("scoredOn"), json);
+            // And scored on frames it was trained on, the score is said to be its fit, on the
+            // console and in evaluation.json (only a run without --range or held-out frames was)
+            String recorded =
+                    " frames (its model.json records topic:frames-labelled, camera gate, frames"
+                            + " 5-44, held out 45-59), so this is ";
+            assertScoredOn(
+                    servers,
+                    model,
+                    "10-20",
+                    "the model was trained on these" + recorded + "its fit, not a held-out score");
+            // and on frames either side of the held-out line, how many it was trained on
+            assertScoredOn(
+                    servers,
+                    model,
+                    "40-50",
+                    "the model was trained on 5 of these 11"
+                            + recorded
+                            + "partly its fit, not a held-out score");
             // And a camera the topic does not hold is one sentence and exit 2
             assertEquals(
                     2,
@@ -115,6 +138,34 @@ class SpecialiseFromTopicTest {
                             "--output",
                             dir.resolve("x").toString()));
         }
+    }
+
+    /** Evaluates {@code model} on {@code range} of the topic; checks the note and scoredOn. */
+    private void assertScoredOn(String servers, Path model, String range, String note)
+            throws Exception {
+        Path report = dir.resolve("report-" + range);
+        CommandRun run =
+                CommandRun.of(
+                        new EvaluateCommand(),
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        "topic:frames-labelled",
+                        "--range",
+                        range,
+                        "--bootstrap-servers",
+                        servers,
+                        "--max-iterations",
+                        "3",
+                        "--report",
+                        report.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.errLines().contains("canvasflow evaluate: " + note), run.err());
+        JsonObject lineage =
+                JsonParser.parseString(Files.readString(report.resolve("evaluation.json")))
+                        .getAsJsonObject()
+                        .getAsJsonObject("lineage");
+        assertEquals(note, lineage.get("scoredOn").getAsString(), lineage.toString());
     }
 
     private static int run(Object command, String... args) {

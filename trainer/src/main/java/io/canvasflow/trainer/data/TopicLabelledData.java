@@ -161,6 +161,37 @@ public final class TopicLabelledData {
     /** A labelled frame and when it was captured, epoch milliseconds. */
     private record Captured(LabeledFrame frame, long captureMs) {}
 
+    /**
+     * Which camera's frames, by their sequence numbers, one of {@link #read}'s sequences holds.
+     *
+     * @param camera the camera
+     * @param frames the sequence's frame numbers, consecutive
+     */
+    public record Numbered(String camera, SequenceRange frames) {}
+
+    /**
+     * The camera and frame numbers of a sequence {@link #read} made, from its id ({@code
+     * CAMERA:FIRST}): for what a model's lineage says it was trained on.
+     *
+     * @throws IllegalArgumentException when the id is not one {@link #read} gives
+     */
+    public static Numbered numbered(VideoSequence s) {
+        int colon = s.id().lastIndexOf(':');
+        try {
+            if (colon < 0) {
+                throw new NumberFormatException("no colon");
+            }
+            long first = Long.parseLong(s.id().substring(colon + 1));
+            return new Numbered(
+                    s.id().substring(0, colon), new SequenceRange(first, first + s.size() - 1));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "expected a sequence of a labelled-frames topic, named CAMERA:FIRST, but found "
+                            + s.id(),
+                    e);
+        }
+    }
+
     /** The whole topic as it is now; a topic that is not there is a {@link DatasetException}. */
     private static TopicSnapshot snapshot(Map<String, Object> config, String topic) {
         try {
@@ -218,7 +249,7 @@ public final class TopicLabelledData {
             long previous = -2;
             for (Map.Entry<Long, Captured> f : camera.getValue().entrySet()) {
                 if (f.getKey() != previous + 1 && !run.isEmpty()) {
-                    runs.put(camera.getKey() + ":" + first, run);
+                    runs.put(id(camera.getKey(), first), run);
                     run = new ArrayList<>();
                 }
                 if (run.isEmpty()) {
@@ -227,7 +258,7 @@ public final class TopicLabelledData {
                 run.add(f.getValue());
                 previous = f.getKey();
             }
-            runs.put(camera.getKey() + ":" + first, run);
+            runs.put(id(camera.getKey(), first), run);
         }
         runs.forEach(
                 (id, run) -> {
@@ -235,6 +266,11 @@ public final class TopicLabelledData {
                             new VideoSequence(id, run.stream().map(Captured::frame).toList()));
                     captureMs.add(run.stream().mapToLong(Captured::captureMs).toArray());
                 });
+    }
+
+    /** A sequence's id: its camera and first frame number, as {@link #numbered} reads it. */
+    private static String id(String camera, long first) {
+        return camera + ":" + first;
     }
 
     private static Map<String, Object> lineage(

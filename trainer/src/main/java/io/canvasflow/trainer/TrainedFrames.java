@@ -1,0 +1,86 @@
+package io.canvasflow.trainer;
+
+import io.canvasflow.synthetic.VideoSequence;
+import io.canvasflow.trainer.data.LabelledData;
+import io.canvasflow.trainer.data.LabelledSources;
+import io.canvasflow.trainer.data.SequenceRange;
+import io.canvasflow.trainer.data.TopicLabelledData;
+import java.util.Map;
+
+/**
+ * Which of the frames an evaluation scores its model was trained on, by the lineage {@code train}
+ * recorded in its model.json: the source, and for topic data the camera (none: every camera), the
+ * frame numbers ({@code sequenceRange}) and those held out ({@code heldOut}). The one rule behind
+ * evaluate's note that a score is the model's fit, not a held-out score, and the report's {@code
+ * scoredOn}.
+ */
+final class TrainedFrames {
+
+    private TrainedFrames() {}
+
+    /**
+     * What to say of a score of {@code scored} by a model whose lineage is {@code trained}.
+     *
+     * @param trained the model's lineage (empty when it records none)
+     * @param scored the frames scored, as read (their sequences' ids not yet changed)
+     * @return one sentence saying how many of the frames the model was trained on, or null when it
+     *     was trained on none of them
+     * @throws IllegalArgumentException when the lineage's frame numbers are not {@code FROM-TO}
+     */
+    static String note(Map<?, ?> trained, LabelledData scored) {
+        Object source = trained.get("source");
+        if (source == null || !source.equals(scored.lineage().get("source"))) {
+            return null;
+        }
+        if (!source.toString().startsWith(LabelledSources.TOPIC + ":")) {
+            // files have no frame numbers, and train takes no held-out range for them
+            return fit(scored.frameCount(), scored.frameCount(), source + " and no held-out range");
+        }
+        String camera = trained.get("camera") instanceof String c ? c : null;
+        SequenceRange range = recorded(trained, "sequenceRange");
+        SequenceRange heldOut = recorded(trained, "heldOut");
+        long overlap = 0;
+        for (VideoSequence s : scored.sequences()) {
+            TopicLabelledData.Numbered n = TopicLabelledData.numbered(s);
+            if (camera != null && !camera.equals(n.camera())) {
+                continue;
+            }
+            SequenceRange both = n.frames().overlap(range != null ? range : SequenceRange.ALL);
+            // frames train read, less those it held out (a --holdout inside --frames)
+            overlap +=
+                    size(both)
+                            - size(both == null || heldOut == null ? null : both.overlap(heldOut));
+        }
+        return fit(
+                overlap,
+                scored.frameCount(),
+                source
+                        + (camera != null ? ", camera " + camera : "")
+                        + (range != null ? ", frames " + range : "")
+                        + (heldOut != null ? ", held out " + heldOut : " and no held-out range"));
+    }
+
+    private static String fit(long trainedOn, long scored, String records) {
+        if (trainedOn == 0) {
+            return null;
+        }
+        String which = trainedOn == scored ? "these" : trainedOn + " of these " + scored;
+        return "the model was trained on "
+                + which
+                + " frames (its model.json records "
+                + records
+                + "), so this is "
+                + (trainedOn == scored ? "its fit" : "partly its fit")
+                + ", not a held-out score";
+    }
+
+    private static SequenceRange recorded(Map<?, ?> trained, String key) {
+        return trained.get(key) instanceof String r
+                ? SequenceRange.parse(r, "the model's lineage " + key)
+                : null;
+    }
+
+    private static long size(SequenceRange r) {
+        return r == null ? 0 : r.to() - r.from() + 1;
+    }
+}

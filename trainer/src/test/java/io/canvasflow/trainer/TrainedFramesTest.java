@@ -1,0 +1,106 @@
+package io.canvasflow.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.synthetic.VideoSequence;
+import io.canvasflow.trainer.data.LabelledData;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which scored frames a model's lineage says it was trained on. */
+class TrainedFramesTest {
+
+    private static final String TOPIC = "topic:frames-labelled";
+
+    @Test
+    void shouldCountOnlyTheRecordedCamerasFramesOutsideItsHeldOutRange() {
+        // Given a model trained on camera a's frames 0-99, less 40-59 held out inside them
+        Map<String, Object> trained = lineage(TOPIC, "a", "0-99", "40-59");
+        // When it is scored on a's frames 30-69 and b's frames 30-69
+        LabelledData scored = data(TOPIC, "a:30", 40, "b:30", 40);
+        // Then 20 of the 80 are its training frames: a's 30-39 and 60-69, none of b's
+        assertEquals(
+                "the model was trained on 20 of these 80 frames (its model.json records "
+                        + TOPIC
+                        + ", camera a, frames 0-99, held out 40-59), so this is partly its fit,"
+                        + " not a held-out score",
+                TrainedFrames.note(trained, scored));
+        // And on the held-out frames alone, or another camera's, nothing is said
+        assertNull(TrainedFrames.note(trained, data(TOPIC, "a:40", 20)));
+        assertNull(TrainedFrames.note(trained, data(TOPIC, "b:0", 100)));
+        // nor for another topic's frames
+        assertNull(TrainedFrames.note(trained, data("topic:other", "a:0", 100)));
+    }
+
+    @Test
+    void shouldTakeAModelTrainedWithoutACameraToHaveSeenEveryCamerasFrames() {
+        // Given a model trained on every camera's frames 10-19, nothing held out
+        Map<String, Object> trained = lineage(TOPIC, null, "10-19", null);
+        // When scored on two cameras' frames 10-19
+        String note = TrainedFrames.note(trained, data(TOPIC, "a:10", 10, "b:10", 10));
+        // Then that is all its fit
+        assertEquals(
+                "the model was trained on these frames (its model.json records "
+                        + TOPIC
+                        + ", frames 10-19 and no held-out range), so this is its fit, not a"
+                        + " held-out score",
+                note);
+    }
+
+    @Test
+    void shouldCallPhotosOfTheSourceItWasTrainedOnItsFit() {
+        Map<String, Object> trained = lineage("voc:/data/voc", null, null, null);
+        LabelledData photos = data("voc:/data/voc", "2011_000003", 1, "2011_000006", 1);
+        assertEquals(
+                "the model was trained on these frames (its model.json records voc:/data/voc and"
+                        + " no held-out range), so this is its fit, not a held-out score",
+                TrainedFrames.note(trained, photos));
+        assertNull(TrainedFrames.note(Map.of(), photos));
+    }
+
+    private static Map<String, Object> lineage(
+            String source, String camera, String range, String heldOut) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", source);
+        if (camera != null) {
+            m.put("camera", camera);
+        }
+        if (range != null) {
+            m.put("sequenceRange", range);
+        }
+        if (heldOut != null) {
+            m.put("heldOut", heldOut);
+        }
+        return m;
+    }
+
+    /**
+     * Data of {@code source}: sequences by id (a topic's are {@code CAMERA:FIRST}) and size, of
+     * blank frames.
+     */
+    private static LabelledData data(String source, Object... idsAndSizes) {
+        List<VideoSequence> sequences = new ArrayList<>();
+        for (int i = 0; i < idsAndSizes.length; i += 2) {
+            List<LabeledFrame> frames = new ArrayList<>();
+            for (int f = 0; f < (int) idsAndSizes[i + 1]; f++) {
+                frames.add(
+                        LabeledFrame.wrap(
+                                new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR),
+                                new byte[4]));
+            }
+            sequences.add(new VideoSequence((String) idsAndSizes[i], frames));
+        }
+        return new LabelledData(
+                ClassTable.withVocPalette(List.of("background", "person")),
+                sequences,
+                source,
+                LabelledData.lineage(source, sequences.size()));
+    }
+}

@@ -30,9 +30,9 @@ import org.apache.kafka.common.utils.Utils;
  * Runs a teacher over one camera's frames and writes the frames it labelled, either to a Kafka
  * topic (in transactions of a bounded size, {@link TopicSink}) or to a VOC-layout folder (written
  * beside and moved into place at the end). Nothing is written before the teacher has labelled a
- * pixel of a class other than its first (background): when it labels none in the whole range,
- * nothing is written and the run fails. Asked to stop, it reads no further frame and writes what
- * was labelled.
+ * pixel of a class other than its first (background): when it labels none in the whole range, or
+ * labels no frame at all (the range no longer than its warm-up), nothing is written and the run
+ * fails. Asked to stop, it reads no further frame and writes what was labelled.
  */
 public final class LabelJob {
 
@@ -145,7 +145,8 @@ public final class LabelJob {
      * @param stop asked before each frame is read: once true, no further frame is read and what was
      *     labelled is written (nothing, when the teacher labelled nothing but background)
      * @throws TeacherException when the teacher labelled nothing but background, in the range or in
-     *     the longest the sink's first part may wait (nothing is written)
+     *     the longest the sink's first part may wait, or every frame read went to its warm-up
+     *     (nothing is written)
      */
     public static Result run(
             FrameSource source,
@@ -215,7 +216,7 @@ public final class LabelJob {
                     inPart = 0;
                 } else if (!anyObject && open.compareTo(batching.firstObjectWithin()) >= 0) {
                     throw new TeacherException(
-                            onlyBackground(teacher, read, source)
+                            onlyBackground(teacher, labelled, source)
                                     + " within "
                                     + describe(batching.firstObjectWithin())
                                     + ", the longest a topic's first transaction waits for a frame"
@@ -250,9 +251,13 @@ public final class LabelJob {
                                 + source.description()
                                 + (skipped != null ? " (" + skipped + ")" : ""));
             }
+            if (labelled == 0) {
+                // not the teacher's verdict on the footage: it was never asked for one
+                throw new TeacherException(onlyWarmUp(teacher, read, range, source));
+            }
             if (!anyObject) {
                 throw new TeacherException(
-                        onlyBackground(teacher, read, source)
+                        onlyBackground(teacher, labelled, source)
                                 + " ("
                                 + range
                                 + "); nothing was written");
@@ -275,15 +280,34 @@ public final class LabelJob {
                 skipped);
     }
 
-    private static String onlyBackground(Teacher teacher, long read, FrameSource source) {
+    private static String onlyBackground(Teacher teacher, long labelled, FrameSource source) {
         return "teacher "
                 + teacher.description()
                 + " labelled no pixel as anything but "
                 + teacher.classes().name(0)
                 + " in "
-                + read
+                + labelled
                 + " frames of "
                 + source.description();
+    }
+
+    /** Every frame read went to the teacher's warm-up, in which it labels none. */
+    private static String onlyWarmUp(
+            Teacher teacher, long read, SequenceRange range, FrameSource source) {
+        int warmUp = teacher.warmUp();
+        return "teacher "
+                + teacher.description()
+                + " labelled no frame of "
+                + source.description()
+                + " ("
+                + range
+                + "): the "
+                + read
+                + " frames read all went to its "
+                + (warmUp > 0 ? warmUp + "-frame " : "")
+                + "warm-up, in which it labels no frame; nothing was written; label more than "
+                + (warmUp > 0 ? warmUp + " frames" : "its warm-up")
+                + " (a longer --frames range or source), or give a smaller --warm-up N";
     }
 
     private static String describe(Duration d) {

@@ -132,6 +132,11 @@ public final class MotionTeacher implements Teacher {
     }
 
     @Override
+    public int warmUp() {
+        return settings.warmUp();
+    }
+
+    @Override
     public Optional<byte[]> label(BufferedImage frame) {
         if (frame.getType() != BufferedImage.TYPE_3BYTE_BGR) {
             throw new IllegalArgumentException("the motion teacher takes TYPE_3BYTE_BGR frames");

@@ -25,6 +25,11 @@ public interface Teacher extends AutoCloseable {
      */
     Optional<byte[]> label(BufferedImage frame);
 
+    /** The camera's first frames it takes before it labels one ({@link #label} empty); 0: none. */
+    default int warmUp() {
+        return 0;
+    }
+
     @Override
     void close();
 }

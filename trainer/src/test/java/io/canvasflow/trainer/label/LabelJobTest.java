@@ -2,6 +2,7 @@ package io.canvasflow.trainer.label;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,56 @@ class LabelJobTest {
             assertEquals(0, sink.checkpointed());
         }
         assertEquals(0, committed(topic, 0));
+    }
+
+    @Test
+    void shouldSayThatEveryFrameWentToTheWarmUpRatherThanBlameTheTeacher() throws Exception {
+        // Given 15 frames in which nothing moves, and the motion teacher's 30-frame warm-up
+        Path voc = dir.resolve("warm-up");
+        try (FrameSource source = frames(15);
+                Teacher teacher = motion(30);
+                LabelJob.Sink sink = LabelJob.vocSink(voc, teacher.classes())) {
+            // When they are labelled
+            TeacherException e =
+                    assertThrows(
+                            TeacherException.class, () -> run(source, teacher, sink, () -> false));
+            // Then it says that no frame was labelled, and what to do, not that the teacher saw
+            // nothing in 15 frames it never labelled
+            assertEquals(
+                    "teacher "
+                            + teacher.description()
+                            + " labelled no frame of "
+                            + source.description()
+                            + " (0-): the 15 frames read all went to its 30-frame warm-up, in which"
+                            + " it labels no frame; nothing was written; label more than 30 frames"
+                            + " (a longer --frames range or source), or give a smaller --warm-up"
+                            + " N",
+                    e.getMessage());
+        }
+        assertFalse(Files.exists(voc));
+        // And past a shorter warm-up, the frames it did label are the ones counted
+        try (FrameSource source = frames(15);
+                Teacher teacher = motion(5);
+                LabelJob.Sink sink = LabelJob.vocSink(voc, teacher.classes())) {
+            TeacherException e =
+                    assertThrows(
+                            TeacherException.class, () -> run(source, teacher, sink, () -> false));
+            assertEquals(
+                    "teacher "
+                            + teacher.description()
+                            + " labelled no pixel as anything but background in 10 frames of "
+                            + source.description()
+                            + " (0-); nothing was written",
+                    e.getMessage());
+        }
+        assertFalse(Files.exists(voc));
+    }
+
+    private static Teacher motion(int warmUp) {
+        MotionTeacher.Settings d = MotionTeacher.Settings.defaults();
+        return new MotionTeacher(
+                new MotionTeacher.Settings(
+                        d.algorithm(), d.history(), warmUp, d.minArea(), d.border(), "moving"));
     }
 
     @Test

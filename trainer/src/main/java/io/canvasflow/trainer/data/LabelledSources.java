@@ -20,7 +20,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  *   <li>{@code cityscapes:DIR[:SPLIT]}: {@code leftImg8bit/} and {@code gtFine/*_labelIds.png},
  *       label ids mapped to the 19 training ids (default split {@code train});
  *   <li>{@code topic:NAME}: labelled frames in Kafka, a camera's consecutive frames chained;
- *   <li>{@code labelme:DIR}: labelme's JSON polygons, a person's labels for a few frames.
+ *   <li>{@code labelme:DIR}: labelme's JSON polygons, a person's labels for a few frames; files
+ *       named with consecutive frame numbers are chained, any other is a photo of its own.
  * </ul>
  *
  * ({@code synthetic}, the generator, is endless and not opened here.)

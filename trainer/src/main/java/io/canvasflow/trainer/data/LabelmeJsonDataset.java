@@ -24,6 +24,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -32,8 +34,12 @@ import javax.imageio.ImageIO;
  * rectangles, circles) name a class, drawn in file order over {@code _background_}, as labelme's
  * own {@code labelme2voc.py} does. Classes come from a {@code labels.txt} beside the folder or in
  * it ({@code __ignore__} first: the ignore label, then {@code _background_}, then the classes), or
- * else are {@code _background_} and every label used, sorted. Frames whose file names sort in order
- * are one camera's sequence.
+ * else are {@code _background_} and every label used, sorted. Files whose names, in sorted order,
+ * end in consecutive frame numbers after the same prefix ({@code 00000100.json}, {@code
+ * 00000101.json}, as a video's frames are named when cut into images), with images of one size, are
+ * one camera's sequence, chained as the topology chains a camera's frames; any other file is a
+ * photo of its own, as in a VOC or Cityscapes folder, so that unrelated photos are not scored as
+ * one seeded from the other.
  */
 public final class LabelmeJsonDataset {
 
@@ -42,6 +48,9 @@ public final class LabelmeJsonDataset {
 
     /** labelme's name for unlabelled pixels. */
     public static final String BACKGROUND = "_background_";
+
+    /** A name's trailing frame number and what comes before it. */
+    private static final Pattern NUMBERED = Pattern.compile("(.*?)(\\d{1,18})");
 
     private LabelmeJsonDataset() {}
 
@@ -78,20 +87,49 @@ public final class LabelmeJsonDataset {
             }
         }
         ClassTable classes = classes(dir, docs);
-        List<LabeledFrame> frames = new ArrayList<>();
+        List<VideoSequence> sequences = new ArrayList<>();
+        List<LabeledFrame> run = new ArrayList<>();
+        String runId = null;
+        LabeledFrame previous = null;
         for (int i = 0; i < files.size(); i++) {
             LabeledFrame f = frame(files.get(i), docs.get(i), classes);
-            frames.add(width > 0 ? LabelledData.resize(f, width, height) : f);
+            boolean follows =
+                    previous != null
+                            && previous.width() == f.width()
+                            && previous.height() == f.height()
+                            && nextFrame(stem(files.get(i - 1)), stem(files.get(i)));
+            if (!follows && !run.isEmpty()) {
+                sequences.add(new VideoSequence(runId, run));
+                run = new ArrayList<>();
+            }
+            if (run.isEmpty()) {
+                runId = stem(files.get(i));
+            }
+            run.add(width > 0 ? LabelledData.resize(f, width, height) : f);
+            previous = f;
         }
-        Map<String, Object> lineage = LabelledData.lineage("labelme:" + dir, frames.size());
+        sequences.add(new VideoSequence(runId, run));
+        Map<String, Object> lineage = LabelledData.lineage("labelme:" + dir, files.size());
         // people drew these labels: evaluate scores mIoU against them, not agreement with a
         // teacher (FootageEvaluation.fromTeacher)
         lineage.put("labelledBy", "people, with labelme");
-        return new LabelledData(
-                classes,
-                List.of(new VideoSequence(dir.getFileName().toString(), frames)),
-                "labelme annotations at " + dir,
-                lineage);
+        return new LabelledData(classes, sequences, "labelme annotations at " + dir, lineage);
+    }
+
+    /** Whether {@code b} names the frame after {@code a}'s: the same prefix, the next number. */
+    private static boolean nextFrame(String a, String b) {
+        Matcher x = NUMBERED.matcher(a);
+        Matcher y = NUMBERED.matcher(b);
+        return x.matches()
+                && y.matches()
+                && x.group(1).equals(y.group(1))
+                && Long.parseLong(y.group(2)) == Long.parseLong(x.group(2)) + 1;
+    }
+
+    /** The file's name without {@code .json}. */
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.length() - ".json".length());
     }
 
     private static ClassTable classes(Path dir, List<JsonObject> docs) {

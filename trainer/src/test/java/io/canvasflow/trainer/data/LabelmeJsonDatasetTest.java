@@ -52,6 +52,59 @@ class LabelmeJsonDatasetTest {
     }
 
     @Test
+    void shouldChainOnlyConsecutivelyNumberedFramesOfOneSizeIntoASequence() throws Exception {
+        // Given frames 1, 2 and 4 of a clip, frame 5 of another camera, frame 6 of the clip at
+        // another size, and a photo with no number
+        Path folder = Files.createDirectories(dir.resolve("mixed"));
+        for (String name : List.of("gate_0001", "gate_0002", "gate_0004", "lobby_0005", "photo")) {
+            labelled(folder, name, 8, 8);
+        }
+        labelled(folder, "gate_0005", 8, 8);
+        labelled(folder, "gate_0006", 16, 8);
+        // When the folder is read
+        LabelledData read = LabelmeJsonDataset.read(folder, 0, 0);
+        // Then only 1-2 and 4-5 of the clip are sequences; every other frame stands alone, as a
+        // VOC folder's photos do (all were one sequence, seeded each from the one before)
+        assertEquals(
+                List.of("gate_0001 2", "gate_0004 2", "gate_0006 1", "lobby_0005 1", "photo 1"),
+                read.sequences().stream().map(q -> q.id() + " " + q.size()).toList());
+        assertEquals(7, read.lineage().get("frames"));
+    }
+
+    @Test
+    void shouldReadLabelmesVideoExampleAsOneSequenceAndItsPhotosApart() {
+        Optional<Path> photos = LabelmeExamples.vocDataset("semantic_segmentation");
+        Optional<Path> video = LabelmeExamples.vocDataset("video_annotation");
+        assumeTrue(photos.isPresent() && video.isPresent(), LabelmeExamples.HOW_TO);
+        // When labelme's annotated photos and its annotated video frames are read
+        LabelledData stills =
+                LabelmeJsonDataset.read(photos.get().resolveSibling("data_annotated"), 0, 0);
+        LabelledData clip =
+                LabelmeJsonDataset.read(video.get().resolveSibling("data_annotated"), 0, 0);
+        // Then the photos are three of their own, and the video's frames one sequence
+        assertEquals(
+                List.of("2011_000003 1", "2011_000006 1", "2011_000025 1"),
+                stills.sequences().stream().map(q -> q.id() + " " + q.size()).toList());
+        assertEquals(
+                List.of("00000100 5"),
+                clip.sequences().stream().map(q -> q.id() + " " + q.size()).toList());
+    }
+
+    /** A labelme file {@code name.json} with one rectangle, beside a black {@code w x h} image. */
+    private static void labelled(Path folder, String name, int w, int h) throws Exception {
+        Files.writeString(
+                folder.resolve(name + ".json"),
+                "{\"shapes\":[{\"label\":\"person\",\"shape_type\":\"rectangle\","
+                        + "\"points\":[[1,1],[3,3]]}],\"imagePath\":\""
+                        + name
+                        + ".png\"}");
+        javax.imageio.ImageIO.write(
+                new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR),
+                "png",
+                folder.resolve(name + ".png").toFile());
+    }
+
+    @Test
     void shouldRefuseAShapeOfAnUnknownClass() throws Exception {
         Files.writeString(dir.resolve("labels.txt"), "__ignore__\n_background_\nperson\n");
         Path frames = Files.createDirectories(dir.resolve("frames"));

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param classNames the model's classes
  * @param report the figures per iteration and seeded
  * @param flicker temporal flicker of the seeded masks and of the labels
+ * @param seededFrames frames run from the previous frame's canvas; 0 for photos (every frame its
+ *     own sequence), which have no seeded or flicker figure
  * @param samples frames with labels and masks, for the sample grid
  */
 public record FootageEvaluation(
@@ -32,6 +34,7 @@ public record FootageEvaluation(
         List<String> classNames,
         Evaluator.Report report,
         Flickers flicker,
+        int seededFrames,
         Samples samples) {
 
     /**
@@ -69,6 +72,7 @@ public record FootageEvaluation(
         List<List<VideoSequence>> runs = data.seededRuns(maxGapMs);
         List<VideoSequence> allRuns = new ArrayList<>();
         runs.forEach(allRuns::addAll);
+        int seededFrames = allRuns.stream().mapToInt(r -> r.size() - 1).sum();
         Evaluator.Report report =
                 Evaluator.evaluate(
                         model, null, allRuns, maxIterations, full, SEEDED_ITERATIONS, 4, 8);
@@ -106,6 +110,7 @@ public record FootageEvaluation(
                 model.spec().classNames(),
                 report,
                 new Flickers(modelFlicker.share(), labelFlicker.share(), labelSureFlicker.share()),
+                seededFrames,
                 Samples.of(model, data.sequences(), 4, firstFrame));
     }
 
@@ -140,6 +145,14 @@ public record FootageEvaluation(
         md.append("|\n");
         for (Evaluator.Point p : report.zeroCanvas()) {
             row(md, "zero canvas", p);
+        }
+        if (seededFrames == 0) {
+            // every frame ran from a zero canvas: a "seeded" row would repeat the zero-canvas one
+            md.append(
+                    "\nNo frame here was seeded from the one before it (these are photos, not"
+                            + " a sequence, or frames apart), so there is no seeded or flicker"
+                            + " figure\n");
+            return md.toString();
         }
         row(md, "seeded from the previous frame", report.seeded());
         md.append(
@@ -176,11 +189,18 @@ public record FootageEvaluation(
         m.put("data", data);
         m.put("lineage", lineage);
         m.put("scoreIs", fromTeacher() ? "agreement with the teacher" : "mIoU against labels");
-        m.put("figures", Evaluator.toMap(report, classNames));
-        m.put("seededOverZeroCanvas", seededRatio());
-        m.put("flickerSeededMasks", flicker.masks());
-        m.put("flickerLabels", flicker.labels());
-        m.put("flickerLabelsWhereLabelled", flicker.labelsWhereLabelled());
+        Map<String, Object> figures = Evaluator.toMap(report, classNames);
+        boolean seeded = seededFrames > 0;
+        if (!seeded) {
+            // not measured (ReportJson: null, not missing): no frame was seeded
+            figures.put("seeded", null);
+        }
+        m.put("figures", figures);
+        m.put("seededFrames", seededFrames);
+        m.put("seededOverZeroCanvas", seeded ? seededRatio() : Double.NaN);
+        m.put("flickerSeededMasks", seeded ? flicker.masks() : Double.NaN);
+        m.put("flickerLabels", seeded ? flicker.labels() : Double.NaN);
+        m.put("flickerLabelsWhereLabelled", seeded ? flicker.labelsWhereLabelled() : Double.NaN);
         return ReportJson.pretty(m);
     }
 }

@@ -2,7 +2,10 @@ package io.canvasflow.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.canvasflow.model.CostModel;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.SegmentationModel;
@@ -71,6 +74,8 @@ class FootageEvaluationTest {
                 expected.add(masks.get(i), frames.get(i).labels());
             }
             assertEquals(expected.meanIou(), gapped.report().seeded().miou(), 1e-12);
+            // (four frames seeded without a limit, three with the gap)
+            assertEquals(List.of(3, 4), List.of(gapped.seededFrames(), whole.seededFrames()));
             // and the report says how many gaps started it again, and over what
             assertEquals(1, gapped.lineage().get("seededResets"));
             assertEquals(2000L, gapped.lineage().get("maxGapMs"));
@@ -78,6 +83,60 @@ class FootageEvaluationTest {
             // while the zero-canvas curve, frame by frame, is the same either way
             assertEquals(
                     whole.report().zeroMiou(3), gapped.report().zeroMiou(3), 1e-12, "zero-3 mIoU");
+        }
+    }
+
+    @Test
+    void shouldGivePhotosNoSeededOrFlickerFigures() {
+        // Given three photos, each its own one-frame sequence (a VOC folder, unrelated labelme
+        // photos)
+        Random random = new Random(5);
+        List<VideoSequence> photos = new ArrayList<>();
+        for (String id : List.of("a", "b", "c")) {
+            photos.add(
+                    new VideoSequence(
+                            id, List.of(EvaluationReportTest.randomFrame(64, 48, random))));
+        }
+        LabelledData data =
+                new LabelledData(
+                        ClassTable.withVocPalette(EvaluationReportTest.CLASSES),
+                        photos,
+                        "photos",
+                        Map.of());
+        try (SegmentationModel model =
+                SegmentationModel.initialize(EvaluationReportTest.tinySpec(), DeviceChoice.CPU)) {
+            // When they are scored
+            FootageEvaluation result =
+                    FootageEvaluation.run(
+                            model,
+                            data,
+                            ModelClassMapping.of(model.spec(), data.classes(), null),
+                            3,
+                            FrameOrder.DEFAULT_MAX_GAP_MS);
+            // Then the table says that nothing was seeded, instead of a "seeded from the previous
+            // frame" row that repeated the zero-canvas one, a ratio of 1 and a flicker of NaN
+            String md = result.markdown();
+            assertEquals(0, result.seededFrames());
+            assertFalse(md.contains("seeded from the previous frame"), md);
+            assertFalse(md.contains("Flicker"), md);
+            assertTrue(
+                    md.endsWith(
+                            " |\n\nNo frame here was seeded from the one before it (these are"
+                                    + " photos, not a sequence, or frames apart), so there is no"
+                                    + " seeded or flicker figure\n"),
+                    md);
+            // and the JSON has them as not measured
+            JsonObject json = JsonParser.parseString(result.json()).getAsJsonObject();
+            assertEquals(0, json.get("seededFrames").getAsInt());
+            for (String key :
+                    List.of(
+                            "seededOverZeroCanvas",
+                            "flickerSeededMasks",
+                            "flickerLabels",
+                            "flickerLabelsWhereLabelled")) {
+                assertTrue(json.get(key).isJsonNull(), key + ": " + json);
+            }
+            assertTrue(json.getAsJsonObject("figures").get("seeded").isJsonNull(), json.toString());
         }
     }
 

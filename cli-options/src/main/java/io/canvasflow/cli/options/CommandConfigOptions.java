@@ -37,11 +37,19 @@ public final class CommandConfigOptions {
      * settings file names the cluster as serve sees it, often another address).
      *
      * @param commandProperties what the command's own options set, for example {@code
-     *     --producer-property}; they win over the file
+     *     --producer-property}; they win over the file. A {@code bootstrap.servers} among them is
+     *     refused: it would replace the cluster that {@code --bootstrap-servers} named and the
+     *     command checked at startup, and the clients would retry another address for a minute.
      * @return a new map, in the file's key order (sorted), then the command's
-     * @throws IllegalArgumentException in one sentence when the file cannot be read as properties
+     * @throws IllegalArgumentException in one sentence when the file cannot be read as properties,
+     *     or the command's properties name the cluster
      */
     public Map<String, String> properties(Map<String, String> commandProperties) {
+        if (commandProperties.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException(
+                    "bootstrap.servers is not a client property to set here (--producer-property,"
+                            + " --consumer-property): pass the cluster with --bootstrap-servers");
+        }
         Map<String, String> merged = new LinkedHashMap<>();
         if (file != null) {
             // that it is a readable file, the option's converter checked

@@ -6,9 +6,12 @@ import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
+import io.canvasflow.schemas.avro.ModelChunk;
 import io.canvasflow.schemas.avro.ModelPart;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,12 @@ public final class ModelRegistryClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * What a record batch of one record adds to its key and value: the batch header (61 bytes) and
+     * the record's length and delta fields (at most 32), rounded up.
+     */
+    static final int RECORD_OVERHEAD = 100;
 
     private final Map<String, Object> kafka;
     private final RegistryTopics topics;
@@ -89,16 +98,20 @@ public final class ModelRegistryClient {
     }
 
     /**
-     * Creates the registry topics where they do not exist.
+     * Creates the registry topics where they do not exist. Existing ones are checked first ({@link
+     * #checkKept(Map, RegistryTopics)}), so that a refusal leaves nothing made; a topic the cluster
+     * will not create deletes again those this call created before it.
      *
      * @param kafka admin properties
      * @param topics their names
      * @param replication the replication factor
      * @return the topics it created
-     * @throws ModelRegistryException when a topic cannot be created
+     * @throws ModelRegistryException when a topic cannot be created or one that exists would lose
+     *     what it holds
      */
     public static List<String> createTopics(
             Map<String, Object> kafka, RegistryTopics topics, short replication) {
+        checkKept(kafka, topics);
         Map<String, String> compacted =
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         List<NewTopic> wanted =
@@ -106,14 +119,131 @@ public final class ModelRegistryClient {
                         new NewTopic(topics.models(), 1, replication).configs(compacted),
                         new NewTopic(topics.assignments(), 1, replication).configs(compacted),
                         new NewTopic(topics.errors(), 1, replication));
-        List<String> created;
+        List<String> created = new ArrayList<>();
         try {
-            created = KafkaTopics.createIfAbsent(kafka, wanted, TIMEOUT);
+            // one at a time: a refusal says nothing of the others a call made
+            for (NewTopic topic : wanted) {
+                created.addAll(KafkaTopics.createIfAbsent(kafka, List.of(topic), TIMEOUT));
+            }
         } catch (IllegalStateException e) {
+            KafkaTopics.deleteCreated(kafka, created, TIMEOUT);
             throw new ModelRegistryException(e.getMessage(), e);
         }
-        checkKept(kafka, topics); // a topic that was there already may not be compacted
         return created;
+    }
+
+    /**
+     * Publishes a checked model in one transaction, creating the registry topics where they do not
+     * exist. What would refuse it is checked before any topic is made: a registry topic that is not
+     * kept, a models topic whose {@code max.message.bytes} is smaller than a record of it. A topic
+     * this call created is deleted again when the write fails (its records were aborted), unless
+     * another client has written to it meanwhile.
+     *
+     * @param publication the model's records
+     * @param replication the replication factor of the topics it creates
+     * @return the topics it created
+     * @throws ModelRegistryException in one sentence when it is refused or the write fails
+     */
+    public List<String> publishCreatingTopics(ModelPublication publication, short replication) {
+        checkFits(publication);
+        List<String> created = createTopics(kafka, topics, replication);
+        try {
+            if (created.contains(topics.models())) {
+                checkFits(publication); // made with the brokers' message.max.bytes
+            }
+            publish(publication);
+        } catch (ModelRegistryException e) {
+            dropCreated(created);
+            throw e;
+        }
+        return created;
+    }
+
+    /**
+     * Refuses a publication with a record larger than the models topic takes: the broker would
+     * refuse the transaction, and say only that a message was too large.
+     */
+    private void checkFits(ModelPublication publication) {
+        Integer limit =
+                KafkaTopics.maxMessageBytes(
+                                kafka,
+                                List.of(topics.models()),
+                                CHECK_TIMEOUT,
+                                problem -> LOG.debug("{}", problem))
+                        .get(topics.models());
+        if (limit == null) {
+            return; // not there yet, or not ours to read: the write says it
+        }
+        int chunkEnvelope = 0;
+        int largestChunk = 0;
+        int manifest = 0;
+        for (var part : publication.records()) {
+            // (the slice's length before serialising, which may read its buffer)
+            int data =
+                    part.getValue().getPart() instanceof ModelChunk chunk
+                            ? chunk.getData().remaining()
+                            : -1;
+            int bytes =
+                    RECORD_OVERHEAD
+                            + part.getKey().getBytes(StandardCharsets.UTF_8).length
+                            + modelRecord(part.getKey(), part.getValue()).value().length;
+            if (data >= 0) {
+                largestChunk = Math.max(largestChunk, bytes);
+                chunkEnvelope = Math.max(chunkEnvelope, bytes - data);
+            } else {
+                manifest = bytes;
+            }
+        }
+        if (manifest > limit) {
+            throw new ModelRegistryException(
+                    "topic "
+                            + topics.models()
+                            + " takes records of up to "
+                            + limit
+                            + " bytes (max.message.bytes), less than this model's manifest ("
+                            + manifest
+                            + " bytes with model.json); raise the topic's max.message.bytes");
+        }
+        if (largestChunk > limit) {
+            // (a smaller chunk makes more of them: the index's and length's varints may grow)
+            int fits = limit - chunkEnvelope - 8;
+            throw new ModelRegistryException(
+                    "topic "
+                            + topics.models()
+                            + " takes records of up to "
+                            + limit
+                            + " bytes (max.message.bytes), and a chunk of this model is "
+                            + largestChunk
+                            + " bytes with its key and envelope; "
+                            + (fits >= ModelCatalog.MIN_CHUNK_BYTES
+                                    ? "pass --chunk-bytes " + fits + " or less, or raise"
+                                    : "raise")
+                            + " the topic's max.message.bytes");
+        }
+    }
+
+    /**
+     * Deletes the topics this client created when its write failed: they hold no committed record
+     * of its own. One that another client has written to since, or has a transaction open on, or
+     * that cannot be read, stays.
+     */
+    private void dropCreated(List<String> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        Set<String> holding;
+        try {
+            holding = read(true).topicsWithRecords();
+        } catch (ModelRegistryException e) {
+            return;
+        }
+        List<String> empty =
+                created.stream()
+                        .filter(t -> !holding.contains(t))
+                        .filter(t -> !KafkaTopics.hasOpenTransaction(kafka, t, CHECK_TIMEOUT))
+                        .toList();
+        KafkaTopics.deleteCreated(kafka, empty, TIMEOUT)
+                .forEach(t -> LOG.debug("deleted topic {}, created by the failed write", t));
     }
 
     /**
@@ -274,8 +404,10 @@ public final class ModelRegistryClient {
      *
      * @param catalog the versions and assignments; chunks are counted, not kept
      * @param refusals the refusals the serve instances reported
+     * @param topicsWithRecords the topics read that hold a committed record, readable or not
      */
-    public record Snapshot(ModelCatalog catalog, ReportedRefusals refusals) {}
+    public record Snapshot(
+            ModelCatalog catalog, ReportedRefusals refusals, Set<String> topicsWithRecords) {}
 
     /**
      * Reads both registry topics to their current end.
@@ -300,6 +432,7 @@ public final class ModelRegistryClient {
         ModelCatalog catalog = new ModelCatalog(false, new ModelCatalog.Listener() {});
         ReportedRefusals refusals = new ReportedRefusals();
         UnreadableRecords unreadable = new UnreadableRecords();
+        Set<String> holding = new java.util.TreeSet<>();
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -332,6 +465,7 @@ public final class ModelRegistryClient {
                                     + " s");
                 }
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    holding.add(record.topic());
                     try {
                         if (record.topic().equals(topics.errors())) {
                             refusals.apply(record.value());
@@ -358,7 +492,7 @@ public final class ModelRegistryClient {
             unreadable.summarise();
         }
         catalog.caughtUp();
-        return new Snapshot(catalog, refusals);
+        return new Snapshot(catalog, refusals, holding);
     }
 
     /**

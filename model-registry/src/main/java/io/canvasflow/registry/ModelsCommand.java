@@ -1,6 +1,7 @@
 package io.canvasflow.registry;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.CameraIds;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.model.ModelLoadException;
@@ -93,19 +94,14 @@ public final class ModelsCommand implements Callable<Integer> {
          *     cluster that makes topics on first use, not compacted, and read as an empty registry.
          */
         ModelRegistryClient client(boolean topicsMustExist) {
+            ModelRegistryClient.RegistryTopics topics =
+                    RegistryTopicNames.of(modelsTopic, assignmentsTopic, errorsTopic);
             String servers = kafkaOptions.bootstrapServersOr(System.getenv());
             if (servers == null) {
                 throw new ModelRegistryException(
                         "no Kafka bootstrap servers: pass --bootstrap-servers HOST:PORT or set "
                                 + KafkaOptions.BOOTSTRAP_ENV);
             }
-            ModelRegistryClient.RegistryTopics defaults =
-                    ModelRegistryClient.RegistryTopics.defaults();
-            ModelRegistryClient.RegistryTopics topics =
-                    new ModelRegistryClient.RegistryTopics(
-                            modelsTopic != null ? modelsTopic : defaults.models(),
-                            assignmentsTopic != null ? assignmentsTopic : defaults.assignments(),
-                            errorsTopic != null ? errorsTopic : defaults.errors());
             Map<String, String> client;
             String unreachable;
             try {
@@ -149,9 +145,13 @@ public final class ModelsCommand implements Callable<Integer> {
             return false;
         }
 
+        /** Refuses the subcommand's own options that are wrong, before the cluster is asked. */
+        void checkOptions() {}
+
         @Override
         public final Integer call() {
             try {
+                checkOptions();
                 ModelRegistryClient client = registry.client(!createsTopics());
                 // Before anything is read: a topic of another kind (frames, cleanup.policy=delete)
                 // is one sentence, not a warning per record first. A topic that is not there yet
@@ -212,7 +212,7 @@ public final class ModelsCommand implements Callable<Integer> {
         }
 
         @Override
-        void run(ModelRegistryClient client, PrintWriter out) {
+        void checkOptions() {
             // A chunk and its envelope must fit Kafka's default 1 MiB record and request limits.
             if (chunkBytes < ModelCatalog.MIN_CHUNK_BYTES || chunkBytes > MAX_CHUNK_BYTES) {
                 throw new ModelRegistryException(
@@ -226,14 +226,19 @@ public final class ModelsCommand implements Callable<Integer> {
                 throw new ModelRegistryException(
                         "--replication " + replication + " is out of range: use 1 or more");
             }
+        }
+
+        @Override
+        void run(ModelRegistryClient client, PrintWriter out) {
             // Loaded once here, so that parameters that do not fit the network (a model.json of
             // another architecture, with the parameter file's digest) are refused now, not by
             // every serve instance after it was assigned.
             SegmentationModel.load(dir).close();
             ModelPublication publication = ModelPublication.read(dir, chunkBytes);
             refuseAnotherModelUnder(dir, publication, client.read());
-            client.createTopics(replication).forEach(name -> out.println("created topic " + name));
-            client.publish(publication);
+            // Refused before any topic is made, else the topics it made are gone again
+            client.publishCreatingTopics(publication, replication)
+                    .forEach(name -> out.println("created topic " + name));
             out.printf(
                     "published %s: %d bytes in %d chunks, SHA-256 %s%n",
                     publication.version(),
@@ -442,6 +447,21 @@ public final class ModelsCommand implements Callable<Integer> {
                 paramLabel = "VERSION",
                 description = "The version to serve.")
         String version;
+
+        /**
+         * A camera id is one {@code publish --camera} takes ({@link CameraIds}): serve would
+         * dead-letter every frame of a longer one, and no camera is published under a blank one.
+         * Unassign takes any, so that an assignment made before this check can be removed.
+         */
+        @Override
+        void checkOptions() {
+            String problem = scope.camera == null ? null : CameraIds.problem(scope.camera);
+            if (problem != null) {
+                throw new ModelRegistryException(
+                        "--camera: the id '" + CameraIds.shown(scope.camera) + "' " + problem);
+            }
+            scope.target(); // a pattern that does not compile
+        }
 
         @Override
         void run(ModelRegistryClient client, PrintWriter out) {

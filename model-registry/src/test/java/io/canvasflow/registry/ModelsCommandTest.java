@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.testsupport.CommandRun;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +74,95 @@ class ModelsCommandTest {
         ModelSpec ff = SegmentationModel.readSpec(ModelCatalogTest.MODELS.resolve("ff"));
 
         assertEquals(CLASSES, ModelsCommand.classesAndLineage(ff));
+    }
+
+    /**
+     * A models subcommand run where nothing listens: a refusal of its options must come before the
+     * cluster is asked, or it would say that no broker answers.
+     */
+    private static CommandRun offline(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", "127.0.0.1:1"));
+        return CommandRun.of(new ModelsCommand(), all.toArray(String[]::new));
+    }
+
+    @Test
+    void shouldRefuseTheCameraIdsPublishRefusesBeforeAssigning() {
+        // Given camera ids publish --camera refuses: blank, and longer than serve takes
+        String longId = "c".repeat(5000);
+
+        // When they are assigned a model
+        CommandRun blank = offline("assign", "--model", "V", "--camera", "");
+        CommandRun tooLong = offline("assign", "--model", "V", "--camera", longId);
+
+        // Then each is one sentence and status 2, before the cluster is asked
+        assertEquals(2, blank.exit(), blank.err());
+        assertEquals(
+                "canvasflow models assign: --camera: the id '' is blank; give the id the camera's"
+                        + " frames are published under\n",
+                blank.err());
+        assertEquals(2, tooLong.exit(), tooLong.err());
+        assertEquals(
+                "canvasflow models assign: --camera: the id '"
+                        + "c".repeat(40)
+                        + "...' is 5000 characters, more than the 256 serve takes"
+                        + " (camera.id.max.length); give a shorter one\n",
+                tooLong.err());
+    }
+
+    @Test
+    void shouldRefuseATopicNameKafkaRefusesBeforeAskingTheCluster() {
+        // Given a registry topic name with a space, which the cluster refuses once the other
+        // topics were created
+        for (String option : List.of("--models-topic", "--assignments-topic", "--errors-topic")) {
+            // When a model is published or listed with it
+            for (String command : List.of("publish", "list")) {
+                CommandRun run =
+                        offline(
+                                command.equals("publish")
+                                        ? new String[] {command, "models/ff", option, "bad name"}
+                                        : new String[] {command, option, "bad name"});
+
+                // Then it is one sentence naming the option, status 2
+                assertEquals(2, run.exit(), run.err());
+                assertEquals(
+                        "canvasflow models "
+                                + command
+                                + ": "
+                                + option
+                                + ": Topic name is invalid: 'bad name' contains one or more"
+                                + " characters other than ASCII alphanumerics, '.', '_' and '-';"
+                                + " give a name Kafka takes\n",
+                        run.err());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseTwoRegistryOptionsNamingOneTopic() {
+        // When two registry topics are one, named twice or once and by a default
+        CommandRun both =
+                offline(
+                        "publish",
+                        "models/ff",
+                        "--models-topic",
+                        "same",
+                        "--assignments-topic",
+                        "same");
+        CommandRun byDefault = offline("list", "--errors-topic", "models");
+
+        // Then each is one sentence naming both, status 2
+        assertEquals(2, both.exit(), both.err());
+        assertEquals(
+                "canvasflow models publish: --models-topic same and --assignments-topic same name"
+                        + " the same topic; give each registry topic its own, as they hold records"
+                        + " of different kinds\n",
+                both.err());
+        assertEquals(2, byDefault.exit(), byDefault.err());
+        assertEquals(
+                "canvasflow models list: models (the default of --models-topic) and --errors-topic"
+                        + " models name the same topic; give each registry topic its own, as they"
+                        + " hold records of different kinds\n",
+                byDefault.err());
     }
 }

@@ -43,7 +43,7 @@ public final class CanvasTrainer {
 
     static final float[] STD = {0.25f, 0.25f, 0.25f};
 
-    private static final String CHECKPOINT = "checkpoint";
+    private static final String CHECKPOINT = TrainOutput.CHECKPOINT;
 
     /** Parameter names of the feature extractor start with this after DJL's child-order digits. */
     private static final String BACKBONE_PREFIX = "backbone";
@@ -149,6 +149,11 @@ public final class CanvasTrainer {
                         ? SegmentationModel.readSpec(options.init()).version()
                         : null;
         try (SegmentationModel trained = model) {
+            if (startStep == 0) {
+                // a fresh run (--overwrite): an earlier run's checkpoint is not this run's to
+                // resume; removed only now that the --init model, maybe this folder's, is read
+                TrainOutput.dropStaleCheckpoint(options.output());
+            }
             return run(options, data, trained, startStep, initVersion, fineTuning, progress);
         }
     }

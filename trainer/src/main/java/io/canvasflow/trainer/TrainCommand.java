@@ -27,7 +27,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code canvasflow train}: trains a model on the synthetic video data or on labelled frames (a
@@ -87,9 +89,9 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--seed-clamp",
             defaultValue = "0",
             description =
-                    "Fine-tuning: the largest logit a seed canvas keeps (default: the initial"
-                            + " model's). Lower it for fast motion: two iterations add at most about"
-                            + " 2 between two classes.")
+                    "Fine-tuning, rnn only: the largest logit a seed canvas keeps (default: the"
+                            + " initial model's). Lower it for fast motion: two iterations add at"
+                            + " most about 2 between two classes.")
     float seedClamp;
 
     @Option(
@@ -117,8 +119,17 @@ public final class TrainCommand implements Callable<Integer> {
             names = {"-o", "--output"},
             required = true,
             converter = FileConverters.OutputFolder.class,
-            description = "Model directory to write.")
+            description =
+                    "Model directory to write: a new one, or with --resume the one whose checkpoint"
+                            + " goes on, or with --overwrite one whose model is replaced.")
     Path output;
+
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Replace the model and the checkpoint that --output already holds (default:"
+                            + " refused).")
+    boolean overwrite;
 
     @Option(
             names = "--steps",
@@ -149,14 +160,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--iterations",
             defaultValue = "" + RecurrentSegmentationNet.DEFAULT_ITERATIONS,
-            description = "Iterations unrolled from zero (default ${DEFAULT-VALUE}).")
+            description = "Iterations unrolled from zero (rnn only; default ${DEFAULT-VALUE}).")
     int iterations;
 
     @Option(
             names = "--seeded-iterations",
             defaultValue = "" + RecurrentSegmentationNet.DEFAULT_SEEDED_ITERATIONS,
             description =
-                    "Iterations on the seeded frame of a video pair (default ${DEFAULT-VALUE}).")
+                    "Iterations on the seeded frame of a video pair (rnn only; default"
+                            + " ${DEFAULT-VALUE}).")
     int seededIterations;
 
     @Option(
@@ -164,7 +176,8 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "2",
             description =
                     "Consecutive frames per video-phase sample: the first from zero, each later one"
-                            + " seeded with its predecessor's canvas (default ${DEFAULT-VALUE}).")
+                            + " seeded with its predecessor's canvas (rnn only; default"
+                            + " ${DEFAULT-VALUE}).")
     int clipFrames;
 
     @Option(
@@ -203,13 +216,15 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--wrong-seed-fraction",
             defaultValue = "0.2",
             description =
-                    "Share of video-phase seeds replaced by a wrong-class canvas (default ${DEFAULT-VALUE}).")
+                    "Share of video-phase seeds replaced by a wrong-class canvas (rnn only; default"
+                            + " ${DEFAULT-VALUE}).")
     double wrongSeedFraction;
 
     @Option(
             names = "--attached-seed",
             description =
-                    "Back-propagate through the seed canvas into frame t (default: detached).")
+                    "Back-propagate through the seed canvas into frame t (rnn only; default:"
+                            + " detached).")
     boolean attachedSeed;
 
     @Option(
@@ -224,7 +239,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Steps between checkpoints, 0 for none (default ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
-    @Option(names = "--resume", description = "Continue from OUTPUT/checkpoint if there is one.")
+    @Option(
+            names = "--resume",
+            description = "Continue from OUTPUT/checkpoint (refused when there is none).")
     boolean resume;
 
     @Option(
@@ -232,6 +249,8 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "default",
             description = "default or tiny (default ${DEFAULT-VALUE}).")
     String arch;
+
+    @Spec CommandSpec spec;
 
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
@@ -376,6 +395,32 @@ public final class TrainCommand implements Callable<Integer> {
                     .add(freezeBackboneSteps > 0, "--freeze-backbone-steps")
                     .refuse("labelled data (voc:, cityscapes:, labelme: or topic:)", data);
         }
+        if (parseType(type) == ModelType.FEED_FORWARD) {
+            // a feed-forward model has no canvas to iterate or seed, and trains on no clip
+            UnusedOptions rnnOnly = new UnusedOptions();
+            for (String name : RNN_ONLY) {
+                rnnOnly.add(given(name), name);
+            }
+            rnnOnly.refuseWith("a recurrent model (--type rnn)", "--type " + type);
+        }
+        // last: what the output folder holds, once the options are known to be right
+        TrainOutput.check(output, init, resume, overwrite);
+    }
+
+    /** The options a feed-forward model leaves unused. */
+    private static final List<String> RNN_ONLY =
+            List.of(
+                    "--iterations",
+                    "--seeded-iterations",
+                    "--clip-frames",
+                    "--video-fraction",
+                    "--wrong-seed-fraction",
+                    "--attached-seed",
+                    "--seed-clamp");
+
+    /** Whether {@code option} was on the command line (its default, when not, is no choice). */
+    private boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     /**

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Options given on a command line that the chosen {@code --data} would leave unused: refused in one
- * sentence naming them, rather than ignored without a word.
+ * Options given on a command line that the chosen {@code --data} (or {@code --type}, {@code
+ * --teacher}) would leave unused: refused in one sentence naming them, rather than ignored without
+ * a word.
  */
-final class UnusedOptions {
+public final class UnusedOptions {
 
     /** The only data with cameras and frame numbers, for the options that select them. */
     static final String TOPIC_DATA = "--data topic:NAME (a camera's numbered frames)";
@@ -15,7 +16,7 @@ final class UnusedOptions {
     private final List<String> given = new ArrayList<>();
 
     /** Notes {@code name} when {@code set}. */
-    UnusedOptions add(boolean set, String name) {
+    public UnusedOptions add(boolean set, String name) {
         if (set) {
             given.add(name);
         }
@@ -31,7 +32,19 @@ final class UnusedOptions {
      * @throws IllegalArgumentException "--a, --b are only for ONLY_FOR; leave them out with --data
      *     DATA"
      */
-    void refuse(String onlyFor, String data) {
+    public void refuse(String onlyFor, String data) {
+        refuseWith(onlyFor, "--data " + data);
+    }
+
+    /**
+     * Refuses the options noted, if any, naming the setting that leaves them unused.
+     *
+     * @param onlyFor what they are for, e.g. {@code "a recurrent model (--type rnn)"}
+     * @param setting the setting given, e.g. {@code "--type ff"}
+     * @throws IllegalArgumentException "--a, --b are only for ONLY_FOR; leave them out with
+     *     SETTING"
+     */
+    public void refuseWith(String onlyFor, String setting) {
         if (given.isEmpty()) {
             return;
         }
@@ -43,7 +56,7 @@ final class UnusedOptions {
                         + onlyFor
                         + "; leave "
                         + (one ? "it" : "them")
-                        + " out with --data "
-                        + data);
+                        + " out with "
+                        + setting);
     }
 }

@@ -1,0 +1,106 @@
+package io.canvasflow.trainer;
+
+import io.canvasflow.model.ModelSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What {@code train --output} may replace: a folder that already holds a model or a checkpoint is
+ * refused before any training, unless {@code --resume} continues its checkpoint or {@code
+ * --overwrite} replaces what it holds (a 1-step run replaced the shipped {@code models/rnn} without
+ * a word).
+ */
+final class TrainOutput {
+
+    /** The folder under the output where checkpoints go. */
+    static final String CHECKPOINT = "checkpoint";
+
+    private TrainOutput() {}
+
+    /**
+     * Refuses an output folder this run would replace without being asked to.
+     *
+     * @param output the {@code --output} folder
+     * @param init the {@code --init} model folder, or null
+     * @param resume whether {@code --resume} was given
+     * @param overwrite whether {@code --overwrite} was given
+     * @throws IllegalArgumentException one sentence: what the folder holds and what to do
+     */
+    static void check(Path output, Path init, boolean resume, boolean overwrite) {
+        boolean model = Files.exists(output.resolve(ModelSpec.FILE_NAME));
+        boolean checkpoint = hasCheckpoint(output);
+        if (resume && !checkpoint) {
+            throw new IllegalArgumentException(
+                    "--resume found no checkpoint in --output "
+                            + output
+                            + " (no "
+                            + output.resolve(CHECKPOINT).resolve(ModelSpec.FILE_NAME)
+                            + "); leave --resume out to train from the first step");
+        }
+        if (init != null && !overwrite && sameFolder(init, output)) {
+            throw new IllegalArgumentException(
+                    "--init and --output are the same folder, "
+                            + output
+                            + ", and the model trained would replace the one it starts from; name"
+                            + " a new --output folder, or give --overwrite to replace it");
+        }
+        if (resume || overwrite || !(model || checkpoint)) {
+            return;
+        }
+        String holds;
+        String todo;
+        if (!checkpoint) {
+            holds = "a model (" + ModelSpec.FILE_NAME + ")";
+            todo = "name a new folder, or give --overwrite to replace it";
+        } else if (!model) {
+            holds = "the checkpoint of an unfinished run (" + CHECKPOINT + "/)";
+            todo =
+                    "give --resume to continue it, name a new folder, or give --overwrite to start"
+                            + " afresh";
+        } else {
+            holds = "a model (" + ModelSpec.FILE_NAME + ") and a checkpoint (" + CHECKPOINT + "/)";
+            todo =
+                    "name a new folder, give --resume to continue the checkpoint, or give"
+                            + " --overwrite to replace them";
+        }
+        throw new IllegalArgumentException(
+                "--output " + output + " already holds " + holds + "; " + todo);
+    }
+
+    /** Whether the output folder holds a checkpoint that {@code --resume} continues. */
+    static boolean hasCheckpoint(Path output) {
+        return Files.exists(output.resolve(CHECKPOINT).resolve(ModelSpec.FILE_NAME));
+    }
+
+    /**
+     * Removes the checkpoint of an earlier run from the output folder of a run that starts afresh
+     * ({@code --overwrite}): left there, {@code --resume} would continue that run, not this one.
+     */
+    static void dropStaleCheckpoint(Path output) throws IOException {
+        Path dir = output.resolve(CHECKPOINT);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> deepestFirst = files.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : deepestFirst) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+        if (!Files.exists(a) || !Files.exists(b)) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+}

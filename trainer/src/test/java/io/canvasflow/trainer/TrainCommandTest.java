@@ -1,0 +1,185 @@
+package io.canvasflow.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.testsupport.CommandRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code canvasflow train}: what it refuses before training, and what it may replace. */
+class TrainCommandTest {
+
+    @TempDir Path dir;
+
+    private static final List<String> TINY =
+            // (no checkpoint in runs this short unless --checkpoint-every asks for one)
+            List.of(
+                    "--type", "ff", "--arch", "tiny", "--frame", "96x72", "--crop", "64x48",
+                    "--batch", "2");
+
+    @Test
+    void shouldRefuseAnOutputFolderThatHoldsAModelUnlessAskedToOverwriteIt() throws Exception {
+        // Given a model in a folder
+        Path m = dir.resolve("m");
+        CommandRun first = train("--steps", "1", "--seed", "1", "-o", m.toString());
+        assertEquals(0, first.exit(), first.err());
+        byte[] model = Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME));
+
+        // When another run is asked to write there
+        CommandRun again = train("--steps", "1", "--seed", "2", "-o", m.toString());
+
+        // Then it is refused before any training, and the model is as it was (it was replaced by
+        // the new run without a word, the shipped models/rnn too)
+        assertEquals(2, again.exit(), again.err());
+        assertEquals(
+                "canvasflow train: --output "
+                        + m
+                        + " already holds a model (model.json); name a new folder, or give"
+                        + " --overwrite to replace it",
+                again.err().strip());
+        assertFalse(again.out().contains("Wrote"), again.out());
+        assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
+
+        // And --resume, with no checkpoint there to continue, is refused too
+        CommandRun resume = train("--steps", "1", "--resume", "-o", m.toString());
+        assertEquals(2, resume.exit(), resume.err());
+        assertEquals(
+                "canvasflow train: --resume found no checkpoint in --output "
+                        + m
+                        + " (no "
+                        + m.resolve("checkpoint").resolve("model.json")
+                        + "); leave --resume out to train from the first step",
+                resume.err().strip());
+
+        // And --overwrite replaces the model
+        CommandRun overwrite =
+                train("--steps", "1", "--seed", "2", "--overwrite", "-o", m.toString());
+        assertEquals(0, overwrite.exit(), overwrite.err());
+        assertNotEquals(
+                SegmentationModel.parseSpec(new String(model), "first").version(),
+                SegmentationModel.readSpec(m).version());
+    }
+
+    @Test
+    void shouldRefuseTheCheckpointOfAnUnfinishedRunUnlessResumedOrOverwritten() throws Exception {
+        // Given a folder holding a run's checkpoint (step 2) and no model, as a stopped run leaves
+        Path m = dir.resolve("m");
+        CommandRun run =
+                train("--steps", "3", "--checkpoint-every", "2", "--seed", "1", "-o", m.toString());
+        assertEquals(0, run.exit(), run.err());
+        Files.delete(m.resolve(ModelSpec.FILE_NAME));
+        Files.delete(m.resolve(SegmentationModel.PARAMETERS_FILE));
+
+        // When a run without --resume is asked to write there, Then it is refused
+        CommandRun fresh = train("--steps", "3", "-o", m.toString());
+        assertEquals(2, fresh.exit(), fresh.err());
+        assertEquals(
+                "canvasflow train: --output "
+                        + m
+                        + " already holds the checkpoint of an unfinished run (checkpoint/); give"
+                        + " --resume to continue it, name a new folder, or give --overwrite to"
+                        + " start afresh",
+                fresh.err().strip());
+
+        // And --resume continues it
+        CommandRun resumed = train("--steps", "3", "--seed", "1", "--resume", "-o", m.toString());
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.out().contains("at step 2"), resumed.out());
+
+        // And with the model and the checkpoint there, --overwrite starts afresh and takes the old
+        // checkpoint away with the old model (a later --resume continued the old run)
+        CommandRun both = train("--steps", "1", "-o", m.toString());
+        assertEquals(2, both.exit(), both.err());
+        assertTrue(
+                both.err().contains("already holds a model (model.json) and a checkpoint"),
+                both.err());
+        CommandRun overwrite = train("--steps", "1", "--overwrite", "-o", m.toString());
+        assertEquals(0, overwrite.exit(), overwrite.err());
+        assertFalse(Files.exists(m.resolve("checkpoint")), "the old run's checkpoint is gone");
+    }
+
+    @Test
+    void shouldFineTuneAModelIntoItsOwnFolderOnlyWithOverwrite() throws Exception {
+        // Given a model
+        Path m = dir.resolve("m");
+        assertEquals(0, train("--steps", "1", "-o", m.toString()).exit());
+        String version = SegmentationModel.readSpec(m).version();
+
+        // When it is fine-tuned into its own folder, Then that is refused
+        CommandRun refused = train("--init", m.toString(), "--steps", "1", "-o", m.toString());
+        assertEquals(2, refused.exit(), refused.err());
+        assertEquals(
+                "canvasflow train: --init and --output are the same folder, "
+                        + m
+                        + ", and the model trained would replace the one it starts from; name a"
+                        + " new --output folder, or give --overwrite to replace it",
+                refused.err().strip());
+        assertEquals(version, SegmentationModel.readSpec(m).version());
+
+        // And with --overwrite the model read whole first is replaced by its fine-tuned self
+        CommandRun tuned =
+                train(
+                        "--init",
+                        m.toString(),
+                        "--steps",
+                        "1",
+                        "--lr",
+                        "0.5",
+                        "--overwrite",
+                        "-o",
+                        m.toString());
+        assertEquals(0, tuned.exit(), tuned.err());
+        ModelSpec written = SegmentationModel.readSpec(m);
+        assertEquals(version, written.metrics().get("fineTunedFrom"));
+        assertNotEquals(version, written.version());
+        try (SegmentationModel loaded = SegmentationModel.load(m)) {
+            assertEquals(written.version(), loaded.spec().version());
+        }
+    }
+
+    @Test
+    void shouldRefuseRecurrentOnlyOptionsForAFeedForwardModel() {
+        // Given each option that only a recurrent model reads
+        List<List<String>> given =
+                List.of(
+                        List.of("--iterations", "6"),
+                        List.of("--seeded-iterations", "2"),
+                        List.of("--clip-frames", "4"),
+                        List.of("--video-fraction", "0.5"),
+                        List.of("--wrong-seed-fraction", "0.5"),
+                        List.of("--attached-seed"),
+                        List.of("--seed-clamp", "4"));
+        for (List<String> option : given) {
+            // When a feed-forward model is trained with it (its value was ignored)
+            Path out = dir.resolve("ff" + option.get(0));
+            List<String> args = new ArrayList<>(option);
+            args.addAll(List.of("--steps", "1", "-o", out.toString()));
+            CommandRun run = train(args.toArray(String[]::new));
+            // Then it is refused in one sentence, and nothing is written
+            assertEquals(2, run.exit(), option + ": " + run.err());
+            assertEquals(
+                    "canvasflow train: "
+                            + option.get(0)
+                            + " is only for a recurrent model (--type rnn); leave it out with"
+                            + " --type ff",
+                    run.err().strip());
+            assertFalse(Files.exists(out), option + " wrote " + out);
+        }
+    }
+
+    private static CommandRun train(String... args) {
+        List<String> all = new ArrayList<>(TINY);
+        all.addAll(List.of(args));
+        return CommandRun.of(new TrainCommand(), all.toArray(String[]::new));
+    }
+}

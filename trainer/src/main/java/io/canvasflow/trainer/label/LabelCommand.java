@@ -14,6 +14,7 @@ import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.TopicSnapshot;
 import io.canvasflow.schemas.Topics;
+import io.canvasflow.trainer.UnusedOptions;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.SequenceRange;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,9 @@ import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code canvasflow label}: labels a camera's unlabelled footage with a teacher and writes the
@@ -184,6 +187,19 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Mixin CommandConfigOptions commandConfig;
 
+    @Spec CommandSpec spec;
+
+    /** The options only an onnx:FILE teacher reads, and those only the motion teacher reads. */
+    private static final List<String> ONNX_ONLY =
+            List.of(
+                    "--teacher-classes",
+                    "--teacher-size",
+                    "--teacher-normalise",
+                    "--min-confidence");
+
+    private static final List<String> MOTION_ONLY =
+            List.of("--moving-class", "--motion-algorithm", "--warm-up", "--min-area");
+
     /**
      * How long Ctrl-C or SIGTERM holds the JVM for the run to finish: the frame being labelled (an
      * ONNX teacher on a CPU takes seconds), the commit, and a created topic's deletion (up to 20
@@ -317,8 +333,15 @@ public final class LabelCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "expected --min-confidence between 0 and 1 but found " + minConfidence);
         }
+        if (!List.of("imagenet", "unit").contains(normalise)) {
+            throw new IllegalArgumentException(
+                    "--teacher-normalise must be imagenet or unit, got " + normalise);
+        }
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
+        refuseOtherTeachersOptions();
+        String cameraId = camera != null ? camera : stem(source);
+        checkCameraId(cameraId);
         if (voc() == null && (servers() == null || servers().isBlank())) {
             throw new IllegalArgumentException(
                     "give --bootstrap-servers HOST:PORT to write topic "
@@ -332,7 +355,6 @@ public final class LabelCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(unreachable);
             }
         }
-        String cameraId = camera != null ? camera : stem(source);
         try (Teacher t = Teachers.open(teacher, motionSettings(), onnxSettings());
                 FrameSource frameSource = open(cameraId, range);
                 LabelJob.Sink opened = sink(t, cameraId)) {
@@ -366,10 +388,6 @@ public final class LabelCommand implements Callable<Integer> {
         if (!teacher.startsWith(Teachers.ONNX_PREFIX)) {
             return null;
         }
-        if (!List.of("imagenet", "unit").contains(normalise)) {
-            throw new IllegalArgumentException(
-                    "--teacher-normalise must be imagenet or unit, got " + normalise);
-        }
         int[] size =
                 teacherSize == null
                         ? new int[] {0, 0}
@@ -385,6 +403,44 @@ public final class LabelCommand implements Callable<Integer> {
                 size[1],
                 OnnxTeacher.Normalisation.valueOf(normalise.toUpperCase(Locale.ROOT)),
                 minConfidence);
+    }
+
+    /** Options given for the teacher this run does not use: refused, not ignored. */
+    private void refuseOtherTeachersOptions() {
+        boolean onnx =
+                teacher.startsWith(Teachers.ONNX_PREFIX)
+                        && teacher.length() > Teachers.ONNX_PREFIX.length();
+        if (!onnx && !"motion".equals(teacher)) {
+            return; // an unknown teacher: Teachers.open says so
+        }
+        UnusedOptions unused = new UnusedOptions();
+        for (String name : onnx ? MOTION_ONLY : ONNX_ONLY) {
+            unused.add(
+                    spec != null && spec.commandLine().getParseResult().hasMatchedOption(name),
+                    name);
+        }
+        unused.refuseWith(
+                onnx ? "the motion teacher" : "an onnx:FILE teacher", "--teacher " + teacher);
+    }
+
+    /**
+     * The camera id names the frames in a topic and the files of a VOC folder alike: not blank, and
+     * for a folder a file name, not a path (FramePublisher refuses a blank one too, but only at the
+     * first frame, after the teacher loaded and the topic was made).
+     */
+    private void checkCameraId(String cameraId) {
+        if (cameraId.isBlank()) {
+            throw new IllegalArgumentException(
+                    "a camera id must not be blank; give --camera ID, or leave it out to name the"
+                            + " frames after --source");
+        }
+        if (voc() != null && (cameraId.contains("/") || cameraId.contains("\\"))) {
+            throw new IllegalArgumentException(
+                    "--camera "
+                            + cameraId
+                            + " names the files of the --voc folder and cannot hold / or \\; give"
+                            + " an id without them");
+        }
     }
 
     private MotionTeacher.Settings motionSettings() {

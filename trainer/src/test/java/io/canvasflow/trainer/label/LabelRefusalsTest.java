@@ -1,0 +1,145 @@
+package io.canvasflow.trainer.label;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.canvasflow.testsupport.CommandRun;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code canvasflow label}: options it refuses before a teacher loads or anything is written (no
+ * broker needed: each refusal comes first).
+ */
+class LabelRefusalsTest {
+
+    @TempDir Path dir;
+
+    private Path frames;
+
+    @BeforeEach
+    void frames() throws Exception {
+        // 20 frames of 64x48: a grey street, and from frame 8 on a square that moves, which the
+        // motion teacher labels after a warm-up of 5
+        frames = Files.createDirectories(dir.resolve("frames"));
+        for (int t = 0; t < 20; t++) {
+            BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = frame.createGraphics();
+            g.setColor(new Color(90, 110, 100));
+            g.fillRect(0, 0, 64, 48);
+            if (t >= 8) {
+                g.setColor(Color.WHITE);
+                g.fillRect(10 + (t - 8), 12, 12, 16);
+            }
+            g.dispose();
+            ImageIO.write(frame, "png", frames.resolve(String.format("f%04d.png", t)).toFile());
+        }
+    }
+
+    @Test
+    void shouldRefuseAnInvalidNormalisationWhateverTheTeacher() {
+        // When the motion teacher is given a normalisation no teacher knows (it was ignored)
+        CommandRun run = label("--teacher-normalise", "foo");
+        // Then that is said, and nothing is written
+        assertRefused(run, "--teacher-normalise must be imagenet or unit, got foo");
+    }
+
+    @Test
+    void shouldRefuseTheOptionsOfTheOtherTeacher() {
+        // When the motion teacher is given an onnx teacher's options
+        CommandRun onnxOptions = label("--teacher-normalise", "unit", "--min-confidence", "0.7");
+        // Then they are named, and nothing is written
+        assertRefused(
+                onnxOptions,
+                "--teacher-normalise, --min-confidence are only for an onnx:FILE teacher; leave"
+                        + " them out with --teacher motion");
+
+        // And an onnx teacher is refused the motion teacher's (before its file is even read)
+        CommandRun motionOptions =
+                label("--teacher", "onnx:" + dir.resolve("teacher.onnx"), "--moving-class", "car");
+        assertRefused(
+                motionOptions,
+                "--moving-class, --warm-up, --min-area are only for the motion teacher; leave them out with"
+                        + " --teacher onnx:"
+                        + dir.resolve("teacher.onnx"));
+    }
+
+    @Test
+    void shouldRefuseABlankCameraIdForAFolderAsForATopic() throws Exception {
+        String sentence =
+                "a camera id must not be blank; give --camera ID, or leave it out to name the"
+                        + " frames after --source";
+        // When a VOC folder is labelled for a blank camera (its files were named _000002.jpg)
+        assertRefused(label("--camera", " "), sentence);
+        // And a topic is (it was refused at the first frame, after the topic was made), before
+        // the cluster is asked
+        List<String> args =
+                List.of(
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "",
+                        "--to-topic",
+                        "labelled",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+        CommandRun topic = CommandRun.of(new LabelCommand(), args.toArray(String[]::new));
+        assertEquals(2, topic.exit(), topic.err());
+        assertEquals("canvasflow label: " + sentence, topic.err().strip());
+        // And with a camera id the same run writes the folder, each file named after the camera
+        CommandRun named = label("--camera", "cam");
+        assertEquals(0, named.exit(), named.err());
+        try (var images = Files.list(dir.resolve("voc/JPEGImages"))) {
+            List<String> names = images.map(p -> p.getFileName().toString()).toList();
+            assertFalse(names.isEmpty());
+            assertTrue(names.stream().allMatch(n -> n.startsWith("cam_")), names.toString());
+        }
+    }
+
+    @Test
+    void shouldRefuseACameraIdThatIsAPathForAFolder() throws Exception {
+        // (camera ../../x wrote its images beside the folder, outside it)
+        assertRefused(
+                label("--camera", "../../x"),
+                "--camera ../../x names the files of the --voc folder and cannot hold / or \\;"
+                        + " give an id without them");
+        try (var left = Files.list(dir)) {
+            assertTrue(
+                    left.noneMatch(p -> p.getFileName().toString().startsWith("x_")),
+                    "images were written outside the folder");
+        }
+    }
+
+    /** Labels the frames into a VOC folder with the motion teacher, as it labels them. */
+    private CommandRun label(String... args) {
+        List<String> all =
+                new ArrayList<>(
+                        List.of(
+                                "--source",
+                                frames.toString(),
+                                "--voc",
+                                dir.resolve("voc").toString(),
+                                "--warm-up",
+                                "5",
+                                "--min-area",
+                                "20"));
+        all.addAll(List.of(args));
+        return CommandRun.of(new LabelCommand(), all.toArray(String[]::new));
+    }
+
+    private void assertRefused(CommandRun run, String sentence) {
+        assertEquals(2, run.exit(), run.err());
+        assertEquals("canvasflow label: " + sentence, run.err().strip());
+        assertFalse(Files.exists(dir.resolve("voc")), "the --voc folder was written");
+    }
+}

@@ -32,7 +32,10 @@ public final class KafkaTopics {
     private KafkaTopics() {}
 
     /**
-     * Creates each topic that does not exist yet.
+     * Creates each topic that does not exist yet. All or nothing: when one cannot be created, the
+     * topics this call created are deleted again before it throws (the cluster creates the others
+     * of the same request whatever happens to one), and the sentence says which stayed if the
+     * delete fails.
      *
      * @param client client properties: bootstrap servers and security settings (others ignored)
      * @param topics the topics with their partitions, replication and configs
@@ -43,36 +46,75 @@ public final class KafkaTopics {
     public static List<String> createIfAbsent(
             Map<String, Object> client, List<NewTopic> topics, Duration timeout) {
         List<String> created = new ArrayList<>();
+        String failure = null;
+        Exception cause = null;
         try (Admin admin = admin(client)) {
-            for (var result : admin.createTopics(topics).values().entrySet()) {
+            var results = admin.createTopics(topics).values();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            // every answer before any refusal: the ones after a refused topic may have been made
+            for (NewTopic topic : topics) {
                 try {
-                    result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                    created.add(result.getKey());
+                    results.get(topic.name())
+                            .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    created.add(topic.name());
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
+                    if (!(e.getCause() instanceof TopicExistsException) && failure == null) {
+                        failure =
                                 "could not create topic "
-                                        + result.getKey()
+                                        + topic.name()
                                         + ": "
-                                        + e.getCause().getMessage(),
-                                e);
+                                        + e.getCause().getMessage();
+                        cause = e;
+                    }
+                } catch (TimeoutException e) {
+                    if (failure == null) {
+                        failure =
+                                "topics were not created within "
+                                        + timeout.toSeconds()
+                                        + " s; is Kafka at "
+                                        + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                                        + "?";
+                        cause = e;
                     }
                 }
             }
-            awaitLeaders(admin, created, System.nanoTime() + timeout.toNanos());
+            if (failure == null) {
+                awaitLeaders(admin, created, deadline);
+                return created;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            failure = "interrupted while creating topics";
+            cause = e;
         } catch (TimeoutException e) {
-            throw new IllegalStateException(
+            failure =
                     "topics were not created within "
                             + timeout.toSeconds()
                             + " s; is Kafka at "
                             + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                            + "?",
-                    e);
+                            + "?";
+            cause = e;
+        } catch (IllegalStateException e) {
+            failure = e.getMessage();
+            cause = e;
         }
-        return created;
+        throw new IllegalStateException(failure + undone(client, created, timeout), cause);
+    }
+
+    /**
+     * Deletes the topics a failed creation made, and says what stayed.
+     *
+     * @return what to add to the failure's sentence: nothing when every one went
+     */
+    private static String undone(Map<String, Object> client, List<String> created, Duration t) {
+        List<String> stayed = new ArrayList<>(created);
+        stayed.removeAll(deleteCreated(client, created, t));
+        return stayed.isEmpty()
+                ? ""
+                : " (and topics "
+                        + String.join(", ", stayed)
+                        + ", created before that, could not be deleted again: delete them with"
+                        + " kafka-topics.sh --delete)";
     }
 
     /**

@@ -2,8 +2,9 @@ package io.canvasflow.topology;
 
 import io.canvasflow.cli.options.KafkaPreflight;
 import io.canvasflow.model.EngineThreads;
+import io.canvasflow.registry.ModelRegistryClient;
+import io.canvasflow.registry.ModelRegistryException;
 import io.canvasflow.schemas.KafkaClientFailure;
-import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.StoreNames;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,14 +15,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -75,6 +73,9 @@ public final class CanvasFlowApp implements AutoCloseable {
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
     private boolean closed;
 
+    /** Why Kafka Streams was stopped by a failure no new thread gets past, if it was. */
+    private volatile String failure;
+
     private CanvasFlowApp(CanvasFlowConfig config, FollowedModels models) {
         this.models = models;
         this.staticMember = isStaticMember(config);
@@ -100,8 +101,15 @@ public final class CanvasFlowApp implements AutoCloseable {
                         : new Health(System::currentTimeMillis, REBALANCE_GRACE.toMillis());
         streams.setUncaughtExceptionHandler(
                 e -> {
-                    LOG.error("a stream thread failed; replacing it", e);
                     health.onThreadFailure(e);
+                    Optional<String> fatal = ThreadFailures.fatal(e);
+                    if (fatal.isPresent()) {
+                        failure = fatal.get();
+                        LOG.error(failure);
+                        LOG.debug("the stream thread's failure", e);
+                        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                    }
+                    LOG.error("a stream thread failed; replacing it", e);
                     return StreamThreadExceptionResponse.REPLACE_THREAD;
                 });
         streams.setStateListener(
@@ -205,6 +213,17 @@ public final class CanvasFlowApp implements AutoCloseable {
      * @return the running application
      */
     public static CanvasFlowApp start(CanvasFlowConfig settings, ModelSource model) {
+        List<String> created = new ArrayList<>();
+        try {
+            return start(settings, model, created);
+        } catch (RuntimeException e) {
+            ServeTopics.deleteCreated(settings, created);
+            throw e;
+        }
+    }
+
+    private static CanvasFlowApp start(
+            CanvasFlowConfig settings, ModelSource model, List<String> created) {
         requireBootstrap(settings);
         CanvasFlowConfig config = settings;
         int intraOp =
@@ -218,7 +237,10 @@ public final class CanvasFlowApp implements AutoCloseable {
         try {
             preflight(config);
             if (config.topicsCreate()) {
-                createTopics(config);
+                created.addAll(createTopics(config));
+                if (config.modelsFollow()) {
+                    created.addAll(ServeTopics.createRegistry(config));
+                }
             }
             TopicLimits limits = TopicLimits.read(config);
             config = MaskRoom.fit(DeadLetterRoom.fit(config, limits), limits);
@@ -236,7 +258,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading the models", e);
-        } catch (io.canvasflow.registry.ModelRegistryException e) {
+        } catch (ModelRegistryException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
         try {
@@ -332,6 +354,27 @@ public final class CanvasFlowApp implements AutoCloseable {
         }
         // A frames topic serve is about to create gets topic.partitions.
         Integer frames = cluster.partitions().get(config.framesTopic());
+        if (frames != null && config.numStreamThreads() > frames) {
+            LOG.warn(
+                    "{} is {} but topic {} has {} partitions: a stream thread works one partition"
+                            + " at least, so {} of them will stay idle; set it to at most {}",
+                    CanvasFlowConfig.NUM_STREAM_THREADS,
+                    config.numStreamThreads(),
+                    config.framesTopic(),
+                    frames,
+                    config.numStreamThreads() - frames,
+                    frames);
+        }
+        if (config.modelsFollow()) {
+            // before serve creates any topic: a registry topic that would lose its models
+            try {
+                ModelRegistryClient.checkKept(
+                        FollowedModels.clientProperties(config),
+                        FollowedModels.registryTopics(config));
+            } catch (ModelRegistryException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
         requireChangelogsFit(
                 config,
                 frames != null ? frames : config.topicPartitions(),
@@ -391,45 +434,12 @@ public final class CanvasFlowApp implements AutoCloseable {
      * replicas; existing topics are left as they are.
      *
      * @param config the settings
-     * @throws IllegalStateException when a topic cannot be created
+     * @return the topics it created
+     * @throws IllegalStateException when a topic cannot be created; it then created none
      */
-    public static void createTopics(CanvasFlowConfig config) {
+    public static List<String> createTopics(CanvasFlowConfig config) {
         requireBootstrap(config);
-        Map<String, Object> admin = new HashMap<>();
-        config.kafkaProperties()
-                .forEach(
-                        (k, v) -> {
-                            if (AdminClientConfig.configNames().contains(k)) {
-                                admin.put(k, v);
-                            } else if (k.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
-                                admin.put(
-                                        k.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), v);
-                            }
-                        });
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        Map<String, String> large =
-                Map.of(
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        Integer.toString(CanvasFlowTopology.maxMessageBytes(config)));
-        List<NewTopic> topics =
-                List.of(
-                        new NewTopic(
-                                        config.framesTopic(),
-                                        config.topicPartitions(),
-                                        config.topicReplication())
-                                .configs(large),
-                        new NewTopic(
-                                        config.masksTopic(),
-                                        config.topicPartitions(),
-                                        config.topicReplication())
-                                .configs(large),
-                        new NewTopic(
-                                        config.dlqTopic(),
-                                        config.topicPartitions(),
-                                        config.topicReplication())
-                                .configs(large));
-        KafkaTopics.createIfAbsent(admin, topics, Duration.ofSeconds(60))
-                .forEach(name -> LOG.info("created topic {}", name));
+        return ServeTopics.create(config);
     }
 
     /**
@@ -477,6 +487,16 @@ public final class CanvasFlowApp implements AutoCloseable {
     /** The port of {@code /metrics} and {@code /health}. */
     public int httpPort() {
         return http.port();
+    }
+
+    /**
+     * Why Kafka Streams stopped with an error, when it was a failure that no new stream thread gets
+     * past ({@link ThreadFailures}).
+     *
+     * @return one sentence, or empty
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** Completes with ERROR or NOT_RUNNING once Kafka Streams has stopped. */

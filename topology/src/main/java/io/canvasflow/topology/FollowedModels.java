@@ -98,13 +98,7 @@ final class FollowedModels implements AutoCloseable {
         ModelFollower follower = null;
         ModelRouter router = null;
         try {
-            if (config.topicsCreate()) {
-                ModelRegistryClient.createTopics(
-                                kafka, registryTopics(config), config.topicReplication())
-                        .forEach(name -> LOG.info("created topic {}", name));
-            } else {
-                ModelRegistryClient.checkKept(kafka, registryTopics(config));
-            }
+            // CanvasFlowApp checked the registry's topics (and made them) before anything else
             errors = errorProducer(kafka);
             follower =
                     new ModelFollower(

@@ -146,6 +146,17 @@ final class KafkaProperties {
                 if (key.validator != null) {
                     key.validator.ensureValid(bare, parsed);
                 }
+                if (definition == STREAMS
+                        && bare.equals(StreamsConfig.REPLICATION_FACTOR_CONFIG)
+                        && (int) parsed != -1
+                        && (int) parsed < 1) {
+                    // Streams' definition takes any int; the broker refuses these for every
+                    // changelog, failing each stream thread at its first rebalance for ever
+                    throw new ConfigException(
+                            "it must be -1 (the brokers' default.replication.factor) or at least"
+                                    + " 1, got "
+                                    + parsed);
+                }
                 Class<?> kind = definition == STREAMS ? CLASS_KINDS.get(bare) : null;
                 if (kind != null && parsed instanceof Class<?> c && !kind.isAssignableFrom(c)) {
                     throw new ConfigException(

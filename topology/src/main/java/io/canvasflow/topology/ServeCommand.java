@@ -217,7 +217,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         int status = exitStatus(app);
         if (status == 1) {
-            err.println("canvasflow serve: Kafka Streams stopped with an error; see the log");
+            err.println(
+                    "canvasflow serve: "
+                            + app.failure()
+                                    .orElse("Kafka Streams stopped with an error; see the log"));
             err.flush();
         }
         return status;

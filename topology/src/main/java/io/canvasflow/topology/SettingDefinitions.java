@@ -25,6 +25,13 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 final class SettingDefinitions {
 
+    /**
+     * The most stream threads an instance may run: each loads its own segmenter, and a thread
+     * without a partition of the frames topic does nothing (serve creates 12 by default); {@code
+     * --threads 999} made no progress at all.
+     */
+    static final int MAX_STREAM_THREADS = 256;
+
     /** The definitions, in documentation order. */
     static final ConfigDef DEFINITION = definition();
 
@@ -40,6 +47,19 @@ final class SettingDefinitions {
 
         static Check atLeast(long min) {
             return new Check("an integer of at least " + min, v -> ((Number) v).longValue() >= min);
+        }
+
+        /**
+         * An int setting's bounds: its type's largest value is said too, since a larger number is
+         * refused with these words ("at least 1" for 999999999999 read as wrong).
+         */
+        static Check intAtLeast(int min) {
+            return between(min, Integer.MAX_VALUE);
+        }
+
+        static Check between(int min, int max) {
+            return new Check(
+                    "an integer from " + min + " to " + max, v -> (int) v >= min && (int) v <= max);
         }
 
         static Check nonBlank() {
@@ -91,12 +111,21 @@ final class SettingDefinitions {
                                         : " (" + origin + ")")
                                 + " must be "
                                 + expected(key)
+                                + tooLarge(key, raw)
                                 + ", got '"
                                 + raw
                                 + "'");
             }
         }
+        TopicSettings.requireDistinct(values);
         return Collections.unmodifiableMap(values);
+    }
+
+    /** For a long setting given a whole number past its type's bound, that bound. */
+    private static String tooLarge(ConfigDef.ConfigKey key, String raw) {
+        return key.type == Type.LONG && raw != null && raw.trim().matches("[0-9]+")
+                ? " (at most " + Long.MAX_VALUE + ")"
+                : "";
     }
 
     /** What a valid value of a setting is, in words. */
@@ -124,6 +153,7 @@ final class SettingDefinitions {
 
     private static ConfigDef definition() {
         Check nonBlank = Check.nonBlank();
+        Check topicName = Check.text(TopicSettings.TOPIC_NAME, TopicSettings::isTopicName);
         return new ConfigDef()
                 .define(
                         BOOTSTRAP_SERVERS,
@@ -136,7 +166,8 @@ final class SettingDefinitions {
                         APPLICATION_ID,
                         Type.STRING,
                         "canvasflow",
-                        nonBlank,
+                        Check.text(
+                                TopicSettings.APPLICATION_ID_TEXT, TopicSettings::isApplicationId),
                         Importance.HIGH,
                         "Kafka Streams application id: the consumer group, and the prefix of"
                                 + " internal topics and state.")
@@ -161,35 +192,35 @@ final class SettingDefinitions {
                         TOPIC_FRAMES,
                         Type.STRING,
                         Topics.FRAMES.name(),
-                        nonBlank,
+                        topicName,
                         Importance.MEDIUM,
                         "The input topic of frames, keyed by camera id.")
                 .define(
                         TOPIC_MASKS,
                         Type.STRING,
                         Topics.MASKS.name(),
-                        nonBlank,
+                        topicName,
                         Importance.MEDIUM,
                         "The output topic of mask events.")
                 .define(
                         TOPIC_DLQ,
                         Type.STRING,
                         Topics.FRAMES_DLQ.name(),
-                        nonBlank,
+                        topicName,
                         Importance.MEDIUM,
                         "The dead-letter topic: each bad record with its reason.")
                 .define(
                         TOPIC_MODELS,
                         Type.STRING,
                         Topics.MODELS.name(),
-                        nonBlank,
+                        topicName,
                         Importance.LOW,
                         "The compacted topic of published models (see canvasflow models).")
                 .define(
                         TOPIC_MODEL_ASSIGNMENTS,
                         Type.STRING,
                         Topics.MODEL_ASSIGNMENTS.name(),
-                        nonBlank,
+                        topicName,
                         Importance.LOW,
                         "The compacted topic of model assignments, keyed camera:ID, pattern:REGEX or"
                                 + " default.")
@@ -197,7 +228,7 @@ final class SettingDefinitions {
                         TOPIC_MODEL_ERRORS,
                         Type.STRING,
                         Topics.MODEL_ERRORS.name(),
-                        nonBlank,
+                        topicName,
                         Importance.LOW,
                         "The topic where an instance reports a model it refused.")
                 .define(
@@ -212,7 +243,7 @@ final class SettingDefinitions {
                         MODELS_CACHE_SIZE,
                         Type.INT,
                         3,
-                        Check.atLeast(1),
+                        Check.intAtLeast(1),
                         Importance.LOW,
                         "How many models an instance keeps loaded, least recently used out;"
                                 + " model.dir's, every version an assignment names, and the model"
@@ -279,7 +310,7 @@ final class SettingDefinitions {
                         MASK_MAX_BYTES,
                         Type.INT,
                         0,
-                        Check.atLeast(0),
+                        Check.intAtLeast(0),
                         Importance.LOW,
                         "Largest mask event serve writes, in bytes; the frame of a larger one is"
                                 + " dead-lettered (PROCESSING_ERROR) instead. 0: what the masks"
@@ -289,16 +320,14 @@ final class SettingDefinitions {
                         TOPIC_PARTITIONS,
                         Type.INT,
                         12,
-                        Check.atLeast(1),
+                        Check.intAtLeast(1),
                         Importance.LOW,
                         "Partitions of the topics created when topics.create is true.")
                 .define(
                         TOPIC_REPLICATION,
                         Type.INT,
                         1,
-                        new Check(
-                                "an integer from 1 to " + Short.MAX_VALUE,
-                                v -> (int) v >= 1 && (int) v <= Short.MAX_VALUE),
+                        Check.between(1, Short.MAX_VALUE),
                         Importance.LOW,
                         "Replication factor of the topics created when topics.create is true.")
                 .define(
@@ -313,7 +342,7 @@ final class SettingDefinitions {
                         CANVAS_SEEDED_ITERATIONS,
                         Type.INT,
                         DEFAULT_SEEDED_ITERATIONS,
-                        Check.atLeast(1),
+                        Check.intAtLeast(1),
                         Importance.MEDIUM,
                         "Iterations run on a frame seeded with its camera's previous canvas.")
                 .define(
@@ -321,7 +350,8 @@ final class SettingDefinitions {
                         Type.STRING,
                         "",
                         Check.text(
-                                "blank (the model's own) or an integer of at least 1",
+                                "blank (the model's own) or an integer from 1 to "
+                                        + Integer.MAX_VALUE,
                                 SettingDefinitions::isBlankOrPositive),
                         Importance.MEDIUM,
                         "Iterations run from a zero canvas (first frame, keyframe, any reset);"
@@ -333,7 +363,7 @@ final class SettingDefinitions {
                         CANVAS_KEYFRAME_INTERVAL,
                         Type.INT,
                         0,
-                        Check.atLeast(0),
+                        Check.intAtLeast(0),
                         Importance.LOW,
                         "Every N-th frame (by sequence) resets to a zero canvas; 0 turns keyframes"
                                 + " off.")
@@ -379,14 +409,14 @@ final class SettingDefinitions {
                         FRAME_MAX_BYTES,
                         Type.INT,
                         8 * 1024 * 1024,
-                        Check.atLeast(1),
+                        Check.intAtLeast(1),
                         Importance.LOW,
                         "Largest accepted encoded image, in bytes.")
                 .define(
                         DLQ_ORIGINAL_MAX_BYTES,
                         Type.INT,
                         0,
-                        Check.atLeast(0),
+                        Check.intAtLeast(0),
                         Importance.LOW,
                         "Largest original record a dead letter carries, in bytes; a larger one is"
                                 + " dead-lettered with its topic, partition and offset only. 0: "
@@ -406,7 +436,7 @@ final class SettingDefinitions {
                         CAMERA_ID_MAX_LENGTH,
                         Type.INT,
                         256,
-                        Check.atLeast(1),
+                        Check.intAtLeast(1),
                         Importance.LOW,
                         "Longest accepted camera id, in characters.")
                 .define(
@@ -421,14 +451,19 @@ final class SettingDefinitions {
                         NUM_STREAM_THREADS,
                         Type.INT,
                         1,
-                        Check.atLeast(1),
+                        Check.between(1, MAX_STREAM_THREADS),
                         Importance.MEDIUM,
-                        "Stream threads of this instance; each has its own segmenter.")
+                        "Stream threads of this instance; each has its own segmenter (a model in"
+                                + " memory). A thread works one partition of the frames topic at"
+                                + " least, so more threads than its partitions stay idle (serve"
+                                + " warns at start); more than "
+                                + MAX_STREAM_THREADS
+                                + " are refused.")
                 .define(
                         NUM_STANDBY_REPLICAS,
                         Type.INT,
                         0,
-                        Check.atLeast(0),
+                        Check.intAtLeast(0),
                         Importance.LOW,
                         "Warm standby copies of each canvas store on other instances.")
                 .define(

@@ -322,6 +322,136 @@ class CanvasFlowConfigTest {
     }
 
     @Test
+    void shouldSayTheBoundOfANumberTooLargeForItsSetting() {
+        // Given numbers past what an int and a long setting hold
+        Map<String, String> tooLarge =
+                Map.of(
+                        "frame.max.bytes", "999999999999",
+                        "camera.id.max.length", "2147483648",
+                        "lag.warn.ms", "99999999999999999999");
+
+        // Then each refusal says the setting's real bound, not just its least value
+        Map<String, String> said = new LinkedHashMap<>();
+        tooLarge.forEach(
+                (k, v) ->
+                        said.put(
+                                k,
+                                assertThrows(
+                                                IllegalArgumentException.class,
+                                                () -> CanvasFlowConfig.fromMap(Map.of(k, v)))
+                                        .getMessage()));
+        assertEquals(
+                Map.of(
+                        "frame.max.bytes",
+                        "setting frame.max.bytes must be an integer from 1 to 2147483647, got"
+                                + " '999999999999'",
+                        "camera.id.max.length",
+                        "setting camera.id.max.length must be an integer from 1 to 2147483647, got"
+                                + " '2147483648'",
+                        "lag.warn.ms",
+                        "setting lag.warn.ms must be an integer of at least 0 (at most"
+                                + " 9223372036854775807), got '99999999999999999999'"),
+                said);
+    }
+
+    @Test
+    void shouldRefuseTwoSettingsNamingOneTopicAndTakeDistinctOnes() {
+        // Given topics shared by two settings, or that Kafka cannot tell apart
+        Map<Map<String, String>, String> refused = new LinkedHashMap<>();
+        refused.put(
+                Map.of("topic.dlq", "frames"),
+                "settings topic.frames and topic.dlq both name topic frames; give each its own"
+                        + " topic");
+        refused.put(
+                Map.of("topic.masks", "cam.out", "topic.dlq", "cam_out"),
+                "settings topic.masks and topic.dlq name topics cam.out and cam_out, which Kafka"
+                        + " cannot tell apart");
+        refused.put(
+                Map.of("topic.model.assignments", "masks"),
+                "settings topic.masks and topic.model.assignments both name topic masks");
+        refused.put(
+                Map.of("topic.models", "model-errors"),
+                "settings topic.models and topic.model.errors both name topic model-errors");
+        refused.put(
+                Map.of("application.id", "app", "topic.masks", "app-canvas-store-changelog"),
+                "setting topic.masks names topic app-canvas-store-changelog, which is (or collides"
+                        + " with) Kafka Streams' changelog app-canvas-store-changelog of"
+                        + " application.id app");
+
+        // Then each is refused in one sentence naming both
+        refused.forEach(
+                (settings, words) -> {
+                    String said =
+                            assertThrows(
+                                            IllegalArgumentException.class,
+                                            () -> CanvasFlowConfig.fromMap(settings))
+                                    .getMessage();
+                    assertTrue(said.startsWith(words), settings + ": " + said);
+                });
+        // and the registry's topics count only when serve follows the registry
+        assertEquals(
+                "masks",
+                CanvasFlowConfig.fromMap(
+                                Map.of(
+                                        "models.follow",
+                                        "false",
+                                        "topic.model.assignments",
+                                        "masks"))
+                        .modelAssignmentsTopic());
+    }
+
+    @Test
+    void shouldRefuseTopicNamesAndAnApplicationIdKafkaWouldNotTake() {
+        // Given names a broker refuses, and an application id its internal topics cannot begin
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("topic.frames", "bad name");
+        bad.put("topic.dlq", "..");
+        bad.put("topic.model.errors", "x".repeat(250));
+        bad.put("application.id", "bad id!");
+        bad.put("kafka.replication.factor", "0");
+
+        // Then each is refused naming the setting and what Kafka takes
+        Map<String, String> said = new LinkedHashMap<>();
+        bad.forEach(
+                (k, v) ->
+                        said.put(
+                                k,
+                                assertThrows(
+                                                IllegalArgumentException.class,
+                                                () -> CanvasFlowConfig.fromMap(Map.of(k, v)))
+                                        .getMessage()));
+        String topicName =
+                " must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-', not '.' or"
+                        + " '..', got '";
+        assertEquals(
+                Map.of(
+                        "topic.frames",
+                        "setting topic.frames" + topicName + "bad name'",
+                        "topic.dlq",
+                        "setting topic.dlq" + topicName + "..'",
+                        "topic.model.errors",
+                        "setting topic.model.errors" + topicName + "x".repeat(250) + "'",
+                        "application.id",
+                        "setting application.id must be letters, digits, '.', '_' or '-', 1 to 218"
+                                + " of them: it names the consumer group and begins the names of"
+                                + " Kafka Streams' topics (such as"
+                                + " APPLICATION_ID-pending-frames-store-changelog), got 'bad id!'",
+                        "kafka.replication.factor",
+                        "Kafka property replication.factor is not valid: it must be -1 (the"
+                                + " brokers' default.replication.factor) or at least 1, got 0"),
+                said);
+        // and Kafka's own limits pass: 249 characters, -1 for the brokers' default
+        CanvasFlowConfig.fromMap(
+                Map.of(
+                        "topic.frames",
+                        "x".repeat(249),
+                        "application.id",
+                        "a".repeat(218),
+                        "replication.factor",
+                        "-1"));
+    }
+
+    @Test
     void shouldDefineEverySettingOnceWithItsTypeDefaultAndDocumentation() {
         // Given Kafka's definition of the settings
         ConfigDef def = CanvasFlowConfig.configDef();
@@ -370,8 +500,8 @@ class CanvasFlowConfigTest {
                         IllegalArgumentException.class,
                         () -> base.toBuilder().opt("canvas.full.iterations", "0").build());
         assertEquals(
-                "setting canvas.full.iterations must be blank (the model's own) or an integer of"
-                        + " at least 1, got '0'",
+                "setting canvas.full.iterations must be blank (the model's own) or an integer"
+                        + " from 1 to 2147483647, got '0'",
                 full.getMessage());
     }
 

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.testsupport.CommandRun;
+import io.canvasflow.testsupport.Refusals;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -215,6 +217,50 @@ class ServeCommandTest {
         for (String secret : List.of("s3cret", "changeit", "hunter2", "hunter3")) {
             assertFalse(out.toString().contains(secret), secret + " printed:\n" + out);
         }
+    }
+
+    @Test
+    void shouldRefuseTopicsAndCountsKafkaWouldNotTakeEvenWhenOnlyPrintingTheConfig() {
+        // Given settings that used to pass, and then looped for ever or failed after the topics
+        // were made: a dead-letter topic that is the frames topic dead-lettered its own dead
+        // letters, a replication factor of -5 failed every stream thread at each rebalance
+        List<String> print = List.of("--bootstrap-servers", "127.0.0.1:1", "--print-config");
+        Map<List<String>, String> refusals = new LinkedHashMap<>();
+        refusals.put(
+                List.of("-D", "topic.frames=sB", "-D", "topic.masks=sB-m", "-D", "topic.dlq=sB"),
+                "canvasflow serve: settings topic.frames and topic.dlq both name topic sB;");
+        refusals.put(
+                List.of("-D", "topic.masks=frames"),
+                "canvasflow serve: settings topic.frames and topic.masks both name topic frames;");
+        refusals.put(
+                List.of("-D", "topic.frames=bad name"),
+                "canvasflow serve: setting topic.frames must be a Kafka topic name");
+        refusals.put(
+                List.of("-D", "application.id=bad id!"),
+                "canvasflow serve: setting application.id must be letters, digits");
+        refusals.put(
+                List.of("-D", "replication.factor=-5"),
+                "canvasflow serve: Kafka property replication.factor is not valid: it must be -1");
+        refusals.put(
+                List.of("-D", "frame.max.bytes=999999999999"),
+                "canvasflow serve: setting frame.max.bytes must be an integer from 1 to"
+                        + " 2147483647");
+        refusals.put(
+                List.of("--threads", "999"),
+                "canvasflow serve: setting num.stream.threads must be an integer from 1 to 256");
+        Map<List<String>, String> withPrint = new LinkedHashMap<>();
+        refusals.forEach(
+                (args, words) -> {
+                    List<String> all = new java.util.ArrayList<>(print);
+                    all.addAll(args);
+                    withPrint.put(all, words);
+                });
+
+        // Then --print-config refuses each with one sentence and status 2
+        List<CommandRun> runs = Refusals.assertEachRefused(ServeCommand::new, withPrint);
+
+        // and prints no configuration
+        runs.forEach(run -> assertEquals("", run.out(), run.err()));
     }
 
     @Test

@@ -1,16 +1,23 @@
 package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.BrokerExtension;
+import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.testsupport.CommandRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -156,22 +163,150 @@ class ServeStartupChecksTest {
     }
 
     @Test
-    void shouldSayWhatKafkaStreamsRefusedAtStartInOneSentence() {
+    void shouldSayWhatKafkaStreamsRefusedAtStartInOneSentenceAndDeleteTheTopicsItMade()
+            throws Exception {
         // Given a setting that passes every check before it and that Kafka Streams' constructor
-        // refuses: a client supplier that cannot be made
+        // refuses: a client supplier that cannot be made; and a topic that was there before
+        kafka.broker().createTopics(Map.of("refused-masks", 1));
         Outcome o =
                 serveOnTestBroker(
                         "--http-port",
                         "0",
                         "--create-topics",
                         "-D",
-                        "kafka.default.client.supplier=" + RefusingClientSupplier.class.getName());
+                        "kafka.default.client.supplier=" + RefusingClientSupplier.class.getName(),
+                        "-D",
+                        "topic.frames=refused-frames",
+                        "-D",
+                        "topic.masks=refused-masks",
+                        "-D",
+                        "topic.dlq=refused-dlq",
+                        "-D",
+                        "topic.models=refused-models",
+                        "-D",
+                        "topic.model.assignments=refused-assignments",
+                        "-D",
+                        "topic.model.errors=refused-errors");
 
         // Then its refusal is one line and status 2, not a stack trace and status 1
         assertEquals(2, o.status(), o.err());
         assertEquals(1, o.err().lines().count(), o.err());
         assertTrue(o.err().startsWith("canvasflow serve: could not start: "), o.err());
         assertTrue(o.err().endsWith(": no clients from this supplier"), o.err());
+        // and the topics it created are gone, the one that was there before stays
+        assertEquals(List.of("refused-masks"), awaitTopics("refused-", List.of("refused-masks")));
+    }
+
+    @Test
+    void shouldRefuseARegistryTopicThatLosesItsModelsBeforeCreatingAnyTopic() throws Exception {
+        // Given an assignments topic made by hand with cleanup.policy=delete (a week's retention)
+        kafka.broker().createTopic("t1", 1, Map.of("cleanup.policy", "delete"));
+
+        // When serve is asked to create its topics beside it
+        Outcome o =
+                serveOnTestBroker(
+                        "--http-port",
+                        "0",
+                        "--create-topics",
+                        "-D",
+                        "topic.frames=f2",
+                        "-D",
+                        "topic.masks=m2",
+                        "-D",
+                        "topic.dlq=d2",
+                        "-D",
+                        "topic.model.assignments=t1");
+
+        // Then it refuses in one sentence, and created nothing first
+        assertEquals(2, o.status(), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(o.err().startsWith("canvasflow serve: topic t1 has cleanup.policy=delete"));
+        for (String topic : List.of("f2", "m2", "d2")) {
+            assertEquals(List.of(), topicsStartingWith(topic), topic);
+        }
+    }
+
+    @Test
+    void shouldDeleteTheTopicsOneCallCreatedWhenAnotherOfThemIsRefused() throws Exception {
+        // Given topics to create in one call, one of them a name the broker refuses, one there
+        kafka.broker().createTopics(Map.of("batch-there", 1));
+        List<NewTopic> topics =
+                List.of(
+                        new NewTopic("batch-a", 1, (short) 1),
+                        new NewTopic("batch-there", 1, (short) 1),
+                        new NewTopic("batch bad!", 1, (short) 1),
+                        new NewTopic("batch-b", 1, (short) 1));
+
+        // When they are created
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () ->
+                                KafkaTopics.createIfAbsent(
+                                        kafka.broker().clientConfig(),
+                                        topics,
+                                        Duration.ofSeconds(30)));
+
+        // Then the refusal names the topic, and the ones the call created are gone again
+        assertTrue(
+                e.getMessage().startsWith("could not create topic batch bad!: "), e.getMessage());
+        assertEquals(List.of("batch-there"), awaitTopics("batch", List.of("batch-there")));
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldStopWhenTheClusterRefusesKafkaStreamsTopicsInsteadOfReplacingThreadsForEver() {
+        // Given a topic property the broker refuses for every changelog Kafka Streams creates
+        Outcome o =
+                serveOnTestBroker(
+                        "--http-port",
+                        "0",
+                        "--create-topics",
+                        "-D",
+                        "models.follow=false",
+                        "-D",
+                        "application.id=bad-policy",
+                        "-D",
+                        "topic.frames=bad-policy-frames",
+                        "-D",
+                        "topic.masks=bad-policy-masks",
+                        "-D",
+                        "topic.dlq=bad-policy-dlq",
+                        "-D",
+                        "topic.cleanup.policy=bogus");
+
+        // Then serve stops with one sentence and status 1, where each new stream thread failed
+        // the same way at its first rebalance, for ever
+        assertEquals(1, o.status(), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(
+                o.err()
+                        .startsWith(
+                                "canvasflow serve: a stream thread failed, and a new one would fail"
+                                        + " the same way, so serve stops: the cluster refused it"
+                                        + " with InvalidConfigurationException"),
+                o.err());
+    }
+
+    /** The topics starting so once they are as expected (a deletion takes a moment), or in 10 s. */
+    private static List<String> awaitTopics(String prefix, List<String> expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> topics = topicsStartingWith(prefix);
+        while (!topics.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            topics = topicsStartingWith(prefix);
+        }
+        return topics;
+    }
+
+    /** The topics on the test broker whose names start so, sorted. */
+    private static List<String> topicsStartingWith(String prefix) throws Exception {
+        try (Admin admin = Admin.create(kafka.broker().clientConfig())) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(prefix))
+                    .sorted()
+                    .toList();
+        }
     }
 
     /** A client supplier whose construction fails, as a misconfigured plugin's would. */

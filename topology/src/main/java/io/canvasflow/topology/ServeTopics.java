@@ -1,0 +1,115 @@
+package io.canvasflow.topology;
+
+import io.canvasflow.registry.ModelRegistryClient;
+import io.canvasflow.registry.ModelRegistryException;
+import io.canvasflow.schemas.KafkaTopics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics {@code serve --create-topics} makes, and their removal when serve then fails to start:
+ * it deletes those it created in that start, and only those, so that nothing half-made stays.
+ */
+final class ServeTopics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeTopics.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private ServeTopics() {}
+
+    /**
+     * Creates the frames, masks and dead-letter topics where absent.
+     *
+     * @return the topics it created
+     * @throws IllegalStateException when a topic cannot be created; it then leaves none made
+     */
+    static List<String> create(CanvasFlowConfig config) {
+        Map<String, String> large =
+                Map.of(
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                        Integer.toString(CanvasFlowTopology.maxMessageBytes(config)));
+        List<NewTopic> topics =
+                List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic()).stream()
+                        .map(
+                                name ->
+                                        new NewTopic(
+                                                        name,
+                                                        config.topicPartitions(),
+                                                        config.topicReplication())
+                                                .configs(large))
+                        .toList();
+        List<String> created = KafkaTopics.createIfAbsent(admin(config), topics, TIMEOUT);
+        created.forEach(name -> LOG.info("created topic {}", name));
+        return created;
+    }
+
+    /**
+     * Creates the model registry's topics where absent.
+     *
+     * @return the topics it created
+     * @throws IllegalStateException when a topic cannot be created
+     */
+    static List<String> createRegistry(CanvasFlowConfig config) {
+        try {
+            List<String> created =
+                    ModelRegistryClient.createTopics(
+                            admin(config),
+                            FollowedModels.registryTopics(config),
+                            config.topicReplication());
+            created.forEach(name -> LOG.info("created topic {}", name));
+            return created;
+        } catch (ModelRegistryException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the topics a start created, when it then failed, with one INFO line naming them.
+     *
+     * @param config the settings
+     * @param created the topics that start created; none for nothing to do
+     */
+    static void deleteCreated(CanvasFlowConfig config, List<String> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        List<String> gone = KafkaTopics.deleteCreated(admin(config), created, TIMEOUT);
+        List<String> deleted = created.stream().filter(gone::contains).toList();
+        List<String> stayed = new ArrayList<>(created);
+        stayed.removeAll(deleted);
+        LOG.info(
+                "serve did not start, so it deleted the topics it had created: {}{}",
+                deleted.isEmpty() ? "none" : String.join(", ", deleted),
+                stayed.isEmpty()
+                        ? ""
+                        : "; could not delete "
+                                + String.join(", ", stayed)
+                                + " (delete them with kafka-topics.sh --delete)");
+    }
+
+    /** Admin client properties: the Kafka properties an admin takes, and the bootstrap servers. */
+    static Map<String, Object> admin(CanvasFlowConfig config) {
+        Map<String, Object> admin = new HashMap<>();
+        config.kafkaProperties()
+                .forEach(
+                        (k, v) -> {
+                            if (AdminClientConfig.configNames().contains(k)) {
+                                admin.put(k, v);
+                            } else if (k.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)) {
+                                admin.put(
+                                        k.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), v);
+                            }
+                        });
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return admin;
+    }
+}

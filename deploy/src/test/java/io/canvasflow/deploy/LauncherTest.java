@@ -59,6 +59,46 @@ class LauncherTest {
                                         + " heap size set to a larger value than the maximum heap"
                                         + " size); fix or unset it")),
                 run(shell, launcher, Map.of("JAVA_OPTS", "-Xms8g", "CANVASFLOW_HEAP", "1g")));
+        // empty but set, the environment's own options made java print "Picked up" lines and a
+        // blank one, which were quoted instead of the stack size java refuses
+        assertEquals(
+                new Outcome(
+                        2,
+                        List.of(
+                                name
+                                        + ": java refuses JAVA_OPTS=\"-Xss1k\" with a heap of 1g (The"
+                                        + " Java thread stack size specified is too small. Specify at"
+                                        + " least 136k); fix or unset it")),
+                run(
+                        shell,
+                        launcher,
+                        Map.of(
+                                "JAVA_OPTS", "-Xss1k",
+                                "CANVASFLOW_HEAP", "1g",
+                                "JDK_JAVA_OPTIONS", "",
+                                "JAVA_TOOL_OPTIONS", "")));
+        // an -Xlog flag that logs to stdout or stderr is tried (it was left out, and java said
+        // four lines with status 1); one that writes a file is still left out of the trial
+        assertEquals(
+                new Outcome(
+                        2,
+                        List.of(
+                                name
+                                        + ": java refuses JAVA_OPTS=\"-Xlog:foo\" with a heap of 6g"
+                                        + " (Invalid tag 'foo' in log selection.); fix or unset it")),
+                run(shell, launcher, Map.of("JAVA_OPTS", "-Xlog:foo")));
+        assertEquals(
+                new Outcome(
+                        2,
+                        List.of(
+                                name
+                                        + ": java refuses JAVA_OPTS=\"-Xlog:gc:file=/no/such/dir/gc.log"
+                                        + " -Xfoo\" with a heap of 6g (Unrecognized option: -Xfoo); fix"
+                                        + " or unset it")),
+                run(
+                        shell,
+                        launcher,
+                        Map.of("JAVA_OPTS", "-Xlog:gc:file=/no/such/dir/gc.log -Xfoo")));
         // as for the heap
         assertEquals(
                 new Outcome(

@@ -302,6 +302,14 @@ public final class ReplayCommand extends BaseCommand {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        // each mode's runs, topics and plot series are named after it: a second run of one mode
+        // would share its application id and fail the report at its plots
+        for (int i = 0; i < chosen.size(); i++) {
+            if (chosen.indexOf(chosen.get(i)) < i) {
+                throw usage(
+                        "--modes names " + chosen.get(i).name() + " twice; name each mode once");
+            }
+        }
         for (String problem :
                 Arrays.asList(
                         OwnedSettings.problem(

@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * Writes a {@link ReplayResult} as {@value #JSON}, {@value #MARKDOWN} and PNG plots, and renders
@@ -63,7 +66,9 @@ public final class ReplayReport {
      * Writes the JSON, the Markdown and the plots into a folder (created if needed), and removes
      * the report files of an earlier run there that this one does not write (a plot it has no data
      * for), so that the folder never shows an old plot beside new figures. Other files in the
-     * folder are left alone.
+     * folder are left alone. The files are written into a hidden folder inside it first and moved
+     * in only when all are written: a failure part-way leaves the folder as it was (and removes it
+     * when this call created it), never a report without its plots.
      *
      * @param result the figures
      * @param dir the folder
@@ -71,19 +76,52 @@ public final class ReplayReport {
      * @throws IOException when a file cannot be written or an old one removed
      */
     public static List<Path> write(ReplayResult result, Path dir) throws IOException {
+        Path created = dir.toAbsolutePath().normalize();
+        while (created.getParent() != null && !Files.exists(created.getParent())) {
+            created = created.getParent();
+        }
+        boolean existed = Files.exists(created);
         Files.createDirectories(dir);
-        List<Path> written = new ArrayList<>();
-        Files.writeString(dir.resolve(JSON), json(result), StandardCharsets.UTF_8);
-        written.add(dir.resolve(JSON));
-        Files.writeString(dir.resolve(MARKDOWN), markdown(result), StandardCharsets.UTF_8);
-        written.add(dir.resolve(MARKDOWN));
-        written.addAll(plots(result, dir));
-        for (String name : FILES) {
-            if (!written.contains(dir.resolve(name))) {
-                Files.deleteIfExists(dir.resolve(name));
+        Path staging = Files.createTempDirectory(dir, ".replay-");
+        try {
+            List<Path> staged = new ArrayList<>();
+            Files.writeString(staging.resolve(JSON), json(result), StandardCharsets.UTF_8);
+            staged.add(staging.resolve(JSON));
+            Files.writeString(staging.resolve(MARKDOWN), markdown(result), StandardCharsets.UTF_8);
+            staged.add(staging.resolve(MARKDOWN));
+            staged.addAll(plots(result, staging));
+            List<Path> written = new ArrayList<>();
+            for (Path file : staged) {
+                Path target = dir.resolve(file.getFileName().toString());
+                Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+                written.add(target);
+            }
+            for (String name : FILES) {
+                if (!written.contains(dir.resolve(name))) {
+                    Files.deleteIfExists(dir.resolve(name));
+                }
+            }
+            return written;
+        } catch (IOException | RuntimeException e) {
+            if (!existed) {
+                deleteTree(created);
+            }
+            throw e;
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    /** Deletes a folder and what it holds, if it is there. */
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
-        return written;
     }
 
     // ---------------------------------------------------------------------------------------

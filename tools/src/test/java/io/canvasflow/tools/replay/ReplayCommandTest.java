@@ -283,11 +283,18 @@ class ReplayCommandTest {
 
         int unknown = cli.execute("--modes", "seeded-2,zero-9");
         int empty = cli.execute("--cameras", "0");
+        // ran both, then failed at the plots with the report half-written
+        int twice = cli.execute("--modes", "seeded-2,seeded-2");
+        int ffTwice = cli.execute("--modes", "ff,zero-2,feed-forward");
 
-        assertEquals(List.of(2, 2), List.of(unknown, empty));
+        assertEquals(List.of(2, 2, 2, 2), List.of(unknown, empty, twice, ffTwice));
         assertTrue(
                 err.toString().contains("unknown replay mode 'zero-9'")
-                        && err.toString().contains("an embedded broker starts empty"),
+                        && err.toString().contains("an embedded broker starts empty")
+                        && err.toString()
+                                .contains("--modes names seeded-2 twice; name each mode once")
+                        && err.toString()
+                                .contains("--modes names feed-forward twice; name each mode once"),
                 err.toString());
     }
 

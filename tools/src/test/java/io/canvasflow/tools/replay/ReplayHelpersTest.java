@@ -108,6 +108,46 @@ class ReplayHelpersTest {
     }
 
     @Test
+    void shouldLeaveNoHalfWrittenReportWhenAPlotFails(@TempDir Path dir) throws Exception {
+        // Given figures whose plots cannot be drawn (two modes of one name: a chart refuses a
+        // second series of the same name), a folder holding an earlier report, and one not there
+        ReplayResult r =
+                new ReplayResult(
+                        new ReplayResult.Input("frames", "whole topic", 10, 10, 1, 0),
+                        1,
+                        0.8,
+                        new ReplayResult.Classes(List.of("road"), new int[] {0x808080}),
+                        List.of(
+                                withMiou(mode("seeded-2", true, Latency.none())),
+                                withMiou(mode("seeded-2", true, Latency.none()))),
+                        new ReplayResult.Samples(List.of(), Map.of(), Map.of(), Map.of()));
+        Path earlier = Files.createDirectories(dir.resolve("earlier"));
+        Files.writeString(earlier.resolve(ReplayReport.JSON), "old");
+        Path fresh = dir.resolve("fresh/report");
+
+        // When the report is written to each
+        List<String> failures = new ArrayList<>();
+        for (Path folder : List.of(earlier, fresh)) {
+            try {
+                ReplayReport.write(r, folder);
+            } catch (RuntimeException e) {
+                failures.add(folder.getFileName().toString());
+            }
+        }
+
+        // Then both fail, the earlier report is as it was, and the folders not there before are
+        // not there now (there was a replay.json and replay.md without plots)
+        assertEquals(List.of("earlier", "report"), failures);
+        try (Stream<Path> files = Files.list(earlier)) {
+            assertEquals(
+                    List.of(ReplayReport.JSON),
+                    files.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals("old", Files.readString(earlier.resolve(ReplayReport.JSON)));
+        assertEquals(false, Files.exists(dir.resolve("fresh")));
+    }
+
+    @Test
     void shouldSpreadCameraIdsOnePerPartition() {
         // Given six camera ids chosen for four partitions
         List<String> ids = CameraIds.spread("cam-", 6, 4);
@@ -147,6 +187,20 @@ class ReplayHelpersTest {
     }
 
     /** A mode's figures with its counts' completeness and its probe; the rest unmeasured. */
+    /** The mode with a measured mIoU, so that it has a point in the mIoU plot. */
+    private static ModeResult withMiou(ModeResult m) {
+        ModeResult.Quality q = m.quality();
+        return new ModeResult(
+                m.mode(),
+                m.description(),
+                m.modelVersion(),
+                m.counts(),
+                new ModeResult.Quality(10, 0.5, 0.9, q.perClassIou(), q.flicker()),
+                m.canvas(),
+                m.cost(),
+                m.latency());
+    }
+
     private static ModeResult mode(String name, boolean complete, Latency latency) {
         return new ModeResult(
                 name,

@@ -27,12 +27,14 @@ public final class FollowOptions {
     @Option(
             names = "--masks-topic",
             paramLabel = "NAME",
+            converter = CliValues.TopicName.class,
             description = "Masks topic (default: the masks topic).")
     private String masksTopic;
 
     @Option(
             names = "--frames-topic",
             paramLabel = "NAME",
+            converter = CliValues.TopicName.class,
             description = "Frames topic, joined with the masks (default: the frames topic).")
     private String framesTopic;
 

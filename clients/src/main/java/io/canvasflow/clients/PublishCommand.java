@@ -85,6 +85,7 @@ public final class PublishCommand extends BaseCommand {
     @Option(
             names = "--topic",
             paramLabel = "NAME",
+            converter = CliValues.TopicName.class,
             description = "Topic to publish to (default: the frames topic).")
     String topic;
 
@@ -269,9 +270,6 @@ public final class PublishCommand extends BaseCommand {
         }
         if (limit < 0) {
             throw usage("--limit must be >= 0, not " + limit);
-        }
-        if (topic != null && topic.isBlank()) {
-            throw usage("--topic must name a topic; leave it out for the frames topic");
         }
         cameras();
     }

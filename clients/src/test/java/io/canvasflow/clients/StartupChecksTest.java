@@ -178,6 +178,59 @@ class StartupChecksTest {
     }
 
     @Test
+    void shouldRefuseATopicNameKafkaWouldRefuseBeforeLookingForTheBroker() {
+        // Given topic names Kafka refuses (publish sent nothing and said only what the broker
+        // said; replay, in tools, failed with status 1 after starting)
+        List<Outcome> outcomes =
+                List.of(
+                        run(
+                                new PublishCommand(),
+                                "--camera",
+                                "a=synthetic:0:5",
+                                "--topic",
+                                "bad name",
+                                "--bootstrap-servers",
+                                "127.0.0.1:1"),
+                        run(
+                                new MasksCommand(),
+                                "--masks-topic",
+                                "bad name",
+                                "--bootstrap-servers",
+                                "127.0.0.1:1"),
+                        run(
+                                new ViewCommand(),
+                                "--frames-topic",
+                                "..",
+                                "--bootstrap-servers",
+                                "127.0.0.1:1"));
+
+        // Then each is one sentence in Kafka's words (then the usage), status 2, before any
+        // broker is looked for
+        assertEquals(
+                List.of(
+                        List.of(
+                                2,
+                                "Invalid value for option '--topic': Topic name is invalid: 'bad"
+                                        + " name' contains one or more characters other than"
+                                        + " ASCII alphanumerics, '.', '_' and '-'"),
+                        List.of(
+                                2,
+                                "Invalid value for option '--masks-topic': Topic name is invalid:"
+                                        + " 'bad name' contains one or more characters other than"
+                                        + " ASCII alphanumerics, '.', '_' and '-'"),
+                        List.of(
+                                2,
+                                "Invalid value for option '--frames-topic': Topic name is"
+                                        + " invalid: '..' is not allowed")),
+                outcomes.stream()
+                        .map(
+                                o ->
+                                        List.<Object>of(
+                                                o.status(), o.err().lines().findFirst().orElse("")))
+                        .toList());
+    }
+
+    @Test
     void shouldSayHowToCreateTheTopicInsteadOfWaitingForIt() {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
             Outcome publish =

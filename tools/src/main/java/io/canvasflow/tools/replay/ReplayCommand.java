@@ -7,6 +7,7 @@ import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.cli.options.VideoOptions;
+import io.canvasflow.clients.CliValues;
 import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.tools.common.BenchRun;
@@ -66,6 +67,7 @@ public final class ReplayCommand extends BaseCommand {
     @Option(
             names = "--topic",
             defaultValue = "frames",
+            converter = CliValues.TopicName.class,
             description = "Frames topic to replay (default ${DEFAULT-VALUE}).")
     String topic;
 

@@ -286,15 +286,25 @@ class ReplayCommandTest {
         // ran both, then failed at the plots with the report half-written
         int twice = cli.execute("--modes", "seeded-2,seeded-2");
         int ffTwice = cli.execute("--modes", "ff,zero-2,feed-forward");
+        // a cluster's frames topic of a name Kafka refuses: "failed: Topic 'bad name' is invalid"
+        // and status 1, after the broker was asked
+        int badTopic = cli.execute("--topic", "bad name", "--bootstrap-servers", "127.0.0.1:1");
 
-        assertEquals(List.of(2, 2, 2, 2), List.of(unknown, empty, twice, ffTwice));
+        assertEquals(List.of(2, 2, 2, 2, 2), List.of(unknown, empty, twice, ffTwice, badTopic));
         assertTrue(
                 err.toString().contains("unknown replay mode 'zero-9'")
                         && err.toString().contains("an embedded broker starts empty")
                         && err.toString()
                                 .contains("--modes names seeded-2 twice; name each mode once")
                         && err.toString()
-                                .contains("--modes names feed-forward twice; name each mode once"),
+                                .contains("--modes names feed-forward twice; name each mode once")
+                        && err.toString()
+                                .contains(
+                                        "Invalid value for option '--topic': Topic name is"
+                                                + " invalid: 'bad name' contains one or more"
+                                                + " characters other than ASCII alphanumerics,"
+                                                + " '.', '_' and '-'")
+                        && !err.toString().contains("no Kafka broker"),
                 err.toString());
     }
 

@@ -18,11 +18,13 @@ import org.slf4j.LoggerFactory;
  * zero-padded names such as {@code frame-0001.jpg} play in sequence). Sub-folders and other files
  * are ignored. A frame's index is its image's place in that order.
  *
- * <p>An image that cannot be read (not an image, larger than {@link ImageCodecs#MAX_DECODE_PIXELS},
- * gone) is skipped with a WARN, at most once a minute with the count, and the rest are read; at the
- * end the source fails, naming how many were skipped and the first, so that a folder with gaps is
- * never taken for a whole one. An image the decoder warns of (a truncated JPEG, its missing part
- * grey) is given as decoded, said the same way, and counted when the source closes.
+ * <p>The first image is decoded when the folder is opened, as a video file is opened: a folder
+ * whose first image cannot be read is refused before anything is sent. A later image that cannot be
+ * read (not an image, larger than {@link ImageCodecs#MAX_DECODE_PIXELS}, gone) is skipped with a
+ * WARN, at most once a minute with the count, and the rest are read; at the end the source fails,
+ * naming how many were skipped and the first, so that a folder with gaps is never taken for a whole
+ * one. An image the decoder warns of (a truncated JPEG, its missing part grey) is given as decoded,
+ * said the same way, and counted when the source closes.
  */
 public final class ImageDirectorySource implements FrameSource {
 
@@ -46,6 +48,11 @@ public final class ImageDirectorySource implements FrameSource {
     private String firstUnreadable;
     private int damaged;
     private String firstDamaged;
+
+    /** The first image, decoded at open and given by the first {@link #next()}; then null. */
+    private BufferedImage first;
+
+    private final List<String> firstWarnings = new ArrayList<>(1);
 
     /**
      * Lists a folder's images at {@link #DEFAULT_FPS}.
@@ -92,6 +99,20 @@ public final class ImageDirectorySource implements FrameSource {
             throw new FrameSourceException(
                     "expected .jpg, .jpeg or .png files in " + directory + " but found none");
         }
+        Path file = files.get(0);
+        try {
+            first = ImageCodecs.decode(Files.readAllBytes(file), firstWarnings::add);
+        } catch (IOException | RuntimeException e) {
+            throw new FrameSourceException(
+                    "the first image in "
+                            + directory
+                            + ", "
+                            + file.getFileName()
+                            + ", cannot be read ("
+                            + (e.getMessage() == null ? e.toString() : e.getMessage())
+                            + "); give a folder whose images are JPEG or PNG files",
+                    e);
+        }
     }
 
     /**
@@ -110,7 +131,14 @@ public final class ImageDirectorySource implements FrameSource {
             int at = index++;
             List<String> warnings = new ArrayList<>(1);
             try {
-                BufferedImage image = ImageCodecs.decode(Files.readAllBytes(file), warnings::add);
+                BufferedImage image;
+                if (first != null) {
+                    image = first;
+                    first = null;
+                    warnings.addAll(firstWarnings);
+                } else {
+                    image = ImageCodecs.decode(Files.readAllBytes(file), warnings::add);
+                }
                 if (!warnings.isEmpty()) {
                     damaged(file, warnings.get(0));
                 }
@@ -186,6 +214,7 @@ public final class ImageDirectorySource implements FrameSource {
                     firstDamaged);
         }
         closed = true;
+        first = null;
     }
 
     private static boolean isImage(Path file) {

@@ -57,13 +57,23 @@ class ImageDirectorySourceTest {
     }
 
     @Test
-    void shouldNameTheImageThatDoesNotDecode() throws IOException {
-        Files.write(dir.resolve("broken.jpg"), new byte[] {1, 2, 3});
+    void shouldRefuseAtOpenAFolderWhoseFirstImageDoesNotDecode() throws IOException {
+        // Given a folder whose first image is no image (publish sent the other cameras' frames,
+        // then stopped this one with status 1)
+        Files.write(dir.resolve("a-broken.jpg"), new byte[] {1, 2, 3});
+        write("b-good.jpg", 10, false);
 
-        try (ImageDirectorySource source = new ImageDirectorySource(dir)) {
-            FrameSourceException e = assertThrows(FrameSourceException.class, source::next);
-            assertTrue(e.getMessage().contains("broken.jpg"), e.getMessage());
-        }
+        // When it is opened, then it is refused, naming the image, before any frame is read
+        FrameSourceException e =
+                assertThrows(FrameSourceException.class, () -> new ImageDirectorySource(dir));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                "the first image in " + dir + ", a-broken.jpg, cannot be read ("),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith("); give a folder whose images are JPEG or PNG files"),
+                e.getMessage());
     }
 
     @Test

@@ -8,10 +8,13 @@ import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.testsupport.Refusals;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** publish and masks check the cluster and their topics before they start anything. */
@@ -45,6 +48,36 @@ class StartupChecksTest {
 
         // Then each is refused, named, before the cluster is asked anything
         Refusals.assertEachRefused(MasksCommand::new, refusals);
+    }
+
+    @Test
+    void shouldRefuseAFolderWhoseFirstImageCannotBeReadBeforeSendingAnything(@TempDir Path dir)
+            throws Exception {
+        // Given a folder of files named .jpg that are no images, beside a good camera
+        Files.write(dir.resolve("1.jpg"), new byte[] {1, 2, 3});
+        Files.write(dir.resolve("2.jpg"), new byte[] {4, 5, 6});
+
+        // When publish is given both (camera a's frames went out, then "camera b stopped: 2 of
+        // the 2 images ... could not be read" and status 1)
+        Outcome publish =
+                run(
+                        new PublishCommand(),
+                        "--camera",
+                        "a=synthetic:0:5",
+                        "--camera",
+                        "b=" + dir,
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+
+        // Then it is refused in one sentence before the cluster is asked anything
+        assertEquals(2, publish.status(), publish.err());
+        assertEquals(
+                "--camera b: the first image in "
+                        + dir
+                        + ", 1.jpg, cannot be read (expected a JPEG or PNG image but no ImageIO"
+                        + " reader understands these 3 bytes); give a folder whose images are JPEG"
+                        + " or PNG files",
+                publish.err().lines().findFirst().orElse(""));
     }
 
     @Test

@@ -140,6 +140,27 @@ public final class BrokerCommand extends BaseCommand {
     public Integer call() throws InterruptedException {
         PrintWriter out = out();
         PrintWriter err = err();
+        // A topic named twice was created once with the first count, the second without a word;
+        // Kafka also refuses names that differ only in '.' and '_'
+        Map<String, TopicSpec> named = new LinkedHashMap<>();
+        for (TopicSpec t : topics) {
+            TopicSpec before =
+                    named.putIfAbsent(
+                            org.apache.kafka.common.internals.Topic.unifyCollisionChars(t.name()),
+                            t);
+            if (before != null) {
+                return refuse(
+                        err,
+                        before.name().equals(t.name())
+                                ? "--topic " + t.name() + " is given twice; give each topic once"
+                                : "--topic "
+                                        + before.name()
+                                        + " and "
+                                        + t.name()
+                                        + " collide (Kafka takes '.' and '_' as the same);"
+                                        + " give only one of them");
+            }
+        }
         int defaultPort = smoke ? 0 : DEFAULT_PORT;
         int defaultControllerPort = smoke ? 0 : DEFAULT_CONTROLLER_PORT;
         EmbeddedKafkaBroker.Builder builder =

@@ -117,6 +117,19 @@ class BrokerCommandTest {
         assertTrue(err.toString().contains("bad/name"), err.toString());
         err.getBuffer().setLength(0);
 
+        // x was created with 2 partitions and x:3 dropped without a word
+        assertEquals(2, execute("broker", "--topic", "x:2", "--topic", "x:3"));
+        assertEquals(
+                "canvasflow broker: --topic x is given twice; give each topic once",
+                err.toString().strip());
+        err.getBuffer().setLength(0);
+        assertEquals(2, execute("broker", "--topic", "a.b", "--topic", "a_b"));
+        assertEquals(
+                "canvasflow broker: --topic a.b and a_b collide (Kafka takes '.' and '_' as the"
+                        + " same); give only one of them",
+                err.toString().strip());
+        err.getBuffer().setLength(0);
+
         assertEquals(2, execute("broker", "--port", "70000"));
         assertTrue(err.toString().startsWith("canvasflow broker: expected broker and controller"));
     }

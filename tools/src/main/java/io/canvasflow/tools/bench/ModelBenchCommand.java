@@ -72,6 +72,17 @@ public final class ModelBenchCommand implements Callable<Integer> {
                                     ? "expected --max-iterations >= 1 but found " + maxIterations
                                     : "expected --threads >= 1 but found " + threads);
         }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads != null && threads > cores) {
+            return refuse(
+                    "expected --threads from 1 to "
+                            + cores
+                            + " but found "
+                            + threads
+                            + ": PyTorch's intra-op threads beyond this machine's "
+                            + cores
+                            + " cores only compete for them");
+        }
         Path rnnDir =
                 modelOptions.model() != null
                         ? modelOptions.model()

@@ -9,6 +9,7 @@ import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.CameraIds;
 import io.canvasflow.tools.common.CorePlacement;
 import io.canvasflow.tools.common.KafkaClients;
+import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.StreamsRun;
 import io.canvasflow.topology.CanvasFlowConfig;
@@ -195,7 +196,11 @@ public final class Soak {
             require(frames >= 1, "--frames", ">= 1", frames);
             require(cameras >= 1, "--cameras", ">= 1", cameras);
             require(partitions >= 1, "--partitions", ">= 1", partitions);
-            require(streamThreads >= 1, "--threads", ">= 1", streamThreads);
+            String threads =
+                    StartChecks.threadsProblem(streamThreads, partitions, "frames-soak-ID");
+            if (threads != null) {
+                throw new IllegalArgumentException(threads);
+            }
             require(clipFrames >= 2, "--clip-frames", ">= 2", clipFrames);
             require(
                     warmUpFrames >= 0 && warmUpFrames < frames,

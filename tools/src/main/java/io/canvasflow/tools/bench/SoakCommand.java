@@ -101,6 +101,16 @@ public final class SoakCommand extends KafkaBenchCommand {
     public Integer call() {
         PrintWriter out = out();
         Soak.Settings settings;
+        long defaultWarmUp = Math.max(1, frames / 10);
+        if (warmUpFrames == null && frames >= 1 && frames <= defaultWarmUp) {
+            // not in terms of --warm-up-frames, which was not given
+            throw usage(
+                    "expected --frames above the warm-up frames ("
+                            + defaultWarmUp
+                            + " by default: 10% of --frames, at least 1) but found "
+                            + frames
+                            + "; give more --frames, or --warm-up-frames below them");
+        }
         try {
             settings =
                     new Soak.Settings(
@@ -109,7 +119,7 @@ public final class SoakCommand extends KafkaBenchCommand {
                             cameraLoad.partitions(),
                             threads,
                             clipFrames,
-                            warmUpFrames != null ? warmUpFrames : Math.max(1, frames / 10),
+                            warmUpFrames != null ? warmUpFrames : defaultWarmUp,
                             new Soak.Pacing(
                                     interval, backlog, rate, idleTimeoutOptions.idleTimeout()));
         } catch (IllegalArgumentException e) {

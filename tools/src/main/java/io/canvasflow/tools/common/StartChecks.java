@@ -89,6 +89,33 @@ public final class StartChecks {
         return problem != null ? problem : settingsProblem(null, overrides, environment);
     }
 
+    /**
+     * Whether {@code --threads} stream threads fit the frames topic: Kafka Streams gives a thread
+     * whole partitions, so a thread beyond the partitions gets no frame to segment (and a number
+     * such as 999 started threads that made no progress).
+     *
+     * @param threads the stream threads asked for
+     * @param partitions the frames topic's partitions
+     * @param topic the frames topic, for the sentence
+     * @return the problem in one sentence, or null
+     */
+    public static String threadsProblem(int threads, int partitions, String topic) {
+        if (threads >= 1 && threads <= partitions) {
+            return null;
+        }
+        return "expected --threads from 1 to "
+                + partitions
+                + " but found "
+                + threads
+                + (threads < 1
+                        ? ""
+                        : ": a stream thread beyond the "
+                                + partitions
+                                + " partitions of the frames topic "
+                                + topic
+                                + " gets no frame to segment");
+    }
+
     private static String settingsProblem(
             Path file, Map<String, String> overrides, Map<String, String> environment) {
         try {

@@ -135,12 +135,13 @@ public final class DemoCommand extends BaseCommand {
 
     @Option(
             names = "--view-port",
-            defaultValue = "" + ViewServer.DEFAULT_PORT,
             paramLabel = "PORT",
             description =
                     "The live view's port on 127.0.0.1; 0 for any free one."
-                            + " Default: ${DEFAULT-VALUE}.")
-    private int viewPort;
+                            + " Default: "
+                            + ViewServer.DEFAULT_PORT
+                            + ".")
+    private Integer viewPort;
 
     @Option(
             names = "--keep-topics",
@@ -150,6 +151,9 @@ public final class DemoCommand extends BaseCommand {
     private boolean keepTopics;
 
     private volatile boolean stopping;
+
+    /** The folder this run created for --out (its highest one), removed if it ends empty. */
+    private Path createdOut;
 
     @Override
     public Integer call() throws Exception {
@@ -170,6 +174,7 @@ public final class DemoCommand extends BaseCommand {
                 return runAndReport(stdout, stderr);
             } finally {
                 replaceRunningNote(); // before the hook lets the JVM go
+                removeCreatedOutIfEmpty();
             }
         }
     }
@@ -221,6 +226,23 @@ public final class DemoCommand extends BaseCommand {
         }
     }
 
+    /**
+     * A run stopped or failed before anything was written in an --out folder it created leaves no
+     * empty folder behind (the overlays folder is made before the first frame).
+     */
+    private void removeCreatedOutIfEmpty() {
+        if (createdOut == null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(createdOut)) {
+            if (paths.allMatch(Files::isDirectory)) {
+                deleteRecursively(createdOut);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // the command has said what went wrong; an empty folder left is no harm
+        }
+    }
+
     private void validate() {
         Path video = videoOptions.video();
         require(
@@ -229,7 +251,14 @@ public final class DemoCommand extends BaseCommand {
                 ">= 1 (or 0 with a --video)",
                 cameras);
         require(frames >= 1, "--frames", ">= 1", frames);
-        require(threads >= 1, "--threads", ">= 1", threads);
+        // the demo's frames topic gets the default topic.partitions
+        refuseIf(
+                StartChecks.threadsProblem(
+                        threads,
+                        CanvasFlowConfig.defaults().topicPartitions(),
+                        kafkaOptions.bootstrapServers() == null
+                                ? Topics.FRAMES.name()
+                                : Topics.FRAMES.name() + "-demo-ID"));
         refuseIf(videoOptions.problem());
         refuseIf(StartChecks.videoProblem(video));
         refuseIf(FileConverters.folderProblem(out, "--out"));
@@ -237,8 +266,19 @@ public final class DemoCommand extends BaseCommand {
         if (timeout.isNegative() || timeout.isZero()) {
             throw usage("expected a positive --timeout but found " + timeout);
         }
-        if (viewPort < 0 || viewPort > 65535) {
+        if (viewPort != null && (viewPort < 0 || viewPort > 65535)) {
             throw usage("expected --view-port between 0 and 65535 but found " + viewPort);
+        }
+        if (noView && viewPort != null) {
+            throw usage(
+                    "--view-port is the live view's port and --no-view turns the view off; give"
+                            + " one or the other");
+        }
+        if (keepTopics && kafkaOptions.bootstrapServers() == null) {
+            throw usage(
+                    "--keep-topics keeps the topics on the cluster of --bootstrap-servers; the"
+                            + " embedded broker's go with it, so leave it out or give"
+                            + " --bootstrap-servers");
         }
         // The model and the cluster before anything starts: a bad one is one sentence now, not a
         // stack trace after the broker and an empty report folder.
@@ -388,7 +428,8 @@ public final class DemoCommand extends BaseCommand {
     /** The live view on loopback, showing the demo follower's statistics once it runs. */
     private ViewServer startView(TileBoard board, AtomicReference<MaskFollower> follower) {
         return ViewServer.start(
-                ViewCommand.address("127.0.0.1", viewPort),
+                ViewCommand.address(
+                        "127.0.0.1", viewPort == null ? ViewServer.DEFAULT_PORT : viewPort),
                 board,
                 () -> {
                     MaskFollower f = follower.get();
@@ -486,6 +527,13 @@ public final class DemoCommand extends BaseCommand {
     }
 
     private void prepareOutput() throws IOException {
+        Path highest = out.toAbsolutePath().normalize();
+        while (highest.getParent() != null && !Files.exists(highest.getParent())) {
+            highest = highest.getParent();
+        }
+        if (!Files.exists(highest)) {
+            createdOut = highest;
+        }
         Files.createDirectories(out);
         // Only what a previous demo wrote; the folder may hold other files of the user's.
         deleteRecursively(out.resolve(DemoReport.OVERLAYS));

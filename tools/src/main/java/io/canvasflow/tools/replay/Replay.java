@@ -10,6 +10,7 @@ import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.LatencyProbe;
+import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.CanvasSegmenter;
 import io.canvasflow.topology.ModelSource;
@@ -97,6 +98,11 @@ public record Replay(
     public ReplayResult run() throws InterruptedException {
         Map<String, Object> consumer = KafkaClients.consumer(config, "canvasflow-replay-scan");
         TopicSnapshot snapshot = TopicSnapshot.take(consumer, cluster.topic(), cluster.range());
+        String threads =
+                StartChecks.threadsProblem(plan.threads(), snapshot.partitions(), cluster.topic());
+        if (threads != null) {
+            throw new IllegalArgumentException(threads);
+        }
         SourceFrames source = SourceFrames.scan(snapshot, consumer, plan.idleTimeout());
         if (source.frames() == 0) {
             throw new IllegalArgumentException(

@@ -287,6 +287,10 @@ public final class ReplayCommand extends BaseCommand {
                     "expected --cameras >= 0, --frames >= 1, --partitions >= 1 and --video-frames"
                             + " >= 0");
         }
+        if (synthetic > 0 || videoOptions.video() != null) {
+            // the topic is created here (a topic already there: Replay checks its partitions)
+            refuseIf(StartChecks.threadsProblem(threads, partitions, topic));
+        }
         if (kafkaOptions.bootstrapServers() == null
                 && synthetic == 0
                 && videoOptions.video() == null) {

@@ -89,7 +89,20 @@ class SoakCommandTest {
                         List.of("--idle-timeout", "abc"),
                         "expected a duration such as 500ms, 30s, 5m, 1h or PT30S but found 'abc'",
                         List.of("--backlog", "0"),
-                        "expected --backlog >= 1 but found 0");
+                        "expected --backlog >= 1 but found 0",
+                        // said "expected --warm-up-frames >= 0 and below --frames but found 1",
+                        // of an option not given
+                        List.of("--frames", "1"),
+                        "expected --frames above the warm-up frames (1 by default: 10% of"
+                                + " --frames, at least 1) but found 1; give more --frames, or"
+                                + " --warm-up-frames below them",
+                        // 999 stream threads made no progress
+                        List.of("--threads", "999"),
+                        "expected --threads from 1 to 4 but found 999: a stream thread beyond the"
+                                + " 4 partitions of the frames topic frames-soak-ID gets no"
+                                + " frame to segment",
+                        List.of("--threads", "0"),
+                        "expected --threads from 1 to 4 but found 0");
         Refusals.assertEachRefused(SoakCommand::new, refusals);
     }
 

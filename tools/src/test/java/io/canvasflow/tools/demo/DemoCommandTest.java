@@ -114,6 +114,42 @@ class DemoCommandTest {
     }
 
     @Test
+    void shouldLeaveNoEmptyReportFolderWhenStoppedEarly() throws Exception {
+        // Given a demo without the live view writing to a folder that is not there yet
+        Path report = out.resolve("not-yet/report");
+        java.util.concurrent.atomic.AtomicInteger exit =
+                new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread running =
+                new Thread(
+                        () ->
+                                exit.set(
+                                        new CommandLine(new DemoCommand())
+                                                .setOut(new PrintWriter(stdout, true))
+                                                .setErr(new PrintWriter(stderr, true))
+                                                .execute(
+                                                        "--out",
+                                                        report.toString(),
+                                                        "--model",
+                                                        ShippedModels.rnn().toString(),
+                                                        "--no-view")));
+        running.start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (!Files.isDirectory(report)) {
+            assertTrue(System.nanoTime() < deadline, stdout.toString());
+            Thread.sleep(5);
+        }
+
+        // When it is stopped, as its Ctrl-C hook does, before it has written anything
+        running.interrupt();
+        running.join(Duration.ofMinutes(1).toMillis());
+
+        // Then it ended (130, or 1 where the interrupt, not from the hook here, broke the broker's
+        // start) and the folders it made are gone (an empty report folder stayed)
+        assertTrue(exit.get() == 130 || exit.get() == 1, stderr + "\n" + stdout);
+        assertFalse(Files.exists(out.resolve("not-yet")), "the demo left an empty report folder");
+    }
+
+    @Test
     void shouldStopBeforeStartingAnythingWhenTheViewPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int exit = demo("--view-port", Integer.toString(taken.getLocalPort()));
@@ -199,7 +235,20 @@ class DemoCommandTest {
                         withOutAndModel("--timeout", "0s"),
                         "expected a positive --timeout but found PT0S",
                         withOutAndModel("--video-size", "wide"),
-                        "--video-size expects WIDTHxHEIGHT, each from 1 to 8192, for example 640x360, not 'wide'");
+                        "--video-size expects WIDTHxHEIGHT, each from 1 to 8192, for example 640x360, not 'wide'",
+                        // made three topics and no progress
+                        withOutAndModel("--threads", "999"),
+                        "expected --threads from 1 to 12 but found 999: a stream thread beyond the"
+                                + " 12 partitions of the frames topic frames gets no frame to"
+                                + " segment",
+                        // each ran, the option ignored
+                        withOutAndModel("--no-view", "--view-port", "1234"),
+                        "--view-port is the live view's port and --no-view turns the view off;"
+                                + " give one or the other",
+                        withOutAndModel("--keep-topics"),
+                        "--keep-topics keeps the topics on the cluster of --bootstrap-servers; the"
+                                + " embedded broker's go with it, so leave it out or give"
+                                + " --bootstrap-servers");
         for (CommandRun run : Refusals.assertEachRefused(DemoCommand::new, refusals)) {
             assertFalse(run.out().contains("Kafka at"), run.out());
         }

@@ -278,8 +278,12 @@ class ReplayCommandTest {
 
     @Test
     void shouldRefuseAnUnknownModeAndAnEmptySelfContainedReplay() {
+        StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ReplayCommand()).setErr(new PrintWriter(err));
+        CommandLine cli =
+                new CommandLine(new ReplayCommand())
+                        .setOut(new PrintWriter(out))
+                        .setErr(new PrintWriter(err));
 
         int unknown = cli.execute("--modes", "seeded-2,zero-9");
         int empty = cli.execute("--cameras", "0");
@@ -289,8 +293,12 @@ class ReplayCommandTest {
         // a cluster's frames topic of a name Kafka refuses: "failed: Topic 'bad name' is invalid"
         // and status 1, after the broker was asked
         int badTopic = cli.execute("--topic", "bad name", "--bootstrap-servers", "127.0.0.1:1");
+        // 999 stream threads on the 4 partitions it creates
+        int threads = cli.execute("--threads", "999");
 
-        assertEquals(List.of(2, 2, 2, 2, 2), List.of(unknown, empty, twice, ffTwice, badTopic));
+        assertEquals(
+                List.of(2, 2, 2, 2, 2, 2),
+                List.of(unknown, empty, twice, ffTwice, badTopic, threads));
         assertTrue(
                 err.toString().contains("unknown replay mode 'zero-9'")
                         && err.toString().contains("an embedded broker starts empty")
@@ -304,7 +312,13 @@ class ReplayCommandTest {
                                                 + " invalid: 'bad name' contains one or more"
                                                 + " characters other than ASCII alphanumerics,"
                                                 + " '.', '_' and '-'")
-                        && !err.toString().contains("no Kafka broker"),
+                        && !err.toString().contains("no Kafka broker")
+                        && !out.toString().contains("Starting an embedded")
+                        && err.toString()
+                                .contains(
+                                        "expected --threads from 1 to 4 but found 999: a stream"
+                                                + " thread beyond the 4 partitions of the frames"
+                                                + " topic frames gets no frame to segment"),
                 err.toString());
     }
 

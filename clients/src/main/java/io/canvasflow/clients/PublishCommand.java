@@ -1,6 +1,7 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.BaseCommand;
+import io.canvasflow.cli.options.CameraIds;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.KafkaPreflight;

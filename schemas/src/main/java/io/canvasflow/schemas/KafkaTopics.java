@@ -32,10 +32,11 @@ public final class KafkaTopics {
     private KafkaTopics() {}
 
     /**
-     * Creates each topic that does not exist yet. All or nothing: when one cannot be created, the
-     * topics this call created are deleted again before it throws (the cluster creates the others
-     * of the same request whatever happens to one), and the sentence says which stayed if the
-     * delete fails.
+     * Creates each topic that does not exist yet. All or nothing, as far as the cluster answers:
+     * when one cannot be created, the topics this call created are deleted again before it throws
+     * (the cluster creates the others of the same request whatever happens to one), and the
+     * sentence says which stayed if the delete fails. A topic whose creation gave no answer in time
+     * is not deleted, as it may have existed before; the cluster may still make it.
      *
      * @param client client properties: bootstrap servers and security settings (others ignored)
      * @param topics the topics with their partitions, replication and configs
@@ -98,7 +99,15 @@ public final class KafkaTopics {
             failure = e.getMessage();
             cause = e;
         }
-        throw new IllegalStateException(failure + undone(client, created, timeout), cause);
+        // an interrupt is kept for the caller, but would fail every step of the deletion at once
+        boolean interrupted = Thread.interrupted();
+        try {
+            throw new IllegalStateException(failure + undone(client, created, timeout), cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -146,6 +155,56 @@ public final class KafkaTopics {
             Thread.currentThread().interrupt();
         }
         return deleted;
+    }
+
+    /**
+     * Deletes those of the topics a command created that nothing has written to since: every
+     * partition's log end offset is still 0 (a record, committed or in an open transaction, moves
+     * it). Another instance or a publisher may have found a topic a moment after it was made; a
+     * topic with a record in it is theirs as much as this command's, and stays. Where the cluster
+     * cannot say (no answer in time, no right to describe), nothing is deleted.
+     *
+     * @param client client properties: bootstrap servers and security settings (others ignored)
+     * @param names the topics the command created
+     * @param timeout how long to wait for the cluster, for each step
+     * @return the names of the topics deleted
+     */
+    public static List<String> deleteIfUnwritten(
+            Map<String, Object> client, List<String> names, Duration timeout) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<String> unwritten = new ArrayList<>(names);
+        try (Admin admin = admin(client)) {
+            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+            admin.describeTopics(names)
+                    .allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach(
+                            (name, d) ->
+                                    d.partitions()
+                                            .forEach(
+                                                    p ->
+                                                            partitions.put(
+                                                                    new TopicPartition(
+                                                                            name, p.partition()),
+                                                                    OffsetSpec.latest())));
+            admin.listOffsets(partitions)
+                    .all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach(
+                            (partition, end) -> {
+                                if (end.offset() > 0) {
+                                    unwritten.remove(partition.topic());
+                                }
+                            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return List.of();
+        }
+        return deleteCreated(client, unwritten, timeout);
     }
 
     /**

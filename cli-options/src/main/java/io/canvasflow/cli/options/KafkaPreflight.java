@@ -73,7 +73,7 @@ public final class KafkaPreflight {
         if (missingStore != null) {
             throw new FailedException(missingStore);
         }
-        requireListener(servers, timeout, protocol(client));
+        requireListener(servers, timeout, speaksPlaintext(client));
         Map<String, Object> config = new HashMap<>(client);
         config.keySet().retainAll(AdminClientConfig.configNames());
         int ms = (int) Math.max(1000, timeout.toMillis());
@@ -180,11 +180,10 @@ public final class KafkaPreflight {
 
     /**
      * Fails at once when no bootstrap address accepts a TCP connection, or when one that does
-     * answers in another protocol than Kafka's, or in Kafka's in the clear where the client speaks
-     * TLS (the admin client would log a warning a second until its timeout, then say only that no
-     * broker answered).
+     * answers in another protocol than Kafka's (asked only where the client speaks Kafka's protocol
+     * in the clear).
      */
-    private static void requireListener(String servers, Duration timeout, String protocol)
+    private static void requireListener(String servers, Duration timeout, boolean plaintext)
             throws FailedException {
         int ms = (int) Math.min(Math.max(timeout.toMillis(), 100), 5000);
         for (String address : servers.split(",")) {
@@ -209,7 +208,9 @@ public final class KafkaPreflight {
             String host = trimmed.substring(0, colon).replace("[", "").replace("]", "");
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(host, port), ms);
-                requireKafkaProtocol(socket, trimmed, protocol);
+                if (plaintext) {
+                    requireKafkaProtocol(socket, trimmed);
+                }
                 return;
             } catch (IOException e) {
                 // try the next address
@@ -223,27 +224,25 @@ public final class KafkaPreflight {
                         + " --bootstrap-servers)");
     }
 
-    /** The client's security protocol, upper case; PLAINTEXT where none is set. */
-    private static String protocol(Map<String, Object> client) {
+    /** Whether the client speaks Kafka's protocol unencrypted (PLAINTEXT or SASL_PLAINTEXT). */
+    private static boolean speaksPlaintext(Map<String, Object> client) {
         Object protocol = client.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
-        return protocol == null
-                ? "PLAINTEXT"
-                : protocol.toString().trim().toUpperCase(java.util.Locale.ROOT);
+        String name =
+                protocol == null
+                        ? "PLAINTEXT"
+                        : protocol.toString().trim().toUpperCase(java.util.Locale.ROOT);
+        return name.equals("PLAINTEXT") || name.equals("SASL_PLAINTEXT");
     }
 
     /**
-     * Asks the listener for its API versions in the clear (request version 0, which every broker
-     * answers, before any SASL login too). Where the client speaks Kafka's protocol in the clear
-     * (PLAINTEXT, SASL_PLAINTEXT), it refuses an answer that is not Kafka's: an HTTP server's
-     * "HTTP/1.1 400" read as a response size made the admin client allocate 1.2 GB and die of
-     * OutOfMemoryError with a stack trace, or wait out its timeout. Where it speaks TLS, it refuses
-     * a Kafka answer: the listener is not a TLS one (a TLS listener closes the connection on bytes
-     * that are no TLS record, or says nothing). No answer within a second, or a closed connection,
-     * says nothing, and the admin client goes on to judge.
+     * Asks the listener for its API versions (request version 0, which every broker answers, before
+     * any SASL login too) and refuses an answer that is not Kafka's: an HTTP server's "HTTP/1.1
+     * 400" read as a response size made the admin client allocate 1.2 GB and die of
+     * OutOfMemoryError with a stack trace, or wait out its timeout. No answer within a second, or a
+     * closed connection, says nothing, and the admin client goes on to judge.
      */
-    private static void requireKafkaProtocol(Socket socket, String address, String protocol)
+    private static void requireKafkaProtocol(Socket socket, String address)
             throws FailedException, IOException {
-        boolean plaintext = protocol.equals("PLAINTEXT") || protocol.equals("SASL_PLAINTEXT");
         int correlationId = 0x43460001;
         ByteBuffer request = ByteBuffer.allocate(14);
         request.putInt(10).putShort((short) 18).putShort((short) 0).putInt(correlationId);
@@ -265,21 +264,7 @@ public final class KafkaPreflight {
         }
         ByteBuffer answer = ByteBuffer.wrap(head);
         int size = answer.getInt();
-        boolean kafka = size >= 4 && size <= 1 << 20 && answer.getInt() == correlationId;
-        if (!plaintext) {
-            if (kafka) {
-                throw new FailedException(
-                        "the listener at "
-                                + address
-                                + " speaks Kafka's protocol in the clear, but security.protocol is "
-                                + protocol
-                                + "; set the security.protocol that listener takes (PLAINTEXT or"
-                                + " SASL_PLAINTEXT), or pass the address of a TLS listener with"
-                                + " --bootstrap-servers");
-            }
-            return;
-        }
-        if (kafka) {
+        if (size >= 4 && size <= 1 << 20 && answer.getInt() == correlationId) {
             return;
         }
         String said = new String(head, java.nio.charset.StandardCharsets.US_ASCII);

@@ -98,54 +98,6 @@ class KafkaPreflightTest {
     }
 
     @Test
-    void shouldSayAtOnceThatATlsClientFoundAListenerInTheClear() throws Exception {
-        // Given a listener that answers Kafka's protocol in the clear (a PLAINTEXT broker: it
-        // answers an ApiVersions request with a response of the same correlation id), and a
-        // client whose security.protocol is SSL
-        try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread broker =
-                    new Thread(
-                            () -> {
-                                try (java.net.Socket s = plain.accept()) {
-                                    java.io.DataInputStream in =
-                                            new java.io.DataInputStream(s.getInputStream());
-                                    byte[] request = new byte[in.readInt()];
-                                    in.readFully(request);
-                                    java.nio.ByteBuffer response = java.nio.ByteBuffer.allocate(10);
-                                    response.putInt(6)
-                                            .putInt(java.nio.ByteBuffer.wrap(request).getInt(4))
-                                            .putShort((short) 0);
-                                    s.getOutputStream().write(response.array());
-                                    s.getInputStream().read(); // until the client closes
-                                } catch (java.io.IOException e) {
-                                    // the test says what went wrong
-                                }
-                            });
-            broker.start();
-            String servers = "127.0.0.1:" + plain.getLocalPort();
-            Map<String, Object> client =
-                    Map.of("bootstrap.servers", servers, "security.protocol", "SSL");
-
-            // When a command checks the cluster
-            long start = System.nanoTime();
-            String refusal = refusal(client);
-            broker.join();
-
-            // Then it says so at once, in one sentence, where the admin client logged a warning a
-            // second until it timed out, then said only that no broker answered
-            assertEquals(
-                    "the listener at "
-                            + servers
-                            + " speaks Kafka's protocol in the clear, but security.protocol is"
-                            + " SSL; set the security.protocol that listener takes (PLAINTEXT or"
-                            + " SASL_PLAINTEXT), or pass the address of a TLS listener with"
-                            + " --bootstrap-servers",
-                    refusal);
-            assertTrue(System.nanoTime() - start < 1_500_000_000L);
-        }
-    }
-
-    @Test
     void shouldNameAStoreFileThatIsNotThereBeforeKafkaLogsItsOwnTrace() {
         Map<String, Object> client =
                 Map.of(

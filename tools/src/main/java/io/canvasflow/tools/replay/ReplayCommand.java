@@ -30,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -287,8 +289,9 @@ public final class ReplayCommand extends BaseCommand {
                     "expected --cameras >= 0, --frames >= 1, --partitions >= 1 and --video-frames"
                             + " >= 0");
         }
-        if (synthetic > 0 || videoOptions.video() != null) {
-            // the topic is created here (a topic already there: Replay checks its partitions)
+        if (kafkaOptions.bootstrapServers() == null) {
+            // an embedded broker's topic is made here; a cluster's may be there already, with
+            // other partitions: checked once it is there, before anything is published to it
             refuseIf(StartChecks.threadsProblem(threads, partitions, topic));
         }
         if (kafkaOptions.bootstrapServers() == null
@@ -438,6 +441,21 @@ public final class ReplayCommand extends BaseCommand {
             return s.cluster().topic();
         }
         KafkaClients.createTopic(config, s.cluster().topic(), s.cluster().partitions());
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        KafkaClients.consumer(config, "canvasflow-replay-partitions"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            String threads =
+                    StartChecks.threadsProblem(
+                            s.run().threads(),
+                            consumer.partitionsFor(s.cluster().topic(), Duration.ofSeconds(30))
+                                    .size(),
+                            s.cluster().topic());
+            if (threads != null) {
+                throw new IllegalArgumentException(threads);
+            }
+        }
         if (s.footage().cameras() > 0) {
             List<String> ids =
                     CameraIds.spread("cam-", s.footage().cameras(), s.cluster().partitions());

@@ -222,6 +222,58 @@ class ReplayCommandTest {
         }
     }
 
+    @Test
+    void shouldCheckTheThreadsAgainstTheClustersTopicBeforePublishingToIt() throws Exception {
+        // Given a cluster whose frames topic has one partition, and a replay that would make it
+        // with four
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
+            broker.createTopics(Map.of("one-partition", 1));
+            ReplayCommand.Settings settings =
+                    new ReplayCommand.Settings(
+                            new ReplayCommand.Cluster(
+                                    broker.bootstrapServers(),
+                                    "one-partition",
+                                    FrameRange.all(),
+                                    4,
+                                    false),
+                            new Footage(1, 2, null, 0),
+                            new ReplayCommand.Run(
+                                    List.of(ReplayMode.SEEDED_2),
+                                    ShippedModels.rnn(),
+                                    ShippedModels.feedForward(),
+                                    2,
+                                    Duration.ofMinutes(1)),
+                            new LatencyProbe(0, 0.8),
+                            dir.resolve("report"),
+                            null,
+                            Map.of());
+
+            // When two stream threads are asked for
+            IllegalArgumentException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    ReplayCommand.replay(
+                                            settings, new PrintWriter(new StringWriter(), true)));
+
+            // Then the topic's own partition count refuses them, before a frame is published
+            assertTrue(e.getMessage().contains("one-partition"), e.getMessage());
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(broker.clientConfig())) {
+                var partition = new org.apache.kafka.common.TopicPartition("one-partition", 0);
+                long end =
+                        admin.listOffsets(
+                                        Map.of(
+                                                partition,
+                                                org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                                .all()
+                                .get()
+                                .get(partition)
+                                .offset();
+                assertEquals(0, end);
+            }
+        }
+    }
+
     private static Map<String, Long> firstFrameResets(ModeResult m) {
         return m.canvas().resets().entrySet().stream()
                 .filter(e -> e.getKey().equals("FIRST_FRAME"))

@@ -113,7 +113,12 @@ public final class CanvasTrainer {
         Path checkpointDir = options.output().resolve(CHECKPOINT);
         int startStep = 0;
         SegmentationModel model;
-        if (options.resume() && Files.exists(checkpointDir.resolve(ModelSpec.FILE_NAME))) {
+        boolean checkpoint = Files.exists(checkpointDir.resolve(ModelSpec.FILE_NAME));
+        if (options.resume() && !checkpoint) {
+            // a retried Job runs the same command, --resume included, from its first attempt on
+            progress.printf("No checkpoint in %s: starting from step 0%n", options.output());
+        }
+        if (options.resume() && checkpoint) {
             model = SegmentationModel.load(checkpointDir);
             startStep = ((Number) model.spec().metrics().get("step")).intValue();
             progress.printf("Resuming from %s at step %d%n", checkpointDir, startStep);

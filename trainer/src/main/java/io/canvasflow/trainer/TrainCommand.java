@@ -241,7 +241,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--resume",
-            description = "Continue from OUTPUT/checkpoint (refused when there is none).")
+            description =
+                    "Continue from OUTPUT/checkpoint if there is one, else start from step 0"
+                            + " (refused where that would replace a model: see --overwrite).")
     boolean resume;
 
     @Option(

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
  * What {@code train --output} may replace: a folder that already holds a model or a checkpoint is
  * refused before any training, unless {@code --resume} continues its checkpoint or {@code
  * --overwrite} replaces what it holds (a 1-step run replaced the shipped {@code models/rnn} without
- * a word).
+ * a word). {@code --resume} where there is no checkpoint yet starts from the first step, as a
+ * retried Job's first attempt does, unless that would replace a model.
  */
 final class TrainOutput {
 
@@ -33,13 +34,17 @@ final class TrainOutput {
     static void check(Path output, Path init, boolean resume, boolean overwrite) {
         boolean model = Files.exists(output.resolve(ModelSpec.FILE_NAME));
         boolean checkpoint = hasCheckpoint(output);
-        if (resume && !checkpoint) {
+        if (resume && !checkpoint && model && !overwrite) {
+            // --resume with no checkpoint starts from step 0 (a retried Job runs the same command
+            // every time), but not over a finished model it would then replace
             throw new IllegalArgumentException(
                     "--resume found no checkpoint in --output "
                             + output
                             + " (no "
                             + output.resolve(CHECKPOINT).resolve(ModelSpec.FILE_NAME)
-                            + "); leave --resume out to train from the first step");
+                            + ") and a run from the first step would replace the model it holds ("
+                            + ModelSpec.FILE_NAME
+                            + "); name a new folder, or give --overwrite to replace it");
         }
         if (init != null && !overwrite && sameFolder(init, output)) {
             throw new IllegalArgumentException(

@@ -50,7 +50,8 @@ class TrainCommandTest {
         assertFalse(again.out().contains("Wrote"), again.out());
         assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
 
-        // And --resume, with no checkpoint there to continue, is refused too
+        // And --resume, with no checkpoint there to continue, is refused too: starting from the
+        // first step would replace the finished model
         CommandRun resume = train("--steps", "1", "--resume", "-o", m.toString());
         assertEquals(2, resume.exit(), resume.err());
         assertEquals(
@@ -58,8 +59,10 @@ class TrainCommandTest {
                         + m
                         + " (no "
                         + m.resolve("checkpoint").resolve("model.json")
-                        + "); leave --resume out to train from the first step",
+                        + ") and a run from the first step would replace the model it holds"
+                        + " (model.json); name a new folder, or give --overwrite to replace it",
                 resume.err().strip());
+        assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
 
         // And --overwrite replaces the model
         CommandRun overwrite =
@@ -68,6 +71,22 @@ class TrainCommandTest {
         assertNotEquals(
                 SegmentationModel.parseSpec(new String(model), "first").version(),
                 SegmentationModel.readSpec(m).version());
+    }
+
+    @Test
+    void shouldStartFromTheFirstStepWhenResumeFindsNoCheckpointYet() throws Exception {
+        // Given an output folder that is not there yet, as a retried Job's first attempt finds it
+        Path m = dir.resolve("job").resolve("m");
+
+        // When the Job's one command, --resume included, runs
+        CommandRun first = train("--steps", "1", "--seed", "1", "--resume", "-o", m.toString());
+
+        // Then it trains from step 0, says so, and writes the model (it was exit 2)
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(
+                first.out().contains("No checkpoint in " + m + ": starting from step 0"),
+                first.out());
+        assertTrue(Files.exists(m.resolve(ModelSpec.FILE_NAME)));
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -34,12 +35,12 @@ import javax.imageio.ImageIO;
  * rectangles, circles) name a class, drawn in file order over {@code _background_}, as labelme's
  * own {@code labelme2voc.py} does. Classes come from a {@code labels.txt} beside the folder or in
  * it ({@code __ignore__} first: the ignore label, then {@code _background_}, then the classes), or
- * else are {@code _background_} and every label used, sorted. Files whose names, in sorted order,
- * end in consecutive frame numbers after the same prefix ({@code 00000100.json}, {@code
- * 00000101.json}, as a video's frames are named when cut into images), with images of one size, are
- * one camera's sequence, chained as the topology chains a camera's frames; any other file is a
- * photo of its own, as in a VOC or Cityscapes folder, so that unrelated photos are not scored as
- * one seeded from the other.
+ * else are {@code _background_} and every label used, sorted. Files whose names, in order of prefix
+ * and then frame number ({@code f-2} before {@code f-10}), end in consecutive frame numbers after
+ * the same prefix ({@code 00000100.json}, {@code 00000101.json}, as a video's frames are named when
+ * cut into images), with images of one size, are one camera's sequence, chained as the topology
+ * chains a camera's frames; any other file is a photo of its own, as in a VOC or Cityscapes folder,
+ * so that unrelated photos are not scored as one seeded from the other.
  */
 public final class LabelmeJsonDataset {
 
@@ -51,6 +52,15 @@ public final class LabelmeJsonDataset {
 
     /** A name's trailing frame number and what comes before it. */
     private static final Pattern NUMBERED = Pattern.compile("(.*?)(\\d{1,18})");
+
+    /**
+     * By prefix, then frame number, then name: as plain text {@code f-10} sorted before {@code
+     * f-2}, and a clip whose frame numbers are not zero-padded was cut into pieces.
+     */
+    private static final Comparator<Path> FRAME_ORDER =
+            Comparator.comparing((Path p) -> prefix(stem(p)))
+                    .thenComparingLong(p -> number(stem(p)))
+                    .thenComparing(p -> p.getFileName().toString());
 
     private LabelmeJsonDataset() {}
 
@@ -66,7 +76,7 @@ public final class LabelmeJsonDataset {
         }
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+            files = list.filter(p -> p.toString().endsWith(".json")).sorted(FRAME_ORDER).toList();
         } catch (IOException e) {
             throw new DatasetException("Cannot list " + dir + ": " + e.getMessage(), e);
         }
@@ -124,6 +134,18 @@ public final class LabelmeJsonDataset {
                 && y.matches()
                 && x.group(1).equals(y.group(1))
                 && Long.parseLong(y.group(2)) == Long.parseLong(x.group(2)) + 1;
+    }
+
+    /** What comes before a name's trailing frame number, or the whole name if it has none. */
+    private static String prefix(String stem) {
+        Matcher m = NUMBERED.matcher(stem);
+        return m.matches() ? m.group(1) : stem;
+    }
+
+    /** A name's trailing frame number, or -1 if it has none. */
+    private static long number(String stem) {
+        Matcher m = NUMBERED.matcher(stem);
+        return m.matches() ? Long.parseLong(m.group(2)) : -1;
     }
 
     /** The file's name without {@code .json}. */

@@ -72,6 +72,22 @@ class LabelmeJsonDatasetTest {
     }
 
     @Test
+    void shouldChainFramesNumberedWithoutPaddingInNumberOrder() throws Exception {
+        // Given frames 1 to 12 of one clip, numbered without zero padding
+        Path folder = Files.createDirectories(dir.resolve("unpadded"));
+        for (int i = 1; i <= 12; i++) {
+            labelled(folder, "f-" + i, 8, 8);
+        }
+        // When the folder is read
+        LabelledData read = LabelmeJsonDataset.read(folder, 0, 0);
+        // Then they are one sequence of 12 from f-1 (sorted as text, f-10 came before f-2: f-1,
+        // f-10..f-12 and f-2..f-9 were three pieces)
+        assertEquals(
+                List.of("f-1 12"),
+                read.sequences().stream().map(q -> q.id() + " " + q.size()).toList());
+    }
+
+    @Test
     void shouldReadLabelmesVideoExampleAsOneSequenceAndItsPhotosApart() {
         Optional<Path> photos = LabelmeExamples.vocDataset("semantic_segmentation");
         Optional<Path> video = LabelmeExamples.vocDataset("video_annotation");

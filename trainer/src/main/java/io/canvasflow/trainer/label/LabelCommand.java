@@ -326,6 +326,8 @@ public final class LabelCommand implements Callable<Integer> {
 
     /** Validates everything, then labels. */
     LabelJob.Result run() throws java.io.IOException {
+        // first: an option the teacher does not read is refused as such, whatever its value
+        refuseOtherTeachersOptions();
         if (teacherSize != null) {
             CliValues.size(teacherSize, "--teacher-size");
         }
@@ -339,7 +341,6 @@ public final class LabelCommand implements Callable<Integer> {
         }
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
-        refuseOtherTeachersOptions();
         String cameraId = camera != null ? camera : stem(source);
         checkCameraId(cameraId);
         if (voc() == null && (servers() == null || servers().isBlank())) {

@@ -47,11 +47,33 @@ class LabelRefusalsTest {
     }
 
     @Test
-    void shouldRefuseAnInvalidNormalisationWhateverTheTeacher() {
-        // When the motion teacher is given a normalisation no teacher knows (it was ignored)
-        CommandRun run = label("--teacher-normalise", "foo");
-        // Then that is said, and nothing is written
+    void shouldRefuseAnInvalidNormalisationForAnOnnxTeacher() {
+        // When an onnx teacher is given a normalisation no teacher knows
+        CommandRun run =
+                CommandRun.of(
+                        new LabelCommand(),
+                        "--source",
+                        frames.toString(),
+                        "--voc",
+                        dir.resolve("voc").toString(),
+                        "--teacher",
+                        "onnx:" + dir.resolve("teacher.onnx"),
+                        "--teacher-normalise",
+                        "foo");
+        // Then that is said (before its file is even read), and nothing is written
         assertRefused(run, "--teacher-normalise must be imagenet or unit, got foo");
+    }
+
+    @Test
+    void shouldRefuseANormalisationForTheMotionTeacherWhateverItsValue() {
+        // When the motion teacher is given a normalisation, one no teacher knows
+        CommandRun run = label("--teacher-normalise", "foo");
+        // Then it is refused as an option the motion teacher does not read (it was told the value
+        // must be imagenet or unit, which it would ignore all the same)
+        assertRefused(
+                run,
+                "--teacher-normalise is only for an onnx:FILE teacher; leave it out with"
+                        + " --teacher motion");
     }
 
     @Test

@@ -6,13 +6,15 @@ import io.canvasflow.trainer.data.LabelledSources;
 import io.canvasflow.trainer.data.SequenceRange;
 import io.canvasflow.trainer.data.TopicLabelledData;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
  * Which of the frames an evaluation scores its model was trained on, by the lineage {@code train}
  * recorded in its model.json: the source, and for topic data the camera (none: every camera), the
- * frame numbers ({@code sequenceRange}) and those held out ({@code heldOut}). The one rule behind
- * evaluate's note that a score is the model's fit, not a held-out score, and the report's {@code
- * scoredOn}.
+ * frame numbers ({@code sequenceRange}, and each camera's, {@code cameraRanges}, where it read
+ * every camera) and those held out ({@code heldOut}). The one rule behind evaluate's note that a
+ * score is the model's fit, not a held-out score, and the report's {@code scoredOn}.
  */
 final class TrainedFrames {
 
@@ -39,13 +41,20 @@ final class TrainedFrames {
         String camera = trained.get("camera") instanceof String c ? c : null;
         SequenceRange range = recorded(trained, "sequenceRange");
         SequenceRange heldOut = recorded(trained, "heldOut");
+        // each camera's range where train recorded them (older model.json files record only the
+        // range over all cameras, which also covers the gaps between them)
+        Map<String, SequenceRange> byCamera = cameraRanges(trained);
         long overlap = 0;
         for (VideoSequence s : scored.sequences()) {
             TopicLabelledData.Numbered n = TopicLabelledData.numbered(s);
             if (camera != null && !camera.equals(n.camera())) {
                 continue;
             }
-            SequenceRange both = n.frames().overlap(range != null ? range : SequenceRange.ALL);
+            SequenceRange read = byCamera != null ? byCamera.get(n.camera()) : range;
+            if (byCamera != null && read == null) {
+                continue; // train read none of this camera's frames
+            }
+            SequenceRange both = n.frames().overlap(read != null ? read : SequenceRange.ALL);
             // frames train read, less those it held out (a --holdout inside --frames)
             overlap +=
                     size(both)
@@ -56,7 +65,9 @@ final class TrainedFrames {
                 scored.frameCount(),
                 source
                         + (camera != null ? ", camera " + camera : "")
-                        + (range != null ? ", frames " + range : "")
+                        + (byCamera != null
+                                ? ", frames " + perCamera(byCamera)
+                                : range != null ? ", frames " + range : "")
                         + (heldOut != null ? ", held out " + heldOut : " and no held-out range"));
     }
 
@@ -78,6 +89,32 @@ final class TrainedFrames {
         return trained.get(key) instanceof String r
                 ? SequenceRange.parse(r, "the model's lineage " + key)
                 : null;
+    }
+
+    /** The lineage's range of each camera read, or null where it records none. */
+    private static Map<String, SequenceRange> cameraRanges(Map<?, ?> trained) {
+        if (!(trained.get(TopicLabelledData.CAMERA_RANGES) instanceof Map<?, ?> recorded)) {
+            return null;
+        }
+        Map<String, SequenceRange> ranges = new TreeMap<>();
+        recorded.forEach(
+                (camera, r) ->
+                        ranges.put(
+                                camera.toString(),
+                                SequenceRange.parse(
+                                        String.valueOf(r),
+                                        "the model's lineage "
+                                                + TopicLabelledData.CAMERA_RANGES
+                                                + " of camera "
+                                                + camera)));
+        return ranges;
+    }
+
+    /** "0-599 of camera a, 1000-1500 of camera b". */
+    private static String perCamera(Map<String, SequenceRange> ranges) {
+        StringJoiner out = new StringJoiner(", ");
+        ranges.forEach((camera, r) -> out.add(r + " of camera " + camera));
+        return out.toString();
     }
 
     private static long size(SequenceRange r) {

@@ -55,6 +55,25 @@ class TrainedFramesTest {
     }
 
     @Test
+    void shouldCountOnlyEachCamerasOwnRangeWhereTheLineageRecordsThem() {
+        // Given a model trained without --camera on camera a's frames 0-9 and b's 20-29
+        Map<String, Object> trained = lineage(TOPIC, null, "0-29", null);
+        trained.put("cameraRanges", Map.of("a", "0-9", "b", "20-29"));
+        // When scored on a's frames 10-19, which lie between the two cameras' ranges, or on a
+        // camera train did not read, Then none is its training frame (the range over all cameras,
+        // 0-29, took all of a's 10-19 as trained on)
+        assertNull(TrainedFrames.note(trained, data(TOPIC, "a:10", 10)));
+        assertNull(TrainedFrames.note(trained, data(TOPIC, "c:0", 30)));
+        // And on a's 5-14 and b's 15-24, half of each is
+        assertEquals(
+                "the model was trained on 10 of these 20 frames (its model.json records "
+                        + TOPIC
+                        + ", frames 0-9 of camera a, 20-29 of camera b and no held-out range), so"
+                        + " this is partly its fit, not a held-out score",
+                TrainedFrames.note(trained, data(TOPIC, "a:5", 10, "b:15", 10)));
+    }
+
+    @Test
     void shouldCallPhotosOfTheSourceItWasTrainedOnItsFit() {
         Map<String, Object> trained = lineage("voc:/data/voc", null, null, null);
         LabelledData photos = data("voc:/data/voc", "2011_000003", 1, "2011_000006", 1);

@@ -31,6 +31,12 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class TopicLabelledData {
 
+    /**
+     * The lineage's key for each camera's first-last frame numbers read, when every camera was read
+     * (no camera asked for).
+     */
+    public static final String CAMERA_RANGES = "cameraRanges";
+
     /** How long a read waits for its next record before it gives up. */
     public static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
 
@@ -293,6 +299,13 @@ public final class TopicLabelledData {
         }
         out.put("frames", frames);
         out.put("sequenceRange", from + "-" + to);
+        if (request.camera() == null) {
+            // every camera's own range: the one above, over all of them, would take camera a's
+            // 0-599 and b's 1000-1500 to cover a's 600-999 too (TrainedFrames)
+            Map<String, String> ranges = new TreeMap<>();
+            byCamera.forEach((c, m) -> ranges.put(c, m.firstKey() + "-" + m.lastKey()));
+            out.put(CAMERA_RANGES, ranges);
+        }
         return out;
     }
 

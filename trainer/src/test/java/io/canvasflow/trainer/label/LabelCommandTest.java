@@ -444,6 +444,8 @@ class LabelCommandTest {
         assertEquals(20, read.frameCount());
         assertEquals(List.of("door:5"), read.sequences().stream().map(s -> s.id()).toList());
         assertEquals("5-24", read.lineage().get("sequenceRange"));
+        // and, read with no camera asked for, each camera's own range (here the one camera's)
+        assertEquals(Map.of("door", "5-24"), read.lineage().get("cameraRanges"));
     }
 
     @Test

@@ -87,6 +87,16 @@ class LauncherTest {
                                         + ": java refuses JAVA_OPTS=\"-Xlog:foo\" with a heap of 6g"
                                         + " (Invalid tag 'foo' in log selection.); fix or unset it")),
                 run(shell, launcher, Map.of("JAVA_OPTS", "-Xlog:foo")));
+        // and the info lines such a flag logs before java fails are not taken for the reason
+        assertEquals(
+                new Outcome(
+                        2,
+                        List.of(
+                                name
+                                        + ": java refuses JAVA_OPTS=\"-Xlog:gc* -Xmx100t\" with a"
+                                        + " heap of 6g (Could not reserve enough space for"
+                                        + " 107374182400KB object heap); fix or unset it")),
+                run(shell, launcher, Map.of("JAVA_OPTS", "-Xlog:gc* -Xmx100t")));
         assertEquals(
                 new Outcome(
                         2,

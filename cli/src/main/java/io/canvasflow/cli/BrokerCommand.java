@@ -5,6 +5,7 @@ import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.kafka.DataDirRefusedException;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.TopicNames;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
@@ -36,7 +37,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidTopicException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -142,12 +142,13 @@ public final class BrokerCommand extends BaseCommand {
         PrintWriter err = err();
         // A topic named twice was created once with the first count, the second without a word;
         // Kafka also refuses names that differ only in '.' and '_'
-        Map<String, TopicSpec> named = new LinkedHashMap<>();
-        for (TopicSpec t : topics) {
+        for (int i = 0; i < topics.size(); i++) {
+            TopicSpec t = topics.get(i);
             TopicSpec before =
-                    named.putIfAbsent(
-                            org.apache.kafka.common.internals.Topic.unifyCollisionChars(t.name()),
-                            t);
+                    topics.subList(0, i).stream()
+                            .filter(b -> TopicNames.collide(b.name(), t.name()))
+                            .findFirst()
+                            .orElse(null);
             if (before != null) {
                 return refuse(
                         err,
@@ -387,11 +388,10 @@ public final class BrokerCommand extends BaseCommand {
                 throw new TypeConversionException(
                         "expected NAME[:PARTITIONS] but found '" + value + "'");
             }
-            try {
-                // Kafka's own rule (characters, length, not . or ..), before the broker starts
-                org.apache.kafka.common.internals.Topic.validate(name);
-            } catch (InvalidTopicException e) {
-                throw new TypeConversionException(e.getMessage());
+            // Kafka's own rule (characters, length, not . or ..), before the broker starts
+            String problem = TopicNames.problem(name);
+            if (problem != null) {
+                throw new TypeConversionException(problem);
             }
             if (parts.length == 1) {
                 return new TopicSpec(name, 1);

@@ -1,9 +1,8 @@
 package io.canvasflow.clients;
 
+import io.canvasflow.schemas.TopicNames;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.internals.Topic;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -47,21 +46,19 @@ public final class CliValues {
     }
 
     /**
-     * Checks a topic name by Kafka's own rule (ASCII letters, digits, '.', '_' and '-', at most 249
-     * characters, not '.' or '..'), so that a bad one is refused with the other options rather than
-     * by the broker after work has started.
+     * Checks a topic name by Kafka's own rule ({@link TopicNames#problem}), so that a bad one is
+     * refused with the other options rather than by the broker after work has started.
      *
      * @param name the option's value
      * @return the name
      * @throws IllegalArgumentException with Kafka's sentence when the name is not a topic name
      */
     public static String topicName(String name) {
-        try {
-            Topic.validate(name);
-            return name;
-        } catch (InvalidTopicException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        String problem = TopicNames.problem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
+        return name;
     }
 
     /** A topic-name option's converter: {@link #topicName} at parse time. */

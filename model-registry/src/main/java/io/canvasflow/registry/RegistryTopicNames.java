@@ -1,15 +1,15 @@
 package io.canvasflow.registry;
 
+import io.canvasflow.schemas.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.internals.Topic;
 
 /**
  * The registry topics that {@code --models-topic}, {@code --assignments-topic} and {@code
  * --errors-topic} name, checked before anything is asked of the cluster: a name Kafka refuses, or
- * one topic named by two of them, would otherwise be found after some topics were created (the
- * cluster refuses the name), or never (a topic of two kinds, read with a warning per record).
+ * two names Kafka cannot tell apart, would otherwise be found after some topics were created (the
+ * cluster refuses the name), and one topic named by two of them never (a topic of two kinds, read
+ * with a warning per record).
  */
 final class RegistryTopicNames {
 
@@ -31,7 +31,7 @@ final class RegistryTopicNames {
      * @param errors {@code --errors-topic}, or null
      * @return the topics
      * @throws ModelRegistryException in one sentence naming the option whose name Kafka would not
-     *     take, or the two options that name the same topic
+     *     take, or the two options that name the same topic, or topics Kafka cannot tell apart
      */
     static ModelRegistryClient.RegistryTopics of(String models, String assignments, String errors) {
         ModelRegistryClient.RegistryTopics defaults = ModelRegistryClient.RegistryTopics.defaults();
@@ -42,20 +42,23 @@ final class RegistryTopicNames {
                         named(errors, defaults.errors(), "--errors-topic"));
         List<Named> seen = new ArrayList<>();
         for (Named n : named) {
-            try {
-                Topic.validate(n.topic());
-            } catch (InvalidTopicException e) {
+            String problem = TopicNames.problem(n.topic());
+            if (problem != null) {
                 throw new ModelRegistryException(
-                        n.option() + ": " + e.getMessage() + "; give a name Kafka takes");
+                        n.option() + ": " + problem + "; give a name Kafka takes");
             }
             for (Named earlier : seen) {
-                if (earlier.topic().equals(n.topic())) {
+                if (TopicNames.collide(earlier.topic(), n.topic())) {
                     throw new ModelRegistryException(
                             earlier.said()
                                     + " and "
                                     + n.said()
-                                    + " name the same topic; give each registry topic its own,"
-                                    + " as they hold records of different kinds");
+                                    + (earlier.topic().equals(n.topic())
+                                            ? " name the same topic"
+                                            : " name topics Kafka cannot tell apart ('.' and '_'"
+                                                    + " collide)")
+                                    + "; give each registry topic its own, as they hold records"
+                                    + " of different kinds");
                 }
             }
             seen.add(n);

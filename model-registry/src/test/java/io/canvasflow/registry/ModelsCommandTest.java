@@ -165,4 +165,41 @@ class ModelsCommandTest {
                         + " hold records of different kinds\n",
                 byDefault.err());
     }
+
+    @Test
+    void shouldRefuseTwoRegistryTopicsKafkaCannotTellApart() {
+        // Given registry topics that differ only in '.' and '_', which the cluster refuses as the
+        // second of them once the first was made
+        // When a model is published with them, or listed with one against a default
+        CommandRun publish =
+                offline(
+                        "publish",
+                        "models/ff",
+                        "--models-topic",
+                        "a.b",
+                        "--assignments-topic",
+                        "a_b");
+        CommandRun list =
+                offline(
+                        "list",
+                        "--assignments-topic",
+                        "model.errors",
+                        "--errors-topic",
+                        "model_errors");
+
+        // Then each is one sentence naming both, status 2, before anything is asked of the cluster
+        assertEquals(2, publish.exit(), publish.err());
+        assertEquals(
+                "canvasflow models publish: --models-topic a.b and --assignments-topic a_b name"
+                        + " topics Kafka cannot tell apart ('.' and '_' collide); give each registry"
+                        + " topic its own, as they hold records of different kinds\n",
+                publish.err());
+        assertEquals(2, list.exit(), list.err());
+        assertEquals(
+                "canvasflow models list: --assignments-topic model.errors and --errors-topic"
+                        + " model_errors name topics Kafka cannot tell apart ('.' and '_' collide);"
+                        + " give each registry topic its own, as they hold records of different"
+                        + " kinds\n",
+                list.err());
+    }
 }

@@ -3,10 +3,10 @@ package io.canvasflow.topology;
 import static io.canvasflow.topology.CanvasFlowConfig.*;
 
 import io.canvasflow.schemas.StoreNames;
+import io.canvasflow.schemas.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.internals.Topic;
 
 /**
  * The rules for the settings that name topics, as Kafka has them, checked when a configuration is
@@ -19,7 +19,7 @@ final class TopicSettings {
 
     /** The longest name Kafka Streams derives from the application id for its own topics. */
     static final String LONGEST_INTERNAL_SUFFIX =
-            "-" + StoreNames.PENDING_FRAMES_STORE + "-changelog";
+            ChangelogRoom.changelog("", StoreNames.PENDING_FRAMES_STORE);
 
     /** How a valid topic name reads, completing "must be ...". */
     static final String TOPIC_NAME =
@@ -38,12 +38,12 @@ final class TopicSettings {
 
     /** Whether Kafka takes a topic of this name. */
     static boolean isTopicName(String name) {
-        return Topic.isValid(name);
+        return TopicNames.problem(name) == null;
     }
 
     /** Whether the topics Kafka Streams names after this application id are valid names. */
     static boolean isApplicationId(String id) {
-        return !id.isEmpty() && Topic.isValid(id + LONGEST_INTERNAL_SUFFIX);
+        return !id.isEmpty() && isTopicName(id + LONGEST_INTERNAL_SUFFIX);
     }
 
     /**
@@ -64,7 +64,7 @@ final class TopicSettings {
             String a = (String) values.get(settings.get(i));
             for (int j = i + 1; j < settings.size(); j++) {
                 String b = (String) values.get(settings.get(j));
-                if (a.equals(b) || Topic.hasCollision(a, b)) {
+                if (TopicNames.collide(a, b)) {
                     throw new IllegalArgumentException(
                             "settings "
                                     + settings.get(i)
@@ -87,10 +87,10 @@ final class TopicSettings {
         }
         String app = (String) values.get(APPLICATION_ID);
         for (String store : List.of(StoreNames.CANVAS_STORE, StoreNames.PENDING_FRAMES_STORE)) {
-            String changelog = app + "-" + store + "-changelog";
+            String changelog = ChangelogRoom.changelog(app, store);
             for (String setting : settings) {
                 String topic = (String) values.get(setting);
-                if (topic.equals(changelog) || Topic.hasCollision(topic, changelog)) {
+                if (TopicNames.collide(topic, changelog)) {
                     throw new IllegalArgumentException(
                             "setting "
                                     + setting

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.label;
 
+import io.canvasflow.cli.options.CameraIds;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
@@ -430,10 +431,11 @@ public final class LabelCommand implements Callable<Integer> {
      * first frame, after the teacher loaded and the topic was made).
      */
     private void checkCameraId(String cameraId) {
-        if (cameraId.isBlank()) {
+        // the ids publish and models assign take (not blank, serve's length, on one line)
+        String problem = CameraIds.problem(cameraId);
+        if (problem != null) {
             throw new IllegalArgumentException(
-                    "a camera id must not be blank; give --camera ID, or leave it out to name the"
-                            + " frames after --source");
+                    "--camera: the id '" + CameraIds.shown(cameraId) + "' " + problem);
         }
         if (voc() != null && (cameraId.contains("/") || cameraId.contains("\\"))) {
             throw new IllegalArgumentException(

@@ -98,11 +98,14 @@ class LabelRefusalsTest {
 
     @Test
     void shouldRefuseABlankCameraIdForAFolderAsForATopic() throws Exception {
-        String sentence =
-                "a camera id must not be blank; give --camera ID, or leave it out to name the"
-                        + " frames after --source";
+        java.util.function.Function<String, String> sentence =
+                id ->
+                        "--camera: the id '"
+                                + id
+                                + "' is blank; give the id the camera's frames are published"
+                                + " under";
         // When a VOC folder is labelled for a blank camera (its files were named _000002.jpg)
-        assertRefused(label("--camera", " "), sentence);
+        assertRefused(label("--camera", " "), sentence.apply(" "));
         // And a topic is (it was refused at the first frame, after the topic was made), before
         // the cluster is asked
         List<String> args =
@@ -117,7 +120,7 @@ class LabelRefusalsTest {
                         "127.0.0.1:1");
         CommandRun topic = CommandRun.of(new LabelCommand(), args.toArray(String[]::new));
         assertEquals(2, topic.exit(), topic.err());
-        assertEquals("canvasflow label: " + sentence, topic.err().strip());
+        assertEquals("canvasflow label: " + sentence.apply(""), topic.err().strip());
         // And with a camera id the same run writes the folder, each file named after the camera
         CommandRun named = label("--camera", "cam");
         assertEquals(0, named.exit(), named.err());

@@ -67,8 +67,10 @@ public final class ReplayReport {
      * the report files of an earlier run there that this one does not write (a plot it has no data
      * for), so that the folder never shows an old plot beside new figures. Other files in the
      * folder are left alone. The files are written into a hidden folder inside it first and moved
-     * in only when all are written: a failure part-way leaves the folder as it was (and removes it
-     * when this call created it), never a report without its plots.
+     * in only when all are written: a failure while writing leaves the folder as it was (and
+     * removes it when this call created it), never a report without its plots. (A move that fails
+     * among the moves, a full disk or a permission changed meanwhile, can leave new files beside
+     * old ones; the failure says so.)
      *
      * @param result the figures
      * @param dir the folder
@@ -104,22 +106,29 @@ public final class ReplayReport {
             return written;
         } catch (IOException | RuntimeException e) {
             if (!existed) {
-                deleteTree(created);
+                deleteTree(created, e);
             }
             throw e;
         } finally {
-            deleteTree(staging);
+            deleteTree(staging, null);
         }
     }
 
-    /** Deletes a folder and what it holds, if it is there. */
-    private static void deleteTree(Path root) throws IOException {
+    /**
+     * Deletes a folder and what it holds, if it is there; best effort. A failure is added to the
+     * write's failure, if there is one, never put in its place (a written report stays written).
+     */
+    private static void deleteTree(Path root, Exception failure) {
         if (!Files.exists(root)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
             }
         }
     }

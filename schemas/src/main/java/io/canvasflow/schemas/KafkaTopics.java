@@ -69,12 +69,7 @@ public final class KafkaTopics {
                     }
                 } catch (TimeoutException e) {
                     if (failure == null) {
-                        failure =
-                                "topics were not created within "
-                                        + timeout.toSeconds()
-                                        + " s; is Kafka at "
-                                        + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                                        + "?";
+                        failure = notInTime(client, timeout);
                         cause = e;
                     }
                 }
@@ -88,12 +83,7 @@ public final class KafkaTopics {
             failure = "interrupted while creating topics";
             cause = e;
         } catch (TimeoutException e) {
-            failure =
-                    "topics were not created within "
-                            + timeout.toSeconds()
-                            + " s; is Kafka at "
-                            + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                            + "?";
+            failure = notInTime(client, timeout);
             cause = e;
         } catch (IllegalStateException e) {
             failure = e.getMessage();
@@ -108,6 +98,14 @@ public final class KafkaTopics {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static String notInTime(Map<String, Object> client, Duration timeout) {
+        return "topics were not created within "
+                + timeout.toSeconds()
+                + " s; is Kafka at "
+                + client.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                + "?";
     }
 
     /**

@@ -331,15 +331,7 @@ class CanvasFlowConfigTest {
                         "lag.warn.ms", "99999999999999999999");
 
         // Then each refusal says the setting's real bound, not just its least value
-        Map<String, String> said = new LinkedHashMap<>();
-        tooLarge.forEach(
-                (k, v) ->
-                        said.put(
-                                k,
-                                assertThrows(
-                                                IllegalArgumentException.class,
-                                                () -> CanvasFlowConfig.fromMap(Map.of(k, v)))
-                                        .getMessage()));
+        Map<String, String> said = refusals(tooLarge);
         assertEquals(
                 Map.of(
                         "frame.max.bytes",
@@ -411,15 +403,7 @@ class CanvasFlowConfigTest {
         bad.put("kafka.replication.factor", "0");
 
         // Then each is refused naming the setting and what Kafka takes
-        Map<String, String> said = new LinkedHashMap<>();
-        bad.forEach(
-                (k, v) ->
-                        said.put(
-                                k,
-                                assertThrows(
-                                                IllegalArgumentException.class,
-                                                () -> CanvasFlowConfig.fromMap(Map.of(k, v)))
-                                        .getMessage()));
+        Map<String, String> said = refusals(bad);
         String topicName =
                 " must be a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-', not '.' or"
                         + " '..', got '";
@@ -562,5 +546,19 @@ class CanvasFlowConfigTest {
                                 "CANVASFLOW_METRICS_PORT_8080_TCP_ADDR", "10.0.0.7",
                                 "CANVASFLOW_HTTP_PORT", "8081"))
                 .build();
+    }
+
+    /** Each setting's refusal, alone in a configuration, by key. */
+    private static Map<String, String> refusals(Map<String, String> settings) {
+        Map<String, String> said = new LinkedHashMap<>();
+        settings.forEach(
+                (k, v) ->
+                        said.put(
+                                k,
+                                assertThrows(
+                                                IllegalArgumentException.class,
+                                                () -> CanvasFlowConfig.fromMap(Map.of(k, v)))
+                                        .getMessage()));
+        return said;
     }
 }

@@ -64,6 +64,21 @@ class ServeStartupChecksTest {
         return serve(args.toArray(String[]::new));
     }
 
+    /** The -D settings that give serve its own topics, P-frames, P-masks and P-dlq, then more. */
+    private static String[] ownTopics(String prefix, String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "-D",
+                                "topic.frames=" + prefix + "-frames",
+                                "-D",
+                                "topic.masks=" + prefix + "-masks",
+                                "-D",
+                                "topic.dlq=" + prefix + "-dlq"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
     @Test
     void shouldSayNothingListensAtAWrongAddressWithinFifteenSeconds() {
         Outcome o =
@@ -86,14 +101,7 @@ class ServeStartupChecksTest {
 
     @Test
     void shouldSayHowToCreateMissingTopicsInsteadOfRetryingForever() {
-        Outcome o =
-                serveOnTestBroker(
-                        "-D",
-                        "topic.frames=absent-frames",
-                        "-D",
-                        "topic.masks=absent-masks",
-                        "-D",
-                        "topic.dlq=absent-dlq");
+        Outcome o = serveOnTestBroker(ownTopics("absent"));
 
         assertEquals(2, o.status(), o.err());
         assertEquals(1, o.err().lines().count(), o.err());
@@ -141,16 +149,8 @@ class ServeStartupChecksTest {
         // When serve starts on it
         Outcome o =
                 serveOnTestBroker(
-                        "--http-port",
-                        "0",
-                        "-D",
-                        "application.id=regrown-app",
-                        "-D",
-                        "topic.frames=regrown-frames",
-                        "-D",
-                        "topic.masks=regrown-masks",
-                        "-D",
-                        "topic.dlq=regrown-dlq");
+                        ownTopics(
+                                "regrown", "--http-port", "0", "-D", "application.id=regrown-app"));
 
         // Then it says so in one sentence, where each stream thread used to fail every few seconds
         // for ever with a stack trace
@@ -176,23 +176,20 @@ class ServeStartupChecksTest {
         kafka.broker().createTopics(Map.of("refused-masks", 1));
         Outcome o =
                 serveOnTestBroker(
-                        "--http-port",
-                        "0",
-                        "--create-topics",
-                        "-D",
-                        "kafka.default.client.supplier=" + RefusingClientSupplier.class.getName(),
-                        "-D",
-                        "topic.frames=refused-frames",
-                        "-D",
-                        "topic.masks=refused-masks",
-                        "-D",
-                        "topic.dlq=refused-dlq",
-                        "-D",
-                        "topic.models=refused-models",
-                        "-D",
-                        "topic.model.assignments=refused-assignments",
-                        "-D",
-                        "topic.model.errors=refused-errors");
+                        ownTopics(
+                                "refused",
+                                "--http-port",
+                                "0",
+                                "--create-topics",
+                                "-D",
+                                "kafka.default.client.supplier="
+                                        + RefusingClientSupplier.class.getName(),
+                                "-D",
+                                "topic.models=refused-models",
+                                "-D",
+                                "topic.model.assignments=refused-assignments",
+                                "-D",
+                                "topic.model.errors=refused-errors"));
 
         // Then its refusal is one line and status 2, not a stack trace and status 1
         assertEquals(2, o.status(), o.err());
@@ -309,21 +306,17 @@ class ServeStartupChecksTest {
         // Given a topic property the broker refuses for every changelog Kafka Streams creates
         Outcome o =
                 serveOnTestBroker(
-                        "--http-port",
-                        "0",
-                        "--create-topics",
-                        "-D",
-                        "models.follow=false",
-                        "-D",
-                        "application.id=bad-policy",
-                        "-D",
-                        "topic.frames=bad-policy-frames",
-                        "-D",
-                        "topic.masks=bad-policy-masks",
-                        "-D",
-                        "topic.dlq=bad-policy-dlq",
-                        "-D",
-                        "topic.cleanup.policy=bogus");
+                        ownTopics(
+                                "bad-policy",
+                                "--http-port",
+                                "0",
+                                "--create-topics",
+                                "-D",
+                                "models.follow=false",
+                                "-D",
+                                "application.id=bad-policy",
+                                "-D",
+                                "topic.cleanup.policy=bogus"));
 
         // Then serve stops with one sentence and status 1, where each new stream thread failed
         // the same way at its first rebalance, for ever

@@ -190,25 +190,7 @@ class ReplayCommandTest {
             registry.assign(AssignmentScope.DEFAULT, null, ff.version());
 
             // When the recurrent model is replayed on it
-            ReplayCommand.Settings settings =
-                    new ReplayCommand.Settings(
-                            new ReplayCommand.Cluster(
-                                    broker.bootstrapServers(),
-                                    "frames",
-                                    FrameRange.all(),
-                                    1,
-                                    false),
-                            new Footage(1, 3, null, 0),
-                            new ReplayCommand.Run(
-                                    List.of(ReplayMode.SEEDED_2),
-                                    ShippedModels.rnn(),
-                                    ShippedModels.feedForward(),
-                                    1,
-                                    Duration.ofMinutes(1)),
-                            new LatencyProbe(0, 0.8),
-                            dir.resolve("report"),
-                            null,
-                            Map.of());
+            ReplayCommand.Settings settings = onCluster(broker, "frames", 1, 3, 1);
             ReplayResult result =
                     ReplayCommand.replay(settings, new PrintWriter(new StringWriter(), true))
                             .result();
@@ -228,25 +210,7 @@ class ReplayCommandTest {
         // with four
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start()) {
             broker.createTopics(Map.of("one-partition", 1));
-            ReplayCommand.Settings settings =
-                    new ReplayCommand.Settings(
-                            new ReplayCommand.Cluster(
-                                    broker.bootstrapServers(),
-                                    "one-partition",
-                                    FrameRange.all(),
-                                    4,
-                                    false),
-                            new Footage(1, 2, null, 0),
-                            new ReplayCommand.Run(
-                                    List.of(ReplayMode.SEEDED_2),
-                                    ShippedModels.rnn(),
-                                    ShippedModels.feedForward(),
-                                    2,
-                                    Duration.ofMinutes(1)),
-                            new LatencyProbe(0, 0.8),
-                            dir.resolve("report"),
-                            null,
-                            Map.of());
+            ReplayCommand.Settings settings = onCluster(broker, "one-partition", 4, 2, 2);
 
             // When two stream threads are asked for
             IllegalArgumentException e =
@@ -272,6 +236,28 @@ class ReplayCommandTest {
                 assertEquals(0, end);
             }
         }
+    }
+
+    /**
+     * A seeded-2 replay of the shipped model on a cluster: one synthetic camera published to a
+     * topic made with these partitions if absent, these stream threads, no latency probe.
+     */
+    private ReplayCommand.Settings onCluster(
+            EmbeddedKafkaBroker broker, String topic, int partitions, int frames, int threads) {
+        return new ReplayCommand.Settings(
+                new ReplayCommand.Cluster(
+                        broker.bootstrapServers(), topic, FrameRange.all(), partitions, false),
+                new Footage(1, frames, null, 0),
+                new ReplayCommand.Run(
+                        List.of(ReplayMode.SEEDED_2),
+                        ShippedModels.rnn(),
+                        ShippedModels.feedForward(),
+                        threads,
+                        Duration.ofMinutes(1)),
+                new LatencyProbe(0, 0.8),
+                dir.resolve("report"),
+                null,
+                Map.of());
     }
 
     private static Map<String, Long> firstFrameResets(ModeResult m) {

@@ -156,56 +156,6 @@ public final class KafkaTopics {
     }
 
     /**
-     * Deletes those of the topics a command created that nothing has written to since: every
-     * partition's log end offset is still 0 (a record, committed or in an open transaction, moves
-     * it). Another instance or a publisher may have found a topic a moment after it was made; a
-     * topic with a record in it is theirs as much as this command's, and stays. Where the cluster
-     * cannot say (no answer in time, no right to describe), nothing is deleted.
-     *
-     * @param client client properties: bootstrap servers and security settings (others ignored)
-     * @param names the topics the command created
-     * @param timeout how long to wait for the cluster, for each step
-     * @return the names of the topics deleted
-     */
-    public static List<String> deleteIfUnwritten(
-            Map<String, Object> client, List<String> names, Duration timeout) {
-        if (names.isEmpty()) {
-            return List.of();
-        }
-        List<String> unwritten = new ArrayList<>(names);
-        try (Admin admin = admin(client)) {
-            Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-            admin.describeTopics(names)
-                    .allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach(
-                            (name, d) ->
-                                    d.partitions()
-                                            .forEach(
-                                                    p ->
-                                                            partitions.put(
-                                                                    new TopicPartition(
-                                                                            name, p.partition()),
-                                                                    OffsetSpec.latest())));
-            admin.listOffsets(partitions)
-                    .all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach(
-                            (partition, end) -> {
-                                if (end.offset() > 0) {
-                                    unwritten.remove(partition.topic());
-                                }
-                            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return List.of();
-        }
-        return deleteCreated(client, unwritten, timeout);
-    }
-
-    /**
      * Whether some producer has a transaction open on a topic: records not committed yet, which a
      * committed read does not see. Where the cluster cannot say (no right to describe producers, no
      * answer in time), the answer is yes: a caller asks before deleting.

@@ -217,7 +217,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         try {
             return start(settings, model, created);
         } catch (RuntimeException e) {
-            ServeTopics.deleteCreated(settings, created, e);
+            ServeTopics.sayCreated(settings, created);
             throw e;
         }
     }

@@ -4,25 +4,19 @@ import io.canvasflow.registry.ModelRegistryClient;
 import io.canvasflow.registry.ModelRegistryException;
 import io.canvasflow.schemas.KafkaTopics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topics {@code serve --create-topics} makes, and their removal when serve then fails to start:
- * it deletes those it created in that start, and only those, so that nothing half-made stays.
+ * The topics {@code serve --create-topics} makes. A failure within one creation request deletes
+ * what that request made ({@link KafkaTopics#createIfAbsent}); a failed start after it leaves them.
  */
 final class ServeTopics {
 
@@ -78,65 +72,22 @@ final class ServeTopics {
     }
 
     /**
-     * Deletes the topics a start created, when it then failed, with one INFO line naming them;
-     * never one that another instance or a publisher may use already. Instances started together
-     * race to create the topics, and the failing one may be the one that won: so nothing is deleted
-     * while the application's consumer group has a member, and a topic with a record in it stays
-     * ({@link KafkaTopics#deleteIfUnwritten}). A failure of the clean-up is added to the start's
-     * failure, never put in its place.
+     * Says which topics a start created, when it then failed: they stay. Instances started together
+     * race to create the topics, and the one that fails may be the one that made them, while
+     * another instance, not yet a member of the group (it waits for its model too), or the models
+     * Job is about to use them; nothing here can tell. What a setting refuses is refused before any
+     * topic is made; a failure after is not the user's input.
      *
      * @param config the settings
-     * @param created the topics that start created; none for nothing to do
-     * @param failure why the start failed
+     * @param created the topics that start created; none for nothing to say
      */
-    static void deleteCreated(CanvasFlowConfig config, List<String> created, Exception failure) {
-        if (created.isEmpty()) {
-            return;
-        }
-        try {
-            if (groupHasMembers(config)) {
-                LOG.info(
-                        "serve did not start; it leaves the topics it created ({}): other"
-                                + " instances of {} are running",
-                        String.join(", ", created),
-                        config.applicationId());
-                return;
-            }
-            List<String> deleted = KafkaTopics.deleteIfUnwritten(admin(config), created, TIMEOUT);
-            List<String> stayed = new ArrayList<>(created);
-            stayed.removeAll(deleted);
+    static void sayCreated(CanvasFlowConfig config, List<String> created) {
+        if (!created.isEmpty()) {
             LOG.info(
-                    "serve did not start, so it deleted the topics it had created: {}{}",
-                    deleted.isEmpty() ? "none" : String.join(", ", deleted),
-                    stayed.isEmpty()
-                            ? ""
-                            : "; it left "
-                                    + String.join(", ", stayed)
-                                    + " (written to since, or the cluster did not say)");
-        } catch (RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    /**
-     * Whether the application's consumer group has a member: another instance running. Where the
-     * cluster cannot say, it is taken to have one.
-     */
-    private static boolean groupHasMembers(CanvasFlowConfig config) {
-        try (Admin admin = Admin.create(admin(config))) {
-            return !admin.describeConsumerGroups(List.of(config.applicationId()))
-                    .all()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(config.applicationId())
-                    .members()
-                    .isEmpty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        } catch (ExecutionException e) {
-            return !(e.getCause() instanceof GroupIdNotFoundException); // never joined: none
-        } catch (TimeoutException | RuntimeException e) {
-            return true;
+                    "serve did not start; the topics it created stay for the next start or another"
+                            + " instance of {}: {}",
+                    config.applicationId(),
+                    String.join(", ", created));
         }
     }
 

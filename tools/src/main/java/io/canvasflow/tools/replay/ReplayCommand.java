@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -291,7 +292,7 @@ public final class ReplayCommand extends BaseCommand {
         }
         if (kafkaOptions.bootstrapServers() == null) {
             // an embedded broker's topic is made here; a cluster's may be there already, with
-            // other partitions: checked once it is there, before anything is published to it
+            // other partitions: checked against it before anything is made or published
             refuseIf(StartChecks.threadsProblem(threads, partitions, topic));
         }
         if (kafkaOptions.bootstrapServers() == null
@@ -433,6 +434,29 @@ public final class ReplayCommand extends BaseCommand {
         }
     }
 
+    /**
+     * The partitions of a topic on the cluster, from its full metadata; 0 where it does not exist.
+     *
+     * @throws IllegalArgumentException with one sentence where the cluster does not answer
+     */
+    private static int existingPartitions(CanvasFlowConfig config, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        KafkaClients.consumer(config, "canvasflow-replay-partitions"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            return consumer.listTopics(Duration.ofSeconds(30))
+                    .getOrDefault(topic, List.of())
+                    .size();
+        } catch (KafkaException e) {
+            throw new IllegalArgumentException(
+                    "could not list the topics at "
+                            + config.bootstrapServers()
+                            + ": "
+                            + e.getMessage());
+        }
+    }
+
     /** Publishes the synthetic cameras and video asked for; returns a description of the source. */
     private static String publish(Settings s, CanvasFlowConfig config, PrintWriter out)
             throws InterruptedException {
@@ -440,25 +464,20 @@ public final class ReplayCommand extends BaseCommand {
         if (s.footage().cameras() == 0 && s.footage().video() == null) {
             return s.cluster().topic();
         }
-        KafkaClients.createTopic(config, s.cluster().topic(), s.cluster().partitions());
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        KafkaClients.consumer(config, "canvasflow-replay-partitions"),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            String threads =
-                    StartChecks.threadsProblem(
-                            s.run().threads(),
-                            consumer.partitionsFor(s.cluster().topic(), Duration.ofSeconds(30))
-                                    .size(),
-                            s.cluster().topic());
-            if (threads != null) {
-                throw new IllegalArgumentException(threads);
-            }
+        // the topic as it is on the cluster, else as this command will make it: the threads are
+        // checked against it before anything is made or sent
+        int partitions = existingPartitions(config, s.cluster().topic());
+        if (partitions == 0) {
+            partitions = s.cluster().partitions();
         }
+        String threads =
+                StartChecks.threadsProblem(s.run().threads(), partitions, s.cluster().topic());
+        if (threads != null) {
+            throw new IllegalArgumentException(threads);
+        }
+        KafkaClients.createTopic(config, s.cluster().topic(), partitions);
         if (s.footage().cameras() > 0) {
-            List<String> ids =
-                    CameraIds.spread("cam-", s.footage().cameras(), s.cluster().partitions());
+            List<String> ids = CameraIds.spread("cam-", s.footage().cameras(), partitions);
             out.printf(
                     Locale.ROOT,
                     "Publishing %d synthetic camera(s) x %d frames with ground truth to %s...%n",

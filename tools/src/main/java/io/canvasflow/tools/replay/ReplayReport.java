@@ -69,8 +69,7 @@ public final class ReplayReport {
      * folder are left alone. The files are written into a hidden folder inside it first and moved
      * in only when all are written: a failure while writing leaves the folder as it was (and
      * removes it when this call created it), never a report without its plots. (A move that fails
-     * among the moves, a full disk or a permission changed meanwhile, can leave new files beside
-     * old ones; the failure says so.)
+     * among the moves, a permission changed meanwhile, can leave new files beside old ones.)
      *
      * @param result the figures
      * @param dir the folder
@@ -105,6 +104,7 @@ public final class ReplayReport {
             }
             return written;
         } catch (IOException | RuntimeException e) {
+            deleteTree(staging, e);
             if (!existed) {
                 deleteTree(created, e);
             }

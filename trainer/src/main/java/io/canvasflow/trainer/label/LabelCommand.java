@@ -160,6 +160,7 @@ public final class LabelCommand implements Callable<Integer> {
     static final class Destination {
         @Option(
                 names = "--to-topic",
+                converter = CliValues.TopicName.class,
                 description = "Topic for the labelled frames (default " + DEFAULT_TOPIC + ").")
         String toTopic;
 
@@ -432,16 +433,20 @@ public final class LabelCommand implements Callable<Integer> {
      */
     private void checkCameraId(String cameraId) {
         // the ids publish and models assign take (not blank, serve's length, on one line)
+        // named after --source where --camera is not given: the sentence says where it came from
+        String whose =
+                camera != null
+                        ? "--camera: the id '"
+                        : "the camera id taken from --source (give --camera ID), '";
         String problem = CameraIds.problem(cameraId);
         if (problem != null) {
-            throw new IllegalArgumentException(
-                    "--camera: the id '" + CameraIds.shown(cameraId) + "' " + problem);
+            throw new IllegalArgumentException(whose + CameraIds.shown(cameraId) + "' " + problem);
         }
         if (voc() != null && (cameraId.contains("/") || cameraId.contains("\\"))) {
             throw new IllegalArgumentException(
-                    "--camera "
-                            + cameraId
-                            + " names the files of the --voc folder and cannot hold / or \\; give"
+                    whose
+                            + CameraIds.shown(cameraId)
+                            + "' names the files of the --voc folder and cannot hold / or \\; give"
                             + " an id without them");
         }
     }

@@ -97,6 +97,25 @@ class LabelRefusalsTest {
     }
 
     @Test
+    void shouldRefuseATopicNameKafkaWouldRefuseBeforeAskingTheCluster() {
+        CommandRun run =
+                CommandRun.of(
+                        new LabelCommand(),
+                        "--source",
+                        frames.toString(),
+                        "--to-topic",
+                        "bad name!",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1");
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(
+                run.err().contains("--to-topic")
+                        && run.err().contains("'bad name!' contains one or more characters"),
+                run.err());
+        assertFalse(run.err().contains("127.0.0.1:1"), run.err());
+    }
+
+    @Test
     void shouldRefuseABlankCameraIdForAFolderAsForATopic() throws Exception {
         java.util.function.Function<String, String> sentence =
                 id ->
@@ -136,8 +155,8 @@ class LabelRefusalsTest {
         // (camera ../../x wrote its images beside the folder, outside it)
         assertRefused(
                 label("--camera", "../../x"),
-                "--camera ../../x names the files of the --voc folder and cannot hold / or \\;"
-                        + " give an id without them");
+                "--camera: the id '../../x' names the files of the --voc folder and cannot hold"
+                        + " / or \\; give an id without them");
         try (var left = Files.list(dir)) {
             assertTrue(
                     left.noneMatch(p -> p.getFileName().toString().startsWith("x_")),

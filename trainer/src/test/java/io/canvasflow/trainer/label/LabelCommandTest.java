@@ -600,8 +600,18 @@ class LabelCommandTest {
     @Test
     void shouldRefuseAConfidenceOutsideZeroToOneAndTwoDestinations() throws Exception {
         Path frames = frames(3, 1);
+        // (options of an onnx teacher: the motion teacher refuses them whatever their value)
+        String onnx = "onnx:" + dir.resolve("teacher.onnx");
         CommandRun confidence =
-                label("--source", frames.toString(), "--min-confidence", "2", "--voc", "x");
+                label(
+                        "--source",
+                        frames.toString(),
+                        "--teacher",
+                        onnx,
+                        "--min-confidence",
+                        "2",
+                        "--voc",
+                        "x");
         assertEquals(2, confidence.exit(), confidence.err());
         assertTrue(
                 confidence
@@ -610,7 +620,15 @@ class LabelCommandTest {
                 confidence.err());
 
         CommandRun size =
-                label("--source", frames.toString(), "--teacher-size", "axb", "--voc", "x");
+                label(
+                        "--source",
+                        frames.toString(),
+                        "--teacher",
+                        onnx,
+                        "--teacher-size",
+                        "axb",
+                        "--voc",
+                        "x");
         assertEquals(2, size.exit(), size.err());
         assertTrue(size.err().contains("--teacher-size expects WIDTHxHEIGHT"), size.err());
 

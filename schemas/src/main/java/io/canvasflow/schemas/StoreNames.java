@@ -20,4 +20,15 @@ public final class StoreNames {
     public static final String PENDING_FRAMES_STORE = "pending-frames-store";
 
     private StoreNames() {}
+
+    /**
+     * The changelog topic of a store, named as Kafka Streams names it.
+     *
+     * @param applicationId the application id (Kafka Streams' prefix of its internal topics)
+     * @param store the store's name, one of the constants above
+     * @return its topic name
+     */
+    public static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
+    }
 }

@@ -10,6 +10,15 @@ import org.apache.kafka.common.internals.Topic;
  */
 public final class TopicNames {
 
+    /** The longest topic name Kafka takes. */
+    public static final int MAX_LENGTH = 249;
+
+    /** How a valid topic name reads, completing "must be ...". */
+    public static final String RULE =
+            "a Kafka topic name: 1 to "
+                    + MAX_LENGTH
+                    + " letters, digits, '.', '_' or '-', not '.' or '..'";
+
     private TopicNames() {}
 
     /**

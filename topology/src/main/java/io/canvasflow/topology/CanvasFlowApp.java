@@ -385,7 +385,7 @@ public final class CanvasFlowApp implements AutoCloseable {
     /** The changelog topics of this application's stores. */
     private static List<String> changelogs(CanvasFlowConfig config) {
         return java.util.stream.Stream.of(StoreNames.CANVAS_STORE, StoreNames.PENDING_FRAMES_STORE)
-                .map(store -> ChangelogRoom.changelog(config.applicationId(), store))
+                .map(store -> StoreNames.changelog(config.applicationId(), store))
                 .toList();
     }
 

@@ -29,18 +29,7 @@ final class ChangelogRoom {
      * @return its topic name, as Kafka Streams names it
      */
     static String pendingFramesChangelog(CanvasFlowConfig config) {
-        return changelog(config.applicationId(), StoreNames.PENDING_FRAMES_STORE);
-    }
-
-    /**
-     * The changelog of a store, named as Kafka Streams names it.
-     *
-     * @param applicationId the application id (Kafka Streams' prefix of its internal topics)
-     * @param store the store's name, one of {@link StoreNames}
-     * @return its topic name
-     */
-    static String changelog(String applicationId, String store) {
-        return applicationId + "-" + store + "-changelog";
+        return StoreNames.changelog(config.applicationId(), StoreNames.PENDING_FRAMES_STORE);
     }
 
     /**

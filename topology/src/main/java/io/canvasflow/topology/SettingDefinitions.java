@@ -5,6 +5,7 @@ import static io.canvasflow.topology.CanvasFlowConfig.*;
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.schemas.FrameOrder;
+import io.canvasflow.schemas.TopicNames;
 import io.canvasflow.schemas.Topics;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -153,7 +154,7 @@ final class SettingDefinitions {
 
     private static ConfigDef definition() {
         Check nonBlank = Check.nonBlank();
-        Check topicName = Check.text(TopicSettings.TOPIC_NAME, TopicSettings::isTopicName);
+        Check topicName = Check.text(TopicNames.RULE, TopicSettings::isTopicName);
         return new ConfigDef()
                 .define(
                         BOOTSTRAP_SERVERS,

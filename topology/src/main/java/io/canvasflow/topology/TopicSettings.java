@@ -19,16 +19,12 @@ final class TopicSettings {
 
     /** The longest name Kafka Streams derives from the application id for its own topics. */
     static final String LONGEST_INTERNAL_SUFFIX =
-            ChangelogRoom.changelog("", StoreNames.PENDING_FRAMES_STORE);
-
-    /** How a valid topic name reads, completing "must be ...". */
-    static final String TOPIC_NAME =
-            "a Kafka topic name: 1 to 249 letters, digits, '.', '_' or '-', not '.' or '..'";
+            StoreNames.changelog("", StoreNames.PENDING_FRAMES_STORE);
 
     /** How a valid application id reads, completing "must be ...". */
     static final String APPLICATION_ID_TEXT =
             "letters, digits, '.', '_' or '-', 1 to "
-                    + (249 - LONGEST_INTERNAL_SUFFIX.length())
+                    + (TopicNames.MAX_LENGTH - LONGEST_INTERNAL_SUFFIX.length())
                     + " of them: it names the consumer group and begins the names of Kafka"
                     + " Streams' topics (such as APPLICATION_ID"
                     + LONGEST_INTERNAL_SUFFIX
@@ -87,7 +83,7 @@ final class TopicSettings {
         }
         String app = (String) values.get(APPLICATION_ID);
         for (String store : List.of(StoreNames.CANVAS_STORE, StoreNames.PENDING_FRAMES_STORE)) {
-            String changelog = ChangelogRoom.changelog(app, store);
+            String changelog = StoreNames.changelog(app, store);
             for (String setting : settings) {
                 String topic = (String) values.get(setting);
                 if (TopicNames.collide(topic, changelog)) {

@@ -375,7 +375,7 @@ final class ScaleBenchmark {
     record Changelog(int cameras, double meanValueBytes, byte[] sample) {
 
         static String topic(String app) {
-            return app + "-" + StoreNames.CANVAS_STORE + "-changelog";
+            return StoreNames.changelog(app, StoreNames.CANVAS_STORE);
         }
 
         static Changelog read(CanvasFlowConfig config, String app) {

@@ -3,6 +3,7 @@ package io.canvasflow.tools.demo;
 import io.canvasflow.clients.FollowResult;
 import io.canvasflow.clients.PublishResult;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.ReportFolder;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.trainer.Plots;
 import java.awt.Color;
@@ -169,8 +170,29 @@ final class DemoReport {
         return rows.stream().mapToLong(r -> r.counts().masks()).sum();
     }
 
+    /**
+     * Writes the JSON, the Markdown (over the "running" note) and the charts, all or nothing, as
+     * {@link ReportFolder} writes; the overlays beside them are the follower's.
+     */
     void write(Path out) throws IOException {
-        Files.createDirectories(out);
+        ReportFolder.write(
+                out,
+                FILES,
+                staging -> {
+                    List<Path> staged = new ArrayList<>(writeCharts(staging));
+                    List<String> charts =
+                            staged.stream().map(p -> p.getFileName().toString()).toList();
+                    staged.add(staging.resolve(JSON));
+                    Json.write(staging.resolve(JSON), json(charts));
+                    // the Markdown moves in last: until it does, the folder's note says the demo
+                    // is running or stopped, never that a report is there without its files
+                    staged.add(staging.resolve(MARKDOWN));
+                    Files.writeString(staged.get(staged.size() - 1), markdown());
+                    return staged;
+                });
+    }
+
+    private Map<String, Object> json(List<String> charts) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("modelDir", modelDir);
         json.put("modelVersion", modelVersion);
@@ -205,13 +227,12 @@ final class DemoReport {
         }
         json.put("cameras", cameras);
         json.put("overlaySamples", overlayPngs);
-        json.put("charts", List.of(LATENCY_CHART, MIOU_CHART));
-        Json.write(out.resolve(JSON), json);
-        Files.writeString(out.resolve(MARKDOWN), markdown());
-        writeCharts(out);
+        json.put("charts", charts);
+        return json;
     }
 
-    private void writeCharts(Path out) throws IOException {
+    private List<Path> writeCharts(Path out) throws IOException {
+        List<Path> written = new ArrayList<>();
         List<Plots.Series> latency = new ArrayList<>();
         List<Plots.Series> miou = new ArrayList<>();
         int k = 0;
@@ -234,6 +255,7 @@ final class DemoReport {
                             "latency (ms)",
                             latency),
                     out.resolve(LATENCY_CHART));
+            written.add(out.resolve(LATENCY_CHART));
         }
         if (!miou.isEmpty()) {
             Plots.writePng(
@@ -244,7 +266,9 @@ final class DemoReport {
                             miou,
                             Plots.Options.defaults().withYRange(0, 1)),
                     out.resolve(MIOU_CHART));
+            written.add(out.resolve(MIOU_CHART));
         }
+        return written;
     }
 
     private static Plots.Series line(String name, double[] x, double[] y, Color color) {

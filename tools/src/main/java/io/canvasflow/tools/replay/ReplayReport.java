@@ -2,6 +2,7 @@ package io.canvasflow.tools.replay;
 
 import io.canvasflow.clients.ClassMap;
 import io.canvasflow.tools.common.Json;
+import io.canvasflow.tools.common.ReportFolder;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.trainer.Plots;
 import java.awt.Color;
@@ -10,15 +11,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
 /**
  * Writes a {@link ReplayResult} as {@value #JSON}, {@value #MARKDOWN} and PNG plots, and renders
@@ -63,13 +61,8 @@ public final class ReplayReport {
                     SAMPLES_PLOT);
 
     /**
-     * Writes the JSON, the Markdown and the plots into a folder (created if needed), and removes
-     * the report files of an earlier run there that this one does not write (a plot it has no data
-     * for), so that the folder never shows an old plot beside new figures. Other files in the
-     * folder are left alone. The files are written into a hidden folder inside it first and moved
-     * in only when all are written: a failure while writing leaves the folder as it was (and
-     * removes it when this call created it), never a report without its plots. (A move that fails
-     * among the moves, a permission changed meanwhile, can leave new files beside old ones.)
+     * Writes the JSON, the Markdown and the plots into a folder, as {@link ReportFolder} writes:
+     * all or nothing, and an earlier run's plot this one has no data for is removed.
      *
      * @param result the figures
      * @param dir the folder
@@ -77,60 +70,18 @@ public final class ReplayReport {
      * @throws IOException when a file cannot be written or an old one removed
      */
     public static List<Path> write(ReplayResult result, Path dir) throws IOException {
-        Path created = dir.toAbsolutePath().normalize();
-        while (created.getParent() != null && !Files.exists(created.getParent())) {
-            created = created.getParent();
-        }
-        boolean existed = Files.exists(created);
-        Files.createDirectories(dir);
-        Path staging = Files.createTempDirectory(dir, ".replay-");
-        try {
-            List<Path> staged = new ArrayList<>();
-            Files.writeString(staging.resolve(JSON), json(result), StandardCharsets.UTF_8);
-            staged.add(staging.resolve(JSON));
-            Files.writeString(staging.resolve(MARKDOWN), markdown(result), StandardCharsets.UTF_8);
-            staged.add(staging.resolve(MARKDOWN));
-            staged.addAll(plots(result, staging));
-            List<Path> written = new ArrayList<>();
-            for (Path file : staged) {
-                Path target = dir.resolve(file.getFileName().toString());
-                Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-                written.add(target);
-            }
-            for (String name : FILES) {
-                if (!written.contains(dir.resolve(name))) {
-                    Files.deleteIfExists(dir.resolve(name));
-                }
-            }
-            return written;
-        } catch (IOException | RuntimeException e) {
-            deleteTree(staging, e);
-            if (!existed) {
-                deleteTree(created, e);
-            }
-            throw e;
-        } finally {
-            deleteTree(staging, null);
-        }
-    }
-
-    /**
-     * Deletes a folder and what it holds, if it is there; best effort. A failure is added to the
-     * write's failure, if there is one, never put in its place (a written report stays written).
-     */
-    private static void deleteTree(Path root, Exception failure) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-            }
-        }
+        return ReportFolder.write(
+                dir,
+                FILES,
+                staging -> {
+                    List<Path> staged = new ArrayList<>();
+                    staged.add(staging.resolve(JSON));
+                    Files.writeString(staged.get(0), json(result), StandardCharsets.UTF_8);
+                    staged.add(staging.resolve(MARKDOWN));
+                    Files.writeString(staged.get(1), markdown(result), StandardCharsets.UTF_8);
+                    staged.addAll(plots(result, staging));
+                    return staged;
+                });
     }
 
     // ---------------------------------------------------------------------------------------

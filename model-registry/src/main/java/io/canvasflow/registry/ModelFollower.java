@@ -83,6 +83,7 @@ public final class ModelFollower implements AutoCloseable {
      */
     public record Failing(long sinceMillis, String lastFailure) {}
 
+    private final UnreadableRecords unreadable = new UnreadableRecords(LOG, "model registry: ");
     private final Consumer<String, byte[]> consumer;
     private final RegistryPartitions partitions;
     private final Duration topicRecheck;
@@ -226,6 +227,9 @@ public final class ModelFollower implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                     apply(record);
                     any = true;
+                }
+                if (!any) {
+                    summariseUnreadable();
                 }
                 // Only after news: the end offsets are a request to the broker.
                 unchecked |= any;
@@ -387,16 +391,17 @@ public final class ModelFollower implements AutoCloseable {
         }
     }
 
-    /** Applies one record; a record that cannot be read is a log line and an announcement. */
+    /**
+     * Applies one record; a record that cannot be read is a log line and an announcement, for the
+     * first few of a topic, and then is counted until {@link UnreadableRecords#summarise()}.
+     */
     private void apply(ConsumerRecord<String, byte[]> record) {
-        String where =
-                record.topic() + " partition " + record.partition() + " offset " + record.offset();
         boolean models = record.topic().equals(modelsTopic);
         try {
             boolean understood = catalog.apply(models, record.key(), record.value());
             if (!understood) {
                 unreadable(
-                        where,
+                        record,
                         "key \""
                                 + record.key()
                                 + "\" does not fit its value (or names a pattern that does not"
@@ -405,14 +410,22 @@ public final class ModelFollower implements AutoCloseable {
                 listener.assignmentsChanged();
             }
         } catch (RuntimeException e) {
-            unreadable(where, e.getMessage());
+            unreadable(record, e.getMessage());
         }
     }
 
-    private void unreadable(String where, String why) {
-        String message = "skipped the record at " + where + ": " + why;
-        LOG.warn("model registry: {}", message);
-        listener.modelRefused(null, ModelErrorReason.UNREADABLE_RECORD, message);
+    private void unreadable(ConsumerRecord<String, byte[]> record, String why) {
+        String said = unreadable.skipped(record.topic(), record.partition(), record.offset(), why);
+        if (said != null) {
+            listener.modelRefused(null, ModelErrorReason.UNREADABLE_RECORD, said);
+        }
+    }
+
+    /** Says how many unreadable records went without a line of their own, once a poll is empty. */
+    private void summariseUnreadable() {
+        for (String line : unreadable.summarise()) {
+            listener.modelRefused(null, ModelErrorReason.UNREADABLE_RECORD, line);
+        }
     }
 
     /** Stops following and closes the consumer. */

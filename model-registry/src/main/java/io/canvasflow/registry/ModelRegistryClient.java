@@ -16,12 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -431,7 +429,7 @@ public final class ModelRegistryClient {
     private Snapshot read(boolean withRefusals) {
         ModelCatalog catalog = new ModelCatalog(false, new ModelCatalog.Listener() {});
         ReportedRefusals refusals = new ReportedRefusals();
-        UnreadableRecords unreadable = new UnreadableRecords();
+        UnreadableRecords unreadable = new UnreadableRecords(LOG, "");
         Set<String> holding = new java.util.TreeSet<>();
         Map<String, Object> config = new HashMap<>(kafka);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -474,7 +472,9 @@ public final class ModelRegistryClient {
                                 record.key(),
                                 record.value())) {
                             unreadable.skipped(
-                                    record,
+                                    record.topic(),
+                                    record.partition(),
+                                    record.offset(),
                                     "key \""
                                             + record.key()
                                             + "\" does not fit its value (or names a pattern that"
@@ -482,7 +482,11 @@ public final class ModelRegistryClient {
                         }
                     } catch (KafkaException | IllegalArgumentException e) {
                         // shows what it can read, and says what it could not
-                        unreadable.skipped(record, e.getMessage());
+                        unreadable.skipped(
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
+                                e.getMessage());
                     }
                 }
             }
@@ -493,44 +497,6 @@ public final class ModelRegistryClient {
         }
         catalog.caughtUp();
         return new Snapshot(catalog, refusals, holding);
-    }
-
-    /**
-     * The records a read could not use: a line each for the first few of a topic, then one line
-     * with the topic's count at the end of the read. A topic of another kind that is compacted (so
-     * not refused by {@link #checkKept()}) would otherwise be a line per record, thousands of them.
-     */
-    private static final class UnreadableRecords {
-
-        /** How many unreadable records of one topic get a line of their own. */
-        static final int LOGGED_PER_TOPIC = 5;
-
-        private final Map<String, Integer> counts = new TreeMap<>();
-
-        void skipped(ConsumerRecord<String, byte[]> record, String why) {
-            if (counts.merge(record.topic(), 1, Integer::sum) <= LOGGED_PER_TOPIC) {
-                LOG.warn(
-                        "skipped the unreadable record at {} partition {} offset {}: {}",
-                        record.topic(),
-                        record.partition(),
-                        record.offset(),
-                        why);
-            }
-        }
-
-        void summarise() {
-            counts.forEach(
-                    (topic, count) -> {
-                        if (count > LOGGED_PER_TOPIC) {
-                            LOG.warn(
-                                    "skipped {} unreadable records on topic {} in all (the first"
-                                            + " {} above); is it a registry topic?",
-                                    count,
-                                    topic,
-                                    LOGGED_PER_TOPIC);
-                        }
-                    });
-        }
     }
 
     private ProducerRecord<String, byte[]> modelRecord(String key, ModelPart value) {

@@ -167,6 +167,45 @@ class ModelFollowerEndToEndTest {
     }
 
     @Test
+    void shouldSayTheUnreadableRecordsOfAWrongCompactedTopicInAFewAnnouncements() throws Exception {
+        // Given a compacted topic (so not refused) of 12 records that are not models, named as the
+        // models topic
+        kafka.broker().createTopic("junk-models", 1, Map.of("cleanup.policy", "compact"));
+        kafka.broker().createTopic("junk-assign", 1, Map.of("cleanup.policy", "compact"));
+        try (KafkaProducer<String, byte[]> raw =
+                new KafkaProducer<>(
+                        kafka.clientConfig(), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 12; i++) {
+                raw.send(new ProducerRecord<>("junk-models", "frame-" + i, new byte[] {1, 2, 3}));
+            }
+        }
+        ModelRegistryEndToEndTest.Heard heard = new ModelRegistryEndToEndTest.Heard();
+
+        // When a follower reads it
+        try (ModelFollower follower =
+                fastFollower(kafka.clientConfig(), "junk-models", "junk-assign")) {
+            follower.start(heard);
+            assertTrue(follower.awaitCaughtUp(Duration.ofSeconds(30)));
+            await(() -> heard.refusals.size() >= 6, "the count of the rest");
+            Thread.sleep(500); // a few more empty polls: nothing more is said
+
+            // Then the first five are an announcement each, and the other seven one more
+            assertEquals(6, heard.refusals.size(), heard.refusals.toString());
+            assertTrue(
+                    heard.refusals
+                            .get(0)
+                            .startsWith(
+                                    "skipped the unreadable record at junk-models"
+                                            + " partition 0 offset 0: "),
+                    heard.refusals.get(0));
+            assertEquals(
+                    "skipped 12 unreadable records on topic junk-models in all (the first 5"
+                            + " above); is it a registry topic?",
+                    heard.refusals.get(5));
+        }
+    }
+
+    @Test
     void shouldFailForAsLongAsAnAclHidesATopicThenReadOnFromWhereItWas() throws Exception {
         // Given a broker that authorizes, where everyone may do what no ACL denies
         try (EmbeddedKafkaBroker broker =

@@ -338,8 +338,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("message.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
         config.put("replica.fetch.max.bytes", Integer.toString(MAX_MESSAGE_BYTES));
-        // Faster unfencing than the 2 s default; the whole cluster is one process.
-        config.put("broker.heartbeat.interval.ms", "250");
+        // Half of the 2 s default: a start and a close took as long as at 250 ms (0.2-0.4 s each,
+        // three runs each on this 2-core machine), where at 2 s a start took 0.5-0.8 s. Not less:
+        // the controller gives a heartbeat half this interval in its queue, and past that logs an
+        // ERROR ("controller event queue overloaded"), which at 250 ms a demo on a busy 2-core
+        // machine printed.
+        config.put("broker.heartbeat.interval.ms", "1000");
         // Modest thread pools and cleaner buffer: the host is shared with the tests.
         config.put("num.network.threads", "2");
         config.put("num.io.threads", "4");

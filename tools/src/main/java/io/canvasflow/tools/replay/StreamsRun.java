@@ -241,7 +241,9 @@ public final class StreamsRun implements AutoCloseable {
     }
 
     /**
-     * Deletes a run's topics and its application's internal topics; failures are logged.
+     * Deletes a run's topics, its application's internal topics and its consumer group (the
+     * application left it when it closed), so that a run on a cluster leaves nothing behind;
+     * failures are logged.
      *
      * @param config the run's settings (the cluster, the application id)
      * @param ownTopics the topics the run made
@@ -255,10 +257,16 @@ public final class StreamsRun implements AutoCloseable {
                 }
             }
             admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
+            admin.deleteConsumerGroups(List.of(config.applicationId()))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.warn("could not delete the topics of {}: {}", config.applicationId(), e.toString());
+            LOG.warn(
+                    "could not delete the topics and consumer group of {}: {}",
+                    config.applicationId(),
+                    e.toString());
         }
     }
 

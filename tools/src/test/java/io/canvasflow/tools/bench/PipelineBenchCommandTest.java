@@ -135,10 +135,13 @@ class PipelineBenchCommandTest {
                 assertTrue(
                         topics.stream().noneMatch(t -> t.startsWith("canvasflow-commit-probe-")),
                         topics.toString());
+                // and so did each run with its application's topics and consumer group
+                List<String> groups =
+                        admin.listGroups().all().get().stream().map(g -> g.groupId()).toList();
+                assertEquals(List.of(), groups);
                 assertTrue(
-                        admin.listGroups().all().get().stream()
-                                .noneMatch(g -> g.groupId().startsWith("canvasflow-commit-probe-")),
-                        "the commit probe's group");
+                        topics.stream().noneMatch(t -> t.startsWith("canvasflow-")),
+                        topics.toString());
             }
         }
     }

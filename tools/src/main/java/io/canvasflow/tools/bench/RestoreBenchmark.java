@@ -138,7 +138,7 @@ final class RestoreBenchmark {
                         t);
             }
         } finally {
-            ScaleBenchmark.deleteTopics(config, app);
+            ScaleBenchmark.deleteTopics(config);
             ScaleBenchmark.deleteTree(stateA);
             ScaleBenchmark.deleteTree(stateB);
         }

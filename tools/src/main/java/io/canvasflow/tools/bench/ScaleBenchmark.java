@@ -10,6 +10,7 @@ import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.MaskCollector;
 import io.canvasflow.tools.replay.StageTimes;
+import io.canvasflow.tools.replay.StreamsRun;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.CanvasFlowMetrics;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -318,7 +318,7 @@ final class ScaleBenchmark {
                     rss / Stats.MB);
             return run;
         } finally {
-            deleteTopics(config, app);
+            deleteTopics(config);
             deleteTree(common.work().resolve("state-" + app));
         }
     }
@@ -409,18 +409,13 @@ final class ScaleBenchmark {
         }
     }
 
-    static void deleteTopics(CanvasFlowConfig config, String app) {
-        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
-            List<String> names = new ArrayList<>();
-            for (String t : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
-                if (t.contains(app)) {
-                    names.add(t);
-                }
-            }
-            admin.deleteTopics(names).all().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // topics left behind on a benchmark broker cost nothing but disk
-        }
+    /**
+     * Deletes a run's topics, its application's internal topics and its consumer group, as replay
+     * does: on a cluster of the user's ({@code --bootstrap-servers}) a run leaves nothing behind.
+     */
+    static void deleteTopics(CanvasFlowConfig config) {
+        StreamsRun.deleteTopics(
+                config, List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic()));
     }
 
     static long treeBytes(Path dir) {

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Sizes a deployment from measured per-frame figures: CPU cores and serve instances,"
-                    + " Kafka bytes/s in and out, partitions, canvas-store bytes, restore time,"
+                    + " bytes/s written into Kafka (the cameras' frames, serve's masks and"
+                    + " changelog), partitions, canvas-store bytes, restore time,"
                     + " resident set, and GPUs (an estimate: not measured on a GPU). The figures"
                     + " are the ones docs/capacity.md was written from, or your own `bench scale"
                     + " --json` file. Prints a table and JSON."
@@ -253,8 +254,9 @@ public final class CapacityCommand extends BaseCommand {
             o.put("instances", e.cpu().instances());
             o.put("coresPerInstance", coresPerInstance);
             o.put("rssBytesPerInstance", Stats.finite(e.cpu().rssBytesPerInstance()));
-            o.put("kafkaInBytesPerSecond", Stats.finite(e.kafka().inBytesPerSecond()));
-            o.put("kafkaOutBytesPerSecond", Stats.finite(e.kafka().outBytesPerSecond()));
+            o.put("framesBytesPerSecond", Stats.finite(e.kafka().framesBytesPerSecond()));
+            o.put("serveWritesBytesPerSecond", Stats.finite(e.kafka().serveWritesBytesPerSecond()));
+            o.put("brokerInBytesPerSecond", Stats.finite(e.kafka().brokerInBytesPerSecond()));
             o.put("stateBytes", Stats.finite(e.state().bytes()));
             o.put("restoreSecondsPerInstance", Stats.finite(e.state().restoreSecondsPerInstance()));
             o.put("gpusEstimate", Stats.finite(e.gpu().gpus()));
@@ -270,6 +272,18 @@ public final class CapacityCommand extends BaseCommand {
         units.put("rssError", "formula / measured - 1 of the resident set, a fraction");
         units.put("commitShare", "a share of a stream thread's time, a fraction");
         units.put("bytes", "in bytes; the table's MB are 10^6 bytes");
+        units.put(
+                "framesBytesPerSecond",
+                "bytes per second the cameras write into Kafka (the frames topic)");
+        units.put(
+                "serveWritesBytesPerSecond",
+                "bytes per second serve writes into Kafka (masks and the canvas changelog):"
+                        + " broker ingress like the frames, not egress");
+        units.put(
+                "brokerInBytesPerSecond",
+                "the two together: bytes per second the brokers take in, before replication"
+                        + " (reads out of Kafka are not counted: serve's of the frames,"
+                        + " viewers' of the masks)");
         r.put("units", units);
         r.put(
                 "note",

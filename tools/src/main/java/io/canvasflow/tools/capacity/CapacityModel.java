@@ -18,9 +18,9 @@ import java.util.Locale;
  *       per thread make every commit longer. Kafka Streams runs one task per partition, so a plan
  *       that needs more stream threads than partitions, or a camera faster than one thread, is
  *       refused;
- *   <li>Kafka in = R x frame bytes (cameras to frames); serve reads it and writes R x (mask bytes +
- *       canvas bytes) (masks and the canvas store's changelog: every frame rewrites its camera's
- *       canvas);
+ *   <li>Kafka writes: the cameras write R x frame bytes (frames); serve reads them and writes R x
+ *       (mask bytes + canvas bytes) back into Kafka (masks and the canvas store's changelog: every
+ *       frame rewrites its camera's canvas); the brokers take both in, before replication;
  *   <li>state = cameras x canvas bytes (RocksDB across the instances; the changelog holds as much
  *       per replica);
  *   <li>restore of one instance's share = cameras / instances x canvas bytes / restore rate;
@@ -89,12 +89,19 @@ public final class CapacityModel {
             double rssBytesPerInstance) {}
 
     /**
-     * Kafka traffic.
+     * The bytes written into Kafka, before replication. Both are broker ingress: what serve
+     * produces is written into the brokers as the frames are.
      *
-     * @param inBytesPerSecond frames written by the cameras
-     * @param outBytesPerSecond masks and changelog written by serve
+     * @param framesBytesPerSecond frames written by the cameras
+     * @param serveWritesBytesPerSecond masks and canvas changelog written by serve
      */
-    public record Kafka(double inBytesPerSecond, double outBytesPerSecond) {}
+    public record Kafka(double framesBytesPerSecond, double serveWritesBytesPerSecond) {
+
+        /** Everything the brokers take in: the frames and serve's writes. */
+        public double brokerInBytesPerSecond() {
+            return framesBytesPerSecond + serveWritesBytesPerSecond;
+        }
+    }
 
     /**
      * The canvas store.

@@ -19,8 +19,9 @@ final class CapacityTable {
                     new Column("commit %", 9, "commitShare", 1, 0.01),
                     new Column("instances", 9, "instances", -1, 1),
                     new Column("RSS MB/i", 9, "rssBytesPerInstance", 0, Stats.MB),
-                    new Column("Kafka in MB/s", 12, "kafkaInBytesPerSecond", 1, Stats.MB),
-                    new Column("out MB/s", 12, "kafkaOutBytesPerSecond", 1, Stats.MB),
+                    new Column("frames MB/s", 12, "framesBytesPerSecond", 1, Stats.MB),
+                    new Column("serve writes MB/s", 18, "serveWritesBytesPerSecond", 1, Stats.MB),
+                    new Column("broker in MB/s", 15, "brokerInBytesPerSecond", 1, Stats.MB),
                     new Column("state MB", 10, "stateBytes", 1, Stats.MB),
                     new Column("restore s", 10, "restoreSecondsPerInstance", 3, 1),
                     new Column("GPUs*", 8, "gpusEstimate", 2, 1),
@@ -91,8 +92,11 @@ final class CapacityTable {
                                 + " still needs beside them; threads: stream threads, one per"
                                 + " core, more than the cores busy by the commit share (the time a"
                                 + " thread waits for its exactly-once commits, its core idle);"
-                                + " total f/s: all cameras together; MB: 10^6 bytes; /i: per"
-                                + " instance\n\n");
+                                + " total f/s: all cameras together; frames: written into Kafka"
+                                + " by the cameras; serve writes: masks and canvas changelog"
+                                + " serve writes into Kafka, broker ingress too, not egress;"
+                                + " broker in: the two, before replication (reads out of Kafka"
+                                + " not counted); MB: 10^6 bytes; /i: per instance\n\n");
         sb.append(
                 "The formulas against the measured runs (cores busy; resident set; commit"
                         + " time):\n");

@@ -169,8 +169,9 @@ class CapacityModelTest {
         // stream threads: the cores, and a thread for each one's commit waits
         assertTrue(e.cpu().streamThreads() > cores && e.cpu().streamThreads() < cores * 1.1);
         assertEquals((long) Math.ceil(e.cpu().streamThreads() / 8.0), e.cpu().instances());
-        assertEquals(10_000 * 6000.0, e.kafka().inBytesPerSecond(), 1e-6);
-        assertEquals(10_000 * (1500.0 + 9000.0), e.kafka().outBytesPerSecond(), 1e-6);
+        assertEquals(10_000 * 6000.0, e.kafka().framesBytesPerSecond(), 1e-6);
+        assertEquals(10_000 * (1500.0 + 9000.0), e.kafka().serveWritesBytesPerSecond(), 1e-6);
+        assertEquals(10_000 * (6000.0 + 1500.0 + 9000.0), e.kafka().brokerInBytesPerSecond(), 1e-6);
         assertEquals(9.0e6, e.state().bytes(), 1e-6);
         assertEquals(
                 9.0e6 / e.cpu().instances() / 30e6, e.state().restoreSecondsPerInstance(), 1e-9);
@@ -180,6 +181,70 @@ class CapacityModelTest {
                 480e6 + perInstance * 1.5e6 + 1000.0 / e.cpu().instances() * 10_000,
                 e.cpu().rssBytesPerInstance(),
                 1);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldSayThatServesKafkaBytesAreWrittenIntoTheBrokersBesideTheFrames(@TempDir Path dir)
+            throws Exception {
+        // Given the measured runs: 6,000 B frames, 1,500 B masks and 9,000 B canvases
+        Path file = dir.resolve("scale.json");
+        Files.writeString(file, io.canvasflow.tools.common.Json.pretty(measured()));
+        Path json = dir.resolve("capacity.json");
+
+        // When 100 cameras at 10 frames/s are sized
+        CommandRun run =
+                CommandRun.of(
+                        new CapacityCommand(),
+                        "--measured",
+                        file.toString(),
+                        "--cameras",
+                        "100",
+                        "--json",
+                        json.toString());
+
+        // Then the Kafka columns say what the brokers take in: the frames, serve's masks and
+        // changelog, and the two together, with the footnote and the JSON's units saying so
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(
+                run.out()
+                        .contains(
+                                "  cameras total f/s partitions    cores  threads  commit %"
+                                        + " instances  RSS MB/i  frames MB/s  serve writes MB/s"
+                                        + "  broker in MB/s   state MB  restore s    GPUs*"
+                                        + "   +cores*"
+                                        + System.lineSeparator()),
+                run.out());
+        assertTrue(
+                run.out()
+                        .contains(
+                                "frames: written into Kafka by the cameras; serve writes: masks"
+                                        + " and canvas changelog serve writes into Kafka, broker"
+                                        + " ingress too, not egress; broker in: the two, before"
+                                        + " replication (reads out of Kafka not counted)"),
+                run.out());
+        Map<String, Object> out =
+                io.canvasflow.tools.common.Json.parseObject(Files.readString(json));
+        Map<String, Object> estimate = ((List<Map<String, Object>>) out.get("estimates")).get(0);
+        Map<String, Object> units = (Map<String, Object>) out.get("units");
+        assertEquals(
+                List.of(
+                        1000 * 6000.0,
+                        1000 * (1500.0 + 9000.0),
+                        1000 * (6000.0 + 1500.0 + 9000.0),
+                        "bytes per second the cameras write into Kafka (the frames topic)",
+                        "bytes per second serve writes into Kafka (masks and the canvas"
+                                + " changelog): broker ingress like the frames, not egress",
+                        "the two together: bytes per second the brokers take in, before"
+                                + " replication (reads out of Kafka are not counted: serve's of"
+                                + " the frames, viewers' of the masks)"),
+                List.of(
+                        estimate.get("framesBytesPerSecond"),
+                        estimate.get("serveWritesBytesPerSecond"),
+                        estimate.get("brokerInBytesPerSecond"),
+                        units.get("framesBytesPerSecond"),
+                        units.get("serveWritesBytesPerSecond"),
+                        units.get("brokerInBytesPerSecond")));
     }
 
     @Test

@@ -8,9 +8,9 @@ import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.StartChecks;
+import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
         name = "model",
         description =
                 "Per-frame milliseconds (median, p90) and GFLOPs: 1..N iterations from a zero"
-                        + " canvas, 2 iterations seeded, and the feed-forward baseline, per input size.")
+                        + " canvas, 2 iterations seeded, and the feed-forward baseline, per input"
+                        + " size; the seeded frame over a zero-canvas one of the model's full count.")
 public final class ModelBenchCommand implements Callable<Integer> {
 
     @Mixin ModelOptions modelOptions;
@@ -45,9 +46,12 @@ public final class ModelBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-iterations",
-            defaultValue = "" + CanvasFlowConfig.DEFAULT_FULL_ITERATIONS,
-            description = "Longest zero-canvas run (default ${DEFAULT-VALUE}).")
-    int maxIterations;
+            paramLabel = "N",
+            description =
+                    "Longest zero-canvas run (default: the model's full count, its model.json's"
+                            + " iterationsTrained: what serve runs from a zero canvas and the"
+                            + " seeded ratio divides by).")
+    Integer maxIterations;
 
     @Option(
             names = "--frames",
@@ -64,11 +68,13 @@ public final class ModelBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (frames < 1 || maxIterations < 1 || (threads != null && threads < 1)) {
+        if (frames < 1
+                || (maxIterations != null && maxIterations < 1)
+                || (threads != null && threads < 1)) {
             return refuse(
                     frames < 1
                             ? "expected --frames >= 1 but found " + frames
-                            : maxIterations < 1
+                            : maxIterations != null && maxIterations < 1
                                     ? "expected --max-iterations >= 1 but found " + maxIterations
                                     : "expected --threads >= 1 but found " + threads);
         }
@@ -115,40 +121,59 @@ public final class ModelBenchCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         List<ModelBenchmark.Row> rows;
+        Map<String, Object> out = new LinkedHashMap<>();
+        int full;
         try (SegmentationModel rnn = SegmentationModel.load(rnnDir);
                 SegmentationModel ff = ffDir == null ? null : SegmentationModel.load(ffDir)) {
-            rows = ModelBenchmark.run(rnn, ff, parsed, maxIterations, frames);
+            // what serve runs from a zero canvas with this model, so the ratio is serve's
+            full = CanvasFlowConfig.defaults().fullIterations(rnn.spec());
+            out.put("model", rnn.spec().version());
+            out.put("baseline", ff == null ? null : ff.spec().version());
+            System.out.println(
+                    "Model "
+                            + rnn.spec().version()
+                            + ": "
+                            + full
+                            + " iterations from a zero canvas (what serve runs), "
+                            + ModelBenchmark.SEEDED
+                            + " seeded; baseline "
+                            + (ff == null ? "none" : ff.spec().version()));
+            int longest = maxIterations != null ? maxIterations : full;
+            rows = ModelBenchmark.run(rnn, ff, parsed, longest, full, frames);
         } catch (ModelLoadException e) {
             // parameters whose checksum matches but which do not fit the network
             return refuse(e.getMessage());
         }
-        Map<String, double[]> ratios = ModelBenchmark.seededRatios(rows, maxIterations);
+        List<ModelBenchmark.Ratio> ratios = ModelBenchmark.seededRatios(rows, full);
         System.out.print(ModelBenchmark.table(rows));
         System.out.println();
+        if (maxIterations != null && maxIterations < full) {
+            System.out.println(
+                    "--max-iterations "
+                            + maxIterations
+                            + " stops below the "
+                            + full
+                            + " iterations the model runs from zero, so the reference (zero-"
+                            + full
+                            + ") and the seeded ratio are not measured");
+        }
         ratios.forEach(
-                (size, r) ->
+                r ->
                         System.out.printf(
                                 Locale.ROOT,
-                                "%s: seeded-2 / zero-%d = %.3f in ms, %.3f in GFLOPs%n",
-                                size,
-                                maxIterations,
-                                r[0],
-                                r[1]));
+                                "%s: seeded-%d / zero-%d = %.3f in ms, %.3f in GFLOPs%n",
+                                r.size(),
+                                r.seededIterations(),
+                                r.zeroIterations(),
+                                r.msRatio(),
+                                r.gflopsRatio()));
         if (jsonOptions.json() != null) {
-            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("fullIterations", full);
             out.put("threads", threads);
             out.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+            out.put("loadAverage", Stats.finite(Stats.loadAverage()));
             out.put("rows", rows);
-            List<Map<String, Object>> ratioList = new ArrayList<>();
-            ratios.forEach(
-                    (size, r) -> {
-                        Map<String, Object> ratio = new LinkedHashMap<>();
-                        ratio.put("size", size);
-                        ratio.put("msRatio", r[0]);
-                        ratio.put("gflopsRatio", r[1]);
-                        ratioList.add(ratio);
-                    });
-            out.put("seededOverZero", ratioList);
+            out.put("seededOverZero", ratios);
             Json.write(jsonOptions.json(), out);
             System.out.println("Wrote " + jsonOptions.json());
         }

@@ -10,10 +10,8 @@ import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -24,7 +22,7 @@ import java.util.Random;
 public final class ModelBenchmark {
 
     /** Iterations of the seeded row: the topology's default. */
-    private static final int SEEDED = CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS;
+    static final int SEEDED = CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS;
 
     private ModelBenchmark() {}
 
@@ -55,6 +53,8 @@ public final class ModelBenchmark {
      * @param feedForward the baseline, or {@code null}
      * @param sizes input sizes as {width, height}
      * @param maxIterations highest iteration count from zero
+     * @param fullIterations the model's full count: the seed canvas is made with it, as serve makes
+     *     a camera's first canvas
      * @param frames measured frames per configuration (after warm-up)
      */
     public static List<Row> run(
@@ -62,6 +62,7 @@ public final class ModelBenchmark {
             SegmentationModel feedForward,
             int[][] sizes,
             int maxIterations,
+            int fullIterations,
             int frames) {
         List<Row> rows = new ArrayList<>();
         try (Segmenter rnnSeg = rnn.newSegmenter();
@@ -73,7 +74,7 @@ public final class ModelBenchmark {
                 BufferedImage[] images = images(w, h, 8);
                 CostModel cost = rnn.cost(w, h);
                 Canvas seed =
-                        rnnSeg.segment(request(images[0], null, maxIterations, w, h)).canvas();
+                        rnnSeg.segment(request(images[0], null, fullIterations, w, h)).canvas();
                 for (int k = 1; k <= maxIterations; k++) {
                     rows.add(
                             measure(
@@ -183,21 +184,47 @@ public final class ModelBenchmark {
         return out;
     }
 
-    /** Ratios the issue asks for, per size: seeded-2 time over zero-6 time, and GFLOPs likewise. */
-    public static Map<String, double[]> seededRatios(List<Row> rows, int fullIterations) {
-        Map<String, double[]> out = new LinkedHashMap<>();
+    /**
+     * A seeded frame's cost over a zero-canvas frame's, at one size.
+     *
+     * @param size input size, e.g. {@code 256x192}
+     * @param seededIterations the seeded row's iterations (the numerator)
+     * @param zeroIterations the zero-canvas row's iterations (the denominator): the model's full
+     *     count, what serve runs from a zero canvas
+     * @param msRatio median milliseconds, seeded over zero
+     * @param gflopsRatio GFLOPs, seeded over zero
+     */
+    public record Ratio(
+            String size,
+            int seededIterations,
+            int zeroIterations,
+            double msRatio,
+            double gflopsRatio) {}
+
+    /**
+     * Per size, the seeded row over the zero-canvas row of {@code zeroIterations}; none for a size
+     * whose zero-canvas runs stopped below it.
+     *
+     * @param rows the measured rows
+     * @param zeroIterations the reference: the model's full count
+     * @return the ratios, in the rows' order of sizes
+     */
+    public static List<Ratio> seededRatios(List<Row> rows, int zeroIterations) {
+        List<Ratio> out = new ArrayList<>();
         for (Row seeded : rows) {
             if (!seeded.mode().equals("seeded-" + SEEDED)) {
                 continue;
             }
-            for (Row full : rows) {
-                if (full.size().equals(seeded.size())
-                        && full.mode().equals("zero-" + fullIterations)) {
-                    out.put(
-                            seeded.size(),
-                            new double[] {
-                                seeded.medianMs() / full.medianMs(), seeded.gflops() / full.gflops()
-                            });
+            for (Row zero : rows) {
+                if (zero.size().equals(seeded.size())
+                        && zero.mode().equals("zero-" + zeroIterations)) {
+                    out.add(
+                            new Ratio(
+                                    seeded.size(),
+                                    SEEDED,
+                                    zeroIterations,
+                                    seeded.medianMs() / zero.medianMs(),
+                                    seeded.gflops() / zero.gflops()));
                 }
             }
         }

@@ -1,12 +1,24 @@
 package io.canvasflow.tools.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.model.Architecture;
+import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.ModelType;
+import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.testsupport.CommandRun;
+import io.canvasflow.tools.common.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ModelBenchCommandTest {
@@ -41,5 +53,88 @@ class ModelBenchCommandTest {
                                 + cores
                                 + " cores only compete for them"),
                 List.of(exit, err.toString(StandardCharsets.UTF_8).strip()));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldTakeTheSeededRatioAgainstTheZeroCanvasRunOfTheModelsFullCount(@TempDir Path dir)
+            throws Exception {
+        // Given a tiny model whose model.json says it was trained for 3 iterations, which serve
+        // then runs from a zero canvas
+        Path modelDir = dir.resolve("model");
+        ModelSpec saved;
+        try (SegmentationModel model =
+                SegmentationModel.initialize(tinySpecTrainedFor(3), DeviceChoice.CPU)) {
+            saved = model.save(modelDir);
+        }
+        Path json = dir.resolve("bench.json");
+
+        // When bench model runs it with no --max-iterations
+        CommandRun run =
+                CommandRun.of(
+                        new ModelBenchCommand(),
+                        "--model",
+                        modelDir.toString(),
+                        "--baseline",
+                        "none",
+                        "--sizes",
+                        "64x48",
+                        "--frames",
+                        "1",
+                        "--json",
+                        json.toString());
+
+        // Then it measures zero-1 to zero-3, divides the seeded frame by zero-3 and says so, and
+        // the JSON names the reference, the model, the (absent) baseline and the load average
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("64x48: seeded-2 / zero-3 = "), run.out());
+        Map<String, Object> out = Json.parseObject(Files.readString(json));
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) out.get("rows");
+        Map<String, Object> ratio = ((List<Map<String, Object>>) out.get("seededOverZero")).get(0);
+        assertEquals(
+                List.of(
+                        saved.version(),
+                        "null",
+                        3.0,
+                        List.of("zero-1", "zero-2", "zero-3", "seeded-2"),
+                        List.of("64x48", 2.0, 3.0),
+                        true,
+                        List.of(
+                                "model",
+                                "baseline",
+                                "fullIterations",
+                                "threads",
+                                "availableProcessors",
+                                "loadAverage",
+                                "rows",
+                                "seededOverZero")),
+                List.of(
+                        out.get("model"),
+                        String.valueOf(out.get("baseline")),
+                        out.get("fullIterations"),
+                        rows.stream().map(r -> r.get("mode")).toList(),
+                        List.of(
+                                ratio.get("size"),
+                                ratio.get("seededIterations"),
+                                ratio.get("zeroIterations")),
+                        ratio.containsKey("msRatio") && ratio.containsKey("gflopsRatio"),
+                        List.copyOf(out.keySet())));
+    }
+
+    /** An untrained tiny recurrent model of three classes for 64x48 frames. */
+    private static ModelSpec tinySpecTrainedFor(int iterations) {
+        return new ModelSpec(
+                ModelSpec.FORMAT_VERSION,
+                "test-rnn",
+                "unsaved",
+                new ModelSpec.Network(ModelType.RECURRENT, Architecture.tiny()),
+                List.of(
+                        new ModelSpec.ClassInfo("sky", "#87ceeb"),
+                        new ModelSpec.ClassInfo("road", "#505050"),
+                        new ModelSpec.ClassInfo("person", "#dc143c")),
+                new ModelSpec.InputSpec(
+                        64, 48, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}),
+                new ModelSpec.Training(iterations, "random weights for tests", Map.of(), "now"),
+                null);
     }
 }

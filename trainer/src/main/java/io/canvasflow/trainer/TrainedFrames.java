@@ -13,8 +13,9 @@ import java.util.TreeMap;
  * Which of the frames an evaluation scores its model was trained on, by the lineage {@code train}
  * recorded in its model.json: the source, and for topic data the camera (none: every camera), the
  * frame numbers ({@code sequenceRange}, and each camera's, {@code cameraRanges}, where it read
- * every camera) and those held out ({@code heldOut}). The one rule behind evaluate's note that a
- * score is the model's fit, not a held-out score, and the report's {@code scoredOn}.
+ * every camera) and those held out ({@code heldOut}), in each of the camera's runs in the topic
+ * that it read ({@code cameraRuns}). The one rule behind evaluate's note that a score is the
+ * model's fit, not a held-out score, and the report's {@code scoredOn}.
  */
 final class TrainedFrames {
 
@@ -44,11 +45,19 @@ final class TrainedFrames {
         // each camera's range where train recorded them (older model.json files record only the
         // range over all cameras, which also covers the gaps between them)
         Map<String, SequenceRange> byCamera = cameraRanges(trained);
+        // older model.json files record no runs: every run counts
+        Map<?, ?> runs =
+                trained.get(TopicLabelledData.CAMERA_RUNS) instanceof Map<?, ?> r ? r : null;
         long overlap = 0;
         for (VideoSequence s : scored.sequences()) {
             TopicLabelledData.Numbered n = TopicLabelledData.numbered(s);
             if (camera != null && !camera.equals(n.camera())) {
                 continue;
+            }
+            if (runs != null
+                    && !(runs.get(n.camera()) instanceof Number read
+                            && n.run() <= read.longValue())) {
+                continue; // a run labelled into the topic after train read it
             }
             SequenceRange read = byCamera != null ? byCamera.get(n.camera()) : range;
             if (byCamera != null && read == null) {

@@ -74,6 +74,23 @@ class TrainedFramesTest {
     }
 
     @Test
+    void shouldCountTheFramesOfEveryRunTrainReadAndNoneOfALaterRun() {
+        // Given a model trained on camera a's frames 0-9 of each of its 2 runs in the topic
+        Map<String, Object> trained = lineage(TOPIC, "a", "0-9", null);
+        trained.put("cameraRuns", Map.of("a", 2));
+        // When scored on frames 5-14 of a's first, second and third run (labelled since)
+        String note =
+                TrainedFrames.note(trained, data(TOPIC, "a:5", 10, "a:5@run2", 10, "a:5@run3", 10));
+        // Then the first two runs' 5-9 are its training frames, the third's are not
+        assertEquals(
+                "the model was trained on 10 of these 30 frames (its model.json records "
+                        + TOPIC
+                        + ", camera a, frames 0-9 and no held-out range), so this is partly its"
+                        + " fit, not a held-out score",
+                note);
+    }
+
+    @Test
     void shouldCallPhotosOfTheSourceItWasTrainedOnItsFit() {
         Map<String, Object> trained = lineage("voc:/data/voc", null, null, null);
         LabelledData photos = data("voc:/data/voc", "2011_000003", 1, "2011_000006", 1);

@@ -21,6 +21,8 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads labelled frames from a Kafka topic (as {@code canvasflow label} writes them): every
@@ -28,6 +30,12 @@ import org.apache.kafka.common.KafkaException;
  * consecutive frames become one sequence, so clip training and seeded evaluation chain them as the
  * topology would; a gap in the sequence numbers starts a new sequence. Each frame's capture time is
  * kept ({@link LabelledData#captureMs}), so that a seeded evaluation resets where serve would.
+ *
+ * <p>Each {@code label} run numbers its frames from the source's frame index, so two runs of one
+ * camera into one topic repeat numbers. As serve reads a camera's count going back (its
+ * SEQUENCE_RESTART), a frame numbered at or below its camera's frame before it, in the topic's
+ * order, starts a new run: each run keeps all its frames in sequences of its own, and a frame range
+ * selects by number within every run.
  */
 public final class TopicLabelledData {
 
@@ -36,6 +44,18 @@ public final class TopicLabelledData {
      * (no camera asked for).
      */
     public static final String CAMERA_RANGES = "cameraRanges";
+
+    /**
+     * The lineage's key for how many runs each camera read has in the topic (a run after the first
+     * starts where the camera's frame numbers start again): a run labelled into the topic later is
+     * not one that was read.
+     */
+    public static final String CAMERA_RUNS = "cameraRuns";
+
+    /** What a sequence's id puts between its first frame number and its run after the first. */
+    private static final String RUN_MARK = "@run";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicLabelledData.class);
 
     /** How long a read waits for its next record before it gives up. */
     public static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
@@ -75,7 +95,9 @@ public final class TopicLabelledData {
      *     labelled frame matches
      */
     public static LabelledData read(Request request) {
-        Map<String, TreeMap<Long, Captured>> byCamera = new LinkedHashMap<>();
+        // camera -> run -> frame number -> frame; numbers only rise within a run
+        Map<String, TreeMap<Integer, TreeMap<Long, Captured>>> byCamera = new LinkedHashMap<>();
+        Map<String, long[]> lastNumberAndRun = new LinkedHashMap<>();
         List<String> classes = null;
         String teacher = null;
         TreeSet<String> allCameras = new TreeSet<>();
@@ -96,6 +118,9 @@ public final class TopicLabelledData {
                         continue;
                     }
                     allCameras.add(frame.getCameraId());
+                    // over every frame of the camera, selected or not, so that a run's number
+                    // does not depend on the range asked for
+                    int run = runOf(lastNumberAndRun, frame.getCameraId(), frame.getSequence());
                     if (frame.getGroundTruth() == null
                             || (request.camera() != null
                                     && !request.camera().equals(frame.getCameraId()))
@@ -120,6 +145,7 @@ public final class TopicLabelledData {
                                         + "; read one labelling at a time");
                     }
                     byCamera.computeIfAbsent(frame.getCameraId(), c -> new TreeMap<>())
+                            .computeIfAbsent(run, r -> new TreeMap<>())
                             .put(
                                     frame.getSequence(),
                                     new Captured(
@@ -153,6 +179,23 @@ public final class TopicLabelledData {
         if (byCamera.isEmpty()) {
             throw new DatasetException(noFrames(request, allCameras));
         }
+        Map<String, Integer> runs = new TreeMap<>();
+        byCamera.keySet().forEach(c -> runs.put(c, (int) lastNumberAndRun.get(c)[1]));
+        byCamera.forEach(
+                (c, byRun) -> {
+                    if (byRun.size() > 1) {
+                        LOG.info(
+                                "Camera {}'s {} frames read from topic {} come from {} runs (its"
+                                        + " frame numbers start again, as each label run numbers"
+                                        + " from its footage's start): each run is kept as"
+                                        + " sequences of its own, and frame ranges select by"
+                                        + " number within every run",
+                                c,
+                                byRun.values().stream().mapToInt(Map::size).sum(),
+                                topic,
+                                byRun.size());
+                    }
+                });
         List<VideoSequence> sequences = new ArrayList<>();
         List<long[]> captureMs = new ArrayList<>();
         sequences(byCamera, sequences, captureMs);
@@ -160,8 +203,25 @@ public final class TopicLabelledData {
                 ClassTable.withVocPalette(classes),
                 sequences,
                 "labelled frames of topic " + topic,
-                lineage(request, byCamera, teacher),
+                lineage(request, byCamera, runs, teacher),
                 captureMs);
+    }
+
+    /**
+     * The run a camera's frame belongs to, from 1: a number at or below the camera's frame before
+     * it starts the next one, as serve's SEQUENCE_RESTART.
+     */
+    private static int runOf(Map<String, long[]> lastNumberAndRun, String camera, long number) {
+        long[] last = lastNumberAndRun.get(camera);
+        if (last == null) {
+            lastNumberAndRun.put(camera, new long[] {number, 1});
+            return 1;
+        }
+        if (number <= last[0]) {
+            last[1]++;
+        }
+        last[0] = number;
+        return (int) last[1];
     }
 
     /** A labelled frame and when it was captured, epoch milliseconds. */
@@ -171,13 +231,15 @@ public final class TopicLabelledData {
      * Which camera's frames, by their sequence numbers, one of {@link #read}'s sequences holds.
      *
      * @param camera the camera
+     * @param run the camera's run in the topic, from 1 (its frame numbers started again)
      * @param frames the sequence's frame numbers, consecutive
      */
-    public record Numbered(String camera, SequenceRange frames) {}
+    public record Numbered(String camera, int run, SequenceRange frames) {}
 
     /**
-     * The camera and frame numbers of a sequence {@link #read} made, from its id ({@code
-     * CAMERA:FIRST}): for what a model's lineage says it was trained on.
+     * The camera, run and frame numbers of a sequence {@link #read} made, from its id ({@code
+     * CAMERA:FIRST}, or {@code CAMERA:FIRST@runN} in a camera's run after the first): for what a
+     * model's lineage says it was trained on.
      *
      * @throws IllegalArgumentException when the id is not one {@link #read} gives
      */
@@ -187,12 +249,22 @@ public final class TopicLabelledData {
             if (colon < 0) {
                 throw new NumberFormatException("no colon");
             }
-            long first = Long.parseLong(s.id().substring(colon + 1));
+            String[] firstAndRun = s.id().substring(colon + 1).split(RUN_MARK, -1);
+            if (firstAndRun.length > 2) {
+                throw new NumberFormatException("two run marks");
+            }
+            long first = Long.parseLong(firstAndRun[0]);
+            int run = firstAndRun.length == 2 ? Integer.parseInt(firstAndRun[1]) : 1;
             return new Numbered(
-                    s.id().substring(0, colon), new SequenceRange(first, first + s.size() - 1));
+                    s.id().substring(0, colon),
+                    run,
+                    new SequenceRange(first, first + s.size() - 1));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
-                    "expected a sequence of a labelled-frames topic, named CAMERA:FIRST, but found "
+                    "expected a sequence of a labelled-frames topic, named CAMERA:FIRST or"
+                            + " CAMERA:FIRST"
+                            + RUN_MARK
+                            + "N, but found "
                             + s.id(),
                     e);
         }
@@ -241,31 +313,18 @@ public final class TopicLabelledData {
     }
 
     /**
-     * Adds each camera's runs of consecutive sequence numbers to {@code sequences}, sorted by id,
-     * and their frames' capture times to {@code captureMs} in the same order.
+     * Adds each camera's stretches of consecutive sequence numbers, within each of its runs, to
+     * {@code sequences}, sorted by id, and their frames' capture times to {@code captureMs} in the
+     * same order.
      */
     private static void sequences(
-            Map<String, TreeMap<Long, Captured>> byCamera,
+            Map<String, TreeMap<Integer, TreeMap<Long, Captured>>> byCamera,
             List<VideoSequence> sequences,
             List<long[]> captureMs) {
         TreeMap<String, List<Captured>> runs = new TreeMap<>();
-        for (Map.Entry<String, TreeMap<Long, Captured>> camera : byCamera.entrySet()) {
-            List<Captured> run = new ArrayList<>();
-            long first = -1;
-            long previous = -2;
-            for (Map.Entry<Long, Captured> f : camera.getValue().entrySet()) {
-                if (f.getKey() != previous + 1 && !run.isEmpty()) {
-                    runs.put(id(camera.getKey(), first), run);
-                    run = new ArrayList<>();
-                }
-                if (run.isEmpty()) {
-                    first = f.getKey();
-                }
-                run.add(f.getValue());
-                previous = f.getKey();
-            }
-            runs.put(id(camera.getKey(), first), run);
-        }
+        byCamera.forEach(
+                (camera, byRun) ->
+                        byRun.forEach((run, numbered) -> stretches(camera, run, numbered, runs)));
         runs.forEach(
                 (id, run) -> {
                     sequences.add(
@@ -274,13 +333,42 @@ public final class TopicLabelledData {
                 });
     }
 
-    /** A sequence's id: its camera and first frame number, as {@link #numbered} reads it. */
-    private static String id(String camera, long first) {
-        return camera + ":" + first;
+    /** Puts one run's stretches of consecutive numbers into {@code out}, by id. */
+    private static void stretches(
+            String camera,
+            int run,
+            TreeMap<Long, Captured> numbered,
+            Map<String, List<Captured>> out) {
+        List<Captured> stretch = new ArrayList<>();
+        long first = -1;
+        long previous = -2;
+        for (Map.Entry<Long, Captured> f : numbered.entrySet()) {
+            if (f.getKey() != previous + 1 && !stretch.isEmpty()) {
+                out.put(id(camera, run, first), stretch);
+                stretch = new ArrayList<>();
+            }
+            if (stretch.isEmpty()) {
+                first = f.getKey();
+            }
+            stretch.add(f.getValue());
+            previous = f.getKey();
+        }
+        out.put(id(camera, run, first), stretch);
+    }
+
+    /**
+     * A sequence's id: its camera, first frame number and run after the first, as {@link #numbered}
+     * reads it.
+     */
+    private static String id(String camera, int run, long first) {
+        return camera + ":" + first + (run > 1 ? RUN_MARK + run : "");
     }
 
     private static Map<String, Object> lineage(
-            Request request, Map<String, TreeMap<Long, Captured>> byCamera, String teacher) {
+            Request request,
+            Map<String, TreeMap<Integer, TreeMap<Long, Captured>>> byCamera,
+            Map<String, Integer> runs,
+            String teacher) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", "topic:" + request.topic().name());
         if (teacher != null) {
@@ -292,20 +380,30 @@ public final class TopicLabelledData {
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
         int frames = 0;
-        for (TreeMap<Long, Captured> m : byCamera.values()) {
-            from = Math.min(from, m.firstKey());
-            to = Math.max(to, m.lastKey());
-            frames += m.size();
+        Map<String, String> ranges = new TreeMap<>();
+        for (Map.Entry<String, TreeMap<Integer, TreeMap<Long, Captured>>> camera :
+                byCamera.entrySet()) {
+            long cameraFrom = Long.MAX_VALUE;
+            long cameraTo = Long.MIN_VALUE;
+            for (TreeMap<Long, Captured> m : camera.getValue().values()) {
+                cameraFrom = Math.min(cameraFrom, m.firstKey());
+                cameraTo = Math.max(cameraTo, m.lastKey());
+                frames += m.size();
+            }
+            from = Math.min(from, cameraFrom);
+            to = Math.max(to, cameraTo);
+            ranges.put(camera.getKey(), cameraFrom + "-" + cameraTo);
         }
+        // every frame of every run; the ranges are frame numbers, read in every run
         out.put("frames", frames);
         out.put("sequenceRange", from + "-" + to);
         if (request.camera() == null) {
             // every camera's own range: the one above, over all of them, would take camera a's
             // 0-599 and b's 1000-1500 to cover a's 600-999 too (TrainedFrames)
-            Map<String, String> ranges = new TreeMap<>();
-            byCamera.forEach((c, m) -> ranges.put(c, m.firstKey() + "-" + m.lastKey()));
             out.put(CAMERA_RANGES, ranges);
         }
+        // so that a run labelled into the topic after this read is not taken as read
+        out.put(CAMERA_RUNS, runs);
         return out;
     }
 

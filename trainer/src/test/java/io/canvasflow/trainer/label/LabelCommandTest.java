@@ -67,6 +67,38 @@ class LabelCommandTest {
     }
 
     @Test
+    void shouldKeepEveryFrameOfTwoLabelRunsOfOneCameraIntoOneTopicAsRunsOfTheirOwn()
+            throws Exception {
+        // Given two label runs of camera X into one topic, each numbering its frames from 0:
+        // frames 5-19 of one footage, then 5-29 of another
+        String[] teacher = {"--camera", "X", "--warm-up", "5", "--min-area", "20"};
+        assertEquals(0, labelInto("labelled-runs", with(frames(20, 5), teacher)).exit());
+        assertEquals(0, labelInto("labelled-runs", with(frames(30, 8), teacher)).exit());
+        // When the topic is read, whole and for frames 10-14
+        LabelledData whole = read("labelled-runs", "X");
+        LabelledData some = readRange("labelled-runs", "X", new SequenceRange(10, 14));
+        // Then every frame of both runs is there, each run a sequence of its own (the second run
+        // replaced the first's frames of the same numbers, and the two were chained as one)
+        assertEquals(List.of("X:5 x15", "X:5@run2 x25"), idsAndSizes(whole));
+        assertEquals(40, whole.lineage().get("frames"));
+        assertEquals("5-29", whole.lineage().get("sequenceRange"));
+        assertEquals(Map.of("X", 2), whole.lineage().get(TopicLabelledData.CAMERA_RUNS));
+        // And a range selects by number within every run
+        assertEquals(List.of("X:10 x5", "X:10@run2 x5"), idsAndSizes(some));
+        assertEquals(10, some.lineage().get("frames"));
+    }
+
+    private static String[] with(Path frames, String... args) {
+        List<String> all = new ArrayList<>(List.of("--source", frames.toString()));
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    private static List<String> idsAndSizes(LabelledData data) {
+        return data.sequences().stream().map(s -> s.id() + " x" + s.size()).toList();
+    }
+
+    @Test
     void shouldFailAndWriteNothingWhenTheTeacherLabelsNothing() throws Exception {
         // Given frames in which nothing moves
         Path frames = frames(30, Integer.MAX_VALUE);
@@ -523,12 +555,16 @@ class LabelCommandTest {
     }
 
     private LabelledData read(String topic, String camera) {
+        return readRange(topic, camera, SequenceRange.ALL);
+    }
+
+    private LabelledData readRange(String topic, String camera, SequenceRange range) {
         return TopicLabelledData.read(
                 new TopicLabelledData.Request(
                         Map.of("bootstrap.servers", kafka.bootstrapServers()),
                         Topics.FRAMES_LABELLED.withName(topic),
                         camera,
-                        SequenceRange.ALL,
+                        range,
                         null,
                         0,
                         0,

@@ -285,12 +285,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                                     rnn.spec().input().width(),
                                     rnn.spec().input().height()));
             String note = TrainedFrames.note(trained, opened);
-            LabelledData labelled = note != null ? scoredOn(opened, note) : opened;
+            ModelClassMapping.Chosen mapping =
+                    ModelClassMapping.choose(rnn.spec(), opened.classes(), classMap.file());
+            LabelledData labelled = recorded(opened, note, mapping);
             FootageEvaluation result =
                     FootageEvaluation.run(
                             rnn,
                             labelled,
-                            ModelClassMapping.of(rnn.spec(), labelled.classes(), classMap.file()),
+                            mapping.mapping(),
                             maxIterations(rnn.spec()),
                             maxGapMs != null ? maxGapMs : FrameOrder.DEFAULT_MAX_GAP_MS);
             String markdown = result.markdown();
@@ -306,13 +308,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * Says, on stderr and in the report's lineage ({@code scoredOn}), that the model was trained on
-     * the frames it is scored on, or on some of them ({@link TrainedFrames}).
+     * The data with the report's lineage: the class map it is scored through and where that came
+     * from (a score depends on it), and, also said on stderr, that the model was trained on the
+     * frames it is scored on, or on some of them ({@code scoredOn}, from {@link TrainedFrames}).
+     *
+     * @param note what {@link TrainedFrames} says, or null
      */
-    private static LabelledData scoredOn(LabelledData data, String note) {
-        System.err.println("canvasflow evaluate: " + note);
+    private static LabelledData recorded(
+            LabelledData data, String note, ModelClassMapping.Chosen mapping) {
         Map<String, Object> lineage = new LinkedHashMap<>(data.lineage());
-        lineage.put("scoredOn", note);
+        lineage.put(ModelClassMapping.LINEAGE_KEY, mapping.mapping().names());
+        lineage.put(ModelClassMapping.FROM_KEY, mapping.from());
+        if (note != null) {
+            System.err.println("canvasflow evaluate: " + note);
+            lineage.put("scoredOn", note);
+        }
         return new LabelledData(
                 data.classes(), data.sequences(), data.description(), lineage, data.captureMs());
     }

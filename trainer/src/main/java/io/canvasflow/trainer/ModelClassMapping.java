@@ -19,7 +19,26 @@ final class ModelClassMapping {
     /** The lineage entry of a model trained with a class map: source class to target or ignore. */
     static final String LINEAGE_KEY = "classMap";
 
+    /** The report's entry for where the mapping came from, beside {@link #LINEAGE_KEY}. */
+    static final String FROM_KEY = "classMapFrom";
+
+    /** {@link #FROM_KEY} of the map the model was trained with. */
+    static final String FROM_MODEL =
+            "model.json's lineage (the class map the model was trained with)";
+
+    /** {@link #FROM_KEY} where no map applies. */
+    static final String BY_NAME =
+            "no class map: each class scored as the model's class of the same name";
+
     private ModelClassMapping() {}
+
+    /**
+     * A mapping and where it came from, for the report.
+     *
+     * @param mapping the labels' classes into the model's
+     * @param from {@code --class-map FILE}, {@link #FROM_MODEL} or {@link #BY_NAME}
+     */
+    record Chosen(ClassMapping mapping, String from) {}
 
     /**
      * The mapping of {@code labels} into the model's classes.
@@ -31,6 +50,15 @@ final class ModelClassMapping {
      *     class the model does not have
      */
     static ClassMapping of(ModelSpec model, ClassTable labels, Path classMap) {
+        return choose(model, labels, classMap).mapping();
+    }
+
+    /**
+     * Like {@link #of}, saying where the mapping came from.
+     *
+     * @throws DatasetException as {@link #of}
+     */
+    static Chosen choose(ModelSpec model, ClassTable labels, Path classMap) {
         ClassTable modelClasses = new ClassTable(model.classNames(), model.classColors());
         if (classMap != null) {
             ClassMapping read = ClassMapping.read(classMap, labels);
@@ -49,16 +77,17 @@ final class ModelClassMapping {
                                 + modelClasses.names()
                                 + "; map the data's classes onto those or to ignore");
             }
-            return into;
+            return new Chosen(into, "--class-map " + classMap);
         }
         Object lineage = model.metrics().get("lineage");
         Object recorded = lineage instanceof Map<?, ?> m ? m.get(LINEAGE_KEY) : null;
         ClassMapping trained =
                 recorded instanceof Map<?, ?> byName ? ClassMapping.recorded(byName, labels) : null;
         ClassMapping mapping = trained == null ? null : trained.into(modelClasses);
-        if (mapping == null) {
-            mapping = ClassMapping.identity(labels).into(modelClasses);
+        if (mapping != null) {
+            return new Chosen(mapping, FROM_MODEL);
         }
+        mapping = ClassMapping.identity(labels).into(modelClasses);
         if (mapping == null) {
             List<String> unknown = new ArrayList<>(labels.names());
             unknown.removeAll(modelClasses.names());
@@ -76,6 +105,6 @@ final class ModelClassMapping {
                             + "; give --class-map FILE with a line 'CLASS = MODEL_CLASS' or"
                             + " 'CLASS = ignore' for each of the labels' classes");
         }
-        return mapping;
+        return new Chosen(mapping, BY_NAME);
     }
 }

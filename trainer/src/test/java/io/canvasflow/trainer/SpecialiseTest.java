@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.testsupport.CommandRun;
@@ -161,6 +163,26 @@ class SpecialiseTest {
                 evaluate.out().contains("--max-iterations 3 stops below the 6 iterations"),
                 evaluate.out());
         assertTrue(table.contains("- scoredOn: " + note), table);
+        // And the report says which class map it scored through, and where it came from
+        assertTrue(
+                table.contains(
+                        "- classMap: {background=background, thing=person}\n"
+                                + "- classMapFrom: model.json's lineage (the class map the model"
+                                + " was trained with)\n"),
+                table);
+        assertEquals(
+                "{\"background\":\"background\",\"thing\":\"person\"} model.json's lineage (the"
+                        + " class map the model was trained with)",
+                classMapInJson());
+    }
+
+    /** The report JSON's class map and where it came from, as one line. */
+    private String classMapInJson() throws Exception {
+        JsonObject lineage =
+                JsonParser.parseString(Files.readString(dir.resolve("report/evaluation.json")))
+                        .getAsJsonObject()
+                        .getAsJsonObject("lineage");
+        return lineage.get("classMap") + " " + lineage.get("classMapFrom").getAsString();
     }
 
     @Test
@@ -199,6 +221,18 @@ class SpecialiseTest {
         assertEquals(0, mapped.exit(), mapped.err());
         assertFalse(mapped.err().contains("trained on these frames"), mapped.err());
         assertTrue(Files.exists(dir.resolve("report/evaluation.json")));
+        // and the report records that map, the file it came from, in the table and the JSON
+        String table = Files.readString(dir.resolve("report/evaluation.md"));
+        assertTrue(
+                table.contains(
+                        "- classMap: {background=background, object=thing}\n"
+                                + "- classMapFrom: --class-map "
+                                + map
+                                + "\n"),
+                table);
+        assertEquals(
+                "{\"background\":\"background\",\"object\":\"thing\"} --class-map " + map,
+                classMapInJson());
         // And a map onto a class the model does not have is one sentence
         Path wrong =
                 Files.writeString(

@@ -124,7 +124,15 @@ public record FootageEvaluation(
         return report.seeded().miou() / report.zeroMiou(firstFrameIterations());
     }
 
-    /** The zero-canvas iterations the seeded figure is compared with: serve's full count. */
+    /** Whether fewer iterations were run than the model's full count, its reference. */
+    private boolean shortOfReference() {
+        return firstFrameIterations() < report.referenceIterations();
+    }
+
+    /**
+     * The zero-canvas iterations the seeded figure is compared with: serve's full count, or fewer
+     * where fewer were run.
+     */
     private int firstFrameIterations() {
         return EvaluationReport.firstFrameIterations(
                 report.zeroCanvas().size(), report.referenceIterations());
@@ -158,10 +166,19 @@ public record FootageEvaluation(
         md.append(
                 String.format(
                         Locale.ROOT,
-                        "%nSeeded %d iterations / zero canvas %d: %.3f%n%n",
+                        "%nSeeded %d iterations / zero canvas %d: %.3f%s%n%n",
                         SEEDED_ITERATIONS,
                         firstFrameIterations(),
-                        seededRatio()));
+                        seededRatio(),
+                        shortOfReference()
+                                ? String.format(
+                                        Locale.ROOT,
+                                        " (over zero canvas %d, the most run: the reference, zero"
+                                                + " canvas %d, what the model runs from zero, is"
+                                                + " not measured)",
+                                        firstFrameIterations(),
+                                        report.referenceIterations())
+                                : ""));
         md.append(
                 String.format(
                         Locale.ROOT,
@@ -198,6 +215,9 @@ public record FootageEvaluation(
         m.put("figures", figures);
         m.put("seededFrames", seededFrames);
         m.put("seededOverZeroCanvas", seeded ? seededRatio() : Double.NaN);
+        // the zero-N it divides by, which is below the reference where fewer iterations ran
+        m.put("zeroIterations", firstFrameIterations());
+        m.put("referenceIterations", report.referenceIterations());
         m.put("flickerSeededMasks", seeded ? flicker.masks() : Double.NaN);
         m.put("flickerLabels", seeded ? flicker.labels() : Double.NaN);
         m.put("flickerLabelsWhereLabelled", seeded ? flicker.labelsWhereLabelled() : Double.NaN);

@@ -18,6 +18,7 @@ import io.canvasflow.trainer.data.ClassMapping;
 import io.canvasflow.trainer.data.LabelledData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,58 @@ class FootageEvaluationTest {
             }
             assertTrue(json.getAsJsonObject("figures").get("seeded").isJsonNull(), json.toString());
         }
+    }
+
+    @Test
+    void shouldNameTheZeroCanvasRunItsSeededRatioDividesByWhenItIsShortOfTheReference() {
+        // Given an untrained tiny model (3 iterations from zero, its reference) and a camera's 4
+        // consecutive frames
+        Random random = new Random(3);
+        List<LabeledFrame> frames = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            frames.add(EvaluationReportTest.randomFrame(64, 48, random));
+        }
+        LabelledData data =
+                new LabelledData(
+                        ClassTable.withVocPalette(EvaluationReportTest.CLASSES),
+                        List.of(new VideoSequence("cam:0", frames)),
+                        "test",
+                        Map.of());
+        try (SegmentationModel model =
+                SegmentationModel.initialize(EvaluationReportTest.tinySpec(), DeviceChoice.CPU)) {
+            ClassMapping same = ModelClassMapping.of(model.spec(), data.classes(), null);
+            // When it is scored with 2 iterations at most, and with its 3
+            FootageEvaluation shortRun = FootageEvaluation.run(model, data, same, 2, 0);
+            FootageEvaluation full = FootageEvaluation.run(model, data, same, 3, 0);
+            // Then the ratio's line names zero-2 and says the reference, zero-3, was not measured
+            assertEquals(
+                    String.format(
+                            Locale.ROOT,
+                            "Seeded 2 iterations / zero canvas 2: %.3f (over zero canvas 2, the"
+                                    + " most run: the reference, zero canvas 3, what the model runs"
+                                    + " from zero, is not measured)",
+                            shortRun.seededRatio()),
+                    ratioLine(shortRun.markdown()));
+            assertEquals(
+                    String.format(
+                            Locale.ROOT,
+                            "Seeded 2 iterations / zero canvas 3: %.3f",
+                            full.seededRatio()),
+                    ratioLine(full.markdown()));
+            // and the JSON gives the zero-N it divides by beside the ratio, and the reference
+            assertEquals(List.of(2, 3), zeroAndReference(shortRun));
+            assertEquals(List.of(3, 3), zeroAndReference(full));
+        }
+    }
+
+    private static String ratioLine(String markdown) {
+        return markdown.lines().filter(l -> l.startsWith("Seeded ")).findFirst().orElseThrow();
+    }
+
+    private static List<Integer> zeroAndReference(FootageEvaluation e) {
+        JsonObject json = JsonParser.parseString(e.json()).getAsJsonObject();
+        return List.of(
+                json.get("zeroIterations").getAsInt(), json.get("referenceIterations").getAsInt());
     }
 
     @Test

@@ -69,8 +69,9 @@ public final class TopicLabelledData {
      *     settings
      * @param topic the topic of labelled frames
      * @param camera only this camera's frames, or null for every camera
-     * @param range only these sequence numbers
-     * @param exclude none of these sequence numbers (frames held out for evaluation), or null
+     * @param range only these sequence numbers, in each of a camera's runs
+     * @param exclude none of these sequence numbers, in any run (frames held out for evaluation),
+     *     or null
      * @param width frames are resized to this width as they are read (0: keep)
      * @param height likewise
      * @param idleLimit the read fails when no record comes for this long before the end (a long

@@ -29,13 +29,18 @@ public final class SettingNames {
                     "CANVASFLOW_CHROMIUM");
 
     /**
-     * What Kubernetes (and Docker's links) set for a Service whose name starts with canvasflow:
-     * {@code CANVASFLOW_METRICS_SERVICE_HOST}, {@code ..._PORT_8080_TCP_ADDR} and the like.
+     * What Kubernetes (and Docker's links) set for a Service whose name is canvasflow or starts
+     * with canvasflow-, exactly in their shapes: {@code {SVC}_SERVICE_HOST}, {@code
+     * {SVC}_SERVICE_PORT}, {@code {SVC}_SERVICE_PORT_{PORT NAME}}, {@code {SVC}_PORT}, {@code
+     * {SVC}_PORT_{N}_{PROTO}} and {@code {SVC}_PORT_{N}_{PROTO}_PROTO|_PORT|_ADDR}, where {@code
+     * {SVC}} is {@code CANVASFLOW} ({@code canvasflow}) or {@code CANVASFLOW_METRICS} ({@code
+     * canvasflow-metrics}) and the like. A ClusterIP Service named canvasflow in the pod's
+     * namespace sets them for every pod.
      */
     private static final Pattern SERVICE_LINK =
             Pattern.compile(
-                    "CANVASFLOW_\\w*?(_SERVICE_HOST|_SERVICE_PORT\\w*|_PORT(_\\d+_(TCP|UDP|SCTP)"
-                            + "(_PROTO|_PORT|_ADDR)?)?)");
+                    "CANVASFLOW(_[A-Z0-9_]+)?_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?"
+                            + "|PORT(_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)?)");
 
     private SettingNames() {}
 

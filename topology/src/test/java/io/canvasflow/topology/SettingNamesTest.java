@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
@@ -45,5 +46,64 @@ class SettingNamesTest {
                         SettingNames.unprefixed(" kafka.state.dir"),
                         SettingNames.unprefixed("kafka.session.timeout.ms"),
                         SettingNames.unprefixed("canvas.max.gap.ms ")));
+    }
+
+    @Test
+    void shouldPassOverWhatKubernetesSetsForAServiceNamedCanvasflow() {
+        // Given what kubelet gives every pod for a ClusterIP Service canvasflow with port http
+        // 8080, beside a setting's variable (which has the shape of a Service's too)
+        Map<String, String> env = new TreeMap<>();
+        env.put("CANVASFLOW_SERVICE_HOST", "10.0.0.1");
+        env.put("CANVASFLOW_SERVICE_PORT", "8080");
+        env.put("CANVASFLOW_SERVICE_PORT_HTTP", "8080");
+        env.put("CANVASFLOW_PORT", "tcp://10.0.0.1:8080");
+        env.put("CANVASFLOW_PORT_8080_TCP", "tcp://10.0.0.1:8080");
+        env.put("CANVASFLOW_PORT_8080_TCP_PROTO", "tcp");
+        env.put("CANVASFLOW_PORT_8080_TCP_PORT", "8080");
+        env.put("CANVASFLOW_PORT_8080_TCP_ADDR", "10.0.0.1");
+        env.put("CANVASFLOW_HTTP_PORT", "9090");
+
+        // When a configuration is built with them
+        CanvasFlowConfig config = CanvasFlowConfig.builder().optEnvironment(env).build();
+
+        // Then the setting is read, and the Service's variables are passed over
+        assertEquals(9090, config.httpPort());
+        Map<String, Boolean> read = new TreeMap<>();
+        env.keySet().forEach(v -> read.put(v, SettingNames.isReadFromEnvironment(v)));
+        Map<String, Boolean> expected = new TreeMap<>();
+        env.keySet().forEach(v -> expected.put(v, v.equals("CANVASFLOW_HTTP_PORT")));
+        assertEquals(expected, read);
+    }
+
+    @Test
+    void shouldReadTheVariablesThatKubernetesDoesNotSetThoughTheyLookLikeItsOwn() {
+        // Given names near a Service's variables that no Service gives
+        List<String> variables =
+                List.of(
+                        "CANVASFLOW_X",
+                        "CANVASFLOW_SERVICE",
+                        "CANVASFLOW_SERVICE_HOSTS",
+                        "CANVASFLOW_METRICS_SERVICE_PORTS",
+                        "CANVASFLOW_PORT_8080",
+                        "CANVASFLOW_PORT_HTTP",
+                        "CANVASFLOW_PORT_8080_TCP_HOST");
+
+        // Then each is read, so that the configuration refuses it as naming no setting
+        Map<String, Boolean> read = new TreeMap<>();
+        variables.forEach(v -> read.put(v, SettingNames.isReadFromEnvironment(v)));
+        Map<String, Boolean> expected = new TreeMap<>();
+        variables.forEach(v -> expected.put(v, true));
+        assertEquals(expected, read);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CanvasFlowConfig.builder()
+                                        .optEnvironment(Map.of("CANVASFLOW_PORT_8080", "8080"))
+                                        .build());
+        assertEquals(
+                "environment variable CANVASFLOW_PORT_8080 names no setting (port.8080); correct"
+                        + " or unset it (`canvasflow serve --print-settings` lists the settings)",
+                e.getMessage());
     }
 }

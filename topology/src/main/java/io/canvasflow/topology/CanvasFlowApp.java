@@ -117,10 +117,11 @@ public final class CanvasFlowApp implements AutoCloseable {
                     LOG.info("Kafka Streams state {} -> {}", before, now);
                     health.onState(now);
                     if (now == KafkaStreams.State.RUNNING) {
+                        List<Integer> owned = ownedPartitions(config);
                         LOG.info(
-                                "this instance owns {} partitions {}",
-                                config.framesTopic(),
-                                ownedPartitions(config));
+                                "this instance owns {} partitions {}", config.framesTopic(), owned);
+                        // a moved camera's series are the new owner's to export now
+                        metrics.retainPartitions(owned);
                     }
                     if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                         stopped.complete(now);
@@ -130,7 +131,10 @@ public final class CanvasFlowApp implements AutoCloseable {
             this.http =
                     new OpsHttpServer(
                             config.httpPort(),
-                            registry::scrape,
+                            () -> {
+                                metrics.forgetIdleCameras();
+                                return registry.scrape();
+                            },
                             () ->
                                     health.status(
                                             streams.state(),
@@ -173,9 +177,13 @@ public final class CanvasFlowApp implements AutoCloseable {
                 .toList();
     }
 
-    /** {@code /cameras}: the partitions owned now and the cameras segmented on them. */
+    /**
+     * {@code /cameras}: the partitions owned now and the cameras segmented on them that sent a
+     * frame within {@value CameraMeters#IDLE_MS} ms.
+     */
     private String camerasJson(CanvasFlowConfig config) {
         List<Integer> owned = ownedPartitions(config);
+        metrics.forgetIdleCameras();
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("applicationId", config.applicationId());
         body.put("state", String.valueOf(streams.state()));

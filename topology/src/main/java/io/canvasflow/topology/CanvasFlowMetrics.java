@@ -4,17 +4,14 @@ import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The application's own meters (Kafka Streams' are bound separately). Names, as Prometheus shows
@@ -23,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * canvasflow_frames_duplicate_total}, {@code canvasflow_frames_budget_reduced_total}, {@code
  * canvasflow_iterations} (summary with buckets), {@code canvasflow_model_seconds} and {@code
  * canvasflow_end_to_end_latency_seconds} (timers with percentiles), {@code
- * canvasflow_dead_letters_total{reason}} and {@code canvasflow_camera_last_sequence{camera}}.
- * Thread-safe.
+ * canvasflow_dead_letters_total{reason}}, and per camera ({@link CameraMeters}: gone when the
+ * instance no longer owns the camera's partition or the camera sends nothing for a while) {@code
+ * canvasflow_camera_lag_seconds{camera}}, {@code canvasflow_camera_last_sequence{camera}} and
+ * {@code canvasflow_camera_duplicates_total{camera}}. Thread-safe.
  */
 public final class CanvasFlowMetrics {
 
@@ -72,10 +71,7 @@ public final class CanvasFlowMetrics {
      */
     public static final long PLAUSIBLE_LATENCY_MS = 24L * 3600 * 1000;
 
-    private final Map<String, AtomicLong> lastSequence = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> lagMillis = new ConcurrentHashMap<>();
-    private final Map<String, Integer> partitions = new ConcurrentHashMap<>();
-    private final Map<String, Counter> cameraDuplicates = new ConcurrentHashMap<>();
+    private final CameraMeters cameras;
 
     /**
      * Registers the meters.
@@ -83,7 +79,18 @@ public final class CanvasFlowMetrics {
      * @param registry where to register them
      */
     public CanvasFlowMetrics(MeterRegistry registry) {
+        this(registry, System::currentTimeMillis);
+    }
+
+    /**
+     * Registers the meters.
+     *
+     * @param registry where to register them
+     * @param clock the wall clock in milliseconds, for when a camera's series age out
+     */
+    CanvasFlowMetrics(MeterRegistry registry, LongSupplier clock) {
         this.registry = registry;
+        this.cameras = new CameraMeters(registry, clock);
         processed = counter("canvasflow.frames.processed", "Frames segmented");
         seeded = counter("canvasflow.frames.seeded", "Frames seeded with the previous canvas");
         skipped = counter("canvasflow.frames.skipped", "Frames skipped in latest-only mode");
@@ -126,10 +133,10 @@ public final class CanvasFlowMetrics {
 
     /** Counts an emitted mask event. */
     public void mask(MaskEvent event) {
-        lastSequence(event.getCameraId()).set(event.getSequence());
-        if (!event.getSkipped()) {
-            lag(event.getCameraId()).set(event.getEndToEndLatencyMillis());
-        }
+        cameras.mask(
+                event.getCameraId(),
+                event.getSequence(),
+                event.getSkipped() ? null : event.getEndToEndLatencyMillis());
         if (event.getSkipped()) {
             skipped.increment();
             return;
@@ -168,15 +175,7 @@ public final class CanvasFlowMetrics {
      */
     public void duplicate(String camera) {
         duplicates.increment();
-        cameraDuplicates
-                .computeIfAbsent(
-                        camera,
-                        c ->
-                                Counter.builder("canvasflow.camera.duplicates")
-                                        .description("Duplicate frames dropped per camera")
-                                        .tag("camera", c)
-                                        .register(registry))
-                .increment();
+        cameras.duplicate(camera);
     }
 
     /** Counts a dead-lettered record. */
@@ -261,7 +260,7 @@ public final class CanvasFlowMetrics {
      * @param partition the partition
      */
     public void cameraPartition(String camera, int partition) {
-        partitions.put(camera, partition);
+        cameras.partition(camera, partition);
     }
 
     /**
@@ -274,45 +273,27 @@ public final class CanvasFlowMetrics {
      */
     public record Camera(String camera, int partition, long lastSequence, long lagMillis) {}
 
-    /** The cameras this instance has segmented, by id. */
+    /** The cameras this instance has segmented and not forgotten since, by id. */
     public List<Camera> cameras() {
-        return new TreeMap<>(lastSequence)
-                .entrySet().stream()
-                        .map(
-                                e ->
-                                        new Camera(
-                                                e.getKey(),
-                                                partitions.getOrDefault(e.getKey(), -1),
-                                                e.getValue().get(),
-                                                lag(e.getKey()).get()))
-                        .toList();
+        return cameras.cameras();
     }
 
-    private AtomicLong lag(String camera) {
-        return lagMillis.computeIfAbsent(
-                camera,
-                c -> {
-                    AtomicLong value = new AtomicLong(0);
-                    Gauge.builder("canvasflow.camera.lag", value, v -> v.get() / 1000.0)
-                            .description("Time from capture to mask of the latest frame per camera")
-                            .baseUnit("seconds")
-                            .tag("camera", c)
-                            .register(registry);
-                    return value;
-                });
+    /**
+     * Forgets the cameras whose frames come on partitions this instance no longer owns, with their
+     * per-camera series: the instance that owns them now exports them.
+     *
+     * @param owned the frames partitions this instance owns now
+     */
+    public void retainPartitions(Collection<Integer> owned) {
+        cameras.retainPartitions(owned);
     }
 
-    private AtomicLong lastSequence(String camera) {
-        return lastSequence.computeIfAbsent(
-                camera,
-                c -> {
-                    AtomicLong value = new AtomicLong(-1);
-                    Gauge.builder("canvasflow.camera.last.sequence", value, AtomicLong::get)
-                            .description("Sequence of the latest frame emitted per camera")
-                            .tag("camera", c)
-                            .register(registry);
-                    return value;
-                });
+    /**
+     * Forgets the cameras with no frame for {@value CameraMeters#IDLE_MS} ms, with their per-camera
+     * series; done before each scrape.
+     */
+    public void forgetIdleCameras() {
+        cameras.forgetIdle();
     }
 
     private Counter counter(String name, String description) {

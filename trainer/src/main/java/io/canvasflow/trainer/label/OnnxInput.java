@@ -2,7 +2,6 @@ package io.canvasflow.trainer.label;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -22,21 +21,16 @@ import java.util.Map;
 record OnnxInput(Path file, String name, OnnxJavaType type, long[] shape) {
 
     /**
-     * Reads the model's inputs: a short-lived session of ONNX Runtime's own, without optimisation
-     * (DJL's engine does not say what shapes a model takes), in the environment DJL's engine made
-     * (call it after the engine has loaded a model: an environment made here first would have the
-     * engine refuse to start).
+     * Reads the inputs the model in {@code session} declares.
      *
-     * @throws TeacherException when the file does not load or the model does not take one image
+     * @param file the model's file, for the sentences
+     * @param session the model, loaded
+     * @throws TeacherException when the model does not take one image
      */
-    static OnnxInput read(Path file) {
+    static OnnxInput read(Path file, OrtSession session) {
         Map<String, NodeInfo> inputs;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession session =
-                    OrtEnvironment.getEnvironment().createSession(file.toString(), options)) {
-                inputs = session.getInputInfo();
-            }
+        try {
+            inputs = session.getInputInfo();
         } catch (OrtException e) {
             throw new TeacherException(
                     "ONNX teacher " + file + " does not load: " + e.getMessage(), e);

@@ -1,34 +1,34 @@
 package io.canvasflow.trainer.label;
 
-import ai.djl.MalformedModelException;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
+import ai.djl.util.cuda.CudaUtils;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.Canvas;
 import io.canvasflow.model.ImageTensors;
 import io.canvasflow.synthetic.ClassTable;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Labels frames with a semantic-segmentation model a user exported to ONNX (a torchvision
- * DeepLabV3, a SegFormer, ...), run through DJL's ONNX Runtime engine. The model takes one {@code
- * (1, 3, H, W)} float image and must give a per-pixel class score map {@code (1, C, h, w)}, C the
- * number of class names it is given; each pixel's label is the class of the highest score, or the
- * ignore label when the softmax of the scores gives that class less than {@code minConfidence}. A
- * model exported with a fixed input size is fed frames resized to it.
+ * DeepLabV3, a SegFormer, ...), run through ONNX Runtime. The model takes one {@code (1, 3, H, W)}
+ * float image and must give a per-pixel class score map {@code (1, C, h, w)}, C the number of class
+ * names it is given; each pixel's label is the class of the highest score, or the ignore label when
+ * the softmax of the scores gives that class less than {@code minConfidence}. A model exported with
+ * a fixed input size is fed frames resized to it.
  */
 public final class OnnxTeacher implements Teacher {
 
@@ -69,8 +69,8 @@ public final class OnnxTeacher implements Teacher {
     private final ClassTable classes;
     private final int width;
     private final int height;
-    private final ZooModel<NDList, NDList> model;
-    private final Predictor<NDList, NDList> predictor;
+    private final OrtSession session;
+    private final OnnxInput input;
 
     /**
      * Loads the model.
@@ -90,32 +90,44 @@ public final class OnnxTeacher implements Teacher {
                             + " needs its class names in output order: --teacher-classes a,b,...");
         }
         this.classes = ClassTable.withVocPalette(settings.classNames());
-        try {
-            this.model =
-                    Criteria.builder()
-                            .setTypes(NDList.class, NDList.class)
-                            .optModelPath(settings.file())
-                            .optEngine("OnnxRuntime")
-                            .build()
-                            .loadModel();
-        } catch (ModelNotFoundException
-                | MalformedModelException
-                | IOException
-                | RuntimeException e) {
-            throw new TeacherException(
-                    "ONNX teacher " + settings.file() + " does not load: " + e.getMessage(), e);
-        }
-        // after the engine, which makes ONNX Runtime's environment with its own thread settings:
+        this.session = open(settings.file());
         // a model of a fixed size runs on images of that size only
         try {
-            int[] size = OnnxInput.read(settings.file()).size(settings.width(), settings.height());
+            this.input = OnnxInput.read(settings.file(), session);
+            int[] size = input.size(settings.width(), settings.height());
             this.width = size[0];
             this.height = size[1];
         } catch (TeacherException e) {
-            model.close();
+            closeQuietly(session);
             throw e;
         }
-        this.predictor = model.newPredictor();
+    }
+
+    /**
+     * Opens the file in ONNX Runtime's own API, on the CPU unless {@link #cuda()}. DJL's engine for
+     * ONNX Runtime gave nothing a teacher needs and printed two WARNs on every load: it tried to
+     * start CUDA (the ONNX Runtime this build ships is its CPU build), and it made a repository of
+     * the file.
+     */
+    private static OrtSession open(Path file) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (cuda()) {
+                options.addCUDA(0);
+            }
+            return OrtEnvironment.getEnvironment().createSession(file.toString(), options);
+        } catch (OrtException | RuntimeException e) {
+            throw new TeacherException("ONNX teacher " + file + " does not load: " + reason(e), e);
+        }
+    }
+
+    /**
+     * Whether the model runs on the GPU: when this ONNX Runtime has a CUDA provider and the machine
+     * a CUDA device, as {@code DeviceChoice.AUTO} chooses for PyTorch. Asked of the runtime's list
+     * of providers, so that a CPU build is never asked to start CUDA.
+     */
+    static boolean cuda() {
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)
+                && CudaUtils.getGpuCount() > 0;
     }
 
     @Override
@@ -143,28 +155,50 @@ public final class OnnxTeacher implements Teacher {
                         ImageTensors.resize(frame, w, h),
                         settings.normalisation().mean,
                         settings.normalisation().std);
-        try (NDManager manager = model.getNDManager().newSubManager()) {
-            NDList out = predictor.predict(new NDList(manager.create(chw, new Shape(1, 3, h, w))));
-            NDArray scores = out.get(0);
-            Shape s = scores.getShape();
-            if (s.dimension() != 4 || s.get(0) != 1 || s.get(1) != classes.size()) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor image =
+                        OnnxTensor.createTensor(
+                                env, FloatBuffer.wrap(chw), new long[] {1, 3, h, w});
+                OrtSession.Result out = session.run(Map.of(input.name(), image))) {
+            OnnxValue first = out.get(0);
+            long[] s =
+                    first.getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT
+                            ? t.getShape()
+                            : null;
+            if (s == null || s.length != 4 || s[0] != 1 || s[1] != classes.size()) {
                 throw new TeacherException(
                         "ONNX teacher "
                                 + settings.file()
-                                + " gives an output of shape "
-                                + s
+                                + " gives an output of "
+                                + (s == null ? "another type than float" : "shape " + shape(s))
                                 + "; a teacher must give a per-pixel class score map (1, "
                                 + classes.size()
                                 + ", H, W) for its "
                                 + classes.size()
                                 + " class names");
             }
-            return Optional.of(
-                    labels(scores.toFloatArray(), (int) s.get(2), (int) s.get(3), frame));
-        } catch (TranslateException e) {
+            FloatBuffer buffer = ((OnnxTensor) first).getFloatBuffer();
+            float[] scores = new float[buffer.remaining()];
+            buffer.get(scores);
+            return Optional.of(labels(scores, (int) s[2], (int) s[3], frame));
+        } catch (OrtException e) {
             throw new TeacherException(
-                    "ONNX teacher " + settings.file() + " failed on a frame: " + e.getMessage(), e);
+                    "ONNX teacher " + settings.file() + " failed on a frame: " + reason(e), e);
         }
+    }
+
+    /** ONNX Runtime's message without its error code ("Error code - ORT_FAIL - message: "). */
+    static String reason(Exception e) {
+        return String.valueOf(e.getMessage()).replaceFirst("^Error code - \\w+ - message: ", "");
+    }
+
+    /** A shape as {@code (1, 2, 576, 768)}. */
+    private static String shape(long[] s) {
+        StringBuilder text = new StringBuilder("(");
+        for (int i = 0; i < s.length; i++) {
+            text.append(i == 0 ? "" : ", ").append(s[i]);
+        }
+        return text.append(')').toString();
     }
 
     /** Argmax and confidence per score-map cell, resampled (nearest) to the frame's size. */
@@ -188,7 +222,14 @@ public final class OnnxTeacher implements Teacher {
 
     @Override
     public void close() {
-        predictor.close();
-        model.close();
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // nothing to do for a session that is done with: its native memory goes with it
+        }
     }
 }

@@ -243,7 +243,8 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--resume",
             description =
                     "Continue from OUTPUT/checkpoint if there is one, else start from step 0"
-                            + " (refused where that would replace a model: see --overwrite).")
+                            + " (refused where that would replace a finished model, unless"
+                            + " --steps is more than it trained: see --overwrite).")
     boolean resume;
 
     @Option(
@@ -406,7 +407,7 @@ public final class TrainCommand implements Callable<Integer> {
             rnnOnly.refuseWith("a recurrent model (--type rnn)", "--type " + type);
         }
         // last: what the output folder holds, once the options are known to be right
-        TrainOutput.check(output, init, resume, overwrite);
+        TrainOutput.check(output, init, resume, overwrite, steps);
     }
 
     /** The options a feed-forward model leaves unused. */

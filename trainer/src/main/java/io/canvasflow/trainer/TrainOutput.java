@@ -1,9 +1,11 @@
 package io.canvasflow.trainer;
 
 import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.SegmentationModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -13,7 +15,8 @@ import java.util.stream.Stream;
  * refused before any training, unless {@code --resume} continues its checkpoint or {@code
  * --overwrite} replaces what it holds (a 1-step run replaced the shipped {@code models/rnn} without
  * a word). {@code --resume} where there is no checkpoint yet starts from the first step, as a
- * retried Job's first attempt does, unless that would replace a model.
+ * retried Job's first attempt does, unless that would replace a model; nor does it continue the
+ * checkpoint a finished run kept, unless asked for more steps than that run trained.
  */
 final class TrainOutput {
 
@@ -29,11 +32,15 @@ final class TrainOutput {
      * @param init the {@code --init} model folder, or null
      * @param resume whether {@code --resume} was given
      * @param overwrite whether {@code --overwrite} was given
+     * @param steps the {@code --steps} of this run
      * @throws IllegalArgumentException one sentence: what the folder holds and what to do
      */
-    static void check(Path output, Path init, boolean resume, boolean overwrite) {
+    static void check(Path output, Path init, boolean resume, boolean overwrite, int steps) {
         boolean model = Files.exists(output.resolve(ModelSpec.FILE_NAME));
         boolean checkpoint = hasCheckpoint(output);
+        if (resume && checkpoint && model && !overwrite) {
+            refuseResumingAFinishedRun(output, steps);
+        }
         if (resume && !checkpoint && model && !overwrite) {
             // --resume with no checkpoint starts from step 0 (a retried Job runs the same command
             // every time), but not over a finished model it would then replace
@@ -74,6 +81,53 @@ final class TrainOutput {
         }
         throw new IllegalArgumentException(
                 "--output " + output + " already holds " + holds + "; " + todo);
+    }
+
+    /**
+     * Refuses {@code --resume} over a model written after the folder's checkpoint: a run keeps its
+     * last checkpoint when it finishes, and continuing it would train the last steps again and
+     * replace the finished model (a retried Job's same command did). More {@code --steps} than the
+     * model trained go on from the checkpoint under the longer schedule, as asked. A checkpoint
+     * newer than the model is a later run's, stopped before its end ({@code --overwrite} keeps the
+     * old model until the new one is written), and a model.json that does not read is no finished
+     * model: both resume.
+     */
+    private static void refuseResumingAFinishedRun(Path output, int steps) {
+        Integer trained;
+        try {
+            FileTime modelTime = Files.getLastModifiedTime(output.resolve(ModelSpec.FILE_NAME));
+            FileTime checkpointTime =
+                    Files.getLastModifiedTime(
+                            output.resolve(CHECKPOINT).resolve(ModelSpec.FILE_NAME));
+            if (modelTime.compareTo(checkpointTime) < 0) {
+                return;
+            }
+            Object recorded = SegmentationModel.readSpec(output).metrics().get("trainingSteps");
+            trained = recorded instanceof Number n ? n.intValue() : null;
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (trained != null && steps > trained) {
+            return;
+        }
+        throw new IllegalArgumentException(
+                "--output "
+                        + output
+                        + " holds a model ("
+                        + ModelSpec.FILE_NAME
+                        + ")"
+                        + (trained == null ? "" : " of " + trained + " steps")
+                        + " finished after its checkpoint ("
+                        + CHECKPOINT
+                        + "/), which --resume would train again from the checkpoint and replace;"
+                        + " name a new folder, "
+                        + (trained == null
+                                ? ""
+                                : "give more --steps than "
+                                        + trained
+                                        + " to train on from the"
+                                        + " checkpoint, ")
+                        + "or give --overwrite to replace it");
     }
 
     /** Whether the output folder holds a checkpoint that {@code --resume} continues. */

@@ -128,6 +128,66 @@ class TrainCommandTest {
     }
 
     @Test
+    void shouldRefuseToResumeTheCheckpointOfARunThatFinished() throws Exception {
+        // Given a run that wrote a checkpoint at step 2 and then finished at step 3
+        Path m = dir.resolve("m");
+        String[] command = {
+            "--steps", "3", "--checkpoint-every", "2", "--seed", "1", "--resume", "-o", m.toString()
+        };
+        CommandRun first = train(command);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(Files.exists(m.resolve("checkpoint").resolve(ModelSpec.FILE_NAME)));
+        byte[] model = Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME));
+        byte[] parameters = Files.readAllBytes(m.resolve(SegmentationModel.PARAMETERS_FILE));
+
+        // When the same command runs again, --resume included, as a retried Job runs it
+        CommandRun again = train(command);
+
+        // Then it is refused in one sentence and the finished model is as it was (it trained
+        // step 3 again from the checkpoint and replaced the model with another version, exit 0)
+        assertEquals(2, again.exit(), again.err());
+        assertEquals(
+                "canvasflow train: --output "
+                        + m
+                        + " holds a model (model.json) of 3 steps finished after its checkpoint"
+                        + " (checkpoint/), which --resume would train again from the checkpoint and"
+                        + " replace; name a new folder, give more --steps than 3 to train on from"
+                        + " the checkpoint, or give --overwrite to replace it",
+                again.err().strip());
+        assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
+        assertArrayEquals(
+                parameters, Files.readAllBytes(m.resolve(SegmentationModel.PARAMETERS_FILE)));
+
+        // And more --steps than it was trained for go on from its last checkpoint (the README's
+        // second run of models/rnn)
+        CommandRun longer =
+                train("--steps", "4", "--checkpoint-every", "2", "--resume", "-o", m.toString());
+        assertEquals(0, longer.exit(), longer.err());
+        assertTrue(
+                longer.out().contains("Resuming from " + m.resolve("checkpoint") + " at step 2"));
+        assertEquals(4, trainingSteps(m));
+    }
+
+    @Test
+    void shouldResumeAnOverwritingRunThatStoppedOverAnOlderModel() throws Exception {
+        // Given a finished model, and a run with --overwrite into its folder that stopped after
+        // its checkpoint at step 2 (the old model is kept until the new one is written)
+        Path m = dir.resolve("m");
+        assertEquals(0, train("--steps", "1", "--seed", "1", "-o", m.toString()).exit());
+        Path stopped = dir.resolve("stopped");
+        assertEquals(
+                0,
+                train("--steps", "3", "--checkpoint-every", "2", "-o", stopped.toString()).exit());
+        Files.move(stopped.resolve("checkpoint"), m.resolve("checkpoint"));
+
+        // When --resume runs, Then it continues the checkpoint, which is newer than the model
+        CommandRun resumed = train("--steps", "3", "--resume", "-o", m.toString());
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.out().contains("at step 2"), resumed.out());
+        assertEquals(3, trainingSteps(m));
+    }
+
+    @Test
     void shouldFineTuneAModelIntoItsOwnFolderOnlyWithOverwrite() throws Exception {
         // Given a model
         Path m = dir.resolve("m");
@@ -194,6 +254,11 @@ class TrainCommandTest {
                     run.err().strip());
             assertFalse(Files.exists(out), option + " wrote " + out);
         }
+    }
+
+    private static int trainingSteps(Path model) {
+        return ((Number) SegmentationModel.readSpec(model).metrics().get("trainingSteps"))
+                .intValue();
     }
 
     private static CommandRun train(String... args) {

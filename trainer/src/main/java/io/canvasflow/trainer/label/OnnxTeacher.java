@@ -125,7 +125,7 @@ public final class OnnxTeacher implements Teacher {
      * a CUDA device, as {@code DeviceChoice.AUTO} chooses for PyTorch. Asked of the runtime's list
      * of providers, so that a CPU build is never asked to start CUDA.
      */
-    static boolean cuda() {
+    private static boolean cuda() {
         return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)
                 && CudaUtils.getGpuCount() > 0;
     }

@@ -14,7 +14,8 @@ import ai.djl.training.ParameterStore;
 /**
  * The feed-forward baseline: the same backbone as {@link RecurrentSegmentationNet}, then an
  * FCN-style classifier head (3x3 conv, batch norm, ReLU, 1x1 conv to class logits) run once. The
- * incoming canvas is ignored: its one "iteration" replaces it with the head's logits.
+ * incoming canvas is ignored: its one "iteration" replaces it with the head's logits, so {@link
+ * Segmenter} runs that one whatever it is asked ({@link #iterationsRun}).
  */
 public final class FeedForwardSegmentationNet extends SegmentationNet {
 

@@ -69,14 +69,17 @@ public record ModelSpec(
     }
 
     /**
-     * The iterations to run from a zero canvas when the user sets none: those the parameters were
-     * unrolled for in training ({@code iterationsTrained} in model.json), or {@link
-     * RecurrentSegmentationNet#DEFAULT_ITERATIONS} for a model.json that does not record them (a
-     * feed-forward model runs one pass whatever it is asked).
+     * The iterations to run from a zero canvas when the user sets none: 1 for a feed-forward model
+     * (one pass is all it does; its model.json records 0 trained iterations), else those the
+     * parameters were unrolled for in training ({@code iterationsTrained} in model.json), or {@link
+     * RecurrentSegmentationNet#DEFAULT_ITERATIONS} for a model.json that does not record them.
      *
      * @return a count of at least one
      */
     public int defaultFullIterations() {
+        if (network != null && network.type() != null && !network.type().readsCanvas()) {
+            return 1;
+        }
         return training != null && training.iterationsTrained() > 0
                 ? training.iterationsTrained()
                 : RecurrentSegmentationNet.DEFAULT_ITERATIONS;

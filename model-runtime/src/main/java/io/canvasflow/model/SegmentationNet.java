@@ -55,6 +55,19 @@ public abstract class SegmentationNet extends AbstractBlock {
     /** The iteration count used when none is given: 6 for the RNN, 1 for the baseline. */
     public abstract int defaultIterations();
 
+    /**
+     * The iterations a frame of this network takes when some are asked for ({@link Segmenter} runs
+     * these): all of them when it refines a canvas, else at most one (a feed-forward head ignores
+     * the canvas, so a second pass would recompute the same logits). {@link #iterate} runs every
+     * step it is given, as an evaluation may score each.
+     *
+     * @param requested the iterations asked for
+     * @return the iterations worth running
+     */
+    public int iterationsRun(int requested) {
+        return type().readsCanvas() ? requested : Math.min(requested, 1);
+    }
+
     /** The number of classes, i.e. canvas channels. */
     public int numClasses() {
         return numClasses;

@@ -30,7 +30,8 @@ public final class Segmenter implements AutoCloseable {
 
     /**
      * Segments one frame: the backbone runs once, then the requested iterations reuse its features,
-     * starting from the seed canvas or from zeros.
+     * starting from the seed canvas or from zeros. A feed-forward model runs one pass and ignores
+     * the seed (it has no canvas to refine): its result says 1 iteration, not seeded.
      *
      * @throws IncompatibleCanvasException if the seed's shape or model version does not match
      */
@@ -39,12 +40,14 @@ public final class Segmenter implements AutoCloseable {
         ModelSpec spec = model.spec();
         int inW = request.inputWidth() > 0 ? request.inputWidth() : spec.input().width();
         int inH = request.inputHeight() > 0 ? request.inputHeight() : spec.input().height();
-        int iterations = request.iterations() > 0 ? request.iterations() : net.defaultIterations();
+        int iterations =
+                net.iterationsRun(
+                        request.iterations() > 0 ? request.iterations() : net.defaultIterations());
         int classes = net.numClasses();
         int stride = net.architecture().outputStride();
         int canvasH = (inH + stride - 1) / stride;
         int canvasW = (inW + stride - 1) / stride;
-        Canvas seed = request.seed();
+        Canvas seed = net.type().readsCanvas() ? request.seed() : null;
         if (seed != null) {
             checkSeed(seed, classes, canvasH, canvasW, spec.version());
         }

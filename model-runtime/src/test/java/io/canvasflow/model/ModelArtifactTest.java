@@ -95,6 +95,21 @@ class ModelArtifactTest {
     }
 
     @Test
+    void shouldDefaultAFeedForwardModelToOnePass() throws IOException {
+        // Given the shipped feed-forward model.json, which records 0 trained iterations
+        ModelSpec ff =
+                SegmentationModel.parseSpec(
+                        Files.readString(Path.of("..", "models", "ff", ModelSpec.FILE_NAME)),
+                        "ff/model.json");
+
+        // When its default full iterations are asked for
+        int full = ff.defaultFullIterations();
+
+        // Then they are its one pass, not the recurrent network's default
+        assertEquals(List.of(0, 1), List.of(ff.training().iterationsTrained(), full));
+    }
+
+    @Test
     void shouldRefuseMissingTruncatedAndMismatchedFiles() throws IOException {
         try (SegmentationModel model = TestModels.tinyRecurrent(96, 64)) {
             model.save(dir);

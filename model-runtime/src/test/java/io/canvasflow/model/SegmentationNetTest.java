@@ -13,6 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SegmentationNetTest {
@@ -90,6 +91,38 @@ class SegmentationNetTest {
             for (byte b : result.map().indices()) {
                 assertTrue(b >= 0 && b < 3);
             }
+        }
+    }
+
+    @Test
+    void shouldRunAFeedForwardModelOnePassWhateverItIsAskedAndIgnoreItsSeed() {
+        // Given a tiny feed-forward model and a seed canvas of the wrong shape for it
+        try (SegmentationModel model =
+                        SegmentationModel.initialize(
+                                TestModels.spec(
+                                        ModelType.FEED_FORWARD, Architecture.tiny(), 64, 48),
+                                DeviceChoice.CPU);
+                Segmenter segmenter = model.newSegmenter()) {
+            Canvas seed = Canvas.zeros(3, 2, 2, model.spec().version());
+
+            // When it is asked for 6 iterations from that seed
+            SegmentationResult result =
+                    segmenter.segment(
+                            SegmentRequest.builder()
+                                    .setImage(TestModels.image(64, 48, 1))
+                                    .optSeed(seed)
+                                    .optIterations(6)
+                                    .optKeepIterations(true)
+                                    .build());
+
+            // Then it ran its head once, unseeded, and says so
+            assertEquals(
+                    List.of(1, false, 1, 1),
+                    List.of(
+                            result.iterations(),
+                            result.seeded(),
+                            result.cost().iterationMillis().length,
+                            result.iterationMaps().size()));
         }
     }
 

@@ -144,7 +144,7 @@ public final class CanvasFlowMetrics {
         processed.increment();
         if (event.getSeeded()) {
             seeded.increment();
-        } else {
+        } else if (event.getResetReason() != null) { // none: a feed-forward model, no canvas
             Counter.builder("canvasflow.frames.reset")
                     .description("Frames segmented from a zero canvas, by reason")
                     .tag("reason", String.valueOf(event.getResetReason()))

@@ -16,12 +16,18 @@ import io.canvasflow.schemas.avro.ResetReason;
  * restart of the camera's count: a new run, reset reason SEQUENCE_RESTART. A sequence jump alone
  * (frames lost or skipped) does not reset: the time gap bounds how stale a seed may be.
  *
+ * <p>A model that reads no canvas (the feed-forward baseline) is never seeded and never reset: each
+ * of its frames runs one pass, with no reset reason, and still replaces the stored state, so that
+ * duplicates, out-of-order frames and restarts are told as before and a recurrent model after it
+ * starts from zero (model version change).
+ *
  * @param seededIterations iterations of a seeded frame
  * @param fullIterations iterations from a zero canvas
  * @param keyframeInterval every N-th sequence resets; 0 for never
  * @param maxGapMs largest capture-time gap to seed across; 0 for no limit
  * @param sceneCutFraction largest fraction of changed canvas pixels that is not a scene cut
  * @param latencyBudgetMs frames older than this on arrival run fewer seeded iterations; 0 off
+ * @param readsCanvas whether the model refines a canvas; false: one pass a frame, never seeded
  */
 public record CanvasPolicy(
         int seededIterations,
@@ -29,7 +35,26 @@ public record CanvasPolicy(
         int keyframeInterval,
         long maxGapMs,
         double sceneCutFraction,
-        long latencyBudgetMs) {
+        long latencyBudgetMs,
+        boolean readsCanvas) {
+
+    /** The policy of a model that refines a canvas (a recurrent one). */
+    public CanvasPolicy(
+            int seededIterations,
+            int fullIterations,
+            int keyframeInterval,
+            long maxGapMs,
+            double sceneCutFraction,
+            long latencyBudgetMs) {
+        this(
+                seededIterations,
+                fullIterations,
+                keyframeInterval,
+                maxGapMs,
+                sceneCutFraction,
+                latencyBudgetMs,
+                true);
+    }
 
     /** What to do with a frame. */
     public enum Action {
@@ -48,7 +73,8 @@ public record CanvasPolicy(
      *
      * @param action what to do
      * @param iterations iterations to run (0 for {@link Action#DROP})
-     * @param resetReason why the canvas is not seeded; null when seeded or dropped
+     * @param resetReason why the canvas is not seeded; null when seeded or dropped, and for a model
+     *     that reads no canvas
      * @param budgetReduced whether fewer seeded iterations run to catch up on a late frame
      */
     public record Decision(
@@ -95,16 +121,19 @@ public record CanvasPolicy(
 
     /**
      * The policy of a configuration for one model: the full iterations are the configuration's when
-     * set, else the model's own (see {@link CanvasFlowConfig#fullIterations(ModelSpec)}).
+     * set, else the model's own (see {@link CanvasFlowConfig#fullIterations(ModelSpec)}). For a
+     * model that reads no canvas both iteration settings are moot: it runs one pass a frame.
      */
     public static CanvasPolicy of(CanvasFlowConfig config, ModelSpec model) {
+        boolean readsCanvas = model.network().type().readsCanvas();
         return new CanvasPolicy(
-                config.seededIterations(),
-                config.fullIterations(model),
+                readsCanvas ? config.seededIterations() : 1,
+                readsCanvas ? config.fullIterations(model) : 1,
                 config.keyframeInterval(),
                 config.maxGapMs(),
                 config.sceneCutFraction(),
-                config.latencyBudgetMs());
+                config.latencyBudgetMs(),
+                readsCanvas);
     }
 
     /**
@@ -119,6 +148,23 @@ public record CanvasPolicy(
      * @return the decision
      */
     public Decision decide(
+            Current frame,
+            Previous previous,
+            boolean stateReadable,
+            String modelVersion,
+            long nowMs) {
+        Decision forCanvas = decideForCanvas(frame, previous, stateReadable, modelVersion, nowMs);
+        if (readsCanvas || forCanvas.action() == Action.DROP) {
+            return forCanvas;
+        }
+        // No canvas to seed or reset: one pass from zero, stored (for the frame order and the
+        // version check) unless an older frame; no reason, as nothing was reset.
+        Action action =
+                forCanvas.action() == Action.OUT_OF_ORDER ? Action.OUT_OF_ORDER : Action.RESET;
+        return new Decision(action, 1, null, false);
+    }
+
+    private Decision decideForCanvas(
             Current frame,
             Previous previous,
             boolean stateReadable,

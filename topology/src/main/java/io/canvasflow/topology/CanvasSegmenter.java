@@ -174,7 +174,7 @@ public final class CanvasSegmenter {
         CanvasPolicy policy = policy(model);
         Canvas seed = null;
         boolean logitsReadable = true;
-        if (stored != null) {
+        if (stored != null && policy.readsCanvas()) {
             try {
                 seed = CanvasStates.canvas(stored);
             } catch (IllegalArgumentException e) {
@@ -231,10 +231,14 @@ public final class CanvasSegmenter {
                                 modelMillis,
                                 decision.budgetReduced(),
                                 clock.getAsLong());
-        CanvasState newState =
-                decision.storesCanvas()
-                        ? CanvasStates.of(frame, model.spec(), result.canvas())
-                        : null;
+        CanvasState newState = null;
+        if (decision.storesCanvas()) {
+            // A model that reads no canvas stores the frame's place without logits nothing reads.
+            newState =
+                    policy.readsCanvas()
+                            ? CanvasStates.of(frame, model.spec(), result.canvas())
+                            : CanvasStates.withoutCanvas(frame, model.spec());
+        }
         stages =
                 new Stages(
                         stages.backboneMillis(),

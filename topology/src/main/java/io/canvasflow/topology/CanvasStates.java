@@ -28,9 +28,31 @@ final class CanvasStates {
     }
 
     /**
+     * The state to store after a model that reads no canvas (feed-forward) segmented a frame: its
+     * sequence, capture time, model version and frame size, which order the camera's frames and
+     * make a recurrent model after it start from zero, and an empty 0x0x0 canvas, as its logits
+     * would seed nothing.
+     */
+    static CanvasState withoutCanvas(Frame frame, ModelSpec spec) {
+        return CanvasState.newBuilder()
+                .setSequence(frame.getSequence())
+                .setCaptureTimestamp(frame.getCaptureTimestamp())
+                .setModelId(spec.modelId())
+                .setModelVersion(spec.version())
+                .setFrameWidth(frame.getWidth())
+                .setFrameHeight(frame.getHeight())
+                .setClasses(0)
+                .setCanvasHeight(0)
+                .setCanvasWidth(0)
+                .setLogits(ByteBuffer.allocate(0))
+                .build();
+    }
+
+    /**
      * Decodes the stored logits.
      *
-     * @throws IllegalArgumentException when their length does not match the stored shape
+     * @throws IllegalArgumentException when their length does not match the stored shape, or the
+     *     state holds no canvas ({@link #withoutCanvas})
      */
     static Canvas canvas(CanvasState state) {
         ByteBuffer logits = state.getLogits().duplicate();

@@ -115,9 +115,10 @@ public final class MaskEncoder {
      * The event of a segmented frame.
      *
      * @param frame the frame
-     * @param result the segmentation, its class map at frame size
+     * @param result the segmentation, its class map at frame size; seeded when it ran from a seed
      * @param iterations iterations run on the frame
-     * @param resetReason why it was not seeded, or null when seeded
+     * @param resetReason why it was not seeded; null when seeded, and for a model that reads no
+     *     canvas (nothing to seed, nothing reset)
      * @param modelMillis time spent in the model
      * @param budgetReduced whether fewer iterations ran to catch up
      * @param nowMs the processing time
@@ -142,7 +143,7 @@ public final class MaskEncoder {
                                         result.map().height())))
                 .setClassFractions(fractions(result.classFractions(spec.numClasses())))
                 .setIterations(iterations)
-                .setSeeded(resetReason == null)
+                .setSeeded(result.seeded())
                 .setResetReason(resetReason)
                 .setModelMillis(modelMillis)
                 .setBudgetReduced(budgetReduced)

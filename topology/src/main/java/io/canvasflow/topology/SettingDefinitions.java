@@ -345,7 +345,8 @@ final class SettingDefinitions {
                         DEFAULT_SEEDED_ITERATIONS,
                         Check.intAtLeast(1),
                         Importance.MEDIUM,
-                        "Iterations run on a frame seeded with its camera's previous canvas.")
+                        "Iterations run on a frame seeded with its camera's previous canvas;"
+                                + " a feed-forward model, which has no canvas, runs one pass.")
                 .define(
                         CANVAS_FULL_ITERATIONS,
                         Type.STRING,
@@ -359,7 +360,8 @@ final class SettingDefinitions {
                                 + " blank for the model's own: iterationsTrained in its"
                                 + " model.json, "
                                 + DEFAULT_FULL_ITERATIONS
-                                + " without it.")
+                                + " without it. A feed-forward model runs one pass whatever"
+                                + " this says.")
                 .define(
                         CANVAS_KEYFRAME_INTERVAL,
                         Type.INT,

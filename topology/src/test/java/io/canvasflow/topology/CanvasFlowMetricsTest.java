@@ -145,4 +145,32 @@ class CanvasFlowMetricsTest {
                 cameraSeries(registry));
         assertEquals(List.of(new CanvasFlowMetrics.Camera("street", 2, 6, 40)), metrics.cameras());
     }
+
+    @Test
+    void shouldCountAFeedForwardFrameNeitherSeededNorReset() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CanvasFlowMetrics metrics = new CanvasFlowMetrics(registry);
+        long now = 1_800_000_000_000L;
+
+        // Given the mask of a feed-forward model: one pass, not seeded, no reset reason
+        MaskEvent onePass =
+                MaskEvent.newBuilder(mask(now - 80, now))
+                        .setIterations(1)
+                        .setSeeded(false)
+                        .setResetReason(null)
+                        .build();
+
+        // When it is counted
+        metrics.mask(onePass);
+
+        // Then it is a processed frame, and neither a seeded one nor a reset of any reason
+        assertEquals(
+                List.of(1.0, 0.0, List.of()),
+                List.of(
+                        registry.find("canvasflow.frames.processed").counter().count(),
+                        registry.find("canvasflow.frames.seeded").counter().count(),
+                        registry.find("canvasflow.frames.reset").counters().stream()
+                                .map(c -> c.getId().getTag("reason"))
+                                .toList()));
+    }
 }

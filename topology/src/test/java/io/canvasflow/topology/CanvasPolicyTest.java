@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.model.Architecture;
+import io.canvasflow.model.ModelType;
+import io.canvasflow.model.TestModels;
 import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.avro.ResetReason;
 import io.canvasflow.topology.CanvasPolicy.Action;
 import io.canvasflow.topology.CanvasPolicy.Current;
 import io.canvasflow.topology.CanvasPolicy.Decision;
 import io.canvasflow.topology.CanvasPolicy.Previous;
+import java.util.List;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +130,38 @@ class CanvasPolicyTest {
         assertEquals(new Decision(Action.SEED, 3, null, true), arrivingAt.apply(T + 141));
         assertEquals(new Decision(Action.SEED, 2, null, true), arrivingAt.apply(T + 240));
         assertEquals(new Decision(Action.SEED, 1, null, true), arrivingAt.apply(T + 60_000));
+    }
+
+    @Test
+    void shouldRunAModelThatReadsNoCanvasOnePassUnseededAndKeepTheFrameOrder() {
+        // Given the policy of a feed-forward model under settings that name 3 and 5 iterations
+        CanvasFlowConfig config =
+                CanvasFlowConfig.defaults()
+                        .with(CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS, "3")
+                        .with(CanvasFlowConfig.CANVAS_FULL_ITERATIONS, "5");
+        CanvasPolicy ff =
+                CanvasPolicy.of(
+                        config,
+                        TestModels.spec(ModelType.FEED_FORWARD, Architecture.tiny(), 64, 48));
+
+        // When it decides on a first, a next, a lost-state, a duplicate and an older frame
+        List<Decision> decisions =
+                List.of(
+                        ff.decide(frame(1, T), null, true, V1, T + 10),
+                        ff.decide(frame(2, T + 40), previous(1), true, V1, T + 50),
+                        ff.decide(frame(2, T + 40), null, false, V1, T + 50),
+                        ff.decide(frame(5, T), previous(5), true, V1, T + 10),
+                        ff.decide(frame(4, T - 40), previous(5), true, V1, T + 10));
+
+        // Then every frame it runs is one pass from zero with no reason, stored unless older
+        assertEquals(
+                List.of(
+                        new Decision(Action.RESET, 1, null, false),
+                        new Decision(Action.RESET, 1, null, false),
+                        new Decision(Action.RESET, 1, null, false),
+                        new Decision(Action.DROP, 0, null, false),
+                        new Decision(Action.OUT_OF_ORDER, 1, null, false)),
+                decisions);
     }
 
     @Test

@@ -90,7 +90,7 @@ final class ModeEvaluator {
             gflops += cost.frameGflops(mask.getIterations());
             if (mask.getSeeded()) {
                 seeded++;
-            } else {
+            } else if (mask.getResetReason() != null) { // none: a feed-forward model, no canvas
                 resets.merge(String.valueOf(mask.getResetReason()), 1L, Long::sum);
             }
             if (mask.getSkipped() || mask.getClassMap().remaining() == 0) {

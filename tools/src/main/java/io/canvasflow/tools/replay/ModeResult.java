@@ -86,7 +86,7 @@ public record ModeResult(
      *
      * @param meanIterations iterations per frame
      * @param seeded frames seeded with the previous canvas
-     * @param resets frames started from a zero canvas, by reason
+     * @param resets frames reset to a zero canvas, by reason (none of a feed-forward model)
      */
     public record Canvas(double meanIterations, long seeded, Map<String, Long> resets) {
 

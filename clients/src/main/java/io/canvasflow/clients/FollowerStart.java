@@ -1,6 +1,5 @@
 package io.canvasflow.clients;
 
-import io.canvasflow.schemas.KafkaClientFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -82,13 +81,7 @@ record FollowerStart(
             new QuietConsumerConfig(full);
             return null;
         } catch (KafkaException e) {
-            return "the Kafka client settings for "
-                    + config.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + " make no client: "
-                    + KafkaClientFailure.withoutSecrets(
-                            KafkaClientFailure.describe(e),
-                            KafkaClientFailure.secrets(full, ConsumerConfig.configDef()))
-                    + "; check the consumer properties it names";
+            return ClientRefusal.sentence(full, e, ConsumerConfig.configDef(), "consumer");
         }
     }
 

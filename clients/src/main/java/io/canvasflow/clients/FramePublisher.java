@@ -23,8 +23,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -100,30 +102,63 @@ public final class FramePublisher implements AutoCloseable {
                 builder.producerProperties.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         Map<String, Object> config =
                 producerConfig(builder.bootstrapServers, builder.producerProperties);
-        // Kafka's own parsing: a value it would refuse is its ConfigException, naming the property
-        this.maxRequestBytes =
-                (Integer)
-                        ConfigDef.parseType(
-                                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                                config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                                ConfigDef.Type.INT);
         // A transaction would commit without a frame refused here: the broker refuses it instead
         this.topicLimit = transactional ? 0 : builder.topicLimit;
-        this.maxRecordBytes = topicLimit > 0 ? Math.min(topicLimit, maxRequestBytes) : 0;
-        if (maxRecordBytes > 0
-                && !builder.producerProperties.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
-            // frames that fit one by one, batched beyond the topic's limit, would be refused as a
-            // batch, and the producer would split it with a WARN line
-            config.put(
-                    ProducerConfig.BATCH_SIZE_CONFIG,
-                    Math.max(1, Math.min(DEFAULT_BATCH_BYTES, maxRecordBytes - FRAMING_BYTES)));
+        try {
+            // Kafka's own parsing: a value it would refuse is its ConfigException, as below
+            this.maxRequestBytes = (Integer) parse(config, ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+            this.maxRecordBytes = topicLimit > 0 ? Math.min(topicLimit, maxRequestBytes) : 0;
+            if (maxRecordBytes > 0
+                    && !builder.producerProperties.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+                // frames that fit one by one, batched beyond the topic's limit, would be refused
+                // as a batch, and the producer would split it with a WARN line
+                config.put(
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        Math.max(1, Math.min(DEFAULT_BATCH_BYTES, maxRecordBytes - FRAMING_BYTES)));
+            }
+            this.producer =
+                    new KafkaProducer<>(
+                            config, topic.keySerde().serializer(), new ByteArraySerializer());
+        } catch (KafkaException e) {
+            // a property, a combination (acks with idempotence) or an address Kafka refuses
+            throw new IllegalArgumentException(
+                    ClientRefusal.sentence(config, e, ProducerConfig.configDef(), "producer"), e);
         }
-        this.producer =
-                new KafkaProducer<>(
-                        config, topic.keySerde().serializer(), new ByteArraySerializer());
         this.serializer = topic.valueSerde().serializer();
         if (transactional) {
+            initTransactions(config);
+        }
+    }
+
+    /** A producer setting as Kafka reads it, its default where unset. */
+    private static Object parse(Map<String, Object> config, String name) {
+        ConfigDef.ConfigKey key = ProducerConfig.configDef().configKeys().get(name);
+        return ConfigDef.parseType(name, config.getOrDefault(name, key.defaultValue), key.type);
+    }
+
+    /**
+     * Registers the transactional id with the cluster, closing the producer when that fails: its
+     * network thread would otherwise go on trying to reach the cluster for the rest of the program.
+     */
+    private void initTransactions(Map<String, Object> config) {
+        try {
             producer.initTransactions();
+        } catch (RuntimeException | Error e) {
+            producer.close(Duration.ZERO);
+            if (e instanceof TimeoutException) {
+                throw new TimeoutException(
+                        "the Kafka cluster at "
+                                + config.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
+                                + " did not start transactional id "
+                                + config.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG)
+                                + " within max.block.ms ("
+                                + parse(config, ProducerConfig.MAX_BLOCK_MS_CONFIG)
+                                + " ms): no broker answers there, or its transaction coordinator"
+                                + " is not available; check the bootstrap servers and that the"
+                                + " cluster is up",
+                        e);
+            }
+            throw e;
         }
     }
 
@@ -392,8 +427,8 @@ public final class FramePublisher implements AutoCloseable {
         /**
          * Scales every image to a fixed size before encoding.
          *
-         * @param width the width
-         * @param height the height
+         * @param width the width, 1 to {@link CliValues#MAX_SIDE}
+         * @param height the height, 1 to {@link CliValues#MAX_SIDE}
          * @return this builder
          */
         public Builder optResize(int width, int height) {
@@ -407,8 +442,8 @@ public final class FramePublisher implements AutoCloseable {
          * Scales every image larger than a box down to fit within it, keeping its aspect ratio; a
          * 1280x720 image in a 384x288 box becomes 384x216. Smaller images are kept as they are.
          *
-         * @param maxWidth the box width
-         * @param maxHeight the box height
+         * @param maxWidth the box width, 1 to {@link CliValues#MAX_SIDE}
+         * @param maxHeight the box height, 1 to {@link CliValues#MAX_SIDE}
          * @return this builder
          */
         public Builder optFitWithin(int maxWidth, int maxHeight) {
@@ -453,7 +488,8 @@ public final class FramePublisher implements AutoCloseable {
          * transactional publisher, whose transaction would commit without the refused frame: the
          * broker refuses it there.
          *
-         * @param maxMessageBytes the topic's limit in bytes; 0 leaves the check to the broker
+         * @param maxMessageBytes the topic's limit in bytes, 0 or more; 0 leaves the check to the
+         *     broker
          * @return this builder
          */
         public Builder optTopicLimit(int maxMessageBytes) {
@@ -462,10 +498,17 @@ public final class FramePublisher implements AutoCloseable {
         }
 
         /**
-         * Validates the settings and connects the producer.
+         * Validates the settings, makes the producer and, with a transactional id, registers it
+         * with the cluster, which blocks up to the producer's {@code max.block.ms} (60 s unless
+         * set). On any failure the producer is closed again.
          *
          * @return the publisher
-         * @throws IllegalArgumentException when a setting is missing or out of range
+         * @throws IllegalArgumentException when a setting is missing or out of range, or Kafka
+         *     makes no producer of the producer properties or the bootstrap servers
+         * @throws TimeoutException when a transactional publisher's cluster does not answer within
+         *     {@code max.block.ms}, in one sentence naming the bootstrap servers
+         * @throws KafkaException when the cluster refuses the transactional id otherwise (not
+         *     authorized to use it, for example)
          */
         public FramePublisher build() {
             if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -473,12 +516,25 @@ public final class FramePublisher implements AutoCloseable {
                         "expected Kafka bootstrap servers (host:port) but none were given");
             }
             ImageCodecs.checkQuality(jpegQuality);
-            if (resizeWidth < 0 || resizeHeight < 0 || (resizeWidth == 0) != (resizeHeight == 0)) {
+            // the same bound as the commands' --resize, and the model's largest input side
+            // (model-runtime's SegmentationModel.MAX_INPUT_SIDE), which clients does not see
+            if (resizeWidth < 0
+                    || resizeHeight < 0
+                    || (resizeWidth == 0) != (resizeHeight == 0)
+                    || resizeWidth > CliValues.MAX_SIDE
+                    || resizeHeight > CliValues.MAX_SIDE) {
                 throw new IllegalArgumentException(
-                        "expected a positive resize width and height but found "
+                        "expected a resize width and height from 1 to "
+                                + CliValues.MAX_SIDE
+                                + " but found "
                                 + resizeWidth
                                 + "x"
                                 + resizeHeight);
+            }
+            if (topicLimit < 0) {
+                throw new IllegalArgumentException(
+                        "expected a topic limit (max.message.bytes) of 0 or more but found "
+                                + topicLimit);
             }
             return new FramePublisher(this);
         }

@@ -5,7 +5,6 @@ import io.canvasflow.cli.options.CameraIds;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.KafkaPreflight;
-import io.canvasflow.schemas.KafkaClientFailure;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
@@ -398,14 +396,9 @@ public final class PublishCommand extends BaseCommand {
         }
         try {
             return builder.build();
-        } catch (KafkaException e) {
-            String reason = KafkaClientFailure.reason(e);
-            throw usage(
-                    "could not create a Kafka producer for "
-                            + bootstrapServers()
-                            + ": "
-                            + (reason != null ? reason : e.getMessage()),
-                    e);
+        } catch (IllegalArgumentException e) {
+            // a producer property or address Kafka refuses, in the builder's one sentence
+            throw usage(e.getMessage(), e);
         }
     }
 

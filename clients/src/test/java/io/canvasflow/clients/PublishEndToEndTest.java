@@ -467,10 +467,11 @@ class PublishEndToEndTest {
         assertTrue(
                 run.err()
                         .startsWith(
-                                "could not create a Kafka producer for "
+                                "the Kafka client settings for "
                                         + kafka.bootstrapServers()
-                                        + ": Invalid value abc for configuration max.request.size:"
-                                        + " Not a number of type INT"),
+                                        + " make no client: Invalid value abc for configuration"
+                                        + " max.request.size: Not a number of type INT; check the"
+                                        + " producer properties it names"),
                 run.err());
     }
 

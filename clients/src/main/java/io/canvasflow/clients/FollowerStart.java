@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * @param groupId the consumer group, or null to assign every partition
  * @param fromBeginning whether to start at the earliest offsets
  * @param stopping true once the follower is asked to stop
+ * @param clusterWait the longest wait for the cluster's first answer ({@link #clusterWait(Map)})
  */
 record FollowerStart(
         String bootstrapServers,
@@ -36,10 +37,14 @@ record FollowerStart(
         String framesTopic,
         String groupId,
         boolean fromBeginning,
-        BooleanSupplier stopping) {
+        BooleanSupplier stopping,
+        Duration clusterWait) {
 
     private static final Logger LOG = LoggerFactory.getLogger(MaskFollower.class);
     private static final Duration FRAMES_WAIT = Duration.ofSeconds(10);
+
+    /** The least time the cluster gets to answer, however little of the follower's is left. */
+    private static final Duration MIN_CLUSTER_WAIT = Duration.ofSeconds(1);
 
     /** See {@link MaskFollower#consumerConfig}. */
     static Map<String, Object> consumerConfig(
@@ -73,16 +78,35 @@ record FollowerStart(
      * @return one sentence, or null when Kafka takes it
      */
     static String consumerConfigProblem(Map<String, Object> config) {
-        Map<String, Object> full = new HashMap<>(config);
-        // The follower hands the consumer its deserializers, which replace any configured ones.
-        full.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        full.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        Map<String, Object> full = withDeserializers(config);
         try {
             new QuietConsumerConfig(full);
             return null;
         } catch (KafkaException e) {
             return ClientRefusal.sentence(full, e, ConsumerConfig.configDef(), "consumer");
         }
+    }
+
+    /**
+     * How long a consumer of this configuration blocks at most on a call without a timeout of its
+     * own ({@code default.api.timeout.ms}): the longest the follower waits for the cluster's first
+     * answer.
+     *
+     * @param config a configuration Kafka takes ({@link #consumerConfigProblem} said null)
+     * @return the time
+     */
+    static Duration clusterWait(Map<String, Object> config) {
+        return Duration.ofMillis(
+                new QuietConsumerConfig(withDeserializers(config))
+                        .getInt(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
+    }
+
+    /** The follower hands the consumer its deserializers, which replace any configured ones. */
+    private static Map<String, Object> withDeserializers(Map<String, Object> config) {
+        Map<String, Object> full = new HashMap<>(config);
+        full.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        full.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return full;
     }
 
     /** A consumer configuration parsed without logging every value at INFO. */
@@ -93,10 +117,13 @@ record FollowerStart(
     }
 
     /**
-     * Subscribes, or assigns every partition and seeks to where following starts; false when the
-     * masks topic did not appear before the deadline or a stop.
+     * Subscribes, or assigns every partition and seeks to where following starts, once the cluster
+     * has answered; false when the masks topic did not appear before the deadline or a stop.
+     *
+     * @throws TimeoutException when the cluster did not answer ({@link #requireCluster})
      */
     boolean position(KafkaConsumer<String, byte[]> kafka, Deadline deadline) {
+        requireCluster(kafka, deadline);
         List<String> topics = new ArrayList<>(List.of(masksTopic));
         if (framesTopic != null) {
             topics.add(framesTopic);
@@ -142,25 +169,62 @@ record FollowerStart(
         return true;
     }
 
-    /** The topic's partitions, waiting for the topic to exist until the deadline or a stop. */
+    /**
+     * Fails unless the cluster answers a metadata request within {@link #clusterWait}, or what is
+     * left of the follower's time (a second at least): a follower of no cluster (nothing at the
+     * address, or a broker its security settings do not reach) would otherwise wait for its topic
+     * and end with no masks, as if none had come.
+     */
+    private void requireCluster(KafkaConsumer<String, byte[]> kafka, Deadline deadline) {
+        long left = Math.max(MIN_CLUSTER_WAIT.toNanos(), deadline.remainingNanos());
+        boolean byDuration = left < clusterWait.toNanos();
+        try {
+            kafka.listTopics(Duration.ofNanos(byDuration ? left : clusterWait.toNanos()));
+        } catch (TimeoutException e) {
+            Duration bound = byDuration ? Duration.ofNanos(deadline.nanos()) : clusterWait;
+            throw new TimeoutException(
+                    "no Kafka broker at "
+                            + bootstrapServers
+                            + " answered within "
+                            + (byDuration
+                                    ? "the follower's duration of "
+                                    : ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG + " of ")
+                            + (bound.toMillis() % 1000 == 0
+                                    ? bound.toSeconds() + " s"
+                                    : bound.toMillis() + " ms")
+                            + "; check the bootstrap servers, that the cluster is up and the"
+                            + " security settings",
+                    e);
+        }
+    }
+
+    /**
+     * The topic's partitions, waiting for the topic to exist (or for the cluster, should it stop
+     * answering) until the deadline or a stop.
+     */
     private List<TopicPartition> partitions(
             KafkaConsumer<String, byte[]> kafka, String topic, Deadline deadline) {
-        boolean logged = false;
+        boolean loggedTopic = false;
+        boolean loggedCluster = false;
         while (!stopping.getAsBoolean() && !deadline.passed()) {
             List<PartitionInfo> infos;
             try {
                 infos = kafka.partitionsFor(topic, Duration.ofSeconds(2));
             } catch (TimeoutException e) {
-                infos = List.of();
+                if (!loggedCluster) {
+                    LOG.warn("Kafka at {} stopped answering; waiting for it", bootstrapServers);
+                    loggedCluster = true;
+                }
+                infos = null;
             }
             if (infos != null && !infos.isEmpty()) {
                 return infos.stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition()))
                         .toList();
             }
-            if (!logged) {
+            if (infos != null && !loggedTopic) {
                 LOG.info("waiting for the topic {} to exist at {}", topic, bootstrapServers);
-                logged = true;
+                loggedTopic = true;
             }
             try {
                 Thread.sleep(500);

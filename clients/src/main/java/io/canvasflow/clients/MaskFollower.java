@@ -75,6 +75,7 @@ public final class MaskFollower {
     private final Consumer<MaskEvent> listener;
     private final List<Consumer<JoinedMask>> joinListeners;
     private final Map<String, Object> consumerProperties;
+    private final Duration clusterWait;
     private final Duration statsWindow;
     private final FrameJoinBuffer join;
     private final Map<String, CameraStats> stats = new LinkedHashMap<>();
@@ -103,6 +104,10 @@ public final class MaskFollower {
         this.listener = builder.listener;
         this.joinListeners = List.copyOf(builder.joinListeners);
         this.consumerProperties = Map.copyOf(builder.consumerProperties);
+        this.clusterWait =
+                FollowerStart.clusterWait(
+                        consumerConfig(
+                                bootstrapServers, groupId, fromBeginning, consumerProperties));
         this.statsWindow = builder.statsWindow;
         this.join = new FrameJoinBuffer(builder.joinCapacity);
     }
@@ -156,9 +161,13 @@ public final class MaskFollower {
     /**
      * Follows until the duration has passed, the mask limit is reached or {@link #stop()} is
      * called, then releases masks still waiting for a frame and closes the consumer. Runs once. The
-     * overlay writer is left open for the caller to close.
+     * overlay writer is left open for the caller to close. A masks topic that does not exist yet is
+     * waited for (logged once at INFO); a cluster that does not answer is a failure.
      *
      * @return the statistics and counts
+     * @throws org.apache.kafka.common.errors.TimeoutException when no broker at the bootstrap
+     *     servers answers before the duration ends (a second at least) or within the consumer's
+     *     {@code default.api.timeout.ms} (60 s unless set), in one sentence naming the servers
      */
     public FollowResult run() {
         synchronized (this) {
@@ -200,7 +209,8 @@ public final class MaskFollower {
                                     joins() ? framesTopic.name() : null,
                                     groupId,
                                     fromBeginning,
-                                    () -> stopping)
+                                    () -> stopping,
+                                    clusterWait)
                             .position(kafka, deadline);
             if (Thread.currentThread().isInterrupted()) {
                 stopping = true;

@@ -385,6 +385,23 @@ class MaskFollowerTest {
     }
 
     @Test
+    void shouldWaitForAMasksTopicThatDoesNotExistYetWithoutFailing() {
+        // Given a cluster that answers, without the masks topic followed
+        MaskFollower follower =
+                MaskFollower.builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .optMasksTopic(Topics.MASKS.withName("masks-not-yet"))
+                        .optDuration(Duration.ofSeconds(2))
+                        .build();
+
+        // When it is followed for its duration
+        FollowResult result = follower.run();
+
+        // Then it ends with nothing seen, not with the failure of a cluster that does not answer
+        assertEquals(List.of(0L, Map.of()), List.of(result.masks(), result.cameras()));
+    }
+
+    @Test
     void shouldRefuseAJoinBufferOfNoFrames() {
         CommandRun run = masks("--out", dir.toString(), "--join-frames", "0");
 

@@ -82,7 +82,7 @@ final class ConfigSources {
         }
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
             if (e.getKey().startsWith(CanvasFlowConfig.ENV_PREFIX)
-                    && SettingNames.isReadFromEnvironment(e.getKey())) {
+                    && SettingNames.isReadFromEnvironment(e.getKey(), e.getValue())) {
                 String key = SettingNames.keyOf(e.getKey());
                 // a typo such as CANVASFLOW_CANVAS_MAXGAP_MS was ignored without a word, where the
                 // same key in a file is refused

@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -30,17 +31,50 @@ public final class SettingNames {
 
     /**
      * What Kubernetes (and Docker's links) set for a Service whose name is canvasflow or starts
-     * with canvasflow-, exactly in their shapes: {@code {SVC}_SERVICE_HOST}, {@code
-     * {SVC}_SERVICE_PORT}, {@code {SVC}_SERVICE_PORT_{PORT NAME}}, {@code {SVC}_PORT}, {@code
-     * {SVC}_PORT_{N}_{PROTO}} and {@code {SVC}_PORT_{N}_{PROTO}_PROTO|_PORT|_ADDR}, where {@code
-     * {SVC}} is {@code CANVASFLOW} ({@code canvasflow}) or {@code CANVASFLOW_METRICS} ({@code
-     * canvasflow-metrics}) and the like. A ClusterIP Service named canvasflow in the pod's
-     * namespace sets them for every pod.
+     * with canvasflow-, exactly in their shapes, each with the shape of its value: {@code
+     * {SVC}_SERVICE_HOST} (an address), {@code {SVC}_SERVICE_PORT} and {@code
+     * {SVC}_SERVICE_PORT_{PORT NAME}} (a port), {@code {SVC}_PORT} and {@code
+     * {SVC}_PORT_{N}_{PROTO}} ({@code tcp://ADDRESS:PORT}), and {@code
+     * {SVC}_PORT_{N}_{PROTO}_PROTO|_PORT|_ADDR}, where {@code {SVC}} is {@code CANVASFLOW} ({@code
+     * canvasflow}) or {@code CANVASFLOW_METRICS} ({@code canvasflow-metrics}) and the like. A
+     * ClusterIP Service named canvasflow in the pod's namespace sets them for every pod. The value
+     * counts too: {@code CANVASFLOW_HTP_PORT=9090}, a misspelt {@code http.port}, has the name of a
+     * Service htp's variable but not its value, and is refused as naming no setting rather than
+     * passed over.
      */
-    private static final Pattern SERVICE_LINK =
-            Pattern.compile(
-                    "CANVASFLOW(_[A-Z0-9_]+)?_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?"
-                            + "|PORT(_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)?)");
+    private static final List<ServiceLink> SERVICE_LINKS =
+            List.of(
+                    ServiceLink.of("_SERVICE_HOST", ServiceLink.ADDRESS),
+                    ServiceLink.of("_SERVICE_PORT(_[A-Z0-9_]+)?", ServiceLink.PORT),
+                    ServiceLink.of(
+                            "_PORT(_[0-9]+_(TCP|UDP|SCTP))?",
+                            "(tcp|udp|sctp)://\\[?"
+                                    + ServiceLink.ADDRESS
+                                    + "\\]?:"
+                                    + ServiceLink.PORT),
+                    ServiceLink.of("_PORT_[0-9]+_(TCP|UDP|SCTP)_PROTO", "tcp|udp|sctp"),
+                    ServiceLink.of("_PORT_[0-9]+_(TCP|UDP|SCTP)_PORT", ServiceLink.PORT),
+                    ServiceLink.of("_PORT_[0-9]+_(TCP|UDP|SCTP)_ADDR", ServiceLink.ADDRESS));
+
+    /** One shape of a Service's variable: its name after the Service's, and its value. */
+    private record ServiceLink(Pattern name, Pattern value) {
+
+        /** An IPv4 or IPv6 address, as kubelet writes a Service's cluster IP. */
+        static final String ADDRESS = "[0-9A-Fa-f:.]+";
+
+        static final String PORT = "[0-9]{1,5}";
+
+        static ServiceLink of(String suffix, String value) {
+            return new ServiceLink(
+                    Pattern.compile("CANVASFLOW(_[A-Z0-9_]+)?" + suffix), Pattern.compile(value));
+        }
+
+        boolean matches(String variable, String value) {
+            return name.matcher(variable).matches()
+                    && value != null
+                    && this.value.matcher(value.trim()).matches();
+        }
+    }
 
     private SettingNames() {}
 
@@ -87,9 +121,10 @@ public final class SettingNames {
      * launchers' and Kubernetes' service links, a setting's or one it refuses as naming none.
      *
      * @param variable an environment variable's name
+     * @param value its value (a service link's name with another value is read)
      * @return whether it is read, so that it can change (or stop) serve
      */
-    public static boolean isReadFromEnvironment(String variable) {
+    public static boolean isReadFromEnvironment(String variable, String value) {
         if (variable.equals(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS)) {
             return true;
         }
@@ -98,6 +133,7 @@ public final class SettingNames {
         }
         // a setting first: CANVASFLOW_HTTP_PORT has the shape of a service link
         return isSettingKey(keyOf(variable))
-                || !(NOT_SETTINGS.contains(variable) || SERVICE_LINK.matcher(variable).matches());
+                || !(NOT_SETTINGS.contains(variable)
+                        || SERVICE_LINKS.stream().anyMatch(l -> l.matches(variable, value)));
     }
 }

@@ -30,7 +30,16 @@ class SettingNamesTest {
 
         // Then the first five are read, as the configuration reads them
         Map<String, Boolean> read = new TreeMap<>();
-        variables.forEach(v -> read.put(v, SettingNames.isReadFromEnvironment(v)));
+        Map<String, String> values =
+                Map.of(
+                        "CANVASFLOW_METRICS_SERVICE_HOST", "10.0.0.2",
+                        "CANVASFLOW_METRICS_PORT_8080_TCP_ADDR", "10.0.0.2");
+        variables.forEach(
+                v ->
+                        read.put(
+                                v,
+                                SettingNames.isReadFromEnvironment(
+                                        v, values.getOrDefault(v, "1"))));
         Map<String, Boolean> expected = new TreeMap<>();
         for (int i = 0; i < variables.size(); i++) {
             expected.put(variables.get(i), i < 5);
@@ -69,7 +78,7 @@ class SettingNamesTest {
         // Then the setting is read, and the Service's variables are passed over
         assertEquals(9090, config.httpPort());
         Map<String, Boolean> read = new TreeMap<>();
-        env.keySet().forEach(v -> read.put(v, SettingNames.isReadFromEnvironment(v)));
+        env.forEach((v, value) -> read.put(v, SettingNames.isReadFromEnvironment(v, value)));
         Map<String, Boolean> expected = new TreeMap<>();
         env.keySet().forEach(v -> expected.put(v, v.equals("CANVASFLOW_HTTP_PORT")));
         assertEquals(expected, read);
@@ -90,7 +99,7 @@ class SettingNamesTest {
 
         // Then each is read, so that the configuration refuses it as naming no setting
         Map<String, Boolean> read = new TreeMap<>();
-        variables.forEach(v -> read.put(v, SettingNames.isReadFromEnvironment(v)));
+        variables.forEach(v -> read.put(v, SettingNames.isReadFromEnvironment(v, "10.0.0.1")));
         Map<String, Boolean> expected = new TreeMap<>();
         variables.forEach(v -> expected.put(v, true));
         assertEquals(expected, read);
@@ -105,5 +114,37 @@ class SettingNamesTest {
                 "environment variable CANVASFLOW_PORT_8080 names no setting (port.8080); correct"
                         + " or unset it (`canvasflow serve --print-settings` lists the settings)",
                 e.getMessage());
+    }
+
+    @Test
+    void shouldReadAServiceLinksNameWhoseValueNoServiceGives() {
+        // Given a misspelt http.port, which has the name of a Service htp's CANVASFLOW_HTP_PORT,
+        // and a port variable whose value is not kubelet's tcp://ADDRESS:PORT
+        Map<String, String> env = Map.of("CANVASFLOW_HTP_PORT", "9090");
+
+        // When a configuration is built with it
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CanvasFlowConfig.builder().optEnvironment(env).build());
+
+        // Then it is refused as naming no setting, while the same name with a Service's value,
+        // and each other shape with a value of its kind, are passed over
+        assertEquals(
+                "environment variable CANVASFLOW_HTP_PORT names no setting (htp.port); correct"
+                        + " or unset it (`canvasflow serve --print-settings` lists the settings)",
+                e.getMessage());
+        assertEquals(
+                List.of(false, false, false, true, true, true),
+                List.of(
+                        SettingNames.isReadFromEnvironment(
+                                "CANVASFLOW_HTP_PORT", "tcp://10.0.0.1:9090"),
+                        SettingNames.isReadFromEnvironment(
+                                "CANVASFLOW_PORT_53_UDP", "udp://[fd00::1]:53"),
+                        SettingNames.isReadFromEnvironment("CANVASFLOW_SERVICE_PORT_HTTP", "80"),
+                        SettingNames.isReadFromEnvironment("CANVASFLOW_SERVICE_HOST", "db.local"),
+                        SettingNames.isReadFromEnvironment("CANVASFLOW_SERVICE_PORT", "http"),
+                        SettingNames.isReadFromEnvironment(
+                                "CANVASFLOW_PORT_8080_TCP_PROTO", "http")));
     }
 }

@@ -106,7 +106,9 @@ public final class ServeProcess implements AutoCloseable {
      */
     static Map<String, String> environment(Map<String, String> inherited) {
         Map<String, String> environment = new TreeMap<>(inherited);
-        environment.keySet().removeIf(SettingNames::isReadFromEnvironment);
+        environment
+                .entrySet()
+                .removeIf(e -> SettingNames.isReadFromEnvironment(e.getKey(), e.getValue()));
         return environment;
     }
 

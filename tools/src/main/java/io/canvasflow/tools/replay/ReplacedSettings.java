@@ -59,7 +59,10 @@ public final class ReplacedSettings {
         List<String> left =
                 new TreeSet<>(environment.keySet())
                         .stream()
-                                .filter(SettingNames::isReadFromEnvironment)
+                                .filter(
+                                        v ->
+                                                SettingNames.isReadFromEnvironment(
+                                                        v, environment.get(v)))
                                 .filter(variable -> !runs.containsKey(variable))
                                 .toList();
         return sentence(

@@ -294,11 +294,20 @@ class DeploymentManifestsTest {
         assertTrue(config.modelsFollow());
     }
 
-    /** The command publishes a model the cli image ships, and assigns it to every camera. */
+    /**
+     * The command publishes a model the cli image ships, and assigns it to every camera unless a
+     * default is assigned: it runs again at every apply or {@code up}, and {@code --assign-default}
+     * would take back the default an operator assigned since.
+     */
     private static void assertPublishesAShippedModelAsTheDefault(ParseResult parsed) {
         assertEquals(List.of("models", "publish"), commandNames(parsed));
         ParseResult publish = parsed.subcommand().subcommand();
-        assertTrue(publish.hasMatchedOption("--assign-default"), "the model is not assigned");
+        assertEquals(
+                List.of(true, false),
+                List.of(
+                        publish.hasMatchedOption("--assign-default-if-none"),
+                        publish.hasMatchedOption("--assign-default")),
+                "the model is not assigned only where no default is");
         Path inImage = publish.matchedPositionalValue(0, null);
         assertNotNull(inImage, "publish names no model directory");
         String shipped = "/opt/canvasflow/models/";

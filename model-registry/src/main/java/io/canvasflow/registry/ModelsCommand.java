@@ -202,9 +202,16 @@ public final class ModelsCommand implements Callable<Integer> {
         @Option(
                 names = "--assign-default",
                 description =
-                        "Then assign it to every camera nothing else covers (a deployment's first"
-                                + " model).")
+                        "Then assign it to every camera nothing else covers, replacing any default"
+                                + " assigned before.")
         boolean assignDefault;
+
+        @Option(
+                names = "--assign-default-if-none",
+                description =
+                        "Then assign it to every camera nothing else covers only if no default is"
+                                + " assigned yet (a deployment's first model: safe to run again).")
+        boolean assignDefaultIfNone;
 
         @Override
         boolean createsTopics() {
@@ -226,6 +233,12 @@ public final class ModelsCommand implements Callable<Integer> {
                 throw new ModelRegistryException(
                         "--replication " + replication + " is out of range: use 1 or more");
             }
+            if (assignDefault && assignDefaultIfNone) {
+                throw new ModelRegistryException(
+                        "--assign-default and --assign-default-if-none are exclusive: pass"
+                                + " --assign-default to replace the default, or"
+                                + " --assign-default-if-none to keep one already assigned");
+            }
         }
 
         @Override
@@ -245,10 +258,31 @@ public final class ModelsCommand implements Callable<Integer> {
                     publication.parametersBytes(),
                     publication.chunks().size(),
                     publication.manifest().getParametersSha256());
-            if (assignDefault) {
+            if (assignDefaultIfNone) {
+                // Read again, to its end, now: a default assigned while this one published counts
+                ModelAssignment before = defaultAssignment(client.read());
+                if (before != null) {
+                    // A re-run (a Job re-applied, `docker compose up`) keeps the operator's choice
+                    out.printf(
+                            "left the default alone: it is %s, assigned %s by %s%n",
+                            before.getModelVersion(),
+                            before.getAssignedAt(),
+                            before.getAssignedBy());
+                    return;
+                }
+            }
+            if (assignDefault || assignDefaultIfNone) {
                 client.assign(AssignmentScope.DEFAULT, null, publication.version());
                 out.printf("assigned %s to default%n", publication.version());
             }
+        }
+
+        /** The default assignment, or null when there is none. */
+        private static ModelAssignment defaultAssignment(ModelCatalog catalog) {
+            return catalog.assignments().stream()
+                    .filter(a -> a.getScope() == AssignmentScope.DEFAULT)
+                    .findFirst()
+                    .orElse(null);
         }
     }
 

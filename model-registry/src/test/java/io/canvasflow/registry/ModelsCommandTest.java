@@ -202,4 +202,22 @@ class ModelsCommandTest {
                         + " kinds\n",
                 list.err());
     }
+
+    @Test
+    void shouldRefuseBothWaysOfAssigningTheDefaultBeforeAskingTheCluster() {
+        // When a model is published with both default options, which say opposite things about a
+        // default already assigned
+        CommandRun both =
+                offline("publish", "models/ff", "--assign-default", "--assign-default-if-none");
+
+        // Then it is one sentence, status 2, before the cluster is asked
+        assertEquals(
+                List.of(
+                        2,
+                        "",
+                        "canvasflow models publish: --assign-default and --assign-default-if-none"
+                                + " are exclusive: pass --assign-default to replace the default, or"
+                                + " --assign-default-if-none to keep one already assigned\n"),
+                List.of(both.exit(), both.out(), both.err()));
+    }
 }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,13 @@ public final class PublishCommand extends BaseCommand {
                     .plus(PublishJob.ACKNOWLEDGED_WITHIN)
                     .plus(CLOSE_WITHIN)
                     .plusSeconds(1);
+
+    /** The model registry's topics by their default names: no frames belong there. */
+    private static final Set<String> REGISTRY_TOPICS =
+            Set.of(
+                    Topics.MODELS.name(),
+                    Topics.MODEL_ASSIGNMENTS.name(),
+                    Topics.MODEL_ERRORS.name());
 
     /** The job running, for the stop hook; null before it is built. */
     private volatile PublishJob running;
@@ -269,6 +277,15 @@ public final class PublishCommand extends BaseCommand {
         }
         if (limit < 0) {
             throw usage("--limit must be >= 0, not " + limit);
+        }
+        if (REGISTRY_TOPICS.contains(topicName())) {
+            // Kafka takes them, and every serve would read them as unreadable registry records,
+            // again at each start: the topics are compacted, so they stay
+            throw usage(
+                    "--topic "
+                            + topicName()
+                            + " is a model registry topic, not a frames topic; publish frames to"
+                            + " the frames topic (the default) or another topic of frames");
         }
         cameras();
     }

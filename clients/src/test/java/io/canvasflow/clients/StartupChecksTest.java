@@ -211,6 +211,45 @@ class StartupChecksTest {
     }
 
     @Test
+    void shouldRefuseToPublishFramesToAModelRegistryTopicBeforeLookingForTheBroker() {
+        // When frames are published to each registry topic (Kafka took them, and every serve
+        // read them as unreadable registry records at each start)
+        List<List<Object>> outcomes =
+                List.of("models", "model-assignments", "model-errors").stream()
+                        .map(
+                                topic ->
+                                        run(
+                                                new PublishCommand(),
+                                                "--camera",
+                                                "a=synthetic:0:5",
+                                                "--topic",
+                                                topic,
+                                                "--bootstrap-servers",
+                                                "127.0.0.1:1"))
+                        .map(
+                                o ->
+                                        List.<Object>of(
+                                                o.status(), o.err().lines().findFirst().orElse("")))
+                        .toList();
+
+        // Then each is one sentence, status 2, before any broker is looked for
+        assertEquals(
+                List.of("models", "model-assignments", "model-errors").stream()
+                        .map(
+                                topic ->
+                                        List.<Object>of(
+                                                2,
+                                                "--topic "
+                                                        + topic
+                                                        + " is a model registry topic, not a"
+                                                        + " frames topic; publish frames to the"
+                                                        + " frames topic (the default) or another"
+                                                        + " topic of frames"))
+                        .toList(),
+                outcomes);
+    }
+
+    @Test
     void shouldRefuseATopicNameKafkaWouldRefuseBeforeLookingForTheBroker() {
         // Given topic names Kafka refuses (publish sent nothing and said only what the broker
         // said; replay, in tools, failed with status 1 after starting)

@@ -144,12 +144,14 @@ public final class ModelCatalog {
      *
      * @param key its key
      * @param value its value, null for a tombstone
-     * @return false when the key is not a models-topic key (the record is ignored)
+     * @return false when the key is not a models-topic key (the record is ignored); a tombstone
+     *     under such a key is taken: it removes nothing of the registry, and it is how a stray
+     *     record (frames published to this topic) is replaced
      */
     public synchronized boolean applyModel(String key, ModelPart value) {
         Optional<ModelKeys.Part> parsed = ModelKeys.parse(key);
         if (parsed.isEmpty()) {
-            return false;
+            return value == null;
         }
         String version = parsed.get().version();
         if (value != null && !version.equals(value.getVersion())) {

@@ -65,7 +65,10 @@ public final class ModelFollower implements AutoCloseable {
         /** A version is ready to load from a directory. */
         void modelReady(ModelSpec spec, Path dir);
 
-        /** A version, or a record (version null), was refused. */
+        /**
+         * A version, or a record (version null), was refused. A refused record's message is already
+         * in the log, said by the follower: a listener reports it, and does not log it again.
+         */
         void modelRefused(String version, ModelErrorReason reason, String message);
 
         /** A version was removed from the topic. */

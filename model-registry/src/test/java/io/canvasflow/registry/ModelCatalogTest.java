@@ -281,6 +281,22 @@ class ModelCatalogTest {
         assertFalse(catalog.applyModel(ModelKeys.chunk(rnn().version(), 0), manifest));
     }
 
+    @Test
+    void shouldTakeATombstoneThatReplacesAStrayRecordUnderAKeyThatIsNotAModelsKey() {
+        // Given a catalog that has read the models
+        ModelCatalog catalog = new ModelCatalog(true, new Heard());
+        rnn().records().forEach(r -> catalog.applyModel(r.getKey(), r.getValue()));
+
+        // When a tombstone comes under a frame's key, which an operator wrote to replace a frame
+        // published to the models topic
+        boolean taken = catalog.applyModel("street", null);
+
+        // Then it is taken, not one more unreadable record, and the models are as they were
+        assertEquals(
+                List.of(true, List.of(rnn().version())),
+                List.of(taken, catalog.versions().stream().map(v -> v.version()).toList()));
+    }
+
     static ModelAssignment assignment(
             AssignmentScope scope, String target, String version, long at) {
         return ModelAssignment.newBuilder()

@@ -472,12 +472,15 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
 
     @Override
     public void modelRefused(String version, ModelErrorReason reason, String message) {
-        if (version != null) {
-            synchronized (loaded) {
-                removed.remove(version); // published again, and refused
-                refused.put(version, reason.name());
-                told.forget(version); // its cameras are told of this refusal too
-            }
+        if (version == null) {
+            // an unreadable record: the follower logged its line, so it is only reported
+            errors.refused(null, reason, message);
+            return;
+        }
+        synchronized (loaded) {
+            removed.remove(version); // published again, and refused
+            refused.put(version, reason.name());
+            told.forget(version); // its cameras are told of this refusal too
         }
         report(version, reason, message);
     }

@@ -174,6 +174,24 @@ class ModelRouterTest {
     }
 
     @Test
+    void shouldReportAnUnreadableRecordWithoutLoggingTheFollowersLineAgain() throws Exception {
+        try (ModelRouter router = following("a", 3)) {
+            // When the follower announces a record it could not read, which it has logged itself
+            String line =
+                    "skipped the unreadable record at models partition 0 offset 15: not a"
+                            + " ModelPart";
+            String log =
+                    stderrOf(
+                            () ->
+                                    router.modelRefused(
+                                            null, ModelErrorReason.UNREADABLE_RECORD, line));
+
+            // Then it goes to model-errors, and the log has no second line of it
+            assertEquals(List.of(List.of("null UNREADABLE_RECORD"), ""), List.of(errors, log));
+        }
+    }
+
+    @Test
     void shouldKeepACameraOnItsLastGoodModelWhileItsAssignedVersionIsRefused() throws Exception {
         // Given serve's model A as the fallback, room for one more model, and camera c1 on B
         ModelSpec d = save("d");

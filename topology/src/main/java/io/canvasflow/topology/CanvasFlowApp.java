@@ -86,6 +86,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.metrics = new CanvasFlowMetrics(registry);
+        UncheckpointedState.delete(config); // before Kafka Streams finds it corrupted
         this.streams = newStreams(config, models, metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);

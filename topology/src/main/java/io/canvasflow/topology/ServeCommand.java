@@ -152,6 +152,10 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        // Each of serve's Kafka clients warns at every connection that fails, about ten lines a
+        // second in an outage: the watch says it in a line a minute instead. Set before the
+        // first client, since a logger takes its level when it is made.
+        quiet(ClusterWatch.NETWORK_CLIENT, "error");
         // What serve writes to, before it creates a topic or loads a model: a folder it may not
         // write in was found when a model from Kafka would not unpack, and blamed on the model.
         for (String problem :
@@ -191,6 +195,7 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        ClusterWatch.start(config, app.stopped());
         CountDownLatch shutdown = new CountDownLatch(1);
         Runnable stop =
                 () -> {

@@ -30,18 +30,8 @@ class FootageEvaluationTest {
     void shouldStartTheSeededRunAgainFromZeroAfterACaptureTimeGapAsServeDoes() {
         // Given an untrained tiny model (3 iterations from zero) and a camera's 5 consecutive
         // frames, the 4th captured 3 s after the 3rd, more than serve's default gap of 2 s
-        Random random = new Random(11);
-        List<LabeledFrame> frames = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            frames.add(EvaluationReportTest.randomFrame(64, 48, random));
-        }
-        LabelledData data =
-                new LabelledData(
-                        ClassTable.withVocPalette(EvaluationReportTest.CLASSES),
-                        List.of(new VideoSequence("cam:0", frames)),
-                        "test",
-                        Map.of(),
-                        List.of(new long[] {0, 40, 80, 3080, 3120}));
+        LabelledData data = oneCamera(11, new long[] {0, 40, 80, 3080, 3120});
+        List<LabeledFrame> frames = data.sequences().get(0).frames();
         try (SegmentationModel model =
                 SegmentationModel.initialize(EvaluationReportTest.tinySpec(), DeviceChoice.CPU)) {
             ClassMapping same = ModelClassMapping.of(model.spec(), data.classes(), null);
@@ -145,17 +135,7 @@ class FootageEvaluationTest {
     void shouldNameTheZeroCanvasRunItsSeededRatioDividesByWhenItIsShortOfTheReference() {
         // Given an untrained tiny model (3 iterations from zero, its reference) and a camera's 4
         // consecutive frames
-        Random random = new Random(3);
-        List<LabeledFrame> frames = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            frames.add(EvaluationReportTest.randomFrame(64, 48, random));
-        }
-        LabelledData data =
-                new LabelledData(
-                        ClassTable.withVocPalette(EvaluationReportTest.CLASSES),
-                        List.of(new VideoSequence("cam:0", frames)),
-                        "test",
-                        Map.of());
+        LabelledData data = oneCamera(3, new long[] {0, 40, 80, 120});
         try (SegmentationModel model =
                 SegmentationModel.initialize(EvaluationReportTest.tinySpec(), DeviceChoice.CPU)) {
             ClassMapping same = ModelClassMapping.of(model.spec(), data.classes(), null);
@@ -198,5 +178,20 @@ class FootageEvaluationTest {
         // Then evaluate's default --max-gap-ms is serve's canvas.max.gap.ms default (one constant,
         // in schemas' FrameOrder, which both read)
         assertEquals(CanvasFlowConfig.defaults().maxGapMs(), FrameOrder.DEFAULT_MAX_GAP_MS);
+    }
+
+    /** One camera's consecutive random 64x48 frames, captured at these times (ms). */
+    private static LabelledData oneCamera(long seed, long[] captures) {
+        Random random = new Random(seed);
+        List<LabeledFrame> frames = new ArrayList<>();
+        for (int i = 0; i < captures.length; i++) {
+            frames.add(EvaluationReportTest.randomFrame(64, 48, random));
+        }
+        return new LabelledData(
+                ClassTable.withVocPalette(EvaluationReportTest.CLASSES),
+                List.of(new VideoSequence("cam:0", frames)),
+                "test",
+                Map.of(),
+                List.of(captures));
     }
 }

@@ -38,12 +38,7 @@ class BrokerRestartTest {
     @Test
     void shouldRecoverByItselfAndLoseNothingWhenTheBrokerRestarts() throws Exception {
         try (EmbeddedKafkaBroker kafka =
-                        EmbeddedKafkaBroker.builder()
-                                .optDataDir(dir.resolve("kafka"))
-                                .optConfig(
-                                        "transaction.abort.timed.out.transaction.cleanup.interval.ms",
-                                        "1000")
-                                .build();
+                        Fixtures.crashBroker().optDataDir(dir.resolve("kafka")).build();
                 StateRecorder states = new StateRecorder()) {
             // Given a running application and live cameras
             kafka.start();

@@ -52,14 +52,7 @@ class CrashRecoveryTest {
     @Test
     void shouldEmitExactlyOneMaskPerFrameAndSeedFromTheRestoredCanvasAfterSigkill()
             throws Exception {
-        try (EmbeddedKafkaBroker kafka =
-                EmbeddedKafkaBroker.builder()
-                        // Abort the killed instance's open transaction soon after it times out.
-                        .optConfig(
-                                "transaction.abort.timed.out.transaction.cleanup.interval.ms",
-                                "1000")
-                        .build()
-                        .start()) {
+        try (EmbeddedKafkaBroker kafka = Fixtures.crashBroker().build().start()) {
             // Given eight cameras, two per partition, publishing 25 frames a second each
             Fixtures.createTopics(kafka, PARTITIONS);
             Map<String, String> settings =

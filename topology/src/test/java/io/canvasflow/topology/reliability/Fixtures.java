@@ -233,6 +233,15 @@ final class Fixtures {
         return CanvasFlowConfig.fromMap(settings);
     }
 
+    /**
+     * A broker for tests that kill serve: it aborts a killed instance's open transaction soon after
+     * it times out (every second, not Kafka's 10 s), so that the restart is not kept waiting.
+     */
+    static EmbeddedKafkaBroker.Builder crashBroker() {
+        return EmbeddedKafkaBroker.builder()
+                .optConfig("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+    }
+
     /** Creates the frames, masks and dead-letter topics as {@code serve --create-topics} does. */
     static void createTopics(EmbeddedKafkaBroker kafka, int partitions) {
         CanvasFlowApp.createTopics(

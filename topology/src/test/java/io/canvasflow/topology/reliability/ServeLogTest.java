@@ -41,13 +41,7 @@ class ServeLogTest {
 
     @Test
     void shouldRestoreTheCanvasAfterSigkillSayingItInOneLineWithoutStackTraces() throws Exception {
-        try (EmbeddedKafkaBroker kafka =
-                EmbeddedKafkaBroker.builder()
-                        .optConfig(
-                                "transaction.abort.timed.out.transaction.cleanup.interval.ms",
-                                "1000")
-                        .build()
-                        .start()) {
+        try (EmbeddedKafkaBroker kafka = Fixtures.crashBroker().build().start()) {
             // Given serve (exactly-once) segmenting two cameras, one per partition
             Fixtures.createTopics(kafka, 2);
             List<String> cameras = Fixtures.cameras(2, 1);

@@ -99,27 +99,8 @@ class OnnxTeacherTest {
                 assertThrows(
                         TeacherException.class, () -> new OnnxTeacher(settings(model, 32, 48)));
         assertEquals(sentence, e.getMessage());
-        // And label says it and exits 2, writing nothing
-        Path voc = dir.resolve("voc");
-        Path frames = Files.createDirectories(dir.resolve("frames"));
-        ImageIO.write(frame(), "png", frames.resolve("f0.png").toFile());
-        CommandRun run =
-                CommandRun.of(
-                        new LabelCommand(),
-                        "--source",
-                        frames.toString(),
-                        "--teacher",
-                        "onnx:" + model,
-                        "--teacher-classes",
-                        "green,red",
-                        "--teacher-size",
-                        "32x48",
-                        "--voc",
-                        voc.toString());
-        assertEquals(2, run.exit(), run.err());
-        // (and only that: no WARN of DJL's before it, of a repository or a CUDA it looked for)
-        assertEquals("canvasflow label: " + sentence, run.err().strip());
-        assertFalse(Files.exists(voc));
+        // And label says it alone and exits 2, writing nothing
+        assertLabelRefuses(sentence, model, "--teacher-size", "32x48");
     }
 
     @Test
@@ -153,22 +134,32 @@ class OnnxTeacherTest {
         TeacherException e =
                 assertThrows(TeacherException.class, () -> new OnnxTeacher(settings(junk, 0.5)));
         assertEquals(sentence, e.getMessage());
-        // And label says that sentence alone on stderr (no WARN of DJL's before it, of a
-        // repository or of a CUDA it looked for on a machine without one) and exits 2
+        // And label says that sentence alone and exits 2, writing nothing
+        assertLabelRefuses(sentence, junk);
+    }
+
+    /**
+     * Labels one frame into a VOC folder with this model as the teacher, and checks that label says
+     * the sentence alone on stderr (no WARN of DJL's before it, of a repository or of a CUDA it
+     * looked for on a machine without one), exits 2 and writes nothing.
+     */
+    private void assertLabelRefuses(String sentence, Path model, String... more) throws Exception {
         Path voc = dir.resolve("voc");
         Path frames = Files.createDirectories(dir.resolve("frames"));
         ImageIO.write(frame(), "png", frames.resolve("f0.png").toFile());
-        CommandRun run =
-                CommandRun.of(
-                        new LabelCommand(),
-                        "--source",
-                        frames.toString(),
-                        "--teacher",
-                        "onnx:" + junk,
-                        "--teacher-classes",
-                        "green,red",
-                        "--voc",
-                        voc.toString());
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "--source",
+                                frames.toString(),
+                                "--teacher",
+                                "onnx:" + model,
+                                "--teacher-classes",
+                                "green,red",
+                                "--voc",
+                                voc.toString()));
+        args.addAll(List.of(more));
+        CommandRun run = CommandRun.of(new LabelCommand(), args.toArray(String[]::new));
         assertEquals(2, run.exit(), run.err());
         assertEquals("canvasflow label: " + sentence, run.err().strip());
         assertFalse(Files.exists(voc));

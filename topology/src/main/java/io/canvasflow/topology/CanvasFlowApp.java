@@ -63,6 +63,7 @@ public final class CanvasFlowApp implements AutoCloseable {
     /** How long /health reads UP through a rebalance. */
     private static final Duration REBALANCE_GRACE = Duration.ofSeconds(60);
 
+    private final CanvasFlowConfig config;
     private final FollowedModels models;
     private final boolean staticMember;
     private final PrometheusMeterRegistry registry;
@@ -77,6 +78,7 @@ public final class CanvasFlowApp implements AutoCloseable {
     private volatile String failure;
 
     private CanvasFlowApp(CanvasFlowConfig config, FollowedModels models) {
+        this.config = config;
         this.models = models;
         this.staticMember = isStaticMember(config);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -86,7 +88,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         this.metrics = new CanvasFlowMetrics(registry);
-        UncheckpointedState.delete(config); // before Kafka Streams finds it corrupted
+        UncleanStop.recover(config); // before Kafka Streams finds the state corrupted
         this.streams = newStreams(config, models, metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
@@ -533,8 +535,13 @@ public final class CanvasFlowApp implements AutoCloseable {
                                 staticMember
                                         ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
                                         : CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+        // A clean close of tasks that were not failing leaves committed stores: the next start
+        // keeps them (an ERROR state's tasks were closed dirty)
+        boolean failing = streams.state() == KafkaStreams.State.ERROR;
         if (!streams.close(options)) {
             LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
+        } else if (!failing) {
+            UncleanStop.markClean(config);
         }
         http.close();
         streamsMetrics.close();

@@ -78,14 +78,15 @@ class ServeLogTest {
                     // And it says in one INFO line of its own which tasks it restores
                     assertEquals(
                             List.of(
-                                    "INFO io.canvasflow.topology.UncheckpointedState - the local"
-                                            + " state of task(s) 0_0, 0_1 in "
+                                    "INFO io.canvasflow.topology.UncleanStop - the local state of"
+                                            + " task(s) 0_0, 0_1 in "
                                             + dir.resolve("unclean-stop")
-                                            + " was not checkpointed: an unclean stop (a kill, an"
-                                            + " OOM kill, a lost node); deleted it, restoring it"
+                                            + " has no mark of a clean stop: an unclean stop (a"
+                                            + " kill, an OOM kill, a lost node) may have left"
+                                            + " uncommitted writes in it; deleted it, restoring it"
                                             + " from the changelog"),
                             again.output().stream()
-                                    .filter(l -> l.contains("UncheckpointedState"))
+                                    .filter(l -> l.contains("UncleanStop"))
                                     .map(l -> l.substring(l.indexOf("INFO")))
                                     .toList());
                 }

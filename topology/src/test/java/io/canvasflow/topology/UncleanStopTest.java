@@ -15,22 +15,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-class UncheckpointedStateTest {
+class UncleanStopTest {
 
     @TempDir Path dir;
 
     private Path folder;
 
     /**
-     * An application's state folder as an unclean stop under exactly-once leaves it, with a task
-     * closed cleanly before (a checkpoint), an empty one, and what is not a task's.
+     * An application's state folder as an unclean stop under exactly-once leaves it (no mark of a
+     * clean stop): tasks with stores, an empty one, and what is not a task's.
      */
     @BeforeEach
     void stateFolder() throws IOException {
         folder = dir.resolve("state").resolve("app");
         store("0_0", "rocksdb/canvas-store/CURRENT");
         store("0_1", "rocksdb/canvas-store/CURRENT");
-        store("0_1", UncheckpointedState.CHECKPOINT_FILE);
         Files.createDirectories(folder.resolve("0_2"));
         store("0_10", "rocksdb/canvas-store/000004.log");
         store("0_10", "rocksdb/pending-frames-store/CURRENT");
@@ -40,23 +39,18 @@ class UncheckpointedStateTest {
     }
 
     @Test
-    void shouldDeleteTheTaskFoldersThatHoldStoresButNoCheckpointUnderExactlyOnce()
+    void shouldDeleteTheTaskFoldersThatHoldStoresWhenNoCleanStopMarkedThemUnderExactlyOnce()
             throws IOException {
         // Given the state folder above
 
         // When serve starts on it under exactly-once
-        List<String> deleted = UncheckpointedState.delete(config(StreamsConfig.EXACTLY_ONCE_V2));
+        List<String> deleted = UncleanStop.recover(config(StreamsConfig.EXACTLY_ONCE_V2));
 
-        // Then the tasks without a checkpoint but with stores are gone, and nothing else
-        assertEquals(List.of("0_0", "0_10"), deleted);
+        // Then the tasks with stores are gone, and nothing else
+        assertEquals(List.of("0_0", "0_1", "0_10"), deleted);
         assertEquals(
                 List.of(
                         ".lock",
-                        "0_1",
-                        "0_1/.checkpoint",
-                        "0_1/rocksdb",
-                        "0_1/rocksdb/canvas-store",
-                        "0_1/rocksdb/canvas-store/CURRENT",
                         "0_2",
                         "global",
                         "global/rocksdb",
@@ -67,12 +61,30 @@ class UncheckpointedStateTest {
     }
 
     @Test
+    void shouldKeepEveryStoreAfterACleanStopAndExpectAnotherMarkAtTheNextStop() throws IOException {
+        // Given the state folder above, marked by a clean stop
+        List<String> before = contents();
+        UncleanStop.markClean(config(StreamsConfig.EXACTLY_ONCE_V2));
+
+        // When serve starts on it under exactly-once, and again without a clean stop between
+        List<String> first = UncleanStop.recover(config(StreamsConfig.EXACTLY_ONCE_V2));
+        List<String> afterFirst = contents();
+        List<String> second = UncleanStop.recover(config(StreamsConfig.EXACTLY_ONCE_V2));
+
+        // Then the first start keeps every store and takes the mark away, so the second (after
+        // a stop that was not clean) deletes the tasks' state
+        assertEquals(List.of(), first);
+        assertEquals(before, afterFirst);
+        assertEquals(List.of("0_0", "0_1", "0_10"), second);
+    }
+
+    @Test
     void shouldKeepEveryStoreUnderAtLeastOnce() throws IOException {
         // Given the state folder above
         List<String> before = contents();
 
         // When serve starts on it under at-least-once, which restores onto its stores
-        List<String> deleted = UncheckpointedState.delete(config(StreamsConfig.AT_LEAST_ONCE));
+        List<String> deleted = UncleanStop.recover(config(StreamsConfig.AT_LEAST_ONCE));
 
         // Then nothing is deleted
         assertEquals(List.of(), deleted);
@@ -91,8 +103,7 @@ class UncheckpointedStateTest {
             assertEquals(LockHolder.LOCKED, holder.said());
 
             // When another starts on it under exactly-once
-            List<String> deleted =
-                    UncheckpointedState.delete(config(StreamsConfig.EXACTLY_ONCE_V2));
+            List<String> deleted = UncleanStop.recover(config(StreamsConfig.EXACTLY_ONCE_V2));
 
             // Then nothing is deleted
             assertEquals(List.of(), deleted);

@@ -131,9 +131,12 @@ public final class SettingNames {
         if (!variable.startsWith(CanvasFlowConfig.ENV_PREFIX)) {
             return false;
         }
-        // a setting first: CANVASFLOW_HTTP_PORT has the shape of a service link
-        return isSettingKey(keyOf(variable))
-                || !(NOT_SETTINGS.contains(variable)
-                        || SERVICE_LINKS.stream().anyMatch(l -> l.matches(variable, value)));
+        // A service link's name with its kind of value first: a Service named canvasflow-http
+        // sets CANVASFLOW_HTTP_PORT=tcp://10.0.0.1:8080, which no setting takes as its value (and
+        // canvasflow-kafka's would set Kafka properties); CANVASFLOW_HTTP_PORT=9090 is the setting
+        if (SERVICE_LINKS.stream().anyMatch(l -> l.matches(variable, value))) {
+            return false;
+        }
+        return isSettingKey(keyOf(variable)) || !NOT_SETTINGS.contains(variable);
     }
 }

@@ -147,4 +147,30 @@ class SettingNamesTest {
                         SettingNames.isReadFromEnvironment(
                                 "CANVASFLOW_PORT_8080_TCP_PROTO", "http")));
     }
+
+    @Test
+    void shouldPassOverTheVariablesOfServicesNamedLikeASettingOrAKafkaProperty() {
+        // Given what kubelet gives for Services named canvasflow-http and canvasflow-kafka,
+        // whose variables have the names of http.port and of Kafka properties, beside the
+        // setting itself
+        Map<String, String> env = new TreeMap<>();
+        env.put("CANVASFLOW_HTTP_PORT", "tcp://10.0.0.7:8080");
+        env.put("CANVASFLOW_HTTP_SERVICE_PORT", "8080");
+        env.put("CANVASFLOW_KAFKA_PORT", "tcp://10.0.0.9:9092");
+        env.put("CANVASFLOW_KAFKA_PORT_9092_TCP_ADDR", "10.0.0.9");
+        env.put("CANVASFLOW_KAFKA_SERVICE_HOST", "10.0.0.9");
+
+        // When a configuration is built with them
+        CanvasFlowConfig config = CanvasFlowConfig.builder().optEnvironment(env).build();
+
+        // Then none is read (serve started: http.port has its default), and a value of the
+        // setting's own kind is still the setting
+        assertEquals(CanvasFlowConfig.defaults().httpPort(), config.httpPort());
+        assertEquals(
+                List.of(false, true),
+                List.of(
+                        SettingNames.isReadFromEnvironment(
+                                "CANVASFLOW_HTTP_PORT", "tcp://10.0.0.7:8080"),
+                        SettingNames.isReadFromEnvironment("CANVASFLOW_HTTP_PORT", "9090")));
+    }
 }

@@ -115,6 +115,15 @@ public final class ModelBenchCommand implements Callable<Integer> {
                 return refuse(problem);
             }
         }
+        if (!SegmentationModel.readSpec(rnnDir).network().type().readsCanvas()) {
+            // one pass whatever it is asked: zero-k and seeded rows would all be that pass
+            return refuse(
+                    "--model "
+                            + rnnDir
+                            + " is a feed-forward model, which runs one pass a frame and has no"
+                            + " iterations to measure; give a recurrent model as --model, and this"
+                            + " one as --baseline to measure it beside it");
+        }
         if (threads != null) {
             // read by the PyTorch engine when it loads, which has not happened yet
             System.setProperty("ai.djl.pytorch.num_threads", threads.toString());

@@ -56,6 +56,36 @@ class ModelBenchCommandTest {
     }
 
     @Test
+    void shouldRefuseAFeedForwardModelAsTheModelToMeasureInOneSentence() {
+        // Given the shipped feed-forward model, which runs one pass whatever it is asked
+        Path ff = io.canvasflow.tools.ShippedModels.feedForward();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream testErr = System.err;
+
+        // When bench model is given it as --model
+        int exit;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            exit =
+                    new CommandLine(new ModelBenchCommand())
+                            .execute("--model", ff.toString(), "--baseline", "none");
+        } finally {
+            System.setErr(testErr);
+        }
+
+        // Then it is refused in one sentence, rather than rows of one pass named zero-k
+        assertEquals(
+                List.of(
+                        2,
+                        "canvasflow bench model: --model "
+                                + ff
+                                + " is a feed-forward model, which runs one pass a frame and has no"
+                                + " iterations to measure; give a recurrent model as --model, and"
+                                + " this one as --baseline to measure it beside it"),
+                List.of(exit, err.toString(StandardCharsets.UTF_8).strip()));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void shouldTakeTheSeededRatioAgainstTheZeroCanvasRunOfTheModelsFullCount(@TempDir Path dir)
             throws Exception {

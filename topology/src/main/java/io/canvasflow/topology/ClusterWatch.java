@@ -1,28 +1,47 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.schemas.KafkaClientFailure;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * Whether the Kafka cluster answers serve, asked every {@link #EVERY} while it runs and said in
- * CanvasFlow's own lines: a WARN when it stops answering, another every {@link #SAY_AGAIN_MS} while
- * it does not, an INFO when it answers again. Kafka's clients say every connection that fails, each
- * client for itself (about ten lines a second from serve's six clients in an outage), so serve
- * keeps their logger ({@link #NETWORK_CLIENT}) at ERROR and says an outage here instead. Kafka
- * Streams and the model follower wait for the cluster by themselves; this only says so.
+ * Whether the Kafka cluster answers serve, and whether serve reaches each of its brokers, asked
+ * every {@link #EVERY} while it runs and said in CanvasFlow's own lines: a WARN when a trouble
+ * starts, another every {@link #SAY_AGAIN_MS} while it lasts, an INFO when it ends. Kafka's clients
+ * say every connection that fails, each client for itself (about ten lines a second from serve's
+ * six clients in an outage), so serve keeps their logger ({@link #NETWORK_CLIENT}) at ERROR and
+ * says here what those lines told: the cluster not answering or refusing serve, and a broker that
+ * serve cannot reach while the others answer (which any one broker's answer to {@code
+ * describeCluster} would hide).
  */
 final class ClusterWatch {
 
@@ -34,13 +53,87 @@ final class ClusterWatch {
     /** How often the cluster is asked, and how long an answer may take. */
     static final Duration EVERY = Duration.ofSeconds(5);
 
-    /** How often an outage that goes on is said again. */
+    /** How long a connection to one broker may take to open. */
+    static final Duration CONNECT = Duration.ofSeconds(2);
+
+    /** How often a trouble that goes on is said again. */
     static final long SAY_AGAIN_MS = 60_000;
+
+    /**
+     * How many looks in a row must miss a broker before it is said: one miss may be a broker that
+     * is stopping (a rolling restart) and about to leave the cluster's answer.
+     */
+    static final int MISSES = 2;
+
+    /** A line to log. */
+    record Line(Level level, String text) {}
+
+    /** The cluster's brokers, as it answers {@code describeCluster}: where clients connect. */
+    interface Brokers {
+        Collection<Node> describe() throws ExecutionException, InterruptedException;
+    }
+
+    /** Why serve cannot reach a broker, or null when it can. */
+    interface Reach {
+        String problem(Node node);
+    }
+
+    /** How the cluster fails serve, as its first line, its reminders and its end say it. */
+    private enum Failure {
+        NO_ANSWER(
+                "does not answer",
+                "serve goes on by itself once it does, and says it again every minute until then",
+                "answers again, after %d s without"),
+        TLS(
+                "fails the TLS handshake with serve",
+                "a stream thread that fails it stops serve: correct the ssl.* Kafka properties or"
+                        + " security.protocol, or the brokers' certificates; serve says it again"
+                        + " every minute until then",
+                "completes the TLS handshake with serve again, after %d s"),
+        CREDENTIALS(
+                "refuses serve's credentials",
+                "a stream thread refused stops serve: correct the sasl.* and ssl.* Kafka"
+                        + " properties, or the principal's credentials on the cluster; serve says it"
+                        + " again every minute until then",
+                "accepts serve's credentials again, after %d s"),
+        ACCESS(
+                "refuses serve",
+                "a stream thread refused stops serve: grant the principal serve runs as the"
+                        + " rights it lacks; serve says it again every minute until then",
+                "accepts serve again, after %d s");
+
+        final String state;
+        final String then;
+        final String end;
+
+        Failure(String state, String then, String end) {
+            this.state = state;
+            this.then = then;
+            this.end = end;
+        }
+
+        static Failure of(Throwable failure) {
+            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof SslAuthenticationException) {
+                    return TLS;
+                }
+                if (t instanceof AuthenticationException) {
+                    return CREDENTIALS;
+                }
+                if (t instanceof AuthorizationException) {
+                    return ACCESS;
+                }
+            }
+            return NO_ANSWER;
+        }
+    }
 
     private final String cluster;
     private final LongSupplier clock;
-    private long downSinceMs = -1;
-    private long saidMs;
+    private final Trouble clusterTrouble = new Trouble();
+    private final Trouble brokersTrouble = new Trouble();
+    private final Map<Integer, Integer> misses = new HashMap<>();
+    private Set<Integer> saidUnreached = Set.of();
 
     /**
      * A watch that has seen nothing yet.
@@ -54,51 +147,142 @@ final class ClusterWatch {
     }
 
     /**
-     * Records a question the cluster did not answer.
+     * Asks the cluster for its brokers, then tries to reach each.
      *
-     * @param why in a few words
-     * @return the WARN line to log now, if one is due
+     * @param brokers the question
+     * @param reach the try
+     * @return the lines to log now
      */
-    Optional<String> unanswered(String why) {
-        long now = clock.getAsLong();
-        if (downSinceMs < 0) {
-            downSinceMs = now;
-            saidMs = now;
-            return Optional.of(
-                    "Kafka cluster at "
-                            + cluster
-                            + " does not answer ("
-                            + why
-                            + "); serve goes on by itself once it does, and says it again every"
-                            + " minute until then");
+    List<Line> look(Brokers brokers, Reach reach) throws InterruptedException {
+        Collection<Node> nodes;
+        try {
+            nodes = brokers.describe();
+        } catch (ExecutionException e) {
+            // a broker missed just before is this outage, said as that; one said stays said
+            misses.clear();
+            return failed(e.getCause()).stream().toList();
         }
-        if (now - saidMs < SAY_AGAIN_MS) {
+        List<Line> lines = new ArrayList<>();
+        String was = clusterTrouble.key;
+        long ended = clusterTrouble.end(clock.getAsLong());
+        if (ended >= 0) {
+            lines.add(
+                    new Line(
+                            Level.INFO,
+                            "Kafka cluster at "
+                                    + cluster
+                                    + " "
+                                    + String.format(Failure.valueOf(was).end, ended / 1000)));
+        }
+        Map<Integer, String> unreached = new TreeMap<>();
+        for (Node node : nodes) {
+            String problem = reach.problem(node);
+            int missed = problem == null ? 0 : misses.getOrDefault(node.id(), 0) + 1;
+            misses.put(node.id(), missed);
+            if (missed >= MISSES || missed > 0 && saidUnreached.contains(node.id())) {
+                unreached.put(node.id(), node.id() + " at " + address(node) + " (" + problem + ")");
+            }
+        }
+        misses.keySet().retainAll(nodes.stream().map(Node::id).toList());
+        saidUnreached = Set.copyOf(unreached.keySet());
+        brokers(unreached).ifPresent(lines::add);
+        return lines;
+    }
+
+    private Optional<Line> failed(Throwable failure) {
+        Failure kind = Failure.of(failure);
+        String why =
+                failure instanceof org.apache.kafka.common.errors.TimeoutException
+                        ? "no broker answered within " + EVERY.toSeconds() + " s"
+                        : failure instanceof RuntimeException r
+                                ? KafkaClientFailure.describe(r)
+                                : String.valueOf(failure);
+        long now = clock.getAsLong();
+        long said = clusterTrouble.on(kind.name(), now);
+        String at = "Kafka cluster at " + cluster + " ";
+        if (said == Trouble.STARTS) {
+            return Optional.of(
+                    new Line(Level.WARN, at + kind.state + " (" + why + "); " + kind.then));
+        }
+        if (said == Trouble.NOTHING) {
             return Optional.empty();
         }
-        saidMs = now;
         return Optional.of(
-                "Kafka cluster at "
-                        + cluster
-                        + " still does not answer after "
-                        + (now - downSinceMs) / 1000
-                        + " s ("
-                        + why
-                        + ")");
+                new Line(
+                        Level.WARN,
+                        at + "still " + kind.state + " after " + said / 1000 + " s (" + why + ")"));
+    }
+
+    /** The line about the brokers serve cannot reach while the cluster answers, if one is due. */
+    private Optional<Line> brokers(Map<Integer, String> unreached) {
+        long now = clock.getAsLong();
+        String at = "Kafka cluster at " + cluster;
+        if (unreached.isEmpty()) {
+            long ended = brokersTrouble.end(now);
+            return ended < 0
+                    ? Optional.empty()
+                    : Optional.of(
+                            new Line(
+                                    Level.INFO,
+                                    at
+                                            + ": serve reaches each of its brokers again, after "
+                                            + ended / 1000
+                                            + " s"));
+        }
+        String which =
+                (unreached.size() == 1 ? "broker " : "brokers ")
+                        + unreached.values().stream().collect(Collectors.joining(", "));
+        long said = brokersTrouble.on(unreached.keySet().toString(), now);
+        if (said == Trouble.STARTS) {
+            return Optional.of(
+                    new Line(
+                            Level.WARN,
+                            at
+                                    + " answers, but serve cannot reach its "
+                                    + which
+                                    + "; its reads and writes of the partitions "
+                                    + (unreached.size() == 1 ? "it leads" : "they lead")
+                                    + " wait until it can, and it says so again every minute"
+                                    + " until then"));
+        }
+        if (said == Trouble.NOTHING) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new Line(
+                        Level.WARN,
+                        at
+                                + ": serve still cannot reach its "
+                                + which
+                                + " after "
+                                + said / 1000
+                                + " s"));
     }
 
     /**
-     * Records an answer.
+     * Why a TCP connection to the broker, the one serve's clients open to it, does not open.
      *
-     * @return the INFO line to log now, when it ends an outage
+     * @param node a broker, at the host and port it advertises
+     * @return the reason in a few words, or null when it opens
      */
-    Optional<String> answered() {
-        if (downSinceMs < 0) {
-            return Optional.empty();
+    static String connect(Node node) {
+        try (Socket socket = new Socket()) {
+            socket.connect(
+                    new InetSocketAddress(node.host(), node.port()), (int) CONNECT.toMillis());
+            return null;
+        } catch (UnknownHostException e) {
+            return "its host name does not resolve";
+        } catch (SocketTimeoutException e) {
+            return "no connection within " + CONNECT.toSeconds() + " s";
+        } catch (ConnectException e) {
+            return "connection refused";
+        } catch (IOException | IllegalArgumentException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
-        long seconds = (clock.getAsLong() - downSinceMs) / 1000;
-        downSinceMs = -1;
-        return Optional.of(
-                "Kafka cluster at " + cluster + " answers again, after " + seconds + " s without");
+    }
+
+    private static String address(Node node) {
+        return node.host() + ":" + node.port();
     }
 
     /**
@@ -118,8 +302,15 @@ final class ClusterWatch {
         Map<String, Object> props = new HashMap<>(FollowedModels.clientProperties(config));
         props.keySet().retainAll(AdminClientConfig.configNames());
         try (Admin admin = Admin.create(props)) {
+            DescribeClusterOptions options =
+                    new DescribeClusterOptions().timeoutMs((int) EVERY.toMillis());
             while (!stopped.isDone()) {
-                watch.ask(admin);
+                for (Line line :
+                        watch.look(
+                                () -> admin.describeCluster(options).nodes().get(),
+                                ClusterWatch::connect)) {
+                    LOG.atLevel(line.level()).log(line.text());
+                }
                 try {
                     stopped.get(EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
@@ -134,20 +325,46 @@ final class ClusterWatch {
         }
     }
 
-    private void ask(Admin admin) throws InterruptedException {
-        try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) EVERY.toMillis()))
-                    .nodes()
-                    .get();
-            answered().ifPresent(LOG::info);
-        } catch (ExecutionException e) {
-            String why =
-                    e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
-                            ? "no broker answered within " + EVERY.toSeconds() + " s"
-                            : e.getCause() instanceof RuntimeException r
-                                    ? KafkaClientFailure.describe(r)
-                                    : String.valueOf(e.getCause());
-            unanswered(why).ifPresent(LOG::warn);
+    /**
+     * One trouble: said when it starts or becomes another, again every {@link #SAY_AGAIN_MS} while
+     * it lasts, and when it ends.
+     */
+    private static final class Trouble {
+
+        static final long STARTS = 0;
+        static final long NOTHING = -1;
+
+        private String key;
+        private long sinceMs;
+        private long saidMs;
+
+        /**
+         * @return {@link #STARTS} when it starts or becomes another now, how long it has lasted
+         *     when a reminder is due, else {@link #NOTHING}
+         */
+        long on(String key, long now) {
+            if (!key.equals(this.key)) {
+                this.key = key;
+                sinceMs = now;
+                saidMs = now;
+                return STARTS;
+            }
+            if (now - saidMs < SAY_AGAIN_MS) {
+                return NOTHING;
+            }
+            saidMs = now;
+            return now - sinceMs;
+        }
+
+        /**
+         * @return how long it lasted, or {@link #NOTHING} when there was none
+         */
+        long end(long now) {
+            if (key == null) {
+                return NOTHING;
+            }
+            key = null;
+            return now - sinceMs;
         }
     }
 }

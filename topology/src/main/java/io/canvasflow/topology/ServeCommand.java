@@ -153,7 +153,9 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         // Each of serve's Kafka clients warns at every connection that fails, about ten lines a
-        // second in an outage: the watch says it in a line a minute instead. Set before the
+        // second in an outage: the watch says it in a line a minute instead, and names a broker
+        // serve cannot reach or a cluster that refuses it. slf4j-simple sets a level per logger
+        // only, so NetworkClient's other WARNs go too; the README lists them. Set before the
         // first client, since a logger takes its level when it is made.
         quiet(ClusterWatch.NETWORK_CLIENT, "error");
         // What serve writes to, before it creates a topic or loads a model: a folder it may not

@@ -2,26 +2,40 @@ package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.canvasflow.topology.ClusterWatch.Line;
+import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 class ClusterWatchTest {
 
+    private static final List<Node> BROKERS =
+            List.of(new Node(1, "b1", 9092), new Node(2, "b2", 9092), new Node(3, "b3", 9092));
+
+    private static final ClusterWatch.Reach EVERY_BROKER = node -> null;
+
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final ClusterWatch watch = new ClusterWatch("kafka:9092", now::get);
-    private final List<String> said = new ArrayList<>();
+    private final List<Line> said = new ArrayList<>();
 
     @Test
-    void shouldSayAnOutageWhenItStartsOnceAMinuteWhileItLastsAndWhenItEnds() {
+    void shouldSayAnOutageWhenItStartsOnceAMinuteWhileItLastsAndWhenItEnds() throws Exception {
         // Given a cluster that answers
         answered();
 
         // When it stops answering for 130 s, asked every 5 s, then answers again
         for (int s = 5; s <= 130; s += 5) {
             now.addAndGet(5_000);
-            watch.unanswered("no broker answered within 5 s").ifPresent(said::add);
+            failed(new TimeoutException("Timed out waiting for a node assignment."));
         }
         now.addAndGet(5_000);
         answered();
@@ -31,42 +45,191 @@ class ClusterWatchTest {
         // one for each question
         assertEquals(
                 List.of(
-                        "Kafka cluster at kafka:9092 does not answer (no broker answered within 5"
-                                + " s); serve goes on by itself once it does, and says it again"
-                                + " every minute until then",
-                        "Kafka cluster at kafka:9092 still does not answer after 60 s (no broker"
-                                + " answered within 5 s)",
-                        "Kafka cluster at kafka:9092 still does not answer after 120 s (no broker"
-                                + " answered within 5 s)",
-                        "Kafka cluster at kafka:9092 answers again, after 130 s without"),
+                        warn(
+                                "Kafka cluster at kafka:9092 does not answer (no broker answered"
+                                        + " within 5 s); serve goes on by itself once it does, and"
+                                        + " says it again every minute until then"),
+                        warn(
+                                "Kafka cluster at kafka:9092 still does not answer after 60 s (no"
+                                        + " broker answered within 5 s)"),
+                        warn(
+                                "Kafka cluster at kafka:9092 still does not answer after 120 s (no"
+                                        + " broker answered within 5 s)"),
+                        info("Kafka cluster at kafka:9092 answers again, after 130 s without")),
                 said);
     }
 
     @Test
-    void shouldSayASecondOutageAsANewOne() {
+    void shouldSayASecondOutageAsANewOne() throws Exception {
         // Given an outage that ended
-        watch.unanswered("refused").ifPresent(said::add);
+        failed(new TimeoutException("timed out"));
         now.addAndGet(10_000);
         answered();
 
         // When the cluster stops answering again
         now.addAndGet(10_000);
-        watch.unanswered("refused").ifPresent(said::add);
+        failed(new TimeoutException("timed out"));
 
         // Then the second is said from its own start
+        String starts =
+                "Kafka cluster at kafka:9092 does not answer (no broker answered within 5 s);"
+                        + " serve goes on by itself once it does, and says it again every minute"
+                        + " until then";
         assertEquals(
                 List.of(
-                        "Kafka cluster at kafka:9092 does not answer (refused); serve goes on by"
-                                + " itself once it does, and says it again every minute until"
-                                + " then",
-                        "Kafka cluster at kafka:9092 answers again, after 10 s without",
-                        "Kafka cluster at kafka:9092 does not answer (refused); serve goes on by"
-                                + " itself once it does, and says it again every minute until"
-                                + " then"),
+                        warn(starts),
+                        info("Kafka cluster at kafka:9092 answers again, after 10 s without"),
+                        warn(starts)),
                 said);
     }
 
-    private void answered() {
-        watch.answered().ifPresent(said::add);
+    @Test
+    void shouldSayABrokerServeCannotReachWhileTheClusterAnswers() throws Exception {
+        // Given a cluster of three brokers that answers, of which serve cannot reach broker 2
+        ClusterWatch.Reach notTwo = node -> node.id() == 2 ? "no connection within 2 s" : null;
+
+        // When it is asked every 5 s for 130 s, then broker 2 is reachable again
+        for (int s = 0; s <= 130; s += 5) {
+            watch.look(() -> BROKERS, notTwo).forEach(said::add);
+            now.addAndGet(5_000);
+        }
+        watch.look(() -> BROKERS, EVERY_BROKER).forEach(said::add);
+
+        // Then broker 2 is named at its second miss, again once a minute, and when serve reaches
+        // it again
+        assertEquals(
+                List.of(
+                        warn(
+                                "Kafka cluster at kafka:9092 answers, but serve cannot reach its"
+                                        + " broker 2 at b2:9092 (no connection within 2 s); its"
+                                        + " reads and writes of the partitions it leads wait until"
+                                        + " it can, and it says so again every minute until then"),
+                        warn(
+                                "Kafka cluster at kafka:9092: serve still cannot reach its broker"
+                                        + " 2 at b2:9092 (no connection within 2 s) after 60 s"),
+                        warn(
+                                "Kafka cluster at kafka:9092: serve still cannot reach its broker"
+                                        + " 2 at b2:9092 (no connection within 2 s) after 120 s"),
+                        info(
+                                "Kafka cluster at kafka:9092: serve reaches each of its brokers"
+                                        + " again, after 130 s")),
+                said);
+    }
+
+    @Test
+    void shouldNotSayABrokerMissedOnceAsTheClusterStopsAnswering() throws Exception {
+        // Given a broker stopping: missed once just after the cluster answered
+        ClusterWatch.Reach none = node -> "connection refused";
+        watch.look(() -> List.of(new Node(1, "b1", 9092)), none).forEach(said::add);
+
+        // When the cluster then stops answering, and answers again with the broker back
+        now.addAndGet(5_000);
+        failed(new TimeoutException("timed out"));
+        now.addAndGet(5_000);
+        answered();
+
+        // Then it is said as the cluster's outage only
+        assertEquals(
+                List.of(
+                        warn(
+                                "Kafka cluster at kafka:9092 does not answer (no broker answered"
+                                        + " within 5 s); serve goes on by itself once it does, and"
+                                        + " says it again every minute until then"),
+                        info("Kafka cluster at kafka:9092 answers again, after 5 s without")),
+                said);
+    }
+
+    @Test
+    void shouldSayRefusedCredentialsAsARefusalWithoutPromisingToGoOn() throws Exception {
+        // Given a cluster that answers
+        answered();
+
+        // When it refuses serve's SASL credentials for 60 s, then accepts them
+        for (int s = 0; s < 60; s += 5) {
+            failed(
+                    new SaslAuthenticationException(
+                            "Authentication failed during authentication due to invalid"
+                                    + " credentials with SASL mechanism SCRAM-SHA-256"));
+            now.addAndGet(5_000);
+        }
+        failed(new SaslAuthenticationException("invalid credentials"));
+        answered();
+
+        // Then it is said as a refusal, with what to correct, and as accepted at the end
+        assertEquals(
+                List.of(
+                        warn(
+                                "Kafka cluster at kafka:9092 refuses serve's credentials"
+                                        + " (Authentication failed during authentication due to"
+                                        + " invalid credentials with SASL mechanism"
+                                        + " SCRAM-SHA-256); a stream thread refused stops serve:"
+                                        + " correct the sasl.* and ssl.* Kafka properties, or the"
+                                        + " principal's credentials on the cluster; serve says it"
+                                        + " again every minute until then"),
+                        warn(
+                                "Kafka cluster at kafka:9092 still refuses serve's credentials"
+                                        + " after 60 s (invalid credentials)"),
+                        info(
+                                "Kafka cluster at kafka:9092 accepts serve's credentials again,"
+                                        + " after 60 s")),
+                said);
+    }
+
+    @Test
+    void shouldSayAFailedTlsHandshakeAsOne() throws Exception {
+        // When the cluster fails the TLS handshake
+        failed(new SslAuthenticationException("SSL handshake failed"));
+
+        // Then it is said as that
+        assertEquals(
+                List.of(
+                        warn(
+                                "Kafka cluster at kafka:9092 fails the TLS handshake with serve"
+                                        + " (SSL handshake failed); a stream thread that fails it"
+                                        + " stops serve: correct the ssl.* Kafka properties or"
+                                        + " security.protocol, or the brokers' certificates; serve"
+                                        + " says it again every minute until then")),
+                said);
+    }
+
+    @Test
+    void shouldReachABrokerThatListensAndNotOneThatRefuses() throws Exception {
+        // Given a port that listens and one that does not
+        int closed;
+        try (ServerSocket gone = new ServerSocket(0)) {
+            closed = gone.getLocalPort();
+        }
+        try (ServerSocket listening = new ServerSocket(0)) {
+            // When serve tries to reach a broker at each
+            List<String> problems =
+                    Arrays.asList(
+                            ClusterWatch.connect(
+                                    new Node(1, "127.0.0.1", listening.getLocalPort())),
+                            ClusterWatch.connect(new Node(2, "127.0.0.1", closed)));
+
+            // Then the first is reached and the second refuses
+            assertEquals(Arrays.asList(null, "connection refused"), problems);
+        }
+    }
+
+    private void answered() throws InterruptedException {
+        watch.look(() -> BROKERS, EVERY_BROKER).forEach(said::add);
+    }
+
+    private void failed(RuntimeException why) throws InterruptedException {
+        watch.look(
+                        () -> {
+                            throw new ExecutionException(why);
+                        },
+                        EVERY_BROKER)
+                .forEach(said::add);
+    }
+
+    private static Line warn(String text) {
+        return new Line(Level.WARN, text);
+    }
+
+    private static Line info(String text) {
+        return new Line(Level.INFO, text);
     }
 }

@@ -5,7 +5,6 @@ import io.canvasflow.model.SegmentationModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -84,26 +83,37 @@ final class TrainOutput {
     }
 
     /**
-     * Refuses {@code --resume} over a model written after the folder's checkpoint: a run keeps its
-     * last checkpoint when it finishes, and continuing it would train the last steps again and
-     * replace the finished model (a retried Job's same command did). More {@code --steps} than the
-     * model trained go on from the checkpoint under the longer schedule, as asked. A checkpoint
-     * newer than the model is a later run's, stopped before its end ({@code --overwrite} keeps the
-     * old model until the new one is written), and a model.json that does not read is no finished
-     * model: both resume.
+     * Refuses {@code --resume} over a finished model whose run the checkpoint belongs to: a run
+     * keeps its last checkpoint when it finishes, and continuing it would train the last steps
+     * again and replace the finished model (a retried Job's same command did). The steps tell: a
+     * run of N steps checkpoints only before step N, so a checkpoint at a step no later than the
+     * model's {@code trainingSteps} is that run's (or an older one's, as an {@code --overwrite} run
+     * that stopped leaves it, which {@code --overwrite} resumes), and one beyond them can only be a
+     * later run's, which resumes. File times decide only where a step is not recorded: a copy
+     * ({@code cp -r}, {@code kubectl cp}, a restored volume) reorders them. More {@code --steps}
+     * than the model trained go on from the checkpoint under the longer schedule, as asked, and a
+     * model.json that does not read is no finished model: both resume.
      */
     private static void refuseResumingAFinishedRun(Path output, int steps) {
+        Path checkpoint = output.resolve(CHECKPOINT);
         Integer trained;
+        Integer checkpointStep;
         try {
-            FileTime modelTime = Files.getLastModifiedTime(output.resolve(ModelSpec.FILE_NAME));
-            FileTime checkpointTime =
-                    Files.getLastModifiedTime(
-                            output.resolve(CHECKPOINT).resolve(ModelSpec.FILE_NAME));
-            if (modelTime.compareTo(checkpointTime) < 0) {
+            trained =
+                    recordedInt(SegmentationModel.readSpec(output).metrics().get("trainingSteps"));
+            checkpointStep = stepOf(checkpoint);
+            boolean finishedRun =
+                    trained != null && checkpointStep != null
+                            ? checkpointStep <= trained
+                            : Files.getLastModifiedTime(output.resolve(ModelSpec.FILE_NAME))
+                                            .compareTo(
+                                                    Files.getLastModifiedTime(
+                                                            checkpoint.resolve(
+                                                                    ModelSpec.FILE_NAME)))
+                                    >= 0;
+            if (!finishedRun) {
                 return;
             }
-            Object recorded = SegmentationModel.readSpec(output).metrics().get("trainingSteps");
-            trained = recorded instanceof Number n ? n.intValue() : null;
         } catch (IOException | RuntimeException e) {
             return;
         }
@@ -117,17 +127,33 @@ final class TrainOutput {
                         + ModelSpec.FILE_NAME
                         + ")"
                         + (trained == null ? "" : " of " + trained + " steps")
-                        + " finished after its checkpoint ("
+                        + " and a checkpoint ("
                         + CHECKPOINT
-                        + "/), which --resume would train again from the checkpoint and replace;"
-                        + " name a new folder, "
+                        + "/"
+                        + (checkpointStep == null ? "" : ", step " + checkpointStep)
+                        + ") of that run or an earlier one, which --resume would train again from"
+                        + " the checkpoint and replace; name a new folder, "
                         + (trained == null
                                 ? ""
                                 : "give more --steps than "
                                         + trained
                                         + " to train on from the"
                                         + " checkpoint, ")
-                        + "or give --overwrite to replace it");
+                        + "or add --overwrite to replace the model (a stopped run that was given"
+                        + " --overwrite resumes with it too)");
+    }
+
+    /** The step a checkpoint was written at, or null where it records none. */
+    private static Integer stepOf(Path checkpoint) {
+        try {
+            return recordedInt(SegmentationModel.readSpec(checkpoint).metrics().get("step"));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Integer recordedInt(Object recorded) {
+        return recorded instanceof Number n ? n.intValue() : null;
     }
 
     /** Whether the output folder holds a checkpoint that {@code --resume} continues. */

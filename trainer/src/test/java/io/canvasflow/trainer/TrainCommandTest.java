@@ -11,6 +11,7 @@ import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.testsupport.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -149,10 +150,12 @@ class TrainCommandTest {
         assertEquals(
                 "canvasflow train: --output "
                         + m
-                        + " holds a model (model.json) of 3 steps finished after its checkpoint"
-                        + " (checkpoint/), which --resume would train again from the checkpoint and"
-                        + " replace; name a new folder, give more --steps than 3 to train on from"
-                        + " the checkpoint, or give --overwrite to replace it",
+                        + " holds a model (model.json) of 3 steps and a checkpoint (checkpoint/,"
+                        + " step 2) of that run or an earlier one, which --resume would train again"
+                        + " from the checkpoint and replace; name a new folder, give more --steps"
+                        + " than 3 to train on from the checkpoint, or add --overwrite to replace"
+                        + " the model (a stopped run that was given --overwrite resumes with it"
+                        + " too)",
                 again.err().strip());
         assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
         assertArrayEquals(
@@ -166,6 +169,62 @@ class TrainCommandTest {
         assertTrue(
                 longer.out().contains("Resuming from " + m.resolve("checkpoint") + " at step 2"));
         assertEquals(4, trainingSteps(m));
+    }
+
+    @Test
+    void shouldRefuseToResumeAFinishedRunWhoseCheckpointACopyMadeNewerThanItsModel()
+            throws Exception {
+        // Given a run that wrote a checkpoint at step 2 and then finished at step 3, its folder
+        // copied so that the checkpoint is now newer than the model (cp -r, kubectl cp)
+        Path m = dir.resolve("m");
+        String[] command = {
+            "--steps", "3", "--checkpoint-every", "2", "--seed", "1", "--resume", "-o", m.toString()
+        };
+        assertEquals(0, train(command).exit());
+        Path checkpoint = m.resolve("checkpoint").resolve(ModelSpec.FILE_NAME);
+        Files.setLastModifiedTime(
+                checkpoint,
+                FileTime.fromMillis(
+                        Files.getLastModifiedTime(m.resolve(ModelSpec.FILE_NAME)).toMillis()
+                                + 60_000));
+        byte[] model = Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME));
+
+        // When the same command runs again, as a retried Job runs it
+        CommandRun again = train(command);
+
+        // Then it is refused by the steps, not the file times, and the model is as it was (it
+        // trained step 3 again and replaced the model, exit 0)
+        assertEquals(2, again.exit(), again.err());
+        assertTrue(
+                again.err().contains("holds a model (model.json) of 3 steps and a checkpoint"),
+                again.err());
+        assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
+    }
+
+    @Test
+    void shouldResumeAStoppedOverwritingRunOfFewerStepsOnlyWithOverwrite() throws Exception {
+        // Given a finished model of 5 steps, and a run with --overwrite of 3 steps into its folder
+        // that stopped after its checkpoint at step 2, below the old model's steps
+        Path m = dir.resolve("m");
+        assertEquals(0, train("--steps", "5", "--seed", "1", "-o", m.toString()).exit());
+        byte[] model = Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME));
+        Path stopped = dir.resolve("stopped");
+        assertEquals(
+                0,
+                train("--steps", "3", "--checkpoint-every", "2", "-o", stopped.toString()).exit());
+        Files.move(stopped.resolve("checkpoint"), m.resolve("checkpoint"));
+
+        // When --resume runs without --overwrite, Then it is refused, saying to add --overwrite
+        CommandRun refused = train("--steps", "3", "--resume", "-o", m.toString());
+        assertEquals(2, refused.exit(), refused.err());
+        assertTrue(refused.err().contains("or add --overwrite"), refused.err());
+        assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
+
+        // And with --overwrite, as the stopped run was given, it continues the checkpoint
+        CommandRun resumed = train("--steps", "3", "--resume", "--overwrite", "-o", m.toString());
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.out().contains("at step 2"), resumed.out());
+        assertEquals(3, trainingSteps(m));
     }
 
     @Test

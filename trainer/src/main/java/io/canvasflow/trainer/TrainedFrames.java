@@ -5,6 +5,7 @@ import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.LabelledSources;
 import io.canvasflow.trainer.data.SequenceRange;
 import io.canvasflow.trainer.data.TopicLabelledData;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -14,8 +15,8 @@ import java.util.TreeMap;
  * recorded in its model.json: the source, and for topic data the camera (none: every camera), the
  * frame numbers ({@code sequenceRange}, and each camera's, {@code cameraRanges}, where it read
  * every camera) and those held out ({@code heldOut}), in each of the camera's runs in the topic
- * that it read ({@code cameraRuns}). The one rule behind evaluate's note that a score is the
- * model's fit, not a held-out score, and the report's {@code scoredOn}.
+ * that it read ({@code cameraRuns}, {@link RunsRead}). The one rule behind evaluate's note that a
+ * score is the model's fit, not a held-out score, and the report's {@code scoredOn}.
  */
 final class TrainedFrames {
 
@@ -28,7 +29,8 @@ final class TrainedFrames {
      * @param scored the frames scored, as read (their sequences' ids not yet changed)
      * @return one sentence saying how many of the frames the model was trained on, or null when it
      *     was trained on none of them
-     * @throws IllegalArgumentException when the lineage's frame numbers are not {@code FROM-TO}
+     * @throws IllegalArgumentException when the lineage's frame numbers are not {@code FROM-TO}, or
+     *     its runs not {@code FIRST/LAST} capture times
      */
     static String note(Map<?, ?> trained, LabelledData scored) {
         Object source = trained.get("source");
@@ -45,29 +47,30 @@ final class TrainedFrames {
         // each camera's range where train recorded them (older model.json files record only the
         // range over all cameras, which also covers the gaps between them)
         Map<String, SequenceRange> byCamera = cameraRanges(trained);
-        // older model.json files record no runs: every run counts
-        Map<?, ?> runs =
-                trained.get(TopicLabelledData.CAMERA_RUNS) instanceof Map<?, ?> r ? r : null;
+        RunsRead runs = RunsRead.of(trained, scored);
+        List<VideoSequence> sequences = scored.sequences();
+        List<long[]> captureMs = scored.captureMs();
         long overlap = 0;
-        for (VideoSequence s : scored.sequences()) {
-            TopicLabelledData.Numbered n = TopicLabelledData.numbered(s);
+        for (int i = 0; i < sequences.size(); i++) {
+            TopicLabelledData.Numbered n = TopicLabelledData.numbered(sequences.get(i));
             if (camera != null && !camera.equals(n.camera())) {
                 continue;
-            }
-            if (runs != null
-                    && !(runs.get(n.camera()) instanceof Number read
-                            && n.run() <= read.longValue())) {
-                continue; // a run labelled into the topic after train read it
             }
             SequenceRange read = byCamera != null ? byCamera.get(n.camera()) : range;
             if (byCamera != null && read == null) {
                 continue; // train read none of this camera's frames
             }
-            SequenceRange both = n.frames().overlap(read != null ? read : SequenceRange.ALL);
-            // frames train read, less those it held out (a --holdout inside --frames)
-            overlap +=
-                    size(both)
-                            - size(both == null || heldOut == null ? null : both.overlap(heldOut));
+            for (int f = 0; f < sequences.get(i).size(); f++) {
+                long number = n.frames().from() + f;
+                // frames train read, less those it held out (a --holdout inside --frames), of a
+                // run it read (not one labelled into the topic since)
+                if ((read == null || read.contains(number))
+                        && (heldOut == null || !heldOut.contains(number))
+                        && runs.read(
+                                n.camera(), captureMs.isEmpty() ? null : captureMs.get(i)[f])) {
+                    overlap++;
+                }
+            }
         }
         return fit(
                 overlap,
@@ -124,9 +127,5 @@ final class TrainedFrames {
         StringJoiner out = new StringJoiner(", ");
         ranges.forEach((camera, r) -> out.add(r + " of camera " + camera));
         return out.toString();
-    }
-
-    private static long size(SequenceRange r) {
-        return r == null ? 0 : r.to() - r.from() + 1;
     }
 }

@@ -8,6 +8,8 @@ import io.canvasflow.synthetic.LabeledFrame;
 import io.canvasflow.synthetic.VideoSequence;
 import io.canvasflow.trainer.data.LabelledData;
 import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,12 +77,15 @@ class TrainedFramesTest {
 
     @Test
     void shouldCountTheFramesOfEveryRunTrainReadAndNoneOfALaterRun() {
-        // Given a model trained on camera a's frames 0-9 of each of its 2 runs in the topic
+        // Given a model trained on camera a's frames 0-9 of each of its 2 runs in the topic, the
+        // runs known by their capture times
         Map<String, Object> trained = lineage(TOPIC, "a", "0-9", null);
-        trained.put("cameraRuns", Map.of("a", 2));
+        trained.put("cameraRuns", Map.of("a", List.of(span(0, 10), span(1, 10))));
         // When scored on frames 5-14 of a's first, second and third run (labelled since)
         String note =
-                TrainedFrames.note(trained, data(TOPIC, "a:5", 10, "a:5@run2", 10, "a:5@run3", 10));
+                TrainedFrames.note(
+                        trained,
+                        data(TOPIC, "a:5@" + at(0), 10, "a:5@" + at(1), 10, "a:5@" + at(2), 10));
         // Then the first two runs' 5-9 are its training frames, the third's are not
         assertEquals(
                 "the model was trained on 10 of these 30 frames (its model.json records "
@@ -88,6 +93,51 @@ class TrainedFramesTest {
                         + ", camera a, frames 0-9 and no held-out range), so this is partly its"
                         + " fit, not a held-out score",
                 note);
+    }
+
+    @Test
+    void shouldCountOnlyTheRunTrainReadWhenTheRunBeforeItIsDeleted() {
+        // Given a model trained on camera a's frames 0-9 of its runs 1 and 2
+        Map<String, Object> trained = lineage(TOPIC, "a", "0-9", null);
+        trained.put("cameraRuns", Map.of("a", List.of(span(0, 10), span(1, 10))));
+        // When scored on the topic once retention deleted run 1 and run 3 was labelled: it holds
+        // runs 2 and 3
+        String note =
+                TrainedFrames.note(trained, data(TOPIC, "a:0@" + at(1), 10, "a:0@" + at(2), 10));
+        // Then only run 2's frames are its training frames (run 3, second in the read now, was
+        // counted as the second run read: "its fit")
+        assertEquals(
+                "the model was trained on 10 of these 20 frames (its model.json records "
+                        + TOPIC
+                        + ", camera a, frames 0-9 and no held-out range), so this is partly its"
+                        + " fit, not a held-out score",
+                note);
+    }
+
+    @Test
+    void shouldCountTheFirstRunsOfTheReadWhereAnOlderModelRecordsHowManyItRead() {
+        // Given an older model's lineage: camera a's frames 0-9 of the first 2 runs it read
+        Map<String, Object> trained = lineage(TOPIC, "a", "0-9", null);
+        trained.put("cameraRuns", Map.of("a", 2));
+        // When scored on frames 5-14 of a's three runs
+        LabelledData scored =
+                data(TOPIC, "a:5@" + at(0), 10, "a:5@" + at(1), 10, "a:5@" + at(2), 10);
+        Map<String, Object> read = new LinkedHashMap<>(scored.lineage());
+        read.put("cameraRuns", Map.of("a", List.of(span(0, 10), span(1, 10), span(2, 10))));
+        scored =
+                new LabelledData(
+                        scored.classes(),
+                        scored.sequences(),
+                        scored.description(),
+                        read,
+                        scored.captureMs());
+        // Then the first two runs of this read count, as they did
+        assertEquals(
+                "the model was trained on 10 of these 30 frames (its model.json records "
+                        + TOPIC
+                        + ", camera a, frames 0-9 and no held-out range), so this is partly its"
+                        + " fit, not a held-out score",
+                TrainedFrames.note(trained, scored));
     }
 
     @Test
@@ -119,24 +169,43 @@ class TrainedFramesTest {
 
     /**
      * Data of {@code source}: sequences by id (a topic's are {@code CAMERA:FIRST}) and size, of
-     * blank frames.
+     * blank frames, captured a second apart from the run's capture time its id names ({@code
+     * CAMERA:FIRST@CAPTURED}), or else from {@link #at at(i)} for the i-th sequence.
      */
     private static LabelledData data(String source, Object... idsAndSizes) {
         List<VideoSequence> sequences = new ArrayList<>();
+        List<long[]> captureMs = new ArrayList<>();
         for (int i = 0; i < idsAndSizes.length; i += 2) {
             List<LabeledFrame> frames = new ArrayList<>();
-            for (int f = 0; f < (int) idsAndSizes[i + 1]; f++) {
+            String id = (String) idsAndSizes[i];
+            Instant start =
+                    id.contains("@") ? Instant.parse(id.substring(id.indexOf('@') + 1)) : at(i / 2);
+            long[] captured = new long[(int) idsAndSizes[i + 1]];
+            for (int f = 0; f < captured.length; f++) {
                 frames.add(
                         LabeledFrame.wrap(
                                 new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR),
                                 new byte[4]));
+                captured[f] = start.plusSeconds(f).toEpochMilli();
             }
             sequences.add(new VideoSequence((String) idsAndSizes[i], frames));
+            captureMs.add(captured);
         }
         return new LabelledData(
                 ClassTable.withVocPalette(List.of("background", "person")),
                 sequences,
                 source,
-                LabelledData.lineage(source, sequences.size()));
+                LabelledData.lineage(source, sequences.size()),
+                captureMs);
+    }
+
+    /** When the frames of run (or sequence) {@code i} start: a day apart. */
+    private static Instant at(int i) {
+        return Instant.parse("2024-05-01T10:00:00Z").plus(Duration.ofDays(i));
+    }
+
+    /** Run {@code i}'s capture times, {@code frames} frames a second apart, as a lineage has it. */
+    private static String span(int i, int frames) {
+        return at(i) + "/" + at(i).plusSeconds(frames - 1);
     }
 }

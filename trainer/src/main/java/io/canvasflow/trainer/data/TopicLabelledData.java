@@ -13,11 +13,14 @@ import io.canvasflow.synthetic.VideoSequence;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -33,9 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each {@code label} run numbers its frames from the source's frame index, so two runs of one
  * camera into one topic repeat numbers. As serve reads a camera's count going back (its
- * SEQUENCE_RESTART), a frame numbered at or below its camera's frame before it, in the topic's
- * order, starts a new run: each run keeps all its frames in sequences of its own, and a frame range
- * selects by number within every run.
+ * SEQUENCE_RESTART), a frame numbered at or below its camera's frame before it, in capture order,
+ * starts a new run ({@link CameraRuns}): each run keeps all its frames in sequences of its own, and
+ * a frame range selects by number within every run.
  */
 public final class TopicLabelledData {
 
@@ -46,14 +49,25 @@ public final class TopicLabelledData {
     public static final String CAMERA_RANGES = "cameraRanges";
 
     /**
-     * The lineage's key for how many runs each camera read has in the topic (a run after the first
-     * starts where the camera's frame numbers start again): a run labelled into the topic later is
-     * not one that was read.
+     * The lineage's key for the runs of each camera read (a run after the first starts where the
+     * camera's frame numbers start again), each as the first and last capture times of its frames
+     * ({@link CameraRuns.Span}): a run labelled into the topic later is not one that was read, and
+     * a run stays the same run when retention deletes the runs before it. Older model.json files
+     * record a count of runs here.
      */
     public static final String CAMERA_RUNS = "cameraRuns";
 
-    /** What a sequence's id puts between its first frame number and its run after the first. */
-    private static final String RUN_MARK = "@run";
+    /**
+     * What a sequence's id puts between its first frame number and its run's first capture time.
+     */
+    private static final String RUN_MARK = "@";
+
+    /**
+     * A run's mark in a sequence's id: an ISO-8601 instant, and a count where two runs share it.
+     */
+    private static final Pattern MARKED =
+            Pattern.compile(
+                    "(.*)@[-+]?\\d{4,}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?Z(#\\d+)?");
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicLabelledData.class);
 
@@ -96,9 +110,8 @@ public final class TopicLabelledData {
      *     labelled frame matches
      */
     public static LabelledData read(Request request) {
-        // camera -> run -> frame number -> frame; numbers only rise within a run
-        Map<String, TreeMap<Integer, TreeMap<Long, Captured>>> byCamera = new LinkedHashMap<>();
-        Map<String, long[]> lastNumberAndRun = new LinkedHashMap<>();
+        // camera -> its frames, selected or not, by partition
+        Map<String, CameraRuns<Captured>> seen = new TreeMap<>();
         List<String> classes = null;
         String teacher = null;
         TreeSet<String> allCameras = new TreeSet<>();
@@ -119,39 +132,35 @@ public final class TopicLabelledData {
                         continue;
                     }
                     allCameras.add(frame.getCameraId());
-                    // over every frame of the camera, selected or not, so that a run's number
-                    // does not depend on the range asked for
-                    int run = runOf(lastNumberAndRun, frame.getCameraId(), frame.getSequence());
-                    if (frame.getGroundTruth() == null
-                            || (request.camera() != null
-                                    && !request.camera().equals(frame.getCameraId()))
-                            || !request.range().contains(frame.getSequence())
-                            || (request.exclude() != null
-                                    && request.exclude().contains(frame.getSequence()))) {
+                    if (request.camera() != null && !request.camera().equals(frame.getCameraId())) {
                         continue;
                     }
-                    String where = topic + "-" + record.partition() + "@" + record.offset();
-                    List<String> names = classesOf(frame, where);
-                    if (classes == null) {
-                        classes = names;
-                        teacher = frame.getMetadata().get(LabelMetadata.TEACHER);
-                    } else if (!classes.equals(names)) {
-                        throw new DatasetException(
-                                "Labelled frame "
-                                        + where
-                                        + " has classes "
-                                        + names
-                                        + " but earlier frames have "
-                                        + classes
-                                        + "; read one labelling at a time");
+                    Captured kept = null;
+                    if (frame.getGroundTruth() != null
+                            && request.range().contains(frame.getSequence())
+                            && (request.exclude() == null
+                                    || !request.exclude().contains(frame.getSequence()))) {
+                        String where = topic + "-" + record.partition() + "@" + record.offset();
+                        List<String> names = classesOf(frame, where);
+                        if (classes == null) {
+                            classes = names;
+                            teacher = frame.getMetadata().get(LabelMetadata.TEACHER);
+                        } else if (!classes.equals(names)) {
+                            throw new DatasetException(
+                                    "Labelled frame "
+                                            + where
+                                            + " has classes "
+                                            + names
+                                            + " but earlier frames have "
+                                            + classes
+                                            + "; read one labelling at a time");
+                        }
+                        kept = new Captured(decode(frame, where, request), captureMs(frame));
                     }
-                    byCamera.computeIfAbsent(frame.getCameraId(), c -> new TreeMap<>())
-                            .computeIfAbsent(run, r -> new TreeMap<>())
-                            .put(
-                                    frame.getSequence(),
-                                    new Captured(
-                                            decode(frame, where, request),
-                                            frame.getCaptureTimestamp().toEpochMilli()));
+                    // every frame of the camera, selected or not, so that a run's bounds do not
+                    // depend on the range asked for
+                    seen.computeIfAbsent(frame.getCameraId(), c -> new CameraRuns<>())
+                            .add(record.partition(), frame.getSequence(), captureMs(frame), kept);
                 }
                 // only waiting counts, not decoding: the clock starts again after the batch (or
                 // a stretch of aborted records the read moved past)
@@ -177,14 +186,21 @@ public final class TopicLabelledData {
                             + KafkaClientFailure.describe(e),
                     e);
         }
+        // camera -> its runs that have frames selected, in capture order
+        Map<String, List<CameraRuns.Run<Captured>>> byCamera = new TreeMap<>();
+        seen.forEach(
+                (c, runs) -> {
+                    List<CameraRuns.Run<Captured>> read = runs.runs();
+                    if (!read.isEmpty()) {
+                        byCamera.put(c, read);
+                    }
+                });
         if (byCamera.isEmpty()) {
             throw new DatasetException(noFrames(request, allCameras));
         }
-        Map<String, Integer> runs = new TreeMap<>();
-        byCamera.keySet().forEach(c -> runs.put(c, (int) lastNumberAndRun.get(c)[1]));
         byCamera.forEach(
-                (c, byRun) -> {
-                    if (byRun.size() > 1) {
+                (c, runs) -> {
+                    if (runs.size() > 1) {
                         LOG.info(
                                 "Camera {}'s {} frames read from topic {} come from {} runs (its"
                                         + " frame numbers start again, as each label run numbers"
@@ -192,9 +208,9 @@ public final class TopicLabelledData {
                                         + " sequences of its own, and frame ranges select by"
                                         + " number within every run",
                                 c,
-                                byRun.values().stream().mapToInt(Map::size).sum(),
+                                runs.stream().mapToInt(r -> r.selected().size()).sum(),
                                 topic,
-                                byRun.size());
+                                runs.size());
                     }
                 });
         List<VideoSequence> sequences = new ArrayList<>();
@@ -204,25 +220,12 @@ public final class TopicLabelledData {
                 ClassTable.withVocPalette(classes),
                 sequences,
                 "labelled frames of topic " + topic,
-                lineage(request, byCamera, runs, teacher),
+                lineage(request, byCamera, teacher),
                 captureMs);
     }
 
-    /**
-     * The run a camera's frame belongs to, from 1: a number at or below the camera's frame before
-     * it starts the next one, as serve's SEQUENCE_RESTART.
-     */
-    private static int runOf(Map<String, long[]> lastNumberAndRun, String camera, long number) {
-        long[] last = lastNumberAndRun.get(camera);
-        if (last == null) {
-            lastNumberAndRun.put(camera, new long[] {number, 1});
-            return 1;
-        }
-        if (number <= last[0]) {
-            last[1]++;
-        }
-        last[0] = number;
-        return (int) last[1];
+    private static long captureMs(Frame frame) {
+        return frame.getCaptureTimestamp().toEpochMilli();
     }
 
     /** A labelled frame and when it was captured, epoch milliseconds. */
@@ -232,40 +235,33 @@ public final class TopicLabelledData {
      * Which camera's frames, by their sequence numbers, one of {@link #read}'s sequences holds.
      *
      * @param camera the camera
-     * @param run the camera's run in the topic, from 1 (its frame numbers started again)
      * @param frames the sequence's frame numbers, consecutive
      */
-    public record Numbered(String camera, int run, SequenceRange frames) {}
+    public record Numbered(String camera, SequenceRange frames) {}
 
     /**
-     * The camera, run and frame numbers of a sequence {@link #read} made, from its id ({@code
-     * CAMERA:FIRST}, or {@code CAMERA:FIRST@runN} in a camera's run after the first): for what a
-     * model's lineage says it was trained on.
+     * The camera and frame numbers of a sequence {@link #read} made, from its id ({@code
+     * CAMERA:FIRST}, or {@code CAMERA:FIRST@CAPTURED} for a camera's frames of several runs,
+     * CAPTURED the first capture time of the sequence's run): for what a model's lineage says it
+     * was trained on.
      *
      * @throws IllegalArgumentException when the id is not one {@link #read} gives
      */
     public static Numbered numbered(VideoSequence s) {
-        int colon = s.id().lastIndexOf(':');
+        Matcher marked = MARKED.matcher(s.id());
+        String unmarked = marked.matches() ? marked.group(1) : s.id();
+        int colon = unmarked.lastIndexOf(':');
         try {
             if (colon < 0) {
                 throw new NumberFormatException("no colon");
             }
-            String[] firstAndRun = s.id().substring(colon + 1).split(RUN_MARK, -1);
-            if (firstAndRun.length > 2) {
-                throw new NumberFormatException("two run marks");
-            }
-            long first = Long.parseLong(firstAndRun[0]);
-            int run = firstAndRun.length == 2 ? Integer.parseInt(firstAndRun[1]) : 1;
+            long first = Long.parseLong(unmarked.substring(colon + 1));
             return new Numbered(
-                    s.id().substring(0, colon),
-                    run,
-                    new SequenceRange(first, first + s.size() - 1));
+                    unmarked.substring(0, colon), new SequenceRange(first, first + s.size() - 1));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "expected a sequence of a labelled-frames topic, named CAMERA:FIRST or"
-                            + " CAMERA:FIRST"
-                            + RUN_MARK
-                            + "N, but found "
+                            + " CAMERA:FIRST@CAPTURED, but found "
                             + s.id(),
                     e);
         }
@@ -319,25 +315,38 @@ public final class TopicLabelledData {
      * same order.
      */
     private static void sequences(
-            Map<String, TreeMap<Integer, TreeMap<Long, Captured>>> byCamera,
+            Map<String, List<CameraRuns.Run<Captured>>> byCamera,
             List<VideoSequence> sequences,
             List<long[]> captureMs) {
-        TreeMap<String, List<Captured>> runs = new TreeMap<>();
+        TreeMap<String, List<Captured>> stretches = new TreeMap<>();
         byCamera.forEach(
-                (camera, byRun) ->
-                        byRun.forEach((run, numbered) -> stretches(camera, run, numbered, runs)));
-        runs.forEach(
-                (id, run) -> {
+                (camera, runs) -> {
+                    Map<String, Integer> marks = new HashMap<>();
+                    for (CameraRuns.Run<Captured> run : runs) {
+                        // a camera's only run keeps the id it always had; of several, each is
+                        // named after its first capture time, which retention does not shift (and
+                        // a count, where two runs of the same footage share it)
+                        String mark = null;
+                        if (runs.size() > 1) {
+                            String first = run.span().first();
+                            int same = marks.merge(first, 1, Integer::sum);
+                            mark = first + (same > 1 ? "#" + same : "");
+                        }
+                        stretches(camera, mark, run.selected(), stretches);
+                    }
+                });
+        stretches.forEach(
+                (id, stretch) -> {
                     sequences.add(
-                            new VideoSequence(id, run.stream().map(Captured::frame).toList()));
-                    captureMs.add(run.stream().mapToLong(Captured::captureMs).toArray());
+                            new VideoSequence(id, stretch.stream().map(Captured::frame).toList()));
+                    captureMs.add(stretch.stream().mapToLong(Captured::captureMs).toArray());
                 });
     }
 
     /** Puts one run's stretches of consecutive numbers into {@code out}, by id. */
     private static void stretches(
             String camera,
-            int run,
+            String mark,
             TreeMap<Long, Captured> numbered,
             Map<String, List<Captured>> out) {
         List<Captured> stretch = new ArrayList<>();
@@ -345,7 +354,7 @@ public final class TopicLabelledData {
         long previous = -2;
         for (Map.Entry<Long, Captured> f : numbered.entrySet()) {
             if (f.getKey() != previous + 1 && !stretch.isEmpty()) {
-                out.put(id(camera, run, first), stretch);
+                out.put(id(camera, mark, first), stretch);
                 stretch = new ArrayList<>();
             }
             if (stretch.isEmpty()) {
@@ -354,22 +363,19 @@ public final class TopicLabelledData {
             stretch.add(f.getValue());
             previous = f.getKey();
         }
-        out.put(id(camera, run, first), stretch);
+        out.put(id(camera, mark, first), stretch);
     }
 
     /**
-     * A sequence's id: its camera, first frame number and run after the first, as {@link #numbered}
-     * reads it.
+     * A sequence's id: its camera, first frame number and, of a camera's several runs, its run's
+     * mark, as {@link #numbered} reads it.
      */
-    private static String id(String camera, int run, long first) {
-        return camera + ":" + first + (run > 1 ? RUN_MARK + run : "");
+    private static String id(String camera, String mark, long first) {
+        return camera + ":" + first + (mark != null ? RUN_MARK + mark : "");
     }
 
     private static Map<String, Object> lineage(
-            Request request,
-            Map<String, TreeMap<Integer, TreeMap<Long, Captured>>> byCamera,
-            Map<String, Integer> runs,
-            String teacher) {
+            Request request, Map<String, List<CameraRuns.Run<Captured>>> byCamera, String teacher) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", "topic:" + request.topic().name());
         if (teacher != null) {
@@ -382,18 +388,21 @@ public final class TopicLabelledData {
         long to = Long.MIN_VALUE;
         int frames = 0;
         Map<String, String> ranges = new TreeMap<>();
-        for (Map.Entry<String, TreeMap<Integer, TreeMap<Long, Captured>>> camera :
-                byCamera.entrySet()) {
+        Map<String, List<String>> runs = new TreeMap<>();
+        for (Map.Entry<String, List<CameraRuns.Run<Captured>>> camera : byCamera.entrySet()) {
             long cameraFrom = Long.MAX_VALUE;
             long cameraTo = Long.MIN_VALUE;
-            for (TreeMap<Long, Captured> m : camera.getValue().values()) {
-                cameraFrom = Math.min(cameraFrom, m.firstKey());
-                cameraTo = Math.max(cameraTo, m.lastKey());
-                frames += m.size();
+            for (CameraRuns.Run<Captured> run : camera.getValue()) {
+                cameraFrom = Math.min(cameraFrom, run.selected().firstKey());
+                cameraTo = Math.max(cameraTo, run.selected().lastKey());
+                frames += run.selected().size();
             }
             from = Math.min(from, cameraFrom);
             to = Math.max(to, cameraTo);
             ranges.put(camera.getKey(), cameraFrom + "-" + cameraTo);
+            runs.put(
+                    camera.getKey(),
+                    camera.getValue().stream().map(r -> r.span().toString()).toList());
         }
         // every frame of every run; the ranges are frame numbers, read in every run
         out.put("frames", frames);
@@ -403,7 +412,8 @@ public final class TopicLabelledData {
             // 0-599 and b's 1000-1500 to cover a's 600-999 too (TrainedFrames)
             out.put(CAMERA_RANGES, ranges);
         }
-        // so that a run labelled into the topic after this read is not taken as read
+        // so that a run labelled into the topic after this read is not taken as read, nor one
+        // that takes an older run's place when retention deletes it
         out.put(CAMERA_RUNS, runs);
         return out;
     }

@@ -1,0 +1,171 @@
+package io.canvasflow.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.canvasflow.clients.ImageCodecs;
+import io.canvasflow.kafka.BrokerExtension;
+import io.canvasflow.schemas.LabelMetadata;
+import io.canvasflow.schemas.Topic;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
+import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.trainer.data.LabelledData;
+import io.canvasflow.trainer.data.SequenceRange;
+import io.canvasflow.trainer.data.TopicLabelledData;
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A camera's {@code label} runs in a labelled-frames topic, as {@code train} records them and
+ * {@code evaluate} checks them: known by their capture times, not their place among the runs read.
+ */
+class TopicRunsTest {
+
+    @RegisterExtension static final BrokerExtension kafka = new BrokerExtension();
+
+    /** When each run's frame 0 was captured; its frame n is n seconds later. */
+    private static final Instant RUN_1 = Instant.parse("2024-05-01T10:00:00Z");
+
+    private static final Instant RUN_2 = Instant.parse("2024-05-02T10:00:00Z");
+    private static final Instant RUN_3 = Instant.parse("2024-05-05T10:00:00Z");
+
+    @Test
+    void shouldCountOnlyTheRunTrainReadWhenRetentionDeletedTheRunBeforeIt() {
+        // Given a model trained on camera dock's runs 1 and 2 (frames 0-9 each) of a topic
+        kafka.createTopics(Map.of("runs-then", 1, "runs-now", 1));
+        write("runs-then", 0, RUN_1);
+        write("runs-then", 0, RUN_2);
+        LabelledData trainedOn = read("runs-then", Map.of());
+        Map<String, Object> lineage = new LinkedHashMap<>(trainedOn.lineage());
+        lineage.put("source", "topic:runs-now");
+        // And the topic as it is days later: retention deleted run 1, and run 3 was labelled
+        write("runs-now", 0, RUN_2);
+        write("runs-now", 0, RUN_3);
+
+        // When evaluate reads it
+        LabelledData scored = read("runs-now", Map.of());
+
+        // Then only run 2's frames are the model's training frames (run 2 was read as run 1
+        // and run 3 as run 2, both counted as trained on: "its fit")
+        assertEquals(
+                "the model was trained on 10 of these 20 frames (its model.json records"
+                        + " topic:runs-now, camera dock, frames 0-9 and no held-out range), so this"
+                        + " is partly its fit, not a held-out score",
+                TrainedFrames.note(lineage, scored));
+        // And run 2 keeps its id in both reads, named after its first capture time, and the
+        // lineage records each run read by its capture times
+        assertEquals(List.of("dock:0@" + RUN_1, "dock:0@" + RUN_2), ids(trainedOn));
+        assertEquals(List.of("dock:0@" + RUN_2, "dock:0@" + RUN_3), ids(scored));
+        assertEquals(
+                Map.of("dock", List.of(span(RUN_1), span(RUN_2))),
+                lineage.get(TopicLabelledData.CAMERA_RUNS));
+    }
+
+    @Test
+    void shouldCutACamerasRunsOnTwoPartitionsInCaptureOrder() {
+        // Given camera dock's run 1 on partition 0 and its run 2 on partition 1 (partitions added
+        // between the two label runs moved the camera's key)
+        kafka.createTopics(Map.of("runs-split", 2));
+        write("runs-split", 0, RUN_1);
+        write("runs-split", 1, RUN_2);
+
+        // When the topic is read a record of each partition at a time, as fetches interleave them
+        LabelledData read = read("runs-split", Map.of("max.partition.fetch.bytes", "1"));
+
+        // Then each run is one sequence of its 10 frames (one run's numbers ran on into the
+        // other's: the read met 0, 0, 1, 1, ... and cut a run at every repeat)
+        assertEquals(
+                List.of("dock:0@" + RUN_1 + " x10", "dock:0@" + RUN_2 + " x10"),
+                read.sequences().stream().map(s -> s.id() + " x" + s.size()).toList());
+    }
+
+    @Test
+    void shouldKeepTwoRunsOfTheSameFootageApartUnderIdsOfTheirOwn() {
+        // Given the same footage labelled twice into one topic: two runs of the same capture times
+        kafka.createTopics(Map.of("runs-twice", 1));
+        write("runs-twice", 0, RUN_1);
+        write("runs-twice", 0, RUN_1);
+
+        // When it is read
+        LabelledData read = read("runs-twice", Map.of());
+
+        // Then both runs keep their 10 frames, the second named with a count after the time
+        assertEquals(
+                List.of("dock:0@" + RUN_1 + " x10", "dock:0@" + RUN_1 + "#2 x10"),
+                read.sequences().stream().map(s -> s.id() + " x" + s.size()).toList());
+        assertEquals(
+                List.of("dock", "dock"),
+                read.sequences().stream()
+                        .map(s -> TopicLabelledData.numbered(s).camera())
+                        .toList());
+    }
+
+    /** Writes a run of camera dock, frames 0-9, one second apart, each in a batch of its own. */
+    private static void write(String topic, int partition, Instant start) {
+        Topic<String, Frame> t = Topics.FRAMES_LABELLED.withName(topic);
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put("linger.ms", 0);
+        try (KafkaProducer<String, Frame> producer =
+                new KafkaProducer<>(
+                        config, t.keySerde().serializer(), t.valueSerde().serializer())) {
+            for (int n = 0; n < 10; n++) {
+                Frame frame = frame(n, start.plusSeconds(n));
+                producer.send(new ProducerRecord<>(topic, partition, "dock", frame));
+                producer.flush();
+            }
+        }
+    }
+
+    private static Frame frame(long number, Instant capture) {
+        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] labels = new byte[64];
+        labels[0] = 1;
+        return Frame.newBuilder()
+                .setCameraId("dock")
+                .setSequence(number)
+                .setCaptureTimestamp(capture)
+                .setWidth(8)
+                .setHeight(8)
+                .setEncoding(ImageEncoding.JPEG)
+                .setImage(ByteBuffer.wrap(ImageCodecs.jpeg(image, 0.9f)))
+                .setGroundTruth(ByteBuffer.wrap(ImageCodecs.grayLabelPng(labels, 8, 8)))
+                .setMetadata(
+                        Map.of(
+                                LabelMetadata.CLASSES,
+                                LabelMetadata.joinClasses(List.of("background", "person"))))
+                .build();
+    }
+
+    private static LabelledData read(String topic, Map<String, String> consumer) {
+        Map<String, String> config = new HashMap<>(consumer);
+        config.put("bootstrap.servers", kafka.bootstrapServers());
+        return TopicLabelledData.read(
+                new TopicLabelledData.Request(
+                        config,
+                        Topics.FRAMES_LABELLED.withName(topic),
+                        "dock",
+                        SequenceRange.ALL,
+                        null,
+                        0,
+                        0,
+                        TopicLabelledData.IDLE_LIMIT));
+    }
+
+    private static List<String> ids(LabelledData data) {
+        return data.sequences().stream().map(s -> s.id()).toList();
+    }
+
+    /** A run's frames 0-9, as the lineage records it. */
+    private static String span(Instant start) {
+        return start + "/" + start.plusSeconds(9);
+    }
+}

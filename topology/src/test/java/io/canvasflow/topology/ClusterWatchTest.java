@@ -18,6 +18,13 @@ import org.slf4j.event.Level;
 
 class ClusterWatchTest {
 
+    /** The line that starts an outage of the cluster at kafka:9092. */
+    private static final String OUTAGE_TEXT =
+            "Kafka cluster at kafka:9092 does not answer (no broker answered within 5 s); serve"
+                    + " goes on by itself once it does, and says it again every minute until then";
+
+    private static final ClusterWatch.Line OUTAGE = warn(OUTAGE_TEXT);
+
     private static final List<Node> BROKERS =
             List.of(new Node(1, "b1", 9092), new Node(2, "b2", 9092), new Node(3, "b3", 9092));
 
@@ -45,10 +52,7 @@ class ClusterWatchTest {
         // one for each question
         assertEquals(
                 List.of(
-                        warn(
-                                "Kafka cluster at kafka:9092 does not answer (no broker answered"
-                                        + " within 5 s); serve goes on by itself once it does, and"
-                                        + " says it again every minute until then"),
+                        OUTAGE,
                         warn(
                                 "Kafka cluster at kafka:9092 still does not answer after 60 s (no"
                                         + " broker answered within 5 s)"),
@@ -71,15 +75,11 @@ class ClusterWatchTest {
         failed(new TimeoutException("timed out"));
 
         // Then the second is said from its own start
-        String starts =
-                "Kafka cluster at kafka:9092 does not answer (no broker answered within 5 s);"
-                        + " serve goes on by itself once it does, and says it again every minute"
-                        + " until then";
         assertEquals(
                 List.of(
-                        warn(starts),
+                        OUTAGE,
                         info("Kafka cluster at kafka:9092 answers again, after 10 s without"),
-                        warn(starts)),
+                        OUTAGE),
                 said);
     }
 
@@ -131,10 +131,7 @@ class ClusterWatchTest {
         // Then it is said as the cluster's outage only
         assertEquals(
                 List.of(
-                        warn(
-                                "Kafka cluster at kafka:9092 does not answer (no broker answered"
-                                        + " within 5 s); serve goes on by itself once it does, and"
-                                        + " says it again every minute until then"),
+                        OUTAGE,
                         info("Kafka cluster at kafka:9092 answers again, after 5 s without")),
                 said);
     }

@@ -153,12 +153,13 @@ class SettingNamesTest {
         // Given what kubelet gives for Services named canvasflow-http and canvasflow-kafka,
         // whose variables have the names of http.port and of Kafka properties, beside the
         // setting itself
-        Map<String, String> env = new TreeMap<>();
-        env.put("CANVASFLOW_HTTP_PORT", "tcp://10.0.0.7:8080");
-        env.put("CANVASFLOW_HTTP_SERVICE_PORT", "8080");
-        env.put("CANVASFLOW_KAFKA_PORT", "tcp://10.0.0.9:9092");
-        env.put("CANVASFLOW_KAFKA_PORT_9092_TCP_ADDR", "10.0.0.9");
-        env.put("CANVASFLOW_KAFKA_SERVICE_HOST", "10.0.0.9");
+        Map<String, String> env =
+                Map.of(
+                        "CANVASFLOW_HTTP_PORT", "tcp://10.0.0.7:8080",
+                        "CANVASFLOW_HTTP_SERVICE_PORT", "8080",
+                        "CANVASFLOW_KAFKA_PORT", "tcp://10.0.0.9:9092",
+                        "CANVASFLOW_KAFKA_PORT_9092_TCP_ADDR", "10.0.0.9",
+                        "CANVASFLOW_KAFKA_SERVICE_HOST", "10.0.0.9");
 
         // When a configuration is built with them
         CanvasFlowConfig config = CanvasFlowConfig.builder().optEnvironment(env).build();

@@ -27,19 +27,9 @@ class ModelBenchCommandTest {
     void shouldRefuseMoreIntraOpThreadsThanCoresBeforeLoadingAModel() {
         // Given more PyTorch threads than this machine has cores (999 was taken and run)
         int cores = Runtime.getRuntime().availableProcessors();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream testErr = System.err;
 
         // When bench model is given them
-        int exit;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            exit =
-                    new CommandLine(new ModelBenchCommand())
-                            .execute("--threads", Integer.toString(cores + 1));
-        } finally {
-            System.setErr(testErr);
-        }
+        List<Object> run = exitAndErr("--threads", Integer.toString(cores + 1));
 
         // Then it is refused in one sentence
         assertEquals(
@@ -52,26 +42,16 @@ class ModelBenchCommandTest {
                                 + ": PyTorch's intra-op threads beyond this machine's "
                                 + cores
                                 + " cores only compete for them"),
-                List.of(exit, err.toString(StandardCharsets.UTF_8).strip()));
+                run);
     }
 
     @Test
     void shouldRefuseAFeedForwardModelAsTheModelToMeasureInOneSentence() {
         // Given the shipped feed-forward model, which runs one pass whatever it is asked
         Path ff = io.canvasflow.tools.ShippedModels.feedForward();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream testErr = System.err;
 
         // When bench model is given it as --model
-        int exit;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            exit =
-                    new CommandLine(new ModelBenchCommand())
-                            .execute("--model", ff.toString(), "--baseline", "none");
-        } finally {
-            System.setErr(testErr);
-        }
+        List<Object> run = exitAndErr("--model", ff.toString(), "--baseline", "none");
 
         // Then it is refused in one sentence, rather than rows of one pass named zero-k
         assertEquals(
@@ -82,7 +62,7 @@ class ModelBenchCommandTest {
                                 + " is a feed-forward model, which runs one pass a frame and has no"
                                 + " iterations to measure; give a recurrent model as --model, and"
                                 + " this one as --baseline to measure it beside it"),
-                List.of(exit, err.toString(StandardCharsets.UTF_8).strip()));
+                run);
     }
 
     @Test
@@ -166,5 +146,18 @@ class ModelBenchCommandTest {
                         64, 48, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}),
                 new ModelSpec.Training(iterations, "random weights for tests", Map.of(), "now"),
                 null);
+    }
+
+    /** Runs bench model, and gives its exit status and what it wrote to stderr, stripped. */
+    private static List<Object> exitAndErr(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream testErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = new CommandLine(new ModelBenchCommand()).execute(args);
+            return List.of(exit, err.toString(StandardCharsets.UTF_8).strip());
+        } finally {
+            System.setErr(testErr);
+        }
     }
 }

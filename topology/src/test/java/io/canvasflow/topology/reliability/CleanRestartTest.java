@@ -1,7 +1,6 @@
 package io.canvasflow.topology.reliability;
 
 import static io.canvasflow.topology.reliability.Fixtures.everyFrame;
-import static io.canvasflow.topology.reliability.Fixtures.how;
 import static io.canvasflow.topology.reliability.Fixtures.sequences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -76,13 +74,7 @@ class CleanRestartTest {
             // And every frame has one mask, the first after the restart seeded from the kept
             // canvas
             assertEquals(everyFrame(cameras, 8), sequences(all));
-            Map<String, String> sixth = new TreeMap<>();
-            all.stream()
-                    .filter(m -> m.getSequence() == 6)
-                    .forEach(m -> sixth.put(m.getCameraId(), how(m)));
-            Map<String, String> seeded = new TreeMap<>();
-            cameras.forEach(c -> seeded.put(c, "#6 seeded"));
-            assertEquals(seeded, sixth);
+            assertEquals(Fixtures.seeded(cameras, 6), Fixtures.howEach(all, 6));
         }
     }
 }

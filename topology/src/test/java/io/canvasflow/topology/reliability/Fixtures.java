@@ -298,6 +298,25 @@ final class Fixtures {
     }
 
     /**
+     * How each camera's frame of this number was segmented, by camera: after a restart, the first
+     * frame is seeded from the restored (or kept) canvas when every camera reads "#N seeded".
+     */
+    static Map<String, String> howEach(List<MaskEvent> masks, long sequence) {
+        Map<String, String> out = new TreeMap<>();
+        masks.stream()
+                .filter(m -> m.getSequence() == sequence)
+                .forEach(m -> out.put(m.getCameraId(), how(m)));
+        return out;
+    }
+
+    /** What {@link #howEach} gives when every camera's frame was seeded. */
+    static Map<String, String> seeded(List<String> cameras, long sequence) {
+        Map<String, String> out = new TreeMap<>();
+        cameras.forEach(c -> out.put(c, "#" + sequence + " seeded"));
+        return out;
+    }
+
+    /**
      * How a mask was segmented, in a few words: {@code "#1 reset FIRST_FRAME"}, {@code "#7
      * seeded"}.
      */

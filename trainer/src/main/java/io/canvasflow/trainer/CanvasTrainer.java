@@ -282,6 +282,7 @@ public final class CanvasTrainer {
                 // Between steps, outside PyTorch: a JVM that exits during backward() can crash
                 Path checkpoint = o.output().resolve(CHECKPOINT);
                 if (step > startStep) {
+                    TrainOutput.unmarkFinished(o.output());
                     saveWith(model, checkpoint, Map.of("step", step));
                 }
                 throw new Stopped(step, step > startStep ? checkpoint : null);
@@ -322,6 +323,7 @@ public final class CanvasTrainer {
             if (o.checkpointEvery() > 0
                     && (step + 1) % o.checkpointEvery() == 0
                     && step + 1 < o.steps()) {
+                TrainOutput.unmarkFinished(o.output());
                 saveWith(model, o.output().resolve(CHECKPOINT), Map.of("step", step + 1));
             }
         }
@@ -354,6 +356,9 @@ public final class CanvasTrainer {
             metrics.put("lineage", fineTuning.lineage());
         }
         ModelSpec written = saveWith(model, o.output(), metrics);
+        // the checkpoint this run kept is now a finished run's: --resume must not train its last
+        // steps again over the model (nor with --overwrite), only go on under more --steps
+        TrainOutput.markFinished(o.output(), o.steps());
         return new Result(written, losses, o.steps() - startStep, seconds);
     }
 

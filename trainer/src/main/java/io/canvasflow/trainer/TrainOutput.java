@@ -22,6 +22,12 @@ final class TrainOutput {
     /** The folder under the output where checkpoints go. */
     static final String CHECKPOINT = "checkpoint";
 
+    /**
+     * The file in the checkpoint folder that says the run it belongs to finished, and after how
+     * many steps: written with the model, deleted when a later run writes a checkpoint there.
+     */
+    static final String FINISHED = "finished-run";
+
     private TrainOutput() {}
 
     /**
@@ -37,7 +43,23 @@ final class TrainOutput {
     static void check(Path output, Path init, boolean resume, boolean overwrite, int steps) {
         boolean model = Files.exists(output.resolve(ModelSpec.FILE_NAME));
         boolean checkpoint = hasCheckpoint(output);
-        if (resume && checkpoint && model && !overwrite) {
+        Integer finished = model && checkpoint ? finishedSteps(output) : null;
+        if (resume && finished != null && steps <= finished) {
+            // with --overwrite too: that resumes a stopped run's checkpoint, never a finished one's
+            throw new IllegalArgumentException(
+                    "--output "
+                            + output
+                            + " holds a model of "
+                            + finished
+                            + " steps, and the checkpoint ("
+                            + CHECKPOINT
+                            + "/) its run kept, which --resume would train again from and replace"
+                            + " the model with; name a new folder, give more --steps than "
+                            + finished
+                            + " to train on from the checkpoint, or leave out --resume (with"
+                            + " --overwrite) to train afresh");
+        }
+        if (resume && checkpoint && model && !overwrite && finished == null) {
             refuseResumingAFinishedRun(output, steps);
         }
         if (resume && !checkpoint && model && !overwrite) {
@@ -141,6 +163,32 @@ final class TrainOutput {
                                         + " checkpoint, ")
                         + "or add --overwrite to replace the model (a stopped run that was given"
                         + " --overwrite resumes with it too)");
+    }
+
+    /**
+     * Marks the output's checkpoint, if there is one, as that of a run that finished after these
+     * steps (the model it wrote beside it).
+     */
+    static void markFinished(Path output, int steps) throws IOException {
+        Path dir = output.resolve(CHECKPOINT);
+        if (Files.isDirectory(dir)) {
+            Files.writeString(dir.resolve(FINISHED), steps + "\n");
+        }
+    }
+
+    /** Takes the mark away before a run writes its own checkpoint over a finished run's. */
+    static void unmarkFinished(Path output) throws IOException {
+        Files.deleteIfExists(output.resolve(CHECKPOINT).resolve(FINISHED));
+    }
+
+    /** The steps of the finished run whose checkpoint the output holds, or null. */
+    private static Integer finishedSteps(Path output) {
+        try {
+            return Integer.valueOf(
+                    Files.readString(output.resolve(CHECKPOINT).resolve(FINISHED)).strip());
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The step a checkpoint was written at, or null where it records none. */

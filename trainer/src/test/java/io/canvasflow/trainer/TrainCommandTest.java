@@ -150,12 +150,10 @@ class TrainCommandTest {
         assertEquals(
                 "canvasflow train: --output "
                         + m
-                        + " holds a model (model.json) of 3 steps and a checkpoint (checkpoint/,"
-                        + " step 2) of that run or an earlier one, which --resume would train again"
-                        + " from the checkpoint and replace; name a new folder, give more --steps"
-                        + " than 3 to train on from the checkpoint, or add --overwrite to replace"
-                        + " the model (a stopped run that was given --overwrite resumes with it"
-                        + " too)",
+                        + " holds a model of 3 steps, and the checkpoint (checkpoint/) its run"
+                        + " kept, which --resume would train again from and replace the model with;"
+                        + " name a new folder, give more --steps than 3 to train on from the"
+                        + " checkpoint, or leave out --resume (with --overwrite) to train afresh",
                 again.err().strip());
         assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
         assertArrayEquals(
@@ -175,12 +173,14 @@ class TrainCommandTest {
     void shouldRefuseToResumeAFinishedRunWhoseCheckpointACopyMadeNewerThanItsModel()
             throws Exception {
         // Given a run that wrote a checkpoint at step 2 and then finished at step 3, its folder
-        // copied so that the checkpoint is now newer than the model (cp -r, kubectl cp)
+        // copied so that the checkpoint is now newer than the model (cp -r, kubectl cp), and
+        // without the mark of a finished run (as an earlier version left its checkpoints)
         Path m = dir.resolve("m");
         String[] command = {
             "--steps", "3", "--checkpoint-every", "2", "--seed", "1", "--resume", "-o", m.toString()
         };
         assertEquals(0, train(command).exit());
+        Files.delete(m.resolve("checkpoint").resolve(TrainOutput.FINISHED));
         Path checkpoint = m.resolve("checkpoint").resolve(ModelSpec.FILE_NAME);
         Files.setLastModifiedTime(
                 checkpoint,
@@ -202,6 +202,29 @@ class TrainCommandTest {
     }
 
     @Test
+    void shouldRefuseToResumeAFinishedRunsCheckpointAlsoWithOverwrite() throws Exception {
+        // Given a run that wrote a checkpoint at step 2 and then finished at step 3
+        Path m = dir.resolve("m");
+        assertEquals(
+                0,
+                train("--steps", "3", "--checkpoint-every", "2", "--seed", "1", "-o", m.toString())
+                        .exit());
+        byte[] model = Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME));
+
+        // When --resume runs with --overwrite, as the refusal without it advised
+        CommandRun again = train("--steps", "3", "--resume", "--overwrite", "-o", m.toString());
+
+        // Then it is refused too, and the model is as it was (it trained step 3 again over it)
+        assertEquals(2, again.exit(), again.err());
+        assertTrue(
+                again.err().contains("holds a model of 3 steps, and the checkpoint (checkpoint/)"),
+                again.err());
+        assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
+        // and more --steps go on from the checkpoint, as the README's second run does
+        assertEquals(0, train("--steps", "4", "--resume", "-o", m.toString()).exit());
+    }
+
+    @Test
     void shouldResumeAStoppedOverwritingRunOfFewerStepsOnlyWithOverwrite() throws Exception {
         // Given a finished model of 5 steps, and a run with --overwrite of 3 steps into its folder
         // that stopped after its checkpoint at step 2, below the old model's steps
@@ -213,6 +236,8 @@ class TrainCommandTest {
                 0,
                 train("--steps", "3", "--checkpoint-every", "2", "-o", stopped.toString()).exit());
         Files.move(stopped.resolve("checkpoint"), m.resolve("checkpoint"));
+        // (that run finished, so its checkpoint is marked so; a run that stopped leaves no mark)
+        Files.delete(m.resolve("checkpoint").resolve(TrainOutput.FINISHED));
 
         // When --resume runs without --overwrite, Then it is refused, saying to add --overwrite
         CommandRun refused = train("--steps", "3", "--resume", "-o", m.toString());
@@ -238,6 +263,8 @@ class TrainCommandTest {
                 0,
                 train("--steps", "3", "--checkpoint-every", "2", "-o", stopped.toString()).exit());
         Files.move(stopped.resolve("checkpoint"), m.resolve("checkpoint"));
+        // (that run finished, so its checkpoint is marked so; a run that stopped leaves no mark)
+        Files.delete(m.resolve("checkpoint").resolve(TrainOutput.FINISHED));
 
         // When --resume runs, Then it continues the checkpoint, which is newer than the model
         CommandRun resumed = train("--steps", "3", "--resume", "-o", m.toString());

@@ -3,6 +3,7 @@ package io.canvasflow.topology;
 import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -260,29 +261,43 @@ final class ClusterWatch {
     }
 
     /**
-     * Why a TCP connection to the broker, the one serve's clients open to it, does not open.
+     * Why a TCP connection to the broker, the one serve's clients open to it, does not open. Each
+     * address its host name resolves to is tried in turn, as Kafka's clients do by default ({@code
+     * client.dns.lookup=use_all_dns_ips}): one that opens is enough. (The look-up itself has the
+     * system resolver's time limit.)
      *
      * @param node a broker, at the host and port it advertises
-     * @return the reason in a few words, or null when it opens
+     * @return the reason in a few words (the last address's), or null when one opens
      */
     static String connect(Node node) {
-        try (Socket socket = new Socket()) {
-            socket.connect(
-                    new InetSocketAddress(node.host(), node.port()), (int) CONNECT.toMillis());
-            return null;
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(node.host());
         } catch (UnknownHostException e) {
             return "its host name does not resolve";
-        } catch (SocketTimeoutException e) {
-            return "no connection within " + CONNECT.toSeconds() + " s";
-        } catch (ConnectException e) {
-            return "connection refused";
-        } catch (IOException | IllegalArgumentException e) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
+        String problem = "no address";
+        for (InetAddress address : addresses) {
+            try (Socket socket = new Socket()) {
+                socket.connect(
+                        new InetSocketAddress(address, node.port()), (int) CONNECT.toMillis());
+                return null;
+            } catch (SocketTimeoutException e) {
+                problem = "no connection within " + CONNECT.toSeconds() + " s";
+            } catch (ConnectException e) {
+                problem = "connection refused";
+            } catch (IOException | IllegalArgumentException e) {
+                problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            }
+        }
+        return problem;
     }
 
+    /** host:port, with an IPv6 address in brackets ([fd00::7]:9092), as Kafka writes it. */
     private static String address(Node node) {
-        return node.host() + ":" + node.port();
+        return (node.host().contains(":") ? "[" + node.host() + "]" : node.host())
+                + ":"
+                + node.port();
     }
 
     /**

@@ -65,10 +65,17 @@ final class UncleanStop {
      */
     static List<String> recover(CanvasFlowConfig config) {
         Path folder = Path.of(config.stateDir(), config.applicationId());
-        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.processingGuarantee())
-                || !Files.isDirectory(folder)
-                || StateFolderLock.problem(config) != null) {
+        if (!Files.isDirectory(folder) || StateFolderLock.problem(config) != null) {
             return List.of(); // another instance's, or none: Kafka Streams says which
+        }
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(config.processingGuarantee())) {
+            // an exactly-once run's mark says nothing of this run's stop, which may not be clean
+            try {
+                Files.deleteIfExists(folder.resolve(CLEAN_STOP_FILE));
+            } catch (IOException e) {
+                LOG.debug("could not delete {}: {}", folder.resolve(CLEAN_STOP_FILE), e.toString());
+            }
+            return List.of();
         }
         FileChannel channel;
         try {

@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.topology.ClusterWatch.Line;
 import java.net.ServerSocket;
@@ -114,6 +115,21 @@ class ClusterWatchTest {
                                 "Kafka cluster at kafka:9092: serve reaches each of its brokers"
                                         + " again, after 130 s")),
                 said);
+    }
+
+    @Test
+    void shouldWriteABrokersIpv6AddressInBrackets() throws Exception {
+        // Given a broker advertised at an IPv6 address that serve cannot reach
+        List<Node> v6 = List.of(new Node(7, "fd00::7", 9092));
+        ClusterWatch.Reach none = node -> "connection refused";
+
+        // When it is missed twice
+        watch.look(() -> v6, none).forEach(said::add);
+        watch.look(() -> v6, none).forEach(said::add);
+
+        // Then its address is written as Kafka writes it, not as fd00::7:9092
+        assertEquals(1, said.size(), said.toString());
+        assertTrue(said.get(0).text().contains("broker 7 at [fd00::7]:9092 ("), said.toString());
     }
 
     @Test

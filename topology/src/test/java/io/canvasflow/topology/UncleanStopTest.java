@@ -79,14 +79,15 @@ class UncleanStopTest {
     }
 
     @Test
-    void shouldKeepEveryStoreUnderAtLeastOnce() throws IOException {
-        // Given the state folder above
+    void shouldKeepEveryStoreUnderAtLeastOnceAndTakeAnExactlyOnceRunsMarkAway() throws IOException {
+        // Given the state folder above, marked by the clean stop of an exactly-once run
         List<String> before = contents();
+        UncleanStop.markClean(config(StreamsConfig.EXACTLY_ONCE_V2));
 
         // When serve starts on it under at-least-once, which restores onto its stores
         List<String> deleted = UncleanStop.recover(config(StreamsConfig.AT_LEAST_ONCE));
 
-        // Then nothing is deleted
+        // Then nothing is deleted, but the mark, which says nothing of how this run will stop
         assertEquals(List.of(), deleted);
         assertEquals(before, contents());
     }

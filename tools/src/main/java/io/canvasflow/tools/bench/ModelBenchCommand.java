@@ -124,6 +124,14 @@ public final class ModelBenchCommand implements Callable<Integer> {
                             + " iterations to measure; give a recurrent model as --model, and this"
                             + " one as --baseline to measure it beside it");
         }
+        if (ffDir != null && SegmentationModel.readSpec(ffDir).network().type().readsCanvas()) {
+            // its one pass would be printed as the feed-forward row
+            return refuse(
+                    "--baseline "
+                            + ffDir
+                            + " is a recurrent model; give a feed-forward model as --baseline (the"
+                            + " shipped models/ff by default), or none");
+        }
         if (threads != null) {
             // read by the PyTorch engine when it loads, which has not happened yet
             System.setProperty("ai.djl.pytorch.num_threads", threads.toString());

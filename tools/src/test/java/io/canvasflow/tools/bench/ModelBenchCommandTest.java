@@ -63,6 +63,16 @@ class ModelBenchCommandTest {
                                 + " iterations to measure; give a recurrent model as --model, and"
                                 + " this one as --baseline to measure it beside it"),
                 run);
+        // and so is a recurrent model as --baseline, whose one pass would be the ff row
+        Path rnn = io.canvasflow.tools.ShippedModels.rnn();
+        assertEquals(
+                List.of(
+                        2,
+                        "canvasflow bench model: --baseline "
+                                + rnn
+                                + " is a recurrent model; give a feed-forward model as --baseline"
+                                + " (the shipped models/ff by default), or none"),
+                exitAndErr("--model", rnn.toString(), "--baseline", rnn.toString()));
     }
 
     @Test

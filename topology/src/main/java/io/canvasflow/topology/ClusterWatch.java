@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -133,6 +134,7 @@ final class ClusterWatch {
     private final LongSupplier clock;
     private final Trouble clusterTrouble = new Trouble();
     private final Trouble brokersTrouble = new Trouble();
+    private final Trouble topicsTrouble = new Trouble();
     private final Map<Integer, Integer> misses = new HashMap<>();
     private Set<Integer> saidUnreached = Set.of();
 
@@ -188,6 +190,59 @@ final class ClusterWatch {
         saidUnreached = Set.copyOf(unreached.keySet());
         brokers(unreached).ifPresent(lines::add);
         return lines;
+    }
+
+    /**
+     * Whether serve's own topics are on the cluster: one deleted while serve runs stops its masks
+     * (Kafka's producer warned once a partition, then nothing was said while masks waited, 150 s
+     * watched), so it is said in serve's own lines, in the rhythm of the others.
+     *
+     * @param own serve's topics: frames, masks, dead letters
+     * @param existing the topics the cluster lists
+     * @return the line to log now, if one is due
+     */
+    Optional<Line> lookAtTopics(Collection<String> own, Set<String> existing) {
+        List<String> missing = own.stream().filter(t -> !existing.contains(t)).toList();
+        long now = clock.getAsLong();
+        String at = "Kafka cluster at " + cluster;
+        if (missing.isEmpty()) {
+            long ended = topicsTrouble.end(now);
+            return ended < 0
+                    ? Optional.empty()
+                    : Optional.of(
+                            new Line(
+                                    Level.INFO,
+                                    at
+                                            + " holds each of serve's topics again, after "
+                                            + ended / 1000
+                                            + " s"));
+        }
+        String which = (missing.size() == 1 ? "topic " : "topics ") + String.join(", ", missing);
+        long said = topicsTrouble.on(missing.toString(), now);
+        if (said == Trouble.STARTS) {
+            return Optional.of(
+                    new Line(
+                            Level.WARN,
+                            at
+                                    + " no longer holds serve's "
+                                    + which
+                                    + " (deleted while serve runs?): no frame is segmented into a"
+                                    + " mask through it; create it again with its partitions and"
+                                    + " restart serve, which says so again every minute until"
+                                    + " then"));
+        }
+        if (said == Trouble.NOTHING) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new Line(
+                        Level.WARN,
+                        at
+                                + " still holds no "
+                                + which
+                                + " of serve's after "
+                                + said / 1000
+                                + " s"));
     }
 
     private Optional<Line> failed(Throwable failure) {
@@ -319,11 +374,22 @@ final class ClusterWatch {
         try (Admin admin = Admin.create(props)) {
             DescribeClusterOptions options =
                     new DescribeClusterOptions().timeoutMs((int) EVERY.toMillis());
+            List<String> own =
+                    List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic());
+            ListTopicsOptions listing = new ListTopicsOptions().timeoutMs((int) EVERY.toMillis());
             while (!stopped.isDone()) {
-                for (Line line :
-                        watch.look(
-                                () -> admin.describeCluster(options).nodes().get(),
-                                ClusterWatch::connect)) {
+                List<Line> lines =
+                        new ArrayList<>(
+                                watch.look(
+                                        () -> admin.describeCluster(options).nodes().get(),
+                                        ClusterWatch::connect));
+                try {
+                    watch.lookAtTopics(own, admin.listTopics(listing).names().get())
+                            .ifPresent(lines::add);
+                } catch (ExecutionException e) {
+                    // the cluster does not answer, or refuses: the look above says so
+                }
+                for (Line line : lines) {
                     LOG.atLevel(line.level()).log(line.text());
                 }
                 try {

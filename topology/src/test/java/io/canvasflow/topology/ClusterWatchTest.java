@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.Node;
@@ -115,6 +117,38 @@ class ClusterWatchTest {
                                 "Kafka cluster at kafka:9092: serve reaches each of its brokers"
                                         + " again, after 130 s")),
                 said);
+    }
+
+    @Test
+    void shouldSayATopicOfServesDeletedWhileItRunsUntilItIsThereAgain() {
+        // Given serve's three topics, of which masks is deleted, then created again after 65 s
+        List<String> own = List.of("frames", "masks", "frames-dlq");
+        Set<String> withoutMasks = Set.of("frames", "frames-dlq", "other");
+        List<Optional<Line>> lines = new ArrayList<>();
+
+        // When the watch looks every 5 s
+        for (int s = 0; s <= 65; s += 5) {
+            lines.add(watch.lookAtTopics(own, withoutMasks));
+            now.addAndGet(5_000);
+        }
+        lines.add(watch.lookAtTopics(own, Set.of("frames", "masks", "frames-dlq")));
+
+        // Then it is said when it is found missing, after a minute, and when it is back
+        assertEquals(
+                List.of(
+                        warn(
+                                "Kafka cluster at kafka:9092 no longer holds serve's topic masks"
+                                        + " (deleted while serve runs?): no frame is segmented into"
+                                        + " a mask through it; create it again with its partitions"
+                                        + " and restart serve, which says so again every minute"
+                                        + " until then"),
+                        warn(
+                                "Kafka cluster at kafka:9092 still holds no topic masks of serve's"
+                                        + " after 60 s"),
+                        info(
+                                "Kafka cluster at kafka:9092 holds each of serve's topics again,"
+                                        + " after 70 s")),
+                lines.stream().flatMap(Optional::stream).toList());
     }
 
     @Test

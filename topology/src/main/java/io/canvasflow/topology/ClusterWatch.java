@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -203,46 +204,19 @@ final class ClusterWatch {
      */
     Optional<Line> lookAtTopics(Collection<String> own, Set<String> existing) {
         List<String> missing = own.stream().filter(t -> !existing.contains(t)).toList();
-        long now = clock.getAsLong();
         String at = "Kafka cluster at " + cluster;
-        if (missing.isEmpty()) {
-            long ended = topicsTrouble.end(now);
-            return ended < 0
-                    ? Optional.empty()
-                    : Optional.of(
-                            new Line(
-                                    Level.INFO,
-                                    at
-                                            + " holds each of serve's topics again, after "
-                                            + ended / 1000
-                                            + " s"));
-        }
         String which = (missing.size() == 1 ? "topic " : "topics ") + String.join(", ", missing);
-        long said = topicsTrouble.on(missing.toString(), now);
-        if (said == Trouble.STARTS) {
-            return Optional.of(
-                    new Line(
-                            Level.WARN,
-                            at
-                                    + " no longer holds serve's "
-                                    + which
-                                    + " (deleted while serve runs?): no frame is segmented into a"
-                                    + " mask through it; create it again with its partitions and"
-                                    + " restart serve, which says so again every minute until"
-                                    + " then"));
-        }
-        if (said == Trouble.NOTHING) {
-            return Optional.empty();
-        }
-        return Optional.of(
-                new Line(
-                        Level.WARN,
-                        at
-                                + " still holds no "
-                                + which
-                                + " of serve's after "
-                                + said / 1000
-                                + " s"));
+        return topicsTrouble.line(
+                missing.isEmpty() ? null : missing.toString(),
+                clock.getAsLong(),
+                at
+                        + " no longer holds serve's "
+                        + which
+                        + " (deleted while serve runs?): no frame is segmented into a mask through"
+                        + " it; create it again with its partitions and restart serve, which says"
+                        + " so again every minute until then",
+                s -> at + " still holds no " + which + " of serve's after " + s + " s",
+                s -> at + " holds each of serve's topics again, after " + s + " s");
     }
 
     private Optional<Line> failed(Throwable failure) {
@@ -271,48 +245,21 @@ final class ClusterWatch {
 
     /** The line about the brokers serve cannot reach while the cluster answers, if one is due. */
     private Optional<Line> brokers(Map<Integer, String> unreached) {
-        long now = clock.getAsLong();
         String at = "Kafka cluster at " + cluster;
-        if (unreached.isEmpty()) {
-            long ended = brokersTrouble.end(now);
-            return ended < 0
-                    ? Optional.empty()
-                    : Optional.of(
-                            new Line(
-                                    Level.INFO,
-                                    at
-                                            + ": serve reaches each of its brokers again, after "
-                                            + ended / 1000
-                                            + " s"));
-        }
         String which =
                 (unreached.size() == 1 ? "broker " : "brokers ")
                         + unreached.values().stream().collect(Collectors.joining(", "));
-        long said = brokersTrouble.on(unreached.keySet().toString(), now);
-        if (said == Trouble.STARTS) {
-            return Optional.of(
-                    new Line(
-                            Level.WARN,
-                            at
-                                    + " answers, but serve cannot reach its "
-                                    + which
-                                    + "; its reads and writes of the partitions "
-                                    + (unreached.size() == 1 ? "it leads" : "they lead")
-                                    + " wait until it can, and it says so again every minute"
-                                    + " until then"));
-        }
-        if (said == Trouble.NOTHING) {
-            return Optional.empty();
-        }
-        return Optional.of(
-                new Line(
-                        Level.WARN,
-                        at
-                                + ": serve still cannot reach its "
-                                + which
-                                + " after "
-                                + said / 1000
-                                + " s"));
+        return brokersTrouble.line(
+                unreached.isEmpty() ? null : unreached.keySet().toString(),
+                clock.getAsLong(),
+                at
+                        + " answers, but serve cannot reach its "
+                        + which
+                        + "; its reads and writes of the partitions "
+                        + (unreached.size() == 1 ? "it leads" : "they lead")
+                        + " wait until it can, and it says so again every minute until then",
+                s -> at + ": serve still cannot reach its " + which + " after " + s + " s",
+                s -> at + ": serve reaches each of its brokers again, after " + s + " s");
     }
 
     /**
@@ -435,6 +382,36 @@ final class ClusterWatch {
             }
             saidMs = now;
             return now - sinceMs;
+        }
+
+        /**
+         * The line this trouble calls for now: its first, a reminder of how long it has lasted, or
+         * its end; or none.
+         *
+         * @param key what the trouble is now, or null when there is none
+         * @param starts the WARN that starts it
+         * @param still the reminder, from the seconds it has lasted
+         * @param ends the INFO that ends it, from the seconds it lasted
+         */
+        Optional<Line> line(
+                String key,
+                long now,
+                String starts,
+                LongFunction<String> still,
+                LongFunction<String> ends) {
+            if (key == null) {
+                long lasted = end(now);
+                return lasted < 0
+                        ? Optional.empty()
+                        : Optional.of(new Line(Level.INFO, ends.apply(lasted / 1000)));
+            }
+            long said = on(key, now);
+            if (said == STARTS) {
+                return Optional.of(new Line(Level.WARN, starts));
+            }
+            return said == NOTHING
+                    ? Optional.empty()
+                    : Optional.of(new Line(Level.WARN, still.apply(said / 1000)));
         }
 
         /**

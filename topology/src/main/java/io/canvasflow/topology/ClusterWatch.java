@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -44,7 +46,8 @@ import org.slf4j.event.Level;
  * six clients in an outage), so serve keeps their logger ({@link #NETWORK_CLIENT}) at ERROR and
  * says here what those lines told: the cluster not answering or refusing serve, and a broker that
  * serve cannot reach while the others answer (which any one broker's answer to {@code
- * describeCluster} would hide).
+ * describeCluster} would hide), a topic of serve's deleted, and a partition of serve's without a
+ * leader.
  */
 final class ClusterWatch {
 
@@ -136,8 +139,10 @@ final class ClusterWatch {
     private final Trouble clusterTrouble = new Trouble();
     private final Trouble brokersTrouble = new Trouble();
     private final Trouble topicsTrouble = new Trouble();
+    private final Trouble leadersTrouble = new Trouble();
     private final Map<Integer, Integer> misses = new HashMap<>();
     private Set<Integer> saidUnreached = Set.of();
+    private Set<String> leaderlessBefore = Set.of();
 
     /**
      * A watch that has seen nothing yet.
@@ -217,6 +222,48 @@ final class ClusterWatch {
                         + " so again every minute until then",
                 s -> at + " still holds no " + which + " of serve's after " + s + " s",
                 s -> at + " holds each of serve's topics again, after " + s + " s");
+    }
+
+    /**
+     * Whether each partition of serve's topics has a leader: one without (its replicas' brokers
+     * down, or an unclean election refused) holds its frames or masks while the cluster answers,
+     * and Kafka's metadata WARN that says it is hidden with the rest of {@link #NETWORK_CLIENT}'s.
+     *
+     * <p>A partition is said at the second look in a row that finds it without (a leader moves in a
+     * rolling restart, and a topic just created has none for a moment).
+     *
+     * @param now serve's partitions that have no leader now, as topic-partition names, in order
+     * @return the line to log now, if one is due
+     */
+    Optional<Line> lookAtLeaders(List<String> now) {
+        List<String> leaderless = now.stream().filter(leaderlessBefore::contains).toList();
+        leaderlessBefore = Set.copyOf(now);
+        String at = "Kafka cluster at " + cluster;
+        String which =
+                (leaderless.size() == 1 ? "partition " : "partitions ")
+                        + String.join(", ", leaderless);
+        return leadersTrouble.line(
+                leaderless.isEmpty() ? null : leaderless.toString(),
+                clock.getAsLong(),
+                at
+                        + " has no leader for serve's "
+                        + which
+                        + " (its replicas' brokers down?): its frames and masks wait until one is"
+                        + " elected, and serve says so again every minute until then",
+                s -> at + " still has no leader for serve's " + which + " after " + s + " s",
+                s -> at + " has a leader for each of serve's partitions again, after " + s + " s");
+    }
+
+    /** The partitions of these topics without a leader, as topic-partition names, in order. */
+    static List<String> leaderless(Collection<TopicDescription> topics) {
+        return topics.stream()
+                .flatMap(
+                        t ->
+                                t.partitions().stream()
+                                        .filter(p -> p.leader() == null || p.leader().isEmpty())
+                                        .map(p -> t.name() + "-" + p.partition()))
+                .sorted()
+                .toList();
     }
 
     private Optional<Line> failed(Throwable failure) {
@@ -324,6 +371,8 @@ final class ClusterWatch {
             List<String> own =
                     List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic());
             ListTopicsOptions listing = new ListTopicsOptions().timeoutMs((int) EVERY.toMillis());
+            DescribeTopicsOptions describing =
+                    new DescribeTopicsOptions().timeoutMs((int) EVERY.toMillis());
             while (!stopped.isDone()) {
                 List<Line> lines =
                         new ArrayList<>(
@@ -331,7 +380,15 @@ final class ClusterWatch {
                                         () -> admin.describeCluster(options).nodes().get(),
                                         ClusterWatch::connect));
                 try {
-                    watch.lookAtTopics(own, admin.listTopics(listing).names().get())
+                    Set<String> existing = admin.listTopics(listing).names().get();
+                    watch.lookAtTopics(own, existing).ifPresent(lines::add);
+                    List<String> present = own.stream().filter(existing::contains).toList();
+                    watch.lookAtLeaders(
+                                    leaderless(
+                                            admin.describeTopics(present, describing)
+                                                    .allTopicNames()
+                                                    .get()
+                                                    .values()))
                             .ifPresent(lines::add);
                 } catch (ExecutionException e) {
                     // the cluster does not answer, or refuses: the look above says so

@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -149,6 +151,65 @@ class ClusterWatchTest {
                                 "Kafka cluster at kafka:9092 holds each of serve's topics again,"
                                         + " after 70 s")),
                 lines.stream().flatMap(Optional::stream).toList());
+    }
+
+    @Test
+    void shouldSayServesPartitionsWithoutALeaderUntilEachHasOneAgain() {
+        // Given masks partition 1 whose only replica's broker is down (Kafka's Node.noNode() as its
+        // leader) and frames partition 0 with a leader
+        Node up = new Node(1, "b1", 9092);
+        List<TopicDescription> described =
+                List.of(
+                        topic("masks", partition(0, up), partition(1, Node.noNode())),
+                        topic("frames", partition(0, up)));
+        List<Optional<Line>> lines = new ArrayList<>();
+
+        // When the watch looks every 5 s for 65 s, then the partition has a leader again
+        for (int s = 0; s <= 65; s += 5) {
+            lines.add(watch.lookAtLeaders(ClusterWatch.leaderless(described)));
+            now.addAndGet(5_000);
+        }
+        lines.add(watch.lookAtLeaders(ClusterWatch.leaderless(List.of(topic("masks")))));
+
+        // Then it is said at the second look that finds it, a minute later, and when each
+        // partition has a leader
+        assertEquals(
+                List.of(
+                        warn(
+                                "Kafka cluster at kafka:9092 has no leader for serve's partition"
+                                        + " masks-1 (its replicas' brokers down?): its frames and"
+                                        + " masks wait until one is elected, and serve says so"
+                                        + " again every minute until then"),
+                        warn(
+                                "Kafka cluster at kafka:9092 still has no leader for serve's"
+                                        + " partition masks-1 after 60 s"),
+                        info(
+                                "Kafka cluster at kafka:9092 has a leader for each of serve's"
+                                        + " partitions again, after 65 s")),
+                lines.stream().flatMap(Optional::stream).toList());
+    }
+
+    private static TopicDescription topic(String name, TopicPartitionInfo... partitions) {
+        return new TopicDescription(name, false, List.of(partitions));
+    }
+
+    private static TopicPartitionInfo partition(int partition, Node leader) {
+        return new TopicPartitionInfo(partition, leader, List.of(), List.of());
+    }
+
+    @Test
+    void shouldNotSayAPartitionWithoutALeaderForOneLookOnly() {
+        // Given a partition without a leader at one look (a topic just created), with one at the
+        // next
+        List<String> once = List.of("masks-0");
+
+        // When the watch looks twice
+        Optional<Line> first = watch.lookAtLeaders(once);
+        now.addAndGet(5_000);
+        Optional<Line> second = watch.lookAtLeaders(List.of());
+
+        // Then nothing is said
+        assertEquals(List.of(Optional.empty(), Optional.empty()), List.of(first, second));
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -134,7 +133,9 @@ final class ClusterWatch {
         }
     }
 
-    private final String cluster;
+    /** "Kafka cluster at BOOTSTRAP", as every line begins. */
+    private final String at;
+
     private final LongSupplier clock;
     private final Trouble clusterTrouble = new Trouble();
     private final Trouble brokersTrouble = new Trouble();
@@ -151,7 +152,7 @@ final class ClusterWatch {
      * @param clock milliseconds
      */
     ClusterWatch(String cluster, LongSupplier clock) {
-        this.cluster = cluster;
+        this.at = "Kafka cluster at " + cluster;
         this.clock = clock;
     }
 
@@ -178,10 +179,7 @@ final class ClusterWatch {
             lines.add(
                     new Line(
                             Level.INFO,
-                            "Kafka cluster at "
-                                    + cluster
-                                    + " "
-                                    + String.format(Failure.valueOf(was).end, ended / 1000)));
+                            at + " " + String.format(Failure.valueOf(was).end, ended / 1000)));
         }
         Map<Integer, String> unreached = new TreeMap<>();
         for (Node node : nodes) {
@@ -209,10 +207,9 @@ final class ClusterWatch {
      */
     Optional<Line> lookAtTopics(Collection<String> own, Set<String> existing) {
         List<String> missing = own.stream().filter(t -> !existing.contains(t)).toList();
-        String at = "Kafka cluster at " + cluster;
-        String which = (missing.size() == 1 ? "topic " : "topics ") + String.join(", ", missing);
+        String which = named("topic", missing);
         return topicsTrouble.line(
-                missing.isEmpty() ? null : missing.toString(),
+                missing,
                 clock.getAsLong(),
                 at
                         + " no longer holds serve's "
@@ -238,12 +235,9 @@ final class ClusterWatch {
     Optional<Line> lookAtLeaders(List<String> now) {
         List<String> leaderless = now.stream().filter(leaderlessBefore::contains).toList();
         leaderlessBefore = Set.copyOf(now);
-        String at = "Kafka cluster at " + cluster;
-        String which =
-                (leaderless.size() == 1 ? "partition " : "partitions ")
-                        + String.join(", ", leaderless);
+        String which = named("partition", leaderless);
         return leadersTrouble.line(
-                leaderless.isEmpty() ? null : leaderless.toString(),
+                leaderless,
                 clock.getAsLong(),
                 at
                         + " has no leader for serve's "
@@ -276,10 +270,9 @@ final class ClusterWatch {
                                 : String.valueOf(failure);
         long now = clock.getAsLong();
         long said = clusterTrouble.on(kind.name(), now);
-        String at = "Kafka cluster at " + cluster + " ";
         if (said == Trouble.STARTS) {
             return Optional.of(
-                    new Line(Level.WARN, at + kind.state + " (" + why + "); " + kind.then));
+                    new Line(Level.WARN, at + " " + kind.state + " (" + why + "); " + kind.then));
         }
         if (said == Trouble.NOTHING) {
             return Optional.empty();
@@ -287,17 +280,21 @@ final class ClusterWatch {
         return Optional.of(
                 new Line(
                         Level.WARN,
-                        at + "still " + kind.state + " after " + said / 1000 + " s (" + why + ")"));
+                        at
+                                + " still "
+                                + kind.state
+                                + " after "
+                                + said / 1000
+                                + " s ("
+                                + why
+                                + ")"));
     }
 
     /** The line about the brokers serve cannot reach while the cluster answers, if one is due. */
     private Optional<Line> brokers(Map<Integer, String> unreached) {
-        String at = "Kafka cluster at " + cluster;
-        String which =
-                (unreached.size() == 1 ? "broker " : "brokers ")
-                        + unreached.values().stream().collect(Collectors.joining(", "));
+        String which = named("broker", unreached.values());
         return brokersTrouble.line(
-                unreached.isEmpty() ? null : unreached.keySet().toString(),
+                unreached.keySet(),
                 clock.getAsLong(),
                 at
                         + " answers, but serve cannot reach its "
@@ -307,6 +304,11 @@ final class ClusterWatch {
                         + " wait until it can, and it says so again every minute until then",
                 s -> at + ": serve still cannot reach its " + which + " after " + s + " s",
                 s -> at + ": serve reaches each of its brokers again, after " + s + " s");
+    }
+
+    /** "topic masks", "topics frames, masks": the noun, plural for more than one, and the names. */
+    private static String named(String noun, Collection<String> names) {
+        return noun + (names.size() == 1 ? " " : "s ") + String.join(", ", names);
     }
 
     /**
@@ -445,24 +447,24 @@ final class ClusterWatch {
          * The line this trouble calls for now: its first, a reminder of how long it has lasted, or
          * its end; or none.
          *
-         * @param key what the trouble is now, or null when there is none
+         * @param what what is wrong now (another set is another trouble), or empty when nothing is
          * @param starts the WARN that starts it
          * @param still the reminder, from the seconds it has lasted
          * @param ends the INFO that ends it, from the seconds it lasted
          */
         Optional<Line> line(
-                String key,
+                Collection<?> what,
                 long now,
                 String starts,
                 LongFunction<String> still,
                 LongFunction<String> ends) {
-            if (key == null) {
+            if (what.isEmpty()) {
                 long lasted = end(now);
                 return lasted < 0
                         ? Optional.empty()
                         : Optional.of(new Line(Level.INFO, ends.apply(lasted / 1000)));
             }
-            long said = on(key, now);
+            long said = on(what.toString(), now);
             if (said == STARTS) {
                 return Optional.of(new Line(Level.WARN, starts));
             }

@@ -8,21 +8,21 @@ import java.util.Arrays;
  * A canvas: per-class logits at feature resolution, {@code classes x height x width}, row-major,
  * tagged with the model version that produced it. Immutable; plain Java memory, so it can be kept
  * between frames without holding native memory.
+ *
+ * @param classes number of classes (channels)
+ * @param height height in feature pixels
+ * @param width width in feature pixels
+ * @param logits the logits, {@code classes x height x width}; {@link #logits()} returns a copy
+ * @param modelVersion the version of the model that produced this canvas
  */
-public final class Canvas {
-
-    private final int classes;
-    private final int height;
-    private final int width;
-    private final float[] logits;
-    private final String modelVersion;
+public record Canvas(int classes, int height, int width, float[] logits, String modelVersion) {
 
     /**
      * Wraps logits (copied).
      *
      * @throws IllegalArgumentException if the array length is not {@code classes*height*width}
      */
-    public Canvas(int classes, int height, int width, float[] logits, String modelVersion) {
+    public Canvas {
         if (classes < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException(
                     "canvas dimensions must be positive, got "
@@ -45,11 +45,7 @@ public final class Canvas {
                             + " logits, got "
                             + logits.length);
         }
-        this.classes = classes;
-        this.height = height;
-        this.width = width;
-        this.logits = logits.clone();
-        this.modelVersion = modelVersion;
+        logits = logits.clone();
     }
 
     /** A zero canvas. */
@@ -119,28 +115,9 @@ public final class Canvas {
     }
 
     /** A copy of the logits, {@code classes x height x width}. */
+    @Override
     public float[] logits() {
         return logits.clone();
-    }
-
-    /** Number of classes (channels). */
-    public int classes() {
-        return classes;
-    }
-
-    /** Height in feature pixels. */
-    public int height() {
-        return height;
-    }
-
-    /** Width in feature pixels. */
-    public int width() {
-        return width;
-    }
-
-    /** The version of the model that produced this canvas. */
-    public String modelVersion() {
-        return modelVersion;
     }
 
     float[] logitsUnsafe() {

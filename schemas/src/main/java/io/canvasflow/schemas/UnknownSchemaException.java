@@ -13,7 +13,6 @@ public class UnknownSchemaException extends SerializationException {
 
     private static final long serialVersionUID = 1L;
 
-    private final String expectedSchemaName;
     private final long expectedFingerprint;
     private final long foundFingerprint;
     private final String foundSchemaName;
@@ -41,19 +40,9 @@ public class UnknownSchemaException extends SerializationException {
                         foundSchemaName == null
                                 ? "not a known CanvasFlow schema"
                                 : "a " + foundSchemaName));
-        this.expectedSchemaName = expectedSchemaName;
         this.expectedFingerprint = expectedFingerprint;
         this.foundFingerprint = foundFingerprint;
         this.foundSchemaName = foundSchemaName;
-    }
-
-    /**
-     * Returns the full name of the schema the deserializer reads.
-     *
-     * @return the expected schema's full name
-     */
-    public String expectedSchemaName() {
-        return expectedSchemaName;
     }
 
     /**

@@ -13,13 +13,7 @@ final class CanvasStates {
 
     /** The state to store after segmenting a frame. */
     static CanvasState of(Frame frame, ModelSpec spec, Canvas canvas) {
-        return CanvasState.newBuilder()
-                .setSequence(frame.getSequence())
-                .setCaptureTimestamp(frame.getCaptureTimestamp())
-                .setModelId(spec.modelId())
-                .setModelVersion(canvas.modelVersion())
-                .setFrameWidth(frame.getWidth())
-                .setFrameHeight(frame.getHeight())
+        return forFrame(frame, spec, canvas.modelVersion())
                 .setClasses(canvas.classes())
                 .setCanvasHeight(canvas.height())
                 .setCanvasWidth(canvas.width())
@@ -34,18 +28,26 @@ final class CanvasStates {
      * would seed nothing.
      */
     static CanvasState withoutCanvas(Frame frame, ModelSpec spec) {
-        return CanvasState.newBuilder()
-                .setSequence(frame.getSequence())
-                .setCaptureTimestamp(frame.getCaptureTimestamp())
-                .setModelId(spec.modelId())
-                .setModelVersion(spec.version())
-                .setFrameWidth(frame.getWidth())
-                .setFrameHeight(frame.getHeight())
+        return forFrame(frame, spec, spec.version())
                 .setClasses(0)
                 .setCanvasHeight(0)
                 .setCanvasWidth(0)
                 .setLogits(ByteBuffer.allocate(0))
                 .build();
+    }
+
+    /**
+     * A state's builder with what every state says of its frame and model: the frame's sequence,
+     * capture time and size, the model's id and the version that segmented it.
+     */
+    private static CanvasState.Builder forFrame(Frame frame, ModelSpec spec, String modelVersion) {
+        return CanvasState.newBuilder()
+                .setSequence(frame.getSequence())
+                .setCaptureTimestamp(frame.getCaptureTimestamp())
+                .setModelId(spec.modelId())
+                .setModelVersion(modelVersion)
+                .setFrameWidth(frame.getWidth())
+                .setFrameHeight(frame.getHeight());
     }
 
     /**

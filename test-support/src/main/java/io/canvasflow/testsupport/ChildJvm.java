@@ -32,7 +32,7 @@ public final class ChildJvm {
     public static Process start(
             List<String> jvmOptions, Class<?> mainClass, List<String> args, Path log)
             throws IOException {
-        return start(List.of(), jvmOptions, mainClass, args, log, null);
+        return start(jvmOptions, mainClass, args, log, null);
     }
 
     /**
@@ -52,7 +52,7 @@ public final class ChildJvm {
             Path log,
             Map<String, String> environment)
             throws IOException {
-        return start(List.of(), jvmOptions, mainClass, args, log, environment);
+        return launch(command(List.of(), jvmOptions, mainClass, args), log, environment);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class ChildJvm {
             throws IOException {
         List<String> prefix =
                 sigintIgnored() ? List.of("env", "--default-signal=INT") : List.<String>of();
-        return start(prefix, jvmOptions, mainClass, args, log, null);
+        return launch(command(prefix, jvmOptions, mainClass, args), log, null);
     }
 
     /**
@@ -97,19 +97,26 @@ public final class ChildJvm {
         watchdog.start();
     }
 
-    private static Process start(
-            List<String> prefix,
-            List<String> jvmOptions,
-            Class<?> mainClass,
-            List<String> args,
-            Path log,
-            Map<String, String> environment)
-            throws IOException {
+    /**
+     * The child's command line: {@code prefix}, then java on this test's class path with {@code
+     * jvmOptions}, DJL offline and its tracking off, then {@code mainClass} and {@code args}.
+     */
+    private static List<String> command(
+            List<String> prefix, List<String> jvmOptions, Class<?> mainClass, List<String> args) {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Dai.djl.offline=true");
         options.add("-DOPT_OUT_TRACKING=true");
         List<String> command = JavaCommand.forClass(prefix, options, mainClass);
         command.addAll(args);
+        return command;
+    }
+
+    /**
+     * Starts a command with its output and errors in {@code log}, in {@code environment} alone
+     * where that is not null.
+     */
+    private static Process launch(List<String> command, Path log, Map<String, String> environment)
+            throws IOException {
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (environment != null) {

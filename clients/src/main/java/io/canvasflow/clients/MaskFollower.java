@@ -62,6 +62,9 @@ public final class MaskFollower {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration JOIN_GRACE = Duration.ofSeconds(3);
 
+    /** The window of the per-camera rates and latency percentiles in the table. */
+    private static final Duration STATS_WINDOW = Duration.ofSeconds(5);
+
     private final String bootstrapServers;
     private final Topic<String, MaskEvent> masksTopic;
     private final Topic<String, Frame> framesTopic;
@@ -76,7 +79,6 @@ public final class MaskFollower {
     private final List<Consumer<JoinedMask>> joinListeners;
     private final Map<String, Object> consumerProperties;
     private final Duration clusterWait;
-    private final Duration statsWindow;
     private final FrameJoinBuffer join;
     private final Map<String, CameraStats> stats = new LinkedHashMap<>();
     private final Map<String, FollowResult.WithoutFrame> withoutFrame = new LinkedHashMap<>();
@@ -108,7 +110,6 @@ public final class MaskFollower {
                 FollowerStart.clusterWait(
                         consumerConfig(
                                 bootstrapServers, groupId, fromBeginning, consumerProperties));
-        this.statsWindow = builder.statsWindow;
         this.join = new FrameJoinBuffer(builder.joinCapacity);
     }
 
@@ -305,7 +306,8 @@ public final class MaskFollower {
         CameraStats camera;
         synchronized (stats) {
             camera =
-                    stats.computeIfAbsent(mask.getCameraId(), c -> new CameraStats(c, statsWindow));
+                    stats.computeIfAbsent(
+                            mask.getCameraId(), c -> new CameraStats(c, STATS_WINDOW));
         }
         camera.record(mask, System.nanoTime());
         if (listener != null) {
@@ -383,7 +385,6 @@ public final class MaskFollower {
         private Consumer<MaskEvent> listener;
         private final List<Consumer<JoinedMask>> joinListeners = new ArrayList<>();
         private final Map<String, Object> consumerProperties = new HashMap<>();
-        private Duration statsWindow = Duration.ofSeconds(5);
         private int joinCapacity = DEFAULT_JOIN_FRAMES;
 
         private Builder() {}
@@ -575,12 +576,9 @@ public final class MaskFollower {
                 throw new IllegalArgumentException(
                         "expected a join capacity of at least 1 but found " + joinCapacity);
             }
-            if (statsWindow.isNegative()
-                    || statsWindow.isZero()
-                    || tableInterval.isNegative()
-                    || tableInterval.isZero()) {
+            if (tableInterval.isNegative() || tableInterval.isZero()) {
                 throw new IllegalArgumentException(
-                        "expected a positive stats window and table interval");
+                        "expected a positive table interval but found " + tableInterval);
             }
             if (groupId != null && groupId.isBlank()) {
                 throw new IllegalArgumentException("a consumer group id must not be blank");

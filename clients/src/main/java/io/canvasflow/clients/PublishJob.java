@@ -58,6 +58,9 @@ public final class PublishJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(PublishJob.class);
 
+    /** How often the progress line is redrawn. */
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
+
     /** Frames too large to send, none sent before them, that stop a camera. */
     static final int TOO_LARGE_TO_STOP = 10;
 
@@ -83,8 +86,6 @@ public final class PublishJob {
     private final long limit;
     private final long firstSequence;
     private final PrintWriter progress;
-    private final Duration progressInterval;
-    private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
     private final Object acknowledgements = new Object();
     private volatile boolean stopping;
@@ -99,8 +100,6 @@ public final class PublishJob {
         this.limit = builder.limit;
         this.firstSequence = builder.firstSequence;
         this.progress = builder.progress;
-        this.progressInterval = builder.progressInterval;
-        this.clock = builder.clock;
     }
 
     /**
@@ -148,7 +147,7 @@ public final class PublishJob {
             line = new ProgressLine(progress, this::acknowledged);
             ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "publish-progress"));
             ticker.scheduleAtFixedRate(
-                    line::update, 0, progressInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    line::update, 0, PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         }
         InterruptedException interrupted = null;
         try {
@@ -290,8 +289,9 @@ public final class PublishJob {
         return firstSequence;
     }
 
+    /** The clock that stamps a frame without a capture time of its own. */
     Clock clock() {
-        return clock;
+        return Clock.systemUTC();
     }
 
     boolean stopping() {
@@ -318,8 +318,6 @@ public final class PublishJob {
         private long limit;
         private long firstSequence;
         private PrintWriter progress;
-        private Duration progressInterval = Duration.ofMillis(500);
-        private Clock clock = Clock.systemUTC();
 
         private Builder() {}
 
@@ -420,11 +418,6 @@ public final class PublishJob {
             if (limit < 0) {
                 throw new IllegalArgumentException(
                         "expected a frame limit >= 0 but found " + limit);
-            }
-            if (progressInterval.toMillis() < 1) {
-                throw new IllegalArgumentException(
-                        "expected a progress interval of at least 1 ms but found "
-                                + progressInterval);
             }
             return new PublishJob(this);
         }

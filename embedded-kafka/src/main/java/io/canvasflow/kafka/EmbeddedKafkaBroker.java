@@ -65,6 +65,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String PLAIN_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
+    /** How long the broker may take to start and to create its first topics. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final int brokerPort;
@@ -74,7 +77,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private DataDirClaim claim;
 
     private final Map<String, String> overrides;
-    private final Duration startupTimeout;
     private final SaslPlainUser sasl;
 
     private KafkaRaftServer server;
@@ -86,7 +88,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.brokerPort = builder.brokerPort;
         this.controllerPort = builder.controllerPort;
         this.overrides = Map.copyOf(builder.overrides);
-        this.startupTimeout = builder.startupTimeout;
         this.sasl = builder.sasl;
     }
 
@@ -285,7 +286,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException(
                     "cannot create topics: the embedded Kafka broker is not running");
         }
-        KafkaTopics.createIfAbsent(clientConfig(), topics, startupTimeout);
+        KafkaTopics.createIfAbsent(clientConfig(), topics, STARTUP_TIMEOUT);
     }
 
     @Override
@@ -372,7 +373,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady() throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         Map<String, Object> config = clientConfig();
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
@@ -390,7 +391,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             throw new TimeoutException(
                     "no broker answered within "
-                            + startupTimeout.toMillis()
+                            + STARTUP_TIMEOUT.toMillis()
                             + " ms"
                             + (last == null ? "" : " (last error: " + last.getMessage() + ")"));
         }
@@ -473,7 +474,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int brokerPort;
         private int controllerPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
-        private Duration startupTimeout = Duration.ofSeconds(60);
         private SaslPlainUser sasl;
 
         private Builder() {}
@@ -557,10 +557,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (brokerPort == controllerPort) {
                 throw new IllegalArgumentException(
                         "expected two different ports but found " + brokerPort + " twice");
-            }
-            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
-                throw new IllegalArgumentException(
-                        "expected a positive startup timeout but found " + startupTimeout);
             }
             if (dataDir != null) {
                 return new EmbeddedKafkaBroker(this, dataDir.toAbsolutePath(), false);

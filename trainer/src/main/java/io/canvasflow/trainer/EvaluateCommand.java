@@ -136,13 +136,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            String kind = LabelledSources.kind(data);
-            if (LabelledSources.SYNTHETIC.equals(kind)) {
-                // the synthetic split has the shipped models' own classes
-                new UnusedOptions()
-                        .add(classMap.file() != null, "--class-map")
-                        .refuse("labelled data (voc:, cityscapes:, labelme: or topic:)", data);
-            } else {
+            // the synthetic split has the shipped models' own classes
+            new UnusedOptions()
+                    .add(classMap.file() != null, "--class-map")
+                    .refuseUnlessLabelled(data);
+            if (!LabelledSources.SYNTHETIC.equals(LabelledSources.kind(data))) {
                 // a labelled source has no baseline column and is read whole
                 new UnusedOptions()
                         .add(given("--baseline"), "--baseline")
@@ -172,15 +170,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "expected --max-gap-ms >= 0 (0 for no limit) but found " + maxGapMs);
             }
-            if (!LabelledSources.TOPIC.equals(kind)) {
-                // what train refuses too: only a topic's frames have cameras, numbers and
-                // capture times
-                new UnusedOptions()
-                        .add(range != null, "--range")
-                        .add(camera != null, "--camera")
-                        .add(maxGapMs != null, "--max-gap-ms")
-                        .refuse(UnusedOptions.TOPIC_DATA, data);
-            }
+            // what train refuses too: only a topic's frames have cameras, numbers and capture times
+            new UnusedOptions()
+                    .add(range != null, "--range")
+                    .add(camera != null, "--camera")
+                    .add(maxGapMs != null, "--max-gap-ms")
+                    .refuseUnlessTopic(data);
             if (range != null) {
                 SequenceRange.parse(range, "--range");
             }

@@ -384,20 +384,15 @@ public final class TrainCommand implements Callable<Integer> {
         }
         classMap.check();
         // options the data would leave unused are refused; evaluate does the same
-        String kind = LabelledSources.kind(data);
-        if (!LabelledSources.TOPIC.equals(kind)) {
-            new UnusedOptions()
-                    .add(camera != null, "--camera")
-                    .add(frames != null, "--frames")
-                    .add(holdout != null, "--holdout")
-                    .refuse(UnusedOptions.TOPIC_DATA, data);
-        }
-        if (LabelledSources.SYNTHETIC.equals(kind)) {
-            new UnusedOptions()
-                    .add(classMap.file() != null, "--class-map")
-                    .add(freezeBackboneSteps > 0, "--freeze-backbone-steps")
-                    .refuse("labelled data (voc:, cityscapes:, labelme: or topic:)", data);
-        }
+        new UnusedOptions()
+                .add(camera != null, "--camera")
+                .add(frames != null, "--frames")
+                .add(holdout != null, "--holdout")
+                .refuseUnlessTopic(data);
+        new UnusedOptions()
+                .add(classMap.file() != null, "--class-map")
+                .add(freezeBackboneSteps > 0, "--freeze-backbone-steps")
+                .refuseUnlessLabelled(data);
         if (parseType(type) == ModelType.FEED_FORWARD) {
             // a feed-forward model has no canvas to iterate or seed, and trains on no clip
             UnusedOptions rnnOnly = new UnusedOptions();

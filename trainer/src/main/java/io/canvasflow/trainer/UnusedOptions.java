@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.trainer.data.LabelledSources;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +12,11 @@ import java.util.List;
 public final class UnusedOptions {
 
     /** The only data with cameras and frame numbers, for the options that select them. */
-    static final String TOPIC_DATA = "--data topic:NAME (a camera's numbered frames)";
+    private static final String TOPIC_DATA = "--data topic:NAME (a camera's numbered frames)";
+
+    /** The data with classes of its own, for the options that map them. */
+    private static final String LABELLED_DATA =
+            "labelled data (voc:, cityscapes:, labelme: or topic:)";
 
     private final List<String> given = new ArrayList<>();
 
@@ -34,6 +39,34 @@ public final class UnusedOptions {
      */
     public void refuse(String onlyFor, String data) {
         refuseWith(onlyFor, "--data " + data);
+    }
+
+    /**
+     * Refuses the options noted, if any, unless {@code --data} names a topic: only a topic's frames
+     * have cameras, frame numbers and capture times.
+     *
+     * @param data the {@code --data} given
+     * @throws IllegalArgumentException as {@link #refuse} does, or when {@code data} names no kind
+     *     of data
+     */
+    void refuseUnlessTopic(String data) {
+        if (!LabelledSources.TOPIC.equals(LabelledSources.kind(data))) {
+            refuse(TOPIC_DATA, data);
+        }
+    }
+
+    /**
+     * Refuses the options noted, if any, when {@code --data} is the synthetic generator: its
+     * classes are the shipped models' own, and there is nothing to map.
+     *
+     * @param data the {@code --data} given
+     * @throws IllegalArgumentException as {@link #refuse} does, or when {@code data} names no kind
+     *     of data
+     */
+    void refuseUnlessLabelled(String data) {
+        if (LabelledSources.SYNTHETIC.equals(LabelledSources.kind(data))) {
+            refuse(LABELLED_DATA, data);
+        }
     }
 
     /**

@@ -10,27 +10,30 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class KafkaClientFailureTest {
 
-    @Test
-    void shouldReadPastKafkasWrapperToTheClassOfTheWrongKind() {
-        // Given what Kafka's consumer throws for an interceptor that is not one
-        KafkaException e = consumerRefusal("interceptor.classes", "java.lang.String");
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
+                    # a class that is not an interceptor: the reason says what is wrong, not only
+                    # "class java.lang.String"
+                    interceptor.classes | java.lang.String | a class that is not the kind Kafka \
+                    expects (class java.lang.String)
+                    max.poll.records | 0 | Invalid value 0 for configuration max.poll.records: \
+                    Value must be at least 1
+                    """)
+    void shouldGiveTheReasonKafkasConsumerRefusedAPropertyFor(
+            String name, String value, String reason) {
+        // Given what Kafka's consumer throws for the property
+        KafkaException e = consumerRefusal(name, value);
 
-        // Then the reason says what is wrong, not only "class java.lang.String"
-        assertEquals(
-                "a class that is not the kind Kafka expects (class java.lang.String)",
-                KafkaClientFailure.reason(e));
-    }
-
-    @Test
-    void shouldGiveAnInvalidValueAsKafkaSaysIt() {
-        KafkaException e = consumerRefusal("max.poll.records", "0");
-
-        assertEquals(
-                "Invalid value 0 for configuration max.poll.records: Value must be at least 1",
-                KafkaClientFailure.reason(e));
+        // Then the reason is what Kafka refused, read past its wrapper
+        assertEquals(reason, KafkaClientFailure.reason(e));
     }
 
     @Test

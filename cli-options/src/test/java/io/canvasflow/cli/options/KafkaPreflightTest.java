@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -147,44 +148,28 @@ class KafkaPreflightTest {
     @Test
     void shouldKeepThePasswordsWordsOutOfKafkasRefusal() throws Exception {
         // Given a JAAS line whose unquoted password has a space: Kafka's parser quotes a word of it
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Map<String, Object> client =
-                    Map.of(
-                            "bootstrap.servers",
-                            "127.0.0.1:" + listener.getLocalPort(),
-                            "security.protocol",
-                            "SASL_PLAINTEXT",
-                            "sasl.mechanism",
-                            "PLAIN",
-                            "sasl.jaas.config",
-                            "org.apache.kafka.common.security.plain.PlainLoginModule required"
-                                    + " username=\"user\" password=swordfish tuna;");
+        String refusal =
+                refusalWithAListener(
+                        Map.of(
+                                "security.protocol",
+                                "SASL_PLAINTEXT",
+                                "sasl.mechanism",
+                                "PLAIN",
+                                "sasl.jaas.config",
+                                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                        + " username=\"user\" password=swordfish tuna;"));
 
-            String refusal = refusal(client);
-
-            assertTrue(refusal.contains("make no client: "), refusal);
-            assertFalse(refusal.contains("swordfish"), refusal);
-            assertFalse(refusal.contains("tuna"), refusal);
-        }
+        assertTrue(refusal.contains("make no client: "), refusal);
+        assertFalse(refusal.contains("swordfish"), refusal);
+        assertFalse(refusal.contains("tuna"), refusal);
     }
 
     @Test
     void shouldSayAClassOfTheWrongKindIsWhatKafkaRefused() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Map<String, Object> client =
-                    Map.of(
-                            "bootstrap.servers",
-                            "127.0.0.1:" + listener.getLocalPort(),
-                            "metric.reporters",
-                            "java.lang.String");
+        String refusal = refusalWithAListener(Map.of("metric.reporters", "java.lang.String"));
 
-            String refusal = refusal(client);
-
-            assertTrue(
-                    refusal.contains("make no client: a class that is not the kind Kafka"),
-                    refusal);
-            assertTrue(refusal.endsWith("check the client properties that name classes"), refusal);
-        }
+        assertTrue(refusal.contains("make no client: a class that is not the kind Kafka"), refusal);
+        assertTrue(refusal.endsWith("check the client properties that name classes"), refusal);
     }
 
     /** What the check says of these client properties; it must refuse them. */
@@ -195,6 +180,18 @@ class KafkaPreflightTest {
                 .getMessage();
     }
 
+    /**
+     * What the check says of these client properties with something listening at their bootstrap
+     * server, so that only the properties can be what it refuses.
+     */
+    private static String refusalWithAListener(Map<String, Object> properties) throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, Object> client = new HashMap<>(properties);
+            client.put("bootstrap.servers", "127.0.0.1:" + listener.getLocalPort());
+            return refusal(client);
+        }
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return free.getLocalPort();
@@ -203,10 +200,7 @@ class KafkaPreflightTest {
 
     @Test
     void shouldSayNothingListensWhenNoBrokerIsThere() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
         Map<String, Object> client = Map.of("bootstrap.servers", "127.0.0.1:" + port);
 
         String refusal = refusal(client);

@@ -97,16 +97,12 @@ class ServeStartupChecksTest {
     void shouldSayHowToCreateMissingTopicsInsteadOfRetryingForever() {
         Outcome o = serveOnTestBroker(ownTopics("absent"));
 
-        assertEquals(2, o.status(), o.err());
-        assertEquals(1, o.err().lines().count(), o.err());
-        assertTrue(
-                o.err()
-                        .startsWith(
-                                "canvasflow serve: topics absent-frames, absent-masks, absent-dlq do"
-                                        + " not exist at "
-                                        + kafka.bootstrapServers()
-                                        + "; pass --create-topics"),
-                o.err());
+        assertOneLineStartingWith(
+                o,
+                2,
+                "canvasflow serve: topics absent-frames, absent-masks, absent-dlq do not exist at "
+                        + kafka.bootstrapServers()
+                        + "; pass --create-topics");
     }
 
     @Test
@@ -186,9 +182,7 @@ class ServeStartupChecksTest {
                                 "topic.model.errors=refused-errors"));
 
         // Then its refusal is one line and status 2, not a stack trace and status 1
-        assertEquals(2, o.status(), o.err());
-        assertEquals(1, o.err().lines().count(), o.err());
-        assertTrue(o.err().startsWith("canvasflow serve: could not start: "), o.err());
+        assertOneLineStartingWith(o, 2, "canvasflow serve: could not start: ");
         assertTrue(o.err().endsWith(": no clients from this supplier"), o.err());
         // and the topics it created stay: another instance may have found them already (a
         // refusal that a setting alone decides comes before any topic is made)
@@ -206,30 +200,23 @@ class ServeStartupChecksTest {
     @Test
     void shouldRefuseARegistryTopicThatLosesItsModelsBeforeCreatingAnyTopic() throws Exception {
         // Given an assignments topic made by hand with cleanup.policy=delete (a week's retention)
-        kafka.broker().createTopic("t1", 1, Map.of("cleanup.policy", "delete"));
+        kafka.broker().createTopic("policy-assignments", 1, Map.of("cleanup.policy", "delete"));
 
         // When serve is asked to create its topics beside it
         Outcome o =
                 serveOnTestBroker(
-                        "--http-port",
-                        "0",
-                        "--create-topics",
-                        "-D",
-                        "topic.frames=f2",
-                        "-D",
-                        "topic.masks=m2",
-                        "-D",
-                        "topic.dlq=d2",
-                        "-D",
-                        "topic.model.assignments=t1");
+                        ownTopics(
+                                "policy",
+                                "--http-port",
+                                "0",
+                                "--create-topics",
+                                "-D",
+                                "topic.model.assignments=policy-assignments"));
 
         // Then it refuses in one sentence, and created nothing first
-        assertEquals(2, o.status(), o.err());
-        assertEquals(1, o.err().lines().count(), o.err());
-        assertTrue(o.err().startsWith("canvasflow serve: topic t1 has cleanup.policy=delete"));
-        for (String topic : List.of("f2", "m2", "d2")) {
-            assertEquals(List.of(), topicsStartingWith(topic), topic);
-        }
+        assertOneLineStartingWith(
+                o, 2, "canvasflow serve: topic policy-assignments has cleanup.policy=delete");
+        assertEquals(List.of("policy-assignments"), topicsStartingWith("policy-"));
     }
 
     @Test
@@ -279,15 +266,21 @@ class ServeStartupChecksTest {
 
         // Then serve stops with one sentence and status 1, where each new stream thread failed
         // the same way at its first rebalance, for ever
-        assertEquals(1, o.status(), o.err());
+        assertOneLineStartingWith(
+                o,
+                1,
+                "canvasflow serve: a stream thread failed, and a new one would fail the same way,"
+                        + " so serve stops: the cluster refused it with"
+                        + " InvalidConfigurationException");
+    }
+
+    /**
+     * Asserts that serve stopped with this status and one line on standard error that starts so.
+     */
+    private static void assertOneLineStartingWith(Outcome o, int status, String start) {
+        assertEquals(status, o.status(), o.err());
         assertEquals(1, o.err().lines().count(), o.err());
-        assertTrue(
-                o.err()
-                        .startsWith(
-                                "canvasflow serve: a stream thread failed, and a new one would fail"
-                                        + " the same way, so serve stops: the cluster refused it"
-                                        + " with InvalidConfigurationException"),
-                o.err());
+        assertTrue(o.err().startsWith(start), o.err());
     }
 
     /** The topics starting so once they are as expected (a deletion takes a moment), or in 10 s. */

@@ -5,14 +5,12 @@ import static io.canvasflow.topology.reliability.Fixtures.sequences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
-import io.canvasflow.schemas.avro.MaskEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,61 +37,36 @@ class ServeLogTest {
 
     @Test
     void shouldRestoreTheCanvasAfterSigkillSayingItInOneLineWithoutStackTraces() throws Exception {
-        try (EmbeddedKafkaBroker kafka = Fixtures.crashBroker().build().start()) {
-            // Given serve (exactly-once) segmenting two cameras, one per partition
-            Fixtures.createTopics(kafka, 2);
-            List<String> cameras = Fixtures.cameras(2, 1);
-            Map<String, String> settings =
-                    Fixtures.settings(kafka.bootstrapServers(), "unclean-stop", dir);
-            Path restarted = LOGS.resolve("unclean-stop-2.log");
-            List<MaskEvent> all;
-            try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
-                    KafkaProducer<String, byte[]> producer = Fixtures.producer(kafka)) {
-                try (ChildServe first =
-                        ChildServe.start(
-                                Fixtures.modelDir(),
-                                settings,
-                                LOGS.resolve("unclean-stop-1.log"))) {
-                    Fixtures.publish(producer, cameras, 1, 5);
-                    Fixtures.await(
-                            "10 masks", TIMEOUT, () -> masks.size() >= 10, () -> first.logTail(40));
+        // Given serve (exactly-once) segmenting two cameras, one per partition
+        // When it is killed with SIGKILL and started again on its state directory
+        StopAndStartAgain.Outcome run =
+                StopAndStartAgain.run("unclean-stop", dir, ChildServe::kill);
 
-                    // When it is killed with SIGKILL and started again on its state directory
-                    first.kill();
-                }
-                Fixtures.publish(producer, cameras, 6, 8);
-                try (ChildServe again =
-                        ChildServe.start(Fixtures.modelDir(), settings, restarted)) {
-                    all = masks.awaitValues(16, TIMEOUT, Duration.ofSeconds(2));
-
-                    // Then Kafka says nothing about it: no WARN, no ERROR, no stack trace
-                    assertEquals(
-                            List.of(),
-                            again.output().stream()
-                                    .filter(l -> KAFKA_NOISE.matcher(l).find())
-                                    .filter(l -> !l.contains(TEMP_STATE_DIR))
-                                    .toList());
-                    // And it says in one INFO line of its own which tasks it restores
-                    assertEquals(
-                            List.of(
-                                    "INFO io.canvasflow.topology.UncleanStop - the local state of"
-                                            + " task(s) 0_0, 0_1 in "
-                                            + dir.resolve("unclean-stop")
-                                            + " has no mark of a clean stop: an unclean stop (a"
-                                            + " kill, an OOM kill, a lost node) may have left"
-                                            + " uncommitted writes in it; deleted it, restoring it"
-                                            + " from the changelog"),
-                            again.output().stream()
-                                    .filter(l -> l.contains("UncleanStop"))
-                                    .map(l -> l.substring(l.indexOf("INFO")))
-                                    .toList());
-                }
-            }
-            // And every frame has one mask, and the first after the restart continues from the
-            // canvas restored from the changelog
-            assertEquals(everyFrame(cameras, 8), sequences(all));
-            assertEquals(Fixtures.seeded(cameras, 6), Fixtures.howEach(all, 6));
-        }
+        // Then Kafka says nothing about it: no WARN, no ERROR, no stack trace
+        assertEquals(
+                List.of(),
+                run.restarted().stream()
+                        .filter(l -> KAFKA_NOISE.matcher(l).find())
+                        .filter(l -> !l.contains(TEMP_STATE_DIR))
+                        .toList());
+        // And it says in one INFO line of its own which tasks it restores
+        assertEquals(
+                List.of(
+                        "INFO io.canvasflow.topology.UncleanStop - the local state of"
+                                + " task(s) 0_0, 0_1 in "
+                                + dir.resolve("unclean-stop")
+                                + " has no mark of a clean stop: an unclean stop (a"
+                                + " kill, an OOM kill, a lost node) may have left"
+                                + " uncommitted writes in it; deleted it, restoring it"
+                                + " from the changelog"),
+                run.restarted().stream()
+                        .filter(l -> l.contains("UncleanStop"))
+                        .map(l -> l.substring(l.indexOf("INFO")))
+                        .toList());
+        // And every frame has one mask, and the first after the restart continues from the
+        // canvas restored from the changelog
+        assertEquals(everyFrame(run.cameras(), 8), sequences(run.masks()));
+        assertEquals(Fixtures.seeded(run.cameras(), 6), Fixtures.howEach(run.masks(), 6));
     }
 
     @Test

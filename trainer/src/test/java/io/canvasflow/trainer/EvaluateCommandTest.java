@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import static io.canvasflow.trainer.Refused.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,12 +72,11 @@ class EvaluateCommandTest {
                         dir.resolve("report").toString());
 
         // Then the map's line is what it says, where it was found only after all the data
-        assertEquals(2, run.exit(), run.err());
-        assertEquals(
+        assertRefused(
+                run,
                 "canvasflow evaluate: --class-map: Class map "
                         + map
-                        + " line 2 should read 'source = target', not 'car to vehicle'",
-                run.err().strip());
+                        + " line 2 should read 'source = target', not 'car to vehicle'");
     }
 
     @Test
@@ -93,12 +93,11 @@ class EvaluateCommandTest {
                         "--report",
                         dir.resolve("report").toString());
         // Then a capture-time gap for them is refused in one sentence
-        assertEquals(2, photos.exit(), photos.err());
-        assertEquals(
+        assertRefused(
+                photos,
                 "canvasflow evaluate: --max-gap-ms is only for --data topic:NAME (a camera's"
                         + " numbered frames); leave it out with --data "
-                        + voc,
-                photos.err().strip());
+                        + voc);
         // And a negative gap is refused before the cluster is asked for anything
         CommandRun negative =
                 CommandRun.of(
@@ -109,10 +108,9 @@ class EvaluateCommandTest {
                         "-1",
                         "--report",
                         dir.resolve("report").toString());
-        assertEquals(2, negative.exit(), negative.err());
-        assertEquals(
-                "canvasflow evaluate: expected --max-gap-ms >= 0 (0 for no limit) but found -1",
-                negative.err().strip());
+        assertRefused(
+                negative,
+                "canvasflow evaluate: expected --max-gap-ms >= 0 (0 for no limit) but found -1");
         assertFalse(Files.exists(dir.resolve("report")));
     }
 

@@ -12,14 +12,12 @@ import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.trainer.label.LabelCommand;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
+import java.awt.Rectangle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,18 +191,17 @@ class SpecialiseFromTopicTest {
         return run(new TrainCommand(), args.toArray(String[]::new));
     }
 
-    private Path clip(int count) throws Exception {
-        Path folder = Files.createDirectories(dir.resolve("clip"));
-        for (int t = 0; t < count; t++) {
-            BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
-            Graphics2D g = frame.createGraphics();
-            g.setColor(new Color(70, 120, 60));
-            g.fillRect(0, 0, 64, 48);
-            g.setColor(Color.WHITE);
-            g.fillRect(2 + (t % 40), 14, 12, 16);
-            g.dispose();
-            ImageIO.write(frame, "png", folder.resolve(String.format("f%04d.png", t)).toFile());
-        }
-        return folder;
+    /** A square crossing a field, again every 40 frames. */
+    private Path clip(int count) {
+        return SquareFootage.writePngs(
+                dir.resolve("clip"),
+                count,
+                t ->
+                        SquareFootage.frame(
+                                64,
+                                48,
+                                new Color(70, 120, 60),
+                                Color.WHITE,
+                                new Rectangle(2 + (t % 40), 14, 12, 16)));
     }
 }

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import static io.canvasflow.trainer.Refused.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,28 +42,26 @@ class TrainCommandTest {
 
         // Then it is refused before any training, and the model is as it was (it was replaced by
         // the new run without a word, the shipped models/rnn too)
-        assertEquals(2, again.exit(), again.err());
-        assertEquals(
+        assertRefused(
+                again,
                 "canvasflow train: --output "
                         + m
                         + " already holds a model (model.json); name a new folder, or give"
-                        + " --overwrite to replace it",
-                again.err().strip());
+                        + " --overwrite to replace it");
         assertFalse(again.out().contains("Wrote"), again.out());
         assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
 
         // And --resume, with no checkpoint there to continue, is refused too: starting from the
         // first step would replace the finished model
         CommandRun resume = train("--steps", "1", "--resume", "-o", m.toString());
-        assertEquals(2, resume.exit(), resume.err());
-        assertEquals(
+        assertRefused(
+                resume,
                 "canvasflow train: --resume found no checkpoint in --output "
                         + m
                         + " (no "
                         + m.resolve("checkpoint").resolve("model.json")
                         + ") and a run from the first step would replace the model it holds"
-                        + " (model.json); name a new folder, or give --overwrite to replace it",
-                resume.err().strip());
+                        + " (model.json); name a new folder, or give --overwrite to replace it");
         assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
 
         // And --overwrite replaces the model
@@ -102,19 +101,17 @@ class TrainCommandTest {
 
         // When a run without --resume is asked to write there, Then it is refused
         CommandRun fresh = train("--steps", "3", "-o", m.toString());
-        assertEquals(2, fresh.exit(), fresh.err());
-        assertEquals(
+        assertRefused(
+                fresh,
                 "canvasflow train: --output "
                         + m
                         + " already holds the checkpoint of an unfinished run (checkpoint/); give"
                         + " --resume to continue it, name a new folder, or give --overwrite to"
-                        + " start afresh",
-                fresh.err().strip());
+                        + " start afresh");
 
         // And --resume continues it
         CommandRun resumed = train("--steps", "3", "--seed", "1", "--resume", "-o", m.toString());
-        assertEquals(0, resumed.exit(), resumed.err());
-        assertTrue(resumed.out().contains("at step 2"), resumed.out());
+        assertResumedAtStepTwo(resumed);
 
         // And with the model and the checkpoint there, --overwrite starts afresh and takes the old
         // checkpoint away with the old model (a later --resume continued the old run)
@@ -146,15 +143,14 @@ class TrainCommandTest {
 
         // Then it is refused in one sentence and the finished model is as it was (it trained
         // step 3 again from the checkpoint and replaced the model with another version, exit 0)
-        assertEquals(2, again.exit(), again.err());
-        assertEquals(
+        assertRefused(
+                again,
                 "canvasflow train: --output "
                         + m
                         + " holds a model of 3 steps, and the checkpoint (checkpoint/) its run"
                         + " kept, which --resume would train again from and replace the model with;"
                         + " name a new folder, give more --steps than 3 to train on from the"
-                        + " checkpoint, or leave out --resume (with --overwrite) to train afresh",
-                again.err().strip());
+                        + " checkpoint, or leave out --resume (with --overwrite) to train afresh");
         assertArrayEquals(model, Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME)));
         assertArrayEquals(
                 parameters, Files.readAllBytes(m.resolve(SegmentationModel.PARAMETERS_FILE)));
@@ -231,13 +227,7 @@ class TrainCommandTest {
         Path m = dir.resolve("m");
         assertEquals(0, train("--steps", "5", "--seed", "1", "-o", m.toString()).exit());
         byte[] model = Files.readAllBytes(m.resolve(ModelSpec.FILE_NAME));
-        Path stopped = dir.resolve("stopped");
-        assertEquals(
-                0,
-                train("--steps", "3", "--checkpoint-every", "2", "-o", stopped.toString()).exit());
-        Files.move(stopped.resolve("checkpoint"), m.resolve("checkpoint"));
-        // (that run finished, so its checkpoint is marked so; a run that stopped leaves no mark)
-        Files.delete(m.resolve("checkpoint").resolve(TrainOutput.FINISHED));
+        leaveTheCheckpointOfAStoppedRunIn(m);
 
         // When --resume runs without --overwrite, Then it is refused, saying to add --overwrite
         CommandRun refused = train("--steps", "3", "--resume", "-o", m.toString());
@@ -247,8 +237,7 @@ class TrainCommandTest {
 
         // And with --overwrite, as the stopped run was given, it continues the checkpoint
         CommandRun resumed = train("--steps", "3", "--resume", "--overwrite", "-o", m.toString());
-        assertEquals(0, resumed.exit(), resumed.err());
-        assertTrue(resumed.out().contains("at step 2"), resumed.out());
+        assertResumedAtStepTwo(resumed);
         assertEquals(3, trainingSteps(m));
     }
 
@@ -258,18 +247,11 @@ class TrainCommandTest {
         // its checkpoint at step 2 (the old model is kept until the new one is written)
         Path m = dir.resolve("m");
         assertEquals(0, train("--steps", "1", "--seed", "1", "-o", m.toString()).exit());
-        Path stopped = dir.resolve("stopped");
-        assertEquals(
-                0,
-                train("--steps", "3", "--checkpoint-every", "2", "-o", stopped.toString()).exit());
-        Files.move(stopped.resolve("checkpoint"), m.resolve("checkpoint"));
-        // (that run finished, so its checkpoint is marked so; a run that stopped leaves no mark)
-        Files.delete(m.resolve("checkpoint").resolve(TrainOutput.FINISHED));
+        leaveTheCheckpointOfAStoppedRunIn(m);
 
         // When --resume runs, Then it continues the checkpoint, which is newer than the model
         CommandRun resumed = train("--steps", "3", "--resume", "-o", m.toString());
-        assertEquals(0, resumed.exit(), resumed.err());
-        assertTrue(resumed.out().contains("at step 2"), resumed.out());
+        assertResumedAtStepTwo(resumed);
         assertEquals(3, trainingSteps(m));
     }
 
@@ -282,13 +264,12 @@ class TrainCommandTest {
 
         // When it is fine-tuned into its own folder, Then that is refused
         CommandRun refused = train("--init", m.toString(), "--steps", "1", "-o", m.toString());
-        assertEquals(2, refused.exit(), refused.err());
-        assertEquals(
+        assertRefused(
+                refused,
                 "canvasflow train: --init and --output are the same folder, "
                         + m
                         + ", and the model trained would replace the one it starts from; name a"
-                        + " new --output folder, or give --overwrite to replace it",
-                refused.err().strip());
+                        + " new --output folder, or give --overwrite to replace it");
         assertEquals(version, SegmentationModel.readSpec(m).version());
 
         // And with --overwrite the model read whole first is replaced by its fine-tuned self
@@ -340,6 +321,26 @@ class TrainCommandTest {
                     run.err().strip());
             assertFalse(Files.exists(out), option + " wrote " + out);
         }
+    }
+
+    /**
+     * Puts the checkpoint at step 2 of a run of 3 steps into {@code m}, as a run into it that
+     * stopped after that checkpoint leaves it.
+     */
+    private void leaveTheCheckpointOfAStoppedRunIn(Path m) throws Exception {
+        Path stopped = dir.resolve("stopped");
+        assertEquals(
+                0,
+                train("--steps", "3", "--checkpoint-every", "2", "-o", stopped.toString()).exit());
+        Files.move(stopped.resolve("checkpoint"), m.resolve("checkpoint"));
+        // (that run finished, so its checkpoint is marked so; a run that stopped leaves no mark)
+        Files.delete(m.resolve("checkpoint").resolve(TrainOutput.FINISHED));
+    }
+
+    /** The run went on from the checkpoint at step 2, and said so. */
+    private static void assertResumedAtStepTwo(CommandRun run) {
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("at step 2"), run.out());
     }
 
     private static int trainingSteps(Path model) {

@@ -10,12 +10,12 @@ import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.testsupport.CommandRun;
+import io.canvasflow.trainer.SquareFootage;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.SequenceRange;
 import io.canvasflow.trainer.data.TopicLabelledData;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,17 +47,7 @@ class LabelCommandTest {
         // Given a folder of 40 frames in which a square starts moving at frame 20
         Path frames = frames(40, 20);
         // When they are labelled by the motion teacher into a topic
-        CommandRun run =
-                labelInto(
-                        "labelled-a",
-                        "--source",
-                        frames.toString(),
-                        "--camera",
-                        "cam-1",
-                        "--warm-up",
-                        "5",
-                        "--min-area",
-                        "20");
+        CommandRun run = labelInto("labelled-a", motion(frames.toString(), "cam-1"));
         // Then 35 frames (all but the warm-up) are in the topic, with the teacher's classes
         LabelledData read =
                 assertLabelled(run, "labelled-a", "cam-1", 35, List.of("background", "moving"));
@@ -71,9 +61,8 @@ class LabelCommandTest {
             throws Exception {
         // Given two label runs of camera X into one topic, each numbering its frames from 0:
         // frames 5-19 of one footage, then 5-29 of another
-        String[] teacher = {"--camera", "X", "--warm-up", "5", "--min-area", "20"};
-        assertEquals(0, labelInto("labelled-runs", with(frames(20, 5), teacher)).exit());
-        assertEquals(0, labelInto("labelled-runs", with(frames(30, 8), teacher)).exit());
+        assertEquals(0, labelInto("labelled-runs", motion(frames(20, 5).toString(), "X")).exit());
+        assertEquals(0, labelInto("labelled-runs", motion(frames(30, 8).toString(), "X")).exit());
         // When the topic is read, whole and for frames 10-14
         LabelledData whole = read("labelled-runs", "X");
         LabelledData some = readRange("labelled-runs", "X", new SequenceRange(10, 14));
@@ -94,9 +83,14 @@ class LabelCommandTest {
         assertEquals(10, some.lineage().get("frames"));
     }
 
-    private static String[] with(Path frames, String... args) {
-        List<String> all = new ArrayList<>(List.of("--source", frames.toString()));
-        all.addAll(List.of(args));
+    /**
+     * The arguments that label {@code source} as {@code camera} with the motion teacher set for
+     * these short clips of a small square, then {@code more}.
+     */
+    private static String[] motion(String source, String camera, String... more) {
+        List<String> all = new ArrayList<>(List.of("--source", source, "--camera", camera));
+        all.addAll(SquareFootage.MOTION_TEACHER);
+        all.addAll(List.of(more));
         return all.toArray(String[]::new);
     }
 
@@ -149,17 +143,7 @@ class LabelCommandTest {
                 "png",
                 frames.resolve("f0220.png").toFile());
         // When they are labelled into a topic
-        CommandRun run =
-                labelInto(
-                        "labelled-parts",
-                        "--source",
-                        frames.toString(),
-                        "--camera",
-                        "parts",
-                        "--warm-up",
-                        "5",
-                        "--min-area",
-                        "20");
+        CommandRun run = labelInto("labelled-parts", motion(frames.toString(), "parts"));
         // Then the failure is one sentence that says what stays: the two transactions of 100
         // labelled frames committed before it (one transaction for the run left nothing, and
         // failed at its commit after 15 minutes however the run went)
@@ -185,17 +169,7 @@ class LabelCommandTest {
         Path frames = frames(30, 0);
         Files.writeString(frames.resolve("f0020.png"), "not a png");
         // When they are labelled into a topic
-        CommandRun run =
-                labelInto(
-                        "labelled-skips",
-                        "--source",
-                        frames.toString(),
-                        "--camera",
-                        "skips",
-                        "--warm-up",
-                        "5",
-                        "--min-area",
-                        "20");
+        CommandRun run = labelInto("labelled-skips", motion(frames.toString(), "skips"));
         // Then the other 29 are labelled and committed (the skip failed the run at the folder's
         // end and aborted the open transaction), and the skip is said with status 1
         assertEquals(1, run.exit(), run.err());
@@ -215,16 +189,7 @@ class LabelCommandTest {
         CommandRun ranged =
                 labelInto(
                         "labelled-skips-ranged",
-                        "--source",
-                        frames.toString(),
-                        "--camera",
-                        "skips",
-                        "--frames",
-                        "0-25",
-                        "--warm-up",
-                        "5",
-                        "--min-area",
-                        "20");
+                        motion(frames.toString(), "skips", "--frames", "0-25"));
         assertEquals(1, ranged.exit(), ranged.err());
         assertTrue(
                 ranged.err().contains("canvasflow label: 1 of the 30 images in " + frames),
@@ -273,17 +238,7 @@ class LabelCommandTest {
 
     @Test
     void shouldSayWhichCamerasATopicHoldsWhenTheCameraHasNone() throws Exception {
-        CommandRun run =
-                labelInto(
-                        "labelled-c",
-                        "--source",
-                        frames(30, 10).toString(),
-                        "--camera",
-                        "cam-2",
-                        "--warm-up",
-                        "5",
-                        "--min-area",
-                        "20");
+        CommandRun run = labelInto("labelled-c", motion(frames(30, 10).toString(), "cam-2"));
         assertEquals(0, run.exit(), run.err());
         DatasetException e = assertThrows(DatasetException.class, () -> read("labelled-c", "x"));
         assertEquals(
@@ -294,18 +249,7 @@ class LabelCommandTest {
     @Test
     void shouldWriteAVocFolderOnlyWhenLabellingSucceeded() throws Exception {
         Path out = dir.resolve("voc");
-        CommandRun ok =
-                label(
-                        "--source",
-                        frames(30, 10).toString(),
-                        "--camera",
-                        "c",
-                        "--warm-up",
-                        "5",
-                        "--min-area",
-                        "20",
-                        "--voc",
-                        out.toString());
+        CommandRun ok = label(motion(frames(30, 10).toString(), "c", "--voc", out.toString()));
         assertEquals(0, ok.exit(), ok.err());
         assertEquals(25, Files.list(out.resolve("SegmentationClassPNG")).count());
         assertEquals(
@@ -335,17 +279,7 @@ class LabelCommandTest {
         Path frames = frames(30, 10);
         List<String> cameras = List.of("door", "lobby", "gate 1/é");
         for (String camera : cameras) {
-            CommandRun run =
-                    labelInto(
-                            "labelled-tx",
-                            "--source",
-                            frames.toString(),
-                            "--camera",
-                            camera,
-                            "--warm-up",
-                            "5",
-                            "--min-area",
-                            "20");
+            CommandRun run = labelInto("labelled-tx", motion(frames.toString(), camera));
             assertEquals(0, run.exit(), camera + ": " + run.err());
         }
         // Then each run had its own transactional id (all three had the folder's, so two runs at
@@ -379,17 +313,7 @@ class LabelCommandTest {
     @Test
     void shouldReadATopicForAsLongAsRecordsKeepComing() throws Exception {
         // Given 15 labelled frames, read one record a poll, each poll taking 0.6 s
-        CommandRun run =
-                labelInto(
-                        "labelled-slow",
-                        "--source",
-                        frames(20, 5).toString(),
-                        "--camera",
-                        "slow",
-                        "--warm-up",
-                        "5",
-                        "--min-area",
-                        "20");
+        CommandRun run = labelInto("labelled-slow", motion(frames(20, 5).toString(), "slow"));
         assertEquals(0, run.exit(), run.err());
         Map<String, String> slow =
                 Map.of(
@@ -464,18 +388,7 @@ class LabelCommandTest {
         }
         // When one camera's frames 0-24 are labelled from the topic
         CommandRun run =
-                labelInto(
-                        "labelled-door",
-                        "--source",
-                        "topic:frames-in",
-                        "--camera",
-                        "door",
-                        "--frames",
-                        "0-24",
-                        "--warm-up",
-                        "5",
-                        "--min-area",
-                        "20");
+                labelInto("labelled-door", motion("topic:frames-in", "door", "--frames", "0-24"));
         // Then its 20 frames after the warm-up are labelled, keeping their sequence numbers
         assertEquals(0, run.exit(), run.err());
         LabelledData read = read("labelled-door", null);
@@ -692,24 +605,14 @@ class LabelCommandTest {
 
     /** {@code count} 64x48 PNG frames; a white square moves from frame {@code movesFrom} on. */
     private Path frames(int count, int movesFrom) throws Exception {
-        return frames(count, movesFrom, new Color(90, 110, 100), Color.WHITE);
+        return frames(count, movesFrom, SquareFootage.STREET, Color.WHITE);
     }
 
     private Path frames(int count, int movesFrom, Color background, Color square) throws Exception {
-        Path folder = Files.createTempDirectory(dir, "frames");
-        for (int t = 0; t < count; t++) {
-            BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
-            Graphics2D g = frame.createGraphics();
-            g.setColor(background);
-            g.fillRect(0, 0, 64, 48);
-            if (t >= movesFrom) {
-                g.setColor(square);
-                g.fillRect(10 + (t - movesFrom), 12, 12, 16);
-            }
-            g.dispose();
-            ImageIO.write(frame, "png", folder.resolve(String.format("f%04d.png", t)).toFile());
-        }
-        return folder;
+        return SquareFootage.writePngs(
+                Files.createTempDirectory(dir, "frames"),
+                count,
+                t -> SquareFootage.movingSquare(t, movesFrom, background, square));
     }
 
     /** The run succeeded and wrote {@code frames} frames of the camera, with these classes. */

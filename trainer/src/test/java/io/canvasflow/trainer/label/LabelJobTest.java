@@ -14,6 +14,7 @@ import io.canvasflow.schemas.Topics;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.VideoSequence;
 import io.canvasflow.testsupport.TopicReader;
+import io.canvasflow.trainer.SquareFootage;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.SequenceRange;
 import io.canvasflow.trainer.data.TopicLabelledData;
@@ -30,7 +31,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,43 +143,49 @@ class LabelJobTest {
     void shouldSayThatEveryFrameWentToTheWarmUpRatherThanBlameTheTeacher() throws Exception {
         // Given 15 frames in which nothing moves, and the motion teacher's 30-frame warm-up
         Path voc = dir.resolve("warm-up");
-        try (FrameSource source = frames(15);
-                Teacher teacher = motion(30);
-                LabelJob.Sink sink = LabelJob.vocSink(voc, teacher.classes())) {
-            // When they are labelled
-            TeacherException e =
-                    assertThrows(
-                            TeacherException.class, () -> run(source, teacher, sink, () -> false));
-            // Then it says that no frame was labelled, and what to do, not that the teacher saw
-            // nothing in 15 frames it never labelled
-            assertEquals(
-                    "teacher "
-                            + teacher.description()
-                            + " labelled no frame of "
-                            + source.description()
-                            + " (0-): the 15 frames read all went to its 30-frame warm-up, in which"
-                            + " it labels no frame; nothing was written; label more than 30 frames"
-                            + " (a longer --frames range or source), or give a smaller --warm-up"
-                            + " N",
-                    e.getMessage());
-        }
+        // When they are labelled
+        Failure inWarmUp = labelFifteenStillFrames(30, voc);
+        // Then it says that no frame was labelled, and what to do, not that the teacher saw
+        // nothing in 15 frames it never labelled
+        assertEquals(
+                "teacher "
+                        + inWarmUp.teacher()
+                        + " labelled no frame of "
+                        + inWarmUp.source()
+                        + " (0-): the 15 frames read all went to its 30-frame warm-up, in which"
+                        + " it labels no frame; nothing was written; label more than 30 frames"
+                        + " (a longer --frames range or source), or give a smaller --warm-up"
+                        + " N",
+                inWarmUp.message());
         assertFalse(Files.exists(voc));
         // And past a shorter warm-up, the frames it did label are the ones counted
+        Failure shorter = labelFifteenStillFrames(5, voc);
+        assertEquals(
+                "teacher "
+                        + shorter.teacher()
+                        + " labelled no pixel as anything but background in 10 frames of "
+                        + shorter.source()
+                        + " (0-); nothing was written",
+                shorter.message());
+        assertFalse(Files.exists(voc));
+    }
+
+    /** Why a run failed, and the teacher and the source as they describe themselves. */
+    private record Failure(String message, String teacher, String source) {}
+
+    /**
+     * Labels 15 frames in which nothing moves into a VOC folder with the motion teacher, which must
+     * fail.
+     */
+    private Failure labelFifteenStillFrames(int warmUp, Path voc) throws Exception {
         try (FrameSource source = frames(15);
-                Teacher teacher = motion(5);
+                Teacher teacher = motion(warmUp);
                 LabelJob.Sink sink = LabelJob.vocSink(voc, teacher.classes())) {
             TeacherException e =
                     assertThrows(
                             TeacherException.class, () -> run(source, teacher, sink, () -> false));
-            assertEquals(
-                    "teacher "
-                            + teacher.description()
-                            + " labelled no pixel as anything but background in 10 frames of "
-                            + source.description()
-                            + " (0-); nothing was written",
-                    e.getMessage());
+            return new Failure(e.getMessage(), teacher.description(), source.description());
         }
-        assertFalse(Files.exists(voc));
     }
 
     private static Teacher motion(int warmUp) {
@@ -270,11 +276,11 @@ class LabelJobTest {
     }
 
     private FrameSource frames(int count) throws Exception {
-        Path folder = Files.createTempDirectory(dir, "frames");
-        for (int t = 0; t < count; t++) {
-            BufferedImage frame = new BufferedImage(32, 24, BufferedImage.TYPE_3BYTE_BGR);
-            ImageIO.write(frame, "png", folder.resolve(String.format("f%04d.png", t)).toFile());
-        }
+        Path folder =
+                SquareFootage.writePngs(
+                        Files.createTempDirectory(dir, "frames"),
+                        count,
+                        t -> new BufferedImage(32, 24, BufferedImage.TYPE_3BYTE_BGR));
         return FrameSources.open(folder.toString(), false);
     }
 

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.testsupport.CommandRun;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
+import io.canvasflow.trainer.SquareFootage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,19 +28,8 @@ class LabelRefusalsTest {
     void frames() throws Exception {
         // 20 frames of 64x48: a grey street, and from frame 8 on a square that moves, which the
         // motion teacher labels after a warm-up of 5
-        frames = Files.createDirectories(dir.resolve("frames"));
-        for (int t = 0; t < 20; t++) {
-            BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
-            Graphics2D g = frame.createGraphics();
-            g.setColor(new Color(90, 110, 100));
-            g.fillRect(0, 0, 64, 48);
-            if (t >= 8) {
-                g.setColor(Color.WHITE);
-                g.fillRect(10 + (t - 8), 12, 12, 16);
-            }
-            g.dispose();
-            ImageIO.write(frame, "png", frames.resolve(String.format("f%04d.png", t)).toFile());
-        }
+        frames =
+                SquareFootage.writePngs(dir.resolve("frames"), 20, t -> SquareFootage.street(t, 8));
     }
 
     @Test
@@ -172,11 +158,8 @@ class LabelRefusalsTest {
                                 "--source",
                                 frames.toString(),
                                 "--voc",
-                                dir.resolve("voc").toString(),
-                                "--warm-up",
-                                "5",
-                                "--min-area",
-                                "20"));
+                                dir.resolve("voc").toString()));
+        all.addAll(SquareFootage.MOTION_TEACHER);
         all.addAll(List.of(args));
         return CommandRun.of(new LabelCommand(), all.toArray(String[]::new));
     }

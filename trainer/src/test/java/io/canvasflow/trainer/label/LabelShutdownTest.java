@@ -7,9 +7,9 @@ import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.testsupport.ChildJvm;
 import io.canvasflow.testsupport.TopicReader;
+import io.canvasflow.trainer.SquareFootage;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
+import java.awt.Rectangle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,18 +50,18 @@ class LabelShutdownTest {
     @TempDir Path dir;
 
     @BeforeAll
-    static void writeFootage() throws IOException {
+    static void writeFootage() {
         // large enough frames that labelling them all takes seconds, a square always moving
-        for (int t = 0; t < FRAMES; t++) {
-            BufferedImage frame = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
-            Graphics2D g = frame.createGraphics();
-            g.setColor(new Color(90, 110, 100));
-            g.fillRect(0, 0, 320, 240);
-            g.setColor(Color.WHITE);
-            g.fillRect(10 + (t * 3) % 260, 60, 40, 60);
-            g.dispose();
-            ImageIO.write(frame, "png", footage.resolve(String.format("f%04d.png", t)).toFile());
-        }
+        SquareFootage.writePngs(
+                footage,
+                FRAMES,
+                t ->
+                        SquareFootage.frame(
+                                320,
+                                240,
+                                SquareFootage.STREET,
+                                Color.WHITE,
+                                new Rectangle(10 + (t * 3) % 260, 60, 40, 60)));
     }
 
     @ParameterizedTest

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.trainer.SquareFootage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,16 +25,7 @@ class MotionTeacherTest {
             int labelled = 0;
             byte[] last = null;
             for (int t = 0; t < 40; t++) {
-                BufferedImage frame = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
-                var g = frame.createGraphics();
-                g.setColor(new java.awt.Color(90, 110, 100));
-                g.fillRect(0, 0, 64, 48);
-                if (t >= 20) {
-                    g.setColor(java.awt.Color.WHITE);
-                    g.fillRect(10 + (t - 20), 12, 12, 16);
-                }
-                g.dispose();
-                Optional<byte[]> labels = teacher.label(frame);
+                Optional<byte[]> labels = teacher.label(SquareFootage.street(t, 20));
                 if (t < 5) {
                     assertTrue(labels.isEmpty(), "warm-up frame " + t + " was labelled");
                 } else {

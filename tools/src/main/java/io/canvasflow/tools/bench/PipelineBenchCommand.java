@@ -373,12 +373,7 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
         // the machine's cores, counted before the benchmark pinned itself to the broker's
         m.put("availableProcessors", r.processors());
         m.put("engineIntraOpThreads", r.engineIntraOpThreads());
-        Map<String, Object> placement = new LinkedHashMap<>();
-        placement.put("pinned", r.placement().pinned());
-        placement.put("processorCores", r.placement().processorCores());
-        placement.put("brokerCores", r.placement().brokerCores());
-        placement.put("description", r.placement().describe());
-        m.put("placement", placement);
+        m.put("placement", r.placement().json());
         List<Map<String, Object>> phases = new ArrayList<>();
         for (PipelineBenchmark.Phase p : r.phases()) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -390,12 +385,7 @@ public final class PipelineBenchCommand extends KafkaBenchCommand {
             o.put("frames", p.throughput().frames());
             o.put("fps", Stats.finite(p.throughput().fps()));
             o.put("meanModelMs", Stats.finite(p.throughput().meanModelMs()));
-            o.put("latencyFrames", p.latency().frames());
-            o.put("latencyReceived", p.latency().received());
-            o.put("latencyComplete", p.latency().complete());
-            o.put("latencyRateFps", Stats.finite(p.latency().rateFps()));
-            o.put("latencyP50Ms", Stats.finite(p.latency().p50Ms()));
-            o.put("latencyP99Ms", Stats.finite(p.latency().p99Ms()));
+            p.latency().putInto(o);
             o.put("complete", p.throughput().complete());
             o.put("loadAverage", Stats.finite(p.loadAverage()));
             if (p.cpu() != null) {

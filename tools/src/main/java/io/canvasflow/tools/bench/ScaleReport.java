@@ -25,12 +25,7 @@ final class ScaleReport {
             List<ScaleBenchmark.Run> runs,
             List<RestoreBenchmark.Run> restores) {
         Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> place = new LinkedHashMap<>();
-        place.put("pinned", placement.pinned());
-        place.put("processorCores", placement.processorCores());
-        place.put("brokerCores", placement.brokerCores());
-        place.put("description", placement.describe());
-        m.put("placement", place);
+        m.put("placement", placement.json());
         m.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         m.put("loadAverage", Stats.finite(Stats.loadAverage()));
         List<Map<String, Object>> rs = new ArrayList<>();

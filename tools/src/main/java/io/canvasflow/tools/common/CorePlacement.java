@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -164,6 +166,21 @@ public record CorePlacement(
     /** One line for a report: pinned or shared, and which cores. */
     public String describe() {
         return why;
+    }
+
+    /**
+     * The placement as the benchmarks' JSON writes it.
+     *
+     * @return {@code pinned}, {@code processorCores}, {@code brokerCores} and {@code description}
+     *     ({@link #describe}), in that order
+     */
+    public Map<String, Object> json() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("pinned", pinned);
+        json.put("processorCores", processorCores);
+        json.put("brokerCores", brokerCores);
+        json.put("description", describe());
+        return json;
     }
 
     private static String list(List<Integer> cores) {

@@ -3,6 +3,7 @@ package io.canvasflow.tools.common;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A latency probe's figures: frames published at a fixed rate, each timed from send to its mask
@@ -61,6 +62,22 @@ public record Latency(int frames, int received, double rateFps, double p50Ms, do
                                 + " given",
                         received,
                         frames);
+    }
+
+    /**
+     * Puts the figures into a report's JSON object beside its other figures, as {@code
+     * latencyFrames}, {@code latencyReceived}, {@code latencyComplete}, {@code latencyRateFps},
+     * {@code latencyP50Ms} and {@code latencyP99Ms}, in that order; a figure not measured is null.
+     *
+     * @param json the object, a map that keeps the order its keys are put in
+     */
+    public void putInto(Map<String, Object> json) {
+        json.put("latencyFrames", frames);
+        json.put("latencyReceived", received);
+        json.put("latencyComplete", complete());
+        json.put("latencyRateFps", Stats.finite(rateFps));
+        json.put("latencyP50Ms", Stats.finite(p50Ms));
+        json.put("latencyP99Ms", Stats.finite(p99Ms));
     }
 
     private static double measured(double v) {

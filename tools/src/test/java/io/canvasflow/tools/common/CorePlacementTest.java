@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,23 @@ class CorePlacementTest {
     void shouldReadTheKernelsCpuLists() {
         assertEquals(List.of(0, 1, 2, 3, 6), CorePlacement.parseList("0-3,6"));
         assertEquals(List.of(1), CorePlacement.parseList("1"));
+    }
+
+    @Test
+    void shouldWriteThePlacementAsTheBenchmarksJson() {
+        // Given a pinned placement
+        CorePlacement p = new CorePlacement(true, List.of(0, 1), List.of(2), "broker on core 2");
+
+        // When it is written for a report
+        Map<String, Object> json = p.json();
+
+        // Then its fields are there, in the reports' order
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("pinned", true);
+        expected.put("processorCores", List.of(0, 1));
+        expected.put("brokerCores", List.of(2));
+        expected.put("description", "broker on core 2");
+        assertEquals(List.copyOf(expected.entrySet()), List.copyOf(json.entrySet()));
     }
 
     @Test

@@ -3,7 +3,9 @@ package io.canvasflow.tools.common;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LatencyTest {
@@ -38,5 +40,27 @@ class LatencyTest {
         assertEquals(null, l.incompleteLine());
         // and no probe is complete, with nothing measured
         assertEquals(true, Latency.none().complete());
+    }
+
+    @Test
+    void shouldPutItsFiguresIntoAReportWithTheUnmeasuredOnesNull() {
+        // Given a report object with a figure of its own, and a probe whose p99 was not measured
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("frames", 9);
+        Latency l = new Latency(40, 37, 8.0, 20.0, Double.NaN);
+
+        // When the probe's figures are put into it
+        l.putInto(json);
+
+        // Then they follow the report's own, named and ordered as every report writes them
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("frames", 9);
+        expected.put("latencyFrames", 40);
+        expected.put("latencyReceived", 37);
+        expected.put("latencyComplete", false);
+        expected.put("latencyRateFps", 8.0);
+        expected.put("latencyP50Ms", 20.0);
+        expected.put("latencyP99Ms", null);
+        assertEquals(List.copyOf(expected.entrySet()), List.copyOf(json.entrySet()));
     }
 }

@@ -78,9 +78,22 @@ public final class Stats {
      * @return the text
      */
     public static String format(Object v, int decimals) {
+        return format(v, decimals, "-");
+    }
+
+    /**
+     * A figure for a report: {@code decimals} places, or {@code missing} when it is not a finite
+     * number.
+     *
+     * @param v the figure, a Number or null
+     * @param decimals places after the point
+     * @param missing what stands for a figure not measured ({@code n/a} in the Markdown reports)
+     * @return the text
+     */
+    public static String format(Object v, int decimals, String missing) {
         return v instanceof Number n && Double.isFinite(n.doubleValue())
                 ? String.format(java.util.Locale.ROOT, "%." + decimals + "f", n.doubleValue())
-                : "-";
+                : missing;
     }
 
     /** NaN and infinities are not JSON numbers: they become null. */

@@ -202,7 +202,7 @@ final class DemoReport {
         json.put("masks", masks());
         json.put("sendFailures", sendFailures);
         json.put("complete", complete());
-        json.put("miou", finiteOrNull(overallMiou));
+        json.put("miou", Stats.finite(overallMiou));
         json.put("publishSeconds", publishSeconds);
         json.put("followSeconds", followSeconds);
         List<Map<String, Object>> cameras = new ArrayList<>();
@@ -213,15 +213,15 @@ final class DemoReport {
             c.put("masks", r.counts().masks());
             c.put("missing", r.counts().missing());
             c.put("duplicates", r.counts().duplicates());
-            c.put("masksPerSecond", finiteOrNull(r.fps()));
+            c.put("masksPerSecond", Stats.finite(r.fps()));
             c.put("latencyP50Millis", r.latencyP50Millis());
             c.put("latencyP99Millis", r.latencyP99Millis());
-            c.put("meanModelMillis", finiteOrNull(r.segmentation().meanModelMillis()));
-            c.put("meanIterations", finiteOrNull(r.segmentation().meanIterations()));
+            c.put("meanModelMillis", Stats.finite(r.segmentation().meanModelMillis()));
+            c.put("meanIterations", Stats.finite(r.segmentation().meanIterations()));
             c.put("seeded", r.segmentation().seeded());
             c.put("resets", r.segmentation().resets());
             c.put("models", r.segmentation().models());
-            c.put("miou", finiteOrNull(r.miou()));
+            c.put("miou", Stats.finite(r.miou()));
             c.put("video", r.video());
             cameras.add(c);
         }
@@ -318,9 +318,7 @@ final class DemoReport {
                             r.segmentation().resets().isEmpty()
                                     ? "-"
                                     : r.segmentation().resets().toString(),
-                            Double.isNaN(r.miou())
-                                    ? "n/a"
-                                    : String.format(Locale.ROOT, "%.3f", r.miou()),
+                            Stats.format(r.miou(), 3, "n/a"),
                             r.segmentation().models().isEmpty()
                                     ? "-"
                                     : String.join(" → ", r.segmentation().models())));
@@ -337,9 +335,7 @@ final class DemoReport {
                                 : complete()
                                         ? "one mask for every frame"
                                         : "SOME FRAMES HAVE NO MASK",
-                        Double.isNaN(overallMiou)
-                                ? "n/a"
-                                : String.format(Locale.ROOT, "%.3f", overallMiou)));
+                        Stats.format(overallMiou, 3, "n/a")));
         return md.toString();
     }
 
@@ -382,10 +378,6 @@ final class DemoReport {
             md.append("![").append(png).append("](").append(png).append(")\n");
         }
         return md.toString();
-    }
-
-    private static Object finiteOrNull(double v) {
-        return Double.isFinite(v) ? v : null;
     }
 
     private static String relative(Path out, Path file) {

@@ -174,8 +174,8 @@ public record Replay(
                         mode.name(),
                         result.counts().frames(),
                         result.counts().complete() ? "" : " (INCOMPLETE)",
-                        fmt(result.quality().miou(), 4),
-                        fmt(result.quality().flicker().share(), 4),
+                        ReplayReport.num(result.quality().miou(), 4),
+                        ReplayReport.num(result.quality().flicker().share(), 4),
                         result.cost().modelMsMean(),
                         result.cost().fps());
             }
@@ -259,9 +259,5 @@ public record Replay(
             progress.printf(Locale.ROOT, format, args);
             progress.flush();
         }
-    }
-
-    private static String fmt(double v, int decimals) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "n/a";
     }
 }

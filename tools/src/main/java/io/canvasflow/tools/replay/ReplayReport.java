@@ -47,6 +47,56 @@ public final class ReplayReport {
 
     private static final List<Color> COLORS = Plots.PALETTE;
 
+    /**
+     * A headline ratio: a figure of one mode over the same figure of another.
+     *
+     * @param key its name in the JSON's {@code ratios}
+     * @param what the figure, for the Markdown
+     * @param a the mode above the line
+     * @param b the mode below it
+     * @param figure the figure
+     */
+    private record Ratio(
+            String key,
+            String what,
+            ReplayMode a,
+            ReplayMode b,
+            ToDoubleFunction<ModeResult> figure) {
+
+        double of(ReplayResult r) {
+            return r.ratio(a.name(), b.name(), figure);
+        }
+
+        /** The Markdown line, or nothing where the ratio was not measured. */
+        String line(ReplayResult r) {
+            double v = of(r);
+            return Double.isFinite(v)
+                    ? String.format(
+                            Locale.ROOT, "- %s of %s / %s: %.3f%n", what, a.name(), b.name(), v)
+                    : "";
+        }
+    }
+
+    /** The headline ratios, in the order the console, the Markdown and the JSON give them. */
+    private static final List<Ratio> RATIOS =
+            List.of(
+                    ratio("seeded2OverZero6Miou", "mIoU", res -> res.quality().miou()),
+                    ratio(
+                            "seeded2OverZero6ModelMs",
+                            "model ms per frame",
+                            res -> res.cost().modelMsMean()),
+                    ratio(
+                            "seeded2OverZero6Gflops",
+                            "GFLOPs per frame",
+                            res -> res.cost().gflopsMean()),
+                    ratio("seeded2OverZero6Fps", "end-to-end frames/s", res -> res.cost().fps()),
+                    new Ratio(
+                            "seeded2OverFeedForwardFlicker",
+                            "flicker",
+                            ReplayMode.SEEDED_2,
+                            ReplayMode.FEED_FORWARD,
+                            res -> res.quality().flicker().share()));
+
     private ReplayReport() {}
 
     /** Every file a report may have; a run writes the plots it has data for. */
@@ -129,24 +179,13 @@ public final class ReplayReport {
 
     /** The headline ratios and issue 6's bars, a few lines for the console. */
     public static String summary(ReplayResult r) {
-        String s = ReplayMode.SEEDED_2.name();
-        String z = ReplayMode.ZERO_6.name();
         StringBuilder sb = new StringBuilder();
         sb.append(
                 String.format(
                         Locale.ROOT,
                         "seeded-2 / zero-6: mIoU %s, model ms %s, GFLOPs %s, frames/s %s;"
                                 + " flicker seeded-2 / feed-forward %s%n",
-                        num(r.ratio(s, z, res -> res.quality().miou()), 3),
-                        num(r.ratio(s, z, res -> res.cost().modelMsMean()), 3),
-                        num(r.ratio(s, z, res -> res.cost().gflopsMean()), 3),
-                        num(r.ratio(s, z, res -> res.cost().fps()), 3),
-                        num(
-                                r.ratio(
-                                        s,
-                                        ReplayMode.FEED_FORWARD.name(),
-                                        res -> res.quality().flicker().share()),
-                                3)));
+                        RATIOS.stream().map(x -> num(x.of(r), 3)).toArray()));
         for (ReplayResult.Check c : r.checks()) {
             sb.append(
                     String.format(
@@ -178,14 +217,7 @@ public final class ReplayReport {
                         Runtime.getRuntime().availableProcessors()));
         sb.append(table(r)).append('\n');
         sb.append("## Ratios\n\n");
-        String s = ReplayMode.SEEDED_2.name();
-        String z = ReplayMode.ZERO_6.name();
-        String f = ReplayMode.FEED_FORWARD.name();
-        sb.append(ratioLine(r, "mIoU", s, z, res -> res.quality().miou()));
-        sb.append(ratioLine(r, "model ms per frame", s, z, res -> res.cost().modelMsMean()));
-        sb.append(ratioLine(r, "GFLOPs per frame", s, z, res -> res.cost().gflopsMean()));
-        sb.append(ratioLine(r, "end-to-end frames/s", s, z, res -> res.cost().fps()));
-        sb.append(ratioLine(r, "flicker", s, f, res -> res.quality().flicker().share()));
+        RATIOS.forEach(x -> sb.append(x.line(r)));
         sb.append('\n');
         List<ReplayResult.Check> checks = r.checks();
         if (!checks.isEmpty()) {
@@ -268,12 +300,9 @@ public final class ReplayReport {
         return sb.toString();
     }
 
-    private static String ratioLine(
-            ReplayResult r, String what, String a, String b, ToDoubleFunction<ModeResult> f) {
-        double v = r.ratio(a, b, f);
-        return Double.isFinite(v)
-                ? String.format(Locale.ROOT, "- %s of %s / %s: %.3f%n", what, a, b, v)
-                : "";
+    /** A ratio of seeded-2 over zero-6. */
+    private static Ratio ratio(String key, String what, ToDoubleFunction<ModeResult> figure) {
+        return new Ratio(key, what, ReplayMode.SEEDED_2, ReplayMode.ZERO_6, figure);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -321,35 +350,13 @@ public final class ReplayReport {
             o.put("modelMsP50", Stats.finite(x.cost().modelMsP50()));
             o.put("gflopsMean", Stats.finite(x.cost().gflopsMean()));
             o.put("fps", Stats.finite(x.cost().fps()));
-            o.put("latencyFrames", x.latency().frames());
-            o.put("latencyReceived", x.latency().received());
-            o.put("latencyComplete", x.latency().complete());
-            o.put("latencyRateFps", Stats.finite(x.latency().rateFps()));
-            o.put("latencyP50Ms", Stats.finite(x.latency().p50Ms()));
-            o.put("latencyP99Ms", Stats.finite(x.latency().p99Ms()));
+            x.latency().putInto(o);
             o.put("loadAverage", Stats.finite(x.cost().loadAverage()));
             modes.add(o);
         }
         m.put("modes", modes);
-        String s = ReplayMode.SEEDED_2.name();
-        String z = ReplayMode.ZERO_6.name();
         Map<String, Object> ratios = new LinkedHashMap<>();
-        ratios.put(
-                "seeded2OverZero6Miou", Stats.finite(r.ratio(s, z, res -> res.quality().miou())));
-        ratios.put(
-                "seeded2OverZero6ModelMs",
-                Stats.finite(r.ratio(s, z, res -> res.cost().modelMsMean())));
-        ratios.put(
-                "seeded2OverZero6Gflops",
-                Stats.finite(r.ratio(s, z, res -> res.cost().gflopsMean())));
-        ratios.put("seeded2OverZero6Fps", Stats.finite(r.ratio(s, z, res -> res.cost().fps())));
-        ratios.put(
-                "seeded2OverFeedForwardFlicker",
-                Stats.finite(
-                        r.ratio(
-                                s,
-                                ReplayMode.FEED_FORWARD.name(),
-                                res -> res.quality().flicker().share())));
+        RATIOS.forEach(x -> ratios.put(x.key(), Stats.finite(x.of(r))));
         m.put("ratios", ratios);
         List<Map<String, Object>> checks = new ArrayList<>();
         for (ReplayResult.Check c : r.checks()) {
@@ -517,7 +524,8 @@ public final class ReplayReport {
         return String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 
+    /** A figure for the console and the Markdown: {@code n/a} where it was not measured. */
     static String num(double v, int decimals) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "n/a";
+        return Stats.format(v, decimals, "n/a");
     }
 }

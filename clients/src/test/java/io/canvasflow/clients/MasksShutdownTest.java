@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.testsupport.CanvasFlowTopics;
 import io.canvasflow.testsupport.ChildJvm;
+import io.canvasflow.testsupport.ChildLog;
 import io.canvasflow.topology.CanvasFlowApp;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -170,11 +170,6 @@ class MasksShutdownTest {
     }
 
     private String log() {
-        try {
-            return "\n--- masks' output ---\n"
-                    + Files.readString(dir.resolve("masks.log"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "\n(no output: " + e + ")";
-        }
+        return ChildLog.text("masks' output", dir.resolve("masks.log"));
     }
 }

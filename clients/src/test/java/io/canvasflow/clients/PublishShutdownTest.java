@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.testsupport.ChildJvm;
+import io.canvasflow.testsupport.ChildLog;
 import io.canvasflow.testsupport.TopicReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,11 +77,6 @@ class PublishShutdownTest {
     }
 
     private String log() {
-        try {
-            return "\n--- publish's output ---\n"
-                    + Files.readString(dir.resolve("publish.log"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "\n(no output: " + e + ")";
-        }
+        return ChildLog.text("publish's output", dir.resolve("publish.log"));
     }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.testsupport.ChildJvm;
+import io.canvasflow.testsupport.ChildLog;
 import io.canvasflow.testsupport.TopicReader;
 import io.canvasflow.trainer.SquareFootage;
 import java.awt.Color;
 import java.awt.Rectangle;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,11 +152,6 @@ class LabelShutdownTest {
     }
 
     private String log() {
-        try {
-            return "\n--- label's output ---\n"
-                    + Files.readString(dir.resolve("label.log"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "\n(no output: " + e + ")";
-        }
+        return ChildLog.text("label's output", dir.resolve("label.log"));
     }
 }

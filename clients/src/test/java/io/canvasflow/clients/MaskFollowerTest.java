@@ -1,5 +1,6 @@
 package io.canvasflow.clients;
 
+import static io.canvasflow.testsupport.CommandAssertions.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -415,10 +416,7 @@ class MaskFollowerTest {
         Path file = Files.writeString(files.resolve("a-file"), "x");
 
         CommandRun out = masks("--duration", "10s", "--out", file.toString());
-        assertEquals(2, out.exit(), out.err());
-        assertTrue(
-                out.err().contains("'--out': " + file + " is a file; give a folder to write"),
-                out.err());
+        assertRefused(out, "'--out': " + file + " is a file; give a folder to write");
 
         CommandRun group = masks("--duration", "10s", "--group", " ");
         assertEquals(2, group.exit(), group.err());
@@ -430,10 +428,7 @@ class MaskFollowerTest {
         // --duration is declared once, in FollowOptions, for masks and view alike
         CommandRun run = masks("--duration", "0s");
 
-        assertEquals(2, run.exit(), run.err());
-        assertTrue(
-                run.err().contains("expected a duration longer than zero but found '0s'"),
-                run.err());
+        assertRefused(run, "expected a duration longer than zero but found '0s'");
     }
 
     @Test

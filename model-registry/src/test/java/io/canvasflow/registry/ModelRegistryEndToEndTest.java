@@ -1,5 +1,6 @@
 package io.canvasflow.registry;
 
+import static io.canvasflow.testsupport.CommandAssertions.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -252,10 +253,7 @@ class ModelRegistryEndToEndTest {
         assertTrue(assignments.out().contains("pattern:dock-.*"), assignments.out());
 
         CommandRun stillAssigned = models("remove", version);
-        assertEquals(2, stillAssigned.exit());
-        assertTrue(
-                stillAssigned.err().contains("is still assigned (pattern:dock-.*)"),
-                stillAssigned.err());
+        assertRefused(stillAssigned, "is still assigned (pattern:dock-.*)");
 
         assertEquals(0, models("unassign", "--camera-pattern", "dock-.*").exit());
         assertEquals(0, models("remove", version).exit());
@@ -292,28 +290,20 @@ class ModelRegistryEndToEndTest {
         assertEquals(1, missingDir.err().lines().count());
 
         CommandRun unpublished = models("assign", "--default", "--model", "never-published-1");
-        assertEquals(2, unpublished.exit());
-        assertTrue(
-                unpublished.err().contains("never-published-1 is not published"),
-                unpublished.err());
+        assertRefused(unpublished, "never-published-1 is not published");
 
         CommandRun badPattern = models("assign", "--camera-pattern", "cam-[", "--model", "x");
-        assertEquals(2, badPattern.exit());
-        assertTrue(badPattern.err().contains("is not a regular expression"), badPattern.err());
+        assertRefused(badPattern, "is not a regular expression");
 
         CommandRun twoScopes = models("assign", "--default", "--camera", "c", "--model", "x");
         assertEquals(2, twoScopes.exit());
 
         // a typo was a tombstone for nothing, "unassigned" and status 0
         CommandRun typo = models("unassign", "--camera", "typo-cam");
-        assertEquals(2, typo.exit(), typo.err());
-        assertTrue(
-                typo.err().contains("there is no assignment camera:typo-cam to remove"),
-                typo.err());
+        assertRefused(typo, "there is no assignment camera:typo-cam to remove");
 
         CommandRun unknown = models("remove", "never-published-2");
-        assertEquals(2, unknown.exit());
-        assertTrue(unknown.err().contains("is not on topic models"), unknown.err());
+        assertRefused(unknown, "is not on topic models");
     }
 
     @Test
@@ -393,8 +383,7 @@ class ModelRegistryEndToEndTest {
                         "both-models",
                         "--assignments-topic",
                         "forever-assignments");
-        assertEquals(2, both.exit(), both.err());
-        assertTrue(both.err().contains("has cleanup.policy=compact,delete"), both.err());
+        assertRefused(both, "has cleanup.policy=compact,delete");
     }
 
     @Test
@@ -493,8 +482,7 @@ class ModelRegistryEndToEndTest {
 
         // When it is published, the publisher checks the digest before sending anything
         CommandRun run = models("publish", copy.toString());
-        assertEquals(2, run.exit());
-        assertTrue(run.err().contains("it is corrupt or from another model"), run.err());
+        assertRefused(run, "it is corrupt or from another model");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.bench;
 
+import static io.canvasflow.testsupport.CommandAssertions.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,21 +226,17 @@ class ScaleBenchCommandTest {
     @Test
     void shouldRefuseABadRateInOneSentence() {
         CommandRun run = CommandRun.of(new ScaleBenchCommand(), "--rate", "0");
-        assertEquals(2, run.exit());
-        assertTrue(run.err().contains("--rate > 0"), run.err());
+        assertRefused(run, "--rate > 0");
     }
 
     @Test
     void shouldRefuseARestoreCountGivenTwiceInOneSentence() {
         CommandRun run = CommandRun.of(new ScaleBenchCommand(), "--restore", "10000,1000,10000");
-        assertEquals(2, run.exit());
-        assertTrue(
-                run.err()
-                        .contains(
-                                "expected --restore each camera count once (the resident set per"
-                                        + " camera is the line through different counts) but found"
-                                        + " [10000, 1000, 10000]"),
-                run.err());
+        assertRefused(
+                run,
+                "expected --restore each camera count once (the resident set per"
+                        + " camera is the line through different counts) but found"
+                        + " [10000, 1000, 10000]");
     }
 
     @Test
@@ -270,14 +267,11 @@ class ScaleBenchCommandTest {
     void shouldRefuseATakeoverOfOnePartitionInOneSentence() {
         // Given restores of one partition, which a second serve cannot take half of
         CommandRun run = CommandRun.of(new ScaleBenchCommand(), "--restore-partitions", "1");
-        assertEquals(2, run.exit());
-        assertTrue(
-                run.err()
-                        .contains(
-                                "expected --restore-partitions >= 2 for the take-over, in which a"
-                                        + " second serve takes half of them (or --no-takeover) but"
-                                        + " found 1"),
-                run.err());
+        assertRefused(
+                run,
+                "expected --restore-partitions >= 2 for the take-over, in which a"
+                        + " second serve takes half of them (or --no-takeover) but"
+                        + " found 1");
 
         // while without the take-over one partition passes the checks (and meets no broker)
         CommandRun alone =

@@ -1,5 +1,6 @@
 package io.canvasflow.tools.capacity;
 
+import static io.canvasflow.testsupport.CommandAssertions.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -285,8 +286,7 @@ class CapacityModelTest {
         // And the command says so in one line, exit 2
         CommandRun run =
                 CommandRun.of(new CapacityCommand(), "--cameras", "1000", "--partitions", "100");
-        assertEquals(2, run.exit());
-        assertTrue(run.err().contains("100 partitions keep at most 100 busy"), run.err());
+        assertRefused(run, "100 partitions keep at most 100 busy");
     }
 
     @Test
@@ -327,20 +327,15 @@ class CapacityModelTest {
         assertTrue(bad.err().contains("expected --utilisation in (0, 1] but found 1.5"), bad.err());
         Path text = Files.writeString(dir.resolve("text.json"), "{ not json");
         CommandRun notJson = CommandRun.of(new CapacityCommand(), "--measured", text.toString());
-        assertEquals(2, notJson.exit(), notJson.err());
-        assertTrue(
-                notJson.err().contains("--measured " + text + " is not bench scale's JSON"),
-                notJson.err());
+        assertRefused(notJson, "--measured " + text + " is not bench scale's JSON");
         assertEquals(1, notJson.errLines().size(), notJson.err());
         CommandRun jsonIntoAFolder = CommandRun.of(new CapacityCommand(), "--json", dir.toString());
-        assertEquals(2, jsonIntoAFolder.exit(), jsonIntoAFolder.err());
-        assertTrue(jsonIntoAFolder.err().contains("is a folder"), jsonIntoAFolder.err());
+        assertRefused(jsonIntoAFolder, "is a folder");
         assertFalse(jsonIntoAFolder.out().contains("instances"), "it ran before refusing");
         CommandRun missing =
                 CommandRun.of(
                         new CapacityCommand(), "--measured", dir.resolve("no.json").toString());
-        assertEquals(2, missing.exit());
-        assertTrue(missing.err().contains("no file at"), missing.err());
+        assertRefused(missing, "no file at");
     }
 
     @Test
@@ -367,9 +362,6 @@ class CapacityModelTest {
         }
         Path binary = Files.write(dir.resolve("photo.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8});
         CommandRun notText = CommandRun.of(new CapacityCommand(), "--measured", binary.toString());
-        assertEquals(2, notText.exit(), notText.err());
-        assertTrue(
-                notText.err().contains("--measured " + binary + " is not UTF-8 text"),
-                notText.err());
+        assertRefused(notText, "--measured " + binary + " is not UTF-8 text");
     }
 }

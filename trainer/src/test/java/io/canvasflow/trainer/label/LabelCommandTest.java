@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.label;
 
+import static io.canvasflow.testsupport.CommandAssertions.assertRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -567,12 +568,7 @@ class LabelCommandTest {
                         "2",
                         "--voc",
                         "x");
-        assertEquals(2, confidence.exit(), confidence.err());
-        assertTrue(
-                confidence
-                        .err()
-                        .contains("expected --min-confidence between 0 and 1 but found 2.0"),
-                confidence.err());
+        assertRefused(confidence, "expected --min-confidence between 0 and 1 but found 2.0");
 
         CommandRun size =
                 label(
@@ -584,12 +580,10 @@ class LabelCommandTest {
                         "axb",
                         "--voc",
                         "x");
-        assertEquals(2, size.exit(), size.err());
-        assertTrue(size.err().contains("--teacher-size expects WIDTHxHEIGHT"), size.err());
+        assertRefused(size, "--teacher-size expects WIDTHxHEIGHT");
 
         CommandRun both = label("--source", frames.toString(), "--voc", "x", "--to-topic", "t");
-        assertEquals(2, both.exit(), both.err());
-        assertTrue(both.err().contains("mutually exclusive"), both.err());
+        assertRefused(both, "mutually exclusive");
     }
 
     private CommandRun label(String... args) {

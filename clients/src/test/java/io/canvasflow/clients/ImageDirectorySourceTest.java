@@ -96,15 +96,11 @@ class ImageDirectorySourceTest {
         FrameSourceException e;
         try (ImageDirectorySource source = new ImageDirectorySource(dir)) {
             e =
-                    assertThrows(
-                            FrameSourceException.class,
-                            () -> {
-                                for (Optional<SourceFrame> f = source.next();
-                                        f.isPresent();
-                                        f = source.next()) {
-                                    widths.add(f.get().image().getWidth());
-                                    indices.add(f.get().index());
-                                }
+                    SourceFailures.readUntilItFails(
+                            source,
+                            frame -> {
+                                widths.add(frame.image().getWidth());
+                                indices.add(frame.index());
                             });
         }
 

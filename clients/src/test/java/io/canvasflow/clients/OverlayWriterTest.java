@@ -24,13 +24,10 @@ class OverlayWriterTest {
     @Test
     void shouldPlayAtTheRateThePublisherRecorded() throws Exception {
         // Given a 25 frames/s camera's first three overlays
-        try (OverlayWriter overlays = new OverlayWriter(dir, 0, new OverlayRenderer())) {
-            for (long s = 0; s < 3; s++) {
-                overlays.write(
-                        SourceRateTest.mask(s, 40 * s),
-                        SourceRateTest.frame(s, Map.of(PublishJob.META_FPS, "25")));
-            }
-        }
+        write(
+                new OverlayWriter(dir, 0, new OverlayRenderer()),
+                3,
+                Map.of(PublishJob.META_FPS, "25"));
 
         // Then its MP4 plays at 25 frames/s and holds all three
         assertEquals(List.of(25.0, 3L), rateAndFrames(dir.resolve("a.mp4")));
@@ -39,24 +36,17 @@ class OverlayWriterTest {
     @Test
     void shouldPlayAtTheCaptureTimesRateWhenNoneWasRecorded() throws Exception {
         // Given twelve overlays of frames captured 40 ms apart, without a recorded rate
-        try (OverlayWriter overlays = new OverlayWriter(dir, 0, new OverlayRenderer())) {
-            for (long s = 0; s < 12; s++) {
-                overlays.write(SourceRateTest.mask(s, 40 * s), SourceRateTest.frame(s, Map.of()));
-            }
-        }
+        write(new OverlayWriter(dir, 0, new OverlayRenderer()), 12, Map.of());
 
         assertEquals(List.of(25.0, 12L), rateAndFrames(dir.resolve("a.mp4")));
     }
 
     @Test
     void shouldKeepAFixedRateWhenGivenOne() throws Exception {
-        try (OverlayWriter overlays = new OverlayWriter(dir, 0, 4, new OverlayRenderer())) {
-            for (long s = 0; s < 2; s++) {
-                overlays.write(
-                        SourceRateTest.mask(s, 40 * s),
-                        SourceRateTest.frame(s, Map.of(PublishJob.META_FPS, "25")));
-            }
-        }
+        write(
+                new OverlayWriter(dir, 0, 4, new OverlayRenderer()),
+                2,
+                Map.of(PublishJob.META_FPS, "25"));
 
         assertEquals(List.of(4.0, 2L), rateAndFrames(dir.resolve("a.mp4")));
     }
@@ -139,6 +129,19 @@ class OverlayWriterTest {
             }
             assertEquals(videos.get("A"), again.videos().get("A"));
             assertEquals(videos.get("a"), again.videos().get("a"));
+        }
+    }
+
+    /**
+     * Writes the overlays of a camera's first {@code count} frames, captured 40 ms apart with this
+     * metadata, then closes the writer.
+     */
+    private static void write(OverlayWriter overlays, int count, Map<String, String> metadata)
+            throws Exception {
+        try (overlays) {
+            for (long s = 0; s < count; s++) {
+                overlays.write(SourceRateTest.mask(s, 40 * s), SourceRateTest.frame(s, metadata));
+            }
         }
     }
 

@@ -319,6 +319,14 @@ class PublishEndToEndTest {
     }
 
     /** A publisher to the test broker's topic, with the options given. */
+    /** Runs publish from the command line, against the test broker. */
+    private static CommandRun publish(String... args) {
+        List<String> all =
+                new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers()));
+        all.addAll(List.of(args));
+        return CommandRun.of(new PublishCommand(), all.toArray(String[]::new));
+    }
+
     private static FramePublisher publisher(
             Topic<String, Frame> topic, UnaryOperator<FramePublisher.Builder> options) {
         return options.apply(
@@ -400,10 +408,7 @@ class PublishEndToEndTest {
     void shouldWarnOnceWhenFramesAreLargerThanServeTakesByDefault() {
         // When a camera's frames are scaled beyond serve's default frame.max.pixels, 4096x4096
         CommandRun run =
-                CommandRun.of(
-                        new PublishCommand(),
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
+                publish(
                         "--topic",
                         "frames-cli",
                         "--camera",
@@ -452,10 +457,7 @@ class PublishEndToEndTest {
     @Test
     void shouldRefuseAMaxRequestSizeThatIsNoNumberInOneSentence() {
         CommandRun run =
-                CommandRun.of(
-                        new PublishCommand(),
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
+                publish(
                         "--topic",
                         "frames-big",
                         "--camera",

@@ -234,16 +234,7 @@ class ReconnectingSourceTest {
             assertInstanceOf(VideoFileSource.class, source);
 
             // When it is read
-            e =
-                    assertThrows(
-                            FrameSourceException.class,
-                            () -> {
-                                for (Optional<SourceFrame> f = source.next();
-                                        f.isPresent();
-                                        f = source.next()) {
-                                    indexes.add(f.get().index());
-                                }
-                            });
+            e = SourceFailures.readUntilItFails(source, frame -> indexes.add(frame.index()));
         }
 
         // Then the frames before the cut came, and the cut is said, not taken for the end

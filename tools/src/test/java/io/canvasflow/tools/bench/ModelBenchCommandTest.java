@@ -8,6 +8,7 @@ import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.model.TestModels;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.tools.common.Json;
 import java.io.ByteArrayOutputStream;
@@ -83,8 +84,9 @@ class ModelBenchCommandTest {
         // then runs from a zero canvas
         Path modelDir = dir.resolve("model");
         ModelSpec saved;
+        ModelSpec spec = TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 48);
         try (SegmentationModel model =
-                SegmentationModel.initialize(tinySpecTrainedFor(3), DeviceChoice.CPU)) {
+                SegmentationModel.initialize(TestModels.trainedFor(spec, 3), DeviceChoice.CPU)) {
             saved = model.save(modelDir);
         }
         Path json = dir.resolve("bench.json");
@@ -139,23 +141,6 @@ class ModelBenchCommandTest {
                                 ratio.get("zeroIterations")),
                         ratio.containsKey("msRatio") && ratio.containsKey("gflopsRatio"),
                         List.copyOf(out.keySet())));
-    }
-
-    /** An untrained tiny recurrent model of three classes for 64x48 frames. */
-    private static ModelSpec tinySpecTrainedFor(int iterations) {
-        return new ModelSpec(
-                ModelSpec.FORMAT_VERSION,
-                "test-rnn",
-                "unsaved",
-                new ModelSpec.Network(ModelType.RECURRENT, Architecture.tiny()),
-                List.of(
-                        new ModelSpec.ClassInfo("sky", "#87ceeb"),
-                        new ModelSpec.ClassInfo("road", "#505050"),
-                        new ModelSpec.ClassInfo("person", "#dc143c")),
-                new ModelSpec.InputSpec(
-                        64, 48, new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}),
-                new ModelSpec.Training(iterations, "random weights for tests", Map.of(), "now"),
-                null);
     }
 
     /** Runs bench model, and gives its exit status and what it wrote to stderr, stripped. */

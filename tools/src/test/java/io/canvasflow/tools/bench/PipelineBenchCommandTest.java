@@ -239,6 +239,17 @@ class PipelineBenchCommandTest {
                 Map.of());
     }
 
+    /** A complete round-1 phase on one intra-op thread, with the stage times it measured. */
+    private static PipelineBenchmark.Phase phase(
+            int streamThreads, double fps, Map<String, Double> stagesMs) {
+        return phase(
+                new PipelineBenchmark.Threads(streamThreads, Math.max(1, streamThreads), 1),
+                fps,
+                true,
+                1,
+                stagesMs);
+    }
+
     private static PipelineBenchmark.Phase phase(
             PipelineBenchmark.Threads threads,
             double fps,
@@ -285,18 +296,11 @@ class PipelineBenchCommandTest {
         // 1.2 ms a frame for its commits, and a probe whose commit took 5 ms (2 + 2 + 1); the
         // model 1 ms slower end to end
         PipelineBenchmark.Phase bare =
-                phase(
-                        new PipelineBenchmark.Threads(0, 1, 1),
-                        50,
-                        true,
-                        1,
-                        Map.of("backbone", 16.0, StageTimes.OTHER, 0.5));
+                phase(0, 50, Map.of("backbone", 16.0, StageTimes.OTHER, 0.5));
         PipelineBenchmark.Phase e2e =
                 phase(
-                        new PipelineBenchmark.Threads(1, 1, 1),
-                        45,
-                        true,
                         1,
+                        45,
                         Map.of(
                                 StageTimes.COMMIT_WAIT,
                                 1.2,
@@ -442,19 +446,8 @@ class PipelineBenchCommandTest {
         // Given a bare run of 50 f/s (20 ms a frame) whose stage timers came to 20.91 ms a frame,
         // leaving -0.91 ms for other, and an end-to-end run with 0.70 ms left
         PipelineBenchmark.Phase bare =
-                phase(
-                        new PipelineBenchmark.Threads(0, 1, 1),
-                        50,
-                        true,
-                        1,
-                        Map.of("backbone", 20.91, StageTimes.OTHER, -0.91));
-        PipelineBenchmark.Phase e2e =
-                phase(
-                        new PipelineBenchmark.Threads(1, 1, 1),
-                        40,
-                        true,
-                        1,
-                        Map.of("backbone", 24.3, StageTimes.OTHER, 0.7));
+                phase(0, 50, Map.of("backbone", 20.91, StageTimes.OTHER, -0.91));
+        PipelineBenchmark.Phase e2e = phase(1, 40, Map.of("backbone", 24.3, StageTimes.OTHER, 0.7));
         PipelineBenchmark.Result r = oneIntraOpResult(List.of(bare, e2e), Map.of());
 
         // When the stage table is printed

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -73,20 +74,11 @@ class DemoCommandTest {
     @Test
     void shouldStopCleanlyWhenInterruptedAndSaySoInItsReport() throws Exception {
         // Given a demo far from its end, its masks coming in
-        java.util.concurrent.atomic.AtomicInteger exit =
-                new java.util.concurrent.atomic.AtomicInteger(-1);
+        AtomicInteger exit = new AtomicInteger(-1);
         Thread running =
-                new Thread(
-                        () ->
-                                exit.set(
-                                        demo(
-                                                "--cameras",
-                                                "1",
-                                                "--frames",
-                                                "400",
-                                                "--view-port",
-                                                "0")));
-        running.start();
+                startDemo(
+                        exit,
+                        withOutAndModel("--cameras", "1", "--frames", "400", "--view-port", "0"));
         Path video = out.resolve("overlays").resolve("synthetic-0.mp4");
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (!Files.exists(video) || Files.size(video) < 50_000) {
@@ -117,22 +109,16 @@ class DemoCommandTest {
     void shouldLeaveNoEmptyReportFolderWhenStoppedEarly() throws Exception {
         // Given a demo without the live view writing to a folder that is not there yet
         Path report = out.resolve("not-yet/report");
-        java.util.concurrent.atomic.AtomicInteger exit =
-                new java.util.concurrent.atomic.AtomicInteger(-1);
+        AtomicInteger exit = new AtomicInteger(-1);
         Thread running =
-                new Thread(
-                        () ->
-                                exit.set(
-                                        new CommandLine(new DemoCommand())
-                                                .setOut(new PrintWriter(stdout, true))
-                                                .setErr(new PrintWriter(stderr, true))
-                                                .execute(
-                                                        "--out",
-                                                        report.toString(),
-                                                        "--model",
-                                                        ShippedModels.rnn().toString(),
-                                                        "--no-view")));
-        running.start();
+                startDemo(
+                        exit,
+                        List.of(
+                                "--out",
+                                report.toString(),
+                                "--model",
+                                ShippedModels.rnn().toString(),
+                                "--no-view"));
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (!Files.isDirectory(report)) {
             assertTrue(System.nanoTime() < deadline, stdout.toString());
@@ -282,10 +268,21 @@ class DemoCommandTest {
     }
 
     private int demo(String... args) {
+        return run(withOutAndModel(args));
+    }
+
+    private int run(List<String> args) {
         return new CommandLine(new DemoCommand())
                 .setOut(new PrintWriter(stdout, true))
                 .setErr(new PrintWriter(stderr, true))
-                .execute(withOutAndModel(args).toArray(String[]::new));
+                .execute(args.toArray(String[]::new));
+    }
+
+    /** Runs the demo on a thread of its own, which sets {@code exit} to its status at the end. */
+    private Thread startDemo(AtomicInteger exit, List<String> args) {
+        Thread running = new Thread(() -> exit.set(run(args)));
+        running.start();
+        return running;
     }
 
     /** {@code args} after --out (this test's folder) and --model (the shipped model). */

@@ -19,4 +19,16 @@ public final class CommandAssertions {
         assertEquals(2, run.exit(), run.err());
         assertTrue(run.err().contains(words), run.err());
     }
+
+    /**
+     * Asserts that the command refused to run in one sentence: exit status 2, and {@code stderr}
+     * alone on standard error, give or take the white space around it.
+     *
+     * @param run the run
+     * @param stderr the whole of standard error: {@code canvasflow train: ...}
+     */
+    public static void assertRefusedSaying(CommandRun run, String stderr) {
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(stderr, run.err().strip());
+    }
 }

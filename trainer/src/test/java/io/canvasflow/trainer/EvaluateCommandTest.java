@@ -1,6 +1,6 @@
 package io.canvasflow.trainer;
 
-import static io.canvasflow.trainer.Refused.assertRefused;
+import static io.canvasflow.testsupport.CommandAssertions.assertRefusedSaying;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +72,7 @@ class EvaluateCommandTest {
                         dir.resolve("report").toString());
 
         // Then the map's line is what it says, where it was found only after all the data
-        assertRefused(
+        assertRefusedSaying(
                 run,
                 "canvasflow evaluate: --class-map: Class map "
                         + map
@@ -93,7 +93,7 @@ class EvaluateCommandTest {
                         "--report",
                         dir.resolve("report").toString());
         // Then a capture-time gap for them is refused in one sentence
-        assertRefused(
+        assertRefusedSaying(
                 photos,
                 "canvasflow evaluate: --max-gap-ms is only for --data topic:NAME (a camera's"
                         + " numbered frames); leave it out with --data "
@@ -108,7 +108,7 @@ class EvaluateCommandTest {
                         "-1",
                         "--report",
                         dir.resolve("report").toString());
-        assertRefused(
+        assertRefusedSaying(
                 negative,
                 "canvasflow evaluate: expected --max-gap-ms >= 0 (0 for no limit) but found -1");
         assertFalse(Files.exists(dir.resolve("report")));

@@ -1,6 +1,6 @@
 package io.canvasflow.trainer;
 
-import static io.canvasflow.trainer.Refused.assertRefused;
+import static io.canvasflow.testsupport.CommandAssertions.assertRefusedSaying;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -189,7 +189,7 @@ class SpecialiseTest {
         // When it is evaluated on that footage without a class map
         CommandRun byName = evaluate(model, other);
         // Then the refusal says what to do, and nothing is written
-        assertRefused(
+        assertRefusedSaying(
                 byName,
                 "canvasflow evaluate: The labels' classes [object] are not classes of model "
                         + version
@@ -221,7 +221,7 @@ class SpecialiseTest {
                 Files.writeString(
                         dir.resolve("wrong.txt"), "background = background\nobject = car\n");
         CommandRun onto = evaluate(model, other, "--class-map", wrong.toString());
-        assertRefused(
+        assertRefusedSaying(
                 onto,
                 "canvasflow evaluate: Class map "
                         + wrong
@@ -236,7 +236,7 @@ class SpecialiseTest {
                         model.toString(),
                         "--class-map",
                         map.toString());
-        assertRefused(
+        assertRefusedSaying(
                 synthetic,
                 "canvasflow evaluate: --class-map is only for labelled data (voc:, cityscapes:,"
                         + " labelme: or topic:); leave it out with --data synthetic");
@@ -286,7 +286,7 @@ class SpecialiseTest {
         Path voc = voc(dir.resolve("voc"));
         Path map = Files.writeString(dir.resolve("map.txt"), "background = background\n");
         CommandRun run = trainTwoStepsOn(voc, dir.resolve("x"), "--class-map", map.toString());
-        assertRefused(
+        assertRefusedSaying(
                 run,
                 "canvasflow train: Class map "
                         + map
@@ -337,7 +337,7 @@ class SpecialiseTest {
                     assertFalse(run.out().contains("step"), args + ": " + run.out());
                 });
         CommandRun range = CommandRun.of(new EvaluateCommand(), "--range", "abc");
-        assertRefused(
+        assertRefusedSaying(
                 range,
                 "canvasflow evaluate: --range is only for --data topic:NAME (a camera's numbered"
                         + " frames); leave it out with --data synthetic");
@@ -369,7 +369,7 @@ class SpecialiseTest {
                         "5-9");
         // Then it refuses in one sentence before training (it trained on every photo and
         // recorded 5-9 as held out, which evaluate then scored on)
-        assertRefused(
+        assertRefusedSaying(
                 train,
                 "canvasflow train: --camera, --frames, --holdout are only for --data topic:NAME (a"
                         + " camera's numbered frames); leave them out with --data voc:"
@@ -387,7 +387,7 @@ class SpecialiseTest {
                         "gate",
                         "--report",
                         dir.resolve("report").toString());
-        assertRefused(
+        assertRefusedSaying(
                 evaluate,
                 "canvasflow evaluate: --range, --camera are only for --data topic:NAME (a camera's"
                         + " numbered frames); leave them out with --data labelme:"
@@ -413,7 +413,7 @@ class SpecialiseTest {
                         "--output",
                         dir.resolve("x").toString());
         // Then that is said before the data is read (it was said after the whole dataset)
-        assertRefused(
+        assertRefusedSaying(
                 wrongType,
                 "canvasflow train: --init "
                         + ff
@@ -422,7 +422,7 @@ class SpecialiseTest {
         assertFalse(wrongType.out().contains("Reading"), wrongType.out());
         // And so is a crop larger than the model's frames
         CommandRun bigCrop = fineTuneForAStep(ff, "--data", "voc:" + voc, "--crop", "128x96");
-        assertRefused(
+        assertRefusedSaying(
                 bigCrop,
                 "canvasflow train: --crop 128x96 does not fit in the 96x72 frames of the --init"
                         + " model "
@@ -432,7 +432,7 @@ class SpecialiseTest {
         // And a --frame other than the model's (fine-tuning on synthetic frames of 128x96 wrote a
         // model.json that said 96x72, the size serve then fed it)
         CommandRun otherFrame = fineTuneForAStep(ff, "--arch", "tiny", "--frame", "128x96");
-        assertRefused(
+        assertRefusedSaying(
                 otherFrame,
                 "canvasflow train: --frame 128x96 is not the 96x72 input of the --init model "
                         + ff

@@ -1,6 +1,6 @@
 package io.canvasflow.trainer;
 
-import static io.canvasflow.trainer.Refused.assertRefused;
+import static io.canvasflow.testsupport.CommandAssertions.assertRefusedSaying;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +42,7 @@ class TrainCommandTest {
 
         // Then it is refused before any training, and the model is as it was (it was replaced by
         // the new run without a word, the shipped models/rnn too)
-        assertRefused(
+        assertRefusedSaying(
                 again,
                 "canvasflow train: --output "
                         + m
@@ -54,7 +54,7 @@ class TrainCommandTest {
         // And --resume, with no checkpoint there to continue, is refused too: starting from the
         // first step would replace the finished model
         CommandRun resume = train("--steps", "1", "--resume", "-o", m.toString());
-        assertRefused(
+        assertRefusedSaying(
                 resume,
                 "canvasflow train: --resume found no checkpoint in --output "
                         + m
@@ -101,7 +101,7 @@ class TrainCommandTest {
 
         // When a run without --resume is asked to write there, Then it is refused
         CommandRun fresh = train("--steps", "3", "-o", m.toString());
-        assertRefused(
+        assertRefusedSaying(
                 fresh,
                 "canvasflow train: --output "
                         + m
@@ -143,7 +143,7 @@ class TrainCommandTest {
 
         // Then it is refused in one sentence and the finished model is as it was (it trained
         // step 3 again from the checkpoint and replaced the model with another version, exit 0)
-        assertRefused(
+        assertRefusedSaying(
                 again,
                 "canvasflow train: --output "
                         + m
@@ -264,7 +264,7 @@ class TrainCommandTest {
 
         // When it is fine-tuned into its own folder, Then that is refused
         CommandRun refused = train("--init", m.toString(), "--steps", "1", "-o", m.toString());
-        assertRefused(
+        assertRefusedSaying(
                 refused,
                 "canvasflow train: --init and --output are the same folder, "
                         + m

@@ -38,16 +38,11 @@ public final class ImageDirectorySource implements FrameSource {
     private final double fps;
     private int index;
     private boolean closed;
-    private final Throttle unreadableSaid = new Throttle(Throttle.MINUTE);
-    private final Throttle damagedSaid = new Throttle(Throttle.MINUTE);
-    private int unreadable;
+    private final Tally unreadable = new Tally();
+    private final Tally damaged = new Tally();
 
     /** Whether the end of the folder has said what was skipped. */
     private boolean skipsSaid;
-
-    private String firstUnreadable;
-    private int damaged;
-    private String firstDamaged;
 
     /** The first image, decoded at open and given by the first {@link #next()}; then null. */
     private BufferedImage first;
@@ -158,39 +153,31 @@ public final class ImageDirectorySource implements FrameSource {
 
     @Override
     public String skippedUnreadable() {
-        return unreadable == 0
+        return unreadable.count == 0
                 ? null
                 : String.format(
                         "%d of the %d images in %s could not be read and were skipped, the first %s",
-                        unreadable, files.size(), directory, firstUnreadable);
+                        unreadable.count, files.size(), directory, unreadable.first);
     }
 
     private void unreadable(Path file, String why) {
-        unreadable++;
-        if (firstUnreadable == null) {
-            firstUnreadable = file.getFileName() + " (" + why + ")";
-        }
-        if (unreadableSaid.due()) {
+        if (unreadable.add(file, why)) {
             LOG.warn(
                     "could not read the image {} ({}); skipped, {} so far, the folder goes on",
                     file,
                     why,
-                    unreadable);
+                    unreadable.count);
         }
     }
 
     private void damaged(Path file, String warning) {
-        damaged++;
-        if (firstDamaged == null) {
-            firstDamaged = file.getFileName() + " (" + warning + ")";
-        }
-        if (damagedSaid.due()) {
+        if (damaged.add(file, warning)) {
             LOG.warn(
                     "the image {} is damaged ({}); sent as decoded, its missing part grey; {} so"
                             + " far",
                     file,
                     warning,
-                    damaged);
+                    damaged.count);
         }
     }
 
@@ -206,15 +193,31 @@ public final class ImageDirectorySource implements FrameSource {
 
     @Override
     public void close() {
-        if (!closed && damaged > 0) {
+        if (!closed && damaged.count > 0) {
             LOG.warn(
                     "{} of the images read from {} were damaged and sent as decoded, the first {}",
-                    damaged,
+                    damaged.count,
                     directory,
-                    firstDamaged);
+                    damaged.first);
         }
         closed = true;
         first = null;
+    }
+
+    /** The images of one kind of trouble: how many, the first, and whether a WARN is due. */
+    private static final class Tally {
+        private final Throttle said = new Throttle(Throttle.MINUTE);
+        private int count;
+        private String first;
+
+        /** Counts an image; true when its WARN is due (the first, then once a minute). */
+        boolean add(Path file, String why) {
+            count++;
+            if (first == null) {
+                first = file.getFileName() + " (" + why + ")";
+            }
+            return said.due();
+        }
     }
 
     private static boolean isImage(Path file) {

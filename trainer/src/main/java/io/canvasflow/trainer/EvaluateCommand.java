@@ -47,7 +47,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--model",
             paramLabel = "DIR",
-            description = "Model directory to evaluate (default: the shipped models/rnn).")
+            description =
+                    "Recurrent model directory to evaluate (default: the shipped models/rnn; a"
+                            + " feed-forward model, one pass, is scored only as --baseline).")
     Path model;
 
     @Option(
@@ -184,7 +186,23 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (unwritable != null) {
                 throw new IllegalArgumentException(unwritable);
             }
-            return LabelledSources.SYNTHETIC.equals(data) ? synthetic() : footage();
+            boolean synthetic = LabelledSources.SYNTHETIC.equals(data);
+            // before any data is read or anything written: each place takes one type of model
+            EvaluatedTypes.refuse(
+                    EvaluatedTypes.modelProblem(
+                            SegmentationModel.readSpec(model),
+                            "--model " + model,
+                            synthetic
+                                    ? EvaluatedTypes.SYNTHETIC_MODEL_INSTEAD
+                                    : EvaluatedTypes.FOOTAGE_MODEL_INSTEAD));
+            if (synthetic && !"none".equals(baseline)) {
+                EvaluatedTypes.refuse(
+                        EvaluatedTypes.baselineProblem(
+                                SegmentationModel.readSpec(Path.of(baseline)),
+                                "--baseline " + baseline,
+                                EvaluatedTypes.BASELINE_INSTEAD));
+            }
+            return synthetic ? synthetic() : footage();
         } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
             System.err.println("canvasflow evaluate: " + e.getMessage());
             return 2;
@@ -342,13 +360,30 @@ public final class EvaluateCommand implements Callable<Integer> {
             Evaluator.Report report,
             Samples samples) {}
 
-    /** Runs the evaluation on the synthetic test split. */
+    /**
+     * Runs the evaluation on the synthetic test split.
+     *
+     * @throws IllegalArgumentException in one sentence, where {@code modelDir} is a feed-forward
+     *     model or {@code baselineDir} a recurrent one ({@link EvaluatedTypes})
+     */
     public static Evaluation run(
             Path modelDir,
             Path baselineDir,
             int sequenceCount,
             int framesPerSequence,
             int maxIterations) {
+        EvaluatedTypes.refuse(
+                EvaluatedTypes.modelProblem(
+                        SegmentationModel.readSpec(modelDir),
+                        "modelDir " + modelDir,
+                        EvaluatedTypes.RUN_MODEL_INSTEAD));
+        if (baselineDir != null) {
+            EvaluatedTypes.refuse(
+                    EvaluatedTypes.baselineProblem(
+                            SegmentationModel.readSpec(baselineDir),
+                            "baselineDir " + baselineDir,
+                            EvaluatedTypes.RUN_BASELINE_INSTEAD));
+        }
         try (SegmentationModel rnn = SegmentationModel.load(modelDir);
                 SegmentationModel ff =
                         baselineDir == null ? null : SegmentationModel.load(baselineDir)) {

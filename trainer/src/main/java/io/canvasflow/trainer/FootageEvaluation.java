@@ -58,6 +58,8 @@ public record FootageEvaluation(
      * @param maxGapMs the seeded run starts again from a zero canvas after a larger capture-time
      *     gap between consecutive frames, as serve does after {@code canvas.max.gap.ms}; 0 for no
      *     limit; no matter for frames without capture times
+     * @throws IllegalArgumentException in one sentence, where {@code model} is feed-forward: it has
+     *     no iterations, and its seeded figures would pass by default ({@link EvaluatedTypes})
      */
     public static FootageEvaluation run(
             SegmentationModel model,
@@ -65,6 +67,11 @@ public record FootageEvaluation(
             ClassMapping mapping,
             int maxIterations,
             long maxGapMs) {
+        EvaluatedTypes.refuse(
+                EvaluatedTypes.modelProblem(
+                        model.spec(),
+                        "model " + model.spec().version(),
+                        EvaluatedTypes.FOOTAGE_RUN_INSTEAD));
         LabelledData data = labelled.mapped(mapping);
         int full = model.spec().defaultFullIterations();
         int firstFrame = EvaluationReport.firstFrameIterations(maxIterations, full);

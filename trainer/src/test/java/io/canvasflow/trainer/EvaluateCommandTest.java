@@ -3,8 +3,12 @@ package io.canvasflow.trainer;
 import static io.canvasflow.testsupport.CommandAssertions.assertRefusedSaying;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.testsupport.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code canvasflow evaluate}'s options: what each kind of data takes, and its help. */
+/**
+ * {@code canvasflow evaluate}'s options: what each kind of data takes, the type of model each place
+ * takes, and its help.
+ */
 class EvaluateCommandTest {
 
     @TempDir Path dir;
@@ -112,6 +119,94 @@ class EvaluateCommandTest {
                 negative,
                 "canvasflow evaluate: expected --max-gap-ms >= 0 (0 for no limit) but found -1");
         assertFalse(Files.exists(dir.resolve("report")));
+    }
+
+    @Test
+    void shouldRefuseAFeedForwardModelAndARecurrentBaselineBeforeWritingAnything()
+            throws Exception {
+        // Given an untrained tiny recurrent model and a tiny feed-forward one, saved
+        Path rnn = saved(EvaluationReportTest.tinySpec(), "rnn");
+        Path ff = saved(EvaluationReportTest.tinyFeedForwardSpec(), "ff");
+        Path report = dir.resolve("report");
+        String synthetic = "--sequences 1 --frames 1 --max-iterations 2 --report " + report;
+        Map<String, String> refusals =
+                Map.of(
+                        // a feed-forward model, whose "iterations" would be one pass charged again
+                        // and again, with seeded bars passed by default
+                        "--model " + ff + " --baseline none " + synthetic,
+                        "--model "
+                                + ff
+                                + " is a feed-forward model, which runs one pass a frame and has"
+                                + " no iterations to evaluate; give a recurrent model as --model,"
+                                + " and this one as --baseline to score it beside it",
+                        // the same on labelled footage (which is not even there: the model is
+                        // refused before anything is read)
+                        "--model "
+                                + ff
+                                + " --data voc:"
+                                + dir.resolve("voc")
+                                + " --report "
+                                + report,
+                        "--model "
+                                + ff
+                                + " is a feed-forward model, which runs one pass a frame and has"
+                                + " no iterations to evaluate; give a recurrent model as --model"
+                                + " (a feed-forward model is scored only as --baseline, on the"
+                                + " synthetic test split)",
+                        // a recurrent baseline, whose first iteration would be the ff row
+                        "--model " + rnn + " --baseline " + rnn + " " + synthetic,
+                        "--baseline "
+                                + rnn
+                                + " is a recurrent model, whose first iteration would be reported"
+                                + " as the feed-forward baseline; give a feed-forward model as"
+                                + " --baseline (the shipped models/ff by default), or none");
+        refusals.forEach(
+                (args, sentence) -> {
+                    // When evaluate is given it
+                    CommandRun run = CommandRun.of(new EvaluateCommand(), args.split(" "));
+                    // Then it refuses in one sentence, and writes no report
+                    assertRefusedSaying(run, "canvasflow evaluate: " + sentence);
+                    assertFalse(Files.exists(report), args);
+                });
+    }
+
+    @Test
+    void shouldRefuseTheWrongTypesThroughTheJavaApiToo() throws Exception {
+        // Given an untrained tiny recurrent model and a tiny feed-forward one, saved
+        Path rnn = saved(EvaluationReportTest.tinySpec(), "rnn");
+        Path ff = saved(EvaluationReportTest.tinyFeedForwardSpec(), "ff");
+        // When each is given in the other's place
+        IllegalArgumentException model =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> EvaluateCommand.run(ff, null, 1, 1, 2));
+        IllegalArgumentException baseline =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> EvaluateCommand.run(rnn, rnn, 1, 1, 2));
+        // Then each is refused in one sentence that names the parameter
+        assertEquals(
+                List.of(
+                        "modelDir "
+                                + ff
+                                + " is a feed-forward model, which runs one pass a frame and has"
+                                + " no iterations to evaluate; give a recurrent model as"
+                                + " modelDir, and this one as baselineDir to score it beside it",
+                        "baselineDir "
+                                + rnn
+                                + " is a recurrent model, whose first iteration would be reported"
+                                + " as the feed-forward baseline; give a feed-forward model as"
+                                + " baselineDir, or null"),
+                List.of(model.getMessage(), baseline.getMessage()));
+    }
+
+    /** {@code spec}'s untrained model, saved in the folder {@code name}. */
+    private Path saved(ModelSpec spec, String name) throws Exception {
+        Path to = dir.resolve(name);
+        try (SegmentationModel model = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {
+            model.save(to);
+        }
+        return to;
     }
 
     @Test

@@ -372,6 +372,20 @@ class EvaluationReportTest {
                 null);
     }
 
+    /** {@link #tinySpec()} as an untrained tiny feed-forward model (one pass, 0 iterations). */
+    static ModelSpec tinyFeedForwardSpec() {
+        ModelSpec rnn = tinySpec();
+        return new ModelSpec(
+                rnn.formatVersion(),
+                "test-ff",
+                rnn.version(),
+                new ModelSpec.Network(ModelType.FEED_FORWARD, Architecture.tiny()),
+                rnn.classes(),
+                rnn.input(),
+                new ModelSpec.Training(0, "test", Map.of(), "2024-01-01T00:00:00Z"),
+                null);
+    }
+
     /** A frame of random pixels labelled sky above, road left and car right below. */
     static LabeledFrame randomFrame(int w, int h, Random random) {
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

@@ -2,6 +2,7 @@ package io.canvasflow.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -171,6 +172,33 @@ class FootageEvaluationTest {
         JsonObject json = JsonParser.parseString(e.json()).getAsJsonObject();
         return List.of(
                 json.get("zeroIterations").getAsInt(), json.get("referenceIterations").getAsInt());
+    }
+
+    @Test
+    void shouldRefuseAFeedForwardModelWhichHasNoIterationsToScore() {
+        // Given an untrained tiny feed-forward model, whose head ignores the canvas, and a
+        // camera's 3 consecutive frames
+        LabelledData data = oneCamera(7, new long[] {0, 40, 80});
+        try (SegmentationModel model =
+                SegmentationModel.initialize(
+                        EvaluationReportTest.tinyFeedForwardSpec(), DeviceChoice.CPU)) {
+            ClassMapping same = ModelClassMapping.of(model.spec(), data.classes(), null);
+            // When it is scored
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> FootageEvaluation.run(model, data, same, 3, 0));
+            // Then it is refused in one sentence, instead of a curve of the same pass charged
+            // 1..3 times and a seeded ratio of 1 by default
+            assertEquals(
+                    "model "
+                            + model.spec().version()
+                            + " is a feed-forward model, which runs one pass a frame and has no"
+                            + " iterations to evaluate; score a recurrent model (a feed-forward"
+                            + " model is scored only as the baseline, on the synthetic test"
+                            + " split)",
+                    e.getMessage());
+        }
     }
 
     @Test

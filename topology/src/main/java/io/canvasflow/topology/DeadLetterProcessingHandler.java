@@ -29,7 +29,7 @@ public final class DeadLetterProcessingHandler extends DeadLetterHandler
     @Override
     public Response handleError(
             ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (exception instanceof KafkaException && !(exception instanceof SerializationException)) {
+        if (failsTheThread(exception)) {
             LOG.error(
                     "processing failed at {}-{} offset {} in {}; failing the stream thread",
                     context.topic(),
@@ -74,5 +74,14 @@ public final class DeadLetterProcessingHandler extends DeadLetterHandler
                         settings.config().dlqOriginalMaxBytes(),
                         System.currentTimeMillis());
         return Response.resume(List.of(DeadLetters.record(settings.dlqTopic(), letter)));
+    }
+
+    /**
+     * Whether an exception fails the stream thread rather than its record: a Kafka or state-store
+     * failure, which is not the record's fault; a serialization failure is.
+     */
+    static boolean failsTheThread(Exception exception) {
+        return exception instanceof KafkaException
+                && !(exception instanceof SerializationException);
     }
 }

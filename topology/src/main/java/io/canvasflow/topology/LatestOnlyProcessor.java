@@ -32,10 +32,10 @@ import org.apache.kafka.streams.state.Stores;
  * consumes a whole poll's worth of records, so under a backlog every camera's older frames are
  * skipped and only its newest is segmented; without a backlog every frame is segmented, one
  * punctuation late. The pending store is logged like the canvas store, so a pending frame survives
- * a crash or rebalance and still gets exactly one MaskEvent. A pending frame is stored with its
- * source partition and offset in its metadata ({@link DeadLetterSink#withSource}), so that a frame
- * whose pixels turn out not to decode at the drain is dead-lettered with the position it was read
- * from.
+ * a crash or rebalance and still gets exactly one MaskEvent. A pending frame is stored with the
+ * rest of its record in its metadata ({@link ParkedFrame}): its mask event, or its skipped event,
+ * carries the record's timestamp and headers as in every-frame mode, and a frame whose pixels turn
+ * out not to decode at the drain is dead-lettered with the position it was read from.
  *
  * <p>A drain is bounded: the thread's tasks share about a second a round ({@link DrainScheduler}),
  * so that a thread with more cameras than time still commits well within its transaction timeout;
@@ -99,15 +99,14 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         if (!newer && waiting.getSequence() == frame.getSequence()) {
             core.duplicate(frame.getCameraId());
         } else if (!newer) {
-            core.skip(context(), record.key(), frame);
+            core.skip(context(), record);
         } else {
             if (waiting != null) {
-                core.skip(context(), record.key(), waiting);
+                core.skipParked(context(), record.key(), waiting);
             }
-            // Kept with where it was read from, which a dead letter written at the drain names.
-            pending.put(
-                    frame.getCameraId(),
-                    DeadLetterSink.withSource(frame, context().recordMetadata()));
+            // Kept with the rest of its record: its mask event carries the record's timestamp and
+            // headers, and its dead letter the position it was read from.
+            pending.put(frame.getCameraId(), ParkedFrame.park(record, context().recordMetadata()));
             slot.waiting(true);
         }
     }
@@ -140,9 +139,10 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         while (served < due.size() && slot.mayServe()) {
             KeyValue<String, Frame> entry = due.get((first + served) % due.size());
             long start = slot.now();
+            core.segmentParked(context(), entry.key, entry.value);
+            // deleted once it has its event, a mask or a dead letter: a failure that fails the
+            // stream thread first leaves it pending for the thread that replaces this one
             pending.delete(entry.key);
-            long timestamp = entry.value.getCaptureTimestamp().toEpochMilli();
-            core.segment(context(), new Record<>(entry.key, entry.value, timestamp));
             slot.served(start);
             lastServed = entry.key;
             served++;

@@ -46,7 +46,7 @@ final class SegmentationCore {
             LongSupplier clock) {
         this.config = config;
         this.segmenter = new CanvasSegmenter(config, models, clock);
-        this.deadLetters = new DeadLetterSink(config, metrics);
+        this.deadLetters = new DeadLetterSink(config, metrics, clock);
         this.metrics = metrics;
         this.lag = new LagWatch(config);
     }
@@ -92,24 +92,42 @@ final class SegmentationCore {
     }
 
     /**
-     * Emits the event of a frame a newer one superseded (latest-only mode), dated at its capture.
+     * Emits the skipped event of the frame being processed, older than its camera's pending one
+     * (latest-only mode), on the frame's record: its key, timestamp and headers.
      */
-    void skip(ProcessorContext<String, SpecificRecord> context, String camera, Frame frame) {
-        MaskEvent event = segmenter.skipped(frame);
-        long timestamp = frame.getCaptureTimestamp().toEpochMilli();
-        Record<String, SpecificRecord> masked = new Record<>(camera, event, timestamp);
+    void skip(ProcessorContext<String, SpecificRecord> context, Record<String, Frame> record) {
+        skip(context, record, deadLetters.current(context));
+    }
+
+    /**
+     * Emits the skipped event of a pending frame a newer one replaced (latest-only mode), on the
+     * record it arrived in, as if it were being processed.
+     *
+     * @param context the processor's context
+     * @param camera its camera, its record's key
+     * @param parked the frame as {@link ParkedFrame#park} kept it
+     */
+    void skipParked(ProcessorContext<String, SpecificRecord> context, String camera, Frame parked) {
+        ParkedFrame.Restored frame = ParkedFrame.restore(camera, parked);
+        skip(context, frame.record(), deadLetters.of(frame));
+    }
+
+    private void skip(
+            ProcessorContext<String, SpecificRecord> context,
+            Record<String, Frame> record,
+            DeadLetterSink.Source source) {
+        MaskEvent event = segmenter.skipped(record.value());
+        Record<String, SpecificRecord> masked = record.withValue(event);
         String tooLarge = MaskRoom.tooLarge(event, masked.headers(), config);
         if (tooLarge != null) {
-            // no class map, but a model's names can be long: its frame takes the event's place
-            deadLetters.send(
-                    context,
-                    new Record<>(camera, frame, timestamp),
-                    DeadLetterReason.PROCESSING_ERROR,
-                    tooLarge);
+            // no class map, but a model's names and the headers can be long: its frame takes the
+            // event's place
+            deadLetters.send(context, record, source, DeadLetterReason.PROCESSING_ERROR, tooLarge);
             return;
         }
-        context.forward(masked, CanvasFlowTopology.MASKS_SINK);
+        // counted first: a failure in the counting then takes the frame's event, not a second one
         metrics.mask(event);
+        context.forward(masked, CanvasFlowTopology.MASKS_SINK);
     }
 
     /** Counts a redelivered frame that is not segmented again. */
@@ -118,7 +136,8 @@ final class SegmentationCore {
     }
 
     /**
-     * Validates an arriving frame from its fields and image header only.
+     * Validates an arriving frame from its fields and image header only, and that its record's
+     * headers fit a pending frame ({@link ParkedFrame#checkHeaders}).
      *
      * @return false when the frame was refused and dead-lettered
      */
@@ -129,6 +148,7 @@ final class SegmentationCore {
                         DeadLetterReason.NOT_A_FRAME, "the record has no value");
             }
             segmenter.validate(record.key(), record.value());
+            ParkedFrame.checkHeaders(record.headers());
             recordPartition(context, record.value().getCameraId());
             return true;
         } catch (InvalidFrameException e) {
@@ -149,11 +169,71 @@ final class SegmentationCore {
 
     /** Decodes and segments a frame, stores its canvas and forwards its mask to the masks sink. */
     void segment(ProcessorContext<String, SpecificRecord> context, Record<String, Frame> record) {
+        Segmented segmented = prepare(context, record, deadLetters.current(context));
+        if (segmented != null) {
+            emit(context, segmented);
+        }
+    }
+
+    /**
+     * Segments a pending frame at latest-only's drain, on the record it arrived in. A punctuation
+     * has no source record, so the backstop handler could not dead-letter the frame with its bytes
+     * and position: a failure before its mask is forwarded dead-letters it here, with its own. One
+     * that fails the stream thread propagates; the caller deletes the pending frame only after this
+     * returns, so it stays pending for the thread that replaces this one.
+     *
+     * @param context the processor's context
+     * @param camera its camera, its record's key
+     * @param parked the frame as {@link ParkedFrame#park} kept it
+     */
+    void segmentParked(
+            ProcessorContext<String, SpecificRecord> context, String camera, Frame parked) {
+        ParkedFrame.Restored frame = ParkedFrame.restore(camera, parked);
+        Segmented segmented;
+        try {
+            segmented = prepare(context, frame.record(), deadLetters.of(frame));
+        } catch (RuntimeException e) {
+            if (DeadLetterProcessingHandler.failsTheThread(e)) {
+                throw e;
+            }
+            deadLetters.send(
+                    context,
+                    frame.record(),
+                    deadLetters.of(frame),
+                    DeadLetterReason.PROCESSING_ERROR,
+                    e.toString());
+            return;
+        }
+        if (segmented != null) {
+            emit(context, segmented);
+        }
+    }
+
+    /**
+     * A segmented frame's mask event on its frame's record, and the time its canvas-store read and
+     * write took.
+     */
+    private record Segmented(Record<String, SpecificRecord> masked, long storeNanos) {}
+
+    /**
+     * Decodes and segments a frame, stores its canvas and counts its mask; a bad frame is
+     * dead-lettered.
+     *
+     * @return its mask, to forward; null when the frame was dead-lettered or a duplicate
+     */
+    private Segmented prepare(
+            ProcessorContext<String, SpecificRecord> context,
+            Record<String, Frame> record,
+            DeadLetterSink.Source source) {
         Frame frame = record.value();
         if (frame == null) {
             deadLetters.send(
-                    context, record, DeadLetterReason.NOT_A_FRAME, "the record has no value");
-            return;
+                    context,
+                    record,
+                    source,
+                    DeadLetterReason.NOT_A_FRAME,
+                    "the record has no value");
+            return null;
         }
         CanvasSegmenter.Outcome outcome;
         long decodeNanos;
@@ -173,40 +253,48 @@ final class SegmentationCore {
             storeNanos = System.nanoTime() - getStart;
             outcome = segmenter.segment(frame, image, stored, readable);
         } catch (InvalidFrameException e) {
-            deadLetters.send(context, record, e.reason(), e.getMessage());
-            return;
+            deadLetters.send(context, record, source, e.reason(), e.getMessage());
+            return null;
         } catch (RuntimeException e) {
             if (e instanceof KafkaException) {
                 throw e;
             }
-            deadLetters.send(context, record, DeadLetterReason.PROCESSING_ERROR, e.toString());
-            return;
+            deadLetters.send(
+                    context, record, source, DeadLetterReason.PROCESSING_ERROR, e.toString());
+            return null;
         }
         if (outcome.mask() == null) {
             duplicate(frame.getCameraId());
-            return;
+            return null;
         }
         long putStart = System.nanoTime();
         if (outcome.newState() != null) {
             canvases.put(frame.getCameraId(), outcome.newState());
         }
+        storeNanos += System.nanoTime() - putStart;
         String tooLarge = MaskRoom.tooLarge(outcome.mask(), record.headers(), config);
         if (tooLarge != null) {
             // segmented, and its canvas kept; but the broker would refuse its mask, and fail
             // every stream thread that wrote it
-            deadLetters.send(context, record, DeadLetterReason.PROCESSING_ERROR, tooLarge);
-            return;
+            deadLetters.send(context, record, source, DeadLetterReason.PROCESSING_ERROR, tooLarge);
+            return null;
         }
-        long produceStart = System.nanoTime();
-        context.forward(record.withValue(outcome.mask()), CanvasFlowTopology.MASKS_SINK);
-        long produceNanos = System.nanoTime() - produceStart;
+        // counted before it is forwarded: a failure in the counting then takes the frame's event
+        // (a dead letter), where after it would add a second event to its mask
         metrics.mask(outcome.mask());
         metrics.stages(decodeNanos, outcome.stages());
-        metrics.storedAndProduced(storeNanos + produceStart - putStart, produceNanos);
         recordPartition(context, frame.getCameraId());
         lag.check(
                 frame.getCameraId(),
                 outcome.mask().getEndToEndLatencyMillis(),
                 outcome.mask().getProcessedTimestamp().toEpochMilli());
+        return new Segmented(record.withValue(outcome.mask()), storeNanos);
+    }
+
+    /** Forwards a segmented frame's mask to the masks sink, timing the hand-over. */
+    private void emit(ProcessorContext<String, SpecificRecord> context, Segmented segmented) {
+        long produceStart = System.nanoTime();
+        context.forward(segmented.masked(), CanvasFlowTopology.MASKS_SINK);
+        metrics.storedAndProduced(segmented.storeNanos(), System.nanoTime() - produceStart);
     }
 }

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.StoreNames;
+import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
@@ -18,9 +20,19 @@ import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
 import io.canvasflow.testsupport.Bytes;
 import io.canvasflow.topology.TopologyHarness.Seen;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,6 +193,218 @@ class LatestOnlyTopologyTest {
             assertArrayEquals(
                     AvroSerdes.frame().serialize(corrupt), Bytes.of(letter.getOriginalValue()));
             assertEquals(List.of(reset("cam-a", 1, 6, ResetReason.FIRST_FRAME)), t.seen());
+        }
+    }
+
+    /** What a test checks of a mask record besides its event: its key, headers and timestamp. */
+    record OnRecord(String key, long sequence, boolean skipped, List<String> headers, long ts) {
+
+        static OnRecord of(TestRecord<String, MaskEvent> r) {
+            return new OnRecord(
+                    r.key(),
+                    r.value().getSequence(),
+                    r.value().getSkipped(),
+                    headerList(r.headers()),
+                    r.timestamp());
+        }
+    }
+
+    private static List<String> headerList(Headers headers) {
+        List<String> out = new ArrayList<>();
+        headers.forEach(
+                h ->
+                        out.add(
+                                h.key()
+                                        + "="
+                                        + (h.value() == null
+                                                ? "null"
+                                                : new String(h.value(), StandardCharsets.UTF_8))));
+        return out;
+    }
+
+    /** A frame of cam-a in a record with one header, stamped a while after its capture. */
+    private static TestRecord<String, Frame> withHeader(long sequence, String traceId) {
+        Frame frame = jpeg("cam-a", sequence, W, H);
+        return new TestRecord<>(
+                "cam-a",
+                frame,
+                new RecordHeaders().add("trace-id", traceId.getBytes(StandardCharsets.UTF_8)),
+                frame.getCaptureTimestamp().plusMillis(1234));
+    }
+
+    private static long stamped(long sequence) {
+        return jpeg("cam-a", sequence, W, H).getCaptureTimestamp().toEpochMilli() + 1234;
+    }
+
+    @Test
+    void shouldCarryTheFrameRecordsHeadersAndTimestampOntoItsEventInBothModes() {
+        for (String mode : List.of("every-frame", "latest-only")) {
+            try (TopologyHarness t =
+                    new TopologyHarness(
+                            stateDir.resolve(mode),
+                            Map.of(CanvasFlowConfig.PROCESSING_MODE, mode))) {
+                // Given two frames whose records carry a header each and a timestamp other than
+                // their capture time, arriving before a drain
+                t.frames.pipeInput(withHeader(1, "abc1"));
+                t.frames.pipeInput(withHeader(2, "abc2"));
+
+                // When the pending frames are drained (latest-only)
+                t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+                // Then each frame's event is on a record with its record's header and timestamp:
+                // two masks, or the replaced frame's skipped event and the newer one's mask
+                boolean latest = mode.equals("latest-only");
+                assertEquals(
+                        List.of(
+                                new OnRecord(
+                                        "cam-a", 1, latest, List.of("trace-id=abc1"), stamped(1)),
+                                new OnRecord(
+                                        "cam-a", 2, false, List.of("trace-id=abc2"), stamped(2))),
+                        t.masks.readRecordsToList().stream().map(OnRecord::of).toList(),
+                        mode);
+            }
+        }
+    }
+
+    @Test
+    void shouldCarryTheRecordsHeadersAndTimestampOntoTheSkippedEventOfAnOlderFrame() {
+        try (TopologyHarness t = harness()) {
+            // Given frame 2 pending
+            t.frames.pipeInput(withHeader(2, "abc2"));
+
+            // When frame 1 arrives after it, in a record with its own header, and they are drained
+            t.frames.pipeInput(withHeader(1, "abc1"));
+            t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then frame 1's skipped event carries its record's header and timestamp
+            assertEquals(
+                    List.of(
+                            new OnRecord("cam-a", 1, true, List.of("trace-id=abc1"), stamped(1)),
+                            new OnRecord("cam-a", 2, false, List.of("trace-id=abc2"), stamped(2))),
+                    t.masks.readRecordsToList().stream().map(OnRecord::of).toList());
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAReplacedFrameWhoseSkippedEventIsTooLargeWithItsOwnPosition() {
+        try (TopologyHarness t =
+                new TopologyHarness(
+                        stateDir,
+                        Map.of(
+                                CanvasFlowConfig.PROCESSING_MODE,
+                                "latest-only",
+                                CanvasFlowConfig.MASK_MAX_BYTES,
+                                "1"))) {
+            // Given a masks topic that takes no event, and frame 1 pending (offset 0)
+            Frame first = jpeg("cam-a", 1, W, H);
+            Frame second = jpeg("cam-a", 2, W, H);
+            t.frames.pipeInput("cam-a", first);
+            Instant now = t.wallClock();
+
+            // When frame 2 replaces it (offset 1), and is drained
+            t.frames.pipeInput("cam-a", second);
+            t.advanceTo(now.plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then frame 1's dead letter names its own offset and carries it as it arrived, and
+            // frame 2's names its own
+            byte[] key = "cam-a".getBytes(StandardCharsets.UTF_8);
+            assertEquals(
+                    List.of(
+                            letter(0, key, AvroSerdes.frame().serialize(first), now),
+                            letter(
+                                    1,
+                                    key,
+                                    AvroSerdes.frame().serialize(second),
+                                    now.plus(LatestOnlyProcessor.DRAIN_INTERVAL))),
+                    t.deadLetters.readValuesToList().stream()
+                            .map(DeadLetterTopologyTest.Letter::of)
+                            .toList());
+            assertEquals(List.of(), t.seen());
+        }
+    }
+
+    private DeadLetterTopologyTest.Letter letter(
+            long offset, byte[] key, byte[] value, Instant at) {
+        return new DeadLetterTopologyTest.Letter(
+                Topics.FRAMES.name(),
+                0,
+                offset,
+                "cam-a",
+                DeadLetterReason.PROCESSING_ERROR,
+                Bytes.digest(key),
+                Bytes.digest(value),
+                at);
+    }
+
+    @Test
+    void shouldDeadLetterADrainedFrameWithItsBytesWhenItFailsAfterItsModelRan() {
+        // Given metrics that fail when the first frame's reset is counted, after its model ran
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registry.config()
+                .meterFilter(
+                        new MeterFilter() {
+                            @Override
+                            public Meter.Id map(Meter.Id id) {
+                                if (id.getName().equals("canvasflow.frames.reset")) {
+                                    throw new IllegalStateException("injected");
+                                }
+                                return id;
+                            }
+                        });
+        try (TopologyHarness t =
+                new TopologyHarness(
+                        stateDir,
+                        Map.of(CanvasFlowConfig.PROCESSING_MODE, "latest-only"),
+                        registry)) {
+            Frame first = jpeg("cam-a", 1, W, H);
+            t.frames.pipeInput("cam-a", first);
+            Instant drained = t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL);
+
+            // When it is drained, and then the camera's next frame
+            t.advanceTo(drained);
+            t.frames.pipeInput("cam-a", jpeg("cam-a", 2, W, H));
+            t.advanceTo(drained.plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then the first frame has one event, its dead letter with its bytes and position, and
+            // the next frame is segmented from the canvas it left; nothing stays pending
+            byte[] key = "cam-a".getBytes(StandardCharsets.UTF_8);
+            assertEquals(
+                    List.of(letter(0, key, AvroSerdes.frame().serialize(first), drained)),
+                    t.deadLetters.readValuesToList().stream()
+                            .map(DeadLetterTopologyTest.Letter::of)
+                            .toList());
+            assertEquals(List.of(seeded("cam-a", 2, 2)), t.seen());
+            KeyValueStore<String, Frame> pending =
+                    t.driver.getKeyValueStore(StoreNames.PENDING_FRAMES_STORE);
+            assertEquals(null, pending.get("cam-a"));
+        }
+    }
+
+    @Test
+    void shouldDeadLetterAFrameWhoseHeadersAreTooLargeToKeepPending() {
+        try (TopologyHarness t = harness()) {
+            // Given a frame whose record carries more headers than a pending frame keeps
+            Frame frame = jpeg("cam-a", 1, W, H);
+            byte[] large = new byte[ParkedFrame.HEADERS_MAX_BYTES];
+
+            // When it arrives
+            t.frames.pipeInput(
+                    new TestRecord<>(
+                            "cam-a",
+                            frame,
+                            new RecordHeaders().add("blob", large),
+                            frame.getCaptureTimestamp()));
+            t.advanceTo(t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then it is dead-lettered on arrival, and nothing is parked
+            DeadLetter letter = t.deadLetters.readValue();
+            assertEquals(
+                    List.of(DeadLetterReason.PROCESSING_ERROR, 0L, true),
+                    List.of(
+                            letter.getReason(),
+                            letter.getSourceOffset(),
+                            letter.getMessage().startsWith("its record's headers take")));
+            assertEquals(List.of(), t.seen());
         }
     }
 }

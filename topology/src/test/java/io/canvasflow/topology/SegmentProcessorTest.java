@@ -13,6 +13,7 @@ import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.testsupport.Frames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,5 +153,30 @@ class SegmentProcessorTest {
         assertEquals(1, context.forwarded().size());
         assertEquals(null, canvases.get("cam-1"));
         assertEquals(1.0, metrics.deadLetters(DeadLetterReason.UNDECODABLE_IMAGE));
+    }
+
+    @Test
+    void shouldDateADeadLetterByTheWallClockNotTheBatchStart() {
+        // Given a wall clock half a second past the start of the batch, where Kafka Streams'
+        // cached time stays
+        long batchStart = context.currentSystemTimeMs();
+        SegmentProcessor timed =
+                new SegmentProcessor(
+                        new SegmentationCore(
+                                config,
+                                ModelRouter.fixed(TestModel.source()),
+                                metrics,
+                                () -> batchStart + 500));
+        timed.init(context);
+        Frame bad =
+                Frames.frame(
+                        "cam-1", 1, TestFrames.T0, 64, 48, ImageEncoding.PNG, new byte[] {1, 2, 3});
+
+        // When a bad frame of that batch is dead-lettered
+        timed.process(new Record<>("cam-1", bad, 1000L));
+
+        // Then its dead letter is dated by the wall clock, as its mask would have been
+        DeadLetter letter = (DeadLetter) context.forwarded().get(0).record().value();
+        assertEquals(Instant.ofEpochMilli(batchStart + 500), letter.getTimestamp());
     }
 }

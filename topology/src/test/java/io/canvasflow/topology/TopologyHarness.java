@@ -7,6 +7,7 @@ import io.canvasflow.schemas.avro.DeadLetter;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,7 @@ final class TopologyHarness implements AutoCloseable {
     static final long ARRIVAL_DELAY_MS = 5;
 
     final CanvasFlowConfig config;
-    final CanvasFlowMetrics metrics = new CanvasFlowMetrics(new SimpleMeterRegistry());
+    final CanvasFlowMetrics metrics;
     final TopologyTestDriver driver;
     final TestInputTopic<String, Frame> frames;
     final TestInputTopic<String, byte[]> rawFrames;
@@ -74,6 +75,12 @@ final class TopologyHarness implements AutoCloseable {
      * settings.
      */
     TopologyHarness(Path stateDir, Map<String, String> settings) {
+        this(stateDir, settings, new SimpleMeterRegistry());
+    }
+
+    /** Opens a driver whose metrics go to a registry of the test's. */
+    TopologyHarness(Path stateDir, Map<String, String> settings, MeterRegistry registry) {
+        metrics = new CanvasFlowMetrics(registry);
         Map<String, String> all = new LinkedHashMap<>();
         all.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, "unused:9092");
         all.put(CanvasFlowConfig.APPLICATION_ID, "canvasflow-test");

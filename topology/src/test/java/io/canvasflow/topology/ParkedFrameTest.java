@@ -1,0 +1,110 @@
+package io.canvasflow.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.canvasflow.schemas.AvroSerdes;
+import io.canvasflow.schemas.Topics;
+import io.canvasflow.schemas.avro.Frame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.junit.jupiter.api.Test;
+
+class ParkedFrameTest {
+
+    /** A restored record as plain values: headers as key and bytes, so that they compare. */
+    private static List<Object> seen(ParkedFrame.Restored restored) {
+        Record<String, Frame> r = restored.record();
+        return List.of(
+                r.key(),
+                r.value(),
+                r.timestamp(),
+                headers(r.headers()),
+                restored.partition(),
+                restored.offset());
+    }
+
+    private static List<String> headers(Headers headers) {
+        List<String> out = new ArrayList<>();
+        headers.forEach(
+                h ->
+                        out.add(
+                                h.key()
+                                        + "="
+                                        + (h.value() == null
+                                                ? "null"
+                                                : Arrays.toString(h.value()))));
+        return out;
+    }
+
+    /** A frame as the pending-frames store gives it back. */
+    private static Frame stored(Frame frame) {
+        return AvroSerdes.frame().deserialize(AvroSerdes.frame().serialize(frame));
+    }
+
+    private static Optional<RecordMetadata> at(int partition, long offset) {
+        MockProcessorContext<String, Frame> context = new MockProcessorContext<>();
+        context.setRecordMetadata(Topics.FRAMES.name(), partition, offset);
+        return context.recordMetadata();
+    }
+
+    @Test
+    void shouldRestoreTheRecordAFrameWasParkedFrom() {
+        // Given a frame with metadata of its own, among it a reserved name a producer set, in a
+        // record with headers of every kind: binary, empty, null, repeated, an empty key
+        Frame frame = TestFrames.jpeg("cam-a", 7, 64, 48);
+        Map<String, String> metadata = new LinkedHashMap<>(Map.of("fps", "25"));
+        frame.setMetadata(metadata);
+        Frame sent = stored(frame);
+        sent.setMetadata(new LinkedHashMap<>(Map.of("fps", "25", ParkedFrame.HEADERS, "x!")));
+        Headers headers =
+                new RecordHeaders()
+                        .add("trace", "a:b,c".getBytes(StandardCharsets.UTF_8))
+                        .add("bin", new byte[] {0, -1, 44, 58})
+                        .add("empty", new byte[0])
+                        .add("none", null)
+                        .add("trace", "again".getBytes(StandardCharsets.UTF_8))
+                        .add("", null);
+        Record<String, Frame> record = new Record<>("cam-a", sent, 12345L, headers);
+
+        // When it is parked and restored
+        ParkedFrame.Restored restored =
+                ParkedFrame.restore("cam-a", stored(ParkedFrame.park(record, at(3, 41))));
+
+        // Then the record is as it arrived, less the producer's reserved entry, and knows where
+        // it was read from
+        assertEquals(List.of("cam-a", frame, 12345L, headers(headers), 3, 41L), seen(restored));
+    }
+
+    @Test
+    void shouldRestoreAFrameParkedByAnEarlierVersionAtItsCaptureTime() {
+        // Given a frame parked with its position only, as CanvasFlow did before it kept the rest
+        Frame frame = TestFrames.jpeg("cam-a", 7, 64, 48);
+        Frame parked = Frame.newBuilder(frame).build();
+        parked.setMetadata(
+                new LinkedHashMap<>(Map.of(ParkedFrame.PARTITION, "2", ParkedFrame.OFFSET, "9")));
+
+        // When it is restored
+        ParkedFrame.Restored restored = ParkedFrame.restore("cam-a", parked);
+
+        // Then its record is dated at its capture and has no headers
+        assertEquals(
+                List.of(
+                        "cam-a",
+                        frame,
+                        frame.getCaptureTimestamp().toEpochMilli(),
+                        List.of(),
+                        2,
+                        9L),
+                seen(restored));
+    }
+}

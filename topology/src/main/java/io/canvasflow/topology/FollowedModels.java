@@ -355,7 +355,10 @@ final class FollowedModels implements AutoCloseable {
         };
     }
 
-    /** {@code application.id@host/random}: two instances on one host are told apart. */
+    /**
+     * {@code application.id@host/} and 8 random hex digits, drawn at each start: two instances on
+     * one host are told apart, and a restarted one is a new instance to {@code models list}.
+     */
     private static String instanceId(CanvasFlowConfig config) {
         String host;
         try {

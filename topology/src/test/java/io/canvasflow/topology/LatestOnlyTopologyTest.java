@@ -26,10 +26,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -204,22 +202,9 @@ class LatestOnlyTopologyTest {
                     r.key(),
                     r.value().getSequence(),
                     r.value().getSkipped(),
-                    headerList(r.headers()),
+                    TestFrames.headers(r.headers(), v -> new String(v, StandardCharsets.UTF_8)),
                     r.timestamp());
         }
-    }
-
-    private static List<String> headerList(Headers headers) {
-        List<String> out = new ArrayList<>();
-        headers.forEach(
-                h ->
-                        out.add(
-                                h.key()
-                                        + "="
-                                        + (h.value() == null
-                                                ? "null"
-                                                : new String(h.value(), StandardCharsets.UTF_8))));
-        return out;
     }
 
     /** A frame of cam-a in a record with one header, stamped a while after its capture. */

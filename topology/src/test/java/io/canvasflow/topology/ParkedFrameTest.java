@@ -6,7 +6,6 @@ import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,22 +27,9 @@ class ParkedFrameTest {
                 r.key(),
                 r.value(),
                 r.timestamp(),
-                headers(r.headers()),
+                TestFrames.headers(r.headers(), Arrays::toString),
                 restored.partition(),
                 restored.offset());
-    }
-
-    private static List<String> headers(Headers headers) {
-        List<String> out = new ArrayList<>();
-        headers.forEach(
-                h ->
-                        out.add(
-                                h.key()
-                                        + "="
-                                        + (h.value() == null
-                                                ? "null"
-                                                : Arrays.toString(h.value()))));
-        return out;
     }
 
     /** A frame as the pending-frames store gives it back. */
@@ -82,7 +68,15 @@ class ParkedFrameTest {
 
         // Then the record is as it arrived, less the producer's reserved entry, and knows where
         // it was read from
-        assertEquals(List.of("cam-a", frame, 12345L, headers(headers), 3, 41L), seen(restored));
+        assertEquals(
+                List.of(
+                        "cam-a",
+                        frame,
+                        12345L,
+                        TestFrames.headers(headers, Arrays::toString),
+                        3,
+                        41L),
+                seen(restored));
     }
 
     @Test

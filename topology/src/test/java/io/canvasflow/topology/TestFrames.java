@@ -9,6 +9,10 @@ import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
 
 /** Real encoded images of a drawn street scene, and frames carrying them. */
 final class TestFrames {
@@ -90,5 +94,20 @@ final class TestFrames {
      */
     static byte[] jpegHeaderWithGarbageBody(int width, int height) {
         return TestImages.jpegHeaderWithGarbageBody(encode(street(width, height, 0), "jpg"));
+    }
+
+    /**
+     * A record's headers as "key=value" lines in order, each value written by {@code value}, or
+     * "key=null".
+     */
+    static List<String> headers(Headers headers, Function<byte[], String> value) {
+        List<String> out = new ArrayList<>();
+        headers.forEach(
+                h ->
+                        out.add(
+                                h.key()
+                                        + "="
+                                        + (h.value() == null ? "null" : value.apply(h.value()))));
+        return out;
     }
 }

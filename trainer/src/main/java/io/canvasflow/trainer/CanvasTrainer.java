@@ -12,12 +12,10 @@ import ai.djl.training.tracker.PolynomialDecayTracker;
 import ai.djl.util.Pair;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.DeviceChoice;
-import io.canvasflow.model.ImageTensors;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.model.SegmentationNet;
-import io.canvasflow.synthetic.LabeledFrame;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,7 +36,10 @@ import java.util.Random;
  */
 public final class CanvasTrainer {
 
-    /** RGB mean and std of 0..1 pixels used to normalise inputs. */
+    /**
+     * RGB mean and std of 0..1 pixels that a new model normalises its inputs with; a fine-tuned
+     * model keeps its {@code --init} model's (model.json's {@code input}).
+     */
     static final float[] MEAN = {0.45f, 0.45f, 0.45f};
 
     static final float[] STD = {0.25f, 0.25f, 0.25f};
@@ -54,7 +55,8 @@ public final class CanvasTrainer {
      * The outcome of a run.
      *
      * @param spec the spec written to the output directory
-     * @param losses mean loss per logged window, in order
+     * @param losses the mean loss per frame of each logged window, in order (a clip step's loss,
+     *     the sum over its frames, divided by its frames)
      * @param steps steps run in this call
      * @param seconds wall time of this call
      */
@@ -123,25 +125,20 @@ public final class CanvasTrainer {
             startStep = ((Number) model.spec().metrics().get("step")).intValue();
             progress.printf("Resuming from %s at step %d%n", checkpointDir, startStep);
         } else if (options.init() != null) {
-            model = SegmentationModel.load(options.init());
-            if (model.spec().network().type() != options.type()) {
-                ModelType found = model.spec().network().type();
-                model.close();
-                throw new IllegalArgumentException(
-                        options.init() + " holds a " + found + " model, not " + options.type());
-            }
-            progress.printf(
-                    "Fine-tuning %s (%s) for %d steps%n",
-                    options.init(), model.spec().version(), options.steps());
-            if (!model.spec().classes().equals(classes)
-                    || fineTuning.modelId() != null
-                    || fineTuning.seedClamp() > 0) {
-                SegmentationModel initial = model;
-                try {
-                    model = derive(initial, classes, fineTuning, data, progress);
-                } finally {
-                    initial.close();
+            try (SegmentationModel initial = SegmentationModel.load(options.init())) {
+                if (initial.spec().network().type() != options.type()) {
+                    throw new IllegalArgumentException(
+                            options.init()
+                                    + " holds a "
+                                    + initial.spec().network().type()
+                                    + " model, not "
+                                    + options.type());
                 }
+                progress.printf(
+                        "Fine-tuning %s (%s) for %d steps%n",
+                        options.init(), initial.spec().version(), options.steps());
+                // always a new spec: this run's id, clamp, classes, data and iterations
+                model = derive(initial, options, classes, fineTuning, data, progress);
             }
         } else {
             model =
@@ -165,10 +162,11 @@ public final class CanvasTrainer {
 
     /**
      * A new model with {@code classes} and {@code initial}'s weights wherever their shapes still
-     * fit.
+     * fit; its model.json records the iterations this run trains with, not {@code initial}'s.
      */
     private static SegmentationModel derive(
             SegmentationModel initial,
+            TrainingOptions options,
             List<ModelSpec.ClassInfo> classes,
             FineTuning fineTuning,
             TrainingData data,
@@ -186,7 +184,7 @@ public final class CanvasTrainer {
                         new ModelSpec.Network(from.network().type(), architecture),
                         classes,
                         from.input(),
-                        started(from.training().iterationsTrained(), data),
+                        started(iterationsTrained(options), data),
                         null);
         SegmentationModel derived = SegmentationModel.initialize(spec, DeviceChoice.AUTO);
         Map<String, Parameter> old = new LinkedHashMap<>();
@@ -220,8 +218,13 @@ public final class CanvasTrainer {
                 new ModelSpec.Network(o.type(), o.architecture()),
                 classes,
                 new ModelSpec.InputSpec(o.frameWidth(), o.frameHeight(), MEAN, STD),
-                started(o.type() == ModelType.RECURRENT ? o.iterations() : 0, data),
+                started(iterationsTrained(o), data),
                 null);
+    }
+
+    /** What model.json records as trained: the iterations from zero (0 for feed-forward). */
+    private static int iterationsTrained(TrainingOptions o) {
+        return o.type() == ModelType.RECURRENT ? o.iterations() : 0;
     }
 
     /** A training that starts now on {@code data}, with no figures yet. */
@@ -267,7 +270,7 @@ public final class CanvasTrainer {
                         .build();
         Random random = new Random(o.seed() * 31 + startStep);
         float[] weights = fineTuning.classWeights();
-        StepLoss stepLoss = new StepLoss(o, data, net, random, weights);
+        StepLoss stepLoss = new StepLoss(o, data, net, model.spec().input(), random, weights);
         int videoStart =
                 o.type() == ModelType.RECURRENT
                         ? (int) Math.round(o.steps() * (1 - o.videoFraction()))
@@ -275,6 +278,7 @@ public final class CanvasTrainer {
         List<Double> losses = new ArrayList<>();
         double window = 0;
         int windowCount = 0;
+        long framesDone = 0;
         long t0 = System.nanoTime();
         int logEvery = Math.max(1, Math.min(50, o.steps() / 20));
         for (int step = startStep; step < o.steps(); step++) {
@@ -288,15 +292,19 @@ public final class CanvasTrainer {
                 throw new Stopped(step, step > startStep ? checkpoint : null);
             }
             boolean video = step >= videoStart;
-            float loss;
+            boolean frozen = step < fineTuning.freezeBackboneSteps();
+            double loss;
             try (NDManager sm = model.manager().newSubManager()) {
                 ParameterStore ps = new ParameterStore(sm, false);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray l = video ? stepLoss.video(ps, sm, step) : stepLoss.still(ps, sm, step);
+                    NDArray l =
+                            video
+                                    ? stepLoss.video(ps, sm, step, frozen)
+                                    : stepLoss.still(ps, sm, step, frozen);
                     gc.backward(l);
-                    loss = l.getFloat();
+                    // reported per frame, so that a clip's and a still's figures compare
+                    loss = stepLoss.perFrame(l.getFloat(), video);
                 }
-                boolean frozen = step < fineTuning.freezeBackboneSteps();
                 for (Parameter p : trainable) {
                     NDArray weight = p.getArray();
                     NDArray grad = weight.getGradient();
@@ -307,16 +315,17 @@ public final class CanvasTrainer {
                     grad.close();
                 }
             }
-            if (!Float.isFinite(loss)) {
+            if (!Double.isFinite(loss)) {
                 throw new IllegalStateException(
                         "training diverged at step " + step + ": loss " + loss);
             }
             window += loss;
             windowCount++;
+            framesDone += stepLoss.frames(video);
             if ((step + 1) % logEvery == 0 || step + 1 == o.steps()) {
                 double mean = window / windowCount;
                 losses.add(mean);
-                printProgress(progress, o, step + 1, startStep, mean, video, t0);
+                printProgress(progress, o, step + 1, startStep, mean, video, framesDone, t0);
                 window = 0;
                 windowCount = 0;
             }
@@ -331,6 +340,7 @@ public final class CanvasTrainer {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("trainingSteps", o.steps());
         metrics.put("trainingSeconds", Math.round(seconds));
+        // per frame, as logged: a recurrent and a feed-forward model's figures compare
         metrics.put("finalLoss", losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1));
         if (o.type() == ModelType.RECURRENT && o.videoFraction() > 0) {
             // the clips' shape: their length and the iterations each seeded frame ran
@@ -365,79 +375,6 @@ public final class CanvasTrainer {
     private static ModelSpec saveWith(
             SegmentationModel model, Path dir, Map<String, Object> metrics) throws IOException {
         return model.save(dir, metrics);
-    }
-
-    /**
-     * The loss of one step on a batch of stills or of clips; what stays the same from step to step
-     * is fixed here.
-     */
-    private record StepLoss(
-            TrainingOptions o,
-            TrainingData data,
-            SegmentationNet net,
-            Random random,
-            float[] weights) {
-
-        /** A batch of single frames, N iterations from a zero canvas, loss on the last canvas. */
-        NDArray still(ParameterStore ps, NDManager sm, int step) {
-            List<LabeledFrame> frames = new ArrayList<>(o.batchSize());
-            for (int i = 0; i < o.batchSize(); i++) {
-                frames.add(data.still((long) step * o.batchSize() + i));
-            }
-            Batch batch = Batch.of(frames, o, random, sm, net.numClasses(), weights);
-            NDArray canvas = unroll(net, ps, batch.images(), null, o.iterations());
-            return Losses.crossEntropy(canvas, batch.targets());
-        }
-
-        /**
-         * A batch of clips of consecutive frames, chained as the topology chains a camera's frames:
-         * frame t from a zero canvas for N iterations, then every later frame seeded with the
-         * canvas its predecessor ended with (the first seed replaced by a wrong-class canvas for
-         * some samples) for the seeded iteration count; the loss is the sum over the clip's frames.
-         * Clips longer than two frames train on seeds the network made itself from a seed, which is
-         * what it meets from the third frame of a camera on.
-         */
-        NDArray video(ParameterStore ps, NDManager sm, int step) {
-            int length = o.clipFrames();
-            List<List<LabeledFrame>> byPosition = new ArrayList<>(length);
-            for (int t = 0; t < length; t++) {
-                byPosition.add(new ArrayList<>(o.batchSize()));
-            }
-            for (int i = 0; i < o.batchSize(); i++) {
-                List<LabeledFrame> clip = data.clip((long) step * o.batchSize() + i, length);
-                for (int t = 0; t < length; t++) {
-                    byPosition.get(t).add(clip.get(t));
-                }
-            }
-            long cropSeed = random.nextLong();
-            NDArray loss = null;
-            NDArray canvas = null;
-            for (int t = 0; t < length; t++) {
-                // The same crop and flip for every frame of a clip, so the seed lines up.
-                Batch b =
-                        Batch.of(
-                                byPosition.get(t),
-                                o,
-                                new Random(cropSeed),
-                                sm,
-                                net.numClasses(),
-                                weights);
-                if (t == 0) {
-                    canvas = unroll(net, ps, b.images(), null, o.iterations());
-                } else {
-                    NDArray seed = net.prepareSeed(o.detachSeed() ? canvas.stopGradient() : canvas);
-                    if (t == 1) {
-                        seed =
-                                mixWrongClassSeeds(
-                                        seed, o.wrongSeedFraction(), net.numClasses(), random, sm);
-                    }
-                    canvas = unrollPrepared(net, ps, b.images(), seed, o.seededIterations());
-                }
-                NDArray frameLoss = Losses.crossEntropy(canvas, b.targets());
-                loss = loss == null ? frameLoss : loss.add(frameLoss);
-            }
-            return loss;
-        }
     }
 
     /**
@@ -478,32 +415,6 @@ public final class CanvasTrainer {
         }
     }
 
-    static NDArray unroll(
-            SegmentationNet net, ParameterStore ps, NDArray images, NDArray seed, int iterations) {
-        NDArray features = net.features(ps, images, true);
-        NDArray canvas = seed == null ? net.zeroCanvas(features) : net.prepareSeed(seed);
-        return iterate(
-                net, ps, features, canvas, net.type() == ModelType.RECURRENT ? iterations : 1);
-    }
-
-    private static NDArray unrollPrepared(
-            SegmentationNet net,
-            ParameterStore ps,
-            NDArray images,
-            NDArray prepared,
-            int iterations) {
-        return iterate(net, ps, net.features(ps, images, true), prepared, iterations);
-    }
-
-    private static NDArray iterate(
-            SegmentationNet net,
-            ParameterStore ps,
-            NDArray features,
-            NDArray canvas,
-            int iterations) {
-        return net.iterate(ps, features, canvas, iterations, true, null);
-    }
-
     private static void printProgress(
             PrintStream out,
             TrainingOptions o,
@@ -511,6 +422,7 @@ public final class CanvasTrainer {
             int startStep,
             double loss,
             boolean video,
+            long framesDone,
             long t0) {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         int done = step - startStep;
@@ -527,7 +439,7 @@ public final class CanvasTrainer {
                                 + TrainingOptions.LR_EPSILON);
         out.printf(
                 Locale.ROOT,
-                "[%s%s] %d/%d %s loss %.4f lr %.5f %.1f img/s ETA %s%n",
+                "[%s%s] %d/%d %s loss/frame %.4f lr %.5f %.1f img/s ETA %s%n",
                 "#".repeat(filled),
                 ".".repeat(width - filled),
                 step,
@@ -535,7 +447,7 @@ public final class CanvasTrainer {
                 video ? "video" : "still",
                 loss,
                 lr,
-                done * o.batchSize() / Math.max(1e-9, elapsed),
+                framesDone / Math.max(1e-9, elapsed),
                 formatDuration(eta));
         out.flush();
     }
@@ -543,35 +455,6 @@ public final class CanvasTrainer {
     static String formatDuration(double seconds) {
         long s = Math.round(seconds);
         return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
-    }
-
-    /** A training batch: normalised crops and their one-hot targets. */
-    record Batch(NDArray images, NDArray targets) {
-
-        static Batch of(
-                List<LabeledFrame> frames,
-                TrainingOptions o,
-                Random random,
-                NDManager sm,
-                int classes,
-                float[] weights) {
-            int n = frames.size();
-            int w = o.cropWidth();
-            int h = o.cropHeight();
-            float[] pixels = new float[n * 3 * w * h];
-            byte[][] labels = new byte[n][];
-            for (int i = 0; i < n; i++) {
-                LabeledFrame f = frames.get(i);
-                int x0 = random.nextInt(f.width() - w + 1);
-                int y0 = random.nextInt(f.height() - h + 1);
-                boolean flip = random.nextBoolean();
-                Crop crop = Crop.of(f, x0, y0, w, h, flip);
-                ImageTensors.toChw(crop.image(), MEAN, STD, pixels, i * 3 * w * h);
-                labels[i] = crop.labels();
-            }
-            NDArray images = sm.create(pixels, new Shape(n, 3, h, w));
-            return new Batch(images, Losses.oneHot(sm, labels, classes, h, w, weights));
-        }
     }
 
     /** Training stopped on request before its last step; the checkpoint resumes it. */

@@ -81,8 +81,9 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--freeze-backbone-steps",
             defaultValue = "0",
             description =
-                    "Fine-tuning: leave the feature extractor's weights alone for this many steps"
-                            + " first (default ${DEFAULT-VALUE}).")
+                    "Fine-tuning: leave the feature extractor alone for this many steps first, its"
+                            + " weights and its batch-norm statistics: it runs as serve runs it"
+                            + " (default ${DEFAULT-VALUE}).")
     int freezeBackboneSteps;
 
     @Option(
@@ -160,7 +161,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--iterations",
             defaultValue = "" + RecurrentSegmentationNet.DEFAULT_ITERATIONS,
-            description = "Iterations unrolled from zero (rnn only; default ${DEFAULT-VALUE}).")
+            description =
+                    "Iterations unrolled from zero, recorded in model.json as iterationsTrained (rnn"
+                            + " only; default ${DEFAULT-VALUE}, with --init the initial model's).")
     int iterations;
 
     @Option(
@@ -168,7 +171,8 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "" + RecurrentSegmentationNet.DEFAULT_SEEDED_ITERATIONS,
             description =
                     "Iterations on the seeded frame of a video pair (rnn only; default"
-                            + " ${DEFAULT-VALUE}).")
+                            + " ${DEFAULT-VALUE}, with --init the seededIterations its model.json"
+                            + " records, if any).")
     int seededIterations;
 
     @Option(
@@ -250,7 +254,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--arch",
             defaultValue = "default",
-            description = "default or tiny (default ${DEFAULT-VALUE}).")
+            description = "default or tiny (default ${DEFAULT-VALUE}; refused with --init).")
     String arch;
 
     @Spec CommandSpec spec;
@@ -269,7 +273,7 @@ public final class TrainCommand implements Callable<Integer> {
                 validate();
                 result =
                         LabelledSources.SYNTHETIC.equals(data)
-                                ? run(options(), System.out)
+                                ? synthetic(System.out)
                                 : specialise(System.out);
             } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
                 System.err.println("canvasflow train: " + e.getMessage());
@@ -293,7 +297,11 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingOptions options() {
         ModelType modelType = parseType(type);
         int[] cropSize = CliValues.size(crop, "--crop");
-        int[] frameSize = frameSize();
+        InitModel initial = init == null ? null : InitModel.read(init);
+        int[] frameSize =
+                initial != null
+                        ? initial.frameSize(frame, crop)
+                        : frame == null ? new int[] {256, 192} : CliValues.size(frame, "--frame");
         Architecture architecture =
                 switch (arch) {
                     case "default" -> Architecture.defaults();
@@ -307,9 +315,16 @@ public final class TrainCommand implements Callable<Integer> {
         }
         return TrainingOptions.builder()
                 .setOutput(output)
+                .optModelId(modelId)
                 .optType(modelType)
                 .optArchitecture(architecture)
-                .optIterations(iterations, seededIterations)
+                .optIterations(
+                        given("--iterations") || initial == null
+                                ? iterations
+                                : initial.fullIterations(),
+                        given("--seeded-iterations") || initial == null
+                                ? seededIterations
+                                : initial.seededIterations())
                 .optVideo(videoFraction, clipFrames, wrongSeedFraction)
                 .optAttachedSeed(attachedSeed)
                 .optBatchSize(batch)
@@ -321,49 +336,6 @@ public final class TrainCommand implements Callable<Integer> {
                 .optStopRequested(stopRequested::get)
                 .optInit(init)
                 .build();
-    }
-
-    /**
-     * The frame and model input size: {@code --frame}, or with {@code --init} the initial model's
-     * (a network fine-tuned on frames of another size would be served at its recorded one).
-     */
-    private int[] frameSize() {
-        int[] given = frame == null ? new int[] {256, 192} : CliValues.size(frame, "--frame");
-        if (init == null) {
-            return given;
-        }
-        ModelSpec initial = SegmentationModel.readSpec(init);
-        int w = initial.input().width();
-        int h = initial.input().height();
-        if (frame != null && (given[0] != w || given[1] != h)) {
-            throw new IllegalArgumentException(
-                    "--frame "
-                            + frame
-                            + " is not the "
-                            + w
-                            + "x"
-                            + h
-                            + " input of the --init model "
-                            + init
-                            + "; leave --frame out to fine-tune at that size");
-        }
-        int[] cropSize = CliValues.size(crop, "--crop");
-        if (cropSize[0] > w || cropSize[1] > h) {
-            throw new IllegalArgumentException(
-                    "--crop "
-                            + crop
-                            + " does not fit in the "
-                            + w
-                            + "x"
-                            + h
-                            + " frames of the --init model "
-                            + init
-                            + "; give a --crop of at most "
-                            + w
-                            + "x"
-                            + h);
-        }
-        return new int[] {w, h};
     }
 
     /** Checks what can be checked before any data is read or any step is trained. */
@@ -383,6 +355,12 @@ public final class TrainCommand implements Callable<Integer> {
             SequenceRange.parse(frames, "--frames");
         }
         classMap.check();
+        if (init != null && given("--arch")) {
+            throw new IllegalArgumentException(
+                    "--arch is not for fine-tuning: the network is the --init model's ("
+                            + init
+                            + "); leave --arch out");
+        }
         // options the data would leave unused are refused; evaluate does the same
         new UnusedOptions()
                 .add(camera != null, "--camera")
@@ -427,7 +405,7 @@ public final class TrainCommand implements Callable<Integer> {
      */
     CanvasTrainer.Result specialise(java.io.PrintStream progress) throws java.io.IOException {
         TrainingOptions base = options();
-        ModelSpec initial = init == null ? null : initSpec(base);
+        ModelSpec initial = init == null ? null : InitModel.read(init).ofType(base.type(), type);
         int width = initial != null ? initial.input().width() : base.frameWidth();
         int height = initial != null ? initial.input().height() : base.frameHeight();
         String type = base.type() == ModelType.RECURRENT ? "rnn" : "ff";
@@ -507,35 +485,6 @@ public final class TrainCommand implements Callable<Integer> {
                 progress);
     }
 
-    /**
-     * The {@code --init} model's spec, checked against this run's type ({@link #frameSize} checks
-     * its input size against the crop and frame). Read before the data, so that a wrong model is
-     * said at once.
-     */
-    private ModelSpec initSpec(TrainingOptions base) {
-        ModelSpec spec = SegmentationModel.readSpec(init);
-        ModelType found = spec.network().type();
-        if (found != base.type()) {
-            throw new IllegalArgumentException(
-                    "--init "
-                            + init
-                            + " holds "
-                            + typeName(found)
-                            + " model but --type is "
-                            + type
-                            + "; give --type "
-                            + (found == ModelType.RECURRENT ? "rnn" : "ff")
-                            + " or "
-                            + typeName(base.type())
-                            + " model");
-        }
-        return spec;
-    }
-
-    private static String typeName(ModelType t) {
-        return t == ModelType.RECURRENT ? "a recurrent (rnn)" : "a feed-forward (ff)";
-    }
-
     private float[] weights(LabelledData mapped) {
         // balanced or none: validate refused anything else
         return "balanced".equals(classWeights) ? mapped.balancedClassWeights() : null;
@@ -546,13 +495,30 @@ public final class TrainCommand implements Callable<Integer> {
         return colon < 0 ? spec : spec.substring(0, colon);
     }
 
+    /**
+     * Trains on the synthetic generator's training split; fine-tuned, the new model takes this
+     * run's --model-id and --seed-clamp as it does with labelled data.
+     */
+    private CanvasTrainer.Result synthetic(java.io.PrintStream progress)
+            throws java.io.IOException {
+        TrainingOptions options = options();
+        return run(
+                options,
+                new CanvasTrainer.FineTuning(options.modelId(), 0, Map.of(), seedClamp, null),
+                progress);
+    }
+
     /** Trains on the synthetic generator's training split. */
-    public static CanvasTrainer.Result run(TrainingOptions options, java.io.PrintStream progress)
+    public static CanvasTrainer.Result run(
+            TrainingOptions options,
+            CanvasTrainer.FineTuning fineTuning,
+            java.io.PrintStream progress)
             throws java.io.IOException {
         SyntheticTrainingData data =
                 new SyntheticTrainingData(
                         options.frameWidth(), options.frameHeight(), options.seed());
-        return CanvasTrainer.train(options, data, classInfos(ClassTable.SYNTHETIC), progress);
+        return CanvasTrainer.train(
+                options, data, classInfos(ClassTable.SYNTHETIC), fineTuning, progress);
     }
 
     static List<ModelSpec.ClassInfo> classInfos(ClassTable table) {

@@ -89,7 +89,7 @@ class SpecialiseTest {
                         dir.resolve("map.txt"), "background = background\nthing = person\n");
         // When it is fine-tuned on the folder through the class map
         CommandRun run =
-                trainOn(
+                fineTuneOn(
                         voc,
                         "--init",
                         base.toString(),
@@ -404,7 +404,7 @@ class SpecialiseTest {
         Path voc = voc(dir.resolve("voc"));
         // When a recurrent model is fine-tuned from it
         CommandRun wrongType =
-                trainOn(
+                fineTuneOn(
                         voc,
                         "--init",
                         ff.toString(),
@@ -431,7 +431,7 @@ class SpecialiseTest {
         assertFalse(bigCrop.out().contains("Reading"), bigCrop.out());
         // And a --frame other than the model's (fine-tuning on synthetic frames of 128x96 wrote a
         // model.json that said 96x72, the size serve then fed it)
-        CommandRun otherFrame = fineTuneForAStep(ff, "--arch", "tiny", "--frame", "128x96");
+        CommandRun otherFrame = fineTuneForAStep(ff, "--frame", "128x96");
         assertRefusedSaying(
                 otherFrame,
                 "canvasflow train: --frame 128x96 is not the 96x72 input of the --init model "
@@ -485,6 +485,14 @@ class SpecialiseTest {
     /** Trains the tiny model on a VOC folder. */
     private static CommandRun trainOn(Path voc, String... more) {
         return execute(concat(new String[] {"--data", "voc:" + voc}, more));
+    }
+
+    /** Fine-tunes on a VOC folder with {@link #TINY}'s options but --arch, refused with --init. */
+    private static CommandRun fineTuneOn(Path voc, String... more) {
+        String[] tiny = java.util.Arrays.copyOfRange(TINY, 2, TINY.length);
+        return CommandRun.of(
+                new TrainCommand(),
+                concat(concat(tiny, new String[] {"--data", "voc:" + voc}), more));
     }
 
     /**

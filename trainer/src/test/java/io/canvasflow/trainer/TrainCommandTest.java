@@ -263,7 +263,7 @@ class TrainCommandTest {
         String version = SegmentationModel.readSpec(m).version();
 
         // When it is fine-tuned into its own folder, Then that is refused
-        CommandRun refused = train("--init", m.toString(), "--steps", "1", "-o", m.toString());
+        CommandRun refused = fineTune("--init", m.toString(), "--steps", "1", "-o", m.toString());
         assertRefusedSaying(
                 refused,
                 "canvasflow train: --init and --output are the same folder, "
@@ -274,7 +274,7 @@ class TrainCommandTest {
 
         // And with --overwrite the model read whole first is replaced by its fine-tuned self
         CommandRun tuned =
-                train(
+                fineTune(
                         "--init",
                         m.toString(),
                         "--steps",
@@ -323,6 +323,120 @@ class TrainCommandTest {
         }
     }
 
+    @Test
+    void shouldFineTuneAtTheInitModelsIterationsUnlessGivenOthers() throws Exception {
+        // Given a recurrent model trained at 4 iterations from zero and 3 on seeded frames
+        Path base = dir.resolve("base");
+        CommandRun trained =
+                rnn(
+                        "--arch",
+                        "tiny",
+                        "--iterations",
+                        "4",
+                        "--seeded-iterations",
+                        "3",
+                        "--steps",
+                        "2",
+                        "--video-fraction",
+                        "0.5",
+                        "-o",
+                        base.toString());
+        assertEquals(0, trained.exit(), trained.err());
+
+        // When it is fine-tuned with no iterations given, and with others given
+        CommandRun plain = rnn("--init", base.toString(), "--steps", "2", "-o", dir + "/plain");
+        CommandRun other =
+                rnn(
+                        "--init",
+                        base.toString(),
+                        "--iterations",
+                        "2",
+                        "--seeded-iterations",
+                        "1",
+                        "--steps",
+                        "2",
+                        "-o",
+                        dir + "/other");
+
+        // Then the first keeps the model's 4 and 3, the second trains at and records 2 and 1
+        // (both recorded the initial model's 4, whatever they trained with, and ran clips at 2)
+        assertEquals(0, plain.exit(), plain.err());
+        assertEquals(0, other.exit(), other.err());
+        assertEquals(List.of(4, 3), iterations(dir.resolve("plain")));
+        assertEquals(List.of(2, 1), iterations(dir.resolve("other")));
+    }
+
+    /** The iterations from zero and on a seeded frame that the model in {@code dir} records. */
+    private static List<Integer> iterations(Path model) {
+        ModelSpec spec = SegmentationModel.readSpec(model);
+        return List.of(
+                spec.training().iterationsTrained(),
+                ((Number) spec.metrics().get("seededIterations")).intValue());
+    }
+
+    @Test
+    void shouldGiveAModelItsIdAndSeedClampFromScratchAndFineTuned() throws Exception {
+        // Given a tiny recurrent model trained on synthetic frames with an id of its own
+        Path base = dir.resolve("base");
+        CommandRun trained =
+                rnn(
+                        "--arch",
+                        "tiny",
+                        "--model-id",
+                        "street",
+                        "--steps",
+                        "1",
+                        "-o",
+                        base.toString());
+        assertEquals(0, trained.exit(), trained.err());
+
+        // When it is fine-tuned on synthetic frames under another id and seed clamp
+        Path tuned = dir.resolve("tuned");
+        CommandRun run =
+                rnn(
+                        "--init",
+                        base.toString(),
+                        "--model-id",
+                        "my-model",
+                        "--seed-clamp",
+                        "2",
+                        "--steps",
+                        "1",
+                        "-o",
+                        tuned.toString());
+
+        // Then each model has the id it was given, and the fine-tuned one the clamp (both were
+        // ignored: canvasflow-rnn-synthetic, and the clamp of 4)
+        assertEquals(0, run.exit(), run.err());
+        ModelSpec spec = SegmentationModel.readSpec(tuned);
+        assertEquals("my-model", spec.modelId());
+        assertEquals(
+                SegmentationModel.readSpec(base).architecture().withSeedClamp(2f).toString(),
+                spec.architecture().toString());
+        assertEquals("street", SegmentationModel.readSpec(base).modelId());
+    }
+
+    @Test
+    void shouldRefuseAnArchitectureWithInit() throws Exception {
+        // Given a tiny recurrent model
+        Path base = dir.resolve("base");
+        assertEquals(0, rnn("--arch", "tiny", "--steps", "1", "-o", base.toString()).exit());
+
+        // When it is fine-tuned with --arch (the default network was trained, exit 0)
+        Path out = dir.resolve("x");
+        CommandRun run =
+                rnn("--init", base.toString(), "--arch", "default", "--steps", "1", "-o", "" + out);
+
+        // Then that is refused in one sentence, and nothing is written
+        assertRefusedSaying(
+                run,
+                "canvasflow train: --arch is not for fine-tuning: the network is the --init"
+                        + " model's ("
+                        + base
+                        + "); leave --arch out");
+        assertFalse(Files.exists(out));
+    }
+
     /**
      * Puts the checkpoint at step 2 of a run of 3 steps into {@code m}, as a run into it that
      * stopped after that checkpoint leaves it.
@@ -346,6 +460,31 @@ class TrainCommandTest {
     private static int trainingSteps(Path model) {
         return ((Number) SegmentationModel.readSpec(model).metrics().get("trainingSteps"))
                 .intValue();
+    }
+
+    /** A tiny recurrent run, 64x48 crops of 96x72 frames, with these options. */
+    private static CommandRun rnn(String... args) {
+        List<String> all =
+                new ArrayList<>(
+                        List.of(
+                                "--frame",
+                                "96x72",
+                                "--crop",
+                                "64x48",
+                                "--batch",
+                                "2",
+                                "--checkpoint-every",
+                                "0"));
+        all.addAll(List.of(args));
+        return CommandRun.of(new TrainCommand(), all.toArray(String[]::new));
+    }
+
+    /** {@link #TINY}'s run from {@code --init}: without --arch, the model's (refused). */
+    private static CommandRun fineTune(String... args) {
+        List<String> all = new ArrayList<>(TINY);
+        all.removeAll(List.of("--arch", "tiny"));
+        all.addAll(List.of(args));
+        return CommandRun.of(new TrainCommand(), all.toArray(String[]::new));
     }
 
     private static CommandRun train(String... args) {

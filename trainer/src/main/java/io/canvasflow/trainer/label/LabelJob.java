@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.utils.Utils;
 
@@ -343,7 +345,7 @@ public final class LabelJob {
             made.add(p);
         }
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, root.getFileName() + ".partial-");
+        Path tmp = stagingFolder(parent, root.getFileName() + ".partial-");
         Path images = Files.createDirectories(tmp.resolve("JPEGImages"));
         Path labels = Files.createDirectories(tmp.resolve("SegmentationClassPNG"));
         int[] palette = new int[256];
@@ -398,6 +400,24 @@ public final class LabelJob {
             @Override
             public void close() {}
         };
+    }
+
+    /**
+     * A new folder in {@code parent} named {@code prefix} and a random suffix, made as any folder
+     * is (the umask's permissions): a temporary directory is made readable by its owner only, and
+     * the VOC folder it becomes kept that, unlike every other output.
+     */
+    private static Path stagingFolder(Path parent, String prefix) throws IOException {
+        while (true) {
+            Path folder =
+                    parent.resolve(
+                            prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()));
+            try {
+                return Files.createDirectory(folder);
+            } catch (FileAlreadyExistsException e) {
+                // another run's staging folder: draw another name
+            }
+        }
     }
 
     /** Pixels labelled as something: neither background (0) nor ignored (255). */

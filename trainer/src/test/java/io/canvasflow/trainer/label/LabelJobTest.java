@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.canvasflow.clients.FramePublisher;
 import io.canvasflow.clients.FrameSource;
@@ -21,13 +22,17 @@ import io.canvasflow.trainer.data.TopicLabelledData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -111,6 +116,29 @@ class LabelJobTest {
             assertEquals(List.of(12L, 12L, 0L, true), summary(none));
         }
         assertEquals(List.of("voc"), names(dir.resolve("out")));
+    }
+
+    @Test
+    void shouldMakeTheVocFolderWithThePermissionsOfAnyNewFolder() throws Exception {
+        // Given a file system with POSIX permissions, and a folder made the plain way beside
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Set<PosixFilePermission> plain =
+                Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("plain")));
+        // When a VOC folder is written
+        Path voc = dir.resolve("voc");
+        try (FrameSource source = frames(30);
+                LabelJob.Sink sink = LabelJob.vocSink(voc, CLASSES)) {
+            run(source, new Squares(true, -1), sink, () -> false);
+        }
+        // Then it and its folders have the same permissions (it was owner-only, a temporary
+        // folder moved into place, so no one else could train on it)
+        Map<String, Set<PosixFilePermission>> expected = new TreeMap<>();
+        Map<String, Set<PosixFilePermission>> made = new TreeMap<>();
+        for (String folder : List.of("voc", "voc/JPEGImages", "voc/SegmentationClassPNG")) {
+            expected.put(folder, plain);
+            made.put(folder, Files.getPosixFilePermissions(dir.resolve(folder)));
+        }
+        assertEquals(expected, made);
     }
 
     @Test

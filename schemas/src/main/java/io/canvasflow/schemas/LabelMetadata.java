@@ -1,7 +1,9 @@
 package io.canvasflow.schemas;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code Frame.metadata} keys of a labelled frame. A frame's {@code groundTruth} PNG holds
@@ -23,16 +25,64 @@ public final class LabelMetadata {
     /**
      * Joins class names for {@link #CLASSES}.
      *
-     * @param names class names in index order, none containing a comma
+     * @param names class names in index order, fit for it ({@link #classesProblem})
      * @return the metadata value
+     * @throws IllegalArgumentException naming the class that is not
      */
     public static String joinClasses(List<String> names) {
-        for (String n : names) {
-            if (n.contains(",")) {
-                throw new IllegalArgumentException("a class name cannot contain a comma: " + n);
-            }
+        String problem = classesProblem(names);
+        if (problem != null) {
+            throw new IllegalArgumentException("the classes " + names + ": " + problem);
         }
         return String.join(",", names);
+    }
+
+    /**
+     * What makes class names unfit for {@link #CLASSES}, where a topic's labelled frames carry them
+     * and a VOC folder's {@code class_names.txt} lists them: the rule {@link #joinClasses} applies,
+     * for a command to check before it makes anything.
+     *
+     * @param names class names in index order
+     * @return a clause naming the first name that is unfit and why, or null when all are fit
+     */
+    public static String classesProblem(List<String> names) {
+        for (String n : names) {
+            if (n.isBlank()) {
+                return "a class name is blank";
+            }
+            if (n.contains(",")) {
+                return "class name '" + n + "' holds a comma, which separates the names";
+            }
+            if (!n.equals(n.strip())) {
+                // splitClasses and a VOC folder's reader strip it: the name read back differs
+                return "class name '"
+                        + n
+                        + "' starts or ends with a space, which is dropped when it is read back";
+            }
+        }
+        String twice = repeatedClass(names);
+        return twice == null
+                ? null
+                : "class name '"
+                        + twice
+                        + "' is given twice, and each class needs a name of its own";
+    }
+
+    /**
+     * The first class name given more than once: a label could then mean either class, and a class
+     * looked up by name is always the first.
+     *
+     * @param names class names in index order
+     * @return the name, or null when every name is given once
+     */
+    public static String repeatedClass(List<String> names) {
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            if (!seen.add(n)) {
+                return n;
+            }
+        }
+        return null;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.data;
 
+import io.canvasflow.schemas.LabelMetadata;
 import io.canvasflow.synthetic.ClassTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,13 @@ public final class ClassMapping {
     private final ClassTable target;
     private final byte[] table = new byte[256];
 
+    /**
+     * @throws DatasetException when either table names a class twice: a class is looked up by name
+     *     and the first wins, so the other's labels would silently become it
+     */
     private ClassMapping(ClassTable source, ClassTable target, Map<String, String> byName) {
+        refuseRepeated(source, "the data's");
+        refuseRepeated(target, "the model's");
         this.source = source;
         this.target = target;
         Arrays.fill(table, (byte) ClassTable.IGNORE_LABEL);
@@ -40,6 +47,20 @@ public final class ClassMapping {
             if (index >= 0) {
                 table[i] = (byte) index;
             }
+        }
+    }
+
+    private static void refuseRepeated(ClassTable classes, String whose) {
+        String twice = LabelMetadata.repeatedClass(classes.names());
+        if (twice != null) {
+            throw new DatasetException(
+                    whose
+                            + " classes "
+                            + classes.names()
+                            + " name '"
+                            + twice
+                            + "' twice, so its labels cannot be told apart; give each class a"
+                            + " name of its own");
         }
     }
 

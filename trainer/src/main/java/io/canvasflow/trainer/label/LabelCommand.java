@@ -345,6 +345,9 @@ public final class LabelCommand implements Callable<Integer> {
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
         String cameraId = camera != null ? camera : stem(source);
         checkCameraId(cameraId);
+        // the teacher's settings, its class names among them, before a cluster or file is touched
+        MotionTeacher.Settings motion = motionSettings();
+        OnnxTeacher.Settings onnx = onnxSettings();
         if (voc() == null && (servers() == null || servers().isBlank())) {
             throw new IllegalArgumentException(
                     "give --bootstrap-servers HOST:PORT to write topic "
@@ -358,7 +361,7 @@ public final class LabelCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(unreachable);
             }
         }
-        try (Teacher t = Teachers.open(teacher, motionSettings(), onnxSettings());
+        try (Teacher t = Teachers.open(teacher, motion, onnx);
                 FrameSource frameSource = open(cameraId, range);
                 LabelJob.Sink opened = sink(t, cameraId)) {
             this.sink = opened;
@@ -461,7 +464,9 @@ public final class LabelCommand implements Callable<Integer> {
         if (voc() != null) {
             return LabelJob.vocSink(voc(), t.classes());
         }
-        // the producer first: a property Kafka refuses is said before any topic is made (the
+        Map<String, String> metadata =
+                LabelJob.metadata(t.classes(), t.description(), UrlCredentials.hide(source));
+        // the producer next: a property Kafka refuses is said before any topic is made (the
         // preflight checks only the admin client's)
         FramePublisher publisher;
         try {
@@ -477,14 +482,12 @@ public final class LabelCommand implements Callable<Integer> {
         }
         try {
             ensureTopic();
+            return new TopicSink(
+                    publisher, metadata, LabelJob.Batching.within(transactionTimeout()));
         } catch (RuntimeException e) {
-            publisher.close();
+            publisher.close(); // the sink that would close it is not made
             throw e;
         }
-        return new TopicSink(
-                publisher,
-                LabelJob.metadata(t.classes(), t.description(), UrlCredentials.hide(source)),
-                LabelJob.Batching.within(transactionTimeout()));
     }
 
     /**

@@ -16,6 +16,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 import static org.bytedeco.opencv.global.opencv_video.createBackgroundSubtractorKNN;
 import static org.bytedeco.opencv.global.opencv_video.createBackgroundSubtractorMOG2;
 
+import io.canvasflow.schemas.LabelMetadata;
 import io.canvasflow.synthetic.ClassTable;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -98,6 +99,15 @@ public final class MotionTeacher implements Teacher {
             if (movingClass == null || movingClass.isBlank()) {
                 throw new IllegalArgumentException("the moving class needs a name");
             }
+            // the names labelled frames carry, checked before anything is labelled or written
+            String problem = LabelMetadata.classesProblem(classNames(movingClass));
+            if (problem != null) {
+                throw new IllegalArgumentException(
+                        "the moving class (--moving-class) cannot be '"
+                                + movingClass
+                                + "': "
+                                + problem);
+            }
         }
     }
 
@@ -105,13 +115,16 @@ public final class MotionTeacher implements Teacher {
     public MotionTeacher(Settings settings) {
         this.settings = settings;
         this.classes =
-                new ClassTable(
-                        List.of("background", settings.movingClass()),
-                        new int[] {0x000000, 0xDC143C});
+                new ClassTable(classNames(settings.movingClass()), new int[] {0x000000, 0xDC143C});
         this.subtractor =
                 "knn".equals(settings.algorithm())
                         ? createBackgroundSubtractorKNN(settings.history(), 400.0, true)
                         : createBackgroundSubtractorMOG2(settings.history(), 16.0, true);
+    }
+
+    /** The teacher's classes, in label order: background, then the moving class. */
+    private static List<String> classNames(String movingClass) {
+        return List.of("background", movingClass);
     }
 
     @Override

@@ -12,6 +12,7 @@ import ai.onnxruntime.TensorInfo;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.Canvas;
 import io.canvasflow.model.ImageTensors;
+import io.canvasflow.schemas.LabelMetadata;
 import io.canvasflow.synthetic.ClassTable;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
@@ -63,7 +64,20 @@ public final class OnnxTeacher implements Teacher {
             int width,
             int height,
             Normalisation normalisation,
-            double minConfidence) {}
+            double minConfidence) {
+
+        /** Checks the class names, when given, as labelled frames will carry them. */
+        public Settings {
+            String problem = classNames == null ? null : LabelMetadata.classesProblem(classNames);
+            if (problem != null) {
+                throw new IllegalArgumentException(
+                        "the ONNX teacher's classes (--teacher-classes) cannot be "
+                                + classNames
+                                + ": "
+                                + problem);
+            }
+        }
+    }
 
     private final Settings settings;
     private final ClassTable classes;

@@ -554,6 +554,27 @@ class LabelCommandTest {
     }
 
     @Test
+    void shouldRefuseAClassNameATopicCannotCarryBeforeMakingTheTopic() throws Exception {
+        // When frames are to be labelled into a new topic with a moving class holding a comma
+        CommandRun run =
+                labelInto(
+                        "labelled-comma",
+                        motion(frames(30, 10).toString(), "c", "--moving-class", "a,b"));
+        // Then it is refused in one sentence before the topic is made (it was made, then deleted,
+        // and the transactional producer built for it was left open)
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(
+                List.of(
+                        "canvasflow label: the moving class (--moving-class) cannot be 'a,b':"
+                                + " class name 'a,b' holds a comma, which separates the names"),
+                run.err().lines().filter(l -> l.startsWith("canvasflow label:")).toList());
+        assertFalse(run.out().contains("labelled-comma"), run.out());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            assertFalse(admin.listTopics().names().get().contains("labelled-comma"));
+        }
+    }
+
+    @Test
     void shouldRefuseAConfidenceOutsideZeroToOneAndTwoDestinations() throws Exception {
         Path frames = frames(3, 1);
         // (options of an onnx teacher: the motion teacher refuses them whatever their value)

@@ -150,6 +150,56 @@ class LabelRefusalsTest {
         }
     }
 
+    @Test
+    void shouldRefuseAMovingClassNamedAsTheBackground() {
+        // When the moving class is called background, the motion teacher's first class
+        CommandRun run = label("--moving-class", "background");
+        // Then that is said, and nothing is written (two classes named background were written,
+        // trained and scored: the moving class was read as the first and vanished)
+        assertRefused(
+                run,
+                "the moving class (--moving-class) cannot be 'background': class name"
+                        + " 'background' is given twice, and each class needs a name of its own");
+    }
+
+    @Test
+    void shouldRefuseAMovingClassNameThatLabelledFramesCannotCarry() {
+        // When the moving class holds a comma, which separates the names labelled frames carry
+        CommandRun comma = label("--moving-class", "a,b");
+        // Then it is refused for a folder as for a topic (a folder's class_names.txt carried it)
+        assertRefused(
+                comma,
+                "the moving class (--moving-class) cannot be 'a,b': class name 'a,b' holds a"
+                        + " comma, which separates the names");
+        // And a space at its start, which reading the frames back drops, is refused as well
+        CommandRun space = label("--moving-class", " person");
+        assertRefused(
+                space,
+                "the moving class (--moving-class) cannot be ' person': class name ' person'"
+                        + " starts or ends with a space, which is dropped when it is read back");
+    }
+
+    @Test
+    void shouldRefuseAnOnnxTeachersClassNamedTwiceBeforeItsFileIsRead() {
+        // When an onnx teacher is given one class name twice
+        CommandRun run =
+                CommandRun.of(
+                        new LabelCommand(),
+                        "--source",
+                        frames.toString(),
+                        "--voc",
+                        dir.resolve("voc").toString(),
+                        "--teacher",
+                        "onnx:" + dir.resolve("teacher.onnx"),
+                        "--teacher-classes",
+                        "car, car");
+        // Then that is said (not that its file is missing), and nothing is written
+        assertRefused(
+                run,
+                "the ONNX teacher's classes (--teacher-classes) cannot be [car, car]: class name"
+                        + " 'car' is given twice, and each class needs a name of its own");
+    }
+
     /** Labels the frames into a VOC folder with the motion teacher, as it labels them. */
     private CommandRun label(String... args) {
         List<String> all =

@@ -1,6 +1,7 @@
 package io.canvasflow.trainer.label;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.synthetic.ClassTable;
@@ -41,6 +42,29 @@ class MotionTeacherTest {
             assertTrue(counts[ClassTable.IGNORE_LABEL] > 0, "no ignored border");
             assertEquals(MotionTeacher.BACKGROUND, last[2 * 64 + 50]);
         }
+    }
+
+    @Test
+    void shouldRefuseAMovingClassThatLabelledFramesCouldNotCarry() {
+        // When the moving class is named as the background is, or with a comma
+        IllegalArgumentException background =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new MotionTeacher.Settings("mog2", 100, 5, 20, 1, "background"));
+        IllegalArgumentException comma =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new MotionTeacher.Settings("mog2", 100, 5, 20, 1, "a,b"));
+        // Then each is refused in one sentence (the first trained and scored two classes named
+        // background, the moving one silently read as the first)
+        assertEquals(
+                "the moving class (--moving-class) cannot be 'background': class name"
+                        + " 'background' is given twice, and each class needs a name of its own",
+                background.getMessage());
+        assertEquals(
+                "the moving class (--moving-class) cannot be 'a,b': class name 'a,b' holds a"
+                        + " comma, which separates the names",
+                comma.getMessage());
     }
 
     /** Debian's opencv-doc street clip; .ci/run sets CANVASFLOW_VTEST. */

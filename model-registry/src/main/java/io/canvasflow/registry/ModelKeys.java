@@ -1,9 +1,9 @@
 package io.canvasflow.registry;
 
+import io.canvasflow.model.ModelVersion;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The record keys of the registry topics, spelled here and nowhere else.
@@ -11,12 +11,10 @@ import java.util.regex.Pattern;
  * <p>Models topic: {@code VERSION/manifest} and {@code VERSION/chunk-00000} ... one key per part,
  * so that compaction keeps every part of every published version until a tombstone removes it.
  * Assignments topic: {@code camera:ID}, {@code pattern:REGEX} or {@code default}, so that
- * compaction keeps the latest assignment of each camera, pattern and the default.
+ * compaction keeps the latest assignment of each camera, pattern and the default. What a version
+ * may be called is {@link ModelVersion}'s rule, which the trainer checks too.
  */
 public final class ModelKeys {
-
-    /** What a model version may be called: it is part of record keys and a directory name. */
-    public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private static final String MANIFEST = "/manifest";
     private static final String CHUNK = "/chunk-";
@@ -76,7 +74,7 @@ public final class ModelKeys {
     }
 
     private static Optional<Part> version(String version, int chunk) {
-        return VERSION.matcher(version).matches()
+        return ModelVersion.isValid(version)
                 ? Optional.of(new Part(version, chunk))
                 : Optional.empty();
     }

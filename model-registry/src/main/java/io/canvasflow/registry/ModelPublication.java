@@ -1,6 +1,7 @@
 package io.canvasflow.registry;
 
 import io.canvasflow.model.ModelSpec;
+import io.canvasflow.model.ModelVersion;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.avro.ModelChunk;
 import io.canvasflow.schemas.avro.ModelManifest;
@@ -50,13 +51,15 @@ public record ModelPublication(
     public static ModelPublication read(Path dir, int chunkBytes) {
         // the parameter file's size and SHA-256 too: publish nothing every serve would refuse
         ModelSpec spec = SegmentationModel.checkFiles(dir);
-        if (!ModelKeys.VERSION.matcher(spec.version()).matches()) {
+        if (!ModelVersion.isValid(spec.version())) {
             throw new ModelRegistryException(
                     dir.resolve(ModelSpec.FILE_NAME)
                             + " names version \""
                             + spec.version()
                             + "\": a published version must be letters, digits, '.', '_' and"
-                            + " '-' only");
+                            + " '-' only, begin with a letter or digit, and be at most "
+                            + ModelVersion.MAX_LENGTH
+                            + " characters");
         }
         Path params = dir.resolve(spec.parameters().file());
         byte[] bytes;

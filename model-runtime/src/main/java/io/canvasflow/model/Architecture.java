@@ -60,8 +60,14 @@ public record Architecture(
                     "lstmHidden must give the channels of the first two ConvLSTM layers, got "
                             + Arrays.toString(lstmHidden));
         }
-        if (stemChannels < 1 || blocksPerStage < 1 || headChannels < 1 || seedClamp <= 0) {
+        if (stemChannels < 1 || blocksPerStage < 1 || headChannels < 1) {
             throw new IllegalArgumentException("architecture values must be positive: " + this);
+        }
+        // written so that NaN fails too; an infinite clamp would clamp nothing, and model.json,
+        // JSON, cannot hold either
+        if (!(seedClamp > 0 && Float.isFinite(seedClamp))) {
+            throw new IllegalArgumentException(
+                    "seedClamp must be a positive, finite number, got " + seedClamp);
         }
         return this;
     }
@@ -69,7 +75,7 @@ public record Architecture(
     /**
      * The same network with another seed clamp (which changes no parameter's shape).
      *
-     * @param clamp the largest logit a seed canvas keeps, positive
+     * @param clamp the largest logit a seed canvas keeps, positive and finite
      * @return the architecture, validated
      */
     public Architecture withSeedClamp(float clamp) {

@@ -11,13 +11,11 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -380,7 +378,8 @@ public final class SegmentationModel implements AutoCloseable {
 
     /**
      * Writes the parameters and a {@code model.json} whose version is derived from their hash, into
-     * {@code dir} (created if needed).
+     * {@code dir} (created if needed), as one step: a failure while writing leaves the model the
+     * folder held before, and no reader sees the new parameters with the old {@code model.json}.
      *
      * @return the spec as written
      */
@@ -392,22 +391,18 @@ public final class SegmentationModel implements AutoCloseable {
      * Like {@link #save(Path)}, recording other metrics in {@code model.json}.
      *
      * @return the spec as written
+     * @throws IllegalStateException when the description cannot be written as JSON (a metric that
+     *     is NaN or infinite); the folder then holds what it held
      */
     public ModelSpec save(Path dir, java.util.Map<String, Object> metrics) throws IOException {
-        Files.createDirectories(dir);
-        Path params = dir.resolve(PARAMETERS_FILE);
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(params))) {
-            net.saveParameters(new DataOutputStream(out));
-        }
-        String sha = sha256(params);
-        ModelSpec written =
-                spec.withMetrics(metrics)
-                        .withParameters(
-                                new ModelSpec.ParametersFile(
-                                        PARAMETERS_FILE, Files.size(params), sha),
-                                spec.modelId() + "-" + sha.substring(0, 12));
-        Files.writeString(dir.resolve(ModelSpec.FILE_NAME), GSON.toJson(written));
-        return written;
+        return ModelFolderWriter.write(
+                dir,
+                out -> net.saveParameters(new DataOutputStream(out)),
+                (bytes, sha) ->
+                        spec.withMetrics(metrics)
+                                .withParameters(
+                                        new ModelSpec.ParametersFile(PARAMETERS_FILE, bytes, sha),
+                                        ModelVersion.of(spec.modelId(), sha)));
     }
 
     static String sha256(Path file) {

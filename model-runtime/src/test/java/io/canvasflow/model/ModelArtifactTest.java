@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,6 +169,107 @@ class ModelArtifactTest {
 
             Canvas otherVersion = new Canvas(3, 8, 12, good.logits(), "some-other-model");
             assertThrows(IncompatibleCanvasException.class, () -> segment(model, otherVersion));
+        }
+    }
+
+    @Test
+    void shouldLeaveTheEarlierModelLoadableWhenASaveFailsAfterItsParameters() throws IOException {
+        // Given a folder holding a saved model
+        ModelSpec earlier;
+        try (SegmentationModel model = TestModels.tinyRecurrent(96, 64)) {
+            earlier = model.save(dir);
+        }
+        byte[] parameters = Files.readAllBytes(dir.resolve(SegmentationModel.PARAMETERS_FILE));
+
+        // When another model's save into it fails after its parameters are written: model.json
+        // cannot hold a NaN metric
+        RuntimeException failed;
+        try (SegmentationModel other = TestModels.tinyRecurrent(96, 64)) {
+            failed =
+                    assertThrows(
+                            RuntimeException.class,
+                            () -> other.save(dir, Map.of("finalLoss", Double.NaN)));
+        }
+
+        // Then the earlier model is there, whole and loadable, with no staging files beside it
+        // (its parameters were replaced, and model.json no longer matched them)
+        assertArrayEquals(
+                parameters, Files.readAllBytes(dir.resolve(SegmentationModel.PARAMETERS_FILE)));
+        assertEquals(described(earlier), described(SegmentationModel.checkFiles(dir)));
+        assertEquals(List.of(ModelSpec.FILE_NAME, SegmentationModel.PARAMETERS_FILE), names(dir));
+        try (SegmentationModel loaded = SegmentationModel.load(dir)) {
+            assertEquals(earlier.version(), loaded.spec().version());
+        }
+        // And the failure is the program's, not bad input, in one sentence without Gson's advice
+        assertEquals(IllegalStateException.class, failed.getClass());
+        assertEquals(
+                "cannot write model.json of test-recurrent: NaN is not a valid double value as"
+                        + " per JSON specification",
+                failed.getMessage());
+    }
+
+    @Test
+    void shouldLeaveNoFolderWhenTheSaveThatCreatesItFails() throws IOException {
+        // Given a folder, and one inside it, that are not there yet
+        Path folder = dir.resolve("new").resolve("model");
+
+        // When a save into it fails
+        try (SegmentationModel model = TestModels.tinyRecurrent(96, 64)) {
+            assertThrows(
+                    RuntimeException.class,
+                    () -> model.save(folder, Map.of("finalLoss", Double.POSITIVE_INFINITY)));
+        }
+
+        // Then neither is left (it held a parameter file and no model.json)
+        assertEquals(List.of(), names(dir));
+    }
+
+    @Test
+    void shouldReplaceAModelWholeAndLeaveOtherFilesAlone() throws IOException {
+        // Given a folder holding a model and a file of the user's
+        try (SegmentationModel model = TestModels.tinyRecurrent(96, 64)) {
+            model.save(dir);
+        }
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+
+        // When another model is saved there
+        ModelSpec later;
+        try (SegmentationModel other = TestModels.tinyRecurrent(96, 64)) {
+            later = other.save(dir, Map.of("finalLoss", 0.5));
+        }
+
+        // Then the folder holds the new model, whole, and the user's file
+        assertEquals(described(later), described(SegmentationModel.checkFiles(dir)));
+        assertEquals(
+                List.of(ModelSpec.FILE_NAME, "notes.txt", SegmentationModel.PARAMETERS_FILE),
+                names(dir));
+    }
+
+    @Test
+    void shouldRefuseASeedClampThatIsNotAPositiveFiniteNumber() {
+        // Given clamps that passed the check "<= 0": NaN fails every comparison, and infinity
+        // clamps nothing and cannot be written into model.json
+        for (float clamp : new float[] {Float.NaN, Float.POSITIVE_INFINITY, 0f, -1f}) {
+            // When an architecture is given it
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> Architecture.tiny().withSeedClamp(clamp));
+
+            // Then it is refused, saying what was expected
+            assertEquals(
+                    "seedClamp must be a positive, finite number, got " + clamp, e.getMessage());
+        }
+    }
+
+    /** What identifies a saved model: its version and parameter file (records hold arrays). */
+    private static List<Object> described(ModelSpec spec) {
+        return List.of(spec.modelId(), spec.version(), spec.parameters(), spec.metrics());
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }

@@ -106,8 +106,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--model-id",
             description =
-                    "Id of the new model (default: canvasflow-TYPE-synthetic, or canvasflow-TYPE-CAMERA"
-                            + " for a camera's data).")
+                    "Id of the new model: letters, digits, '.', '_' and '-' (default:"
+                            + " canvasflow-TYPE-synthetic, or canvasflow-TYPE-CAMERA for a camera's"
+                            + " data, other characters of the camera id made '-' and a digest of"
+                            + " it added).")
     String modelId;
 
     @Option(
@@ -340,9 +342,19 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Checks what can be checked before any data is read or any step is trained. */
     private void validate() {
-        if (checkpointEvery < 0 || freezeBackboneSteps < 0 || seedClamp < 0) {
+        // written so that NaN fails too; an infinite clamp clamps nothing, and model.json (JSON)
+        // cannot hold it: found out only when the trained model was written
+        if (checkpointEvery < 0
+                || freezeBackboneSteps < 0
+                || !(seedClamp >= 0 && Float.isFinite(seedClamp))) {
             throw new IllegalArgumentException(
-                    "expected --checkpoint-every, --freeze-backbone-steps and --seed-clamp >= 0");
+                    "expected --checkpoint-every, --freeze-backbone-steps and --seed-clamp >= 0"
+                            + " (--seed-clamp a finite number) but found "
+                            + checkpointEvery
+                            + ", "
+                            + freezeBackboneSteps
+                            + " and "
+                            + seedClamp);
         }
         if (!List.of("balanced", "none").contains(classWeights)) {
             throw new IllegalArgumentException(
@@ -412,7 +424,7 @@ public final class TrainCommand implements Callable<Integer> {
         String id =
                 modelId != null
                         ? modelId
-                        : "canvasflow-" + type + "-" + (camera != null ? camera : kindOf(data));
+                        : DefaultModelId.of(type, camera != null ? camera : kindOf(data));
         // built (and so checked) before the data is read, which can take minutes
         TrainingOptions sized = base.toBuilder().optFrame(width, height).optModelId(id).build();
         SequenceRange exclude = holdout == null ? null : SequenceRange.parse(holdout, "--holdout");

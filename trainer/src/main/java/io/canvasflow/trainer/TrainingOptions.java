@@ -2,6 +2,7 @@ package io.canvasflow.trainer;
 
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.ModelType;
+import io.canvasflow.model.ModelVersion;
 import io.canvasflow.model.RecurrentSegmentationNet;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -344,6 +345,17 @@ public final class TrainingOptions {
                                 + momentum
                                 + " and "
                                 + weightDecay);
+            }
+            if (modelId != null && !ModelVersion.isValidModelId(modelId)) {
+                // the registry refuses its versions: found out at models publish, after training
+                throw new IllegalArgumentException(
+                        "--model-id \""
+                                + modelId
+                                + "\" is no model id the registry takes: give one of letters,"
+                                + " digits, '.', '_' and '-' only, beginning with a letter or"
+                                + " digit, at most "
+                                + ModelVersion.MAX_MODEL_ID
+                                + " characters");
             }
             architecture.validate();
             return new TrainingOptions(this);

@@ -417,6 +417,66 @@ class TrainCommandTest {
     }
 
     @Test
+    void shouldRefuseASeedClampThatIsNotFiniteBeforeReplacingAModel() throws Exception {
+        // Given a tiny recurrent model
+        Path base = dir.resolve("base");
+        assertEquals(0, rnn("--arch", "tiny", "--steps", "1", "-o", base.toString()).exit());
+        byte[] parameters = Files.readAllBytes(base.resolve(SegmentationModel.PARAMETERS_FILE));
+        byte[] json = Files.readAllBytes(base.resolve(ModelSpec.FILE_NAME));
+
+        for (String clamp : List.of("Infinity", "NaN")) {
+            // When it is fine-tuned over itself with a clamp that is no finite number (Infinity
+            // was trained, then model.json could not be written over the new parameters; NaN was
+            // taken as "the initial model's")
+            CommandRun run =
+                    rnn(
+                            "--init",
+                            base.toString(),
+                            "--overwrite",
+                            "--seed-clamp",
+                            clamp,
+                            "--steps",
+                            "1",
+                            "-o",
+                            base.toString());
+
+            // Then it is refused in one sentence before any step, and the model is as it was
+            assertRefusedSaying(
+                    run,
+                    "canvasflow train: expected --checkpoint-every, --freeze-backbone-steps and"
+                            + " --seed-clamp >= 0 (--seed-clamp a finite number) but found 0, 0"
+                            + " and "
+                            + clamp);
+            assertArrayEquals(
+                    parameters,
+                    Files.readAllBytes(base.resolve(SegmentationModel.PARAMETERS_FILE)));
+            assertArrayEquals(json, Files.readAllBytes(base.resolve(ModelSpec.FILE_NAME)));
+        }
+    }
+
+    @Test
+    void shouldRefuseAModelIdTheRegistryWouldRefuseBeforeTraining() {
+        // Given ids that models publish refuses: a space and '/', and one too long for a version
+        for (String id : List.of("gate 1/north", "m".repeat(188))) {
+            // When a model is trained under it
+            Path out = dir.resolve("x");
+            CommandRun run =
+                    rnn("--arch", "tiny", "--model-id", id, "--steps", "1", "-o", "" + out);
+
+            // Then that is refused in one sentence, and nothing is written (it was trained, and
+            // refused only at models publish)
+            assertRefusedSaying(
+                    run,
+                    "canvasflow train: --model-id \""
+                            + id
+                            + "\" is no model id the registry takes: give one of letters, digits,"
+                            + " '.', '_' and '-' only, beginning with a letter or digit, at most"
+                            + " 187 characters");
+            assertFalse(Files.exists(out));
+        }
+    }
+
+    @Test
     void shouldRefuseAnArchitectureWithInit() throws Exception {
         // Given a tiny recurrent model
         Path base = dir.resolve("base");

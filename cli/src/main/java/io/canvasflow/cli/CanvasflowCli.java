@@ -15,6 +15,7 @@ import io.canvasflow.trainer.TrainCommand;
 import io.canvasflow.trainer.label.LabelCommand;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,6 +68,9 @@ public final class CanvasflowCli implements Callable<Integer> {
     /** Set to see the stack trace of a failure no command turned into its own sentence. */
     static final String TRACE_ENV = "CANVASFLOW_TRACE";
 
+    /** The launcher's heap size ({@code ./canvasflow}, {@code deploy/docker/canvasflow-serve}). */
+    static final String HEAP_ENV = "CANVASFLOW_HEAP";
+
     @Spec private CommandSpec spec;
 
     /**
@@ -94,7 +98,25 @@ public final class CanvasflowCli implements Callable<Integer> {
                             failed.getErr().flush();
                             return 2;
                         })
+                .setExecutionStrategy(CanvasflowCli::runSayingErrors)
                 .setExecutionExceptionHandler(CanvasflowCli::unexpectedFailure);
+    }
+
+    /**
+     * Runs the command as picocli does, and says an {@link Error} it throws as any other failure:
+     * picocli hands only an {@link Exception} to the handler and lets an Error (a command out of
+     * heap for the sizes it was given, a stack overflow) through as a stack trace and status 1.
+     */
+    static int runSayingErrors(ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (Error e) {
+            ParseResult ran = parsed;
+            while (ran.hasSubcommand()) {
+                ran = ran.subcommand();
+            }
+            return unexpectedFailure(e, ran.commandSpec().commandLine(), parsed);
+        }
     }
 
     /**
@@ -123,14 +145,15 @@ public final class CanvasflowCli implements Callable<Integer> {
      * A failure no command turned into its own sentence (each command says a bad argument, setting
      * or file itself, with status 2): one line that names the command and what failed, and status
      * 1. The stack trace is for a bug report, not for every terminal, so it comes only when {@value
-     * #TRACE_ENV} is set.
+     * #TRACE_ENV} is set. Running out of memory says what to do about it: an option's size or count
+     * too large for the heap, which the launcher sets from {@value #HEAP_ENV}.
      */
-    static int unexpectedFailure(Exception e, CommandLine failed, ParseResult parsed) {
+    static int unexpectedFailure(Throwable e, CommandLine failed, ParseResult parsed) {
         PrintWriter err = failed.getErr();
         err.println(
                 failed.getCommandSpec().qualifiedName()
                         + ": failed: "
-                        + describe(e)
+                        + (e instanceof OutOfMemoryError ? outOfMemory(e) : describe(e))
                         + " (set "
                         + TRACE_ENV
                         + "=1 for the stack trace)");
@@ -139,6 +162,17 @@ public final class CanvasflowCli implements Callable<Integer> {
         }
         err.flush();
         return 1;
+    }
+
+    /** What running out of memory means here, and what to do: the heap and how to raise it. */
+    static String outOfMemory(Throwable e) {
+        return String.format(
+                Locale.ROOT,
+                "out of memory (%s) in this JVM's heap of %.1f GiB; give smaller sizes or counts,"
+                        + " or more heap with %s",
+                describe(e),
+                Runtime.getRuntime().maxMemory() / (double) (1L << 30),
+                HEAP_ENV);
     }
 
     /** The exception's first message line, then each cause's that adds to it. */

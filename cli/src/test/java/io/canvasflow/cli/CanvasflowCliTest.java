@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -71,8 +72,81 @@ class CanvasflowCliTest {
     }
 
     @Test
+    void shouldSayRunningOutOfMemoryInOneLineWithWhatToDo() {
+        assumeTrue(System.getenv(CanvasflowCli.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
+        // Given a subcommand whose sizes the heap cannot hold (train --batch 100000 did this)
+        CommandLine cli = CanvasflowCli.commandLine();
+        cli.addSubcommand("throwing", new Throwing(new OutOfMemoryError("Java heap space")));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+
+        // When it runs
+        int status = executeCatchingErrors(cli, "throwing");
+
+        // Then it is one line that names the command, the heap and what to do, status 1, no
+        // stack trace (picocli let an Error through as a trace)
+        assertEquals(1, status, err.toString());
+        assertEquals(
+                String.format(
+                        Locale.ROOT,
+                        "canvasflow throwing: failed: out of memory (Java heap space) in this JVM's"
+                                + " heap of %.1f GiB; give smaller sizes or counts, or more heap"
+                                + " with CANVASFLOW_HEAP (set CANVASFLOW_TRACE=1 for the stack"
+                                + " trace)",
+                        Runtime.getRuntime().maxMemory() / (double) (1L << 30)),
+                err.toString().strip());
+    }
+
+    @Test
+    void shouldSayAnyOtherErrorAsAFailureInOneLine() {
+        assumeTrue(System.getenv(CanvasflowCli.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
+        // Given a subcommand that overflows its stack
+        CommandLine cli = CanvasflowCli.commandLine();
+        cli.addSubcommand("throwing", new Throwing(new StackOverflowError()));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+
+        // When it runs
+        int status = executeCatchingErrors(cli, "throwing");
+
+        // Then it is the one line of any unexpected failure, status 1
+        assertEquals(1, status, err.toString());
+        assertEquals(
+                "canvasflow throwing: failed: StackOverflowError (set CANVASFLOW_TRACE=1 for the"
+                        + " stack trace)",
+                err.toString().strip());
+    }
+
+    @Test
     void shouldNameTheExceptionWhenItHasNoMessage() {
         assertEquals("NullPointerException", CanvasflowCli.describe(new NullPointerException()));
+    }
+
+    /**
+     * Runs a command line; an Error out of it fails the test here, not the test runner (JUnit
+     * rethrows an OutOfMemoryError, and the forked JVM would stop at it).
+     */
+    private static int executeCatchingErrors(CommandLine cli, String... args) {
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            throw new AssertionError("execute let " + e + " through", e);
+        }
+    }
+
+    /** A command that throws the error it is given. */
+    @Command(name = "throwing")
+    static final class Throwing implements Callable<Integer> {
+        private final Error error;
+
+        Throwing(Error error) {
+            this.error = error;
+        }
+
+        @Override
+        public Integer call() {
+            throw error;
+        }
     }
 
     @Command(name = "boom")

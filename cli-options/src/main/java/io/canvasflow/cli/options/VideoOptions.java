@@ -15,9 +15,9 @@ public final class VideoOptions {
 
     @Option(
             names = "--video-frames",
-            defaultValue = "0",
-            description = "At most this many video frames; 0: all (default ${DEFAULT-VALUE}).")
-    private long videoFrames;
+            paramLabel = "N",
+            description = "At most this many frames of --video; 0: all (default: all).")
+    private Long videoFrames;
 
     /**
      * The video file.
@@ -34,18 +34,32 @@ public final class VideoOptions {
      * @return the limit, 0 for all
      */
     public long videoFrames() {
-        return videoFrames;
+        return videoFrames == null ? 0 : videoFrames;
     }
 
     /**
-     * What is wrong with the video given.
+     * What is wrong with the video given: a bad count, a count without a video (it would limit
+     * nothing), or no file.
      *
      * @return the problem in a few words, or null when there is none or no video
      */
     public String problem() {
-        if (videoFrames < 0) {
+        if (videoFrames != null && videoFrames < 0) {
             return "expected --video-frames >= 0 (0 for all) but found " + videoFrames;
         }
+        if (videoFrames != null && video == null) {
+            return onlyWithVideo("--video-frames");
+        }
         return video != null && !Files.isRegularFile(video) ? "no video file at " + video : null;
+    }
+
+    /**
+     * The sentence for an option about the video given without {@code --video}.
+     *
+     * @param option the option, for example {@code --video-size}
+     * @return one sentence
+     */
+    public static String onlyWithVideo(String option) {
+        return option + " applies to the frames of --video; give a --video or leave it out";
     }
 }

@@ -116,6 +116,22 @@ public final class StartChecks {
                                 + " gets no frame to segment");
     }
 
+    /**
+     * Whether {@code --keep-topics} can keep anything: a run on its own embedded broker deletes the
+     * broker's folder, topics and all, at its end (demo and replay say it alike).
+     *
+     * @param keepTopics whether {@code --keep-topics} was given
+     * @param bootstrapServers the cluster given, or null for an embedded broker
+     * @return the problem in one sentence, or null
+     */
+    public static String keepTopicsProblem(boolean keepTopics, String bootstrapServers) {
+        return keepTopics && bootstrapServers == null
+                ? "--keep-topics keeps the topics on the cluster of --bootstrap-servers; the"
+                        + " embedded broker's go with it, so leave it out or give"
+                        + " --bootstrap-servers"
+                : null;
+    }
+
     private static String settingsProblem(
             Path file, Map<String, String> overrides, Map<String, String> environment) {
         try {

@@ -74,6 +74,9 @@ public final class DemoCommand extends BaseCommand {
 
     private static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
 
+    /** The box a video's frames are scaled to fit unless {@code --video-size} gives another. */
+    private static final String DEFAULT_VIDEO_SIZE = "384x288";
+
     @Option(
             names = "--cameras",
             defaultValue = "3",
@@ -92,10 +95,11 @@ public final class DemoCommand extends BaseCommand {
     @Option(
             names = "--video-size",
             paramLabel = "WxH",
-            defaultValue = "384x288",
             description =
-                    "Scale the video's frames down to fit within this box, keeping their aspect"
-                            + " ratio. Default: ${DEFAULT-VALUE}.")
+                    "Scale the frames of --video down to fit within this box, keeping their"
+                            + " aspect ratio. Default: "
+                            + DEFAULT_VIDEO_SIZE
+                            + ".")
     private String videoSize;
 
     @Option(
@@ -263,6 +267,9 @@ public final class DemoCommand extends BaseCommand {
         refuseIf(StartChecks.videoProblem(video));
         refuseIf(FileConverters.folderProblem(out, "--out"));
         parseSize(videoSize);
+        if (videoSize != null && video == null) {
+            throw usage(VideoOptions.onlyWithVideo("--video-size"));
+        }
         if (timeout.isNegative() || timeout.isZero()) {
             throw usage("expected a positive --timeout but found " + timeout);
         }
@@ -274,12 +281,7 @@ public final class DemoCommand extends BaseCommand {
                     "--view-port is the live view's port and --no-view turns the view off; give"
                             + " one or the other");
         }
-        if (keepTopics && kafkaOptions.bootstrapServers() == null) {
-            throw usage(
-                    "--keep-topics keeps the topics on the cluster of --bootstrap-servers; the"
-                            + " embedded broker's go with it, so leave it out or give"
-                            + " --bootstrap-servers");
-        }
+        refuseIf(StartChecks.keepTopicsProblem(keepTopics, kafkaOptions.bootstrapServers()));
         // The model and the cluster before anything starts: a bad one is one sentence now, not a
         // stack trace after the broker and an empty report folder.
         refuseIf(StartChecks.modelProblem(modelOptions.model(), "--model"));
@@ -291,7 +293,7 @@ public final class DemoCommand extends BaseCommand {
 
     private int[] parseSize(String size) {
         try {
-            return CliValues.size(size, "--video-size");
+            return CliValues.size(size == null ? DEFAULT_VIDEO_SIZE : size, "--video-size");
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -27,28 +27,32 @@ public record FrameRange(Long fromOffset, Long toOffset, Instant fromTime, Insta
 
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Checks that the bounds are not negative and not reversed. */
+    /**
+     * Checks that the bounds are not negative and leave something to replay: an upper bound is
+     * exclusive, so one equal to the lower bound is as empty as one below it.
+     */
     public FrameRange {
         if (fromOffset != null && fromOffset < 0) {
             throw new IllegalArgumentException(
                     "expected --from-offset >= 0 but found " + fromOffset);
         }
-        if (toOffset != null && toOffset < 0) {
-            throw new IllegalArgumentException("expected --to-offset >= 0 but found " + toOffset);
-        }
-        if (fromOffset != null && toOffset != null && toOffset < fromOffset) {
+        if (toOffset != null && toOffset < 1) {
             throw new IllegalArgumentException(
-                    "expected --to-offset >= --from-offset but found "
-                            + toOffset
-                            + " < "
-                            + fromOffset);
+                    "expected --to-offset >= 1 (the replay stops before it) but found " + toOffset);
         }
-        if (fromTime != null && toTime != null && toTime.isBefore(fromTime)) {
+        if (fromOffset != null && toOffset != null && toOffset <= fromOffset) {
             throw new IllegalArgumentException(
-                    "expected --to-time at or after --from-time but found "
-                            + toTime
-                            + " before "
-                            + fromTime);
+                    "expected --to-offset above --from-offset "
+                            + fromOffset
+                            + " (the replay stops before --to-offset) but found "
+                            + toOffset);
+        }
+        if (fromTime != null && toTime != null && !toTime.isAfter(fromTime)) {
+            throw new IllegalArgumentException(
+                    "expected --to-time after --from-time "
+                            + fromTime
+                            + " (the replay stops before --to-time) but found "
+                            + toTime);
         }
     }
 

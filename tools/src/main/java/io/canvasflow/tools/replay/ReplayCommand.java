@@ -156,7 +156,11 @@ public final class ReplayCommand extends BaseCommand {
                             + " ${DEFAULT-VALUE}).")
     Path report;
 
-    @Option(names = "--keep-topics", description = "Keep each mode's topics on the cluster.")
+    @Option(
+            names = "--keep-topics",
+            description =
+                    "With --bootstrap-servers, keep each mode's topics on the cluster (they are"
+                            + " deleted at the end by default).")
     boolean keepTopics;
 
     /**
@@ -275,6 +279,13 @@ public final class ReplayCommand extends BaseCommand {
     }
 
     private Settings settings() {
+        FrameRange range;
+        try {
+            range = new FrameRange(fromOffset, toOffset, fromTime, toTime);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        refuseIf(StartChecks.keepTopicsProblem(keepTopics, kafkaOptions.bootstrapServers()));
         refuseIf(videoOptions.problem());
         refuseIf(StartChecks.videoProblem(videoOptions.video()));
         require(threads >= 1, "--threads", ">= 1", threads);
@@ -361,11 +372,7 @@ public final class ReplayCommand extends BaseCommand {
         try {
             return new Settings(
                     new Cluster(
-                            kafkaOptions.bootstrapServers(),
-                            topic,
-                            new FrameRange(fromOffset, toOffset, fromTime, toTime),
-                            partitions,
-                            keepTopics),
+                            kafkaOptions.bootstrapServers(), topic, range, partitions, keepTopics),
                     new Footage(
                             synthetic, frames, videoOptions.video(), videoOptions.videoFrames()),
                     new Run(

@@ -495,6 +495,21 @@ class PipelineBenchCommandTest {
     }
 
     @Test
+    void shouldRefuseVideoFramesWithoutAVideoBeforeAnythingStarts() {
+        // Given a limit on the frames of a video that is not given (it ran, the option unused)
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--video-frames", "10"),
+                        "--video-frames applies to the frames of --video; give a --video or leave"
+                                + " it out");
+
+        // Then it is refused before anything starts
+        for (CommandRun run : Refusals.assertEachRefused(PipelineBenchCommand::new, refusals)) {
+            assertTrue(!run.out().contains("Starting"), run.out());
+        }
+    }
+
+    @Test
     @Timeout(value = 1, unit = TimeUnit.MINUTES)
     void shouldSayWhichModeSettingsTheEnvironmentSetsThatTheRunsReplace(@TempDir Path dir)
             throws Exception {

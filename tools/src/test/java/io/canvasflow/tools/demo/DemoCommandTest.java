@@ -212,7 +212,7 @@ class DemoCommandTest {
     }
 
     @Test
-    void shouldRefuseABadTimeoutOrVideoSizeInOneSentenceBeforeStartingAnything() {
+    void shouldRefuseABadTimeoutOrVideoSizeOrAVideoOptionWithoutAVideoBeforeStartingAnything() {
         Map<List<String>, String> refusals =
                 Map.of(
                         withOutAndModel("--timeout", "soon"),
@@ -234,7 +234,14 @@ class DemoCommandTest {
                         withOutAndModel("--keep-topics"),
                         "--keep-topics keeps the topics on the cluster of --bootstrap-servers; the"
                                 + " embedded broker's go with it, so leave it out or give"
-                                + " --bootstrap-servers");
+                                + " --bootstrap-servers",
+                        // each ran with the option unused: there was no video to scale or limit
+                        withOutAndModel("--video-size", "192x144"),
+                        "--video-size applies to the frames of --video; give a --video or leave"
+                                + " it out",
+                        withOutAndModel("--video-frames", "10"),
+                        "--video-frames applies to the frames of --video; give a --video or leave"
+                                + " it out");
         for (CommandRun run : Refusals.assertEachRefused(DemoCommand::new, refusals)) {
             assertFalse(run.out().contains("Kafka at"), run.out());
         }

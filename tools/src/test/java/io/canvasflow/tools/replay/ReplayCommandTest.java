@@ -429,14 +429,55 @@ class ReplayCommandTest {
     }
 
     @Test
-    void shouldRefuseReversedRanges() {
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new ReplayCommand()).setErr(new PrintWriter(err));
+    // a refusal is at once; a replay that ran instead would take minutes
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseAnEmptyOrReversedRangeBeforeStartingTheBroker() {
+        // Given ranges that hold no frame: the upper bounds are exclusive (an empty one started a
+        // broker and published the footage before it was refused)
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--from-offset", "20", "--to-offset", "10"),
+                        "expected --to-offset above --from-offset 20 (the replay stops before"
+                                + " --to-offset) but found 10",
+                        List.of("--from-offset", "5", "--to-offset", "5"),
+                        "expected --to-offset above --from-offset 5 (the replay stops before"
+                                + " --to-offset) but found 5",
+                        List.of("--to-offset", "0"),
+                        "expected --to-offset >= 1 (the replay stops before it) but found 0",
+                        List.of(
+                                "--from-time",
+                                "2026-01-31T12:00:00Z",
+                                "--to-time",
+                                "2026-01-31T12:00:00Z"),
+                        "expected --to-time after --from-time 2026-01-31T12:00:00Z (the replay"
+                                + " stops before --to-time) but found 2026-01-31T12:00:00Z");
 
-        int exit = cli.execute("--from-offset", "20", "--to-offset", "10");
+        // Then each is refused in one sentence before the broker starts
+        for (CommandRun run : Refusals.assertEachRefused(ReplayCommand::new, refusals)) {
+            assertFalse(run.out().contains("Starting an embedded"), run.out());
+        }
+    }
 
-        assertEquals(2, exit);
-        assertTrue(err.toString().contains("--to-offset >= --from-offset"), err.toString());
+    @Test
+    // a refusal is at once; a replay that ran instead would take minutes
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldRefuseOptionsThatWouldGoUnusedBeforeStartingTheBroker() {
+        // Given options that ran to exit 0 and did nothing: topics kept on an embedded broker
+        // that is deleted at the end, a frame limit for a video that is not given
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--keep-topics"),
+                        "--keep-topics keeps the topics on the cluster of --bootstrap-servers; the"
+                                + " embedded broker's go with it, so leave it out or give"
+                                + " --bootstrap-servers",
+                        List.of("--video-frames", "10"),
+                        "--video-frames applies to the frames of --video; give a --video or leave"
+                                + " it out");
+
+        // Then each is refused in one sentence before the broker starts
+        for (CommandRun run : Refusals.assertEachRefused(ReplayCommand::new, refusals)) {
+            assertFalse(run.out().contains("Starting an embedded"), run.out());
+        }
     }
 
     /**

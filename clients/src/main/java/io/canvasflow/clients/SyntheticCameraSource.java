@@ -77,28 +77,45 @@ public final class SyntheticCameraSource implements FrameSource {
                                     + " found scene %d, %d frames of %dx%d",
                             scene, frames, width, height));
         }
-        long frameBytes = (long) width * height * BYTES_PER_PIXEL;
-        long room = heapBytes / 2;
-        if (frames > room / frameBytes) {
+        String tooLarge = heapProblem(frames, width, height, heapBytes);
+        if (tooLarge != null) {
             throw new IllegalArgumentException(
-                    String.format(
-                            Locale.ROOT,
-                            "synthetic:%d:%d would hold %d rendered %dx%d frames, %.1f GiB, but"
-                                    + " this JVM's heap of %.1f GiB holds at most %d of them;"
-                                    + " give fewer frames or more heap (CANVASFLOW_HEAP)",
-                            scene,
-                            frames,
-                            frames,
-                            width,
-                            height,
-                            frames * (double) frameBytes / (1L << 30),
-                            heapBytes / (double) (1L << 30),
-                            room / frameBytes));
+                    String.format(Locale.ROOT, "synthetic:%d:%d %s", scene, frames, tooLarge));
         }
         this.scene = scene;
         this.frames = frames;
         this.width = width;
         this.height = height;
+    }
+
+    /**
+     * Whether a clip fits the heap: its rendered frames may take half of it. A tool that renders
+     * clips checks its option with this before it starts anything.
+     *
+     * @param frames the clip's frames
+     * @param width the frame width
+     * @param height the frame height
+     * @param heapBytes the heap, {@code Runtime.getRuntime().maxMemory()}
+     * @return null when it fits, else what it would hold and what to do, to follow the clip's name:
+     *     {@code would hold N rendered WxH frames, ...; give fewer frames or more heap}
+     */
+    public static String heapProblem(int frames, int width, int height, long heapBytes) {
+        long frameBytes = (long) width * height * BYTES_PER_PIXEL;
+        long room = heapBytes / 2;
+        if (frames <= room / frameBytes) {
+            return null;
+        }
+        return String.format(
+                Locale.ROOT,
+                "would hold %d rendered %dx%d frames, %.1f GiB, but this JVM's heap of %.1f GiB"
+                        + " holds at most %d of them; give fewer frames or more heap"
+                        + " (CANVASFLOW_HEAP)",
+                frames,
+                width,
+                height,
+                frames * (double) frameBytes / (1L << 30),
+                heapBytes / (double) (1L << 30),
+                room / frameBytes);
     }
 
     /**

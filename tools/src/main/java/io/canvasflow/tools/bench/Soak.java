@@ -202,6 +202,17 @@ public final class Soak {
                 throw new IllegalArgumentException(threads);
             }
             require(clipFrames >= 2, "--clip-frames", ">= 2", clipFrames);
+            // each camera's clip is rendered whole before it is encoded: found there, after the
+            // broker and the topology started
+            String tooLarge =
+                    SyntheticCameraSource.heapProblem(
+                            clipFrames,
+                            SyntheticCameraSource.DEFAULT_WIDTH,
+                            SyntheticCameraSource.DEFAULT_HEIGHT,
+                            Runtime.getRuntime().maxMemory());
+            if (tooLarge != null) {
+                throw new IllegalArgumentException("--clip-frames " + clipFrames + " " + tooLarge);
+            }
             require(
                     warmUpFrames >= 0 && warmUpFrames < frames,
                     "--warm-up-frames",

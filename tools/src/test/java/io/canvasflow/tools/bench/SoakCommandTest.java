@@ -1,6 +1,7 @@
 package io.canvasflow.tools.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.testsupport.CommandRun;
@@ -104,6 +105,29 @@ class SoakCommandTest {
                         List.of("--threads", "0"),
                         "expected --threads from 1 to 4 but found 0");
         Refusals.assertEachRefused(SoakCommand::new, refusals);
+    }
+
+    @Test
+    void shouldRefuseAClipTheHeapCannotHoldBeforeStartingAnything() {
+        // Given clips of a million rendered frames per camera, 229 GiB (refused only after the
+        // broker and Kafka Streams had started, with a WARN first)
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--clip-frames", "1000000"),
+                        "--clip-frames 1000000 would hold 1000000 rendered 256x192 frames, 228.9"
+                                + " GiB, but this JVM's heap of");
+
+        // Then it is refused in one sentence before any broker starts
+        for (CommandRun run : Refusals.assertEachRefused(SoakCommand::new, refusals)) {
+            assertFalse(run.out().contains("Starting"), run.out());
+            assertTrue(
+                    run.err()
+                            .lines()
+                            .findFirst()
+                            .orElse("")
+                            .endsWith("give fewer frames or more heap (CANVASFLOW_HEAP)"),
+                    run.err());
+        }
     }
 
     @Test

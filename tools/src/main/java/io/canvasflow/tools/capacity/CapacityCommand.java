@@ -88,12 +88,11 @@ public final class CapacityCommand extends BaseCommand {
 
     @Option(
             names = "--partitions",
-            defaultValue = "0",
             description =
                     "Partitions of the frames topic (default: planned, one per stream thread in"
                             + " steps of 12); with many per stream thread each exactly-once commit"
                             + " takes longer, and the plan adds threads for it.")
-    int partitions;
+    Integer partitions;
 
     @Option(
             names = "--measured",
@@ -120,7 +119,12 @@ public final class CapacityCommand extends BaseCommand {
                 "--frame-bytes",
                 "> 0 and at most " + FramePublisher.MAX_REQUEST_BYTES + " (a frame's record limit)",
                 frameBytes);
-        require(partitions >= 0, "--partitions", ">= 0", partitions);
+        // 0 was taken as "plan them", which only leaving the option out says
+        require(
+                partitions == null || partitions >= 1,
+                "--partitions",
+                ">= 1 (leave it out to have them planned)",
+                partitions);
         if (measured != null && !Files.isRegularFile(measured)) {
             throw usage("no file at " + measured + " (--measured takes bench scale's JSON)");
         }
@@ -241,7 +245,12 @@ public final class CapacityCommand extends BaseCommand {
         for (long c : cameras) {
             CapacityModel.Deployment d =
                     new CapacityModel.Deployment(
-                            c, fps, coresPerInstance, utilisation, gpuMsPerFrame, partitions);
+                            c,
+                            fps,
+                            coresPerInstance,
+                            utilisation,
+                            gpuMsPerFrame,
+                            partitions == null ? 0 : partitions);
             CapacityModel.Estimate e = CapacityModel.estimate(m, d);
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("cameras", c);

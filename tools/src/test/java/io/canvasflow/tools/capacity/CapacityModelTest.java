@@ -325,6 +325,12 @@ class CapacityModelTest {
         CommandRun bad = CommandRun.of(new CapacityCommand(), "--utilisation", "1.5");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("expected --utilisation in (0, 1] but found 1.5"), bad.err());
+        // 0 partitions printed the planned ones, as if the option were not given
+        CommandRun noPartitions = CommandRun.of(new CapacityCommand(), "--partitions", "0");
+        assertRefused(
+                noPartitions,
+                "expected --partitions >= 1 (leave it out to have them planned) but found 0");
+        assertFalse(noPartitions.out().contains("instances"), "it ran before refusing");
         Path text = Files.writeString(dir.resolve("text.json"), "{ not json");
         CommandRun notJson = CommandRun.of(new CapacityCommand(), "--measured", text.toString());
         assertRefused(notJson, "--measured " + text + " is not bench scale's JSON");

@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -257,9 +259,16 @@ public final class StreamsRun implements AutoCloseable {
                 }
             }
             admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
-            admin.deleteConsumerGroups(List.of(config.applicationId()))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
+            try {
+                admin.deleteConsumerGroups(List.of(config.applicationId()))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // a run stopped before its application joined left no group: nothing to delete
+                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                    throw e;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

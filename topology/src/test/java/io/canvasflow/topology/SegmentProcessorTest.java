@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -84,14 +85,7 @@ class SegmentProcessorTest {
         // where the batch began, as it does for every record of a batch
         long batchStart = TestFrames.T0.toEpochMilli() + 1000;
         AtomicLong clock = new AtomicLong(batchStart);
-        SegmentProcessor timed =
-                new SegmentProcessor(
-                        new SegmentationCore(
-                                config,
-                                ModelRouter.fixed(TestModel.source()),
-                                metrics,
-                                () -> clock.addAndGet(25)));
-        timed.init(context);
+        SegmentProcessor timed = timedBy(() -> clock.addAndGet(25));
 
         // When two frames of one batch are segmented
         Frame first = TestFrames.jpeg("cam-1", 1, 64, 48);
@@ -160,14 +154,7 @@ class SegmentProcessorTest {
         // Given a wall clock half a second past the start of the batch, where Kafka Streams'
         // cached time stays
         long batchStart = context.currentSystemTimeMs();
-        SegmentProcessor timed =
-                new SegmentProcessor(
-                        new SegmentationCore(
-                                config,
-                                ModelRouter.fixed(TestModel.source()),
-                                metrics,
-                                () -> batchStart + 500));
-        timed.init(context);
+        SegmentProcessor timed = timedBy(() -> batchStart + 500);
         Frame bad =
                 Frames.frame(
                         "cam-1", 1, TestFrames.T0, 64, 48, ImageEncoding.PNG, new byte[] {1, 2, 3});
@@ -178,5 +165,15 @@ class SegmentProcessorTest {
         // Then its dead letter is dated by the wall clock, as its mask would have been
         DeadLetter letter = (DeadLetter) context.forwarded().get(0).record().value();
         assertEquals(Instant.ofEpochMilli(batchStart + 500), letter.getTimestamp());
+    }
+
+    /** The processor of this test's model, its wall clock this one, started in the context. */
+    private SegmentProcessor timedBy(LongSupplier clock) {
+        SegmentProcessor processor =
+                new SegmentProcessor(
+                        new SegmentationCore(
+                                config, ModelRouter.fixed(TestModel.source()), metrics, clock));
+        processor.init(context);
+        return processor;
     }
 }

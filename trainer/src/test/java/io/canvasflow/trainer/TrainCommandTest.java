@@ -524,17 +524,7 @@ class TrainCommandTest {
 
     /** A tiny recurrent run, 64x48 crops of 96x72 frames, with these options. */
     private static CommandRun rnn(String... args) {
-        List<String> all =
-                new ArrayList<>(
-                        List.of(
-                                "--frame",
-                                "96x72",
-                                "--crop",
-                                "64x48",
-                                "--batch",
-                                "2",
-                                "--checkpoint-every",
-                                "0"));
+        List<String> all = new ArrayList<>(TinyRun.SIZES);
         all.addAll(List.of(args));
         return CommandRun.of(new TrainCommand(), all.toArray(String[]::new));
     }

@@ -35,17 +35,7 @@ class LabelRefusalsTest {
     @Test
     void shouldRefuseAnInvalidNormalisationForAnOnnxTeacher() {
         // When an onnx teacher is given a normalisation no teacher knows
-        CommandRun run =
-                CommandRun.of(
-                        new LabelCommand(),
-                        "--source",
-                        frames.toString(),
-                        "--voc",
-                        dir.resolve("voc").toString(),
-                        "--teacher",
-                        "onnx:" + dir.resolve("teacher.onnx"),
-                        "--teacher-normalise",
-                        "foo");
+        CommandRun run = onnx("--teacher-normalise", "foo");
         // Then that is said (before its file is even read), and nothing is written
         assertRefused(run, "--teacher-normalise must be imagenet or unit, got foo");
     }
@@ -182,17 +172,7 @@ class LabelRefusalsTest {
     @Test
     void shouldRefuseAnOnnxTeachersClassNamedTwiceBeforeItsFileIsRead() {
         // When an onnx teacher is given one class name twice
-        CommandRun run =
-                CommandRun.of(
-                        new LabelCommand(),
-                        "--source",
-                        frames.toString(),
-                        "--voc",
-                        dir.resolve("voc").toString(),
-                        "--teacher",
-                        "onnx:" + dir.resolve("teacher.onnx"),
-                        "--teacher-classes",
-                        "car, car");
+        CommandRun run = onnx("--teacher-classes", "car, car");
         // Then that is said (not that its file is missing), and nothing is written
         assertRefused(
                 run,
@@ -202,6 +182,15 @@ class LabelRefusalsTest {
 
     /** Labels the frames into a VOC folder with the motion teacher, as it labels them. */
     private CommandRun label(String... args) {
+        return labelBy(SquareFootage.MOTION_TEACHER, args);
+    }
+
+    /** Labels the frames into a VOC folder with an ONNX teacher whose file is absent. */
+    private CommandRun onnx(String... args) {
+        return labelBy(List.of("--teacher", "onnx:" + dir.resolve("teacher.onnx")), args);
+    }
+
+    private CommandRun labelBy(List<String> teacher, String... args) {
         List<String> all =
                 new ArrayList<>(
                         List.of(
@@ -209,7 +198,7 @@ class LabelRefusalsTest {
                                 frames.toString(),
                                 "--voc",
                                 dir.resolve("voc").toString()));
-        all.addAll(SquareFootage.MOTION_TEACHER);
+        all.addAll(teacher);
         all.addAll(List.of(args));
         return CommandRun.of(new LabelCommand(), all.toArray(String[]::new));
     }

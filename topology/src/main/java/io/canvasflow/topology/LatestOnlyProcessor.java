@@ -101,12 +101,17 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
         } else if (!newer) {
             core.skip(context(), record);
         } else {
+            // Kept with the rest of its record: its mask event carries the record's timestamp and
+            // headers, and its dead letter the position it was read from. One too large to keep
+            // is dead-lettered, and the frame it would replace stays pending.
+            Frame parked = core.park(context(), record);
+            if (parked == null) {
+                return;
+            }
             if (waiting != null) {
                 core.skipParked(context(), record.key(), waiting);
             }
-            // Kept with the rest of its record: its mask event carries the record's timestamp and
-            // headers, and its dead letter the position it was read from.
-            pending.put(frame.getCameraId(), ParkedFrame.park(record, context().recordMetadata()));
+            pending.put(frame.getCameraId(), parked);
             slot.waiting(true);
         }
     }

@@ -1,15 +1,18 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.schemas.AvroSerdes;
 import io.canvasflow.schemas.StoreNames;
-import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,35 +25,39 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * partition and offset it was read from, its timestamp and its headers) goes into the frame's
  * metadata under {@code canvasflow.source.*}. {@link #restore} gives back the record as it arrived,
  * so that the frame's mask event carries its record's headers and timestamp as in every-frame mode,
- * and its dead letter names where it was read from and carries the frame without those entries.
+ * and its dead letter names where it was read from and carries the frame as it was sent. A
+ * producer's own {@code canvasflow.source.*} entries are parked under {@code
+ * canvasflow.source.own.*} and given back under their own names.
  *
- * <p>Headers are kept in Base64, a third larger: more than {@link #HEADERS_MAX_BYTES} of them are
- * refused on arrival, so that a pending frame stays within what its changelog takes (a megabyte
- * more than the largest image; a record it refused would stop the partition for good).
+ * <p>The whole parked frame is bounded ({@link #tooLarge}): its image, its metadata and its headers
+ * (in Base64, a third larger) must fit one record of the pending-frames changelog, which a frame
+ * the frames topic took can outgrow; a record the changelog refused would stop the partition for
+ * good.
  */
 final class ParkedFrame {
 
+    /** The prefix of the metadata entries a parked frame keeps its record in. */
+    static final String PREFIX = "canvasflow.source.";
+
     /** The metadata entry that keeps a parked frame's source partition. */
-    static final String PARTITION = "canvasflow.source.partition";
+    static final String PARTITION = PREFIX + "partition";
 
     /** The metadata entry that keeps a parked frame's source offset. */
-    static final String OFFSET = "canvasflow.source.offset";
+    static final String OFFSET = PREFIX + "offset";
 
     /** The metadata entry that keeps a parked frame's record timestamp. */
-    static final String TIMESTAMP = "canvasflow.source.timestamp";
+    static final String TIMESTAMP = PREFIX + "timestamp";
 
     /** The metadata entry that keeps a parked frame's record headers. */
-    static final String HEADERS = "canvasflow.source.headers";
+    static final String HEADERS = PREFIX + "headers";
 
-    /** The most header bytes ({@link MaskRoom#headerBytes}) a parked frame keeps. */
-    static final int HEADERS_MAX_BYTES = 256 * 1024;
-
-    private static final List<String> ENTRIES = List.of(PARTITION, OFFSET, TIMESTAMP, HEADERS);
+    /** Where a producer's own {@code canvasflow.source.*} entries are parked, less the prefix. */
+    static final String OWN = PREFIX + "own.";
 
     /**
      * A parked frame's record as it arrived, and where it was read from.
      *
-     * @param record its key, the frame without the parked entries, its timestamp and headers
+     * @param record its key, the frame as it was sent, its timestamp and headers
      * @param partition the partition it was read from, or -1 when unknown
      * @param offset the offset it was read from, or -1 when unknown
      */
@@ -59,36 +66,60 @@ final class ParkedFrame {
     private ParkedFrame() {}
 
     /**
-     * Checks that a record's headers fit a parked frame.
+     * The most bytes a pending frame's changelog record may take: what serve makes the changelog
+     * take ({@link ChangelogRoom}), or what its producer sends, when that is less.
      *
-     * @param headers the record's headers
-     * @throws InvalidFrameException ({@code PROCESSING_ERROR}) with a sentence when they do not
+     * @param config the settings
+     * @return the limit in bytes
      */
-    static void checkHeaders(Headers headers) {
-        long bytes = MaskRoom.headerBytes(headers);
-        if (bytes > HEADERS_MAX_BYTES) {
-            throw new InvalidFrameException(
-                    DeadLetterReason.PROCESSING_ERROR,
-                    "its record's headers take "
-                            + bytes
-                            + " bytes, more than the "
-                            + HEADERS_MAX_BYTES
-                            + " latest-only mode keeps with a pending frame; send smaller headers,"
-                            + " or use processing.mode=every-frame");
+    static int maxRecordBytes(CanvasFlowConfig config) {
+        return Math.min(
+                CanvasFlowTopology.maxMessageBytes(config),
+                CanvasFlowTopology.producerMaxRequestSize(config));
+    }
+
+    /**
+     * Says why a parked frame would not fit its changelog record.
+     *
+     * @param parked the frame as {@link #park} made it
+     * @param maxRecordBytes what the changelog takes ({@link #maxRecordBytes})
+     * @return the sentence of its dead letter, or null when it fits
+     */
+    static String tooLarge(Frame parked, int maxRecordBytes) {
+        long bytes =
+                (long) AvroSerdes.frame().serialize(parked).length
+                        + parked.getCameraId().getBytes(StandardCharsets.UTF_8).length
+                        + MaskRoom.FRAMING_BYTES;
+        if (bytes <= maxRecordBytes) {
+            return null;
         }
+        return "kept as a pending frame, with its metadata and its record's headers, it would take "
+                + bytes
+                + " bytes, more than the "
+                + maxRecordBytes
+                + " the pending-frames changelog takes; send less metadata or smaller headers,"
+                + " or use processing.mode=every-frame";
     }
 
     /**
      * The frame of a record, with what else the record carried in its metadata.
      *
-     * @param record the record, its headers checked ({@link #checkHeaders})
+     * @param record the record
      * @param metadata the record's position; in a punctuation, which has none, it stays unknown
      * @return the frame to park
      */
     static Frame park(Record<String, Frame> record, Optional<RecordMetadata> metadata) {
-        Map<String, String> entries = new LinkedHashMap<>(record.value().getMetadata());
-        // reserved names: a producer's own would be taken for ours at the drain
-        ENTRIES.forEach(entries::remove);
+        Map<String, String> entries = new LinkedHashMap<>();
+        // a producer's own names would be taken for ours at the drain: parked apart
+        record.value()
+                .getMetadata()
+                .forEach(
+                        (name, value) ->
+                                entries.put(
+                                        name.startsWith(PREFIX)
+                                                ? OWN + name.substring(PREFIX.length())
+                                                : name,
+                                        value));
         metadata.filter(m -> m.topic() != null && m.offset() >= 0)
                 .ifPresent(
                         m -> {
@@ -103,33 +134,61 @@ final class ParkedFrame {
     }
 
     /**
-     * A parked frame's record as it arrived. A frame parked by an earlier CanvasFlow, without a
-     * timestamp or headers, gets its capture time and none.
+     * A parked frame's record as it arrived; it never fails on an entry. An entry that does not
+     * parse counts as absent and stays in the frame's metadata: a CanvasFlow before this one parked
+     * a producer's own {@code canvasflow.source.*} entries as they were, and kept no timestamp or
+     * headers. A frame without them gets its capture time and no headers, one without a position an
+     * unknown one.
      *
      * @param key its record key, the camera id
      * @param parked the frame as {@link #park} made it
      * @return its record and where it was read from
      */
     static Restored restore(String key, Frame parked) {
-        Map<String, String> entries = new LinkedHashMap<>(parked.getMetadata());
-        String timestamp = entries.get(TIMESTAMP);
-        String headers = entries.get(HEADERS);
-        String partition = entries.get(PARTITION);
-        String offset = entries.get(OFFSET);
-        ENTRIES.forEach(entries::remove);
+        Map<String, String> stored = parked.getMetadata();
+        Set<String> taken = new HashSet<>();
+        Long timestamp = take(stored, TIMESTAMP, Long::valueOf, taken);
+        Headers headers = take(stored, HEADERS, ParkedFrame::decode, taken);
+        Integer partition = take(stored, PARTITION, Integer::valueOf, taken);
+        Long offset = take(stored, OFFSET, Long::valueOf, taken);
+        Map<String, String> entries = new LinkedHashMap<>();
+        stored.forEach(
+                (name, value) -> {
+                    if (!taken.contains(name)) {
+                        entries.put(
+                                name.startsWith(OWN) ? PREFIX + name.substring(OWN.length()) : name,
+                                value);
+                    }
+                });
         Frame frame = Frame.newBuilder(parked).setMetadata(entries).build();
         Record<String, Frame> record =
                 new Record<>(
                         key,
                         frame,
-                        timestamp == null
-                                ? parked.getCaptureTimestamp().toEpochMilli()
-                                : Long.parseLong(timestamp),
-                        headers == null ? new RecordHeaders() : decode(headers));
+                        timestamp == null ? parked.getCaptureTimestamp().toEpochMilli() : timestamp,
+                        headers == null ? new RecordHeaders() : headers);
         return new Restored(
-                record,
-                partition == null ? -1 : Integer.parseInt(partition),
-                offset == null ? -1 : Long.parseLong(offset));
+                record, partition == null ? -1 : partition, offset == null ? -1 : offset);
+    }
+
+    /**
+     * One of our entries, parsed; noted as taken when it parses.
+     *
+     * @return its value, or null when it is absent or does not parse
+     */
+    private static <T> T take(
+            Map<String, String> stored, String name, Function<String, T> parse, Set<String> taken) {
+        String text = stored.get(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            T value = parse.apply(text);
+            taken.add(name);
+            return value;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**

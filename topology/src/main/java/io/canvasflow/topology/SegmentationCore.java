@@ -37,6 +37,7 @@ final class SegmentationCore {
     private final DeadLetterSink deadLetters;
     private final CanvasFlowMetrics metrics;
     private final LagWatch lag;
+    private final int parkedMaxBytes;
     private KeyValueStore<String, CanvasState> canvases;
 
     SegmentationCore(
@@ -49,6 +50,7 @@ final class SegmentationCore {
         this.deadLetters = new DeadLetterSink(config, metrics, clock);
         this.metrics = metrics;
         this.lag = new LagWatch(config);
+        this.parkedMaxBytes = ParkedFrame.maxRecordBytes(config);
     }
 
     /** Looks up the canvas store of the processor's task; call from the processor's init. */
@@ -109,7 +111,27 @@ final class SegmentationCore {
      */
     void skipParked(ProcessorContext<String, SpecificRecord> context, String camera, Frame parked) {
         ParkedFrame.Restored frame = ParkedFrame.restore(camera, parked);
-        skip(context, frame.record(), deadLetters.of(frame));
+        try {
+            skip(context, frame.record(), deadLetters.of(frame));
+        } catch (RuntimeException e) {
+            failedParked(context, frame, e);
+        }
+    }
+
+    /**
+     * The frame of an accepted record as latest-only mode parks it, when it fits the pending-frames
+     * changelog ({@link ParkedFrame#tooLarge}); else it is dead-lettered.
+     *
+     * @return the frame to park, or null when it was dead-lettered
+     */
+    Frame park(ProcessorContext<String, SpecificRecord> context, Record<String, Frame> record) {
+        Frame parked = ParkedFrame.park(record, context.recordMetadata());
+        String tooLarge = ParkedFrame.tooLarge(parked, parkedMaxBytes);
+        if (tooLarge != null) {
+            deadLetters.send(context, record, DeadLetterReason.PROCESSING_ERROR, tooLarge);
+            return null;
+        }
+        return parked;
     }
 
     private void skip(
@@ -136,8 +158,7 @@ final class SegmentationCore {
     }
 
     /**
-     * Validates an arriving frame from its fields and image header only, and that its record's
-     * headers fit a pending frame ({@link ParkedFrame#checkHeaders}).
+     * Validates an arriving frame from its fields and image header only.
      *
      * @return false when the frame was refused and dead-lettered
      */
@@ -148,7 +169,6 @@ final class SegmentationCore {
                         DeadLetterReason.NOT_A_FRAME, "the record has no value");
             }
             segmenter.validate(record.key(), record.value());
-            ParkedFrame.checkHeaders(record.headers());
             recordPartition(context, record.value().getCameraId());
             return true;
         } catch (InvalidFrameException e) {
@@ -178,9 +198,10 @@ final class SegmentationCore {
     /**
      * Segments a pending frame at latest-only's drain, on the record it arrived in. A punctuation
      * has no source record, so the backstop handler could not dead-letter the frame with its bytes
-     * and position: a failure before its mask is forwarded dead-letters it here, with its own. One
-     * that fails the stream thread propagates; the caller deletes the pending frame only after this
-     * returns, so it stays pending for the thread that replaces this one.
+     * and position: any other failure dead-letters it here, with its own, so that a pending frame
+     * always leaves the store. One that fails the stream thread propagates; the caller deletes the
+     * pending frame only after this returns, so it stays pending for the thread that replaces this
+     * one.
      *
      * @param context the processor's context
      * @param camera its camera, its record's key
@@ -189,24 +210,33 @@ final class SegmentationCore {
     void segmentParked(
             ProcessorContext<String, SpecificRecord> context, String camera, Frame parked) {
         ParkedFrame.Restored frame = ParkedFrame.restore(camera, parked);
-        Segmented segmented;
         try {
-            segmented = prepare(context, frame.record(), deadLetters.of(frame));
-        } catch (RuntimeException e) {
-            if (DeadLetterProcessingHandler.failsTheThread(e)) {
-                throw e;
+            Segmented segmented = prepare(context, frame.record(), deadLetters.of(frame));
+            if (segmented != null) {
+                emit(context, segmented);
             }
-            deadLetters.send(
-                    context,
-                    frame.record(),
-                    deadLetters.of(frame),
-                    DeadLetterReason.PROCESSING_ERROR,
-                    e.toString());
-            return;
+        } catch (RuntimeException e) {
+            failedParked(context, frame, e);
         }
-        if (segmented != null) {
-            emit(context, segmented);
+    }
+
+    /**
+     * Dead-letters a parked frame that failed where no check names a reason, with its bytes and
+     * position; a failure that fails the stream thread propagates.
+     */
+    private void failedParked(
+            ProcessorContext<String, SpecificRecord> context,
+            ParkedFrame.Restored frame,
+            RuntimeException e) {
+        if (DeadLetterProcessingHandler.failsTheThread(e)) {
+            throw e;
         }
+        deadLetters.send(
+                context,
+                frame.record(),
+                deadLetters.of(frame),
+                DeadLetterReason.PROCESSING_ERROR,
+                e.toString());
     }
 
     /**

@@ -367,10 +367,18 @@ class LatestOnlyTopologyTest {
 
     @Test
     void shouldDeadLetterAFrameWhoseHeadersAreTooLargeToKeepPending() {
-        try (TopologyHarness t = harness()) {
-            // Given a frame whose record carries more headers than a pending frame keeps
+        try (TopologyHarness t =
+                new TopologyHarness(
+                        stateDir,
+                        Map.of(
+                                CanvasFlowConfig.PROCESSING_MODE,
+                                "latest-only",
+                                CanvasFlowConfig.FRAME_MAX_BYTES,
+                                "100000"))) {
+            // Given a frame whose record carries headers that, in Base64, a pending frame's
+            // changelog record cannot take, though they are smaller than it
             Frame frame = jpeg("cam-a", 1, W, H);
-            byte[] large = new byte[ParkedFrame.HEADERS_MAX_BYTES];
+            byte[] large = new byte[ParkedFrame.maxRecordBytes(t.config) * 4 / 5];
 
             // When it arrives
             t.frames.pipeInput(
@@ -388,7 +396,7 @@ class LatestOnlyTopologyTest {
                     List.of(
                             letter.getReason(),
                             letter.getSourceOffset(),
-                            letter.getMessage().startsWith("its record's headers take")));
+                            letter.getMessage().startsWith("kept as a pending frame")));
             assertEquals(List.of(), t.seen());
         }
     }

@@ -45,13 +45,18 @@ class ParkedFrameTest {
 
     @Test
     void shouldRestoreTheRecordAFrameWasParkedFrom() {
-        // Given a frame with metadata of its own, among it a reserved name a producer set, in a
-        // record with headers of every kind: binary, empty, null, repeated, an empty key
+        // Given a frame with metadata of its own, among it names of ours a producer set (and
+        // one like their parked form), in a record with headers of every kind: binary, empty,
+        // null, repeated, an empty key
         Frame frame = TestFrames.jpeg("cam-a", 7, 64, 48);
-        Map<String, String> metadata = new LinkedHashMap<>(Map.of("fps", "25"));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("fps", "25");
+        metadata.put(ParkedFrame.HEADERS, "x!");
+        metadata.put(ParkedFrame.TIMESTAMP, "hello");
+        metadata.put(ParkedFrame.OFFSET, "7");
+        metadata.put(ParkedFrame.OWN + "offset", "8");
         frame.setMetadata(metadata);
         Frame sent = stored(frame);
-        sent.setMetadata(new LinkedHashMap<>(Map.of("fps", "25", ParkedFrame.HEADERS, "x!")));
         Headers headers =
                 new RecordHeaders()
                         .add("trace", "a:b,c".getBytes(StandardCharsets.UTF_8))
@@ -66,8 +71,8 @@ class ParkedFrameTest {
         ParkedFrame.Restored restored =
                 ParkedFrame.restore("cam-a", stored(ParkedFrame.park(record, at(3, 41))));
 
-        // Then the record is as it arrived, less the producer's reserved entry, and knows where
-        // it was read from
+        // Then the record is as it arrived, the producer's entries with it, and knows where it
+        // was read from
         assertEquals(
                 List.of(
                         "cam-a",
@@ -99,6 +104,36 @@ class ParkedFrameTest {
                         List.of(),
                         2,
                         9L),
+                seen(restored));
+    }
+
+    @Test
+    void shouldTakeAnEntryThatDoesNotParseAsAbsentAndKeepIt() {
+        // Given a frame parked by an earlier CanvasFlow, which kept a producer's own entries under
+        // our names as they were: none of them parses
+        Frame frame = TestFrames.jpeg("cam-a", 7, 64, 48);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(ParkedFrame.PARTITION, "p");
+        metadata.put(ParkedFrame.OFFSET, "");
+        metadata.put(ParkedFrame.TIMESTAMP, "hello");
+        metadata.put(ParkedFrame.HEADERS, "x!");
+        metadata.put("mine", "1");
+        frame.setMetadata(metadata);
+        Frame parked = stored(frame);
+
+        // When it is restored
+        ParkedFrame.Restored restored = ParkedFrame.restore("cam-a", parked);
+
+        // Then it is not refused: its record is dated at its capture, has no headers and an
+        // unknown position, and its frame keeps the entries
+        assertEquals(
+                List.of(
+                        "cam-a",
+                        frame,
+                        frame.getCaptureTimestamp().toEpochMilli(),
+                        List.of(),
+                        -1,
+                        -1L),
                 seen(restored));
     }
 }

@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -22,12 +25,22 @@ import java.util.stream.Stream;
  * no reader ever pairs new parameters with the old description, then the parameters, then their
  * {@code model.json}. Renames within one folder are atomic; a kill between these three renames (a
  * few microseconds) leaves the folder without a {@code model.json}, which reads as no model, never
- * as a wrong one.
+ * as a wrong one. A kill during a save leaves its staging folder; the next save into the folder
+ * deletes it.
  */
 final class ModelFolderWriter {
 
     /** What the staging folder's name starts with: hidden, and never a model's own file name. */
     static final String STAGING_PREFIX = ".saving-";
+
+    /**
+     * How long a staging folder nothing was written into stays, in case another process is saving
+     * into the same folder now; older ones are what a kill during a save left, and go.
+     */
+    static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
+
+    /** The staging folders this JVM's saves are writing now: never a leftover. */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
     /** Writes the parameters to a stream. */
     @FunctionalInterface
@@ -56,9 +69,11 @@ final class ModelFolderWriter {
             throws IOException {
         Path created = firstMissing(dir);
         Files.createDirectories(dir);
+        removeLeftovers(dir);
         Path staging = null;
         try {
             staging = Files.createTempDirectory(dir, STAGING_PREFIX);
+            WRITING.add(staging);
             Path params = staging.resolve(SegmentationModel.PARAMETERS_FILE);
             writeForced(params, parameters);
             ModelSpec written =
@@ -76,6 +91,7 @@ final class ModelFolderWriter {
         } finally {
             if (staging != null) {
                 deleteTree(staging, null);
+                WRITING.remove(staging);
             }
         }
     }
@@ -128,6 +144,41 @@ final class ModelFolderWriter {
             contents.writeTo(out);
             out.flush();
             channel.force(true);
+        }
+    }
+
+    /**
+     * Deletes the staging folders a save killed before it finished left in the model folder: each
+     * holds a model's worth of bytes, hidden and readable by its owner only. The folder's model is
+     * whole without them (a kill between the renames leaves no model.json, read as no model).
+     */
+    private static void removeLeftovers(Path dir) throws IOException {
+        long before = System.currentTimeMillis() - LEFTOVER_AGE.toMillis();
+        List<Path> staged;
+        try (Stream<Path> entries = Files.list(dir)) {
+            staged =
+                    entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX))
+                            .filter(Files::isDirectory)
+                            .filter(p -> !WRITING.contains(p))
+                            .toList();
+        }
+        for (Path leftover : staged) {
+            if (lastWritten(leftover) < before) {
+                deleteTree(leftover, null);
+            }
+        }
+    }
+
+    /** When anything in a folder was last written, the folder's own entries included. */
+    private static long lastWritten(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            long last = Long.MIN_VALUE;
+            for (Path p : paths.toList()) {
+                last = Math.max(last, Files.getLastModifiedTime(p).toMillis());
+            }
+            return last;
+        } catch (IOException | RuntimeException e) {
+            return Long.MAX_VALUE; // gone meanwhile, or unreadable: not this save's to judge
         }
     }
 

@@ -16,10 +16,14 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -81,7 +85,32 @@ public final class SegmentationModel implements AutoCloseable {
      * @throws ModelLoadException with one sentence saying what is wrong, and where
      */
     public static SegmentationModel load(Path dir, DeviceChoice device) {
-        ModelSpec spec = checkFiles(dir);
+        return load(dir, device, () -> {});
+    }
+
+    /**
+     * Loads a model directory; {@code checked} runs after the parameters passed their check and
+     * before they are loaded, where a test saves another model into the folder.
+     */
+    static SegmentationModel load(Path dir, DeviceChoice device, Runnable checked) {
+        ModelSpec spec = readSpec(dir);
+        Path params = dir.resolve(spec.parameters().file());
+        // One open file, checked and then loaded: a save that renames other parameters in
+        // meanwhile changes the folder, not the bytes read here, so they are those checked
+        // against model.json's checksum.
+        try (FileChannel channel = openParameters(params)) {
+            checkParameters(params, spec.parameters(), channel);
+            checked.run();
+            channel.position(0);
+            return loadChecked(dir, spec, Channels.newInputStream(channel), device);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + params + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads parameters that passed their check from the stream of their open file. */
+    private static SegmentationModel loadChecked(
+            Path dir, ModelSpec spec, InputStream parameters, DeviceChoice device) {
         Path params = dir.resolve(spec.parameters().file());
         SegmentationNet net;
         try {
@@ -96,7 +125,7 @@ public final class SegmentationModel implements AutoCloseable {
                     e);
         }
         NDManager manager = NDManager.newBaseManager(device.resolve());
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(params))) {
+        try (InputStream in = new BufferedInputStream(parameters)) {
             net.setInitializer(GLOROT_NORMAL, Parameter.Type.WEIGHT); // overwritten by the load
             net.initialize(
                     manager,
@@ -140,7 +169,12 @@ public final class SegmentationModel implements AutoCloseable {
      */
     public static ModelSpec checkFiles(Path dir) {
         ModelSpec spec = readSpec(dir);
-        checkParameters(dir.resolve(spec.parameters().file()), spec.parameters());
+        Path params = dir.resolve(spec.parameters().file());
+        try (FileChannel channel = openParameters(params)) {
+            checkParameters(params, spec.parameters(), channel);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + params + ": " + e.getMessage(), e);
+        }
         return spec;
     }
 
@@ -327,14 +361,19 @@ public final class SegmentationModel implements AutoCloseable {
                 cause);
     }
 
-    private static void checkParameters(Path params, ModelSpec.ParametersFile expected) {
-        long size;
+    private static FileChannel openParameters(Path params) {
         try {
-            size = Files.size(params);
+            return FileChannel.open(params, StandardOpenOption.READ);
         } catch (IOException e) {
             throw new ModelLoadException(
                     "missing parameter file " + params + " named by " + ModelSpec.FILE_NAME, e);
         }
+    }
+
+    private static void checkParameters(
+            Path params, ModelSpec.ParametersFile expected, FileChannel channel)
+            throws IOException {
+        long size = channel.size();
         if (size != expected.bytes()) {
             throw new ModelLoadException(
                     "parameter file "
@@ -345,7 +384,7 @@ public final class SegmentationModel implements AutoCloseable {
                             + expected.bytes()
                             + ": it is truncated or from another model");
         }
-        String sha = sha256(params);
+        String sha = sha256(channel, params);
         if (!sha.equalsIgnoreCase(expected.sha256())) {
             throw new ModelLoadException(
                     "parameter file "
@@ -406,11 +445,23 @@ public final class SegmentationModel implements AutoCloseable {
     }
 
     static String sha256(Path file) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return sha256(channel, file);
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 of an open file's bytes, read from its start. */
+    private static String sha256(FileChannel channel, Path file) {
+        try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+            channel.position(0);
+            while (channel.read(buffer) != -1) {
+                buffer.flip();
+                digest.update(buffer);
+                buffer.clear();
             }
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {

@@ -21,9 +21,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -245,29 +248,30 @@ public final class StreamsRun implements AutoCloseable {
     /**
      * Deletes a run's topics, its application's internal topics and its consumer group (the
      * application left it when it closed), so that a run on a cluster leaves nothing behind;
-     * failures are logged.
+     * failures are logged. A run refused or stopped at its start may have made none of them: only
+     * those there are deleted, and the group whatever happened to the topics.
      *
      * @param config the run's settings (the cluster, the application id)
-     * @param ownTopics the topics the run made
+     * @param ownTopics the topics the run made, or would have
      */
     public static void deleteTopics(CanvasFlowConfig config, List<String> ownTopics) {
         try (Admin admin = Admin.create(KafkaClients.admin(config))) {
-            List<String> doomed = new ArrayList<>(ownTopics);
+            List<String> doomed = new ArrayList<>();
             for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
-                if (topic.startsWith(config.applicationId() + "-")) {
+                if (ownTopics.contains(topic) || topic.startsWith(config.applicationId() + "-")) {
                     doomed.add(topic);
                 }
             }
-            admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
-            try {
-                admin.deleteConsumerGroups(List.of(config.applicationId()))
-                        .all()
-                        .get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                // a run stopped before its application joined left no group: nothing to delete
-                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                    throw e;
-                }
+            Exception failed = quietly(admin.deleteTopics(doomed).all());
+            Exception groupFailed =
+                    quietly(admin.deleteConsumerGroups(List.of(config.applicationId())).all());
+            if (failed == null) {
+                failed = groupFailed;
+            } else if (groupFailed != null) {
+                failed.addSuppressed(groupFailed);
+            }
+            if (failed != null) {
+                throw failed;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -276,6 +280,24 @@ public final class StreamsRun implements AutoCloseable {
                     "could not delete the topics and consumer group of {}: {}",
                     config.applicationId(),
                     e.toString());
+        }
+    }
+
+    /**
+     * Waits for a deletion; what it failed with, or null where it did or found nothing to delete (a
+     * topic gone since the listing, a group the application never joined).
+     */
+    private static Exception quietly(KafkaFuture<Void> deletion) throws InterruptedException {
+        try {
+            deletion.get(30, TimeUnit.SECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            boolean absent =
+                    e.getCause() instanceof UnknownTopicOrPartitionException
+                            || e.getCause() instanceof GroupIdNotFoundException;
+            return absent ? null : e;
+        } catch (TimeoutException e) {
+            return e;
         }
     }
 

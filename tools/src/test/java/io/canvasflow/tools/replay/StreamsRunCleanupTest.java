@@ -59,4 +59,47 @@ class StreamsRunCleanupTest {
                             .toList());
         }
     }
+
+    @Test
+    void shouldSayNothingOfTopicsARunNeverCreated() throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
+            // Given a run stopped before its topics and its group existed (the demo and bench
+            // scale name their frames, masks and dlq topics whatever happened)
+            kafka.createTopics(Map.of("other", 1));
+            CanvasFlowConfig config =
+                    CanvasFlowConfig.fromMap(
+                            Map.of(
+                                    CanvasFlowConfig.BOOTSTRAP_SERVERS,
+                                    kafka.bootstrapServers(),
+                                    CanvasFlowConfig.APPLICATION_ID,
+                                    "early-app"));
+
+            // When its topics are deleted, with standard error (where the log goes) captured
+            PrintStream err = System.err;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            try {
+                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                StreamsRun.deleteTopics(
+                        config, List.of("early-frames", "early-masks", "early-frames-dlq"));
+            } finally {
+                System.setErr(err);
+            }
+
+            // Then the other topic is left, and CanvasFlow said nothing (it WARNed
+            // UnknownTopicOrPartitionException)
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                assertEquals(Set.of("other"), admin.listTopics().names().get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(
+                    List.of(),
+                    captured.toString(StandardCharsets.UTF_8)
+                            .lines()
+                            .filter(
+                                    l ->
+                                            l.contains(" WARN io.canvasflow")
+                                                    || l.contains(" ERROR io.canvasflow"))
+                            .toList());
+        }
+    }
 }

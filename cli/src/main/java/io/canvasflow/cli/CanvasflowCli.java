@@ -1,5 +1,6 @@
 package io.canvasflow.cli;
 
+import io.canvasflow.cli.options.CommandFailures;
 import io.canvasflow.clients.MasksCommand;
 import io.canvasflow.clients.PublishCommand;
 import io.canvasflow.clients.view.ViewCommand;
@@ -13,16 +14,13 @@ import io.canvasflow.topology.ServeCommand;
 import io.canvasflow.trainer.EvaluateCommand;
 import io.canvasflow.trainer.TrainCommand;
 import io.canvasflow.trainer.label.LabelCommand;
-import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -65,12 +63,6 @@ public final class CanvasflowCli implements Callable<Integer> {
         quietLibraryLogging();
     }
 
-    /** Set to see the stack trace of a failure no command turned into its own sentence. */
-    static final String TRACE_ENV = "CANVASFLOW_TRACE";
-
-    /** The launcher's heap size ({@code ./canvasflow}, {@code deploy/docker/canvasflow-serve}). */
-    static final String HEAP_ENV = "CANVASFLOW_HEAP";
-
     @Spec private CommandSpec spec;
 
     /**
@@ -90,33 +82,14 @@ public final class CanvasflowCli implements Callable<Integer> {
      * @return the command line
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new CanvasflowCli())
+        return CommandFailures.install(new CommandLine(new CanvasflowCli()))
                 .setParameterExceptionHandler(
                         (e, args) -> {
                             CommandLine failed = e.getCommandLine();
                             failed.getErr().println(sentence(e));
                             failed.getErr().flush();
                             return 2;
-                        })
-                .setExecutionStrategy(CanvasflowCli::runSayingErrors)
-                .setExecutionExceptionHandler(CanvasflowCli::unexpectedFailure);
-    }
-
-    /**
-     * Runs the command as picocli does, and says an {@link Error} it throws as any other failure:
-     * picocli hands only an {@link Exception} to the handler and lets an Error (a command out of
-     * heap for the sizes it was given, a stack overflow) through as a stack trace and status 1.
-     */
-    static int runSayingErrors(ParseResult parsed) {
-        try {
-            return new CommandLine.RunLast().execute(parsed);
-        } catch (Error e) {
-            ParseResult ran = parsed;
-            while (ran.hasSubcommand()) {
-                ran = ran.subcommand();
-            }
-            return unexpectedFailure(e, ran.commandSpec().commandLine(), parsed);
-        }
+                        });
     }
 
     /**
@@ -139,62 +112,6 @@ public final class CanvasflowCli implements Callable<Integer> {
                 + " (see '"
                 + name
                 + " --help')";
-    }
-
-    /**
-     * A failure no command turned into its own sentence (each command says a bad argument, setting
-     * or file itself, with status 2): one line that names the command and what failed, and status
-     * 1. The stack trace is for a bug report, not for every terminal, so it comes only when {@value
-     * #TRACE_ENV} is set. Running out of memory says what to do about it: an option's size or count
-     * too large for the heap, which the launcher sets from {@value #HEAP_ENV}.
-     */
-    static int unexpectedFailure(Throwable e, CommandLine failed, ParseResult parsed) {
-        PrintWriter err = failed.getErr();
-        err.println(
-                failed.getCommandSpec().qualifiedName()
-                        + ": failed: "
-                        + (e instanceof OutOfMemoryError ? outOfMemory(e) : describe(e))
-                        + " (set "
-                        + TRACE_ENV
-                        + "=1 for the stack trace)");
-        if (System.getenv(TRACE_ENV) != null) {
-            e.printStackTrace(err);
-        }
-        err.flush();
-        return 1;
-    }
-
-    /** What running out of memory means here, and what to do: the heap and how to raise it. */
-    static String outOfMemory(Throwable e) {
-        return String.format(
-                Locale.ROOT,
-                "out of memory (%s) in this JVM's heap of %.1f GiB; give smaller sizes or counts,"
-                        + " or more heap with %s",
-                describe(e),
-                Runtime.getRuntime().maxMemory() / (double) (1L << 30),
-                HEAP_ENV);
-    }
-
-    /** The exception's first message line, then each cause's that adds to it. */
-    static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder(firstLine(e));
-        // at most 8 causes: a chain that loops back on itself must not loop here
-        Throwable c = e.getCause();
-        for (int depth = 0; c != null && depth < 8; depth++, c = c.getCause()) {
-            String line = firstLine(c);
-            if (!text.toString().contains(line)) {
-                text.append(": ").append(line);
-            }
-        }
-        return text.toString();
-    }
-
-    private static String firstLine(Throwable e) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        return message.lines().findFirst().orElse(message).strip();
     }
 
     /** Without a subcommand there is nothing to do: say so, with the usage. */

@@ -3,12 +3,12 @@ package io.canvasflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.canvasflow.cli.options.CommandFailures;
 import io.canvasflow.model.DeviceChoice;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -53,7 +53,7 @@ class CanvasflowCliTest {
 
     @Test
     void shouldSayAFailureNoCommandExpectedInOneLineWithStatusOne() {
-        assumeTrue(System.getenv(CanvasflowCli.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
+        assumeTrue(System.getenv(CommandFailures.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
         // Given a subcommand that fails in a way it did not turn into its own sentence
         CommandLine cli = CanvasflowCli.commandLine();
         cli.addSubcommand("boom", new Boom());
@@ -73,7 +73,7 @@ class CanvasflowCliTest {
 
     @Test
     void shouldSayRunningOutOfMemoryInOneLineWithWhatToDo() {
-        assumeTrue(System.getenv(CanvasflowCli.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
+        assumeTrue(System.getenv(CommandFailures.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
         // Given a subcommand whose sizes the heap cannot hold (train --batch 100000 did this)
         CommandLine cli = CanvasflowCli.commandLine();
         cli.addSubcommand("throwing", new Throwing(new OutOfMemoryError("Java heap space")));
@@ -87,19 +87,17 @@ class CanvasflowCliTest {
         // stack trace (picocli let an Error through as a trace)
         assertEquals(1, status, err.toString());
         assertEquals(
-                String.format(
-                        Locale.ROOT,
-                        "canvasflow throwing: failed: out of memory (Java heap space) in this JVM's"
-                                + " heap of %.1f GiB; give smaller sizes or counts, or more heap"
-                                + " with CANVASFLOW_HEAP (set CANVASFLOW_TRACE=1 for the stack"
-                                + " trace)",
-                        Runtime.getRuntime().maxMemory() / (double) (1L << 30)),
+                "canvasflow throwing: failed: out of memory (Java heap space) in this JVM's"
+                        + " heap of "
+                        + CommandFailures.heap()
+                        + "; give smaller sizes or counts, or more heap with CANVASFLOW_HEAP"
+                        + " (set CANVASFLOW_TRACE=1 for the stack trace)",
                 err.toString().strip());
     }
 
     @Test
     void shouldSayAnyOtherErrorAsAFailureInOneLine() {
-        assumeTrue(System.getenv(CanvasflowCli.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
+        assumeTrue(System.getenv(CommandFailures.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
         // Given a subcommand that overflows its stack
         CommandLine cli = CanvasflowCli.commandLine();
         cli.addSubcommand("throwing", new Throwing(new StackOverflowError()));
@@ -115,11 +113,6 @@ class CanvasflowCliTest {
                 "canvasflow throwing: failed: StackOverflowError (set CANVASFLOW_TRACE=1 for the"
                         + " stack trace)",
                 err.toString().strip());
-    }
-
-    @Test
-    void shouldNameTheExceptionWhenItHasNoMessage() {
-        assertEquals("NullPointerException", CanvasflowCli.describe(new NullPointerException()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.cli.options.CommandFailures;
 import io.canvasflow.cli.options.ConfigOptions;
 import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
@@ -100,13 +101,19 @@ public final class ServeCommand implements Callable<Integer> {
     boolean printConfig;
 
     /**
-     * Runs {@code serve} on its own.
+     * Runs {@code serve} on its own; a failure it did not turn into its own sentence, an {@link
+     * Error} included, is one line and status 1, as under {@code ./canvasflow}.
      *
      * @param args the command line arguments
      */
     public static void main(String[] args) {
         quietKafkaLogging();
-        System.exit(new CommandLine(new ServeCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@link #main} runs it. */
+    static CommandLine commandLine() {
+        return CommandFailures.install(new CommandLine(new ServeCommand()));
     }
 
     @Override

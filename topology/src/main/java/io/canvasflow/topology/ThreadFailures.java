@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.cli.options.CommandFailures;
 import java.util.Optional;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -12,7 +13,9 @@ import org.apache.kafka.common.errors.PolicyViolationException;
  * Which stream thread failures a new thread would meet again: the cluster refusing what Kafka
  * Streams asks of it, as when it creates its changelogs with a replication factor or a {@code
  * topic.} property the brokers refuse, or a right the principal lacks. Replacing the thread then
- * fails again at its next rebalance, for ever, a stack trace each time; serve stops instead.
+ * fails again at its next rebalance, for ever, a stack trace each time; serve stops instead. So it
+ * does when the JVM itself failed the thread (a {@link VirtualMachineError}: out of heap): a new
+ * thread would run in the same exhausted heap.
  */
 final class ThreadFailures {
 
@@ -22,11 +25,14 @@ final class ThreadFailures {
      * The sentence for a failure that no new thread gets past, if it is one.
      *
      * @param failure what the stream thread died of
-     * @return one sentence naming the refusal and what to do, or empty when a new thread may do
-     *     better (a timeout, a broker that went away, a fenced producer...)
+     * @return one sentence naming the refusal or the JVM's error and what to do, or empty when a
+     *     new thread may do better (a timeout, a broker that went away, a fenced producer...)
      */
     static Optional<String> fatal(Throwable failure) {
         for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof VirtualMachineError error) {
+                return Optional.of(vmError(error));
+            }
             String todo = remedy(e);
             if (todo != null) {
                 return Optional.of(
@@ -43,6 +49,23 @@ final class ThreadFailures {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A stream thread that died of the JVM itself (out of heap, above all): a new thread would run
+     * in the same exhausted heap, so serve stops and says how to give it more.
+     */
+    private static String vmError(VirtualMachineError e) {
+        if (e instanceof OutOfMemoryError) {
+            return "a stream thread ran "
+                    + CommandFailures.outOfMemory(e)
+                    + ", so serve stops; give it more heap with "
+                    + CommandFailures.HEAP_ENV
+                    + ", or fewer stream threads (--threads)";
+        }
+        return "a stream thread failed with "
+                + CommandFailures.describe(e)
+                + ", an error of the JVM itself, so serve stops rather than run a new one in it";
     }
 
     private static String remedy(Throwable e) {

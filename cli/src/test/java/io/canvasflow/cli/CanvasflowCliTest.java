@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.canvasflow.cli.options.CommandFailures;
 import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.testsupport.ThrowingCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -76,12 +77,12 @@ class CanvasflowCliTest {
         assumeTrue(System.getenv(CommandFailures.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
         // Given a subcommand whose sizes the heap cannot hold (train --batch 100000 did this)
         CommandLine cli = CanvasflowCli.commandLine();
-        cli.addSubcommand("throwing", new Throwing(new OutOfMemoryError("Java heap space")));
+        cli.addSubcommand("throwing", new ThrowingCommand(new OutOfMemoryError("Java heap space")));
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
 
         // When it runs
-        int status = executeCatchingErrors(cli, "throwing");
+        int status = ThrowingCommand.executeCatchingErrors(cli, "throwing");
 
         // Then it is one line that names the command, the heap and what to do, status 1, no
         // stack trace (picocli let an Error through as a trace)
@@ -100,12 +101,12 @@ class CanvasflowCliTest {
         assumeTrue(System.getenv(CommandFailures.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
         // Given a subcommand that overflows its stack
         CommandLine cli = CanvasflowCli.commandLine();
-        cli.addSubcommand("throwing", new Throwing(new StackOverflowError()));
+        cli.addSubcommand("throwing", new ThrowingCommand(new StackOverflowError()));
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
 
         // When it runs
-        int status = executeCatchingErrors(cli, "throwing");
+        int status = ThrowingCommand.executeCatchingErrors(cli, "throwing");
 
         // Then it is the one line of any unexpected failure, status 1
         assertEquals(1, status, err.toString());
@@ -113,33 +114,6 @@ class CanvasflowCliTest {
                 "canvasflow throwing: failed: StackOverflowError (set CANVASFLOW_TRACE=1 for the"
                         + " stack trace)",
                 err.toString().strip());
-    }
-
-    /**
-     * Runs a command line; an Error out of it fails the test here, not the test runner (JUnit
-     * rethrows an OutOfMemoryError, and the forked JVM would stop at it).
-     */
-    private static int executeCatchingErrors(CommandLine cli, String... args) {
-        try {
-            return cli.execute(args);
-        } catch (Error e) {
-            throw new AssertionError("execute let " + e + " through", e);
-        }
-    }
-
-    /** A command that throws the error it is given. */
-    @Command(name = "throwing")
-    static final class Throwing implements Callable<Integer> {
-        private final Error error;
-
-        Throwing(Error error) {
-            this.error = error;
-        }
-
-        @Override
-        public Integer call() {
-            throw error;
-        }
     }
 
     @Command(name = "boom")

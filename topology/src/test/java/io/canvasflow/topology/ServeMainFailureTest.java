@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.canvasflow.cli.options.CommandFailures;
+import io.canvasflow.testsupport.ThrowingCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** serve's own main (the container image's) says an Error in one line, as ./canvasflow does. */
 class ServeMainFailureTest {
@@ -20,12 +19,15 @@ class ServeMainFailureTest {
         assumeTrue(System.getenv(CommandFailures.TRACE_ENV) == null, "CANVASFLOW_TRACE is set");
         // Given serve's command line as its main builds it, and a command out of heap
         CommandLine cli = ServeCommand.commandLine();
-        cli.addSubcommand("throwing", new Throwing(new OutOfMemoryError("Java heap space")));
+        cli.addSubcommand("throwing", new ThrowingCommand(new OutOfMemoryError("Java heap space")));
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
 
         // When it runs
-        List<Object> result = List.of(execute(cli, "throwing"), err.toString().strip());
+        List<Object> result =
+                List.of(
+                        ThrowingCommand.executeCatchingErrors(cli, "throwing"),
+                        err.toString().strip());
 
         // Then it is one line naming the heap and what to do, status 1, no stack trace
         assertEquals(
@@ -37,28 +39,5 @@ class ServeMainFailureTest {
                                 + "; give smaller sizes or counts, or more heap with"
                                 + " CANVASFLOW_HEAP (set CANVASFLOW_TRACE=1 for the stack trace)"),
                 result);
-    }
-
-    /** An Error out of execute fails the test here, not the forked JVM. */
-    private static int execute(CommandLine cli, String... args) {
-        try {
-            return cli.execute(args);
-        } catch (Error e) {
-            throw new AssertionError("execute let " + e + " through", e);
-        }
-    }
-
-    @Command(name = "throwing")
-    static final class Throwing implements Callable<Integer> {
-        private final Error error;
-
-        Throwing(Error error) {
-            this.error = error;
-        }
-
-        @Override
-        public Integer call() {
-            throw error;
-        }
     }
 }

@@ -12,94 +12,90 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link StreamsRun#deleteTopics} on a real broker: what a run leaves is gone, quietly. */
 class StreamsRunCleanupTest {
 
+    private EmbeddedKafkaBroker kafka;
+
+    @BeforeEach
+    void startBroker() {
+        kafka = EmbeddedKafkaBroker.builder().build().start();
+    }
+
+    @AfterEach
+    void stopBroker() {
+        kafka.close();
+    }
+
     @Test
     void shouldDeleteARunsTopicsWithoutAWarnWhenItsApplicationNeverJoined() throws Exception {
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
-            // Given a run's own topic and an internal topic of its application, which stopped
-            // before it joined its group (a run refused or stopped at its start)
-            kafka.createTopics(Map.of("run-frames", 1, "run-app-canvas-changelog", 1, "other", 1));
-            CanvasFlowConfig config =
-                    CanvasFlowConfig.fromMap(
-                            Map.of(
-                                    CanvasFlowConfig.BOOTSTRAP_SERVERS,
-                                    kafka.bootstrapServers(),
-                                    CanvasFlowConfig.APPLICATION_ID,
-                                    "run-app"));
+        // Given a run's own topic and an internal topic of its application, which stopped
+        // before it joined its group (a run refused or stopped at its start)
+        kafka.createTopics(Map.of("run-frames", 1, "run-app-canvas-changelog", 1, "other", 1));
 
-            // When its topics are deleted, with standard error (where the log goes) captured
-            PrintStream err = System.err;
-            ByteArrayOutputStream captured = new ByteArrayOutputStream();
-            try {
-                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-                StreamsRun.deleteTopics(config, List.of("run-frames"));
-            } finally {
-                System.setErr(err);
-            }
+        // When its topics are deleted
+        List<String> said = deleteTopics("run-app", List.of("run-frames"));
 
-            // Then only the other topic is left, and CanvasFlow said nothing of the group it never
-            // had
-            // (the broker in this JVM logs its own lines beside it)
-            try (Admin admin =
-                    Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                assertEquals(Set.of("other"), admin.listTopics().names().get(30, TimeUnit.SECONDS));
-            }
-            assertEquals(
-                    List.of(),
-                    captured.toString(StandardCharsets.UTF_8)
-                            .lines()
-                            .filter(
-                                    l ->
-                                            l.contains(" WARN io.canvasflow")
-                                                    || l.contains(" ERROR io.canvasflow"))
-                            .toList());
-        }
+        // Then only the other topic is left, and CanvasFlow said nothing of the group it never
+        // had (it WARNed GroupIdNotFoundException)
+        assertEquals(Set.of("other"), topics());
+        assertEquals(List.of(), said);
     }
 
     @Test
     void shouldSayNothingOfTopicsARunNeverCreated() throws Exception {
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().build().start()) {
-            // Given a run stopped before its topics and its group existed (the demo and bench
-            // scale name their frames, masks and dlq topics whatever happened)
-            kafka.createTopics(Map.of("other", 1));
-            CanvasFlowConfig config =
-                    CanvasFlowConfig.fromMap(
-                            Map.of(
-                                    CanvasFlowConfig.BOOTSTRAP_SERVERS,
-                                    kafka.bootstrapServers(),
-                                    CanvasFlowConfig.APPLICATION_ID,
-                                    "early-app"));
+        // Given a run stopped before its topics and its group existed (the demo and bench
+        // scale name their frames, masks and dlq topics whatever happened)
+        kafka.createTopics(Map.of("other", 1));
 
-            // When its topics are deleted, with standard error (where the log goes) captured
-            PrintStream err = System.err;
-            ByteArrayOutputStream captured = new ByteArrayOutputStream();
-            try {
-                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-                StreamsRun.deleteTopics(
-                        config, List.of("early-frames", "early-masks", "early-frames-dlq"));
-            } finally {
-                System.setErr(err);
-            }
+        // When its topics are deleted
+        List<String> said =
+                deleteTopics(
+                        "early-app", List.of("early-frames", "early-masks", "early-frames-dlq"));
 
-            // Then the other topic is left, and CanvasFlow said nothing (it WARNed
-            // UnknownTopicOrPartitionException)
-            try (Admin admin =
-                    Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                assertEquals(Set.of("other"), admin.listTopics().names().get(30, TimeUnit.SECONDS));
-            }
-            assertEquals(
-                    List.of(),
-                    captured.toString(StandardCharsets.UTF_8)
-                            .lines()
-                            .filter(
-                                    l ->
-                                            l.contains(" WARN io.canvasflow")
-                                                    || l.contains(" ERROR io.canvasflow"))
-                            .toList());
+        // Then the other topic is left, and CanvasFlow said nothing (it WARNed
+        // UnknownTopicOrPartitionException)
+        assertEquals(Set.of("other"), topics());
+        assertEquals(List.of(), said);
+    }
+
+    /**
+     * Deletes a run's topics with standard error (where the log goes) captured.
+     *
+     * @return CanvasFlow's WARN and ERROR lines (the broker in this JVM logs its own beside them)
+     */
+    private List<String> deleteTopics(String applicationId, List<String> ownTopics) {
+        CanvasFlowConfig config =
+                CanvasFlowConfig.fromMap(
+                        Map.of(
+                                CanvasFlowConfig.BOOTSTRAP_SERVERS,
+                                kafka.bootstrapServers(),
+                                CanvasFlowConfig.APPLICATION_ID,
+                                applicationId));
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            StreamsRun.deleteTopics(config, ownTopics);
+        } finally {
+            System.setErr(err);
+        }
+        return captured.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(
+                        l ->
+                                l.contains(" WARN io.canvasflow")
+                                        || l.contains(" ERROR io.canvasflow"))
+                .toList();
+    }
+
+    private Set<String> topics() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
         }
     }
 }

@@ -147,4 +147,16 @@ final class TopologyHarness implements AutoCloseable {
     public void close() {
         driver.close();
     }
+
+    /**
+     * The next dead letter, as its reason, source offset and whether its message starts with the
+     * words given: a frame latest-only mode refused to keep pending says so.
+     */
+    List<Object> nextDeadLetter(String messageStart) {
+        DeadLetter letter = deadLetters.readValue();
+        return List.of(
+                letter.getReason(),
+                letter.getSourceOffset(),
+                letter.getMessage().startsWith(messageStart));
+    }
 }

@@ -9,9 +9,11 @@ import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.FrameOrder;
+import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.Split;
 import io.canvasflow.synthetic.SyntheticDataset;
 import io.canvasflow.synthetic.VideoSequence;
+import io.canvasflow.trainer.data.ClassMapping;
 import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.LabelledSources;
@@ -41,15 +43,18 @@ import picocli.CommandLine.Spec;
                 "Evaluate a model on the synthetic test split (mIoU per iteration, seeded video,"
                         + " wrong-class seed recovery, against the feed-forward baseline) or on"
                         + " labelled footage, --data voc:, cityscapes:, labelme: or topic: (mIoU"
-                        + " per iteration and seeded, per class, flicker).")
+                        + " per iteration and seeded, per class, flicker; a feed-forward"
+                        + " model's one pass).")
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
             paramLabel = "DIR",
             description =
-                    "Recurrent model directory to evaluate (default: the shipped models/rnn; a"
-                            + " feed-forward model, one pass, is scored only as --baseline).")
+                    "Model directory to evaluate (default: the shipped models/rnn): recurrent on"
+                            + " the synthetic test split, where a feed-forward model is scored as"
+                            + " --baseline; either type on labelled footage, a feed-forward one"
+                            + " as its one pass a frame.")
     Path model;
 
     @Option(
@@ -187,25 +192,54 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(unwritable);
             }
             boolean synthetic = LabelledSources.SYNTHETIC.equals(data);
-            // before any data is read or anything written: each place takes one type of model
-            EvaluatedTypes.refuse(
-                    EvaluatedTypes.modelProblem(
-                            SegmentationModel.readSpec(model),
-                            "--model " + model,
-                            synthetic
-                                    ? EvaluatedTypes.SYNTHETIC_MODEL_INSTEAD
-                                    : EvaluatedTypes.FOOTAGE_MODEL_INSTEAD));
-            if (synthetic && !"none".equals(baseline)) {
-                EvaluatedTypes.refuse(
-                        EvaluatedTypes.baselineProblem(
-                                SegmentationModel.readSpec(Path.of(baseline)),
-                                "--baseline " + baseline,
-                                EvaluatedTypes.BASELINE_INSTEAD));
-            }
+            refuseWhatCannotBeScored(synthetic);
             return synthetic ? synthetic() : footage();
         } catch (DatasetException | ModelLoadException | IllegalArgumentException e) {
             System.err.println("canvasflow evaluate: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /**
+     * Refuses, before any data is read or anything written, a model the data cannot score: on the
+     * synthetic test split each place takes one type of model ({@link EvaluatedTypes}) and the
+     * split's classes ({@link SyntheticClasses}); on labelled footage a feed-forward model is
+     * scored as its one pass, so the options of iterations and seeded runs are left unused by it.
+     */
+    private void refuseWhatCannotBeScored(boolean synthetic) {
+        ModelSpec scored = SegmentationModel.readSpec(model);
+        if (!synthetic) {
+            if (!scored.network().type().readsCanvas()) {
+                new UnusedOptions()
+                        .add(maxIterationsGiven != null, "--max-iterations")
+                        .add(maxGapMs != null, "--max-gap-ms")
+                        .refuseWith(
+                                "a recurrent --model (its iterations and seeded runs)",
+                                "--model " + model + ", a feed-forward model (one pass a frame)");
+            }
+            return;
+        }
+        // the types first: a model of the wrong type is said as that, whatever its classes
+        String named = "--model " + model;
+        EvaluatedTypes.refuse(
+                EvaluatedTypes.modelProblem(scored, named, EvaluatedTypes.SYNTHETIC_MODEL_INSTEAD));
+        ModelSpec baselineSpec =
+                "none".equals(baseline) ? null : SegmentationModel.readSpec(Path.of(baseline));
+        String baselineNamed = "--baseline " + baseline;
+        if (baselineSpec != null) {
+            EvaluatedTypes.refuse(
+                    EvaluatedTypes.baselineProblem(
+                            baselineSpec, baselineNamed, EvaluatedTypes.BASELINE_INSTEAD));
+        }
+        SyntheticClasses.intoModel(scored, named, SyntheticClasses.MODEL_INSTEAD);
+        if (baselineSpec != null) {
+            EvaluatedTypes.refuse(
+                    SyntheticClasses.baselineProblem(
+                            baselineSpec,
+                            scored,
+                            baselineNamed,
+                            named,
+                            SyntheticClasses.BASELINE_INSTEAD));
         }
     }
 
@@ -278,9 +312,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(unreachable);
             }
         }
-        try (SegmentationModel rnn = SegmentationModel.load(model)) {
+        try (SegmentationModel scored = SegmentationModel.load(model)) {
             Map<?, ?> trained =
-                    rnn.spec().metrics().get("lineage") instanceof Map<?, ?> m ? m : Map.of();
+                    scored.spec().metrics().get("lineage") instanceof Map<?, ?> m ? m : Map.of();
             // the held-out frames and the camera a model records are frames of its topic
             Map<?, ?> recorded = topic ? trained : Map.of();
             String frames = range != null ? range : (String) recorded.get("heldOut");
@@ -295,18 +329,18 @@ public final class EvaluateCommand implements Callable<Integer> {
                                             ? SequenceRange.ALL
                                             : SequenceRange.parse(frames, "--range"),
                                     null,
-                                    rnn.spec().input().width(),
-                                    rnn.spec().input().height()));
+                                    scored.spec().input().width(),
+                                    scored.spec().input().height()));
             String note = TrainedFrames.note(trained, opened);
             ModelClassMapping.Chosen mapping =
-                    ModelClassMapping.choose(rnn.spec(), opened.classes(), classMap.file());
+                    ModelClassMapping.choose(scored.spec(), opened.classes(), classMap.file());
             LabelledData labelled = recorded(opened, note, mapping);
             FootageEvaluation result =
                     FootageEvaluation.run(
-                            rnn,
+                            scored,
                             labelled,
                             mapping.mapping(),
-                            maxIterations(rnn.spec()),
+                            maxIterations(scored.spec()),
                             maxGapMs != null ? maxGapMs : FrameOrder.DEFAULT_MAX_GAP_MS);
             String markdown = result.markdown();
             writeReport(markdown, result.json());
@@ -315,7 +349,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     report.resolve(EvaluationReport.SAMPLES_PLOT));
             System.out.println(markdown);
             System.out.println("Report written to " + report.toAbsolutePath());
-            sayIfShort(rnn.spec());
+            sayIfShort(scored.spec());
             return 0;
         }
     }
@@ -364,7 +398,9 @@ public final class EvaluateCommand implements Callable<Integer> {
      * Runs the evaluation on the synthetic test split.
      *
      * @throws IllegalArgumentException in one sentence, where {@code modelDir} is a feed-forward
-     *     model or {@code baselineDir} a recurrent one ({@link EvaluatedTypes})
+     *     model or {@code baselineDir} a recurrent one ({@link EvaluatedTypes}), or where {@code
+     *     modelDir} lacks a class of the split or {@code baselineDir} has other classes than it
+     *     ({@link SyntheticClasses})
      */
     public static Evaluation run(
             Path modelDir,
@@ -372,17 +408,28 @@ public final class EvaluateCommand implements Callable<Integer> {
             int sequenceCount,
             int framesPerSequence,
             int maxIterations) {
+        ModelSpec scored = SegmentationModel.readSpec(modelDir);
+        String named = "modelDir " + modelDir;
         EvaluatedTypes.refuse(
-                EvaluatedTypes.modelProblem(
-                        SegmentationModel.readSpec(modelDir),
-                        "modelDir " + modelDir,
-                        EvaluatedTypes.RUN_MODEL_INSTEAD));
-        if (baselineDir != null) {
+                EvaluatedTypes.modelProblem(scored, named, EvaluatedTypes.RUN_MODEL_INSTEAD));
+        ModelSpec baselineSpec =
+                baselineDir == null ? null : SegmentationModel.readSpec(baselineDir);
+        String baselineNamed = "baselineDir " + baselineDir;
+        if (baselineSpec != null) {
             EvaluatedTypes.refuse(
                     EvaluatedTypes.baselineProblem(
-                            SegmentationModel.readSpec(baselineDir),
-                            "baselineDir " + baselineDir,
-                            EvaluatedTypes.RUN_BASELINE_INSTEAD));
+                            baselineSpec, baselineNamed, EvaluatedTypes.RUN_BASELINE_INSTEAD));
+        }
+        ClassMapping toModel =
+                SyntheticClasses.intoModel(scored, named, SyntheticClasses.RUN_MODEL_INSTEAD);
+        if (baselineSpec != null) {
+            EvaluatedTypes.refuse(
+                    SyntheticClasses.baselineProblem(
+                            baselineSpec,
+                            scored,
+                            baselineNamed,
+                            named,
+                            SyntheticClasses.RUN_BASELINE_INSTEAD));
         }
         try (SegmentationModel rnn = SegmentationModel.load(modelDir);
                 SegmentationModel ff =
@@ -390,10 +437,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             int w = rnn.spec().input().width();
             int h = rnn.spec().input().height();
             SyntheticDataset dataset = new SyntheticDataset();
-            List<VideoSequence> test = new ArrayList<>();
+            List<VideoSequence> generated = new ArrayList<>();
             for (int i = 0; i < sequenceCount; i++) {
-                test.add(dataset.sequence(Split.TEST, i, framesPerSequence, w, h));
+                generated.add(dataset.sequence(Split.TEST, i, framesPerSequence, w, h));
             }
+            // the labels in the model's classes, by name, as labelled footage's are
+            List<VideoSequence> test =
+                    new LabelledData(ClassTable.SYNTHETIC, generated, "synthetic", Map.of())
+                            .mapped(toModel)
+                            .sequences();
             int full = rnn.spec().defaultFullIterations();
             Evaluator.Report report =
                     Evaluator.evaluate(

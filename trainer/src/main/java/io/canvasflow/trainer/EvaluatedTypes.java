@@ -3,22 +3,19 @@ package io.canvasflow.trainer;
 import io.canvasflow.model.ModelSpec;
 
 /**
- * The model type each place of an evaluation takes, said in one sentence otherwise: the model
- * scored must refine a canvas (a feed-forward one runs one pass whatever it is asked, so its
- * "iterations" would be the same pass charged again, and the seeded bars would pass by default),
- * and the baseline must not (a recurrent one's first iteration would be reported as the
- * feed-forward row).
+ * The model type each place of an evaluation on the synthetic test split takes, said in one
+ * sentence otherwise: the model scored must refine a canvas (a feed-forward one runs one pass
+ * whatever it is asked, so its "iterations" would be the same pass charged again, and the seeded
+ * bars would pass by default; it is scored there as the baseline, and on labelled footage as its
+ * one pass, {@link FootageEvaluation}), and the baseline must not (a recurrent one's first
+ * iteration would be reported as the feed-forward row).
  */
 final class EvaluatedTypes {
 
     /** What to give instead of a feed-forward model on the synthetic test split. */
     static final String SYNTHETIC_MODEL_INSTEAD =
-            "give a recurrent model as --model, and this one as --baseline to score it beside it";
-
-    /** What to give instead of a feed-forward model on labelled footage, which has no baseline. */
-    static final String FOOTAGE_MODEL_INSTEAD =
-            "give a recurrent model as --model (a feed-forward model is scored only as --baseline,"
-                    + " on the synthetic test split)";
+            "give a recurrent model as --model, and this one as --baseline to score it beside it"
+                    + " (or score it alone, one pass a frame, on labelled footage with --data)";
 
     /** What to give instead of a recurrent baseline. */
     static final String BASELINE_INSTEAD =
@@ -30,11 +27,6 @@ final class EvaluatedTypes {
 
     /** {@link EvaluateCommand#run}'s: what to give instead of a recurrent baseline. */
     static final String RUN_BASELINE_INSTEAD = "give a feed-forward model as baselineDir, or null";
-
-    /** {@link FootageEvaluation#run}'s: what to give instead of a feed-forward model. */
-    static final String FOOTAGE_RUN_INSTEAD =
-            "score a recurrent model (a feed-forward model is scored only as the baseline, on the"
-                    + " synthetic test split)";
 
     private EvaluatedTypes() {}
 

@@ -45,15 +45,18 @@ public final class Evaluator {
     /**
      * All figures of one evaluation.
      *
+     * <p>A feed-forward model scored alone ({@link Evaluator#onePass}) has its one pass as {@code
+     * feedForward} and nothing else: no zero-canvas curve, seeded or wrong-seed figure.
+     *
      * @param frames frames evaluated
      * @param zeroCanvas points for 1..maxIterations from a zero canvas
      * @param referenceIterations the model's full iteration count (what serve runs from zero), the
      *     point of the zero-canvas curve everything is compared with
      * @param seeded the first frame of each sequence from zero, the rest seeded with the previous
-     *     frame's canvas
+     *     frame's canvas; null for a feed-forward model scored alone
      * @param seededIterations iterations per seeded frame
      * @param wrongSeed points for 1..n iterations from a wrong-class canvas
-     * @param feedForward the baseline, or null
+     * @param feedForward the baseline, or the feed-forward model scored alone, or null
      */
     public record Report(
             int frames,
@@ -63,6 +66,11 @@ public final class Evaluator {
             int seededIterations,
             List<Point> wrongSeed,
             Point feedForward) {
+
+        /** Whether these are a feed-forward model's figures, scored alone: its one pass. */
+        public boolean onePass() {
+            return zeroCanvas.isEmpty();
+        }
 
         /** mIoU from a zero canvas after {@code k} iterations. */
         public double zeroMiou(int k) {
@@ -76,6 +84,9 @@ public final class Evaluator {
      * @param maxIterations longest zero-canvas run of the curve
      * @param referenceIterations the model's full iteration count: what the topology runs from
      *     zero, so a seeded sequence's first frame (or {@code maxIterations}, when fewer)
+     * @param feedForward the baseline, of the model's classes, or null
+     * @throws IllegalArgumentException in one sentence, where the baseline's classes are not the
+     *     model's
      */
     public static Report evaluate(
             SegmentationModel rnn,
@@ -86,6 +97,21 @@ public final class Evaluator {
             int seededIterations,
             int wrongSeedIterations,
             int batchSize) {
+        if (feedForward != null
+                && !feedForward.spec().classNames().equals(rnn.spec().classNames())) {
+            // scored in the model's matrix, a class past its last fell outside it
+            throw new IllegalArgumentException(
+                    "the baseline "
+                            + feedForward.spec().version()
+                            + " has the classes "
+                            + feedForward.spec().classNames()
+                            + ", not those of model "
+                            + rnn.spec().version()
+                            + " "
+                            + rnn.spec().classNames()
+                            + ", whose columns it is scored in; give a baseline of those classes,"
+                            + " or null");
+        }
         List<LabeledFrame> frames = new ArrayList<>();
         sequences.forEach(s -> frames.addAll(s.frames()));
         int classes = rnn.spec().numClasses();
@@ -106,19 +132,7 @@ public final class Evaluator {
                     seededIterations,
                     seeded);
         }
-        Point ff = null;
-        if (feedForward != null) {
-            ConfusionMatrix[] m = matrices(1, classes);
-            for (int start = 0; start < frames.size(); start += batchSize) {
-                run(
-                        feedForward,
-                        frames.subList(start, Math.min(frames.size(), start + batchSize)),
-                        1,
-                        m,
-                        false);
-            }
-            ff = point(m[0], 1, feedForward.cost().frameGflops(1));
-        }
+        Point ff = feedForward == null ? null : onePassPoint(feedForward, frames, batchSize);
         CostModel cost = rnn.cost();
         List<Point> zeroPoints = new ArrayList<>();
         for (int k = 1; k <= maxIterations; k++) {
@@ -144,6 +158,41 @@ public final class Evaluator {
                 seededIterations,
                 wrongPoints,
                 ff);
+    }
+
+    /**
+     * Evaluates a feed-forward model alone: its one pass over every frame of {@code sequences}, its
+     * only figure (it has no canvas to iterate or seed, so a curve would charge the same pass again
+     * and a seeded figure would repeat it). The batch size only affects speed.
+     *
+     * @return the figures, {@link Report#onePass}
+     */
+    public static Report onePass(
+            SegmentationModel feedForward, List<VideoSequence> sequences, int batchSize) {
+        List<LabeledFrame> frames = new ArrayList<>();
+        sequences.forEach(s -> frames.addAll(s.frames()));
+        return new Report(
+                frames.size(),
+                List.of(),
+                1,
+                null,
+                0,
+                List.of(),
+                onePassPoint(feedForward, frames, batchSize));
+    }
+
+    private static Point onePassPoint(
+            SegmentationModel feedForward, List<LabeledFrame> frames, int batchSize) {
+        ConfusionMatrix[] m = matrices(1, feedForward.spec().numClasses());
+        for (int start = 0; start < frames.size(); start += batchSize) {
+            run(
+                    feedForward,
+                    frames.subList(start, Math.min(frames.size(), start + batchSize)),
+                    1,
+                    m,
+                    false);
+        }
+        return point(m[0], 1, feedForward.cost().frameGflops(1));
     }
 
     /**

@@ -81,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--freeze-backbone-steps",
             defaultValue = "0",
             description =
-                    "Fine-tuning: leave the feature extractor alone for this many steps first, its"
+                    "Fine-tuning (--init, labelled --data): leave the feature extractor alone for this many steps first, its"
                             + " weights and its batch-norm statistics: it runs as serve runs it"
                             + " (default ${DEFAULT-VALUE}).")
     int freezeBackboneSteps;
@@ -383,6 +383,15 @@ public final class TrainCommand implements Callable<Integer> {
                 .add(classMap.file() != null, "--class-map")
                 .add(freezeBackboneSteps > 0, "--freeze-backbone-steps")
                 .refuseUnlessLabelled(data);
+        if (init == null) {
+            // it keeps the --init model's backbone while a new head settles: without one it would
+            // freeze random weights, and their initial batch-norm statistics
+            new UnusedOptions()
+                    .add(freezeBackboneSteps > 0, "--freeze-backbone-steps")
+                    .refuseWith(
+                            "fine-tuning a model given with --init DIR",
+                            "a model trained from scratch (no --init)");
+        }
         if (parseType(type) == ModelType.FEED_FORWARD) {
             // a feed-forward model has no canvas to iterate or seed, and trains on no clip
             UnusedOptions rnnOnly = new UnusedOptions();
@@ -390,6 +399,11 @@ public final class TrainCommand implements Callable<Integer> {
                 rnnOnly.add(given(name), name);
             }
             rnnOnly.refuseWith("a recurrent model (--type rnn)", "--type " + type);
+        }
+        if (init != null) {
+            // the sentence that says what to do, on synthetic data as on labelled, before the
+            // output folder is judged
+            InitModel.read(init).ofType(parseType(type), type);
         }
         // last: what the output folder holds, once the options are known to be right
         TrainOutput.check(output, init, resume, overwrite, steps);

@@ -9,10 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
+import io.canvasflow.synthetic.ClassTable;
+import io.canvasflow.synthetic.Split;
+import io.canvasflow.synthetic.SyntheticDataset;
+import io.canvasflow.synthetic.VideoSequence;
 import io.canvasflow.testsupport.CommandRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code canvasflow evaluate}'s options: what each kind of data takes, the type of model each place
- * takes, and its help.
+ * {@code canvasflow evaluate}'s options: what each kind of data takes, the type and classes of
+ * model each place takes, and its help.
  */
 class EvaluateCommandTest {
 
@@ -138,21 +144,20 @@ class EvaluateCommandTest {
                                 + ff
                                 + " is a feed-forward model, which runs one pass a frame and has"
                                 + " no iterations to evaluate; give a recurrent model as --model,"
-                                + " and this one as --baseline to score it beside it",
-                        // the same on labelled footage (which is not even there: the model is
-                        // refused before anything is read)
+                                + " and this one as --baseline to score it beside it (or score it"
+                                + " alone, one pass a frame, on labelled footage with --data)",
+                        // on labelled footage it is scored as its one pass, so an iteration count
+                        // for it is refused (before the data, which is not even there, is read)
                         "--model "
                                 + ff
                                 + " --data voc:"
                                 + dir.resolve("voc")
-                                + " --report "
+                                + " --max-iterations 2 --report "
                                 + report,
-                        "--model "
+                        "--max-iterations is only for a recurrent --model (its iterations and"
+                                + " seeded runs); leave it out with --model "
                                 + ff
-                                + " is a feed-forward model, which runs one pass a frame and has"
-                                + " no iterations to evaluate; give a recurrent model as --model"
-                                + " (a feed-forward model is scored only as --baseline, on the"
-                                + " synthetic test split)",
+                                + ", a feed-forward model (one pass a frame)",
                         // a recurrent baseline, whose first iteration would be the ff row
                         "--model " + rnn + " --baseline " + rnn + " " + synthetic,
                         "--baseline "
@@ -198,6 +203,128 @@ class EvaluateCommandTest {
                                 + " as the feed-forward baseline; give a feed-forward model as"
                                 + " baselineDir, or null"),
                 List.of(model.getMessage(), baseline.getMessage()));
+    }
+
+    @Test
+    void shouldRefuseAModelOrBaselineOfOtherClassesThanTheSplitsBeforeWritingAnything()
+            throws Exception {
+        // Given an untrained tiny recurrent model of the classes [sky, road, car], one of the
+        // synthetic split's classes, and a feed-forward one of those and one more
+        Path other = saved(EvaluationReportTest.tinySpec(), "other");
+        Path rnn = saved(withClasses(EvaluationReportTest.tinySpec(), SPLIT), "rnn");
+        List<String> wider = new ArrayList<>(SPLIT);
+        wider.add("bicycle");
+        Path ff = saved(withClasses(EvaluationReportTest.tinyFeedForwardSpec(), wider), "ff");
+        Path report = dir.resolve("report");
+        String synthetic = " --sequences 1 --frames 2 --max-iterations 2 --report " + report;
+        Map<String, String> refusals =
+                Map.of(
+                        // scored by index, its figures meant nothing (exit 0)
+                        "--model " + other + " --baseline none" + synthetic,
+                        "--model "
+                                + other
+                                + " has the classes [sky, road, car], not every class of the"
+                                + " synthetic test split "
+                                + SPLIT
+                                + "; give a model trained on the synthetic data (such as the"
+                                + " shipped models/rnn) as --model, or score this one on labelled"
+                                + " footage of its classes with --data",
+                        // its class 6 fell outside the model's matrix, after the whole model was
+                        // evaluated (exit 1)
+                        "--model " + rnn + " --baseline " + ff + synthetic,
+                        "--baseline "
+                                + ff
+                                + " has the classes "
+                                + wider
+                                + ", not those of --model "
+                                + rnn
+                                + " "
+                                + SPLIT
+                                + ", whose columns it is scored in; give a feed-forward model of"
+                                + " those classes as --baseline (such as the shipped models/ff,"
+                                + " beside a model trained on the synthetic data), or none");
+        refusals.forEach(
+                (args, sentence) -> {
+                    // When evaluate is given it on the synthetic split
+                    CommandRun run = CommandRun.of(new EvaluateCommand(), args.split(" "));
+                    // Then it refuses in one sentence, and writes no report
+                    assertRefusedSaying(run, "canvasflow evaluate: " + sentence);
+                    assertFalse(Files.exists(report), args);
+                });
+        // And the Java API refuses them too, naming its parameters
+        assertEquals(
+                List.of(
+                        "modelDir "
+                                + other
+                                + " has the classes [sky, road, car], not every class of the"
+                                + " synthetic test split "
+                                + SPLIT
+                                + "; give a model trained on the synthetic data as modelDir, or"
+                                + " score this one on labelled footage of its classes with"
+                                + " FootageEvaluation",
+                        "baselineDir "
+                                + ff
+                                + " has the classes "
+                                + wider
+                                + ", not those of modelDir "
+                                + rnn
+                                + " "
+                                + SPLIT
+                                + ", whose columns it is scored in; give a feed-forward model of"
+                                + " those classes as baselineDir, or null"),
+                List.of(
+                        assertThrows(
+                                        IllegalArgumentException.class,
+                                        () -> EvaluateCommand.run(other, null, 1, 2, 2))
+                                .getMessage(),
+                        assertThrows(
+                                        IllegalArgumentException.class,
+                                        () -> EvaluateCommand.run(rnn, ff, 1, 2, 2))
+                                .getMessage()));
+    }
+
+    @Test
+    void shouldScoreTheSplitInTheModelsClassesByNameAsFootageIs() throws Exception {
+        // Given an untrained tiny recurrent model of the synthetic split's classes, in the
+        // opposite order
+        List<String> reversed = new ArrayList<>(SPLIT);
+        Collections.reverse(reversed);
+        Path rnn = saved(withClasses(EvaluationReportTest.tinySpec(), reversed), "rnn");
+
+        // When it is evaluated on the synthetic split
+        EvaluateCommand.Evaluation result = EvaluateCommand.run(rnn, null, 1, 2, 1);
+
+        // Then each label is scored as the model's class of its name (it was scored by index)
+        VideoSequence generated = new SyntheticDataset().sequence(Split.TEST, 0, 2, 64, 48);
+        List<String> expected = new ArrayList<>();
+        List<String> scored = new ArrayList<>();
+        for (Samples.Sample sample : result.samples().frames()) {
+            byte[] labels = generated.frame(sample.frameIndex()).labels();
+            for (int i = 0; i < labels.length; i++) {
+                int label = labels[i] & 0xff;
+                labels[i] = (byte) (label == 255 ? 255 : SPLIT.size() - 1 - label);
+            }
+            expected.add(Arrays.toString(labels));
+            scored.add(Arrays.toString(sample.labels()));
+        }
+        assertEquals(expected, scored);
+        assertEquals(reversed, result.classNames());
+    }
+
+    /** The synthetic test split's classes. */
+    private static final List<String> SPLIT = ClassTable.SYNTHETIC.names();
+
+    /** {@code spec} with these classes. */
+    private static ModelSpec withClasses(ModelSpec spec, List<String> names) {
+        return new ModelSpec(
+                spec.formatVersion(),
+                spec.modelId(),
+                spec.version(),
+                spec.network(),
+                names.stream().map(n -> new ModelSpec.ClassInfo(n, "#808080")).toList(),
+                spec.input(),
+                spec.training(),
+                null);
     }
 
     /** {@code spec}'s untrained model, saved in the folder {@code name}. */

@@ -2,7 +2,6 @@ package io.canvasflow.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -17,6 +16,7 @@ import io.canvasflow.synthetic.VideoSequence;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.trainer.data.ClassMapping;
 import io.canvasflow.trainer.data.LabelledData;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -175,30 +175,160 @@ class FootageEvaluationTest {
     }
 
     @Test
-    void shouldRefuseAFeedForwardModelWhichHasNoIterationsToScore() {
+    void shouldScoreAFeedForwardModelAsItsOnePassAFrame() {
         // Given an untrained tiny feed-forward model, whose head ignores the canvas, and a
-        // camera's 3 consecutive frames
-        LabelledData data = oneCamera(7, new long[] {0, 40, 80});
+        // camera's 3 consecutive frames whose right half stands still
+        List<LabeledFrame> frames = halfStill(7, 3);
+        LabelledData data =
+                new LabelledData(
+                        ClassTable.withVocPalette(EvaluationReportTest.CLASSES),
+                        List.of(new VideoSequence("cam:0", frames)),
+                        "test",
+                        Map.of());
         try (SegmentationModel model =
                 SegmentationModel.initialize(
                         EvaluationReportTest.tinyFeedForwardSpec(), DeviceChoice.CPU)) {
             ClassMapping same = ModelClassMapping.of(model.spec(), data.classes(), null);
-            // When it is scored
-            IllegalArgumentException e =
-                    assertThrows(
-                            IllegalArgumentException.class,
-                            () -> FootageEvaluation.run(model, data, same, 3, 0));
-            // Then it is refused in one sentence, instead of a curve of the same pass charged
-            // 1..3 times and a seeded ratio of 1 by default
+            // When it is scored (it was refused: no recurrent model, no score)
+            FootageEvaluation result = FootageEvaluation.run(model, data, same, 3, 0);
+            // Then its one figure is its masks' score, one pass a frame, with no curve or seeded
+            // figure, and the flicker is of those masks
+            List<byte[]> masks = onePassMasks(model, frames);
+            ConfusionMatrix expected = new ConfusionMatrix(3);
+            for (int i = 0; i < frames.size(); i++) {
+                expected.add(masks.get(i), frames.get(i).labels());
+            }
+            List<byte[]> labels = frames.stream().map(LabeledFrame::labels).toList();
+            double[] iou = expected.iou();
             assertEquals(
-                    "model "
-                            + model.spec().version()
-                            + " is a feed-forward model, which runs one pass a frame and has no"
-                            + " iterations to evaluate; score a recurrent model (a feed-forward"
-                            + " model is scored only as the baseline, on the synthetic test"
-                            + " split)",
-                    e.getMessage());
+                    String.format(
+                            Locale.ROOT,
+                            "# CanvasFlow evaluation on labelled footage%n%n"
+                                    + "- Model: `v-test`, feed-forward: one pass a frame%n"
+                                    + "- Data: test, 3 frames%n"
+                                    + "- Score: mIoU%n%n"
+                                    + "| run | iterations | mIoU | IoU sky | IoU road | IoU car |%n"
+                                    + "|---|---:|---:|---:|---:|---:|%n"
+                                    + "| one pass (feed-forward) | 1 | %.4f | %.4f | %.4f | %.4f"
+                                    + " |%n%n"
+                                    + "A feed-forward model runs one pass a frame and reads no"
+                                    + " canvas, so the zero-canvas curve, the seeded row and the"
+                                    + " seeded / zero canvas ratio do not apply%n%n"
+                                    + "Flicker (share of static pixels whose label changes between"
+                                    + " consecutive frames): masks %.4f, labels %.4f (%.4f on"
+                                    + " pixels labelled in both frames)%n",
+                            expected.meanIou(),
+                            iou[0],
+                            iou[1],
+                            iou[2],
+                            Flicker.count(frames, masks, false).share(),
+                            Flicker.count(frames, labels, false).share(),
+                            Flicker.count(frames, labels, true).share()),
+                    result.markdown());
+            // and the JSON says what it is, with the figures that do not apply not measured
+            JsonObject json = JsonParser.parseString(result.json()).getAsJsonObject();
+            assertEquals("feed-forward", json.get("modelType").getAsString());
+            assertEquals(
+                    expected.meanIou(),
+                    json.getAsJsonObject("figures")
+                            .getAsJsonObject("feedForward")
+                            .get("miou")
+                            .getAsDouble(),
+                    1e-12);
+            assertEquals(
+                    Flicker.count(frames, masks, false).share(),
+                    json.get("flickerOnePassMasks").getAsDouble(),
+                    1e-12);
+            for (String key :
+                    List.of(
+                            "seededOverZeroCanvas",
+                            "zeroIterations",
+                            "referenceIterations",
+                            "flickerSeededMasks")) {
+                assertTrue(json.get(key).isJsonNull(), key + ": " + json);
+            }
+            JsonObject figures = json.getAsJsonObject("figures");
+            assertEquals(
+                    "[] null []",
+                    figures.get("zeroCanvas")
+                            + " "
+                            + figures.get("seeded")
+                            + " "
+                            + figures.get("wrongSeed"));
         }
+    }
+
+    @Test
+    void shouldGiveAFeedForwardModelsPhotosNoFlickerFigure() {
+        // Given an untrained tiny feed-forward model and two photos, each its own sequence
+        Random random = new Random(9);
+        LabelledData photos =
+                new LabelledData(
+                        ClassTable.withVocPalette(EvaluationReportTest.CLASSES),
+                        List.of(
+                                new VideoSequence(
+                                        "a",
+                                        List.of(EvaluationReportTest.randomFrame(64, 48, random))),
+                                new VideoSequence(
+                                        "b",
+                                        List.of(EvaluationReportTest.randomFrame(64, 48, random)))),
+                        "photos",
+                        Map.of());
+        try (SegmentationModel model =
+                SegmentationModel.initialize(
+                        EvaluationReportTest.tinyFeedForwardSpec(), DeviceChoice.CPU)) {
+            // When they are scored
+            FootageEvaluation result =
+                    FootageEvaluation.run(
+                            model,
+                            photos,
+                            ModelClassMapping.of(model.spec(), photos.classes(), null),
+                            3,
+                            0);
+            // Then the table ends saying why there is no flicker figure, and the JSON has none
+            String md = result.markdown();
+            assertTrue(
+                    md.endsWith(
+                            " do not apply; no frame here follows another (these are photos, not"
+                                    + " a sequence), so there is no flicker figure\n"),
+                    md);
+            JsonObject json = JsonParser.parseString(result.json()).getAsJsonObject();
+            for (String key : List.of("flickerOnePassMasks", "flickerLabels")) {
+                assertTrue(json.get(key).isJsonNull(), key + ": " + json);
+            }
+        }
+    }
+
+    /**
+     * {@code count} frames of random pixels labelled as {@link EvaluationReportTest#randomFrame},
+     * whose right half is the same in each (static pixels, which flicker is measured on) and whose
+     * left half changes.
+     */
+    private static List<LabeledFrame> halfStill(long seed, int count) {
+        Random random = new Random(seed);
+        LabeledFrame still = EvaluationReportTest.randomFrame(64, 48, random);
+        List<LabeledFrame> frames = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 64; x++) {
+                    image.setRGB(
+                            x, y, x < 32 ? random.nextInt(0x1000000) : still.image().getRGB(x, y));
+                }
+            }
+            frames.add(new LabeledFrame(image, still.labels()));
+        }
+        return frames;
+    }
+
+    /** Each frame's mask from the model's one pass, alone. */
+    private static List<byte[]> onePassMasks(SegmentationModel model, List<LabeledFrame> frames) {
+        List<byte[]> masks = new ArrayList<>();
+        for (LabeledFrame frame : frames) {
+            masks.addAll(
+                    Evaluator.seededMasks(model, new VideoSequence("one", List.of(frame)), 1, 1));
+        }
+        return masks;
     }
 
     @Test

@@ -233,6 +233,58 @@ class SpecialiseTest {
                         + " labelme: or topic:); leave it out with --data synthetic");
     }
 
+    @Test
+    void shouldScoreAFeedForwardModelTrainedOnFootageAsItsOnePass() throws Exception {
+        // Given a feed-forward model trained on a VOC folder
+        Path voc = voc(dir.resolve("voc"));
+        Path model = dir.resolve("ff");
+        CommandRun train = trainTwoStepsOn(voc, model, "--type", "ff");
+        assertEquals(0, train.exit(), train.err());
+        String version = SegmentationModel.readSpec(model).version();
+        // When it is evaluated on that folder with an iteration count
+        CommandRun counted = evaluate(model, voc);
+        // Then the count is refused, as it does not apply, and nothing is written
+        assertRefusedSaying(
+                counted,
+                "canvasflow evaluate: --max-iterations is only for a recurrent --model (its"
+                        + " iterations and seeded runs); leave it out with --model "
+                        + model
+                        + ", a feed-forward model (one pass a frame)");
+        assertFalse(Files.exists(dir.resolve("report")));
+        // And without one it is scored as its one pass a frame (it was refused either way, and
+        // as --baseline the synthetic split is not its classes)
+        CommandRun run =
+                CommandRun.of(
+                        new EvaluateCommand(),
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        "voc:" + voc,
+                        "--report",
+                        dir.resolve("report").toString());
+        assertEquals(0, run.exit(), run.err());
+        String table = Files.readString(dir.resolve("report/evaluation.md"));
+        assertTrue(
+                table.contains("- Model: `" + version + "`, feed-forward: one pass a frame\n"),
+                table);
+        assertEquals(
+                List.of("| run ", "|---", "| one pass (feed-forward) "),
+                table.lines()
+                        .filter(l -> l.startsWith("|"))
+                        .map(l -> l.substring(0, l.indexOf('|', 1)))
+                        .toList());
+        assertTrue(
+                table.endsWith(
+                        "the seeded row and the seeded / zero canvas ratio do not apply; no frame"
+                                + " here follows another (these are photos, not a sequence), so"
+                                + " there is no flicker figure\n"),
+                table);
+        JsonObject json =
+                JsonParser.parseString(Files.readString(dir.resolve("report/evaluation.json")))
+                        .getAsJsonObject();
+        assertEquals("feed-forward", json.get("modelType").getAsString());
+    }
+
     /** evaluate {@code model} on a VOC folder, three iterations, into {@code dir/report}. */
     private CommandRun evaluate(Path model, Path voc, String... more) {
         List<String> args =

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.testsupport.CommandRun;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -495,6 +497,72 @@ class TrainCommandTest {
                         + base
                         + "); leave --arch out");
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void shouldRefuseAnInitModelOfTheOtherTypeOnSyntheticDataSayingWhatToDo() throws Exception {
+        // Given an untrained tiny feed-forward model and a tiny recurrent one, of 64x48 frames
+        Path ff = saved(EvaluationReportTest.tinyFeedForwardSpec(), "ff");
+        Path rnn = saved(EvaluationReportTest.tinySpec(), "rnn");
+        Path out = dir.resolve("x");
+        List<String> run = List.of("--crop", "64x48", "--steps", "1", "-o", out.toString());
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of("--init", ff.toString()),
+                        "--init "
+                                + ff
+                                + " holds a feed-forward (ff) model but --type is rnn; give --type"
+                                + " ff or a recurrent (rnn) model",
+                        List.of("--init", rnn.toString(), "--type", "ff"),
+                        "--init "
+                                + rnn
+                                + " holds a recurrent (rnn) model but --type is ff; give --type"
+                                + " rnn or a feed-forward (ff) model");
+        refusals.forEach(
+                (init, sentence) -> {
+                    // When it is fine-tuned on synthetic data as the other type
+                    List<String> args = new ArrayList<>(init);
+                    args.addAll(run);
+                    // Then that is the sentence labelled data gets, which says what to do (it
+                    // named the types' enum values), and nothing is written
+                    assertRefusedSaying(
+                            CommandRun.of(new TrainCommand(), args.toArray(String[]::new)),
+                            "canvasflow train: " + sentence);
+                    assertFalse(Files.exists(out), init.toString());
+                });
+    }
+
+    @Test
+    void shouldRefuseFreezingTheBackboneWithoutInit() {
+        // Given labelled data (not even there: the option is refused before it is read)
+        Path out = dir.resolve("x");
+        // When a model is trained from scratch with a frozen backbone (a random one was frozen)
+        CommandRun run =
+                train(
+                        "--data",
+                        "voc:" + dir.resolve("voc"),
+                        "--freeze-backbone-steps",
+                        "2",
+                        "--steps",
+                        "2",
+                        "-o",
+                        out.toString());
+        // Then that is refused in one sentence, and nothing is written
+        assertRefusedSaying(
+                run,
+                "canvasflow train: --freeze-backbone-steps is only for fine-tuning a model given"
+                        + " with --init DIR; leave it out with a model trained from scratch (no"
+                        + " --init)");
+        assertFalse(Files.exists(out));
+    }
+
+    /** {@code spec}'s untrained model, saved in the folder {@code name}. */
+    private Path saved(ModelSpec spec, String name) throws Exception {
+        Path to = dir.resolve(name);
+        try (SegmentationModel model = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {
+            model.save(to);
+        }
+        return to;
     }
 
     /**

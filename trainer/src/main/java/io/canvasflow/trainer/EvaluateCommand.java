@@ -225,13 +225,37 @@ public final class EvaluateCommand implements Callable<Integer> {
                 EvaluatedTypes.modelProblem(scored, named, EvaluatedTypes.SYNTHETIC_MODEL_INSTEAD));
         ModelSpec baselineSpec =
                 "none".equals(baseline) ? null : SegmentationModel.readSpec(Path.of(baseline));
-        String baselineNamed = "--baseline " + baseline;
+        splitIntoModel(scored, named, baselineSpec, "--baseline " + baseline, true);
+    }
+
+    /**
+     * Refuses a baseline of the other type or of other classes than the model's, and a model
+     * without every class of the synthetic split, in the words of the command or of {@link #run}.
+     *
+     * @return the split's labels into the model's classes, by name
+     */
+    private static ClassMapping splitIntoModel(
+            ModelSpec scored,
+            String named,
+            ModelSpec baselineSpec,
+            String baselineNamed,
+            boolean command) {
         if (baselineSpec != null) {
             EvaluatedTypes.refuse(
                     EvaluatedTypes.baselineProblem(
-                            baselineSpec, baselineNamed, EvaluatedTypes.BASELINE_INSTEAD));
+                            baselineSpec,
+                            baselineNamed,
+                            command
+                                    ? EvaluatedTypes.BASELINE_INSTEAD
+                                    : EvaluatedTypes.RUN_BASELINE_INSTEAD));
         }
-        SyntheticClasses.intoModel(scored, named, SyntheticClasses.MODEL_INSTEAD);
+        ClassMapping toModel =
+                SyntheticClasses.intoModel(
+                        scored,
+                        named,
+                        command
+                                ? SyntheticClasses.MODEL_INSTEAD
+                                : SyntheticClasses.RUN_MODEL_INSTEAD);
         if (baselineSpec != null) {
             EvaluatedTypes.refuse(
                     SyntheticClasses.baselineProblem(
@@ -239,8 +263,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                             scored,
                             baselineNamed,
                             named,
-                            SyntheticClasses.BASELINE_INSTEAD));
+                            command
+                                    ? SyntheticClasses.BASELINE_INSTEAD
+                                    : SyntheticClasses.RUN_BASELINE_INSTEAD));
         }
+        return toModel;
     }
 
     /**
@@ -414,23 +441,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 EvaluatedTypes.modelProblem(scored, named, EvaluatedTypes.RUN_MODEL_INSTEAD));
         ModelSpec baselineSpec =
                 baselineDir == null ? null : SegmentationModel.readSpec(baselineDir);
-        String baselineNamed = "baselineDir " + baselineDir;
-        if (baselineSpec != null) {
-            EvaluatedTypes.refuse(
-                    EvaluatedTypes.baselineProblem(
-                            baselineSpec, baselineNamed, EvaluatedTypes.RUN_BASELINE_INSTEAD));
-        }
         ClassMapping toModel =
-                SyntheticClasses.intoModel(scored, named, SyntheticClasses.RUN_MODEL_INSTEAD);
-        if (baselineSpec != null) {
-            EvaluatedTypes.refuse(
-                    SyntheticClasses.baselineProblem(
-                            baselineSpec,
-                            scored,
-                            baselineNamed,
-                            named,
-                            SyntheticClasses.RUN_BASELINE_INSTEAD));
-        }
+                splitIntoModel(scored, named, baselineSpec, "baselineDir " + baselineDir, false);
         try (SegmentationModel rnn = SegmentationModel.load(modelDir);
                 SegmentationModel ff =
                         baselineDir == null ? null : SegmentationModel.load(baselineDir)) {

@@ -106,15 +106,7 @@ public record FootageEvaluation(
             lineage.put("seededResets", allRuns.size() - runs.size());
             lineage.put("maxGapMs", maxGapMs);
         }
-        return new FootageEvaluation(
-                model.spec().version(),
-                data.description(),
-                lineage,
-                model.spec().classNames(),
-                report,
-                flicker,
-                seededFrames,
-                Samples.of(model, data.sequences(), 4, firstFrame));
+        return scored(model, data, lineage, report, flicker, seededFrames, firstFrame);
     }
 
     /**
@@ -128,6 +120,18 @@ public record FootageEvaluation(
         // the net ignores the seed, so each mask is its frame's one pass, as serve makes it
         Flickers flicker =
                 flickers(sequences, i -> Evaluator.seededMasks(model, sequences.get(i), 1, 1));
+        return scored(model, data, lineage, report, flicker, 0, 1);
+    }
+
+    /** The evaluation of a model on the data, with 4 sample frames after these iterations. */
+    private static FootageEvaluation scored(
+            SegmentationModel model,
+            LabelledData data,
+            Map<String, Object> lineage,
+            Evaluator.Report report,
+            Flickers flicker,
+            int seededFrames,
+            int sampleIterations) {
         return new FootageEvaluation(
                 model.spec().version(),
                 data.description(),
@@ -135,8 +139,8 @@ public record FootageEvaluation(
                 model.spec().classNames(),
                 report,
                 flicker,
-                0,
-                Samples.of(model, sequences, 4, 1));
+                seededFrames,
+                Samples.of(model, data.sequences(), 4, sampleIterations));
     }
 
     /**

@@ -21,6 +21,17 @@ import org.junit.jupiter.api.Test;
 class ParkedFrameTest {
 
     /** A restored record as plain values: headers as key and bytes, so that they compare. */
+    /** What {@link #seen} gives for a frame restored at its capture time, without headers. */
+    private static List<Object> atCapture(Frame frame, int partition, long offset) {
+        return List.of(
+                "cam-a",
+                frame,
+                frame.getCaptureTimestamp().toEpochMilli(),
+                List.of(),
+                partition,
+                offset);
+    }
+
     private static List<Object> seen(ParkedFrame.Restored restored) {
         Record<String, Frame> r = restored.record();
         return List.of(
@@ -96,15 +107,7 @@ class ParkedFrameTest {
         ParkedFrame.Restored restored = ParkedFrame.restore("cam-a", parked);
 
         // Then its record is dated at its capture and has no headers
-        assertEquals(
-                List.of(
-                        "cam-a",
-                        frame,
-                        frame.getCaptureTimestamp().toEpochMilli(),
-                        List.of(),
-                        2,
-                        9L),
-                seen(restored));
+        assertEquals(atCapture(frame, 2, 9L), seen(restored));
     }
 
     @Test
@@ -126,14 +129,6 @@ class ParkedFrameTest {
 
         // Then it is not refused: its record is dated at its capture, has no headers and an
         // unknown position, and its frame keeps the entries
-        assertEquals(
-                List.of(
-                        "cam-a",
-                        frame,
-                        frame.getCaptureTimestamp().toEpochMilli(),
-                        List.of(),
-                        -1,
-                        -1L),
-                seen(restored));
+        assertEquals(atCapture(frame, -1, -1L), seen(restored));
     }
 }

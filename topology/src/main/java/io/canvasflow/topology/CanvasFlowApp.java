@@ -112,7 +112,13 @@ public final class CanvasFlowApp implements AutoCloseable {
                         LOG.debug("the stream thread's failure", e);
                         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                     }
-                    LOG.error("a stream thread failed; replacing it", e);
+                    Optional<String> passing = ThreadFailures.passing(e);
+                    if (passing.isPresent()) {
+                        LOG.warn(passing.get());
+                        LOG.debug("the stream thread's failure", e);
+                    } else {
+                        LOG.error("a stream thread failed; replacing it", e);
+                    }
                     return StreamThreadExceptionResponse.REPLACE_THREAD;
                 });
         streams.setStateListener(

@@ -8,6 +8,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 
 /**
  * Which stream thread failures a new thread would meet again: the cluster refusing what Kafka
@@ -16,6 +17,9 @@ import org.apache.kafka.common.errors.PolicyViolationException;
  * fails again at its next rebalance, for ever, a stack trace each time; serve stops instead. So it
  * does when the JVM itself failed the thread (a {@link VirtualMachineError}: out of heap): a new
  * thread would run in the same exhausted heap.
+ *
+ * <p>Some failures a new thread is expected to get past are known, and said in one line of serve's
+ * own ({@link #passing}); any other is logged whole, since nobody has read it yet.
  */
 final class ThreadFailures {
 
@@ -46,6 +50,31 @@ final class ThreadFailures {
             }
             if (e.getCause() == e) {
                 break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The sentence for a failure that a new thread is known to get past, if it is one. After a
+     * broker restarts, the group leader's metadata can lack the frames topic for a moment (its
+     * partitions have no leader yet): Kafka Streams' assignor then fails the rebalance with a
+     * {@link MissingSourceTopicException}, which it has already logged, with stack traces, at
+     * ERROR; a new thread rejoins with fresh metadata (seen in ServeLogTest's outage case).
+     *
+     * @param failure what the stream thread died of
+     * @return one sentence saying what happened and that the thread is replaced, or empty when the
+     *     failure is not one of these and deserves its stack trace
+     */
+    static Optional<String> passing(Throwable failure) {
+        for (Throwable e = failure; e != null && e.getCause() != e; e = e.getCause()) {
+            if (e instanceof MissingSourceTopicException) {
+                return Optional.of(
+                        "a rebalance found no metadata for a source topic ("
+                                + e.getMessage()
+                                + "), as happens for a moment after a broker restarts; replacing"
+                                + " the stream thread, which rejoins with fresh metadata (if this"
+                                + " repeats, check that the frames topic exists)");
             }
         }
         return Optional.empty();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.canvasflow.cli.options.CommandFailures;
 import java.util.Optional;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +56,40 @@ class ThreadFailuresTest {
 
         // Then a new thread may do better
         assertEquals(Optional.empty(), fatal);
+    }
+
+    @Test
+    void shouldSayAMissingSourceTopicAfterABrokerRestartInOneLine() {
+        // Given a stream thread whose rebalance found no metadata for the frames topic, as Kafka
+        // Streams' rebalance listener throws it
+        Throwable failure =
+                new MissingSourceTopicException(
+                        "One or more source topics were missing during rebalance");
+
+        // When serve's handler decides what to do
+        Optional<String> passing = ThreadFailures.passing(failure);
+
+        // Then a new thread is started, and serve says why in one sentence of its own
+        assertEquals(
+                Optional.of(
+                        "a rebalance found no metadata for a source topic (One or more source"
+                                + " topics were missing during rebalance), as happens for a moment"
+                                + " after a broker restarts; replacing the stream thread, which"
+                                + " rejoins with fresh metadata (if this repeats, check that the"
+                                + " frames topic exists)"),
+                passing);
+        assertEquals(Optional.empty(), ThreadFailures.fatal(failure));
+    }
+
+    @Test
+    void shouldLeaveAnUnknownFailureToItsStackTrace() {
+        // Given a stream thread that failed of something serve has no sentence for
+        Throwable failure = new StreamsException(new IllegalStateException("odd"));
+
+        // When serve's handler decides what to do
+        Optional<String> passing = ThreadFailures.passing(failure);
+
+        // Then it is not said in a line of serve's own: its stack trace is logged
+        assertEquals(Optional.empty(), passing);
     }
 }

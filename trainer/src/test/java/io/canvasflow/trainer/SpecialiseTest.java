@@ -253,15 +253,7 @@ class SpecialiseTest {
         assertFalse(Files.exists(dir.resolve("report")));
         // And without one it is scored as its one pass a frame (it was refused either way, and
         // as --baseline the synthetic split is not its classes)
-        CommandRun run =
-                CommandRun.of(
-                        new EvaluateCommand(),
-                        "--model",
-                        model.toString(),
-                        "--data",
-                        "voc:" + voc,
-                        "--report",
-                        dir.resolve("report").toString());
+        CommandRun run = evaluateWith(model, voc, List.of());
         assertEquals(0, run.exit(), run.err());
         String table = Files.readString(dir.resolve("report/evaluation.md"));
         assertTrue(
@@ -287,6 +279,13 @@ class SpecialiseTest {
 
     /** evaluate {@code model} on a VOC folder, three iterations, into {@code dir/report}. */
     private CommandRun evaluate(Path model, Path voc, String... more) {
+        List<String> options = new ArrayList<>(List.of("--max-iterations", "3"));
+        options.addAll(List.of(more));
+        return evaluateWith(model, voc, options);
+    }
+
+    /** evaluate {@code model} on a VOC folder into {@code dir/report}, with {@code options}. */
+    private CommandRun evaluateWith(Path model, Path voc, List<String> options) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -294,11 +293,9 @@ class SpecialiseTest {
                                 model.toString(),
                                 "--data",
                                 "voc:" + voc,
-                                "--max-iterations",
-                                "3",
                                 "--report",
                                 dir.resolve("report").toString()));
-        args.addAll(List.of(more));
+        args.addAll(options);
         return CommandRun.of(new EvaluateCommand(), args.toArray(String[]::new));
     }
 

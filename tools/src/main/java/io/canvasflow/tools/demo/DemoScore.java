@@ -99,6 +99,18 @@ final class DemoScore {
                 return source.nativeFps();
             }
 
+            // Every method that changes how the source is published is passed on: a live source
+            // is paced by its camera, and a reader that stops early reports what was skipped.
+            @Override
+            public boolean isLive() {
+                return source.isLive();
+            }
+
+            @Override
+            public String skippedUnreadable() {
+                return source.skippedUnreadable();
+            }
+
             @Override
             public String description() {
                 return source.description();

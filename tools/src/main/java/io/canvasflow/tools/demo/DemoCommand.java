@@ -338,6 +338,10 @@ public final class DemoCommand extends BaseCommand {
                                     out.resolve(DemoReport.OVERLAYS),
                                     25,
                                     new OverlayRenderer(0.55, true))) {
+                // Publishing starts once the stream threads own their partitions: frames sent
+                // during the rebalance and the state restore (2-4 s on two cores) waited, and the
+                // topology's lag watch warned of a camera behind one that it keeps up with.
+                StreamsRun.awaitRunning(app, timeout, false);
                 console.printf(
                         "Topology running (model %s, %d stream thread%s); publishing...%n%n",
                         config.modelDir(), threads, threads == 1 ? "" : "s");

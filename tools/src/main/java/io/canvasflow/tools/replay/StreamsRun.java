@@ -200,6 +200,22 @@ public final class StreamsRun implements AutoCloseable {
      */
     public void awaitRunning(Duration timeout, boolean tasksOnEveryThread)
             throws InterruptedException {
+        awaitRunning(app, timeout, tasksOnEveryThread);
+    }
+
+    /**
+     * Waits until an application's Kafka Streams is RUNNING, and if asked until every stream thread
+     * has tasks: {@link #awaitRunning(Duration, boolean)} for an application started otherwise (the
+     * demo's).
+     *
+     * @param app the application
+     * @param timeout how long to wait
+     * @param tasksOnEveryThread whether every thread must have a task
+     * @throws IllegalStateException when it does not happen in time
+     * @throws InterruptedException when interrupted
+     */
+    public static void awaitRunning(CanvasFlowApp app, Duration timeout, boolean tasksOnEveryThread)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             KafkaStreams streams = app.streams();

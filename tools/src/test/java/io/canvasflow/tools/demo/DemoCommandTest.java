@@ -11,10 +11,13 @@ import io.canvasflow.cli.options.DurationConverter;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +72,37 @@ class DemoCommandTest {
                 Files.readString(out.resolve("report.md"))
                         .contains("The live view was at <" + url.group(1) + ">"));
         assertEquals(url.group(1), report.get("liveView").getAsString());
+    }
+
+    @Test
+    void shouldStartPublishingOnlyOnceTheTopologyRuns() throws Exception {
+        // Given the demo's console and the log in one stream, in the order they were written
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        PrintStream log = System.err;
+        int exit;
+        try {
+            System.setErr(new PrintStream(both, true, StandardCharsets.UTF_8));
+
+            // When a demo of one short camera runs
+            exit =
+                    new CommandLine(new DemoCommand())
+                            .setOut(new PrintWriter(System.err, true))
+                            .setErr(new PrintWriter(System.err, true))
+                            .execute(
+                                    withOutAndModel("--cameras", "1", "--frames", "5", "--no-view")
+                                            .toArray(String[]::new));
+        } finally {
+            System.setErr(log);
+        }
+
+        // Then it said that it publishes only after Kafka Streams was running: frames sent
+        // during the rebalance waited for it, and the lag watch warned of a camera behind
+        String said = both.toString(StandardCharsets.UTF_8);
+        assertEquals(0, exit, said);
+        int running = said.indexOf("Kafka Streams state REBALANCING -> RUNNING");
+        int publishing = said.indexOf("; publishing...");
+        assertTrue(running >= 0 && publishing >= 0, said);
+        assertTrue(running < publishing, said);
     }
 
     @Test

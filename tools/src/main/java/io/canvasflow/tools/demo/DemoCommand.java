@@ -340,7 +340,7 @@ public final class DemoCommand extends BaseCommand {
                                     new OverlayRenderer(0.55, true))) {
                 // Publishing starts once the stream threads own their partitions: frames sent
                 // during the rebalance and the state restore (2-4 s on two cores) waited, and the
-                // topology's lag watch warned of a camera behind one that it keeps up with.
+                // topology's lag watch took that wait for a camera it segments too slowly.
                 StreamsRun.awaitRunning(app, timeout, false);
                 console.printf(
                         "Topology running (model %s, %d stream thread%s); publishing...%n%n",

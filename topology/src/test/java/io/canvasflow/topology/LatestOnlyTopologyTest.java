@@ -21,6 +21,7 @@ import io.canvasflow.schemas.avro.ResetReason;
 import io.canvasflow.testsupport.Bytes;
 import io.canvasflow.topology.TopologyHarness.Seen;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
@@ -320,26 +322,61 @@ class LatestOnlyTopologyTest {
                 at);
     }
 
-    @Test
-    void shouldDeadLetterADrainedFrameWithItsBytesWhenItFailsAfterItsModelRan() {
-        // Given metrics that fail when the first frame's reset is counted, after its model ran
+    /** Metrics whose first meter of this name fails to register, as a bug in them would. */
+    private static SimpleMeterRegistry failingOnceAt(String meter) {
+        AtomicBoolean failed = new AtomicBoolean();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         registry.config()
                 .meterFilter(
                         new MeterFilter() {
                             @Override
                             public Meter.Id map(Meter.Id id) {
-                                if (id.getName().equals("canvasflow.frames.reset")) {
+                                if (id.getName().equals(meter)
+                                        && failed.compareAndSet(false, true)) {
                                     throw new IllegalStateException("injected");
                                 }
                                 return id;
                             }
                         });
-        try (TopologyHarness t =
-                new TopologyHarness(
-                        stateDir,
-                        Map.of(CanvasFlowConfig.PROCESSING_MODE, "latest-only"),
-                        registry)) {
+        return registry;
+    }
+
+    /** A latest-only harness whose metrics go to a registry of the test's. */
+    private TopologyHarness harness(MeterRegistry registry) {
+        return new TopologyHarness(
+                stateDir, Map.of(CanvasFlowConfig.PROCESSING_MODE, "latest-only"), registry);
+    }
+
+    @Test
+    void shouldDeadLetterAReplacedFrameWhoseSkippedEventFailsAndParkTheFrameThatReplacedIt() {
+        // Given metrics that fail on cam-a's first event, which frame 1's skipped event will be,
+        // and frame 1 pending (offset 0)
+        try (TopologyHarness t = harness(failingOnceAt("canvasflow.camera.lag"))) {
+            Frame first = jpeg("cam-a", 1, W, H);
+            t.frames.pipeInput("cam-a", first);
+            Instant now = t.wallClock();
+
+            // When frame 2 replaces it (offset 1), and is drained
+            t.frames.pipeInput("cam-a", jpeg("cam-a", 2, W, H));
+            t.advanceTo(now.plus(LatestOnlyProcessor.DRAIN_INTERVAL));
+
+            // Then frame 1 has its dead letter, with its own bytes and offset, and frame 2, which
+            // did not fail, is parked and segmented: the failure is not taken for frame 2's, which
+            // would dead-letter frame 2 and leave frame 1 pending
+            byte[] key = "cam-a".getBytes(StandardCharsets.UTF_8);
+            assertEquals(
+                    List.of(letter(0, key, AvroSerdes.frame().serialize(first), now)),
+                    t.deadLetters.readValuesToList().stream()
+                            .map(DeadLetterTopologyTest.Letter::of)
+                            .toList());
+            assertEquals(List.of(reset("cam-a", 2, 6, ResetReason.FIRST_FRAME)), t.seen());
+        }
+    }
+
+    @Test
+    void shouldDeadLetterADrainedFrameWithItsBytesWhenItFailsAfterItsModelRan() {
+        // Given metrics that fail when the first frame's reset is counted, after its model ran
+        try (TopologyHarness t = harness(failingOnceAt("canvasflow.frames.reset"))) {
             Frame first = jpeg("cam-a", 1, W, H);
             t.frames.pipeInput("cam-a", first);
             Instant drained = t.wallClock().plus(LatestOnlyProcessor.DRAIN_INTERVAL);

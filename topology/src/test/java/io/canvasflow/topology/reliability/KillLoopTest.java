@@ -6,7 +6,9 @@ import static io.canvasflow.topology.reliability.Fixtures.unexpectedResets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
+import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ResetReason;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.ProcessingMode;
 import io.canvasflow.topology.reliability.TopicRecorder.Received;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -38,9 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>After each restart every partition must give a mask within 10 s (30 s while the host is
  * starved, see {@link #STARVED_RESUME_BAR}); from then until the kill no partition may go more than
  * 5 s without a mask while one of its frames waits; and at the end a {@code read_committed} reader
- * must have exactly one mask per frame, each seeded but the first. Whenever a partition misses a
- * bar, a thread dump of serve is taken and printed with the failure. The figures go to {@code
- * target/reliability/kill-loop.txt}.
+ * must have exactly one event per frame, as the mode promises ({@link #unexpectedEvents}): in
+ * every-frame mode a mask, each seeded but the first; in latest-only mode a mask or a skipped
+ * event. Whenever a partition misses a bar, a thread dump of serve is taken and printed with the
+ * failure. The figures go to {@code target/reliability/kill-loop.txt}.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KillLoopTest {
@@ -162,14 +166,17 @@ class KillLoopTest {
                             .count();
             long expected = published * CAMERAS.size();
             List<Double> sorted = resumes.stream().sorted().toList();
+            long skipped = values.stream().filter(MaskEvent::getSkipped).count();
+            long timeGaps =
+                    values.stream().filter(m -> m.getResetReason() == ResetReason.TIME_GAP).count();
             figures.add(
                     String.format(
                             "kill loop (%s): %d SIGKILL/restart cycles; resume after each restart"
                                     + " (the slowest partition, JVM start and model load included)"
                                     + " min %.1f s, median %.1f s, max %.1f s; longest idle with a"
                                     + " frame waiting per partition %s s; %d frames, %d masks"
-                                    + " read (read_committed), %d lost, %d duplicated;"
-                                    + " restarts over %d s: %s",
+                                    + " read (read_committed), %d lost, %d duplicated, %d skipped,"
+                                    + " %d reset for a time gap; restarts over %d s: %s",
                             MODE,
                             CYCLES,
                             sorted.get(0),
@@ -180,11 +187,14 @@ class KillLoopTest {
                             values.size(),
                             expected - distinct,
                             values.size() - distinct,
+                            skipped,
+                            timeGaps,
                             RESUME_BAR.toSeconds(),
                             slow));
             Fixtures.report("kill-loop", String.join(System.lineSeparator(), figures));
 
-            // Then no partition missed a bar, and there is exactly one mask per frame, seeded
+            // Then no partition missed a bar, and there is exactly one event per frame, as the
+            // mode promises
             assertEquals(
                     List.of(),
                     misses,
@@ -193,11 +203,57 @@ class KillLoopTest {
                             + "\n"
                             + String.join("\n", dumps));
             assertEquals(everyFrame(CAMERAS, published), sequences(values));
-            // (latest-only mode's skipped frames carry no canvas decision)
             assertEquals(
                     List.of(),
-                    unexpectedResets(values.stream().filter(m -> !m.getSkipped()).toList()));
+                    unexpectedEvents(values, published, Fixtures.config(settings).maxGapMs()));
         }
+    }
+
+    /**
+     * The events that do not belong in the stream of the mode serve ran in, each as its camera and
+     * {@link Fixtures#how}; empty when all do. The events are in the order read, which for each
+     * camera is its frames' order. Every-frame mode segments every frame: each camera's first is
+     * reset FIRST_FRAME and every later one seeded ({@link Fixtures#unexpectedResets}), none is
+     * skipped. Latest-only mode skips a frame that a newer one replaced before a drain (a camera's
+     * first frames before the first drain, the frames that waited out a restart), never a camera's
+     * last, which nothing replaces, and a skipped event carries no canvas decision. A camera's
+     * first segmented frame, whatever its number, is reset FIRST_FRAME; each later one is seeded
+     * from the one segmented before it, unless the frames skipped between them leave a capture gap
+     * over {@code canvas.max.gap.ms}, which resets it TIME_GAP (the canvas policy's rule).
+     *
+     * @param published the frames each camera published, the last one's number
+     * @param maxGapMs serve's {@code canvas.max.gap.ms}
+     */
+    private static List<String> unexpectedEvents(
+            List<MaskEvent> values, long published, long maxGapMs) {
+        if (MODE.equals(ProcessingMode.EVERY_FRAME.value())) {
+            return unexpectedResets(values); // a skipped event is neither reset nor seeded
+        }
+        List<String> out = new ArrayList<>();
+        Map<String, MaskEvent> segmentedLast = new HashMap<>();
+        for (MaskEvent m : values) {
+            MaskEvent before = segmentedLast.get(m.getCameraId());
+            boolean ok;
+            if (m.getSkipped()) {
+                ok = m.getSequence() < published && !m.getSeeded() && m.getResetReason() == null;
+            } else if (before == null) {
+                ok = !m.getSeeded() && m.getResetReason() == ResetReason.FIRST_FRAME;
+            } else if (FrameOrder.gapExceeds(
+                    m.getCaptureTimestamp().toEpochMilli(),
+                    before.getCaptureTimestamp().toEpochMilli(),
+                    maxGapMs)) {
+                ok = !m.getSeeded() && m.getResetReason() == ResetReason.TIME_GAP;
+            } else {
+                ok = m.getSeeded() && m.getResetReason() == null;
+            }
+            if (!m.getSkipped()) {
+                segmentedLast.put(m.getCameraId(), m);
+            }
+            if (!ok) {
+                out.add(m.getCameraId() + " " + Fixtures.how(m));
+            }
+        }
+        return out;
     }
 
     /** Notes a restart's resume time, the slowest partition's, and whether it was over the bar. */

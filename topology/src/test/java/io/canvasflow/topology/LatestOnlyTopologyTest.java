@@ -293,33 +293,33 @@ class LatestOnlyTopologyTest {
 
             // Then frame 1's dead letter names its own offset and carries it as it arrived, and
             // frame 2's names its own
-            byte[] key = "cam-a".getBytes(StandardCharsets.UTF_8);
             assertEquals(
                     List.of(
-                            letter(0, key, AvroSerdes.frame().serialize(first), now),
-                            letter(
-                                    1,
-                                    key,
-                                    AvroSerdes.frame().serialize(second),
-                                    now.plus(LatestOnlyProcessor.DRAIN_INTERVAL))),
-                    t.deadLetters.readValuesToList().stream()
-                            .map(DeadLetterTopologyTest.Letter::of)
-                            .toList());
+                            letter(0, first, now),
+                            letter(1, second, now.plus(LatestOnlyProcessor.DRAIN_INTERVAL))),
+                    letters(t));
             assertEquals(List.of(), t.seen());
         }
     }
 
-    private DeadLetterTopologyTest.Letter letter(
-            long offset, byte[] key, byte[] value, Instant at) {
+    /** The dead letter of a frame of cam-a read from an offset of partition 0, failed at a time. */
+    private static DeadLetterTopologyTest.Letter letter(long offset, Frame frame, Instant at) {
         return new DeadLetterTopologyTest.Letter(
                 Topics.FRAMES.name(),
                 0,
                 offset,
                 "cam-a",
                 DeadLetterReason.PROCESSING_ERROR,
-                Bytes.digest(key),
-                Bytes.digest(value),
+                Bytes.digest("cam-a".getBytes(StandardCharsets.UTF_8)),
+                Bytes.digest(AvroSerdes.frame().serialize(frame)),
                 at);
+    }
+
+    /** The dead letters a test's frames had, in order. */
+    private static List<DeadLetterTopologyTest.Letter> letters(TopologyHarness t) {
+        return t.deadLetters.readValuesToList().stream()
+                .map(DeadLetterTopologyTest.Letter::of)
+                .toList();
     }
 
     /** Metrics whose first meter of this name fails to register, as a bug in them would. */
@@ -363,12 +363,7 @@ class LatestOnlyTopologyTest {
             // Then frame 1 has its dead letter, with its own bytes and offset, and frame 2, which
             // did not fail, is parked and segmented: the failure is not taken for frame 2's, which
             // would dead-letter frame 2 and leave frame 1 pending
-            byte[] key = "cam-a".getBytes(StandardCharsets.UTF_8);
-            assertEquals(
-                    List.of(letter(0, key, AvroSerdes.frame().serialize(first), now)),
-                    t.deadLetters.readValuesToList().stream()
-                            .map(DeadLetterTopologyTest.Letter::of)
-                            .toList());
+            assertEquals(List.of(letter(0, first, now)), letters(t));
             assertEquals(List.of(reset("cam-a", 2, 6, ResetReason.FIRST_FRAME)), t.seen());
         }
     }
@@ -388,12 +383,7 @@ class LatestOnlyTopologyTest {
 
             // Then the first frame has one event, its dead letter with its bytes and position, and
             // the next frame is segmented from the canvas it left; nothing stays pending
-            byte[] key = "cam-a".getBytes(StandardCharsets.UTF_8);
-            assertEquals(
-                    List.of(letter(0, key, AvroSerdes.frame().serialize(first), drained)),
-                    t.deadLetters.readValuesToList().stream()
-                            .map(DeadLetterTopologyTest.Letter::of)
-                            .toList());
+            assertEquals(List.of(letter(0, first, drained)), letters(t));
             assertEquals(List.of(seeded("cam-a", 2, 2)), t.seen());
             KeyValueStore<String, Frame> pending =
                     t.driver.getKeyValueStore(StoreNames.PENDING_FRAMES_STORE);

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 class ParkedFrameTest {
 
-    /** A restored record as plain values: headers as key and bytes, so that they compare. */
     /** What {@link #seen} gives for a frame restored at its capture time, without headers. */
     private static List<Object> atCapture(Frame frame, int partition, long offset) {
         return List.of(
@@ -32,6 +31,7 @@ class ParkedFrameTest {
                 offset);
     }
 
+    /** A restored record as plain values: headers as key and bytes, so that they compare. */
     private static List<Object> seen(ParkedFrame.Restored restored) {
         Record<String, Frame> r = restored.record();
         return List.of(

@@ -1,6 +1,9 @@
 package io.canvasflow.topology;
 
 import static io.canvasflow.testsupport.Frames.frame;
+import static io.canvasflow.topology.ParkedFrame.OFFSET;
+import static io.canvasflow.topology.ParkedFrame.PARTITION;
+import static io.canvasflow.topology.ParkedFrame.TIMESTAMP;
 import static io.canvasflow.topology.TestFrames.T0;
 import static io.canvasflow.topology.TestFrames.jpeg;
 import static io.canvasflow.topology.TestFrames.jpegHeaderWithGarbageBody;
@@ -67,11 +70,8 @@ class ParkedFrameTopologyTest {
             // Given a pending frame as an earlier CanvasFlow stored it, with a producer's own
             // timestamp entry that does not parse and pixels that do not decode, and a frame of
             // another camera, sorted after it, arriving
-            Map<String, String> entries = new LinkedHashMap<>();
-            entries.put(ParkedFrame.PARTITION, "3");
-            entries.put(ParkedFrame.OFFSET, "0");
-            entries.put(ParkedFrame.TIMESTAMP, "hello");
-            entries.put("mine", "1");
+            Map<String, String> entries =
+                    Map.of(PARTITION, "3", OFFSET, "0", TIMESTAMP, "hello", "mine", "1");
             KeyValueStore<String, Frame> pending =
                     t.driver.getKeyValueStore(StoreNames.PENDING_FRAMES_STORE);
             pending.put("cam-u1", undecodable("cam-u1", entries));
@@ -91,8 +91,7 @@ class ParkedFrameTopologyTest {
                                     "cam-u1",
                                     DeadLetterReason.UNDECODABLE_IMAGE,
                                     undecodable(
-                                            "cam-u1",
-                                            Map.of(ParkedFrame.TIMESTAMP, "hello", "mine", "1")))),
+                                            "cam-u1", Map.of(TIMESTAMP, "hello", "mine", "1")))),
                     t.deadLetters.readValuesToList().stream().map(Letter::of).toList());
             assertEquals(null, pending.get("cam-u1"));
             assertEquals(List.of(reset("cam-z18", 1, 6, ResetReason.FIRST_FRAME)), t.seen());
@@ -104,11 +103,8 @@ class ParkedFrameTopologyTest {
         try (TopologyHarness t = harness(Map.of())) {
             // Given a frame whose producer set entries under our names, and whose pixels do not
             // decode
-            Map<String, String> entries = new LinkedHashMap<>();
-            entries.put(ParkedFrame.TIMESTAMP, "hello");
-            entries.put(ParkedFrame.OFFSET, "7");
-            entries.put("mine", "1");
-            Frame sent = undecodable("cam-b2", entries);
+            Frame sent =
+                    undecodable("cam-b2", Map.of(TIMESTAMP, "hello", OFFSET, "7", "mine", "1"));
 
             // When it is parked and drained
             t.frames.pipeInput("cam-b2", sent);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -26,9 +27,9 @@ import java.util.stream.Stream;
  * {@code model.json}. Renames within one folder are atomic; a kill between these three renames (a
  * few microseconds) leaves the folder without a {@code model.json}, which reads as no model, never
  * as a wrong one. A kill during a save leaves its staging folder; the next save into the folder
- * deletes it.
+ * deletes it, and so does a writer that starts ({@code train}) through {@link #removeLeftovers}.
  */
-final class ModelFolderWriter {
+public final class ModelFolderWriter {
 
     /** What the staging folder's name starts with: hidden, and never a model's own file name. */
     static final String STAGING_PREFIX = ".saving-";
@@ -148,11 +149,20 @@ final class ModelFolderWriter {
     }
 
     /**
-     * Deletes the staging folders a save killed before it finished left in the model folder: each
+     * Deletes the staging folders a save killed before it finished left in a model folder: each
      * holds a model's worth of bytes, hidden and readable by its owner only. The folder's model is
-     * whole without them (a kill between the renames leaves no model.json, read as no model).
+     * whole without them (a kill between the renames leaves no model.json, read as no model). Those
+     * written to in the last minute, or by a save of this JVM, stay: another save may be writing
+     * them now.
+     *
+     * @param dir the model folder; one that does not exist holds nothing to delete
+     * @return the staging folders deleted, in name order
+     * @throws IOException when the folder cannot be listed
      */
-    private static void removeLeftovers(Path dir) throws IOException {
+    public static List<Path> removeLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
         long before = System.currentTimeMillis() - LEFTOVER_AGE.toMillis();
         List<Path> staged;
         try (Stream<Path> entries = Files.list(dir)) {
@@ -160,13 +170,19 @@ final class ModelFolderWriter {
                     entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX))
                             .filter(Files::isDirectory)
                             .filter(p -> !WRITING.contains(p))
+                            .sorted()
                             .toList();
         }
+        List<Path> removed = new ArrayList<>();
         for (Path leftover : staged) {
             if (lastWritten(leftover) < before) {
                 deleteTree(leftover, null);
+                if (!Files.exists(leftover)) { // best effort: one it could not delete stays
+                    removed.add(leftover);
+                }
             }
         }
+        return removed;
     }
 
     /** When anything in a folder was last written, the folder's own entries included. */

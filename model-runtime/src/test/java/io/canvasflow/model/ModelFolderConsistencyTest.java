@@ -41,6 +41,28 @@ class ModelFolderConsistencyTest {
     }
 
     @Test
+    void shouldSayWhichLeftoversItRemovedWhenAskedBeforeAnySave() throws IOException {
+        // Given a model folder holding what two saves killed two minutes ago left, and a staging
+        // folder another process is writing now
+        Path first = Files.createDirectory(dir.resolve(".saving-1"));
+        Path second = Files.createDirectory(dir.resolve(".saving-2"));
+        ageBy(first, 120);
+        ageBy(second, 120);
+        Files.createDirectory(dir.resolve(".saving-3"));
+
+        // When a writer that starts (train) removes them, and again, and in a folder not made yet
+        List<List<Path>> removed =
+                List.of(
+                        ModelFolderWriter.removeLeftovers(dir),
+                        ModelFolderWriter.removeLeftovers(dir),
+                        ModelFolderWriter.removeLeftovers(dir.resolve("new")));
+
+        // Then the killed saves' folders are gone and named, the live one is left alone
+        assertEquals(List.of(List.of(first, second), List.of(), List.of()), removed);
+        assertEquals(List.of(".saving-3"), names(dir));
+    }
+
+    @Test
     void shouldLoadTheParametersItCheckedWhenASaveReplacesThemMeanwhile() throws IOException {
         // Given a folder holding a saved model
         ModelSpec earlier;

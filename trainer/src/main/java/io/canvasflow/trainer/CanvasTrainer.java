@@ -12,6 +12,7 @@ import ai.djl.training.tracker.PolynomialDecayTracker;
 import ai.djl.util.Pair;
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ModelFolderWriter;
 import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains a segmentation network as in the paper's Appendix: unroll N iterations from a zero canvas,
@@ -45,6 +48,8 @@ public final class CanvasTrainer {
     static final float[] STD = {0.25f, 0.25f, 0.25f};
 
     private static final String CHECKPOINT = TrainOutput.CHECKPOINT;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CanvasTrainer.class);
 
     /** Parameter names of the feature extractor start with this after DJL's child-order digits. */
     private static final String BACKBONE_PREFIX = "backbone";
@@ -113,6 +118,7 @@ public final class CanvasTrainer {
             throws IOException {
         Engine.getInstance().setRandomSeed((int) options.seed());
         Path checkpointDir = options.output().resolve(CHECKPOINT);
+        removeUnfinishedSaves(options.output(), checkpointDir);
         int startStep = 0;
         SegmentationModel model;
         boolean checkpoint = Files.exists(checkpointDir.resolve(ModelSpec.FILE_NAME));
@@ -126,14 +132,8 @@ public final class CanvasTrainer {
             progress.printf("Resuming from %s at step %d%n", checkpointDir, startStep);
         } else if (options.init() != null) {
             try (SegmentationModel initial = SegmentationModel.load(options.init())) {
-                if (initial.spec().network().type() != options.type()) {
-                    throw new IllegalArgumentException(
-                            options.init()
-                                    + " holds a "
-                                    + initial.spec().network().type()
-                                    + " model, not "
-                                    + options.type());
-                }
+                // the sentence train says before it reads anything, for a Java caller too
+                new InitModel(options.init(), initial.spec()).ofType(options.type());
                 progress.printf(
                         "Fine-tuning %s (%s) for %d steps%n",
                         options.init(), initial.spec().version(), options.steps());
@@ -157,6 +157,19 @@ public final class CanvasTrainer {
                 TrainOutput.dropStaleCheckpoint(options.output());
             }
             return run(options, data, trained, startStep, initVersion, fineTuning, progress);
+        }
+    }
+
+    /**
+     * Deletes what a run killed while saving left in the output and checkpoint folders (a staging
+     * folder of a model's size each), before this run's first step rather than at its first save,
+     * which may be hours away: {@link ModelFolderWriter#removeLeftovers}, what every save does.
+     */
+    private static void removeUnfinishedSaves(Path output, Path checkpoint) throws IOException {
+        List<Path> removed = new ArrayList<>(ModelFolderWriter.removeLeftovers(output));
+        removed.addAll(ModelFolderWriter.removeLeftovers(checkpoint));
+        if (!removed.isEmpty()) {
+            LOG.info("Removed {}, left by a save that did not finish", removed);
         }
     }
 

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -226,6 +227,43 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelSpec baselineSpec =
                 "none".equals(baseline) ? null : SegmentationModel.readSpec(Path.of(baseline));
         splitIntoModel(scored, named, baselineSpec, "--baseline " + baseline, true);
+        refuseTooManyFrames(scored, sequences, "--sequences", frames, "--frames");
+    }
+
+    /**
+     * Refuses a test split larger than the heap holds ({@link HeapRoom}): every sequence is made
+     * before the first is scored, each frame at the model's input size, 6 bytes a pixel (an int of
+     * image, a label byte, and its label byte in the model's classes).
+     */
+    private static void refuseTooManyFrames(
+            ModelSpec scored, int sequences, String sequencesName, int frames, String framesName) {
+        int w = scored.input().width();
+        int h = scored.input().height();
+        long count = (long) sequences * frames;
+        String problem =
+                HeapRoom.problem(
+                        String.format(
+                                Locale.ROOT,
+                                "%s %d and %s %d would hold %d synthetic %dx%d frames",
+                                sequencesName,
+                                sequences,
+                                framesName,
+                                frames,
+                                count,
+                                w,
+                                h),
+                        count,
+                        6L * w * h,
+                        most ->
+                                "give "
+                                        + sequencesName
+                                        + " and "
+                                        + framesName
+                                        + " whose product is at most "
+                                        + most);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
     }
 
     /**
@@ -427,7 +465,8 @@ public final class EvaluateCommand implements Callable<Integer> {
      * @throws IllegalArgumentException in one sentence, where {@code modelDir} is a feed-forward
      *     model or {@code baselineDir} a recurrent one ({@link EvaluatedTypes}), or where {@code
      *     modelDir} lacks a class of the split or {@code baselineDir} has other classes than it
-     *     ({@link SyntheticClasses})
+     *     ({@link SyntheticClasses}), or where the split's frames would not fit half the heap
+     *     ({@link HeapRoom})
      */
     public static Evaluation run(
             Path modelDir,
@@ -443,6 +482,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 baselineDir == null ? null : SegmentationModel.readSpec(baselineDir);
         ClassMapping toModel =
                 splitIntoModel(scored, named, baselineSpec, "baselineDir " + baselineDir, false);
+        refuseTooManyFrames(
+                scored, sequenceCount, "sequenceCount", framesPerSequence, "framesPerSequence");
         try (SegmentationModel rnn = SegmentationModel.load(modelDir);
                 SegmentationModel ff =
                         baselineDir == null ? null : SegmentationModel.load(baselineDir)) {

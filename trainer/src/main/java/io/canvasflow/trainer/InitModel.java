@@ -79,8 +79,18 @@ record InitModel(Path dir, ModelSpec spec) {
     }
 
     /**
+     * The spec, checked against a run's type, named as {@code --type} names it (rnn, ff): for a
+     * caller of {@link CanvasTrainer} with no command line.
+     */
+    ModelSpec ofType(ModelType wanted) {
+        return ofType(wanted, typeOption(wanted));
+    }
+
+    /**
      * The spec, checked against this run's type: said before the data is read, so that a wrong
      * model is said at once.
+     *
+     * @param typeOption the {@code --type} given, as it was written
      */
     ModelSpec ofType(ModelType wanted, String typeOption) {
         ModelType found = spec.network().type();
@@ -93,12 +103,16 @@ record InitModel(Path dir, ModelSpec spec) {
                             + " model but --type is "
                             + typeOption
                             + "; give --type "
-                            + (found == ModelType.RECURRENT ? "rnn" : "ff")
+                            + typeOption(found)
                             + " or "
                             + typeName(wanted)
                             + " model");
         }
         return spec;
+    }
+
+    private static String typeOption(ModelType t) {
+        return t == ModelType.RECURRENT ? "rnn" : "ff";
     }
 
     private static String typeName(ModelType t) {

@@ -358,7 +358,43 @@ public final class TrainingOptions {
                                 + " characters");
             }
             architecture.validate();
+            String tooLarge = batchTooLarge();
+            if (tooLarge != null) {
+                throw new IllegalArgumentException(tooLarge);
+            }
             return new TrainingOptions(this);
+        }
+
+        /**
+         * Whether a step's frames and crops fit the heap ({@link HeapRoom}). A step holds each
+         * sample's frames whole (a clip's every frame in the video phase): at least 4 bytes a pixel
+         * (a 3-byte image and a label byte), and a crop of each: 21 bytes a crop pixel at least (3
+         * normalised floats, the cropped image's int, its label byte, a one-hot float of at least
+         * one class). The network's activations come on top, outside the heap.
+         */
+        private String batchTooLarge() {
+            int framesPerSample = type == ModelType.RECURRENT && videoFraction > 0 ? clipFrames : 1;
+            long frameBytes = 4L * frameWidth * frameHeight + 21L * cropWidth * cropHeight;
+            return HeapRoom.problem(
+                    "--batch "
+                            + batchSize
+                            + " would hold "
+                            + (long) batchSize * framesPerSample
+                            + " "
+                            + frameWidth
+                            + "x"
+                            + frameHeight
+                            + " frames and their "
+                            + cropWidth
+                            + "x"
+                            + cropHeight
+                            + " crops",
+                    (long) batchSize * framesPerSample,
+                    frameBytes,
+                    most ->
+                            most >= framesPerSample
+                                    ? "give --batch " + most / framesPerSample + " or less"
+                                    : "give a smaller --frame or --crop");
         }
 
         private Builder copy() {

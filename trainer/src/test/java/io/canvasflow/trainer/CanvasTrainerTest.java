@@ -165,6 +165,89 @@ class CanvasTrainerTest {
         assertEquals(8, resumed.steps());
     }
 
+    @Test
+    void shouldRemoveWhatAKilledSaveLeftBeforeTheFirstStep() throws IOException {
+        // Given a stopped run's output folder, and in it and in its checkpoint folder the staging
+        // folder of a save killed two minutes ago (each stayed until the next run's first save)
+        Path out = dir.resolve("killed");
+        int[] asked = {0};
+        assertThrows(
+                CanvasTrainer.Stopped.class,
+                () -> train(tenSteps(out, false, () -> ++asked[0] > 2)));
+        List<String> checkpointFiles = names(out.resolve("checkpoint"));
+        Path leftover = Files.createDirectories(out.resolve(".saving-1"));
+        Path checkpointLeftover = Files.createDirectories(out.resolve("checkpoint/.saving-2"));
+        Files.write(leftover.resolve(SegmentationModel.PARAMETERS_FILE), new byte[] {1});
+        Files.write(checkpointLeftover.resolve(SegmentationModel.PARAMETERS_FILE), new byte[] {2});
+        ageTwoMinutes(leftover);
+        ageTwoMinutes(checkpointLeftover);
+
+        // When the run is resumed and stopped before its first step, saving nothing
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream testErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThrows(CanvasTrainer.Stopped.class, () -> train(tenSteps(out, true, () -> true)));
+        } finally {
+            System.setErr(testErr);
+        }
+
+        // Then both are gone, and one INFO line said so
+        assertEquals(
+                List.of(List.of("checkpoint"), checkpointFiles),
+                List.of(names(out), names(out.resolve("checkpoint"))));
+        assertEquals(
+                List.of(
+                        "INFO "
+                                + CanvasTrainer.class.getName()
+                                + " - Removed "
+                                + List.of(leftover, checkpointLeftover)
+                                + ", left by a save that did not finish"),
+                err.toString(StandardCharsets.UTF_8)
+                        .lines()
+                        .filter(l -> l.contains("Removed"))
+                        .map(l -> l.replaceFirst("^[0-9]* *\\[[^]]*\\] ", ""))
+                        .toList());
+    }
+
+    @Test
+    void shouldRefuseAnInitModelOfTheOtherTypeInTheCommandsSentence() throws IOException {
+        // Given a feed-forward model
+        Path ff = dir.resolve("ff");
+        train(tiny(ModelType.FEED_FORWARD, 1, 0, ff));
+
+        // When a Java caller fine-tunes it as a recurrent model
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> train(tiny(ModelType.RECURRENT, 1, 0, dir.resolve("x"), 2, ff)));
+
+        // Then it hears train's sentence, which says what to do (it said "holds a FEED_FORWARD
+        // model, not RECURRENT")
+        assertEquals(
+                "--init "
+                        + ff
+                        + " holds a feed-forward (ff) model but --type is rnn; give --type ff or a"
+                        + " recurrent (rnn) model",
+                e.getMessage());
+    }
+
+    private static void ageTwoMinutes(Path folder) throws IOException {
+        java.nio.file.attribute.FileTime then =
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(120));
+        try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.toList()) {
+                Files.setLastModifiedTime(p, then);
+            }
+        }
+    }
+
+    private static List<String> names(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     private static TrainingOptions tenSteps(Path out, boolean resume, BooleanSupplier stop) {
         return TrainingOptions.builder()
                 .setOutput(out)

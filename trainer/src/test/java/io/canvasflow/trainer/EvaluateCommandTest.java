@@ -311,6 +311,59 @@ class EvaluateCommandTest {
         assertEquals(reversed, result.classNames());
     }
 
+    @Test
+    void shouldRefuseASplitTooLargeForTheHeapBeforeMakingIt() throws Exception {
+        // Given a tiny model of the split's classes and 64x48 frames, 6 bytes a pixel as the
+        // split is made (it made every frame for minutes, then ran out of memory)
+        Path rnn = saved(withClasses(EvaluationReportTest.tinySpec(), SPLIT), "rnn");
+        Path report = dir.resolve("report");
+        long most = Runtime.getRuntime().maxMemory() / 2 / (6 * 64 * 48);
+        String sentence =
+                "%s 1000000 and %s 1000 would hold 1000000000 synthetic 64x48 frames at once,"
+                        + String.format(
+                                java.util.Locale.ROOT,
+                                " %.1f GiB, but half of this JVM's heap of %s holds at most %d of"
+                                        + " them; give ",
+                                1e9 * 6 * 64 * 48 / (1L << 30),
+                                io.canvasflow.cli.options.CommandFailures.heap(),
+                                most)
+                        + "%s and %s whose product is at most "
+                        + most
+                        + ", or more heap (CANVASFLOW_HEAP)";
+
+        // When a million sequences of a thousand frames are asked for, on the command line and
+        // from Java
+        CommandRun run =
+                CommandRun.of(
+                        new EvaluateCommand(),
+                        "--model",
+                        rnn.toString(),
+                        "--baseline",
+                        "none",
+                        "--sequences",
+                        "1000000",
+                        "--frames",
+                        "1000",
+                        "--report",
+                        report.toString());
+        IllegalArgumentException fromJava =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> EvaluateCommand.run(rnn, null, 1_000_000, 1000, 2));
+
+        // Then each is one sentence naming its options, with the most this heap holds, before a
+        // frame is made or the report folder written
+        assertRefusedSaying(
+                run,
+                "canvasflow evaluate: "
+                        + sentence.formatted("--sequences", "--frames", "--sequences", "--frames"));
+        assertEquals(
+                sentence.formatted(
+                        "sequenceCount", "framesPerSequence", "sequenceCount", "framesPerSequence"),
+                fromJava.getMessage());
+        assertFalse(Files.exists(report));
+    }
+
     /** The synthetic test split's classes. */
     private static final List<String> SPLIT = ClassTable.SYNTHETIC.names();
 

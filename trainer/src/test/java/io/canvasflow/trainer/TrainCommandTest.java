@@ -533,6 +533,49 @@ class TrainCommandTest {
     }
 
     @Test
+    void shouldRefuseABatchTooLargeForTheHeapBeforeAnyFrameIsMade() {
+        // Given a batch of a hundred million 96x72 frames, each with a 64x48 crop: 4 bytes a
+        // frame pixel and 21 a crop pixel at least (it rendered frames for minutes, then ran out
+        // of memory)
+        Path out = dir.resolve("x");
+        long most = Runtime.getRuntime().maxMemory() / 2 / (4 * 96 * 72 + 21 * 64 * 48);
+
+        // When it is asked for
+        CommandRun run =
+                CommandRun.of(
+                        new TrainCommand(),
+                        "--type",
+                        "ff",
+                        "--arch",
+                        "tiny",
+                        "--frame",
+                        "96x72",
+                        "--crop",
+                        "64x48",
+                        "--batch",
+                        "100000000",
+                        "--steps",
+                        "1",
+                        "-o",
+                        out.toString());
+
+        // Then it is refused in one sentence with the most this heap holds, and nothing written
+        assertRefusedSaying(
+                run,
+                String.format(
+                        java.util.Locale.ROOT,
+                        "canvasflow train: --batch 100000000 would hold 100000000 96x72 frames and"
+                                + " their 64x48 crops at once, %.1f GiB, but half of this JVM's"
+                                + " heap of %s holds at most %d of them; give --batch %d or less,"
+                                + " or more heap (CANVASFLOW_HEAP)",
+                        100_000_000.0 * (4 * 96 * 72 + 21 * 64 * 48) / (1L << 30),
+                        io.canvasflow.cli.options.CommandFailures.heap(),
+                        most,
+                        most));
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void shouldRefuseFreezingTheBackboneWithoutInit() {
         // Given labelled data (not even there: the option is refused before it is read)
         Path out = dir.resolve("x");

@@ -10,6 +10,7 @@ import io.canvasflow.tools.common.Json;
 import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.tools.common.Stats;
 import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.trainer.HeapRoom;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -132,6 +133,11 @@ public final class ModelBenchCommand implements Callable<Integer> {
                             + " is a recurrent model; give a feed-forward model as --baseline (the"
                             + " shipped models/ff by default), or none");
         }
+        String tooLarge =
+                sizeTooLarge(parsed, SegmentationModel.readSpec(rnnDir).classNames().size());
+        if (tooLarge != null) {
+            return refuse(tooLarge);
+        }
         if (threads != null) {
             // read by the PyTorch engine when it loads, which has not happened yet
             System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
@@ -195,6 +201,38 @@ public final class ModelBenchCommand implements Callable<Integer> {
             System.out.println("Wrote " + jsonOptions.json());
         }
         return 0;
+    }
+
+    /**
+     * The first size whose images and canvases would not fit the heap ({@link HeapRoom}), said in
+     * one sentence, or null. Measuring a size holds, a pixel, at least: its {@value
+     * ModelBenchmark#IMAGES} test images' ints, a frame's 3 input floats, and two canvases of a
+     * float a class (the seed the seeded rows start from and a result's).
+     */
+    private static String sizeTooLarge(int[][] sizes, int classes) {
+        long bytesPerPixel = 4L * ModelBenchmark.IMAGES + 4 * 3 + 2 * 4L * classes;
+        for (int i = 0; i < sizes.length; i++) {
+            long pixels = (long) sizes[i][0] * sizes[i][1];
+            String problem =
+                    HeapRoom.problem(
+                            "--sizes "
+                                    + sizes[i][0]
+                                    + "x"
+                                    + sizes[i][1]
+                                    + " would hold "
+                                    + pixels
+                                    + " pixels of test images and canvases",
+                            pixels,
+                            bytesPerPixel,
+                            most ->
+                                    "give sizes of at most "
+                                            + most
+                                            + " pixels (width times height)");
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
     }
 
     /** A bad option or model: one line on standard error and status 2. */

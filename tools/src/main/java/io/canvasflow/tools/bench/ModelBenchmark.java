@@ -24,6 +24,9 @@ public final class ModelBenchmark {
     /** Iterations of the seeded row: the topology's default. */
     static final int SEEDED = CanvasFlowConfig.DEFAULT_SEEDED_ITERATIONS;
 
+    /** Random test images a size's frames cycle through, all held while it is measured. */
+    static final int IMAGES = 8;
+
     private ModelBenchmark() {}
 
     /**
@@ -71,7 +74,7 @@ public final class ModelBenchmark {
                 int w = size[0];
                 int h = size[1];
                 String label = w + "x" + h;
-                BufferedImage[] images = images(w, h, 8);
+                BufferedImage[] images = images(w, h, IMAGES);
                 CostModel cost = rnn.cost(w, h);
                 Canvas seed =
                         rnnSeg.segment(request(images[0], null, fullIterations, w, h)).canvas();

@@ -47,6 +47,46 @@ class ModelBenchCommandTest {
     }
 
     @Test
+    void shouldRefuseASizeWhoseImagesAndCanvasesDoNotFitTheHeapBeforeLoadingAModel() {
+        // Given the shipped model's classes, and at 8192x8192 a pixel's 8 test images' ints, 3
+        // input floats and two canvases of a float a class (it rendered the images, then ran out
+        // of memory)
+        Path rnn = io.canvasflow.tools.ShippedModels.rnn();
+        int classes = SegmentationModel.readSpec(rnn).classNames().size();
+        long pixels = 8192L * 8192;
+        long bytes = 8 * 4 + 3 * 4 + 2 * 4L * classes;
+        long most = Runtime.getRuntime().maxMemory() / 2 / bytes;
+
+        // When bench model is asked to measure it after a size that fits
+        List<Object> run =
+                exitAndErr(
+                        "--model",
+                        rnn.toString(),
+                        "--baseline",
+                        "none",
+                        "--sizes",
+                        "64x48,8192x8192");
+
+        // Then it is refused in one sentence with the most this heap holds
+        assertEquals(
+                List.of(
+                        2,
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "canvasflow bench model: --sizes 8192x8192 would hold %d pixels"
+                                        + " of test images and canvases at once, %.1f GiB, but"
+                                        + " half of this JVM's heap of %s holds at most %d of"
+                                        + " them; give sizes of at most %d pixels (width times"
+                                        + " height), or more heap (CANVASFLOW_HEAP)",
+                                pixels,
+                                pixels * (double) bytes / (1L << 30),
+                                io.canvasflow.cli.options.CommandFailures.heap(),
+                                most,
+                                most)),
+                run);
+    }
+
+    @Test
     void shouldRefuseAFeedForwardModelAsTheModelToMeasureInOneSentence() {
         // Given the shipped feed-forward model, which runs one pass whatever it is asked
         Path ff = io.canvasflow.tools.ShippedModels.feedForward();

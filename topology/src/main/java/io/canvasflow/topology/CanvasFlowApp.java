@@ -102,6 +102,7 @@ public final class CanvasFlowApp implements AutoCloseable {
                                 REBALANCE_GRACE.toMillis(),
                                 () -> new Health.Progress(metrics.masks(), commitTotal()))
                         : new Health(System::currentTimeMillis, REBALANCE_GRACE.toMillis());
+        ReplacedThreadLog replaced = new ReplacedThreadLog(System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(
                 e -> {
                     health.onThreadFailure(e);
@@ -114,7 +115,7 @@ public final class CanvasFlowApp implements AutoCloseable {
                     }
                     Optional<String> passing = ThreadFailures.passing(e);
                     if (passing.isPresent()) {
-                        LOG.warn(passing.get());
+                        replaced.line(passing.get()).ifPresent(LOG::warn);
                         LOG.debug("the stream thread's failure", e);
                     } else {
                         LOG.error("a stream thread failed; replacing it", e);

@@ -56,11 +56,13 @@ final class ThreadFailures {
     }
 
     /**
-     * The sentence for a failure that a new thread is known to get past, if it is one. After a
+     * The sentence for a failure that a new thread may get past, if it is a known one. After a
      * broker restarts, the group leader's metadata can lack the frames topic for a moment (its
      * partitions have no leader yet): Kafka Streams' assignor then fails the rebalance with a
      * {@link MissingSourceTopicException}, which it has already logged, with stack traces, at
-     * ERROR; a new thread rejoins with fresh metadata (seen in ServeLogTest's outage case).
+     * ERROR; a new thread rejoins with fresh metadata (seen in ServeLogTest's outage case). A topic
+     * deleted under serve fails every new thread the same way until it is there again, which the
+     * cluster watch says once a minute; so the sentence names both.
      *
      * @param failure what the stream thread died of
      * @return one sentence saying what happened and that the thread is replaced, or empty when the
@@ -72,9 +74,10 @@ final class ThreadFailures {
                 return Optional.of(
                         "a rebalance found no metadata for a source topic ("
                                 + e.getMessage()
-                                + "), as happens for a moment after a broker restarts; replacing"
-                                + " the stream thread, which rejoins with fresh metadata (if this"
-                                + " repeats, check that the frames topic exists)");
+                                + "); replacing the stream thread: right after a broker restarts"
+                                + " the next rebalance has fresh metadata, while a deleted frames"
+                                + " topic fails every new thread until it is there again (the"
+                                + " cluster watch says when serve's topics are gone)");
             }
         }
         return Optional.empty();

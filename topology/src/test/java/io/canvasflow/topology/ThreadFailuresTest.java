@@ -73,10 +73,11 @@ class ThreadFailuresTest {
         assertEquals(
                 Optional.of(
                         "a rebalance found no metadata for a source topic (One or more source"
-                                + " topics were missing during rebalance), as happens for a moment"
-                                + " after a broker restarts; replacing the stream thread, which"
-                                + " rejoins with fresh metadata (if this repeats, check that the"
-                                + " frames topic exists)"),
+                                + " topics were missing during rebalance); replacing the stream"
+                                + " thread: right after a broker restarts the next rebalance has"
+                                + " fresh metadata, while a deleted frames topic fails every new"
+                                + " thread until it is there again (the cluster watch says when"
+                                + " serve's topics are gone)"),
                 passing);
         assertEquals(Optional.empty(), ThreadFailures.fatal(failure));
     }

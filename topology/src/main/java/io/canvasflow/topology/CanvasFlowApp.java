@@ -72,6 +72,7 @@ public final class CanvasFlowApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final OpsHttpServer http;
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+    private final CompletableFuture<Void> ranOnce = new CompletableFuture<>();
     private boolean closed;
 
     /** Why Kafka Streams was stopped by a failure no new thread gets past, if it was. */
@@ -132,6 +133,7 @@ public final class CanvasFlowApp implements AutoCloseable {
                                 "this instance owns {} partitions {}", config.framesTopic(), owned);
                         // a moved camera's series are the new owner's to export now
                         metrics.retainPartitions(owned);
+                        ranOnce.complete(null);
                     }
                     if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                         stopped.complete(now);
@@ -515,6 +517,17 @@ public final class CanvasFlowApp implements AutoCloseable {
      */
     public Optional<String> failure() {
         return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Completes once Kafka Streams has first run and this application has said so (its log lines of
+     * the state and the owned partitions are written): Kafka Streams sets RUNNING before it calls
+     * the state listener, so a caller that saw the state alone could print before them.
+     *
+     * @return the future
+     */
+    public CompletableFuture<Void> ranOnce() {
+        return ranOnce;
     }
 
     /** Completes with ERROR or NOT_RUNNING once Kafka Streams has stopped. */

@@ -130,8 +130,8 @@ public final class DemoCommand extends BaseCommand {
             converter = DurationConverter.class,
             paramLabel = "TIME",
             description =
-                    "Give up waiting for masks after this long, for example 30s, 5m or PT1H."
-                            + " Default: ${DEFAULT-VALUE}.")
+                    "Give up waiting for the topology to run, and then for masks, each after"
+                            + " this long, for example 30s, 5m or PT1H. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
     @Option(names = "--no-view", description = "Do not serve the live view in the browser.")

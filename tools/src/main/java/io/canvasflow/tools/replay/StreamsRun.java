@@ -220,6 +220,7 @@ public final class StreamsRun implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             KafkaStreams streams = app.streams();
             if (streams.state() == KafkaStreams.State.RUNNING
+                    && app.ranOnce().isDone()
                     && (!tasksOnEveryThread
                             || streams.metadataForLocalThreads().stream()
                                     .allMatch(t -> !t.activeTasks().isEmpty()))) {
@@ -234,7 +235,9 @@ public final class StreamsRun implements AutoCloseable {
             Thread.sleep(5);
         }
         throw new IllegalStateException(
-                "Kafka Streams was not running with tasks on every thread after "
+                "Kafka Streams was not running"
+                        + (tasksOnEveryThread ? " with tasks on every thread" : "")
+                        + " after "
                         + timeout.toSeconds()
                         + " s (state "
                         + app.streams().state()

@@ -50,12 +50,22 @@ public final class HeapRoom {
         }
         return String.format(
                 Locale.ROOT,
-                "%s at once, %.1f GiB, but half of this JVM's heap of %s holds at most %d of"
+                "%s at once, %s, but half of this JVM's heap of %s holds at most %d of"
                         + " them; %s, or more heap (CANVASFLOW_HEAP)",
                 held,
-                count * (double) bytesEach / (1L << 30),
+                size(count * (double) bytesEach),
                 heapName,
                 most,
                 todo.apply(most));
+    }
+
+    /**
+     * A size in GiB, or in MiB below one GiB: "0.1 GiB" read as less than the 128 MiB it exceeded
+     * in a heap of 256 MiB.
+     */
+    static String size(double bytes) {
+        return bytes >= 1L << 30
+                ? String.format(Locale.ROOT, "%.1f GiB", bytes / (1L << 30))
+                : String.format(Locale.ROOT, "%.1f MiB", bytes / (1L << 20));
     }
 }

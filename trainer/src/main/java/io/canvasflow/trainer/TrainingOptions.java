@@ -378,6 +378,9 @@ public final class TrainingOptions {
             return HeapRoom.problem(
                     "--batch "
                             + batchSize
+                            + (framesPerSample > 1
+                                    ? " of " + framesPerSample + "-frame clips (--clip-frames)"
+                                    : "")
                             + " would hold "
                             + (long) batchSize * framesPerSample
                             + " "
@@ -394,7 +397,12 @@ public final class TrainingOptions {
                     most ->
                             most >= framesPerSample
                                     ? "give --batch " + most / framesPerSample + " or less"
-                                    : "give a smaller --frame or --crop");
+                                    : most >= 2
+                                            ? "give --clip-frames "
+                                                    + most
+                                                    + " or less with --batch 1, or a smaller"
+                                                    + " --frame or --crop"
+                                            : "give a smaller --frame or --crop");
         }
 
         private Builder copy() {

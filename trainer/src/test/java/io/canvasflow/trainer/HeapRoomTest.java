@@ -40,4 +40,14 @@ class HeapRoomTest {
                                 + " or less, or more heap (CANVASFLOW_HEAP)"),
                 said);
     }
+
+    @Test
+    void shouldSayASizeBelowOneGibInMib() {
+        // Given what 148 frames of 0.87 MiB take, the heap's half being 128 MiB
+        // When it is said, and a size of a GiB and more
+        List<String> said = List.of(HeapRoom.size(148 * 0.87 * MIB), HeapRoom.size(2048.0 * MIB));
+
+        // Then the first is in MiB, where "0.1 GiB" would read as less than the bound
+        assertEquals(List.of("128.8 MiB", "2.0 GiB"), said);
+    }
 }

@@ -565,10 +565,57 @@ class TrainCommandTest {
                 String.format(
                         java.util.Locale.ROOT,
                         "canvasflow train: --batch 100000000 would hold 100000000 96x72 frames and"
-                                + " their 64x48 crops at once, %.1f GiB, but half of this JVM's"
+                                + " their 64x48 crops at once, %s, but half of this JVM's"
                                 + " heap of %s holds at most %d of them; give --batch %d or less,"
                                 + " or more heap (CANVASFLOW_HEAP)",
-                        100_000_000.0 * (4 * 96 * 72 + 21 * 64 * 48) / (1L << 30),
+                        HeapRoom.size(100_000_000.0 * (4 * 96 * 72 + 21 * 64 * 48)),
+                        io.canvasflow.cli.options.CommandFailures.heap(),
+                        most,
+                        most));
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void shouldNameTheClipLengthWhenOneClipAloneDoesNotFitTheHeap() {
+        // Given a recurrent run on video only whose clips are a million 96x72 frames long, so that
+        // even --batch 1 cannot hold one clip
+        Path out = dir.resolve("x");
+        long most = Runtime.getRuntime().maxMemory() / 2 / (4 * 96 * 72 + 21 * 64 * 48);
+
+        // When it is asked for
+        CommandRun run =
+                CommandRun.of(
+                        new TrainCommand(),
+                        "--type",
+                        "rnn",
+                        "--arch",
+                        "tiny",
+                        "--frame",
+                        "96x72",
+                        "--crop",
+                        "64x48",
+                        "--batch",
+                        "1",
+                        "--video-fraction",
+                        "1",
+                        "--clip-frames",
+                        "1000000",
+                        "--steps",
+                        "1",
+                        "-o",
+                        out.toString());
+
+        // Then the sentence names the clip length that fits, not only the frame and crop sizes
+        assertRefusedSaying(
+                run,
+                String.format(
+                        java.util.Locale.ROOT,
+                        "canvasflow train: --batch 1 of 1000000-frame clips (--clip-frames) would"
+                                + " hold 1000000 96x72 frames and their 64x48 crops at once, %s,"
+                                + " but half of this JVM's heap of %s holds at most %d of them;"
+                                + " give --clip-frames %d or less with --batch 1, or a smaller"
+                                + " --frame or --crop, or more heap (CANVASFLOW_HEAP)",
+                        HeapRoom.size(1_000_000.0 * (4 * 96 * 72 + 21 * 64 * 48)),
                         io.canvasflow.cli.options.CommandFailures.heap(),
                         most,
                         most));

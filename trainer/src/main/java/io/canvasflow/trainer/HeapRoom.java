@@ -44,6 +44,13 @@ public final class HeapRoom {
             LongFunction<String> todo,
             long heapBytes,
             String heapName) {
+        if (bytesEach <= 0 || count < 0) {
+            throw new IllegalArgumentException(
+                    "expected a count >= 0 of things of bytes > 0 but found "
+                            + count
+                            + " of "
+                            + bytesEach);
+        }
         long most = heapBytes / 2 / bytesEach;
         if (count <= most) {
             return null;

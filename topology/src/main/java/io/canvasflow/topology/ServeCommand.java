@@ -165,8 +165,9 @@ public final class ServeCommand implements Callable<Integer> {
         // only, so NetworkClient's other WARNs go too; the README lists them. Set before the
         // first client, since a logger takes its level when it is made.
         quiet(ClusterWatch.NETWORK_CLIENT, "error");
-        // What serve writes to, before it creates a topic or loads a model: a folder it may not
-        // write in was found when a model from Kafka would not unpack, and blamed on the model.
+        // What serve writes to and where its models run, before it creates a topic or loads a
+        // model: a folder it may not write in, or a GPU the engine does not see, was found when
+        // a model from Kafka would not unpack or load, and blamed on the model.
         for (String problem :
                 new String[] {
                     OpsHttpServer.portProblem(config.httpPort()),
@@ -175,7 +176,10 @@ public final class ServeCommand implements Callable<Integer> {
                     // Kafka Streams would log an ERROR before its refusal, after the model loaded
                     StateFolderLock.problem(config),
                     FileConverters.folderProblem(
-                            config.modelsCacheDir(), CanvasFlowConfig.MODELS_CACHE_DIR)
+                            config.modelsCacheDir(), CanvasFlowConfig.MODELS_CACHE_DIR),
+                    // Once, before any Kafka client: found at each model's load instead, a model
+                    // from Kafka was reported refused and serve waited models.wait.ms for another
+                    deviceProblem(config.modelDevice())
                 }) {
             if (problem != null) {
                 err.println("canvasflow serve: " + problem);
@@ -238,6 +242,25 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
         }
         return status;
+    }
+
+    /**
+     * Why models cannot run where {@code model.device} asks, or null: a GPU asked for and not seen
+     * by the engine is a setting of this host, not a fault of any model.
+     *
+     * @param device the setting
+     * @return {@link DeviceChoice}'s sentence when {@code gpu} is asked for and no GPU is seen
+     */
+    static String deviceProblem(DeviceChoice device) {
+        if (device != DeviceChoice.GPU) {
+            return null; // auto falls back to the CPU, and cpu needs nothing
+        }
+        try {
+            device.resolve();
+            return null;
+        } catch (IllegalStateException noGpu) {
+            return noGpu.getMessage();
+        }
     }
 
     /** The values of the Kafka properties that hold secrets. */

@@ -3,7 +3,9 @@ package io.canvasflow.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.engine.Engine;
 import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.testsupport.CommandRun;
@@ -24,7 +26,8 @@ import picocli.CommandLine;
 
 /**
  * What serve checks before it starts anything: the broker answers, the topics exist, the state
- * directory is free. Each failure is one line on standard error and status 2, quickly.
+ * directory is free, the engine sees the GPU asked for. Each failure is one line on standard error
+ * and status 2, quickly.
  */
 class ServeStartupChecksTest {
 
@@ -195,6 +198,52 @@ class ServeStartupChecksTest {
                         "refused-masks",
                         "refused-models");
         assertEquals(all, awaitTopics("refused-", all));
+    }
+
+    @Test
+    void shouldRefuseAGpuTheEngineDoesNotSeeAtStartWhenModelsComeFromKafka() throws Exception {
+        assumeTrue(
+                Engine.getEngine("PyTorch").getGpuCount() == 0,
+                "this machine has a GPU: the refusal cannot be seen here");
+        // Given serve as the GPU overlay runs it: no model directory, models from the topics, on
+        // a host whose engine sees no GPU
+        Outcome o =
+                serve(
+                        ownTopics(
+                                "gpu",
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--state-dir",
+                                dir.toString(),
+                                "--http-port",
+                                "0",
+                                "--create-topics",
+                                "-D",
+                                "model.dir=",
+                                "-D",
+                                "model.device=gpu",
+                                "-D",
+                                "models.wait.ms=20000",
+                                "-D",
+                                "topic.models=gpu-models",
+                                "-D",
+                                "topic.model.assignments=gpu-assignments",
+                                "-D",
+                                "topic.model.errors=gpu-errors"));
+
+        // Then it refuses at once, naming the GPU, where it waited models.wait.ms and then said
+        // that no model was assigned; and it made no topic, so reported no model refused
+        assertEquals(
+                new Outcome(
+                        2,
+                        "canvasflow serve: model.device=gpu was requested but the PyTorch engine"
+                                + " sees no GPU; point PYTORCH_LIBRARY_PATH at a CUDA libtorch"
+                                + " 2.7.1 (with PYTORCH_VERSION=2.7.1 and PYTORCH_FLAVOR=cu128;"
+                                + " README: \"GPUs\") or use model.device=cpu",
+                        0),
+                new Outcome(o.status(), o.err(), 0));
+        assertTrue(o.seconds() < 10, o.seconds() + " s");
+        assertEquals(List.of(), topicsStartingWith("gpu-"));
     }
 
     @Test

@@ -242,7 +242,8 @@ class ServeStartupChecksTest {
                                 + " README: \"GPUs\") or use model.device=cpu",
                         0),
                 new Outcome(o.status(), o.err(), 0));
-        assertTrue(o.seconds() < 10, o.seconds() + " s");
+        // (not a timing bar: only that it did not wait out the 20 s of models.wait.ms)
+        assertTrue(o.seconds() < 20, o.seconds() + " s");
         assertEquals(List.of(), topicsStartingWith("gpu-"));
     }
 

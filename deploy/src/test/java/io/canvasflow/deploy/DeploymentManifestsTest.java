@@ -1,5 +1,9 @@
 package io.canvasflow.deploy;
 
+import static io.canvasflow.deploy.YamlFiles.list;
+import static io.canvasflow.deploy.YamlFiles.map;
+import static io.canvasflow.deploy.YamlFiles.read;
+import static io.canvasflow.deploy.YamlFiles.yamlDocs;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -974,7 +978,7 @@ class DeploymentManifestsTest {
 
     private static String mountPath(Map<String, Object> container, String volume) {
         return list(container.get("volumeMounts")).stream()
-                .map(DeploymentManifestsTest::map)
+                .map(YamlFiles::map)
                 .filter(m -> volume.equals(m.get("name")))
                 .map(m -> (String) m.get("mountPath"))
                 .findFirst()
@@ -1151,28 +1155,6 @@ class DeploymentManifestsTest {
     // ---------------------------------------------------------------------------------------
     // Small helpers
 
-    private static List<Map<String, Object>> yamlDocs(Path file) {
-        List<Map<String, Object>> docs = new ArrayList<>();
-        for (Object doc : new Yaml().loadAll(read(file))) {
-            if (doc != null) {
-                docs.add(map(doc));
-            }
-        }
-        return docs;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        assertTrue(o instanceof Map, "expected a mapping but found " + o);
-        return (Map<String, Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        assertTrue(o instanceof List, "expected a list but found " + o);
-        return (List<Object>) o;
-    }
-
     private static List<String> strings(Object o) {
         return list(o).stream().map(String::valueOf).toList();
     }
@@ -1210,14 +1192,6 @@ class DeploymentManifestsTest {
         return http.send(
                 HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Path write(Path file, String content) {

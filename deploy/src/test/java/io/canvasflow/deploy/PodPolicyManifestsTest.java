@@ -1,12 +1,13 @@
 package io.canvasflow.deploy;
 
+import static io.canvasflow.deploy.YamlFiles.list;
+import static io.canvasflow.deploy.YamlFiles.map;
+import static io.canvasflow.deploy.YamlFiles.read;
+import static io.canvasflow.deploy.YamlFiles.yamlDocs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * How the Kubernetes manifests run and place their pods: every pod meets the {@code restricted} Pod
@@ -215,35 +215,5 @@ class PodPolicyManifestsTest {
 
     private static Map<String, Object> podSpec(Map<String, Object> workload) {
         return map(map(map(workload.get("spec")).get("template")).get("spec"));
-    }
-
-    private static List<Map<String, Object>> yamlDocs(Path file) {
-        List<Map<String, Object>> docs = new ArrayList<>();
-        for (Object doc : new Yaml().loadAll(read(file))) {
-            if (doc != null) {
-                docs.add(map(doc));
-            }
-        }
-        return docs;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        assertTrue(o instanceof Map, "expected a mapping but found " + o);
-        return (Map<String, Object>) o;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object o) {
-        assertTrue(o instanceof List, "expected a list but found " + o);
-        return (List<Object>) o;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

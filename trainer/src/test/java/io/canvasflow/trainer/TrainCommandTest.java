@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code canvasflow train}: what it refuses before training, and what it may replace. */
 class TrainCommandTest {
@@ -532,93 +534,58 @@ class TrainCommandTest {
                 });
     }
 
-    @Test
-    void shouldRefuseABatchTooLargeForTheHeapBeforeAnyFrameIsMade() {
-        // Given a batch of a hundred million 96x72 frames, each with a 64x48 crop: 4 bytes a
-        // frame pixel and 21 a crop pixel at least (it rendered frames for minutes, then ran out
-        // of memory)
-        Path out = dir.resolve("x");
-        long most = Runtime.getRuntime().maxMemory() / 2 / (4 * 96 * 72 + 21 * 64 * 48);
+    /** What one 96x72 frame and its 64x48 crop take at least: 4 bytes a pixel, 21 a crop pixel. */
+    private static final long FRAME_BYTES = 4 * 96 * 72 + 21 * 64 * 48;
 
-        // When it is asked for
-        CommandRun run =
-                CommandRun.of(
-                        new TrainCommand(),
-                        "--type",
-                        "ff",
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // a hundred million frames (it rendered frames for minutes, then ran out of memory)
+                "--type ff --batch 100000000 | --batch 100000000 would hold 100000000 | 100000000"
+                        + " | give --batch %d or less",
+                // video clips a million frames long, that even --batch 1 cannot hold: the
+                // sentence names the clip length that fits, not only the frame and crop sizes
+                "--type rnn --batch 1 --video-fraction 1 --clip-frames 1000000 | --batch 1 of"
+                        + " 1000000-frame clips (--clip-frames) would hold 1000000 | 1000000 |"
+                        + " give --clip-frames %d or less with --batch 1, or a smaller --frame or"
+                        + " --crop"
+            })
+    void shouldRefuseWhatAStepCannotHoldInHalfTheHeapBeforeAnyFrameIsMade(
+            String counts, String held, long frames, String todo) {
+        // Given a step of 96x72 frames, each with a 64x48 crop, more than half the heap holds
+        Path out = dir.resolve("x");
+        long most = Runtime.getRuntime().maxMemory() / 2 / FRAME_BYTES;
+        List<String> args = new ArrayList<>(List.of(counts.split(" ")));
+        args.addAll(
+                List.of(
                         "--arch",
                         "tiny",
                         "--frame",
                         "96x72",
                         "--crop",
                         "64x48",
-                        "--batch",
-                        "100000000",
                         "--steps",
                         "1",
                         "-o",
-                        out.toString());
+                        out.toString()));
+
+        // When it is asked for
+        CommandRun run = CommandRun.of(new TrainCommand(), args.toArray(String[]::new));
 
         // Then it is refused in one sentence with the most this heap holds, and nothing written
         assertRefusedSaying(
                 run,
                 String.format(
                         java.util.Locale.ROOT,
-                        "canvasflow train: --batch 100000000 would hold 100000000 96x72 frames and"
-                                + " their 64x48 crops at once, %s, but half of this JVM's"
-                                + " heap of %s holds at most %d of them; give --batch %d or less,"
+                        "canvasflow train: %s 96x72 frames and their 64x48 crops at once, %s, but"
+                                + " half of this JVM's heap of %s holds at most %d of them; %s,"
                                 + " or more heap (CANVASFLOW_HEAP)",
-                        HeapRoom.size(100_000_000.0 * (4 * 96 * 72 + 21 * 64 * 48)),
+                        held,
+                        HeapRoom.size((double) frames * FRAME_BYTES),
                         io.canvasflow.cli.options.CommandFailures.heap(),
                         most,
-                        most));
-        assertFalse(Files.exists(out));
-    }
-
-    @Test
-    void shouldNameTheClipLengthWhenOneClipAloneDoesNotFitTheHeap() {
-        // Given a recurrent run on video only whose clips are a million 96x72 frames long, so that
-        // even --batch 1 cannot hold one clip
-        Path out = dir.resolve("x");
-        long most = Runtime.getRuntime().maxMemory() / 2 / (4 * 96 * 72 + 21 * 64 * 48);
-
-        // When it is asked for
-        CommandRun run =
-                CommandRun.of(
-                        new TrainCommand(),
-                        "--type",
-                        "rnn",
-                        "--arch",
-                        "tiny",
-                        "--frame",
-                        "96x72",
-                        "--crop",
-                        "64x48",
-                        "--batch",
-                        "1",
-                        "--video-fraction",
-                        "1",
-                        "--clip-frames",
-                        "1000000",
-                        "--steps",
-                        "1",
-                        "-o",
-                        out.toString());
-
-        // Then the sentence names the clip length that fits, not only the frame and crop sizes
-        assertRefusedSaying(
-                run,
-                String.format(
-                        java.util.Locale.ROOT,
-                        "canvasflow train: --batch 1 of 1000000-frame clips (--clip-frames) would"
-                                + " hold 1000000 96x72 frames and their 64x48 crops at once, %s,"
-                                + " but half of this JVM's heap of %s holds at most %d of them;"
-                                + " give --clip-frames %d or less with --batch 1, or a smaller"
-                                + " --frame or --crop, or more heap (CANVASFLOW_HEAP)",
-                        HeapRoom.size(1_000_000.0 * (4 * 96 * 72 + 21 * 64 * 48)),
-                        io.canvasflow.cli.options.CommandFailures.heap(),
-                        most,
-                        most));
+                        String.format(java.util.Locale.ROOT, todo, most)));
         assertFalse(Files.exists(out));
     }
 

@@ -60,7 +60,10 @@ public final class CanvasFlowApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CanvasFlowApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** How long /health reads UP through a rebalance. */
+    /**
+     * How long /health reads UP through a rebalance, and /health/live through a restore that makes
+     * no progress.
+     */
     private static final Duration REBALANCE_GRACE = Duration.ofSeconds(60);
 
     private final CanvasFlowConfig config;
@@ -93,7 +96,6 @@ public final class CanvasFlowApp implements AutoCloseable {
         this.streams = newStreams(config, models, metrics);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        streams.setGlobalStateRestoreListener(new RestoreLog(registry, System::currentTimeMillis));
         // Transactions, and so fencing, only under exactly-once (at_least_once counted no
         // commit-total in bench pipeline's runs).
         Health health =
@@ -103,6 +105,9 @@ public final class CanvasFlowApp implements AutoCloseable {
                                 REBALANCE_GRACE.toMillis(),
                                 () -> new Health.Progress(metrics.masks(), commitTotal()))
                         : new Health(System::currentTimeMillis, REBALANCE_GRACE.toMillis());
+        // A restore keeps Kafka Streams REBALANCING; its progress keeps the instance alive
+        streams.setGlobalStateRestoreListener(
+                new RestoreLog(registry, System::currentTimeMillis, health::onRestore));
         ReplacedThreadLog replaced = new ReplacedThreadLog(System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(
                 e -> {

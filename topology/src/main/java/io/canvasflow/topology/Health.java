@@ -8,7 +8,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What {@code /health} says. UP only while Kafka Streams is RUNNING, or REBALANCING for less than a
- * grace period, and none of these holds:
+ * grace period and restoring no store, and none of these holds:
  *
  * <ul>
  *   <li>a stream thread failed in the last {@link #FAILURE_MEMORY_MS} (a thread that keeps failing,
@@ -25,11 +25,17 @@ import org.apache.kafka.streams.KafkaStreams;
  *       ones. UP again once it reads again.
  * </ul>
  *
- * <p>{@link #liveness} is the same but for the last: what a restart may mend. Kubernetes' liveness
- * and startup probes ask it ({@code /health/live}) and its readiness probe asks {@link #status}
- * ({@code /health}): a follower that cannot read, which a restart does not mend (the ACL stays
- * revoked), marks the pod not ready, for all to see, rather than restarting it in a loop, each
- * restart a pause in segmenting its cameras' frames.
+ * <p>While Kafka Streams restores the stores from their changelogs ({@link #onRestore}) it stays
+ * REBALANCING, however long the restore takes, and the instance is not ready. It is alive so long
+ * as the restore makes progress: the grace is counted from its latest batch, not from the
+ * rebalance's start, as a pod killed ({@code /health/live}) in the middle of a restore would start
+ * it over. A restore that makes no progress for the grace is DOWN all the same.
+ *
+ * <p>{@link #liveness} is the same but for the last and for a restore: what a restart may mend.
+ * Kubernetes' liveness and startup probes ask it ({@code /health/live}) and its readiness probe
+ * asks {@link #status} ({@code /health}): a follower that cannot read, which a restart does not
+ * mend (the ACL stays revoked), marks the pod not ready, for all to see, rather than restarting it
+ * in a loop, each restart a pause in segmenting its cameras' frames.
  *
  * <p>Thread-safe.
  */
@@ -66,6 +72,8 @@ final class Health {
     private final long rebalanceGraceMs;
     private final Supplier<Progress> progress;
     private long rebalancingSince = -1;
+    private long restoringSince = -1;
+    private long restoredLast = -1;
     private long lastFailureMs = -1;
     private String lastFailure = "";
     private Progress mark;
@@ -90,6 +98,25 @@ final class Health {
             }
         } else {
             rebalancingSince = -1;
+        }
+        if (now == KafkaStreams.State.RUNNING) {
+            restoringSince = -1; // RUNNING only once every active task is restored
+        }
+    }
+
+    /**
+     * Records a restore's progress: a partition's restore started, a batch was restored, or one
+     * ended.
+     *
+     * @param restoring whether any partition's restore is still under way
+     */
+    synchronized void onRestore(boolean restoring) {
+        long now = clock.getAsLong();
+        restoredLast = now;
+        if (!restoring) {
+            restoringSince = -1;
+        } else if (restoringSince < 0) {
+            restoringSince = now;
         }
     }
 
@@ -117,6 +144,14 @@ final class Health {
             Optional<String> stopped,
             Optional<ModelFollower.Failing> failing) {
         Status live = liveness(state, stopped);
+        if (live.up() && state == KafkaStreams.State.REBALANCING && restoringSince >= 0) {
+            return new Status(
+                    false,
+                    state,
+                    "restoring the state stores from their changelogs for "
+                            + (clock.getAsLong() - restoringSince) / 1000
+                            + " s");
+        }
         long since = failing.map(f -> clock.getAsLong() - f.sinceMillis()).orElse(0L);
         if (!live.up() || since <= FOLLOWER_GRACE_MS) {
             return live;
@@ -160,10 +195,22 @@ final class Health {
             return new Status(true, state, "");
         }
         if (state == KafkaStreams.State.REBALANCING) {
-            long since = rebalancingSince < 0 ? 0 : now - rebalancingSince;
-            return since < rebalanceGraceMs
-                    ? new Status(true, state, "")
-                    : new Status(false, state, "rebalancing for " + since / 1000 + " s");
+            long start = rebalancingSince < 0 ? now : rebalancingSince;
+            // a restore's progress within the rebalance restarts the grace
+            long quiet = now - Math.max(start, restoredLast);
+            if (quiet < rebalanceGraceMs) {
+                return new Status(true, state, "");
+            }
+            String rebalancing = "rebalancing for " + (now - start) / 1000 + " s";
+            return new Status(
+                    false,
+                    state,
+                    restoringSince < 0
+                            ? rebalancing
+                            : rebalancing
+                                    + ", restoring the state stores with no progress for "
+                                    + quiet / 1000
+                                    + " s");
         }
         return new Status(false, state, "Kafka Streams is " + state);
     }

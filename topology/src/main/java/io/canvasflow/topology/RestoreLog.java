@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * s", counted from the first restore of the episode: restores that start within 5 s of the last
  * one's end continue it), and the gauges {@code canvasflow_state_restore_seconds} and {@code
  * canvasflow_state_restore_records} for the latest episode. A restarted instance with a wiped state
- * directory is not ready until this has happened, so its length is part of a restart's cost.
+ * directory is not ready until this has happened, so its length is part of a restart's cost. Each
+ * start, batch and end is told to a watcher ({@link Health#onRestore}), which keeps the instance
+ * alive through a long restore that makes progress.
  */
 final class RestoreLog implements StateRestoreListener {
 
@@ -29,6 +32,7 @@ final class RestoreLog implements StateRestoreListener {
     private static final long EPISODE_GAP_MS = 5_000;
 
     private final LongSupplier clock;
+    private final Consumer<Boolean> watcher;
     private final Set<TopicPartition> running = new HashSet<>();
     private long episodeStart = Long.MIN_VALUE;
     private long lastEnd = Long.MIN_VALUE;
@@ -38,7 +42,19 @@ final class RestoreLog implements StateRestoreListener {
     private volatile double lastRecords = Double.NaN;
 
     RestoreLog(MeterRegistry registry, LongSupplier clock) {
+        this(registry, clock, restoring -> {});
+    }
+
+    /**
+     * A restore log that also tells each restore's progress to a watcher.
+     *
+     * @param registry where the gauges go
+     * @param clock the time in ms
+     * @param watcher told at each start, batch and end whether a restore is still under way
+     */
+    RestoreLog(MeterRegistry registry, LongSupplier clock, Consumer<Boolean> watcher) {
         this.clock = clock;
+        this.watcher = watcher;
         Gauge.builder("canvasflow.state.restore.seconds", this, r -> r.lastSeconds)
                 .description(
                         "How long the latest restore episode took so far: from its first"
@@ -59,6 +75,7 @@ final class RestoreLog implements StateRestoreListener {
             episodePartitions = 0;
         }
         running.add(partition);
+        watcher.accept(true);
         LOG.debug(
                 "restoring {} of {} from offset {} to {}",
                 partition,
@@ -71,6 +88,7 @@ final class RestoreLog implements StateRestoreListener {
     public synchronized void onBatchRestored(
             TopicPartition partition, String store, long batchEndOffset, long numRestored) {
         episodeRecords += numRestored;
+        watcher.accept(!running.isEmpty());
     }
 
     @Override
@@ -89,6 +107,7 @@ final class RestoreLog implements StateRestoreListener {
         if (!running.remove(partition)) {
             return;
         }
+        watcher.accept(!running.isEmpty());
         episodePartitions++;
         lastEnd = clock.getAsLong();
         if (running.isEmpty()) {

@@ -105,4 +105,69 @@ class HealthTest {
         clock.addAndGet(61_000);
         assertEquals("rebalancing for 61 s", health.status(State.REBALANCING).reason());
     }
+
+    @Test
+    void shouldStayAliveButNotReadyThroughARestoreThatMakesProgress() {
+        // Given a restart restoring its stores, which keeps Kafka Streams REBALANCING
+        health.onState(State.REBALANCING);
+        health.onRestore(true);
+
+        // When it restores a batch every 30 s for 5 minutes
+        for (int i = 0; i < 10; i++) {
+            clock.addAndGet(30_000);
+            health.onRestore(true);
+        }
+        clock.addAndGet(30_000);
+
+        // Then it is alive all along, so the liveness probe does not restart it mid-restore
+        assertEquals(
+                new Health.Status(true, State.REBALANCING, ""),
+                health.liveness(State.REBALANCING, Optional.empty()));
+        // And not ready, saying why
+        assertEquals(
+                new Health.Status(
+                        false,
+                        State.REBALANCING,
+                        "restoring the state stores from their changelogs for 330 s"),
+                health.status(State.REBALANCING));
+
+        // And a restore with no progress for the grace is DOWN for liveness as well
+        clock.addAndGet(30_000);
+        Health.Status stuck =
+                new Health.Status(
+                        false,
+                        State.REBALANCING,
+                        "rebalancing for 360 s, restoring the state stores with no progress for"
+                                + " 60 s");
+        assertEquals(stuck, health.liveness(State.REBALANCING, Optional.empty()));
+        assertEquals(stuck, health.status(State.REBALANCING));
+    }
+
+    @Test
+    void shouldCountTheGraceFromTheRestoresEndWhileStillRebalancing() {
+        // Given a 5 minute restore that has ended, Kafka Streams still REBALANCING
+        health.onState(State.REBALANCING);
+        health.onRestore(true);
+        clock.addAndGet(300_000);
+        health.onRestore(false);
+
+        // Then it is alive and ready through the grace from the restore's end
+        clock.addAndGet(59_000);
+        assertEquals(
+                new Health.Status(true, State.REBALANCING, ""), health.status(State.REBALANCING));
+        assertTrue(health.liveness(State.REBALANCING, Optional.empty()).up());
+
+        // And DOWN past it
+        clock.addAndGet(1_000);
+        assertEquals(
+                new Health.Status(false, State.REBALANCING, "rebalancing for 360 s"),
+                health.liveness(State.REBALANCING, Optional.empty()));
+
+        // And a restore whose end was never said is forgotten once RUNNING
+        health.onRestore(true);
+        health.onState(State.RUNNING);
+        health.onState(State.REBALANCING);
+        assertEquals(
+                new Health.Status(true, State.REBALANCING, ""), health.status(State.REBALANCING));
+    }
 }

@@ -3,6 +3,7 @@ package io.canvasflow.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
@@ -39,6 +40,23 @@ class RestoreLogTest {
         now.set(62_500);
         log.onRestoreSuspended(P0, STORE, 10);
         assertEquals(List.of(0.5, 10.0), lastRestore(registry));
+    }
+
+    @Test
+    void shouldTellTheWatcherWhetherARestoreIsUnderWayAtEachStartBatchAndEnd() {
+        // Given a restore log with a watcher
+        List<Boolean> told = new ArrayList<>();
+        RestoreLog log = new RestoreLog(new SimpleMeterRegistry(), () -> 0, told::add);
+
+        // When two partitions restore, one ending before the other
+        restoreInOneBatch(log, P0, 0, 600);
+        restoreInOneBatch(log, P1, 0, 400);
+        log.onRestoreEnd(P0, STORE, 600);
+        log.onBatchRestored(P1, STORE, 500, 100);
+        log.onRestoreSuspended(P1, STORE, 500);
+
+        // Then the watcher hears of each, and that nothing is under way after the last end
+        assertEquals(List.of(true, true, true, true, true, true, false), told);
     }
 
     /** Kafka Streams' state updater starting a partition's restore and restoring it in a batch. */

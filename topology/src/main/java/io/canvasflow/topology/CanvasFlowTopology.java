@@ -85,8 +85,8 @@ public final class CanvasFlowTopology {
                 () -> new SegmentationCore(config, models, metrics, clock);
         ProcessorSupplier<String, Frame, String, SpecificRecord> supplier =
                 config.processingMode() == ProcessingMode.LATEST_ONLY
-                        ? LatestOnlyProcessor.supplier(cores)
-                        : SegmentProcessor.supplier(cores);
+                        ? LatestOnlyProcessor.supplier(config, cores)
+                        : SegmentProcessor.supplier(config, cores);
         Topology topology = new Topology(QUIET_TOPOLOGY_CONFIG);
         topology.addSource(
                 FRAMES_SOURCE,

@@ -59,16 +59,18 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
 
     /** A supplier of this processor that declares the canvas and pending-frames stores. */
     static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
-            Supplier<SegmentationCore> cores) {
+            CanvasFlowConfig config, Supplier<SegmentationCore> cores) {
         return SegmentationCore.supplier(
                 cores,
                 LatestOnlyProcessor::new,
-                SegmentationCore::canvasStore,
+                () -> SegmentationCore.canvasStore(config),
                 () ->
                         Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(StoreNames.PENDING_FRAMES_STORE),
-                                Topics.FRAMES.keySerde(),
-                                Topics.FRAMES.valueSerde()));
+                                        Stores.persistentKeyValueStore(
+                                                StoreNames.PENDING_FRAMES_STORE),
+                                        Topics.FRAMES.keySerde(),
+                                        Topics.FRAMES.valueSerde())
+                                .withLoggingEnabled(ChangelogSegments.of(config)));
     }
 
     @Override

@@ -23,9 +23,9 @@ final class SegmentProcessor extends ContextualProcessor<String, Frame, String, 
 
     /** A supplier of this processor that declares the canvas store. */
     static ProcessorSupplier<String, Frame, String, SpecificRecord> supplier(
-            Supplier<SegmentationCore> cores) {
+            CanvasFlowConfig config, Supplier<SegmentationCore> cores) {
         return SegmentationCore.supplier(
-                cores, SegmentProcessor::new, SegmentationCore::canvasStore);
+                cores, SegmentProcessor::new, () -> SegmentationCore.canvasStore(config));
     }
 
     @Override

@@ -58,13 +58,14 @@ final class SegmentationCore {
         canvases = context.getStateStore(StoreNames.CANVAS_STORE);
     }
 
-    /** The per-camera canvas store, change-logged. */
-    static StoreBuilder<KeyValueStore<String, CanvasState>> canvasStore() {
+    /** The per-camera canvas store, change-logged with {@link ChangelogSegments}' settings. */
+    static StoreBuilder<KeyValueStore<String, CanvasState>> canvasStore(CanvasFlowConfig config) {
         return Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(StoreNames.CANVAS_STORE),
                         Topics.FRAMES.keySerde(),
                         AvroSerdes.canvasState())
-                .withCachingEnabled();
+                .withCachingEnabled()
+                .withLoggingEnabled(ChangelogSegments.of(config));
     }
 
     /**

@@ -38,18 +38,30 @@ class ChangelogRestoreTest {
     private static final Pattern RESTORED =
             Pattern.compile("restored (\\d+) changelog records of (\\d+) partition");
 
-    /** Frames of each camera: at 10 a second, past one segment.ms and the cleaner's backoff. */
-    private static final int FRAMES = 1_000;
+    /** Frames of each camera: at 10 a second, past two of the test's segment.ms. */
+    private static final int FRAMES = 300;
+
+    /**
+     * The test's segment.ms, through the Kafka property that replaces serve's 60 s, so that
+     * segments roll within a 30 s run (serve's own 60 s is checked by ChangelogSegmentsTest).
+     */
+    private static final String SEGMENT_MS = "10000";
 
     @TempDir Path dir;
 
     @Test
     void shouldRestoreLessThanEveryCanvasAfterAKillOnceSegmentsRoll() throws Exception {
-        try (EmbeddedKafkaBroker kafka = Fixtures.crashBroker().build().start()) {
+        // a cleaner that looks every second, not Kafka's 15 s, so a 30 s run sees it work
+        try (EmbeddedKafkaBroker kafka =
+                Fixtures.crashBroker()
+                        .optConfig("log.cleaner.backoff.ms", "1000")
+                        .build()
+                        .start()) {
             Fixtures.createTopics(kafka, 2);
             List<String> cameras = Fixtures.cameras(2, 1);
             Map<String, String> settings =
                     Fixtures.settings(kafka.bootstrapServers(), APP, dir.resolve("state"));
+            settings.put("topic.segment.ms", SEGMENT_MS);
             try (TopicRecorder<MaskEvent> masks = TopicRecorder.masks(kafka);
                     KafkaProducer<String, byte[]> producer = Fixtures.producer(kafka)) {
                 int before;
@@ -59,15 +71,16 @@ class ChangelogRestoreTest {
                                 Fixtures.modelDir(), settings, LOGS.resolve(APP + "-1.log"))) {
                     first.awaitOwns("[0, 1]", Duration.ofSeconds(90));
 
-                    // Then its changelogs have our segment settings
+                    // Then its changelogs have serve's segment settings, but the one a Kafka
+                    // property topic.X replaces
                     assertEquals(
                             Map.of(
                                     "segment.bytes", "16777216",
-                                    "segment.ms", "60000",
+                                    "segment.ms", SEGMENT_MS,
                                     "min.cleanable.dirty.ratio", "0.1"),
                             segmentSettings(kafka));
 
-                    // When two cameras send 10 frames a second for 100 s, and serve is killed
+                    // When two cameras send 10 frames a second for 30 s, and serve is killed
                     for (int seq = 1; seq <= FRAMES; seq++) {
                         Fixtures.publish(producer, cameras, seq, seq);
                         Thread.sleep(100);
@@ -100,7 +113,8 @@ class ChangelogRestoreTest {
                                             + " restored %d changelog records",
                                     FRAMES, before, offsets, restored));
                     // Then it restored what the cleaner had not compacted yet: the active segment
-                    // (at most 60 s of canvases) and at most one closed segment, not every canvas.
+                    // (at most 10 s of canvases here) and at most one closed segment, not every
+                    // canvas.
                     // Each canvas written takes an offset and so does its transaction's marker
                     // (one camera a partition), so every canvas is about half the offsets.
                     assertTrue(

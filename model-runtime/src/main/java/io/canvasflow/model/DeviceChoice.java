@@ -54,18 +54,35 @@ public enum DeviceChoice {
                 yield Device.cpu();
             }
             case GPU -> {
-                if (engine.getGpuCount() == 0) {
-                    throw new IllegalStateException(
-                            "model.device=gpu was requested but the "
-                                    + engine.getEngineName()
-                                    + " engine sees no GPU; point PYTORCH_LIBRARY_PATH at a CUDA"
-                                    + " libtorch 2.7.1 (with PYTORCH_VERSION=2.7.1 and"
-                                    + " PYTORCH_FLAVOR=cu128; README: \"GPUs\") or use"
-                                    + " model.device=cpu");
+                String problem = problem();
+                if (problem != null) {
+                    throw new IllegalStateException(problem);
                 }
                 yield Device.gpu();
             }
         };
+    }
+
+    /**
+     * Whether the installed engine can give what this choice asks for, without loading a model:
+     * serve asks at its start, before any Kafka client (the GPU overlay's models come from Kafka).
+     *
+     * @return null when it can, else one sentence: a GPU was asked for and the engine sees none
+     */
+    public String problem() {
+        if (this != GPU) {
+            return null; // auto falls back to the CPU, and cpu needs nothing
+        }
+        Engine engine = Engine.getInstance();
+        if (engine.getGpuCount() > 0) {
+            return null;
+        }
+        return "model.device=gpu was requested but the "
+                + engine.getEngineName()
+                + " engine sees no GPU; point PYTORCH_LIBRARY_PATH at a CUDA"
+                + " libtorch 2.7.1 (with PYTORCH_VERSION=2.7.1 and"
+                + " PYTORCH_FLAVOR=cu128; README: \"GPUs\") or use"
+                + " model.device=cpu";
     }
 
     /**

@@ -179,7 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
                             config.modelsCacheDir(), CanvasFlowConfig.MODELS_CACHE_DIR),
                     // Once, before any Kafka client: found at each model's load instead, a model
                     // from Kafka was reported refused and serve waited models.wait.ms for another
-                    deviceProblem(config.modelDevice())
+                    config.modelDevice().problem()
                 }) {
             if (problem != null) {
                 err.println("canvasflow serve: " + problem);
@@ -242,25 +242,6 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
         }
         return status;
-    }
-
-    /**
-     * Why models cannot run where {@code model.device} asks, or null: a GPU asked for and not seen
-     * by the engine is a setting of this host, not a fault of any model.
-     *
-     * @param device the setting
-     * @return {@link DeviceChoice}'s sentence when {@code gpu} is asked for and no GPU is seen
-     */
-    static String deviceProblem(DeviceChoice device) {
-        if (device != DeviceChoice.GPU) {
-            return null; // auto falls back to the CPU, and cpu needs nothing
-        }
-        try {
-            device.resolve();
-            return null;
-        } catch (IllegalStateException noGpu) {
-            return noGpu.getMessage();
-        }
     }
 
     /** The values of the Kafka properties that hold secrets. */

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.engine.Engine;
 import io.canvasflow.kafka.BrokerExtension;
+import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.testsupport.CommandRun;
 import java.io.PrintWriter;
@@ -203,7 +203,7 @@ class ServeStartupChecksTest {
     @Test
     void shouldRefuseAGpuTheEngineDoesNotSeeAtStartWhenModelsComeFromKafka() throws Exception {
         assumeTrue(
-                Engine.getEngine("PyTorch").getGpuCount() == 0,
+                DeviceChoice.GPU.problem() != null,
                 "this machine has a GPU: the refusal cannot be seen here");
         // Given serve as the GPU overlay runs it: no model directory, models from the topics, on
         // a host whose engine sees no GPU

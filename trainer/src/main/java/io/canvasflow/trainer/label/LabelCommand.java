@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
@@ -94,34 +95,8 @@ public final class LabelCommand implements Callable<Integer> {
             description = "motion or onnx:FILE (default ${DEFAULT-VALUE}).")
     String teacher;
 
-    @Option(
-            names = "--teacher-classes",
-            description = "onnx: the model's class names in output-channel order, comma-separated.")
-    String teacherClasses;
-
-    @Option(
-            names = "--teacher-size",
-            description =
-                    "onnx: input size WxH the model is fed (default: the model's fixed input size,"
-                            + " else the frame's size; one that differs from a fixed size is"
-                            + " refused).")
-    String teacherSize;
-
-    @Option(
-            names = "--teacher-normalise",
-            defaultValue = "imagenet",
-            description =
-                    "onnx: imagenet (torchvision's mean/std) or unit (0..1 RGB)"
-                            + " (default ${DEFAULT-VALUE}).")
-    String normalise;
-
-    @Option(
-            names = "--min-confidence",
-            defaultValue = "0.5",
-            description =
-                    "onnx: pixels whose top class has a lower softmax probability get the ignore"
-                            + " label (default ${DEFAULT-VALUE}).")
-    double minConfidence;
+    /** The options only an onnx:FILE teacher reads. */
+    @Mixin OnnxOptions onnxOptions;
 
     @Option(
             names = "--moving-class",
@@ -191,14 +166,7 @@ public final class LabelCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    /** The options only an onnx:FILE teacher reads, and those only the motion teacher reads. */
-    private static final List<String> ONNX_ONLY =
-            List.of(
-                    "--teacher-classes",
-                    "--teacher-size",
-                    "--teacher-normalise",
-                    "--min-confidence");
-
+    /** The options only the motion teacher reads. */
     private static final List<String> MOTION_ONLY =
             List.of("--moving-class", "--motion-algorithm", "--warm-up", "--min-area");
 
@@ -330,24 +298,18 @@ public final class LabelCommand implements Callable<Integer> {
     LabelJob.Result run() throws java.io.IOException {
         // first: an option the teacher does not read is refused as such, whatever its value
         refuseOtherTeachersOptions();
-        if (teacherSize != null) {
-            CliValues.size(teacherSize, "--teacher-size");
-        }
-        if (!(minConfidence >= 0 && minConfidence <= 1)) {
-            throw new IllegalArgumentException(
-                    "expected --min-confidence between 0 and 1 but found " + minConfidence);
-        }
-        if (!List.of("imagenet", "unit").contains(normalise)) {
-            throw new IllegalArgumentException(
-                    "--teacher-normalise must be imagenet or unit, got " + normalise);
-        }
+        onnxOptions.check();
         SequenceRange range =
                 frames == null ? SequenceRange.ALL : SequenceRange.parse(frames, "--frames");
         String cameraId = camera != null ? camera : stem(source);
         checkCameraId(cameraId);
         // the teacher's settings, its class names among them, before a cluster or file is touched
         MotionTeacher.Settings motion = motionSettings();
-        OnnxTeacher.Settings onnx = onnxSettings();
+        OnnxTeacher.Settings onnx =
+                teacher.startsWith(Teachers.ONNX_PREFIX)
+                        ? onnxOptions.settings(
+                                Path.of(teacher.substring(Teachers.ONNX_PREFIX.length())))
+                        : null;
         if (voc() == null && (servers() == null || servers().isBlank())) {
             throw new IllegalArgumentException(
                     "give --bootstrap-servers HOST:PORT to write topic "
@@ -390,27 +352,6 @@ public final class LabelCommand implements Callable<Integer> {
                 range);
     }
 
-    private OnnxTeacher.Settings onnxSettings() {
-        if (!teacher.startsWith(Teachers.ONNX_PREFIX)) {
-            return null;
-        }
-        int[] size =
-                teacherSize == null
-                        ? new int[] {0, 0}
-                        : CliValues.size(teacherSize, "--teacher-size");
-        return new OnnxTeacher.Settings(
-                Path.of(teacher.substring(Teachers.ONNX_PREFIX.length())),
-                teacherClasses == null
-                        ? null
-                        : java.util.Arrays.stream(teacherClasses.split(","))
-                                .map(String::trim)
-                                .toList(),
-                size[0],
-                size[1],
-                OnnxTeacher.Normalisation.valueOf(normalise.toUpperCase(Locale.ROOT)),
-                minConfidence);
-    }
-
     /** Options given for the teacher this run does not use: refused, not ignored. */
     private void refuseOtherTeachersOptions() {
         boolean onnx =
@@ -420,7 +361,7 @@ public final class LabelCommand implements Callable<Integer> {
             return; // an unknown teacher: Teachers.open says so
         }
         UnusedOptions unused = new UnusedOptions();
-        for (String name : onnx ? MOTION_ONLY : ONNX_ONLY) {
+        for (String name : onnx ? MOTION_ONLY : OnnxOptions.NAMES) {
             unused.add(
                     spec != null && spec.commandLine().getParseResult().hasMatchedOption(name),
                     name);
@@ -464,8 +405,10 @@ public final class LabelCommand implements Callable<Integer> {
         if (voc() != null) {
             return LabelJob.vocSink(voc(), t.classes());
         }
-        Map<String, String> metadata =
-                LabelJob.metadata(t.classes(), t.description(), UrlCredentials.hide(source));
+        // described once the teacher has seen the first frame (how an ONNX output is read)
+        String hidden = UrlCredentials.hide(source);
+        Supplier<Map<String, String>> metadata =
+                () -> LabelJob.metadata(t.classes(), t.description(), hidden);
         // the producer next: a property Kafka refuses is said before any topic is made (the
         // preflight checks only the admin client's)
         FramePublisher publisher;

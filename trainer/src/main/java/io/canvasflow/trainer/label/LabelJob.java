@@ -218,12 +218,17 @@ public final class LabelJob {
                     inPart = 0;
                 } else if (!anyObject && open.compareTo(batching.firstObjectWithin()) >= 0) {
                     throw new TeacherException(
-                            onlyBackground(teacher, labelled, source)
-                                    + " within "
-                                    + describe(batching.firstObjectWithin())
-                                    + ", the longest a topic's first transaction waits for a frame"
-                                    + " that shows something; nothing was written; give --frames"
-                                    + " FROM-TO where something is seen");
+                            onlyBackground(
+                                    teacher,
+                                    pixels,
+                                    labelled
+                                            + " frames of "
+                                            + source.description()
+                                            + " within "
+                                            + describe(batching.firstObjectWithin())
+                                            + ", the longest a topic's first transaction waits"
+                                            + " for a frame that shows something",
+                                    "; give --frames FROM-TO where something is seen"));
                 }
                 if (labelled % 100 == 0) {
                     progress.printf("labelled %d frames (frame %d)%n", labelled, frame.index());
@@ -259,10 +264,16 @@ public final class LabelJob {
             }
             if (!anyObject) {
                 throw new TeacherException(
-                        onlyBackground(teacher, labelled, source)
-                                + " ("
-                                + range
-                                + "); nothing was written");
+                        onlyBackground(
+                                teacher,
+                                pixels,
+                                labelled
+                                        + " frames of "
+                                        + source.description()
+                                        + " ("
+                                        + range
+                                        + ")",
+                                ""));
             }
             sink.commit();
             done = true;
@@ -282,15 +293,33 @@ public final class LabelJob {
                 skipped);
     }
 
-    private static String onlyBackground(Teacher teacher, long labelled, FrameSource source) {
+    /**
+     * Why nothing is written: the teacher labelled only background, or, where no pixel is even
+     * background, it was unsure of every one (an ONNX teacher's {@code --min-confidence}): not a
+     * verdict on the footage.
+     *
+     * @param frames the frames labelled, e.g. "10 frames of vtest.avi (0-9)"
+     * @param whatToDo appended when it labelled only background
+     */
+    private static String onlyBackground(
+            Teacher teacher, long[] pixels, String frames, String whatToDo) {
+        if (pixels[0] == 0) {
+            return "teacher "
+                    + teacher.description()
+                    + " was unsure of every pixel of the "
+                    + frames
+                    + ", each given the ignore label: "
+                    + teacher.whenUnsure()
+                    + "; nothing was written";
+        }
         return "teacher "
                 + teacher.description()
                 + " labelled no pixel as anything but "
                 + teacher.classes().name(0)
                 + " in "
-                + labelled
-                + " frames of "
-                + source.description();
+                + frames
+                + "; nothing was written"
+                + whatToDo;
     }
 
     /** Every frame read went to the teacher's warm-up, in which it labels none. */

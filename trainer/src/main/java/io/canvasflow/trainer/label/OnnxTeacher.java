@@ -15,23 +15,36 @@ import io.canvasflow.model.ImageTensors;
 import io.canvasflow.schemas.LabelMetadata;
 import io.canvasflow.synthetic.ClassTable;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Labels frames with a semantic-segmentation model a user exported to ONNX (a torchvision
  * DeepLabV3, a SegFormer, ...), run through ONNX Runtime. The model takes one {@code (1, 3, H, W)}
  * float image and must give a per-pixel class score map {@code (1, C, h, w)}, C the number of class
  * names it is given; each pixel's label is the class of the highest score, or the ignore label when
- * the softmax of the scores gives that class less than {@code minConfidence}. A model exported with
- * a fixed input size is fed frames resized to it.
+ * that class's probability is less than {@code minConfidence}: the softmax of the scores where they
+ * are logits, the score itself where they are probabilities already ({@link OnnxOutput}). A model
+ * exported with a fixed input size is fed frames resized to it.
  */
 public final class OnnxTeacher implements Teacher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxTeacher.class);
+
+    /** Hex digits of the file's SHA-256 in the description: as many as a model version has. */
+    private static final int DIGEST_HEX = 12;
 
     /** Input normalisation: ImageNet statistics (torchvision's convention) or plain 0..1. */
     public enum Normalisation {
@@ -56,7 +69,9 @@ public final class OnnxTeacher implements Teacher {
      *     or, when it has none, the frame's own
      * @param height likewise
      * @param normalisation input normalisation
-     * @param minConfidence below this softmax probability a pixel is ignored (0 labels every pixel)
+     * @param output whether the model gives logits or probabilities, or {@link OnnxOutput#AUTO}
+     * @param minConfidence below this probability of its top class a pixel is ignored (0 labels
+     *     every pixel)
      */
     public record Settings(
             Path file,
@@ -64,6 +79,7 @@ public final class OnnxTeacher implements Teacher {
             int width,
             int height,
             Normalisation normalisation,
+            OnnxOutput output,
             double minConfidence) {
 
         /** Checks the class names, when given, as labelled frames will carry them. */
@@ -85,6 +101,10 @@ public final class OnnxTeacher implements Teacher {
     private final int height;
     private final OrtSession session;
     private final OnnxInput input;
+    private final String sha256;
+
+    /** How its scores are read: the one asked for, or once the first frame is seen, AUTO's. */
+    private OnnxOutput output;
 
     /**
      * Loads the model.
@@ -104,6 +124,8 @@ public final class OnnxTeacher implements Teacher {
                             + " needs its class names in output order: --teacher-classes a,b,...");
         }
         this.classes = ClassTable.withVocPalette(settings.classNames());
+        this.sha256 = sha256(settings.file());
+        this.output = settings.output();
         this.session = open(settings.file());
         // a model of a fixed size runs on images of that size only
         try {
@@ -134,6 +156,23 @@ public final class OnnxTeacher implements Teacher {
         }
     }
 
+    /** The file's SHA-256, which tells two exports of one name apart in a lineage. */
+    private static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new TeacherException(
+                    "ONNX teacher " + file + " cannot be read: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     /**
      * Whether the model runs on the GPU: when this ONNX Runtime has a CUDA provider and the machine
      * a CUDA device, as {@code DeviceChoice.AUTO} chooses for PyTorch. Asked of the runtime's list
@@ -149,15 +188,40 @@ public final class OnnxTeacher implements Teacher {
         return classes;
     }
 
+    /**
+     * The teacher exactly, for the labels' metadata and so a model's lineage: the file's absolute
+     * path and digest, the size it is fed ({@code frame}: each frame's own), and how its output is
+     * read ({@code auto:probabilities} once AUTO has seen the first frame).
+     */
     @Override
     public String description() {
         return String.format(
                 Locale.ROOT,
-                "onnx:%s(classes=%d,normalise=%s,minConfidence=%.2f)",
-                settings.file().getFileName(),
+                "onnx:%s(sha256=%s,size=%s,classes=%d,normalise=%s,output=%s,minConfidence=%.2f)",
+                settings.file().toAbsolutePath().normalize(),
+                sha256.substring(0, DIGEST_HEX),
+                width > 0 && height > 0 ? width + "x" + height : "frame",
                 classes.size(),
                 settings.normalisation().name().toLowerCase(Locale.ROOT),
+                settings.output() == output
+                        ? output.option()
+                        : settings.output().option() + ":" + output.option(),
                 settings.minConfidence());
+    }
+
+    @Override
+    public String whenUnsure() {
+        return String.format(
+                Locale.ROOT,
+                "its top class's probability was under --min-confidence %.2f everywhere, its"
+                        + " output read as %s; give a lower --min-confidence, or --teacher-output"
+                        + " %s if the model gives %s",
+                settings.minConfidence(),
+                output.option(),
+                output == OnnxOutput.PROBABILITIES ? "logits" : "probabilities",
+                output == OnnxOutput.PROBABILITIES
+                        ? "logits"
+                        : "probabilities (ends in a Softmax)");
     }
 
     @Override
@@ -194,10 +258,42 @@ public final class OnnxTeacher implements Teacher {
             FloatBuffer buffer = ((OnnxTensor) first).getFloatBuffer();
             float[] scores = new float[buffer.remaining()];
             buffer.get(scores);
+            readOutput(scores, (int) (s[2] * s[3]));
             return Optional.of(labels(scores, (int) s[2], (int) s[3], frame));
         } catch (OrtException e) {
             throw new TeacherException(
                     "ONNX teacher " + settings.file() + " failed on a frame: " + reason(e), e);
+        }
+    }
+
+    /**
+     * Decides AUTO on the first frame, for the run, saying so; and checks each frame's scores, when
+     * said to be probabilities, lie within 0..1 (a logit map read as them would keep every pixel).
+     */
+    private void readOutput(float[] scores, int plane) {
+        if (output == OnnxOutput.AUTO) {
+            output = OnnxOutput.detect(scores, classes.size(), plane);
+            LOG.info(
+                    output == OnnxOutput.PROBABILITIES
+                            ? "ONNX teacher {}'s output lies within 0..1 and sums to 1 over its {}"
+                                    + " classes at every pixel of the first frame: it is read as"
+                                    + " probabilities for this run (--teacher-output auto; give"
+                                    + " --teacher-output logits to take its softmax)"
+                            : "ONNX teacher {}'s output is not probabilities summing to 1 over its"
+                                    + " {} classes at every pixel of the first frame: it is read"
+                                    + " as logits, its softmax taken, for this run"
+                                    + " (--teacher-output auto; give --teacher-output"
+                                    + " probabilities to take it as it is)",
+                    settings.file().getFileName(),
+                    classes.size());
+        } else if (output == OnnxOutput.PROBABILITIES
+                && settings.output() == OnnxOutput.PROBABILITIES
+                && !OnnxOutput.withinUnit(scores)) {
+            throw new TeacherException(
+                    "ONNX teacher "
+                            + settings.file()
+                            + " gives scores outside 0..1, which are not probabilities; give"
+                            + " --teacher-output logits or auto");
         }
     }
 
@@ -222,12 +318,8 @@ public final class OnnxTeacher implements Teacher {
         // The score map is laid out like a canvas's logits: one plane per class.
         byte[] cell = new Canvas(c, sh, sw, scores, settings.file().toString()).argmax();
         for (int p = 0; p < plane; p++) {
-            float max = scores[Byte.toUnsignedInt(cell[p]) * plane + p];
-            double sum = 0;
-            for (int k = 0; k < c; k++) {
-                sum += Math.exp(scores[k * plane + p] - max);
-            }
-            if (!(1 / sum >= settings.minConfidence())) { // NaN scores count as unsure
+            double confidence = output.confidence(scores, c, plane, p, Byte.toUnsignedInt(cell[p]));
+            if (!(confidence >= settings.minConfidence())) { // NaN scores count as unsure
                 cell[p] = (byte) ClassTable.IGNORE_LABEL;
             }
         }

@@ -30,6 +30,14 @@ public interface Teacher extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * What to do when it was unsure of every pixel it labelled (each got 255), for the sentence
+     * that refuses the run.
+     */
+    default String whenUnsure() {
+        return "label footage it can tell apart";
+    }
+
     @Override
     void close();
 }

@@ -5,6 +5,7 @@ import io.canvasflow.clients.ImageCodecs;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.KafkaException;
 
 /**
@@ -17,7 +18,8 @@ import org.apache.kafka.common.KafkaException;
 public final class TopicSink implements LabelJob.Sink {
 
     private final FramePublisher publisher;
-    private final Map<String, String> metadata;
+    private final Supplier<Map<String, String>> describe;
+    private Map<String, String> metadata;
     private final LabelJob.Batching batching;
     private long open;
     private long checkpointed;
@@ -26,19 +28,26 @@ public final class TopicSink implements LabelJob.Sink {
      * Begins the first transaction.
      *
      * @param publisher a publisher built with a transactional id
-     * @param metadata every frame's metadata ({@link LabelJob#metadata})
+     * @param metadata every frame's metadata ({@link LabelJob#metadata}), asked for once, as the
+     *     first frame is added: a teacher may describe itself fully only once it has seen a frame
+     *     (an ONNX teacher decides then how its output is read)
      * @param batching when a transaction is committed
      */
     public TopicSink(
-            FramePublisher publisher, Map<String, String> metadata, LabelJob.Batching batching) {
+            FramePublisher publisher,
+            Supplier<Map<String, String>> metadata,
+            LabelJob.Batching batching) {
         this.publisher = publisher;
-        this.metadata = metadata;
+        this.describe = metadata;
         this.batching = batching;
         publisher.beginTransaction();
     }
 
     @Override
     public void add(String camera, long sequence, Instant capture, BufferedImage image, byte[] l) {
+        if (metadata == null) {
+            metadata = describe.get();
+        }
         byte[] png = ImageCodecs.grayLabelPng(l, image.getWidth(), image.getHeight());
         publisher.publish(camera, sequence, capture, image, png, metadata);
         open++;

@@ -431,6 +431,37 @@ class LabelCommandTest {
     }
 
     @Test
+    void shouldRecordTheOnnxTeacherExactlyInTheLabelsLineage() throws Exception {
+        // Given a model ending in Softmax, fed 32x24 images
+        Path model = dir.resolve("softmax.onnx");
+        Files.write(model, OnnxGraphs.conv1x1Softmax(new float[][] {{-4, 4, 0}, {4, -4, 0}}));
+        Path frames = frames(3, 0, new Color(20, 160, 20), new Color(220, 30, 30));
+        // When a clip is labelled through it into a topic
+        CommandRun run =
+                labelInto(
+                        "labelled-softmax",
+                        "--source",
+                        frames.toString(),
+                        "--camera",
+                        "field",
+                        "--teacher",
+                        "onnx:" + model,
+                        "--teacher-classes",
+                        "green,red",
+                        "--teacher-normalise",
+                        "unit",
+                        "--teacher-size",
+                        "32x24");
+        // Then the labels' lineage names the file by path and digest, the size it was fed and
+        // how its output was read (decided on the first frame)
+        LabelledData read =
+                assertLabelled(run, "labelled-softmax", "field", 3, List.of("green", "red"));
+        assertEquals(
+                OnnxTeacherTest.description(model, "32x24", 2, "auto:probabilities"),
+                read.lineage().get("teacher"));
+    }
+
+    @Test
     void shouldRefuseAnOnnxTeacherWithoutAPerPixelOutputAndWriteNothing() throws Exception {
         Path model = dir.resolve("flat.onnx");
         Files.write(model, OnnxGraphs.conv1x1(new float[][] {{-4, 4, 0}, {4, -4, 0}}, true));

@@ -290,7 +290,8 @@ class LabelJobTest {
                         .optTopic(Topics.FRAMES_LABELLED.withName(topic))
                         .optTransactionalId("label-job-test-" + topic)
                         .build();
-        return new TopicSink(publisher, LabelJob.metadata(CLASSES, "squares", "test"), batching);
+        return new TopicSink(
+                publisher, () -> LabelJob.metadata(CLASSES, "squares", "test"), batching);
     }
 
     /** The frames a read_committed consumer sees, waiting for {@code expected}. */

@@ -41,6 +41,19 @@ class LabelRefusalsTest {
     }
 
     @Test
+    void shouldRefuseAnUnknownTeacherOutputAndItsUseWithTheMotionTeacher() {
+        // When an onnx teacher is told its output is something no teacher reads
+        CommandRun run = onnx("--teacher-output", "scores");
+        // Then that is said before its file is read, and nothing is written
+        assertRefused(run, "--teacher-output must be auto, logits or probabilities, got scores");
+        // And the motion teacher, which has no such output, is refused the option
+        assertRefused(
+                label("--teacher-output", "logits"),
+                "--teacher-output is only for an onnx:FILE teacher; leave it out with"
+                        + " --teacher motion");
+    }
+
+    @Test
     void shouldRefuseANormalisationForTheMotionTeacherWhateverItsValue() {
         // When the motion teacher is given a normalisation, one no teacher knows
         CommandRun run = label("--teacher-normalise", "foo");

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes tiny ONNX models for tests, protobuf by hand (no weights can be downloaded here and the
  * build has no ONNX library): an image {@code x (1, 3, H, W)} through one 1x1 convolution with
- * fixed weights to {@code y (1, C, H, W)}, optionally flattened to a rank-2 output, H and W free or
- * fixed.
+ * fixed weights to {@code y (1, C, H, W)}, optionally flattened to a rank-2 output or turned into
+ * probabilities by a Softmax over the classes, H and W free or fixed.
  */
 final class OnnxGraphs {
 
@@ -21,7 +21,15 @@ final class OnnxGraphs {
      * @param flatten append a Flatten node, so the output is not a per-pixel map
      */
     static byte[] conv1x1(float[][] weights, boolean flatten) {
-        return conv1x1(weights, flatten, 0, 0);
+        return conv1x1(weights, flatten ? Head.FLATTEN : Head.NONE, 0, 0);
+    }
+
+    /**
+     * The same 1x1 convolution ending in {@code Softmax(axis=1)}, as many exported segmentation
+     * models do: its output is each class's probability, not its logit.
+     */
+    static byte[] conv1x1Softmax(float[][] weights) {
+        return conv1x1(weights, Head.SOFTMAX, 0, 0);
     }
 
     /**
@@ -29,11 +37,18 @@ final class OnnxGraphs {
      * (1, 3, height, width)} images only.
      */
     static byte[] conv1x1Fixed(float[][] weights, int width, int height) {
-        return conv1x1(weights, false, width, height);
+        return conv1x1(weights, Head.NONE, width, height);
+    }
+
+    /** What follows the convolution. */
+    private enum Head {
+        NONE,
+        FLATTEN,
+        SOFTMAX
     }
 
     /** {@code width} and {@code height} 0: free, named dimensions. */
-    private static byte[] conv1x1(float[][] weights, boolean flatten, int width, int height) {
+    private static byte[] conv1x1(float[][] weights, Head head, int width, int height) {
         int c = weights.length;
         ByteBuffer raw = ByteBuffer.allocate(c * 3 * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] w : weights) {
@@ -54,16 +69,26 @@ final class OnnxGraphs {
                 new Proto()
                         .string(1, "x")
                         .string(1, "w")
-                        .string(2, flatten ? "z" : "y")
+                        .string(2, head == Head.NONE ? "y" : "z")
                         .string(4, "Conv");
         Proto graph = new Proto().message(1, conv);
-        if (flatten) {
+        if (head == Head.FLATTEN) {
             graph.message(1, new Proto().string(1, "z").string(2, "y").string(4, "Flatten"));
+        } else if (head == Head.SOFTMAX) {
+            // attribute axis = 1 (opset 13's default is the last axis, the width)
+            Proto axis = new Proto().string(1, "axis").varint(3, 1).varint(20, 2); // type INT
+            graph.message(
+                    1,
+                    new Proto()
+                            .string(1, "z")
+                            .string(2, "y")
+                            .string(4, "Softmax")
+                            .message(5, axis));
         }
         graph.string(2, "teacher")
                 .message(5, tensor)
                 .message(11, valueInfo("x", 3, width, height))
-                .message(12, valueInfo("y", flatten ? -1 : c, width, height));
+                .message(12, valueInfo("y", head == Head.FLATTEN ? -1 : c, width, height));
         return new Proto()
                 .varint(1, 7) // ir_version
                 .message(8, new Proto().string(1, "").varint(2, 13)) // opset 13

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer.label;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,8 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,134 @@ class OnnxTeacherTest {
             assertEquals((byte) ClassTable.IGNORE_LABEL, labels[30 * 32 + 16], "grey pixel");
             assertEquals(1, labels[10 * 32 + 5]);
         }
+    }
+
+    /**
+     * Five classes: red pixels score high for class 1, green ones for class 0, grey ones the same
+     * for all five. Read as logits again, a Softmax's probabilities give no class more than e/(e+4)
+     * = 0.40.
+     */
+    private static final float[][] FIVE_CLASSES = {
+        {-4, 4, 0}, {4, -4, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}
+    };
+
+    private static final List<String> FIVE_NAMES = List.of("green", "red", "a", "b", "c");
+
+    @Test
+    void shouldLabelWithAModelEndingInSoftmaxWhatTheSameModelsLogitsLabel() throws Exception {
+        // Given a model that gives logits, and the same model ending in Softmax(axis=1)
+        Path logits =
+                Files.write(dir.resolve("logits.onnx"), OnnxGraphs.conv1x1(FIVE_CLASSES, false));
+        Path softmax =
+                Files.write(dir.resolve("softmax.onnx"), OnnxGraphs.conv1x1Softmax(FIVE_CLASSES));
+        // When each labels the frame at the default --min-confidence 0.5, its output read as auto
+        // decides
+        byte[] fromLogits;
+        byte[] fromSoftmax;
+        try (OnnxTeacher teacher = new OnnxTeacher(five(logits, OnnxOutput.AUTO, 0.5))) {
+            fromLogits = teacher.label(frame()).orElseThrow();
+        }
+        try (OnnxTeacher teacher = new OnnxTeacher(five(softmax, OnnxOutput.AUTO, 0.5))) {
+            fromSoftmax = teacher.label(frame()).orElseThrow();
+            // Then the Softmax's output was read as probabilities, and the lineage says so
+            assertTrue(
+                    teacher.description().contains(",output=auto:probabilities,"),
+                    teacher.description());
+        }
+        // And both label alike: red as red, green as green, grey (0.2 each) ignored
+        assertArrayEquals(fromLogits, fromSoftmax);
+        assertEquals(
+                List.of(1, 0, ClassTable.IGNORE_LABEL),
+                List.of(
+                        Byte.toUnsignedInt(fromSoftmax[10 * 32 + 5]),
+                        Byte.toUnsignedInt(fromSoftmax[10 * 32 + 25]),
+                        Byte.toUnsignedInt(fromSoftmax[30 * 32 + 16])));
+    }
+
+    @Test
+    void shouldReadTheOutputAsTeacherOutputSaysWhenGiven() throws Exception {
+        // Given a model ending in Softmax, read as logits as --teacher-output logits asks
+        Path softmax =
+                Files.write(dir.resolve("softmax.onnx"), OnnxGraphs.conv1x1Softmax(FIVE_CLASSES));
+        try (OnnxTeacher teacher = new OnnxTeacher(five(softmax, OnnxOutput.LOGITS, 0.5))) {
+            // Then its softmax is taken again, and no pixel is sure enough
+            byte[] labels = teacher.label(frame()).orElseThrow();
+            byte[] ignored = new byte[labels.length];
+            java.util.Arrays.fill(ignored, (byte) ClassTable.IGNORE_LABEL);
+            assertArrayEquals(ignored, labels);
+        }
+        // Given a model whose scores lie within 0..1 without summing to 1 (sigmoid-like): auto
+        // reads logits, whose softmax gives a red pixel 0.69; taken as probabilities it is 0.8
+        Path sigmoid =
+                Files.write(
+                        dir.resolve("sigmoid.onnx"),
+                        OnnxGraphs.conv1x1(new float[][] {{0, 0.8f, 0}, {0.8f, 0, 0}}, false));
+        try (OnnxTeacher auto = new OnnxTeacher(settings(sigmoid, OnnxOutput.AUTO, 0.75));
+                OnnxTeacher probabilities =
+                        new OnnxTeacher(settings(sigmoid, OnnxOutput.PROBABILITIES, 0.75))) {
+            assertEquals(
+                    ClassTable.IGNORE_LABEL, auto.label(frame()).orElseThrow()[10 * 32 + 5] & 0xff);
+            assertEquals(1, probabilities.label(frame()).orElseThrow()[10 * 32 + 5]);
+        }
+        // And logits said to be probabilities are refused in one sentence
+        Path logits = Files.write(dir.resolve("red.onnx"), OnnxGraphs.conv1x1(RED_VS_GREEN, false));
+        try (OnnxTeacher teacher =
+                new OnnxTeacher(settings(logits, OnnxOutput.PROBABILITIES, 0.5))) {
+            TeacherException e = assertThrows(TeacherException.class, () -> teacher.label(frame()));
+            assertEquals(
+                    "ONNX teacher "
+                            + logits
+                            + " gives scores outside 0..1, which are not probabilities; give"
+                            + " --teacher-output logits or auto",
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldLabelThroughASoftmaxModelAtTheDefaultMinConfidence() throws Exception {
+        // Given a five-class model ending in Softmax
+        Path softmax =
+                Files.write(dir.resolve("softmax.onnx"), OnnxGraphs.conv1x1Softmax(FIVE_CLASSES));
+        // When label runs it with the defaults
+        Path voc = dir.resolve("voc");
+        CommandRun run = label(softmax, "green,red,a,b,c", "--voc", voc.toString());
+        // Then it labels red and green (not a refusal that every pixel is background)
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(
+                run.out()
+                        .contains(
+                                "green 25.00%, red 25.00%, a 0.00%, b 0.00%, c 0.00%, ignored 50.00%"),
+                run.out());
+        assertTrue(Files.isRegularFile(voc.resolve("class_names.txt")));
+    }
+
+    @Test
+    void shouldSayThatEveryPixelWasUnsureNotBackground() throws Exception {
+        // Given a five-class model ending in Softmax, read as logits
+        Path softmax =
+                Files.write(dir.resolve("softmax.onnx"), OnnxGraphs.conv1x1Softmax(FIVE_CLASSES));
+        Path voc = dir.resolve("voc");
+        CommandRun run =
+                label(
+                        softmax,
+                        "green,red,a,b,c",
+                        "--voc",
+                        voc.toString(),
+                        "--teacher-output",
+                        "logits");
+        // Then the refusal names the threshold and the option, not the footage
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(
+                "canvasflow label: teacher "
+                        + description(softmax, "frame", 5, "logits")
+                        + " was unsure of every pixel of the 1 frames of "
+                        + dir.resolve("frames")
+                        + " (0-), each given the ignore label: its top class's probability was"
+                        + " under --min-confidence 0.50 everywhere, its output read as logits;"
+                        + " give a lower --min-confidence, or --teacher-output probabilities if"
+                        + " the model gives probabilities (ends in a Softmax); nothing was written",
+                run.err().strip());
+        assertFalse(Files.exists(voc));
     }
 
     @Test
@@ -145,8 +276,42 @@ class OnnxTeacherTest {
      */
     private void assertLabelRefuses(String sentence, Path model, String... more) throws Exception {
         Path voc = dir.resolve("voc");
-        Path frames = Files.createDirectories(dir.resolve("frames"));
-        ImageIO.write(frame(), "png", frames.resolve("f0.png").toFile());
+        List<String> args = new java.util.ArrayList<>(List.of("--voc", voc.toString()));
+        args.addAll(List.of(more));
+        CommandRun run = label(model, "green,red", args.toArray(String[]::new));
+        assertEquals(2, run.exit(), run.err());
+        assertEquals("canvasflow label: " + sentence, run.err().strip());
+        assertFalse(Files.exists(voc));
+    }
+
+    /** What labelled frames record of an ONNX teacher with these settings, UNIT-normalised. */
+    static String description(Path model, String size, int classes, String output)
+            throws Exception {
+        String sha256 =
+                HexFormat.of()
+                        .formatHex(
+                                MessageDigest.getInstance("SHA-256")
+                                        .digest(Files.readAllBytes(model)));
+        return "onnx:"
+                + model.toAbsolutePath()
+                + "(sha256="
+                + sha256.substring(0, 12)
+                + ",size="
+                + size
+                + ",classes="
+                + classes
+                + ",normalise=unit,output="
+                + output
+                + ",minConfidence=0.50)";
+    }
+
+    /** Runs label on a folder of one {@link #frame()} with this model and these classes. */
+    private CommandRun label(Path model, String classes, String... more) throws Exception {
+        Path frames = dir.resolve("frames");
+        if (!Files.isDirectory(frames)) {
+            Files.createDirectories(frames);
+            ImageIO.write(frame(), "png", frames.resolve("f0.png").toFile());
+        }
         List<String> args =
                 new java.util.ArrayList<>(
                         List.of(
@@ -155,25 +320,44 @@ class OnnxTeacherTest {
                                 "--teacher",
                                 "onnx:" + model,
                                 "--teacher-classes",
-                                "green,red",
-                                "--voc",
-                                voc.toString()));
+                                classes,
+                                "--teacher-normalise",
+                                "unit"));
         args.addAll(List.of(more));
-        CommandRun run = CommandRun.of(new LabelCommand(), args.toArray(String[]::new));
-        assertEquals(2, run.exit(), run.err());
-        assertEquals("canvasflow label: " + sentence, run.err().strip());
-        assertFalse(Files.exists(voc));
+        return CommandRun.of(new LabelCommand(), args.toArray(String[]::new));
     }
 
     private static OnnxTeacher.Settings settings(Path model, double confidence) {
+        return settings(model, OnnxOutput.AUTO, confidence);
+    }
+
+    private static OnnxTeacher.Settings settings(Path model, OnnxOutput output, double confidence) {
         return new OnnxTeacher.Settings(
-                model, List.of("green", "red"), 0, 0, OnnxTeacher.Normalisation.UNIT, confidence);
+                model,
+                List.of("green", "red"),
+                0,
+                0,
+                OnnxTeacher.Normalisation.UNIT,
+                output,
+                confidence);
+    }
+
+    /** The five-class model's. */
+    private static OnnxTeacher.Settings five(Path model, OnnxOutput output, double confidence) {
+        return new OnnxTeacher.Settings(
+                model, FIVE_NAMES, 0, 0, OnnxTeacher.Normalisation.UNIT, output, confidence);
     }
 
     /** At the size {@code --teacher-size WxH} gives. */
     private static OnnxTeacher.Settings settings(Path model, int width, int height) {
         return new OnnxTeacher.Settings(
-                model, List.of("green", "red"), width, height, OnnxTeacher.Normalisation.UNIT, 0.5);
+                model,
+                List.of("green", "red"),
+                width,
+                height,
+                OnnxTeacher.Normalisation.UNIT,
+                OnnxOutput.AUTO,
+                0.5);
     }
 
     /** 32x48: a red left half, a green right half, a grey bottom band. */

@@ -436,7 +436,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             lineage.put("scoredOn", note);
         }
         return new LabelledData(
-                data.classes(), data.sequences(), data.description(), lineage, data.captureMs());
+                data.classes(),
+                data.sequences(),
+                data.description(),
+                lineage,
+                data.captureMs(),
+                data.footage());
     }
 
     /**

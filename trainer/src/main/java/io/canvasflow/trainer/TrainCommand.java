@@ -70,7 +70,8 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--holdout",
             description =
                     "Topic data only: frame numbers FROM-TO kept out of training and recorded in"
-                            + " model.json, where evaluate finds them (refused with other data).")
+                            + " model.json, where evaluate finds them (refused with other data,"
+                            + " over all of --frames, or holding no labelled frame).")
     String holdout;
 
     @Mixin KafkaOptions kafka;
@@ -360,11 +361,17 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--class-weights must be balanced or none, got " + classWeights);
         }
-        if (holdout != null) {
-            SequenceRange.parse(holdout, "--holdout");
-        }
-        if (frames != null) {
-            SequenceRange.parse(frames, "--frames");
+        SequenceRange held = holdout == null ? null : SequenceRange.parse(holdout, "--holdout");
+        SequenceRange read = frames == null ? null : SequenceRange.parse(frames, "--frames");
+        if (held != null && read != null && held.from() <= read.from() && read.to() <= held.to()) {
+            // known from the two ranges: said before a topic read that can take minutes
+            throw new IllegalArgumentException(
+                    "--holdout "
+                            + held
+                            + " holds out every frame of --frames "
+                            + read
+                            + ", which leaves none to train on; give a --holdout outside --frames,"
+                            + " or one that covers only part of it");
         }
         classMap.check();
         if (init != null && given("--arch")) {

@@ -1,5 +1,6 @@
 package io.canvasflow.trainer;
 
+import io.canvasflow.clients.FrameSources;
 import io.canvasflow.synthetic.VideoSequence;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.LabelledSources;
@@ -7,16 +8,21 @@ import io.canvasflow.trainer.data.SequenceRange;
 import io.canvasflow.trainer.data.TopicLabelledData;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Which of the frames an evaluation scores its model was trained on, by the lineage {@code train}
  * recorded in its model.json: the source, and for topic data the camera (none: every camera), the
  * frame numbers ({@code sequenceRange}, and each camera's, {@code cameraRanges}, where it read
  * every camera) and those held out ({@code heldOut}), in each of the camera's runs in the topic
- * that it read ({@code cameraRuns}, {@link RunsRead}). The one rule behind evaluate's note that a
- * score is the model's fit, not a held-out score, and the report's {@code scoredOn}.
+ * that it read ({@code cameraRuns}, {@link RunsRead}), and the footage each camera's frames were
+ * labelled from ({@code cameraFootage}): a frame of that footage with a number train read is one it
+ * was trained on, whatever the camera id, run or topic it was labelled under. The one rule behind
+ * evaluate's note that a score is the model's fit, not a held-out score, and the report's {@code
+ * scoredOn}.
  */
 final class TrainedFrames {
 
@@ -34,12 +40,15 @@ final class TrainedFrames {
      */
     static String note(Map<?, ?> trained, LabelledData scored) {
         Object source = trained.get("source");
-        if (source == null || !source.equals(scored.lineage().get("source"))) {
-            return null;
-        }
-        if (!source.toString().startsWith(LabelledSources.TOPIC + ":")) {
+        boolean sameSource = source != null && source.equals(scored.lineage().get("source"));
+        if (sameSource && !source.toString().startsWith(LabelledSources.TOPIC + ":")) {
             // files have no frame numbers, and train takes no held-out range for them
             return fit(scored.frameCount(), scored.frameCount(), source + " and no held-out range");
+        }
+        // footage -> the cameras whose frames of it train read, with their numbers
+        Map<String, Map<String, SequenceRange>> footage = footage(trained);
+        if (!sameSource && footage.isEmpty()) {
+            return null;
         }
         String camera = trained.get("camera") instanceof String c ? c : null;
         SequenceRange range = recorded(trained, "sequenceRange");
@@ -50,25 +59,46 @@ final class TrainedFrames {
         RunsRead runs = RunsRead.of(trained, scored);
         List<VideoSequence> sequences = scored.sequences();
         List<long[]> captureMs = scored.captureMs();
+        // "FOOTAGE frames R of camera C" where a frame counted by its footage alone
+        Set<String> byFootage = new TreeSet<>();
         long overlap = 0;
         for (int i = 0; i < sequences.size(); i++) {
-            TopicLabelledData.Numbered n = TopicLabelledData.numbered(sequences.get(i));
-            if (camera != null && !camera.equals(n.camera())) {
+            String from = scored.footage().isEmpty() ? null : scored.footage().get(i);
+            Map<String, SequenceRange> sameFootage =
+                    from != null && fixedFootage(from) ? footage.get(from) : null;
+            if (!sameSource && sameFootage == null) {
                 continue;
             }
+            TopicLabelledData.Numbered n = TopicLabelledData.numbered(sequences.get(i));
+            // train read this camera (none recorded: every camera), in this topic
+            boolean cameraRead =
+                    sameSource
+                            && (camera == null || camera.equals(n.camera()))
+                            && (byCamera == null || byCamera.containsKey(n.camera()));
             SequenceRange read = byCamera != null ? byCamera.get(n.camera()) : range;
-            if (byCamera != null && read == null) {
-                continue; // train read none of this camera's frames
-            }
             for (int f = 0; f < sequences.get(i).size(); f++) {
                 long number = n.frames().from() + f;
-                // frames train read, less those it held out (a --holdout inside --frames), of a
-                // run it read (not one labelled into the topic since)
-                if ((read == null || read.contains(number))
-                        && (heldOut == null || !heldOut.contains(number))
+                if (heldOut != null && heldOut.contains(number)) {
+                    continue; // a --holdout inside --frames
+                }
+                // frames train read, of a run it read (not one labelled into the topic since)
+                if (cameraRead
+                        && (read == null || read.contains(number))
                         && runs.read(
                                 n.camera(), captureMs.isEmpty() ? null : captureMs.get(i)[f])) {
                     overlap++;
+                    continue;
+                }
+                // or the same frame of the same footage, whatever the camera id, run or topic
+                String trainedAs = trainedAs(sameFootage, number);
+                if (trainedAs != null) {
+                    overlap++;
+                    byFootage.add(
+                            from
+                                    + " frames "
+                                    + sameFootage.get(trainedAs)
+                                    + " of camera "
+                                    + trainedAs);
                 }
             }
         }
@@ -80,7 +110,61 @@ final class TrainedFrames {
                         + (byCamera != null
                                 ? ", frames " + perCamera(byCamera)
                                 : range != null ? ", frames " + range : "")
+                        + (byFootage.isEmpty() ? "" : ", footage " + String.join(", ", byFootage))
                         + (heldOut != null ? ", held out " + heldOut : " and no held-out range"));
+    }
+
+    /**
+     * Whether a frame number of footage {@code source} names the same frame whenever it is
+     * labelled: a video file, an image folder, a synthetic scene; not a stream ({@code rtsp://},
+     * {@code live:}) or a topic's camera (a topic source names no camera), whose numbers start
+     * again with other frames.
+     */
+    static boolean fixedFootage(String source) {
+        return !source.startsWith(LabelledSources.TOPIC + ":")
+                && !source.startsWith(FrameSources.LIVE_PREFIX)
+                && !source.contains("://");
+    }
+
+    /** The camera whose frames of the footage train read hold {@code number}, or null. */
+    private static String trainedAs(Map<String, SequenceRange> sameFootage, long number) {
+        if (sameFootage != null) {
+            for (Map.Entry<String, SequenceRange> c : sameFootage.entrySet()) {
+                if (c.getValue().contains(number)) {
+                    return c.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The footage the lineage records each camera's frames read were labelled from, turned to
+     * footage -> camera -> frame numbers; empty where it records none (older model.json files).
+     */
+    private static Map<String, Map<String, SequenceRange>> footage(Map<?, ?> trained) {
+        Map<String, Map<String, SequenceRange>> out = new TreeMap<>();
+        if (trained.get(TopicLabelledData.CAMERA_FOOTAGE) instanceof Map<?, ?> recorded) {
+            recorded.forEach(
+                    (camera, sources) -> {
+                        if (sources instanceof Map<?, ?> bySource) {
+                            bySource.forEach(
+                                    (source, r) ->
+                                            out.computeIfAbsent(
+                                                            source.toString(), s -> new TreeMap<>())
+                                                    .put(
+                                                            camera.toString(),
+                                                            SequenceRange.parse(
+                                                                    String.valueOf(r),
+                                                                    "the model's lineage "
+                                                                            + TopicLabelledData
+                                                                                    .CAMERA_FOOTAGE
+                                                                            + " of camera "
+                                                                            + camera)));
+                        }
+                    });
+        }
+        return out;
     }
 
     private static String fit(long trainedOn, long scored, String records) {

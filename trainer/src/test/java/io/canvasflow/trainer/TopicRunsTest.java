@@ -1,6 +1,8 @@
 package io.canvasflow.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.kafka.BrokerExtension;
@@ -9,6 +11,7 @@ import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.trainer.data.DatasetException;
 import io.canvasflow.trainer.data.LabelledData;
 import io.canvasflow.trainer.data.SequenceRange;
 import io.canvasflow.trainer.data.TopicLabelledData;
@@ -109,8 +112,91 @@ class TopicRunsTest {
                         .toList());
     }
 
+    @Test
+    void shouldKnowTheFootageItTrainedOnLabelledUnderAnotherCameraId() {
+        // Given a model trained on camera dock's frames 0-7 of footage dock.avi (8-9 held out)
+        kafka.createTopics(Map.of("runs-renamed", 1));
+        write("runs-renamed", 0, RUN_1, "dock", "/videos/dock.avi");
+        LabelledData trainedOn = read("runs-renamed", "dock", SequenceRange.ALL, range(8, 9));
+        Map<String, Object> lineage = new LinkedHashMap<>(trainedOn.lineage());
+        lineage.put("heldOut", "8-9");
+        // And the same footage labelled since under another camera id, and a stream's frames
+        write("runs-renamed", 0, RUN_3, "dock-b", "/videos/dock.avi");
+        write("runs-renamed", 0, RUN_3, "dock-live", "rtsp://nvr/dock");
+
+        // When evaluate reads the other camera id's frames
+        LabelledData scored = read("runs-renamed", "dock-b", SequenceRange.ALL, null);
+
+        // Then the lineage records the footage of the frames read, and its frames 0-7 are the
+        // model's training frames: the same pixels, whatever camera id they were labelled under
+        assertEquals(
+                Map.of("dock", Map.of("/videos/dock.avi", "0-7")),
+                lineage.get(TopicLabelledData.CAMERA_FOOTAGE));
+        assertEquals(
+                "the model was trained on 8 of these 10 frames (its model.json records"
+                        + " topic:runs-renamed, camera dock, frames 0-7, footage /videos/dock.avi"
+                        + " frames 0-7 of camera dock, held out 8-9), so this is partly its fit,"
+                        + " not a held-out score",
+                TrainedFrames.note(lineage, scored));
+        // And a stream's frame numbers, which start again with other frames, are not
+        assertNull(
+                TrainedFrames.note(
+                        lineage, read("runs-renamed", "dock-live", SequenceRange.ALL, null)));
+        // nor does a model whose lineage records no footage (older model.json files) say so
+        lineage.remove(TopicLabelledData.CAMERA_FOOTAGE);
+        assertNull(TrainedFrames.note(lineage, scored));
+    }
+
+    @Test
+    void shouldRefuseAHeldOutRangeThatHoldsNoLabelledFrameSayingWhichItHas() {
+        // Given camera dock's frames 0-9
+        kafka.createTopics(Map.of("runs-held", 1));
+        write("runs-held", 0, RUN_1);
+        // When train reads frames 0-9 and holds out 500-600, which hold none of them
+        DatasetException e =
+                assertThrows(
+                        DatasetException.class,
+                        () -> read("runs-held", "dock", range(0, 9), range(500, 600)));
+        // Then one sentence says so, with the frames the camera has
+        assertEquals(
+                "Topic runs-held has no labelled frames of camera dock in the held-out range"
+                        + " 500-600 (its labelled frames are numbered 0-9), so nothing would be"
+                        + " held out for evaluate; hold out frames it has, or none",
+                e.getMessage());
+    }
+
+    @Test
+    void shouldSayWhichFramesACameraHasWhenARangeHoldsNone() {
+        // Given camera dock's frames 0-9
+        kafka.createTopics(Map.of("runs-range", 1));
+        write("runs-range", 0, RUN_1);
+        // When frames 900-999 are asked for
+        DatasetException e =
+                assertThrows(
+                        DatasetException.class,
+                        () -> read("runs-range", "dock", range(900, 999), null));
+        // Then the sentence names the frames there are
+        assertEquals(
+                "Topic runs-range has no labelled frames of camera dock in frames 900-999 (its"
+                        + " labelled frames are numbered 0-9; cameras in it: [dock])",
+                e.getMessage());
+    }
+
+    private static SequenceRange range(long from, long to) {
+        return new SequenceRange(from, to);
+    }
+
     /** Writes a run of camera dock, frames 0-9, one second apart, each in a batch of its own. */
     private static void write(String topic, int partition, Instant start) {
+        write(topic, partition, start, "dock", null);
+    }
+
+    /**
+     * Writes a run of {@code camera}, frames 0-9 of footage {@code source} (null: none recorded),
+     * one second apart, each in a batch of its own.
+     */
+    private static void write(
+            String topic, int partition, Instant start, String camera, String source) {
         Topic<String, Frame> t = Topics.FRAMES_LABELLED.withName(topic);
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());
         config.put("linger.ms", 0);
@@ -118,19 +204,19 @@ class TopicRunsTest {
                 new KafkaProducer<>(
                         config, t.keySerde().serializer(), t.valueSerde().serializer())) {
             for (int n = 0; n < 10; n++) {
-                Frame frame = frame(n, start.plusSeconds(n));
-                producer.send(new ProducerRecord<>(topic, partition, "dock", frame));
+                Frame frame = frame(camera, n, start.plusSeconds(n), source);
+                producer.send(new ProducerRecord<>(topic, partition, camera, frame));
                 producer.flush();
             }
         }
     }
 
-    private static Frame frame(long number, Instant capture) {
+    private static Frame frame(String camera, long number, Instant capture, String source) {
         BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR);
         byte[] labels = new byte[64];
         labels[0] = 1;
         return Frame.newBuilder()
-                .setCameraId("dock")
+                .setCameraId(camera)
                 .setSequence(number)
                 .setCaptureTimestamp(capture)
                 .setWidth(8)
@@ -138,23 +224,43 @@ class TopicRunsTest {
                 .setEncoding(ImageEncoding.JPEG)
                 .setImage(ByteBuffer.wrap(ImageCodecs.jpeg(image, 0.9f)))
                 .setGroundTruth(ByteBuffer.wrap(ImageCodecs.grayLabelPng(labels, 8, 8)))
-                .setMetadata(
-                        Map.of(
-                                LabelMetadata.CLASSES,
-                                LabelMetadata.joinClasses(List.of("background", "person"))))
+                .setMetadata(metadata(source))
                 .build();
     }
 
+    private static Map<String, String> metadata(String source) {
+        Map<String, String> m = new HashMap<>();
+        m.put(LabelMetadata.CLASSES, LabelMetadata.joinClasses(List.of("background", "person")));
+        if (source != null) {
+            m.put(LabelMetadata.SOURCE, source);
+        }
+        return m;
+    }
+
     private static LabelledData read(String topic, Map<String, String> consumer) {
+        return read(topic, consumer, "dock", SequenceRange.ALL, null);
+    }
+
+    private static LabelledData read(
+            String topic, String camera, SequenceRange range, SequenceRange exclude) {
+        return read(topic, Map.of(), camera, range, exclude);
+    }
+
+    private static LabelledData read(
+            String topic,
+            Map<String, String> consumer,
+            String camera,
+            SequenceRange range,
+            SequenceRange exclude) {
         Map<String, String> config = new HashMap<>(consumer);
         config.put("bootstrap.servers", kafka.bootstrapServers());
         return TopicLabelledData.read(
                 new TopicLabelledData.Request(
                         config,
                         Topics.FRAMES_LABELLED.withName(topic),
-                        "dock",
-                        SequenceRange.ALL,
-                        null,
+                        camera,
+                        range,
+                        exclude,
                         0,
                         0,
                         TopicLabelledData.IDLE_LIMIT));

@@ -613,6 +613,36 @@ class TrainCommandTest {
         assertFalse(Files.exists(out));
     }
 
+    @Test
+    void shouldRefuseAHoldoutThatCoversEveryFrameBeforeReadingTheTopic() {
+        // Given a topic that is not there, on a broker that is not there either: the ranges alone
+        // are judged, before any read
+        Path out = dir.resolve("all-held-out");
+        // When every frame of --frames is held out
+        CommandRun run =
+                train(
+                        "--data",
+                        "topic:frames-labelled",
+                        "--camera",
+                        "vtest",
+                        "--frames",
+                        "100-199",
+                        "--holdout",
+                        "90-199",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "-o",
+                        out.toString());
+        // Then that is what the one sentence says (not that the topic lacks the frames), and
+        // nothing is written
+        assertRefusedSaying(
+                run,
+                "canvasflow train: --holdout 90-199 holds out every frame of --frames 100-199,"
+                        + " which leaves none to train on; give a --holdout outside --frames, or"
+                        + " one that covers only part of it");
+        assertFalse(Files.exists(out));
+    }
+
     /** {@code spec}'s untrained model, saved in the folder {@code name}. */
     private Path saved(ModelSpec spec, String name) throws Exception {
         Path to = dir.resolve(name);

@@ -26,20 +26,34 @@ import java.util.Map;
  * @param lineage where the labels came from (source, teacher, camera, frame range), for model.json
  * @param captureMs when each frame was captured, epoch milliseconds, one array per sequence in the
  *     sequences' order; empty when the source records no capture time (files, the generator)
+ * @param footage the footage each sequence was labelled from ({@code labels.source}, null where its
+ *     frames record none), one per sequence in the sequences' order; empty where the source records
+ *     none (files, the generator): what tells training footage labelled under another camera id
+ *     ({@code TrainedFrames})
  */
 public record LabelledData(
         ClassTable classes,
         List<VideoSequence> sequences,
         String description,
         Map<String, Object> lineage,
-        List<long[]> captureMs) {
+        List<long[]> captureMs,
+        List<String> footage) {
 
     /**
      * Copies the lists and the capture times, keeping the lineage's order.
      *
-     * @throws IllegalArgumentException when capture times are given but not one per frame
+     * @throws IllegalArgumentException when capture times are given but not one per frame, or
+     *     footage but not one per sequence
      */
     public LabelledData {
+        if (!footage.isEmpty() && footage.size() != sequences.size()) {
+            throw new IllegalArgumentException(
+                    "expected the footage of each of the "
+                            + sequences.size()
+                            + " sequences, or none");
+        }
+        // a sequence whose frames record no footage is null, which List.copyOf refuses
+        footage = Collections.unmodifiableList(new ArrayList<>(footage));
         sequences = List.copyOf(sequences);
         lineage = Collections.unmodifiableMap(new LinkedHashMap<>(lineage));
         boolean onePerFrame = captureMs.isEmpty() || captureMs.size() == sequences.size();
@@ -53,6 +67,16 @@ public record LabelledData(
                             + " sequences, or none");
         }
         captureMs = captureMs.stream().map(long[]::clone).toList();
+    }
+
+    /** Frames whose footage is not recorded. */
+    public LabelledData(
+            ClassTable classes,
+            List<VideoSequence> sequences,
+            String description,
+            Map<String, Object> lineage,
+            List<long[]> captureMs) {
+        this(classes, sequences, description, lineage, captureMs, List.of());
     }
 
     /** Frames without capture times. */
@@ -144,7 +168,7 @@ public record LabelledData(
             }
             out.add(new VideoSequence(s.id(), frames));
         }
-        return new LabelledData(mapping.target(), out, description, lineage, captureMs);
+        return new LabelledData(mapping.target(), out, description, lineage, captureMs, footage);
     }
 
     /**

@@ -58,6 +58,11 @@ public record SequenceRange(long from, long to) {
         return start <= end ? new SequenceRange(start, end) : null;
     }
 
+    /** The range that holds both this one's frames and {@code number}. */
+    public SequenceRange with(long number) {
+        return new SequenceRange(Math.min(from, number), Math.max(to, number));
+    }
+
     @Override
     public String toString() {
         return to == Long.MAX_VALUE ? from + "-" : from + "-" + to;

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -58,6 +59,13 @@ public final class TopicLabelledData {
     public static final String CAMERA_RUNS = "cameraRuns";
 
     /**
+     * The lineage's key for the footage each camera's frames read were labelled from ({@code
+     * labels.source}), each with the first-last frame numbers read of it: the same footage labelled
+     * under another camera id is the same frames ({@code TrainedFrames}).
+     */
+    public static final String CAMERA_FOOTAGE = "cameraFootage";
+
+    /**
      * What a sequence's id puts between its first frame number and its run's first capture time.
      */
     private static final String RUN_MARK = "@";
@@ -85,7 +93,7 @@ public final class TopicLabelledData {
      * @param camera only this camera's frames, or null for every camera
      * @param range only these sequence numbers, in each of a camera's runs
      * @param exclude none of these sequence numbers, in any run (frames held out for evaluation),
-     *     or null
+     *     or null; a read with no labelled frame in them is refused
      * @param width frames are resized to this width as they are read (0: keep)
      * @param height likewise
      * @param idleLimit the read fails when no record comes for this long before the end (a long
@@ -107,7 +115,7 @@ public final class TopicLabelledData {
      * @throws DatasetException naming the topic, or the record's partition and offset, when the
      *     topic is missing, no record comes for the request's idle limit before the end, a record's
      *     labels do not decode or do not fit its image, frames disagree on their classes, or no
-     *     labelled frame matches
+     *     labelled frame matches, or none lies in the held-out range
      */
     public static LabelledData read(Request request) {
         // camera -> its frames, selected or not, by partition
@@ -115,6 +123,7 @@ public final class TopicLabelledData {
         List<String> classes = null;
         String teacher = null;
         TreeSet<String> allCameras = new TreeSet<>();
+        LabelledNumbers numbers = new LabelledNumbers();
         String topic = request.topic().name();
         Map<String, Object> config = TopicSnapshot.consumerConfig(request.kafka());
         try (TopicSnapshot.Reader<String, Frame> reader =
@@ -136,6 +145,13 @@ public final class TopicLabelledData {
                         continue;
                     }
                     Captured kept = null;
+                    if (frame.getGroundTruth() != null) {
+                        numbers.add(
+                                frame.getCameraId(),
+                                frame.getSequence(),
+                                request.exclude() != null
+                                        && request.exclude().contains(frame.getSequence()));
+                    }
                     if (frame.getGroundTruth() != null
                             && request.range().contains(frame.getSequence())
                             && (request.exclude() == null
@@ -155,7 +171,11 @@ public final class TopicLabelledData {
                                             + classes
                                             + "; read one labelling at a time");
                         }
-                        kept = new Captured(decode(frame, where, request), captureMs(frame));
+                        kept =
+                                new Captured(
+                                        decode(frame, where, request),
+                                        captureMs(frame),
+                                        frame.getMetadata().get(LabelMetadata.SOURCE));
                     }
                     // every frame of the camera, selected or not, so that a run's bounds do not
                     // depend on the range asked for
@@ -196,7 +216,11 @@ public final class TopicLabelledData {
                     }
                 });
         if (byCamera.isEmpty()) {
-            throw new DatasetException(noFrames(request, allCameras));
+            throw new DatasetException(noFrames(request, allCameras, numbers));
+        }
+        if (request.exclude() != null && numbers.heldOut() == 0) {
+            // recorded, it would be the held-out range evaluate reads by default, and finds empty
+            throw new DatasetException(noneHeldOut(request, numbers));
         }
         byCamera.forEach(
                 (c, runs) -> {
@@ -215,21 +239,26 @@ public final class TopicLabelledData {
                 });
         List<VideoSequence> sequences = new ArrayList<>();
         List<long[]> captureMs = new ArrayList<>();
-        sequences(byCamera, sequences, captureMs);
+        List<String> footage = new ArrayList<>();
+        sequences(byCamera, sequences, captureMs, footage);
         return new LabelledData(
                 ClassTable.withVocPalette(classes),
                 sequences,
                 "labelled frames of topic " + topic,
                 lineage(request, byCamera, teacher),
-                captureMs);
+                captureMs,
+                footage);
     }
 
     private static long captureMs(Frame frame) {
         return frame.getCaptureTimestamp().toEpochMilli();
     }
 
-    /** A labelled frame and when it was captured, epoch milliseconds. */
-    private record Captured(LabeledFrame frame, long captureMs) {}
+    /**
+     * A labelled frame, when it was captured (epoch milliseconds) and the footage it was labelled
+     * from ({@code labels.source}, or null).
+     */
+    private record Captured(LabeledFrame frame, long captureMs, String footage) {}
 
     /**
      * Which camera's frames, by their sequence numbers, one of {@link #read}'s sequences holds.
@@ -311,13 +340,14 @@ public final class TopicLabelledData {
 
     /**
      * Adds each camera's stretches of consecutive sequence numbers, within each of its runs, to
-     * {@code sequences}, sorted by id, and their frames' capture times to {@code captureMs} in the
-     * same order.
+     * {@code sequences}, sorted by id, and their frames' capture times to {@code captureMs} and
+     * footage to {@code footage} in the same order.
      */
     private static void sequences(
             Map<String, List<CameraRuns.Run<Captured>>> byCamera,
             List<VideoSequence> sequences,
-            List<long[]> captureMs) {
+            List<long[]> captureMs,
+            List<String> footage) {
         TreeMap<String, List<Captured>> stretches = new TreeMap<>();
         byCamera.forEach(
                 (camera, runs) -> {
@@ -340,10 +370,14 @@ public final class TopicLabelledData {
                     sequences.add(
                             new VideoSequence(id, stretch.stream().map(Captured::frame).toList()));
                     captureMs.add(stretch.stream().mapToLong(Captured::captureMs).toArray());
+                    footage.add(stretch.get(0).footage());
                 });
     }
 
-    /** Puts one run's stretches of consecutive numbers into {@code out}, by id. */
+    /**
+     * Puts one run's stretches of consecutive numbers into {@code out}, by id; other footage starts
+     * a stretch too (the next run labelled with numbers that go on from this one's).
+     */
     private static void stretches(
             String camera,
             String mark,
@@ -353,7 +387,9 @@ public final class TopicLabelledData {
         long first = -1;
         long previous = -2;
         for (Map.Entry<Long, Captured> f : numbered.entrySet()) {
-            if (f.getKey() != previous + 1 && !stretch.isEmpty()) {
+            if (!stretch.isEmpty()
+                    && (f.getKey() != previous + 1
+                            || !Objects.equals(f.getValue().footage(), stretch.get(0).footage()))) {
                 out.put(id(camera, mark, first), stretch);
                 stretch = new ArrayList<>();
             }
@@ -389,13 +425,30 @@ public final class TopicLabelledData {
         int frames = 0;
         Map<String, String> ranges = new TreeMap<>();
         Map<String, List<String>> runs = new TreeMap<>();
+        Map<String, Map<String, String>> footage = new TreeMap<>();
         for (Map.Entry<String, List<CameraRuns.Run<Captured>>> camera : byCamera.entrySet()) {
             long cameraFrom = Long.MAX_VALUE;
             long cameraTo = Long.MIN_VALUE;
+            Map<String, SequenceRange> sources = new TreeMap<>();
             for (CameraRuns.Run<Captured> run : camera.getValue()) {
                 cameraFrom = Math.min(cameraFrom, run.selected().firstKey());
                 cameraTo = Math.max(cameraTo, run.selected().lastKey());
                 frames += run.selected().size();
+                run.selected()
+                        .forEach(
+                                (number, f) -> {
+                                    if (f.footage() != null) {
+                                        sources.merge(
+                                                f.footage(),
+                                                new SequenceRange(number, number),
+                                                (r, one) -> r.with(number));
+                                    }
+                                });
+            }
+            if (!sources.isEmpty()) {
+                Map<String, String> numbered = new TreeMap<>();
+                sources.forEach((source, r) -> numbered.put(source, r.toString()));
+                footage.put(camera.getKey(), numbered);
             }
             from = Math.min(from, cameraFrom);
             to = Math.max(to, cameraTo);
@@ -415,10 +468,15 @@ public final class TopicLabelledData {
         // so that a run labelled into the topic after this read is not taken as read, nor one
         // that takes an older run's place when retention deletes it
         out.put(CAMERA_RUNS, runs);
+        if (!footage.isEmpty()) {
+            // so that the same footage labelled under another camera id is known as trained on
+            out.put(CAMERA_FOOTAGE, footage);
+        }
         return out;
     }
 
-    private static String noFrames(Request request, TreeSet<String> cameras) {
+    private static String noFrames(
+            Request request, TreeSet<String> cameras, LabelledNumbers numbers) {
         String what =
                 request.camera() == null
                         ? "no labelled frames"
@@ -430,6 +488,24 @@ public final class TopicLabelledData {
                 + " has "
                 + what
                 + range
-                + (cameras.isEmpty() ? " (it is empty)" : " (cameras in it: " + cameras + ")");
+                + (cameras.isEmpty()
+                        ? " (it is empty)"
+                        : " ("
+                                + (numbers.described() != null ? numbers.described() + "; " : "")
+                                + "cameras in it: "
+                                + cameras
+                                + ")");
+    }
+
+    private static String noneHeldOut(Request request, LabelledNumbers numbers) {
+        return "Topic "
+                + request.topic().name()
+                + " has no labelled frames "
+                + (request.camera() == null ? "" : "of camera " + request.camera() + " ")
+                + "in the held-out range "
+                + request.exclude()
+                + " ("
+                + numbers.described()
+                + "), so nothing would be held out for evaluate; hold out frames it has, or none";
     }
 }

@@ -18,7 +18,9 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -33,6 +35,12 @@ import java.util.regex.Pattern;
  * Bound to a loopback address it also refuses requests whose Host is not a loopback name (a literal
  * 127.x.y.z, {@code [::1]}, {@code localhost} or {@code *.localhost}), so a web page elsewhere
  * cannot read it through DNS rebinding.
+ *
+ * <p>A client that starts a request and never finishes it holds one of the JDK server's threads
+ * while the server reads it; with no limit, a dozen of them would stop every page and status
+ * request. So a request must be read within {@link #REQUEST_SECONDS} (the JDK server's {@code
+ * sun.net.httpserver.maxReqTime}, which does not limit a response, so streams run on), and streams
+ * run on threads of their own, outside the pool that reads requests.
  */
 public final class ViewServer implements AutoCloseable {
 
@@ -41,6 +49,26 @@ public final class ViewServer implements AutoCloseable {
 
     /** Browsers that may stream at once; more get 503, so page and status requests always run. */
     static final int MAX_STREAMS = 8;
+
+    /** Threads that read requests and answer all but streams. */
+    static final int REQUEST_THREADS = 8;
+
+    /**
+     * Seconds a client has to send a whole request before its connection is closed: far more than
+     * any browser needs, short enough that half-sent requests cannot hold the request threads long.
+     */
+    static final long REQUEST_SECONDS = 10;
+
+    private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+
+    static {
+        // Read once, when the JDK server's classes load, so it is set before the first server
+        // starts; a value given on the command line wins. Its unit is seconds. Its sibling
+        // maxRspTime is left unset: it would cut every /events stream.
+        if (System.getProperty(MAX_REQ_TIME) == null) {
+            System.setProperty(MAX_REQ_TIME, Long.toString(REQUEST_SECONDS));
+        }
+    }
 
     private static final String RESOURCES = "/io/canvasflow/clients/view/";
     private static final Map<String, Asset> ASSETS =
@@ -58,6 +86,7 @@ public final class ViewServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ExecutorService streamThreads;
     private final TileBoard board;
     private final Supplier<Map<String, CameraSummary>> stats;
     private final String source;
@@ -77,15 +106,12 @@ public final class ViewServer implements AutoCloseable {
         this.board = board;
         this.stats = stats;
         this.source = source;
-        // Streams hold a thread each; the rest keep the page and /status answering.
+        // Streams hold a thread each for as long as a browser watches, so they get their own;
+        // the request threads only read requests and answer short ones.
         this.executor =
-                Executors.newFixedThreadPool(
-                        MAX_STREAMS + 4,
-                        r -> {
-                            Thread t = new Thread(r, "canvasflow-view-http");
-                            t.setDaemon(true);
-                            return t;
-                        });
+                Executors.newFixedThreadPool(REQUEST_THREADS, daemons("canvasflow-view-http"));
+        this.streamThreads =
+                Executors.newFixedThreadPool(MAX_STREAMS, daemons("canvasflow-view-stream"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -147,8 +173,17 @@ public final class ViewServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    private static ThreadFactory daemons(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        boolean handedOver = false;
+        try {
             var headers = exchange.getResponseHeaders();
             headers.set("X-Content-Type-Options", "nosniff");
             headers.set("Content-Security-Policy", CSP);
@@ -166,7 +201,7 @@ public final class ViewServer implements AutoCloseable {
             }
             String path = exchange.getRequestURI().getRawPath();
             if (path.equals("/events")) {
-                stream(exchange);
+                handedOver = stream(exchange);
             } else if (path.equals("/status")) {
                 send(exchange, 200, "application/json", status());
             } else if (ASSETS.containsKey(path)) {
@@ -175,13 +210,23 @@ public final class ViewServer implements AutoCloseable {
             } else {
                 send(exchange, 404, "text/plain; charset=utf-8", "not found\n");
             }
+        } finally {
+            if (!handedOver) {
+                exchange.close();
+            }
         }
     }
 
-    private void stream(HttpExchange exchange) throws IOException {
+    /**
+     * Answers HEAD and the viewer beyond {@link #MAX_STREAMS} here; hands a stream to a stream
+     * thread, which closes the exchange when the stream ends.
+     *
+     * @return whether the exchange was handed over
+     */
+    private boolean stream(HttpExchange exchange) throws IOException {
         if (exchange.getRequestMethod().equals("HEAD")) {
             send(exchange, 200, "text/event-stream; charset=utf-8", "");
-            return;
+            return false;
         }
         if (!streams.tryAcquire()) {
             send(
@@ -189,12 +234,22 @@ public final class ViewServer implements AutoCloseable {
                     503,
                     "text/plain; charset=utf-8",
                     "at most " + MAX_STREAMS + " viewers at once\n");
-            return;
+            return false;
         }
+        try {
+            streamThreads.execute(() -> runStream(exchange));
+            return true;
+        } catch (RejectedExecutionException e) {
+            streams.release(); // closing: the exchange is closed by the caller
+            return false;
+        }
+    }
+
+    private void runStream(HttpExchange exchange) {
         int id = streamIds.incrementAndGet();
         ViewStream stream = new ViewStream(id, board, stats, source, () -> closed);
         open.put(id, stream);
-        try {
+        try (exchange) {
             exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -307,5 +362,6 @@ public final class ViewServer implements AutoCloseable {
         board.wakeReaders();
         server.stop(0);
         executor.shutdownNow();
+        streamThreads.shutdownNow();
     }
 }

@@ -3,18 +3,22 @@ package io.canvasflow.clients;
 import io.canvasflow.schemas.avro.MaskEvent;
 import io.canvasflow.schemas.avro.ResetReason;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * Running statistics of one camera's mask events: counts over the whole run, the rate over a recent
- * window and latency percentiles over the most recent events. Thread-safe: the follower records, a
- * display thread may read.
+ * Running statistics of one camera's mask events: counts over the whole run, the camera's frame
+ * rate over a recent window of capture times and latency percentiles over the most recent events.
+ * Thread-safe: the follower records, a display thread may read.
+ *
+ * <p>The rate is taken from the frames' capture times, not from when their masks were read: a
+ * backlog read in a moment (from the beginning, or after an outage) is still the rate the camera
+ * delivered.
  */
 final class CameraStats {
 
@@ -22,13 +26,16 @@ final class CameraStats {
     static final int LATENCY_SAMPLES = 1024;
 
     private final String cameraId;
-    private final long windowNanos;
-    private final ArrayDeque<Long> arrivals = new ArrayDeque<>();
+    private final long windowMillis;
+
+    /** How many masks were captured at each millisecond of the window, the newest last. */
+    private final TreeMap<Long, Integer> captures = new TreeMap<>();
+
+    private int capturesInWindow;
     private final long[] latencies = new long[LATENCY_SAMPLES];
     private final Map<ResetReason, Long> resets = new EnumMap<>(ResetReason.class);
     private int latencyCount;
     private int latencyNext;
-    private long firstArrival = -1;
     private long frames;
     private long skipped;
     private long segmented;
@@ -41,17 +48,13 @@ final class CameraStats {
 
     CameraStats(String cameraId, Duration window) {
         this.cameraId = cameraId;
-        this.windowNanos = window.toNanos();
+        this.windowMillis = window.toMillis();
     }
 
-    synchronized void record(MaskEvent event, long nowNanos) {
+    synchronized void record(MaskEvent event) {
         frames++;
         lastSequence = event.getSequence();
-        if (firstArrival < 0) {
-            firstArrival = nowNanos;
-        }
-        arrivals.addLast(nowNanos);
-        prune(nowNanos);
+        addCapture(event.getCaptureTimestamp().toEpochMilli());
         if (event.getSkipped()) {
             skipped++;
             return;
@@ -71,15 +74,14 @@ final class CameraStats {
         latencyCount = Math.min(latencyCount + 1, LATENCY_SAMPLES);
     }
 
-    synchronized CameraSummary summary(long nowNanos) {
-        prune(nowNanos);
+    synchronized CameraSummary summary() {
         long[] recent = Arrays.copyOf(latencies, latencyCount);
         Arrays.sort(recent);
         return new CameraSummary(
                 cameraId,
                 frames,
                 skipped,
-                fps(nowNanos),
+                fps(),
                 percentile(recent, 50),
                 percentile(recent, 99),
                 new CameraSummary.Segmentation(
@@ -92,19 +94,30 @@ final class CameraStats {
                 lastSequence);
     }
 
-    /** Events in the window over the window's length, or over the time since the first event. */
-    private double fps(long nowNanos) {
-        if (arrivals.isEmpty()) {
+    /**
+     * Frames per second between the oldest and the newest capture in the window: n captures span n
+     * - 1 frame intervals. 0 until two captures at different times are known.
+     */
+    private double fps() {
+        if (captures.isEmpty()) {
             return 0;
         }
-        // A floor of half a second keeps the first event from reading as thousands per second.
-        long span = Math.max(Math.min(windowNanos, nowNanos - firstArrival), 500_000_000L);
-        return arrivals.size() / (span / 1e9);
+        long span = captures.lastKey() - captures.firstKey();
+        return span <= 0 ? 0 : (capturesInWindow - 1) * 1000.0 / span;
     }
 
-    private void prune(long nowNanos) {
-        while (!arrivals.isEmpty() && nowNanos - arrivals.peekFirst() > windowNanos) {
-            arrivals.removeFirst();
+    private void addCapture(long captureMillis) {
+        if (!captures.isEmpty() && captureMillis < captures.lastKey() - windowMillis) {
+            // Far older than the newest: the camera's clock was set back (a frame that late
+            // would not be in the window anyway), so the window starts again from it.
+            captures.clear();
+            capturesInWindow = 0;
+        }
+        captures.merge(captureMillis, 1, Integer::sum);
+        capturesInWindow++;
+        long oldest = captures.lastKey() - windowMillis;
+        while (captures.firstKey() < oldest) {
+            capturesInWindow -= captures.pollFirstEntry().getValue();
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param cameraId the camera
  * @param frames mask events received, skipped ones included
  * @param skipped events of frames skipped in latest-only mode
- * @param fps events per second over the recent window
+ * @param fps the camera's frames per second, from the capture times of its most recent 5 s of masks
+ *     (not from when they were read)
  * @param latencyP50Millis median end-to-end latency over the recent events, -1 when none
  * @param latencyP99Millis 99th percentile of the same, -1 when none
  * @param segmentation how the segmented frames were segmented

@@ -271,10 +271,9 @@ public final class MaskFollower {
      * @return camera id to summary, in order of first appearance
      */
     public Map<String, CameraSummary> snapshot() {
-        long now = System.nanoTime();
         Map<String, CameraSummary> out = new LinkedHashMap<>();
         synchronized (stats) {
-            stats.forEach((camera, s) -> out.put(camera, s.summary(now)));
+            stats.forEach((camera, s) -> out.put(camera, s.summary()));
         }
         return out;
     }
@@ -309,7 +308,7 @@ public final class MaskFollower {
                     stats.computeIfAbsent(
                             mask.getCameraId(), c -> new CameraStats(c, STATS_WINDOW));
         }
-        camera.record(mask, System.nanoTime());
+        camera.record(mask);
         if (listener != null) {
             listener.accept(mask);
         }

@@ -49,10 +49,9 @@ public final class MasksCommand extends BaseCommand {
 
     @Option(
             names = "--max-frames",
-            defaultValue = "0",
             paramLabel = "N",
-            description = "Stop after N mask events.")
-    long maxFrames;
+            description = "Stop after N mask events, at least 1 (default: no limit).")
+    Long maxFrames;
 
     @Option(
             names = "--out",
@@ -173,7 +172,7 @@ public final class MasksCommand extends BaseCommand {
                         .optGroupId(groupId)
                         .optFromBeginning(fromBeginning)
                         .optDuration(follow.duration())
-                        .optMaxFrames(maxFrames)
+                        .optMaxFrames(maxFrames == null ? 0 : maxFrames)
                         .optOverlays(overlays)
                         .optJoinCapacity(follow.joinFrames())
                         .optTable(table, inPlace)
@@ -215,8 +214,11 @@ public final class MasksCommand extends BaseCommand {
                             + PublishCommand.BOOTSTRAP_ENV);
         }
         // in the order the options are listed, so that the first bad one is the one named
-        if (maxFrames < 0) {
-            throw usage("--max-frames must be >= 0");
+        if (maxFrames != null && maxFrames < 1) {
+            throw usage(
+                    "--max-frames must be at least 1, not "
+                            + maxFrames
+                            + " (leave it out for no limit)");
         }
         if (pngEvery < 0) {
             throw usage("--png-every must be >= 0");

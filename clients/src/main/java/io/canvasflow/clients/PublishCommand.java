@@ -118,10 +118,9 @@ public final class PublishCommand extends BaseCommand {
 
     @Option(
             names = "--limit",
-            defaultValue = "0",
             paramLabel = "N",
-            description = "Stop each camera after N frames (default: no limit).")
-    long limit;
+            description = "Stop each camera after N frames, at least 1 (default: no limit).")
+    Long limit;
 
     @Option(
             names = "--producer-property",
@@ -221,7 +220,7 @@ public final class PublishCommand extends BaseCommand {
                         PublishJob.builder()
                                 .setPublisher(publisher)
                                 .optRate(frameRate)
-                                .optLimit(limit);
+                                .optLimit(limit == null ? 0 : limit);
                 if (!noProgress && progressOut != null) {
                     job.optProgress(progressOut);
                 }
@@ -275,8 +274,10 @@ public final class PublishCommand extends BaseCommand {
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw usage("--jpeg-quality must be between 1 and 100, not " + jpegQuality);
         }
-        if (limit < 0) {
-            throw usage("--limit must be >= 0, not " + limit);
+        if (limit != null && limit < 1) {
+            // 0 is no "no limit": for a live camera that would be publishing forever
+            throw usage(
+                    "--limit must be at least 1, not " + limit + " (leave it out for no limit)");
         }
         if (REGISTRY_TOPICS.contains(topicName())) {
             // Kafka takes them, and every serve would read them as unreadable registry records,

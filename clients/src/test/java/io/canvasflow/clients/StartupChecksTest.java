@@ -38,7 +38,9 @@ class StartupChecksTest {
         Map<List<String>, String> refusals =
                 Map.of(
                         List.of(servers[0], servers[1], "--max-frames", "-1"),
-                        "--max-frames must be >= 0",
+                        "--max-frames must be at least 1, not -1 (leave it out for no limit)",
+                        List.of(servers[0], servers[1], "--max-frames", "0"),
+                        "--max-frames must be at least 1, not 0 (leave it out for no limit)",
                         List.of(servers[0], servers[1], "--png-every", "-2"),
                         "--png-every must be >= 0",
                         List.of(servers[0], servers[1], "--video-fps", "1000"),
@@ -48,6 +50,21 @@ class StartupChecksTest {
 
         // Then each is refused, named, before the cluster is asked anything
         Refusals.assertEachRefused(MasksCommand::new, refusals);
+    }
+
+    @Test
+    void shouldRefuseALimitOfNoFramesInsteadOfPublishingForever() {
+        // Given publish told to stop each camera after 0 frames, or fewer
+        String[] camera = {"--bootstrap-servers", "127.0.0.1:1", "--camera", "a=synthetic:0:5"};
+        Map<List<String>, String> refusals =
+                Map.of(
+                        List.of(camera[0], camera[1], camera[2], camera[3], "--limit", "0"),
+                        "--limit must be at least 1, not 0 (leave it out for no limit)",
+                        List.of(camera[0], camera[1], camera[2], camera[3], "--limit", "-3"),
+                        "--limit must be at least 1, not -3 (leave it out for no limit)");
+
+        // Then each is refused, named, before the cluster is asked anything
+        Refusals.assertEachRefused(PublishCommand::new, refusals);
     }
 
     @Test

@@ -200,6 +200,7 @@ public final class MaskFollower {
                         new StringDeserializer(),
                         new ByteArrayDeserializer())) {
             consumer = kafka;
+            KafkaSilence silence = new KafkaSilence(bootstrapServers, LOG::warn, LOG::info);
             if (stopping) {
                 return result(start);
             }
@@ -235,6 +236,7 @@ public final class MaskFollower {
                 for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofNanos(wait))) {
                     handle(record);
                 }
+                silence.observe(kafka, System.nanoTime() / 1_000_000);
                 if (table != null && System.nanoTime() - nextTable >= 0) {
                     printTable();
                     nextTable = System.nanoTime() + tableInterval.toNanos();

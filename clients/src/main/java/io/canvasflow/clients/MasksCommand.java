@@ -91,6 +91,7 @@ public final class MasksCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        KafkaSilence.quietNetworkClient();
         PrintWriter stdout = out();
         FollowResult result = follow(stdout, System.console() != null);
         stdout.printf(

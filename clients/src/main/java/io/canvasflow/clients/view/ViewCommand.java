@@ -3,6 +3,7 @@ package io.canvasflow.clients.view;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.clients.FollowOptions;
 import io.canvasflow.clients.GracefulStop;
+import io.canvasflow.clients.KafkaSilence;
 import io.canvasflow.clients.MaskFollower;
 import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
@@ -76,6 +77,7 @@ public final class ViewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        KafkaSilence.quietNetworkClient();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,10 @@ public final class TileBoard {
 
     private final Map<String, Tile> tiles = new LinkedHashMap<>();
     private final Map<String, List<LegendEntry>> legends = new LinkedHashMap<>();
+    private final LongSupplier nanoClock;
     private long version;
+    private long lastMaskNanos;
+    private boolean anyMask;
     private long tilesJoined;
     private long withoutFrame;
     private long unreadable;
@@ -55,6 +59,16 @@ public final class TileBoard {
      */
     record LegendEntry(String name, String color) {}
 
+    /** A board on the system's monotonic clock. */
+    public TileBoard() {
+        this(System::nanoTime);
+    }
+
+    /** A board on another clock, for tests of how long ago the newest mask came. */
+    TileBoard(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
+
     /**
      * Takes a mask joined with its frame as the camera's newest tile, unless the camera already has
      * a newer one (see {@link #newer}). Never throws: a mask whose images cannot be used is logged
@@ -65,6 +79,10 @@ public final class TileBoard {
     public void onJoined(JoinedMask joined) {
         MaskEvent mask = joined.mask();
         Frame frame = joined.frame();
+        synchronized (this) {
+            lastMaskNanos = nanoClock.getAsLong();
+            anyMask = true;
+        }
         String json;
         List<LegendEntry> legend;
         try {
@@ -157,6 +175,14 @@ public final class TileBoard {
 
     synchronized Counts counts() {
         return new Counts(tilesJoined, withoutFrame, unreadable);
+    }
+
+    /**
+     * Milliseconds since the newest mask came (with its frame or alone, shown or not), or null
+     * before the first: the page says the tiles are stale when it grows.
+     */
+    synchronized Long millisSinceLastMask() {
+        return anyMask ? (nanoClock.getAsLong() - lastMaskNanos) / 1_000_000 : null;
     }
 
     /** Wakes every {@link #awaitChange} caller, for a server that is closing. */

@@ -114,6 +114,7 @@ final class ViewStream {
         out.put("source", source);
         out.put("cameras", cameras);
         out.put("legends", board.legends());
+        out.put("newestMaskAgoMillis", board.millisSinceLastMask());
         return TileBoard.GSON.toJson(out);
     }
 

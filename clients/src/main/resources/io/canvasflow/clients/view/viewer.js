@@ -114,6 +114,23 @@ function showStats(data) {
   }
 }
 
+// The stream can be up while Kafka or the topology is not: with no mask for this long the tiles
+// are old, and the badge says so instead of "live".
+const STALE_MS = 10000;
+
+function showFreshness(data) {
+  const connection = document.getElementById("connection");
+  if (connection.className === "down") return;
+  const ago = data.newestMaskAgoMillis;
+  if (typeof ago === "number" && ago >= STALE_MS) {
+    connection.textContent = "stale: no mask for " + Math.round(ago / 1000) + " s";
+    connection.className = "stale";
+  } else {
+    connection.textContent = "live";
+    connection.className = "up";
+  }
+}
+
 // A refused stream (503: the viewer's streams are all taken) closes an EventSource for good, so
 // the page opens a new one itself, waiting longer each time up to the cap.
 const RETRY_FIRST_MS = 2000;
@@ -144,7 +161,9 @@ function connect() {
     if (!paused) showTile(JSON.parse(e.data));
   });
   events.addEventListener("stats", (e) => {
-    if (!paused) showStats(JSON.parse(e.data));
+    const data = JSON.parse(e.data);
+    showFreshness(data);
+    if (!paused) showStats(data);
   });
 }
 

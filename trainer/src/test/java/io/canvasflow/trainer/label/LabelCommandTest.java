@@ -400,6 +400,29 @@ class LabelCommandTest {
         assertEquals(Map.of("door", "5-24"), read.lineage().get("cameraRanges"));
     }
 
+    /**
+     * Labels the clip of camera {@code field} into {@code topic} through an ONNX model of the
+     * classes green and red, fed values in 0..1.
+     */
+    private CommandRun labelFieldThroughOnnx(
+            String topic, Path model, Path frames, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--source",
+                                frames.toString(),
+                                "--camera",
+                                "field",
+                                "--teacher",
+                                "onnx:" + model,
+                                "--teacher-classes",
+                                "green,red",
+                                "--teacher-normalise",
+                                "unit"));
+        args.addAll(List.of(more));
+        return labelInto(topic, args.toArray(String[]::new));
+    }
+
     @Test
     void shouldLabelAClipThroughAnOnnxModel() throws Exception {
         // Given a model that calls red pixels "red" and green ones "green", and a clip of a red
@@ -408,19 +431,7 @@ class LabelCommandTest {
         Files.write(model, OnnxGraphs.conv1x1(new float[][] {{-4, 4, 0}, {4, -4, 0}}, false));
         Path frames = frames(12, 0, new Color(20, 160, 20), new Color(220, 30, 30));
         // When the clip is labelled through it
-        CommandRun run =
-                labelInto(
-                        "labelled-onnx",
-                        "--source",
-                        frames.toString(),
-                        "--camera",
-                        "field",
-                        "--teacher",
-                        "onnx:" + model,
-                        "--teacher-classes",
-                        "green,red",
-                        "--teacher-normalise",
-                        "unit");
+        CommandRun run = labelFieldThroughOnnx("labelled-onnx", model, frames);
         // Then every frame is labelled (no warm-up), the square red and the field green
         LabelledData read =
                 assertLabelled(run, "labelled-onnx", "field", 12, List.of("green", "red"));
@@ -438,20 +449,7 @@ class LabelCommandTest {
         Path frames = frames(3, 0, new Color(20, 160, 20), new Color(220, 30, 30));
         // When a clip is labelled through it into a topic
         CommandRun run =
-                labelInto(
-                        "labelled-softmax",
-                        "--source",
-                        frames.toString(),
-                        "--camera",
-                        "field",
-                        "--teacher",
-                        "onnx:" + model,
-                        "--teacher-classes",
-                        "green,red",
-                        "--teacher-normalise",
-                        "unit",
-                        "--teacher-size",
-                        "32x24");
+                labelFieldThroughOnnx("labelled-softmax", model, frames, "--teacher-size", "32x24");
         // Then the labels' lineage names the file by path and digest, the size it was fed and
         // how its output was read (decided on the first frame)
         LabelledData read =

@@ -238,8 +238,11 @@ public final class KafkaPreflight {
      * Asks the listener for its API versions (request version 0, which every broker answers, before
      * any SASL login too) and refuses an answer that is not Kafka's: an HTTP server's "HTTP/1.1
      * 400" read as a response size made the admin client allocate 1.2 GB and die of
-     * OutOfMemoryError with a stack trace, or wait out its timeout. No answer within a second, or a
-     * closed connection, says nothing, and the admin client goes on to judge.
+     * OutOfMemoryError with a stack trace, or wait out its timeout. A server that has said nothing
+     * after a second is sent the end of an HTTP request once: the JDK's HTTP server (serve's {@code
+     * /health}, {@code view}) waits for the end of a line before it answers, and was waited out for
+     * 10-22 s as "no Kafka broker answered". No answer after that, or a closed connection, says
+     * nothing, and the admin client goes on to judge.
      */
     private static void requireKafkaProtocol(Socket socket, String address)
             throws FailedException, IOException {
@@ -251,16 +254,23 @@ public final class KafkaPreflight {
         socket.setSoTimeout(1000);
         byte[] head = new byte[8];
         int read = 0;
-        try {
-            while (read < head.length) {
+        boolean nudged = false;
+        while (read < head.length) {
+            try {
                 int n = socket.getInputStream().read(head, read, head.length - read);
                 if (n < 0) {
                     return;
                 }
                 read += n;
+            } catch (java.net.SocketTimeoutException e) {
+                if (read > 0 || nudged) {
+                    return;
+                }
+                // a broker slower than a second answers the request first, then closes on this
+                socket.getOutputStream()
+                        .write("\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                nudged = true;
             }
-        } catch (java.net.SocketTimeoutException e) {
-            return;
         }
         ByteBuffer answer = ByteBuffer.wrap(head);
         int size = answer.getInt();

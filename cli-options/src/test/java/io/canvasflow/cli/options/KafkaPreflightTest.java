@@ -99,6 +99,41 @@ class KafkaPreflightTest {
     }
 
     @Test
+    void shouldSayThatTheJdksHttpServerIsNoBrokerThoughItWaitsForALine() throws Exception {
+        // Given the JDK's own HTTP server, as serve's /health and view run it: it says nothing
+        // to Kafka's request until a line ends (commands waited 10-22 s, then said no broker
+        // answered)
+        com.sun.net.httpserver.HttpServer http =
+                com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.start();
+        try {
+            String servers = "127.0.0.1:" + http.getAddress().getPort();
+
+            // When a command checks the cluster
+            KafkaPreflight.FailedException e =
+                    assertThrows(
+                            KafkaPreflight.FailedException.class,
+                            () ->
+                                    KafkaPreflight.check(
+                                            Map.of("bootstrap.servers", servers),
+                                            List.of(),
+                                            Duration.ofSeconds(10)));
+
+            // Then it says that an HTTP server answers there
+            assertEquals(
+                    "something at "
+                            + servers
+                            + " answers, but not in Kafka's protocol (it began \"HTTP/1.1\": an"
+                            + " HTTP server?); pass the address of a Kafka broker's listener with"
+                            + " --bootstrap-servers",
+                    e.getMessage());
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
     void shouldNameAStoreFileThatIsNotThereBeforeKafkaLogsItsOwnTrace() {
         Map<String, Object> client =
                 Map.of(

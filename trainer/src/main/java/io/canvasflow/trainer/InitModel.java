@@ -23,6 +23,15 @@ record InitModel(Path dir, ModelSpec spec) {
     }
 
     /**
+     * Reads {@code dir}'s model.json and checks the parameter file it names (its size and SHA-256,
+     * as evaluate and serve check a model before they start): a truncated or corrupt {@code --init}
+     * model is said before the data, which can take minutes to read, not after.
+     */
+    static InitModel checked(Path dir) {
+        return new InitModel(dir, SegmentationModel.checkFiles(dir));
+    }
+
+    /**
      * The frame and model input size: the initial model's (a network fine-tuned on frames of
      * another size would be served at its recorded one), which {@code --frame}, if given, must be
      * and {@code --crop} must fit in.

@@ -409,8 +409,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (init != null) {
             // the sentence that says what to do, on synthetic data as on labelled, before the
-            // output folder is judged
-            InitModel.read(init).ofType(parseType(type), type);
+            // output folder is judged; its parameter file too, before the data is read
+            InitModel.checked(init).ofType(parseType(type), type);
         }
         // last: what the output folder holds, once the options are known to be right
         TrainOutput.check(output, init, resume, overwrite, steps);

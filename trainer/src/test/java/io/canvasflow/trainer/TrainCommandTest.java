@@ -643,6 +643,48 @@ class TrainCommandTest {
         assertFalse(Files.exists(out));
     }
 
+    @Test
+    void shouldRefuseATruncatedInitModelBeforeReadingTheTopic() throws Exception {
+        // Given a tiny feed-forward model whose parameter file lost all but its first 100 bytes,
+        // and a topic on a broker that is not there: the model alone is judged, before any read
+        Path init = saved(EvaluationReportTest.tinyFeedForwardSpec(), "truncated");
+        ModelSpec.ParametersFile params = SegmentationModel.readSpec(init).parameters();
+        Path file = init.resolve(params.file());
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, 100));
+        Path out = dir.resolve("from-truncated");
+        // When it is fine-tuned on the topic
+        CommandRun run =
+                CommandRun.of(
+                        new TrainCommand(),
+                        "--init",
+                        init.toString(),
+                        "--type",
+                        "ff",
+                        "--crop",
+                        "64x48",
+                        "--data",
+                        "topic:frames-labelled",
+                        "--camera",
+                        "vtest",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--steps",
+                        "1",
+                        "-o",
+                        out.toString());
+        // Then the one sentence is the model's (not the broker's, said after a read that can take
+        // minutes when it is there), and nothing is written
+        assertRefusedSaying(
+                run,
+                "canvasflow train: parameter file "
+                        + file
+                        + " is 100 bytes but model.json says "
+                        + params.bytes()
+                        + ": it is truncated or from another model");
+        assertFalse(Files.exists(out));
+    }
+
     /** {@code spec}'s untrained model, saved in the folder {@code name}. */
     private Path saved(ModelSpec spec, String name) throws Exception {
         Path to = dir.resolve(name);

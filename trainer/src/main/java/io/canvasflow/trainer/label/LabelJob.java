@@ -171,6 +171,10 @@ public final class LabelJob {
         boolean stopped = false;
         boolean done = false;
         String skipped = null;
+        // the frames the source had, to say them where none was in the range
+        long first = -1;
+        long before = -1;
+        long past = -1;
         try {
             while (!(stopped = stop.getAsBoolean())) {
                 Optional<SourceFrame> next;
@@ -186,10 +190,13 @@ public final class LabelJob {
                     break;
                 }
                 SourceFrame frame = next.get();
+                first = first < 0 ? frame.index() : first;
                 if (frame.index() > range.to()) {
+                    past = frame.index();
                     break;
                 }
                 if (!range.contains(frame.index())) {
+                    before = frame.index();
                     continue;
                 }
                 read++;
@@ -256,7 +263,8 @@ public final class LabelJob {
                                 + range
                                 + " of "
                                 + source.description()
-                                + (skipped != null ? " (" + skipped + ")" : ""));
+                                + (skipped != null ? " (" + skipped + ")" : "")
+                                + framesHad(first, before, past));
             }
             if (labelled == 0) {
                 // not the teacher's verdict on the footage: it was never asked for one
@@ -339,6 +347,31 @@ public final class LabelJob {
                 + "warm-up, in which it labels no frame; nothing was written; label more than "
                 + (warmUp > 0 ? warmUp + " frames" : "its warm-up")
                 + " (a longer --frames range or source), or give a smaller --warm-up N";
+    }
+
+    /**
+     * What a source that had no frame in the range had instead, and what to give: its frames from
+     * {@code first} to {@code before} (the last one read), or, where it went past the range ({@code
+     * past} >= 0), where its frames jump over it.
+     */
+    static String framesHad(long first, long before, long past) {
+        if (first < 0) {
+            return ", which gave no frame at all";
+        }
+        if (past < 0) {
+            return ", which has frames "
+                    + first
+                    + "-"
+                    + before
+                    + "; give a --frames range within "
+                    + first
+                    + "-"
+                    + before;
+        }
+        return (before < 0
+                        ? ", whose first frame is " + past
+                        : ", whose frames go from " + before + " to " + past)
+                + "; give a --frames range that holds some of its frames";
     }
 
     private static String describe(Duration d) {

@@ -198,6 +198,54 @@ class LabelJobTest {
         assertFalse(Files.exists(voc));
     }
 
+    @Test
+    void shouldSayTheSourcesFramesWhenNoneIsInTheRange() throws Exception {
+        // Given a source of 5 frames (0-4)
+        Path voc = dir.resolve("out-of-range");
+        try (FrameSource source = frames(5);
+                Teacher teacher = new Squares(true, -1);
+                LabelJob.Sink sink = LabelJob.vocSink(voc, teacher.classes())) {
+            // When frames 900-999 of it are labelled
+            TeacherException e =
+                    assertThrows(
+                            TeacherException.class,
+                            () ->
+                                    LabelJob.run(
+                                            source,
+                                            "cam",
+                                            new SequenceRange(900, 999),
+                                            teacher,
+                                            sink,
+                                            new PrintStream(new ByteArrayOutputStream()),
+                                            () -> false));
+            // Then the one sentence says which frames it has, and what to give
+            assertEquals(
+                    "read no frame in range 900-999 of "
+                            + source.description()
+                            + ", which has frames 0-4; give a --frames range within 0-4",
+                    e.getMessage());
+        }
+        assertFalse(Files.exists(voc));
+    }
+
+    @Test
+    void shouldSayWhereASourcesFramesJumpOverTheRange() {
+        // Given sources whose frames pass the range without one in it (a topic's camera, say)
+        // When what they had is said
+        // Then it is where their frames jump over the range, or the first one, or that none came
+        assertEquals(
+                List.of(
+                        ", whose frames go from 5 to 25; give a --frames range that holds some of"
+                                + " its frames",
+                        ", whose first frame is 50; give a --frames range that holds some of its"
+                                + " frames",
+                        ", which gave no frame at all"),
+                List.of(
+                        LabelJob.framesHad(0, 5, 25),
+                        LabelJob.framesHad(50, -1, 50),
+                        LabelJob.framesHad(-1, -1, -1)));
+    }
+
     /** Why a run failed, and the teacher and the source as they describe themselves. */
     private record Failure(String message, String teacher, String source) {}
 

@@ -75,25 +75,12 @@ class KafkaPreflightTest {
 
             // When a command checks the cluster
             long start = System.nanoTime();
-            KafkaPreflight.FailedException e =
-                    assertThrows(
-                            KafkaPreflight.FailedException.class,
-                            () ->
-                                    KafkaPreflight.check(
-                                            Map.of("bootstrap.servers", servers),
-                                            List.of(),
-                                            Duration.ofSeconds(10)));
+            String refusal = checkRefused(servers);
             server.join();
 
             // Then it says so at once, where the admin client read "HTTP" as a 1.2 GB response
             // and died of OutOfMemoryError, or waited out its timeout
-            assertEquals(
-                    "something at "
-                            + servers
-                            + " answers, but not in Kafka's protocol (it began \"HTTP/1.1\": an"
-                            + " HTTP server?); pass the address of a Kafka broker's listener with"
-                            + " --bootstrap-servers",
-                    e.getMessage());
+            assertEquals(httpServerAt(servers), refusal);
             assertTrue(System.nanoTime() - start < 5_000_000_000L);
         }
     }
@@ -111,26 +98,34 @@ class KafkaPreflightTest {
             String servers = "127.0.0.1:" + http.getAddress().getPort();
 
             // When a command checks the cluster
-            KafkaPreflight.FailedException e =
-                    assertThrows(
-                            KafkaPreflight.FailedException.class,
-                            () ->
-                                    KafkaPreflight.check(
-                                            Map.of("bootstrap.servers", servers),
-                                            List.of(),
-                                            Duration.ofSeconds(10)));
+            String refusal = checkRefused(servers);
 
             // Then it says that an HTTP server answers there
-            assertEquals(
-                    "something at "
-                            + servers
-                            + " answers, but not in Kafka's protocol (it began \"HTTP/1.1\": an"
-                            + " HTTP server?); pass the address of a Kafka broker's listener with"
-                            + " --bootstrap-servers",
-                    e.getMessage());
+            assertEquals(httpServerAt(servers), refusal);
         } finally {
             http.stop(0);
         }
+    }
+
+    /** What the preflight of a command against {@code servers} refuses with. */
+    private static String checkRefused(String servers) {
+        return assertThrows(
+                        KafkaPreflight.FailedException.class,
+                        () ->
+                                KafkaPreflight.check(
+                                        Map.of("bootstrap.servers", servers),
+                                        List.of(),
+                                        Duration.ofSeconds(10)))
+                .getMessage();
+    }
+
+    /** The sentence for an HTTP server where a broker was expected. */
+    private static String httpServerAt(String servers) {
+        return "something at "
+                + servers
+                + " answers, but not in Kafka's protocol (it began \"HTTP/1.1\": an HTTP"
+                + " server?); pass the address of a Kafka broker's listener with"
+                + " --bootstrap-servers";
     }
 
     @Test

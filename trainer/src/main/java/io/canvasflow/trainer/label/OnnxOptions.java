@@ -15,6 +15,7 @@ final class OnnxOptions {
             List.of(
                     "--teacher-classes",
                     "--teacher-size",
+                    "--teacher-resize",
                     "--teacher-normalise",
                     "--teacher-output",
                     "--min-confidence");
@@ -33,11 +34,22 @@ final class OnnxOptions {
     String teacherSize;
 
     @Option(
+            names = "--teacher-resize",
+            defaultValue = "stretch",
+            description =
+                    "onnx: how a frame meets a fed size of another shape: stretch (scaled to it)"
+                            + " or fit (its aspect ratio kept, centred, the rest the mean colour;"
+                            + " only the scores that cover the frame are read)"
+                            + " (default ${DEFAULT-VALUE}).")
+    String resize;
+
+    @Option(
             names = "--teacher-normalise",
             defaultValue = "imagenet",
             description =
-                    "onnx: imagenet (torchvision's mean/std) or unit (0..1 RGB)"
-                            + " (default ${DEFAULT-VALUE}).")
+                    "onnx: imagenet (torchvision's mean/std), unit (0..1 RGB) or a mean/std"
+                            + " R,G,B/R,G,B on the 0..1 scale, e.g. 0.5,0.5,0.5/0.5,0.5,0.5 for"
+                            + " -1..1 input (default ${DEFAULT-VALUE}).")
     String normalise;
 
     @Option(
@@ -70,10 +82,8 @@ final class OnnxOptions {
             throw new IllegalArgumentException(
                     "expected --min-confidence between 0 and 1 but found " + minConfidence);
         }
-        if (!List.of("imagenet", "unit").contains(normalise)) {
-            throw new IllegalArgumentException(
-                    "--teacher-normalise must be imagenet or unit, got " + normalise);
-        }
+        OnnxResize.parse(resize);
+        Normalisation.parse(normalise);
         if (Arrays.stream(OnnxOutput.values()).noneMatch(o -> o.option().equals(output))) {
             throw new IllegalArgumentException(
                     "--teacher-output must be auto, logits or probabilities, got " + output);
@@ -93,7 +103,8 @@ final class OnnxOptions {
                         : Arrays.stream(teacherClasses.split(",")).map(String::trim).toList(),
                 size[0],
                 size[1],
-                OnnxTeacher.Normalisation.valueOf(normalise.toUpperCase(Locale.ROOT)),
+                OnnxResize.parse(resize),
+                Normalisation.parse(normalise),
                 OnnxOutput.valueOf(output.toUpperCase(Locale.ROOT)),
                 minConfidence);
     }

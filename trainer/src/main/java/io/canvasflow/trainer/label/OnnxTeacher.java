@@ -9,9 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.model.Canvas;
-import io.canvasflow.model.ImageTensors;
 import io.canvasflow.schemas.LabelMetadata;
 import io.canvasflow.synthetic.ClassTable;
 import java.awt.image.BufferedImage;
@@ -37,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * names it is given; each pixel's label is the class of the highest score, or the ignore label when
  * that class's probability is less than {@code minConfidence}: the softmax of the scores where they
  * are logits, the score itself where they are probabilities already ({@link OnnxOutput}). A model
- * exported with a fixed input size is fed frames resized to it.
+ * exported with a fixed input size is fed frames resized to it: stretched, or fitted with their
+ * aspect ratio kept ({@link OnnxResize}, {@link Letterbox}).
  */
 public final class OnnxTeacher implements Teacher {
 
@@ -45,20 +44,6 @@ public final class OnnxTeacher implements Teacher {
 
     /** Hex digits of the file's SHA-256 in the description: as many as a model version has. */
     private static final int DIGEST_HEX = 12;
-
-    /** Input normalisation: ImageNet statistics (torchvision's convention) or plain 0..1. */
-    public enum Normalisation {
-        IMAGENET(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}),
-        UNIT(new float[] {0f, 0f, 0f}, new float[] {1f, 1f, 1f});
-
-        final float[] mean;
-        final float[] std;
-
-        Normalisation(float[] mean, float[] std) {
-            this.mean = mean;
-            this.std = std;
-        }
-    }
 
     /**
      * How to run the model.
@@ -68,6 +53,7 @@ public final class OnnxTeacher implements Teacher {
      * @param width input width the model is fed (frames are resized), 0 for the model's fixed width
      *     or, when it has none, the frame's own
      * @param height likewise
+     * @param resize how a frame is fitted to a fed size of another shape
      * @param normalisation input normalisation
      * @param output whether the model gives logits or probabilities, or {@link OnnxOutput#AUTO}
      * @param minConfidence below this probability of its top class a pixel is ignored (0 labels
@@ -78,6 +64,7 @@ public final class OnnxTeacher implements Teacher {
             List<String> classNames,
             int width,
             int height,
+            OnnxResize resize,
             Normalisation normalisation,
             OnnxOutput output,
             double minConfidence) {
@@ -190,23 +177,27 @@ public final class OnnxTeacher implements Teacher {
 
     /**
      * The teacher exactly, for the labels' metadata and so a model's lineage: the file's absolute
-     * path and digest, the size it is fed ({@code frame}: each frame's own), and how its output is
-     * read ({@code auto:probabilities} once AUTO has seen the first frame).
+     * path and digest, the size it is fed ({@code frame}: each frame's own), its normalisation (a
+     * custom one as given), how its output is read ({@code auto:probabilities} once AUTO has seen
+     * the first frame), and last, so that older descriptions read as the start of a newer one, how
+     * frames are resized.
      */
     @Override
     public String description() {
         return String.format(
                 Locale.ROOT,
-                "onnx:%s(sha256=%s,size=%s,classes=%d,normalise=%s,output=%s,minConfidence=%.2f)",
+                "onnx:%s(sha256=%s,size=%s,classes=%d,normalise=%s,output=%s,minConfidence=%.2f,"
+                        + "resize=%s)",
                 settings.file().toAbsolutePath().normalize(),
                 sha256.substring(0, DIGEST_HEX),
                 width > 0 && height > 0 ? width + "x" + height : "frame",
                 classes.size(),
-                settings.normalisation().name().toLowerCase(Locale.ROOT),
+                settings.normalisation().name(),
                 settings.output() == output
                         ? output.option()
                         : settings.output().option() + ":" + output.option(),
-                settings.minConfidence());
+                settings.minConfidence(),
+                settings.resize().option());
     }
 
     @Override
@@ -228,11 +219,8 @@ public final class OnnxTeacher implements Teacher {
     public Optional<byte[]> label(BufferedImage frame) {
         int w = width > 0 ? width : frame.getWidth();
         int h = height > 0 ? height : frame.getHeight();
-        float[] chw =
-                ImageTensors.toChw(
-                        ImageTensors.resize(frame, w, h),
-                        settings.normalisation().mean,
-                        settings.normalisation().std);
+        Letterbox box = Letterbox.of(settings.resize(), frame.getWidth(), frame.getHeight(), w, h);
+        float[] chw = box.input(frame, settings.normalisation());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor image =
                         OnnxTensor.createTensor(
@@ -259,7 +247,7 @@ public final class OnnxTeacher implements Teacher {
             float[] scores = new float[buffer.remaining()];
             buffer.get(scores);
             readOutput(scores, (int) (s[2] * s[3]));
-            return Optional.of(labels(scores, (int) s[2], (int) s[3], frame));
+            return Optional.of(labels(scores, (int) s[2], (int) s[3], frame, box));
         } catch (OrtException e) {
             throw new TeacherException(
                     "ONNX teacher " + settings.file() + " failed on a frame: " + reason(e), e);
@@ -311,8 +299,11 @@ public final class OnnxTeacher implements Teacher {
         return text.append(')').toString();
     }
 
-    /** Argmax and confidence per score-map cell, resampled (nearest) to the frame's size. */
-    private byte[] labels(float[] scores, int sh, int sw, BufferedImage frame) {
+    /**
+     * Argmax and confidence per score-map cell, the cells that cover the frame resampled (nearest)
+     * to its size.
+     */
+    private byte[] labels(float[] scores, int sh, int sw, BufferedImage frame, Letterbox box) {
         int c = classes.size();
         int plane = sh * sw;
         // The score map is laid out like a canvas's logits: one plane per class.
@@ -323,7 +314,7 @@ public final class OnnxTeacher implements Teacher {
                 cell[p] = (byte) ClassTable.IGNORE_LABEL;
             }
         }
-        return ImageCodecs.nearest(cell, sw, sh, frame.getWidth(), frame.getHeight());
+        return box.labels(cell, sw, sh, frame.getWidth(), frame.getHeight());
     }
 
     @Override

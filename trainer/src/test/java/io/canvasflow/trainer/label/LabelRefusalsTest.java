@@ -37,7 +37,44 @@ class LabelRefusalsTest {
         // When an onnx teacher is given a normalisation no teacher knows
         CommandRun run = onnx("--teacher-normalise", "foo");
         // Then that is said (before its file is even read), and nothing is written
-        assertRefused(run, "--teacher-normalise must be imagenet or unit, got foo");
+        assertRefused(run, normaliseSentence("foo"));
+    }
+
+    @Test
+    void shouldRefuseAMalformedCustomNormalisation() {
+        // When an onnx teacher is given a mean/std of two channels, a std of 0, a NaN, or a
+        // mean without a std
+        for (String value :
+                List.of(
+                        "0.5,0.5/0.5,0.5",
+                        "0.5,0.5,0.5/0.5,0,0.5",
+                        "NaN,0,0/1,1,1",
+                        "0.5,0.5,0.5",
+                        "0,0,0/-1,1,1")) {
+            // Then each is one sentence naming the option and the form to give, before its file
+            // is read, and nothing is written
+            assertRefused(onnx("--teacher-normalise", value), normaliseSentence(value));
+        }
+    }
+
+    private static String normaliseSentence(String value) {
+        return "--teacher-normalise must be imagenet, unit or a mean/std R,G,B/R,G,B on the 0..1"
+                + " scale, every number finite and every std above 0 (0.5,0.5,0.5/0.5,0.5,0.5 for"
+                + " a model trained on -1..1 input), got "
+                + value;
+    }
+
+    @Test
+    void shouldRefuseAnUnknownResizeAndItsUseWithTheMotionTeacher() {
+        // When an onnx teacher is told to resize frames a way it does not know
+        CommandRun run = onnx("--teacher-resize", "crop");
+        // Then that is said before its file is read, and nothing is written
+        assertRefused(run, "--teacher-resize must be stretch or fit, got crop");
+        // And the motion teacher, which feeds no model, is refused the option
+        assertRefused(
+                label("--teacher-resize", "fit"),
+                "--teacher-resize is only for an onnx:FILE teacher; leave it out with"
+                        + " --teacher motion");
     }
 
     @Test

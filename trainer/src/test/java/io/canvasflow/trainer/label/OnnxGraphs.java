@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes tiny ONNX models for tests, protobuf by hand (no weights can be downloaded here and the
  * build has no ONNX library): an image {@code x (1, 3, H, W)} through one 1x1 convolution with
- * fixed weights to {@code y (1, C, H, W)}, optionally flattened to a rank-2 output or turned into
- * probabilities by a Softmax over the classes, H and W free or fixed.
+ * fixed weights to {@code y (1, C, H, W)}, optionally flattened to a rank-2 output, turned into
+ * probabilities by a Softmax over the classes, or averaged over blocks to a smaller map, H and W
+ * free or fixed.
  */
 final class OnnxGraphs {
 
@@ -40,15 +41,30 @@ final class OnnxGraphs {
         return conv1x1(weights, Head.NONE, width, height);
     }
 
+    /**
+     * The fixed-size 1x1 convolution followed by {@code AveragePool} over {@code stride x stride}
+     * blocks: its score map is {@code (1, C, height / stride, width / stride)}, smaller than its
+     * input as SegFormer's (a quarter) and DeepLab's before their upsampling are.
+     */
+    static byte[] conv1x1FixedPooled(float[][] weights, int width, int height, int stride) {
+        return conv1x1(weights, Head.POOL, width, height, stride);
+    }
+
     /** What follows the convolution. */
     private enum Head {
         NONE,
         FLATTEN,
-        SOFTMAX
+        SOFTMAX,
+        POOL
     }
 
     /** {@code width} and {@code height} 0: free, named dimensions. */
     private static byte[] conv1x1(float[][] weights, Head head, int width, int height) {
+        return conv1x1(weights, head, width, height, 1);
+    }
+
+    /** {@code stride}: the pool's, for {@link Head#POOL}. */
+    private static byte[] conv1x1(float[][] weights, Head head, int width, int height, int stride) {
         int c = weights.length;
         ByteBuffer raw = ByteBuffer.allocate(c * 3 * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] w : weights) {
@@ -84,16 +100,36 @@ final class OnnxGraphs {
                             .string(2, "y")
                             .string(4, "Softmax")
                             .message(5, axis));
+        } else if (head == Head.POOL) {
+            graph.message(
+                    1,
+                    new Proto()
+                            .string(1, "z")
+                            .string(2, "y")
+                            .string(4, "AveragePool")
+                            .message(5, ints("kernel_shape", stride))
+                            .message(5, ints("strides", stride)));
         }
         graph.string(2, "teacher")
                 .message(5, tensor)
                 .message(11, valueInfo("x", 3, width, height))
-                .message(12, valueInfo("y", head == Head.FLATTEN ? -1 : c, width, height));
+                .message(
+                        12,
+                        valueInfo(
+                                "y",
+                                head == Head.FLATTEN ? -1 : c,
+                                width / stride,
+                                height / stride));
         return new Proto()
                 .varint(1, 7) // ir_version
                 .message(8, new Proto().string(1, "").varint(2, 13)) // opset 13
                 .message(7, graph)
                 .toByteArray();
+    }
+
+    /** An attribute of two ints, both {@code value} (type INTS). */
+    private static Proto ints(String name, int value) {
+        return new Proto().string(1, name).varint(8, value).varint(8, value).varint(20, 7);
     }
 
     /**

@@ -284,8 +284,18 @@ class OnnxTeacherTest {
         assertFalse(Files.exists(voc));
     }
 
-    /** What labelled frames record of an ONNX teacher with these settings, UNIT-normalised. */
+    /**
+     * What labelled frames record of an ONNX teacher with these settings, UNIT-normalised and
+     * stretching frames.
+     */
     static String description(Path model, String size, int classes, String output)
+            throws Exception {
+        return description(model, size, classes, "unit", output, "stretch");
+    }
+
+    /** What labelled frames record of an ONNX teacher with these settings. */
+    static String description(
+            Path model, String size, int classes, String normalise, String output, String resize)
             throws Exception {
         String sha256 =
                 HexFormat.of()
@@ -300,9 +310,13 @@ class OnnxTeacherTest {
                 + size
                 + ",classes="
                 + classes
-                + ",normalise=unit,output="
+                + ",normalise="
+                + normalise
+                + ",output="
                 + output
-                + ",minConfidence=0.50)";
+                + ",minConfidence=0.50,resize="
+                + resize
+                + ")";
     }
 
     /** Runs label on a folder of one {@link #frame()} with this model and these classes. */
@@ -337,7 +351,8 @@ class OnnxTeacherTest {
                 List.of("green", "red"),
                 0,
                 0,
-                OnnxTeacher.Normalisation.UNIT,
+                OnnxResize.STRETCH,
+                Normalisation.UNIT,
                 output,
                 confidence);
     }
@@ -345,7 +360,14 @@ class OnnxTeacherTest {
     /** The five-class model's. */
     private static OnnxTeacher.Settings five(Path model, OnnxOutput output, double confidence) {
         return new OnnxTeacher.Settings(
-                model, FIVE_NAMES, 0, 0, OnnxTeacher.Normalisation.UNIT, output, confidence);
+                model,
+                FIVE_NAMES,
+                0,
+                0,
+                OnnxResize.STRETCH,
+                Normalisation.UNIT,
+                output,
+                confidence);
     }
 
     /** At the size {@code --teacher-size WxH} gives. */
@@ -355,7 +377,8 @@ class OnnxTeacherTest {
                 List.of("green", "red"),
                 width,
                 height,
-                OnnxTeacher.Normalisation.UNIT,
+                OnnxResize.STRETCH,
+                Normalisation.UNIT,
                 OnnxOutput.AUTO,
                 0.5);
     }

@@ -20,9 +20,18 @@ public record Canvas(int classes, int height, int width, float[] logits, String 
     /**
      * Wraps logits (copied).
      *
-     * @throws IllegalArgumentException if the array length is not {@code classes*height*width}
+     * @throws IllegalArgumentException if a dimension is not positive, the logits or the model
+     *     version are null, or the array length is not {@code classes*height*width}
      */
     public Canvas {
+        if (logits == null) {
+            throw new IllegalArgumentException("a canvas needs its logits, got null");
+        }
+        if (modelVersion == null) {
+            // A seed is checked against its model by version: a canvas without one matches none.
+            throw new IllegalArgumentException(
+                    "a canvas needs the version of the model that made it, got null");
+        }
         if (classes < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException(
                     "canvas dimensions must be positive, got "

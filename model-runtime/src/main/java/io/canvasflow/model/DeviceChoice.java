@@ -41,7 +41,7 @@ public enum DeviceChoice {
      * @throws IllegalStateException if a GPU was asked for and the engine has none
      */
     public Device resolve() {
-        Engine engine = Engine.getInstance();
+        Engine engine = EngineDefaults.engine();
         return switch (this) {
             case CPU -> Device.cpu();
             case AUTO -> {
@@ -73,7 +73,7 @@ public enum DeviceChoice {
         if (this != GPU) {
             return null; // auto falls back to the CPU, and cpu needs nothing
         }
-        Engine engine = Engine.getInstance();
+        Engine engine = EngineDefaults.engine();
         if (engine.getGpuCount() > 0) {
             return null;
         }

@@ -18,7 +18,7 @@ public final class EngineWarmUp {
      * @param args none
      */
     public static void main(String[] args) {
-        Engine engine = Engine.getInstance();
+        Engine engine = EngineDefaults.engine();
         System.out.println(engine.getEngineName() + " " + engine.getVersion());
     }
 }

@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A loaded model artifact: a directory holding {@code model.json} ({@link ModelSpec}) and the DJL
@@ -41,6 +42,14 @@ import java.util.Map;
  *     SegmentationResult r = segmenter.segment(SegmentRequest.builder().setImage(img).build());
  * }
  * }</pre>
+ *
+ * <p>Network: the first load starts DJL's engine, which would ask the EC2 metadata address for
+ * telemetry; this module turns that off ({@code OPT_OUT_TRACKING=true}, see {@link EngineDefaults})
+ * unless the environment or the system properties already set it. It does not set {@code
+ * ai.djl.offline}: with it unset, DJL may download the PyTorch native library when no {@code
+ * pytorch-native-cpu} jar is on the class path. The {@code ./canvasflow} launcher runs with {@code
+ * -Dai.djl.offline=true}; an embedder that ships the native jar should set it too, before the first
+ * load, so that the engine never goes to the network.
  */
 public final class SegmentationModel implements AutoCloseable {
 
@@ -73,7 +82,10 @@ public final class SegmentationModel implements AutoCloseable {
     /**
      * Loads and validates a model directory on the CPU.
      *
+     * @param dir the model directory, holding {@code model.json}
+     * @return the loaded model; close it
      * @throws ModelLoadException with one sentence saying what is wrong, and where
+     * @throws NullPointerException if {@code dir} is null
      */
     public static SegmentationModel load(Path dir) {
         return load(dir, DeviceChoice.CPU);
@@ -82,7 +94,13 @@ public final class SegmentationModel implements AutoCloseable {
     /**
      * Loads and validates a model directory.
      *
+     * @param dir the model directory, holding {@code model.json}
+     * @param device where the model runs
+     * @return the loaded model; close it
      * @throws ModelLoadException with one sentence saying what is wrong, and where
+     * @throws IllegalStateException if {@code device} is {@link DeviceChoice#GPU} and the engine
+     *     sees no GPU (see {@link DeviceChoice#problem()})
+     * @throws NullPointerException if {@code dir} or {@code device} is null
      */
     public static SegmentationModel load(Path dir, DeviceChoice device) {
         return load(dir, device, () -> {});
@@ -93,6 +111,9 @@ public final class SegmentationModel implements AutoCloseable {
      * before they are loaded, where a test saves another model into the folder.
      */
     static SegmentationModel load(Path dir, DeviceChoice device, Runnable checked) {
+        Objects.requireNonNull(dir, "SegmentationModel.load needs a model directory, got null");
+        Objects.requireNonNull(
+                device, "SegmentationModel.load needs a DeviceChoice (AUTO, CPU or GPU), got null");
         ModelSpec spec = readSpec(dir);
         Path params = dir.resolve(spec.parameters().file());
         // One open file, checked and then loaded: a save that renames other parameters in
@@ -180,6 +201,7 @@ public final class SegmentationModel implements AutoCloseable {
 
     /** Reads and checks {@code model.json} of a model directory without loading parameters. */
     public static ModelSpec readSpec(Path dir) {
+        Objects.requireNonNull(dir, "a model directory is needed, got null");
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ModelLoadException(
                     dir
@@ -401,8 +423,17 @@ public final class SegmentationModel implements AutoCloseable {
      * Creates a freshly initialised network (Glorot-normal weights) for training.
      *
      * @param spec the description; its parameters and version are filled in by {@link #save}
+     * @param device where the model runs
+     * @return the new model; close it
+     * @throws IllegalStateException if {@code device} is {@link DeviceChoice#GPU} and the engine
+     *     sees no GPU
+     * @throws NullPointerException if {@code spec} or {@code device} is null
      */
     public static SegmentationModel initialize(ModelSpec spec, DeviceChoice device) {
+        Objects.requireNonNull(spec, "SegmentationModel.initialize needs a ModelSpec, got null");
+        Objects.requireNonNull(
+                device,
+                "SegmentationModel.initialize needs a DeviceChoice (AUTO, CPU or GPU), got null");
         SegmentationNet net =
                 SegmentationNet.create(
                         spec.network().type(), spec.architecture(), spec.numClasses());

@@ -31,19 +31,22 @@ public final class Segmenter implements AutoCloseable {
     /**
      * Segments one frame: the backbone runs once, then the requested iterations reuse its features,
      * starting from the seed canvas or from zeros. A feed-forward model runs one pass and ignores
-     * the seed (it has no canvas to refine): its result says 1 iteration, not seeded.
+     * the seed (it has no canvas to refine): its result says 1 iteration, not seeded. A request
+     * without iterations runs the default that {@link SegmentRequest.Builder#optIterations} names:
+     * the model's own from a zero canvas, {@link
+     * RecurrentSegmentationNet#DEFAULT_SEEDED_ITERATIONS} from a seed.
      *
      * @throws IncompatibleCanvasException if the seed's shape or model version does not match
+     * @throws IllegalArgumentException if the class map's logits at this model's class count are
+     *     more than one buffer holds (a smaller {@code optOutputSize} fits)
      */
     public SegmentationResult segment(SegmentRequest request) {
         long start = System.nanoTime();
         ModelSpec spec = model.spec();
         int inW = request.inputWidth() > 0 ? request.inputWidth() : spec.input().width();
         int inH = request.inputHeight() > 0 ? request.inputHeight() : spec.input().height();
-        int iterations =
-                net.iterationsRun(
-                        request.iterations() > 0 ? request.iterations() : net.defaultIterations());
         int classes = net.numClasses();
+        checkOutputSize(classes, request.outputWidth(), request.outputHeight());
         int stride = net.architecture().outputStride();
         int canvasH = (inH + stride - 1) / stride;
         int canvasW = (inW + stride - 1) / stride;
@@ -51,6 +54,11 @@ public final class Segmenter implements AutoCloseable {
         if (seed != null) {
             checkSeed(seed, classes, canvasH, canvasW, spec.version());
         }
+        int iterations =
+                net.iterationsRun(
+                        request.iterations() > 0
+                                ? request.iterations()
+                                : defaultIterations(spec, seed));
 
         BufferedImage resized = ImageTensors.resize(request.image(), inW, inH);
         float[] pixels = ImageTensors.toChw(resized, spec.input().mean(), spec.input().std());
@@ -182,6 +190,39 @@ public final class Segmenter implements AutoCloseable {
             }
         }
         return index;
+    }
+
+    /**
+     * Serve's iterations at its default settings: the model's full count ({@code iterationsTrained}
+     * in its model.json) from a zero canvas, the short seeded refinement from a seed.
+     */
+    private static int defaultIterations(ModelSpec spec, Canvas seed) {
+        return seed == null
+                ? spec.defaultFullIterations()
+                : RecurrentSegmentationNet.DEFAULT_SEEDED_ITERATIONS;
+    }
+
+    /**
+     * Refuses, before the network runs, a class map whose upsampled logits PyTorch could not hand
+     * over: {@link #classMaps} reads them through one buffer, at most {@code Integer.MAX_VALUE}
+     * bytes.
+     */
+    private static void checkOutputSize(int classes, int width, int height) {
+        long bytes = (long) classes * width * height * Float.BYTES;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "a "
+                            + width
+                            + "x"
+                            + height
+                            + " class map of this "
+                            + classes
+                            + "-class model needs "
+                            + bytes
+                            + " bytes of logits, more than the "
+                            + Integer.MAX_VALUE
+                            + " one buffer holds; give a smaller optOutputSize");
+        }
     }
 
     private static Canvas toCanvas(NDArray canvas, int classes, int h, int w, String version) {

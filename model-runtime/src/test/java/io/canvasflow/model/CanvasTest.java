@@ -52,6 +52,25 @@ class CanvasTest {
     }
 
     @Test
+    void shouldRefuseNullLogitsOrModelVersionInOneSentence() {
+        // Given a canvas without logits, and one without the version of its model
+        // When they are made
+        String noLogits =
+                assertThrows(IllegalArgumentException.class, () -> new Canvas(6, 24, 32, null, "v"))
+                        .getMessage();
+        String noVersion =
+                assertThrows(IllegalArgumentException.class, () -> Canvas.zeros(6, 24, 32, null))
+                        .getMessage();
+
+        // Then each is refused, saying what is missing
+        assertEquals(
+                java.util.List.of(
+                        "a canvas needs its logits, got null",
+                        "a canvas needs the version of the model that made it, got null"),
+                java.util.List.of(noLogits, noVersion));
+    }
+
+    @Test
     void shouldTakeArgmaxPerPixel() {
         // 2 classes, 1x3: class 1 wins at pixels 0 and 2
         Canvas canvas = new Canvas(2, 1, 3, new float[] {0f, 5f, -1f, 1f, 2f, 0f}, "v");

@@ -37,11 +37,19 @@ import org.apache.kafka.common.serialization.Serializer;
  * Publishes camera frames to the frames topic, keyed by camera id, from a user's own code:
  *
  * <pre>{@code
+ * // the frames topic must exist (see below): build() refuses a missing one
  * try (FramePublisher publisher =
  *         FramePublisher.builder().setBootstrapServers("localhost:9092").build()) {
  *     publisher.publish("cam-1", 0, Instant.now(), image, null, Map.of()).get();
  * }
  * }</pre>
+ *
+ * <p>The topic must exist before {@code build()}, which refuses a missing one in a sentence saying
+ * how to create it: {@code canvasflow broker}, like many clusters, never creates a topic on first
+ * use. The application creates the frames, masks and dead-letter topics when it starts with {@code
+ * topics.create=true} ({@code canvasflow serve --create-topics}), so start it first; or create the
+ * topic yourself, with {@link io.canvasflow.schemas.KafkaTopics#createIfAbsent} or {@code
+ * kafka-topics.sh --create}.
  *
  * <p>Images are encoded as JPEG with a chosen quality, optionally after scaling to a fixed size or
  * down into a box with their aspect ratio kept (a ground truth class map is then scaled by nearest
@@ -92,7 +100,7 @@ public final class FramePublisher implements AutoCloseable {
     private final int topicLimit;
     private final int maxRecordBytes;
 
-    private FramePublisher(Builder builder) {
+    private FramePublisher(Builder builder, int topicLimit) {
         this.topic = builder.topic;
         this.jpegQuality = builder.jpegQuality;
         this.resizeWidth = builder.resizeWidth;
@@ -103,7 +111,7 @@ public final class FramePublisher implements AutoCloseable {
         Map<String, Object> config =
                 producerConfig(builder.bootstrapServers, builder.producerProperties);
         // A transaction would commit without a frame refused here: the broker refuses it instead
-        this.topicLimit = transactional ? 0 : builder.topicLimit;
+        this.topicLimit = transactional ? 0 : topicLimit;
         try {
             // Kafka's own parsing: a value it would refuse is its ConfigException, as below
             this.maxRequestBytes = (Integer) parse(config, ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
@@ -386,7 +394,11 @@ public final class FramePublisher implements AutoCloseable {
         private int resizeWidth;
         private int resizeHeight;
         private boolean fitWithin;
-        private int topicLimit;
+
+        /** The topic's limit as set, or null to read it from the cluster. */
+        private Integer topicLimit;
+
+        private boolean checkTopic = true;
         private final Map<String, Object> producerProperties = new HashMap<>();
 
         private Builder() {}
@@ -481,12 +493,12 @@ public final class FramePublisher implements AutoCloseable {
         }
 
         /**
-         * Sets the topic's {@code max.message.bytes}, as read from the cluster: a frame whose
-         * record would be larger, or larger than the producer's {@code max.request.size}, is
-         * refused at once, as the broker would refuse it, without a request (its send fails with a
-         * {@link RecordTooLargeException}), and batches are kept within the limit. Not for a
-         * transactional publisher, whose transaction would commit without the refused frame: the
-         * broker refuses it there.
+         * Sets the topic's {@code max.message.bytes}, which {@link #build} otherwise reads from the
+         * cluster when it checks the topic: a frame whose record would be larger, or larger than
+         * the producer's {@code max.request.size}, is refused at once, as the broker would refuse
+         * it, without a request (its send fails with a {@link RecordTooLargeException}), and
+         * batches are kept within the limit. Not for a transactional publisher, whose transaction
+         * would commit without the refused frame: the broker refuses it there.
          *
          * @param maxMessageBytes the topic's limit in bytes, 0 or more; 0 leaves the check to the
          *     broker
@@ -498,13 +510,36 @@ public final class FramePublisher implements AutoCloseable {
         }
 
         /**
-         * Validates the settings, makes the producer and, with a transactional id, registers it
-         * with the cluster, which blocks up to the producer's {@code max.block.ms} (60 s unless
-         * set). On any failure the producer is closed again.
+         * Whether {@link #build} checks that the cluster answers and the topic exists (the
+         * default), as every command does before it starts. Turn it off for a topic that is created
+         * after the publisher is made, or a publisher that never sends: without the check a send to
+         * a missing topic waits for the producer's {@code max.block.ms} (60 s unless set) and fails
+         * with Kafka's TimeoutException, and the topic's limit ({@link #optTopicLimit}) is left to
+         * the broker unless set.
+         *
+         * @param check false to build without asking the cluster
+         * @return this builder
+         */
+        public Builder optCheckTopic(boolean check) {
+            this.checkTopic = check;
+            return this;
+        }
+
+        /**
+         * Validates the settings; checks that the cluster answers and the topic exists, and reads
+         * the topic's {@code max.message.bytes} unless {@link #optTopicLimit} set it, waiting up to
+         * {@link io.canvasflow.cli.options.KafkaPreflight#DEFAULT_TIMEOUT} (10 s) for the cluster,
+         * unless {@link #optCheckTopic} turned that off; makes the producer and, with a
+         * transactional id, registers it with the cluster, which blocks up to the producer's {@code
+         * max.block.ms} (60 s unless set). On any failure the producer is closed again.
          *
          * @return the publisher
-         * @throws IllegalArgumentException when a setting is missing or out of range, or Kafka
-         *     makes no producer of the producer properties or the bootstrap servers
+         * @throws IllegalArgumentException when a setting is missing or out of range; when nothing
+         *     accepts connections at the bootstrap servers, or what answers there is no Kafka
+         *     broker; when the topic does not exist, in the sentence {@code canvasflow publish}
+         *     gives: {@code topic frames does not exist at localhost:9092; start `canvasflow serve
+         *     --create-topics` (...), or create it with kafka-topics.sh --create --topic frames};
+         *     or when Kafka makes no producer of the producer properties or the bootstrap servers
          * @throws TimeoutException when a transactional publisher's cluster does not answer within
          *     {@code max.block.ms}, in one sentence naming the bootstrap servers
          * @throws KafkaException when the cluster refuses the transactional id otherwise (not
@@ -531,12 +566,24 @@ public final class FramePublisher implements AutoCloseable {
                                 + "x"
                                 + resizeHeight);
             }
-            if (topicLimit < 0) {
+            if (topicLimit != null && topicLimit < 0) {
                 throw new IllegalArgumentException(
                         "expected a topic limit (max.message.bytes) of 0 or more but found "
                                 + topicLimit);
             }
-            return new FramePublisher(this);
+            int limit = topicLimit == null ? 0 : topicLimit;
+            if (checkTopic) {
+                // before the producer, whose network thread would log a WARN line a second
+                int read =
+                        TopicCheck.require(
+                                producerConfig(bootstrapServers, producerProperties),
+                                topic.name(),
+                                topicLimit == null
+                                        && !producerProperties.containsKey(
+                                                ProducerConfig.TRANSACTIONAL_ID_CONFIG));
+                limit = topicLimit == null ? read : limit;
+            }
+            return new FramePublisher(this, limit);
         }
     }
 }

@@ -4,22 +4,17 @@ import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.CameraIds;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
-import io.canvasflow.cli.options.KafkaPreflight;
-import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,8 +45,6 @@ import picocli.CommandLine.ParameterException;
                     + " second are sent, the others dropped."
         })
 public final class PublishCommand extends BaseCommand {
-
-    private static final Logger LOG = LoggerFactory.getLogger(PublishCommand.class);
 
     /** How long Kafka gets to take a live camera's frame, in ms. */
     static final int LIVE_DELIVERY_MS = 15_000;
@@ -199,22 +192,11 @@ public final class PublishCommand extends BaseCommand {
             for (Map.Entry<String, String> camera : cameras().entrySet()) {
                 sources.put(camera.getKey(), open(camera.getKey(), camera.getValue()));
             }
-            String problem =
-                    KafkaOptions.preflight(
-                            bootstrapServers(),
-                            producer,
-                            List.of(topicName()),
-                            "start `canvasflow serve --create-topics` (it creates the frames,"
-                                    + " masks and dead-letter topics), or create it with"
-                                    + " kafka-topics.sh --create --topic "
-                                    + topicName());
-            if (problem != null) {
-                throw usage(problem);
-            }
             if (sources.values().stream().anyMatch(FrameSource::isLive)) {
                 producer = forLiveCameras(producer);
             }
-            FramePublisher publisher = publisher(size, producer, topicLimit(producer));
+            // the builder checks the cluster and the topic, and reads the topic's limit
+            FramePublisher publisher = publisher(size, producer);
             try {
                 PublishJob.Builder job =
                         PublishJob.builder()
@@ -378,36 +360,13 @@ public final class PublishCommand extends BaseCommand {
         return producer;
     }
 
-    /**
-     * The frames topic's {@code max.message.bytes}, 0 where it cannot be read (no DescribeConfigs
-     * right): then the broker refuses a frame too large, after the producer has split and retried
-     * its batch.
-     */
-    private int topicLimit(Map<String, String> producer) {
-        Map<String, Object> client = new HashMap<>(producer);
-        client.put("bootstrap.servers", bootstrapServers());
-        Integer limit =
-                KafkaTopics.maxMessageBytes(
-                                client,
-                                List.of(topicName()),
-                                KafkaPreflight.DEFAULT_TIMEOUT,
-                                problem ->
-                                        LOG.warn(
-                                                "{}; a frame too large for it is refused by the"
-                                                        + " broker instead",
-                                                problem))
-                        .get(topicName());
-        return limit == null ? 0 : limit;
-    }
-
-    private FramePublisher publisher(int[] size, Map<String, String> producer, int topicLimit) {
+    private FramePublisher publisher(int[] size, Map<String, String> producer) {
         Topic<String, Frame> frames = topic == null ? Topics.FRAMES : Topics.FRAMES.withName(topic);
         FramePublisher.Builder builder =
                 FramePublisher.builder()
                         .setBootstrapServers(bootstrapServers())
                         .optTopic(frames)
                         .optJpegQuality(jpegQuality / 100f)
-                        .optTopicLimit(topicLimit)
                         .optProducerProperties(producer);
         if (size != null) {
             builder.optResize(size[0], size[1]);
@@ -415,7 +374,8 @@ public final class PublishCommand extends BaseCommand {
         try {
             return builder.build();
         } catch (IllegalArgumentException e) {
-            // a producer property or address Kafka refuses, in the builder's one sentence
+            // no broker, a missing topic, or a producer property or address Kafka refuses, in the
+            // builder's one sentence
             throw usage(e.getMessage(), e);
         }
     }

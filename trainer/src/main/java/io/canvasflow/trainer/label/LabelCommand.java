@@ -419,6 +419,8 @@ public final class LabelCommand implements Callable<Integer> {
                             .optProducerProperties(commandConfig.properties())
                             .optTopic(Topics.FRAMES_LABELLED.withName(toTopic()))
                             .optTransactionalId(transactionalId(toTopic(), cameraId))
+                            // ensureTopic makes it next, unlike publish's frames topic
+                            .optCheckTopic(false)
                             .build();
         } catch (KafkaException e) {
             throw new IllegalArgumentException(KafkaClientFailure.describe(e), e);

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -54,6 +53,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State: {@code canvas-store} ({@link StoreNames#CANVAS_STORE}), camera id to {@code
  * CanvasState} (the last canvas as float16 logits), RocksDB with a compacted changelog.
+ *
+ * <p>Operations: an HTTP server without authentication serves {@code /metrics}, {@code /health},
+ * {@code /health/live} and {@code /cameras} (which names the cameras) on port {@value
+ * CanvasFlowConfig#HTTP_PORT} of {@value CanvasFlowConfig#HTTP_HOST}, every interface by default,
+ * as Kubernetes' probes and Prometheus need; a program that embeds the application sets {@code
+ * http.host=127.0.0.1} to keep it to this host.
  */
 public final class CanvasFlowApp implements AutoCloseable {
 
@@ -84,7 +89,7 @@ public final class CanvasFlowApp implements AutoCloseable {
     private CanvasFlowApp(CanvasFlowConfig config, FollowedModels models) {
         this.config = config;
         this.models = models;
-        this.staticMember = isStaticMember(config);
+        this.staticMember = StaticMembership.staysInGroup(config);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().meterFilter(new PerPartitionMeters());
         new JvmMemoryMetrics().bindTo(registry);
@@ -147,6 +152,7 @@ public final class CanvasFlowApp implements AutoCloseable {
         try {
             this.http =
                     new OpsHttpServer(
+                            config.httpHost(),
                             config.httpPort(),
                             () -> {
                                 metrics.forgetIdleCameras();
@@ -213,14 +219,16 @@ public final class CanvasFlowApp implements AutoCloseable {
 
     /**
      * Creates the topics if asked to, reads the model registry (when {@code models.follow} is on),
-     * loads the model directory and the assigned models, and starts.
+     * loads the model directory and the assigned models, and starts; as {@link
+     * #start(CanvasFlowConfig, ModelSource)} with no model.
      *
      * @param config the settings
      * @return the running application; close it to stop
      * @throws io.canvasflow.model.ModelLoadException with one sentence when the model is bad or
      *     there is none
      * @throws IllegalArgumentException when no bootstrap servers are set
-     * @throws IllegalStateException when topics cannot be created or the GPU is missing
+     * @throws IllegalStateException with one sentence when a check of this host or of the cluster
+     *     fails, or topics cannot be created
      */
     public static CanvasFlowApp start(CanvasFlowConfig config) {
         return start(config, null);
@@ -233,9 +241,28 @@ public final class CanvasFlowApp implements AutoCloseable {
      * and a pending-frames changelog made with a lower limit than the frames' is raised ({@link
      * ChangelogRoom}).
      *
+     * <p>Before it loads a model, creates a topic or starts a Kafka client, it checks what serve
+     * checks: that the HTTP server can listen at {@value CanvasFlowConfig#HTTP_HOST} and {@value
+     * CanvasFlowConfig#HTTP_PORT}, that the state and models cache folders can be written, that no
+     * other instance holds the state folder, and that the engine has the GPU that {@value
+     * CanvasFlowConfig#MODEL_DEVICE} may ask for; a refusal there leaves nothing made.
+     *
+     * <p>Once those pass it sets, for the whole JVM and unless already set, DJL's system properties
+     * {@value EngineThreads#INTRA_OP} and {@value EngineThreads#INTER_OP} ({@link
+     * EngineThreads#limit}), which PyTorch reads once, when its engine starts: a model passed in
+     * started the engine already, so call {@code EngineThreads.limit(numStreamThreads,
+     * Runtime.getRuntime().availableProcessors())} before loading it, or the engine keeps the
+     * counts it started with (PyTorch's default: a thread per core), as the log then warns.
+     *
      * @param settings the settings
      * @param model the model, or null to load {@code model.dir}
      * @return the running application
+     * @throws io.canvasflow.model.ModelLoadException with one sentence when the model is bad or
+     *     there is none
+     * @throws IllegalArgumentException when no bootstrap servers are set
+     * @throws IllegalStateException with one sentence when a check of this host or of the cluster
+     *     fails (a port in use, a state folder another instance holds, a broker that does not
+     *     answer, a missing topic), or topics cannot be created
      */
     public static CanvasFlowApp start(CanvasFlowConfig settings, ModelSource model) {
         List<String> created = new ArrayList<>();
@@ -251,14 +278,12 @@ public final class CanvasFlowApp implements AutoCloseable {
             CanvasFlowConfig settings, ModelSource model, List<String> created) {
         requireBootstrap(settings);
         CanvasFlowConfig config = settings;
-        int intraOp =
-                EngineThreads.limit(
-                        config.numStreamThreads(), Runtime.getRuntime().availableProcessors());
-        LOG.info(
-                "PyTorch runs {} intra-op thread(s) per inference, {} stream thread(s)",
-                intraOp,
-                config.numStreamThreads());
+        String problem = HostChecks.problem(config);
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
         ModelSource fallback = model != null ? model : FollowedModels.loadFallback(config);
+        EngineThreadsInEffect.say(HostChecks.engineThreads(config), config.numStreamThreads());
         try {
             preflight(config);
             if (config.topicsCreate()) {
@@ -465,27 +490,6 @@ public final class CanvasFlowApp implements AutoCloseable {
     public static List<String> createTopics(CanvasFlowConfig config) {
         requireBootstrap(config);
         return ServeTopics.create(config);
-    }
-
-    /**
-     * Whether a stop should keep this instance in the group: when the user named its membership (a
-     * {@code group.instance.id}, or an {@code instance.id} other than auto and none), as a
-     * Kubernetes pod that comes back under its name does. With {@code instance.id=auto} a stop
-     * still leaves the group, so its partitions move at once; only a crash waits for the session
-     * timeout, and a crashed instance that restarts takes them back under its id at once.
-     */
-    private static boolean isStaticMember(CanvasFlowConfig config) {
-        return isStaticMember(config.kafkaProperties())
-                || StaticMembership.named(config.settings().get(CanvasFlowConfig.INSTANCE_ID));
-    }
-
-    /** Whether Kafka properties set a static group membership id themselves. */
-    static boolean isStaticMember(Map<String, String> kafka) {
-        return kafka.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
-                || kafka.containsKey(
-                        StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
-                || kafka.containsKey(
-                        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
     }
 
     private static void requireBootstrap(CanvasFlowConfig config) {

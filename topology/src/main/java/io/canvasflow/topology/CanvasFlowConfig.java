@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -40,7 +39,13 @@ public final class CanvasFlowConfig {
     /** Kafka Streams application id: consumer group, internal topic and state prefix. */
     public static final String APPLICATION_ID = "application.id";
 
-    /** Directory of the model artifact; blank for none (models from the models topic). */
+    /**
+     * Directory of the model artifact; blank for none (models from the models topic). Default:
+     * {@code models/rnn} under the CanvasFlow home ({@code canvasflow.home} or {@code
+     * CANVASFLOW_HOME}, set by the launcher), which the Maven artifacts do not ship: a program that
+     * embeds CanvasFlow sets it, or passes a model to {@link CanvasFlowApp#start(CanvasFlowConfig,
+     * ModelSource)}.
+     */
     public static final String MODEL_DIR = "model.dir";
 
     /** Where the model runs: {@code auto | cpu | gpu}. */
@@ -155,6 +160,9 @@ public final class CanvasFlowConfig {
     /** Port of the {@code /metrics} and {@code /health} HTTP endpoints; 0 picks a free port. */
     public static final String HTTP_PORT = "http.port";
 
+    /** Address those endpoints listen on: {@code 0.0.0.0} for every interface. */
+    public static final String HTTP_HOST = "http.host";
+
     /** Prefix of Kafka properties passed through with the prefix removed. */
     public static final String KAFKA_PREFIX = "kafka.";
 
@@ -170,7 +178,6 @@ public final class CanvasFlowConfig {
     private final Map<String, String> origins;
     private final Path modelDir;
     private final DeviceChoice modelDevice;
-    private final MaskSize maskSize;
     private final OptionalInt fullIterations;
     private final ProcessingMode processingMode;
     private final Path modelsCacheDir;
@@ -184,7 +191,6 @@ public final class CanvasFlowConfig {
         String dir = string(MODEL_DIR);
         modelDir = dir.isEmpty() ? null : Path.of(dir);
         modelDevice = DeviceChoice.parse(string(MODEL_DEVICE));
-        maskSize = MaskSize.parse(string(MASK_SIZE));
         String full = string(CANVAS_FULL_ITERATIONS);
         fullIterations =
                 full.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(full));
@@ -447,24 +453,6 @@ public final class CanvasFlowConfig {
         return modelsCacheDir;
     }
 
-    /**
-     * {@value #MASK_SIZE} for a frame and a model.
-     *
-     * @return width and height of the class map
-     */
-    public int[] maskSize(int frameWidth, int frameHeight, int modelWidth, int modelHeight) {
-        return maskSize.of(frameWidth, frameHeight, modelWidth, modelHeight);
-    }
-
-    /**
-     * {@value #INSTANCE_ID}, resolved.
-     *
-     * @return the static membership id, or empty for dynamic membership
-     */
-    public Optional<String> staticInstanceId() {
-        return StaticMembership.instanceId(string(INSTANCE_ID), stateDir());
-    }
-
     /** {@value #LAG_WARN_MS}. */
     public long lagWarnMs() {
         return (Long) values.get(LAG_WARN_MS);
@@ -583,6 +571,11 @@ public final class CanvasFlowConfig {
     /** {@value #HTTP_PORT}. */
     public int httpPort() {
         return (Integer) values.get(HTTP_PORT);
+    }
+
+    /** {@value #HTTP_HOST}. */
+    public String httpHost() {
+        return string(HTTP_HOST);
     }
 
     private String string(String key) {

@@ -180,8 +180,10 @@ public final class CanvasFlowTopology {
                 20);
         props.putAll(user);
         String instance = StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        if (!CanvasFlowApp.isStaticMember(config.kafkaProperties())) {
-            config.staticInstanceId().ifPresent(id -> props.put(instance, id));
+        if (!StaticMembership.setByKafka(config.kafkaProperties())) {
+            StaticMembership.instanceId(
+                            config.settings().get(CanvasFlowConfig.INSTANCE_ID), config.stateDir())
+                    .ifPresent(id -> props.put(instance, id));
         }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         if (!config.bootstrapServers().isBlank()) {

@@ -74,6 +74,7 @@ public final class CanvasSegmenter {
     private final Map<String, MaskEncoder> encoders = new HashMap<>();
     private final LongSupplier clock;
     private final CanvasFlowConfig config;
+    private final MaskSize maskSize;
 
     /**
      * Creates the frame core of one processor (or one benchmark).
@@ -99,6 +100,7 @@ public final class CanvasSegmenter {
         this.models = models;
         this.clock = clock;
         this.config = config;
+        this.maskSize = MaskSize.of(config);
     }
 
     /**
@@ -251,7 +253,7 @@ public final class CanvasSegmenter {
     private SegmentationResult run(
             ModelSource model, Frame frame, BufferedImage image, Canvas seed, int iterations) {
         int[] size =
-                config.maskSize(
+                maskSize.of(
                         frame.getWidth(),
                         frame.getHeight(),
                         model.spec().input().width(),

@@ -272,6 +272,7 @@ final class FollowedModels implements AutoCloseable {
             } catch (ModelLoadException e) {
                 return new ModelLoadException(
                         e.getMessage()
+                                + (config.modelDirIsDefault() ? defaultModelDir(config) : "")
                                 + "; or publish a model and assign it to every camera with"
                                 + " `canvasflow models assign --default --model VERSION`",
                         e);
@@ -295,6 +296,23 @@ final class FollowedModels implements AutoCloseable {
                                         + " `canvasflow models assign --default --model VERSION`,"
                                         + " or pass --model DIR"
                                 : " is not followed (models.follow=false); pass --model DIR"));
+    }
+
+    /**
+     * Where the default model directory is looked for: a program that embeds CanvasFlow runs
+     * without the launcher, which names the CanvasFlow home, and its Maven artifacts ship no model.
+     */
+    private static String defaultModelDir(CanvasFlowConfig config) {
+        return "; "
+                + config.modelDir()
+                + " is "
+                + CanvasFlowConfig.MODEL_DIR
+                + "'s default, looked for under the CanvasFlow home (the system property"
+                + " canvasflow.home or CANVASFLOW_HOME, which the ./canvasflow launcher sets)"
+                + (config.modelDir().isAbsolute() ? "" : ", else under the working directory")
+                + ": set "
+                + CanvasFlowConfig.MODEL_DIR
+                + " to a model's directory";
     }
 
     static ModelRegistryClient.RegistryTopics registryTopics(CanvasFlowConfig config) {

@@ -42,6 +42,16 @@ record MaskSize(int width, int height) {
     }
 
     /**
+     * The setting as a configuration has it (checked when the configuration was built).
+     *
+     * @param config the settings
+     * @return the size
+     */
+    static MaskSize of(CanvasFlowConfig config) {
+        return parse(config.settings().get(CanvasFlowConfig.MASK_SIZE).trim());
+    }
+
+    /**
      * The class map size for a frame and a model.
      *
      * @return width and height

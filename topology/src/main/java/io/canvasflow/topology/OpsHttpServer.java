@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * Streams state and, when down, why; 200 when {@link Health} says UP, else 503), {@code GET
  * /health/live} (the same for {@link Health#liveness}: what a restart may mend, for liveness
  * probes) and {@code GET /cameras} (JSON: the partitions this instance owns and the cameras it
- * segments there) on the JDK's HTTP server.
+ * segments there) on the JDK's HTTP server, at {@value CanvasFlowConfig#HTTP_HOST} (every interface
+ * by default) and {@value CanvasFlowConfig#HTTP_PORT}, without authentication.
  */
 final class OpsHttpServer implements AutoCloseable {
 
@@ -29,46 +30,83 @@ final class OpsHttpServer implements AutoCloseable {
     private static final Gson JSON =
             new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
+    /**
+     * The default of {@value CanvasFlowConfig#HTTP_HOST}: every interface. It and {@code ::} bind
+     * the JVM's wildcard address, which takes IPv4 and IPv6 alike (a literal 0.0.0.0 would take
+     * IPv4 only).
+     */
+    static final String EVERY_INTERFACE = "0.0.0.0";
+
     private final HttpServer server;
 
     /**
-     * Why this process cannot listen on {@code port}, checked before serve starts anything, or null
-     * when it can (always for 0, any free port). Another process may still take the port before
-     * serve listens; the constructor then says the same.
+     * Why this process cannot listen on {@code host} and {@code port}, checked before serve or
+     * {@link CanvasFlowApp#start} starts anything, or null when it can (always for port 0, any free
+     * port, on every interface). Another process may still take the port before the server listens;
+     * the constructor then says the same.
      */
-    static String portProblem(int port) {
-        if (port == 0) {
+    static String listenProblem(String host, int port) {
+        InetSocketAddress address = address(host, port);
+        if (address.isUnresolved()) {
+            return "cannot listen for /metrics and /health on "
+                    + host.trim()
+                    + " ("
+                    + CanvasFlowConfig.HTTP_HOST
+                    + "): no such address; give an address of this host, 127.0.0.1 for this host"
+                    + " only or "
+                    + EVERY_INTERFACE
+                    + " for every interface";
+        }
+        if (port == 0 && address.getAddress().isAnyLocalAddress()) {
             return null;
         }
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(port));
+            probe.bind(address);
             return null;
         } catch (IOException e) {
-            return portProblem(port, e);
+            return listenProblem(host, port, e);
         }
     }
 
-    private static String portProblem(int port, IOException e) {
-        return "cannot listen for /metrics and /health on port "
+    /** Where the server listens: the wildcard address for every interface, else {@code host}. */
+    private static InetSocketAddress address(String host, int port) {
+        String trimmed = host.trim();
+        return trimmed.equals(EVERY_INTERFACE) || trimmed.equals("::")
+                ? new InetSocketAddress(port)
+                : new InetSocketAddress(trimmed, port);
+    }
+
+    private static String listenProblem(String host, int port, IOException e) {
+        boolean everywhere = address(host, port).getAddress().isAnyLocalAddress();
+        return "cannot listen for /metrics and /health on "
+                + (everywhere ? "" : host.trim() + " ")
+                + "port "
                 + port
                 + " ("
+                + (everywhere ? "" : CanvasFlowConfig.HTTP_HOST + ", ")
                 + CanvasFlowConfig.HTTP_PORT
                 + ", --http-port): "
                 + e.getMessage()
-                + "; choose another port, or 0 for any free one";
+                + "; choose another port, or 0 for any free one"
+                + (everywhere ? "" : ", or an " + CanvasFlowConfig.HTTP_HOST + " of this host");
     }
 
     OpsHttpServer(
+            String host,
             int port,
             Supplier<String> metrics,
             Supplier<Health.Status> health,
             Supplier<Health.Status> liveness,
             Supplier<String> cameras) {
+        InetSocketAddress address = address(host, port);
+        if (address.isUnresolved()) {
+            throw new IllegalStateException(listenProblem(host, port));
+        }
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(address, 0);
         } catch (IOException e) {
-            throw new IllegalStateException(portProblem(port, e), e);
+            throw new IllegalStateException(listenProblem(host, port, e), e);
         }
         server.createContext(
                 "/metrics",

@@ -2,7 +2,6 @@ package io.canvasflow.topology;
 
 import io.canvasflow.cli.options.CommandFailures;
 import io.canvasflow.cli.options.ConfigOptions;
-import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
 import io.canvasflow.cli.options.ModelOptions;
 import io.canvasflow.model.DeviceChoice;
@@ -10,7 +9,6 @@ import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,27 +163,14 @@ public final class ServeCommand implements Callable<Integer> {
         // only, so NetworkClient's other WARNs go too; the README lists them. Set before the
         // first client, since a logger takes its level when it is made.
         quiet(ClusterWatch.NETWORK_CLIENT, "error");
-        // What serve writes to and where its models run, before it creates a topic or loads a
-        // model: a folder it may not write in, or a GPU the engine does not see, was found when
-        // a model from Kafka would not unpack or load, and blamed on the model.
-        for (String problem :
-                new String[] {
-                    OpsHttpServer.portProblem(config.httpPort()),
-                    FileConverters.folderProblem(
-                            Path.of(config.stateDir()), CanvasFlowConfig.STATE_DIR),
-                    // Kafka Streams would log an ERROR before its refusal, after the model loaded
-                    StateFolderLock.problem(config),
-                    FileConverters.folderProblem(
-                            config.modelsCacheDir(), CanvasFlowConfig.MODELS_CACHE_DIR),
-                    // Once, before any Kafka client: found at each model's load instead, a model
-                    // from Kafka was reported refused and serve waited models.wait.ms for another
-                    config.modelDevice().problem()
-                }) {
-            if (problem != null) {
-                err.println("canvasflow serve: " + problem);
-                err.flush();
-                return 2;
-            }
+        // What serve writes to, where it listens and where its models run, as
+        // CanvasFlowApp.start checks them first: asked here too so that they come before
+        // model.json's check below
+        String problem = HostChecks.problem(config);
+        if (problem != null) {
+            err.println("canvasflow serve: " + problem);
+            err.flush();
+            return 2;
         }
         CanvasFlowApp app;
         try {

@@ -178,8 +178,11 @@ final class SettingDefinitions {
                         DefaultModels.dir(DefaultModels.RNN).toString(),
                         Importance.HIGH,
                         "Directory of the model artifact (model.json and parameters); by default"
-                                + " the shipped models/rnn under the CanvasFlow home, else under the"
-                                + " working directory. Blank for none: every camera's model then"
+                                + " the shipped models/rnn under the CanvasFlow home (the system"
+                                + " property canvasflow.home or CANVASFLOW_HOME, which the launchers"
+                                + " set), else under the working directory;"
+                                + " the Maven artifacts ship no model, so a program that embeds"
+                                + " CanvasFlow sets it. Blank for none: every camera's model then"
                                 + " comes from the models topic.")
                 .define(
                         MODEL_DEVICE,
@@ -495,7 +498,18 @@ final class SettingDefinitions {
                                 v -> (int) v >= 0 && (int) v <= 65535),
                         Importance.LOW,
                         "Port of the /metrics, /health and /cameras HTTP endpoints; 0 picks a"
-                                + " free port.");
+                                + " free port.")
+                .define(
+                        HTTP_HOST,
+                        Type.STRING,
+                        OpsHttpServer.EVERY_INTERFACE,
+                        nonBlank,
+                        Importance.LOW,
+                        "Address the /metrics, /health and /cameras HTTP endpoints listen on,"
+                                + " without authentication: 0.0.0.0 (or ::) for every interface,"
+                                + " IPv4 and IPv6, as a Kubernetes probe or Prometheus needs;"
+                                + " 127.0.0.1 for this host only, as a program that embeds"
+                                + " CanvasFlow may want.");
     }
 
     private static boolean isDevice(String value) {

@@ -68,6 +68,7 @@ class CanvasFlowConfigTest {
         expected.put("num.standby.replicas", "0");
         expected.put("processing.guarantee", "exactly_once_v2");
         expected.put("http.port", "8080");
+        expected.put("http.host", "0.0.0.0");
         assertEquals(expected, config.settings());
         assertEquals(
                 Path.of("models", "rnn"),

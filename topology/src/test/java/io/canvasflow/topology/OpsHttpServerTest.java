@@ -41,6 +41,7 @@ class OpsHttpServerTest {
                 new AtomicReference<>(Optional.empty());
         try (OpsHttpServer server =
                 new OpsHttpServer(
+                        OpsHttpServer.EVERY_INTERFACE,
                         0,
                         () -> "canvasflow_up 1\n",
                         () -> health.status(state.get(), modelsStopped.get(), failing.get()),
@@ -122,7 +123,9 @@ class OpsHttpServerTest {
     void shouldSayAPortInUseBeforeServeStartsAnything() throws Exception {
         // Given a port something else listens on
         try (ServerSocket taken = new ServerSocket(0)) {
-            String problem = OpsHttpServer.portProblem(taken.getLocalPort());
+            String problem =
+                    OpsHttpServer.listenProblem(
+                            OpsHttpServer.EVERY_INTERFACE, taken.getLocalPort());
 
             // Then serve says so in one sentence naming the setting and what to do
             assertTrue(
@@ -133,6 +136,45 @@ class OpsHttpServerTest {
                             && problem.endsWith("; choose another port, or 0 for any free one"),
                     problem);
         }
-        assertNull(OpsHttpServer.portProblem(0));
+        assertNull(OpsHttpServer.listenProblem(OpsHttpServer.EVERY_INTERFACE, 0));
+    }
+
+    @Test
+    void shouldListenOnTheAddressHttpHostNamesOnly() throws Exception {
+        // Given the server on http.host=127.0.0.1, as a program that embeds CanvasFlow may want
+        try (OpsHttpServer server =
+                new OpsHttpServer(
+                        "127.0.0.1",
+                        0,
+                        () -> "canvasflow_up 1\n",
+                        () -> null,
+                        () -> null,
+                        () -> "{}")) {
+            // Then it listens there, and a port taken on that address is said with the address
+            assertEquals(List.of(200, "canvasflow_up 1\n"), get(server.port(), "/metrics"));
+            String problem = OpsHttpServer.listenProblem("127.0.0.1", server.port());
+            assertTrue(
+                    problem.startsWith(
+                                    "cannot listen for /metrics and /health on 127.0.0.1 port "
+                                            + server.port()
+                                            + " (http.host, http.port, --http-port): ")
+                            && problem.endsWith(
+                                    "; choose another port, or 0 for any free one, or an"
+                                            + " http.host of this host"),
+                    problem);
+        }
+    }
+
+    @Test
+    void shouldSayAnHttpHostThatNamesNoAddress() {
+        // When http.host names no address
+        String problem = OpsHttpServer.listenProblem("no-such-host.invalid", 0);
+
+        // Then the sentence names the setting and what to give instead
+        assertEquals(
+                "cannot listen for /metrics and /health on no-such-host.invalid (http.host): no"
+                        + " such address; give an address of this host, 127.0.0.1 for this host"
+                        + " only or 0.0.0.0 for every interface",
+                problem);
     }
 }

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * thread's, creating it on first use. Segmenters of threads that have died (a stream thread
  * replaced after an error) are closed when the next one is created; all are closed by {@link
  * #close()}, after Kafka Streams has stopped.
+ *
+ * <p>The first model loaded in a JVM starts the PyTorch engine, which fixes its thread counts then:
+ * a program that loads one to pass to {@link CanvasFlowApp#start(CanvasFlowConfig, ModelSource)}
+ * calls {@link io.canvasflow.model.EngineThreads#limit} before, with the stream threads it will
+ * run.
  */
 public final class ModelSource implements AutoCloseable {
 

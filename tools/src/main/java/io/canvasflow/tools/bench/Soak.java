@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * A long run: publishes N frames of synthetic cameras through the topology on the broker it is
@@ -83,7 +84,8 @@ public final class Soak {
      * @param throughput frames, masks and rate
      * @param warmUpFrames frames before the warm-up checkpoint
      * @param samples the periodic samples
-     * @param warm the checkpoint after warm-up
+     * @param warm the checkpoint after warm-up, null when the run did not reach it (then there is
+     *     no drift to report)
      * @param end the checkpoint at the end
      */
     public record Result(
@@ -94,14 +96,20 @@ public final class Soak {
             Checkpoint warm,
             Checkpoint end) {
 
-        /** RSS at the end against RSS after warm-up, in percent. */
+        /** RSS at the end against RSS after warm-up, in percent; NaN without a warm-up. */
         public double rssDriftPercent() {
-            return percent(warm.sample().rssBytes(), end.sample().rssBytes());
+            return warm == null
+                    ? Double.NaN
+                    : percent(warm.sample().rssBytes(), end.sample().rssBytes());
         }
 
-        /** Heap after a full GC at the end against after warm-up, in percent. */
+        /**
+         * Heap after a full GC at the end against after warm-up, in percent; NaN without a warm-up.
+         */
         public double heapDriftPercent() {
-            return percent(warm.sample().heapUsedBytes(), end.sample().heapUsedBytes());
+            return warm == null
+                    ? Double.NaN
+                    : percent(warm.sample().heapUsedBytes(), end.sample().heapUsedBytes());
         }
 
         /**
@@ -123,9 +131,13 @@ public final class Soak {
         /**
          * RSS growth per 10,000 frames after warm-up, least squares over the samples.
          *
-         * @return MB (10^6 bytes) per 10,000 frames, NaN with fewer than two samples
+         * @return MB (10^6 bytes) per 10,000 frames, NaN with fewer than two samples or without a
+         *     warm-up
          */
         public double rssSlopeMbPer10kFrames() {
+            if (warm == null) {
+                return Double.NaN;
+            }
             List<Sample> after =
                     samples.stream()
                             .filter(s -> s.frames() >= warmUpFrames && s.rssBytes() > 0)
@@ -276,6 +288,8 @@ public final class Soak {
      * @param progress where to print a line per sample, or null
      * @return the figures
      * @throws InterruptedException when interrupted
+     * @throws TopologyStoppedException when its Kafka Streams stopped before every frame was
+     *     segmented
      */
     public static Result run(
             CanvasFlowConfig config,
@@ -349,22 +363,25 @@ public final class Soak {
                 boolean warmed =
                         run.collector()
                                 .await(
-                                        () ->
-                                                run.collector().masks() >= s.warmUpFrames()
-                                                        || feederFailure.get() != null,
+                                        until(run, s.warmUpFrames(), feederFailure),
                                         s.pacing().idle());
+                checkRunning(run, s.frames());
                 check(feederFailure);
+                // no checkpoint "after warm-up" where the run did not get there: its figures would
+                // read as a drift measured over the soak
                 Checkpoint warm =
-                        new Checkpoint("warm-up", checkpoint(start, run.collector().masks()));
+                        warmed
+                                ? new Checkpoint(
+                                        "warm-up", checkpoint(start, run.collector().masks()))
+                                : null;
                 boolean complete =
                         warmed
                                 && run.collector()
                                         .await(
-                                                () ->
-                                                        run.collector().masks() >= s.frames()
-                                                                || feederFailure.get() != null,
+                                                until(run, s.frames(), feederFailure),
                                                 s.pacing().idle());
                 double seconds = (System.nanoTime() - start) / 1e9;
+                checkRunning(run, s.frames());
                 check(feederFailure);
                 long masks = run.collector().masks();
                 Checkpoint end = new Checkpoint("end", checkpoint(start, masks));
@@ -498,6 +515,34 @@ public final class Soak {
         return sample(start, frames);
     }
 
+    /** Until {@code masks} masks came, the feeder failed or Kafka Streams stopped. */
+    private static BooleanSupplier until(
+            StreamsRun run, long masks, AtomicReference<RuntimeException> feederFailure) {
+        return () ->
+                run.collector().masks() >= masks
+                        || feederFailure.get() != null
+                        || run.stopped().isPresent();
+    }
+
+    /**
+     * Ends the soak where its Kafka Streams stopped before every frame was segmented: no more masks
+     * would come, and the samples until the idle timeout would measure an idle process.
+     */
+    private static void checkRunning(StreamsRun run, long frames) {
+        Optional<String> stopped = run.stopped();
+        long masks = run.collector().masks();
+        if (stopped.isPresent() && masks < frames) {
+            throw new TopologyStoppedException(
+                    stopped.get()
+                            + ", with "
+                            + masks
+                            + " of "
+                            + frames
+                            + " frames segmented, so the soak has no figures"
+                            + run.app().failure().map(f -> ": " + f).orElse("; its log says why"));
+        }
+    }
+
     private static void check(AtomicReference<RuntimeException> failure) {
         if (failure.get() != null) {
             throw failure.get();
@@ -517,81 +562,5 @@ public final class Soak {
     /** Bytes in MB of 10^6, as the other benchmarks' and capacity's; NaN when unknown. */
     static double mb(long bytes) {
         return bytes < 0 ? Double.NaN : bytes / Stats.MB;
-    }
-
-    /** A readable table: a dozen evenly spaced samples, the checkpoints and the drifts. */
-    public static String table(Result r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "soak: %d frames of %d camera(s) (%d masks%s), %d stream thread(s), %.0f s,"
-                                + " %.1f frames/s; broker %s; model %s%n%n",
-                        r.throughput().frames(),
-                        r.setup().cameras(),
-                        r.throughput().masks(),
-                        r.throughput().complete() ? "" : ", INCOMPLETE",
-                        r.setup().streamThreads(),
-                        r.throughput().seconds(),
-                        r.throughput().fps(),
-                        r.setup().broker(),
-                        r.setup().model()));
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "%-10s %9s %9s %12s %10s %9s %6s%n",
-                        "",
-                        "seconds",
-                        "frames",
-                        "heap MB",
-                        "RSS MB",
-                        "NDArrays",
-                        "load"));
-        List<Sample> shown = evenly(r.samples(), 12);
-        for (Sample x : shown) {
-            sb.append(row("sample", x));
-        }
-        sb.append(row("warm-up*", r.warm().sample()));
-        sb.append(row("end*", r.end().sample()));
-        sb.append("  (* after a full GC, the resident set settled; MB: 10^6 bytes)\n\n");
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "RSS drift, end vs after warm-up (%d frames): %+.2f %%   (bar: within 5 %%)%n",
-                        r.warmUpFrames(),
-                        r.rssDriftPercent()));
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "RSS slope after warm-up: %+.2f MB per 10,000 frames%n",
-                        r.rssSlopeMbPer10kFrames()));
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "heap after GC drift: %+.2f %%%n"
-                                + "live NDArrays: %d before the first frame, %d after the last"
-                                + " (drift %+d), at most %d in between%n",
-                        r.heapDriftPercent(),
-                        r.samples().isEmpty() ? -1 : r.samples().get(0).ndArrays(),
-                        r.end().sample().ndArrays(),
-                        r.ndArrayDrift(),
-                        r.ndArraysMax()));
-        return sb.toString();
-    }
-
-    private static String row(String name, Sample x) {
-        return String.format(Locale.ROOT, "%-10s ", name)
-                + String.format(Locale.ROOT, "%9.1f %9d %12.1f %10.1f %9d %6.1f%n", x.columns());
-    }
-
-    private static List<Sample> evenly(List<Sample> all, int count) {
-        if (all.size() <= count) {
-            return all;
-        }
-        List<Sample> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            out.add(all.get((int) Math.round(i * (all.size() - 1) / (double) (count - 1))));
-        }
-        return out;
     }
 }

@@ -6,14 +6,11 @@ import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
-import io.canvasflow.tools.common.Json;
-import io.canvasflow.tools.common.Stats;
 import io.canvasflow.tools.replay.OwnedSettings;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,15 +138,26 @@ public final class SoakCommand extends KafkaBenchCommand {
                                     : inProcessBroker
                                             ? BrokerPlacement.IN_PROCESS
                                             : BrokerPlacement.CHILD_JVM;
-                    Soak.Result result =
-                            run(
-                                    settings,
-                                    placement,
-                                    kafkaOptions.bootstrapServers(),
-                                    modelOptions.model(),
-                                    overrideOptions.overrides(),
-                                    out);
-                    BenchRun.print(out, Soak.table(result), json(result), jsonOptions.json());
+                    Soak.Result result;
+                    try {
+                        result =
+                                run(
+                                        settings,
+                                        placement,
+                                        kafkaOptions.bootstrapServers(),
+                                        modelOptions.model(),
+                                        overrideOptions.overrides(),
+                                        out);
+                    } catch (TopologyStoppedException e) {
+                        // a run that failed, as serve's status 1, with no figures to print
+                        err().println("canvasflow bench soak: " + e.getMessage());
+                        return 1;
+                    }
+                    BenchRun.print(
+                            out,
+                            SoakReport.table(result),
+                            SoakReport.json(result),
+                            jsonOptions.json());
                     return result.throughput().complete() ? 0 : 1;
                 });
     }
@@ -181,6 +189,8 @@ public final class SoakCommand extends KafkaBenchCommand {
      * @param out where to print a line per sample
      * @return the figures
      * @throws InterruptedException when interrupted
+     * @throws TopologyStoppedException when its Kafka Streams stopped before every frame was
+     *     segmented
      */
     public static Soak.Result run(
             Soak.Settings settings,
@@ -251,43 +261,5 @@ public final class SoakCommand extends KafkaBenchCommand {
             out.flush();
             return Soak.run(config, rnn, settings, brokerDescription, out);
         }
-    }
-
-    /** The figures as pretty-printed JSON; unmeasured figures are null. */
-    public static String json(Soak.Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("frames", r.throughput().frames());
-        m.put("masks", r.throughput().masks());
-        m.put("complete", r.throughput().complete());
-        m.put("cameras", r.setup().cameras());
-        m.put("streamThreads", r.setup().streamThreads());
-        m.put("broker", r.setup().broker());
-        m.put("model", r.setup().model());
-        m.put("seconds", r.throughput().seconds());
-        m.put("fps", Stats.finite(r.throughput().fps()));
-        m.put("warmUpFrames", r.warmUpFrames());
-        m.put("rssDriftPercent", Stats.finite(r.rssDriftPercent()));
-        m.put("rssSlopeMbPer10kFrames", Stats.finite(r.rssSlopeMbPer10kFrames()));
-        m.put("heapAfterGcDriftPercent", Stats.finite(r.heapDriftPercent()));
-        m.put("ndArrayDrift", r.ndArrayDrift());
-        m.put("ndArraysMax", r.ndArraysMax());
-        m.put("warmUp", sample(r.warm().sample()));
-        m.put("end", sample(r.end().sample()));
-        List<Map<String, Object>> samples = new ArrayList<>();
-        r.samples().forEach(x -> samples.add(sample(x)));
-        m.put("samples", samples);
-        return Json.pretty(m);
-    }
-
-    private static Map<String, Object> sample(Soak.Sample x) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("seconds", x.seconds());
-        o.put("frames", x.frames());
-        o.put("heapUsedBytes", x.heapUsedBytes());
-        o.put("heapCommittedBytes", x.heapCommittedBytes());
-        o.put("rssBytes", x.rssBytes() < 0 ? null : x.rssBytes());
-        o.put("ndArrays", x.ndArrays() < 0 ? null : x.ndArrays());
-        o.put("loadAverage", Stats.finite(x.loadAverage()));
-        return o;
     }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -226,9 +227,9 @@ public final class StreamsRun implements AutoCloseable {
                                     .allMatch(t -> !t.activeTasks().isEmpty()))) {
                 return;
             }
-            if (app.stopped().isDone()) {
-                throw new IllegalStateException(
-                        "Kafka Streams stopped before running: " + app.stopped().getNow(null));
+            Optional<String> stopped = stopped(app);
+            if (stopped.isPresent()) {
+                throw new IllegalStateException(stopped.get());
             }
             // Often: a caller starts a measurement here, and a first frame takes 30 ms or more
             // from a zero canvas, so none is finished before this sees RUNNING.
@@ -242,6 +243,29 @@ public final class StreamsRun implements AutoCloseable {
                         + " s (state "
                         + app.streams().state()
                         + ")");
+    }
+
+    /**
+     * Whether this run's Kafka Streams has stopped by itself (ERROR), or been closed: a caller that
+     * waits for masks would otherwise wait out its idle timeout for masks that never come.
+     *
+     * @return {@code Kafka Streams stopped before running: ERROR} (or {@code stopped: ERROR} after
+     *     it ran), or empty while it runs or starts
+     */
+    public Optional<String> stopped() {
+        return stopped(app);
+    }
+
+    private static Optional<String> stopped(CanvasFlowApp app) {
+        KafkaStreams.State state = app.stopped().getNow(null);
+        if (state == null) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                "Kafka Streams stopped"
+                        + (app.ranOnce().isDone() ? "" : " before running")
+                        + ": "
+                        + state);
     }
 
     /**

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
 import io.canvasflow.tools.ShippedModels;
+import io.canvasflow.tools.common.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +70,65 @@ class SoakCommandTest {
                 "end " + r.end());
         assertEquals(0, r.ndArrayDrift());
         assertTrue(Double.isFinite(r.rssDriftPercent()));
-        assertTrue(SoakCommand.json(r).contains("\"rssDriftPercent\""));
-        assertTrue(Soak.table(r).contains("RSS drift, end vs after warm-up"));
+        assertTrue(SoakReport.json(r).contains("\"rssDriftPercent\""));
+        assertTrue(SoakReport.table(r).contains("RSS drift, end vs after warm-up"));
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void shouldStopAtOnceWithOneSentenceAndNoFiguresWhenItsTopologyStops() {
+        // Given a broker that refuses Kafka Streams' changelogs, so that the soak's topology goes
+        // to ERROR at its first rebalance, and a soak whose idle timeout is 45 s
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder()
+                        .optConfig(
+                                "create.topic.policy.class.name", RefuseChangelogs.class.getName())
+                        .build()
+                        .start()) {
+
+            // When it runs
+            long start = System.nanoTime();
+            CommandRun run =
+                    CommandRun.of(
+                            new SoakCommand(),
+                            "--bootstrap-servers",
+                            broker.bootstrapServers(),
+                            "--model",
+                            ShippedModels.rnn().toString(),
+                            "--frames",
+                            "8",
+                            "--cameras",
+                            "1",
+                            "--partitions",
+                            "1",
+                            "--clip-frames",
+                            "2",
+                            "--sample-interval",
+                            "1s",
+                            "--idle-timeout",
+                            "45s");
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            // Then it ends well within the idle timeout (it sampled an idle process until then),
+            // with status 1 and one sentence that says why (there was none; the rest of standard
+            // error is this JVM's log, the broker's included), and prints no figures (it printed an
+            // RSS drift "after warm-up" with no frame segmented)
+            String said =
+                    "canvasflow bench soak: Kafka Streams stopped before running: ERROR, with 0"
+                            + " of 8 frames segmented, so the soak has no figures: a stream thread"
+                            + " failed, and a new one would fail the same way, so serve stops: the"
+                            + " cluster refused it with PolicyViolationException";
+            List<String> sentences =
+                    run.errLines().stream().filter(l -> l.startsWith("canvasflow ")).toList();
+            assertEquals(
+                    List.of(1, true, List.of(said), false),
+                    List.of(
+                            run.exit(),
+                            seconds < 25,
+                            sentences.stream().map(l -> l.startsWith(said) ? said : l).toList(),
+                            run.out().contains("drift")),
+                    run.out() + run.err());
+        }
     }
 
     @Test
@@ -169,6 +229,47 @@ class SoakCommandTest {
     }
 
     @Test
+    void shouldPrintNoDriftWhereTheWarmUpWasNotReached() {
+        // Given a soak that got 2 of its 4 warm-up frames before its idle timeout, so it took no
+        // warm-up checkpoint (it took one anyway and printed its drift as "after warm-up")
+        Soak.Sample first = new Soak.Sample(0, 0, 50_000_000, 60_000_000, 100_000_000, 5, 1.0);
+        Soak.Sample end = new Soak.Sample(70, 2, 52_000_000, 60_000_000, 103_000_000, 5, 1.0);
+        Soak.Result r =
+                new Soak.Result(
+                        new Soak.Setup(1, 1, "test", "1"),
+                        new Soak.Throughput(40, 2, false, 70, 2 / 70.0),
+                        4,
+                        List.of(first, end),
+                        null,
+                        new Soak.Checkpoint("end", end));
+
+        // When it is reported
+        String table = SoakReport.table(r);
+        Map<String, Object> json = Json.parseObject(SoakReport.json(r));
+
+        // Then the table says why there is no drift and shows none, and the JSON has none
+        assertEquals(
+                List.of(
+                        true,
+                        false,
+                        Arrays.asList(null, null, null, null),
+                        "live NDArrays: 5 before the first frame, 5 after the last (drift +0), at"
+                                + " most 5 in between"),
+                List.of(
+                        table.contains(
+                                "\nno drift figures: the warm-up (4 frames) was not reached, 2"
+                                        + " masks came before the idle timeout\n"),
+                        table.contains("warm-up*") || table.contains("drift,"),
+                        Arrays.asList(
+                                json.get("rssDriftPercent"),
+                                json.get("rssSlopeMbPer10kFrames"),
+                                json.get("heapAfterGcDriftPercent"),
+                                json.get("warmUp")),
+                        table.lines().reduce((a, b) -> b).orElse("")),
+                table);
+    }
+
+    @Test
     void shouldReportMegabytesOfTenToTheSixBytes() {
         // Given a soak whose resident set went from 100,000,000 to 101,000,000 bytes over the
         // 10,000 frames after its warm-up
@@ -185,7 +286,7 @@ class SoakCommandTest {
 
         // Then its MB are 10^6 bytes, as scale's and capacity's (they were MiB: 95.4 and 0.95)
         assertEquals(1.0, r.rssSlopeMbPer10kFrames(), 1e-9);
-        String table = Soak.table(r);
+        String table = SoakReport.table(r);
         assertTrue(table.contains("RSS slope after warm-up: +1.00 MB per 10,000 frames"), table);
         assertTrue(table.contains("100.0") && table.contains("MB: 10^6 bytes"), table);
     }

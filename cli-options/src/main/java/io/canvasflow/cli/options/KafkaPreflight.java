@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,6 +38,13 @@ public final class KafkaPreflight {
 
     /** How long a command waits for the cluster by default. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * A listener's scheme before an address, as Kafka's clients take it ({@code
+     * Utils.HOST_PORT_PATTERN} in kafka-clients skips it): {@code PLAINTEXT://}, {@code
+     * SASL_SSL://}...
+     */
+    private static final Pattern SCHEME = Pattern.compile("^[0-9a-zA-Z\\-%._]*://");
 
     /** A check that failed, with its one sentence. */
     public static final class FailedException extends Exception {
@@ -181,35 +189,17 @@ public final class KafkaPreflight {
     /**
      * Fails at once when no bootstrap address accepts a TCP connection, or when one that does
      * answers in another protocol than Kafka's (asked only where the client speaks Kafka's protocol
-     * in the clear).
+     * in the clear). Every address is read before any is tried, so that a bad one after a good one
+     * is named here and not by the Kafka client (with a WARN line first, for an empty one).
      */
     private static void requireListener(String servers, Duration timeout, boolean plaintext)
             throws FailedException {
         int ms = (int) Math.min(Math.max(timeout.toMillis(), 100), 5000);
-        for (String address : servers.split(",")) {
-            String trimmed = address.trim();
-            int colon = trimmed.lastIndexOf(':');
-            if (colon <= 0 || colon == trimmed.length() - 1) {
-                throw new FailedException("bootstrap server \"" + trimmed + "\" is not HOST:PORT");
-            }
-            int port;
-            try {
-                port = Integer.parseInt(trimmed.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new FailedException(
-                        "bootstrap server \"" + trimmed + "\" has no port number");
-            }
-            if (port < 1 || port > 65535) {
-                throw new FailedException(
-                        "bootstrap server \""
-                                + trimmed
-                                + "\" has a port outside 1-65535; give HOST:PORT of a broker");
-            }
-            String host = trimmed.substring(0, colon).replace("[", "").replace("]", "");
+        for (Address address : addresses(servers)) {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host, port), ms);
+                socket.connect(new InetSocketAddress(address.host(), address.port()), ms);
                 if (plaintext) {
-                    requireKafkaProtocol(socket, trimmed);
+                    requireKafkaProtocol(socket, address.given());
                 }
                 return;
             } catch (IOException e) {
@@ -222,6 +212,56 @@ public final class KafkaPreflight {
                         + ": nothing accepts connections there (start one with `canvasflow"
                         + " broker`, or pass the address of your cluster with"
                         + " --bootstrap-servers)");
+    }
+
+    /** One bootstrap address: as given, and the host and port a socket connects to. */
+    private record Address(String given, String host, int port) {}
+
+    /**
+     * The bootstrap addresses, comma-separated as Kafka's clients read them, each HOST:PORT with
+     * perhaps a listener's scheme before it.
+     */
+    private static List<Address> addresses(String servers) throws FailedException {
+        String[] parts = servers.split(",", -1);
+        List<Address> addresses = new ArrayList<>();
+        for (String part : parts) {
+            String trimmed = part.trim();
+            if (trimmed.isEmpty() && parts.length > 1) {
+                throw new FailedException(
+                        "bootstrap servers \""
+                                + servers
+                                + "\" have an empty address between commas; give"
+                                + " HOST:PORT[,HOST:PORT...] with nothing empty");
+            }
+            if (trimmed.chars().anyMatch(Character::isWhitespace)) {
+                throw new FailedException(
+                        "bootstrap servers \""
+                                + servers
+                                + "\" are not HOST:PORT[,HOST:PORT...]; separate the addresses"
+                                + " with commas");
+            }
+            String hostPort = SCHEME.matcher(trimmed).replaceFirst("");
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0 || colon == hostPort.length() - 1) {
+                throw new FailedException("bootstrap server \"" + trimmed + "\" is not HOST:PORT");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(hostPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new FailedException(
+                        "bootstrap server \"" + trimmed + "\" has no port number");
+            }
+            if (port < 1 || port > 65535) {
+                throw new FailedException(
+                        "bootstrap server \""
+                                + trimmed
+                                + "\" has a port outside 1-65535; give HOST:PORT of a broker");
+            }
+            String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+            addresses.add(new Address(trimmed, host, port));
+        }
+        return addresses;
     }
 
     /** Whether the client speaks Kafka's protocol unencrypted (PLAINTEXT or SASL_PLAINTEXT). */

@@ -256,4 +256,55 @@ class KafkaPreflightTest {
                         + " of a broker",
                 e.getMessage());
     }
+
+    @Test
+    void shouldTakeAListenersSchemeBeforeAnAddressAsKafkasClientsDo() throws Exception {
+        // Given something listening that the check can tell from a broker: an HTTP server
+        com.sun.net.httpserver.HttpServer http =
+                com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.start();
+        try {
+            String servers = "PLAINTEXT://127.0.0.1:" + http.getAddress().getPort();
+
+            // When a command checks the cluster at an address with its listener's scheme, which
+            // Kafka's clients accept
+            String refusal = checkRefused(servers);
+
+            // Then it connected there and spoke to the server: the scheme was taken for part of
+            // the host name, and nothing was said to accept connections
+            assertEquals(httpServerAt(servers), refusal);
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void shouldRefuseAddressesSeparatedBySpacesOrWithAnEmptyOneInOneSentence() throws Exception {
+        // Given something that accepts connections at the first address of each list
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String first = "127.0.0.1:" + listener.getLocalPort();
+
+            // When the addresses are separated by a space, or a comma has nothing after it
+            Map<String, String> said = new java.util.LinkedHashMap<>();
+            for (String servers : List.of(first + " 127.0.0.1:2", first + ",,")) {
+                said.put(servers, checkRefused(servers));
+            }
+
+            // Then each is one sentence saying how to write the list, before any client is made
+            assertEquals(
+                    Map.of(
+                            first + " 127.0.0.1:2",
+                            "bootstrap servers \""
+                                    + first
+                                    + " 127.0.0.1:2\" are not HOST:PORT[,HOST:PORT...]; separate"
+                                    + " the addresses with commas",
+                            first + ",,",
+                            "bootstrap servers \""
+                                    + first
+                                    + ",,\" have an empty address between commas; give"
+                                    + " HOST:PORT[,HOST:PORT...] with nothing empty"),
+                    said);
+        }
+    }
 }

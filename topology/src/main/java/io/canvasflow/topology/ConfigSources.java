@@ -2,6 +2,7 @@ package io.canvasflow.topology;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Where {@link CanvasFlowConfig}'s values come from: the defaults, a properties file, the
@@ -64,6 +66,14 @@ final class ConfigSources {
             Properties properties = new Properties();
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 properties.load(reader);
+            } catch (CharacterCodingException e) {
+                // its message is "Input length = 1", which says neither what is wrong nor where
+                throw new IllegalArgumentException(
+                        "configuration file "
+                                + file
+                                + " is not UTF-8 text of KEY=VALUE lines; give a properties file"
+                                + " saved as UTF-8",
+                        e);
             } catch (IOException | IllegalArgumentException e) {
                 // IllegalArgumentException: Properties' own, for a malformed backslash-u escape
                 throw new IllegalArgumentException(
@@ -105,7 +115,11 @@ final class ConfigSources {
             }
         }
         overrides.forEach((key, value) -> put(settings, kafka, origins, key, value, "setting"));
-        kafka.forEach((key, value) -> KafkaProperties.check(key, value, origins.get(key)));
+        boolean exactlyOnce =
+                StreamsConfig.EXACTLY_ONCE_V2.equals(
+                        settings.get(CanvasFlowConfig.PROCESSING_GUARANTEE));
+        kafka.forEach(
+                (key, value) -> KafkaProperties.check(key, value, origins.get(key), exactlyOnce));
         return new Values(settings, kafka, origins);
     }
 
@@ -126,6 +140,11 @@ final class ConfigSources {
             origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
         } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
                 || KafkaProperties.isKafkaName(stripped)) {
+            String misnamed = KafkaProperties.misnamed(name, stripped, DEFAULTS.keySet());
+            if (misnamed != null) {
+                throw new IllegalArgumentException(
+                        "unknown " + source + " '" + name + "': " + misnamed);
+            }
             kafka.put(stripped, value);
             origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
         } else {

@@ -1,5 +1,7 @@
 package io.canvasflow.topology;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
@@ -41,6 +44,25 @@ final class KafkaProperties {
 
     /** Every name Kafka defines for Streams and its clients, unprefixed. */
     private static final Set<String> NAMES = names();
+
+    /**
+     * The topic configs a {@code topic.} property may set on the topics Kafka Streams creates: the
+     * {@code *_CONFIG} constants of kafka-clients' {@code TopicConfig}, Kafka's public list of them
+     * (the broker's own, {@code LogConfig}, is internal; what it adds, the replication throttles,
+     * name replicas of topics that exist). Any other name (a misspelt {@code topic.frames}) failed
+     * each stream thread once the changelog was created, after the topics.
+     */
+    private static final Set<String> TOPIC_CONFIGS = topicConfigs();
+
+    /** Which client each Streams client prefix gives its properties to, for a refusal. */
+    private static final Map<String, String> CLIENTS =
+            Map.of(
+                    StreamsConfig.MAIN_CONSUMER_PREFIX, "consumer",
+                    StreamsConfig.RESTORE_CONSUMER_PREFIX, "consumer",
+                    StreamsConfig.GLOBAL_CONSUMER_PREFIX, "consumer",
+                    StreamsConfig.CONSUMER_PREFIX, "consumer",
+                    StreamsConfig.PRODUCER_PREFIX, "producer",
+                    StreamsConfig.ADMIN_CLIENT_PREFIX, "admin client");
 
     /** Parts of a name that say it holds a secret, whatever defines it (a schema registry...). */
     private static final List<String> SECRET_WORDS =
@@ -103,15 +125,76 @@ final class KafkaProperties {
     }
 
     /**
+     * Why a name given as a Kafka property is a misspelling, or null when Kafka may take it. Under
+     * {@code topic.} only a topic config is taken: CanvasFlow's settings share that prefix, so
+     * {@code topic.frame} was a Kafka property until the broker refused it. Elsewhere a name no
+     * definition knows is refused only one letter (two in a longer name) from one that the same
+     * client defines ({@code consumer.max.poll.record}): the others are passed on, as Kafka passes
+     * them, to the interceptors, serdes, metrics reporters and login callbacks that read their own.
+     *
+     * @param key the name as given, perhaps with {@code kafka.}, for the suggestion
+     * @param name the same without {@code kafka.}
+     * @param settings the CanvasFlow settings, which may have been meant
+     * @return the rest of the refusal sentence after the name, or null
+     */
+    static String misnamed(String key, String name, Set<String> settings) {
+        String given = key.substring(0, key.length() - name.length());
+        if (name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+            String topicConfig = name.substring(StreamsConfig.TOPIC_PREFIX.length());
+            if (TOPIC_CONFIGS.contains(topicConfig)) {
+                return null;
+            }
+            Set<String> meant = new TreeSet<>(settings);
+            TOPIC_CONFIGS.forEach(c -> meant.add(StreamsConfig.TOPIC_PREFIX + c));
+            String why =
+                    "it is not a CanvasFlow setting, and "
+                            + topicConfig
+                            + " is not a Kafka topic config (topic.NAME sets NAME on the topics"
+                            + " Kafka Streams creates); ";
+            return why
+                    + NearNames.nearest(name, meant)
+                            .map(n -> "did you mean " + given + n + "?")
+                            .orElse(
+                                    "correct it (`canvasflow serve --print-settings` lists the"
+                                            + " settings)");
+        }
+        for (Map.Entry<String, String> client : CLIENTS.entrySet()) {
+            String prefix = client.getKey();
+            if (name.startsWith(prefix)) {
+                String bare = name.substring(prefix.length());
+                Set<String> known = PREFIXES.get(prefix).get(0).names();
+                String why = "Kafka's " + client.getValue() + " has no property " + bare;
+                return known.contains(bare) ? null : misspelt(why, bare, known, given + prefix);
+            }
+        }
+        if (NAMES.contains(name)) {
+            return null;
+        }
+        Set<String> meant = new TreeSet<>(NAMES);
+        meant.addAll(settings);
+        String why = "Kafka Streams and its clients have no property " + name;
+        return misspelt(why, name, meant, given);
+    }
+
+    /** Why a name is refused, with what was meant, where a known one is near; else null. */
+    private static String misspelt(String why, String name, Set<String> known, String prefix) {
+        return NearNames.nearest(name, known)
+                .map(n -> why + "; did you mean " + prefix + n + "?")
+                .orElse(null);
+    }
+
+    /**
      * Checks a value the way the Kafka client that takes it will: its type, then its validator. A
      * name no definition knows (a plugin's, a topic's) is left to whoever reads it.
      *
      * @param name the property, perhaps with a Streams client prefix
      * @param value its value
      * @param origin where it came from, for the sentence ({@code key in FILE}...), or null
+     * @param exactlyOnce whether processing.guarantee is exactly_once_v2, where Kafka Streams sets
+     *     more of its clients' properties itself
      * @throws IllegalArgumentException in one sentence naming the property and what Kafka expects
      */
-    static void check(String name, String value, String origin) {
+    static void check(String name, String value, String origin, boolean exactlyOnce) {
         String where =
                 origin == null || origin.equals(ConfigSources.COMMAND_LINE)
                         ? ""
@@ -124,6 +207,16 @@ final class KafkaProperties {
                             + where
                             + " is set by CanvasFlow and cannot be replaced: "
                             + own
+                            + "; remove it");
+        }
+        String streams = StreamsOwned.decider(name, exactlyOnce);
+        if (streams != null) {
+            throw new IllegalArgumentException(
+                    "Kafka property "
+                            + name
+                            + where
+                            + " is set by Kafka Streams and cannot be replaced: "
+                            + streams
                             + "; remove it");
         }
         if (name.equals(StreamsConfig.APPLICATION_SERVER_CONFIG) && !value.isBlank()) {
@@ -216,6 +309,22 @@ final class KafkaProperties {
         prefixes.put(StreamsConfig.ADMIN_CLIENT_PREFIX, List.of(ADMIN));
         prefixes.put(StreamsConfig.TOPIC_PREFIX, List.of());
         return Collections.unmodifiableMap(prefixes);
+    }
+
+    private static Set<String> topicConfigs() {
+        Set<String> names = new TreeSet<>();
+        for (Field field : TopicConfig.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers())
+                    && field.getType() == String.class
+                    && field.getName().endsWith("_CONFIG")) {
+                try {
+                    names.add((String) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("TopicConfig." + field.getName(), e);
+                }
+            }
+        }
+        return Collections.unmodifiableSet(names);
     }
 
     private static Set<String> names() {

@@ -37,9 +37,18 @@ final class SettingsTable {
                                 + " `CANVASFLOW_CANVAS_MAX_GAP_MS`; `KAFKA_BOOTSTRAP_SERVERS`),"
                                 + " then the command line (`-D name=value` and the flags)."
                                 + " Kafka client and Streams properties pass through unchanged,"
-                                + " and any key prefixed `kafka.` loses the prefix. Any other"
-                                + " key is refused, naming it. `serve --print-config` prints what"
-                                + " a file, the environment and a command line resolve to.\n\n")
+                                + " and any key prefixed `kafka.` loses the prefix; `topic.NAME`"
+                                + " is one when NAME is a Kafka topic config (Kafka's"
+                                + " `TopicConfig`). Any other key is refused, naming it, and so is"
+                                + " a name a letter or two from one that Kafka defines for the"
+                                + " same client (`consumer.max.poll.record`); other names under"
+                                + " a client prefix or `kafka.` pass on to the client's plugins."
+                                + " The client properties Kafka Streams sets itself (such as `group.id`,"
+                                + " `enable.auto.commit`, `transactional.id`, and under"
+                                + " exactly_once_v2 `isolation.level` and `enable.idempotence`,"
+                                + " with or without a client prefix) are refused by name."
+                                + " `serve --print-config` prints what a file, the environment"
+                                + " and a command line resolve to.\n\n")
                 .append("| setting | type | default | valid values | importance | description |\n")
                 .append("| --- | --- | --- | --- | --- | --- |\n");
         for (ConfigDef.ConfigKey key : CanvasFlowConfig.configDef().configKeys().values()) {

@@ -76,8 +76,9 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
-        core.init(context);
         pending = context.getStateStore(StoreNames.PENDING_FRAMES_STORE);
+        // a pending frame is seeded from its camera's canvas: the canvas stays until it is drained
+        core.init(context, camera -> pending.get(camera) != null);
         slot = DrainScheduler.forThisThread().join();
         context.schedule(DRAIN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> drain());
     }

@@ -31,7 +31,7 @@ final class SegmentProcessor extends ContextualProcessor<String, Frame, String, 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         super.init(context);
-        core.init(context);
+        core.init(context, camera -> false); // nothing waits: every frame is segmented at once
     }
 
     @Override

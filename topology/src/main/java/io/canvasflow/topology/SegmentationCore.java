@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,7 +29,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The segmentation core both processors share: segments a due frame with the camera's canvas from
  * {@link StoreNames#CANVAS_STORE} through the Kafka-free {@link CanvasSegmenter}, stores the new
- * canvas and forwards the MaskEvent; a bad frame goes to the dead-letter sink instead.
+ * canvas and forwards the MaskEvent; a bad frame goes to the dead-letter sink instead. The canvas
+ * of a camera that sends no more frames goes after a while ({@link IdleCanvases}).
  */
 final class SegmentationCore {
 
@@ -38,6 +40,7 @@ final class SegmentationCore {
     private final CanvasFlowMetrics metrics;
     private final LagWatch lag;
     private final int parkedMaxBytes;
+    private final IdleCanvases idle;
     private KeyValueStore<String, CanvasState> canvases;
 
     SegmentationCore(
@@ -51,11 +54,19 @@ final class SegmentationCore {
         this.metrics = metrics;
         this.lag = new LagWatch(config);
         this.parkedMaxBytes = ParkedFrame.maxRecordBytes(config);
+        this.idle = new IdleCanvases(config);
     }
 
-    /** Looks up the canvas store of the processor's task; call from the processor's init. */
-    void init(ProcessorContext<String, SpecificRecord> context) {
+    /**
+     * Looks up the canvas store of the processor's task and schedules the forgetting of idle
+     * cameras' canvases; call from the processor's init.
+     *
+     * @param context the processor's context
+     * @param pending whether a camera has a frame accepted and not segmented yet: its canvas stays
+     */
+    void init(ProcessorContext<String, SpecificRecord> context, Predicate<String> pending) {
         canvases = context.getStateStore(StoreNames.CANVAS_STORE);
+        idle.init(context, canvases, pending);
     }
 
     /** The per-camera canvas store, change-logged with {@link ChangelogSegments}' settings. */
@@ -171,6 +182,7 @@ final class SegmentationCore {
             }
             segmenter.validate(record.key(), record.value());
             recordPartition(context, record.value().getCameraId());
+            idle.seen(record.value().getCameraId(), context.currentSystemTimeMs());
             return true;
         } catch (InvalidFrameException e) {
             deadLetters.send(context, record, e.reason(), e.getMessage());
@@ -273,6 +285,7 @@ final class SegmentationCore {
             long decodeStart = System.nanoTime();
             BufferedImage image = segmenter.decode(record.key(), frame);
             decodeNanos = System.nanoTime() - decodeStart;
+            idle.seen(frame.getCameraId(), context.currentSystemTimeMs());
             boolean readable = true;
             CanvasState stored = null;
             long getStart = System.nanoTime();

@@ -5,23 +5,59 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * The version each camera last got from {@link ModelRouter}, and the rule of which loaded models
- * eviction keeps for them. Kept for every camera the instance has served: it grows with the
- * cameras, not with the versions. Not thread-safe: the router's lock guards it.
+ * eviction keeps for them. A camera is forgotten after {@link CameraMeters#IDLE_MS} without a
+ * frame, as its series are: it grows with the cameras that send, not with every camera id ever
+ * served, and {@link #pinned}'s walk, which every stream thread waits on, with them. A camera that
+ * comes back is a camera not served yet. Not thread-safe: the router's lock guards it.
  */
 final class CameraModels {
 
-    private final Map<String, String> byCamera = new HashMap<>();
-
-    /** The version a camera last got, or null for a camera not served yet. */
-    String get(String cameraId) {
-        return byCamera.get(cameraId);
+    /** A camera's version and when it was last served; changed in place, once a frame. */
+    private static final class Served {
+        String version;
+        long seenMillis;
     }
 
+    /** How often {@link #put} looks for idle cameras: a camera goes at most this much late. */
+    private static final long SWEEP_MS = 60_000L;
+
+    private final Map<String, Served> byCamera = new HashMap<>();
+    private final LongSupplier clock;
+    private long sweptMillis;
+
+    /**
+     * @param clock the wall clock in milliseconds, for {@link CameraMeters#IDLE_MS}
+     */
+    CameraModels(LongSupplier clock) {
+        this.clock = clock;
+        this.sweptMillis = clock.getAsLong();
+    }
+
+    /** The version a camera last got, or null for a camera not served (or forgotten). */
+    String get(String cameraId) {
+        Served served = byCamera.get(cameraId);
+        return served == null ? null : served.version;
+    }
+
+    /** Notes the version a camera's frame got now; at most once a minute forgets idle cameras. */
     void put(String cameraId, String version) {
-        byCamera.put(cameraId, version);
+        long now = clock.getAsLong();
+        Served served = byCamera.computeIfAbsent(cameraId, c -> new Served());
+        served.version = version;
+        served.seenMillis = now;
+        // a cheap pass (no catalog lookups), under the lock, so only now and then
+        if (now - sweptMillis >= SWEEP_MS) {
+            forgetIdle(now);
+        }
+    }
+
+    private void forgetIdle(long now) {
+        byCamera.values().removeIf(served -> now - served.seenMillis > CameraMeters.IDLE_MS);
+        sweptMillis = now;
     }
 
     /**
@@ -37,7 +73,8 @@ final class CameraModels {
      * the pin: loaded, not the fallback, and named by no assignment (a camera on its assigned
      * version, or on the default, costs nothing). A cache per assignment snapshot would not help
      * much: most passes follow an assignment change. Asks the catalog only what it answers without
-     * its lock (its assignment snapshot), as the router's lock is held.
+     * its lock (its assignment snapshot), as the router's lock is held. Forgets idle cameras first:
+     * a camera that stopped needs no pin.
      *
      * @param fallbackVersion the fallback's version, or null
      * @param removed the versions removed and not published again
@@ -47,9 +84,11 @@ final class CameraModels {
             LoadedModels loaded,
             String fallbackVersion,
             Set<String> removed) {
+        forgetIdle(clock.getAsLong());
         Set<String> pinned = new HashSet<>(catalog.assignedVersions());
         byCamera.forEach(
-                (camera, version) -> {
+                (camera, served) -> {
+                    String version = served.version;
                     if (pinned.contains(version)
                             || !loaded.containsKey(version) // (not get: that would use it)
                             || version.equals(fallbackVersion)) {

@@ -89,8 +89,8 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     /** The models loaded; also the lock of everything else here. */
     private final LoadedModels loaded;
 
-    /** Kept for every camera served (it grows with the cameras, not the versions). */
-    private final CameraModels cameraModel = new CameraModels();
+    /** Kept for every camera served in the last few minutes (not for every one ever served). */
+    private final CameraModels cameraModel = new CameraModels(System::currentTimeMillis);
 
     // Like everything below, only touched under the lock: a version is available exactly when it
     // has a load generation (see modelReady, modelRemoved)

@@ -11,6 +11,8 @@ import io.canvasflow.schemas.avro.ResetReason;
 import java.awt.image.BufferedImage;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -118,13 +120,38 @@ public final class CanvasSegmenter {
 
     /** The policy of a model's frames; one per version, as each model has its own iterations. */
     private CanvasPolicy policy(ModelSource model) {
-        return policies.computeIfAbsent(
-                model.spec().version(), v -> CanvasPolicy.of(config, model.spec()));
+        String version = model.spec().version();
+        if (!policies.containsKey(version)) {
+            forgetUnloadedVersions();
+        }
+        return policies.computeIfAbsent(version, v -> CanvasPolicy.of(config, model.spec()));
     }
 
     /** This core's encoder of a model's events; one per version, as an encoder has a palette. */
     private MaskEncoder encoder(ModelSource model) {
-        return encoders.computeIfAbsent(model.spec().version(), v -> new MaskEncoder(model.spec()));
+        String version = model.spec().version();
+        if (!encoders.containsKey(version)) {
+            forgetUnloadedVersions();
+        }
+        return encoders.computeIfAbsent(version, v -> new MaskEncoder(model.spec()));
+    }
+
+    /**
+     * Drops the policies and encoders of versions the router no longer has loaded (removed or
+     * evicted), when a version is new here: they would otherwise pile up, one of each per version
+     * ever served, in every task. One used again is made again (both are made from its spec alone).
+     */
+    private void forgetUnloadedVersions() {
+        Set<String> loaded = models.loadedVersions();
+        policies.keySet().retainAll(loaded);
+        encoders.keySet().retainAll(loaded);
+    }
+
+    /** The versions this core holds a policy or an encoder of. */
+    Set<String> versionsHeld() {
+        Set<String> held = new TreeSet<>(policies.keySet());
+        held.addAll(encoders.keySet());
+        return held;
     }
 
     /**

@@ -5,22 +5,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.model.Architecture;
 import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.ModelSpec;
 import io.canvasflow.model.ModelType;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.model.TestModels;
+import io.canvasflow.registry.ModelCatalog;
+import io.canvasflow.registry.ModelKeys;
+import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.MaskEvent;
+import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ResetReason;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The frame core runs each model's own full iterations unless the settings name a count, and a
- * feed-forward model one pass a frame.
+ * feed-forward model one pass a frame; it holds what it needs per version only while the router has
+ * the version loaded.
  */
 class CanvasSegmenterTest {
 
@@ -160,6 +172,73 @@ class CanvasSegmenterTest {
     /** A mask event's iterations, seeded flag and reset reason. */
     private static String figures(MaskEvent mask) {
         return mask.getIterations() + " " + mask.getSeeded() + " " + mask.getResetReason();
+    }
+
+    @Test
+    void shouldDropWhatItHeldForAVersionOnceTheRouterNoLongerHasItLoaded(@TempDir Path temp)
+            throws Exception {
+        // Given a router with model A for every camera and B assigned to cam-b, both used
+        ModelSpec a = saveTiny(temp.resolve("a"));
+        ModelSpec b = saveTiny(temp.resolve("b"));
+        ModelSpec c = saveTiny(temp.resolve("c"));
+        ModelCatalog catalog = new ModelCatalog(true, new ModelCatalog.Listener() {});
+        try (ModelRouter router =
+                ModelRouter.following(
+                        catalog,
+                        ModelSource.load(temp.resolve("a"), DeviceChoice.CPU),
+                        true,
+                        DeviceChoice.CPU,
+                        3,
+                        (v, r, m) -> {})) {
+            assign(catalog, router, b.version());
+            router.modelReady(b, temp.resolve("b"));
+            router.preloadAssigned(Duration.ofSeconds(60));
+            Frame frame = jpeg("cam-b", 1, 64, 48);
+            CanvasSegmenter core =
+                    new CanvasSegmenter(
+                            CanvasFlowConfig.defaults(),
+                            router,
+                            () -> frame.getCaptureTimestamp().toEpochMilli());
+            core.segment(frame, core.decode("cam-b", frame), null, true);
+            core.skipped(jpeg("cam-a", 1, 64, 48));
+            Set<String> bothUsed = core.versionsHeld();
+
+            // When B is removed, and cam-b is assigned a new version C
+            router.modelRemoved(b.version());
+            assign(catalog, router, c.version());
+            router.modelReady(c, temp.resolve("c"));
+            router.preloadAssigned(Duration.ofSeconds(60));
+            Frame next = jpeg("cam-b", 2, 64, 48);
+            core.segment(next, core.decode("cam-b", next), null, true);
+
+            // Then what it held for B is gone, and A's and C's are held
+            assertEquals(
+                    List.of(
+                            new TreeSet<>(Set.of(a.version(), b.version())),
+                            new TreeSet<>(Set.of(a.version(), c.version()))),
+                    List.of(bothUsed, core.versionsHeld()));
+        }
+    }
+
+    private static ModelSpec saveTiny(Path dir) throws Exception {
+        ModelSpec spec = TestModels.spec(ModelType.RECURRENT, Architecture.tiny(), 64, 48);
+        try (SegmentationModel model = SegmentationModel.initialize(spec, DeviceChoice.CPU)) {
+            return model.save(dir);
+        }
+    }
+
+    /** Assigns a version to cam-b. */
+    private static void assign(ModelCatalog catalog, ModelRouter router, String version) {
+        catalog.applyAssignment(
+                ModelKeys.assignment(AssignmentScope.CAMERA, "cam-b"),
+                ModelAssignment.newBuilder()
+                        .setScope(AssignmentScope.CAMERA)
+                        .setTarget("cam-b")
+                        .setModelVersion(version)
+                        .setAssignedAt(Instant.now())
+                        .setAssignedBy("test")
+                        .build());
+        router.assignmentsChanged();
     }
 
     private static CanvasSegmenter.Outcome firstFrame(

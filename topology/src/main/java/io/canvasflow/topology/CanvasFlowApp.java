@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -243,9 +244,11 @@ public final class CanvasFlowApp implements AutoCloseable {
      *
      * <p>Before it loads a model, creates a topic or starts a Kafka client, it checks what serve
      * checks: that the HTTP server can listen at {@value CanvasFlowConfig#HTTP_HOST} and {@value
-     * CanvasFlowConfig#HTTP_PORT}, that the state and models cache folders can be written, that no
-     * other instance holds the state folder, and that the engine has the GPU that {@value
-     * CanvasFlowConfig#MODEL_DEVICE} may ask for; a refusal there leaves nothing made.
+     * CanvasFlowConfig#HTTP_PORT}, that the state and models cache folders can be written (it makes
+     * the state folder), that no other instance holds the state folder, and that the engine has the
+     * GPU that {@value CanvasFlowConfig#MODEL_DEVICE} may ask for; a refusal there leaves nothing
+     * made. A record limit that a topic it is about to create would not hold is refused before it
+     * creates any.
      *
      * <p>Once those pass it sets, for the whole JVM and unless already set, DJL's system properties
      * {@value EngineThreads#INTRA_OP} and {@value EngineThreads#INTER_OP} ({@link
@@ -285,8 +288,9 @@ public final class CanvasFlowApp implements AutoCloseable {
         ModelSource fallback = model != null ? model : FollowedModels.loadFallback(config);
         EngineThreadsInEffect.say(HostChecks.engineThreads(config), config.numStreamThreads());
         try {
-            preflight(config);
+            Set<String> existing = preflight(config);
             if (config.topicsCreate()) {
+                ServeTopics.requireRoom(config, existing);
                 created.addAll(createTopics(config));
                 if (config.modelsFollow()) {
                     created.addAll(ServeTopics.createRegistry(config));
@@ -359,17 +363,18 @@ public final class CanvasFlowApp implements AutoCloseable {
      * fails again).
      *
      * @param config the settings
+     * @return which of the frames, masks and dead-letter topics and the store changelogs exist
      * @throws IllegalStateException with one sentence naming the address, the missing topic or the
      *     replication factor
      */
-    public static void preflight(CanvasFlowConfig config) {
+    public static Set<String> preflight(CanvasFlowConfig config) {
         List<String> topics =
                 config.topicsCreate()
                         ? List.of()
                         : List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic());
         List<String> changelogs = changelogs(config);
         List<String> described = new ArrayList<>(changelogs);
-        described.add(config.framesTopic());
+        described.addAll(List.of(config.framesTopic(), config.masksTopic(), config.dlqTopic()));
         KafkaPreflight.Cluster cluster;
         try {
             cluster =
@@ -430,6 +435,7 @@ public final class CanvasFlowApp implements AutoCloseable {
                 frames != null ? frames : config.topicPartitions(),
                 cluster.partitions(),
                 changelogs);
+        return Set.copyOf(cluster.partitions().keySet());
     }
 
     /** The changelog topics of this application's stores. */

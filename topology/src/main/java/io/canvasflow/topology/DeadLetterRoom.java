@@ -66,31 +66,14 @@ final class DeadLetterRoom {
      * @return the settings, fitted
      */
     static CanvasFlowConfig fit(CanvasFlowConfig config, int framesLimit, int dlqLimit) {
-        int room = Math.max(0, dlqLimit - envelopeBytes(config));
-        int kept = config.dlqOriginalMaxBytes();
-        // 0, the default, asks for the fit wherever it was set
-        if (Integer.parseInt(config.settings().get(DLQ_ORIGINAL_MAX_BYTES).trim()) > 0) {
-            if (kept > room) {
-                throw new IllegalStateException(
-                        DLQ_ORIGINAL_MAX_BYTES
-                                + " is "
-                                + kept
-                                + " but the dead-letter topic "
-                                + config.dlqTopic()
-                                + " takes records of at most "
-                                + dlqLimit
-                                + " bytes (max.message.bytes), room for originals of "
-                                + room
-                                + "; set it to at most "
-                                + room
-                                + ", or raise the topic's max.message.bytes to "
-                                + needed(config, kept));
-            }
+        if (isSet(config)) {
+            requireFits(config, dlqLimit);
             return config;
         }
+        int room = Math.max(0, dlqLimit - envelopeBytes(config));
         // The largest original that can arrive: the frames topic bounds a record, frame.max.bytes
         // what a dead letter keeps of it.
-        int largest = Math.min(kept, framesLimit);
+        int largest = Math.min(config.dlqOriginalMaxBytes(), framesLimit);
         if (largest <= room) {
             return config;
         }
@@ -108,6 +91,40 @@ final class DeadLetterRoom {
                 config.dlqTopic(),
                 needed(config, largest));
         return config.with(DLQ_ORIGINAL_MAX_BYTES, Integer.toString(Math.max(1, room)));
+    }
+
+    /**
+     * Refuses {@value CanvasFlowConfig#DLQ_ORIGINAL_MAX_BYTES} set above what a dead-letter topic
+     * of this limit holds; unset, it is fitted instead ({@link #fit}).
+     *
+     * @param config the settings
+     * @param dlqLimit the largest record serve can write to the dead-letter topic
+     * @throws IllegalStateException with one sentence naming the setting and its largest value
+     */
+    static void requireFits(CanvasFlowConfig config, int dlqLimit) {
+        int room = Math.max(0, dlqLimit - envelopeBytes(config));
+        int kept = config.dlqOriginalMaxBytes();
+        if (isSet(config) && kept > room) {
+            throw new IllegalStateException(
+                    DLQ_ORIGINAL_MAX_BYTES
+                            + " is "
+                            + kept
+                            + " but the dead-letter topic "
+                            + config.dlqTopic()
+                            + " takes records of at most "
+                            + dlqLimit
+                            + " bytes (max.message.bytes), room for originals of "
+                            + room
+                            + "; set it to at most "
+                            + room
+                            + ", or raise the topic's max.message.bytes to "
+                            + needed(config, kept));
+        }
+    }
+
+    /** Whether the setting was given: 0, the default, asks for the fit wherever it was set. */
+    private static boolean isSet(CanvasFlowConfig config) {
+        return Integer.parseInt(config.settings().get(DLQ_ORIGINAL_MAX_BYTES).trim()) > 0;
     }
 
     /** The envelope, with the camera id twice (the record's key and a field) at 4 bytes a char. */

@@ -2,6 +2,11 @@ package io.canvasflow.topology;
 
 import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.model.EngineThreads;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -18,8 +23,8 @@ final class HostChecks {
 
     /**
      * The first problem found, in this order: the HTTP endpoints' address and port, the state
-     * folder, whether another instance holds it, the models cache folder, the device the model runs
-     * on.
+     * folder (made here when it can be), whether another instance holds it, the models cache
+     * folder, the device the model runs on.
      *
      * @param config the settings
      * @return one sentence, or null when there is none
@@ -31,6 +36,7 @@ final class HostChecks {
                         () ->
                                 FileConverters.folderProblem(
                                         Path.of(config.stateDir()), CanvasFlowConfig.STATE_DIR),
+                        () -> makeStateFolder(Path.of(config.stateDir())),
                         // Kafka Streams would log an ERROR before its refusal, after the model
                         // loaded
                         () -> StateFolderLock.problem(config),
@@ -51,6 +57,49 @@ final class HostChecks {
             }
         }
         return null;
+    }
+
+    /**
+     * Makes the state folder, as Kafka Streams would, but before any topic is made: what the check
+     * of its nearest existing parent passes may still not be made (under {@code /proc}, even as
+     * root; a name too long), and Kafka Streams then refused it in its own words after serve had
+     * created the topics.
+     *
+     * @param folder the state folder
+     * @return one sentence, or null once it exists
+     */
+    static String makeStateFolder(Path folder) {
+        try {
+            Files.createDirectories(folder);
+            return null;
+        } catch (IOException e) {
+            return CanvasFlowConfig.STATE_DIR
+                    + " "
+                    + folder
+                    + " cannot be made ("
+                    + reason(e, folder)
+                    + "); give --state-dir (or "
+                    + CanvasFlowConfig.STATE_DIR
+                    + ") a folder this user can make and write in";
+        }
+    }
+
+    /** The system's reason, in its words where Java keeps them, and where when not there. */
+    private static String reason(IOException e, Path folder) {
+        if (!(e instanceof FileSystemException fs)) {
+            return String.valueOf(e.getMessage());
+        }
+        String reason =
+                fs.getReason() != null
+                        ? fs.getReason()
+                        : e instanceof NoSuchFileException
+                                ? "No such file or directory"
+                                : e instanceof AccessDeniedException
+                                        ? "Permission denied"
+                                        : e.getClass().getSimpleName();
+        return fs.getFile() == null || fs.getFile().equals(folder.toString())
+                ? reason
+                : reason + " at " + fs.getFile();
     }
 
     /**

@@ -270,27 +270,49 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The {@code -D} settings with the flags' over them.
+     *
+     * @throws IllegalArgumentException with one sentence when a flag and a {@code -D} set one
+     *     setting to two values: neither would be seen to win
+     */
     private Map<String, String> flags() {
         Map<String, String> flags = new LinkedHashMap<>(configOptions.overrides());
         if (kafkaOptions.bootstrapServers() != null) {
-            flags.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, kafkaOptions.bootstrapServers());
+            String servers = kafkaOptions.bootstrapServers();
+            flag(
+                    flags,
+                    "--bootstrap-servers " + servers,
+                    CanvasFlowConfig.BOOTSTRAP_SERVERS,
+                    servers);
         }
         if (modelOptions.model() != null) {
-            flags.put(CanvasFlowConfig.MODEL_DIR, modelOptions.model().toString());
+            String model = modelOptions.model().toString();
+            flag(flags, "--model " + model, CanvasFlowConfig.MODEL_DIR, model);
         }
         if (threads != null) {
-            flags.put(CanvasFlowConfig.NUM_STREAM_THREADS, threads.toString());
+            flag(flags, "--threads " + threads, CanvasFlowConfig.NUM_STREAM_THREADS, "" + threads);
         }
         if (stateDir != null) {
-            flags.put(CanvasFlowConfig.STATE_DIR, stateDir.toString());
+            flag(flags, "--state-dir " + stateDir, CanvasFlowConfig.STATE_DIR, stateDir.toString());
         }
         if (httpPort != null) {
-            flags.put(CanvasFlowConfig.HTTP_PORT, httpPort.toString());
+            flag(flags, "--http-port " + httpPort, CanvasFlowConfig.HTTP_PORT, "" + httpPort);
         }
         if (createTopics) {
-            flags.put(CanvasFlowConfig.TOPICS_CREATE, "true");
+            flag(flags, "--create-topics", CanvasFlowConfig.TOPICS_CREATE, "true");
         }
         return flags;
+    }
+
+    /** Puts a flag's value, refusing a {@code -D} of the same setting that means another. */
+    private static void flag(Map<String, String> flags, String flag, String setting, String value) {
+        String given = flags.get(setting);
+        if (given != null && !SettingDefinitions.sameValue(setting, given, value)) {
+            throw new IllegalArgumentException(
+                    flag + " and -D " + setting + "=" + given + " disagree; give one");
+        }
+        flags.put(setting, value);
     }
 
     /**

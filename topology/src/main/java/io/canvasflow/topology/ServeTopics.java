@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -49,6 +50,30 @@ final class ServeTopics {
         List<String> created = KafkaTopics.createIfAbsent(admin(config), topics, TIMEOUT);
         created.forEach(name -> LOG.info("created topic {}", name));
         return created;
+    }
+
+    /**
+     * Refuses, before any topic is made, a record size setting that a topic serve is about to
+     * create could not hold: it makes them with {@link CanvasFlowTopology#maxMessageBytes}, so
+     * {@link MaskRoom} and {@link DeadLetterRoom} can say now what they would say once it exists,
+     * instead of after the topics are made. A topic that exists is fitted as the cluster has it,
+     * once the topics are made.
+     *
+     * @param config the settings
+     * @param existing the topics that exist
+     * @throws IllegalStateException with one sentence naming the setting and what it may be
+     */
+    static void requireRoom(CanvasFlowConfig config, Set<String> existing) {
+        int writable =
+                Math.min(
+                        CanvasFlowTopology.maxMessageBytes(config),
+                        CanvasFlowTopology.producerMaxRequestSize(config));
+        if (!existing.contains(config.masksTopic())) {
+            MaskRoom.fit(config, writable);
+        }
+        if (!existing.contains(config.dlqTopic())) {
+            DeadLetterRoom.requireFits(config, writable);
+        }
     }
 
     /**

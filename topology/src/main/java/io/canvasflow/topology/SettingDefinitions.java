@@ -4,6 +4,7 @@ import static io.canvasflow.topology.CanvasFlowConfig.*;
 
 import io.canvasflow.model.DefaultModels;
 import io.canvasflow.model.DeviceChoice;
+import io.canvasflow.model.SegmentRequest;
 import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.TopicNames;
 import io.canvasflow.schemas.Topics;
@@ -32,6 +33,10 @@ final class SettingDefinitions {
      * --threads 999} made no progress at all.
      */
     static final int MAX_STREAM_THREADS = 256;
+
+    /** The settings that name a folder. */
+    private static final java.util.Set<String> FOLDERS =
+            java.util.Set.of(MODEL_DIR, STATE_DIR, MODELS_CACHE_DIR);
 
     /** The definitions, in documentation order. */
     static final ConfigDef DEFINITION = definition();
@@ -140,6 +145,32 @@ final class SettingDefinitions {
             case DOUBLE -> "a number";
             default -> "any text";
         };
+    }
+
+    /**
+     * Whether two values of a setting mean the same: equal once read as its type ({@code 4} and
+     * {@code 04}, {@code true} and {@code TRUE}), or for a folder the same path ({@code /a/} and
+     * {@code /a}).
+     *
+     * @param name the setting
+     * @param a one value
+     * @param b the other
+     * @return whether they are the same; false when either is not a valid value
+     */
+    static boolean sameValue(String name, String a, String b) {
+        ConfigDef.ConfigKey key = DEFINITION.configKeys().get(name);
+        try {
+            Object x = ConfigDef.parseType(name, a, key.type);
+            Object y = ConfigDef.parseType(name, b, key.type);
+            if (x instanceof String s && y instanceof String t) {
+                return s.strip().equals(t.strip())
+                        || (FOLDERS.contains(name)
+                                && Path.of(s.strip()).equals(Path.of(t.strip())));
+            }
+            return x.equals(y);
+        } catch (ConfigException | java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** Every setting's default as a string, in documentation order. */
@@ -346,7 +377,7 @@ final class SettingDefinitions {
                         CANVAS_SEEDED_ITERATIONS,
                         Type.INT,
                         DEFAULT_SEEDED_ITERATIONS,
-                        Check.intAtLeast(1),
+                        Check.between(1, SegmentRequest.MAX_ITERATIONS),
                         Importance.MEDIUM,
                         "Iterations run on a frame seeded with its camera's previous canvas;"
                                 + " a feed-forward model, which has no canvas, runs one pass.")
@@ -356,8 +387,8 @@ final class SettingDefinitions {
                         "",
                         Check.text(
                                 "blank (the model's own) or an integer from 1 to "
-                                        + Integer.MAX_VALUE,
-                                SettingDefinitions::isBlankOrPositive),
+                                        + SegmentRequest.MAX_ITERATIONS,
+                                SettingDefinitions::isBlankOrIterations),
                         Importance.MEDIUM,
                         "Iterations run from a zero canvas (first frame, keyframe, any reset);"
                                 + " blank for the model's own: iterationsTrained in its"
@@ -521,12 +552,14 @@ final class SettingDefinitions {
         }
     }
 
-    private static boolean isBlankOrPositive(String value) {
+    /** Blank, or iterations a segment request takes: a larger count dead-letters every frame. */
+    private static boolean isBlankOrIterations(String value) {
         if (value.isBlank()) {
             return true;
         }
         try {
-            return Integer.parseInt(value.trim()) >= 1;
+            int iterations = Integer.parseInt(value.trim());
+            return iterations >= 1 && iterations <= SegmentRequest.MAX_ITERATIONS;
         } catch (NumberFormatException e) {
             return false;
         }

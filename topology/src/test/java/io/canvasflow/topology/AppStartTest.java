@@ -75,6 +75,97 @@ class AppStartTest {
     }
 
     @Test
+    void shouldRefuseARecordLimitTheTopicsItCreatesCannotHoldBeforeCreatingAnyTopic()
+            throws Exception {
+        // Given mask events larger than the masks topic serve creates takes, and dead letters
+        // larger than its dead-letter topic takes (camera ids of up to 200,000 characters)
+        CanvasFlowConfig masks =
+                settings("maskroom", "0").with(CanvasFlowConfig.MASK_MAX_BYTES, "2000000000");
+        CanvasFlowConfig dlq =
+                settings("dlqroom", "0")
+                        .with(CanvasFlowConfig.CAMERA_ID_MAX_LENGTH, "200000")
+                        .with(CanvasFlowConfig.DLQ_ORIGINAL_MAX_BYTES, "8388608");
+        int limit = CanvasFlowTopology.maxMessageBytes(masks);
+
+        // When a program starts the application with each, with topics.create=true
+        List<String> refusals =
+                java.util.stream.Stream.of(masks, dlq)
+                        .map(
+                                config ->
+                                        assertThrows(
+                                                        IllegalStateException.class,
+                                                        () ->
+                                                                CanvasFlowApp.start(
+                                                                        config, TestModel.source()))
+                                                .getMessage())
+                        .toList();
+
+        // Then each is refused in one sentence with what the topic would take, and no topic was
+        // made first
+        assertEquals(9437184, limit);
+        assertEquals(
+                List.of(
+                        "mask.max.bytes is 2000000000 but the masks topic maskroom-masks takes"
+                                + " records of at most 9437184 bytes (max.message.bytes, or the"
+                                + " producer's max.request.size), room for mask events of 9435136;"
+                                + " set it to at most 9435136, or raise the topic's"
+                                + " max.message.bytes",
+                        "dlq.original.max.bytes is 8388608 but the dead-letter topic dlqroom-dlq"
+                                + " takes records of at most 9437184 bytes (max.message.bytes),"
+                                + " room for originals of 7804416; set it to at most 7804416, or"
+                                + " raise the topic's max.message.bytes to 10021376"),
+                refusals);
+        assertEquals(List.of(), topicsStartingWith("maskroom-"));
+        assertEquals(List.of(), topicsStartingWith("dlqroom-"));
+    }
+
+    @Test
+    void shouldFitToAMasksTopicThatExistsAsTheClusterHasIt() throws Exception {
+        // Given a masks topic made before with a larger limit than serve makes its own with, and
+        // a mask limit only that topic holds (and a producer that sends it)
+        kafka.broker()
+                .createTopic(
+                        "kept-masks",
+                        1,
+                        Map.of("max.message.bytes", Integer.toString(12 * 1024 * 1024)));
+        CanvasFlowConfig config =
+                settings("kept", "0")
+                        .with(CanvasFlowConfig.MASK_MAX_BYTES, "10000000")
+                        .with("producer.max.request.size", "13000000");
+
+        // When a program starts the application, with topics.create=true
+        try (CanvasFlowApp app = CanvasFlowApp.start(config, TestModel.source())) {
+            // Then it starts, having made the other two topics
+            assertEquals(
+                    List.of("kept-dlq", "kept-frames", "kept-masks"), topicsStartingWith("kept-"));
+        }
+    }
+
+    @Test
+    void shouldRefuseAStateFolderTheSystemWillNotMakeBeforeCreatingAnyTopic() throws Exception {
+        // Given a state folder whose parent may be written in but that cannot be made (a name
+        // too long; as root, one under /proc): Kafka Streams refused it after the topics were made
+        Path state = dir.resolve("s".repeat(300));
+        CanvasFlowConfig config =
+                settings("longstate", "0").with(CanvasFlowConfig.STATE_DIR, state.toString());
+
+        // When a program starts the application on it, with topics.create=true
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> CanvasFlowApp.start(config, TestModel.source()));
+
+        // Then it is refused in one sentence naming the setting, and no topic was made first
+        assertEquals(
+                "state.dir "
+                        + state
+                        + " cannot be made (File name too long); give --state-dir (or state.dir) a"
+                        + " folder this user can make and write in",
+                e.getMessage());
+        assertEquals(List.of(), topicsStartingWith("longstate-"));
+    }
+
+    @Test
     void shouldWarnThatAnEngineStartedBeforeKeepsItsOwnThreadCounts() throws Exception {
         // Given a model loaded first, so an engine running 2 intra-op threads where start() asks
         // for 1 (surefire sets ai.djl.pytorch.num_threads=1)

@@ -475,8 +475,51 @@ class CanvasFlowConfigTest {
                         () -> base.toBuilder().opt("canvas.full.iterations", "0").build());
         assertEquals(
                 "setting canvas.full.iterations must be blank (the model's own) or an integer"
-                        + " from 1 to 2147483647, got '0'",
+                        + " from 1 to 1000, got '0'",
                 full.getMessage());
+    }
+
+    @Test
+    void shouldRefuseMoreIterationsThanASegmentRequestTakes() {
+        // Given the most iterations a segment request takes, and one more (each frame would be
+        // dead-lettered by SegmentRequest's build())
+        int most = io.canvasflow.model.SegmentRequest.MAX_ITERATIONS;
+        CanvasFlowConfig base = CanvasFlowConfig.defaults();
+
+        // When each setting is given the most, then one more
+        CanvasFlowConfig mostOfBoth =
+                base.toBuilder()
+                        .opt(CanvasFlowConfig.CANVAS_FULL_ITERATIONS, Integer.toString(most))
+                        .opt(CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS, Integer.toString(most))
+                        .build();
+        List<String> refusals =
+                java.util.stream.Stream.of(
+                                CanvasFlowConfig.CANVAS_FULL_ITERATIONS,
+                                CanvasFlowConfig.CANVAS_SEEDED_ITERATIONS)
+                        .map(
+                                name ->
+                                        assertThrows(
+                                                        IllegalArgumentException.class,
+                                                        () ->
+                                                                base.toBuilder()
+                                                                        .opt(name, "1001")
+                                                                        .build())
+                                                .getMessage())
+                        .toList();
+
+        // Then the most is taken, and one more refused at start in one sentence
+        assertEquals(
+                List.of("1000", 1000),
+                List.of(
+                        mostOfBoth.settings().get(CanvasFlowConfig.CANVAS_FULL_ITERATIONS),
+                        mostOfBoth.seededIterations()));
+        assertEquals(
+                List.of(
+                        "setting canvas.full.iterations must be blank (the model's own) or an"
+                                + " integer from 1 to 1000, got '1001'",
+                        "setting canvas.seeded.iterations must be an integer from 1 to 1000, got"
+                                + " '1001'"),
+                refusals);
     }
 
     @Test

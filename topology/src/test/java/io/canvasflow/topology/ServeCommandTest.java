@@ -70,6 +70,87 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldRefuseAStateDirectoryTheSystemWillNotMakeInOneSentence() {
+        // Given a state directory whose parent this user may write in but that the system will
+        // not make (a name too long; as root, /proc/x is another): Kafka Streams refused it in its
+        // own words, after the topics were made
+        Path state = dir.resolve("s".repeat(300));
+
+        // When serve starts on it
+        List<Object> result = run("--bootstrap-servers", "127.0.0.1:1", "--state-dir", "" + state);
+
+        // Then it is refused before anything starts, naming the setting and the flag
+        assertEquals(
+                List.of(
+                        2,
+                        "canvasflow serve: state.dir "
+                                + state
+                                + " cannot be made (File name too long); give --state-dir (or"
+                                + " state.dir) a folder this user can make and write in"),
+                result);
+    }
+
+    @Test
+    void shouldRefuseAFlagAndADOfItsSettingThatDisagreeAndTakeThemWhereTheyAgree() {
+        // Given each of serve's flags with a -D of its setting and another value
+        List<String> print = List.of("--bootstrap-servers", "127.0.0.1:1", "--print-config");
+        Map<List<String>, String> pairs = new LinkedHashMap<>();
+        pairs.put(
+                List.of("--threads", "4", "-D", "num.stream.threads=5"),
+                "--threads 4 and -D num.stream.threads=5 disagree; give one");
+        pairs.put(
+                List.of("--http-port", "2222", "-D", "http.port=3333"),
+                "--http-port 2222 and -D http.port=3333 disagree; give one");
+        pairs.put(
+                List.of("--model", "/tmp/a", "-D", "model.dir=/tmp/b"),
+                "--model /tmp/a and -D model.dir=/tmp/b disagree; give one");
+        pairs.put(
+                List.of("-D", "bootstrap.servers=h2:2"),
+                "--bootstrap-servers 127.0.0.1:1 and -D bootstrap.servers=h2:2 disagree; give"
+                        + " one");
+        pairs.put(
+                List.of("--create-topics", "-D", "topics.create=false"),
+                "--create-topics and -D topics.create=false disagree; give one");
+        pairs.put(
+                List.of("--state-dir", "/tmp/s1", "-D", "state.dir=/tmp/s2"),
+                "--state-dir /tmp/s1 and -D state.dir=/tmp/s2 disagree; give one");
+
+        // When serve reads each command line
+        Map<List<String>, List<Object>> results = new LinkedHashMap<>();
+        Map<List<String>, List<Object>> expected = new LinkedHashMap<>();
+        pairs.forEach(
+                (args, sentence) -> {
+                    List<String> all = new java.util.ArrayList<>(print);
+                    all.addAll(args);
+                    results.put(args, run(all.toArray(String[]::new)));
+                    expected.put(args, List.of(2, "canvasflow serve: " + sentence));
+                });
+        // and the same pairs with one meaning
+        List<Object> agreeing =
+                run(
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--print-config",
+                        "--threads",
+                        "4",
+                        "-D",
+                        "num.stream.threads=04",
+                        "--create-topics",
+                        "-D",
+                        "topics.create=TRUE",
+                        "--state-dir",
+                        "/tmp/s1",
+                        "-D",
+                        "state.dir=/tmp/s1/",
+                        "-D",
+                        "bootstrap.servers=127.0.0.1:1");
+
+        // Then each disagreement is one sentence naming both, and agreement passes
+        assertEquals(expected, results);
+        assertEquals(List.of(0, ""), agreeing);
+    }
+
+    @Test
     @Timeout(value = 1, unit = TimeUnit.MINUTES)
     void shouldRefuseAStateFolderAnotherProcessHoldsBeforeKafkaStreamsTriesIt() throws Exception {
         // Given another process that holds Kafka Streams' lock on the application's state folder,

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,9 +61,6 @@ public final class MaskFollower {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration JOIN_GRACE = Duration.ofSeconds(3);
 
-    /** The window of the per-camera rates and latency percentiles in the table. */
-    private static final Duration STATS_WINDOW = Duration.ofSeconds(5);
-
     private final String bootstrapServers;
     private final Topic<String, MaskEvent> masksTopic;
     private final Topic<String, Frame> framesTopic;
@@ -80,8 +76,8 @@ public final class MaskFollower {
     private final Map<String, Object> consumerProperties;
     private final Duration clusterWait;
     private final FrameJoinBuffer join;
-    private final Map<String, CameraStats> stats = new LinkedHashMap<>();
-    private final Map<String, FollowResult.WithoutFrame> withoutFrame = new LinkedHashMap<>();
+    private final FollowedCameras cameras;
+    private final MissingFrames missingFrames;
     private final RecordDecoder decoder = new RecordDecoder(LOG);
 
     private volatile boolean stopping;
@@ -111,6 +107,8 @@ public final class MaskFollower {
                         consumerConfig(
                                 bootstrapServers, groupId, fromBeginning, consumerProperties));
         this.join = new FrameJoinBuffer(builder.joinCapacity);
+        this.missingFrames = new MissingFrames(join.capacityPerCamera());
+        this.cameras = new FollowedCameras(builder.forgetAfter, System::nanoTime);
     }
 
     /**
@@ -270,14 +268,11 @@ public final class MaskFollower {
     /**
      * Returns every camera's statistics now, for live displays; thread-safe.
      *
-     * @return camera id to summary, in order of first appearance
+     * @return camera id to summary, in order of first appearance (without the cameras forgotten,
+     *     see {@link Builder#optForgetIdleCameras})
      */
     public Map<String, CameraSummary> snapshot() {
-        Map<String, CameraSummary> out = new LinkedHashMap<>();
-        synchronized (stats) {
-            stats.forEach((camera, s) -> out.put(camera, s.summary()));
-        }
-        return out;
+        return cameras.snapshot();
     }
 
     private boolean limitReached() {
@@ -304,13 +299,7 @@ public final class MaskFollower {
 
     private void onMask(MaskEvent mask) {
         masks++;
-        CameraStats camera;
-        synchronized (stats) {
-            camera =
-                    stats.computeIfAbsent(
-                            mask.getCameraId(), c -> new CameraStats(c, STATS_WINDOW));
-        }
-        camera.record(mask);
+        cameras.record(mask);
         if (listener != null) {
             listener.accept(mask);
         }
@@ -325,26 +314,7 @@ public final class MaskFollower {
     }
 
     private void joined(JoinedMask joined) {
-        if (joined.frame() == null) {
-            String camera = joined.mask().getCameraId();
-            FollowResult.WithoutFrame before =
-                    withoutFrame.getOrDefault(camera, new FollowResult.WithoutFrame(0, 0));
-            withoutFrame.put(camera, before.add(joined));
-            if (joined.bufferFull() && before.bufferFull() == 0) {
-                LOG.warn(
-                        "camera {}: a mask whose frame left the join buffer of {} frames per camera"
-                                + " is drawn without the picture; raise the buffer (--join-frames)"
-                                + " if this repeats",
-                        camera,
-                        join.capacityPerCamera());
-            } else if (!joined.bufferFull() && before.masks() == before.bufferFull()) {
-                LOG.info(
-                        "camera {}: a mask whose frame will not come (the camera's publisher"
-                                + " restarted, or the frame was sent before this follower began)"
-                                + " is drawn without the picture",
-                        camera);
-            }
-        }
+        missingFrames.note(joined);
         if (overlays != null && overlays.write(joined.mask(), joined.frame())) {
             overlaysDrawn++;
         }
@@ -364,7 +334,7 @@ public final class MaskFollower {
                 frames,
                 decoder.badRecords(),
                 overlaysDrawn,
-                withoutFrame,
+                missingFrames.counts(),
                 overlays == null ? Map.of() : overlays.videos(),
                 (System.nanoTime() - start) / 1e9);
     }
@@ -387,6 +357,7 @@ public final class MaskFollower {
         private final List<Consumer<JoinedMask>> joinListeners = new ArrayList<>();
         private final Map<String, Object> consumerProperties = new HashMap<>();
         private int joinCapacity = DEFAULT_JOIN_FRAMES;
+        private Duration forgetAfter;
 
         private Builder() {}
 
@@ -554,6 +525,19 @@ public final class MaskFollower {
         }
 
         /**
+         * Forgets a camera's statistics after a time with no mask from it: it leaves {@link
+         * #snapshot}, the table and the result, and starts new figures if it sends again. By
+         * default every camera seen is kept, for the final table.
+         *
+         * @param idle how long a camera is kept without a mask
+         * @return this builder
+         */
+        public Builder optForgetIdleCameras(Duration idle) {
+            this.forgetAfter = Objects.requireNonNull(idle, "idle");
+            return this;
+        }
+
+        /**
          * Validates the settings, the consumer's too ({@link #consumerConfigProblem}).
          *
          * @return the follower, not yet running
@@ -576,6 +560,11 @@ public final class MaskFollower {
             if (joinCapacity < 1) {
                 throw new IllegalArgumentException(
                         "expected a join capacity of at least 1 but found " + joinCapacity);
+            }
+            if (forgetAfter != null && (forgetAfter.isNegative() || forgetAfter.isZero())) {
+                throw new IllegalArgumentException(
+                        "expected a positive time to forget an idle camera but found "
+                                + forgetAfter);
             }
             if (tableInterval.isNegative() || tableInterval.isZero()) {
                 throw new IllegalArgumentException(

@@ -14,8 +14,10 @@ import java.util.Map;
  * What {@code canvasflow view} runs: a {@link MaskFollower} of the masks and frames topics (from
  * their end, {@code read_committed}, masks joined with their frames as {@code masks --out} joins
  * them, in a buffer of {@code --join-frames} frames per camera) that puts each camera's newest
- * picture on a {@link TileBoard}, and the {@link ViewServer} that shows the board. The server
- * listens from {@link #start}; {@link #run} follows until {@link #stop} or the duration.
+ * picture on a {@link TileBoard}, and the {@link ViewServer} that shows the board. Both forget a
+ * camera after {@link TileBoard#FORGET_AFTER} without a mask, its tile and its statistics, so the
+ * page drops its tile. The server listens from {@link #start}; {@link #run} follows until {@link
+ * #stop} or the duration.
  */
 public final class LiveView implements AutoCloseable {
 
@@ -61,6 +63,7 @@ public final class LiveView implements AutoCloseable {
                         .optDuration(duration)
                         .optJoinListener(board::onJoined)
                         .optJoinCapacity(joinFrames)
+                        .optForgetIdleCameras(TileBoard.FORGET_AFTER)
                         .optConsumerProperties(consumer)
                         .build();
         ViewServer server =

@@ -8,8 +8,11 @@ import io.canvasflow.schemas.FrameOrder;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.schemas.avro.MaskEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +23,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The newest joined mask and frame of every camera, which the viewer's streams send to browsers.
  * Each camera holds one tile: a newer one replaces it, so a slow reader skips to the newest and
- * never sees a queue. Every change bumps a version that readers wait on. Thread-safe: a {@link
+ * never sees a queue. A camera with no mask for {@link #FORGET_AFTER} is forgotten, its tile with
+ * it, so that cameras that stopped neither stay in the heap nor reach every new browser. Every
+ * change bumps a version that readers wait on. Thread-safe: a {@link
  * io.canvasflow.clients.MaskFollower} writes through {@link #onJoined}, stream threads read.
  */
 public final class TileBoard {
+
+    /**
+     * How long a camera keeps its tile without a mask: five minutes, as long as {@code serve} keeps
+     * a camera's series and its {@code /cameras} entry without a frame (Prometheus' default
+     * lookback), so the viewer and serve forget a stopped camera alike. The page says "stale" after
+     * 10 s without any mask, long before a tile goes. Checked whenever the board is written or read
+     * (the streams read it twice a second), not on a timer of its own.
+     */
+    public static final Duration FORGET_AFTER = Duration.ofMinutes(5);
 
     /** Gson escapes {@code <}, {@code >}, {@code &} and quotes as {@code \u003c}... by default. */
     static final Gson GSON = new Gson();
@@ -31,6 +45,10 @@ public final class TileBoard {
     private static final Logger LOG = LoggerFactory.getLogger(TileBoard.class);
 
     private final Map<String, Tile> tiles = new LinkedHashMap<>();
+
+    /** When each camera's newest mask came (shown or not), on {@link #nanoClock}. */
+    private final Map<String, Long> lastMasks = new HashMap<>();
+
     private final Map<String, List<LegendEntry>> legends = new LinkedHashMap<>();
     private final LongSupplier nanoClock;
     private long version;
@@ -82,6 +100,7 @@ public final class TileBoard {
         synchronized (this) {
             lastMaskNanos = nanoClock.getAsLong();
             anyMask = true;
+            lastMasks.put(mask.getCameraId(), lastMaskNanos);
         }
         String json;
         List<LegendEntry> legend;
@@ -105,6 +124,7 @@ public final class TileBoard {
             if (frame == null) {
                 withoutFrame++;
             }
+            forgetIdle();
             long capture = mask.getCaptureTimestamp().toEpochMilli();
             Tile current = tiles.get(mask.getCameraId());
             if (current != null && !newer(capture, mask.getSequence(), current)) {
@@ -154,9 +174,32 @@ public final class TileBoard {
         return version;
     }
 
-    /** The newest tile of every camera, in order of first appearance. */
+    /**
+     * The newest tile of every camera with a mask in the last {@link #FORGET_AFTER}, in order of
+     * first appearance; the others are forgotten now.
+     */
     synchronized List<Tile> tiles() {
+        forgetIdle();
         return new ArrayList<>(tiles.values());
+    }
+
+    /** Forgets the cameras with no mask for longer than {@link #FORGET_AFTER}, with their tiles. */
+    private void forgetIdle() {
+        long now = nanoClock.getAsLong();
+        boolean forgot = false;
+        for (Iterator<Map.Entry<String, Long>> it = lastMasks.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<String, Long> camera = it.next();
+            if (now - camera.getValue() > FORGET_AFTER.toNanos()) {
+                it.remove();
+                tiles.remove(camera.getKey());
+                forgot = true;
+            }
+        }
+        if (forgot) {
+            version++; // the streams tell their browsers to remove the tiles
+            notifyAll();
+        }
     }
 
     /** Each model version's legend, as its masks named and coloured the classes. */

@@ -6,19 +6,23 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * One browser's Server-Sent Events stream: a {@code tile} event whenever a camera has a newer tile
- * than this browser got, and a {@code stats} event (every camera's statistics and the legends)
- * twice a second. It holds no queue: it remembers which tile version it sent per camera and sends
- * the board's newest, so a browser that reads slowly (the socket blocks the write) skips straight
- * to the newest frames when it catches up; what it skipped is counted.
+ * than this browser got, a {@code stats} event (every camera's statistics and the legends) twice a
+ * second, and a {@code gone} event when a camera it showed has been forgotten. It holds no queue:
+ * it remembers which tile version it sent per camera and sends the board's newest, so a browser
+ * that reads slowly (the socket blocks the write) skips straight to the newest frames when it
+ * catches up; what it skipped is counted.
  */
 final class ViewStream {
 
@@ -31,6 +35,10 @@ final class ViewStream {
     private final BooleanSupplier closed;
     private final Map<String, Long> sentVersions = new HashMap<>();
     private final Map<String, Long> sentSequences = new ConcurrentHashMap<>();
+
+    /** The cameras this browser has a tile for: sent a tile or statistics, not yet gone. */
+    private final Set<String> told = new HashSet<>();
+
     private volatile long tilesSent;
     private volatile long tilesSkipped;
 
@@ -53,7 +61,8 @@ final class ViewStream {
         long seen = -1;
         long nextStats = 0;
         while (!closed.getAsBoolean()) {
-            for (TileBoard.Tile tile : board.tiles()) {
+            List<TileBoard.Tile> tiles = board.tiles();
+            for (TileBoard.Tile tile : tiles) {
                 Long sent = sentVersions.get(tile.camera());
                 if (sent != null && sent >= tile.version()) {
                     continue;
@@ -65,16 +74,46 @@ final class ViewStream {
                 write(out, "event: tile\ndata: " + tile.json() + "\n\n");
                 sentVersions.put(tile.camera(), tile.version());
                 sentSequences.put(tile.camera(), tile.sequence());
+                told.add(tile.camera());
                 tilesSent++;
             }
             long now = System.nanoTime();
             if (now - nextStats >= 0) {
-                write(out, "event: stats\ndata: " + statsJson() + "\n\n");
+                Map<String, CameraSummary> cameras = stats.get();
+                tellGone(out, tiles, cameras.keySet());
+                write(out, "event: stats\ndata: " + statsJson(cameras) + "\n\n");
+                told.addAll(cameras.keySet());
                 nextStats = now + STATS_INTERVAL_MILLIS * 1_000_000L;
             }
             out.flush();
             long wait = Math.max(1, (nextStats - System.nanoTime()) / 1_000_000L);
             seen = board.awaitChange(seen, wait);
+        }
+    }
+
+    /**
+     * Sends a {@code gone} event for each camera this browser was told of that has neither a tile
+     * on the board nor statistics any more (forgotten after {@link TileBoard#FORGET_AFTER} without
+     * a mask), so that the page removes its tile. Both must be gone: a tile the page still had
+     * statistics for would come back with the next {@code stats} event.
+     */
+    private void tellGone(OutputStream out, List<TileBoard.Tile> tiles, Set<String> withStats)
+            throws IOException {
+        Set<String> onBoard = new HashSet<>();
+        tiles.forEach(tile -> onBoard.add(tile.camera()));
+        for (Iterator<String> it = told.iterator(); it.hasNext(); ) {
+            String camera = it.next();
+            if (onBoard.contains(camera) || withStats.contains(camera)) {
+                continue;
+            }
+            write(
+                    out,
+                    "event: gone\ndata: "
+                            + TileBoard.GSON.toJson(Map.of("camera", camera))
+                            + "\n\n");
+            it.remove();
+            sentVersions.remove(camera);
+            sentSequences.remove(camera);
         }
     }
 
@@ -88,9 +127,9 @@ final class ViewStream {
         return status;
     }
 
-    private String statsJson() {
+    private String statsJson(Map<String, CameraSummary> summaries) {
         List<Map<String, Object>> cameras = new ArrayList<>();
-        for (CameraSummary s : stats.get().values()) {
+        for (CameraSummary s : summaries.values()) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("camera", s.cameraId());
             c.put("frames", s.frames());

@@ -65,6 +65,23 @@ function showTile(data) {
   writeStats(t);
 }
 
+// The viewer forgets a camera after five minutes with no mask (as serve forgets its series) and
+// says so with a "gone" event: its tile goes. While paused the page keeps what it shows and
+// removes the tiles when the pause ends.
+const gone = new Set();
+
+function removeTile(camera) {
+  const t = tiles.get(camera);
+  if (!t) return;
+  t.root.remove();
+  tiles.delete(camera);
+  if (tiles.size === 0 && !document.getElementById("empty")) {
+    const empty = element("p", null, grid);
+    empty.id = "empty";
+    empty.textContent = "Waiting for masks\u2026";
+  }
+}
+
 function ms(value) {
   return value < 0 ? "-" : value + " ms";
 }
@@ -160,6 +177,11 @@ function connect() {
   events.addEventListener("tile", (e) => {
     if (!paused) showTile(JSON.parse(e.data));
   });
+  events.addEventListener("gone", (e) => {
+    const camera = String(JSON.parse(e.data).camera);
+    if (paused) gone.add(camera);
+    else removeTile(camera);
+  });
   events.addEventListener("stats", (e) => {
     const data = JSON.parse(e.data);
     showFreshness(data);
@@ -185,6 +207,10 @@ function controls() {
   const pause = document.getElementById("pause");
   pause.addEventListener("change", () => {
     paused = pause.checked;
+    if (!paused) {
+      gone.forEach(removeTile);
+      gone.clear();
+    }
   });
 }
 

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.canvasflow.clients.JoinedMask;
 import io.canvasflow.schemas.avro.MaskEvent;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Which mask a camera's tile shows. */
 class TileBoardTest {
 
-    private final TileBoard board = new TileBoard();
+    private final AtomicLong nanos = new AtomicLong();
+    private final TileBoard board = new TileBoard(nanos::get);
 
     @Test
     void shouldShowTheNewRunAfterAPublisherRestartsItsSequence() {
@@ -60,6 +63,24 @@ class TileBoardTest {
         show("b", 5, 1_000);
 
         assertEquals(List.of("a 5 1000", "b 5 1000"), tiles());
+    }
+
+    @Test
+    void shouldForgetACameraWithNoMaskForFiveMinutesAsServeForgetsItsSeries() throws Exception {
+        // Given cameras a and b with masks at 0, and b again at 4 minutes
+        show("a", 1, 1_000);
+        show("b", 1, 1_000);
+        nanos.set(Duration.ofMinutes(4).toNanos());
+        show("b", 2, 2_000);
+        long version = board.awaitChange(-1, 0);
+
+        // When five minutes and a moment have passed since a's mask
+        nanos.set(Duration.ofMinutes(5).toNanos() + 1);
+
+        // Then a's tile is gone, b's stays, and the board changed for the streams to tell
+        assertEquals(List.of("b 2 2000"), tiles());
+        assertEquals(version + 1, board.awaitChange(-1, 0));
+        assertEquals(Duration.ofMinutes(5), TileBoard.FORGET_AFTER);
     }
 
     private void show(String camera, long sequence, long captureMillis) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
 import io.canvasflow.clients.CameraSummary;
 import io.canvasflow.clients.ImageCodecs;
 import io.canvasflow.clients.JoinedMask;
@@ -29,19 +30,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The viewer's web server without Kafka: what it serves, what it refuses, what it streams. */
 class ViewServerTest {
 
     private static final String HOSTILE = "<script>alert(1)</script>\"&'";
 
-    private final TileBoard board = new TileBoard();
+    private final AtomicLong nanos = new AtomicLong();
+    private final TileBoard board = new TileBoard(nanos::get);
     private final HttpClient http = HttpClient.newHttpClient();
     private ViewServer server;
 
@@ -233,6 +238,61 @@ class ViewServerTest {
             String status = get("/status").body();
             assertTrue(status.matches(".*\"framesSkipped\":[1-9][0-9]+.*"), status);
         }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldTellABrowserToRemoveAForgottenCameraAndNotSendItToANewOne() throws Exception {
+        // Given a browser that was sent the tiles of cameras a and b
+        board.onJoined(new JoinedMask(mask("a", 1), frame("a", 1)));
+        board.onJoined(new JoinedMask(mask("b", 1), frame("b", 1)));
+        try (Stream<String> open = events().body()) {
+            Iterator<String> lines = open.iterator();
+            assertEquals(List.of("tile a", "tile b"), nextEvents(lines, "stats"));
+
+            // When a sends nothing for five minutes and a moment, while b goes on
+            nanos.set(Duration.ofMinutes(4).toNanos());
+            board.onJoined(new JoinedMask(mask("b", 2), frame("b", 2)));
+            nanos.set(Duration.ofMinutes(5).toNanos() + 1);
+
+            // Then the open stream says a is gone, and a new one sends b's tile alone
+            List<String> later = new ArrayList<>();
+            for (int stats = 0; stats < 10 && !later.contains("gone a"); stats++) {
+                later.addAll(nextEvents(lines, "stats")); // within 5 s of stats events
+            }
+            assertEquals(List.of("tile b", "gone a"), later);
+        }
+        try (Stream<String> fresh = events().body()) {
+            assertEquals(List.of("tile b"), nextEvents(fresh.iterator(), "stats"));
+        }
+    }
+
+    private HttpResponse<Stream<String>> events() throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(uri("/events")).build(),
+                HttpResponse.BodyHandlers.ofLines());
+    }
+
+    /** The events up to the next of a kind, each as "kind camera" ("stats" alone), with it. */
+    private static List<String> nextEvents(Iterator<String> lines, String until) {
+        List<String> events = new ArrayList<>();
+        String kind = null;
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("event: ")) {
+                kind = line.substring("event: ".length());
+            } else if (line.startsWith("data: ") && kind.equals(until)) {
+                return events;
+            } else if (line.startsWith("data: ")) {
+                String camera =
+                        TileBoard.GSON
+                                .fromJson(line.substring("data: ".length()), JsonObject.class)
+                                .get("camera")
+                                .getAsString();
+                events.add(kind + " " + camera);
+            }
+        }
+        return events;
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class KafkaPreflightTest {
 
@@ -85,22 +87,28 @@ class KafkaPreflightTest {
         }
     }
 
-    @Test
-    void shouldSayThatTheJdksHttpServerIsNoBrokerThoughItWaitsForALine() throws Exception {
-        // Given the JDK's own HTTP server, as serve's /health and view run it: it says nothing
-        // to Kafka's request until a line ends (commands waited 10-22 s, then said no broker
-        // answered)
+    /**
+     * The JDK's own HTTP server, as serve's /health and view run it, says nothing to Kafka's
+     * request until a line ends (commands waited 10-22 s, then said no broker answered). An address
+     * with its listener's scheme, which Kafka's clients accept, must reach it too: the scheme was
+     * taken for part of the host name, and nothing was said to accept connections.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "PLAINTEXT://"})
+    void shouldSayThatTheJdksHttpServerIsNoBrokerThoughItWaitsForALine(String scheme)
+            throws Exception {
+        // Given the JDK's own HTTP server
         com.sun.net.httpserver.HttpServer http =
                 com.sun.net.httpserver.HttpServer.create(
                         new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.start();
         try {
-            String servers = "127.0.0.1:" + http.getAddress().getPort();
+            String servers = scheme + "127.0.0.1:" + http.getAddress().getPort();
 
-            // When a command checks the cluster
+            // When a command checks the cluster at its address, with or without a scheme
             String refusal = checkRefused(servers);
 
-            // Then it says that an HTTP server answers there
+            // Then it connected there and says that an HTTP server answers there
             assertEquals(httpServerAt(servers), refusal);
         } finally {
             http.stop(0);
@@ -255,28 +263,6 @@ class KafkaPreflightTest {
                 "bootstrap server \"127.0.0.1:70000\" has a port outside 1-65535; give HOST:PORT"
                         + " of a broker",
                 e.getMessage());
-    }
-
-    @Test
-    void shouldTakeAListenersSchemeBeforeAnAddressAsKafkasClientsDo() throws Exception {
-        // Given something listening that the check can tell from a broker: an HTTP server
-        com.sun.net.httpserver.HttpServer http =
-                com.sun.net.httpserver.HttpServer.create(
-                        new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        http.start();
-        try {
-            String servers = "PLAINTEXT://127.0.0.1:" + http.getAddress().getPort();
-
-            // When a command checks the cluster at an address with its listener's scheme, which
-            // Kafka's clients accept
-            String refusal = checkRefused(servers);
-
-            // Then it connected there and spoke to the server: the scheme was taken for part of
-            // the host name, and nothing was said to accept connections
-            assertEquals(httpServerAt(servers), refusal);
-        } finally {
-            http.stop(0);
-        }
     }
 
     @Test

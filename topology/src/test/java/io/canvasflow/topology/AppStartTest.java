@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.kafka.BrokerExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.canvasflow.testsupport.StandardError;
+import io.canvasflow.testsupport.TopicNames;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,7 +172,9 @@ class AppStartTest {
         String err;
         try {
             // When a program starts the application with it
-            err = stderrOf(() -> CanvasFlowApp.start(settings("threads", "0"), model).close());
+            err =
+                    StandardError.of(
+                            () -> CanvasFlowApp.start(settings("threads", "0"), model).close());
         } finally {
             setEngineThreads(before);
         }
@@ -198,26 +197,8 @@ class AppStartTest {
                 .invoke(null, threads);
     }
 
-    /** What a call wrote to standard error, where slf4j-simple logs. */
-    private static String stderrOf(Runnable call) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            call.run();
-        } finally {
-            System.setErr(old);
-        }
-        return err.toString(StandardCharsets.UTF_8);
-    }
-
     /** The topics on the test broker whose names start so, sorted. */
     private static List<String> topicsStartingWith(String prefix) throws Exception {
-        try (Admin admin = Admin.create(kafka.broker().clientConfig())) {
-            return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.startsWith(prefix))
-                    .sorted()
-                    .toList();
-        }
+        return TopicNames.startingWith(kafka.clientConfig(), prefix);
     }
 }

@@ -2,8 +2,6 @@ package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import java.util.ArrayList;
@@ -12,11 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,14 +28,7 @@ class IdleCanvasesTest {
     @BeforeEach
     void setUp() {
         context.setCurrentSystemTimeMs(T0);
-        canvases =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(StoreNames.CANVAS_STORE),
-                                Serdes.String(),
-                                AvroSerdes.canvasState())
-                        .withLoggingDisabled()
-                        .build();
-        canvases.init(context.getStateStoreContext(), canvases);
+        canvases = TestCanvasStore.openIn(context);
     }
 
     private static CanvasFlowConfig config(long maxGapMs) {

@@ -2,8 +2,6 @@ package io.canvasflow.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.canvasflow.schemas.AvroSerdes;
-import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.DeadLetter;
@@ -20,12 +18,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,14 +39,7 @@ class SegmentProcessorTest {
     void setUp() {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(TestFrames.T0.toEpochMilli() + 1000);
-        canvases =
-                Stores.keyValueStoreBuilder(
-                                Stores.inMemoryKeyValueStore(StoreNames.CANVAS_STORE),
-                                Serdes.String(),
-                                AvroSerdes.canvasState())
-                        .withLoggingDisabled()
-                        .build();
-        canvases.init(context.getStateStoreContext(), canvases);
+        canvases = TestCanvasStore.openIn(context);
         context.addStateStore(canvases);
         processor =
                 new SegmentProcessor(

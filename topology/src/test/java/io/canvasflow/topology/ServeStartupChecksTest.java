@@ -9,6 +9,7 @@ import io.canvasflow.kafka.BrokerExtension;
 import io.canvasflow.model.DeviceChoice;
 import io.canvasflow.schemas.KafkaTopics;
 import io.canvasflow.testsupport.CommandRun;
+import io.canvasflow.testsupport.TopicNames;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -346,12 +346,7 @@ class ServeStartupChecksTest {
 
     /** The topics on the test broker whose names start so, sorted. */
     private static List<String> topicsStartingWith(String prefix) throws Exception {
-        try (Admin admin = Admin.create(kafka.broker().clientConfig())) {
-            return admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.startsWith(prefix))
-                    .sorted()
-                    .toList();
-        }
+        return TopicNames.startingWith(kafka.clientConfig(), prefix);
     }
 
     /** A client supplier whose construction fails, as a misconfigured plugin's would. */

@@ -15,12 +15,10 @@ import io.canvasflow.registry.ModelPublication;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.schemas.avro.ModelAssignment;
 import io.canvasflow.schemas.avro.ModelErrorReason;
+import io.canvasflow.testsupport.StandardError;
 import io.canvasflow.topology.ModelRouter;
 import io.canvasflow.topology.ModelSource;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,7 +159,7 @@ class ModelRouterTest {
 
             // When both removals are read (a start reads C's manifest and its tombstone)
             String log =
-                    stderrOf(
+                    StandardError.of(
                             () -> {
                                 router.modelRemoved("c-published-and-removed");
                                 router.modelRemoved(b.version());
@@ -181,7 +179,7 @@ class ModelRouterTest {
                     "skipped the unreadable record at models partition 0 offset 15: not a"
                             + " ModelPart";
             String log =
-                    stderrOf(
+                    StandardError.of(
                             () ->
                                     router.modelRefused(
                                             null, ModelErrorReason.UNREADABLE_RECORD, line));
@@ -206,7 +204,7 @@ class ModelRouterTest {
             router.modelRefused(c, ModelErrorReason.DIGEST_MISMATCH, "model " + c + " refused");
             List<String> served = new ArrayList<>();
             String said =
-                    stderrOf(
+                    StandardError.of(
                             () -> {
                                 assign(router, "c1", c);
                                 served.add(modelOf(router, "c1"));
@@ -253,7 +251,7 @@ class ModelRouterTest {
             String said;
             synchronized (catalog) {
                 said =
-                        stderrOf(
+                        StandardError.of(
                                 () -> {
                                     Future<String> served =
                                             streamThread.submit(() -> modelOf(router, "c1"));
@@ -329,7 +327,7 @@ class ModelRouterTest {
             // When B is removed (`models remove` allows it: nothing assigns it any more)
             List<String> served = new ArrayList<>();
             String said =
-                    stderrOf(
+                    StandardError.of(
                             () -> {
                                 router.modelRemoved(b.version());
                                 served.add(modelOf(router, "c1"));
@@ -420,7 +418,7 @@ class ModelRouterTest {
             // When a later publication of B is refused
             router.modelRefused(b.version(), ModelErrorReason.DIGEST_MISMATCH, "refused");
             List<String> served = new ArrayList<>();
-            String said = stderrOf(() -> served.add(modelOf(router, "c1")));
+            String said = StandardError.of(() -> served.add(modelOf(router, "c1")));
 
             // Then c1 still gets the B loaded, and nothing says it gets something else
             assertEquals(List.of(b.version()), served);
@@ -437,7 +435,7 @@ class ModelRouterTest {
             modelOf(router, "c1");
             ModelSpec c = save("c");
             String said =
-                    stderrOf(
+                    StandardError.of(
                             () -> {
                                 router.modelRefused(
                                         c.version(), ModelErrorReason.DIGEST_MISMATCH, "no");
@@ -562,7 +560,7 @@ class ModelRouterTest {
         // Given c1 assigned C, which nobody published: said once for two frames
         try (ModelRouter router = following("a", 3)) {
             String said =
-                    stderrOf(
+                    StandardError.of(
                             () -> {
                                 assign(router, "c1", "c-not-published");
                                 modelOf(router, "c1");
@@ -653,23 +651,6 @@ class ModelRouterTest {
                 ModelKeys.assignment(AssignmentScope.CAMERA, camera),
                 version == null ? null : assignment(AssignmentScope.CAMERA, camera, version));
         router.assignmentsChanged();
-    }
-
-    /** Steps that may throw, run while standard error (SLF4J's simple logger) is captured. */
-    private interface Steps {
-        void run() throws Exception;
-    }
-
-    private static String stderrOf(Steps steps) throws Exception {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream testErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            steps.run();
-        } finally {
-            System.setErr(testErr);
-        }
-        return err.toString(StandardCharsets.UTF_8);
     }
 
     /**

@@ -235,13 +235,7 @@ class SoakCommandTest {
         Soak.Sample first = new Soak.Sample(0, 0, 50_000_000, 60_000_000, 100_000_000, 5, 1.0);
         Soak.Sample end = new Soak.Sample(70, 2, 52_000_000, 60_000_000, 103_000_000, 5, 1.0);
         Soak.Result r =
-                new Soak.Result(
-                        new Soak.Setup(1, 1, "test", "1"),
-                        new Soak.Throughput(40, 2, false, 70, 2 / 70.0),
-                        4,
-                        List.of(first, end),
-                        null,
-                        new Soak.Checkpoint("end", end));
+                twoSampleSoak(new Soak.Throughput(40, 2, false, 70, 2 / 70.0), 4, first, null, end);
 
         // When it is reported
         String table = SoakReport.table(r);
@@ -276,18 +270,37 @@ class SoakCommandTest {
         Soak.Sample warm = new Soak.Sample(10, 0, 50_000_000, 60_000_000, 100_000_000, 5, 1.0);
         Soak.Sample end = new Soak.Sample(200, 10_000, 50_000_000, 60_000_000, 101_000_000, 5, 1.0);
         Soak.Result r =
-                new Soak.Result(
-                        new Soak.Setup(1, 1, "test", "1"),
+                twoSampleSoak(
                         new Soak.Throughput(10_000, 10_000, true, 200, 50),
                         0,
-                        List.of(warm, end),
+                        warm,
                         new Soak.Checkpoint("warm-up", warm),
-                        new Soak.Checkpoint("end", end));
+                        end);
 
         // Then its MB are 10^6 bytes, as scale's and capacity's (they were MiB: 95.4 and 0.95)
         assertEquals(1.0, r.rssSlopeMbPer10kFrames(), 1e-9);
         String table = SoakReport.table(r);
         assertTrue(table.contains("RSS slope after warm-up: +1.00 MB per 10,000 frames"), table);
         assertTrue(table.contains("100.0") && table.contains("MB: 10^6 bytes"), table);
+    }
+
+    /**
+     * The result of a one-camera soak sampled twice, the last sample its end checkpoint.
+     *
+     * @param warm the warm-up checkpoint, null where the soak did not reach it
+     */
+    private static Soak.Result twoSampleSoak(
+            Soak.Throughput throughput,
+            long warmUpFrames,
+            Soak.Sample first,
+            Soak.Checkpoint warm,
+            Soak.Sample end) {
+        return new Soak.Result(
+                new Soak.Setup(1, 1, "test", "1"),
+                throughput,
+                warmUpFrames,
+                List.of(first, end),
+                warm,
+                new Soak.Checkpoint("end", end));
     }
 }

@@ -407,18 +407,8 @@ class LabelCommandTest {
     private CommandRun labelFieldThroughOnnx(
             String topic, Path model, Path frames, String... more) {
         List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "--source",
-                                frames.toString(),
-                                "--camera",
-                                "field",
-                                "--teacher",
-                                "onnx:" + model,
-                                "--teacher-classes",
-                                "green,red",
-                                "--teacher-normalise",
-                                "unit"));
+                new ArrayList<>(List.of("--source", frames.toString(), "--camera", "field"));
+        args.addAll(OnnxTeacherTest.onnxTeacher(model, "green,red"));
         args.addAll(List.of(more));
         return labelInto(topic, args.toArray(String[]::new));
     }

@@ -223,13 +223,8 @@ class OnnxTeacherInputTest {
                                 "--source",
                                 frames.toString(),
                                 "--voc",
-                                dir.resolve("voc").toString(),
-                                "--teacher",
-                                "onnx:" + model,
-                                "--teacher-classes",
-                                "green,red",
-                                "--teacher-normalise",
-                                "unit"));
+                                dir.resolve("voc").toString()));
+        args.addAll(OnnxTeacherTest.onnxTeacher(model, "green,red"));
         args.addAll(List.of(more));
         return CommandRun.of(new LabelCommand(), args.toArray(String[]::new));
     }

@@ -326,19 +326,21 @@ class OnnxTeacherTest {
             Files.createDirectories(frames);
             ImageIO.write(frame(), "png", frames.resolve("f0.png").toFile());
         }
-        List<String> args =
-                new java.util.ArrayList<>(
-                        List.of(
-                                "--source",
-                                frames.toString(),
-                                "--teacher",
-                                "onnx:" + model,
-                                "--teacher-classes",
-                                classes,
-                                "--teacher-normalise",
-                                "unit"));
+        List<String> args = new java.util.ArrayList<>(List.of("--source", frames.toString()));
+        args.addAll(onnxTeacher(model, classes));
         args.addAll(List.of(more));
         return CommandRun.of(new LabelCommand(), args.toArray(String[]::new));
+    }
+
+    /** label's options for this model of these classes as the teacher, fed values in 0..1. */
+    static List<String> onnxTeacher(Path model, String classes) {
+        return List.of(
+                "--teacher",
+                "onnx:" + model,
+                "--teacher-classes",
+                classes,
+                "--teacher-normalise",
+                "unit");
     }
 
     private static OnnxTeacher.Settings settings(Path model, double confidence) {

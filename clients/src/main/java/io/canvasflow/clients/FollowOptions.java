@@ -2,6 +2,8 @@ package io.canvasflow.clients;
 
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.DurationConverter;
+import io.canvasflow.cli.options.ServeSettingNames;
+import io.canvasflow.cli.options.TopicChoice;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -28,14 +30,20 @@ public final class FollowOptions {
             names = "--masks-topic",
             paramLabel = "NAME",
             converter = CliValues.TopicName.class,
-            description = "Masks topic (default: the masks topic).")
+            description =
+                    "Masks topic (default: serve's masks topic, as serve reads it:"
+                            + " CANVASFLOW_TOPIC_MASKS, else topic.masks in --command-config,"
+                            + " else masks).")
     private String masksTopic;
 
     @Option(
             names = "--frames-topic",
             paramLabel = "NAME",
             converter = CliValues.TopicName.class,
-            description = "Frames topic, joined with the masks (default: the frames topic).")
+            description =
+                    "Frames topic, joined with the masks (default: serve's frames topic, as serve"
+                            + " reads it: CANVASFLOW_TOPIC_FRAMES, else topic.frames in"
+                            + " --command-config, else frames).")
     private String framesTopic;
 
     @Option(
@@ -67,14 +75,49 @@ public final class FollowOptions {
 
     @Mixin private CommandConfigOptions commandConfig;
 
-    /** The masks topic. */
-    public Topic<String, MaskEvent> masks() {
-        return masksTopic == null ? Topics.MASKS : Topics.MASKS.withName(masksTopic);
+    /**
+     * The masks topic: {@code --masks-topic}, else serve's {@code topic.masks} as serve resolves it
+     * from the environment and {@code --command-config}, else {@code masks}.
+     *
+     * @param env the environment, usually {@link System#getenv()}
+     * @return the name and where it came from
+     * @throws IllegalArgumentException in one sentence when the file cannot be read or the name it
+     *     or the environment gives is not a topic name
+     */
+    public TopicChoice masksTopic(Map<String, String> env) {
+        return commandConfig.topic(
+                "--masks-topic",
+                masksTopic,
+                ServeSettingNames.TOPIC_MASKS,
+                Topics.MASKS.name(),
+                env);
     }
 
-    /** The frames topic. */
-    public Topic<String, Frame> frames() {
-        return framesTopic == null ? Topics.FRAMES : Topics.FRAMES.withName(framesTopic);
+    /**
+     * The frames topic: {@code --frames-topic}, else serve's {@code topic.frames} as serve resolves
+     * it, else {@code frames}.
+     *
+     * @param env the environment, usually {@link System#getenv()}
+     * @return the name and where it came from
+     * @throws IllegalArgumentException as {@link #masksTopic}
+     */
+    public TopicChoice framesTopic(Map<String, String> env) {
+        return commandConfig.topic(
+                "--frames-topic",
+                framesTopic,
+                ServeSettingNames.TOPIC_FRAMES,
+                Topics.FRAMES.name(),
+                env);
+    }
+
+    /** The masks topic of a choice. */
+    public static Topic<String, MaskEvent> masks(TopicChoice choice) {
+        return Topics.MASKS.withName(choice.name());
+    }
+
+    /** The frames topic of a choice. */
+    public static Topic<String, Frame> frames(TopicChoice choice) {
+        return Topics.FRAMES.withName(choice.name());
     }
 
     /**

@@ -3,12 +3,15 @@ package io.canvasflow.clients;
 import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.FileConverters;
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.TopicChoice;
 import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,6 +34,8 @@ import picocli.CommandLine.ParameterException;
                     + " per camera."
         })
 public final class MasksCommand extends BaseCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MasksCommand.class);
 
     @Mixin KafkaOptions kafkaOptions;
 
@@ -141,19 +146,26 @@ public final class MasksCommand extends BaseCommand {
         if (refused != null) {
             throw usage(refused);
         }
-        String masks;
-        String frames;
+        TopicChoice masks;
+        TopicChoice frames;
         try {
-            masks = follow.masks().name();
-            frames = follow.frames().name();
+            masks = follow.masksTopic(System.getenv());
+            frames = follow.framesTopic(System.getenv());
         } catch (IllegalArgumentException e) {
-            throw usage("--masks-topic, --frames-topic: " + e.getMessage());
+            throw usage(e.getMessage());
+        }
+        if (masks.fromSettings() || (out != null && frames.fromSettings())) {
+            // serve's settings chose them: say which, since a flag would have been seen
+            LOG.info(
+                    "following masks topic {}{}",
+                    masks,
+                    out == null ? "" : " and frames topic " + frames);
         }
         String problem =
                 KafkaOptions.preflight(
                         bootstrapServers(),
                         consumer,
-                        out == null ? List.of(masks) : List.of(masks, frames),
+                        out == null ? List.of(masks.name()) : List.of(masks.name(), frames.name()),
                         FollowOptions.HOW_TO_CREATE_TOPICS);
         if (problem != null) {
             throw usage(problem);
@@ -168,8 +180,8 @@ public final class MasksCommand extends BaseCommand {
         MaskFollower follower =
                 MaskFollower.builder()
                         .setBootstrapServers(bootstrapServers())
-                        .optMasksTopic(follow.masks())
-                        .optFramesTopic(follow.frames())
+                        .optMasksTopic(FollowOptions.masks(masks))
+                        .optFramesTopic(FollowOptions.frames(frames))
                         .optGroupId(groupId)
                         .optFromBeginning(fromBeginning)
                         .optDuration(follow.duration())

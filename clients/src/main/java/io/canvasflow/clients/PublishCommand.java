@@ -4,6 +4,8 @@ import io.canvasflow.cli.options.BaseCommand;
 import io.canvasflow.cli.options.CameraIds;
 import io.canvasflow.cli.options.CommandConfigOptions;
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.ServeSettingNames;
+import io.canvasflow.cli.options.TopicChoice;
 import io.canvasflow.schemas.Topic;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,6 +67,8 @@ public final class PublishCommand extends BaseCommand {
                     .plus(CLOSE_WITHIN)
                     .plusSeconds(1);
 
+    private static final Logger LOG = LoggerFactory.getLogger(PublishCommand.class);
+
     /** The model registry's topics by their default names: no frames belong there. */
     private static final Set<String> REGISTRY_TOPICS =
             Set.of(
@@ -86,7 +92,10 @@ public final class PublishCommand extends BaseCommand {
             names = "--topic",
             paramLabel = "NAME",
             converter = CliValues.TopicName.class,
-            description = "Topic to publish to (default: the frames topic).")
+            description =
+                    "Topic to publish to (default: serve's frames topic, as serve reads it:"
+                            + " CANVASFLOW_TOPIC_FRAMES, else topic.frames in --command-config,"
+                            + " else frames).")
     String topic;
 
     @Option(
@@ -181,7 +190,8 @@ public final class PublishCommand extends BaseCommand {
      * @throws InterruptedException when interrupted while publishing
      */
     public PublishResult publish(PrintWriter progressOut) throws InterruptedException {
-        validate();
+        TopicChoice frames = framesTopic();
+        validate(frames);
         Map<String, String> producer = producerConfig();
         int[] size = resize == null ? null : size(resize);
         FrameRate frameRate = frameRate();
@@ -195,8 +205,12 @@ public final class PublishCommand extends BaseCommand {
             if (sources.values().stream().anyMatch(FrameSource::isLive)) {
                 producer = forLiveCameras(producer);
             }
+            if (frames.fromSettings()) {
+                // serve's settings chose it: say which, since a flag would have been seen
+                LOG.info("publishing to {}", frames);
+            }
             // the builder checks the cluster and the topic, and reads the topic's limit
-            FramePublisher publisher = publisher(size, producer);
+            FramePublisher publisher = publisher(frames.name(), size, producer);
             try {
                 PublishJob.Builder job =
                         PublishJob.builder()
@@ -247,7 +261,7 @@ public final class PublishCommand extends BaseCommand {
         }
     }
 
-    private void validate() {
+    private void validate(TopicChoice frames) {
         if (bootstrapServers() == null || bootstrapServers().isBlank()) {
             throw usage(
                     "Missing Kafka bootstrap servers: give --bootstrap-servers HOST:PORT or set "
@@ -261,12 +275,13 @@ public final class PublishCommand extends BaseCommand {
             throw usage(
                     "--limit must be at least 1, not " + limit + " (leave it out for no limit)");
         }
-        if (REGISTRY_TOPICS.contains(topicName())) {
+        if (REGISTRY_TOPICS.contains(frames.name())) {
             // Kafka takes them, and every serve would read them as unreadable registry records,
             // again at each start: the topics are compacted, so they stay
             throw usage(
-                    "--topic "
-                            + topicName()
+                    (frames.fromSettings()
+                                    ? frames.origin() + " names " + frames.name() + ", which"
+                                    : "--topic " + frames.name())
                             + " is a model registry topic, not a frames topic; publish frames to"
                             + " the frames topic (the default) or another topic of frames");
         }
@@ -360,8 +375,8 @@ public final class PublishCommand extends BaseCommand {
         return producer;
     }
 
-    private FramePublisher publisher(int[] size, Map<String, String> producer) {
-        Topic<String, Frame> frames = topic == null ? Topics.FRAMES : Topics.FRAMES.withName(topic);
+    private FramePublisher publisher(String topicName, int[] size, Map<String, String> producer) {
+        Topic<String, Frame> frames = Topics.FRAMES.withName(topicName);
         FramePublisher.Builder builder =
                 FramePublisher.builder()
                         .setBootstrapServers(bootstrapServers())
@@ -396,8 +411,21 @@ public final class PublishCommand extends BaseCommand {
         }
     }
 
-    private String topicName() {
-        return topic == null ? Topics.FRAMES.name() : topic;
+    /**
+     * The topic: {@code --topic}, else serve's frames topic as serve resolves it from the
+     * environment and {@code --command-config}, else {@code frames}.
+     */
+    private TopicChoice framesTopic() {
+        try {
+            return commandConfig.topic(
+                    "--topic",
+                    topic,
+                    ServeSettingNames.TOPIC_FRAMES,
+                    Topics.FRAMES.name(),
+                    System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     /** The flag, else the environment's KAFKA_BOOTSTRAP_SERVERS, else null. */

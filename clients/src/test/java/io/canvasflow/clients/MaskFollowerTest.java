@@ -386,6 +386,119 @@ class MaskFollowerTest {
     }
 
     @Test
+    void shouldFollowTheTopicsOfServesSettingsFile(@TempDir Path files) throws Exception {
+        // Given serve's settings file naming its masks and frames topics
+        Path file =
+                Files.writeString(
+                        files.resolve("serve.properties"),
+                        "topic.masks="
+                                + MASKS_LOST.name()
+                                + "\ntopic.frames="
+                                + FRAMES_LOST.name()
+                                + "\n");
+
+        // When masks takes it as its --command-config, with neither topic flag
+        CommandRun run =
+                CommandRun.of(
+                        new MasksCommand(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--command-config",
+                        file.toString(),
+                        "--from-beginning",
+                        "--max-frames",
+                        "12",
+                        "--duration",
+                        "60s",
+                        "--out",
+                        dir.toString(),
+                        "--png-every",
+                        "0");
+
+        // Then it follows those topics (camera "lost" is theirs), and says so once
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("12 masks from 2 cameras"), run.out());
+        assertTrue(run.out().contains("  camera lost: 5 overlays without their frame"), run.out());
+        assertEquals(
+                List.of(
+                        "INFO io.canvasflow.clients.MasksCommand - following masks topic"
+                                + " masks-lost (topic.masks in "
+                                + file
+                                + ") and frames topic frames-lost (topic.frames in "
+                                + file
+                                + ")"),
+                run.errLines().stream()
+                        .filter(l -> l.contains("following masks topic"))
+                        .map(l -> l.substring(l.indexOf("INFO")))
+                        .toList());
+    }
+
+    @Test
+    void shouldViewTheTopicsOfServesSettingsFileAndSayWhereTheyCameFrom(@TempDir Path files)
+            throws Exception {
+        // Given serve's settings file naming its masks and frames topics
+        Path file =
+                Files.writeString(
+                        files.resolve("serve.properties"),
+                        "topic.masks=" + MASKS.name() + "\ntopic.frames=" + FRAMES.name() + "\n");
+
+        // When view takes it as its --command-config, with neither topic flag, for a second
+        CommandRun run =
+                CommandRun.of(
+                        new ViewCommand(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--command-config",
+                        file.toString(),
+                        "--port",
+                        "0",
+                        "--duration",
+                        "1s");
+
+        // Then it serves those topics, and its start line says where their names came from
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(
+                List.of(
+                        " (masks masks-follow (topic.masks in "
+                                + file
+                                + "), frames frames-follow (topic.frames in "
+                                + file
+                                + ") at "
+                                + kafka.bootstrapServers()
+                                + "; Ctrl-C to stop)"),
+                run.out()
+                        .lines()
+                        .filter(l -> l.startsWith("Live view at "))
+                        .map(l -> l.substring(l.indexOf(' ', "Live view at ".length())))
+                        .toList());
+    }
+
+    @Test
+    void shouldFollowTheMasksTopicFlagOverServesSettingsFile(@TempDir Path files) throws Exception {
+        // Given serve's settings file naming another masks topic
+        Path file =
+                Files.writeString(
+                        files.resolve("serve.properties"), "topic.masks=" + MASKS_LOST.name());
+
+        // When masks is given it and --masks-topic
+        CommandRun run =
+                masks(
+                        "--command-config",
+                        file.toString(),
+                        "--from-beginning",
+                        "--max-frames",
+                        "12",
+                        "--duration",
+                        "60s");
+
+        // Then the flag's topic is followed: its cameras, not the file's topic's
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("12 masks from 2 cameras"), run.out());
+        assertFalse(run.out().contains("lost"), run.out());
+        assertFalse(run.err().contains("following masks topic"), run.err());
+    }
+
+    @Test
     void shouldWaitForAMasksTopicThatDoesNotExistYetWithoutFailing() {
         // Given a cluster that answers, without the masks topic followed
         MaskFollower follower =

@@ -18,6 +18,7 @@ import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,10 @@ class PublishEndToEndTest {
                         "frames-big",
                         1,
                         "frames-live-rate",
+                        1,
+                        "frames-from-file",
+                        1,
+                        "frames-flag",
                         1));
     }
 
@@ -404,6 +409,71 @@ class PublishEndToEndTest {
                         PublishJob.META_FPS,
                         "10"),
                 frames.get(1).getMetadata());
+    }
+
+    @Test
+    void shouldPublishToTheFramesTopicOfServesSettingsFile(@TempDir Path dir) throws Exception {
+        // Given serve's settings file, which names its frames topic among serve's other settings
+        Path file =
+                Files.writeString(
+                        dir.resolve("serve.properties"),
+                        "topic.frames=frames-from-file\ncanvas.seeded.iterations=3\n"
+                                + "state.dir="
+                                + dir
+                                + "\n");
+
+        // When publish takes it as its --command-config, with no --topic
+        CommandRun run =
+                publish(
+                        "--command-config",
+                        file.toString(),
+                        "--camera",
+                        "gate=synthetic:2:1",
+                        "--max-rate");
+
+        // Then the frames go where serve reads them, and it says where that came from, once
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(
+                List.of(
+                        "INFO io.canvasflow.clients.PublishCommand - publishing to"
+                                + " frames-from-file (topic.frames in "
+                                + file
+                                + ")"),
+                run.errLines().stream()
+                        .filter(l -> l.contains("publishing to"))
+                        .map(l -> l.substring(l.indexOf("INFO")))
+                        .toList());
+        List<ConsumerRecord<String, Frame>> records =
+                consume(Topics.FRAMES.withName("frames-from-file"), 1);
+        assertEquals(List.of("gate"), records.stream().map(ConsumerRecord::key).toList());
+    }
+
+    @Test
+    void shouldPublishToTheTopicFlagOverServesSettingsFile(@TempDir Path dir) throws Exception {
+        // Given serve's settings file that names another frames topic
+        Path file =
+                Files.writeString(
+                        dir.resolve("serve.properties"), "topic.frames=frames-elsewhere\n");
+
+        // When publish is given it and --topic
+        CommandRun run =
+                publish(
+                        "--command-config",
+                        file.toString(),
+                        "--topic",
+                        "frames-flag",
+                        "--camera",
+                        "flag=synthetic:2:1",
+                        "--max-rate");
+
+        // Then the flag wins, and nothing is said of the file's topic
+        assertEquals(0, run.exit(), run.err());
+        assertFalse(run.err().contains("publishing to"), run.err());
+        assertEquals(
+                List.of("flag"),
+                consume(Topics.FRAMES.withName("frames-flag"), 1).stream()
+                        .map(ConsumerRecord::key)
+                        .toList());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.canvasflow.clients.view;
 
 import io.canvasflow.cli.options.KafkaOptions;
+import io.canvasflow.cli.options.TopicChoice;
 import io.canvasflow.clients.FollowOptions;
 import io.canvasflow.clients.GracefulStop;
 import io.canvasflow.clients.KafkaSilence;
@@ -104,13 +105,14 @@ public final class ViewCommand implements Callable<Integer> {
                             + KafkaOptions.BOOTSTRAP_ENV);
         }
         InetSocketAddress address = address(bind, port);
-        String masks = follow.masks().name();
-        String frames = follow.frames().name();
+        // a name from serve's settings is said in the start line below
+        TopicChoice masks = follow.masksTopic(System.getenv());
+        TopicChoice frames = follow.framesTopic(System.getenv());
         try (LiveView view =
                         LiveView.start(
                                 bootstrap,
-                                follow.masks(),
-                                follow.frames(),
+                                FollowOptions.masks(masks),
+                                FollowOptions.frames(frames),
                                 address,
                                 follow.consumerProperties(),
                                 follow.joinFrames(),
@@ -124,7 +126,7 @@ public final class ViewCommand implements Callable<Integer> {
                     KafkaOptions.preflight(
                             bootstrap,
                             follow.consumerProperties(),
-                            List.of(masks, frames),
+                            List.of(masks.name(), frames.name()),
                             FollowOptions.HOW_TO_CREATE_TOPICS);
             if (unreachable != null) {
                 throw new IllegalArgumentException(unreachable);
@@ -138,7 +140,7 @@ public final class ViewCommand implements Callable<Integer> {
             // A consumer property Kafka refuses, or bootstrap servers it cannot parse
             throw new IllegalArgumentException(
                     "could not follow "
-                            + masks
+                            + masks.name()
                             + " at "
                             + bootstrap
                             + ": "

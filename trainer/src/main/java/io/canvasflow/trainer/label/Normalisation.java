@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  * trained on: torchvision's ImageNet statistics, plain 0..1, or the mean and std its exporter used
  * (0.5 and 0.5 for -1..1 input, 0 and 1/255 for raw 0..255).
  *
- * @param name as {@code --teacher-normalise} takes it, and the teacher's lineage says it
+ * @param name as the teacher's lineage says it: {@code imagenet}, {@code unit}, or a custom value
+ *     as given with its commas as semicolons ({@code 0.5;0.5;0.5/0.5;0.5;0.5}), so that the
+ *     lineage's comma-separated fields stay whole
  * @param mean per RGB channel, on the 0..1 scale
  * @param std per RGB channel, on the 0..1 scale, each above 0
  */
@@ -52,7 +54,8 @@ public record Normalisation(String name, float[] mean, float[] std) {
                             + " (0.5,0.5,0.5/0.5,0.5,0.5 for a model trained on -1..1 input), got "
                             + value);
         }
-        Normalisation custom = new Normalisation(value.replaceAll("\\s", ""), mean, std);
+        Normalisation custom =
+                new Normalisation(value.replaceAll("\\s", "").replace(',', ';'), mean, std);
         if (!custom.feedsFinite()) {
             throw new IllegalArgumentException(
                     "--teacher-normalise "

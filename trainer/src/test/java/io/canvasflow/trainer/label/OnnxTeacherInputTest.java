@@ -170,7 +170,7 @@ class OnnxTeacherInputTest {
         // And the lineage names the normalisation as given
         assertEquals(
                 OnnxTeacherTest.description(
-                        model, "frame", 2, "0.5,0.5,0.5/0.5,0.5,0.5", "auto:logits", "stretch"),
+                        model, "frame", 2, "0.5;0.5;0.5/0.5;0.5;0.5", "auto:logits", "stretch"),
                 description);
     }
 
@@ -181,7 +181,7 @@ class OnnxTeacherInputTest {
         // Then the mean and std are the ones given, named without the spaces
         assertEquals(
                 List.of(
-                        "0,0,0/0.00392157,0.00392157,0.00392157",
+                        "0;0;0/0.00392157;0.00392157;0.00392157",
                         "[0.0, 0.0, 0.0]",
                         "[0.00392157, 0.00392157, 0.00392157]"),
                 List.of(raw.name(), Arrays.toString(raw.mean()), Arrays.toString(raw.std())));

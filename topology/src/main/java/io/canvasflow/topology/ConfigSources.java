@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -80,7 +82,15 @@ final class ConfigSources {
                         "cannot read the configuration file " + file + ": " + e.getMessage(), e);
             }
             for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-                put(settings, kafka, origins, key, properties.getProperty(key), "key in " + file);
+                String value = properties.getProperty(key);
+                put(
+                        settings,
+                        kafka,
+                        origins,
+                        key,
+                        value,
+                        "key in " + file,
+                        UnaryOperator.identity());
             }
         }
         String bootstrap = env.get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
@@ -111,10 +121,20 @@ final class ConfigSources {
                         origins,
                         key,
                         e.getValue(),
-                        "environment variable " + e.getKey());
+                        "environment variable " + e.getKey(),
+                        ConfigSources::variableOf);
             }
         }
-        overrides.forEach((key, value) -> put(settings, kafka, origins, key, value, "setting"));
+        overrides.forEach(
+                (key, value) ->
+                        put(
+                                settings,
+                                kafka,
+                                origins,
+                                key,
+                                value,
+                                "setting",
+                                UnaryOperator.identity()));
         boolean exactlyOnce =
                 StreamsConfig.EXACTLY_ONCE_V2.equals(
                         settings.get(CanvasFlowConfig.PROCESSING_GUARANTEE));
@@ -129,7 +149,8 @@ final class ConfigSources {
             Map<String, String> origins,
             String key,
             String value,
-            String source) {
+            String source,
+            UnaryOperator<String> spelt) {
         String name = key.trim();
         if (value == null) {
             throw new IllegalArgumentException(source + " '" + name + "' has no value");
@@ -140,7 +161,7 @@ final class ConfigSources {
             origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
         } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
                 || KafkaProperties.isKafkaName(stripped)) {
-            String misnamed = KafkaProperties.misnamed(name, stripped, DEFAULTS.keySet());
+            String misnamed = KafkaProperties.misnamed(name, stripped, DEFAULTS.keySet(), spelt);
             if (misnamed != null) {
                 throw new IllegalArgumentException(
                         "unknown " + source + " '" + name + "': " + misnamed);
@@ -159,5 +180,16 @@ final class ConfigSources {
                             + CanvasFlowConfig.KAFKA_PREFIX
                             + "'");
         }
+    }
+
+    /**
+     * The variable that sets a key, for a refusal of a misspelt one: a setting's without {@code
+     * kafka.} ({@code CANVASFLOW_TOPIC_FRAMES}), a Kafka property's with it ({@code
+     * CANVASFLOW_KAFKA_CONSUMER_MAX_POLL_RECORDS}), as {@link SettingNames#keyOf} reads them.
+     */
+    private static String variableOf(String key) {
+        String stripped = SettingNames.unprefixed(key);
+        String name = DEFAULTS.containsKey(stripped) ? stripped : key;
+        return CanvasFlowConfig.ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 }

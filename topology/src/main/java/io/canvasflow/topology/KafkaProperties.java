@@ -9,12 +9,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
@@ -46,11 +50,25 @@ final class KafkaProperties {
     private static final Set<String> NAMES = names();
 
     /**
-     * The topic configs a {@code topic.} property may set on the topics Kafka Streams creates: the
-     * {@code *_CONFIG} constants of kafka-clients' {@code TopicConfig}, Kafka's public list of them
-     * (the broker's own, {@code LogConfig}, is internal; what it adds, the replication throttles,
-     * name replicas of topics that exist). Any other name (a misspelt {@code topic.frames}) failed
-     * each stream thread once the changelog was created, after the topics.
+     * The prefixes of the names Kafka reads without defining each ({@code
+     * config.providers.file.class}, {@code metrics.context.resource.cluster.id}, {@code
+     * client.tag.zone} for rack-aware standbys, {@code metrics.jmx.include}): no definition lists
+     * them, so without these they were refused unless prefixed {@code kafka.}.
+     */
+    private static final List<String> DYNAMIC_PREFIXES =
+            List.of(
+                    AbstractConfig.CONFIG_PROVIDERS_CONFIG + ".",
+                    CommonClientConfigs.METRICS_CONTEXT_PREFIX,
+                    JmxReporter.METRICS_CONFIG_PREFIX,
+                    StreamsConfig.CLIENT_TAG_PREFIX);
+
+    /**
+     * The topic configs every broker takes: the {@code *_CONFIG} constants of kafka-clients' {@code
+     * TopicConfig}, Kafka's public list of them. A broker may take more (the broker's own list,
+     * {@code LogConfig}, is internal and adds the replication throttles; Confluent Server adds
+     * {@code confluent.*}), so a {@code topic.} name is refused only near one of these or a setting
+     * (a misspelt {@code topic.frames}, which failed each stream thread once the changelog was
+     * created, after the topics).
      */
     private static final Set<String> TOPIC_CONFIGS = topicConfigs();
 
@@ -121,50 +139,67 @@ final class KafkaProperties {
 
     /** Whether Kafka Streams or one of its clients takes this property, by name or prefix. */
     static boolean isKafkaName(String name) {
-        return NAMES.contains(name) || PREFIXES.keySet().stream().anyMatch(name::startsWith);
+        return NAMES.contains(name)
+                || PREFIXES.keySet().stream().anyMatch(name::startsWith)
+                || isDynamic(name);
+    }
+
+    /** Whether a name is one Kafka reads by its prefix ({@code client.tag.zone}). */
+    private static boolean isDynamic(String name) {
+        return DYNAMIC_PREFIXES.stream().anyMatch(name::startsWith);
     }
 
     /**
-     * Why a name given as a Kafka property is a misspelling, or null when Kafka may take it. Under
-     * {@code topic.} only a topic config is taken: CanvasFlow's settings share that prefix, so
-     * {@code topic.frame} was a Kafka property until the broker refused it. Elsewhere a name no
-     * definition knows is refused only one letter (two in a longer name) from one that the same
-     * client defines ({@code consumer.max.poll.record}): the others are passed on, as Kafka passes
-     * them, to the interceptors, serdes, metrics reporters and login callbacks that read their own.
+     * Why a name given as a Kafka property is a misspelling, or null when Kafka may take it. A name
+     * no definition knows is refused only one letter (two in a longer name) from one it may have
+     * been meant as: under {@code topic.} a CanvasFlow setting or a topic config ({@code
+     * topic.frame}, {@code topic.retention.m}), or a Streams or client property, which is no topic
+     * config; under a client prefix a property that client defines ({@code
+     * consumer.max.poll.record}). The others are passed on, as Kafka passes them: a topic config to
+     * the broker, which may know more than kafka-clients ({@code confluent.placement.constraints}),
+     * a client's to the interceptors, serdes, metrics reporters and login callbacks that read their
+     * own.
      *
      * @param key the name as given, perhaps with {@code kafka.}, for the suggestion
      * @param name the same without {@code kafka.}
      * @param settings the CanvasFlow settings, which may have been meant
+     * @param spelt how the source spells a key it suggests (an environment variable's name)
      * @return the rest of the refusal sentence after the name, or null
      */
-    static String misnamed(String key, String name, Set<String> settings) {
+    static String misnamed(
+            String key, String name, Set<String> settings, UnaryOperator<String> spelt) {
         String given = key.substring(0, key.length() - name.length());
+        if (isDynamic(name)) {
+            return null;
+        }
         if (name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
             String topicConfig = name.substring(StreamsConfig.TOPIC_PREFIX.length());
             if (TOPIC_CONFIGS.contains(topicConfig)) {
                 return null;
             }
+            String why = "it is not a CanvasFlow setting, and " + topicConfig;
+            String sets = " (topic.NAME sets NAME on the topics Kafka Streams creates); ";
+            if (NAMES.contains(topicConfig)) {
+                return why
+                        + " is a Kafka Streams or client property, not a topic config"
+                        + sets
+                        + "did you mean "
+                        + spelt.apply(given + topicConfig)
+                        + "?";
+            }
             Set<String> meant = new TreeSet<>(settings);
             TOPIC_CONFIGS.forEach(c -> meant.add(StreamsConfig.TOPIC_PREFIX + c));
-            String why =
-                    "it is not a CanvasFlow setting, and "
-                            + topicConfig
-                            + " is not a Kafka topic config (topic.NAME sets NAME on the topics"
-                            + " Kafka Streams creates); ";
-            return why
-                    + NearNames.nearest(name, meant)
-                            .map(n -> "did you mean " + given + n + "?")
-                            .orElse(
-                                    "correct it (`canvasflow serve --print-settings` lists the"
-                                            + " settings)");
+            return misspelt(why + " is not a Kafka topic config" + sets, name, meant, given, spelt);
         }
         for (Map.Entry<String, String> client : CLIENTS.entrySet()) {
             String prefix = client.getKey();
             if (name.startsWith(prefix)) {
                 String bare = name.substring(prefix.length());
                 Set<String> known = PREFIXES.get(prefix).get(0).names();
-                String why = "Kafka's " + client.getValue() + " has no property " + bare;
-                return known.contains(bare) ? null : misspelt(why, bare, known, given + prefix);
+                String why = "Kafka's " + client.getValue() + " has no property " + bare + "; ";
+                return known.contains(bare) || isDynamic(bare)
+                        ? null
+                        : misspelt(why, bare, known, given + prefix, spelt);
             }
         }
         if (NAMES.contains(name)) {
@@ -172,14 +207,19 @@ final class KafkaProperties {
         }
         Set<String> meant = new TreeSet<>(NAMES);
         meant.addAll(settings);
-        String why = "Kafka Streams and its clients have no property " + name;
-        return misspelt(why, name, meant, given);
+        String why = "Kafka Streams and its clients have no property " + name + "; ";
+        return misspelt(why, name, meant, given, spelt);
     }
 
     /** Why a name is refused, with what was meant, where a known one is near; else null. */
-    private static String misspelt(String why, String name, Set<String> known, String prefix) {
+    private static String misspelt(
+            String why,
+            String name,
+            Set<String> known,
+            String prefix,
+            UnaryOperator<String> spelt) {
         return NearNames.nearest(name, known)
-                .map(n -> why + "; did you mean " + prefix + n + "?")
+                .map(n -> why + "did you mean " + spelt.apply(prefix + n) + "?")
                 .orElse(null);
     }
 

@@ -39,7 +39,8 @@ class ConfigSourcesTest {
                                                 () -> builder.get().build())
                                         .getMessage()));
 
-        // Then each refuses it, naming where it came from (the file's was a Kafka property)
+        // Then each refuses it, naming where it came from (the file's was a Kafka property), and
+        // what to give there instead: the variable's is the variable to set
         String why =
                 " it is not a CanvasFlow setting, and frame is not a Kafka topic config"
                         + " (topic.NAME sets NAME on the topics Kafka Streams creates); did you"
@@ -52,9 +53,25 @@ class ConfigSourcesTest {
                         "unknown environment variable CANVASFLOW_KAFKA_TOPIC_FRAME"
                                 + " 'kafka.topic.frame':"
                                 + why
-                                + "kafka.topic.frames?",
+                                + "CANVASFLOW_TOPIC_FRAMES?",
                         "-D",
                         "unknown setting 'topic.frame':" + why + "topic.frames?"),
+                said);
+    }
+
+    @Test
+    void shouldSuggestTheVariableToSetForAMisspeltKafkaPropertyVariable() {
+        // Given a variable for consumer.max.poll.records that lacks its last letter
+        Map<String, String> environment = Map.of("CANVASFLOW_KAFKA_CONSUMER_MAX_POLL_RECORD", "5");
+
+        // When a configuration is built with it
+        String said = EnvironmentRefusals.refusal(environment);
+
+        // Then the refusal names the variable that sets the property meant
+        assertEquals(
+                "unknown environment variable CANVASFLOW_KAFKA_CONSUMER_MAX_POLL_RECORD"
+                        + " 'kafka.consumer.max.poll.record': Kafka's consumer has no property"
+                        + " max.poll.record; did you mean CANVASFLOW_KAFKA_CONSUMER_MAX_POLL_RECORDS?",
                 said);
     }
 

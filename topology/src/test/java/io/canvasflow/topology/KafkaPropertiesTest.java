@@ -58,12 +58,62 @@ class KafkaPropertiesTest {
                                 + config
                                 + " Streams creates); did you mean kafka.topic.masks?"),
                 arguments(
+                        "topic.retention.m",
+                        "unknown setting 'topic.retention.m': it is not a CanvasFlow setting, and"
+                                + " retention.m"
+                                + config
+                                + " Streams creates); did you mean topic.retention.ms?"),
+                arguments(
                         "topic.replication.factor",
                         "unknown setting 'topic.replication.factor': it is not a CanvasFlow"
-                                + " setting, and replication.factor"
-                                + config
-                                + " Streams creates); correct it (`canvasflow serve"
-                                + " --print-settings` lists the settings)"));
+                                + " setting, and replication.factor is a Kafka Streams or client"
+                                + " property, not a topic config (topic.NAME sets NAME on the"
+                                + " topics Kafka Streams creates); did you mean"
+                                + " replication.factor?"));
+    }
+
+    @Test
+    void shouldPassTopicConfigsThatOnlySomeBrokersTakeForTheBrokerToJudge() {
+        // Given topic configs kafka-clients' TopicConfig does not list, which Confluent Server
+        // (confluent.*) or the broker's own list (the replication throttles) takes, and no
+        // setting or topic config is near
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("topic.confluent.placement.constraints", "{\"version\":1}");
+        given.put("kafka.topic.confluent.value.schema.validation", "true");
+        given.put("topic.leader.replication.throttled.replicas", "*");
+
+        // When the configuration is built
+        CanvasFlowConfig config = CanvasFlowConfig.fromMap(given);
+
+        // Then they are Kafka properties, as given (without kafka.)
+        assertEquals(
+                Map.of(
+                        "topic.confluent.placement.constraints", "{\"version\":1}",
+                        "topic.confluent.value.schema.validation", "true",
+                        "topic.leader.replication.throttled.replicas", "*"),
+                config.kafkaProperties());
+    }
+
+    @Test
+    void shouldPassThePropertiesKafkaReadsByTheirPrefixUnprefixed() {
+        // Given properties Kafka reads by a prefix that no definition lists: Streams' client tags,
+        // the clients' metrics context and JMX filter, a config provider's class and parameter
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("client.tag.zone", "eu-west-1a");
+        given.put("metrics.context.resource.cluster.id", "abc");
+        given.put("metrics.jmx.include", "kafka.streams.*");
+        given.put("config.providers", "file");
+        given.put(
+                "config.providers.file.class",
+                "org.apache.kafka.common.config.provider.FileConfigProvider");
+        given.put("config.providers.file.param.allowed.paths", "/etc/kafka");
+        given.put("producer.metrics.context.team", "vision");
+
+        // When the configuration is built
+        CanvasFlowConfig config = CanvasFlowConfig.fromMap(given);
+
+        // Then every one is a Kafka property, as given
+        assertEquals(given, config.kafkaProperties());
     }
 
     @Test

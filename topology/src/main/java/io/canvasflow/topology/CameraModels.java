@@ -9,10 +9,12 @@ import java.util.function.LongSupplier;
 
 /**
  * The version each camera last got from {@link ModelRouter}, and the rule of which loaded models
- * eviction keeps for them. A camera is forgotten after {@link CameraMeters#IDLE_MS} without a
- * frame, as its series are: it grows with the cameras that send, not with every camera id ever
- * served, and {@link #pinned}'s walk, which every stream thread waits on, with them. A camera that
- * comes back is a camera not served yet. Not thread-safe: the router's lock guards it.
+ * eviction keeps for them. A camera is forgotten after as long without a frame as its canvas is
+ * kept ({@link IdleCanvases#retentionMs}: its series' five minutes, or {@code canvas.max.gap.ms}
+ * when longer), so that a canvas that can still seed a frame is seeded by the model it was made
+ * with: it grows with the cameras that send, not with every camera id ever served, and {@link
+ * #pinned}'s walk, which every stream thread waits on, with them. A camera that comes back is a
+ * camera not served yet. Not thread-safe: the router's lock guards it.
  */
 final class CameraModels {
 
@@ -27,13 +29,16 @@ final class CameraModels {
 
     private final Map<String, Served> byCamera = new HashMap<>();
     private final LongSupplier clock;
+    private final long idleMs;
     private long sweptMillis;
 
     /**
-     * @param clock the wall clock in milliseconds, for {@link CameraMeters#IDLE_MS}
+     * @param clock the wall clock in milliseconds
+     * @param idleMs how long a camera is remembered without a frame
      */
-    CameraModels(LongSupplier clock) {
+    CameraModels(LongSupplier clock, long idleMs) {
         this.clock = clock;
+        this.idleMs = idleMs;
         this.sweptMillis = clock.getAsLong();
     }
 
@@ -56,7 +61,7 @@ final class CameraModels {
     }
 
     private void forgetIdle(long now) {
-        byCamera.values().removeIf(served -> now - served.seenMillis > CameraMeters.IDLE_MS);
+        byCamera.values().removeIf(served -> now - served.seenMillis > idleMs);
         sweptMillis = now;
     }
 

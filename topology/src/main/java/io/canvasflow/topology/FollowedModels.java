@@ -111,8 +111,10 @@ final class FollowedModels implements AutoCloseable {
                             follower.catalog(),
                             fallback,
                             owned,
-                            config.modelDevice(),
+                            dir -> ModelSource.load(dir, config.modelDevice()),
                             config.modelsCacheSize(),
+                            // a canvas kept is seeded by the model that made it
+                            IdleCanvases.retentionMs(config),
                             reporter(errors, config, instanceId(config)));
             follower.start(router);
             if (!follower.awaitCaughtUp(CATCH_UP)) {

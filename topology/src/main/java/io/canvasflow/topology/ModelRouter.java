@@ -90,7 +90,7 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
     private final LoadedModels loaded;
 
     /** Kept for every camera served in the last few minutes (not for every one ever served). */
-    private final CameraModels cameraModel = new CameraModels(System::currentTimeMillis);
+    private final CameraModels cameraModel;
 
     // Like everything below, only touched under the lock: a version is available exactly when it
     // has a load generation (see modelReady, modelRemoved)
@@ -111,8 +111,10 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             Entry fallback,
             Function<Path, ModelSource> loadFolder,
             int capacity,
+            long cameraIdleMs,
             ErrorSink errors) {
         this.catalog = catalog;
+        this.cameraModel = new CameraModels(System::currentTimeMillis, cameraIdleMs);
         this.loadFolder = loadFolder;
         this.errors = errors;
         this.fallback = fallback;
@@ -140,12 +142,14 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
                 new Entry(Objects.requireNonNull(model, "model"), false),
                 dir -> ModelSource.load(dir, DeviceChoice.CPU),
                 1,
+                CameraMeters.IDLE_MS,
                 (v, r, m) -> {});
     }
 
     /**
      * A router that follows the assignments in a catalog; attach it to the follower that fills the
-     * catalog.
+     * catalog. It remembers which model a camera had for five minutes without a frame, as long as
+     * serve keeps a canvas by default.
      *
      * @param catalog the followed registry
      * @param fallback the model of cameras that nothing assigns (serve's model directory), or null
@@ -168,19 +172,23 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
                 ownsFallback,
                 dir -> ModelSource.load(dir, device),
                 capacity,
+                CameraMeters.IDLE_MS,
                 errors);
     }
 
     /**
      * As {@link #following(ModelCatalog, ModelSource, boolean, DeviceChoice, int, ErrorSink)}, with
-     * the function that loads a version's folder: a test seam, through which a test sees each model
-     * the router loads (and whether it was closed), or holds a load while it acts.
+     * the function that loads a version's folder (a test seam, through which a test sees each model
+     * the router loads, and whether it was closed, or holds a load while it acts) and how long a
+     * camera's model is remembered: serve's is as long as its canvas ({@link
+     * IdleCanvases#retentionMs}), so that a canvas kept is seeded by the model that made it.
      *
      * @param catalog the followed registry
      * @param fallback the model of cameras that nothing assigns, or null
      * @param ownsFallback whether closing the router closes the fallback
      * @param loadFolder loads the model in a version's folder, as {@link ModelSource#load} does
      * @param capacity how many models to keep loaded
+     * @param cameraIdleMs how long a camera's model is remembered without a frame
      * @param errors where refused models are reported
      * @return the router
      */
@@ -190,9 +198,10 @@ public final class ModelRouter implements ModelFollower.Listener, AutoCloseable 
             boolean ownsFallback,
             Function<Path, ModelSource> loadFolder,
             int capacity,
+            long cameraIdleMs,
             ErrorSink errors) {
         Entry entry = fallback == null ? null : new Entry(fallback, ownsFallback);
-        return new ModelRouter(catalog, entry, loadFolder, capacity, errors);
+        return new ModelRouter(catalog, entry, loadFolder, capacity, cameraIdleMs, errors);
     }
 
     /**

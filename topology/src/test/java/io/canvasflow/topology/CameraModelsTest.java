@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class CameraModelsTest {
 
     private final AtomicLong clock = new AtomicLong(TestFrames.T0.toEpochMilli());
-    private final CameraModels cameras = new CameraModels(clock::get);
+    private final CameraModels cameras =
+            new CameraModels(clock::get, IdleCanvases.retentionMs(CanvasFlowConfig.defaults()));
 
     @Test
     void shouldForgetACameraIdleLongerThanItsSeriesLast() {
@@ -32,6 +33,28 @@ class CameraModelsTest {
         assertEquals(
                 Arrays.asList(null, "v2"),
                 Arrays.asList(cameras.get("cam-idle"), cameras.get("cam-active")));
+    }
+
+    @Test
+    void shouldRememberACameraForAsLongAsItsCanvasIsKept() {
+        // Given a canvas.max.gap.ms of ten minutes, so that a canvas is kept ten minutes, and a
+        // camera served version v1
+        CanvasFlowConfig config =
+                CanvasFlowConfig.builder()
+                        .opt(CanvasFlowConfig.CANVAS_MAX_GAP_MS, "600000")
+                        .build();
+        CameraModels longer = new CameraModels(clock::get, IdleCanvases.retentionMs(config));
+        longer.put("cam-1", "v1");
+
+        // When it is idle seven minutes (a sweep runs as another camera sends), then past ten
+        clock.addAndGet(7 * 60_000L);
+        longer.put("cam-other", "v1");
+        String afterSeven = longer.get("cam-1");
+        clock.addAndGet(3 * 60_000L + 1);
+        longer.put("cam-other", "v1");
+
+        // Then its model is remembered while its canvas could seed a frame, and no longer
+        assertEquals(Arrays.asList("v1", null), Arrays.asList(afterSeven, longer.get("cam-1")));
     }
 
     @Test

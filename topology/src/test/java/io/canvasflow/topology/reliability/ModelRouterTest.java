@@ -666,6 +666,7 @@ class ModelRouterTest {
                 true,
                 loads,
                 capacity,
+                Duration.ofMinutes(5).toMillis(), // serve's, by default
                 (v, r, m) -> errors.add(v + " " + r));
     }
 

@@ -224,14 +224,11 @@ public final class KafkaPreflight {
     private static List<Address> addresses(String servers) throws FailedException {
         String[] parts = servers.split(",", -1);
         List<Address> addresses = new ArrayList<>();
-        for (String part : parts) {
-            String trimmed = part.trim();
+        for (int i = 0; i < parts.length; i++) {
+            String trimmed = parts[i].trim();
             if (trimmed.isEmpty() && parts.length > 1) {
                 throw new FailedException(
-                        "bootstrap servers \""
-                                + servers
-                                + "\" have an empty address between commas; give"
-                                + " HOST:PORT[,HOST:PORT...] with nothing empty");
+                        "bootstrap servers \"" + servers + "\" " + emptyAddress(i, parts.length));
             }
             if (trimmed.chars().anyMatch(Character::isWhitespace)) {
                 throw new FailedException(
@@ -262,6 +259,23 @@ public final class KafkaPreflight {
             addresses.add(new Address(trimmed, host, port));
         }
         return addresses;
+    }
+
+    /**
+     * Where the empty address of a list is, and what to do: Kafka's clients refuse any, a trailing
+     * comma too ("Configuration 'bootstrap.servers' values must not be empty", kafka-clients 4.3),
+     * and the commands would say so only after this check.
+     */
+    private static String emptyAddress(int index, int count) {
+        String remove = "; remove it (Kafka's clients take no empty address)";
+        if (index == 0) {
+            return "begin with a comma" + remove;
+        }
+        if (index == count - 1) {
+            return "end with a comma" + remove;
+        }
+        return "have an empty address between commas; give HOST:PORT[,HOST:PORT...] with nothing"
+                + " empty";
     }
 
     /** Whether the client speaks Kafka's protocol unencrypted (PLAINTEXT or SASL_PLAINTEXT). */

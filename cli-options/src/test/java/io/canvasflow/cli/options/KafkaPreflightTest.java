@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -273,7 +275,7 @@ class KafkaPreflightTest {
 
             // When the addresses are separated by a space, or a comma has nothing after it
             Map<String, String> said = new java.util.LinkedHashMap<>();
-            for (String servers : List.of(first + " 127.0.0.1:2", first + ",,")) {
+            for (String servers : List.of(first + " 127.0.0.1:2", first + ",,127.0.0.1:2")) {
                 said.put(servers, checkRefused(servers));
             }
 
@@ -285,12 +287,45 @@ class KafkaPreflightTest {
                                     + first
                                     + " 127.0.0.1:2\" are not HOST:PORT[,HOST:PORT...]; separate"
                                     + " the addresses with commas",
-                            first + ",,",
+                            first + ",,127.0.0.1:2",
                             "bootstrap servers \""
                                     + first
-                                    + ",,\" have an empty address between commas; give"
-                                    + " HOST:PORT[,HOST:PORT...] with nothing empty"),
+                                    + ",,127.0.0.1:2\" have an empty address between commas;"
+                                    + " give HOST:PORT[,HOST:PORT...] with nothing empty"),
                     said);
+        }
+    }
+
+    @Test
+    void shouldSayAListThatBeginsOrEndsWithACommaSoAsKafkasClientsRefuseIt() throws Exception {
+        // Given something that accepts connections at the address
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + listener.getLocalPort();
+
+            // When the list ends with a comma, or begins with one
+            Map<String, String> said = new java.util.LinkedHashMap<>();
+            for (String servers : List.of(address + ",", "," + address)) {
+                said.put(servers, checkRefused(servers));
+            }
+
+            // Then each is one sentence saying where the comma is; and Kafka's clients, which
+            // the command makes next, refuse the trailing comma too
+            String remove = "; remove it (Kafka's clients take no empty address)";
+            assertEquals(
+                    Map.of(
+                            address + ",",
+                            "bootstrap servers \"" + address + ",\" end with a comma" + remove,
+                            "," + address,
+                            "bootstrap servers \"," + address + "\" begin with a comma" + remove),
+                    said);
+            assertEquals(
+                    "Configuration 'bootstrap.servers' values must not be empty.",
+                    assertThrows(
+                                    ConfigException.class,
+                                    () ->
+                                            new AdminClientConfig(
+                                                    Map.of("bootstrap.servers", address + ",")))
+                            .getMessage());
         }
     }
 }

@@ -6,8 +6,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,14 +51,7 @@ final class OpsHttpServer implements AutoCloseable {
     static String listenProblem(String host, int port) {
         InetSocketAddress address = address(host, port);
         if (address.isUnresolved()) {
-            return "cannot listen for /metrics and /health on "
-                    + host.trim()
-                    + " ("
-                    + CanvasFlowConfig.HTTP_HOST
-                    + "): no such address; give an address of this host, 127.0.0.1 for this host"
-                    + " only or "
-                    + EVERY_INTERFACE
-                    + " for every interface";
+            return hostProblem(host, "no such address");
         }
         if (port == 0 && address.getAddress().isAnyLocalAddress()) {
             return null;
@@ -77,8 +73,27 @@ final class OpsHttpServer implements AutoCloseable {
                 : new InetSocketAddress(trimmed, port);
     }
 
+    /** Why {@code host} cannot be listened on, naming http.host and what to give instead. */
+    private static String hostProblem(String host, String why) {
+        return "cannot listen for /metrics and /health on "
+                + host.trim()
+                + " ("
+                + CanvasFlowConfig.HTTP_HOST
+                + "): "
+                + why
+                + "; give an address of this host, 127.0.0.1 for this host only or "
+                + EVERY_INTERFACE
+                + " for every interface";
+    }
+
     private static String listenProblem(String host, int port, IOException e) {
-        boolean everywhere = address(host, port).getAddress().isAnyLocalAddress();
+        InetAddress bound = address(host, port).getAddress();
+        if (!isOfThisHost(bound)) {
+            // the port is not the matter, though the JVM's "Cannot assign requested address" led
+            // to advice about it
+            return hostProblem(host, "it is no address of this host");
+        }
+        boolean everywhere = bound.isAnyLocalAddress();
         return "cannot listen for /metrics and /health on "
                 + (everywhere ? "" : host.trim() + " ")
                 + "port "
@@ -90,6 +105,20 @@ final class OpsHttpServer implements AutoCloseable {
                 + e.getMessage()
                 + "; choose another port, or 0 for any free one"
                 + (everywhere ? "" : ", or an " + CanvasFlowConfig.HTTP_HOST + " of this host");
+    }
+
+    /**
+     * Whether an address is one of this host's interfaces'. Asked only once a bind failed: a host
+     * that may bind addresses it does not have (Linux's ip_nonlocal_bind) is not refused them.
+     */
+    private static boolean isOfThisHost(InetAddress address) {
+        try {
+            return address.isAnyLocalAddress()
+                    || address.isLoopbackAddress()
+                    || NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return true; // unknown: the port's sentence, which says the JVM's reason
+        }
     }
 
     OpsHttpServer(

@@ -177,4 +177,18 @@ class OpsHttpServerTest {
                         + " only or 0.0.0.0 for every interface",
                 problem);
     }
+
+    @Test
+    void shouldSayAnHttpHostThatIsNoAddressOfThisHostBeforeThePort() {
+        // Given an http.host that is an address, but of no interface here (TEST-NET-1, RFC 5737)
+        // When serve checks it
+        String problem = OpsHttpServer.listenProblem("192.0.2.1", 0);
+
+        // Then the sentence names http.host and what to give instead, and advises no other port
+        assertEquals(
+                "cannot listen for /metrics and /health on 192.0.2.1 (http.host): it is no address"
+                        + " of this host; give an address of this host, 127.0.0.1 for this host"
+                        + " only or 0.0.0.0 for every interface",
+                problem);
+    }
 }

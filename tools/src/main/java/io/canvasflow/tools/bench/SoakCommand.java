@@ -6,6 +6,7 @@ import io.canvasflow.cli.options.IdleTimeoutOptions;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.tools.common.BenchRun;
+import io.canvasflow.tools.common.ServedModel;
 import io.canvasflow.tools.replay.OwnedSettings;
 import io.canvasflow.topology.CanvasFlowConfig;
 import java.io.PrintWriter;
@@ -252,7 +253,7 @@ public final class SoakCommand extends KafkaBenchCommand {
         CanvasFlowConfig config =
                 CanvasFlowConfig.builder().optEnvironment(System.getenv()).opt(flags).build();
         try (SegmentationModel rnn =
-                SegmentationModel.load(config.modelDir(), config.modelDevice())) {
+                ServedModel.load(config.modelDir(), config, settings.streamThreads())) {
             out.printf(
                     "Soaking %d frames of %d camera(s), a sample every %d s...%n",
                     settings.frames(),

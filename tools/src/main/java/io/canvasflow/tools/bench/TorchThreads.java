@@ -1,6 +1,7 @@
 package io.canvasflow.tools.bench;
 
 import ai.djl.engine.Engine;
+import io.canvasflow.model.EngineThreads;
 import java.lang.reflect.Method;
 
 /**
@@ -34,7 +35,8 @@ public final class TorchThreads {
     }
 
     /**
-     * Sets the intra-op threads of threads that have not run PyTorch yet.
+     * Sets the intra-op threads of threads that have not run PyTorch yet, and the system property
+     * {@link EngineThreads#INTRA_OP} to the same count.
      *
      * @param threads the count, at least 1
      * @return whether the engine took it (false when the engine is not PyTorch)
@@ -46,6 +48,10 @@ public final class TorchThreads {
         }
         try {
             method("setNumThreads", int.class).invoke(null, threads);
+            // Where CanvasFlowApp.start reads the count asked for (EngineThreads.limit keeps a
+            // count already set): a run at a count chosen here is then said as the count it runs,
+            // not warned of as an engine that started with other counts.
+            System.setProperty(EngineThreads.INTRA_OP, Integer.toString(threads));
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;

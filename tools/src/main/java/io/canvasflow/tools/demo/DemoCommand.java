@@ -72,8 +72,6 @@ public final class DemoCommand extends BaseCommand {
 
     @Mixin ModelOptions modelOptions;
 
-    private static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
-
     /** The box a video's frames are scaled to fit unless {@code --video-size} gives another. */
     private static final String DEFAULT_VIDEO_SIZE = "384x288";
 
@@ -111,8 +109,9 @@ public final class DemoCommand extends BaseCommand {
             names = "--threads",
             defaultValue = "2",
             description =
-                    "Stream threads; with more than one, each runs PyTorch on one intra-op thread"
-                            + " unless -Dai.djl.pytorch.num_threads says otherwise."
+                    "Stream threads; each runs PyTorch on (cores - 1) / threads intra-op"
+                            + " threads (at least one), as serve does, unless"
+                            + " -Dai.djl.pytorch.num_threads says otherwise."
                             + " Default: ${DEFAULT-VALUE}.")
     private int threads;
 
@@ -328,7 +327,6 @@ public final class DemoCommand extends BaseCommand {
                     broker == null ? kafkaOptions.bootstrapServers() : broker.bootstrapServers();
             CanvasFlowConfig config = config(bootstrap, runId, stateDir);
             onCluster = broker == null ? config : null;
-            oneIntraOpThreadPerStreamThread();
             console.printf(
                     "Kafka at %s; topics %s, %s, %s%n",
                     bootstrap, config.framesTopic(), config.masksTopic(), config.dlqTopic());
@@ -442,18 +440,6 @@ public final class DemoCommand extends BaseCommand {
                     return f == null ? Map.of() : f.snapshot();
                 },
                 "the demo's topics");
-    }
-
-    /**
-     * On a small machine, stream threads that each run PyTorch with its default pool of one
-     * intra-op thread per core spin against each other; one each gave 1.7x the frames/s of a single
-     * stream thread in {@code bench pipeline}. Applies to threads that have not run PyTorch yet,
-     * which the stream threads have not.
-     */
-    private void oneIntraOpThreadPerStreamThread() {
-        if (threads > 1 && System.getProperty(TORCH_THREADS) == null) {
-            System.setProperty(TORCH_THREADS, "1");
-        }
     }
 
     private CanvasFlowConfig config(String bootstrap, String runId, Path stateDir) {

@@ -10,6 +10,7 @@ import io.canvasflow.schemas.avro.CanvasState;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.tools.common.KafkaClients;
 import io.canvasflow.tools.common.LatencyProbe;
+import io.canvasflow.tools.common.ServedModel;
 import io.canvasflow.tools.common.StartChecks;
 import io.canvasflow.topology.CanvasFlowConfig;
 import io.canvasflow.topology.CanvasSegmenter;
@@ -138,17 +139,20 @@ public record Replay(
         int[] classColors;
         boolean needsRnn = plan.modes().stream().anyMatch(m -> !m.feedForward());
         boolean needsFf = plan.modes().stream().anyMatch(ReplayMode::feedForward);
+        // Serve's PyTorch threads for the run's stream threads, set before the first model starts
+        // the engine.
         try (SegmentationModel rnn =
                         needsRnn
-                                ? SegmentationModel.load(config.modelDir(), config.modelDevice())
+                                ? ServedModel.load(config.modelDir(), config, plan.threads())
                                 : null;
                 SegmentationModel ff =
                         needsFf
-                                ? SegmentationModel.load(
+                                ? ServedModel.load(
                                         plan.baseline() != null
                                                 ? plan.baseline()
                                                 : DefaultModels.dir(DefaultModels.FEED_FORWARD),
-                                        config.modelDevice())
+                                        config,
+                                        plan.threads())
                                 : null) {
             SegmentationModel first = rnn != null ? rnn : ff;
             classNames = first.spec().classNames();

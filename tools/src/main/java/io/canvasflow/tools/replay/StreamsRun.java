@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KafkaStreams;
@@ -298,32 +300,59 @@ public final class StreamsRun implements AutoCloseable {
      * @param ownTopics the topics the run made, or would have
      */
     public static void deleteTopics(CanvasFlowConfig config, List<String> ownTopics) {
+        String group = config.applicationId();
         try (Admin admin = Admin.create(KafkaClients.admin(config))) {
             List<String> doomed = new ArrayList<>();
             for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
-                if (ownTopics.contains(topic) || topic.startsWith(config.applicationId() + "-")) {
+                if (ownTopics.contains(topic) || topic.startsWith(group + "-")) {
                     doomed.add(topic);
                 }
             }
-            Exception failed = quietly(admin.deleteTopics(doomed).all());
-            Exception groupFailed =
-                    quietly(admin.deleteConsumerGroups(List.of(config.applicationId())).all());
-            if (failed == null) {
-                failed = groupFailed;
-            } else if (groupFailed != null) {
-                failed.addSuppressed(groupFailed);
+            Exception topicsFailed = quietly(admin.deleteTopics(doomed).all());
+            if (topicsFailed != null) {
+                LOG.warn("could not delete the topics of {}: {}", group, topicsFailed.toString());
             }
-            if (failed != null) {
-                throw failed;
+            Exception groupFailed = deleteGroup(admin, group);
+            if (groupFailed != null) {
+                LOG.warn(
+                        "could not delete the consumer group {} (the rest of the run is gone):"
+                                + " {}; the broker removes it once it is empty and its committed"
+                                + " offsets expire (offsets.retention.minutes)",
+                        group,
+                        groupFailed.toString());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn(
                     "could not delete the topics and consumer group of {}: {}",
-                    config.applicationId(),
+                    group,
                     e.toString());
         }
+    }
+
+    /**
+     * Deletes the run's consumer group. A stream thread that stopped by itself (ERROR) stays a
+     * member (Kafka Streams' consumers leave only when a close asks them to), and the group is not
+     * empty until that member's session times out: a soak that stopped at once found it so and left
+     * the group behind. The application is closed by now, so every member left is one of this
+     * run's, and is removed first.
+     *
+     * @return what the deletion failed with, or null
+     */
+    private static Exception deleteGroup(Admin admin, String group) throws InterruptedException {
+        Exception failed = quietly(admin.deleteConsumerGroups(List.of(group)).all());
+        if (failed == null || !(failed.getCause() instanceof GroupNotEmptyException)) {
+            return failed;
+        }
+        Exception removed =
+                quietly(
+                        admin.removeMembersFromConsumerGroup(
+                                        group, new RemoveMembersFromConsumerGroupOptions())
+                                .all());
+        return removed != null
+                ? removed
+                : quietly(admin.deleteConsumerGroups(List.of(group)).all());
     }
 
     /**

@@ -401,19 +401,11 @@ class MaskFollowerTest {
         CommandRun run =
                 CommandRun.of(
                         new MasksCommand(),
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--command-config",
-                        file.toString(),
-                        "--from-beginning",
-                        "--max-frames",
-                        "12",
-                        "--duration",
-                        "60s",
-                        "--out",
-                        dir.toString(),
-                        "--png-every",
-                        "0");
+                        overWholeTopic(
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "--command-config",
+                                file.toString()));
 
         // Then it follows those topics (camera "lost" is theirs), and says so once
         assertEquals(0, run.exit(), run.err());
@@ -602,7 +594,12 @@ class MaskFollowerTest {
 
     /** {@link #masks} over the whole topic: 12 masks within a minute into the test folder. */
     private CommandRun masksOfAll(String... topics) {
-        List<String> args = new ArrayList<>(List.of(topics));
+        return masks(overWholeTopic(topics));
+    }
+
+    /** Options, then those that take the whole topic: 12 masks within a minute into the folder. */
+    private String[] overWholeTopic(String... options) {
+        List<String> args = new ArrayList<>(List.of(options));
         args.addAll(
                 List.of(
                         "--from-beginning",
@@ -614,7 +611,7 @@ class MaskFollowerTest {
                         dir.toString(),
                         "--png-every",
                         "0"));
-        return masks(args.toArray(String[]::new));
+        return args.toArray(String[]::new);
     }
 
     /** The masks command on the test broker (its masks topic unless given), with more options. */

@@ -1,5 +1,6 @@
 package io.canvasflow.topology;
 
+import io.canvasflow.cli.options.ServeSettingNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -190,6 +190,6 @@ final class ConfigSources {
     private static String variableOf(String key) {
         String stripped = SettingNames.unprefixed(key);
         String name = DEFAULTS.containsKey(stripped) ? stripped : key;
-        return CanvasFlowConfig.ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('.', '_');
+        return ServeSettingNames.environmentVariable(name);
     }
 }

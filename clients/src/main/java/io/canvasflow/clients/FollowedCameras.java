@@ -22,6 +22,8 @@ final class FollowedCameras {
     private final Long forgetAfterNanos;
     private final LongSupplier nanoClock;
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
+    private long lastSweepNanos;
+    private boolean sweptOnce;
 
     /** One camera's statistics and when its newest mask came, on the clock. */
     private record Camera(CameraStats stats, long lastMaskNanos) {}
@@ -62,9 +64,12 @@ final class FollowedCameras {
     }
 
     private void forgetIdle(long now) {
-        if (forgetAfterNanos == null) {
+        // walked at most once a second, as TileBoard's: a walk per mask cost O(cameras) per mask
+        if (forgetAfterNanos == null || (sweptOnce && now - lastSweepNanos < 1_000_000_000L)) {
             return;
         }
+        sweptOnce = true;
+        lastSweepNanos = now;
         for (Iterator<Camera> it = cameras.values().iterator(); it.hasNext(); ) {
             if (now - it.next().lastMaskNanos() > forgetAfterNanos) {
                 it.remove();

@@ -77,6 +77,16 @@ public final class TileBoard {
      */
     record LegendEntry(String name, String color) {}
 
+    /**
+     * How often at most the cameras are walked for idle ones. A walk per mask cost O(cameras) on
+     * every mask: 1,000 cameras at 10 frames/s walked 10 million entries a second. A tile then goes
+     * at most a second after its {@link #FORGET_AFTER}.
+     */
+    private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
+
+    private long lastSweepNanos;
+    private boolean sweptOnce;
+
     /** A board on the system's monotonic clock. */
     public TileBoard() {
         this(System::nanoTime);
@@ -186,6 +196,11 @@ public final class TileBoard {
     /** Forgets the cameras with no mask for longer than {@link #FORGET_AFTER}, with their tiles. */
     private void forgetIdle() {
         long now = nanoClock.getAsLong();
+        if (now - lastSweepNanos < SWEEP_EVERY_NANOS && sweptOnce) {
+            return;
+        }
+        sweptOnce = true;
+        lastSweepNanos = now;
         boolean forgot = false;
         for (Iterator<Map.Entry<String, Long>> it = lastMasks.entrySet().iterator();
                 it.hasNext(); ) {

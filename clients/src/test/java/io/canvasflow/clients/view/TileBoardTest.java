@@ -83,6 +83,24 @@ class TileBoardTest {
         assertEquals(Duration.ofMinutes(5), TileBoard.FORGET_AFTER);
     }
 
+    @Test
+    void shouldWalkTheCamerasForIdleOnesAtMostOnceASecond() throws Exception {
+        // Given a's mask at 0, and b's at five minutes, which walked the cameras then
+        show("a", 1, 1_000);
+        nanos.set(Duration.ofMinutes(5).toNanos());
+        show("b", 1, 2_000);
+
+        // When the board is read half a second later, a being idle for longer than five minutes
+        nanos.set(Duration.ofMinutes(5).plusMillis(500).toNanos());
+        List<String> withinTheSecond = tiles();
+        nanos.set(Duration.ofMinutes(5).plusMillis(1_000).toNanos());
+        List<String> aSecondOn = tiles();
+
+        // Then a stays until a second after the last walk, and goes at the next
+        assertEquals(List.of("a 1 1000", "b 1 2000"), withinTheSecond);
+        assertEquals(List.of("b 1 2000"), aSecondOn);
+    }
+
     private void show(String camera, long sequence, long captureMillis) {
         MaskEvent mask =
                 MaskEvent.newBuilder(ViewServerTest.mask(camera, sequence))

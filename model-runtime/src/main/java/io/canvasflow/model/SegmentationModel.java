@@ -277,7 +277,26 @@ public final class SegmentationModel implements AutoCloseable {
                             + "\": expected a plain file name beside model.json");
         }
         checkClassesAndInput(json, spec);
+        checkIterationsTrained(json, spec.training().iterationsTrained());
         return spec;
+    }
+
+    /**
+     * Serve runs a model's trained iterations by default, and every request over {@link
+     * SegmentRequest#MAX_ITERATIONS} is refused: a model trained for more would load and then
+     * refuse every frame. 0 is the feed-forward baseline's count, and a model.json without the
+     * field reads as 0 (the recurrent network's default then applies).
+     */
+    private static void checkIterationsTrained(String json, int iterationsTrained) {
+        if (iterationsTrained < 0 || iterationsTrained > SegmentRequest.MAX_ITERATIONS) {
+            throw new ModelLoadException(
+                    json
+                            + " gives iterationsTrained "
+                            + iterationsTrained
+                            + ": expected 1 to "
+                            + SegmentRequest.MAX_ITERATIONS
+                            + ", or 0 for a feed-forward model");
+        }
     }
 
     /** The values that would otherwise fail later, far from model.json: colours, input size. */

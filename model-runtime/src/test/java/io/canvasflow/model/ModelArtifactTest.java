@@ -96,6 +96,40 @@ class ModelArtifactTest {
     }
 
     @Test
+    void shouldRefuseIterationsTrainedThatNoRequestMayRun() throws IOException {
+        // Given the shipped recurrent model.json with iterationsTrained above the request limit,
+        // and with a negative count
+        JsonObject json =
+                JsonParser.parseString(
+                                Files.readString(
+                                        Path.of("..", "models", "rnn", ModelSpec.FILE_NAME)))
+                        .getAsJsonObject();
+        json.addProperty("iterationsTrained", SegmentRequest.MAX_ITERATIONS + 1);
+        String tooMany = json.toString();
+        json.addProperty("iterationsTrained", -1);
+        String negative = json.toString();
+
+        // When each is parsed
+        ModelLoadException over =
+                assertThrows(
+                        ModelLoadException.class,
+                        () -> SegmentationModel.parseSpec(tooMany, "over/model.json"));
+        ModelLoadException under =
+                assertThrows(
+                        ModelLoadException.class,
+                        () -> SegmentationModel.parseSpec(negative, "under/model.json"));
+
+        // Then each is refused in one sentence naming the file and the field
+        assertEquals(
+                List.of(
+                        "over/model.json gives iterationsTrained 1001: expected 1 to 1000, or 0"
+                                + " for a feed-forward model",
+                        "under/model.json gives iterationsTrained -1: expected 1 to 1000, or 0"
+                                + " for a feed-forward model"),
+                List.of(over.getMessage(), under.getMessage()));
+    }
+
+    @Test
     void shouldDefaultAFeedForwardModelToOnePass() throws IOException {
         // Given the shipped feed-forward model.json, which records 0 trained iterations
         ModelSpec ff =

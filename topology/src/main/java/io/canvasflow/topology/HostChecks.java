@@ -23,8 +23,8 @@ final class HostChecks {
 
     /**
      * The first problem found, in this order: the HTTP endpoints' address and port, the state
-     * folder (made here when it can be), whether another instance holds it, the models cache
-     * folder, the device the model runs on.
+     * folder (made here when it can be), whether another instance holds it, the models cache folder
+     * when models are followed (made here too), the device the model runs on.
      *
      * @param config the settings
      * @return one sentence, or null when there is none
@@ -36,13 +36,28 @@ final class HostChecks {
                         () ->
                                 FileConverters.folderProblem(
                                         Path.of(config.stateDir()), CanvasFlowConfig.STATE_DIR),
-                        () -> makeStateFolder(Path.of(config.stateDir())),
+                        () ->
+                                makeFolder(
+                                        Path.of(config.stateDir()),
+                                        CanvasFlowConfig.STATE_DIR,
+                                        "--state-dir (or " + CanvasFlowConfig.STATE_DIR + ")"),
                         // Kafka Streams would log an ERROR before its refusal, after the model
                         // loaded
                         () -> StateFolderLock.problem(config),
+                        // the models cache is written only by a serve that follows models
                         () ->
-                                FileConverters.folderProblem(
-                                        config.modelsCacheDir(), CanvasFlowConfig.MODELS_CACHE_DIR),
+                                config.modelsFollow()
+                                        ? FileConverters.folderProblem(
+                                                config.modelsCacheDir(),
+                                                CanvasFlowConfig.MODELS_CACHE_DIR)
+                                        : null,
+                        () ->
+                                config.modelsFollow()
+                                        ? makeFolder(
+                                                config.modelsCacheDir(),
+                                                CanvasFlowConfig.MODELS_CACHE_DIR,
+                                                CanvasFlowConfig.MODELS_CACHE_DIR)
+                                        : null,
                         // Last, after the thread counts: for a GPU it starts the engine, which
                         // reads them then. Found at each model's load instead, a model from Kafka
                         // was reported refused and serve waited models.wait.ms for another.
@@ -60,27 +75,30 @@ final class HostChecks {
     }
 
     /**
-     * Makes the state folder, as Kafka Streams would, but before any topic is made: what the check
-     * of its nearest existing parent passes may still not be made (under {@code /proc}, even as
-     * root; a name too long), and Kafka Streams then refused it in its own words after serve had
+     * Makes a folder serve writes in (the state folder, as Kafka Streams would; the models cache,
+     * as the model follower would), but before any topic is made: what the check of its nearest
+     * existing parent passes may still not be made (under {@code /proc}, even as root; a name too
+     * long), and Kafka Streams or the follower then refused it in its own words after serve had
      * created the topics.
      *
-     * @param folder the state folder
+     * @param folder the folder
+     * @param setting the setting that names it, for the sentence
+     * @param give what to give instead, for the sentence
      * @return one sentence, or null once it exists
      */
-    static String makeStateFolder(Path folder) {
+    static String makeFolder(Path folder, String setting, String give) {
         try {
             Files.createDirectories(folder);
             return null;
         } catch (IOException e) {
-            return CanvasFlowConfig.STATE_DIR
+            return setting
                     + " "
                     + folder
                     + " cannot be made ("
                     + reason(e, folder)
-                    + "); give --state-dir (or "
-                    + CanvasFlowConfig.STATE_DIR
-                    + ") a folder this user can make and write in";
+                    + "); give "
+                    + give
+                    + " a folder this user can make and write in";
         }
     }
 

@@ -91,6 +91,49 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldRefuseAModelsCacheFolderTheSystemWillNotMakeOnlyWhenModelsAreFollowed() {
+        // Given a models cache folder whose parent this user may write in but that the system
+        // will not make (a name too long): the model follower failed on it after the topics
+        Path cache = dir.resolve("c".repeat(300));
+        Path state = dir.resolve("state");
+
+        // When serve starts on it, following models (the default), and when the host is checked
+        // for settings that do not follow models
+        List<Object> followed =
+                run(
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--state-dir",
+                        "" + state,
+                        "-D",
+                        "models.cache.dir=" + cache);
+        String unfollowed =
+                HostChecks.problem(
+                        CanvasFlowConfig.fromMap(
+                                Map.of(
+                                        CanvasFlowConfig.STATE_DIR,
+                                        "" + state,
+                                        CanvasFlowConfig.HTTP_PORT,
+                                        "0",
+                                        CanvasFlowConfig.MODELS_FOLLOW,
+                                        "false",
+                                        CanvasFlowConfig.MODELS_CACHE_DIR,
+                                        "" + cache)));
+
+        // Then serve refuses it before anything starts, in one sentence naming the setting; a
+        // serve that follows no models never writes there and is not refused for it
+        assertEquals(
+                List.of(
+                        2,
+                        "canvasflow serve: models.cache.dir "
+                                + cache
+                                + " cannot be made (File name too long); give models.cache.dir a"
+                                + " folder this user can make and write in"),
+                followed);
+        assertEquals(null, unfollowed);
+    }
+
+    @Test
     void shouldRefuseAFlagAndADOfItsSettingThatDisagreeAndTakeThemWhereTheyAgree() {
         // Given each of serve's flags with a -D of its setting and another value
         List<String> print = List.of("--bootstrap-servers", "127.0.0.1:1", "--print-config");

@@ -244,11 +244,11 @@ public final class CanvasFlowApp implements AutoCloseable {
      *
      * <p>Before it loads a model, creates a topic or starts a Kafka client, it checks what serve
      * checks: that the HTTP server can listen at {@value CanvasFlowConfig#HTTP_HOST} and {@value
-     * CanvasFlowConfig#HTTP_PORT}, that the state and models cache folders can be written (it makes
-     * the state folder), that no other instance holds the state folder, and that the engine has the
-     * GPU that {@value CanvasFlowConfig#MODEL_DEVICE} may ask for; a refusal there leaves nothing
-     * made. A record limit that a topic it is about to create would not hold is refused before it
-     * creates any.
+     * CanvasFlowConfig#HTTP_PORT}, that the state folder and, when it follows models, the models
+     * cache folder can be written (it makes them), that no other instance holds the state folder,
+     * and that the engine has the GPU that {@value CanvasFlowConfig#MODEL_DEVICE} may ask for; a
+     * refusal there leaves nothing made. A record limit that a topic it is about to create would
+     * not hold is refused before it creates any.
      *
      * <p>Once those pass it sets, for the whole JVM and unless already set, DJL's system properties
      * {@value EngineThreads#INTRA_OP} and {@value EngineThreads#INTER_OP} ({@link

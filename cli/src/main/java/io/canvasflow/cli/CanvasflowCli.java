@@ -15,11 +15,13 @@ import io.canvasflow.trainer.EvaluateCommand;
 import io.canvasflow.trainer.TrainCommand;
 import io.canvasflow.trainer.label.LabelCommand;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -98,7 +100,7 @@ public final class CanvasflowCli implements Callable<Integer> {
      */
     static String sentence(ParameterException e) {
         String name = e.getCommandLine().getCommandSpec().qualifiedName();
-        String text = name + ": " + e.getMessage();
+        String text = name + ": " + withoutValue(e).orElse(e.getMessage());
         boolean unknown =
                 e instanceof UnmatchedArgumentException
                         || e.getMessage().startsWith("Missing required subcommand");
@@ -112,6 +114,29 @@ public final class CanvasflowCli implements Callable<Integer> {
                 + " (see '"
                 + name
                 + " --help')";
+    }
+
+    /**
+     * A KEY=VALUE option given a key alone ({@code -D canvas.max.gap.ms}), in one sentence of what
+     * to give: picocli's own words name the option twice ("option option '-D' (KEY=VALUE)").
+     */
+    private static Optional<String> withoutValue(ParameterException e) {
+        String message = String.valueOf(e.getMessage());
+        if (!(e.getArgSpec() instanceof OptionSpec option)
+                || e.getValue() == null
+                || !message.startsWith("Value for option ")
+                || !message.contains(" should be in KEY=VALUE format but was ")) {
+            return Optional.empty();
+        }
+        String flag = option.longestName();
+        return Optional.of(
+                flag
+                        + " "
+                        + e.getValue()
+                        + " has no value; give "
+                        + flag
+                        + " "
+                        + option.paramLabel());
     }
 
     /** Without a subcommand there is nothing to do: say so, with the usage. */

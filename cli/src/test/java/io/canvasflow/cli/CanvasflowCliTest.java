@@ -10,6 +10,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -114,6 +116,35 @@ class CanvasflowCliTest {
                 "canvasflow throwing: failed: StackOverflowError (set CANVASFLOW_TRACE=1 for the"
                         + " stack trace)",
                 err.toString().strip());
+    }
+
+    @Test
+    void shouldSayAKeyValueOptionGivenAKeyAloneInOneSentence() {
+        // Given serve's and replay's -D, and masks' --consumer-property, each with a key and no =
+        String[][] commands = {
+            {"serve", "-D", "canvas.max.gap.ms"},
+            {"replay", "-D", "canvas.max.gap.ms"},
+            {"masks", "--consumer-property", "group.id"}
+        };
+
+        // When each runs
+        List<String> said = new ArrayList<>();
+        for (String[] args : commands) {
+            CommandLine cli = CanvasflowCli.commandLine();
+            StringWriter err = new StringWriter();
+            cli.setErr(new PrintWriter(err));
+            said.add(cli.execute(args) + " " + err.toString().strip());
+        }
+
+        // Then each is one sentence naming the option and the key, and what to give, status 2
+        assertEquals(
+                List.of(
+                        "2 canvasflow serve: -D canvas.max.gap.ms has no value; give -D KEY=VALUE",
+                        "2 canvasflow replay: -D canvas.max.gap.ms has no value; give -D"
+                                + " KEY=VALUE",
+                        "2 canvasflow masks: --consumer-property group.id has no value; give"
+                                + " --consumer-property KEY=VALUE"),
+                said);
     }
 
     @Command(name = "boom")

@@ -55,10 +55,7 @@ final class ConfigSources {
     /** A base, a properties file (or null), the environment, then overrides. */
     static Values load(
             Values base, Path file, Map<String, String> env, Map<String, String> overrides) {
-        Map<String, String> settings = new LinkedHashMap<>(base.settings());
-        Map<String, String> kafka = new LinkedHashMap<>(base.kafka());
-        // Where each setting's value came from, for the sentence when it is invalid
-        Map<String, String> origins = new LinkedHashMap<>(base.origins());
+        Gathered gathered = new Gathered(base);
         if (file != null) {
             // NoSuchFileException's message is the path alone: say what is wrong instead
             if (!Files.isRegularFile(file)) {
@@ -83,20 +80,13 @@ final class ConfigSources {
             }
             for (String key : new TreeSet<>(properties.stringPropertyNames())) {
                 String value = properties.getProperty(key);
-                put(
-                        settings,
-                        kafka,
-                        origins,
-                        key,
-                        value,
-                        "key in " + file,
-                        UnaryOperator.identity());
+                gathered.put(key, value, "key in " + file, UnaryOperator.identity());
             }
         }
         String bootstrap = env.get(CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
         if (bootstrap != null && !bootstrap.isBlank()) {
-            settings.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrap);
-            origins.put(
+            gathered.settings.put(CanvasFlowConfig.BOOTSTRAP_SERVERS, bootstrap);
+            gathered.origins.put(
                     CanvasFlowConfig.BOOTSTRAP_SERVERS,
                     "environment variable " + CanvasFlowConfig.ENV_BOOTSTRAP_SERVERS);
         }
@@ -115,10 +105,7 @@ final class ConfigSources {
                                     + "); correct or unset it (`canvasflow serve --print-settings`"
                                     + " lists the settings)");
                 }
-                put(
-                        settings,
-                        kafka,
-                        origins,
+                gathered.put(
                         key,
                         e.getValue(),
                         "environment variable " + e.getKey(),
@@ -126,59 +113,64 @@ final class ConfigSources {
             }
         }
         overrides.forEach(
-                (key, value) ->
-                        put(
-                                settings,
-                                kafka,
-                                origins,
-                                key,
-                                value,
-                                "setting",
-                                UnaryOperator.identity()));
+                (key, value) -> gathered.put(key, value, "setting", UnaryOperator.identity()));
         boolean exactlyOnce =
                 StreamsConfig.EXACTLY_ONCE_V2.equals(
-                        settings.get(CanvasFlowConfig.PROCESSING_GUARANTEE));
-        kafka.forEach(
-                (key, value) -> KafkaProperties.check(key, value, origins.get(key), exactlyOnce));
-        return new Values(settings, kafka, origins);
+                        gathered.settings.get(CanvasFlowConfig.PROCESSING_GUARANTEE));
+        gathered.kafka.forEach(
+                (key, value) ->
+                        KafkaProperties.check(key, value, gathered.origins.get(key), exactlyOnce));
+        return new Values(gathered.settings, gathered.kafka, gathered.origins);
     }
 
-    private static void put(
-            Map<String, String> settings,
-            Map<String, String> kafka,
-            Map<String, String> origins,
-            String key,
-            String value,
-            String source,
-            UnaryOperator<String> spelt) {
-        String name = key.trim();
-        if (value == null) {
-            throw new IllegalArgumentException(source + " '" + name + "' has no value");
+    /** The values gathered so far from a base and the sources after it, mutable while loading. */
+    private static final class Gathered {
+        final Map<String, String> settings;
+        final Map<String, String> kafka;
+        // Where each setting's value came from, for the sentence when it is invalid
+        final Map<String, String> origins;
+
+        Gathered(Values base) {
+            settings = new LinkedHashMap<>(base.settings());
+            kafka = new LinkedHashMap<>(base.kafka());
+            origins = new LinkedHashMap<>(base.origins());
         }
-        String stripped = SettingNames.unprefixed(name);
-        if (DEFAULTS.containsKey(stripped)) {
-            settings.put(stripped, value.trim());
-            origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
-        } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
-                || KafkaProperties.isKafkaName(stripped)) {
-            String misnamed = KafkaProperties.misnamed(name, stripped, DEFAULTS.keySet(), spelt);
-            if (misnamed != null) {
-                throw new IllegalArgumentException(
-                        "unknown " + source + " '" + name + "': " + misnamed);
+
+        /**
+         * Sorts one key from {@code source} into a setting or a Kafka property, or refuses it;
+         * {@code spelt} gives the spelling a misnamed key's refusal suggests.
+         */
+        void put(String key, String value, String source, UnaryOperator<String> spelt) {
+            String name = key.trim();
+            if (value == null) {
+                throw new IllegalArgumentException(source + " '" + name + "' has no value");
             }
-            kafka.put(stripped, value);
-            origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
-        } else {
-            throw new IllegalArgumentException(
-                    "unknown "
-                            + source
-                            + " '"
-                            + name
-                            + "': expected a CanvasFlow setting ("
-                            + String.join(", ", DEFAULTS.keySet())
-                            + "), a Kafka client or Streams property, or a key prefixed '"
-                            + CanvasFlowConfig.KAFKA_PREFIX
-                            + "'");
+            String stripped = SettingNames.unprefixed(name);
+            if (DEFAULTS.containsKey(stripped)) {
+                settings.put(stripped, value.trim());
+                origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
+            } else if (name.startsWith(CanvasFlowConfig.KAFKA_PREFIX)
+                    || KafkaProperties.isKafkaName(stripped)) {
+                String misnamed =
+                        KafkaProperties.misnamed(name, stripped, DEFAULTS.keySet(), spelt);
+                if (misnamed != null) {
+                    throw new IllegalArgumentException(
+                            "unknown " + source + " '" + name + "': " + misnamed);
+                }
+                kafka.put(stripped, value);
+                origins.put(stripped, source.equals("setting") ? COMMAND_LINE : source);
+            } else {
+                throw new IllegalArgumentException(
+                        "unknown "
+                                + source
+                                + " '"
+                                + name
+                                + "': expected a CanvasFlow setting ("
+                                + String.join(", ", DEFAULTS.keySet())
+                                + "), a Kafka client or Streams property, or a key prefixed '"
+                                + CanvasFlowConfig.KAFKA_PREFIX
+                                + "'");
+            }
         }
     }
 

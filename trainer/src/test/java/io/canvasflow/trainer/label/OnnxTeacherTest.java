@@ -348,41 +348,36 @@ class OnnxTeacherTest {
     }
 
     private static OnnxTeacher.Settings settings(Path model, OnnxOutput output, double confidence) {
-        return new OnnxTeacher.Settings(
-                model,
-                List.of("green", "red"),
-                0,
-                0,
-                OnnxResize.STRETCH,
-                Normalisation.UNIT,
-                output,
-                confidence);
+        return settings(model, List.of("green", "red"), 0, 0, output, confidence);
     }
 
     /** The five-class model's. */
     private static OnnxTeacher.Settings five(Path model, OnnxOutput output, double confidence) {
-        return new OnnxTeacher.Settings(
-                model,
-                FIVE_NAMES,
-                0,
-                0,
-                OnnxResize.STRETCH,
-                Normalisation.UNIT,
-                output,
-                confidence);
+        return settings(model, FIVE_NAMES, 0, 0, output, confidence);
     }
 
     /** At the size {@code --teacher-size WxH} gives. */
     private static OnnxTeacher.Settings settings(Path model, int width, int height) {
+        return settings(model, List.of("green", "red"), width, height, OnnxOutput.AUTO, 0.5);
+    }
+
+    /** Stretched to {@code width}x{@code height} (0x0: the model's own size), inputs 0..1. */
+    private static OnnxTeacher.Settings settings(
+            Path model,
+            List<String> classes,
+            int width,
+            int height,
+            OnnxOutput output,
+            double confidence) {
         return new OnnxTeacher.Settings(
                 model,
-                List.of("green", "red"),
+                classes,
                 width,
                 height,
                 OnnxResize.STRETCH,
                 Normalisation.UNIT,
-                OnnxOutput.AUTO,
-                0.5);
+                output,
+                confidence);
     }
 
     /** 32x48: a red left half, a green right half, a grey bottom band. */

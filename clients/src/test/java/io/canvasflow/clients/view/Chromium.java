@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Headless Chromium (Debian's {@code chromium} package) driven over the DevTools protocol with the
@@ -68,6 +69,16 @@ final class Chromium implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The executable {@link #find()} finds; where there is none, the calling test skips, saying
+     * why.
+     */
+    static Path findOrSkip() {
+        Optional<Path> found = find();
+        Assumptions.assumeTrue(found.isPresent(), MISSING);
+        return found.get();
     }
 
     /**

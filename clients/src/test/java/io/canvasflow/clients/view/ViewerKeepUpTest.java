@@ -2,7 +2,6 @@ package io.canvasflow.clients.view;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
@@ -54,8 +53,7 @@ class ViewerKeepUpTest {
     @Test
     void shouldShowEightCamerasAtTenFramesPerSecondWithinOneSecondOfTheNewestMask()
             throws Exception {
-        Path chromium = Chromium.find().orElse(null);
-        assumeTrue(chromium != null, Chromium.MISSING);
+        Path chromium = Chromium.findOrSkip();
         Topic<String, Frame> frames = Topics.FRAMES.withName("frames-keepup");
         Topic<String, MaskEvent> masks = Topics.MASKS.withName("masks-keepup");
         List<String> ids = IntStream.range(0, CAMERAS).mapToObj(i -> "camera-" + i).toList();

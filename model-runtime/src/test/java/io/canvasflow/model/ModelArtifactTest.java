@@ -75,11 +75,7 @@ class ModelArtifactTest {
     @Test
     void shouldDefaultTheFullIterationsToThoseTrainedElseTheNetworksDefault() throws IOException {
         // Given the shipped recurrent model.json, once with iterationsTrained 4 and once without
-        JsonObject json =
-                JsonParser.parseString(
-                                Files.readString(
-                                        Path.of("..", "models", "rnn", ModelSpec.FILE_NAME)))
-                        .getAsJsonObject();
+        JsonObject json = shippedRecurrentSpec();
         json.addProperty("iterationsTrained", 4);
         String trainedFor4 = json.toString();
         json.remove("iterationsTrained");
@@ -99,11 +95,7 @@ class ModelArtifactTest {
     void shouldRefuseIterationsTrainedThatNoRequestMayRun() throws IOException {
         // Given the shipped recurrent model.json with iterationsTrained above the request limit,
         // and with a negative count
-        JsonObject json =
-                JsonParser.parseString(
-                                Files.readString(
-                                        Path.of("..", "models", "rnn", ModelSpec.FILE_NAME)))
-                        .getAsJsonObject();
+        JsonObject json = shippedRecurrentSpec();
         json.addProperty("iterationsTrained", SegmentRequest.MAX_ITERATIONS + 1);
         String tooMany = json.toString();
         json.addProperty("iterationsTrained", -1);
@@ -305,5 +297,12 @@ class ModelArtifactTest {
         try (java.util.stream.Stream<Path> files = Files.list(folder)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** The shipped recurrent model's model.json, to edit a field of. */
+    private static JsonObject shippedRecurrentSpec() throws IOException {
+        return JsonParser.parseString(
+                        Files.readString(Path.of("..", "models", "rnn", ModelSpec.FILE_NAME)))
+                .getAsJsonObject();
     }
 }

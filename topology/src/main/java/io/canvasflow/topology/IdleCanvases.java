@@ -26,6 +26,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * per task; a camera in the store that this task has not seen (restored from the changelog, or kept
  * from before a restart) counts as seen when the task started, so one that never comes back goes
  * one retention (and at most one sweep) later.
+ *
+ * <p>Only the time the task could run counts: a sweep that comes more than one interval late (the
+ * stream thread was stalled: a long pause of the process, a model load, a stop of the machine)
+ * takes the delay out of every camera's idle time. Without that, the first sweep after a stall of
+ * five minutes would forget the cameras whose frames wait in the backlog, and they would start
+ * again from a zero canvas.
  */
 final class IdleCanvases {
 
@@ -35,11 +41,18 @@ final class IdleCanvases {
     static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private final long retentionMs;
+
+    /** When the task last took up a frame of each camera, in running time (stalls left out). */
     private final Map<String, Long> seenMillis = new HashMap<>();
+
     private KeyValueStore<String, CanvasState> canvases;
     private Predicate<String> pending;
     private boolean storeWalked;
     private long startMillis;
+    private long lastSweepMillis;
+
+    /** Wall-clock time the task was stalled since it started; idle times leave it out. */
+    private long stalledMillis;
 
     /**
      * @param config the settings: {@code canvas.max.gap.ms}
@@ -77,12 +90,14 @@ final class IdleCanvases {
         seenMillis.clear();
         storeWalked = false;
         startMillis = context.currentSystemTimeMs();
+        lastSweepMillis = startMillis;
+        stalledMillis = 0;
         context.schedule(SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
     /** Notes a frame of a camera taken up at a wall-clock time. */
     void seen(String camera, long nowMillis) {
-        seenMillis.put(camera, nowMillis);
+        seenMillis.put(camera, nowMillis - stalledMillis);
     }
 
     /** Deletes the canvases of the cameras idle for longer than the retention. */
@@ -94,10 +109,16 @@ final class IdleCanvases {
             learnStoredCameras();
             storeWalked = true;
         }
+        long sinceLastSweep = nowMillis - lastSweepMillis;
+        if (sinceLastSweep > 2 * SWEEP_INTERVAL.toMillis()) {
+            stalledMillis += sinceLastSweep - SWEEP_INTERVAL.toMillis();
+        }
+        lastSweepMillis = nowMillis;
+        long runningMillis = nowMillis - stalledMillis;
         Iterator<Map.Entry<String, Long>> cameras = seenMillis.entrySet().iterator();
         while (cameras.hasNext()) {
             Map.Entry<String, Long> camera = cameras.next();
-            if (nowMillis - camera.getValue() <= retentionMs || pending.test(camera.getKey())) {
+            if (runningMillis - camera.getValue() <= retentionMs || pending.test(camera.getKey())) {
                 continue;
             }
             // put of null, not delete: delete would read, and deserialize, the value it removes.

@@ -24,6 +24,7 @@ class IdleCanvasesTest {
             new MockProcessorContext<>();
     private final Set<String> pending = new HashSet<>();
     private KeyValueStore<String, CanvasState> canvases;
+    private long lastSweep = T0;
 
     @BeforeEach
     void setUp() {
@@ -46,6 +47,16 @@ class IdleCanvasesTest {
         return idle;
     }
 
+    /** Sweeps as the punctuation does, once a minute, until a time, ending with one at it. */
+    private void sweepUntil(IdleCanvases idle, long untilMillis) {
+        long interval = IdleCanvases.SWEEP_INTERVAL.toMillis();
+        for (long at = lastSweep + interval; at < untilMillis; at += interval) {
+            idle.sweep(at);
+        }
+        idle.sweep(untilMillis);
+        lastSweep = untilMillis;
+    }
+
     private void store(String camera) {
         Frame frame = TestFrames.jpeg(camera, 1, 64, 48);
         canvases.put(camera, CanvasStates.withoutCanvas(frame, TestModel.source().spec()));
@@ -66,10 +77,10 @@ class IdleCanvasesTest {
         store("cam-1");
         idle.seen("cam-1", T0);
 
-        // When sweeps run at the retention and just after it
-        idle.sweep(T0 + CameraMeters.IDLE_MS);
+        // When sweeps run until the retention and just after it
+        sweepUntil(idle, T0 + CameraMeters.IDLE_MS);
         List<String> atRetention = cameras();
-        idle.sweep(T0 + CameraMeters.IDLE_MS + 1);
+        sweepUntil(idle, T0 + CameraMeters.IDLE_MS + 1);
 
         // Then the canvas is kept at the retention and gone after
         assertEquals(List.of(List.of("cam-1"), List.of()), List.of(atRetention, cameras()));
@@ -84,9 +95,9 @@ class IdleCanvasesTest {
         idle.seen("cam-1", T0);
 
         // When a sweep runs after five minutes, and after ten
-        idle.sweep(T0 + CameraMeters.IDLE_MS + 1);
+        sweepUntil(idle, T0 + CameraMeters.IDLE_MS + 1);
         List<String> afterFive = cameras();
-        idle.sweep(T0 + tenMinutes + 1);
+        sweepUntil(idle, T0 + tenMinutes + 1);
 
         // Then a frame could still have been seeded at five: kept; gone after ten
         assertEquals(List.of(List.of("cam-1"), List.of()), List.of(afterFive, cameras()));
@@ -101,10 +112,10 @@ class IdleCanvasesTest {
         pending.add("cam-1");
 
         // When a sweep runs past the retention, then another once the frame has left
-        idle.sweep(T0 + CameraMeters.IDLE_MS + 1);
+        sweepUntil(idle, T0 + CameraMeters.IDLE_MS + 1);
         List<String> whilePending = cameras();
         pending.clear();
-        idle.sweep(T0 + CameraMeters.IDLE_MS + 2);
+        sweepUntil(idle, T0 + CameraMeters.IDLE_MS + 2);
 
         // Then the canvas stays while the frame waits, and goes once it has left
         assertEquals(List.of(List.of("cam-1"), List.of()), List.of(whilePending, cameras()));
@@ -117,11 +128,37 @@ class IdleCanvasesTest {
         IdleCanvases idle = started(2000);
 
         // When the first sweeps run, at the retention and just after it
-        idle.sweep(T0 + CameraMeters.IDLE_MS);
+        sweepUntil(idle, T0 + CameraMeters.IDLE_MS);
         List<String> atRetention = cameras();
-        idle.sweep(T0 + CameraMeters.IDLE_MS + 1);
+        sweepUntil(idle, T0 + CameraMeters.IDLE_MS + 1);
 
         // Then it is kept for one retention from the start, then forgotten
         assertEquals(List.of(List.of("cam-restored"), List.of()), List.of(atRetention, cameras()));
+    }
+
+    @Test
+    void shouldLeaveAStallOfTheTaskOutOfACamerasIdleTime() {
+        // Given a camera seen at T0, a sweep on time a minute later, then the thread stalled for
+        // ten minutes (the camera's frames wait in its backlog)
+        IdleCanvases idle = started(2000);
+        store("cam-1");
+        idle.seen("cam-1", T0);
+        long minute = IdleCanvases.SWEEP_INTERVAL.toMillis();
+        sweepUntil(idle, T0 + minute);
+        long afterStall = T0 + 11 * minute;
+
+        // When the first sweep after the stall runs, then sweeps on time until the camera has been
+        // idle one retention of running time (two minutes before the stall's end, three after)
+        idle.sweep(afterStall);
+        lastSweep = afterStall;
+        List<String> afterTheStall = cameras();
+        sweepUntil(idle, afterStall + CameraMeters.IDLE_MS - 2 * minute);
+        List<String> atRetention = cameras();
+        sweepUntil(idle, afterStall + CameraMeters.IDLE_MS - 2 * minute + 1);
+
+        // Then the stall does not count: kept after it and at the retention, gone after that
+        assertEquals(
+                List.of(List.of("cam-1"), List.of("cam-1"), List.of()),
+                List.of(afterTheStall, atRetention, cameras()));
     }
 }

@@ -125,14 +125,24 @@ final class TopologyHarness implements AutoCloseable {
         frames.pipeInput(frame.getCameraId(), frame, frame.getCaptureTimestamp());
     }
 
+    /**
+     * Moves the wall clock to a time, a minute at the most per step, as a running stream thread
+     * sees it: the driver fires each due punctuation once per step, and a longer step would look
+     * like a stalled thread ({@link IdleCanvases}).
+     */
     void advanceTo(Instant time) {
-        if (time.isAfter(wallClock)) {
+        while (time.isAfter(wallClock)) {
+            Instant next = min(time, wallClock.plus(IdleCanvases.SWEEP_INTERVAL));
             // The topology's clock reads this field: move it first, so that punctuations the
             // advance fires see the new time.
-            Duration step = Duration.between(wallClock, time);
-            wallClock = time;
+            Duration step = Duration.between(wallClock, next);
+            wallClock = next;
             driver.advanceWallClockTime(step);
         }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     Instant wallClock() {

@@ -1,5 +1,6 @@
 package io.canvasflow.cli.options;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -124,13 +125,31 @@ public final class FileConverters {
         if (!Files.isDirectory(existing)) {
             return value + " lies under " + existing + ", which is a file; give a path in a folder";
         }
-        if (permission && !Files.isWritable(existing)) {
+        if (permission && !canCreateIn(existing)) {
             return value
                     + " cannot be written: this user may not write in "
                     + existing
                     + "; give a folder you can write in";
         }
         return null;
+    }
+
+    /**
+     * Whether something can be made in a folder. Where the permission bits say no, no; where they
+     * say yes, a folder is made and removed, because they do not tell everything: root may write in
+     * every folder by its bits, yet nothing can be made in {@code /proc}, and a read-only mount or
+     * a full quota refuses whoever asks. The commands found that out only when they wrote.
+     */
+    private static boolean canCreateIn(Path folder) {
+        if (!Files.isWritable(folder)) {
+            return false;
+        }
+        try {
+            Files.delete(Files.createTempDirectory(folder, ".canvasflow-check-"));
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     private static void refuseIf(String problem) {

@@ -9,7 +9,6 @@ import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.schemas.KafkaClientFailure;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -274,45 +273,32 @@ public final class ServeCommand implements Callable<Integer> {
      * The {@code -D} settings with the flags' over them.
      *
      * @throws IllegalArgumentException with one sentence when a flag and a {@code -D} set one
-     *     setting to two values: neither would be seen to win
+     *     setting to two values: neither would be seen to win ({@link FlagSettings})
      */
     private Map<String, String> flags() {
-        Map<String, String> flags = new LinkedHashMap<>(configOptions.overrides());
-        if (kafkaOptions.bootstrapServers() != null) {
-            String servers = kafkaOptions.bootstrapServers();
-            flag(
-                    flags,
-                    "--bootstrap-servers " + servers,
-                    CanvasFlowConfig.BOOTSTRAP_SERVERS,
-                    servers);
+        FlagSettings flags = new FlagSettings(configOptions.overrides());
+        String servers = kafkaOptions.bootstrapServers();
+        if (servers != null) {
+            flags.put(
+                    "--bootstrap-servers " + servers, CanvasFlowConfig.BOOTSTRAP_SERVERS, servers);
         }
         if (modelOptions.model() != null) {
             String model = modelOptions.model().toString();
-            flag(flags, "--model " + model, CanvasFlowConfig.MODEL_DIR, model);
+            flags.put("--model " + model, CanvasFlowConfig.MODEL_DIR, model);
         }
         if (threads != null) {
-            flag(flags, "--threads " + threads, CanvasFlowConfig.NUM_STREAM_THREADS, "" + threads);
+            flags.put("--threads " + threads, CanvasFlowConfig.NUM_STREAM_THREADS, "" + threads);
         }
         if (stateDir != null) {
-            flag(flags, "--state-dir " + stateDir, CanvasFlowConfig.STATE_DIR, stateDir.toString());
+            flags.put("--state-dir " + stateDir, CanvasFlowConfig.STATE_DIR, stateDir.toString());
         }
         if (httpPort != null) {
-            flag(flags, "--http-port " + httpPort, CanvasFlowConfig.HTTP_PORT, "" + httpPort);
+            flags.put("--http-port " + httpPort, CanvasFlowConfig.HTTP_PORT, "" + httpPort);
         }
         if (createTopics) {
-            flag(flags, "--create-topics", CanvasFlowConfig.TOPICS_CREATE, "true");
+            flags.put("--create-topics", CanvasFlowConfig.TOPICS_CREATE, "true");
         }
-        return flags;
-    }
-
-    /** Puts a flag's value, refusing a {@code -D} of the same setting that means another. */
-    private static void flag(Map<String, String> flags, String flag, String setting, String value) {
-        String given = flags.get(setting);
-        if (given != null && !SettingDefinitions.sameValue(setting, given, value)) {
-            throw new IllegalArgumentException(
-                    flag + " and -D " + setting + "=" + given + " disagree; give one");
-        }
-        flags.put(setting, value);
+        return flags.settings();
     }
 
     /**

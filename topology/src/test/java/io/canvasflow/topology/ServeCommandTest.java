@@ -194,6 +194,33 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldRefuseAFlagAndAKafkaPrefixedDOfItsSettingThatDisagree() {
+        // Given --threads with -D kafka.num.stream.threads, which the configuration reads as
+        // num.stream.threads: once with another value, once with the same
+        List<String> print = List.of("--bootstrap-servers", "127.0.0.1:1", "--print-config");
+        List<String> disagreeing = new java.util.ArrayList<>(print);
+        disagreeing.addAll(List.of("--threads", "4", "-D", "kafka.num.stream.threads=5"));
+        List<String> agreeing = new java.util.ArrayList<>(print);
+        agreeing.addAll(List.of("--threads", "4", "-D", "kafka.num.stream.threads=4"));
+
+        // When serve reads each
+        List<List<Object>> results =
+                List.of(
+                        run(disagreeing.toArray(String[]::new)),
+                        run(agreeing.toArray(String[]::new)));
+
+        // Then the other value is one sentence naming the -D as given, and the same value passes
+        assertEquals(
+                List.of(
+                        List.of(
+                                2,
+                                "canvasflow serve: --threads 4 and -D kafka.num.stream.threads=5"
+                                        + " disagree; give one"),
+                        List.of(0, "")),
+                results);
+    }
+
+    @Test
     @Timeout(value = 1, unit = TimeUnit.MINUTES)
     void shouldRefuseAStateFolderAnotherProcessHoldsBeforeKafkaStreamsTriesIt() throws Exception {
         // Given another process that holds Kafka Streams' lock on the application's state folder,

@@ -153,7 +153,8 @@ final class ScaleBenchmark {
             // canvas would be reset for the gap, and the runs would not segment alike.
             s.put(CanvasFlowConfig.CANVAS_MAX_GAP_MS, "0");
             // the child's working directory need not be the CanvasFlow home: name the model fully;
-            // --model wins over a -D model.dir, as in serve, and the shipped one is the default
+            // --model over a -D model.dir (the command refused two models, as serve does), and
+            // the shipped one is the default
             Path shipped = DefaultModels.dir(DefaultModels.RNN);
             s.put(CanvasFlowConfig.MODEL_DIR, shipped.toAbsolutePath().toString());
             s.putAll(overrides);

@@ -6,6 +6,7 @@ import io.canvasflow.clients.VideoFileSource;
 import io.canvasflow.model.ModelLoadException;
 import io.canvasflow.model.SegmentationModel;
 import io.canvasflow.topology.CanvasFlowConfig;
+import io.canvasflow.topology.FlagSettings;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -42,6 +43,28 @@ public final class StartChecks {
     }
 
     /**
+     * Whether {@code --model} and a {@code -D model.dir} name two models, as serve refuses them
+     * ({@link FlagSettings}): the runs would measure {@code --model}'s and the user would not see
+     * that the other was dropped.
+     *
+     * @param model the {@code --model} given, or null
+     * @param overrides the {@code -D} settings
+     * @return the problem in one sentence, or null
+     */
+    public static String modelSettingProblem(Path model, Map<String, String> overrides) {
+        if (model == null) {
+            return null;
+        }
+        try {
+            new FlagSettings(overrides)
+                    .put("--model " + model, CanvasFlowConfig.MODEL_DIR, model.toString());
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
      * Whether the video the user named opens as a video, tried once before any broker starts or any
      * frame is published: a file that is not one is a sentence now, not a stack trace in the middle
      * of the run.
@@ -74,8 +97,8 @@ public final class StartChecks {
     }
 
     /**
-     * A benchmark's checks: its {@code --model}, then its {@code -D} settings with the variables
-     * its runs read.
+     * A benchmark's checks: its {@code --model}, that no {@code -D model.dir} names another, then
+     * its {@code -D} settings with the variables its runs read.
      *
      * @param model the model directory given, or null for the shipped one
      * @param overrides the {@code -D} settings
@@ -86,6 +109,9 @@ public final class StartChecks {
     public static String benchmarkProblem(
             Path model, Map<String, String> overrides, Map<String, String> environment) {
         String problem = modelProblem(model, "--model");
+        if (problem == null) {
+            problem = modelSettingProblem(model, overrides);
+        }
         return problem != null ? problem : settingsProblem(null, overrides, environment);
     }
 

@@ -338,6 +338,8 @@ public final class ReplayCommand extends BaseCommand {
                                 configOptions.overrides(),
                                 chosen,
                                 "--threads sets it"),
+                        StartChecks.modelSettingProblem(
+                                modelOptions.model(), configOptions.overrides()),
                         StartChecks.modelProblem(modelOptions.model(), "--model"),
                         StartChecks.modelProblem(baseline, "--baseline"),
                         FileConverters.folderProblem(report, "--report"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
+import io.canvasflow.tools.ModelFlagPairs;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.capacity.CapacityCommand;
 import io.canvasflow.tools.common.CorePlacement;
@@ -127,7 +128,8 @@ class ScaleBenchCommandTest {
         Map<String, String> d = Map.of("model.dir", "/models/other");
         CorePlacement anywhere = CorePlacement.shared("a test");
 
-        // Then --model wins, as in serve (the -D was applied after it), and the -D applies alone
+        // Then --model is each serve's (the -D was applied after it; the command refuses one that
+        // names another model, as serve does: ModelFlagPairs), and the -D applies alone
         assertEquals(
                 model.toAbsolutePath().toString(),
                 new ScaleBenchmark.Common("b", anywhere, model, d, Path.of("w"))
@@ -138,6 +140,20 @@ class ScaleBenchCommandTest {
                 new ScaleBenchmark.Common("b", anywhere, null, d, Path.of("w"))
                         .settings("app", 1, Path.of("s"))
                         .get("model.dir"));
+    }
+
+    @Test
+    void shouldRefuseAModelAndADashDModelDirThatDisagreeAndTakeThemWhereTheyAgree() {
+        // Given --model with a -D model.dir that names another model, and with one that names
+        // the same folder, at a cluster where nothing listens
+        ModelFlagPairs pairs = new ModelFlagPairs(ScaleBenchCommand::new);
+
+        // When canvasflow bench scale reads each command line
+        Map<List<String>, List<Object>> results = pairs.results();
+
+        // Then two models are one sentence naming both, as serve says it, before anything
+        // starts; one model passes the check and stops at the broker's
+        assertEquals(pairs.expected(), results);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.kafka.EmbeddedKafkaBroker;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
+import io.canvasflow.tools.ModelFlagPairs;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.common.Json;
 import java.io.PrintWriter;
@@ -188,6 +189,20 @@ class SoakCommandTest {
                             .endsWith("give fewer frames or more heap (CANVASFLOW_HEAP)"),
                     run.err());
         }
+    }
+
+    @Test
+    void shouldRefuseAModelAndADashDModelDirThatDisagreeAndTakeThemWhereTheyAgree() {
+        // Given --model with a -D model.dir that names another model, and with one that names
+        // the same folder, at a cluster where nothing listens
+        ModelFlagPairs pairs = new ModelFlagPairs(SoakCommand::new);
+
+        // When canvasflow bench soak reads each command line
+        Map<List<String>, List<Object>> results = pairs.results();
+
+        // Then two models are one sentence naming both, as serve says it, before anything
+        // starts; one model passes the check and stops at the broker's
+        assertEquals(pairs.expected(), results);
     }
 
     @Test

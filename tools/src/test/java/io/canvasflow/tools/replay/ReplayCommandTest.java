@@ -14,6 +14,7 @@ import io.canvasflow.registry.ModelRegistryClient;
 import io.canvasflow.schemas.avro.AssignmentScope;
 import io.canvasflow.testsupport.CommandRun;
 import io.canvasflow.testsupport.Refusals;
+import io.canvasflow.tools.ModelFlagPairs;
 import io.canvasflow.tools.ShippedModels;
 import io.canvasflow.tools.bench.TorchThreads;
 import io.canvasflow.tools.common.Footage;
@@ -397,6 +398,20 @@ class ReplayCommandTest {
         for (CommandRun run : Refusals.assertEachRefused(ReplayCommand::new, refusals)) {
             assertFalse(run.out().contains("Starting an embedded"), run.out());
         }
+    }
+
+    @Test
+    void shouldRefuseAModelAndADashDModelDirThatDisagreeAndTakeThemWhereTheyAgree() {
+        // Given --model with a -D model.dir that names another model, and with one that names
+        // the same folder, at a cluster where nothing listens
+        ModelFlagPairs pairs = new ModelFlagPairs(ReplayCommand::new);
+
+        // When canvasflow replay reads each command line
+        Map<List<String>, List<Object>> results = pairs.results();
+
+        // Then two models are one sentence naming both, as serve says it, before anything
+        // starts; one model passes the check and stops at the broker's
+        assertEquals(pairs.expected(), results);
     }
 
     @Test

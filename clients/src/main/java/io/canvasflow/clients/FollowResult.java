@@ -3,7 +3,6 @@ package io.canvasflow.clients;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,8 +15,7 @@ import java.util.Map;
  * @param overlays overlays drawn
  * @param withoutFrame per camera, masks joined without their frame, so drawn without the picture;
  *     cameras without any are absent
- * @param videos the MP4s per camera, in the order written, when overlays were written: one, and one
- *     more each time the camera came back after {@link OverlayWriter#IDLE_VIDEO}
+ * @param videos the MP4 per camera, when overlays were written
  * @param seconds how long the follower ran
  */
 public record FollowResult(
@@ -27,7 +25,7 @@ public record FollowResult(
         long badRecords,
         long overlays,
         Map<String, WithoutFrame> withoutFrame,
-        Map<String, List<Path>> videos,
+        Map<String, Path> videos,
         double seconds) {
 
     /** Copies the maps, keeping their order. */

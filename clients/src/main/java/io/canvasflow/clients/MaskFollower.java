@@ -235,10 +235,6 @@ public final class MaskFollower {
                     handle(record);
                 }
                 silence.observe(kafka, System.nanoTime() / 1_000_000);
-                if (overlays != null) {
-                    // no overlay comes when every camera has gone quiet
-                    overlays.finishIdleVideos();
-                }
                 if (table != null && System.nanoTime() - nextTable >= 0) {
                     printTable();
                     nextTable = System.nanoTime() + tableInterval.toNanos();

@@ -105,11 +105,7 @@ public final class MasksCommand extends BaseCommand {
         if (out != null) {
             stdout.printf("%d overlays in %s%n", result.overlays(), out.toAbsolutePath());
             result.withoutFrame().forEach((camera, n) -> printWithoutFrame(stdout, camera, n));
-            result.videos()
-                    .forEach(
-                            (camera, videos) ->
-                                    videos.forEach(
-                                            video -> stdout.printf("  %s: %s%n", camera, video)));
+            result.videos().forEach((camera, video) -> stdout.printf("  %s: %s%n", camera, video));
         }
         stdout.flush();
         return 0;

@@ -10,20 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,29 +35,10 @@ import org.slf4j.LoggerFactory;
  * else the capture times; the first overlays wait until the rate is known). A mask that cannot be
  * drawn (a corrupt class map, an undecodable frame) is logged and counted, never fatal. One thread
  * writes.
- *
- * <p>A camera with no overlay for {@link #IDLE_VIDEO} has its video finished (playable at once);
- * when it comes back, its video goes on in a new file in its folder, {@code
- * DIR/CAMERA/CAMERA-CAPTUREMILLIS.mp4}, named by its first overlay's capture time. A writer that
- * follows cameras for days thus holds encoders only for the cameras that send now.
  */
 public final class OverlayWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OverlayWriter.class);
-
-    /**
-     * How long a camera's video stays open without an overlay: five minutes, as a tile of the live
-     * viewer. An open encoder holds about 7 MB of native memory and a file (768x576, libopenh264,
-     * measured with 20 open: 264 MB RSS against 82 MB before): one for every camera ever seen would
-     * not do for a writer that runs for days.
-     */
-    public static final Duration IDLE_VIDEO = Duration.ofMinutes(5);
-
-    /** How many of the first PNGs {@link #samplePngs()} keeps. */
-    public static final int SAMPLE_PNGS = 100;
-
-    /** How often idle videos are looked for. */
-    private static final long SWEEP_MILLIS = 1000;
 
     /** Longest file name made from a camera id, before a hash; ids may be 256 characters. */
     private static final int MAX_NAME_CHARS = 100;
@@ -70,17 +48,11 @@ public final class OverlayWriter implements AutoCloseable {
     private final double videoFps;
     private final boolean sourceRate;
     private final OverlayRenderer renderer;
-    private final LongSupplier clockMillis;
     private final Map<String, Long> overlaysByCamera = new HashMap<>();
     private final Map<String, VideoWriter> videos = new LinkedHashMap<>();
     private final Map<String, PendingVideo> pending = new HashMap<>();
-    private final Map<String, List<Path>> videoFiles = new LinkedHashMap<>();
-
-    /** When each camera with an open or waiting video had its last overlay. */
-    private final Map<String, Long> lastOverlayMillis = new HashMap<>();
-
-    private final List<Path> samplePngs = new ArrayList<>();
-    private long lastSweepMillis;
+    private final Map<String, Path> videoFiles = new LinkedHashMap<>();
+    private final List<Path> pngs = new ArrayList<>();
     private final Map<String, String> fileNames = new HashMap<>();
     private final Set<String> takenNames = new HashSet<>();
 
@@ -93,7 +65,7 @@ public final class OverlayWriter implements AutoCloseable {
      * @param renderer draws the overlays
      */
     public OverlayWriter(Path directory, int pngEvery, OverlayRenderer renderer) {
-        this(directory, pngEvery, 1, true, renderer, System::currentTimeMillis);
+        this(directory, pngEvery, 1, true, renderer);
     }
 
     /**
@@ -105,17 +77,15 @@ public final class OverlayWriter implements AutoCloseable {
      * @param renderer draws the overlays
      */
     public OverlayWriter(Path directory, int pngEvery, double videoFps, OverlayRenderer renderer) {
-        this(directory, pngEvery, videoFps, false, renderer, System::currentTimeMillis);
+        this(directory, pngEvery, videoFps, false, renderer);
     }
 
-    /** A writer whose idle videos are told by a clock of its own (epoch milliseconds). */
-    OverlayWriter(
+    private OverlayWriter(
             Path directory,
             int pngEvery,
             double videoFps,
             boolean sourceRate,
-            OverlayRenderer renderer,
-            LongSupplier clockMillis) {
+            OverlayRenderer renderer) {
         if (pngEvery < 0 || videoFps < 0 || !Double.isFinite(videoFps)) {
             throw new IllegalArgumentException(
                     "expected a PNG interval and video rate >= 0 but found "
@@ -128,7 +98,6 @@ public final class OverlayWriter implements AutoCloseable {
         this.videoFps = videoFps;
         this.sourceRate = sourceRate;
         this.renderer = Objects.requireNonNull(renderer, "renderer");
-        this.clockMillis = clockMillis;
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -174,9 +143,7 @@ public final class OverlayWriter implements AutoCloseable {
             try {
                 Files.createDirectories(png.getParent());
                 Files.write(png, ImageCodecs.png(overlay));
-                if (samplePngs.size() < SAMPLE_PNGS) {
-                    samplePngs.add(png);
-                }
+                pngs.add(png);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write the overlay " + png, e);
             }
@@ -184,21 +151,19 @@ public final class OverlayWriter implements AutoCloseable {
         if (videoFps > 0) {
             video(camera, name, mask, frameOrNull, overlay);
         }
-        finishIdleVideos();
         return true;
     }
 
     /** Appends to the camera's video, once its rate is known (at once for a fixed rate). */
     private void video(
             String camera, String name, MaskEvent mask, Frame frameOrNull, BufferedImage overlay) {
-        lastOverlayMillis.put(camera, clockMillis.getAsLong());
         VideoWriter open = videos.get(camera);
         if (open != null) {
             open.write(overlay);
             return;
         }
-        PendingVideo waiting =
-                pending.computeIfAbsent(camera, c -> new PendingVideo(newVideoFile(c, name, mask)));
+        videoFiles.putIfAbsent(camera, directory.resolve(name + ".mp4"));
+        PendingVideo waiting = pending.computeIfAbsent(camera, c -> new PendingVideo());
         waiting.rate.add(mask, frameOrNull);
         waiting.overlays.add(overlay);
         if (sourceRate) {
@@ -208,94 +173,32 @@ public final class OverlayWriter implements AutoCloseable {
         }
     }
 
-    /**
-     * The file of a camera's next video: {@code DIR/CAMERA.mp4} for its first, and in its folder,
-     * named by the capture time of its first overlay, for each after it came back from idle.
-     */
-    private Path newVideoFile(String camera, String name, MaskEvent mask) {
-        List<Path> files = videoFiles.computeIfAbsent(camera, c -> new ArrayList<>());
-        Path file =
-                files.isEmpty()
-                        ? directory.resolve(name + ".mp4")
-                        : directory
-                                .resolve(name)
-                                .resolve(
-                                        String.format(
-                                                "%s-%013d.mp4",
-                                                name, mask.getCaptureTimestamp().toEpochMilli()));
-        files.add(file);
-        return file;
-    }
-
     /** Opens the camera's video at a rate and writes the overlays that waited for it. */
     private void start(String camera, double fps) {
         PendingVideo waiting = pending.remove(camera);
         BufferedImage first = waiting.overlays.get(0);
         VideoWriter video =
-                VideoWriter.open(waiting.file, first.getWidth(), first.getHeight(), fps);
+                VideoWriter.open(videoFiles.get(camera), first.getWidth(), first.getHeight(), fps);
         videos.put(camera, video);
         waiting.overlays.forEach(video::write);
     }
 
     /**
-     * Finishes the videos of the cameras that have had no overlay for {@link #IDLE_VIDEO}, at most
-     * once a second; a camera that comes back starts a new file. {@link #write} calls it; a
-     * follower whose cameras all went quiet calls it too, as no write comes then.
-     */
-    public void finishIdleVideos() {
-        long now = clockMillis.getAsLong();
-        if (now - lastSweepMillis < SWEEP_MILLIS) {
-            return;
-        }
-        lastSweepMillis = now;
-        Iterator<Map.Entry<String, Long>> cameras = lastOverlayMillis.entrySet().iterator();
-        while (cameras.hasNext()) {
-            Map.Entry<String, Long> camera = cameras.next();
-            if (now - camera.getValue() > IDLE_VIDEO.toMillis()) {
-                cameras.remove();
-                try {
-                    finish(camera.getKey());
-                } catch (RuntimeException e) {
-                    LOG.warn(
-                            "could not finish the video of idle camera {}: {}",
-                            camera.getKey(),
-                            e.getMessage());
-                }
-            }
-        }
-    }
-
-    /** Finishes a camera's video, starting it first at the best guess if it still waits. */
-    private void finish(String camera) {
-        if (pending.containsKey(camera)) {
-            start(camera, pending.get(camera).rate.best());
-        }
-        VideoWriter video = videos.remove(camera);
-        if (video != null) {
-            video.close();
-        }
-    }
-
-    /**
-     * Returns the first PNGs written, as samples: at most {@link #SAMPLE_PNGS}, so that a writer
-     * that runs for days does not keep a path for every PNG.
+     * Returns the PNGs written so far.
      *
      * @return their paths, in the order written
      */
-    public List<Path> samplePngs() {
-        return Collections.unmodifiableList(samplePngs);
+    public List<Path> pngs() {
+        return Collections.unmodifiableList(pngs);
     }
 
     /**
-     * Returns the videos of each camera: one, and one more each time the camera came back after
-     * {@link #IDLE_VIDEO}; all are playable once this writer is closed.
+     * Returns the videos, one per camera; they are playable once this writer is closed.
      *
-     * @return camera id to its MP4 paths, in the order written
+     * @return camera id to MP4 path
      */
-    public Map<String, List<Path>> videos() {
-        Map<String, List<Path>> copy = new LinkedHashMap<>();
-        videoFiles.forEach((camera, files) -> copy.put(camera, List.copyOf(files)));
-        return Collections.unmodifiableMap(copy);
+    public Map<String, Path> videos() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(videoFiles));
     }
 
     /** Finishes every video, starting those still waiting to know their rate at the best guess. */
@@ -325,13 +228,8 @@ public final class OverlayWriter implements AutoCloseable {
 
     /** A camera's first overlays, kept until its video's rate is known. */
     private static final class PendingVideo {
-        private final Path file;
         private final SourceRate rate = new SourceRate();
         private final List<BufferedImage> overlays = new ArrayList<>();
-
-        PendingVideo(Path file) {
-            this.file = file;
-        }
     }
 
     /**

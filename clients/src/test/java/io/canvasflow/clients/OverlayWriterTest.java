@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
@@ -59,7 +58,7 @@ class OverlayWriterTest {
         try (OverlayWriter overlays = new OverlayWriter(dir, 1, 0, new OverlayRenderer())) {
             overlays.write(SourceRateTest.mask(0, 0), SourceRateTest.frame(0, Map.of()));
             overlays.write(SourceRateTest.mask(0, 60_000), SourceRateTest.frame(0, Map.of()));
-            pngs = List.copyOf(overlays.samplePngs());
+            pngs = List.copyOf(overlays.pngs());
         }
 
         // Then each run's PNG is a file of its own, named by capture time and sequence
@@ -89,8 +88,8 @@ class OverlayWriterTest {
                 frame.setCameraId(camera);
                 overlays.write(mask, frame);
             }
-            pngs = List.copyOf(overlays.samplePngs());
-            videos = firstVideos(overlays);
+            pngs = List.copyOf(overlays.pngs());
+            videos = overlays.videos();
         }
 
         // Then each has its own folder and video, told apart case-insensitively, a safe id that
@@ -128,9 +127,8 @@ class OverlayWriterTest {
                 frame.setCameraId(camera);
                 again.write(mask, frame);
             }
-            assertEquals(
-                    List.of(videos.get("A"), videos.get("a")),
-                    List.of(firstVideos(again).get("A"), firstVideos(again).get("a")));
+            assertEquals(videos.get("A"), again.videos().get("A"));
+            assertEquals(videos.get("a"), again.videos().get("a"));
         }
     }
 
@@ -145,71 +143,6 @@ class OverlayWriterTest {
                 overlays.write(SourceRateTest.mask(s, 40 * s), SourceRateTest.frame(s, metadata));
             }
         }
-    }
-
-    @Test
-    void shouldFinishTheVideoOfAnIdleCameraAndStartAnotherWhenItComesBack() throws Exception {
-        // Given a 25 frames/s camera "a" with three overlays, and a clock the test moves
-        AtomicLong now = new AtomicLong(0);
-        OverlayWriter overlays =
-                new OverlayWriter(dir, 0, 1, true, new OverlayRenderer(), now::get);
-        Map<String, String> rate = Map.of(PublishJob.META_FPS, "25");
-        for (long s = 0; s < 3; s++) {
-            overlays.write(SourceRateTest.mask(s, 40 * s), SourceRateTest.frame(s, rate));
-        }
-
-        // When the camera sends nothing for longer than the idle time, while the writer stays
-        // open and is only asked to look for idle videos
-        now.set(OverlayWriter.IDLE_VIDEO.toMillis() + 1);
-        overlays.finishIdleVideos();
-
-        // Then its video is finished: it plays, with all three, before the writer is closed
-        List<Object> whileOpen = rateAndFrames(dir.resolve("a.mp4"));
-
-        // And when it comes back, two overlays later, they go to a new file in its folder, named
-        // by the first one's capture time, and the first file is left as it was
-        for (long s = 3; s < 5; s++) {
-            overlays.write(SourceRateTest.mask(s, 600_000 + 40 * s), SourceRateTest.frame(s, rate));
-        }
-        overlays.close();
-        Path second = dir.resolve("a/a-0000001600120.mp4");
-        assertEquals(
-                List.of(
-                        List.of(25.0, 3L),
-                        Map.of("a", List.of(dir.resolve("a.mp4"), second)),
-                        List.of(25.0, 3L),
-                        List.of(25.0, 2L)),
-                List.of(
-                        whileOpen,
-                        overlays.videos(),
-                        rateAndFrames(dir.resolve("a.mp4")),
-                        rateAndFrames(second)));
-    }
-
-    @Test
-    void shouldKeepOnlyTheFirstPngsAsSamples() throws Exception {
-        // Given a PNG of every overlay, more of them than the samples kept
-        List<Path> samples;
-        try (OverlayWriter overlays = new OverlayWriter(dir, 1, 0, new OverlayRenderer())) {
-            for (long s = 0; s < OverlayWriter.SAMPLE_PNGS + 5; s++) {
-                overlays.write(SourceRateTest.mask(s, 40 * s), SourceRateTest.frame(s, Map.of()));
-            }
-            samples = List.copyOf(overlays.samplePngs());
-        }
-
-        // Then every PNG is written, and the writer keeps the paths of the first ones only
-        try (Stream<Path> files = Files.list(dir.resolve("a"))) {
-            assertEquals(
-                    List.of(OverlayWriter.SAMPLE_PNGS + 5L, OverlayWriter.SAMPLE_PNGS),
-                    List.of(files.count(), samples.size()));
-        }
-    }
-
-    /** Each camera's first video. */
-    private static Map<String, Path> firstVideos(OverlayWriter overlays) {
-        Map<String, Path> first = new java.util.LinkedHashMap<>();
-        overlays.videos().forEach((camera, files) -> first.put(camera, files.get(0)));
-        return first;
     }
 
     private static List<Object> rateAndFrames(Path mp4) throws Exception {

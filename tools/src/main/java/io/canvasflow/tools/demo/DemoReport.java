@@ -73,7 +73,7 @@ final class DemoReport {
             FollowResult followed,
             DemoScore score,
             List<Path> pngs,
-            Map<String, List<Path>> videos,
+            Map<String, Path> videos,
             Path out) {
         this.modelDir = modelDir;
         this.viewUrl = viewUrl;
@@ -95,7 +95,7 @@ final class DemoReport {
                     .forEach(
                             (id, camera) -> {
                                 DemoScore.Camera s = seen.get(id);
-                                rows.add(row(id, camera.frames(), s, firstVideo(videos, id), out));
+                                rows.add(row(id, camera.frames(), s, videos.get(id), out));
                             });
         }
     }
@@ -378,12 +378,6 @@ final class DemoReport {
             md.append("![").append(png).append("](").append(png).append(")\n");
         }
         return md.toString();
-    }
-
-    /** A camera's first video: the demo's cameras send without a pause, so it has one. */
-    private static Path firstVideo(Map<String, List<Path>> videos, String camera) {
-        List<Path> files = videos.getOrDefault(camera, List.of());
-        return files.isEmpty() ? null : files.get(0);
     }
 
     private static String relative(Path out, Path file) {

@@ -1,6 +1,5 @@
 package io.canvasflow.clients;
 
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +14,7 @@ import java.util.Map;
  * @param overlays overlays drawn
  * @param withoutFrame per camera, masks joined without their frame, so drawn without the picture;
  *     cameras without any are absent
- * @param videos the MP4 per camera, when overlays were written
+ * @param videos the MP4s per camera, when overlays were written
  * @param seconds how long the follower ran
  */
 public record FollowResult(
@@ -25,7 +24,7 @@ public record FollowResult(
         long badRecords,
         long overlays,
         Map<String, WithoutFrame> withoutFrame,
-        Map<String, Path> videos,
+        Map<String, CameraVideos> videos,
         double seconds) {
 
     /** Copies the maps, keeping their order. */

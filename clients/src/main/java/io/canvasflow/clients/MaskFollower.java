@@ -235,6 +235,9 @@ public final class MaskFollower {
                     handle(record);
                 }
                 silence.observe(kafka, System.nanoTime() / 1_000_000);
+                if (overlays != null) {
+                    overlays.finishIdle(); // so a camera that stopped has a playable MP4 soon
+                }
                 if (table != null && System.nanoTime() - nextTable >= 0) {
                     printTable();
                     nextTable = System.nanoTime() + tableInterval.toNanos();

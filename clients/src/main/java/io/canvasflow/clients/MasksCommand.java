@@ -19,7 +19,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code canvasflow masks}: follows the masks topic with a live per-camera table, and with {@code
- * --out} writes overlay PNGs and an MP4 per camera.
+ * --out} writes overlay PNGs and MP4s per camera (a new MP4 when a camera sends again after {@link
+ * OverlayWriter#FINISH_IDLE_AFTER} without an overlay).
  *
  * <pre>
  * canvasflow masks --bootstrap-servers localhost:9092 --out overlays \
@@ -30,7 +31,7 @@ import picocli.CommandLine.ParameterException;
         name = "masks",
         description = {
             "Follow mask events: a live per-camera table (frames, fps, latency p50/p99,"
-                    + " iterations, seeded and reset frames); with --out, overlay PNGs and an MP4"
+                    + " iterations, seeded and reset frames); with --out, overlay PNGs and MP4s"
                     + " per camera."
         })
 public final class MasksCommand extends BaseCommand {
@@ -64,9 +65,12 @@ public final class MasksCommand extends BaseCommand {
             converter = FileConverters.OutputFolder.class,
             description =
                     "Write overlays here: DIR/CAMERA/CAMERA-CAPTUREMS-SEQUENCE.png and"
-                            + " DIR/CAMERA.mp4 (CAMERA: the camera"
-                            + " id made safe as a file name, with a short hash of the id where that"
-                            + " changed it or another camera has the name, whatever the case).")
+                            + " DIR/CAMERA.mp4, finished once the camera has had no overlay for 5"
+                            + " minutes; when it sends again, DIR/CAMERA/CAMERA-CAPTUREMS-SEQUENCE.mp4"
+                            + " (CAMERA:"
+                            + " the camera id made safe as a file name, with a short hash of the id"
+                            + " where that changed it or another camera has the name, whatever the"
+                            + " case).")
     Path out;
 
     @Option(
@@ -105,10 +109,23 @@ public final class MasksCommand extends BaseCommand {
         if (out != null) {
             stdout.printf("%d overlays in %s%n", result.overlays(), out.toAbsolutePath());
             result.withoutFrame().forEach((camera, n) -> printWithoutFrame(stdout, camera, n));
-            result.videos().forEach((camera, video) -> stdout.printf("  %s: %s%n", camera, video));
+            result.videos().forEach((camera, videos) -> printVideos(stdout, camera, videos));
         }
         stdout.flush();
         return 0;
+    }
+
+    private static void printVideos(PrintWriter stdout, String camera, CameraVideos videos) {
+        stdout.printf("  %s: %s", camera, videos.first());
+        if (videos.files() > 1) {
+            stdout.printf(
+                    " and %d more in %s (each begun when it sent again after %d minutes or more"
+                            + " without an overlay)",
+                    videos.files() - 1,
+                    videos.laterFolder(),
+                    OverlayWriter.FINISH_IDLE_AFTER.toMinutes());
+        }
+        stdout.println();
     }
 
     private void printWithoutFrame(

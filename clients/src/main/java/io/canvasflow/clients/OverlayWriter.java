@@ -10,17 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +33,26 @@ import org.slf4j.LoggerFactory;
  * made safe as a file name, with a short hash of the id added where that changed it or another
  * camera has the name, compared case-insensitively, so that no two cameras share a file. A video
  * plays at a fixed rate or at its camera's own ({@link SourceRate}: what the publisher recorded,
- * else the capture times; the first overlays wait until the rate is known). A mask that cannot be
- * drawn (a corrupt class map, an undecodable frame) is logged and counted, never fatal. One thread
- * writes.
+ * else the capture times; the first overlays wait until the rate is known). A camera without an
+ * overlay for {@link #FINISH_IDLE_AFTER} has its MP4 finished; when it sends again, its overlays go
+ * on in {@code DIR/CAMERA/CAMERA-CAPTUREMILLIS-SEQUENCE.mp4} ({@link OverlayVideos}), so a writer
+ * that runs for days holds encoders only for the cameras that send. A mask that cannot be drawn (a
+ * corrupt class map, an undecodable frame) is logged and counted, never fatal. One thread writes.
  */
 public final class OverlayWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OverlayWriter.class);
+
+    /**
+     * How long a camera may go without an overlay before its MP4 is finished: five minutes, the
+     * time after which serve forgets a camera's canvas (its next mask is a {@code FIRST_FRAME}
+     * reset) and the viewer its tile, so a new file starts where the camera starts afresh. An open
+     * encoder holds a file and native memory (about 7 MB resident at 640x480 with OpenH264).
+     */
+    public static final Duration FINISH_IDLE_AFTER = Duration.ofMinutes(5);
+
+    /** PNGs whose paths are kept as samples for a report; the others are only in the folder. */
+    public static final int PNG_SAMPLES = 64;
 
     /** Longest file name made from a camera id, before a hash; ids may be 256 characters. */
     private static final int MAX_NAME_CHARS = 100;
@@ -46,13 +60,10 @@ public final class OverlayWriter implements AutoCloseable {
     private final Path directory;
     private final int pngEvery;
     private final double videoFps;
-    private final boolean sourceRate;
     private final OverlayRenderer renderer;
+    private final OverlayVideos videos;
     private final Map<String, Long> overlaysByCamera = new HashMap<>();
-    private final Map<String, VideoWriter> videos = new LinkedHashMap<>();
-    private final Map<String, PendingVideo> pending = new HashMap<>();
-    private final Map<String, Path> videoFiles = new LinkedHashMap<>();
-    private final List<Path> pngs = new ArrayList<>();
+    private final List<Path> pngSamples = new ArrayList<>();
     private final Map<String, String> fileNames = new HashMap<>();
     private final Set<String> takenNames = new HashSet<>();
 
@@ -65,7 +76,7 @@ public final class OverlayWriter implements AutoCloseable {
      * @param renderer draws the overlays
      */
     public OverlayWriter(Path directory, int pngEvery, OverlayRenderer renderer) {
-        this(directory, pngEvery, 1, true, renderer);
+        this(directory, pngEvery, 1, true, renderer, FINISH_IDLE_AFTER, System::nanoTime);
     }
 
     /**
@@ -77,15 +88,18 @@ public final class OverlayWriter implements AutoCloseable {
      * @param renderer draws the overlays
      */
     public OverlayWriter(Path directory, int pngEvery, double videoFps, OverlayRenderer renderer) {
-        this(directory, pngEvery, videoFps, false, renderer);
+        this(directory, pngEvery, videoFps, false, renderer, FINISH_IDLE_AFTER, System::nanoTime);
     }
 
-    private OverlayWriter(
+    /** With the time a camera may be idle and a nanosecond clock: a test's seam. */
+    OverlayWriter(
             Path directory,
             int pngEvery,
             double videoFps,
             boolean sourceRate,
-            OverlayRenderer renderer) {
+            OverlayRenderer renderer,
+            Duration idle,
+            LongSupplier nanos) {
         if (pngEvery < 0 || videoFps < 0 || !Double.isFinite(videoFps)) {
             throw new IllegalArgumentException(
                     "expected a PNG interval and video rate >= 0 but found "
@@ -93,11 +107,16 @@ public final class OverlayWriter implements AutoCloseable {
                             + " and "
                             + videoFps);
         }
+        if (idle.isNegative() || idle.isZero()) {
+            throw new IllegalArgumentException(
+                    "expected a positive time before an idle camera's video is finished but found "
+                            + idle);
+        }
         this.directory = Objects.requireNonNull(directory, "directory");
         this.pngEvery = pngEvery;
         this.videoFps = videoFps;
-        this.sourceRate = sourceRate;
         this.renderer = Objects.requireNonNull(renderer, "renderer");
+        this.videos = new OverlayVideos(directory, videoFps, sourceRate, idle, nanos);
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -143,93 +162,56 @@ public final class OverlayWriter implements AutoCloseable {
             try {
                 Files.createDirectories(png.getParent());
                 Files.write(png, ImageCodecs.png(overlay));
-                pngs.add(png);
+                if (pngSamples.size() < PNG_SAMPLES) {
+                    pngSamples.add(png);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write the overlay " + png, e);
             }
         }
         if (videoFps > 0) {
-            video(camera, name, mask, frameOrNull, overlay);
+            videos.write(camera, name, mask, frameOrNull, overlay);
         }
         return true;
     }
 
-    /** Appends to the camera's video, once its rate is known (at once for a fixed rate). */
-    private void video(
-            String camera, String name, MaskEvent mask, Frame frameOrNull, BufferedImage overlay) {
-        VideoWriter open = videos.get(camera);
-        if (open != null) {
-            open.write(overlay);
-            return;
-        }
-        videoFiles.putIfAbsent(camera, directory.resolve(name + ".mp4"));
-        PendingVideo waiting = pending.computeIfAbsent(camera, c -> new PendingVideo());
-        waiting.rate.add(mask, frameOrNull);
-        waiting.overlays.add(overlay);
-        if (sourceRate) {
-            waiting.rate.known().ifPresent(fps -> start(camera, fps));
-        } else {
-            start(camera, videoFps);
-        }
-    }
-
-    /** Opens the camera's video at a rate and writes the overlays that waited for it. */
-    private void start(String camera, double fps) {
-        PendingVideo waiting = pending.remove(camera);
-        BufferedImage first = waiting.overlays.get(0);
-        VideoWriter video =
-                VideoWriter.open(videoFiles.get(camera), first.getWidth(), first.getHeight(), fps);
-        videos.put(camera, video);
-        waiting.overlays.forEach(video::write);
+    /**
+     * Finishes the MP4s of cameras without an overlay for {@link #FINISH_IDLE_AFTER}; {@link
+     * #write} does too, and a follower calls this while no overlay comes.
+     */
+    public void finishIdle() {
+        videos.finishIdle();
     }
 
     /**
-     * Returns the PNGs written so far.
+     * Returns the first PNGs written, up to {@value #PNG_SAMPLES}: samples for a report. A writer
+     * that runs for days keeps no list of every PNG; they are all in the folder.
      *
      * @return their paths, in the order written
      */
-    public List<Path> pngs() {
-        return Collections.unmodifiableList(pngs);
+    public List<Path> pngSamples() {
+        return Collections.unmodifiableList(pngSamples);
     }
 
     /**
-     * Returns the videos, one per camera; they are playable once this writer is closed.
+     * Returns the videos per camera; a video is playable once finished: when its camera was idle
+     * for {@link #FINISH_IDLE_AFTER}, or when this writer is closed.
      *
-     * @return camera id to MP4 path
+     * @return camera id to its MP4s, in order of first overlay
      */
-    public Map<String, Path> videos() {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(videoFiles));
+    public Map<String, CameraVideos> videos() {
+        return videos.files();
+    }
+
+    /** How many cameras have an open video (or overlays waiting for their video's rate). */
+    int openVideos() {
+        return videos.open();
     }
 
     /** Finishes every video, starting those still waiting to know their rate at the best guess. */
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (String camera : List.copyOf(pending.keySet())) {
-            try {
-                start(camera, pending.get(camera).rate.best());
-            } catch (RuntimeException e) {
-                first = e;
-            }
-        }
-        for (VideoWriter video : videos.values()) {
-            try {
-                video.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    /** A camera's first overlays, kept until its video's rate is known. */
-    private static final class PendingVideo {
-        private final SourceRate rate = new SourceRate();
-        private final List<BufferedImage> overlays = new ArrayList<>();
+        videos.close();
     }
 
     /**

@@ -186,7 +186,11 @@ class MaskFollowerTest {
         assertTrue(blue > 100 && blue < 200, "frame grey blended with blue: " + blue);
 
         // and one playable MP4 per camera with every overlay
-        assertEquals(Map.of("a", dir.resolve("a.mp4"), "b", dir.resolve("b.mp4")), result.videos());
+        assertEquals(
+                Map.of(
+                        "a", new CameraVideos(dir.resolve("a.mp4"), 1),
+                        "b", new CameraVideos(dir.resolve("b.mp4"), 1)),
+                result.videos());
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(dir.resolve("b.mp4").toFile())) {
             grabber.start();
             int frames = 0;

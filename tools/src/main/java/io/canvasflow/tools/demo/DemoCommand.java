@@ -399,7 +399,7 @@ public final class DemoCommand extends BaseCommand {
                         results,
                         result,
                         score,
-                        overlays.pngs(),
+                        overlays.pngSamples(),
                         overlays.videos(),
                         out);
             }

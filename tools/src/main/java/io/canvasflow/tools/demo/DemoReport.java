@@ -1,5 +1,6 @@
 package io.canvasflow.tools.demo;
 
+import io.canvasflow.clients.CameraVideos;
 import io.canvasflow.clients.FollowResult;
 import io.canvasflow.clients.PublishResult;
 import io.canvasflow.tools.common.Json;
@@ -73,7 +74,7 @@ final class DemoReport {
             FollowResult followed,
             DemoScore score,
             List<Path> pngs,
-            Map<String, Path> videos,
+            Map<String, CameraVideos> videos,
             Path out) {
         this.modelDir = modelDir;
         this.viewUrl = viewUrl;
@@ -95,7 +96,14 @@ final class DemoReport {
                     .forEach(
                             (id, camera) -> {
                                 DemoScore.Camera s = seen.get(id);
-                                rows.add(row(id, camera.frames(), s, videos.get(id), out));
+                                CameraVideos video = videos.get(id);
+                                rows.add(
+                                        row(
+                                                id,
+                                                camera.frames(),
+                                                s,
+                                                video == null ? null : video.first(),
+                                                out));
                             });
         }
     }

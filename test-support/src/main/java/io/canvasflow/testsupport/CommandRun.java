@@ -2,6 +2,8 @@ package io.canvasflow.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
@@ -47,6 +49,25 @@ public record CommandRun(int exit, String out, String err) {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    /**
+     * Runs a command capturing only picocli's own writers, so that a log line printed on the way
+     * stays out of what a test checks.
+     *
+     * @param command the command
+     * @param args the arguments
+     * @return the exit code and what picocli printed
+     */
+    public static CommandRun ofWriters(Object command, List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit =
+                new CommandLine(command)
+                        .setOut(new PrintWriter(out, true))
+                        .setErr(new PrintWriter(err, true))
+                        .execute(args.toArray(String[]::new));
+        return new CommandRun(exit, out.toString(), err.toString());
     }
 
     /** The lines of standard error. */

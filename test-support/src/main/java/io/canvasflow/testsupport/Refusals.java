@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +32,7 @@ public final class Refusals {
         List<CommandRun> runs = new ArrayList<>();
         refusals.forEach(
                 (args, words) -> {
-                    StringWriter out = new StringWriter();
-                    StringWriter err = new StringWriter();
-                    int exit =
-                            new CommandLine(command.get())
-                                    .setOut(new PrintWriter(out, true))
-                                    .setErr(new PrintWriter(err, true))
-                                    .execute(args.toArray(String[]::new));
-                    CommandRun run = new CommandRun(exit, out.toString(), err.toString());
+                    CommandRun run = CommandRun.ofWriters(command.get(), args);
 
                     assertEquals(2, run.exit(), args + ": " + run.err());
                     String first = run.err().lines().findFirst().orElse("");

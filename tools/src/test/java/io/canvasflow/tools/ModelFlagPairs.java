@@ -1,13 +1,11 @@
 package io.canvasflow.tools;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.canvasflow.testsupport.CommandRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 
 /**
  * {@code --model} given with a {@code -D model.dir}, for a command that takes both, as serve takes
@@ -90,13 +88,7 @@ public final class ModelFlagPairs {
 
     /** Only picocli's own writers: a log line printed on the way stays out. */
     private List<Object> run(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit =
-                new CommandLine(command.get())
-                        .setOut(new PrintWriter(out, true))
-                        .setErr(new PrintWriter(err, true))
-                        .execute(args.toArray(String[]::new));
-        return List.of(exit, err.toString().lines().findFirst().orElse(""), out.toString());
+        CommandRun run = CommandRun.ofWriters(command.get(), args);
+        return List.of(run.exit(), run.err().lines().findFirst().orElse(""), run.out());
     }
 }

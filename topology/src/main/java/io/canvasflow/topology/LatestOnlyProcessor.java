@@ -5,8 +5,6 @@ import io.canvasflow.schemas.StoreNames;
 import io.canvasflow.schemas.Topics;
 import io.canvasflow.schemas.avro.Frame;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -31,11 +29,15 @@ import org.apache.kafka.streams.state.Stores;
  * newer frame arrived before this one was segmented". Between punctuations the stream thread
  * consumes a whole poll's worth of records, so under a backlog every camera's older frames are
  * skipped and only its newest is segmented; without a backlog every frame is segmented, one
- * punctuation late. The pending store is logged like the canvas store, so a pending frame survives
- * a crash or rebalance and still gets exactly one MaskEvent. A pending frame is stored with the
- * rest of its record in its metadata ({@link ParkedFrame}): its mask event, or its skipped event,
- * carries the record's timestamp and headers as in every-frame mode, and a frame whose pixels turn
- * out not to decode at the drain is dead-lettered with the position it was read from.
+ * punctuation late. The pending store is logged and cached like the canvas store: a frame still
+ * pending at a commit is in the changelog, so it survives a crash or rebalance and still gets
+ * exactly one MaskEvent, while one parked and segmented between two commits never reaches the
+ * changelog (its put and delete meet in the cache, which writes one tombstone of its camera at the
+ * commit). With {@code statestore.cache.max.bytes=0} Kafka Streams builds every store without its
+ * cache, and each parked frame is logged in full again. A pending frame is stored with the rest of
+ * its record in its metadata ({@link ParkedFrame}): its mask event, or its skipped event, carries
+ * the record's timestamp and headers as in every-frame mode, and a frame whose pixels turn out not
+ * to decode at the drain is dead-lettered with the position it was read from.
  *
  * <p>A drain is bounded: the thread's tasks share about a second a round ({@link DrainScheduler}),
  * so that a thread with more cameras than time still commits well within its transaction timeout;
@@ -70,6 +72,10 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
                                                 StoreNames.PENDING_FRAMES_STORE),
                                         Topics.FRAMES.keySerde(),
                                         Topics.FRAMES.valueSerde())
+                                // Nearly every frame is drained within 20 ms of its put: the
+                                // cache keeps the put and its delete from the changelog, and a
+                                // frame still pending at the commit is flushed and logged then.
+                                .withCachingEnabled()
                                 .withLoggingEnabled(ChangelogSegments.of(config)));
     }
 
@@ -121,31 +127,17 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
 
     /**
      * Segments the pending frames while the thread's round has time ({@link DrainScheduler}),
-     * starting after the camera served last, so that cameras take turns when time is short.
+     * starting after the camera served last, so that cameras take turns when time is short. Only
+     * the frames it serves are read: a drain costs what it segments, not the number of cameras.
      */
     private void drain() {
         slot.begin();
-        if (!slot.mayServe()) {
-            // the round has no time left: the frames stay as they are, not read for nothing
-            try (KeyValueIterator<String, Frame> all = pending.all()) {
-                slot.waiting(all.hasNext());
+        while (slot.mayServe()) {
+            KeyValue<String, Frame> entry = nextAfter(lastServed);
+            if (entry == null) {
+                slot.waiting(false);
+                return;
             }
-            return;
-        }
-        List<KeyValue<String, Frame>> due = new ArrayList<>();
-        try (KeyValueIterator<String, Frame> all = pending.all()) {
-            all.forEachRemaining(due::add);
-        }
-        // after the camera served last, whose frame has left the store (unless a newer came)
-        int first = 0;
-        while (lastServed != null
-                && first < due.size()
-                && due.get(first).key.compareTo(lastServed) <= 0) {
-            first++;
-        }
-        int served = 0;
-        while (served < due.size() && slot.mayServe()) {
-            KeyValue<String, Frame> entry = due.get((first + served) % due.size());
             long start = slot.now();
             core.segmentParked(context(), entry.key, entry.value);
             // deleted once it has its event, a mask or a dead letter: a failure that fails the
@@ -153,9 +145,32 @@ final class LatestOnlyProcessor extends ContextualProcessor<String, Frame, Strin
             pending.delete(entry.key);
             slot.served(start);
             lastServed = entry.key;
-            served++;
         }
-        slot.waiting(served < due.size());
+        // the round has no time left: the frames stay as they are, not read for nothing
+        try (KeyValueIterator<String, Frame> all = pending.all()) {
+            slot.waiting(all.hasNext());
+        }
+    }
+
+    /**
+     * The pending frame of the first camera after {@code camera} in the store's order, or of the
+     * first camera when none comes after it (or {@code camera} is null); null when none is pending.
+     * The camera itself is passed over: its frame has left the store unless a newer one came.
+     */
+    private KeyValue<String, Frame> nextAfter(String camera) {
+        if (camera != null) {
+            try (KeyValueIterator<String, Frame> after = pending.range(camera, null)) {
+                if (after.hasNext() && after.peekNextKey().equals(camera)) {
+                    after.next();
+                }
+                if (after.hasNext()) {
+                    return after.next();
+                }
+            }
+        }
+        try (KeyValueIterator<String, Frame> all = pending.all()) {
+            return all.hasNext() ? all.next() : null;
+        }
     }
 
     @Override

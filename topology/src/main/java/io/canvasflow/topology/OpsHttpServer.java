@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.canvasflow.cli.options.HttpRequestLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -14,7 +15,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,13 @@ import java.util.function.Supplier;
  * probes) and {@code GET /cameras} (JSON: the partitions this instance owns and the cameras it
  * segments there) on the JDK's HTTP server, at {@value CanvasFlowConfig#HTTP_HOST} (every interface
  * by default) and {@value CanvasFlowConfig#HTTP_PORT}, without authentication.
+ *
+ * <p>Probes and scrapers must still be answered while other clients misbehave: a client that starts
+ * a request and never finishes it held the one thread this server had, and so stopped every probe
+ * (and Kubernetes restarted the pod) for as long as it kept its connection open. So requests are
+ * read under {@link HttpRequestLimits}, as view's are: {@value HttpRequestLimits#REQUEST_THREADS}
+ * threads, and a connection closed when its request is not read within {@value
+ * HttpRequestLimits#REQUEST_SECONDS} s.
  */
 final class OpsHttpServer implements AutoCloseable {
 
@@ -41,6 +49,7 @@ final class OpsHttpServer implements AutoCloseable {
     static final String EVERY_INTERFACE = "0.0.0.0";
 
     private final HttpServer server;
+    private final ExecutorService executor;
 
     /**
      * Why this process cannot listen on {@code host} and {@code port}, checked before serve or
@@ -133,7 +142,7 @@ final class OpsHttpServer implements AutoCloseable {
             throw new IllegalStateException(listenProblem(host, port));
         }
         try {
-            server = HttpServer.create(address, 0);
+            server = HttpRequestLimits.create(address);
         } catch (IOException e) {
             throw new IllegalStateException(listenProblem(host, port, e), e);
         }
@@ -149,13 +158,8 @@ final class OpsHttpServer implements AutoCloseable {
         server.createContext("/health/live", exchange -> reply(exchange, liveness.get()));
         server.createContext(
                 "/cameras", exchange -> reply(exchange, 200, "application/json", cameras.get()));
-        server.setExecutor(
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "canvasflow-http");
-                            t.setDaemon(true);
-                            return t;
-                        }));
+        executor = HttpRequestLimits.requestThreads("canvasflow-http");
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -198,6 +202,6 @@ final class OpsHttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        executor.shutdownNow();
     }
 }

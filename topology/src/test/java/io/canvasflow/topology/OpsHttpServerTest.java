@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.canvasflow.registry.ModelFollower;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,6 +125,78 @@ class OpsHttpServerTest {
             assertEquals(List.of(200, "canvasflow_up 1\n"), get(port, "/metrics"));
             assertEquals(List.of(200, "{\"cameras\":[]}"), get(port, "/cameras"));
         }
+    }
+
+    @Test
+    void shouldAnswerProbesWhileAClientHoldsAHalfSentRequestAndCloseItAfterTheLimit()
+            throws Exception {
+        // Given the server, and a client that sent half a request and keeps its connection open
+        // (the request time limit is the JDK server's, read once per JVM: this module's tests run
+        // with 2 s, see the pom, so as not to wait the 10 s serve has)
+        long limitMs = 1_000 * Long.getLong("sun.net.httpserver.maxReqTime");
+        try (OpsHttpServer server =
+                        new OpsHttpServer(
+                                "127.0.0.1",
+                                0,
+                                () -> "canvasflow_up 1\n",
+                                () -> new Health.Status(true, KafkaStreams.State.RUNNING, ""),
+                                () -> new Health.Status(true, KafkaStreams.State.RUNNING, ""),
+                                () -> "{}");
+                Socket halfSent = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = halfSent.getOutputStream();
+            out.write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long sent = System.nanoTime();
+            Thread.sleep(200); // the server takes it up, and waits for the rest on a thread
+
+            // When probes and a scrape come while it is held, each given a second
+            List<List<Object>> answers = new ArrayList<>();
+            for (String path : List.of("/health/live", "/health", "/metrics")) {
+                answers.add(get(server.port(), path, Duration.ofSeconds(1)));
+            }
+            // and the client goes on waiting
+            String heard = readToEnd(halfSent, limitMs + 5_000);
+            long heldMs = (System.nanoTime() - sent) / 1_000_000;
+
+            // Then each is answered at once, and the half-sent request's connection is closed,
+            // with nothing said, once the limit has passed (the JDK checks it once a second)
+            assertEquals(
+                    List.of(
+                            List.of(200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"),
+                            List.of(200, "{\"status\":\"UP\",\"state\":\"RUNNING\"}"),
+                            List.of(200, "canvasflow_up 1\n"),
+                            ""),
+                    List.of(answers.get(0), answers.get(1), answers.get(2), heard));
+            assertTrue(
+                    heldMs >= limitMs - 100 && heldMs <= limitMs + 2_500,
+                    "closed after " + heldMs + " ms, the limit being " + limitMs + " ms");
+        }
+    }
+
+    private List<Object> get(int port, String path, Duration timeout) throws Exception {
+        HttpResponse<String> response =
+                client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(timeout)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return List.of(response.statusCode(), response.body());
+    }
+
+    /** What {@code socket} receives until the server closes it, waiting at most {@code ms}. */
+    private static String readToEnd(Socket socket, long ms) throws IOException {
+        socket.setSoTimeout((int) ms);
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream heard = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1024];
+        try {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                heard.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketException e) {
+            // a reset ends the connection as well as an end of stream does
+        }
+        return heard.toString(StandardCharsets.US_ASCII);
     }
 
     @Test

@@ -7,6 +7,7 @@
  *
  * <p>Beside them, what the commands share below the option level: the Kafka checks before a command
  * starts ({@link io.canvasflow.cli.options.KafkaPreflight}), topic creation and the command line of
- * a child JVM ({@link io.canvasflow.cli.options.JavaCommand}).
+ * a child JVM ({@link io.canvasflow.cli.options.JavaCommand}), and the limits on the requests that
+ * serve's and view's web servers read ({@link io.canvasflow.cli.options.HttpRequestLimits}).
  */
 package io.canvasflow.cli.options;

@@ -2,6 +2,7 @@ package io.canvasflow.clients.view;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.canvasflow.cli.options.HttpRequestLimits;
 import io.canvasflow.clients.CameraSummary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,9 +39,11 @@ import java.util.regex.Pattern;
  *
  * <p>A client that starts a request and never finishes it holds one of the JDK server's threads
  * while the server reads it; with no limit, a dozen of them would stop every page and status
- * request. So a request must be read within {@link #REQUEST_SECONDS} (the JDK server's {@code
- * sun.net.httpserver.maxReqTime}, which does not limit a response, so streams run on), and streams
- * run on threads of their own, outside the pool that reads requests.
+ * request. So requests are read under {@link HttpRequestLimits}, as serve's /health is: within
+ * {@value HttpRequestLimits#REQUEST_SECONDS} s (the JDK server's {@code
+ * sun.net.httpserver.maxReqTime}, which does not limit a response, so streams run on) on {@value
+ * HttpRequestLimits#REQUEST_THREADS} threads, and streams run on threads of their own, outside the
+ * pool that reads requests.
  */
 public final class ViewServer implements AutoCloseable {
 
@@ -49,26 +52,6 @@ public final class ViewServer implements AutoCloseable {
 
     /** Browsers that may stream at once; more get 503, so page and status requests always run. */
     static final int MAX_STREAMS = 8;
-
-    /** Threads that read requests and answer all but streams. */
-    static final int REQUEST_THREADS = 8;
-
-    /**
-     * Seconds a client has to send a whole request before its connection is closed: far more than
-     * any browser needs, short enough that half-sent requests cannot hold the request threads long.
-     */
-    static final long REQUEST_SECONDS = 10;
-
-    private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
-
-    static {
-        // Read once, when the JDK server's classes load, so it is set before the first server
-        // starts; a value given on the command line wins. Its unit is seconds. Its sibling
-        // maxRspTime is left unset: it would cut every /events stream.
-        if (System.getProperty(MAX_REQ_TIME) == null) {
-            System.setProperty(MAX_REQ_TIME, Long.toString(REQUEST_SECONDS));
-        }
-    }
 
     private static final String RESOURCES = "/io/canvasflow/clients/view/";
     private static final Map<String, Asset> ASSETS =
@@ -108,8 +91,7 @@ public final class ViewServer implements AutoCloseable {
         this.source = source;
         // Streams hold a thread each for as long as a browser watches, so they get their own;
         // the request threads only read requests and answer short ones.
-        this.executor =
-                Executors.newFixedThreadPool(REQUEST_THREADS, daemons("canvasflow-view-http"));
+        this.executor = HttpRequestLimits.requestThreads("canvasflow-view-http");
         this.streamThreads =
                 Executors.newFixedThreadPool(MAX_STREAMS, daemons("canvasflow-view-stream"));
         server.setExecutor(executor);
@@ -136,7 +118,7 @@ public final class ViewServer implements AutoCloseable {
         Objects.requireNonNull(stats, "stats");
         HttpServer server;
         try {
-            server = HttpServer.create(address, 0);
+            server = HttpRequestLimits.create(address);
         } catch (BindException e) {
             throw new ViewBindException(
                     "could not listen on " + hostPort(address) + ": " + e.getMessage(), e);

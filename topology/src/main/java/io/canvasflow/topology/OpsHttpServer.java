@@ -28,10 +28,10 @@ import java.util.function.Supplier;
  *
  * <p>Probes and scrapers must still be answered while other clients misbehave: a client that starts
  * a request and never finishes it held the one thread this server had, and so stopped every probe
- * (and Kubernetes restarted the pod) for as long as it kept its connection open. So requests are
- * read under {@link HttpRequestLimits}, as view's are: {@value HttpRequestLimits#REQUEST_THREADS}
- * threads, and a connection closed when its request is not read within {@value
- * HttpRequestLimits#REQUEST_SECONDS} s.
+ * (Kubernetes' liveness probe would restart the pod) for as long as it kept its connection open. So
+ * requests are read under {@link HttpRequestLimits}, as view's are: {@value
+ * HttpRequestLimits#REQUEST_THREADS} threads, and a connection closed when its request is not read
+ * within {@value HttpRequestLimits#REQUEST_SECONDS} s.
  */
 final class OpsHttpServer implements AutoCloseable {
 

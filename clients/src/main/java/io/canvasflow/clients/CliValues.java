@@ -7,8 +7,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parsing of the command lines' {@code WxH} sizes and topic names (durations: cli-options'
- * converter).
+ * Parsing of the command lines' {@code WxH} sizes, byte counts and topic names (durations:
+ * cli-options' converter).
  */
 public final class CliValues {
 
@@ -16,6 +16,8 @@ public final class CliValues {
     public static final int MAX_SIDE = 8192;
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})[xX](\\d{1,5})");
+
+    private static final Pattern BYTES = Pattern.compile("(\\d{1,13})([kKmMgG]?)");
 
     private CliValues() {}
 
@@ -43,6 +45,29 @@ public final class CliValues {
                         + ", for example 640x360, not '"
                         + value
                         + "'");
+    }
+
+    /**
+     * Parses a byte count as {@code -Xmx} and {@code CANVASFLOW_HEAP} write it: digits, then {@code
+     * k}, {@code m} or {@code g} for KiB, MiB or GiB, or nothing for bytes.
+     *
+     * @param value the option's value
+     * @param flag the option, for the message
+     * @return the bytes; {@link Long#MAX_VALUE} for more than a long holds
+     * @throws IllegalArgumentException naming the flag when the value is malformed
+     */
+    public static long bytes(String value, String flag) {
+        Matcher m = BYTES.matcher(value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(
+                    flag
+                            + " expects a size such as 512m or 2g (k, m, g: KiB, MiB, GiB), not '"
+                            + value
+                            + "'");
+        }
+        int shift = "kmg".indexOf(Character.toLowerCase((m.group(2) + " ").charAt(0))) + 1;
+        long digits = Long.parseLong(m.group(1));
+        return digits > (Long.MAX_VALUE >> (10 * shift)) ? Long.MAX_VALUE : digits << (10 * shift);
     }
 
     /**

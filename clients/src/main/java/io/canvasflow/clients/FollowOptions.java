@@ -16,10 +16,12 @@ import picocli.CommandLine.Option;
 
 /**
  * What a command that follows masks and their frames reads ({@code masks}, {@code view}): the two
- * topics, the consumer's properties, how many frames the join keeps and how long to follow,
- * declared once.
+ * topics, the consumer's properties, how much the join keeps and how long to follow, declared once.
  */
 public final class FollowOptions {
+
+    /** The least {@code --join-memory}: a frame up to Kafka's default record size, 1 MiB. */
+    private static final long MIN_JOIN_MEMORY = 1L << 20;
 
     /** What to do when a followed topic is missing, said by {@code masks} and {@code view}. */
     public static final String HOW_TO_CREATE_TOPICS =
@@ -68,10 +70,22 @@ public final class FollowOptions {
             description =
                     "Frames (and masks waiting for their frame) kept per camera to put each mask"
                             + " on its frame (masks --out, view): raise it when serve runs further"
-                            + " behind its cameras or with --from-beginning; lower it for many"
-                            + " cameras, since it holds up to cameras x N frames in memory"
+                            + " behind its cameras or with --from-beginning; it holds up to"
+                            + " cameras x N frames, within --join-memory over all cameras"
                             + " (default: ${DEFAULT-VALUE}).")
     private int joinFrames;
+
+    @Option(
+            names = "--join-memory",
+            paramLabel = "SIZE",
+            description =
+                    "Bytes the join keeps over all cameras (masks --out, view), frames and masks"
+                            + " waiting for their frame, by its own estimate, for example 512m or"
+                            + " 2g; past it the oldest go first, as past --join-frames. At most"
+                            + " half the heap (CANVASFLOW_HEAP); raise it for many cameras that"
+                            + " serve runs behind (default: a quarter of the heap, 1.5g in the"
+                            + " default 6g).")
+    private String joinMemory;
 
     @Mixin private CommandConfigOptions commandConfig;
 
@@ -131,6 +145,28 @@ public final class FollowOptions {
             throw new IllegalArgumentException("--join-frames must be >= 1, got " + joinFrames);
         }
         return joinFrames;
+    }
+
+    /**
+     * Bytes kept over all cameras for the join: {@code --join-memory}, else a quarter of the heap.
+     *
+     * @return from 1 MiB to half of the heap
+     * @throws IllegalArgumentException in one sentence when it is not, or is not a size
+     */
+    public long joinMemory() {
+        if (joinMemory == null) {
+            return FrameJoinBuffer.defaultMaxBytes();
+        }
+        long most = Runtime.getRuntime().maxMemory() / 2;
+        long bytes = CliValues.bytes(joinMemory, "--join-memory");
+        if (bytes < MIN_JOIN_MEMORY || bytes > most) {
+            throw new IllegalArgumentException(
+                    "--join-memory must be from 1m to "
+                            + (most >> 20)
+                            + "m (half of this JVM's heap; more with CANVASFLOW_HEAP), got "
+                            + joinMemory);
+        }
+        return bytes;
     }
 
     /** How long to follow, or null for until stopped. */

@@ -39,8 +39,9 @@ public record FollowResult(
      *
      * @param masks all of them
      * @param bufferFull those whose frame the join buffer had no room for: a larger {@code
-     *     --join-frames} would have kept them; the others' frames did not come (a new run of the
-     *     camera began, or the frame was sent before the follower started reading)
+     *     --join-frames} or {@code --join-memory} would have kept them; the others' frames did not
+     *     come (a new run of the camera began, or the frame was sent before the follower started
+     *     reading)
      */
     public record WithoutFrame(long masks, long bufferFull) {
 

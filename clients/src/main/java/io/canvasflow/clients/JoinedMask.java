@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param mask the mask event, never a skipped one
  * @param frame its frame, or null when the frame never arrived (its join buffer gave up on it)
  * @param bufferFull whether the frame is missing because the join buffer ran out of room (its frame
- *     was dropped for room, or too many masks waited ahead of their frames): a larger {@code
- *     --join-frames} would have kept it. False when the frame is here, and when it will not come (a
- *     new run of the camera began, a later frame was matched first, the follower stopped).
+ *     was dropped for room, or too many masks waited ahead of their frames, for the camera or over
+ *     all cameras): a larger {@code --join-frames} or {@code --join-memory} would have kept it.
+ *     False when the frame is here, and when it will not come (a new run of the camera began, a
+ *     later frame was matched first, the follower stopped).
  */
 public record JoinedMask(MaskEvent mask, Frame frame, boolean bufferFull) {
 

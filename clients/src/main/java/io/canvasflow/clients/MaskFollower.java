@@ -106,8 +106,8 @@ public final class MaskFollower {
                 FollowerStart.clusterWait(
                         consumerConfig(
                                 bootstrapServers, groupId, fromBeginning, consumerProperties));
-        this.join = new FrameJoinBuffer(builder.joinCapacity);
-        this.missingFrames = new MissingFrames(join.capacityPerCamera());
+        this.join = new FrameJoinBuffer(builder.joinCapacity, builder.joinMemory);
+        this.missingFrames = new MissingFrames(join.capacityPerCamera(), join.maxBytes());
         this.cameras = new FollowedCameras(builder.forgetAfter, System::nanoTime);
     }
 
@@ -238,6 +238,7 @@ public final class MaskFollower {
                 if (overlays != null) {
                     overlays.finishIdle(); // so a camera that stopped has a playable MP4 soon
                 }
+                join.forgetIdle().forEach(this::joined); // nothing comes when all are quiet
                 if (table != null && System.nanoTime() - nextTable >= 0) {
                     printTable();
                     nextTable = System.nanoTime() + tableInterval.toNanos();
@@ -360,6 +361,7 @@ public final class MaskFollower {
         private final List<Consumer<JoinedMask>> joinListeners = new ArrayList<>();
         private final Map<String, Object> consumerProperties = new HashMap<>();
         private int joinCapacity = DEFAULT_JOIN_FRAMES;
+        private long joinMemory = FrameJoinBuffer.defaultMaxBytes();
         private Duration forgetAfter;
 
         private Builder() {}
@@ -528,6 +530,19 @@ public final class MaskFollower {
         }
 
         /**
+         * Sets the most bytes the join holds over all cameras, frames and waiting masks by its own
+         * estimate; past it the oldest go first, their masks released without them as when a
+         * camera's own bound is reached. A quarter of the heap by default.
+         *
+         * @param bytes the bound, at least 1
+         * @return this builder
+         */
+        public Builder optJoinMemory(long bytes) {
+            this.joinMemory = bytes;
+            return this;
+        }
+
+        /**
          * Forgets a camera's statistics after a time with no mask from it: it leaves {@link
          * #snapshot}, the table and the result, and starts new figures if it sends again. By
          * default every camera seen is kept, for the final table.
@@ -560,10 +575,6 @@ public final class MaskFollower {
                 throw new IllegalArgumentException(
                         "expected a frame limit >= 0 but found " + maxFrames);
             }
-            if (joinCapacity < 1) {
-                throw new IllegalArgumentException(
-                        "expected a join capacity of at least 1 but found " + joinCapacity);
-            }
             if (forgetAfter != null && (forgetAfter.isNegative() || forgetAfter.isZero())) {
                 throw new IllegalArgumentException(
                         "expected a positive time to forget an idle camera but found "
@@ -582,7 +593,7 @@ public final class MaskFollower {
             if (refused != null) {
                 throw new IllegalArgumentException(refused);
             }
-            return new MaskFollower(this);
+            return new MaskFollower(this); // the join checks its bounds
         }
     }
 }

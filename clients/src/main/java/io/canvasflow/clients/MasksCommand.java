@@ -133,8 +133,9 @@ public final class MasksCommand extends BaseCommand {
         stdout.printf("  camera %s: %d overlays without their frame", camera, without.masks());
         if (without.bufferFull() > 0) {
             stdout.printf(
-                    ", %d of them for want of room: raise --join-frames (now %d)",
-                    without.bufferFull(), follow.joinFrames());
+                    ", %d of them for want of room: raise --join-frames (now %d), or"
+                            + " --join-memory (now %dm) for many cameras",
+                    without.bufferFull(), follow.joinFrames(), follow.joinMemory() >> 20);
         }
         if (without.bufferFull() < without.masks()) {
             stdout.printf(
@@ -205,6 +206,7 @@ public final class MasksCommand extends BaseCommand {
                         .optMaxFrames(maxFrames == null ? 0 : maxFrames)
                         .optOverlays(overlays)
                         .optJoinCapacity(follow.joinFrames())
+                        .optJoinMemory(follow.joinMemory())
                         .optTable(table, inPlace)
                         .optConsumerProperties(consumer)
                         .build();
@@ -264,6 +266,7 @@ public final class MasksCommand extends BaseCommand {
         }
         try {
             follow.joinFrames();
+            follow.joinMemory();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -520,6 +520,23 @@ class MaskFollowerTest {
     }
 
     @Test
+    void shouldRefuseAJoinMemoryThatIsNotASizeOrTooSmall() {
+        // Given a join budget that is not a size, and one under a mebibyte
+        CommandRun words = masks("--out", dir.toString(), "--join-memory", "lots");
+        CommandRun tiny = masks("--out", dir.toString(), "--join-memory", "512k");
+
+        // Then each is refused in one sentence that says what to give
+        assertEquals(List.of(2, 2), List.of(words.exit(), tiny.exit()), words.err() + tiny.err());
+        assertTrue(
+                words.err()
+                        .startsWith(
+                                "--join-memory expects a size such as 512m or 2g (k, m, g: KiB,"
+                                        + " MiB, GiB), not 'lots'"),
+                words.err());
+        assertTrue(tiny.err().startsWith("--join-memory must be from 1m to "), tiny.err());
+    }
+
+    @Test
     void shouldRefuseAFileForOverlaysAndABlankGroupBeforeReading(@TempDir Path files)
             throws Exception {
         Path file = Files.writeString(files.resolve("a-file"), "x");

@@ -13,11 +13,11 @@ import java.util.Map;
 /**
  * What {@code canvasflow view} runs: a {@link MaskFollower} of the masks and frames topics (from
  * their end, {@code read_committed}, masks joined with their frames as {@code masks --out} joins
- * them, in a buffer of {@code --join-frames} frames per camera) that puts each camera's newest
- * picture on a {@link TileBoard}, and the {@link ViewServer} that shows the board. Both forget a
- * camera after {@link TileBoard#FORGET_AFTER} without a mask, its tile and its statistics, so the
- * page drops its tile. The server listens from {@link #start}; {@link #run} follows until {@link
- * #stop} or the duration.
+ * them, in a buffer of {@code --join-frames} frames per camera and {@code --join-memory} bytes in
+ * all) that puts each camera's newest picture on a {@link TileBoard}, and the {@link ViewServer}
+ * that shows the board. Both forget a camera after {@link TileBoard#FORGET_AFTER} without a mask,
+ * its tile and its statistics, so the page drops its tile. The server listens from {@link #start};
+ * {@link #run} follows until {@link #stop} or the duration.
  */
 public final class LiveView implements AutoCloseable {
 
@@ -38,6 +38,7 @@ public final class LiveView implements AutoCloseable {
      * @param address where to listen (see {@link ViewCommand#address})
      * @param consumerProperties consumer properties over the follower's defaults
      * @param joinFrames frames kept per camera for the join
+     * @param joinMemory bytes kept over all cameras for the join
      * @param duration how long to follow, or null until {@link #stop}
      * @return the view, listening
      * @throws ViewBindException when it cannot listen there
@@ -50,6 +51,7 @@ public final class LiveView implements AutoCloseable {
             InetSocketAddress address,
             Map<String, String> consumerProperties,
             int joinFrames,
+            long joinMemory,
             Duration duration) {
         TileBoard board = new TileBoard();
         Map<String, Object> consumer = new HashMap<>();
@@ -63,6 +65,7 @@ public final class LiveView implements AutoCloseable {
                         .optDuration(duration)
                         .optJoinListener(board::onJoined)
                         .optJoinCapacity(joinFrames)
+                        .optJoinMemory(joinMemory)
                         .optForgetIdleCameras(TileBoard.FORGET_AFTER)
                         .optConsumerProperties(consumer)
                         .build();

@@ -116,6 +116,7 @@ public final class ViewCommand implements Callable<Integer> {
                                 address,
                                 follow.consumerProperties(),
                                 follow.joinFrames(),
+                                follow.joinMemory(),
                                 follow.duration());
                 GracefulStop stop = new GracefulStop("view-shutdown", view::stop)) {
             // Its consumer would retry an absent cluster for ever, so ask it first (after the

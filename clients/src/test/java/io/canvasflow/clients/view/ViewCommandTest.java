@@ -64,6 +64,25 @@ class ViewCommandTest {
     }
 
     @Test
+    void shouldRefuseAJoinMemoryOutsideOneMebibyteToHalfTheHeap() {
+        // Given a join budget of more than half of this JVM's heap
+        long most = Runtime.getRuntime().maxMemory() / 2;
+        String tooMuch = ((most >> 20) + 1) + "m";
+
+        // When view starts with it, then it is refused in one sentence before any connection
+        CommandRun run = view("--bootstrap-servers", NOWHERE, "--join-memory", tooMuch);
+
+        assertEquals(2, run.exit());
+        assertEquals(
+                List.of(
+                        "canvasflow view: --join-memory must be from 1m to "
+                                + (most >> 20)
+                                + "m (half of this JVM's heap; more with CANVASFLOW_HEAP), got "
+                                + tooMuch),
+                run.errLines());
+    }
+
+    @Test
     void shouldSayWhenThePortIsInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CommandRun run =

@@ -285,6 +285,7 @@ class ViewerBrowserTest {
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 Map.of(),
                 io.canvasflow.clients.MaskFollower.DEFAULT_JOIN_FRAMES,
+                64L << 20,
                 null);
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -287,7 +288,12 @@ public final class CapacityCommand extends BaseCommand {
         units.put(
                 "serveWritesBytesPerSecond",
                 "bytes per second serve writes into Kafka (masks and the canvas changelog):"
-                        + " broker ingress like the frames, not egress");
+                        + " broker ingress like the frames, not egress; every-frame mode, the"
+                        + " changelog at min(1, "
+                        + BigDecimal.valueOf(CapacityModel.CHANGELOG_COMMITS_PER_SECOND)
+                                .stripTrailingZeros()
+                                .toPlainString()
+                        + " / fps) canvases a frame (one per commit at most)");
         units.put(
                 "brokerInBytesPerSecond",
                 "the two together: bytes per second the brokers take in, before replication"

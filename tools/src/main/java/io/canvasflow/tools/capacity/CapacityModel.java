@@ -19,8 +19,10 @@ import java.util.Locale;
  *       that needs more stream threads than partitions, or a camera faster than one thread, is
  *       refused;
  *   <li>Kafka writes: the cameras write R x frame bytes (frames); serve reads them and writes R x
- *       (mask bytes + canvas bytes) back into Kafka (masks and the canvas store's changelog: every
- *       frame rewrites its camera's canvas); the brokers take both in, before replication;
+ *       (mask bytes + canvases per frame x canvas bytes) back into Kafka (masks and the canvas
+ *       store's changelog, every-frame mode); the brokers take both in, before replication. Every
+ *       frame rewrites its camera's canvas, but the record cache sends only a commit's last one:
+ *       canvases per frame = min(1, {@link #CHANGELOG_COMMITS_PER_SECOND} / fps);
  *   <li>state = cameras x canvas bytes (RocksDB across the instances; the changelog holds as much
  *       per replica);
  *   <li>restore of one instance's share = cameras / instances x canvas bytes / restore rate;
@@ -34,6 +36,17 @@ public final class CapacityModel {
 
     /** Partitions are created in multiples of this (and at least this many). */
     static final int PARTITION_STEP = 12;
+
+    /**
+     * Times a second a camera's canvas reaches the changelog, the most measured: once per commit of
+     * its stream thread that follows one of its frames. Kafka Streams commits at most every {@code
+     * commit.interval.ms} (100 ms under exactly-once), and only between the batches it processes,
+     * once that long has passed since the last commit ended; one stream thread at 10 frames/s per
+     * camera committed about 3.6-4.7 times a second with 1 to 4 cameras (a canvas per 2.0, 2.4 and
+     * 3.7-4.3 frames; docs/capacity.md, section 3). The bound, 10 a second, would price a canvas
+     * every frame: 2.0-4.3 times the canvases measured.
+     */
+    static final double CHANGELOG_COMMITS_PER_SECOND = 5;
 
     private CapacityModel() {}
 
@@ -158,11 +171,24 @@ public final class CapacityModel {
                         share,
                         instances,
                         m.memory().bytes((double) partitions / instances, camerasPerInstance)),
-                new Kafka(r * s.frameBytes(), r * (s.maskBytes() + s.canvasBytes())),
+                new Kafka(
+                        r * s.frameBytes(),
+                        r * (s.maskBytes() + canvasesPerFrame(d.fps()) * s.canvasBytes())),
                 new State(stateBytes, stateBytes / instances / m.restoreBytesPerSecond()),
                 new Gpu(
                         r * d.gpuMsPerFrame() / 1000 / u,
                         (r * nonModelMs + partitions * m.cpuMsPerPartitionSecond()) / 1000 / u));
+    }
+
+    /**
+     * The changelog's canvases per frame in every-frame mode: a camera's canvas is sent once per
+     * commit at most, and never more than once a frame.
+     *
+     * @param fps frames per second of a camera
+     * @return canvases per frame, in (0, 1]
+     */
+    static double canvasesPerFrame(double fps) {
+        return Math.min(1, CHANGELOG_COMMITS_PER_SECOND / fps);
     }
 
     /** The stream threads a deployment needs on this many partitions. */

@@ -37,7 +37,7 @@ public record Measured(
      * tasks commit together, every {@code commit.interval.ms} (100 ms), and the thread waits for
      * each commit, its core idle.
      *
-     * @param perSecond commits per second of a busy stream thread
+     * @param perSecond commits per second of a stream thread, at most
      * @param msBase milliseconds a commit takes with no partition
      * @param msPerPartition milliseconds each partition of the thread adds to a commit
      */
@@ -180,9 +180,9 @@ public record Measured(
 
     /**
      * Kafka Streams' commit interval under exactly-once ({@code commit.interval.ms}, 100 ms): a
-     * stream thread busy with frames commits about this often. The lightly loaded threads of {@code
-     * bench scale} commit less often (about 6.7 times a second at 20 frames/s), so the plan takes
-     * the interval, not the measured rate.
+     * stream thread commits at most this often. Measured threads commit less often (about 6.7 times
+     * a second in {@code bench scale} at 20 frames/s, 7 saturated in {@code bench pipeline}, 4-5 at
+     * 10 frames/s a camera), so the commit share is planned at the most, not the measured rate.
      */
     static final double EOS_COMMIT_INTERVAL_MS = 100;
 

@@ -171,8 +171,9 @@ class CapacityModelTest {
         assertTrue(e.cpu().streamThreads() > cores && e.cpu().streamThreads() < cores * 1.1);
         assertEquals((long) Math.ceil(e.cpu().streamThreads() / 8.0), e.cpu().instances());
         assertEquals(10_000 * 6000.0, e.kafka().framesBytesPerSecond(), 1e-6);
-        assertEquals(10_000 * (1500.0 + 9000.0), e.kafka().serveWritesBytesPerSecond(), 1e-6);
-        assertEquals(10_000 * (6000.0 + 1500.0 + 9000.0), e.kafka().brokerInBytesPerSecond(), 1e-6);
+        // a canvas per second frame: a camera's canvas reaches the changelog once per commit
+        assertEquals(10_000 * (1500.0 + 4500.0), e.kafka().serveWritesBytesPerSecond(), 1e-6);
+        assertEquals(10_000 * (6000.0 + 1500.0 + 4500.0), e.kafka().brokerInBytesPerSecond(), 1e-6);
         assertEquals(9.0e6, e.state().bytes(), 1e-6);
         assertEquals(
                 9.0e6 / e.cpu().instances() / 30e6, e.state().restoreSecondsPerInstance(), 1e-9);
@@ -182,6 +183,25 @@ class CapacityModelTest {
                 480e6 + perInstance * 1.5e6 + 1000.0 / e.cpu().instances() * 10_000,
                 e.cpu().rssBytesPerInstance(),
                 1);
+    }
+
+    @Test
+    void shouldPriceTheChangelogAtOneCanvasPerCommitNotPerFrame() {
+        // Given the measured figures: 1,500 B masks and 9,000 B canvases
+        Measured m = Measured.fit(measured(), "test");
+
+        // When 100 cameras are sized at 2, 5, 10 and 20 frames/s each
+        List<Double> perFrame = new ArrayList<>();
+        for (double fps : new double[] {2, 5, 10, 20}) {
+            CapacityModel.Estimate e =
+                    CapacityModel.estimate(m, new CapacityModel.Deployment(100, fps, 8, 0.7, 2, 0));
+            perFrame.add(e.kafka().serveWritesBytesPerSecond() / (100 * fps));
+        }
+
+        // Then a frame writes its mask and, at most 5 times a camera-second (a commit's last
+        // canvas; measured: a canvas per 2 to 4.3 frames at 10 frames/s), its canvas: every frame's
+        // up to 5 frames/s, every second at 10, every fourth at 20
+        assertEquals(List.of(10_500.0, 10_500.0, 6_000.0, 3_750.0), perFrame);
     }
 
     @Test
@@ -231,11 +251,13 @@ class CapacityModelTest {
         assertEquals(
                 List.of(
                         1000 * 6000.0,
-                        1000 * (1500.0 + 9000.0),
-                        1000 * (6000.0 + 1500.0 + 9000.0),
+                        1000 * (1500.0 + 4500.0),
+                        1000 * (6000.0 + 1500.0 + 4500.0),
                         "bytes per second the cameras write into Kafka (the frames topic)",
                         "bytes per second serve writes into Kafka (masks and the canvas"
-                                + " changelog): broker ingress like the frames, not egress",
+                                + " changelog): broker ingress like the frames, not egress;"
+                                + " every-frame mode, the changelog at min(1, 5 / fps) canvases"
+                                + " a frame (one per commit at most)",
                         "the two together: bytes per second the brokers take in, before"
                                 + " replication (reads out of Kafka are not counted: serve's of"
                                 + " the frames, viewers' of the masks)"),

@@ -51,8 +51,8 @@ public final class CanvasFlowMetrics {
     /**
      * The stages of {@code canvasflow_frame_stage_seconds}, in the order a frame passes them: the
      * Avro record, the image, the canvas store's read and write, the network's backbone and
-     * iterations, the segmenter's resizes and argmax, the mask event's PNG, the hand-over to the
-     * producer.
+     * iterations, the segmenter's resizes and argmax, the mask event's PNG with the new canvas's
+     * float16 encoding, the hand-over to the producer. A GC pause counts in the stage it stops.
      */
     public static final List<String> STAGES =
             List.of(

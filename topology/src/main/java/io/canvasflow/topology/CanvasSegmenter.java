@@ -48,8 +48,10 @@ public final class CanvasSegmenter {
      * @param backboneMillis the feature extractor
      * @param iterationsMillis the ConvLSTM iterations
      * @param resizeMillis the segmenter's own work around the network: the input resize and
-     *     normalisation, the upsample and argmax of the class map
-     * @param encodeMillis the mask event: the indexed PNG and the class fractions
+     *     normalisation, the upsample and argmax of the class map (most of it), and a GC pause that
+     *     their allocations start
+     * @param encodeMillis the mask event (the indexed PNG and the class fractions) and the new
+     *     canvas's {@code CanvasState} (its float16 logits)
      */
     public record Stages(
             double backboneMillis,

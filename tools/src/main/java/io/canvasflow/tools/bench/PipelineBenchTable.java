@@ -295,6 +295,21 @@ final class PipelineBenchTable {
      * intra-op thread (and at the fastest count, when that differs): the frame stages, then end to
      * end Kafka's commit and poll waits, and the rest.
      */
+    /** The stage table's footnote: what each row times. */
+    static final String STAGES_NOTE =
+            "(a model thread's wall time per frame: the frame stages as canvasflow_frame_stage_seconds"
+                    + " times them; resize = the segmenter's work around the network, mostly the"
+                    + " upsample and argmax of its logits to the class map, and the input tensor;"
+                    + " encode = the mask event (PNG, class fractions) and the new canvas (float16"
+                    + " logits, its CanvasState); a GC pause counts in the stage it stops (one an"
+                    + " allocation starts mostly in resize, which allocates the most); end to end,"
+                    + " commit wait = the exactly-once commit (producer flush and transaction"
+                    + " calls; commit flush = the part of it waiting until the transaction's"
+                    + " records are sent and acknowledged), poll wait = the rest of Kafka Streams'"
+                    + " blocked-time-ns-total; other = what is left: the stream thread's own loop,"
+                    + " punctuation, the canvas policy, the stored canvas's decode and the scene-cut"
+                    + " check; ~0 where the stages came to a little more than the wall time)\n";
+
     static String stagesTable(Result r) {
         List<String> names = new ArrayList<>();
         List<Phase> columns = new ArrayList<>();
@@ -349,14 +364,9 @@ final class PipelineBenchTable {
                             num(1000 * p.threads().modelThreads() / p.throughput().fps(), 2)));
         }
         sb.append('\n');
-        sb.append(
-                "(a model thread's wall time per frame: the frame stages as canvasflow_frame_stage_seconds"
-                        + " times them; end to end, commit wait = the exactly-once commit (producer"
-                        + " flush and transaction calls; commit flush = the part of it waiting until the"
-                        + " transaction's records are sent and acknowledged), poll wait = the rest of Kafka Streams'"
-                        + " blocked-time-ns-total; other = what is left: the stream thread's own"
-                        + " loop, punctuation, GC pauses; ~0 where the stages came to a little"
-                        + " more than the wall time)\n");
+        // What each timer spans, not what its name suggests: a reader who sees resize grow takes
+        // it for the input resize, and a collector's pause is charged where it stops the thread.
+        sb.append(STAGES_NOTE);
         return sb.toString();
     }
 

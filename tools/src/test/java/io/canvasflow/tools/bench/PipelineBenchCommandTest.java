@@ -466,6 +466,43 @@ class PipelineBenchCommandTest {
         assertTrue(json.contains("\"other\": -0.91"), json);
     }
 
+    @Test
+    void shouldSayWhatTheResizeEncodeAndOtherRowsTimeAndWhereAGcPauseCounts() {
+        // Given a bare and an end-to-end run with their stage timers
+        PipelineBenchmark.Phase bare =
+                phase(0, 50, Map.of("resize", 1.5, "encode", 0.3, StageTimes.OTHER, 0.3));
+        PipelineBenchmark.Phase e2e =
+                phase(1, 40, Map.of("resize", 1.6, "encode", 0.3, StageTimes.OTHER, 0.6));
+        PipelineBenchmark.Result r = oneIntraOpResult(List.of(bare, e2e), Map.of());
+
+        // When the stage table is printed
+        String table = PipelineBenchTable.stagesTable(r);
+
+        // Then its footnote says that resize is mostly the logits' upsample and argmax, that
+        // encode also builds the new canvas, and that a GC pause counts in the stage it stops,
+        // not in other
+        List<String> note = table.lines().filter(l -> l.startsWith("(")).toList();
+        assertEquals(
+                List.of(
+                        "(a model thread's wall time per frame: the frame stages as"
+                                + " canvasflow_frame_stage_seconds times them; resize = the"
+                                + " segmenter's work around the network, mostly the upsample and"
+                                + " argmax of its logits to the class map, and the input tensor;"
+                                + " encode = the mask event (PNG, class fractions) and the new"
+                                + " canvas (float16 logits, its CanvasState); a GC pause counts in"
+                                + " the stage it stops (one an allocation starts mostly in resize,"
+                                + " which allocates the most); end to end, commit wait = the"
+                                + " exactly-once commit (producer flush and transaction calls;"
+                                + " commit flush = the part of it waiting until the transaction's"
+                                + " records are sent and acknowledged), poll wait = the rest of"
+                                + " Kafka Streams' blocked-time-ns-total; other = what is left: the"
+                                + " stream thread's own loop, punctuation, the canvas policy, the"
+                                + " stored canvas's decode and the scene-cut check; ~0 where the"
+                                + " stages came to a little more than the wall time)"),
+                note,
+                table);
+    }
+
     /** A line's words, one space between them. */
     private static String words(String line) {
         return String.join(" ", line.strip().split("\\s+"));

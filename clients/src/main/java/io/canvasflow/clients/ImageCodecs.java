@@ -1,6 +1,7 @@
 package io.canvasflow.clients;
 
 import io.canvasflow.schemas.AvroBytes;
+import io.canvasflow.schemas.JpegScans;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import java.awt.Graphics2D;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.function.Consumer;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -170,8 +172,9 @@ public final class ImageCodecs {
      *
      * @param png the PNG bytes
      * @return the indices and the palette
-     * @throws IllegalArgumentException when the bytes are empty, not an image, or an image whose
-     *     pixels are not single-channel indices
+     * @throws IllegalArgumentException when the bytes are empty, not an image, an image whose
+     *     header declares more than {@link #MAX_DECODE_PIXELS} pixels, or an image whose pixels are
+     *     not single-channel indices
      */
     public static ClassMap classMap(byte[] png) {
         if (png == null || png.length == 0) {
@@ -193,14 +196,12 @@ public final class ImageCodecs {
                                 + " bytes are not a PNG");
             }
             reader.setInput(in, true, false);
+            checkHeader(reader, png);
             image = reader.read(0);
             palette = palette(reader.getImageMetadata(0));
         } catch (IOException e) {
             throw new IllegalArgumentException(
-                    "could not decode a PNG class map of "
-                            + png.length
-                            + " bytes: "
-                            + e.getMessage(),
+                    "could not decode a PNG class map of " + png.length + " bytes: " + detail(e),
                     e);
         } finally {
             reader.dispose();
@@ -266,8 +267,9 @@ public final class ImageCodecs {
      *
      * @param bytes the encoded image
      * @return the image
-     * @throws IllegalArgumentException when no ImageIO reader understands the bytes, or the header
-     *     declares more than {@link #MAX_DECODE_PIXELS} pixels
+     * @throws IllegalArgumentException when no ImageIO reader understands the bytes, the header
+     *     declares more than {@link #MAX_DECODE_PIXELS} pixels, or a JPEG has more scans than
+     *     {@link JpegScans#allowed} at its size
      */
     public static BufferedImage decode(byte[] bytes) {
         return decode(bytes, warning -> {});
@@ -280,8 +282,9 @@ public final class ImageCodecs {
      * @param bytes the encoded image
      * @param warnings hears each warning, for example {@code Premature end of JPEG file}
      * @return the image
-     * @throws IllegalArgumentException when no ImageIO reader understands the bytes, or the header
-     *     declares more than {@link #MAX_DECODE_PIXELS} pixels
+     * @throws IllegalArgumentException when no ImageIO reader understands the bytes, the header
+     *     declares more than {@link #MAX_DECODE_PIXELS} pixels, or a JPEG has more scans than
+     *     {@link JpegScans#allowed} at its size
      */
     public static BufferedImage decode(byte[] bytes, Consumer<String> warnings) {
         // Through a memory-cached stream: ImageIO.read(InputStream) buffers in a temp file.
@@ -297,20 +300,7 @@ public final class ImageCodecs {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(stream, true, true);
-                // The header first: a 60 kB JPEG may claim 20000x20000, 1.2 GB of pixels.
-                long width = reader.getWidth(0);
-                long height = reader.getHeight(0);
-                if (width * height > MAX_DECODE_PIXELS) {
-                    throw new IllegalArgumentException(
-                            String.format(
-                                    "its header declares %dx%d pixels, more than the %d (%dx%d)"
-                                            + " decoded here; scale it down first",
-                                    width,
-                                    height,
-                                    MAX_DECODE_PIXELS,
-                                    CliValues.MAX_SIDE,
-                                    CliValues.MAX_SIDE));
-                }
+                checkHeader(reader, bytes);
                 reader.addIIOReadWarningListener((source, warning) -> warnings.accept(warning));
                 return reader.read(0);
             } finally {
@@ -318,9 +308,42 @@ public final class ImageCodecs {
             }
         } catch (IOException e) {
             throw new IllegalArgumentException(
-                    "could not decode an image of " + bytes.length + " bytes: " + e.getMessage(),
-                    e);
+                    "could not decode an image of " + bytes.length + " bytes: " + detail(e), e);
         }
+    }
+
+    /**
+     * Refuses, from the header alone, an image that would cost too much to decode: more than {@link
+     * #MAX_DECODE_PIXELS} pixels (a 60 kB JPEG may claim 20000x20000, 1.2 GB of pixels), or a JPEG
+     * with more scans than {@link JpegScans#allowed} at its size.
+     */
+    private static void checkHeader(ImageReader reader, byte[] bytes) throws IOException {
+        long width = reader.getWidth(0);
+        long height = reader.getHeight(0);
+        if (width * height > MAX_DECODE_PIXELS) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "its header declares %dx%d pixels, more than the %d (%dx%d)"
+                                    + " decoded here; scale it down first",
+                            width,
+                            height,
+                            MAX_DECODE_PIXELS,
+                            CliValues.MAX_SIDE,
+                            CliValues.MAX_SIDE));
+        }
+        Optional<String> scans = JpegScans.excess(bytes, width, height);
+        if (scans.isPresent()) {
+            throw new IllegalArgumentException(
+                    "it has " + scans.get() + "; re-encode it as a baseline JPEG");
+        }
+    }
+
+    /**
+     * A decoder failure's message with its cause: ImageIO's PNG reader wraps whatever it caught, an
+     * {@link OutOfMemoryError} too, as "Caught exception during read: " and nothing more.
+     */
+    private static String detail(IOException e) {
+        return e.getCause() == null ? e.getMessage() : e.getMessage() + " (" + e.getCause() + ")";
     }
 
     /**

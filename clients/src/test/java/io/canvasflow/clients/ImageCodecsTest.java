@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
 import io.canvasflow.testsupport.Frames;
+import io.canvasflow.testsupport.TestImages;
 import java.awt.image.BufferedImage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,6 +114,35 @@ class ImageCodecsTest {
                 assertThrows(IllegalArgumentException.class, () -> ImageCodecs.decode(bomb));
         assertEquals(
                 "its header declares 20000x20000 pixels, more than the 67108864 (8192x8192)"
+                        + " decoded here; scale it down first",
+                e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAJpegOfMoreScansThanItsSizeIsWorthBeforeDecodingIt() {
+        // Given a progressive JPEG with 600 scans, most of them a few bytes each
+        byte[] hostile =
+                TestImages.withRepeatedScan(TestImages.progressiveJpeg(noise(64, 48, 3)), 590);
+
+        // When it is decoded, then it is refused in a sentence saying how many and the limit
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ImageCodecs.decode(hostile));
+        assertEquals(
+                "it has 600 scans, more than the 500 decoded at 64x48 (each scan is a pass over the"
+                        + " whole image); re-encode it as a baseline JPEG",
+                e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAClassMapWhoseHeaderClaimsMorePixelsThanItDecodes() {
+        // Given a 60-byte PNG claiming 100000x100000 pixels
+        byte[] bomb = TestImages.pngClaiming(100_000, 100_000);
+
+        // When read as a class map, then it is refused from its header
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ImageCodecs.classMap(bomb));
+        assertEquals(
+                "its header declares 100000x100000 pixels, more than the 67108864 (8192x8192)"
                         + " decoded here; scale it down first",
                 e.getMessage());
     }

@@ -8,7 +8,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Encoded images for tests: real ones through ImageIO, and the hostile ones a decoder must refuse.
@@ -78,6 +82,68 @@ public final class TestImages {
             out[i] = (byte) random.nextInt(0xff);
         }
         return out;
+    }
+
+    /**
+     * Encodes an image as a progressive JPEG with ImageIO's default script (libjpeg's: 10 scans for
+     * colour, 6 for grey).
+     *
+     * @param image the image, without alpha
+     * @return the JPEG bytes
+     */
+    public static byte[] progressiveJpeg(BufferedImage image) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A JPEG with its smallest scan repeated before its end-of-image marker: each copy is a few
+     * bytes, and the JDK's reader makes a pass over the whole image for each (a decoder warns of an
+     * inconsistent progression only once it has done them all).
+     *
+     * @param jpeg a JPEG, such as {@link #progressiveJpeg}'s
+     * @param copies how many copies to add
+     * @return the longer JPEG
+     */
+    public static byte[] withRepeatedScan(byte[] jpeg, int copies) {
+        int smallestStart = -1;
+        int smallestEnd = -1;
+        int i = 2;
+        while ((jpeg[i + 1] & 0xff) != 0xd9) {
+            int length = ((jpeg[i + 2] & 0xff) << 8) | (jpeg[i + 3] & 0xff);
+            int end = i + 2 + length;
+            if ((jpeg[i + 1] & 0xff) == 0xda) {
+                // Entropy-coded data runs to the next marker: 0xff not followed by 0 or RSTn.
+                while ((jpeg[end] & 0xff) != 0xff
+                        || jpeg[end + 1] == 0
+                        || ((jpeg[end + 1] & 0xff) >= 0xd0 && (jpeg[end + 1] & 0xff) <= 0xd7)) {
+                    end++;
+                }
+                if (smallestStart < 0 || end - i < smallestEnd - smallestStart) {
+                    smallestStart = i;
+                    smallestEnd = end;
+                }
+            }
+            i = end;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, i);
+        for (int c = 0; c < copies; c++) {
+            out.write(jpeg, smallestStart, smallestEnd - smallestStart);
+        }
+        out.write(jpeg, i, jpeg.length - i);
+        return out.toByteArray();
     }
 
     private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {

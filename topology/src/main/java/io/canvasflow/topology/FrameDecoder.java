@@ -1,6 +1,7 @@
 package io.canvasflow.topology;
 
 import io.canvasflow.schemas.AvroBytes;
+import io.canvasflow.schemas.JpegScans;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
@@ -9,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -19,8 +21,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * Validates a {@link Frame} and decodes its image, refusing anything that could hurt the process: a
  * JPEG or PNG header is read first and an image larger than {@code frame.max.pixels} is refused
  * before a single pixel is allocated (a decompression bomb: a small PNG can claim 100000 x 100000
- * pixels). Every refusal is an {@link InvalidFrameException} with its {@link DeadLetterReason}.
- * Thread-safe.
+ * pixels), and a JPEG with more scans than {@link JpegScans#allowed} at its size is refused before
+ * it is decoded (each scan is a pass over the whole image: 100 kB of tiny scans would keep the
+ * stream thread busy for minutes). Every refusal is an {@link InvalidFrameException} with its
+ * {@link DeadLetterReason}. Thread-safe.
  *
  * @param maxBytes largest accepted encoded image, in bytes
  * @param maxPixels largest accepted width times height
@@ -195,6 +199,15 @@ public record FrameDecoder(int maxBytes, long maxPixels, int cameraIdMaxLength) 
                                 + headerWidth
                                 + "x"
                                 + headerHeight);
+            }
+            // Counted here too, not only before decoding: it costs a walk over the bytes.
+            Optional<String> scans =
+                    encoding == ImageEncoding.JPEG
+                            ? JpegScans.excess(bytes, headerWidth, headerHeight)
+                            : Optional.empty();
+            if (scans.isPresent()) {
+                throw new InvalidFrameException(
+                        DeadLetterReason.IMAGE_TOO_LARGE, "the JPEG image has " + scans.get());
             }
             if (!pixels) {
                 return null;

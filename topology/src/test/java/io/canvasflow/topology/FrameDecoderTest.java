@@ -4,6 +4,7 @@ import static io.canvasflow.testsupport.Frames.frame;
 import static io.canvasflow.topology.TestFrames.T0;
 import static io.canvasflow.topology.TestFrames.encode;
 import static io.canvasflow.topology.TestFrames.street;
+import static java.awt.image.BufferedImage.TYPE_3BYTE_BGR;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,9 +14,11 @@ import com.sun.management.ThreadMXBean;
 import io.canvasflow.schemas.avro.DeadLetterReason;
 import io.canvasflow.schemas.avro.Frame;
 import io.canvasflow.schemas.avro.ImageEncoding;
+import io.canvasflow.testsupport.TestImages;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FrameDecoderTest {
@@ -146,5 +149,75 @@ class FrameDecoderTest {
         assertEquals(
                 DeadLetterReason.OTHER,
                 rejection("other-cam", frame("cam", 1, T0, 64, 48, ImageEncoding.JPEG, jpeg)));
+    }
+
+    @Test
+    void shouldDecodeAProgressiveJpegOfTheUsualScans() {
+        // Given a progressive JPEG as libjpeg writes one: 10 scans
+        BufferedImage scene = street(256, 192, 2);
+        byte[] progressive = TestImages.progressiveJpeg(scene);
+        Frame frame = frame("cam", 1, T0, 256, 192, ImageEncoding.JPEG, progressive);
+
+        // When decoded, Then it is the scene's size
+        BufferedImage image = decoder.decode("cam", frame);
+        assertEquals(List.of(256, 192), List.of(image.getWidth(), image.getHeight()));
+    }
+
+    @Test
+    void shouldDeadLetterAJpegOfManyScansBeforeDecodingIt() {
+        // Given a 20 kB progressive JPEG whose 1,990 extra scans of a few bytes each would cost a
+        // pass over the image each (about a second here; a 4096x4096 one, minutes)
+        byte[] hostile =
+                TestImages.withRepeatedScan(
+                        TestImages.progressiveJpeg(new BufferedImage(256, 192, TYPE_3BYTE_BGR)),
+                        1990);
+        Frame frame = frame("cam", 1, T0, 256, 192, ImageEncoding.JPEG, hostile);
+
+        // When it is decoded (once before, to load the classes involved)
+        assertThrows(InvalidFrameException.class, () -> decoder.decode("cam", frame));
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadCpuTime();
+        InvalidFrameException e =
+                assertThrows(InvalidFrameException.class, () -> decoder.decode("cam", frame));
+        long cpuMs = (threads.getCurrentThreadCpuTime() - before) / 1_000_000;
+
+        // Then it is refused as too large, saying how many scans and the limit
+        assertEquals(
+                List.of(
+                        DeadLetterReason.IMAGE_TOO_LARGE,
+                        "the JPEG image has 2000 scans, more than the 500 decoded at 256x192 (each"
+                                + " scan is a pass over the whole image)"),
+                List.of(e.reason(), e.getMessage()));
+        // And without decoding them: a walk over its bytes
+        assertTrue(cpuMs < 100, "refusing it took " + cpuMs + " ms of CPU");
+    }
+
+    @Test
+    void shouldBoundTheScansByTheWorkTheyCostAtTheFramesSize() {
+        // Given the same 130 scans in a 64x48 and in a 1920x1080 progressive JPEG
+        Frame small = progressiveWithScans(64, 48, 130);
+        Frame large = progressiveWithScans(1920, 1080, 130);
+        FrameDecoder roomy = new FrameDecoder(1024 * 1024, 4096L * 4096L, 256);
+
+        // When checked on arrival, Then the small one passes (130 passes of 3072 pixels)
+        roomy.validate("cam", small);
+        // And the large one is refused: 130 passes of 2 megapixels are over the budget
+        assertEquals(
+                "the JPEG image has 130 scans, more than the 129 decoded at 1920x1080 (each scan is"
+                        + " a pass over the whole image)",
+                assertThrows(InvalidFrameException.class, () -> roomy.validate("cam", large))
+                        .getMessage());
+    }
+
+    private static Frame progressiveWithScans(int width, int height, int scans) {
+        byte[] base = TestImages.progressiveJpeg(new BufferedImage(width, height, TYPE_3BYTE_BGR));
+        return frame(
+                "cam",
+                1,
+                T0,
+                width,
+                height,
+                ImageEncoding.JPEG,
+                TestImages.withRepeatedScan(base, scans - 10));
     }
 }

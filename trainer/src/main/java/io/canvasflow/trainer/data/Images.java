@@ -8,7 +8,6 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /** Reading dataset images and label maps. */
 final class Images {
@@ -66,17 +65,31 @@ final class Images {
         if (!Files.isRegularFile(file)) {
             throw new DatasetException("Expected an image file at " + file + ", but there is none");
         }
-        BufferedImage img;
+        byte[] bytes;
         try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new DatasetException("Could not decode image " + file + ": " + e.getMessage(), e);
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DatasetException("Could not read image " + file + ": " + e.getMessage(), e);
         }
-        if (img == null) {
-            throw new DatasetException(
-                    "Could not decode image " + file + ": no reader for its format");
+        return decode(bytes, "image " + file);
+    }
+
+    /**
+     * Decodes a dataset image as every other image is decoded ({@link ImageCodecs#decode}): its
+     * header is checked first, so one that declares more than {@link ImageCodecs#MAX_DECODE_PIXELS}
+     * pixels, or a JPEG with more scans than are worth decoding, is refused before a pixel is
+     * allocated (a 382-byte PNG can claim 26000x26000).
+     *
+     * @param bytes the encoded image
+     * @param what names it in the refusal, for example {@code image /data/a.png}
+     * @throws DatasetException "Could not decode WHAT: why" when it does not decode or is refused
+     */
+    static BufferedImage decode(byte[] bytes, String what) {
+        try {
+            return ImageCodecs.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException("Could not decode " + what + ": " + e.getMessage(), e);
         }
-        return img;
     }
 
     /** Returns the image if it is a type {@link LabeledFrame} takes, else a BGR copy. */

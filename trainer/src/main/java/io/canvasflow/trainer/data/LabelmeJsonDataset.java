@@ -15,7 +15,6 @@ import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Frames a person labelled with labelme: one {@code .json} per image whose polygons (and
@@ -269,27 +267,39 @@ public final class LabelmeJsonDataset {
 
     private static BufferedImage image(Path file, JsonObject doc) {
         String data = text(doc, "imageData", "");
-        try {
-            BufferedImage image;
-            if (!data.isEmpty()) {
-                image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(data)));
-            } else {
-                Path path = file.resolveSibling(text(doc, "imagePath", ""));
-                if (!Files.isRegularFile(path)) {
-                    throw new DatasetException(
-                            "Labelme file " + file + " names image " + path + ", which is missing");
-                }
-                image = ImageIO.read(path.toFile());
-            }
-            if (image == null) {
+        if (!data.isEmpty()) {
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(data);
+            } catch (IllegalArgumentException e) {
                 throw new DatasetException(
-                        "The image of labelme file " + file + " does not decode");
+                        "The imageData of labelme file "
+                                + file
+                                + " is not Base64: "
+                                + e.getMessage(),
+                        e);
             }
-            return image;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new DatasetException(
-                    "The image of labelme file " + file + " does not decode: " + e.getMessage(), e);
+            return Images.decode(bytes, "the image of labelme file " + file);
         }
+        Path path = file.resolveSibling(text(doc, "imagePath", ""));
+        if (!Files.isRegularFile(path)) {
+            throw new DatasetException(
+                    "Labelme file " + file + " names image " + path + ", which is missing");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new DatasetException(
+                    "Could not read image "
+                            + path
+                            + " of labelme file "
+                            + file
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        return Images.decode(bytes, "image " + path + " of labelme file " + file);
     }
 
     /** The file's shapes; none when it has no {@code shapes} array. */

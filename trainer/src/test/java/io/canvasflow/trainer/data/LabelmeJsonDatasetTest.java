@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.testsupport.TestImages;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -165,5 +168,54 @@ class LabelmeJsonDatasetTest {
                                         + frames.resolve("a.json")
                                         + " has a 'rectangle' shape without its points"),
                 e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAnEmbeddedImageOfTooManyPixelsOrScansNamingTheFile() throws Exception {
+        // Given a labelme file whose imageData is a 60-byte PNG claiming 26000x26000 pixels, and
+        // one whose imageData is a 64x48 progressive JPEG of 600 scans
+        Path bombs = Files.createDirectories(dir.resolve("bombs"));
+        Path huge = labelmeWithImageData(bombs, "huge", TestImages.pngClaiming(26_000, 26_000));
+        Path scans = Files.createDirectories(dir.resolve("scans"));
+        byte[] jpeg =
+                TestImages.withRepeatedScan(
+                        TestImages.progressiveJpeg(
+                                new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR)),
+                        590);
+        Path slow = labelmeWithImageData(scans, "slow", jpeg);
+
+        // When read, Then each is one sentence naming the file, what it has and the limit
+        assertEquals(
+                List.of(
+                        "Could not decode the image of labelme file "
+                                + huge
+                                + ": its header declares 26000x26000 pixels, more than the"
+                                + " 67108864 (8192x8192) decoded here; scale it down first",
+                        "Could not decode the image of labelme file "
+                                + slow
+                                + ": it has 600 scans, more than the 500 decoded at 64x48 (each"
+                                + " scan is a pass over the whole image); re-encode it as a"
+                                + " baseline JPEG"),
+                List.of(
+                        assertThrows(
+                                        DatasetException.class,
+                                        () -> LabelmeJsonDataset.read(bombs, 0, 0))
+                                .getMessage(),
+                        assertThrows(
+                                        DatasetException.class,
+                                        () -> LabelmeJsonDataset.read(scans, 0, 0))
+                                .getMessage()));
+    }
+
+    private static Path labelmeWithImageData(Path folder, String name, byte[] image)
+            throws Exception {
+        Path file = folder.resolve(name + ".json");
+        Files.writeString(
+                file,
+                "{\"shapes\":[{\"label\":\"person\",\"shape_type\":\"rectangle\","
+                        + "\"points\":[[0,0],[4,4]]}],\"imageData\":\""
+                        + Base64.getEncoder().encodeToString(image)
+                        + "\"}");
+        return file;
     }
 }

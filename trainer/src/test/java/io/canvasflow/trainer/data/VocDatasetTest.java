@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.ThreadMXBean;
 import io.canvasflow.synthetic.ClassTable;
 import io.canvasflow.synthetic.LabeledFrame;
+import io.canvasflow.testsupport.TestImages;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -171,6 +174,34 @@ class VocDatasetTest {
         DatasetException e = assertThrows(DatasetException.class, () -> voc.load("broken"));
 
         assertTrue(e.getMessage().contains(broken.toString()), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAnImageWhoseHeaderClaimsTooManyPixelsNamingItWithoutAllocatingThem()
+            throws IOException {
+        // Given a VOC image that is a 60-byte PNG claiming 26000x26000 pixels (2 GB as RGB)
+        writeVoc(tmp, "ok", new int[] {0, 1}, vocPalette());
+        Path bomb = tmp.resolve("JPEGImages/bomb.jpg");
+        Files.write(bomb, TestImages.pngClaiming(26_000, 26_000));
+        Files.copy(
+                tmp.resolve("SegmentationClass/ok.png"), tmp.resolve("SegmentationClass/bomb.png"));
+        VocDataset voc = VocDataset.open(tmp);
+
+        // When it is loaded
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        DatasetException e = assertThrows(DatasetException.class, () -> voc.load("bomb"));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        // Then one sentence names the file, its size and the limit
+        assertEquals(
+                "Could not decode image "
+                        + bomb
+                        + ": its header declares 26000x26000 pixels, more than the 67108864"
+                        + " (8192x8192) decoded here; scale it down first",
+                e.getMessage());
+        // And nothing like its raster was allocated
+        assertTrue(allocated < 16L * 1024 * 1024, "refusing it allocated " + allocated + " bytes");
     }
 
     @Test

@@ -2,9 +2,12 @@ package io.canvasflow.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +15,8 @@ import java.util.List;
 /**
  * Segments frames with one model. Not thread-safe: make one per calling thread (one per Kafka
  * Streams thread). Every frame's NDArrays live in a sub-manager closed at the end of the frame, so
- * a long-running segmenter holds no native memory between frames.
+ * a long-running segmenter holds no NDArrays between frames; what it keeps is one direct buffer for
+ * the input pixels (576 KiB at 256x192), reused by every frame.
  */
 public final class Segmenter implements AutoCloseable {
 
@@ -20,6 +24,14 @@ public final class Segmenter implements AutoCloseable {
     private final SegmentationNet net;
     private final NDManager manager;
     private final ParameterStore parameters;
+
+    /**
+     * The frame's normalised pixels, rewritten every frame. On the CPU the input tensor is made on
+     * this memory, not a copy of it (PyTorch's {@code from_blob}); on a GPU it is copied there as
+     * it is made. Either way nothing reads it once {@link #segment} returns: the tensor lives in
+     * that frame's manager, and a segmenter serves one thread.
+     */
+    private ByteBuffer input = ByteBuffer.allocateDirect(0);
 
     Segmenter(SegmentationModel model) {
         this.model = model;
@@ -61,9 +73,11 @@ public final class Segmenter implements AutoCloseable {
                                 : defaultIterations(spec, seed));
 
         BufferedImage resized = ImageTensors.resize(request.image(), inW, inH);
-        float[] pixels = ImageTensors.toChw(resized, spec.input().mean(), spec.input().std());
+        ByteBuffer pixels = input(3 * inW * inH);
+        ImageTensors.toChw(
+                resized, spec.input().mean(), spec.input().std(), pixels.asFloatBuffer(), 0);
         try (NDManager frame = manager.newSubManager()) {
-            NDArray images = frame.create(pixels, new Shape(1, 3, inH, inW));
+            NDArray images = frame.create(pixels, new Shape(1, 3, inH, inW), DataType.FLOAT32);
             long t0 = System.nanoTime();
             NDArray features = net.features(parameters, images, false);
             double backboneMs = (System.nanoTime() - t0) / 1e6;
@@ -252,6 +266,20 @@ public final class Segmenter implements AutoCloseable {
                             + " but this is version "
                             + version);
         }
+    }
+
+    /**
+     * The input buffer, from 0 to exactly {@code floats} (DJL takes a longer one with a warning,
+     * and cuts its limit), in native byte order as PyTorch reads the floats. Grown, never shrunk,
+     * when a request asks for a larger input than any before.
+     */
+    private ByteBuffer input(int floats) {
+        int bytes = floats * Float.BYTES;
+        if (input.capacity() < bytes) {
+            input = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        }
+        input.clear().limit(bytes);
+        return input;
     }
 
     @Override

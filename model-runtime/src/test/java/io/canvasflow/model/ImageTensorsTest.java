@@ -82,6 +82,61 @@ class ImageTensorsTest {
     }
 
     @Test
+    void shouldWriteABufferAsAnArrayFromTheOffsetOnAndNothingElse() {
+        // Given every layout and a native-order direct buffer and an array of the same length,
+        // both filled with NaN
+        BufferedImage bgr = random(BufferedImage.TYPE_3BYTE_BGR, 37, 23, 1);
+        BufferedImage[] images = {
+            bgr,
+            random(BufferedImage.TYPE_INT_RGB, 37, 23, 2),
+            random(BufferedImage.TYPE_INT_ARGB, 37, 23, 3),
+            random(BufferedImage.TYPE_BYTE_GRAY, 37, 23, 4),
+            bgr.getSubimage(5, 3, 20, 11),
+        };
+        float[] mean = {0.485f, 0.456f, 0.406f};
+        float[] std = {0.229f, 0.224f, 0.225f};
+        for (BufferedImage image : images) {
+            int length = 7 + 3 * image.getWidth() * image.getHeight() + 4;
+            float[] array = new float[length];
+            java.util.Arrays.fill(array, Float.NaN);
+            java.nio.FloatBuffer buffer =
+                    java.nio.ByteBuffer.allocateDirect(length * Float.BYTES)
+                            .order(java.nio.ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+            buffer.put(array).clear();
+
+            // When the image is written into both from index 7
+            ImageTensors.toChw(image, mean, std, array, 7);
+            ImageTensors.toChw(image, mean, std, buffer, 7);
+
+            // Then the buffer holds the array's floats, the NaN before and after included, and
+            // its position has not moved
+            float[] written = new float[length];
+            buffer.get(0, written);
+            assertArrayEquals(array, written, image.toString());
+            assertEquals(0, buffer.position());
+        }
+    }
+
+    @Test
+    void shouldRefuseABufferThatEndsBeforeTheImage() {
+        // Given a 4 x 3 image and a buffer one float short of it from index 2
+        BufferedImage image = random(BufferedImage.TYPE_3BYTE_BGR, 4, 3, 1);
+        java.nio.FloatBuffer buffer = java.nio.FloatBuffer.allocate(2 + 36 - 1);
+
+        // When it is written there, then it is refused, saying what it needs
+        IndexOutOfBoundsException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        IndexOutOfBoundsException.class,
+                        () ->
+                                ImageTensors.toChw(
+                                        image, new float[3], new float[] {1, 1, 1}, buffer, 2));
+        assertEquals(
+                "a 4x3 image needs 36 floats from index 2 but the buffer ends at 37",
+                e.getMessage());
+    }
+
+    @Test
     void shouldNormaliseEachChannelIntoItsPlane() {
         BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_3BYTE_BGR);
         image.setRGB(0, 0, 0xff0000);

@@ -306,7 +306,12 @@ public final class ImageCodecs {
             } finally {
                 reader.dispose();
             }
-        } catch (IOException e) {
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // The JDK's readers throw more than IOException on corrupt bytes, which ImageIO hands
+            // to a reader by their content whatever the file's name: NegativeArraySizeException
+            // (BMP), ArrayIndexOutOfBoundsException and IndexOutOfBoundsException (TIFF).
             throw new IllegalArgumentException(
                     "could not decode an image of " + bytes.length + " bytes: " + detail(e), e);
         }
@@ -342,8 +347,15 @@ public final class ImageCodecs {
      * A decoder failure's message with its cause: ImageIO's PNG reader wraps whatever it caught, an
      * {@link OutOfMemoryError} too, as "Caught exception during read: " and nothing more.
      */
-    private static String detail(IOException e) {
-        return e.getCause() == null ? e.getMessage() : e.getMessage() + " (" + e.getCause() + ")";
+    private static String detail(Exception e) {
+        String message =
+                e instanceof IOException
+                        ? e.getMessage()
+                        : "the decoder failed with "
+                                + e.getClass().getSimpleName()
+                                + " "
+                                + e.getMessage();
+        return e.getCause() == null ? message : message + " (" + e.getCause() + ")";
     }
 
     /**

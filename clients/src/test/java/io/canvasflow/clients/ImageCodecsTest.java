@@ -278,4 +278,27 @@ class ImageCodecsTest {
             }
         }
     }
+
+    @Test
+    void shouldRefuseInOneSentenceABmpWhoseReaderFailsWithARuntimeException() throws Exception {
+        // Given a 32x24 BMP whose pixel-data offset (bytes 10-13) is corrupt: 0xdb000036, a
+        // negative int, which makes the JDK's BMP reader throw NegativeArraySizeException
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(
+                new BufferedImage(32, 24, BufferedImage.TYPE_3BYTE_BGR), "bmp", out);
+        byte[] bmp = out.toByteArray();
+        bmp[13] = (byte) 0xdb;
+
+        // When it is decoded
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ImageCodecs.decode(bmp));
+
+        // Then the refusal is the sentence every undecodable image gets (a dataset loader adds
+        // the file's name to it), not the reader's bare exception
+        assertEquals(
+                "could not decode an image of "
+                        + bmp.length
+                        + " bytes: the decoder failed with NegativeArraySizeException -620756992",
+                e.getMessage());
+    }
 }

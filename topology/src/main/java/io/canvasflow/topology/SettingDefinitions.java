@@ -164,13 +164,20 @@ final class SettingDefinitions {
             Object y = ConfigDef.parseType(name, b, key.type);
             if (x instanceof String s && y instanceof String t) {
                 return s.strip().equals(t.strip())
-                        || (FOLDERS.contains(name)
-                                && Path.of(s.strip()).equals(Path.of(t.strip())));
+                        || (FOLDERS.contains(name) && sameFolder(s.strip(), t.strip()));
             }
             return x.equals(y);
         } catch (ConfigException | java.nio.file.InvalidPathException e) {
             return false;
         }
+    }
+
+    /** Two spellings of one folder: relative or absolute, with ./ or a trailing slash. */
+    private static boolean sameFolder(String a, String b) {
+        return Path.of(a)
+                .toAbsolutePath()
+                .normalize()
+                .equals(Path.of(b).toAbsolutePath().normalize());
     }
 
     /** Every setting's default as a string, in documentation order. */

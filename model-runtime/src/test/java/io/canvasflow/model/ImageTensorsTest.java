@@ -31,6 +31,22 @@ class ImageTensorsTest {
         return rgb.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
+    /**
+     * Random 37x23 images in the layouts a decoder hands over, the two with a direct path among
+     * them, and a sub-image whose raster is a window on a larger buffer.
+     */
+    private static BufferedImage[] everyLayout() {
+        BufferedImage bgr = random(BufferedImage.TYPE_3BYTE_BGR, 37, 23, 1);
+        return new BufferedImage[] {
+            bgr,
+            random(BufferedImage.TYPE_INT_RGB, 37, 23, 2),
+            random(BufferedImage.TYPE_INT_ARGB, 37, 23, 3),
+            random(BufferedImage.TYPE_BYTE_GRAY, 37, 23, 4),
+            random(BufferedImage.TYPE_4BYTE_ABGR, 37, 23, 5),
+            bgr.getSubimage(5, 3, 20, 11),
+        };
+    }
+
     private static int[] masked(int[] argb) {
         for (int i = 0; i < argb.length; i++) {
             argb[i] &= 0xffffff;
@@ -42,15 +58,7 @@ class ImageTensorsTest {
     void shouldReadEveryLayoutAsJava2dDrawsIt() {
         // Given the layouts a decoder hands over, the two with a direct path among them, and a
         // sub-image whose raster is a window on a larger buffer
-        BufferedImage bgr = random(BufferedImage.TYPE_3BYTE_BGR, 37, 23, 1);
-        BufferedImage[] images = {
-            bgr,
-            random(BufferedImage.TYPE_INT_RGB, 37, 23, 2),
-            random(BufferedImage.TYPE_INT_ARGB, 37, 23, 3),
-            random(BufferedImage.TYPE_BYTE_GRAY, 37, 23, 4),
-            random(BufferedImage.TYPE_4BYTE_ABGR, 37, 23, 5),
-            bgr.getSubimage(5, 3, 20, 11),
-        };
+        BufferedImage[] images = everyLayout();
 
         // Then the packed pixels are those the image draws as, whatever the path (so a frame
         // reaches the network as it reached it in training, and at any size)
@@ -85,14 +93,7 @@ class ImageTensorsTest {
     void shouldWriteABufferAsAnArrayFromTheOffsetOnAndNothingElse() {
         // Given every layout and a native-order direct buffer and an array of the same length,
         // both filled with NaN
-        BufferedImage bgr = random(BufferedImage.TYPE_3BYTE_BGR, 37, 23, 1);
-        BufferedImage[] images = {
-            bgr,
-            random(BufferedImage.TYPE_INT_RGB, 37, 23, 2),
-            random(BufferedImage.TYPE_INT_ARGB, 37, 23, 3),
-            random(BufferedImage.TYPE_BYTE_GRAY, 37, 23, 4),
-            bgr.getSubimage(5, 3, 20, 11),
-        };
+        BufferedImage[] images = everyLayout();
         float[] mean = {0.485f, 0.456f, 0.406f};
         float[] std = {0.229f, 0.224f, 0.225f};
         for (BufferedImage image : images) {

@@ -470,6 +470,38 @@ class ModelRegistryEndToEndTest {
     }
 
     @Test
+    void shouldRefuseAModelJsonWiderThanItsParametersBeforeAllocatingTheNetwork() throws Exception {
+        // Given the recurrent model with 4096 channels in its last stage in model.json (a
+        // 4096x4096x3x3 convolution), the parameter file and its digest untouched
+        Path copy = temp.resolve("widened");
+        Files.createDirectories(copy);
+        Path rnn = ModelCatalogTest.MODELS.resolve("rnn");
+        String json = Files.readString(rnn.resolve("model.json"));
+        String stages = "\"stageChannels\": [\n      32,\n      64,\n      96\n    ]";
+        assertTrue(json.contains(stages), json);
+        Files.writeString(
+                copy.resolve("model.json"),
+                json.replace(stages, "\"stageChannels\": [32, 64, 4096]")
+                        .replace("canvasflow-rnn-synthetic", "widened-rnn"));
+        Files.copy(rnn.resolve("parameters.bin"), copy.resolve("parameters.bin"));
+
+        // When it is published, it is refused for its size in one sentence, before the network's
+        // values are allocated, and nothing reaches the topic
+        CommandRun run = models("publish", copy.toString());
+        assertEquals(2, run.exit(), run.err());
+        String said = run.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertEquals(
+                "canvasflow models publish: the architecture in "
+                        + copy.resolve("model.json")
+                        + " describes a RECURRENT network whose parameters take 623836224 bytes"
+                        + " as float32, more than the 1570438 bytes of parameter file "
+                        + copy.resolve("parameters.bin")
+                        + ": the architecture is not that of these parameters",
+                said);
+        assertFalse(models("list").out().contains("widened-rnn"));
+    }
+
+    @Test
     void shouldRefuseAModelWhoseParametersDoNotMatchItsModelJson() throws Exception {
         // Given a copy of the model with one parameter byte changed
         Path copy = temp.resolve("tampered");

@@ -26,6 +26,29 @@ public record Architecture(
         int headChannels,
         float seedClamp) {
 
+    /**
+     * The most channels a layer may have. The widest layers of common segmentation backbones have
+     * 2048 (ResNet-101 in DeepLab) to 4096; this is 16 times that, and keeps every parameter's
+     * shape and their sum far from overflowing a long. The load refuses a width the parameter file
+     * is too small for before any value is allocated, so this is a bound for arithmetic, not for
+     * memory.
+     */
+    public static final int MAX_CHANNELS = 65536;
+
+    /**
+     * The most stages: each stage past the output stride doubles the dilation, which by the 16th
+     * stage is 2^13 to 2^14 feature pixels, far wider than any input's features ({@link
+     * SegmentationModel#MAX_INPUT_SIDE} pixels are 1024 at stride 8); past 32 stages the dilation
+     * would overflow an int.
+     */
+    public static final int MAX_STAGES = 16;
+
+    /**
+     * The most residual blocks a stage may have: ResNet-152's deepest stage has 36. The blocks are
+     * built before the parameter file's size is compared, so the count must be bounded first.
+     */
+    public static final int MAX_BLOCKS_PER_STAGE = 64;
+
     /** The default: runs a 256x192 frame in tens of milliseconds on two CPU cores. */
     public static Architecture defaults() {
         return new Architecture(24, new int[] {32, 64, 96}, 1, 8, new int[] {128, 64}, 128, 4f);
@@ -55,14 +78,34 @@ public record Architecture(
                             + " stages, got "
                             + Arrays.toString(stageChannels));
         }
+        if (stageChannels.length > MAX_STAGES) {
+            throw new IllegalArgumentException(
+                    "stageChannels gives "
+                            + stageChannels.length
+                            + " stages, more than the "
+                            + MAX_STAGES
+                            + " a network may have");
+        }
         if (lstmHidden == null || lstmHidden.length != 2) {
             throw new IllegalArgumentException(
                     "lstmHidden must give the channels of the first two ConvLSTM layers, got "
                             + Arrays.toString(lstmHidden));
         }
-        if (stemChannels < 1 || blocksPerStage < 1 || headChannels < 1) {
-            throw new IllegalArgumentException("architecture values must be positive: " + this);
+        if (blocksPerStage < 1 || blocksPerStage > MAX_BLOCKS_PER_STAGE) {
+            throw new IllegalArgumentException(
+                    "blocksPerStage must be 1 to "
+                            + MAX_BLOCKS_PER_STAGE
+                            + ", got "
+                            + blocksPerStage);
         }
+        checkChannels("stemChannels", stemChannels);
+        for (int channels : stageChannels) {
+            checkChannels("stageChannels " + Arrays.toString(stageChannels), channels);
+        }
+        for (int channels : lstmHidden) {
+            checkChannels("lstmHidden " + Arrays.toString(lstmHidden), channels);
+        }
+        checkChannels("headChannels", headChannels);
         // written so that NaN fails too; an infinite clamp would clamp nothing, and model.json,
         // JSON, cannot hold either
         if (!(seedClamp > 0 && Float.isFinite(seedClamp))) {
@@ -70,6 +113,17 @@ public record Architecture(
                     "seedClamp must be a positive, finite number, got " + seedClamp);
         }
         return this;
+    }
+
+    private static void checkChannels(String field, int channels) {
+        if (channels < 1 || channels > MAX_CHANNELS) {
+            throw new IllegalArgumentException(
+                    field
+                            + " must give 1 to "
+                            + MAX_CHANNELS
+                            + " channels a layer, got "
+                            + channels);
+        }
     }
 
     /**

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -28,8 +27,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -146,17 +143,22 @@ public final class SegmentationModel implements AutoCloseable {
                     e);
         }
         NDManager manager = NDManager.newBaseManager(device.resolve());
-        try (InputStream in = new BufferedInputStream(parameters)) {
-            net.setInitializer(GLOROT_NORMAL, Parameter.Type.WEIGHT); // overwritten by the load
-            net.initialize(
-                    manager,
-                    DataType.FLOAT32,
-                    new Shape(1, 3, spec.input().height(), spec.input().width()));
-            Map<String, Shape> shapes = shapes(net);
+        try (InputStream in = new BufferedInputStream(parameters);
+                ParameterShapes expected =
+                        new ParameterShapes(
+                                net,
+                                manager,
+                                new Shape(1, 3, spec.input().height(), spec.input().width()))) {
+            // Before any value is allocated: a model.json that asks for layers wider than its
+            // parameter file holds would otherwise cost their full size in native memory.
+            checkSize(dir, params, spec, expected.float32Bytes());
             net.loadParameters(manager, new DataInputStream(in));
             // DJL takes each saved array as it is: parameters of another network of the same
             // layout would load and only fail on the first frame.
-            checkShapes(params, spec, shapes, shapes(net));
+            String mismatch = expected.mismatch(net);
+            if (mismatch != null) {
+                throw doesNotFit(params, spec, mismatch, null);
+            }
             if (in.read() != -1) {
                 throw new ModelLoadException(
                         "parameter file "
@@ -278,6 +280,14 @@ public final class SegmentationModel implements AutoCloseable {
         }
         checkClassesAndInput(json, spec);
         checkIterationsTrained(json, spec.training().iterationsTrained());
+        try {
+            // here, not only when the network is built: a model from the models topic is refused
+            // when it arrives, and the load builds a network of bounded depth
+            spec.architecture().validate();
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(
+                    json + " describes an invalid network: " + e.getMessage(), e);
+        }
         return spec;
     }
 
@@ -363,30 +373,22 @@ public final class SegmentationModel implements AutoCloseable {
         return (link < 0 ? message : message.substring(0, link)).strip();
     }
 
-    /** Each parameter's shape, by name. */
-    private static Map<String, Shape> shapes(SegmentationNet net) {
-        Map<String, Shape> out = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            out.put(p.getKey(), p.getValue().getArray().getShape());
-        }
-        return out;
-    }
-
-    private static void checkShapes(
-            Path params, ModelSpec spec, Map<String, Shape> expected, Map<String, Shape> loaded) {
-        for (Map.Entry<String, Shape> e : expected.entrySet()) {
-            Shape actual = loaded.get(e.getKey());
-            if (!e.getValue().equals(actual)) {
-                throw doesNotFit(
-                        params,
-                        spec,
-                        e.getKey()
-                                + " has shape "
-                                + actual
-                                + " where the network needs "
-                                + e.getValue(),
-                        null);
-            }
+    /** Compares with the size checked against model.json, of the file open since the check. */
+    private static void checkSize(Path dir, Path params, ModelSpec spec, long needed) {
+        long size = spec.parameters().bytes();
+        if (needed > size) {
+            throw new ModelLoadException(
+                    "the architecture in "
+                            + dir.resolve(ModelSpec.FILE_NAME)
+                            + " describes a "
+                            + spec.network().type()
+                            + " network whose parameters take "
+                            + needed
+                            + " bytes as float32, more than the "
+                            + size
+                            + " bytes of parameter file "
+                            + params
+                            + ": the architecture is not that of these parameters");
         }
     }
 
